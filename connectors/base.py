@@ -1,0 +1,126 @@
+"""Types and errors shared by every connector. No I/O here.
+
+A connector reads a platform through named *streams* (for X: ``mentions`` and ``dms``), one page per
+``fetch`` call, and sends public replies and private messages. It returns typed items and raises the
+typed errors below; it knows nothing of the store or the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+Kind = Literal["mention", "reply", "dm", "listening", "comment"]
+Visibility = Literal["public", "private"]
+Direction = Literal["in", "out"]
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who wrote an item on the platform. Only ``platform_id`` is always known."""
+
+    platform_id: str
+    handle: str | None = None
+    display_name: str | None = None
+    followers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundItem:
+    """One message read from a platform, customer's or the brand's own (``direction="out"``)."""
+
+    channel: str
+    external_id: str
+    thread_key: str  # joins items into one conversation (X: conversation_id or DM conversation id)
+    kind: Kind
+    visibility: Visibility
+    direction: Direction
+    author: Author
+    text: str
+    created_at: datetime  # always tz-aware UTC
+    reply_to: str | None = None  # the platform id this item answers, if any
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Malformed:
+    """A payload item that could not be parsed: kept in quarantine with its error, never dropped."""
+
+    external_id: str | None
+    error: str
+    raw: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One page of a stream, to be committed together with ``next_cursor``."""
+
+    items: Sequence[InboundItem]  # oldest first
+    next_cursor: str | None  # saved in the same transaction as the items
+    more: bool = False  # True when another page is waiting right away
+    malformed: Sequence[Malformed] = ()
+    reads: int = 0  # platform objects read (what paid tiers bill)
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What the platform answered for a reply or message we sent."""
+
+    external_id: str  # the platform's id for our reply or DM
+    thread_key: str | None = None  # e.g. the DM conversation id created by the send
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The account a channel's credentials belong to."""
+
+    platform_id: str
+    handle: str
+    display_name: str | None = None
+
+
+class ConnectorError(Exception):
+    """Base. Callers read ``retryable`` and ``retry_after`` (seconds) to decide what next."""
+
+    retryable = False
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RateLimited(ConnectorError):
+    """429: wait ``retry_after`` seconds before calling this endpoint again."""
+
+    retryable = True
+
+
+class Unavailable(ConnectorError):
+    """5xx, timeout, connection refused: try again later."""
+
+    retryable = True
+
+
+class AuthFailed(ConnectorError):
+    """401/403 on credentials: a person must act."""
+
+
+class Rejected(ConnectorError):
+    """Any other 4xx: the request itself is wrong and must never be retried as is."""
+
+
+class Connector(Protocol):
+    """What the inbox needs from every platform."""
+
+    name: str
+    streams: Sequence[str]
+
+    def whoami(self) -> Identity: ...
+
+    def fetch(self, stream: str, cursor: str | None) -> Batch: ...
+
+    def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent: ...
+
+    def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent: ...

@@ -1,0 +1,179 @@
+"""Pure parsing of X API v2 JSON pages into InboundItems. No I/O.
+
+Every item is parsed on its own: a malformed one becomes a ``Malformed`` record (kept in quarantine
+by the inbox) and never stops the rest of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from connectors.base import Author, InboundItem, Malformed
+
+
+class PayloadError(ValueError):
+    """A field of a platform payload is missing or of the wrong type."""
+
+
+def _str(obj: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        if required:
+            raise PayloadError(f"missing field {key!r}")
+        return None
+    if not isinstance(value, str):
+        raise PayloadError(f"field {key!r} should be a string, got {type(value).__name__} {value!r}")
+    return value
+
+
+def parse_time(value: str) -> datetime:
+    """X's ``2026-01-02T03:04:05.000Z`` (milliseconds optional) as aware UTC."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise PayloadError(f"created_at is not an ISO 8601 time: {value!r}") from None
+    if parsed.tzinfo is None:
+        raise PayloadError(f"created_at has no offset: {value!r}")
+    return parsed.astimezone(UTC)
+
+
+def users_by_id(payload: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The ``includes.users`` expansion keyed by id; tolerant of a missing or odd ``includes``."""
+    includes = payload.get("includes")
+    users = includes.get("users") if isinstance(includes, Mapping) else None
+    if not isinstance(users, list):
+        return {}
+    return {u["id"]: u for u in users if isinstance(u, Mapping) and isinstance(u.get("id"), str)}
+
+
+def author_from(user_id: str, users: Mapping[str, Mapping[str, Any]]) -> Author:
+    """An Author from the expansion; only the id when the user is missing from ``includes``."""
+    user = users.get(user_id)
+    if user is None:
+        return Author(platform_id=user_id)
+    metrics = user.get("public_metrics")
+    followers = metrics.get("followers_count") if isinstance(metrics, Mapping) else None
+    return Author(
+        platform_id=user_id,
+        handle=user.get("username") if isinstance(user.get("username"), str) else None,
+        display_name=user.get("name") if isinstance(user.get("name"), str) else None,
+        followers=followers if isinstance(followers, int) else None,
+    )
+
+
+def _references(tweet: Mapping[str, Any]) -> dict[str, str]:
+    refs = tweet.get("referenced_tweets") or []
+    if not isinstance(refs, list):
+        raise PayloadError("field 'referenced_tweets' should be a list")
+    out: dict[str, str] = {}
+    for ref in refs:
+        if not isinstance(ref, Mapping) or not isinstance(ref.get("type"), str):
+            raise PayloadError(f"malformed referenced_tweets entry {ref!r}")
+        out[ref["type"]] = str(ref.get("id"))
+    return out
+
+
+def tweet_item(
+    tweet: Mapping[str, Any],
+    *,
+    channel: str,
+    brand_id: str,
+    users: Mapping[str, Mapping[str, Any]],
+    kind: str,
+) -> InboundItem | None:
+    """One tweet as an item; None for a retweet without comment (not a customer message)."""
+    tweet_id = _str(tweet, "id")
+    assert tweet_id is not None
+    text = _str(tweet, "text")
+    created = _str(tweet, "created_at")
+    refs = _references(tweet)
+    if "retweeted" in refs:
+        return None
+    author_id = _str(tweet, "author_id", required=False) or "unknown"
+    own = author_id == brand_id
+    return InboundItem(
+        channel=channel,
+        external_id=tweet_id,
+        thread_key=_str(tweet, "conversation_id", required=False) or tweet_id,
+        kind="listening" if kind == "listening" else "mention",
+        visibility="public",
+        direction="out" if own else "in",
+        author=author_from(author_id, users),
+        text=text or "",
+        created_at=parse_time(created or ""),
+        reply_to=refs.get("replied_to"),
+        raw={"tweet": dict(tweet), "author": dict(users.get(author_id, {}))},
+    )
+
+
+def dm_item(
+    event: Mapping[str, Any], *, channel: str, brand_id: str, users: Mapping[str, Mapping[str, Any]]
+) -> InboundItem | None:
+    """One DM event as an item; None for events that are not messages (joins, leaves)."""
+    event_id = _str(event, "id")
+    assert event_id is not None
+    if event.get("event_type", "MessageCreate") != "MessageCreate":
+        return None
+    sender = _str(event, "sender_id")
+    assert sender is not None
+    conversation = _str(event, "dm_conversation_id")
+    assert conversation is not None
+    own = sender == brand_id
+    return InboundItem(
+        channel=channel,
+        external_id=event_id,
+        thread_key=conversation,
+        kind="dm",
+        visibility="private",
+        direction="out" if own else "in",
+        author=author_from(sender, users),
+        text=_str(event, "text") or "",
+        created_at=parse_time(_str(event, "created_at") or ""),
+        raw={"event": dict(event), "author": dict(users.get(sender, {}))},
+    )
+
+
+def other_participant(conversation_id: str, brand_id: str) -> str | None:
+    """The customer's id in a 1:1 DM conversation id of the form ``"{low}-{high}"``."""
+    ids = conversation_id.split("-")
+    others = [i for i in ids if i != brand_id]
+    return others[0] if len(ids) == 2 and len(others) == 1 else None
+
+
+def parse_page(
+    payload: Mapping[str, Any], *, stream: str, channel: str, brand_id: str
+) -> tuple[list[InboundItem], list[Malformed]]:
+    """A page (newest first, as X sends it) as items oldest first, plus what could not be parsed."""
+    data = payload.get("data") or []
+    if not isinstance(data, list):
+        return [], [Malformed(external_id=None, error="field 'data' should be a list", raw=dict(payload))]
+    users = users_by_id(payload)
+    items: list[InboundItem] = []
+    bad: list[Malformed] = []
+    for obj in data:
+        if not isinstance(obj, Mapping):
+            bad.append(Malformed(external_id=None, error="item is not an object", raw={"item": obj}))
+            continue
+        try:
+            if stream == "dms":
+                item = dm_item(obj, channel=channel, brand_id=brand_id, users=users)
+            else:
+                item = tweet_item(obj, channel=channel, brand_id=brand_id, users=users, kind=stream)
+        except PayloadError as exc:
+            ident = obj.get("id")
+            bad.append(
+                Malformed(
+                    external_id=str(ident) if ident is not None else None, error=str(exc), raw=dict(obj)
+                )
+            )
+            continue
+        if item is not None:
+            items.append(item)
+    items.sort(key=lambda i: (i.created_at, _id_key(i.external_id)))
+    return items, bad
+
+
+def _id_key(external_id: str) -> tuple[int, str]:
+    return (int(external_id), "") if external_id.isdigit() else (0, external_id)

@@ -1,0 +1,206 @@
+"""The ``inbox`` command line (Typer): listening and sending jobs, export, quarantine, sandboxes, demo."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import typer
+from sqlmodel import Session, col, select
+
+from inbox import context, outbox, worker
+from inbox.config.loader import ConfigError
+from inbox.listen import poll_channel
+
+app = typer.Typer(
+    help="Social-care inbox: listen to social channels, answer customers within the charter.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+export_app = typer.Typer(help="Export stored data.", no_args_is_help=True)
+quarantine_app = typer.Typer(help="Payload items that could not be ingested.", no_args_is_help=True)
+sandbox_app = typer.Typer(
+    help="Loopback platform sandboxes for the demo and the tests.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(db_app, name="db")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _context(**kwargs: bool) -> context.AppContext:
+    try:
+        return context.build(**kwargs)
+    except ConfigError as exc:
+        raise _fail(f"invalid configuration:\n{exc}") from None
+
+
+@app.command()
+def listen(
+    once: bool = typer.Option(False, "--once", help="Poll every channel once, send due replies, and exit."),
+    channel: str | None = typer.Option(None, help="Only this channel."),
+) -> None:
+    """Poll every configured channel on its interval (or once, for cron) and deliver the outbox."""
+    ctx = _context(with_channels=True, with_nlp=True)
+    runtimes = [rt for rt in ctx.runtimes if channel is None or rt.name == channel]
+    for problem in ctx.problems:
+        typer.echo(f"error: {problem}", err=True)
+    if channel and not runtimes and not ctx.problems:
+        raise _fail(f"no enabled channel named {channel!r} in {ctx.settings.config_dir / 'channels.toml'}")
+    if once:
+        fatal = bool(ctx.problems)
+        for rt in runtimes:
+            for report in poll_channel(ctx.engine, rt, clock=now, due=ctx.due, classifier=ctx.classifier):
+                typer.echo(report.line(), err=bool(report.error))
+                fatal = fatal or report.fatal
+        sent = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in runtimes}, now)
+        typer.echo(f"outbox: {sent} reply(ies) processed")
+        raise typer.Exit(2 if fatal else 0)
+    if not runtimes:
+        raise _fail("no channel can run (see the errors above)")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    typer.echo(f"listening on {', '.join(rt.name for rt in runtimes)} (Ctrl-C to stop)")
+    worker.run(ctx.engine, runtimes, stop, clock=now, due=ctx.due, classifier=ctx.classifier)
+
+
+@app.command()
+def send() -> None:
+    """Deliver every due reply in the outbox once, then exit (for cron)."""
+    ctx = _context(with_channels=True)
+    for problem in ctx.problems:
+        typer.echo(f"warning: {problem}", err=True)
+    count = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in ctx.runtimes}, now)
+    typer.echo(f"outbox: {count} reply(ies) processed")
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@export_app.command("messages")
+def export_messages(
+    format: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", help="jsonl or csv"),
+    channel: str | None = typer.Option(None, help="Only this channel."),
+) -> None:
+    """Print every stored message (one JSON object per line, or CSV)."""
+    from inbox.export import iter_messages, write_csv, write_jsonl
+
+    ctx = _context(with_channels=False)
+    records = iter_messages(ctx.engine, channel)
+    writer = write_csv if format is ExportFormat.csv else write_jsonl
+    writer(records, sys.stdout)
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line, with the raw payload."),
+) -> None:
+    """Show the payload items that could not be ingested, with their errors."""
+    from inbox.models import Channel, QuarantinedItem
+
+    ctx = _context(with_channels=False)
+    with Session(ctx.engine) as session:
+        rows = session.exec(
+            select(QuarantinedItem, Channel.name)
+            .join(Channel, col(Channel.id) == col(QuarantinedItem.channel_id))
+            .order_by(col(QuarantinedItem.id))
+        ).all()
+        if not rows:
+            typer.echo("quarantine is empty")
+        for item, name in rows:
+            if as_json:
+                typer.echo(
+                    json.dumps(
+                        {
+                            "id": item.id,
+                            "channel": name,
+                            "stream": item.stream,
+                            "external_id": item.external_id,
+                            "error": item.error,
+                            "raw": item.raw,
+                            "created_at": item.created_at.isoformat() if item.created_at else None,
+                        }
+                    )
+                )
+            else:
+                when = f"{item.created_at:%Y-%m-%d %H:%M}" if item.created_at else "?"
+                typer.echo(
+                    f"#{item.id} {when} {name}/{item.stream} id={item.external_id or '-'}: {item.error}"
+                )
+
+
+@sandbox_app.command("x", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def sandbox_x(ctx: typer.Context) -> None:
+    """Run the loopback X API sandbox (options: see `inbox sandbox x --help-sandbox`)."""
+    from connectors.sandbox import x as x_sandbox
+
+    args = ["--help" if a == "--help-sandbox" else a for a in ctx.args]
+    raise typer.Exit(x_sandbox.main(args))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the schema migrations to the database (INBOX_DATABASE_URL)."""
+    from inbox.db import open_engine
+    from inbox.settings import Settings
+
+    open_engine(Settings().database_url)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def demo() -> None:
+    """Start the X sandbox, the listener and the web app on 127.0.0.1:8501 (what `make run` does)."""
+    from inbox.demo import run_demo
+
+    raise typer.Exit(run_demo())
+
+
+def _register_optional() -> None:
+    try:
+        from inbox.nlp.commands import register
+    except ImportError:
+        return
+    register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point; returns the exit status."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _register_optional()
+    try:
+        result = app(args=argv, prog_name="inbox", standalone_mode=False)
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Configuration: TOML files in the config folder, validated by frozen pydantic models."""

@@ -1,0 +1,72 @@
+"""The channels file (config/channels.toml): which accounts the inbox listens to, and how."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, HttpUrl, PositiveInt, field_validator, model_validator
+
+from inbox.config.loader import Strict, load_model
+from inbox.settings import secret
+
+Platform = Literal["x"]
+
+# The credentials each platform needs, by role. The file holds env variable *names*, never secrets.
+REQUIRED_CREDENTIALS: dict[str, tuple[str, ...]] = {
+    "x": ("bearer_token", "consumer_key", "consumer_secret", "access_token", "access_token_secret"),
+}
+
+
+class ChannelConfig(Strict):
+    """One ``[[channels]]`` table."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
+    platform: Platform
+    account: str = Field(min_length=1, description="the brand's handle on the platform, without @")
+    base_url: HttpUrl | None = None
+    enabled: bool = True
+    poll_interval_seconds: PositiveInt = 60
+    page_size: int = Field(default=100, ge=5, le=100)
+    monthly_read_budget: PositiveInt | None = None
+    credentials: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("account")
+    @classmethod
+    def _strip_at(cls, value: str) -> str:
+        return value.removeprefix("@")
+
+    @model_validator(mode="after")
+    def _credential_roles(self) -> ChannelConfig:
+        needed = set(REQUIRED_CREDENTIALS[self.platform])
+        unknown = set(self.credentials) - needed
+        if unknown:
+            raise ValueError(f"unknown credential role(s) {sorted(unknown)}; allowed: {sorted(needed)}")
+        missing = needed - set(self.credentials)
+        if missing:
+            raise ValueError(f"credentials must name the environment variable for {sorted(missing)}")
+        return self
+
+    def missing_secrets(self) -> list[str]:
+        """Names of the environment variables this channel needs that are unset."""
+        return [env for env in self.credentials.values() if secret(env) is None]
+
+    def secrets(self) -> dict[str, str]:
+        """Role → secret value, read from the environment now."""
+        return {role: secret(env) or "" for role, env in self.credentials.items()}
+
+
+class ChannelsFile(Strict):
+    channels: list[ChannelConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> ChannelsFile:
+        names = [c.name for c in self.channels]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"channel names must be unique; repeated: {dupes}")
+        return self
+
+
+def load_channels(config_dir: Path) -> ChannelsFile:
+    return load_model(config_dir / "channels.toml", ChannelsFile)

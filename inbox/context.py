@@ -1,0 +1,61 @@
+"""What every entry point builds once: settings, the migrated engine, channels and the classifier."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from inbox.channels import Runtime, build_runtimes
+from inbox.config.channels import ChannelsFile, load_channels
+from inbox.db import open_engine
+from inbox.deadlines import default_due
+from inbox.ingest import Classifier
+from inbox.settings import Settings
+from inbox.threads import DueFn
+
+log = logging.getLogger("inbox")
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: Engine
+    channels: ChannelsFile
+    runtimes: list[Runtime] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    due: DueFn = default_due
+    classifier: Classifier | None = None
+
+
+def config_dir(settings: Settings) -> Path:
+    return settings.config_dir
+
+
+def load_classifier(settings: Settings) -> Classifier | None:
+    """The spaCy classifier, or None (with a warning) when the model cannot be loaded."""
+    try:
+        from inbox.nlp import load_classifier as load
+    except ImportError:
+        return None
+    try:
+        classifier: Classifier = load(config_dir(settings))
+        return classifier
+    except Exception as exc:  # noqa: BLE001 - a broken model must not stop listening
+        log.warning("classification disabled: %s", exc)
+        return None
+
+
+def build(
+    settings: Settings | None = None, *, with_channels: bool = True, with_nlp: bool = False
+) -> AppContext:
+    settings = settings or Settings()
+    channels = load_channels(config_dir(settings))
+    ctx = AppContext(settings=settings, engine=open_engine(settings.database_url), channels=channels)
+    if with_channels:
+        ctx.runtimes, ctx.problems = build_runtimes(channels.channels)
+    if with_nlp:
+        ctx.classifier = load_classifier(settings)
+    return ctx

@@ -1,0 +1,105 @@
+"""The demo: X sandbox + listener + Streamlit app as child processes, stopped together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+
+SANDBOX_PORT = 8701
+APP_ADDRESS, APP_PORT = "127.0.0.1", 8501
+
+# Credentials of the loopback sandbox. They are not secrets: they only open the sandbox.
+SANDBOX_ENV = {
+    "X_BEARER_TOKEN": "sandbox-bearer",
+    "X_CONSUMER_KEY": "sandbox-consumer",
+    "X_CONSUMER_SECRET": "sandbox-consumer-secret",
+    "X_ACCESS_TOKEN": "1000000000000000001-sandbox",
+    "X_ACCESS_TOKEN_SECRET": "sandbox-token-secret",
+}
+
+
+def demo_env(base: Mapping[str, str]) -> dict[str, str]:
+    """The environment for the demo's processes: the sandbox credentials unless already set."""
+    env = dict(base)
+    for key, value in SANDBOX_ENV.items():
+        env.setdefault(key, value)
+    return env
+
+
+def wait_for_port(host: str, port: int, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex((host, port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def _start(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, *args], env=dict(env))
+
+
+def run_demo() -> int:
+    """Run until Ctrl-C or until one of the processes dies; returns an exit status."""
+    env = demo_env(os.environ)
+    procs: list[subprocess.Popen[bytes]] = []
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        procs.append(_start(["-m", "inbox.cli", "sandbox", "x", "--port", str(SANDBOX_PORT)], env))
+        if not wait_for_port("127.0.0.1", SANDBOX_PORT):
+            print("error: the X sandbox did not start on port 8701 (is it in use?)", file=sys.stderr)
+            return 1
+        procs.append(_start(["-m", "inbox.cli", "listen"], env))
+        procs.append(
+            _start(
+                [
+                    "-m",
+                    "streamlit",
+                    "run",
+                    "app.py",
+                    "--server.address",
+                    APP_ADDRESS,
+                    "--server.port",
+                    str(APP_PORT),
+                    "--server.headless",
+                    "true",
+                    "--browser.gatherUsageStats",
+                    "false",
+                ],
+                env,
+            )
+        )
+        print(f"\n  Inbox demo: http://{APP_ADDRESS}:{APP_PORT}   (Ctrl-C to stop)\n", flush=True)
+        while not stopping:
+            dead = [p for p in procs if p.poll() is not None]
+            if dead:
+                print(
+                    f"error: {' '.join(map(str, dead[0].args))} exited with {dead[0].returncode}",
+                    file=sys.stderr,
+                )
+                return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()

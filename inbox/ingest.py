@@ -1,0 +1,155 @@
+"""Ingestion: one page from a connector into the store, with the cursor that covers it.
+
+``ingest_batch`` adds to the caller's transaction and never commits: the caller commits the messages,
+the quarantined items, the read counter and the new cursor together, so a kill at any point loses
+nothing and duplicates nothing. Idempotent on (channel, platform id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlmodel import Session
+
+from connectors.base import Batch, InboundItem
+from inbox import store
+from inbox.models import Channel, Conversation, Message, QuarantinedItem
+from inbox.threads import DueFn, on_inbound, on_outbound, raise_urgency
+
+
+class Classifier(Protocol):
+    """What ingestion needs from inbox.nlp: one classification per text, batched."""
+
+    def classify(
+        self, texts: Sequence[str], *, followers: Sequence[int | None] | None = None
+    ) -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    new: int = 0
+    duplicates: int = 0
+    outbound: int = 0
+    quarantined: int = 0
+
+
+def apply_classification(message: Message, c: Any) -> None:
+    """Copy a Classification's fields onto a message row."""
+    message.language = c.language
+    message.sentiment = c.sentiment
+    message.sentiment_scores = dict(c.sentiment_scores)
+    message.urgency = c.urgency
+    message.urgency_reasons = list(c.urgency_reasons)
+    message.pii = [{"kind": s.kind, "start": s.start, "end": s.end} for s in c.pii]
+
+
+def _fresh_items(
+    session: Session, channel_id: int, items: Sequence[InboundItem]
+) -> tuple[list[InboundItem], int]:
+    known = store.existing_platform_ids(session, channel_id, (i.external_id for i in items))
+    fresh: list[InboundItem] = []
+    for item in items:
+        if item.external_id in known:
+            continue
+        known.add(item.external_id)
+        fresh.append(item)
+    return fresh, len(items) - len(fresh)
+
+
+def _store_item(
+    session: Session, channel: Channel, item: InboundItem, classification: Any, due: DueFn, now: datetime
+) -> Message:
+    assert channel.id is not None
+    conv: Conversation = store.conversation_for(
+        session, channel.id, item.visibility, item.thread_key, item.kind, item.created_at
+    )
+    contact = None
+    if item.direction == "in":
+        contact = store.upsert_contact(session, channel.id, item.author, now)
+        if conv.contact_id is None:
+            conv.contact_id = contact.id
+    assert conv.id is not None
+    message = Message(
+        channel_id=channel.id,
+        conversation_id=conv.id,
+        platform_id=item.external_id,
+        direction=item.direction,
+        visibility=item.visibility,
+        kind=item.kind,
+        text=item.text,
+        author_platform_id=item.author.platform_id,
+        author_handle=item.author.handle,
+        contact_id=contact.id if contact else None,
+        created_at=item.created_at,
+        reply_to_platform_id=item.reply_to,
+        raw=dict(item.raw),
+        ingested_at=now,
+    )
+    if classification is not None:
+        apply_classification(message, classification)
+        raise_urgency(conv, message.urgency)
+        conv.sentiment, conv.language = message.sentiment, message.language
+    session.add(message)
+    if item.direction == "in":
+        on_inbound(conv, item.created_at, due)
+    else:
+        on_outbound(conv, item.created_at)
+    return message
+
+
+def ingest_batch(
+    session: Session,
+    channel: Channel,
+    stream: str,
+    batch: Batch,
+    *,
+    due: DueFn,
+    now: datetime,
+    classifier: Classifier | None = None,
+) -> IngestResult:
+    """Store one page and move the stream's cursor, in the caller's transaction."""
+    assert channel.id is not None
+    fresh, duplicates = _fresh_items(session, channel.id, batch.items)
+    inbound = [i for i in fresh if i.direction == "in"]
+    labels: dict[str, Any] = {}
+    if classifier is not None and inbound:
+        results = classifier.classify(
+            [i.text for i in inbound], followers=[i.author.followers for i in inbound]
+        )
+        labels = {i.external_id: c for i, c in zip(inbound, results, strict=True)}
+    for item in fresh:
+        _store_item(session, channel, item, labels.get(item.external_id), due, now)
+    for bad in batch.malformed:
+        session.add(
+            QuarantinedItem(
+                channel_id=channel.id,
+                stream=stream,
+                external_id=bad.external_id,
+                error=bad.error,
+                raw=dict(bad.raw),
+                created_at=now,
+            )
+        )
+    cursor = store.cursor_row(session, channel.id, stream)
+    if batch.next_cursor is not None:
+        cursor.cursor = batch.next_cursor
+    cursor.last_poll_at = cursor.last_success_at = now
+    cursor.failures, cursor.last_error, cursor.retry_at = 0, None, None
+    count_reads(channel, batch.reads, now)
+    return IngestResult(
+        new=len(inbound),
+        duplicates=duplicates,
+        outbound=len(fresh) - len(inbound),
+        quarantined=len(batch.malformed),
+    )
+
+
+def count_reads(channel: Channel, reads: int, now: datetime) -> None:
+    """Add to this month's read counter, starting afresh each calendar month (UTC)."""
+    month = now.strftime("%Y-%m")
+    if channel.read_month != month:
+        channel.read_month, channel.reads_used = month, 0
+    channel.reads_used += reads

@@ -1,0 +1,128 @@
+"""Store functions: they take a Session and never commit. The caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from connectors.base import Author
+from inbox.models import AuditEvent, Channel, Contact, Conversation, ListeningCursor, Message, utcnow
+
+
+def audit(
+    session: Session,
+    actor: str,
+    action: str,
+    *,
+    target: tuple[str, object] | None = None,
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Record who did what, when (in the caller's transaction, so it lands only if the action does)."""
+    session.add(
+        AuditEvent(
+            at=at or utcnow(),
+            actor=actor,
+            action=action,
+            target_type=target[0] if target else None,
+            target_id=str(target[1]) if target else None,
+            detail=detail or {},
+        )
+    )
+
+
+def channel_by_name(session: Session, name: str) -> Channel | None:
+    return session.exec(select(Channel).where(Channel.name == name)).first()
+
+
+def ensure_channel(session: Session, name: str, platform: str, account: str) -> Channel:
+    """The channel row for a configured channel, created on first use, kept in step with the config."""
+    channel = channel_by_name(session, name)
+    if channel is None:
+        channel = Channel(name=name, platform=platform, account=account)
+        session.add(channel)
+        session.flush()
+    elif (channel.platform, channel.account) != (platform, account):
+        channel.platform, channel.account = platform, account
+    return channel
+
+
+def cursor_row(session: Session, channel_id: int, stream: str, *, lock: bool = False) -> ListeningCursor:
+    """The cursor row of one stream, created empty on first use."""
+    stmt = select(ListeningCursor).where(
+        ListeningCursor.channel_id == channel_id, ListeningCursor.stream == stream
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    row = session.exec(stmt).first()
+    if row is None:
+        row = ListeningCursor(channel_id=channel_id, stream=stream)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def existing_platform_ids(session: Session, channel_id: int, platform_ids: Iterable[str]) -> set[str]:
+    ids = list(platform_ids)
+    if not ids:
+        return set()
+    stmt = select(Message.platform_id).where(
+        Message.channel_id == channel_id, col(Message.platform_id).in_(ids)
+    )
+    return set(session.exec(stmt))
+
+
+def upsert_contact(session: Session, channel_id: int, author: Author, now: datetime) -> Contact:
+    """The customer behind ``author``, created or refreshed with what the platform says now."""
+    contact = session.exec(
+        select(Contact).where(Contact.channel_id == channel_id, Contact.platform_id == author.platform_id)
+    ).first()
+    if contact is None:
+        contact = Contact(channel_id=channel_id, platform_id=author.platform_id, created_at=now)
+        session.add(contact)
+    if author.handle:
+        contact.handle = author.handle
+    if author.display_name:
+        contact.display_name = author.display_name
+    if author.followers is not None:
+        contact.followers = author.followers
+    contact.updated_at = now
+    session.flush()
+    return contact
+
+
+def conversation_for(
+    session: Session, channel_id: int, visibility: str, thread_key: str, kind: str, created_at: datetime
+) -> Conversation:
+    """The conversation a thread key belongs to, created on its first message."""
+    conv = session.exec(
+        select(Conversation).where(
+            Conversation.channel_id == channel_id,
+            Conversation.visibility == visibility,
+            Conversation.thread_key == thread_key,
+        )
+    ).first()
+    if conv is None:
+        conv = Conversation(
+            channel_id=channel_id,
+            thread_key=thread_key,
+            visibility=visibility,
+            kind=kind,
+            created_at=created_at,
+        )
+        session.add(conv)
+        session.flush()
+    return conv
+
+
+def thread(session: Session, conversation_id: int) -> list[Message]:
+    """A conversation's messages in order."""
+    stmt = (
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(col(Message.created_at), col(Message.id))
+    )
+    return list(session.exec(stmt))

@@ -1,0 +1,86 @@
+"""The long-running listener: one thread per channel polls its streams on the channel's interval,
+and one thread drains the outbox. Stops cleanly when ``stop`` is set."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from inbox import outbox
+from inbox.channels import Runtime
+from inbox.ingest import Classifier
+from inbox.listen import poll_channel
+from inbox.threads import DueFn
+
+log = logging.getLogger("inbox.worker")
+
+
+def _channel_loop(
+    engine: Engine,
+    rt: Runtime,
+    stop: threading.Event,
+    clock: Callable[[], datetime],
+    due: DueFn,
+    classifier: Classifier | None,
+) -> None:
+    while not stop.is_set():
+        try:
+            for report in poll_channel(engine, rt, clock=clock, due=due, classifier=classifier):
+                if report.new or report.error or report.quarantined:
+                    log.info(report.line())
+        except Exception:  # keep listening: one bad poll must not end the job
+            log.exception("%s: poll failed", rt.name)
+        stop.wait(rt.config.poll_interval_seconds)
+
+
+def _sender_loop(
+    engine: Engine,
+    runtimes: Sequence[Runtime],
+    stop: threading.Event,
+    clock: Callable[[], datetime],
+    every: float,
+) -> None:
+    connectors = {rt.name: rt.connector for rt in runtimes}
+    while not stop.is_set():
+        try:
+            sent = outbox.drain(engine, connectors, clock)
+            if sent:
+                log.info("outbox: %d reply(ies) processed", sent)
+        except Exception:
+            log.exception("outbox: drain failed")
+        stop.wait(every)
+
+
+def run(
+    engine: Engine,
+    runtimes: Sequence[Runtime],
+    stop: threading.Event,
+    *,
+    clock: Callable[[], datetime],
+    due: DueFn,
+    classifier: Classifier | None = None,
+    send_every: float = 2.0,
+) -> None:
+    """Listen and send until ``stop`` is set."""
+    threads = [
+        threading.Thread(
+            target=_channel_loop,
+            args=(engine, rt, stop, clock, due, classifier),
+            daemon=True,
+            name=f"listen-{rt.name}",
+        )
+        for rt in runtimes
+    ]
+    threads.append(
+        threading.Thread(
+            target=_sender_loop, args=(engine, runtimes, stop, clock, send_every), daemon=True, name="sender"
+        )
+    )
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
