@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import requests
@@ -191,6 +192,46 @@ class XConnector:
         )
         data = payload.get("data") or {}
         return Sent(external_id=str(data.get("dm_event_id")), thread_key=data.get("dm_conversation_id"))
+
+    def find_delivery(
+        self,
+        visibility: str,
+        in_reply_to: str | None,
+        recipient_id: str | None,
+        text: str,
+        since: datetime | None,
+    ) -> Sent | None:
+        """Look on X for a reply we may have sent before a crash (same text, same target, after ``since``)."""
+        start = (since - timedelta(minutes=1)) if since else None
+        if visibility == "private":
+            payload: Mapping[str, Any] = call_x(
+                self.client.get_direct_message_events,
+                event_types="MessageCreate",
+                max_results=100,
+                dm_event_fields=DM_FIELDS,
+                user_auth=True,
+            )
+            for event in payload.get("data") or []:
+                if (
+                    event.get("sender_id") == self.brand_id
+                    and event.get("text") == text
+                    and recipient_id in str(event.get("dm_conversation_id", "")).split("-")
+                ):
+                    return Sent(external_id=str(event["id"]), thread_key=event.get("dm_conversation_id"))
+            return None
+        payload = call_x(
+            self.client.get_users_tweets,
+            self.brand_id,
+            start_time=start,
+            max_results=100,
+            tweet_fields=TWEET_FIELDS,
+            user_auth=False,
+        )
+        for tweet in payload.get("data") or []:
+            refs = {r.get("type"): r.get("id") for r in tweet.get("referenced_tweets") or []}
+            if refs.get("replied_to") == in_reply_to and tweet.get("text") == text:
+                return Sent(external_id=str(tweet["id"]))
+        return None
 
 
 def _is_seen(event: Any, seen: int) -> bool:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from inbox.db import open_engine
 
@@ -22,9 +26,24 @@ X_ENV = {
 }
 
 
+PG_ADMIN_URL = os.environ.get("INBOX_TEST_POSTGRES_URL")
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'inbox.db'}"
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh database per test: a SQLite file, or a new PostgreSQL database when the suite runs on
+    PostgreSQL (``INBOX_TEST_POSTGRES_URL``, set by ``make test-postgres``)."""
+    if not PG_ADMIN_URL:
+        yield f"sqlite:///{tmp_path / 'inbox.db'}"
+        return
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = make_url(PG_ADMIN_URL)
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
