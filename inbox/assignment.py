@@ -1,0 +1,89 @@
+"""Optional automatic assignment: round-robin among signed-in agents who speak the conversation's language.
+
+``pick`` is pure: the agent below capacity who was handed a conversation longest ago (never first).
+``assign_unassigned`` applies it to the queue's unassigned open conversations, most urgent first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from inbox import store
+from inbox.models import Conversation, User
+from inbox.presence import AgentActivity, online_users
+from inbox.queue import Filters, queue_page
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    user_id: int
+    languages: tuple[str, ...]
+    capacity: int
+    open_count: int
+    last_assigned_at: datetime | None
+
+
+def pick(candidates: Sequence[Candidate], language: str | None) -> Candidate | None:
+    """The next agent in the round: has room and speaks ``language`` (agents with no languages speak all)."""
+    pool = [c for c in candidates if c.open_count < c.capacity]
+    if language:
+        pool = [c for c in pool if not c.languages or language in c.languages]
+    if not pool:
+        return None
+    return min(
+        pool, key=lambda c: (c.last_assigned_at is not None, c.last_assigned_at, c.open_count, c.user_id)
+    )
+
+
+def candidates(session: Session, now: datetime) -> list[Candidate]:
+    """Signed-in agents with their load (open conversations assigned to them)."""
+    online = online_users(session, now)
+    if not online:
+        return []
+    loads = dict(
+        session.exec(
+            select(Conversation.assignee_id, func.count())
+            .where(Conversation.status == "open", col(Conversation.assignee_id).in_(online))
+            .group_by(col(Conversation.assignee_id))
+        ).all()
+    )
+    rows = session.exec(
+        select(User, AgentActivity.last_assigned_at)
+        .join(AgentActivity, col(AgentActivity.user_id) == col(User.id))
+        .where(col(User.id).in_(online), col(User.active).is_(True), User.role == "agent")
+    ).all()
+    return [
+        Candidate(u.id or 0, tuple(u.languages), u.capacity, loads.get(u.id, 0), last) for u, last in rows
+    ]
+
+
+def assign_unassigned(session: Session, actor: str, now: datetime, limit: int = 50) -> dict[int, int]:
+    """Hand out up to ``limit`` unassigned open conversations; returns {conversation id: user id}."""
+    pool = {c.user_id: c for c in candidates(session, now)}
+    done: dict[int, int] = {}
+    page = queue_page(session, Filters(assignee="unassigned"), user_id=None, now=now, size=limit)
+    for row in page.rows:
+        chosen = pick(list(pool.values()), row.language)
+        if chosen is None:
+            continue
+        conv = session.get(Conversation, row.id)
+        activity = session.get(AgentActivity, chosen.user_id)
+        assert conv is not None and activity is not None
+        conv.assignee_id, activity.last_assigned_at = chosen.user_id, now
+        pool[chosen.user_id] = Candidate(
+            chosen.user_id, chosen.languages, chosen.capacity, chosen.open_count + 1, now
+        )
+        store.audit(
+            session,
+            actor,
+            "conversation.auto_assigned",
+            target=("conversation", row.id),
+            detail={"to": chosen.user_id, "language": row.language},
+            at=now,
+        )
+        done[row.id] = chosen.user_id
+    return done

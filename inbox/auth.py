@@ -1,0 +1,131 @@
+"""Local accounts: argon2id hashes, roles and what each role may do. Session-taking, never commits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlmodel import Session, col, func, select
+
+from inbox import store
+from inbox.models import User
+
+ROLES = ("agent", "manager", "admin")
+ROLE_LABELS = {"agent": "Agent", "manager": "Community manager", "admin": "Admin"}
+# What each role may do; a role may do everything the roles before it may do.
+PERMISSIONS = {
+    "work": "agent",  # answer, assign, tag, resolve conversations
+    "templates": "manager",  # edit the charter and the templates
+    "distribute": "manager",  # hand out unassigned conversations
+    "users": "admin",  # manage users and channels
+}
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+MIN_PASSWORD = 4
+DEMO_USERS = (
+    ("agent", "agent", "agent", "Alex (agent)"),
+    ("manager", "manager", "manager", "Morgan (manager)"),
+)
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_DUMMY_HASH = _hasher.hash(
+    "not a real password"
+)  # verified when the name is unknown, so timing tells nothing
+
+
+class AuthError(ValueError):
+    """A user cannot be created as asked (bad name, role or password, or a name already taken)."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def can(role: str, permission: str) -> bool:
+    """Whether ``role`` has ``permission`` (roles are ranked agent < manager < admin)."""
+    needed = PERMISSIONS[permission]
+    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
+
+
+def user_by_name(session: Session, name: str) -> User | None:
+    return session.exec(select(User).where(User.name == name.strip().lower())).first()
+
+
+def create_user(
+    session: Session,
+    name: str,
+    password: str,
+    role: str,
+    *,
+    actor: str,
+    display_name: str | None = None,
+    languages: Sequence[str] = (),
+    capacity: int = 20,
+) -> User:
+    """Add a user with a hashed password; audited. Raises AuthError on a bad or taken name."""
+    name = name.strip().lower()
+    if not NAME_RE.match(name):
+        raise AuthError("a user name is 2-32 characters: lower-case letters, digits, '.', '_' or '-'")
+    if role not in ROLES:
+        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"the password must have at least {MIN_PASSWORD} characters")
+    if user_by_name(session, name) is not None:
+        raise AuthError(f"a user named {name!r} already exists")
+    user = User(
+        name=name,
+        display_name=display_name or name,
+        password_hash=hash_password(password),
+        role=role,
+        languages=list(languages),
+        capacity=capacity,
+    )
+    session.add(user)
+    session.flush()
+    store.audit(session, actor, "user.created", target=("user", user.id), detail={"name": name, "role": role})
+    return user
+
+
+def authenticate(session: Session, name: str, password: str, *, now: datetime | None = None) -> User | None:
+    """The active user with this name and password, or None. Both outcomes are audited."""
+    user = user_by_name(session, name)
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or not user.active:
+        store.audit(
+            session,
+            name.strip().lower()[:64] or "?",
+            "auth.sign_in_failed",
+            at=now,
+            detail={"reason": "unknown user" if user is None else ("inactive" if ok else "bad password")},
+        )
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    store.audit(session, user.name, "auth.signed_in", target=("user", user.id), at=now)
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(col(User.name))))
+
+
+def user_count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(User)).one())
+
+
+def seed_demo_users(session: Session) -> list[str]:
+    """Create the demo sign-ins (agent/agent, manager/manager) when there is no user at all."""
+    if user_count(session) > 0:
+        return []
+    for name, password, role, display in DEMO_USERS:
+        create_user(session, name, password, role, actor="demo", display_name=display, languages=("en", "fr"))
+    return [name for name, *_ in DEMO_USERS]

@@ -1,0 +1,253 @@
+"""The reply composer's rules: templates, variables, length and personal-data checks. Pure, except loading.
+
+A template variable with no known value stays a fill-in prompt and a reply that still holds one is
+refused, so ``{order_number}`` is never sent raw. Public replies are held to X's 280 weighted characters
+and may not carry personal data: the agent is offered to send privately instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import string
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from inbox.config.loader import Strict, load_model
+from inbox.xtext import MAX_WEIGHTED, weighted_length
+
+KNOWN_VARIABLES = ("customer_name", "handle", "agent_name", "ticket_ref")
+MAX_DM = 10_000  # X direct messages
+PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+TemplateVisibility = Literal["public", "private", "any"]
+
+
+def variables(text: str) -> list[str]:
+    """The variable names a template uses, in order of first use. Raises ValueError on bad braces."""
+    names: list[str] = []
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or spec or conversion:
+            raise ValueError(
+                f"{{{name}}} is not a valid variable: use lower-case names like {{customer_name}}"
+            )
+        if name not in names:
+            names.append(name)
+    return names
+
+
+class Template(Strict):
+    """One ``[[templates]]`` table of config/templates.toml."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
+    title: str = Field(min_length=3, max_length=120)
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    visibility: TemplateVisibility = "any"
+    owner: str = Field(min_length=2, description="who maintains this template")
+    text: str = Field(min_length=1)
+    tags: tuple[str, ...] = ()
+    continue_in_dm: str | None = None  # a private template to open after this public reply
+
+    @field_validator("text")
+    @classmethod
+    def _valid_variables(cls, text: str) -> str:
+        variables(text)
+        return text.strip()
+
+    def fits(self, visibility: str) -> bool:
+        return self.visibility in ("any", visibility)
+
+
+class TemplatesFile(Strict):
+    templates: list[Template] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TemplatesFile:
+        by_name = {t.name: t for t in self.templates}
+        if len(by_name) != len(self.templates):
+            names = [t.name for t in self.templates]
+            raise ValueError(
+                f"template names must be unique; repeated: {sorted({n for n in names if names.count(n) > 1})}"
+            )
+        for t in self.templates:
+            if t.continue_in_dm is None:
+                continue
+            target = by_name.get(t.continue_in_dm)
+            if t.visibility == "private":
+                raise ValueError(f"template {t.name!r}: continue_in_dm only makes sense on a public template")
+            if target is None or not target.fits("private"):
+                raise ValueError(f"template {t.name!r}: continue_in_dm must name a private template")
+        return self
+
+    def get(self, name: str) -> Template | None:
+        return next((t for t in self.templates if t.name == name), None)
+
+
+def load_templates(config_dir: Path) -> TemplatesFile:
+    return load_model(config_dir / "templates.toml", TemplatesFile)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search(
+    templates: Iterable[Template], query: str, *, visibility: str, language: str | None = None
+) -> list[Template]:
+    """Templates usable for ``visibility`` whose name, title, tags or text hold every word of ``query``.
+
+    The conversation's language comes first, then alphabetical by title. Accents and case are ignored.
+    """
+    words = _fold(query).split()
+    found = [
+        t
+        for t in templates
+        if t.fits(visibility) and all(w in _fold(" ".join((t.name, t.title, t.text, *t.tags))) for w in words)
+    ]
+    return sorted(found, key=lambda t: (t.language != language, _fold(t.title)))
+
+
+def known_values(
+    *, customer_name: str | None, handle: str | None, agent_name: str | None, conversation_id: int | None
+) -> dict[str, str]:
+    """Values the inbox knows for the standard variables; unknown ones are left out (they become prompts)."""
+    values = {
+        "customer_name": (customer_name or "").strip(),
+        "handle": f"@{handle.lstrip('@')}" if handle else "",
+        "agent_name": (agent_name or "").strip(),
+        "ticket_ref": f"INB-{conversation_id:06d}" if conversation_id else "",
+    }
+    return {k: v for k, v in values.items() if v}
+
+
+def render(text: str, values: Mapping[str, str]) -> str:
+    """Fill the variables that have a non-empty value; the others stay as ``{name}`` to be filled in."""
+
+    def fill(m: re.Match[str]) -> str:
+        value = values.get(m.group(1), "").strip()
+        return value if value else m.group(0)
+
+    return (
+        PLACEHOLDER_RE.sub(fill, text.replace("{{", "\0").replace("}}", "\1"))
+        .replace("\0", "{")
+        .replace("\1", "}")
+    )
+
+
+def unfilled(text: str) -> list[str]:
+    """Variables still waiting for a value in a draft."""
+    return list(dict.fromkeys(PLACEHOLDER_RE.findall(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class PiiSpan:
+    kind: str
+    start: int
+    end: int
+
+
+PiiFinder = Callable[[str], Sequence[Any]]
+_PII_PATTERNS = (
+    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)),
+    ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")),
+    ("card", re.compile(r"\b\d(?:[ -]?\d){12,18}\b")),
+    (
+        "phone",
+        re.compile(
+            r"(?<![\w+])(?:\+|00)\d{1,3}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,4}\b"
+            r"|\b0[1-9](?:[ .-]?\d{2}){4}\b"
+        ),
+    ),
+    (
+        "order",
+        re.compile(
+            r"(?:order|commande|cde|account|compte|client|ticket|n°|no\.|#)\s*(?:number|numéro|"
+            r"num|n°|no\.?)?\s*[:#]?\s*([A-Z]{0,4}[-]?\d[\dA-Z-]{4,})",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def fallback_find_pii(text: str) -> list[PiiSpan]:
+    """Regex stand-in for ``inbox.nlp.find_pii``: e-mail, phone, card (Luhn), IBAN, order/account numbers."""
+    spans: list[PiiSpan] = []
+    for kind, pattern in _PII_PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = (m.start(1), m.end(1)) if kind == "order" else m.span()
+            if kind == "card" and not _luhn(re.sub(r"\D", "", m.group(0))):
+                continue
+            if not any(s.start < end and start < s.end for s in spans):
+                spans.append(PiiSpan(kind, start, end))
+    return sorted(spans, key=lambda s: s.start)
+
+
+def default_pii_finder() -> PiiFinder:
+    """``inbox.nlp.find_pii`` when that package is installed, else the regex fallback."""
+    try:
+        nlp = importlib.import_module("inbox.nlp")
+    except ImportError:
+        return fallback_find_pii
+    finder = getattr(nlp, "find_pii", None)
+    return finder if callable(finder) else fallback_find_pii
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the composer says about a draft. ``problems`` empty means it may be sent."""
+
+    length: int
+    limit: int
+    unfilled: list[str]
+    pii: list[Any] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def offer_private(self) -> bool:
+        """A public reply blocked only because it holds personal data: it could go as a DM."""
+        return bool(self.pii) and self.limit == MAX_WEIGHTED
+
+
+def limit_for(visibility: str) -> int:
+    return MAX_WEIGHTED if visibility == "public" else MAX_DM
+
+
+def measure(text: str, visibility: str) -> int:
+    return weighted_length(text) if visibility == "public" else len(text)
+
+
+def check(text: str, visibility: str, find_pii: PiiFinder = fallback_find_pii) -> Verdict:
+    """Whether a draft may be sent as a ``visibility`` reply on X, and why not."""
+    length, limit, missing = measure(text, visibility), limit_for(visibility), unfilled(text)
+    problems: list[str] = []
+    if not text.strip():
+        problems.append("The reply is empty.")
+    if missing:
+        problems.append("Fill in " + ", ".join(f"{{{m}}}" for m in missing) + " before sending.")
+    if length > limit:
+        unit = "weighted characters (a link counts 23)" if visibility == "public" else "characters"
+        problems.append(f"Too long for X: {length}/{limit} {unit}. Shorten it by {length - limit}.")
+    pii = list(find_pii(text)) if visibility == "public" else []
+    if pii:
+        kinds = ", ".join(sorted({str(getattr(p, "kind", p)) for p in pii}))
+        problems.append(f"Personal data in a public reply ({kinds}): remove it, or send this privately.")
+    return Verdict(length=length, limit=limit, unfilled=missing, pii=pii, problems=problems)

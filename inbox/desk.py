@@ -1,0 +1,264 @@
+"""What an agent does to a conversation: read it, assign, set status and tags, reply. Every change is audited.
+
+Session-taking; never commits. ``send_reply`` holds a reply back when the composer's rules refuse it, or when
+someone else answered since the agent's composer opened (collision), unless the agent confirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from inbox import composer, outbox, presence, store
+from inbox.models import Channel, Contact, Conversation, Message, OutboundReply, User
+from inbox.queue import STATUSES, first_line
+
+MAX_TAGS = 20
+
+
+class DeskError(ValueError):
+    """An action that cannot be done as asked (unknown conversation or user, bad status)."""
+
+
+@dataclass(frozen=True)
+class EarlierConversation:
+    id: int
+    channel: str
+    visibility: str
+    status: str
+    started: datetime | None
+    snippet: str
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    conversation: Conversation
+    channel: Channel
+    contact: Contact | None
+    assignee: User | None
+    messages: list[Message]
+    replies: list[OutboundReply]  # the outbox rows not yet delivered (pending, sending, failed)
+    earlier: list[EarlierConversation] = field(default_factory=list)
+
+
+def _conversation(session: Session, conv_id: int) -> Conversation:
+    conv = session.get(Conversation, conv_id)
+    if conv is None:
+        raise DeskError(f"no conversation #{conv_id}")
+    return conv
+
+
+def load(session: Session, conv_id: int) -> ConversationView:
+    """Everything the conversation page shows, read in one session."""
+    conv = _conversation(session, conv_id)
+    channel = session.get(Channel, conv.channel_id)
+    assert channel is not None
+    contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
+    assignee = session.get(User, conv.assignee_id) if conv.assignee_id else None
+    undelivered = session.exec(
+        select(OutboundReply)
+        .where(OutboundReply.conversation_id == conv_id, OutboundReply.status != "sent")
+        .order_by(col(OutboundReply.created_at))
+    ).all()
+    return ConversationView(
+        conv,
+        channel,
+        contact,
+        assignee,
+        store.thread(session, conv_id),
+        list(undelivered),
+        earlier_conversations(session, conv, contact),
+    )
+
+
+def earlier_conversations(
+    session: Session, conv: Conversation, contact: Contact | None, limit: int = 20
+) -> list[EarlierConversation]:
+    """The customer's other conversations, on every channel where their handles are linked (person_id)."""
+    if contact is None:
+        return []
+    contact_ids: Sequence[int | None] = [contact.id]
+    if contact.person_id is not None:
+        contact_ids = session.exec(select(Contact.id).where(Contact.person_id == contact.person_id)).all()
+    rows = session.exec(
+        select(Conversation, Channel.name)
+        .join(Channel, col(Channel.id) == col(Conversation.channel_id))
+        .where(col(Conversation.contact_id).in_(contact_ids), Conversation.id != conv.id)
+        .order_by(col(Conversation.first_inbound_at).desc())
+        .limit(limit)
+    ).all()
+    out = []
+    for other, channel in rows:
+        first = session.exec(
+            select(Message.text)
+            .where(Message.conversation_id == other.id)
+            .order_by(col(Message.created_at), col(Message.id))
+            .limit(1)
+        ).first()
+        out.append(
+            EarlierConversation(
+                other.id or 0,
+                channel,
+                other.visibility,
+                other.status,
+                other.first_inbound_at,
+                first_line(first or "", 100),
+            )
+        )
+    return out
+
+
+def record_view(session: Session, conv_id: int, user: User, now: datetime) -> None:
+    """Who opened which conversation, when (GDPR traceability)."""
+    store.audit(session, user.name, "conversation.viewed", target=("conversation", conv_id), at=now)
+
+
+def assign(session: Session, conv_id: int, assignee_id: int | None, actor: User, now: datetime) -> None:
+    conv = _conversation(session, conv_id)
+    if assignee_id is not None and session.get(User, assignee_id) is None:
+        raise DeskError(f"no user #{assignee_id}")
+    before, conv.assignee_id = conv.assignee_id, assignee_id
+    store.audit(
+        session,
+        actor.name,
+        "conversation.assigned",
+        target=("conversation", conv_id),
+        detail={"from": before, "to": assignee_id},
+        at=now,
+    )
+
+
+def set_status(session: Session, conv_id: int, status: str, actor: User, now: datetime) -> None:
+    if status not in STATUSES:
+        raise DeskError(f"status must be one of {', '.join(STATUSES)}")
+    conv = _conversation(session, conv_id)
+    before, conv.status = conv.status, status
+    store.audit(
+        session,
+        actor.name,
+        "conversation.status",
+        target=("conversation", conv_id),
+        detail={"from": before, "to": status},
+        at=now,
+    )
+
+
+def clean_tags(tags: Sequence[str]) -> list[str]:
+    """Trimmed, lower-case, unique tags (at most MAX_TAGS)."""
+    out = [t.strip().lower().lstrip("#") for t in tags]
+    return list(dict.fromkeys(t for t in out if t))[:MAX_TAGS]
+
+
+def set_tags(session: Session, conv_id: int, tags: Sequence[str], actor: User, now: datetime) -> None:
+    conv = _conversation(session, conv_id)
+    before, conv.tags = list(conv.tags), clean_tags(tags)
+    store.audit(
+        session,
+        actor.name,
+        "conversation.tags",
+        target=("conversation", conv_id),
+        detail={"from": before, "to": conv.tags},
+        at=now,
+    )
+
+
+def set_customer_tags(
+    session: Session, contact_id: int, tags: Sequence[str], actor: User, now: datetime
+) -> None:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise DeskError(f"no customer #{contact_id}")
+    before, contact.tags = list(contact.tags), clean_tags(tags)
+    store.audit(
+        session,
+        actor.name,
+        "customer.tags",
+        target=("contact", contact_id),
+        detail={"from": before, "to": contact.tags},
+        at=now,
+    )
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """``reply`` when queued; else ``verdict`` (refused by the rules) or ``held`` (others answered since)."""
+
+    reply: OutboundReply | None = None
+    verdict: composer.Verdict | None = None
+    held: list[presence.Answer] = field(default_factory=list)
+
+
+def send_reply(
+    session: Session,
+    conv_id: int,
+    user: User,
+    *,
+    visibility: str,
+    text: str,
+    composer_opened_at: datetime,
+    now: datetime,
+    confirmed: bool = False,
+    idempotency_key: str | None = None,
+    find_pii: composer.PiiFinder = composer.fallback_find_pii,
+) -> SendResult:
+    """Queue a reply in the outbox unless the rules refuse it or it would collide with another answer."""
+    conv = _conversation(session, conv_id)
+    verdict = composer.check(text, visibility, find_pii)
+    if not verdict.ok:
+        store.audit(
+            session,
+            user.name,
+            "reply.refused",
+            target=("conversation", conv_id),
+            detail={"visibility": visibility, "problems": verdict.problems},
+            at=now,
+        )
+        return SendResult(verdict=verdict)
+    presence.guard(session, conv_id, now)  # from here, another agent's send on this conversation waits
+    others = presence.answers_since(session, conv_id, composer_opened_at, user.name)
+    if others and not confirmed:
+        store.audit(
+            session,
+            user.name,
+            "reply.held",
+            target=("conversation", conv_id),
+            detail={"other_answers": len(others)},
+            at=now,
+        )
+        return SendResult(held=others)
+    reply = outbox.enqueue(
+        session,
+        conv,
+        visibility=visibility,
+        text=text.strip(),
+        actor=user.name,
+        now=now,
+        idempotency_key=idempotency_key,
+    )
+    if others:
+        store.audit(
+            session,
+            user.name,
+            "reply.sent_despite_collision",
+            target=("conversation", conv_id),
+            detail={"reply": reply.id, "other_answers": len(others)},
+            at=now,
+        )
+    return SendResult(reply=reply)
+
+
+def discard_reply(session: Session, conv_id: int, user: User, now: datetime) -> None:
+    """The agent dropped a draft after seeing another agent's answer."""
+    store.audit(session, user.name, "reply.discarded", target=("conversation", conv_id), at=now)
+
+
+def retry_reply(session: Session, reply_id: int, user: User, now: datetime) -> None:
+    outbox.retry(session, reply_id, user.name, now)
+
+
+def agents(session: Session) -> list[User]:
+    """Active users who can be assigned a conversation."""
+    return list(session.exec(select(User).where(col(User.active).is_(True)).order_by(col(User.display_name))))

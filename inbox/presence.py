@@ -1,0 +1,178 @@
+"""Who is on which conversation, and the answers another agent sent meanwhile. Session-taking; never commits.
+
+Presence is a heartbeat: a row per (conversation, user) refreshed while the page is open, stale after
+``PRESENCE_TTL``. Collision detection compares the replies written since an agent's composer opened;
+``guard`` serialises the check-then-send of two agents on one conversation (a row write both must take).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Column, UniqueConstraint, update
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from inbox.models import Message, OutboundReply, User, UTCDateTime
+
+PRESENCE_TTL = timedelta(seconds=45)
+ONLINE_TTL = timedelta(minutes=5)
+ACTIVITIES = ("viewing", "composing")
+
+
+class Presence(SQLModel, table=True):
+    """An agent has a conversation open (viewing it, or writing a reply)."""
+
+    __tablename__ = "presence"
+    __table_args__ = (UniqueConstraint("conversation_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id")
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    activity: str = "viewing"
+    seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class AgentActivity(SQLModel, table=True):
+    """When a user was last seen in the app, and last handed a conversation (for round-robin)."""
+
+    __tablename__ = "agent_activity"
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    last_assigned_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class ReplyGuard(SQLModel, table=True):
+    """One row per conversation, written by every send: two agents' sends on it run one after the other."""
+
+    __tablename__ = "reply_guard"
+    conversation_id: int = Field(foreign_key="conversation.id", primary_key=True)
+    version: int = 0
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    conversation_id: int
+    name: str
+    activity: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A reply to the conversation written by someone else since a given time."""
+
+    author: str
+    at: datetime
+    visibility: str
+    text: str
+    status: str  # the outbox status, or "on platform" for a reply posted outside the inbox
+
+
+def heartbeat(session: Session, user_id: int, now: datetime) -> None:
+    """The user is signed in and looking at the app."""
+    row = session.get(AgentActivity, user_id)
+    if row is None:
+        session.add(AgentActivity(user_id=user_id, seen_at=now))
+    else:
+        row.seen_at = now
+
+
+def touch(session: Session, conversation_id: int, user_id: int, activity: str, now: datetime) -> None:
+    """Record that ``user_id`` is on the conversation now (viewing or composing)."""
+    if activity not in ACTIVITIES:
+        raise ValueError(f"activity must be one of {ACTIVITIES}")
+    row = session.exec(
+        select(Presence).where(Presence.conversation_id == conversation_id, Presence.user_id == user_id)
+    ).first()
+    if row is None:
+        session.add(
+            Presence(conversation_id=conversation_id, user_id=user_id, activity=activity, seen_at=now)
+        )
+    else:
+        row.activity, row.seen_at = activity, now
+    heartbeat(session, user_id, now)
+
+
+def leave(session: Session, user_id: int, conversation_id: int | None = None) -> None:
+    """The user left one conversation (or every conversation, on sign-out)."""
+    stmt = select(Presence).where(Presence.user_id == user_id)
+    if conversation_id is not None:
+        stmt = stmt.where(Presence.conversation_id == conversation_id)
+    for row in session.exec(stmt):
+        session.delete(row)
+
+
+def viewers(
+    session: Session, conversation_ids: list[int], now: datetime, *, exclude_user: int | None = None
+) -> dict[int, list[Viewer]]:
+    """Who else is on each of these conversations now (fresh heartbeats only)."""
+    if not conversation_ids:
+        return {}
+    stmt = (
+        select(Presence.conversation_id, User.display_name, User.name, Presence.activity)
+        .join(User, col(User.id) == col(Presence.user_id))
+        .where(
+            col(Presence.conversation_id).in_(conversation_ids), col(Presence.seen_at) >= now - PRESENCE_TTL
+        )
+        .order_by(col(Presence.seen_at))
+    )
+    if exclude_user is not None:
+        stmt = stmt.where(Presence.user_id != exclude_user)
+    out: dict[int, list[Viewer]] = {}
+    for conv_id, display, name, activity in session.exec(stmt):
+        out.setdefault(conv_id, []).append(Viewer(conv_id, display or name, activity))
+    return out
+
+
+def online_users(session: Session, now: datetime) -> set[int]:
+    """Users seen in the app within ``ONLINE_TTL``."""
+    stmt = select(AgentActivity.user_id).where(col(AgentActivity.seen_at) >= now - ONLINE_TTL)
+    return set(session.exec(stmt))
+
+
+def guard(session: Session, conversation_id: int, now: datetime) -> None:
+    """Take the conversation's reply guard (a row write) before checking for collisions and sending."""
+    won = session.execute(
+        update(ReplyGuard)
+        .where(col(ReplyGuard.conversation_id) == conversation_id)
+        .values(version=ReplyGuard.version + 1, updated_at=now)
+    )
+    if won.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(ReplyGuard(conversation_id=conversation_id, version=1, updated_at=now))
+        session.flush()
+
+
+def answers_since(session: Session, conversation_id: int, since: datetime, me: str) -> list[Answer]:
+    """Replies written to the conversation after ``since`` by anyone but ``me`` (inbox or platform)."""
+    replies = session.exec(
+        select(OutboundReply)
+        .where(
+            OutboundReply.conversation_id == conversation_id,
+            col(OutboundReply.created_at) > since,
+            col(OutboundReply.created_by) != me,
+        )
+        .order_by(col(OutboundReply.created_at))
+    ).all()
+    ours = set(
+        session.exec(
+            select(OutboundReply.platform_id).where(
+                OutboundReply.conversation_id == conversation_id, col(OutboundReply.platform_id).is_not(None)
+            )
+        )
+    )
+    posted = session.exec(
+        select(Message).where(
+            Message.conversation_id == conversation_id,
+            Message.direction == "out",
+            col(Message.created_at) > since,
+        )
+    ).all()
+    out = [
+        Answer(r.created_by or "?", r.created_at or since, r.visibility, r.text, r.status) for r in replies
+    ]
+    out += [
+        Answer(m.author_handle or "brand account", m.created_at or since, m.visibility, m.text, "on platform")
+        for m in posted
+        if m.platform_id not in ours
+    ]
+    return sorted(out, key=lambda a: a.at)

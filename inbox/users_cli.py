@@ -1,0 +1,77 @@
+"""`inbox user add|list`: local accounts from the command line; passwords prompted or read from stdin."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from sqlmodel import Session
+
+from inbox import auth
+from inbox.db import open_engine
+from inbox.settings import Settings
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+def add(
+    name: str = typer.Argument(..., help="Sign-in name: lower-case letters, digits, '.', '_' or '-'."),
+    role: str = typer.Option(..., "--role", help="agent | manager | admin"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input."
+    ),
+    display_name: str | None = typer.Option(None, "--display-name", help="The name colleagues see."),
+    languages: str = typer.Option(
+        "", "--languages", help="Comma-separated, e.g. fr,en (for auto-assignment)."
+    ),
+    capacity: int = typer.Option(
+        20, "--capacity", min=1, help="Open conversations before auto-assignment skips."
+    ),
+) -> None:
+    """Add a user who can sign in to the inbox."""
+    password = _read_password(password_stdin)
+    engine = open_engine(Settings().database_url)
+    langs = [lang.strip().lower() for lang in languages.split(",") if lang.strip()]
+    try:
+        with Session(engine) as session, session.begin():
+            user = auth.create_user(
+                session,
+                name,
+                password,
+                role,
+                actor="cli",
+                display_name=display_name,
+                languages=langs,
+                capacity=capacity,
+            )
+            typer.echo(f"user {user.name!r} added ({auth.ROLE_LABELS[user.role]})")
+    except auth.AuthError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def list_users() -> None:
+    """Show every user: name, role, languages, capacity, active."""
+    engine = open_engine(Settings().database_url)
+    with Session(engine) as session:
+        users = auth.list_users(session)
+        if not users:
+            typer.echo("no user yet: add one with `inbox user add NAME --role agent`")
+        for u in users:
+            langs = ",".join(u.languages) or "-"
+            state = "active" if u.active else "inactive"
+            line = f"{u.name:<20} {u.role:<8} {langs:<8} capacity={u.capacity:<4} {state}"
+            typer.echo(f"{line}  {u.display_name or ''}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``user`` command group to the ``inbox`` command line."""
+    users = typer.Typer(help="Users who sign in to the inbox.", no_args_is_help=True)
+    users.command("add")(add)
+    users.command("list")(list_users)
+    app.add_typer(users, name="user")
