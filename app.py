@@ -1,10 +1,30 @@
-"""The Streamlit entry: the frame and the navigation. Pages live in inbox/ui/."""
+"""The Streamlit entry: the frame, sign-in gate and navigation. Pages live in inbox/ui/."""
 
 import streamlit as st
 
-st.set_page_config(page_title="Social-care inbox", page_icon="💬", layout="wide")
-st.navigation(
-    [
-        st.Page("inbox/ui/messages.py", title="Messages", icon="📨", default=True),
-    ]
-).run()
+from inbox.auth import ROLE_LABELS, can
+from inbox.ui.common import current_user, md_escape, sign_out
+
+st.set_page_config(page_title="Social-care inbox", page_icon=":material/forum:", layout="wide")
+
+user = current_user()
+if user is None:
+    st.navigation(
+        [st.Page("inbox/ui/sign_in.py", title="Sign in", icon=":material/login:")], position="hidden"
+    ).run()
+    st.stop()
+
+pages = [
+    st.Page("inbox/ui/queue.py", title="Queue", icon=":material/inbox:", default=True),
+    st.Page("inbox/ui/conversation.py", title="Conversation", icon=":material/forum:"),
+    st.Page("inbox/ui/templates.py", title="Templates", icon=":material/article:"),
+]
+if can(user.role, "distribute"):
+    pages.append(st.Page("inbox/ui/team.py", title="Team", icon=":material/group:"))
+with st.sidebar:
+    st.markdown(f"**{md_escape(user.display_name or user.name)}**")
+    st.caption(f"{ROLE_LABELS.get(user.role, user.role)} · signed in as {md_escape(user.name)}")
+    if st.button("Sign out", icon=":material/logout:", key="sign-out"):
+        sign_out(user)
+        st.rerun()
+st.navigation(pages, position="top").run()

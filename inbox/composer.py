@@ -99,9 +99,9 @@ def _fold(text: str) -> str:
 
 
 def search(
-    templates: Iterable[Template], query: str, *, visibility: str, language: str | None = None
+    templates: Iterable[Template], query: str, *, visibility: str | None, language: str | None = None
 ) -> list[Template]:
-    """Templates usable for ``visibility`` whose name, title, tags or text hold every word of ``query``.
+    """Templates for ``visibility`` (None: all) whose name, title, tags or text hold every word of ``query``.
 
     The conversation's language comes first, then alphabetical by title. Accents and case are ignored.
     """
@@ -109,7 +109,8 @@ def search(
     found = [
         t
         for t in templates
-        if t.fits(visibility) and all(w in _fold(" ".join((t.name, t.title, t.text, *t.tags))) for w in words)
+        if (visibility is None or t.fits(visibility))
+        and all(w in _fold(" ".join((t.name, t.title, t.text, *t.tags))) for w in words)
     ]
     return sorted(found, key=lambda t: (t.language != language, _fold(t.title)))
 

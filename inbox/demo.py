@@ -42,13 +42,33 @@ def wait_for_port(host: str, port: int, timeout: float = 30.0) -> bool:
     return False
 
 
+def seed_demo_users(database_url: str) -> list[str]:
+    """Create the demo sign-ins (agent/agent, manager/manager) when the users table is empty."""
+    from sqlmodel import Session
+
+    from inbox.auth import seed_demo_users as seed
+    from inbox.db import open_engine
+
+    engine = open_engine(database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            return seed(session)
+    finally:
+        engine.dispose()
+
+
 def _start(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, *args], env=dict(env))
 
 
 def run_demo() -> int:
     """Run until Ctrl-C or until one of the processes dies; returns an exit status."""
+    from inbox.settings import Settings
+
     env = demo_env(os.environ)
+    env["INBOX_DEMO"] = "1"  # the sign-in page names the demo accounts
+    if seed_demo_users(Settings().database_url):
+        print("demo users created: agent / agent (agent), manager / manager (community manager)", flush=True)
     procs: list[subprocess.Popen[bytes]] = []
     stopping = False
 

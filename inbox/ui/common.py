@@ -1,12 +1,31 @@
-"""Shared helpers for the Streamlit pages (not a page). The only place that builds the app's engine."""
+"""Shared helpers for the Streamlit pages (not a page): the engine, the signed-in user, safe rendering."""
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
 import streamlit as st
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from inbox import composer, presence, store
+from inbox.config.loader import ConfigError
 from inbox.db import open_engine
+from inbox.models import User
 from inbox.settings import Settings
+
+SELECTED = "selected_conversation_id"
+USER = "signed_in_user_id"
+QUEUE_PAGE = "inbox/ui/queue.py"
+CONVERSATION_PAGE = "inbox/ui/conversation.py"
+SLA_COLOURS = {"red": "red", "amber": "orange", "green": "green", "none": "gray"}
+DEMO_ENV = "INBOX_DEMO"  # set by `inbox demo`: the sign-in page names the demo accounts
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
 
 
 @st.cache_resource
@@ -16,3 +35,79 @@ def _engine(url: str) -> Engine:  # keyed by URL, so each test database gets its
 
 def engine() -> Engine:
     return _engine(Settings().database_url)
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One short unit of work: commits on success, rolls back on error."""
+    with Session(engine(), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    with Session(engine(), expire_on_commit=False) as session:
+        yield session
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def demo_mode() -> bool:
+    return os.environ.get(DEMO_ENV, "") == "1"
+
+
+def config_dir() -> Path:
+    return Settings().config_dir
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _templates(path: str, mtime: float) -> composer.TemplatesFile | str:
+    try:
+        return composer.load_templates(Path(path))
+    except ConfigError as exc:
+        return str(exc)
+
+
+def templates() -> composer.TemplatesFile | str:
+    """The templates file, or the error that stops it loading (shown to the agent)."""
+    path = config_dir() / "templates.toml"
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return _templates(str(path.parent), mtime)
+
+
+@st.cache_resource
+def pii_finder() -> composer.PiiFinder:
+    return composer.default_pii_finder()
+
+
+def current_user() -> User | None:
+    """The signed-in user, read afresh (a deactivated user is signed out at once)."""
+    user_id = st.session_state.get(USER)
+    if user_id is None:
+        return None
+    with reading() as session:
+        user = session.get(User, user_id)
+    if user is None or not user.active:
+        st.session_state.pop(USER, None)
+        return None
+    return user
+
+
+def sign_out(user: User) -> None:
+    with transaction() as session:
+        assert user.id is not None
+        presence.leave(session, user.id)
+        store.audit(session, user.name, "auth.signed_out", target=("user", user.id))
+    st.session_state.clear()
+
+
+def md_escape(text: str) -> str:
+    """Text made inert for st.markdown: every Markdown, directive and HTML character backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def open_conversation(conv_id: int) -> None:
+    st.session_state[SELECTED] = conv_id
+    st.switch_page(CONVERSATION_PAGE)

@@ -1,0 +1,232 @@
+"""The reply composer widget (not a page): mode, template, fill-ins, draft, checks, send, collision prompt.
+
+Rules live in inbox.composer and inbox.desk; this module only keeps the draft in session state and shows
+their verdicts. Callbacks change widget state before the next run, as Streamlit requires.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from inbox import composer, desk
+from inbox.desk import ConversationView
+from inbox.models import User
+from inbox.ui.common import md_escape, now, pii_finder, templates, transaction
+
+MODE_LABELS = {"public": ":material/public: Public reply", "private": ":material/lock: Private message (DM)"}
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Session-state keys of one conversation's composer."""
+
+    conv: int
+
+    def __getattr__(self, name: str) -> str:
+        return f"composer-{self.conv}-{name}"
+
+    def var(self, name: str) -> str:
+        return f"composer-{self.conv}-var-{name}"
+
+
+def _state(k: Keys, name: str, default: Any = None) -> Any:
+    return st.session_state.get(getattr(k, name), default)
+
+
+def _known(view: ConversationView, user: User) -> dict[str, str]:
+    c = view.contact
+    return composer.known_values(
+        customer_name=c.display_name if c else None,
+        handle=c.handle if c else None,
+        agent_name=user.display_name or user.name,
+        conversation_id=view.conversation.id,
+    )
+
+
+def opened(k: Keys) -> None:
+    """Start the composer's clock (for collision detection) and its idempotency key, once per draft."""
+    if k.opened not in st.session_state:
+        st.session_state[k.opened] = now()
+        st.session_state[k.idem] = uuid.uuid4().hex
+
+
+def _apply_template(k: Keys, known: dict[str, str]) -> None:
+    files = templates()
+    name = st.session_state.get(k.template)
+    tpl = files.get(name) if isinstance(files, composer.TemplatesFile) and name else None
+    if tpl is None:
+        return
+    values = {**known}
+    for var in composer.variables(tpl.text):
+        typed = st.session_state.get(k.var(var))
+        if typed is None:
+            st.session_state[k.var(var)] = known.get(var, "")
+        elif typed.strip():
+            values[var] = typed
+    st.session_state[k.draft] = composer.render(tpl.text, values)
+
+
+def _switch_private(k: Keys) -> None:
+    st.session_state[k.mode] = "private"
+
+
+def _reset(k: Keys) -> None:
+    prefix = f"composer-{k.conv}-"
+    for key in [key for key in st.session_state if str(key).startswith(prefix) and key != k.mode]:
+        del st.session_state[key]
+
+
+def _send(k: Keys, user: User, confirmed: bool) -> None:
+    text, visibility = st.session_state.get(k.draft, ""), st.session_state.get(k.mode, "public")
+    next_dm = st.session_state.get(k.continue_dm) if st.session_state.get(k.continue_check) else None
+    with transaction() as session:
+        result = desk.send_reply(
+            session,
+            k.conv,
+            user,
+            visibility=visibility,
+            text=text,
+            composer_opened_at=st.session_state[k.opened],
+            now=now(),
+            confirmed=confirmed,
+            idempotency_key=st.session_state[k.idem],
+            find_pii=pii_finder(),
+        )
+    if result.held:
+        st.session_state[k.held] = result.held
+        return
+    if result.verdict is not None:
+        st.session_state[k.flash] = ("error", " ".join(result.verdict.problems))
+        return
+    _reset(k)
+    label = "Public reply" if visibility == "public" else "Private message"
+    st.session_state[k.flash] = ("success", f"{label} queued: the listener delivers it within seconds.")
+    if next_dm:
+        st.session_state[k.mode], st.session_state[k.template] = "private", next_dm
+        st.session_state[k.flash] = (
+            "success",
+            "Public reply queued. Now continue in DM: check the message below.",
+        )
+
+
+def _discard(k: Keys, user: User) -> None:
+    with transaction() as session:
+        desk.discard_reply(session, k.conv, user, now())
+    _reset(k)
+    st.session_state[k.flash] = ("info", "Your draft was discarded.")
+
+
+def _held(k: Keys, user: User) -> None:
+    held = _state(k, "held") or []
+    with st.container(border=True):
+        st.warning(
+            "Someone else answered this conversation since you started writing. "
+            "Read their answer before sending yours.",
+            icon=":material/group:",
+        )
+        for a in held:
+            st.markdown(
+                f"**{md_escape(a.author)}** · {a.visibility} · {a.status} · :gray[{a.at:%H:%M:%S} UTC]"
+            )
+            st.text(a.text, width="stretch")
+        cols = st.columns(2)
+        cols[0].button(
+            "Send mine anyway", key=f"confirm-{k.conv}", on_click=_send, args=(k, user, True), type="primary"
+        )
+        cols[1].button("Discard my reply", key=f"discard-{k.conv}", on_click=_discard, args=(k, user))
+
+
+def _template_picker(k: Keys, view: ConversationView, mode: str, known: dict[str, str]) -> None:
+    files = templates()
+    if isinstance(files, str):
+        st.warning(f"Templates unavailable: {files}")
+        return
+    found = composer.search(files.templates, "", visibility=mode, language=view.conversation.language)
+    names = [t.name for t in found]
+    titles = {t.name: f"{t.title} · {t.language.upper()}" for t in found}
+    if st.session_state.get(k.template) not in names:
+        st.session_state.pop(k.template, None)
+    st.selectbox(
+        "Template",
+        names,
+        index=None,
+        key=k.template,
+        format_func=lambda n: titles.get(n, n),
+        placeholder="Type to search templates…",
+        on_change=_apply_template,
+        args=(k, known),
+    )
+    tpl = files.get(st.session_state.get(k.template) or "")
+    if tpl is None:
+        return
+    fill = [v for v in composer.variables(tpl.text)]
+    if fill:
+        cols = st.columns(min(len(fill), 4))
+        for i, var in enumerate(fill):
+            label = var.replace("_", " ").capitalize() + ("" if known.get(var) else " (fill in)")
+            cols[i % len(cols)].text_input(label, key=k.var(var), on_change=_apply_template, args=(k, known))
+    st.caption(f"Template owner: {md_escape(tpl.owner)}")
+    if mode == "public" and tpl.continue_in_dm:
+        target = files.get(tpl.continue_in_dm)
+        st.session_state[k.continue_dm] = tpl.continue_in_dm
+        st.checkbox(
+            f"Then continue in DM with “{target.title if target else tpl.continue_in_dm}”",
+            key=k.continue_check,
+            value=True,
+        )
+
+
+def panel(view: ConversationView, user: User) -> None:
+    """The whole composer for one conversation."""
+    k = Keys(view.conversation.id or 0)
+    opened(k)
+    flash = st.session_state.pop(k.flash, None)
+    if flash:
+        getattr(st, flash[0])(flash[1])
+    if _state(k, "held"):
+        _held(k, user)
+        return
+    modes = ["private"] if view.conversation.visibility == "private" else ["public", "private"]
+    if st.session_state.get(k.mode) not in modes:
+        st.session_state[k.mode] = modes[0]
+    mode = (
+        st.segmented_control(
+            "Reply as", modes, format_func=lambda v: MODE_LABELS[v], key=k.mode, required=True
+        )
+        or modes[0]
+    )
+    known = _known(view, user)
+    _template_picker(k, view, mode, known)
+    if k.draft not in st.session_state and st.session_state.get(k.template):
+        _apply_template(k, known)
+    text = st.text_area(
+        "Your reply", key=k.draft, height=140, placeholder="Pick a template or write your reply…"
+    )
+    verdict = composer.check(text or "", mode, pii_finder())
+    colour = "red" if verdict.length > verdict.limit else "gray"
+    unit = "weighted characters" if mode == "public" else "characters"
+    st.markdown(f":{colour}[{verdict.length} / {verdict.limit} {unit}]")
+    for problem in verdict.problems if (text or "").strip() else []:
+        st.error(problem, icon=":material/block:")
+    cols = st.columns([1, 1, 3])
+    cols[0].button(
+        "Send",
+        key=f"send-{k.conv}",
+        type="primary",
+        disabled=not verdict.ok,
+        on_click=_send,
+        args=(k, user, False),
+        icon=":material/send:",
+    )
+    if verdict.offer_private and mode == "public":
+        cols[1].button(
+            "Send privately instead",
+            key=f"to-dm-{k.conv}",
+            on_click=_switch_private,
+            args=(k,),
+            icon=":material/lock:",
+        )

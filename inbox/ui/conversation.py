@@ -1,0 +1,210 @@
+"""The conversation page: the thread, who else is on it, the customer, notes, actions and the composer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from inbox import desk, notes, presence
+from inbox.models import User
+from inbox.queue import STATUSES, clock_started, humanize, sla_state
+from inbox.ui import composer_panel, thread
+from inbox.ui.common import (
+    QUEUE_PAGE,
+    SELECTED,
+    SLA_COLOURS,
+    current_user,
+    md_escape,
+    now,
+    reading,
+    transaction,
+)
+
+REFRESH_SECONDS = 8
+TAG_SUGGESTIONS = ["delivery", "refund", "billing", "account", "complaint", "bug", "praise", "outage"]
+CUSTOMER_TAG_SUGGESTIONS = ["vip", "influencer", "press", "at-risk", "employee"]
+STATUS_LABELS = {"open": "Open", "pending": "Pending", "resolved": "Resolved"}
+
+
+def _retry(reply_id: int) -> None:
+    user = current_user()
+    if user is not None:
+        with transaction() as session:
+            desk.retry_reply(session, reply_id, user, now())
+        st.toast("The reply is back in the outbox.")
+
+
+def _act(action: str, conv_id: int, key: str) -> None:
+    user = current_user()
+    if user is None:
+        return
+    value = st.session_state.get(key)
+    with transaction() as session:
+        if action == "status":
+            desk.set_status(session, conv_id, value or "open", user, now())
+        elif action == "assign":
+            desk.assign(session, conv_id, value or None, user, now())
+        elif action == "tags":
+            desk.set_tags(session, conv_id, value or [], user, now())
+        elif action == "customer-tags":
+            desk.set_customer_tags(session, conv_id, value or [], user, now())
+
+
+def _assign_me(conv_id: int, user_id: int) -> None:
+    st.session_state[f"assignee-{conv_id}"] = user_id
+    _act("assign", conv_id, f"assignee-{conv_id}")
+
+
+def _select(conv_id: int) -> None:
+    st.session_state[SELECTED] = conv_id
+
+
+def _add_note(conv_id: int) -> None:
+    user, text = current_user(), st.session_state.get(f"note-{conv_id}", "")
+    if user is None or not text.strip():
+        return
+    with transaction() as session:
+        notes.add_note(session, conv_id, user, text, now())
+    st.session_state[f"note-{conv_id}"] = ""
+
+
+def _header(view: desk.ConversationView) -> None:
+    conv, at = view.conversation, now()
+    handle = f"@{view.contact.handle}" if view.contact and view.contact.handle else "Unknown customer"
+    st.markdown(f"## {md_escape(handle)} :gray[· conversation #{conv.id}]")
+    state = sla_state(conv.sla_due_at, clock_started(conv), at)
+    if conv.sla_due_at is None:
+        sla = ":gray-badge[No SLA clock running]"
+    else:
+        left = conv.sla_due_at - at
+        text = f"Overdue {humanize(left)}" if state == "red" else f"{humanize(left)} left to answer"
+        sla = f":{SLA_COLOURS[state]}-badge[:material/timer: {text}]"
+    kind = (
+        ":blue-badge[:material/public: Public thread]"
+        if conv.visibility == "public"
+        else ":violet-badge[:material/lock: Private DM]"
+    )
+    who = md_escape(view.assignee.display_name or view.assignee.name) if view.assignee else "nobody"
+    status = STATUS_LABELS.get(conv.status, conv.status)
+    st.markdown(
+        f"{kind} :gray-badge[{md_escape(view.channel.name)}] {sla} :gray-badge[{status}] · assigned to {who}"
+    )
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live_thread(conv_id: int, user: User) -> None:
+    """The thread and who else is here, refreshed; also this agent's presence heartbeat."""
+    at = now()
+    draft = st.session_state.get(composer_panel.Keys(conv_id).draft, "")
+    assert user.id is not None
+    with transaction() as session:
+        presence.touch(session, conv_id, user.id, "composing" if draft.strip() else "viewing", at)
+    with reading() as session:
+        view = desk.load(session, conv_id)
+        others = presence.viewers(session, [conv_id], at, exclude_user=user.id).get(conv_id, [])
+    for v in others:
+        doing = "is writing a reply" if v.activity == "composing" else "is viewing this conversation"
+        st.warning(f"**{md_escape(v.name)}** {doing}.", icon=":material/visibility:")
+    thread.thread(view, at, _retry)
+
+
+def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> None:
+    conv_id = view.conversation.id or 0
+    st.session_state[f"status-{conv_id}"] = view.conversation.status
+    st.segmented_control(
+        "Status",
+        list(STATUSES),
+        format_func=lambda v: STATUS_LABELS[v],
+        key=f"status-{conv_id}",
+        required=True,
+        on_change=_act,
+        args=("status", conv_id, f"status-{conv_id}"),
+    )
+    names = {a.id or 0: a.display_name or a.name for a in agents}
+    key = f"assignee-{conv_id}"
+    st.session_state[key] = view.conversation.assignee_id or 0
+    st.selectbox(
+        "Assignee",
+        [0, *names],
+        key=key,
+        on_change=_act,
+        args=("assign", conv_id, key),
+        format_func=lambda i: names.get(i, f"#{i}") if i else "Unassigned",
+    )
+    st.button(
+        "Assign to me",
+        key=f"assign-me-{conv_id}",
+        on_click=_assign_me,
+        args=(conv_id, user.id or 0),
+        disabled=view.conversation.assignee_id == user.id,
+        icon=":material/person_add:",
+    )
+    tags = list(view.conversation.tags)
+    st.session_state[f"tags-{conv_id}"] = tags
+    st.multiselect(
+        "Conversation tags",
+        list(dict.fromkeys([*tags, *TAG_SUGGESTIONS])),
+        key=f"tags-{conv_id}",
+        accept_new_options=True,
+        on_change=_act,
+        args=("tags", conv_id, f"tags-{conv_id}"),
+    )
+
+
+def _customer(view: desk.ConversationView) -> None:
+    thread.profile(view.contact, view.channel.name)
+    if view.contact and view.contact.id:
+        key = f"ctags-{view.contact.id}"
+        tags = list(view.contact.tags)
+        st.session_state[key] = tags
+        st.multiselect(
+            "Customer tags",
+            list(dict.fromkeys([*tags, *CUSTOMER_TAG_SUGGESTIONS])),
+            key=key,
+            accept_new_options=True,
+            on_change=_act,
+            args=("customer-tags", view.contact.id, key),
+        )
+    st.markdown("**Earlier conversations**")
+    thread.earlier(view.earlier, _select)
+
+
+def main() -> None:
+    user = current_user()
+    assert user is not None and user.id is not None
+    conv_id = st.session_state.get(SELECTED)
+    if st.button("Back to the queue", icon=":material/arrow_back:", key="back", type="tertiary"):
+        st.switch_page(QUEUE_PAGE)
+    if conv_id is None:
+        st.info("Pick a conversation in the queue.", icon=":material/inbox:")
+        st.stop()
+    with reading() as session:
+        try:
+            view = desk.load(session, conv_id)
+        except desk.DeskError as exc:
+            st.error(str(exc))
+            st.stop()
+        agents = desk.agents(session)
+        note_list = notes.notes_for(session, conv_id)
+    if st.session_state.get("audited-view") != conv_id:
+        with transaction() as session:
+            desk.record_view(session, conv_id, user, now())
+        st.session_state["audited-view"] = conv_id
+    _header(view)
+    left, right = st.columns([2.3, 1], gap="large")
+    with left:
+        live_thread(conv_id, user)
+        st.divider()
+        composer_panel.panel(view, user)
+    with right:
+        with st.container(border=True):
+            _actions(view, user, agents)
+        with st.container(border=True):
+            _customer(view)
+        with st.container(border=True):
+            st.markdown("**Internal notes**")
+            thread.notes(note_list, now())
+            st.text_area("Add a note for your colleagues", key=f"note-{conv_id}", height=80)
+            st.button("Add note", key=f"add-note-{conv_id}", on_click=_add_note, args=(conv_id,))
+
+
+main()

@@ -1,0 +1,34 @@
+"""The sign-in page: local accounts (argon2 hashes). Names the demo accounts in demo mode."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from inbox import auth
+from inbox.ui.common import USER, demo_mode, now, transaction
+
+_, middle, _ = st.columns([1, 1.2, 1])
+with middle:
+    st.title(":material/forum: Social-care inbox")
+    st.caption("Sign in to answer your customers on social media.")
+    if demo_mode():
+        st.info(
+            "**Demo mode.** Sign in as agent **agent** / password **agent**, "
+            "or as community manager **manager** / **manager**.",
+            icon=":material/info:",
+        )
+    with st.form("sign-in", border=True):
+        name = st.text_input("User name", key="sign-in-name", autocomplete="username")
+        password = st.text_input(
+            "Password", type="password", key="sign-in-password", autocomplete="current-password"
+        )
+        submitted = st.form_submit_button("Sign in", type="primary", width="stretch")
+    if submitted:
+        with transaction() as session:
+            user = auth.authenticate(session, name or "", password or "", now=now())
+            user_id = user.id if user else None
+        if user_id is None:
+            st.error("Wrong user name or password.")
+        else:
+            st.session_state[USER] = user_id
+            st.rerun()

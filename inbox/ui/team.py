@@ -1,0 +1,96 @@
+"""The team page (managers and admins): who is online, their load, round-robin distribution, new users."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlmodel import col, func, select
+
+from inbox import assignment, auth, presence
+from inbox.models import Conversation
+from inbox.ui.common import current_user, md_escape, now, reading, transaction
+
+
+def _distribute(actor: str) -> None:
+    with transaction() as session:
+        done = assignment.assign_unassigned(session, actor, now())
+    st.session_state["team-flash"] = f"{len(done)} conversation(s) assigned round-robin."
+
+
+def _add_user(actor: str) -> None:
+    s = st.session_state
+    try:
+        with transaction() as session:
+            auth.create_user(
+                session,
+                s["new-name"],
+                s["new-password"],
+                s["new-role"],
+                actor=actor,
+                display_name=s["new-display"] or None,
+                languages=[x.strip() for x in s["new-langs"].split(",") if x.strip()],
+            )
+        s["team-flash"] = f"User {s['new-name']} added."
+    except auth.AuthError as exc:
+        s["team-flash"] = f"Not added: {exc}"
+
+
+def _loads() -> dict[int, int]:
+    with reading() as session:
+        rows = session.exec(
+            select(Conversation.assignee_id, func.count())
+            .where(Conversation.status == "open")
+            .group_by(col(Conversation.assignee_id))
+        ).all()
+    return {uid: n for uid, n in rows if uid is not None}
+
+
+def main() -> None:
+    user = current_user()
+    assert user is not None
+    if not auth.can(user.role, "distribute"):
+        st.error("Managers and admins only.")
+        return
+    st.title("Team")
+    flash = st.session_state.pop("team-flash", None)
+    if flash:
+        st.info(flash)
+    with reading() as session:
+        users = auth.list_users(session)
+        online = presence.online_users(session, now())
+    loads = _loads()
+    st.dataframe(
+        [
+            {
+                "name": u.display_name or u.name,
+                "login": u.name,
+                "role": auth.ROLE_LABELS.get(u.role, u.role),
+                "online": u.id in online,
+                "open conversations": loads.get(u.id or 0, 0),
+                "capacity": u.capacity,
+                "languages": ", ".join(u.languages),
+                "active": u.active,
+            }
+            for u in users
+        ],
+        hide_index=True,
+    )
+    st.button(
+        "Distribute unassigned conversations (round-robin)",
+        icon=":material/shuffle:",
+        key="distribute",
+        on_click=_distribute,
+        args=(user.name,),
+        help="Signed-in agents who speak the conversation's language, up to their capacity.",
+    )
+    if auth.can(user.role, "users"):
+        with st.expander("Add a user"):
+            st.text_input("User name", key="new-name")
+            st.text_input("Display name", key="new-display")
+            st.text_input("Password", type="password", key="new-password")
+            st.selectbox("Role", list(auth.ROLES), format_func=lambda r: auth.ROLE_LABELS[r], key="new-role")
+            st.text_input("Languages (comma-separated)", key="new-langs", value="fr,en")
+            st.button("Add user", key="add-user", on_click=_add_user, args=(user.name,))
+    st.caption(f"Signed in as {md_escape(user.name)}. Every change here is written to the audit log.")
+
+
+main()

@@ -1,0 +1,111 @@
+"""Rendering a conversation (not a page): messages, outbox, profile, notes. Customer text: st.text only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import streamlit as st
+
+from inbox.desk import ConversationView, EarlierConversation
+from inbox.models import Contact, Message, OutboundReply
+from inbox.notes import NoteView
+from inbox.queue import humanize
+from inbox.ui.common import md_escape
+
+VISIBILITY_BADGE = {
+    "public": ":blue-badge[:material/public: Public]",
+    "private": ":violet-badge[:material/lock: Private DM]",
+}
+REPLY_STATUS = {
+    "pending": ":orange-badge[:material/schedule: Queued]",
+    "sending": ":orange-badge[:material/outbox: Sending]",
+    "failed": ":red-badge[:material/error: Failed]",
+    "sent": ":green-badge[:material/done_all: Delivered]",
+}
+
+
+def _when(at: datetime | None, now: datetime) -> str:
+    return f"{at:%d %b %H:%M} UTC ({humanize(now - at)} ago)" if at else ""
+
+
+def message(m: Message, now: datetime) -> None:
+    inbound = m.direction == "in"
+    with st.chat_message(
+        "user" if inbound else "assistant",
+        avatar=":material/person:" if inbound else ":material/support_agent:",
+    ):
+        author = f"@{m.author_handle}" if m.author_handle else ("customer" if inbound else "brand")
+        head = f"**{md_escape(author)}** · {VISIBILITY_BADGE.get(m.visibility, m.visibility)}"
+        st.markdown(f"{head} · :gray[{_when(m.created_at, now)}]")
+        st.text(m.text, width="stretch")  # never Markdown, never HTML
+        notes = []
+        if m.pii:
+            kinds = sorted({str(p.get("kind", "?")) for p in m.pii if isinstance(p, dict)})
+            notes.append(f"contains personal data: {', '.join(kinds)}")
+        if m.urgency and m.urgency not in ("normal", "low"):
+            notes.append(f"urgency {m.urgency}")
+        if notes:
+            st.caption(md_escape(" · ".join(notes)))
+
+
+def outbox_reply(r: OutboundReply, now: datetime, on_retry: Callable[[int], None]) -> None:
+    with st.chat_message("assistant", avatar=":material/outgoing_mail:"):
+        head = (
+            f"**{md_escape(r.created_by or 'agent')}** · {VISIBILITY_BADGE.get(r.visibility, r.visibility)}"
+        )
+        st.markdown(f"{head} · {REPLY_STATUS.get(r.status, r.status)} · :gray[{_when(r.created_at, now)}]")
+        st.text(r.text, width="stretch")
+        if r.status == "failed":
+            st.error(f"Not delivered: {r.last_error or 'unknown error'}", icon=":material/error:")
+            st.button(
+                "Retry sending",
+                key=f"retry-{r.id}",
+                icon=":material/refresh:",
+                on_click=on_retry,
+                args=(r.id or 0,),
+            )
+        elif r.last_error:
+            st.caption(f"Last attempt failed, retrying automatically: {md_escape(r.last_error)}")
+
+
+def thread(view: ConversationView, now: datetime, on_retry: Callable[[int], None]) -> None:
+    if not view.messages and not view.replies:
+        st.info("No message in this conversation yet.")
+    for m in view.messages:
+        message(m, now)
+    for r in view.replies:
+        outbox_reply(r, now, on_retry)
+
+
+def profile(contact: Contact | None, channel: str) -> None:
+    if contact is None:
+        st.caption("Unknown customer.")
+        return
+    handle = f"@{contact.handle}" if contact.handle else contact.platform_id
+    st.markdown(f"**{md_escape(handle)}**")
+    if contact.display_name:
+        st.text(contact.display_name)
+    followers = f"{contact.followers:,} followers" if contact.followers is not None else "followers unknown"
+    st.caption(f"{md_escape(channel)} · {followers}")
+
+
+def earlier(items: list[EarlierConversation], open_: Callable[[int], None]) -> None:
+    if not items:
+        st.caption("No earlier conversation.")
+        return
+    for e in items:
+        cols = st.columns([4, 1], vertical_alignment="center")
+        when = f"{e.started:%d %b %Y}" if e.started else "?"
+        cols[0].caption(f"{when} · {md_escape(e.channel)} · {e.visibility} · {e.status}")
+        cols[0].text(e.snippet or "(empty)")
+        cols[1].button("Open", key=f"earlier-{e.id}", on_click=open_, args=(e.id,))
+
+
+def notes(items: list[NoteView], now: datetime) -> None:
+    if not items:
+        st.caption("No internal note yet. Notes are never sent to the customer.")
+    for n in items:
+        with st.container(border=True):
+            st.caption(f":material/sticky_note_2: {md_escape(n.author)} · {_when(n.at, now)}")
+            st.text(n.text, width="stretch")
