@@ -81,8 +81,11 @@ def _reset(k: Keys) -> None:
 
 
 def _send(k: Keys, user: User, confirmed: bool) -> None:
-    text, visibility = st.session_state.get(k.draft, ""), st.session_state.get(k.mode, "public")
-    next_dm = st.session_state.get(k.continue_dm) if st.session_state.get(k.continue_check) else None
+    snapshot = st.session_state.get(k.snapshot) if confirmed else None
+    if snapshot is None:  # widgets are not on screen while a reply is held: keep their values aside
+        next_dm = st.session_state.get(k.continue_dm) if st.session_state.get(k.continue_check) else None
+        snapshot = (st.session_state.get(k.draft, ""), st.session_state.get(k.mode, "public"), next_dm)
+    text, visibility, next_dm = snapshot
     with transaction() as session:
         result = desk.send_reply(
             session,
@@ -97,7 +100,7 @@ def _send(k: Keys, user: User, confirmed: bool) -> None:
             find_pii=pii_finder(),
         )
     if result.held:
-        st.session_state[k.held] = result.held
+        st.session_state[k.held], st.session_state[k.snapshot] = result.held, snapshot
         return
     if result.verdict is not None:
         st.session_state[k.flash] = ("error", " ".join(result.verdict.problems))
@@ -133,6 +136,10 @@ def _held(k: Keys, user: User) -> None:
                 f"**{md_escape(a.author)}** · {a.visibility} · {a.status} · :gray[{a.at:%H:%M:%S} UTC]"
             )
             st.text(a.text, width="stretch")
+        snapshot = _state(k, "snapshot")
+        if snapshot:
+            st.caption("Your reply, held back:")
+            st.text(snapshot[0], width="stretch")
         cols = st.columns(2)
         cols[0].button(
             "Send mine anyway", key=f"confirm-{k.conv}", on_click=_send, args=(k, user, True), type="primary"

@@ -1,0 +1,142 @@
+"""Composer rules: X weighted length, templates file, variables and fill-in prompts, PII, the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inbox import composer
+from inbox.config.loader import ConfigError
+from inbox.xtext import weighted_length
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [
+        ("hello", 5),
+        ("é", 1),  # Latin-1 range counts 1
+        ("e\u0301", 1),  # NFC first: e + combining accent is one é
+        ("日本語", 6),  # CJK counts 2 each
+        ("“quotes” – dash…", 17),  # U+2010-201F count 1; the ellipsis U+2026 counts 2
+        ("👍", 2),
+        ("👍🏽", 2),  # skin tone: one emoji
+        ("👩\u200d👩\u200d👧", 2),  # ZWJ family: one emoji
+        ("🇫🇷", 2),  # flag
+        ("1\ufe0f\u20e3", 2),  # keycap
+        ("https://example.com/a/very/long/path/that/goes/on/and/on?with=query", 23),
+        ("see acme.com/help.", 4 + 23 + 1),  # a bare domain is a link; the final dot is not part of it
+        ("mail jane@acme.com", 18),  # an e-mail is not a link
+        ("a" * 280, 280),
+    ],
+)
+def test_weighted_length(text: str, length: int) -> None:
+    assert weighted_length(text) == length
+
+
+def test_the_shipped_templates_load_and_render_within_limits() -> None:
+    files = composer.load_templates(ROOT / "config")
+    assert {t.language for t in files.templates} == {"en", "fr"}
+    assert all(t.owner for t in files.templates)
+    values = composer.known_values(
+        customer_name="Marie-Antoinette Dupont", handle="mad", agent_name="Alex", conversation_id=123456
+    )
+    for t in files.templates:
+        text = composer.render(t.text, values)
+        visibility = "private" if t.visibility == "private" else "public"
+        assert composer.measure(text, visibility) <= composer.limit_for(visibility), t.name
+        assert set(composer.unfilled(text)) <= {"service", "amount", "refund_days"}, t.name
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '[[templates]]\nname="a"\ntitle="Hello"\nlanguage="en"\nowner="me"\ntext="Hi {Name}"\n',
+            "not a valid variable",
+        ),
+        (
+            '[[templates]]\nname="a"\ntitle="Hello"\nlanguage="en"\nowner="me"\ntext="Hi {name"\n',
+            "templates[0].text",
+        ),
+        (
+            '[[templates]]\nname="a"\ntitle="Hello"\nlanguage="en"\nowner="me"\ntext="x"\ncolour="red"\n',
+            "unknown key",
+        ),
+        (
+            '[[templates]]\nname="a"\ntitle="Hello"\nlanguage="en"\nowner="me"\ntext="x"\ncontinue_in_dm="b"\n',
+            "continue_in_dm must name a private template",
+        ),
+    ],
+)
+def test_a_broken_templates_file_names_the_problem(tmp_path: Path, toml: str, message: str) -> None:
+    (tmp_path / "templates.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        composer.load_templates(tmp_path)
+    assert message in str(err.value) and "templates.toml" in str(err.value)
+
+
+def test_unknown_values_stay_as_fill_in_prompts() -> None:
+    values = composer.known_values(customer_name=None, handle="bob", agent_name="Alex", conversation_id=7)
+    text = composer.render(
+        "Hi {customer_name} ({handle}), ref {ticket_ref}, order {order_number} {{1}}", values
+    )
+    assert text == "Hi {customer_name} (@bob), ref INB-000007, order {order_number} {1}"
+    assert composer.unfilled(text) == ["customer_name", "order_number"]
+    verdict = composer.check(text, "public")
+    assert not verdict.ok and "Fill in {customer_name}, {order_number} before sending." in verdict.problems
+
+
+def test_search_ignores_accents_and_puts_the_conversation_language_first() -> None:
+    files = composer.load_templates(ROOT / "config")
+    names = [
+        t.name for t in composer.search(files.templates, "LIVRAISON", visibility="public", language="fr")
+    ]
+    assert names and names[0] == "retard-livraison-fr"
+    private = composer.search(files.templates, "", visibility="private", language="en")
+    assert (
+        private and all(t.visibility in ("private", "any") for t in private) and private[0].language == "en"
+    )
+    assert [t.name for t in composer.search(files.templates, "bloque", visibility="private")] == [
+        "compte-mp-fr"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("write to jane.doe@example.com", ["email"]),
+        ("call 06 12 34 56 78 please", ["phone"]),
+        ("or +33 6 12 34 56 78", ["phone"]),
+        ("card 4111 1111 1111 1111", ["card"]),
+        ("card 4111 1111 1111 1112", []),  # fails Luhn: not a card
+        ("your order #A1234567 ships today", ["order"]),
+        ("numéro de commande : CMD-884512", ["order"]),
+        ("IBAN FR76 3000 6000 0112 3456 7890 189", ["iban"]),
+        ("we shipped 12345 parcels in 2024", []),
+    ],
+)
+def test_fallback_pii_finder(text: str, kinds: list[str]) -> None:
+    assert [s.kind for s in composer.fallback_find_pii(text)] == kinds
+
+
+def test_pii_blocks_public_but_not_private() -> None:
+    text = "Sure, email us at care@acme.example"
+    public, private = composer.check(text, "public"), composer.check(text, "private")
+    assert not public.ok and public.offer_private and "email" in public.problems[0]
+    assert private.ok and not private.offer_private
+
+
+def test_over_length_public_but_dm_allows_more() -> None:
+    text = "x" * 281
+    assert composer.check(text, "public").problems == [
+        "Too long for X: 281/280 weighted characters (a link counts 23). Shorten it by 1."
+    ]
+    assert composer.check(text, "private").ok
+    assert not composer.check("y" * 10_001, "private").ok
+
+
+def test_a_custom_pii_finder_can_be_plugged_in() -> None:
+    verdict = composer.check("hello", "public", find_pii=lambda t: [composer.PiiSpan("name", 0, 5)])
+    assert not verdict.ok and "(name)" in verdict.problems[0]

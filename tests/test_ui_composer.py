@@ -1,0 +1,166 @@
+"""The composer through AppTest: templated public and private replies, PII and length blocks, collisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session, col, select
+from streamlit.testing.v1 import AppTest
+
+from inbox.db import open_engine
+from inbox.models import OutboundReply
+from tests.seed_desk import Seeded
+from tests.test_ui_pages import app_as, audit_actions, open_conv, seeded_app
+
+
+@pytest.fixture
+def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
+    yield from seeded_app(db_url, monkeypatch)
+
+
+def replies(db_url: str) -> list[OutboundReply]:
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        rows = list(s.exec(select(OutboundReply).order_by(col(OutboundReply.id))))
+    engine.dispose()
+    return rows
+
+
+def draft(at: AppTest, conv_id: int) -> str:
+    return str(at.text_area(key=f"composer-{conv_id}-draft").value)
+
+
+def errors(at: AppTest) -> str:
+    return " ".join(e.value for e in at.error)
+
+
+def test_public_template_reply_then_continue_in_dm(seeded: Seeded, db_url: str) -> None:
+    conv_id = seeded.conversations["late"]
+    at = open_conv(app_as(seeded, "alice"), conv_id)
+    at.selectbox(key=f"composer-{conv_id}-template").select("delivery-late-en").run()
+    assert draft(at, conv_id).startswith("Hi Bob, we're sorry your parcel is late.")
+    assert draft(at, conv_id).endswith("^Alice")
+    assert at.checkbox(key=f"composer-{conv_id}-continue_check").value is True
+    at.button(key=f"send-{conv_id}").click().run()
+    assert not at.exception
+    [public] = replies(db_url)
+    assert (public.visibility, public.in_reply_to, public.created_by) == ("public", f"m-{conv_id}", "alice")
+    assert public.text.startswith("Hi Bob, we're sorry")
+    # the composer now holds the DM template, in private mode
+    assert at.segmented_control(key=f"composer-{conv_id}-mode").value == "private"
+    assert "order number" in draft(at, conv_id) and f"INB-{conv_id:06d}" in draft(at, conv_id)
+    at.button(key=f"send-{conv_id}").click().run()
+    public, private = replies(db_url)
+    assert (private.visibility, private.recipient_id) == ("private", "u-bob")
+    assert private.idempotency_key != public.idempotency_key
+
+
+def test_private_template_with_a_fill_in_prompt(seeded: Seeded, db_url: str) -> None:
+    conv_id = seeded.conversations["dm"]
+    at = open_conv(app_as(seeded, "alice"), conv_id)
+    mode = at.segmented_control(key=f"composer-{conv_id}-mode")
+    assert mode.value == "private" and len(mode.options) == 1  # a DM conversation: private only
+    at.selectbox(key=f"composer-{conv_id}-template").select("remboursement-mp-fr").run()
+    assert "{amount}" in draft(at, conv_id)
+    assert at.button(key=f"send-{conv_id}").disabled
+    assert "Fill in {amount}, {refund_days} before sending." in errors(at)
+    at.text_input(key=f"composer-{conv_id}-var-amount").input("49,90 €").run()
+    at.text_input(key=f"composer-{conv_id}-var-refund_days").input("3").run()
+    assert "49,90 €" in draft(at, conv_id) and "Comptez 3 jours ouvrés" in draft(at, conv_id)
+    assert not at.button(key=f"send-{conv_id}").disabled
+    at.button(key=f"send-{conv_id}").click().run()
+    [reply] = replies(db_url)
+    assert reply.visibility == "private" and reply.recipient_id == "u-kim" and "{" not in reply.text
+
+
+def test_personal_data_blocks_a_public_reply_and_offers_a_dm(seeded: Seeded, db_url: str) -> None:
+    conv_id = seeded.conversations["late"]
+    at = open_conv(app_as(seeded, "alice"), conv_id)
+    at.text_area(key=f"composer-{conv_id}-draft").input(
+        "Bob, write to refunds@acme.example or call 06 12 34 56 78"
+    ).run()
+    assert "Personal data in a public reply (email, phone)" in errors(at)
+    assert at.button(key=f"send-{conv_id}").disabled
+    assert replies(db_url) == []
+    at.button(key=f"to-dm-{conv_id}").click().run()
+    assert at.segmented_control(key=f"composer-{conv_id}-mode").value == "private"
+    assert "Personal data" not in errors(at)
+    at.button(key=f"send-{conv_id}").click().run()
+    [reply] = replies(db_url)
+    assert reply.visibility == "private" and "06 12 34 56 78" in reply.text
+
+
+def test_an_over_long_public_reply_is_refused_with_the_count(seeded: Seeded, db_url: str) -> None:
+    conv_id = seeded.conversations["late"]
+    at = open_conv(app_as(seeded, "alice"), conv_id)
+    text = "Sorry! " + "x" * 250 + " https://help.acme.example/parcels/where-is-my-parcel"  # 7+250+1+23 = 281
+    at.text_area(key=f"composer-{conv_id}-draft").input(text).run()
+    assert "Too long for X: 281/280 weighted characters (a link counts 23). Shorten it by 1." in errors(at)
+    assert at.button(key=f"send-{conv_id}").disabled
+    at.text_area(key=f"composer-{conv_id}-draft").input(text.replace("Sorry! ", "Sorry ")).run()
+    assert not errors(at) and not at.button(key=f"send-{conv_id}").disabled
+
+
+def test_collision_another_agents_answer_is_shown_before_sending(seeded: Seeded, db_url: str) -> None:
+    conv_id = seeded.conversations["late"]
+    alice = open_conv(app_as(seeded, "alice"), conv_id)
+    alice.text_area(key=f"composer-{conv_id}-draft").input("Hi Bob, checking this now.").run()
+    bruno = open_conv(app_as(seeded, "bruno"), conv_id)
+    assert any("Alice" in w.value and "writing a reply" in w.value for w in bruno.warning)
+    bruno.text_area(key=f"composer-{conv_id}-draft").input(
+        "Hello Bob, so sorry, DM us your order number"
+    ).run()
+    bruno.button(key=f"send-{conv_id}").click().run()
+    alice.run()
+    assert any("Bruno" in w.value for w in alice.warning)  # Bruno is on it too
+    alice.button(key=f"send-{conv_id}").click().run()
+    assert len(replies(db_url)) == 1  # held back
+    assert any("Someone else answered" in w.value for w in alice.warning)
+    assert "Hello Bob, so sorry, DM us your order number" in [t.value for t in alice.text]
+    alice.button(key=f"discard-{conv_id}").click().run()
+    assert len(replies(db_url)) == 1 and "reply.discarded" in audit_actions(db_url)
+    assert draft(alice, conv_id) == ""
+
+
+def test_collision_confirmed_sends_both(seeded: Seeded, db_url: str) -> None:
+    conv_id = seeded.conversations["late"]
+    alice = open_conv(app_as(seeded, "alice"), conv_id)
+    bruno = open_conv(app_as(seeded, "bruno"), conv_id)
+    bruno.text_area(key=f"composer-{conv_id}-draft").input("Hello Bob, we are on it.").run()
+    bruno.button(key=f"send-{conv_id}").click().run()
+    alice.text_area(key=f"composer-{conv_id}-draft").input("Bob, a courier is on the way.").run()
+    alice.button(key=f"send-{conv_id}").click().run()
+    alice.button(key=f"confirm-{conv_id}").click().run()
+    assert [r.created_by for r in replies(db_url)] == ["bruno", "alice"]
+    assert "reply.sent_despite_collision" in audit_actions(db_url)
+
+
+def test_a_failed_send_shows_the_error_and_can_be_retried(seeded: Seeded, db_url: str) -> None:
+    conv_id = seeded.conversations["late"]
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        s.add(
+            OutboundReply(
+                idempotency_key="k-failed",
+                channel_id=seeded.channel_id,
+                conversation_id=conv_id,
+                visibility="public",
+                in_reply_to=f"m-{conv_id}",
+                text="Sorry Bob!",
+                status="failed",
+                attempts=6,
+                last_error="Rejected: X refused the request (403): duplicate content",
+                created_by="bruno",
+                created_at=datetime.now(UTC),
+            )
+        )
+    engine.dispose()
+    at = open_conv(app_as(seeded, "alice"), conv_id)
+    assert any("duplicate content" in e.value for e in at.error)
+    [retry] = [b for b in at.button if str(b.key).startswith("retry-")]
+    retry.click().run()
+    [reply] = replies(db_url)
+    assert reply.status == "pending" and reply.last_error is None
+    assert not [b for b in at.button if str(b.key).startswith("retry-")]
