@@ -174,18 +174,25 @@ def demo() -> None:
     raise typer.Exit(run_demo())
 
 
-def _register_optional() -> None:
-    try:
-        from inbox.nlp.commands import register
-    except ImportError:
+def _register_commands() -> None:
+    """Add the command groups that live beside their domain modules (once per process)."""
+    if getattr(app, "_inbox_registered", False):
         return
-    register(app)
+    app._inbox_registered = True  # type: ignore[attr-defined]
+    from inbox.users_cli import register as register_users
+
+    register_users(app)
+    try:
+        from inbox.nlp.commands import register as register_nlp
+    except ImportError:  # the classification package is optional at this stage
+        return
+    register_nlp(app)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point; returns the exit status."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    _register_optional()
+    _register_commands()
     try:
         result = app(args=argv, prog_name="inbox", standalone_mode=False)
     except typer.Exit as exc:
