@@ -1,0 +1,94 @@
+"""Business-hours arithmetic for one team. Pure: ``now`` is a parameter; naive datetimes raise ValueError.
+
+Shifts are local wall-clock times in the team's zone, turned into UTC instants day by day, so a shift that
+spans a DST change lasts its real length (00:00-24:00 is 23 h on the spring change in Paris, 25 h in autumn).
+A local time skipped by the spring change is read with the offset before the change (PEP 495, ``fold=0``).
+Results are returned in UTC; intervals are half-open: open at 08:00:00, closed again at 12:00:00.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+
+from inbox.charter.teams import Team
+
+ONE_MINUTE = timedelta(minutes=1)
+
+
+def require_aware(name: str, value: datetime) -> datetime:
+    """``value`` in UTC; ValueError naming ``name`` when it is naive."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got {value!r}")
+    return value.astimezone(UTC)
+
+
+def _instant(team: Team, day: date, minute: int) -> datetime:
+    """Local ``day`` at ``minute`` after midnight (1440 = the next midnight), as a UTC instant."""
+    day = day + timedelta(days=minute // 1440)
+    minute %= 1440
+    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=team.zone).astimezone(UTC)
+
+
+def open_intervals(team: Team, start: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Opening intervals ``[a, b)`` in UTC that end after ``start``, in order, without end.
+
+    Terminates for every valid Team: its week has at least one shift and holidays are finite.
+    """
+    start = require_aware("start", start)
+    day = start.astimezone(team.zone).date()
+    while True:
+        for shift in team.shifts_on(day):
+            a, b = _instant(team, day, shift.start), _instant(team, day, shift.end)
+            if b > start:
+                yield a, b
+        day += timedelta(days=1)
+
+
+def is_open(team: Team, at: datetime) -> bool:
+    at = require_aware("at", at)
+    a, _ = next(open_intervals(team, at))
+    return a <= at
+
+
+def next_opening(team: Team, at: datetime) -> datetime:
+    """The first instant at or after ``at`` when the team is open (``at`` itself when open)."""
+    at = require_aware("at", at)
+    a, _ = next(open_intervals(team, at))
+    return max(a, at)
+
+
+def add_business_time(team: Team, start: datetime, minutes: float) -> datetime:
+    """The instant when ``minutes`` of opening time have passed since ``start``.
+
+    A clock that starts out of hours starts at the next opening. A target that runs out exactly at closing
+    time is due at closing time, not at the next opening.
+    """
+    start = require_aware("start", start)
+    if minutes < 0:
+        raise ValueError(f"minutes must be >= 0, got {minutes}")
+    left = timedelta(minutes=minutes)
+    cursor = start
+    for a, b in open_intervals(team, start):
+        cursor = max(cursor, a)
+        if cursor + left <= b:
+            return cursor + left
+        left -= b - cursor
+    raise AssertionError("unreachable: open_intervals never ends")  # pragma: no cover
+
+
+def business_time_between(team: Team, start: datetime, end: datetime) -> timedelta:
+    """Opening time in ``[start, end)``; zero when ``end`` is not after ``start``."""
+    start, end = require_aware("start", start), require_aware("end", end)
+    total = timedelta()
+    if end <= start:
+        return total
+    for a, b in open_intervals(team, start):
+        if a >= end:
+            break
+        total += min(b, end) - max(a, start)
+    return total
+
+
+def business_minutes_between(team: Team, start: datetime, end: datetime) -> float:
+    return business_time_between(team, start, end) / ONE_MINUTE

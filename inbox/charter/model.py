@@ -1,0 +1,282 @@
+"""The response charter (config/charter.toml) as frozen pydantic models; errors name file, key and allowed.
+
+Target rule, stated once: the base target is the most specific one set for the conversation's channel name,
+then its platform, then ``sla.default``; a next-response target set nowhere falls back to the first-response
+one. Urgency and segment overrides that apply to the metric and kind then compete with it: **the shortest
+wins** (on a tie, a 24/7 clock beats business hours, then base beats urgency beats segments, by name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from inbox.charter.fields import (
+    KINDS,
+    METRICS,
+    Clock,
+    EnvName,
+    Kind,
+    Metric,
+    Minutes,
+    Name,
+    NonEmpty,
+    PeakText,
+    SignatureText,
+    SurveyText,
+    Tag,
+    Urgency,
+)
+from inbox.charter.teams import Team
+from inbox.config.loader import ConfigError, Strict, read_toml, validation_problems
+
+CHARTER_FILE = "charter.toml"
+PiiKind = Literal["email", "phone", "card", "iban", "order"]  # what the PII finder reports
+ModerationAction = Literal["hide", "mark"]
+
+
+class TargetSpec(Strict):
+    """One response-time target: minutes on a clock; ``team`` defaults to ``sla.team``."""
+
+    minutes: Minutes
+    clock: Clock = "24/7"
+    team: Name | None = None
+
+
+class _Optional(Strict):
+    next_response: TargetSpec | None = None
+    resolution: TargetSpec | None = None
+
+
+class KindTargets(_Optional):
+    """Targets for one kind on one channel; anything left out comes from ``sla.default``."""
+
+    first_response: TargetSpec | None = None
+
+
+class DefaultKindTargets(_Optional):
+    """The default targets for one kind: a first-response target is required."""
+
+    first_response: TargetSpec
+
+
+class ChannelTargets(Strict):
+    public: KindTargets = Field(default_factory=KindTargets)
+    private: KindTargets = Field(default_factory=KindTargets)
+    listening: KindTargets = Field(default_factory=KindTargets)
+
+
+class DefaultTargets(Strict):
+    public: DefaultKindTargets
+    private: DefaultKindTargets
+    listening: DefaultKindTargets
+
+
+class Override(Strict):
+    """A shorter target for an urgency or segment; ``clock`` unset keeps the clock of the target it beats."""
+
+    minutes: Minutes
+    clock: Clock | None = None
+    metrics: tuple[Metric, ...] = ("first_response", "next_response")
+    kinds: tuple[Kind, ...] = KINDS
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_minutes(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"minutes": value}
+        if not isinstance(value, dict | Override):
+            raise ValueError(
+                f'give minutes (e.g. 15) or a table such as {{ minutes = 15, clock = "24/7" }}, got {value!r}'
+            )
+        return value
+
+
+class Sla(Strict):
+    team: Name
+    default: DefaultTargets
+    channels: dict[Name, ChannelTargets] = Field(default_factory=dict)
+    urgency: dict[Urgency, Override] = Field(default_factory=dict)
+    segments: dict[Tag, Override] = Field(default_factory=dict)
+
+    def specs(self) -> Iterator[tuple[str, TargetSpec]]:
+        """Every target set in the file with its dotted key."""
+        tables = [
+            ("sla.default", self.default),
+            *((f"sla.channels.{k}", v) for k, v in self.channels.items()),
+        ]
+        for prefix, table in tables:
+            for kind in KINDS:
+                for metric in METRICS:
+                    spec = getattr(getattr(table, kind), metric)
+                    if spec is not None:
+                        yield f"{prefix}.{kind}.{metric}", spec
+
+
+class Peak(Strict):
+    """When the backlog or the forecast of breaches passes a threshold, new items get an acknowledgement."""
+
+    enabled: bool = True
+    backlog_at_least: Annotated[int, Field(gt=0)] | None = None
+    forecast_breaches_at_least: Annotated[int, Field(gt=0)] | None = None
+    promise_hours: Annotated[int, Field(gt=0, le=72)]
+    template: Name
+    text: PeakText
+    kinds: tuple[Kind, ...] = ("public",)
+
+    @model_validator(mode="after")
+    def _has_threshold(self) -> Peak:
+        if self.backlog_at_least is None and self.forecast_breaches_at_least is None:
+            raise ValueError("set backlog_at_least, forecast_breaches_at_least or both")
+        return self
+
+
+class Privacy(Strict):
+    """What moves a public conversation to private messages (any one reason is enough)."""
+
+    urgencies: tuple[Urgency, ...] = ()
+    topics: tuple[Tag, ...] = ()
+    pii: tuple[PiiKind, ...] = ()
+    template: Name | None = None
+
+
+class Moderation(Strict):
+    """What to do with abusive items. Moderated items are never answered and start no SLA clock."""
+
+    spam: ModerationAction = "hide"
+    insults: ModerationAction = "mark"
+    hate: ModerationAction = "hide"
+
+
+class Escalation(Strict):
+    """Alerts to a Slack/Teams-compatible webhook; its URL is read from the environment variable named."""
+
+    webhook_url_env: EnvName | None = None
+    at_risk_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.75
+    alert_on_at_risk: bool = True
+    alert_on_breach: bool = True
+    alert_on_critical: bool = True
+
+    @field_validator("webhook_url_env", mode="before")
+    @classmethod
+    def _not_a_url(cls, value: Any) -> Any:
+        if isinstance(value, str) and ("://" in value or value.startswith("http")):
+            raise ValueError(
+                "write the NAME of the environment variable that holds the webhook URL "
+                "(e.g. INBOX_ESCALATION_WEBHOOK_URL), never the URL itself: it is a secret"
+            )
+        return value
+
+
+class Brand(Strict):
+    display_name: NonEmpty
+    channels: tuple[Name, ...] = ()
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "en"
+    tone: Literal["formal", "friendly", "playful"] = "friendly"
+    guidelines: str = ""
+    signature: SignatureText = ""
+
+
+class Survey(Strict):
+    """The satisfaction survey sent privately after a conversation is resolved."""
+
+    kind: Literal["none", "nps", "csat", "ces"] = "none"
+    template: Name | None = None
+    text: SurveyText | None = None
+    send_after_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 0
+
+    @model_validator(mode="after")
+    def _has_message(self) -> Survey:
+        if self.kind != "none" and self.template is None and self.text is None:
+            raise ValueError(f"a {self.kind} survey needs a template name, a text or both")
+        return self
+
+
+class CharterReferenceError(ValueError):
+    """Names that point nowhere; ``problems`` holds (dotted key, message) rows."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{key}: {msg}" for key, msg in problems))
+
+
+class Charter(Strict):
+    """The whole charter. Build it with ``load_charter`` or ``parse_charter`` to get file-and-key errors."""
+
+    sla: Sla
+    teams: Annotated[dict[Name, Team], Field(min_length=1)]
+    escalation: Escalation = Field(default_factory=Escalation)
+    peak: Peak | None = None
+    privacy: Privacy = Field(default_factory=Privacy)
+    moderation: Moderation = Field(default_factory=Moderation)
+    brands: dict[Name, Brand] = Field(default_factory=dict)
+    survey: Survey = Field(default_factory=Survey)
+
+    @model_validator(mode="after")
+    def _references(self) -> Charter:
+        problems = _reference_problems(self)
+        if problems:
+            raise CharterReferenceError(problems)
+        return self
+
+    def team(self, name: str) -> Team:
+        return self.teams[name]
+
+    def template_names(self) -> dict[str, str]:
+        """Template names the charter uses (dotted key → name), for checking against config/templates.toml."""
+        used = {
+            f"teams.{k}.out_of_hours.template": t.out_of_hours.template
+            for k, t in self.teams.items()
+            if t.out_of_hours
+        }
+        if self.peak:
+            used["peak.template"] = self.peak.template
+        if self.privacy.template:
+            used["privacy.template"] = self.privacy.template
+        if self.survey.template:
+            used["survey.template"] = self.survey.template
+        return used
+
+
+def _reference_problems(charter: Charter) -> list[tuple[str, str]]:
+    teams = sorted(charter.teams)
+    problems = []
+    if charter.sla.team not in charter.teams:
+        problems.append(("sla.team", f"unknown team {charter.sla.team!r}; teams defined: {teams}"))
+    for key, spec in charter.sla.specs():
+        if spec.team is not None and spec.team not in charter.teams:
+            problems.append((f"{key}.team", f"unknown team {spec.team!r}; teams defined: {teams}"))
+    owner: dict[str, str] = {}
+    for brand, entry in charter.brands.items():
+        for channel in entry.channels:
+            if channel in owner:
+                problems.append(
+                    (f"brands.{brand}.channels", f"channel {channel!r} already belongs to {owner[channel]!r}")
+                )
+            owner.setdefault(channel, brand)
+    return problems
+
+
+def parse_charter(data: dict[str, object], file: str = CHARTER_FILE) -> Charter:
+    """Validate charter data (from TOML or the editor); raise ConfigError rows (file, dotted key, message)."""
+    try:
+        return Charter.model_validate(data)
+    except ValidationError as exc:
+        rows = validation_problems(file, exc)
+        out: list[tuple[str, str, str]] = []
+        for row, err in zip(rows, exc.errors(), strict=True):
+            cause = (err.get("ctx") or {}).get("error")
+            if isinstance(cause, CharterReferenceError):
+                out.extend((file, key, msg) for key, msg in cause.problems)
+            else:
+                out.append(row)
+        raise ConfigError(out) from None
+
+
+def load_charter(config_dir: Path) -> Charter:
+    """Read and validate ``config_dir/charter.toml``."""
+    path = config_dir / CHARTER_FILE
+    return parse_charter(read_toml(path), str(path))

@@ -1,0 +1,155 @@
+"""A team's business hours in the charter: time zone, weekly split shifts, holidays, out-of-hours reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, PlainSerializer, PlainValidator, field_validator, model_validator
+
+from inbox.charter.fields import Name, OutOfHoursText
+from inbox.config.loader import Strict
+
+DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ENGLISH_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_SHIFT = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Shift:
+    """Opening hours within one local day, as minutes after midnight; ``end`` is exclusive, at most 1440."""
+
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{_hhmm(self.start)}-{_hhmm(self.end)}"
+
+
+def parse_shift(value: object) -> Shift:
+    """``"08:00-12:00"`` → Shift(480, 720). Shifts stay within one day: ``24:00`` is the latest end."""
+    if isinstance(value, Shift):
+        return value
+    match = _SHIFT.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f'a shift looks like "08:00-12:00" (24-hour local time), got {value!r}')
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if h1 > 23 or m1 > 59 or m2 > 59 or end > 24 * 60:
+        raise ValueError(f"times run from 00:00 to 24:00, got {value!r}")
+    if start >= end:
+        raise ValueError(
+            f"shift {value!r} must end after it starts; split a night shift in two, "
+            'e.g. "22:00-24:00" on one day and "00:00-06:00" on the next'
+        )
+    return Shift(start, end)
+
+
+def _in_order(shifts: tuple[Shift, ...]) -> tuple[Shift, ...]:
+    for before, after in zip(shifts, shifts[1:], strict=False):
+        if after.start < before.end:
+            raise ValueError(
+                f"shifts {before} and {after} overlap or are out of order; list them from morning on"
+            )
+    return shifts
+
+
+ShiftField = Annotated[Shift, PlainValidator(parse_shift), PlainSerializer(str, return_type=str)]
+DayShifts = Annotated[tuple[ShiftField, ...], AfterValidator(_in_order)]
+
+
+class Week(Strict):
+    """The regular weekly schedule; a day left out is closed."""
+
+    mon: DayShifts = ()
+    tue: DayShifts = ()
+    wed: DayShifts = ()
+    thu: DayShifts = ()
+    fri: DayShifts = ()
+    sat: DayShifts = ()
+    sun: DayShifts = ()
+
+    @model_validator(mode="after")
+    def _opens_sometime(self) -> Week:
+        if not any(self.on(day) for day in range(7)):
+            raise ValueError(
+                'the week has no opening hours; give at least one day, e.g. mon = ["08:00-12:00"]'
+            )
+        return self
+
+    def on(self, weekday: int) -> tuple[Shift, ...]:
+        """Shifts on ``weekday`` (0 = Monday, as ``date.weekday()``)."""
+        shifts: tuple[Shift, ...] = getattr(self, DAY_KEYS[weekday])
+        return shifts
+
+
+class Holiday(Strict):
+    """A closed day (or a day with reduced ``shifts``), in the team's local calendar."""
+
+    date: dt.date
+    name: str = ""
+    shifts: DayShifts = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_date(cls, value: Any) -> Any:
+        return {"date": value} if isinstance(value, dt.date | str) else value
+
+
+class AutoReply(Strict):
+    """The reply sent once to a customer who writes while the team is closed."""
+
+    template: Name
+    text: OutOfHoursText
+    day_names: tuple[str, str, str, str, str, str, str] = ENGLISH_DAYS
+
+
+class Team(Strict):
+    """Where and when one team works."""
+
+    timezone: str
+    week: Week
+    holidays: tuple[Holiday, ...] = ()
+    out_of_hours: AutoReply | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {name!r}; use a name such as 'Europe/Paris'") from None
+        return name
+
+    @field_validator("holidays")
+    @classmethod
+    def _unique_dates(cls, holidays: tuple[Holiday, ...]) -> tuple[Holiday, ...]:
+        dates = [h.date for h in holidays]
+        repeated = sorted({d.isoformat() for d in dates if dates.count(d) > 1})
+        if repeated:
+            raise ValueError(f"each holiday date may appear once; repeated: {repeated}")
+        return holidays
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def _holidays(self) -> dict[dt.date, Holiday]:
+        return {h.date: h for h in self.holidays}
+
+    def holiday(self, day: dt.date) -> Holiday | None:
+        return self._holidays.get(day)
+
+    def shifts_on(self, day: dt.date) -> tuple[Shift, ...]:
+        """The shifts of a local date: the holiday's (none when closed), else the week's."""
+        holiday = self.holiday(day)
+        return holiday.shifts if holiday is not None else self.week.on(day.weekday())
