@@ -9,12 +9,12 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from inbox.channels import Runtime, build_runtimes
+from inbox.charter.model import Charter, load_charter
 from inbox.config.channels import ChannelsFile, load_channels
 from inbox.db import open_engine
-from inbox.deadlines import default_due
+from inbox.deadlines import CharterDue, DuePolicy, default_due
 from inbox.ingest import Classifier
 from inbox.settings import Settings
-from inbox.threads import DueFn
 
 log = logging.getLogger("inbox")
 
@@ -26,8 +26,9 @@ class AppContext:
     channels: ChannelsFile
     runtimes: list[Runtime] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    due: DueFn = default_due
+    due: DuePolicy = default_due
     classifier: Classifier | None = None
+    charter: Charter | None = None
 
 
 def config_dir(settings: Settings) -> Path:
@@ -53,7 +54,14 @@ def build(
 ) -> AppContext:
     settings = settings or Settings()
     channels = load_channels(config_dir(settings))
-    ctx = AppContext(settings=settings, engine=open_engine(settings.database_url), channels=channels)
+    charter = load_charter(config_dir(settings))
+    ctx = AppContext(
+        settings=settings,
+        engine=open_engine(settings.database_url),
+        channels=channels,
+        charter=charter,
+        due=CharterDue(charter),
+    )
     if with_channels:
         ctx.runtimes, ctx.problems = build_runtimes(channels.channels)
     if with_nlp:

@@ -16,8 +16,9 @@ from sqlmodel import Session
 
 from connectors.base import Batch, InboundItem
 from inbox import store
+from inbox.deadlines import DuePolicy, DueSubject
 from inbox.models import Channel, Conversation, Message, QuarantinedItem
-from inbox.threads import DueFn, on_inbound, on_outbound, raise_urgency
+from inbox.threads import on_inbound, on_outbound, raise_urgency
 
 
 class Classifier(Protocol):
@@ -60,7 +61,7 @@ def _fresh_items(
 
 
 def _store_item(
-    session: Session, channel: Channel, item: InboundItem, classification: Any, due: DueFn, now: datetime
+    session: Session, channel: Channel, item: InboundItem, classification: Any, due: DuePolicy, now: datetime
 ) -> Message:
     assert channel.id is not None
     conv: Conversation = store.conversation_for(
@@ -94,7 +95,8 @@ def _store_item(
         conv.sentiment, conv.language = message.sentiment, message.language
     session.add(message)
     if item.direction == "in":
-        on_inbound(conv, item.created_at, due)
+        subject = DueSubject(channel.name, channel.platform, tuple(contact.tags) if contact else ())
+        on_inbound(conv, item.created_at, lambda c, since, is_next: due(c, since, is_next, subject))
     else:
         on_outbound(conv, item.created_at)
     return message
@@ -106,7 +108,7 @@ def ingest_batch(
     stream: str,
     batch: Batch,
     *,
-    due: DueFn,
+    due: DuePolicy,
     now: datetime,
     classifier: Classifier | None = None,
 ) -> IngestResult:

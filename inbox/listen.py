@@ -17,9 +17,9 @@ from sqlmodel import Session
 from connectors.base import ConnectorError, RateLimited
 from inbox import store
 from inbox.channels import Runtime
+from inbox.deadlines import DuePolicy
 from inbox.ingest import Classifier, ingest_batch
 from inbox.models import Channel
-from inbox.threads import DueFn
 
 log = logging.getLogger("inbox.listen")
 
@@ -104,7 +104,7 @@ def poll_stream(
     stream: str,
     *,
     clock: Clock,
-    due: DueFn,
+    due: DuePolicy,
     classifier: Classifier | None = None,
     max_pages: int = MAX_PAGES_PER_POLL,
 ) -> StreamReport:
@@ -146,7 +146,7 @@ def poll_stream(
 
 
 def poll_channel(
-    engine: Engine, rt: Runtime, *, clock: Clock, due: DueFn, classifier: Classifier | None = None
+    engine: Engine, rt: Runtime, *, clock: Clock, due: DuePolicy, classifier: Classifier | None = None
 ) -> list[StreamReport]:
     """Every stream of one channel; a failure on one stream does not stop the next."""
     return [

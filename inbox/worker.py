@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 
 from inbox import outbox
 from inbox.channels import Runtime
+from inbox.deadlines import DuePolicy
 from inbox.ingest import Classifier
 from inbox.listen import poll_channel
-from inbox.threads import DueFn
 
 log = logging.getLogger("inbox.worker")
 
@@ -24,7 +24,7 @@ def _channel_loop(
     rt: Runtime,
     stop: threading.Event,
     clock: Callable[[], datetime],
-    due: DueFn,
+    due: DuePolicy,
     classifier: Classifier | None,
 ) -> None:
     while not stop.is_set():
@@ -61,7 +61,7 @@ def run(
     stop: threading.Event,
     *,
     clock: Callable[[], datetime],
-    due: DueFn,
+    due: DuePolicy,
     classifier: Classifier | None = None,
     send_every: float = 2.0,
 ) -> None:
