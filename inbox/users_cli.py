@@ -53,20 +53,23 @@ def add(
     except auth.AuthError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
 
 
 def list_users() -> None:
     """Show every user: name, role, languages, capacity, active."""
     engine = open_engine(Settings().database_url)
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         users = auth.list_users(session)
-        if not users:
-            typer.echo("no user yet: add one with `inbox user add NAME --role agent`")
-        for u in users:
-            langs = ",".join(u.languages) or "-"
-            state = "active" if u.active else "inactive"
-            line = f"{u.name:<20} {u.role:<8} {langs:<8} capacity={u.capacity:<4} {state}"
-            typer.echo(f"{line}  {u.display_name or ''}")
+    engine.dispose()
+    if not users:
+        typer.echo("no user yet: add one with `inbox user add NAME --role agent`")
+    for u in users:
+        langs = ",".join(u.languages) or "-"
+        state = "active" if u.active else "inactive"
+        line = f"{u.name:<20} {u.role:<8} {langs:<8} capacity={u.capacity:<4} {state}"
+        typer.echo(f"{line}  {u.display_name or ''}")
 
 
 def register(app: typer.Typer) -> None:

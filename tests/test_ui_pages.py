@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from inbox.db import open_engine
 from inbox.models import AuditEvent
-from inbox.ui.common import SELECTED, USER
+from inbox.ui.common import SELECTED, USER, forget_engine
 from tests.conftest import ROOT
 from tests.seed_desk import Seeded, add_conversation, seed
 
@@ -28,6 +28,7 @@ def seeded_app(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]
     engine = open_engine(db_url)
     yield seed(engine, datetime.now(UTC))
     engine.dispose()
+    forget_engine(db_url)
 
 
 @pytest.fixture

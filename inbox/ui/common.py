@@ -37,6 +37,12 @@ def engine() -> Engine:
     return _engine(Settings().database_url)
 
 
+def forget_engine(url: str) -> None:
+    """Close the app's engine for ``url`` and drop it from the cache (tests dropping their database)."""
+    _engine(url).dispose()
+    _engine.clear(url)
+
+
 @contextmanager
 def transaction() -> Iterator[Session]:
     """One short unit of work: commits on success, rolls back on error."""
