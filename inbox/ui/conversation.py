@@ -101,6 +101,7 @@ def live_thread(conv_id: int, user: User) -> None:
     with reading() as session:
         view = desk.load(session, conv_id)
         others = presence.viewers(session, [conv_id], at, exclude_user=user.id).get(conv_id, [])
+    _header(view)
     for v in others:
         doing = "is writing a reply" if v.activity == "composing" else "is viewing this conversation"
         st.warning(f"**{md_escape(v.name)}** {doing}.", icon=":material/visibility:")
@@ -189,7 +190,6 @@ def main() -> None:
         with transaction() as session:
             desk.record_view(session, conv_id, user, now())
         st.session_state["audited-view"] = conv_id
-    _header(view)
     left, right = st.columns([2.3, 1], gap="large")
     with left:
         live_thread(conv_id, user)
