@@ -55,7 +55,7 @@ def sla_state(due: datetime | None, started: datetime | None, now: datetime) -> 
     """Green, amber when less than 25% of the target remains, red when breached; none with no clock."""
     if due is None:
         return "none"
-    if now >= due:
+    if now > due:  # as inbox.charter.sla.queue_state_colour: breached once the due time has passed
         return "red"
     if started is not None and due > started:
         if (due - now) / (due - started) < AMBER_FRACTION:

@@ -37,7 +37,8 @@ def test_due_time_comes_first_then_urgency_then_vip() -> None:
         (T0 + 60 * MIN, T0, T0, "green"),
         (T0 + 60 * MIN, T0, T0 + 45 * MIN, "green"),  # exactly 25% left
         (T0 + 60 * MIN, T0, T0 + 46 * MIN, "amber"),
-        (T0 + 60 * MIN, T0, T0 + 60 * MIN, "red"),  # due now: breached
+        (T0 + 60 * MIN, T0, T0 + 60 * MIN, "amber"),  # due this very instant: not yet breached
+        (T0 + 60 * MIN, T0, T0 + 60 * MIN + timedelta(seconds=1), "red"),
         (T0 + 60 * MIN, T0, T0 + 2 * 60 * MIN, "red"),
         (T0 + 10 * MIN, None, T0, "green"),  # unknown start: never amber
     ],
