@@ -9,6 +9,7 @@ import sys
 import threading
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 from sqlmodel import Session, col, select
@@ -28,10 +29,12 @@ sandbox_app = typer.Typer(
     help="Loopback platform sandboxes for the demo and the tests.", no_args_is_help=True
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+config_app = typer.Typer(help="The configuration folder (INBOX_CONFIG_DIR).", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
 
 
 def now() -> datetime:
@@ -164,6 +167,25 @@ def db_upgrade() -> None:
 
     open_engine(Settings().database_url)
     typer.echo("database is up to date")
+
+
+@config_app.command("check")
+def config_check(
+    folder: Path | None = typer.Argument(
+        None, help="Config folder (default: INBOX_CONFIG_DIR or config)."
+    ),
+) -> None:
+    """Validate charter, templates, channels and nlp rules; print each error with file and key."""
+    from inbox.config.check import check_folder
+    from inbox.settings import Settings
+
+    target = folder or Settings().config_dir
+    problems = check_folder(target)
+    for file, key, message in problems:
+        typer.echo(f"{file}: {key}: {message}" if key else f"{file}: {message}", err=True)
+    if problems:
+        raise _fail(f"{len(problems)} problem(s) in {target}", code=1)
+    typer.echo(f"{target}: configuration is valid")
 
 
 @app.command()
