@@ -141,3 +141,25 @@ def test_over_length_public_but_dm_allows_more() -> None:
 def test_a_custom_pii_finder_can_be_plugged_in() -> None:
     verdict = composer.check("hello", "public", find_pii=lambda t: [composer.PiiSpan("name", 0, 5)])
     assert not verdict.ok and "(name)" in verdict.problems[0]
+
+
+def test_charter_guidance_for_a_reply() -> None:
+    from inbox.charter import load_charter
+    from inbox.guidance import for_reply
+
+    charter = load_charter(ROOT / "config")
+    advice = for_reply(
+        charter,
+        channel="x-acme",
+        visibility="public",
+        urgency="critical",
+        tags=["Billing"],
+        pii_kinds=["order_ref"],
+    )
+    assert advice.reasons_text() == "urgency critical, topic billing, personal data order"
+    assert advice.privacy_template == "passage-mp-fr" and advice.tone == "friendly"
+    private = for_reply(
+        charter, channel="x-acme", visibility="private", urgency="critical", tags=[], pii_kinds=[]
+    )
+    assert private.private_reasons == []
+    assert for_reply(None, channel="x", visibility="public", urgency=None, tags=[], pii_kinds=[]).tone is None

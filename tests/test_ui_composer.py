@@ -164,3 +164,13 @@ def test_a_failed_send_shows_the_error_and_can_be_retried(seeded: Seeded, db_url
     [reply] = replies(db_url)
     assert reply.status == "pending" and reply.last_error is None
     assert not [b for b in at.button if str(b.key).startswith("retry-")]
+
+
+def test_the_charter_suggests_moving_a_billing_conversation_to_dm(seeded: Seeded, db_url: str) -> None:
+    conv_id = seeded.conversations["soon"]
+    at = open_conv(app_as(seeded, "alice"), conv_id)
+    at.multiselect(key=f"tags-{conv_id}").select("billing").run()
+    assert any("The charter asks to continue privately (topic billing)" in i.value for i in at.info)
+    at.button(key=f"charter-dm-{conv_id}").click().run()
+    assert "poursuivons là-bas" in draft(at, conv_id)
+    assert at.checkbox(key=f"composer-{conv_id}-continue_check").value is True

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from inbox import composer, presence, store
+from inbox.charter.model import Charter, load_charter
 from inbox.config.loader import ConfigError
 from inbox.db import open_engine
 from inbox.models import User
@@ -81,6 +82,20 @@ def templates() -> composer.TemplatesFile | str:
     path = config_dir() / "templates.toml"
     mtime = path.stat().st_mtime if path.exists() else 0.0
     return _templates(str(path.parent), mtime)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _charter(path: str, mtime: float) -> Charter | None:
+    try:
+        return load_charter(Path(path))
+    except ConfigError:
+        return None
+
+
+def charter() -> Charter | None:
+    """The charter in force, or None when missing or invalid (``inbox config check`` says why)."""
+    path = config_dir() / "charter.toml"
+    return _charter(str(path.parent), path.stat().st_mtime if path.exists() else 0.0)
 
 
 @st.cache_resource

@@ -12,10 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from inbox import composer, desk
+from inbox import composer, desk, guidance
 from inbox.desk import ConversationView
 from inbox.models import User
-from inbox.ui.common import md_escape, now, pii_finder, templates, transaction
+from inbox.ui.common import charter, md_escape, now, pii_finder, templates, transaction
 
 MODE_LABELS = {"public": ":material/public: Public reply", "private": ":material/lock: Private message (DM)"}
 
@@ -187,6 +187,44 @@ def _template_picker(k: Keys, view: ConversationView, mode: str, known: dict[str
         )
 
 
+def _use_template(k: Keys, name: str, known: dict[str, str]) -> None:
+    st.session_state[k.mode], st.session_state[k.template] = "public", name
+    _apply_template(k, known)
+
+
+def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str, str]) -> None:
+    conv = view.conversation
+    kinds = [
+        str(p.get("kind")) for m in view.messages if m.direction == "in" for p in m.pii if isinstance(p, dict)
+    ]
+    advice = guidance.for_reply(
+        charter(),
+        channel=view.channel.name,
+        visibility=conv.visibility,
+        urgency=conv.urgency,
+        tags=conv.tags,
+        pii_kinds=kinds,
+    )
+    if advice.tone:
+        st.caption(f"{md_escape(advice.brand or '')} · tone {advice.tone} — {md_escape(advice.guidelines)}")
+    if not advice.private_reasons or mode != "public":
+        return
+    files = templates()
+    tpl = files.get(advice.privacy_template or "") if isinstance(files, composer.TemplatesFile) else None
+    cols = st.columns([3, 1.3], vertical_alignment="center")
+    cols[0].info(
+        f"The charter asks to continue privately ({md_escape(advice.reasons_text())}).",
+        icon=":material/lock:",
+    )
+    if tpl is not None and tpl.fits("public"):
+        cols[1].button(
+            f"Use “{tpl.title}”",
+            key=f"charter-dm-{k.conv}",
+            on_click=_use_template,
+            args=(k, tpl.name, known),
+        )
+
+
 def panel(view: ConversationView, user: User) -> None:
     """The whole composer for one conversation."""
     k = Keys(view.conversation.id or 0)
@@ -207,6 +245,7 @@ def panel(view: ConversationView, user: User) -> None:
         or modes[0]
     )
     known = _known(view, user)
+    _charter_advice(k, view, mode, known)
     _template_picker(k, view, mode, known)
     if k.draft not in st.session_state and st.session_state.get(k.template):
         _apply_template(k, known)

@@ -1,0 +1,61 @@
+"""What the response charter asks of a reply (move to DM, tone, signature), for the composer. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from inbox.charter.model import Charter
+from inbox.charter.rules import brand_for, private_reasons
+
+REASON_LABELS = {"urgencies": "urgency", "topics": "topic", "pii": "personal data"}
+
+
+@dataclass(frozen=True)
+class Guidance:
+    private_reasons: list[str] = field(
+        default_factory=list
+    )  # dotted charter keys, e.g. privacy.topics.billing
+    privacy_template: str | None = None
+    brand: str | None = None
+    tone: str | None = None
+    guidelines: str = ""
+
+    def reasons_text(self) -> str:
+        """``privacy.topics.billing`` -> ``topic billing``, joined."""
+        parts = []
+        for reason in self.private_reasons:
+            _, group, value = (reason.split(".", 2) + ["", ""])[:3]
+            parts.append(f"{REASON_LABELS.get(group, group)} {value}".strip())
+        return ", ".join(parts)
+
+
+def pii_kind(kind: str) -> str:
+    """The charter's name for a personal-data kind found by inbox.nlp (``order_ref`` -> ``order``)."""
+    return kind.removesuffix("_ref")
+
+
+def for_reply(
+    charter: Charter | None,
+    *,
+    channel: str,
+    visibility: str,
+    urgency: str | None,
+    tags: Iterable[str],
+    pii_kinds: Iterable[str],
+) -> Guidance:
+    """The charter's advice for a reply in this conversation; empty advice when no charter is loaded."""
+    if charter is None:
+        return Guidance()
+    reasons: list[str] = []
+    if visibility == "public":
+        kinds = [pii_kind(k) for k in pii_kinds]
+        reasons = private_reasons(charter, urgency=urgency, topics=tags, pii_kinds=kinds)
+    brand = brand_for(charter, channel)
+    return Guidance(
+        private_reasons=reasons,
+        privacy_template=charter.privacy.template,
+        brand=brand.display_name if brand else None,
+        tone=brand.tone if brand else None,
+        guidelines=brand.guidelines if brand else "",
+    )
