@@ -1,0 +1,161 @@
+"""`inbox classify`, `inbox train` and `inbox reclassify`, added to the main Typer app by register()."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+import typer
+
+from inbox.config.loader import ConfigError
+
+DEFAULT_DATA_DIR = Path("..") / "shared" / "data"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _config_dir(config_dir: Path | None) -> Path:
+    if config_dir is not None:
+        return config_dir
+    from inbox.settings import Settings
+
+    return Settings().config_dir
+
+
+def _classifier(config_dir: Path | None):
+    from inbox.nlp.classifier import ModelMissing, load_classifier
+
+    try:
+        return load_classifier(_config_dir(config_dir))
+    except ConfigError as exc:
+        raise _fail(f"invalid configuration:\n{exc}") from None
+    except ModelMissing as exc:
+        raise _fail(str(exc)) from None
+
+
+def _batches(lines: Iterator[str], size: int) -> Iterator[list[str]]:
+    while batch := list(islice(lines, size)):
+        yield batch
+
+
+def classify(
+    eval_file: Path | None = typer.Option(
+        None,
+        "--eval",
+        help="Print metrics on a labelled file instead: "
+        "JSONL with `text` and `sentiment` and/or `urgency`, or a *_text.txt "
+        "file with its *_labels.txt sibling (0 negative, 1 neutral, 2 positive).",
+    ),
+    config_dir: Path | None = typer.Option(
+        None, help="Folder holding nlp.toml (default: INBOX_CONFIG_DIR or config)."
+    ),
+    batch_size: int = typer.Option(256, min=1, help="Texts per nlp.pipe batch."),
+) -> None:
+    """Classify texts from stdin (one per line, or JSONL with `text`); one JSON object per line on stdout."""
+    from inbox.nlp.datasets import iter_input
+
+    clf = _classifier(config_dir)
+    if eval_file is not None:
+        _evaluate(clf, eval_file)
+        return
+    for batch in _batches(iter_input(iter(sys.stdin)), batch_size):
+        for c in clf.classify(batch):
+            sys.stdout.write(json.dumps(c.as_json(), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+def _evaluate(clf, path: Path) -> None:
+    from inbox.nlp.datasets import DataMissing, read_eval_file
+    from inbox.nlp.metrics import report
+    from inbox.nlp.types import LEVELS, SENTIMENTS
+
+    try:
+        examples = read_eval_file(path)
+    except (DataMissing, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    results = clf.classify([e.text for e in examples])
+    for field, labels in (("sentiment", SENTIMENTS), ("urgency", LEVELS)):
+        pairs = [
+            (getattr(e, field), getattr(c, field))
+            for e, c in zip(examples, results, strict=True)
+            if getattr(e, field) is not None
+        ]
+        if not pairs:
+            continue
+        m = report([g for g, _ in pairs], [p for _, p in pairs], labels)
+        typer.echo(
+            f"{field}: n={len(pairs)}  macro_recall={m['macro_recall']:.4f}  "
+            f"macro_f1={m['macro_f1']:.4f}  accuracy={m['accuracy']:.4f}"
+        )
+        for label in labels:
+            typer.echo(f"  {label:<9} recall={m[f'recall_{label}']:.4f}  f1={m[f'f1_{label}']:.4f}")
+    if not any(e.sentiment or e.urgency for e in examples):
+        raise _fail(f"{path}: no `sentiment` or `urgency` labels found")
+
+
+def train(
+    data_dir: Path = typer.Option(
+        DEFAULT_DATA_DIR,
+        help="Labelled data (tweeteval-sentiment, xlmt-umsab-sentiment, complaints-severity).",
+    ),
+    output: Path | None = typer.Option(
+        None, help="Where the pipelines go (default: the packaged inbox/nlp/model)."
+    ),
+    work_dir: Path = typer.Option(Path("var") / "train", help="Intermediate .spacy files and checkpoints."),
+    config_dir: Path = typer.Option(Path("config"), help="Folder holding nlp/<job>.cfg."),
+    only: list[str] = typer.Option(
+        [], help="Train only these jobs (sentiment_en, complaint_en, sentiment_fr)."
+    ),
+    limit: int | None = typer.Option(None, min=10, help="Subsample each training file (quick runs)."),
+) -> None:
+    """Rebuild the sentiment and complaint pipelines with `spacy train` (reproducible: fixed seeds)."""
+    from inbox.nlp.classifier import MODEL_DIR
+    from inbox.nlp.datasets import DataMissing
+    from inbox.nlp.train import JOBS, train_all
+
+    unknown = [n for n in only if n not in JOBS]
+    if unknown:
+        raise _fail(f"unknown job(s) {', '.join(unknown)}; known: {', '.join(JOBS)}")
+    try:
+        metrics = train_all(data_dir, config_dir, output or MODEL_DIR, work_dir, only=only, limit=limit)
+    except DataMissing as exc:
+        raise _fail(str(exc)) from None
+    for name, m in metrics.items():
+        typer.echo(f"{name}: macro_recall={m['macro_recall']:.4f} macro_f1={m['macro_f1']:.4f}")
+
+
+def reclassify(
+    config_dir: Path | None = typer.Option(
+        None, help="Folder holding nlp.toml (default: INBOX_CONFIG_DIR or config)."
+    ),
+    batch_size: int = typer.Option(256, min=1, help="Messages per batch; each batch is one transaction."),
+) -> None:
+    """Re-run classification on every stored inbound message (after a model or rule change)."""
+    from rich.progress import Progress
+
+    from inbox.db import open_engine
+    from inbox.nlp.reclassify import count_inbound, reclassify_all
+    from inbox.settings import Settings
+
+    clf = _classifier(config_dir)
+    engine = open_engine(Settings().database_url)
+    total = count_inbound(engine)
+    with Progress(transient=False) as progress:
+        task = progress.add_task("reclassifying", total=total)
+        done = reclassify_all(
+            engine, clf.classify, batch_size=batch_size, progress=lambda n: progress.advance(task, n)
+        )
+    typer.echo(f"reclassified {done} inbound message(s)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `classify`, `train` and `reclassify` as top-level commands of ``app``."""
+    app.command()(classify)
+    app.command()(train)
+    app.command()(reclassify)

@@ -1,0 +1,16 @@
+"""Copying a Classification onto a stored Message row: pure, no session, no commit."""
+
+from __future__ import annotations
+
+from inbox.models import Message
+from inbox.nlp.types import Classification
+
+
+def apply_classification(message: Message, c: Classification) -> None:
+    """Set the message's language, sentiment, scores, urgency, reasons and PII spans from ``c``."""
+    message.language = c.language
+    message.sentiment = c.sentiment
+    message.sentiment_scores = dict(c.sentiment_scores)
+    message.urgency = c.urgency
+    message.urgency_reasons = list(c.urgency_reasons)
+    message.pii = [s.as_json() for s in c.pii]

@@ -1,0 +1,190 @@
+"""`inbox train`: .spacy files from ../shared/data, `spacy train` on committed configs, packaged pipelines."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+
+from inbox.nlp import datasets
+from inbox.nlp.datasets import Example, is_dev
+from inbox.nlp.normalise import normalise
+from inbox.nlp.types import SENTIMENTS
+
+SEED = 20240601
+COMPLAINT_LABELS = ("complaint", "not_complaint")
+Labelled = list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One ``spacy train`` run: a textcat component named ``component`` for pipeline ``lang``."""
+
+    name: str
+    lang: str
+    component: str
+    labels: tuple[str, ...]
+    read: Callable[[Path], list[tuple[str, str]]]
+    balance: bool = True  # oversample minority labels: macro recall rewards balanced predictions
+
+
+def _sentiment(lang: str) -> Callable[[Path], Labelled]:
+    def read(data_dir: Path) -> Labelled:
+        return [(e.text, e.sentiment or "") for e in datasets.read_sentiment(data_dir, lang, "train")]
+
+    return read
+
+
+def _complaints(data_dir: Path) -> Labelled:
+    return [
+        (e.text, COMPLAINT_LABELS[0] if e.complaint else COMPLAINT_LABELS[1])
+        for e in datasets.read_complaints(data_dir)
+    ]
+
+
+JOBS: dict[str, Job] = {
+    "sentiment_en": Job("sentiment_en", "en", "sentiment", SENTIMENTS, _sentiment("en")),
+    "complaint_en": Job("complaint_en", "en", "complaint", COMPLAINT_LABELS, _complaints),
+    "sentiment_fr": Job("sentiment_fr", "fr", "sentiment", SENTIMENTS, _sentiment("fr")),
+}
+PIPELINES: dict[str, tuple[str, ...]] = {"en": ("sentiment_en", "complaint_en"), "fr": ("sentiment_fr",)}
+
+
+def _balanced(rows: Labelled, rng: random.Random) -> Labelled:
+    by_label: dict[str, Labelled] = {}
+    for row in rows:
+        by_label.setdefault(row[1], []).append(row)
+    most = max(len(v) for v in by_label.values())
+    out = [r for v in by_label.values() for r in v + [rng.choice(v) for _ in range(most - len(v))]]
+    rng.shuffle(out)
+    return out
+
+
+def _docbin(nlp: spacy.language.Language, rows: Labelled, labels: Sequence[str], path: Path) -> None:
+    db = DocBin(store_user_data=False)
+    for text, label in rows:
+        doc = nlp.make_doc(text)
+        doc.cats = {lab: float(lab == label) for lab in labels}
+        db.add(doc)
+    db.to_disk(path)
+
+
+def prepare(job: Job, data_dir: Path, work_dir: Path, limit: int | None = None) -> tuple[Path, Path]:
+    """Write ``<job>-train.spacy`` and ``<job>-dev.spacy`` (dev = a hashed 10% of the train file)."""
+    rng = random.Random(SEED)
+    rows = [(normalise(t), y) for t, y in job.read(data_dir)]
+    rows = [r for r in rows if r[0]]
+    if limit is not None:
+        rows = rng.sample(rows, min(limit, len(rows)))
+    train = [r for r in rows if not is_dev(r[0])]
+    dev = [r for r in rows if is_dev(r[0])] or train[:10]
+    nlp = spacy.blank(job.lang)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    paths = work_dir / f"{job.name}-train.spacy", work_dir / f"{job.name}-dev.spacy"
+    _docbin(nlp, _balanced(train, rng) if job.balance else train, job.labels, paths[0])
+    _docbin(nlp, dev, job.labels, paths[1])
+    return paths
+
+
+def train_job(
+    job: Job,
+    data_dir: Path,
+    config_dir: Path,
+    work_dir: Path,
+    *,
+    limit: int | None = None,
+    overrides: dict[str, object] | None = None,
+) -> Path:
+    """Run ``spacy train`` with ``config/nlp/<job>.cfg``; returns the best model folder."""
+    from spacy.cli.train import train as spacy_train
+
+    train_path, dev_path = prepare(job, data_dir, work_dir, limit)
+    out = work_dir / job.name
+    spacy_train(
+        config_dir / "nlp" / f"{job.name}.cfg",
+        out,
+        use_gpu=-1,
+        overrides={"paths.train": str(train_path), "paths.dev": str(dev_path), **(overrides or {})},
+    )
+    return out / "model-best"
+
+
+def assemble(lang: str, trained: dict[str, Path], out_dir: Path) -> Path:
+    """One pipeline per language: a blank tokenizer plus the trained textcat components, strings pruned."""
+    nlp = spacy.blank(lang)
+    for job_name in PIPELINES[lang]:
+        job = JOBS[job_name]
+        nlp.add_pipe(job.component, source=spacy.load(trained[job_name]))
+    nlp.meta.update(
+        {
+            "name": f"inbox_{lang}",
+            "version": "1.0.0",
+            "description": "social-care inbox: sentiment and complaint textcats (inbox train)",
+        }
+    )
+    target = out_dir / lang
+    if target.exists():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(target)
+    # Features are hashed: the strings seen in training are not needed at run time and weigh megabytes.
+    (target / "vocab" / "strings.json").write_text("[]", encoding="utf-8")
+    return target
+
+
+def evaluate_pipelines(out_dir: Path, data_dir: Path) -> dict[str, dict[str, float]]:
+    """Sentiment metrics of each packaged pipeline on its own validation split (routing not involved)."""
+    from inbox.nlp.metrics import report
+
+    out: dict[str, dict[str, float]] = {}
+    for lang in PIPELINES:
+        if not (out_dir / lang).is_dir():
+            continue
+        nlp = spacy.load(out_dir / lang)
+        examples: list[Example] = datasets.read_sentiment(data_dir, lang, "val")
+        docs = nlp.pipe([normalise(e.text) for e in examples], batch_size=256)
+        pred = [max(SENTIMENTS, key=lambda lab, d=d: d.cats[lab]) for d in docs]  # type: ignore[misc]
+        out[f"sentiment_{lang}_val"] = report([e.sentiment or "" for e in examples], pred, SENTIMENTS)
+    return out
+
+
+def train_all(
+    data_dir: Path,
+    config_dir: Path,
+    out_dir: Path,
+    work_dir: Path,
+    *,
+    only: Sequence[str] = (),
+    limit: int | None = None,
+    overrides: dict[str, object] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Train the jobs (all, or ``only``), assemble every pipeline whose jobs are trained, evaluate them."""
+    if not data_dir.is_dir():
+        raise datasets.DataMissing(
+            f"training data folder not found: {data_dir} (pass --data-dir; "
+            "the labelled data lives in ../shared/data on a developer machine)"
+        )
+    names = list(only) or list(JOBS)
+    trained = {
+        n: train_job(JOBS[n], data_dir, config_dir, work_dir, limit=limit, overrides=overrides) for n in names
+    }
+    trained |= {
+        n: work_dir / n / "model-best"
+        for n in JOBS
+        if n not in trained and (work_dir / n / "model-best").is_dir()
+    }
+    for lang, jobs in PIPELINES.items():
+        if all(j in trained for j in jobs):
+            assemble(lang, trained, out_dir)
+    metrics = evaluate_pipelines(out_dir, data_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "metrics.json").write_text(
+        json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return metrics

@@ -1,0 +1,77 @@
+"""PII detection on tricky text: spaces and dots in numbers, checksums, configurable references."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from inbox.nlp.pii import PiiPatterns, find_pii, iban_ok, luhn_ok
+
+
+def kinds(text: str, patterns: PiiPatterns | None = None) -> list[tuple[str, str]]:
+    spans = find_pii(text) if patterns is None else find_pii(text, patterns)
+    return [(s.kind, text[s.start : s.end]) for s in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("écrivez à jean.dupont@example.fr svp", [("email", "jean.dupont@example.fr")]),
+        ("appelez le 06 12 34 56 78", [("phone", "06 12 34 56 78")]),
+        ("tel 06.12.34.56.78.", [("phone", "06.12.34.56.78")]),
+        ("call me on +33 6 12 34 56 78 tonight", [("phone", "+33 6 12 34 56 78")]),
+        ("UK office +44 20 7946 0958", [("phone", "+44 20 7946 0958")]),
+        ("my card 4111 1111 1111 1111 was charged", [("card", "4111 1111 1111 1111")]),
+        ("card 4111-1111-1111-1111", [("card", "4111-1111-1111-1111")]),
+        ("IBAN FR76 3000 6000 0112 3456 7890 189 merci", [("iban", "FR76 3000 6000 0112 3456 7890 189")]),
+        ("iban GB82WEST12345698765432", [("iban", "GB82WEST12345698765432")]),
+    ],
+)
+def test_finds_personal_data(text: str, expected: list[tuple[str, str]]) -> None:
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my card 4111 1111 1111 1112 was charged",  # Luhn-invalid
+        "IBAN FR76 3000 6000 0112 3456 7890 188",  # mod-97 invalid
+        "I paid 1500 euros on 12/03/2024 at 10:30",
+        "we were 2019 2020 2021 2022 customers",
+        "no personal data at all 🙂",
+        "",
+    ],
+)
+def test_ignores_lookalikes(text: str) -> None:
+    assert kinds(text) == []
+
+
+def test_checksums() -> None:
+    assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
+    assert iban_ok("DE89 3704 0044 0532 0130 00") and not iban_ok("DE89 3704 0044 0532 0130 01")
+
+
+def test_order_and_account_refs_by_default_and_by_config() -> None:
+    assert kinds("commande n° 98765432, compte client: AB-123456") == [
+        ("order_ref", "98765432"),
+        ("account_ref", "AB-123456"),
+    ]
+    custom = PiiPatterns(phone_regions=("FR",), refs=(("ticket", re.compile(r"\bTCK-\d{6}\b")),))
+    assert kinds("see TCK-123456 and order 12345678", custom) == [("ticket", "TCK-123456")]
+
+
+def test_spans_are_sorted_and_do_not_overlap() -> None:
+    text = "mail a@b.co, card 4111111111111111, phone 0612345678, order #A1234567"
+    spans = find_pii(text)
+    assert [s.kind for s in spans] == ["email", "card", "phone", "order_ref"]
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_huge_text_is_fast_enough() -> None:
+    import time
+
+    text = "bonjour 06 12 34 56 78 " * 2000
+    start = time.perf_counter()
+    assert len(find_pii(text)) == 2000
+    assert time.perf_counter() - start < 5
