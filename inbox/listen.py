@@ -7,6 +7,9 @@ on one stream sets that stream's ``retry_at`` and never holds up the other strea
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -98,6 +101,54 @@ def _check_budget(session: Session, channel: Channel, rt: Runtime, now: datetime
     return None
 
 
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+LEASE = timedelta(minutes=2)
+
+
+def owner_is_dead(owner: str | None) -> bool:
+    """True when a lease belongs to a process on this machine that no longer runs (killed, crashed)."""
+    if not owner:
+        return False
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or owner == WORKER_ID:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _open_page(
+    engine: Engine, rt: Runtime, stream: str, report: StreamReport, now: datetime
+) -> tuple[int, int, str | None] | None:
+    """Lease the stream and read its cursor: (channel id, cursor id, position), or None to stop polling."""
+    with Session(engine) as session, session.begin():
+        channel = store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
+        cursor = store.cursor_row(session, channel.id or 0, stream)
+        if cursor.retry_at is not None and cursor.retry_at > now:
+            report.skipped = (
+                report.skipped or f"waiting until {cursor.retry_at:%H:%M:%S} UTC: {cursor.last_error}"
+            )
+            return None
+        dead = cursor.lease_owner if owner_is_dead(cursor.lease_owner) else None
+        if not store.claim_lease(session, cursor.id or 0, WORKER_ID, now, LEASE, dead_owner=dead):
+            report.skipped = f"polled by another worker ({cursor.lease_owner})"
+            return None
+        report.skipped = _check_budget(session, channel, rt, now)
+        if report.skipped:
+            return None
+        return channel.id or 0, cursor.id or 0, cursor.cursor
+
+
+def _release(engine: Engine, cursor_id: int) -> None:
+    with Session(engine) as session, session.begin():
+        store.release_lease(session, cursor_id, WORKER_ID)
+
+
 def poll_stream(
     engine: Engine,
     rt: Runtime,
@@ -108,40 +159,45 @@ def poll_stream(
     classifier: Classifier | None = None,
     max_pages: int = MAX_PAGES_PER_POLL,
 ) -> StreamReport:
-    """Read one stream until it has nothing more (or ``max_pages``), committing page by page."""
+    """Read one stream until it has nothing more (or ``max_pages``), committing page by page.
+
+    The stream is leased to this worker while it polls, and each page is committed only if the
+    cursor is still where this worker read it, so two workers never store a page twice.
+    """
     report = StreamReport(rt.name, stream)
-    for _ in range(max_pages):
-        now = clock()
-        with Session(engine) as session, session.begin():
-            channel = store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
-            cursor = store.cursor_row(session, channel.id or 0, stream)
-            if cursor.retry_at is not None and cursor.retry_at > now:
-                report.skipped = (
-                    report.skipped or f"waiting until {cursor.retry_at:%H:%M:%S} UTC: {cursor.last_error}"
+    cursor_id: int | None = None
+    try:
+        for _ in range(max_pages):
+            opened = _open_page(engine, rt, stream, report, clock())
+            if opened is None:
+                break
+            channel_id, cursor_id, position = opened
+            try:
+                batch = rt.connector.fetch(stream, position)
+            except ConnectorError as exc:
+                _record_failure(engine, channel_id, stream, exc, clock())
+                report.error, report.fatal = f"{type(exc).__name__}: {exc}", not exc.retryable
+                break
+            with Session(engine) as session, session.begin():
+                cursor = store.cursor_row(session, channel_id, stream, lock=True)
+                if cursor.cursor != position or cursor.lease_owner != WORKER_ID:
+                    report.skipped = "another worker moved the cursor; page dropped"
+                    break
+                channel = session.get(Channel, channel_id)
+                assert channel is not None
+                result = ingest_batch(
+                    session, channel, stream, batch, due=due, now=clock(), classifier=classifier
                 )
-                return report
-            report.skipped = _check_budget(session, channel, rt, now)
-            if report.skipped:
-                return report
-            position, channel_id = cursor.cursor, channel.id or 0
-        try:
-            batch = rt.connector.fetch(stream, position)
-        except ConnectorError as exc:
-            _record_failure(engine, channel_id, stream, exc, clock())
-            report.error, report.fatal = f"{type(exc).__name__}: {exc}", not exc.retryable
-            return report
-        with Session(engine) as session, session.begin():
-            channel = store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
-            result = ingest_batch(
-                session, channel, stream, batch, due=due, now=clock(), classifier=classifier
-            )
-        report.pages += 1
-        report.new += result.new
-        report.duplicates += result.duplicates
-        report.outbound += result.outbound
-        report.quarantined += result.quarantined
-        if not batch.more:
-            break
+            report.pages += 1
+            report.new += result.new
+            report.duplicates += result.duplicates
+            report.outbound += result.outbound
+            report.quarantined += result.quarantined
+            if not batch.more:
+                break
+    finally:
+        if cursor_id is not None:
+            _release(engine, cursor_id)
     return report
 
 

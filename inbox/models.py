@@ -149,6 +149,8 @@ class ListeningCursor(SQLModel, table=True):
     retry_at: datetime | None = _when()
     failures: int = 0
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+    lease_owner: str | None = None  # the worker polling this stream now
+    lease_until: datetime | None = _when()  # after this, another worker may take over
 
 
 class OutboundReply(SQLModel, table=True):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from connectors.base import Author
@@ -126,3 +127,41 @@ def thread(session: Session, conversation_id: int) -> list[Message]:
         .order_by(col(Message.created_at), col(Message.id))
     )
     return list(session.exec(stmt))
+
+
+def claim_lease(
+    session: Session,
+    cursor_id: int,
+    owner: str,
+    now: datetime,
+    ttl: timedelta,
+    *,
+    dead_owner: str | None = None,
+) -> bool:
+    """Take (or renew) the right to poll one stream until ``now + ttl``. Only one worker can win.
+
+    The lease is free when nobody holds it, when it expired, or when it belongs to ``dead_owner`` (a
+    process the caller knows has died)."""
+    free = (
+        col(ListeningCursor.lease_owner).is_(None)
+        | (col(ListeningCursor.lease_until) < now)
+        | (col(ListeningCursor.lease_owner) == owner)
+    )
+    if dead_owner:
+        free = free | (col(ListeningCursor.lease_owner) == dead_owner)
+    result = session.execute(
+        update(ListeningCursor)
+        .where(col(ListeningCursor.id) == cursor_id, free)
+        .values(lease_owner=owner, lease_until=now + ttl)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def release_lease(session: Session, cursor_id: int, owner: str) -> None:
+    session.execute(
+        update(ListeningCursor)
+        .where(col(ListeningCursor.id) == cursor_id, col(ListeningCursor.lease_owner) == owner)
+        .values(lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from connectors.sandbox.x import XSandbox
 from sqlmodel import Session, select
 
+from connectors.sandbox.x import XSandbox
 from inbox.db import open_engine
 from inbox.models import Message
 from tests.conftest import BRAND_ID, ROOT, X_ENV
@@ -36,14 +36,23 @@ def _config_dir(tmp_path: Path, base_url: str) -> Path:
     return cfg
 
 
-def _listen_once(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "inbox.cli", "listen", "--once"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+def _listen_once(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as err:
+        return subprocess.Popen(
+            [sys.executable, "-m", "inbox.cli", "listen", "--once"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+
+
+def _wait_for_requests(sandbox: XSandbox, count: int, proc: subprocess.Popen[bytes]) -> None:
+    """Until the job has made ``count`` more API calls (so the kill lands mid-run, not at start-up)."""
+    target = len(sandbox.requests) + count
+    deadline = time.monotonic() + 60
+    while len(sandbox.requests) < target and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def test_sigkill_mid_run_then_rerun_ends_with_exactly_the_expected_messages(
@@ -51,9 +60,9 @@ def test_sigkill_mid_run_then_rerun_ends_with_exactly_the_expected_messages(
 ) -> None:
     db_url = f"sqlite:///{tmp_path / 'inbox.db'}"
     expected = {
-        sandbox.add_mention(f"@AcmeCare problem number {i}", author=f"user{i % 7}") for i in range(40)
+        sandbox.add_mention(f"@AcmeCare problem number {i}", author=f"user{i % 7}") for i in range(150)
     }
-    expected |= {sandbox.add_dm(f"private message {i}", sender=f"user{i % 5}") for i in range(12)}
+    expected |= {sandbox.add_dm(f"private message {i}", sender=f"user{i % 5}") for i in range(40)}
     env = {
         **os.environ,
         **X_ENV,
@@ -62,20 +71,24 @@ def test_sigkill_mid_run_then_rerun_ends_with_exactly_the_expected_messages(
     }
     open_engine(db_url).dispose()  # migrate once, so every kill lands in the polling
     sandbox.inject_fault("/2/", delay=0.15, count=10_000)  # slow pages: the kill lands mid-run
+    log = tmp_path / "listen.log"
     kills = 0
-    for wait in (0.9, 1.4, 0.7, 2.1, 1.1):
-        proc = _listen_once(env)
-        time.sleep(wait)
+    for calls, extra in ((1, 0.05), (3, 0.12), (2, 0.0), (5, 0.08), (4, 0.14)):
+        proc = _listen_once(env, log)
+        _wait_for_requests(sandbox, calls, proc)
+        time.sleep(extra)  # somewhere inside a page: mid-request, mid-transaction or between pages
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait(timeout=30)
-    assert kills >= 3, "the job finished before it could be killed: the test proves nothing"
-    sandbox.inject_fault("/2/", delay=0.0, count=0)
-    for _ in range(3):  # reruns (each may finish the sweep it resumes)
-        proc = _listen_once(env)
-        _, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err.decode()
+    assert kills >= 4, "the job finished before it could be killed: the test proves nothing"
+    with Session(open_engine(db_url)) as s:
+        partial = len(s.exec(select(Message.platform_id)).all())
+    assert 0 < partial < len(expected), "the kills should have interrupted the run part-way"
+    sandbox.clear_faults()
+    for _ in range(3):  # reruns: each resumes from the committed cursor
+        proc = _listen_once(env, log)
+        assert proc.wait(timeout=120) == 0, log.read_text()
     engine = open_engine(db_url)
     with Session(engine) as s:
         ids = list(s.exec(select(Message.platform_id)).all())
