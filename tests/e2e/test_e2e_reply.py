@@ -1,0 +1,266 @@
+"""End to end in a real browser: an agent signs in, opens the most urgent conversation, sends a templated
+public reply, and the X sandbox receives exactly one reply tweet in the right thread.
+
+Real processes on loopback: `streamlit run app.py` and `inbox listen` as subprocesses, talking over HTTP to
+the X sandbox; headless Debian Chromium driven by Playwright. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, col, select
+
+from inbox.db import open_engine
+from inbox.demo import SANDBOX_ENV, seed_demo_users
+from inbox.models import Conversation, Message
+from inbox.queue import Filters, queue_page
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian chromium is not installed at /usr/bin/chromium "
+    "(.ci/run installs it: apt-get install chromium)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float = 0.3) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def config_dir(tmp_path: Path, sandbox_url: str) -> Path:
+    """A copy of config/ with the channel on the sandbox and a short poll interval."""
+    cfg = tmp_path / "config"
+    shutil.copytree(ROOT / "config", cfg)
+    channels = (cfg / "channels.toml").read_text(encoding="utf-8")
+    channels = channels.replace('base_url = "http://127.0.0.1:8701"', f'base_url = "{sandbox_url}"')
+    channels = channels.replace("poll_interval_seconds = 20", "poll_interval_seconds = 1")
+    (cfg / "channels.toml").write_text(channels, encoding="utf-8")
+    return cfg
+
+
+class Processes:
+    """Child processes stopped together, with their output kept for failure messages."""
+
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
+        self.env, self.logs, self.procs = env, logs, []  # type: list[subprocess.Popen[bytes]]
+
+    def start(self, name: str, *args: str) -> None:
+        log = (self.logs / f"{name}.log").open("wb")
+        self.procs.append(
+            subprocess.Popen(
+                [sys.executable, *args], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            )
+        )
+        log.close()
+
+    def alive(self) -> None:
+        for proc in self.procs:
+            assert proc.poll() is None, f"{proc.args} exited with {proc.returncode}: {self.tail()}"
+
+    def tail(self) -> str:
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.logs.glob("*.log")
+        )
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+
+def post_json(url: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback only
+        return json.loads(response.read())
+
+
+def get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return json.loads(response.read())
+
+
+CUSTOMER_TWEETS = [
+    ("@AcmeCare my parcel was due on Monday and is still not here, nobody answers. Where is it??", "paula_r"),
+    ("@AcmeCare hi, do you deliver to Belgium?", "tom_b"),
+    ("@AcmeCare love the new app, great job", "zoe_k"),
+]
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """X sandbox, `inbox listen` and `streamlit run app.py` on free loopback ports, on a fresh database."""
+    sandbox_port, app_port = free_port(), free_port()
+    sandbox_url, db_url = f"http://127.0.0.1:{sandbox_port}", f"sqlite:///{tmp_path / 'inbox.db'}"
+    env = {
+        **os.environ,
+        **SANDBOX_ENV,
+        "INBOX_DATABASE_URL": db_url,
+        "INBOX_DEMO": "1",
+        "INBOX_CONFIG_DIR": str(config_dir(tmp_path, sandbox_url)),
+    }
+    assert seed_demo_users(db_url) == [
+        "agent",
+        "manager",
+    ]  # also migrates the schema before the children start
+    procs = Processes(env, tmp_path)
+    try:
+        procs.start("sandbox", "-m", "inbox.cli", "sandbox", "x", "--port", str(sandbox_port), "--no-replay")
+        wait_for(lambda: http_ok(f"{sandbox_url}/_sandbox/state"), 30, "the X sandbox")
+        for text, author in CUSTOMER_TWEETS:
+            post_json(f"{sandbox_url}/_sandbox/mentions", {"text": text, "author": author})
+        procs.start("listen", "-m", "inbox.cli", "listen")
+        procs.start(
+            "app",
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(app_port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        )
+        wait_for(lambda: http_ok(f"http://127.0.0.1:{app_port}/_stcore/health"), 60, "the Streamlit app")
+        yield {"app": f"http://127.0.0.1:{app_port}", "sandbox": sandbox_url, "db": db_url, "procs": procs}
+    finally:
+        procs.stop()
+
+
+def _open_conversations(db_url: str) -> list[int]:
+    engine = open_engine(db_url)
+    with Session(engine) as session:
+        ids = [r.id for r in queue_page(session, Filters(), user_id=None, now=datetime.now(UTC)).rows]
+    engine.dispose()
+    return ids
+
+
+def _last_inbound(db_url: str, conv_id: int) -> tuple[str, Conversation]:
+    engine = open_engine(db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        message = session.exec(
+            select(Message)
+            .where(Message.conversation_id == conv_id, Message.direction == "in")
+            .order_by(col(Message.created_at).desc())
+        ).first()
+        conv = session.get(Conversation, conv_id)
+    engine.dispose()
+    assert message is not None and conv is not None
+    return message.platform_id, conv
+
+
+def test_agent_answers_the_most_urgent_tweet_from_a_template(stack: dict[str, Any]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    db, procs = stack["db"], stack["procs"]
+    wait_for(
+        lambda: len(_open_conversations(db)) == len(CUSTOMER_TWEETS), 60, "the listener to store the tweets"
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(30_000)
+            page.goto(stack["app"])
+            expect(page.get_by_text("Demo mode.")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "sign-in.png"))
+            page.get_by_role("textbox", name="User name").fill("agent")
+            page.get_by_role("textbox", name="Password").fill("agent")
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_role("heading", name="Queue")).to_be_visible()
+            rows = page.locator("div[class*='st-key-open-']")
+            expect(rows).to_have_count(len(CUSTOMER_TWEETS))
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "inbox.png"), full_page=True)
+
+            most_urgent = _open_conversations(db)[0]
+            first_key = next(
+                c for c in (rows.first.get_attribute("class") or "").split() if c.startswith("st-key-open-")
+            )
+            assert first_key == f"st-key-open-{most_urgent}", (
+                "the queue's first row is the most urgent conversation"
+            )
+            rows.first.get_by_role("button").click()
+
+            expect(page.get_by_text("Reply as")).to_be_visible()
+            page.locator(f".st-key-composer-{most_urgent}-template").click()
+            page.keyboard.type("Acknowledge")
+            page.keyboard.press("Enter")
+            draft = page.locator(f".st-key-composer-{most_urgent}-draft textarea")
+            expect(draft).to_have_value(re.compile(r"thanks for reaching out! .* \^Alex \(agent\)$"))
+            page.locator(f".st-key-send-{most_urgent} button").click()
+            expect(page.get_by_text("Public reply queued")).to_be_visible()
+
+            in_reply_to, _ = _last_inbound(db, most_urgent)
+            sent = wait_for(
+                lambda: get_json(f"{stack['sandbox']}/_sandbox/sent")["tweets"], 30, "the reply tweet"
+            )
+            expect(page.get_by_text("Delivered").first).to_be_visible(timeout=30_000)
+            time.sleep(3)  # a few more listener cycles: still exactly one reply
+            procs.alive()
+            sent = get_json(f"{stack['sandbox']}/_sandbox/sent")
+            assert len(sent["tweets"]) == 1 and sent["dms"] == []
+            assert sent["tweets"][0]["in_reply_to"] == in_reply_to
+            assert "thanks for reaching out" in sent["tweets"][0]["text"]
+            expect(page.get_by_text("No SLA clock running")).to_be_visible(timeout=30_000)
+            page.screenshot(path=str(ARTIFACTS / "conversation.png"), full_page=True)
+        finally:
+            browser.close()
+    _, conv = _last_inbound(db, most_urgent)
+    assert conv.first_response_at is not None and conv.sla_due_at is None  # the SLA clock stopped
