@@ -40,6 +40,46 @@ def test_phrases_and_patterns_fire_on_blank_pipelines() -> None:
     assert fired(nlp("")) == []
 
 
+def test_token_patterns_with_in_lists_and_regex() -> None:
+    nlp = ruler(
+        "en",
+        {
+            "cannot_use": {
+                "level": "high",
+                "patterns": [
+                    [
+                        {"LOWER": {"IN": ["ca", "can", "cannot"]}},
+                        {"LOWER": {"IN": ["not", "n't"]}, "OP": "?"},
+                        {"LOWER": "login"},
+                    ]
+                ],
+            },
+            "ticket": {
+                "level": "normal",
+                "patterns": [[{"LOWER": "ticket"}, {"TEXT": {"REGEX": r"^#?\d{4,}$"}}]],
+            },
+        },
+    )
+    assert fired(nlp("I can't login")) == ["cannot_use"]
+    assert fired(nlp("cannot login since monday")) == ["cannot_use"]
+    assert fired(nlp("can login fine")) == ["cannot_use"]
+    assert fired(nlp("I login fine")) == []
+    assert fired(nlp("about ticket 12345 please")) == ["ticket"]
+    assert fired(nlp("about ticket twelve")) == []
+
+
+def test_plain_patterns_become_phrases() -> None:
+    from inbox.nlp.rules import as_phrases
+
+    assert as_phrases([{"LOWER": {"IN": ["a", "b"]}}, {"LOWER": "c", "OP": "?"}]) == (
+        "LOWER",
+        [["a", "c"], ["a"], ["b", "c"], ["b"]],
+    )
+    assert as_phrases([{"LOWER": "a"}, {"ORTH": "B"}]) is None  # two attributes: stays a Matcher pattern
+    assert as_phrases([{"LOWER": "a", "OP": "+"}]) is None
+    assert as_phrases([{"TEXT": {"REGEX": "x"}}]) is None
+
+
 def test_the_shipped_rules_fire_in_english_and_french() -> None:
     cfg = load_nlp_config(ROOT / "config")
     en = ruler("en", {n: r.model_dump() for n, r in cfg.rules_for("en").items()})

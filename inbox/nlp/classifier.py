@@ -35,7 +35,8 @@ def load_pipelines(model_dir: Path) -> dict[str, Language]:
     found = sorted(p for p in model_dir.glob("*/meta.json")) if model_dir.is_dir() else []
     if not found:
         raise ModelMissing(f"no trained pipeline under {model_dir}: run `inbox train` (needs ../shared/data)")
-    return {meta.parent.name: spacy.load(meta.parent) for meta in found}
+    # Tokenizers are not stored: each pipeline uses its language's default one (as in training).
+    return {meta.parent.name: spacy.load(meta.parent, exclude=["tokenizer"]) for meta in found}
 
 
 def _blank(lang: str) -> Language:

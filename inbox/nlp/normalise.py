@@ -7,6 +7,7 @@ import re
 URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 MENTION = re.compile(r"(?<![\w@])@\w+")
 SPACE = re.compile(r"\s+")
+LETTER = re.compile(r"[^\W\d_]")
 MAX_CHARS = 5_000  # longer messages are cut before the models and rules (PII still sees the whole text)
 
 
@@ -25,4 +26,4 @@ def for_detection(text: str) -> str:
 
 def letters(text: str) -> int:
     """How many letters ``text`` has (emoji, digits and punctuation are not letters)."""
-    return sum(ch.isalpha() for ch in text)
+    return len(LETTER.findall(text))

@@ -10,6 +10,43 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 SPANS_KEY = "urgency_rules"
+PLAIN_ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER", "NORM": "NORM"}
+MAX_EXPANSION = 256
+
+
+def _values(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+        return list(value["IN"])
+    return None
+
+
+def as_phrases(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]] | None:
+    """A token pattern spelled out as word sequences on one attribute, when that means the same matches.
+
+    spaCy's Matcher tries every pattern at every token (and evaluates ``IN`` in Python); a PhraseMatcher
+    looks phrases up in a trie. Tokens must each test one plain attribute (ORTH/TEXT, LOWER or NORM, the same
+    one), by value or ``IN`` list, with no operator or ``OP: "?"``. Returns (attr, sequences) or None.
+    """
+    attr: str | None = None
+    seqs: list[list[str]] = [[]]
+    for token in pattern:
+        op = token.get("OP")
+        keys = [k for k in token if k != "OP"]
+        if op not in (None, "?") or len(keys) != 1 or keys[0].upper() not in PLAIN_ATTRS:
+            return None
+        this = PLAIN_ATTRS[keys[0].upper()]
+        values = _values(token[keys[0]])
+        if values is None or attr not in (None, this):
+            return None
+        attr = this
+        alternatives = [[v] for v in values] + ([[]] if op == "?" else [])
+        seqs = [s + alt for s in seqs for alt in alternatives]
+        if len(seqs) > MAX_EXPANSION:
+            return None
+    seqs = [s for s in seqs if s]
+    return (attr, seqs) if attr and seqs else None
 
 
 class UrgencyRules:
@@ -21,15 +58,23 @@ class UrgencyRules:
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.phrase_matchers: dict[str, PhraseMatcher] = {}
         for rule, spec in rules.items():
-            if spec.get("patterns"):
-                self.matcher.add(rule, spec["patterns"])
             if spec.get("phrases"):
-                attr = spec.get("attr", "LOWER")
-                pm = self.phrase_matchers.setdefault(attr, PhraseMatcher(nlp.vocab, attr=attr))
-                pm.add(rule, [nlp.make_doc(phrase) for phrase in spec["phrases"]])
+                self._phrases(
+                    nlp, spec.get("attr", "LOWER"), rule, [nlp.make_doc(p) for p in spec["phrases"]]
+                )
+            for pattern in spec.get("patterns") or []:
+                plain = as_phrases(pattern)
+                if plain is None:
+                    self.matcher.add(rule, [pattern])
+                else:
+                    self._phrases(nlp, plain[0], rule, [Doc(nlp.vocab, words=words) for words in plain[1]])
+
+    def _phrases(self, nlp: Language, attr: str, rule: str, docs: list[Doc]) -> None:
+        pm = self.phrase_matchers.setdefault(attr, PhraseMatcher(nlp.vocab, attr=attr))
+        pm.add(rule, docs)
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = list(self.matcher(doc))
+        matches = list(self.matcher(doc)) if len(self.matcher) else []
         for pm in self.phrase_matchers.values():
             matches.extend(pm(doc))
         doc.spans[SPANS_KEY] = [

@@ -132,7 +132,7 @@ def assemble(lang: str, trained: dict[str, Path], out_dir: Path) -> Path:
     if target.exists():
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    nlp.to_disk(target)
+    nlp.to_disk(target, exclude=["tokenizer"])  # the language's default tokenizer, rebuilt at load time
     # Features are hashed: the strings seen in training are not needed at run time and weigh megabytes.
     (target / "vocab" / "strings.json").write_text("[]", encoding="utf-8")
     return target
