@@ -75,12 +75,18 @@ def _switch_private(k: Keys) -> None:
 
 
 def _reset(k: Keys) -> None:
+    """Empty the composer: widgets get their default assigned (deleting leaves the old value on screen)."""
     prefix = f"composer-{k.conv}-"
     for key in [key for key in st.session_state if str(key).startswith(prefix) and key != k.mode]:
-        del st.session_state[key]
+        if key == k.draft:
+            st.session_state[key] = ""
+        elif key == k.template:
+            st.session_state[key] = None
+        else:
+            del st.session_state[key]
 
 
-def _send(k: Keys, user: User, confirmed: bool) -> None:
+def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
     snapshot = st.session_state.get(k.snapshot) if confirmed else None
     if snapshot is None:  # widgets are not on screen while a reply is held: keep their values aside
         next_dm = st.session_state.get(k.continue_dm) if st.session_state.get(k.continue_check) else None
@@ -110,6 +116,7 @@ def _send(k: Keys, user: User, confirmed: bool) -> None:
     st.session_state[k.flash] = ("success", f"{label} queued: the listener delivers it within seconds.")
     if next_dm:
         st.session_state[k.mode], st.session_state[k.template] = "private", next_dm
+        _apply_template(k, known)
         st.session_state[k.flash] = (
             "success",
             "Public reply queued. Now continue in DM: check the message below.",
@@ -123,7 +130,7 @@ def _discard(k: Keys, user: User) -> None:
     st.session_state[k.flash] = ("info", "Your draft was discarded.")
 
 
-def _held(k: Keys, user: User) -> None:
+def _held(k: Keys, user: User, known: dict[str, str]) -> None:
     held = _state(k, "held") or []
     with st.container(border=True):
         st.warning(
@@ -142,7 +149,11 @@ def _held(k: Keys, user: User) -> None:
             st.text(snapshot[0], width="stretch")
         cols = st.columns(2)
         cols[0].button(
-            "Send mine anyway", key=f"confirm-{k.conv}", on_click=_send, args=(k, user, True), type="primary"
+            "Send mine anyway",
+            key=f"confirm-{k.conv}",
+            on_click=_send,
+            args=(k, user, True, known),
+            type="primary",
         )
         cols[1].button("Discard my reply", key=f"discard-{k.conv}", on_click=_discard, args=(k, user))
 
@@ -155,8 +166,9 @@ def _template_picker(k: Keys, view: ConversationView, mode: str, known: dict[str
     found = composer.search(files.templates, "", visibility=mode, language=view.conversation.language)
     names = [t.name for t in found]
     titles = {t.name: f"{t.title} · {t.language.upper()}" for t in found}
-    if st.session_state.get(k.template) not in names:
-        st.session_state.pop(k.template, None)
+    current = st.session_state.get(k.template)
+    if current is not None and current not in names:  # e.g. a public template after switching to private
+        st.session_state[k.template] = None
     st.selectbox(
         "Template",
         names,
@@ -232,8 +244,9 @@ def panel(view: ConversationView, user: User) -> None:
     flash = st.session_state.pop(k.flash, None)
     if flash:
         getattr(st, flash[0])(flash[1])
+    known = _known(view, user)
     if _state(k, "held"):
-        _held(k, user)
+        _held(k, user, known)
         return
     modes = ["private"] if view.conversation.visibility == "private" else ["public", "private"]
     if st.session_state.get(k.mode) not in modes:
@@ -244,7 +257,6 @@ def panel(view: ConversationView, user: User) -> None:
         )
         or modes[0]
     )
-    known = _known(view, user)
     _charter_advice(k, view, mode, known)
     _template_picker(k, view, mode, known)
     if k.draft not in st.session_state and st.session_state.get(k.template):
@@ -265,7 +277,7 @@ def panel(view: ConversationView, user: User) -> None:
         type="primary",
         disabled=not verdict.ok,
         on_click=_send,
-        args=(k, user, False),
+        args=(k, user, False, known),
         icon=":material/send:",
     )
     if verdict.offer_private and mode == "public":

@@ -37,6 +37,8 @@ def message(m: Message, now: datetime) -> None:
     ):
         author = f"@{m.author_handle}" if m.author_handle else ("customer" if inbound else "brand")
         head = f"**{md_escape(author)}** · {VISIBILITY_BADGE.get(m.visibility, m.visibility)}"
+        if not inbound:
+            head += f" · {REPLY_STATUS['sent']}"
         st.markdown(f"{head} · :gray[{_when(m.created_at, now)}]")
         st.text(m.text, width="stretch")  # never Markdown, never HTML
         notes = []

@@ -259,7 +259,14 @@ def test_agent_answers_the_most_urgent_tweet_from_a_template(stack: dict[str, An
             assert sent["tweets"][0]["in_reply_to"] == in_reply_to
             assert "thanks for reaching out" in sent["tweets"][0]["text"]
             expect(page.get_by_text("No SLA clock running")).to_be_visible(timeout=30_000)
-            page.screenshot(path=str(ARTIFACTS / "conversation.png"), full_page=True)
+            expect(draft).to_have_value("")  # the composer is empty again, ready for the next reply
+            expect(page.locator(f".st-key-composer-{most_urgent}-template")).not_to_contain_text(
+                "Acknowledge"
+            )
+            page.set_viewport_size({"width": 1440, "height": 1500})
+            page.locator("[data-testid='stMain']").evaluate("el => el.scrollTo(0, 0)")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "conversation.png"))
         finally:
             browser.close()
     _, conv = _last_inbound(db, most_urgent)
