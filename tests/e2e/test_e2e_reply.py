@@ -101,6 +101,12 @@ class Processes:
         for proc in self.procs:
             assert proc.poll() is None, f"{proc.args} exited with {proc.returncode}: {self.tail()}"
 
+    def wait_for(self, check: Callable[[], Any], timeout: float, what: str) -> Any:
+        try:
+            return wait_for(check, timeout, what)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{self.tail()}") from None
+
     def tail(self) -> str:
         return "\n".join(
             f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.logs.glob("*.log")
@@ -138,6 +144,9 @@ CUSTOMER_TWEETS = [
 ]
 
 
+CUSTOMER_DM = "Hello, I can't log in to my account since this morning"
+
+
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """X sandbox, `inbox listen` and `streamlit run app.py` on free loopback ports, on a fresh database."""
@@ -157,7 +166,7 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
     procs = Processes(env, tmp_path)
     try:
         procs.start("sandbox", "-m", "inbox.cli", "sandbox", "x", "--port", str(sandbox_port), "--no-replay")
-        wait_for(lambda: http_ok(f"{sandbox_url}/_sandbox/state"), 30, "the X sandbox")
+        procs.wait_for(lambda: http_ok(f"{sandbox_url}/_sandbox/state"), 30, "the X sandbox")
         for text, author in CUSTOMER_TWEETS:
             post_json(f"{sandbox_url}/_sandbox/mentions", {"text": text, "author": author})
         procs.start("listen", "-m", "inbox.cli", "listen")
@@ -176,7 +185,9 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "--browser.gatherUsageStats",
             "false",
         )
-        wait_for(lambda: http_ok(f"http://127.0.0.1:{app_port}/_stcore/health"), 60, "the Streamlit app")
+        procs.wait_for(
+            lambda: http_ok(f"http://127.0.0.1:{app_port}/_stcore/health"), 60, "the Streamlit app"
+        )
         yield {"app": f"http://127.0.0.1:{app_port}", "sandbox": sandbox_url, "db": db_url, "procs": procs}
     finally:
         procs.stop()
@@ -267,7 +278,38 @@ def test_agent_answers_the_most_urgent_tweet_from_a_template(stack: dict[str, An
             page.locator("[data-testid='stMain']").evaluate("el => el.scrollTo(0, 0)")
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "conversation.png"))
+            post_json(f"{stack['sandbox']}/_sandbox/dms", {"text": CUSTOMER_DM, "sender": "lea_m"})
+            answer_the_dm(page, db)
+            wait_for(lambda: get_json(f"{stack['sandbox']}/_sandbox/sent")["dms"], 30, "the private reply")
+            sent = get_json(f"{stack['sandbox']}/_sandbox/sent")
+            assert len(sent["tweets"]) == 1 and len(sent["dms"]) == 1
+            assert "We will never ask for your password" in sent["dms"][0]["text"]
         finally:
             browser.close()
     _, conv = _last_inbound(db, most_urgent)
     assert conv.first_response_at is not None and conv.sla_due_at is None  # the SLA clock stopped
+
+
+def _private_conversation(db_url: str) -> int | None:
+    engine = open_engine(db_url)
+    with Session(engine) as session:
+        conv_id = session.exec(select(Conversation.id).where(Conversation.visibility == "private")).first()
+    engine.dispose()
+    return conv_id
+
+
+def answer_the_dm(page: Any, db_url: str) -> None:
+    """Back to the queue, open the DM conversation and answer it privately from a template."""
+    from playwright.sync_api import expect
+
+    conv_id = wait_for(lambda: _private_conversation(db_url), 60, "the listener to store the DM")
+    page.get_by_role("button", name="Back to the queue").click()
+    page.locator(f".st-key-open-{conv_id} button").click(timeout=30_000)  # comes with the queue's refresh
+    expect(page.get_by_text("Private DM").first).to_be_visible()
+    page.locator(f".st-key-composer-{conv_id}-template").click()
+    page.keyboard.type("account access")
+    page.keyboard.press("Enter")
+    draft = page.locator(f".st-key-composer-{conv_id}-draft textarea")
+    expect(draft).to_have_value(re.compile(r"We will never ask for your password"))
+    page.locator(f".st-key-send-{conv_id} button").click()
+    expect(page.get_by_text("Private message queued")).to_be_visible()
