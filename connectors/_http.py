@@ -21,7 +21,7 @@ class Rebase(HTTPAdapter):
         self.base = urlsplit(base_url.rstrip("/"))
         self.default_timeout = timeout
 
-    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
         parts = urlsplit(request.url or "")
         path = self.base.path + parts.path
         request.url = urlunsplit((self.base.scheme, self.base.netloc, path, parts.query, parts.fragment))

@@ -115,7 +115,9 @@ class Connector(Protocol):
     """What the inbox needs from every platform."""
 
     name: str
-    streams: Sequence[str]
+
+    @property
+    def streams(self) -> Sequence[str]: ...
 
     def whoami(self) -> Identity: ...
 

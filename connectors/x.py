@@ -82,7 +82,7 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 class XConnector:
     """Reads and writes one brand account on X. Knows nothing of the store."""
 
-    streams = ("mentions", "dms")
+    streams: tuple[str, ...] = ("mentions", "dms")
 
     def __init__(
         self,

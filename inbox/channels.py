@@ -35,7 +35,16 @@ def build_connector(cfg: ChannelConfig) -> Connector:
     creds = cfg.secrets()
     base_url = str(cfg.base_url).rstrip("/") if cfg.base_url else None
     if cfg.platform == "x":
-        return XConnector(cfg.name, base_url=base_url, page_size=cfg.page_size, **creds)
+        return XConnector(
+            cfg.name,
+            bearer_token=creds["bearer_token"],
+            consumer_key=creds["consumer_key"],
+            consumer_secret=creds["consumer_secret"],
+            access_token=creds["access_token"],
+            access_token_secret=creds["access_token_secret"],
+            base_url=base_url,
+            page_size=cfg.page_size,
+        )
     raise ValueError(f"channel {cfg.name!r}: unsupported platform {cfg.platform!r}")
 
 

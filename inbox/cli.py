@@ -46,9 +46,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _context(**kwargs: bool) -> context.AppContext:
+def _context(*, with_channels: bool = True, with_nlp: bool = False) -> context.AppContext:
     try:
-        return context.build(**kwargs)
+        return context.build(with_channels=with_channels, with_nlp=with_nlp)
     except ConfigError as exc:
         raise _fail(f"invalid configuration:\n{exc}") from None
 

@@ -107,10 +107,9 @@ def run_demo() -> int:
         while not stopping:
             dead = [p for p in procs if p.poll() is not None]
             if dead:
-                print(
-                    f"error: {' '.join(map(str, dead[0].args))} exited with {dead[0].returncode}",
-                    file=sys.stderr,
-                )
+                args = dead[0].args
+                command = " ".join(map(str, args)) if isinstance(args, list) else str(args)
+                print(f"error: {command} exited with {dead[0].returncode}", file=sys.stderr)
                 return 1
             time.sleep(0.5)
         return 0

@@ -36,7 +36,7 @@ def utcnow() -> datetime:
 
 def _when(*, nullable: bool = True, index: bool = False) -> Any:
     """A UTC datetime column; a NOT NULL one defaults to the current time."""
-    column = Column(UTCDateTime(), nullable=nullable, index=index)
+    column: Column[datetime] = Column(UTCDateTime(), nullable=nullable, index=index)
     if nullable:
         return Field(default=None, sa_column=column)
     return Field(default_factory=utcnow, sa_column=column)
