@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -96,6 +97,14 @@ def charter() -> Charter | None:
     """The charter in force, or None when missing or invalid (``inbox config check`` says why)."""
     path = config_dir() / "charter.toml"
     return _charter(str(path.parent), path.stat().st_mtime if path.exists() else 0.0)
+
+
+def local_time(at: datetime, fmt: str = "%d %b %H:%M") -> str:
+    """``at`` in the charter team's time zone (UTC without a charter), with the zone's short name."""
+    c = charter()
+    team = c.teams.get(c.sla.team) if c else None
+    zone = ZoneInfo(team.timezone) if team else ZoneInfo("UTC")
+    return f"{at.astimezone(zone).strftime(fmt)} {zone.key.rsplit('/', 1)[-1].replace('_', ' ')}"
 
 
 @st.cache_resource

@@ -15,7 +15,7 @@ import streamlit as st
 from inbox import composer, desk, guidance
 from inbox.desk import ConversationView
 from inbox.models import User
-from inbox.ui.common import charter, md_escape, now, pii_finder, templates, transaction
+from inbox.ui.common import charter, local_time, md_escape, now, pii_finder, templates, transaction
 
 MODE_LABELS = {"public": ":material/public: Public reply", "private": ":material/lock: Private message (DM)"}
 
@@ -139,9 +139,8 @@ def _held(k: Keys, user: User, known: dict[str, str]) -> None:
             icon=":material/group:",
         )
         for a in held:
-            st.markdown(
-                f"**{md_escape(a.author)}** · {a.visibility} · {a.status} · :gray[{a.at:%H:%M:%S} UTC]"
-            )
+            when = local_time(a.at, "%H:%M:%S")
+            st.markdown(f"**{md_escape(a.author)}** · {a.visibility} · {a.status} · :gray[{when}]")
             st.text(a.text, width="stretch")
         snapshot = _state(k, "snapshot")
         if snapshot:

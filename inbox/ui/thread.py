@@ -11,7 +11,7 @@ from inbox.desk import ConversationView, EarlierConversation
 from inbox.models import Contact, Message, OutboundReply
 from inbox.notes import NoteView
 from inbox.queue import humanize
-from inbox.ui.common import md_escape
+from inbox.ui.common import local_time, md_escape
 
 VISIBILITY_BADGE = {
     "public": ":blue-badge[:material/public: Public]",
@@ -26,7 +26,7 @@ REPLY_STATUS = {
 
 
 def _when(at: datetime | None, now: datetime) -> str:
-    return f"{at:%d %b %H:%M} UTC ({humanize(now - at)} ago)" if at else ""
+    return f"{local_time(at)} ({humanize(now - at)} ago)" if at else ""
 
 
 def message(m: Message, now: datetime) -> None:
