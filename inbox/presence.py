@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, UniqueConstraint, update
+from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from inbox.models import Message, OutboundReply, User, UTCDateTime
@@ -131,15 +133,19 @@ def online_users(session: Session, now: datetime) -> set[int]:
 
 
 def guard(session: Session, conversation_id: int, now: datetime) -> None:
-    """Take the conversation's reply guard (a row write) before checking for collisions and sending."""
-    won = session.execute(
-        update(ReplyGuard)
-        .where(col(ReplyGuard.conversation_id) == conversation_id)
-        .values(version=ReplyGuard.version + 1, updated_at=now)
+    """Take the conversation's reply guard before checking for collisions and sending.
+
+    One upsert: a second agent's guard waits for the first agent's transaction to end (PostgreSQL row lock,
+    SQLite writer lock), so its collision check then sees the first agent's reply.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = ReplyGuard.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).values(conversation_id=conversation_id, version=1, updated_at=now)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[table.c.conversation_id], set_={"version": table.c.version + 1, "updated_at": now}
+        )
     )
-    if won.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(ReplyGuard(conversation_id=conversation_id, version=1, updated_at=now))
-        session.flush()
 
 
 def answers_since(session: Session, conversation_id: int, since: datetime, me: str) -> list[Answer]:

@@ -166,3 +166,39 @@ def test_assign_status_tags_notes_are_audited(engine: Engine) -> None:
     with Session(engine) as s:
         actions = [e.action for e in s.exec(select(AuditEvent).order_by(col(AuditEvent.id)))]
     assert actions[-4:] == ["conversation.assigned", "conversation.status", "conversation.tags", "note.added"]
+
+
+def test_two_agents_sending_at_once_never_both_go_out_silently(engine: Engine) -> None:
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    seeded = seed(engine, NOW)
+    conv = seeded.conversations["late"]
+    barrier, outcomes = threading.Barrier(2), {}
+
+    def send(name: str) -> None:
+        barrier.wait()
+        try:
+            with Session(engine) as s, s.begin():
+                result = desk.send_reply(
+                    s,
+                    conv,
+                    _user(s, seeded.users[name]),
+                    visibility="public",
+                    text=f"Answer from {name}",
+                    composer_opened_at=NOW,
+                    now=datetime.now(UTC),
+                )
+                outcomes[name] = "sent" if result.reply else ("held" if result.held else "refused")
+        except OperationalError:
+            outcomes[name] = "busy"  # SQLite refused the second writer: nothing sent, the agent retries
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in ("alice", "bruno")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes.values()) in (["held", "sent"], ["busy", "sent"])
+    with Session(engine) as s:
+        assert len(s.exec(select(OutboundReply)).all()) == 1

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from inbox import composer, desk, guidance
 from inbox.desk import ConversationView
@@ -92,19 +93,26 @@ def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
         next_dm = st.session_state.get(k.continue_dm) if st.session_state.get(k.continue_check) else None
         snapshot = (st.session_state.get(k.draft, ""), st.session_state.get(k.mode, "public"), next_dm)
     text, visibility, next_dm = snapshot
-    with transaction() as session:
-        result = desk.send_reply(
-            session,
-            k.conv,
-            user,
-            visibility=visibility,
-            text=text,
-            composer_opened_at=st.session_state[k.opened],
-            now=now(),
-            confirmed=confirmed,
-            idempotency_key=st.session_state[k.idem],
-            find_pii=pii_finder(),
+    try:
+        with transaction() as session:
+            result = desk.send_reply(
+                session,
+                k.conv,
+                user,
+                visibility=visibility,
+                text=text,
+                composer_opened_at=st.session_state[k.opened],
+                now=now(),
+                confirmed=confirmed,
+                idempotency_key=st.session_state[k.idem],
+                find_pii=pii_finder(),
+            )
+    except OperationalError:  # SQLite: another agent's send held the conversation at that very moment
+        st.session_state[k.flash] = (
+            "error",
+            "Someone was sending on this conversation at the same moment. Check the thread, then send again.",
         )
+        return
     if result.held:
         st.session_state[k.held], st.session_state[k.snapshot] = result.held, snapshot
         return
