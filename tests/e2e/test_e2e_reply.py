@@ -230,6 +230,8 @@ def test_agent_answers_the_most_urgent_tweet_from_a_template(stack: dict[str, An
             page.set_default_timeout(30_000)
             page.goto(stack["app"])
             expect(page.get_by_text("Demo mode.")).to_be_visible()
+            expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+            page.wait_for_timeout(300)
             page.screenshot(path=str(ARTIFACTS / "sign-in.png"))
             page.get_by_role("textbox", name="User name").fill("agent")
             page.get_by_role("textbox", name="Password").fill("agent")
