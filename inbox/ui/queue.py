@@ -100,7 +100,8 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer]) -> None:
         age = humanize(at - row.first_inbound_at) if row.first_inbound_at else "—"
         cols[0].caption(f"Age {age} · #{row.id}")
         who = f"@{row.handle}" if row.handle else "unknown customer"
-        name = f" · {md_escape(row.display_name)}" if row.display_name else ""
+        shown = row.display_name and row.display_name.lower() != (row.handle or "").lower()
+        name = f" · {md_escape(row.display_name or '')}" if shown else ""
         cols[1].markdown(f"**{md_escape(who)}**{name}")
         cols[1].text(row.snippet or "(no message)", width="stretch")  # customer text: never Markdown
         cols[2].markdown(_labels(row))

@@ -86,7 +86,7 @@ def profile(contact: Contact | None, channel: str) -> None:
         return
     handle = f"@{contact.handle}" if contact.handle else contact.platform_id
     st.markdown(f"**{md_escape(handle)}**")
-    if contact.display_name:
+    if contact.display_name and contact.display_name.lower() != (contact.handle or "").lower():
         st.text(contact.display_name)
     followers = f"{contact.followers:,} followers" if contact.followers is not None else "followers unknown"
     st.caption(f"{md_escape(channel)} · {followers}")

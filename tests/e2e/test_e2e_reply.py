@@ -137,10 +137,12 @@ def get_json(url: str) -> Any:
         return json.loads(response.read())
 
 
+TRAP = "http://127.0.0.1:9"  # nothing listens there: a request to it would mean customer text was rendered
 CUSTOMER_TWEETS = [
     ("@AcmeCare my parcel was due on Monday and is still not here, nobody answers. Where is it??", "paula_r"),
     ("@AcmeCare hi, do you deliver to Belgium?", "tom_b"),
     ("@AcmeCare love the new app, great job", "zoe_k"),
+    (f"@AcmeCare see ![x]({TRAP}/pixel.png) <img src={TRAP}/x.png> **now**", "mallory_x"),
 ]
 
 
@@ -227,6 +229,8 @@ def test_agent_answers_the_most_urgent_tweet_from_a_template(stack: dict[str, An
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            trapped: list[str] = []
+            page.on("request", lambda r: trapped.append(r.url) if r.url.startswith(TRAP) else None)
             page.set_default_timeout(30_000)
             page.goto(stack["app"])
             expect(page.get_by_text("Demo mode.")).to_be_visible()
@@ -241,6 +245,10 @@ def test_agent_answers_the_most_urgent_tweet_from_a_template(stack: dict[str, An
             expect(rows).to_have_count(len(CUSTOMER_TWEETS))
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "inbox.png"), full_page=True)
+            expect(
+                page.get_by_text(CUSTOMER_TWEETS[-1][0], exact=True)
+            ).to_be_visible()  # shown as the characters it is
+            assert page.locator(f"img[src^='{TRAP}']").count() == 0 and trapped == []
 
             most_urgent = _open_conversations(db)[0]
             first_key = next(
