@@ -39,6 +39,16 @@ def pick(candidates: Sequence[Candidate], language: str | None) -> Candidate | N
     )
 
 
+def open_loads(session: Session) -> dict[int, int]:
+    """Open conversations per assigned user."""
+    rows = session.exec(
+        select(Conversation.assignee_id, func.count())
+        .where(Conversation.status == "open", col(Conversation.assignee_id).is_not(None))
+        .group_by(col(Conversation.assignee_id))
+    ).all()
+    return {uid: n for uid, n in rows if uid is not None}
+
+
 def candidates(session: Session, now: datetime) -> list[Candidate]:
     """Signed-in agents with their load (open conversations assigned to them)."""
     online = online_users(session, now)

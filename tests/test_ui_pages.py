@@ -172,3 +172,21 @@ def test_status_tags_and_notes_are_saved_and_audited(seeded: Seeded, db_url: str
     assert {"note.added", "conversation.tags", "conversation.status"} <= set(actions)
     at.switch_page("inbox/ui/queue.py").run()
     assert conv_id not in queue_ids(at)  # pending is not in the open queue
+
+
+def test_managers_get_the_team_page_and_hand_out_conversations(seeded: Seeded, db_url: str) -> None:
+    agent = app_as(seeded, "alice")  # alice is signed in (her heartbeat makes her available)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        agent.switch_page("inbox/ui/team.py")  # agents have no Team page
+    at = app_as(seeded, "maya").switch_page("inbox/ui/team.py").run()
+    assert [t.value for t in at.title] == ["Team"]
+    at.button(key="distribute").click().run()
+    assert any("3 conversation(s) assigned round-robin." in i.value for i in at.info)
+    assert "conversation.auto_assigned" in audit_actions(db_url)
+
+
+def test_templates_page_lists_templates_with_their_owner(seeded: Seeded) -> None:
+    at = app_as(seeded, "alice").switch_page("inbox/ui/templates.py").run()
+    at.text_input(key="tpl-search").input("livraison").run()
+    assert any("Owner: Sarah Martin" in c.value for c in at.caption)
+    assert any("retard" in t.value.lower() for t in at.text)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import streamlit as st
-from sqlmodel import col, func, select
 
 from inbox import assignment, auth, presence
-from inbox.models import Conversation
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 
 
@@ -34,16 +32,6 @@ def _add_user(actor: str) -> None:
         s["team-flash"] = f"Not added: {exc}"
 
 
-def _loads() -> dict[int, int]:
-    with reading() as session:
-        rows = session.exec(
-            select(Conversation.assignee_id, func.count())
-            .where(Conversation.status == "open")
-            .group_by(col(Conversation.assignee_id))
-        ).all()
-    return {uid: n for uid, n in rows if uid is not None}
-
-
 def main() -> None:
     user = current_user()
     assert user is not None
@@ -57,7 +45,7 @@ def main() -> None:
     with reading() as session:
         users = auth.list_users(session)
         online = presence.online_users(session, now())
-    loads = _loads()
+        loads = assignment.open_loads(session)
     st.dataframe(
         [
             {
