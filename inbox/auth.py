@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, col, func, select
 
 from inbox import store
-from inbox.models import User
+from inbox.models import AuditEvent, User, utcnow
 
 ROLES = ("agent", "manager", "admin")
 ROLE_LABELS = {"agent": "Agent", "manager": "Community manager", "admin": "Admin"}
@@ -24,6 +24,7 @@ PERMISSIONS = {
 }
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 4
+MAX_FAILURES, LOCKOUT_WINDOW = 5, timedelta(minutes=15)  # failed sign-ins per name before a pause
 DEMO_USERS = (
     ("agent", "agent", "agent", "Alex (agent)"),
     ("manager", "manager", "manager", "Morgan (manager)"),
@@ -95,18 +96,38 @@ def create_user(
     return user
 
 
+def locked_out(session: Session, name: str, now: datetime) -> bool:
+    """Too many failed sign-ins for this name lately: refuse even the right password for a while."""
+    since = now - LOCKOUT_WINDOW
+    failures = session.exec(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.action == "auth.sign_in_failed",
+            AuditEvent.actor == _actor(name),
+            col(AuditEvent.at) >= since,
+        )
+    ).one()
+    return int(failures) >= MAX_FAILURES
+
+
+def _actor(name: str) -> str:
+    return name.strip().lower()[:64] or "?"
+
+
 def authenticate(session: Session, name: str, password: str, *, now: datetime | None = None) -> User | None:
-    """The active user with this name and password, or None. Both outcomes are audited."""
+    """The active user with this name and password, or None. Every attempt is audited."""
+    now = now or utcnow()
+    if locked_out(session, name, now):
+        store.audit(
+            session, _actor(name), "auth.sign_in_blocked", at=now, detail={"reason": "too many failures"}
+        )
+        return None
     user = user_by_name(session, name)
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or not user.active:
-        store.audit(
-            session,
-            name.strip().lower()[:64] or "?",
-            "auth.sign_in_failed",
-            at=now,
-            detail={"reason": "unknown user" if user is None else ("inactive" if ok else "bad password")},
-        )
+        reason = "unknown user" if user is None else ("inactive" if ok else "bad password")
+        store.audit(session, _actor(name), "auth.sign_in_failed", at=now, detail={"reason": reason})
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

@@ -119,3 +119,20 @@ def test_demo_users_are_created_only_in_an_empty_users_table(db_url: str, engine
         assert auth.authenticate(s, "agent", "agent") is not None
         manager = auth.authenticate(s, "manager", "manager")
         assert manager is not None and manager.role == "manager"
+
+
+def test_repeated_failures_lock_the_name_for_a_while(engine: Engine) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with Session(engine) as s, s.begin():
+        auth.create_user(s, "alice", "secret", "agent", actor="test")
+    with Session(engine) as s, s.begin():
+        for i in range(auth.MAX_FAILURES):
+            assert auth.authenticate(s, "alice", f"guess{i}", now=t0 + timedelta(seconds=i)) is None
+        assert auth.authenticate(s, "alice", "secret", now=t0 + timedelta(minutes=1)) is None  # locked
+        assert auth.authenticate(s, "bob", "x", now=t0 + timedelta(minutes=1)) is None
+        assert auth.authenticate(s, "alice", "secret", now=t0 + timedelta(minutes=16)) is not None
+    with Session(engine) as s:
+        blocked = s.exec(select(AuditEvent).where(AuditEvent.action == "auth.sign_in_blocked")).all()
+    assert [e.actor for e in blocked] == ["alice"]

@@ -27,7 +27,10 @@ with middle:
         with transaction() as session:
             user = auth.authenticate(session, name or "", password or "", now=now())
             user_id = user.id if user else None
-        if user_id is None:
+            locked = user_id is None and auth.locked_out(session, name or "", now())
+        if locked:
+            st.error("Too many failed attempts for this user name: wait 15 minutes, or ask an admin.")
+        elif user_id is None:
             st.error("Wrong user name or password.")
         else:
             st.session_state[USER] = user_id
