@@ -79,6 +79,12 @@ def test_empty_and_emoji_only(clf: Classifier, text: str) -> None:
     assert c.language == "und"
 
 
+def test_emoji_carry_sentiment(clf: Classifier) -> None:
+    love, angry = clf.classify(["😍😍🙏", "😡😡👎"])
+    assert love.language == angry.language == "und"
+    assert love.sentiment == "positive" and angry.sentiment == "negative"
+
+
 def test_huge_message(clf: Classifier) -> None:
     text = "My order never arrived and nobody answers. " * 5000 + " call me 06 12 34 56 78"
     c = clf.classify([text])[0]

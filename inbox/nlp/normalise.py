@@ -1,4 +1,4 @@
-"""Text normalisation shared by training and inference (mentions, URLs, whitespace, length): pure."""
+"""Text normalisation shared by training and inference (mentions, URLs, escapes, emoji, length): pure."""
 
 from __future__ import annotations
 
@@ -6,21 +6,37 @@ import re
 
 URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 MENTION = re.compile(r"(?<![\w@])@\w+")
+ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 SPACE = re.compile(r"\s+")
 LETTER = re.compile(r"[^\W\d_]")
 MAX_CHARS = 5_000  # longer messages are cut before the models and rules (PII still sees the whole text)
 
+# The training tweets have emoticons but no emoji: common emoji become the emoticon the models learnt.
+EMOTICONS = {
+    ":)": "🙂😊☺😀😃😄😁😉👍👌🙌👏💪✨🎉🥳😎🤗🙏✅",
+    ":D": "😂🤣😆😅😹",
+    "<3": "❤💕💖💗💙💚💛💜🧡🖤🤍😍🥰😘💯",
+    ":(": "🙁☹😞😟😢😭😿💔😩😫😖😣😥😓😔👎😡😠🤬😤💩🤮🤢😱😨😰❌⚠🚫",
+    ":/": "😕😐😑🙄😒🤔😬🤨😶",
+}
+EMOJI = {ch: f" {emoticon} " for emoticon, chars in EMOTICONS.items() for ch in chars}
+EMOJI_RE = re.compile("|".join(map(re.escape, EMOJI)))
+QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\ufe0f": None})
+
 
 def normalise(text: str, max_chars: int = MAX_CHARS) -> str:
-    """TweetEval-style text: URLs -> "http", @handles -> "@user", spaces collapsed, cut at ``max_chars``."""
-    text = MENTION.sub("@user", URL.sub("http", text[: max_chars * 2]))
+    """The text the models see: URLs -> "http", @handles -> "@user", literal \\uXXXX escapes decoded,
+    curly quotes straightened, common emoji -> emoticons, spaces collapsed, cut at ``max_chars``."""
+    text = ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text[: max_chars * 2]).translate(QUOTES)
+    text = MENTION.sub("@user", URL.sub("http", text))
+    text = EMOJI_RE.sub(lambda m: EMOJI[m.group()], text)
     return SPACE.sub(" ", text).strip()[:max_chars]
 
 
 def for_detection(text: str) -> str:
-    """What the language detector sees: no URLs, mentions or "http"/"@user" placeholders, no '#'."""
+    """What the language detector sees: no URLs, mentions, placeholders ("http", "@user") or emoticons."""
     text = MENTION.sub(" ", URL.sub(" ", text))
-    text = re.sub(r"\bhttp\b", " ", text).replace("#", " ")
+    text = re.sub(r"\bhttp\b|:\)|:D|<3|:\(|:/", " ", text).replace("#", " ")
     return SPACE.sub(" ", text).strip()
 
 

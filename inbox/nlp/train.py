@@ -32,6 +32,7 @@ class Job:
     labels: tuple[str, ...]
     read: Callable[[Path], list[tuple[str, str]]]
     balance: bool = True  # oversample minority labels: macro recall rewards balanced predictions
+    keep: str = "model-best"  # or "model-last" where the dev split is too small to pick a checkpoint
 
 
 def _sentiment(lang: str) -> Callable[[Path], Labelled]:
@@ -51,7 +52,7 @@ def _complaints(data_dir: Path) -> Labelled:
 JOBS: dict[str, Job] = {
     "sentiment_en": Job("sentiment_en", "en", "sentiment", SENTIMENTS, _sentiment("en")),
     "complaint_en": Job("complaint_en", "en", "complaint", COMPLAINT_LABELS, _complaints),
-    "sentiment_fr": Job("sentiment_fr", "fr", "sentiment", SENTIMENTS, _sentiment("fr")),
+    "sentiment_fr": Job("sentiment_fr", "fr", "sentiment", SENTIMENTS, _sentiment("fr"), keep="model-last"),
 }
 PIPELINES: dict[str, tuple[str, ...]] = {"en": ("sentiment_en", "complaint_en"), "fr": ("sentiment_fr",)}
 
@@ -112,7 +113,7 @@ def train_job(
         use_gpu=-1,
         overrides={"paths.train": str(train_path), "paths.dev": str(dev_path), **(overrides or {})},
     )
-    return out / "model-best"
+    return out / job.keep
 
 
 def assemble(lang: str, trained: dict[str, Path], out_dir: Path) -> Path:
@@ -146,7 +147,7 @@ def evaluate_pipelines(out_dir: Path, data_dir: Path) -> dict[str, dict[str, flo
     for lang in PIPELINES:
         if not (out_dir / lang).is_dir():
             continue
-        nlp = spacy.load(out_dir / lang)
+        nlp = spacy.load(out_dir / lang, exclude=["tokenizer"])
         examples: list[Example] = datasets.read_sentiment(data_dir, lang, "val")
         docs = nlp.pipe([normalise(e.text) for e in examples], batch_size=256)
         pred = [max(SENTIMENTS, key=lambda lab, d=d: d.cats[lab]) for d in docs]  # type: ignore[misc]
@@ -175,9 +176,9 @@ def train_all(
         n: train_job(JOBS[n], data_dir, config_dir, work_dir, limit=limit, overrides=overrides) for n in names
     }
     trained |= {
-        n: work_dir / n / "model-best"
+        n: work_dir / n / JOBS[n].keep
         for n in JOBS
-        if n not in trained and (work_dir / n / "model-best").is_dir()
+        if n not in trained and (work_dir / n / JOBS[n].keep).is_dir()
     }
     for lang, jobs in PIPELINES.items():
         if all(j in trained for j in jobs):
