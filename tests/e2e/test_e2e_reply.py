@@ -86,7 +86,8 @@ class Processes:
     """Child processes stopped together, with their output kept for failure messages."""
 
     def __init__(self, env: dict[str, str], logs: Path) -> None:
-        self.env, self.logs, self.procs = env, logs, []  # type: list[subprocess.Popen[bytes]]
+        self.env, self.logs = env, logs
+        self.procs: list[subprocess.Popen[bytes]] = []
 
     def start(self, name: str, *args: str) -> None:
         log = (self.logs / f"{name}.log").open("wb")
