@@ -100,7 +100,7 @@ class Processes:
 
     def alive(self) -> None:
         for proc in self.procs:
-            assert proc.poll() is None, f"{proc.args} exited with {proc.returncode}: {self.tail()}"
+            assert proc.poll() is None, f"{proc.args!r} exited with {proc.returncode}: {self.tail()}"
 
     def wait_for(self, check: Callable[[], Any], timeout: float, what: str) -> Any:
         try:
