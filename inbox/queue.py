@@ -16,7 +16,7 @@ from sqlalchemy import String, and_, case, cast, exists, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from inbox.models import Channel, Contact, Conversation, Message, User
+from inbox.models import Channel, Contact, Conversation, Message, OutboundReply, User
 from inbox.threads import URGENCY_ORDER
 
 VIP_TAG = "vip"
@@ -112,6 +112,7 @@ class Row:
     language: str | None
     tags: tuple[str, ...]
     vip: bool
+    failed_send: bool = False  # a reply to it could not be delivered: someone must look
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +206,8 @@ def queue_page(
         .limit(size)
     )
     found = session.exec(stmt).all()
-    snippets = last_messages(session, [c.id for c, *_ in found if c.id is not None])
+    ids = [c.id for c, *_ in found if c.id is not None]
+    snippets, failed = last_messages(session, ids), failed_sends(session, ids)
     rows = [
         _row(
             c,
@@ -214,6 +216,7 @@ def queue_page(
             (user.display_name or user.name) if user else None,
             snippets.get(c.id or 0, ""),
             now,
+            failed_send=c.id in failed,
         )
         for c, channel, contact, user in found
     ]
@@ -221,7 +224,14 @@ def queue_page(
 
 
 def _row(
-    c: Conversation, channel: str, contact: Contact | None, assignee: str | None, snippet: str, now: datetime
+    c: Conversation,
+    channel: str,
+    contact: Contact | None,
+    assignee: str | None,
+    snippet: str,
+    now: datetime,
+    *,
+    failed_send: bool,
 ) -> Row:
     tags = tuple(dict.fromkeys([*(contact.tags if contact else []), *c.tags]))
     return Row(
@@ -241,7 +251,18 @@ def _row(
         language=c.language,
         tags=tags,
         vip=is_vip(contact.tags if contact else []),
+        failed_send=failed_send,
     )
+
+
+def failed_sends(session: Session, conversation_ids: list[int]) -> set[int]:
+    """The conversations among these with a reply that failed to send."""
+    if not conversation_ids:
+        return set()
+    stmt = select(OutboundReply.conversation_id).where(
+        col(OutboundReply.conversation_id).in_(conversation_ids), OutboundReply.status == "failed"
+    )
+    return set(session.exec(stmt.distinct()))
 
 
 def first_line(text: str, width: int = 140) -> str:

@@ -157,7 +157,9 @@ def test_a_failed_send_shows_the_error_and_can_be_retried(seeded: Seeded, db_url
             )
         )
     engine.dispose()
-    at = open_conv(app_as(seeded, "alice"), conv_id)
+    queue = app_as(seeded, "alice")
+    assert any("Send failed" in m.value for m in queue.markdown)  # visible from the queue too
+    at = open_conv(queue, conv_id)
     assert any("duplicate content" in e.value for e in at.error)
     [retry] = [b for b in at.button if str(b.key).startswith("retry-")]
     retry.click().run()

@@ -78,6 +78,8 @@ def _labels(row: Row) -> str:
         f":blue-badge[{':material/public: Public' if row.visibility == 'public' else ':material/lock: DM'}]",
         f":gray-badge[{md_escape(row.channel)}]",
     ]
+    if row.failed_send:
+        parts.insert(0, ":red-badge[:material/error: Send failed]")
     if row.vip:
         parts.append(":violet-badge[:material/star: VIP]")
     if row.urgency:
