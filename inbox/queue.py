@@ -174,28 +174,30 @@ def _urgency_rank() -> ColumnElement[int]:
     return case(URGENCY_ORDER, value=col(Conversation.urgency), else_=1)
 
 
-def queue_page(
-    session: Session, filters: Filters, *, user_id: int | None, now: datetime, number: int = 0, size: int = 50
-) -> Page:
-    """One page of the queue, in priority order, with the filters applied in SQL."""
-    conds = _conditions(filters, user_id)
-    base = (
-        select(Conversation, Channel.name, Contact, User)
-        .join(Channel, col(Channel.id) == col(Conversation.channel_id))
-        .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
-        .outerjoin(User, col(User.id) == col(Conversation.assignee_id))
-        .where(*conds)
-    )
-    count_stmt = (
+def _count(session: Session, conds: list[ColumnElement[bool]]) -> int:
+    stmt = (
         select(func.count())
         .select_from(Conversation)
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
         .where(*conds)
     )
-    total = int(session.exec(count_stmt).one())
+    return int(session.exec(stmt).one())
+
+
+def queue_page(
+    session: Session, filters: Filters, *, user_id: int | None, now: datetime, number: int = 0, size: int = 50
+) -> Page:
+    """One page of the queue, in priority order, with the filters applied in SQL."""
+    conds = _conditions(filters, user_id)
+    total = _count(session, conds)
     stmt = (
-        base.order_by(
+        select(Conversation, Channel.name, Contact, User)
+        .join(Channel, col(Channel.id) == col(Conversation.channel_id))
+        .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
+        .outerjoin(User, col(User.id) == col(Conversation.assignee_id))
+        .where(*conds)
+        .order_by(
             col(Conversation.sla_due_at).is_(None),
             col(Conversation.sla_due_at),
             _urgency_rank().desc(),

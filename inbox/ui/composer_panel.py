@@ -244,30 +244,8 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
         )
 
 
-def panel(view: ConversationView, user: User) -> None:
-    """The whole composer for one conversation."""
-    k = Keys(view.conversation.id or 0)
-    opened(k)
-    flash = st.session_state.pop(k.flash, None)
-    if flash:
-        getattr(st, flash[0])(flash[1])
-    known = _known(view, user)
-    if _state(k, "held"):
-        _held(k, user, known)
-        return
-    modes = ["private"] if view.conversation.visibility == "private" else ["public", "private"]
-    if st.session_state.get(k.mode) not in modes:
-        st.session_state[k.mode] = modes[0]
-    mode = (
-        st.segmented_control(
-            "Reply as", modes, format_func=lambda v: MODE_LABELS[v], key=k.mode, required=True
-        )
-        or modes[0]
-    )
-    _charter_advice(k, view, mode, known)
-    _template_picker(k, view, mode, known)
-    if k.draft not in st.session_state and st.session_state.get(k.template):
-        _apply_template(k, known)
+def _draft_and_send(k: Keys, user: User, mode: str, known: dict[str, str]) -> None:
+    """The editable draft, its count and blocking problems, and the send buttons."""
     text = st.text_area(
         "Your reply", key=k.draft, height=140, placeholder="Pick a template or write your reply…"
     )
@@ -295,3 +273,30 @@ def panel(view: ConversationView, user: User) -> None:
             args=(k,),
             icon=":material/lock:",
         )
+
+
+def panel(view: ConversationView, user: User) -> None:
+    """The whole composer for one conversation."""
+    k = Keys(view.conversation.id or 0)
+    opened(k)
+    flash = st.session_state.pop(k.flash, None)
+    if flash:
+        getattr(st, flash[0])(flash[1])
+    known = _known(view, user)
+    if _state(k, "held"):
+        _held(k, user, known)
+        return
+    modes = ["private"] if view.conversation.visibility == "private" else ["public", "private"]
+    if st.session_state.get(k.mode) not in modes:
+        st.session_state[k.mode] = modes[0]
+    mode = (
+        st.segmented_control(
+            "Reply as", modes, format_func=lambda v: MODE_LABELS[v], key=k.mode, required=True
+        )
+        or modes[0]
+    )
+    _charter_advice(k, view, mode, known)
+    _template_picker(k, view, mode, known)
+    if k.draft not in st.session_state and st.session_state.get(k.template):
+        _apply_template(k, known)
+    _draft_and_send(k, user, mode, known)

@@ -32,6 +32,16 @@ def _add_user(actor: str) -> None:
         s["team-flash"] = f"Not added: {exc}"
 
 
+def _add_user_form(actor: str) -> None:
+    with st.expander("Add a user"):
+        st.text_input("User name", key="new-name")
+        st.text_input("Display name", key="new-display")
+        st.text_input("Password", type="password", key="new-password")
+        st.selectbox("Role", list(auth.ROLES), format_func=lambda r: auth.ROLE_LABELS[r], key="new-role")
+        st.text_input("Languages (comma-separated)", key="new-langs", value="fr,en")
+        st.button("Add user", key="add-user", on_click=_add_user, args=(actor,))
+
+
 def main() -> None:
     user = current_user()
     assert user is not None
@@ -71,13 +81,7 @@ def main() -> None:
         help="Signed-in agents who speak the conversation's language, up to their capacity.",
     )
     if auth.can(user.role, "users"):
-        with st.expander("Add a user"):
-            st.text_input("User name", key="new-name")
-            st.text_input("Display name", key="new-display")
-            st.text_input("Password", type="password", key="new-password")
-            st.selectbox("Role", list(auth.ROLES), format_func=lambda r: auth.ROLE_LABELS[r], key="new-role")
-            st.text_input("Languages (comma-separated)", key="new-langs", value="fr,en")
-            st.button("Add user", key="add-user", on_click=_add_user, args=(user.name,))
+        _add_user_form(user.name)
     st.caption(f"Signed in as {md_escape(user.name)}. Every change here is written to the audit log.")
 
 
