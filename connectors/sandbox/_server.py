@@ -1,7 +1,8 @@
-"""A small base for loopback platform fakes: routing, request log, fault injection. Loopback only.
+"""A small base for loopback platform fakes: routing, request log, fault injection. Binds 127.0.0.1 only.
 
 A sandbox subclasses ``LoopbackServer``, registers handlers with ``self.route(method, pattern, fn)``
-and returns ``Reply`` objects. ``inject_fault`` makes the next matching requests fail or go slow.
+(``pattern`` is a regular expression with named groups) and returns ``Reply`` objects. Paths under
+``/_sandbox/`` are the sandbox's own control API: they are never logged in ``requests`` nor faulted.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
+
+CONTROL_PREFIX = "/_sandbox/"
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class Request:
     method: str
     path: str
     query: dict[str, list[str]]
-    headers: dict[str, str]
+    headers: dict[str, str]  # lower-case names
     body: bytes
     params: dict[str, str] = field(default_factory=dict)  # named groups of the route pattern
 
@@ -31,6 +33,7 @@ class Request:
         return values[0] if values else default
 
     def json(self) -> Any:
+        """The body as JSON; ``ValueError`` when it is not JSON."""
         return json.loads(self.body or b"null")
 
 
@@ -39,13 +42,13 @@ class Reply:
     status: int = 200
     body: Any = None  # JSON-serialisable, or bytes sent as they are
     headers: dict[str, str] = field(default_factory=dict)
-    content_type: str = "application/json; charset=utf-8"
+    content_type: str = "application/json"
 
 
 @dataclass
 class Fault:
     prefix: str
-    status: int | None
+    status: int | None  # None: only the delay, then the normal answer
     remaining: int
     delay: float
     headers: dict[str, str]
@@ -55,16 +58,23 @@ class Fault:
 Handler = Callable[[Request], Reply]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (timeout, reset) is part of the game: no traceback on stderr."""
+
+
 class LoopbackServer:
-    """A threaded HTTP server on 127.0.0.1 serving registered routes; a context manager."""
+    """A threaded HTTP server serving registered routes, in a daemon thread; a context manager."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._faults: list[Fault] = []
+        self._closing = threading.Event()
         self.lock = threading.RLock()
         self.requests: list[Request] = []
-        self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer((host, port), self._handler_class())
         self._thread: threading.Thread | None = None
 
     @property
@@ -77,7 +87,7 @@ class LoopbackServer:
 
     def inject_fault(
         self,
-        prefix: str,
+        path_prefix: str,
         *,
         status: int | None = None,
         count: int = 1,
@@ -85,38 +95,51 @@ class LoopbackServer:
         headers: dict[str, str] | None = None,
         body: Any = None,
     ) -> None:
-        """The next ``count`` requests under ``prefix`` wait ``delay`` seconds, then get ``status``."""
+        """The next ``count`` requests whose path starts with ``path_prefix`` wait ``delay`` seconds, then
+        get ``status`` (or their normal answer when ``status`` is None). A new fault on the same prefix
+        replaces the old one; ``count=0`` removes it."""
         with self.lock:
-            self._faults.append(Fault(prefix, status, count, delay, dict(headers or {}), body))
+            self._faults = [f for f in self._faults if f.prefix != path_prefix]
+            if count > 0:
+                self._faults.append(Fault(path_prefix, status, count, delay, dict(headers or {}), body))
 
     def clear_faults(self) -> None:
         with self.lock:
             self._faults.clear()
 
-    def fault_reply(self, fault: Fault) -> Reply:
-        """The reply a failing fault sends; sandboxes override it for their platform's error shape."""
-        return Reply(
-            fault.status or 500,
-            fault.body if fault.body is not None else {"error": "injected fault"},
-            fault.headers,
-        )
+    def faults(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [
+                {"path_prefix": f.prefix, "status": f.status, "remaining": f.remaining, "delay": f.delay}
+                for f in self._faults
+            ]
+
+    def fault_reply(self, fault: Fault, req: Request) -> Reply:
+        """The answer of a failing fault; sandboxes override it with their platform's error shape."""
+        body = fault.body if fault.body is not None else {"error": f"injected fault {fault.status}"}
+        return Reply(fault.status or 500, body, dict(fault.headers))
 
     def _take_fault(self, path: str) -> Fault | None:
         with self.lock:
             for fault in self._faults:
                 if fault.remaining > 0 and path.startswith(fault.prefix):
                     fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._faults.remove(fault)
                     return fault
         return None
 
     def dispatch(self, req: Request) -> Reply:
-        with self.lock:
-            self.requests.append(req)
-        fault = self._take_fault(req.path)
-        if fault is not None:
-            time.sleep(fault.delay)
-            if fault.status is not None:
-                return self.fault_reply(fault)
+        """Log, apply a pending fault, then route. Control paths skip the log and the faults."""
+        if not req.path.startswith(CONTROL_PREFIX):
+            with self.lock:
+                self.requests.append(req)
+            fault = self._take_fault(req.path)
+            if fault is not None:
+                if fault.delay > 0:
+                    self._closing.wait(fault.delay)
+                if fault.status is not None:
+                    return self.fault_reply(fault, req)
         for method, pattern, handler in self._routes:
             match = pattern.match(req.path)
             if match and method == req.method:
@@ -138,46 +161,44 @@ class LoopbackServer:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                req = Request(
-                    self.command,
-                    parts.path,
-                    parse_qs(parts.query, keep_blank_values=True),
-                    {k.lower(): v for k, v in self.headers.items()},
-                    body,
-                )
+                query = parse_qs(parts.query, keep_blank_values=True)
+                headers = {k.lower(): v for k, v in self.headers.items()}
                 try:
-                    reply = server.dispatch(req)
-                except Exception as exc:  # noqa: BLE001 - a fake must answer, never hang
-                    reply = Reply(500, {"error": f"sandbox error: {exc}"})
+                    reply = server.dispatch(Request(self.command, parts.path, query, headers, body))
+                except Exception as exc:  # a fake must answer, never hang
+                    reply = Reply(500, {"error": f"sandbox error: {type(exc).__name__}: {exc}"})
                 payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("Content-Type", reply.content_type)
-                    self.send_header("Content-Length", str(len(payload)))
-                    for key, value in reply.headers.items():
-                        self.send_header(key, value)
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):  # the client went away (killed, timed out)
-                    self.close_connection = True
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                for key, value in reply.headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(payload)
 
-            do_GET = do_POST = do_PUT = do_DELETE = _serve  # noqa: N815
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
-            def log_message(self, format: str, *args: Any) -> None:  # quiet
-                return
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet: the sandbox keeps its own request log."""
 
         return _Handler
 
-    def start(self) -> LoopbackServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True, name="sandbox")
+    def start(self) -> Self:
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), daemon=True, name="sandbox-http"
+        )
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
+        self._closing.set()
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
         self._httpd.server_close()
 
-    def __enter__(self) -> LoopbackServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

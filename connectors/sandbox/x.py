@@ -1,48 +1,45 @@
-"""The X sandbox: a loopback server speaking the X API v2 subset the inbox uses, with X's real contract.
+"""A loopback X API v2 sandbox (the subset the inbox uses, with X's contract); its state lives in memory only.
 
-JSON shapes (``data``/``includes``/``meta``), numeric string ids, ``next_token`` paging, ``since_id``,
-rate-limit headers and 429s, problem-details errors, OAuth 1.0a user context vs app-only bearer.
-Tests drive it through the Python API; the demo through ``/_sandbox/`` endpoints (see x_control.py).
+Tests: ``with XSandbox() as x:`` and point tweepy at ``x.url`` with ``connectors._http.Rebase``. Demo and
+out-of-process tests: ``python -m connectors.sandbox.x`` (or ``inbox sandbox x``) and ``/_sandbox/``.
 """
 
 from __future__ import annotations
 
-import base64
+import argparse
 import re
+import signal
+import threading
 import time
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
-from connectors.sandbox.x_control import register_control
-from connectors.sandbox.x_data import XState, problem
+from connectors.sandbox.x_access import DOCUMENTED_LIMITS, Denied, RateLimits, authenticate, require_user
+from connectors.sandbox.x_api import PROBLEMS, ApiHandler, XApi, invalid, problem
+from connectors.sandbox.x_control import control_routes
+from connectors.sandbox.x_params import Invalid
+from connectors.sandbox.x_replay import Replayer, SampleRow, load_sample
+from connectors.sandbox.x_store import Tweet, XStore, as_time
 
-OAUTH_PARAM = re.compile(r'(\w+)="([^"]*)"')
-DEFAULT_LIMITS = {
-    "mentions": (450, 900),
-    "search": (450, 900),
-    "dm_events": (300, 900),
-    "users_me": (75, 900),
-    "create_tweet": (200, 900),
-    "create_dm": (200, 900),
-    "user_tweets": (900, 900),
+FAULT_RESET_SECONDS = 5  # an injected 429 resets soon, so wait_on_rate_limit clients do not sleep long
+FAULT_TITLES = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    403: "Forbidden",
 }
 
 
-def _token(before_id: int) -> str:
-    return base64.urlsafe_b64encode(f"before:{before_id}".encode()).decode()
-
-
-def _untoken(token: str) -> int | None:
-    try:
-        kind, _, value = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
-        return int(value) if kind == "before" else None
-    except (ValueError, UnicodeDecodeError):
-        return None
+def rate_limited(headers: dict[str, str]) -> Reply:
+    reply = problem(429, "Too Many Requests", "Too Many Requests", PROBLEMS + "rate-limit-exceeded")
+    reply.headers.update(headers)
+    return reply
 
 
 class XSandbox(LoopbackServer):
-    """Loopback X API v2 for one brand account. See the module docstring."""
+    """X API v2 on 127.0.0.1: mentions, DM events, search, lookups, posting tweets and DMs; a control API."""
 
     def __init__(
         self,
@@ -51,225 +48,225 @@ class XSandbox(LoopbackServer):
         *,
         bearer_token: str = "sandbox-bearer",
         consumer_key: str = "sandbox-consumer",
-        rate_limits: dict[str, tuple[int, int]] | None = None,
+        rate_limits: Mapping[str, tuple[int, float]] | None = None,
+        summoned_replies_only: bool = True,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        """``rate_limits`` maps an endpoint (``"GET /2/dm_events"`` or a short name such as ``"mentions"``,
+        see ``x_access.ENDPOINTS``/``ALIASES``) to ``(calls, window seconds)``; others get 10,000 per
+        15 minutes."""
+        self.limits = RateLimits(rate_limits)  # first: a bad table must not leave a bound socket behind
         super().__init__(host, port)
-        self.state = XState(brand_handle, brand_id)
         self.brand_handle, self.brand_id = brand_handle, brand_id
         self.bearer_token, self.consumer_key = bearer_token, consumer_key
-        self.limits = {**DEFAULT_LIMITS, **(rate_limits or {})}
-        self._windows: dict[str, tuple[float, int]] = {}
-        r = self.route
-        r("GET", r"/2/users/me", self._guard("users_me", self._me, user=True))
-        r("GET", r"/2/users/(?P<uid>\d+)/mentions", self._guard("mentions", self._mentions))
-        r("GET", r"/2/users/(?P<uid>\d+)/tweets", self._guard("user_tweets", self._user_tweets))
-        r("GET", r"/2/tweets/search/recent", self._guard("search", self._search))
-        r("GET", r"/2/dm_events", self._guard("dm_events", self._dm_events, user=True))
-        r("POST", r"/2/tweets", self._guard("create_tweet", self._create_tweet, user=True))
-        r(
-            "POST",
-            r"/2/dm_conversations/with/(?P<pid>\d+)/messages",
-            self._guard("create_dm", self._create_dm, user=True),
-        )
-        register_control(self)
+        self.store = XStore(brand_handle, brand_id)
+        self.replayers: list[Replayer] = []
+        api = XApi(self.store, self.lock, summoned_replies_only=summoned_replies_only)
+        self._endpoints: list[tuple[str, re.Pattern[str]]] = []
+        for endpoint, pattern, handler, user_only in api.routes():
+            self._endpoints.append((endpoint, re.compile(f"^{pattern}$")))
+            self.route(endpoint.split()[0], pattern, self._gate(endpoint, handler, user_only))
+        for method, pattern, control in control_routes(self):
+            self.route(method, pattern, control)
 
-    # -- Python control API for tests -------------------------------------------------------------
+    def _gate(self, endpoint: str, handler: ApiHandler, user_only: bool) -> Callable[[Request], Reply]:
+        """Auth (401/403), then the caller's rate window (429), then the handler (400 on bad params)."""
+
+        def serve(req: Request) -> Reply:
+            try:
+                caller = authenticate(
+                    req.headers.get("authorization"),
+                    bearer_token=self.bearer_token,
+                    consumer_key=self.consumer_key,
+                    brand_id=self.brand_id,
+                )
+                if user_only:
+                    require_user(caller)
+            except Denied as exc:
+                return problem(exc.status, exc.title, exc.detail, exc.kind)
+            allowed, headers = self.limits.spend(endpoint, caller.key)
+            if not allowed:
+                return rate_limited(headers)
+            try:
+                reply = handler(req, caller)
+            except Invalid as exc:
+                reply = invalid(exc)
+            reply.headers = {**headers, **reply.headers}
+            return reply
+
+        return serve
+
+    def fault_reply(self, fault: Fault, req: Request) -> Reply:
+        """An injected failure in X's shape; a 429 says the window is spent and resets in a few seconds."""
+        status = fault.status or 500
+        endpoint = next(
+            (e for e, p in self._endpoints if p.match(req.path) and e.startswith(req.method)), None
+        )
+        limit = self.limits.limits[endpoint][0] if endpoint else 0
+        headers = {
+            "x-rate-limit-limit": str(limit),
+            "x-rate-limit-remaining": "0" if status == 429 else str(limit),
+            "x-rate-limit-reset": str(int(time.time()) + FAULT_RESET_SECONDS),
+        }
+        if status == 429:
+            reply = rate_limited(headers)
+        else:
+            title = FAULT_TITLES.get(status, "Injected Fault")
+            reply = problem(status, title, f"{title} (a fault injected in the sandbox)")
+            reply.headers.update(headers)
+        if fault.body is not None:
+            reply.body = fault.body
+        reply.headers.update(fault.headers)
+        return reply
+
+    def not_found(self, req: Request) -> Reply:
+        return problem(404, "Not Found", f"Sorry, that page does not exist: {req.method} {req.path}")
+
+    # --- Python control API (tests) --------------------------------------------------------------
     def add_user(self, handle: str, name: str | None = None, followers: int = 0) -> str:
-        return self.state.add_user(handle, name, followers)
+        """Create or update a user (by handle, case-insensitive); returns its id."""
+        with self.lock:
+            return self.store.user(handle, name=name, followers=followers).id
 
     def add_mention(
         self,
         text: str,
         author: str = "customer",
-        *,
         in_reply_to: str | None = None,
         quote_of: str | None = None,
         retweet_of: str | None = None,
-        created_at: datetime | None = None,
+        created_at: datetime | str | None = None,
+        lang: str = "en",
     ) -> str:
-        return self.state.add_tweet(
-            text,
-            author,
-            in_reply_to=in_reply_to,
-            quote_of=quote_of,
-            retweet_of=retweet_of,
-            created_at=created_at,
-        )
+        """A tweet by ``author`` (a handle; the brand's own too) in the brand's mentions timeline; a reply
+        takes its root's ``conversation_id``. Unknown authors are created. Returns the tweet id."""
+        with self.lock:
+            tweet = self.store.add_tweet(
+                text,
+                self.store.user(author),
+                reply_to=in_reply_to,
+                quote_of=quote_of,
+                retweet_of=retweet_of,
+                created_at=as_time(created_at),
+                lang=lang,
+                mentions=[self.brand_id],
+            )
+            return tweet.id
 
-    def add_raw_mention(self, tweet: dict[str, Any]) -> str:
-        """Put an arbitrary (possibly malformed) tweet object in the mentions timeline; returns its id."""
-        return self.state.add_raw(tweet)
+    def add_raw_mention(self, tweet: Mapping[str, Any], *, fill: bool = True) -> str:
+        """An arbitrary, possibly malformed tweet object in the mentions timeline, sent verbatim. With
+        ``fill``, a missing ``id``, ``created_at`` and ``edit_history_tweet_ids`` are added (never
+        ``text`` or ``author_id``). Returns the object's ``id`` (or its place in the timeline if none)."""
+        with self.lock:
+            entry = self.store.add_raw(tweet, fill=fill, mention_of=self.brand_id)
+            own = entry.raw.get("id") if entry.raw else None
+            return own if isinstance(own, str) else entry.id
 
     def add_dm(
         self,
         text: str,
         sender: str = "customer",
-        *,
         recipient: str | None = None,
-        created_at: datetime | None = None,
+        created_at: datetime | str | None = None,
     ) -> str:
-        return self.state.add_dm(text, sender, recipient=recipient, created_at=created_at)
+        """A DM between a customer and the brand (handles; a brand DM needs ``recipient``). Returns the
+        DM event id; the 1:1 conversation id is ``"{smaller id}-{larger id}"``."""
+        with self.lock:
+            brand = self.store.brand
+            if sender.lower() == brand.username.lower():
+                if recipient is None:
+                    raise ValueError("a DM from the brand needs a recipient")
+                pair = (brand, self.store.user(recipient))
+            else:
+                if recipient is not None and recipient.lower() != brand.username.lower():
+                    raise ValueError("the brand must be one side of the DM")
+                pair = (self.store.user(sender), brand)
+            return self.store.add_dm(text, *pair, created_at=as_time(created_at)).id
+
+    def tweet(self, tweet_id: str) -> Tweet:
+        with self.lock:
+            return self.store.tweets[tweet_id]
+
+    def user_id(self, handle: str) -> str | None:
+        with self.lock:
+            user = self.store.find_user(handle)
+            return user.id if user else None
 
     @property
     def sent_tweets(self) -> list[dict[str, Any]]:
-        return list(self.state.sent_tweets)
+        """Posted through the API: ``id``, ``text``, ``in_reply_to``, ``quote_tweet_id``, ``conversation_id``,
+        ``created_at``."""
+        with self.lock:
+            return [dict(t) for t in self.store.sent_tweets]
 
     @property
     def sent_dms(self) -> list[dict[str, Any]]:
-        return list(self.state.sent_dms)
-
-    # -- plumbing ---------------------------------------------------------------------------------
-    def fault_reply(self, fault: Fault) -> Reply:
-        status = fault.status or 500
-        headers = dict(fault.headers)
-        if status == 429:
-            headers.setdefault("x-rate-limit-limit", "450")
-            headers.setdefault("x-rate-limit-remaining", "0")
-            headers.setdefault("x-rate-limit-reset", str(int(time.time()) + 60))
-        body = fault.body if fault.body is not None else problem(status)
-        return Reply(status, body, headers, "application/problem+json")
-
-    def not_found(self, req: Request) -> Reply:
-        return Reply(
-            404, problem(404, f"no route for {req.method} {req.path}"), {}, "application/problem+json"
-        )
-
-    def _auth(self, req: Request) -> str | None:
-        """'user', 'app', or None when the credentials are missing or wrong."""
-        header = req.headers.get("authorization", "")
-        if header.startswith("Bearer "):
-            return "app" if header[7:] == self.bearer_token else None
-        if header.startswith("OAuth "):
-            params = dict(OAUTH_PARAM.findall(header))
-            token = params.get("oauth_token", "")
-            ok = params.get("oauth_consumer_key") == self.consumer_key and token.startswith(
-                f"{self.brand_id}-"
-            )
-            return "user" if ok and params.get("oauth_signature") else None
-        return None
-
-    def _rate(self, key: str) -> tuple[dict[str, str], bool]:
-        limit, window = self.limits[key]
-        now = time.time()
+        """Sent through the API: ``id``, ``text``, ``recipient_id``, ``recipient``, ``dm_conversation_id``,
+        ``created_at``."""
         with self.lock:
-            start, used = self._windows.get(key, (now, 0))
-            if now - start >= window:
-                start, used = now, 0
-            spent = used >= limit
-            used = used if spent else used + 1
-            self._windows[key] = (start, used)
-        headers = {
-            "x-rate-limit-limit": str(limit),
-            "x-rate-limit-remaining": str(max(0, limit - used)),
-            "x-rate-limit-reset": str(int(start + window)),
+            return [dict(d) for d in self.store.sent_dms]
+
+    def state(self) -> dict[str, Any]:
+        """Counts for ``GET /_sandbox/state``."""
+        with self.lock:
+            counts, calls = self.store.counts(), len(self.requests)
+        return {
+            "url": self.url,
+            "brand": {"id": self.brand_id, "username": self.brand_handle},
+            **counts,
+            "requests": calls,
+            "faults": self.faults(),
+            "replay": {"running": len(self.replayers), "released": sum(r.released for r in self.replayers)},
         }
-        return headers, spent
 
-    def _guard(self, key: str, handler: Any, *, user: bool = False) -> Any:
-        def guarded(req: Request) -> Reply:
-            kind = self._auth(req)
-            if kind is None:
-                return Reply(401, problem(401), {}, "application/problem+json")
-            if user and kind != "user":
-                detail = "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint."
-                return Reply(
-                    403,
-                    problem(403, detail, kind="unsupported-authentication"),
-                    {},
-                    "application/problem+json",
-                )
-            headers, spent = self._rate(key)
-            if spent:
-                return Reply(429, problem(429), headers, "application/problem+json")
-            reply: Reply = handler(req)
-            reply.headers = {**headers, **reply.headers}
-            return reply
+    def replay(
+        self, rows: Sequence[SampleRow] | None = None, *, backlog: int = 40, interval: float = 15.0
+    ) -> Replayer:
+        """Seed ``backlog`` customer items from the shipped sample (or ``rows``) over the past two hours,
+        then release one every ``interval`` seconds until ``stop()`` (of the replayer or the sandbox)."""
+        replayer = Replayer(self, load_sample() if rows is None else rows, backlog=backlog, interval=interval)
+        self.replayers.append(replayer)
+        return replayer.start()
 
-        return guarded
-
-    # -- endpoints --------------------------------------------------------------------------------
-    def _me(self, req: Request) -> Reply:
-        return Reply(200, {"data": self.state.user_object(self.brand_id, req)})
-
-    def _page(self, req: Request, items: list[dict[str, Any]], lo: int, hi: int, token_param: str) -> Reply:
-        size = req.arg("max_results")
-        try:
-            max_results = int(size) if size is not None else 10
-        except ValueError:
-            return Reply(400, problem(400, f"max_results is not a number: {size!r}", kind="invalid-request"))
-        if not lo <= max_results <= hi:
-            detail = f"The `max_results` query parameter value [{max_results}] is not between {lo} and {hi}"
-            return Reply(400, problem(400, detail, kind="invalid-request"), {}, "application/problem+json")
-        since = int(req.arg("since_id") or 0)
-        until = int(req.arg("until_id") or 0)
-        start_time = req.arg("start_time")
-        before = _untoken(req.arg(token_param) or "") if req.arg(token_param) else None
-        chosen = [
-            t
-            for t in items
-            if int(t["id"]) > since
-            and (not until or int(t["id"]) < until)
-            and (before is None or int(t["id"]) < before)
-            and (not start_time or t.get("created_at", "") >= start_time.replace("+00:00", "Z"))
-        ]
-        chosen.sort(key=lambda t: int(t["id"]), reverse=True)
-        page, rest = chosen[:max_results], chosen[max_results:]
-        return self.state.timeline(page, rest, req, lambda last: _token(last))
-
-    def _mentions(self, req: Request) -> Reply:
-        return self._page(req, self.state.mentions_of(req.params["uid"]), 5, 100, "pagination_token")
-
-    def _user_tweets(self, req: Request) -> Reply:
-        return self._page(req, self.state.tweets_by(req.params["uid"]), 5, 100, "pagination_token")
-
-    def _search(self, req: Request) -> Reply:
-        query = req.arg("query") or ""
-        if not query.strip() or len(query) > 512:
-            return Reply(400, problem(400, "query must be 1 to 512 characters", kind="invalid-request"))
-        return self._page(req, self.state.search(query), 10, 100, "next_token")
-
-    def _dm_events(self, req: Request) -> Reply:
-        token = req.arg("pagination_token")
-        if token is not None and len(token) < 16:
-            return Reply(
-                400, problem(400, "pagination_token must be at least 16 characters", kind="invalid-request")
-            )
-        return self.state.dm_page(req, _untoken(token) if token else None, _token)
-
-    def _create_tweet(self, req: Request) -> Reply:
-        body = req.json() or {}
-        text = body.get("text")
-        if not isinstance(text, str) or not text:
-            return Reply(400, problem(400, "text is required", kind="invalid-request"))
-        reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
-        if reply_to is not None and not self.state.has_tweet(str(reply_to)):
-            return Reply(
-                400, problem(400, f"in_reply_to_tweet_id {reply_to} not found", kind="invalid-request")
-            )
-        if self.state.is_duplicate(text):
-            detail = "You are not allowed to create a Tweet with duplicate content."
-            return Reply(403, problem(403, detail), {}, "application/problem+json")
-        tid = self.state.post_brand_tweet(text, str(reply_to) if reply_to else None)
-        return Reply(201, {"data": {"id": tid, "text": text, "edit_history_tweet_ids": [tid]}})
-
-    def _create_dm(self, req: Request) -> Reply:
-        body = req.json() or {}
-        text = body.get("text")
-        if not isinstance(text, str) or not text or len(text) > 10_000:
-            return Reply(
-                400, problem(400, "text is required (at most 10,000 characters)", kind="invalid-request")
-            )
-        event_id, conversation = self.state.post_brand_dm(text, req.params["pid"])
-        return Reply(201, {"data": {"dm_conversation_id": conversation, "dm_event_id": event_id}})
+    def stop(self) -> None:
+        for replayer in self.replayers:
+            replayer.stop()
+        super().stop()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the sandbox as a process (see ``x_control.main``)."""
-    from connectors.sandbox.x_control import main as control_main
-
-    return control_main(argv)
+    """Serve the sandbox until SIGTERM or SIGINT, printing its URL first."""
+    parser = argparse.ArgumentParser(prog="inbox sandbox x", description="Loopback X API v2 sandbox.")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    parser.add_argument("--port", type=int, default=8701, help="0 picks a free port")
+    parser.add_argument("--brand", default="AcmeCare", help="the brand account's handle")
+    parser.add_argument("--brand-id", default="1000000000000000001", help="the brand account's user id")
+    parser.add_argument(
+        "--backlog", type=int, default=40, help="customer items seeded over the past two hours"
+    )
+    parser.add_argument("--interval", type=float, default=15.0, help="seconds between new customer items")
+    parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
+    parser.add_argument(
+        "--documented-limits", action="store_true", help="X's documented per-user rate limits"
+    )
+    args = parser.parse_args(argv)
+    if args.host not in {"127.0.0.1", "localhost", "::1"}:
+        parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
+    limits = {k: (n, float(w)) for k, (n, w) in DOCUMENTED_LIMITS.items()} if args.documented_limits else None
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    with XSandbox(args.brand, args.brand_id, host=args.host, port=args.port, rate_limits=limits) as sandbox:
+        if not args.no_replay:
+            sandbox.replay(backlog=args.backlog, interval=args.interval)
+        print(
+            f"X sandbox for @{args.brand} on {sandbox.url} (control: {sandbox.url}/_sandbox/state)",
+            flush=True,
+        )
+        stopping.wait()
+    print("X sandbox stopped", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,267 @@
+"""The X sandbox's state and its JSON shapes (API v2, tweet-era names). No I/O; callers hold the lock."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+TWITTER_EPOCH_MS = 1288834974657
+HANDLE = re.compile(r"(?<![\w@])@(\w{1,15})")
+
+
+def x_time(when: datetime) -> str:
+    """X's timestamp: ``2026-01-02T03:04:05.000Z`` (tweepy needs the milliseconds)."""
+    when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+def as_time(value: datetime | str | None) -> datetime:
+    """An aware UTC datetime from a datetime, an ISO 8601 string or None (now)."""
+    if value is None:
+        return datetime.now(UTC)
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError(f"created_at must be timezone-aware, got {value!r}")
+    return value.astimezone(UTC)
+
+
+class Snowflakes:
+    """Numeric string ids that increase like X's snowflakes (time-based, strictly increasing)."""
+
+    def __init__(self) -> None:
+        self._last = 0
+
+    def next(self) -> str:
+        stamp = (int(time.time() * 1000) - TWITTER_EPOCH_MS) << 22
+        self._last = max(stamp, self._last + 1)
+        return str(self._last)
+
+
+@dataclass
+class User:
+    id: str
+    username: str
+    name: str
+    followers: int = 0
+
+    def to_json(self, fields: set[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "name": self.name, "username": self.username}
+        if "public_metrics" in fields:
+            out["public_metrics"] = {
+                "followers_count": self.followers,
+                "following_count": 0,
+                "tweet_count": 0,
+                "listed_count": 0,
+            }
+        return out
+
+
+@dataclass
+class Tweet:
+    id: str
+    text: Any
+    author_id: Any
+    created_at: datetime
+    conversation_id: str
+    in_reply_to_user_id: str | None = None
+    refs: list[tuple[str, str]] = field(default_factory=list)  # (replied_to|quoted|retweeted, id)
+    lang: str = "en"
+    mentions: set[str] = field(default_factory=set)  # user ids whose mentions timeline shows it
+    raw: dict[str, Any] | None = None  # a verbatim (possibly malformed) object, sent as it is
+
+    @property
+    def is_retweet(self) -> bool:
+        return any(kind == "retweeted" for kind, _ in self.refs)
+
+    def ref(self, kind: str) -> str | None:
+        return next((i for k, i in self.refs if k == kind), None)
+
+
+@dataclass
+class DmEvent:
+    id: str
+    text: str
+    sender_id: str
+    dm_conversation_id: str
+    created_at: datetime
+
+    def to_json(self, fields: set[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "event_type": "MessageCreate", "text": self.text}
+        for name in ("sender_id", "dm_conversation_id"):
+            if name in fields:
+                out[name] = getattr(self, name)
+        if "created_at" in fields:
+            out["created_at"] = x_time(self.created_at)
+        return out
+
+
+def conversation_between(a: str, b: str) -> str:
+    """A 1:1 DM conversation id: ``"{smaller}-{larger}"``."""
+    low, high = sorted((a, b), key=int)
+    return f"{low}-{high}"
+
+
+class XStore:
+    """Users, tweets and DM events of one sandbox; everything the API and the control API read and write."""
+
+    def __init__(self, brand_handle: str, brand_id: str) -> None:
+        self.ids = Snowflakes()
+        self.users: dict[str, User] = {}
+        self.tweets: dict[str, Tweet] = {}  # insertion order = id order
+        self.dms: list[DmEvent] = []
+        self.sent_tweets: list[dict[str, Any]] = []
+        self.sent_dms: list[dict[str, Any]] = []
+        self.brand = User(brand_id, brand_handle, brand_handle, followers=25_000)
+        self.users[brand_id] = self.brand
+
+    # --- users -----------------------------------------------------------------------------------
+    def find_user(self, handle: str) -> User | None:
+        handle = handle.lstrip("@").lower()
+        return next((u for u in self.users.values() if u.username.lower() == handle), None)
+
+    def user(self, handle: str, name: str | None = None, followers: int | None = None) -> User:
+        """The user with this handle, created when new; ``name``/``followers`` update it when given."""
+        found = self.find_user(handle)
+        if found is None:
+            found = User(self.ids.next(), handle.lstrip("@"), name or handle.lstrip("@"))
+            self.users[found.id] = found
+        if name is not None:
+            found.name = name
+        if followers is not None:
+            found.followers = followers
+        return found
+
+    def mentioned_ids(self, text: str) -> set[str]:
+        found = (self.find_user(h) for h in HANDLE.findall(text))
+        return {u.id for u in found if u is not None}
+
+    # --- tweets ----------------------------------------------------------------------------------
+    def add_tweet(
+        self,
+        text: str,
+        author: User,
+        *,
+        reply_to: str | None = None,
+        quote_of: str | None = None,
+        retweet_of: str | None = None,
+        created_at: datetime | None = None,
+        lang: str = "en",
+        mentions: Iterable[str] = (),
+    ) -> Tweet:
+        tweet_id = self.ids.next()
+        tweet = Tweet(tweet_id, text, author.id, created_at or datetime.now(UTC), tweet_id, lang=lang)
+        for kind, target in (("replied_to", reply_to), ("quoted", quote_of), ("retweeted", retweet_of)):
+            if target is None:
+                continue
+            parent = self.tweets.get(target)
+            if parent is None:
+                raise KeyError(f"no tweet {target} in the sandbox")
+            tweet.refs.append((kind, target))
+            if kind == "replied_to":
+                tweet.conversation_id = parent.conversation_id
+                tweet.in_reply_to_user_id = str(parent.author_id)
+        tweet.mentions = set(mentions) | self.mentioned_ids(text)
+        self.tweets[tweet_id] = tweet
+        return tweet
+
+    def add_raw(self, obj: Mapping[str, Any], *, fill: bool, mention_of: str) -> Tweet:
+        """A verbatim object in ``mention_of``'s mentions timeline; ``fill`` adds a missing
+        ``id``, ``created_at`` and ``edit_history_tweet_ids`` (never ``text`` or ``author_id``)."""
+        raw = dict(obj)
+        tweet_id = self.ids.next()
+        now = datetime.now(UTC)
+        if fill:
+            raw.setdefault("id", tweet_id)
+            raw.setdefault("created_at", x_time(now))
+            raw.setdefault("edit_history_tweet_ids", [raw["id"]])
+        tweet = Tweet(tweet_id, raw.get("text"), raw.get("author_id"), now, tweet_id, raw=raw)
+        tweet.mentions = {mention_of}
+        self.tweets[tweet_id] = tweet
+        return tweet
+
+    def reply_count(self, tweet_id: str) -> int:
+        return sum(1 for t in self.tweets.values() if t.ref("replied_to") == tweet_id)
+
+    def tweet_json(self, tweet: Tweet, fields: set[str]) -> dict[str, Any]:
+        if tweet.raw is not None:
+            return dict(tweet.raw)
+        out: dict[str, Any] = {"id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]}
+        optional: dict[str, Any] = {
+            "author_id": tweet.author_id,
+            "created_at": x_time(tweet.created_at),
+            "conversation_id": tweet.conversation_id,
+            "in_reply_to_user_id": tweet.in_reply_to_user_id,
+            "referenced_tweets": [{"type": k, "id": i} for k, i in tweet.refs] or None,
+            "lang": tweet.lang,
+        }
+        out.update({k: v for k, v in optional.items() if k in fields and v is not None})
+        if "public_metrics" in fields:
+            out["public_metrics"] = {
+                "retweet_count": 0,
+                "reply_count": self.reply_count(tweet.id),
+                "like_count": 0,
+                "quote_count": 0,
+                "bookmark_count": 0,
+                "impression_count": 0,
+            }
+        return out
+
+    def tweet_includes(
+        self, tweets: list[Tweet], expansions: set[str], user_fields: set[str], tweet_fields: set[str]
+    ) -> dict[str, Any]:
+        """``includes.users`` / ``includes.tweets`` for the requested expansions."""
+        user_ids: list[str] = []
+        refs: list[Tweet] = []
+        for tweet in tweets:
+            if tweet.raw is not None:
+                continue
+            if "author_id" in expansions:
+                user_ids.append(str(tweet.author_id))
+            if "in_reply_to_user_id" in expansions and tweet.in_reply_to_user_id:
+                user_ids.append(tweet.in_reply_to_user_id)
+            if "referenced_tweets.id" in expansions:
+                refs.extend(self.tweets[i] for _, i in tweet.refs if i in self.tweets)
+        includes: dict[str, Any] = {}
+        users = [self.users[i] for i in dict.fromkeys(user_ids) if i in self.users]
+        if users:
+            includes["users"] = [u.to_json(user_fields) for u in users]
+        if refs:
+            unique = {t.id: t for t in refs}.values()
+            includes["tweets"] = [self.tweet_json(t, tweet_fields) for t in unique]
+        return includes
+
+    # --- DMs -------------------------------------------------------------------------------------
+    def add_dm(self, text: str, sender: User, recipient: User, created_at: datetime | None = None) -> DmEvent:
+        event = DmEvent(
+            self.ids.next(),
+            text,
+            sender.id,
+            conversation_between(sender.id, recipient.id),
+            created_at or datetime.now(UTC),
+        )
+        self.dms.append(event)
+        return event
+
+    def dm_includes(
+        self, events: list[DmEvent], expansions: set[str], user_fields: set[str]
+    ) -> dict[str, Any]:
+        """``includes.users`` for ``sender_id``; ``participant_ids`` only exists on join/leave events,
+        which the sandbox does not produce, so it expands to nothing (as on X for MessageCreate)."""
+        ids = [e.sender_id for e in events] if "sender_id" in expansions else []
+        users = [self.users[i] for i in dict.fromkeys(ids) if i in self.users]
+        return {"users": [u.to_json(user_fields) for u in users]} if users else {}
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "users": len(self.users),
+            "tweets": len(self.tweets),
+            "mentions": sum(1 for t in self.tweets.values() if self.brand.id in t.mentions),
+            "dms": len(self.dms),
+            "sent_tweets": len(self.sent_tweets),
+            "sent_dms": len(self.sent_dms),
+        }
