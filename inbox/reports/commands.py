@@ -1,0 +1,89 @@
+"""``inbox report``: the dashboard's KPIs for a period in the terminal, as CSV or as JSON (for cron)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import typer
+from sqlmodel import Session
+
+from inbox.charter.model import load_charter
+from inbox.config.loader import ConfigError
+from inbox.db import open_engine
+from inbox.reports.period import PeriodError, parse_period
+from inbox.reports.queries import channel_names
+from inbox.reports.report import attainment_windows, live_report, period_report, report_tz
+from inbox.reports.tables import all_tables, to_csv, to_json
+from inbox.reports.terminal import render_all
+from inbox.settings import Settings
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def report(
+    period: str = typer.Option(
+        "7d",
+        "--period",
+        help="today, 7d, 30d (the current day and the days before it) or YYYY-MM-DD..YYYY-MM-DD.",
+    ),
+    channel: str | None = typer.Option(
+        None, "--channel", help="Only this channel (name from channels.toml)."
+    ),
+    format: ReportFormat = typer.Option(ReportFormat.table, "--format", help="table, csv or json."),
+    table: str | None = typer.Option(
+        None,
+        "--table",
+        help="Only this table, e.g. attainment_by_channel (CSV prints one table: summary by default).",
+    ),
+) -> None:
+    """Print the supervisor dashboard's KPIs for a period (same figures as the dashboard)."""
+    settings = Settings()
+    try:
+        charter = load_charter(settings.config_dir)
+    except ConfigError as exc:
+        raise _fail(f"invalid charter (run `inbox config check`):\n{exc}") from None
+    now = datetime.now(UTC)
+    try:
+        chosen = parse_period(period, now, report_tz(charter))
+    except PeriodError as exc:
+        raise _fail(str(exc)) from None
+    engine = open_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            if channel is not None and channel not in channel_names(session):
+                raise _fail(
+                    f"no channel named {channel!r}; known: {', '.join(channel_names(session)) or 'none'}"
+                )
+            result = period_report(session, charter, chosen, now, channel)
+            tables = all_tables(
+                result,
+                live_report(session, charter, now, channel),
+                attainment_windows(session, charter, now, channel),
+            )
+    finally:
+        engine.dispose()
+    if table is not None and table not in tables:
+        raise _fail(f"no table named {table!r}; tables: {', '.join(tables)}")
+    picked = {table: tables[table]} if table else tables
+    if format is ReportFormat.json:
+        typer.echo(to_json(result, picked))
+    elif format is ReportFormat.csv:
+        typer.echo(to_csv(tables[table or "summary"]), nl=False)
+    else:
+        where = f" · channel {channel}" if channel else ""
+        typer.echo(render_all(picked.values(), f"Report for {chosen.describe()}{where}"), nl=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` to the ``inbox`` command line."""
+    app.command("report")(report)

@@ -1,0 +1,292 @@
+"""The reports' SQL: every query is a time range on an indexed column (or the live queue index) and counts
+in the database where it can. Session-taking, read-only; rows come out as ``inbox.reports.rows``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import String, cast, func
+from sqlalchemy import select as columns
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from inbox.models import AuditEvent, Channel, Contact, Conversation, Message, User
+from inbox.queue import last_messages
+from inbox.reports.period import Period
+from inbox.reports.rows import (
+    UNCLASSIFIED,
+    AgentCounts,
+    AgentEvent,
+    BacklogCount,
+    ConversationFacts,
+    HourCount,
+    OpenConversation,
+)
+from inbox.reports.sqltime import as_utc, utc_hour
+
+WAITING_STATUSES = ("open", "pending")  # not resolved
+LIVE_LIMIT = 5000  # running clocks read for the at-risk and breached lists, soonest due first
+
+
+def _rows(session: Session, stmt: Select[Any]) -> list[tuple[Any, ...]]:
+    """Plain column rows (no ORM objects), in the session's transaction."""
+    return [tuple(row) for row in session.connection().execute(stmt)]
+
+
+def _columns(*items: Any) -> Select[Any]:
+    return columns(*(col(i) if not isinstance(i, ColumnElement) else i for i in items))
+
+
+def channel_names(session: Session) -> list[str]:
+    return sorted(session.exec(select(Channel.name)).all())
+
+
+def channel_id(session: Session, name: str | None) -> int | None:
+    """The id of channel ``name``; -1 (matches nothing) for an unknown name; None for all channels."""
+    if name is None:
+        return None
+    found = session.exec(select(Channel.id).where(Channel.name == name)).first()
+    return found if found is not None else -1
+
+
+def _arrived(period: Period, cid: int | None) -> Any:
+    """Ids of conversations with a customer message in the period (served by the message time index)."""
+    stmt = select(Message.conversation_id).where(
+        Message.direction == "in",
+        col(Message.created_at) >= period.start,
+        col(Message.created_at) < period.end,
+    )
+    return stmt.where(Message.channel_id == cid) if cid is not None else stmt
+
+
+def cohort(session: Session, period: Period, cid: int | None) -> list[ConversationFacts]:
+    """Conversations whose first customer message arrived in the period."""
+    first_urgency = (
+        select(Message.urgency)
+        .where(Message.conversation_id == Conversation.id, Message.direction == "in")
+        .order_by(col(Message.created_at), col(Message.id))
+        .limit(1)
+        .correlate(Conversation)
+        .scalar_subquery()
+    )
+    replies = (
+        select(func.count())
+        .select_from(Message)
+        .where(Message.conversation_id == Conversation.id, Message.direction == "out")
+        .correlate(Conversation)
+        .scalar_subquery()
+    )
+    c = Conversation
+    stmt = (
+        _columns(
+            c.id,
+            Channel.name,
+            Channel.platform,
+            c.kind,
+            c.visibility,
+            c.status,
+            c.first_inbound_at,
+            c.first_response_at,
+            c.last_inbound_at,
+            c.last_outbound_at,
+            c.sla_due_at,
+            first_urgency,
+            Contact.tags,
+            replies,
+        )
+        .join(Channel, col(Channel.id) == col(c.channel_id))
+        .outerjoin(Contact, col(Contact.id) == col(c.contact_id))
+        .where(
+            col(c.id).in_(_arrived(period, cid)),
+            col(c.first_inbound_at) >= period.start,
+            col(c.first_inbound_at) < period.end,
+        )
+        .order_by(col(c.first_inbound_at), col(c.id))
+    )
+    out = []
+    for row in _rows(session, stmt):
+        tags, n_replies = row[12], row[13]
+        out.append(
+            ConversationFacts(
+                id=row[0],
+                channel=row[1],
+                platform=row[2],
+                kind=row[3],
+                visibility=row[4],
+                status=row[5],
+                first_inbound_at=row[6],
+                first_response_at=row[7],
+                last_inbound_at=row[8],
+                last_outbound_at=row[9],
+                sla_due_at=row[10],
+                arrival_urgency=row[11],
+                tags=tuple(t.lower() for t in (tags or [])),
+                brand_replies=int(n_replies or 0),
+            )
+        )
+    return out
+
+
+def hour_counts(session: Session, period: Period, cid: int | None) -> list[HourCount]:
+    """Customer messages per channel, UTC hour and sentiment, counted by the database."""
+    hour = utc_hour(col(Message.created_at))
+    stmt = (
+        _columns(Channel.name, hour, Message.sentiment, func.count())
+        .join(Channel, col(Channel.id) == col(Message.channel_id))
+        .where(
+            col(Message.direction) == "in",
+            col(Message.created_at) >= period.start,
+            col(Message.created_at) < period.end,
+        )
+        .group_by(Channel.name, hour, col(Message.sentiment))
+    )
+    if cid is not None:
+        stmt = stmt.where(col(Message.channel_id) == cid)
+    return [
+        HourCount(as_utc(h), name, sentiment or UNCLASSIFIED, int(n))
+        for name, h, sentiment, n in _rows(session, stmt)
+    ]
+
+
+def _waiting(cid: int | None) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [
+        col(Conversation.status).in_(WAITING_STATUSES),
+        col(Conversation.sla_due_at).is_not(None),
+    ]
+    if cid is not None:
+        conds.append(col(Conversation.channel_id) == cid)
+    return conds
+
+
+def backlog(session: Session, cid: int | None) -> list[BacklogCount]:
+    """Conversations waiting for an answer, counted per channel and urgency by the database."""
+    stmt = (
+        select(Channel.name, Conversation.urgency, func.count())
+        .join(Channel, col(Channel.id) == col(Conversation.channel_id))
+        .where(*_waiting(cid))
+        .group_by(Channel.name, col(Conversation.urgency))
+    )
+    return [
+        BacklogCount(name, urgency or UNCLASSIFIED, int(n)) for name, urgency, n in session.exec(stmt).all()
+    ]
+
+
+def open_clocks(session: Session, cid: int | None, limit: int = LIVE_LIMIT) -> list[OpenConversation]:
+    """The running clocks, soonest due first, with the newest message's first line of each."""
+    c = Conversation
+    stmt = (
+        _columns(
+            c.id,
+            Channel.name,
+            Channel.platform,
+            c.kind,
+            c.visibility,
+            c.urgency,
+            Contact.handle,
+            Contact.tags,
+            User.name,
+            User.display_name,
+            c.first_inbound_at,
+            c.last_inbound_at,
+            c.first_response_at,
+            c.sla_due_at,
+        )
+        .join(Channel, col(Channel.id) == col(c.channel_id))
+        .outerjoin(Contact, col(Contact.id) == col(c.contact_id))
+        .outerjoin(User, col(User.id) == col(c.assignee_id))
+        .where(*_waiting(cid))
+        .order_by(col(c.sla_due_at), col(c.id))
+        .limit(limit)
+    )
+    found = _rows(session, stmt)
+    snippets = last_messages(session, [row[0] for row in found])
+    out = []
+    for row in found:
+        conv_id, channel, platform, kind, visibility, urgency, handle, tags, user, display = row[:10]
+        first_in, last_in, first_response, due = row[10:]
+        out.append(
+            OpenConversation(
+                id=conv_id,
+                channel=channel,
+                platform=platform,
+                kind=kind,
+                visibility=visibility,
+                urgency=urgency,
+                handle=handle,
+                tags=tuple(t.lower() for t in (tags or [])),
+                assignee=(display or user) if user else None,
+                clock_start=first_in if first_response is None else last_in,  # as inbox.queue.clock_started
+                sla_due_at=due,
+                answered_before=first_response is not None,
+                snippet=snippets.get(conv_id, ""),
+            )
+        )
+    return out
+
+
+def _audit(action: str, start: datetime, end: datetime, cid: int | None) -> Any:
+    stmt = select(AuditEvent).where(
+        AuditEvent.action == action, col(AuditEvent.at) >= start, col(AuditEvent.at) < end
+    )
+    if cid is not None:
+        in_channel = select(cast(Conversation.id, String)).where(Conversation.channel_id == cid)
+        stmt = stmt.where(AuditEvent.target_type == "conversation", col(AuditEvent.target_id).in_(in_channel))
+    return stmt
+
+
+def _per_actor(session: Session, stmt: Any) -> dict[str, int]:
+    sub = stmt.subquery()
+    rows = session.exec(select(sub.c.actor, func.count(func.distinct(sub.c.target_id))).group_by(sub.c.actor))
+    return {actor: int(n) for actor, n in rows.all()}
+
+
+def agent_counts(session: Session, period: Period, cid: int | None) -> AgentCounts:
+    """Replies delivered (``reply.sent``) and conversations resolved, per actor, counted by the database."""
+    sent_stmt = _audit("reply.sent", period.start, period.end, cid)
+    sent_sub = sent_stmt.subquery()
+    sent = {
+        actor: int(n)
+        for actor, n in session.exec(select(sent_sub.c.actor, func.count()).group_by(sent_sub.c.actor)).all()
+    }
+    to_resolved = col(AuditEvent.detail)["to"].as_string() == "resolved"
+    resolved = _per_actor(
+        session, _audit("conversation.status", period.start, period.end, cid).where(to_resolved)
+    )
+    users = session.exec(select(User.name, User.display_name)).all()
+    return AgentCounts(sent, resolved, {name: display or name for name, display in users})
+
+
+def agent_events(session: Session, period: Period, cid: int | None, lookback: timedelta) -> list[AgentEvent]:
+    """Replies queued in the period, and the openings, replies and customer messages before them that
+    may start their handling (``lookback`` earlier at most), for the conversations replied to."""
+    start = period.start - lookback
+    queued = _audit("reply.queued", period.start, period.end, cid).subquery()
+    replied = select(queued.c.target_id)
+    out: list[AgentEvent] = []
+    for action, kind in (("reply.queued", "reply"), ("conversation.viewed", "view")):
+        stmt = _audit(action, start, period.end, None).where(col(AuditEvent.target_id).in_(replied))
+        out += [AgentEvent(e.at, kind, e.actor, int(e.target_id)) for e in session.exec(stmt).all()]
+    ids = sorted({e.conversation_id for e in out})
+    out += [
+        AgentEvent(at, "customer", "", conv_id)
+        for conv_id, at in _customer_times(session, ids, start, period.end)
+    ]
+    return out
+
+
+def _customer_times(
+    session: Session, ids: Sequence[int], start: datetime, end: datetime
+) -> list[tuple[int, datetime]]:
+    rows: list[tuple[int, datetime]] = []
+    for n in range(0, len(ids), 500):
+        stmt = select(Message.conversation_id, Message.created_at).where(
+            col(Message.conversation_id).in_(ids[n : n + 500]),
+            Message.direction == "in",
+            col(Message.created_at) >= start,
+            col(Message.created_at) < end,
+        )
+        rows += [(cid, at) for cid, at in session.exec(stmt).all() if at is not None]
+    return rows

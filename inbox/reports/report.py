@@ -1,0 +1,139 @@
+"""One report for the dashboard and ``inbox report`` alike: the same queries, the same KPI functions.
+
+Session-taking and read-only; ``now`` and the charter are parameters, so both front ends agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from inbox.charter.model import Charter
+from inbox.reports import kpis, queries
+from inbox.reports.period import WINDOWS, Period, rolling
+from inbox.reports.rows import BacklogCount, ConversationFacts
+from inbox.reports.sla_kpis import (
+    Attainment,
+    FirstResponse,
+    LiveClock,
+    attainment,
+    attainment_by,
+    attainment_by_day,
+    first_response,
+    live_clock,
+)
+from inbox.threads import URGENCY_ORDER
+
+
+def report_tz(charter: Charter) -> tzinfo:
+    """Reports count days and hours in the time zone of the charter's main team (``sla.team``)."""
+    return ZoneInfo(charter.team(charter.sla.team).timezone)
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    period: Period
+    channel: str | None
+    now: datetime
+    responses: list[FirstResponse]
+    messages: int
+    volume: list[kpis.Volume]
+    sentiment: list[kpis.SentimentShare]
+    sentiment_days: dict[date, list[kpis.SentimentShare]]
+    agents: list[kpis.AgentRow]
+
+    @property
+    def facts(self) -> list[ConversationFacts]:
+        return [r.facts for r in self.responses]
+
+    @property
+    def attainment(self) -> Attainment:
+        return attainment(self.responses)
+
+    @property
+    def attainment_by_channel(self) -> dict[str, Attainment]:
+        return attainment_by(self.responses, lambda r: r.facts.channel)
+
+    @property
+    def attainment_by_day(self) -> dict[date, Attainment]:
+        return attainment_by_day(self.responses, self.period.tz)
+
+    @property
+    def response_times(self) -> kpis.ResponseTimes:
+        return kpis.response_times(self.responses)
+
+    def response_times_of(self, channel: str) -> kpis.ResponseTimes:
+        return kpis.response_times(r for r in self.responses if r.facts.channel == channel)
+
+    @property
+    def fcr(self) -> kpis.Fcr:
+        return kpis.first_contact_resolution(self.facts)
+
+
+@dataclass(frozen=True)
+class LiveReport:
+    channel: str | None
+    now: datetime
+    backlog: list[BacklogCount]
+    clocks: list[LiveClock]
+
+    @property
+    def waiting(self) -> int:
+        return sum(b.conversations for b in self.backlog)
+
+    @property
+    def at_risk(self) -> list[LiveClock]:
+        return [c for c in self.clocks if c.state == "at_risk"]
+
+    @property
+    def breached(self) -> list[LiveClock]:
+        return [c for c in self.clocks if c.state == "breached"]
+
+
+def period_report(
+    session: Session, charter: Charter, period: Period, now: datetime, channel: str | None = None
+) -> PeriodReport:
+    cid = queries.channel_id(session, channel)
+    responses = [first_response(f, charter, now) for f in queries.cohort(session, period, cid)]
+    counts = queries.hour_counts(session, period, cid)
+    events = queries.agent_events(session, period, cid, kpis.HANDLING_LOOKBACK)
+    agents = kpis.agent_rows(queries.agent_counts(session, period, cid), kpis.handling_times(events, period))
+    return PeriodReport(
+        period=period,
+        channel=channel,
+        now=now,
+        responses=responses,
+        messages=sum(c.messages for c in counts),
+        volume=kpis.volume_by_hour(counts, period.tz),
+        sentiment=kpis.sentiment_share(counts),
+        sentiment_days=kpis.sentiment_by_day(counts, period),
+        agents=agents,
+    )
+
+
+def live_report(session: Session, charter: Charter, now: datetime, channel: str | None = None) -> LiveReport:
+    cid = queries.channel_id(session, channel)
+    clocks = [live_clock(c, charter, now) for c in queries.open_clocks(session, cid)]
+    return LiveReport(channel, now, sorted(queries.backlog(session, cid), key=_backlog_key), clocks)
+
+
+def _backlog_key(b: BacklogCount) -> tuple[str, int, str]:
+    return (b.channel, -URGENCY_ORDER.get(b.urgency, -1), b.urgency)
+
+
+def attainment_windows(
+    session: Session, charter: Charter, now: datetime, channel: str | None = None
+) -> dict[str, Attainment]:
+    """Attainment for today, 7d and 30d, from one read of the 30-day cohort."""
+    tz = report_tz(charter)
+    widest = rolling(WINDOWS[-1], now, tz)
+    cid = queries.channel_id(session, channel)
+    responses = [first_response(f, charter, now) for f in queries.cohort(session, widest, cid)]
+    out = {}
+    for label in WINDOWS:
+        window = rolling(label, now, tz)
+        out[label] = attainment(r for r in responses if window.contains(r.facts.first_inbound_at))
+    return out

@@ -1,0 +1,145 @@
+"""First-response outcomes, SLA attainment and live clock states, judged with the charter's SLA engine. Pure.
+
+A conversation's first response is *met* when the brand's first answer came at or before its due time,
+*missed* when it came later or is still missing after the due time, *waiting* while unanswered and not yet
+due, and *closed unanswered* when it was resolved without any answer (spam, a thank-you): those are left
+out of attainment. Attainment = met / (met + missed). The due time of a clock still running is the one stored
+at arrival (the charter then in force); an answered conversation's is recomputed with the charter given,
+from its first message's urgency and the customer's tags.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Literal
+
+from inbox.charter.fields import Metric
+from inbox.charter.model import Charter
+from inbox.charter.sla import charter_kind, due_at, target_for
+from inbox.charter.targets import Target, clock_time
+from inbox.reports.period import local_day
+from inbox.reports.rows import ConversationFacts, OpenConversation
+from inbox.reports.stats import ratio
+
+ATTAINMENT_GOAL = 1.0  # the social-media norm the charter states: every customer answered within the target
+Outcome = Literal["met", "missed", "waiting", "closed_unanswered"]
+LiveState = Literal["on_track", "at_risk", "breached"]
+
+
+@dataclass(frozen=True, slots=True)
+class FirstResponse:
+    facts: ConversationFacts
+    due: datetime
+    outcome: Outcome
+
+    @property
+    def wait(self) -> timedelta | None:
+        """Customer's wait for the first answer, wall-clock (nights and week-ends included)."""
+        f = self.facts
+        return None if f.first_response_at is None else f.first_response_at - f.first_inbound_at
+
+
+@dataclass(frozen=True, slots=True)
+class Attainment:
+    met: int = 0
+    missed: int = 0
+    waiting: int = 0
+    closed_unanswered: int = 0
+    goal: float = ATTAINMENT_GOAL
+
+    @property
+    def judged(self) -> int:
+        return self.met + self.missed
+
+    @property
+    def rate(self) -> float | None:
+        return ratio(self.met, self.judged)
+
+    @property
+    def conversations(self) -> int:
+        return self.met + self.missed + self.waiting + self.closed_unanswered
+
+
+def first_response_target(f: ConversationFacts, charter: Charter) -> Target:
+    kind = charter_kind(f.kind, f.visibility)
+    target = target_for(charter, f.channel, kind, f.arrival_urgency, f.tags, platform=f.platform)
+    assert target is not None  # every kind has a first-response target (sla.default)
+    return target
+
+
+def first_response(f: ConversationFacts, charter: Charter, now: datetime) -> FirstResponse:
+    """The outcome of one conversation's first-response clock as of ``now``."""
+    running = f.first_response_at is None and f.sla_due_at is not None
+    due = (
+        f.sla_due_at
+        if running and f.sla_due_at
+        else due_at(charter, first_response_target(f, charter), f.first_inbound_at)
+    )
+    outcome: Outcome
+    if f.first_response_at is not None:
+        outcome = "met" if f.first_response_at <= due else "missed"
+    elif f.status == "resolved":
+        outcome = "closed_unanswered"
+    else:
+        outcome = "missed" if now > due else "waiting"
+    return FirstResponse(f, due, outcome)
+
+
+def attainment(items: Iterable[FirstResponse]) -> Attainment:
+    counts = {"met": 0, "missed": 0, "waiting": 0, "closed_unanswered": 0}
+    for item in items:
+        counts[item.outcome] += 1
+    return Attainment(**counts)
+
+
+def attainment_by(
+    items: Iterable[FirstResponse], key: Callable[[FirstResponse], str]
+) -> dict[str, Attainment]:
+    groups: dict[str, list[FirstResponse]] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return {name: attainment(groups[name]) for name in sorted(groups)}
+
+
+def attainment_by_day(items: Iterable[FirstResponse], tz: tzinfo) -> dict[date, Attainment]:
+    """Per local day of the conversations' first message."""
+    groups: dict[date, list[FirstResponse]] = defaultdict(list)
+    for item in items:
+        groups[local_day(item.facts.first_inbound_at, tz)].append(item)
+    return {day: attainment(groups[day]) for day in sorted(groups)}
+
+
+@dataclass(frozen=True, slots=True)
+class LiveClock:
+    conversation: OpenConversation
+    state: LiveState
+    fraction: float  # share of the target elapsed on its clock (business time for business hours)
+    due: datetime
+
+
+def live_clock(conv: OpenConversation, charter: Charter, now: datetime) -> LiveClock:
+    """On track, at risk (at least the charter's ``at_risk_fraction`` of the target elapsed) or breached
+    (past the due time), as the SLA engine rules. The target's length is the clock time from the clock's
+    start to the stored due time, so a charter changed since arrival does not move it."""
+    due = conv.sla_due_at
+    metric: Metric = "next_response" if conv.answered_before else "first_response"
+    kind = charter_kind(conv.kind, conv.visibility)
+    target = target_for(
+        charter, conv.channel, kind, conv.urgency, conv.tags, platform=conv.platform, metric=metric
+    )
+    if target is None or conv.clock_start is None or conv.clock_start >= due:
+        fraction = 1.0 if now > due else 0.0
+    else:
+        span = clock_time(charter, target, conv.clock_start, due)
+        elapsed = max(clock_time(charter, target, conv.clock_start, now), timedelta())
+        fraction = elapsed / span if span > timedelta() else 1.0
+    if now > due:
+        state: LiveState = "breached"
+    elif fraction >= charter.escalation.at_risk_fraction:
+        state = "at_risk"
+    else:
+        state = "on_track"
+    return LiveClock(conv, state, fraction, due)

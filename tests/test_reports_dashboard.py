@@ -1,0 +1,112 @@
+"""The dashboard page through AppTest, signed in as a manager: tiles, CSV downloads, one click to an at-risk
+conversation, customer text as plain text; agents do not get the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from inbox.db import open_engine
+from inbox.models import User
+from inbox.ui.common import SELECTED, USER, forget_engine
+from tests.conftest import ROOT
+from tests.test_reports_seed import EVIL, seed_recent_set, write_config
+
+APP = str(ROOT / "app.py")
+DASHBOARD = "inbox/ui/dashboard.py"
+
+
+@dataclass
+class Seeded:
+    conversations: dict[str, int]
+    users: dict[str, int]
+
+
+@pytest.fixture
+def seeded(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
+    config = write_config(tmp_path / "config")
+    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
+    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
+    engine = open_engine(db_url)
+    ids = seed_recent_set(engine, config, datetime.now(UTC))
+    with Session(engine) as session:
+        users = {u.name: u.id or 0 for u in session.exec(select(User))}
+    engine.dispose()
+    yield Seeded(ids, users)
+    forget_engine(db_url)
+
+
+def dashboard_as(seeded: Seeded, user: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[USER] = seeded.users[user]
+    at.run()
+    return at.switch_page(DASHBOARD).run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_tiles_show_the_figures(seeded: Seeded) -> None:
+    at = dashboard_as(seeded, "maya")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Supervisor dashboard"]
+    # 7 days: P met, Q missed, S missed (unanswered past due), R still waiting -> 1 of 3.
+    assert metric(at, "SLA attainment · 7 days") == "33.3 %"
+    live = [metric(at, label) for label in ("Waiting for an answer", "At risk", "Breached")]
+    assert live == ["2", "1", "1"]
+    assert metric(at, "First response · median") == "1h 00m"  # 30 and 90 minutes
+    assert metric(at, "First-contact resolution") == "100.0 %"
+
+
+def test_every_table_has_a_csv_download(seeded: Seeded) -> None:
+    at = dashboard_as(seeded, "maya")
+    keys = {str(b.key) for b in at.download_button}
+    expected = {"at_risk", "breached", "backlog", "attainment_by_channel", "agents", "volume_by_hour"}
+    assert {f"dl-{name}" for name in expected} <= keys
+    assert all(b.label.startswith("Download ") and b.label.endswith(".csv") for b in at.download_button)
+
+
+def test_an_at_risk_row_opens_the_conversation(seeded: Seeded) -> None:
+    at = dashboard_as(seeded, "maya")
+    r = seeded.conversations["R"]
+    assert {str(b.key) for b in at.button if str(b.key).startswith("dash-open-")} == {
+        f"dash-open-{r}",
+        f"dash-open-{seeded.conversations['S']}",
+    }
+    at.button(key=f"dash-open-{r}").click().run()
+    assert not at.exception
+    assert at.session_state[SELECTED] == r
+    assert EVIL in [t.value for t in at.text]  # the conversation page shows R's thread
+
+
+def test_customer_text_is_plain_text(seeded: Seeded) -> None:
+    at = dashboard_as(seeded, "maya")
+    assert EVIL in [t.value for t in at.text]
+    rendered = " ".join(m.value for m in at.markdown)
+    assert "<img" not in rendered and "**bold**" not in rendered
+    assert not at.get("html") and not at.get("image")
+
+
+def test_the_channel_filter_and_a_custom_period(seeded: Seeded) -> None:
+    at = dashboard_as(seeded, "maya")
+    at.selectbox(key="dash-channel").select("x-acme").run()
+    assert metric(at, "Conversations") == "4"
+    at.segmented_control(key="dash-period").set_value("custom").run()
+    assert not at.exception
+    assert metric(at, "Conversations") == "4"  # the last seven days by default
+
+
+def test_agents_do_not_get_the_dashboard(seeded: Seeded) -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[USER] = seeded.users["alice"]
+    at.run()
+    assert not at.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(DASHBOARD).run()
