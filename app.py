@@ -22,6 +22,8 @@ pages = [
 if can(user.role, "distribute"):
     pages.append(st.Page("inbox/ui/team.py", title="Team", icon=":material/group:"))
     pages.append(st.Page("inbox/ui/dashboard.py", title="Dashboard", icon=":material/monitoring:"))
+if can(user.role, "templates"):
+    pages.append(st.Page("inbox/ui/charter.py", title="Charter", icon=":material/gavel:"))
 with st.sidebar:
     st.markdown(f"**{md_escape(user.display_name or user.name)}**")
     st.caption(f"{ROLE_LABELS.get(user.role, user.role)} · signed in as {md_escape(user.name)}")

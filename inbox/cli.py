@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 from sqlmodel import Session, col, select
 
-from inbox import context, outbox, worker
+from inbox import automation, context, outbox, worker
 from inbox.config.loader import ConfigError
 from inbox.listen import poll_channel
 
@@ -57,6 +57,9 @@ def _context(*, with_channels: bool = True, with_nlp: bool = False) -> context.A
 def listen(
     once: bool = typer.Option(False, "--once", help="Poll every channel once, send due replies, and exit."),
     channel: str | None = typer.Option(None, help="Only this channel."),
+    automation_on: bool = typer.Option(
+        True, "--automation/--no-automation", help="Automatic replies, escalation alerts and surveys."
+    ),
 ) -> None:
     """Poll every configured channel on its interval (or once, for cron) and deliver the outbox."""
     ctx = _context(with_channels=True, with_nlp=True)
@@ -65,12 +68,18 @@ def listen(
         typer.echo(f"error: {problem}", err=True)
     if channel and not runtimes and not ctx.problems:
         raise _fail(f"no enabled channel named {channel!r} in {ctx.settings.config_dir / 'channels.toml'}")
+    assert ctx.live is not None
+    automate = (
+        automation.AutomationJob(ctx.engine, ctx.live, ctx.settings.config_dir) if automation_on else None
+    )
     if once:
         fatal = bool(ctx.problems)
         for rt in runtimes:
             for report in poll_channel(ctx.engine, rt, clock=now, due=ctx.due, classifier=ctx.classifier):
                 typer.echo(report.line(), err=bool(report.error))
                 fatal = fatal or report.fatal
+        if automate is not None:
+            typer.echo(automate(now()).line())
         sent = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in runtimes}, now)
         typer.echo(f"outbox: {sent} reply(ies) processed")
         raise typer.Exit(2 if fatal else 0)
@@ -80,7 +89,9 @@ def listen(
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     typer.echo(f"listening on {', '.join(rt.name for rt in runtimes)} (Ctrl-C to stop)")
-    worker.run(ctx.engine, runtimes, stop, clock=now, due=ctx.due, classifier=ctx.classifier)
+    worker.run(
+        ctx.engine, runtimes, stop, clock=now, due=ctx.due, classifier=ctx.classifier, automate=automate
+    )
 
 
 @app.command()

@@ -9,10 +9,12 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from inbox.channels import Runtime, build_runtimes
-from inbox.charter.model import Charter, load_charter
+from inbox.charter.model import Charter
+from inbox.charter_versions import LiveCharter
 from inbox.config.channels import ChannelsFile, load_channels
+from inbox.config.loader import ConfigError
 from inbox.db import open_engine
-from inbox.deadlines import CharterDue, DuePolicy, default_due
+from inbox.deadlines import DuePolicy, default_due
 from inbox.ingest import Classifier
 from inbox.settings import Settings
 
@@ -29,6 +31,7 @@ class AppContext:
     due: DuePolicy = default_due
     classifier: Classifier | None = None
     charter: Charter | None = None
+    live: LiveCharter | None = None  # the newest charter version, re-read while the process runs
 
 
 def config_dir(settings: Settings) -> Path:
@@ -54,13 +57,15 @@ def build(
 ) -> AppContext:
     settings = settings or Settings()
     channels = load_channels(config_dir(settings))
-    charter = load_charter(config_dir(settings))
+    engine = open_engine(settings.database_url)
+    live = LiveCharter(engine, config_dir(settings))  # newest version saved in the editor, else the file
+    try:
+        charter = live.current()
+    except ConfigError:
+        engine.dispose()
+        raise
     ctx = AppContext(
-        settings=settings,
-        engine=open_engine(settings.database_url),
-        channels=channels,
-        charter=charter,
-        due=CharterDue(charter),
+        settings=settings, engine=engine, channels=channels, charter=charter, due=live, live=live
     )
     if with_channels:
         ctx.runtimes, ctx.problems = build_runtimes(channels.channels)

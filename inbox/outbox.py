@@ -23,6 +23,12 @@ from inbox.threads import on_outbound
 
 MAX_ATTEMPTS = 6
 SEND_LEASE = timedelta(minutes=2)
+AUTOMATIC_PREFIX = "auto-"  # keys of the charter's automatic messages (inbox.auto_replies)
+
+
+def is_automatic(idempotency_key: str | None) -> bool:
+    """An automatic message (out-of-hours, peak acknowledgement, survey) is not an answer: no clock stops."""
+    return bool(idempotency_key and idempotency_key.startswith(AUTOMATIC_PREFIX))
 
 
 class Reconciler(Protocol):
@@ -153,9 +159,10 @@ def record_delivery(session: Session, reply: OutboundReply, sent: Sent, at: date
                 ingested_at=at,
             )
         )
-    on_outbound(conv, at)
-    if target is not conv:
-        on_outbound(target, at)
+    if not is_automatic(reply.idempotency_key):
+        on_outbound(conv, at)
+        if target is not conv:
+            on_outbound(target, at)
     store.audit(
         session,
         reply.created_by or "sender",

@@ -1,5 +1,5 @@
 """The long-running listener: one thread per channel polls its streams on the channel's interval,
-and one thread drains the outbox. Stops cleanly when ``stop`` is set."""
+one thread drains the outbox, one runs the charter's automation. Stops cleanly when ``stop`` is set."""
 
 from __future__ import annotations
 
@@ -55,6 +55,18 @@ def _sender_loop(
         stop.wait(every)
 
 
+def _automation_loop(
+    stop: threading.Event, clock: Callable[[], datetime], automate: Callable[[datetime], object], every: float
+) -> None:
+    """The charter's automatic actions (inbox.automation); own thread: a slow webhook holds up no reply."""
+    while not stop.is_set():
+        try:
+            automate(clock())
+        except Exception:
+            log.exception("automation: tick failed")
+        stop.wait(every)
+
+
 def run(
     engine: Engine,
     runtimes: Sequence[Runtime],
@@ -64,6 +76,8 @@ def run(
     due: DuePolicy,
     classifier: Classifier | None = None,
     send_every: float = 2.0,
+    automate: Callable[[datetime], object] | None = None,
+    automate_every: float = 10.0,
 ) -> None:
     """Listen and send until ``stop`` is set."""
     threads = [
@@ -80,6 +94,15 @@ def run(
             target=_sender_loop, args=(engine, runtimes, stop, clock, send_every), daemon=True, name="sender"
         )
     )
+    if automate is not None:
+        threads.append(
+            threading.Thread(
+                target=_automation_loop,
+                args=(stop, clock, automate, automate_every),
+                daemon=True,
+                name="automation",
+            )
+        )
     for t in threads:
         t.start()
     for t in threads:

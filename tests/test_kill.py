@@ -39,7 +39,7 @@ def _config_dir(tmp_path: Path, base_url: str) -> Path:
 def _listen_once(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as err:
         return subprocess.Popen(
-            [sys.executable, "-m", "inbox.cli", "listen", "--once"],
+            [sys.executable, "-m", "inbox.cli", "listen", "--once", "--no-automation"],  # ingestion only
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

@@ -10,6 +10,7 @@ from inbox import presence
 from inbox.models import User
 from inbox.queue import STATUSES, Filters, Row, filter_options, humanize, next_conversation, queue_page
 from inbox.ui.common import SLA_COLOURS, current_user, md_escape, now, open_conversation, reading, transaction
+from inbox.ui.peak_banner import peak_banner
 
 REFRESH_SECONDS = 10
 PAGE_SIZE = 25
@@ -152,6 +153,7 @@ def queue_list(filters: Filters, user: User) -> None:
     if user.id is not None:
         with transaction() as session:
             presence.heartbeat(session, user.id, at)
+    peak_banner()
     _pager(page.total, page.pages)
     if not page.rows:
         st.info("Nothing here. New customer messages appear by themselves.", icon=":material/inbox:")

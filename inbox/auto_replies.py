@@ -1,0 +1,220 @@
+"""Automatic replies through the outbox: the out-of-hours reply and the peak acknowledgement, each once.
+
+Rules, stated once:
+- A conversation gets at most one automatic acknowledgement, under a deterministic outbox key
+  (``auto-ooh:{id}`` or ``auto-peak:{id}``), so a job run twice or two listeners racing queue it once.
+- Out of hours: an open, unanswered conversation whose latest customer message came while its team was
+  closed, and the team is still in that same closed spell now, gets the team's out-of-hours text, in public
+  or in private as the conversation is. Listening posts (nobody asked us) never get one.
+- Peak: while the peak plan is on, an unanswered conversation of the plan's kinds that arrived at most
+  ``NEW_GRACE`` before the plan switched on gets the acknowledgement, unless it had the out-of-hours reply.
+- Texts come from the template the charter names (config/templates.toml), else from the charter's own text;
+  a public one starts with the customer's @handle, as replies do (X also refuses the same text twice).
+Automatic messages never stop an SLA clock (see ``inbox.outbox.record_delivery``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, col, select
+
+from inbox import composer, outbox
+from inbox.charter.business_hours import is_open, next_opening
+from inbox.charter.model import Charter
+from inbox.charter.rules import peak_acknowledgement
+from inbox.charter.teams import Team
+from inbox.models import Contact, Conversation, OutboundReply
+from inbox.open_clocks import OpenClock
+from inbox.outbox import AUTOMATIC_PREFIX
+
+log = logging.getLogger("inbox.automation")
+
+ACTOR = "automation"
+OOH_KEY = AUTOMATIC_PREFIX + "ooh:{}"  # outbox keys, one per conversation
+PEAK_KEY = AUTOMATIC_PREFIX + "peak:{}"
+SURVEY_KEY = AUTOMATIC_PREFIX + "survey:{}"
+OOH_LOOKBACK = timedelta(days=3)  # older unanswered messages are past any closed spell
+NEW_GRACE = timedelta(minutes=15)
+
+
+def automatic_text(
+    templates: composer.TemplatesFile | None,
+    name: str | None,
+    fallback: str | None,
+    values: Mapping[str, str],
+) -> str | None:
+    """The named template filled with ``values``; else the charter's ``fallback`` text (variables nobody knows
+    are left blank: an automatic message has no agent to fill them in); None when there is no text at all."""
+    template = templates.get(name) if templates is not None and name else None
+    known = {k for k, v in values.items() if v}
+    if template is not None and set(composer.variables(template.text)) <= known:
+        return composer.render(template.text, values)
+    text = fallback if fallback is not None else (template.text if template else None)
+    if text is None:
+        return None
+    return re.sub(r" {2,}", " ", text.format_map(defaultdict(str, values)))
+
+
+def out_of_hours_text(
+    team: Team,
+    wrote_at: datetime,
+    now: datetime,
+    templates: composer.TemplatesFile | None,
+    values: Mapping[str, str],
+) -> str | None:
+    """The reply for a customer who wrote at ``wrote_at``; None if the team was open then or is open now,
+    has no out-of-hours reply, or opened since (a message read late gets no stale "back at 08:00")."""
+    reply = team.out_of_hours
+    if reply is None or is_open(team, wrote_at) or is_open(team, now):
+        return None
+    opening = next_opening(team, now)
+    if next_opening(team, wrote_at) != opening:
+        return None
+    local = opening.astimezone(team.zone)
+    filled = {
+        **values,
+        "next_opening_time": local.strftime("%H:%M"),
+        "next_opening_day": reply.day_names[local.weekday()],
+    }
+    return automatic_text(templates, reply.template, reply.text, filled)
+
+
+def peak_text(
+    charter: Charter, kind: str, templates: composer.TemplatesFile | None, values: Mapping[str, str]
+) -> str | None:
+    """The acknowledgement for a new item of ``kind`` during a peak; None when that kind gets none."""
+    peak = charter.peak
+    if peak is None or peak_acknowledgement(charter, kind) is None:
+        return None
+    return automatic_text(templates, peak.template, peak.text, {**values, "hours": str(peak.promise_hours)})
+
+
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    stmt = select(OutboundReply.idempotency_key).where(col(OutboundReply.idempotency_key).in_(wanted))
+    return set(session.exec(stmt))
+
+
+def _values(session: Session, conv: Conversation) -> dict[str, str]:
+    contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
+    name = (contact.display_name or contact.handle) if contact else None
+    return composer.known_values(
+        customer_name=name,
+        handle=contact.handle if contact else None,
+        agent_name=None,
+        conversation_id=conv.id,
+    )
+
+
+TextFor = Callable[[Conversation, dict[str, str]], str | None]
+
+
+def queue_once(
+    engine: Engine,
+    conversation_id: int,
+    key: str,
+    text_for: TextFor,
+    now: datetime,
+    *,
+    unless: tuple[str, ...] = (),
+) -> bool:
+    """Queue one automatic reply in its own transaction if the conversation still waits and has none of the
+    ``unless`` keys; True if queued. Another process queuing the same key at once makes this one fail on the
+    unique key: it just skips.
+    """
+    try:
+        with Session(engine) as session, session.begin():
+            conv = session.get(Conversation, conversation_id)
+            waiting = conv is not None and conv.status == "open" and conv.sla_due_at is not None
+            if conv is None or not waiting or existing_keys(session, [key, *unless]):
+                return False
+            values = _values(session, conv)
+            text = text_for(conv, values)
+            if not text:
+                return False
+            if conv.visibility == "public" and values.get("handle") and not text.startswith("@"):
+                text = (
+                    f"{values['handle']} {text}"  # addressed, and never the same text twice (X refuses that)
+                )
+            outbox.enqueue(
+                session,
+                conv,
+                visibility=conv.visibility,
+                text=text,
+                actor=ACTOR,
+                now=now,
+                idempotency_key=key,
+            )
+            return True
+    except (IntegrityError, OperationalError) as exc:  # queued by another listener, or SQLite busy: next tick
+        log.debug("automatic reply %s skipped: %s", key, exc)
+        return False
+
+
+def send_out_of_hours(
+    engine: Engine,
+    charter: Charter,
+    clocks: Iterable[OpenClock],
+    templates: composer.TemplatesFile | None,
+    now: datetime,
+) -> int:
+    """Queue the out-of-hours reply for every clock that needs one; returns how many were queued."""
+    recent = [c for c in clocks if c.kind != "listening" and c.last_inbound_at >= now - OOH_LOOKBACK]
+    with Session(engine) as session:
+        done = existing_keys(session, (OOH_KEY.format(c.conversation_id) for c in recent))
+    sent = 0
+    for c in recent:
+        key = OOH_KEY.format(c.conversation_id)
+        team = charter.teams.get(c.target.team) or charter.team(charter.sla.team)
+        if key in done or out_of_hours_text(team, c.last_inbound_at, now, None, {}) is None:
+            continue
+
+        def text_for(conv: Conversation, values: dict[str, str], team: Team = team) -> str | None:
+            wrote = conv.last_inbound_at or now
+            return out_of_hours_text(team, wrote, now, templates, values)
+
+        sent += queue_once(engine, c.conversation_id, key, text_for, now)
+    return sent
+
+
+def send_peak_acks(
+    engine: Engine,
+    charter: Charter,
+    clocks: Iterable[OpenClock],
+    templates: composer.TemplatesFile | None,
+    since: datetime,
+    now: datetime,
+) -> int:
+    """Queue the acknowledgement for the new conversations of a peak that began at ``since``."""
+    peak = charter.peak
+    if peak is None:
+        return 0
+    new = [
+        c
+        for c in clocks
+        if not c.answered_before and c.kind in peak.kinds and c.first_inbound_at >= since - NEW_GRACE
+    ]
+    with Session(engine) as session:
+        done = existing_keys(session, [k.format(c.conversation_id) for c in new for k in (OOH_KEY, PEAK_KEY)])
+    sent = 0
+    for c in new:
+        key = PEAK_KEY.format(c.conversation_id)
+        if key in done or OOH_KEY.format(c.conversation_id) in done:
+            continue
+
+        def text_for(conv: Conversation, values: dict[str, str], kind: str = c.kind) -> str | None:
+            return peak_text(charter, kind, templates, values)
+
+        sent += queue_once(
+            engine, c.conversation_id, key, text_for, now, unless=(OOH_KEY.format(c.conversation_id),)
+        )
+    return sent

@@ -1,0 +1,141 @@
+"""The automation tick: what the charter enforces on its own, each thing once, however often and wherever run.
+
+``run_automation`` is called by the listener (``inbox listen``: every tick of its automation thread;
+``inbox listen --once``: once, before the outbox is drained). Every step uses short transactions and is
+idempotent, so running it twice, or in two processes at once, sends nothing twice. Order: surveys (an answer
+may close its conversation), one scan of the running clocks, out-of-hours replies, the peak plan and its
+acknowledgements, escalation alerts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from connectors.webhook import WebhookConnector
+from inbox import composer
+from inbox.auto_replies import send_out_of_hours, send_peak_acks
+from inbox.charter.model import Charter
+from inbox.charter_versions import CharterBook, LiveCharter
+from inbox.config.loader import ConfigError
+from inbox.escalation import AlertSender, EscalationReport, escalate
+from inbox.open_clocks import OpenClock, open_clocks
+from inbox.peak import record_peak
+from inbox.settings import secret
+from inbox.surveys import run_surveys
+
+log = logging.getLogger("inbox.automation")
+
+
+@dataclass
+class AutomationReport:
+    out_of_hours: int = 0
+    peak_active: bool = False
+    peak_acks: int = 0
+    alerts_sent: int = 0
+    alerts_failed: int = 0
+    surveys_queued: int = 0
+    surveys_answered: int = 0
+    webhook: bool = False
+
+    def line(self) -> str:
+        peak = f"peak plan on, {self.peak_acks} acknowledgement(s)" if self.peak_active else "no peak"
+        alerts = (
+            f"{self.alerts_sent} alert(s) sent, {self.alerts_failed} failed" if self.webhook else "no webhook"
+        )
+        return (
+            f"automation: {self.out_of_hours} out-of-hours reply(ies), {peak}, {alerts}, "
+            f"{self.surveys_queued} survey(s) queued, {self.surveys_answered} answer(s)"
+        )
+
+
+def webhook_for(charter: Charter) -> WebhookConnector | None:
+    """The escalation webhook from the environment variable the charter names; None when unset."""
+    name = charter.escalation.webhook_url_env
+    url = secret(name) if name else None
+    if url is None:
+        return None
+    try:
+        return WebhookConnector(url)
+    except ValueError as exc:
+        log.error("escalation: %s (variable %s); no alert sent", exc, name)
+        return None
+
+
+def _escalate(
+    engine: Engine, book: CharterBook, clocks: Sequence[OpenClock], alerts: AlertSender | None, now: datetime
+) -> tuple[EscalationReport | None, bool]:
+    if alerts is not None:
+        return escalate(engine, book, clocks, alerts, now), True
+    sender = webhook_for(book.current)
+    if sender is None:
+        return None, False
+    try:
+        return escalate(engine, book, clocks, sender, now), True
+    finally:
+        sender.close()
+
+
+def run_automation(
+    engine: Engine,
+    charter: Charter | CharterBook,
+    now: datetime,
+    *,
+    alerts: AlertSender | None = None,
+    templates: composer.TemplatesFile | None = None,
+) -> AutomationReport:
+    """One tick. ``alerts`` defaults to the charter's webhook; without ``templates`` the charter's texts."""
+    book = charter if isinstance(charter, CharterBook) else CharterBook(charter)
+    current = book.current
+    report = AutomationReport()
+    surveys = run_surveys(engine, current, templates, now)
+    report.surveys_queued, report.surveys_answered = surveys.queued, surveys.answered
+    with Session(engine) as session:
+        clocks = open_clocks(session, book, now)
+    report.out_of_hours = send_out_of_hours(engine, current, clocks, templates, now)
+    late = sum(1 for c in clocks if c.state != "on_track")
+    try:
+        with Session(engine) as session, session.begin():
+            state = record_peak(session, current, backlog=len(clocks), forecast_breaches=late, now=now)
+            active, since = state.active, state.since or now
+    except OperationalError as exc:  # SQLite busy: measured again next tick
+        log.debug("peak state not recorded this tick: %s", exc)
+        active, since = False, now
+    report.peak_active = active
+    if active:
+        report.peak_acks = send_peak_acks(engine, current, clocks, templates, since, now)
+    escalation, report.webhook = _escalate(engine, book, clocks, alerts, now)
+    if escalation is not None:
+        report.alerts_sent, report.alerts_failed = escalation.sent, escalation.failed
+    return report
+
+
+class AutomationJob:
+    """What a listener runs each tick: the live charter and the templates (re-read when the file changes)."""
+
+    def __init__(self, engine: Engine, live: LiveCharter, config_dir: Path) -> None:
+        self.engine, self.live, self.config_dir = engine, live, config_dir
+        self._templates: tuple[float, composer.TemplatesFile | None] | None = None
+
+    def templates(self) -> composer.TemplatesFile | None:
+        """config/templates.toml, or None (the charter's own texts are used) when it is missing or invalid."""
+        path = self.config_dir / "templates.toml"
+        mtime = path.stat().st_mtime if path.exists() else 0.0
+        if self._templates is None or self._templates[0] != mtime:
+            try:
+                loaded: composer.TemplatesFile | None = composer.load_templates(self.config_dir)
+            except ConfigError as exc:
+                log.warning("automatic messages use the charter's texts: %s", exc)
+                loaded = None
+            self._templates = (mtime, loaded)
+        return self._templates[1]
+
+    def __call__(self, now: datetime) -> AutomationReport:
+        return run_automation(self.engine, self.live.book(), now, templates=self.templates())

@@ -1,0 +1,250 @@
+"""Escalation: alerts for conversations at risk, breached or critical, posted once each to the webhook.
+
+A candidate from the cheap clock scan is re-checked with the SLA engine (``evaluate`` and ``alerts_due``)
+under the charter in force at its arrival. Each alert is claimed by inserting its (conversation, key) row,
+unique, so only one listener wins; it is posted outside any transaction, then recorded. A failed post is
+retried on retryable errors, but never once the conversation was answered or closed; a post cut short by a
+crash is not repeated (it is marked failed, uncertain), so nobody is alerted twice for one event.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, col, select
+
+from connectors.base import ConnectorError
+from inbox import store
+from inbox.alert_text import alert_payload
+from inbox.charter.model import Charter
+from inbox.charter.sla import SlaEvent, SlaResult, SlaSubject, alerts_due, evaluate
+from inbox.charter_versions import CharterBook
+from inbox.enforcement_models import EscalationAlert
+from inbox.models import Conversation, Message
+from inbox.open_clocks import OpenClock
+from inbox.outbox import is_automatic
+
+log = logging.getLogger("inbox.escalation")
+
+MAX_ATTEMPTS = 5
+SEND_LEASE = timedelta(minutes=2)
+MAX_ALERTS_PER_TICK = 50
+
+
+class AlertSender(Protocol):
+    """What escalation needs from ``connectors.webhook.WebhookConnector``."""
+
+    def post(self, payload: Mapping[str, Any]) -> None: ...
+
+
+@dataclass
+class EscalationReport:
+    sent: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+
+def _messages(session: Session, conversation_id: int) -> list[Message]:
+    stmt = select(Message).where(Message.conversation_id == conversation_id).order_by(col(Message.created_at))
+    return list(session.exec(stmt))
+
+
+def sla_events(messages: Iterable[Message]) -> list[SlaEvent]:
+    """Customer messages and the brand's answers; automatic messages are not answers."""
+    return [
+        SlaEvent(m.created_at, "in" if m.direction == "in" else "out")
+        for m in messages
+        if m.created_at is not None
+        and not (m.direction == "out" and is_automatic((m.raw or {}).get("outbox")))
+    ]
+
+
+def _evaluate(
+    session: Session, book: CharterBook, clock: OpenClock, now: datetime
+) -> tuple[SlaResult, str] | None:
+    messages = _messages(session, clock.conversation_id)
+    charter = book.in_force(clock.first_inbound_at)
+    subject = SlaSubject(clock.channel, clock.kind, clock.urgency, clock.tags, clock.platform)
+    result = evaluate(sla_events(messages), subject, charter, now)
+    last_in = next((m.text for m in reversed(messages) if m.direction == "in"), "")
+    return (result, last_in) if result is not None else None
+
+
+def _claim(
+    engine: Engine, conversation_id: int, key: str, payload: dict[str, Any], now: datetime
+) -> int | None:
+    """Insert the alert's row; None when another listener already has it."""
+    try:
+        with Session(engine) as session, session.begin():
+            row = EscalationAlert(
+                conversation_id=conversation_id,
+                key=key,
+                status="sending",
+                attempts=1,
+                next_attempt_at=now + SEND_LEASE,
+                payload=payload,
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+    except (IntegrityError, OperationalError):
+        return None
+
+
+def _post(
+    engine: Engine, alert_id: int, payload: Mapping[str, Any], sender: AlertSender, now: datetime
+) -> bool:
+    """Post and record the outcome; True when delivered."""
+    error: ConnectorError | None = None
+    try:
+        sender.post(payload)
+    except ConnectorError as exc:
+        error = exc
+    with Session(engine) as session, session.begin():
+        row = session.get(EscalationAlert, alert_id)
+        assert row is not None
+        if error is None:
+            row.status, row.sent_at, row.last_error = "sent", now, None
+            store.audit(
+                session,
+                "automation",
+                "escalation.sent",
+                target=("conversation", row.conversation_id),
+                detail={"key": row.key},
+                at=now,
+            )
+            return True
+        row.last_error = f"{type(error).__name__}: {error}"
+        if error.retryable and row.attempts < MAX_ATTEMPTS:
+            wait = (
+                error.retry_after if error.retry_after is not None else min(900, 30 * 2 ** (row.attempts - 1))
+            )
+            row.status, row.next_attempt_at = "pending", now + timedelta(seconds=wait)
+        else:
+            row.status = "failed"
+            log.warning(
+                "escalation alert %s for conversation #%s failed: %s",
+                row.key,
+                row.conversation_id,
+                row.last_error,
+            )
+        return False
+
+
+def _still_waiting(session: Session, row: EscalationAlert) -> bool:
+    """The conversation is open and nobody answered it since the alert was decided."""
+    conv = session.get(Conversation, row.conversation_id)
+    if conv is None or conv.status != "open" or conv.sla_due_at is None:
+        return False
+    since = row.created_at
+    answers = session.exec(
+        select(Message).where(
+            Message.conversation_id == row.conversation_id,
+            Message.direction == "out",
+            col(Message.created_at) > since,
+        )
+    )
+    return all(is_automatic((m.raw or {}).get("outbox")) for m in answers)
+
+
+def _retries(engine: Engine, sender: AlertSender, now: datetime, report: EscalationReport) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(  # a post cut short by a crash: never repeated, a person checks
+            update(EscalationAlert)
+            .where(col(EscalationAlert.status) == "sending", col(EscalationAlert.next_attempt_at) < now)
+            .values(status="failed", last_error="delivery uncertain: the listener stopped during the post")
+        )
+        due = session.exec(
+            select(EscalationAlert.id).where(
+                EscalationAlert.status == "pending", col(EscalationAlert.next_attempt_at) <= now
+            )
+        ).all()
+    for alert_id in due:
+        assert alert_id is not None
+        with Session(engine) as session, session.begin():
+            won = session.execute(
+                update(EscalationAlert)
+                .where(col(EscalationAlert.id) == alert_id, col(EscalationAlert.status) == "pending")
+                .values(
+                    status="sending", attempts=EscalationAlert.attempts + 1, next_attempt_at=now + SEND_LEASE
+                )
+            )
+            row = session.get(EscalationAlert, alert_id)
+            if won.rowcount != 1 or row is None:  # type: ignore[attr-defined]
+                continue
+            if not _still_waiting(session, row):
+                row.status, row.last_error = (
+                    "cancelled",
+                    "answered or closed before the alert could be delivered",
+                )
+                report.cancelled += 1
+                continue
+            payload = dict(row.payload)
+        if _post(engine, alert_id, payload, sender, now):
+            report.sent += 1
+        else:
+            report.failed += 1
+
+
+def _nothing_new(clock: OpenClock, sent: set[str], charter: Charter) -> bool:
+    """True when a first-response clock already has every alert its state calls for (skips the engine)."""
+    if clock.answered_before:
+        return False  # a next-response cycle: its keys carry the cycle number, let the engine decide
+    rules, needed = charter.escalation, set()
+    if rules.alert_on_critical and clock.urgency == "critical":
+        needed.add("critical")
+    if clock.state == "breached" and rules.alert_on_breach:
+        needed.add("breached")
+    elif clock.state != "on_track" and rules.alert_on_at_risk:
+        needed.add("at_risk")
+    return needed <= sent
+
+
+def escalate(
+    engine: Engine, book: CharterBook, clocks: Sequence[OpenClock], sender: AlertSender, now: datetime
+) -> EscalationReport:
+    """Post every alert due now (each once), then retry the alerts whose post failed."""
+    report = EscalationReport()
+    _retries(engine, sender, now, report)
+    candidates = [c for c in clocks if c.state != "on_track" or c.urgency == "critical"]
+    if not candidates:
+        return report
+    with Session(engine) as session:
+        rows = session.exec(
+            select(EscalationAlert.conversation_id, EscalationAlert.key).where(
+                col(EscalationAlert.conversation_id).in_([c.conversation_id for c in candidates])
+            )
+        ).all()
+    sent_keys: dict[int, set[str]] = {}
+    for conversation_id, key in rows:
+        sent_keys.setdefault(conversation_id, set()).add(key)
+    posted = 0
+    for clock in candidates:
+        if posted >= MAX_ALERTS_PER_TICK:
+            break
+        charter = book.in_force(clock.first_inbound_at)
+        if _nothing_new(clock, sent_keys.get(clock.conversation_id, set()), charter):
+            continue
+        with Session(engine) as session:
+            found = _evaluate(session, book, clock, now)
+        if found is None:
+            continue
+        result, snippet = found
+        for key in alerts_due(result, sent_keys.get(clock.conversation_id, set()), charter):
+            payload = alert_payload(key, clock, result, snippet, book.current, now)
+            alert_id = _claim(engine, clock.conversation_id, key, payload, now)
+            if alert_id is None:
+                continue
+            posted += 1
+            if _post(engine, alert_id, payload, sender, now):
+                report.sent += 1
+            else:
+                report.failed += 1
+    return report

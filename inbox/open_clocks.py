@@ -1,0 +1,108 @@
+"""The running response clocks of open conversations, each judged with the charter in force at its arrival.
+
+Read-only and cheap enough for every automation tick: one query, then the stored due time and the target's
+clock (no messages are read). The peak plan counts these; escalation re-checks its candidates with the full
+SLA engine before alerting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlmodel import Session, col, select
+
+from inbox.charter.fields import Kind
+from inbox.charter.model import Charter
+from inbox.charter.sla import Target, charter_kind, target_for, time_left
+from inbox.charter_versions import CharterBook
+from inbox.models import Channel, Contact, Conversation
+
+ClockState = Literal["on_track", "at_risk", "breached"]
+MAX_CLOCKS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class OpenClock:
+    """An open conversation waiting for an answer, with its target and where its clock stands."""
+
+    conversation_id: int
+    channel: str
+    platform: str
+    kind: Kind  # the charter's kind: public, private or listening
+    urgency: str | None
+    tags: tuple[str, ...]  # the contact's tags, lower case
+    handle: str | None
+    first_inbound_at: datetime
+    last_inbound_at: datetime
+    answered_before: bool  # a next-response clock: the brand already answered once
+    due_at: datetime
+    target: Target
+    remaining: timedelta  # on the target's clock; negative once breached
+    state: ClockState
+
+
+def clock_state(
+    charter: Charter, target: Target, due: datetime, now: datetime
+) -> tuple[timedelta, ClockState]:
+    """Time left on the target's clock and the state: at risk once the charter's fraction has elapsed."""
+    left = time_left(charter, target, due, now)
+    if now > due:
+        return left, "breached"
+    at_risk_left = timedelta(minutes=target.minutes) * (1 - charter.escalation.at_risk_fraction)
+    return left, "at_risk" if left <= at_risk_left else "on_track"
+
+
+def open_clocks(
+    session: Session, book: CharterBook, now: datetime, *, limit: int = MAX_CLOCKS
+) -> list[OpenClock]:
+    """Every running clock (open conversation, stored due time), soonest due first."""
+    stmt = (
+        select(Conversation, Channel, Contact)
+        .join(Channel, col(Channel.id) == col(Conversation.channel_id))
+        .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
+        .where(Conversation.status == "open", col(Conversation.sla_due_at).is_not(None))
+        .order_by(col(Conversation.sla_due_at))
+        .limit(limit)
+    )
+    out = []
+    for conv, chan, contact in session.exec(stmt):
+        channel, platform = chan.name, chan.platform
+        tags, handle = (contact.tags, contact.handle) if contact is not None else ([], None)
+        if conv.id is None or conv.sla_due_at is None or conv.first_inbound_at is None:
+            continue
+        charter = book.in_force(conv.first_inbound_at)
+        kind = charter_kind(conv.kind, conv.visibility)
+        answered = conv.first_response_at is not None
+        lowered = tuple(str(t).lower() for t in (tags or ()))
+        target = target_for(
+            charter,
+            channel,
+            kind,
+            conv.urgency,
+            lowered,
+            platform=platform,
+            metric="next_response" if answered else "first_response",
+        )
+        assert target is not None  # first and next responses always have a target
+        remaining, state = clock_state(charter, target, conv.sla_due_at, now)
+        out.append(
+            OpenClock(
+                conversation_id=conv.id,
+                channel=channel,
+                platform=platform,
+                kind=kind,
+                urgency=conv.urgency,
+                tags=lowered,
+                handle=handle,
+                first_inbound_at=conv.first_inbound_at,
+                last_inbound_at=conv.last_inbound_at or conv.first_inbound_at,
+                answered_before=answered,
+                due_at=conv.sla_due_at,
+                target=target,
+                remaining=remaining,
+                state=state,
+            )
+        )
+    return out

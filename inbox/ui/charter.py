@@ -1,0 +1,175 @@
+"""The charter editor page: community managers change the charter; each save is a new version with history.
+
+Validation is the same as for config/charter.toml (errors give the file, the key and what is allowed). The
+newest saved version is the charter in force: the listener picks it up without a restart, and new
+conversations get its targets (due times already running do not move).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+import streamlit as st
+
+from inbox import charter_versions
+from inbox.auth import can
+from inbox.charter_editor import changes, edited, text_diff, to_toml
+from inbox.config.loader import ConfigError
+from inbox.enforcement_models import CharterVersion
+from inbox.models import User
+from inbox.ui.charter_form import settings_form
+from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, reading, transaction
+
+FLASH = "charter-flash"
+SHOWN_VERSIONS = 50
+
+
+def _data(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def _problems(rows: list[tuple[str, str, str]]) -> None:
+    st.error(
+        f"Not saved: {len(rows)} problem(s). Correct the values below and save again.",
+        icon=":material/error:",
+    )
+    st.dataframe(
+        [{"file": f, "key": k, "problem and what is allowed": m} for f, k, m in rows],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _save(user: User, text: str, base: int | None, previous: str, note: str) -> None:
+    try:
+        with transaction() as session:
+            row = charter_versions.save_version(
+                session, text, by=user.name, comment=note, now=now(), based_on=base, previous_text=previous
+            )
+    except ConfigError as exc:
+        _problems(exc.problems)
+        return
+    except charter_versions.StaleVersion as exc:
+        st.error(f"Not saved: {exc}.", icon=":material/sync_problem:")
+        return
+    st.session_state[FLASH] = (
+        f"Saved as version #{row.id}. It is in force now: new conversations get its targets; "
+        "clocks already running keep theirs."
+    )
+    st.rerun()
+
+
+def _settings_tab(user: User, base: int | None, text: str) -> None:
+    data = _data(text)
+    if not data:
+        st.warning("The charter in force is not valid TOML: correct it in the TOML tab.")
+        return
+    st.caption(
+        "Saving from this form writes the charter afresh as TOML, without the comments of the text; "
+        "the TOML tab saves your text exactly as typed."
+    )
+    submitted = settings_form(data, f"cf{base or 0}-")
+    if submitted is None:
+        return
+    updates, problems, note = submitted
+    if problems:
+        _problems([("charter (editor)", key, message) for key, message in problems])
+        return
+    if not updates:
+        st.info("Nothing changed: no version saved.")
+        return
+    _save(user, to_toml(edited(data, updates)), base, text, note)
+
+
+def _toml_tab(user: User, base: int | None, text: str) -> None:
+    with st.form(f"toml-{base or 0}"):
+        new_text = st.text_area("charter.toml", value=text, height=560, key=f"toml-{base or 0}-text")
+        note = st.text_input("What and why (kept in the history)", key=f"toml-{base or 0}-note")
+        submitted = st.form_submit_button(
+            "Save as a new version", type="primary", key=f"toml-{base or 0}-save"
+        )
+    st.download_button(
+        "Download this TOML (to keep in git)", text, file_name="charter.toml", mime="application/toml"
+    )
+    if submitted:
+        if new_text == text:
+            st.info("Nothing changed: no version saved.")
+        else:
+            _save(user, new_text, base, text, note)
+
+
+def _history_tab(
+    user: User, base: int | None, text: str, versions: list[CharterVersion], file_text: str
+) -> None:
+    if not versions:
+        st.info("No version saved here yet: the charter in force is config/charter.toml.")
+        return
+    texts = {v.id: v.toml for v in versions}
+    older = {
+        v.id: (versions[i + 1].toml if i + 1 < len(versions) else file_text) for i, v in enumerate(versions)
+    }
+    rows = []
+    for v in versions[:SHOWN_VERSIONS]:
+        changed = changes(_data(older[v.id]), _data(v.toml))
+        rows.append(
+            {
+                "version": v.id,
+                "saved": local_time(v.saved_at) if v.saved_at else "",
+                "by": v.saved_by,
+                "note": v.comment,
+                "what changed": "; ".join(str(c) for c in changed[:6]) + (" …" if len(changed) > 6 else ""),
+            }
+        )
+    st.dataframe(rows, hide_index=True, width="stretch")
+    chosen = st.selectbox("Show version", list(texts)[:SHOWN_VERSIONS], key="charter-history-pick")
+    if chosen is None:
+        return
+    label = "config/charter.toml" if chosen == versions[-1].id else "the version before"
+    st.markdown(f"**Changes from {md_escape(label)} to version #{chosen}**")
+    st.code(
+        text_diff(older[chosen], texts[chosen], "before", f"version #{chosen}") or "(same text)",
+        language="diff",
+    )
+    with st.expander(f"Version #{chosen} in full"):
+        st.code(texts[chosen], language="toml")
+    if chosen != base and st.button("Restore it as a new version", key="charter-restore"):
+        _save(user, texts[chosen], base, text, f"Restore of version #{chosen}")
+
+
+def main() -> None:
+    user = current_user()
+    assert user is not None
+    st.title("Response charter")
+    if not can(user.role, "templates"):
+        st.error("Only community managers and admins edit the charter.")
+        return
+    with reading() as session:
+        base, text = charter_versions.current_text(session, config_dir())
+        versions = charter_versions.history(session)
+    file_path = config_dir() / "charter.toml"
+    file_text = file_path.read_text(encoding="utf-8") if file_path.exists() else ""
+    newest = versions[0] if versions else None
+    if newest is not None and newest.saved_at is not None:
+        st.caption(
+            f"In force: version #{newest.id}, saved by {md_escape(newest.saved_by)} "
+            f"on {local_time(newest.saved_at)}"
+        )
+    else:
+        st.caption("In force: config/charter.toml (not edited here yet)")
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    settings, raw, past = st.tabs(["Settings", "TOML", "History"])
+    with settings:
+        _settings_tab(user, base, text)
+    with raw:
+        _toml_tab(user, base, text)
+    with past:
+        _history_tab(user, base, text, versions, file_text)
+
+
+main()

@@ -1,0 +1,154 @@
+"""The charter editor's settings form (not a page): common settings as fields, changed keys as dotted updates.
+
+Only the fields a person changed become updates, so a value the form cannot show (a team on a target, a
+different clock on a resolution target) survives a save from the form. Validation is the charter's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from inbox.charter.fields import KINDS, URGENCIES
+from inbox.charter.teams import DAY_KEYS
+from inbox.charter_editor import get_key, holidays_from_text, holidays_to_text, shifts_from_text
+
+CLOCKS = ("24/7", "business_hours")
+KIND_LABELS = {"public": "Public mentions", "private": "Private messages", "listening": "Listening posts"}
+DAY_LABELS = dict(zip(DAY_KEYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+Updates = dict[str, Any]
+Problems = list[tuple[str, str]]
+
+
+def _minutes(value: Any) -> int:
+    """Minutes of a target or override (a table or bare minutes); 0 when unset."""
+    if isinstance(value, Mapping):
+        return int(value.get("minutes", 0))
+    return int(value) if isinstance(value, int) else 0
+
+
+def _with_minutes(old: Any, minutes: int, **extra: Any) -> Any:
+    """``old`` (bare minutes or a table) with new minutes; None (remove) for 0."""
+    if not minutes:
+        return None
+    if isinstance(old, Mapping):
+        return {**old, "minutes": minutes, **extra}
+    return {"minutes": minutes, **extra} if extra else minutes
+
+
+def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
+    st.markdown("**Response times** (minutes; 0 = same as first response for next, none for resolution)")
+    for kind in KINDS:
+        base = f"sla.default.{kind}"
+        first = get_key(data, f"{base}.first_response", {})
+        cols = st.columns([1.6, 1, 1.2, 1, 1])
+        cols[0].markdown(KIND_LABELS[kind])
+        clock = first.get("clock", "24/7") if isinstance(first, Mapping) else "24/7"
+        values = {
+            "first_response": cols[1].number_input(
+                "First", value=_minutes(first), step=5, key=f"{key}{kind}-first"
+            ),
+            "next_response": cols[3].number_input(
+                "Next",
+                value=_minutes(get_key(data, f"{base}.next_response")),
+                step=5,
+                key=f"{key}{kind}-next",
+            ),
+            "resolution": cols[4].number_input(
+                "Resolution",
+                value=_minutes(get_key(data, f"{base}.resolution")),
+                step=60,
+                key=f"{key}{kind}-res",
+            ),
+        }
+        new_clock = cols[2].selectbox("Clock", CLOCKS, index=CLOCKS.index(clock), key=f"{key}{kind}-clock")
+        for metric, minutes in values.items():
+            old = get_key(data, f"{base}.{metric}")
+            changed_clock = new_clock != clock and (old is not None or metric == "first_response")
+            if minutes != _minutes(old) or changed_clock:
+                extra = {"clock": new_clock} if changed_clock or old is None else {}
+                updates[f"{base}.{metric}"] = _with_minutes(old or {}, int(minutes), **extra)
+
+
+def _overrides(data: Mapping[str, Any], key: str, updates: Updates) -> None:
+    st.markdown("**Shorter targets** by urgency and by customer segment (minutes; 0 = none)")
+    cols = st.columns(len(URGENCIES))
+    for col, urgency in zip(cols, reversed(URGENCIES), strict=True):
+        old = get_key(data, f"sla.urgency.{urgency}")
+        minutes = col.number_input(
+            urgency.capitalize(), value=_minutes(old), step=5, key=f"{key}urg-{urgency}"
+        )
+        if minutes != _minutes(old):
+            updates[f"sla.urgency.{urgency}"] = _with_minutes(old, int(minutes))
+    segments = get_key(data, "sla.segments", {}) or {}
+    cols = st.columns(max(len(segments), 1) + 2)
+    for col, (name, old) in zip(cols, segments.items(), strict=False):
+        minutes = col.number_input(f"Segment {name}", value=_minutes(old), step=5, key=f"{key}seg-{name}")
+        if minutes != _minutes(old):
+            updates[f"sla.segments.{name}"] = _with_minutes(old, int(minutes))
+    new_name = cols[-2].text_input("New segment (contact tag)", key=f"{key}seg-new-name").strip().lower()
+    new_minutes = cols[-1].number_input("Its minutes", value=0, step=5, key=f"{key}seg-new-minutes")
+    if new_name:
+        updates[f"sla.segments.{new_name}"] = int(new_minutes) or None
+
+
+def _hours(data: Mapping[str, Any], team: str, key: str, updates: Updates, problems: Problems) -> None:
+    base = f"teams.{team}"
+    st.markdown(
+        f"**Business hours of {team}** (local time; shifts like `08:00-12:00, 14:00-20:00`; empty = closed)"
+    )
+    zone = get_key(data, f"{base}.timezone", "")
+    new_zone = st.text_input("Time zone (IANA name)", value=zone, key=f"{key}{team}-tz")
+    if new_zone != zone:
+        updates[f"{base}.timezone"] = new_zone.strip()
+    cols = st.columns(7)
+    for col, day in zip(cols, DAY_KEYS, strict=True):
+        old = ", ".join(get_key(data, f"{base}.week.{day}", []) or [])
+        new = col.text_input(DAY_LABELS[day], value=old, key=f"{key}{team}-{day}")
+        if new.strip() != old:
+            updates[f"{base}.week.{day}"] = shifts_from_text(new) or None
+    old_text = holidays_to_text(get_key(data, f"{base}.holidays", []) or [])
+    new_text = st.text_area(
+        "Holidays: one per line, `YYYY-MM-DD name`, then `| shifts` for reduced hours",
+        value=old_text,
+        height=180,
+        key=f"{key}{team}-holidays",
+    )
+    if new_text.strip() != old_text.strip():
+        holidays, bad = holidays_from_text(new_text, f"{base}.holidays")
+        updates[f"{base}.holidays"] = holidays
+        problems.extend(bad)
+
+
+def settings_form(data: Mapping[str, Any], key: str) -> tuple[Updates, Problems, str] | None:
+    """The form; on submit, (dotted updates, problems found before validation, change note)."""
+    teams = list(get_key(data, "teams", {}) or {})
+    main_team = get_key(data, "sla.team", teams[0] if teams else "")
+    team = st.selectbox(
+        "Team", teams, index=teams.index(main_team) if main_team in teams else 0, key=f"{key}team"
+    )
+    with st.form(f"{key}settings", border=True):
+        updates: Updates = {}
+        problems: Problems = []
+        _targets(data, key, updates)
+        st.divider()
+        _overrides(data, key, updates)
+        st.divider()
+        if team:
+            _hours(data, team, key, updates, problems)
+        st.divider()
+        fraction = get_key(data, "escalation.at_risk_fraction", 0.75)
+        percent = st.number_input(
+            "Alert when this share of the target has elapsed (%)",
+            value=float(round(fraction * 100, 2)),
+            step=5.0,
+            key=f"{key}at-risk",
+        )
+        if round(percent / 100, 4) != fraction:
+            updates["escalation.at_risk_fraction"] = round(percent / 100, 4)
+        note = st.text_input("What and why (kept in the history)", key=f"{key}note")
+        if st.form_submit_button("Save as a new version", type="primary", key=f"{key}save"):
+            return updates, problems, note
+    return None

@@ -1,0 +1,121 @@
+"""The charter editor page (AppTest): errors name the key; a VIP change is a version new conversations get."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from connectors.base import Author, Batch, InboundItem
+from inbox.charter_versions import LiveCharter
+from inbox.db import open_engine
+from inbox.enforcement_models import CharterVersion
+from inbox.ingest import ingest_batch
+from inbox.models import AuditEvent, Channel, Contact, Conversation
+from tests.conftest import ROOT
+from tests.enforcement_support import PARIS_MONDAY_10
+from tests.seed_desk import Seeded
+from tests.test_ui_pages import app_as, seeded_app
+
+PAGE = "inbox/ui/charter.py"
+
+
+@pytest.fixture
+def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
+    yield from seeded_app(db_url, monkeypatch)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = open_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+def editor(seeded: Seeded, user: str = "maya") -> AppTest:
+    at = app_as(seeded, user)
+    return at.switch_page(PAGE).run()
+
+
+def problems(at: AppTest) -> list[tuple[str, str]]:
+    table = at.dataframe[0].value
+    return list(zip(table["key"], table["problem and what is allowed"], strict=True))
+
+
+def ingest_mention(engine: Engine, due: LiveCharter, handle: str, tag: list[str], n: int) -> Conversation:
+    """A public mention from ``handle`` (a contact tagged ``tag``) received Monday 10:00 in Paris (open)."""
+    with Session(engine) as s, s.begin():
+        channel = s.exec(select(Channel).where(Channel.name == "x-acme")).one()
+        s.add(Contact(channel_id=channel.id or 0, platform_id=f"p-{handle}", handle=handle, tags=tag))
+        s.flush()
+        item = InboundItem(
+            channel="x-acme",
+            external_id=f"t-{handle}-{n}",
+            thread_key=f"t-{handle}-{n}",
+            kind="mention",
+            visibility="public",
+            direction="in",
+            author=Author(f"p-{handle}", handle),
+            text="@AcmeCare help please",
+            created_at=PARIS_MONDAY_10,
+        )
+        ingest_batch(s, channel, "mentions", Batch([item], None), due=due, now=PARIS_MONDAY_10)
+    with Session(engine) as s:
+        return s.exec(select(Conversation).where(Conversation.thread_key == f"t-{handle}-{n}")).one()
+
+
+def test_an_invalid_value_shows_the_key_and_what_is_allowed_and_saves_nothing(
+    seeded: Seeded, engine: Engine
+) -> None:
+    at = editor(seeded)
+    assert not at.exception and [t.value for t in at.title] == ["Response charter"]
+    at.number_input(key="cf0-at-risk").set_value(150.0)
+    at.button(key="cf0-save").click().run()
+    assert not at.exception and "Not saved: 1 problem(s)" in at.error[0].value
+    assert problems(at) == [("escalation.at_risk_fraction", "Input should be less than 1")]
+    at.text_area(key="toml-0-text").set_value(
+        at.text_area(key="toml-0-text").value.replace("vip = 30", "vip = 0")
+    )
+    at.button(key="toml-0-save").click().run()
+    assert problems(at) == [("sla.segments.vip.minutes", "Input should be greater than 0")]
+    with Session(engine) as s:
+        assert s.exec(select(CharterVersion)).all() == []
+
+
+def test_vip_from_30_to_20_saves_a_version_that_new_conversations_get(seeded: Seeded, engine: Engine) -> None:
+    live = LiveCharter(
+        engine, ROOT / "config", recheck_seconds=0
+    )  # a running listener, started before the edit
+    before = ingest_mention(engine, live, "early", ["VIP"], 1)
+    assert before.sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=30)
+    at = editor(seeded)
+    at.number_input(key="cf0-seg-vip").set_value(20)
+    at.text_input(key="cf0-note").input("VIP promise shortened for the launch")
+    at.button(key="cf0-save").click().run()
+    assert not at.exception and not at.error
+    assert "Saved as version #1" in at.success[0].value
+    with Session(engine) as s:
+        version = s.exec(select(CharterVersion)).one()
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "charter.saved")).one()
+    assert (version.saved_by, version.comment) == ("maya", "VIP promise shortened for the launch")
+    assert event.detail["changes"] == ["sla.segments.vip: 30 → 20"]
+    vip = ingest_mention(engine, live, "vipper", ["vip"], 2)
+    plain = ingest_mention(engine, live, "plain", [], 3)
+    assert vip.sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=20)
+    assert plain.sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=60)
+    with Session(engine) as s:
+        assert s.get(Conversation, before.id).sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=30)  # type: ignore[union-attr]
+    history = at.switch_page(PAGE).run()
+    table = history.dataframe[0].value
+    assert list(table["by"]) == ["maya"] and "sla.segments.vip: 30 → 20" in table["what changed"][0]
+    assert any("-vip = 30" in c.value and "+vip = 20" in c.value for c in history.code)
+
+
+def test_agents_cannot_edit_the_charter(seeded: Seeded) -> None:
+    at = app_as(seeded, "alice")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # not in an agent's navigation
+        at.switch_page(PAGE).run()
