@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import tomllib
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -119,3 +121,22 @@ def test_agents_cannot_edit_the_charter(seeded: Seeded) -> None:
     at = app_as(seeded, "alice")
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # not in an agent's navigation
         at.switch_page(PAGE).run()
+
+
+def test_business_hours_and_holidays_from_the_form(seeded: Seeded, engine: Engine) -> None:
+    at = editor(seeded)
+    at.text_input(key="cf0-care-fr-sat").input("")
+    holidays = at.text_area(key="cf0-care-fr-holidays")
+    holidays.input(holidays.value + "\n2028-01-01 Jour de l'an | 10:00-12:00")
+    at.button(key="cf0-save").click().run()
+    assert not at.error
+    with Session(engine) as s:
+        saved = tomllib.loads(s.exec(select(CharterVersion)).one().toml)
+    team = saved["teams"]["care-fr"]
+    assert "sat" not in team["week"] and team["week"]["mon"] == ["08:00-12:00", "14:00-20:00"]
+    assert team["holidays"][-1] == {
+        "date": dt.date(2028, 1, 1),
+        "name": "Jour de l'an",
+        "shifts": ["10:00-12:00"],
+    }
+    assert saved["teams"]["care-fr"]["out_of_hours"]["day_names"][0] == "lundi"  # untouched keys survive

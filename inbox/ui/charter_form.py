@@ -63,7 +63,9 @@ def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
                 key=f"{key}{kind}-res",
             ),
         }
-        new_clock = cols[2].selectbox("Clock", CLOCKS, index=CLOCKS.index(clock), key=f"{key}{kind}-clock")
+        new_clock = cols[2].selectbox(
+            f"Clock · {kind}", CLOCKS, index=CLOCKS.index(clock), key=f"{key}{kind}-clock"
+        )
         for metric, minutes in values.items():
             old = get_key(data, f"{base}.{metric}")
             changed_clock = new_clock != clock and (old is not None or metric == "first_response")
