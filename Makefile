@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck check clean
+.PHONY: run test test-sqlite test-postgres lint typecheck check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ run: $(STAMP)  ## Start the demo: X sandbox, listener and the app on http://127.
 	mkdir -p var
 	$(BIN)/inbox demo
 
-test: $(STAMP)  ## Run the whole test suite
+test: test-sqlite test-postgres  ## The whole suite, on SQLite then on PostgreSQL (skipped if not installed)
+
+test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-postgres: $(STAMP)  ## The whole suite on a throwaway local PostgreSQL cluster
+	$(BIN)/python -m tests.pgcluster run -- $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

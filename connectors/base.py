@@ -111,6 +111,28 @@ class Rejected(ConnectorError):
     """Any other 4xx: the request itself is wrong and must never be retried as is."""
 
 
+@dataclass(frozen=True, slots=True)
+class ConnectorSpec:
+    """Everything a platform module's ``build`` needs for one channel (secrets already read from the env)."""
+
+    name: str  # the channel's name in config/channels.toml
+    platform: str
+    account: str  # the brand's handle on the platform
+    credentials: Mapping[str, str]  # role -> secret value
+    base_url: str | None = None  # None: the platform's real API
+    page_size: int = 100
+    listening: Sequence[str] = ()  # keyword queries; each is its own stream ``search:<query>``
+    options: Mapping[str, Any] = field(default_factory=dict)  # platform-specific settings (page id, ...)
+
+
+class WebhookRejected(Exception):
+    """A webhook request that is unsigned or mis-signed: answered with ``status`` (401 or 403)."""
+
+    def __init__(self, message: str, *, status: int = 403) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class Connector(Protocol):
     """What the inbox needs from every platform."""
 
@@ -126,3 +148,21 @@ class Connector(Protocol):
     def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent: ...
 
     def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent: ...
+
+
+class WebhookConnector(Protocol):
+    """A connector that also receives events pushed by the platform (``inbox webhooks``)."""
+
+    name: str
+
+    def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:
+        """The answer (status, content type, body) to a GET subscription check, or None if not one."""
+        ...
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:
+        """Raise WebhookRejected unless the request carries the platform's valid signature."""
+        ...
+
+    def parse_webhook(self, body: bytes) -> Batch:
+        """The items of one verified event, parsed exactly as polling parses them (``next_cursor`` None)."""
+        ...

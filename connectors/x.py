@@ -21,6 +21,7 @@ from connectors.base import (
     AuthFailed,
     Batch,
     ConnectorError,
+    ConnectorSpec,
     Identity,
     RateLimited,
     Rejected,
@@ -237,3 +238,18 @@ class XConnector:
 def _is_seen(event: Any, seen: int) -> bool:
     ident = str(event.get("id", "")) if isinstance(event, Mapping) else ""
     return bool(seen) and ident.isdigit() and int(ident) <= seen
+
+
+def build(spec: ConnectorSpec) -> XConnector:
+    """The X connector for one configured channel."""
+    creds = spec.credentials
+    return XConnector(
+        spec.name,
+        bearer_token=creds["bearer_token"],
+        consumer_key=creds["consumer_key"],
+        consumer_secret=creds["consumer_secret"],
+        access_token=creds["access_token"],
+        access_token_secret=creds["access_token_secret"],
+        base_url=spec.base_url,
+        page_size=spec.page_size,
+    )

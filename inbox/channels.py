@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connectors.base import Connector
-from connectors.x import XConnector
+from connectors import registry
+from connectors.base import Connector, ConnectorSpec
 from inbox.config.channels import ChannelConfig
 
 
@@ -32,20 +32,17 @@ def build_connector(cfg: ChannelConfig) -> Connector:
         raise MissingCredentials(
             f"channel {cfg.name!r}: environment variable(s) {', '.join(missing)} not set; channel skipped"
         )
-    creds = cfg.secrets()
-    base_url = str(cfg.base_url).rstrip("/") if cfg.base_url else None
-    if cfg.platform == "x":
-        return XConnector(
-            cfg.name,
-            bearer_token=creds["bearer_token"],
-            consumer_key=creds["consumer_key"],
-            consumer_secret=creds["consumer_secret"],
-            access_token=creds["access_token"],
-            access_token_secret=creds["access_token_secret"],
-            base_url=base_url,
-            page_size=cfg.page_size,
-        )
-    raise ValueError(f"channel {cfg.name!r}: unsupported platform {cfg.platform!r}")
+    spec = ConnectorSpec(
+        name=cfg.name,
+        platform=cfg.platform,
+        account=cfg.account,
+        credentials=cfg.secrets(),
+        base_url=str(cfg.base_url).rstrip("/") if cfg.base_url else None,
+        page_size=cfg.page_size,
+        listening=tuple(cfg.listening),
+        options=dict(cfg.options),
+    )
+    return registry.build(spec)
 
 
 def build_runtimes(configs: list[ChannelConfig]) -> tuple[list[Runtime], list[str]]:

@@ -182,9 +182,7 @@ def db_upgrade() -> None:
 
 @config_app.command("check")
 def config_check(
-    folder: Path | None = typer.Argument(
-        None, help="Config folder (default: INBOX_CONFIG_DIR or config)."
-    ),
+    folder: Path | None = typer.Argument(None, help="Config folder (default: INBOX_CONFIG_DIR or config)."),
 ) -> None:
     """Validate charter, templates, channels and nlp rules; print each error with file and key."""
     from inbox.config.check import check_folder

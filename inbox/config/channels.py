@@ -7,15 +7,12 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl, PositiveInt, field_validator, model_validator
 
+from connectors.registry import PLATFORMS
 from inbox.config.loader import Strict, load_model
 from inbox.settings import secret
 
-Platform = Literal["x"]
-
-# The credentials each platform needs, by role. The file holds env variable *names*, never secrets.
-REQUIRED_CREDENTIALS: dict[str, tuple[str, ...]] = {
-    "x": ("bearer_token", "consumer_key", "consumer_secret", "access_token", "access_token_secret"),
-}
+Platform = Literal["x", "mastodon", "bluesky", "telegram", "facebook", "instagram", "whatsapp"]
+OptionValue = str | int | bool | list[str]
 
 
 class ChannelConfig(Strict):
@@ -30,6 +27,12 @@ class ChannelConfig(Strict):
     page_size: int = Field(default=100, ge=5, le=100)
     monthly_read_budget: PositiveInt | None = None
     credentials: dict[str, str] = Field(default_factory=dict)
+    listening: list[str] = Field(
+        default_factory=list, description="keyword queries (brand, product names, hashtags) run on search"
+    )
+    options: dict[str, OptionValue] = Field(
+        default_factory=dict, description="platform-specific settings, e.g. page_id, phone_number_id"
+    )
 
     @field_validator("account")
     @classmethod
@@ -38,10 +41,11 @@ class ChannelConfig(Strict):
 
     @model_validator(mode="after")
     def _credential_roles(self) -> ChannelConfig:
-        needed = set(REQUIRED_CREDENTIALS[self.platform])
-        unknown = set(self.credentials) - needed
+        info = PLATFORMS[self.platform]
+        needed, allowed = set(info.credentials), set(info.credentials) | set(info.optional_credentials)
+        unknown = set(self.credentials) - allowed
         if unknown:
-            raise ValueError(f"unknown credential role(s) {sorted(unknown)}; allowed: {sorted(needed)}")
+            raise ValueError(f"unknown credential role(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
         missing = needed - set(self.credentials)
         if missing:
             raise ValueError(f"credentials must name the environment variable for {sorted(missing)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import inbox.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import inbox.schema  # noqa: F401  (registers every table on SQLModel.metadata)
 from inbox.db import make_engine
 from inbox.settings import Settings
 

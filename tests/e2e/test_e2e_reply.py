@@ -172,7 +172,8 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
         procs.wait_for(lambda: http_ok(f"{sandbox_url}/_sandbox/state"), 30, "the X sandbox")
         for text, author in CUSTOMER_TWEETS:
             post_json(f"{sandbox_url}/_sandbox/mentions", {"text": text, "author": author})
-        procs.start("listen", "-m", "inbox.cli", "listen")
+        # The agent's path only: out-of-hours and peak replies depend on the wall clock (tests/test_automation*).
+        procs.start("listen", "-m", "inbox.cli", "listen", "--no-automation")
         procs.start(
             "app",
             "-m",
@@ -315,7 +316,11 @@ def answer_the_dm(page: Any, db_url: str) -> None:
 
     conv_id = wait_for(lambda: _private_conversation(db_url), 60, "the listener to store the DM")
     page.get_by_role("button", name="Back to the queue").click()
-    page.locator(f".st-key-open-{conv_id} button").click(timeout=30_000)  # comes with the queue's refresh
+    try:
+        page.locator(f".st-key-open-{conv_id} button").click(timeout=30_000)  # comes with the queue's refresh
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "dm-missing.png"), full_page=True)
+        raise
     expect(page.get_by_text("Private DM").first).to_be_visible()
     page.locator(f".st-key-composer-{conv_id}-template").click()
     page.keyboard.type("account access")
