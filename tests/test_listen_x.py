@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from connectors.sandbox.x import XSandbox
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from connectors.sandbox.x import XSandbox
 from inbox.channels import Runtime, build_connector
 from inbox.config.channels import ChannelConfig
 from inbox.deadlines import default_due

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from connectors.sandbox.x import XSandbox
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from connectors.sandbox.x import XSandbox
 from inbox import outbox
 from inbox.channels import Runtime, build_connector
 from inbox.config.channels import ChannelConfig
