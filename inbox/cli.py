@@ -161,13 +161,25 @@ def quarantine_list(
                 )
 
 
-@sandbox_app.command("x", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def sandbox_x(ctx: typer.Context) -> None:
-    """Run the loopback X API sandbox (options: see `inbox sandbox x --help-sandbox`)."""
-    from connectors.sandbox import x as x_sandbox
+# Each is connectors/sandbox/<name>.py with a main(argv) -> exit code.
+SANDBOXES = ("x", "mastodon", "bluesky", "telegram", "meta")
 
-    args = ["--help" if a == "--help-sandbox" else a for a in ctx.args]
-    raise typer.Exit(x_sandbox.main(args))
+
+def _sandbox_command(platform: str) -> None:
+    def run(ctx: typer.Context) -> None:
+        import importlib
+
+        module = importlib.import_module(f"connectors.sandbox.{platform}")
+        args = ["--help" if a == "--help-sandbox" else a for a in ctx.args]
+        raise typer.Exit(module.main(args))
+
+    run.__doc__ = f"Run the loopback {platform} sandbox (options: `inbox sandbox {platform} --help-sandbox`)."
+    extra = {"allow_extra_args": True, "ignore_unknown_options": True}
+    sandbox_app.command(platform, context_settings=extra)(run)
+
+
+for _platform in SANDBOXES:
+    _sandbox_command(_platform)
 
 
 @db_app.command("upgrade")
