@@ -225,6 +225,9 @@ def _register_commands() -> None:
     from inbox.users_cli import register as register_users
 
     register_users(app)
+    from inbox.reports.commands import register as register_reports
+
+    register_reports(app)
     try:
         from inbox.nlp.commands import register as register_nlp
     except ImportError:  # the classification package is optional at this stage

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from inbox.charter.model import load_charter
+from inbox.charter_versions import save_version
 from inbox.reports.commands import register
 from inbox.reports.period import parse_period
 from inbox.reports.report import attainment_windows, live_report, period_report
@@ -145,3 +146,22 @@ def test_an_invalid_charter_is_reported(engine: Engine, config: Path) -> None:
     (config / "charter.toml").write_text("[sla]\nteam = 1\n", encoding="utf-8")
     code, _, err = run()
     assert code == 2 and "invalid charter" in err and "charter.toml" in err
+
+
+def test_the_report_uses_the_version_saved_in_the_editor(engine: Engine, config: Path) -> None:
+    seed_known_set(engine, config)
+    text = (config / "charter.toml").read_text(encoding="utf-8")
+    assert 'timezone = "Europe/Paris"' in text
+    edited = text.replace('timezone = "Europe/Paris"', 'timezone = "America/Montreal"', 1)
+    with Session(engine) as session, session.begin():
+        save_version(
+            session,
+            edited,
+            by="manager",
+            comment="Montreal team",
+            now=datetime.now(UTC),
+            based_on=None,
+            previous_text=text,
+        )
+    code, out, _ = run("--period", "2026-03-04")
+    assert code == 0 and "Report for 2026-03-04 (America/Montreal)" in out

@@ -8,7 +8,7 @@ from enum import StrEnum
 import typer
 from sqlmodel import Session
 
-from inbox.charter.model import load_charter
+from inbox.charter_versions import current_charter
 from inbox.config.loader import ConfigError
 from inbox.db import open_engine
 from inbox.reports.period import PeriodError, parse_period
@@ -48,18 +48,18 @@ def report(
 ) -> None:
     """Print the supervisor dashboard's KPIs for a period (same figures as the dashboard)."""
     settings = Settings()
-    try:
-        charter = load_charter(settings.config_dir)
-    except ConfigError as exc:
-        raise _fail(f"invalid charter (run `inbox config check`):\n{exc}") from None
     now = datetime.now(UTC)
-    try:
-        chosen = parse_period(period, now, report_tz(charter))
-    except PeriodError as exc:
-        raise _fail(str(exc)) from None
     engine = open_engine(settings.database_url)
     try:
         with Session(engine) as session:
+            try:  # the charter in force: the newest version saved in the editor, else the file
+                charter = current_charter(session, settings.config_dir)
+            except ConfigError as exc:
+                raise _fail(f"invalid charter (run `inbox config check`):\n{exc}") from None
+            try:
+                chosen = parse_period(period, now, report_tz(charter))
+            except PeriodError as exc:
+                raise _fail(str(exc)) from None
             if channel is not None and channel not in channel_names(session):
                 raise _fail(
                     f"no channel named {channel!r}; known: {', '.join(channel_names(session)) or 'none'}"

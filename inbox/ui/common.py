@@ -14,8 +14,8 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from inbox import composer, presence, store
-from inbox.charter.model import Charter, load_charter
+from inbox import charter_versions, composer, presence, store
+from inbox.charter.model import Charter
 from inbox.config.loader import ConfigError
 from inbox.db import open_engine
 from inbox.models import User
@@ -86,17 +86,22 @@ def templates() -> composer.TemplatesFile | str:
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def _charter(path: str, mtime: float) -> Charter | None:
+def _charter(url: str, folder: str, version: int | None, mtime: float) -> Charter | None:
+    """Cached by the newest saved version and the file's mtime, so a save shows at once."""
     try:
-        return load_charter(Path(path))
+        with reading() as session:
+            return charter_versions.current_charter(session, Path(folder))
     except ConfigError:
         return None
 
 
 def charter() -> Charter | None:
-    """The charter in force, or None when missing or invalid (``inbox config check`` says why)."""
+    """The charter in force (newest version saved in the editor, else the file), or None when invalid."""
     path = config_dir() / "charter.toml"
-    return _charter(str(path.parent), path.stat().st_mtime if path.exists() else 0.0)
+    with reading() as session:
+        version = charter_versions.newest_id(session)
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return _charter(Settings().database_url, str(path.parent), version, mtime)
 
 
 def local_time(at: datetime, fmt: str = "%d %b %H:%M") -> str:
