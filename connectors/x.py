@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -83,7 +83,7 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 class XConnector:
     """Reads and writes one brand account on X. Knows nothing of the store."""
 
-    streams: tuple[str, ...] = ("mentions", "dms")
+    SEARCH = "search:"  # a keyword-listening stream is ``search:<query>``
 
     def __init__(
         self,
@@ -97,9 +97,14 @@ class XConnector:
         base_url: str | None = None,
         page_size: int = 100,
         timeout: tuple[float, float] = (5.0, 30.0),
+        account: str | None = None,
+        listening: Sequence[str] = (),
     ) -> None:
         self.name = name
         self.page_size = page_size
+        self.account = account
+        self.listening = tuple(q.strip() for q in listening if q.strip())
+        self.streams: tuple[str, ...] = ("mentions", "dms", *(self.SEARCH + q for q in self.listening))
         self.client = tweepy.Client(
             bearer_token=bearer_token,
             consumer_key=consumer_key,
@@ -128,6 +133,8 @@ class XConnector:
             return self._fetch_mentions(state)
         if stream == "dms":
             return self._fetch_dms(state)
+        if stream.startswith(self.SEARCH) and stream[len(self.SEARCH) :] in self.listening:
+            return self._fetch_search(stream[len(self.SEARCH) :], state)
         raise ValueError(f"unknown X stream {stream!r}")
 
     def _fetch_mentions(self, state: dict[str, Any]) -> Batch:
@@ -151,6 +158,33 @@ class XConnector:
             nxt = {"since_id": since, "token": token, "newest": newest}
         else:
             nxt = {"since_id": newest} if newest else {}
+        reads = len(payload.get("data") or [])
+        return Batch(items=items, next_cursor=json.dumps(nxt), more=bool(token), malformed=bad, reads=reads)
+
+    def search_query(self, query: str) -> str:
+        """The recent-search query for a listening keyword: never retweets, never the brand's own posts."""
+        own = f" -from:{self.account}" if self.account else ""
+        return f"({query}) -is:retweet{own}"
+
+    def _fetch_search(self, query: str, state: dict[str, Any]) -> Batch:
+        """Keyword listening on recent search (the last 7 days), newest first, ``since_id`` like mentions."""
+        since = state.get("since_id")
+        payload: Mapping[str, Any] = call_x(
+            self.client.search_recent_tweets,
+            self.search_query(query),
+            since_id=since,
+            next_token=state.get("token"),
+            max_results=max(10, self.page_size),
+            expansions=TWEET_EXPANSIONS,
+            tweet_fields=TWEET_FIELDS,
+            user_fields=USER_FIELDS,
+            user_auth=False,
+        )
+        items, bad = parse_page(payload, stream="listening", channel=self.name, brand_id=self.brand_id)
+        meta = payload.get("meta") or {}
+        newest = state.get("newest") or meta.get("newest_id") or since
+        token = meta.get("next_token")
+        nxt = {"since_id": since, "token": token, "newest": newest} if token else {"since_id": newest}
         reads = len(payload.get("data") or [])
         return Batch(items=items, next_cursor=json.dumps(nxt), more=bool(token), malformed=bad, reads=reads)
 
@@ -252,4 +286,6 @@ def build(spec: ConnectorSpec) -> XConnector:
         access_token_secret=creds["access_token_secret"],
         base_url=spec.base_url,
         page_size=spec.page_size,
+        account=spec.account,
+        listening=spec.listening,
     )

@@ -154,6 +154,17 @@ class XSandbox(LoopbackServer):
             )
             return tweet.id
 
+    def add_post(
+        self, text: str, author: str = "customer", lang: str = "en", created_at: datetime | str | None = None
+    ) -> str:
+        """A public post that does not address the brand (found by recent search, not in mentions, unless
+        its text @-mentions the brand). Returns the tweet id."""
+        with self.lock:
+            tweet = self.store.add_tweet(
+                text, self.store.user(author), created_at=as_time(created_at), lang=lang
+            )
+            return tweet.id
+
     def add_raw_mention(self, tweet: Mapping[str, Any], *, fill: bool = True) -> str:
         """An arbitrary, possibly malformed tweet object in the mentions timeline, sent verbatim. With
         ``fill``, a missing ``id``, ``created_at`` and ``edit_history_tweet_ids`` are added (never

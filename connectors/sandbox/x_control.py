@@ -55,6 +55,15 @@ def control_routes(sandbox: XSandbox) -> list[tuple[str, str, Control]]:
         )
         return Reply(201, {"id": tweet_id})
 
+    def post(body: dict[str, Any]) -> Reply:
+        tweet_id = sandbox.add_post(
+            body["text"],
+            author=body.get("author", "customer"),
+            lang=body.get("lang", "en"),
+            created_at=body.get("created_at"),
+        )
+        return Reply(201, {"id": tweet_id})
+
     def dm(body: dict[str, Any]) -> Reply:
         event_id = sandbox.add_dm(
             body["text"],
@@ -97,6 +106,7 @@ def control_routes(sandbox: XSandbox) -> list[tuple[str, str, Control]]:
         ),
         ("POST", "/_sandbox/users", _safely(user)),
         ("POST", "/_sandbox/mentions", _safely(mention)),
+        ("POST", "/_sandbox/posts", _safely(post)),
         ("POST", "/_sandbox/dms", _safely(dm)),
         ("POST", "/_sandbox/faults", _safely(fault)),
         ("DELETE", "/_sandbox/faults", clear_faults),
