@@ -1,0 +1,190 @@
+"""A loopback Telegram Bot API sandbox (getMe, getUpdates with offsets and long polling, sendMessage).
+
+URLs have Telegram's shape, ``/bot<token>/<method>``; a wrong token gets 401, a malformed one 404, as on
+Telegram. Tests: ``with TelegramSandbox() as tg:`` and a connector with ``base_url=tg.url``. Demo and
+out-of-process tests: ``inbox sandbox telegram`` and the control API under ``/_sandbox/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
+from connectors.sandbox.telegram_api import BotApi, failure
+from connectors.sandbox.telegram_control import control_routes
+from connectors.sandbox.telegram_replay import Replayer
+from connectors.sandbox.telegram_store import TelegramStore
+
+DEFAULT_TOKEN = "7000000001:AAsandbox-telegram-bot-token"
+FAULT_RETRY_AFTER = 5
+TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+Control = Callable[[Request], Reply]
+
+
+class TelegramSandbox(LoopbackServer):
+    """One bot on 127.0.0.1, with customers who write to it and a record of what it sent."""
+
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        username: str = "AcmeCareBot",
+        name: str = "Acme Care",
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if not TOKEN.match(token):
+            raise ValueError("a bot token has the form <bot id>:<secret>")
+        super().__init__(host, port)
+        self.token = token
+        self.store = TelegramStore(int(token.split(":")[0]), username, name)
+        self.changed = threading.Condition(self.lock)
+        self.replayers: list[Replayer] = []
+        self.api = BotApi(self.store, self._wait)
+        self.route("GET", r"/bot(?P<token>[^/]*)/(?P<method>\w+)", self._serve)
+        self.route("POST", r"/bot(?P<token>[^/]*)/(?P<method>\w+)", self._serve)
+        for method, path, control in self._controls():
+            self.route(method, path, control)
+
+    def _wait(self, seconds: float) -> None:
+        """Long polling: wait for a new update (or the sandbox stopping); releases the lock meanwhile."""
+        self.changed.wait(seconds)
+
+    def _serve(self, req: Request) -> Reply:
+        token = req.params["token"]
+        if not TOKEN.match(token):
+            return failure(404, "Not Found")
+        if token != self.token:
+            return failure(401, "Unauthorized")
+        with self.changed:
+            return self.api.handle(req.params["method"], req)
+
+    def fault_reply(self, fault: Fault, req: Request) -> Reply:
+        """Injected failures in Telegram's shape; a 429 carries ``parameters.retry_after``."""
+        status = fault.status or 500
+        if status == 429:
+            reply = failure(
+                429, f"Too Many Requests: retry after {FAULT_RETRY_AFTER}", {"retry_after": FAULT_RETRY_AFTER}
+            )
+        else:
+            words = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+            reply = failure(status, words.get(status, f"Injected error {status}"))
+        if fault.body is not None:
+            reply.body = fault.body
+        reply.headers.update(fault.headers)
+        return reply
+
+    def not_found(self, req: Request) -> Reply:
+        return failure(404, "Not Found")
+
+    # --- Python control API (tests) ----------------------------------------------------------
+    def add_message(
+        self,
+        text: str,
+        *,
+        first_name: str = "Customer",
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+        user_id: int | None = None,
+        at: datetime | None = None,
+        reply_to: int | None = None,
+    ) -> dict[str, Any]:
+        """A customer writes to the bot; returns the queued update (its ``message.chat.id`` is the chat)."""
+        with self.changed:
+            user = self.store.user(
+                first_name,
+                user_id=user_id,
+                last_name=last_name,
+                username=username,
+                language_code=language_code,
+            )
+            update = self.store.customer_message(user, text, at=at, reply_to=reply_to)
+            self.changed.notify_all()
+            return update
+
+    def edit_message(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        with self.changed:
+            update = self.store.edit(chat_id, message_id, text)
+            self.changed.notify_all()
+            return update
+
+    def add_raw_update(self, update: Mapping[str, Any], *, keep_id: bool = False) -> dict[str, Any]:
+        """Any update object, possibly malformed, sent verbatim (an ``update_id`` is added unless kept)."""
+        with self.changed:
+            entry = self.store.push(update, keep_id=keep_id)
+            self.changed.notify_all()
+            return entry
+
+    @property
+    def sent(self) -> list[dict[str, Any]]:
+        """What the bot sent: ``chat_id``, ``message_id``, ``text``, ``reply_to``."""
+        with self.lock:
+            return [dict(s) for s in self.store.sent]
+
+    def state(self) -> dict[str, Any]:
+        with self.lock:
+            counts, calls = self.store.counts(), len(self.requests)
+        return {
+            "url": self.url,
+            "bot": {"id": self.store.bot["id"], "username": self.store.bot["username"]},
+            **counts,
+            "requests": calls,
+            "faults": self.faults(),
+            "replay": {"running": len(self.replayers), "released": sum(r.released for r in self.replayers)},
+        }
+
+    def replay(self, *, backlog: int = 6, interval: float = 20.0) -> Replayer:
+        replayer = Replayer(self, backlog=backlog, interval=interval)
+        self.replayers.append(replayer)
+        return replayer.start()
+
+    def stop(self) -> None:
+        for replayer in self.replayers:
+            replayer.stop()
+        with self.changed:
+            self.changed.notify_all()
+        super().stop()
+
+    def _controls(self) -> list[tuple[str, str, Control]]:
+        return control_routes(self)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the sandbox until SIGTERM or SIGINT, printing its URL first."""
+    parser = argparse.ArgumentParser(prog="inbox sandbox telegram", description="Loopback Telegram Bot API.")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    parser.add_argument("--port", type=int, default=8704, help="0 picks a free port")
+    parser.add_argument("--token", default=DEFAULT_TOKEN, help="the bot token the sandbox accepts")
+    parser.add_argument("--username", default="AcmeCareBot", help="the bot's username")
+    parser.add_argument("--backlog", type=int, default=6, help="customer messages seeded over the past hour")
+    parser.add_argument("--interval", type=float, default=20.0, help="seconds between new customer messages")
+    parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
+    args = parser.parse_args(argv)
+    if args.host not in {"127.0.0.1", "localhost", "::1"}:
+        parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
+    if not TOKEN.match(args.token):
+        parser.error("--token must have the form <bot id>:<secret>")
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    with TelegramSandbox(args.token, username=args.username, host=args.host, port=args.port) as sandbox:
+        if not args.no_replay:
+            sandbox.replay(backlog=args.backlog, interval=args.interval)
+        print(
+            f"Telegram sandbox for @{args.username} on {sandbox.url} (control: {sandbox.url}/_sandbox/state)",
+            flush=True,
+        )
+        stopping.wait()
+    print("Telegram sandbox stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

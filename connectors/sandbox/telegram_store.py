@@ -1,0 +1,160 @@
+"""The Telegram sandbox's state: users, private chats, pending updates with offset semantics, sent messages.
+
+Not thread-safe on its own: the sandbox calls it under its lock. No I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+FIRST_UPDATE_ID = 500_000_001
+UPDATE_KINDS = ("message", "edited_message", "channel_post", "callback_query", "my_chat_member")
+
+
+def unix(at: datetime | None) -> int:
+    return int((at or datetime.now(UTC)).timestamp())
+
+
+class TelegramStore:
+    """A bot, the users who write to it, and the updates not yet confirmed by ``getUpdates``."""
+
+    def __init__(self, bot_id: int, bot_username: str, bot_name: str) -> None:
+        self.bot = {"id": bot_id, "is_bot": True, "first_name": bot_name, "username": bot_username}
+        self.users: dict[int, dict[str, Any]] = {}
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.updates: list[dict[str, Any]] = []  # delivered until confirmed by a higher offset
+        self.sent: list[dict[str, Any]] = []
+        self.allowed: list[str] = []  # empty: every kind but chat_member and reactions
+        self.next_update_id = FIRST_UPDATE_ID
+        self.confirmed = 0  # updates dropped because a call carried a higher offset
+        self._next_message: dict[int, int] = {}
+        self._next_user = 600_000_001
+
+    # --- customers ---------------------------------------------------------------------------
+    def user(
+        self,
+        first_name: str,
+        *,
+        user_id: int | None = None,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> dict[str, Any]:
+        """Create or update a user (by id, else by username); returns the Telegram ``User`` object."""
+        found = self.users.get(user_id) if user_id is not None else None
+        if found is None and username:
+            found = next((u for u in self.users.values() if u.get("username") == username), None)
+        if found is None:
+            if user_id is None:
+                user_id, self._next_user = self._next_user, self._next_user + 1
+            found = {"id": user_id, "is_bot": False}
+            self.users[user_id] = found
+        found["first_name"] = first_name
+        for key, value in (
+            ("last_name", last_name),
+            ("username", username),
+            ("language_code", language_code),
+        ):
+            if value:
+                found[key] = value
+        return found
+
+    def chat_of(self, user: Mapping[str, Any]) -> dict[str, Any]:
+        """The private chat with a user: its id is the user's id."""
+        chat = {"id": user["id"], "type": "private", "first_name": user.get("first_name", "")}
+        for key in ("last_name", "username"):
+            if user.get(key):
+                chat[key] = user[key]
+        return chat
+
+    def _message_id(self, chat_id: int) -> int:
+        value = self._next_message.get(chat_id, 1)
+        self._next_message[chat_id] = value + 1
+        return value
+
+    def customer_message(
+        self, user: Mapping[str, Any], text: str, *, at: datetime | None = None, reply_to: int | None = None
+    ) -> dict[str, Any]:
+        """A message from ``user`` to the bot, queued as an update; returns the update."""
+        chat = self.chat_of(user)
+        message: dict[str, Any] = {
+            "message_id": self._message_id(chat["id"]),
+            "from": dict(user),
+            "chat": chat,
+            "date": unix(at),
+            "text": text,
+        }
+        original = self.messages.get((chat["id"], reply_to)) if reply_to is not None else None
+        if original is not None:
+            message["reply_to_message"] = original
+        self.messages[(chat["id"], message["message_id"])] = message
+        return self.push({"message": message})
+
+    def edit(self, chat_id: int, message_id: int, text: str, at: datetime | None = None) -> dict[str, Any]:
+        """The customer edits an earlier message: an ``edited_message`` update."""
+        original = self.messages[(chat_id, message_id)]
+        edited = {**original, "text": text, "edit_date": max(unix(at), original["date"] + 1)}
+        self.messages[(chat_id, message_id)] = edited
+        return self.push({"edited_message": edited})
+
+    def push(self, update: Mapping[str, Any], *, keep_id: bool = False) -> dict[str, Any]:
+        """Queue an update (any shape, for malformed-payload tests); ``update_id`` is assigned unless kept."""
+        entry = dict(update)
+        if not keep_id or "update_id" not in entry:
+            entry = {"update_id": self.next_update_id, **{k: v for k, v in entry.items() if k != "update_id"}}
+        self.next_update_id += 1
+        self.updates.append(entry)
+        return entry
+
+    # --- Bot API -----------------------------------------------------------------------------
+    def confirm(self, offset: int | None) -> None:
+        """``offset`` > id confirms (forgets) an update; a negative offset keeps only the last ``-offset``."""
+        if offset is None:
+            return
+        before = len(self.updates)
+        if offset < 0:
+            self.updates = self.updates[offset:]
+        else:
+            self.updates = [u for u in self.updates if _uid(u) >= offset]
+        self.confirmed += before - len(self.updates)
+
+    def pending(self, limit: int, allowed: Sequence[str] | None) -> list[dict[str, Any]]:
+        """Up to ``limit`` unconfirmed updates of the allowed kinds (None: the last setting)."""
+        if allowed is not None:
+            self.allowed = list(allowed)
+        kinds = set(self.allowed or ("message", "edited_message", "channel_post", "callback_query"))
+        picked = [u for u in self.updates if not (set(u) & set(UPDATE_KINDS)) or set(u) & kinds]
+        return picked[:limit]
+
+    def send(self, chat_id: int, text: str, reply_to: int | None) -> dict[str, Any]:
+        """The bot's message in a private chat (bots never receive their own messages as updates)."""
+        user = self.users[chat_id]
+        message: dict[str, Any] = {
+            "message_id": self._message_id(chat_id),
+            "from": dict(self.bot),
+            "chat": self.chat_of(user),
+            "date": unix(None),
+            "text": text,
+        }
+        if reply_to is not None:
+            message["reply_to_message"] = self.messages[(chat_id, reply_to)]
+        self.messages[(chat_id, message["message_id"])] = message
+        self.sent.append(
+            {"chat_id": chat_id, "message_id": message["message_id"], "text": text, "reply_to": reply_to}
+        )
+        return message
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "users": len(self.users),
+            "pending_updates": len(self.updates),
+            "confirmed_updates": self.confirmed,
+            "sent": len(self.sent),
+        }
+
+
+def _uid(update: Mapping[str, Any]) -> int:
+    value = update.get("update_id")
+    return value if isinstance(value, int) else 0

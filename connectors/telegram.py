@@ -1,0 +1,214 @@
+"""The Telegram connector: a bot's private chats through the Bot API (requests), polled or by webhook.
+
+Stream ``updates``: ``getUpdates`` with ``offset`` = last update_id + 1 (the cursor, a plain integer string)
+and a short long-poll ``timeout``. Telegram forgets an update once a later call carries a higher offset, so
+an update whose page was not committed comes again and ingestion, idempotent on the message id, stores it
+once. Every chat is private: ``reply_public`` is refused and ``send_private`` calls ``sendMessage``.
+
+Telegram has no idempotency key and a bot cannot read a chat's history, so a send cut off mid-call cannot be
+looked up afterwards: this connector has no ``find_delivery``, and the outbox marks such a reply *uncertain*
+for a person to check. The bot token is part of every URL: no message here ever quotes a URL.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from connectors.base import (
+    AuthFailed,
+    Batch,
+    ConnectorError,
+    ConnectorSpec,
+    Identity,
+    RateLimited,
+    Rejected,
+    Sent,
+    Unavailable,
+    WebhookRejected,
+)
+from connectors.telegram_parse import (
+    TEXT_LIMIT,
+    parse_updates,
+    parse_webhook_body,
+    telegram_length,
+    update_id_of,
+)
+
+API = "https://api.telegram.org"
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+ALLOWED_UPDATES = ["message", "edited_message"]
+DEFAULT_POLL_SECONDS = 1  # long-poll wait per call: short, so one channel never holds the listener up
+
+
+class TelegramConnector:
+    """Reads and writes one Telegram bot. Knows nothing of the store."""
+
+    streams: tuple[str, ...] = ("updates",)
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        bot_token: str,
+        webhook_secret: str | None = None,
+        base_url: str | None = None,
+        page_size: int = 100,
+        poll_seconds: int = DEFAULT_POLL_SECONDS,
+        session: requests.Session | None = None,
+    ) -> None:
+        bot_id, sep, _ = bot_token.partition(":")
+        if not sep or not bot_id.isdigit():
+            raise ValueError(f"channel {name!r}: a Telegram bot token has the form <bot id>:<secret>")
+        self.name, self.bot_id = name, bot_id
+        self._token, self._webhook_secret = bot_token, webhook_secret
+        self.base_url = (base_url or API).rstrip("/")
+        self.page_size, self.poll_seconds = max(1, min(100, page_size)), max(0, poll_seconds)
+        self.session = session or requests.Session()
+        self.session.trust_env = base_url is None  # a gateway or a loopback sandbox: no proxy from the env
+        self.timeout = (5.0, 10.0 + self.poll_seconds)
+
+    # --- HTTP ----------------------------------------------------------------------------------
+    def call(self, method: str, params: Mapping[str, Any]) -> Any:
+        """POST one Bot API method as JSON; its ``result``, or the typed error for its failure."""
+        url = f"{self.base_url}/bot{self._token}/{method}"
+        try:
+            response = self.session.post(url, json=dict(params), timeout=self.timeout)
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            raise Unavailable(f"Telegram could not be reached ({type(exc).__name__})") from None
+        except requests.RequestException as exc:
+            raise ConnectorError(f"Telegram call {method} failed ({type(exc).__name__})") from None
+        return self._result(method, response)
+
+    def _result(self, method: str, response: requests.Response) -> Any:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, Mapping) and body.get("ok") is True:
+            return body.get("result")
+        if not isinstance(body, Mapping):
+            body = {}
+        raise error_for(self.name, method, response.status_code, body)
+
+    # --- Connector -----------------------------------------------------------------------------
+    def whoami(self) -> Identity:
+        me = self.call("getMe", {})
+        if not isinstance(me, Mapping):
+            raise ConnectorError("Telegram getMe answered without a user")
+        return Identity(
+            platform_id=str(me.get("id")), handle=str(me.get("username")), display_name=me.get("first_name")
+        )
+
+    def fetch(self, stream: str, cursor: str | None) -> Batch:
+        if stream != "updates":
+            raise ValueError(f"unknown Telegram stream {stream!r}")
+        params: dict[str, Any] = {
+            "limit": self.page_size,
+            "timeout": self.poll_seconds,
+            "allowed_updates": ALLOWED_UPDATES,
+        }
+        if cursor:
+            params["offset"] = int(cursor)
+        updates = self.call("getUpdates", params)
+        if not isinstance(updates, list):
+            raise ConnectorError("Telegram getUpdates answered without a list of updates")
+        items, bad = parse_updates(updates, channel=self.name, bot_id=self.bot_id)
+        ids = [i for i in (update_id_of(u) for u in updates) if i is not None]
+        next_cursor = str(max(ids) + 1) if ids else cursor
+        more = len(updates) >= self.page_size
+        return Batch(items=items, next_cursor=next_cursor, more=more, malformed=bad, reads=len(updates))
+
+    def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
+        raise Rejected(
+            f"Telegram channel {self.name!r}: Telegram has no public replies (every chat with a bot is "
+            "private); send a private message instead"
+        )
+
+    def send_private(
+        self, recipient_id: str, text: str, *, idempotency_key: str, reply_to: str | None = None
+    ) -> Sent:
+        """``sendMessage`` to chat ``recipient_id``; ``reply_to`` (``"<chat>:<message>"``) quotes it."""
+        check_text(text)
+        params: dict[str, Any] = {"chat_id": recipient_id, "text": text}
+        if reply_to:
+            chat, _, message = reply_to.partition(":")
+            if chat == str(recipient_id) and message.isdigit():
+                params["reply_parameters"] = {"message_id": int(message), "allow_sending_without_reply": True}
+        message_obj = self.call("sendMessage", params)
+        if not isinstance(message_obj, Mapping):
+            raise ConnectorError("Telegram sendMessage answered without a message")
+        chat_obj = message_obj.get("chat")
+        chat_id = str(chat_obj.get("id", recipient_id) if isinstance(chat_obj, Mapping) else recipient_id)
+        return Sent(external_id=f"{chat_id}:{message_obj.get('message_id')}", thread_key=chat_id)
+
+    # --- WebhookConnector ----------------------------------------------------------------------
+    def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:
+        """Telegram has no subscription handshake (setWebhook is called by us)."""
+        return None
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:
+        """The ``X-Telegram-Bot-Api-Secret-Token`` header must equal the channel's ``webhook_secret``."""
+        if not self._webhook_secret:
+            raise WebhookRejected(
+                f"Telegram channel {self.name!r} has no webhook_secret credential: webhooks are refused",
+                status=403,
+            )
+        given = next((v for k, v in headers.items() if k.lower() == SECRET_HEADER), None)
+        if not given:
+            raise WebhookRejected("missing X-Telegram-Bot-Api-Secret-Token header", status=401)
+        if not hmac.compare_digest(given.encode(), self._webhook_secret.encode()):
+            raise WebhookRejected("wrong X-Telegram-Bot-Api-Secret-Token", status=403)
+
+    def parse_webhook(self, body: bytes) -> Batch:
+        items, bad = parse_webhook_body(body, channel=self.name, bot_id=self.bot_id)
+        return Batch(items=items, next_cursor=None, malformed=bad, reads=len(items) + len(bad))
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def check_text(text: str) -> None:
+    """Rejected unless 1 to 4,096 UTF-16 code units (Telegram's limit, checked before any call)."""
+    if not text.strip():
+        raise Rejected("a Telegram message cannot be empty")
+    length = telegram_length(text)
+    if length > TEXT_LIMIT:
+        raise Rejected(f"a Telegram message is at most {TEXT_LIMIT} characters; this one has {length}")
+
+
+def error_for(channel: str, method: str, status: int, body: Mapping[str, Any]) -> ConnectorError:
+    """The typed error for a failed call (``{"ok": false, "error_code", "description", "parameters"}``)."""
+    given = body.get("error_code")
+    code = given if isinstance(given, int) else status
+    description = str(body.get("description") or f"HTTP {status}")[:300]
+    parameters = body.get("parameters")
+    parameters = parameters if isinstance(parameters, Mapping) else {}
+    detail = f"Telegram channel {channel!r}: {method} failed ({code} {description})"
+    if code == 429:
+        wait = parameters.get("retry_after")
+        retry_after = float(wait) if isinstance(wait, int | float) else 30.0
+        return RateLimited(f"{detail}; retry in {retry_after:.0f}s", retry_after=retry_after)
+    if code in (401, 404):  # Telegram answers 404 for an unknown or malformed token
+        return AuthFailed(f"{detail}: Telegram refused the bot token; check the channel's bot_token")
+    if code >= 500 or status >= 500:
+        return Unavailable(detail)
+    return Rejected(detail)
+
+
+def build(spec: ConnectorSpec) -> TelegramConnector:
+    """The Telegram connector for one configured channel (option ``poll_seconds``: long-poll wait)."""
+    poll = spec.options.get("poll_seconds", DEFAULT_POLL_SECONDS)
+    if not isinstance(poll, int) or isinstance(poll, bool) or not 0 <= poll <= 50:
+        raise ValueError(f"channel {spec.name!r}: option poll_seconds must be an integer from 0 to 50")
+    return TelegramConnector(
+        spec.name,
+        bot_token=spec.credentials["bot_token"],
+        webhook_secret=spec.credentials.get("webhook_secret") or None,
+        base_url=spec.base_url,
+        page_size=spec.page_size,
+        poll_seconds=poll,
+    )

@@ -1,0 +1,149 @@
+"""Pure parsing of Telegram Bot API updates into InboundItems, and Telegram's length rule. No I/O.
+
+Every Telegram chat is a private conversation: ``thread_key`` is the chat id. A message id is unique only
+within its chat, so an item's ``external_id`` is ``"<chat id>:<message id>"``; an edit is its own item
+(``"<chat id>:<message id>:edit:<edit_date>"``) answering the original. Each update is parsed on its own:
+a malformed one becomes ``Malformed`` and never stops the page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from connectors.base import Author, InboundItem, Malformed
+
+TEXT_LIMIT = 4096
+MESSAGE_KEYS = ("message", "edited_message")
+MEDIA_KEYS = ("photo", "document", "voice", "video", "video_note", "audio", "sticker", "location", "contact")
+
+
+class PayloadError(ValueError):
+    """A field of an update is missing or of the wrong type."""
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it for the 4,096 limit: UTF-16 code units (an emoji outside the BMP is 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _int(obj: Mapping[str, Any], key: str) -> int:
+    value = obj.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise PayloadError(f"field {key!r} should be an integer, got {value!r}")
+    return value
+
+
+def _obj(obj: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = obj.get(key)
+    if not isinstance(value, Mapping):
+        raise PayloadError(f"field {key!r} should be an object, got {value!r}")
+    return value
+
+
+def _opt_str(obj: Mapping[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is not None and not isinstance(value, str):
+        raise PayloadError(f"field {key!r} should be a string, got {value!r}")
+    return value
+
+
+def message_text(message: Mapping[str, Any]) -> str:
+    """The text, else the caption, else a bracketed note of what was sent (``[photo]``)."""
+    text = _opt_str(message, "text") or _opt_str(message, "caption")
+    if text:
+        return text
+    kinds = [k for k in MEDIA_KEYS if k in message]
+    return f"[{kinds[0]}]" if kinds else "[unsupported message]"
+
+
+def author_of(message: Mapping[str, Any], chat: Mapping[str, Any]) -> Author:
+    """The sender (``from``), or the chat itself for messages sent on behalf of a chat."""
+    sender = message.get("from") or message.get("sender_chat") or chat
+    if not isinstance(sender, Mapping):
+        raise PayloadError(f"field 'from' should be an object, got {sender!r}")
+    names = [_opt_str(sender, "first_name"), _opt_str(sender, "last_name"), _opt_str(sender, "title")]
+    display = " ".join(n for n in names if n) or None
+    return Author(
+        platform_id=str(_int(sender, "id")), handle=_opt_str(sender, "username"), display_name=display
+    )
+
+
+def message_item(update: Mapping[str, Any], *, channel: str, bot_id: str) -> InboundItem | None:
+    """The message or edited message of one update; None for update kinds the inbox does not read."""
+    key = next((k for k in MESSAGE_KEYS if k in update), None)
+    if key is None:
+        return None
+    message = _obj(update, key)
+    chat = _obj(message, "chat")
+    chat_id, message_id = str(_int(chat, "id")), _int(message, "message_id")
+    base_id = f"{chat_id}:{message_id}"
+    sent = _int(message, "date")
+    external_id, reply_to = base_id, None
+    if key == "edited_message":
+        sent = _int(message, "edit_date")
+        external_id, reply_to = f"{base_id}:edit:{sent}", base_id
+    replied = message.get("reply_to_message")
+    if reply_to is None and isinstance(replied, Mapping) and isinstance(replied.get("message_id"), int):
+        reply_to = f"{chat_id}:{replied['message_id']}"
+    author = author_of(message, chat)
+    return InboundItem(
+        channel=channel,
+        external_id=external_id,
+        thread_key=chat_id,
+        kind="dm",
+        visibility="private",
+        direction="out" if author.platform_id == bot_id else "in",
+        author=author,
+        text=message_text(message),
+        created_at=datetime.fromtimestamp(sent, UTC),
+        reply_to=reply_to,
+        raw={"update": dict(update)},
+    )
+
+
+def update_id_of(update: Any) -> int | None:
+    """The update's id when it has a valid one (to move the offset past it), else None."""
+    if isinstance(update, Mapping):
+        value = update.get("update_id")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
+def parse_updates(
+    updates: Sequence[Any], *, channel: str, bot_id: str
+) -> tuple[list[InboundItem], list[Malformed]]:
+    """A getUpdates result (or one webhook update in a list) as items oldest first, plus the malformed."""
+    items: list[InboundItem] = []
+    bad: list[Malformed] = []
+    for update in updates:
+        if not isinstance(update, Mapping):
+            bad.append(Malformed(external_id=None, error="update is not an object", raw={"update": update}))
+            continue
+        try:
+            if update_id_of(update) is None:
+                raise PayloadError(f"field 'update_id' should be an integer, got {update.get('update_id')!r}")
+            item = message_item(update, channel=channel, bot_id=bot_id)
+        except PayloadError as exc:
+            ident = update.get("update_id")
+            bad.append(Malformed(f"update:{ident}" if ident is not None else None, str(exc), dict(update)))
+            continue
+        if item is not None:
+            items.append(item)
+    items.sort(key=lambda i: i.created_at)
+    return items, bad
+
+
+def parse_webhook_body(
+    body: bytes, *, channel: str, bot_id: str
+) -> tuple[list[InboundItem], list[Malformed]]:
+    """One webhook delivery (a single Update as JSON) parsed as polling parses it."""
+    try:
+        update = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        text = body.decode("utf-8", errors="replace")[:10_000]
+        return [], [Malformed(external_id=None, error=f"body is not JSON: {exc}", raw={"body": text})]
+    return parse_updates([update], channel=channel, bot_id=bot_id)
