@@ -28,6 +28,7 @@ MAX_FAILURES, LOCKOUT_WINDOW = 5, timedelta(minutes=15)  # failed sign-ins per n
 DEMO_USERS = (
     ("agent", "agent", "agent", "Alex (agent)"),
     ("manager", "manager", "manager", "Morgan (manager)"),
+    ("admin", "admin", "admin", "Ada (admin)"),
 )
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -144,7 +145,7 @@ def user_count(session: Session) -> int:
 
 
 def seed_demo_users(session: Session) -> list[str]:
-    """Create the demo sign-ins (agent/agent, manager/manager) when there is no user at all."""
+    """Create the demo sign-ins (agent/agent, manager/manager, admin/admin) when there is no user at all."""
     if user_count(session) > 0:
         return []
     for name, password, role, display in DEMO_USERS:

@@ -43,7 +43,7 @@ def wait_for_port(host: str, port: int, timeout: float = 30.0) -> bool:
 
 
 def seed_demo_users(database_url: str) -> list[str]:
-    """Create the demo sign-ins (agent/agent, manager/manager) when the users table is empty."""
+    """Create the demo sign-ins (agent/agent, manager/manager, admin/admin) when the users table is empty."""
     from sqlmodel import Session
 
     from inbox.auth import seed_demo_users as seed
@@ -68,7 +68,11 @@ def run_demo() -> int:
     env = demo_env(os.environ)
     env["INBOX_DEMO"] = "1"  # the sign-in page names the demo accounts
     if seed_demo_users(Settings().database_url):
-        print("demo users created: agent / agent (agent), manager / manager (community manager)", flush=True)
+        print(
+            "demo users created: agent / agent (agent), manager / manager (community manager), "
+            "admin / admin (admin)",
+            flush=True,
+        )
     procs: list[subprocess.Popen[bytes]] = []
     stopping = False
 

@@ -113,7 +113,7 @@ def test_user_add_and_list_commands(db_url: str, monkeypatch: pytest.MonkeyPatch
 
 
 def test_demo_users_are_created_only_in_an_empty_users_table(db_url: str, engine: Engine) -> None:
-    assert seed_demo_users(db_url) == ["agent", "manager"]
+    assert seed_demo_users(db_url) == ["agent", "manager", "admin"]
     assert seed_demo_users(db_url) == []
     with Session(engine) as s, s.begin():
         assert auth.authenticate(s, "agent", "agent") is not None

@@ -14,7 +14,7 @@ with middle:
     if demo_mode():
         st.info(
             "**Demo mode.** Sign in as agent **agent** / password **agent**, "
-            "or as community manager **manager** / **manager**.",
+            "as community manager **manager** / **manager**, or as admin **admin** / **admin**.",
             icon=":material/info:",
         )
     with st.form("sign-in", border=True):

@@ -165,6 +165,7 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
     assert seed_demo_users(db_url) == [
         "agent",
         "manager",
+        "admin",
     ]  # also migrates the schema before the children start
     procs = Processes(env, tmp_path)
     try:
