@@ -1,8 +1,10 @@
 """The reply composer's rules: templates, variables, length and personal-data checks. Pure, except loading.
 
 A template variable with no known value stays a fill-in prompt and a reply that still holds one is
-refused, so ``{order_number}`` is never sent raw. Public replies are held to X's 280 weighted characters
-and may not carry personal data: the agent is offered to send privately instead.
+refused, so ``{order_number}`` is never sent raw. Replies are held to their platform's length rule (X's 280
+weighted characters by default, see ``inbox.reply_rules``) and to its reply rules (a route the platform
+refuses is refused here, with the reason); public replies may not carry personal data: the agent is offered
+to send privately instead.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from inbox import reply_rules
 from inbox.config.loader import Strict, load_model
-from inbox.xtext import MAX_WEIGHTED, weighted_length
 
 KNOWN_VARIABLES = ("customer_name", "handle", "agent_name", "ticket_ref")
-MAX_DM = 10_000  # X direct messages
+MAX_DM = reply_rules.PRIVATE_LIMITS["x"][0]  # X direct messages
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 TemplateVisibility = Literal["public", "private", "any"]
 
@@ -217,6 +219,8 @@ class Verdict:
     unfilled: list[str]
     pii: list[Any] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    visibility: str = "public"
+    unit: str = "x_weighted"  # a connectors.registry LimitUnit
 
     @property
     def ok(self) -> bool:
@@ -225,30 +229,42 @@ class Verdict:
     @property
     def offer_private(self) -> bool:
         """A public reply blocked only because it holds personal data: it could go as a DM."""
-        return bool(self.pii) and self.limit == MAX_WEIGHTED
+        return bool(self.pii) and self.visibility == "public"
 
 
-def limit_for(visibility: str) -> int:
-    return MAX_WEIGHTED if visibility == "public" else MAX_DM
+def limit_for(visibility: str, platform: str = "x") -> int:
+    return reply_rules.measure("", platform, visibility).limit
 
 
-def measure(text: str, visibility: str) -> int:
-    return weighted_length(text) if visibility == "public" else len(text)
+def measure(text: str, visibility: str, platform: str = "x") -> int:
+    return reply_rules.measure(text, platform, visibility).count
 
 
-def check(text: str, visibility: str, find_pii: PiiFinder = fallback_find_pii) -> Verdict:
-    """Whether a draft may be sent as a ``visibility`` reply on X, and why not."""
-    length, limit, missing = measure(text, visibility), limit_for(visibility), unfilled(text)
+def check(
+    text: str,
+    visibility: str,
+    find_pii: PiiFinder = fallback_find_pii,
+    *,
+    platform: str = "x",
+    route: reply_rules.Route | None = None,
+) -> Verdict:
+    """Whether a draft may be sent as a ``visibility`` reply on ``platform``, and why not.
+
+    ``route`` is what ``inbox.reply_rules.decide`` says of that visibility now; a refused route is a problem.
+    """
+    length, missing = reply_rules.measure(text, platform, visibility), unfilled(text)
     problems: list[str] = []
+    if route is not None and not route.allowed:
+        problems.append(route.reason or f"A {visibility} reply is not possible on this conversation.")
     if not text.strip():
         problems.append("The reply is empty.")
     if missing:
         problems.append("Fill in " + ", ".join(f"{{{m}}}" for m in missing) + " before sending.")
-    if length > limit:
-        unit = "weighted characters (a link counts 23)" if visibility == "public" else "characters"
-        problems.append(f"Too long for X: {length}/{limit} {unit}. Shorten it by {length - limit}.")
+    too_long = length.problem()
+    if too_long:
+        problems.append(too_long)
     pii = list(find_pii(text)) if visibility == "public" else []
     if pii:
         kinds = ", ".join(sorted({str(getattr(p, "kind", p)) for p in pii}))
         problems.append(f"Personal data in a public reply ({kinds}): remove it, or send this privately.")
-    return Verdict(length=length, limit=limit, unfilled=missing, pii=pii, problems=problems)
+    return Verdict(length.count, length.limit, missing, pii, problems, visibility, length.unit)

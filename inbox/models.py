@@ -174,6 +174,9 @@ class OutboundReply(SQLModel, table=True):
     created_by: str | None = None
     created_at: datetime | None = _when(nullable=False)
     sent_at: datetime | None = _when()
+    # an approved platform template instead of free text (WhatsApp outside its 24-hour window):
+    # {"name": ..., "language": ..., "parameters": [...]}; ``text`` then holds what the customer will read
+    platform_template: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class AuditEvent(SQLModel, table=True):

@@ -8,4 +8,5 @@ from __future__ import annotations
 import inbox.enforcement_models  # noqa: F401
 import inbox.models  # noqa: F401
 import inbox.notes  # noqa: F401
+import inbox.people  # noqa: F401
 import inbox.presence  # noqa: F401

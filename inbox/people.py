@@ -1,0 +1,177 @@
+"""One customer across networks: a person links contacts of different channels. Session-taking, never commits.
+
+Community managers (role manager or admin) link and unlink; every change is audited. Linking two contacts
+that already belong to different people merges those people; a person left with a single contact is
+removed, so a person always has two contacts or more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from inbox import store
+from inbox.auth import ROLES
+from inbox.models import Channel, Contact, User, _when
+
+LINK_ROLE = "manager"  # the least role that may link and unlink contacts
+SEARCH_LIMIT = 20
+
+
+class Person(SQLModel, table=True):
+    """A customer known by several contacts (``Contact.person_id``), e.g. @kim on X and on Mastodon."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    display_name: str | None = None
+    created_by: str
+    created_at: datetime | None = _when(nullable=False)
+
+
+class PeopleError(ValueError):
+    """A link or unlink that cannot be done as asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactHit:
+    """A contact as the customer panel lists it."""
+
+    id: int
+    handle: str | None
+    display_name: str | None
+    channel: str
+    platform: str
+    person_id: int | None
+
+
+def may_link(user: User) -> bool:
+    return user.role in ROLES and ROLES.index(user.role) >= ROLES.index(LINK_ROLE)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _hits(session: Session, where: Sequence[object], limit: int) -> list[ContactHit]:
+    rows = session.exec(
+        select(Contact, Channel.name, Channel.platform)
+        .join(Channel, col(Channel.id) == col(Contact.channel_id))
+        .where(*where)  # type: ignore[arg-type]
+        .order_by(col(Contact.handle), col(Contact.id))
+        .limit(limit)
+    ).all()
+    return [
+        ContactHit(c.id or 0, c.handle, c.display_name, name, platform, c.person_id)
+        for c, name, platform in rows
+    ]
+
+
+def search_contacts(
+    session: Session, query: str, *, exclude: int | None = None, limit: int = SEARCH_LIMIT
+) -> list[ContactHit]:
+    """Contacts on any channel whose handle or name holds ``query`` (case-insensitive); empty query: none."""
+    text = query.strip().lstrip("@")
+    if not text:
+        return []
+    pattern = _like(text)
+    where: list[object] = [
+        or_(
+            col(Contact.handle).ilike(pattern, escape="\\"),
+            col(Contact.display_name).ilike(pattern, escape="\\"),
+        )
+    ]
+    if exclude is not None:
+        where.append(col(Contact.id) != exclude)
+    return _hits(session, where, limit)
+
+
+def linked_contacts(session: Session, contact: Contact) -> list[ContactHit]:
+    """The other contacts of the same person (none when the contact is not linked)."""
+    if contact.person_id is None:
+        return []
+    return _hits(session, [Contact.person_id == contact.person_id, col(Contact.id) != contact.id], 100)
+
+
+def _contact(session: Session, contact_id: int) -> Contact:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise PeopleError(f"no customer #{contact_id}")
+    return contact
+
+
+def _members(session: Session, person_id: int) -> list[Contact]:
+    return list(session.exec(select(Contact).where(Contact.person_id == person_id)))
+
+
+def _check(user: User) -> None:
+    if not may_link(user):
+        raise PeopleError("only a community manager or an admin may link customers' contacts")
+
+
+def link(session: Session, contact_id: int, other_id: int, user: User, now: datetime) -> int:
+    """Make both contacts one person (merging people if both were linked already); returns the person id."""
+    _check(user)
+    if contact_id == other_id:
+        raise PeopleError("a contact cannot be linked to itself")
+    a, b = _contact(session, contact_id), _contact(session, other_id)
+    if a.person_id is not None and a.person_id == b.person_id:
+        return a.person_id
+    person_id = a.person_id or b.person_id
+    if person_id is None:
+        person = Person(display_name=a.display_name or b.display_name, created_by=user.name, created_at=now)
+        session.add(person)
+        session.flush()
+        assert person.id is not None
+        person_id = person.id
+    merged = [p for p in (a.person_id, b.person_id) if p is not None and p != person_id]
+    for old in merged:
+        for member in _members(session, old):
+            member.person_id = person_id
+        gone = session.get(Person, old)
+        if gone is not None:
+            session.delete(gone)
+    a.person_id = b.person_id = person_id
+    store.audit(
+        session,
+        user.name,
+        "person.linked",
+        target=("contact", a.id),
+        detail={"person": person_id, "contact": b.id, "merged": merged},
+        at=now,
+    )
+    return person_id
+
+
+def unlink(session: Session, contact_id: int, user: User, now: datetime) -> None:
+    """Take a contact out of its person; a person left with one contact is removed."""
+    _check(user)
+    contact = _contact(session, contact_id)
+    person_id = contact.person_id
+    if person_id is None:
+        return
+    contact.person_id = None
+    rest = [m for m in _members(session, person_id) if m.id != contact.id]
+    if len(rest) <= 1:
+        for m in rest:
+            m.person_id = None
+        session.flush()
+        person = session.get(Person, person_id)
+        if person is not None:
+            session.delete(person)
+    store.audit(
+        session,
+        user.name,
+        "person.unlinked",
+        target=("contact", contact_id),
+        detail={"person": person_id},
+        at=now,
+    )
+
+
+def channel_platforms(session: Session) -> dict[str, str]:
+    """Channel name → platform, to label conversations from other channels."""
+    return {name: platform for name, platform in session.exec(select(Channel.name, Channel.platform)).all()}

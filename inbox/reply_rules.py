@@ -1,0 +1,157 @@
+"""Each platform's reply rules: whether a public or private reply is possible now, why not, and how long it
+may be. Pure: the facts, the channel's options and ``now`` are parameters (../shared/docs/platform-apis.md
+§1.8 and §7).
+
+- X: a DM conversation has no public reply. On self-serve access tiers (the default; set the channel option
+  ``access_tier = "enterprise"`` otherwise) a public reply is possible only to a post that mentions or quotes
+  the brand. 280 weighted characters public, 10,000 characters in DMs.
+- Telegram and WhatsApp chats are private only. WhatsApp, Messenger and Instagram DMs follow Meta's 24-hour
+  window (``inbox.messaging_window``); outside it WhatsApp takes only an approved template.
+- Facebook and Instagram comments get a public reply, and one private reply within 7 days of the comment.
+- Mastodon and Bluesky: public and private; Bluesky DMs are limited to 1,000 graphemes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from connectors.registry import PLATFORMS, PlatformInfo
+from inbox.textlen import length_in
+
+SELF_SERVE = "self_serve"
+X_TIER_OPTION = "access_tier"  # channel option: "self_serve" (default) or "enterprise"
+PRIVATE_REPLY_DAYS = 7  # Meta: one private reply to a comment, within 7 days
+META_DM = ("facebook", "instagram", "whatsapp")
+# (platform, visibility) -> (limit, unit) where the private limit differs from the platform's public one
+PRIVATE_LIMITS: dict[str, tuple[int, str]] = {
+    "x": (10_000, "chars"),
+    "bluesky": (1_000, "graphemes"),
+    "facebook": (2_000, "chars"),
+}
+UNIT_LABELS = {
+    "x_weighted": "weighted characters (a link counts 23)",
+    "graphemes": "characters",
+    "chars": "characters",
+}
+NOT_SUMMONED = "X self-serve accounts may reply publicly only to posts that mention or quote the brand."
+
+WindowFn = Callable[[str, datetime | None, datetime], tuple[bool, str | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyFacts:
+    """What the rules depend on, about the conversation and the customer message a reply would answer."""
+
+    platform: str
+    kind: str  # mention | reply | dm | listening | comment
+    visibility: str  # public | private
+    mentions_brand: bool = False
+    quotes_brand: bool = False
+    last_inbound_at: datetime | None = None
+    options: Mapping[str, object] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One way to answer: ``allowed``, else ``reason``; ``template_only``: only a platform template may go."""
+
+    visibility: str
+    allowed: bool
+    reason: str | None = None
+    template_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    public: Route
+    private: Route
+
+    def route(self, visibility: str) -> Route:
+        return self.public if visibility == "public" else self.private
+
+    def modes(self) -> list[str]:
+        """The visibilities the composer offers: possible ones first, then any with a reason to show."""
+        shown = [r for r in (self.public, self.private) if r.allowed or r.template_only]
+        return [r.visibility for r in shown] or ["private" if not self.public.allowed else "public"]
+
+
+@dataclass(frozen=True, slots=True)
+class Length:
+    count: int
+    limit: int
+    unit: str
+    platform_label: str
+
+    @property
+    def over(self) -> int:
+        return self.count - self.limit
+
+    def problem(self) -> str | None:
+        if self.count <= self.limit:
+            return None
+        return (
+            f"Too long for {self.platform_label}: {self.count}/{self.limit} {UNIT_LABELS[self.unit]}. "
+            f"Shorten it by {self.over}."
+        )
+
+
+def info(platform: str) -> PlatformInfo:
+    return PLATFORMS.get(platform) or PlatformInfo(platform, platform.capitalize(), "", ())
+
+
+def measure(text: str, platform: str, visibility: str) -> Length:
+    """``text`` against the platform's limit for a ``visibility`` reply."""
+    p = info(platform)
+    limit, unit = p.text_limit, str(p.limit_unit)
+    if visibility == "private" and platform in PRIVATE_LIMITS:
+        limit, unit = PRIVATE_LIMITS[platform]
+    return Length(length_in(unit, text, platform), limit, unit, p.label)
+
+
+def mentions(text: str, account: str) -> bool:
+    """Whether ``text`` @mentions ``account`` (case-insensitive, whole handle; Mastodon's @user@host too)."""
+    handle = re.escape(account.lstrip("@"))
+    return re.search(rf"(?<![\w@])@{handle}(?![\w])", text, re.IGNORECASE) is not None
+
+
+def _window(platform: str, last_inbound_at: datetime | None, now: datetime) -> tuple[bool, str | None]:
+    """Meta's 24-hour messaging window, as ``inbox.messaging_window`` rules it: (open, why not)."""
+    module = importlib.import_module("inbox.messaging_window")
+    state = module.window_state(platform, last_inbound_at, now)
+    return bool(state.open), (None if state.open else str(state.reason))
+
+
+def _public(f: ReplyFacts, p: PlatformInfo) -> Route:
+    if p.private_only:
+        return Route("public", False, f"{p.label} chats are private: answer in the chat.")
+    if f.visibility == "private" or f.kind == "dm":
+        return Route("public", False, "This is a private conversation: answer it privately.")
+    tier = str((f.options or {}).get(X_TIER_OPTION, SELF_SERVE))
+    if f.platform == "x" and tier == SELF_SERVE and not (f.mentions_brand or f.quotes_brand):
+        return Route("public", False, NOT_SUMMONED)
+    return Route("public", True)
+
+
+def _private(f: ReplyFacts, p: PlatformInfo, now: datetime, window: WindowFn) -> Route:
+    if f.platform not in META_DM:
+        return Route("private", True)
+    if f.visibility == "public":  # a private reply to a comment: once, within 7 days of it
+        if f.last_inbound_at is None or now - f.last_inbound_at > timedelta(days=PRIVATE_REPLY_DAYS):
+            return Route(
+                "private", False, f"{p.label} allows a private reply only within 7 days of the comment."
+            )
+        return Route("private", True)
+    is_open, reason = window(f.platform, f.last_inbound_at, now)
+    if is_open:
+        return Route("private", True)
+    return Route("private", False, reason, template_only=f.platform == "whatsapp")
+
+
+def decide(facts: ReplyFacts, now: datetime, window: WindowFn | None = None) -> Decision:
+    """Which replies are possible now, and why the others are not."""
+    p = info(facts.platform)
+    return Decision(_public(facts, p), _private(facts, p, now, window or _window))
