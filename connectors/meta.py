@@ -1,0 +1,170 @@
+"""Meta connectors: Facebook Page (comments, Messenger), Instagram (comments, DMs) and WhatsApp Cloud API.
+
+One module serves the registry's three platforms; ``build(spec)`` picks the class from ``spec.platform``.
+Comments are polled (stream ``comments``) and also arrive by webhook; messages arrive by webhook only
+(``inbox webhooks``). Everything is sent through the Graph API with plain ``requests``.
+
+Idempotency: Graph has no idempotency key. A public reply can be found again after a crash
+(``find_delivery`` reads the comment's replies for our text); a private message cannot, so the outbox marks a
+send it could not confirm as uncertain for a person to check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from connectors.base import ConnectorSpec, Identity, Rejected, Sent
+from connectors.meta_base import MetaConnector
+from connectors.meta_comments import CommentSource
+from connectors.meta_http import DEFAULT_VERSION
+from connectors.meta_whatsapp import WhatsAppConnector
+
+FB_COMMENT_FIELDS = "id,from{id,name},message,created_time,parent{id}"
+IG_COMMENT_FIELDS = "id,text,timestamp,from{id,username},username,parent_id"
+
+
+class PageMessaging(MetaConnector):
+    """Facebook and Instagram: comments polled and answered in their thread, messages through the Send API."""
+
+    streams = ("comments",)
+    reply_edge = "comments"  # POST /{comment-id}/<edge>
+    hide_field = "is_hidden"
+
+    @property
+    def messages_path(self) -> str:
+        return f"{self.options.get('page_id') or self.brand_id}/messages"
+
+    def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
+        """Answer a comment in its thread. Graph has no idempotency key: see ``find_delivery``."""
+        body = self.graph.post(f"{to_external_id}/{self.reply_edge}", {"message": text})
+        return Sent(external_id=str(body.get("id")))
+
+    def hide_comment(self, external_id: str, hidden: bool = True) -> None:
+        """Hide (or show again) a comment: others no longer see it, its author still does."""
+        body = self.graph.post(external_id, {self.hide_field: hidden})
+        if body.get("success") is not True:
+            raise Rejected(f"{self.graph.where}: hiding comment {external_id} was not confirmed: {body}")
+
+    def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent:
+        """A message in the 24-hour window (``RESPONSE``); past it, with the ``human_agent`` option, the
+        ``HUMAN_AGENT`` tag (7 days). Outside both, Rejected says why."""
+        payload: dict[str, Any] = {
+            "recipient": {"id": recipient_id},
+            "messaging_type": "RESPONSE",
+            "message": {"text": text},
+        }
+        try:
+            body = self.graph.post(self.messages_path, payload)
+        except Rejected:
+            if not self.options.get("human_agent"):
+                raise
+            body = self.graph.post(
+                self.messages_path, {**payload, "messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
+            )
+        return Sent(
+            external_id=str(body.get("message_id")), thread_key=str(body.get("recipient_id") or recipient_id)
+        )
+
+    def find_delivery(
+        self,
+        visibility: str,
+        in_reply_to: str | None,
+        recipient_id: str | None,
+        text: str,
+        since: datetime | None,
+    ) -> Sent | None:
+        """Our reply to ``in_reply_to`` with this text, if an earlier attempt posted it; None for messages
+        (Graph offers no lookup of a sent message by content here)."""
+        if visibility != "public" or not in_reply_to:
+            return None
+        body = self.graph.get(
+            f"{in_reply_to}/{self.reply_edge}", {"fields": self._reply_fields, "limit": 100}
+        )
+        for reply in body.get("data") or []:
+            sender = reply.get("from") or {}
+            if sender.get("id") == self.brand_id and (reply.get("message") or reply.get("text")) == text:
+                return Sent(external_id=str(reply["id"]))
+        return None
+
+    _reply_fields = FB_COMMENT_FIELDS
+
+
+class FacebookConnector(PageMessaging):
+    platform, label = "facebook", "Facebook"
+
+    def whoami(self) -> Identity:
+        body = self.graph.get(self.brand_id, {"fields": "id,name,username"})
+        return Identity(str(body.get("id")), str(body.get("username") or body.get("name")), body.get("name"))
+
+    def _comment_source(self) -> CommentSource:
+        return CommentSource(
+            platform="facebook",
+            channel=self.name,
+            brand_id=self.brand_id,
+            containers_path=f"{self.brand_id}/feed",
+            container_fields="id,created_time",
+            comment_fields=FB_COMMENT_FIELDS,
+            watch=int(self.options.get("watch_posts", 25)),
+            page_size=self.page_size,
+            server_since=True,
+        )
+
+
+class InstagramConnector(PageMessaging):
+    platform, label = "instagram", "Instagram"
+    reply_edge = "replies"
+    hide_field = "hide"
+    _reply_fields = IG_COMMENT_FIELDS
+
+    def whoami(self) -> Identity:
+        body = self.graph.get(self.brand_id, {"fields": "id,username,name"})
+        return Identity(str(body.get("id")), str(body.get("username")), body.get("name"))
+
+    def _comment_source(self) -> CommentSource:
+        return CommentSource(
+            platform="instagram",
+            channel=self.name,
+            brand_id=self.brand_id,
+            containers_path=f"{self.brand_id}/media",
+            container_fields="id,timestamp",
+            comment_fields=f"{IG_COMMENT_FIELDS},replies{{{IG_COMMENT_FIELDS}}}",
+            watch=int(self.options.get("watch_media", 25)),
+            page_size=min(self.page_size, 50),
+            server_since=False,
+        )
+
+
+CLASSES: dict[str, type[MetaConnector]] = {
+    "facebook": FacebookConnector,
+    "instagram": InstagramConnector,
+    "whatsapp": WhatsAppConnector,
+}
+BRAND_OPTION = {"facebook": "page_id", "instagram": "ig_user_id", "whatsapp": "phone_number_id"}
+
+
+def build(spec: ConnectorSpec) -> MetaConnector:
+    """The connector for one Facebook, Instagram or WhatsApp channel; ValueError names a missing option."""
+    option = BRAND_OPTION.get(spec.platform)
+    if option is None:
+        raise ValueError(f"connectors.meta does not serve platform {spec.platform!r}")
+    brand_id = spec.options.get(option)
+    if not brand_id:
+        raise ValueError(f"channel {spec.name!r}: options.{option} is required for {spec.platform}")
+    creds = spec.credentials
+    version = str(spec.options.get("graph_version", DEFAULT_VERSION))
+    return CLASSES[spec.platform](
+        spec.name,
+        token=creds["access_token" if spec.platform == "whatsapp" else "page_token"],
+        app_secret=creds["app_secret"],
+        brand_id=str(brand_id),
+        verify_token=creds.get("verify_token") or None,
+        base_url=spec.base_url,
+        version=version if version.startswith("v") else f"v{version}",
+        page_size=spec.page_size,
+        options=spec.options,
+    )
+
+
+__all__: Sequence[str] = ("FacebookConnector", "InstagramConnector", "WhatsAppConnector", "build")

@@ -1,0 +1,87 @@
+"""What every Meta connector shares (Facebook, Instagram, WhatsApp): the Graph client and the webhook side."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from connectors.base import Batch, Identity, Malformed, Rejected, Sent
+from connectors.meta_comments import CommentSource, fetch_comments
+from connectors.meta_events import parse_event
+from connectors.meta_http import DEFAULT_VERSION, Graph
+from connectors.meta_webhook import handshake, verify
+
+
+class MetaConnector:
+    """What Facebook, Instagram and WhatsApp share: the Graph client and the webhook side."""
+
+    platform = "meta"
+    label = "Meta"
+    streams: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        token: str,
+        app_secret: str,
+        brand_id: str,
+        verify_token: str | None = None,
+        base_url: str | None = None,
+        version: str = DEFAULT_VERSION,
+        page_size: int = 100,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.brand_id = brand_id
+        self.app_secret = app_secret
+        self.verify_token = verify_token
+        self.page_size = page_size
+        self.options = dict(options or {})
+        self.graph = Graph(f"{self.label} channel {name!r}", token, base_url=base_url, version=version)
+
+    # --- webhooks -------------------------------------------------------------------------------
+    def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:
+        return handshake(query, self.verify_token)
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:
+        verify(headers, body, self.app_secret)
+
+    def parse_webhook(self, body: bytes) -> Batch:
+        """The items of one verified POST; a body that is not a JSON object is quarantined whole."""
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, Mapping):
+            text = body[:2000].decode("utf-8", "replace")
+            return Batch(
+                items=[],
+                next_cursor=None,
+                malformed=[Malformed(None, "body is not a JSON object", {"body": text})],
+            )
+        items, bad = parse_event(payload, platform=self.platform, channel=self.name, brand_id=self.brand_id)
+        return Batch(items=items, next_cursor=None, malformed=bad)
+
+    # --- reading ----------------------------------------------------------------------------------
+    def whoami(self) -> Identity:
+        raise NotImplementedError
+
+    def fetch(self, stream: str, cursor: str | None) -> Batch:
+        source = self._comment_source() if stream == "comments" and "comments" in self.streams else None
+        if source is None:
+            raise ValueError(f"unknown {self.label} stream {stream!r}; streams: {list(self.streams)}")
+        return fetch_comments(self.graph, source, cursor)
+
+    def _comment_source(self) -> CommentSource | None:
+        return None
+
+    def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
+        raise Rejected(f"{self.label} channel {self.name!r} has no public replies")
+
+    def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.graph.close()

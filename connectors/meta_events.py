@@ -1,0 +1,269 @@
+"""Pure parsing of Meta webhook events (Page feed, Messenger, Instagram, WhatsApp Cloud API). No I/O.
+
+One verified POST body gives InboundItems: Page comments (``changes[].field == "feed"``), Instagram comments
+(``"comments"``), Messenger and Instagram messages (``messaging[]``; the Page's own sends come back as echoes
+with ``direction="out"``) and WhatsApp messages (``changes[].value.messages[]``). Delivery and read receipts,
+reactions and edits are not messages and give nothing; WhatsApp ``statuses`` are read by ``statuses()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from connectors.base import Author, InboundItem, Malformed
+from connectors.meta_parse import (
+    PayloadError,
+    comment_item,
+    id_field,
+    obj_field,
+    parse_each,
+    parse_time,
+    text_field,
+)
+
+OBJECTS = {"facebook": "page", "instagram": "instagram", "whatsapp": "whatsapp_business_account"}
+COMMENT_FIELDS = {"facebook": ("feed",), "instagram": ("comments", "live_comments")}
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryStatus:
+    """A WhatsApp status for a message we sent: sent, delivered, read or failed (with Graph error codes)."""
+
+    message_id: str
+    status: str
+    recipient_id: str | None
+    errors: tuple[tuple[int, str], ...] = ()  # (code, title)
+
+
+def attachment_text(attachments: Any) -> str:
+    """A readable stand-in for attachments: ``[image] https://…``, one per line."""
+    lines = []
+    for a in attachments if isinstance(attachments, list) else []:
+        if isinstance(a, Mapping):
+            payload = a.get("payload") if isinstance(a.get("payload"), Mapping) else {}
+            url = payload.get("url") if isinstance(payload, Mapping) else None
+            lines.append(f"[{a.get('type', 'attachment')}]" + (f" {url}" if isinstance(url, str) else ""))
+    return "\n".join(lines)
+
+
+def messaging_item(ev: Mapping[str, Any], *, channel: str, brand_id: str) -> InboundItem | None:
+    """A Messenger or Instagram ``messaging[]`` event; None for receipts, postbacks and unsent messages."""
+    msg = obj_field(ev, "message")
+    if msg is None or msg.get("is_deleted") is True:
+        return None
+    sender = id_field(obj_field(ev, "sender") or {})
+    recipient = id_field(obj_field(ev, "recipient") or {})
+    own = msg.get("is_echo") is True or sender == brand_id
+    text = text_field(msg, "text", required=False) or attachment_text(msg.get("attachments"))
+    reply = msg.get("reply_to")
+    return InboundItem(
+        channel=channel,
+        external_id=text_field(msg, "mid") or "",
+        thread_key=recipient if own else sender,
+        kind="dm",
+        visibility="private",
+        direction="out" if own else "in",
+        author=Author(platform_id=sender),
+        text=text,
+        created_at=parse_time(ev.get("timestamp")),
+        reply_to=reply.get("mid") if isinstance(reply, Mapping) else None,
+        raw={"event": dict(ev)},
+    )
+
+
+def fb_feed_item(value: Mapping[str, Any], *, channel: str, page_id: str) -> InboundItem | None:
+    """A Page ``feed`` change: a new comment; None for posts, reactions, edits and removals."""
+    if value.get("item") != "comment" or value.get("verb") != "add":
+        return None
+    sender = obj_field(value, "from") or {}
+    name = sender.get("name")
+    return comment_item(
+        channel=channel,
+        brand_id=page_id,
+        comment_id=id_field(value, "comment_id"),
+        container_id=id_field(value, "post_id"),
+        parent_id=str(value["parent_id"]) if value.get("parent_id") else None,
+        author=Author(platform_id=id_field(sender), display_name=name if isinstance(name, str) else None),
+        text=text_field(value, "message", required=False) or "",
+        created_at=parse_time(value.get("created_time")),
+        raw={"change": dict(value)},
+    )
+
+
+def ig_comment_change(value: Mapping[str, Any], *, channel: str, ig_user_id: str, time: Any) -> InboundItem:
+    """An Instagram ``comments`` change; its time is the entry's (the value carries none)."""
+    sender = obj_field(value, "from") or {}
+    media = obj_field(value, "media") or {}
+    username = sender.get("username")
+    return comment_item(
+        channel=channel,
+        brand_id=ig_user_id,
+        comment_id=id_field(value),
+        container_id=id_field(media),
+        parent_id=text_field(value, "parent_id", required=False),
+        author=Author(platform_id=id_field(sender), handle=username if isinstance(username, str) else None),
+        text=text_field(value, "text", required=False) or "",
+        created_at=parse_time(value.get("timestamp", time)),
+        raw={"change": dict(value)},
+    )
+
+
+def wa_text(m: Mapping[str, Any]) -> str | None:
+    """The readable text of a WhatsApp message; None for reactions (not a message to answer)."""
+    kind = m.get("type")
+    body = m.get(kind) if isinstance(kind, str) and isinstance(m.get(kind), Mapping) else {}
+    assert isinstance(body, Mapping)
+    if kind == "text":
+        return text_field(body, "body") or ""
+    if kind == "reaction":
+        return None
+    if kind in ("image", "video", "document", "audio", "sticker"):
+        caption = body.get("caption")
+        return f"[{kind}]" + (f" {caption}" if isinstance(caption, str) else "")
+    if kind == "button":
+        return str(body.get("text", "[button]"))
+    if kind == "interactive":
+        reply = body.get("button_reply") or body.get("list_reply") or {}
+        return str(reply.get("title", "[interactive]")) if isinstance(reply, Mapping) else "[interactive]"
+    if kind == "location":
+        return f"[location] {body.get('latitude')},{body.get('longitude')}"
+    return f"[{kind or 'unknown'} message]"
+
+
+def wa_items(value: Mapping[str, Any], *, channel: str, phone_number_id: str) -> list[Any]:
+    """The messages of one WhatsApp ``messages`` change value, for our number only, as objects to parse."""
+    meta = obj_field(value, "metadata") or {}
+    if str(meta.get("phone_number_id", phone_number_id)) != phone_number_id:
+        return []
+    contacts = value.get("contacts") if isinstance(value.get("contacts"), list) else []
+    messages = value.get("messages") or []
+    if not isinstance(messages, list):
+        raise PayloadError("field 'messages' should be a list")
+    return [{"_message": m, "_contacts": contacts} for m in messages]
+
+
+def wa_item(wrapped: Mapping[str, Any], *, channel: str) -> InboundItem | None:
+    """One WhatsApp message with its sender's contact card; the thread is the customer (wa_id or BSUID)."""
+    m = wrapped["_message"]
+    if not isinstance(m, Mapping):
+        raise PayloadError("message is not an object")
+    contact = _contact(wrapped["_contacts"], m)
+    sender = str(m.get("from") or contact.get("wa_id") or contact.get("user_id") or "")
+    if not sender:
+        raise PayloadError("message has no 'from' and no contact id")
+    text = wa_text(m)
+    if text is None:
+        return None
+    profile = obj_field(contact, "profile") or {}
+    context = obj_field(m, "context")
+    return InboundItem(
+        channel=channel,
+        external_id=text_field(m, "id") or "",
+        thread_key=sender,
+        kind="dm",
+        visibility="private",
+        direction="in",
+        author=Author(platform_id=sender, handle=profile.get("username"), display_name=profile.get("name")),
+        text=text,
+        created_at=parse_time(m.get("timestamp")),
+        reply_to=str(context["id"]) if context and context.get("id") else None,
+        raw={"message": dict(m), "contact": dict(contact)},
+    )
+
+
+def _contact(contacts: Any, m: Mapping[str, Any]) -> Mapping[str, Any]:
+    cards = [c for c in contacts if isinstance(c, Mapping)] if isinstance(contacts, list) else []
+    for c in cards:
+        if m.get("from") and m.get("from") in (c.get("wa_id"), c.get("user_id")):
+            return c
+    return cards[0] if len(cards) == 1 else {}
+
+
+def _entry_objects(entry: Mapping[str, Any], platform: str, brand_id: str, channel: str) -> list[Any]:
+    """Everything in one entry that may become an item, tagged with how to parse it."""
+    out: list[Any] = [{"_messaging": ev} for ev in _list(entry, "messaging")]
+    for change in _list(entry, "changes"):
+        if not isinstance(change, Mapping) or not isinstance(change.get("value"), Mapping):
+            out.append({"_bad_change": change})
+        elif platform == "whatsapp" and change.get("field") == "messages":
+            out.extend(wa_items(change["value"], channel=channel, phone_number_id=brand_id))
+        elif change.get("field") in COMMENT_FIELDS.get(platform, ()):
+            out.append({"_comment": change["value"], "_time": entry.get("time")})
+    return out
+
+
+def _list(obj: Mapping[str, Any], key: str) -> list[Any]:
+    value = obj.get(key) or []
+    if not isinstance(value, list):
+        raise PayloadError(f"field {key!r} should be a list")
+    return value
+
+
+def parse_event(
+    body: Mapping[str, Any], *, platform: str, channel: str, brand_id: str
+) -> tuple[list[InboundItem], list[Malformed]]:
+    """Every item of one webhook POST, oldest first, plus what could not be parsed (never dropped)."""
+    if body.get("object") != OBJECTS[platform]:
+        error = f"webhook object {body.get('object')!r} is not {OBJECTS[platform]!r} ({platform})"
+        return [], [Malformed(external_id=None, error=error, raw=dict(body))]
+    objects: list[Any] = []
+    bad: list[Malformed] = []
+    entries = body.get("entry")
+    for entry in entries if isinstance(entries, list) else [entries]:
+        try:
+            if not isinstance(entry, Mapping):
+                raise PayloadError("entry is not an object")
+            objects.extend(_entry_objects(entry, platform, brand_id, channel))
+        except PayloadError as exc:
+            bad.append(Malformed(external_id=None, error=str(exc), raw={"entry": entry}))
+
+    def parse(obj: Mapping[str, Any]) -> InboundItem | None:
+        if "_messaging" in obj:
+            return messaging_item(_mapping(obj["_messaging"]), channel=channel, brand_id=brand_id)
+        if "_comment" in obj and platform == "facebook":
+            return fb_feed_item(obj["_comment"], channel=channel, page_id=brand_id)
+        if "_comment" in obj:
+            return ig_comment_change(obj["_comment"], channel=channel, ig_user_id=brand_id, time=obj["_time"])
+        if "_message" in obj:
+            return wa_item(obj, channel=channel)
+        raise PayloadError("change has no object 'value'")
+
+    items, more_bad = parse_each(objects, parse)
+    items.sort(key=lambda i: (i.created_at, i.external_id))
+    return items, bad + [_unwrap(b) for b in more_bad]
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise PayloadError("messaging event is not an object")
+    return value
+
+
+def _unwrap(bad: Malformed) -> Malformed:
+    """Quarantine the platform's object itself, not our parsing wrapper."""
+    raw = dict(bad.raw)
+    inner = raw.get("_messaging") or raw.get("_comment") or raw.get("_message") or raw.get("_bad_change")
+    ident = inner.get("id") or inner.get("mid") if isinstance(inner, Mapping) else None
+    found = bad.external_id or (str(ident) if ident else None)
+    return Malformed(found, bad.error, dict(inner) if isinstance(inner, Mapping) else {"item": inner})
+
+
+def statuses(body: Mapping[str, Any]) -> list[DeliveryStatus]:
+    """WhatsApp delivery statuses in one webhook body (a ``failed`` one carries error codes, e.g. 131047)."""
+    found: list[DeliveryStatus] = []
+    for entry in body.get("entry") or []:
+        for change in entry.get("changes") or [] if isinstance(entry, Mapping) else []:
+            value = change.get("value") if isinstance(change, Mapping) else None
+            for s in value.get("statuses") or [] if isinstance(value, Mapping) else []:
+                if isinstance(s, Mapping) and s.get("id"):
+                    errors = tuple(
+                        (int(e.get("code", 0)), str(e.get("title", "")))
+                        for e in s.get("errors") or []
+                        if isinstance(e, Mapping)
+                    )
+                    found.append(
+                        DeliveryStatus(str(s["id"]), str(s.get("status")), s.get("recipient_id"), errors)
+                    )
+    return found

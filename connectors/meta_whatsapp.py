@@ -1,0 +1,98 @@
+"""The WhatsApp Cloud API connector: messages arrive by webhook; text and approved templates are sent with
+``POST /{phone-number-id}/messages``.
+
+Free-form text reaches a customer only inside the 24-hour customer-service window (Graph error 131047
+otherwise, raised as Rejected); outside it, ``send_template`` with an approved template is the only way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from connectors.base import Batch, Identity, Rejected, Sent
+from connectors.meta_base import MetaConnector
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """An approved message template of the WhatsApp Business Account."""
+
+    name: str
+    language: str
+    category: str
+    body: str  # the BODY component's text with its {{1}} placeholders
+    parameters: int  # how many placeholders the body has
+
+
+def template_from(obj: dict[str, Any]) -> Template:
+    body = next((c.get("text", "") for c in obj.get("components") or [] if c.get("type") == "BODY"), "")
+    return Template(
+        name=str(obj.get("name")),
+        language=str(obj.get("language")),
+        category=str(obj.get("category", "")),
+        body=str(body),
+        parameters=str(body).count("{{"),
+    )
+
+
+class WhatsAppConnector(MetaConnector):
+    platform, label = "whatsapp", "WhatsApp"
+    streams: tuple[str, ...] = ()  # WhatsApp has no read API for messages: webhooks only
+
+    @property
+    def messages_path(self) -> str:
+        return f"{self.brand_id}/messages"
+
+    def whoami(self) -> Identity:
+        body = self.graph.get(self.brand_id, {"fields": "id,display_phone_number,verified_name"})
+        return Identity(str(body.get("id")), str(body.get("display_phone_number")), body.get("verified_name"))
+
+    def fetch(self, stream: str, cursor: str | None) -> Batch:
+        raise ValueError("WhatsApp has no polled streams: messages arrive through `inbox webhooks`")
+
+    def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent:
+        """Free-form text; Rejected (131047) outside the customer-service window."""
+        return self._send(recipient_id, {"type": "text", "text": {"body": text, "preview_url": False}})
+
+    def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
+        raise Rejected(f"WhatsApp channel {self.name!r}: WhatsApp has no public replies, only messages")
+
+    def send_template(
+        self, recipient: str, template_name: str, language: str, parameters: Sequence[str] = ()
+    ) -> Sent:
+        """An approved template, the only message allowed outside the 24-hour window."""
+        template: dict[str, Any] = {"name": template_name, "language": {"code": language}}
+        if parameters:
+            values = [{"type": "text", "text": p} for p in parameters]
+            template["components"] = [{"type": "body", "parameters": values}]
+        return self._send(recipient, {"type": "template", "template": template})
+
+    def templates(self) -> list[Template]:
+        """The account's approved templates (``GET /{waba-id}/message_templates``), every page."""
+        waba = self.options.get("waba_id")
+        if not waba:
+            raise ValueError(f"channel {self.name!r}: options.waba_id is needed to list message templates")
+        found: list[Template] = []
+        params: dict[str, Any] = {"fields": "name,status,language,category,components", "limit": 100}
+        while True:
+            body = self.graph.get(f"{waba}/message_templates", params)
+            found += [template_from(t) for t in body.get("data") or [] if t.get("status") == "APPROVED"]
+            paging = body.get("paging") or {}
+            after = (paging.get("cursors") or {}).get("after")
+            if not paging.get("next") or not after:
+                return found
+            params = {**params, "after": after}
+
+    def _send(self, recipient: str, message: dict[str, Any]) -> Sent:
+        payload = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": recipient,
+            **message,
+        }
+        body = self.graph.post(self.messages_path, payload)
+        messages, contacts = body.get("messages") or [{}], body.get("contacts") or [{}]
+        wa_id = contacts[0].get("wa_id") or recipient
+        return Sent(external_id=str(messages[0].get("id")), thread_key=str(wa_id))
