@@ -44,6 +44,20 @@ def variables(text: str) -> list[str]:
     return names
 
 
+class PlatformTemplate(Strict):
+    """A template approved by the platform (WhatsApp), sent by name outside the 24-hour window."""
+
+    name: str = Field(
+        pattern=r"^[a-z0-9_]+$", max_length=512, description="the name approved in WhatsApp Manager"
+    )
+    language: str = Field(
+        pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$", description="the approved language, e.g. fr, en_US"
+    )
+    parameters: tuple[str, ...] = Field(
+        default=(), description="the variables filling {{1}}, {{2}}… in order"
+    )
+
+
 class Template(Strict):
     """One ``[[templates]]`` table of config/templates.toml."""
 
@@ -55,12 +69,27 @@ class Template(Strict):
     text: str = Field(min_length=1)
     tags: tuple[str, ...] = ()
     continue_in_dm: str | None = None  # a private template to open after this public reply
+    whatsapp_template: PlatformTemplate | None = None  # ``text`` then mirrors the approved body
 
     @field_validator("text")
     @classmethod
     def _valid_variables(cls, text: str) -> str:
         variables(text)
         return text.strip()
+
+    @model_validator(mode="after")
+    def _platform_template(self) -> Template:
+        wa = self.whatsapp_template
+        if wa is None:
+            return self
+        if self.visibility != "private":
+            raise ValueError('a whatsapp_template is a private message: set visibility = "private"')
+        if set(wa.parameters) != set(variables(self.text)):
+            raise ValueError(
+                f"whatsapp_template.parameters {list(wa.parameters)} must list exactly the variables of text "
+                f"{variables(self.text)}, in the order of the approved template"
+            )
+        return self
 
     def fits(self, visibility: str) -> bool:
         return self.visibility in ("any", visibility)

@@ -6,13 +6,13 @@ someone else answered since the agent's composer opened (collision), unless the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from inbox import composer, outbox, presence, store
+from inbox import composer, outbox, presence, reply_facts, store
 from inbox.models import Channel, Contact, Conversation, Message, OutboundReply, User
 from inbox.queue import STATUSES, first_line
 
@@ -203,10 +203,16 @@ def send_reply(
     confirmed: bool = False,
     idempotency_key: str | None = None,
     find_pii: composer.PiiFinder = composer.fallback_find_pii,
+    channel_options: Mapping[str, object] | None = None,
 ) -> SendResult:
-    """Queue a reply in the outbox unless the rules refuse it or it would collide with another answer."""
+    """Queue a reply in the outbox unless the rules refuse it or it would collide with another answer.
+
+    The rules are the composer's and the platform's (``inbox.reply_rules``, with the channel's options)."""
     conv = _conversation(session, conv_id)
-    verdict = composer.check(text, visibility, find_pii)
+    channel = session.get(Channel, conv.channel_id)
+    assert channel is not None
+    route = reply_facts.decision(session, conv, now, channel_options).route(visibility)
+    verdict = composer.check(text, visibility, find_pii, platform=channel.platform, route=route)
     if not verdict.ok:
         store.audit(
             session,

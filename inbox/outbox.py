@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from connectors.base import Connector, ConnectorError, Sent
+from connectors.base import Connector, ConnectorError, Rejected, Sent
 from inbox import store
 from inbox.models import Channel, Conversation, Message, OutboundReply
 from inbox.threads import on_outbound
@@ -57,8 +57,12 @@ def enqueue(
     actor: str,
     now: datetime,
     idempotency_key: str | None = None,
+    platform_template: dict[str, Any] | None = None,
 ) -> OutboundReply:
-    """Write a reply to the outbox. The same idempotency key twice gives back the first reply."""
+    """Write a reply to the outbox. The same idempotency key twice gives back the first reply.
+
+    ``platform_template`` ({"name", "language", "parameters"}) sends an approved platform template instead
+    of ``text``, which then holds what the customer reads (WhatsApp outside its 24-hour window)."""
     key = idempotency_key or uuid.uuid4().hex
     existing = session.exec(select(OutboundReply).where(OutboundReply.idempotency_key == key)).first()
     if existing is not None:
@@ -76,6 +80,7 @@ def enqueue(
         text=text,
         created_by=actor,
         created_at=now,
+        platform_template=platform_template,
     )
     session.add(reply)
     session.flush()
@@ -218,7 +223,26 @@ def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callabl
     return True
 
 
+def _send_template(connector: Connector, reply: OutboundReply) -> Sent:
+    """An approved platform template, through the connector's ``send_template``; Rejected if it has none."""
+    send = getattr(connector, "send_template", None)
+    if send is None:
+        raise Rejected(f"channel {connector.name!r} cannot send platform templates")
+    if not reply.recipient_id:
+        raise Rejected("template message without a recipient")
+    template = reply.platform_template or {}
+    sent: Sent = send(
+        reply.recipient_id,
+        str(template.get("name", "")),
+        str(template.get("language", "")),
+        [str(p) for p in template.get("parameters", [])],
+    )
+    return sent
+
+
 def _deliver(connector: Connector, reply: OutboundReply) -> Sent:
+    if reply.platform_template:
+        return _send_template(connector, reply)
     if reply.visibility == "public":
         if not reply.in_reply_to:
             raise ConnectorError("public reply without a message to answer")

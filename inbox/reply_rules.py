@@ -63,6 +63,7 @@ class Route:
     allowed: bool
     reason: str | None = None
     template_only: bool = False
+    offered: bool = True  # shown in the composer (with its reason when refused); False: not for this chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +75,15 @@ class Decision:
         return self.public if visibility == "public" else self.private
 
     def modes(self) -> list[str]:
-        """The visibilities the composer offers: possible ones first, then any with a reason to show."""
-        shown = [r for r in (self.public, self.private) if r.allowed or r.template_only]
-        return [r.visibility for r in shown] or ["private" if not self.public.allowed else "public"]
+        """The visibilities the composer offers; a refused one stays on offer so that its reason shows."""
+        return [r.visibility for r in (self.public, self.private) if r.offered]
+
+    def default_mode(self) -> str:
+        """The first offered visibility a reply can take now (a template counts), else the first offered."""
+        usable = [
+            r.visibility for r in (self.public, self.private) if r.offered and (r.allowed or r.template_only)
+        ]
+        return (usable or self.modes())[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +134,9 @@ def _window(platform: str, last_inbound_at: datetime | None, now: datetime) -> t
 
 def _public(f: ReplyFacts, p: PlatformInfo) -> Route:
     if p.private_only:
-        return Route("public", False, f"{p.label} chats are private: answer in the chat.")
+        return Route("public", False, f"{p.label} chats are private: answer in the chat.", offered=False)
     if f.visibility == "private" or f.kind == "dm":
-        return Route("public", False, "This is a private conversation: answer it privately.")
+        return Route("public", False, "This is a private conversation: answer it privately.", offered=False)
     tier = str((f.options or {}).get(X_TIER_OPTION, SELF_SERVE))
     if f.platform == "x" and tier == SELF_SERVE and not (f.mentions_brand or f.quotes_brand):
         return Route("public", False, NOT_SUMMONED)

@@ -8,15 +8,29 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from inbox import composer, desk, guidance
+from inbox import composer, desk, guidance, reply_facts, reply_rules
+from inbox.config.channels import load_channels
+from inbox.config.loader import ConfigError
 from inbox.desk import ConversationView
 from inbox.models import User
-from inbox.ui.common import charter, local_time, md_escape, now, pii_finder, templates, transaction
+from inbox.ui import platform_template_panel
+from inbox.ui.common import (
+    charter,
+    config_dir,
+    local_time,
+    md_escape,
+    now,
+    pii_finder,
+    reading,
+    templates,
+    transaction,
+)
 
 MODE_LABELS = {"public": ":material/public: Public reply", "private": ":material/lock: Private message (DM)"}
 
@@ -36,6 +50,20 @@ class Keys:
 
 def _state(k: Keys, name: str, default: Any = None) -> Any:
     return st.session_state.get(getattr(k, name), default)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _options(path: str, mtime: float) -> dict[str, dict[str, object]]:
+    try:
+        return {c.name: dict(c.options) for c in load_channels(Path(path)).channels}
+    except ConfigError:
+        return {}
+
+
+def channel_options(name: str) -> dict[str, object]:
+    """The channel's ``options`` from config/channels.toml (X access tier, ...); empty when unknown."""
+    path = config_dir() / "channels.toml"
+    return _options(str(path.parent), path.stat().st_mtime if path.exists() else 0.0).get(name, {})
 
 
 def _known(view: ConversationView, user: User) -> dict[str, str]:
@@ -106,6 +134,7 @@ def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
                 confirmed=confirmed,
                 idempotency_key=st.session_state[k.idem],
                 find_pii=pii_finder(),
+                channel_options=st.session_state.get(k.options),
             )
     except OperationalError:  # SQLite: another agent's send held the conversation at that very moment
         st.session_state[k.flash] = (
@@ -171,7 +200,7 @@ def _template_picker(k: Keys, view: ConversationView, mode: str, known: dict[str
         st.warning(f"Templates unavailable: {files}")
         return
     found = composer.search(files.templates, "", visibility=mode, language=view.conversation.language)
-    names = [t.name for t in found]
+    names = [t.name for t in found if t.whatsapp_template is None]  # those are offered outside the window
     titles = {t.name: f"{t.title} · {t.language.upper()}" for t in found}
     current = st.session_state.get(k.template)
     if current is not None and current not in names:  # e.g. a public template after switching to private
@@ -244,16 +273,19 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
         )
 
 
-def _draft_and_send(k: Keys, user: User, mode: str, known: dict[str, str]) -> None:
+def _draft_and_send(
+    k: Keys, user: User, mode: str, known: dict[str, str], platform: str, route: reply_rules.Route
+) -> None:
     """The editable draft, its count and blocking problems, and the send buttons."""
     text = st.text_area(
         "Your reply", key=k.draft, height=140, placeholder="Pick a template or write your reply…"
     )
-    verdict = composer.check(text or "", mode, pii_finder())
+    verdict = composer.check(text or "", mode, pii_finder(), platform=platform, route=route)
     colour = "red" if verdict.length > verdict.limit else "gray"
-    unit = "weighted characters" if mode == "public" else "characters"
+    unit = "weighted characters" if verdict.unit == "x_weighted" else "characters"
     st.markdown(f":{colour}[{verdict.length} / {verdict.limit} {unit}]")
-    for problem in verdict.problems if (text or "").strip() else []:
+    shown = [p for p in verdict.problems if p != route.reason]  # the route's reason is shown above
+    for problem in shown if (text or "").strip() else []:
         st.error(problem, icon=":material/block:")
     cols = st.columns([1, 1, 3])
     cols[0].button(
@@ -286,17 +318,26 @@ def panel(view: ConversationView, user: User) -> None:
     if _state(k, "held"):
         _held(k, user, known)
         return
-    modes = ["private"] if view.conversation.visibility == "private" else ["public", "private"]
+    st.session_state[k.options] = options = channel_options(view.channel.name)
+    with reading() as session:
+        decision = reply_facts.decision(session, view.conversation, now(), options)
+    modes = decision.modes()
     if st.session_state.get(k.mode) not in modes:
-        st.session_state[k.mode] = modes[0]
+        st.session_state[k.mode] = decision.default_mode()
     mode = (
         st.segmented_control(
             "Reply as", modes, format_func=lambda v: MODE_LABELS[v], key=k.mode, required=True
         )
         or modes[0]
     )
+    route = decision.route(mode)
+    if not route.allowed:
+        st.warning(route.reason or "This reply is not possible here.", icon=":material/block:")
+    if route.template_only:
+        platform_template_panel.offer(view, user, known, options)
+        return
     _charter_advice(k, view, mode, known)
     _template_picker(k, view, mode, known)
     if k.draft not in st.session_state and st.session_state.get(k.template):
         _apply_template(k, known)
-    _draft_and_send(k, user, mode, known)
+    _draft_and_send(k, user, mode, known, view.channel.platform, route)
