@@ -1,0 +1,303 @@
+"""A loopback Meta Graph API sandbox: Facebook Page comments and Messenger, Instagram comments and DMs,
+WhatsApp Cloud API; its state lives in memory only.
+
+Traffic added through the Python or ``/_sandbox/`` control API is also pushed, signed with the app secret,
+to the webhook receiver configured for its platform (``--webhook-url``), as Meta does. Tests:
+``with MetaSandbox() as meta:`` and give the connector ``base_url=meta.url``. Demo: ``inbox sandbox meta``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
+from connectors.sandbox.meta_api import MetaApi
+from connectors.sandbox.meta_control import control_routes
+from connectors.sandbox.meta_events import comment_event, message_event
+from connectors.sandbox.meta_graph import GraphError, error_reply
+from connectors.sandbox.meta_push import WebhookPusher
+from connectors.sandbox.meta_replay import MetaReplayer
+from connectors.sandbox.meta_store import MetaStore
+
+PAGE_TOKEN = "sandbox-page-token"
+WHATSAPP_TOKEN = "sandbox-whatsapp-token"
+APP_SECRET = "sandbox-app-secret"
+MESSAGE_PLATFORMS = ("messenger", "instagram", "whatsapp")
+
+
+def as_time(value: datetime | str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    if when.tzinfo is None:
+        raise ValueError(f"created_at must carry an offset: {value!r}")
+    return when.astimezone(UTC)
+
+
+class MetaSandbox(LoopbackServer):
+    """Graph API on 127.0.0.1 for one Page, its Instagram account and one WhatsApp number; a control API."""
+
+    def __init__(
+        self,
+        *,
+        page_token: str = PAGE_TOKEN,
+        whatsapp_token: str = WHATSAPP_TOKEN,
+        app_secret: str = APP_SECRET,
+        webhook_urls: dict[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        super().__init__(host, port)
+        self.store = MetaStore()
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.pusher = WebhookPusher(app_secret)
+        self.pusher.urls.update(webhook_urls or {})
+        self.replayers: list[MetaReplayer] = []
+        api = MetaApi(
+            self.store,
+            self.lock,
+            page_token=page_token,
+            whatsapp_token=whatsapp_token,
+            clock=self.clock,
+            push=self._push,
+            base_url=lambda: self.url,
+        )
+        for method, pattern, handler in api.routes():
+            self.route(method, pattern, self._graph(handler))
+        for method, pattern, control in control_routes(self):
+            self.route(method, pattern, control)
+
+    @staticmethod
+    def _graph(handler: Callable[[Request], Reply]) -> Callable[[Request], Reply]:
+        def serve(req: Request) -> Reply:
+            try:
+                return handler(req)
+            except GraphError as exc:
+                return error_reply(exc)
+
+        return serve
+
+    def _push(self, platform: str, event: dict[str, Any]) -> None:
+        """Deliver to the receiver of the channel's platform (Messenger events belong to the Page)."""
+        self.pusher.push("facebook" if platform == "messenger" else platform, event)
+
+    def fault_reply(self, fault: Fault, req: Request) -> Reply:
+        """An injected failure in Graph's shape; 429 becomes Graph's throttle (HTTP 400, code 4, usage)."""
+        status = fault.status or 500
+        if status == 429:
+            usage = '{"call_count":100,"total_cputime":12,"total_time":40}'
+            buc = json.dumps(
+                {
+                    self.store.page_id: [
+                        {"type": "pages", "call_count": 100, "estimated_time_to_regain_access": 1}
+                    ]
+                }
+            )
+            exc = GraphError("(#4) Application request limit reached", 4, status=400)
+            reply = error_reply(exc, {"X-App-Usage": usage, "X-Business-Use-Case-Usage": buc})
+        elif status >= 500:
+            exc = GraphError(
+                "An unexpected error has occurred. Please retry your request later.", 2, status=status
+            )
+            reply = error_reply(exc)
+        else:
+            reply = error_reply(GraphError(f"(#100) injected fault {status}", 100, status=status))
+        if fault.body is not None:
+            reply.body = fault.body
+        reply.headers.update(fault.headers)
+        return reply
+
+    def not_found(self, req: Request) -> Reply:
+        return error_reply(GraphError(f"Unknown path components: {req.path}", 2500))
+
+    # --- Python control API (tests) --------------------------------------------------------------
+    def add_post(
+        self,
+        text: str = "Our new spring collection is here!",
+        *,
+        platform: str = "facebook",
+        created_at: datetime | str | None = None,
+    ) -> str:
+        """A Page post (``facebook``) or an Instagram media (``instagram``) by the brand; returns its id."""
+        with self.lock:
+            return self.store.add_container(platform, text, as_time(created_at)).id
+
+    def add_comment(
+        self,
+        text: str,
+        *,
+        platform: str = "facebook",
+        author: str = "Jeanne Client",
+        author_id: str | None = None,
+        on: str | None = None,
+        reply_to: str | None = None,
+        created_at: datetime | str | None = None,
+        push: bool = True,
+    ) -> str:
+        """A comment on post/media ``on`` (default: the newest, created if none), or a reply to comment
+        ``reply_to``; ``author="brand"`` writes as the brand. Pushed as a webhook unless ``push=False``."""
+        with self.lock:
+            if reply_to is not None:
+                container = self.store.containers[self.store.comments[reply_to].container_id]
+            else:
+                found = self.store.containers.get(on or "") or self.store.latest_container(platform)
+                container = found or self.store.add_container(
+                    platform, "Hello from Acme!", as_time(None) - timedelta(days=1)
+                )
+            if author == "brand":
+                author_id, author = self.store.brand_of(container.platform)
+            author_id = author_id or self.customer_id(container.platform, author)
+            comment = self.store.add_comment(
+                container, author_id, author, text, as_time(created_at), reply_to
+            )
+            event = comment_event(self.store, comment)
+        if push:
+            self._push(container.platform, event)
+        return comment.id
+
+    def add_message(
+        self,
+        text: str,
+        *,
+        platform: str = "messenger",
+        sender: str | None = None,
+        name: str = "Jeanne Client",
+        created_at: datetime | str | None = None,
+        push: bool = True,
+    ) -> str:
+        """A customer's message on ``messenger``, ``instagram`` or ``whatsapp`` (``sender``: PSID, IGSID or
+        wa_id; one is made up from ``name`` when omitted). Returns the message id (mid or wamid)."""
+        if platform not in MESSAGE_PLATFORMS:
+            raise ValueError(f"platform must be one of {MESSAGE_PLATFORMS}, got {platform!r}")
+        with self.lock:
+            ident = sender or self.customer_id(platform, name)
+            customer = self.store.customer(platform, ident, name)
+            message = self.store.add_message(platform, customer, text, as_time(created_at), inbound=True)
+            event = message_event(self.store, customer, message)
+        if push:
+            self._push(platform, event)
+        return str(message["id"])
+
+    def customer_id(self, platform: str, name: str) -> str:
+        """A stable made-up id for a customer name: PSID/IGSID digits, or a phone number for WhatsApp."""
+        digits = str(int(hashlib.sha256(f"{platform}:{name}".encode()).hexdigest(), 16))
+        return f"336{digits[:8]}" if platform == "whatsapp" else f"7{digits[:15]}"
+
+    def set_webhook(self, url: str | None, *, platform: str = "*", app_secret: str | None = None) -> None:
+        with self.lock:
+            if url:
+                self.pusher.urls[platform] = url
+            else:
+                self.pusher.urls.pop(platform, None)
+            if app_secret:
+                self.pusher.app_secret = app_secret
+
+    @property
+    def sent(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [dict(s) for s in self.store.sent]
+
+    @property
+    def hidden(self) -> list[str]:
+        with self.lock:
+            return list(self.store.hidden)
+
+    def state(self) -> dict[str, Any]:
+        with self.lock:
+            s = self.store
+            return {
+                "url": self.url,
+                "page": {"id": s.page_id, "name": s.page_name},
+                "instagram": {"id": s.ig_user_id, "username": s.ig_username},
+                "whatsapp": {"phone_number_id": s.phone_number_id, "waba_id": s.waba_id},
+                **s.counts(),
+                "requests": len(self.requests),
+                "faults": self.faults(),
+                "webhooks": {
+                    "urls": dict(self.pusher.urls),
+                    "delivered": len(self.pusher.deliveries),
+                    "retrying": self.pusher.pending(),
+                },
+                "replay": {
+                    "running": len(self.replayers),
+                    "released": sum(r.released for r in self.replayers),
+                },
+            }
+
+    def replay(self, *, backlog: int = 10, interval: float = 20.0) -> MetaReplayer:
+        """Seed a backlog of customer traffic on every platform, then one new item every ``interval`` s."""
+        replayer = MetaReplayer(self, backlog=backlog, interval=interval)
+        self.replayers.append(replayer)
+        return replayer.start()
+
+    def stop(self) -> None:
+        for replayer in self.replayers:
+            replayer.stop()
+        self.pusher.stop()
+        super().stop()
+
+
+def _urls(values: list[str]) -> dict[str, str]:
+    """``--webhook-url URL`` (every platform) or ``--webhook-url whatsapp=URL`` (one platform)."""
+    out: dict[str, str] = {}
+    for value in values:
+        key, sep, url = value.partition("=")
+        if sep and key in ("facebook", *MESSAGE_PLATFORMS):
+            out["facebook" if key == "messenger" else key] = url
+        else:
+            out["*"] = value
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the sandbox until SIGTERM or SIGINT, printing its URL first."""
+    parser = argparse.ArgumentParser(
+        prog="inbox sandbox meta", description="Loopback Meta Graph API sandbox."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    parser.add_argument("--port", type=int, default=8705, help="0 picks a free port")
+    parser.add_argument(
+        "--webhook-url",
+        action="append",
+        default=[],
+        metavar="[PLATFORM=]URL",
+        help="receiver for pushed events (repeat per platform: facebook, instagram, whatsapp)",
+    )
+    parser.add_argument("--app-secret", default=APP_SECRET, help="signs pushed events (X-Hub-Signature-256)")
+    parser.add_argument("--page-token", default=PAGE_TOKEN)
+    parser.add_argument("--whatsapp-token", default=WHATSAPP_TOKEN)
+    parser.add_argument("--backlog", type=int, default=10, help="customer items seeded at start")
+    parser.add_argument("--interval", type=float, default=20.0, help="seconds between new customer items")
+    parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
+    args = parser.parse_args(argv)
+    if args.host not in {"127.0.0.1", "localhost", "::1"}:
+        parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    with MetaSandbox(
+        page_token=args.page_token,
+        whatsapp_token=args.whatsapp_token,
+        app_secret=args.app_secret,
+        webhook_urls=_urls(args.webhook_url),
+        host=args.host,
+        port=args.port,
+    ) as sandbox:
+        if not args.no_replay:
+            sandbox.replay(backlog=args.backlog, interval=args.interval)
+        print(f"Meta sandbox on {sandbox.url} (control: {sandbox.url}/_sandbox/state)", flush=True)
+        stopping.wait()
+    print("Meta sandbox stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

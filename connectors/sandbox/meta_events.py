@@ -1,0 +1,136 @@
+"""Webhook bodies exactly as Meta sends them: Page feed comments, Instagram comments, Messenger and
+Instagram messages (and the Page's echoes), WhatsApp messages and statuses. Pure functions of the store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from connectors.sandbox.meta_store import Comment, Customer, MetaStore
+
+OBJECT = {
+    "facebook": "page",
+    "messenger": "page",
+    "instagram": "instagram",
+    "whatsapp": "whatsapp_business_account",
+}
+
+
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def comment_event(store: MetaStore, c: Comment) -> dict[str, Any]:
+    """A ``feed`` change (Facebook) or a ``comments`` change (Instagram) for a new comment."""
+    if c.platform == "facebook":
+        value: dict[str, Any] = {
+            "from": {"id": c.author_id, "name": c.author_name},
+            "post_id": c.container_id,
+            "comment_id": c.id,
+            "parent_id": c.parent_id or c.container_id,
+            "created_time": int(c.created_at.timestamp()),
+            "item": "comment",
+            "verb": "add",
+            "message": c.text,
+        }
+        change = {"field": "feed", "value": value}
+        entry_id = store.page_id
+    else:
+        value = {
+            "from": {"id": c.author_id, "username": c.author_name},
+            "media": {"id": c.container_id, "media_product_type": "FEED"},
+            "id": c.id,
+            "text": c.text,
+        }
+        if c.parent_id:
+            value["parent_id"] = c.parent_id
+        change = {"field": "comments", "value": value}
+        entry_id = store.ig_user_id
+    entry = {"id": entry_id, "time": int(c.created_at.timestamp()), "changes": [change]}
+    return {"object": OBJECT[c.platform], "entry": [entry]}
+
+
+def message_event(store: MetaStore, customer: Customer, message: dict[str, Any]) -> dict[str, Any]:
+    """An inbound message from a customer, on Messenger, Instagram or WhatsApp."""
+    when: datetime = message["created_at"]
+    if customer.platform == "whatsapp":
+        return _whatsapp_message(store, customer, message)
+    brand_id = store.ig_user_id if customer.platform == "instagram" else store.page_id
+    event = {
+        "sender": {"id": customer.id},
+        "recipient": {"id": brand_id},
+        "timestamp": _ms(when),
+        "message": {"mid": message["id"], "text": message["text"]},
+    }
+    return {
+        "object": OBJECT[customer.platform],
+        "entry": [{"id": brand_id, "time": _ms(when), "messaging": [event]}],
+    }
+
+
+def echo_event(store: MetaStore, customer: Customer, message: dict[str, Any]) -> dict[str, Any]:
+    """The echo of a message the brand sent (Messenger/Instagram ``is_echo``; WhatsApp: a ``sent`` status)."""
+    if customer.platform == "whatsapp":
+        return status_event(store, message["id"], customer.id, "sent", message["created_at"])
+    body = message_event(store, customer, message)
+    event = body["entry"][0]["messaging"][0]
+    event["sender"], event["recipient"] = event["recipient"], event["sender"]
+    event["message"]["is_echo"] = True
+    event["message"]["app_id"] = 1517000000000001
+    return body
+
+
+def _whatsapp_message(store: MetaStore, customer: Customer, message: dict[str, Any]) -> dict[str, Any]:
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {
+            "display_phone_number": store.display_phone_number,
+            "phone_number_id": store.phone_number_id,
+        },
+        "contacts": [{"profile": {"name": customer.name}, "wa_id": customer.id}],
+        "messages": [
+            {
+                "from": customer.id,
+                "id": message["id"],
+                "timestamp": str(int(message["created_at"].timestamp())),
+                "type": "text",
+                "text": {"body": message["text"]},
+            }
+        ],
+    }
+    return _whatsapp(store, value)
+
+
+def status_event(
+    store: MetaStore,
+    message_id: str,
+    recipient: str,
+    status: str,
+    when: datetime,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A WhatsApp status (sent, delivered, read, failed) for a message the business sent."""
+    entry: dict[str, Any] = {
+        "id": message_id,
+        "status": status,
+        "timestamp": str(int(when.timestamp())),
+        "recipient_id": recipient,
+    }
+    if errors:
+        entry["errors"] = errors
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {
+            "display_phone_number": store.display_phone_number,
+            "phone_number_id": store.phone_number_id,
+        },
+        "statuses": [entry],
+    }
+    return _whatsapp(store, value)
+
+
+def _whatsapp(store: MetaStore, value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "object": OBJECT["whatsapp"],
+        "entry": [{"id": store.waba_id, "changes": [{"field": "messages", "value": value}]}],
+    }
