@@ -1,0 +1,300 @@
+"""The Mastodon connector: mentions, direct messages and keyword search in; replies and DMs out (REST API).
+
+Streams:
+- ``mentions``: ``GET /api/v1/notifications?types[]=mention&include_filtered=true`` from ``since_id``,
+  following the ``Link`` header's ``next`` pages until the sweep has read everything newer. Direct
+  mentions are private items (``include_filtered`` keeps the private mentions that Mastodon 4.3+
+  filters by default from accounts the brand does not follow).
+- ``dms``: ``GET /api/v1/conversations`` (paged by its ``Link`` header): the last status of each
+  conversation that moved, which also brings back the brand's own direct statuses.
+- ``search:<query>``: ``GET /api/v2/search?type=statuses`` from ``min_id``: public posts that name the
+  brand, without its own, as ``listening`` items. Searching all posts needs an instance with full-text
+  search, and finds the posts of accounts that opted in to be searchable.
+
+Each ``fetch`` reads one page and returns the cursor (opaque JSON) that covers it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import requests
+
+from connectors.base import (
+    AuthFailed,
+    Batch,
+    ConnectorSpec,
+    Identity,
+    InboundItem,
+    Rejected,
+    Sent,
+)
+from connectors.mastodon_http import MastodonHttp
+from connectors.mastodon_parse import (
+    PUBLIC_VISIBILITIES,
+    conversation_items,
+    id_key,
+    ids_of,
+    is_newer,
+    link_params,
+    newest_id,
+    notification_items,
+    search_items,
+    stricter,
+)
+from connectors.mastodon_text import MAX_CHARACTERS, mastodon_length, with_mention
+
+NOTIFICATIONS_MAX, CONVERSATIONS_MAX, SEARCH_MAX = 80, 40, 40  # Mastodon's per-request caps
+ROOT_CACHE = 5000
+SEARCH_PREFIX = "search:"
+
+
+class MastodonConnector:
+    """Reads and writes one brand account on one Mastodon instance. Knows nothing of the store."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        base_url: str,
+        access_token: str,
+        account: str,
+        listening: Sequence[str] = (),
+        page_size: int = 40,
+        reply_visibility: str = "unlisted",
+        max_characters: int = MAX_CHARACTERS,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        session: requests.Session | None = None,
+    ) -> None:
+        if reply_visibility not in PUBLIC_VISIBILITIES:
+            raise ValueError(f"channel {name!r}: reply_visibility must be 'public' or 'unlisted'")
+        self.name, self.account, self.page_size = name, account.removeprefix("@"), page_size
+        self.listening = tuple(q for q in listening if q.strip())
+        self.reply_visibility, self.max_characters = reply_visibility, max_characters
+        self.http = MastodonHttp(name, base_url, access_token, session=session, timeout=timeout)
+        self._identity: Identity | None = None
+        self._roots: dict[str, str] = {}  # status id -> id of its thread's first status
+
+    @property
+    def streams(self) -> tuple[str, ...]:
+        return ("mentions", "dms", *(SEARCH_PREFIX + q for q in self.listening))
+
+    @property
+    def rate_limit(self) -> Any:
+        """The last rate-limit headers seen (``RateLimitState``), for the channel settings page."""
+        return self.http.rate_limit
+
+    def whoami(self) -> Identity:
+        """The account the token belongs to (``verify_credentials``); it must be the configured one."""
+        me = self.http.call("GET", "/api/v1/accounts/verify_credentials").body
+        if not isinstance(me, Mapping) or not isinstance(me.get("id"), str):
+            raise Rejected(f"Mastodon channel {self.name!r}: verify_credentials gave no account id")
+        handle = str(me.get("acct") or me.get("username"))
+        if handle.split("@")[0].lower() != self.account.split("@")[0].lower():
+            raise AuthFailed(
+                f"Mastodon channel {self.name!r}: the access token belongs to @{handle}, "
+                f"not to @{self.account} as configured"
+            )
+        self._identity = Identity(platform_id=me["id"], handle=handle, display_name=me.get("display_name"))
+        return self._identity
+
+    @property
+    def brand_id(self) -> str:
+        return (self._identity or self.whoami()).platform_id
+
+    def fetch(self, stream: str, cursor: str | None) -> Batch:
+        state: dict[str, Any] = json.loads(cursor) if cursor else {}
+        if stream == "mentions":
+            return self._fetch_mentions(state)
+        if stream == "dms":
+            return self._fetch_dms(state)
+        if stream.startswith(SEARCH_PREFIX) and stream[len(SEARCH_PREFIX) :] in self.listening:
+            return self._fetch_search(stream[len(SEARCH_PREFIX) :], state)
+        raise ValueError(f"unknown Mastodon stream {stream!r} for channel {self.name!r}")
+
+    def _fetch_mentions(self, state: dict[str, Any]) -> Batch:
+        since, follow = state.get("since_id"), state.get("next")
+        limit = min(self.page_size, NOTIFICATIONS_MAX)
+        params: dict[str, Any] = dict(follow) if follow else {"types[]": ["mention"], "limit": str(limit)}
+        params["include_filtered"] = "true"
+        if since:
+            params["since_id"] = since
+        answer = self.http.call("GET", "/api/v1/notifications", params=params)
+        page = answer.body if isinstance(answer.body, list) else []
+        fresh = [n for n in page if not _at_or_before(n, since)]
+        found = fresh if isinstance(answer.body, list) else answer.body
+        items, bad = notification_items(found, channel=self.name, brand_id=self.brand_id)
+        ids = ids_of(page, lambda n: n.get("id"))
+        newest = state.get("newest") or newest_id(*ids) or since
+        nxt = answer.links.get("next")
+        more = bool(nxt) and len(fresh) >= int(params.get("limit") or limit) and len(fresh) == len(page)
+        if more and nxt:
+            follow_params = {k: v for k, v in link_params(nxt["url"]).items() if k != "since_id"}
+            cursor: dict[str, Any] = {"since_id": since, "next": follow_params, "newest": newest}
+        else:
+            cursor = {"since_id": newest} if newest else {}
+        return Batch(self._threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=len(page))
+
+    def _fetch_dms(self, state: dict[str, Any]) -> Batch:
+        seen, sweep, follow = state.get("seen"), state.get("sweep"), state.get("next")
+        limit = min(self.page_size, CONVERSATIONS_MAX)
+        params: dict[str, Any] = dict(follow) if follow else {"limit": str(limit)}
+        answer = self.http.call("GET", "/api/v1/conversations", params=params)
+        items, bad = conversation_items(answer.body, channel=self.name, brand_id=self.brand_id, seen=seen)
+        page = answer.body if isinstance(answer.body, list) else []
+        last_ids = ids_of(page, lambda c: (c.get("last_status") or {}).get("id"))
+        sweep = newest_id(sweep, *last_ids)
+        reached = seen is not None and any(not is_newer(i, seen) for i in last_ids)
+        nxt = answer.links.get("next")
+        more = bool(nxt) and bool(page) and not reached
+        if more and nxt:
+            cursor: dict[str, Any] = {"seen": seen, "sweep": sweep, "next": link_params(nxt["url"])}
+        else:
+            cursor = {"seen": newest_id(seen, sweep)} if newest_id(seen, sweep) else {}
+        return Batch(items, json.dumps(cursor), more=more, malformed=bad, reads=len(page))
+
+    def _fetch_search(self, query: str, state: dict[str, Any]) -> Batch:
+        after, offset = state.get("min_id"), int(state.get("offset") or 0)
+        limit = min(self.page_size, SEARCH_MAX)
+        params = {"q": query, "type": "statuses", "resolve": "false", "limit": str(limit)}
+        if after:
+            params["min_id"] = after
+        if offset:
+            params["offset"] = str(offset)
+        body = self.http.call("GET", "/api/v2/search", params=params).body
+        items, bad, read = search_items(body, channel=self.name, brand_id=self.brand_id, after=after)
+        statuses = body.get("statuses") if isinstance(body, Mapping) else None
+        ids = ids_of(statuses if isinstance(statuses, list) else [], lambda s: s.get("id"))
+        newest = newest_id(state.get("newest"), *[i for i in ids if is_newer(i, after)])
+        # Without a cursor, listening starts now: the newest page only, not the whole history.
+        more = after is not None and read >= limit
+        if more:
+            cursor: dict[str, Any] = {"min_id": after, "offset": offset + read, "newest": newest}
+        else:
+            cursor = {"min_id": newest_id(after, newest)} if newest_id(after, newest) else {}
+        return Batch(self._threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=read)
+
+    def _threaded(self, items: Sequence[InboundItem]) -> list[InboundItem]:
+        """Public items keyed by their thread's first status (from ``/context`` once per unknown parent)."""
+        out = []
+        for item in items:
+            if item.visibility == "public":
+                root = self._root_of(item.reply_to) if item.reply_to else item.external_id
+                self._remember_root(item.external_id, root)
+                item = replace(item, thread_key=root)
+            out.append(item)
+        return out
+
+    def _root_of(self, parent: str) -> str:
+        if parent in self._roots:
+            return self._roots[parent]
+        try:
+            context = self.http.call("GET", f"/api/v1/statuses/{parent}/context").body
+        except Rejected:  # deleted or not visible to us: the parent is as far as we can see
+            return parent
+        ancestors = context.get("ancestors") if isinstance(context, Mapping) else None
+        ids = ids_of(ancestors if isinstance(ancestors, list) else [], lambda s: s.get("id"))
+        root = min(ids, key=id_key) if ids else parent
+        for ident in [*ids, parent]:
+            self._remember_root(ident, root)
+        return root
+
+    def _remember_root(self, status_id: str, root: str) -> None:
+        if len(self._roots) >= ROOT_CACHE:
+            self._roots.pop(next(iter(self._roots)))
+        self._roots[status_id] = root
+
+    def _checked(self, text: str) -> str:
+        """Refuse what Mastodon would refuse (empty, or over the limit) before calling it."""
+        if not text.strip():
+            raise Rejected(f"Mastodon channel {self.name!r}: nothing to send (empty text)")
+        length = mastodon_length(text)
+        if length > self.max_characters:
+            raise Rejected(
+                f"Mastodon channel {self.name!r}: {length} characters as Mastodon counts them, "
+                f"over the limit of {self.max_characters}"
+            )
+        return text
+
+    def _post(self, payload: dict[str, Any], idempotency_key: str) -> Mapping[str, Any]:
+        body = self.http.call(
+            "POST", "/api/v1/statuses", json=payload, headers={"Idempotency-Key": idempotency_key}
+        ).body
+        if not isinstance(body, Mapping) or not isinstance(body.get("id"), str):
+            raise Rejected(f"Mastodon channel {self.name!r}: posting gave no status id")
+        return body
+
+    def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
+        """Reply in the thread, @mentioning the author (else Mastodon does not notify them), never more
+        openly than the status answered. The ``Idempotency-Key`` makes a retried send post once."""
+        self._checked(text)
+        parent = self.http.call("GET", f"/api/v1/statuses/{to_external_id}").body
+        account = parent.get("account") if isinstance(parent, Mapping) else None
+        acct = account.get("acct") if isinstance(account, Mapping) else None
+        if not isinstance(acct, str):
+            raise Rejected(f"Mastodon channel {self.name!r}: status {to_external_id} has no author")
+        own = account is not None and account.get("id") == self.brand_id
+        body = self._checked(text if own else with_mention(text, acct))
+        visibility = stricter(self.reply_visibility, str(parent.get("visibility") or "public"))
+        payload = {"status": body, "in_reply_to_id": to_external_id, "visibility": visibility}
+        return Sent(external_id=str(self._post(payload, idempotency_key)["id"]))
+
+    def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent:
+        """A direct status to one account: it must @mention them; it continues their latest conversation
+        with the brand when there is one."""
+        self._checked(text)
+        account = self.http.call("GET", f"/api/v1/accounts/{recipient_id}").body
+        acct = account.get("acct") if isinstance(account, Mapping) else None
+        if not isinstance(acct, str):
+            raise Rejected(f"Mastodon channel {self.name!r}: account {recipient_id} has no acct")
+        payload: dict[str, Any] = {"status": self._checked(with_mention(text, acct)), "visibility": "direct"}
+        last = self._last_direct_with(recipient_id)
+        if last:
+            payload["in_reply_to_id"] = last
+        posted = self._post(payload, idempotency_key)
+        return Sent(external_id=str(posted["id"]), thread_key=f"dm:{recipient_id}")
+
+    def _last_direct_with(self, recipient_id: str) -> str | None:
+        """The last status of the newest one-to-one conversation with ``recipient_id``, if any."""
+        page = self.http.call("GET", "/api/v1/conversations", params={"limit": "20"}).body
+        for conversation in page if isinstance(page, list) else []:
+            accounts = conversation.get("accounts") if isinstance(conversation, Mapping) else None
+            last = conversation.get("last_status") if isinstance(conversation, Mapping) else None
+            ids = [a.get("id") for a in accounts or [] if isinstance(a, Mapping)]
+            if ids == [recipient_id] and isinstance(last, Mapping) and isinstance(last.get("id"), str):
+                return str(last["id"])
+        return None
+
+
+def _at_or_before(obj: Any, bound: str | None) -> bool:
+    """A notification at or before ``bound`` (already read); the server should not send one."""
+    ident = obj.get("id") if isinstance(obj, Mapping) else None
+    return bound is not None and isinstance(ident, str) and not is_newer(ident, bound)
+
+
+def _timeout(options: Mapping[str, Any]) -> tuple[float, float]:
+    seconds = options.get("timeout_seconds")
+    return (5.0, float(seconds)) if isinstance(seconds, int | float) and seconds > 0 else (5.0, 30.0)
+
+
+def build(spec: ConnectorSpec) -> MastodonConnector:
+    """The Mastodon connector for one configured channel (``base_url`` is the instance, required)."""
+    if not spec.base_url:
+        raise ValueError(
+            f"channel {spec.name!r}: a Mastodon channel needs base_url, its instance (e.g. https://mastodon.social)"
+        )
+    options = spec.options
+    return MastodonConnector(
+        spec.name,
+        base_url=spec.base_url,
+        access_token=spec.credentials["access_token"],
+        account=spec.account,
+        listening=spec.listening,
+        page_size=spec.page_size,
+        reply_visibility=str(options.get("reply_visibility", "unlisted")),
+        max_characters=int(options.get("max_characters", MAX_CHARACTERS)),
+        timeout=_timeout(options),
+    )

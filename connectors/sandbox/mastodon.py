@@ -1,0 +1,301 @@
+"""A loopback Mastodon instance (the REST API subset the inbox uses, with Mastodon's contract); in memory.
+
+Tests: ``with MastodonSandbox() as m:`` and point the connector at ``m.url`` with token ``m.token``.
+Demo and out-of-process tests: ``inbox sandbox mastodon`` (or ``python -m connectors.sandbox.mastodon``)
+and the control API under ``/_sandbox/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
+from connectors.sandbox.mastodon_access import (
+    STOCK_LIMITS,
+    Denied,
+    RateLimits,
+    authenticate,
+    reset_header,
+)
+from connectors.sandbox.mastodon_api import ApiHandler, MastodonApi, error
+from connectors.sandbox.mastodon_control import control_routes
+from connectors.sandbox.mastodon_render import render_instance
+from connectors.sandbox.mastodon_replay import replayer
+from connectors.sandbox.mastodon_store import Account, MastodonStore, Status
+from connectors.sandbox.x_replay import Replayer, SampleRow
+from connectors.sandbox.x_store import as_time
+
+FAULT_RESET_SECONDS = 5  # an injected 429 resets soon
+FAULT_ERRORS = {
+    429: "Too many requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+TOKEN = "sandbox-mastodon-token"
+
+
+class MastodonSandbox(LoopbackServer):
+    """Mastodon on 127.0.0.1: notifications, conversations, statuses, search; a control API."""
+
+    def __init__(
+        self,
+        brand_handle: str = "AcmeCare",
+        *,
+        domain: str = "mastodon.sandbox",
+        tokens: Mapping[str, Sequence[str]] | None = None,
+        rate_limits: Mapping[str, tuple[int, float]] | None = None,
+        max_characters: int = 500,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        """``tokens`` maps a bearer token to its scopes (``read``, ``write``); default: ``TOKEN`` with both.
+        ``rate_limits`` maps a family (``api``, ``statuses``) to (calls, window seconds)."""
+        self.limits = RateLimits(rate_limits)
+        super().__init__(host, port)
+        self.brand_handle = brand_handle
+        self.tokens = {t: frozenset(s) for t, s in (tokens or {TOKEN: ("read", "write")}).items()}
+        self.token = next(iter(self.tokens))
+        self.store = MastodonStore(brand_handle, domain)
+        self.max_characters = max_characters
+        self.replayers: list[Replayer] = []
+        api = MastodonApi(self.store, self.lock, max_characters=max_characters)
+        for method, pattern, handler, scope, family in api.routes():
+            self.route(method, pattern, self._gate(handler, scope, family))
+        self.route("GET", "/api/v2/instance", lambda _: Reply(200, self._instance()))
+        for method, pattern, control in control_routes(self):
+            self.route(method, pattern, control)
+
+    def _instance(self) -> dict[str, Any]:
+        with self.lock:
+            return render_instance(self.store, self.max_characters)
+
+    def _gate(self, handler: ApiHandler, scope: str, family: str) -> Callable[[Request], Reply]:
+        """Auth (401/403), then the token's rate window (429), then the handler."""
+
+        def serve(req: Request) -> Reply:
+            try:
+                token = authenticate(req.headers.get("authorization"), self.tokens, scope)
+            except Denied as exc:
+                return error(exc.status, exc.error)
+            allowed, headers = self.limits.spend(family, token)
+            reply = handler(req) if allowed else error(429, "Too many requests")
+            reply.headers = {**headers, **reply.headers}
+            return reply
+
+        return serve
+
+    def fault_reply(self, fault: Fault, req: Request) -> Reply:
+        """An injected failure in Mastodon's shape; a 429 says the window is spent and resets soon."""
+        status = fault.status or 500
+        reply = error(status, FAULT_ERRORS.get(status, f"injected fault {status}"))
+        if fault.body is not None:
+            reply.body = fault.body
+        limit = STOCK_LIMITS["api"][0]
+        reply.headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": "0" if status == 429 else str(limit),
+            "X-RateLimit-Reset": reset_header(datetime.now(UTC).timestamp() + FAULT_RESET_SECONDS),
+            **fault.headers,
+        }
+        return reply
+
+    def not_found(self, req: Request) -> Reply:
+        return error(404, "Record not found")
+
+    # --- Python control API (tests) --------------------------------------------------------------
+    def add_user(self, handle: str, name: str | None = None, followers: int = 0) -> str:
+        """Create or update an account (``user`` local, ``user@domain`` remote); returns its id."""
+        with self.lock:
+            return self.store.account(handle, display_name=name, followers=followers).id
+
+    def _status(
+        self,
+        text: str,
+        author: str,
+        *,
+        visibility: str = "public",
+        in_reply_to: str | None = None,
+        created_at: datetime | str | None = None,
+        language: str | None = "en",
+        spoiler_text: str = "",
+    ) -> Status:
+        with self.lock:
+            return self.store.add_status(
+                self.store.account(author),
+                text,
+                visibility=visibility,
+                in_reply_to=in_reply_to,
+                created_at=as_time(created_at),
+                language=language,
+                spoiler_text=spoiler_text,
+            )
+
+    def add_mention(
+        self,
+        text: str,
+        author: str = "customer",
+        in_reply_to: str | None = None,
+        *,
+        created_at: datetime | str | None = None,
+        language: str | None = "en",
+        visibility: str = "public",
+        spoiler_text: str = "",
+    ) -> str:
+        """A status by ``author`` that @mentions the brand (``@handle`` is added in front when the text
+        does not name it). Returns the status id."""
+        if f"@{self.brand_handle.lower()}" not in text.lower():
+            text = f"@{self.brand_handle} {text}"
+        return self._status(
+            text,
+            author,
+            visibility=visibility,
+            in_reply_to=in_reply_to,
+            created_at=created_at,
+            language=language,
+            spoiler_text=spoiler_text,
+        ).id
+
+    def add_post(
+        self,
+        text: str,
+        author: str = "customer",
+        in_reply_to: str | None = None,
+        *,
+        created_at: datetime | str | None = None,
+        language: str | None = "en",
+        visibility: str = "public",
+    ) -> str:
+        """A status as written (the brand's own too): what search finds. Returns its id."""
+        return self._status(
+            text,
+            author,
+            visibility=visibility,
+            in_reply_to=in_reply_to,
+            created_at=created_at,
+            language=language,
+        ).id
+
+    def add_dm(
+        self,
+        text: str,
+        sender: str = "customer",
+        recipient: str | None = None,
+        *,
+        in_reply_to: str | None = None,
+        created_at: datetime | str | None = None,
+        language: str | None = "en",
+    ) -> str:
+        """A direct status between a customer and the brand (``@recipient`` is added in front when the text
+        does not name it; a DM from the brand needs ``recipient``). Returns the status id."""
+        to = recipient or self.brand_handle
+        if sender.lower() == self.brand_handle.lower() and recipient is None:
+            raise ValueError("a DM from the brand needs a recipient")
+        if f"@{to.lower()}" not in text.lower():
+            text = f"@{to} {text}"
+        status = self._status(
+            text,
+            sender,
+            visibility="direct",
+            in_reply_to=in_reply_to,
+            created_at=created_at,
+            language=language,
+        )
+        return status.id
+
+    def add_raw_mention(self, notification_status: Mapping[str, Any], author: str = "customer") -> str:
+        """A mention whose status is sent verbatim (possibly malformed). Returns the internal status id."""
+        with self.lock:
+            status = self.store.add_status(
+                self.store.account(author), f"@{self.brand_handle} raw", raw=dict(notification_status)
+            )
+            return status.id
+
+    def account(self, handle: str) -> Account:
+        with self.lock:
+            return self.store.account(handle)
+
+    def status(self, status_id: str) -> Status:
+        with self.lock:
+            return self.store.statuses[status_id]
+
+    @property
+    def brand_id(self) -> str:
+        return self.store.brand.id
+
+    @property
+    def sent(self) -> list[dict[str, Any]]:
+        """Statuses posted through the API: ``id``, ``text``, ``visibility``, ``in_reply_to_id``,
+        ``mentions`` (accts), ``idempotency_key``, ``created_at``."""
+        with self.lock:
+            return [dict(s) for s in self.store.sent]
+
+    def state(self) -> dict[str, Any]:
+        with self.lock:
+            counts, calls = self.store.counts(), len(self.requests)
+        return {
+            "url": self.url,
+            "brand": {"id": self.brand_id, "acct": self.brand_handle},
+            **counts,
+            "requests": calls,
+            "faults": self.faults(),
+            "replay": {"running": len(self.replayers), "released": sum(r.released for r in self.replayers)},
+        }
+
+    def replay(
+        self, rows: Sequence[SampleRow] | None = None, *, backlog: int = 40, interval: float = 15.0
+    ) -> Replayer:
+        """Seed ``backlog`` customer items (English sample and French messages) over the past two hours,
+        then release one every ``interval`` seconds until ``stop()``."""
+        replay = replayer(self, rows, backlog=backlog, interval=interval)
+        self.replayers.append(replay)
+        return replay.start()
+
+    def stop(self) -> None:
+        for replay in self.replayers:
+            replay.stop()
+        super().stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the sandbox until SIGTERM or SIGINT, printing its URL first."""
+    parser = argparse.ArgumentParser(prog="inbox sandbox mastodon", description="Loopback Mastodon sandbox.")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    parser.add_argument("--port", type=int, default=8702, help="0 picks a free port")
+    parser.add_argument("--brand", default="AcmeCare", help="the brand account's username")
+    parser.add_argument("--token", default=TOKEN, help="the bearer token the sandbox accepts (read, write)")
+    parser.add_argument(
+        "--backlog", type=int, default=40, help="customer items seeded over the past two hours"
+    )
+    parser.add_argument("--interval", type=float, default=15.0, help="seconds between new customer items")
+    parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
+    parser.add_argument("--stock-limits", action="store_true", help="Mastodon's stock rate limits")
+    args = parser.parse_args(argv)
+    if args.host not in {"127.0.0.1", "localhost", "::1"}:
+        parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    limits = STOCK_LIMITS if args.stock_limits else None
+    tokens = {args.token: ("read", "write")}
+    with MastodonSandbox(
+        args.brand, tokens=tokens, rate_limits=limits, host=args.host, port=args.port
+    ) as sandbox:
+        if not args.no_replay:
+            sandbox.replay(backlog=args.backlog, interval=args.interval)
+        print(
+            f"Mastodon sandbox for @{args.brand} on {sandbox.url} (control: {sandbox.url}/_sandbox/state)",
+            flush=True,
+        )
+        stopping.wait()
+    print("Mastodon sandbox stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

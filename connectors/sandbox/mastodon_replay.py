@@ -1,0 +1,161 @@
+"""Live customer traffic for the Mastodon sandbox, in English and French, through the X sandbox's replayer.
+
+English: the attributed *Customer Support on Twitter* sample (connectors/sandbox/data, CC BY-NC-SA 4.0),
+rewritten as Mastodon statuses. French: short customer messages written for this sandbox (no dataset).
+Deterministic by hash: one customer in three lives on another instance (``user@domain``), one thread in
+six goes private (direct statuses) as on X, and one new thread in five is a public post that names the
+brand without @mentioning it (what keyword listening finds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from connectors.sandbox.x_replay import Replayer, SampleRow, load_sample
+
+REMOTE_DOMAINS = ("piaille.fr", "framapiaf.org", "mastodon.social", "mamot.fr", "fosstodon.org")
+LISTENING_EVERY = 5
+FRENCH: tuple[tuple[str, str, str], ...] = (  # (thread, author, text); a thread's rows in order
+    ("fr1", "9001", "@AcmeCare bonjour, ma commande n'est toujours pas arrivée après 10 jours. Une idée ?"),
+    ("fr1", "9001", "@AcmeCare toujours rien, et le suivi indique « en cours de livraison » depuis lundi…"),
+    ("fr2", "9002", "@AcmeCare impossible de me connecter à mon compte depuis la mise à jour, c'est urgent"),
+    ("fr3", "9003", "@AcmeCare merci pour le remboursement rapide, service au top 👏"),
+    ("fr4", "9004", "@AcmeCare j'ai été débité deux fois pour le même abonnement, je veux un remboursement"),
+    ("fr4", "9004", "@AcmeCare quelqu'un peut me répondre ? Deux prélèvements de 12,99 € ce mois-ci"),
+    ("fr5", "9005", "@AcmeCare est-ce que la livraison en point relais est possible en Belgique ?"),
+    ("fr6", "9006", "@AcmeCare le colis est arrivé abîmé, la boîte était ouverte. Je fais comment ?"),
+    ("fr7", "9007", "@AcmeCare votre appli plante à chaque fois que j'ouvre mon panier #bug"),
+    ("fr8", "9008", "@AcmeCare j'attends un retour du service client depuis une semaine, c'est inadmissible"),
+    ("fr8", "9008", "@AcmeCare toujours aucune réponse à mon mail, je vais finir par résilier"),
+    ("fr9", "9009", "@AcmeCare comment changer l'adresse de livraison d'une commande déjà passée ?"),
+    ("fr10", "9010", "@AcmeCare super accueil en boutique à Lyon hier, merci à l'équipe !"),
+    ("fr11", "9011", "@AcmeCare mon code promo ne fonctionne pas, il dit « expiré » alors qu'il est valable"),
+    ("fr12", "9012", "@AcmeCare bonjour, je n'ai pas reçu la facture de ma dernière commande"),
+    ("fr13", "9013", "@AcmeCare la batterie de mon appareil ne tient plus que 2 heures, c'est couvert ?"),
+    ("fr13", "9013", "@AcmeCare je l'ai acheté il y a 8 mois, j'ai encore le ticket"),
+    ("fr14", "9014", "@AcmeCare peut-on annuler une commande avant l'expédition ?"),
+    ("fr15", "9015", "@AcmeCare le site affiche une erreur 500 au paiement depuis ce matin"),
+    ("fr16", "9016", "@AcmeCare je voudrais supprimer mon compte et mes données, où faire la demande ?"),
+)
+
+
+class ReplayTarget(Protocol):
+    brand_handle: str
+
+    def add_user(self, handle: str, name: str | None = None, followers: int = 0) -> str: ...
+
+    def add_mention(
+        self,
+        text: str,
+        author: str = ...,
+        in_reply_to: str | None = ...,
+        *,
+        created_at: datetime | None = ...,
+        language: str | None = ...,
+    ) -> str: ...
+
+    def add_post(
+        self,
+        text: str,
+        author: str = ...,
+        in_reply_to: str | None = ...,
+        *,
+        created_at: datetime | None = ...,
+        language: str | None = ...,
+    ) -> str: ...
+
+    def add_dm(
+        self, text: str, sender: str = ..., *, created_at: datetime | None = ..., language: str | None = ...
+    ) -> str: ...
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"@\w+", "", text)).strip()
+
+
+FRENCH_TEXTS = frozenset(_bare(text) for _, _, text in FRENCH)
+
+
+def language_of(text: str) -> str:
+    """``fr`` for the French messages above, else ``en`` (the English sample)."""
+    return "fr" if _bare(text) in FRENCH_TEXTS else "en"
+
+
+def _hash(*parts: str) -> int:
+    return int.from_bytes(hashlib.sha256(":".join(parts).encode()).digest()[:8], "big")
+
+
+def french_rows(brand: str = "AcmeCare") -> list[SampleRow]:
+    """The French messages as sample rows (ids ``fr…``; created_at unused by the replay)."""
+    rows: list[SampleRow] = []
+    previous: dict[str, str] = {}
+    for index, (thread, author, text) in enumerate(FRENCH):
+        tweet_id = f"fr{index:03d}"
+        rows.append(SampleRow(tweet_id, author, brand, "", previous.get(thread, ""), thread, text))
+        previous[thread] = tweet_id
+    return rows
+
+
+def mastodon_rows() -> list[SampleRow]:
+    return [*load_sample(), *french_rows()]
+
+
+class MastodonTraffic:
+    """Adapts the replayer's calls to Mastodon: remote handles, listening posts, statuses per language."""
+
+    def __init__(self, sandbox: ReplayTarget) -> None:
+        self.sandbox = sandbox
+        self.brand_handle = sandbox.brand_handle
+        self.listening: set[str] = set()  # ids of statuses posted as listening threads
+
+    def _handle(self, handle: str) -> str:
+        h = _hash("instance", handle)
+        return f"{handle}@{REMOTE_DOMAINS[h % len(REMOTE_DOMAINS)]}" if h % 3 == 0 else handle
+
+    def add_user(self, handle: str, name: str | None = None, followers: int = 0) -> str:
+        return self.sandbox.add_user(self._handle(handle), name=name, followers=followers)
+
+    def add_mention(
+        self,
+        text: str,
+        author: str = "customer",
+        in_reply_to: str | None = None,
+        *,
+        created_at: datetime | None = None,
+    ) -> str:
+        handle = self._handle(author)
+        as_post = (
+            in_reply_to in self.listening if in_reply_to else _hash("listen", text) % LISTENING_EVERY == 0
+        )
+        lang = language_of(text)
+        if not as_post:
+            return self.sandbox.add_mention(text, handle, in_reply_to, created_at=created_at, language=lang)
+        plain = re.sub(rf"@{re.escape(self.brand_handle)}\b", self.brand_handle, text)
+        status_id = self.sandbox.add_post(plain, handle, in_reply_to, created_at=created_at, language=lang)
+        self.listening.add(status_id)
+        return status_id
+
+    def add_dm(self, text: str, sender: str = "customer", *, created_at: datetime | None = None) -> str:
+        return self.sandbox.add_dm(
+            text, sender=self._handle(sender), created_at=created_at, language=language_of(text)
+        )
+
+
+def replayer(
+    sandbox: ReplayTarget,
+    rows: Sequence[SampleRow] | None = None,
+    *,
+    backlog: int = 40,
+    interval: float = 15.0,
+) -> Replayer:
+    """A replayer of ``rows`` (default: English sample and French messages) into ``sandbox``."""
+    return Replayer(
+        MastodonTraffic(sandbox),
+        mastodon_rows() if rows is None else rows,
+        backlog=backlog,
+        interval=interval,
+    )

@@ -1,0 +1,223 @@
+"""The Mastodon sandbox's state: accounts, statuses, mention notifications, the brand's conversations. No I/O.
+
+Ids follow Mastodon: statuses get snowflake ids from their creation time (``ms << 16 | sequence``), so
+they sort by time as strings of equal length; notifications and conversations get serial ids. A status
+that @mentions the brand notifies it; every direct status the brand is part of updates its conversation
+(keyed by thread and participants, as Mastodon's AccountConversation). Callers hold the sandbox's lock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from connectors.mastodon_parse import id_key
+from connectors.mastodon_text import MENTION_RE
+
+IDEMPOTENCY_TTL = timedelta(hours=1)
+HASHTAG_RE = re.compile(r"(?<![\w/])#(\w+)")
+
+
+@dataclass
+class Account:
+    id: str
+    username: str
+    domain: str | None  # None: local to the sandbox instance
+    display_name: str = ""
+    followers: int = 0
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def acct(self) -> str:
+        return f"{self.username}@{self.domain}" if self.domain else self.username
+
+
+@dataclass
+class Status:
+    id: str
+    account_id: str
+    text: str
+    created_at: datetime
+    visibility: str = "public"
+    in_reply_to_id: str | None = None
+    in_reply_to_account_id: str | None = None
+    mentions: list[str] = field(default_factory=list)  # account ids
+    tags: list[str] = field(default_factory=list)
+    spoiler_text: str = ""
+    language: str | None = "en"
+    root_id: str = ""  # the thread's first status (Mastodon's conversation)
+    raw: dict[str, Any] | None = None  # sent verbatim instead of the rendered status (malformed tests)
+
+
+@dataclass
+class Notification:
+    id: str
+    type: str
+    account_id: str
+    status_id: str
+    created_at: datetime
+    filtered: bool = False  # held back by the default notification policy (private mention, stranger)
+
+
+@dataclass
+class Conversation:
+    id: str
+    key: tuple[str, frozenset[str]]  # (thread root, participants other than the brand)
+    last_status_id: str
+    unread: bool = True
+
+
+class MastodonStore:
+    """Everything the sandbox knows; the brand is account ``brand``."""
+
+    def __init__(self, brand_handle: str, domain: str) -> None:
+        self.domain = domain
+        self.accounts: dict[str, Account] = {}
+        self.statuses: dict[str, Status] = {}
+        self.notifications: list[Notification] = []
+        self.conversations: dict[tuple[str, frozenset[str]], Conversation] = {}
+        self.idempotency: dict[tuple[str, str], tuple[str, datetime]] = {}
+        self.sent: list[dict[str, Any]] = []
+        self._serial = itertools.count(110_000_000)
+        self._sequence = itertools.count()
+        self._account_ids = itertools.count(109_000_000_000_000_001)
+        self.brand = self.account(brand_handle, display_name="Acme Care", followers=48_000)
+
+    # --- accounts -------------------------------------------------------------------------------
+    def account(self, handle: str, display_name: str | None = None, followers: int | None = None) -> Account:
+        """The account for ``user`` or ``user@domain`` (created if new; case-insensitive)."""
+        username, _, domain = handle.removeprefix("@").partition("@")
+        domain_or_none = None if not domain or domain.lower() == self.domain else domain.lower()
+        found = self.find_account(username, domain_or_none)
+        if found is None:
+            found = Account(str(next(self._account_ids)), username, domain_or_none, display_name or username)
+            self.accounts[found.id] = found
+        if display_name is not None:
+            found.display_name = display_name
+        if followers is not None:
+            found.followers = followers
+        return found
+
+    def find_account(self, username: str, domain: str | None) -> Account | None:
+        for account in self.accounts.values():
+            if account.username.lower() == username.lower() and account.domain == domain:
+                return account
+        return None
+
+    def find_acct(self, acct: str) -> Account | None:
+        username, _, domain = acct.partition("@")
+        return self.find_account(username, None if not domain or domain.lower() == self.domain else domain)
+
+    # --- statuses -------------------------------------------------------------------------------
+    def snowflake(self, at: datetime) -> str:
+        """Mastodon's id for a status created at ``at``: milliseconds << 16 plus a sequence."""
+        return str((int(at.timestamp() * 1000) << 16) | (next(self._sequence) & 0xFFFF))
+
+    def add_status(
+        self,
+        author: Account,
+        text: str,
+        *,
+        visibility: str = "public",
+        in_reply_to: str | None = None,
+        created_at: datetime | None = None,
+        spoiler_text: str = "",
+        language: str | None = "en",
+        raw: dict[str, Any] | None = None,
+    ) -> Status:
+        """Post a status: mentions are the @accounts it names that the sandbox knows (local or remote)."""
+        at = created_at or datetime.now(UTC)
+        parent = self.statuses.get(in_reply_to) if in_reply_to else None
+        if in_reply_to and parent is None:
+            raise KeyError(in_reply_to)
+        mentioned = [a.id for a in self._mentioned(text) if a.id != author.id]
+        status = Status(
+            id=self.snowflake(at),
+            account_id=author.id,
+            text=text,
+            created_at=at,
+            visibility=visibility,
+            in_reply_to_id=parent.id if parent else None,
+            in_reply_to_account_id=parent.account_id if parent else None,
+            mentions=list(dict.fromkeys(mentioned)),
+            tags=[t.lower() for t in HASHTAG_RE.findall(text)],
+            spoiler_text=spoiler_text,
+            language=language,
+            raw=raw,
+        )
+        status.root_id = parent.root_id if parent else status.id
+        self.statuses[status.id] = status
+        self._notify(status)
+        self._converse(status)
+        return status
+
+    def _mentioned(self, text: str) -> list[Account]:
+        found = []
+        for m in MENTION_RE.finditer(text):
+            account = self.find_acct(m.group(1))
+            if account is not None:
+                found.append(account)
+        return found
+
+    def _notify(self, status: Status) -> None:
+        if self.brand.id not in status.mentions or status.account_id == self.brand.id:
+            return
+        parent = self.statuses.get(status.in_reply_to_id or "")
+        answers_brand = parent is not None and parent.account_id == self.brand.id
+        filtered = status.visibility == "direct" and not answers_brand  # for_private_mentions: filter
+        self.notifications.append(
+            Notification(
+                str(next(self._serial)), "mention", status.account_id, status.id, status.created_at, filtered
+            )
+        )
+
+    def _converse(self, status: Status) -> None:
+        if status.visibility != "direct":
+            return
+        people = {status.account_id, *status.mentions}
+        if self.brand.id not in people:
+            return
+        key = (status.root_id, frozenset(people - {self.brand.id}))
+        conversation = self.conversations.get(key)
+        if conversation is None:
+            conversation = Conversation(str(next(self._serial)), key, status.id)
+            self.conversations[key] = conversation
+        if id_key(status.id) >= id_key(conversation.last_status_id):
+            conversation.last_status_id = status.id
+        conversation.unread = status.account_id != self.brand.id
+
+    def thread(self, status_id: str) -> tuple[list[Status], list[Status]]:
+        """(ancestors oldest first, descendants in order) of a status."""
+        ancestors: list[Status] = []
+        parent = self.statuses[status_id].in_reply_to_id
+        while parent and parent in self.statuses:
+            ancestors.insert(0, self.statuses[parent])
+            parent = self.statuses[parent].in_reply_to_id
+        descendants, frontier = [], [status_id]
+        while frontier:
+            children = [s for s in self.statuses.values() if s.in_reply_to_id in frontier]
+            descendants += children
+            frontier = [c.id for c in children]
+        return ancestors, sorted(descendants, key=lambda s: id_key(s.id))
+
+    def remembered(self, account_id: str, key: str, now: datetime) -> Status | None:
+        """The status an earlier request with this Idempotency-Key created (kept one hour)."""
+        entry = self.idempotency.get((account_id, key))
+        if entry is None or now - entry[1] > IDEMPOTENCY_TTL:
+            return None
+        return self.statuses.get(entry[0])
+
+    def remember(self, account_id: str, key: str, status: Status, now: datetime) -> None:
+        self.idempotency[(account_id, key)] = (status.id, now)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "accounts": len(self.accounts),
+            "statuses": len(self.statuses),
+            "notifications": len(self.notifications),
+            "conversations": len(self.conversations),
+            "sent": len(self.sent),
+        }
