@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import requests
 import tweepy
 
+from connectors import x_webhook
 from connectors._http import Rebase
 from connectors.base import (
     AuthFailed,
@@ -227,6 +228,16 @@ class XConnector:
         )
         data = payload.get("data") or {}
         return Sent(external_id=str(data.get("dm_event_id")), thread_key=data.get("dm_conversation_id"))
+
+    def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:
+        """Account Activity CRC (connectors.x_webhook)."""
+        return x_webhook.handshake(query, self.client.consumer_secret or "")
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:
+        x_webhook.verify(headers, body, self.client.consumer_secret or "")
+
+    def parse_webhook(self, body: bytes) -> Batch:
+        return x_webhook.parse(body)
 
     def find_delivery(
         self,
