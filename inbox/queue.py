@@ -24,6 +24,8 @@ AMBER_FRACTION = 0.25  # amber when less than a quarter of the target time remai
 STATUSES = ("open", "pending", "resolved")
 Assignee = Literal["mine", "unassigned", "all"]
 SlaState = Literal["none", "green", "amber", "red"]
+Source = Literal["listening", "direct"]
+LISTENING = "listening"  # the conversation kind of posts found by keyword search
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ class Filters:
     sentiment: str | None = None
     language: str | None = None
     text: str = ""
+    source: Source | None = None  # listening: found by keyword search; direct: written to the brand
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,11 @@ class Row:
     tags: tuple[str, ...]
     vip: bool
     failed_send: bool = False  # a reply to it could not be delivered: someone must look
+    kind: str = "mention"  # mention | dm | listening | comment
+
+    @property
+    def listening(self) -> bool:
+        return self.kind == LISTENING
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +150,10 @@ def _conditions(f: Filters, user_id: int | None) -> list[ColumnElement[bool]]:
         conds.append(col(Conversation.assignee_id) == user_id)
     elif f.assignee == "unassigned":
         conds.append(col(Conversation.assignee_id).is_(None))
+    if f.source == "listening":
+        conds.append(col(Conversation.kind) == LISTENING)
+    elif f.source == "direct":
+        conds.append(col(Conversation.kind) != LISTENING)
     for column, value in (
         (Conversation.urgency, f.urgency),
         (Conversation.sentiment, f.sentiment),
@@ -254,6 +266,7 @@ def _row(
         tags=tags,
         vip=is_vip(contact.tags if contact else []),
         failed_send=failed_send,
+        kind=c.kind,
     )
 
 

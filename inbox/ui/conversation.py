@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inbox import desk, notes, presence
+from inbox import desk, listening_items, notes, people, presence
 from inbox.models import User
 from inbox.queue import STATUSES, clock_started, humanize, sla_state
-from inbox.ui import composer_panel, thread
+from inbox.ui import composer_panel, people_panel, thread
 from inbox.ui.common import (
     QUEUE_PAGE,
     SELECTED,
@@ -49,6 +49,14 @@ def _act(action: str, conv_id: int, key: str) -> None:
             desk.set_customer_tags(session, conv_id, value or [], user, now())
 
 
+def _dismiss(conv_id: int) -> None:
+    user = current_user()
+    if user is not None:
+        with transaction() as session:
+            listening_items.dismiss(session, conv_id, user, now())
+        st.toast("Listening item dismissed: it left the queue.")
+
+
 def _assign_me(conv_id: int, user_id: int) -> None:
     st.session_state[f"assignee-{conv_id}"] = user_id
     _act("assign", conv_id, f"assignee-{conv_id}")
@@ -83,11 +91,12 @@ def _header(view: desk.ConversationView) -> None:
         if conv.visibility == "public"
         else ":violet-badge[:material/lock: Private DM]"
     )
+    if conv.kind == listening_items.LISTENING:
+        kind = ":orange-badge[:material/hearing: Listening] " + kind
     who = md_escape(view.assignee.display_name or view.assignee.name) if view.assignee else "nobody"
     status = STATUS_LABELS.get(conv.status, conv.status)
-    st.markdown(
-        f"{kind} :gray-badge[{md_escape(view.channel.name)}] {sla} :gray-badge[{status}] · assigned to {who}"
-    )
+    where = f"{people_panel.platform_label(view.channel.platform)} · {view.channel.name}"
+    st.markdown(f"{kind} :gray-badge[{md_escape(where)}] {sla} :gray-badge[{status}] · assigned to {who}")
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -139,6 +148,15 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
         disabled=view.conversation.assignee_id == user.id,
         icon=":material/person_add:",
     )
+    if view.conversation.kind == listening_items.LISTENING and view.conversation.status != "resolved":
+        st.button(
+            "Dismiss",
+            key=f"dismiss-{conv_id}",
+            on_click=_dismiss,
+            args=(conv_id,),
+            icon=":material/do_not_disturb_on:",
+            help="Not for us: close this listening item without answering (audited).",
+        )
     tags = list(view.conversation.tags)
     st.session_state[f"tags-{conv_id}"] = tags
     st.multiselect(
@@ -151,8 +169,9 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
     )
 
 
-def _customer(view: desk.ConversationView) -> None:
-    thread.profile(view.contact, view.channel.name)
+def _customer(view: desk.ConversationView, user: User) -> None:
+    thread.profile(view.contact, view.channel.name, view.channel.platform)
+    people_panel.panel(view.contact, user)
     if view.contact and view.contact.id:
         key = f"ctags-{view.contact.id}"
         tags = list(view.contact.tags)
@@ -165,8 +184,10 @@ def _customer(view: desk.ConversationView) -> None:
             on_change=_act,
             args=("customer-tags", view.contact.id, key),
         )
-    st.markdown("**Earlier conversations**")
-    thread.earlier(view.earlier, _select)
+    st.markdown("**Earlier conversations**" + (" :gray[· every linked channel]" if view.contact else ""))
+    with reading() as session:
+        platforms = people.channel_platforms(session)
+    thread.earlier(view.earlier, _select, platforms)
 
 
 def main() -> None:
@@ -199,7 +220,7 @@ def main() -> None:
         with st.container(border=True):
             _actions(view, user, agents)
         with st.container(border=True):
-            _customer(view)
+            _customer(view, user)
         with st.container(border=True):
             st.markdown("**Internal notes**")
             thread.notes(note_list, now())

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from inbox import presence
+from inbox import listening_items, presence
 from inbox.models import User
 from inbox.queue import STATUSES, Filters, Row, filter_options, humanize, next_conversation, queue_page
 from inbox.ui.common import SLA_COLOURS, current_user, md_escape, now, open_conversation, reading, transaction
@@ -17,6 +17,7 @@ PAGE_SIZE = 25
 PAGE_KEY = "queue-page"
 URGENCY_COLOURS = {"critical": "red", "high": "orange", "normal": "gray", "low": "gray"}
 ASSIGNEE_LABELS = {"mine": "Mine", "unassigned": "Unassigned", "all": "All"}
+SOURCE_LABELS = {"listening": "Listening", "direct": "Mentions and DMs"}
 
 
 def _first_page() -> None:
@@ -42,8 +43,15 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         on_change=_first_page,
     )
     status = top[2].selectbox("Status", [*STATUSES, "all"], key="q-status", on_change=_first_page)
-    row = st.columns(4)
+    row = st.columns(5)
     any_ = "Any"
+    source = row[4].selectbox(
+        "Source",
+        [any_, *SOURCE_LABELS],
+        key="q-source",
+        format_func=lambda v: SOURCE_LABELS.get(v, v),
+        on_change=_first_page,
+    )
     channel = row[0].selectbox("Channel", [any_, *options["channel"]], key="q-channel", on_change=_first_page)
     urgency = row[1].selectbox("Urgency", [any_, *options["urgency"]], key="q-urgency", on_change=_first_page)
     sentiment = row[2].selectbox(
@@ -64,6 +72,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         sentiment=pick(sentiment),
         language=pick(language),
         text=text or "",
+        source=pick(source),  # type: ignore[arg-type]
     )
 
 
@@ -79,6 +88,8 @@ def _labels(row: Row) -> str:
         f":blue-badge[{':material/public: Public' if row.visibility == 'public' else ':material/lock: DM'}]",
         f":gray-badge[{md_escape(row.channel)}]",
     ]
+    if row.listening:
+        parts.insert(0, ":orange-badge[:material/hearing: Listening]")
     if row.failed_send:
         parts.insert(0, ":red-badge[:material/error: Send failed]")
     if row.vip:
@@ -118,6 +129,24 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer]) -> None:
             cols[3].caption(f":material/visibility: {md_escape(on_it)}")
         if cols[4].button("Open", key=f"open-{row.id}", type="primary" if row.sla == "red" else "secondary"):
             open_conversation(row.id)
+        if row.listening and row.status != "resolved":
+            cols[4].button(
+                "Dismiss",
+                key=f"dismiss-{row.id}",
+                on_click=_dismiss,
+                args=(row.id,),
+                type="tertiary",
+                help="Not for us: close this listening item without answering (audited).",
+            )
+
+
+def _dismiss(conv_id: int) -> None:
+    user = current_user()
+    if user is None:
+        return
+    with transaction() as session:
+        listening_items.dismiss(session, conv_id, user, now())
+    st.toast("Listening item dismissed.")
 
 
 def _pager(total: int, pages: int) -> None:

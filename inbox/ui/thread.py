@@ -7,6 +7,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from connectors.registry import PLATFORMS
 from inbox.desk import ConversationView, EarlierConversation
 from inbox.models import Contact, Message, OutboundReply
 from inbox.notes import NoteView
@@ -80,7 +81,7 @@ def thread(view: ConversationView, now: datetime, on_retry: Callable[[int], None
         outbox_reply(r, now, on_retry)
 
 
-def profile(contact: Contact | None, channel: str) -> None:
+def profile(contact: Contact | None, channel: str, platform: str | None = None) -> None:
     if contact is None:
         st.caption("Unknown customer.")
         return
@@ -89,17 +90,28 @@ def profile(contact: Contact | None, channel: str) -> None:
     if contact.display_name and contact.display_name.lower() != (contact.handle or "").lower():
         st.text(contact.display_name)
     followers = f"{contact.followers:,} followers" if contact.followers is not None else "followers unknown"
-    st.caption(f"{md_escape(channel)} · {followers}")
+    where = f"{_label(platform)} · {channel}" if platform else channel
+    st.caption(f"{md_escape(where)} · {followers}")
 
 
-def earlier(items: list[EarlierConversation], open_: Callable[[int], None]) -> None:
+def _label(platform: str | None) -> str:
+    info = PLATFORMS.get(platform or "")
+    return info.label if info else (platform or "")
+
+
+def earlier(
+    items: list[EarlierConversation], open_: Callable[[int], None], platforms: dict[str, str] | None = None
+) -> None:
+    """The customer's other conversations with their platform and channel (``platforms``: name → platform)."""
     if not items:
         st.caption("No earlier conversation.")
         return
     for e in items:
         cols = st.columns([4, 1], vertical_alignment="center")
         when = f"{e.started:%d %b %Y}" if e.started else "?"
-        cols[0].caption(f"{when} · {md_escape(e.channel)} · {e.visibility} · {e.status}")
+        platform = (platforms or {}).get(e.channel)
+        where = f":gray-badge[{md_escape(_label(platform))}] " if platform else ""
+        cols[0].caption(f"{where}{when} · {md_escape(e.channel)} · {e.visibility} · {e.status}")
         cols[0].text(e.snippet or "(empty)")
         cols[1].button("Open", key=f"earlier-{e.id}", on_click=open_, args=(e.id,))
 

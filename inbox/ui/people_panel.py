@@ -1,0 +1,93 @@
+"""The customer's other handles (not a page): the contacts linked into one person, and, for community
+managers, search, link and unlink. Rules live in inbox.people; handles are customer text, shown escaped."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from connectors.registry import PLATFORMS
+from inbox import people
+from inbox.models import Contact, User
+from inbox.ui.common import current_user, md_escape, now, reading, transaction
+
+
+def platform_label(platform: str) -> str:
+    info = PLATFORMS.get(platform)
+    return info.label if info else platform
+
+
+def describe(hit: people.ContactHit) -> str:
+    handle = f"@{hit.handle}" if hit.handle else f"#{hit.id}"
+    name = f" ({hit.display_name})" if hit.display_name and hit.display_name != hit.handle else ""
+    return (
+        md_escape(f"{handle}{name}")
+        + f" · :gray-badge[{md_escape(platform_label(hit.platform))}]"
+        + (f" :gray[{md_escape(hit.channel)}]")
+    )
+
+
+def _act(action: str, contact_id: int, other_id: int) -> None:
+    user = current_user()
+    if user is None:
+        return
+    try:
+        with transaction() as session:
+            if action == "link":
+                people.link(session, contact_id, other_id, user, now())
+            else:
+                people.unlink(session, other_id, user, now())
+    except people.PeopleError as exc:
+        st.session_state[f"people-flash-{contact_id}"] = str(exc)
+        return
+    st.session_state[f"people-q-{contact_id}"] = ""
+    st.toast("Contacts linked." if action == "link" else "Contact unlinked.")
+
+
+def _search(contact: Contact) -> None:
+    cid = contact.id or 0
+    query = st.text_input(
+        "Link another handle of this customer",
+        key=f"people-q-{cid}",
+        placeholder="Search handles and names on every channel",
+        icon=":material/person_search:",
+    )
+    if not (query or "").strip():
+        return
+    with reading() as session:
+        hits = people.search_contacts(session, query, exclude=cid)
+    if not hits:
+        st.caption("No contact matches.")
+    for hit in hits:
+        cols = st.columns([4, 1], vertical_alignment="center")
+        cols[0].markdown(describe(hit))
+        linked = hit.person_id is not None and hit.person_id == contact.person_id
+        cols[1].button(
+            "Linked" if linked else "Link",
+            key=f"link-{cid}-{hit.id}",
+            disabled=linked,
+            on_click=_act,
+            args=("link", cid, hit.id),
+        )
+
+
+def panel(contact: Contact | None, user: User) -> None:
+    """The same person's other contacts; search, link and unlink for a community manager or an admin."""
+    if contact is None or contact.id is None:
+        return
+    error = st.session_state.pop(f"people-flash-{contact.id}", None)
+    if error:
+        st.error(error)
+    with reading() as session:
+        others = people.linked_contacts(session, contact)
+    manage = people.may_link(user)
+    if others:
+        st.markdown("**Same person on**")
+    for other in others:
+        cols = st.columns([4, 1], vertical_alignment="center")
+        cols[0].markdown(describe(other))
+        if manage:
+            cols[1].button(
+                "Unlink", key=f"unlink-{other.id}", on_click=_act, args=("unlink", contact.id, other.id)
+            )
+    if manage:
+        _search(contact)
