@@ -101,8 +101,12 @@ def _check_budget(session: Session, channel: Channel, rt: Runtime, now: datetime
     return None
 
 
-WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-LEASE = timedelta(minutes=2)
+# INBOX_WORKER_HOST names this machine in lease owners (set it when several containers share a host
+# name, so a live worker elsewhere is never taken for a dead local one); INBOX_LEASE_SECONDS is how long
+# a stream stays leased to a worker that stopped without releasing it (on another machine).
+WORKER_HOST = os.environ.get("INBOX_WORKER_HOST") or socket.gethostname()
+WORKER_ID = f"{WORKER_HOST}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+LEASE = timedelta(seconds=float(os.environ.get("INBOX_LEASE_SECONDS") or 120))
 
 
 def owner_is_dead(owner: str | None) -> bool:
@@ -111,7 +115,7 @@ def owner_is_dead(owner: str | None) -> bool:
         return False
     host, _, rest = owner.partition(":")
     pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit() or owner == WORKER_ID:
+    if host != WORKER_HOST or not pid.isdigit() or owner == WORKER_ID:
         return False
     try:
         os.kill(int(pid), 0)

@@ -39,13 +39,31 @@ def channel_by_name(session: Session, name: str) -> Channel | None:
     return session.exec(select(Channel).where(Channel.name == name)).first()
 
 
+def insert_missing(session: Session, model: Any, values: dict[str, Any]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: workers that create the same row at once all go on (the caller
+    reads the row back); on PostgreSQL a plain INSERT would fail the second worker's transaction."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(model).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+    else:
+        session.add(model(**values))
+        session.flush()
+
+
 def ensure_channel(session: Session, name: str, platform: str, account: str) -> Channel:
     """The channel row for a configured channel, created on first use, kept in step with the config."""
     channel = channel_by_name(session, name)
     if channel is None:
-        channel = Channel(name=name, platform=platform, account=account)
-        session.add(channel)
-        session.flush()
+        values = {"name": name, "platform": platform, "account": account, "reads_used": 0}
+        insert_missing(session, Channel, {**values, "created_at": utcnow()})
+        channel = channel_by_name(session, name)
+        assert channel is not None
     elif (channel.platform, channel.account) != (platform, account):
         channel.platform, channel.account = platform, account
     return channel
@@ -60,9 +78,8 @@ def cursor_row(session: Session, channel_id: int, stream: str, *, lock: bool = F
         stmt = stmt.with_for_update()
     row = session.exec(stmt).first()
     if row is None:
-        row = ListeningCursor(channel_id=channel_id, stream=stream)
-        session.add(row)
-        session.flush()
+        insert_missing(session, ListeningCursor, {"channel_id": channel_id, "stream": stream, "failures": 0})
+        row = session.exec(stmt).one()
     return row
 
 
