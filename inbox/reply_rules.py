@@ -3,28 +3,29 @@ may be. Pure: the facts, the channel's options and ``now`` are parameters (../sh
 §1.8 and §7).
 
 - X: a DM conversation has no public reply. On self-serve access tiers (the default; set the channel option
-  ``access_tier = "enterprise"`` otherwise) a public reply is possible only to a post that mentions or quotes
-  the brand. 280 weighted characters public, 10,000 characters in DMs.
+  ``access_tier = "enterprise"`` for an enterprise plan) a public reply is possible only to a post that
+  mentions or quotes the brand. 280 weighted characters public, 10,000 characters in DMs.
 - Telegram and WhatsApp chats are private only. WhatsApp, Messenger and Instagram DMs follow Meta's 24-hour
-  window (``inbox.messaging_window``); outside it WhatsApp takes only an approved template.
-- Facebook and Instagram comments get a public reply, and one private reply within 7 days of the comment.
+  window (``inbox.messaging_window``; channel option ``human_agent`` for Messenger/Instagram's 7-day tag);
+  outside it WhatsApp takes only an approved template.
+- Facebook and Instagram comments get a public reply only (the commenter's id is not a messaging id).
 - Mastodon and Bluesky: public and private; Bluesky DMs are limited to 1,000 graphemes.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from connectors.registry import PLATFORMS, PlatformInfo
+from inbox.messaging_window import window_state
 from inbox.textlen import length_in
 
-SELF_SERVE = "self_serve"
+SELF_SERVE, ENTERPRISE = "self_serve", "enterprise"
 X_TIER_OPTION = "access_tier"  # channel option: "self_serve" (default) or "enterprise"
-PRIVATE_REPLY_DAYS = 7  # Meta: one private reply to a comment, within 7 days
+HUMAN_AGENT_OPTION = "human_agent"  # channel option: the Meta app may use the HUMAN_AGENT tag (7 days)
 META_DM = ("facebook", "instagram", "whatsapp")
 # (platform, visibility) -> (limit, unit) where the private limit differs from the platform's public one
 PRIVATE_LIMITS: dict[str, tuple[int, str]] = {
@@ -38,8 +39,6 @@ UNIT_LABELS = {
     "chars": "characters",
 }
 NOT_SUMMONED = "X self-serve accounts may reply publicly only to posts that mention or quote the brand."
-
-WindowFn = Callable[[str, datetime | None, datetime], tuple[bool, str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,40 +124,35 @@ def mentions(text: str, account: str) -> bool:
     return re.search(rf"(?<![\w@])@{handle}(?![\w])", text, re.IGNORECASE) is not None
 
 
-def _window(platform: str, last_inbound_at: datetime | None, now: datetime) -> tuple[bool, str | None]:
-    """Meta's 24-hour messaging window, as ``inbox.messaging_window`` rules it: (open, why not)."""
-    module = importlib.import_module("inbox.messaging_window")
-    state = module.window_state(platform, last_inbound_at, now)
-    return bool(state.open), (None if state.open else str(state.reason))
-
-
 def _public(f: ReplyFacts, p: PlatformInfo) -> Route:
     if p.private_only:
         return Route("public", False, f"{p.label} chats are private: answer in the chat.", offered=False)
     if f.visibility == "private" or f.kind == "dm":
         return Route("public", False, "This is a private conversation: answer it privately.", offered=False)
     tier = str((f.options or {}).get(X_TIER_OPTION, SELF_SERVE))
-    if f.platform == "x" and tier == SELF_SERVE and not (f.mentions_brand or f.quotes_brand):
+    if f.platform == "x" and tier != ENTERPRISE and not (f.mentions_brand or f.quotes_brand):
         return Route("public", False, NOT_SUMMONED)
     return Route("public", True)
 
 
-def _private(f: ReplyFacts, p: PlatformInfo, now: datetime, window: WindowFn) -> Route:
+def _private(f: ReplyFacts, p: PlatformInfo, now: datetime) -> Route:
     if f.platform not in META_DM:
         return Route("private", True)
-    if f.visibility == "public":  # a private reply to a comment: once, within 7 days of it
-        if f.last_inbound_at is None or now - f.last_inbound_at > timedelta(days=PRIVATE_REPLY_DAYS):
-            return Route(
-                "private", False, f"{p.label} allows a private reply only within 7 days of the comment."
-            )
+    if f.visibility == "public":  # a comment: the commenter's id is not a messaging id
+        return Route(
+            "private",
+            False,
+            f"{p.label} comments are answered in the thread; a private message needs the customer to write "
+            "to the account first.",
+        )
+    human_agent = bool((f.options or {}).get(HUMAN_AGENT_OPTION, False))
+    state = window_state(f.platform, f.last_inbound_at, now, human_agent=human_agent)
+    if state.open:
         return Route("private", True)
-    is_open, reason = window(f.platform, f.last_inbound_at, now)
-    if is_open:
-        return Route("private", True)
-    return Route("private", False, reason, template_only=f.platform == "whatsapp")
+    return Route("private", False, state.reason, template_only=state.template_required)
 
 
-def decide(facts: ReplyFacts, now: datetime, window: WindowFn | None = None) -> Decision:
+def decide(facts: ReplyFacts, now: datetime) -> Decision:
     """Which replies are possible now, and why the others are not."""
     p = info(facts.platform)
-    return Decision(_public(facts, p), _private(facts, p, now, window or _window))
+    return Decision(_public(facts, p), _private(facts, p, now))
