@@ -228,6 +228,9 @@ def _register_commands() -> None:
     from inbox.reports.commands import register as register_reports
 
     register_reports(app)
+    from inbox.webhooks.commands import register as register_webhooks
+
+    register_webhooks(app)
     try:
         from inbox.nlp.commands import register as register_nlp
     except ImportError:  # the classification package is optional at this stage

@@ -10,3 +10,4 @@ import inbox.models  # noqa: F401
 import inbox.notes  # noqa: F401
 import inbox.people  # noqa: F401
 import inbox.presence  # noqa: F401
+import inbox.webhooks.models  # noqa: F401

@@ -1,0 +1,66 @@
+"""``inbox webhooks``: serve the webhook receiver with uvicorn, or replay the stored events that failed.
+
+Behind a TLS-terminating proxy in production (Meta, X and Telegram deliver only to HTTPS). Another ASGI
+server can run it too: ``uvicorn --factory inbox.webhooks.commands:create_app``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import typer
+
+from inbox import context
+from inbox.config.loader import ConfigError
+from inbox.webhooks.app import DEFAULT_MAX_BODY, WebhookApp
+from inbox.webhooks.receiver import Receiver
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_receiver(*, with_nlp: bool = True) -> tuple[Receiver, list[str]]:
+    """The receiver over the configured channels, and the channels that cannot run (with why)."""
+    ctx = context.build(with_channels=True, with_nlp=with_nlp)
+    receiver = Receiver(ctx.engine, ctx.runtimes, due=ctx.due, clock=now, classifier=ctx.classifier)
+    return receiver, list(ctx.problems)
+
+
+def create_app() -> WebhookApp:
+    """ASGI factory for any server (settings from the environment, as the CLI)."""
+    return WebhookApp(build_receiver()[0])
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``webhooks`` command to the ``inbox`` CLI."""
+
+    @app.command("webhooks")
+    def webhooks(
+        host: str = typer.Option("127.0.0.1", help="Address to bind (put a TLS proxy in front)."),
+        port: int = typer.Option(8710, help="Port to listen on."),
+        replay_pending: bool = typer.Option(
+            False, "--replay-pending", help="Ingest the stored events left pending or failed, then exit."
+        ),
+        max_body: int = typer.Option(DEFAULT_MAX_BODY, help="Largest accepted body in bytes (413 above)."),
+        nlp: bool = typer.Option(True, "--nlp/--no-nlp", help="Classify messages as the listener does."),
+    ) -> None:
+        """Receive platform webhooks at /webhooks/{channel}: verify, store raw, then ingest."""
+        try:
+            receiver, problems = build_receiver(with_nlp=nlp)
+        except ConfigError as exc:
+            typer.echo(f"error: invalid configuration:\n{exc}", err=True)
+            raise typer.Exit(2) from None
+        for problem in problems:
+            typer.echo(f"error: {problem}", err=True)
+        if replay_pending:
+            report = receiver.replay_pending()
+            typer.echo(f"replayed webhook events: {report.done} done, {report.failed} failed")
+            raise typer.Exit(1 if report.failed else 0)
+        names = ", ".join(sorted(receiver.channels)) or "none"
+        typer.echo(f"webhooks for channels: {names} on http://{host}:{port}/webhooks/<channel>", err=True)
+        import uvicorn
+
+        uvicorn.run(
+            WebhookApp(receiver, max_body=max_body), host=host, port=port, lifespan="on", log_level="info"
+        )

@@ -1,0 +1,146 @@
+"""The webhook receiver's work, without HTTP: store a verified event raw, then ingest it like a polled page.
+
+- ``store`` commits the raw event (``pending``) in its own transaction: it is what the 200 acknowledges.
+- ``process`` parses it with the channel's connector and calls ``ingest_batch`` on stream ``webhook`` with
+  ``next_cursor`` None (polling cursors are never touched), marking it ``done``; an exception marks it
+  ``failed`` with its error, in a second transaction, and the event stays for ``replay_pending``.
+- A message that arrives by webhook and again by polling is stored once: ingestion is idempotent on
+  (channel, platform id). Events of one channel are ingested one at a time (a lock per channel).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from inbox import store as inbox_store
+from inbox.channels import Runtime
+from inbox.deadlines import DuePolicy
+from inbox.ingest import Classifier, ingest_batch
+from inbox.models import Channel
+from inbox.webhooks.models import DONE, FAILED, PENDING, WebhookEvent
+
+log = logging.getLogger("inbox.webhooks")
+STREAM = "webhook"
+DROPPED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})  # never stored
+MAX_ATTEMPTS = 10  # a failed event is retried this many times in all, then left for a person
+Clock = Callable[[], datetime]
+
+
+def accepts_webhooks(connector: object) -> bool:
+    """Whether a connector implements the WebhookConnector protocol (connectors.base)."""
+    return all(
+        callable(getattr(connector, m, None))
+        for m in ("webhook_handshake", "verify_webhook", "parse_webhook")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    done: int
+    failed: int
+
+
+class Receiver:
+    """Stores and ingests webhook events for the channels whose connector accepts webhooks."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        runtimes: Sequence[Runtime],
+        *,
+        due: DuePolicy,
+        clock: Clock,
+        classifier: Classifier | None = None,
+    ) -> None:
+        self.engine, self.due, self.clock, self.classifier = engine, due, clock, classifier
+        self.channels: dict[str, Runtime] = {rt.name: rt for rt in runtimes if accepts_webhooks(rt.connector)}
+        self._locks = {name: threading.Lock() for name in self.channels}
+
+    def runtime(self, name: str) -> Runtime | None:
+        return self.channels.get(name)
+
+    def store(self, name: str, headers: Mapping[str, str], body: bytes) -> int:
+        """Commit the raw event of channel ``name``; returns its id."""
+        rt = self.channels[name]
+        kept = {k.lower(): v for k, v in headers.items() if k.lower() not in DROPPED_HEADERS}
+        with Session(self.engine) as session, session.begin():
+            channel = inbox_store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
+            event = WebhookEvent(
+                channel_id=channel.id or 0, received_at=self.clock(), headers=kept, body=body
+            )
+            session.add(event)
+            session.flush()
+            return event.id or 0
+
+    def process(self, event_id: int) -> str:
+        """Ingest one stored event; returns its new status (``done`` or ``failed``)."""
+        with Session(self.engine) as session:
+            event = session.get(WebhookEvent, event_id)
+            channel = session.get(Channel, event.channel_id) if event else None
+            name = channel.name if channel else None
+        if event is None or name is None:
+            raise KeyError(f"no webhook event {event_id}")
+        if event.status == DONE:
+            return DONE
+        rt = self.channels.get(name)
+        if rt is None:
+            return self._fail(event_id, f"channel {name!r} is not configured for webhooks any more")
+        with self._locks[name]:
+            try:
+                return self._ingest(event_id, rt)
+            except Exception as exc:  # noqa: BLE001 - the raw event is kept with its error and replayed
+                log.warning("webhook event %s of %s failed: %s", event_id, name, exc)
+                return self._fail(event_id, f"{type(exc).__name__}: {exc}")
+
+    def _ingest(self, event_id: int, rt: Runtime) -> str:
+        with Session(self.engine) as session, session.begin():
+            event = session.get(WebhookEvent, event_id, with_for_update=True)
+            assert event is not None
+            if event.status == DONE:
+                return DONE
+            batch = rt.connector.parse_webhook(event.body)  # type: ignore[attr-defined]
+            channel = session.get(Channel, event.channel_id)
+            assert channel is not None
+            now = self.clock()
+            result = ingest_batch(
+                session, channel, STREAM, batch, due=self.due, now=now, classifier=self.classifier
+            )
+            event.status, event.error, event.processed_at = DONE, None, now
+            event.attempts += 1
+            event.items = result.new
+            return DONE
+
+    def _fail(self, event_id: int, error: str) -> str:
+        with Session(self.engine) as session, session.begin():
+            event = session.get(WebhookEvent, event_id)
+            assert event is not None
+            event.status, event.error, event.processed_at = FAILED, error, self.clock()
+            event.attempts += 1
+        return FAILED
+
+    def pending_ids(self) -> list[int]:
+        """Events stored but not ingested (a crash in between) or failed, oldest first."""
+        with Session(self.engine) as session:
+            stmt = (
+                select(WebhookEvent.id)
+                .where(col(WebhookEvent.status).in_((PENDING, FAILED)), WebhookEvent.attempts < MAX_ATTEMPTS)
+                .order_by(col(WebhookEvent.received_at), col(WebhookEvent.id))
+            )
+            return [i for i in session.exec(stmt) if i is not None]
+
+    def replay_pending(self) -> ReplayReport:
+        """Ingest again every pending or failed event (on start, and ``inbox webhooks --replay-pending``)."""
+        done = failed = 0
+        for event_id in self.pending_ids():
+            if self.process(event_id) == DONE:
+                done += 1
+            else:
+                failed += 1
+        return ReplayReport(done, failed)
