@@ -1,0 +1,188 @@
+"""Each platform's reply rules (public/private, X's summoned-reply rule, Meta's window) and length counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from inbox import composer, reply_facts, reply_rules
+from inbox.models import Channel, Conversation, Message
+from inbox.reply_rules import ReplyFacts, decide, measure
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+HOURS = timedelta(hours=1)
+
+
+def facts(platform: str, kind: str = "mention", visibility: str = "public", **kw: object) -> ReplyFacts:
+    return ReplyFacts(platform, kind, visibility, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("f", "public", "private"),
+    [
+        (facts("x", "mention", mentions_brand=True), True, True),
+        (facts("x", "listening"), False, True),  # self-serve is the default tier
+        (facts("x", "listening", options={"access_tier": "self_serve"}), False, True),
+        (facts("x", "listening", quotes_brand=True), True, True),
+        (facts("x", "listening", mentions_brand=True), True, True),
+        (facts("x", "listening", options={"access_tier": "enterprise"}), True, True),
+        (facts("x", "dm", "private"), False, True),
+        (facts("mastodon", "listening"), True, True),
+        (facts("bluesky", "mention"), True, True),
+        (facts("telegram", "dm", "private", last_inbound_at=NOW - 48 * HOURS), False, True),
+        (facts("whatsapp", "dm", "private", last_inbound_at=NOW - 2 * HOURS), False, True),
+        (facts("whatsapp", "dm", "private", last_inbound_at=NOW - 25 * HOURS), False, False),
+        (facts("facebook", "dm", "private", last_inbound_at=NOW - 23 * HOURS), False, True),
+        (facts("facebook", "dm", "private", last_inbound_at=NOW - 25 * HOURS), False, False),
+        (
+            facts(
+                "instagram", "dm", "private", last_inbound_at=NOW - 25 * HOURS, options={"human_agent": True}
+            ),
+            False,
+            True,
+        ),
+        (facts("facebook", "comment", "public", last_inbound_at=NOW - HOURS), True, False),
+    ],
+)
+def test_which_replies_are_possible(f: ReplyFacts, public: bool, private: bool) -> None:
+    d = decide(f, NOW)
+    assert (d.public.allowed, d.private.allowed) == (public, private)
+    for route in (d.public, d.private):
+        assert route.allowed == (route.reason is None)
+
+
+def test_x_self_serve_says_why_a_public_reply_to_a_search_hit_is_refused() -> None:
+    d = decide(facts("x", "listening"), NOW)
+    assert d.public.reason == (
+        "X self-serve accounts may reply publicly only to posts that mention or quote the brand."
+    )
+    assert d.modes() == ["public", "private"]  # still offered, so the reason shows
+    assert d.default_mode() == "private"
+
+
+def test_private_only_platforms_offer_no_public_mode() -> None:
+    for f in (facts("telegram", "dm", "private"), facts("x", "dm", "private")):
+        d = decide(f, NOW)
+        assert d.modes() == ["private"] and d.default_mode() == "private"
+    assert "Telegram chats are private" in str(decide(facts("telegram", "dm", "private"), NOW).public.reason)
+
+
+def test_whatsapp_outside_the_window_takes_only_a_template() -> None:
+    late = decide(facts("whatsapp", "dm", "private", last_inbound_at=NOW - 25 * HOURS), NOW).private
+    assert not late.allowed and late.template_only and "24-hour window closed" in str(late.reason)
+    never = decide(facts("whatsapp", "dm", "private"), NOW).private
+    assert never.template_only and "never written" in str(never.reason)
+    messenger = decide(facts("facebook", "dm", "private", last_inbound_at=NOW - 25 * HOURS), NOW).private
+    assert not messenger.allowed and not messenger.template_only and "HUMAN_AGENT" in str(messenger.reason)
+
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one grapheme, 7 code points
+URL = "https://help.acme.example/a/very/long/path/to/the/parcel/tracking/page/for/your/order"
+
+
+@pytest.mark.parametrize(
+    ("platform", "visibility", "text", "count", "limit"),
+    [
+        ("x", "public", "x" * 280, 280, 280),
+        ("x", "public", "é" * 140 + "日" * 70, 280, 280),  # CJK weighs 2
+        ("x", "private", "y" * 10_001, 10_001, 10_000),
+        ("mastodon", "public", "x" * 476 + " " + URL, 500, 500),  # a URL counts 23
+        ("mastodon", "public", "@kim@mastodon.social " + "x" * 480, 485, 500),  # remote mention: @kim
+        ("bluesky", "public", FAMILY * 300, 300, 300),
+        ("bluesky", "private", "b" * 1001, 1001, 1000),
+        ("telegram", "private", "\U0001f600" * 2049, 4098, 4096),  # UTF-16 code units
+        ("whatsapp", "private", "w" * 4096, 4096, 4096),
+        ("instagram", "private", "i" * 1001, 1001, 1000),
+    ],
+)
+def test_length_per_platform(platform: str, visibility: str, text: str, count: int, limit: int) -> None:
+    length = measure(text, platform, visibility)
+    assert (length.count, length.limit) == (count, limit)
+    assert (length.problem() is None) == (count <= limit)
+
+
+def test_the_too_long_message_names_the_platform_and_the_overrun() -> None:
+    assert measure("x" * 501, "mastodon", "public").problem() == (
+        "Too long for Mastodon: 501/500 characters. Shorten it by 1."
+    )
+    assert measure("x" * 281, "x", "public").problem() == (
+        "Too long for X: 281/280 weighted characters (a link counts 23). Shorten it by 1."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@AcmeCare where is my parcel?", True),
+        ("thanks @acmecare.", True),
+        ("cc @acmecare@mastodon.social", True),
+        ("@AcmeCareers is hiring", False),
+        ("write to help@AcmeCare.example", False),
+        ("AcmeCare is slow today", False),
+    ],
+)
+def test_mentions(text: str, expected: bool) -> None:
+    assert reply_rules.mentions(text, "AcmeCare") is expected
+
+
+def test_the_composer_refuses_a_route_the_platform_refuses() -> None:
+    route = decide(facts("x", "listening"), NOW).public
+    verdict = composer.check("Hi! Glad you like it.", "public", platform="x", route=route)
+    assert not verdict.ok and verdict.problems == [reply_rules.NOT_SUMMONED]
+    ok = composer.check("x" * 400, "public", platform="mastodon", route=decide(facts("mastodon"), NOW).public)
+    assert ok.ok and (ok.length, ok.limit) == (400, 500)
+
+
+def _listening_post(session: Session, raw: dict[str, object], text: str = "AcmeCare is slow") -> Conversation:
+    channel = Channel(name="x-acme", platform="x", account="AcmeCare", account_id="1")
+    session.add(channel)
+    session.flush()
+    conv = Conversation(channel_id=channel.id or 0, thread_key="t1", visibility="public", kind="listening")
+    session.add(conv)
+    session.flush()
+    session.add(
+        Message(
+            channel_id=channel.id or 0,
+            conversation_id=conv.id or 0,
+            platform_id="500",
+            direction="in",
+            visibility="public",
+            kind="listening",
+            text=text,
+            raw=raw,
+            created_at=NOW - HOURS,
+        )
+    )
+    session.add(
+        Message(
+            channel_id=channel.id or 0,
+            conversation_id=conv.id or 0,
+            platform_id="400",
+            direction="out",
+            visibility="public",
+            kind="mention",
+            text="Our new range is out!",
+            created_at=NOW - 3 * HOURS,
+        )
+    )
+    session.flush()
+    return conv
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "public"),
+    [
+        ({"tweet": {"id": "500"}}, "AcmeCare is slow", False),
+        ({"tweet": {"id": "500"}}, "@AcmeCare is slow", True),
+        ({"tweet": {"entities": {"mentions": [{"username": "acmecare", "id": "1"}]}}}, "is slow", True),
+        ({"tweet": {"referenced_tweets": [{"type": "quoted", "id": "400"}]}}, "meh", True),  # quotes our post
+        ({"tweet": {"referenced_tweets": [{"type": "quoted", "id": "999"}]}}, "meh", False),  # someone else's
+    ],
+)
+def test_facts_from_the_store(engine: Engine, raw: dict[str, object], text: str, public: bool) -> None:
+    with Session(engine) as session, session.begin():
+        conv = _listening_post(session, raw, text)
+        assert reply_facts.decision(session, conv, NOW).public.allowed is public
