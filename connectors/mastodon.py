@@ -130,7 +130,7 @@ class MastodonConnector:
         ids = ids_of(page, lambda n: n.get("id"))
         newest = state.get("newest") or newest_id(*ids) or since
         nxt = answer.links.get("next")
-        more = bool(nxt) and len(fresh) >= int(params.get("limit") or limit) and len(fresh) == len(page)
+        more = bool(nxt) and len(page) >= limit and len(fresh) == len(page)  # a short page is the last
         if more and nxt:
             follow_params = {k: v for k, v in link_params(nxt["url"]).items() if k != "since_id"}
             cursor: dict[str, Any] = {"since_id": since, "next": follow_params, "newest": newest}
