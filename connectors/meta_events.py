@@ -244,10 +244,17 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 def _unwrap(bad: Malformed) -> Malformed:
     """Quarantine the platform's object itself, not our parsing wrapper."""
     raw = dict(bad.raw)
-    inner = raw.get("_messaging") or raw.get("_comment") or raw.get("_message") or raw.get("_bad_change")
-    ident = inner.get("id") or inner.get("mid") if isinstance(inner, Mapping) else None
-    found = bad.external_id or (str(ident) if ident else None)
-    return Malformed(found, bad.error, dict(inner) if isinstance(inner, Mapping) else {"item": inner})
+    key = next((k for k in ("_messaging", "_comment", "_message", "_bad_change") if k in raw), None)
+    inner = raw[key] if key else raw
+    if not isinstance(inner, Mapping):
+        return Malformed(bad.external_id, bad.error, {"item": inner})
+    message = inner.get("message")
+    ident = (
+        inner.get("id")
+        or inner.get("comment_id")
+        or (message.get("mid") if isinstance(message, Mapping) else None)
+    )
+    return Malformed(bad.external_id or (str(ident) if ident else None), bad.error, dict(inner))
 
 
 def statuses(body: Mapping[str, Any]) -> list[DeliveryStatus]:
