@@ -1,0 +1,233 @@
+"""The Bluesky connector: mentions, replies and quotes, chat DMs and keyword search, through XRPC (requests).
+
+Streams: ``notifications`` (``listNotifications``, reasons mention/reply/quote), ``dms`` (``listConvos`` then
+``getMessages``; leave it out with ``options.dms = false`` when the app password has no DM access) and one
+``search:<query>`` per listening query (``searchPosts``, sort=latest, the brand's own posts left out).
+Bluesky pages these newest first with a cursor towards older items and no ``since``: a sweep reads pages
+back to the newest time already covered (the cursor's ``seen``), then starts again from the top. Sending is
+in ``connectors.bluesky_send``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from connectors.base import Batch, ConnectorSpec, Identity, InboundItem, Malformed, Rejected, Sent
+from connectors.bluesky_parse import (
+    PayloadError,
+    dm_item,
+    members_of,
+    notification_item,
+    parse_each,
+    parse_time,
+    post_item,
+)
+from connectors.bluesky_send import direct_message, find_message, find_reply, reply
+from connectors.bluesky_sweep import Sweep
+from connectors.bluesky_xrpc import Xrpc
+
+REASONS = ["mention", "reply", "quote"]
+MAX_MESSAGE_PAGES = 20  # per convo and poll
+
+Page = tuple[list[Any], str | None]  # objects newest first, cursor to older ones
+
+
+def _id_of(obj: Any, key: str) -> str | None:
+    value = obj.get(key) if isinstance(obj, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
+def _time_of(obj: Any, key: str) -> datetime | None:
+    try:
+        return parse_time(obj.get(key) if isinstance(obj, Mapping) else None, key)
+    except PayloadError:
+        return None
+
+
+class BlueskyConnector:
+    """Reads and writes one Bluesky account. Knows nothing of the store."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        handle: str,
+        app_password: str,
+        base_url: str | None = None,
+        page_size: int = 50,
+        listening: Sequence[str] = (),
+        dms: bool = True,
+    ) -> None:
+        self.name = name
+        self.xrpc = Xrpc(name, identifier=handle, password=app_password, base_url=base_url)
+        self.page_size = max(1, min(100, page_size))
+        self.queries = tuple(q for q in listening if q.strip())
+        self.streams: tuple[str, ...] = (
+            "notifications",
+            *(("dms",) if dms else ()),
+            *(f"search:{q}" for q in self.queries),
+        )
+
+    @property
+    def did(self) -> str:
+        return self.xrpc.ensure_session()
+
+    def whoami(self) -> Identity:
+        profile = self.xrpc.query("app.bsky.actor.getProfile", {"actor": self.did})
+        return Identity(
+            platform_id=str(profile.get("did")),
+            handle=str(profile.get("handle")),
+            display_name=profile.get("displayName") or None,
+        )
+
+    def fetch(self, stream: str, cursor: str | None) -> Batch:
+        sweep = Sweep.load(cursor)
+        if stream == "notifications":
+            return self._sweep(sweep, self._notifications, self._parse_notifications)
+        if stream == "dms":
+            return self._fetch_dms(sweep)
+        if stream.startswith("search:") and stream[len("search:") :] in self.queries:
+            query = stream[len("search:") :]
+            return self._sweep(sweep, partial(self._search, query), self._parse_hits)
+        raise ValueError(f"unknown Bluesky stream {stream!r}")
+
+    # --- reading -------------------------------------------------------------------------------
+    def _notifications(self, token: str | None) -> Page:
+        params = {"reasons": REASONS, "limit": self.page_size, "cursor": token}
+        page = self.xrpc.query("app.bsky.notification.listNotifications", params)
+        return list(page.get("notifications") or []), page.get("cursor")
+
+    def _parse_notifications(self, objs: list[Any]) -> tuple[list[InboundItem], list[Malformed]]:
+        own = self.did
+        return parse_each(objs, lambda n: notification_item(n, channel=self.name, own_did=own), "uri")
+
+    def _search(self, query: str, token: str | None) -> Page:
+        params = {"q": query, "sort": "latest", "limit": self.page_size, "cursor": token}
+        page = self.xrpc.query("app.bsky.feed.searchPosts", params)
+        return list(page.get("posts") or []), page.get("cursor")
+
+    def _parse_hits(self, objs: list[Any]) -> tuple[list[InboundItem], list[Malformed]]:
+        own = self.did
+        theirs = [
+            p for p in objs if not (isinstance(p, Mapping) and (p.get("author") or {}).get("did") == own)
+        ]
+        return parse_each(
+            theirs, lambda p: post_item(p, channel=self.name, own_did=own, kind="listening"), "uri"
+        )
+
+    def _sweep(
+        self,
+        sweep: Sweep,
+        page: Callable[[str | None], Page],
+        parse: Callable[[list[Any]], tuple[list[InboundItem], list[Malformed]]],
+    ) -> Batch:
+        """One page of a newest-first listing of posts (``uri``, ``indexedAt``), back to the watermark."""
+        objs, token = page(sweep.token)
+        fresh: list[Any] = []
+        reached = False
+        for obj in objs:
+            when, ident = _time_of(obj, "indexedAt"), _id_of(obj, "uri")
+            if sweep.is_past(when):
+                reached = True
+                break
+            sweep.note(when, ident)
+            if not sweep.is_read(when, ident):
+                fresh.append(obj)
+        items, bad = parse(fresh)
+        cursor, more = sweep.advance(token if objs else None, reached)
+        return Batch(items, cursor, more, bad, len(objs))
+
+    def _fetch_dms(self, sweep: Sweep) -> Batch:
+        """One page of convos (latest activity first) and the new messages of those active since ``seen``."""
+        params = {"limit": self.page_size, "cursor": sweep.token}
+        page = self.xrpc.query("chat.bsky.convo.listConvos", params, chat=True)
+        convos = [c for c in page.get("convos") or [] if isinstance(c, Mapping)]
+        items: list[InboundItem] = []
+        bad: list[Malformed] = []
+        reads, reached = len(convos), False
+        for convo in convos:
+            last = convo.get("lastMessage")
+            when = _time_of(last, "sentAt")
+            if when is None:
+                continue
+            if sweep.is_past(when):
+                reached = True
+                break
+            if sweep.is_read(when, _id_of(last, "id")):
+                continue
+            got, broken, count = self._convo_messages(convo, sweep)
+            items, bad, reads = items + got, bad + broken, reads + count
+        cursor, more = sweep.advance(page.get("cursor") if convos else None, reached)
+        return Batch(sorted(items, key=lambda i: i.created_at), cursor, more, bad, reads)
+
+    def _convo_messages(
+        self, convo: Mapping[str, Any], sweep: Sweep
+    ) -> tuple[list[InboundItem], list[Malformed], int]:
+        """The convo's messages not read yet (its latest page only on a cold start)."""
+        convo_id, members, own = str(convo.get("id")), members_of(convo), self.did
+        token: str | None = None
+        fresh: list[Any] = []
+        for _ in range(MAX_MESSAGE_PAGES):
+            params = {"convoId": convo_id, "limit": self.page_size, "cursor": token}
+            page = self.xrpc.query("chat.bsky.convo.getMessages", params, chat=True)
+            messages = list(page.get("messages") or [])
+            done = sweep.seen is None
+            for message in messages:
+                when, ident = _time_of(message, "sentAt"), _id_of(message, "id")
+                if sweep.is_past(when):
+                    done = True
+                    break
+                sweep.note(when, ident)
+                if not sweep.is_read(when, ident):
+                    fresh.append(message)
+            token = page.get("cursor")
+            if done or not token or not messages:
+                break
+        parse = partial(dm_item, channel=self.name, own_did=own, convo_id=convo_id, members=members)
+        items, bad = parse_each(fresh, lambda m: parse(m), "id")
+        return items, bad, len(fresh)
+
+    # --- sending ---------------------------------------------------------------------------------
+    def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
+        return reply(self.xrpc, to_external_id, text, idempotency_key)
+
+    def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent:
+        if not recipient_id.startswith("did:"):
+            raise Rejected(
+                f"Bluesky channel {self.name!r}: a DM needs the recipient's DID, got {recipient_id!r}"
+            )
+        return direct_message(self.xrpc, recipient_id, text)
+
+    def find_delivery(
+        self,
+        visibility: str,
+        in_reply_to: str | None,
+        recipient_id: str | None,
+        text: str,
+        since: datetime | None,
+    ) -> Sent | None:
+        """Look on Bluesky for a reply sent before a crash: same text, same target."""
+        if since is not None and since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        if visibility == "private":
+            return find_message(self.xrpc, recipient_id, text, since) if recipient_id else None
+        return find_reply(self.xrpc, in_reply_to, text) if in_reply_to else None
+
+
+def build(spec: ConnectorSpec) -> BlueskyConnector:
+    """The Bluesky connector for one channel: ``account`` is the handle; option ``dms`` (default true)."""
+    dms = spec.options.get("dms", True)
+    if not isinstance(dms, bool):
+        raise ValueError(f"channel {spec.name!r}: option dms must be true or false")
+    return BlueskyConnector(
+        spec.name,
+        handle=spec.account,
+        app_password=spec.credentials["app_password"],
+        base_url=spec.base_url,
+        page_size=spec.page_size,
+        listening=spec.listening,
+        dms=dms,
+    )

@@ -1,0 +1,83 @@
+"""The cursor of a newest-first Bluesky listing (no ``since`` parameter): pure, no I/O.
+
+A *sweep* reads pages from the newest towards older ones until it meets an item older than ``seen`` (the
+newest time of the previous sweep), then the next sweep starts again from the top. Items at exactly ``seen``
+are told apart by id, so nothing is read twice and nothing with an equal timestamp is lost. The first sweep
+of a stream reads at most ``COLD_START_PAGES`` pages of history.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+COLD_START_PAGES = 5
+
+
+def _time(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+@dataclass
+class Sweep:
+    seen: datetime | None = None  # the newest time of the last finished sweep
+    seen_ids: frozenset[str] = frozenset()  # ids at exactly ``seen`` already read
+    token: str | None = None  # the platform's cursor to the next older page of this sweep
+    top: datetime | None = None  # the newest time met in this sweep so far
+    top_ids: set[str] = field(default_factory=set)
+    pages: int = 0
+
+    @classmethod
+    def load(cls, cursor: str | None) -> Sweep:
+        state = json.loads(cursor) if cursor else {}
+        seen, seen_ids = _time(state.get("seen")), frozenset(state.get("ids") or ())
+        if not state.get("token"):
+            return cls(seen, seen_ids, None, seen, set(seen_ids), 0)
+        top = _time(state.get("top"))
+        return cls(
+            seen, seen_ids, state["token"], top, set(state.get("top_ids") or ()), int(state.get("pages", 0))
+        )
+
+    def dump(self) -> str:
+        state: dict[str, object] = {
+            "seen": self.seen.isoformat() if self.seen else None,
+            "ids": sorted(self.seen_ids),
+        }
+        if self.token:
+            state.update(
+                token=self.token,
+                top=self.top.isoformat() if self.top else None,
+                top_ids=sorted(self.top_ids),
+                pages=self.pages,
+            )
+        return json.dumps(state)
+
+    def is_past(self, when: datetime | None) -> bool:
+        """Older than the watermark: the sweep is done once it meets such an item."""
+        return self.seen is not None and when is not None and when < self.seen
+
+    def is_read(self, when: datetime | None, ident: str | None) -> bool:
+        """Read by an earlier sweep (older, or at the watermark with a known id)."""
+        return self.is_past(when) or (when is not None and when == self.seen and ident in self.seen_ids)
+
+    def note(self, when: datetime | None, ident: str | None) -> None:
+        """Remember the newest time (and the ids at it) met in this sweep."""
+        if when is None or ident is None:
+            return
+        if self.top is None or when > self.top:
+            self.top, self.top_ids = when, {ident}
+        elif when == self.top:
+            self.top_ids.add(ident)
+
+    def advance(self, token: str | None, reached: bool) -> tuple[str, bool]:
+        """The cursor to store after this page, and whether another page is waiting now."""
+        pages = self.pages + 1
+        cold_done = self.seen is None and pages >= COLD_START_PAGES
+        if token and not reached and not cold_done:
+            nxt = Sweep(self.seen, self.seen_ids, token, self.top, self.top_ids, pages)
+            return nxt.dump(), True
+        if self.top is None:
+            return Sweep(self.seen, self.seen_ids).dump(), False
+        ids = frozenset(self.top_ids | (self.seen_ids if self.top == self.seen else frozenset()))
+        return Sweep(self.top, ids).dump(), False

@@ -1,0 +1,277 @@
+"""A loopback Bluesky PDS sandbox: the XRPC subset the inbox uses, with the PDS's shapes, cursors and errors.
+
+Tests: ``with BlueskySandbox() as bsky:`` and a connector with ``base_url=bsky.url``. Demo and out-of-process
+tests: ``inbox sandbox bluesky`` and the control API under ``/_sandbox/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
+from connectors.sandbox.bluesky_api import CHAT_PROXY, XrpcApi, XrpcError, xrpc_error
+from connectors.sandbox.bluesky_auth import Denied, Sessions, Window
+from connectors.sandbox.bluesky_control import Replayer, control_routes
+from connectors.sandbox.bluesky_store import POST, Account, BlueskyStore, iso
+
+DEFAULT_HANDLE = "acmecare.bsky.social"
+DEFAULT_PASSWORD = "sbox-acme-care-demo"
+FAULT_RESET_SECONDS = 5
+
+
+class BlueskySandbox(LoopbackServer):
+    """One brand account on a PDS at 127.0.0.1, the people who write to it, and what it posted and sent."""
+
+    def __init__(
+        self,
+        handle: str = DEFAULT_HANDLE,
+        password: str = DEFAULT_PASSWORD,
+        *,
+        display_name: str = "Acme Care",
+        dm_access: bool = True,
+        access_ttl: float = 7200.0,
+        rate_limit: tuple[int, int] = (3000, 300),
+        duplicate_status: int = 500,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        """``duplicate_status``: 500 as the reference PDS answers a create at an existing rkey, or 409."""
+        super().__init__(host, port)
+        self.store = BlueskyStore(handle, display_name)
+        self.sessions = Sessions(password, access_ttl=access_ttl, dm_access=dm_access)
+        self.window = Window(*rate_limit)
+        self.api = XrpcApi(self.store, duplicate_status=duplicate_status)
+        self.replayers: list[Replayer] = []
+        self.route("POST", r"/xrpc/com\.atproto\.server\.createSession", self._create_session)
+        self.route("POST", r"/xrpc/com\.atproto\.server\.refreshSession", self._refresh_session)
+        for nsid, (method, handler, chat) in self.api.routes().items():
+            self.route(method, "/xrpc/" + nsid.replace(".", r"\."), self._gate(handler, chat))
+        for method, path, control in control_routes(self):
+            self.route(method, path, control)
+
+    # --- XRPC plumbing -----------------------------------------------------------------------
+    def _limited(self, serve: Any) -> Reply:
+        with self.lock:
+            allowed, headers = self.window.spend()
+            if not allowed:
+                reply = xrpc_error(429, "RateLimitExceeded", "Rate Limit Exceeded")
+            else:
+                try:
+                    reply = serve()
+                except (Denied, XrpcError) as exc:
+                    reply = xrpc_error(exc.status, exc.error, exc.message)
+                except ValueError:
+                    reply = xrpc_error(400, "InvalidRequest", "Request body is not valid JSON")
+        reply.headers = {**headers, **reply.headers}
+        return reply
+
+    def _create_session(self, req: Request) -> Reply:
+        def serve() -> Reply:
+            body = req.json()
+            if not isinstance(body, dict) or not body.get("identifier") or not body.get("password"):
+                raise XrpcError(
+                    400, "InvalidRequest", "Input must have the properties identifier and password"
+                )
+            account = self.store.find(str(body["identifier"]))
+            if account is None or account.did != self.store.brand.did:
+                raise Denied(401, "AuthenticationRequired", "Invalid identifier or password")
+            return Reply(
+                200, self._session_body(account, self.sessions.create(account.did, str(body["password"])))
+            )
+
+        return self._limited(serve)
+
+    def _refresh_session(self, req: Request) -> Reply:
+        def serve() -> Reply:
+            did, pair = self.sessions.refresh(req.headers.get("authorization"))
+            return Reply(200, self._session_body(self.store.accounts[did], pair))
+
+        return self._limited(serve)
+
+    def _session_body(self, account: Account, pair: dict[str, str]) -> dict[str, Any]:
+        return {**pair, "handle": account.handle, "did": account.did, "active": True}
+
+    def _gate(self, handler: Any, chat: bool) -> Any:
+        def serve(req: Request) -> Reply:
+            def run() -> Reply:
+                caller = self.sessions.caller(req.headers.get("authorization"), chat=chat)
+                if chat and req.headers.get("atproto-proxy") != CHAT_PROXY:
+                    raise XrpcError(501, "MethodNotImplemented", "Method Not Implemented")
+                reply: Reply = handler(req, caller)
+                return reply
+
+            return self._limited(run)
+
+        return serve
+
+    def fault_reply(self, fault: Fault, req: Request) -> Reply:
+        """Injected failures in the PDS's shape; a 429 says the window resets in a few seconds."""
+        status = fault.status or 500
+        with self.lock:
+            headers = self.window.headers(0 if status == 429 else self.window.limit - self.window.used)
+        if status == 429:
+            headers["RateLimit-Reset"] = str(int(time.time()) + FAULT_RESET_SECONDS)
+            reply = xrpc_error(429, "RateLimitExceeded", "Rate Limit Exceeded")
+        else:
+            names = {500: "InternalServerError", 502: "UpstreamFailure", 503: "NotEnoughResources"}
+            reply = xrpc_error(status, names.get(status, "InvalidRequest"), f"injected fault {status}")
+        reply.headers = {**headers, **fault.headers}
+        if fault.body is not None:
+            reply.body = fault.body
+        return reply
+
+    def not_found(self, req: Request) -> Reply:
+        return xrpc_error(501, "MethodNotImplemented", "Method Not Implemented")
+
+    # --- Python control API (tests) ----------------------------------------------------------
+    @property
+    def brand_did(self) -> str:
+        return self.store.brand.did
+
+    def add_account(
+        self, handle: str, display_name: str | None = None, *, dms_open: bool | None = None
+    ) -> str:
+        with self.lock:
+            return self.store.account(handle, display_name, dms_open).did
+
+    def add_post(
+        self,
+        text: str,
+        author: str = "customer.bsky.social",
+        *,
+        reply_to: str | None = None,
+        quote_of: str | None = None,
+        at: datetime | None = None,
+        mention_brand: bool = True,
+    ) -> str:
+        """A post by ``author`` (a handle; created if unknown); ``@<brand handle>`` in the text becomes a
+        mention facet. A reply takes its parent's root. Returns the post's URI."""
+        with self.lock:
+            record: dict[str, Any] = {"$type": POST, "text": text, "createdAt": iso(at or datetime.now(UTC))}
+            if reply_to is not None:
+                parent = self.store.posts[reply_to]
+                ref = {"uri": parent.uri, "cid": parent.cid}
+                root = (parent.record.get("reply") or {}).get("root") or ref
+                record["reply"] = {"root": root, "parent": ref}
+            if quote_of is not None:
+                quoted = self.store.posts[quote_of]
+                record["embed"] = {
+                    "$type": "app.bsky.embed.record",
+                    "record": {"uri": quoted.uri, "cid": quoted.cid},
+                }
+            mention = "@" + self.store.brand.handle
+            start = text.lower().find(mention)
+            if mention_brand and start >= 0:
+                begin = len(text[:start].encode())
+                index = {"byteStart": begin, "byteEnd": begin + len(mention.encode())}
+                feature = {"$type": "app.bsky.richtext.facet#mention", "did": self.store.brand.did}
+                record["facets"] = [{"index": index, "features": [feature]}]
+            return self.store.add_post(self.store.account(author), record).uri
+
+    def add_raw_notification(self, notification: dict[str, Any]) -> None:
+        """Any notification object, possibly malformed, served verbatim at the top of the list."""
+        with self.lock:
+            self.store.add_raw_notification(notification)
+
+    def add_dm(
+        self,
+        text: str,
+        sender: str = "customer.bsky.social",
+        *,
+        to: str | None = None,
+        at: datetime | None = None,
+    ) -> str:
+        """A chat message from ``sender`` to the brand, or from the brand to ``to``; returns its id."""
+        with self.lock:
+            account = self.store.account(sender)
+            if account.did == self.store.brand.did:
+                if to is None:
+                    raise ValueError("a message from the brand needs a recipient (to)")
+                convo = self.store.convo_for(self.store.account(to))
+            else:
+                convo = self.store.convo_for(account)
+            return self.store.add_message(convo, account, text, at).id
+
+    def expire_sessions(self) -> int:
+        with self.lock:
+            return self.sessions.expire_access()
+
+    @property
+    def sent_posts(self) -> list[dict[str, Any]]:
+        """Created through the API: ``uri``, ``rkey``, ``record``."""
+        with self.lock:
+            return [dict(p) for p in self.store.sent_posts]
+
+    @property
+    def sent_messages(self) -> list[dict[str, Any]]:
+        """Sent through chat: ``convo_id``, ``id``, ``text``."""
+        with self.lock:
+            return [dict(m) for m in self.store.sent_messages]
+
+    def state(self) -> dict[str, Any]:
+        with self.lock:
+            counts = self.store.counts()
+            sessions = {"created": self.sessions.created, "refreshed": self.sessions.refreshed}
+            calls = len(self.requests)
+        return {
+            "url": self.url,
+            "brand": {"did": self.brand_did, "handle": self.store.brand.handle},
+            **counts,
+            "sessions": sessions,
+            "requests": calls,
+            "faults": self.faults(),
+            "replay": {"running": len(self.replayers), "released": sum(r.released for r in self.replayers)},
+        }
+
+    def replay(self, *, backlog: int = 6, interval: float = 25.0) -> Replayer:
+        replayer = Replayer(self, backlog=backlog, interval=interval)
+        self.replayers.append(replayer)
+        return replayer.start()
+
+    def stop(self) -> None:
+        for replayer in self.replayers:
+            replayer.stop()
+        super().stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the sandbox until SIGTERM or SIGINT, printing its URL first."""
+    parser = argparse.ArgumentParser(
+        prog="inbox sandbox bluesky", description="Loopback Bluesky PDS sandbox."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    parser.add_argument("--port", type=int, default=8703, help="0 picks a free port")
+    parser.add_argument("--handle", default=DEFAULT_HANDLE, help="the brand account's handle")
+    parser.add_argument("--password", default=DEFAULT_PASSWORD, help="the app password the sandbox accepts")
+    parser.add_argument("--backlog", type=int, default=6, help="customer posts seeded over the past hour")
+    parser.add_argument("--interval", type=float, default=25.0, help="seconds between new customer posts")
+    parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
+    parser.add_argument("--no-dm-access", action="store_true", help="the app password has no chat access")
+    args = parser.parse_args(argv)
+    if args.host not in {"127.0.0.1", "localhost", "::1"}:
+        parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    sandbox = BlueskySandbox(
+        args.handle, args.password, dm_access=not args.no_dm_access, host=args.host, port=args.port
+    )
+    with sandbox:
+        if not args.no_replay:
+            sandbox.replay(backlog=args.backlog, interval=args.interval)
+        print(
+            f"Bluesky sandbox for @{args.handle} on {sandbox.url} (control: {sandbox.url}/_sandbox/state)",
+            flush=True,
+        )
+        stopping.wait()
+    print("Bluesky sandbox stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

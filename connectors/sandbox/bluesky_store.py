@@ -1,0 +1,238 @@
+"""The Bluesky sandbox's state: accounts, posts, the brand's notifications, chat convos. No I/O.
+
+Not thread-safe on its own: the sandbox calls it under its lock. Listings are newest first by a sequence
+number, and a cursor is the sequence number of the last item of a page.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+POST = "app.bsky.feed.post"
+S32 = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def fake_cid(*parts: str) -> str:
+    """A CID-shaped string (``bafyrei`` + base32 of a hash); not a real content hash of DAG-CBOR."""
+    digest = hashlib.sha256(":".join(parts).encode()).digest()
+    return "bafyrei" + base64.b32encode(digest).decode().lower().rstrip("=")[:52]
+
+
+def tid(micros: int, clock_id: int) -> str:
+    """A TID: 11 base32-sortable characters of microseconds, then 2 of clock id (written independently of
+    the connector's, so the sandbox checks the connector rather than itself)."""
+    digits = []
+    value = (micros << 10) | (clock_id & 0x3FF)
+    for _ in range(13):
+        digits.append(S32[value & 31])
+        value >>= 5
+    return "".join(reversed(digits))
+
+
+def tid_micros(key: str) -> int | None:
+    """The microseconds of a TID, or None when ``key`` is not a TID."""
+    if len(key) != 13 or key[0] not in S32[:16] or any(c not in S32 for c in key):
+        return None
+    value = 0
+    for c in key:
+        value = value * 32 + S32.index(c)
+    return value >> 10
+
+
+def did_for(handle: str) -> str:
+    return (
+        "did:plc:" + base64.b32encode(hashlib.sha256(handle.lower().encode()).digest()).decode().lower()[:24]
+    )
+
+
+@dataclass
+class Account:
+    did: str
+    handle: str
+    display_name: str | None = None
+    dms_open: bool = True
+
+    def basic(self) -> dict[str, Any]:
+        view: dict[str, Any] = {"did": self.did, "handle": self.handle, "labels": []}
+        if self.display_name:
+            view["displayName"] = self.display_name
+        return view
+
+
+@dataclass
+class Post:
+    seq: int
+    uri: str
+    cid: str
+    author: str  # did
+    record: dict[str, Any]
+    indexed_at: datetime
+
+
+@dataclass
+class Message:
+    seq: int
+    id: str
+    convo_id: str
+    sender: str  # did
+    text: str
+    sent_at: datetime
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "$type": "chat.bsky.convo.defs#messageView",
+            "id": self.id,
+            "rev": tid(self.seq, 0),
+            "text": self.text,
+            "sender": {"did": self.sender},
+            "sentAt": iso(self.sent_at),
+        }
+
+
+@dataclass
+class Convo:
+    id: str
+    members: list[str]  # dids
+    messages: list[Message] = field(default_factory=list)
+
+
+class BlueskyStore:
+    """Accounts, posts, notifications for the brand, and the brand's chat convos."""
+
+    def __init__(self, brand_handle: str, brand_name: str) -> None:
+        self.seq = 0
+        self.accounts: dict[str, Account] = {}
+        self.posts: dict[str, Post] = {}
+        self.notifications: list[
+            tuple[int, dict[str, Any] | str]
+        ] = []  # (seq, raw object or post uri+reason)
+        self.reasons: dict[int, tuple[str, str | None]] = {}  # seq -> (reason, reasonSubject)
+        self.convos: dict[str, Convo] = {}
+        self.sent_posts: list[dict[str, Any]] = []
+        self.sent_messages: list[dict[str, Any]] = []
+        self.brand = self.account(brand_handle, brand_name)
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def account(self, handle: str, display_name: str | None = None, dms_open: bool | None = None) -> Account:
+        """Create or update an account by handle."""
+        handle = handle.removeprefix("@").lower()
+        found = next((a for a in self.accounts.values() if a.handle == handle), None)
+        if found is None:
+            found = Account(did_for(handle), handle)
+            self.accounts[found.did] = found
+        if display_name:
+            found.display_name = display_name
+        if dms_open is not None:
+            found.dms_open = dms_open
+        return found
+
+    def find(self, actor: str) -> Account | None:
+        """An account by DID or handle."""
+        return self.accounts.get(actor) or next(
+            (a for a in self.accounts.values() if a.handle == actor.removeprefix("@").lower()), None
+        )
+
+    # --- posts -------------------------------------------------------------------------------
+    def add_post(self, author: Account, record: dict[str, Any], *, rkey: str | None = None) -> Post:
+        seq = self.next_seq()
+        created = record.get("createdAt")
+        at = datetime.fromisoformat(created.replace("Z", "+00:00")) if isinstance(created, str) else None
+        indexed = at if at is not None and at < datetime.now(UTC) else datetime.now(UTC)
+        key = rkey or tid(int(indexed.timestamp() * 1_000_000), seq % 1024)
+        uri = f"at://{author.did}/{POST}/{key}"
+        post = Post(seq, uri, fake_cid(uri, str(record.get("text"))), author.did, record, indexed)
+        self.posts[uri] = post
+        self._notify(post)
+        return post
+
+    def _notify(self, post: Post) -> None:
+        """The brand's notification for a reply to, a quote of, or a mention of the brand."""
+        if post.author == self.brand.did:
+            return
+        reply, embed = post.record.get("reply") or {}, post.record.get("embed") or {}
+        parent = self.posts.get((reply.get("parent") or {}).get("uri", ""))
+        quoted = self.posts.get((embed.get("record") or {}).get("uri", ""))
+        mentioned = any(
+            f.get("did") == self.brand.did
+            for facet in post.record.get("facets") or []
+            for f in facet["features"]
+        )
+        if parent is not None and parent.author == self.brand.did:
+            self.reasons[post.seq] = ("reply", parent.uri)
+        elif quoted is not None and quoted.author == self.brand.did:
+            self.reasons[post.seq] = ("quote", quoted.uri)
+        elif mentioned:
+            self.reasons[post.seq] = ("mention", None)
+        else:
+            return
+        self.notifications.append((post.seq, post.uri))
+
+    def add_raw_notification(self, raw: dict[str, Any]) -> int:
+        seq = self.next_seq()
+        self.notifications.append((seq, raw))
+        return seq
+
+    def post_view(self, post: Post) -> dict[str, Any]:
+        return {
+            "uri": post.uri,
+            "cid": post.cid,
+            "author": self.accounts[post.author].basic(),
+            "record": post.record,
+            "replyCount": 0,
+            "repostCount": 0,
+            "likeCount": 0,
+            "quoteCount": 0,
+            "indexedAt": iso(post.indexed_at),
+            "labels": [],
+        }
+
+    # --- chat --------------------------------------------------------------------------------
+    def convo_for(self, other: Account) -> Convo:
+        """The brand's 1:1 convo with ``other`` (created on first use)."""
+        for convo in self.convos.values():
+            if set(convo.members) == {self.brand.did, other.did}:
+                return convo
+        convo = Convo(fake_cid("convo", other.did)[7:20], [self.brand.did, other.did])
+        self.convos[convo.id] = convo
+        return convo
+
+    def add_message(self, convo: Convo, sender: Account, text: str, at: datetime | None = None) -> Message:
+        seq = self.next_seq()
+        message = Message(
+            seq, fake_cid("msg", str(seq))[7:26], convo.id, sender.did, text, at or datetime.now(UTC)
+        )
+        convo.messages.append(message)
+        return message
+
+    def convo_view(self, convo: Convo) -> dict[str, Any]:
+        last = convo.messages[-1] if convo.messages else None
+        return {
+            "id": convo.id,
+            "rev": tid(last.seq if last else 0, 0),
+            "members": [self.accounts[d].basic() for d in convo.members],
+            "lastMessage": last.view() if last else None,
+            "muted": False,
+            "status": "accepted",
+            "unreadCount": 0,
+        }
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "accounts": len(self.accounts),
+            "posts": len(self.posts),
+            "notifications": len(self.notifications),
+            "convos": len(self.convos),
+            "sent_posts": len(self.sent_posts),
+            "sent_messages": len(self.sent_messages),
+        }
