@@ -8,8 +8,9 @@ Streams:
 - ``dms``: ``GET /api/v1/conversations`` (paged by its ``Link`` header): the last status of each
   conversation that moved, which also brings back the brand's own direct statuses.
 - ``search:<query>``: ``GET /api/v2/search?type=statuses`` from ``min_id``: public posts that name the
-  brand, without its own, as ``listening`` items. Searching all posts needs an instance with full-text
-  search, and finds the posts of accounts that opted in to be searchable.
+  brand without @mentioning it (``mentions`` reads those), not its own, as ``listening`` items.
+  Searching all posts needs an instance with full-text search, and finds the posts of accounts that
+  opted in to be searchable.
 
 Each ``fetch`` reads one page and returns the cursor (opaque JSON) that covers it.
 """

@@ -222,7 +222,8 @@ def search_items(
     payload: Any, *, channel: str, brand_id: str, after: str | None
 ) -> tuple[list[InboundItem], list[Malformed], int]:
     """A ``GET /api/v2/search?type=statuses`` answer as listening items: public or unlisted statuses
-    newer than ``after``, without the brand's own posts and boosts. Also returns the statuses read."""
+    newer than ``after``, without the brand's own posts, boosts, and posts that @mention the brand (the
+    ``mentions`` stream reads those as mentions). Also returns the statuses read."""
     statuses = payload.get("statuses") if isinstance(payload, Mapping) else None
 
     def parse(status: Mapping[str, Any]) -> InboundItem | None:
@@ -232,6 +233,8 @@ def search_items(
         if (status.get("visibility") or "public") not in PUBLIC_VISIBILITIES:
             return None
         if _str(_obj(status, "account"), "id") == brand_id:
+            return None
+        if any(m.get("id") == brand_id for m in _mentions(status)):
             return None
         return status_item(status, channel=channel, brand_id=brand_id, kind="listening", raw=status)
 

@@ -143,9 +143,11 @@ def test_search_finds_public_posts_without_the_brands_own(sandbox: MastodonSandb
     hits = [sandbox.add_post(f"is AcmeCare down? #{i}", author=f"fan{i}") for i in range(7)]
     sandbox.add_post("AcmeCare in my followers-only post", author="gus", visibility="private")
     sandbox.add_post("nothing to see", author="hal")
+    mention = sandbox.add_mention("AcmeCare help", author="ida")  # the mentions stream reads it
     pages, cursor = sweep(conn, "search:AcmeCare", first.next_cursor)
     found = [i for p in pages for i in p.items]
-    assert sorted(i.external_id for i in found) == sorted(hits) and ours not in [i.external_id for i in found]
+    assert sorted(i.external_id for i in found) == sorted(hits)
+    assert ours not in [i.external_id for i in found] and mention not in [i.external_id for i in found]
     assert all(i.visibility == "public" and i.direction == "in" for i in found)
     assert any(q.get("offset") == ["5"] for q in calls(sandbox, "/api/v2/search"))
     assert calls(sandbox, "/api/v2/search")[-1]["min_id"] == [json.loads(first.next_cursor or "")["min_id"]]
