@@ -1,4 +1,4 @@
-"""The Meta connectors (Facebook, Instagram, WhatsApp) against the loopback Graph sandbox, through requests."""
+"""The Meta connectors (Facebook, Instagram, WhatsApp) against the loopback Graph sandbox, over requests."""
 
 from __future__ import annotations
 
