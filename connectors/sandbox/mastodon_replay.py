@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from connectors.sandbox.x_replay import Replayer, SampleRow, load_sample
+from connectors.sandbox.x_replay import Planned, Replayer, SampleRow, load_sample, plan
 
 REMOTE_DOMAINS = ("piaille.fr", "framapiaf.org", "mastodon.social", "mamot.fr", "fosstodon.org")
 LISTENING_EVERY = 5
@@ -40,7 +40,22 @@ FRENCH: tuple[tuple[str, str, str], ...] = (  # (thread, author, text); a thread
     ("fr14", "9014", "@AcmeCare peut-on annuler une commande avant l'expédition ?"),
     ("fr15", "9015", "@AcmeCare le site affiche une erreur 500 au paiement depuis ce matin"),
     ("fr16", "9016", "@AcmeCare je voudrais supprimer mon compte et mes données, où faire la demande ?"),
+    ("fr17", "9017", "@AcmeCare ça fait 45 minutes que j'attends au téléphone, personne ne décroche"),
+    ("fr18", "9018", "@AcmeCare le produit reçu ne correspond pas à la photo du site, je veux le retourner"),
+    ("fr18", "9018", "@AcmeCare l'étiquette de retour ne s'imprime pas, le lien renvoie une erreur"),
+    ("fr19", "9019", "@AcmeCare vous livrez le samedi ? Je ne suis jamais chez moi en semaine"),
+    ("fr20", "9020", "@AcmeCare mon abonnement a été renouvelé sans prévenir, je n'en veux plus"),
+    ("fr21", "9021", "@AcmeCare bravo pour la nouvelle appli, beaucoup plus simple 👍"),
+    ("fr22", "9022", "@AcmeCare je n'arrive pas à modifier mon mot de passe, le mail n'arrive jamais"),
+    ("fr22", "9022", "@AcmeCare j'ai vérifié les spams, toujours rien"),
+    (
+        "fr23",
+        "9023",
+        "@AcmeCare commande passée il y a 3 semaines, toujours « en préparation ». Sérieusement ?",
+    ),
+    ("fr24", "9024", "@AcmeCare est-ce que vous acceptez les chèques cadeaux en ligne ?"),
 )
+FRENCH_EVERY = 4  # one replayed item in four is French
 
 
 class ReplayTarget(Protocol):
@@ -100,8 +115,14 @@ def french_rows(brand: str = "AcmeCare") -> list[SampleRow]:
     return rows
 
 
-def mastodon_rows() -> list[SampleRow]:
-    return [*load_sample(), *french_rows()]
+def interleave(english: Sequence[Planned], french: Sequence[Planned]) -> list[Planned]:
+    """The English plan with a French item after every ``FRENCH_EVERY - 1`` (French cycles as needed)."""
+    out: list[Planned] = []
+    for index, item in enumerate(english, start=1):
+        out.append(item)
+        if french and index % (FRENCH_EVERY - 1) == 0:
+            out.append(french[(index // (FRENCH_EVERY - 1) - 1) % len(french)])
+    return out
 
 
 class MastodonTraffic:
@@ -152,10 +173,8 @@ def replayer(
     backlog: int = 40,
     interval: float = 15.0,
 ) -> Replayer:
-    """A replayer of ``rows`` (default: English sample and French messages) into ``sandbox``."""
-    return Replayer(
-        MastodonTraffic(sandbox),
-        mastodon_rows() if rows is None else rows,
-        backlog=backlog,
-        interval=interval,
-    )
+    """A replayer of ``rows`` (default: the English sample with French messages woven in) into ``sandbox``."""
+    replay = Replayer(MastodonTraffic(sandbox), rows or load_sample(), backlog=backlog, interval=interval)
+    if rows is None:
+        replay.order = interleave(replay.order, plan(french_rows()))
+    return replay
