@@ -67,6 +67,13 @@ class PageMessaging(MetaConnector):
             external_id=str(body.get("message_id")), thread_key=str(body.get("recipient_id") or recipient_id)
         )
 
+    def send_private_reply(self, comment_id: str, text: str) -> Sent:
+        """A private message answering a comment (``recipient: {comment_id}``): once per comment, within
+        7 days of it. Graph refuses a second one (code 10900) and a late one (10903)."""
+        payload = {"recipient": {"comment_id": comment_id}, "message": {"text": text}}
+        body = self.graph.post(self.messages_path, payload)
+        return Sent(external_id=str(body.get("message_id")), thread_key=str(body.get("recipient_id") or ""))
+
     def find_delivery(
         self,
         visibility: str,

@@ -298,3 +298,16 @@ def test_build_names_a_missing_option() -> None:
 def test_unknown_stream_is_an_error(meta: MetaSandbox) -> None:
     with pytest.raises(ValueError, match="unknown Facebook stream"):
         facebook(meta).fetch("dms", None)
+
+
+def test_private_reply_to_a_comment_once_within_seven_days(meta: MetaSandbox) -> None:
+    fresh = meta.add_comment("Can you DM me the refund form?", author="Ann")
+    old = meta.add_comment("Refund?", author="Zed", created_at=NOW - timedelta(days=8))
+    conn = facebook(meta)
+    sent = conn.send_private_reply(fresh, "Here is the form")
+    assert sent.thread_key == meta.customer_id("facebook", "Ann") and sent.external_id.startswith("m_")
+    assert meta.sent[-1]["kind"] == "private_reply" and meta.sent[-1]["to"] == fresh
+    with pytest.raises(Rejected, match="10900"):
+        conn.send_private_reply(fresh, "Again")
+    with pytest.raises(Rejected, match="10903"):
+        conn.send_private_reply(old, "Too late")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from connectors.sandbox._server import Reply, Request
@@ -30,6 +30,7 @@ V = r"(?:/v\d+\.\d+)?"
 ID = r"(?P<id>[\w.:-]+)"
 MESSENGER_TEXT_LIMIT = 2000
 WHATSAPP_TEXT_LIMIT = 4096
+PRIVATE_REPLY_WINDOW = timedelta(days=7)
 Push = Callable[[str, dict[str, Any]], None]
 
 
@@ -236,7 +237,7 @@ class MetaApi:
         recipient = params.get("recipient") or {}
         message = params.get("message") or {}
         text = message.get("text") if isinstance(message, dict) else None
-        if not isinstance(recipient, dict) or not recipient.get("id"):
+        if not isinstance(recipient, dict) or not (recipient.get("id") or recipient.get("comment_id")):
             raise GraphError("(#100) param recipient must be non-empty.", 100)
         if not isinstance(text, str) or not text:
             raise GraphError("(#100) param message must contain text or an attachment", 100)
@@ -245,6 +246,8 @@ class MetaApi:
                 f"(#100) Length of param message[text] must be less than or equal to {MESSENGER_TEXT_LIMIT}",
                 100,
             )
+        if recipient.get("comment_id"):
+            return self._private_reply(str(recipient["comment_id"]), text)
         kind, tag = params.get("messaging_type", "RESPONSE"), params.get("tag")
         with self.lock:
             customer = self.store.customers.get(str(recipient["id"]))
@@ -268,6 +271,31 @@ class MetaApi:
                 }
             )
         self.push(customer.platform, echo_event(self.store, customer, sent))
+        return Reply(body={"recipient_id": customer.id, "message_id": sent["id"]})
+
+    def _private_reply(self, comment_id: str, text: str) -> Reply:
+        """A private message answering a comment: one per comment, within 7 days of it."""
+        with self.lock:
+            comment = self.store.comments.get(comment_id)
+            if comment is None or comment.author_id == self.store.brand_of(comment.platform)[0]:
+                raise GraphError("(#100) No matching user found", 100, subcode=2018001)
+            if any(s.get("kind") == "private_reply" and s["to"] == comment_id for s in self.store.sent):
+                raise GraphError("(#10900) Activity already replied to", 10900)
+            if self.clock() - comment.created_at > PRIVATE_REPLY_WINDOW:
+                raise GraphError(
+                    "(#10903) This activity can be replied to within 7 days of being created", 10903
+                )
+            platform = "messenger" if comment.platform == "facebook" else "instagram"
+            customer = self.store.customer(platform, comment.author_id, comment.author_name)
+            sent = self.store.add_message(platform, customer, text, self.clock(), inbound=False)
+            record = {
+                "kind": "private_reply",
+                "platform": platform,
+                "id": sent["id"],
+                "to": comment_id,
+                "text": text,
+            }
+            self.store.sent.append(record)
         return Reply(body={"recipient_id": customer.id, "message_id": sent["id"]})
 
     def _comment_json(self, c: Comment, *, with_parent: bool) -> dict[str, Any]:
