@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -37,6 +38,7 @@ from connectors.mastodon_http import MastodonHttp
 from connectors.mastodon_parse import (
     PUBLIC_VISIBILITIES,
     conversation_items,
+    delivered,
     id_key,
     ids_of,
     is_newer,
@@ -257,6 +259,25 @@ class MastodonConnector:
             payload["in_reply_to_id"] = last
         posted = self._post(payload, idempotency_key)
         return Sent(external_id=str(posted["id"]), thread_key=f"dm:{recipient_id}")
+
+    def find_delivery(
+        self,
+        visibility: str,
+        in_reply_to: str | None,
+        recipient_id: str | None,
+        text: str,
+        since: datetime | None,
+    ) -> Sent | None:
+        """Look among the brand's newest statuses for a reply we may have posted before a crash: same
+        target (the status answered, or the recipient of a direct status), same text, after ``since``."""
+        path = f"/api/v1/accounts/{self.brand_id}/statuses"
+        page = self.http.call("GET", path, params={"limit": "40", "exclude_reblogs": "true"}).body
+        after = (since.replace(tzinfo=since.tzinfo or UTC) - timedelta(minutes=1)) if since else None
+        for status in page if isinstance(page, list) else []:
+            found = delivered(status, visibility, in_reply_to, recipient_id, text, after)
+            if found is not None:
+                return Sent(found, thread_key=f"dm:{recipient_id}" if visibility == "private" else None)
+        return None
 
     def _last_direct_with(self, recipient_id: str) -> str | None:
         """The last status of the newest one-to-one conversation with ``recipient_id``, if any."""

@@ -248,6 +248,41 @@ def stricter(a: str, b: str) -> str:
     return max(a, b, key=lambda v: rank.get(v, len(VISIBILITY_ORDER)))
 
 
+def _same_text(posted: str, intended: str) -> bool:
+    """The text we meant to send, possibly after the ``@acct`` the connector put in front."""
+    norm_posted, norm_intended = " ".join(posted.split()), " ".join(intended.split())
+    if norm_posted == norm_intended:
+        return True
+    head, _, rest = norm_posted.partition(" ")
+    return head.startswith("@") and rest == norm_intended
+
+
+def delivered(
+    status: Any,
+    visibility: str,
+    in_reply_to: str | None,
+    recipient_id: str | None,
+    text: str,
+    after: datetime | None,
+) -> str | None:
+    """The id of ``status`` if it is the reply described (target, text, posted after ``after``)."""
+    if not isinstance(status, Mapping) or not isinstance(status.get("id"), str):
+        return None
+    try:
+        if after is not None and parse_time(str(status.get("created_at"))) < after:
+            return None
+        if (status.get("visibility") == "direct") != (visibility == "private"):
+            return None
+        if visibility == "private":
+            target = any(m.get("id") == recipient_id for m in _mentions(status))
+        else:
+            target = status.get("in_reply_to_id") == in_reply_to
+        posted = html_to_text(str(status.get("content") or ""), _mentions(status))
+    except PayloadError:
+        return None
+    return str(status["id"]) if target and _same_text(posted, text) else None
+
+
 def ids_of(page: Sequence[Any], key: Callable[[Mapping[str, Any]], Any]) -> list[str]:
     """The string ids that ``key`` finds in the objects of a page, ignoring anything malformed."""
     out = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -278,3 +279,18 @@ def test_malformed_statuses_are_quarantined_and_the_page_goes_on(sandbox: Mastod
     assert "created_at" in errors["bad-1"] and "account" in errors["bad-2"] and "'id'" in errors["3"]
     raw = next(m.raw for m in batch.malformed if m.external_id == "bad-1")
     assert raw["type"] == "mention" and raw["status"]["created_at"] == "yesterday"  # kept as it came
+
+
+def test_find_delivery_finds_what_was_sent(sandbox: MastodonSandbox) -> None:
+    start = datetime.now(UTC)
+    status = sandbox.add_mention("where is it?", author="jane@piaille.fr")
+    sandbox.add_dm("my account is locked", sender="kim")
+    kim = sandbox.account("kim").id
+    conn = connector(sandbox)
+    assert conn.find_delivery("public", status, None, "On it", start) is None
+    public = conn.reply_public(status, "On it", idempotency_key="a")
+    private = conn.send_private(kim, "Unlocked now", idempotency_key="b")
+    assert conn.find_delivery("public", status, None, "On it", start) == public
+    assert conn.find_delivery("private", None, kim, "Unlocked now", start) == private
+    assert conn.find_delivery("private", None, kim, "Another text", start) is None
+    assert conn.find_delivery("public", status, None, "On it", start + timedelta(minutes=5)) is None

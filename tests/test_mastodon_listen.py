@@ -191,3 +191,22 @@ def test_too_long_reply_fails_visibly_without_posting(
         reply = s.get(OutboundReply, reply_id)
         assert reply is not None and reply.status == "failed" and "limit of 500" in (reply.last_error or "")
     assert sandbox.sent == []
+
+
+def test_a_send_cut_short_by_a_crash_is_found_not_posted_again(
+    engine: Engine, sandbox: MastodonSandbox, rt: Runtime
+) -> None:
+    status = sandbox.add_mention("my order is late", author="nina")
+    clock = Clock()
+    poll(engine, rt, clock)
+    reply_id = _queue(engine, conversation(engine, "public", "mention"), "public", "We are on it", "crash-1")
+    rt.connector.reply_public(status, "We are on it", idempotency_key="crash-1")  # posted, then the crash
+    with Session(engine) as s, s.begin():
+        row = s.get(OutboundReply, reply_id)
+        assert row is not None
+        row.status, row.attempts, row.next_attempt_at = "sending", 1, clock.now - timedelta(minutes=1)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    with Session(engine) as s:
+        row = s.get(OutboundReply, reply_id)
+        assert row is not None and row.status == "sent" and row.platform_id == sandbox.sent[0]["id"]
+    assert len(sandbox.sent) == 1

@@ -92,6 +92,7 @@ class MastodonApi:
         return [
             ("GET", "/api/v1/accounts/verify_credentials", self.verify_credentials, "read", "api"),
             ("GET", r"/api/v1/accounts/(?P<id>\d+)", self.account, "read", "api"),
+            ("GET", r"/api/v1/accounts/(?P<id>\d+)/statuses", self.account_statuses, "read", "api"),
             ("GET", "/api/v1/notifications", self.notifications, "read", "api"),
             ("GET", "/api/v1/conversations", self.conversations, "read", "api"),
             ("GET", r"/api/v1/statuses/(?P<id>\d+)", self.status, "read", "api"),
@@ -110,6 +111,27 @@ class MastodonApi:
         with self.lock:
             account = self.store.accounts.get(req.params["id"])
             return Reply(200, render_account(self.store, account)) if account else error(404, NOT_FOUND)
+
+    def account_statuses(self, req: Request) -> Reply:
+        """An account's statuses, newest first: all of them for their author, else the public ones."""
+        limit = limit_param(req, 20, 40)
+        no_replies = (req.arg("exclude_replies") or "").lower() == "true"
+        with self.lock:
+            if req.params["id"] not in self.store.accounts:
+                return error(404, NOT_FOUND)
+            own = req.params["id"] == self.store.brand.id
+            pool = [
+                s
+                for s in self.store.statuses.values()
+                if s.account_id == req.params["id"]
+                and (own or s.visibility in ("public", "unlisted"))
+                and not (no_replies and s.in_reply_to_id)
+            ]
+            page = paginate(pool, lambda s: s.id, req, limit)
+            body = [render_status(self.store, s) for s in page]
+        keep = ("limit", "exclude_replies", "exclude_reblogs", "only_media", "pinned", "tagged")
+        first, last = (page[0].id, page[-1].id) if page else (None, None)
+        return Reply(200, body, link_header(req, keep, last, first))
 
     def notifications(self, req: Request) -> Reply:
         types = set(req.query.get("types[]", []))
