@@ -24,6 +24,8 @@ if can(user.role, "distribute"):
     pages.append(st.Page("inbox/ui/dashboard.py", title="Dashboard", icon=":material/monitoring:"))
 if can(user.role, "templates"):
     pages.append(st.Page("inbox/ui/charter.py", title="Charter", icon=":material/gavel:"))
+if can(user.role, "users"):
+    pages.append(st.Page("inbox/ui/channels.py", title="Channels", icon=":material/settings_input_antenna:"))
 with st.sidebar:
     st.markdown(f"**{md_escape(user.display_name or user.name)}**")
     st.caption(f"{ROLE_LABELS.get(user.role, user.role)} · signed in as {md_escape(user.name)}")

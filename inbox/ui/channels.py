@@ -1,0 +1,221 @@
+"""The channel settings page (admins): each channel's polling state, a connection check, adding a channel.
+
+Secrets stay where they are (environment variables, or Streamlit secrets): this page shows their NAMES and
+whether they are set, and the connection check's outcome scrubbed of them. Rules live in inbox.channel_admin
+and inbox.channel_file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from typing import Any
+
+import streamlit as st
+
+from connectors.registry import PLATFORMS
+from inbox import channel_admin, channel_file, store
+from inbox.auth import can
+from inbox.config.channels import ChannelConfig, load_channels
+from inbox.config.loader import ConfigError
+from inbox.models import User
+from inbox.settings import secret
+from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, reading, transaction
+
+FORM = "add-channel"
+
+
+def lookup(name: str) -> str | None:
+    """A credential's value: the environment first, then Streamlit secrets (top-level keys)."""
+    value = secret(name)
+    if value is None and st.secrets.load_if_toml_exists():
+        found = st.secrets.get(name)
+        value = str(found).strip() or None if isinstance(found, str) else None
+    return value
+
+
+def _when(at: datetime | None) -> str:
+    return local_time(at, "%d %b %H:%M:%S") if at else "—"
+
+
+def _check(cfg: ChannelConfig) -> None:
+    user = current_user()
+    if user is None:
+        return
+    result = channel_admin.check_connection(cfg, lookup)
+    with transaction() as session:
+        channel_admin.audit_check(session, cfg, result, user.name, now())
+    st.session_state[f"check-result-{cfg.name}"] = result
+
+
+def _streams(state: channel_admin.ChannelState) -> None:
+    if not state.streams:
+        st.caption("Not polled yet: the listener records each stream's cursor after its first poll.")
+        return
+    at = now()
+    rows = [
+        {
+            "stream": s.stream,
+            "cursor": s.cursor,
+            "last poll": _when(s.last_poll_at),
+            "last success": _when(s.last_success_at),
+            "next try": _when(s.retry_at) if s.retry_at and s.retry_at > at else "now",
+            "failures in a row": s.failures,
+            "last error": s.last_error or "",
+        }
+        for s in state.streams
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _credentials(state: channel_admin.ChannelState) -> None:
+    parts = [
+        f"`{md_escape(c.role)}` {md_escape(c.env)} "
+        + (":green-badge[set]" if c.is_set else ":red-badge[unset]")
+        for c in state.credentials
+    ]
+    st.markdown(" · ".join(parts) or ":gray[no credentials]")
+
+
+def _channel(state: channel_admin.ChannelState) -> None:
+    cfg = state.config
+    info = PLATFORMS[cfg.platform]
+    with st.container(border=True, key=f"channel-{cfg.name}"):
+        enabled = ":green-badge[enabled]" if cfg.enabled else ":gray-badge[disabled]"
+        st.markdown(
+            f"### {md_escape(cfg.name)} :gray-badge[{info.label}] {enabled}\n"
+            f"@{md_escape(cfg.account)} · every {cfg.poll_interval_seconds} s · "
+            f"{md_escape(str(cfg.base_url) if cfg.base_url else 'the platform API')}"
+        )
+        _credentials(state)
+        budget = f" of {cfg.monthly_read_budget:,}" if cfg.monthly_read_budget else ""
+        reads = (
+            f"{state.reads_used:,}{budget} reads this month"
+            if state.reads_used is not None
+            else "no reads yet"
+        )
+        st.caption(f"Last poll {_when(state.last_poll_at)} · {reads}")
+        _streams(state)
+        cols = st.columns([1, 4], vertical_alignment="center")
+        cols[0].button("Check connection", key=f"check-{cfg.name}", on_click=_check, args=(cfg,))
+        result = st.session_state.get(f"check-result-{cfg.name}")
+        if result is not None:
+            show = cols[1].success if result.ok else cols[1].error
+            show(("Connected as " if result.ok else "Connection failed: ") + md_escape(result.summary))
+        for event in state.events:
+            st.caption(
+                f"{_when(event.at)} · {md_escape(event.action)} · {md_escape(_describe(event.detail))}"
+            )
+
+
+def _describe(detail: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in detail.items() if v is not None)
+
+
+def _form_data(platform: str) -> dict[str, Any]:
+    info = PLATFORMS[platform]
+    get = st.session_state.get
+    creds = {
+        r: str(get(f"add-cred-{r}", "")).strip() for r in (*info.credentials, *info.optional_credentials)
+    }
+    data: dict[str, Any] = {
+        "name": str(get("add-name", "")).strip(),
+        "platform": platform,
+        "account": str(get("add-account", "")).strip(),
+        "poll_interval_seconds": int(get("add-interval", 60)),
+        "enabled": bool(get("add-enabled", True)),
+        "credentials": {role: env for role, env in creds.items() if env},
+        "listening": [q.strip() for q in str(get("add-listening", "")).splitlines() if q.strip()],
+        "options": tomllib.loads(str(get("add-options", ""))),
+    }
+    base_url = str(get("add-base-url", "")).strip()
+    if base_url:
+        data["base_url"] = base_url
+    return data
+
+
+def _add(user: User) -> None:
+    platform = st.session_state.get("add-platform") or "x"
+    try:
+        cfg = channel_file.append_channel(config_dir(), _form_data(platform))
+    except tomllib.TOMLDecodeError as exc:
+        st.session_state["add-problems"] = [f"options: not valid TOML ({exc})"]
+        return
+    except ConfigError as exc:
+        st.session_state["add-problems"] = [f"{key}: {msg}" if key else msg for _, key, msg in exc.problems]
+        return
+    with transaction() as session:
+        store.audit(
+            session,
+            user.name,
+            "channel.added",
+            target=("channel", cfg.name),
+            detail={"platform": cfg.platform, "account": cfg.account, "credentials": dict(cfg.credentials)},
+            at=now(),
+        )
+    st.session_state.pop("add-problems", None)
+    st.session_state["add-done"] = cfg.name
+
+
+def _add_form(user: User) -> None:
+    st.subheader("Add a channel")
+    platform = st.selectbox(
+        "Platform", list(PLATFORMS), key="add-platform", format_func=lambda p: PLATFORMS[p].label
+    )
+    info = PLATFORMS[platform or "x"]
+    for problem in st.session_state.pop("add-problems", []):
+        st.error(problem, icon=":material/error:")
+    done = st.session_state.pop("add-done", None)
+    if done:
+        st.success(f"Channel {done} added to channels.toml. The listener picks it up when it restarts.")
+    with st.form(FORM):
+        cols = st.columns(3)
+        cols[0].text_input("Name", key="add-name", placeholder="mastodon-acme", help="lower-case, unique")
+        cols[1].text_input("Account", key="add-account", placeholder="the brand's handle, without @")
+        cols[2].number_input("Poll interval (seconds)", min_value=1, value=60, step=5, key="add-interval")
+        st.text_input(
+            "Base URL", key="add-base-url", placeholder="empty: the platform's real API (or its gateway)"
+        )
+        st.caption(
+            "Credentials: the NAME of the environment variable (or Streamlit secret) holding each one."
+        )
+        roles = [(r, True) for r in info.credentials] + [(r, False) for r in info.optional_credentials]
+        cred_cols = st.columns(2)
+        for i, (role, required) in enumerate(roles):
+            label = role.replace("_", " ") + ("" if required else " (optional)")
+            cred_cols[i % 2].text_input(
+                label, key=f"add-cred-{role}", placeholder=f"{platform.upper()}_{role.upper()}"
+            )
+        st.text_area(
+            "Listening queries, one per line",
+            key="add-listening",
+            placeholder="acme\n#AcmeCare -from:AcmeCare",
+        )
+        st.text_area("Options (TOML lines)", key="add-options", placeholder='access_tier = "self_serve"')
+        st.checkbox("Enabled", value=True, key="add-enabled")
+        st.form_submit_button("Add channel", key="add-submit", on_click=_add, args=(user,), type="primary")
+
+
+def main() -> None:
+    user = current_user()
+    assert user is not None
+    st.title("Channels")
+    if not can(user.role, "users"):
+        st.error("Only an admin can see and change the channels.")
+        st.stop()
+    try:
+        channels = load_channels(config_dir()).channels
+    except ConfigError as exc:
+        st.error(f"config/channels.toml cannot be read, fix it first:\n\n{md_escape(str(exc))}")
+        st.stop()
+    at = now()
+    with reading() as session:
+        states = [channel_admin.state(session, cfg, at, lookup) for cfg in channels]
+    if not states:
+        st.info("No channel yet: add one below.")
+    for state in states:
+        _channel(state)
+    _add_form(user)
+
+
+main()

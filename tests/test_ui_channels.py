@@ -1,0 +1,220 @@
+"""The channel settings page through AppTest: admins only, polling state, a connection check against the X
+sandbox (real tweepy over loopback), adding a channel to a temporary channels.toml, and no secret anywhere."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, col, select
+from streamlit.testing.v1 import AppTest
+
+from connectors.sandbox.x import XSandbox
+from inbox.channels import Runtime, build_connector
+from inbox.config.channels import load_channels
+from inbox.db import open_engine
+from inbox.deadlines import default_due
+from inbox.listen import poll_channel
+from inbox.models import AuditEvent
+from inbox.ui.common import USER, forget_engine
+from tests.conftest import BRAND_ID, ROOT, X_ENV
+from tests.seed_desk import Seeded, add_user, seed
+
+APP = str(ROOT / "app.py")
+PAGE = "inbox/ui/channels.py"
+CHANNEL = """# Our channels (this comment must survive an addition).
+
+[[channels]]
+name = "x-acme"
+platform = "x"
+account = "AcmeCare"
+base_url = "{url}"
+poll_interval_seconds = 20
+
+[channels.credentials]
+bearer_token = "X_BEARER_TOKEN"
+consumer_key = "X_CONSUMER_KEY"
+consumer_secret = "X_CONSUMER_SECRET"
+access_token = "X_ACCESS_TOKEN"
+access_token_secret = "X_ACCESS_TOKEN_SECRET"
+"""
+
+
+@pytest.fixture
+def sandbox() -> Iterator[XSandbox]:
+    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
+        yield sb
+
+
+@pytest.fixture
+def config(tmp_path: Path, sandbox: XSandbox) -> Path:
+    folder = tmp_path / "config"
+    shutil.copytree(ROOT / "config", folder)
+    (folder / "channels.toml").write_text(CHANNEL.format(url=sandbox.url), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def seeded(db_url: str, config: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
+    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
+    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
+    engine = open_engine(db_url)
+    out = seed(engine, datetime.now(UTC))
+    with Session(engine) as session, session.begin():
+        out.users["ada"] = add_user(session, "ada", "admin")
+    yield out
+    engine.dispose()
+    forget_engine(db_url)
+
+
+def page_as(seeded: Seeded, user: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[USER] = seeded.users[user]
+    at.run()
+    return at.switch_page(PAGE).run()
+
+
+def everything(node: Any) -> str:
+    """Every element the page sent to the browser, as text (protobuf dumps, so nothing hides in a widget)."""
+    parts = [str(node.proto)] if getattr(node, "proto", None) is not None else []
+    for child in getattr(node, "children", {}).values():
+        parts.append(everything(child))
+    return "\n".join(parts)
+
+
+def plain(values: Any) -> list[str]:
+    """Element values without the Markdown escapes the page adds to untrusted text."""
+    return [str(v.value).replace("\\", "") for v in values]
+
+
+def audit(db_url: str) -> list[AuditEvent]:
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        rows = list(s.exec(select(AuditEvent).order_by(col(AuditEvent.id))))
+    engine.dispose()
+    return rows
+
+
+def test_only_admins_see_the_channels_page(seeded: Seeded) -> None:
+    for user in ("alice", "maya"):  # agent, community manager: the page is not in their navigation
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            page_as(seeded, user)
+    at = page_as(seeded, "ada")
+    assert not at.exception and [t.value for t in at.title] == ["Channels"]
+
+
+def test_check_connection_against_the_x_sandbox(
+    seeded: Seeded, db_url: str, x_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("X_ACCESS_TOKEN_SECRET")
+    at = page_as(seeded, "ada")
+    shown = " ".join(plain(at.markdown))
+    assert "X_BEARER_TOKEN :green-badge[set]" in shown
+    assert "X_ACCESS_TOKEN_SECRET :red-badge[unset]" in shown
+    at.button(key="check-x-acme").click().run()
+    assert "Connection failed: not set: X_ACCESS_TOKEN_SECRET" in plain(at.error)
+    monkeypatch.setenv("X_ACCESS_TOKEN_SECRET", X_ENV["X_ACCESS_TOKEN_SECRET"])
+    at.button(key="check-x-acme").click().run()
+    [ok] = plain(at.success)
+    assert ok.startswith("Connected as @AcmeCare") and BRAND_ID in ok
+    checks = [e for e in audit(db_url) if e.action == "channel.checked"]
+    assert [e.detail["ok"] for e in checks] == [False, True] and checks[-1].actor == "ada"
+
+
+def test_polling_state_cursor_and_rate_limit_are_shown(
+    seeded: Seeded, db_url: str, config: Path, x_env: dict[str, str], sandbox: XSandbox
+) -> None:
+    for i in range(3):
+        sandbox.add_mention(f"@AcmeCare question {i}", author="jane")
+    sandbox.inject_fault("/2/dm_events", status=429, count=1)
+    [cfg] = load_channels(config).channels
+    engine = open_engine(db_url)
+    poll_channel(engine, Runtime(cfg, build_connector(cfg)), clock=lambda: datetime.now(UTC), due=default_due)
+    engine.dispose()
+    at = page_as(seeded, "ada")
+    rows = {r["stream"]: r for r in at.dataframe[0].value.to_dict("records")}
+    assert rows["mentions"]["cursor"] != "—" and rows["mentions"]["failures in a row"] == 0
+    assert rows["dms"]["failures in a row"] == 1 and rows["dms"]["last error"].startswith("RateLimited")
+    assert rows["dms"]["next try"] != "now"
+    assert any("reads this month" in c.value for c in at.caption)
+
+
+def test_no_secret_reaches_the_page_the_session_or_the_audit(
+    seeded: Seeded, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = {name: f"{name.lower()}-value-7f3a9c" for name in X_ENV}  # refused by the sandbox
+    for name, value in wrong.items():
+        monkeypatch.setenv(name, value)
+    at = page_as(seeded, "ada")
+    at.button(key="check-x-acme").click().run()
+    assert at.error and plain(at.error)[0].startswith("Connection failed: AuthFailed")
+    for name, value in X_ENV.items():  # then the right ones
+        monkeypatch.setenv(name, value)
+    at.button(key="check-x-acme").click().run()
+    assert at.success
+    page = everything(at._tree) + repr(at.session_state.to_dict())
+    stored = repr([(e.action, e.detail) for e in audit(db_url)])
+    assert (
+        "Connected as @AcmeCare" in page and "channel.checked" in stored
+    )  # the dumps hold the page and audit
+    for value in [*wrong.values(), *X_ENV.values()]:
+        assert value not in page and value not in stored
+
+
+def fill(at: AppTest, **fields: str) -> AppTest:
+    for key, value in fields.items():
+        at.text_input(key=key).input(value) if key != "add-listening" else at.text_area(key=key).input(value)
+    return at
+
+
+def test_add_a_channel_writes_a_valid_file(seeded: Seeded, db_url: str, config: Path) -> None:
+    at = page_as(seeded, "ada")
+    at.selectbox(key="add-platform").select("mastodon").run()
+    fill(
+        at,
+        **{
+            "add-name": "mastodon-acme",
+            "add-account": "@acme",
+            "add-base-url": "https://mastodon.example",
+            "add-cred-access_token": "MASTODON_ACCESS_TOKEN",
+            "add-listening": "acme\n#AcmeCare",
+        },
+    )
+    at.button(key="add-submit").click().run()
+    assert not at.exception and not at.error
+    assert "Channel mastodon-acme added" in plain(at.success)[-1]
+    text = (config / "channels.toml").read_text(encoding="utf-8")
+    assert text.startswith("# Our channels (this comment must survive an addition).")
+    added = {c.name: c for c in load_channels(config).channels}["mastodon-acme"]
+    assert (added.platform, added.account, added.listening) == ("mastodon", "acme", ["acme", "#AcmeCare"])
+    assert added.credentials == {"access_token": "MASTODON_ACCESS_TOKEN"}
+    assert [e.target_id for e in audit(db_url) if e.action == "channel.added"] == ["mastodon-acme"]
+    assert "mastodon-acme" in " ".join(plain(at.markdown))  # listed with the others
+
+
+@pytest.mark.parametrize(
+    ("fields", "field_named"),
+    [
+        ({"add-name": "Bad Name", "add-account": "acme", "add-cred-bot_token": "TG_TOKEN"}, "name:"),
+        ({"add-name": "tg", "add-account": "acme"}, "credentials must name the environment variable"),
+        (
+            {"add-name": "tg", "add-account": "acme", "add-cred-bot_token": "123:AAsecret"},
+            "credentials.bot_token:",
+        ),
+        ({"add-name": "x-acme", "add-account": "acme", "add-cred-bot_token": "TG"}, "already exists"),
+    ],
+)
+def test_invalid_input_names_the_field_and_leaves_the_file(
+    seeded: Seeded, config: Path, fields: dict[str, str], field_named: str
+) -> None:
+    before = (config / "channels.toml").read_text(encoding="utf-8")
+    at = page_as(seeded, "ada")
+    at.selectbox(key="add-platform").select("telegram").run()
+    fill(at, **fields)
+    at.button(key="add-submit").click().run()
+    assert any(field_named in e for e in plain(at.error)), plain(at.error)
+    assert (config / "channels.toml").read_text(encoding="utf-8") == before
