@@ -34,7 +34,7 @@ from connectors.base import (
     Rejected,
     Sent,
 )
-from connectors.mastodon_http import MastodonHttp
+from connectors.mastodon_http import MastodonHttp, RateLimitState
 from connectors.mastodon_parse import (
     PUBLIC_VISIBILITIES,
     conversation_items,
@@ -86,8 +86,8 @@ class MastodonConnector:
         return ("mentions", "dms", *(SEARCH_PREFIX + q for q in self.listening))
 
     @property
-    def rate_limit(self) -> Any:
-        """The last rate-limit headers seen (``RateLimitState``), for the channel settings page."""
+    def rate_limit(self) -> RateLimitState | None:
+        """The last rate-limit headers seen, for the channel settings page."""
         return self.http.rate_limit
 
     def whoami(self) -> Identity:

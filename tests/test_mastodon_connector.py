@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connectors.base import AuthFailed, Batch, ConnectorSpec, RateLimited, Rejected, Unavailable
+from connectors.base import (
+    AuthFailed,
+    Batch,
+    Connector,
+    ConnectorSpec,
+    RateLimited,
+    Rejected,
+    Unavailable,
+)
 from connectors.mastodon import MastodonConnector, build
 from connectors.sandbox.mastodon import TOKEN, MastodonSandbox
 
@@ -50,6 +59,23 @@ def test_build_needs_the_instance_url() -> None:
     spec = ConnectorSpec("m", "mastodon", "AcmeCare", {"access_token": "t"}, base_url=None)
     with pytest.raises(ValueError, match="needs base_url"):
         build(spec)
+
+
+def test_build_gives_a_connector_with_a_search_stream_per_query(sandbox: MastodonSandbox) -> None:
+    spec = ConnectorSpec(
+        "mastodon-acme",
+        "mastodon",
+        "@AcmeCare",
+        {"access_token": sandbox.token},
+        base_url=sandbox.url,
+        listening=("AcmeCare", "#acme"),
+        options={"reply_visibility": "public", "timeout_seconds": 3},
+    )
+    conn: Connector = build(spec)
+    assert conn.streams == ("mentions", "dms", "search:AcmeCare", "search:#acme")
+    assert conn.whoami().handle == "AcmeCare"
+    with pytest.raises(ValueError, match="reply_visibility"):
+        build(replace(spec, options={"reply_visibility": "direct"}))
 
 
 def test_whoami_checks_the_token_belongs_to_the_configured_account(sandbox: MastodonSandbox) -> None:
