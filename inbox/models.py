@@ -91,7 +91,7 @@ class Conversation(SQLModel, table=True):
     contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     status: str = "open"  # open | pending | resolved
     assignee_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
-    first_inbound_at: datetime | None = _when()
+    first_inbound_at: datetime | None = _when(index=True)  # report cohorts
     last_inbound_at: datetime | None = _when()
     last_message_at: datetime | None = _when(index=True)
     last_outbound_at: datetime | None = _when()
@@ -99,7 +99,7 @@ class Conversation(SQLModel, table=True):
     sla_due_at: datetime | None = _when()
     urgency: str | None = None
     sentiment: str | None = None
-    language: str | None = None
+    language: str | None = Field(default=None, index=True)  # the queue's language filter options
     tags: list[str] = _json([])
     created_at: datetime | None = _when(nullable=False)
 

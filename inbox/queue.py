@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
-from sqlalchemy import String, and_, case, cast, exists, func, or_
+from sqlalchemy import String, and_, case, cast, exists, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from inbox.models import Channel, Contact, Conversation, Message, OutboundReply, User
+from inbox.nlp.types import SENTIMENTS
 from inbox.threads import URGENCY_ORDER
 
 VIP_TAG = "vip"
@@ -286,39 +287,46 @@ def first_line(text: str, width: int = 140) -> str:
 
 
 def last_messages(session: Session, conversation_ids: list[int]) -> dict[int, str]:
-    """The first line of each conversation's newest message (one query for a whole page)."""
+    """The first line of each conversation's newest message (one query for a whole page): one index probe
+    per conversation (``ix_message_conversation_time``), never a pass over all their messages."""
     if not conversation_ids:
         return {}
-    ranked = (
-        select(
-            col(Message.conversation_id).label("cid"),
-            col(Message.text).label("text"),
-            func.row_number()
-            .over(
-                partition_by=col(Message.conversation_id),
-                order_by=(col(Message.created_at).desc(), col(Message.id).desc()),
-            )
-            .label("n"),
-        )
-        .where(col(Message.conversation_id).in_(conversation_ids))
-        .subquery()
+    newest = (
+        select(Message.text)
+        .where(col(Message.conversation_id) == col(Conversation.id))
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(1)
+        .correlate(Conversation)
+        .scalar_subquery()
     )
-    rows = session.exec(select(ranked.c.cid, ranked.c.text).where(ranked.c.n == 1)).all()
-    return {cid: first_line(text) for cid, text in rows}
+    out: dict[int, str] = {}
+    for n in range(0, len(conversation_ids), 500):  # small batches: each is an index lookup
+        chunk = conversation_ids[n : n + 500]
+        rows = session.exec(select(Conversation.id, newest).where(col(Conversation.id).in_(chunk))).all()
+        out.update((cid, first_line(body)) for cid, body in rows if cid is not None and body is not None)
+    return out
+
+
+def _in_use(session: Session, column: str) -> list[str]:
+    """Distinct values of a ``conversation`` column by walking its index, one probe per value
+    (a loose index scan), so the cost follows the number of values, not of conversations."""
+    stmt = text(
+        f"WITH RECURSIVE v(x) AS (SELECT (SELECT {column} FROM conversation WHERE {column} IS NOT NULL "
+        f"ORDER BY {column} LIMIT 1) UNION ALL SELECT (SELECT {column} FROM conversation "
+        f"WHERE {column} > v.x ORDER BY {column} LIMIT 1) FROM v WHERE v.x IS NOT NULL) "
+        "SELECT x FROM v WHERE x IS NOT NULL"
+    )
+    return sorted(str(v) for (v,) in session.connection().execute(stmt) if v)
 
 
 def filter_options(session: Session) -> dict[str, list[str]]:
-    """Values the filters can take: channels, and the languages, urgencies and sentiments in use."""
-
-    def distinct(column: Any) -> list[str]:
-        return sorted(str(v) for v in session.exec(select(column).distinct()) if v)
-
-    urgencies = sorted(distinct(Conversation.urgency), key=lambda u: -URGENCY_ORDER.get(u, 1))
+    """Values the filters can take: channels, the languages in use, and every urgency and sentiment the
+    classifier gives (a fixed vocabulary: listing it costs no scan of the conversations)."""
     return {
-        "channel": distinct(Channel.name),
-        "language": distinct(Conversation.language),
-        "urgency": urgencies,
-        "sentiment": distinct(Conversation.sentiment),
+        "channel": sorted(str(v) for v in session.exec(select(Channel.name)) if v),
+        "language": _in_use(session, "language"),
+        "urgency": sorted(URGENCY_ORDER, key=lambda u: -URGENCY_ORDER[u]),
+        "sentiment": list(SENTIMENTS),
     }
 
 
