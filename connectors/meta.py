@@ -18,7 +18,7 @@ from typing import Any
 from connectors.base import ConnectorSpec, Identity, Rejected, Sent
 from connectors.meta_base import MetaConnector
 from connectors.meta_comments import CommentSource
-from connectors.meta_http import DEFAULT_VERSION
+from connectors.meta_http import DEFAULT_VERSION, OutsideWindow
 from connectors.meta_whatsapp import WhatsAppConnector
 
 FB_COMMENT_FIELDS = "id,from{id,name},message,created_time,parent{id}"
@@ -57,7 +57,7 @@ class PageMessaging(MetaConnector):
         }
         try:
             body = self.graph.post(self.messages_path, payload)
-        except Rejected:
+        except OutsideWindow:
             if not self.options.get("human_agent"):
                 raise
             body = self.graph.post(

@@ -27,6 +27,14 @@ THROTTLE_DEFAULT_WAIT = 300.0  # app-level usage recovers over a rolling hour; G
 USAGE_HEADERS = ("x-app-usage", "x-business-use-case-usage", "x-page-usage", "x-ad-account-usage")
 
 
+class OutsideWindow(Rejected):
+    """The customer is outside the messaging window (Messenger/Instagram 2018278, WhatsApp 131047)."""
+
+    def __init__(self, message: str, *, template_required: bool) -> None:
+        super().__init__(message)
+        self.template_required = template_required
+
+
 def _error(response: requests.Response) -> Mapping[str, Any]:
     try:
         body = response.json()
@@ -74,7 +82,8 @@ def error_for(response: requests.Response, where: str) -> ConnectorError | None:
     if code == 190 or status == 401:
         return AuthFailed(f"{where}: the access token was refused; create a new one: {detail}")
     if (code == 10 and sub == WINDOW_SUBCODE) or code == REENGAGEMENT:
-        return Rejected(f"{where}: outside the 24-hour messaging window; {_window_hint(code)}: {detail}")
+        why = f"{where}: outside the 24-hour messaging window; {_window_hint(code)}: {detail}"
+        return OutsideWindow(why, template_required=code == REENGAGEMENT)
     if code == 10 or (isinstance(code, int) and 200 <= code < 300):
         return AuthFailed(f"{where}: the app lacks a permission for this action: {detail}")
     if status >= 500 or code in TRANSIENT_CODES:

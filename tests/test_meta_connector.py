@@ -13,6 +13,7 @@ import pytest
 from connectors import registry
 from connectors.base import AuthFailed, ConnectorSpec, RateLimited, Rejected, Unavailable
 from connectors.meta import FacebookConnector, InstagramConnector
+from connectors.meta_http import OutsideWindow
 from connectors.meta_whatsapp import WhatsAppConnector
 from connectors.sandbox.meta import APP_SECRET, PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
 
@@ -179,6 +180,7 @@ def test_messenger_outside_the_window_is_rejected_with_the_reason(meta: MetaSand
     with pytest.raises(Rejected, match="24-hour messaging window.*HUMAN_AGENT") as err:
         facebook(meta).send_private(meta.customer_id("messenger", "Old"), "Hi", idempotency_key="k")
     assert "facebook-acme" in str(err.value) and not err.value.retryable
+    assert isinstance(err.value, OutsideWindow) and not err.value.template_required
     assert meta.sent == []
 
 
@@ -190,6 +192,14 @@ def test_human_agent_tag_reaches_a_customer_within_seven_days(meta: MetaSandbox)
     assert (meta.sent[-1]["messaging_type"], meta.sent[-1]["tag"]) == ("MESSAGE_TAG", "HUMAN_AGENT")
     with pytest.raises(Rejected, match="24-hour"):
         conn.send_private(meta.customer_id("messenger", "Older"), "Too late", idempotency_key="k2")
+
+
+def test_human_agent_fallback_is_only_for_the_window(meta: MetaSandbox) -> None:
+    conn = facebook(meta, options={"human_agent": True})
+    with pytest.raises(Rejected, match="No matching user"):
+        conn.send_private("7999", "Hello stranger", idempotency_key="k")
+    sends = [r for r in meta.requests if r.path.endswith("/messages")]
+    assert len(sends) == 1  # not sent again with the tag
 
 
 def test_instagram_dm_inside_the_window(meta: MetaSandbox) -> None:
@@ -210,7 +220,7 @@ def test_whatsapp_text_inside_the_window_and_refused_outside(meta: MetaSandbox) 
     assert sent.external_id.startswith("wamid.") and sent.thread_key == fresh
     with pytest.raises(Rejected, match="only an approved template") as err:
         conn.send_private(stale, "Bonjour", idempotency_key="k2")
-    assert "131047" in str(err.value)
+    assert "131047" in str(err.value) and isinstance(err.value, OutsideWindow) and err.value.template_required
     assert [s["to"] for s in meta.sent] == [fresh]
 
 
