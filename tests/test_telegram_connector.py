@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
 from connectors.base import AuthFailed, RateLimited, Rejected, Unavailable, WebhookRejected
+from connectors.sandbox._server import LoopbackServer, Reply, Request
 from connectors.sandbox.telegram import DEFAULT_TOKEN, TelegramSandbox
 from connectors.telegram import TelegramConnector
 from connectors.telegram_parse import telegram_length
@@ -208,3 +210,31 @@ def test_webhook_secret_accepted_or_rejected(tg: TelegramSandbox) -> None:
     assert pushed.items == polled.items and pushed.next_cursor is None
     garbage = conn.parse_webhook(b"{not json")
     assert garbage.items == [] and "not JSON" in garbage.malformed[0].error
+
+
+def test_sandbox_pushes_updates_to_a_webhook_with_the_secret(tg: TelegramSandbox) -> None:
+    received: list[tuple[dict[str, str], bytes]] = []
+    failures = [503]  # the first delivery fails: Telegram retries it
+
+    def hook(req: Request) -> Reply:
+        received.append((req.headers, req.body))
+        return Reply(failures.pop(), {}) if failures else Reply(200, {})
+
+    conn = connector(tg, webhook_secret="s3cret")
+    with LoopbackServer() as receiver:
+        receiver.route("POST", "/webhooks/tg-acme", hook)
+        assert conn.call("setWebhook", {"url": f"{receiver.url}/webhooks/tg-acme", "secret_token": "s3cret"})
+        with pytest.raises(Rejected, match="409"):
+            conn.fetch("updates", None)  # no polling while a webhook is set
+        tg.add_message("par webhook", user_id=42)
+        deadline = time.monotonic() + 5
+        while len(received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        info = conn.call("getWebhookInfo", {})
+        assert conn.call("deleteWebhook", {}) is True
+    assert len(received) == 2 and received[0][1] == received[1][1]
+    headers, body = received[1]
+    conn.verify_webhook(headers, body)
+    assert [i.text for i in conn.parse_webhook(body).items] == ["par webhook"]
+    assert info["pending_update_count"] == 0 and "503" in info["last_error_message"]
+    assert conn.fetch("updates", None).items == []  # delivered updates are confirmed

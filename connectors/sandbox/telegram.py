@@ -20,6 +20,7 @@ from connectors.sandbox.telegram_api import BotApi, failure
 from connectors.sandbox.telegram_control import control_routes
 from connectors.sandbox.telegram_replay import Replayer
 from connectors.sandbox.telegram_store import TelegramStore
+from connectors.sandbox.telegram_webhook import WebhookPusher
 
 DEFAULT_TOKEN = "7000000001:AAsandbox-telegram-bot-token"
 FAULT_RETRY_AFTER = 5
@@ -47,6 +48,13 @@ class TelegramSandbox(LoopbackServer):
         self.changed = threading.Condition(self.lock)
         self.replayers: list[Replayer] = []
         self.api = BotApi(self.store, self._wait)
+        self.webhook = WebhookPusher(self)
+        self.api.methods.update(
+            getupdates=self._get_updates,
+            setwebhook=self.webhook.set_webhook,
+            deletewebhook=self.webhook.delete_webhook,
+            getwebhookinfo=self.webhook.info,
+        )
         self.route("GET", r"/bot(?P<token>[^/]*)/(?P<method>\w+)", self._serve)
         self.route("POST", r"/bot(?P<token>[^/]*)/(?P<method>\w+)", self._serve)
         for method, path, control in self._controls():
@@ -55,6 +63,10 @@ class TelegramSandbox(LoopbackServer):
     def _wait(self, seconds: float) -> None:
         """Long polling: wait for a new update (or the sandbox stopping); releases the lock meanwhile."""
         self.changed.wait(seconds)
+
+    def _get_updates(self, params: dict[str, Any]) -> Any:
+        self.webhook.guard_polling()  # 409 while a webhook is set, as on Telegram
+        return self.api.get_updates(params)
 
     def _serve(self, req: Request) -> Reply:
         token = req.params["token"]
@@ -148,6 +160,7 @@ class TelegramSandbox(LoopbackServer):
     def stop(self) -> None:
         for replayer in self.replayers:
             replayer.stop()
+        self.webhook.stop()
         with self.changed:
             self.changed.notify_all()
         super().stop()
