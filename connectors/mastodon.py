@@ -7,6 +7,7 @@ Streams:
   filters by default from accounts the brand does not follow).
 - ``dms``: ``GET /api/v1/conversations`` (paged by its ``Link`` header): the last status of each
   conversation that moved, which also brings back the brand's own direct statuses.
+  The first sweep of each (no cursor yet) stops paging past ``backfill_days`` of history (default 7).
 - ``search:<query>``: ``GET /api/v2/search?type=statuses`` from ``min_id``: public posts that name the
   brand without @mentioning it (``mentions`` reads those), not its own, as ``listening`` items.
   Searching all posts needs an instance with full-text search, and finds the posts of accounts that
@@ -69,6 +70,7 @@ class MastodonConnector:
         page_size: int = 40,
         reply_visibility: str = "unlisted",
         max_characters: int = MAX_CHARACTERS,
+        backfill_days: int = 7,
         timeout: tuple[float, float] = (5.0, 30.0),
         session: requests.Session | None = None,
     ) -> None:
@@ -77,6 +79,7 @@ class MastodonConnector:
         self.name, self.account, self.page_size = name, account.removeprefix("@"), page_size
         self.listening = tuple(q for q in listening if q.strip())
         self.reply_visibility, self.max_characters = reply_visibility, max_characters
+        self.backfill_days = backfill_days
         self.http = MastodonHttp(name, base_url, access_token, session=session, timeout=timeout)
         self._identity: Identity | None = None
         self._roots: dict[str, str] = {}  # status id -> id of its thread's first status
@@ -134,6 +137,7 @@ class MastodonConnector:
         newest = state.get("newest") or newest_id(*ids) or since
         nxt = answer.links.get("next")
         more = bool(nxt) and len(page) >= limit and len(fresh) == len(page)  # a short page is the last
+        more = more and (since is not None or self._within_backfill(items))
         if more and nxt:
             follow_params = {k: v for k, v in link_params(nxt["url"]).items() if k != "since_id"}
             cursor: dict[str, Any] = {"since_id": since, "next": follow_params, "newest": newest}
@@ -152,7 +156,7 @@ class MastodonConnector:
         sweep = newest_id(sweep, *last_ids)
         reached = seen is not None and any(not is_newer(i, seen) for i in last_ids)
         nxt = answer.links.get("next")
-        more = bool(nxt) and bool(page) and not reached
+        more = bool(nxt) and bool(page) and not reached and (seen is not None or self._within_backfill(items))
         if more and nxt:
             cursor: dict[str, Any] = {"seen": seen, "sweep": sweep, "next": link_params(nxt["url"])}
         else:
@@ -179,6 +183,11 @@ class MastodonConnector:
         else:
             cursor = {"min_id": newest_id(after, newest)} if newest_id(after, newest) else {}
         return Batch(self._threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=read)
+
+    def _within_backfill(self, items: Sequence[InboundItem]) -> bool:
+        """On a stream's first sweep, whether to read on: history older than ``backfill_days`` is left."""
+        cutoff = self.http.clock() - timedelta(days=self.backfill_days)
+        return bool(items) and min(i.created_at for i in items) >= cutoff
 
     def _threaded(self, items: Sequence[InboundItem]) -> list[InboundItem]:
         """Public items keyed by their thread's first status (from ``/context`` once per unknown parent)."""
@@ -318,5 +327,6 @@ def build(spec: ConnectorSpec) -> MastodonConnector:
         page_size=spec.page_size,
         reply_visibility=str(options.get("reply_visibility", "unlisted")),
         max_characters=int(options.get("max_characters", MAX_CHARACTERS)),
+        backfill_days=int(options.get("backfill_days", 7)),
         timeout=_timeout(options),
     )

@@ -320,3 +320,17 @@ def test_find_delivery_finds_what_was_sent(sandbox: MastodonSandbox) -> None:
     assert conn.find_delivery("private", None, kim, "Unlocked now", start) == private
     assert conn.find_delivery("private", None, kim, "Another text", start) is None
     assert conn.find_delivery("public", status, None, "On it", start + timedelta(minutes=5)) is None
+
+
+def test_first_sweep_leaves_history_older_than_the_backfill(sandbox: MastodonSandbox) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=10)
+    for i in range(12):
+        sandbox.add_mention(f"old {i}", author="pat", created_at=long_ago + timedelta(minutes=i))
+    recent = [sandbox.add_mention(f"new {i}", author="pat") for i in range(3)]
+    conn = connector(sandbox)
+    pages, cursor = sweep(conn, "mentions", None)
+    assert len(pages) == 1 and [i.external_id for i in pages[0].items][-3:] == recent
+    later = sandbox.add_mention("and now", author="pat")
+    assert [i.external_id for i in conn.fetch("mentions", cursor).items] == [later]
+    everything, _ = sweep(connector(sandbox, backfill_days=30), "mentions", None)
+    assert sum(len(p.items) for p in everything) == 16
