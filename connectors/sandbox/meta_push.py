@@ -32,7 +32,7 @@ class _Pending:
 class WebhookPusher:
     """Signed POSTs to the receiver configured for each platform (``"*"``: every platform)."""
 
-    def __init__(self, app_secret: str = "sandbox-app-secret", *, attempts: int = 6) -> None:
+    def __init__(self, app_secret: str = "sandbox-app-secret", *, attempts: int = 8) -> None:
         self.app_secret = app_secret
         self.urls: dict[str, str] = {}
         self.attempts = attempts
