@@ -217,3 +217,22 @@ def recent_rkeys(idempotency_key: str, now: datetime, windows: int = 288) -> set
         rkey_for(idempotency_key, datetime.fromtimestamp(now.timestamp() - i * step, UTC))
         for i in range(windows + 1)
     }
+
+
+MENTION = regex.compile(
+    r"(?:^|(?<=[\s(]))@((?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)"
+)
+LINK = regex.compile(r"(?:^|(?<=[\s(]))(https?://[^\s]+?)(?=[.,;:!?)\"']*(?:\s|$))")
+
+
+def facet_spans(text: str) -> list[tuple[str, int, int, str]]:
+    """``(kind, byteStart, byteEnd, value)`` for each ``@handle`` (kind "mention", value the handle) and each
+    http(s) link (kind "link", value the URL), with UTF-8 byte offsets as Bluesky facets need."""
+    spans: list[tuple[str, int, int, str]] = []
+    for kind, pattern in (("mention", MENTION), ("link", LINK)):
+        for match in pattern.finditer(text):
+            start = match.start(0) if kind == "mention" else match.start(1)
+            begin = len(text[:start].encode())
+            end = begin + len(text[start : match.end(1)].encode())
+            spans.append((kind, begin, end, match.group(1)))
+    return sorted(spans, key=lambda s: s[1])

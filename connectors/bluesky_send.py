@@ -18,6 +18,7 @@ from connectors.bluesky_parse import (
     DM_BYTES,
     DM_GRAPHEMES,
     PayloadError,
+    facet_spans,
     parse_time,
     recent_rkeys,
     rkey_for,
@@ -51,6 +52,24 @@ def reply_refs(xrpc: Xrpc, uri: str) -> dict[str, dict[str, str]]:
     reply = record.get("reply") if isinstance(record, Mapping) else None
     root = _strong_ref(reply.get("root")) if isinstance(reply, Mapping) else None
     return {"root": root or parent, "parent": parent}
+
+
+def facets(xrpc: Xrpc, text: str) -> list[dict[str, Any]]:
+    """Mention facets for ``@handle`` (resolved to DIDs; unknown handles stay plain text) and link facets."""
+    out: list[dict[str, Any]] = []
+    for kind, start, end, value in facet_spans(text):
+        if kind == "link":
+            feature = {"$type": "app.bsky.richtext.facet#link", "uri": value}
+        else:
+            try:
+                did = xrpc.query("com.atproto.identity.resolveHandle", {"handle": value}).get("did")
+            except XrpcRejected:
+                continue
+            if not isinstance(did, str):
+                continue
+            feature = {"$type": "app.bsky.richtext.facet#mention", "did": did}
+        out.append({"index": {"byteStart": start, "byteEnd": end}, "features": [feature]})
+    return out
 
 
 def latest_posts(xrpc: Xrpc, did: str, limit: int = 100) -> list[Mapping[str, Any]]:
@@ -96,7 +115,10 @@ def reply(xrpc: Xrpc, to_uri: str, text: str, idempotency_key: str, now: datetim
             return Sent(external_id=record["uri"])
     refs = reply_refs(xrpc, to_uri)
     rkey = rkey_for(idempotency_key, now)
-    post = {"$type": POST, "text": text, "createdAt": iso(now), "reply": refs}
+    post: dict[str, Any] = {"$type": POST, "text": text, "createdAt": iso(now), "reply": refs}
+    spans = facets(xrpc, text)
+    if spans:
+        post["facets"] = spans
     body = {"repo": did, "collection": POST, "rkey": rkey, "record": post}
     try:
         created = xrpc.procedure("com.atproto.repo.createRecord", body)

@@ -320,3 +320,22 @@ def test_find_delivery_finds_what_was_sent(bsky: BlueskySandbox) -> None:
     assert conn.find_delivery("public", post, None, "Hi Jane", start) == public
     assert conn.find_delivery("private", None, did, "Hi Léa", start.replace(tzinfo=None)) == private
     assert conn.find_delivery("private", None, did, "Other text", start) is None
+
+
+def test_mentions_and_links_in_a_reply_become_facets_with_byte_offsets(bsky: BlueskySandbox) -> None:
+    jane = bsky.add_account("jane.bsky.social")
+    post = bsky.add_post(f"{BRAND} où est mon colis ?", author="jane.bsky.social")
+    text = "Désolé @jane.bsky.social, suivi : https://acme.example/t?id=1. Merci @ghost.bsky.social"
+    connector(bsky).reply_public(post, text, idempotency_key="f")
+    facets = bsky.sent_posts[0]["record"]["facets"]
+    raw = text.encode()
+    spans = [
+        (raw[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode(), f["features"][0]) for f in facets
+    ]
+    assert spans == [
+        ("@jane.bsky.social", {"$type": "app.bsky.richtext.facet#mention", "did": jane}),
+        (
+            "https://acme.example/t?id=1",
+            {"$type": "app.bsky.richtext.facet#link", "uri": "https://acme.example/t?id=1"},
+        ),
+    ]  # the unknown @ghost handle stays plain text

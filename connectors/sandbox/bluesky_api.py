@@ -69,6 +69,12 @@ def check_post_record(record: Any) -> dict[str, Any]:
         raise invalid("Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes")
     if not isinstance(record.get("createdAt"), str):
         raise invalid('Invalid app.bsky.feed.post record: Record must have the property "createdAt"')
+    size = len(text.encode())
+    for facet in record.get("facets") or []:
+        index = facet.get("index") if isinstance(facet, dict) else None
+        start, end = (index or {}).get("byteStart"), (index or {}).get("byteEnd")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= size):
+            raise invalid("Invalid app.bsky.feed.post record: Record/facets/index must lie within the text")
     reply = record.get("reply")
     if reply is not None:
         for side in ("root", "parent"):
@@ -90,6 +96,7 @@ class XrpcApi:
         """NSID -> (HTTP method, handler, is a chat method)."""
         return {
             "app.bsky.actor.getProfile": ("GET", self.get_profile, False),
+            "com.atproto.identity.resolveHandle": ("GET", self.resolve_handle, False),
             "com.atproto.server.getSession": ("GET", self.get_session, False),
             "app.bsky.notification.listNotifications": ("GET", self.list_notifications, False),
             "app.bsky.feed.getPosts": ("GET", self.get_posts, False),
@@ -109,6 +116,13 @@ class XrpcApi:
         if account is None:
             raise invalid("Profile not found")
         return Reply(200, {**account.basic(), "followersCount": 0, "followsCount": 0, "postsCount": 0})
+
+    def resolve_handle(self, req: Request, caller: str) -> Reply:
+        handle = (req.arg("handle") or "").lower()
+        account = next((a for a in self.store.accounts.values() if a.handle == handle), None)
+        if account is None:
+            raise invalid("Unable to resolve handle")
+        return Reply(200, {"did": account.did})
 
     def get_session(self, req: Request, caller: str) -> Reply:
         account = self.store.accounts[caller]
