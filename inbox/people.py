@@ -135,6 +135,7 @@ def link(session: Session, contact_id: int, other_id: int, user: User, now: date
         if gone is not None:
             session.delete(gone)
     a.person_id = b.person_id = person_id
+    session.flush()
     store.audit(
         session,
         user.name,
@@ -162,6 +163,7 @@ def unlink(session: Session, contact_id: int, user: User, now: datetime) -> None
         person = session.get(Person, person_id)
         if person is not None:
             session.delete(person)
+            session.flush()
     store.audit(
         session,
         user.name,
