@@ -47,8 +47,6 @@ DEFAULT_POLL_SECONDS = 1  # long-poll wait per call: short, so one channel never
 class TelegramConnector:
     """Reads and writes one Telegram bot. Knows nothing of the store."""
 
-    streams: tuple[str, ...] = ("updates",)
-
     def __init__(
         self,
         name: str,
@@ -58,12 +56,14 @@ class TelegramConnector:
         base_url: str | None = None,
         page_size: int = 100,
         poll_seconds: int = DEFAULT_POLL_SECONDS,
+        polling: bool = True,
         session: requests.Session | None = None,
     ) -> None:
         bot_id, sep, _ = bot_token.partition(":")
         if not sep or not bot_id.isdigit():
             raise ValueError(f"channel {name!r}: a Telegram bot token has the form <bot id>:<secret>")
         self.name, self.bot_id = name, bot_id
+        self.streams: tuple[str, ...] = ("updates",) if polling else ()  # a webhook bot is never polled
         self._token, self._webhook_secret = bot_token, webhook_secret
         self.base_url = (base_url or API).rstrip("/")
         self.page_size, self.poll_seconds = max(1, min(100, page_size)), max(0, poll_seconds)
@@ -200,10 +200,13 @@ def error_for(channel: str, method: str, status: int, body: Mapping[str, Any]) -
 
 
 def build(spec: ConnectorSpec) -> TelegramConnector:
-    """The Telegram connector for one configured channel (option ``poll_seconds``: long-poll wait)."""
-    poll = spec.options.get("poll_seconds", DEFAULT_POLL_SECONDS)
+    """The Telegram connector for one channel. Options: ``poll_seconds`` (long-poll wait, 0-50, default 1),
+    ``polling`` (default true; false when the bot receives updates by webhook, ``inbox webhooks``)."""
+    poll, polling = spec.options.get("poll_seconds", DEFAULT_POLL_SECONDS), spec.options.get("polling", True)
     if not isinstance(poll, int) or isinstance(poll, bool) or not 0 <= poll <= 50:
         raise ValueError(f"channel {spec.name!r}: option poll_seconds must be an integer from 0 to 50")
+    if not isinstance(polling, bool):
+        raise ValueError(f"channel {spec.name!r}: option polling must be true or false")
     return TelegramConnector(
         spec.name,
         bot_token=spec.credentials["bot_token"],
@@ -211,4 +214,5 @@ def build(spec: ConnectorSpec) -> TelegramConnector:
         base_url=spec.base_url,
         page_size=spec.page_size,
         poll_seconds=poll,
+        polling=polling,
     )

@@ -125,3 +125,27 @@ def test_unset_token_variable_is_reported_by_name(monkeypatch: pytest.MonkeyPatc
     )
     with pytest.raises(MissingCredentials, match="TG_TOKEN_UNSET"):
         build_connector(cfg)
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [({"polling": False}, None), ({"poll_seconds": 99}, "poll_seconds"), ({"polling": "no"}, "polling")],
+)
+def test_channel_options_are_checked(
+    monkeypatch: pytest.MonkeyPatch, options: dict[str, object], problem: str | None
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", DEFAULT_TOKEN)
+    cfg = ChannelConfig.model_validate(
+        {
+            "name": "tg-acme",
+            "platform": "telegram",
+            "account": "AcmeCareBot",
+            "credentials": {"bot_token": "TELEGRAM_BOT_TOKEN"},
+            "options": options,
+        }
+    )
+    if problem is None:
+        assert build_connector(cfg).streams == ()  # webhook-only: the listener never polls it
+    else:
+        with pytest.raises(ValueError, match=problem):
+            build_connector(cfg)
