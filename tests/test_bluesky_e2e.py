@@ -16,9 +16,18 @@ from inbox.config.channels import ChannelConfig
 from inbox.deadlines import default_due
 from inbox.listen import poll_channel
 from inbox.models import Conversation, Message, OutboundReply, QuarantinedItem
-from tests.test_listen_x import Clock
 
 BRAND = "@" + DEFAULT_HANDLE
+
+
+class Clock:
+    """The listener's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @pytest.fixture
