@@ -8,7 +8,7 @@ from typing import Any
 
 from connectors.base import Batch, Identity, Malformed, Rejected, Sent
 from connectors.meta_comments import CommentSource, fetch_comments
-from connectors.meta_events import parse_event
+from connectors.meta_events import parse_event, statuses
 from connectors.meta_http import DEFAULT_VERSION, Graph
 from connectors.meta_webhook import handshake, verify
 
@@ -63,6 +63,24 @@ class MetaConnector:
             )
         items, bad = parse_event(payload, platform=self.platform, channel=self.name, brand_id=self.brand_id)
         return Batch(items=items, next_cursor=None, malformed=bad)
+
+    def delivery_failures(self, body: bytes) -> list[tuple[str, str]]:
+        """``(message id, error)`` for each ``failed`` WhatsApp status in a verified body: a message Graph
+        accepted but could not deliver (131047 when the customer-service window had closed)."""
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return []
+        if not isinstance(payload, Mapping):
+            return []
+        return [
+            (
+                s.message_id,
+                f"{self.label} could not deliver it: " + "; ".join(f"(#{c}) {t}" for c, t in s.errors),
+            )
+            for s in statuses(payload)
+            if s.status == "failed"
+        ]
 
     # --- reading ----------------------------------------------------------------------------------
     def whoami(self) -> Identity:

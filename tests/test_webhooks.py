@@ -26,12 +26,13 @@ from connectors.meta_webhook import sign
 from connectors.sandbox.meta import APP_SECRET, PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
 from connectors.sandbox.meta_events import comment_event
 from connectors.x_webhook import sign as x_sign
+from inbox import outbox
 from inbox.channels import Runtime, build_runtimes
 from inbox.cli import main as cli_main
 from inbox.config.channels import ChannelConfig
 from inbox.deadlines import default_due
 from inbox.listen import poll_stream
-from inbox.models import ListeningCursor, Message
+from inbox.models import Conversation, ListeningCursor, Message, OutboundReply
 from inbox.webhooks.app import WebhookApp
 from inbox.webhooks.models import WebhookEvent
 from inbox.webhooks.receiver import Receiver
@@ -392,3 +393,32 @@ def test_cli_replay_pending(
     receiver.store("wa-acme", {}, body)
     assert cli_main(["webhooks", "--replay-pending", "--no-nlp"]) == 0
     assert [m.text for m in messages(engine, "wamid.Z")] == ["Allô"]
+
+
+def test_a_whatsapp_failed_status_marks_the_sent_reply_failed(
+    url: str, engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
+) -> None:
+    """Meta's two-step refusal: text outside the window is accepted, then a `failed` status (131047) comes."""
+    meta.api.async_window_errors = True
+    meta.set_webhook(f"{url}/webhooks/wa-acme", platform="whatsapp")
+    wamid = meta.add_message(
+        "Toujours rien", platform="whatsapp", name="Old", created_at=now() - timedelta(hours=30)
+    )
+    wait_processed(engine)
+    [inbound] = messages(engine, wamid)
+    with Session(engine) as session, session.begin():
+        conv = session.get(Conversation, inbound.conversation_id)
+        assert conv is not None
+        reply_id = outbox.enqueue(
+            session, conv, visibility="private", text="Bonjour !", actor="agent", now=now()
+        ).id
+    connectors = {rt.name: rt.connector for rt in runtimes}
+    assert outbox.send_one(engine, connectors, now)
+    with Session(engine) as session:
+        assert session.get(OutboundReply, reply_id).status == "sent"  # type: ignore[union-attr]
+    wait_processed(engine, 2)
+    with Session(engine) as session:
+        reply = session.get(OutboundReply, reply_id)
+        assert reply is not None and reply.status == "failed"
+        assert reply.last_error == "WhatsApp could not deliver it: (#131047) Re-engagement message"
+    assert meta.sent[-1]["failed"] == 131047

@@ -52,6 +52,7 @@ class MetaSandbox(LoopbackServer):
         app_secret: str = APP_SECRET,
         webhook_urls: dict[str, str] | None = None,
         clock: Callable[[], datetime] | None = None,
+        async_window_errors: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -69,7 +70,9 @@ class MetaSandbox(LoopbackServer):
             clock=self.clock,
             push=self._push,
             base_url=lambda: self.url,
+            async_window_errors=async_window_errors,
         )
+        self.api = api
         for method, pattern, handler in api.routes():
             self.route(method, pattern, self._graph(handler))
         for method, pattern, control in control_routes(self):
@@ -85,9 +88,14 @@ class MetaSandbox(LoopbackServer):
 
         return serve
 
-    def _push(self, platform: str, event: dict[str, Any]) -> None:
-        """Deliver to the receiver of the channel's platform (Messenger events belong to the Page)."""
-        self.pusher.push("facebook" if platform == "messenger" else platform, event)
+    def _push(self, platform: str, event: dict[str, Any], delay: float = 0.0) -> None:
+        """Deliver to the receiver of the channel's platform (Messenger events belong to the Page); with a
+        ``delay``, later and from the pusher's thread."""
+        target = "facebook" if platform == "messenger" else platform
+        if delay > 0:
+            self.pusher.push_later(target, event, delay)
+        else:
+            self.pusher.push(target, event)
 
     def fault_reply(self, fault: Fault, req: Request) -> Reply:
         """An injected failure in Graph's shape; 429 becomes Graph's throttle (HTTP 400, code 4, usage)."""
@@ -277,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backlog", type=int, default=10, help="customer items seeded at start")
     parser.add_argument("--interval", type=float, default=20.0, help="seconds between new customer items")
     parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
+    parser.add_argument(
+        "--async-window-errors",
+        action="store_true",
+        help="accept WhatsApp text outside the 24-hour window, then push a failed status (131047)",
+    )
     args = parser.parse_args(argv)
     if args.host not in {"127.0.0.1", "localhost", "::1"}:
         parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
@@ -288,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         whatsapp_token=args.whatsapp_token,
         app_secret=args.app_secret,
         webhook_urls=_urls(args.webhook_url),
+        async_window_errors=args.async_window_errors,
         host=args.host,
         port=args.port,
     ) as sandbox:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from connectors.sandbox._server import Reply, Request
 from connectors.sandbox.meta_events import echo_event
@@ -31,7 +31,10 @@ ID = r"(?P<id>[\w.:-]+)"
 MESSENGER_TEXT_LIMIT = 2000
 WHATSAPP_TEXT_LIMIT = 4096
 PRIVATE_REPLY_WINDOW = timedelta(days=7)
-Push = Callable[[str, dict[str, Any]], None]
+
+
+class Push(Protocol):
+    def __call__(self, platform: str, event: dict[str, Any], delay: float = ...) -> None: ...
 
 
 class MetaApi:
@@ -47,8 +50,10 @@ class MetaApi:
         clock: Callable[[], datetime],
         push: Push,
         base_url: Callable[[], str],
+        async_window_errors: bool = False,
     ) -> None:
         self.store, self.lock, self.clock, self.push, self.base_url = store, lock, clock, push, base_url
+        self.async_window_errors = async_window_errors
         self.tokens = {"page": page_token, "whatsapp": whatsapp_token}
 
     def routes(self) -> Iterator[tuple[str, str, Callable[[Request], Reply]]]:

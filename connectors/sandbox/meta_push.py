@@ -66,6 +66,22 @@ class WebhookPusher:
             self._schedule(_Pending(time.monotonic() + 1.0, next(self._seq), url, body, record))
         return record
 
+    def push_later(self, platform: str, event: dict[str, Any], delay: float) -> None:
+        """Deliver from the retry thread after ``delay`` seconds (statuses come after the send's answer)."""
+        url = self.url_for(platform)
+        if url is None:
+            return
+        body = json.dumps(event, separators=(",", ":"), ensure_ascii=True).encode()
+        record: dict[str, Any] = {
+            "platform": platform,
+            "object": event.get("object"),
+            "status": None,
+            "attempts": 0,
+        }
+        with self._cond:
+            self.deliveries.append(record)
+        self._schedule(_Pending(time.monotonic() + delay, next(self._seq), url, body, record))
+
     def _deliver(self, url: str, body: bytes, record: dict[str, Any]) -> bool:
         headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, self.app_secret)}
         record["attempts"] += 1

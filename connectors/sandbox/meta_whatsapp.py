@@ -1,9 +1,9 @@
 """``POST /{phone-number-id}/messages`` of the Meta sandbox: WhatsApp text, templates and read receipts.
 
 Free-form text to a customer whose last message is older than 24 hours is refused with Graph error 131047
-(Meta documents the failure as an asynchronous ``failed`` status; the sandbox answers it at once, which is
-what the inbox must handle either way). Templates must exist, be APPROVED and get as many parameters as
-their body has placeholders (132001, 132000).
+at once; with ``async_window_errors`` it is accepted (a wamid comes back) and then fails through a ``failed``
+status webhook carrying 131047, the two-step behaviour Meta documents. The inbox handles both.
+Templates must exist, be APPROVED and get as many parameters as their body has placeholders (132001, 132000).
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from connectors.sandbox._server import Reply
-from connectors.sandbox.meta_events import echo_event
+from connectors.sandbox.meta_events import echo_event, status_event
 from connectors.sandbox.meta_graph import GraphError
 
 if TYPE_CHECKING:
     from connectors.sandbox.meta_api import MetaApi
+
+STATUS_DELAY = 0.3  # seconds between the send's answer and its status webhook, as on the real platform
 
 TEXT_LIMIT = 4096
 REENGAGEMENT_DETAILS = (
@@ -74,6 +76,7 @@ def send_whatsapp(api: MetaApi, params: dict[str, Any]) -> Reply:
     to, kind = str(params.get("to") or ""), params.get("type", "text")
     if not to:
         raise GraphError("(#100) The parameter to is required", 100)
+    late = False
     with api.lock:
         customer = api.store.customers.get(to)
         if kind == "template":
@@ -81,22 +84,28 @@ def send_whatsapp(api: MetaApi, params: dict[str, Any]) -> Reply:
             customer = customer or api.store.customer("whatsapp", to, to)
         elif kind == "text":
             text = _text_body(params)
-            if customer is None or not api.store.window_open(customer, api.clock()):
+            late = customer is None or not api.store.window_open(customer, api.clock())
+            if late and not api.async_window_errors:
                 raise GraphError("(#131047) Re-engagement message", 131047, details=REENGAGEMENT_DETAILS)
+            customer = customer or api.store.customer("whatsapp", to, to)
         else:
             raise GraphError(f"(#100) Unsupported message type {kind!r} in the sandbox", 100)
         sent = api.store.add_message("whatsapp", customer, text, api.clock(), inbound=False)
+        record = {"kind": kind, "platform": "whatsapp", "id": sent["id"], "to": to, "text": text}
         api.store.sent.append(
-            {
-                "kind": kind,
-                "platform": "whatsapp",
-                "id": sent["id"],
-                "to": to,
-                "text": text,
-                "template": params.get("template"),
-            }
+            {**record, "template": params.get("template"), "failed": 131047 if late else None}
         )
-    api.push("whatsapp", echo_event(api.store, customer, sent))
+    if late:  # accepted, then failed: the asynchronous shape Meta documents
+        error = {
+            "code": 131047,
+            "title": "Re-engagement message",
+            "error_data": {"details": REENGAGEMENT_DETAILS},
+        }
+        api.push(
+            "whatsapp", status_event(api.store, sent["id"], to, "failed", api.clock(), [error]), STATUS_DELAY
+        )
+    else:
+        api.push("whatsapp", echo_event(api.store, customer, sent), STATUS_DELAY)
     body = {
         "messaging_product": "whatsapp",
         "contacts": [{"input": to, "wa_id": to}],

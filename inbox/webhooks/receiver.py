@@ -4,6 +4,7 @@
 - ``process`` parses it with the channel's connector and calls ``ingest_batch`` on stream ``webhook`` with
   ``next_cursor`` None (polling cursors are never touched), marking it ``done``; an exception marks it
   ``failed`` with its error, in a second transaction, and the event stays for ``replay_pending``.
+- A ``failed`` delivery status (WhatsApp) turns the outbox reply it names into ``failed`` with the error.
 - A message that arrives by webhook and again by polling is stored once: ingestion is idempotent on
   (channel, platform id). Events of one channel are ingested one at a time (a lock per channel).
 """
@@ -24,6 +25,7 @@ from inbox.channels import Runtime
 from inbox.deadlines import DuePolicy
 from inbox.ingest import Classifier, ingest_batch
 from inbox.models import Channel
+from inbox.webhooks.deliveries import mark_failed
 from inbox.webhooks.models import DONE, FAILED, PENDING, WebhookEvent
 
 log = logging.getLogger("inbox.webhooks")
@@ -112,6 +114,9 @@ class Receiver:
             result = ingest_batch(
                 session, channel, STREAM, batch, due=self.due, now=now, classifier=self.classifier
             )
+            failures = getattr(rt.connector, "delivery_failures", None)
+            if failures is not None:
+                mark_failed(session, channel.id or 0, failures(event.body), now)
             event.status, event.error, event.processed_at = DONE, None, now
             event.attempts += 1
             event.items = result.new
