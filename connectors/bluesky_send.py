@@ -48,6 +48,9 @@ def reply_refs(xrpc: Xrpc, uri: str) -> dict[str, dict[str, str]]:
     parent = _strong_ref(post)
     if post is None or parent is None:
         raise Rejected(f"Bluesky channel {xrpc.channel!r}: the post to answer is gone (deleted?): {uri}")
+    viewer = post.get("viewer")
+    if isinstance(viewer, Mapping) and viewer.get("replyDisabled"):
+        raise Rejected(f"Bluesky channel {xrpc.channel!r}: the author limits who can reply to this thread")
     record = post.get("record")
     reply = record.get("reply") if isinstance(record, Mapping) else None
     root = _strong_ref(reply.get("root")) if isinstance(reply, Mapping) else None

@@ -339,3 +339,10 @@ def test_mentions_and_links_in_a_reply_become_facets_with_byte_offsets(bsky: Blu
             {"$type": "app.bsky.richtext.facet#link", "uri": "https://acme.example/t?id=1"},
         ),
     ]  # the unknown @ghost handle stays plain text
+
+
+def test_a_thread_closed_to_the_brand_is_refused_before_posting(bsky: BlueskySandbox) -> None:
+    post = bsky.add_post(f"{BRAND} no replies please", author="jane.bsky.social", replies_closed=True)
+    with pytest.raises(Rejected, match="limits who can reply"):
+        connector(bsky).reply_public(post, "Hello", idempotency_key="gated")
+    assert bsky.sent_posts == []

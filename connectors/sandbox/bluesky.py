@@ -148,9 +148,11 @@ class BlueskySandbox(LoopbackServer):
         quote_of: str | None = None,
         at: datetime | None = None,
         mention_brand: bool = True,
+        replies_closed: bool = False,
     ) -> str:
         """A post by ``author`` (a handle; created if unknown); ``@<brand handle>`` in the text becomes a
-        mention facet. A reply takes its parent's root. Returns the post's URI."""
+        mention facet. A reply takes its parent's root; ``replies_closed``: a threadgate leaves the brand out.
+        Returns the post's URI."""
         with self.lock:
             record: dict[str, Any] = {"$type": POST, "text": text, "createdAt": iso(at or datetime.now(UTC))}
             if reply_to is not None:
@@ -171,7 +173,9 @@ class BlueskySandbox(LoopbackServer):
                 index = {"byteStart": begin, "byteEnd": begin + len(mention.encode())}
                 feature = {"$type": "app.bsky.richtext.facet#mention", "did": self.store.brand.did}
                 record["facets"] = [{"index": index, "features": [feature]}]
-            return self.store.add_post(self.store.account(author), record).uri
+            post = self.store.add_post(self.store.account(author), record)
+            post.replies_closed = replies_closed
+            return post.uri
 
     def add_raw_notification(self, notification: dict[str, Any]) -> None:
         """Any notification object, possibly malformed, served verbatim at the top of the list."""

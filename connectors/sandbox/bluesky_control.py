@@ -49,6 +49,7 @@ def control_routes(sandbox: BlueskySandbox) -> list[tuple[str, str, Control]]:
             str(body["text"]),
             author=str(body.get("author", "customer.bsky.social")),
             reply_to=body.get("reply_to"),
+            replies_closed=bool(body.get("replies_closed", False)),
             quote_of=body.get("quote_of"),
             at=_when(body),
         )

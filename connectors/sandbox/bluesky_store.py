@@ -75,6 +75,7 @@ class Post:
     author: str  # did
     record: dict[str, Any]
     indexed_at: datetime
+    replies_closed: bool = False  # a threadgate that leaves the brand out
 
 
 @dataclass
@@ -195,6 +196,7 @@ class BlueskyStore:
             "quoteCount": 0,
             "indexedAt": iso(post.indexed_at),
             "labels": [],
+            "viewer": {"replyDisabled": post.replies_closed},
         }
 
     # --- chat --------------------------------------------------------------------------------
