@@ -17,7 +17,7 @@ from sqlmodel import Session
 from connectors.base import Batch, InboundItem
 from inbox import store
 from inbox.deadlines import DuePolicy, DueSubject
-from inbox.models import Channel, Conversation, Message, QuarantinedItem
+from inbox.models import Channel, Contact, Conversation, Message, QuarantinedItem
 from inbox.threads import on_inbound, on_outbound, raise_urgency
 
 
@@ -61,17 +61,18 @@ def _fresh_items(
 
 
 def _store_item(
-    session: Session, channel: Channel, item: InboundItem, classification: Any, due: DuePolicy, now: datetime
+    session: Session,
+    channel: Channel,
+    item: InboundItem,
+    classification: Any,
+    due: DuePolicy,
+    conv: Conversation,
+    contact: Contact | None,
+    now: datetime,
 ) -> Message:
     assert channel.id is not None
-    conv: Conversation = store.conversation_for(
-        session, channel.id, item.visibility, item.thread_key, item.kind, item.created_at
-    )
-    contact = None
-    if item.direction == "in":
-        contact = store.upsert_contact(session, channel.id, item.author, now)
-        if conv.contact_id is None:
-            conv.contact_id = contact.id
+    if contact is not None and conv.contact_id is None:
+        conv.contact_id = contact.id
     assert conv.id is not None
     message = Message(
         channel_id=channel.id,
@@ -122,8 +123,15 @@ def ingest_batch(
             [i.text for i in inbound], followers=[i.author.followers for i in inbound]
         )
         labels = {i.external_id: c for i, c in zip(inbound, results, strict=True)}
+    # The page's conversations and customers are read and created in bulk, then its messages inserted
+    # together at commit (one multi-row INSERT), so a page costs a few statements, not a few per item.
+    threads = [(i.visibility, i.thread_key, i.kind, i.created_at) for i in fresh]
+    convs = store.conversations_for(session, channel.id, threads)
+    contacts = store.contacts_for(session, channel.id, [i.author for i in inbound], now)
     for item in fresh:
-        _store_item(session, channel, item, labels.get(item.external_id), due, now)
+        contact = contacts[item.author.platform_id] if item.direction == "in" else None
+        conv = convs[(item.visibility, item.thread_key)]
+        _store_item(session, channel, item, labels.get(item.external_id), due, conv, contact, now)
     for bad in batch.malformed:
         session.add(
             QuarantinedItem(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,20 +39,24 @@ def channel_by_name(session: Session, name: str) -> Channel | None:
     return session.exec(select(Channel).where(Channel.name == name)).first()
 
 
-def insert_missing(session: Session, model: Any, values: dict[str, Any]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING: workers that create the same row at once all go on (the caller
-    reads the row back); on PostgreSQL a plain INSERT would fail the second worker's transaction."""
+def insert_missing(session: Session, model: Any, values: dict[str, Any] | list[dict[str, Any]]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING (one statement for a list): workers that create the same rows at
+    once all go on (the caller reads the rows back); on PostgreSQL a plain INSERT would fail the second
+    worker's transaction."""
+    rows = values if isinstance(values, list) else [values]
+    if not rows:
+        return
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        session.execute(pg_insert(model).values(**values).on_conflict_do_nothing())
+        session.execute(pg_insert(model).values(rows).on_conflict_do_nothing())
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+        session.execute(sqlite_insert(model).values(rows).on_conflict_do_nothing())
     else:
-        session.add(model(**values))
+        session.add_all([model(**row) for row in rows])
         session.flush()
 
 
@@ -110,6 +114,63 @@ def upsert_contact(session: Session, channel_id: int, author: Author, now: datet
     contact.updated_at = now
     session.flush()
     return contact
+
+
+def contacts_for(
+    session: Session, channel_id: int, authors: Sequence[Author], now: datetime
+) -> dict[str, Contact]:
+    """``upsert_contact`` for a whole page: one read, one insert of the missing, then each author's details
+    applied in page order (the last non-empty value wins, as item by item)."""
+    ids = list(dict.fromkeys(a.platform_id for a in authors))
+    if not ids:
+        return {}
+    stmt = select(Contact).where(Contact.channel_id == channel_id, col(Contact.platform_id).in_(ids))
+    found = {c.platform_id: c for c in session.exec(stmt)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        base = {"channel_id": channel_id, "tags": [], "created_at": now, "updated_at": now}
+        insert_missing(session, Contact, [{**base, "platform_id": i} for i in missing])
+        found = {c.platform_id: c for c in session.exec(stmt)}
+    for author in authors:
+        contact = found[author.platform_id]
+        if author.handle:
+            contact.handle = author.handle
+        if author.display_name:
+            contact.display_name = author.display_name
+        if author.followers is not None:
+            contact.followers = author.followers
+        contact.updated_at = now
+    return found
+
+
+def conversations_for(
+    session: Session, channel_id: int, threads: Sequence[tuple[str, str, str, datetime]]
+) -> dict[tuple[str, str], Conversation]:
+    """``conversation_for`` for a whole page of (visibility, thread key, kind, created at): one read and one
+    insert of the missing; a new conversation takes the kind and time of its first item in the page."""
+    keys = list(dict.fromkeys(t[1] for t in threads))
+    if not keys:
+        return {}
+    stmt = select(Conversation).where(
+        Conversation.channel_id == channel_id, col(Conversation.thread_key).in_(keys)
+    )
+    found = {(c.visibility, c.thread_key): c for c in session.exec(stmt)}
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    for visibility, key, kind, created_at in threads:
+        if (visibility, key) not in found and (visibility, key) not in first:
+            first[(visibility, key)] = {
+                "channel_id": channel_id,
+                "thread_key": key,
+                "visibility": visibility,
+                "kind": kind,
+                "status": "open",
+                "tags": [],
+                "created_at": created_at,
+            }
+    if first:
+        insert_missing(session, Conversation, list(first.values()))
+        found = {(c.visibility, c.thread_key): c for c in session.exec(stmt)}
+    return found
 
 
 def conversation_for(
