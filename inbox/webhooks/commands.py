@@ -53,14 +53,16 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         for problem in problems:
             typer.echo(f"error: {problem}", err=True)
-        if replay_pending:
-            report = receiver.replay_pending()
-            typer.echo(f"replayed webhook events: {report.done} done, {report.failed} failed")
-            raise typer.Exit(1 if report.failed else 0)
-        names = ", ".join(sorted(receiver.channels)) or "none"
-        typer.echo(f"webhooks for channels: {names} on http://{host}:{port}/webhooks/<channel>", err=True)
-        import uvicorn
+        try:
+            if replay_pending:
+                report = receiver.replay_pending()
+                typer.echo(f"replayed webhook events: {report.done} done, {report.failed} failed")
+                raise typer.Exit(1 if report.failed else 0)
+            names = ", ".join(sorted(receiver.channels)) or "none"
+            typer.echo(f"webhooks for channels: {names} on http://{host}:{port}/webhooks/<channel>", err=True)
+            import uvicorn
 
-        uvicorn.run(
-            WebhookApp(receiver, max_body=max_body), host=host, port=port, lifespan="on", log_level="info"
-        )
+            app = WebhookApp(receiver, max_body=max_body)
+            uvicorn.run(app, host=host, port=port, lifespan="on", log_level="info")
+        finally:
+            receiver.engine.dispose()
