@@ -113,7 +113,7 @@ class FacebookConnector(PageMessaging):
             containers_path=f"{self.brand_id}/feed",
             container_fields="id,created_time",
             comment_fields=FB_COMMENT_FIELDS,
-            watch=int(self.options.get("watch_posts", 25)),
+            watch=int(self.options.get("watch_posts", 10)),
             page_size=self.page_size,
             server_since=True,
         )
@@ -137,7 +137,7 @@ class InstagramConnector(PageMessaging):
             containers_path=f"{self.brand_id}/media",
             container_fields="id,timestamp",
             comment_fields=f"{IG_COMMENT_FIELDS},replies{{{IG_COMMENT_FIELDS}}}",
-            watch=int(self.options.get("watch_media", 25)),
+            watch=int(self.options.get("watch_media", 10)),
             page_size=min(self.page_size, 50),
             server_since=False,
         )
