@@ -11,7 +11,6 @@ send it could not confirm as uncertain for a person to check.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -151,6 +150,16 @@ CLASSES: dict[str, type[MetaConnector]] = {
 BRAND_OPTION = {"facebook": "page_id", "instagram": "ig_user_id", "whatsapp": "phone_number_id"}
 
 
+def _check_options(spec: ConnectorSpec) -> None:
+    """A typo in an option is an error at start, not at the first poll."""
+    for key in ("watch_posts", "watch_media"):
+        value = spec.options.get(key, 10)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
+            raise ValueError(f"channel {spec.name!r}: option {key} must be an integer from 1 to 100")
+    if not isinstance(spec.options.get("human_agent", False), bool):
+        raise ValueError(f"channel {spec.name!r}: option human_agent must be true or false")
+
+
 def build(spec: ConnectorSpec) -> MetaConnector:
     """The connector for one Facebook, Instagram or WhatsApp channel; ValueError names a missing option."""
     option = BRAND_OPTION.get(spec.platform)
@@ -159,6 +168,7 @@ def build(spec: ConnectorSpec) -> MetaConnector:
     brand_id = spec.options.get(option)
     if not brand_id:
         raise ValueError(f"channel {spec.name!r}: options.{option} is required for {spec.platform}")
+    _check_options(spec)
     creds = spec.credentials
     version = str(spec.options.get("graph_version", DEFAULT_VERSION))
     return CLASSES[spec.platform](
@@ -174,4 +184,4 @@ def build(spec: ConnectorSpec) -> MetaConnector:
     )
 
 
-__all__: Sequence[str] = ("FacebookConnector", "InstagramConnector", "WhatsAppConnector", "build")
+__all__ = ["FacebookConnector", "InstagramConnector", "WhatsAppConnector", "build"]

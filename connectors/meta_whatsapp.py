@@ -73,7 +73,7 @@ class WhatsAppConnector(MetaConnector):
         """The account's approved templates (``GET /{waba-id}/message_templates``), every page."""
         waba = self.options.get("waba_id")
         if not waba:
-            raise ValueError(f"channel {self.name!r}: options.waba_id is needed to list message templates")
+            raise Rejected(f"WhatsApp channel {self.name!r}: set options.waba_id to list message templates")
         found: list[Template] = []
         params: dict[str, Any] = {"fields": "name,status,language,category,components", "limit": 100}
         while True:

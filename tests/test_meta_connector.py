@@ -305,6 +305,18 @@ def test_build_names_a_missing_option() -> None:
         registry.build(bad)
 
 
+@pytest.mark.parametrize("options", [{"watch_posts": "25"}, {"watch_media": 0}, {"human_agent": "yes"}])
+def test_build_checks_option_types(meta: MetaSandbox, options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="option"):
+        registry.build(spec(meta, "instagram", options=options))
+
+
+def test_templates_need_the_business_account_id(meta: MetaSandbox) -> None:
+    conn = whatsapp(meta, options={"waba_id": ""})
+    with pytest.raises(Rejected, match="options.waba_id"):
+        conn.templates()
+
+
 def test_unknown_stream_is_an_error(meta: MetaSandbox) -> None:
     with pytest.raises(ValueError, match="unknown Facebook stream"):
         facebook(meta).fetch("dms", None)
