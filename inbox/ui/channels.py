@@ -70,7 +70,7 @@ def _streams(state: channel_admin.ChannelState) -> None:
 
 def _credentials(state: channel_admin.ChannelState) -> None:
     parts = [
-        f"`{md_escape(c.role)}` {md_escape(c.env)} "
+        f"`{c.role}` {md_escape(c.env)} "  # roles are the registry's names: safe inside a code span
         + (":green-badge[set]" if c.is_set else ":red-badge[unset]")
         for c in state.credentials
     ]
