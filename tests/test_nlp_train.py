@@ -55,3 +55,27 @@ def test_text_labels_pair_reads_as_eval_file(tmp_path: Path) -> None:
     write_split(tmp_path, "val")
     examples = read_eval_file(tmp_path / "val_text.txt")
     assert [e.sentiment for e in examples[:4]] == ["negative", "negative", "negative", "neutral"]
+
+
+def test_english_sentiment_ships_prior_weights_fitted_on_dev(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    en = [("I hate this, awful", 0), ("worst service ever", 0), ("the shop opens at 9", 1)]
+    en += [("here is the form", 1), ("parcel arrives tomorrow", 1), ("love it, thanks!", 2), ("great job", 2)]
+    folder = data / "tweeteval-sentiment"
+    folder.mkdir(parents=True)
+    for split in ("train", "val"):
+        (folder / f"{split}_text.txt").write_text("\n".join(t for t, _ in en), encoding="utf-8")
+        (folder / f"{split}_labels.txt").write_text("\n".join(str(y) for _, y in en), encoding="utf-8")
+    (data / "complaints-severity").mkdir()
+    rows = ["text,complaint", "my order never came,1", "still no refund,1", "thanks a lot,0", "nice day,0"]
+    (data / "complaints-severity" / "train.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out, work = tmp_path / "model", tmp_path / "work"
+    overrides: dict[str, object] = {"training.max_steps": 6, "training.eval_frequency": 3}
+    train_all(data, ROOT / "config", out, work, only=["sentiment_en", "complaint_en"], overrides=overrides)
+    nlp = spacy.load(out / "en", exclude=["tokenizer"])
+    assert nlp.pipe_names == ["sentiment", "sentiment_prior", "complaint"]
+    fitted = json.loads((work / "sentiment_en" / "prior.json").read_text())
+    assert set(fitted) == {"negative", "neutral", "positive"} and fitted["negative"] == 1.0
+    assert nlp.get_pipe_config("sentiment_prior")["weights"] == fitted
+    cats = nlp("love it").cats
+    assert abs(sum(cats[k] for k in fitted) - 1) < 1e-6 and 0 <= cats["complaint"] <= 1

@@ -11,6 +11,7 @@ import spacy
 from spacy.language import Language
 
 from inbox.config.loader import ConfigError
+from inbox.nlp import prior as _prior  # noqa: F401  (registers the "prior_correction" factory)
 from inbox.nlp import rules as _rules  # noqa: F401  (registers the "urgency_rules" factory)
 from inbox.nlp.language import LanguageDetect
 from inbox.nlp.normalise import for_detection, normalise

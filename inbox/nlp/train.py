@@ -15,11 +15,14 @@ from spacy.tokens import DocBin
 from inbox.nlp import datasets
 from inbox.nlp.datasets import Example, is_dev
 from inbox.nlp.normalise import normalise
+from inbox.nlp.prior import FACTORY as PRIOR_FACTORY
+from inbox.nlp.prior import fit_weights
 from inbox.nlp.types import SENTIMENTS
 
 SEED = 20240601
 COMPLAINT_LABELS = ("complaint", "not_complaint")
 Labelled = list[tuple[str, str]]
+PRIOR_FILE = "prior.json"  # fitted weights, beside model-best/model-last in the job's work folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,7 @@ class Job:
     read: Callable[[Path], list[tuple[str, str]]]
     balance: bool = True  # oversample minority labels: macro recall rewards balanced predictions
     keep: str = "model-best"  # or "model-last" where the dev split is too small to pick a checkpoint
+    prior: bool = False  # fit per-label score weights on the dev split (inbox.nlp.prior) and ship them
 
 
 def _sentiment(lang: str) -> Callable[[Path], Labelled]:
@@ -50,7 +54,10 @@ def _complaints(data_dir: Path) -> Labelled:
 
 
 JOBS: dict[str, Job] = {
-    "sentiment_en": Job("sentiment_en", "en", "sentiment", SENTIMENTS, _sentiment("en")),
+    # Natural label mix, then prior correction fitted on the dev split: better macro-recall than oversampling.
+    "sentiment_en": Job(
+        "sentiment_en", "en", "sentiment", SENTIMENTS, _sentiment("en"), balance=False, prior=True
+    ),
     "complaint_en": Job("complaint_en", "en", "complaint", COMPLAINT_LABELS, _complaints),
     "sentiment_fr": Job("sentiment_fr", "fr", "sentiment", SENTIMENTS, _sentiment("fr"), keep="model-last"),
 }
@@ -113,7 +120,28 @@ def train_job(
         use_gpu=-1,
         overrides={"paths.train": str(train_path), "paths.dev": str(dev_path), **(overrides or {})},
     )
+    if job.prior:
+        weights = fit_prior(job, out / job.keep, dev_path)
+        (out / PRIOR_FILE).write_text(json.dumps(weights, indent=2) + "\n", encoding="utf-8")
     return out / job.keep
+
+
+def fit_prior(job: Job, model: Path, dev_path: Path) -> dict[str, float]:
+    """Per-label weights maximising the trained model's macro-recall on the dev split (never validation)."""
+    nlp = spacy.load(model)
+    docs = list(DocBin().from_disk(dev_path).get_docs(nlp.vocab))
+    gold = [max(job.labels, key=lambda lab, d=d: d.cats[lab]) for d in docs]  # type: ignore[misc]
+    scores = [{lab: d.cats[lab] for lab in job.labels} for d in nlp.pipe(d.text for d in docs)]
+    return fit_weights(scores, gold, job.labels)
+
+
+def _prior_weights(trained: Path) -> dict[str, float] | None:
+    path = trained.parent / PRIOR_FILE
+    return (
+        {k: float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+        if path.is_file()
+        else None
+    )
 
 
 def assemble(lang: str, trained: dict[str, Path], out_dir: Path) -> Path:
@@ -122,6 +150,9 @@ def assemble(lang: str, trained: dict[str, Path], out_dir: Path) -> Path:
     for job_name in PIPELINES[lang]:
         job = JOBS[job_name]
         nlp.add_pipe(job.component, source=spacy.load(trained[job_name]))
+        weights = _prior_weights(trained[job_name]) if job.prior else None
+        if weights:
+            nlp.add_pipe(PRIOR_FACTORY, name=f"{job.component}_prior", config={"weights": weights})
     nlp.meta.update(
         {
             "name": f"inbox_{lang}",
