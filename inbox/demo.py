@@ -1,4 +1,4 @@
-"""The demo: X sandbox + listener + Streamlit app as child processes, stopped together."""
+"""The demo: platform sandboxes, the listener and the Streamlit app as child processes, stopped together."""
 
 from __future__ import annotations
 
@@ -13,13 +13,25 @@ from collections.abc import Mapping
 SANDBOX_PORT = 8701
 APP_ADDRESS, APP_PORT = "127.0.0.1", 8501
 
-# Credentials of the loopback sandbox. They are not secrets: they only open the sandbox.
+# The loopback sandboxes the demo starts: (platform, port, extra arguments). config/channels.toml points the
+# demo channels at these ports.
+SANDBOXES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    ("x", 8701, ()),
+    ("mastodon", 8702, ()),
+    ("bluesky", 8703, ()),
+    ("telegram", 8704, ()),
+)
+
+# Credentials of the loopback sandboxes. They are not secrets: they only open the sandboxes.
 SANDBOX_ENV = {
     "X_BEARER_TOKEN": "sandbox-bearer",
     "X_CONSUMER_KEY": "sandbox-consumer",
     "X_CONSUMER_SECRET": "sandbox-consumer-secret",
     "X_ACCESS_TOKEN": "1000000000000000001-sandbox",
     "X_ACCESS_TOKEN_SECRET": "sandbox-token-secret",
+    "MASTODON_ACCESS_TOKEN": "sandbox-mastodon-token",
+    "BLUESKY_APP_PASSWORD": "sbox-acme-care-demo",
+    "TELEGRAM_BOT_TOKEN": "7000000001:AAsandbox-telegram-bot-token",
 }
 
 
@@ -83,10 +95,15 @@ def run_demo() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
-        procs.append(_start(["-m", "inbox.cli", "sandbox", "x", "--port", str(SANDBOX_PORT)], env))
-        if not wait_for_port("127.0.0.1", SANDBOX_PORT):
-            print("error: the X sandbox did not start on port 8701 (is it in use?)", file=sys.stderr)
-            return 1
+        for platform, port, extra in SANDBOXES:
+            procs.append(_start(["-m", "inbox.cli", "sandbox", platform, "--port", str(port), *extra], env))
+        for platform, port, _ in SANDBOXES:
+            if not wait_for_port("127.0.0.1", port):
+                print(
+                    f"error: the {platform} sandbox did not start on port {port} (is it in use?)",
+                    file=sys.stderr,
+                )
+                return 1
         procs.append(_start(["-m", "inbox.cli", "listen"], env))
         procs.append(
             _start(

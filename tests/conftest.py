@@ -29,6 +29,14 @@ X_ENV = {
 PG_ADMIN_URL = os.environ.get("INBOX_TEST_POSTGRES_URL")
 
 
+def x_channel_only(channels_toml: str) -> str:
+    """The shipped channels.toml cut to its first table, the X channel (the other demo channels need their own
+    sandboxes, which these tests do not start)."""
+    tables = channels_toml.split("\n[[channels]]\n")
+    assert 'platform = "x"' in tables[1], "the first channel of config/channels.toml must be the X channel"
+    return "\n[[channels]]\n".join(tables[:2]).split("\n\n#", 1)[0] + "\n"
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> Iterator[str]:
     """A fresh database per test: a SQLite file, or a new PostgreSQL database when the suite runs on

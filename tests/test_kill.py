@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from connectors.sandbox.x import XSandbox
 from inbox.db import open_engine
 from inbox.models import Message
-from tests.conftest import BRAND_ID, ROOT, X_ENV
+from tests.conftest import BRAND_ID, ROOT, X_ENV, x_channel_only
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def sandbox() -> Iterator[XSandbox]:
 def _config_dir(tmp_path: Path, base_url: str) -> Path:
     cfg = tmp_path / "config"
     shutil.copytree(ROOT / "config", cfg)
-    text = (cfg / "channels.toml").read_text()
+    text = x_channel_only((cfg / "channels.toml").read_text())
     text = text.replace('base_url = "http://127.0.0.1:8701"', f'base_url = "{base_url}"')
     text = text.replace("monthly_read_budget = 15000", "monthly_read_budget = 15000\npage_size = 5")
     (cfg / "channels.toml").write_text(text)

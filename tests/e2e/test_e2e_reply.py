@@ -28,7 +28,7 @@ from inbox.db import open_engine
 from inbox.demo import SANDBOX_ENV, seed_demo_users
 from inbox.models import Conversation, Message
 from inbox.queue import Filters, queue_page
-from tests.conftest import ROOT
+from tests.conftest import ROOT, x_channel_only
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -72,10 +72,11 @@ def http_ok(url: str) -> bool:
 
 
 def config_dir(tmp_path: Path, sandbox_url: str) -> Path:
-    """A copy of config/ with the channel on the sandbox and a short poll interval."""
+    """A copy of config/ with the X channel alone, on the sandbox, with a short poll interval."""
     cfg = tmp_path / "config"
     shutil.copytree(ROOT / "config", cfg)
     channels = (cfg / "channels.toml").read_text(encoding="utf-8")
+    channels = x_channel_only(channels)
     channels = channels.replace('base_url = "http://127.0.0.1:8701"', f'base_url = "{sandbox_url}"')
     channels = channels.replace("poll_interval_seconds = 20", "poll_interval_seconds = 1")
     (cfg / "channels.toml").write_text(channels, encoding="utf-8")
