@@ -276,12 +276,14 @@ def check(
     *,
     platform: str = "x",
     route: reply_rules.Route | None = None,
+    recipient: str | None = None,
 ) -> Verdict:
     """Whether a draft may be sent as a ``visibility`` reply on ``platform``, and why not.
 
     ``route`` is what ``inbox.reply_rules.decide`` says of that visibility now; a refused route is a problem.
+    ``recipient`` is the customer's handle, where the platform's connector adds it to the text (Mastodon).
     """
-    length, missing = reply_rules.measure(text, platform, visibility), unfilled(text)
+    length, missing = reply_rules.measure(text, platform, visibility, recipient), unfilled(text)
     problems: list[str] = []
     if route is not None and not route.allowed:
         problems.append(route.reason or f"A {visibility} reply is not possible on this conversation.")

@@ -212,7 +212,15 @@ def send_reply(
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
     route = reply_facts.decision(session, conv, now, channel_options).route(visibility)
-    verdict = composer.check(text, visibility, find_pii, platform=channel.platform, route=route)
+    contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
+    verdict = composer.check(
+        text,
+        visibility,
+        find_pii,
+        platform=channel.platform,
+        route=route,
+        recipient=contact.handle if contact else None,
+    )
     if not verdict.ok:
         store.audit(
             session,

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from connectors.mastodon_text import with_mention
 from connectors.registry import PLATFORMS, PlatformInfo
 from inbox.messaging_window import window_state
 from inbox.textlen import length_in
@@ -109,8 +110,12 @@ def info(platform: str) -> PlatformInfo:
     return PLATFORMS.get(platform) or PlatformInfo(platform, platform.capitalize(), "", ())
 
 
-def measure(text: str, platform: str, visibility: str) -> Length:
-    """``text`` against the platform's limit for a ``visibility`` reply."""
+def measure(text: str, platform: str, visibility: str, recipient: str | None = None) -> Length:
+    """``text`` against the platform's limit for a ``visibility`` reply to ``recipient`` (a handle).
+
+    On Mastodon the connector puts ``@recipient`` in front unless the text mentions them: it is counted."""
+    if platform == "mastodon" and recipient:
+        text = with_mention(text, recipient)
     p = info(platform)
     limit, unit = p.text_limit, str(p.limit_unit)
     if visibility == "private" and platform in PRIVATE_LIMITS:

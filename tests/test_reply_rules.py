@@ -104,6 +104,15 @@ def test_length_per_platform(platform: str, visibility: str, text: str, count: i
     assert (length.problem() is None) == (count <= limit)
 
 
+def test_mastodon_counts_the_mention_its_connector_adds() -> None:
+    assert measure("x" * 494, "mastodon", "public", recipient="wendy").count == 501  # "@wendy " in front
+    assert (
+        measure("@wendy " + "x" * 493, "mastodon", "private", recipient="wendy").count == 500
+    )  # already there
+    assert measure("x" * 494, "mastodon", "public", recipient="kim@remote.example").count == 499  # "@kim "
+    assert measure("x" * 494, "bluesky", "public", recipient="wendy").count == 494
+
+
 def test_the_too_long_message_names_the_platform_and_the_overrun() -> None:
     assert measure("x" * 501, "mastodon", "public").problem() == (
         "Too long for Mastodon: 501/500 characters. Shorten it by 1."

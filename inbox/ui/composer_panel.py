@@ -274,13 +274,16 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
 
 
 def _draft_and_send(
-    k: Keys, user: User, mode: str, known: dict[str, str], platform: str, route: reply_rules.Route
+    k: Keys, user: User, mode: str, known: dict[str, str], view: ConversationView, route: reply_rules.Route
 ) -> None:
     """The editable draft, its count and blocking problems, and the send buttons."""
     text = st.text_area(
         "Your reply", key=k.draft, height=140, placeholder="Pick a template or write your reply…"
     )
-    verdict = composer.check(text or "", mode, pii_finder(), platform=platform, route=route)
+    recipient = view.contact.handle if view.contact else None
+    verdict = composer.check(
+        text or "", mode, pii_finder(), platform=view.channel.platform, route=route, recipient=recipient
+    )
     colour = "red" if verdict.length > verdict.limit else "gray"
     unit = "weighted characters" if verdict.unit == "x_weighted" else "characters"
     st.markdown(f":{colour}[{verdict.length} / {verdict.limit} {unit}]")
@@ -340,4 +343,4 @@ def panel(view: ConversationView, user: User) -> None:
     _template_picker(k, view, mode, known)
     if k.draft not in st.session_state and st.session_state.get(k.template):
         _apply_template(k, known)
-    _draft_and_send(k, user, mode, known, view.channel.platform, route)
+    _draft_and_send(k, user, mode, known, view, route)
