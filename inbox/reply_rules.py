@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from connectors.bluesky_parse import DM_BYTES, DM_GRAPHEMES, POST_BYTES
 from connectors.mastodon_text import with_mention
 from connectors.registry import PLATFORMS, PlatformInfo
 from inbox.messaging_window import window_state
@@ -31,9 +32,10 @@ META_DM = ("facebook", "instagram", "whatsapp")
 # (platform, visibility) -> (limit, unit) where the private limit differs from the platform's public one
 PRIVATE_LIMITS: dict[str, tuple[int, str]] = {
     "x": (10_000, "chars"),
-    "bluesky": (1_000, "graphemes"),
+    "bluesky": (DM_GRAPHEMES, "graphemes"),
     "facebook": (2_000, "chars"),
 }
+BYTE_LIMITS = {("bluesky", "public"): POST_BYTES, ("bluesky", "private"): DM_BYTES}  # UTF-8 bytes
 UNIT_LABELS = {
     "x_weighted": "weighted characters (a link counts 23)",
     "graphemes": "characters",
@@ -92,18 +94,25 @@ class Length:
     limit: int
     unit: str
     platform_label: str
+    size: int = 0  # UTF-8 bytes, where the platform also limits those (Bluesky)
+    max_bytes: int | None = None
 
     @property
     def over(self) -> int:
         return self.count - self.limit
 
     def problem(self) -> str | None:
-        if self.count <= self.limit:
-            return None
-        return (
-            f"Too long for {self.platform_label}: {self.count}/{self.limit} {UNIT_LABELS[self.unit]}. "
-            f"Shorten it by {self.over}."
-        )
+        if self.count > self.limit:
+            return (
+                f"Too long for {self.platform_label}: {self.count}/{self.limit} {UNIT_LABELS[self.unit]}. "
+                f"Shorten it by {self.over}."
+            )
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            return (
+                f"Too long for {self.platform_label}: {self.size}/{self.max_bytes} bytes (emoji and accents "
+                "take several). Shorten it."
+            )
+        return None
 
 
 def info(platform: str) -> PlatformInfo:
@@ -120,7 +129,8 @@ def measure(text: str, platform: str, visibility: str, recipient: str | None = N
     limit, unit = p.text_limit, str(p.limit_unit)
     if visibility == "private" and platform in PRIVATE_LIMITS:
         limit, unit = PRIVATE_LIMITS[platform]
-    return Length(length_in(unit, text, platform), limit, unit, p.label)
+    max_bytes = BYTE_LIMITS.get((platform, visibility))
+    return Length(length_in(unit, text, platform), limit, unit, p.label, len(text.encode()), max_bytes)
 
 
 def mentions(text: str, account: str) -> bool:

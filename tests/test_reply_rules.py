@@ -91,7 +91,7 @@ URL = "https://help.acme.example/a/very/long/path/to/the/parcel/tracking/page/fo
         ("x", "private", "y" * 10_001, 10_001, 10_000),
         ("mastodon", "public", "x" * 476 + " " + URL, 500, 500),  # a URL counts 23
         ("mastodon", "public", "@kim@mastodon.social " + "x" * 480, 485, 500),  # remote mention: @kim
-        ("bluesky", "public", FAMILY * 300, 300, 300),
+        ("bluesky", "public", "é" * 300, 300, 300),  # 600 bytes of 3,000
         ("bluesky", "private", "b" * 1001, 1001, 1000),
         ("telegram", "private", "\U0001f600" * 2049, 4098, 4096),  # UTF-16 code units
         ("whatsapp", "private", "w" * 4096, 4096, 4096),
@@ -102,6 +102,17 @@ def test_length_per_platform(platform: str, visibility: str, text: str, count: i
     length = measure(text, platform, visibility)
     assert (length.count, length.limit) == (count, limit)
     assert (length.problem() is None) == (count <= limit)
+
+
+def test_bluesky_counts_graphemes_and_bytes() -> None:
+    family = measure(FAMILY * 120, "bluesky", "public")  # 120 graphemes, 25 bytes each
+    assert (family.count, family.size) == (120, 3000) and family.problem() is None
+    over = measure(FAMILY * 121, "bluesky", "public")
+    assert (
+        over.problem()
+        == "Too long for Bluesky: 3025/3000 bytes (emoji and accents take several). Shorten it."
+    )
+    assert measure(FAMILY * 121, "bluesky", "private").problem() is None  # DMs allow 10,000 bytes
 
 
 def test_mastodon_counts_the_mention_its_connector_adds() -> None:

@@ -38,8 +38,14 @@ def _when(at: datetime | None) -> str:
     return local_time(at, "%d %b %H:%M:%S") if at else "—"
 
 
-def _check(cfg: ChannelConfig) -> None:
+def _admin() -> User | None:
+    """The signed-in user if an admin (callbacks check again: a page guard alone is not a permission)."""
     user = current_user()
+    return user if user is not None and can(user.role, "users") else None
+
+
+def _check(cfg: ChannelConfig) -> None:
+    user = _admin()
     if user is None:
         return
     result = channel_admin.check_connection(cfg, lookup)
@@ -134,7 +140,10 @@ def _form_data(platform: str) -> dict[str, Any]:
     return data
 
 
-def _add(user: User) -> None:
+def _add() -> None:
+    user = _admin()
+    if user is None:
+        return
     platform = st.session_state.get("add-platform") or "x"
     try:
         cfg = channel_file.append_channel(config_dir(), _form_data(platform))
@@ -157,7 +166,7 @@ def _add(user: User) -> None:
     st.session_state["add-done"] = cfg.name
 
 
-def _add_form(user: User) -> None:
+def _add_form() -> None:
     st.subheader("Add a channel")
     platform = st.selectbox(
         "Platform", list(PLATFORMS), key="add-platform", format_func=lambda p: PLATFORMS[p].label
@@ -193,7 +202,7 @@ def _add_form(user: User) -> None:
         )
         st.text_area("Options (TOML lines)", key="add-options", placeholder='access_tier = "self_serve"')
         st.checkbox("Enabled", value=True, key="add-enabled")
-        st.form_submit_button("Add channel", key="add-submit", on_click=_add, args=(user,), type="primary")
+        st.form_submit_button("Add channel", key="add-submit", on_click=_add, type="primary")
 
 
 def main() -> None:
@@ -215,7 +224,7 @@ def main() -> None:
         st.info("No channel yet: add one below.")
     for state in states:
         _channel(state)
-    _add_form(user)
+    _add_form()
 
 
 main()
