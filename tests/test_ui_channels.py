@@ -125,6 +125,21 @@ def test_check_connection_against_the_x_sandbox(
     assert [e.detail["ok"] for e in checks] == [False, True] and checks[-1].actor == "ada"
 
 
+def test_a_credential_may_come_from_streamlit_secrets(
+    seeded: Seeded, x_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("X_CONSUMER_SECRET")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["X_CONSUMER_SECRET"] = X_ENV["X_CONSUMER_SECRET"]
+    at.session_state[USER] = seeded.users["ada"]
+    at.run()
+    at.switch_page(PAGE).run()
+    assert "X_CONSUMER_SECRET :green-badge[set]" in " ".join(plain(at.markdown))
+    at.button(key="check-x-acme").click().run()
+    assert plain(at.success)[0].startswith("Connected as @AcmeCare")
+    assert X_ENV["X_CONSUMER_SECRET"] not in everything(at._tree)
+
+
 def test_polling_state_cursor_and_rate_limit_are_shown(
     seeded: Seeded, db_url: str, config: Path, x_env: dict[str, str], sandbox: XSandbox
 ) -> None:
