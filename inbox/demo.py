@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 
 SANDBOX_PORT = 8701
+WEBHOOKS_PORT = 8710  # `inbox webhooks`: Meta's sandbox pushes signed events there, as Meta would
 APP_ADDRESS, APP_PORT = "127.0.0.1", 8501
 
 # The loopback sandboxes the demo starts: (platform, port, extra arguments). config/channels.toml points the
@@ -20,6 +21,19 @@ SANDBOXES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
     ("mastodon", 8702, ()),
     ("bluesky", 8703, ()),
     ("telegram", 8704, ()),
+    (
+        "meta",
+        8705,
+        tuple(
+            arg
+            for platform, channel in (
+                ("facebook", "fb-acme"),
+                ("instagram", "ig-acme"),
+                ("whatsapp", "wa-acme"),
+            )
+            for arg in ("--webhook-url", f"{platform}=http://127.0.0.1:{WEBHOOKS_PORT}/webhooks/{channel}")
+        ),
+    ),
 )
 
 # Credentials of the loopback sandboxes. They are not secrets: they only open the sandboxes.
@@ -32,6 +46,10 @@ SANDBOX_ENV = {
     "MASTODON_ACCESS_TOKEN": "sandbox-mastodon-token",
     "BLUESKY_APP_PASSWORD": "sbox-acme-care-demo",
     "TELEGRAM_BOT_TOKEN": "7000000001:AAsandbox-telegram-bot-token",
+    "META_PAGE_TOKEN": "sandbox-page-token",
+    "META_WHATSAPP_TOKEN": "sandbox-whatsapp-token",
+    "META_APP_SECRET": "sandbox-app-secret",
+    "META_VERIFY_TOKEN": "sandbox-verify-token",
 }
 
 
@@ -105,6 +123,7 @@ def run_demo() -> int:
                 )
                 return 1
         procs.append(_start(["-m", "inbox.cli", "listen"], env))
+        procs.append(_start(["-m", "inbox.cli", "webhooks", "--port", str(WEBHOOKS_PORT)], env))
         procs.append(
             _start(
                 [
