@@ -287,13 +287,14 @@ def first_line(text: str, width: int = 140) -> str:
 
 
 def last_messages(session: Session, conversation_ids: list[int]) -> dict[int, str]:
-    """The first line of each conversation's newest message (one query for a whole page): one index probe
-    per conversation (``ix_message_conversation_time``), never a pass over all their messages."""
+    """The first line of each conversation's newest customer message (one query for a whole page), so an
+    automatic or agent reply never hides what the customer wrote: one index probe per conversation
+    (``ix_message_conversation_time``, read backwards to the newest inbound row), never a pass over all."""
     if not conversation_ids:
         return {}
     newest = (
         select(Message.text)
-        .where(col(Message.conversation_id) == col(Conversation.id))
+        .where(col(Message.conversation_id) == col(Conversation.id), col(Message.direction) == "in")
         .order_by(col(Message.created_at).desc(), col(Message.id).desc())
         .limit(1)
         .correlate(Conversation)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from inbox.models import Message
 from inbox.queue import Filters, QueueItem, humanize, order, queue_page, sla_state
 from tests.seed_desk import add_conversation, seed
 
@@ -100,3 +101,27 @@ def test_text_search_escapes_like_wildcards(engine: Engine) -> None:
         assert [r.id for r in queue_page(s, Filters(text="100%"), user_id=None, now=T0).rows] == [hit]
         assert queue_page(s, Filters(text="%"), user_id=None, now=T0).total == 1
         assert queue_page(s, Filters(text="_"), user_id=None, now=T0).total == 0
+
+
+def test_the_row_shows_the_customer_message_not_our_automatic_reply(engine: Engine) -> None:
+    seeded = seed(engine, T0)
+    with Session(engine) as s, s.begin():
+        conv_id = add_conversation(
+            s, seeded.channel_id, handle="night", text="My card was charged twice", received=T0, due=None
+        )
+        s.add(
+            Message(
+                channel_id=seeded.channel_id,
+                conversation_id=conv_id,
+                platform_id="auto-1",
+                direction="out",
+                visibility="public",
+                kind="mention",
+                text="Our team is away right now. We'll be back at 08:00.",
+                created_at=T0 + MIN,
+                ingested_at=T0 + MIN,
+            )
+        )
+    with Session(engine) as s:
+        rows = queue_page(s, Filters(text="night"), user_id=None, now=T0 + 2 * MIN).rows
+    assert [r.snippet for r in rows] == ["My card was charged twice"]

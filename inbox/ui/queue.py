@@ -113,8 +113,8 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer]) -> None:
         cols[0].badge(_sla_label(row, at), color=SLA_COLOURS[row.sla])  # type: ignore[arg-type]
         age = humanize(at - row.first_inbound_at) if row.first_inbound_at else "—"
         cols[0].caption(f"Age {age} · #{row.id}")
-        who = f"@{row.handle}" if row.handle else "unknown customer"
-        shown = row.display_name and row.display_name.lower() != (row.handle or "").lower()
+        who = f"@{row.handle}" if row.handle else (row.display_name or "unknown customer")
+        shown = row.handle and row.display_name and row.display_name.lower() != row.handle.lower()
         name = f" · {md_escape(row.display_name or '')}" if shown else ""
         cols[1].markdown(f"**{md_escape(who)}**{name}")
         cols[1].text(row.snippet or "(no message)", width="stretch")  # customer text: never Markdown
