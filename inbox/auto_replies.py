@@ -68,9 +68,11 @@ def out_of_hours_text(
     now: datetime,
     templates: composer.TemplatesFile | None,
     values: Mapping[str, str],
+    language: str | None = None,
 ) -> str | None:
-    """The reply for a customer who wrote at ``wrote_at``; None if the team was open then or is open now,
-    has no out-of-hours reply, or opened since (a message read late gets no stale "back at 08:00")."""
+    """The reply for a customer who wrote at ``wrote_at`` in ``language`` (its translation if the charter has
+    one); None if the team was open then or is open now, has no out-of-hours reply, or opened since (a
+    message read late gets no stale "back at 08:00")."""
     reply = team.out_of_hours
     if reply is None or is_open(team, wrote_at) or is_open(team, now):
         return None
@@ -78,22 +80,35 @@ def out_of_hours_text(
     if next_opening(team, wrote_at) != opening:
         return None
     local = opening.astimezone(team.zone)
+    template, day_names = reply.for_language(language)
     filled = {
         **values,
         "next_opening_time": local.strftime("%H:%M"),
-        "next_opening_day": reply.day_names[local.weekday()],
+        "next_opening_day": day_names[local.weekday()],
     }
+    if template != reply.template and templates is not None and templates.get(template) is not None:
+        return automatic_text(templates, template, None, filled)
+    filled["next_opening_day"] = reply.day_names[local.weekday()]
     return automatic_text(templates, reply.template, reply.text, filled)
 
 
 def peak_text(
-    charter: Charter, kind: str, templates: composer.TemplatesFile | None, values: Mapping[str, str]
+    charter: Charter,
+    kind: str,
+    templates: composer.TemplatesFile | None,
+    values: Mapping[str, str],
+    language: str | None = None,
 ) -> str | None:
-    """The acknowledgement for a new item of ``kind`` during a peak; None when that kind gets none."""
+    """The acknowledgement for a new item of ``kind`` during a peak, in the customer's ``language`` when the
+    charter has a translation; None when that kind gets none."""
     peak = charter.peak
     if peak is None or peak_acknowledgement(charter, kind) is None:
         return None
-    return automatic_text(templates, peak.template, peak.text, {**values, "hours": str(peak.promise_hours)})
+    filled = {**values, "hours": str(peak.promise_hours)}
+    template = peak.template_for(language)
+    if template != peak.template and templates is not None and templates.get(template) is not None:
+        return automatic_text(templates, template, None, filled)
+    return automatic_text(templates, peak.template, peak.text, filled)
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
@@ -180,7 +195,7 @@ def send_out_of_hours(
 
         def text_for(conv: Conversation, values: dict[str, str], team: Team = team) -> str | None:
             wrote = conv.last_inbound_at or now
-            return out_of_hours_text(team, wrote, now, templates, values)
+            return out_of_hours_text(team, wrote, now, templates, values, conv.language)
 
         sent += queue_once(engine, c.conversation_id, key, text_for, now)
     return sent
@@ -212,7 +227,7 @@ def send_peak_acks(
             continue
 
         def text_for(conv: Conversation, values: dict[str, str], kind: str = c.kind) -> str | None:
-            return peak_text(charter, kind, templates, values)
+            return peak_text(charter, kind, templates, values, conv.language)
 
         sent += queue_once(
             engine, c.conversation_id, key, text_for, now, unless=(OOH_KEY.format(c.conversation_id),)

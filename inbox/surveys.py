@@ -79,6 +79,9 @@ def _text(
         agent_name=(agent.display_name or agent.name) if agent else None,
         conversation_id=conv.id,
     )
+    translated = charter.survey.template_for(conv.language)
+    if translated != charter.survey.template and templates is not None and templates.get(translated or ""):
+        return automatic_text(templates, translated, None, values)  # the customer's language
     return automatic_text(templates, charter.survey.template, charter.survey.text, values)
 
 

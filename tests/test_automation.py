@@ -24,7 +24,7 @@ from inbox.db import open_engine
 from inbox.deadlines import default_due
 from inbox.models import AuditEvent, Conversation, Message
 from inbox.peak import peak_status
-from tests.conftest import BRAND_ID, ROOT
+from tests.conftest import BRAND_ID, ROOT, x_channel_only
 from tests.enforcement_support import (
     MINUTE,
     PARIS_MONDAY_10,
@@ -216,7 +216,7 @@ def test_listen_once_runs_the_automation_before_sending(
 ) -> None:
     config = tmp_path / "config"
     shutil.copytree(ROOT / "config", config)
-    channels = (config / "channels.toml").read_text()
+    channels = x_channel_only((config / "channels.toml").read_text())
     (config / "channels.toml").write_text(channels.replace("http://127.0.0.1:8701", sandbox.url))
     sandbox.add_mention("@AcmeCare hello", author="jane")
     env = {**os.environ, **x_env, "INBOX_DATABASE_URL": db_url, "INBOX_CONFIG_DIR": str(config)}

@@ -30,7 +30,7 @@ from inbox.charter.fields import (
     Tag,
     Urgency,
 )
-from inbox.charter.teams import Team
+from inbox.charter.teams import LanguageCode, Team
 from inbox.config.loader import ConfigError, Strict, read_toml, validation_problems
 
 CHARTER_FILE = "charter.toml"
@@ -126,6 +126,10 @@ class Peak(Strict):
     template: Name
     text: PeakText
     kinds: tuple[Kind, ...] = ("public",)
+    translations: dict[LanguageCode, Name] = {}  # language -> template, for customers writing in it
+
+    def template_for(self, language: str | None) -> str:
+        return self.translations.get(language or "", self.template)
 
     @model_validator(mode="after")
     def _has_threshold(self) -> Peak:
@@ -187,6 +191,10 @@ class Survey(Strict):
     template: Name | None = None
     text: SurveyText | None = None
     send_after_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 0
+    translations: dict[LanguageCode, Name] = {}  # language -> template, for customers writing in it
+
+    def template_for(self, language: str | None) -> str | None:
+        return self.translations.get(language or "", self.template)
 
     @model_validator(mode="after")
     def _has_message(self) -> Survey:
@@ -232,6 +240,12 @@ class Charter(Strict):
             for k, t in self.teams.items()
             if t.out_of_hours
         }
+        for k, t in self.teams.items():
+            for lang, tr in (t.out_of_hours.translations if t.out_of_hours else {}).items():
+                used[f"teams.{k}.out_of_hours.translations.{lang}.template"] = tr.template
+        for section, translated in (("peak", self.peak), ("survey", self.survey)):
+            for lang, name in (translated.translations if translated else {}).items():
+                used[f"{section}.translations.{lang}"] = name
         if self.peak:
             used["peak.template"] = self.peak.template
         if self.privacy.template:

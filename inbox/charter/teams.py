@@ -9,13 +9,23 @@ from functools import cached_property
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, PlainSerializer, PlainValidator, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    PlainSerializer,
+    PlainValidator,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from inbox.charter.fields import Name, OutOfHoursText
 from inbox.config.loader import Strict
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENGLISH_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+DAY_NAMES = {"en": ENGLISH_DAYS, "fr": FRENCH_DAYS}  # for translations that do not give their own
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 _SHIFT = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -104,12 +114,28 @@ class Holiday(Strict):
         return {"date": value} if isinstance(value, dt.date | str) else value
 
 
+class Translation(Strict):
+    """The out-of-hours reply for customers writing in another language."""
+
+    template: Name
+    day_names: tuple[str, str, str, str, str, str, str] | None = None  # default: built in for en and fr
+
+
 class AutoReply(Strict):
-    """The reply sent once to a customer who writes while the team is closed."""
+    """The reply sent once to a customer who writes while the team is closed; ``translations`` by the
+    language the classifier gave the customer's message (ISO 639-1), else ``template``."""
 
     template: Name
     text: OutOfHoursText
     day_names: tuple[str, str, str, str, str, str, str] = ENGLISH_DAYS
+    translations: dict[LanguageCode, Translation] = {}
+
+    def for_language(self, language: str | None) -> tuple[str, tuple[str, ...]]:
+        """(template name, day names) for a customer writing in ``language``."""
+        t = self.translations.get(language or "")
+        if t is None:
+            return self.template, self.day_names
+        return t.template, t.day_names or DAY_NAMES.get(language or "", self.day_names)
 
 
 class Team(Strict):
