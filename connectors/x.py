@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import requests
@@ -139,11 +139,12 @@ class XConnector:
         raise ValueError(f"unknown X stream {stream!r}")
 
     def _fetch_mentions(self, state: dict[str, Any]) -> Batch:
-        since = state.get("since_id")
+        since, start = state.get("since_id"), state.get("start_time")  # start_time: a backfill
         payload: Mapping[str, Any] = call_x(
             self.client.get_users_mentions,
             self.brand_id,
             since_id=since,
+            start_time=None if since else start,
             pagination_token=state.get("token"),
             max_results=self.page_size,
             expansions=TWEET_EXPANSIONS,
@@ -156,11 +157,18 @@ class XConnector:
         newest = state.get("newest") or meta.get("newest_id") or since
         token = meta.get("next_token")
         if token:
-            nxt = {"since_id": since, "token": token, "newest": newest}
+            nxt = {"since_id": since, "token": token, "newest": newest, "start_time": start}
         else:
             nxt = {"since_id": newest} if newest else {}
         reads = len(payload.get("data") or [])
         return Batch(items=items, next_cursor=json.dumps(nxt), more=bool(token), malformed=bad, reads=reads)
+
+    def history_cursor(self, stream: str, since: datetime) -> str | None:
+        """The cursor with which ``fetch`` reads ``stream`` back to ``since``, newest first, page by page
+        (``inbox backfill``); None for a stream that cannot be read back by time (keyword search)."""
+        if stream not in ("mentions", "dms"):
+            return None
+        return json.dumps({"start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")})
 
     def search_query(self, query: str) -> str:
         """The recent-search query for a listening keyword: never retweets, never the brand's own posts."""
@@ -203,13 +211,17 @@ class XConnector:
         )
         data = payload.get("data") or []
         ids = [int(e["id"]) for e in data if isinstance(e, Mapping) and str(e.get("id", "")).isdigit()]
-        fresh = {**payload, "data": [e for e in data if not _is_seen(e, seen)]}
-        items, bad = parse_page(fresh, stream="dms", channel=self.name, brand_id=self.brand_id)
+        start = str(state.get("start_time") or "")  # a backfill: stop at events older than this
+        kept = [e for e in data if not _is_seen(e, seen) and not _before(e, start)]
+        items, bad = parse_page(
+            {**payload, "data": kept}, stream="dms", channel=self.name, brand_id=self.brand_id
+        )
         sweep_max = max([int(state.get("sweep_max") or 0), *ids])
         token = (payload.get("meta") or {}).get("next_token")
-        reached = bool(seen) and any(i <= seen for i in ids)
+        reached = (bool(seen) and any(i <= seen for i in ids)) or any(_before(e, start) for e in data)
         if token and not reached:
             nxt: dict[str, Any] = {"seen": seen, "token": token, "sweep_max": sweep_max}
+            nxt.update({"start_time": start} if start else {})
         else:
             nxt = {"seen": max(seen, sweep_max)}
         more = bool(token) and not reached
@@ -278,6 +290,12 @@ class XConnector:
             if refs.get("replied_to") == in_reply_to and tweet.get("text") == text:
                 return Sent(external_id=str(tweet["id"]))
         return None
+
+
+def _before(event: Any, start: str) -> bool:
+    """The event is older than ``start`` (both RFC 3339 UTC as X writes them, so text order is time order)."""
+    when = str(event.get("created_at", "")) if isinstance(event, Mapping) else ""
+    return bool(start and when) and when < start
 
 
 def _is_seen(event: Any, seen: int) -> bool:

@@ -228,6 +228,9 @@ def _register_commands() -> None:
     from inbox.reports.commands import register as register_reports
 
     register_reports(app)
+    from inbox.backfill_cli import register as register_backfill
+
+    register_backfill(app)
     from inbox.webhooks.commands import register as register_webhooks
 
     register_webhooks(app)

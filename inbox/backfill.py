@@ -1,0 +1,187 @@
+"""Backfill: read a channel's streams back to a point in time, page by page (``inbox backfill``).
+
+Each page is classified in one batch (``nlp.pipe``), stored in bulk by ``ingest_batch`` and committed with
+the backfill's own cursor (stream ``backfill:<stream>``, leased like a listening stream), so a killed
+backfill loses nothing and stores nothing twice, and the next run resumes from the last committed page.
+Idempotent on (channel, platform id). The listener's own cursors are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from connectors.base import Batch, ConnectorError
+from inbox import store
+from inbox.channels import Runtime
+from inbox.deadlines import DuePolicy
+from inbox.ingest import Classifier, IngestResult, ingest_batch
+from inbox.listen import LEASE, WORKER_ID, owner_is_dead
+from inbox.models import Channel
+
+PREFIX = "backfill:"
+RETRIES = 5
+MAX_WAIT_SECONDS = 900.0
+_SPAN = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+Clock = Callable[[], datetime]
+
+
+class BackfillError(Exception):
+    """The backfill stopped (the platform refused, or kept failing): rerun to resume."""
+
+
+def parse_since(spec: str) -> timedelta:
+    """``7d``, ``24h`` or ``30m`` as a duration; ValueError otherwise."""
+    match = _SPAN.match(spec)
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(
+            f"--since must be a positive number of days, hours or minutes (7d, 24h, 30m): {spec!r}"
+        )
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+@dataclass
+class StreamProgress:
+    """What one stream's backfill has done so far; ``reached`` is the oldest item time seen."""
+
+    stream: str
+    since: datetime
+    pages: int = 0
+    new: int = 0
+    duplicates: int = 0
+    outbound: int = 0
+    quarantined: int = 0
+    reached: datetime | None = None
+    resumed: bool = False
+    done: bool = False
+
+    def add(self, result: IngestResult, batch: Batch) -> None:
+        self.pages += 1
+        self.new += result.new
+        self.duplicates += result.duplicates
+        self.outbound += result.outbound
+        self.quarantined += result.quarantined
+        times = [i.created_at for i in batch.items]
+        if times and (self.reached is None or min(times) < self.reached):
+            self.reached = min(times)
+
+    def line(self) -> str:
+        counts = f"{self.new} new, {self.outbound} own, {self.duplicates} already stored"
+        counts += f", {self.quarantined} quarantined"
+        state = "done" if self.done else "stopped"
+        return f"{self.stream}: {state} after {self.pages} page(s): {counts}"
+
+
+def backfill_streams(rt: Runtime) -> list[str]:
+    """The streams of a channel that its connector can read back by time."""
+    history = getattr(rt.connector, "history_cursor", None)
+    if history is None:
+        return []
+    probe = datetime.now(UTC)
+    return [s for s in rt.connector.streams if history(s, probe) is not None]
+
+
+def _start(engine: Engine, rt: Runtime, stream: str, since: datetime, now: datetime) -> tuple[int, str, bool]:
+    """Lease the backfill cursor and return (channel id, position, resumed). An unfinished backfill of the
+    stream is resumed where it stopped; otherwise a new one starts at ``since``."""
+    with Session(engine) as session, session.begin():
+        channel = store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
+        row = store.cursor_row(session, channel.id or 0, PREFIX + stream)
+        dead = row.lease_owner if owner_is_dead(row.lease_owner) else None  # killed here: take over now
+        if not store.claim_lease(session, row.id or 0, WORKER_ID, now, LEASE, dead_owner=dead):
+            until = f"{row.lease_until:%H:%M:%S} UTC" if row.lease_until else "?"
+            owner = f"{row.lease_owner}, lease until {until}"
+            raise BackfillError(f"{stream}: another backfill of this channel is running ({owner})")
+        resumed = row.cursor is not None
+        if not resumed:
+            start = rt.connector.history_cursor(stream, since)  # type: ignore[attr-defined]
+            if start is None:
+                raise BackfillError(f"{stream}: this stream cannot be read back in time")
+            row.cursor = start
+        return channel.id or 0, row.cursor or "", resumed
+
+
+def _fetch(rt: Runtime, stream: str, position: str, sleep: Callable[[float], None]) -> Batch:
+    """One page, waiting out rate limits and retrying outages (up to ``RETRIES`` times)."""
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return rt.connector.fetch(stream, position)
+        except ConnectorError as exc:
+            if not exc.retryable or attempt == RETRIES:
+                raise BackfillError(f"{stream}: {type(exc).__name__}: {exc}") from exc
+            sleep(min(MAX_WAIT_SECONDS, exc.retry_after or 2.0**attempt))
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class _Page:
+    """One fetched page and where it was read from."""
+
+    stream: str
+    position: str
+    batch: Batch
+
+
+def _commit_page(
+    engine: Engine,
+    channel_id: int,
+    page: _Page,
+    progress: StreamProgress,
+    *,
+    now: datetime,
+    due: DuePolicy,
+    classifier: Classifier | None,
+) -> str | None:
+    """Store one page with the backfill cursor in one transaction; the next position (None when done)."""
+    name = PREFIX + page.stream
+    with Session(engine) as session, session.begin():
+        row = store.cursor_row(session, channel_id, name, lock=True)
+        if row.cursor != page.position or row.lease_owner != WORKER_ID:
+            raise BackfillError(f"{page.stream}: another process moved the backfill cursor; stopped")
+        channel = session.get(Channel, channel_id)
+        assert channel is not None
+        result = ingest_batch(session, channel, name, page.batch, due=due, now=now, classifier=classifier)
+        nxt = row.cursor = page.batch.next_cursor if page.batch.more else None
+        store.claim_lease(session, row.id or 0, WORKER_ID, now, LEASE)  # renewed page by page
+    progress.add(result, page.batch)
+    return nxt
+
+
+def backfill_stream(
+    engine: Engine,
+    rt: Runtime,
+    stream: str,
+    since: datetime,
+    *,
+    clock: Clock,
+    due: DuePolicy,
+    classifier: Classifier | None = None,
+    on_page: Callable[[StreamProgress], None] = lambda _p: None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> StreamProgress:
+    """Read ``stream`` back to ``since``, committing page by page; resumes an unfinished backfill."""
+    progress = StreamProgress(stream, since)
+    channel_id, position, progress.resumed = _start(engine, rt, stream, since, clock())
+    try:
+        while True:
+            page = _Page(stream, position, _fetch(rt, stream, position, sleep))
+            nxt = _commit_page(
+                engine, channel_id, page, progress, now=clock(), due=due, classifier=classifier
+            )
+            on_page(progress)
+            if nxt is None:
+                progress.done = True
+                return progress
+            position = nxt
+    finally:
+        with Session(engine) as session, session.begin():
+            row = store.cursor_row(session, channel_id, PREFIX + stream)
+            store.release_lease(session, row.id or 0, WORKER_ID)

@@ -1,0 +1,91 @@
+"""``inbox backfill``: read a channel's history back to ``--since`` into the store, with a progress bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from inbox import context
+from inbox.backfill import BackfillError, StreamProgress, backfill_stream, backfill_streams, parse_since
+from inbox.config.loader import ConfigError
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _bar(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}% of the period"),
+        TextColumn("{task.fields[messages]:>9,} messages"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _advance(bar: Progress, task: TaskID, now: datetime) -> Callable[[StreamProgress], None]:
+    def update(p: StreamProgress) -> None:
+        covered = (now - p.reached).total_seconds() if p.reached else 0.0
+        bar.update(task, completed=covered, messages=p.new + p.outbound)
+
+    return update
+
+
+def backfill(
+    channel: str = typer.Option(..., "--channel", help="The channel's name in channels.toml."),
+    since: str = typer.Option("7d", "--since", help="How far back: 7d, 24h, 30m."),
+    stream: list[str] = typer.Option([], "--stream", help="Only these streams (default: all that can)."),
+) -> None:
+    """Read a channel's streams back to --since, page by page (resumes an interrupted backfill)."""
+    try:
+        span = parse_since(since)
+        ctx = context.build(with_channels=True, with_nlp=True)
+    except (ValueError, ConfigError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    rt = next((r for r in ctx.runtimes if r.name == channel), None)
+    if rt is None:
+        typer.echo(f"error: no runnable channel named {channel!r}", err=True)
+        for problem in ctx.problems:
+            typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2)
+    streams = [s for s in backfill_streams(rt) if not stream or s in stream]
+    if not streams:
+        typer.echo(f"error: channel {channel!r} has no stream that can be read back in time", err=True)
+        raise typer.Exit(2)
+    now = _now()
+    start = now - span
+    failed = False
+    with _bar(Console(stderr=True)) as bar:
+        for name in streams:
+            task = bar.add_task(f"{channel}/{name}", total=span.total_seconds(), messages=0)
+            try:
+                done = backfill_stream(
+                    ctx.engine,
+                    rt,
+                    name,
+                    start,
+                    clock=_now,
+                    due=ctx.due,
+                    classifier=ctx.classifier,
+                    on_page=_advance(bar, task, now),
+                )
+            except BackfillError as exc:
+                bar.console.print(f"error: {exc} (rerun to resume)")
+                failed = True
+                continue
+            bar.update(task, completed=span.total_seconds())
+            typer.echo(("resumed; " if done.resumed else "") + f"{channel}/{done.line()}")
+    raise typer.Exit(1 if failed else 0)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``inbox backfill`` to the command line."""
+    app.command("backfill")(backfill)
