@@ -77,7 +77,9 @@ def _add_note(conv_id: int) -> None:
 
 def _header(view: desk.ConversationView) -> None:
     conv, at = view.conversation, now()
-    handle = f"@{view.contact.handle}" if view.contact and view.contact.handle else "Unknown customer"
+    contact = view.contact
+    handle = f"@{contact.handle}" if contact and contact.handle else None
+    handle = handle or (contact.display_name if contact else None) or "Unknown customer"
     st.markdown(f"## {md_escape(handle)} :gray[· conversation #{conv.id}]")
     state = sla_state(conv.sla_due_at, clock_started(conv), at)
     if conv.sla_due_at is None:

@@ -30,13 +30,17 @@ def _when(at: datetime | None, now: datetime) -> str:
     return f"{local_time(at)} ({humanize(now - at)} ago)" if at else ""
 
 
-def message(m: Message, now: datetime) -> None:
+def message(m: Message, now: datetime, customer_name: str | None = None) -> None:
     inbound = m.direction == "in"
     with st.chat_message(
         "user" if inbound else "assistant",
         avatar=":material/person:" if inbound else ":material/support_agent:",
     ):
-        author = f"@{m.author_handle}" if m.author_handle else ("customer" if inbound else "brand")
+        author = (
+            f"@{m.author_handle}"
+            if m.author_handle
+            else (customer_name or "customer" if inbound else "brand")
+        )
         head = f"**{md_escape(author)}** · {VISIBILITY_BADGE.get(m.visibility, m.visibility)}"
         if not inbound:
             head += f" · {REPLY_STATUS['sent']}"
@@ -76,7 +80,7 @@ def thread(view: ConversationView, now: datetime, on_retry: Callable[[int], None
     if not view.messages and not view.replies:
         st.info("No message in this conversation yet.")
     for m in view.messages:
-        message(m, now)
+        message(m, now, view.contact.display_name if view.contact else None)
     for r in view.replies:
         outbox_reply(r, now, on_retry)
 
