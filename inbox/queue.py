@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import String, and_, case, cast, exists, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
@@ -187,15 +187,28 @@ def _urgency_rank() -> ColumnElement[int]:
     return case(URGENCY_ORDER, value=col(Conversation.urgency), else_=1)
 
 
-def _count(session: Session, conds: list[ColumnElement[bool]]) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(Conversation)
-        .join(Channel, col(Channel.id) == col(Conversation.channel_id))
-        .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
-        .where(*conds)
-    )
+def _joined(stmt: Any, f: Filters) -> Any:
+    """Join channel and contact only when a filter looks at them (every conversation has a channel)."""
+    if f.channel:
+        stmt = stmt.join(Channel, col(Channel.id) == col(Conversation.channel_id))
+    if f.text.strip():
+        stmt = stmt.outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
+    return stmt
+
+
+def _count(session: Session, conds: list[ColumnElement[bool]], f: Filters) -> int:
+    stmt = _joined(select(func.count()).select_from(Conversation), f).where(*conds)
     return int(session.exec(stmt).one())
+
+
+def _due_cutoff(session: Session, conds: list[ColumnElement[bool]], f: Filters, last: int) -> datetime | None:
+    """The due time of the ``last``-th conversation in due order, read along ``ix_conversation_queue``
+    (None when fewer have a due time). The queue puts due conversations first, soonest first, so every row
+    up to the ``last``-th is due no later: the page query sorts only those, not every open conversation."""
+    due = col(Conversation.sla_due_at)
+    stmt = _joined(select(due), f).where(*conds, due.is_not(None)).order_by(due).offset(last - 1).limit(1)
+    found: datetime | None = session.exec(stmt).first()
+    return found
 
 
 def queue_page(
@@ -203,7 +216,10 @@ def queue_page(
 ) -> Page:
     """One page of the queue, in priority order, with the filters applied in SQL."""
     conds = _conditions(filters, user_id)
-    total = _count(session, conds)
+    total = _count(session, conds, filters)
+    cutoff = _due_cutoff(session, conds, filters, (number + 1) * size)
+    if cutoff is not None:
+        conds = [*conds, col(Conversation.sla_due_at) <= cutoff]
     stmt = (
         select(Conversation, Channel.name, Contact, User)
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
