@@ -7,16 +7,11 @@ the X sandbox; headless Debian Chromium driven by Playwright. Screenshots go to 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,46 +24,21 @@ from inbox.demo import SANDBOX_ENV, seed_demo_users
 from inbox.models import Conversation, Message
 from inbox.queue import Filters, queue_page
 from tests.conftest import ROOT, x_channel_only
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian chromium is not installed at /usr/bin/chromium "
-    "(.ci/run installs it: apt-get install chromium)",
+from tests.e2e.support import (
+    ARTIFACTS,
+    BROWSER_ARGS,
+    CHROMIUM,
+    TRAP,
+    Processes,
+    free_port,
+    get_json,
+    http_ok,
+    needs_chromium,
+    post_json,
+    wait_for,
 )
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float = 0.3) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-
-
-def http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
-            return bool(response.status == 200)
-    except OSError:
-        return False
+pytestmark = needs_chromium
 
 
 def config_dir(tmp_path: Path, sandbox_url: str) -> Path:
@@ -83,63 +53,6 @@ def config_dir(tmp_path: Path, sandbox_url: str) -> Path:
     return cfg
 
 
-class Processes:
-    """Child processes stopped together, with their output kept for failure messages."""
-
-    def __init__(self, env: dict[str, str], logs: Path) -> None:
-        self.env, self.logs = env, logs
-        self.procs: list[subprocess.Popen[bytes]] = []
-
-    def start(self, name: str, *args: str) -> None:
-        log = (self.logs / f"{name}.log").open("wb")
-        self.procs.append(
-            subprocess.Popen(
-                [sys.executable, *args], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
-            )
-        )
-        log.close()
-
-    def alive(self) -> None:
-        for proc in self.procs:
-            assert proc.poll() is None, f"{proc.args!r} exited with {proc.returncode}: {self.tail()}"
-
-    def wait_for(self, check: Callable[[], Any], timeout: float, what: str) -> Any:
-        try:
-            return wait_for(check, timeout, what)
-        except AssertionError as exc:
-            raise AssertionError(f"{exc}\n{self.tail()}") from None
-
-    def tail(self) -> str:
-        return "\n".join(
-            f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.logs.glob("*.log")
-        )
-
-    def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
-
-
-def post_json(url: str, body: dict[str, Any]) -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback only
-        return json.loads(response.read())
-
-
-def get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
-        return json.loads(response.read())
-
-
-TRAP = "http://127.0.0.1:9"  # nothing listens there: a request to it would mean customer text was rendered
 CUSTOMER_TWEETS = [
     ("@AcmeCare my parcel was due on Monday and is still not here, nobody answers. Where is it??", "paula_r"),
     ("@AcmeCare hi, do you deliver to Belgium?", "tom_b"),
