@@ -114,8 +114,8 @@ def get_json(url: str) -> Any:
         return json.loads(response.read())
 
 
-def start_app(procs: Processes, port: int) -> str:
-    """`streamlit run app.py` on 127.0.0.1:``port``, headless; returns its URL once healthy."""
+def launch_app(procs: Processes, port: int) -> str:
+    """Start `streamlit run app.py` on 127.0.0.1:``port``, headless; returns its URL (see `app_ready`)."""
     procs.start(
         "app",
         "-m",
@@ -131,8 +131,11 @@ def start_app(procs: Processes, port: int) -> str:
         "--browser.gatherUsageStats",
         "false",
     )
-    procs.wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/_stcore/health"), 60, "the Streamlit app")
     return f"http://127.0.0.1:{port}"
+
+
+def app_ready(procs: Processes, url: str) -> None:
+    procs.wait_for(lambda: http_ok(f"{url}/_stcore/health"), 90, "the Streamlit app")
 
 
 def sign_in(page: Any, user: str, password: str) -> None:

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, func, select
 
 from inbox.db import open_engine
 from inbox.demo import SANDBOX_ENV, seed_demo_users
-from inbox.models import Channel, Conversation, Message, OutboundReply
+from inbox.models import Channel, Conversation, Message
 from inbox.webhooks.models import WebhookEvent
 from tests.conftest import ROOT
 from tests.e2e.support import (
@@ -36,13 +36,14 @@ from tests.e2e.support import (
     BROWSER_ARGS,
     CHROMIUM,
     Processes,
+    app_ready,
     free_port,
     get_json,
     http_ok,
+    launch_app,
     needs_chromium,
     post_json,
     sign_in,
-    start_app,
     wait_for,
 )
 
@@ -56,6 +57,7 @@ INSTAGRAM = "Hi! Can I still change the delivery address of the order I placed a
 WHATSAPP = "Hello, any news about my refund request?"
 IG_ANSWER = "Yes, of course: send us the new address here and we will update the order before it ships."
 IG_ACCOUNT = "178400000000001"
+FORGED_MID = "m_forged-0001"
 
 
 def keep_channels(channels_toml: str, urls: dict[str, str]) -> str:
@@ -116,11 +118,12 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
     assert seed_demo_users(db_url) == ["agent", "manager", "admin"]  # also migrates the schema
     procs = Processes(env, tmp_path)
     try:
+        launch_app(procs, ports["app"])  # the slowest to start: first
         procs.start("webhooks", "-m", "inbox.cli", "webhooks", "--port", str(ports["receiver"]))
         start_sandboxes(procs, ports, urls["receiver"])
-        procs.wait_for(lambda: http_ok(f"{urls['receiver']}/healthz"), 60, "the webhook receiver")
         procs.start("listen", "-m", "inbox.cli", "listen", "--no-automation")  # the agent's path only
-        start_app(procs, ports["app"])
+        procs.wait_for(lambda: http_ok(f"{urls['receiver']}/healthz"), 60, "the webhook receiver")
+        app_ready(procs, urls["app"])
         yield {**urls, "db": db_url, "procs": procs}
     finally:
         procs.stop()
@@ -166,14 +169,15 @@ def conversations(db_url: str) -> dict[str, int]:
     return found
 
 
-def stored_counts(db_url: str) -> tuple[int, int, int]:
-    """(webhook events, messages, outbound replies) in the database."""
+def stored(db_url: str) -> tuple[int, int, int]:
+    """(webhook events, messages, those carrying the forged event's mid) in the database."""
     engine = open_engine(db_url)
     with Session(engine) as session:
         counts = (
             session.exec(select(func.count()).select_from(WebhookEvent)).one(),
             session.exec(select(func.count()).select_from(Message)).one(),
-            session.exec(select(func.count()).select_from(OutboundReply)).one(),
+            len(session.exec(select(Message.id).where(Message.platform_id == FORGED_MID)).all())
+            + sum(FORGED_MID.encode() in body for body in session.exec(select(WebhookEvent.body)).all()),
         )
     engine.dispose()
     return counts
@@ -307,6 +311,8 @@ def whatsapp_refused(page: Any, stack: dict[str, Any], conv_id: int, wa_id: str)
     assert (message["kind"], message["platform"], message["to"]) == ("template", "whatsapp", wa_id)
     assert message["template"]["name"] == "order_update" and message["failed"] is None
     expect(page.get_by_text("Delivered").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Hello Marc Dubois, we have news about your request").first).to_be_visible()
+    shot(page, "whatsapp-template")
 
 
 def post_raw(url: str, body: bytes, headers: dict[str, str]) -> int:
@@ -333,7 +339,7 @@ def forged_event() -> bytes:
                         "sender": {"id": "7000000000000666"},
                         "recipient": {"id": IG_ACCOUNT},
                         "timestamp": now_ms,
-                        "message": {"mid": "m_forged-0001", "text": "Your account is locked, log in here"},
+                        "message": {"mid": FORGED_MID, "text": "Your account is locked, log in here"},
                     }
                 ],
             }
@@ -345,11 +351,18 @@ def forged_event() -> bytes:
 def receiver_rejects_forgeries(stack: dict[str, Any]) -> None:
     """A wrong X-Hub-Signature-256 gets 403, none gets 401, and neither leaves anything stored."""
     url, body = f"{stack['receiver']}/webhooks/ig-acme", forged_event()
-    before = stored_counts(stack["db"])
+    deliveries = f"{stack['meta']}/_sandbox/deliveries"
+    wait_for(  # the sandbox's own signed pushes (messages, echoes, statuses) are all in: counts stay still
+        lambda: all(d["status"] == 200 for d in get_json(deliveries)["deliveries"]),
+        30,
+        "the Meta sandbox's webhook deliveries",
+    )
+    before = stored(stack["db"])
+    assert before[0] >= 2 and before[2] == 0, "the sandbox's genuinely signed events were stored"
     wrong = hmac.new(b"not-the-app-secret", body, hashlib.sha256).hexdigest()
     assert post_raw(url, body, {"X-Hub-Signature-256": f"sha256={wrong}"}) == 403
     assert post_raw(url, body, {}) == 401
-    assert stored_counts(stack["db"]) == before
+    assert stored(stack["db"]) == before
 
 
 def test_agent_answers_on_mastodon_telegram_instagram_and_meets_the_whatsapp_window(
