@@ -16,8 +16,6 @@ import json
 import os
 import re
 import shutil
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +41,7 @@ from tests.e2e.support import (
     launch_app,
     needs_chromium,
     post_json,
+    post_raw,
     sign_in,
     wait_for,
 )
@@ -318,17 +317,6 @@ def whatsapp_refused(page: Any, stack: dict[str, Any], conv_id: int, wa_id: str)
     expect(page.get_by_text("Delivered").first).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Hello Marc Dubois, we have news about your request").first).to_be_visible()
     shot(page, "whatsapp-template")
-
-
-def post_raw(url: str, body: bytes, headers: dict[str, str]) -> int:
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback only
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
 
 
 def forged_event() -> bytes:
