@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from connectors.base import Batch, InboundItem
@@ -37,14 +38,26 @@ class IngestResult:
     quarantined: int = 0
 
 
+def classification_fields(c: Any) -> dict[str, Any]:
+    """A Classification as message columns."""
+    return {
+        "language": c.language,
+        "sentiment": c.sentiment,
+        "sentiment_scores": dict(c.sentiment_scores),
+        "urgency": c.urgency,
+        "urgency_reasons": list(c.urgency_reasons),
+        "pii": [{"kind": s.kind, "start": s.start, "end": s.end} for s in c.pii],
+    }
+
+
 def apply_classification(message: Message, c: Any) -> None:
     """Copy a Classification's fields onto a message row."""
-    message.language = c.language
-    message.sentiment = c.sentiment
-    message.sentiment_scores = dict(c.sentiment_scores)
-    message.urgency = c.urgency
-    message.urgency_reasons = list(c.urgency_reasons)
-    message.pii = [{"kind": s.kind, "start": s.start, "end": s.end} for s in c.pii]
+    for name, value in classification_fields(c).items():
+        setattr(message, name, value)
+
+
+def _unclassified() -> dict[str, Any]:
+    return {"language": None, "sentiment": None, "sentiment_scores": {}, "urgency": None}
 
 
 def _fresh_items(
@@ -69,38 +82,41 @@ def _store_item(
     conv: Conversation,
     contact: Contact | None,
     now: datetime,
-) -> Message:
+) -> dict[str, Any]:
+    """The message row for one item (inserted with the page's others), and its conversation updated."""
     assert channel.id is not None
     if contact is not None and conv.contact_id is None:
         conv.contact_id = contact.id
     assert conv.id is not None
-    message = Message(
-        channel_id=channel.id,
-        conversation_id=conv.id,
-        platform_id=item.external_id,
-        direction=item.direction,
-        visibility=item.visibility,
-        kind=item.kind,
-        text=item.text,
-        author_platform_id=item.author.platform_id,
-        author_handle=item.author.handle,
-        contact_id=contact.id if contact else None,
-        created_at=item.created_at,
-        reply_to_platform_id=item.reply_to,
-        raw=dict(item.raw),
-        ingested_at=now,
-    )
+    row: dict[str, Any] = {
+        "channel_id": channel.id,
+        "conversation_id": conv.id,
+        "platform_id": item.external_id,
+        "direction": item.direction,
+        "visibility": item.visibility,
+        "kind": item.kind,
+        "text": item.text,
+        "author_platform_id": item.author.platform_id,
+        "author_handle": item.author.handle,
+        "contact_id": contact.id if contact else None,
+        "created_at": item.created_at,
+        "reply_to_platform_id": item.reply_to,
+        "raw": dict(item.raw),
+        "ingested_at": now,
+        **_unclassified(),
+        "urgency_reasons": [],
+        "pii": [],
+    }
     if classification is not None:
-        apply_classification(message, classification)
-        raise_urgency(conv, message.urgency)
-        conv.sentiment, conv.language = message.sentiment, message.language
-    session.add(message)
+        row.update(classification_fields(classification))
+        raise_urgency(conv, row["urgency"])
+        conv.sentiment, conv.language = row["sentiment"], row["language"]
     if item.direction == "in":
         subject = DueSubject(channel.name, channel.platform, tuple(contact.tags) if contact else ())
         on_inbound(conv, item.created_at, lambda c, since, is_next: due(c, since, is_next, subject))
     else:
         on_outbound(conv, item.created_at)
-    return message
+    return row
 
 
 def ingest_batch(
@@ -128,10 +144,15 @@ def ingest_batch(
     threads = [(i.visibility, i.thread_key, i.kind, i.created_at) for i in fresh]
     convs = store.conversations_for(session, channel.id, threads)
     contacts = store.contacts_for(session, channel.id, [i.author for i in inbound], now)
+    rows = []
     for item in fresh:
         contact = contacts[item.author.platform_id] if item.direction == "in" else None
         conv = convs[(item.visibility, item.thread_key)]
-        _store_item(session, channel, item, labels.get(item.external_id), due, conv, contact, now)
+        rows.append(
+            _store_item(session, channel, item, labels.get(item.external_id), due, conv, contact, now)
+        )
+    if rows:  # one multi-row INSERT, without building an ORM object per message
+        session.execute(insert(Message), rows)
     for bad in batch.malformed:
         session.add(
             QuarantinedItem(
