@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import signal
 import statistics
 import sys
 import tempfile
@@ -40,6 +41,7 @@ def postgres_server() -> Iterator[str]:
     """A throwaway PostgreSQL cluster (tests/pgcluster.py) for the run; its admin URL."""
     from tests import pgcluster
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the cluster is stopped on a kill too
     folder = Path(tempfile.mkdtemp(prefix="inbox-bench-pg-"))
     try:
         yield pgcluster.start(folder)

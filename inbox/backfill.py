@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -167,20 +168,27 @@ def backfill_stream(
     on_page: Callable[[StreamProgress], None] = lambda _p: None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> StreamProgress:
-    """Read ``stream`` back to ``since``, committing page by page; resumes an unfinished backfill."""
+    """Read ``stream`` back to ``since``, committing page by page; resumes an unfinished backfill.
+
+    The next page is read (in one helper thread) while this one is classified and stored; it is stored
+    only after this one is committed, from the cursor this one leaves."""
     progress = StreamProgress(stream, since)
     channel_id, position, progress.resumed = _start(engine, rt, stream, since, clock())
     try:
-        while True:
-            page = _Page(stream, position, _fetch(rt, stream, position, sleep))
-            nxt = _commit_page(
-                engine, channel_id, page, progress, now=clock(), due=due, classifier=classifier
-            )
-            on_page(progress)
-            if nxt is None:
-                progress.done = True
-                return progress
-            position = nxt
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-read") as reader:
+            ahead = reader.submit(_fetch, rt, stream, position, sleep)
+            while True:
+                page = _Page(stream, position, ahead.result())
+                if page.batch.more and page.batch.next_cursor:
+                    ahead = reader.submit(_fetch, rt, stream, page.batch.next_cursor, sleep)
+                nxt = _commit_page(
+                    engine, channel_id, page, progress, now=clock(), due=due, classifier=classifier
+                )
+                on_page(progress)
+                if nxt is None:
+                    progress.done = True
+                    return progress
+                position = nxt
     finally:
         with Session(engine) as session, session.begin():
             row = store.cursor_row(session, channel_id, PREFIX + stream)
