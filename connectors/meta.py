@@ -11,10 +11,20 @@ send it could not confirm as uncertain for a person to check.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
-from connectors.base import ConnectorSpec, Identity, Rejected, Sent
+from connectors.base import (
+    Author,
+    Batch,
+    ConnectorError,
+    ConnectorSpec,
+    Identity,
+    InboundItem,
+    Rejected,
+    Sent,
+)
 from connectors.meta_base import MetaConnector
 from connectors.meta_comments import CommentSource
 from connectors.meta_http import DEFAULT_VERSION, OutsideWindow
@@ -22,6 +32,7 @@ from connectors.meta_whatsapp import WhatsAppConnector
 
 FB_COMMENT_FIELDS = "id,from{id,name},message,created_time,parent{id}"
 IG_COMMENT_FIELDS = "id,text,timestamp,from{id,username},username,parent_id"
+PROFILE_FIELDS = {"facebook": "first_name,last_name,name", "instagram": "name,username,follower_count"}
 
 
 class PageMessaging(MetaConnector):
@@ -31,6 +42,10 @@ class PageMessaging(MetaConnector):
     reply_edge = "comments"  # POST /{comment-id}/<edge>
     hide_field = "is_hidden"
 
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        super().__init__(name, **kwargs)
+        self.profiles: dict[str, Author] = {}  # sender id -> profile, looked up once per process
+
     @property
     def messages_path(self) -> str:
         return f"{self.options.get('page_id') or self.brand_id}/messages"
@@ -39,6 +54,35 @@ class PageMessaging(MetaConnector):
         """Answer a comment in its thread. Graph has no idempotency key: see ``find_delivery``."""
         body = self.graph.post(f"{to_external_id}/{self.reply_edge}", {"message": text})
         return Sent(external_id=str(body.get("id")))
+
+    def parse_webhook(self, body: bytes) -> Batch:
+        """As the base parser, plus the sender's name from the User Profile API: message webhooks carry only
+        the sender's id (PSID / IGSID). Best effort: a failed lookup leaves the id and the message is kept."""
+        batch = super().parse_webhook(body)
+        items = [self._with_profile(i) for i in batch.items]
+        return dataclasses.replace(batch, items=items)
+
+    def _with_profile(self, item: InboundItem) -> InboundItem:
+        if item.direction != "in" or item.visibility != "private" or item.author.handle is not None:
+            return item
+        author = self.profiles.get(item.author.platform_id)
+        if author is None:
+            fields = PROFILE_FIELDS[self.platform]
+            try:
+                found = self.graph.get(item.author.platform_id, {"fields": fields})
+            except ConnectorError:
+                return item
+            name = found.get("name") or " ".join(
+                str(found.get(k)) for k in ("first_name", "last_name") if found.get(k)
+            )
+            followers = found.get("follower_count")
+            author = self.profiles[item.author.platform_id] = Author(
+                platform_id=item.author.platform_id,
+                handle=found.get("username") or None,
+                display_name=name or item.author.display_name,
+                followers=followers if isinstance(followers, int) else None,
+            )
+        return dataclasses.replace(item, author=author)
 
     def hide_comment(self, external_id: str, hidden: bool = True) -> None:
         """Hide (or show again) a comment: others no longer see it, its author still does."""

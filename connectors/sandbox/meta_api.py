@@ -100,6 +100,9 @@ class MetaApi:
             comment = s.comments.get(ident)
             if comment is not None:
                 return Reply(body=self._comment_json(comment, with_parent=True))
+            customer = s.customers.get(ident)
+            if customer is not None and customer.platform in ("messenger", "instagram"):
+                return Reply(body=profile_json(customer))
         raise unknown_object(ident)
 
     def feed(self, req: Request) -> Reply:
@@ -307,3 +310,12 @@ class MetaApi:
         return (
             ig_comment_json(c) if c.platform == "instagram" else fb_comment_json(c, with_parent=with_parent)
         )
+
+
+def profile_json(customer: Any) -> dict[str, Any]:
+    """The User Profile API's answer: Messenger (first/last name) or Instagram (name, username, followers)."""
+    if customer.platform == "instagram":
+        username = customer.name.lower().replace(" ", "_")
+        return {"id": customer.id, "name": customer.name, "username": username, "follower_count": 42}
+    first, _, last = customer.name.partition(" ")
+    return {"id": customer.id, "first_name": first, "last_name": last, "name": customer.name}
