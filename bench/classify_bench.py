@@ -15,6 +15,7 @@ import resource
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,6 +127,7 @@ def main() -> int:
         print(json.dumps(run_one(args.child, args.data_dir, args.repeat)))
         return 0
     rows = [_child(s, args.data_dir, args.repeat) for s in SYSTEMS]
+    measured = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; each system alone in a process pinned to one core"
@@ -136,14 +138,15 @@ def main() -> int:
     md = (
         f"# Classification benchmark\n\n{texts}batches of 256, best of {args.repeat} passes, after loading.\n"
         f"inbox = the whole `classify` pipeline (language, sentiment, complaint, rules, PII);\n"
-        f"VADER and TextBlob = sentiment only.\n\nMachine: {machine}.\n\n{_table(rows)}"
+        f"VADER and TextBlob = sentiment only.\n\nMeasured {measured}. Machine: {machine}.\n\n{_table(rows)}"
     )
     print(md)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "classify.md").write_text(md, encoding="utf-8")
     (out / "classify.json").write_text(
-        json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n", encoding="utf-8"
+        json.dumps({"measured": measured, "machine": machine, "rows": rows}, indent=2) + "\n",
+        encoding="utf-8",
     )
     return 0
 

@@ -41,6 +41,13 @@ def test_packaged_pipelines_are_ours(clf: Classifier) -> None:
     assert "sentiment" in clf.pipelines["fr"].pipe_names
 
 
+def test_english_sentiment_is_prior_corrected(clf: Classifier) -> None:
+    en = clf.pipelines["en"]
+    assert en.pipe_names.index("sentiment_prior") == en.pipe_names.index("sentiment") + 1
+    weights = en.get_pipe_config("sentiment_prior")["weights"]
+    assert set(weights) == set(SENTIMENTS) and all(w > 0 for w in weights.values())
+
+
 def test_clear_cases(clf: Classifier) -> None:
     texts = [
         "@acme I love you guys, best customer service ever! Thank you so much",
