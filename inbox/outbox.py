@@ -75,7 +75,7 @@ def enqueue(
         channel_id=conv.channel_id,
         conversation_id=conv.id or 0,
         visibility=visibility,
-        in_reply_to=last.platform_id if visibility == "public" else None,
+        in_reply_to=last.platform_id if visibility == "public" or conv.kind == "comment" else None,
         recipient_id=last.author_platform_id if visibility == "private" else None,
         text=text,
         created_by=actor,
@@ -247,6 +247,10 @@ def _deliver(connector: Connector, reply: OutboundReply) -> Sent:
         if not reply.in_reply_to:
             raise ConnectorError("public reply without a message to answer")
         return connector.reply_public(reply.in_reply_to, reply.text, idempotency_key=reply.idempotency_key)
+    private_reply = getattr(connector, "send_private_reply", None)
+    if reply.in_reply_to and private_reply is not None:  # Meta: a private reply to a comment
+        sent: Sent = private_reply(reply.in_reply_to, reply.text)
+        return sent
     if not reply.recipient_id:
         raise ConnectorError("private reply without a recipient")
     return connector.send_private(reply.recipient_id, reply.text, idempotency_key=reply.idempotency_key)

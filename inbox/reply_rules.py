@@ -8,7 +8,7 @@ may be. Pure: the facts, the channel's options and ``now`` are parameters (../sh
 - Telegram and WhatsApp chats are private only. WhatsApp, Messenger and Instagram DMs follow Meta's 24-hour
   window (``inbox.messaging_window``; channel option ``human_agent`` for Messenger/Instagram's 7-day tag);
   outside it WhatsApp takes only an approved template.
-- Facebook and Instagram comments get a public reply only (the commenter's id is not a messaging id).
+- Facebook and Instagram comments: a reply in the thread, or one private reply to the comment within 7 days.
 - Mastodon and Bluesky: public and private; Bluesky DMs are limited to 1,000 graphemes.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from connectors.bluesky_parse import DM_BYTES, DM_GRAPHEMES, POST_BYTES
 from connectors.mastodon_text import with_mention
@@ -29,6 +29,7 @@ SELF_SERVE, ENTERPRISE = "self_serve", "enterprise"
 X_TIER_OPTION = "access_tier"  # channel option: "self_serve" (default) or "enterprise"
 HUMAN_AGENT_OPTION = "human_agent"  # channel option: the Meta app may use the HUMAN_AGENT tag (7 days)
 META_DM = ("facebook", "instagram", "whatsapp")
+PRIVATE_REPLY_WINDOW = timedelta(days=7)  # Meta's Private Replies: one message per comment, within 7 days
 # (platform, visibility) -> (limit, unit) where the private limit differs from the platform's public one
 PRIVATE_LIMITS: dict[str, tuple[int, str]] = {
     "x": (10_000, "chars"),
@@ -153,12 +154,15 @@ def _public(f: ReplyFacts, p: PlatformInfo) -> Route:
 def _private(f: ReplyFacts, p: PlatformInfo, now: datetime) -> Route:
     if f.platform not in META_DM:
         return Route("private", True)
-    if f.visibility == "public":  # a comment: the commenter's id is not a messaging id
+    if f.visibility == "public":  # a comment: Meta's private reply, once per comment, within 7 days of it
+        if f.platform == "whatsapp":
+            return Route("private", True)
+        if f.last_inbound_at is not None and now - f.last_inbound_at <= PRIVATE_REPLY_WINDOW:
+            return Route("private", True)
         return Route(
             "private",
             False,
-            f"{p.label} comments are answered in the thread; a private message needs the customer to write "
-            "to the account first.",
+            f"{p.label} allows a private reply to a comment only within 7 days of it; answer in the thread.",
         )
     human_agent = bool((f.options or {}).get(HUMAN_AGENT_OPTION, False))
     state = window_state(f.platform, f.last_inbound_at, now, human_agent=human_agent)

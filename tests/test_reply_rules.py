@@ -44,7 +44,8 @@ def facts(platform: str, kind: str = "mention", visibility: str = "public", **kw
             False,
             True,
         ),
-        (facts("facebook", "comment", "public", last_inbound_at=NOW - HOURS), True, False),
+        (facts("facebook", "comment", "public", last_inbound_at=NOW - HOURS), True, True),
+        (facts("instagram", "comment", "public", last_inbound_at=NOW - 8 * 24 * HOURS), True, False),
     ],
 )
 def test_which_replies_are_possible(f: ReplyFacts, public: bool, private: bool) -> None:
