@@ -31,7 +31,9 @@ FIELDS = [
 
 
 def message_record(message: Message, channel_name: str) -> dict[str, Any]:
-    """One message as the export's flat record."""
+    """One message as the export's flat record: classification fields are null until it is classified,
+    then ``pii`` is the list of kinds found (empty when none)."""
+    classified = message.sentiment is not None or message.urgency is not None
     return {
         "channel": channel_name,
         "platform_id": message.platform_id,
@@ -45,8 +47,8 @@ def message_record(message: Message, channel_name: str) -> dict[str, Any]:
         "sentiment": message.sentiment,
         "sentiment_scores": message.sentiment_scores or None,
         "urgency": message.urgency,
-        "urgency_reasons": message.urgency_reasons or None,
-        "pii": sorted({p["kind"] for p in message.pii}) if message.pii else None,
+        "urgency_reasons": message.urgency_reasons if classified else None,
+        "pii": sorted({p["kind"] for p in message.pii or []}) if classified else None,
     }
 
 
