@@ -2,9 +2,9 @@
 
 ``run_automation`` is called by the listener (``inbox listen``: every tick of its automation thread;
 ``inbox listen --once``: once, before the outbox is drained). Every step uses short transactions and is
-idempotent, so running it twice, or in two processes at once, sends nothing twice. Order: surveys (an answer
-may close its conversation), one scan of the running clocks, out-of-hours replies, the peak plan and its
-acknowledgements, escalation alerts.
+idempotent, so running it twice, or in two processes at once, sends nothing twice. Order: moderation (spam
+and abuse leave the queue before anything answers them), surveys (an answer may close its conversation), one
+scan of the running clocks, out-of-hours replies, the peak plan and its acknowledgements, escalation alerts.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from inbox.charter.model import Charter
 from inbox.charter_versions import CharterBook, LiveCharter
 from inbox.config.loader import ConfigError
 from inbox.escalation import AlertSender, EscalationReport, escalate
+from inbox.moderation_step import moderate
 from inbox.open_clocks import OpenClock, open_clocks
 from inbox.peak import record_peak
 from inbox.settings import secret
@@ -44,6 +45,7 @@ class AutomationReport:
     surveys_queued: int = 0
     surveys_answered: int = 0
     webhook: bool = False
+    moderated: int = 0
 
     def line(self) -> str:
         peak = f"peak plan on, {self.peak_acks} acknowledgement(s)" if self.peak_active else "no peak"
@@ -52,7 +54,8 @@ class AutomationReport:
         )
         return (
             f"automation: {self.out_of_hours} out-of-hours reply(ies), {peak}, {alerts}, "
-            f"{self.surveys_queued} survey(s) queued, {self.surveys_answered} answer(s)"
+            f"{self.surveys_queued} survey(s) queued, {self.surveys_answered} answer(s), "
+            f"{self.moderated} message(s) moderated"
         )
 
 
@@ -95,6 +98,7 @@ def run_automation(
     book = charter if isinstance(charter, CharterBook) else CharterBook(charter)
     current = book.current
     report = AutomationReport()
+    report.moderated = moderate(engine, current, now)
     surveys = run_surveys(engine, current, templates, now)
     report.surveys_queued, report.surveys_answered = surveys.queued, surveys.answered
     with Session(engine) as session:

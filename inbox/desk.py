@@ -12,7 +12,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from inbox import composer, outbox, presence, reply_facts, store
+from inbox import composer, moderation, outbox, presence, reply_facts, store
+from inbox.deadlines import DuePolicy
 from inbox.models import Channel, Contact, Conversation, Message, OutboundReply, User
 from inbox.queue import STATUSES, first_line
 
@@ -154,7 +155,11 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
 
 def set_tags(session: Session, conv_id: int, tags: Sequence[str], actor: User, now: datetime) -> None:
     conv = _conversation(session, conv_id)
-    before, conv.tags = list(conv.tags), clean_tags(tags)
+    cleaned = clean_tags(tags)
+    if actor.role not in ("manager", "admin"):  # only a manager lifts or sets moderation ("Not abuse")
+        kept = [t for t in conv.tags if t.startswith(moderation.TAG_PREFIX)]
+        cleaned = [*kept, *moderation.without_moderation(cleaned)]
+    before, conv.tags = list(conv.tags), cleaned
     store.audit(
         session,
         actor.name,
@@ -211,7 +216,8 @@ def send_reply(
     conv = _conversation(session, conv_id)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
-    route = reply_facts.decision(session, conv, now, channel_options).route(visibility)
+    decision = moderation.refuse_replies(reply_facts.decision(session, conv, now, channel_options), conv.tags)
+    route = decision.route(visibility)
     contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
     verdict = composer.check(
         text,
@@ -271,6 +277,40 @@ def discard_reply(session: Session, conv_id: int, user: User, now: datetime) -> 
 
 def retry_reply(session: Session, reply_id: int, user: User, now: datetime) -> None:
     outbox.retry(session, reply_id, user.name, now)
+
+
+def hide_comment(session: Session, message_id: int, hide: bool, user: User, now: datetime) -> OutboundReply:
+    """Queue "hide this customer comment" (or "show it again") in the outbox; audited there."""
+    message = session.get(Message, message_id)
+    if message is None:
+        raise DeskError(f"no message #{message_id}")
+    conv = _conversation(session, message.conversation_id)
+    channel = session.get(Channel, conv.channel_id)
+    assert channel is not None
+    if not moderation.can_hide(channel.platform, conv.kind) or message.direction != "in":
+        raise DeskError("only a customer's Facebook or Instagram comment can be hidden")
+    return outbox.enqueue_moderation(session, conv, message, hide, user.name, now)
+
+
+def unmark_moderated(session: Session, conv_id: int, user: User, now: datetime, due: DuePolicy) -> None:
+    """A manager says "not abuse": the moderation tag goes, the conversation reopens with a clock from now."""
+    if user.role not in ("manager", "admin"):
+        raise DeskError("only a manager can mark a moderated conversation as not abuse")
+    conv = _conversation(session, conv_id)
+    category = moderation.moderated_as(conv.tags)
+    if category is None:
+        raise DeskError(f"conversation #{conv_id} is not moderated")
+    before = conv.status
+    conv.tags, conv.status = moderation.without_moderation(conv.tags), "open"
+    conv.sla_due_at = due(conv, now, conv.first_response_at is not None)
+    store.audit(
+        session,
+        user.name,
+        "moderation.unmarked",
+        target=("conversation", conv_id),
+        detail={"category": category, "from": before, "to": "open", "why": "not abuse"},
+        at=now,
+    )
 
 
 def agents(session: Session) -> list[User]:

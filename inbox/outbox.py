@@ -24,6 +24,7 @@ from inbox.threads import on_outbound
 MAX_ATTEMPTS = 6
 SEND_LEASE = timedelta(minutes=2)
 AUTOMATIC_PREFIX = "auto-"  # keys of the charter's automatic messages (inbox.auto_replies)
+HIDE_ACTIONS = ("hide", "unhide")  # outbox rows that hide or show a comment instead of sending a reply
 
 
 def is_automatic(idempotency_key: str | None) -> bool:
@@ -93,6 +94,65 @@ def enqueue(
         at=now,
     )
     return reply
+
+
+def enqueue_moderation(
+    session: Session,
+    conv: Conversation,
+    message: Message,
+    hide: bool,
+    actor: str,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> OutboundReply:
+    """Write "hide this comment" (or "show it again") to the outbox; the same key twice gives the first."""
+    if message.direction != "in":
+        raise ValueError("only a customer's message can be hidden")
+    action = "hide" if hide else "unhide"
+    key = idempotency_key or f"{action}:{message.id}:{uuid.uuid4().hex[:12]}"
+    existing = session.exec(select(OutboundReply).where(OutboundReply.idempotency_key == key)).first()
+    if existing is not None:
+        return existing
+    row = OutboundReply(
+        idempotency_key=key,
+        channel_id=conv.channel_id,
+        conversation_id=conv.id or 0,
+        visibility=message.visibility,
+        in_reply_to=message.platform_id,
+        text="",
+        action=action,
+        created_by=actor,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    store.audit(
+        session,
+        actor,
+        f"comment.{action}_queued",
+        target=("conversation", conv.id),
+        detail={"reply": row.id, "message": message.id},
+        at=now,
+    )
+    return row
+
+
+def record_hidden(session: Session, row: OutboundReply, at: datetime) -> None:
+    """A delivered hide (or unhide): the message's ``hidden_at`` is set (or cleared). No message, no clock."""
+    row.status, row.platform_id, row.sent_at, row.last_error = "sent", row.in_reply_to, at, None
+    message = session.exec(
+        select(Message).where(Message.channel_id == row.channel_id, Message.platform_id == row.in_reply_to)
+    ).first()
+    if message is not None:
+        message.hidden_at = at if row.action == "hide" else None
+    store.audit(
+        session,
+        row.created_by or "sender",
+        "comment.hidden" if row.action == "hide" else "comment.shown",
+        target=("conversation", row.conversation_id),
+        detail={"reply": row.id, "platform_id": row.in_reply_to},
+        at=at,
+    )
 
 
 def retry(session: Session, reply_id: int, actor: str, now: datetime) -> OutboundReply:
@@ -219,7 +279,10 @@ def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callabl
     with Session(engine) as session, session.begin():
         row = session.get(OutboundReply, reply_id)
         assert row is not None
-        record_delivery(session, row, sent, clock())
+        if row.action in HIDE_ACTIONS:
+            record_hidden(session, row, clock())
+        else:
+            record_delivery(session, row, sent, clock())
     return True
 
 
@@ -240,7 +303,20 @@ def _send_template(connector: Connector, reply: OutboundReply) -> Sent:
     return sent
 
 
+def _hide(connector: Connector, reply: OutboundReply) -> Sent:
+    """Hide or show a comment through the connector's ``hide_comment``; Rejected if it has none."""
+    hide = getattr(connector, "hide_comment", None)
+    if hide is None:
+        raise Rejected(f"channel {connector.name!r} cannot hide comments")
+    if not reply.in_reply_to:
+        raise Rejected("hide action without a comment")
+    hide(reply.in_reply_to, hidden=reply.action == "hide")
+    return Sent(external_id=reply.in_reply_to)
+
+
 def _deliver(connector: Connector, reply: OutboundReply) -> Sent:
+    if reply.action in HIDE_ACTIONS:
+        return _hide(connector, reply)
     if reply.platform_template:
         return _send_template(connector, reply)
     if reply.visibility == "public":
@@ -257,7 +333,8 @@ def _deliver(connector: Connector, reply: OutboundReply) -> Sent:
 
 
 def recover_stuck(engine: Engine, connectors: Mapping[str, Any], now: datetime) -> int:
-    """Settle replies whose sender died mid-send: reconcile with the platform, else mark uncertain."""
+    """Settle replies whose sender died mid-send: reconcile with the platform, else mark uncertain. A stuck
+    hide or unhide is simply queued again (hiding is idempotent)."""
     with Session(engine) as session, session.begin():
         stuck = session.exec(
             select(OutboundReply).where(
@@ -265,6 +342,9 @@ def recover_stuck(engine: Engine, connectors: Mapping[str, Any], now: datetime) 
             )
         ).all()
         for reply in stuck:
+            if reply.action in HIDE_ACTIONS:  # hiding twice is harmless: just do it again
+                reply.status, reply.next_attempt_at = "pending", None
+                continue
             channel = session.get(Channel, reply.channel_id)
             connector = connectors.get(channel.name) if channel else None
             found = _find(connector, reply)

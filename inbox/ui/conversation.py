@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inbox import desk, listening_items, notes, people, presence
+from inbox import desk, listening_items, moderation, notes, people, presence
+from inbox.deadlines import CharterDue, DuePolicy, default_due
 from inbox.models import User
 from inbox.queue import STATUSES, clock_started, humanize, sla_state
 from inbox.ui import composer_panel, people_panel, thread
@@ -12,6 +13,7 @@ from inbox.ui.common import (
     QUEUE_PAGE,
     SELECTED,
     SLA_COLOURS,
+    charter,
     current_user,
     md_escape,
     now,
@@ -31,6 +33,27 @@ def _retry(reply_id: int) -> None:
         with transaction() as session:
             desk.retry_reply(session, reply_id, user, now())
         st.toast("The reply is back in the outbox.")
+
+
+def _hide(message_id: int, hide: bool) -> None:
+    user = current_user()
+    if user is not None:
+        with transaction() as session:
+            desk.hide_comment(session, message_id, hide, user, now())
+        st.toast("Queued: the comment will be hidden." if hide else "Queued: the comment will show again.")
+
+
+def _due() -> DuePolicy:
+    current = charter()
+    return CharterDue(current) if current is not None else default_due
+
+
+def _unmark(conv_id: int) -> None:
+    user = current_user()
+    if user is not None:
+        with transaction() as session:
+            desk.unmark_moderated(session, conv_id, user, now(), _due())
+        st.toast("Marked as not abuse: the conversation is open again.")
 
 
 def _act(action: str, conv_id: int, key: str) -> None:
@@ -95,6 +118,9 @@ def _header(view: desk.ConversationView) -> None:
     )
     if conv.kind == listening_items.LISTENING:
         kind = ":orange-badge[:material/hearing: Listening] " + kind
+    moderated = moderation.moderated_as(conv.tags)
+    if moderated:
+        kind = f":red-badge[:material/block: Moderated: {md_escape(moderated)}] " + kind
     who = md_escape(view.assignee.display_name or view.assignee.name) if view.assignee else "nobody"
     status = STATUS_LABELS.get(conv.status, conv.status)
     where = f"{people_panel.platform_label(view.channel.platform)} · {view.channel.name}"
@@ -116,7 +142,7 @@ def live_thread(conv_id: int, user: User) -> None:
     for v in others:
         doing = "is writing a reply" if v.activity == "composing" else "is viewing this conversation"
         st.warning(f"**{md_escape(v.name)}** {doing}.", icon=":material/visibility:")
-    thread.thread(view, at, _retry)
+    thread.thread(view, at, _retry, _hide)
 
 
 def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> None:
@@ -158,6 +184,15 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
             args=(conv_id,),
             icon=":material/do_not_disturb_on:",
             help="Not for us: close this listening item without answering (audited).",
+        )
+    if moderation.moderated_as(view.conversation.tags) and user.role in ("manager", "admin"):
+        st.button(
+            "Not abuse — reopen",
+            key=f"unmark-{conv_id}",
+            on_click=_unmark,
+            args=(conv_id,),
+            icon=":material/undo:",
+            help="Remove the moderation mark and put the conversation back in the queue (audited).",
         )
     tags = list(view.conversation.tags)
     st.session_state[f"tags-{conv_id}"] = tags
@@ -217,7 +252,11 @@ def main() -> None:
     with left:
         live_thread(conv_id, user)
         st.divider()
-        composer_panel.panel(view, user)
+        moderated = moderation.moderated_as(view.conversation.tags)
+        if moderated:
+            st.warning(moderation.refusal(moderated), icon=":material/block:")
+        else:
+            composer_panel.panel(view, user)
     with right:
         with st.container(border=True):
             _actions(view, user, agents)

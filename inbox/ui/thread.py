@@ -8,9 +8,11 @@ from datetime import datetime
 import streamlit as st
 
 from connectors.registry import PLATFORMS
+from inbox import moderation
 from inbox.desk import ConversationView, EarlierConversation
 from inbox.models import Contact, Message, OutboundReply
 from inbox.notes import NoteView
+from inbox.outbox import HIDE_ACTIONS
 from inbox.queue import humanize
 from inbox.ui.common import local_time, md_escape
 
@@ -24,6 +26,8 @@ REPLY_STATUS = {
     "failed": ":red-badge[:material/error: Failed]",
     "sent": ":green-badge[:material/done_all: Delivered]",
 }
+HIDE_LABELS = {"hide": "Hide comment", "unhide": "Show comment"}
+OnHide = Callable[[int, bool], None]  # (message id, hide?) -> queue it in the outbox
 
 
 def _when(at: datetime | None, now: datetime) -> str:
@@ -52,35 +56,78 @@ def message(m: Message, now: datetime, customer_name: str | None = None) -> None
             notes.append(f"contains personal data: {', '.join(kinds)}")
         if m.urgency and m.urgency not in ("normal", "low"):
             notes.append(f"urgency {m.urgency}")
+        if m.moderation and m.moderation != moderation.SKIPPED:
+            notes.append(f"moderation rule: {m.moderation}")
         if notes:
             st.caption(md_escape(" · ".join(notes)))
 
 
+def hide_control(m: Message, platform_label: str, busy: bool, on_hide: OnHide) -> None:
+    """The comment's hidden state on the platform and the button that hides or shows it (via the outbox)."""
+    if m.hidden_at is not None:
+        st.markdown(f":gray-badge[:material/visibility_off: Hidden on {md_escape(platform_label)}]")
+    hide = m.hidden_at is None
+    st.button(
+        HIDE_LABELS["hide" if hide else "unhide"],
+        key=f"hide-{m.id}",
+        icon=":material/visibility_off:" if hide else ":material/visibility:",
+        on_click=on_hide,
+        args=(m.id or 0, hide),
+        disabled=busy,
+        help="Others no longer see the comment; its author still does (audited)."
+        if hide
+        else "Show the comment to everyone again (audited).",
+        type="tertiary",
+    )
+
+
+def _hide_row(r: OutboundReply, now: datetime) -> None:
+    status = REPLY_STATUS.get(r.status, r.status)
+    head = f":material/visibility_off: **{HIDE_LABELS.get(r.action, r.action)}** · {status}"
+    st.markdown(f"{head} · {md_escape(r.created_by or 'agent')} · :gray[{_when(r.created_at, now)}]")
+
+
 def outbox_reply(r: OutboundReply, now: datetime, on_retry: Callable[[int], None]) -> None:
+    if r.action in HIDE_ACTIONS:
+        with st.chat_message("assistant", avatar=":material/visibility_off:"):
+            _hide_row(r, now)
+            _failure(r, on_retry)
+        return
     with st.chat_message("assistant", avatar=":material/outgoing_mail:"):
         head = (
             f"**{md_escape(r.created_by or 'agent')}** · {VISIBILITY_BADGE.get(r.visibility, r.visibility)}"
         )
         st.markdown(f"{head} · {REPLY_STATUS.get(r.status, r.status)} · :gray[{_when(r.created_at, now)}]")
         st.text(r.text, width="stretch")
-        if r.status == "failed":
-            st.error(f"Not delivered: {r.last_error or 'unknown error'}", icon=":material/error:")
-            st.button(
-                "Retry sending",
-                key=f"retry-{r.id}",
-                icon=":material/refresh:",
-                on_click=on_retry,
-                args=(r.id or 0,),
-            )
-        elif r.last_error:
-            st.caption(f"Last attempt failed, retrying automatically: {md_escape(r.last_error)}")
+        _failure(r, on_retry)
 
 
-def thread(view: ConversationView, now: datetime, on_retry: Callable[[int], None]) -> None:
+def _failure(r: OutboundReply, on_retry: Callable[[int], None]) -> None:
+    if r.status == "failed":
+        st.error(f"Not delivered: {r.last_error or 'unknown error'}", icon=":material/error:")
+        st.button(
+            "Retry sending" if r.action not in HIDE_ACTIONS else "Retry",
+            key=f"retry-{r.id}",
+            icon=":material/refresh:",
+            on_click=on_retry,
+            args=(r.id or 0,),
+        )
+    elif r.last_error:
+        st.caption(f"Last attempt failed, retrying automatically: {md_escape(r.last_error)}")
+
+
+def thread(
+    view: ConversationView, now: datetime, on_retry: Callable[[int], None], on_hide: OnHide | None = None
+) -> None:
+    """The messages then the undelivered outbox rows; ``on_hide``: customer comments get Hide/Show."""
     if not view.messages and not view.replies:
         st.info("No message in this conversation yet.")
+    hideable = on_hide is not None and moderation.can_hide(view.channel.platform, view.conversation.kind)
+    busy = {r.in_reply_to for r in view.replies if r.action in HIDE_ACTIONS and r.status != "failed"}
     for m in view.messages:
         message(m, now, view.contact.display_name if view.contact else None)
+        if hideable and on_hide is not None and m.direction == "in":
+            hide_control(m, _label(view.channel.platform), m.platform_id in busy, on_hide)
     for r in view.replies:
         outbox_reply(r, now, on_retry)
 
