@@ -132,7 +132,7 @@ class Message(SQLModel, table=True):
     urgency: str | None = None
     urgency_reasons: list[Any] = _json([])
     pii: list[Any] = _json([])  # [{"kind": "email", "start": 3, "end": 20}, ...]
-    hidden_at: datetime | None = _when()  # hidden on the platform (a Facebook/Instagram comment), by the outbox
+    hidden_at: datetime | None = _when()  # hidden on the platform (Facebook/Instagram comment), by the outbox
     moderation: str | None = None  # spam | insults | hate (moderated), or "skipped" (left to people)
 
 
@@ -169,7 +169,7 @@ class OutboundReply(SQLModel, table=True):
     recipient_id: str | None = None  # platform user id for a private message
     text: str = Field(sa_column=Column(Text, nullable=False))
     status: str = "pending"  # pending | sending | sent | failed
-    action: str = Field(default="reply", sa_column_kwargs={"server_default": "reply"})  # reply | hide | unhide
+    action: str = Field(default="reply", sa_column_kwargs={"server_default": "reply"})  # or: hide | unhide
     attempts: int = 0
     next_attempt_at: datetime | None = _when()
     last_error: str | None = Field(default=None, sa_column=Column(Text))
