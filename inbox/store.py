@@ -151,8 +151,11 @@ def conversations_for(
     keys = list(dict.fromkeys(t[1] for t in threads))
     if not keys:
         return {}
+    kinds = sorted({t[0] for t in threads})  # visibility too, so the unique index is used for each key
     stmt = select(Conversation).where(
-        Conversation.channel_id == channel_id, col(Conversation.thread_key).in_(keys)
+        Conversation.channel_id == channel_id,
+        col(Conversation.visibility).in_(kinds),
+        col(Conversation.thread_key).in_(keys),
     )
     found = {(c.visibility, c.thread_key): c for c in session.exec(stmt)}
     first: dict[tuple[str, str], dict[str, Any]] = {}

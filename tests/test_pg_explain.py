@@ -17,6 +17,8 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from bench.seed import seed
+from connectors.base import Author
+from inbox import store
 from inbox.queue import Filters, filter_options, queue_page
 from inbox.reports import queries
 from inbox.reports.period import Period, rolling
@@ -115,7 +117,20 @@ CASES: dict[str, Callable[[Session], Any]] = {
     "dashboard running clocks": lambda s: queries.open_clocks(s, None),
     "report agents 7 days": lambda s: queries.agent_counts(s, _week(), 1),
     "report handling events 7 days": lambda s: queries.agent_events(s, _week(), 1, timedelta(hours=4)),
+    "ingestion: a page's known messages": lambda s: store.existing_platform_ids(
+        s, 2, [str(10**15 + j) for j in range(0, 20_000, 200)]
+    ),
+    "ingestion: a page's conversations": lambda s: store.conversations_for(s, 2, _threads()),
+    "ingestion: a page's customers": lambda s: store.contacts_for(
+        s, 2, [Author(platform_id=str(k)) for k in range(1, 8000, 80)], NOW
+    ),
 }
+
+
+def _threads() -> list[tuple[str, str, str, datetime]]:
+    """100 existing threads of channel 2 (odd ids), as a page of items would name them."""
+    ids = range(1, 20_000, 200)
+    return [("private" if i % 4 == 0 else "public", f"thread-{i}", "mention", NOW) for i in ids]
 
 
 @pytest.mark.parametrize("case", list(CASES))
