@@ -70,7 +70,9 @@ def test_no_moderation_rule_no_verdict() -> None:
 
 def test_a_moderated_conversation_refuses_every_reply_with_the_reason() -> None:
     at = datetime(2026, 6, 8, tzinfo=UTC)
-    facts = reply_rules.ReplyFacts(platform="facebook", kind="comment", visibility="public", last_inbound_at=at)
+    facts = reply_rules.ReplyFacts(
+        platform="facebook", kind="comment", visibility="public", last_inbound_at=at
+    )
     decision = reply_rules.decide(facts, at)
     assert decision.public.allowed and decision.private.allowed
     refused = moderation.refuse_replies(decision, ["billing", "moderated:spam"])
