@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from connectors.base import Connector, ConnectorError, Rejected, Sent
@@ -276,13 +277,21 @@ def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callabl
             assert row is not None
             _record_failure(session, row, exc, clock())
         return True
-    with Session(engine) as session, session.begin():
-        row = session.get(OutboundReply, reply_id)
-        assert row is not None
-        if row.action in HIDE_ACTIONS:
-            record_hidden(session, row, clock())
-        else:
-            record_delivery(session, row, sent, clock())
+    for attempt in (1, 2):
+        try:
+            with Session(engine) as session, session.begin():
+                row = session.get(OutboundReply, reply_id)
+                assert row is not None
+                if row.action in HIDE_ACTIONS:
+                    record_hidden(session, row, clock())
+                else:
+                    record_delivery(session, row, sent, clock())
+            break
+        except IntegrityError:
+            # The platform's echo of this very message (webhook or poll) was stored between our check and
+            # our insert: the second try finds it and only marks the reply sent.
+            if attempt == 2:
+                raise
     return True
 
 

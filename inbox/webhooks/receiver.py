@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from inbox import store as inbox_store
@@ -96,7 +97,12 @@ class Receiver:
             return self._fail(event_id, f"channel {name!r} is not configured for webhooks any more")
         with self._locks[name]:
             try:
-                return self._ingest(event_id, rt)
+                try:
+                    return self._ingest(event_id, rt)
+                except IntegrityError:
+                    # Another writer (the outbox recording our own send, a poller) stored one of these
+                    # messages between our check and our insert: a second try sees it and skips it.
+                    return self._ingest(event_id, rt)
             except Exception as exc:  # noqa: BLE001 - the raw event is kept with its error and replayed
                 log.warning("webhook event %s of %s failed: %s", event_id, name, exc)
                 return self._fail(event_id, f"{type(exc).__name__}: {exc}")

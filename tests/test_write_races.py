@@ -1,0 +1,127 @@
+"""Two writers storing the same platform message at once (our outbox and the platform's echo by webhook or
+poll): the loser's insert hits the unique (channel, platform id) index and is retried, never lost or doubled.
+
+The race is made deterministic: the other writer's row is committed first, and the loser's duplicate check
+is made to read stale (it sees nothing), exactly as when the other commit lands between check and insert."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from connectors.base import Sent
+from connectors.sandbox.meta import APP_SECRET, MetaSandbox
+from connectors.sandbox.x import XSandbox
+from inbox import outbox, store
+from inbox.channels import Runtime
+from inbox.deadlines import default_due
+from inbox.listen import poll_channel
+from inbox.models import Channel, Conversation, Message, OutboundReply
+from inbox.webhooks.receiver import Receiver
+from tests.test_outbox_x import rt, sandbox  # noqa: F401  (fixtures)
+from tests.test_webhooks import (  # noqa: F401  (fixtures)
+    messenger_body,
+    meta,  # noqa: F401  (fixture)
+    now,
+    runtimes,
+)
+
+
+@pytest.fixture
+def stale_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The next duplicate check reads nothing (as if it ran just before another writer's commit)."""
+    real = store.existing_platform_ids
+    calls: list[int] = []
+
+    def check(session: Session, channel_id: int, ids: Any) -> set[str]:
+        calls.append(channel_id)
+        return set() if len(calls) == 1 else real(session, channel_id, ids)
+
+    monkeypatch.setattr(store, "existing_platform_ids", check)
+    yield calls
+
+
+def echo_row(engine: Engine, channel_id: int, conversation_id: int, platform_id: str, text: str) -> None:
+    """What the other writer commits: the platform's echo of our message."""
+    at = datetime.now(UTC)
+    with Session(engine) as s, s.begin():
+        s.add(
+            Message(
+                channel_id=channel_id,
+                conversation_id=conversation_id,
+                platform_id=platform_id,
+                direction="out",
+                visibility="public",
+                kind="mention",
+                text=text,
+                created_at=at,
+                ingested_at=at,
+            )
+        )
+
+
+class EchoedConnector:
+    """The real X connector; right after X accepts our reply, its echo is stored by another writer."""
+
+    def __init__(self, real: Any, engine: Engine, conversation_id: int) -> None:
+        self.real, self.engine, self.conversation_id = real, engine, conversation_id
+        self.name = real.name
+
+    def reply_public(self, to: str, text: str, *, idempotency_key: str) -> Sent:
+        sent: Sent = self.real.reply_public(to, text, idempotency_key=idempotency_key)
+        with Session(self.engine) as s:
+            channel_id = s.exec(select(Channel.id).where(Channel.name == self.name)).one()
+        echo_row(self.engine, channel_id or 0, self.conversation_id, sent.external_id, text)
+        return sent
+
+
+def test_the_outbox_marks_a_reply_sent_when_its_echo_was_stored_first(
+    engine: Engine,
+    sandbox: XSandbox,  # noqa: F811
+    rt: Runtime,  # noqa: F811
+    stale_once: list[int],
+) -> None:
+    sandbox.add_mention("@AcmeCare my order is late", author="ana")
+    poll_channel(engine, rt, clock=lambda: datetime.now(UTC), due=default_due)
+    stale_once.clear()  # the stale read is for the outbox's check, not the poll's
+    with Session(engine) as s, s.begin():
+        conv = s.exec(select(Conversation)).one()
+        conv_id = conv.id or 0
+        reply_id = outbox.enqueue(
+            s, conv, visibility="public", text="@ana Sorry, checking now", actor="agent", now=now()
+        ).id
+    connector = EchoedConnector(rt.connector, engine, conv_id)
+    assert outbox.send_one(engine, {rt.name: connector}, now)  # type: ignore[dict-item]
+    assert len(stale_once) >= 2  # the insert collided and the delivery was recorded on the second try
+    with Session(engine) as s:
+        reply = s.get(OutboundReply, reply_id)
+        out = s.exec(select(Message).where(Message.direction == "out")).all()
+        conv_after = s.get(Conversation, conv_id)
+    assert reply is not None and reply.status == "sent" and len(out) == 1
+    assert conv_after is not None and conv_after.first_response_at is not None
+    assert len(sandbox.sent_tweets) == 1
+
+
+def test_a_webhook_event_colliding_with_another_writer_is_ingested_not_failed(
+    engine: Engine,
+    meta: MetaSandbox,  # noqa: F811
+    runtimes: list[Runtime],  # noqa: F811
+    stale_once: list[int],
+) -> None:
+    receiver = Receiver(engine, runtimes, due=default_due, clock=now)
+    body = messenger_body("m_race", "Where is my parcel?")
+    event_id = receiver.store("fb-acme", {"X-Hub-Signature-256": APP_SECRET}, body)
+    first = receiver.store("fb-acme", {}, messenger_body("m_first", "hello"))
+    assert receiver.process(first) == "done"  # creates the channel and the conversation
+    with Session(engine) as s:
+        msg = s.exec(select(Message).where(Message.platform_id == "m_first")).one()
+    echo_row(engine, msg.channel_id, msg.conversation_id, "m_race", "Where is my parcel?")
+    stale_once.clear()
+    assert receiver.process(event_id) == "done"
+    with Session(engine) as s:
+        assert len(s.exec(select(Message).where(Message.platform_id == "m_race")).all()) == 1
