@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from connectors.base import ConnectorError, RateLimited
+from connectors.base import Batch, ConnectorError, RateLimited
 from inbox import store
 from inbox.channels import Runtime
 from inbox.deadlines import DuePolicy
-from inbox.ingest import Classifier, ingest_batch
+from inbox.ingest import Classifier, IngestResult, ingest_batch
 from inbox.models import Channel
 
 log = logging.getLogger("inbox.listen")
@@ -153,6 +154,26 @@ def _release(engine: Engine, cursor_id: int) -> None:
         store.release_lease(session, cursor_id, WORKER_ID)
 
 
+def _store_page(
+    engine: Engine,
+    channel_id: int,
+    stream: str,
+    position: str | None,
+    batch: Batch,
+    clock: Clock,
+    due: DuePolicy,
+    classifier: Classifier | None,
+) -> IngestResult | None:
+    """Store one page with its cursor, unless another worker moved the cursor since we read (None)."""
+    with Session(engine) as session, session.begin():
+        cursor = store.cursor_row(session, channel_id, stream, lock=True)
+        if cursor.cursor != position or cursor.lease_owner != WORKER_ID:
+            return None
+        channel = session.get(Channel, channel_id)
+        assert channel is not None
+        return ingest_batch(session, channel, stream, batch, due=due, now=clock(), classifier=classifier)
+
+
 def poll_stream(
     engine: Engine,
     rt: Runtime,
@@ -182,16 +203,13 @@ def poll_stream(
                 _record_failure(engine, channel_id, stream, exc, clock())
                 report.error, report.fatal = f"{type(exc).__name__}: {exc}", not exc.retryable
                 break
-            with Session(engine) as session, session.begin():
-                cursor = store.cursor_row(session, channel_id, stream, lock=True)
-                if cursor.cursor != position or cursor.lease_owner != WORKER_ID:
-                    report.skipped = "another worker moved the cursor; page dropped"
-                    break
-                channel = session.get(Channel, channel_id)
-                assert channel is not None
-                result = ingest_batch(
-                    session, channel, stream, batch, due=due, now=clock(), classifier=classifier
-                )
+            try:
+                result = _store_page(engine, channel_id, stream, position, batch, clock, due, classifier)
+            except IntegrityError:  # another writer (webhook, outbox) stored one of these items meanwhile
+                result = _store_page(engine, channel_id, stream, position, batch, clock, due, classifier)
+            if result is None:
+                report.skipped = "another worker moved the cursor; page dropped"
+                break
             report.pages += 1
             report.new += result.new
             report.duplicates += result.duplicates

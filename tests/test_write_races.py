@@ -125,3 +125,22 @@ def test_a_webhook_event_colliding_with_another_writer_is_ingested_not_failed(
     assert receiver.process(event_id) == "done"
     with Session(engine) as s:
         assert len(s.exec(select(Message).where(Message.platform_id == "m_race")).all()) == 1
+
+
+def test_a_polled_page_colliding_with_a_webhook_write_is_stored_on_the_second_try(
+    engine: Engine,
+    sandbox: XSandbox,  # noqa: F811
+    rt: Runtime,  # noqa: F811
+    stale_once: list[int],
+) -> None:
+    root = sandbox.add_mention("@AcmeCare my order is late", author="ana")
+    poll_channel(engine, rt, clock=lambda: datetime.now(UTC), due=default_due)
+    again = sandbox.add_mention("@AcmeCare still nothing", author="ana", in_reply_to=root)
+    with Session(engine) as s:
+        first = s.exec(select(Message).where(Message.platform_id == root)).one()
+    echo_row(engine, first.channel_id, first.conversation_id, again, "@AcmeCare still nothing")
+    stale_once.clear()
+    reports = poll_channel(engine, rt, clock=lambda: datetime.now(UTC), due=default_due)
+    assert all(r.error is None for r in reports) and len(stale_once) >= 2
+    with Session(engine) as s:
+        assert len(s.exec(select(Message).where(Message.platform_id == again)).all()) == 1
