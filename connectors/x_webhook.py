@@ -4,8 +4,10 @@
   ``{"response_token": "sha256=" + base64(HMAC-SHA256(consumer_secret, crc_token))}``.
 - Events: ``x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer_secret, raw body)>``.
 
-Event bodies (v1.1 ``tweet_create_events`` / ``direct_message_events``) are not parsed into items yet: the
-receiver verifies and stores them raw, and polling brings the same tweets and DMs in.
+Event bodies (``for_user_id`` with v1.1 ``tweet_create_events`` / ``direct_message_events``): DMs are turned
+into the same items polling makes (the one-to-one ``dm_conversation_id`` is ``"{low id}-{high id}"``); tweets
+carry no ``conversation_id`` in v1.1, so the connector reads them back through the v2 lookup and parses them
+exactly as polling does (``XConnector.parse_webhook``).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
-from connectors.base import Batch, WebhookRejected
+from connectors.base import WebhookRejected
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 
@@ -54,6 +58,54 @@ def verify(headers: Mapping[str, str], body: bytes, consumer_secret: str) -> Non
         raise WebhookRejected("x-twitter-webhooks-signature does not match the body", status=403)
 
 
-def parse(body: bytes) -> Batch:
-    """No items: X webhook events are stored raw only (polling reads the same posts and DMs)."""
-    return Batch(items=[], next_cursor=None)
+def load(body: bytes) -> Mapping[str, Any] | None:
+    """The event as a JSON object, or None."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    return payload if isinstance(payload, Mapping) else None
+
+
+def tweet_ids(payload: Mapping[str, Any]) -> list[str]:
+    """Ids of the tweets created in the event, retweets left out (they are not customer messages)."""
+    events = payload.get("tweet_create_events")
+    tweets = events if isinstance(events, list) else []
+    return [
+        str(t["id_str"])
+        for t in tweets
+        if isinstance(t, Mapping) and t.get("id_str") and "retweeted_status" not in t
+    ]
+
+
+def dm_events(payload: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Mapping[str, Any]]]:
+    """The v1.1 ``message_create`` events as v2 DM events, and the v2-shaped users they name."""
+    users: dict[str, Mapping[str, Any]] = {}
+    raw_users = payload.get("users")
+    for uid, u in raw_users.items() if isinstance(raw_users, Mapping) else []:
+        if isinstance(u, Mapping):
+            followers = u.get("followers_count")
+            metrics = {"followers_count": followers} if isinstance(followers, int) else {}
+            user = {"id": str(uid), "username": u.get("screen_name"), "name": u.get("name")}
+            users[str(uid)] = {**user, "public_metrics": metrics}
+    out: list[dict[str, Any]] = []
+    events = payload.get("direct_message_events")
+    for e in events if isinstance(events, list) else []:
+        create = e.get("message_create") if isinstance(e, Mapping) else None
+        if not isinstance(create, Mapping) or e.get("type") != "message_create":
+            continue
+        sender = str(create.get("sender_id") or "")
+        recipient = str((create.get("target") or {}).get("recipient_id") or "")
+        low, high = sorted((sender, recipient), key=lambda i: (len(i), i))
+        millis = int(str(e.get("created_timestamp") or "0"))
+        out.append(
+            {
+                "id": str(e.get("id")),
+                "event_type": "MessageCreate",
+                "sender_id": sender,
+                "dm_conversation_id": f"{low}-{high}",
+                "text": (create.get("message_data") or {}).get("text"),
+                "created_at": datetime.fromtimestamp(millis / 1000, UTC).isoformat().replace("+00:00", "Z"),
+            }
+        )
+    return out, users
