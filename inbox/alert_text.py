@@ -33,9 +33,16 @@ def _minutes(delta: timedelta) -> str:
 
 
 def alert_payload(
-    key: str, clock: OpenClock, result: SlaResult, snippet: str, charter: Charter, now: datetime
+    key: str,
+    clock: OpenClock,
+    result: SlaResult,
+    snippet: str,
+    charter: Charter,
+    now: datetime,
+    link: str | None = None,
 ) -> dict[str, Any]:
-    """The body posted for alert ``key`` (``critical``, ``at_risk``, ``breached#2`` ...)."""
+    """The body posted for alert ``key`` (``critical``, ``at_risk``, ``breached#2`` ...); ``link`` (the
+    conversation in the app) becomes a Slack link on the conversation number."""
     kind = key.split("#", 1)[0]
     zone = charter.team(charter.sla.team).zone if charter.sla.team in charter.teams else None
     due = result.due_at.astimezone(zone) if zone else result.due_at
@@ -44,9 +51,10 @@ def alert_payload(
     who = f"@{clock.handle}" if clock.handle else "a customer"
     words = " ".join(snippet.split())
     quoted = slack_escape(words if len(words) <= SNIPPET else words[: SNIPPET - 1] + "…")
+    number = f"conversation #{clock.conversation_id}"
     text = (
         f"{LABELS.get(kind, kind)}: {slack_escape(who)} on {slack_escape(clock.channel)} "
-        f"({KIND_NAMES.get(clock.kind, clock.kind)}), conversation #{clock.conversation_id}. "
+        f"({KIND_NAMES.get(clock.kind, clock.kind)}), {f'<{link}|{number}>' if link else number}. "
         f"Due {due:%d %b %H:%M} ({timing}, target {result.target.minutes} min). “{quoted}”"
     )
     return {
@@ -66,5 +74,6 @@ def alert_payload(
             "elapsed_minutes": round(result.elapsed.total_seconds() / 60, 1),
             "rule": result.target.rule,
             "at": now.isoformat(),
+            "url": link,
         },
     }

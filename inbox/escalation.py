@@ -29,6 +29,7 @@ from inbox.enforcement_models import EscalationAlert
 from inbox.models import Conversation, Message
 from inbox.open_clocks import OpenClock
 from inbox.outbox import is_automatic
+from inbox.settings import conversation_link
 
 log = logging.getLogger("inbox.escalation")
 
@@ -238,7 +239,8 @@ def escalate(
             continue
         result, snippet = found
         for key in alerts_due(result, sent_keys.get(clock.conversation_id, set()), charter):
-            payload = alert_payload(key, clock, result, snippet, book.current, now)
+            link = conversation_link(clock.conversation_id)
+            payload = alert_payload(key, clock, result, snippet, book.current, now, link)
             alert_id = _claim(engine, clock.conversation_id, key, payload, now)
             if alert_id is None:
                 continue

@@ -17,6 +17,13 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
     config_dir: Path = Path("config")
+    public_url: str | None = None  # the app's address as agents reach it: links in escalation alerts
+
+
+def conversation_link(conversation_id: int, public_url: str | None = None) -> str | None:
+    """The app's address of one conversation (``INBOX_PUBLIC_URL``), or None when the address is unknown."""
+    base = public_url if public_url is not None else Settings().public_url
+    return f"{base.rstrip('/')}/conversation?id={conversation_id}" if base else None
 
 
 def secret(name: str) -> str | None:

@@ -208,3 +208,19 @@ def test_an_unreachable_webhook_is_unavailable_and_its_url_stays_secret() -> Non
     finally:
         hook.close()
     assert raised.value.retryable and "secret-token" not in str(raised.value)
+
+
+def test_the_alert_links_to_the_conversation_when_the_app_address_is_set(
+    engine: Engine, sandbox: XSandbox, rt: Runtime, hook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INBOX_PUBLIC_URL", "https://care.acme.example/")
+    tweet = sandbox.add_mention("@AcmeCare fraud on my card", author="kim", created_at=PARIS_MONDAY_10)
+    poll(engine, rt, PARIS_MONDAY_10 + MINUTE, CHARTER)
+    with Session(engine) as s, s.begin():
+        conv = s.exec(select(Conversation).where(Conversation.thread_key == tweet)).one()
+        conv.urgency = "critical"
+        conv_id = conv.id
+    run_automation(engine, CHARTER, PARIS_MONDAY_10 + 2 * MINUTE)
+    [body] = hook.delivered()
+    url = f"https://care.acme.example/conversation?id={conv_id}"
+    assert body["alert"]["url"] == url and f"<{url}|conversation #{conv_id}>" in body["text"]

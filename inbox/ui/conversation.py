@@ -230,7 +230,12 @@ def _customer(view: desk.ConversationView, user: User) -> None:
 def main() -> None:
     user = current_user()
     assert user is not None and user.id is not None
+    asked = st.query_params.get("id", "")
+    if asked.isdigit():  # a shared link or an alert: /conversation?id=123
+        st.session_state[SELECTED] = int(asked)
     conv_id = st.session_state.get(SELECTED)
+    if conv_id is not None:
+        st.query_params["id"] = str(conv_id)  # the address bar is a link to this conversation
     if st.button("Back to the queue", icon=":material/arrow_back:", key="back", type="tertiary"):
         st.switch_page(QUEUE_PAGE)
     if conv_id is None:
