@@ -5,31 +5,17 @@ demo replay: the synthetic French and English customer lines of the Telegram san
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from connectors.sandbox._server import Reply, Request
+from connectors.sandbox._control import Control, common_routes, safely
+from connectors.sandbox._server import Reply
 from connectors.sandbox.telegram_replay import CUSTOMERS, LINES
 
 if TYPE_CHECKING:
     from connectors.sandbox.bluesky import BlueskySandbox
 
-Control = Callable[[Request], Reply]
 DM_EVERY = 4  # one line in four arrives as a chat message
-
-
-def _safely(fn: Callable[[dict[str, Any]], Reply]) -> Control:
-    def handle(req: Request) -> Reply:
-        try:
-            body = req.json()
-            if not isinstance(body, dict):
-                raise ValueError("the body must be a JSON object")
-            return fn(body)
-        except (KeyError, TypeError, ValueError) as exc:
-            return Reply(400, {"error": f"{type(exc).__name__}: {exc}"})
-
-    return handle
 
 
 def _when(body: dict[str, Any]) -> datetime | None:
@@ -64,26 +50,6 @@ def control_routes(sandbox: BlueskySandbox) -> list[tuple[str, str, Control]]:
         sandbox.add_raw_notification(dict(body["notification"]))
         return Reply(201, {})
 
-    def fault(body: dict[str, Any]) -> Reply:
-        status = body.get("status")
-        sandbox.inject_fault(
-            str(body.get("path_prefix") or "/xrpc/"),
-            status=int(status) if status is not None else None,
-            count=int(body.get("count", 1)),
-            delay=float(body.get("delay", 0.0)),
-        )
-        return Reply(201, {"faults": sandbox.faults()})
-
-    def replay(body: dict[str, Any]) -> Reply:
-        replayer = sandbox.replay(
-            backlog=int(body.get("backlog", 6)), interval=float(body.get("interval", 25.0))
-        )
-        return Reply(201, {"released": replayer.released})
-
-    def clear_faults(_: Request) -> Reply:
-        sandbox.clear_faults()
-        return Reply(200, {"faults": []})
-
     return [
         ("GET", "/_sandbox/state", lambda _: Reply(200, sandbox.state())),
         (
@@ -91,14 +57,12 @@ def control_routes(sandbox: BlueskySandbox) -> list[tuple[str, str, Control]]:
             "/_sandbox/sent",
             lambda _: Reply(200, {"posts": sandbox.sent_posts, "messages": sandbox.sent_messages}),
         ),
-        ("POST", "/_sandbox/accounts", _safely(account)),
-        ("POST", "/_sandbox/posts", _safely(post)),
-        ("POST", "/_sandbox/dms", _safely(dm)),
-        ("POST", "/_sandbox/notifications", _safely(raw)),
+        ("POST", "/_sandbox/accounts", safely(account)),
+        ("POST", "/_sandbox/posts", safely(post)),
+        ("POST", "/_sandbox/dms", safely(dm)),
+        ("POST", "/_sandbox/notifications", safely(raw)),
         ("POST", "/_sandbox/expire-sessions", lambda _: Reply(200, {"expired": sandbox.expire_sessions()})),
-        ("POST", "/_sandbox/faults", _safely(fault)),
-        ("DELETE", "/_sandbox/faults", clear_faults),
-        ("POST", "/_sandbox/replay", _safely(replay)),
+        *common_routes(sandbox, api_prefix="/xrpc/", backlog=6, interval=25.0),
     ]
 
 

@@ -6,28 +6,13 @@ Every endpoint mirrors a method of ``MastodonSandbox``; bodies are JSON and erro
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from connectors.sandbox._server import Reply, Request
+from connectors.sandbox._control import Control, common_routes, safely
+from connectors.sandbox._server import Reply
 
 if TYPE_CHECKING:
     from connectors.sandbox.mastodon import MastodonSandbox
-
-Control = Callable[[Request], Reply]
-
-
-def _safely(fn: Callable[[dict[str, Any]], Reply]) -> Control:
-    def handle(req: Request) -> Reply:
-        try:
-            body = req.json()
-            if not isinstance(body, dict):
-                raise ValueError("the body must be a JSON object")
-            return fn(body)
-        except (KeyError, TypeError, ValueError) as exc:
-            return Reply(400, {"error": f"{type(exc).__name__}: {exc}"})
-
-    return handle
 
 
 def control_routes(sandbox: MastodonSandbox) -> list[tuple[str, str, Control]]:
@@ -77,38 +62,12 @@ def control_routes(sandbox: MastodonSandbox) -> list[tuple[str, str, Control]]:
         )
         return Reply(201, {"id": status_id})
 
-    def fault(body: dict[str, Any]) -> Reply:
-        if body.get("clear"):
-            sandbox.clear_faults()
-        else:
-            status = body.get("status")
-            sandbox.inject_fault(
-                body.get("path_prefix") or body.get("path") or "/api/",
-                status=int(status) if status is not None else None,
-                count=int(body.get("count", 1)),
-                delay=float(body.get("delay", 0.0)),
-                headers={str(k): str(v) for k, v in (body.get("headers") or {}).items()},
-            )
-        return Reply(201, {"faults": sandbox.faults()})
-
-    def replay(body: dict[str, Any]) -> Reply:
-        replayer = sandbox.replay(
-            backlog=int(body.get("backlog", 40)), interval=float(body.get("interval", 15.0))
-        )
-        return Reply(201, {"released": replayer.released})
-
-    def clear_faults(_: Request) -> Reply:
-        sandbox.clear_faults()
-        return Reply(200, {"faults": []})
-
     return [
         ("GET", "/_sandbox/state", lambda _: Reply(200, sandbox.state())),
         ("GET", "/_sandbox/sent", lambda _: Reply(200, {"statuses": sandbox.sent})),
-        ("POST", "/_sandbox/accounts", _safely(account)),
-        ("POST", "/_sandbox/mentions", _safely(mention)),
-        ("POST", "/_sandbox/posts", _safely(post)),
-        ("POST", "/_sandbox/dms", _safely(dm)),
-        ("POST", "/_sandbox/faults", _safely(fault)),
-        ("DELETE", "/_sandbox/faults", clear_faults),
-        ("POST", "/_sandbox/replay", _safely(replay)),
+        ("POST", "/_sandbox/accounts", safely(account)),
+        ("POST", "/_sandbox/mentions", safely(mention)),
+        ("POST", "/_sandbox/posts", safely(post)),
+        ("POST", "/_sandbox/dms", safely(dm)),
+        *common_routes(sandbox, api_prefix="/api/", backlog=40, interval=15.0),
     ]

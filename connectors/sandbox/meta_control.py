@@ -5,28 +5,13 @@ Every endpoint mirrors a method of ``MetaSandbox``; bodies are JSON and errors `
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from connectors.sandbox._control import Control, common_routes, safely
 from connectors.sandbox._server import Reply, Request
 
 if TYPE_CHECKING:
     from connectors.sandbox.meta import MetaSandbox
-
-Control = Callable[[Request], Reply]
-
-
-def _safely(fn: Callable[[dict[str, Any]], Reply]) -> Control:
-    def handle(req: Request) -> Reply:
-        try:
-            body = req.json() if req.body else {}
-            if not isinstance(body, dict):
-                raise ValueError("the body must be a JSON object")
-            return fn(body)
-        except (KeyError, TypeError, ValueError) as exc:
-            return Reply(400, {"error": f"{type(exc).__name__}: {exc}"})
-
-    return handle
 
 
 def control_routes(sandbox: MetaSandbox) -> list[tuple[str, str, Control]]:
@@ -66,30 +51,6 @@ def control_routes(sandbox: MetaSandbox) -> list[tuple[str, str, Control]]:
         )
         return Reply(200, {"urls": dict(sandbox.pusher.urls)})
 
-    def fault(body: dict[str, Any]) -> Reply:
-        if body.get("clear"):
-            sandbox.clear_faults()
-        else:
-            status = body.get("status")
-            sandbox.inject_fault(
-                body.get("path_prefix") or body.get("path") or "/",
-                status=int(status) if status is not None else None,
-                count=int(body.get("count", 1)),
-                delay=float(body.get("delay", 0.0)),
-                headers={str(k): str(v) for k, v in (body.get("headers") or {}).items()},
-            )
-        return Reply(201, {"faults": sandbox.faults()})
-
-    def replay(body: dict[str, Any]) -> Reply:
-        replayer = sandbox.replay(
-            backlog=int(body.get("backlog", 10)), interval=float(body.get("interval", 20.0))
-        )
-        return Reply(201, {"released": replayer.released})
-
-    def clear_faults(_: Request) -> Reply:
-        sandbox.clear_faults()
-        return Reply(200, {"faults": []})
-
     def messages(_: Request) -> Reply:
         with sandbox.lock:
             rows = [{**m, "created_at": m["created_at"].isoformat()} for m in sandbox.store.messages]
@@ -105,11 +66,9 @@ def control_routes(sandbox: MetaSandbox) -> list[tuple[str, str, Control]]:
             "/_sandbox/deliveries",
             lambda _: Reply(200, {"deliveries": list(sandbox.pusher.deliveries)}),
         ),
-        ("POST", "/_sandbox/post", _safely(post)),
-        ("POST", "/_sandbox/comment", _safely(comment)),
-        ("POST", "/_sandbox/message", _safely(message)),
-        ("POST", "/_sandbox/webhook", _safely(webhook)),
-        ("POST", "/_sandbox/faults", _safely(fault)),
-        ("DELETE", "/_sandbox/faults", clear_faults),
-        ("POST", "/_sandbox/replay", _safely(replay)),
+        ("POST", "/_sandbox/post", safely(post)),
+        ("POST", "/_sandbox/comment", safely(comment)),
+        ("POST", "/_sandbox/message", safely(message)),
+        ("POST", "/_sandbox/webhook", safely(webhook)),
+        *common_routes(sandbox, api_prefix="/", backlog=10, interval=20.0),
     ]

@@ -6,32 +6,13 @@ method of ``XSandbox``; bodies are JSON and errors are ``{"error": "..."}`` with
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from connectors.sandbox._server import Reply, Request
+from connectors.sandbox._control import Control, common_routes, safely
+from connectors.sandbox._server import Reply
 
 if TYPE_CHECKING:
     from connectors.sandbox.x import XSandbox
-
-Control = Callable[[Request], Reply]
-
-
-def _body(req: Request) -> dict[str, Any]:
-    body = req.json()
-    if not isinstance(body, dict):
-        raise ValueError("the body must be a JSON object")
-    return body
-
-
-def _safely(fn: Callable[[dict[str, Any]], Reply]) -> Control:
-    def handle(req: Request) -> Reply:
-        try:
-            return fn(_body(req))
-        except (KeyError, TypeError, ValueError) as exc:
-            return Reply(400, {"error": f"{type(exc).__name__}: {exc}"})
-
-    return handle
 
 
 def control_routes(sandbox: XSandbox) -> list[tuple[str, str, Control]]:
@@ -73,30 +54,6 @@ def control_routes(sandbox: XSandbox) -> list[tuple[str, str, Control]]:
         )
         return Reply(201, {"id": event_id})
 
-    def fault(body: dict[str, Any]) -> Reply:
-        if body.get("clear"):
-            sandbox.clear_faults()
-        else:
-            status = body.get("status")
-            sandbox.inject_fault(
-                body.get("path_prefix") or body.get("path") or "/2/",
-                status=int(status) if status is not None else None,
-                count=int(body.get("count", 1)),
-                delay=float(body.get("delay", 0.0)),
-                headers={str(k): str(v) for k, v in (body.get("headers") or {}).items()},
-            )
-        return Reply(201, {"faults": sandbox.faults()})
-
-    def replay(body: dict[str, Any]) -> Reply:
-        replayer = sandbox.replay(
-            backlog=int(body.get("backlog", 40)), interval=float(body.get("interval", 15.0))
-        )
-        return Reply(201, {"released": replayer.released})
-
-    def clear_faults(_: Request) -> Reply:
-        sandbox.clear_faults()
-        return Reply(200, {"faults": []})
-
     return [
         ("GET", "/_sandbox/state", lambda _: Reply(200, sandbox.state())),
         (
@@ -104,11 +61,9 @@ def control_routes(sandbox: XSandbox) -> list[tuple[str, str, Control]]:
             "/_sandbox/sent",
             lambda _: Reply(200, {"tweets": sandbox.sent_tweets, "dms": sandbox.sent_dms}),
         ),
-        ("POST", "/_sandbox/users", _safely(user)),
-        ("POST", "/_sandbox/mentions", _safely(mention)),
-        ("POST", "/_sandbox/posts", _safely(post)),
-        ("POST", "/_sandbox/dms", _safely(dm)),
-        ("POST", "/_sandbox/faults", _safely(fault)),
-        ("DELETE", "/_sandbox/faults", clear_faults),
-        ("POST", "/_sandbox/replay", _safely(replay)),
+        ("POST", "/_sandbox/users", safely(user)),
+        ("POST", "/_sandbox/mentions", safely(mention)),
+        ("POST", "/_sandbox/posts", safely(post)),
+        ("POST", "/_sandbox/dms", safely(dm)),
+        *common_routes(sandbox, api_prefix="/2/", backlog=40, interval=15.0),
     ]

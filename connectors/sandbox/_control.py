@@ -1,0 +1,82 @@
+"""Control endpoints shared by every sandbox (``/_sandbox/faults``, ``/_sandbox/replay``), and the body guard.
+
+A body that is not a JSON object, or misses a key, is a 400 with the error, never a crash of the sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from connectors.sandbox._server import Reply, Request
+
+Control = Callable[[Request], Reply]
+Route = tuple[str, str, Control]
+
+
+class _Sandbox(Protocol):
+    def inject_fault(
+        self,
+        path_prefix: str,
+        *,
+        status: int | None = ...,
+        count: int = ...,
+        delay: float = ...,
+        headers: dict[str, str] | None = ...,
+    ) -> None: ...
+
+    def clear_faults(self) -> None: ...
+
+    def faults(self) -> list[dict[str, Any]]: ...
+
+    def replay(self, *, backlog: int, interval: float) -> Any: ...
+
+
+def safely(fn: Callable[[dict[str, Any]], Reply]) -> Control:
+    """A handler of the request's JSON object; bad input is a 400 naming the problem."""
+
+    def handle(req: Request) -> Reply:
+        try:
+            body = req.json()
+            if not isinstance(body, dict):
+                raise ValueError("the body must be a JSON object")
+            return fn(body)
+        except (KeyError, TypeError, ValueError) as exc:
+            return Reply(400, {"error": f"{type(exc).__name__}: {exc}"})
+
+    return handle
+
+
+def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval: float) -> list[Route]:
+    """POST/DELETE ``/_sandbox/faults`` (429, 5xx or a delay on paths under a prefix, ``count`` times) and
+    POST ``/_sandbox/replay`` (seed ``backlog`` customer items, then one every ``interval`` seconds)."""
+
+    def fault(body: dict[str, Any]) -> Reply:
+        if body.get("clear"):
+            sandbox.clear_faults()
+            return Reply(201, {"faults": sandbox.faults()})
+        status = body.get("status")
+        sandbox.inject_fault(
+            str(body.get("path_prefix") or body.get("path") or api_prefix),
+            status=int(status) if status is not None else None,
+            count=int(body.get("count", 1)),
+            delay=float(body.get("delay", 0.0)),
+            headers={str(k): str(v) for k, v in (body.get("headers") or {}).items()},
+        )
+        return Reply(201, {"faults": sandbox.faults()})
+
+    def replay(body: dict[str, Any]) -> Reply:
+        replayer = sandbox.replay(
+            backlog=int(body.get("backlog", backlog)), interval=float(body.get("interval", interval))
+        )
+        return Reply(201, {"released": replayer.released})
+
+    def clear_faults(_: Request) -> Reply:
+        sandbox.clear_faults()
+        return Reply(200, {"faults": []})
+
+    return [
+        ("POST", "/_sandbox/faults", safely(fault)),
+        ("DELETE", "/_sandbox/faults", clear_faults),
+        ("POST", "/_sandbox/replay", safely(replay)),
+    ]
