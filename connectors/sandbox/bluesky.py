@@ -6,13 +6,11 @@ tests: ``inbox sandbox bluesky`` and the control API under ``/_sandbox/``.
 
 from __future__ import annotations
 
-import argparse
-import signal
-import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors.sandbox import _cli
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.bluesky_api import CHAT_PROXY, XrpcApi, XrpcError, xrpc_error
 from connectors.sandbox.bluesky_auth import Denied, Sessions, Window
@@ -245,36 +243,15 @@ class BlueskySandbox(LoopbackServer):
 
 def main(argv: list[str] | None = None) -> int:
     """Serve the sandbox until SIGTERM or SIGINT, printing its URL first."""
-    parser = argparse.ArgumentParser(
-        prog="inbox sandbox bluesky", description="Loopback Bluesky PDS sandbox."
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
-    parser.add_argument("--port", type=int, default=8703, help="0 picks a free port")
-    parser.add_argument("--handle", default=DEFAULT_HANDLE, help="the brand account's handle")
-    parser.add_argument("--password", default=DEFAULT_PASSWORD, help="the app password the sandbox accepts")
-    parser.add_argument("--backlog", type=int, default=6, help="customer posts seeded over the past hour")
-    parser.add_argument("--interval", type=float, default=25.0, help="seconds between new customer posts")
-    parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
-    parser.add_argument("--no-dm-access", action="store_true", help="the app password has no chat access")
-    args = parser.parse_args(argv)
-    if args.host not in {"127.0.0.1", "localhost", "::1"}:
-        parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
-    stopping = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.set())
+    p = _cli.parser("bluesky", "Loopback Bluesky PDS sandbox.", port=8703, backlog=6, interval=25.0)
+    p.add_argument("--handle", default=DEFAULT_HANDLE, help="the brand account's handle")
+    p.add_argument("--password", default=DEFAULT_PASSWORD, help="the app password the sandbox accepts")
+    p.add_argument("--no-dm-access", action="store_true", help="the app password has no chat access")
+    args = _cli.parse(p, argv)
     sandbox = BlueskySandbox(
         args.handle, args.password, dm_access=not args.no_dm_access, host=args.host, port=args.port
     )
-    with sandbox:
-        if not args.no_replay:
-            sandbox.replay(backlog=args.backlog, interval=args.interval)
-        print(
-            f"Bluesky sandbox for @{args.handle} on {sandbox.url} (control: {sandbox.url}/_sandbox/state)",
-            flush=True,
-        )
-        stopping.wait()
-    print("Bluesky sandbox stopped", flush=True)
-    return 0
+    return _cli.serve(sandbox, args, "Bluesky", args.handle)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,11 @@ and the control API under ``/_sandbox/``.
 
 from __future__ import annotations
 
-import argparse
-import signal
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors.sandbox import _cli
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.mastodon_access import (
     STOCK_LIMITS,
@@ -264,37 +262,15 @@ class MastodonSandbox(LoopbackServer):
 
 def main(argv: list[str] | None = None) -> int:
     """Serve the sandbox until SIGTERM or SIGINT, printing its URL first."""
-    parser = argparse.ArgumentParser(prog="inbox sandbox mastodon", description="Loopback Mastodon sandbox.")
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
-    parser.add_argument("--port", type=int, default=8702, help="0 picks a free port")
-    parser.add_argument("--brand", default="AcmeCare", help="the brand account's username")
-    parser.add_argument("--token", default=TOKEN, help="the bearer token the sandbox accepts (read, write)")
-    parser.add_argument(
-        "--backlog", type=int, default=40, help="customer items seeded over the past two hours"
-    )
-    parser.add_argument("--interval", type=float, default=15.0, help="seconds between new customer items")
-    parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
-    parser.add_argument("--stock-limits", action="store_true", help="Mastodon's stock rate limits")
-    args = parser.parse_args(argv)
-    if args.host not in {"127.0.0.1", "localhost", "::1"}:
-        parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
-    stopping = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.set())
+    p = _cli.parser("mastodon", "Loopback Mastodon sandbox.", port=8702, backlog=40, interval=15.0)
+    p.add_argument("--brand", default="AcmeCare", help="the brand account's username")
+    p.add_argument("--token", default=TOKEN, help="the bearer token the sandbox accepts (read, write)")
+    p.add_argument("--stock-limits", action="store_true", help="Mastodon's stock rate limits")
+    args = _cli.parse(p, argv)
     limits = STOCK_LIMITS if args.stock_limits else None
     tokens = {args.token: ("read", "write")}
-    with MastodonSandbox(
-        args.brand, tokens=tokens, rate_limits=limits, host=args.host, port=args.port
-    ) as sandbox:
-        if not args.no_replay:
-            sandbox.replay(backlog=args.backlog, interval=args.interval)
-        print(
-            f"Mastodon sandbox for @{args.brand} on {sandbox.url} (control: {sandbox.url}/_sandbox/state)",
-            flush=True,
-        )
-        stopping.wait()
-    print("Mastodon sandbox stopped", flush=True)
-    return 0
+    sandbox = MastodonSandbox(args.brand, tokens=tokens, rate_limits=limits, host=args.host, port=args.port)
+    return _cli.serve(sandbox, args, "Mastodon", args.brand)
 
 
 if __name__ == "__main__":

@@ -8,15 +8,13 @@ to the webhook receiver configured for its platform (``--webhook-url``), as Meta
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
-import signal
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from connectors.sandbox import _cli
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.meta_api import MetaApi
 from connectors.sandbox.meta_control import control_routes
@@ -267,36 +265,24 @@ def _urls(values: list[str]) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Serve the sandbox until SIGTERM or SIGINT, printing its URL first."""
-    parser = argparse.ArgumentParser(
-        prog="inbox sandbox meta", description="Loopback Meta Graph API sandbox."
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
-    parser.add_argument("--port", type=int, default=8705, help="0 picks a free port")
-    parser.add_argument(
+    p = _cli.parser("meta", "Loopback Meta Graph API sandbox.", port=8705, backlog=10, interval=20.0)
+    p.add_argument(
         "--webhook-url",
         action="append",
         default=[],
         metavar="[PLATFORM=]URL",
         help="receiver for pushed events (repeat per platform: facebook, instagram, whatsapp)",
     )
-    parser.add_argument("--app-secret", default=APP_SECRET, help="signs pushed events (X-Hub-Signature-256)")
-    parser.add_argument("--page-token", default=PAGE_TOKEN)
-    parser.add_argument("--whatsapp-token", default=WHATSAPP_TOKEN)
-    parser.add_argument("--backlog", type=int, default=10, help="customer items seeded at start")
-    parser.add_argument("--interval", type=float, default=20.0, help="seconds between new customer items")
-    parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
-    parser.add_argument(
+    p.add_argument("--app-secret", default=APP_SECRET, help="signs pushed events (X-Hub-Signature-256)")
+    p.add_argument("--page-token", default=PAGE_TOKEN)
+    p.add_argument("--whatsapp-token", default=WHATSAPP_TOKEN)
+    p.add_argument(
         "--async-window-errors",
         action="store_true",
         help="accept WhatsApp text outside the 24-hour window, then push a failed status (131047)",
     )
-    args = parser.parse_args(argv)
-    if args.host not in {"127.0.0.1", "localhost", "::1"}:
-        parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
-    stopping = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.set())
-    with MetaSandbox(
+    args = _cli.parse(p, argv)
+    sandbox = MetaSandbox(
         page_token=args.page_token,
         whatsapp_token=args.whatsapp_token,
         app_secret=args.app_secret,
@@ -304,13 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         async_window_errors=args.async_window_errors,
         host=args.host,
         port=args.port,
-    ) as sandbox:
-        if not args.no_replay:
-            sandbox.replay(backlog=args.backlog, interval=args.interval)
-        print(f"Meta sandbox on {sandbox.url} (control: {sandbox.url}/_sandbox/state)", flush=True)
-        stopping.wait()
-    print("Meta sandbox stopped", flush=True)
-    return 0
+    )
+    return _cli.serve(sandbox, args, "Meta")
 
 
 if __name__ == "__main__":

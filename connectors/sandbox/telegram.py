@@ -7,14 +7,13 @@ out-of-process tests: ``inbox sandbox telegram`` and the control API under ``/_s
 
 from __future__ import annotations
 
-import argparse
 import re
-import signal
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from connectors.sandbox import _cli
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.telegram_api import BotApi, failure
 from connectors.sandbox.telegram_control import control_routes
@@ -171,32 +170,14 @@ class TelegramSandbox(LoopbackServer):
 
 def main(argv: list[str] | None = None) -> int:
     """Serve the sandbox until SIGTERM or SIGINT, printing its URL first."""
-    parser = argparse.ArgumentParser(prog="inbox sandbox telegram", description="Loopback Telegram Bot API.")
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
-    parser.add_argument("--port", type=int, default=8704, help="0 picks a free port")
-    parser.add_argument("--token", default=DEFAULT_TOKEN, help="the bot token the sandbox accepts")
-    parser.add_argument("--username", default="AcmeCareBot", help="the bot's username")
-    parser.add_argument("--backlog", type=int, default=6, help="customer messages seeded over the past hour")
-    parser.add_argument("--interval", type=float, default=20.0, help="seconds between new customer messages")
-    parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
-    args = parser.parse_args(argv)
-    if args.host not in {"127.0.0.1", "localhost", "::1"}:
-        parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
+    p = _cli.parser("telegram", "Loopback Telegram Bot API.", port=8704, backlog=6, interval=20.0)
+    p.add_argument("--token", default=DEFAULT_TOKEN, help="the bot token the sandbox accepts")
+    p.add_argument("--username", default="AcmeCareBot", help="the bot's username")
+    args = _cli.parse(p, argv)
     if not TOKEN.match(args.token):
-        parser.error("--token must have the form <bot id>:<secret>")
-    stopping = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.set())
-    with TelegramSandbox(args.token, username=args.username, host=args.host, port=args.port) as sandbox:
-        if not args.no_replay:
-            sandbox.replay(backlog=args.backlog, interval=args.interval)
-        print(
-            f"Telegram sandbox for @{args.username} on {sandbox.url} (control: {sandbox.url}/_sandbox/state)",
-            flush=True,
-        )
-        stopping.wait()
-    print("Telegram sandbox stopped", flush=True)
-    return 0
+        p.error("--token must have the form <bot id>:<secret>")
+    sandbox = TelegramSandbox(args.token, username=args.username, host=args.host, port=args.port)
+    return _cli.serve(sandbox, args, "Telegram", args.username)
 
 
 if __name__ == "__main__":

@@ -6,15 +6,13 @@ out-of-process tests: ``python -m connectors.sandbox.x`` (or ``inbox sandbox x``
 
 from __future__ import annotations
 
-import argparse
 import re
-import signal
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from connectors.sandbox import _cli
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.x_access import DOCUMENTED_LIMITS, Denied, RateLimits, authenticate, require_user
 from connectors.sandbox.x_api import PROBLEMS, ApiHandler, XApi, invalid, problem
@@ -248,36 +246,14 @@ class XSandbox(LoopbackServer):
 
 def main(argv: list[str] | None = None) -> int:
     """Serve the sandbox until SIGTERM or SIGINT, printing its URL first."""
-    parser = argparse.ArgumentParser(prog="inbox sandbox x", description="Loopback X API v2 sandbox.")
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
-    parser.add_argument("--port", type=int, default=8701, help="0 picks a free port")
-    parser.add_argument("--brand", default="AcmeCare", help="the brand account's handle")
-    parser.add_argument("--brand-id", default="1000000000000000001", help="the brand account's user id")
-    parser.add_argument(
-        "--backlog", type=int, default=40, help="customer items seeded over the past two hours"
-    )
-    parser.add_argument("--interval", type=float, default=15.0, help="seconds between new customer items")
-    parser.add_argument("--no-replay", action="store_true", help="start empty (add traffic via /_sandbox/)")
-    parser.add_argument(
-        "--documented-limits", action="store_true", help="X's documented per-user rate limits"
-    )
-    args = parser.parse_args(argv)
-    if args.host not in {"127.0.0.1", "localhost", "::1"}:
-        parser.error("the sandbox has no auth on /_sandbox/: bind a loopback address only")
+    p = _cli.parser("x", "Loopback X API v2 sandbox.", port=8701, backlog=40, interval=15.0)
+    p.add_argument("--brand", default="AcmeCare", help="the brand account's handle")
+    p.add_argument("--brand-id", default="1000000000000000001", help="the brand account's user id")
+    p.add_argument("--documented-limits", action="store_true", help="X's documented per-user rate limits")
+    args = _cli.parse(p, argv)
     limits = {k: (n, float(w)) for k, (n, w) in DOCUMENTED_LIMITS.items()} if args.documented_limits else None
-    stopping = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.set())
-    with XSandbox(args.brand, args.brand_id, host=args.host, port=args.port, rate_limits=limits) as sandbox:
-        if not args.no_replay:
-            sandbox.replay(backlog=args.backlog, interval=args.interval)
-        print(
-            f"X sandbox for @{args.brand} on {sandbox.url} (control: {sandbox.url}/_sandbox/state)",
-            flush=True,
-        )
-        stopping.wait()
-    print("X sandbox stopped", flush=True)
-    return 0
+    sandbox = XSandbox(args.brand, args.brand_id, host=args.host, port=args.port, rate_limits=limits)
+    return _cli.serve(sandbox, args, "X", args.brand)
 
 
 if __name__ == "__main__":
