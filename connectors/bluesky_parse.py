@@ -14,6 +14,8 @@ from typing import Any
 
 import regex
 
+from connectors._payload import PayloadError
+from connectors._payload import iso_time as parse_time
 from connectors.base import Author, InboundItem, Kind, Malformed
 
 POST_GRAPHEMES, POST_BYTES = 300, 3000
@@ -22,10 +24,6 @@ REASON_KIND: dict[str, Kind] = {"mention": "mention", "reply": "reply", "quote":
 GRAPHEME = regex.compile(r"\X")
 S32 = "234567abcdefghijklmnopqrstuvwxyz"
 RKEY_WINDOW_US = 300_000_000  # 5 minutes: a post's TID rkey must be within 10 minutes of the PDS clock
-
-
-class PayloadError(ValueError):
-    """A field of a payload is missing or of the wrong type."""
 
 
 def bluesky_length(text: str) -> int:
@@ -66,19 +64,6 @@ def rkey_for(idempotency_key: str, at: datetime) -> str:
     micros = int(at.timestamp() * 1_000_000)
     window_start = micros - micros % RKEY_WINDOW_US
     return tid(window_start + (digest >> 10) % RKEY_WINDOW_US, digest & 0x3FF)
-
-
-def parse_time(value: Any, field: str) -> datetime:
-    """An ISO 8601 time with an offset (``2026-01-02T03:04:05.678Z``) as aware UTC."""
-    if not isinstance(value, str):
-        raise PayloadError(f"field {field!r} should be an ISO 8601 string, got {value!r}")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise PayloadError(f"field {field!r} is not an ISO 8601 time: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise PayloadError(f"field {field!r} has no offset: {value!r}")
-    return parsed.astimezone(UTC)
 
 
 def _str(obj: Mapping[str, Any], key: str) -> str:

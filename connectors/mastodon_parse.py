@@ -13,15 +13,15 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from connectors._payload import PayloadError
+from connectors._payload import iso_time as parse_time
+from connectors._payload import object_field as _obj
+from connectors._payload import text_field as _str
 from connectors.base import Author, InboundItem, Kind, Malformed
 from connectors.mastodon_text import html_to_text
 
 PUBLIC_VISIBILITIES = frozenset({"public", "unlisted"})
 VISIBILITY_ORDER = ("public", "unlisted", "private", "direct")  # from the most to the least open
-
-
-class PayloadError(ValueError):
-    """A field of a Mastodon payload is missing or of the wrong type."""
 
 
 def id_key(ident: str) -> tuple[int, str]:
@@ -37,35 +37,6 @@ def newest_id(*ids: str | None) -> str | None:
 
 def is_newer(ident: str, than: str | None) -> bool:
     return than is None or id_key(ident) > id_key(than)
-
-
-def _str(obj: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
-    value = obj.get(key)
-    if value is None:
-        if required:
-            raise PayloadError(f"missing field {key!r}")
-        return None
-    if not isinstance(value, str):
-        raise PayloadError(f"field {key!r} should be a string, got {type(value).__name__} {value!r}")
-    return value
-
-
-def _obj(obj: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = obj.get(key)
-    if not isinstance(value, Mapping):
-        raise PayloadError(f"field {key!r} should be an object, got {type(value).__name__}")
-    return value
-
-
-def parse_time(value: str) -> datetime:
-    """Mastodon's ISO 8601 time (``2026-12-01T21:18:52.123Z``) as aware UTC."""
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise PayloadError(f"created_at is not an ISO 8601 time: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise PayloadError(f"created_at has no offset: {value!r}")
-    return parsed.astimezone(UTC)
 
 
 def reset_in(header: str | None, now: datetime) -> float | None:

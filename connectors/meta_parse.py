@@ -12,25 +12,10 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors._payload import PayloadError, text_field
 from connectors.base import Author, InboundItem, Malformed
 
 MS_THRESHOLD = 100_000_000_000  # a Unix time above this is in milliseconds (Messenger), else seconds
-
-
-class PayloadError(ValueError):
-    """A field of a platform payload is missing or of the wrong type."""
-
-
-def text_field(obj: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
-    """A string field; PayloadError when it is required and missing, or not a string."""
-    value = obj.get(key)
-    if value is None:
-        if required:
-            raise PayloadError(f"missing field {key!r}")
-        return None
-    if not isinstance(value, str):
-        raise PayloadError(f"field {key!r} should be a string, got {type(value).__name__} {value!r}")
-    return value
 
 
 def id_field(obj: Mapping[str, Any], key: str = "id") -> str:

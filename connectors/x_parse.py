@@ -7,36 +7,12 @@ by the inbox) and never stops the rest of the page.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
+from connectors._payload import PayloadError
+from connectors._payload import iso_time as parse_time
+from connectors._payload import text_field as _str
 from connectors.base import Author, InboundItem, Malformed
-
-
-class PayloadError(ValueError):
-    """A field of a platform payload is missing or of the wrong type."""
-
-
-def _str(obj: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
-    value = obj.get(key)
-    if value is None:
-        if required:
-            raise PayloadError(f"missing field {key!r}")
-        return None
-    if not isinstance(value, str):
-        raise PayloadError(f"field {key!r} should be a string, got {type(value).__name__} {value!r}")
-    return value
-
-
-def parse_time(value: str) -> datetime:
-    """X's ``2026-01-02T03:04:05.000Z`` (milliseconds optional) as aware UTC."""
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise PayloadError(f"created_at is not an ISO 8601 time: {value!r}") from None
-    if parsed.tzinfo is None:
-        raise PayloadError(f"created_at has no offset: {value!r}")
-    return parsed.astimezone(UTC)
 
 
 def users_by_id(payload: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
