@@ -219,3 +219,11 @@ def test_csv_neutralises_spreadsheet_formulas_in_customer_text() -> None:
     )
     expected = 'customer,last_message,minutes_left\neve,"\'=HYPERLINK(""x"")",-5.0\n\'@x,fine,1.0\n'
     assert to_csv(table) == expected
+
+
+def test_a_clock_late_for_days_is_breached_without_walking_every_day_since() -> None:
+    conv = waiting("x-acme", at(4, 11), at(4, 12))
+    late_hours = live_clock(conv, charter(), at(4, 23))
+    assert (late_hours.state, late_hours.fraction) == ("breached", 12.0)  # 12 hours on a 1-hour target
+    late_days = live_clock(conv, charter(), at(9, 12))
+    assert (late_days.state, late_days.fraction) == ("breached", None)  # shown as late by 5 days instead

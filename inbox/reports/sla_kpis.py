@@ -116,8 +116,11 @@ def attainment_by_day(items: Iterable[FirstResponse], tz: tzinfo) -> dict[date, 
 class LiveClock:
     conversation: OpenConversation
     state: LiveState
-    fraction: float  # share of the target elapsed on its clock (business time for business hours)
+    fraction: float | None  # share of the target elapsed on its clock; None when late for over a day
     due: datetime
+
+
+LONG_LATE = timedelta(days=1)
 
 
 def live_clock(conv: OpenConversation, charter: Charter, now: datetime) -> LiveClock:
@@ -125,6 +128,8 @@ def live_clock(conv: OpenConversation, charter: Charter, now: datetime) -> LiveC
     (past the due time), as the SLA engine rules. The target's length is the clock time from the clock's
     start to the stored due time, so a charter changed since arrival does not move it."""
     due = conv.sla_due_at
+    if now - due > LONG_LATE:  # late for days: the share elapsed says nothing the lateness does not
+        return LiveClock(conv, "breached", None, due)  # and would cost a walk over every day since
     metric: Metric = "next_response" if conv.answered_before else "first_response"
     kind = charter_kind(conv.kind, conv.visibility)
     target = target_for(
