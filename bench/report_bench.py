@@ -1,0 +1,115 @@
+"""Benchmark (not a test): the supervisor dashboard and ``inbox report`` at 10k, 100k and 1M messages.
+
+For each size a fresh database is seeded as for the queue benchmark (bench/seed.py: real customer tweets under
+new ids, 4 messages per conversation, 40% of conversations open, over 30 days) and the functions the Dashboard
+page and ``inbox report`` call are timed in a new session each time, with the repository's charter:
+``live_report`` (backlog, at-risk and late lists), ``attainment_windows`` (today / 7 d / 30 d) and
+``period_report`` for 7 and 30 days. Usage:
+    .venv/bin/python bench/report_bench.py --db sqlite --db postgres [--sizes 10000 100000 1000000]
+Writes bench/results/report.json and prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402
+    Timer,
+    database,
+    machine,
+    own_peak_rss_mb,
+    postgres_server,
+    quantiles,
+    table,
+    write_results,
+)
+from bench.seed import seed  # noqa: E402
+
+CALLS = ("live_report", "attainment_windows", "period_7d", "period_30d")
+
+
+def _timings(url: str, repeat: int, now: datetime) -> dict[str, Any]:
+    from sqlmodel import Session
+
+    from inbox.charter.model import load_charter
+    from inbox.db import make_engine
+    from inbox.reports.period import parse_period
+    from inbox.reports.report import attainment_windows, live_report, period_report
+
+    charter = load_charter(ROOT / "config")
+    zone = charter.team(charter.sla.team).zone
+    engine = make_engine(url)
+    calls: dict[str, Callable[[Session], Any]] = {
+        "live_report": lambda s: live_report(s, charter, now),
+        "attainment_windows": lambda s: attainment_windows(s, charter, now),
+        "period_7d": lambda s: period_report(s, charter, parse_period("7d", now, zone), now),
+        "period_30d": lambda s: period_report(s, charter, parse_period("30d", now, zone), now),
+    }
+    out: dict[str, Any] = {}
+    for name, call in calls.items():
+        samples = []
+        for n in range(repeat + 1):
+            start = time.perf_counter()
+            with Session(engine) as session:
+                call(session)
+            if n >= 1:  # the first warms the caches
+                samples.append((time.perf_counter() - start) * 1000)
+        out[name] = quantiles(samples)
+    engine.dispose()
+    return out
+
+
+def run(kind: str, sizes: list[int], repeat: int, admin: str | None) -> list[dict[str, Any]]:
+    from inbox.db import open_engine
+
+    out = []
+    for size in sizes:
+        with database(kind, admin) as url:
+            engine = open_engine(url)
+            now = datetime.now(UTC)
+            with Timer() as t:
+                seeded = seed(engine, messages=size, now=now)
+            engine.dispose()
+            timings = _timings(url, repeat, now)
+        out.append({"db": kind, "messages": size, "conversations": seeded.conversations, "seed_s": t.seconds})
+        out[-1].update(timings)
+        print(f"{kind} {size:,}: {timings}", flush=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--db", action="append", choices=("sqlite", "postgres"), default=[])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    kinds = args.db or ["sqlite", "postgres"]
+    results: list[dict[str, Any]] = []
+    info = machine()
+    with ExitStack() as stack:
+        admin = stack.enter_context(postgres_server()) if "postgres" in kinds else None
+        for kind in kinds:
+            results += run(kind, args.sizes, args.repeat, admin)
+    rows = [[r["db"], r["messages"], *(f"{r[c]['median_ms']:.0f}" for c in CALLS)] for r in results]
+    print(table(["db", "messages", *(f"{c} median ms" for c in CALLS)], rows))
+    peak = round(own_peak_rss_mb(), 1)
+    print(f"peak RSS of this process (the dashboard's queries): {peak} MB")
+    path = write_results(
+        "report", {"machine": info, "repeat": args.repeat, "peak_rss_mb": peak, "results": results}
+    )
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
