@@ -118,9 +118,12 @@ def export_messages(
     from inbox.export import iter_messages, write_csv, write_jsonl
 
     ctx = _context(with_channels=False)
-    records = iter_messages(ctx.engine, channel)
-    writer = write_csv if format is ExportFormat.csv else write_jsonl
-    writer(records, sys.stdout)
+    try:
+        records = iter_messages(ctx.engine, channel)
+        writer = write_csv if format is ExportFormat.csv else write_jsonl
+        writer(records, sys.stdout)
+    finally:
+        ctx.engine.dispose()
 
 
 @quarantine_app.command("list")
@@ -137,28 +140,27 @@ def quarantine_list(
             .join(Channel, col(Channel.id) == col(QuarantinedItem.channel_id))
             .order_by(col(QuarantinedItem.id))
         ).all()
-        if not rows:
-            typer.echo("quarantine is empty")
-        for item, name in rows:
-            if as_json:
-                typer.echo(
-                    json.dumps(
-                        {
-                            "id": item.id,
-                            "channel": name,
-                            "stream": item.stream,
-                            "external_id": item.external_id,
-                            "error": item.error,
-                            "raw": item.raw,
-                            "created_at": item.created_at.isoformat() if item.created_at else None,
-                        }
-                    )
+    ctx.engine.dispose()
+    if not rows:
+        typer.echo("quarantine is empty")
+    for item, name in rows:
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {
+                        "id": item.id,
+                        "channel": name,
+                        "stream": item.stream,
+                        "external_id": item.external_id,
+                        "error": item.error,
+                        "raw": item.raw,
+                        "created_at": item.created_at.isoformat() if item.created_at else None,
+                    }
                 )
-            else:
-                when = f"{item.created_at:%Y-%m-%d %H:%M}" if item.created_at else "?"
-                typer.echo(
-                    f"#{item.id} {when} {name}/{item.stream} id={item.external_id or '-'}: {item.error}"
-                )
+            )
+        else:
+            when = f"{item.created_at:%Y-%m-%d %H:%M}" if item.created_at else "?"
+            typer.echo(f"#{item.id} {when} {name}/{item.stream} id={item.external_id or '-'}: {item.error}")
 
 
 # Each is connectors/sandbox/<name>.py with a main(argv) -> exit code.
