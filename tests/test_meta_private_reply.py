@@ -13,7 +13,7 @@ from inbox.channels import Runtime
 from inbox.deadlines import default_due
 from inbox.listen import poll_stream
 from inbox.models import Conversation, OutboundReply
-from tests.test_webhooks import meta, now, runtimes  # noqa: F401  (fixtures)
+from tests.webhook_support import meta, now, runtimes  # noqa: F401  (fixtures)
 
 
 def test_private_reply_to_a_comment_is_sent_once_to_the_comment(

@@ -25,7 +25,7 @@ from inbox.reports.period import rolling
 from inbox.reports.report import live_report, period_report, report_tz
 from tests.conftest import BRAND_ID, ROOT
 from tests.enforcement_support import Clock, charter, runtime
-from tests.test_webhooks import meta, now, runtimes  # noqa: F401  (fixtures)
+from tests.webhook_support import meta, now, runtimes  # noqa: F401  (fixtures)
 
 CHARTER = charter()  # spam = hide, insults = mark
 SPAM = "Free followers here! Follow me and check out my page"

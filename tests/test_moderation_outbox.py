@@ -20,7 +20,7 @@ from inbox.listen import poll_channel, poll_stream
 from inbox.models import AuditEvent, Conversation, Message, OutboundReply, User
 from tests.conftest import BRAND_ID
 from tests.enforcement_support import Clock, runtime
-from tests.test_webhooks import meta, now, runtimes  # noqa: F401  (fixtures)
+from tests.webhook_support import meta, now, runtimes  # noqa: F401  (fixtures)
 
 
 def _agent(engine: Engine) -> User:

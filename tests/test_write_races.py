@@ -24,7 +24,7 @@ from inbox.listen import poll_channel
 from inbox.models import Channel, Conversation, Message, OutboundReply
 from inbox.webhooks.receiver import Receiver
 from tests.test_outbox_x import rt, sandbox  # noqa: F401  (fixtures)
-from tests.test_webhooks import (  # noqa: F401  (fixtures)
+from tests.webhook_support import (  # noqa: F401  (fixtures)
     messenger_body,
     meta,  # noqa: F401  (fixture)
     now,
