@@ -73,6 +73,7 @@ def _conversations(count: int, contacts: int, start: datetime, span: float) -> I
             first + timedelta(minutes=5) if answered else None,
             first + timedelta(minutes=5) if answered else None,
             due,
+            first + timedelta(hours=1),  # the first-response due time stored at arrival
             URGENCIES[i % len(URGENCIES)],
             SENTIMENTS[i % len(SENTIMENTS)],
             "fr" if i % 7 == 0 else "en",
@@ -83,8 +84,8 @@ def _conversations(count: int, contacts: int, start: datetime, span: float) -> I
 
 CONVERSATION_COLUMNS = (
     "id, channel_id, thread_key, visibility, kind, contact_id, status, assignee_id, first_inbound_at, "
-    "last_inbound_at, last_message_at, last_outbound_at, first_response_at, sla_due_at, urgency, sentiment, "
-    "language, tags, created_at"
+    "last_inbound_at, last_message_at, last_outbound_at, first_response_at, sla_due_at, "
+    "first_response_due_at, urgency, sentiment, language, tags, created_at"
 )
 MESSAGE_COLUMNS = (
     "id, channel_id, conversation_id, platform_id, direction, visibility, kind, text, author_platform_id, "

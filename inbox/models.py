@@ -97,6 +97,7 @@ class Conversation(SQLModel, table=True):
     last_outbound_at: datetime | None = _when()
     first_response_at: datetime | None = _when()
     sla_due_at: datetime | None = _when()
+    first_response_due_at: datetime | None = _when()  # set when the first clock starts; reports judge by it
     urgency: str | None = None
     sentiment: str | None = None
     language: str | None = Field(default=None, index=True)  # the queue's language filter options
@@ -110,6 +111,9 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("channel_id", "platform_id"),
         Index("ix_message_conversation_time", "conversation_id", "created_at"),
+        Index(
+            "ix_message_volume", "direction", "created_at", "channel_id", "sentiment"
+        ),  # covers hour counts
     )
     id: int | None = Field(default=None, primary_key=True)
     channel_id: int = Field(foreign_key="channel.id")

@@ -34,6 +34,8 @@ def on_inbound(conv: Conversation, at: datetime, due: DueFn) -> None:
     if conv.sla_due_at is None:
         is_next = conv.first_response_at is not None
         conv.sla_due_at = due(conv, at if is_next else conv.first_inbound_at, is_next)
+        if not is_next and conv.first_response_due_at is None:
+            conv.first_response_due_at = conv.sla_due_at  # the first-response target as it stood at arrival
 
 
 def on_outbound(conv: Conversation, at: datetime) -> None:

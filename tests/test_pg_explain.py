@@ -20,7 +20,7 @@ from bench.seed import seed
 from connectors.base import Author
 from inbox import store
 from inbox.queue import Filters, filter_options, queue_page
-from inbox.reports import queries
+from inbox.reports import first_responses, queries
 from inbox.reports.period import Period, rolling
 from tests.conftest import PG_ADMIN_URL
 
@@ -112,6 +112,12 @@ CASES: dict[str, Callable[[Session], Any]] = {
     "queue filter options": filter_options,
     "report cohort today": lambda s: queries.cohort(s, _today(), None),
     "report cohort 7 days, one channel": lambda s: queries.cohort(s, _week(), 1),
+    "report SLA outcomes 7 days": lambda s: first_responses.outcome_counts(s, _week(), None, NOW),
+    "report SLA outcomes today, one channel": lambda s: first_responses.outcome_counts(s, _today(), 1, NOW),
+    "report response-time ranks 7 days": lambda s: first_responses.response_times(s, _week(), None),
+    "report first-contact resolution 7 days": lambda s: first_responses.first_contact_resolution(
+        s, _week(), None
+    ),
     "report messages per hour 7 days": lambda s: queries.hour_counts(s, _week(), None),
     "dashboard backlog": lambda s: queries.backlog(s, None),
     "dashboard running clocks": lambda s: queries.open_clocks(s, None),

@@ -27,7 +27,8 @@ class ResponseTimes:
 
 
 def response_times(items: Iterable[FirstResponse]) -> ResponseTimes:
-    """First-response time (wall clock) of the answered conversations: median and 90th percentile."""
+    """First-response time (wall clock) of the answered conversations: median and 90th percentile.
+    (The report ranks them in SQL: ``inbox.reports.first_responses.response_times``.)"""
     waits = [minutes(item.wait) for item in items if item.wait is not None]
     return ResponseTimes(len(waits), median(waits), nearest_rank(waits, 90))
 

@@ -44,6 +44,10 @@ def channel_names(session: Session) -> list[str]:
     return sorted(session.exec(select(Channel.name)).all())
 
 
+def channel_names_by_id(session: Session) -> dict[int, str]:
+    return {cid: name for cid, name in _rows(session, _columns(Channel.id, Channel.name)) if cid is not None}
+
+
 def channel_id(session: Session, name: str | None) -> int | None:
     """The id of channel ``name``; -1 (matches nothing) for an unknown name; None for all channels."""
     if name is None:
@@ -62,8 +66,11 @@ def _arrived(period: Period, cid: int | None) -> Any:
     return stmt.where(Message.channel_id == cid) if cid is not None else stmt
 
 
-def cohort(session: Session, period: Period, cid: int | None) -> list[ConversationFacts]:
-    """Conversations whose first customer message arrived in the period."""
+def cohort(
+    session: Session, period: Period, cid: int | None, *where: ColumnElement[bool]
+) -> list[ConversationFacts]:
+    """Conversations whose first customer message arrived in the period (and meet ``where``), one row each:
+    for drill-downs and the few conversations SQL cannot judge, not for counting a whole period."""
     first_urgency = (
         select(Message.urgency)
         .where(Message.conversation_id == Conversation.id, Message.direction == "in")
@@ -96,6 +103,7 @@ def cohort(session: Session, period: Period, cid: int | None) -> list[Conversati
             first_urgency,
             Contact.tags,
             replies,
+            c.first_response_due_at,
         )
         .join(Channel, col(Channel.id) == col(c.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(c.contact_id))
@@ -103,6 +111,7 @@ def cohort(session: Session, period: Period, cid: int | None) -> list[Conversati
             col(c.id).in_(_arrived(period, cid)),
             col(c.first_inbound_at) >= period.start,
             col(c.first_inbound_at) < period.end,
+            *where,
         )
         .order_by(col(c.first_inbound_at), col(c.id))
     )
@@ -125,29 +134,31 @@ def cohort(session: Session, period: Period, cid: int | None) -> list[Conversati
                 arrival_urgency=row[11],
                 tags=tuple(t.lower() for t in (tags or [])),
                 brand_replies=int(n_replies or 0),
+                first_response_due_at=row[14],
             )
         )
     return out
 
 
 def hour_counts(session: Session, period: Period, cid: int | None) -> list[HourCount]:
-    """Customer messages per channel, UTC hour and sentiment, counted by the database."""
+    """Customer messages per channel, UTC hour and sentiment, counted by the database from the
+    ``ix_message_volume`` index alone."""
     hour = utc_hour(col(Message.created_at))
     stmt = (
-        _columns(Channel.name, hour, Message.sentiment, func.count())
-        .join(Channel, col(Channel.id) == col(Message.channel_id))
+        _columns(Message.channel_id, hour, Message.sentiment, func.count())
         .where(
             col(Message.direction) == "in",
             col(Message.created_at) >= period.start,
             col(Message.created_at) < period.end,
         )
-        .group_by(Channel.name, hour, col(Message.sentiment))
+        .group_by(col(Message.channel_id), hour, col(Message.sentiment))
     )
     if cid is not None:
         stmt = stmt.where(col(Message.channel_id) == cid)
+    names = channel_names_by_id(session)
     return [
-        HourCount(as_utc(h), name, sentiment or UNCLASSIFIED, int(n))
-        for name, h, sentiment, n in _rows(session, stmt)
+        HourCount(as_utc(h), names[channel], sentiment or UNCLASSIFIED, int(n))
+        for channel, h, sentiment, n in _rows(session, stmt)
     ]
 
 

@@ -12,18 +12,19 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from inbox.charter.model import Charter
-from inbox.reports import kpis, queries
+from inbox.reports import first_responses, kpis, queries
 from inbox.reports.period import WINDOWS, Period, rolling
-from inbox.reports.rows import BacklogCount, ConversationFacts
+from inbox.reports.rows import BacklogCount, OutcomeCount
 from inbox.reports.sla_kpis import (
     Attainment,
     FirstResponse,
     LiveClock,
     attainment,
-    attainment_by,
+    attainment_by_channel,
     attainment_by_day,
     first_response,
     live_clock,
+    outcome_count,
 )
 from inbox.threads import URGENCY_ORDER
 
@@ -38,7 +39,9 @@ class PeriodReport:
     period: Period
     channel: str | None
     now: datetime
-    responses: list[FirstResponse]
+    outcomes: list[OutcomeCount]
+    times: dict[str, kpis.ResponseTimes]  # per channel name, and ``first_responses.ALL``
+    fcr: kpis.Fcr
     messages: int
     volume: list[kpis.Volume]
     sentiment: list[kpis.SentimentShare]
@@ -46,31 +49,31 @@ class PeriodReport:
     agents: list[kpis.AgentRow]
 
     @property
-    def facts(self) -> list[ConversationFacts]:
-        return [r.facts for r in self.responses]
+    def conversations(self) -> int:
+        """Conversations whose first customer message arrived in the period."""
+        return sum(c.conversations for c in self.outcomes)
 
     @property
     def attainment(self) -> Attainment:
-        return attainment(self.responses)
+        return attainment(self.outcomes)
 
     @property
     def attainment_by_channel(self) -> dict[str, Attainment]:
-        return attainment_by(self.responses, lambda r: r.facts.channel)
+        return attainment_by_channel(self.outcomes)
 
     @property
     def attainment_by_day(self) -> dict[date, Attainment]:
-        return attainment_by_day(self.responses, self.period.tz)
+        return attainment_by_day(self.outcomes, self.period.tz)
 
     @property
     def response_times(self) -> kpis.ResponseTimes:
-        return kpis.response_times(self.responses)
+        return self.times.get(first_responses.ALL, NO_TIMES)
 
     def response_times_of(self, channel: str) -> kpis.ResponseTimes:
-        return kpis.response_times(r for r in self.responses if r.facts.channel == channel)
+        return self.times.get(channel, NO_TIMES)
 
-    @property
-    def fcr(self) -> kpis.Fcr:
-        return kpis.first_contact_resolution(self.facts)
+
+NO_TIMES = kpis.ResponseTimes(0, None, None)
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,6 @@ def period_report(
     session: Session, charter: Charter, period: Period, now: datetime, channel: str | None = None
 ) -> PeriodReport:
     cid = queries.channel_id(session, channel)
-    responses = [first_response(f, charter, now) for f in queries.cohort(session, period, cid)]
     counts = queries.hour_counts(session, period, cid)
     events = queries.agent_events(session, period, cid, kpis.HANDLING_LOOKBACK)
     agents = kpis.agent_rows(queries.agent_counts(session, period, cid), kpis.handling_times(events, period))
@@ -105,7 +107,9 @@ def period_report(
         period=period,
         channel=channel,
         now=now,
-        responses=responses,
+        outcomes=outcomes(session, charter, period, now, cid),
+        times=first_responses.response_times(session, period, cid),
+        fcr=first_responses.first_contact_resolution(session, period, cid),
         messages=sum(c.messages for c in counts),
         volume=kpis.volume_by_hour(counts, period.tz),
         sentiment=kpis.sentiment_share(counts),
@@ -130,10 +134,31 @@ def attainment_windows(
     """Attainment for today, 7d and 30d, from one read of the 30-day cohort."""
     tz = report_tz(charter)
     widest = rolling(WINDOWS[-1], now, tz)
-    cid = queries.channel_id(session, channel)
-    responses = [first_response(f, charter, now) for f in queries.cohort(session, widest, cid)]
+    counts = outcomes(session, charter, widest, now, queries.channel_id(session, channel))
     out = {}
     for label in WINDOWS:
         window = rolling(label, now, tz)
-        out[label] = attainment(r for r in responses if window.contains(r.facts.first_inbound_at))
+        out[label] = attainment(c for c in counts if window.contains(c.quarter))
     return out
+
+
+def outcomes(
+    session: Session, charter: Charter, period: Period, now: datetime, cid: int | None
+) -> list[OutcomeCount]:
+    """The period's first-response outcomes: counted in SQL, plus the few conversations stored without a
+    due time (before migration 0009), judged one by one with ``charter``."""
+    counts = first_responses.outcome_counts(session, period, cid, now)
+    judged = [c for c in counts if c.outcome != first_responses.LEGACY]
+    if len(judged) == len(counts):
+        return judged
+    older = queries.cohort(session, period, cid, first_responses.legacy())
+    return judged + [outcome_count(first_response(f, charter, now)) for f in older]
+
+
+def judged_conversations(
+    session: Session, charter: Charter, period: Period, now: datetime, channel: str | None = None
+) -> list[FirstResponse]:
+    """Each conversation of the period with its first-response outcome: a drill-down, one row per
+    conversation (the report's counts come from ``outcomes``)."""
+    cid = queries.channel_id(session, channel)
+    return [first_response(f, charter, now) for f in queries.cohort(session, period, cid)]

@@ -26,6 +26,18 @@ class ConversationFacts:
     arrival_urgency: str | None  # the urgency of the first customer message
     tags: tuple[str, ...]  # the customer's tags (segments such as vip)
     brand_replies: int  # outbound messages in the conversation
+    first_response_due_at: datetime | None = None  # stored at arrival (None: stored before migration 0009)
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeCount:
+    """Conversations of one channel whose first customer message arrived in one UTC quarter hour, with
+    one first-response outcome (met | missed | waiting | closed_unanswered)."""
+
+    channel: str
+    quarter: datetime  # the quarter hour's start (aware UTC); local days are unions of quarter hours
+    outcome: str
+    conversations: int
 
 
 @dataclass(frozen=True, slots=True)

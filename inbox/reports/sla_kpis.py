@@ -3,15 +3,17 @@
 A conversation's first response is *met* when the brand's first answer came at or before its due time,
 *missed* when it came later or is still missing after the due time, *waiting* while unanswered and not yet
 due, and *closed unanswered* when it was resolved without any answer (spam, a thank-you): those are left
-out of attainment. Attainment = met / (met + missed). The due time of a clock still running is the one stored
-at arrival (the charter then in force); an answered conversation's is recomputed with the charter given,
-from its first message's urgency and the customer's tags.
+out of attainment. Attainment = met / (met + missed). The due time is the one stored when the conversation's
+first clock started (the charter then in force: a charter changed later does not re-judge past work); a
+clock still running is judged by its current due time. Conversations stored before due times were kept
+(migration 0009) have theirs recomputed with the charter given, from the first message's urgency and the
+customer's tags. ``inbox.reports.first_responses`` counts the same outcomes in SQL.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
@@ -21,7 +23,8 @@ from inbox.charter.model import Charter
 from inbox.charter.sla import charter_kind, due_at, target_for
 from inbox.charter.targets import Target, clock_time
 from inbox.reports.period import local_day
-from inbox.reports.rows import ConversationFacts, OpenConversation
+from inbox.reports.rows import ConversationFacts, OpenConversation, OutcomeCount
+from inbox.reports.sqltime import quarter_of
 from inbox.reports.stats import ratio
 
 ATTAINMENT_GOAL = 1.0  # the social-media norm the charter states: every customer answered within the target
@@ -72,11 +75,11 @@ def first_response_target(f: ConversationFacts, charter: Charter) -> Target:
 
 def first_response(f: ConversationFacts, charter: Charter, now: datetime) -> FirstResponse:
     """The outcome of one conversation's first-response clock as of ``now``."""
-    running = f.first_response_at is None and f.sla_due_at is not None
+    running = f.sla_due_at if f.first_response_at is None else None
     due = (
-        f.sla_due_at
-        if running and f.sla_due_at
-        else due_at(charter, first_response_target(f, charter), f.first_inbound_at)
+        running
+        or f.first_response_due_at
+        or due_at(charter, first_response_target(f, charter), f.first_inbound_at)
     )
     outcome: Outcome
     if f.first_response_at is not None:
@@ -88,27 +91,31 @@ def first_response(f: ConversationFacts, charter: Charter, now: datetime) -> Fir
     return FirstResponse(f, due, outcome)
 
 
-def attainment(items: Iterable[FirstResponse]) -> Attainment:
-    counts = {"met": 0, "missed": 0, "waiting": 0, "closed_unanswered": 0}
-    for item in items:
-        counts[item.outcome] += 1
-    return Attainment(**counts)
+def outcome_count(item: FirstResponse) -> OutcomeCount:
+    """One judged conversation as a count of one (to sum with the counts made in SQL)."""
+    f = item.facts
+    return OutcomeCount(f.channel, quarter_of(f.first_inbound_at), item.outcome, 1)
 
 
-def attainment_by(
-    items: Iterable[FirstResponse], key: Callable[[FirstResponse], str]
-) -> dict[str, Attainment]:
-    groups: dict[str, list[FirstResponse]] = defaultdict(list)
-    for item in items:
-        groups[key(item)].append(item)
+def attainment(counts: Iterable[OutcomeCount]) -> Attainment:
+    sums = {"met": 0, "missed": 0, "waiting": 0, "closed_unanswered": 0}
+    for c in counts:
+        sums[c.outcome] += c.conversations
+    return Attainment(**sums)
+
+
+def attainment_by_channel(counts: Iterable[OutcomeCount]) -> dict[str, Attainment]:
+    groups: dict[str, list[OutcomeCount]] = defaultdict(list)
+    for c in counts:
+        groups[c.channel].append(c)
     return {name: attainment(groups[name]) for name in sorted(groups)}
 
 
-def attainment_by_day(items: Iterable[FirstResponse], tz: tzinfo) -> dict[date, Attainment]:
+def attainment_by_day(counts: Iterable[OutcomeCount], tz: tzinfo) -> dict[date, Attainment]:
     """Per local day of the conversations' first message."""
-    groups: dict[date, list[FirstResponse]] = defaultdict(list)
-    for item in items:
-        groups[local_day(item.facts.first_inbound_at, tz)].append(item)
+    groups: dict[date, list[OutcomeCount]] = defaultdict(list)
+    for c in counts:
+        groups[local_day(c.quarter, tz)].append(c)
     return {day: attainment(groups[day]) for day in sorted(groups)}
 
 

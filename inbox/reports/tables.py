@@ -55,7 +55,7 @@ _ATTAINMENT = ("met", "missed", "waiting", "closed_unanswered", "attainment_pct"
 def summary(r: PeriodReport, live: LiveReport) -> Table:
     a, t, f = r.attainment, r.response_times, r.fcr
     rows: list[tuple[Cell, ...]] = [
-        ("conversations", len(r.responses), "first customer message in the period"),
+        ("conversations", r.conversations, "first customer message in the period"),
         ("customer_messages", r.messages, "received in the period"),
         ("answered", t.answered, "conversations with a first response"),
         ("first_response_median_min", one_decimal(t.median_minutes), "wall-clock minutes"),

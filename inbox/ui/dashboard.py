@@ -162,7 +162,7 @@ def _tiles(r: PeriodReport, windows: dict[str, Attainment]) -> None:
         col_.metric(f"SLA attainment · {PERIODS[label].lower()}", value, delta, border=True, help=help_)
     t, f = r.response_times, r.fcr
     row = st.columns(5)
-    row[0].metric("Conversations", len(r.responses), border=True)
+    row[0].metric("Conversations", r.conversations, border=True)
     row[1].metric("Customer messages", r.messages, border=True)
     row[2].metric("First response · median", _minutes(t.median_minutes), border=True)
     row[3].metric("First response · 90th pct", _minutes(t.p90_minutes), border=True)
