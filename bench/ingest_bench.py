@@ -1,14 +1,17 @@
 """Benchmark (not a test): ingestion end to end, from the X sandbox over loopback HTTP to classified rows,
 beside the raw limits measured in the same run on the same texts.
 
-* end to end: ``backfill_stream`` (what ``inbox backfill`` runs; the listener stores pages the same way)
-  reads the DM stream of an X sandbox running in its own process, 100 events a page, through tweepy,
-  classifies each page in one ``classify`` call and stores it in one transaction with its cursor;
-* raw classification: ``classify`` over the same texts, 100 at a time, nothing else;
+* end to end: ``backfill_stream`` as ``inbox backfill`` runs it — reads the DM stream of an X sandbox
+  running in its own process, 100 events a page, through tweepy; classifies each page in one ``classify``
+  call in the classifier process (``inbox.nlp.process``) while the previous page is stored in one
+  transaction with its cursor;
+* raw classification: ``classify`` over the same texts, 100 at a time, nothing else, in this process (over
+  the first ``--raw-sample`` texts only when given: the rate per message does not depend on the count);
 * raw bulk insert: the same number of messages (with conversations and contacts) written by bench/seed.py
   (COPY on PostgreSQL, executemany on SQLite).
 
 Usage: .venv/bin/python bench/ingest_bench.py [--db sqlite --db postgres] [--sizes 10000 100000]
+       [--raw-sample 100000] [--out ingest]
 Writes bench/results/ingest.json and prints a Markdown table.
 """
 
@@ -77,7 +80,7 @@ def _runtime(url: str) -> Any:
     return Runtime(cfg, build_connector(cfg))
 
 
-def end_to_end(url: str, count: int, classifier: Any) -> dict[str, Any]:
+def end_to_end(url: str, count: int, ahead: Any) -> dict[str, Any]:
     """Backfill the sandbox's DMs into a fresh database; time, messages stored, sandbox CPU."""
     from sqlalchemy import func
     from sqlmodel import Session, select
@@ -107,7 +110,7 @@ def end_to_end(url: str, count: int, classifier: Any) -> dict[str, Any]:
                 since,
                 clock=lambda: datetime.now(UTC),
                 due=default_due,
-                classifier=classifier,
+                ahead=ahead,
             )
         with Session(engine) as s:
             stored = s.exec(select(func.count()).select_from(Message)).one()
@@ -142,11 +145,11 @@ def raw_insert(url: str, count: int) -> float:
     return count / t.seconds
 
 
-def run(kind: str, count: int, admin: str | None, classifier: Any) -> dict[str, Any]:
+def run(kind: str, count: int, admin: str | None, classifier: Any, ahead: Any, sample: int) -> dict[str, Any]:
     texts = [t[:1000] for t in customer_texts()]
-    texts = [texts[n % len(texts)] for n in range(count)]
+    texts = [texts[n % len(texts)] for n in range(min(count, sample))]
     with database(kind, admin) as url:
-        e2e = end_to_end(url, count, classifier)
+        e2e = end_to_end(url, count, ahead)
     rss = own_peak_rss_mb()
     classify_rate = raw_classify(texts, classifier)
     with database(kind, admin) as url:
@@ -155,6 +158,7 @@ def run(kind: str, count: int, admin: str | None, classifier: Any) -> dict[str, 
     return {
         "db": kind,
         "messages": count,
+        "raw_classify_texts": len(texts),
         "load_avg_1m_after": round(os.getloadavg()[0], 2),
         **e2e,
         "raw_classify_msg_s": round(classify_rate),
@@ -163,6 +167,7 @@ def run(kind: str, count: int, admin: str | None, classifier: Any) -> dict[str, 
         "ratio_to_raw_serial": round(e2e["e2e_msg_s"] / serial, 2),
         "ratio_to_raw_classify": round(e2e["e2e_msg_s"] / classify_rate, 2),
         "ingest_peak_rss_mb": round(rss, 1),
+        "classifier_process_peak_rss_mb": round(ahead.peak_rss_mb(), 1),
         "extrapolated_1m_min": round(e2e["e2e_s"] * 1_000_000 / count / 60, 1),
     }
 
@@ -171,22 +176,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", action="append", choices=("sqlite", "postgres"), default=[])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--raw-sample", type=int, default=10**9, help="Texts for the raw classify rate.")
+    parser.add_argument("--out", default="ingest", help="Results file name under bench/results.")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         return serve(args.serve)
     from inbox.nlp import load_classifier
+    from inbox.nlp.process import ClassifierProcess
 
     info = machine()
-    classifier = load_classifier(Path(__file__).resolve().parents[1] / "config")
+    config = Path(__file__).resolve().parents[1] / "config"
+    classifier = load_classifier(config)
     classifier.classify(customer_texts()[:300])  # the language models load lazily on first use
     kinds = args.db or ["sqlite", "postgres"]
     results = []
     with ExitStack() as stack:
         admin = stack.enter_context(postgres_server()) if "postgres" in kinds else None
+        ahead = stack.enter_context(ClassifierProcess(config))
+        ahead.ready()
         for kind in kinds:
             for size in args.sizes:
-                results.append(run(kind, size, admin, classifier))
+                results.append(run(kind, size, admin, classifier, ahead, args.raw_sample))
                 print(json.dumps(results[-1]), flush=True)
     headers = [
         "db",
@@ -212,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in results
     ]
     print(table(headers, rows))
-    path = write_results("ingest", {"machine": info, "page_size": PAGE, "results": results})
+    path = write_results(args.out, {"machine": info, "page_size": PAGE, "results": results})
     print(f"wrote {path}")
     return 0
 

@@ -1,6 +1,7 @@
 """Backfill: read a channel's streams back to a point in time, page by page (``inbox backfill``).
 
-Each page is classified in one batch (``nlp.pipe``), stored in bulk by ``ingest_batch`` and committed with
+Each page is classified in one batch (``nlp.pipe``; in a classifier process of its own while the previous
+page is stored, so two cores work), stored in bulk by ``ingest_batch`` and committed with
 the backfill's own cursor (stream ``backfill:<stream>``, leased like a listening stream), so a killed
 backfill loses nothing and stores nothing twice, and the next run resumes from the last committed page.
 Idempotent on (channel, platform id). The listener's own cursors are never touched.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +26,8 @@ from inbox.deadlines import DuePolicy
 from inbox.ingest import Classifier, IngestResult, ingest_batch
 from inbox.listen import LEASE, WORKER_ID, owner_is_dead
 from inbox.models import Channel
+from inbox.nlp.process import ClassifierProcess, Preclassified
+from inbox.nlp.types import Classification
 
 PREFIX = "backfill:"
 RETRIES = 5
@@ -124,11 +127,36 @@ def _fetch(rt: Runtime, stream: str, position: str, sleep: Callable[[float], Non
 
 @dataclass(frozen=True)
 class _Page:
-    """One fetched page and where it was read from."""
+    """One fetched page, where it was read from, and its classification under way in the classifier
+    process (None: classified in this process when stored)."""
 
     stream: str
     position: str
     batch: Batch
+    labels: Future[list[Classification]] | None = None
+
+    def inbound(self) -> tuple[list[str], list[int | None]]:
+        items = [i for i in self.batch.items if i.direction == "in"]
+        return [i.text for i in items], [i.author.followers for i in items]
+
+
+def _read(
+    rt: Runtime, stream: str, position: str, sleep: Callable[[float], None], ahead: ClassifierProcess | None
+) -> _Page:
+    """Fetch a page and hand its customer messages to the classifier process at once."""
+    batch = _fetch(rt, stream, position, sleep)
+    page = _Page(stream, position, batch)
+    texts, followers = page.inbound()
+    if ahead is None or not texts:
+        return page
+    return _Page(stream, position, batch, ahead.submit(texts, followers))
+
+
+def _classifier_for(page: _Page, classifier: Classifier | None) -> Classifier | None:
+    if page.labels is None:
+        return classifier
+    texts, followers = page.inbound()
+    return Preclassified(texts, followers, page.labels.result())
 
 
 def _commit_page(
@@ -167,22 +195,25 @@ def backfill_stream(
     classifier: Classifier | None = None,
     on_page: Callable[[StreamProgress], None] = lambda _p: None,
     sleep: Callable[[float], None] = time.sleep,
+    ahead: ClassifierProcess | None = None,
 ) -> StreamProgress:
     """Read ``stream`` back to ``since``, committing page by page; resumes an unfinished backfill.
 
-    The next page is read (in one helper thread) while this one is classified and stored; it is stored
-    only after this one is committed, from the cursor this one leaves."""
+    The next page is read (in one helper thread) while this one is stored, and, given a classifier
+    process (``ahead``), classified there meanwhile; it is stored only after this one is committed, from
+    the cursor this one leaves."""
     progress = StreamProgress(stream, since)
     channel_id, position, progress.resumed = _start(engine, rt, stream, since, clock())
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-read") as reader:
-            ahead = reader.submit(_fetch, rt, stream, position, sleep)
+            reading = reader.submit(_read, rt, stream, position, sleep, ahead)
             while True:
-                page = _Page(stream, position, ahead.result())
+                page = reading.result()
                 if page.batch.more and page.batch.next_cursor:
-                    ahead = reader.submit(_fetch, rt, stream, page.batch.next_cursor, sleep)
+                    reading = reader.submit(_read, rt, stream, page.batch.next_cursor, sleep, ahead)
+                labelled = _classifier_for(page, classifier)
                 nxt = _commit_page(
-                    engine, channel_id, page, progress, now=clock(), due=due, classifier=classifier
+                    engine, channel_id, page, progress, now=clock(), due=due, classifier=labelled
                 )
                 on_page(progress)
                 if nxt is None:

