@@ -1,4 +1,5 @@
-"""The SLA engine: which target applies, due times, states, next responses, charter changes, colours, alerts.
+"""The SLA engine: which target applies, due times, states, next responses, charter changes (colours and
+alerts: tests/test_sla_alerts.py).
 
 The test charter (tests/test_charter_model.py::charter_data): a Paris team open Mon-Fri 08-12 and 14-20,
 1 May and 25 December closed, 24 December mornings only. Public: first response 60 business minutes, next
@@ -11,70 +12,22 @@ Wednesday.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from inbox.charter.sla import (
     SlaEvent,
-    SlaResult,
     SlaSubject,
-    alerts_due,
     charter_in_force,
     charter_kind,
     due_at,
     evaluate,
     evaluate_targets,
-    queue_state_colour,
     target_for,
     targets_for,
-    time_left,
 )
+from tests.sla_support import CHARTER, PUBLIC, fri, ins, mon, outs, paris, run, thu, wed
 from tests.test_charter_model import make_charter
-
-PARIS = ZoneInfo("Europe/Paris")
-CHARTER = make_charter()
-PUBLIC = SlaSubject(channel="x-other", kind="public", platform="x")
-
-
-def paris(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=PARIS)
-
-
-def wed(h: int, mi: int = 0) -> datetime:
-    return paris(2026, 1, 14, h, mi)
-
-
-def thu(h: int, mi: int = 0) -> datetime:
-    return paris(2026, 1, 15, h, mi)
-
-
-def fri(h: int, mi: int = 0) -> datetime:
-    return paris(2026, 1, 16, h, mi)
-
-
-def mon(h: int, mi: int = 0) -> datetime:
-    return paris(2026, 1, 19, h, mi)
-
-
-def ins(*times: datetime) -> list[SlaEvent]:
-    return [SlaEvent(t, "in") for t in times]
-
-
-def outs(*times: datetime) -> list[SlaEvent]:
-    return [SlaEvent(t, "out") for t in times]
-
-
-def run(
-    events: list[SlaEvent], now: datetime, subject: SlaSubject = PUBLIC, resolved_at: datetime | None = None
-) -> SlaResult:
-    result = evaluate(events, subject, CHARTER, now, resolved_at=resolved_at)
-    assert result is not None
-    return result
-
-
-# ---------------------------------------------------------------------------------------------- targets
-
 
 BH = "business_hours"
 PUB = "sla.default.public.first_response"
@@ -321,100 +274,3 @@ def test_resolution_clock(resolved_at: datetime | None, now: datetime, state: st
 
 
 # ---------------------------------------------------------------------------------------------- colour
-
-
-@pytest.mark.parametrize(
-    ("remaining", "minutes", "colour"),
-    [
-        (timedelta(minutes=60), 60, "green"),
-        (timedelta(minutes=15), 60, "green"),  # exactly 25% left
-        (timedelta(minutes=14, seconds=59), 60, "amber"),
-        (timedelta(0), 60, "amber"),
-        (timedelta(seconds=-1), 60, "red"),
-        (timedelta(minutes=4), 15, "green"),  # 25% of 15 is 3:45
-        (timedelta(minutes=3), 15, "amber"),
-    ],
-)
-def test_queue_state_colour(remaining: timedelta, minutes: int, colour: str) -> None:
-    target = target_for(CHARTER, "x-other", "public", None, [])
-    assert target is not None
-    target = type(target)(target.metric, minutes, target.clock, target.team, target.rule)
-    assert queue_state_colour(remaining, target) == colour
-
-
-@pytest.mark.parametrize(
-    ("now", "left", "colour"),
-    [
-        (fri(19, 45), 45, "green"),  # Friday 19:45: 15 min on Friday + 30 on Monday
-        (paris(2026, 1, 17, 12, 0), 30, "green"),  # Saturday: the clock stands still
-        (mon(8, 20), 10, "amber"),
-        (mon(8, 40), -10, "red"),
-    ],
-)
-def test_time_left_counts_business_time(now: datetime, left: int, colour: str) -> None:
-    target = target_for(CHARTER, "x-other", "public", None, [])
-    assert target is not None
-    due = due_at(CHARTER, target, fri(19, 30))
-    assert due == mon(8, 30)
-    remaining = time_left(CHARTER, target, due, now)
-    assert remaining == timedelta(minutes=left)
-    assert queue_state_colour(remaining, target) == colour
-
-
-# ---------------------------------------------------------------------------------------------- alerts
-
-AGAIN = ins(wed(9)) + outs(wed(9, 20)) + ins(wed(10))  # answered, then the customer writes again
-
-
-@pytest.mark.parametrize(
-    ("events", "now", "urgency", "sent", "expected"),
-    [
-        (ins(wed(9)), wed(9, 30), None, set(), []),
-        (ins(wed(9)), wed(9, 50), None, set(), ["at_risk"]),
-        (ins(wed(9)), wed(9, 50), None, {"at_risk"}, []),
-        (ins(wed(9)), wed(10, 30), None, set(), ["breached"]),  # no late at-risk alert
-        (ins(wed(9)), wed(10, 30), None, {"at_risk"}, ["breached"]),
-        (ins(wed(9)), wed(10, 30), None, {"at_risk", "breached"}, []),
-        (ins(wed(9)), wed(9, 1), "critical", set(), ["critical"]),
-        (ins(wed(9)), wed(9, 1), "critical", {"critical"}, []),
-        (ins(wed(9)), wed(9, 20), "critical", set(), ["critical", "breached"]),  # 15-minute target
-        (ins(wed(9)) + outs(wed(9, 5)), wed(9, 20), "critical", set(), []),  # answered: nothing to alert
-        (AGAIN, wed(10, 25), None, {"at_risk", "breached"}, ["at_risk#2"]),  # the second clock runs late
-        (AGAIN, wed(10, 40), None, {"at_risk", "breached", "at_risk#2"}, ["breached#2"]),
-    ],
-)  # fmt: skip
-def test_alerts_due(
-    events: list[SlaEvent], now: datetime, urgency: str | None, sent: set[str], expected: list[str]
-) -> None:
-    result = run(events, now, SlaSubject("x-other", "public", urgency=urgency))
-    assert alerts_due(result, sent, CHARTER) == expected
-
-
-@pytest.mark.parametrize(
-    ("switches", "now", "expected"),
-    [
-        ({"escalation.alert_on_at_risk": False}, wed(9, 50), []),
-        ({"escalation.alert_on_at_risk": False}, wed(10, 30), ["breached"]),
-        ({"escalation.alert_on_breach": False}, wed(10, 30), ["at_risk"]),
-        ({"escalation.alert_on_critical": False}, wed(9, 1), []),
-    ],
-)
-def test_alerts_follow_the_charter_switches(
-    switches: dict[str, bool], now: datetime, expected: list[str]
-) -> None:
-    charter = make_charter(**switches)
-    urgency = "critical" if now == wed(9, 1) else None
-    result = evaluate(ins(wed(9)), SlaSubject("x-other", "public", urgency=urgency), charter, now)
-    assert result is not None
-    assert alerts_due(result, set(), charter) == expected
-
-
-def test_a_job_polling_every_five_minutes_sends_each_alert_once() -> None:
-    subject = SlaSubject("x-other", "public", urgency="critical", tags=("vip",))  # 15-minute target
-    events = ins(wed(9))
-    sent: list[str] = []
-    for step in range(0, 13):  # 09:00 … 10:00
-        result = run(events, wed(9, 0) + timedelta(minutes=5 * step), subject)
-        sent += alerts_due(result, set(sent), CHARTER)
-    # 09:00 critical; 09:15 is 100% of the target (at risk, not yet breached); 09:20 breached.
-    assert sent == ["critical", "at_risk", "breached"]
