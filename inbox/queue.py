@@ -16,6 +16,7 @@ from sqlalchemy import String, and_, case, cast, exists, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from inbox import moderation
 from inbox.models import Channel, Contact, Conversation, Message, OutboundReply, User
 from inbox.nlp.types import SENTIMENTS
 from inbox.threads import URGENCY_ORDER
@@ -23,6 +24,7 @@ from inbox.threads import URGENCY_ORDER
 VIP_TAG = "vip"
 AMBER_FRACTION = 0.25  # amber when less than a quarter of the target time remains
 STATUSES = ("open", "pending", "resolved")
+MODERATED = "moderated"  # a queue view: resolved conversations the moderation rules or an agent hid
 Assignee = Literal["mine", "unassigned", "all"]
 SlaState = Literal["none", "green", "amber", "red"]
 Source = Literal["listening", "direct"]
@@ -87,7 +89,7 @@ def humanize(delta: timedelta) -> str:
 @dataclass(frozen=True, slots=True)
 class Filters:
     channel: str | None = None
-    status: str = "open"  # open | pending | resolved | all
+    status: str = "open"  # open | pending | resolved | moderated (resolved by moderation) | all
     assignee: Assignee = "all"
     urgency: str | None = None
     sentiment: str | None = None
@@ -141,9 +143,16 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _moderated() -> ColumnElement[bool]:
+    """Tagged ``moderated:<category>`` (the tags are a JSON list; its text holds the quoted tag)."""
+    return cast(col(Conversation.tags), String).like(f'%"{moderation.TAG_PREFIX}%')
+
+
 def _conditions(f: Filters, user_id: int | None) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
-    if f.status != "all":
+    if f.status == MODERATED:
+        conds += [col(Conversation.status) == "resolved", _moderated()]
+    elif f.status != "all":
         conds.append(col(Conversation.status) == f.status)
     if f.channel:
         conds.append(col(Channel.name) == f.channel)

@@ -8,7 +8,16 @@ import streamlit as st
 
 from inbox import listening_items, presence
 from inbox.models import User
-from inbox.queue import STATUSES, Filters, Row, filter_options, humanize, next_conversation, queue_page
+from inbox.queue import (
+    MODERATED,
+    STATUSES,
+    Filters,
+    Row,
+    filter_options,
+    humanize,
+    next_conversation,
+    queue_page,
+)
 from inbox.ui.common import SLA_COLOURS, current_user, md_escape, now, open_conversation, reading, transaction
 from inbox.ui.peak_banner import peak_banner
 
@@ -42,7 +51,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         required=True,
         on_change=_first_page,
     )
-    status = top[2].selectbox("Status", [*STATUSES, "all"], key="q-status", on_change=_first_page)
+    status = top[2].selectbox("Status", [*STATUSES, MODERATED, "all"], key="q-status", on_change=_first_page)
     row = st.columns(5)
     any_ = "Any"
     source = row[4].selectbox(
