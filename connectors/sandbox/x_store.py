@@ -119,11 +119,11 @@ class XStore:
         self.sent_dms: list[dict[str, Any]] = []
         self.brand = User(brand_id, brand_handle, brand_handle, followers=25_000)
         self.users[brand_id] = self.brand
+        self._by_handle: dict[str, User] = {brand_handle.lower(): self.brand}  # handles never change
 
     # --- users -----------------------------------------------------------------------------------
     def find_user(self, handle: str) -> User | None:
-        handle = handle.lstrip("@").lower()
-        return next((u for u in self.users.values() if u.username.lower() == handle), None)
+        return self._by_handle.get(handle.lstrip("@").lower())
 
     def user(self, handle: str, name: str | None = None, followers: int | None = None) -> User:
         """The user with this handle, created when new; ``name``/``followers`` update it when given."""
@@ -131,6 +131,7 @@ class XStore:
         if found is None:
             found = User(self.ids.next(), handle.lstrip("@"), name or handle.lstrip("@"))
             self.users[found.id] = found
+            self._by_handle[found.username.lower()] = found
         if name is not None:
             found.name = name
         if followers is not None:
