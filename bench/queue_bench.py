@@ -13,15 +13,13 @@ import argparse
 import sys
 import time
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (  # noqa: E402
-    Timer,
-    database,
     machine,
     own_peak_rss_mb,
     postgres_server,
@@ -29,7 +27,7 @@ from bench.common import (  # noqa: E402
     table,
     write_results,
 )
-from bench.seed import seed  # noqa: E402
+from bench.seed import seeded_database  # noqa: E402
 
 
 def _time_pages(url: str, repeat: int, now: datetime) -> dict[str, Any]:
@@ -53,24 +51,18 @@ def _time_pages(url: str, repeat: int, now: datetime) -> dict[str, Any]:
 
 
 def run(kind: str, sizes: list[int], repeat: int, admin: str | None) -> list[dict[str, Any]]:
-    from inbox.db import open_engine
-
     out = []
     for size in sizes:
-        with database(kind, admin) as url:
-            engine = open_engine(url)
-            now = datetime.now(UTC)
-            with Timer() as t:
-                seeded = seed(engine, messages=size, now=now)
-            engine.dispose()
-            result = _time_pages(url, repeat, now)
+        with seeded_database(kind, size, admin) as db:
+            result = _time_pages(db.url, repeat, db.now)
+        seeded, seconds = db.seeded, db.seed_seconds
         out.append(
             {
                 "db": kind,
                 "messages": size,
                 "conversations": seeded.conversations,
-                "seed_s": round(t.seconds, 1),
-                "seed_rows_per_s": round((size + seeded.conversations + seeded.contacts) / t.seconds),
+                "seed_s": round(seconds, 1),
+                "seed_rows_per_s": round((size + seeded.conversations + seeded.contacts) / seconds),
                 **result,
             }
         )

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
-    Timer,
-    database,
     machine,
     own_peak_rss_mb,
     postgres_server,
@@ -33,7 +31,7 @@ from bench.common import (  # noqa: E402
     table,
     write_results,
 )
-from bench.seed import seed  # noqa: E402
+from bench.seed import seeded_database  # noqa: E402
 
 CALLS = ("live_report", "attainment_windows", "period_7d", "period_30d")
 
@@ -70,18 +68,18 @@ def _timings(url: str, repeat: int, now: datetime) -> dict[str, Any]:
 
 
 def run(kind: str, sizes: list[int], repeat: int, admin: str | None) -> list[dict[str, Any]]:
-    from inbox.db import open_engine
-
     out = []
     for size in sizes:
-        with database(kind, admin) as url:
-            engine = open_engine(url)
-            now = datetime.now(UTC)
-            with Timer() as t:
-                seeded = seed(engine, messages=size, now=now)
-            engine.dispose()
-            timings = _timings(url, repeat, now)
-        out.append({"db": kind, "messages": size, "conversations": seeded.conversations, "seed_s": t.seconds})
+        with seeded_database(kind, size, admin) as db:
+            timings = _timings(db.url, repeat, db.now)
+        out.append(
+            {
+                "db": kind,
+                "messages": size,
+                "conversations": db.seeded.conversations,
+                "seed_s": db.seed_seconds,
+            }
+        )
         out[-1].update(timings)
         print(f"{kind} {size:,}: {timings}", flush=True)
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -201,3 +202,29 @@ def analyze(engine: Engine) -> None:
     else:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
+
+
+@dataclass(frozen=True)
+class SeededRun:
+    """A seeded throwaway database for one benchmark size: its URL, the ``now`` it was seeded around, what
+    was written and how long seeding took."""
+
+    url: str
+    now: datetime
+    seeded: Seeded
+    seed_seconds: float
+
+
+@contextmanager
+def seeded_database(kind: str, size: int, admin: str | None) -> Iterator[SeededRun]:
+    """A new database of ``kind`` seeded with ``size`` messages (timed), dropped afterwards."""
+    from bench.common import Timer, database
+    from inbox.db import open_engine
+
+    with database(kind, admin) as url:
+        engine = open_engine(url)
+        now = datetime.now(UTC)
+        with Timer() as t:
+            seeded = seed(engine, messages=size, now=now)
+        engine.dispose()
+        yield SeededRun(url, now, seeded, t.seconds)
