@@ -15,17 +15,10 @@ from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAP
 
 from connectors._http import Rebase
 from connectors.sandbox.x import XSandbox
+from connectors.x import TWEET_FIELDS  # the fields our connector asks for
 from tests.conftest import BRAND_ID, SHARED
 
 SPEC = SHARED / "specs" / "x-api-v2-openapi.json"
-TWEET_FIELDS = [
-    "created_at",
-    "conversation_id",
-    "in_reply_to_user_id",
-    "referenced_tweets",
-    "lang",
-    "public_metrics",
-]
 X_TIME = "%Y-%m-%dT%H:%M:%S.%f%z"
 
 
