@@ -24,7 +24,7 @@ test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest
 
 test-postgres: $(STAMP)  ## The whole suite on a throwaway local PostgreSQL cluster
-	$(BIN)/python -m tests.pgcluster run -- $(BIN)/python -m pytest
+	$(BIN)/python -m tests.support.pgcluster run -- $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -38,8 +38,8 @@ def machine() -> dict[str, Any]:
 
 @contextmanager
 def postgres_server() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster (tests/pgcluster.py) for the run; its admin URL."""
-    from tests import pgcluster
+    """A throwaway PostgreSQL cluster (tests/support/pgcluster.py) for the run; its admin URL."""
+    from tests.support import pgcluster
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the cluster is stopped on a kill too
     folder = Path(tempfile.mkdtemp(prefix="inbox-bench-pg-"))

@@ -46,7 +46,7 @@ X_ENV = {
 def serve(count: int) -> int:
     """Child mode: an X sandbox holding ``count`` customer DMs (real tweets) over the last 6 days; prints
     its URL, serves until stdin closes, then prints its CPU seconds."""
-    from connectors.sandbox.x import XSandbox
+    from connectors.sandbox.x.server import XSandbox
 
     texts = customer_texts()
     now = datetime.now(UTC)
@@ -65,8 +65,8 @@ def serve(count: int) -> int:
 
 
 def _runtime(url: str) -> Any:
-    from inbox.channels import Runtime, build_connector
     from inbox.config.channels import ChannelConfig
+    from inbox.ingest.channels import Runtime, build_connector
 
     os.environ.update(X_ENV)
     cfg = ChannelConfig(
@@ -85,10 +85,10 @@ def end_to_end(url: str, count: int, ahead: Any) -> dict[str, Any]:
     from sqlalchemy import func
     from sqlmodel import Session, select
 
-    from inbox.backfill import backfill_stream
-    from inbox.db import open_engine
-    from inbox.deadlines import default_due
-    from inbox.models import Message
+    from inbox.charter.deadlines import default_due
+    from inbox.ingest.backfill import backfill_stream
+    from inbox.store.engine import open_engine
+    from inbox.store.tables import Message
 
     child = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(count)],
@@ -136,7 +136,7 @@ def raw_classify(texts: list[str], classifier: Any) -> float:
 
 
 def raw_insert(url: str, count: int) -> float:
-    from inbox.db import open_engine
+    from inbox.store.engine import open_engine
 
     engine = open_engine(url)
     with Timer() as t:

@@ -31,7 +31,7 @@ CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BROWSER_ARGS += ["--disable-component-update", "--disable-sync"]
 ROWS = "div[class*='st-key-open-']"
-ROWS_SHOWN = 25  # inbox/ui/queue.py PAGE_SIZE
+ROWS_SHOWN = 25  # inbox/ui/pages/queue.py PAGE_SIZE
 
 
 def _free_port() -> int:
@@ -93,8 +93,8 @@ def _measure(app: str, repeat: int) -> dict[str, list[float]]:
 
 
 def run(kind: str, admin: str | None, repeat: int, log: Path) -> dict[str, Any]:
-    from inbox.db import open_engine
-    from inbox.demo import seed_demo_users
+    from inbox.jobs.demo import seed_demo_users
+    from inbox.store.engine import open_engine
 
     with database(kind, admin) as url:
         engine = open_engine(url)

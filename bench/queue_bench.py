@@ -33,8 +33,8 @@ from bench.seed import seeded_database  # noqa: E402
 def _time_pages(url: str, repeat: int, now: datetime) -> dict[str, Any]:
     from sqlmodel import Session
 
-    from inbox.db import make_engine
-    from inbox.queue import Filters, queue_page
+    from inbox.desk.queue import Filters, queue_page
+    from inbox.store.engine import make_engine
 
     engine = make_engine(url)
     samples, total = [], 0

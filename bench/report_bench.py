@@ -40,9 +40,9 @@ def _timings(url: str, repeat: int, now: datetime) -> dict[str, Any]:
     from sqlmodel import Session
 
     from inbox.charter.model import load_charter
-    from inbox.db import make_engine
     from inbox.reports.period import parse_period
     from inbox.reports.report import attainment_windows, live_report, period_report
+    from inbox.store.engine import make_engine
 
     charter = load_charter(ROOT / "config")
     zone = charter.team(charter.sla.team).zone

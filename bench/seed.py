@@ -219,7 +219,7 @@ class SeededRun:
 def seeded_database(kind: str, size: int, admin: str | None) -> Iterator[SeededRun]:
     """A new database of ``kind`` seeded with ``size`` messages (timed), dropped afterwards."""
     from bench.common import Timer, database
-    from inbox.db import open_engine
+    from inbox.store.engine import open_engine
 
     with database(kind, admin) as url:
         engine = open_engine(url)

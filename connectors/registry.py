@@ -35,16 +35,18 @@ PLATFORMS: dict[str, PlatformInfo] = {
         PlatformInfo(
             "x",
             "X",
-            "connectors.x",
+            "connectors.x.connector",
             ("bearer_token", "consumer_key", "consumer_secret", "access_token", "access_token_secret"),
             text_limit=280,
             limit_unit="x_weighted",
         ),
-        PlatformInfo("mastodon", "Mastodon", "connectors.mastodon", ("access_token",), text_limit=500),
+        PlatformInfo(
+            "mastodon", "Mastodon", "connectors.mastodon.connector", ("access_token",), text_limit=500
+        ),
         PlatformInfo(
             "bluesky",
             "Bluesky",
-            "connectors.bluesky",
+            "connectors.bluesky.connector",
             ("app_password",),
             text_limit=300,
             limit_unit="graphemes",
@@ -52,22 +54,32 @@ PLATFORMS: dict[str, PlatformInfo] = {
         PlatformInfo(
             "telegram",
             "Telegram",
-            "connectors.telegram",
+            "connectors.telegram.connector",
             ("bot_token",),
             ("webhook_secret",),
             text_limit=4096,
             private_only=True,
         ),
         PlatformInfo(
-            "facebook", "Facebook", "connectors.meta", ("page_token", "app_secret"), ("verify_token",), 8000
+            "facebook",
+            "Facebook",
+            "connectors.meta.connector",
+            ("page_token", "app_secret"),
+            ("verify_token",),
+            8000,
         ),
         PlatformInfo(
-            "instagram", "Instagram", "connectors.meta", ("page_token", "app_secret"), ("verify_token",), 1000
+            "instagram",
+            "Instagram",
+            "connectors.meta.connector",
+            ("page_token", "app_secret"),
+            ("verify_token",),
+            1000,
         ),
         PlatformInfo(
             "whatsapp",
             "WhatsApp",
-            "connectors.meta",
+            "connectors.meta.connector",
             ("access_token", "app_secret"),
             ("verify_token",),
             text_limit=4096,

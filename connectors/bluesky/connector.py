@@ -5,7 +5,7 @@ Streams: ``notifications`` (``listNotifications``, reasons mention/reply/quote),
 ``search:<query>`` per listening query (``searchPosts``, sort=latest, the brand's own posts left out).
 Bluesky pages these newest first with a cursor towards older items and no ``since``: a sweep reads pages
 back to the newest time already covered (the cursor's ``seen``), then starts again from the top. Sending is
-in ``connectors.bluesky_send``.
+in ``connectors.bluesky.send``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from connectors.base import Batch, ConnectorSpec, Identity, InboundItem, Malformed, Rejected, Sent
-from connectors.bluesky_parse import (
+from connectors.bluesky.parse import (
     PayloadError,
     dm_item,
     members_of,
@@ -25,9 +25,9 @@ from connectors.bluesky_parse import (
     parse_time,
     post_item,
 )
-from connectors.bluesky_send import direct_message, find_message, find_reply, reply
-from connectors.bluesky_sweep import Sweep
-from connectors.bluesky_xrpc import Xrpc
+from connectors.bluesky.send import direct_message, find_message, find_reply, reply
+from connectors.bluesky.sweep import Sweep
+from connectors.bluesky.xrpc import Xrpc
 
 REASONS = ["mention", "reply", "quote"]
 MAX_MESSAGE_PAGES = 20  # per convo and poll

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.base import ConnectorError, Rejected, Sent, Unavailable
-from connectors.bluesky_parse import (
+from connectors.bluesky.parse import (
     DM_BYTES,
     DM_GRAPHEMES,
     PayloadError,
@@ -24,7 +24,7 @@ from connectors.bluesky_parse import (
     rkey_for,
     text_problem,
 )
-from connectors.bluesky_xrpc import Xrpc, XrpcRejected
+from connectors.bluesky.xrpc import Xrpc, XrpcRejected
 
 POST = "app.bsky.feed.post"
 CONFLICTS = {"RecordAlreadyExists", "InvalidSwap", "RecordExists"}

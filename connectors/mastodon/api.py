@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from connectors.base import AuthFailed, RateLimited, Rejected, Unavailable
-from connectors.mastodon_parse import reset_in
+from connectors.mastodon.parse import reset_in
 
 DEFAULT_RETRY = 300.0  # Mastodon's API windows are 5 minutes long
 USER_AGENT = "social-care-inbox/0.1 (+mastodon connector)"

@@ -35,8 +35,8 @@ from connectors.base import (
     Rejected,
     Sent,
 )
-from connectors.mastodon_http import MastodonHttp, RateLimitState
-from connectors.mastodon_parse import (
+from connectors.mastodon.api import MastodonHttp, RateLimitState
+from connectors.mastodon.parse import (
     PUBLIC_VISIBILITIES,
     conversation_items,
     delivered,
@@ -49,7 +49,7 @@ from connectors.mastodon_parse import (
     search_items,
     stricter,
 )
-from connectors.mastodon_text import MAX_CHARACTERS, mastodon_length, with_mention
+from connectors.mastodon.text import MAX_CHARACTERS, mastodon_length, with_mention
 
 NOTIFICATIONS_MAX, CONVERSATIONS_MAX, SEARCH_MAX = 80, 40, 40  # Mastodon's per-request caps
 ROOT_CACHE = 5000

@@ -18,7 +18,7 @@ from connectors._payload import iso_time as parse_time
 from connectors._payload import object_field as _obj
 from connectors._payload import text_field as _str
 from connectors.base import Author, InboundItem, Kind, Malformed
-from connectors.mastodon_text import html_to_text
+from connectors.mastodon.text import html_to_text
 
 PUBLIC_VISIBILITIES = frozenset({"public", "unlisted"})
 VISIBILITY_ORDER = ("public", "unlisted", "private", "direct")  # from the most to the least open

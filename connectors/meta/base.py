@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from connectors.base import Batch, Identity, Malformed, Rejected, Sent
-from connectors.meta_comments import CommentSource, fetch_comments
-from connectors.meta_events import parse_event, statuses
-from connectors.meta_http import DEFAULT_VERSION, Graph
-from connectors.meta_webhook import handshake, verify
+from connectors.meta.comments import CommentSource, fetch_comments
+from connectors.meta.events import parse_event, statuses
+from connectors.meta.graph import DEFAULT_VERSION, Graph
+from connectors.meta.webhook import handshake, verify
 
 
 class MetaConnector:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import Batch
-from connectors.meta_http import Graph
-from connectors.meta_parse import comments_page
+from connectors.meta.graph import Graph
+from connectors.meta.parse import comments_page
 
 
 @dataclass(frozen=True, slots=True)

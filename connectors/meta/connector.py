@@ -25,10 +25,10 @@ from connectors.base import (
     Rejected,
     Sent,
 )
-from connectors.meta_base import MetaConnector
-from connectors.meta_comments import CommentSource
-from connectors.meta_http import DEFAULT_VERSION, OutsideWindow
-from connectors.meta_whatsapp import WhatsAppConnector
+from connectors.meta.base import MetaConnector
+from connectors.meta.comments import CommentSource
+from connectors.meta.graph import DEFAULT_VERSION, OutsideWindow
+from connectors.meta.whatsapp import WhatsAppConnector
 
 FB_COMMENT_FIELDS = "id,from{id,name},message,created_time,parent{id}"
 IG_COMMENT_FIELDS = "id,text,timestamp,from{id,username},username,parent_id"
@@ -208,7 +208,7 @@ def build(spec: ConnectorSpec) -> MetaConnector:
     """The connector for one Facebook, Instagram or WhatsApp channel; ValueError names a missing option."""
     option = BRAND_OPTION.get(spec.platform)
     if option is None:
-        raise ValueError(f"connectors.meta does not serve platform {spec.platform!r}")
+        raise ValueError(f"connectors.meta.connector does not serve platform {spec.platform!r}")
     brand_id = spec.options.get(option)
     if not brand_id:
         raise ValueError(f"channel {spec.name!r}: options.{option} is required for {spec.platform}")

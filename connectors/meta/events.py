@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import Author, InboundItem, Malformed
-from connectors.meta_parse import (
+from connectors.meta.parse import (
     PayloadError,
     comment_item,
     id_field,

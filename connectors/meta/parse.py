@@ -1,6 +1,6 @@
 """Pure parsing of Graph API comments (Facebook Page, Instagram) into InboundItems. No I/O.
 
-Shared by polling (Graph REST reads) and webhooks (``connectors.meta_events``): one comment gets the same
+Shared by polling (Graph REST reads) and webhooks (``connectors.meta.events``): one comment gets the same
 ``external_id``, ``thread_key`` and ``reply_to`` whichever way it arrives, so ingestion stores it once.
 A comment thread is one conversation: its key is the top-level comment's id (Facebook and Instagram nest
 replies one level deep). The brand's own comments come back with ``direction="out"``.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import Batch, Identity, Rejected, Sent
-from connectors.meta_base import MetaConnector
+from connectors.meta.base import MetaConnector
 
 
 @dataclass(frozen=True, slots=True)

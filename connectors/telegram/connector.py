@@ -30,7 +30,7 @@ from connectors.base import (
     Unavailable,
     WebhookRejected,
 )
-from connectors.telegram_parse import (
+from connectors.telegram.parse import (
     TEXT_LIMIT,
     parse_updates,
     parse_webhook_body,

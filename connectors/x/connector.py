@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 import requests
 import tweepy
 
-from connectors import x_webhook
 from connectors._http import Rebase
 from connectors.base import (
     AuthFailed,
@@ -30,7 +29,8 @@ from connectors.base import (
     Sent,
     Unavailable,
 )
-from connectors.x_parse import parse_page
+from connectors.x import webhook as x_webhook
+from connectors.x.parse import parse_page
 
 T = TypeVar("T")
 
@@ -243,7 +243,7 @@ class XConnector:
         return Sent(external_id=str(data.get("dm_event_id")), thread_key=data.get("dm_conversation_id"))
 
     def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:
-        """Account Activity CRC (connectors.x_webhook)."""
+        """Account Activity CRC (connectors.x.webhook)."""
         return x_webhook.handshake(query, self.client.consumer_secret or "")
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:

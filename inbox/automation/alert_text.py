@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from inbox.charter.model import Charter
+from inbox.charter.open_clocks import OpenClock
 from inbox.charter.sla import SlaResult
-from inbox.open_clocks import OpenClock
 
 LABELS = {
     "critical": ":rotating_light: Critical message",

@@ -10,7 +10,7 @@ Rules, stated once:
   ``NEW_GRACE`` before the plan switched on gets the acknowledgement, unless it had the out-of-hours reply.
 - Texts come from the template the charter names (config/templates.toml), else from the charter's own text;
   a public one starts with the customer's @handle, as replies do (X also refuses the same text twice).
-Automatic messages never stop an SLA clock (see ``inbox.outbox.record_delivery``).
+Automatic messages never stop an SLA clock (see ``inbox.outbox.delivery.record_delivery``).
 """
 
 from __future__ import annotations
@@ -25,16 +25,17 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from inbox import composer, outbox
 from inbox.charter.business_hours import is_open, next_opening
 from inbox.charter.model import Charter
+from inbox.charter.open_clocks import OpenClock
 from inbox.charter.rules import peak_acknowledgement
 from inbox.charter.teams import Team
-from inbox.models import Contact, Conversation, OutboundReply
-from inbox.open_clocks import OpenClock
-from inbox.outbox import AUTOMATIC_PREFIX
+from inbox.outbox import delivery as outbox
+from inbox.outbox.delivery import AUTOMATIC_PREFIX
+from inbox.replies import composer
+from inbox.store.tables import Contact, Conversation, OutboundReply
 
-log = logging.getLogger("inbox.automation")
+log = logging.getLogger("inbox.automation.tick")
 
 ACTOR = "automation"
 OOH_KEY = AUTOMATIC_PREFIX + "ooh:{}"  # outbox keys, one per conversation

@@ -20,18 +20,18 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from connectors.base import ConnectorError
-from inbox import store
-from inbox.alert_text import alert_payload
+from inbox.automation.alert_text import alert_payload
 from inbox.charter.model import Charter
+from inbox.charter.open_clocks import OpenClock
 from inbox.charter.sla import SlaEvent, SlaResult, SlaSubject, alerts_due, evaluate
-from inbox.charter_versions import CharterBook
-from inbox.enforcement_models import EscalationAlert
-from inbox.models import Conversation, Message
-from inbox.open_clocks import OpenClock
-from inbox.outbox import is_automatic
+from inbox.charter.versions import CharterBook
+from inbox.outbox.delivery import is_automatic
 from inbox.settings import conversation_link
+from inbox.store import records as store
+from inbox.store.tables import Conversation, Message
+from inbox.store.tables.enforcement import EscalationAlert
 
-log = logging.getLogger("inbox.escalation")
+log = logging.getLogger("inbox.automation.escalation")
 
 MAX_ATTEMPTS = 5
 SEND_LEASE = timedelta(minutes=2)
@@ -39,7 +39,7 @@ MAX_ALERTS_PER_TICK = 50
 
 
 class AlertSender(Protocol):
-    """What escalation needs from ``connectors.webhook.WebhookConnector``."""
+    """What escalation needs from ``connectors.alerts.WebhookConnector``."""
 
     def post(self, payload: Mapping[str, Any]) -> None: ...
 

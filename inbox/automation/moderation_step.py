@@ -1,6 +1,6 @@
 """The automation step that enforces the charter's moderation rules, once per message.
 
-Each new customer message whose urgency reasons name a moderation rule (``inbox.moderation``) is claimed
+Each new customer message whose urgency reasons name a moderation rule (``replies.moderation``) is claimed
 with a conditional UPDATE of ``Message.moderation`` (only one listener wins, however many run), then in the
 same transaction:
 - the conversation is tagged ``moderated:<category>``, resolved (reason "moderated") and its SLA clock
@@ -21,12 +21,14 @@ from sqlalchemy import Engine, String, cast, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from inbox import moderation, outbox, store
-from inbox.auto_replies import ACTOR
+from inbox.automation.auto_replies import ACTOR
 from inbox.charter.model import Charter
-from inbox.models import Channel, Conversation, Message
+from inbox.outbox import delivery as outbox
+from inbox.replies import moderation
+from inbox.store import records as store
+from inbox.store.tables import Channel, Conversation, Message
 
-log = logging.getLogger("inbox.automation")
+log = logging.getLogger("inbox.automation.tick")
 LOOKBACK = timedelta(days=3)
 HIDE_KEY = "moderation-hide:{}"  # one automatic hide per message
 

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from inbox import store
 from inbox.charter.model import Charter
 from inbox.charter.rules import peak_active
-from inbox.enforcement_models import PeakState
+from inbox.store import records as store
+from inbox.store.tables.enforcement import PeakState
 
 ROW_ID = 1
 STALE_AFTER = timedelta(minutes=5)  # no listener measured it since: the queue does not claim a peak

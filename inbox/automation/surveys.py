@@ -22,14 +22,16 @@ from sqlalchemy import Engine, exists
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, func, select
 
-from inbox import composer, outbox, store
-from inbox.auto_replies import ACTOR, SURVEY_KEY, automatic_text
+from inbox.automation.auto_replies import ACTOR, SURVEY_KEY, automatic_text
+from inbox.automation.survey_scores import SurveyFigures, figures, only_a_score, parse_score
 from inbox.charter.model import Charter
-from inbox.enforcement_models import SurveyRequest
-from inbox.models import Contact, Conversation, Message, OutboundReply, User
-from inbox.survey_scores import SurveyFigures, figures, only_a_score, parse_score
+from inbox.outbox import delivery as outbox
+from inbox.replies import composer
+from inbox.store import records as store
+from inbox.store.tables import Contact, Conversation, Message, OutboundReply, User
+from inbox.store.tables.enforcement import SurveyRequest
 
-log = logging.getLogger("inbox.surveys")
+log = logging.getLogger("inbox.automation.surveys")
 ANSWER_WINDOW = timedelta(days=7)
 _DB_BUSY = (IntegrityError, OperationalError)  # another listener did it first, or SQLite is busy: next tick
 

@@ -19,20 +19,20 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from connectors.webhook import WebhookConnector
-from inbox import composer
-from inbox.auto_replies import send_out_of_hours, send_peak_acks
+from connectors.alerts import WebhookConnector
+from inbox.automation.auto_replies import send_out_of_hours, send_peak_acks
+from inbox.automation.escalation import AlertSender, EscalationReport, escalate
+from inbox.automation.moderation_step import moderate
+from inbox.automation.peak import record_peak
+from inbox.automation.surveys import run_surveys
 from inbox.charter.model import Charter
-from inbox.charter_versions import CharterBook, LiveCharter
+from inbox.charter.open_clocks import OpenClock, open_clocks
+from inbox.charter.versions import CharterBook, LiveCharter
 from inbox.config.loader import ConfigError
-from inbox.escalation import AlertSender, EscalationReport, escalate
-from inbox.moderation_step import moderate
-from inbox.open_clocks import OpenClock, open_clocks
-from inbox.peak import record_peak
+from inbox.replies import composer
 from inbox.settings import secret
-from inbox.surveys import run_surveys
 
-log = logging.getLogger("inbox.automation")
+log = logging.getLogger("inbox.automation.tick")
 
 
 @dataclass

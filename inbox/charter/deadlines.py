@@ -14,7 +14,7 @@ from typing import Protocol
 
 from inbox.charter.model import Charter
 from inbox.charter.sla import charter_kind, due_at, target_for
-from inbox.models import Conversation
+from inbox.store.tables import Conversation
 
 DEFAULT_TARGET_MINUTES = 60  # the social-media norm: every customer answered within the hour
 

@@ -16,8 +16,8 @@ from sqlmodel import Session, col, select
 from inbox.charter.fields import Kind
 from inbox.charter.model import Charter
 from inbox.charter.sla import Target, charter_kind, target_for, time_left
-from inbox.charter_versions import CharterBook
-from inbox.models import Channel, Contact, Conversation
+from inbox.charter.versions import CharterBook
+from inbox.store.tables import Channel, Contact, Conversation
 
 ClockState = Literal["on_track", "at_risk", "breached"]
 MAX_CLOCKS = 10_000

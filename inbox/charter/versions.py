@@ -21,14 +21,14 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from inbox import store
+from inbox.charter.deadlines import CharterDue, DueSubject
+from inbox.charter.editor import changes
 from inbox.charter.model import CHARTER_FILE, Charter, load_charter, parse_charter
 from inbox.charter.sla import charter_in_force
-from inbox.charter_editor import changes
 from inbox.config.loader import ConfigError
-from inbox.deadlines import CharterDue, DueSubject
-from inbox.enforcement_models import CharterVersion
-from inbox.models import Conversation
+from inbox.store import records as store
+from inbox.store.tables import Conversation
+from inbox.store.tables.enforcement import CharterVersion
 
 log = logging.getLogger("inbox.charter")
 EDITOR_FILE = "charter (editor)"  # the "file" named in validation errors of an edited charter

@@ -11,9 +11,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from inbox import context
-from inbox.backfill import BackfillError, StreamProgress, backfill_stream, backfill_streams, parse_since
 from inbox.config.loader import ConfigError
+from inbox.ingest.backfill import (
+    BackfillError,
+    StreamProgress,
+    backfill_stream,
+    backfill_streams,
+    parse_since,
+)
+from inbox.jobs import context
 from inbox.nlp.process import ClassifierProcess
 
 

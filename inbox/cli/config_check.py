@@ -22,9 +22,9 @@ def _load(loader: Callable[[Path], Any], folder: Path, problems: list[Problem]) 
 def check_folder(folder: Path) -> list[Problem]:
     """Every problem found in ``folder`` as (file, key, message); empty when all is valid."""
     from inbox.charter.model import load_charter
-    from inbox.composer import load_templates
     from inbox.config.channels import load_channels
     from inbox.nlp.settings import load_nlp_config
+    from inbox.replies.composer import load_templates
 
     problems: list[Problem] = []
     _load(load_channels, folder, problems)

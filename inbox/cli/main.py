@@ -14,9 +14,11 @@ from pathlib import Path
 import typer
 from sqlmodel import Session, col, select
 
-from inbox import automation, context, outbox, worker
+from inbox.automation import tick as automation
 from inbox.config.loader import ConfigError
-from inbox.listen import poll_channel
+from inbox.ingest.poll import poll_channel
+from inbox.jobs import context, worker
+from inbox.outbox import delivery as outbox
 
 app = typer.Typer(
     help="Social-care inbox: listen to social channels, answer customers within the charter.",
@@ -115,7 +117,7 @@ def export_messages(
     channel: str | None = typer.Option(None, help="Only this channel."),
 ) -> None:
     """Print every stored message (one JSON object per line, or CSV)."""
-    from inbox.export import iter_messages, write_csv, write_jsonl
+    from inbox.reports.export import iter_messages, write_csv, write_jsonl
 
     ctx = _context(with_channels=False)
     try:
@@ -131,7 +133,7 @@ def quarantine_list(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line, with the raw payload."),
 ) -> None:
     """Show the payload items that could not be ingested, with their errors."""
-    from inbox.models import Channel, QuarantinedItem
+    from inbox.store.tables import Channel, QuarantinedItem
 
     ctx = _context(with_channels=False)
     with Session(ctx.engine) as session:
@@ -171,7 +173,7 @@ def _sandbox_command(platform: str) -> None:
     def run(ctx: typer.Context) -> None:
         import importlib
 
-        module = importlib.import_module(f"connectors.sandbox.{platform}")
+        module = importlib.import_module(f"connectors.sandbox.{platform}.server")
         args = ["--help" if a == "--help-sandbox" else a for a in ctx.args]
         raise typer.Exit(module.main(args))
 
@@ -187,8 +189,8 @@ for _platform in SANDBOXES:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply the schema migrations to the database (INBOX_DATABASE_URL)."""
-    from inbox.db import open_engine
     from inbox.settings import Settings
+    from inbox.store.engine import open_engine
 
     open_engine(Settings().database_url)
     typer.echo("database is up to date")
@@ -199,7 +201,7 @@ def config_check(
     folder: Path | None = typer.Argument(None, help="Config folder (default: INBOX_CONFIG_DIR or config)."),
 ) -> None:
     """Validate charter, templates, channels and nlp rules; print each error with file and key."""
-    from inbox.config.check import check_folder
+    from inbox.cli.config_check import check_folder
     from inbox.settings import Settings
 
     target = folder or Settings().config_dir
@@ -214,7 +216,7 @@ def config_check(
 @app.command()
 def demo() -> None:
     """Start the X sandbox, the listener and the web app on 127.0.0.1:8501 (what `make run` does)."""
-    from inbox.demo import run_demo
+    from inbox.jobs.demo import run_demo
 
     raise typer.Exit(run_demo())
 
@@ -224,20 +226,20 @@ def _register_commands() -> None:
     if getattr(app, "_inbox_registered", False):
         return
     app._inbox_registered = True  # type: ignore[attr-defined]
-    from inbox.users_cli import register as register_users
+    from inbox.cli.users import register as register_users
 
     register_users(app)
-    from inbox.reports.commands import register as register_reports
+    from inbox.cli.report import register as register_reports
 
     register_reports(app)
-    from inbox.backfill_cli import register as register_backfill
+    from inbox.cli.backfill import register as register_backfill
 
     register_backfill(app)
-    from inbox.webhooks.commands import register as register_webhooks
+    from inbox.cli.webhooks import register as register_webhooks
 
     register_webhooks(app)
     try:
-        from inbox.nlp.commands import register as register_nlp
+        from inbox.cli.nlp import register as register_nlp
     except ImportError:  # the classification package is optional at this stage
         return
     register_nlp(app)

@@ -139,9 +139,9 @@ def reclassify(
     """Re-run classification on every stored inbound message (after a model or rule change)."""
     from rich.progress import Progress
 
-    from inbox.db import open_engine
-    from inbox.nlp.reclassify import count_inbound, reclassify_all
+    from inbox.jobs.reclassify import count_inbound, reclassify_all
     from inbox.settings import Settings
+    from inbox.store.engine import open_engine
 
     clf = _classifier(config_dir)
     engine = open_engine(Settings().database_url)

@@ -8,15 +8,15 @@ from enum import StrEnum
 import typer
 from sqlmodel import Session
 
-from inbox.charter_versions import current_charter
+from inbox.charter.versions import current_charter
 from inbox.config.loader import ConfigError
-from inbox.db import open_engine
 from inbox.reports.period import PeriodError, parse_period
 from inbox.reports.queries import channel_names
 from inbox.reports.report import attainment_windows, live_report, period_report, report_tz
 from inbox.reports.tables import all_tables, to_csv, to_json
 from inbox.reports.terminal import render_all
 from inbox.settings import Settings
+from inbox.store.engine import open_engine
 
 
 class ReportFormat(StrEnum):

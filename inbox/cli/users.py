@@ -7,9 +7,9 @@ import sys
 import typer
 from sqlmodel import Session
 
-from inbox import auth
-from inbox.db import open_engine
+from inbox.desk import auth
 from inbox.settings import Settings
+from inbox.store.engine import open_engine
 
 
 def _read_password(from_stdin: bool) -> str:

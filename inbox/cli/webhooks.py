@@ -1,7 +1,7 @@
 """``inbox webhooks``: serve the webhook receiver with uvicorn, or replay the stored events that failed.
 
 Behind a TLS-terminating proxy in production (Meta, X and Telegram deliver only to HTTPS). Another ASGI
-server can run it too: ``uvicorn --factory inbox.webhooks.commands:create_app``.
+server can run it too: ``uvicorn --factory inbox.cli.webhooks:create_app``.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 
 import typer
 
-from inbox import context
 from inbox.config.loader import ConfigError
-from inbox.webhooks.app import DEFAULT_MAX_BODY, WebhookApp
-from inbox.webhooks.receiver import Receiver
+from inbox.ingest.webhooks.app import DEFAULT_MAX_BODY, WebhookApp
+from inbox.ingest.webhooks.receiver import Receiver
+from inbox.jobs import context
 
 
 def now() -> datetime:

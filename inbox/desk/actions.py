@@ -12,10 +12,14 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from inbox import composer, moderation, outbox, presence, reply_facts, store
-from inbox.deadlines import DuePolicy
-from inbox.models import Channel, Contact, Conversation, Message, OutboundReply, User
-from inbox.queue import STATUSES, first_line
+from inbox.charter.deadlines import DuePolicy
+from inbox.desk import presence
+from inbox.desk.queue import STATUSES, first_line
+from inbox.outbox import delivery as outbox
+from inbox.replies import composer, moderation
+from inbox.replies import facts as reply_facts
+from inbox.store import records as store
+from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply, User
 
 MAX_TAGS = 20
 
@@ -212,7 +216,7 @@ def send_reply(
 ) -> SendResult:
     """Queue a reply in the outbox unless the rules refuse it or it would collide with another answer.
 
-    The rules are the composer's and the platform's (``inbox.reply_rules``, with the channel's options)."""
+    The rules are the composer's and the platform's (``inbox.replies.rules``, with the channel's options)."""
     conv = _conversation(session, conv_id)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None

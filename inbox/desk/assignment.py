@@ -12,10 +12,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from inbox import store
-from inbox.models import Conversation, User
-from inbox.presence import AgentActivity, online_users
-from inbox.queue import Filters, queue_page
+from inbox.desk.presence import online_users
+from inbox.desk.queue import Filters, queue_page
+from inbox.store import records as store
+from inbox.store.tables import AgentActivity, Conversation, User
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, col, func, select
 
-from inbox import store
-from inbox.models import AuditEvent, User, utcnow
+from inbox.store import records as store
+from inbox.store.tables import AuditEvent, User, utcnow
 
 ROLES = ("agent", "manager", "admin")
 ROLE_LABELS = {"agent": "Agent", "manager": "Community manager", "admin": "Admin"}

@@ -5,24 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, Text
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from inbox import store
-from inbox.models import User, UTCDateTime
+from inbox.store import records as store
+from inbox.store.tables import Note, User
 
 MAX_NOTE = 4000
-
-
-class Note(SQLModel, table=True):
-    """A note an agent left on a conversation for colleagues."""
-
-    __tablename__ = "note"
-    id: int | None = Field(default=None, primary_key=True)
-    conversation_id: int = Field(foreign_key="conversation.id", index=True)
-    author_id: int = Field(foreign_key="app_user.id")
-    text: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,23 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from inbox import store
-from inbox.auth import ROLES
-from inbox.models import Channel, Contact, User, _when
+from inbox.desk.auth import ROLES
+from inbox.store import records as store
+from inbox.store.tables import Channel, Contact, Person, User
 
 LINK_ROLE = "manager"  # the least role that may link and unlink contacts
 SEARCH_LIMIT = 20
-
-
-class Person(SQLModel, table=True):
-    """A customer known by several contacts (``Contact.person_id``), e.g. @kim on X and on Mastodon."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    display_name: str | None = None
-    created_by: str
-    created_at: datetime | None = _when(nullable=False)
 
 
 class PeopleError(ValueError):

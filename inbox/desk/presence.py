@@ -10,46 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, UniqueConstraint
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from inbox.models import Message, OutboundReply, User, UTCDateTime
+from inbox.store.tables import AgentActivity, Message, OutboundReply, Presence, ReplyGuard, User
 
 PRESENCE_TTL = timedelta(seconds=45)
 ONLINE_TTL = timedelta(minutes=5)
 ACTIVITIES = ("viewing", "composing")
-
-
-class Presence(SQLModel, table=True):
-    """An agent has a conversation open (viewing it, or writing a reply)."""
-
-    __tablename__ = "presence"
-    __table_args__ = (UniqueConstraint("conversation_id", "user_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    conversation_id: int = Field(foreign_key="conversation.id")
-    user_id: int = Field(foreign_key="app_user.id", index=True)
-    activity: str = "viewing"
-    seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
-
-
-class AgentActivity(SQLModel, table=True):
-    """When a user was last seen in the app, and last handed a conversation (for round-robin)."""
-
-    __tablename__ = "agent_activity"
-    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
-    seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    last_assigned_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-
-
-class ReplyGuard(SQLModel, table=True):
-    """One row per conversation, written by every send: two agents' sends on it run one after the other."""
-
-    __tablename__ = "reply_guard"
-    conversation_id: int = Field(foreign_key="conversation.id", primary_key=True)
-    version: int = 0
-    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 Order: SLA due time (none last), then urgency (most urgent first), then VIP customers, then oldest id.
 ``priority_key`` states the rule in Python; ``queue_page`` applies the same rule in SQL, one page at a time,
-so 10,000 open conversations never load at once (``tests/test_queue.py`` checks both agree).
+so 10,000 open conversations never load at once (``tests/flows/test_queue.py`` checks both agree).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from sqlalchemy import String, and_, case, cast, exists, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from inbox import moderation
-from inbox.models import Channel, Contact, Conversation, Message, OutboundReply, User
+from inbox.ingest.threads import URGENCY_ORDER
 from inbox.nlp.types import SENTIMENTS
-from inbox.threads import URGENCY_ORDER
+from inbox.replies import moderation
+from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply, User
 
 VIP_TAG = "vip"
 AMBER_FRACTION = 0.25  # amber when less than a quarter of the target time remains

@@ -20,14 +20,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from connectors.base import Batch, ConnectorError
-from inbox import store
-from inbox.channels import Runtime
-from inbox.deadlines import DuePolicy
-from inbox.ingest import Classifier, IngestResult, ingest_batch
-from inbox.listen import LEASE, WORKER_ID, owner_is_dead
-from inbox.models import Channel
+from inbox.charter.deadlines import DuePolicy
+from inbox.ingest.channels import Runtime
+from inbox.ingest.page import Classifier, IngestResult, ingest_batch
+from inbox.ingest.poll import LEASE, WORKER_ID, owner_is_dead
 from inbox.nlp.process import ClassifierProcess, Preclassified
 from inbox.nlp.types import Classification
+from inbox.store import records as store
+from inbox.store.tables import Channel
 
 PREFIX = "backfill:"
 RETRIES = 5

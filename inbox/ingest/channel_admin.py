@@ -16,10 +16,10 @@ from sqlmodel import Session, col, select
 
 from connectors import registry
 from connectors.base import ConnectorError, ConnectorSpec
-from inbox import store
 from inbox.config.channels import ChannelConfig
-from inbox.models import AuditEvent, Channel, ListeningCursor
 from inbox.settings import secret
+from inbox.store import records as store
+from inbox.store.tables import AuditEvent, Channel, ListeningCursor
 
 Lookup = Callable[[str], str | None]  # environment variable name -> secret value, or None when unset
 CURSOR_SHOWN = 18

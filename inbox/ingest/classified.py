@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from inbox.models import Message
 from inbox.nlp.types import Classification
+from inbox.store.tables import Message
 
 
 def apply_classification(message: Message, c: Classification) -> None:

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from inbox import store
-from inbox.models import Conversation, User
+from inbox.store import records as store
+from inbox.store.tables import Conversation, User
 
 LISTENING = "listening"
 

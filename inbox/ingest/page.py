@@ -16,10 +16,10 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from connectors.base import Batch, InboundItem
-from inbox import store
-from inbox.deadlines import DuePolicy, DueSubject
-from inbox.models import Channel, Contact, Conversation, Message, QuarantinedItem
-from inbox.threads import on_inbound, on_outbound, raise_urgency
+from inbox.charter.deadlines import DuePolicy, DueSubject
+from inbox.ingest.threads import on_inbound, on_outbound, raise_urgency
+from inbox.store import records as store
+from inbox.store.tables import Channel, Contact, Conversation, Message, QuarantinedItem
 
 
 class Classifier(Protocol):

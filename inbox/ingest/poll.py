@@ -19,13 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from connectors.base import Batch, ConnectorError, RateLimited
-from inbox import store
-from inbox.channels import Runtime
-from inbox.deadlines import DuePolicy
-from inbox.ingest import Classifier, IngestResult, ingest_batch
-from inbox.models import Channel
+from inbox.charter.deadlines import DuePolicy
+from inbox.ingest.channels import Runtime
+from inbox.ingest.page import Classifier, IngestResult, ingest_batch
+from inbox.store import records as store
+from inbox.store.tables import Channel
 
-log = logging.getLogger("inbox.listen")
+log = logging.getLogger("inbox.ingest.poll")
 
 Clock = Callable[[], datetime]
 MAX_PAGES_PER_POLL = 20

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from inbox.models import Conversation
+from inbox.store.tables import Conversation
 
 URGENCY_ORDER = {"low": 0, "normal": 1, "high": 2, "critical": 3}
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from inbox.channels import Runtime, build_runtimes
+from inbox.charter.deadlines import DuePolicy, default_due
 from inbox.charter.model import Charter
-from inbox.charter_versions import LiveCharter
+from inbox.charter.versions import LiveCharter
 from inbox.config.channels import ChannelsFile, load_channels
 from inbox.config.loader import ConfigError
-from inbox.db import open_engine
-from inbox.deadlines import DuePolicy, default_due
-from inbox.ingest import Classifier
+from inbox.ingest.channels import Runtime, build_runtimes
+from inbox.ingest.page import Classifier
 from inbox.settings import Settings
+from inbox.store.engine import open_engine
 
 log = logging.getLogger("inbox")
 

@@ -76,8 +76,8 @@ def seed_demo_users(database_url: str) -> list[str]:
     """Create the demo sign-ins (agent/agent, manager/manager, admin/admin) when the users table is empty."""
     from sqlmodel import Session
 
-    from inbox.auth import seed_demo_users as seed
-    from inbox.db import open_engine
+    from inbox.desk.auth import seed_demo_users as seed
+    from inbox.store.engine import open_engine
 
     engine = open_engine(database_url)
     try:
@@ -114,7 +114,9 @@ def run_demo() -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         for platform, port, extra in SANDBOXES:
-            procs.append(_start(["-m", "inbox.cli", "sandbox", platform, "--port", str(port), *extra], env))
+            procs.append(
+                _start(["-m", "inbox.cli.main", "sandbox", platform, "--port", str(port), *extra], env)
+            )
         for platform, port, _ in SANDBOXES:
             if not wait_for_port("127.0.0.1", port):
                 print(
@@ -122,8 +124,8 @@ def run_demo() -> int:
                     file=sys.stderr,
                 )
                 return 1
-        procs.append(_start(["-m", "inbox.cli", "listen"], env))
-        procs.append(_start(["-m", "inbox.cli", "webhooks", "--port", str(WEBHOOKS_PORT)], env))
+        procs.append(_start(["-m", "inbox.cli.main", "listen"], env))
+        procs.append(_start(["-m", "inbox.cli.main", "webhooks", "--port", str(WEBHOOKS_PORT)], env))
         procs.append(
             _start(
                 [

@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from inbox.models import Contact, Conversation, Message
-from inbox.nlp.store_fields import apply_classification
+from inbox.ingest.classified import apply_classification
 from inbox.nlp.types import LEVELS, Classification
+from inbox.store.tables import Contact, Conversation, Message
 
 Classify = Callable[..., Sequence[Classification]]
 

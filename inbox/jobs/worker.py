@@ -10,13 +10,13 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from inbox import outbox
-from inbox.channels import Runtime
-from inbox.deadlines import DuePolicy
-from inbox.ingest import Classifier
-from inbox.listen import poll_channel
+from inbox.charter.deadlines import DuePolicy
+from inbox.ingest.channels import Runtime
+from inbox.ingest.page import Classifier
+from inbox.ingest.poll import poll_channel
+from inbox.outbox import delivery as outbox
 
-log = logging.getLogger("inbox.worker")
+log = logging.getLogger("inbox.jobs.worker")
 
 
 def _channel_loop(
@@ -58,7 +58,7 @@ def _sender_loop(
 def _automation_loop(
     stop: threading.Event, clock: Callable[[], datetime], automate: Callable[[datetime], object], every: float
 ) -> None:
-    """The charter's automatic actions (inbox.automation); own thread: a slow webhook holds up no reply."""
+    """The charter's automatic actions (automation.tick); own thread: a slow webhook holds up no reply."""
     while not stop.is_set():
         try:
             automate(clock())

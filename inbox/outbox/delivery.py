@@ -18,13 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from connectors.base import Connector, ConnectorError, Rejected, Sent
-from inbox import store
-from inbox.models import Channel, Conversation, Message, OutboundReply
-from inbox.threads import on_outbound
+from inbox.ingest.threads import on_outbound
+from inbox.store import records as store
+from inbox.store.tables import Channel, Conversation, Message, OutboundReply
 
 MAX_ATTEMPTS = 6
 SEND_LEASE = timedelta(minutes=2)
-AUTOMATIC_PREFIX = "auto-"  # keys of the charter's automatic messages (inbox.auto_replies)
+AUTOMATIC_PREFIX = "auto-"  # keys of the charter's automatic messages (inbox.automation.auto_replies)
 HIDE_ACTIONS = ("hide", "unhide")  # outbox rows that hide or show a comment instead of sending a reply
 
 

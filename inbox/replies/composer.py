@@ -2,7 +2,7 @@
 
 A template variable with no known value stays a fill-in prompt and a reply that still holds one is
 refused, so ``{order_number}`` is never sent raw. Replies are held to their platform's length rule (X's 280
-weighted characters by default, see ``inbox.reply_rules``) and to its reply rules (a route the platform
+weighted characters by default, see ``inbox.replies.rules``) and to its reply rules (a route the platform
 refuses is refused here, with the reason); public replies may not carry personal data: the agent is offered
 to send privately instead.
 """
@@ -20,8 +20,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from inbox import reply_rules
 from inbox.config.loader import Strict, load_model
+from inbox.replies import rules as reply_rules
 
 KNOWN_VARIABLES = ("customer_name", "handle", "agent_name", "ticket_ref")
 MAX_DM = reply_rules.PRIVATE_LIMITS["x"][0]  # X direct messages
@@ -280,7 +280,7 @@ def check(
 ) -> Verdict:
     """Whether a draft may be sent as a ``visibility`` reply on ``platform``, and why not.
 
-    ``route`` is what ``inbox.reply_rules.decide`` says of that visibility now; a refused route is a problem.
+    ``route`` is what ``replies.rules.decide`` says of that visibility now; a refused route is a problem.
     ``recipient`` is the customer's handle, where the platform's connector adds it to the text (Mastodon).
     """
     length, missing = reply_rules.measure(text, platform, visibility, recipient), unfilled(text)

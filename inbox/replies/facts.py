@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from inbox import reply_rules
-from inbox.models import Channel, Conversation, Message
+from inbox.replies import rules as reply_rules
+from inbox.store.tables import Channel, Conversation, Message
 
 
 def last_inbound(session: Session, conv_id: int) -> Message | None:

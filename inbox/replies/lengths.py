@@ -2,9 +2,9 @@
 modules, no network library) where a platform has its own rule, else the unit of
 ``connectors.registry.PlatformInfo.limit_unit``.
 
-- X: weighted length (``inbox.xtext``), counted on the whole text we send.
-- Mastodon: ``connectors.mastodon_text.mastodon_length`` (graphemes, URLs 23, ``@user@host`` as ``@user``).
-- Telegram: ``connectors.telegram_parse.telegram_length`` (UTF-16 code units).
+- X: weighted length (``connectors.x.text``), counted on the whole text we send.
+- Mastodon: ``connectors.mastodon.text.mastodon_length`` (graphemes, URLs 23, ``@user@host`` as ``@user``).
+- Telegram: ``connectors.telegram.parse.telegram_length`` (UTF-16 code units).
 - Bluesky (``graphemes``): extended grapheme clusters. Others (``chars``): code points after NFC.
 """
 
@@ -14,9 +14,9 @@ import unicodedata
 
 import regex
 
-from connectors.mastodon_text import mastodon_length
-from connectors.telegram_parse import telegram_length
-from inbox.xtext import weighted_length
+from connectors.mastodon.text import mastodon_length
+from connectors.telegram.parse import telegram_length
+from connectors.x.text import weighted_length
 
 _GRAPHEME = regex.compile(r"\X")
 

@@ -18,8 +18,8 @@ from typing import get_args
 
 from inbox.charter.model import Charter
 from inbox.charter.rules import ModerationCategory, moderation_action
-from inbox.reply_rules import Decision, Route
-from inbox.threads import URGENCY_ORDER
+from inbox.ingest.threads import URGENCY_ORDER
+from inbox.replies.rules import Decision, Route
 
 CATEGORIES: tuple[ModerationCategory, ...] = ("hate", "insults", "spam")  # gravest first
 assert set(CATEGORIES) == set(get_args(ModerationCategory))

@@ -13,8 +13,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from inbox import composer, outbox, reply_facts, store
-from inbox.models import Conversation, OutboundReply, User
+from inbox.outbox import delivery as outbox
+from inbox.replies import composer
+from inbox.replies import facts as reply_facts
+from inbox.store import records as store
+from inbox.store.tables import Conversation, OutboundReply, User
 
 
 class TemplateRefused(ValueError):

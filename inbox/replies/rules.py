@@ -1,12 +1,12 @@
 """Each platform's reply rules: whether a public or private reply is possible now, why not, and how long it
 may be. Pure: the facts, the channel's options and ``now`` are parameters (../shared/docs/platform-apis.md
-§1.8 and §7).
+.1.8 and .7).
 
 - X: a DM conversation has no public reply. On self-serve access tiers (the default; set the channel option
   ``access_tier = "enterprise"`` for an enterprise plan) a public reply is possible only to a post that
   mentions or quotes the brand. 280 weighted characters public, 10,000 characters in DMs.
 - Telegram and WhatsApp chats are private only. WhatsApp, Messenger and Instagram DMs follow Meta's 24-hour
-  window (``inbox.messaging_window``; channel option ``human_agent`` for Messenger/Instagram's 7-day tag);
+  window (``messaging_window``; channel option ``human_agent`` for Messenger/Instagram's 7-day tag);
   outside it WhatsApp takes only an approved template.
 - Facebook and Instagram comments: a reply in the thread, or one private reply to the comment within 7 days.
 - Mastodon and Bluesky: public and private; Bluesky DMs are limited to 1,000 graphemes.
@@ -19,11 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from connectors.bluesky_parse import DM_BYTES, DM_GRAPHEMES, POST_BYTES
-from connectors.mastodon_text import with_mention
+from connectors.bluesky.parse import DM_BYTES, DM_GRAPHEMES, POST_BYTES
+from connectors.mastodon.text import with_mention
 from connectors.registry import PLATFORMS, PlatformInfo
-from inbox.messaging_window import window_state
-from inbox.textlen import length_in
+from inbox.replies.lengths import length_in
+from inbox.replies.messaging_window import window_state
 
 SELF_SERVE, ENTERPRISE = "self_serve", "enterprise"
 X_TIER_OPTION = "access_tier"  # channel option: "self_serve" (default) or "enterprise"

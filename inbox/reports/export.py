@@ -10,7 +10,7 @@ from typing import IO, Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from inbox.models import Channel, Message
+from inbox.store.tables import Channel, Message
 
 FIELDS = [
     "channel",

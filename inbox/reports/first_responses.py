@@ -17,13 +17,13 @@ from sqlalchemy import and_, case, func, literal, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from inbox.models import Conversation, Message, UTCDateTime
 from inbox.reports.kpis import Fcr, ResponseTimes
 from inbox.reports.period import Period
 from inbox.reports.queries import channel_names_by_id
 from inbox.reports.rows import OutcomeCount
 from inbox.reports.sqltime import from_quarter, quarter_hour, seconds_between
 from inbox.reports.stats import minutes
+from inbox.store.tables import Conversation, Message, UTCDateTime
 
 ALL = ""  # the key of the all-channels figures in ``response_times``
 

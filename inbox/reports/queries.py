@@ -13,8 +13,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from inbox.models import AuditEvent, Channel, Contact, Conversation, Message, User
-from inbox.queue import last_messages
+from inbox.desk.queue import last_messages
 from inbox.reports.period import Period
 from inbox.reports.rows import (
     UNCLASSIFIED,
@@ -26,6 +25,7 @@ from inbox.reports.rows import (
     OpenConversation,
 )
 from inbox.reports.sqltime import as_utc, utc_hour
+from inbox.store.tables import AuditEvent, Channel, Contact, Conversation, Message, User
 
 WAITING_STATUSES = ("open", "pending")  # not resolved
 LIVE_LIMIT = 5000  # running clocks read for the at-risk and breached lists, soonest due first
@@ -229,7 +229,9 @@ def open_clocks(session: Session, cid: int | None, limit: int = LIVE_LIMIT) -> l
                 handle=handle,
                 tags=tuple(t.lower() for t in (tags or [])),
                 assignee=(display or user) if user else None,
-                clock_start=first_in if first_response is None else last_in,  # as inbox.queue.clock_started
+                clock_start=first_in
+                if first_response is None
+                else last_in,  # as inbox.desk.queue.clock_started
                 sla_due_at=due,
                 answered_before=first_response is not None,
                 snippet=snippets.get(conv_id, ""),

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from inbox.charter.model import Charter
+from inbox.ingest.threads import URGENCY_ORDER
 from inbox.reports import first_responses, kpis, queries
 from inbox.reports.period import WINDOWS, Period, rolling
 from inbox.reports.rows import BacklogCount, OutcomeCount
@@ -26,7 +27,6 @@ from inbox.reports.sla_kpis import (
     live_clock,
     outcome_count,
 )
-from inbox.threads import URGENCY_ORDER
 
 
 def report_tz(charter: Charter) -> tzinfo:

@@ -11,7 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from connectors.base import Author
-from inbox.models import AuditEvent, Channel, Contact, Conversation, ListeningCursor, Message, utcnow
+from inbox.store.tables import AuditEvent, Channel, Contact, Conversation, ListeningCursor, Message, utcnow
 
 
 def audit(

@@ -14,17 +14,20 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from inbox import charter_versions, composer, presence, store
+from inbox.charter import versions as charter_versions
 from inbox.charter.model import Charter
 from inbox.config.loader import ConfigError
-from inbox.db import open_engine
-from inbox.models import User
+from inbox.desk import presence
+from inbox.replies import composer
 from inbox.settings import Settings
+from inbox.store import records as store
+from inbox.store.engine import open_engine
+from inbox.store.tables import User
 
 SELECTED = "selected_conversation_id"
 USER = "signed_in_user_id"
-QUEUE_PAGE = "inbox/ui/queue.py"
-CONVERSATION_PAGE = "inbox/ui/conversation.py"
+QUEUE_PAGE = "inbox/ui/pages/queue.py"
+CONVERSATION_PAGE = "inbox/ui/pages/conversation.py"
 SLA_COLOURS = {"red": "red", "amber": "orange", "green": "green", "none": "gray"}
 DEMO_ENV = "INBOX_DEMO"  # set by `inbox demo`: the sign-in page names the demo accounts
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from connectors.base import AuthFailed, RateLimited, Rejected, Unavailable
-from connectors.bluesky import BlueskyConnector
-from connectors.bluesky_parse import bluesky_length, recent_rkeys, rkey_for, text_problem
-from connectors.sandbox.bluesky import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
-from connectors.sandbox.bluesky_store import tid_micros
+from connectors.bluesky.connector import BlueskyConnector
+from connectors.bluesky.parse import bluesky_length, recent_rkeys, rkey_for, text_problem
+from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
+from connectors.sandbox.bluesky.store import tid_micros
 
 BRAND = "@" + DEFAULT_HANDLE
 

@@ -18,8 +18,8 @@ from connectors.base import (
     Rejected,
     Unavailable,
 )
-from connectors.mastodon import MastodonConnector, build
-from connectors.sandbox.mastodon import TOKEN, MastodonSandbox
+from connectors.mastodon.connector import MastodonConnector, build
+from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
 
 
 @pytest.fixture

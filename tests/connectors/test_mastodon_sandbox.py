@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from connectors.sandbox.mastodon import TOKEN, MastodonSandbox
+from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
 from tests.conftest import ROOT
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -152,7 +152,7 @@ def test_main_serves_until_terminated() -> None:
     command = [
         sys.executable,
         "-m",
-        "connectors.sandbox.mastodon",
+        "connectors.sandbox.mastodon.server",
         "--port",
         "0",
         "--backlog",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.mastodon_text import html_to_text, mastodon_length, mentions_account, with_mention
+from connectors.mastodon.text import html_to_text, mastodon_length, mentions_account, with_mention
 
 LONG_URL = "https://example.com/" + "a" * 100
 

@@ -12,10 +12,10 @@ import pytest
 
 from connectors import registry
 from connectors.base import AuthFailed, ConnectorSpec, RateLimited, Rejected, Unavailable
-from connectors.meta import FacebookConnector, InstagramConnector
-from connectors.meta_http import OutsideWindow
-from connectors.meta_whatsapp import WhatsAppConnector
-from connectors.sandbox.meta import APP_SECRET, PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
+from connectors.meta.connector import FacebookConnector, InstagramConnector
+from connectors.meta.graph import OutsideWindow
+from connectors.meta.whatsapp import WhatsAppConnector
+from connectors.sandbox.meta.server import APP_SECRET, PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
 
 NOW = datetime.now(UTC)
 

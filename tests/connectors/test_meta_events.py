@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from connectors.base import ConnectorSpec, WebhookRejected
-from connectors.meta import build
-from connectors.meta_base import MetaConnector
-from connectors.meta_events import statuses
-from connectors.meta_webhook import sign
-from connectors.sandbox import meta_events as shapes
-from connectors.sandbox.meta_store import MetaStore
+from connectors.meta.base import MetaConnector
+from connectors.meta.connector import build
+from connectors.meta.events import statuses
+from connectors.meta.webhook import sign
+from connectors.sandbox.meta import events as shapes
+from connectors.sandbox.meta.store import MetaStore
 
 STORE = MetaStore()
 WHEN = datetime(2026, 3, 2, 10, 0, 5, tzinfo=UTC)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from connectors.sandbox.meta import MetaSandbox
-from tests.test_meta_connector import facebook, instagram, meta  # noqa: F401  (fixture)
+from connectors.sandbox.meta.server import MetaSandbox
+from tests.connectors.test_meta_connector import facebook, instagram, meta  # noqa: F401  (fixture)
 
 
 def messaging_event(obj: str, recipient: str, sender: str, mid: str, text: str) -> bytes:

@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from connectors.meta_webhook import sign
+from connectors.meta.webhook import sign
 from connectors.sandbox._server import LoopbackServer, Reply, Request
-from connectors.sandbox.meta import PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
-from inbox.cli import main as cli_main
+from connectors.sandbox.meta.server import PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
+from inbox.cli.main import main as cli_main
 from tests.conftest import ROOT
 
 PAGE = {"Authorization": f"Bearer {PAGE_TOKEN}"}
@@ -151,7 +151,7 @@ def test_replay_seeds_every_platform_and_one_stale_whatsapp_customer(meta: MetaS
 
 
 def test_the_sandbox_runs_as_a_process() -> None:
-    argv = [sys.executable, "-m", "connectors.sandbox.meta", "--port", "0", "--no-replay"]
+    argv = [sys.executable, "-m", "connectors.sandbox.meta.server", "--port", "0", "--no-replay"]
     with Receiver() as hook:
         argv += ["--webhook-url", f"facebook={hook.url}/hook", "--app-secret", "demo-secret"]
         with subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True) as proc:

@@ -10,9 +10,9 @@ import requests
 import tweepy
 from openapi_core import OpenAPI
 
-from connectors.sandbox.x import XSandbox
+from connectors.sandbox.x.server import XSandbox
 from tests.conftest import BRAND_ID
-from tests.x_sandbox_support import (  # noqa: F401 - fixtures are requested by name
+from tests.support.x_sandbox import (  # noqa: F401 - fixtures are requested by name
     TWEET_FIELDS,
     X_TIME,
     client,

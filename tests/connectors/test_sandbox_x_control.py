@@ -13,10 +13,10 @@ import requests
 import tweepy
 from openapi_core import OpenAPI
 
-from connectors.sandbox.x import XSandbox
-from connectors.sandbox.x_replay import SAMPLE, dm_text, load_sample, plan, rewrite_brand
+from connectors.sandbox.x.replay import SAMPLE, dm_text, load_sample, plan, rewrite_brand
+from connectors.sandbox.x.server import XSandbox
 from tests.conftest import BRAND_ID, ROOT
-from tests.x_sandbox_support import (  # noqa: F401 - fixtures are requested by name
+from tests.support.x_sandbox import (  # noqa: F401 - fixtures are requested by name
     TWEET_FIELDS,
     X_TIME,
     client,
@@ -179,7 +179,17 @@ def test_sample_threads_rewrites_and_licence() -> None:
 
 def test_runs_as_a_process_until_sigterm() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "connectors.sandbox.x", "--port", "0", "--backlog", "5", "--interval", "60"],
+        [
+            sys.executable,
+            "-m",
+            "connectors.sandbox.x.server",
+            "--port",
+            "0",
+            "--backlog",
+            "5",
+            "--interval",
+            "60",
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -12,9 +12,9 @@ import pytest
 
 from connectors.base import AuthFailed, RateLimited, Rejected, Unavailable, WebhookRejected
 from connectors.sandbox._server import LoopbackServer, Reply, Request
-from connectors.sandbox.telegram import DEFAULT_TOKEN, TelegramSandbox
-from connectors.telegram import TelegramConnector
-from connectors.telegram_parse import telegram_length
+from connectors.sandbox.telegram.server import DEFAULT_TOKEN, TelegramSandbox
+from connectors.telegram.connector import TelegramConnector
+from connectors.telegram.parse import telegram_length
 
 BOT_ID = DEFAULT_TOKEN.split(":")[0]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from connectors.x_parse import other_participant, parse_page
+from connectors.x.parse import other_participant, parse_page
 
 BRAND = "1000000000000000001"
 

@@ -24,12 +24,12 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
-from inbox.db import open_engine
-from inbox.demo import SANDBOX_ENV, seed_demo_users
-from inbox.models import Channel, Conversation, Message
-from inbox.webhooks.models import WebhookEvent
+from inbox.jobs.demo import SANDBOX_ENV, seed_demo_users
+from inbox.store.engine import open_engine
+from inbox.store.tables import Channel, Conversation, Message
+from inbox.store.tables.webhook_events import WebhookEvent
 from tests.conftest import ROOT
-from tests.e2e.support import (
+from tests.support.e2e import (
     ARTIFACTS,
     BROWSER_ARGS,
     CHROMIUM,
@@ -87,7 +87,14 @@ def config_dir(tmp_path: Path, urls: dict[str, str]) -> Path:
 def start_sandboxes(procs: Processes, ports: dict[str, int], receiver: str) -> None:
     for platform in ("mastodon", "telegram"):
         procs.start(
-            platform, "-m", "inbox.cli", "sandbox", platform, "--port", str(ports[platform]), "--no-replay"
+            platform,
+            "-m",
+            "inbox.cli.main",
+            "sandbox",
+            platform,
+            "--port",
+            str(ports[platform]),
+            "--no-replay",
         )
     hooks = [
         arg
@@ -95,7 +102,7 @@ def start_sandboxes(procs: Processes, ports: dict[str, int], receiver: str) -> N
         for arg in ("--webhook-url", f"{platform}={receiver}/webhooks/{channel}")
     ]
     procs.start(
-        "meta", "-m", "inbox.cli", "sandbox", "meta", "--port", str(ports["meta"]), "--no-replay", *hooks
+        "meta", "-m", "inbox.cli.main", "sandbox", "meta", "--port", str(ports["meta"]), "--no-replay", *hooks
     )
     states = [f"http://127.0.0.1:{ports[p]}/_sandbox/state" for p in ("mastodon", "telegram", "meta")]
     procs.wait_for(lambda: all(http_ok(url) for url in states), 30, "the three sandboxes")
@@ -118,9 +125,9 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
     procs = Processes(env, tmp_path)
     try:
         launch_app(procs, ports["app"])  # the slowest to start: first
-        procs.start("webhooks", "-m", "inbox.cli", "webhooks", "--port", str(ports["receiver"]))
+        procs.start("webhooks", "-m", "inbox.cli.main", "webhooks", "--port", str(ports["receiver"]))
         start_sandboxes(procs, ports, urls["receiver"])
-        procs.start("listen", "-m", "inbox.cli", "listen", "--no-automation")  # the agent's path only
+        procs.start("listen", "-m", "inbox.cli.main", "listen", "--no-automation")  # the agent's path only
         procs.wait_for(lambda: http_ok(f"{urls['receiver']}/healthz"), 60, "the webhook receiver")
         app_ready(procs, urls["app"])
         yield {**urls, "db": db_url, "procs": procs}

@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from inbox.db import open_engine
-from inbox.demo import SANDBOX_ENV, seed_demo_users
-from inbox.models import Conversation, Message
-from inbox.queue import Filters, queue_page
+from inbox.desk.queue import Filters, queue_page
+from inbox.jobs.demo import SANDBOX_ENV, seed_demo_users
+from inbox.store.engine import open_engine
+from inbox.store.tables import Conversation, Message
 from tests.conftest import ROOT, x_channel_only
-from tests.e2e.support import (
+from tests.support.e2e import (
     ARTIFACTS,
     BROWSER_ARGS,
     CHROMIUM,
@@ -83,12 +83,14 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
     ]  # also migrates the schema before the children start
     procs = Processes(env, tmp_path)
     try:
-        procs.start("sandbox", "-m", "inbox.cli", "sandbox", "x", "--port", str(sandbox_port), "--no-replay")
+        procs.start(
+            "sandbox", "-m", "inbox.cli.main", "sandbox", "x", "--port", str(sandbox_port), "--no-replay"
+        )
         procs.wait_for(lambda: http_ok(f"{sandbox_url}/_sandbox/state"), 30, "the X sandbox")
         for text, author in CUSTOMER_TWEETS:
             post_json(f"{sandbox_url}/_sandbox/mentions", {"text": text, "author": author})
         # The agent's path only: out-of-hours and peak replies depend on the clock (tests/test_automation*).
-        procs.start("listen", "-m", "inbox.cli", "listen", "--no-automation")
+        procs.start("listen", "-m", "inbox.cli.main", "listen", "--no-automation")
         procs.start(
             "app",
             "-m",

@@ -8,10 +8,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
-from inbox import auth
-from inbox.demo import seed_demo_users
-from inbox.models import AuditEvent, User
-from inbox.users_cli import register
+from inbox.cli.users import register
+from inbox.desk import auth
+from inbox.jobs.demo import seed_demo_users
+from inbox.store.tables import AuditEvent, User
 
 
 def test_passwords_are_stored_as_argon2id_hashes(engine: Engine) -> None:

@@ -15,17 +15,17 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x import XSandbox
-from inbox import worker
-from inbox.auto_replies import automatic_text, out_of_hours_text
-from inbox.automation import run_automation
-from inbox.channels import Runtime
-from inbox.db import open_engine
-from inbox.deadlines import default_due
-from inbox.models import AuditEvent, Conversation, Message
-from inbox.peak import peak_status
+from connectors.sandbox.x.server import XSandbox
+from inbox.automation.auto_replies import automatic_text, out_of_hours_text
+from inbox.automation.peak import peak_status
+from inbox.automation.tick import run_automation
+from inbox.charter.deadlines import default_due
+from inbox.ingest.channels import Runtime
+from inbox.jobs import worker
+from inbox.store.engine import open_engine
+from inbox.store.tables import AuditEvent, Conversation, Message
 from tests.conftest import BRAND_ID, ROOT, x_channel_only
-from tests.enforcement_support import (
+from tests.support.enforcement import (
     MINUTE,
     PARIS_MONDAY_10,
     PARIS_SUNDAY_10,
@@ -203,7 +203,7 @@ def test_peak_plan_acknowledges_each_new_public_mention_once_and_the_queue_says_
 def test_peak_status_is_not_claimed_when_no_listener_measured_it_lately(engine: Engine) -> None:
     c = charter(**{"peak.backlog_at_least": 1})
     with Session(engine) as s, s.begin():
-        from inbox.peak import record_peak
+        from inbox.automation.peak import record_peak
 
         record_peak(s, c, backlog=5, forecast_breaches=0, now=PARIS_MONDAY_10)
     with Session(engine) as s:
@@ -221,7 +221,7 @@ def test_listen_once_runs_the_automation_before_sending(
     sandbox.add_mention("@AcmeCare hello", author="jane")
     env = {**os.environ, **x_env, "INBOX_DATABASE_URL": db_url, "INBOX_CONFIG_DIR": str(config)}
     done = subprocess.run(
-        [sys.executable, "-m", "inbox.cli", "listen", "--once"],
+        [sys.executable, "-m", "inbox.cli.main", "listen", "--once"],
         env=env,
         cwd=ROOT,
         capture_output=True,

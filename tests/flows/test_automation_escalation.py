@@ -10,16 +10,16 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from connectors.alerts import WebhookConnector
 from connectors.base import AuthFailed, RateLimited, Rejected, Unavailable
-from connectors.sandbox.x import XSandbox
-from connectors.webhook import WebhookConnector
-from inbox.automation import run_automation
-from inbox.channels import Runtime
-from inbox.db import open_engine
-from inbox.enforcement_models import EscalationAlert
-from inbox.models import Conversation
+from connectors.sandbox.x.server import XSandbox
+from inbox.automation.tick import run_automation
+from inbox.ingest.channels import Runtime
+from inbox.store.engine import open_engine
+from inbox.store.tables import Conversation
+from inbox.store.tables.enforcement import EscalationAlert
 from tests.conftest import BRAND_ID
-from tests.enforcement_support import (
+from tests.support.enforcement import (
     MINUTE,
     PARIS_MONDAY_10,
     WebhookReceiver,

@@ -9,16 +9,16 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x import XSandbox
-from inbox import desk
-from inbox.automation import run_automation
-from inbox.channels import Runtime
-from inbox.enforcement_models import SurveyRequest
-from inbox.models import Conversation, User
-from inbox.survey_scores import figures, only_a_score, parse_score
-from inbox.surveys import survey_figures
+from connectors.sandbox.x.server import XSandbox
+from inbox.automation.survey_scores import figures, only_a_score, parse_score
+from inbox.automation.surveys import survey_figures
+from inbox.automation.tick import run_automation
+from inbox.desk import actions as desk
+from inbox.ingest.channels import Runtime
+from inbox.store.tables import Conversation, User
+from inbox.store.tables.enforcement import SurveyRequest
 from tests.conftest import BRAND_ID
-from tests.enforcement_support import (
+from tests.support.enforcement import (
     MINUTE,
     PARIS_MONDAY_10,
     agent_reply,
@@ -29,7 +29,7 @@ from tests.enforcement_support import (
     runtime,
     templates,
 )
-from tests.seed_desk import add_user
+from tests.support.seed_desk import add_user
 
 NPS = charter(
     **{

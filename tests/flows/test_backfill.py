@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x import XSandbox
-from inbox.backfill import PREFIX, BackfillError, backfill_stream, backfill_streams, parse_since
-from inbox.deadlines import default_due
-from inbox.models import ListeningCursor, Message
+from connectors.sandbox.x.server import XSandbox
+from inbox.charter.deadlines import default_due
+from inbox.ingest.backfill import PREFIX, BackfillError, backfill_stream, backfill_streams, parse_since
+from inbox.store.tables import ListeningCursor, Message
 from tests.conftest import BRAND_ID, ROOT
-from tests.pg_workers_support import config_dir, job_env, start, wait_until
-from tests.test_listen_x import runtime
+from tests.flows.test_listen_x import runtime
+from tests.support.workers import config_dir, job_env, start, wait_until
 
 NOW = datetime.now(UTC)
 

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.bluesky import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
-from inbox import outbox
-from inbox.channels import Runtime, build_connector
+from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
+from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
-from inbox.deadlines import default_due
-from inbox.listen import poll_channel
-from inbox.models import Conversation, Message, OutboundReply, QuarantinedItem
+from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.poll import poll_channel
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import Conversation, Message, OutboundReply, QuarantinedItem
 
 BRAND = "@" + DEFAULT_HANDLE
 

@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from inbox.charter_editor import changes, edited, holidays_from_text, holidays_to_text, to_toml
-from inbox.charter_versions import LiveCharter, StaleVersion, current_charter, save_version
+from inbox.charter.editor import changes, edited, holidays_from_text, holidays_to_text, to_toml
+from inbox.charter.versions import LiveCharter, StaleVersion, current_charter, save_version
 from inbox.config.loader import ConfigError
-from inbox.context import build
-from inbox.models import AuditEvent
+from inbox.jobs.context import build
 from inbox.settings import Settings
+from inbox.store.tables import AuditEvent
 from tests.conftest import ROOT
-from tests.enforcement_support import PARIS_MONDAY_10, charter_data
+from tests.support.enforcement import PARIS_MONDAY_10, charter_data
 
 CONFIG = ROOT / "config"
 FILE_TEXT = (CONFIG / "charter.toml").read_text(encoding="utf-8")

@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x import XSandbox
-from inbox.backfill import backfill_stream
-from inbox.deadlines import default_due
-from inbox.models import Message
+from connectors.sandbox.x.server import XSandbox
+from inbox.charter.deadlines import default_due
+from inbox.ingest.backfill import backfill_stream
 from inbox.nlp.process import ClassifierError, ClassifierProcess, Preclassified
+from inbox.store.tables import Message
 from tests.conftest import BRAND_ID, ROOT
-from tests.test_listen_x import runtime
+from tests.flows.test_listen_x import runtime
 
 TEXTS = [
     "@AcmeCare my card was charged twice, call me on 06 12 34 56 78!!",

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from inbox import desk, notes, presence
-from inbox.models import AuditEvent, Message, OutboundReply, User
-from tests.seed_desk import seed
+from inbox.desk import actions as desk
+from inbox.desk import notes, presence
+from inbox.store.tables import AuditEvent, Message, OutboundReply, User
+from tests.support.seed_desk import seed
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

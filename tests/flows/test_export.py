@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from inbox.cli import main
-from inbox.models import Channel, Message
-from tests.seed_desk import add_conversation
+from inbox.cli.main import main
+from inbox.store.tables import Channel, Message
+from tests.support.seed_desk import add_conversation
 
 KEYS = [
     "channel",

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from connectors.sandbox.x import XSandbox
-from inbox.db import open_engine
-from inbox.models import Message
+from connectors.sandbox.x.server import XSandbox
+from inbox.store.engine import open_engine
+from inbox.store.tables import Message
 from tests.conftest import BRAND_ID, ROOT, X_ENV, x_channel_only
 
 
@@ -39,7 +39,7 @@ def _config_dir(tmp_path: Path, base_url: str) -> Path:
 def _listen_once(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as err:
         return subprocess.Popen(
-            [sys.executable, "-m", "inbox.cli", "listen", "--once", "--no-automation"],  # ingestion only
+            [sys.executable, "-m", "inbox.cli.main", "listen", "--once", "--no-automation"],  # ingestion only
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from connectors.sandbox.x import XSandbox
-from inbox.channels import Runtime, build_connector
+from connectors.sandbox.x.server import XSandbox
+from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
-from inbox.deadlines import default_due
-from inbox.listen import poll_channel, poll_stream
-from inbox.models import AuditEvent, Channel, Conversation, ListeningCursor, Message, QuarantinedItem
+from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.poll import poll_channel, poll_stream
+from inbox.store.tables import AuditEvent, Channel, Conversation, ListeningCursor, Message, QuarantinedItem
 from tests.conftest import BRAND_ID
 
 CREDENTIALS = {

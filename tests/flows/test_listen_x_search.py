@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x import XSandbox
-from inbox.channels import Runtime, build_connector
+from connectors.sandbox.x.server import XSandbox
 from inbox.config.channels import ChannelConfig
-from inbox.models import Conversation, Message
-from tests.test_listen_x import CREDENTIALS, Clock, poll, sandbox  # noqa: F401  (fixture)
+from inbox.ingest.channels import Runtime, build_connector
+from inbox.store.tables import Conversation, Message
+from tests.flows.test_listen_x import CREDENTIALS, Clock, poll, sandbox  # noqa: F401  (fixture)
 
 
 def listening_runtime(sb: XSandbox, queries: list[str]) -> Runtime:

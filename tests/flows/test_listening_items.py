@@ -9,17 +9,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from inbox import listening_items
+from inbox.charter.deadlines import CharterDue, DueSubject
 from inbox.charter.model import load_charter
-from inbox.db import open_engine
-from inbox.deadlines import CharterDue, DueSubject
-from inbox.models import AuditEvent, Conversation, Message, User
+from inbox.ingest import listening_items
 from inbox.reports.period import rolling
 from inbox.reports.report import judged_conversations, live_report, period_report, report_tz
 from inbox.reports.sla_kpis import attainment, first_response, outcome_count
+from inbox.store.engine import open_engine
+from inbox.store.tables import AuditEvent, Conversation, Message, User
 from tests.conftest import ROOT
-from tests.seed_desk import Seeded, add_conversation
-from tests.test_ui_pages import app_as, open_conv, queue_ids, seeded_app
+from tests.support.seed_desk import Seeded, add_conversation
+from tests.ui.test_ui_pages import app_as, open_conv, queue_ids, seeded_app
 
 CHARTER = load_charter(ROOT / "config")
 

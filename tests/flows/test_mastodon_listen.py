@@ -10,13 +10,13 @@ from pydantic import HttpUrl
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from connectors.sandbox.mastodon import TOKEN, MastodonSandbox
-from inbox import outbox
-from inbox.channels import Runtime, build_connector
+from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
+from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
-from inbox.deadlines import default_due
-from inbox.listen import StreamReport, poll_channel
-from inbox.models import Conversation, ListeningCursor, Message, OutboundReply, QuarantinedItem
+from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.poll import StreamReport, poll_channel
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import Conversation, ListeningCursor, Message, OutboundReply, QuarantinedItem
 
 ENV = "MASTODON_ACCESS_TOKEN"
 

@@ -7,13 +7,13 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.meta import MetaSandbox
-from inbox import outbox
-from inbox.channels import Runtime
-from inbox.deadlines import default_due
-from inbox.listen import poll_stream
-from inbox.models import Conversation, OutboundReply
-from tests.webhook_support import meta, now, runtimes  # noqa: F401  (fixtures)
+from connectors.sandbox.meta.server import MetaSandbox
+from inbox.charter.deadlines import default_due
+from inbox.ingest.channels import Runtime
+from inbox.ingest.poll import poll_stream
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import Conversation, OutboundReply
+from tests.support.webhooks import meta, now, runtimes  # noqa: F401  (fixtures)
 
 
 def test_private_reply_to_a_comment_is_sent_once_to_the_comment(

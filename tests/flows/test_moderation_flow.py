@@ -11,21 +11,22 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.meta import MetaSandbox
-from connectors.sandbox.x import XSandbox
-from inbox import desk, outbox
-from inbox.auth import create_user
-from inbox.automation import run_automation
-from inbox.channels import Runtime
-from inbox.deadlines import CharterDue
-from inbox.listen import poll_channel, poll_stream
-from inbox.models import AuditEvent, Conversation, Message, OutboundReply, User
-from inbox.queue import Filters, queue_page
+from connectors.sandbox.meta.server import MetaSandbox
+from connectors.sandbox.x.server import XSandbox
+from inbox.automation.tick import run_automation
+from inbox.charter.deadlines import CharterDue
+from inbox.desk import actions as desk
+from inbox.desk.auth import create_user
+from inbox.desk.queue import Filters, queue_page
+from inbox.ingest.channels import Runtime
+from inbox.ingest.poll import poll_channel, poll_stream
+from inbox.outbox import delivery as outbox
 from inbox.reports.period import rolling
 from inbox.reports.report import live_report, period_report, report_tz
+from inbox.store.tables import AuditEvent, Conversation, Message, OutboundReply, User
 from tests.conftest import BRAND_ID, ROOT
-from tests.enforcement_support import Clock, charter, runtime
-from tests.webhook_support import meta, now, runtimes  # noqa: F401  (fixtures)
+from tests.support.enforcement import Clock, charter, runtime
+from tests.support.webhooks import meta, now, runtimes  # noqa: F401  (fixtures)
 
 CHARTER = charter()  # spam = hide, insults = mark
 SPAM = "Free followers here! Follow me and check out my page"

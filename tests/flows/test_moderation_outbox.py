@@ -10,17 +10,18 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from connectors.sandbox.meta import MetaSandbox
-from connectors.sandbox.x import XSandbox
-from inbox import desk, outbox
-from inbox.auth import create_user
-from inbox.channels import Runtime
-from inbox.deadlines import default_due
-from inbox.listen import poll_channel, poll_stream
-from inbox.models import AuditEvent, Conversation, Message, OutboundReply, User
+from connectors.sandbox.meta.server import MetaSandbox
+from connectors.sandbox.x.server import XSandbox
+from inbox.charter.deadlines import default_due
+from inbox.desk import actions as desk
+from inbox.desk.auth import create_user
+from inbox.ingest.channels import Runtime
+from inbox.ingest.poll import poll_channel, poll_stream
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import AuditEvent, Conversation, Message, OutboundReply, User
 from tests.conftest import BRAND_ID
-from tests.enforcement_support import Clock, runtime
-from tests.webhook_support import meta, now, runtimes  # noqa: F401  (fixtures)
+from tests.support.enforcement import Clock, runtime
+from tests.support.webhooks import meta, now, runtimes  # noqa: F401  (fixtures)
 
 
 def _agent(engine: Engine) -> User:

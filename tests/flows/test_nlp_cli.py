@@ -11,11 +11,11 @@ import typer
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from inbox.db import open_engine
-from inbox.models import Channel, Contact, Conversation, Message
-from inbox.nlp.commands import register
+from inbox.cli.nlp import register
+from inbox.store.engine import open_engine
+from inbox.store.tables import Channel, Contact, Conversation, Message
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

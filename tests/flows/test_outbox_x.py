@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x import XSandbox
-from inbox import outbox
-from inbox.channels import Runtime, build_connector
+from connectors.sandbox.x.server import XSandbox
+from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
-from inbox.deadlines import default_due
-from inbox.listen import poll_channel
-from inbox.models import Conversation, Message, OutboundReply
+from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.poll import poll_channel
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import Conversation, Message, OutboundReply
 from tests.conftest import BRAND_ID
-from tests.test_listen_x import CREDENTIALS, Clock
+from tests.flows.test_listen_x import CREDENTIALS, Clock
 
 
 @pytest.fixture

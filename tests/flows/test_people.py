@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from inbox import people
-from inbox.db import open_engine
-from inbox.models import AuditEvent, Channel, Contact, User
-from tests.seed_desk import Seeded, add_conversation
-from tests.test_ui_pages import app_as, open_conv, seeded_app
+from inbox.desk import people
+from inbox.store.engine import open_engine
+from inbox.store.tables import AuditEvent, Channel, Contact, Person, User
+from tests.support.seed_desk import Seeded, add_conversation
+from tests.ui.test_ui_pages import app_as, open_conv, seeded_app
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -61,12 +61,12 @@ def test_link_merge_and_unlink(seeded: Seeded, db_url: str) -> None:
         assert first != second
         merged = people.link(s, kim.id or 0, bob.id or 0, maya, NOW)  # two people become one
         assert {c.person_id for c in (bob, masto, jane, kim)} == {merged}
-        assert s.get(people.Person, first if merged == second else second) is None
+        assert s.get(Person, first if merged == second else second) is None
         assert {h.handle for h in people.linked_contacts(s, bob)} == {"bob_on_masto", "jane", "kim"}
         people.unlink(s, jane.id or 0, maya, NOW)
         people.unlink(s, kim.id or 0, maya, NOW)
         people.unlink(s, masto.id or 0, maya, NOW)  # bob is left alone: the person goes
-        assert bob.person_id is None and s.get(people.Person, merged) is None
+        assert bob.person_id is None and s.get(Person, merged) is None
     with Session(engine) as s:
         actions = [
             e.action for e in s.exec(select(AuditEvent).where(col(AuditEvent.action).like("person.%")))

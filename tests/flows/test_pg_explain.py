@@ -18,10 +18,10 @@ from sqlmodel import Session
 
 from bench.seed import seed
 from connectors.base import Author
-from inbox import store
-from inbox.queue import Filters, filter_options, queue_page
+from inbox.desk.queue import Filters, filter_options, queue_page
 from inbox.reports import first_responses, queries
 from inbox.reports.period import Period, rolling
+from inbox.store import records as store
 from tests.conftest import PG_ADMIN_URL
 
 pytestmark = pytest.mark.skipif(
@@ -39,7 +39,7 @@ def seeded() -> Iterator[Engine]:
     import psycopg
     from sqlalchemy.engine import make_url
 
-    from inbox.db import open_engine
+    from inbox.store.engine import open_engine
 
     name = f"t_explain_{uuid.uuid4().hex[:8]}"
     admin = make_url(PG_ADMIN_URL or "")

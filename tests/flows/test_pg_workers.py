@@ -18,14 +18,15 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from inbox import outbox
-from inbox.channels import Runtime, build_connector
+from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
-from inbox.deadlines import default_due
-from inbox.listen import poll_channel
-from inbox.models import AuditEvent, Conversation, ListeningCursor, Message, OutboundReply
+from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.poll import poll_channel
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import AuditEvent, Conversation, ListeningCursor, Message, OutboundReply
 from tests.conftest import BRAND_ID
-from tests.pg_workers_support import (
+from tests.flows.test_listen_x import CREDENTIALS
+from tests.support.workers import (
     TimedXSandbox,
     config_dir,
     job_env,
@@ -34,7 +35,6 @@ from tests.pg_workers_support import (
     stop_all,
     wait_until,
 )
-from tests.test_listen_x import CREDENTIALS
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from inbox.models import Conversation, Message
-from inbox.queue import MODERATED, Filters, QueueItem, humanize, order, queue_page, sla_state
-from tests.seed_desk import add_conversation, seed
+from inbox.desk.queue import MODERATED, Filters, QueueItem, humanize, order, queue_page, sla_state
+from inbox.store.tables import Conversation, Message
+from tests.support.seed_desk import add_conversation, seed
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)

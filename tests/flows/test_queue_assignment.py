@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from inbox import assignment, presence
-from inbox.assignment import Candidate, pick
-from inbox.models import Conversation, User
-from tests.seed_desk import seed
+from inbox.desk import assignment, presence
+from inbox.desk.assignment import Candidate, pick
+from inbox.store.tables import Conversation, User
+from tests.support.seed_desk import seed
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
-from inbox.models import Channel, Contact, Conversation, Message
-from inbox.queue import Filters, queue_page
+from inbox.desk.queue import Filters, queue_page
+from inbox.store.tables import Channel, Contact, Conversation, Message
 
 N = 10_000
 

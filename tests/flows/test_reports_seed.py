@@ -33,13 +33,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from connectors.base import Sent
-from inbox import desk, outbox
+from inbox.charter.deadlines import CharterDue, DueSubject
 from inbox.charter.model import Charter, load_charter
-from inbox.deadlines import CharterDue, DueSubject
-from inbox.models import Channel, Contact, Conversation, Message, User
-from inbox.threads import on_inbound, raise_urgency
+from inbox.desk import actions as desk
+from inbox.ingest.threads import on_inbound, raise_urgency
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import Channel, Contact, Conversation, Message, User
 from tests.conftest import ROOT
-from tests.seed_desk import add_user
+from tests.support.seed_desk import add_user
 
 CHARTER_TOML = """
 [sla]

@@ -1,5 +1,5 @@
 """The report's SQL counts (inbox.reports.first_responses) hold to the per-conversation rules they implement
-(inbox.reports.sla_kpis, inbox.reports.kpis), on the known set of tests/test_reports_seed.py."""
+(inbox.reports.sla_kpis, inbox.reports.kpis), on the known set of tests/flows/test_reports_seed.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from sqlalchemy import Engine, literal, select, text
 from sqlmodel import Session
 
 from inbox.charter.model import Charter, load_charter, parse_charter
-from inbox.models import UTCDateTime
 from inbox.reports import kpis
 from inbox.reports.period import parse_period
 from inbox.reports.report import PeriodReport, judged_conversations, period_report
@@ -27,7 +26,8 @@ from inbox.reports.sla_kpis import (
     outcome_count,
 )
 from inbox.reports.sqltime import from_quarter, quarter_hour, quarter_of
-from tests.test_reports_seed import CHARTER_TOML, NOW, seed_known_set, write_config
+from inbox.store.tables import UTCDateTime
+from tests.flows.test_reports_seed import CHARTER_TOML, NOW, seed_known_set, write_config
 
 PARIS = ZoneInfo("Europe/Paris")
 Known = tuple[Engine, Charter, dict[str, int]]

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.telegram import DEFAULT_TOKEN, TelegramSandbox
-from inbox import outbox
-from inbox.channels import MissingCredentials, Runtime, build_connector
+from connectors.sandbox.telegram.server import DEFAULT_TOKEN, TelegramSandbox
+from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
-from inbox.deadlines import default_due
-from inbox.listen import poll_channel
-from inbox.models import Conversation, ListeningCursor, Message, OutboundReply, QuarantinedItem
+from inbox.ingest.channels import MissingCredentials, Runtime, build_connector
+from inbox.ingest.poll import poll_channel
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import Conversation, ListeningCursor, Message, OutboundReply, QuarantinedItem
 
 
 class Clock:

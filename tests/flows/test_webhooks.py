@@ -11,11 +11,11 @@ import json
 import requests
 from sqlalchemy import Engine
 
-from connectors.meta_webhook import sign
-from connectors.sandbox.meta import APP_SECRET
-from connectors.x_webhook import sign as x_sign
+from connectors.meta.webhook import sign
+from connectors.sandbox.meta.server import APP_SECRET
+from connectors.x.webhook import sign as x_sign
 from tests.conftest import X_ENV
-from tests.webhook_support import (  # noqa: F401  (fixtures: meta, receiver, runtimes, url)
+from tests.support.webhooks import (  # noqa: F401  (fixtures: meta, receiver, runtimes, url)
     ENV,
     META_CREDS,
     channel_configs,

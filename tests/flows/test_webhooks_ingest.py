@@ -13,19 +13,19 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.meta_webhook import sign
-from connectors.sandbox.meta import APP_SECRET, MetaSandbox
-from connectors.sandbox.meta_events import comment_event
-from inbox import outbox
-from inbox.channels import Runtime
-from inbox.cli import main as cli_main
-from inbox.deadlines import default_due
-from inbox.listen import poll_stream
-from inbox.models import Conversation, ListeningCursor, OutboundReply
-from inbox.webhooks.app import WebhookApp
-from inbox.webhooks.receiver import Receiver
+from connectors.meta.webhook import sign
+from connectors.sandbox.meta.events import comment_event
+from connectors.sandbox.meta.server import APP_SECRET, MetaSandbox
+from inbox.charter.deadlines import default_due
+from inbox.cli.main import main as cli_main
+from inbox.ingest.channels import Runtime
+from inbox.ingest.poll import poll_stream
+from inbox.ingest.webhooks.app import WebhookApp
+from inbox.ingest.webhooks.receiver import Receiver
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import Conversation, ListeningCursor, OutboundReply
 from tests.conftest import ROOT
-from tests.webhook_support import (  # noqa: F401  (fixtures: meta, receiver, runtimes, url)
+from tests.support.webhooks import (  # noqa: F401  (fixtures: meta, receiver, runtimes, url)
     ENV,
     META_CREDS,
     channel_configs,

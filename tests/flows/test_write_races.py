@@ -15,16 +15,17 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.base import Sent
-from connectors.sandbox.meta import APP_SECRET, MetaSandbox
-from connectors.sandbox.x import XSandbox
-from inbox import outbox, store
-from inbox.channels import Runtime
-from inbox.deadlines import default_due
-from inbox.listen import poll_channel
-from inbox.models import Channel, Conversation, Message, OutboundReply
-from inbox.webhooks.receiver import Receiver
-from tests.test_outbox_x import rt, sandbox  # noqa: F401  (fixtures)
-from tests.webhook_support import (  # noqa: F401  (fixtures)
+from connectors.sandbox.meta.server import APP_SECRET, MetaSandbox
+from connectors.sandbox.x.server import XSandbox
+from inbox.charter.deadlines import default_due
+from inbox.ingest.channels import Runtime
+from inbox.ingest.poll import poll_channel
+from inbox.ingest.webhooks.receiver import Receiver
+from inbox.outbox import delivery as outbox
+from inbox.store import records as store
+from inbox.store.tables import Channel, Conversation, Message, OutboundReply
+from tests.flows.test_outbox_x import rt, sandbox  # noqa: F401  (fixtures)
+from tests.support.webhooks import (  # noqa: F401  (fixtures)
     messenger_body,
     meta,  # noqa: F401  (fixture)
     now,

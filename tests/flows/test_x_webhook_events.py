@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x import XSandbox
-from inbox.channels import Runtime
-from inbox.deadlines import default_due
-from inbox.listen import poll_channel
-from inbox.models import Conversation, Message
-from inbox.webhooks.receiver import Receiver
+from connectors.sandbox.x.server import XSandbox
+from inbox.charter.deadlines import default_due
+from inbox.ingest.channels import Runtime
+from inbox.ingest.poll import poll_channel
+from inbox.ingest.webhooks.receiver import Receiver
+from inbox.store.tables import Conversation, Message
 from tests.conftest import BRAND_ID
-from tests.test_outbox_x import rt, sandbox  # noqa: F401  (fixtures)
+from tests.flows.test_outbox_x import rt, sandbox  # noqa: F401  (fixtures)
 
 
 def now() -> datetime:

@@ -14,18 +14,18 @@ from typing import Any, Self
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x import XSandbox
-from inbox import outbox
-from inbox.channels import Runtime, build_connector
+from connectors.sandbox.x.server import XSandbox
+from inbox.charter.deadlines import CharterDue
+from inbox.charter.editor import edited
 from inbox.charter.model import Charter, parse_charter
-from inbox.charter_editor import edited
-from inbox.composer import TemplatesFile, load_templates
 from inbox.config.channels import ChannelConfig
-from inbox.deadlines import CharterDue
-from inbox.listen import poll_channel
-from inbox.models import Conversation, OutboundReply
+from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.poll import poll_channel
+from inbox.outbox import delivery as outbox
+from inbox.replies.composer import TemplatesFile, load_templates
+from inbox.store.tables import Conversation, OutboundReply
 from tests.conftest import ROOT
-from tests.test_listen_x import CREDENTIALS
+from tests.flows.test_listen_x import CREDENTIALS
 
 PARIS_SUNDAY_10 = datetime(2026, 6, 7, 8, 0, tzinfo=UTC)  # Sunday 10:00 in Paris: the team is closed
 PARIS_MONDAY_10 = datetime(2026, 6, 8, 8, 0, tzinfo=UTC)  # Monday 10:00 in Paris: open until 12:00

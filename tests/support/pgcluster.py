@@ -1,6 +1,7 @@
 """A throwaway PostgreSQL cluster on loopback for the test suite (Debian's postgresql package).
 
-``python -m tests.pgcluster run -- CMD...`` starts a fresh cluster in a temporary folder, runs CMD with
+``python -m tests.support.pgcluster run -- CMD...`` starts a fresh cluster in a temporary folder, runs CMD
+with
 ``INBOX_TEST_POSTGRES_URL`` set to it, then stops the cluster and removes the folder. As root, the
 server runs as the ``postgres`` user (initdb refuses root).
 """
@@ -95,7 +96,7 @@ def stop(folder: Path) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) < 3 or argv[0] != "run" or argv[1] != "--":
-        print("usage: python -m tests.pgcluster run -- COMMAND...", file=sys.stderr)
+        print("usage: python -m tests.support.pgcluster run -- COMMAND...", file=sys.stderr)
         return 2
     if bin_dir() is None:
         print("PostgreSQL server not installed: the PostgreSQL run is skipped (apt-get install postgresql)")

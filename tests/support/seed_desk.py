@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from inbox import auth
-from inbox.models import Channel, Contact, Conversation, Message
+from inbox.desk import auth
+from inbox.store.tables import Channel, Contact, Conversation, Message
 
 BRAND = "AcmeCare"
 

@@ -17,14 +17,14 @@ import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from connectors.sandbox.meta import APP_SECRET, PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
-from inbox.channels import Runtime, build_runtimes
+from connectors.sandbox.meta.server import APP_SECRET, PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
+from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
-from inbox.deadlines import default_due
-from inbox.models import Message
-from inbox.webhooks.app import WebhookApp
-from inbox.webhooks.models import WebhookEvent
-from inbox.webhooks.receiver import Receiver
+from inbox.ingest.channels import Runtime, build_runtimes
+from inbox.ingest.webhooks.app import WebhookApp
+from inbox.ingest.webhooks.receiver import Receiver
+from inbox.store.tables import Message
+from inbox.store.tables.webhook_events import WebhookEvent
 from tests.conftest import X_ENV
 
 ENV = {

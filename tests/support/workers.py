@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from connectors.sandbox._server import Reply, Request
-from connectors.sandbox.x import XSandbox
+from connectors.sandbox.x.server import XSandbox
 from tests.conftest import ROOT, X_ENV
 
 
@@ -71,7 +71,7 @@ def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[b
     """``inbox ARGS`` as a real process; stdout and stderr go to ``log``."""
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "inbox.cli", *args],
+            [sys.executable, "-m", "inbox.cli.main", *args],
             env=env,
             cwd=ROOT,
             stdout=out,

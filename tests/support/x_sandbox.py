@@ -14,8 +14,8 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
 from connectors._http import Rebase
-from connectors.sandbox.x import XSandbox
-from connectors.x import TWEET_FIELDS  # the fields our connector asks for
+from connectors.sandbox.x.server import XSandbox
+from connectors.x.connector import TWEET_FIELDS  # the fields our connector asks for
 from tests.conftest import BRAND_ID, SHARED
 
 SPEC = SHARED / "specs" / "x-api-v2-openapi.json"

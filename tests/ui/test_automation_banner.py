@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from inbox.db import open_engine
-from inbox.peak import record_peak
-from tests.enforcement_support import charter
-from tests.seed_desk import Seeded
-from tests.test_ui_pages import app_as, seeded_app
+from inbox.automation.peak import record_peak
+from inbox.store.engine import open_engine
+from tests.support.enforcement import charter
+from tests.support.seed_desk import Seeded
+from tests.ui.test_ui_pages import app_as, seeded_app
 
 
 @pytest.fixture

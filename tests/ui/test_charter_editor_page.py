@@ -13,17 +13,17 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from connectors.base import Author, Batch, InboundItem
-from inbox.charter_versions import LiveCharter
-from inbox.db import open_engine
-from inbox.enforcement_models import CharterVersion
-from inbox.ingest import ingest_batch
-from inbox.models import AuditEvent, Channel, Contact, Conversation
+from inbox.charter.versions import LiveCharter
+from inbox.ingest.page import ingest_batch
+from inbox.store.engine import open_engine
+from inbox.store.tables import AuditEvent, Channel, Contact, Conversation
+from inbox.store.tables.enforcement import CharterVersion
 from tests.conftest import ROOT
-from tests.enforcement_support import PARIS_MONDAY_10
-from tests.seed_desk import Seeded
-from tests.test_ui_pages import app_as, seeded_app
+from tests.support.enforcement import PARIS_MONDAY_10
+from tests.support.seed_desk import Seeded
+from tests.ui.test_ui_pages import app_as, seeded_app
 
-PAGE = "inbox/ui/charter.py"
+PAGE = "inbox/ui/pages/charter.py"
 
 
 @pytest.fixture

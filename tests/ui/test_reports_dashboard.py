@@ -12,14 +12,14 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from inbox.db import open_engine
-from inbox.models import User
+from inbox.store.engine import open_engine
+from inbox.store.tables import User
 from inbox.ui.common import SELECTED, USER, forget_engine
 from tests.conftest import ROOT
-from tests.test_reports_seed import EVIL, seed_recent_set, write_config
+from tests.flows.test_reports_seed import EVIL, seed_recent_set, write_config
 
 APP = str(ROOT / "app.py")
-DASHBOARD = "inbox/ui/dashboard.py"
+DASHBOARD = "inbox/ui/pages/dashboard.py"
 
 
 @dataclass

@@ -13,19 +13,19 @@ import pytest
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
-from connectors.sandbox.x import XSandbox
-from inbox.channels import Runtime, build_connector
+from connectors.sandbox.x.server import XSandbox
+from inbox.charter.deadlines import default_due
 from inbox.config.channels import load_channels
-from inbox.db import open_engine
-from inbox.deadlines import default_due
-from inbox.listen import poll_channel
-from inbox.models import AuditEvent
+from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.poll import poll_channel
+from inbox.store.engine import open_engine
+from inbox.store.tables import AuditEvent
 from inbox.ui.common import USER, forget_engine
 from tests.conftest import BRAND_ID, ROOT, X_ENV
-from tests.seed_desk import Seeded, add_user, seed
+from tests.support.seed_desk import Seeded, add_user, seed
 
 APP = str(ROOT / "app.py")
-PAGE = "inbox/ui/channels.py"
+PAGE = "inbox/ui/pages/channels.py"
 CHANNEL = """# Our channels (this comment must survive an addition).
 
 [[channels]]

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
-from inbox.db import open_engine
-from inbox.models import OutboundReply
-from tests.seed_desk import Seeded
-from tests.test_ui_pages import app_as, audit_actions, open_conv, seeded_app
+from inbox.store.engine import open_engine
+from inbox.store.tables import OutboundReply
+from tests.support.seed_desk import Seeded
+from tests.ui.test_ui_pages import app_as, audit_actions, open_conv, seeded_app
 
 
 @pytest.fixture

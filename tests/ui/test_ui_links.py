@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from inbox.ui.common import SELECTED, USER
-from tests.seed_desk import Seeded
-from tests.test_ui_pages import APP, seeded_app
+from tests.support.seed_desk import Seeded
+from tests.ui.test_ui_pages import APP, seeded_app
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def test_the_address_opens_the_conversation_and_follows_the_one_shown(seeded: Se
     at.session_state[USER] = seeded.users["alice"]
     at.run()
     at.query_params["id"] = str(late)
-    at.switch_page("inbox/ui/conversation.py").run()
+    at.switch_page("inbox/ui/pages/conversation.py").run()
     assert not at.exception
     assert at.session_state[SELECTED] == late
     assert "@AcmeCare my parcel never arrived, order still not here" in [t.value for t in at.text]

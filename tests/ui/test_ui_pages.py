@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from inbox.db import open_engine
-from inbox.models import AuditEvent
+from inbox.store.engine import open_engine
+from inbox.store.tables import AuditEvent
 from inbox.ui.common import SELECTED, USER, forget_engine
 from tests.conftest import ROOT
-from tests.seed_desk import Seeded, add_conversation, seed
+from tests.support.seed_desk import Seeded, add_conversation, seed
 
 APP = str(ROOT / "app.py")
 EVIL = (
@@ -45,7 +45,7 @@ def app_as(seeded: Seeded, user: str | None) -> AppTest:
 
 def open_conv(at: AppTest, conv_id: int) -> AppTest:
     at.session_state[SELECTED] = conv_id
-    return at.switch_page("inbox/ui/conversation.py").run()
+    return at.switch_page("inbox/ui/pages/conversation.py").run()
 
 
 def queue_ids(at: AppTest) -> list[int]:
@@ -116,7 +116,7 @@ def test_queue_assignee_filter_mine_and_unassigned(seeded: Seeded) -> None:
     at = app_as(seeded, "alice")
     at = open_conv(at, seeded.conversations["soon"])
     at.button(key=f"assign-me-{seeded.conversations['soon']}").click().run()
-    at.switch_page("inbox/ui/queue.py").run()
+    at.switch_page("inbox/ui/pages/queue.py").run()
     at.segmented_control(key="q-assignee").set_value("mine").run()
     assert queue_ids(at) == [seeded.conversations["soon"]]
     at.segmented_control(key="q-assignee").set_value("unassigned").run()
@@ -170,15 +170,15 @@ def test_status_tags_and_notes_are_saved_and_audited(seeded: Seeded, db_url: str
     assert not at.exception
     actions = audit_actions(db_url)
     assert {"note.added", "conversation.tags", "conversation.status"} <= set(actions)
-    at.switch_page("inbox/ui/queue.py").run()
+    at.switch_page("inbox/ui/pages/queue.py").run()
     assert conv_id not in queue_ids(at)  # pending is not in the open queue
 
 
 def test_managers_get_the_team_page_and_hand_out_conversations(seeded: Seeded, db_url: str) -> None:
     agent = app_as(seeded, "alice")  # alice is signed in (her heartbeat makes her available)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        agent.switch_page("inbox/ui/team.py")  # agents have no Team page
-    at = app_as(seeded, "maya").switch_page("inbox/ui/team.py").run()
+        agent.switch_page("inbox/ui/pages/team.py")  # agents have no Team page
+    at = app_as(seeded, "maya").switch_page("inbox/ui/pages/team.py").run()
     assert [t.value for t in at.title] == ["Team"]
     at.button(key="distribute").click().run()
     assert any("3 conversation(s) assigned round-robin." in i.value for i in at.info)
@@ -186,7 +186,7 @@ def test_managers_get_the_team_page_and_hand_out_conversations(seeded: Seeded, d
 
 
 def test_templates_page_lists_templates_with_their_owner(seeded: Seeded) -> None:
-    at = app_as(seeded, "alice").switch_page("inbox/ui/templates.py").run()
+    at = app_as(seeded, "alice").switch_page("inbox/ui/pages/templates.py").run()
     at.text_input(key="tpl-search").input("livraison").run()
     assert any("Owner: Sarah Martin" in c.value for c in at.caption)
     assert any("retard" in t.value.lower() for t in at.text)

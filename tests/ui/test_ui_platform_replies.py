@@ -10,16 +10,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from connectors.sandbox.meta import WHATSAPP_TOKEN, MetaSandbox
-from connectors.sandbox.x import XSandbox
-from inbox import desk, outbox
-from inbox.channels import build_connector
+from connectors.sandbox.meta.server import WHATSAPP_TOKEN, MetaSandbox
+from connectors.sandbox.x.server import XSandbox
 from inbox.config.channels import ChannelConfig
-from inbox.db import open_engine
-from inbox.models import Channel, Contact, Conversation, Message, OutboundReply, User
+from inbox.desk import actions as desk
+from inbox.ingest.channels import build_connector
+from inbox.outbox import delivery as outbox
+from inbox.store.engine import open_engine
+from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply, User
 from tests.conftest import BRAND_ID
-from tests.seed_desk import Seeded
-from tests.test_ui_pages import app_as, open_conv, seeded_app
+from tests.support.seed_desk import Seeded
+from tests.ui.test_ui_pages import app_as, open_conv, seeded_app
 
 WA_ID = "33612345678"
 LAST_WORD = timedelta(hours=30)  # the customer's last message: the 24-hour window is closed

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from inbox.auto_replies import out_of_hours_text, peak_text
+from inbox.automation.auto_replies import out_of_hours_text, peak_text
 from inbox.config.loader import ConfigError
-from tests.enforcement_support import MINUTE, PARIS_SUNDAY_10, charter, templates
+from tests.support.enforcement import MINUTE, PARIS_SUNDAY_10, charter, templates
 
 CHARTER = charter()
 

@@ -14,7 +14,7 @@ from inbox.charter.model import Charter, load_charter, parse_charter
 from inbox.charter.teams import Shift
 from inbox.config.loader import ConfigError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FILE = "config/charter.toml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 DELETE = object()

@@ -18,9 +18,9 @@ from inbox.charter.rules import (
     peak_active,
     private_reasons,
 )
-from tests.test_charter_model import make_charter
+from tests.unit.test_charter_model import make_charter
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PARIS = ZoneInfo("Europe/Paris")
 CHARTER = make_charter()
 REAL = load_charter(ROOT / "config")
@@ -127,8 +127,16 @@ def test_brand_for() -> None:
     assert brand_for(only, "anything") == only.brands["solo"]
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "inbox" / "charter").glob("*.py")), ids=lambda p: p.name)
-def test_the_charter_package_is_pure(path: Path) -> None:
+# The charter's engine is pure; these modules apply it to stored conversations (versions, open clocks, due times).
+STORE_FACING = {"versions.py", "open_clocks.py", "deadlines.py"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in (ROOT / "inbox" / "charter").glob("*.py") if p.name not in STORE_FACING),
+    ids=lambda p: p.name,
+)
+def test_the_charter_engine_is_pure(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     forbidden = (
         r"datetime\.now|\.utcnow\(|date\.today|time\.time\(|import (streamlit|requests|sqlmodel|sqlalchemy)"

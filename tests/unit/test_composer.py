@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from inbox import composer
+from connectors.x.text import weighted_length
 from inbox.config.loader import ConfigError
-from inbox.xtext import weighted_length
+from inbox.replies import composer
 from tests.conftest import ROOT
 
 
@@ -145,7 +145,7 @@ def test_a_custom_pii_finder_can_be_plugged_in() -> None:
 
 def test_charter_guidance_for_a_reply() -> None:
     from inbox.charter import load_charter
-    from inbox.guidance import for_reply
+    from inbox.replies.guidance import for_reply
 
     charter = load_charter(ROOT / "config")
     advice = for_reply(

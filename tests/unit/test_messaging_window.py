@@ -1,4 +1,4 @@
-"""Meta's 24-hour customer-service window (inbox.messaging_window): a pure function, tested by table."""
+"""Meta's 24-hour customer-service window (replies.messaging_window): a pure function, tested by table."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from inbox.messaging_window import HUMAN_AGENT, window_state
+from inbox.replies.messaging_window import HUMAN_AGENT, window_state
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 H = timedelta(hours=1)

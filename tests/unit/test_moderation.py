@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from inbox import moderation, reply_rules
-from tests.enforcement_support import charter
+from inbox.replies import moderation
+from inbox.replies import rules as reply_rules
+from tests.support.enforcement import charter
 
 CHARTER = charter()  # spam = hide, insults = mark, hate = hide
 

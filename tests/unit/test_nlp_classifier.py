@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from inbox.models import Message
+from inbox.ingest.classified import apply_classification
 from inbox.nlp import LEVELS, SENTIMENTS, Classification, Classifier, load_classifier
-from inbox.nlp.store_fields import apply_classification
+from inbox.store.tables import Message
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from inbox.nlp.rules import fired
 from inbox.nlp.settings import NlpConfig, UrgencySettings, load_nlp_config
 from inbox.nlp.urgency import Signals, decide
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def ruler(lang: str, specs: dict[str, dict[str, object]]) -> spacy.language.Language:

@@ -10,7 +10,7 @@ import spacy
 from inbox.nlp.datasets import read_eval_file
 from inbox.nlp.train import train_all
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEXTS = [
     ("je déteste ce service, c'est nul", 0),
     ("horrible, jamais plus", 0),

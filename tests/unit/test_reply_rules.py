@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from inbox import composer, reply_facts, reply_rules
-from inbox.models import Channel, Conversation, Message
-from inbox.reply_rules import ReplyFacts, decide, measure
+from inbox.replies import composer
+from inbox.replies import facts as reply_facts
+from inbox.replies import rules as reply_rules
+from inbox.replies.rules import ReplyFacts, decide, measure
+from inbox.store.tables import Channel, Conversation, Message
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 HOURS = timedelta(hours=1)

@@ -1,5 +1,5 @@
 """The SLA engine's queue colours, business time left and escalation alerts (the test charter: see
-tests/test_sla_engine.py)."""
+tests/unit/test_sla_engine.py)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from inbox.charter.sla import (
     target_for,
     time_left,
 )
-from tests.sla_support import CHARTER, fri, ins, mon, outs, paris, run, wed
-from tests.test_charter_model import make_charter
+from tests.support.sla import CHARTER, fri, ins, mon, outs, paris, run, wed
+from tests.unit.test_charter_model import make_charter
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The SLA engine: which target applies, due times, states, next responses, charter changes (colours and
-alerts: tests/test_sla_alerts.py).
+alerts: tests/unit/test_sla_alerts.py).
 
-The test charter (tests/test_charter_model.py::charter_data): a Paris team open Mon-Fri 08-12 and 14-20,
+The test charter (tests/unit/test_charter_model.py::charter_data): a Paris team open Mon-Fri 08-12 and 14-20,
 1 May and 25 December closed, 24 December mornings only. Public: first response 60 business minutes, next
 response 30, resolution 600; private: 60 minutes 24/7; listening: 240 business minutes; channel x-acme public
 45; platform mastodon public 120 (24/7); urgency critical 15, high 45; segments vip 30, press 20 (public
@@ -26,8 +26,8 @@ from inbox.charter.sla import (
     target_for,
     targets_for,
 )
-from tests.sla_support import CHARTER, PUBLIC, fri, ins, mon, outs, paris, run, thu, wed
-from tests.test_charter_model import make_charter
+from tests.support.sla import CHARTER, PUBLIC, fri, ins, mon, outs, paris, run, thu, wed
+from tests.unit.test_charter_model import make_charter
 
 BH = "business_hours"
 PUB = "sla.default.public.first_response"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from inbox.models import Conversation
-from inbox.threads import on_inbound, on_outbound, raise_urgency
+from inbox.ingest.threads import on_inbound, on_outbound, raise_urgency
+from inbox.store.tables import Conversation
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -13,7 +13,7 @@ from typing import Any
 import regex
 
 from connectors.sandbox._server import Reply, Request
-from connectors.sandbox.bluesky_store import POST, BlueskyStore, Post, fake_cid, tid, tid_micros
+from connectors.sandbox.bluesky.store import POST, BlueskyStore, Post, fake_cid, tid, tid_micros
 
 CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
 RKEY_SKEW_US = 600_000_000  # a client-chosen post rkey must be a TID within 10 minutes of now

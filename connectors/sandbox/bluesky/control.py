@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from connectors.sandbox._control import Control, common_routes, safely
 from connectors.sandbox._server import Reply
-from connectors.sandbox.telegram_replay import CUSTOMERS, LINES
+from connectors.sandbox.telegram.replay import CUSTOMERS, LINES
 
 if TYPE_CHECKING:
-    from connectors.sandbox.bluesky import BlueskySandbox
+    from connectors.sandbox.bluesky.server import BlueskySandbox
 
 DM_EVERY = 4  # one line in four arrives as a chat message
 

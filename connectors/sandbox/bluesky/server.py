@@ -12,10 +12,10 @@ from typing import Any
 
 from connectors.sandbox import _cli
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
-from connectors.sandbox.bluesky_api import CHAT_PROXY, XrpcApi, XrpcError, xrpc_error
-from connectors.sandbox.bluesky_auth import Denied, Sessions, Window
-from connectors.sandbox.bluesky_control import Replayer, control_routes
-from connectors.sandbox.bluesky_store import POST, Account, BlueskyStore, iso
+from connectors.sandbox.bluesky.api import CHAT_PROXY, XrpcApi, XrpcError, xrpc_error
+from connectors.sandbox.bluesky.auth import Denied, Sessions, Window
+from connectors.sandbox.bluesky.control import Replayer, control_routes
+from connectors.sandbox.bluesky.store import POST, Account, BlueskyStore, iso
 
 DEFAULT_HANDLE = "acmecare.bsky.social"
 DEFAULT_PASSWORD = "sbox-acme-care-demo"

@@ -12,17 +12,17 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode
 
-from connectors.mastodon_parse import id_key
-from connectors.mastodon_text import mastodon_length
+from connectors.mastodon.parse import id_key
+from connectors.mastodon.text import mastodon_length
 from connectors.sandbox._server import Reply, Request
-from connectors.sandbox.mastodon_render import (
+from connectors.sandbox.mastodon.render import (
     render_account,
     render_conversation,
     render_notification,
     render_status,
 )
-from connectors.sandbox.mastodon_search import search_statuses
-from connectors.sandbox.mastodon_store import MastodonStore, Status
+from connectors.sandbox.mastodon.search import search_statuses
+from connectors.sandbox.mastodon.store import MastodonStore, Status
 
 T = TypeVar("T")
 ApiHandler = Callable[[Request], Reply]

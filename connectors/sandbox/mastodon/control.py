@@ -12,7 +12,7 @@ from connectors.sandbox._control import Control, common_routes, safely
 from connectors.sandbox._server import Reply
 
 if TYPE_CHECKING:
-    from connectors.sandbox.mastodon import MastodonSandbox
+    from connectors.sandbox.mastodon.server import MastodonSandbox
 
 
 def control_routes(sandbox: MastodonSandbox) -> list[tuple[str, str, Control]]:

@@ -12,8 +12,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.mastodon_text import MENTION_RE, URL_RE, url_end
-from connectors.sandbox.mastodon_store import (
+from connectors.mastodon.text import MENTION_RE, URL_RE, url_end
+from connectors.sandbox.mastodon.store import (
     HASHTAG_RE,
     Account,
     Conversation,

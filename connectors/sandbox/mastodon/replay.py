@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from connectors.sandbox.x_replay import Planned, Replayer, SampleRow, load_sample, plan
+from connectors.sandbox.x.replay import Planned, Replayer, SampleRow, load_sample, plan
 
 REMOTE_DOMAINS = ("piaille.fr", "framapiaf.org", "mastodon.social", "mamot.fr", "fosstodon.org")
 LISTENING_EVERY = 5

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from connectors.mastodon_parse import id_key
-from connectors.sandbox.mastodon_store import MastodonStore, Status
+from connectors.mastodon.parse import id_key
+from connectors.sandbox.mastodon.store import MastodonStore, Status
 
 _TERM = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
 

@@ -1,7 +1,7 @@
 """A loopback Mastodon instance (the REST API subset the inbox uses, with Mastodon's contract); in memory.
 
 Tests: ``with MastodonSandbox() as m:`` and point the connector at ``m.url`` with token ``m.token``.
-Demo and out-of-process tests: ``inbox sandbox mastodon`` (or ``python -m connectors.sandbox.mastodon``)
+Demo and out-of-process tests: ``inbox sandbox mastodon``
 and the control API under ``/_sandbox/``.
 """
 
@@ -13,20 +13,20 @@ from typing import Any
 
 from connectors.sandbox import _cli
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
-from connectors.sandbox.mastodon_access import (
+from connectors.sandbox.mastodon.access import (
     STOCK_LIMITS,
     Denied,
     RateLimits,
     authenticate,
     reset_header,
 )
-from connectors.sandbox.mastodon_api import ApiHandler, MastodonApi, error
-from connectors.sandbox.mastodon_control import control_routes
-from connectors.sandbox.mastodon_render import render_instance
-from connectors.sandbox.mastodon_replay import replayer
-from connectors.sandbox.mastodon_store import Account, MastodonStore, Status
-from connectors.sandbox.x_replay import Replayer, SampleRow
-from connectors.sandbox.x_store import as_time
+from connectors.sandbox.mastodon.api import ApiHandler, MastodonApi, error
+from connectors.sandbox.mastodon.control import control_routes
+from connectors.sandbox.mastodon.render import render_instance
+from connectors.sandbox.mastodon.replay import replayer
+from connectors.sandbox.mastodon.store import Account, MastodonStore, Status
+from connectors.sandbox.x.replay import Replayer, SampleRow
+from connectors.sandbox.x.store import as_time
 
 FAULT_RESET_SECONDS = 5  # an injected 429 resets soon
 FAULT_ERRORS = {

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from connectors.mastodon_parse import id_key
-from connectors.mastodon_text import MENTION_RE
+from connectors.mastodon.parse import id_key
+from connectors.mastodon.text import MENTION_RE
 
 IDEMPOTENCY_TTL = timedelta(hours=1)
 HASHTAG_RE = re.compile(r"(?<![\w/])#(\w+)")

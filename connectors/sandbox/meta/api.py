@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from connectors.sandbox._server import Reply, Request
-from connectors.sandbox.meta_events import echo_event
-from connectors.sandbox.meta_graph import (
+from connectors.sandbox.meta.events import echo_event
+from connectors.sandbox.meta.graph import (
     GraphError,
     fb_comment_json,
     ig_comment_json,
@@ -23,8 +23,8 @@ from connectors.sandbox.meta_graph import (
     payload_of,
     unknown_object,
 )
-from connectors.sandbox.meta_store import Comment, MetaStore, graph_time
-from connectors.sandbox.meta_whatsapp import send_whatsapp
+from connectors.sandbox.meta.store import Comment, MetaStore, graph_time
+from connectors.sandbox.meta.whatsapp import send_whatsapp
 
 V = r"(?:/v\d+\.\d+)?"
 ID = r"(?P<id>[\w.:-]+)"

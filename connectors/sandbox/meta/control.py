@@ -11,7 +11,7 @@ from connectors.sandbox._control import Control, common_routes, safely
 from connectors.sandbox._server import Reply, Request
 
 if TYPE_CHECKING:
-    from connectors.sandbox.meta import MetaSandbox
+    from connectors.sandbox.meta.server import MetaSandbox
 
 
 def control_routes(sandbox: MetaSandbox) -> list[tuple[str, str, Control]]:

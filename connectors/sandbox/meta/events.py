@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from connectors.sandbox.meta_store import Comment, Customer, MetaStore
+from connectors.sandbox.meta.store import Comment, Customer, MetaStore
 
 OBJECT = {
     "facebook": "page",

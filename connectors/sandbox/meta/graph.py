@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from connectors.sandbox._server import Reply, Request
-from connectors.sandbox.meta_store import Comment, graph_time
+from connectors.sandbox.meta.store import Comment, graph_time
 
 
 class GraphError(Exception):

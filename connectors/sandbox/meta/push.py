@@ -17,7 +17,7 @@ from typing import Any
 
 import requests
 
-from connectors.meta_webhook import sign
+from connectors.meta.webhook import sign
 
 
 @dataclass(order=True)

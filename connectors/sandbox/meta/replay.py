@@ -11,10 +11,10 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from connectors.sandbox.x_replay import SampleRow, dm_text, load_sample, persona
+from connectors.sandbox.x.replay import SampleRow, dm_text, load_sample, persona
 
 if TYPE_CHECKING:
-    from connectors.sandbox.meta import MetaSandbox
+    from connectors.sandbox.meta.server import MetaSandbox
 
 ROTATION = ("facebook", "messenger", "instagram", "instagram_dm", "whatsapp")
 STALE_WHATSAPP = "Bonjour, je n'ai toujours pas reçu ma commande 4417 et personne ne me répond."

@@ -16,13 +16,13 @@ from typing import Any
 
 from connectors.sandbox import _cli
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
-from connectors.sandbox.meta_api import MetaApi
-from connectors.sandbox.meta_control import control_routes
-from connectors.sandbox.meta_events import comment_event, message_event
-from connectors.sandbox.meta_graph import GraphError, error_reply
-from connectors.sandbox.meta_push import WebhookPusher
-from connectors.sandbox.meta_replay import MetaReplayer
-from connectors.sandbox.meta_store import MetaStore
+from connectors.sandbox.meta.api import MetaApi
+from connectors.sandbox.meta.control import control_routes
+from connectors.sandbox.meta.events import comment_event, message_event
+from connectors.sandbox.meta.graph import GraphError, error_reply
+from connectors.sandbox.meta.push import WebhookPusher
+from connectors.sandbox.meta.replay import MetaReplayer
+from connectors.sandbox.meta.store import MetaStore
 
 PAGE_TOKEN = "sandbox-page-token"
 WHATSAPP_TOKEN = "sandbox-whatsapp-token"

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from connectors.sandbox._server import Reply
-from connectors.sandbox.meta_events import echo_event, status_event
-from connectors.sandbox.meta_graph import GraphError
+from connectors.sandbox.meta.events import echo_event, status_event
+from connectors.sandbox.meta.graph import GraphError
 
 if TYPE_CHECKING:
-    from connectors.sandbox.meta_api import MetaApi
+    from connectors.sandbox.meta.api import MetaApi
 
 STATUS_DELAY = 0.3  # seconds between the send's answer and its status webhook, as on the real platform
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from connectors.sandbox._server import Reply, Request
-from connectors.sandbox.telegram_store import TelegramStore
+from connectors.sandbox.telegram.store import TelegramStore
 
 TEXT_LIMIT = 4096
 

@@ -12,7 +12,7 @@ from connectors.sandbox._control import Control, common_routes, safely
 from connectors.sandbox._server import Reply
 
 if TYPE_CHECKING:
-    from connectors.sandbox.telegram import TelegramSandbox
+    from connectors.sandbox.telegram.server import TelegramSandbox
 
 
 def _opt_int(value: Any) -> int | None:

@@ -15,11 +15,11 @@ from typing import Any
 
 from connectors.sandbox import _cli
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
-from connectors.sandbox.telegram_api import BotApi, failure
-from connectors.sandbox.telegram_control import control_routes
-from connectors.sandbox.telegram_replay import Replayer
-from connectors.sandbox.telegram_store import TelegramStore
-from connectors.sandbox.telegram_webhook import WebhookPusher
+from connectors.sandbox.telegram.api import BotApi, failure
+from connectors.sandbox.telegram.control import control_routes
+from connectors.sandbox.telegram.replay import Replayer
+from connectors.sandbox.telegram.store import TelegramStore
+from connectors.sandbox.telegram.webhook import WebhookPusher
 
 DEFAULT_TOKEN = "7000000001:AAsandbox-telegram-bot-token"
 FAULT_RETRY_AFTER = 5

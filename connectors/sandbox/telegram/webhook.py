@@ -16,10 +16,10 @@ import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from connectors.sandbox.telegram_api import ApiError
+from connectors.sandbox.telegram.api import ApiError
 
 if TYPE_CHECKING:
-    from connectors.sandbox.telegram import TelegramSandbox
+    from connectors.sandbox.telegram.server import TelegramSandbox
 
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 CONFLICT = (

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.sandbox._server import Reply, Request
-from connectors.sandbox.x_access import Principal
-from connectors.sandbox.x_params import (
+from connectors.sandbox.x.access import Principal
+from connectors.sandbox.x.params import (
     DM_EVENT_TYPES,
     DM_EXPANSIONS,
     DM_FIELDS,
@@ -36,7 +36,7 @@ from connectors.sandbox.x_params import (
     weighted_length,
     with_implied,
 )
-from connectors.sandbox.x_store import Tweet, XStore, x_time
+from connectors.sandbox.x.store import Tweet, XStore, x_time
 
 PROBLEMS = "https://api.x.com/2/problems/"
 ApiHandler = Callable[[Request, Principal], Reply]

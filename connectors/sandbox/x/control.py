@@ -12,7 +12,7 @@ from connectors.sandbox._control import Control, common_routes, safely
 from connectors.sandbox._server import Reply
 
 if TYPE_CHECKING:
-    from connectors.sandbox.x import XSandbox
+    from connectors.sandbox.x.server import XSandbox
 
 
 def control_routes(sandbox: XSandbox) -> list[tuple[str, str, Control]]:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-SAMPLE = Path(__file__).with_name("data") / "twcs_sample.csv"
+SAMPLE = Path(__file__).parents[1] / "data" / "twcs_sample.csv"
 DM_EVERY = 6  # one thread in six is replayed as DMs
 LEADING_HANDLES = re.compile(r"^\W*(?:@\w+[\s:,.]*)+")
 FIRST_NAMES = (

@@ -1,7 +1,7 @@
 """A loopback X API v2 sandbox (the subset the inbox uses, with X's contract); its state lives in memory only.
 
 Tests: ``with XSandbox() as x:`` and point tweepy at ``x.url`` with ``connectors._http.Rebase``. Demo and
-out-of-process tests: ``python -m connectors.sandbox.x`` (or ``inbox sandbox x``) and ``/_sandbox/``.
+out-of-process tests: ``python -m connectors.sandbox.x.server`` (or ``inbox sandbox x``) and ``/_sandbox/``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import Any
 
 from connectors.sandbox import _cli
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
-from connectors.sandbox.x_access import DOCUMENTED_LIMITS, Denied, RateLimits, authenticate, require_user
-from connectors.sandbox.x_api import PROBLEMS, ApiHandler, XApi, invalid, problem
-from connectors.sandbox.x_control import control_routes
-from connectors.sandbox.x_params import Invalid
-from connectors.sandbox.x_replay import Replayer, SampleRow, load_sample
-from connectors.sandbox.x_store import Tweet, XStore, as_time
+from connectors.sandbox.x.access import DOCUMENTED_LIMITS, Denied, RateLimits, authenticate, require_user
+from connectors.sandbox.x.api import PROBLEMS, ApiHandler, XApi, invalid, problem
+from connectors.sandbox.x.control import control_routes
+from connectors.sandbox.x.params import Invalid
+from connectors.sandbox.x.replay import Replayer, SampleRow, load_sample
+from connectors.sandbox.x.store import Tweet, XStore, as_time
 
 FAULT_RESET_SECONDS = 5  # an injected 429 resets soon, so wait_on_rate_limit clients do not sleep long
 FAULT_TITLES = {

@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from connectors.base import WebhookRejected
-from inbox.webhooks.receiver import Receiver
+from inbox.ingest.webhooks.receiver import Receiver
 
-log = logging.getLogger("inbox.webhooks")
+log = logging.getLogger("inbox.ingest.webhooks")
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]

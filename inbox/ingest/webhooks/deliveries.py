@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from inbox import store
-from inbox.models import OutboundReply
+from inbox.store import records as store
+from inbox.store.tables import OutboundReply
 
 
 def mark_failed(session: Session, channel_id: int, failures: Sequence[tuple[str, str]], now: datetime) -> int:

@@ -21,15 +21,15 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from inbox import store as inbox_store
-from inbox.channels import Runtime
-from inbox.deadlines import DuePolicy
-from inbox.ingest import Classifier, ingest_batch
-from inbox.models import Channel
-from inbox.webhooks.deliveries import mark_failed
-from inbox.webhooks.models import DONE, FAILED, PENDING, WebhookEvent
+from inbox.charter.deadlines import DuePolicy
+from inbox.ingest.channels import Runtime
+from inbox.ingest.page import Classifier, ingest_batch
+from inbox.ingest.webhooks.deliveries import mark_failed
+from inbox.store import records as inbox_store
+from inbox.store.tables import Channel
+from inbox.store.tables.webhook_events import DONE, FAILED, PENDING, WebhookEvent
 
-log = logging.getLogger("inbox.webhooks")
+log = logging.getLogger("inbox.ingest.webhooks")
 STREAM = "webhook"
 DROPPED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})  # never stored
 MAX_ATTEMPTS = 10  # a failed event is retried this many times in all, then left for a person

@@ -1,13 +1,13 @@
-"""Alembic environment: runs on the connection handed over by inbox.db.migrate (or a URL)."""
+"""Alembic environment: runs on the connection handed over by inbox.store.engine.migrate (or a URL)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import inbox.schema  # noqa: F401  (registers every table on SQLModel.metadata)
-from inbox.db import make_engine
+import inbox.store.tables  # noqa: F401  (registers every table on SQLModel.metadata)
 from inbox.settings import Settings
+from inbox.store.engine import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

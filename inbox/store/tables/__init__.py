@@ -1,0 +1,46 @@
+"""Every table of the inbox, in one namespace: importing this package registers the whole schema.
+
+Alembic's environment and the migrations read ``SQLModel.metadata`` after importing it. A new table goes in
+one of these modules (or a new one imported here); schema changes go through a migration.
+"""
+
+from inbox.store.tables.core import (
+    AuditEvent,
+    Channel,
+    Contact,
+    Conversation,
+    ListeningCursor,
+    Message,
+    OutboundReply,
+    QuarantinedItem,
+    User,
+    UTCDateTime,
+    utcnow,
+)
+from inbox.store.tables.desk import AgentActivity, Note, Person, Presence, ReplyGuard
+from inbox.store.tables.enforcement import CharterVersion, EscalationAlert, PeakState, SurveyRequest
+from inbox.store.tables.webhook_events import WebhookEvent
+
+__all__ = [
+    "AgentActivity",
+    "AuditEvent",
+    "Channel",
+    "CharterVersion",
+    "Contact",
+    "Conversation",
+    "EscalationAlert",
+    "ListeningCursor",
+    "Message",
+    "Note",
+    "OutboundReply",
+    "PeakState",
+    "Person",
+    "Presence",
+    "QuarantinedItem",
+    "ReplyGuard",
+    "SurveyRequest",
+    "User",
+    "UTCDateTime",
+    "WebhookEvent",
+    "utcnow",
+]

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from inbox.models import UTCDateTime, utcnow
+from inbox.store.tables.core import UTCDateTime, utcnow
 
 
 def _when(*, nullable: bool = True) -> Any:

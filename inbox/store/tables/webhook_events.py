@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
-from inbox.models import UTCDateTime, utcnow
+from inbox.store.tables.core import UTCDateTime, utcnow
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 

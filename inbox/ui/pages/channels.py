@@ -1,8 +1,8 @@
 """The channel settings page (admins): each channel's polling state, a connection check, adding a channel.
 
 Secrets stay where they are (environment variables, or Streamlit secrets): this page shows their NAMES and
-whether they are set, and the connection check's outcome scrubbed of them. Rules live in inbox.channel_admin
-and inbox.channel_file.
+whether they are set, and the connection check's outcome scrubbed of them. Rules live in ingest.channel_admin
+and inbox.config.channel_file.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from typing import Any
 import streamlit as st
 
 from connectors.registry import PLATFORMS
-from inbox import channel_admin, channel_file, store
-from inbox.auth import can
+from inbox.config import channel_file
 from inbox.config.channels import ChannelConfig, load_channels
 from inbox.config.loader import ConfigError
-from inbox.models import User
+from inbox.desk.auth import can
+from inbox.ingest import channel_admin
 from inbox.settings import secret
+from inbox.store import records as store
+from inbox.store.tables import User
 from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, reading, transaction
 
 FORM = "add-channel"

@@ -12,14 +12,14 @@ from typing import Any
 
 import streamlit as st
 
-from inbox import charter_versions
-from inbox.auth import can
-from inbox.charter_editor import changes, edited, text_diff, to_toml
+from inbox.charter import versions as charter_versions
+from inbox.charter.editor import changes, edited, text_diff, to_toml
 from inbox.config.loader import ConfigError
-from inbox.enforcement_models import CharterVersion
-from inbox.models import User
-from inbox.ui.charter_form import settings_form
+from inbox.desk.auth import can
+from inbox.store.tables import User
+from inbox.store.tables.enforcement import CharterVersion
 from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, reading, transaction
+from inbox.ui.widgets.charter_form import settings_form
 
 FLASH = "charter-flash"
 SHOWN_VERSIONS = 50

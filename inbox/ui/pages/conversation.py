@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inbox import desk, listening_items, moderation, notes, people, presence
-from inbox.deadlines import CharterDue, DuePolicy, default_due
-from inbox.models import User
-from inbox.queue import STATUSES, clock_started, humanize, sla_state
-from inbox.ui import composer_panel, people_panel, thread
+from inbox.charter.deadlines import CharterDue, DuePolicy, default_due
+from inbox.desk import actions as desk
+from inbox.desk import notes, people, presence
+from inbox.desk.queue import STATUSES, clock_started, humanize, sla_state
+from inbox.ingest import listening_items
+from inbox.replies import moderation
+from inbox.store.tables import User
 from inbox.ui.common import (
     QUEUE_PAGE,
     SELECTED,
@@ -20,6 +22,7 @@ from inbox.ui.common import (
     reading,
     transaction,
 )
+from inbox.ui.widgets import composer_panel, people_panel, thread
 
 REFRESH_SECONDS = 8
 TAG_SUGGESTIONS = ["delivery", "refund", "billing", "account", "complaint", "bug", "praise", "outage"]

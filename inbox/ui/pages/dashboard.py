@@ -11,9 +11,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from inbox.auth import can
 from inbox.charter.model import Charter
-from inbox.queue import humanize
+from inbox.desk.auth import can
+from inbox.desk.queue import humanize
 from inbox.reports.period import Period, custom, local_day, rolling
 from inbox.reports.queries import channel_names
 from inbox.reports.report import (

@@ -6,9 +6,8 @@ from datetime import datetime
 
 import streamlit as st
 
-from inbox import listening_items, presence
-from inbox.models import User
-from inbox.queue import (
+from inbox.desk import presence
+from inbox.desk.queue import (
     MODERATED,
     STATUSES,
     Filters,
@@ -18,8 +17,10 @@ from inbox.queue import (
     next_conversation,
     queue_page,
 )
+from inbox.ingest import listening_items
+from inbox.store.tables import User
 from inbox.ui.common import SLA_COLOURS, current_user, md_escape, now, open_conversation, reading, transaction
-from inbox.ui.peak_banner import peak_banner
+from inbox.ui.widgets.peak_banner import peak_banner
 
 REFRESH_SECONDS = 10
 PAGE_SIZE = 25

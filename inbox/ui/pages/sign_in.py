@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inbox import auth
+from inbox.desk import auth
 from inbox.ui.common import USER, demo_mode, now, transaction
 
 _, middle, _ = st.columns([1, 1.2, 1])

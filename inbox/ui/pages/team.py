@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inbox import assignment, auth, presence
+from inbox.desk import assignment, auth, presence
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 
 

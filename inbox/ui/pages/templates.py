@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inbox import composer
-from inbox.auth import can
+from inbox.desk.auth import can
+from inbox.replies import composer
 from inbox.ui.common import config_dir, current_user, md_escape, templates
 
 VISIBILITY = {

@@ -11,9 +11,9 @@ from typing import Any
 
 import streamlit as st
 
+from inbox.charter.editor import get_key, holidays_from_text, holidays_to_text, shifts_from_text
 from inbox.charter.fields import KINDS, URGENCIES
 from inbox.charter.teams import DAY_KEYS
-from inbox.charter_editor import get_key, holidays_from_text, holidays_to_text, shifts_from_text
 
 CLOCKS = ("24/7", "business_hours")
 KIND_LABELS = {"public": "Public mentions", "private": "Private messages", "listening": "Listening posts"}

@@ -1,6 +1,6 @@
 """The reply composer widget (not a page): mode, template, fill-ins, draft, checks, send, collision prompt.
 
-Rules live in inbox.composer and inbox.desk; this module only keeps the draft in session state and shows
+Rules live in replies.composer and desk.actions; this module only keeps the draft in session state and shows
 their verdicts. Callbacks change widget state before the next run, as Streamlit requires.
 """
 
@@ -14,12 +14,14 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from inbox import composer, desk, guidance, reply_facts, reply_rules
 from inbox.config.channels import load_channels
 from inbox.config.loader import ConfigError
-from inbox.desk import ConversationView
-from inbox.models import User
-from inbox.ui import platform_template_panel
+from inbox.desk import actions as desk
+from inbox.desk.actions import ConversationView
+from inbox.replies import composer, guidance
+from inbox.replies import facts as reply_facts
+from inbox.replies import rules as reply_rules
+from inbox.store.tables import User
 from inbox.ui.common import (
     charter,
     config_dir,
@@ -31,6 +33,7 @@ from inbox.ui.common import (
     templates,
     transaction,
 )
+from inbox.ui.widgets import platform_template_panel
 
 MODE_LABELS = {"public": ":material/public: Public reply", "private": ":material/lock: Private message (DM)"}
 

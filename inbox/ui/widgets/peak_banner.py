@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inbox.charter_versions import current_charter
+from inbox.automation.peak import peak_status
+from inbox.charter.versions import current_charter
 from inbox.config.loader import ConfigError
-from inbox.peak import peak_status
 from inbox.ui.common import config_dir, now, reading
 
 

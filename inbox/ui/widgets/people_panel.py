@@ -1,13 +1,13 @@
 """The customer's other handles (not a page): the contacts linked into one person, and, for community
-managers, search, link and unlink. Rules live in inbox.people; handles are customer text, shown escaped."""
+managers, search, link and unlink. Rules live in desk.people; handles are customer text, shown escaped."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from connectors.registry import PLATFORMS
-from inbox import people
-from inbox.models import Contact, User
+from inbox.desk import people
+from inbox.store.tables import Contact, User
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 
 

@@ -1,6 +1,6 @@
 """The composer's offer of approved WhatsApp templates (not a page), when free text may not be sent.
 
-Rules live in inbox.platform_templates; this module keeps the choice and the values in session state.
+Rules live in inbox.replies.platform_templates; this module keeps the choice and the values in session state.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from inbox import composer, platform_templates
-from inbox.desk import ConversationView
-from inbox.models import User
+from inbox.desk.actions import ConversationView
+from inbox.replies import composer, platform_templates
+from inbox.store.tables import User
 from inbox.ui.common import md_escape, now, templates, transaction
 
 

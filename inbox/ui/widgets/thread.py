@@ -8,12 +8,12 @@ from datetime import datetime
 import streamlit as st
 
 from connectors.registry import PLATFORMS
-from inbox import moderation
-from inbox.desk import ConversationView, EarlierConversation
-from inbox.models import Contact, Message, OutboundReply
-from inbox.notes import NoteView
-from inbox.outbox import HIDE_ACTIONS
-from inbox.queue import humanize
+from inbox.desk.actions import ConversationView, EarlierConversation
+from inbox.desk.notes import NoteView
+from inbox.desk.queue import humanize
+from inbox.outbox.delivery import HIDE_ACTIONS
+from inbox.replies import moderation
+from inbox.store.tables import Contact, Message, OutboundReply
 from inbox.ui.common import local_time, md_escape
 
 VISIBILITY_BADGE = {

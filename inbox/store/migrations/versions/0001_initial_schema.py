@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel.sql.sqltypes import AutoString
 
-import inbox.models
+import inbox.store.tables
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("languages", sa.JSON(), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("app_user", schema=None) as batch_op:
@@ -40,7 +40,7 @@ def upgrade() -> None:
     op.create_table(
         "audit_event",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.Column("actor", AutoString(), nullable=False),
         sa.Column("action", AutoString(), nullable=False),
         sa.Column("target_type", AutoString(), nullable=True),
@@ -62,7 +62,7 @@ def upgrade() -> None:
         sa.Column("read_month", AutoString(), nullable=True),
         sa.Column("reads_used", sa.Integer(), nullable=False),
         sa.Column("budget_warned_month", AutoString(), nullable=True),
-        sa.Column("created_at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("channel", schema=None) as batch_op:
@@ -78,8 +78,8 @@ def upgrade() -> None:
         sa.Column("followers", sa.Integer(), nullable=True),
         sa.Column("tags", sa.JSON(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", inbox.models.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", inbox.store.tables.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["channel_id"],
             ["channel.id"],
@@ -98,9 +98,9 @@ def upgrade() -> None:
         sa.Column("channel_id", sa.Integer(), nullable=False),
         sa.Column("stream", AutoString(), nullable=False),
         sa.Column("cursor", sa.Text(), nullable=True),
-        sa.Column("last_poll_at", inbox.models.UTCDateTime(), nullable=True),
-        sa.Column("last_success_at", inbox.models.UTCDateTime(), nullable=True),
-        sa.Column("retry_at", inbox.models.UTCDateTime(), nullable=True),
+        sa.Column("last_poll_at", inbox.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("last_success_at", inbox.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("retry_at", inbox.store.tables.UTCDateTime(), nullable=True),
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -118,7 +118,7 @@ def upgrade() -> None:
         sa.Column("external_id", AutoString(), nullable=True),
         sa.Column("error", sa.Text(), nullable=False),
         sa.Column("raw", sa.JSON(), nullable=False),
-        sa.Column("created_at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["channel_id"],
             ["channel.id"],
@@ -135,17 +135,17 @@ def upgrade() -> None:
         sa.Column("contact_id", sa.Integer(), nullable=True),
         sa.Column("status", AutoString(), nullable=False),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
-        sa.Column("first_inbound_at", inbox.models.UTCDateTime(), nullable=True),
-        sa.Column("last_inbound_at", inbox.models.UTCDateTime(), nullable=True),
-        sa.Column("last_message_at", inbox.models.UTCDateTime(), nullable=True),
-        sa.Column("last_outbound_at", inbox.models.UTCDateTime(), nullable=True),
-        sa.Column("first_response_at", inbox.models.UTCDateTime(), nullable=True),
-        sa.Column("sla_due_at", inbox.models.UTCDateTime(), nullable=True),
+        sa.Column("first_inbound_at", inbox.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("last_inbound_at", inbox.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("last_message_at", inbox.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("last_outbound_at", inbox.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("first_response_at", inbox.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("sla_due_at", inbox.store.tables.UTCDateTime(), nullable=True),
         sa.Column("urgency", AutoString(), nullable=True),
         sa.Column("sentiment", AutoString(), nullable=True),
         sa.Column("language", AutoString(), nullable=True),
         sa.Column("tags", sa.JSON(), nullable=False),
-        sa.Column("created_at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["assignee_id"],
             ["app_user.id"],
@@ -183,10 +183,10 @@ def upgrade() -> None:
         sa.Column("author_platform_id", AutoString(), nullable=True),
         sa.Column("author_handle", AutoString(), nullable=True),
         sa.Column("contact_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.Column("reply_to_platform_id", AutoString(), nullable=True),
         sa.Column("raw", sa.JSON(), nullable=False),
-        sa.Column("ingested_at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("ingested_at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.Column("language", AutoString(), nullable=True),
         sa.Column("sentiment", AutoString(), nullable=True),
         sa.Column("sentiment_scores", sa.JSON(), nullable=False),
@@ -225,12 +225,12 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("status", AutoString(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", inbox.models.UTCDateTime(), nullable=True),
+        sa.Column("next_attempt_at", inbox.store.tables.UTCDateTime(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("platform_id", AutoString(), nullable=True),
         sa.Column("created_by", AutoString(), nullable=True),
-        sa.Column("created_at", inbox.models.UTCDateTime(), nullable=False),
-        sa.Column("sent_at", inbox.models.UTCDateTime(), nullable=True),
+        sa.Column("created_at", inbox.store.tables.UTCDateTime(), nullable=False),
+        sa.Column("sent_at", inbox.store.tables.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["channel_id"],
             ["channel.id"],

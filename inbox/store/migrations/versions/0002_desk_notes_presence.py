@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import inbox.models
+import inbox.store.tables
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("conversation_id", sa.Integer(), sa.ForeignKey("conversation.id"), nullable=False),
         sa.Column("author_id", sa.Integer(), sa.ForeignKey("app_user.id"), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("created_at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("created_at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_note_conversation_id", "note", ["conversation_id"])
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("conversation_id", sa.Integer(), sa.ForeignKey("conversation.id"), nullable=False),
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("app_user.id"), nullable=False),
         sa.Column("activity", sa.String(), nullable=False),
-        sa.Column("seen_at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("seen_at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("conversation_id", "user_id"),
     )
@@ -44,15 +44,15 @@ def upgrade() -> None:
     op.create_table(
         "agent_activity",
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("app_user.id"), nullable=False),
-        sa.Column("seen_at", inbox.models.UTCDateTime(), nullable=False),
-        sa.Column("last_assigned_at", inbox.models.UTCDateTime(), nullable=True),
+        sa.Column("seen_at", inbox.store.tables.UTCDateTime(), nullable=False),
+        sa.Column("last_assigned_at", inbox.store.tables.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("user_id"),
     )
     op.create_table(
         "reply_guard",
         sa.Column("conversation_id", sa.Integer(), sa.ForeignKey("conversation.id"), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", inbox.models.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", inbox.store.tables.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("conversation_id"),
     )
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import inbox.models
+import inbox.store.tables
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("listening_cursor") as batch:
         batch.add_column(sa.Column("lease_owner", sa.String(), nullable=True))
-        batch.add_column(sa.Column("lease_until", inbox.models.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("lease_until", inbox.store.tables.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:

@@ -11,14 +11,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import inbox.models
+import inbox.store.tables
 
 revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-WHEN = inbox.models.UTCDateTime
+WHEN = inbox.store.tables.UTCDateTime
 
 
 def upgrade() -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import inbox.models
+import inbox.store.tables
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -27,7 +27,7 @@ VOLUME = ["direction", "created_at", "channel_id", "sentiment"]  # customer mess
 
 def upgrade() -> None:
     with op.batch_alter_table("conversation") as batch:
-        batch.add_column(sa.Column("first_response_due_at", inbox.models.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("first_response_due_at", inbox.store.tables.UTCDateTime(), nullable=True))
     op.create_index("ix_message_volume", "message", VOLUME, if_not_exists=True)
 
 
