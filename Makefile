@@ -1,10 +1,12 @@
 # The two commands a newcomer needs: `make run` (the demo) and `make test` (the whole suite).
+# Contributors run `make check` before pushing: what CI runs (lint, format, types, import contracts,
+# declared dependencies, then the whole suite on SQLite and PostgreSQL).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint typecheck check clean
+.PHONY: run test test-sqlite test-postgres lint typecheck contracts deps check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +32,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: $(STAMP)  ## mypy over the product
 	$(BIN)/mypy inbox connectors app.py
 
-check: lint typecheck test
+contracts: $(STAMP)  ## The layering rules of pyproject.toml [tool.importlinter]
+	$(BIN)/lint-imports
+
+deps: $(STAMP)  ## Every import declared, every declared dependency used
+	$(BIN)/deptry .
+
+check: lint typecheck contracts deps test  ## What CI runs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,6 @@
+"""The social-care inbox: one package per stage of the flow, each importing only the stages below it.
+
+connector -> ingest -> store -> desk (queue) / ui -> replies -> outbox -> connector. The order, top to bottom:
+ui | cli > jobs > automation | reports > desk > replies > outbox > ingest > charter | nlp > store > config >
+settings. import-linter checks it (pyproject.toml, ``make contracts``).
+"""

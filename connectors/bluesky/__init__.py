@@ -1,0 +1,1 @@
+"""Bluesky (AT Protocol XRPC over requests): mentions, replies, quotes, chat DMs, search."""

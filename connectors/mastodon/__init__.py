@@ -1,0 +1,1 @@
+"""Mastodon (REST API over requests): mentions, direct messages, search; its HTML and length rules."""

@@ -1,0 +1,1 @@
+"""Meta (Graph API over requests): Facebook and Instagram comments and DMs, WhatsApp Cloud API, webhooks."""

@@ -1,0 +1,1 @@
+"""X (API v2 through tweepy): mentions, DMs, replies; the weighted length; Account Activity webhooks."""

@@ -1,4 +1,9 @@
-"""The response charter (config/charter.toml) and the pure SLA engine; only ``load_charter`` reads a file."""
+"""The response charter (config/charter.toml) and the pure SLA engine; only ``load_charter`` reads a file.
+
+The engine (model, teams, business_hours, targets, sla, rules, editor) is pure and imports config only.
+Three modules apply it to stored conversations and may import store: versions (the charter in force),
+deadlines (due times) and open_clocks (running clocks).
+"""
 
 from inbox.charter.model import Charter, load_charter, parse_charter
 from inbox.charter.sla import SlaEvent, SlaResult, SlaSubject, Target, TargetSet, evaluate

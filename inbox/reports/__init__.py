@@ -1,1 +1,5 @@
-"""Supervisor KPIs: pure functions over read-model rows, fed by bounded SQL; shared by dashboard and CLI."""
+"""Supervisor KPIs and exports: pure functions over read-model rows, fed by bounded SQL; shared by the
+dashboard and the command line.
+
+May import desk and everything below it; never automation, jobs, cli or ui.
+"""

@@ -1,0 +1,1 @@
+"""The Meta Graph API sandbox (Facebook, Instagram, WhatsApp) and its signed webhook pusher."""

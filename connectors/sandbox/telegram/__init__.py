@@ -1,0 +1,1 @@
+"""The Telegram Bot API sandbox and its webhook pusher."""

@@ -1,0 +1,1 @@
+"""One module per page of ``app.py``'s navigation; each runs top to bottom on every rerun."""

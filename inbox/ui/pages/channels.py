@@ -13,10 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from connectors.registry import PLATFORMS
 from inbox.config import channel_file
 from inbox.config.channels import ChannelConfig, load_channels
 from inbox.config.loader import ConfigError
+from inbox.config.platforms import platform_info, platform_label, platform_names
 from inbox.desk.auth import can
 from inbox.ingest import channel_admin
 from inbox.settings import secret
@@ -87,7 +87,7 @@ def _credentials(state: channel_admin.ChannelState) -> None:
 
 def _channel(state: channel_admin.ChannelState) -> None:
     cfg = state.config
-    info = PLATFORMS[cfg.platform]
+    info = platform_info(cfg.platform)
     with st.container(border=True, key=f"channel-{cfg.name}"):
         enabled = ":green-badge[enabled]" if cfg.enabled else ":gray-badge[disabled]"
         st.markdown(
@@ -121,7 +121,7 @@ def _describe(detail: dict[str, Any]) -> str:
 
 
 def _form_data(platform: str) -> dict[str, Any]:
-    info = PLATFORMS[platform]
+    info = platform_info(platform)
     get = st.session_state.get
     creds = {
         r: str(get(f"add-cred-{r}", "")).strip() for r in (*info.credentials, *info.optional_credentials)
@@ -170,10 +170,8 @@ def _add() -> None:
 
 def _add_form() -> None:
     st.subheader("Add a channel")
-    platform = st.selectbox(
-        "Platform", list(PLATFORMS), key="add-platform", format_func=lambda p: PLATFORMS[p].label
-    )
-    info = PLATFORMS[platform or "x"]
+    platform = st.selectbox("Platform", platform_names(), key="add-platform", format_func=platform_label)
+    info = platform_info(platform or "x")
     for problem in st.session_state.pop("add-problems", []):
         st.error(problem, icon=":material/error:")
     done = st.session_state.pop("add-done", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from inbox.charter.deadlines import CharterDue, DuePolicy, default_due
+from inbox.config.platforms import platform_label
 from inbox.desk import actions as desk
 from inbox.desk import notes, people, presence
 from inbox.desk.queue import STATUSES, clock_started, humanize, sla_state
@@ -126,7 +127,7 @@ def _header(view: desk.ConversationView) -> None:
         kind = f":red-badge[:material/block: Moderated: {md_escape(moderated)}] " + kind
     who = md_escape(view.assignee.display_name or view.assignee.name) if view.assignee else "nobody"
     status = STATUS_LABELS.get(conv.status, conv.status)
-    where = f"{people_panel.platform_label(view.channel.platform)} · {view.channel.name}"
+    where = f"{platform_label(view.channel.platform)} · {view.channel.name}"
     st.markdown(f"{kind} :gray-badge[{md_escape(where)}] {sla} :gray-badge[{status}] · assigned to {who}")
 
 

@@ -1,0 +1,1 @@
+"""Parts of pages (not pages): the thread, the composer, panels and forms."""

@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from connectors.registry import PLATFORMS
+from inbox.config.platforms import platform_label
 from inbox.desk import people
 from inbox.store.tables import Contact, User
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
-
-
-def platform_label(platform: str) -> str:
-    info = PLATFORMS.get(platform)
-    return info.label if info else platform
 
 
 def describe(hit: people.ContactHit) -> str:

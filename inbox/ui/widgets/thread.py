@@ -7,7 +7,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from connectors.registry import PLATFORMS
+from inbox.config.platforms import platform_label
 from inbox.desk.actions import ConversationView, EarlierConversation
 from inbox.desk.notes import NoteView
 from inbox.desk.queue import humanize
@@ -146,8 +146,7 @@ def profile(contact: Contact | None, channel: str, platform: str | None = None) 
 
 
 def _label(platform: str | None) -> str:
-    info = PLATFORMS.get(platform or "")
-    return info.label if info else (platform or "")
+    return platform_label(platform)
 
 
 def earlier(
