@@ -127,7 +127,7 @@ def test_brand_for() -> None:
     assert brand_for(only, "anything") == only.brands["solo"]
 
 
-# The charter's engine is pure; these modules apply it to stored conversations (versions, open clocks, due times).
+# The charter's engine is pure; these apply it to stored conversations (versions, open clocks, due times).
 STORE_FACING = {"versions.py", "open_clocks.py", "deadlines.py"}
 
 
