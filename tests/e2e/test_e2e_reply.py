@@ -89,7 +89,7 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
         procs.wait_for(lambda: http_ok(f"{sandbox_url}/_sandbox/state"), 30, "the X sandbox")
         for text, author in CUSTOMER_TWEETS:
             post_json(f"{sandbox_url}/_sandbox/mentions", {"text": text, "author": author})
-        # The agent's path only: out-of-hours and peak replies depend on the clock (tests/test_automation*).
+        # The agent's path only: out-of-hours and peak replies depend on the clock (tests/flows/test_automation*).
         procs.start("listen", "-m", "inbox.cli.main", "listen", "--no-automation")
         procs.start(
             "app",

@@ -1,4 +1,4 @@
-"""The stored data: SQLModel tables. Schema changes go through Alembic (inbox/migrations).
+"""The stored data: SQLModel tables. Schema changes go through Alembic (inbox/store/migrations).
 
 Every datetime is stored as naive UTC and read back as tz-aware UTC (see ``UTCDateTime``).
 """
