@@ -141,6 +141,8 @@ def run_demo() -> int:
                     "true",
                     "--browser.gatherUsageStats",
                     "false",
+                    "--server.fileWatcherType",  # code does not change under a running app: no reloads
+                    "none",
                 ],
                 env,
             )

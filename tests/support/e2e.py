@@ -143,6 +143,8 @@ def launch_app(procs: Processes, port: int) -> str:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--server.fileWatcherType",  # code does not change under a running app: no reloads
+        "none",
     )
     return f"http://127.0.0.1:{port}"
 
