@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from inbox.charter.deadlines import DuePolicy
 from inbox.desk import presence
 from inbox.desk.queue import STATUSES, first_line
+from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
 from inbox.outbox import delivery as outbox
 from inbox.replies import composer, moderation
 from inbox.replies import facts as reply_facts
@@ -211,12 +212,13 @@ def send_reply(
     now: datetime,
     confirmed: bool = False,
     idempotency_key: str | None = None,
-    find_pii: composer.PiiFinder = composer.fallback_find_pii,
+    pii_patterns: PiiPatterns = DEFAULT_PATTERNS,
     channel_options: Mapping[str, object] | None = None,
 ) -> SendResult:
     """Queue a reply in the outbox unless the rules refuse it or it would collide with another answer.
 
-    The rules are the composer's and the platform's (``inbox.replies.rules``, with the channel's options)."""
+    The rules are the composer's and the platform's (``inbox.replies.rules``, with the channel's options);
+    personal data is looked for with ``pii_patterns``, the classifier's (config/nlp.toml's [pii])."""
     conv = _conversation(session, conv_id)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
@@ -226,7 +228,7 @@ def send_reply(
     verdict = composer.check(
         text,
         visibility,
-        find_pii,
+        pii_patterns=pii_patterns,
         platform=channel.platform,
         route=route,
         recipient=contact.handle if contact else None,

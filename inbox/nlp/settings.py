@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, PositiveInt, field_validator, model_validator
+from pydantic import Field, PositiveInt, ValidationError, field_validator, model_validator
 
-from inbox.config.loader import ConfigError, Strict, load_model
+from inbox.config.loader import ConfigError, Strict, load_model, read_toml, validation_problems
 from inbox.nlp.pii import PiiPatterns
 
 Level = Literal["low", "normal", "high", "critical"]
@@ -121,3 +121,16 @@ def load_nlp_config(config_dir: Path | None = None) -> NlpConfig:
     if cfg.model_dir is not None and not cfg.model_dir.is_dir():
         raise ConfigError([(str(path), "model_dir", f"no such folder: {cfg.model_dir}")])
     return cfg
+
+
+def load_pii_patterns(config_dir: Path | None = None) -> PiiPatterns:
+    """The ``[pii]`` table of ``<config_dir>/nlp.toml`` as the classifier uses it; read alone, without spaCy.
+
+    The composer checks drafts with these, so a reply is held to the personal data found in messages.
+    """
+    path = (config_dir or Path("config")) / "nlp.toml"
+    try:
+        return PiiSettings.model_validate(read_toml(path).get("pii", {})).patterns()
+    except ValidationError as exc:
+        problems = validation_problems(str(path), exc)
+        raise ConfigError([(f, f"pii.{k}" if k else "pii", m) for f, k, m in problems]) from None

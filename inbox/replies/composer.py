@@ -3,24 +3,25 @@
 A template variable with no known value stays a fill-in prompt and a reply that still holds one is
 refused, so ``{order_number}`` is never sent raw. Replies are held to their platform's length rule (X's 280
 weighted characters by default, see ``inbox.replies.rules``) and to its reply rules (a route the platform
-refuses is refused here, with the reason); public replies may not carry personal data: the agent is offered
-to send privately instead.
+refuses is refused here, with the reason); public replies may not carry personal data, as ``inbox.nlp.pii``
+finds it (the one finder, also used on incoming messages): the agent is offered to send privately instead.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from inbox.config.loader import Strict, load_model
+from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns, find_pii
+from inbox.nlp.types import PiiSpan
 from inbox.replies import rules as reply_rules
 
 KNOWN_VARIABLES = ("customer_name", "handle", "agent_name", "ticket_ref")
@@ -178,67 +179,6 @@ def unfilled(text: str) -> list[str]:
     return list(dict.fromkeys(PLACEHOLDER_RE.findall(text)))
 
 
-@dataclass(frozen=True, slots=True)
-class PiiSpan:
-    kind: str
-    start: int
-    end: int
-
-
-PiiFinder = Callable[[str], Sequence[Any]]
-_PII_PATTERNS = (
-    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)),
-    ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")),
-    ("card", re.compile(r"\b\d(?:[ -]?\d){12,18}\b")),
-    (
-        "phone",
-        re.compile(
-            r"(?<![\w+])(?:\+|00)\d{1,3}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,4}\b"
-            r"|\b0[1-9](?:[ .-]?\d{2}){4}\b"
-        ),
-    ),
-    (
-        "order",
-        re.compile(
-            r"(?:order|commande|cde|account|compte|client|ticket|n°|no\.|#)\s*(?:number|numéro|"
-            r"num|n°|no\.?)?\s*[:#]?\s*([A-Z]{0,4}[-]?\d[\dA-Z-]{4,})",
-            re.IGNORECASE,
-        ),
-    ),
-)
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-def fallback_find_pii(text: str) -> list[PiiSpan]:
-    """Regex stand-in for ``inbox.nlp.find_pii``: e-mail, phone, card (Luhn), IBAN, order/account numbers."""
-    spans: list[PiiSpan] = []
-    for kind, pattern in _PII_PATTERNS:
-        for m in pattern.finditer(text):
-            start, end = (m.start(1), m.end(1)) if kind == "order" else m.span()
-            if kind == "card" and not _luhn(re.sub(r"\D", "", m.group(0))):
-                continue
-            if not any(s.start < end and start < s.end for s in spans):
-                spans.append(PiiSpan(kind, start, end))
-    return sorted(spans, key=lambda s: s.start)
-
-
-def default_pii_finder() -> PiiFinder:
-    """``inbox.nlp.find_pii`` when that package is installed, else the regex fallback."""
-    try:
-        nlp = importlib.import_module("inbox.nlp")
-    except ImportError:
-        return fallback_find_pii
-    finder = getattr(nlp, "find_pii", None)
-    return finder if callable(finder) else fallback_find_pii
-
-
 @dataclass(frozen=True)
 class Verdict:
     """What the composer says about a draft. ``problems`` empty means it may be sent."""
@@ -246,7 +186,7 @@ class Verdict:
     length: int
     limit: int
     unfilled: list[str]
-    pii: list[Any] = field(default_factory=list)
+    pii: list[PiiSpan] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     visibility: str = "public"
     unit: str = "x_weighted"  # a connectors.registry LimitUnit
@@ -272,8 +212,8 @@ def measure(text: str, visibility: str, platform: str = "x") -> int:
 def check(
     text: str,
     visibility: str,
-    find_pii: PiiFinder = fallback_find_pii,
     *,
+    pii_patterns: PiiPatterns = DEFAULT_PATTERNS,
     platform: str = "x",
     route: reply_rules.Route | None = None,
     recipient: str | None = None,
@@ -282,6 +222,7 @@ def check(
 
     ``route`` is what ``replies.rules.decide`` says of that visibility now; a refused route is a problem.
     ``recipient`` is the customer's handle, where the platform's connector adds it to the text (Mastodon).
+    Personal data is what ``inbox.nlp.pii.find_pii`` finds with ``pii_patterns`` (config/nlp.toml's [pii]).
     """
     length, missing = reply_rules.measure(text, platform, visibility, recipient), unfilled(text)
     problems: list[str] = []
@@ -294,8 +235,8 @@ def check(
     too_long = length.problem()
     if too_long:
         problems.append(too_long)
-    pii = list(find_pii(text)) if visibility == "public" else []
+    pii = find_pii(text, pii_patterns) if visibility == "public" else []
     if pii:
-        kinds = ", ".join(sorted({str(getattr(p, "kind", p)) for p in pii}))
+        kinds = ", ".join(sorted({p.kind for p in pii}))
         problems.append(f"Personal data in a public reply ({kinds}): remove it, or send this privately.")
     return Verdict(length.count, length.limit, missing, pii, problems, visibility, length.unit)

