@@ -13,7 +13,7 @@ import requests
 import tweepy
 from openapi_core import OpenAPI
 
-from connectors.sandbox.x.replay import SAMPLE, dm_text, load_sample, plan, rewrite_brand
+from connectors.sandbox._sample import SAMPLE, dm_text, load_sample, plan, rewrite_brand
 from connectors.sandbox.x.server import XSandbox
 from tests.conftest import BRAND_ID, ROOT
 from tests.support.x_sandbox import (  # noqa: F401 - fixtures are requested by name

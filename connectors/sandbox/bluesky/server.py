@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.sandbox import _cli
+from connectors.sandbox._replay import Replays
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.bluesky.api import CHAT_PROXY, XrpcApi, XrpcError, xrpc_error
 from connectors.sandbox.bluesky.auth import Denied, Sessions, Window
-from connectors.sandbox.bluesky.control import Replayer, control_routes
+from connectors.sandbox.bluesky.control import control_routes
+from connectors.sandbox.bluesky.replay import Replayer
 from connectors.sandbox.bluesky.store import POST, Account, BlueskyStore, iso
 
 DEFAULT_HANDLE = "acmecare.bsky.social"
@@ -44,7 +46,7 @@ class BlueskySandbox(LoopbackServer):
         self.sessions = Sessions(password, access_ttl=access_ttl, dm_access=dm_access)
         self.window = Window(*rate_limit)
         self.api = XrpcApi(self.store, duplicate_status=duplicate_status)
-        self.replayers: list[Replayer] = []
+        self.replays = Replays()
         self.route("POST", r"/xrpc/com\.atproto\.server\.createSession", self._create_session)
         self.route("POST", r"/xrpc/com\.atproto\.server\.refreshSession", self._refresh_session)
         for nsid, (method, handler, chat) in self.api.routes().items():
@@ -227,17 +229,14 @@ class BlueskySandbox(LoopbackServer):
             "sessions": sessions,
             "requests": calls,
             "faults": self.faults(),
-            "replay": {"running": len(self.replayers), "released": sum(r.released for r in self.replayers)},
+            "replay": self.replays.state(),
         }
 
     def replay(self, *, backlog: int = 6, interval: float = 25.0) -> Replayer:
-        replayer = Replayer(self, backlog=backlog, interval=interval)
-        self.replayers.append(replayer)
-        return replayer.start()
+        return self.replays.start(Replayer(self, backlog=backlog, interval=interval))
 
     def stop(self) -> None:
-        for replayer in self.replayers:
-            replayer.stop()
+        self.replays.stop()
         super().stop()
 
 

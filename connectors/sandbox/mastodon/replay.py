@@ -1,4 +1,5 @@
-"""Live customer traffic for the Mastodon sandbox, in English and French, through the X sandbox's replayer.
+"""Live customer traffic for the Mastodon sandbox, in English and French, through the X sandbox's replayer
+(the sample's threads as reply chains), its calls adapted to Mastodon here.
 
 English: the attributed *Customer Support on Twitter* sample (connectors/sandbox/data, CC BY-NC-SA 4.0),
 rewritten as Mastodon statuses. French: short customer messages written for this sandbox (no dataset).
@@ -9,13 +10,14 @@ brand without @mentioning it (what keyword listening finds).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from connectors.sandbox.x.replay import Planned, Replayer, SampleRow, load_sample, plan
+from connectors.sandbox._replay import stable_hash
+from connectors.sandbox._sample import Planned, SampleRow, load_sample, plan
+from connectors.sandbox.x.replay import Replayer
 
 REMOTE_DOMAINS = ("piaille.fr", "framapiaf.org", "mastodon.social", "mamot.fr", "fosstodon.org")
 LISTENING_EVERY = 5
@@ -100,10 +102,6 @@ def language_of(text: str) -> str:
     return "fr" if _bare(text) in FRENCH_TEXTS else "en"
 
 
-def _hash(*parts: str) -> int:
-    return int.from_bytes(hashlib.sha256(":".join(parts).encode()).digest()[:8], "big")
-
-
 def french_rows(brand: str = "AcmeCare") -> list[SampleRow]:
     """The French messages as sample rows (ids ``fr…``; created_at unused by the replay)."""
     rows: list[SampleRow] = []
@@ -134,7 +132,7 @@ class MastodonTraffic:
         self.listening: set[str] = set()  # ids of statuses posted as listening threads
 
     def _handle(self, handle: str) -> str:
-        h = _hash("instance", handle)
+        h = stable_hash("instance", handle)
         return f"{handle}@{REMOTE_DOMAINS[h % len(REMOTE_DOMAINS)]}" if h % 3 == 0 else handle
 
     def add_user(self, handle: str, name: str | None = None, followers: int = 0) -> str:
@@ -149,9 +147,8 @@ class MastodonTraffic:
         created_at: datetime | None = None,
     ) -> str:
         handle = self._handle(author)
-        as_post = (
-            in_reply_to in self.listening if in_reply_to else _hash("listen", text) % LISTENING_EVERY == 0
-        )
+        listening = stable_hash("listen", text) % LISTENING_EVERY == 0
+        as_post = in_reply_to in self.listening if in_reply_to else listening
         lang = language_of(text)
         if not as_post:
             return self.sandbox.add_mention(text, handle, in_reply_to, created_at=created_at, language=lang)

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.sandbox import _cli
+from connectors.sandbox._replay import Replays
+from connectors.sandbox._sample import SampleRow
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.mastodon.access import (
     STOCK_LIMITS,
@@ -25,7 +27,7 @@ from connectors.sandbox.mastodon.control import control_routes
 from connectors.sandbox.mastodon.render import render_instance
 from connectors.sandbox.mastodon.replay import replayer
 from connectors.sandbox.mastodon.store import Account, MastodonStore, Status
-from connectors.sandbox.x.replay import Replayer, SampleRow
+from connectors.sandbox.x.replay import Replayer
 from connectors.sandbox.x.store import as_time
 
 FAULT_RESET_SECONDS = 5  # an injected 429 resets soon
@@ -61,7 +63,7 @@ class MastodonSandbox(LoopbackServer):
         self.token = next(iter(self.tokens))
         self.store = MastodonStore(brand_handle, domain)
         self.max_characters = max_characters
-        self.replayers: list[Replayer] = []
+        self.replays = Replays()
         api = MastodonApi(self.store, self.lock, max_characters=max_characters)
         for method, pattern, handler, scope, family in api.routes():
             self.route(method, pattern, self._gate(handler, scope, family))
@@ -242,7 +244,7 @@ class MastodonSandbox(LoopbackServer):
             **counts,
             "requests": calls,
             "faults": self.faults(),
-            "replay": {"running": len(self.replayers), "released": sum(r.released for r in self.replayers)},
+            "replay": self.replays.state(),
         }
 
     def replay(
@@ -250,13 +252,10 @@ class MastodonSandbox(LoopbackServer):
     ) -> Replayer:
         """Seed ``backlog`` customer items (English sample and French messages) over the past two hours,
         then release one every ``interval`` seconds until ``stop()``."""
-        replay = replayer(self, rows, backlog=backlog, interval=interval)
-        self.replayers.append(replay)
-        return replay.start()
+        return self.replays.start(replayer(self, rows, backlog=backlog, interval=interval))
 
     def stop(self) -> None:
-        for replay in self.replayers:
-            replay.stop()
+        self.replays.stop()
         super().stop()
 
 

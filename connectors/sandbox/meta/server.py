@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.sandbox import _cli
+from connectors.sandbox._replay import Replays
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.meta.api import MetaApi
 from connectors.sandbox.meta.control import control_routes
@@ -59,7 +60,7 @@ class MetaSandbox(LoopbackServer):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.pusher = WebhookPusher(app_secret)
         self.pusher.urls.update(webhook_urls or {})
-        self.replayers: list[MetaReplayer] = []
+        self.replays = Replays()
         api = MetaApi(
             self.store,
             self.lock,
@@ -232,21 +233,15 @@ class MetaSandbox(LoopbackServer):
                     "delivered": len(self.pusher.deliveries),
                     "retrying": self.pusher.pending(),
                 },
-                "replay": {
-                    "running": len(self.replayers),
-                    "released": sum(r.released for r in self.replayers),
-                },
+                "replay": self.replays.state(),
             }
 
     def replay(self, *, backlog: int = 10, interval: float = 20.0) -> MetaReplayer:
         """Seed a backlog of customer traffic on every platform, then one new item every ``interval`` s."""
-        replayer = MetaReplayer(self, backlog=backlog, interval=interval)
-        self.replayers.append(replayer)
-        return replayer.start()
+        return self.replays.start(MetaReplayer(self, backlog=backlog, interval=interval))
 
     def stop(self) -> None:
-        for replayer in self.replayers:
-            replayer.stop()
+        self.replays.stop()
         self.pusher.stop()
         super().stop()
 

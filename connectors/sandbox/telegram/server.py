@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from connectors.sandbox import _cli
+from connectors.sandbox._replay import Replays
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.telegram.api import BotApi, failure
 from connectors.sandbox.telegram.control import control_routes
@@ -45,7 +46,7 @@ class TelegramSandbox(LoopbackServer):
         self.token = token
         self.store = TelegramStore(int(token.split(":")[0]), username, name)
         self.changed = threading.Condition(self.lock)
-        self.replayers: list[Replayer] = []
+        self.replays = Replays()
         self.api = BotApi(self.store, self._wait)
         self.webhook = WebhookPusher(self)
         self.api.methods.update(
@@ -148,17 +149,14 @@ class TelegramSandbox(LoopbackServer):
             **counts,
             "requests": calls,
             "faults": self.faults(),
-            "replay": {"running": len(self.replayers), "released": sum(r.released for r in self.replayers)},
+            "replay": self.replays.state(),
         }
 
     def replay(self, *, backlog: int = 6, interval: float = 20.0) -> Replayer:
-        replayer = Replayer(self, backlog=backlog, interval=interval)
-        self.replayers.append(replayer)
-        return replayer.start()
+        return self.replays.start(Replayer(self, backlog=backlog, interval=interval))
 
     def stop(self) -> None:
-        for replayer in self.replayers:
-            replayer.stop()
+        self.replays.stop()
         self.webhook.stop()
         with self.changed:
             self.changed.notify_all()

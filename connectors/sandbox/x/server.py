@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from connectors.sandbox import _cli
+from connectors.sandbox._replay import Replays
+from connectors.sandbox._sample import SampleRow, load_sample
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.x.access import DOCUMENTED_LIMITS, Denied, RateLimits, authenticate, require_user
 from connectors.sandbox.x.api import PROBLEMS, ApiHandler, XApi, invalid, problem
 from connectors.sandbox.x.control import control_routes
 from connectors.sandbox.x.params import Invalid
-from connectors.sandbox.x.replay import Replayer, SampleRow, load_sample
+from connectors.sandbox.x.replay import Replayer
 from connectors.sandbox.x.store import Tweet, XStore, as_time
 
 FAULT_RESET_SECONDS = 5  # an injected 429 resets soon, so wait_on_rate_limit clients do not sleep long
@@ -59,7 +61,7 @@ class XSandbox(LoopbackServer):
         self.brand_handle, self.brand_id = brand_handle, brand_id
         self.bearer_token, self.consumer_key = bearer_token, consumer_key
         self.store = XStore(brand_handle, brand_id)
-        self.replayers: list[Replayer] = []
+        self.replays = Replays()
         api = XApi(self.store, self.lock, summoned_replies_only=summoned_replies_only)
         self._endpoints: list[tuple[str, re.Pattern[str]]] = []
         for endpoint, pattern, handler, user_only in api.routes():
@@ -226,7 +228,7 @@ class XSandbox(LoopbackServer):
             **counts,
             "requests": calls,
             "faults": self.faults(),
-            "replay": {"running": len(self.replayers), "released": sum(r.released for r in self.replayers)},
+            "replay": self.replays.state(),
         }
 
     def replay(
@@ -234,13 +236,11 @@ class XSandbox(LoopbackServer):
     ) -> Replayer:
         """Seed ``backlog`` customer items from the shipped sample (or ``rows``) over the past two hours,
         then release one every ``interval`` seconds until ``stop()`` (of the replayer or the sandbox)."""
-        replayer = Replayer(self, load_sample() if rows is None else rows, backlog=backlog, interval=interval)
-        self.replayers.append(replayer)
-        return replayer.start()
+        rows = load_sample() if rows is None else rows
+        return self.replays.start(Replayer(self, rows, backlog=backlog, interval=interval))
 
     def stop(self) -> None:
-        for replayer in self.replayers:
-            replayer.stop()
+        self.replays.stop()
         super().stop()
 
 

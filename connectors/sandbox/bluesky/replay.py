@@ -1,0 +1,41 @@
+"""Demo traffic for the Bluesky sandbox: the synthetic customers (``_customers``) as mentions of the brand,
+one line in four as a chat message instead.
+
+The timing (a backdated backlog, then a drip) is the shared ``_replay.Replayer``'s; this says how a line
+becomes a post or a message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from connectors.sandbox import _replay
+from connectors.sandbox._customers import LINES, customer_of
+
+if TYPE_CHECKING:
+    from connectors.sandbox.bluesky.server import BlueskySandbox
+
+DM_EVERY = 4  # one line in four arrives as a chat message
+
+
+class Replayer(_replay.Replayer[str]):
+    """Seeds ``backlog`` items over the past hour, then one every ``interval`` seconds until stopped."""
+
+    thread_name = "bluesky-replay"
+
+    def __init__(self, sandbox: BlueskySandbox, *, backlog: int = 6, interval: float = 25.0) -> None:
+        super().__init__(backlog=backlog, interval=interval, span=timedelta(hours=1))
+        self.sandbox = sandbox
+
+    def post(self, index: int, at: datetime | None) -> str:
+        """The next line from its customer's account; returns the post's URI or the message's id."""
+        line = LINES[index % len(LINES)]
+        who = customer_of(line)
+        handle = f"{(who.username or who.first_name).lower().replace('_', '-')}.bsky.social"
+        name = " ".join(n for n in (who.first_name, who.last_name) if n)
+        self.sandbox.add_account(handle, name)
+        if (index + 1) % DM_EVERY == 0:
+            return self.sandbox.add_dm(line.text, sender=handle, at=at)
+        brand = self.sandbox.store.brand.handle
+        return self.sandbox.add_post(f"@{brand} {line.text}", author=handle, at=at)
