@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from connectors.base import ConnectorError
 from inbox.automation.alert_text import alert_payload
+from inbox.backoff import backoff
 from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock
 from inbox.charter.sla import SlaEvent, SlaResult, SlaSubject, alerts_due, evaluate
@@ -34,6 +35,7 @@ from inbox.store.tables.enforcement import EscalationAlert
 log = logging.getLogger("inbox.automation.escalation")
 
 MAX_ATTEMPTS = 5
+RETRY_BASE_SECONDS, RETRY_CAP_SECONDS = 30.0, 900.0  # 30 s, 60 s … 15 min (inbox.backoff)
 SEND_LEASE = timedelta(minutes=2)
 MAX_ALERTS_PER_TICK = 50
 
@@ -124,9 +126,9 @@ def _post(
             return True
         row.last_error = f"{type(error).__name__}: {error}"
         if error.retryable and row.attempts < MAX_ATTEMPTS:
-            wait = (
-                error.retry_after if error.retry_after is not None else min(900, 30 * 2 ** (row.attempts - 1))
-            )
+            wait = error.retry_after
+            if wait is None:
+                wait = backoff(row.attempts, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
             row.status, row.next_attempt_at = "pending", now + timedelta(seconds=wait)
         else:
             row.status = "failed"

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from connectors.base import Batch, ConnectorError
+from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
 from inbox.ingest.page import Classifier, IngestResult, ingest_batch
@@ -31,7 +32,8 @@ from inbox.store.tables import Channel
 
 PREFIX = "backfill:"
 RETRIES = 5
-MAX_WAIT_SECONDS = 900.0
+MAX_WAIT_SECONDS = 900.0  # the longest rate-limit wait obeyed
+RETRY_BASE_SECONDS, RETRY_CAP_SECONDS = 2.0, 60.0  # 2 s, 4 s, 8 s, 16 s (inbox.backoff)
 _SPAN = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
@@ -121,7 +123,10 @@ def _fetch(rt: Runtime, stream: str, position: str, sleep: Callable[[float], Non
         except ConnectorError as exc:
             if not exc.retryable or attempt == RETRIES:
                 raise BackfillError(f"{stream}: {type(exc).__name__}: {exc}") from exc
-            sleep(min(MAX_WAIT_SECONDS, exc.retry_after or 2.0**attempt))
+            wait = exc.retry_after
+            if wait is None:
+                wait = backoff(attempt, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
+            sleep(min(MAX_WAIT_SECONDS, wait))
     raise AssertionError("unreachable")
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from connectors.base import Batch, ConnectorError, RateLimited
+from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
 from inbox.ingest.page import Classifier, IngestResult, ingest_batch
@@ -30,6 +31,7 @@ log = logging.getLogger("inbox.ingest.poll")
 Clock = Callable[[], datetime]
 MAX_PAGES_PER_POLL = 20
 BUDGET_WARN_AT = 0.8
+RETRY_BASE_SECONDS, RETRY_CAP_SECONDS = 30.0, 900.0  # 30 s, 60 s … 15 min (inbox.backoff)
 
 
 @dataclass
@@ -54,11 +56,6 @@ class StreamReport:
         return head + counts + (f"; {self.error}" if self.error else "")
 
 
-def backoff_seconds(failures: int) -> float:
-    """30 s, 60 s, 120 s … capped at 15 minutes."""
-    return float(min(900, 30 * 2 ** max(0, failures - 1)))
-
-
 def _budget_state(channel: Channel, budget: int | None, now: datetime) -> str | None:
     """'spent' or 'warn' when the monthly read budget is at 100% or past 80%, else None."""
     if budget is None or channel.read_month != now.strftime("%Y-%m"):
@@ -74,8 +71,10 @@ def _record_failure(engine: Engine, channel_id: int, stream: str, exc: Connector
         row.failures += 1
         row.last_poll_at = now
         row.last_error = f"{type(exc).__name__}: {exc}"
-        wait = exc.retry_after if isinstance(exc, RateLimited) and exc.retry_after is not None else None
-        row.retry_at = now + timedelta(seconds=wait if wait is not None else backoff_seconds(row.failures))
+        wait = exc.retry_after if isinstance(exc, RateLimited) else None
+        if wait is None:
+            wait = backoff(row.failures, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
+        row.retry_at = now + timedelta(seconds=wait)
 
 
 def _check_budget(session: Session, channel: Channel, rt: Runtime, now: datetime) -> str | None:

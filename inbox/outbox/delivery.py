@@ -18,11 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from connectors.base import Connector, ConnectorError, Rejected, Sent
+from inbox.backoff import backoff
 from inbox.ingest.threads import on_outbound
 from inbox.store import records as store
 from inbox.store.tables import Channel, Conversation, Message, OutboundReply
 
 MAX_ATTEMPTS = 6
+RETRY_BASE_SECONDS, RETRY_CAP_SECONDS = 10.0, 600.0  # 10 s, 20 s … 10 min (inbox.backoff)
 SEND_LEASE = timedelta(minutes=2)
 AUTOMATIC_PREFIX = "auto-"  # keys of the charter's automatic messages (inbox.automation.auto_replies)
 HIDE_ACTIONS = ("hide", "unhide")  # outbox rows that hide or show a comment instead of sending a reply
@@ -242,7 +244,9 @@ def record_delivery(session: Session, reply: OutboundReply, sent: Sent, at: date
 def _record_failure(session: Session, reply: OutboundReply, exc: ConnectorError, now: datetime) -> None:
     reply.last_error = f"{type(exc).__name__}: {exc}"
     if exc.retryable and reply.attempts < MAX_ATTEMPTS:
-        wait = exc.retry_after if exc.retry_after is not None else min(600, 10 * 2 ** (reply.attempts - 1))
+        wait = exc.retry_after
+        if wait is None:
+            wait = backoff(reply.attempts, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
         reply.status, reply.next_attempt_at = "pending", now + timedelta(seconds=wait)
     else:
         reply.status = "failed"
