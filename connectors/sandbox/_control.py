@@ -1,4 +1,4 @@
-"""Control endpoints shared by every sandbox (``/_sandbox/faults``, ``/_sandbox/replay``), and the body guard.
+"""Control endpoints every sandbox shares (``/_sandbox/state``, ``faults``, ``replay``), and the body guard.
 
 A body that is not a JSON object, or misses a key, is a 400 with the error, never a crash of the sandbox.
 """
@@ -31,6 +31,8 @@ class _Sandbox(Protocol):
 
     def replay(self, *, backlog: int, interval: float) -> Any: ...
 
+    def state(self) -> dict[str, Any]: ...
+
 
 def safely(fn: Callable[[dict[str, Any]], Reply]) -> Control:
     """A handler of the request's JSON object; bad input is a 400 naming the problem."""
@@ -48,8 +50,9 @@ def safely(fn: Callable[[dict[str, Any]], Reply]) -> Control:
 
 
 def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval: float) -> list[Route]:
-    """POST/DELETE ``/_sandbox/faults`` (429, 5xx or a delay on paths under a prefix, ``count`` times) and
-    POST ``/_sandbox/replay`` (seed ``backlog`` customer items, then one every ``interval`` seconds)."""
+    """GET ``/_sandbox/state`` (the sandbox's counts), POST/DELETE ``/_sandbox/faults`` (429, 5xx or a delay
+    on paths under a prefix, ``count`` times) and POST ``/_sandbox/replay`` (seed ``backlog`` customer items,
+    then one every ``interval`` seconds)."""
 
     def fault(body: dict[str, Any]) -> Reply:
         if body.get("clear"):
@@ -76,6 +79,7 @@ def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval:
         return Reply(200, {"faults": []})
 
     return [
+        ("GET", "/_sandbox/state", lambda _: Reply(200, sandbox.state())),
         ("POST", "/_sandbox/faults", safely(fault)),
         ("DELETE", "/_sandbox/faults", clear_faults),
         ("POST", "/_sandbox/replay", safely(replay)),

@@ -115,9 +115,16 @@ class LoopbackServer:
             ]
 
     def fault_reply(self, fault: Fault, req: Request) -> Reply:
-        """The answer of a failing fault; sandboxes override it with their platform's error shape."""
-        body = fault.body if fault.body is not None else {"error": f"injected fault {fault.status}"}
-        return Reply(fault.status or 500, body, dict(fault.headers))
+        """The answer of a failing fault; sandboxes override it with their platform's error shape. The
+        fault's own body and headers, when given, are laid over it (``dispatch``)."""
+        return Reply(fault.status or 500, {"error": f"injected fault {fault.status}"})
+
+    def _failing(self, fault: Fault, req: Request) -> Reply:
+        reply = self.fault_reply(fault, req)
+        if fault.body is not None:
+            reply.body = fault.body
+        reply.headers.update(fault.headers)
+        return reply
 
     def _take_fault(self, path: str) -> Fault | None:
         with self.lock:
@@ -139,7 +146,7 @@ class LoopbackServer:
                 if fault.delay > 0:
                     self._closing.wait(fault.delay)
                 if fault.status is not None:
-                    return self.fault_reply(fault, req)
+                    return self._failing(fault, req)
         for method, pattern, handler in self._routes:
             match = pattern.match(req.path)
             if match and method == req.method:

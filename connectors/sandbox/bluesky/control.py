@@ -48,7 +48,6 @@ def control_routes(sandbox: BlueskySandbox) -> list[tuple[str, str, Control]]:
         return Reply(201, {})
 
     return [
-        ("GET", "/_sandbox/state", lambda _: Reply(200, sandbox.state())),
         (
             "GET",
             "/_sandbox/sent",

@@ -120,9 +120,7 @@ class BlueskySandbox(LoopbackServer):
         else:
             names = {500: "InternalServerError", 502: "UpstreamFailure", 503: "NotEnoughResources"}
             reply = xrpc_error(status, names.get(status, "InvalidRequest"), f"injected fault {status}")
-        reply.headers = {**headers, **fault.headers}
-        if fault.body is not None:
-            reply.body = fault.body
+        reply.headers = headers
         return reply
 
     def not_found(self, req: Request) -> Reply:

@@ -63,7 +63,6 @@ def control_routes(sandbox: MastodonSandbox) -> list[tuple[str, str, Control]]:
         return Reply(201, {"id": status_id})
 
     return [
-        ("GET", "/_sandbox/state", lambda _: Reply(200, sandbox.state())),
         ("GET", "/_sandbox/sent", lambda _: Reply(200, {"statuses": sandbox.sent})),
         ("POST", "/_sandbox/accounts", safely(account)),
         ("POST", "/_sandbox/mentions", safely(mention)),

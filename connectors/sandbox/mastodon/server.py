@@ -94,14 +94,11 @@ class MastodonSandbox(LoopbackServer):
         """An injected failure in Mastodon's shape; a 429 says the window is spent and resets soon."""
         status = fault.status or 500
         reply = error(status, FAULT_ERRORS.get(status, f"injected fault {status}"))
-        if fault.body is not None:
-            reply.body = fault.body
         limit = STOCK_LIMITS["api"][0]
         reply.headers = {
             "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": "0" if status == 429 else str(limit),
             "X-RateLimit-Reset": reset_header(datetime.now(UTC).timestamp() + FAULT_RESET_SECONDS),
-            **fault.headers,
         }
         return reply
 

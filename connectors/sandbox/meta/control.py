@@ -57,7 +57,6 @@ def control_routes(sandbox: MetaSandbox) -> list[tuple[str, str, Control]]:
         return Reply(200, {"messages": rows})
 
     return [
-        ("GET", "/_sandbox/state", lambda _: Reply(200, sandbox.state())),
         ("GET", "/_sandbox/sent", lambda _: Reply(200, {"sent": sandbox.sent})),
         ("GET", "/_sandbox/hidden", lambda _: Reply(200, {"hidden": sandbox.hidden})),
         ("GET", "/_sandbox/messages", messages),

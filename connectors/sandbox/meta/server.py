@@ -117,9 +117,6 @@ class MetaSandbox(LoopbackServer):
             reply = error_reply(exc)
         else:
             reply = error_reply(GraphError(f"(#100) injected fault {status}", 100, status=status))
-        if fault.body is not None:
-            reply.body = fault.body
-        reply.headers.update(fault.headers)
         return reply
 
     def not_found(self, req: Request) -> Reply:

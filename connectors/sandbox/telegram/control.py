@@ -48,7 +48,6 @@ def control_routes(sandbox: TelegramSandbox) -> list[tuple[str, str, Control]]:
         return Reply(201, sandbox.add_raw_update(update, keep_id=bool(body.get("keep_id", False))))
 
     return [
-        ("GET", "/_sandbox/state", lambda _: Reply(200, sandbox.state())),
         ("GET", "/_sandbox/sent", lambda _: Reply(200, {"messages": sandbox.sent})),
         ("POST", "/_sandbox/messages", safely(message)),
         ("POST", "/_sandbox/edits", safely(edit)),

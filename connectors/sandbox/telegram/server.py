@@ -87,9 +87,6 @@ class TelegramSandbox(LoopbackServer):
         else:
             words = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
             reply = failure(status, words.get(status, f"Injected error {status}"))
-        if fault.body is not None:
-            reply.body = fault.body
-        reply.headers.update(fault.headers)
         return reply
 
     def not_found(self, req: Request) -> Reply:

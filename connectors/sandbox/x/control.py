@@ -55,7 +55,6 @@ def control_routes(sandbox: XSandbox) -> list[tuple[str, str, Control]]:
         return Reply(201, {"id": event_id})
 
     return [
-        ("GET", "/_sandbox/state", lambda _: Reply(200, sandbox.state())),
         (
             "GET",
             "/_sandbox/sent",

@@ -115,9 +115,6 @@ class XSandbox(LoopbackServer):
             title = FAULT_TITLES.get(status, "Injected Fault")
             reply = problem(status, title, f"{title} (a fault injected in the sandbox)")
             reply.headers.update(headers)
-        if fault.body is not None:
-            reply.body = fault.body
-        reply.headers.update(fault.headers)
         return reply
 
     def not_found(self, req: Request) -> Reply:
