@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from inbox.charter.teams import Team
 
 ONE_MINUTE = timedelta(minutes=1)
+MAX_CLOSED_DAYS = 731  # two years: a team closed longer is a mistake in the charter
 
 
 def require_aware(name: str, value: datetime) -> datetime:
@@ -33,15 +34,24 @@ def _instant(team: Team, day: date, minute: int) -> datetime:
 def open_intervals(team: Team, start: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Opening intervals ``[a, b)`` in UTC that end after ``start``, in order, without end.
 
-    Terminates for every valid Team: its week has at least one shift and holidays are finite.
+    A valid week opens at least once, but every-year closed days and public holidays could close all its
+    days: after ``MAX_CLOSED_DAYS`` days in a row without a shift, ValueError instead of an endless search.
     """
     start = require_aware("start", start)
     day = start.astimezone(team.zone).date()
+    closed_run = 0
     while True:
-        for shift in team.shifts_on(day):
+        shifts = team.shifts_on(day)
+        for shift in shifts:
             a, b = _instant(team, day, shift.start), _instant(team, day, shift.end)
             if b > start:
                 yield a, b
+        closed_run = 0 if shifts else closed_run + 1
+        if closed_run > MAX_CLOSED_DAYS:
+            raise ValueError(
+                f"no opening hours in the {MAX_CLOSED_DAYS} days up to {day}: "
+                "check the team's week, closed_days and public_holidays"
+            )
         day += timedelta(days=1)
 
 

@@ -1,4 +1,10 @@
-"""A team's business hours in the charter: time zone, weekly split shifts, holidays, out-of-hours reply."""
+"""A team's business hours in the charter: time zone, weekly split shifts, days off, out-of-hours reply.
+
+Which hours apply on a local date, first match wins: a dated entry of ``closed_days``, ``reduced_days`` or the
+older ``holidays`` list, as written (it may open a weekend); an every-year entry ("12-24"): closed, or the
+week's hours cut to its shifts (24 December on a Sunday stays closed); closed on a public holiday of
+``public_holidays``; else the week's shifts.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from pydantic import (
 )
 
 from inbox.charter.fields import Name, OutOfHoursText
+from inbox.charter.holiday_calendar import Day, HolidayCode, MonthDay, public_holidays
 from inbox.config.loader import Strict
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -101,17 +108,56 @@ class Week(Strict):
         return shifts
 
 
-class Holiday(Strict):
-    """A closed day (or a day with reduced ``shifts``), in the team's local calendar."""
+def _cut(week: tuple[Shift, ...], hours: tuple[Shift, ...]) -> tuple[Shift, ...]:
+    """The parts of ``week`` within ``hours`` (both in order), in order."""
+    out = []
+    for a in week:
+        for b in hours:
+            start, end = max(a.start, b.start), min(a.end, b.end)
+            if start < end:
+                out.append(Shift(start, end))
+    return tuple(out)
 
-    date: dt.date
-    name: str = ""
-    shifts: DayShifts = ()
+
+def _some_shifts(shifts: tuple[Shift, ...]) -> tuple[Shift, ...]:
+    if not shifts:
+        raise ValueError(
+            'give the hours of that day, e.g. ["08:00-12:00"]; a day without hours goes in closed_days'
+        )
+    return shifts
+
+
+class _DayEntry(Strict):
+    """A table with a ``date``; a bare date (or "MM-DD") is short for ``{ date = ... }``."""
 
     @model_validator(mode="before")
     @classmethod
     def _bare_date(cls, value: Any) -> Any:
         return {"date": value} if isinstance(value, dt.date | str) else value
+
+
+class Holiday(_DayEntry):
+    """The older ``holidays`` key, still read: one date, closed, or open only for its ``shifts``."""
+
+    date: dt.date
+    name: str = ""
+    shifts: DayShifts = ()
+
+
+class ClosedDay(_DayEntry):
+    """An extra closed day (a company day off): a date, or "MM-DD" for every year."""
+
+    date: Day
+    name: str = ""
+
+
+class ReducedDay(_DayEntry):
+    """A day with other hours: a date (hours as written), or "MM-DD" for every year (the week's hours cut
+    to these)."""
+
+    date: Day
+    name: str = ""
+    shifts: Annotated[DayShifts, AfterValidator(_some_shifts)]
 
 
 class Translation(Strict):
@@ -138,11 +184,17 @@ class AutoReply(Strict):
         return t.template, t.day_names or DAY_NAMES.get(language or "", self.day_names)
 
 
+SpecialDays = tuple[dict[dt.date, tuple[Shift, ...]], dict[tuple[int, int], tuple[Shift, ...]]]
+
+
 class Team(Strict):
     """Where and when one team works."""
 
     timezone: str
     week: Week
+    public_holidays: HolidayCode | None = None
+    closed_days: tuple[ClosedDay, ...] = ()
+    reduced_days: tuple[ReducedDay, ...] = ()
     holidays: tuple[Holiday, ...] = ()
     out_of_hours: AutoReply | None = None
 
@@ -164,18 +216,45 @@ class Team(Strict):
             raise ValueError(f"each holiday date may appear once; repeated: {repeated}")
         return holidays
 
+    @model_validator(mode="after")
+    def _each_day_once(self) -> Team:
+        _ = self._special_days
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     @cached_property
-    def _holidays(self) -> dict[dt.date, Holiday]:
-        return {h.date: h for h in self.holidays}
-
-    def holiday(self, day: dt.date) -> Holiday | None:
-        return self._holidays.get(day)
+    def _special_days(self) -> SpecialDays:
+        """(shifts by date, shifts by (month, day) every year); ValueError when a day is listed twice."""
+        dated: dict[dt.date, tuple[Shift, ...]] = {}
+        yearly: dict[tuple[int, int], tuple[Shift, ...]] = {}
+        seen: dict[dt.date | MonthDay, str] = {}
+        entries = [
+            *(("holidays", h.date, h.shifts) for h in self.holidays),
+            *(("closed_days", c.date, ()) for c in self.closed_days),
+            *(("reduced_days", r.date, r.shifts) for r in self.reduced_days),
+        ]
+        for key, day, shifts in entries:
+            if day in seen:
+                raise ValueError(f"{day} is listed twice ({seen[day]} and {key}); give each day once")
+            seen[day] = key
+            if isinstance(day, MonthDay):
+                yearly[(day.month, day.day)] = shifts
+            else:
+                dated[day] = shifts
+        return dated, yearly
 
     def shifts_on(self, day: dt.date) -> tuple[Shift, ...]:
-        """The shifts of a local date: the holiday's (none when closed), else the week's."""
-        holiday = self.holiday(day)
-        return holiday.shifts if holiday is not None else self.week.on(day.weekday())
+        """The shifts of a local date (none when closed), by the order in the module docstring."""
+        dated, yearly = self._special_days
+        shifts = dated.get(day)
+        if shifts is not None:
+            return shifts
+        week = self.week.on(day.weekday())
+        if yearly and (every_year := yearly.get((day.month, day.day))) is not None:
+            return _cut(week, every_year)
+        if self.public_holidays is not None and day in public_holidays(self.public_holidays, day.year):
+            return ()
+        return week

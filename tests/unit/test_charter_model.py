@@ -126,6 +126,17 @@ def test_the_test_charter_is_valid() -> None:
         ({"teams.care.holidays": [dt.date(2026, 5, 1), dt.date(2026, 5, 1)]}, "teams.care.holidays",
          "repeated: ['2026-05-01']"),
         ({"teams.care.holidays": ["2026-13-01"]}, "teams.care.holidays[0].date", "month value is outside"),
+        ({"teams.care.public_holidays": "XX"}, "teams.care.public_holidays",
+         "unknown country 'XX' for public holidays; give an ISO 3166-1 code such as 'FR'"),
+        ({"teams.care.public_holidays": "fr"}, "teams.care.public_holidays", "write it in capitals: 'FR'"),
+        ({"teams.care.public_holidays": "FR-99"}, "teams.care.public_holidays",
+         "unknown subdivision '99' of FR; known: 57, 6AE,"),
+        ({"teams.care.closed_days": ["12-32"]}, "teams.care.closed_days[0].date",
+         'a date (2026-12-24) for that day only, or a text such as "12-24" for every year'),
+        ({"teams.care.reduced_days": [{"date": "12-24", "shifts": []}]}, "teams.care.reduced_days[0].shifts",
+         "a day without hours goes in closed_days"),
+        ({"teams.care.closed_days": [dt.date(2026, 5, 1)]}, "teams.care",
+         "2026-05-01 is listed twice (holidays and closed_days)"),
         ({"teams.care.out_of_hours.text": "Retour à {heure}"}, "teams.care.out_of_hours.text",
          "unknown variable(s) {heure}; allowed: {next_opening_time}, {next_opening_day}"),
         ({"escalation.webhook_url_env": "https://hooks.slack.com/services/T0/B0/XYZ"},
@@ -182,8 +193,7 @@ def test_the_real_charter_loads() -> None:
     assert team.timezone == "Europe/Paris"
     assert team.week.mon == (Shift(8 * 60, 12 * 60), Shift(14 * 60, 20 * 60))
     assert team.week.sun == ()
-    pentecote = team.holiday(dt.date(2027, 5, 17))
-    assert pentecote is not None and pentecote.name == "Lundi de Pentecôte"
+    assert team.shifts_on(dt.date(2027, 5, 17)) == ()  # Lundi de Pentecôte
     assert len(team.holidays) == 26  # 11 public holidays a year plus two short days, 2026 and 2027
     assert charter.escalation.webhook_url_env == "INBOX_ESCALATION_WEBHOOK_URL"
     assert charter.template_names()["peak.template"] == "afflux-fr"
