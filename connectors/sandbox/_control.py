@@ -1,11 +1,13 @@
 """Control endpoints every sandbox shares (``/_sandbox/state``, ``faults``, ``replay``), and the body guard.
 
-A body that is not a JSON object, or misses a key, is a 400 with the error, never a crash of the sandbox.
+A body that is not a JSON object, or misses a key, is a 400 with the error, never a crash of the sandbox; so
+is a naive ``created_at`` (``as_time``, which the sandboxes' Python control APIs use too).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from connectors.sandbox._server import Reply, Request
@@ -32,6 +34,17 @@ class _Sandbox(Protocol):
     def replay(self, *, backlog: int, interval: float) -> Any: ...
 
     def state(self) -> dict[str, Any]: ...
+
+
+def as_time(value: datetime | str | None) -> datetime:
+    """An added item's time: aware UTC from a datetime, an ISO 8601 string or None (now); naive is refused."""
+    if value is None:
+        return datetime.now(UTC)
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError(f"created_at must be timezone-aware, got {value!r}")
+    return value.astimezone(UTC)
 
 
 def safely(fn: Callable[[dict[str, Any]], Reply]) -> Control:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.sandbox import _cli
+from connectors.sandbox._control import as_time
 from connectors.sandbox._replay import Replays
 from connectors.sandbox._sample import SampleRow
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
@@ -28,7 +29,6 @@ from connectors.sandbox.mastodon.render import render_instance
 from connectors.sandbox.mastodon.replay import replayer
 from connectors.sandbox.mastodon.store import Account, MastodonStore, Status
 from connectors.sandbox.x.replay import Replayer
-from connectors.sandbox.x.store import as_time
 
 FAULT_RESET_SECONDS = 5  # an injected 429 resets soon
 FAULT_ERRORS = {

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.sandbox import _cli
+from connectors.sandbox._control import as_time
 from connectors.sandbox._replay import Replays
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.meta.api import MetaApi
@@ -29,15 +30,6 @@ PAGE_TOKEN = "sandbox-page-token"
 WHATSAPP_TOKEN = "sandbox-whatsapp-token"
 APP_SECRET = "sandbox-app-secret"
 MESSAGE_PLATFORMS = ("messenger", "instagram", "whatsapp")
-
-
-def as_time(value: datetime | str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
-    if when.tzinfo is None:
-        raise ValueError(f"created_at must carry an offset: {value!r}")
-    return when.astimezone(UTC)
 
 
 class MetaSandbox(LoopbackServer):

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from connectors.sandbox import _cli
+from connectors.sandbox._control import as_time
 from connectors.sandbox._replay import Replays
 from connectors.sandbox._sample import SampleRow, load_sample
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
@@ -21,7 +22,7 @@ from connectors.sandbox.x.api import PROBLEMS, ApiHandler, XApi, invalid, proble
 from connectors.sandbox.x.control import control_routes
 from connectors.sandbox.x.params import Invalid
 from connectors.sandbox.x.replay import Replayer
-from connectors.sandbox.x.store import Tweet, XStore, as_time
+from connectors.sandbox.x.store import Tweet, XStore
 
 FAULT_RESET_SECONDS = 5  # an injected 429 resets soon, so wait_on_rate_limit clients do not sleep long
 FAULT_TITLES = {

@@ -19,17 +19,6 @@ def x_time(when: datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
-def as_time(value: datetime | str | None) -> datetime:
-    """An aware UTC datetime from a datetime, an ISO 8601 string or None (now)."""
-    if value is None:
-        return datetime.now(UTC)
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        raise ValueError(f"created_at must be timezone-aware, got {value!r}")
-    return value.astimezone(UTC)
-
-
 class Snowflakes:
     """Numeric string ids that increase like X's snowflakes (time-based, strictly increasing)."""
 
