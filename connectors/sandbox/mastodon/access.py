@@ -7,10 +7,11 @@ per token; new statuses 300 per 3 hours per account.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+
+from connectors.sandbox._windows import FixedWindows
 
 # family -> (calls, window seconds)
 STOCK_LIMITS: dict[str, tuple[int, float]] = {"api": (300, 300.0), "statuses": (300, 10_800.0)}
@@ -40,7 +41,7 @@ def authenticate(authorization: str | None, tokens: Mapping[str, frozenset[str]]
     return token.strip()
 
 
-class RateLimits:
+class RateLimits(FixedWindows):
     """Fixed windows per (family, token); each call spends one unit. Thread-safe."""
 
     def __init__(
@@ -49,24 +50,13 @@ class RateLimits:
         unknown = set(limits or {}) - set(STOCK_LIMITS)
         if unknown:
             raise ValueError(f"unknown rate-limit families {sorted(unknown)}; known: {sorted(STOCK_LIMITS)}")
-        self.limits = {**RELAXED, **(limits or {})}
-        self._clock = clock
-        self._windows: dict[tuple[str, str], tuple[float, int]] = {}
-        self._lock = threading.Lock()
+        super().__init__({**RELAXED, **(limits or {})}, clock=clock)
 
     def spend(self, family: str, caller: str) -> tuple[bool, dict[str, str]]:
         """Whether the call may proceed, and the ``X-RateLimit-*`` headers for the answer."""
-        limit, length = self.limits[family]
-        now = self._clock()
-        with self._lock:
-            start, used = self._windows.get((family, caller), (now, 0))
-            if now >= start + length:
-                start, used = now, 0
-            allowed = used < limit
-            used += 1 if allowed else 0
-            self._windows[(family, caller)] = (start, used)
-        return allowed, {
-            "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": str(max(0, limit - used)),
-            "X-RateLimit-Reset": reset_header(start + length),
+        spent = self.take(family, caller)
+        return spent.allowed, {
+            "X-RateLimit-Limit": str(spent.limit),
+            "X-RateLimit-Remaining": str(spent.remaining),
+            "X-RateLimit-Reset": reset_header(spent.reset_at),
         }

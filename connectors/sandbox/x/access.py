@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
+
+from connectors.sandbox._windows import FixedWindows
 
 # Endpoint keys used by ``rate_limits`` (method and X's path template).
 ENDPOINTS = (
@@ -103,7 +104,7 @@ def require_user(principal: Principal) -> None:
         )
 
 
-class RateLimits:
+class RateLimits(FixedWindows):
     """Fixed windows per (endpoint, caller); each call spends one unit. Thread-safe."""
 
     def __init__(
@@ -119,24 +120,13 @@ class RateLimits:
             raise ValueError(
                 f"unknown endpoint(s) {sorted(unknown)}; known: {list(ENDPOINTS)} or {list(ALIASES)}"
             )
-        self.limits = {e: given.get(e, default) for e in ENDPOINTS}
-        self._clock = clock
-        self._windows: dict[tuple[str, str], tuple[float, int]] = {}  # -> (window start, used)
-        self._lock = threading.Lock()
+        super().__init__({e: given.get(e, default) for e in ENDPOINTS}, clock=clock)
 
     def spend(self, endpoint: str, caller: str) -> tuple[bool, dict[str, str]]:
         """Whether the call may proceed, and the ``x-rate-limit-*`` headers to send with the answer."""
-        limit, length = self.limits[endpoint]
-        now = self._clock()
-        with self._lock:
-            start, used = self._windows.get((endpoint, caller), (now, 0))
-            if now >= start + length:
-                start, used = now, 0
-            allowed = used < limit
-            used += 1 if allowed else 0
-            self._windows[(endpoint, caller)] = (start, used)
-        return allowed, {
-            "x-rate-limit-limit": str(limit),
-            "x-rate-limit-remaining": str(max(0, limit - used)),
-            "x-rate-limit-reset": str(math.ceil(start + length)),
+        spent = self.take(endpoint, caller)
+        return spent.allowed, {
+            "x-rate-limit-limit": str(spent.limit),
+            "x-rate-limit-remaining": str(spent.remaining),
+            "x-rate-limit-reset": str(math.ceil(spent.reset_at)),
         }
