@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import typer
+from starlette.applications import Starlette
 
 from inbox.config.loader import ConfigError
-from inbox.ingest.webhooks.app import DEFAULT_MAX_BODY, WebhookApp
+from inbox.ingest.webhooks.app import DEFAULT_MAX_BODY, webhook_app
 from inbox.ingest.webhooks.receiver import Receiver
 from inbox.jobs import context
 
@@ -27,9 +28,9 @@ def build_receiver(*, with_nlp: bool = True) -> tuple[Receiver, list[str]]:
     return receiver, list(ctx.problems)
 
 
-def create_app() -> WebhookApp:
+def create_app() -> Starlette:
     """ASGI factory for any server (settings from the environment, as the CLI)."""
-    return WebhookApp(build_receiver()[0])
+    return webhook_app(build_receiver()[0])
 
 
 def register(app: typer.Typer) -> None:
@@ -62,7 +63,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"webhooks for channels: {names} on http://{host}:{port}/webhooks/<channel>", err=True)
             import uvicorn
 
-            app = WebhookApp(receiver, max_body=max_body)
+            app = webhook_app(receiver, max_body=max_body)
             uvicorn.run(app, host=host, port=port, lifespan="on", log_level="info")
         finally:
             receiver.engine.dispose()

@@ -20,35 +20,20 @@ from inbox.charter.deadlines import default_due
 from inbox.cli.main import main as cli_main
 from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_stream
-from inbox.ingest.webhooks.app import WebhookApp
+from inbox.ingest.webhooks.app import webhook_app
 from inbox.ingest.webhooks.receiver import Receiver
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, ListeningCursor, OutboundReply
 from tests.conftest import ROOT
-from tests.support.webhooks import (  # noqa: F401  (fixtures: meta, receiver, runtimes, url)
-    ENV,
-    META_CREDS,
-    channel_configs,
-    events,
-    messages,
-    messenger_body,
-    meta,
-    now,
-    post,
-    receiver,
-    runtimes,
-    serve,
-    url,
-    wait_processed,
-)
+from tests.support.webhooks import events, messages, messenger_body, now, post, serve, wait_processed
 
 
 # --- storage and ingestion ----------------------------------------------------------------------------
 def test_sandbox_pushes_signed_messages_that_are_stored_then_ingested(
-    url: str, engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
+    receiver_url: str, engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
 ) -> None:
-    meta.set_webhook(f"{url}/webhooks/fb-acme", platform="facebook")
-    meta.set_webhook(f"{url}/webhooks/wa-acme", platform="whatsapp")
+    meta.set_webhook(f"{receiver_url}/webhooks/fb-acme", platform="facebook")
+    meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
     mid = meta.add_message("My order never came", name="Bob")
     wamid = meta.add_message("Bonjour, une question", platform="whatsapp", name="Cam")
     assert [d["status"] for d in meta.pusher.deliveries] == [200, 200]
@@ -84,7 +69,7 @@ def test_raw_event_is_stored_before_the_ack_and_replayed_after_a_failure(
 ) -> None:
     receiver = Receiver(engine, runtimes, due=default_due, clock=now, classifier=Exploding())
     body = messenger_body("m_fail", "Still waiting")
-    with serve(WebhookApp(receiver)) as base:
+    with serve(webhook_app(receiver)) as base:
         answer = post(base, "fb-acme", body, {"X-Hub-Signature-256": sign(body, APP_SECRET)})
         assert answer.status_code == 200  # acknowledged: the raw event is safe in the database
         [event] = wait_processed(engine)
@@ -105,16 +90,16 @@ def test_an_event_left_pending_by_a_crash_is_ingested_on_start(
     body = messenger_body("m_crash", "Anyone?")
     receiver.store("fb-acme", {"x-hub-signature-256": sign(body, APP_SECRET)}, body)  # stored, then killed
     assert [e.status for e in events(engine)] == ["pending"]
-    with serve(WebhookApp(receiver)):
+    with serve(webhook_app(receiver)):
         pass  # startup replays what is pending
     assert [e.status for e in events(engine)] == ["done"] and len(messages(engine, "m_crash")) == 1
 
 
 def test_a_comment_by_webhook_and_by_polling_is_stored_once(
-    url: str, engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
+    receiver_url: str, engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
 ) -> None:
     fb = next(rt for rt in runtimes if rt.name == "fb-acme")
-    meta.set_webhook(f"{url}/webhooks/fb-acme", platform="facebook")
+    meta.set_webhook(f"{receiver_url}/webhooks/fb-acme", platform="facebook")
     first = meta.add_comment("Is the shop open on Sunday?", created_at=now() - timedelta(minutes=2))
     wait_processed(engine)
     assert len(messages(engine, first)) == 1
@@ -124,7 +109,10 @@ def test_a_comment_by_webhook_and_by_polling_is_stored_once(
     report = poll_stream(engine, fb, "comments", clock=now, due=default_due)
     assert report.new == 1
     body = json.dumps(comment_event(meta.store, meta.store.comments[second])).encode()
-    assert post(url, "fb-acme", body, {"X-Hub-Signature-256": sign(body, APP_SECRET)}).status_code == 200
+    assert (
+        post(receiver_url, "fb-acme", body, {"X-Hub-Signature-256": sign(body, APP_SECRET)}).status_code
+        == 200
+    )
     assert wait_processed(engine, 2)[-1].items == 0
     assert [len(messages(engine, c)) for c in (first, second)] == [1, 1]
     with Session(engine) as session:
@@ -172,11 +160,11 @@ def test_cli_replay_pending(
 
 
 def test_a_whatsapp_failed_status_marks_the_sent_reply_failed(
-    url: str, engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
+    receiver_url: str, engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
 ) -> None:
     """Meta's two-step refusal: text outside the window is accepted, then a `failed` status (131047) comes."""
     meta.api.async_window_errors = True
-    meta.set_webhook(f"{url}/webhooks/wa-acme", platform="whatsapp")
+    meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
     wamid = meta.add_message(
         "Toujours rien", platform="whatsapp", name="Old", created_at=now() - timedelta(hours=30)
     )

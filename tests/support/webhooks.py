@@ -1,5 +1,5 @@
-"""Shared by the webhook receiver tests: the Meta sandbox, the channels, uvicorn on a free loopback port,
-signed bodies, and reading back stored events and messages."""
+"""Plain helpers of the webhook receiver tests (their fixtures are in tests/flows/conftest.py): the channels
+over the Meta sandbox, uvicorn on a free loopback port, signed bodies, reading back events and messages."""
 
 from __future__ import annotations
 
@@ -11,18 +11,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 import requests
 import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
+from starlette.applications import Starlette
 
 from connectors.sandbox.meta.server import APP_SECRET, PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
-from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
-from inbox.ingest.channels import Runtime, build_runtimes
-from inbox.ingest.webhooks.app import WebhookApp
-from inbox.ingest.webhooks.receiver import Receiver
 from inbox.store.tables import Message
 from inbox.store.tables.webhook_events import WebhookEvent
 from tests.conftest import X_ENV
@@ -89,23 +85,8 @@ def channel_configs(meta: MetaSandbox) -> list[ChannelConfig]:
     return [ChannelConfig.model_validate({"account": "acme", "base_url": url, **t}) for t in tables]
 
 
-@pytest.fixture
-def meta() -> Iterator[MetaSandbox]:
-    with MetaSandbox() as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def runtimes(meta: MetaSandbox, monkeypatch: pytest.MonkeyPatch) -> list[Runtime]:
-    for key, value in ENV.items():
-        monkeypatch.setenv(key, value)
-    built, problems = build_runtimes(channel_configs(meta))
-    assert problems == []
-    return built
-
-
 @contextmanager
-def serve(app: WebhookApp) -> Iterator[str]:
+def serve(app: Starlette) -> Iterator[str]:
     """The app under uvicorn in a thread, on a free loopback port; yields its base URL."""
     config = uvicorn.Config(
         app, host="127.0.0.1", port=0, lifespan="on", log_level="warning", http="h11", ws="none"
@@ -123,17 +104,6 @@ def serve(app: WebhookApp) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
-
-
-@pytest.fixture
-def receiver(engine: Engine, runtimes: list[Runtime]) -> Receiver:
-    return Receiver(engine, runtimes, due=default_due, clock=now)
-
-
-@pytest.fixture
-def url(receiver: Receiver) -> Iterator[str]:
-    with serve(WebhookApp(receiver, max_body=64 * 1024)) as base:
-        yield base
 
 
 def events(engine: Engine) -> list[WebhookEvent]:
