@@ -13,7 +13,7 @@ from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_stream
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, OutboundReply
-from tests.support.webhooks import meta, now, runtimes  # noqa: F401  (fixtures)
+from tests.support.webhooks import now
 
 
 def test_private_reply_to_a_comment_is_sent_once_to_the_comment(

@@ -26,7 +26,7 @@ from inbox.reports.report import live_report, period_report, report_tz
 from inbox.store.tables import AuditEvent, Conversation, Message, OutboundReply, User
 from tests.conftest import BRAND_ID, ROOT
 from tests.support.enforcement import Clock, charter, runtime
-from tests.support.webhooks import meta, now, runtimes  # noqa: F401  (fixtures)
+from tests.support.webhooks import now
 
 CHARTER = charter()  # spam = hide, insults = mark
 SPAM = "Free followers here! Follow me and check out my page"

@@ -21,7 +21,7 @@ from inbox.outbox import delivery as outbox
 from inbox.store.tables import AuditEvent, Conversation, Message, OutboundReply, User
 from tests.conftest import BRAND_ID
 from tests.support.enforcement import Clock, runtime
-from tests.support.webhooks import meta, now, runtimes  # noqa: F401  (fixtures)
+from tests.support.webhooks import now
 
 
 def _agent(engine: Engine) -> User:

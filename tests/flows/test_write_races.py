@@ -25,12 +25,7 @@ from inbox.outbox import delivery as outbox
 from inbox.store import records as store
 from inbox.store.tables import Channel, Conversation, Message, OutboundReply
 from tests.flows.test_outbox_x import rt, sandbox  # noqa: F401  (fixtures)
-from tests.support.webhooks import (  # noqa: F401  (fixtures)
-    messenger_body,
-    meta,  # noqa: F401  (fixture)
-    now,
-    runtimes,
-)
+from tests.support.webhooks import messenger_body, now
 
 
 @pytest.fixture
