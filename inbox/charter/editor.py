@@ -170,41 +170,56 @@ def shifts_from_text(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"[,;]", text) if s.strip()]
 
 
-def holidays_to_text(holidays: list[Mapping[str, Any]]) -> str:
-    """One line per holiday: ``2026-12-24 Veille de Noël | 08:00-12:00, 14:00-17:00``."""
-    lines = []
-    for h in holidays:
-        line = f"{h.get('date', '')} {h.get('name', '')}".rstrip()
-        if h.get("shifts"):
-            line += " | " + ", ".join(h["shifts"])
-        lines.append(line)
-    return "\n".join(lines)
+def _day_line(entry: Any) -> str:
+    table = entry if isinstance(entry, Mapping) else {"date": entry}
+    line = f"{table.get('date', '')} {table.get('name', '')}".rstrip()
+    if table.get("shifts"):
+        line += " | " + ", ".join(table["shifts"])
+    return line
 
 
-def holidays_from_text(text: str, key: str) -> tuple[list[Data], list[tuple[str, str]]]:
-    """Holiday tables from the editor's lines, and (dotted key, message) problems for bad lines."""
-    out: list[Data] = []
+def days_to_text(entries: list[Any]) -> str:
+    """One line per closed or reduced day (a table or a bare date): ``12-24 Veille de Noël | 08:00-12:00``."""
+    return "\n".join(_day_line(e) for e in entries)
+
+
+def _day(text: str) -> dt.date | str | None:
+    """``2026-12-25`` → that date, ``12-25`` → the text (every year), anything else → None."""
+    if re.fullmatch(r"\d{2}-\d{2}", text):
+        return text
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def days_from_text(text: str, base: str) -> tuple[list[Any], list[Data], list[tuple[str, str]]]:
+    """(``closed_days``, ``reduced_days``, problems) from the editor's lines; a line with ``| shifts`` is a
+    reduced day. Problems are (dotted key under team key ``base``, message) for bad lines."""
+    closed: list[Any] = []
+    reduced: list[Data] = []
     problems: list[tuple[str, str]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue
         head, _, shifts = line.partition("|")
-        day, _, name = head.strip().partition(" ")
-        try:
-            date = dt.date.fromisoformat(day)
-        except ValueError:
+        first, _, name = head.strip().partition(" ")
+        day = _day(first)
+        if day is None:
             problems.append(
                 (
-                    f"{key}[line {number}]",
-                    f"start with a date as YYYY-MM-DD (e.g. 2026-12-25 Noël), got {day!r}",
+                    f"{base}.{'reduced_days' if shifts.strip() else 'closed_days'}[line {number}]",
+                    "start with a date as YYYY-MM-DD (that year) or MM-DD (every year), "
+                    f"e.g. 2026-12-25 Noël, got {first!r}",
                 )
             )
             continue
-        item: Data = {"date": date}
+        item: Data = {"date": day}
         if name.strip():
             item["name"] = name.strip()
         if shifts.strip():
-            item["shifts"] = shifts_from_text(shifts)
-        out.append(item)
-    return out, problems
+            reduced.append({**item, "shifts": shifts_from_text(shifts)})
+        else:
+            closed.append(item if "name" in item else day)
+    return closed, reduced, problems

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from inbox.charter.editor import changes, edited, holidays_from_text, holidays_to_text, to_toml
+from inbox.charter.editor import changes, days_from_text, days_to_text, edited, to_toml
 from inbox.charter.versions import LiveCharter, StaleVersion, current_charter, save_version
 from inbox.config.loader import ConfigError
 from inbox.jobs.context import build
@@ -43,16 +43,18 @@ def test_what_changed_between_two_versions_key_by_key() -> None:
     assert "peak.promise_hours: 4 → (none)" in shown and len(shown) == 3
 
 
-def test_holidays_as_lines_and_a_bad_date_named_by_line() -> None:
-    holidays = charter_data()["teams"]["care-fr"]["holidays"]
-    text = holidays_to_text(holidays)
-    assert "2026-12-24 Veille de Noël (horaires réduits) | 08:00-12:00, 14:00-17:00" in text.splitlines()
-    assert holidays_from_text(text, "teams.care-fr.holidays") == (holidays, [])
-    parsed, problems = holidays_from_text(
-        "2027-01-01 Jour de l'an\n01/05/2027 Fête", "teams.care-fr.holidays"
+def test_closed_and_reduced_days_as_lines_and_a_bad_date_named_by_line() -> None:
+    reduced = charter_data()["teams"]["care-fr"]["reduced_days"]
+    text = days_to_text(reduced)
+    assert "12-24 Veille de Noël | 08:00-12:00, 14:00-17:00" in text.splitlines()
+    assert days_from_text(text, "teams.care-fr") == ([], reduced, [])
+    older = [dt.date(2026, 5, 1), {"date": dt.date(2026, 5, 8), "name": "Victoire 1945"}]  # `holidays`
+    closed, reduced, problems = days_from_text(
+        days_to_text(older) + "\n08-14 Pont\n01/05/2027 Fête\n2027-12-24 | 09:00-11:00", "teams.care-fr"
     )
-    assert parsed == [{"date": dt.date(2027, 1, 1), "name": "Jour de l'an"}]
-    assert problems[0][0] == "teams.care-fr.holidays[line 2]" and "YYYY-MM-DD" in problems[0][1]
+    assert closed == [*older, {"date": "08-14", "name": "Pont"}]
+    assert reduced == [{"date": dt.date(2027, 12, 24), "shifts": ["09:00-11:00"]}]
+    assert problems[0][0] == "teams.care-fr.closed_days[line 4]" and "YYYY-MM-DD" in problems[0][1]
 
 
 def test_saving_validates_like_the_file_and_refuses_a_stale_base(engine: Engine) -> None:

@@ -123,20 +123,29 @@ def test_agents_cannot_edit_the_charter(seeded: Seeded) -> None:
         at.switch_page(PAGE).run()
 
 
-def test_business_hours_and_holidays_from_the_form(seeded: Seeded, engine: Engine) -> None:
+def test_business_hours_and_days_off_from_the_form(seeded: Seeded, engine: Engine) -> None:
     at = editor(seeded)
     at.text_input(key="cf0-care-fr-sat").input("")
-    holidays = at.text_area(key="cf0-care-fr-holidays")
-    holidays.input(holidays.value + "\n2028-01-01 Jour de l'an | 10:00-12:00")
+    at.text_input(key="cf0-care-fr-public-holidays").input("FR-57")
+    days = at.text_area(key="cf0-care-fr-days")
+    days.input(days.value + "\n2028-01-03 Inventaire\n08-14 Pont | 10:00-12:00")
     at.button(key="cf0-save").click().run()
     assert not at.error
     with Session(engine) as s:
         saved = tomllib.loads(s.exec(select(CharterVersion)).one().toml)
     team = saved["teams"]["care-fr"]
     assert "sat" not in team["week"] and team["week"]["mon"] == ["08:00-12:00", "14:00-20:00"]
-    assert team["holidays"][-1] == {
-        "date": dt.date(2028, 1, 1),
-        "name": "Jour de l'an",
-        "shifts": ["10:00-12:00"],
-    }
+    assert team["public_holidays"] == "FR-57"
+    assert team["closed_days"] == [{"date": dt.date(2028, 1, 3), "name": "Inventaire"}]
+    assert team["reduced_days"][-1] == {"date": "08-14", "name": "Pont", "shifts": ["10:00-12:00"]}
+    assert len(team["reduced_days"]) == 3  # 24 and 31 December kept
     assert saved["teams"]["care-fr"]["out_of_hours"]["day_names"][0] == "lundi"  # untouched keys survive
+
+
+def test_a_bad_public_holiday_code_from_the_form_names_the_key(seeded: Seeded) -> None:
+    at = editor(seeded)
+    at.text_input(key="cf0-care-fr-public-holidays").input("FR-99")
+    at.button(key="cf0-save").click().run()
+    assert not at.exception and "Not saved: 1 problem(s)" in at.error[0].value
+    [(key, message)] = problems(at)
+    assert key == "teams.care-fr.public_holidays" and "unknown subdivision '99' of FR" in message

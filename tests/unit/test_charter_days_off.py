@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,12 +21,15 @@ from hypothesis import strategies as st
 
 from inbox.charter.business_hours import add_business_time, business_time_between, is_open, next_opening
 from inbox.charter.holiday_calendar import public_holidays
+from inbox.charter.model import load_charter
 from inbox.charter.teams import Team
 
+ROOT = Path(__file__).resolve().parents[2]
 PARIS = ZoneInfo("Europe/Paris")
 WEEK = {day: ["08:00-12:00", "14:00-20:00"] for day in ("mon", "tue", "wed", "thu", "fri")} | {
     "sat": ["09:00-13:00"]
 }
+REAL = load_charter(ROOT / "config").team("care-fr")
 
 
 def paris(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
@@ -103,6 +107,23 @@ def test_a_dated_reduced_day_is_taken_as_written_even_on_a_holiday_or_a_sunday()
     assert not is_open(reduced, paris(2027, 5, 6, 15, 0))
     assert is_open(reduced, paris(2027, 5, 9, 10, 30))
     assert add_business_time(reduced, paris(2027, 5, 6, 11, 30), 60) == paris(2027, 5, 7, 8, 30)
+
+
+@pytest.mark.parametrize(
+    ("at", "open_"),
+    [
+        (paris(2031, 12, 24, 16, 30), True),  # a Wednesday: 08-12 and 14-17
+        (paris(2031, 12, 24, 17, 30), False),
+        (paris(2031, 12, 31, 17, 0), False),
+        (paris(2033, 12, 24, 11, 30), True),  # a Saturday: the week's 09-13 cut to 09-12
+        (paris(2033, 12, 24, 8, 30), False),
+        (paris(2033, 12, 24, 12, 30), False),
+        (paris(2028, 12, 24, 10, 0), False),  # a Sunday stays closed
+        (paris(2031, 6, 2, 10, 0), False),  # Whit Monday from public_holidays = "FR"
+    ],
+)
+def test_the_real_charter_every_year(at: datetime, open_: bool) -> None:
+    assert is_open(REAL, at) is open_
 
 
 def test_the_older_holidays_list_is_still_read_with_public_holidays() -> None:

@@ -193,8 +193,9 @@ def test_the_real_charter_loads() -> None:
     assert team.timezone == "Europe/Paris"
     assert team.week.mon == (Shift(8 * 60, 12 * 60), Shift(14 * 60, 20 * 60))
     assert team.week.sun == ()
-    assert team.shifts_on(dt.date(2027, 5, 17)) == ()  # Lundi de Pentecôte
-    assert len(team.holidays) == 26  # 11 public holidays a year plus two short days, 2026 and 2027
+    assert team.public_holidays == "FR" and team.holidays == () and team.closed_days == ()
+    assert team.shifts_on(dt.date(2027, 5, 17)) == ()  # Lundi de Pentecôte, from the holidays package
+    assert [str(d.date) for d in team.reduced_days] == ["12-24", "12-31"]  # every year
     assert charter.escalation.webhook_url_env == "INBOX_ESCALATION_WEBHOOK_URL"
     assert charter.template_names()["peak.template"] == "afflux-fr"
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from inbox.charter.editor import get_key, holidays_from_text, holidays_to_text, shifts_from_text
+from inbox.charter.editor import days_from_text, days_to_text, get_key, shifts_from_text
 from inbox.charter.fields import KINDS, URGENCIES
 from inbox.charter.teams import DAY_KEYS
 
@@ -111,16 +111,35 @@ def _hours(data: Mapping[str, Any], team: str, key: str, updates: Updates, probl
         new = col.text_input(DAY_LABELS[day], value=old, key=f"{key}{team}-{day}")
         if new.strip() != old:
             updates[f"{base}.week.{day}"] = shifts_from_text(new) or None
-    old_text = holidays_to_text(get_key(data, f"{base}.holidays", []) or [])
+    _days_off(data, team, key, updates, problems)
+
+
+def _days_off(data: Mapping[str, Any], team: str, key: str, updates: Updates, problems: Problems) -> None:
+    """Public holidays by country code; closed and reduced days as lines (the older ``holidays`` list is
+    shown with them and saved as ``closed_days`` and ``reduced_days``)."""
+    base = f"teams.{team}"
+    code = get_key(data, f"{base}.public_holidays", "") or ""
+    new_code = st.text_input(
+        "Public holidays: country code (`FR`; `FR-57`, `FR-67` or `FR-68` for Alsace-Moselle; empty = none)",
+        value=code,
+        key=f"{key}{team}-public-holidays",
+    )
+    if new_code.strip() != code:
+        updates[f"{base}.public_holidays"] = new_code.strip() or None
+    listed = [get_key(data, f"{base}.{k}", []) or [] for k in ("holidays", "closed_days", "reduced_days")]
+    old_text = days_to_text([entry for entries in listed for entry in entries])
     new_text = st.text_area(
-        "Holidays: one per line, `YYYY-MM-DD name`, then `| shifts` for reduced hours",
+        "Closed and reduced days: one per line, `YYYY-MM-DD name` (that year) or `MM-DD name` (every year), "
+        "then `| shifts` for reduced hours",
         value=old_text,
         height=180,
-        key=f"{key}{team}-holidays",
+        key=f"{key}{team}-days",
     )
     if new_text.strip() != old_text.strip():
-        holidays, bad = holidays_from_text(new_text, f"{base}.holidays")
-        updates[f"{base}.holidays"] = holidays
+        closed, reduced, bad = days_from_text(new_text, base)
+        updates[f"{base}.closed_days"] = closed or None
+        updates[f"{base}.reduced_days"] = reduced or None
+        updates[f"{base}.holidays"] = None
         problems.extend(bad)
 
 
