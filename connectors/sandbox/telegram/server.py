@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +25,6 @@ from connectors.sandbox.telegram.webhook import WebhookPusher
 DEFAULT_TOKEN = "7000000001:AAsandbox-telegram-bot-token"
 FAULT_RETRY_AFTER = 5
 TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
-Control = Callable[[Request], Reply]
 
 
 class TelegramSandbox(LoopbackServer):
@@ -57,7 +56,7 @@ class TelegramSandbox(LoopbackServer):
         )
         self.route("GET", r"/bot(?P<token>[^/]*)/(?P<method>\w+)", self._serve)
         self.route("POST", r"/bot(?P<token>[^/]*)/(?P<method>\w+)", self._serve)
-        for method, path, control in self._controls():
+        for method, path, control in control_routes(self):
             self.route(method, path, control)
 
     def _wait(self, seconds: float) -> None:
@@ -158,9 +157,6 @@ class TelegramSandbox(LoopbackServer):
         with self.changed:
             self.changed.notify_all()
         super().stop()
-
-    def _controls(self) -> list[tuple[str, str, Control]]:
-        return control_routes(self)
 
 
 def main(argv: list[str] | None = None) -> int:
