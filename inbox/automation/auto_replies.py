@@ -10,6 +10,9 @@ Rules, stated once:
   ``NEW_GRACE`` before the plan switched on gets the acknowledgement, unless it had the out-of-hours reply.
 - Texts come from the template the charter names (config/templates.toml), else from the charter's own text;
   a public one starts with the customer's @handle, as replies do (X also refuses the same text twice).
+- Language: the brand's default unless the customer's messages show another language the brand serves
+  (``Brand.languages``; decided by ``inbox.nlp.reply_language``). A translation that is missing sends nothing:
+  an automatic message is never in a language the brand does not serve, nor in one the customer did not write.
 Automatic messages never stop an SLA clock (see ``inbox.outbox.delivery.record_delivery``).
 """
 
@@ -28,12 +31,13 @@ from sqlmodel import Session, col, select
 from inbox.charter.business_hours import is_open, next_opening
 from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock
-from inbox.charter.rules import peak_acknowledgement
+from inbox.charter.rules import brand_for, peak_acknowledgement
 from inbox.charter.teams import Team
+from inbox.nlp.reply_language import Evidence, platform_language, reply_language
 from inbox.outbox import delivery as outbox
 from inbox.outbox.delivery import AUTOMATIC_PREFIX
 from inbox.replies import composer
-from inbox.store.tables import Contact, Conversation, OutboundReply
+from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply
 
 log = logging.getLogger("inbox.automation.tick")
 
@@ -43,6 +47,7 @@ PEAK_KEY = AUTOMATIC_PREFIX + "peak:{}"
 SURVEY_KEY = AUTOMATIC_PREFIX + "survey:{}"
 OOH_LOOKBACK = timedelta(days=3)  # older unanswered messages are past any closed spell
 NEW_GRACE = timedelta(minutes=15)
+EVIDENCE_MESSAGES = 20  # the customer's latest messages in a conversation that decide its language
 
 
 def automatic_text(
@@ -71,9 +76,9 @@ def out_of_hours_text(
     values: Mapping[str, str],
     language: str | None = None,
 ) -> str | None:
-    """The reply for a customer who wrote at ``wrote_at`` in ``language`` (its translation if the charter has
-    one); None if the team was open then or is open now, has no out-of-hours reply, or opened since (a
-    message read late gets no stale "back at 08:00")."""
+    """The reply for a customer who wrote at ``wrote_at``: the charter's own text (``language`` None), or its
+    translation into ``language`` (None when it has none); None too if the team was open then or is open now,
+    has no out-of-hours reply, or opened since (a message read late gets no stale "back at 08:00")."""
     reply = team.out_of_hours
     if reply is None or is_open(team, wrote_at) or is_open(team, now):
         return None
@@ -81,15 +86,16 @@ def out_of_hours_text(
     if next_opening(team, wrote_at) != opening:
         return None
     local = opening.astimezone(team.zone)
+    if language is not None and language not in reply.translations:
+        return None
     template, day_names = reply.for_language(language)
     filled = {
         **values,
         "next_opening_time": local.strftime("%H:%M"),
         "next_opening_day": day_names[local.weekday()],
     }
-    if template != reply.template and templates is not None and templates.get(template) is not None:
+    if language is not None:  # a translation: its template or nothing, never the text in another language
         return automatic_text(templates, template, None, filled)
-    filled["next_opening_day"] = reply.day_names[local.weekday()]
     return automatic_text(templates, reply.template, reply.text, filled)
 
 
@@ -100,15 +106,15 @@ def peak_text(
     values: Mapping[str, str],
     language: str | None = None,
 ) -> str | None:
-    """The acknowledgement for a new item of ``kind`` during a peak, in the customer's ``language`` when the
-    charter has a translation; None when that kind gets none."""
+    """The acknowledgement for a new item of ``kind`` during a peak: the charter's own text (``language``
+    None) or its translation into ``language``; None when that kind gets none or there is no translation."""
     peak = charter.peak
     if peak is None or peak_acknowledgement(charter, kind) is None:
         return None
     filled = {**values, "hours": str(peak.promise_hours)}
-    template = peak.template_for(language)
-    if template != peak.template and templates is not None and templates.get(template) is not None:
-        return automatic_text(templates, template, None, filled)
+    if language is not None:
+        name = peak.translations.get(language)
+        return automatic_text(templates, name, None, filled) if name else None
     return automatic_text(templates, peak.template, peak.text, filled)
 
 
@@ -131,7 +137,30 @@ def _values(session: Session, conv: Conversation) -> dict[str, str]:
     )
 
 
-TextFor = Callable[[Conversation, dict[str, str]], str | None]
+def customer_evidence(session: Session, conv: Conversation) -> list[Evidence]:
+    """What the customer's latest messages in ``conv`` (oldest first) say about their language."""
+    stmt = (
+        select(Message.language, Message.raw)
+        .where(Message.conversation_id == conv.id, Message.direction == "in")
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(EVIDENCE_MESSAGES)
+    )
+    rows = list(session.exec(stmt))[::-1]
+    return [Evidence(language, platform_language(raw or {})) for language, raw in rows]
+
+
+def automatic_language(session: Session, charter: Charter, conv: Conversation) -> str | None:
+    """The language of an automatic message to ``conv``'s customer; None for the charter's own text (the
+    brand's default language, and the only text for a channel no brand speaks for)."""
+    channel = session.get(Channel, conv.channel_id)
+    brand = brand_for(charter, channel.name) if channel is not None else None
+    if brand is None:
+        return None
+    choice = reply_language(customer_evidence(session, conv), brand.served(), brand.language)
+    return None if choice.language == brand.language else choice.language
+
+
+TextFor = Callable[[Session, Conversation, dict[str, str]], str | None]
 
 
 def queue_once(
@@ -154,7 +183,7 @@ def queue_once(
             if conv is None or not waiting or existing_keys(session, [key, *unless]):
                 return False
             values = _values(session, conv)
-            text = text_for(conv, values)
+            text = text_for(session, conv, values)
             if not text:
                 return False
             if conv.visibility == "public" and values.get("handle") and not text.startswith("@"):
@@ -194,9 +223,10 @@ def send_out_of_hours(
         if key in done or out_of_hours_text(team, c.last_inbound_at, now, None, {}) is None:
             continue
 
-        def text_for(conv: Conversation, values: dict[str, str], team: Team = team) -> str | None:
+        def text_for(s: Session, conv: Conversation, values: dict[str, str], team: Team = team) -> str | None:
             wrote = conv.last_inbound_at or now
-            return out_of_hours_text(team, wrote, now, templates, values, conv.language)
+            language = automatic_language(s, charter, conv)
+            return out_of_hours_text(team, wrote, now, templates, values, language)
 
         sent += queue_once(engine, c.conversation_id, key, text_for, now)
     return sent
@@ -227,8 +257,10 @@ def send_peak_acks(
         if key in done or OOH_KEY.format(c.conversation_id) in done:
             continue
 
-        def text_for(conv: Conversation, values: dict[str, str], kind: str = c.kind) -> str | None:
-            return peak_text(charter, kind, templates, values, conv.language)
+        def text_for(
+            s: Session, conv: Conversation, values: dict[str, str], kind: str = c.kind
+        ) -> str | None:
+            return peak_text(charter, kind, templates, values, automatic_language(s, charter, conv))
 
         sent += queue_once(
             engine, c.conversation_id, key, text_for, now, unless=(OOH_KEY.format(c.conversation_id),)

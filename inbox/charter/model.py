@@ -176,12 +176,28 @@ class Escalation(Strict):
 
 
 class Brand(Strict):
+    """A brand's voice. ``language`` is its default; ``languages`` all it answers in (default: only that one):
+    automatic messages are written in one of them, never in another (see inbox.nlp.reply_language)."""
+
     display_name: NonEmpty
     channels: tuple[Name, ...] = ()
-    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "en"
+    language: LanguageCode = "en"
+    languages: tuple[LanguageCode, ...] = ()
     tone: Literal["formal", "friendly", "playful"] = "friendly"
     guidelines: str = ""
     signature: SignatureText = ""
+
+    @model_validator(mode="after")
+    def _default_is_served(self) -> Brand:
+        if self.languages and self.language not in self.languages:
+            raise ValueError(
+                f"languages {list(self.languages)} must include the brand's language {self.language!r}"
+            )
+        return self
+
+    def served(self) -> tuple[str, ...]:
+        """The languages the brand answers in, its default first."""
+        return (self.language, *(code for code in self.languages if code != self.language))
 
 
 class Survey(Strict):

@@ -4,7 +4,8 @@ A short text is where detectors fail: lingua alone read "I did" as Portuguese an
 7.0 and Spotify version 8.4" as German. Words carry what character n-grams miss ("did", "and" are English), so
 the two are multiplied: lingua's confidence per candidate times a naive-Bayes word posterior from wordfreq's
 frequency lists (shipped in the wordfreq package). Names and product strings ("iPhone", "Galaxy", "plus" in
-"6s plus") are not words of any language and are left out. Below ``min_confidence`` the answer is "und".
+"6s plus") are not words of any language and are left out. The answer is "und" below ``min_confidence``,
+and when the words alone do not point to the chosen language (lingua read "Thnks", "S7 android" as French).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from inbox.nlp.types import UNDETERMINED
 
 FLOOR = 1e-7  # frequency of a word a language's list does not have (its lists stop near 1e-6)
 LINGUA_FLOOR = 1e-3  # lingua's zero for a candidate is not proof: keep words able to outvote it
+WORDS_AGREE = 0.5  # the words alone must give the chosen language at least this: lingua alone is not trusted
 CHUNK = re.compile(r"\S+")
 TOKEN = re.compile(r"[\w']+")
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-CODE = re.compile(r"(?=.*\d)(?:.*[^\W\d_]|\d+[.,]\d+[.,]?\d*)")  # "6s", "g5", "armV7", "8.4.24", "7.0"
+DIGIT = re.compile(r"\d")  # "6s", "g5", "8", "8.4.24": a model or version, and the words next to it names
 SENTENCE_END = (".", "!", "?", ":", ";")
 
 
@@ -39,14 +41,14 @@ class Guess:
 def evidence_words(text: str) -> list[str]:
     """The lower-cased words of ``text`` that can tell a language: no names, codes or model numbers.
 
-    Left out: tokens with a digit, words next to a code or version ("g5 plus", "version 8.4"), mixed case
+    Left out: tokens with a digit and two words either side ("Galaxy 6 edge plus"), mixed case
     ("iPhone"), and capitalised words inside a sentence ("Samsung Galaxy", "Firefox"); a first word stays.
     """
     chunks = CHUNK.findall(text.replace("’", "'"))
     out: list[str] = []
     starts = True
     for i, chunk in enumerate(chunks):
-        near_code = any(CODE.match(c) for c in chunks[max(i - 1, 0) : i + 2])
+        near_code = any(DIGIT.search(c) for c in chunks[max(i - 2, 0) : i + 3])
         for token in TOKEN.findall(chunk):
             if near_code or not WORD.fullmatch(token):
                 continue
@@ -118,15 +120,16 @@ class LanguageDetect:
         return {str(v.language.iso_code_639_1.name.lower()): v.value for v in ranked}
 
     def guess(self, text: str) -> Guess:
-        """The most likely candidate and its confidence (lingua x words, renormalised)."""
+        """The most likely candidate and its confidence (lingua x words, renormalised); a candidate the
+        words alone give less than ``WORDS_AGREE`` has confidence 0."""
         if letters(text) < self.min_letters:
             return Guess(UNDETERMINED, 0.0)
         lingua = self._lingua(text)
         words = self.words.posterior(evidence_words(text))
         joint = [w * (lingua.get(c, 0.0) + LINGUA_FLOOR) for c, w in zip(self.candidates, words, strict=True)]
-        total = sum(joint)
         best = max(range(len(joint)), key=joint.__getitem__)
-        return Guess(self.candidates[best], joint[best] / total)
+        confidence = joint[best] / sum(joint) if words[best] >= WORDS_AGREE else 0.0
+        return Guess(self.candidates[best], confidence)
 
     def detect(self, text: str) -> str:
         found = self.guess(text)

@@ -88,7 +88,7 @@ def test_out_of_hours_reply_is_sent_once_per_conversation_public_and_private(
     engine: Engine, sandbox: XSandbox, rt: Runtime
 ) -> None:
     tweet = sandbox.add_mention(
-        "@AcmeCare mon colis n'est jamais arrivé", author="jane", created_at=PARIS_SUNDAY_10
+        "@AcmeCare mon colis n'est jamais arrivé", author="jane", created_at=PARIS_SUNDAY_10, lang="fr"
     )
     sandbox.add_dm("Bonjour, mon compte est bloqué", sender="kim", created_at=PARIS_SUNDAY_10 + MINUTE)
     now = PARIS_SUNDAY_10 + 5 * MINUTE
@@ -163,7 +163,9 @@ def test_peak_plan_acknowledges_each_new_public_mention_once_and_the_queue_says_
     c = charter(**{"peak.backlog_at_least": 3, "peak.forecast_breaches_at_least": None})
     start = PARIS_MONDAY_10
     for n in range(2):
-        sandbox.add_mention(f"@AcmeCare panne {n}", author=f"early{n}", created_at=start + n * MINUTE)
+        sandbox.add_mention(
+            f"@AcmeCare panne {n}", author=f"early{n}", created_at=start + n * MINUTE, lang="fr"
+        )
     poll(engine, rt, start + 2 * MINUTE, c)
     calm = run_automation(engine, c, start + 2 * MINUTE, templates=templates())
     with Session(engine) as s:
@@ -171,11 +173,15 @@ def test_peak_plan_acknowledges_each_new_public_mention_once_and_the_queue_says_
     sandbox.add_dm(
         "et en privé ?", sender="dmuser", created_at=start + 3 * MINUTE
     )  # private: no acknowledgement
-    third = sandbox.add_mention("@AcmeCare toujours en panne", author="third", created_at=start + 3 * MINUTE)
+    third = sandbox.add_mention(
+        "@AcmeCare toujours en panne", author="third", created_at=start + 3 * MINUTE, lang="fr"
+    )
     poll(engine, rt, start + 4 * MINUTE, c)
     on = run_automation(engine, c, start + 4 * MINUTE, templates=templates())
     assert on.peak_active and on.peak_acks == 3  # the mentions of the last 15 minutes, not the DM
-    later = sandbox.add_mention("@AcmeCare ça ne marche pas", author="later", created_at=start + 6 * MINUTE)
+    later = sandbox.add_mention(
+        "@AcmeCare ça ne marche pas", author="later", created_at=start + 6 * MINUTE, lang="fr"
+    )
     poll(engine, rt, start + 7 * MINUTE, c)
     assert run_automation(engine, c, start + 7 * MINUTE, templates=templates()).peak_acks == 1
     assert run_automation(engine, c, start + 8 * MINUTE, templates=templates()).peak_acks == 0

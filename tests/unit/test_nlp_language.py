@@ -55,6 +55,8 @@ def test_french_stays_french(detect: LanguageDetect, text: str) -> None:
     "text",
     [
         "@SpotifyCares iPhone 7 Plus",  # lingua alone and words with "Plus": fr
+        "@SpotifyCares Galaxy 6 edge plus",  # fr when "plus" counted
+        "@SpotifyCares Thnks",  # lingua alone: fr; no word of any list
         "@AppleSupport iOS 11.0.3",
         "@SpotifyCares Windows 10 Spotify 1.0.68.407",
         "@AmazonHelp ありがとうございます！",  # no candidate language: not a guess either
@@ -73,6 +75,6 @@ def test_the_confidence_is_what_decides(detect: LanguageDetect) -> None:
 
 
 def test_names_codes_and_model_numbers_are_no_evidence() -> None:
-    words = evidence_words("Samsung Galaxy S7 edge and the iPhone 6s plus, version 8.4.24")
-    assert words == ["samsung", "and", "the"]
+    words = evidence_words("Samsung Galaxy S7 edge and the new iPhone 6s plus, version 8.4.24")
+    assert words == ["the"]  # two words either side of a model number are part of the name
     assert evidence_words("Both Android app. Merci Firefox!") == ["both", "app", "merci"]

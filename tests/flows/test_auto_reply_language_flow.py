@@ -1,0 +1,91 @@
+"""Out-of-hours replies in the customer's language, end to end: X sandbox mentions with X's ``lang``, the real
+classifier at ingestion, the automation tick, the outbox, the replies X receives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from connectors.sandbox.x.server import XSandbox
+from inbox.automation.tick import run_automation
+from inbox.charter.deadlines import CharterDue
+from inbox.ingest.poll import poll_channel
+from tests.conftest import BRAND_ID, ROOT
+from tests.support.clock import Clock
+from tests.support.enforcement import MINUTE, PARIS_SUNDAY_10, charter, drain, templates
+from tests.support.x_channel import x_runtime
+
+CHARTER = charter()
+FRENCH = "de retour lundi à 08:00"
+ENGLISH = "We'll be back Monday at 08:00"
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Any:
+    from inbox.nlp import load_classifier
+
+    return load_classifier(ROOT / "config")
+
+
+@pytest.fixture
+def x_sandbox() -> Iterator[XSandbox]:
+    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
+        yield sb
+
+
+def replies_by_handle(engine: Engine, sandbox: XSandbox, classifier: Any, c: Any = CHARTER) -> dict[str, str]:
+    rt = x_runtime(sandbox)
+    now = PARIS_SUNDAY_10 + 10 * MINUTE
+    poll_channel(engine, rt, clock=Clock(now), due=CharterDue(c), classifier=classifier)
+    run_automation(engine, c, now, templates=templates())
+    drain(engine, rt, now)
+    return {t["text"].split()[0].lstrip("@").lower(): t["text"] for t in sandbox.sent_tweets}
+
+
+def test_each_customer_gets_the_out_of_hours_reply_in_a_language_the_brand_serves(
+    engine: Engine, x_sandbox: XSandbox, classifier: Any, x_env: dict[str, str]
+) -> None:
+    at = PARIS_SUNDAY_10
+    mention = x_sandbox.add_mention
+    mention(
+        "@AcmeCare Both Android app and the web player in Firefox.", author="ann", created_at=at, lang="en"
+    )
+    mention("@AcmeCare DM sent", author="bob", created_at=at, lang="en")  # too short for us: X's tag decides
+    mention("@AcmeCare mon colis n'est jamais arrivé", author="carl", created_at=at, lang="fr")
+    mention(
+        "@AcmeCare Meine Bestellung ist nicht angekommen, bitte helfen Sie mir",
+        author="dora",
+        created_at=at,
+        lang="de",
+    )  # German: not served, so the brand's default
+    mention("@AcmeCare 👍👍", author="emil", created_at=at, lang="und")  # nothing to tell: the default
+    first = mention("@AcmeCare my order never arrived, can you help me please", author="gina", created_at=at)
+    mention("@AcmeCare ok?", author="gina", in_reply_to=first, created_at=at + MINUTE, lang="und")
+    sent = replies_by_handle(engine, x_sandbox, classifier)
+    assert set(sent) == {"ann", "bob", "carl", "dora", "emil", "gina"}
+    for handle in ("ann", "bob", "gina"):  # gina's last message says nothing; her first one is English
+        assert ENGLISH in sent[handle] and FRENCH not in sent[handle], handle
+    for handle in ("carl", "dora", "emil"):
+        assert FRENCH in sent[handle], handle
+
+
+def test_a_brand_serving_only_french_never_sends_english(
+    engine: Engine, x_sandbox: XSandbox, classifier: Any, x_env: dict[str, str]
+) -> None:
+    french_only = charter(**{"brands.acme.languages": ["fr"]})
+    x_sandbox.add_mention("@AcmeCare my parcel never arrived", author="ann", created_at=PARIS_SUNDAY_10)
+    sent = replies_by_handle(engine, x_sandbox, classifier, french_only)
+    assert FRENCH in sent["ann"]
+
+
+def test_an_english_customer_without_an_english_text_gets_no_automatic_reply(
+    engine: Engine, x_sandbox: XSandbox, classifier: Any, x_env: dict[str, str]
+) -> None:
+    no_english = charter(**{"teams.care-fr.out_of_hours.translations": {}})
+    x_sandbox.add_mention("@AcmeCare my parcel never arrived", author="ann", created_at=PARIS_SUNDAY_10)
+    x_sandbox.add_mention("@AcmeCare mon colis n'est pas arrivé", author="carl", created_at=PARIS_SUNDAY_10)
+    sent = replies_by_handle(engine, x_sandbox, classifier, no_english)
+    assert set(sent) == {"carl"} and FRENCH in sent["carl"]
