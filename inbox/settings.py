@@ -5,19 +5,28 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB_PATH = Path("var") / "inbox.db"
 
 
 class Settings(BaseSettings):
-    """``INBOX_DATABASE_URL`` picks the store; ``INBOX_CONFIG_DIR`` the config folder."""
+    """``INBOX_DATABASE_URL`` picks the store; ``INBOX_CONFIG_DIR`` the config folder; the worker knobs name
+    this machine in stream leases and say how long a lease lasts. Read when a process builds what it runs."""
 
     model_config = SettingsConfigDict(env_prefix="INBOX_", env_file=".env", extra="ignore")
 
     database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
     config_dir: Path = Path("config")
     public_url: str | None = None  # the app's address as agents reach it: links in escalation alerts
+    worker_host: str = ""  # INBOX_WORKER_HOST: this machine in lease owners (empty: its host name)
+    lease_seconds: float = Field(default=120.0, gt=0)  # INBOX_LEASE_SECONDS: a dead worker's lease lasts this
+
+    @field_validator("lease_seconds", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return 120.0 if isinstance(value, str) and not value.strip() else value
 
 
 def conversation_link(conversation_id: int, public_url: str | None = None) -> str | None:

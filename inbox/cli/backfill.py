@@ -100,6 +100,7 @@ def backfill(
                     due=ctx.due,
                     ahead=ahead,
                     on_page=_advance(bar, task, now),
+                    worker=ctx.worker,
                 )
             except BackfillError as exc:
                 bar.console.print(f"error: {exc} (rerun to resume)")

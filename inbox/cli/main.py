@@ -77,7 +77,10 @@ def listen(
     if once:
         fatal = bool(ctx.problems)
         for rt in runtimes:
-            for report in poll_channel(ctx.engine, rt, clock=now, due=ctx.due, classifier=ctx.classifier):
+            reports = poll_channel(
+                ctx.engine, rt, clock=now, due=ctx.due, classifier=ctx.classifier, worker=ctx.worker
+            )
+            for report in reports:
                 typer.echo(report.line(), err=bool(report.error))
                 fatal = fatal or report.fatal
         if automate is not None:
@@ -92,7 +95,14 @@ def listen(
         signal.signal(sig, lambda *_: stop.set())
     typer.echo(f"listening on {', '.join(rt.name for rt in runtimes)} (Ctrl-C to stop)")
     worker.run(
-        ctx.engine, runtimes, stop, clock=now, due=ctx.due, classifier=ctx.classifier, automate=automate
+        ctx.engine,
+        runtimes,
+        stop,
+        clock=now,
+        due=ctx.due,
+        classifier=ctx.classifier,
+        automate=automate,
+        worker=ctx.worker,
     )
 
 

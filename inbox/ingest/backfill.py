@@ -23,8 +23,8 @@ from connectors.base import Batch, ConnectorError
 from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
+from inbox.ingest.leases import Worker
 from inbox.ingest.page import Classifier, IngestResult, ingest_batch
-from inbox.ingest.poll import LEASE, WORKER_ID, owner_is_dead
 from inbox.nlp.process import ClassifierProcess, Preclassified
 from inbox.nlp.types import Classification
 from inbox.store import records as store
@@ -95,14 +95,17 @@ def backfill_streams(rt: Runtime) -> list[str]:
     return [s for s in rt.connector.streams if history(s, probe) is not None]
 
 
-def _start(engine: Engine, rt: Runtime, stream: str, since: datetime, now: datetime) -> tuple[int, str, bool]:
+def _start(
+    engine: Engine, rt: Runtime, stream: str, since: datetime, now: datetime, worker: Worker
+) -> tuple[int, str, bool]:
     """Lease the backfill cursor and return (channel id, position, resumed). An unfinished backfill of the
     stream is resumed where it stopped; otherwise a new one starts at ``since``."""
     with Session(engine) as session, session.begin():
         channel = store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
         row = store.cursor_row(session, channel.id or 0, PREFIX + stream)
-        dead = row.lease_owner if owner_is_dead(row.lease_owner) else None  # killed here: take over now
-        if not store.claim_lease(session, row.id or 0, WORKER_ID, now, LEASE, dead_owner=dead):
+        # a backfill killed on this machine: take over now
+        dead = row.lease_owner if worker.owner_is_dead(row.lease_owner) else None
+        if not store.claim_lease(session, row.id or 0, worker.owner, now, worker.lease, dead_owner=dead):
             until = f"{row.lease_until:%H:%M:%S} UTC" if row.lease_until else "?"
             owner = f"{row.lease_owner}, lease until {until}"
             raise BackfillError(f"{stream}: another backfill of this channel is running ({owner})")
@@ -173,18 +176,19 @@ def _commit_page(
     now: datetime,
     due: DuePolicy,
     classifier: Classifier | None,
+    worker: Worker,
 ) -> str | None:
     """Store one page with the backfill cursor in one transaction; the next position (None when done)."""
     name = PREFIX + page.stream
     with Session(engine) as session, session.begin():
         row = store.cursor_row(session, channel_id, name, lock=True)
-        if row.cursor != page.position or row.lease_owner != WORKER_ID:
+        if row.cursor != page.position or row.lease_owner != worker.owner:
             raise BackfillError(f"{page.stream}: another process moved the backfill cursor; stopped")
         channel = session.get(Channel, channel_id)
         assert channel is not None
         result = ingest_batch(session, channel, name, page.batch, due=due, now=now, classifier=classifier)
         nxt = row.cursor = page.batch.next_cursor if page.batch.more else None
-        store.claim_lease(session, row.id or 0, WORKER_ID, now, LEASE)  # renewed page by page
+        store.claim_lease(session, row.id or 0, worker.owner, now, worker.lease)  # renewed page by page
     progress.add(result, page.batch)
     return nxt
 
@@ -201,14 +205,17 @@ def backfill_stream(
     on_page: Callable[[StreamProgress], None] = lambda _p: None,
     sleep: Callable[[float], None] = time.sleep,
     ahead: ClassifierProcess | None = None,
+    worker: Worker | None = None,
 ) -> StreamProgress:
     """Read ``stream`` back to ``since``, committing page by page; resumes an unfinished backfill.
 
     The next page is read (in one helper thread) while this one is stored, and, given a classifier
     process (``ahead``), classified there meanwhile; it is stored only after this one is committed, from
-    the cursor this one leaves."""
+    the cursor this one leaves. The backfill cursor is leased to ``worker`` (None: this process, from the
+    settings now)."""
+    worker = worker or Worker.from_settings()
     progress = StreamProgress(stream, since)
-    channel_id, position, progress.resumed = _start(engine, rt, stream, since, clock())
+    channel_id, position, progress.resumed = _start(engine, rt, stream, since, clock(), worker)
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-read") as reader:
             reading = reader.submit(_read, rt, stream, position, sleep, ahead)
@@ -218,7 +225,14 @@ def backfill_stream(
                     reading = reader.submit(_read, rt, stream, page.batch.next_cursor, sleep, ahead)
                 labelled = _classifier_for(page, classifier)
                 nxt = _commit_page(
-                    engine, channel_id, page, progress, now=clock(), due=due, classifier=labelled
+                    engine,
+                    channel_id,
+                    page,
+                    progress,
+                    now=clock(),
+                    due=due,
+                    classifier=labelled,
+                    worker=worker,
                 )
                 on_page(progress)
                 if nxt is None:
@@ -228,4 +242,4 @@ def backfill_stream(
     finally:
         with Session(engine) as session, session.begin():
             row = store.cursor_row(session, channel_id, PREFIX + stream)
-            store.release_lease(session, row.id or 0, WORKER_ID)
+            store.release_lease(session, row.id or 0, worker.owner)

@@ -7,12 +7,10 @@ on one stream sets that stream's ``retry_at`` and never holds up the other strea
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +20,7 @@ from connectors.base import Batch, ConnectorError, RateLimited
 from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
+from inbox.ingest.leases import Worker
 from inbox.ingest.page import Classifier, IngestResult, ingest_batch
 from inbox.store import records as store
 from inbox.store.tables import Channel
@@ -101,33 +100,8 @@ def _check_budget(session: Session, channel: Channel, rt: Runtime, now: datetime
     return None
 
 
-# INBOX_WORKER_HOST names this machine in lease owners (set it when several containers share a host
-# name, so a live worker elsewhere is never taken for a dead local one); INBOX_LEASE_SECONDS is how long
-# a stream stays leased to a worker that stopped without releasing it (on another machine).
-WORKER_HOST = os.environ.get("INBOX_WORKER_HOST") or socket.gethostname()
-WORKER_ID = f"{WORKER_HOST}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-LEASE = timedelta(seconds=float(os.environ.get("INBOX_LEASE_SECONDS") or 120))
-
-
-def owner_is_dead(owner: str | None) -> bool:
-    """True when a lease belongs to a process on this machine that no longer runs (killed, crashed)."""
-    if not owner:
-        return False
-    host, _, rest = owner.partition(":")
-    pid = rest.partition(":")[0]
-    if host != WORKER_HOST or not pid.isdigit() or owner == WORKER_ID:
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 def _open_page(
-    engine: Engine, rt: Runtime, stream: str, report: StreamReport, now: datetime
+    engine: Engine, rt: Runtime, stream: str, report: StreamReport, now: datetime, worker: Worker
 ) -> tuple[int, int, str | None] | None:
     """Lease the stream and read its cursor: (channel id, cursor id, position), or None to stop polling."""
     with Session(engine) as session, session.begin():
@@ -138,8 +112,8 @@ def _open_page(
                 report.skipped or f"waiting until {cursor.retry_at:%H:%M:%S} UTC: {cursor.last_error}"
             )
             return None
-        dead = cursor.lease_owner if owner_is_dead(cursor.lease_owner) else None
-        if not store.claim_lease(session, cursor.id or 0, WORKER_ID, now, LEASE, dead_owner=dead):
+        dead = cursor.lease_owner if worker.owner_is_dead(cursor.lease_owner) else None
+        if not store.claim_lease(session, cursor.id or 0, worker.owner, now, worker.lease, dead_owner=dead):
             report.skipped = f"polled by another worker ({cursor.lease_owner})"
             return None
         report.skipped = _check_budget(session, channel, rt, now)
@@ -148,9 +122,9 @@ def _open_page(
         return channel.id or 0, cursor.id or 0, cursor.cursor
 
 
-def _release(engine: Engine, cursor_id: int) -> None:
+def _release(engine: Engine, cursor_id: int, worker: Worker) -> None:
     with Session(engine) as session, session.begin():
-        store.release_lease(session, cursor_id, WORKER_ID)
+        store.release_lease(session, cursor_id, worker.owner)
 
 
 def _store_page(
@@ -162,11 +136,12 @@ def _store_page(
     clock: Clock,
     due: DuePolicy,
     classifier: Classifier | None,
+    worker: Worker,
 ) -> IngestResult | None:
     """Store one page with its cursor, unless another worker moved the cursor since we read (None)."""
     with Session(engine) as session, session.begin():
         cursor = store.cursor_row(session, channel_id, stream, lock=True)
-        if cursor.cursor != position or cursor.lease_owner != WORKER_ID:
+        if cursor.cursor != position or cursor.lease_owner != worker.owner:
             return None
         channel = session.get(Channel, channel_id)
         assert channel is not None
@@ -182,17 +157,20 @@ def poll_stream(
     due: DuePolicy,
     classifier: Classifier | None = None,
     max_pages: int = MAX_PAGES_PER_POLL,
+    worker: Worker | None = None,
 ) -> StreamReport:
     """Read one stream until it has nothing more (or ``max_pages``), committing page by page.
 
-    The stream is leased to this worker while it polls, and each page is committed only if the
-    cursor is still where this worker read it, so two workers never store a page twice.
+    The stream is leased to ``worker`` (the listener's; None: this process, from the settings now) while it
+    polls, and each page is committed only if the cursor is still where this worker read it, so two
+    workers never store a page twice.
     """
+    worker = worker or Worker.from_settings()
     report = StreamReport(rt.name, stream)
     cursor_id: int | None = None
     try:
         for _ in range(max_pages):
-            opened = _open_page(engine, rt, stream, report, clock())
+            opened = _open_page(engine, rt, stream, report, clock(), worker)
             if opened is None:
                 break
             channel_id, cursor_id, position = opened
@@ -202,10 +180,13 @@ def poll_stream(
                 _record_failure(engine, channel_id, stream, exc, clock())
                 report.error, report.fatal = f"{type(exc).__name__}: {exc}", not exc.retryable
                 break
+            store_page = partial(
+                _store_page, engine, channel_id, stream, position, batch, clock, due, classifier, worker
+            )
             try:
-                result = _store_page(engine, channel_id, stream, position, batch, clock, due, classifier)
+                result = store_page()
             except IntegrityError:  # another writer (webhook, outbox) stored one of these items meanwhile
-                result = _store_page(engine, channel_id, stream, position, batch, clock, due, classifier)
+                result = store_page()
             if result is None:
                 report.skipped = "another worker moved the cursor; page dropped"
                 break
@@ -218,14 +199,22 @@ def poll_stream(
                 break
     finally:
         if cursor_id is not None:
-            _release(engine, cursor_id)
+            _release(engine, cursor_id, worker)
     return report
 
 
 def poll_channel(
-    engine: Engine, rt: Runtime, *, clock: Clock, due: DuePolicy, classifier: Classifier | None = None
+    engine: Engine,
+    rt: Runtime,
+    *,
+    clock: Clock,
+    due: DuePolicy,
+    classifier: Classifier | None = None,
+    worker: Worker | None = None,
 ) -> list[StreamReport]:
     """Every stream of one channel; a failure on one stream does not stop the next."""
+    worker = worker or Worker.from_settings()
     return [
-        poll_stream(engine, rt, s, clock=clock, due=due, classifier=classifier) for s in rt.connector.streams
+        poll_stream(engine, rt, s, clock=clock, due=due, classifier=classifier, worker=worker)
+        for s in rt.connector.streams
     ]

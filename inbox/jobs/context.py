@@ -1,4 +1,4 @@
-"""What every entry point builds once: settings, the migrated engine, channels and the classifier."""
+"""What every entry point builds once: settings, the migrated engine, channels, classifier, lease holder."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from inbox.charter.versions import LiveCharter
 from inbox.config.channels import ChannelsFile, load_channels
 from inbox.config.loader import ConfigError
 from inbox.ingest.channels import Runtime, build_runtimes
+from inbox.ingest.leases import Worker
 from inbox.ingest.page import Classifier
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
@@ -26,6 +27,7 @@ class AppContext:
     settings: Settings
     engine: Engine
     channels: ChannelsFile
+    worker: Worker  # this process in stream leases (INBOX_WORKER_HOST, INBOX_LEASE_SECONDS)
     runtimes: list[Runtime] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     due: DuePolicy = default_due
@@ -65,7 +67,13 @@ def build(
         engine.dispose()
         raise
     ctx = AppContext(
-        settings=settings, engine=engine, channels=channels, charter=charter, due=live, live=live
+        settings=settings,
+        engine=engine,
+        channels=channels,
+        worker=Worker.from_settings(settings),
+        charter=charter,
+        due=live,
+        live=live,
     )
     if with_channels:
         ctx.runtimes, ctx.problems = build_runtimes(channels.channels)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
+from inbox.ingest.leases import Worker
 from inbox.ingest.page import Classifier
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
@@ -26,10 +27,12 @@ def _channel_loop(
     clock: Callable[[], datetime],
     due: DuePolicy,
     classifier: Classifier | None,
+    worker: Worker,
 ) -> None:
     while not stop.is_set():
         try:
-            for report in poll_channel(engine, rt, clock=clock, due=due, classifier=classifier):
+            reports = poll_channel(engine, rt, clock=clock, due=due, classifier=classifier, worker=worker)
+            for report in reports:
                 if report.new or report.error or report.quarantined:
                     log.info(report.line())
         except Exception:  # keep listening: one bad poll must not end the job
@@ -78,12 +81,14 @@ def run(
     send_every: float = 2.0,
     automate: Callable[[datetime], object] | None = None,
     automate_every: float = 10.0,
+    worker: Worker | None = None,
 ) -> None:
-    """Listen and send until ``stop`` is set."""
+    """Listen and send until ``stop`` is set; streams are leased to ``worker`` (None: built from Settings)."""
+    worker = worker or Worker.from_settings()
     threads = [
         threading.Thread(
             target=_channel_loop,
-            args=(engine, rt, stop, clock, due, classifier),
+            args=(engine, rt, stop, clock, due, classifier, worker),
             daemon=True,
             name=f"listen-{rt.name}",
         )
