@@ -1,31 +1,132 @@
-"""HTTP plumbing shared by connectors: a transport adapter that sends a client's requests elsewhere."""
+"""The one HTTP transport of every connector: timeouts, proxies and what a network failure is. No parsing.
+
+The same rules for every platform (X through tweepy's own session, Mastodon, Bluesky, Meta, Telegram, alerts):
+
+- A request that cannot reach the platform (refused, reset, a connect or read timeout, a failing proxy) is
+  ``Unavailable``: retryable. The message names the channel and the failure, never the URL (Telegram's URLs
+  and alert webhook URLs hold a token).
+- A request to loopback (127.0.0.0/8, ::1, ``localhost``: the sandboxes) never goes through a proxy. Any other
+  honours the standard ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` variables.
+- A request sent without a timeout gets ``DEFAULT_TIMEOUT``.
+
+Status codes are each platform's own map (``error_for`` in its package); ``retry_after`` reads the standard
+header they share.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import requests
 from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
+
+from connectors.base import ConnectorError, Unavailable
+
+Timeout = tuple[float, float]  # (connect, read) seconds
+DEFAULT_TIMEOUT: Timeout = (5.0, 30.0)
+NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
-class Rebase(HTTPAdapter):
-    """Rewrites scheme, host and path prefix of every request to ``base_url`` (a gateway or a sandbox).
+def is_loopback(url: str) -> bool:
+    """The URL's host is ``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
 
-    Mounted on a client's own ``requests.Session`` (tweepy hard-codes its host). Proxies from the
-    environment are ignored for the rewritten URL, and a default timeout applies when the client sets none.
-    """
 
-    def __init__(self, base_url: str, timeout: tuple[float, float] = (5.0, 30.0), **kwargs: Any) -> None:
+class Transport(HTTPAdapter):
+    """The adapter mounted on every connector's session: no proxy for loopback, a default timeout, and, with
+    ``base_url``, every request's scheme, host and path prefix rewritten to it (a gateway or a sandbox, for a
+    client that hard-codes its host, like tweepy). Proxies of a rewritten request are resolved again, for the
+    URL it is really sent to."""
+
+    def __init__(
+        self, base_url: str | None = None, timeout: Timeout = DEFAULT_TIMEOUT, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
-        self.base = urlsplit(base_url.rstrip("/"))
+        self.base = urlsplit(base_url.rstrip("/")) if base_url else None
         self.default_timeout = timeout
 
-    def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
-        parts = urlsplit(request.url or "")
-        path = self.base.path + parts.path
-        request.url = urlunsplit((self.base.scheme, self.base.netloc, path, parts.query, parts.fragment))
-        kwargs["proxies"] = {}
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.default_timeout
-        return super().send(request, *args, **kwargs)
+    def send(
+        self,
+        request: PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> Response:
+        url = request.url or ""
+        if self.base is not None:
+            parts = urlsplit(url)
+            path = self.base.path + parts.path
+            rebased = urlunsplit((self.base.scheme, self.base.netloc, path, parts.query, parts.fragment))
+            if rebased != url:
+                url = request.url = rebased
+                proxies = get_environ_proxies(url)
+        if is_loopback(url):
+            proxies = {}
+        timeout = self.default_timeout if timeout is None else timeout
+        return super().send(
+            request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+        )
+
+
+class Rebase(Transport):
+    """A ``Transport`` that sends every request to ``base_url`` (on tweepy's session, for X's hosts)."""
+
+    def __init__(self, base_url: str, timeout: Timeout = DEFAULT_TIMEOUT, **kwargs: Any) -> None:
+        super().__init__(base_url, timeout, **kwargs)
+
+
+def mount(
+    session: requests.Session | None = None,
+    *,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    base_url: str | None = None,
+    rebased: Sequence[str] = (),
+) -> requests.Session:
+    """``session`` (a new one when None) with the transport mounted for every URL; the ``rebased`` prefixes
+    (hosts a client library hard-codes) are sent to ``base_url`` when one is given."""
+    session = session if session is not None else requests.Session()
+    for prefix in ("https://", "http://"):
+        session.mount(prefix, Transport(timeout=timeout))
+    for prefix in rebased if base_url else ():
+        session.mount(prefix, Transport(base_url, timeout))
+    return session
+
+
+def unreachable(where: str, exc: BaseException) -> Unavailable:
+    """The error for a network failure: ``where`` (the channel) and the kind of failure, never the URL."""
+    return Unavailable(f"{where} could not be reached ({type(exc).__name__})")
+
+
+def request(session: requests.Session, method: str, url: str, *, where: str, **kwargs: Any) -> Response:
+    """One request through ``session``; a network failure is ``Unavailable``, any other failure of requests
+    (a malformed URL, too many redirects) a ``ConnectorError``. The status code is left to the caller."""
+    try:
+        return session.request(method, url, **kwargs)
+    except NETWORK_ERRORS as exc:
+        raise unreachable(where, exc) from None
+    except requests.RequestException as exc:
+        raise ConnectorError(f"{where}: the request failed ({type(exc).__name__})") from None
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """The ``Retry-After`` header in seconds (never negative), or None when absent or not a number."""
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from connectors import _http
 from connectors.base import Batch, ConnectorSpec, Identity, InboundItem, Malformed, Rejected, Sent
 from connectors.bluesky.parse import (
     PayloadError,
@@ -60,9 +61,10 @@ class BlueskyConnector:
         page_size: int = 50,
         listening: Sequence[str] = (),
         dms: bool = True,
+        timeout: _http.Timeout = _http.DEFAULT_TIMEOUT,
     ) -> None:
         self.name = name
-        self.xrpc = Xrpc(name, identifier=handle, password=app_password, base_url=base_url)
+        self.xrpc = Xrpc(name, identifier=handle, password=app_password, base_url=base_url, timeout=timeout)
         self.page_size = max(1, min(100, page_size))
         self.queries = tuple(q for q in listening if q.strip())
         self.streams: tuple[str, ...] = (

@@ -3,6 +3,7 @@
 Queries are ``GET /xrpc/<nsid>`` and procedures ``POST /xrpc/<nsid>`` with JSON, sent to the account's PDS.
 Chat calls carry ``atproto-proxy: did:web:api.bsky.chat#bsky_chat``. Status codes and XRPC error names
 turn into the connector's typed errors in ``error_for`` only; messages name the channel, never a token.
+Timeouts, proxies and network failures: ``connectors._http``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import requests
 
+from connectors import _http
 from connectors.base import AuthFailed, ConnectorError, RateLimited, Rejected, Unavailable
 
 PDS = "https://bsky.social"
@@ -30,15 +32,13 @@ class XrpcRejected(Rejected):
 
 
 def _reset_in(response: requests.Response, now: float) -> float:
-    reset, retry = response.headers.get("ratelimit-reset"), response.headers.get("retry-after")
+    reset, retry = response.headers.get("ratelimit-reset"), _http.retry_after(response.headers)
     try:
         if reset:
             return max(1.0, float(reset) - now)
-        if retry:
-            return max(1.0, float(retry))
     except ValueError:
         pass
-    return 60.0
+    return max(1.0, retry) if retry is not None else 60.0
 
 
 def error_of(response: requests.Response) -> tuple[str, str]:
@@ -82,12 +82,11 @@ class Xrpc:
         password: str,
         base_url: str | None = None,
         session: requests.Session | None = None,
-        timeout: tuple[float, float] = (5.0, 30.0),
+        timeout: _http.Timeout = _http.DEFAULT_TIMEOUT,
     ) -> None:
         self.channel, self.identifier, self._password = channel, identifier, password
         self.base_url = (base_url or PDS).rstrip("/")
-        self.http = session or requests.Session()
-        self.http.trust_env = base_url is None  # a gateway or a loopback sandbox: no proxy from the env
+        self.http = _http.mount(session, timeout=timeout)
         self.timeout = timeout
         self.did: str | None = None
         self.handle: str | None = None
@@ -101,18 +100,8 @@ class Xrpc:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if chat:
             headers["atproto-proxy"] = CHAT_PROXY
-        try:
-            return self.http.request(
-                method, f"{self.base_url}/xrpc/{nsid}", headers=headers, timeout=self.timeout, **kw
-            )
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            raise Unavailable(
-                f"Bluesky channel {self.channel!r}: PDS not reachable ({type(exc).__name__})"
-            ) from None
-        except requests.RequestException as exc:
-            raise ConnectorError(
-                f"Bluesky channel {self.channel!r}: {nsid} failed ({type(exc).__name__})"
-            ) from None
+        url, where = f"{self.base_url}/xrpc/{nsid}", f"Bluesky channel {self.channel!r}"
+        return _http.request(self.http, method, url, where=where, headers=headers, timeout=self.timeout, **kw)
 
     def _session_from(self, nsid: str, response: requests.Response) -> None:
         if not response.ok:

@@ -1,8 +1,8 @@
 """HTTP to one Mastodon instance through a requests.Session: every failure becomes a typed connector error.
 
 Status codes turn into errors here only: 429 is ``RateLimited`` until ``X-RateLimit-Reset`` (an ISO 8601
-time), 5xx, timeouts and refused connections are ``Unavailable``, 401/403 are ``AuthFailed`` naming the
-channel, other 4xx are ``Rejected``. Mastodon's error body is ``{"error": "..."}``.
+time), 5xx is ``Unavailable``, 401/403 are ``AuthFailed`` naming the channel, other 4xx are ``Rejected``.
+Mastodon's error body is ``{"error": "..."}``. Timeouts, proxies and network failures: ``connectors._http``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 import requests
 
+from connectors import _http
 from connectors.base import AuthFailed, RateLimited, Rejected, Unavailable
 from connectors.mastodon.parse import reset_in
 
@@ -67,11 +68,11 @@ class MastodonHttp:
         token: str,
         *,
         session: requests.Session | None = None,
-        timeout: tuple[float, float] = (5.0, 30.0),
+        timeout: _http.Timeout = _http.DEFAULT_TIMEOUT,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.channel, self.base_url, self.timeout, self.clock = channel, base_url.rstrip("/"), timeout, clock
-        self.session = session or requests.Session()
+        self.channel, self.base_url, self.clock = channel, base_url.rstrip("/"), clock
+        self.session = _http.mount(session, timeout=timeout)
         self.session.headers.update({"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT})
         self.rate_limit: RateLimitState | None = None
 
@@ -86,19 +87,15 @@ class MastodonHttp:
     ) -> Answer:
         """One request; the decoded JSON body with the Link header's relations, or a typed error."""
         where = f"Mastodon channel {self.channel!r}"
-        try:
-            resp = self.session.request(
-                method,
-                self.base_url + path,
-                params=params,
-                json=json,
-                headers=dict(headers or {}),
-                timeout=self.timeout,
-            )
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            raise Unavailable(f"{where}: {self.base_url} could not be reached: {exc}") from exc
-        except requests.RequestException as exc:
-            raise Unavailable(f"{where}: request to {self.base_url} failed: {exc}") from exc
+        resp = _http.request(
+            self.session,
+            method,
+            self.base_url + path,
+            where=where,
+            params=params,
+            json=json,
+            headers=dict(headers or {}),
+        )
         self._remember(resp)
         self._raise_for(resp, f"{where}: {method} {path}")
         try:
@@ -125,7 +122,7 @@ class MastodonHttp:
         if status == 429:
             wait = reset_in(resp.headers.get("X-RateLimit-Reset"), self.clock())
             if wait is None:
-                wait = _int(resp.headers.get("Retry-After"))
+                wait = _http.retry_after(resp.headers)
             retry = float(wait) if wait is not None else DEFAULT_RETRY
             message = f"{what}: rate limit reached ({error}); retry in {retry:.0f}s"
             raise RateLimited(message, retry_after=retry)

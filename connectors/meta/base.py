@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from connectors import _http
 from connectors.base import Batch, Identity, Malformed, Rejected, Sent
 from connectors.meta.comments import CommentSource, fetch_comments
 from connectors.meta.events import parse_event, statuses
@@ -32,6 +33,7 @@ class MetaConnector:
         version: str = DEFAULT_VERSION,
         page_size: int = 100,
         options: Mapping[str, Any] | None = None,
+        timeout: _http.Timeout = _http.DEFAULT_TIMEOUT,
     ) -> None:
         self.name = name
         self.brand_id = brand_id
@@ -39,7 +41,8 @@ class MetaConnector:
         self.verify_token = verify_token
         self.page_size = page_size
         self.options = dict(options or {})
-        self.graph = Graph(f"{self.label} channel {name!r}", token, base_url=base_url, version=version)
+        where = f"{self.label} channel {name!r}"
+        self.graph = Graph(where, token, base_url=base_url, version=version, timeout=timeout)
 
     # --- webhooks -------------------------------------------------------------------------------
     def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:

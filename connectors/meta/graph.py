@@ -3,7 +3,8 @@
 Graph answers errors as ``{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}``; the code,
 not the HTTP status, says what happened (throttling comes back as HTTP 400 or 403 with code 4, 17, 32 or 613).
 The token travels in the ``Authorization`` header only, never in a URL, so no log or cursor holds it; pages
-are followed with their ``after`` cursor, never with ``paging.next`` (which embeds the token).
+are followed with their ``after`` cursor, never with ``paging.next`` (which embeds the token). Timeouts,
+proxies and network failures: ``connectors._http``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import requests
 
+from connectors import _http
 from connectors.base import AuthFailed, ConnectorError, RateLimited, Rejected, Unavailable
 
 DEFAULT_VERSION = "v25.0"
@@ -57,12 +59,7 @@ def regain_seconds(headers: Mapping[str, str]) -> float | None:
             minutes = entry.get("estimated_time_to_regain_access") if isinstance(entry, Mapping) else None
             if isinstance(minutes, int | float):
                 waits.append(float(minutes) * 60)
-    if waits:
-        return max(waits)
-    try:
-        return float(headers["retry-after"]) if headers.get("retry-after") else None
-    except ValueError:
-        return None
+    return max(waits) if waits else _http.retry_after(headers)
 
 
 def error_for(response: requests.Response, where: str) -> ConnectorError | None:
@@ -121,12 +118,11 @@ class Graph:
         base_url: str | None = None,
         version: str = DEFAULT_VERSION,
         session: requests.Session | None = None,
-        timeout: tuple[float, float] = (5.0, 30.0),
+        timeout: _http.Timeout = _http.DEFAULT_TIMEOUT,
     ) -> None:
         self.where = where
         self.base = (base_url or f"{GRAPH_URL}/{version}").rstrip("/")
-        self.session = session or requests.Session()
-        self.session.trust_env = base_url is None  # loopback sandboxes and gateways bypass env proxies
+        self.session = _http.mount(session, timeout=timeout)
         self.session.headers["Authorization"] = f"Bearer {token}"
         self.timeout = timeout
         self.last_usage: dict[str, Any] = {}
@@ -140,12 +136,9 @@ class Graph:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         url = f"{self.base}/{path.lstrip('/')}"
-        try:
-            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            raise Unavailable(f"{self.where}: Graph could not be reached ({type(exc).__name__})") from None
-        except requests.RequestException as exc:
-            raise ConnectorError(f"{self.where}: Graph call failed ({type(exc).__name__})") from None
+        response = _http.request(
+            self.session, method, url, where=f"{self.where}: Graph", timeout=self.timeout, **kwargs
+        )
         self.last_call_at = time.time()
         self.last_usage = usage({k.lower(): v for k, v in response.headers.items()})
         error = error_for(response, self.where)

@@ -7,7 +7,8 @@ once. Every chat is private: ``reply_public`` is refused and ``send_private`` ca
 
 Telegram has no idempotency key and a bot cannot read a chat's history, so a send cut off mid-call cannot be
 looked up afterwards: this connector has no ``find_delivery``, and the outbox marks such a reply *uncertain*
-for a person to check. The bot token is part of every URL: no message here ever quotes a URL.
+for a person to check. The bot token is part of every URL: no message here ever quotes a URL. Timeouts,
+proxies and network failures: ``connectors._http``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import requests
 
+from connectors import _http
 from connectors.base import (
     AuthFailed,
     Batch,
@@ -58,6 +60,7 @@ class TelegramConnector:
         poll_seconds: int = DEFAULT_POLL_SECONDS,
         polling: bool = True,
         session: requests.Session | None = None,
+        timeout: _http.Timeout | None = None,
     ) -> None:
         bot_id, sep, _ = bot_token.partition(":")
         if not sep or not bot_id.isdigit():
@@ -67,20 +70,17 @@ class TelegramConnector:
         self._token, self._webhook_secret = bot_token, webhook_secret
         self.base_url = (base_url or API).rstrip("/")
         self.page_size, self.poll_seconds = max(1, min(100, page_size)), max(0, poll_seconds)
-        self.session = session or requests.Session()
-        self.session.trust_env = base_url is None  # a gateway or a loopback sandbox: no proxy from the env
-        self.timeout = (5.0, 10.0 + self.poll_seconds)
+        self.timeout = timeout or (5.0, 10.0 + self.poll_seconds)  # the read outlasts the long poll
+        self.session = _http.mount(session, timeout=self.timeout)
 
     # --- HTTP ----------------------------------------------------------------------------------
     def call(self, method: str, params: Mapping[str, Any]) -> Any:
         """POST one Bot API method as JSON; its ``result``, or the typed error for its failure."""
         url = f"{self.base_url}/bot{self._token}/{method}"
-        try:
-            response = self.session.post(url, json=dict(params), timeout=self.timeout)
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            raise Unavailable(f"Telegram could not be reached ({type(exc).__name__})") from None
-        except requests.RequestException as exc:
-            raise ConnectorError(f"Telegram call {method} failed ({type(exc).__name__})") from None
+        where = f"Telegram channel {self.name!r}"
+        response = _http.request(
+            self.session, "POST", url, where=where, json=dict(params), timeout=self.timeout
+        )
         return self._result(method, response)
 
     def _result(self, method: str, response: requests.Response) -> Any:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import requests
 import tweepy
 
-from connectors._http import Rebase
+from connectors import _http
 from connectors.base import (
     AuthFailed,
     Batch,
@@ -76,8 +76,8 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise Rejected(f"X rejected the request: {exc}") from exc
     except tweepy.HTTPException as exc:
         raise Rejected(f"X answered HTTP {exc.response.status_code}: {exc}") from exc
-    except (requests.Timeout, requests.ConnectionError) as exc:
-        raise Unavailable(f"X could not be reached: {exc}") from exc
+    except _http.NETWORK_ERRORS as exc:
+        raise _http.unreachable("X", exc) from None
     except (tweepy.TweepyException, requests.RequestException, ValueError) as exc:
         raise ConnectorError(f"X call failed: {exc}") from exc
 
@@ -98,7 +98,7 @@ class XConnector:
         access_token_secret: str,
         base_url: str | None = None,
         page_size: int = 100,
-        timeout: tuple[float, float] = (5.0, 30.0),
+        timeout: _http.Timeout = _http.DEFAULT_TIMEOUT,
         account: str | None = None,
         listening: Sequence[str] = (),
     ) -> None:
@@ -116,9 +116,7 @@ class XConnector:
             return_type=dict,
             wait_on_rate_limit=False,
         )
-        self.client.session.trust_env = False
-        for host in X_HOSTS:
-            self.client.session.mount(host, Rebase(base_url or host, timeout=timeout))
+        _http.mount(self.client.session, timeout=timeout, base_url=base_url, rebased=X_HOSTS)
         # tweepy's own convention: the user id is the part of the access token before the first "-".
         self.brand_id = access_token.split("-", 1)[0]
 
