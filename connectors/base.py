@@ -2,7 +2,8 @@
 
 A connector reads a platform through named *streams* (for X: ``mentions`` and ``dms``), one page per
 ``fetch`` call, and sends public replies and private messages. It returns typed items and raises the
-typed errors below; it knows nothing of the store or the UI.
+typed errors below; it knows nothing of the store or the UI. What some connectors can do beyond
+``Connector`` (webhooks, hiding comments, templates...) is in ``connectors.capabilities``.
 """
 
 from __future__ import annotations
@@ -148,21 +149,3 @@ class Connector(Protocol):
     def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent: ...
 
     def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent: ...
-
-
-class WebhookConnector(Protocol):
-    """A connector that also receives events pushed by the platform (``inbox webhooks``)."""
-
-    name: str
-
-    def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:
-        """The answer (status, content type, body) to a GET subscription check, or None if not one."""
-        ...
-
-    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:
-        """Raise WebhookRejected unless the request carries the platform's valid signature."""
-        ...
-
-    def parse_webhook(self, body: bytes) -> Batch:
-        """The items of one verified event, parsed exactly as polling parses them (``next_cursor`` None)."""
-        ...

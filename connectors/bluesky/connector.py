@@ -29,6 +29,7 @@ from connectors.bluesky.parse import (
 from connectors.bluesky.send import direct_message, find_message, find_reply, reply
 from connectors.bluesky.sweep import Sweep
 from connectors.bluesky.xrpc import Xrpc
+from connectors.capabilities import Closes, FindsDeliveries
 
 REASONS = ["mention", "reply", "quote"]
 MAX_MESSAGE_PAGES = 20  # per convo and poll
@@ -48,7 +49,7 @@ def _time_of(obj: Any, key: str) -> datetime | None:
         return None
 
 
-class BlueskyConnector:
+class BlueskyConnector(FindsDeliveries, Closes):
     """Reads and writes one Bluesky account. Knows nothing of the store."""
 
     def __init__(
@@ -191,6 +192,9 @@ class BlueskyConnector:
         parse = partial(dm_item, channel=self.name, own_did=own, convo_id=convo_id, members=members)
         items, bad = parse_each(fresh, lambda m: parse(m), "id")
         return items, bad, len(fresh)
+
+    def close(self) -> None:
+        self.xrpc.http.close()
 
     # --- sending ---------------------------------------------------------------------------------
     def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:

@@ -35,6 +35,7 @@ from connectors.base import (
     Rejected,
     Sent,
 )
+from connectors.capabilities import Closes, FindsDeliveries
 from connectors.mastodon.api import MastodonHttp, RateLimitState
 from connectors.mastodon.parse import (
     PUBLIC_VISIBILITIES,
@@ -56,7 +57,7 @@ ROOT_CACHE = 5000
 SEARCH_PREFIX = "search:"
 
 
-class MastodonConnector:
+class MastodonConnector(FindsDeliveries, Closes):
     """Reads and writes one brand account on one Mastodon instance. Knows nothing of the store."""
 
     def __init__(
@@ -287,6 +288,9 @@ class MastodonConnector:
             if found is not None:
                 return Sent(found, thread_key=f"dm:{recipient_id}" if visibility == "private" else None)
         return None
+
+    def close(self) -> None:
+        self.http.session.close()
 
     def _last_direct_with(self, recipient_id: str) -> str | None:
         """The last status of the newest one-to-one conversation with ``recipient_id``, if any."""

@@ -8,13 +8,14 @@ from typing import Any
 
 from connectors import _http
 from connectors.base import Batch, Identity, Malformed, Rejected, Sent
+from connectors.capabilities import Closes, ReceivesWebhooks, ReportsDeliveryFailures
 from connectors.meta.comments import CommentSource, fetch_comments
 from connectors.meta.events import parse_event, statuses
 from connectors.meta.graph import DEFAULT_VERSION, Graph
 from connectors.meta.webhook import handshake, verify
 
 
-class MetaConnector:
+class MetaConnector(ReceivesWebhooks, ReportsDeliveryFailures, Closes):
     """What Facebook, Instagram and WhatsApp share: the Graph client and the webhook side."""
 
     platform = "meta"

@@ -25,6 +25,7 @@ from connectors.base import (
     Rejected,
     Sent,
 )
+from connectors.capabilities import FindsDeliveries, HidesComments, RepliesPrivatelyToComments
 from connectors.meta.base import MetaConnector
 from connectors.meta.comments import CommentSource
 from connectors.meta.graph import DEFAULT_VERSION, OutsideWindow
@@ -35,7 +36,7 @@ IG_COMMENT_FIELDS = "id,text,timestamp,from{id,username},username,parent_id"
 PROFILE_FIELDS = {"facebook": "first_name,last_name,name", "instagram": "name,username,follower_count"}
 
 
-class PageMessaging(MetaConnector):
+class PageMessaging(MetaConnector, HidesComments, RepliesPrivatelyToComments, FindsDeliveries):
     """Facebook and Instagram: comments polled and answered in their thread, messages through the Send API."""
 
     streams = ("comments",)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import Batch, Identity, Rejected, Sent
+from connectors.capabilities import SendsTemplates
 from connectors.meta.base import MetaConnector
 
 
@@ -37,7 +38,7 @@ def template_from(obj: dict[str, Any]) -> Template:
     )
 
 
-class WhatsAppConnector(MetaConnector):
+class WhatsAppConnector(MetaConnector, SendsTemplates):
     platform, label = "whatsapp", "WhatsApp"
     streams: tuple[str, ...] = ()  # WhatsApp has no read API for messages: webhooks only
 

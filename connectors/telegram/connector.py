@@ -32,6 +32,7 @@ from connectors.base import (
     Unavailable,
     WebhookRejected,
 )
+from connectors.capabilities import Closes, ReceivesWebhooks
 from connectors.telegram.parse import (
     TEXT_LIMIT,
     parse_updates,
@@ -46,7 +47,7 @@ ALLOWED_UPDATES = ["message", "edited_message"]
 DEFAULT_POLL_SECONDS = 1  # long-poll wait per call: short, so one channel never holds the listener up
 
 
-class TelegramConnector:
+class TelegramConnector(ReceivesWebhooks, Closes):
     """Reads and writes one Telegram bot. Knows nothing of the store."""
 
     def __init__(
@@ -145,7 +146,7 @@ class TelegramConnector:
         chat_id = str(chat_obj.get("id", recipient_id) if isinstance(chat_obj, Mapping) else recipient_id)
         return Sent(external_id=f"{chat_id}:{message_obj.get('message_id')}", thread_key=chat_id)
 
-    # --- WebhookConnector ----------------------------------------------------------------------
+    # --- ReceivesWebhooks ----------------------------------------------------------------------
     def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:
         """Telegram has no subscription handshake (setWebhook is called by us)."""
         return None

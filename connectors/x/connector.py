@@ -29,6 +29,7 @@ from connectors.base import (
     Sent,
     Unavailable,
 )
+from connectors.capabilities import Backfills, Closes, FindsDeliveries, ReceivesWebhooks
 from connectors.x import webhook as x_webhook
 from connectors.x.parse import parse_page
 
@@ -82,7 +83,7 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise ConnectorError(f"X call failed: {exc}") from exc
 
 
-class XConnector:
+class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
     """Reads and writes one brand account on X. Knows nothing of the store."""
 
     SEARCH = "search:"  # a keyword-listening stream is ``search:<query>``
@@ -239,6 +240,9 @@ class XConnector:
         )
         data = payload.get("data") or {}
         return Sent(external_id=str(data.get("dm_event_id")), thread_key=data.get("dm_conversation_id"))
+
+    def close(self) -> None:
+        self.client.session.close()
 
     def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:
         """Account Activity CRC (connectors.x.webhook)."""

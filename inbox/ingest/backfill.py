@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from connectors.base import Batch, ConnectorError
+from connectors.capabilities import Backfills
 from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
@@ -88,11 +89,11 @@ class StreamProgress:
 
 def backfill_streams(rt: Runtime) -> list[str]:
     """The streams of a channel that its connector can read back by time."""
-    history = getattr(rt.connector, "history_cursor", None)
-    if history is None:
+    connector = rt.connector
+    if not isinstance(connector, Backfills):
         return []
     probe = datetime.now(UTC)
-    return [s for s in rt.connector.streams if history(s, probe) is not None]
+    return [s for s in connector.streams if connector.history_cursor(s, probe) is not None]
 
 
 def _start(
@@ -111,7 +112,9 @@ def _start(
             raise BackfillError(f"{stream}: another backfill of this channel is running ({owner})")
         resumed = row.cursor is not None
         if not resumed:
-            start = rt.connector.history_cursor(stream, since)  # type: ignore[attr-defined]
+            start = (
+                rt.connector.history_cursor(stream, since) if isinstance(rt.connector, Backfills) else None
+            )
             if start is None:
                 raise BackfillError(f"{stream}: this stream cannot be read back in time")
             row.cursor = start

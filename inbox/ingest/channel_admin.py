@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from connectors import registry
 from connectors.base import ConnectorError, ConnectorSpec
+from connectors.capabilities import Closes
 from inbox.config.channels import ChannelConfig
 from inbox.settings import secret
 from inbox.store import records as store
@@ -161,9 +162,8 @@ def check_connection(cfg: ChannelConfig, lookup: Lookup = secret) -> CheckResult
     except ConnectorError as exc:
         return failed(exc)
     finally:
-        close = getattr(connector, "close", None)
-        if callable(close):
-            close()
+        if isinstance(connector, Closes):
+            connector.close()
     identity = {"platform_id": who.platform_id, "handle": who.handle, "display_name": who.display_name}
     shown = (
         f"@{who.handle}" + (f" ({who.display_name})" if who.display_name else "") + f" · id {who.platform_id}"

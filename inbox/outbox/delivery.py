@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from connectors.base import Connector, ConnectorError, Rejected, Sent
+from connectors.capabilities import FindsDeliveries, HidesComments, RepliesPrivatelyToComments, SendsTemplates
 from inbox.backoff import backoff
 from inbox.ingest.threads import on_outbound
 from inbox.store import records as store
@@ -301,29 +302,26 @@ def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callabl
 
 def _send_template(connector: Connector, reply: OutboundReply) -> Sent:
     """An approved platform template, through the connector's ``send_template``; Rejected if it has none."""
-    send = getattr(connector, "send_template", None)
-    if send is None:
+    if not isinstance(connector, SendsTemplates):
         raise Rejected(f"channel {connector.name!r} cannot send platform templates")
     if not reply.recipient_id:
         raise Rejected("template message without a recipient")
     template = reply.platform_template or {}
-    sent: Sent = send(
+    return connector.send_template(
         reply.recipient_id,
         str(template.get("name", "")),
         str(template.get("language", "")),
         [str(p) for p in template.get("parameters", [])],
     )
-    return sent
 
 
 def _hide(connector: Connector, reply: OutboundReply) -> Sent:
     """Hide or show a comment through the connector's ``hide_comment``; Rejected if it has none."""
-    hide = getattr(connector, "hide_comment", None)
-    if hide is None:
+    if not isinstance(connector, HidesComments):
         raise Rejected(f"channel {connector.name!r} cannot hide comments")
     if not reply.in_reply_to:
         raise Rejected("hide action without a comment")
-    hide(reply.in_reply_to, hidden=reply.action == "hide")
+    connector.hide_comment(reply.in_reply_to, hidden=reply.action == "hide")
     return Sent(external_id=reply.in_reply_to)
 
 
@@ -336,10 +334,8 @@ def _deliver(connector: Connector, reply: OutboundReply) -> Sent:
         if not reply.in_reply_to:
             raise ConnectorError("public reply without a message to answer")
         return connector.reply_public(reply.in_reply_to, reply.text, idempotency_key=reply.idempotency_key)
-    private_reply = getattr(connector, "send_private_reply", None)
-    if reply.in_reply_to and private_reply is not None:  # Meta: a private reply to a comment
-        sent: Sent = private_reply(reply.in_reply_to, reply.text)
-        return sent
+    if reply.in_reply_to and isinstance(connector, RepliesPrivatelyToComments):  # Meta: to a comment's author
+        return connector.send_private_reply(reply.in_reply_to, reply.text)
     if not reply.recipient_id:
         raise ConnectorError("private reply without a recipient")
     return connector.send_private(reply.recipient_id, reply.text, idempotency_key=reply.idempotency_key)
@@ -373,14 +369,12 @@ def recover_stuck(engine: Engine, connectors: Mapping[str, Any], now: datetime) 
 
 
 def _find(connector: Any, reply: OutboundReply) -> Sent | None:
-    finder = getattr(connector, "find_delivery", None)
-    if finder is None:
+    if not isinstance(connector, FindsDeliveries):
         return None
     try:
-        result: Sent | None = finder(
+        return connector.find_delivery(
             reply.visibility, reply.in_reply_to, reply.recipient_id, reply.text, reply.created_at
         )
-        return result
     except ConnectorError:
         return None
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from connectors.capabilities import ReceivesWebhooks, ReportsDeliveryFailures
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
 from inbox.ingest.page import Classifier, ingest_batch
@@ -37,11 +38,8 @@ Clock = Callable[[], datetime]
 
 
 def accepts_webhooks(connector: object) -> bool:
-    """Whether a connector implements the WebhookConnector protocol (connectors.base)."""
-    return all(
-        callable(getattr(connector, m, None))
-        for m in ("webhook_handshake", "verify_webhook", "parse_webhook")
-    )
+    """Whether a connector receives webhooks (``connectors.capabilities.ReceivesWebhooks``)."""
+    return isinstance(connector, ReceivesWebhooks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,16 +111,16 @@ class Receiver:
             assert event is not None
             if event.status == DONE:
                 return DONE
-            batch = rt.connector.parse_webhook(event.body)  # type: ignore[attr-defined]
+            assert isinstance(rt.connector, ReceivesWebhooks)  # self.channels holds webhook channels only
+            batch = rt.connector.parse_webhook(event.body)
             channel = session.get(Channel, event.channel_id)
             assert channel is not None
             now = self.clock()
             result = ingest_batch(
                 session, channel, STREAM, batch, due=self.due, now=now, classifier=self.classifier
             )
-            failures = getattr(rt.connector, "delivery_failures", None)
-            if failures is not None:
-                mark_failed(session, channel.id or 0, failures(event.body), now)
+            if isinstance(rt.connector, ReportsDeliveryFailures):
+                mark_failed(session, channel.id or 0, rt.connector.delivery_failures(event.body), now)
             event.status, event.error, event.processed_at = DONE, None, now
             event.attempts += 1
             event.items = result.new

@@ -1,0 +1,106 @@
+"""What a connector may do beyond ``base.Connector``: one runtime-checkable Protocol per capability. No I/O.
+
+The inbox asks ``isinstance(connector, HidesComments)`` (never ``getattr``), so mypy checks each call against
+the signature below; a connector class declares the capabilities it has by subclassing them, so mypy checks
+its methods against the same signatures. Methods only: ``issubclass`` works on the classes too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from connectors.base import Batch, Sent
+
+
+@runtime_checkable
+class HidesComments(Protocol):
+    """Hide a public comment from everyone but its author, or show it again (Facebook, Instagram)."""
+
+    def hide_comment(self, external_id: str, hidden: bool = True) -> None: ...
+
+
+@runtime_checkable
+class SendsTemplates(Protocol):
+    """Send a platform-approved template, the only message allowed outside the 24-hour window (WhatsApp)."""
+
+    def send_template(
+        self, recipient: str, template_name: str, language: str, parameters: Sequence[str] = ()
+    ) -> Sent: ...
+
+
+@runtime_checkable
+class RepliesPrivatelyToComments(Protocol):
+    """Answer a public comment with a private message to its author (Meta's private replies)."""
+
+    def send_private_reply(self, comment_id: str, text: str) -> Sent: ...
+
+
+@runtime_checkable
+class FindsDeliveries(Protocol):
+    """Look on the platform for a reply an interrupted send may have posted: same target, same text, after
+    ``since``. Without it, the outbox marks such a reply uncertain for a person to check."""
+
+    def find_delivery(
+        self,
+        visibility: str,
+        in_reply_to: str | None,
+        recipient_id: str | None,
+        text: str,
+        since: datetime | None,
+    ) -> Sent | None: ...
+
+
+@runtime_checkable
+class ReceivesWebhooks(Protocol):
+    """Receive events the platform pushes (``inbox webhooks``)."""
+
+    def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:
+        """The answer (status, content type, body) to a GET subscription check, or None if not one."""
+        ...
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:
+        """Raise WebhookRejected unless the request carries the platform's valid signature."""
+        ...
+
+    def parse_webhook(self, body: bytes) -> Batch:
+        """The items of one verified event, parsed exactly as polling parses them (``next_cursor`` None)."""
+        ...
+
+
+@runtime_checkable
+class ReportsDeliveryFailures(Protocol):
+    """Read, in a verified webhook body, the messages the platform accepted but could not deliver."""
+
+    def delivery_failures(self, body: bytes) -> list[tuple[str, str]]:
+        """``(platform message id, error)`` for each failed delivery."""
+        ...
+
+
+@runtime_checkable
+class Backfills(Protocol):
+    """Read a stream back to a point in time (``inbox backfill``)."""
+
+    def history_cursor(self, stream: str, since: datetime) -> str | None:
+        """The cursor with which ``fetch`` reads ``stream`` back to ``since``; None when it cannot."""
+        ...
+
+
+@runtime_checkable
+class Closes(Protocol):
+    """Release the connector's HTTP connections."""
+
+    def close(self) -> None: ...
+
+
+CAPABILITIES: tuple[type, ...] = (
+    HidesComments,
+    SendsTemplates,
+    RepliesPrivatelyToComments,
+    FindsDeliveries,
+    ReceivesWebhooks,
+    ReportsDeliveryFailures,
+    Backfills,
+    Closes,
+)
