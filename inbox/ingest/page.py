@@ -3,6 +3,11 @@
 ``ingest_batch`` adds to the caller's transaction and never commits: the caller commits the messages,
 the quarantined items, the read counter and the new cursor together, so a kill at any point loses
 nothing and duplicates nothing. Idempotent on (channel, platform id).
+
+Conversations are updated message by message as the page is read (``inbox.ingest.threads``). A page can
+bring a conversation a message older than one it already holds (pages read newest first): those
+conversations alone are then recomputed from their stored messages (``inbox.ingest.clocks``), so their
+clocks follow the messages' own times, never the order they were stored in.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from sqlmodel import Session
 
 from connectors.base import Batch, InboundItem
 from inbox.charter.deadlines import DuePolicy, DueSubject
-from inbox.ingest.threads import on_inbound, on_outbound, raise_urgency
+from inbox.ingest.clocks import recompute_stored
+from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Message, QuarantinedItem
 
@@ -112,11 +118,36 @@ def _store_item(
         raise_urgency(conv, row["urgency"])
         conv.sentiment, conv.language = row["sentiment"], row["language"]
     if item.direction == "in":
-        subject = DueSubject(channel.name, channel.platform, tuple(contact.tags) if contact else ())
-        on_inbound(conv, item.created_at, lambda c, since, is_next: due(c, since, is_next, subject))
+        on_inbound(conv, item.created_at, bound_due(due, channel, contact))
     else:
         on_outbound(conv, item.created_at)
     return row
+
+
+def bound_due(due: DuePolicy, channel: Channel, contact: Contact | None) -> DueFn:
+    """The due policy for one conversation of ``channel`` with this customer (their tags are segments)."""
+    subject = DueSubject(channel.name, channel.platform, tuple(contact.tags) if contact else ())
+    return lambda c, since, is_next: due(c, since, is_next, subject)
+
+
+def _out_of_order(
+    convs: dict[tuple[str, str], Conversation], fresh: Sequence[InboundItem]
+) -> list[Conversation]:
+    """The page's conversations given a message not newer than one they hold (or one earlier in the page)."""
+    newest = {key: conv.last_message_at for key, conv in convs.items()}
+    late: dict[tuple[str, str], Conversation] = {}
+    for item in fresh:
+        key = (item.visibility, item.thread_key)
+        held = newest.get(key)
+        if held is not None and item.created_at <= held:
+            late[key] = convs[key]
+        else:
+            newest[key] = item.created_at
+    return list(late.values())
+
+
+def _contact(session: Session, conv: Conversation) -> Contact | None:
+    return session.get(Contact, conv.contact_id) if conv.contact_id is not None else None
 
 
 def ingest_batch(
@@ -144,6 +175,7 @@ def ingest_batch(
     threads = [(i.visibility, i.thread_key, i.kind, i.created_at) for i in fresh]
     convs = store.conversations_for(session, channel.id, threads)
     contacts = store.contacts_for(session, channel.id, [i.author for i in inbound], now)
+    late = _out_of_order(convs, fresh)
     rows = []
     for item in fresh:
         contact = contacts[item.author.platform_id] if item.direction == "in" else None
@@ -153,6 +185,8 @@ def ingest_batch(
         )
     if rows:  # one multi-row INSERT, without building an ORM object per message
         session.execute(insert(Message), rows)
+    if late:
+        recompute_stored(session, late, lambda conv: bound_due(due, channel, _contact(session, conv)))
     for bad in batch.malformed:
         session.add(
             QuarantinedItem(

@@ -1,16 +1,41 @@
-"""How a message changes its conversation: times, reopening, the SLA clock. Pure: no I/O, no clock."""
+"""How a message changes its conversation: times, reopening, the SLA clock. Pure: no I/O, no clock.
+
+``on_inbound`` and ``on_outbound`` apply one message as it arrives, which is right when messages arrive in
+time order. When they do not (a backfill or a polling backlog reads newest first), ``recompute`` derives the
+same fields from all of the conversation's messages sorted by their own platform times, as if each had
+arrived in order. Only a person's answer counts: an automatic message (outbox key ``auto-...``) stops no
+clock and is no first response.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
 
 from inbox.store.tables import Conversation
 
 URGENCY_ORDER = {"low": 0, "normal": 1, "high": 2, "critical": 3}
+AUTOMATIC_PREFIX = "auto-"  # outbox keys of the charter's automatic messages (inbox.automation.auto_replies)
 
 # (conversation, the inbound time the clock starts from, is it a next response) -> due time
 DueFn = Callable[[Conversation, datetime, bool], datetime | None]
+
+
+def is_automatic(idempotency_key: str | None) -> bool:
+    """An automatic message (out-of-hours, peak acknowledgement, survey) is not an answer: no clock stops."""
+    return bool(idempotency_key and idempotency_key.startswith(AUTOMATIC_PREFIX))
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadEvent:
+    """A stored message as the clock sees it: the customer's (``in``, with its urgency) or a person's answer
+    (``out``). Automatic messages are not events."""
+
+    at: datetime
+    direction: Literal["in", "out"]
+    urgency: str | None = None
 
 
 def _later(a: datetime | None, b: datetime) -> datetime:
@@ -54,3 +79,22 @@ def raise_urgency(conv: Conversation, urgency: str | None) -> None:
         return
     if conv.urgency is None or URGENCY_ORDER.get(urgency, 1) > URGENCY_ORDER.get(conv.urgency, 1):
         conv.urgency = urgency
+
+
+def recompute(conv: Conversation, events: Iterable[ThreadEvent], due: DueFn) -> None:
+    """Set the conversation's message times, first response, running clock and first-response due time from
+    all its messages, ordered by their own times (in UTC; at one instant the customer's message comes first,
+    so an answer at the same second answers it), whatever order they were stored in. Each clock's due time
+    is asked of ``due`` with the urgency the conversation had when that clock started, as ``on_inbound``
+    would have. The status and the conversation's urgency are left as they are."""
+    status, urgency = conv.status, conv.urgency
+    conv.first_inbound_at = conv.last_inbound_at = conv.last_outbound_at = conv.last_message_at = None
+    conv.first_response_at = conv.sla_due_at = conv.first_response_due_at = None
+    conv.urgency = None
+    for event in sorted(events, key=lambda e: (e.at.astimezone(UTC), e.direction == "out")):
+        if event.direction == "in":
+            raise_urgency(conv, event.urgency)
+            on_inbound(conv, event.at, due)
+        else:
+            on_outbound(conv, event.at)
+    conv.status, conv.urgency = status, urgency

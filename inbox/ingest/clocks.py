@@ -1,0 +1,61 @@
+"""Conversations' clocks recomputed from their stored messages, whatever order those were stored in.
+
+``ingest_batch`` calls ``recompute_stored`` for the conversations a page brought a message to that is not
+newer than every message they held (a backfill or a polling backlog reads newest first, so a reply can be
+stored before the message it answers): their first response, due times and running clock then follow the
+messages' own platform times. A page in time order, the common case, needs none of it. Session-taking,
+never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
+
+from inbox.ingest.threads import AUTOMATIC_PREFIX, DueFn, ThreadEvent, is_automatic, recompute
+from inbox.store import records as store
+from inbox.store.tables import Conversation, Message
+
+
+def outbox_key() -> Any:
+    """A message's outbox key (``raw["outbox"]``, set when the outbox recorded our own message), as SQL."""
+    return col(Message.raw)["outbox"].as_string()
+
+
+def automatic_message() -> ColumnElement[bool]:
+    """SQL: the message is one of the charter's automatic messages (no answer, whatever its direction)."""
+    found: ColumnElement[bool] = outbox_key().like(f"{AUTOMATIC_PREFIX}%")
+    return found
+
+
+def thread_events(session: Session, conversation_ids: Iterable[int]) -> dict[int, list[ThreadEvent]]:
+    """Each conversation's customer messages and a person's answers (automatic messages left out)."""
+    ids = list(dict.fromkeys(conversation_ids))
+    out: dict[int, list[ThreadEvent]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    m = Message
+    stmt = select(
+        col(m.conversation_id), col(m.created_at), col(m.direction), col(m.urgency), outbox_key()
+    ).where(store.one_of(session, col(m.conversation_id), ids))
+    for conversation_id, at, direction, urgency, key in session.execute(stmt):
+        if at is None or (direction == "out" and is_automatic(key)):
+            continue
+        event_urgency = urgency if direction == "in" else None
+        out[conversation_id].append(ThreadEvent(at, "in" if direction == "in" else "out", event_urgency))
+    return out
+
+
+def recompute_stored(
+    session: Session, convs: Iterable[Conversation], due_for: Callable[[Conversation], DueFn]
+) -> None:
+    """``threads.recompute`` each conversation from its stored messages (flush the new ones first);
+    ``due_for`` gives the due policy bound to a conversation's channel and customer."""
+    by_id = {conv.id: conv for conv in convs if conv.id is not None}
+    for conversation_id, events in thread_events(session, by_id).items():
+        conv = by_id[conversation_id]
+        recompute(conv, events, due_for(conv))
