@@ -21,6 +21,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from connectors.base import Batch, InboundItem
+from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy, DueSubject
 from inbox.ingest.clocks import recompute_stored
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
@@ -101,13 +102,13 @@ def _store_item(
         "direction": item.direction,
         "visibility": item.visibility,
         "kind": item.kind,
-        "text": item.text,
+        "text": bank_data.mask_text(item.text),  # bank data never stored in clear (same length: spans hold)
         "author_platform_id": item.author.platform_id,
         "author_handle": item.author.handle,
         "contact_id": contact.id if contact else None,
         "created_at": item.created_at,
         "reply_to_platform_id": item.reply_to,
-        "raw": dict(item.raw),
+        "raw": bank_data.mask_payload(dict(item.raw)),
         "ingested_at": now,
         **_unclassified(),
         "urgency_reasons": [],
@@ -117,6 +118,7 @@ def _store_item(
         row.update(classification_fields(classification))
         raise_urgency(conv, row["urgency"])
         conv.sentiment, conv.language = row["sentiment"], row["language"]
+    row["pii"] = bank_data.with_nir(row["pii"], item.text)
     if item.direction == "in":
         on_inbound(conv, item.created_at, bound_due(due, channel, contact))
     else:
@@ -194,7 +196,7 @@ def ingest_batch(
                 stream=stream,
                 external_id=bad.external_id,
                 error=bad.error,
-                raw=dict(bad.raw),
+                raw=bank_data.mask_payload(dict(bad.raw)),
                 created_at=now,
             )
         )

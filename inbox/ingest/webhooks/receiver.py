@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from connectors.capabilities import ReceivesWebhooks, ReportsDeliveryFailures
+from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
 from inbox.ingest.page import Classifier, ingest_batch
@@ -73,8 +74,9 @@ class Receiver:
         kept = {k.lower(): v for k, v in headers.items() if k.lower() not in DROPPED_HEADERS}
         with Session(self.engine) as session, session.begin():
             channel = inbox_store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
+            masked = bank_data.mask_body(body)  # bank data never stored in clear
             event = WebhookEvent(
-                channel_id=channel.id or 0, received_at=self.clock(), headers=kept, body=body
+                channel_id=channel.id or 0, received_at=self.clock(), headers=kept, body=masked
             )
             session.add(event)
             session.flush()

@@ -19,6 +19,7 @@ from inbox.store.tables.core import (
 )
 from inbox.store.tables.desk import AgentActivity, Note, Person, Presence, ReplyGuard
 from inbox.store.tables.enforcement import CharterVersion, EscalationAlert, PeakState, SurveyRequest
+from inbox.store.tables.privacy import ContactPrivacy
 from inbox.store.tables.webhook_events import WebhookEvent
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Channel",
     "CharterVersion",
     "Contact",
+    "ContactPrivacy",
     "Conversation",
     "EscalationAlert",
     "ListeningCursor",
