@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint typecheck contracts deps check clean
+.PHONY: run test test-sqlite test-postgres lint typecheck contracts deps check clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ deps: $(STAMP)  ## Every import declared, every declared dependency used
 	$(BIN)/deptry .
 
 check: lint typecheck contracts deps test  ## What CI runs
+
+LOCALES := inbox/locale
+translations: $(STAMP)  ## Extract the strings to translate, update the catalogs (fr, en), compile them
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project social-care-inbox \
+		-o $(LOCALES)/inbox.pot app.py inbox
+	$(BIN)/pybabel update -D inbox -i $(LOCALES)/inbox.pot -d $(LOCALES) --no-wrap
+	$(BIN)/pybabel compile -D inbox -d $(LOCALES) --statistics
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

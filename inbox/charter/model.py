@@ -219,6 +219,12 @@ class Survey(Strict):
         return self
 
 
+class Ui(Strict):
+    """The inbox's screens: the language of a user who has not chosen one (fr | en)."""
+
+    default_language: Literal["fr", "en"] = "en"
+
+
 class CharterReferenceError(ValueError):
     """Names that point nowhere; ``problems`` holds (dotted key, message) rows."""
 
@@ -238,6 +244,7 @@ class Charter(Strict):
     moderation: Moderation = Field(default_factory=Moderation)
     brands: dict[Name, Brand] = Field(default_factory=dict)
     survey: Survey = Field(default_factory=Survey)
+    ui: Ui = Field(default_factory=Ui)
 
     @model_validator(mode="after")
     def _references(self) -> Charter:

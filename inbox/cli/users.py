@@ -7,7 +7,7 @@ import sys
 import typer
 from sqlmodel import Session
 
-from inbox.desk import auth
+from inbox.desk import auth, preferences
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
 
@@ -32,6 +32,9 @@ def add(
     capacity: int = typer.Option(
         20, "--capacity", min=1, help="Open conversations before auto-assignment skips."
     ),
+    language: str | None = typer.Option(
+        None, "--language", help="Language of their screens: fr | en (default: the charter's [ui])."
+    ),
 ) -> None:
     """Add a user who can sign in to the inbox."""
     password = _read_password(password_stdin)
@@ -49,8 +52,11 @@ def add(
                 languages=langs,
                 capacity=capacity,
             )
+            if language is not None:
+                assert user.id is not None
+                preferences.set_language(session, user.id, language.lower(), by="cli", by_role="admin")
             typer.echo(f"user {user.name!r} added ({auth.ROLE_LABELS[user.role]})")
-    except auth.AuthError as exc:
+    except (auth.AuthError, preferences.PreferenceError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     finally:

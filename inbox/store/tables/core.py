@@ -225,6 +225,7 @@ class User(SQLModel, table=True):
     password_hash: str
     role: str  # agent | manager | admin
     languages: list[str] = _json([])
+    language: str | None = None  # of the screens (fr | en); None: the charter's [ui] default_language
     capacity: int = 20  # open conversations before auto-assignment skips this agent
     active: bool = True
     created_at: datetime | None = _when(nullable=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
@@ -13,21 +14,24 @@ from inbox.desk.queue import (
     Filters,
     Row,
     filter_options,
-    humanize,
     next_conversation,
     queue_page,
 )
+from inbox.i18n import N_, _, duration, ngettext
 from inbox.ingest import listening_items
 from inbox.store.tables import User
 from inbox.ui.common import SLA_COLOURS, current_user, md_escape, now, open_conversation, reading, transaction
+from inbox.ui.labels import SENTIMENT, STATUS, URGENCY, label
+from inbox.ui.labels import language as language_label
 from inbox.ui.widgets.peak_banner import peak_banner
 
 REFRESH_SECONDS = 10
 PAGE_SIZE = 25
 PAGE_KEY = "queue-page"
 URGENCY_COLOURS = {"critical": "red", "high": "orange", "normal": "gray", "low": "gray"}
-ASSIGNEE_LABELS = {"mine": "Mine", "unassigned": "Unassigned", "all": "All"}
-SOURCE_LABELS = {"listening": "Listening", "direct": "Mentions and DMs"}
+ASSIGNEE_LABELS = {"mine": N_("Mine"), "unassigned": N_("Unassigned"), "all": N_("All")}
+SOURCE_LABELS = {"listening": N_("Listening"), "direct": N_("Mentions and DMs")}
+ANY = "any"
 
 
 def _first_page() -> None:
@@ -37,38 +41,68 @@ def _first_page() -> None:
 def _filters_bar(options: dict[str, list[str]]) -> Filters:
     top = st.columns([3, 2.2, 1.2], vertical_alignment="bottom")
     text = top[0].text_input(
-        "Search",
+        _("Search"),
         key="q-text",
-        placeholder="Handle, name or words in the messages",
+        placeholder=_("Handle, name or words in the messages"),
         on_change=_first_page,
         icon=":material/search:",
     )
     assignee = top[1].segmented_control(
-        "Assigned to",
+        _("Assigned to"),
         list(ASSIGNEE_LABELS),
-        format_func=lambda v: ASSIGNEE_LABELS[v],
+        format_func=lambda v: _(ASSIGNEE_LABELS[v]),
         key="q-assignee",
         default="all",
         required=True,
         on_change=_first_page,
     )
-    status = top[2].selectbox("Status", [*STATUSES, MODERATED, "all"], key="q-status", on_change=_first_page)
+    status = top[2].selectbox(
+        _("Status"),
+        [*STATUSES, MODERATED, "all"],
+        key="q-status",
+        on_change=_first_page,
+        format_func=lambda v: label(STATUS, v),
+    )
     row = st.columns(5)
-    any_ = "Any"
+    any_ = ANY
+
+    def word(table: dict[str, str]) -> Callable[[str], str]:
+        return lambda v: _("Any") if v == any_ else label(table, v)
+
     source = row[4].selectbox(
-        "Source",
+        _("Source"),
         [any_, *SOURCE_LABELS],
         key="q-source",
-        format_func=lambda v: SOURCE_LABELS.get(v, v),
+        format_func=word(SOURCE_LABELS),
         on_change=_first_page,
     )
-    channel = row[0].selectbox("Channel", [any_, *options["channel"]], key="q-channel", on_change=_first_page)
-    urgency = row[1].selectbox("Urgency", [any_, *options["urgency"]], key="q-urgency", on_change=_first_page)
+    channel = row[0].selectbox(
+        _("Channel"),
+        [any_, *options["channel"]],
+        key="q-channel",
+        on_change=_first_page,
+        format_func=word({}),
+    )
+    urgency = row[1].selectbox(
+        _("Urgency"),
+        [any_, *options["urgency"]],
+        key="q-urgency",
+        on_change=_first_page,
+        format_func=word(URGENCY),
+    )
     sentiment = row[2].selectbox(
-        "Sentiment", [any_, *options["sentiment"]], key="q-sentiment", on_change=_first_page
+        _("Sentiment"),
+        [any_, *options["sentiment"]],
+        key="q-sentiment",
+        on_change=_first_page,
+        format_func=word(SENTIMENT),
     )
     language = row[3].selectbox(
-        "Language", [any_, *options["language"]], key="q-language", on_change=_first_page
+        _("Language"),
+        [any_, *options["language"]],
+        key="q-language",
+        on_change=_first_page,
+        format_func=lambda v: _("Any") if v == any_ else language_label(v),
     )
 
     def pick(value: str | None) -> str | None:
@@ -88,29 +122,32 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
 
 def _sla_label(row: Row, at: datetime) -> str:
     if row.sla_due_at is None:
-        return "No clock"
-    left = row.sla_due_at - at
-    return f"Overdue {humanize(left)}" if row.sla == "red" else f"{humanize(left)} left"
+        return _("No clock")
+    left = duration(row.sla_due_at - at)
+    return _("Overdue {time}").format(time=left) if row.sla == "red" else _("{time} left").format(time=left)
 
 
 def _labels(row: Row) -> str:
+    kind = _("Public") if row.visibility == "public" else _("DM")
+    icon = ":material/public:" if row.visibility == "public" else ":material/lock:"
     parts = [
-        f":blue-badge[{':material/public: Public' if row.visibility == 'public' else ':material/lock: DM'}]",
+        f":blue-badge[{icon} {kind}]",
         f":gray-badge[{md_escape(row.channel)}]",
     ]
     if row.listening:
-        parts.insert(0, ":orange-badge[:material/hearing: Listening]")
+        parts.insert(0, ":orange-badge[:material/hearing: {}]".format(_("Listening")))
     if row.failed_send:
-        parts.insert(0, ":red-badge[:material/error: Send failed]")
+        parts.insert(0, ":red-badge[:material/error: {}]".format(_("Send failed")))
     if row.vip:
         parts.append(":violet-badge[:material/star: VIP]")
     if row.urgency:
-        parts.append(f":{URGENCY_COLOURS.get(row.urgency, 'gray')}-badge[{md_escape(row.urgency)}]")
+        urgency = md_escape(label(URGENCY, row.urgency))
+        parts.append(f":{URGENCY_COLOURS.get(row.urgency, 'gray')}-badge[{urgency}]")
     if row.sentiment:
         colour = (
             "red" if row.sentiment == "negative" else ("green" if row.sentiment == "positive" else "gray")
         )
-        parts.append(f":{colour}-badge[{md_escape(row.sentiment)}]")
+        parts.append(f":{colour}-badge[{md_escape(label(SENTIMENT, row.sentiment))}]")
     if row.language:
         parts.append(f":gray-badge[{md_escape(row.language.upper())}]")
     parts += [f":gray-badge[#{md_escape(tag)}]" for tag in row.tags if tag.lower() != "vip"]
@@ -121,32 +158,36 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer]) -> None:
     with st.container(border=True, key=f"row-{row.id}"):
         cols = st.columns([1.3, 4.6, 2.6, 1.7, 0.9], vertical_alignment="center")
         cols[0].badge(_sla_label(row, at), color=SLA_COLOURS[row.sla])  # type: ignore[arg-type]
-        age = humanize(at - row.first_inbound_at) if row.first_inbound_at else "—"
-        cols[0].caption(f"Age {age} · #{row.id}")
-        who = f"@{row.handle}" if row.handle else (row.display_name or "unknown customer")
+        age = duration(at - row.first_inbound_at) if row.first_inbound_at else "—"
+        cols[0].caption(_("Age {age} · #{id}").format(age=age, id=row.id))
+        who = f"@{row.handle}" if row.handle else (row.display_name or _("unknown customer"))
         shown = row.handle and row.display_name and row.display_name.lower() != row.handle.lower()
         name = f" · {md_escape(row.display_name or '')}" if shown else ""
         cols[1].markdown(f"**{md_escape(who)}**{name}")
-        cols[1].text(row.snippet or "(no message)", width="stretch")  # customer text: never Markdown
+        cols[1].text(row.snippet or _("(no message)"), width="stretch")  # customer text: never Markdown
         cols[2].markdown(_labels(row))
+        unassigned = _("Unassigned")
         cols[3].markdown(
-            f":material/person: {md_escape(row.assignee)}" if row.assignee else ":gray[Unassigned]"
+            f":material/person: {md_escape(row.assignee)}" if row.assignee else f":gray[{unassigned}]"
         )
         if viewers:
+            writing, viewing = _("{name} (writing)"), _("{name} (viewing)")
             on_it = ", ".join(
-                f"{v.name} ({'writing' if v.activity == 'composing' else 'viewing'})" for v in viewers
+                (writing if v.activity == "composing" else viewing).format(name=v.name) for v in viewers
             )
             cols[3].caption(f":material/visibility: {md_escape(on_it)}")
-        if cols[4].button("Open", key=f"open-{row.id}", type="primary" if row.sla == "red" else "secondary"):
+        if cols[4].button(
+            _("Open"), key=f"open-{row.id}", type="primary" if row.sla == "red" else "secondary"
+        ):
             open_conversation(row.id)
         if row.listening and row.status != "resolved":
             cols[4].button(
-                "Dismiss",
+                _("Dismiss"),
                 key=f"dismiss-{row.id}",
                 on_click=_dismiss,
                 args=(row.id,),
                 type="tertiary",
-                help="Not for us: close this listening item without answering (audited).",
+                help=_("Not for us: close this listening item without answering (audited)."),
             )
 
 
@@ -156,19 +197,24 @@ def _dismiss(conv_id: int) -> None:
         return
     with transaction() as session:
         listening_items.dismiss(session, conv_id, user, now())
-    st.toast("Listening item dismissed.")
+    st.toast(_("Listening item dismissed."))
 
 
 def _pager(total: int, pages: int) -> None:
     number = st.session_state.get(PAGE_KEY, 0)
     cols = st.columns([6, 1, 1], vertical_alignment="center")
+    counted = ngettext("{n} conversation", "{n} conversations", total).format(n=total)
     cols[0].caption(
-        f"{total} conversation(s) · page {number + 1} of {pages} · refreshed every {REFRESH_SECONDS}s"
+        _("{counted} · page {page} of {pages} · refreshed every {seconds} s").format(
+            counted=counted, page=number + 1, pages=pages, seconds=REFRESH_SECONDS
+        )
     )
-    if cols[1].button("Previous", key="page-prev", disabled=number == 0, icon=":material/chevron_left:"):
+    if cols[1].button(_("Previous"), key="page-prev", disabled=number == 0, icon=":material/chevron_left:"):
         st.session_state[PAGE_KEY] = number - 1
         st.rerun(scope="fragment")
-    if cols[2].button("Next", key="page-next", disabled=number + 1 >= pages, icon=":material/chevron_right:"):
+    if cols[2].button(
+        _("Next"), key="page-next", disabled=number + 1 >= pages, icon=":material/chevron_right:"
+    ):
         st.session_state[PAGE_KEY] = number + 1
         st.rerun(scope="fragment")
 
@@ -195,7 +241,7 @@ def queue_list(filters: Filters, user: User) -> None:
     peak_banner()
     _pager(page.total, page.pages)
     if not page.rows:
-        st.info("Nothing here. New customer messages appear by themselves.", icon=":material/inbox:")
+        st.info(_("Nothing here. New customer messages appear by themselves."), icon=":material/inbox:")
     for row in page.rows:
         _row(row, at, seen.get(row.id, []))
 
@@ -204,14 +250,14 @@ def main() -> None:
     user = current_user()
     assert user is not None and user.id is not None
     head = st.columns([5, 1.4], vertical_alignment="bottom")
-    head[0].title("Queue")
+    head[0].title(_("Queue"))
     if head[1].button(
-        "Next conversation", type="primary", icon=":material/bolt:", key="next", width="stretch"
+        _("Next conversation"), type="primary", icon=":material/bolt:", key="next", width="stretch"
     ):
         with reading() as session:
             next_id = next_conversation(session, user.id, now())
         if next_id is None:
-            st.toast("Nothing waiting for you.")
+            st.toast(_("Nothing waiting for you."))
         else:
             open_conversation(next_id)
     with reading() as session:

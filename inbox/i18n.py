@@ -1,0 +1,170 @@
+"""Languages of the people using the inbox: gettext catalogs and Babel formatting. No I/O but the catalogs.
+
+Every layer may import it (it imports nothing of the inbox). ``_()`` and ``ngettext()`` translate into the
+current language: the context variable set by ``use_language``/``set_language`` (the app sets it from the
+signed-in user on every run), else what the registered fallback says (the UI's session, for callbacks),
+else English. ``N_()`` marks a string for extraction where it cannot be translated yet (module constants);
+translate it with ``_()`` where it is shown. Catalogs are ``inbox/locale/<lang>/LC_MESSAGES/inbox.po``;
+``make translations`` compiles them to ``.mo``, and a missing or stale ``.mo`` is compiled in memory on load,
+so a fresh clone works without a build step. Fuzzy entries are never used.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime, get_timezone_name
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+DOMAIN = "inbox"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = {"en": "English", "fr": "Français"}  # code -> name in that language (no need to translate)
+DEFAULT = "en"
+
+_language: ContextVar[str | None] = ContextVar("inbox_language", default=None)
+_fallback: list[Callable[[], str | None]] = []
+
+
+def supported(code: str | None) -> str | None:
+    """``code`` ("fr", "fr-FR", "fr_CA", "FR") as a language we have, or None."""
+    if not code:
+        return None
+    base = code.replace("_", "-").split("-", 1)[0].strip().lower()
+    return base if base in LANGUAGES else None
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The best language we have in an HTTP Accept-Language header ("fr-FR,fr;q=0.9,en;q=0.8")."""
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate((header or "").split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        code = supported(tag)
+        if code and q > 0:
+            ranked.append((-q, i, code))
+    return min(ranked)[2] if ranked else None
+
+
+def set_fallback(provider: Callable[[], str | None]) -> None:
+    """Where the language comes from when no context variable is set (one provider, the latest wins)."""
+    _fallback[:] = [provider]
+
+
+def set_language(code: str | None) -> None:
+    """Bind the current context to ``code`` (an unknown or empty code means the default)."""
+    _language.set(supported(code) or DEFAULT)
+
+
+@contextmanager
+def use_language(code: str | None) -> Iterator[None]:
+    token = _language.set(supported(code) or DEFAULT)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def current() -> str:
+    """The language strings are translated into now."""
+    code = _language.get()
+    if code is None and _fallback:
+        code = supported(_fallback[0]())
+    return code or DEFAULT
+
+
+@cache
+def translations(code: str) -> gettext.NullTranslations:
+    """The catalog of ``code``: its .mo when up to date, else its .po compiled in memory."""
+    folder = LOCALE_DIR / code / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as f:
+            return gettext.GNUTranslations(f)
+    if not po.exists():
+        return gettext.NullTranslations()
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=code, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def _(message: str) -> str:
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction only; translate it with ``_()`` where it is shown."""
+    return message
+
+
+def zone_name(zone: ZoneInfo) -> str:
+    """The zone's name for people, once per page ("heure d’Europe centrale", "Central European Time")."""
+    return get_timezone_name(zone, locale=current())
+
+
+def when(at: datetime, zone: ZoneInfo, *, year: bool = False) -> str:
+    """A date and time in ``zone``: "5 déc. 09:00" (fr), "5 Dec 09:00" (en); with the year if asked."""
+    pattern = "d MMM y HH:mm" if year else "d MMM HH:mm"
+    return format_datetime(at, pattern, tzinfo=zone, locale=current())
+
+
+def clock(at: datetime, zone: ZoneInfo) -> str:
+    """The time of day in ``zone``: "09:00"."""
+    return format_datetime(at, "HH:mm", tzinfo=zone, locale=current())
+
+
+def duration(value: timedelta | float) -> str:
+    """A duration (timedelta or seconds) for people: "45 s", "12 min", "1 h 05 min", "2 j 3 h" / "2 d 3 h"."""
+    seconds = int(abs(value.total_seconds() if isinstance(value, timedelta) else value))
+    sign = "-" if (value.total_seconds() if isinstance(value, timedelta) else value) < 0 else ""
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        text = _("{days} d {hours} h").format(days=days, hours=hours)
+    elif hours:
+        text = _("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
+    elif minutes:
+        text = _("{minutes} min").format(minutes=minutes)
+    else:
+        text = _("{seconds} s").format(seconds=secs)
+    return sign + text
+
+
+def percent(fraction: float | None, digits: int = 1) -> str:
+    """A fraction as a percentage: "92,4 %" (fr), "92.4%" (en); "–" for None."""
+    if fraction is None:
+        return "–"
+    pattern = Locale.parse(current()).percent_formats[None].pattern  # "#,##0\xa0%" (fr), "#,##0%" (en)
+    decimals = "." + "0" * digits if digits else ""
+    return format_percent(fraction, pattern.replace("#,##0", "#,##0" + decimals, 1), locale=current())
+
+
+def number(value: float | int | None, digits: int = 0) -> str:
+    """A number with the language's separators: "12 345,6" (fr); "–" for None."""
+    if value is None:
+        return "–"
+    decimals = "." + "#" * digits if digits else ""
+    return format_decimal(value, f"#,##0{decimals}", locale=current())

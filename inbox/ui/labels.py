@@ -1,0 +1,31 @@
+"""Words for stored values (statuses, urgency, sentiment, roles, languages): never show snake_case or None."""
+
+from __future__ import annotations
+
+from inbox.i18n import N_, _
+
+STATUS = {
+    "open": N_("Open"),
+    "pending": N_("Pending"),
+    "resolved": N_("Resolved"),
+    "moderated": N_("Moderated"),
+    "all": N_("All"),
+}
+URGENCY = {"critical": N_("Critical"), "high": N_("High"), "normal": N_("Normal"), "low": N_("Low")}
+SENTIMENT = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
+ROLE = {"agent": N_("Agent"), "manager": N_("Community manager"), "admin": N_("Admin")}
+LANGUAGE = {"fr": N_("French"), "en": N_("English"), "und": N_("Undetermined")}
+
+
+def label(table: dict[str, str], value: str | None, *, none: str = "—") -> str:
+    """``value``'s word in the current language; an unknown value as it is, without underscores."""
+    if value is None or value == "":
+        return none
+    return _(table[value]) if value in table else value.replace("_", " ")
+
+
+def language(code: str | None) -> str:
+    """A language code for people: "French", else the code in capitals ("DE")."""
+    if code in LANGUAGE:
+        return _(LANGUAGE[code])
+    return code.upper() if code else "—"
