@@ -24,6 +24,7 @@ from inbox.nlp.urgency import Signals, decide
 MODEL_DIR = Path(__file__).parent / "model"
 SENTIMENT = "sentiment"
 COMPLAINT = "complaint"
+URGENT = "urgent"
 EMPTY_SCORES = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
 
 
@@ -124,7 +125,8 @@ class Classifier:
             rule_names = fired(ruler(doc.text))
             rule_levels = cast(UrgencyRules, ruler.get_pipe("urgency_rules")).levels
         complaint = doc.cats.get(COMPLAINT) if lang == key else None
-        signals = Signals([(n, rule_levels[n]) for n in rule_names], sentiment, complaint, followers)
+        urgent = doc.cats.get(URGENT) if lang == key else None
+        signals = Signals([(n, rule_levels[n]) for n in rule_names], sentiment, complaint, followers, urgent)
         urgency, reasons = decide(signals, self.config.urgency)
         return Classification(lang, sentiment, scores, urgency, reasons, find_pii(text, self.pii_patterns))
 

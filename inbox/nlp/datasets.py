@@ -14,6 +14,7 @@ from inbox.nlp.types import SENTIMENTS
 TWEETEVAL = Path("tweeteval-sentiment")
 XLMT = Path("xlmt-umsab-sentiment")
 COMPLAINTS = Path("complaints-severity") / "train.csv"
+URGENCY = Path("urgency-twcs") / "train.csv"
 
 
 class DataMissing(FileNotFoundError):
@@ -26,6 +27,7 @@ class Example:
     sentiment: str | None = None
     urgency: str | None = None
     complaint: bool | None = None
+    severity: int | None = None  # complaints-severity: 0 not a complaint .. 4 blame
 
 
 def _lines(path: Path) -> list[str]:
@@ -57,7 +59,21 @@ def read_complaints(data_dir: Path) -> list[Example]:
     if not path.is_file():
         raise DataMissing(f"missing data file: {path}")
     with path.open(encoding="utf-8", newline="") as fh:
-        return [Example(row["text"], complaint=row["complaint"] == "1") for row in csv.DictReader(fh)]
+        return [
+            Example(
+                row["text"], complaint=row["complaint"] == "1", severity=int(row.get("severity_level") or 0)
+            )
+            for row in csv.DictReader(fh)
+        ]
+
+
+def read_urgency(data_dir: Path) -> list[Example]:
+    """urgency-twcs: real support tweets with the urgency two annotators agreed on (GUIDELINE.md there)."""
+    path = data_dir / URGENCY
+    if not path.is_file():
+        raise DataMissing(f"missing data file: {path}")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [Example(row["text"], urgency=row["urgency"]) for row in csv.DictReader(fh)]
 
 
 def is_dev(text: str, percent: int = 10) -> bool:

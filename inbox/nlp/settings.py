@@ -66,6 +66,7 @@ class UrgencySettings(Strict):
 
     large_following: PositiveInt = 10_000
     complaint_threshold: float = Field(default=0.5, ge=0, le=1)
+    urgent_threshold: float = Field(default=0.5, ge=0, le=1)  # urgency-model P(high or critical) that counts
 
 
 class PiiSettings(Strict):

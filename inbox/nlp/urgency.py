@@ -17,10 +17,20 @@ class Signals:
     sentiment: str
     complaint: float | None  # complaint probability; None where the language has no complaint model
     followers: int | None = None
+    urgent: float | None = None  # the urgency model's P(high or critical); None where there is none
 
 
 def _max(a: str, b: str) -> str:
     return a if LEVELS.index(a) >= LEVELS.index(b) else b
+
+
+def lift(level: str, reasons: list[str], urgent: float | None, settings: UrgencySettings) -> str:
+    """The urgency model's part: P(urgent) at or above ``urgent_threshold`` adds ``model:urgency`` and lifts
+    the level to at least ``high``. Never lowers a level."""
+    if urgent is None or urgent < settings.urgent_threshold:
+        return level
+    reasons.append("model:urgency")
+    return _max(level, "high")
 
 
 def decide(signals: Signals, settings: UrgencySettings) -> tuple[str, list[str]]:
@@ -28,7 +38,8 @@ def decide(signals: Signals, settings: UrgencySettings) -> tuple[str, list[str]]
 
     The highest level of any fired rule wins; a complaint (model) or a negative sentiment lifts the level
     to at least ``normal``; either of them from an author with ``large_following`` followers lifts it to
-    at least ``high``. With no reason at all the message is ``low`` (chit-chat).
+    at least ``high``; the urgency model lifts it to at least ``high`` (``lift``). With no reason at all the
+    message is ``low`` (chit-chat).
     """
     level = "low"
     reasons: list[str] = []
@@ -47,4 +58,4 @@ def decide(signals: Signals, settings: UrgencySettings) -> tuple[str, list[str]]
         if signals.followers is not None and signals.followers >= settings.large_following:
             reasons.append("reach:large_following")
             level = _max(level, "high")
-    return level, reasons
+    return lift(level, reasons, signals.urgent, settings), reasons

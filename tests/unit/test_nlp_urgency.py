@@ -1,0 +1,74 @@
+"""Urgency: the model's part named as such, rules as overrides, French phrase rules of the issue (#14)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from inbox.nlp import Classifier, load_classifier
+from inbox.nlp.settings import UrgencySettings
+from inbox.nlp.urgency import Signals, decide
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = UrgencySettings(urgent_threshold=0.6)
+DIGITS = "known limit: words near a number are no language evidence; a short text is 'und'"
+
+
+@pytest.fixture(scope="module")
+def clf() -> Iterator[Classifier]:
+    yield load_classifier(ROOT / "config")
+
+
+@pytest.mark.parametrize(
+    ("signals", "expected"),
+    [
+        (Signals([], "neutral", 0.1, urgent=0.7), ("high", ["model:urgency"])),
+        (Signals([], "neutral", 0.1, urgent=0.59), ("low", [])),
+        (
+            Signals([("fraud", "critical")], "neutral", None, urgent=0.9),
+            ("critical", ["rule:fraud", "model:urgency"]),
+        ),
+        (Signals([("thanks", "low")], "positive", None, urgent=None), ("low", ["rule:thanks"])),
+    ],
+)
+def test_the_model_lifts_to_high_and_never_lowers(signals: Signals, expected: tuple[str, list[str]]) -> None:
+    assert decide(signals, SETTINGS) == expected
+
+
+def test_the_english_pipeline_ships_an_urgency_model(clf: Classifier) -> None:
+    assert "urgency" in clf.pipelines["en"].pipe_names
+    [c] = clf.classify(["@acme thanks a lot, all good now"])
+    assert "model:urgency" not in c.urgency_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "level"),
+    [
+        ("Le réseau est en panne depuis ce matin", "cannot_use", "high"),
+        ("Mon compte a été piraté", "hacked_account", "critical"),
+        ("C'est une arnaque, vous êtes des arnaqueurs", "fraud", "critical"),
+        ("J'ai été prélevé deux fois ce mois-ci", "money_lost", "high"),
+        pytest.param(
+            "J'ai été prélevé 2 fois",
+            "money_lost",
+            "high",
+            marks=pytest.mark.xfail(strict=True, reason=DIGITS),
+        ),
+        ("J'attends toujours mon remboursement", "money_lost", "high"),
+        ("Je vais résilier mon abonnement", "threat_to_leave", "high"),
+        ("Mon avocat va vous contacter", "legal", "critical"),
+        ("Je vais écrire à l'UFC-Que Choisir", "legal", "critical"),
+        pytest.param(
+            "J'en parlerai à 60 Millions",
+            "legal",
+            "critical",
+            marks=pytest.mark.xfail(strict=True, reason=DIGITS),
+        ),
+        ("Je porte plainte auprès de SignalConso", "legal", "critical"),
+    ],
+)
+def test_french_phrase_rules_cover_the_issue(clf: Classifier, text: str, rule: str, level: str) -> None:
+    [c] = clf.classify([text])
+    assert c.language == "fr" and f"rule:{rule}" in c.urgency_reasons and c.urgency == level, c
