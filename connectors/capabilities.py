@@ -39,8 +39,12 @@ class RepliesPrivatelyToComments(Protocol):
 
 @runtime_checkable
 class FindsDeliveries(Protocol):
-    """Look on the platform for a reply an interrupted send may have posted: same target, same text, after
-    ``since``. Without it, the outbox marks such a reply uncertain for a person to check."""
+    """Look on the platform for a reply an interrupted send may have posted: same target, same text, posted
+    between ``since`` and ``until`` (now when None), however much traffic followed it. ``finds`` says for
+    which visibility the platform offers a way to look; where it does not, the outbox marks such a reply
+    uncertain for a person to check. A look that cannot be completed raises ``ConnectorError``."""
+
+    def finds(self, visibility: str) -> bool: ...
 
     def find_delivery(
         self,
@@ -49,6 +53,7 @@ class FindsDeliveries(Protocol):
         recipient_id: str | None,
         text: str,
         since: datetime | None,
+        until: datetime | None = None,
     ) -> Sent | None: ...
 
 

@@ -207,6 +207,9 @@ class BlueskyConnector(FindsDeliveries, Closes):
             )
         return direct_message(self.xrpc, recipient_id, text)
 
+    def finds(self, visibility: str) -> bool:
+        return True
+
     def find_delivery(
         self,
         visibility: str,
@@ -214,6 +217,7 @@ class BlueskyConnector(FindsDeliveries, Closes):
         recipient_id: str | None,
         text: str,
         since: datetime | None,
+        until: datetime | None = None,
     ) -> Sent | None:
         """Look on Bluesky for a reply sent before a crash: same text, same target."""
         if since is not None and since.tzinfo is None:

@@ -26,9 +26,12 @@ from typing import Any
 
 import requests
 
+from connectors._payload import PayloadError
+from connectors._payload import iso_time as parse_time
 from connectors.base import (
     AuthFailed,
     Batch,
+    ConnectorError,
     ConnectorSpec,
     Identity,
     InboundItem,
@@ -54,6 +57,7 @@ from connectors.mastodon.text import MAX_CHARACTERS, mastodon_length, with_menti
 
 NOTIFICATIONS_MAX, CONVERSATIONS_MAX, SEARCH_MAX = 80, 40, 40  # Mastodon's per-request caps
 ROOT_CACHE = 5000
+FIND_PAGES = 50  # 2,000 statuses in the window of an attempt: beyond that the look gives up
 SEARCH_PREFIX = "search:"
 
 
@@ -270,6 +274,9 @@ class MastodonConnector(FindsDeliveries, Closes):
         posted = self._post(payload, idempotency_key)
         return Sent(external_id=str(posted["id"]), thread_key=f"dm:{recipient_id}")
 
+    def finds(self, visibility: str) -> bool:
+        return True
+
     def find_delivery(
         self,
         visibility: str,
@@ -277,17 +284,29 @@ class MastodonConnector(FindsDeliveries, Closes):
         recipient_id: str | None,
         text: str,
         since: datetime | None,
+        until: datetime | None = None,
     ) -> Sent | None:
-        """Look among the brand's newest statuses for a reply we may have posted before a crash: same
-        target (the status answered, or the recipient of a direct status), same text, after ``since``."""
+        """Look among the brand's statuses of the window ``since``..``until`` (now when None) for a reply
+        we may have posted: same target (the status answered, or the recipient of a direct status), same
+        text. Status ids are snowflakes of their creation time (ms << 16), so the look starts at ``until``'s
+        id and pages back until statuses older than ``since``, however many came after."""
+        now = datetime.now(UTC)
+        start = _aware(since) if since else now - timedelta(hours=1)
+        max_id = str(int((_aware(until or now) + timedelta(seconds=1)).timestamp() * 1000) << 16)
         path = f"/api/v1/accounts/{self.brand_id}/statuses"
-        page = self.http.call("GET", path, params={"limit": "40", "exclude_reblogs": "true"}).body
-        after = (since.replace(tzinfo=since.tzinfo or UTC) - timedelta(minutes=1)) if since else None
-        for status in page if isinstance(page, list) else []:
-            found = delivered(status, visibility, in_reply_to, recipient_id, text, after)
-            if found is not None:
-                return Sent(found, thread_key=f"dm:{recipient_id}" if visibility == "private" else None)
-        return None
+        for _ in range(FIND_PAGES):
+            params = {"limit": "40", "exclude_reblogs": "true", "max_id": max_id}
+            page = self.http.call("GET", path, params=params).body
+            statuses = [s for s in page if isinstance(s, Mapping)] if isinstance(page, list) else []
+            for status in statuses:
+                found = delivered(status, visibility, in_reply_to, recipient_id, text, start)
+                if found is not None:
+                    return Sent(found, thread_key=f"dm:{recipient_id}" if visibility == "private" else None)
+            oldest = statuses[-1] if statuses else None
+            if oldest is None or len(statuses) < 40 or _older(oldest, start):
+                return None
+            max_id = str(oldest.get("id"))
+        raise ConnectorError(f"Mastodon channel {self.name!r}: the window holds too many statuses to look")
 
     def close(self) -> None:
         self.http.session.close()
@@ -302,6 +321,18 @@ class MastodonConnector(FindsDeliveries, Closes):
             if ids == [recipient_id] and isinstance(last, Mapping) and isinstance(last.get("id"), str):
                 return str(last["id"])
         return None
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _older(status: Mapping[str, Any], start: datetime) -> bool:
+    """The status was created before ``start`` (or its time cannot be read: stop there)."""
+    try:
+        return parse_time(str(status.get("created_at"))) < start
+    except PayloadError:
+        return True
 
 
 def _at_or_before(obj: Any, bound: str | None) -> bool:

@@ -118,6 +118,10 @@ class PageMessaging(MetaConnector, HidesComments, RepliesPrivatelyToComments, Fi
         body = self.graph.post(self.messages_path, payload)
         return Sent(external_id=str(body.get("message_id")), thread_key=str(body.get("recipient_id") or ""))
 
+    def finds(self, visibility: str) -> bool:
+        """Only public replies: they are read back among the comment's replies."""
+        return visibility == "public"
+
     def find_delivery(
         self,
         visibility: str,
@@ -125,6 +129,7 @@ class PageMessaging(MetaConnector, HidesComments, RepliesPrivatelyToComments, Fi
         recipient_id: str | None,
         text: str,
         since: datetime | None,
+        until: datetime | None = None,
     ) -> Sent | None:
         """Our reply to ``in_reply_to`` with this text, if an earlier attempt posted it; None for messages
         (Graph offers no lookup of a sent message by content here)."""

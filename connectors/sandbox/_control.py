@@ -25,6 +25,8 @@ class _Sandbox(Protocol):
         count: int = ...,
         delay: float = ...,
         headers: dict[str, str] | None = ...,
+        after: bool = ...,
+        drop: bool = ...,
     ) -> None: ...
 
     def clear_faults(self) -> None: ...
@@ -64,7 +66,8 @@ def safely(fn: Callable[[dict[str, Any]], Reply]) -> Control:
 
 def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval: float) -> list[Route]:
     """GET ``/_sandbox/state`` (the sandbox's counts), POST/DELETE ``/_sandbox/faults`` (429, 5xx or a delay
-    on paths under a prefix, ``count`` times) and POST ``/_sandbox/replay`` (seed ``backlog`` customer items,
+    on paths under a prefix, ``count`` times; with ``after`` once the request was handled, and ``drop`` closes
+    the connection without an answer) and POST ``/_sandbox/replay`` (seed ``backlog`` customer items,
     then one every ``interval`` seconds)."""
 
     def fault(body: dict[str, Any]) -> Reply:
@@ -78,6 +81,8 @@ def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval:
             count=int(body.get("count", 1)),
             delay=float(body.get("delay", 0.0)),
             headers={str(k): str(v) for k, v in (body.get("headers") or {}).items()},
+            after=bool(body.get("after", False)),
+            drop=bool(body.get("drop", False)),
         )
         return Reply(201, {"faults": sandbox.faults()})
 

@@ -3,6 +3,10 @@
 A sandbox subclasses ``LoopbackServer``, registers handlers with ``self.route(method, pattern, fn)``
 (``pattern`` is a regular expression with named groups) and returns ``Reply`` objects. Paths under
 ``/_sandbox/`` are the sandbox's own control API: they are never logged in ``requests`` nor faulted.
+
+A fault fails a request before the platform acts (a refusal, a 5xx, a delay), or with ``after`` once it has
+acted (the post is created): then it hangs (``delay``), answers an error status, or drops the connection
+without an answer (``drop``). That is how a lost answer to an accepted POST is reproduced.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class Reply:
     body: Any = None  # JSON-serialisable, or bytes sent as they are
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    drop: bool = False  # close the connection without answering
 
 
 @dataclass
@@ -53,6 +58,8 @@ class Fault:
     delay: float
     headers: dict[str, str]
     body: Any
+    after: bool = False  # fail once the request has been handled (the platform acted)
+    drop: bool = False  # with ``after``: close the connection instead of answering
 
 
 Handler = Callable[[Request], Reply]
@@ -94,14 +101,19 @@ class LoopbackServer:
         delay: float = 0.0,
         headers: dict[str, str] | None = None,
         body: Any = None,
+        after: bool = False,
+        drop: bool = False,
     ) -> None:
         """The next ``count`` requests whose path starts with ``path_prefix`` wait ``delay`` seconds, then
-        get ``status`` (or their normal answer when ``status`` is None). A new fault on the same prefix
-        replaces the old one; ``count=0`` removes it."""
+        get ``status`` (or their normal answer when ``status`` is None). With ``after`` the request is
+        handled first (a post is created), then the delay, then ``status`` or, with ``drop``, a closed
+        connection and no answer. A new fault on the same prefix replaces the old one; ``count=0`` removes
+        it."""
         with self.lock:
             self._faults = [f for f in self._faults if f.prefix != path_prefix]
             if count > 0:
-                self._faults.append(Fault(path_prefix, status, count, delay, dict(headers or {}), body))
+                fault = Fault(path_prefix, status, count, delay, dict(headers or {}), body, after, drop)
+                self._faults.append(fault)
 
     def clear_faults(self) -> None:
         with self.lock:
@@ -110,7 +122,14 @@ class LoopbackServer:
     def faults(self) -> list[dict[str, Any]]:
         with self.lock:
             return [
-                {"path_prefix": f.prefix, "status": f.status, "remaining": f.remaining, "delay": f.delay}
+                {
+                    "path_prefix": f.prefix,
+                    "status": f.status,
+                    "remaining": f.remaining,
+                    "delay": f.delay,
+                    "after": f.after,
+                    "drop": f.drop,
+                }
                 for f in self._faults
             ]
 
@@ -138,15 +157,27 @@ class LoopbackServer:
 
     def dispatch(self, req: Request) -> Reply:
         """Log, apply a pending fault, then route. Control paths skip the log and the faults."""
+        fault = None
         if not req.path.startswith(CONTROL_PREFIX):
             with self.lock:
                 self.requests.append(req)
             fault = self._take_fault(req.path)
-            if fault is not None:
+            if fault is not None and not fault.after:
                 if fault.delay > 0:
                     self._closing.wait(fault.delay)
                 if fault.status is not None:
                     return self._failing(fault, req)
+        reply = self._route(req)
+        if fault is not None and fault.after:
+            if fault.delay > 0:
+                self._closing.wait(fault.delay)
+            if fault.drop:
+                return Reply(drop=True)
+            if fault.status is not None:
+                return self._failing(fault, req)
+        return reply
+
+    def _route(self, req: Request) -> Reply:
         for method, pattern, handler in self._routes:
             match = pattern.match(req.path)
             if match and method == req.method:
@@ -174,6 +205,9 @@ class LoopbackServer:
                     reply = server.dispatch(Request(self.command, parts.path, query, headers, body))
                 except Exception as exc:  # a fake must answer, never hang
                     reply = Reply(500, {"error": f"sandbox error: {type(exc).__name__}: {exc}"})
+                if reply.drop:  # an injected lost answer: the connection closes, nothing is sent
+                    self.close_connection = True
+                    return
                 payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)

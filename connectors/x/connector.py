@@ -30,6 +30,7 @@ from connectors.base import (
     Unavailable,
 )
 from connectors.capabilities import Backfills, Closes, FindsDeliveries, ReceivesWebhooks
+from connectors.x import find as x_find
 from connectors.x import webhook as x_webhook
 from connectors.x.parse import parse_page
 
@@ -280,6 +281,9 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
                 items, bad = [*items, *more], [*bad, *worse]
         return Batch(items=items, next_cursor=None, malformed=bad, reads=len(items))
 
+    def finds(self, visibility: str) -> bool:
+        return True
+
     def find_delivery(
         self,
         visibility: str,
@@ -287,38 +291,19 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
         recipient_id: str | None,
         text: str,
         since: datetime | None,
+        until: datetime | None = None,
     ) -> Sent | None:
-        """Look on X for a reply we may have sent before a crash (same text, same target, after ``since``)."""
-        start = (since - timedelta(minutes=1)) if since else None
+        """Our reply with ``text`` to ``in_reply_to`` (or message to ``recipient_id``) posted between
+        ``since`` and ``until`` (now when None; connectors.x.find)."""
+        now = datetime.now(UTC)
+        window = (since or now - timedelta(hours=1), until or now)
         if visibility == "private":
-            payload: Mapping[str, Any] = call_x(
-                self.client.get_direct_message_events,
-                event_types="MessageCreate",
-                max_results=100,
-                dm_event_fields=DM_FIELDS,
-                user_auth=True,
-            )
-            for event in payload.get("data") or []:
-                if (
-                    event.get("sender_id") == self.brand_id
-                    and event.get("text") == text
-                    and recipient_id in str(event.get("dm_conversation_id", "")).split("-")
-                ):
-                    return Sent(external_id=str(event["id"]), thread_key=event.get("dm_conversation_id"))
+            if not recipient_id:
+                return None
+            return x_find.find_message(call_x, self.client, self.brand_id, recipient_id, text, window)
+        if not in_reply_to:
             return None
-        payload = call_x(
-            self.client.get_users_tweets,
-            self.brand_id,
-            start_time=start,
-            max_results=100,
-            tweet_fields=TWEET_FIELDS,
-            user_auth=False,
-        )
-        for tweet in payload.get("data") or []:
-            refs = {r.get("type"): r.get("id") for r in tweet.get("referenced_tweets") or []}
-            if refs.get("replied_to") == in_reply_to and tweet.get("text") == text:
-                return Sent(external_id=str(tweet["id"]))
-        return None
+        return x_find.find_reply(call_x, self.client, self.brand_id, in_reply_to, text, window)
 
 
 def _before(event: Any, start: str) -> bool:

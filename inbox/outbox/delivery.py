@@ -1,43 +1,34 @@
 """The outbox: replies are written first, then delivered at most once by any number of senders.
 
 A sender claims a reply with a conditional UPDATE (only one claimant can win), calls the platform
-outside any transaction, then records the outcome. A reply left ``sending`` by a killed sender is
-reconciled with the platform where the connector can look (``find_delivery``); otherwise it is marked
-failed as *uncertain* so a person checks before retrying. Nothing is ever posted twice on its own.
+outside any transaction, then records the outcome. A POST is never retried blindly: an attempt whose answer
+was lost (timeout, reset, 5xx, a killed sender) is looked for on the platform before any new attempt; where
+the platform offers no way to look, the reply is marked *uncertain* for a person (``inbox.outbox.unsure``).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from connectors.base import Connector, ConnectorError, Rejected, Sent
-from connectors.capabilities import FindsDeliveries, HidesComments, RepliesPrivatelyToComments, SendsTemplates
-from inbox.backoff import backoff
-from inbox.ingest.threads import on_outbound
+from connectors.capabilities import HidesComments, RepliesPrivatelyToComments, SendsTemplates
+from inbox.ingest.threads import AUTOMATIC_PREFIX as AUTOMATIC_PREFIX
+from inbox.ingest.threads import is_automatic as is_automatic
+from inbox.outbox.recording import record_delivery as record_delivery
+from inbox.outbox.recording import record_hidden
+from inbox.outbox.schedule import MAX_ATTEMPTS, retry_wait
+from inbox.outbox.unsure import HIDE_ACTIONS as HIDE_ACTIONS
+from inbox.outbox.unsure import SEND_LEASE, can_look, is_ambiguous, mark_uncertain, settle, widen
+from inbox.outbox.unsure import recover_stuck as recover_stuck
 from inbox.store import records as store
 from inbox.store.tables import Channel, Conversation, Message, OutboundReply
-
-MAX_ATTEMPTS = 6
-RETRY_BASE_SECONDS, RETRY_CAP_SECONDS = 10.0, 600.0  # 10 s, 20 s … 10 min (inbox.backoff)
-SEND_LEASE = timedelta(minutes=2)
-AUTOMATIC_PREFIX = "auto-"  # keys of the charter's automatic messages (inbox.automation.auto_replies)
-HIDE_ACTIONS = ("hide", "unhide")  # outbox rows that hide or show a comment instead of sending a reply
-
-
-def is_automatic(idempotency_key: str | None) -> bool:
-    """An automatic message (out-of-hours, peak acknowledgement, survey) is not an answer: no clock stops."""
-    return bool(idempotency_key and idempotency_key.startswith(AUTOMATIC_PREFIX))
-
-
-class Reconciler(Protocol):
-    def find_delivery(self, reply: OutboundReply) -> Sent | None: ...
 
 
 class NothingToAnswer(ValueError):
@@ -141,36 +132,24 @@ def enqueue_moderation(
     return row
 
 
-def record_hidden(session: Session, row: OutboundReply, at: datetime) -> None:
-    """A delivered hide (or unhide): the message's ``hidden_at`` is set (or cleared). No message, no clock."""
-    row.status, row.platform_id, row.sent_at, row.last_error = "sent", row.in_reply_to, at, None
-    message = session.exec(
-        select(Message).where(Message.channel_id == row.channel_id, Message.platform_id == row.in_reply_to)
-    ).first()
-    if message is not None:
-        message.hidden_at = at if row.action == "hide" else None
-    store.audit(
-        session,
-        row.created_by or "sender",
-        "comment.hidden" if row.action == "hide" else "comment.shown",
-        target=("conversation", row.conversation_id),
-        detail={"reply": row.id, "platform_id": row.in_reply_to},
-        at=at,
-    )
-
-
 def retry(session: Session, reply_id: int, actor: str, now: datetime) -> OutboundReply:
-    """Put a failed reply back in the queue (a person decided it is safe to send)."""
+    """Put a failed reply back in the queue (a person decided it is safe to send). An uncertain one is looked
+    for once more on the platform before it is posted (where the platform offers a way to look)."""
     reply = session.get(OutboundReply, reply_id)
     if reply is None or reply.status != "failed":
         raise ValueError(f"reply {reply_id} is not a failed reply")
+    legacy = reply.unsure_from is None and (reply.last_error or "").startswith("delivery uncertain")
+    if legacy and reply.created_at is not None:  # marked uncertain before the window was kept
+        widen(reply, reply.created_at, now)
     reply.status, reply.next_attempt_at, reply.last_error = "pending", None, None
+    if reply.unsure_from is not None:
+        reply.checked_by = actor
     store.audit(
         session,
         actor,
         "reply.retry",
         target=("conversation", reply.conversation_id),
-        detail={"reply": reply_id},
+        detail={"reply": reply_id, "looks_first": reply.unsure_from is not None},
         at=now,
     )
     return reply
@@ -199,56 +178,18 @@ def _claim(engine: Engine, now: datetime) -> int | None:
     return None
 
 
-def record_delivery(session: Session, reply: OutboundReply, sent: Sent, at: datetime) -> None:
-    """Mark a reply sent and add it to the thread as an outbound message (once)."""
-    reply.status, reply.platform_id, reply.sent_at, reply.last_error = "sent", sent.external_id, at, None
-    conv = session.get(Conversation, reply.conversation_id)
-    channel = session.get(Channel, reply.channel_id)
-    assert conv is not None and channel is not None and channel.id is not None
-    target = conv
-    if reply.visibility == "private" and sent.thread_key and sent.thread_key != conv.thread_key:
-        target = store.conversation_for(session, channel.id, "private", sent.thread_key, "dm", at)
-        if target.contact_id is None:
-            target.contact_id = conv.contact_id
-    if not store.existing_platform_ids(session, channel.id, [sent.external_id]):
-        session.add(
-            Message(
-                channel_id=channel.id,
-                conversation_id=target.id or 0,
-                platform_id=sent.external_id,
-                direction="out",
-                visibility=reply.visibility,
-                kind="dm" if reply.visibility == "private" else "mention",
-                text=reply.text,
-                author_platform_id=channel.account_id,
-                author_handle=channel.account,
-                created_at=at,
-                reply_to_platform_id=reply.in_reply_to,
-                raw={"outbox": reply.idempotency_key},
-                ingested_at=at,
-            )
-        )
-    if not is_automatic(reply.idempotency_key):
-        on_outbound(conv, at)
-        if target is not conv:
-            on_outbound(target, at)
-    store.audit(
-        session,
-        reply.created_by or "sender",
-        "reply.sent",
-        target=("conversation", conv.id),
-        detail={"reply": reply.id, "platform_id": sent.external_id},
-        at=at,
-    )
-
-
-def _record_failure(session: Session, reply: OutboundReply, exc: ConnectorError, now: datetime) -> None:
+def _record_failure(
+    session: Session, reply: OutboundReply, exc: ConnectorError, now: datetime, connector: Any
+) -> None:
     reply.last_error = f"{type(exc).__name__}: {exc}"
+    if reply.action not in HIDE_ACTIONS and is_ambiguous(exc) and reply.unsure_from is not None:
+        if not can_look(connector, reply):
+            why = f"no answer to the post ({reply.last_error}) and the platform offers no way to look for it"
+            mark_uncertain(session, reply, why, now)
+            return
+        reply.last_error += " (the platform may have it: it is looked for before any new attempt)"
     if exc.retryable and reply.attempts < MAX_ATTEMPTS:
-        wait = exc.retry_after
-        if wait is None:
-            wait = backoff(reply.attempts, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
-        reply.status, reply.next_attempt_at = "pending", now + timedelta(seconds=wait)
+        reply.status, reply.next_attempt_at = "pending", now + retry_wait(reply.attempts, exc)
     else:
         reply.status = "failed"
         store.audit(
@@ -261,27 +202,56 @@ def _record_failure(session: Session, reply: OutboundReply, exc: ConnectorError,
         )
 
 
+def _attempt(engine: Engine, reply_id: int, connector: Any, claimed_at: datetime) -> OutboundReply | None:
+    """Before posting: an unsure reply is looked for first (None: settled there). The attempt about to run
+    spends a person's Retry."""
+    with Session(engine) as session:
+        reply = session.get(OutboundReply, reply_id)
+        assert reply is not None
+        session.expunge(reply)
+    if reply.action in HIDE_ACTIONS or reply.unsure_from is None:
+        return reply
+    if settle(engine, connector, reply_id, claimed_at):
+        return None
+    if reply.checked_by:
+        with Session(engine) as session, session.begin():
+            row = session.get(OutboundReply, reply_id)
+            assert row is not None
+            row.checked_by = None
+    return reply
+
+
 def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callable[[], datetime]) -> bool:
     """Deliver one due reply. Returns False when nothing was due."""
-    reply_id = _claim(engine, clock())
+    claimed_at = clock()
+    reply_id = _claim(engine, claimed_at)
     if reply_id is None:
         return False
     with Session(engine) as session:
-        reply = session.get(OutboundReply, reply_id)
-        channel = session.get(Channel, reply.channel_id) if reply else None
-        assert reply is not None and channel is not None
-        session.expunge_all()
+        channel_id = session.get(OutboundReply, reply_id).channel_id  # type: ignore[union-attr]
+        channel = session.get(Channel, channel_id)
+        assert channel is not None
     connector = connectors.get(channel.name)
     try:
         if connector is None:
-            raise ConnectorError(f"channel {channel.name!r} is not running (missing credentials or disabled)")
+            raise Rejected(f"channel {channel.name!r} is not running (missing credentials or disabled)")
+        reply = _attempt(engine, reply_id, connector, claimed_at)
+        if reply is None:
+            return True
         sent = _deliver(connector, reply)
     except ConnectorError as exc:
         with Session(engine) as session, session.begin():
             row = session.get(OutboundReply, reply_id)
             assert row is not None
-            _record_failure(session, row, exc, clock())
+            if row.action not in HIDE_ACTIONS and is_ambiguous(exc) and connector is not None:
+                widen(row, claimed_at, clock())
+            _record_failure(session, row, exc, clock(), connector)
         return True
+    _record_sent(engine, reply_id, sent, clock)
+    return True
+
+
+def _record_sent(engine: Engine, reply_id: int, sent: Sent, clock: Callable[[], datetime]) -> None:
     for attempt in (1, 2):
         try:
             with Session(engine) as session, session.begin():
@@ -291,13 +261,12 @@ def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callabl
                     record_hidden(session, row, clock())
                 else:
                     record_delivery(session, row, sent, clock())
-            break
+            return
         except IntegrityError:
             # The platform's echo of this very message (webhook or poll) was stored between our check and
             # our insert: the second try finds it and only marks the reply sent.
             if attempt == 2:
                 raise
-    return True
 
 
 def _send_template(connector: Connector, reply: OutboundReply) -> Sent:
@@ -339,44 +308,6 @@ def _deliver(connector: Connector, reply: OutboundReply) -> Sent:
     if not reply.recipient_id:
         raise ConnectorError("private reply without a recipient")
     return connector.send_private(reply.recipient_id, reply.text, idempotency_key=reply.idempotency_key)
-
-
-def recover_stuck(engine: Engine, connectors: Mapping[str, Any], now: datetime) -> int:
-    """Settle replies whose sender died mid-send: reconcile with the platform, else mark uncertain. A stuck
-    hide or unhide is simply queued again (hiding is idempotent)."""
-    with Session(engine) as session, session.begin():
-        stuck = session.exec(
-            select(OutboundReply).where(
-                OutboundReply.status == "sending", col(OutboundReply.next_attempt_at) < now
-            )
-        ).all()
-        for reply in stuck:
-            if reply.action in HIDE_ACTIONS:  # hiding twice is harmless: just do it again
-                reply.status, reply.next_attempt_at = "pending", None
-                continue
-            channel = session.get(Channel, reply.channel_id)
-            connector = connectors.get(channel.name) if channel else None
-            found = _find(connector, reply)
-            if found is not None:
-                record_delivery(session, reply, found, now)
-            else:
-                reply.status = "failed"
-                reply.last_error = (
-                    "delivery uncertain: the sender stopped during the send and the platform shows no such "
-                    "reply; check the thread, then retry"
-                )
-        return len(stuck)
-
-
-def _find(connector: Any, reply: OutboundReply) -> Sent | None:
-    if not isinstance(connector, FindsDeliveries):
-        return None
-    try:
-        return connector.find_delivery(
-            reply.visibility, reply.in_reply_to, reply.recipient_id, reply.text, reply.created_at
-        )
-    except ConnectorError:
-        return None
 
 
 def drain(

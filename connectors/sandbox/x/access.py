@@ -21,6 +21,7 @@ ENDPOINTS = (
     "GET /2/dm_events",
     "POST /2/tweets",
     "POST /2/dm_conversations/with/:participant_id/messages",
+    "GET /2/dm_conversations/with/:participant_id/dm_events",
 )
 ALIASES = {  # short names accepted in ``rate_limits``
     "users_me": ENDPOINTS[0],
@@ -31,6 +32,7 @@ ALIASES = {  # short names accepted in ``rate_limits``
     "dm_events": ENDPOINTS[5],
     "create_tweet": ENDPOINTS[6],
     "create_dm": ENDPOINTS[7],
+    "dm_events_with": ENDPOINTS[8],
 }
 RELAXED = (10_000, 900)  # the default: headers on every answer, a window a test or demo never spends
 # Per-user windows from X's rate-limit page (pay-per-use era; see docs/platform-apis.md 1.5).
@@ -43,6 +45,7 @@ DOCUMENTED_LIMITS: dict[str, tuple[int, int]] = {
     "GET /2/dm_events": (15, 900),
     "POST /2/tweets": (100, 900),
     "POST /2/dm_conversations/with/:participant_id/messages": (15, 900),
+    "GET /2/dm_conversations/with/:participant_id/dm_events": (15, 900),
 }
 _OAUTH_PARAM = re.compile(r'(\w+)="([^"]*)"')
 _OAUTH_REQUIRED = ("oauth_consumer_key", "oauth_token", "oauth_signature", "oauth_nonce", "oauth_timestamp")

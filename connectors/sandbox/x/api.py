@@ -36,7 +36,7 @@ from connectors.sandbox.x.params import (
     weighted_length,
     with_implied,
 )
-from connectors.sandbox.x.store import Tweet, XStore, x_time
+from connectors.sandbox.x.store import Tweet, XStore, conversation_between, x_time
 
 PROBLEMS = "https://api.x.com/2/problems/"
 ApiHandler = Callable[[Request, Principal], Reply]
@@ -131,6 +131,12 @@ class XApi:
             ("GET /2/tweets/search/recent", r"/2/tweets/search/recent", self.search, False),
             ("GET /2/tweets/:id", r"/2/tweets/(?P<id>[^/]+)", self.lookup, False),
             ("GET /2/dm_events", r"/2/dm_events", self.dm_events, True),
+            (
+                "GET /2/dm_conversations/with/:participant_id/dm_events",
+                r"/2/dm_conversations/with/(?P<id>[^/]+)/dm_events",
+                self.dm_events_with,
+                True,
+            ),
             ("POST /2/tweets", r"/2/tweets", self.create_tweet, True),
             (
                 "POST /2/dm_conversations/with/:participant_id/messages",
@@ -206,6 +212,18 @@ class XApi:
 
     def dm_events(self, req: Request, caller: Principal) -> Reply:
         """The caller's DM events, newest first; no ``since_id`` (X has none here)."""
+        return self._dm_page(req, None)
+
+    def dm_events_with(self, req: Request, caller: Principal) -> Reply:
+        """The events of the caller's one-to-one conversation with a participant, newest first (no
+        ``since_id`` nor time parameters either: a client pages back by ``created_at``)."""
+        participant = check_id("participant_id", req.params["id"])
+        with self.lock:
+            if participant not in self.store.users:
+                return not_found("user", participant, "participant_id")
+            return self._dm_page(req, conversation_between(self.store.brand.id, participant))
+
+    def _dm_page(self, req: Request, conversation: str | None) -> Reply:
         only(req.query, _DMS)
         q = req.query
         limit = int_param(q, "max_results", 1, 100, 100)
@@ -220,6 +238,9 @@ class XApi:
             # of a million DMs pages as fast as ten
             end = bisect_left(self.store.dm_ids, after) if after is not None else len(self.store.dm_ids)
             window = self.store.dms[max(0, end - limit - 1) : end] if "MessageCreate" in types else []
+            if conversation is not None:  # one conversation: filtered, so read the whole history below
+                window = [e for e in self.store.dms[:end] if e.dm_conversation_id == conversation]
+                window = window[-limit - 1 :] if "MessageCreate" in types else []
             page = paginate(reversed(window), lambda e: int(e.id), limit=limit)
             body: dict[str, Any] = {}
             if page.items:

@@ -1,0 +1,19 @@
+"""When the outbox tries a reply again: attempts and waits. Pure."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from connectors.base import ConnectorError
+from inbox.backoff import backoff
+
+MAX_ATTEMPTS = 6
+RETRY_BASE_SECONDS, RETRY_CAP_SECONDS = 10.0, 600.0  # 10 s, 20 s … 10 min (inbox.backoff)
+
+
+def retry_wait(attempts: int, exc: ConnectorError) -> timedelta:
+    """The platform's ``retry_after`` when it gave one, else the back-off after ``attempts`` attempts."""
+    wait = exc.retry_after
+    if wait is None:
+        wait = backoff(attempts, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
+    return timedelta(seconds=wait)

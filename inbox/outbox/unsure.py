@@ -1,0 +1,166 @@
+"""Attempts whose answer was lost: a POST is never retried blindly. Calls connectors; short transactions.
+
+A send that ends in a timeout, a reset connection, a 5xx or a killed sender may have posted the reply: the
+platform accepted it and only its answer was lost. Such an attempt widens the reply's *unsure window*
+(``unsure_from`` .. ``unsure_until``). Before any new attempt the outbox looks on the platform, in that
+window (give or take ``SKEW``), for its own post: found, the delivery is recorded and nothing is posted; not
+found, it may post again. Where the platform offers no way to look (``FindsDeliveries.finds``), the reply
+is marked *uncertain* for a person to check; their Retry (``checked_by``) looks once more where it can, then
+posts.
+A clear refusal before acceptance (4xx, 429, 401/403) leaves no doubt and no window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from connectors.base import AuthFailed, ConnectorError, RateLimited, Rejected, Sent
+from connectors.capabilities import FindsDeliveries
+from inbox.outbox.recording import record_delivery
+from inbox.outbox.schedule import MAX_ATTEMPTS, retry_wait
+from inbox.store import records as store
+from inbox.store.tables import Channel, OutboundReply
+
+SKEW = timedelta(minutes=2)  # the platform's clock against ours, both ways
+SEND_LEASE = timedelta(minutes=2)  # how long a sender holds a claimed reply (a send ends well before)
+HIDE_ACTIONS = ("hide", "unhide")  # hiding twice is harmless: never unsure
+
+
+def is_ambiguous(exc: ConnectorError) -> bool:
+    """Anything but a clear refusal before acceptance may have posted (timeout, reset, 5xx, unknown)."""
+    return not isinstance(exc, Rejected | AuthFailed | RateLimited)
+
+
+def widen(reply: OutboundReply, start: datetime, end: datetime) -> None:
+    """Add the attempt that ran from ``start`` to ``end`` to the reply's unsure window."""
+    reply.unsure_from = min(start, reply.unsure_from) if reply.unsure_from else start
+    reply.unsure_until = max(end, reply.unsure_until) if reply.unsure_until else end
+
+
+def can_look(connector: Any, reply: OutboundReply) -> bool:
+    return isinstance(connector, FindsDeliveries) and connector.finds(reply.visibility)
+
+
+def look(connector: FindsDeliveries, reply: OutboundReply) -> Sent | None:
+    """The platform's copy of the reply within its unsure window; ``ConnectorError`` when the look failed."""
+    assert reply.unsure_from is not None and reply.unsure_until is not None
+    return connector.find_delivery(
+        reply.visibility,
+        reply.in_reply_to,
+        reply.recipient_id,
+        reply.text,
+        reply.unsure_from - SKEW,
+        reply.unsure_until + SKEW,
+    )
+
+
+def mark_uncertain(session: Session, reply: OutboundReply, why: str, now: datetime) -> None:
+    reply.status, reply.checked_by = "failed", None
+    reply.last_error = f"delivery uncertain: {why}; check the thread on the platform, then retry"
+    store.audit(
+        session,
+        "sender",
+        "reply.uncertain",
+        target=("conversation", reply.conversation_id),
+        detail={"reply": reply.id, "why": why},
+        at=now,
+    )
+
+
+def settle(engine: Engine, connector: Any, reply_id: int, now: datetime) -> bool:
+    """Look for a claimed unsure reply before it is posted again. True when settled here (found and recorded,
+    marked uncertain, or the look failed and waits); False when the caller may post it now."""
+    with Session(engine) as session:
+        reply = session.get(OutboundReply, reply_id)
+        assert reply is not None
+        session.expunge(reply)
+    if not can_look(connector, reply):
+        if reply.checked_by:  # a person checked the platform and asked to send
+            return False
+        with Session(engine) as session, session.begin():
+            row = session.get(OutboundReply, reply_id)
+            assert row is not None
+            mark_uncertain(session, row, "the platform offers no way to look for an earlier attempt", now)
+        return True
+    try:
+        found = look(connector, reply)
+    except ConnectorError as exc:
+        with Session(engine) as session, session.begin():
+            row = session.get(OutboundReply, reply_id)
+            assert row is not None
+            _look_failed(session, row, exc, now)
+        return True
+    with Session(engine) as session, session.begin():
+        row = session.get(OutboundReply, reply_id)
+        assert row is not None
+        _looked(session, row, found, now)
+        if found is not None:
+            record_delivery(session, row, found, now)
+    return found is not None
+
+
+def _looked(session: Session, row: OutboundReply, found: Sent | None, now: datetime) -> None:
+    window = {"from": str(row.unsure_from), "until": str(row.unsure_until)}
+    detail = {"reply": row.id, "found": found.external_id if found else None, **window}
+    if row.checked_by:
+        detail["retried_by"] = row.checked_by
+    store.audit(
+        session,
+        row.checked_by or "sender",
+        "reply.found_on_platform" if found else "reply.not_found_on_platform",
+        target=("conversation", row.conversation_id),
+        detail=detail,
+        at=now,
+    )
+
+
+def _look_failed(session: Session, row: OutboundReply, exc: ConnectorError, now: datetime) -> None:
+    """The look could not be made: wait and look again, never post meanwhile; uncertain after the last try."""
+    why = f"looking for an earlier attempt on the platform failed ({type(exc).__name__}: {exc})"
+    if exc.retryable and row.attempts < MAX_ATTEMPTS:
+        row.status, row.next_attempt_at, row.last_error = "pending", now + retry_wait(row.attempts, exc), why
+    else:
+        mark_uncertain(session, row, why, now)
+
+
+def recover_stuck(engine: Engine, connectors: Mapping[str, Any], now: datetime) -> int:
+    """Settle replies whose sender died mid-send: their attempt (the lease before ``next_attempt_at``) joins
+    the unsure window and they are looked for at once (``settle``); not found where the platform can look,
+    they wait for the next send, which looks again first. A stuck hide or unhide is simply queued again."""
+    with Session(engine) as session, session.begin():
+        stuck = session.exec(
+            select(OutboundReply).where(
+                OutboundReply.status == "sending", col(OutboundReply.next_attempt_at) < now
+            )
+        ).all()
+        mine: list[tuple[int, str]] = []
+        for reply in stuck:
+            lease_end = reply.next_attempt_at
+            assert lease_end is not None and reply.id is not None
+            taken = session.execute(  # one recoverer per reply, however many senders run
+                update(OutboundReply)
+                .where(col(OutboundReply.id) == reply.id, col(OutboundReply.status) == "sending")
+                .where(col(OutboundReply.next_attempt_at) == lease_end)
+                .values(next_attempt_at=now + SEND_LEASE)
+            )
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            session.refresh(reply)
+            if reply.action in HIDE_ACTIONS:
+                reply.status, reply.next_attempt_at = "pending", None
+                continue
+            widen(reply, lease_end - SEND_LEASE, lease_end)
+            channel = session.get(Channel, reply.channel_id)
+            mine.append((reply.id, channel.name if channel else ""))
+    for reply_id, channel_name in mine:
+        if not settle(engine, connectors.get(channel_name), reply_id, now):
+            with Session(engine) as session, session.begin():
+                row = session.get(OutboundReply, reply_id)
+                if row is not None and row.status == "sending":
+                    row.status, row.next_attempt_at = "pending", None
+    return len(stuck)
