@@ -1,4 +1,4 @@
-"""Shared fixtures: a real SQLite file per test, the X sandbox on loopback, channel configs."""
+"""Fixtures for every test folder: a fresh database per test, the X credentials, the X sandbox."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from connectors.sandbox.x.server import XSandbox
 from inbox.store.engine import open_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +67,11 @@ def x_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for key, value in X_ENV.items():
         monkeypatch.setenv(key, value)
     return dict(X_ENV)
+
+
+@pytest.fixture
+def sandbox() -> Iterator[XSandbox]:
+    """The X sandbox on loopback for the brand @AcmeCare (a module may override ``sandbox`` with another
+    platform's)."""
+    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
+        yield sb

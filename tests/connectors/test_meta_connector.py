@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,53 +11,11 @@ import pytest
 
 from connectors import registry
 from connectors.base import AuthFailed, ConnectorSpec, RateLimited, Rejected, Unavailable
-from connectors.meta.connector import FacebookConnector, InstagramConnector
 from connectors.meta.graph import OutsideWindow
-from connectors.meta.whatsapp import WhatsAppConnector
-from connectors.sandbox.meta.server import APP_SECRET, PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
+from connectors.sandbox.meta.server import MetaSandbox
+from tests.support.meta import facebook, instagram, spec, whatsapp
 
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture
-def meta() -> Iterator[MetaSandbox]:
-    with MetaSandbox() as sandbox:
-        yield sandbox
-
-
-def spec(sandbox: MetaSandbox, platform: str, **overrides: Any) -> ConnectorSpec:
-    s = sandbox.store
-    creds = {"app_secret": APP_SECRET, "verify_token": "verify-me"}
-    if platform == "whatsapp":
-        creds["access_token"] = WHATSAPP_TOKEN
-        options: dict[str, Any] = {"phone_number_id": s.phone_number_id, "waba_id": s.waba_id}
-    else:
-        creds["page_token"] = PAGE_TOKEN
-        options = {"page_id": s.page_id}
-        if platform == "instagram":
-            options["ig_user_id"] = s.ig_user_id
-    options.update(overrides.pop("options", {}))
-    creds.update(overrides.pop("credentials", {}))
-    base = {"name": f"{platform}-acme", "platform": platform, "account": "AcmeCare", "base_url": sandbox.url}
-    return ConnectorSpec(**{**base, "credentials": creds, "options": options, **overrides})
-
-
-def facebook(sandbox: MetaSandbox, **kw: Any) -> FacebookConnector:
-    conn = registry.build(spec(sandbox, "facebook", **kw))
-    assert isinstance(conn, FacebookConnector)
-    return conn
-
-
-def instagram(sandbox: MetaSandbox, **kw: Any) -> InstagramConnector:
-    conn = registry.build(spec(sandbox, "instagram", **kw))
-    assert isinstance(conn, InstagramConnector)
-    return conn
-
-
-def whatsapp(sandbox: MetaSandbox, **kw: Any) -> WhatsAppConnector:
-    conn = registry.build(spec(sandbox, "whatsapp", **kw))
-    assert isinstance(conn, WhatsAppConnector)
-    return conn
 
 
 def drain(conn: Any, cursor: str | None = None) -> tuple[list[Any], str | None, int]:

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from connectors.sandbox.meta.server import MetaSandbox
-from tests.connectors.test_meta_connector import facebook, instagram, meta  # noqa: F401  (fixture)
+from tests.support.meta import facebook, instagram
 
 
 def messaging_event(obj: str, recipient: str, sender: str, mid: str, text: str) -> bytes:
@@ -18,7 +18,7 @@ def messaging_event(obj: str, recipient: str, sender: str, mid: str, text: str) 
     ).encode()
 
 
-def test_an_instagram_dm_gets_the_sender_name_and_username(meta: MetaSandbox) -> None:  # noqa: F811
+def test_an_instagram_dm_gets_the_sender_name_and_username(meta: MetaSandbox) -> None:
     meta.add_message("hi", platform="instagram", name="Lea Martin", created_at=datetime.now(UTC), push=False)
     igsid = meta.customer_id("instagram", "Lea Martin")
     conn = instagram(meta)
@@ -34,7 +34,7 @@ def test_an_instagram_dm_gets_the_sender_name_and_username(meta: MetaSandbox) ->
     assert len(lookups) == 1  # once per sender and process
 
 
-def test_a_messenger_sender_is_named_and_an_unknown_one_keeps_its_id(meta: MetaSandbox) -> None:  # noqa: F811
+def test_a_messenger_sender_is_named_and_an_unknown_one_keeps_its_id(meta: MetaSandbox) -> None:
     meta.add_message(
         "hello", name="Jeanne Client", created_at=datetime.now(UTC) - timedelta(minutes=1), push=False
     )

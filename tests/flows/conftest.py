@@ -1,5 +1,5 @@
-"""Fixtures of the flow tests: the Meta sandbox and its channels, and the webhook receiver served by uvicorn
-on loopback (helpers in tests/support/)."""
+"""Fixtures of the flow tests: the X channel (on tests/conftest.py's ``sandbox``), the Meta sandbox and its
+channels, and the webhook receiver served by uvicorn on loopback (helpers in tests/support/)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import Engine
 
 from connectors.sandbox.meta.server import MetaSandbox
+from connectors.sandbox.x.server import XSandbox
 from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime, build_runtimes
 from inbox.ingest.webhooks.app import webhook_app
 from inbox.ingest.webhooks.receiver import Receiver
 from tests.support.webhooks import ENV, channel_configs, now, serve
+from tests.support.x_channel import x_runtime
 
 RECEIVER_MAX_BODY = 64 * 1024  # small, so the 413 tests send little
 
@@ -23,6 +25,12 @@ def meta() -> Iterator[MetaSandbox]:
     """The Meta Graph API sandbox (Facebook, Instagram, WhatsApp) on loopback."""
     with MetaSandbox() as sandbox:
         yield sandbox
+
+
+@pytest.fixture
+def rt(sandbox: XSandbox, x_env: dict[str, str]) -> Runtime:
+    """The X channel x-acme over the sandbox."""
+    return x_runtime(sandbox)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from inbox.ingest.channels import Runtime
 from inbox.jobs import worker
 from inbox.store.engine import open_engine
 from inbox.store.tables import AuditEvent, Conversation, Message
-from tests.conftest import BRAND_ID, ROOT, x_channel_only
+from tests.conftest import ROOT, x_channel_only
 from tests.support.enforcement import (
     MINUTE,
     PARIS_MONDAY_10,
@@ -35,22 +34,10 @@ from tests.support.enforcement import (
     drain,
     outbox_keys,
     poll,
-    runtime,
     templates,
 )
 
 CHARTER = charter()
-
-
-@pytest.fixture
-def sandbox() -> Iterator[XSandbox]:
-    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
-        yield sb
-
-
-@pytest.fixture
-def rt(sandbox: XSandbox, x_env: dict[str, str]) -> Runtime:
-    return runtime(sandbox)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,6 @@ from inbox.ingest.channels import Runtime
 from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation
 from inbox.store.tables.enforcement import EscalationAlert
-from tests.conftest import BRAND_ID
 from tests.support.enforcement import (
     MINUTE,
     PARIS_MONDAY_10,
@@ -28,22 +27,10 @@ from tests.support.enforcement import (
     conversation,
     drain,
     poll,
-    runtime,
 )
 
 ENV = "INBOX_ESCALATION_WEBHOOK_URL"
 CHARTER = charter()
-
-
-@pytest.fixture
-def sandbox() -> Iterator[XSandbox]:
-    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
-        yield sb
-
-
-@pytest.fixture
-def rt(sandbox: XSandbox, x_env: dict[str, str]) -> Runtime:
-    return runtime(sandbox)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,6 @@ from inbox.desk import actions as desk
 from inbox.ingest.channels import Runtime
 from inbox.store.tables import Conversation, User
 from inbox.store.tables.enforcement import SurveyRequest
-from tests.conftest import BRAND_ID
 from tests.support.enforcement import (
     MINUTE,
     PARIS_MONDAY_10,
@@ -26,7 +24,6 @@ from tests.support.enforcement import (
     conversation,
     drain,
     poll,
-    runtime,
     templates,
 )
 from tests.support.seed_desk import add_user
@@ -39,17 +36,6 @@ NPS = charter(
         "survey.text": "Merci {customer_name} ! De 0 à 10, nous recommanderiez-vous ?",
     }
 )
-
-
-@pytest.fixture
-def sandbox() -> Iterator[XSandbox]:
-    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
-        yield sb
-
-
-@pytest.fixture
-def rt(sandbox: XSandbox, x_env: dict[str, str]) -> Runtime:
-    return runtime(sandbox)
 
 
 @pytest.mark.parametrize(

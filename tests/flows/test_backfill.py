@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,17 +17,11 @@ from connectors.sandbox.x.server import XSandbox
 from inbox.charter.deadlines import default_due
 from inbox.ingest.backfill import PREFIX, BackfillError, backfill_stream, backfill_streams, parse_since
 from inbox.store.tables import ListeningCursor, Message
-from tests.conftest import BRAND_ID, ROOT
-from tests.flows.test_listen_x import runtime
+from tests.conftest import ROOT
 from tests.support.workers import config_dir, job_env, start, wait_until
+from tests.support.x_channel import x_runtime
 
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture
-def sandbox() -> Iterator[XSandbox]:
-    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
-        yield sb
 
 
 def test_parse_since() -> None:
@@ -88,7 +82,7 @@ def test_backfill_reads_back_to_since_classifies_per_page_and_leaves_listening_a
     engine: Engine, x_env: dict[str, str], sandbox: XSandbox, classifier: Any
 ) -> None:
     expected = _history(sandbox, days=10, per_day=6, dms=12)
-    rt = runtime(sandbox, page_size=10)
+    rt = x_runtime(sandbox, page_size=10)
     assert backfill_streams(rt) == ["mentions", "dms"]
     counting = CountingClassifier(classifier)
     done = [
@@ -127,7 +121,7 @@ def test_a_refusing_platform_stops_the_backfill_and_keeps_its_place(
     engine: Engine, x_env: dict[str, str], sandbox: XSandbox
 ) -> None:
     _history(sandbox, days=2, per_day=20)
-    rt = runtime(sandbox, page_size=5)
+    rt = x_runtime(sandbox, page_size=5)
     sandbox.inject_fault("/2/users/", status=503, count=100)
     with pytest.raises(BackfillError, match="mentions"):
         backfill_stream(

@@ -16,18 +16,9 @@ from inbox.ingest.channels import Runtime, build_connector
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, Message, OutboundReply, QuarantinedItem
+from tests.support.clock import Clock
 
 BRAND = "@" + DEFAULT_HANDLE
-
-
-class Clock:
-    """The listener's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from inbox.ingest.backfill import backfill_stream
 from inbox.nlp.process import ClassifierError, ClassifierProcess, Preclassified
 from inbox.store.tables import Message
 from tests.conftest import BRAND_ID, ROOT
-from tests.flows.test_listen_x import runtime
+from tests.support.x_channel import x_runtime
 
 TEXTS = [
     "@AcmeCare my card was charged twice, call me on 06 12 34 56 78!!",
@@ -81,7 +81,7 @@ def test_a_backfill_with_the_classifier_process_stores_the_same_labels(
             sandbox.add_mention(f"{text} #{n}", author=f"c{n % 7}", created_at=at)
         done = backfill_stream(
             engine,
-            runtime(sandbox),
+            x_runtime(sandbox, page_size=5),
             "mentions",
             now - timedelta(days=7),
             clock=lambda: datetime.now(UTC),

@@ -8,22 +8,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.store.engine import open_engine
 from inbox.store.tables import Message
-from tests.conftest import BRAND_ID, ROOT, X_ENV, x_channel_only
-
-
-@pytest.fixture
-def sandbox() -> Iterator[XSandbox]:
-    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
-        yield sb
+from tests.conftest import ROOT, X_ENV, x_channel_only
 
 
 def _config_dir(tmp_path: Path, base_url: str) -> Path:

@@ -2,60 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.charter.deadlines import default_due
-from inbox.config.channels import ChannelConfig
-from inbox.ingest.channels import Runtime, build_connector
-from inbox.ingest.poll import poll_channel, poll_stream
+from inbox.ingest.poll import poll_stream
 from inbox.store.tables import AuditEvent, Channel, Conversation, ListeningCursor, Message, QuarantinedItem
-from tests.conftest import BRAND_ID
-
-CREDENTIALS = {
-    "bearer_token": "X_BEARER_TOKEN",
-    "consumer_key": "X_CONSUMER_KEY",
-    "consumer_secret": "X_CONSUMER_SECRET",
-    "access_token": "X_ACCESS_TOKEN",
-    "access_token_secret": "X_ACCESS_TOKEN_SECRET",
-}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def sandbox() -> Iterator[XSandbox]:
-    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
-        yield sb
-
-
-def runtime(sandbox: XSandbox, *, page_size: int = 5, budget: int | None = None) -> Runtime:
-    cfg = ChannelConfig(
-        name="x-acme",
-        platform="x",
-        account="AcmeCare",
-        base_url=sandbox.url,
-        page_size=page_size,
-        monthly_read_budget=budget,
-        credentials=CREDENTIALS,
-    )
-    return Runtime(cfg, build_connector(cfg))
-
-
-def poll(engine: Engine, rt: Runtime, clock: Clock | None = None) -> dict[str, object]:
-    reports = poll_channel(engine, rt, clock=clock or Clock(), due=default_due)
-    return {r.stream: r for r in reports}
+from tests.support.clock import Clock
+from tests.support.x_channel import poll, x_runtime
 
 
 def stored_ids(engine: Engine) -> list[str]:
@@ -68,12 +25,12 @@ def test_mentions_paginate_then_poll_from_since_id(
 ) -> None:
     sandbox.add_user("jane", followers=120)
     first = [sandbox.add_mention(f"@AcmeCare question {i}", author="jane") for i in range(12)]
-    rt = runtime(sandbox, page_size=5)
+    rt = x_runtime(sandbox, page_size=5)
     reports = poll(engine, rt)
-    assert reports["mentions"].new == 12 and reports["mentions"].pages == 3  # type: ignore[attr-defined]
+    assert reports["mentions"].new == 12 and reports["mentions"].pages == 3
     later = [sandbox.add_mention("@AcmeCare one more", author="jane") for _ in range(2)]
     reports = poll(engine, rt)
-    assert reports["mentions"].new == 2  # type: ignore[attr-defined]
+    assert reports["mentions"].new == 2
     assert stored_ids(engine) == sorted(first + later)
     mention_calls = [r for r in sandbox.requests if "/mentions" in r.path]
     assert any(r.query.get("since_id") == [max(first, key=int)] for r in mention_calls)
@@ -85,13 +42,13 @@ def test_same_page_twice_stores_nothing_twice(
 ) -> None:
     for i in range(4):
         sandbox.add_mention(f"@AcmeCare hello {i}", author="bob")
-    rt = runtime(sandbox)
+    rt = x_runtime(sandbox)
     poll(engine, rt)
     with Session(engine) as s, s.begin():
         for row in s.exec(select(ListeningCursor)).all():
             row.cursor = None  # forget the cursor: the same pages come again
     reports = poll(engine, rt)
-    assert reports["mentions"].new == 0 and reports["mentions"].duplicates == 4  # type: ignore[attr-defined]
+    assert reports["mentions"].new == 0 and reports["mentions"].duplicates == 4
     assert len(stored_ids(engine)) == 4
 
 
@@ -103,7 +60,7 @@ def test_brand_messages_are_outbound_and_threads_join(
     sandbox.add_mention("@AcmeCare still waiting", author="carla", in_reply_to=root)
     sandbox.add_dm("Hello, I need help with my bill", sender="dan")
     sandbox.add_dm("Hi Dan, we are looking into it", sender="AcmeCare", recipient="dan")
-    poll(engine, runtime(sandbox))
+    poll(engine, x_runtime(sandbox))
     with Session(engine) as s:
         msgs = s.exec(select(Message)).all()
         by_dir = {(m.visibility, m.direction) for m in msgs}
@@ -119,7 +76,7 @@ def test_author_missing_from_includes_is_ingested(
     engine: Engine, x_env: dict[str, str], sandbox: XSandbox
 ) -> None:
     sandbox.add_raw_mention({"text": "@AcmeCare who am I", "author_id": "987654321"})
-    poll(engine, runtime(sandbox))
+    poll(engine, x_runtime(sandbox))
     with Session(engine) as s:
         msg = s.exec(select(Message)).one()
         assert msg.author_platform_id == "987654321" and msg.author_handle is None
@@ -131,7 +88,7 @@ def test_malformed_items_go_to_quarantine_and_the_rest_is_kept(
     good = sandbox.add_mention("@AcmeCare fine", author="eve")
     sandbox.add_raw_mention({"author_id": 5, "text": "@AcmeCare wrong type"})
     sandbox.add_raw_mention({"author_id": "77", "text": None})
-    poll(engine, runtime(sandbox))
+    poll(engine, x_runtime(sandbox))
     assert stored_ids(engine) == [good]
     with Session(engine) as s:
         errors = sorted(q.error for q in s.exec(select(QuarantinedItem)).all())
@@ -145,10 +102,10 @@ def test_429_pauses_only_that_stream_until_reset(
     sandbox.add_dm("private question", sender="gus")
     sandbox.inject_fault("/2/users/", status=429, count=1)
     clock = Clock()
-    rt = runtime(sandbox)
+    rt = x_runtime(sandbox)
     reports = poll(engine, rt, clock)
-    assert "RateLimited" in str(reports["mentions"].error)  # type: ignore[attr-defined]
-    assert reports["dms"].new == 1  # type: ignore[attr-defined]
+    assert "RateLimited" in str(reports["mentions"].error)
+    assert reports["dms"].new == 1
     again = poll_stream(engine, rt, "mentions", clock=clock, due=default_due)
     assert again.skipped and "waiting until" in again.skipped
     clock.now += timedelta(minutes=16)
@@ -161,7 +118,7 @@ def test_5xx_and_timeouts_retry_later_without_advancing_the_cursor(
     ids = [sandbox.add_mention(f"@AcmeCare m{i}", author="hal") for i in range(7)]
     sandbox.inject_fault("/2/users/", status=503, count=1)
     clock = Clock()
-    rt = runtime(sandbox, page_size=5)
+    rt = x_runtime(sandbox, page_size=5)
     first = poll_stream(engine, rt, "mentions", clock=clock, due=default_due)
     assert "Unavailable" in str(first.error) and first.new == 0
     with Session(engine) as s:
@@ -177,7 +134,7 @@ def test_monthly_read_budget_warns_then_stops(
 ) -> None:
     for i in range(12):
         sandbox.add_mention(f"@AcmeCare b{i}", author="ivy")
-    rt = runtime(sandbox, page_size=5, budget=10)
+    rt = x_runtime(sandbox, page_size=5, budget=10)
     report = poll_stream(engine, rt, "mentions", clock=Clock(), due=default_due)
     assert report.new == 10 and report.skipped and "budget spent (10/10" in report.skipped
     with Session(engine) as s:

@@ -19,7 +19,7 @@ from inbox.store.engine import open_engine
 from inbox.store.tables import AuditEvent, Conversation, Message, User
 from tests.conftest import ROOT
 from tests.support.seed_desk import Seeded, add_conversation
-from tests.ui.test_ui_pages import app_as, open_conv, queue_ids, seeded_app
+from tests.support.ui import app_as, open_conv, queue_ids, seeded_app
 
 CHARTER = load_charter(ROOT / "config")
 

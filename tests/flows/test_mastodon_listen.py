@@ -17,16 +17,9 @@ from inbox.ingest.channels import Runtime, build_connector
 from inbox.ingest.poll import StreamReport, poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, ListeningCursor, Message, OutboundReply, QuarantinedItem
+from tests.support.clock import Clock
 
 ENV = "MASTODON_ACCESS_TOKEN"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from tests.support.webhooks import now
 
 def test_private_reply_to_a_comment_is_sent_once_to_the_comment(
     engine: Engine,
-    meta: MetaSandbox,  # noqa: F811
-    runtimes: list[Runtime],  # noqa: F811
+    meta: MetaSandbox,
+    runtimes: list[Runtime],
 ) -> None:
     fb = next(rt for rt in runtimes if rt.name == "fb-acme")
     comment = meta.add_comment(

@@ -3,7 +3,6 @@ classifier (config/nlp.toml rules), moderated once by the automation tick, hidde
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,8 +23,9 @@ from inbox.outbox import delivery as outbox
 from inbox.reports.period import rolling
 from inbox.reports.report import live_report, period_report, report_tz
 from inbox.store.tables import AuditEvent, Conversation, Message, OutboundReply, User
-from tests.conftest import BRAND_ID, ROOT
-from tests.support.enforcement import Clock, charter, runtime
+from tests.conftest import ROOT
+from tests.support.clock import Clock
+from tests.support.enforcement import charter
 from tests.support.webhooks import now
 
 CHARTER = charter()  # spam = hide, insults = mark
@@ -57,8 +57,8 @@ def _users(engine: Engine) -> tuple[User, User]:
 
 def test_a_spam_comment_is_hidden_once_leaves_the_queue_and_is_never_answered(
     engine: Engine,
-    meta: MetaSandbox,  # noqa: F811
-    runtimes: list[Runtime],  # noqa: F811
+    meta: MetaSandbox,
+    runtimes: list[Runtime],
     classifier: Any,
 ) -> None:
     fb = next(rt for rt in runtimes if rt.name == "fb-acme")
@@ -96,8 +96,8 @@ def test_a_spam_comment_is_hidden_once_leaves_the_queue_and_is_never_answered(
 
 def test_the_composer_refuses_a_moderated_conversation_until_a_manager_says_not_abuse(
     engine: Engine,
-    meta: MetaSandbox,  # noqa: F811
-    runtimes: list[Runtime],  # noqa: F811
+    meta: MetaSandbox,
+    runtimes: list[Runtime],
     classifier: Any,
 ) -> None:
     fb = next(rt for rt in runtimes if rt.name == "fb-acme")
@@ -130,21 +130,14 @@ def test_the_composer_refuses_a_moderated_conversation_until_a_manager_says_not_
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "moderation.unmarked")).one()
 
 
-@pytest.fixture
-def x_sandbox() -> Iterator[XSandbox]:
-    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
-        yield sb
-
-
 def test_an_insult_on_x_is_marked_not_hidden(
-    engine: Engine, x_sandbox: XSandbox, x_env: dict[str, str], classifier: Any
+    engine: Engine, sandbox: XSandbox, rt: Runtime, classifier: Any
 ) -> None:
-    rt = runtime(x_sandbox)
     start = now()
-    tweet = x_sandbox.add_mention(
+    tweet = sandbox.add_mention(
         "@AcmeCare you are idiots", author="angry", created_at=start - timedelta(minutes=1)
     )
-    question = x_sandbox.add_mention("@AcmeCare when do you open?", author="calm", created_at=start)
+    question = sandbox.add_mention("@AcmeCare when do you open?", author="calm", created_at=start)
     poll_channel(engine, rt, clock=Clock(start), due=CharterDue(CHARTER), classifier=classifier)
     run_automation(engine, CHARTER, start)
     run_automation(engine, CHARTER, start + timedelta(minutes=1))

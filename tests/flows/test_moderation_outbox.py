@@ -3,7 +3,6 @@ stops; a channel that cannot hide fails visibly; a stuck hide is simply done aga
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -19,8 +18,7 @@ from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_channel, poll_stream
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import AuditEvent, Conversation, Message, OutboundReply, User
-from tests.conftest import BRAND_ID
-from tests.support.enforcement import Clock, runtime
+from tests.support.clock import Clock
 from tests.support.webhooks import now
 
 
@@ -43,8 +41,8 @@ def _hide(engine: Engine, message_id: int, hide: bool, agent: User) -> OutboundR
 
 def test_hide_then_show_a_comment_through_the_outbox(
     engine: Engine,
-    meta: MetaSandbox,  # noqa: F811
-    runtimes: list[Runtime],  # noqa: F811
+    meta: MetaSandbox,
+    runtimes: list[Runtime],
 ) -> None:
     fb = next(rt for rt in runtimes if rt.name == "fb-acme")
     comment, agent = _comment(engine, meta, fb), _agent(engine)
@@ -76,8 +74,8 @@ def test_hide_then_show_a_comment_through_the_outbox(
 
 def test_a_stuck_hide_is_queued_again_and_done(
     engine: Engine,
-    meta: MetaSandbox,  # noqa: F811
-    runtimes: list[Runtime],  # noqa: F811
+    meta: MetaSandbox,
+    runtimes: list[Runtime],
 ) -> None:
     fb = next(rt for rt in runtimes if rt.name == "fb-acme")
     comment, agent = _comment(engine, meta, fb), _agent(engine)
@@ -95,17 +93,10 @@ def test_a_stuck_hide_is_queued_again_and_done(
         assert row is not None and row.status == "sent"
 
 
-@pytest.fixture
-def x_sandbox() -> Iterator[XSandbox]:
-    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
-        yield sb
-
-
 def test_a_channel_that_cannot_hide_fails_the_action_visibly(
-    engine: Engine, x_sandbox: XSandbox, x_env: dict[str, str]
+    engine: Engine, sandbox: XSandbox, rt: Runtime
 ) -> None:
-    rt = runtime(x_sandbox)
-    x_sandbox.add_mention("@AcmeCare follow me", author="bot")
+    sandbox.add_mention("@AcmeCare follow me", author="bot")
     poll_channel(engine, rt, clock=Clock(now()), due=default_due)
     agent = _agent(engine)
     with Session(engine) as s, s.begin():

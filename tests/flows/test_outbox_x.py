@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.charter.deadlines import default_due
-from inbox.config.channels import ChannelConfig
-from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, Message, OutboundReply
-from tests.conftest import BRAND_ID
-from tests.flows.test_listen_x import CREDENTIALS, Clock
-
-
-@pytest.fixture
-def sandbox() -> Iterator[XSandbox]:
-    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
-        yield sb
-
-
-@pytest.fixture
-def rt(sandbox: XSandbox, x_env: dict[str, str]) -> Runtime:
-    cfg = ChannelConfig(
-        name="x-acme", platform="x", account="AcmeCare", base_url=sandbox.url, credentials=CREDENTIALS
-    )
-    return Runtime(cfg, build_connector(cfg))
+from tests.support.clock import Clock
 
 
 def _conversation(engine: Engine, visibility: str) -> Conversation:

@@ -14,7 +14,7 @@ from inbox.desk import people
 from inbox.store.engine import open_engine
 from inbox.store.tables import AuditEvent, Channel, Contact, Person, User
 from tests.support.seed_desk import Seeded, add_conversation
-from tests.ui.test_ui_pages import app_as, open_conv, seeded_app
+from tests.support.ui import app_as, open_conv, seeded_app
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 

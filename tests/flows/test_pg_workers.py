@@ -19,13 +19,10 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from inbox.charter.deadlines import default_due
-from inbox.config.channels import ChannelConfig
-from inbox.ingest.channels import Runtime, build_connector
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import AuditEvent, Conversation, ListeningCursor, Message, OutboundReply
 from tests.conftest import BRAND_ID
-from tests.flows.test_listen_x import CREDENTIALS
 from tests.support.workers import (
     TimedXSandbox,
     config_dir,
@@ -35,6 +32,7 @@ from tests.support.workers import (
     stop_all,
     wait_until,
 )
+from tests.support.x_channel import x_runtime
 
 
 @pytest.fixture
@@ -81,18 +79,6 @@ def test_three_listeners_store_each_message_once_and_never_read_a_stream_togethe
         assert s.exec(select(func.count()).where(ListeningCursor.lease_owner.is_not(None))).one() == 0  # type: ignore[union-attr]
 
 
-def _runtime(sandbox: TimedXSandbox) -> Runtime:
-    cfg = ChannelConfig(
-        name="x-acme",
-        platform="x",
-        account="AcmeCare",
-        base_url=sandbox.url,  # type: ignore[arg-type]  # pydantic validates the str
-        page_size=100,
-        credentials=CREDENTIALS,
-    )
-    return Runtime(cfg, build_connector(cfg))
-
-
 def _queue_replies(engine: Engine, count: int) -> dict[str, str]:
     """One reply per conversation (every third one private); returns text -> visibility."""
     texts: dict[str, str] = {}
@@ -115,7 +101,7 @@ def test_three_senders_post_each_reply_exactly_once(
         sandbox.add_mention(f"@AcmeCare my order {i} is late", author=f"buyer{i}")
     for i in range(15):
         sandbox.add_dm(f"my account {i} is locked", sender=f"member{i}")
-    poll_channel(engine, _runtime(sandbox), clock=lambda: datetime.now(UTC), due=default_due)
+    poll_channel(engine, x_runtime(sandbox), clock=lambda: datetime.now(UTC), due=default_due)
     texts = _queue_replies(engine, 60)
     sandbox.inject_fault("/2/", delay=0.1, count=100_000)  # each post takes a while: senders overlap
     env = job_env(db_url, config_dir(tmp_path, sandbox.url))

@@ -21,7 +21,7 @@ from inbox.cli.report import register
 from inbox.reports.period import parse_period
 from inbox.reports.report import attainment_windows, live_report, period_report
 from inbox.reports.tables import Table, all_tables, to_csv
-from tests.flows.test_reports_seed import seed_known_set, seed_recent_set, write_config
+from tests.support.reports_seed import seed_known_set, seed_recent_set, write_config
 
 PARIS = ZoneInfo("Europe/Paris")
 TIME_DEPENDENT = {"minutes_left", "elapsed_pct"}  # live clock columns move while the test runs

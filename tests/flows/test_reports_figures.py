@@ -1,4 +1,4 @@
-"""Dashboard figures on the known set (tests/flows/test_reports_seed.py), each worked out by hand below."""
+"""Dashboard figures on the known set (tests/support/reports_seed.py), each worked out by hand below."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from inbox.reports.report import (
     period_report,
 )
 from inbox.reports.tables import all_tables
-from tests.flows.test_reports_seed import NOW, seed_known_set, write_config
+from tests.support.reports_seed import NOW, seed_known_set, write_config
 
 PARIS = ZoneInfo("Europe/Paris")
 

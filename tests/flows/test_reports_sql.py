@@ -1,5 +1,5 @@
 """The report's SQL counts (inbox.reports.first_responses) hold to the per-conversation rules they implement
-(inbox.reports.sla_kpis, inbox.reports.kpis), on the known set of tests/flows/test_reports_seed.py."""
+(inbox.reports.sla_kpis, inbox.reports.kpis), on the known set of tests/support/reports_seed.py."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from inbox.reports.sla_kpis import (
 )
 from inbox.reports.sqltime import from_quarter, quarter_hour, quarter_of
 from inbox.store.tables import UTCDateTime
-from tests.flows.test_reports_seed import CHARTER_TOML, NOW, seed_known_set, write_config
+from tests.support.reports_seed import CHARTER_TOML, NOW, seed_known_set, write_config
 
 PARIS = ZoneInfo("Europe/Paris")
 Known = tuple[Engine, Charter, dict[str, int]]

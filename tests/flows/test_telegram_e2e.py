@@ -16,16 +16,7 @@ from inbox.ingest.channels import MissingCredentials, Runtime, build_connector
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, ListeningCursor, Message, OutboundReply, QuarantinedItem
-
-
-class Clock:
-    """The listener's clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.support.clock import Clock
 
 
 @pytest.fixture

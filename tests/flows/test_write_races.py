@@ -24,7 +24,6 @@ from inbox.ingest.webhooks.receiver import Receiver
 from inbox.outbox import delivery as outbox
 from inbox.store import records as store
 from inbox.store.tables import Channel, Conversation, Message, OutboundReply
-from tests.flows.test_outbox_x import rt, sandbox  # noqa: F401  (fixtures)
 from tests.support.webhooks import messenger_body, now
 
 
@@ -78,8 +77,8 @@ class EchoedConnector:
 
 def test_the_outbox_marks_a_reply_sent_when_its_echo_was_stored_first(
     engine: Engine,
-    sandbox: XSandbox,  # noqa: F811
-    rt: Runtime,  # noqa: F811
+    sandbox: XSandbox,
+    rt: Runtime,
     stale_once: list[int],
 ) -> None:
     sandbox.add_mention("@AcmeCare my order is late", author="ana")
@@ -105,8 +104,8 @@ def test_the_outbox_marks_a_reply_sent_when_its_echo_was_stored_first(
 
 def test_a_webhook_event_colliding_with_another_writer_is_ingested_not_failed(
     engine: Engine,
-    meta: MetaSandbox,  # noqa: F811
-    runtimes: list[Runtime],  # noqa: F811
+    meta: MetaSandbox,
+    runtimes: list[Runtime],
     stale_once: list[int],
 ) -> None:
     receiver = Receiver(engine, runtimes, due=default_due, clock=now)
@@ -125,8 +124,8 @@ def test_a_webhook_event_colliding_with_another_writer_is_ingested_not_failed(
 
 def test_a_polled_page_colliding_with_a_webhook_write_is_stored_on_the_second_try(
     engine: Engine,
-    sandbox: XSandbox,  # noqa: F811
-    rt: Runtime,  # noqa: F811
+    sandbox: XSandbox,
+    rt: Runtime,
     stale_once: list[int],
 ) -> None:
     root = sandbox.add_mention("@AcmeCare my order is late", author="ana")

@@ -16,7 +16,6 @@ from inbox.ingest.poll import poll_channel
 from inbox.ingest.webhooks.receiver import Receiver
 from inbox.store.tables import Conversation, Message
 from tests.conftest import BRAND_ID
-from tests.flows.test_outbox_x import rt, sandbox  # noqa: F401  (fixtures)
 
 
 def now() -> datetime:
@@ -45,7 +44,7 @@ def dm_event(event_id: str, sender: str, recipient: str, text: str, handle: str)
     return json.dumps({"for_user_id": BRAND_ID, "direct_message_events": [event], "users": users}).encode()
 
 
-def test_tweet_and_dm_events_give_the_items_polling_gives(sandbox: XSandbox, rt: Runtime) -> None:  # noqa: F811
+def test_tweet_and_dm_events_give_the_items_polling_gives(sandbox: XSandbox, rt: Runtime) -> None:
     root = sandbox.add_mention("@AcmeCare my router is dead", author="nina")
     reply = sandbox.add_mention("@AcmeCare still dead", author="nina", in_reply_to=root)
     dm = sandbox.add_dm("my account is locked", sender="kim")
@@ -72,8 +71,8 @@ def test_tweet_and_dm_events_give_the_items_polling_gives(sandbox: XSandbox, rt:
 
 def test_a_tweet_pushed_then_polled_is_stored_once_in_its_thread(
     engine: Engine,
-    sandbox: XSandbox,  # noqa: F811
-    rt: Runtime,  # noqa: F811
+    sandbox: XSandbox,
+    rt: Runtime,
 ) -> None:
     root = sandbox.add_mention("@AcmeCare my parcel is late", author="ana")
     receiver = Receiver(engine, [rt], due=default_due, clock=now)

@@ -1,4 +1,4 @@
-"""Automation test helpers: charter variants, fixed times, the X sandbox runtime, a webhook receiver."""
+"""Automation test helpers: charter variants, fixed times, polling and draining at a time, a webhook sink."""
 
 from __future__ import annotations
 
@@ -14,18 +14,16 @@ from typing import Any, Self
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x.server import XSandbox
 from inbox.charter.deadlines import CharterDue
 from inbox.charter.editor import edited
 from inbox.charter.model import Charter, parse_charter
-from inbox.config.channels import ChannelConfig
-from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.replies.composer import TemplatesFile, load_templates
 from inbox.store.tables import Conversation, OutboundReply
 from tests.conftest import ROOT
-from tests.flows.test_listen_x import CREDENTIALS
+from tests.support.clock import Clock
 
 PARIS_SUNDAY_10 = datetime(2026, 6, 7, 8, 0, tzinfo=UTC)  # Sunday 10:00 in Paris: the team is closed
 PARIS_MONDAY_10 = datetime(2026, 6, 8, 8, 0, tzinfo=UTC)  # Monday 10:00 in Paris: open until 12:00
@@ -44,21 +42,6 @@ def charter(**updates: Any) -> Charter:
 
 def templates() -> TemplatesFile:
     return load_templates(ROOT / "config")
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def runtime(sandbox: XSandbox) -> Runtime:
-    cfg = ChannelConfig(
-        name="x-acme", platform="x", account="AcmeCare", base_url=sandbox.url, credentials=CREDENTIALS
-    )
-    return Runtime(cfg, build_connector(cfg))
 
 
 def poll(engine: Engine, rt: Runtime, at: datetime, c: Charter) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from inbox.charter.sla import SlaEvent, SlaResult, SlaSubject, evaluate
-from tests.unit.test_charter_model import make_charter
+from tests.support.charter import make_charter
 
 PARIS = ZoneInfo("Europe/Paris")
 CHARTER = make_charter()

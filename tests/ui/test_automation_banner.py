@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import Session
 
 from inbox.automation.peak import record_peak
 from inbox.store.engine import open_engine
 from tests.support.enforcement import charter
 from tests.support.seed_desk import Seeded
-from tests.ui.test_ui_pages import app_as, seeded_app
-
-
-@pytest.fixture
-def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
-    yield from seeded_app(db_url, monkeypatch)
+from tests.support.ui import app_as
 
 
 def measure(db_url: str, backlog: int, at: datetime) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -15,27 +14,14 @@ from streamlit.testing.v1 import AppTest
 from connectors.base import Author, Batch, InboundItem
 from inbox.charter.versions import LiveCharter
 from inbox.ingest.page import ingest_batch
-from inbox.store.engine import open_engine
 from inbox.store.tables import AuditEvent, Channel, Contact, Conversation
 from inbox.store.tables.enforcement import CharterVersion
 from tests.conftest import ROOT
 from tests.support.enforcement import PARIS_MONDAY_10
 from tests.support.seed_desk import Seeded
-from tests.ui.test_ui_pages import app_as, seeded_app
+from tests.support.ui import app_as
 
 PAGE = "inbox/ui/pages/charter.py"
-
-
-@pytest.fixture
-def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
-    yield from seeded_app(db_url, monkeypatch)
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = open_engine(db_url)
-    yield eng
-    eng.dispose()
 
 
 def editor(seeded: Seeded, user: str = "maya") -> AppTest:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from inbox.store.engine import open_engine
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply
 from tests.support.seed_desk import Seeded
-from tests.ui.test_ui_pages import app_as, audit_actions, open_conv, seeded_app
+from tests.support.ui import app_as, audit_actions, open_conv, seeded_app
 
 
 def add_comment(session: Session, tags: list[str], status: str) -> tuple[int, int]:

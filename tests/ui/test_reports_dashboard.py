@@ -16,7 +16,7 @@ from inbox.store.engine import open_engine
 from inbox.store.tables import User
 from inbox.ui.common import SELECTED, USER, forget_engine
 from tests.conftest import ROOT
-from tests.flows.test_reports_seed import EVIL, seed_recent_set, write_config
+from tests.support.reports_seed import EVIL, seed_recent_set, write_config
 
 APP = str(ROOT / "app.py")
 DASHBOARD = "inbox/ui/pages/dashboard.py"

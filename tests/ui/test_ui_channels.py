@@ -45,12 +45,6 @@ access_token_secret = "X_ACCESS_TOKEN_SECRET"
 
 
 @pytest.fixture
-def sandbox() -> Iterator[XSandbox]:
-    with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as sb:
-        yield sb
-
-
-@pytest.fixture
 def config(tmp_path: Path, sandbox: XSandbox) -> Path:
     folder = tmp_path / "config"
     shutil.copytree(ROOT / "config", folder)

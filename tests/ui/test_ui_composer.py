@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
 from inbox.store.engine import open_engine
 from inbox.store.tables import OutboundReply
 from tests.support.seed_desk import Seeded
-from tests.ui.test_ui_pages import app_as, audit_actions, open_conv, seeded_app
-
-
-@pytest.fixture
-def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
-    yield from seeded_app(db_url, monkeypatch)
+from tests.support.ui import app_as, audit_actions, open_conv
 
 
 def replies(db_url: str) -> list[OutboundReply]:

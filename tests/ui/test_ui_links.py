@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from inbox.ui.common import SELECTED, USER
 from tests.support.seed_desk import Seeded
-from tests.ui.test_ui_pages import APP, seeded_app
-
-
-@pytest.fixture
-def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
-    yield from seeded_app(db_url, monkeypatch)
+from tests.support.ui import APP
 
 
 def test_the_address_opens_the_conversation_and_follows_the_one_shown(seeded: Seeded) -> None:

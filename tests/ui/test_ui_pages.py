@@ -2,62 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from inbox.store.engine import open_engine
-from inbox.store.tables import AuditEvent
-from inbox.ui.common import SELECTED, USER, forget_engine
-from tests.conftest import ROOT
-from tests.support.seed_desk import Seeded, add_conversation, seed
+from inbox.ui.common import SELECTED, USER
+from tests.support.seed_desk import Seeded, add_conversation
+from tests.support.ui import app_as, audit_actions, open_conv, queue_ids
 
-APP = str(ROOT / "app.py")
 EVIL = (
     "![x](http://127.0.0.1:9/pixel.png) <img src=http://127.0.0.1:9/x.png onerror=alert(1)> **bold** :red[hi]"
 )
-
-
-def seeded_app(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
-    """The app's settings pointed at a fresh seeded database (and the repository's config)."""
-    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
-    monkeypatch.setenv("INBOX_CONFIG_DIR", str(ROOT / "config"))
-    engine = open_engine(db_url)
-    yield seed(engine, datetime.now(UTC))
-    engine.dispose()
-    forget_engine(db_url)
-
-
-@pytest.fixture
-def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
-    yield from seeded_app(db_url, monkeypatch)
-
-
-def app_as(seeded: Seeded, user: str | None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    if user is not None:
-        at.session_state[USER] = seeded.users[user]
-    return at.run()
-
-
-def open_conv(at: AppTest, conv_id: int) -> AppTest:
-    at.session_state[SELECTED] = conv_id
-    return at.switch_page("inbox/ui/pages/conversation.py").run()
-
-
-def queue_ids(at: AppTest) -> list[int]:
-    return [int(str(b.key).removeprefix("open-")) for b in at.button if str(b.key).startswith("open-")]
-
-
-def audit_actions(db_url: str) -> list[str]:
-    engine = open_engine(db_url)
-    with Session(engine) as s:
-        actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))]  # type: ignore[arg-type]
-    engine.dispose()
-    return actions
 
 
 def sign_in(at: AppTest, name: str, password: str) -> AppTest:

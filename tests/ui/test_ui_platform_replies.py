@@ -20,7 +20,7 @@ from inbox.store.engine import open_engine
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply, User
 from tests.conftest import BRAND_ID
 from tests.support.seed_desk import Seeded
-from tests.ui.test_ui_pages import app_as, open_conv, seeded_app
+from tests.support.ui import app_as, open_conv, seeded_app
 
 WA_ID = "33612345678"
 LAST_WORD = timedelta(hours=30)  # the customer's last message: the 24-hour window is closed

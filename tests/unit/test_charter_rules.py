@@ -18,7 +18,7 @@ from inbox.charter.rules import (
     peak_active,
     private_reasons,
 )
-from tests.unit.test_charter_model import make_charter
+from tests.support.charter import make_charter
 
 ROOT = Path(__file__).resolve().parents[2]
 PARIS = ZoneInfo("Europe/Paris")

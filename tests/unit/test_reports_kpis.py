@@ -15,7 +15,7 @@ from inbox.reports.rows import AgentEvent, ConversationFacts, OpenConversation
 from inbox.reports.sla_kpis import first_response, live_clock
 from inbox.reports.stats import median, nearest_rank
 from inbox.reports.tables import Table, to_csv
-from tests.flows.test_reports_seed import CHARTER_TOML
+from tests.support.reports_seed import CHARTER_TOML
 
 PARIS = ZoneInfo("Europe/Paris")
 

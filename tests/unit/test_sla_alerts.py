@@ -17,8 +17,8 @@ from inbox.charter.sla import (
     target_for,
     time_left,
 )
+from tests.support.charter import make_charter
 from tests.support.sla import CHARTER, fri, ins, mon, outs, paris, run, wed
-from tests.unit.test_charter_model import make_charter
 
 
 @pytest.mark.parametrize(

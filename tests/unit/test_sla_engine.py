@@ -26,8 +26,8 @@ from inbox.charter.sla import (
     target_for,
     targets_for,
 )
+from tests.support.charter import make_charter
 from tests.support.sla import CHARTER, PUBLIC, fri, ins, mon, outs, paris, run, thu, wed
-from tests.unit.test_charter_model import make_charter
 
 BH = "business_hours"
 PUB = "sla.default.public.first_response"

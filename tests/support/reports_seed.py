@@ -1,4 +1,4 @@
-"""The report tests' known set (a helper module, no tests): what happened on Wednesday 4 March 2026.
+"""The report tests' known set: what happened on Wednesday 4 March 2026.
 
 Everything is written through the domain's own rules (thread times, the charter's due times, the outbox,
 the desk's audited actions), so the reports read what production would store. Times below are UTC;

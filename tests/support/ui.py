@@ -1,0 +1,55 @@
+"""Driving the Streamlit app through AppTest: a seeded database behind it, signed in as a desk user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from inbox.store.engine import open_engine
+from inbox.store.tables import AuditEvent
+from inbox.ui.common import SELECTED, USER, forget_engine
+from tests.conftest import ROOT
+from tests.support.seed_desk import Seeded, seed
+
+APP = str(ROOT / "app.py")
+
+
+def seeded_app(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
+    """The app's settings pointed at a fresh seeded database (and the repository's config)."""
+    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
+    monkeypatch.setenv("INBOX_CONFIG_DIR", str(ROOT / "config"))
+    engine = open_engine(db_url)
+    yield seed(engine, datetime.now(UTC))
+    engine.dispose()
+    forget_engine(db_url)
+
+
+def app_as(seeded: Seeded, user: str | None) -> AppTest:
+    """The app after its first run, signed in as ``user`` (a name of the seed), or at the sign-in page."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    if user is not None:
+        at.session_state[USER] = seeded.users[user]
+    return at.run()
+
+
+def open_conv(at: AppTest, conv_id: int) -> AppTest:
+    """The conversation page of ``conv_id``, as the queue's button opens it."""
+    at.session_state[SELECTED] = conv_id
+    return at.switch_page("inbox/ui/pages/conversation.py").run()
+
+
+def queue_ids(at: AppTest) -> list[int]:
+    """The conversations the queue lists, in its order."""
+    return [int(str(b.key).removeprefix("open-")) for b in at.button if str(b.key).startswith("open-")]
+
+
+def audit_actions(db_url: str) -> list[str]:
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))]  # type: ignore[arg-type]
+    engine.dispose()
+    return actions
