@@ -7,9 +7,10 @@ import sys
 import typer
 from sqlmodel import Session
 
-from inbox.desk import auth, preferences
+from inbox.desk import auth, preferences, sign_in
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
+from inbox.store.tables import utcnow
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -78,9 +79,24 @@ def list_users() -> None:
         typer.echo(f"{line}  {u.display_name or ''}")
 
 
+def unlock(name: str = typer.Argument(..., help="the user name to unlock")) -> None:
+    """Lift a user name's sign-in lock-out at once (an operator's action, audited as 'cli')."""
+    engine = open_engine(Settings().database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            sign_in.unlock(session, name, by="cli", by_role="admin", now=utcnow())
+        typer.echo(f"user {name.strip().lower()!r} unlocked")
+    except sign_in.UnlockError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``user`` command group to the ``inbox`` command line."""
     users = typer.Typer(help="Users who sign in to the inbox.", no_args_is_help=True)
     users.command("add")(add)
     users.command("list")(list_users)
+    users.command("unlock")(unlock)
     app.add_typer(users, name="user")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inbox.desk import auth
+from inbox.desk import sign_in
 from inbox.i18n import _
 from inbox.ui.common import USER, demo_mode, now, transaction
 
@@ -27,12 +27,13 @@ with middle:
         )
         submitted = st.form_submit_button(_("Sign in"), type="primary", width="stretch")
     if submitted:
+        client = st.context.ip_address
         with transaction() as session:
-            user = auth.authenticate(session, name or "", password or "", now=now())
+            user = sign_in.sign_in(session, name or "", password or "", client=client, now=now())
             user_id = user.id if user else None
-            locked = user_id is None and auth.locked_out(session, name or "", now())
+            locked = user_id is None and sign_in.locked(session, name or "", client, now())
         if locked:
-            st.error(_("Too many failed attempts for this user name: wait 15 minutes, or ask an admin."))
+            st.error(_("Too many failed attempts: wait 15 minutes, or ask an admin to unlock your name."))
         elif user_id is None:
             st.error(_("Wrong user name or password."))
         else:
