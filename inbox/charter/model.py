@@ -138,13 +138,45 @@ class Peak(Strict):
         return self
 
 
+Days = Annotated[int, Field(ge=1, le=36500)]
+
+
+class Retention(Strict):
+    """How many days each kind of data is kept (unset: kept); ``inbox privacy purge`` applies it."""
+
+    messages_days: Days | None = None  # texts and payloads, from a closed conversation's last message
+    raw_payloads_days: Days | None = None  # raw payloads alone, counted from the message (may be shorter)
+    quarantine_days: Days | None = None
+    webhook_events_days: Days | None = None
+    survey_answers_days: Days | None = None
+    audit_days: Days | None = None  # the trace of who did what: keep it longer than what it traces
+
+    @model_validator(mode="after")
+    def _audit_outlives_data(self) -> Retention:
+        kept = {k: v for k, v in self.model_dump().items() if v is not None and k != "audit_days"}
+        if self.audit_days is not None and kept and self.audit_days < max(kept.values()):
+            longest = max(kept, key=lambda k: kept[k])
+            raise ValueError(f"audit_days ({self.audit_days}) must be at least {longest} ({kept[longest]})")
+        return self
+
+
+class OptOut(Strict):
+    """A customer message that is one of these phrases (any case, punctuation and @mentions aside) stops every
+    survey and automatic message to that customer."""
+
+    phrases: tuple[NonEmpty, ...] = ("stop", "non merci", "désinscription", "unsubscribe")
+
+
 class Privacy(Strict):
-    """What moves a public conversation to private messages (any one reason is enough)."""
+    """What moves a public conversation to private messages (any one reason is enough); how long data is kept
+    (``retention``); what a customer writes to stop automatic messages (``opt_out``)."""
 
     urgencies: tuple[Urgency, ...] = ()
     topics: tuple[Tag, ...] = ()
     pii: tuple[PiiKind, ...] = ()
     template: Name | None = None
+    retention: Retention = Field(default_factory=Retention)
+    opt_out: OptOut = Field(default_factory=OptOut)
 
 
 class Moderation(Strict):

@@ -248,6 +248,9 @@ def _register_commands() -> None:
     from inbox.cli.webhooks import register as register_webhooks
 
     register_webhooks(app)
+    from inbox.cli.privacy import register as register_privacy
+
+    register_privacy(app)
     try:
         from inbox.cli.nlp import register as register_nlp
     except ImportError:  # the classification package is optional at this stage

@@ -1,0 +1,218 @@
+"""Erasure (right to be forgotten): one person's data removed or irreversibly anonymised, in one transaction.
+
+Across every linked account: the texts and raw payloads of the messages they wrote and of ours in their
+conversations (the replies quote their name), handles, names, platform ids and follower counts, their person
+record, thread keys, notes on their conversations (and their names in other notes), our outbox replies to
+them, survey recipients, escalation alert payloads, and every webhook event body or quarantined payload that
+names them (deleted). What the KPIs need stays, anonymised: rows, times, channel, direction, kind,
+classification, survey scores, segment tags, so past reports do not change. Audit events about them keep
+who did what and when; their names are cut from the details. A legal hold refuses the whole erasure.
+
+The erasure is audited (who, when, why, which account ids, how many rows) without the erased data. Then the
+database is compacted so the old bytes are gone from the file: SQLite runs with ``secure_delete`` and is
+VACUUMed (WAL checkpointed and truncated); PostgreSQL's touched tables are VACUUMed (dead rows removed).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, text
+from sqlmodel import Session, col, select
+
+from inbox.privacy.record import concerning, conversation_ids, their_messages
+from inbox.privacy.subject import Subject, find_subject, holds
+from inbox.store.records import audit
+from inbox.store.tables import (
+    AuditEvent,
+    Contact,
+    Conversation,
+    EscalationAlert,
+    Note,
+    OutboundReply,
+    Person,
+    QuarantinedItem,
+    SurveyRequest,
+    WebhookEvent,
+)
+
+ERASED = "[erased]"
+TOUCHED = (
+    "message contact conversation note outbound_reply survey escalation_alert person webhook_event "
+    "quarantined_item audit_event"
+).split()
+
+
+class LegalHold(RuntimeError):
+    """The person's data must be kept; the message says why and how to lift the hold."""
+
+
+@dataclass
+class ErasureReport:
+    contacts: int = 0
+    conversations: int = 0
+    messages: int = 0
+    notes: int = 0
+    replies: int = 0
+    surveys: int = 0
+    alerts: int = 0
+    webhook_events: int = 0
+    quarantined: int = 0
+    audit_events: int = 0
+
+    def line(self) -> str:
+        return ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in asdict(self).items())
+
+
+class Identifiers:
+    """What names the person in free text and payloads: handles, display names, platform ids."""
+
+    def __init__(self, contacts: Iterable[Contact], person: Person | None) -> None:
+        names = {c.handle for c in contacts} | {c.display_name for c in contacts}
+        if person is not None:
+            names.add(person.display_name)
+        self.names = sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True)
+        self.ids = sorted(
+            {c.platform_id for c in contacts if len(c.platform_id or "") >= 5}, key=len, reverse=True
+        )
+        words = [re.escape(w) for w in [*self.names, *self.ids]]
+        self.pattern = re.compile(rf"(?<!\w)@?(?:{'|'.join(words)})(?!\w)", re.IGNORECASE) if words else None
+
+    def found_in(self, value: str) -> bool:
+        return bool(self.pattern and self.pattern.search(value))
+
+    def redact(self, value: Any) -> Any:
+        """``value`` (text or JSON-like) with every identifier replaced by ``[erased]``."""
+        if isinstance(value, str):
+            return self.pattern.sub(ERASED, value) if self.pattern else value
+        if isinstance(value, dict):
+            return {k: self.redact(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.redact(v) for v in value]
+        return value
+
+
+def _anonymise_messages(session: Session, subject: Subject, own: set[int], report: ErasureReport) -> None:
+    for m in their_messages(session, subject, own):
+        m.text, m.raw, m.pii, m.urgency_reasons = ERASED, {}, [], []
+        m.author_handle = m.author_platform_id = m.reply_to_platform_id = None
+        m.platform_id = f"erased:{m.id}"
+        report.messages += 1
+
+
+def _anonymise_conversations(
+    session: Session, own: set[int], ids: Identifiers, report: ErasureReport
+) -> None:
+    for conv in session.exec(select(Conversation).where(col(Conversation.id).in_(own))):
+        conv.thread_key = f"erased:{conv.id}"
+        report.conversations += 1
+    for note in session.exec(select(Note).where(col(Note.conversation_id).in_(own))):
+        note.text = ERASED
+        report.notes += 1
+    for reply in session.exec(select(OutboundReply).where(col(OutboundReply.conversation_id).in_(own))):
+        reply.text, reply.recipient_id, reply.in_reply_to = ERASED, None, None
+        reply.platform_template, reply.last_error = None, None
+        if reply.status in ("pending", "sending"):
+            reply.status, reply.last_error = "failed", "cancelled: the customer's data was erased"
+        report.replies += 1
+    for survey in session.exec(select(SurveyRequest).where(col(SurveyRequest.conversation_id).in_(own))):
+        survey.recipient_id = None  # the score stays: an anonymous figure of the reports
+        report.surveys += 1
+    for alert in session.exec(select(EscalationAlert).where(col(EscalationAlert.conversation_id).in_(own))):
+        alert.payload, alert.last_error = {}, None
+        report.alerts += 1
+    for note in session.exec(select(Note).where(col(Note.conversation_id).not_in(own))):
+        if ids.found_in(note.text):
+            note.text = ids.redact(note.text)
+            report.notes += 1
+
+
+def _anonymise_people(session: Session, subject: Subject, report: ErasureReport) -> None:
+    for contact in session.exec(select(Contact).where(col(Contact.id).in_(subject.contact_ids))):
+        contact.platform_id = f"erased:{contact.id}"
+        contact.handle = contact.display_name = None
+        contact.followers, contact.person_id = None, None
+        report.contacts += 1  # tags stay: segments the reports judge targets by
+    if subject.person_id is not None:
+        session.flush()
+        session.execute(delete(Person).where(col(Person.id) == subject.person_id))
+
+
+def _drop_payloads(session: Session, ids: Identifiers, report: ErasureReport) -> None:
+    """Webhook bodies and quarantined payloads that name the person are deleted whole."""
+    for event_id, body in session.exec(select(WebhookEvent.id, WebhookEvent.body)).all():
+        if ids.found_in(bytes(body).decode("utf-8", errors="replace")):
+            session.execute(delete(WebhookEvent).where(col(WebhookEvent.id) == event_id))
+            report.webhook_events += 1
+    for item in session.exec(select(QuarantinedItem)).all():
+        if ids.found_in(json.dumps(item.raw, ensure_ascii=False)):
+            session.delete(item)
+            report.quarantined += 1
+
+
+def _scrub_audit(
+    session: Session, subject: Subject, own: set[int], ids: Identifiers, r: ErasureReport
+) -> None:
+    for event in session.exec(select(AuditEvent).where(concerning(subject, own))):
+        cleaned = ids.redact(event.detail)
+        if cleaned != event.detail:
+            event.detail = cleaned
+            r.audit_events += 1
+
+
+def erase_subject(
+    session: Session, subject: Subject, *, actor: str, reason: str, now: datetime
+) -> ErasureReport:
+    """Erase ``subject`` in the caller's transaction (refused under a legal hold); audited."""
+    kept = holds(session, subject)
+    if kept:
+        raise LegalHold(
+            f"{subject.ref} is under legal hold ({'; '.join(dict.fromkeys(kept))}): nothing was erased. "
+            "Lift the hold first with `inbox privacy release`."
+        )
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete = ON"))  # freed space is zeroed, not left readable
+    contacts = session.exec(select(Contact).where(col(Contact.id).in_(subject.contact_ids))).all()
+    person = session.get(Person, subject.person_id) if subject.person_id is not None else None
+    ids = Identifiers(contacts, person)
+    own, joined = conversation_ids(session, subject)
+    report = ErasureReport()
+    _scrub_audit(session, subject, own | joined, ids, report)
+    _anonymise_messages(session, subject, own, report)
+    _anonymise_conversations(session, own, ids, report)
+    _drop_payloads(session, ids, report)
+    _anonymise_people(session, subject, report)
+    audit(
+        session,
+        actor,
+        "privacy.erase",
+        target=("contact", subject.contact_id),
+        detail={"reason": reason, "contacts": list(subject.contact_ids), "erased": asdict(report)},
+        at=now,
+    )
+    return report
+
+
+def compact(engine: Engine) -> None:
+    """Make erased bytes unreadable in the database files (outside any transaction)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            conn.execute(text("VACUUM"))
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        elif engine.dialect.name == "postgresql":
+            for table in TOUCHED:
+                conn.execute(text(f"VACUUM {table}"))
+
+
+def erase(engine: Engine, ref: str, *, actor: str, reason: str, now: datetime) -> ErasureReport:
+    """Find the person ``ref`` names, erase them, then compact the database."""
+    with Session(engine) as session, session.begin():
+        report = erase_subject(session, find_subject(session, ref), actor=actor, reason=reason, now=now)
+    compact(engine)
+    return report

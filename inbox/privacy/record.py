@@ -1,0 +1,132 @@
+"""A person's record (right of access): everything held on them across every linked account, as one dict.
+
+Profiles, conversations with their tags and classification, every message they wrote and every message we
+sent in their conversations (text and raw payload), notes on those conversations, survey answers, our
+outbox replies, their privacy state, and the audit events that concern them. Read-only; the caller audits.
+Another customer's message in a thread they joined is not theirs and is left out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from inbox.privacy.subject import Subject
+from inbox.store.tables import (
+    AuditEvent,
+    Channel,
+    Contact,
+    ContactPrivacy,
+    Conversation,
+    Message,
+    Note,
+    OutboundReply,
+    Person,
+    SurveyRequest,
+)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _fields(row: Any, names: str) -> dict[str, Any]:
+    return {name: _plain(getattr(row, name)) for name in names.split()}
+
+
+PROFILE = "id platform_id handle display_name followers tags person_id created_at updated_at"
+CONVERSATION = (
+    "id thread_key visibility kind status tags urgency sentiment language created_at first_inbound_at "
+    "last_message_at first_response_at"
+)
+MESSAGE = (
+    "id platform_id direction visibility kind created_at author_handle author_platform_id "
+    "reply_to_platform_id text raw language sentiment sentiment_scores urgency urgency_reasons pii moderation"
+)
+REPLY = "id visibility status text recipient_id in_reply_to created_by created_at sent_at platform_template"
+SURVEY = "id kind status sent_at score answered_at answer_message_id"
+AUDIT = "id at actor action target_type target_id detail"
+
+
+def conversation_ids(session: Session, subject: Subject) -> tuple[set[int], set[int]]:
+    """(conversations that are theirs, conversations where they only wrote in someone else's thread)."""
+    ids = list(subject.contact_ids)
+    own = set(session.exec(select(Conversation.id).where(col(Conversation.contact_id).in_(ids))).all())
+    wrote = set(session.exec(select(Message.conversation_id).where(col(Message.contact_id).in_(ids))).all())
+    return {i for i in own if i is not None}, wrote - own
+
+
+def their_messages(session: Session, subject: Subject, own: set[int]) -> list[Message]:
+    """Messages they wrote anywhere, and ours in their own conversations."""
+    stmt = select(Message).where(
+        or_(
+            col(Message.contact_id).in_(subject.contact_ids),
+            (col(Message.conversation_id).in_(own)) & (col(Message.direction) == "out"),
+        )
+    )
+    return list(session.exec(stmt.order_by(col(Message.created_at), col(Message.id))).all())
+
+
+def concerning(subject: Subject, conversations: set[int]) -> Any:
+    """The SQL condition on AuditEvent for the events about this person, their accounts or conversations."""
+    targets = [("contact", str(i)) for i in subject.contact_ids]
+    targets += [("conversation", str(i)) for i in conversations]
+    if subject.person_id is not None:
+        targets.append(("person", str(subject.person_id)))
+    return or_(
+        *((col(AuditEvent.target_type) == kind) & (col(AuditEvent.target_id) == key) for kind, key in targets)
+    )
+
+
+def person_record(session: Session, subject: Subject, now: datetime) -> dict[str, Any]:
+    """Everything held on ``subject``; JSON-ready (times in ISO 8601 UTC)."""
+    own, joined = conversation_ids(session, subject)
+    every = own | joined
+    channels = {c.id: c.name for c in session.exec(select(Channel)).all()}
+    contacts = session.exec(select(Contact).where(col(Contact.id).in_(subject.contact_ids))).all()
+    states = {
+        p.contact_id: p
+        for p in session.exec(
+            select(ContactPrivacy).where(col(ContactPrivacy.contact_id).in_(subject.contact_ids))
+        )
+    }
+    profiles = []
+    for c in contacts:
+        state = states.get(c.id or 0)
+        privacy = _fields(state, "opted_out_at legal_hold hold_by hold_at") if state else {}
+        profiles.append({"channel": channels.get(c.channel_id), **_fields(c, PROFILE), "privacy": privacy})
+    person = session.get(Person, subject.person_id) if subject.person_id is not None else None
+    messages = their_messages(session, subject, own)
+    conversations = []
+    for conv in session.exec(
+        select(Conversation).where(col(Conversation.id).in_(every)).order_by(col(Conversation.id))
+    ):
+        cid = conv.id
+        notes = session.exec(select(Note).where(Note.conversation_id == cid).order_by(col(Note.id))).all()
+        surveys = session.exec(select(SurveyRequest).where(SurveyRequest.conversation_id == cid)).all()
+        replies = session.exec(
+            select(OutboundReply).where(OutboundReply.conversation_id == cid).order_by(col(OutboundReply.id))
+        ).all()
+        conversations.append(
+            {
+                "channel": channels.get(conv.channel_id),
+                **_fields(conv, CONVERSATION),
+                "theirs": cid in own,
+                "messages": [_fields(m, MESSAGE) for m in messages if m.conversation_id == cid],
+                "notes": [_fields(n, "id author_id text created_at") for n in notes] if cid in own else [],
+                "surveys": [_fields(s, SURVEY) for s in surveys] if cid in own else [],
+                "outbox": [_fields(r, REPLY) for r in replies] if cid in own else [],
+            }
+        )
+    events = session.exec(select(AuditEvent).where(concerning(subject, every)).order_by(col(AuditEvent.id)))
+    return {
+        "subject": subject.ref,
+        "generated_at": now.isoformat(),
+        "person": _fields(person, "id display_name created_by created_at") if person else None,
+        "profiles": profiles,
+        "conversations": conversations,
+        "audit_events": [_fields(e, AUDIT) for e in events],
+    }

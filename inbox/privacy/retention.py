@@ -1,0 +1,159 @@
+"""Retention: the charter's ``[privacy.retention]`` periods applied (``inbox privacy purge``, the daily tick).
+
+Each kind goes in batches of ``BATCH`` rows, one short transaction each, so the purge can be interrupted at
+any point and run again (from cron, or by two listeners at once): a row already purged is not selected again.
+Messages keep what the reports count (times, channel, direction, classification); their text becomes
+``[expired]`` and their raw payload ``{}`` once their conversation is closed (not open or pending) and its
+last message older than ``messages_days``; ``raw_payloads_days`` empties payloads sooner. Quarantined items,
+processed webhook events and audit events older than their period are deleted; survey answers lose their
+score. A dry run counts the same rows and changes nothing. Each real run is audited with its counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, String, cast, delete, func, update
+from sqlmodel import Session, col, select
+
+from inbox.charter.model import Retention
+from inbox.store.records import audit
+from inbox.store.tables import AuditEvent, Conversation, Message, QuarantinedItem, SurveyRequest, WebhookEvent
+
+BATCH = 500
+EXPIRED = "[expired]"
+ACTION = "privacy.purge"
+EVERY = timedelta(days=1)  # how often the listener's tick runs it
+
+
+@dataclass
+class PurgeReport:
+    messages: int = 0
+    raw_payloads: int = 0
+    quarantined: int = 0
+    webhook_events: int = 0
+    survey_answers: int = 0
+    audit_events: int = 0
+
+    def line(self, dry_run: bool = False) -> str:
+        verb = "would remove" if dry_run else "removed"
+        return f"purge: {verb} " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in asdict(self).items())
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of data: the rows due (a WHERE clause on ``table``) and what becomes of them."""
+
+    table: Any
+    due: Callable[[datetime], Any]
+    apply: Callable[[list[int]], Any]  # a statement on those ids
+
+
+def _closed_before(cutoff: datetime) -> Any:
+    closed = select(Conversation.id).where(
+        col(Conversation.status).not_in(("open", "pending")), col(Conversation.last_message_at) < cutoff
+    )
+    return col(Message.conversation_id).in_(closed) & (col(Message.text) != EXPIRED)
+
+
+def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind]]:
+    expire: dict[str, Any] = {"text": EXPIRED, "raw": {}, "author_handle": None, "pii": []}
+    return {
+        "messages": (
+            r.messages_days,
+            Kind(
+                Message,
+                _closed_before,
+                lambda ids: update(Message).where(col(Message.id).in_(ids)).values(**expire),
+            ),
+        ),
+        "raw_payloads": (
+            r.raw_payloads_days,
+            Kind(
+                Message,
+                lambda cutoff: (col(Message.created_at) < cutoff) & (cast(col(Message.raw), String) != "{}"),
+                lambda ids: update(Message).where(col(Message.id).in_(ids)).values(raw={}),
+            ),
+        ),
+        "quarantined": (
+            r.quarantine_days,
+            Kind(
+                QuarantinedItem,
+                lambda cutoff: col(QuarantinedItem.created_at) < cutoff,
+                lambda ids: delete(QuarantinedItem).where(col(QuarantinedItem.id).in_(ids)),
+            ),
+        ),
+        "webhook_events": (
+            r.webhook_events_days,
+            Kind(
+                WebhookEvent,
+                lambda cutoff: (
+                    (col(WebhookEvent.received_at) < cutoff) & (col(WebhookEvent.status) != "pending")
+                ),
+                lambda ids: delete(WebhookEvent).where(col(WebhookEvent.id).in_(ids)),
+            ),
+        ),
+        "survey_answers": (
+            r.survey_answers_days,
+            Kind(
+                SurveyRequest,
+                lambda cutoff: (
+                    (col(SurveyRequest.answered_at) < cutoff) & col(SurveyRequest.score).is_not(None)
+                ),
+                lambda ids: update(SurveyRequest).where(col(SurveyRequest.id).in_(ids)).values(score=None),
+            ),
+        ),
+        "audit_events": (
+            r.audit_days,
+            Kind(
+                AuditEvent,
+                lambda cutoff: col(AuditEvent.at) < cutoff,
+                lambda ids: delete(AuditEvent).where(col(AuditEvent.id).in_(ids)),
+            ),
+        ),
+    }
+
+
+def _run(engine: Engine, kind: Kind, cutoff: datetime, dry_run: bool) -> int:
+    if dry_run:
+        with Session(engine) as session:
+            return int(
+                session.exec(select(func.count()).select_from(kind.table).where(kind.due(cutoff))).one()
+            )
+    done = 0
+    while True:
+        with Session(engine) as session, session.begin():
+            ids = list(session.exec(select(kind.table.id).where(kind.due(cutoff)).limit(BATCH)).all())
+            if ids:
+                session.execute(kind.apply(ids).execution_options(synchronize_session=False))
+        done += len(ids)
+        if len(ids) < BATCH:
+            return done
+
+
+def purge(
+    engine: Engine, retention: Retention, now: datetime, *, actor: str, dry_run: bool = False
+) -> PurgeReport:
+    """Apply every period set in ``retention``; the counts of what went (or would go)."""
+    report = PurgeReport()
+    for name, (days, kind) in _kinds(retention).items():
+        if days is not None:
+            setattr(report, name, _run(engine, kind, now - timedelta(days=days), dry_run))
+    if not dry_run:
+        with Session(engine) as session, session.begin():
+            audit(session, actor, ACTION, detail={"removed": asdict(report)}, at=now)
+    return report
+
+
+def purge_if_due(engine: Engine, retention: Retention, now: datetime, *, actor: str) -> PurgeReport | None:
+    """``purge`` when none ran in the last day (any process), else None: what the automation tick calls."""
+    if all(v is None for v in retention.model_dump().values()):
+        return None
+    with Session(engine) as session:
+        last = session.exec(select(func.max(AuditEvent.at)).where(AuditEvent.action == ACTION)).one()
+    if last is not None and last > now - EVERY:
+        return None
+    return purge(engine, retention, now, actor=actor)
