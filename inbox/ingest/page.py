@@ -7,12 +7,13 @@ nothing and duplicates nothing. Idempotent on (channel, platform id).
 Conversations are updated message by message as the page is read (``inbox.ingest.threads``). A page can
 bring a conversation a message older than one it already holds (pages read newest first): those
 conversations alone are then recomputed from their stored messages (``inbox.ingest.clocks``), so their
-clocks follow the messages' own times, never the order they were stored in.
+clocks follow the messages' own times, never the order they were stored in. The brand's items that are
+echoes of our automatic messages are stored with their outbox key and stop no clock (``inbox.ingest.echoes``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -24,6 +25,7 @@ from connectors.base import Batch, InboundItem
 from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy, DueSubject
 from inbox.ingest.clocks import recompute_stored
+from inbox.ingest.echoes import automatic_echoes
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Message, QuarantinedItem
@@ -89,8 +91,10 @@ def _store_item(
     conv: Conversation,
     contact: Contact | None,
     now: datetime,
+    automatic: str | None = None,
 ) -> dict[str, Any]:
-    """The message row for one item (inserted with the page's others), and its conversation updated."""
+    """The message row for one item (inserted with the page's others), and its conversation updated;
+    ``automatic`` is the outbox key when the item is the echo of one of our automatic messages."""
     assert channel.id is not None
     if contact is not None and conv.contact_id is None:
         conv.contact_id = contact.id
@@ -108,7 +112,7 @@ def _store_item(
         "contact_id": contact.id if contact else None,
         "created_at": item.created_at,
         "reply_to_platform_id": item.reply_to,
-        "raw": bank_data.mask_payload(dict(item.raw)),
+        "raw": bank_data.mask_payload({**item.raw, "outbox": automatic} if automatic else dict(item.raw)),
         "ingested_at": now,
         **_unclassified(),
         "urgency_reasons": [],
@@ -121,7 +125,7 @@ def _store_item(
     row["pii"] = bank_data.with_nir(row["pii"], item.text)
     if item.direction == "in":
         on_inbound(conv, item.created_at, bound_due(due, channel, contact))
-    else:
+    elif automatic is None:  # an automatic message is no answer: it stops no clock
         on_outbound(conv, item.created_at)
     return row
 
@@ -133,12 +137,15 @@ def bound_due(due: DuePolicy, channel: Channel, contact: Contact | None) -> DueF
 
 
 def _out_of_order(
-    convs: dict[tuple[str, str], Conversation], fresh: Sequence[InboundItem]
+    convs: dict[tuple[str, str], Conversation], fresh: Sequence[InboundItem], automatic: Mapping[str, str]
 ) -> list[Conversation]:
-    """The page's conversations given a message not newer than one they hold (or one earlier in the page)."""
+    """The page's conversations given a message not newer than one they hold (or one earlier in the page);
+    automatic messages do not count (they move no clock)."""
     newest = {key: conv.last_message_at for key, conv in convs.items()}
     late: dict[tuple[str, str], Conversation] = {}
     for item in fresh:
+        if item.external_id in automatic:
+            continue
         key = (item.visibility, item.thread_key)
         held = newest.get(key)
         if held is not None and item.created_at <= held:
@@ -177,14 +184,14 @@ def ingest_batch(
     threads = [(i.visibility, i.thread_key, i.kind, i.created_at) for i in fresh]
     convs = store.conversations_for(session, channel.id, threads)
     contacts = store.contacts_for(session, channel.id, [i.author for i in inbound], now)
-    late = _out_of_order(convs, fresh)
+    echoes = automatic_echoes(session, channel.id, fresh)
+    late = _out_of_order(convs, fresh, echoes)
     rows = []
     for item in fresh:
         contact = contacts[item.author.platform_id] if item.direction == "in" else None
         conv = convs[(item.visibility, item.thread_key)]
-        rows.append(
-            _store_item(session, channel, item, labels.get(item.external_id), due, conv, contact, now)
-        )
+        label, echo = labels.get(item.external_id), echoes.get(item.external_id)
+        rows.append(_store_item(session, channel, item, label, due, conv, contact, now, echo))
     if rows:  # one multi-row INSERT, without building an ORM object per message
         session.execute(insert(Message), rows)
     if late:
