@@ -14,10 +14,17 @@ from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.store.tables import AuditEvent
-from tests.flows.privacy_listen import every_value, inbox
-from tests.flows.test_privacy_export import config, fill  # noqa: F401  (the fixture, then the filler)
+from tests.support.privacy_flows import config_on, every_value, fill, inbox
 
 ERASED_WORDS = ("zebracorn", "janedoe77", "janedoe_pro", "Jane Doe", "rue des Lilas")
+
+
+@pytest.fixture
+def config(tmp_path: Path, sandbox: XSandbox, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = config_on(sandbox, tmp_path / "config")
+    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
+    monkeypatch.setenv("INBOX_CONFIG_DIR", str(folder))
+    return folder
 
 
 def stored_bytes(engine: Engine, db_url: str) -> str:
@@ -40,7 +47,7 @@ def past_report(capsys: pytest.CaptureFixture[str]) -> dict:
 def test_erasure_leaves_none_of_their_text_and_the_same_past_figures(
     engine: Engine,
     db_url: str,
-    config: Path,  # noqa: F811
+    config: Path,
     sandbox: XSandbox,
     x_env: dict[str, str],
     capsys: pytest.CaptureFixture[str],
@@ -86,7 +93,7 @@ def test_erasure_leaves_none_of_their_text_and_the_same_past_figures(
 def test_a_legal_hold_blocks_erasure_until_released(
     engine: Engine,
     db_url: str,
-    config: Path,  # noqa: F811
+    config: Path,
     sandbox: XSandbox,
     x_env: dict[str, str],
     capsys: pytest.CaptureFixture[str],

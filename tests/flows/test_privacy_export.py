@@ -4,7 +4,6 @@ linked accounts gets all their messages and nobody else's; the export is audited
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,50 +11,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
-from inbox.desk.people import link
-from inbox.store.tables import AuditEvent, Contact, Note, User
-from tests.flows.privacy_listen import config_on, inbox, listen_once
-
-JANE = ["@AcmeCare zebracorn one: my parcel is lost", "@AcmeCare zebracorn two: still nothing"]
-JANE_PRO = ["@AcmeCare zebracorn pro: invoice for my company"]
-JANE_DM = "zebracorn dm: my address is 3 rue des Lilas"
-BOB = ["@AcmeCare unicornfish: mine arrived broken", "@AcmeCare unicornfish in jane's thread"]
-
-
-def fill(sandbox: XSandbox, engine: Engine, db_url: str, config: Path, x_env: dict[str, str]) -> int:
-    """The listener stores jane's, jane_pro's and bob's messages; jane's two accounts are linked. Returns the
-    contact id of @janedoe77."""
-    sandbox.add_user("janedoe77", name="Jane Doe")
-    sandbox.add_user("janedoe_pro", name="Jane Doe (work)")
-    root = sandbox.add_mention(JANE[0], author="janedoe77")
-    sandbox.add_mention(JANE[1], author="janedoe77", in_reply_to=root)
-    sandbox.add_mention("@janedoe77 Hi Jane Doe, we are on it", author="AcmeCare", in_reply_to=root)
-    sandbox.add_mention(JANE_PRO[0], author="janedoe_pro")
-    sandbox.add_dm(JANE_DM, sender="janedoe77")
-    sandbox.add_mention(BOB[0], author="bobsmith")
-    sandbox.add_mention(BOB[1], author="bobsmith", in_reply_to=root)
-    listen_once(db_url, config, x_env, "--no-automation")
-    with Session(engine) as s, s.begin():
-        contacts = {c.handle: c for c in s.exec(select(Contact)).all()}
-        manager = User(name="mia", password_hash="x", role="manager")
-        s.add(manager)
-        s.flush()
-        now = datetime.now(UTC)
-        link(s, contacts["janedoe77"].id or 0, contacts["janedoe_pro"].id or 0, manager, now)
-        jane_conv = s.exec(select(Contact).where(Contact.handle == "janedoe77")).one()
-        from inbox.store.tables import Conversation
-
-        conv = s.exec(select(Conversation).where(Conversation.contact_id == jane_conv.id)).first()
-        assert conv is not None
-        s.add(
-            Note(
-                conversation_id=conv.id or 0,
-                author_id=manager.id or 0,
-                text="zebracorn note: Jane Doe is a VIP",
-                created_at=now,
-            )
-        )
-        return jane_conv.id or 0
+from inbox.store.tables import AuditEvent
+from tests.support.privacy_flows import JANE, JANE_DM, JANE_PRO, config_on, fill, inbox
 
 
 @pytest.fixture

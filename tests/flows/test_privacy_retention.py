@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.store.tables import Conversation, Message, QuarantinedItem
-from tests.flows.privacy_listen import config_on, inbox, listen_once
+from tests.support.privacy_flows import config_on, inbox, listen_once
 
 RETENTION = """[privacy.retention]
 messages_days = 1
