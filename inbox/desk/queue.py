@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from inbox.ingest.threads import URGENCY_ORDER
 from inbox.nlp.types import SENTIMENTS
 from inbox.replies import moderation
+from inbox.store.folding import fold
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply, User
 
 VIP_TAG = "vip"
@@ -171,19 +172,13 @@ def _conditions(f: Filters, user_id: int | None) -> list[ColumnElement[bool]]:
     ):
         if value:
             conds.append(col(column) == value)
-    if f.text.strip():
-        pattern = _like(f.text.strip())
+    if f.text.strip():  # folded on both sides (inbox.store.folding): same hits on SQLite and PostgreSQL
+        pattern = _like(fold(f.text.strip()))
         in_messages = exists().where(
             col(Message.conversation_id) == col(Conversation.id),
-            col(Message.text).ilike(pattern, escape="\\"),
+            col(Message.search_text).like(pattern, escape="\\"),
         )
-        conds.append(
-            or_(
-                col(Contact.handle).ilike(pattern, escape="\\"),
-                col(Contact.display_name).ilike(pattern, escape="\\"),
-                in_messages,
-            )
-        )
+        conds.append(or_(col(Contact.search_name).like(pattern, escape="\\"), in_messages))
     return conds
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint, event
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
+
+from inbox.store.folding import fold, fold_name
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -74,6 +76,10 @@ class Contact(SQLModel, table=True):
     person_id: int | None = Field(default=None, index=True)  # links one person's handles across channels
     created_at: datetime | None = _when(nullable=False)
     updated_at: datetime | None = _when(nullable=False)
+    # handle and display name folded (inbox.store.folding), kept by the hooks at the end of this module
+    search_name: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True, default=lambda ctx: _folded_name(ctx))
+    )
 
 
 class Conversation(SQLModel, table=True):
@@ -138,6 +144,10 @@ class Message(SQLModel, table=True):
     pii: list[Any] = _json([])  # [{"kind": "email", "start": 3, "end": 20}, ...]
     hidden_at: datetime | None = _when()  # hidden on the platform (Facebook/Instagram comment), by the outbox
     moderation: str | None = None  # spam | insults | hate (moderated), or "skipped" (left to people)
+    # ``text`` folded for search (inbox.store.folding), kept by the hooks at the end of this module
+    search_text: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True, default=lambda ctx: _folded_text(ctx))
+    )
 
 
 class ListeningCursor(SQLModel, table=True):
@@ -234,3 +244,29 @@ class User(SQLModel, table=True):
     capacity: int = 20  # open conversations before auto-assignment skips this agent
     active: bool = True
     created_at: datetime | None = _when(nullable=False)
+
+
+# The folded search columns follow their sources. A Core INSERT without them (ingestion's multi-row insert)
+# gets them from the column defaults; the ORM sets them before every INSERT and UPDATE it flushes. A Core
+# UPDATE of ``message.text`` or of a contact's names must set them itself.
+
+
+def _folded_text(context: Any) -> str:
+    return fold(context.get_current_parameters().get("text"))
+
+
+def _folded_name(context: Any) -> str:
+    params = context.get_current_parameters()
+    return fold_name(params.get("handle"), params.get("display_name"))
+
+
+@event.listens_for(Message, "before_insert")
+@event.listens_for(Message, "before_update")
+def _fold_message(_mapper: Any, _connection: Any, message: Message) -> None:
+    message.search_text = fold(message.text)
+
+
+@event.listens_for(Contact, "before_insert")
+@event.listens_for(Contact, "before_update")
+def _fold_contact(_mapper: Any, _connection: Any, contact: Contact) -> None:
+    contact.search_name = fold_name(contact.handle, contact.display_name)
