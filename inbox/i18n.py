@@ -16,13 +16,12 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime, get_timezone_name
+from babel.dates import format_date, format_datetime, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -114,25 +113,35 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the sense ``context`` gives it ("status" Open: Ouverte; the button Open: Ouvrir)."""
+    return translations(current()).pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction only; translate it with ``_()`` where it is shown."""
     return message
 
 
-def zone_name(zone: ZoneInfo) -> str:
+def zone_name(zone: tzinfo) -> str:
     """The zone's name for people, once per page ("heure d’Europe centrale", "Central European Time")."""
     return get_timezone_name(zone, locale=current())
 
 
-def when(at: datetime, zone: ZoneInfo, *, year: bool = False) -> str:
+def when(at: datetime, zone: tzinfo, *, year: bool = False) -> str:
     """A date and time in ``zone``: "5 déc. 09:00" (fr), "5 Dec 09:00" (en); with the year if asked."""
     pattern = "d MMM y HH:mm" if year else "d MMM HH:mm"
     return format_datetime(at, pattern, tzinfo=zone, locale=current())
 
 
-def clock(at: datetime, zone: ZoneInfo) -> str:
+def clock(at: datetime, zone: tzinfo) -> str:
     """The time of day in ``zone``: "09:00"."""
     return format_datetime(at, "HH:mm", tzinfo=zone, locale=current())
+
+
+def day(value: date) -> str:
+    """A day: "5 déc. 2026" (fr), "5 Dec 2026" (en)."""
+    return format_date(value, "d MMM y", locale=current())
 
 
 def duration(value: timedelta | float) -> str:

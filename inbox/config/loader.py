@@ -8,6 +8,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from inbox import i18n
+from inbox.i18n import N_, _
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -32,12 +35,40 @@ def _key(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+# pydantic's messages for people who do not read English (English keeps pydantic's own wording)
+_TRANSLATED = {
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "bool_parsing": N_("must be true or false"),
+    "bool_type": N_("must be true or false"),
+    "string_type": N_("must be text"),
+    "string_too_short": N_("must not be empty"),
+    "literal_error": N_("must be one of {expected}"),
+    "string_pattern_mismatch": N_("does not have the expected form ({pattern})"),
+    "too_short": N_("needs at least {min_length}"),
+    "dict_type": N_("must be a table"),
+    "list_type": N_("must be a list"),
+    "tuple_type": N_("must be a list"),
+}
+
+
 def _message(err: dict[str, object]) -> str:
     msg = str(err["msg"])
     if err.get("type") == "extra_forbidden":
-        return "unknown key (typo?)"
+        return _("unknown key (typo?)")
     if err.get("type") == "missing":
-        return "required key is missing"
+        return _("required key is missing")
+    kind, ctx_ = str(err.get("type")), err.get("ctx")
+    if i18n.current() != "en" and kind in _TRANSLATED:
+        said = _(_TRANSLATED[kind]).format(**(ctx_ if isinstance(ctx_, dict) else {}))
+        return _("{problem} (got {value})").format(problem=said, value=repr(err.get("input")))
     ctx = err.get("ctx")
     if isinstance(ctx, dict) and "expected" in ctx:
         return f"{msg} (got {err.get('input')!r})"

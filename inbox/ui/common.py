@@ -11,13 +11,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import streamlit as st
+from babel.dates import format_datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from inbox import i18n
 from inbox.charter import versions as charter_versions
 from inbox.charter.model import Charter
 from inbox.config.loader import ConfigError
 from inbox.desk import presence
+from inbox.i18n import _
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
 from inbox.nlp.settings import load_pii_patterns
 from inbox.replies import composer
@@ -109,12 +112,21 @@ def charter() -> Charter | None:
     return _charter(Settings().database_url, str(path.parent), version, mtime)
 
 
-def local_time(at: datetime, fmt: str = "%d %b %H:%M") -> str:
-    """``at`` in the charter team's time zone (UTC without a charter), with the zone's short name."""
+def team_zone() -> ZoneInfo:
+    """The charter team's time zone (UTC without a charter)."""
     c = charter()
     team = c.teams.get(c.sla.team) if c else None
-    zone = ZoneInfo(team.timezone) if team else ZoneInfo("UTC")
-    return f"{at.astimezone(zone).strftime(fmt)} {zone.key.rsplit('/', 1)[-1].replace('_', ' ')}"
+    return ZoneInfo(team.timezone) if team else ZoneInfo("UTC")
+
+
+def local_time(at: datetime, fmt: str = "d MMM HH:mm") -> str:
+    """``at`` in the team's time zone, in the user's language (``fmt``: a CLDR pattern); see ``zone_note``."""
+    return format_datetime(at, fmt, tzinfo=team_zone(), locale=i18n.current())
+
+
+def zone_note() -> str:
+    """The time zone, named once per page that shows times."""
+    return _("Times are in {zone}.").format(zone=i18n.zone_name(team_zone()))
 
 
 @st.cache_resource

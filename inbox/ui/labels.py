@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from inbox.i18n import N_, _
+from inbox.i18n import N_, _, pgettext
 
 STATUS = {
-    "open": N_("Open"),
-    "pending": N_("Pending"),
-    "resolved": N_("Resolved"),
-    "moderated": N_("Moderated"),
-    "all": N_("All"),
+    "open": "Open",
+    "pending": "Pending",
+    "resolved": "Resolved",
+    "moderated": "Moderated",
+    "all": "All",
 }
 URGENCY = {"critical": N_("Critical"), "high": N_("High"), "normal": N_("Normal"), "low": N_("Low")}
 SENTIMENT = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
@@ -21,6 +21,8 @@ def label(table: dict[str, str], value: str | None, *, none: str = "—") -> str
     """``value``'s word in the current language; an unknown value as it is, without underscores."""
     if value is None or value == "":
         return none
+    if table is STATUS:
+        return _statuses().get(value, value.replace("_", " "))
     return _(table[value]) if value in table else value.replace("_", " ")
 
 
@@ -29,3 +31,14 @@ def language(code: str | None) -> str:
     if code in LANGUAGE:
         return _(LANGUAGE[code])
     return code.upper() if code else "—"
+
+
+def _statuses() -> dict[str, str]:
+    """Conversation statuses (adjectives: "Open" is "Ouverte", not the button's "Ouvrir")."""
+    return {
+        "open": pgettext("status", "Open"),
+        "pending": pgettext("status", "Pending"),
+        "resolved": pgettext("status", "Resolved"),
+        "moderated": pgettext("status", "Moderated"),
+        "all": pgettext("status", "All"),
+    }

@@ -91,3 +91,17 @@ def picker(user: User, *, key: str = "my-language", label: str | None = None) ->
     problem = st.session_state.pop("language-problem", None)
     if problem:
         st.error(problem)
+
+
+def admin_form(users: list[User]) -> None:
+    """For admins: set anyone's language."""
+    with st.expander(_("Language of a user")):
+        by_id = {u.id: u for u in users if u.id is not None}
+        chosen = st.selectbox(
+            _("User"),
+            list(by_id),
+            format_func=lambda i: by_id[i].display_name or by_id[i].name,
+            key="lang-user",
+        )
+        if chosen is not None:
+            picker(by_id[chosen], key=f"language-of-{chosen}", label=_("Their language"))

@@ -31,7 +31,7 @@ def editor(seeded: Seeded, user: str = "maya") -> AppTest:
 
 def problems(at: AppTest) -> list[tuple[str, str]]:
     table = at.dataframe[0].value
-    return list(zip(table["key"], table["problem and what is allowed"], strict=True))
+    return list(zip(table["Key"], table["Problem and what is allowed"], strict=True))
 
 
 def ingest_mention(engine: Engine, due: LiveCharter, handle: str, tag: list[str], n: int) -> Conversation:
@@ -99,7 +99,7 @@ def test_vip_from_30_to_20_saves_a_version_that_new_conversations_get(seeded: Se
         assert s.get(Conversation, before.id).sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=30)  # type: ignore[union-attr]
     history = at.switch_page(PAGE).run()
     table = history.dataframe[0].value
-    assert list(table["by"]) == ["maya"] and "sla.segments.vip: 30 → 20" in table["what changed"][0]
+    assert list(table["By"]) == ["maya"] and "sla.segments.vip: 30 → 20" in table["What changed"][0]
     assert any("-vip = 30" in c.value and "+vip = 20" in c.value for c in history.code)
 
 

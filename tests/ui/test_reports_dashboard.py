@@ -58,11 +58,11 @@ def test_tiles_show_the_figures(seeded: Seeded) -> None:
     assert not at.exception
     assert [t.value for t in at.title] == ["Supervisor dashboard"]
     # 7 days: P met, Q missed, S missed (unanswered past due), R still waiting -> 1 of 3.
-    assert metric(at, "SLA attainment · 7 days") == "33.3 %"
+    assert metric(at, "SLA attainment · 7 days") == "33.3%"
     live = [metric(at, label) for label in ("Waiting for an answer", "At risk", "Breached")]
     assert live == ["2", "1", "1"]
-    assert metric(at, "First response · median") == "1h 00m"  # 30 and 90 minutes
-    assert metric(at, "First-contact resolution") == "100.0 %"
+    assert metric(at, "First response · median") == "1 h 00 min"  # 30 and 90 minutes
+    assert metric(at, "First-contact resolution") == "100.0%"
 
 
 def test_every_table_has_a_csv_download(seeded: Seeded) -> None:

@@ -145,10 +145,10 @@ def test_polling_state_cursor_and_rate_limit_are_shown(
     poll_channel(engine, Runtime(cfg, build_connector(cfg)), clock=lambda: datetime.now(UTC), due=default_due)
     engine.dispose()
     at = page_as(seeded, "ada")
-    rows = {r["stream"]: r for r in at.dataframe[0].value.to_dict("records")}
-    assert rows["mentions"]["cursor"] != "—" and rows["mentions"]["failures in a row"] == 0
-    assert rows["dms"]["failures in a row"] == 1 and rows["dms"]["last error"].startswith("RateLimited")
-    assert rows["dms"]["next try"] != "now"
+    rows = {r["Stream"]: r for r in at.dataframe[0].value.to_dict("records")}
+    assert rows["mentions"]["Cursor"] != "—" and rows["mentions"]["Failures in a row"] == 0
+    assert rows["dms"]["Failures in a row"] == 1 and rows["dms"]["Last error"].startswith("RateLimited")
+    assert rows["dms"]["Next try"] != "now"
     assert any("reads this month" in c.value for c in at.caption)
 
 

@@ -18,11 +18,21 @@ from inbox.config.channels import ChannelConfig, load_channels
 from inbox.config.loader import ConfigError
 from inbox.config.platforms import platform_info, platform_label, platform_names
 from inbox.desk.auth import can
+from inbox.i18n import _, number
 from inbox.ingest import channel_admin
 from inbox.settings import secret
 from inbox.store import records as store
 from inbox.store.tables import User
-from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, reading, transaction
+from inbox.ui.common import (
+    config_dir,
+    current_user,
+    local_time,
+    md_escape,
+    now,
+    reading,
+    transaction,
+    zone_note,
+)
 
 FORM = "add-channel"
 
@@ -37,7 +47,7 @@ def lookup(name: str) -> str | None:
 
 
 def _when(at: datetime | None) -> str:
-    return local_time(at, "%d %b %H:%M:%S") if at else "—"
+    return local_time(at, "d MMM HH:mm:ss") if at else "—"
 
 
 def _admin() -> User | None:
@@ -58,18 +68,18 @@ def _check(cfg: ChannelConfig) -> None:
 
 def _streams(state: channel_admin.ChannelState) -> None:
     if not state.streams:
-        st.caption("Not polled yet: the listener records each stream's cursor after its first poll.")
+        st.caption(_("Not polled yet: the listener records each stream's cursor after its first poll."))
         return
     at = now()
     rows = [
         {
-            "stream": s.stream,
-            "cursor": s.cursor,
-            "last poll": _when(s.last_poll_at),
-            "last success": _when(s.last_success_at),
-            "next try": _when(s.retry_at) if s.retry_at and s.retry_at > at else "now",
-            "failures in a row": s.failures,
-            "last error": s.last_error or "",
+            _("Stream"): s.stream,
+            _("Cursor"): s.cursor,
+            _("Last poll"): _when(s.last_poll_at),
+            _("Last success"): _when(s.last_success_at),
+            _("Next try"): _when(s.retry_at) if s.retry_at and s.retry_at > at else _("now"),
+            _("Failures in a row"): s.failures,
+            _("Last error"): s.last_error or "",
         }
         for s in state.streams
     ]
@@ -77,39 +87,48 @@ def _streams(state: channel_admin.ChannelState) -> None:
 
 
 def _credentials(state: channel_admin.ChannelState) -> None:
+    is_set, unset = ":green-badge[{}]".format(_("set")), ":red-badge[{}]".format(_("unset"))
     parts = [
         f"`{c.role}` {md_escape(c.env)} "  # roles are the registry's names: safe inside a code span
-        + (":green-badge[set]" if c.is_set else ":red-badge[unset]")
+        + (is_set if c.is_set else unset)
         for c in state.credentials
     ]
-    st.markdown(" · ".join(parts) or ":gray[no credentials]")
+    st.markdown(" · ".join(parts) or ":gray[{}]".format(_("no credentials")))
 
 
 def _channel(state: channel_admin.ChannelState) -> None:
     cfg = state.config
     info = platform_info(cfg.platform)
     with st.container(border=True, key=f"channel-{cfg.name}"):
-        enabled = ":green-badge[enabled]" if cfg.enabled else ":gray-badge[disabled]"
+        enabled = (
+            ":green-badge[{}]".format(_("enabled"))
+            if cfg.enabled
+            else ":gray-badge[{}]".format(_("disabled"))
+        )
+        every = _("every {seconds} s").format(seconds=cfg.poll_interval_seconds)
+        api = md_escape(str(cfg.base_url)) if cfg.base_url else _("the platform API")
         st.markdown(
             f"### {md_escape(cfg.name)} :gray-badge[{info.label}] {enabled}\n"
-            f"@{md_escape(cfg.account)} · every {cfg.poll_interval_seconds} s · "
-            f"{md_escape(str(cfg.base_url) if cfg.base_url else 'the platform API')}"
+            f"@{md_escape(cfg.account)} · {every} · {api}"
         )
         _credentials(state)
-        budget = f" of {cfg.monthly_read_budget:,}" if cfg.monthly_read_budget else ""
-        reads = (
-            f"{state.reads_used:,}{budget} reads this month"
-            if state.reads_used is not None
-            else "no reads yet"
-        )
-        st.caption(f"Last poll {_when(state.last_poll_at)} · {reads}")
+        if state.reads_used is None:
+            reads = _("no reads yet")
+        elif cfg.monthly_read_budget:
+            reads = _("{used} of {budget} reads this month").format(
+                used=number(state.reads_used), budget=number(cfg.monthly_read_budget)
+            )
+        else:
+            reads = _("{used} reads this month").format(used=number(state.reads_used))
+        st.caption(_("Last poll {when} · {reads}").format(when=_when(state.last_poll_at), reads=reads))
         _streams(state)
         cols = st.columns([1, 4], vertical_alignment="center")
-        cols[0].button("Check connection", key=f"check-{cfg.name}", on_click=_check, args=(cfg,))
+        cols[0].button(_("Check connection"), key=f"check-{cfg.name}", on_click=_check, args=(cfg,))
         result = st.session_state.get(f"check-result-{cfg.name}")
         if result is not None:
             show = cols[1].success if result.ok else cols[1].error
-            show(("Connected as " if result.ok else "Connection failed: ") + md_escape(result.summary))
+            said = _("Connected as {account}") if result.ok else _("Connection failed: {error}")
+            show(said.format(account=md_escape(result.summary), error=md_escape(result.summary)))
         for event in state.events:
             st.caption(
                 f"{_when(event.at)} · {md_escape(event.action)} · {md_escape(_describe(event.detail))}"
@@ -150,10 +169,12 @@ def _add() -> None:
     try:
         cfg = channel_file.append_channel(config_dir(), _form_data(platform))
     except tomllib.TOMLDecodeError as exc:
-        st.session_state["add-problems"] = [f"options: not valid TOML ({exc})"]
+        st.session_state["add-problems"] = [_("options: not valid TOML ({error})").format(error=exc)]
         return
     except ConfigError as exc:
-        st.session_state["add-problems"] = [f"{key}: {msg}" if key else msg for _, key, msg in exc.problems]
+        st.session_state["add-problems"] = [
+            f"{key}: {msg}" if key else msg for _file, key, msg in exc.problems
+        ]
         return
     with transaction() as session:
         store.audit(
@@ -169,59 +190,69 @@ def _add() -> None:
 
 
 def _add_form() -> None:
-    st.subheader("Add a channel")
-    platform = st.selectbox("Platform", platform_names(), key="add-platform", format_func=platform_label)
+    st.subheader(_("Add a channel"))
+    platform = st.selectbox(_("Platform"), platform_names(), key="add-platform", format_func=platform_label)
     info = platform_info(platform or "x")
     for problem in st.session_state.pop("add-problems", []):
         st.error(problem, icon=":material/error:")
     done = st.session_state.pop("add-done", None)
     if done:
-        st.success(f"Channel {done} added to channels.toml. The listener picks it up when it restarts.")
+        st.success(
+            _("Channel {name} added to channels.toml. The listener picks it up when it restarts.").format(
+                name=done
+            )
+        )
     with st.form(FORM):
         cols = st.columns(3)
-        cols[0].text_input("Name", key="add-name", placeholder="mastodon-acme", help="lower-case, unique")
-        cols[1].text_input("Account", key="add-account", placeholder="the brand's handle, without @")
-        cols[2].number_input("Poll interval (seconds)", min_value=1, value=60, step=5, key="add-interval")
+        cols[0].text_input(
+            _("Name"), key="add-name", placeholder="mastodon-acme", help=_("lower-case, unique")
+        )
+        cols[1].text_input(_("Account"), key="add-account", placeholder=_("the brand's handle, without @"))
+        cols[2].number_input(_("Poll interval (seconds)"), min_value=1, value=60, step=5, key="add-interval")
         st.text_input(
-            "Base URL", key="add-base-url", placeholder="empty: the platform's real API (or its gateway)"
+            _("Base URL"),
+            key="add-base-url",
+            placeholder=_("empty: the platform's real API (or its gateway)"),
         )
         st.caption(
-            "Credentials: the NAME of the environment variable (or Streamlit secret) holding each one."
+            _("Credentials: the NAME of the environment variable (or Streamlit secret) holding each one.")
         )
         roles = [(r, True) for r in info.credentials] + [(r, False) for r in info.optional_credentials]
         cred_cols = st.columns(2)
         for i, (role, required) in enumerate(roles):
-            label = role.replace("_", " ") + ("" if required else " (optional)")
+            name = role.replace("_", " ")
+            label = name if required else _("{name} (optional)").format(name=name)
             cred_cols[i % 2].text_input(
                 label, key=f"add-cred-{role}", placeholder=f"{platform.upper()}_{role.upper()}"
             )
         st.text_area(
-            "Listening queries, one per line",
+            _("Listening queries, one per line"),
             key="add-listening",
             placeholder="acme\n#AcmeCare -from:AcmeCare",
         )
-        st.text_area("Options (TOML lines)", key="add-options", placeholder='access_tier = "self_serve"')
-        st.checkbox("Enabled", value=True, key="add-enabled")
-        st.form_submit_button("Add channel", key="add-submit", on_click=_add, type="primary")
+        st.text_area(_("Options (TOML lines)"), key="add-options", placeholder='access_tier = "self_serve"')
+        st.checkbox(_("Enabled"), value=True, key="add-enabled")
+        st.form_submit_button(_("Add channel"), key="add-submit", on_click=_add, type="primary")
 
 
 def main() -> None:
     user = current_user()
     assert user is not None
-    st.title("Channels")
+    st.title(_("Channels"))
+    st.caption(zone_note())
     if not can(user.role, "users"):
-        st.error("Only an admin can see and change the channels.")
+        st.error(_("Only an admin can see and change the channels."))
         st.stop()
     try:
         channels = load_channels(config_dir()).channels
     except ConfigError as exc:
-        st.error(f"config/channels.toml cannot be read, fix it first:\n\n{md_escape(str(exc))}")
+        st.error(_("config/channels.toml cannot be read, fix it first:") + f"\n\n{md_escape(str(exc))}")
         st.stop()
     at = now()
     with reading() as session:
         states = [channel_admin.state(session, cfg, at, lookup) for cfg in channels]
     if not states:
-        st.info("No channel yet: add one below.")
+        st.info(_("No channel yet: add one below."))
     for state in states:
         _channel(state)
     _add_form()

@@ -16,9 +16,19 @@ from inbox.charter import versions as charter_versions
 from inbox.charter.editor import changes, edited, text_diff, to_toml
 from inbox.config.loader import ConfigError
 from inbox.desk.auth import can
+from inbox.i18n import _
 from inbox.store.tables import User
 from inbox.store.tables.enforcement import CharterVersion
-from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, reading, transaction
+from inbox.ui.common import (
+    config_dir,
+    current_user,
+    local_time,
+    md_escape,
+    now,
+    reading,
+    transaction,
+    zone_note,
+)
 from inbox.ui.widgets.charter_form import settings_form
 
 FLASH = "charter-flash"
@@ -34,11 +44,11 @@ def _data(text: str) -> dict[str, Any]:
 
 def _problems(rows: list[tuple[str, str, str]]) -> None:
     st.error(
-        f"Not saved: {len(rows)} problem(s). Correct the values below and save again.",
+        _("Not saved: {n} problem(s). Correct the values below and save again.").format(n=len(rows)),
         icon=":material/error:",
     )
     st.dataframe(
-        [{"file": f, "key": k, "problem and what is allowed": m} for f, k, m in rows],
+        [{_("File"): f, _("Key"): k, _("Problem and what is allowed"): m} for f, k, m in rows],
         hide_index=True,
         width="stretch",
     )
@@ -54,33 +64,35 @@ def _save(user: User, text: str, base: int | None, previous: str, note: str) -> 
         _problems(exc.problems)
         return
     except charter_versions.StaleVersion as exc:
-        st.error(f"Not saved: {exc}.", icon=":material/sync_problem:")
+        st.error(_("Not saved: {error}.").format(error=exc), icon=":material/sync_problem:")
         return
-    st.session_state[FLASH] = (
-        f"Saved as version #{row.id}. It is in force now: new conversations get its targets; "
+    st.session_state[FLASH] = _(
+        "Saved as version #{id}. It is in force now: new conversations get its targets; "
         "clocks already running keep theirs."
-    )
+    ).format(id=row.id)
     st.rerun()
 
 
 def _settings_tab(user: User, base: int | None, text: str) -> None:
     data = _data(text)
     if not data:
-        st.warning("The charter in force is not valid TOML: correct it in the TOML tab.")
+        st.warning(_("The charter in force is not valid TOML: correct it in the TOML tab."))
         return
     st.caption(
-        "Saving from this form writes the charter afresh as TOML, without the comments of the text; "
-        "the TOML tab saves your text exactly as typed."
+        _(
+            "Saving from this form writes the charter afresh as TOML, without the comments of the text; "
+            "the TOML tab saves your text exactly as typed."
+        )
     )
     submitted = settings_form(data, f"cf{base or 0}-")
     if submitted is None:
         return
     updates, problems, note = submitted
     if problems:
-        _problems([("charter (editor)", key, message) for key, message in problems])
+        _problems([(_("charter (editor)"), key, message) for key, message in problems])
         return
     if not updates:
-        st.info("Nothing changed: no version saved.")
+        st.info(_("Nothing changed: no version saved."))
         return
     _save(user, to_toml(edited(data, updates)), base, text, note)
 
@@ -88,16 +100,16 @@ def _settings_tab(user: User, base: int | None, text: str) -> None:
 def _toml_tab(user: User, base: int | None, text: str) -> None:
     with st.form(f"toml-{base or 0}"):
         new_text = st.text_area("charter.toml", value=text, height=560, key=f"toml-{base or 0}-text")
-        note = st.text_input("What and why (kept in the history)", key=f"toml-{base or 0}-note")
+        note = st.text_input(_("What and why (kept in the history)"), key=f"toml-{base or 0}-note")
         submitted = st.form_submit_button(
-            "Save as a new version", type="primary", key=f"toml-{base or 0}-save"
+            _("Save as a new version"), type="primary", key=f"toml-{base or 0}-save"
         )
     st.download_button(
-        "Download this TOML (to keep in git)", text, file_name="charter.toml", mime="application/toml"
+        _("Download this TOML (to keep in git)"), text, file_name="charter.toml", mime="application/toml"
     )
     if submitted:
         if new_text == text:
-            st.info("Nothing changed: no version saved.")
+            st.info(_("Nothing changed: no version saved."))
         else:
             _save(user, new_text, base, text, note)
 
@@ -106,7 +118,7 @@ def _history_tab(
     user: User, base: int | None, text: str, versions: list[CharterVersion], file_text: str
 ) -> None:
     if not versions:
-        st.info("No version saved here yet: the charter in force is config/charter.toml.")
+        st.info(_("No version saved here yet: the charter in force is config/charter.toml."))
         return
     texts = {v.id: v.toml for v in versions}
     older = {
@@ -117,35 +129,38 @@ def _history_tab(
         changed = changes(_data(older[v.id]), _data(v.toml))
         rows.append(
             {
-                "version": v.id,
-                "saved": local_time(v.saved_at) if v.saved_at else "",
-                "by": v.saved_by,
-                "note": v.comment,
-                "what changed": "; ".join(str(c) for c in changed[:6]) + (" …" if len(changed) > 6 else ""),
+                _("Version"): v.id,
+                _("Saved"): local_time(v.saved_at) if v.saved_at else "",
+                _("By"): v.saved_by,
+                _("Note"): v.comment,
+                _("What changed"): "; ".join(str(c) for c in changed[:6])
+                + (" …" if len(changed) > 6 else ""),
             }
         )
     st.dataframe(rows, hide_index=True, width="stretch")
-    chosen = st.selectbox("Show version", list(texts)[:SHOWN_VERSIONS], key="charter-history-pick")
+    chosen = st.selectbox(_("Show version"), list(texts)[:SHOWN_VERSIONS], key="charter-history-pick")
     if chosen is None:
         return
-    label = "config/charter.toml" if chosen == versions[-1].id else "the version before"
-    st.markdown(f"**Changes from {md_escape(label)} to version #{chosen}**")
+    label = "config/charter.toml" if chosen == versions[-1].id else _("the version before")
+    heading = _("Changes from {before} to version #{id}").format(before=md_escape(label), id=chosen)
+    st.markdown(f"**{heading}**")
+    version = _("version #{id}").format(id=chosen)
     st.code(
-        text_diff(older[chosen], texts[chosen], "before", f"version #{chosen}") or "(same text)",
+        text_diff(older[chosen], texts[chosen], _("before"), version) or _("(same text)"),
         language="diff",
     )
-    with st.expander(f"Version #{chosen} in full"):
+    with st.expander(_("Version #{id} in full").format(id=chosen)):
         st.code(texts[chosen], language="toml")
-    if chosen != base and st.button("Restore it as a new version", key="charter-restore"):
-        _save(user, texts[chosen], base, text, f"Restore of version #{chosen}")
+    if chosen != base and st.button(_("Restore it as a new version"), key="charter-restore"):
+        _save(user, texts[chosen], base, text, _("Restore of version #{id}").format(id=chosen))
 
 
 def main() -> None:
     user = current_user()
     assert user is not None
-    st.title("Response charter")
+    st.title(_("Response charter"))
     if not can(user.role, "templates"):
-        st.error("Only community managers and admins edit the charter.")
+        st.error(_("Only community managers and admins edit the charter."))
         return
     with reading() as session:
         base, text = charter_versions.current_text(session, config_dir())
@@ -155,15 +170,19 @@ def main() -> None:
     newest = versions[0] if versions else None
     if newest is not None and newest.saved_at is not None:
         st.caption(
-            f"In force: version #{newest.id}, saved by {md_escape(newest.saved_by)} "
-            f"on {local_time(newest.saved_at)}"
+            _("In force: version #{id}, saved by {name} on {when}. {zone}").format(
+                id=newest.id,
+                name=md_escape(newest.saved_by),
+                when=local_time(newest.saved_at),
+                zone=zone_note(),
+            )
         )
     else:
-        st.caption("In force: config/charter.toml (not edited here yet)")
+        st.caption(_("In force: config/charter.toml (not edited here yet)"))
     flash = st.session_state.pop(FLASH, None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
-    settings, raw, past = st.tabs(["Settings", "TOML", "History"])
+    settings, raw, past = st.tabs([_("Settings"), "TOML", _("History")])
     with settings:
         _settings_tab(user, base, text)
     with raw:

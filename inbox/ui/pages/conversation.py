@@ -8,7 +8,8 @@ from inbox.charter.deadlines import CharterDue, DuePolicy, default_due
 from inbox.config.platforms import platform_label
 from inbox.desk import actions as desk
 from inbox.desk import notes, people, presence
-from inbox.desk.queue import STATUSES, clock_started, humanize, sla_state
+from inbox.desk.queue import STATUSES, clock_started, sla_state
+from inbox.i18n import _, duration
 from inbox.ingest import listening_items
 from inbox.replies import moderation
 from inbox.store.tables import User
@@ -22,13 +23,14 @@ from inbox.ui.common import (
     now,
     reading,
     transaction,
+    zone_note,
 )
+from inbox.ui.labels import STATUS, label
 from inbox.ui.widgets import composer_panel, people_panel, thread
 
 REFRESH_SECONDS = 8
 TAG_SUGGESTIONS = ["delivery", "refund", "billing", "account", "complaint", "bug", "praise", "outage"]
 CUSTOMER_TAG_SUGGESTIONS = ["vip", "influencer", "press", "at-risk", "employee"]
-STATUS_LABELS = {"open": "Open", "pending": "Pending", "resolved": "Resolved"}
 
 
 def _retry(reply_id: int) -> None:
@@ -36,7 +38,7 @@ def _retry(reply_id: int) -> None:
     if user is not None:
         with transaction() as session:
             desk.retry_reply(session, reply_id, user, now())
-        st.toast("The reply is back in the outbox.")
+        st.toast(_("The reply is back in the outbox."))
 
 
 def _hide(message_id: int, hide: bool) -> None:
@@ -44,7 +46,9 @@ def _hide(message_id: int, hide: bool) -> None:
     if user is not None:
         with transaction() as session:
             desk.hide_comment(session, message_id, hide, user, now())
-        st.toast("Queued: the comment will be hidden." if hide else "Queued: the comment will show again.")
+        st.toast(
+            _("Queued: the comment will be hidden.") if hide else _("Queued: the comment will show again.")
+        )
 
 
 def _due() -> DuePolicy:
@@ -57,7 +61,7 @@ def _unmark(conv_id: int) -> None:
     if user is not None:
         with transaction() as session:
             desk.unmark_moderated(session, conv_id, user, now(), _due())
-        st.toast("Marked as not abuse: the conversation is open again.")
+        st.toast(_("Marked as not abuse: the conversation is open again."))
 
 
 def _act(action: str, conv_id: int, key: str) -> None:
@@ -81,7 +85,7 @@ def _dismiss(conv_id: int) -> None:
     if user is not None:
         with transaction() as session:
             listening_items.dismiss(session, conv_id, user, now())
-        st.toast("Listening item dismissed: it left the queue.")
+        st.toast(_("Listening item dismissed: it left the queue."))
 
 
 def _assign_me(conv_id: int, user_id: int) -> None:
@@ -106,29 +110,34 @@ def _header(view: desk.ConversationView) -> None:
     conv, at = view.conversation, now()
     contact = view.contact
     handle = f"@{contact.handle}" if contact and contact.handle else None
-    handle = handle or (contact.display_name if contact else None) or "Unknown customer"
-    st.markdown(f"## {md_escape(handle)} :gray[· conversation #{conv.id}]")
+    handle = handle or (contact.display_name if contact else None) or _("Unknown customer")
+    number = _("conversation #{id}").format(id=conv.id)
+    st.markdown(f"## {md_escape(handle)} :gray[· {number}]")
     state = sla_state(conv.sla_due_at, clock_started(conv), at)
     if conv.sla_due_at is None:
-        sla = ":gray-badge[No SLA clock running]"
+        sla = ":gray-badge[{}]".format(_("No SLA clock running"))
     else:
-        left = conv.sla_due_at - at
-        text = f"Overdue {humanize(left)}" if state == "red" else f"{humanize(left)} left to answer"
+        left = duration(conv.sla_due_at - at)
+        text = _("Overdue {time}") if state == "red" else _("{time} left to answer")
+        text = text.format(time=left)
         sla = f":{SLA_COLOURS[state]}-badge[:material/timer: {text}]"
     kind = (
-        ":blue-badge[:material/public: Public thread]"
+        ":blue-badge[:material/public: {}]".format(_("Public thread"))
         if conv.visibility == "public"
-        else ":violet-badge[:material/lock: Private DM]"
+        else ":violet-badge[:material/lock: {}]".format(_("Private DM"))
     )
     if conv.kind == listening_items.LISTENING:
-        kind = ":orange-badge[:material/hearing: Listening] " + kind
+        kind = ":orange-badge[:material/hearing: {}] ".format(_("Listening")) + kind
     moderated = moderation.moderated_as(conv.tags)
     if moderated:
-        kind = f":red-badge[:material/block: Moderated: {md_escape(moderated)}] " + kind
-    who = md_escape(view.assignee.display_name or view.assignee.name) if view.assignee else "nobody"
-    status = STATUS_LABELS.get(conv.status, conv.status)
+        flag = _("Moderated: {reason}").format(reason=md_escape(moderated))
+        kind = f":red-badge[:material/block: {flag}] " + kind
+    who = md_escape(view.assignee.display_name or view.assignee.name) if view.assignee else _("nobody")
+    status = label(STATUS, conv.status)
     where = f"{platform_label(view.channel.platform)} · {view.channel.name}"
-    st.markdown(f"{kind} :gray-badge[{md_escape(where)}] {sla} :gray-badge[{status}] · assigned to {who}")
+    assigned = _("assigned to {who}").format(who=who)
+    st.markdown(f"{kind} :gray-badge[{md_escape(where)}] {sla} :gray-badge[{status}] · {assigned}")
+    st.caption(zone_note())
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -144,8 +153,9 @@ def live_thread(conv_id: int, user: User) -> None:
         others = presence.viewers(session, [conv_id], at, exclude_user=user.id).get(conv_id, [])
     _header(view)
     for v in others:
-        doing = "is writing a reply" if v.activity == "composing" else "is viewing this conversation"
-        st.warning(f"**{md_escape(v.name)}** {doing}.", icon=":material/visibility:")
+        doing = _("**{name}** is writing a reply.") if v.activity == "composing" else None
+        doing = doing or _("**{name}** is viewing this conversation.")
+        st.warning(doing.format(name=md_escape(v.name)), icon=":material/visibility:")
     thread.thread(view, at, _retry, _hide)
 
 
@@ -153,9 +163,9 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
     conv_id = view.conversation.id or 0
     st.session_state[f"status-{conv_id}"] = view.conversation.status
     st.segmented_control(
-        "Status",
+        _("Status"),
         list(STATUSES),
-        format_func=lambda v: STATUS_LABELS[v],
+        format_func=lambda v: label(STATUS, v),
         key=f"status-{conv_id}",
         required=True,
         on_change=_act,
@@ -165,15 +175,15 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
     key = f"assignee-{conv_id}"
     st.session_state[key] = view.conversation.assignee_id or 0
     st.selectbox(
-        "Assignee",
+        _("Assignee"),
         [0, *names],
         key=key,
         on_change=_act,
         args=("assign", conv_id, key),
-        format_func=lambda i: names.get(i, f"#{i}") if i else "Unassigned",
+        format_func=lambda i: names.get(i, f"#{i}") if i else _("Unassigned"),
     )
     st.button(
-        "Assign to me",
+        _("Assign to me"),
         key=f"assign-me-{conv_id}",
         on_click=_assign_me,
         args=(conv_id, user.id or 0),
@@ -182,26 +192,26 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
     )
     if view.conversation.kind == listening_items.LISTENING and view.conversation.status != "resolved":
         st.button(
-            "Dismiss",
+            _("Dismiss"),
             key=f"dismiss-{conv_id}",
             on_click=_dismiss,
             args=(conv_id,),
             icon=":material/do_not_disturb_on:",
-            help="Not for us: close this listening item without answering (audited).",
+            help=_("Not for us: close this listening item without answering (audited)."),
         )
     if moderation.moderated_as(view.conversation.tags) and user.role in ("manager", "admin"):
         st.button(
-            "Not abuse — reopen",
+            _("Not abuse — reopen"),
             key=f"unmark-{conv_id}",
             on_click=_unmark,
             args=(conv_id,),
             icon=":material/undo:",
-            help="Remove the moderation mark and put the conversation back in the queue (audited).",
+            help=_("Remove the moderation mark and put the conversation back in the queue (audited)."),
         )
     tags = list(view.conversation.tags)
     st.session_state[f"tags-{conv_id}"] = tags
     st.multiselect(
-        "Conversation tags",
+        _("Conversation tags"),
         list(dict.fromkeys([*tags, *TAG_SUGGESTIONS])),
         key=f"tags-{conv_id}",
         accept_new_options=True,
@@ -218,14 +228,15 @@ def _customer(view: desk.ConversationView, user: User) -> None:
         tags = list(view.contact.tags)
         st.session_state[key] = tags
         st.multiselect(
-            "Customer tags",
+            _("Customer tags"),
             list(dict.fromkeys([*tags, *CUSTOMER_TAG_SUGGESTIONS])),
             key=key,
             accept_new_options=True,
             on_change=_act,
             args=("customer-tags", view.contact.id, key),
         )
-    st.markdown("**Earlier conversations**" + (" :gray[· every linked channel]" if view.contact else ""))
+    linked = " :gray[· {}]".format(_("every linked channel")) if view.contact else ""
+    st.markdown("**{}**".format(_("Earlier conversations")) + linked)
     with reading() as session:
         platforms = people.channel_platforms(session)
     thread.earlier(view.earlier, _select, platforms)
@@ -240,10 +251,10 @@ def main() -> None:
     conv_id = st.session_state.get(SELECTED)
     if conv_id is not None:
         st.query_params["id"] = str(conv_id)  # the address bar is a link to this conversation
-    if st.button("Back to the queue", icon=":material/arrow_back:", key="back", type="tertiary"):
+    if st.button(_("Back to the queue"), icon=":material/arrow_back:", key="back", type="tertiary"):
         st.switch_page(QUEUE_PAGE)
     if conv_id is None:
-        st.info("Pick a conversation in the queue.", icon=":material/inbox:")
+        st.info(_("Pick a conversation in the queue."), icon=":material/inbox:")
         st.stop()
     with reading() as session:
         try:
@@ -272,10 +283,10 @@ def main() -> None:
         with st.container(border=True):
             _customer(view, user)
         with st.container(border=True):
-            st.markdown("**Internal notes**")
+            st.markdown("**{}**".format(_("Internal notes")))
             thread.notes(note_list, now())
-            st.text_area("Add a note for your colleagues", key=f"note-{conv_id}", height=80)
-            st.button("Add note", key=f"add-note-{conv_id}", on_click=_add_note, args=(conv_id,))
+            st.text_area(_("Add a note for your colleagues"), key=f"note-{conv_id}", height=80)
+            st.button(_("Add note"), key=f"add-note-{conv_id}", on_click=_add_note, args=(conv_id,))
 
 
 main()

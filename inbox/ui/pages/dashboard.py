@@ -11,9 +11,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from inbox import i18n
 from inbox.charter.model import Charter
 from inbox.desk.auth import can
-from inbox.desk.queue import humanize
+from inbox.i18n import N_, _, ngettext
 from inbox.reports.period import Period, custom, local_day, rolling
 from inbox.reports.queries import channel_names
 from inbox.reports.report import (
@@ -27,11 +28,13 @@ from inbox.reports.report import (
 from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.tables import Table, all_tables, backlog, clocks, pct, to_csv
 from inbox.ui.common import charter, current_user, md_escape, now, open_conversation, reading
+from inbox.ui.labels import SENTIMENT, URGENCY, label
+from inbox.ui.report_labels import UNCLASSIFIED, column, people_frame, title
 
 REFRESH_SECONDS = 30
 LIST_ROWS = 25  # clickable rows per live list; the CSV has them all
-PERIODS = {"today": "Today", "7d": "7 days", "30d": "30 days", "custom": "Custom"}
-ALL = "All channels"
+PERIODS = {"today": N_("Today"), "7d": N_("7 days"), "30d": N_("30 days"), "custom": N_("Custom")}
+ALL = "all"
 SENTIMENT_COLOURS = {
     "negative": "#d62728",
     "neutral": "#9e9e9e",
@@ -46,7 +49,7 @@ def frame(table: Table) -> pd.DataFrame:
 
 def download(table: Table) -> None:
     st.download_button(
-        f"Download {table.name}.csv",
+        _("Download {file}").format(file=f"{table.name}.csv"),
         to_csv(table),
         file_name=f"{table.name}.csv",
         mime="text/csv",
@@ -58,8 +61,8 @@ def download(table: Table) -> None:
 
 def show(table: Table) -> None:
     """A table as plain cells (customer text is never rendered as Markdown), with its CSV download."""
-    st.markdown(f"**{table.title}**")
-    st.dataframe(frame(table), hide_index=True)
+    st.markdown(f"**{md_escape(title(table))}**")
+    st.dataframe(people_frame(table), hide_index=True)
     download(table)
 
 
@@ -68,22 +71,27 @@ def _filters(tz: tzinfo) -> tuple[Period, str | None]:
         names = channel_names(session)
     cols = st.columns([2.4, 2.4, 2], vertical_alignment="bottom")
     choice = cols[0].segmented_control(
-        "Period",
+        _("Period"),
         list(PERIODS),
-        format_func=PERIODS.__getitem__,
+        format_func=lambda v: _(PERIODS[v]),
         key="dash-period",
         default="7d",
         required=True,
     )
-    channel = cols[2].selectbox("Channel", [ALL, *names], key="dash-channel")
+    channel = cols[2].selectbox(
+        _("Channel"),
+        [ALL, *names],
+        key="dash-channel",
+        format_func=lambda v: _("All channels") if v == ALL else v,
+    )
     today = local_day(now(), tz)
     if choice != "custom":
         return rolling(choice or "7d", now(), tz), None if channel == ALL else channel
     picked = cols[1].date_input(
-        "Days", value=(today - timedelta(days=6), today), max_value=today, key="dash-days"
+        _("Days"), value=(today - timedelta(days=6), today), max_value=today, key="dash-days"
     )
     if not isinstance(picked, tuple) or len(picked) != 2:
-        st.info("Pick the last day of the period.")
+        st.info(_("Pick the last day of the period."))
         st.stop()
     return custom(picked[0], picked[1], tz), None if channel == ALL else channel
 
@@ -91,41 +99,43 @@ def _filters(tz: tzinfo) -> tuple[Period, str | None]:
 def _rate(a: Attainment) -> tuple[str, str | None]:
     if a.rate is None:
         return "—", None
-    gap = pct(a.rate - a.goal)
-    return f"{pct(a.rate)} %", f"{gap:+.1f} pts vs goal {pct(a.goal):.0f} %"
+    gap = pct(a.rate - a.goal) or 0.0
+    signed = ("+" if gap >= 0 else "-") + i18n.number(abs(gap), 1)
+    return i18n.percent(a.rate), _("{gap} pts vs goal {goal}").format(
+        gap=signed, goal=i18n.percent(a.goal, 0)
+    )
 
 
 def _minutes(value: float | None) -> str:
-    return "—" if value is None else humanize(timedelta(minutes=value))
+    return "—" if value is None else i18n.duration(timedelta(minutes=value))
 
 
 def _clock_row(c: LiveClock, at: datetime, tz: tzinfo) -> None:
     conv = c.conversation
     with st.container(border=True, key=f"dash-row-{conv.id}"):
         cols = st.columns([1.6, 1.7, 4.6, 1.5, 0.9], vertical_alignment="center")
-        left = c.due - at
-        label = f"Overdue {humanize(left)}" if c.state == "breached" else f"{humanize(left)} left"
-        cols[0].badge(label, color="red" if c.state == "breached" else "orange")
-        cols[0].caption(f"Due {c.due.astimezone(tz):%d/%m %H:%M} · #{conv.id}")
-        cols[1].markdown(
-            f":gray-badge[{md_escape(conv.channel)}] :gray-badge[{md_escape(conv.urgency or '—')}]"
-        )
+        left = i18n.duration(c.due - at)
+        badge = _("Overdue {time}") if c.state == "breached" else _("{time} left")
+        cols[0].badge(badge.format(time=left), color="red" if c.state == "breached" else "orange")
+        cols[0].caption(_("Due {when} · #{id}").format(when=i18n.when(c.due, tz), id=conv.id))
+        urgency = md_escape(label(URGENCY, conv.urgency))
+        cols[1].markdown(f":gray-badge[{md_escape(conv.channel)}] :gray-badge[{urgency}]")
         cols[2].text(
-            f"@{conv.handle}" if conv.handle else "unknown customer"
+            f"@{conv.handle}" if conv.handle else _("unknown customer")
         )  # customer text: never Markdown
-        cols[2].text(conv.snippet or "(no message)")
-        cols[3].caption(md_escape(conv.assignee) if conv.assignee else "Unassigned")
-        if cols[4].button("Open", key=f"dash-open-{conv.id}", type="primary"):
+        cols[2].text(conv.snippet or _("(no message)"))
+        cols[3].caption(md_escape(conv.assignee) if conv.assignee else _("Unassigned"))
+        if cols[4].button(_("Open"), key=f"dash-open-{conv.id}", type="primary"):
             open_conversation(conv.id)
 
 
 def _clock_list(name: str, items: list[LiveClock], live: LiveReport, tz: tzinfo) -> None:
     if not items:
-        st.caption("None.")
+        st.caption(_("None."))
     for c in items[:LIST_ROWS]:
         _clock_row(c, live.now, tz)
     if len(items) > LIST_ROWS:
-        st.caption(f"{len(items) - LIST_ROWS} more in the CSV.")
+        st.caption(_("{n} more in the CSV.").format(n=len(items) - LIST_ROWS))
     download(clocks(name, name.replace("_", " ").capitalize(), items, live.now, tz))
 
 
@@ -135,15 +145,26 @@ def live_panel(rules: Charter, channel: str | None) -> None:
     tz = report_tz(rules)
     with reading() as session:
         live = live_report(session, rules, now(), channel)
-    share = f"{rules.escalation.at_risk_fraction:.0%}"
+    share = i18n.percent(rules.escalation.at_risk_fraction, 0)
     tiles = st.columns(3)
     tiles[0].metric(
-        "Waiting for an answer", live.waiting, border=True, help="Not resolved, response clock running"
+        _("Waiting for an answer"), live.waiting, border=True, help=_("Not resolved, response clock running")
     )
-    tiles[1].metric("At risk", len(live.at_risk), border=True, help=f"At least {share} of the target elapsed")
-    tiles[2].metric("Breached", len(live.breached), border=True, help="Past the due time, still unanswered")
+    tiles[1].metric(
+        _("At risk"),
+        len(live.at_risk),
+        border=True,
+        help=_("At least {share} of the target elapsed").format(share=share),
+    )
+    tiles[2].metric(
+        _("Breached"), len(live.breached), border=True, help=_("Past the due time, still unanswered")
+    )
     risk, late, waiting = st.tabs(
-        [f"At risk ({len(live.at_risk)})", f"Breached ({len(live.breached)})", "Backlog"]
+        [
+            _("At risk ({n})").format(n=len(live.at_risk)),
+            _("Breached ({n})").format(n=len(live.breached)),
+            _("Backlog"),
+        ]
     )
     with risk:
         _clock_list("at_risk", live.at_risk, live, tz)
@@ -151,65 +172,84 @@ def live_panel(rules: Charter, channel: str | None) -> None:
         _clock_list("breached", live.breached, live, tz)
     with waiting:
         show(backlog(live))
-    st.caption(f"Live · refreshed every {REFRESH_SECONDS}s · {live.now.astimezone(tz):%H:%M:%S}")
+    st.caption(
+        _("Live · refreshed every {seconds} s · {time}").format(
+            seconds=REFRESH_SECONDS, time=i18n.clock(live.now, tz)
+        )
+    )
 
 
 def _tiles(r: PeriodReport, windows: dict[str, Attainment]) -> None:
     cols = st.columns(3)
-    for col_, (label, a) in zip(cols, windows.items(), strict=True):
+    for col_, (window, a) in zip(cols, windows.items(), strict=True):
         value, delta = _rate(a)
-        help_ = f"{a.met} of {a.judged} first responses on time; {a.waiting} still waiting"
-        col_.metric(f"SLA attainment · {PERIODS[label].lower()}", value, delta, border=True, help=help_)
+        help_ = ngettext(
+            "{met} of {n} first response on time; {waiting} still waiting",
+            "{met} of {n} first responses on time; {waiting} still waiting",
+            a.judged,
+        ).format(met=a.met, n=a.judged, waiting=a.waiting)
+        period = _(PERIODS[window]).lower()
+        col_.metric(
+            _("SLA attainment · {period}").format(period=period), value, delta, border=True, help=help_
+        )
     t, f = r.response_times, r.fcr
     row = st.columns(5)
-    row[0].metric("Conversations", r.conversations, border=True)
-    row[1].metric("Customer messages", r.messages, border=True)
-    row[2].metric("First response · median", _minutes(t.median_minutes), border=True)
-    row[3].metric("First response · 90th pct", _minutes(t.p90_minutes), border=True)
-    row[4].metric("First-contact resolution", "—" if f.rate is None else f"{pct(f.rate)} %", border=True)
+    row[0].metric(_("Conversations"), i18n.number(r.conversations), border=True)
+    row[1].metric(_("Customer messages"), i18n.number(r.messages), border=True)
+    row[2].metric(_("First response · median"), _minutes(t.median_minutes), border=True)
+    row[3].metric(_("First response · 90th pct"), _minutes(t.p90_minutes), border=True)
+    row[4].metric(_("First-contact resolution"), "—" if f.rate is None else i18n.percent(f.rate), border=True)
 
 
 def _volume_chart(table: Table) -> alt.Chart:
     return (
-        alt.Chart(frame(table), title="Customer messages per hour")
+        alt.Chart(frame(table), title=_("Customer messages per hour"))
         .mark_bar()
         .encode(
             x=alt.X("hour:T", title=None),
-            y=alt.Y("sum(messages):Q", title="messages"),
-            color=alt.Color("channel:N"),
-            tooltip=["hour:N", "channel:N", "messages:Q"],
+            y=alt.Y("sum(messages):Q", title=column("messages")),
+            color=alt.Color("channel:N", title=column("channel")),
+            tooltip=[
+                alt.Tooltip("hour:N", title=column("hour")),
+                alt.Tooltip("channel:N", title=column("channel")),
+                alt.Tooltip("messages:Q", title=column("messages")),
+            ],
         )
     )
 
 
 def _sentiment_chart(table: Table) -> alt.Chart:
-    scale = alt.Scale(domain=list(SENTIMENT_COLOURS), range=list(SENTIMENT_COLOURS.values()))
+    words = {k: _(UNCLASSIFIED) if k == "unclassified" else label(SENTIMENT, k) for k in SENTIMENT_COLOURS}
+    scale = alt.Scale(domain=list(words.values()), range=list(SENTIMENT_COLOURS.values()))
+    data = frame(table).assign(sentiment=lambda d: d["sentiment"].map(lambda s: words.get(s, s)))
     return (
-        alt.Chart(frame(table), title="Sentiment by day")
+        alt.Chart(data, title=_("Sentiment by day"))
         .mark_bar()
         .encode(
             x=alt.X("day:O", title=None),
-            y=alt.Y("messages:Q", stack="normalize", title="share", axis=alt.Axis(format="%")),
-            color=alt.Color("sentiment:N", scale=scale),
-            tooltip=["day:N", "sentiment:N", "messages:Q", "share_pct:Q"],
+            y=alt.Y("messages:Q", stack="normalize", title=_("share"), axis=alt.Axis(format="%")),
+            color=alt.Color("sentiment:N", scale=scale, title=column("sentiment")),
+            tooltip=[
+                alt.Tooltip("day:N", title=column("day")),
+                alt.Tooltip("sentiment:N", title=column("sentiment")),
+                alt.Tooltip("messages:Q", title=column("messages")),
+                alt.Tooltip("share_pct:Q", title=column("share_pct")),
+            ],
         )
     )
 
 
 def _attainment_chart(table: Table, goal: float) -> alt.LayerChart | alt.FacetChart:
     data = frame(table)
-    y = alt.Y("attainment_pct:Q", title="% on time", scale=alt.Scale(domain=[0, 100]))
-    line = (
-        alt.Chart(data)
-        .mark_line(point=True)
-        .encode(x=alt.X("day:O", title=None), y=y, tooltip=list(data.columns))
-    )
+    y = alt.Y("attainment_pct:Q", title=_("% on time"), scale=alt.Scale(domain=[0, 100]))
+    tips = [alt.Tooltip(f"{name}:N", title=column(name)) for name in data.columns]
+    line = alt.Chart(data).mark_line(point=True).encode(x=alt.X("day:O", title=None), y=y, tooltip=tips)
     rule = (
         alt.Chart(pd.DataFrame({"goal": [goal]}))
         .mark_rule(strokeDash=[4, 4], color="gray")
         .encode(y="goal:Q")
     )
-    return alt.layer(line, rule, title="SLA attainment by day of arrival (dashed: goal)")
+    return alt.layer(line, rule, title=_("SLA attainment by day of arrival (dashed: goal)"))
 
 
 def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
@@ -219,24 +259,26 @@ def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
         live = live_report(session, rules, at, channel)
         windows = attainment_windows(session, rules, at, channel)
     tables = all_tables(r, live, windows)
-    st.subheader("Over the period")
+    st.subheader(_("Over the period"))
     _tiles(r, windows)
-    st.subheader("SLA and response times")
+    st.subheader(_("SLA and response times"))
     st.altair_chart(_attainment_chart(tables["attainment_by_day"], pct(r.attainment.goal) or 100.0))
     show(tables["attainment_by_channel"])
-    st.subheader("Volume and sentiment")
+    st.subheader(_("Volume and sentiment"))
     left, right = st.columns(2)
     left.altair_chart(_volume_chart(tables["volume_by_hour"]))
     right.altair_chart(_sentiment_chart(tables["sentiment_by_day"]))
     for name in ("volume_by_hour", "sentiment", "sentiment_by_day"):
         show(tables[name])
-    st.subheader("Agents")
+    st.subheader(_("Agents"))
     show(tables["agents"])
     st.caption(
-        "Handling time: median minutes from when the agent began on a reply (the latest of their opening of "
-        "the conversation, their previous reply in it, the customer's last message) to the reply."
+        _(
+            "Handling time: median minutes from when the agent began on a reply (the latest of their opening "
+            "of the conversation, their previous reply in it, the customer's last message) to the reply."
+        )
     )
-    with st.expander("All tables"):
+    with st.expander(_("All tables")):
         for name in ("summary", "attainment_windows", "attainment_by_day"):
             show(tables[name])
 
@@ -244,16 +286,23 @@ def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
 def main() -> None:
     user = current_user()
     if user is None or not can(user.role, "distribute"):
-        st.error("Managers and admins only.")
+        st.error(_("Managers and admins only."))
         st.stop()
-    st.title("Supervisor dashboard")
+    st.title(_("Supervisor dashboard"))
     rules = charter()
     if rules is None:
-        st.error("The charter cannot be loaded, so SLA figures cannot be computed: run `inbox config check`.")
+        st.error(
+            _("The charter cannot be loaded, so SLA figures cannot be computed: run `inbox config check`.")
+        )
         st.stop()
     period, channel = _filters(report_tz(rules))
-    st.caption(f"Period: {md_escape(period.describe())}. Definitions: docs/kpis.md.")
-    st.subheader("Now")
+    first, last = i18n.day(period.first_day), i18n.day(period.last_day)
+    span = first if first == last else _("{first} to {last}").format(first=first, last=last)
+    zone = i18n.zone_name(report_tz(rules))
+    st.caption(
+        _("Period: {span}. Times are in {zone}. Definitions: docs/kpis.md.").format(span=span, zone=zone)
+    )
+    st.subheader(_("Now"))
     live_panel(rules, channel)
     period_panel(rules, period, channel)
 

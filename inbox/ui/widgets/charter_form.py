@@ -14,10 +14,19 @@ import streamlit as st
 from inbox.charter.editor import days_from_text, days_to_text, get_key, shifts_from_text
 from inbox.charter.fields import KINDS, URGENCIES
 from inbox.charter.teams import DAY_KEYS
+from inbox.i18n import N_, _
+from inbox.ui.labels import URGENCY, label
 
 CLOCKS = ("24/7", "business_hours")
-KIND_LABELS = {"public": "Public mentions", "private": "Private messages", "listening": "Listening posts"}
-DAY_LABELS = dict(zip(DAY_KEYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+CLOCK_LABELS = {"24/7": N_("24/7"), "business_hours": N_("Business hours")}
+KIND_LABELS = {
+    "public": N_("Public mentions"),
+    "private": N_("Private messages"),
+    "listening": N_("Listening posts"),
+}
+DAY_LABELS = dict(
+    zip(DAY_KEYS, (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun")), strict=True)
+)
 Updates = dict[str, Any]
 Problems = list[tuple[str, str]]
 
@@ -39,32 +48,36 @@ def _with_minutes(old: Any, minutes: int, **extra: Any) -> Any:
 
 
 def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
-    st.markdown("**Response times** (minutes; 0 = same as first response for next, none for resolution)")
+    st.markdown(_("**Response times** (minutes; 0 = same as first response for next, none for resolution)"))
     for kind in KINDS:
         base = f"sla.default.{kind}"
         first = get_key(data, f"{base}.first_response", {})
         cols = st.columns([1.6, 1, 1.2, 1, 1])
-        cols[0].markdown(KIND_LABELS[kind])
+        cols[0].markdown(_(KIND_LABELS[kind]))
         clock = first.get("clock", "24/7") if isinstance(first, Mapping) else "24/7"
         values = {
             "first_response": cols[1].number_input(
-                "First", value=_minutes(first), step=5, key=f"{key}{kind}-first"
+                _("First"), value=_minutes(first), step=5, key=f"{key}{kind}-first"
             ),
             "next_response": cols[3].number_input(
-                "Next",
+                _("Next"),
                 value=_minutes(get_key(data, f"{base}.next_response")),
                 step=5,
                 key=f"{key}{kind}-next",
             ),
             "resolution": cols[4].number_input(
-                "Resolution",
+                _("Resolution"),
                 value=_minutes(get_key(data, f"{base}.resolution")),
                 step=60,
                 key=f"{key}{kind}-res",
             ),
         }
         new_clock = cols[2].selectbox(
-            f"Clock · {kind}", CLOCKS, index=CLOCKS.index(clock), key=f"{key}{kind}-clock"
+            _("Clock · {kind}").format(kind=_(KIND_LABELS[kind]).lower()),
+            CLOCKS,
+            index=CLOCKS.index(clock),
+            key=f"{key}{kind}-clock",
+            format_func=lambda c: _(CLOCK_LABELS[c]),
         )
         for metric, minutes in values.items():
             old = get_key(data, f"{base}.{metric}")
@@ -75,23 +88,25 @@ def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
 
 
 def _overrides(data: Mapping[str, Any], key: str, updates: Updates) -> None:
-    st.markdown("**Shorter targets** by urgency and by customer segment (minutes; 0 = none)")
+    st.markdown(_("**Shorter targets** by urgency and by customer segment (minutes; 0 = none)"))
     cols = st.columns(len(URGENCIES))
     for col, urgency in zip(cols, reversed(URGENCIES), strict=True):
         old = get_key(data, f"sla.urgency.{urgency}")
         minutes = col.number_input(
-            urgency.capitalize(), value=_minutes(old), step=5, key=f"{key}urg-{urgency}"
+            label(URGENCY, urgency), value=_minutes(old), step=5, key=f"{key}urg-{urgency}"
         )
         if minutes != _minutes(old):
             updates[f"sla.urgency.{urgency}"] = _with_minutes(old, int(minutes))
     segments = get_key(data, "sla.segments", {}) or {}
     cols = st.columns(max(len(segments), 1) + 2)
     for col, (name, old) in zip(cols, segments.items(), strict=False):
-        minutes = col.number_input(f"Segment {name}", value=_minutes(old), step=5, key=f"{key}seg-{name}")
+        minutes = col.number_input(
+            _("Segment {name}").format(name=name), value=_minutes(old), step=5, key=f"{key}seg-{name}"
+        )
         if minutes != _minutes(old):
             updates[f"sla.segments.{name}"] = _with_minutes(old, int(minutes))
-    new_name = cols[-2].text_input("New segment (contact tag)", key=f"{key}seg-new-name").strip().lower()
-    new_minutes = cols[-1].number_input("Its minutes", value=0, step=5, key=f"{key}seg-new-minutes")
+    new_name = cols[-2].text_input(_("New segment (contact tag)"), key=f"{key}seg-new-name").strip().lower()
+    new_minutes = cols[-1].number_input(_("Its minutes"), value=0, step=5, key=f"{key}seg-new-minutes")
     if new_name:
         updates[f"sla.segments.{new_name}"] = int(new_minutes) or None
 
@@ -99,16 +114,19 @@ def _overrides(data: Mapping[str, Any], key: str, updates: Updates) -> None:
 def _hours(data: Mapping[str, Any], team: str, key: str, updates: Updates, problems: Problems) -> None:
     base = f"teams.{team}"
     st.markdown(
-        f"**Business hours of {team}** (local time; shifts like `08:00-12:00, 14:00-20:00`; empty = closed)"
+        _(
+            "**Business hours of {team}** (local time; shifts like `08:00-12:00, 14:00-20:00`; "
+            "empty = closed)"
+        ).format(team=team)
     )
     zone = get_key(data, f"{base}.timezone", "")
-    new_zone = st.text_input("Time zone (IANA name)", value=zone, key=f"{key}{team}-tz")
+    new_zone = st.text_input(_("Time zone (IANA name)"), value=zone, key=f"{key}{team}-tz")
     if new_zone != zone:
         updates[f"{base}.timezone"] = new_zone.strip()
     cols = st.columns(7)
     for col, day in zip(cols, DAY_KEYS, strict=True):
         old = ", ".join(get_key(data, f"{base}.week.{day}", []) or [])
-        new = col.text_input(DAY_LABELS[day], value=old, key=f"{key}{team}-{day}")
+        new = col.text_input(_(DAY_LABELS[day]), value=old, key=f"{key}{team}-{day}")
         if new.strip() != old:
             updates[f"{base}.week.{day}"] = shifts_from_text(new) or None
     _days_off(data, team, key, updates, problems)
@@ -120,7 +138,10 @@ def _days_off(data: Mapping[str, Any], team: str, key: str, updates: Updates, pr
     base = f"teams.{team}"
     code = get_key(data, f"{base}.public_holidays", "") or ""
     new_code = st.text_input(
-        "Public holidays: country code (`FR`; `FR-57`, `FR-67` or `FR-68` for Alsace-Moselle; empty = none)",
+        _(
+            "Public holidays: country code (`FR`; `FR-57`, `FR-67` or `FR-68` for Alsace-Moselle; "
+            "empty = none)"
+        ),
         value=code,
         key=f"{key}{team}-public-holidays",
     )
@@ -129,8 +150,10 @@ def _days_off(data: Mapping[str, Any], team: str, key: str, updates: Updates, pr
     listed = [get_key(data, f"{base}.{k}", []) or [] for k in ("holidays", "closed_days", "reduced_days")]
     old_text = days_to_text([entry for entries in listed for entry in entries])
     new_text = st.text_area(
-        "Closed and reduced days: one per line, `YYYY-MM-DD name` (that year) or `MM-DD name` (every year), "
-        "then `| shifts` for reduced hours",
+        _(
+            "Closed and reduced days: one per line, `YYYY-MM-DD name` (that year) or `MM-DD name` "
+            "(every year), then `| shifts` for reduced hours"
+        ),
         value=old_text,
         height=180,
         key=f"{key}{team}-days",
@@ -148,7 +171,7 @@ def settings_form(data: Mapping[str, Any], key: str) -> tuple[Updates, Problems,
     teams = list(get_key(data, "teams", {}) or {})
     main_team = get_key(data, "sla.team", teams[0] if teams else "")
     team = st.selectbox(
-        "Team", teams, index=teams.index(main_team) if main_team in teams else 0, key=f"{key}team"
+        _("Team"), teams, index=teams.index(main_team) if main_team in teams else 0, key=f"{key}team"
     )
     with st.form(f"{key}settings", border=True):
         updates: Updates = {}
@@ -162,14 +185,14 @@ def settings_form(data: Mapping[str, Any], key: str) -> tuple[Updates, Problems,
         st.divider()
         fraction = get_key(data, "escalation.at_risk_fraction", 0.75)
         percent = st.number_input(
-            "Alert when this share of the target has elapsed (%)",
+            _("Alert when this share of the target has elapsed (%)"),
             value=float(round(fraction * 100, 2)),
             step=5.0,
             key=f"{key}at-risk",
         )
         if round(percent / 100, 4) != fraction:
             updates["escalation.at_risk_fraction"] = round(percent / 100, 4)
-        note = st.text_input("What and why (kept in the history)", key=f"{key}note")
-        if st.form_submit_button("Save as a new version", type="primary", key=f"{key}save"):
+        note = st.text_input(_("What and why (kept in the history)"), key=f"{key}note")
+        if st.form_submit_button(_("Save as a new version"), type="primary", key=f"{key}save"):
             return updates, problems, note
     return None

@@ -18,6 +18,7 @@ from inbox.config.channels import load_channels
 from inbox.config.loader import ConfigError
 from inbox.desk import actions as desk
 from inbox.desk.actions import ConversationView
+from inbox.i18n import N_, _
 from inbox.replies import composer, guidance
 from inbox.replies import facts as reply_facts
 from inbox.replies import rules as reply_rules
@@ -33,9 +34,19 @@ from inbox.ui.common import (
     templates,
     transaction,
 )
+from inbox.ui.labels import STATUS, label
 from inbox.ui.widgets import platform_template_panel
 
-MODE_LABELS = {"public": ":material/public: Public reply", "private": ":material/lock: Private message (DM)"}
+MODE_LABELS = {"public": N_("Public reply"), "private": N_("Private message (DM)")}
+MODE_ICONS = {"public": ":material/public:", "private": ":material/lock:"}
+TONES = {"formal": N_("formal"), "friendly": N_("friendly"), "playful": N_("playful")}
+REPLY_STATUS = {
+    "pending": N_("queued"),
+    "sending": N_("sending"),
+    "failed": N_("failed"),
+    "sent": N_("delivered"),
+}
+VISIBILITY = {"public": N_("public"), "private": N_("private")}
 
 
 @dataclass(frozen=True)
@@ -142,7 +153,10 @@ def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
     except OperationalError:  # SQLite: another agent's send held the conversation at that very moment
         st.session_state[k.flash] = (
             "error",
-            "Someone was sending on this conversation at the same moment. Check the thread, then send again.",
+            _(
+                "Someone was sending on this conversation at the same moment. "
+                "Check the thread, then send again."
+            ),
         )
         return
     if result.held:
@@ -152,14 +166,18 @@ def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
         st.session_state[k.flash] = ("error", " ".join(result.verdict.problems))
         return
     _reset(k)
-    label = "Public reply" if visibility == "public" else "Private message"
-    st.session_state[k.flash] = ("success", f"{label} queued: the listener delivers it within seconds.")
+    queued = (
+        _("Public reply queued: the listener delivers it within seconds.")
+        if visibility == "public"
+        else _("Private message queued: the listener delivers it within seconds.")
+    )
+    st.session_state[k.flash] = ("success", queued)
     if next_dm:
         st.session_state[k.mode], st.session_state[k.template] = "private", next_dm
         _apply_template(k, known)
         st.session_state[k.flash] = (
             "success",
-            "Public reply queued. Now continue in DM: check the message below.",
+            _("Public reply queued. Now continue in DM: check the message below."),
         )
 
 
@@ -167,40 +185,46 @@ def _discard(k: Keys, user: User) -> None:
     with transaction() as session:
         desk.discard_reply(session, k.conv, user, now())
     _reset(k)
-    st.session_state[k.flash] = ("info", "Your draft was discarded.")
+    st.session_state[k.flash] = ("info", _("Your draft was discarded."))
 
 
 def _held(k: Keys, user: User, known: dict[str, str]) -> None:
     held = _state(k, "held") or []
     with st.container(border=True):
         st.warning(
-            "Someone else answered this conversation since you started writing. "
-            "Read their answer before sending yours.",
+            _(
+                "Someone else answered this conversation since you started writing. "
+                "Read their answer before sending yours."
+            ),
             icon=":material/group:",
         )
         for a in held:
-            when = local_time(a.at, "%H:%M:%S")
-            st.markdown(f"**{md_escape(a.author)}** · {a.visibility} · {a.status} · :gray[{when}]")
+            when = local_time(a.at, "HH:mm:ss")
+            kind = _(VISIBILITY[a.visibility]) if a.visibility in VISIBILITY else a.visibility
+            status = (
+                _(REPLY_STATUS[a.status]) if a.status in REPLY_STATUS else label(STATUS, a.status).lower()
+            )
+            st.markdown(f"**{md_escape(a.author)}** · {kind} · {status} · :gray[{when}]")
             st.text(a.text, width="stretch")
         snapshot = _state(k, "snapshot")
         if snapshot:
-            st.caption("Your reply, held back:")
+            st.caption(_("Your reply, held back:"))
             st.text(snapshot[0], width="stretch")
         cols = st.columns(2)
         cols[0].button(
-            "Send mine anyway",
+            _("Send mine anyway"),
             key=f"confirm-{k.conv}",
             on_click=_send,
             args=(k, user, True, known),
             type="primary",
         )
-        cols[1].button("Discard my reply", key=f"discard-{k.conv}", on_click=_discard, args=(k, user))
+        cols[1].button(_("Discard my reply"), key=f"discard-{k.conv}", on_click=_discard, args=(k, user))
 
 
 def _template_picker(k: Keys, view: ConversationView, mode: str, known: dict[str, str]) -> None:
     files = templates()
     if isinstance(files, str):
-        st.warning(f"Templates unavailable: {files}")
+        st.warning(_("Templates unavailable: {error}").format(error=files))
         return
     found = composer.search(files.templates, "", visibility=mode, language=view.conversation.language)
     names = [t.name for t in found if t.whatsapp_template is None]  # those are offered outside the window
@@ -209,12 +233,12 @@ def _template_picker(k: Keys, view: ConversationView, mode: str, known: dict[str
     if current is not None and current not in names:  # e.g. a public template after switching to private
         st.session_state[k.template] = None
     st.selectbox(
-        "Template",
+        _("Template"),
         names,
         index=None,
         key=k.template,
         format_func=lambda n: titles.get(n, n),
-        placeholder="Type to search templates…",
+        placeholder=_("Type to search templates…"),
         on_change=_apply_template,
         args=(k, known),
     )
@@ -225,14 +249,17 @@ def _template_picker(k: Keys, view: ConversationView, mode: str, known: dict[str
     if fill:
         cols = st.columns(min(len(fill), 4))
         for i, var in enumerate(fill):
-            label = var.replace("_", " ").capitalize() + ("" if known.get(var) else " (fill in)")
+            name = var.replace("_", " ").capitalize()
+            label = name if known.get(var) else _("{name} (fill in)").format(name=name)
             cols[i % len(cols)].text_input(label, key=k.var(var), on_change=_apply_template, args=(k, known))
-    st.caption(f"Template owner: {md_escape(tpl.owner)}")
+    st.caption(_("Template owner: {owner}").format(owner=md_escape(tpl.owner)))
     if mode == "public" and tpl.continue_in_dm:
         target = files.get(tpl.continue_in_dm)
         st.session_state[k.continue_dm] = tpl.continue_in_dm
         st.checkbox(
-            f"Then continue in DM with “{target.title if target else tpl.continue_in_dm}”",
+            _("Then continue in DM with “{title}”").format(
+                title=target.title if target else tpl.continue_in_dm
+            ),
             key=k.continue_check,
             value=True,
         )
@@ -257,19 +284,27 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
         pii_kinds=kinds,
     )
     if advice.tone:
-        st.caption(f"{md_escape(advice.brand or '')} · tone {advice.tone} — {md_escape(advice.guidelines)}")
+        tone = _(TONES[advice.tone]) if advice.tone in TONES else advice.tone
+        brand = md_escape(advice.brand or "")
+        st.caption(
+            _("{brand} · tone: {tone} — {guidelines}").format(
+                brand=brand, tone=tone, guidelines=md_escape(advice.guidelines)
+            )
+        )
     if not advice.private_reasons or mode != "public":
         return
     files = templates()
     tpl = files.get(advice.privacy_template or "") if isinstance(files, composer.TemplatesFile) else None
     cols = st.columns([3, 1.3], vertical_alignment="center")
     cols[0].info(
-        f"The charter asks to continue privately ({md_escape(advice.reasons_text())}).",
+        _("The charter asks to continue privately ({reasons}).").format(
+            reasons=md_escape(advice.reasons_text())
+        ),
         icon=":material/lock:",
     )
     if tpl is not None and tpl.fits("public"):
         cols[1].button(
-            f"Use “{tpl.title}”",
+            _("Use “{title}”").format(title=tpl.title),
             key=f"charter-dm-{k.conv}",
             on_click=_use_template,
             args=(k, tpl.name, known),
@@ -281,7 +316,7 @@ def _draft_and_send(
 ) -> None:
     """The editable draft, its count and blocking problems, and the send buttons."""
     text = st.text_area(
-        "Your reply", key=k.draft, height=140, placeholder="Pick a template or write your reply…"
+        _("Your reply"), key=k.draft, height=140, placeholder=_("Pick a template or write your reply…")
     )
     recipient = view.contact.handle if view.contact else None
     verdict = composer.check(
@@ -293,14 +328,14 @@ def _draft_and_send(
         recipient=recipient,
     )
     colour = "red" if verdict.length > verdict.limit else "gray"
-    unit = "weighted characters" if verdict.unit == "x_weighted" else "characters"
+    unit = _("weighted characters") if verdict.unit == "x_weighted" else _("characters")
     st.markdown(f":{colour}[{verdict.length} / {verdict.limit} {unit}]")
     shown = [p for p in verdict.problems if p != route.reason]  # the route's reason is shown above
     for problem in shown if (text or "").strip() else []:
         st.error(problem, icon=":material/block:")
     cols = st.columns([1, 1, 3])
     cols[0].button(
-        "Send",
+        _("Send"),
         key=f"send-{k.conv}",
         type="primary",
         disabled=not verdict.ok,
@@ -310,7 +345,7 @@ def _draft_and_send(
     )
     if verdict.offer_private and mode == "public":
         cols[1].button(
-            "Send privately instead",
+            _("Send privately instead"),
             key=f"to-dm-{k.conv}",
             on_click=_switch_private,
             args=(k,),
@@ -337,13 +372,17 @@ def panel(view: ConversationView, user: User) -> None:
         st.session_state[k.mode] = decision.default_mode()
     mode = (
         st.segmented_control(
-            "Reply as", modes, format_func=lambda v: MODE_LABELS[v], key=k.mode, required=True
+            _("Reply as"),
+            modes,
+            format_func=lambda v: f"{MODE_ICONS.get(v, '')} {_(MODE_LABELS[v])}",
+            key=k.mode,
+            required=True,
         )
         or modes[0]
     )
     route = decision.route(mode)
     if not route.allowed:
-        st.warning(route.reason or "This reply is not possible here.", icon=":material/block:")
+        st.warning(route.reason or _("This reply is not possible here."), icon=":material/block:")
     if route.template_only:
         platform_template_panel.offer(view, user, known, options)
         return

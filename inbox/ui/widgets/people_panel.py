@@ -7,6 +7,7 @@ import streamlit as st
 
 from inbox.config.platforms import platform_label
 from inbox.desk import people
+from inbox.i18n import _
 from inbox.store.tables import Contact, User
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 
@@ -35,15 +36,15 @@ def _act(action: str, contact_id: int, other_id: int) -> None:
         st.session_state[f"people-flash-{contact_id}"] = str(exc)
         return
     st.session_state[f"people-q-{contact_id}"] = ""
-    st.toast("Contacts linked." if action == "link" else "Contact unlinked.")
+    st.toast(_("Contacts linked.") if action == "link" else _("Contact unlinked."))
 
 
 def _search(contact: Contact) -> None:
     cid = contact.id or 0
     query = st.text_input(
-        "Link another handle of this customer",
+        _("Link another handle of this customer"),
         key=f"people-q-{cid}",
-        placeholder="Search handles and names on every channel",
+        placeholder=_("Search handles and names on every channel"),
         icon=":material/person_search:",
     )
     if not (query or "").strip():
@@ -51,13 +52,13 @@ def _search(contact: Contact) -> None:
     with reading() as session:
         hits = people.search_contacts(session, query, exclude=cid)
     if not hits:
-        st.caption("No contact matches.")
+        st.caption(_("No contact matches."))
     for hit in hits:
         cols = st.columns([4, 1], vertical_alignment="center")
         cols[0].markdown(describe(hit))
         linked = hit.person_id is not None and hit.person_id == contact.person_id
         cols[1].button(
-            "Linked" if linked else "Link",
+            _("Linked") if linked else _("Link"),
             key=f"link-{cid}-{hit.id}",
             disabled=linked,
             on_click=_act,
@@ -76,13 +77,13 @@ def panel(contact: Contact | None, user: User) -> None:
         others = people.linked_contacts(session, contact)
     manage = people.may_link(user)
     if others:
-        st.markdown("**Same person on**")
+        st.markdown("**{}**".format(_("Same person on")))
     for other in others:
         cols = st.columns([4, 1], vertical_alignment="center")
         cols[0].markdown(describe(other))
         if manage:
             cols[1].button(
-                "Unlink", key=f"unlink-{other.id}", on_click=_act, args=("unlink", contact.id, other.id)
+                _("Unlink"), key=f"unlink-{other.id}", on_click=_act, args=("unlink", contact.id, other.id)
             )
     if manage:
         _search(contact)

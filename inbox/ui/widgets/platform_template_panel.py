@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from inbox.desk.actions import ConversationView
+from inbox.i18n import _
 from inbox.replies import composer, platform_templates
 from inbox.store.tables import User
 from inbox.ui.common import md_escape, now, templates, transaction
@@ -49,7 +50,7 @@ def _send(conv_id: int, user: User, name: str, options: Mapping[str, object]) ->
     st.session_state.pop(_key(conv_id, "idem"), None)
     st.session_state[_key(conv_id, "flash")] = (
         "success",
-        "Template queued: the listener delivers it within seconds.",
+        _("Template queued: the listener delivers it within seconds."),
     )
 
 
@@ -73,7 +74,7 @@ def offer(view: ConversationView, user: User, known: dict[str, str], options: Ma
         getattr(st, flash[0])(flash[1])
     files = templates()
     if isinstance(files, str):
-        st.warning(f"Templates unavailable: {files}")
+        st.warning(_("Templates unavailable: {error}").format(error=files))
         return
     found = composer.search(
         platform_templates.approved(files.templates),
@@ -83,15 +84,17 @@ def offer(view: ConversationView, user: User, known: dict[str, str], options: Ma
     )
     if not found:
         st.info(
-            "No approved WhatsApp template is configured: add one with `whatsapp_template` in "
-            "config/templates.toml.",
+            _(
+                "No approved WhatsApp template is configured: add one with `whatsapp_template` in "
+                "config/templates.toml."
+            ),
             icon=":material/article:",
         )
         return
-    st.caption("Outside the window, only a template approved by WhatsApp may be sent:")
+    st.caption(_("Outside the window, only a template approved by WhatsApp may be sent:"))
     titles = {t.name: f"{t.title} · {t.language.upper()}" for t in found}
     name = st.selectbox(
-        "Approved template", list(titles), key=_key(conv_id, "template"), format_func=lambda n: titles[n]
+        _("Approved template"), list(titles), key=_key(conv_id, "template"), format_func=lambda n: titles[n]
     )
     template = files.get(name or "")
     if template is None or template.whatsapp_template is None:
@@ -99,13 +102,15 @@ def offer(view: ConversationView, user: User, known: dict[str, str], options: Ma
     _fields(conv_id, template, known)
     filled = platform_templates.fill(template, _values(conv_id, template))
     st.caption(
-        f"Preview · {md_escape(template.whatsapp_template.name)} ({template.whatsapp_template.language})"
+        _("Preview · {name} ({language})").format(
+            name=md_escape(template.whatsapp_template.name), language=template.whatsapp_template.language
+        )
     )
     st.text(filled.text, width="stretch")
     if _key(conv_id, "idem") not in st.session_state:
         st.session_state[_key(conv_id, "idem")] = uuid.uuid4().hex
     st.button(
-        "Send template",
+        _("Send template"),
         key=f"send-template-{conv_id}",
         type="primary",
         disabled=bool(filled.missing),

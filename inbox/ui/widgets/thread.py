@@ -10,28 +10,38 @@ import streamlit as st
 from inbox.config.platforms import platform_label
 from inbox.desk.actions import ConversationView, EarlierConversation
 from inbox.desk.notes import NoteView
-from inbox.desk.queue import humanize
+from inbox.i18n import N_, _, duration, ngettext, number
 from inbox.outbox.delivery import HIDE_ACTIONS
 from inbox.replies import moderation
 from inbox.store.tables import Contact, Message, OutboundReply
 from inbox.ui.common import local_time, md_escape
+from inbox.ui.labels import STATUS, URGENCY, label
 
 VISIBILITY_BADGE = {
-    "public": ":blue-badge[:material/public: Public]",
-    "private": ":violet-badge[:material/lock: Private DM]",
+    "public": (":blue-badge[:material/public: {}]", N_("Public")),
+    "private": (":violet-badge[:material/lock: {}]", N_("Private DM")),
 }
 REPLY_STATUS = {
-    "pending": ":orange-badge[:material/schedule: Queued]",
-    "sending": ":orange-badge[:material/outbox: Sending]",
-    "failed": ":red-badge[:material/error: Failed]",
-    "sent": ":green-badge[:material/done_all: Delivered]",
+    "pending": (":orange-badge[:material/schedule: {}]", N_("Queued")),
+    "sending": (":orange-badge[:material/outbox: {}]", N_("Sending")),
+    "failed": (":red-badge[:material/error: {}]", N_("Failed")),
+    "sent": (":green-badge[:material/done_all: {}]", N_("Delivered")),
 }
-HIDE_LABELS = {"hide": "Hide comment", "unhide": "Show comment"}
+HIDE_LABELS = {"hide": N_("Hide comment"), "unhide": N_("Show comment")}
+VISIBILITY = {"public": N_("public"), "private": N_("private")}
+
+
+def _badge(table: dict[str, tuple[str, str]], value: str) -> str:
+    """A coloured badge in the current language (an unknown value as a grey one)."""
+    badge, word = table.get(value, (":gray-badge[{}]", value.replace("_", " ")))
+    return badge.format(_(word))
+
+
 OnHide = Callable[[int, bool], None]  # (message id, hide?) -> queue it in the outbox
 
 
 def _when(at: datetime | None, now: datetime) -> str:
-    return f"{local_time(at)} ({humanize(now - at)} ago)" if at else ""
+    return _("{when} ({ago} ago)").format(when=local_time(at), ago=duration(now - at)) if at else ""
 
 
 def message(m: Message, now: datetime, customer_name: str | None = None) -> None:
@@ -43,21 +53,21 @@ def message(m: Message, now: datetime, customer_name: str | None = None) -> None
         author = (
             f"@{m.author_handle}"
             if m.author_handle
-            else (customer_name or "customer" if inbound else "brand")
+            else (customer_name or _("customer") if inbound else _("brand"))
         )
-        head = f"**{md_escape(author)}** · {VISIBILITY_BADGE.get(m.visibility, m.visibility)}"
+        head = f"**{md_escape(author)}** · {_badge(VISIBILITY_BADGE, m.visibility)}"
         if not inbound:
-            head += f" · {REPLY_STATUS['sent']}"
+            head += f" · {_badge(REPLY_STATUS, 'sent')}"
         st.markdown(f"{head} · :gray[{_when(m.created_at, now)}]")
         st.text(m.text, width="stretch")  # never Markdown, never HTML
         notes = []
         if m.pii:
             kinds = sorted({str(p.get("kind", "?")) for p in m.pii if isinstance(p, dict)})
-            notes.append(f"contains personal data: {', '.join(kinds)}")
+            notes.append(_("contains personal data: {kinds}").format(kinds=", ".join(kinds)))
         if m.urgency and m.urgency not in ("normal", "low"):
-            notes.append(f"urgency {m.urgency}")
+            notes.append(_("urgency: {urgency}").format(urgency=label(URGENCY, m.urgency).lower()))
         if m.moderation and m.moderation != moderation.SKIPPED:
-            notes.append(f"moderation rule: {m.moderation}")
+            notes.append(_("moderation rule: {rule}").format(rule=m.moderation.replace("_", " ")))
         if notes:
             st.caption(md_escape(" · ".join(notes)))
 
@@ -65,26 +75,29 @@ def message(m: Message, now: datetime, customer_name: str | None = None) -> None
 def hide_control(m: Message, platform_label: str, busy: bool, on_hide: OnHide) -> None:
     """The comment's hidden state on the platform and the button that hides or shows it (via the outbox)."""
     if m.hidden_at is not None:
-        st.markdown(f":gray-badge[:material/visibility_off: Hidden on {md_escape(platform_label)}]")
+        hidden = _("Hidden on {platform}").format(platform=md_escape(platform_label))
+        st.markdown(f":gray-badge[:material/visibility_off: {hidden}]")
     hide = m.hidden_at is None
     st.button(
-        HIDE_LABELS["hide" if hide else "unhide"],
+        _(HIDE_LABELS["hide" if hide else "unhide"]),
         key=f"hide-{m.id}",
         icon=":material/visibility_off:" if hide else ":material/visibility:",
         on_click=on_hide,
         args=(m.id or 0, hide),
         disabled=busy,
-        help="Others no longer see the comment; its author still does (audited)."
+        help=_("Others no longer see the comment; its author still does (audited).")
         if hide
-        else "Show the comment to everyone again (audited).",
+        else _("Show the comment to everyone again (audited)."),
         type="tertiary",
     )
 
 
 def _hide_row(r: OutboundReply, now: datetime) -> None:
-    status = REPLY_STATUS.get(r.status, r.status)
-    head = f":material/visibility_off: **{HIDE_LABELS.get(r.action, r.action)}** · {status}"
-    st.markdown(f"{head} · {md_escape(r.created_by or 'agent')} · :gray[{_when(r.created_at, now)}]")
+    status = _badge(REPLY_STATUS, r.status)
+    action = _(HIDE_LABELS[r.action]) if r.action in HIDE_LABELS else r.action.replace("_", " ")
+    head = f":material/visibility_off: **{action}** · {status}"
+    by = md_escape(r.created_by or _("agent"))
+    st.markdown(f"{head} · {by} · :gray[{_when(r.created_at, now)}]")
 
 
 def outbox_reply(r: OutboundReply, now: datetime, on_retry: Callable[[int], None]) -> None:
@@ -94,26 +107,28 @@ def outbox_reply(r: OutboundReply, now: datetime, on_retry: Callable[[int], None
             _failure(r, on_retry)
         return
     with st.chat_message("assistant", avatar=":material/outgoing_mail:"):
-        head = (
-            f"**{md_escape(r.created_by or 'agent')}** · {VISIBILITY_BADGE.get(r.visibility, r.visibility)}"
-        )
-        st.markdown(f"{head} · {REPLY_STATUS.get(r.status, r.status)} · :gray[{_when(r.created_at, now)}]")
+        by = md_escape(r.created_by or _("agent"))
+        head = f"**{by}** · {_badge(VISIBILITY_BADGE, r.visibility)}"
+        st.markdown(f"{head} · {_badge(REPLY_STATUS, r.status)} · :gray[{_when(r.created_at, now)}]")
         st.text(r.text, width="stretch")
         _failure(r, on_retry)
 
 
 def _failure(r: OutboundReply, on_retry: Callable[[int], None]) -> None:
     if r.status == "failed":
-        st.error(f"Not delivered: {r.last_error or 'unknown error'}", icon=":material/error:")
+        error = r.last_error or _("unknown error")
+        st.error(_("Not delivered: {error}").format(error=error), icon=":material/error:")
         st.button(
-            "Retry sending" if r.action not in HIDE_ACTIONS else "Retry",
+            _("Retry sending") if r.action not in HIDE_ACTIONS else _("Retry"),
             key=f"retry-{r.id}",
             icon=":material/refresh:",
             on_click=on_retry,
             args=(r.id or 0,),
         )
     elif r.last_error:
-        st.caption(f"Last attempt failed, retrying automatically: {md_escape(r.last_error)}")
+        st.caption(
+            _("Last attempt failed, retrying automatically: {error}").format(error=md_escape(r.last_error))
+        )
 
 
 def thread(
@@ -121,7 +136,7 @@ def thread(
 ) -> None:
     """The messages then the undelivered outbox rows; ``on_hide``: customer comments get Hide/Show."""
     if not view.messages and not view.replies:
-        st.info("No message in this conversation yet.")
+        st.info(_("No message in this conversation yet."))
     hideable = on_hide is not None and moderation.can_hide(view.channel.platform, view.conversation.kind)
     busy = {r.in_reply_to for r in view.replies if r.action in HIDE_ACTIONS and r.status != "failed"}
     for m in view.messages:
@@ -134,13 +149,17 @@ def thread(
 
 def profile(contact: Contact | None, channel: str, platform: str | None = None) -> None:
     if contact is None:
-        st.caption("Unknown customer.")
+        st.caption(_("Unknown customer."))
         return
     handle = f"@{contact.handle}" if contact.handle else contact.platform_id
     st.markdown(f"**{md_escape(handle)}**")
     if contact.display_name and contact.display_name.lower() != (contact.handle or "").lower():
         st.text(contact.display_name)
-    followers = f"{contact.followers:,} followers" if contact.followers is not None else "followers unknown"
+    if contact.followers is None:
+        followers = _("followers unknown")
+    else:
+        count = ngettext("{n} follower", "{n} followers", contact.followers)
+        followers = count.format(n=number(contact.followers))
     where = f"{_label(platform)} · {channel}" if platform else channel
     st.caption(f"{md_escape(where)} · {followers}")
 
@@ -154,21 +173,23 @@ def earlier(
 ) -> None:
     """The customer's other conversations with their platform and channel (``platforms``: name → platform)."""
     if not items:
-        st.caption("No earlier conversation.")
+        st.caption(_("No earlier conversation."))
         return
     for e in items:
         cols = st.columns([4, 1], vertical_alignment="center")
-        when = f"{e.started:%d %b %Y}" if e.started else "?"
+        when = local_time(e.started, "d MMM y") if e.started else "?"
         platform = (platforms or {}).get(e.channel)
         where = f":gray-badge[{md_escape(_label(platform))}] " if platform else ""
-        cols[0].caption(f"{where}{when} · {md_escape(e.channel)} · {e.visibility} · {e.status}")
-        cols[0].text(e.snippet or "(empty)")
-        cols[1].button("Open", key=f"earlier-{e.id}", on_click=open_, args=(e.id,))
+        kind = _(VISIBILITY[e.visibility]) if e.visibility in VISIBILITY else e.visibility
+        status = label(STATUS, e.status).lower()
+        cols[0].caption(f"{where}{when} · {md_escape(e.channel)} · {kind} · {status}")
+        cols[0].text(e.snippet or _("(empty)"))
+        cols[1].button(_("Open"), key=f"earlier-{e.id}", on_click=open_, args=(e.id,))
 
 
 def notes(items: list[NoteView], now: datetime) -> None:
     if not items:
-        st.caption("No internal note yet. Notes are never sent to the customer.")
+        st.caption(_("No internal note yet. Notes are never sent to the customer."))
     for n in items:
         with st.container(border=True):
             st.caption(f":material/sticky_note_2: {md_escape(n.author)} · {_when(n.at, now)}")
