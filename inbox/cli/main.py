@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+import click
 import typer
 from sqlmodel import Session, col, select
 
@@ -268,13 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.exit_code or 0)
     except SystemExit as exc:
         return int(exc.code or 0)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
+    except (click.ClickException, typer.TyperException) as exc:  # usage errors (typer bundles its own click)
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if show is None or not isinstance(code, int):
+            raise
+        show()
+        return code
     return result if isinstance(result, int) else 0
 
 
