@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +12,7 @@ from connectors.bluesky.connector import BlueskyConnector
 from connectors.bluesky.parse import bluesky_length, recent_rkeys, rkey_for, text_problem
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
 from connectors.sandbox.bluesky.store import tid_micros
+from tests.support.eventually import eventually
 
 BRAND = "@" + DEFAULT_HANDLE
 
@@ -146,9 +146,7 @@ def test_a_timed_out_create_is_not_posted_again_on_retry(bsky: BlueskySandbox) -
     bsky.inject_fault("/xrpc/com.atproto.repo.createRecord", delay=1.0)  # answered, but too late
     with pytest.raises(Unavailable):
         conn.reply_public(post, "Hello Jane", idempotency_key="slow")
-    deadline = time.monotonic() + 5
-    while not bsky.sent_posts and time.monotonic() < deadline:
-        time.sleep(0.05)
+    eventually(lambda: bsky.sent_posts, message="the create that timed out client-side to land anyway")
     conn.xrpc.timeout = (2.0, 10.0)
     retried = conn.reply_public(post, "Hello Jane", idempotency_key="slow")
     assert len(bsky.sent_posts) == 1 and retried.external_id == bsky.sent_posts[0]["uri"]

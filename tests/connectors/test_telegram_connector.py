@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC
+from typing import Any
 
 import pytest
 
@@ -15,6 +15,7 @@ from connectors.sandbox._server import LoopbackServer, Reply, Request
 from connectors.sandbox.telegram.server import DEFAULT_TOKEN, TelegramSandbox
 from connectors.telegram.connector import TelegramConnector
 from connectors.telegram.parse import telegram_length
+from tests.support.eventually import eventually
 
 BOT_ID = DEFAULT_TOKEN.split(":")[0]
 
@@ -110,15 +111,14 @@ def test_malformed_updates_are_kept_apart_and_the_offset_moves_past_them(tg: Tel
 
 
 def test_long_polling_returns_a_message_that_arrives_while_waiting(tg: TelegramSandbox) -> None:
-    conn = connector(tg, poll_seconds=5)
-    timer = threading.Timer(0.3, lambda: tg.add_message("late", user_id=8))
-    timer.start()
-    started = datetime.now(UTC)
-    batch = conn.fetch("updates", None)
-    timer.join()
+    conn = connector(tg, poll_seconds=50, timeout=(5.0, 20.0))  # the read gives up long before the poll ends
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(conn.fetch, "updates", None)
+        eventually(lambda: bodies(tg, "getUpdates"), message="the long poll to reach the sandbox")
+        tg.add_message("late", user_id=8)
+        batch = waiting.result()  # Unavailable (read timed out) if the poll did not answer on arrival
     assert [i.text for i in batch.items] == ["late"]
-    assert (datetime.now(UTC) - started).total_seconds() < 4
-    assert bodies(tg, "getUpdates")[0]["timeout"] == 5
+    assert bodies(tg, "getUpdates")[0]["timeout"] == 50
 
 
 def test_send_private_in_the_chat_quoting_a_message(tg: TelegramSandbox) -> None:
@@ -227,10 +227,13 @@ def test_sandbox_pushes_updates_to_a_webhook_with_the_secret(tg: TelegramSandbox
         with pytest.raises(Rejected, match="409"):
             conn.fetch("updates", None)  # no polling while a webhook is set
         tg.add_message("par webhook", user_id=42)
-        deadline = time.monotonic() + 5
-        while len(received) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        info = conn.call("getWebhookInfo", {})
+
+        def retried_and_confirmed() -> dict[str, Any] | None:
+            """getWebhookInfo once the second delivery was answered 200 and the sandbox confirmed it."""
+            info: dict[str, Any] = conn.call("getWebhookInfo", {})
+            return info if len(received) == 2 and info["pending_update_count"] == 0 else None
+
+        info = eventually(retried_and_confirmed, message="the retried delivery to be confirmed")
         assert conn.call("deleteWebhook", {}) is True
     assert len(received) == 2 and received[0][1] == received[1][1]
     headers, body = received[1]

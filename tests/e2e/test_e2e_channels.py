@@ -43,8 +43,8 @@ from tests.support.e2e import (
     post_json,
     post_raw,
     sign_in,
-    wait_for,
 )
+from tests.support.eventually import eventually
 
 pytestmark = needs_chromium
 
@@ -105,7 +105,7 @@ def start_sandboxes(procs: Processes, ports: dict[str, int], receiver: str) -> N
         "meta", "-m", "inbox.cli.main", "sandbox", "meta", "--port", str(ports["meta"]), "--no-replay", *hooks
     )
     states = [f"http://127.0.0.1:{ports[p]}/_sandbox/state" for p in ("mastodon", "telegram", "meta")]
-    procs.wait_for(lambda: all(http_ok(url) for url in states), 30, "the three sandboxes")
+    procs.eventually(lambda: all(http_ok(url) for url in states), timeout=30, message="the three sandboxes")
 
 
 @pytest.fixture
@@ -128,7 +128,9 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
         procs.start("webhooks", "-m", "inbox.cli.main", "webhooks", "--port", str(ports["receiver"]))
         start_sandboxes(procs, ports, urls["receiver"])
         procs.start("listen", "-m", "inbox.cli.main", "listen", "--no-automation")  # the agent's path only
-        procs.wait_for(lambda: http_ok(f"{urls['receiver']}/healthz"), 60, "the webhook receiver")
+        procs.eventually(
+            lambda: http_ok(f"{urls['receiver']}/healthz"), timeout=60, message="the webhook receiver"
+        )
         app_ready(procs, urls["app"])
         yield {**urls, "db": db_url, "procs": procs}
     finally:
@@ -252,8 +254,10 @@ def answer_mastodon(page: Any, stack: dict[str, Any], conv_id: int, status_id: s
     expect(selected_mode(page, conv_id)).to_have_text(re.compile("Public reply"))
     pick_template(page, conv_id, "Acknowledge", r"thanks for reaching out! .* \^Alex \(agent\)$")
     send(page, conv_id, "Public reply queued")
-    sent = wait_for(
-        lambda: get_json(f"{stack['mastodon']}/_sandbox/sent")["statuses"], 30, "the reply status"
+    sent = eventually(
+        lambda: get_json(f"{stack['mastodon']}/_sandbox/sent")["statuses"],
+        timeout=30,
+        message="the reply status",
     )
     status = only(sent, "Mastodon status")
     assert status["in_reply_to_id"] == status_id and status["visibility"] == "unlisted"  # the default
@@ -270,7 +274,9 @@ def answer_telegram(page: Any, stack: dict[str, Any], conv_id: int, chat_id: int
     expect(selected_mode(page, conv_id)).to_have_text(re.compile("Private message"))
     pick_template(page, conv_id, "account access", "We will never ask for your password")
     send(page, conv_id, "Private message queued")
-    sent = wait_for(lambda: get_json(f"{stack['telegram']}/_sandbox/sent")["messages"], 30, "sendMessage")
+    sent = eventually(
+        lambda: get_json(f"{stack['telegram']}/_sandbox/sent")["messages"], timeout=30, message="sendMessage"
+    )
     message = only(sent, "Telegram message")
     assert message["chat_id"] == chat_id and "We will never ask for your password" in message["text"]
     shot(page, "telegram")
@@ -286,7 +292,9 @@ def answer_instagram(page: Any, stack: dict[str, Any], conv_id: int, sender: str
     draft.fill(IG_ANSWER)
     draft.press("Control+Enter")  # commits the text area's value (Streamlit reruns with it)
     send(page, conv_id, "Private message queued")
-    sent = wait_for(lambda: get_json(f"{stack['meta']}/_sandbox/sent")["sent"], 30, "the Instagram DM")
+    sent = eventually(
+        lambda: get_json(f"{stack['meta']}/_sandbox/sent")["sent"], timeout=30, message="the Instagram DM"
+    )
     message = only(sent, "Meta message")
     assert (message["kind"], message["platform"], message["to"]) == ("message", "instagram", sender)
     assert message["text"] == IG_ANSWER and message["messaging_type"] == "RESPONSE"
@@ -315,8 +323,10 @@ def whatsapp_refused(page: Any, stack: dict[str, Any], conv_id: int, wa_id: str)
     before = len(get_json(f"{stack['meta']}/_sandbox/sent")["sent"])
     page.locator(f".st-key-send-template-{conv_id} button").click()
     expect(page.get_by_text("Template queued")).to_be_visible()
-    sent = wait_for(
-        lambda: get_json(f"{stack['meta']}/_sandbox/sent")["sent"][before:], 30, "the WhatsApp template"
+    sent = eventually(
+        lambda: get_json(f"{stack['meta']}/_sandbox/sent")["sent"][before:],
+        timeout=30,
+        message="the WhatsApp template",
     )
     message = only(sent, "WhatsApp template")
     assert (message["kind"], message["platform"], message["to"]) == ("template", "whatsapp", wa_id)
@@ -352,10 +362,10 @@ def receiver_rejects_forgeries(stack: dict[str, Any]) -> None:
     """A wrong X-Hub-Signature-256 gets 403, none gets 401, and neither leaves anything stored."""
     url, body = f"{stack['receiver']}/webhooks/ig-acme", forged_event()
     deliveries = f"{stack['meta']}/_sandbox/deliveries"
-    wait_for(  # the sandbox's own signed pushes (messages, echoes, statuses) are all in: counts stay still
+    eventually(  # the sandbox's own signed pushes (messages, echoes, statuses) are all in: counts stay still
         lambda: all(d["status"] == 200 for d in get_json(deliveries)["deliveries"]),
-        30,
-        "the Meta sandbox's webhook deliveries",
+        timeout=30,
+        message="the Meta sandbox's webhook deliveries",
     )
     before = stored(stack["db"])
     assert before[0] >= 2 and before[2] == 0, "the sandbox's genuinely signed events were stored"
@@ -373,10 +383,10 @@ def test_agent_answers_on_mastodon_telegram_instagram_and_meets_the_whatsapp_win
     ARTIFACTS.mkdir(exist_ok=True)
     db, procs = stack["db"], stack["procs"]
     seeded = seed_traffic(stack)
-    convs = procs.wait_for(
+    convs = procs.eventually(
         lambda: (found := conversations(db)) and len(found) == len(CHANNELS) and found,
-        60,
-        "a conversation on each channel",
+        timeout=60,
+        message="a conversation on each channel",
     )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)

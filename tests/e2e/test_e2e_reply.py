@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,8 +34,8 @@ from tests.support.e2e import (
     http_ok,
     needs_chromium,
     post_json,
-    wait_for,
 )
+from tests.support.eventually import eventually
 
 pytestmark = needs_chromium
 
@@ -86,10 +85,12 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
         procs.start(
             "sandbox", "-m", "inbox.cli.main", "sandbox", "x", "--port", str(sandbox_port), "--no-replay"
         )
-        procs.wait_for(lambda: http_ok(f"{sandbox_url}/_sandbox/state"), 30, "the X sandbox")
+        procs.eventually(
+            lambda: http_ok(f"{sandbox_url}/_sandbox/state"), timeout=30, message="the X sandbox"
+        )
         for text, author in CUSTOMER_TWEETS:
             post_json(f"{sandbox_url}/_sandbox/mentions", {"text": text, "author": author})
-        # The agent's path only: out-of-hours and peak replies depend on the clock (tests/flows/test_automation*).
+        # Only the agent's path: out-of-hours and peak replies follow the clock (tests/flows/test_automation*)
         procs.start("listen", "-m", "inbox.cli.main", "listen", "--no-automation")
         procs.start(
             "app",
@@ -106,8 +107,10 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "--browser.gatherUsageStats",
             "false",
         )
-        procs.wait_for(
-            lambda: http_ok(f"http://127.0.0.1:{app_port}/_stcore/health"), 60, "the Streamlit app"
+        procs.eventually(
+            lambda: http_ok(f"http://127.0.0.1:{app_port}/_stcore/health"),
+            timeout=60,
+            message="the Streamlit app",
         )
         yield {"app": f"http://127.0.0.1:{app_port}", "sandbox": sandbox_url, "db": db_url, "procs": procs}
     finally:
@@ -141,8 +144,10 @@ def test_agent_answers_the_most_urgent_tweet_from_a_template(stack: dict[str, An
 
     ARTIFACTS.mkdir(exist_ok=True)
     db, procs = stack["db"], stack["procs"]
-    wait_for(
-        lambda: len(_open_conversations(db)) == len(CUSTOMER_TWEETS), 60, "the listener to store the tweets"
+    eventually(
+        lambda: len(_open_conversations(db)) == len(CUSTOMER_TWEETS),
+        timeout=60,
+        message="the listener to store the tweets",
     )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
@@ -188,11 +193,18 @@ def test_agent_answers_the_most_urgent_tweet_from_a_template(stack: dict[str, An
             expect(page.get_by_text("Public reply queued")).to_be_visible()
 
             in_reply_to, _ = _last_inbound(db, most_urgent)
-            sent = wait_for(
-                lambda: get_json(f"{stack['sandbox']}/_sandbox/sent")["tweets"], 30, "the reply tweet"
+            sent = eventually(
+                lambda: get_json(f"{stack['sandbox']}/_sandbox/sent")["tweets"],
+                timeout=30,
+                message="the reply tweet",
             )
             expect(page.get_by_text("Delivered").first).to_be_visible(timeout=30_000)
-            time.sleep(3)  # a few more listener cycles: still exactly one reply
+            reads = get_json(f"{stack['sandbox']}/_sandbox/state")["requests"]
+            procs.eventually(  # mentions and DMs read at least three more times: still exactly one reply
+                lambda: get_json(f"{stack['sandbox']}/_sandbox/state")["requests"] >= reads + 6,
+                timeout=30,
+                message="three more listener cycles after the delivery",
+            )
             procs.alive()
             sent = get_json(f"{stack['sandbox']}/_sandbox/sent")
             assert len(sent["tweets"]) == 1 and sent["dms"] == []
@@ -209,7 +221,11 @@ def test_agent_answers_the_most_urgent_tweet_from_a_template(stack: dict[str, An
             page.screenshot(path=str(ARTIFACTS / "conversation.png"))
             post_json(f"{stack['sandbox']}/_sandbox/dms", {"text": CUSTOMER_DM, "sender": "lea_m"})
             answer_the_dm(page, db)
-            wait_for(lambda: get_json(f"{stack['sandbox']}/_sandbox/sent")["dms"], 30, "the private reply")
+            eventually(
+                lambda: get_json(f"{stack['sandbox']}/_sandbox/sent")["dms"],
+                timeout=30,
+                message="the private reply",
+            )
             sent = get_json(f"{stack['sandbox']}/_sandbox/sent")
             assert len(sent["tweets"]) == 1 and len(sent["dms"]) == 1
             assert "We will never ask for your password" in sent["dms"][0]["text"]
@@ -231,7 +247,9 @@ def answer_the_dm(page: Any, db_url: str) -> None:
     """Back to the queue, open the DM conversation and answer it privately from a template."""
     from playwright.sync_api import expect
 
-    conv_id = wait_for(lambda: _private_conversation(db_url), 60, "the listener to store the DM")
+    conv_id = eventually(
+        lambda: _private_conversation(db_url), timeout=60, message="the listener to store the DM"
+    )
     page.get_by_role("button", name="Back to the queue").click()
     try:
         page.locator(f".st-key-open-{conv_id} button").click(timeout=30_000)  # comes with the queue's refresh

@@ -18,7 +18,8 @@ from inbox.charter.deadlines import default_due
 from inbox.ingest.backfill import PREFIX, BackfillError, backfill_stream, backfill_streams, parse_since
 from inbox.store.tables import ListeningCursor, Message
 from tests.conftest import ROOT
-from tests.support.workers import config_dir, job_env, start, wait_until
+from tests.support.eventually import eventually
+from tests.support.workers import config_dir, job_env, start
 from tests.support.x_channel import x_runtime
 
 NOW = datetime.now(UTC)
@@ -150,12 +151,13 @@ def test_sigkill_mid_backfill_then_rerun_ends_with_exactly_the_expected_rows(
     for calls, extra in ((2, 0.05), (4, 0.1), (3, 0.0), (6, 0.12)):
         proc = start(args, env, log)
         target = len(sandbox.requests) + calls
-
-        def called(p: Any = proc, n: int = target) -> bool:
-            return len(sandbox.requests) >= n or p.poll() is not None
-
-        wait_until(called, 90, "backfill calls")
-        time.sleep(extra)
+        eventually(
+            lambda p=proc, n=target: len(sandbox.requests) >= n or p.poll() is not None,
+            timeout=90,
+            interval=0.01,
+            message=f"the backfill's next {calls} API calls",
+        )
+        time.sleep(extra)  # not a wait: moves the kill to another point of the page (request, transaction)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from inbox.ingest.backfill import backfill_stream
 from inbox.nlp.process import ClassifierError, ClassifierProcess, Preclassified
 from inbox.store.tables import Message
 from tests.conftest import BRAND_ID, ROOT
+from tests.support.eventually import eventually
 from tests.support.x_channel import x_runtime
 
 TEXTS = [
@@ -137,10 +137,12 @@ def test_the_child_stops_when_its_parent_is_killed() -> None:
         assert descendants, "the classifier process was not started"
         parent.send_signal(signal.SIGKILL)
         parent.wait(timeout=10)
-        deadline = time.monotonic() + 15
-        while any(_alive(p) for p in descendants) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not [p for p in descendants if _alive(p)]
+        eventually(
+            lambda: not [p for p in descendants if _alive(p)],
+            timeout=15,
+            interval=0.2,
+            message=f"the classifier processes {descendants} to stop with their parent",
+        )
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -16,6 +16,7 @@ from connectors.sandbox.x.server import XSandbox
 from inbox.store.engine import open_engine
 from inbox.store.tables import Message
 from tests.conftest import ROOT, X_ENV, x_channel_only
+from tests.support.eventually import eventually
 
 
 def _config_dir(tmp_path: Path, base_url: str) -> Path:
@@ -42,9 +43,12 @@ def _listen_once(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 def _wait_for_requests(sandbox: XSandbox, count: int, proc: subprocess.Popen[bytes]) -> None:
     """Until the job has made ``count`` more API calls (so the kill lands mid-run, not at start-up)."""
     target = len(sandbox.requests) + count
-    deadline = time.monotonic() + 60
-    while len(sandbox.requests) < target and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
+    eventually(
+        lambda: len(sandbox.requests) >= target or proc.poll() is not None,
+        timeout=60,
+        interval=0.01,
+        message=f"the job's next {count} API calls",
+    )
 
 
 def test_sigkill_mid_run_then_rerun_ends_with_exactly_the_expected_messages(
@@ -68,7 +72,7 @@ def test_sigkill_mid_run_then_rerun_ends_with_exactly_the_expected_messages(
     for calls, extra in ((1, 0.05), (3, 0.12), (2, 0.0), (5, 0.08), (4, 0.14)):
         proc = _listen_once(env, log)
         _wait_for_requests(sandbox, calls, proc)
-        time.sleep(extra)  # somewhere inside a page: mid-request, mid-transaction or between pages
+        time.sleep(extra)  # not a wait: the kill lands elsewhere in a page (request, transaction, between)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import AuditEvent, Conversation, ListeningCursor, Message, OutboundReply
 from tests.conftest import BRAND_ID
+from tests.support.eventually import eventually
 from tests.support.workers import (
     TimedXSandbox,
     config_dir,
@@ -30,7 +31,6 @@ from tests.support.workers import (
     overlaps,
     start,
     stop_all,
-    wait_until,
 )
 from tests.support.x_channel import x_runtime
 
@@ -60,13 +60,30 @@ def test_three_listeners_store_each_message_once_and_never_read_a_stream_togethe
     logs = [tmp_path / f"listen{n}.log" for n in range(3)]
     procs = [start(["listen", "--no-automation"], env, log) for log in logs]
     try:
-        for burst in range(20):  # new traffic while they run
+        for burst in range(20):  # new traffic while they run: each burst once the mentions were read again
+            reads = len(sandbox.stream_calls("mentions"))
             expected |= {
                 sandbox.add_mention(f"@AcmeCare later {burst}-{i}", author="late") for i in range(10)
             }
-            time.sleep(0.4)
-        wait_until(lambda: len(_stored(engine)) >= len(expected), 240, "every message to be stored")
-        time.sleep(2)  # one more round of polls: nothing may arrive twice
+            eventually(
+                lambda n=reads: len(sandbox.stream_calls("mentions")) > n,
+                timeout=60,
+                interval=0.1,
+                message=f"a read of the mentions after burst {burst}",
+            )
+        eventually(
+            lambda: len(_stored(engine)) >= len(expected),
+            timeout=240,
+            interval=0.2,
+            message="every message to be stored",
+        )
+        reads = {stream: len(sandbox.stream_calls(stream)) for stream in ("mentions", "dms")}
+        eventually(  # more rounds of polls once all is stored: nothing may arrive twice
+            lambda: all(len(sandbox.stream_calls(s)) >= n + 2 for s, n in reads.items()),
+            timeout=60,
+            interval=0.1,
+            message="two more reads of each stream after everything was stored",
+        )
     finally:
         stop_all(procs)
     ids = _stored(engine)
@@ -136,6 +153,14 @@ def _first_read_after(sandbox: TimedXSandbox, stream: str, after: float) -> floa
     return later[0] if later else None
 
 
+def _expire(engine: Engine, stream: str) -> float:
+    """Runs the stream's lease out, as its time passing would; returns when (wall clock, like the calls)."""
+    with Session(engine) as s, s.begin():
+        row = s.exec(select(ListeningCursor).where(ListeningCursor.stream == stream)).one()
+        row.lease_until = datetime.now(UTC) - timedelta(seconds=1)
+    return time.time()
+
+
 @pytest.mark.parametrize(
     "same_host", [False, True], ids=["other-host-waits-for-expiry", "same-host-sees-death"]
 )
@@ -143,16 +168,24 @@ def test_a_worker_killed_holding_a_lease_is_replaced(
     tmp_path: Path, db_url: str, engine: Engine, sandbox: TimedXSandbox, same_host: bool
 ) -> None:
     """Killed with SIGKILL mid-read: on another machine the lease is taken over only once it expires; on
-    the same machine the dead process is seen at once. Either way every message ends up stored once."""
+    the same machine the dead process is seen at once. Either way every message ends up stored once.
+
+    The lease (10 minutes) does not run out by itself during the test: once the second worker has polled
+    the DMs a few times and left the mentions alone, the test expires it. No step hangs on how fast a
+    worker starts."""
     expected = {sandbox.add_mention(f"@AcmeCare outage {i}", author=f"fan{i % 9}") for i in range(40)}
     cfg = config_dir(tmp_path, sandbox.url)
-    lease = "60" if same_host else "20"  # longer than a worker takes to start
     hosts = ("", "") if same_host else ("machine-a", "machine-b")
     sandbox.inject_fault("/2/users/", delay=3.0, count=1)  # the first mentions read hangs: kill it there
-    env_a = job_env(db_url, cfg, INBOX_LEASE_SECONDS=lease, INBOX_WORKER_HOST=hosts[0])
+    env_a = job_env(db_url, cfg, INBOX_LEASE_SECONDS="600", INBOX_WORKER_HOST=hosts[0])
     first = start(["listen", "--no-automation"], env_a, tmp_path / "a.log")
     try:
-        wait_until(lambda: any("/mentions" in p for _, p, _, _ in sandbox.calls), 90, "the first read")
+        eventually(
+            lambda: any("/mentions" in p for _, p, _, _ in sandbox.calls),
+            timeout=90,
+            interval=0.2,
+            message="the first read of the mentions",
+        )
         first.kill()
         first.wait(timeout=10)
     finally:
@@ -160,20 +193,33 @@ def test_a_worker_killed_holding_a_lease_is_replaced(
     killed_at = time.time()
     owner, until = _lease(engine, "mentions")
     assert owner is not None and until is not None, "the killed worker should still hold the lease"
-    env_b = job_env(db_url, cfg, INBOX_LEASE_SECONDS=lease, INBOX_WORKER_HOST=hosts[1])
+    env_b = job_env(db_url, cfg, INBOX_LEASE_SECONDS="600", INBOX_WORKER_HOST=hosts[1])
     second = start(["listen", "--no-automation"], env_b, tmp_path / "b.log")
     try:
-        wait_until(lambda: set(_stored(engine)) == expected, 120, "the second worker to take over")
+        if not same_host:
+            eventually(
+                lambda: len([c for c in sandbox.stream_calls("dms") if c[0] > killed_at]) >= 3,
+                timeout=120,
+                interval=0.2,
+                message="the second worker to poll the DMs three times",
+            )
+            assert _first_read_after(sandbox, "mentions", killed_at) is None, (
+                "the stream was read again before the dead worker's lease expired"
+            )
+            expired_at = _expire(engine, "mentions")
+        eventually(
+            lambda: set(_stored(engine)) == expected,
+            timeout=120,
+            interval=0.2,
+            message="the second worker to take over and store every message",
+        )
     finally:
         stop_all([second])
     ids = _stored(engine)
     assert len(ids) == len(expected)
     took_over = _first_read_after(sandbox, "mentions", killed_at)
     assert took_over is not None
-    expiry = until.timestamp()
     if same_host:
-        assert took_over < expiry, "a dead local owner should not have to wait for the expiry"
+        assert took_over < until.timestamp(), "a dead local owner should not have to wait for the expiry"
     else:
-        assert took_over >= expiry, "the stream was read again before the dead worker's lease expired"
-        dms = _first_read_after(sandbox, "dms", killed_at)
-        assert dms is not None and dms < expiry, "the second worker was not polling before the expiry"
+        assert took_over >= expired_at, "the stream was read again before the dead worker's lease expired"

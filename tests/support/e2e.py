@@ -1,4 +1,4 @@
-"""Shared pieces of the browser end-to-end tests: free ports, child processes, polling, loopback JSON."""
+"""Shared pieces of the browser end-to-end tests: free ports, child processes, loopback JSON."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ import json
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.support.eventually import eventually
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -26,6 +26,7 @@ BROWSER_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+T = TypeVar("T")
 TRAP = "http://127.0.0.1:9"  # nothing listens there: a request to it would mean customer text was rendered
 
 needs_chromium = pytest.mark.skipif(
@@ -39,16 +40,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float = 0.3) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 def http_ok(url: str) -> bool:
@@ -79,9 +70,10 @@ class Processes:
         for proc in self.procs:
             assert proc.poll() is None, f"{proc.args!r} exited with {proc.returncode}: {self.tail()}"
 
-    def wait_for(self, check: Callable[[], Any], timeout: float, what: str) -> Any:
+    def eventually(self, check: Callable[[], T], *, timeout: float, message: str) -> T:
+        """``eventually`` (tests/support/eventually.py), with the processes' output on failure."""
         try:
-            return wait_for(check, timeout, what)
+            return eventually(check, timeout=timeout, interval=0.3, message=message)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{self.tail()}") from None
 
@@ -150,7 +142,7 @@ def launch_app(procs: Processes, port: int) -> str:
 
 
 def app_ready(procs: Processes, url: str) -> None:
-    procs.wait_for(lambda: http_ok(f"{url}/_stcore/health"), 90, "the Streamlit app")
+    procs.eventually(lambda: http_ok(f"{url}/_stcore/health"), timeout=90, message="the Streamlit app")
 
 
 def sign_in(page: Any, user: str, password: str) -> None:

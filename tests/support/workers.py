@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from connectors.sandbox._server import Reply, Request
@@ -77,14 +76,6 @@ def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[b
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.2)
 
 
 def stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
