@@ -1,0 +1,1 @@
+"""Browser tests: the running app, listener and sandboxes, driven in Chromium through Playwright."""

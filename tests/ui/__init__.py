@@ -1,0 +1,1 @@
+"""Page tests: the Streamlit app through AppTest, on a seeded database."""
