@@ -195,7 +195,7 @@ class OutboundReply(SQLModel, table=True):
     # {"name": ..., "language": ..., "parameters": [...]}; ``text`` then holds what the customer will read
     platform_template: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # an attempt whose answer was lost (timeout, reset, 5xx, a killed sender) may have posted: the window in
-    # which such attempts ran, where the outbox looks on the platform before any new attempt (inbox.outbox.unsure)
+    # which such attempts ran, where the outbox looks on the platform before any new attempt (outbox.unsure)
     unsure_from: datetime | None = _when()
     unsure_until: datetime | None = _when()
     checked_by: str | None = None  # the person who retried an uncertain reply: post if the look finds nothing

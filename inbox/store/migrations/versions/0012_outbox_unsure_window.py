@@ -1,5 +1,5 @@
-"""outbound_reply: the window of attempts whose answer was lost (unsure_from, unsure_until), and who retried an
-uncertain reply (checked_by): the outbox looks on the platform in that window before it posts again
+"""outbound_reply: the window of attempts whose answer was lost (unsure_from, unsure_until), and who retried
+an uncertain reply (checked_by): the outbox looks on the platform in that window before it posts again
 
 Revision ID: 0012
 Revises: 0011
