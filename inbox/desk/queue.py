@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import product
 from typing import Any, Literal
 
-from sqlalchemy import String, and_, case, cast, exists, func, or_, text
+from sqlalchemy import and_, case, exists, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -20,9 +21,14 @@ from inbox.ingest.threads import URGENCY_ORDER
 from inbox.nlp.types import SENTIMENTS
 from inbox.replies import moderation
 from inbox.store.folding import fold
+from inbox.store.json_values import any_element
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply, User
 
 VIP_TAG = "vip"
+# A customer tag is VIP when, trimmed of ASCII blanks, it is "vip" in any ASCII case: a rule SQL states
+# exactly (str.strip() trims Unicode spaces too; PostgreSQL's lower() may fold a non-ASCII letter to ASCII)
+TAG_BLANKS = " \t\n\r\x0b\x0c"
+VIP_FORMS = frozenset("".join(chars) for chars in product(*((c, c.upper()) for c in VIP_TAG)))
 AMBER_FRACTION = 0.25  # amber when less than a quarter of the target time remains
 STATUSES = ("open", "pending", "resolved")
 MODERATED = "moderated"  # a queue view: resolved conversations the moderation rules or an agent hid
@@ -43,7 +49,7 @@ class QueueItem:
 
 
 def is_vip(tags: Iterable[str]) -> bool:
-    return any(t.strip().lower() == VIP_TAG for t in tags)
+    return any(t.strip(TAG_BLANKS) in VIP_FORMS for t in tags)
 
 
 def priority_key(item: QueueItem) -> tuple[bool, datetime | None, int, bool, int]:
@@ -145,8 +151,9 @@ def _like(text: str) -> str:
 
 
 def _moderated() -> ColumnElement[bool]:
-    """Tagged ``moderated:<category>`` (the tags are a JSON list; its text holds the quoted tag)."""
-    return cast(col(Conversation.tags), String).like(f'%"{moderation.TAG_PREFIX}%')
+    """Tagged ``moderated:<category>``: a tag that starts with the prefix, as ``moderation.moderated_as``."""
+    prefix = moderation.TAG_PREFIX
+    return any_element(Conversation.tags, lambda tag: func.substr(tag, 1, len(prefix)) == prefix)
 
 
 def _conditions(f: Filters, user_id: int | None) -> list[ColumnElement[bool]]:
@@ -183,8 +190,9 @@ def _conditions(f: Filters, user_id: int | None) -> list[ColumnElement[bool]]:
 
 
 def _vip_flag() -> ColumnElement[int]:
-    tags_text = func.lower(cast(Contact.tags, String))
-    return case((and_(col(Contact.id).is_not(None), tags_text.like(f'%"{VIP_TAG}"%')), 1), else_=0)
+    """``is_vip`` of the contact's tags, each tag compared by value."""
+    vip = any_element(Contact.tags, lambda tag: func.trim(tag, TAG_BLANKS).in_(sorted(VIP_FORMS)))
+    return case((and_(col(Contact.id).is_not(None), vip), 1), else_=0)
 
 
 def _urgency_rank() -> ColumnElement[int]:
