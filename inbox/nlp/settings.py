@@ -67,6 +67,8 @@ class UrgencySettings(Strict):
     large_following: PositiveInt = 10_000
     complaint_threshold: float = Field(default=0.5, ge=0, le=1)
     urgent_threshold: float = Field(default=0.5, ge=0, le=1)  # urgency-model P(high or critical) that counts
+    # Rules that, in a language with an urgency model, only reach "high" when that model agrees (else normal).
+    model_confirms: tuple[str, ...] = ()
 
 
 class PiiSettings(Strict):

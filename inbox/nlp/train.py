@@ -13,6 +13,7 @@ import spacy
 from spacy.tokens import DocBin
 
 from inbox.nlp import datasets
+from inbox.nlp import urgency_model as _urgency_model  # noqa: F401  (registers "urgency_linear")
 from inbox.nlp.datasets import Example, is_dev
 from inbox.nlp.normalise import normalise
 from inbox.nlp.prior import FACTORY as PRIOR_FACTORY
@@ -23,7 +24,6 @@ SEED = 20240601
 COMPLAINT_LABELS = ("complaint", "not_complaint")
 URGENCY_LABELS = ("urgent", "not_urgent")
 URGENT_LEVELS = ("high", "critical")
-URGENT_SEVERITY = 3  # complaints-severity: accusation (3) and blame (4) read as strongly angry complaints
 Labelled = list[tuple[str, str]]
 PRIOR_FILE = "prior.json"  # fitted weights, beside model-best/model-last in the job's work folder
 
@@ -40,6 +40,8 @@ class Job:
     balance: bool = True  # oversample minority labels: macro recall rewards balanced predictions
     keep: str = "model-best"  # or "model-last" where the dev split is too small to pick a checkpoint
     prior: bool = False  # fit per-label score weights on the dev split (inbox.nlp.prior) and ship them
+    # Not `spacy train`: trainer(data_dir, pipelines_dir, out) writes a pipeline holding the component
+    trainer: Callable[[Path, Path, Path], Path] | None = None
 
 
 def _sentiment(lang: str) -> Callable[[Path], Labelled]:
@@ -56,15 +58,15 @@ def _complaints(data_dir: Path) -> Labelled:
     ]
 
 
-def urgency_rows(urgency: Sequence[Example], complaints: Sequence[Example]) -> Labelled:
-    """Urgent = high or critical (urgency-twcs), or a complaint of severity accusation or blame (without the
-    complaints the model barely fires: 82 urgent tweets; docs/classification.md)."""
-    rows = [(e.text, URGENCY_LABELS[e.urgency not in URGENT_LEVELS]) for e in urgency]
-    return rows + [(e.text, URGENCY_LABELS[(e.severity or 0) < URGENT_SEVERITY]) for e in complaints]
-
-
 def _urgency(data_dir: Path) -> Labelled:
-    return urgency_rows(datasets.read_urgency(data_dir), datasets.read_complaints(data_dir))
+    """Urgent = high or critical (urgency-twcs); the trainer adds silver rows (inbox/nlp/urgency_train.py)."""
+    return [(e.text, URGENCY_LABELS[e.urgency not in URGENT_LEVELS]) for e in datasets.read_urgency(data_dir)]
+
+
+def _train_urgency(data_dir: Path, pipelines_dir: Path, out: Path) -> Path:
+    from inbox.nlp.urgency_train import train_urgency
+
+    return train_urgency(data_dir, pipelines_dir, out)
 
 
 JOBS: dict[str, Job] = {
@@ -73,7 +75,8 @@ JOBS: dict[str, Job] = {
         "sentiment_en", "en", "sentiment", SENTIMENTS, _sentiment("en"), balance=False, prior=True
     ),
     "complaint_en": Job("complaint_en", "en", "complaint", COMPLAINT_LABELS, _complaints),
-    "urgency_en": Job("urgency_en", "en", "urgency", URGENCY_LABELS, _urgency),
+    # A logistic regression over the guideline's cues (inbox/nlp/urgency_model.py), not a spaCy textcat
+    "urgency_en": Job("urgency_en", "en", "urgency", URGENCY_LABELS, _urgency, trainer=_train_urgency),
     "sentiment_fr": Job("sentiment_fr", "fr", "sentiment", SENTIMENTS, _sentiment("fr"), keep="model-last"),
 }
 PIPELINES: dict[str, tuple[str, ...]] = {
@@ -126,9 +129,18 @@ def train_job(
     *,
     limit: int | None = None,
     overrides: dict[str, object] | None = None,
+    pipelines_dir: Path | None = None,
 ) -> Path:
-    """Run ``spacy train`` with ``config/nlp/<job>.cfg``; returns the best model folder."""
+    """Run ``spacy train`` with ``config/nlp/<job>.cfg`` (or the job's own trainer); returns the model folder.
+    ``pipelines_dir`` holds the pipelines a trainer reads scores from (default: the packaged ones)."""
     from spacy.cli.train import train as spacy_train
+
+    if job.trainer is not None:
+        from inbox.nlp.classifier import MODEL_DIR
+
+        found = pipelines_dir is not None and (pipelines_dir / job.lang).is_dir()
+        source = pipelines_dir if found and pipelines_dir is not None else MODEL_DIR
+        return job.trainer(data_dir, source, work_dir / job.name / job.keep)
 
     train_path, dev_path = prepare(job, data_dir, work_dir, limit)
     out = work_dir / job.name
@@ -228,7 +240,10 @@ def train_all(
         )
     names = list(only) or list(JOBS)
     trained = {
-        n: train_job(JOBS[n], data_dir, config_dir, work_dir, limit=limit, overrides=overrides) for n in names
+        n: train_job(
+            JOBS[n], data_dir, config_dir, work_dir, limit=limit, overrides=overrides, pipelines_dir=out_dir
+        )
+        for n in names
     }
     trained |= {
         n: work_dir / n / JOBS[n].keep

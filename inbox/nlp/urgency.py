@@ -39,12 +39,16 @@ def decide(signals: Signals, settings: UrgencySettings) -> tuple[str, list[str]]
     The highest level of any fired rule wins; a complaint (model) or a negative sentiment lifts the level
     to at least ``normal``; either of them from an author with ``large_following`` followers lifts it to
     at least ``high``; the urgency model lifts it to at least ``high`` (``lift``). With no reason at all the
-    message is ``low`` (chit-chat).
+    message is ``low`` (chit-chat). Where there is an urgency model, a rule listed in ``model_confirms``
+    counts as ``normal`` (its reason is kept); the model decides whether it is ``high``.
     """
     level = "low"
     reasons: list[str] = []
+    confirm = signals.urgent is not None and settings.model_confirms
     for name, rule_level in signals.rules:
         reasons.append(f"rule:{name}")
+        if confirm and name in settings.model_confirms:
+            rule_level = min(rule_level, "normal", key=LEVELS.index)
         level = _max(level, rule_level)
     upset = False
     if signals.complaint is not None and signals.complaint >= settings.complaint_threshold:

@@ -1,11 +1,13 @@
-"""Cross-validated urgency figures (docs/classification.md): the urgency model with the rules, fold by fold.
+"""Cross-validated urgency figures (docs/classification.md): the urgency model with the rules, nested CV.
 
-``python -m inbox.nlp.urgency_cv [DATA_DIR]`` splits urgency-twcs and complaints-severity into 5 folds
-(stratified by label, deterministic), trains the ``urgency_en`` job (config/nlp/urgency_en.cfg) on 4 and
-scores the 5th, then decides each held-out tweet's urgency as ``inbox classify`` does: the packaged
-pipeline's rules, complaint model and sentiment, plus the fold's urgency model. Prints high+critical vs the
-rest (precision, recall, F1), 4-level macro-F1, critical recall, and the share of complaints and of
-non-complaints flagged high or critical, with and without the model. Writes only under var/urgency-cv.
+``python -m inbox.nlp.urgency_cv [DATA_DIR]`` splits urgency-twcs into 5 folds (stratified by level,
+deterministic). For each outer fold it trains the urgency model (inbox/nlp/urgency_train.py: gold rows of the
+4 other folds + silver rows from the unlabelled support tweets) and picks ``urgent_threshold`` by an inner
+4-fold CV on those 4 folds only; the held-out fold is then decided as ``inbox classify`` decides it: the
+packaged pipeline's rules, complaint model and sentiment, ``[urgency].model_confirms`` of config/nlp.toml,
+and the fold's model at the fold's threshold. Prints high+critical precision, recall, F1, 4-level macro-F1
+and critical recall, without and with the model, and the threshold a 5-fold CV over all of urgency-twcs
+picks (the one to ship). Writes nothing.
 """
 
 from __future__ import annotations
@@ -15,53 +17,32 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import spacy
+import numpy as np
 
 from inbox.nlp import datasets
 from inbox.nlp.classifier import MODEL_DIR, Classifier, load_pipelines
 from inbox.nlp.datasets import Example
 from inbox.nlp.metrics import report
-from inbox.nlp.normalise import normalise
-from inbox.nlp.settings import load_nlp_config
-from inbox.nlp.train import JOBS, URGENCY_LABELS, URGENT_LEVELS, _balanced, _docbin, urgency_rows
-from inbox.nlp.types import LEVELS
-from inbox.nlp.urgency import lift
+from inbox.nlp.settings import UrgencySettings, load_nlp_config
+from inbox.nlp.types import LEVELS, Classification
+from inbox.nlp.urgency import Signals, decide
+from inbox.nlp.urgency_model import predict
+from inbox.nlp.urgency_train import URGENT_LEVELS, featurise, fit_urgency, unlabelled_support
 
 FOLDS = 5
-WORK = Path("var") / "urgency-cv"
+THRESHOLDS = tuple(float(t) for t in np.round(np.arange(0.2, 0.951, 0.025), 3))
 
 
-def folds(examples: Sequence[Example], key: str) -> list[int]:
+def folds(examples: Sequence[Example], key: str, salt: str = "inbox-cv:") -> list[int]:
     """Fold of each example: within each label, ordered by a hash of the text, dealt round-robin."""
     out = [0] * len(examples)
     labels = {getattr(e, key) for e in examples}
     for label in labels:
         idx = [i for i, e in enumerate(examples) if getattr(e, key) == label]
-        idx.sort(key=lambda i: hashlib.sha256(("inbox-cv:" + examples[i].text).encode()).hexdigest())
+        idx.sort(key=lambda i: hashlib.sha256((salt + examples[i].text).encode()).hexdigest())
         for n, i in enumerate(idx):
             out[i] = n % FOLDS
     return out
-
-
-def train_fold(train: list[tuple[str, str]], out: Path, config_dir: Path) -> Path:
-    import random
-
-    from spacy.cli.train import train as spacy_train
-
-    rows = [(normalise(t), y) for t, y in train if normalise(t)]
-    dev = [r for r in rows if datasets.is_dev(r[0])]
-    rest = [r for r in rows if not datasets.is_dev(r[0])]
-    nlp = spacy.blank("en")
-    out.mkdir(parents=True, exist_ok=True)
-    _docbin(nlp, _balanced(rest, random.Random(20240601)), URGENCY_LABELS, out / "train.spacy")
-    _docbin(nlp, dev, URGENCY_LABELS, out / "dev.spacy")
-    spacy_train(
-        config_dir / "nlp" / f"{JOBS['urgency_en'].name}.cfg",
-        out / "model",
-        use_gpu=-1,
-        overrides={"paths.train": str(out / "train.spacy"), "paths.dev": str(out / "dev.spacy")},
-    )
-    return out / "model" / "model-best"
 
 
 def without_urgency_model(config_dir: Path) -> Classifier:
@@ -73,17 +54,25 @@ def without_urgency_model(config_dir: Path) -> Classifier:
     return Classifier(pipelines, load_nlp_config(config_dir))
 
 
-def decide_all(clf: Classifier, texts: Sequence[str], urgent: Sequence[float | None]) -> list[str]:
-    """Each text's urgency as ``inbox classify`` decides it, with ``urgent`` as the urgency model's score."""
+def signals(clf: Classifier, c: Classification) -> Signals:
+    """The decision's inputs, read back from a classification made without the urgency model."""
+    levels = {name: rule.level for name, rule in clf.config.rules_for(c.language).items()}
+    rules = [(r[5:], levels[r[5:]]) for r in c.urgency_reasons if r.startswith("rule:")]
+    complaint = float("model:complaint" in c.urgency_reasons) if c.language == "en" else None
+    return Signals(rules, c.sentiment, complaint)
+
+
+def decide_all(
+    base: Sequence[Signals], langs: Sequence[str], p: Sequence[float], s: UrgencySettings
+) -> list[str]:
     out = []
-    for c, p in zip(clf.classify(list(texts)), urgent, strict=True):
-        out.append(
-            lift(c.urgency, list(c.urgency_reasons), p if c.language == "en" else None, clf.config.urgency)
-        )
+    for sig, lang, urgent in zip(base, langs, p, strict=True):
+        sig = Signals(sig.rules, sig.sentiment, sig.complaint, None, float(urgent) if lang == "en" else None)
+        out.append(decide(sig, s)[0])
     return out
 
 
-def _binary(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
+def binary(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
     g = [x in URGENT_LEVELS for x in gold]
     p = [x in URGENT_LEVELS for x in pred]
     tp = sum(a and b for a, b in zip(g, p, strict=True))
@@ -92,45 +81,87 @@ def _binary(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
+def _oof(
+    idx: Sequence[int],
+    fold_of: Sequence[int],
+    x: Sequence[dict[int, float]],
+    y: Sequence[bool],
+    unl: Sequence[dict[int, float]],
+) -> dict[int, float]:
+    """Out-of-fold P(urgent) for ``idx``, each fold's model trained on the other folds within ``idx``."""
+    out: dict[int, float] = {}
+    for k in sorted({fold_of[i] for i in idx}):
+        train = [i for i in idx if fold_of[i] != k]
+        test = [i for i in idx if fold_of[i] == k]
+        w, b = fit_urgency([x[i] for i in train], [y[i] for i in train], unl)
+        out |= dict(zip(test, predict([x[i] for i in test], w, b).tolist(), strict=True))
+    return out
+
+
+def best_threshold(
+    idx: Sequence[int],
+    p: dict[int, float],
+    base: Sequence[Signals],
+    langs: Sequence[str],
+    gold: Sequence[str],
+    s: UrgencySettings,
+) -> float:
+    def f1(t: float) -> float:
+        pred = decide_all(
+            [base[i] for i in idx],
+            [langs[i] for i in idx],
+            [p[i] for i in idx],
+            s.model_copy(update={"urgent_threshold": t}),
+        )
+        return binary([gold[i] for i in idx], pred)["f1"]
+
+    return max(THRESHOLDS, key=f1)
+
+
+def _line(name: str, gold: Sequence[str], pred: Sequence[str]) -> str:
+    m, b = report(gold, pred, LEVELS), binary(gold, pred)
+    hit = sum(g == p == "critical" for g, p in zip(gold, pred, strict=True))
+    return (
+        f"{name}: high+critical P {b['precision']:.3f} R {b['recall']:.3f} F1 {b['f1']:.3f}; "
+        f"4-level macro-F1 {m['macro_f1']:.3f}; critical recall {hit / gold.count('critical'):.3f} "
+        f"({hit}/{gold.count('critical')}) (n={len(gold)})"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     data_dir = Path(args[0] if args else "../shared/data")
-    config_dir = Path("config")
-    urgency, complaints = datasets.read_urgency(data_dir), datasets.read_complaints(data_dir)
-    uf, cf = folds(urgency, "urgency"), folds(complaints, "severity")
-    p_urg: list[float | None] = [None] * len(urgency)
-    p_cmp: list[float | None] = [None] * len(complaints)
+    clf = without_urgency_model(Path("config"))
+    settings = clf.config.urgency
+    urgency = datasets.read_urgency(data_dir)
+    texts, gold = [e.text for e in urgency], [e.urgency or "" for e in urgency]
+    classified = clf.classify(texts)
+    base, langs = [signals(clf, c) for c in classified], [c.language for c in classified]
+    scorer = clf.pipelines["en"]
+    x = featurise(scorer, texts).features
+    unl = featurise(scorer, unlabelled_support(data_dir, texts)).features
+    y = [g in URGENT_LEVELS for g in gold]
+    fold_of = folds(urgency, "urgency")
+    print(_line("rules + complaint + sentiment (no urgency model)", gold, [c.urgency for c in classified]))
+    pred = [""] * len(gold)
+    chosen = []
     for k in range(FOLDS):
-        train = urgency_rows(
-            [e for e, f in zip(urgency, uf, strict=True) if f != k],
-            [e for e, f in zip(complaints, cf, strict=True) if f != k],
-        )
-        model = spacy.load(train_fold(train, WORK / f"fold{k}", config_dir))
-        for scores, examples, fold_of in ((p_urg, urgency, uf), (p_cmp, complaints, cf)):
-            idx = [i for i, f in enumerate(fold_of) if f == k]
-            for i, doc in zip(idx, model.pipe(normalise(examples[i].text) for i in idx), strict=True):
-                scores[i] = doc.cats["urgent"]
-    import json
-
-    (WORK / "oof.json").write_text(json.dumps({"urgency": p_urg, "complaints": p_cmp}), encoding="utf-8")
-    clf = without_urgency_model(config_dir)
-    gold = [e.urgency or "" for e in urgency]
-    for name, with_model in (("rules + complaint + sentiment (before)", False), ("with model:urgency", True)):
-        pred = decide_all(clf, [e.text for e in urgency], p_urg if with_model else [None] * len(urgency))
-        m, b = report(gold, pred, LEVELS), _binary(gold, pred)
-        crit = sum(g == p == "critical" for g, p in zip(gold, pred, strict=True)) / gold.count("critical")
-        print(
-            f"{name}: high+critical P {b['precision']:.3f} R {b['recall']:.3f} F1 {b['f1']:.3f}; "
-            f"4-level macro-F1 {m['macro_f1']:.3f}; critical recall {crit:.3f} (n={len(gold)})"
-        )
-        cp = decide_all(clf, [e.text for e in complaints], p_cmp if with_model else [None] * len(complaints))
-        flagged = [p in URGENT_LEVELS for p in cp]
-        yes = [f for f, e in zip(flagged, complaints, strict=True) if e.complaint]
-        no = [f for f, e in zip(flagged, complaints, strict=True) if not e.complaint]
-        print(
-            f"  complaints flagged high/critical {sum(yes) / len(yes):.1%} (n={len(yes)}), "
-            f"non-complaints {sum(no) / len(no):.1%} (n={len(no)})"
-        )
+        train = [i for i in range(len(gold)) if fold_of[i] != k]
+        test = [i for i in range(len(gold)) if fold_of[i] == k]
+        t = best_threshold(train, _oof(train, fold_of, x, y, unl), base, langs, gold, settings)
+        chosen.append(t)
+        w, b = fit_urgency([x[i] for i in train], [y[i] for i in train], unl)
+        p = predict([x[i] for i in test], w, b).tolist()
+        s = settings.model_copy(update={"urgent_threshold": t})
+        for i, level in zip(
+            test, decide_all([base[i] for i in test], [langs[i] for i in test], p, s), strict=True
+        ):
+            pred[i] = level
+    print(_line("+ urgency model, nested CV (threshold per outer fold from its inner CV)", gold, pred))
+    print(f"  thresholds chosen by the inner CVs: {', '.join(f'{t:.3f}' for t in chosen)}")
+    everything = list(range(len(gold)))
+    t = best_threshold(everything, _oof(everything, fold_of, x, y, unl), base, langs, gold, settings)
+    print(f"threshold to ship (5-fold CV, all of urgency-twcs): {t:.3f}; config: {settings.urgent_threshold}")
     return 0
 
 
