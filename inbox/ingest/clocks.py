@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -30,6 +30,12 @@ def automatic_message() -> ColumnElement[bool]:
     """SQL: the message is one of the charter's automatic messages (no answer, whatever its direction)."""
     found: ColumnElement[bool] = outbox_key().like(f"{AUTOMATIC_PREFIX}%")
     return found
+
+
+def person_answer() -> ColumnElement[bool]:
+    """SQL: the message is the brand's answer written by a person (outbound, not an automatic message)."""
+    key = outbox_key()
+    return and_(col(Message.direction) == "out", or_(key.is_(None), not_(automatic_message())))
 
 
 def thread_events(session: Session, conversation_ids: Iterable[int]) -> dict[int, list[ThreadEvent]]:

@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, func, literal, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
+from inbox.ingest.clocks import person_answer
 from inbox.reports.kpis import Fcr, ResponseTimes
 from inbox.reports.period import Period
 from inbox.reports.queries import channel_names_by_id
@@ -139,12 +140,13 @@ def _times(by_rank: dict[int, float], n: int) -> ResponseTimes:
 
 
 def first_contact_resolution(session: Session, period: Period, cid: int | None) -> Fcr:
-    """Of the cohort's resolved conversations with a brand reply: those resolved with exactly one reply and
-    no customer message after it (``kpis.is_first_contact_resolution``), counted by the database."""
+    """Of the cohort's resolved conversations with a person's reply: those resolved with exactly one such
+    reply and no customer message after it (``kpis.is_first_contact_resolution``), counted by the database.
+    Automatic messages are no reply."""
     replies = (
         select(func.count())
         .select_from(Message)
-        .where(col(Message.conversation_id) == col(_c.id), col(Message.direction) == "out")
+        .where(col(Message.conversation_id) == col(_c.id), person_answer())
         .correlate(_c)
         .scalar_subquery()
     )

@@ -34,7 +34,8 @@ def response_times(items: Iterable[FirstResponse]) -> ResponseTimes:
 
 
 def is_first_contact_resolution(f: ConversationFacts) -> bool:
-    """Resolved with exactly one brand reply and no customer message after it."""
+    """Resolved with exactly one reply by a person and no customer message after it (automatic messages are
+    no reply; ``last_outbound_at`` is a person's last reply)."""
     follow_up = (
         f.last_inbound_at is not None
         and f.last_outbound_at is not None

@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from inbox.desk.queue import last_messages
+from inbox.ingest.clocks import person_answer
 from inbox.reports.period import Period
 from inbox.reports.rows import (
     UNCLASSIFIED,
@@ -82,7 +83,7 @@ def cohort(
     replies = (
         select(func.count())
         .select_from(Message)
-        .where(Message.conversation_id == Conversation.id, Message.direction == "out")
+        .where(Message.conversation_id == Conversation.id, person_answer())
         .correlate(Conversation)
         .scalar_subquery()
     )

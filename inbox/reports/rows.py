@@ -25,7 +25,7 @@ class ConversationFacts:
     sla_due_at: datetime | None  # the running clock's due time (None once answered)
     arrival_urgency: str | None  # the urgency of the first customer message
     tags: tuple[str, ...]  # the customer's tags (segments such as vip)
-    brand_replies: int  # outbound messages in the conversation
+    brand_replies: int  # a person's replies in the conversation (automatic messages are no reply)
     first_response_due_at: datetime | None = None  # stored at arrival (None: stored before migration 0009)
 
 
