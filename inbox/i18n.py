@@ -145,9 +145,8 @@ def day(value: date) -> str:
 
 
 def duration(value: timedelta | float) -> str:
-    """A duration (timedelta or seconds) for people: "45 s", "12 min", "1 h 05 min", "2 j 3 h" / "2 d 3 h"."""
+    """A duration without its sign ("Overdue", "left" say it): "45 s", "12 min", "1 h 05 min", "2 j 3 h"."""
     seconds = int(abs(value.total_seconds() if isinstance(value, timedelta) else value))
-    sign = "-" if (value.total_seconds() if isinstance(value, timedelta) else value) < 0 else ""
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
@@ -159,7 +158,7 @@ def duration(value: timedelta | float) -> str:
         text = _("{minutes} min").format(minutes=minutes)
     else:
         text = _("{seconds} s").format(seconds=secs)
-    return sign + text
+    return text
 
 
 def percent(fraction: float | None, digits: int = 1) -> str:

@@ -143,6 +143,8 @@ def run_demo() -> int:
                     "false",
                     "--server.fileWatcherType",  # code does not change under a running app: no reloads
                     "none",
+                    "--client.toolbarMode",  # agents get no Deploy button or developer menu
+                    "viewer",
                 ],
                 env,
             )

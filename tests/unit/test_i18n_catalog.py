@@ -118,7 +118,7 @@ def test_dates_are_shown_in_the_team_zone_and_language(code: str, expected: str)
         (timedelta(seconds=45), "45 s", "45 s"),
         (timedelta(minutes=12), "12 min", "12 min"),
         (timedelta(days=2, hours=3), "2 j 3 h", "2 d 3 h"),
-        (-timedelta(minutes=5), "-5 min", "-5 min"),
+        (-timedelta(minutes=5), "5 min", "5 min"),  # "Overdue" or "left" says which side
     ],
 )
 def test_durations(value: timedelta, fr: str, en: str) -> None:

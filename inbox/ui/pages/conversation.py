@@ -9,7 +9,7 @@ from inbox.config.platforms import platform_label
 from inbox.desk import actions as desk
 from inbox.desk import notes, people, presence
 from inbox.desk.queue import STATUSES, clock_started, sla_state
-from inbox.i18n import _, duration
+from inbox.i18n import _, duration, pgettext
 from inbox.ingest import listening_items
 from inbox.replies import moderation
 from inbox.store.tables import User
@@ -180,7 +180,7 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
         key=key,
         on_change=_act,
         args=("assign", conv_id, key),
-        format_func=lambda i: names.get(i, f"#{i}") if i else _("Unassigned"),
+        format_func=lambda i: names.get(i, f"#{i}") if i else pgettext("conversation", "Unassigned"),
     )
     st.button(
         _("Assign to me"),
@@ -214,6 +214,7 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
         _("Conversation tags"),
         list(dict.fromkeys([*tags, *TAG_SUGGESTIONS])),
         key=f"tags-{conv_id}",
+        placeholder=_("Choose or add tags"),
         accept_new_options=True,
         on_change=_act,
         args=("tags", conv_id, f"tags-{conv_id}"),
@@ -231,6 +232,7 @@ def _customer(view: desk.ConversationView, user: User) -> None:
             _("Customer tags"),
             list(dict.fromkeys([*tags, *CUSTOMER_TAG_SUGGESTIONS])),
             key=key,
+            placeholder=_("Choose or add tags"),
             accept_new_options=True,
             on_change=_act,
             args=("customer-tags", view.contact.id, key),

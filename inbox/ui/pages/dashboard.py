@@ -14,7 +14,7 @@ import streamlit as st
 from inbox import i18n
 from inbox.charter.model import Charter
 from inbox.desk.auth import can
-from inbox.i18n import N_, _, ngettext
+from inbox.i18n import N_, _, ngettext, pgettext
 from inbox.reports.period import Period, custom, local_day, rolling
 from inbox.reports.queries import channel_names
 from inbox.reports.report import (
@@ -124,7 +124,7 @@ def _clock_row(c: LiveClock, at: datetime, tz: tzinfo) -> None:
             f"@{conv.handle}" if conv.handle else _("unknown customer")
         )  # customer text: never Markdown
         cols[2].text(conv.snippet or _("(no message)"))
-        cols[3].caption(md_escape(conv.assignee) if conv.assignee else _("Unassigned"))
+        cols[3].caption(md_escape(conv.assignee) if conv.assignee else pgettext("conversation", "Unassigned"))
         if cols[4].button(_("Open"), key=f"dash-open-{conv.id}", type="primary"):
             open_conversation(conv.id)
 

@@ -17,7 +17,7 @@ from inbox.desk.queue import (
     next_conversation,
     queue_page,
 )
-from inbox.i18n import N_, _, duration, ngettext
+from inbox.i18n import N_, _, duration, ngettext, pgettext
 from inbox.ingest import listening_items
 from inbox.store.tables import User
 from inbox.ui.common import SLA_COLOURS, current_user, md_escape, now, open_conversation, reading, transaction
@@ -156,7 +156,7 @@ def _labels(row: Row) -> str:
 
 def _row(row: Row, at: datetime, viewers: list[presence.Viewer]) -> None:
     with st.container(border=True, key=f"row-{row.id}"):
-        cols = st.columns([1.3, 4.6, 2.6, 1.7, 0.9], vertical_alignment="center")
+        cols = st.columns([1.7, 4.3, 2.5, 1.6, 0.9], vertical_alignment="center")
         cols[0].badge(_sla_label(row, at), color=SLA_COLOURS[row.sla])  # type: ignore[arg-type]
         age = duration(at - row.first_inbound_at) if row.first_inbound_at else "—"
         cols[0].caption(_("Age {age} · #{id}").format(age=age, id=row.id))
@@ -166,7 +166,7 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer]) -> None:
         cols[1].markdown(f"**{md_escape(who)}**{name}")
         cols[1].text(row.snippet or _("(no message)"), width="stretch")  # customer text: never Markdown
         cols[2].markdown(_labels(row))
-        unassigned = _("Unassigned")
+        unassigned = pgettext("conversation", "Unassigned")
         cols[3].markdown(
             f":material/person: {md_escape(row.assignee)}" if row.assignee else f":gray[{unassigned}]"
         )
@@ -202,7 +202,7 @@ def _dismiss(conv_id: int) -> None:
 
 def _pager(total: int, pages: int) -> None:
     number = st.session_state.get(PAGE_KEY, 0)
-    cols = st.columns([6, 1, 1], vertical_alignment="center")
+    cols = st.columns([5, 1.5, 1.5], vertical_alignment="center")
     counted = ngettext("{n} conversation", "{n} conversations", total).format(n=total)
     cols[0].caption(
         _("{counted} · page {page} of {pages} · refreshed every {seconds} s").format(
