@@ -4,7 +4,9 @@ The same rules for every platform (X through tweepy's own session, Mastodon, Blu
 
 - A request that cannot reach the platform (refused, reset, a connect or read timeout, a failing proxy) is
   ``Unavailable``: retryable. The message names the channel and the failure, never the URL (Telegram's URLs
-  and alert webhook URLs hold a token).
+  and alert webhook URLs hold a token). Its ``sent`` is False when no connection was made (refused, a
+  connect timeout, an unknown host): nothing left, a POST may be sent again. Anything later (a read timeout,
+  a reset, a dropped or a proxy's connection) leaves it None: the platform may have acted on it.
 - A request to loopback (127.0.0.0/8, ::1, ``localhost``: the sandboxes) never goes through a proxy. Any other
   honours the standard ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` variables.
 - A request sent without a timeout gets ``DEFAULT_TIMEOUT``.
@@ -24,6 +26,7 @@ import requests
 from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
+from urllib3.exceptions import ConnectTimeoutError, ProxyError
 
 from connectors.base import ConnectorError, Unavailable
 
@@ -107,8 +110,32 @@ def mount(
     return session
 
 
+def never_left(exc: BaseException) -> bool:
+    """No connection to the platform was made, so nothing was sent: urllib3's connect timeout or failed
+    connection (refused, unreachable, unknown host: ``NewConnectionError`` is a ``ConnectTimeoutError``),
+    wherever requests wrapped it. Through a proxy nobody knows how far the request went: never."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        err = todo.pop()
+        if not isinstance(err, BaseException) or id(err) in seen:
+            continue
+        seen.add(id(err))
+        if isinstance(err, ProxyError | requests.exceptions.ProxyError):
+            return False
+        if isinstance(err, ConnectTimeoutError | requests.ConnectTimeout):
+            return True
+        todo += [*err.args, getattr(err, "reason", None), err.__cause__, err.__context__]
+    return False
+
+
 def unreachable(where: str, exc: BaseException) -> Unavailable:
-    """The error for a network failure: ``where`` (the channel) and the kind of failure, never the URL."""
+    """The error for a network failure: ``where`` (the channel) and the kind of failure, never the URL;
+    ``sent`` False when the request never left (``never_left``), else unknown."""
+    if never_left(exc):
+        return Unavailable(
+            f"{where} could not be reached, nothing was sent ({type(exc).__name__})", sent=False
+        )
     return Unavailable(f"{where} could not be reached ({type(exc).__name__})")
 
 

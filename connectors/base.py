@@ -99,9 +99,15 @@ class RateLimited(ConnectorError):
 
 
 class Unavailable(ConnectorError):
-    """5xx, timeout, connection refused: try again later."""
+    """5xx, timeout, connection refused: try again later. ``sent`` says whether the platform may have the
+    request: False when it never left (a refused connection, a connect timeout: a POST is safe to retry),
+    None when nobody knows (a read timeout, a dropped connection, a 5xx: it may have been acted on)."""
 
     retryable = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None, sent: bool | None = None) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.sent = sent
 
 
 class AuthFailed(ConnectorError):

@@ -7,7 +7,8 @@ window (give or take ``SKEW``), for its own post: found, the delivery is recorde
 found, it may post again. Where the platform offers no way to look (``FindsDeliveries.finds``), the reply
 is marked *uncertain* for a person to check; their Retry (``checked_by``) looks once more where it can, then
 posts.
-A clear refusal before acceptance (4xx, 429, 401/403) leaves no doubt and no window.
+A clear refusal before acceptance (4xx, 429, 401/403) leaves no doubt and no window, nor does a request that
+never left (``Unavailable.sent`` False: a refused connection, a connect timeout): that is a plain retry.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from connectors.base import AuthFailed, ConnectorError, RateLimited, Rejected, Sent
+from connectors.base import AuthFailed, ConnectorError, RateLimited, Rejected, Sent, Unavailable
 from connectors.capabilities import FindsDeliveries
 from inbox.outbox.recording import record_delivery
 from inbox.outbox.schedule import MAX_ATTEMPTS, retry_wait
@@ -32,7 +33,10 @@ HIDE_ACTIONS = ("hide", "unhide")  # hiding twice is harmless: never unsure
 
 
 def is_ambiguous(exc: ConnectorError) -> bool:
-    """Anything but a clear refusal before acceptance may have posted (timeout, reset, 5xx, unknown)."""
+    """Anything but a clear refusal before acceptance, or a request that never left, may have posted (read
+    timeout, reset, 5xx, unknown)."""
+    if isinstance(exc, Unavailable) and exc.sent is False:
+        return False
     return not isinstance(exc, Rejected | AuthFailed | RateLimited)
 
 
