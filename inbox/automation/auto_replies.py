@@ -13,6 +13,7 @@ Rules, stated once:
 - Language: the brand's default unless the customer's messages show another language the brand serves
   (``Brand.languages``; decided by ``inbox.nlp.reply_language``). A translation that is missing sends nothing:
   an automatic message is never in a language the brand does not serve, nor in one the customer did not write.
+- Never to a customer who opted out (``inbox.privacy.opt_out``), on this account or a linked one.
 Automatic messages never stop an SLA clock (see ``inbox.outbox.delivery.record_delivery``).
 """
 
@@ -36,6 +37,7 @@ from inbox.charter.teams import Team
 from inbox.nlp.reply_language import Evidence, platform_language, reply_language
 from inbox.outbox import delivery as outbox
 from inbox.outbox.delivery import AUTOMATIC_PREFIX
+from inbox.privacy.opt_out import opted_out
 from inbox.replies import composer
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply
 
@@ -181,6 +183,8 @@ def queue_once(
             conv = session.get(Conversation, conversation_id)
             waiting = conv is not None and conv.status == "open" and conv.sla_due_at is not None
             if conv is None or not waiting or existing_keys(session, [key, *unless]):
+                return False
+            if opted_out(session, conv.contact_id):  # they wrote STOP, here or on a linked account
                 return False
             values = _values(session, conv)
             text = text_for(session, conv, values)

@@ -4,7 +4,8 @@ Flow, one step per automation tick, each in short transactions:
 1. a resolved conversation that we answered (not a listening post) gets a ``waiting`` row due
    ``send_after_minutes`` later; the row is unique per conversation, so a conversation is surveyed once, ever;
 2. when due and still resolved, the survey is queued in the outbox, private, under ``auto-survey:{id}``;
-   reopened meanwhile, the row is dropped and the next resolution starts again;
+   reopened meanwhile, the row is dropped and the next resolution starts again; a customer who opted out
+   (``inbox.privacy.opt_out``) is never surveyed (``opted_out``);
 3. once delivered the row is ``sent``, and a DM conversation opened only to carry it is closed again;
 4. the customer's next message after it (in that conversation, or a DM from them on that channel) is the
    answer if it holds a score in range (``answered``), else ``unanswered``; none in 7 days: ``expired``.
@@ -26,6 +27,7 @@ from inbox.automation.auto_replies import ACTOR, SURVEY_KEY, automatic_text
 from inbox.automation.survey_scores import SurveyFigures, figures, only_a_score, parse_score
 from inbox.charter.model import Charter
 from inbox.outbox import delivery as outbox
+from inbox.privacy.opt_out import opted_out
 from inbox.replies import composer
 from inbox.store import records as store
 from inbox.store.tables import Contact, Conversation, Message, OutboundReply, User
@@ -109,6 +111,9 @@ def _queue_due(
                     continue
                 if conv.status != "resolved":
                     session.delete(row)  # reopened before the survey left: wait for the next resolution
+                    continue
+                if opted_out(session, conv.contact_id):
+                    row.status = "opted_out"  # they wrote STOP: never surveyed
                     continue
                 key = SURVEY_KEY.format(conv.id)
                 text = _text(session, conv, charter, templates)

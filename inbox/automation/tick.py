@@ -3,7 +3,8 @@
 ``run_automation`` is called by the listener (``inbox listen``: every tick of its automation thread;
 ``inbox listen --once``: once, before the outbox is drained). Every step uses short transactions and is
 idempotent, so running it twice, or in two processes at once, sends nothing twice. Order: moderation (spam
-and abuse leave the queue before anything answers them), the retention purge (once a day), surveys (an answer
+and abuse leave the queue before anything answers them), opt-outs (a STOP is read before anything automatic
+is queued to its author), the retention purge (once a day), surveys (an answer
 may close its conversation), one
 scan of the running clocks, out-of-hours replies, the peak plan and its acknowledgements, escalation alerts.
 """
@@ -30,6 +31,7 @@ from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock, open_clocks
 from inbox.charter.versions import CharterBook, LiveCharter
 from inbox.config.loader import ConfigError
+from inbox.privacy.opt_out import record_opt_outs
 from inbox.privacy.retention import purge_if_due
 from inbox.replies import composer
 from inbox.settings import secret
@@ -48,6 +50,7 @@ class AutomationReport:
     surveys_answered: int = 0
     webhook: bool = False
     moderated: int = 0
+    opted_out: int = 0  # accounts that asked for no more automatic messages this tick
     purged: str | None = None  # the daily retention purge's line, on the tick that ran it
 
     def line(self) -> str:
@@ -58,7 +61,8 @@ class AutomationReport:
         return (
             f"automation: {self.out_of_hours} out-of-hours reply(ies), {peak}, {alerts}, "
             f"{self.surveys_queued} survey(s) queued, {self.surveys_answered} answer(s), "
-            f"{self.moderated} message(s) moderated" + (f"; {self.purged}" if self.purged else "")
+            f"{self.moderated} message(s) moderated, {self.opted_out} account(s) opted out"
+            + (f"; {self.purged}" if self.purged else "")
         )
 
 
@@ -102,6 +106,7 @@ def run_automation(
     current = book.current
     report = AutomationReport()
     report.moderated = moderate(engine, current, now)
+    report.opted_out = record_opt_outs(engine, current.privacy.opt_out.phrases, now)  # before any message
     purged = purge_if_due(engine, current.privacy.retention, now, actor="automation")  # once a day
     report.purged = purged.line() if purged else None
     surveys = run_surveys(engine, current, templates, now)

@@ -65,7 +65,7 @@ class SurveyRequest(SQLModel, table=True):
     conversation_id: int = Field(foreign_key="conversation.id", unique=True)
     channel_id: int = Field(foreign_key="channel.id")
     kind: str  # nps | csat | ces
-    status: str = "waiting"  # waiting | queued | sent | answered | unanswered | expired | failed
+    status: str = "waiting"  # waiting | queued | sent | answered | unanswered | expired | failed | opted_out
     due_at: datetime | None = _when()  # when to send it (resolution seen + send_after_minutes)
     reply_key: str | None = None  # the outbox idempotency key of the survey message
     recipient_id: str | None = None  # the customer's platform id the survey went to
