@@ -6,6 +6,7 @@ by the inbox) and never stops the rest of the page.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -77,7 +78,7 @@ def tweet_item(
         visibility="public",
         direction="out" if own else "in",
         author=author_from(author_id, users),
-        text=text or "",
+        text=html.unescape(text or ""),  # X escapes &, < and > in a tweet's text (&amp; &lt; &gt;)
         created_at=parse_time(created or ""),
         reply_to=refs.get("replied_to"),
         raw={"tweet": dict(tweet), "author": dict(users.get(author_id, {}))},
