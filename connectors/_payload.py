@@ -5,6 +5,8 @@ Every parser raises ``PayloadError``; the item is then quarantined with that mes
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +14,10 @@ from typing import Any
 
 class PayloadError(ValueError):
     """A field of a platform payload is missing or of the wrong type."""
+
+
+class TooDeep(PayloadError):
+    """JSON nested deeper than ``MAX_JSON_DEPTH``: refused before any parser recurses into it."""
 
 
 def text_field(obj: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
@@ -44,4 +50,43 @@ def iso_time(value: Any, field: str = "created_at") -> datetime:
         raise PayloadError(f"field {field!r} is not an ISO 8601 time: {value!r}") from None
     if parsed.tzinfo is None:
         raise PayloadError(f"field {field!r} has no offset: {value!r}")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise PayloadError(f"field {field!r} is out of range in UTC: {value!r}") from None
+
+
+MAX_JSON_DEPTH = 64  # platform payloads nest a dozen levels; deeper is refused before any recursion
+
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_depth(body: bytes | str) -> int:
+    """How deep the arrays and objects of a JSON text nest, counted without parsing (strings skipped)."""
+    text = body.decode("latin-1") if isinstance(body, bytes) else body  # brackets and quotes are ASCII
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def load_json(body: bytes | str) -> Any:
+    """A JSON document; PayloadError when it is not JSON, not UTF-8, or nested deeper than
+    ``MAX_JSON_DEPTH`` (refused before parsing, so the parser never recurses that deep)."""
+    if json_depth(body) > MAX_JSON_DEPTH:
+        raise TooDeep(f"the JSON is nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise PayloadError(f"body is not JSON: {exc}") from None
+
+
+def unix_time(seconds: float, field: str) -> datetime:
+    """A Unix time as aware UTC; PayloadError naming ``field`` when no datetime can hold it."""
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise PayloadError(f"field {field!r} is not a time in range ({seconds!r:.40}): {exc}") from None

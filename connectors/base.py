@@ -110,6 +110,13 @@ class Unavailable(ConnectorError):
         self.sent = sent
 
 
+class BadPayload(ConnectorError):
+    """The platform answered what its API never sends (not JSON, JSON nested too deep, a page of the wrong
+    shape): the page cannot be read at all. Retried with backoff; nothing of it is stored."""
+
+    retryable = True
+
+
 class AuthFailed(ConnectorError):
     """401/403 on credentials: a person must act."""
 

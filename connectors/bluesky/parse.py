@@ -17,6 +17,7 @@ import regex
 from connectors._payload import PayloadError
 from connectors._payload import iso_time as parse_time
 from connectors.base import Author, InboundItem, Kind, Malformed
+from connectors.boundary import parse_all
 
 POST_GRAPHEMES, POST_BYTES = 300, 3000
 DM_GRAPHEMES, DM_BYTES = 1000, 10_000
@@ -175,21 +176,15 @@ def members_of(convo: Mapping[str, Any]) -> dict[str, Author]:
 def parse_each(
     objects: Sequence[Any], parse: Callable[[Mapping[str, Any]], InboundItem | None], id_key: str
 ) -> tuple[list[InboundItem], list[Malformed]]:
-    """Apply ``parse`` to each object; items oldest first, the failures as ``Malformed``."""
-    items: list[InboundItem] = []
-    bad: list[Malformed] = []
-    for obj in objects:
+    """Apply ``parse`` to each object; items oldest first, the failures as ``Malformed``
+    (``connectors.boundary``: any problem with one object quarantines that object alone)."""
+
+    def one(obj: Any) -> InboundItem | None:
         if not isinstance(obj, Mapping):
-            bad.append(Malformed(external_id=None, error="item is not an object", raw={"item": obj}))
-            continue
-        try:
-            item = parse(obj)
-        except PayloadError as exc:
-            ident = obj.get(id_key)
-            bad.append(Malformed(str(ident) if ident is not None else None, str(exc), dict(obj)))
-            continue
-        if item is not None:
-            items.append(item)
+            raise PayloadError("item is not an object")
+        return parse(obj)
+
+    items, bad = parse_all(objects, one, lambda obj: obj.get(id_key))
     items.sort(key=lambda i: (i.created_at, i.external_id))
     return items, bad
 

@@ -18,6 +18,7 @@ from connectors._payload import iso_time as parse_time
 from connectors._payload import object_field as _obj
 from connectors._payload import text_field as _str
 from connectors.base import Author, InboundItem, Kind, Malformed
+from connectors.boundary import parse_all, seal_malformed
 from connectors.mastodon.text import html_to_text
 
 PUBLIC_VISIBILITIES = frozenset({"public", "unlisted"})
@@ -128,23 +129,18 @@ def status_item(
 def _safely(
     objects: Any, parse: Callable[[Mapping[str, Any]], InboundItem | None]
 ) -> tuple[list[InboundItem], list[Malformed]]:
-    """Parse each object on its own; the failures become Malformed. Items come back oldest first."""
+    """Parse each object on its own (``connectors.boundary``: any failure makes that object Malformed).
+    Items come back oldest first."""
     if not isinstance(objects, list):
         error = f"the page should be a list, got {type(objects).__name__}"
-        return [], [Malformed(None, error, {"page": objects})]
-    items: list[InboundItem] = []
-    bad: list[Malformed] = []
-    for obj in objects:
+        return [], [seal_malformed(Malformed(None, error, {"page": objects}))]
+
+    def one(obj: Any) -> InboundItem | None:
         if not isinstance(obj, Mapping):
-            bad.append(Malformed(None, "item is not an object", {"item": obj}))
-            continue
-        try:
-            item = parse(obj)
-        except PayloadError as exc:
-            bad.append(Malformed(_ident(obj), str(exc), dict(obj)))
-            continue
-        if item is not None:
-            items.append(item)
+            raise PayloadError("item is not an object")
+        return parse(obj)
+
+    items, bad = parse_all(objects, one, _ident)
     items.sort(key=lambda i: (i.created_at, id_key(i.external_id)))
     return items, bad
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from connectors import _http
+from connectors._payload import PayloadError, TooDeep, load_json
 from connectors.base import Batch, Identity, Malformed, Rejected, Sent
 from connectors.capabilities import Closes, ReceivesWebhooks, ReportsDeliveryFailures
 from connectors.meta.comments import CommentSource, fetch_comments
@@ -55,16 +55,16 @@ class MetaConnector(ReceivesWebhooks, ReportsDeliveryFailures, Closes):
     def parse_webhook(self, body: bytes) -> Batch:
         """The items of one verified POST; a body that is not a JSON object is quarantined whole."""
         try:
-            payload = json.loads(body)
-        except ValueError:
-            payload = None
+            payload = load_json(body)
+        except TooDeep as exc:
+            payload, error = None, str(exc)
+        except PayloadError:
+            payload, error = None, "body is not a JSON object"
+        else:
+            error = "body is not a JSON object"
         if not isinstance(payload, Mapping):
             text = body[:2000].decode("utf-8", "replace")
-            return Batch(
-                items=[],
-                next_cursor=None,
-                malformed=[Malformed(None, "body is not a JSON object", {"body": text})],
-            )
+            return Batch(items=[], next_cursor=None, malformed=[Malformed(None, error, {"body": text})])
         items, bad = parse_event(payload, platform=self.platform, channel=self.name, brand_id=self.brand_id)
         return Batch(items=items, next_cursor=None, malformed=bad)
 
@@ -72,8 +72,8 @@ class MetaConnector(ReceivesWebhooks, ReportsDeliveryFailures, Closes):
         """``(message id, error)`` for each ``failed`` WhatsApp status in a verified body: a message Graph
         accepted but could not deliver (131047 when the customer-service window had closed)."""
         try:
-            payload = json.loads(body)
-        except ValueError:
+            payload = load_json(body)
+        except PayloadError:
             return []
         if not isinstance(payload, Mapping):
             return []

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import Author, InboundItem, Malformed
+from connectors.boundary import malformed, seal_malformed
 from connectors.meta.parse import (
     PayloadError,
     comment_item,
@@ -206,8 +207,8 @@ def parse_event(
 ) -> tuple[list[InboundItem], list[Malformed]]:
     """Every item of one webhook POST, oldest first, plus what could not be parsed (never dropped)."""
     if body.get("object") != OBJECTS[platform]:
-        error = f"webhook object {body.get('object')!r} is not {OBJECTS[platform]!r} ({platform})"
-        return [], [Malformed(external_id=None, error=error, raw=dict(body))]
+        error = f"webhook object {body.get('object')!r:.80} is not {OBJECTS[platform]!r} ({platform})"
+        return [], [seal_malformed(Malformed(external_id=None, error=error, raw=dict(body)))]
     objects: list[Any] = []
     bad: list[Malformed] = []
     entries = body.get("entry")
@@ -216,8 +217,8 @@ def parse_event(
             if not isinstance(entry, Mapping):
                 raise PayloadError("entry is not an object")
             objects.extend(_entry_objects(entry, platform, brand_id, channel))
-        except PayloadError as exc:
-            bad.append(Malformed(external_id=None, error=str(exc), raw={"entry": entry}))
+        except Exception as exc:  # noqa: BLE001 - a bad entry never loses the others
+            bad.append(malformed({"entry": entry}, exc))
 
     def parse(obj: Mapping[str, Any]) -> InboundItem | None:
         if "_messaging" in obj:
@@ -232,7 +233,7 @@ def parse_event(
 
     items, more_bad = parse_each(objects, parse)
     items.sort(key=lambda i: (i.created_at, i.external_id))
-    return items, bad + [_unwrap(b) for b in more_bad]
+    return items, bad + [seal_malformed(_unwrap(b)) for b in more_bad]
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -257,20 +258,40 @@ def _unwrap(bad: Malformed) -> Malformed:
     return Malformed(bad.external_id or (str(ident) if ident else None), bad.error, dict(inner))
 
 
+def _status(s: Any) -> DeliveryStatus | None:
+    if not isinstance(s, Mapping) or not isinstance(s.get("id"), str | int) or not s.get("id"):
+        return None
+    errors = tuple(
+        (_code(e.get("code")), str(e.get("title", "")))
+        for e in _items(s.get("errors"))
+        if isinstance(e, Mapping)
+    )
+    recipient = s.get("recipient_id")
+    return DeliveryStatus(
+        str(s["id"]), str(s.get("status")), recipient if isinstance(recipient, str) else None, errors
+    )
+
+
+def _code(value: Any) -> int:
+    """A Graph error code; 0 when it is not a number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else 0
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def statuses(body: Mapping[str, Any]) -> list[DeliveryStatus]:
-    """WhatsApp delivery statuses in one webhook body (a ``failed`` one carries error codes, e.g. 131047)."""
+    """WhatsApp delivery statuses in one webhook body (a ``failed`` one carries error codes, e.g. 131047);
+    anything of the wrong shape is skipped."""
     found: list[DeliveryStatus] = []
-    for entry in body.get("entry") or []:
-        for change in entry.get("changes") or [] if isinstance(entry, Mapping) else []:
+    for entry in _items(body.get("entry")):
+        for change in _items(entry.get("changes")) if isinstance(entry, Mapping) else []:
             value = change.get("value") if isinstance(change, Mapping) else None
-            for s in value.get("statuses") or [] if isinstance(value, Mapping) else []:
-                if isinstance(s, Mapping) and s.get("id"):
-                    errors = tuple(
-                        (int(e.get("code", 0)), str(e.get("title", "")))
-                        for e in s.get("errors") or []
-                        if isinstance(e, Mapping)
-                    )
-                    found.append(
-                        DeliveryStatus(str(s["id"]), str(s.get("status")), s.get("recipient_id"), errors)
-                    )
+            for s in _items(value.get("statuses")) if isinstance(value, Mapping) else []:
+                status = _status(s)
+                if status is not None:
+                    found.append(status)
     return found

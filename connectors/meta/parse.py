@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors._payload import PayloadError, text_field
+from connectors._payload import PayloadError, text_field, unix_time
 from connectors.base import Author, InboundItem, Malformed
+from connectors.boundary import parse_all, seal_malformed
 
 MS_THRESHOLD = 100_000_000_000  # a Unix time above this is in milliseconds (Messenger), else seconds
 
@@ -42,7 +43,7 @@ def parse_time(value: Any) -> datetime:
         value = int(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > MS_THRESHOLD else value
-        return datetime.fromtimestamp(seconds, UTC)
+        return unix_time(seconds, "timestamp")
     if not isinstance(value, str):
         raise PayloadError(f"time should be ISO 8601 or Unix time, got {value!r}")
     try:
@@ -129,24 +130,18 @@ def _opt_str(obj: Mapping[str, Any], key: str) -> str | None:
 def parse_each(
     objects: Any, parse: Callable[[Mapping[str, Any]], InboundItem | None]
 ) -> tuple[list[InboundItem], list[Malformed]]:
-    """Parse every object on its own: a bad one becomes Malformed and never stops the rest."""
+    """Parse every object on its own: a bad one becomes Malformed and never stops the rest
+    (``connectors.boundary``: whatever the problem)."""
     if not isinstance(objects, list):
-        return [], [Malformed(external_id=None, error="field 'data' should be a list", raw={"data": objects})]
-    items: list[InboundItem] = []
-    bad: list[Malformed] = []
-    for obj in objects:
+        error = "field 'data' should be a list"
+        return [], [seal_malformed(Malformed(external_id=None, error=error, raw={"data": objects}))]
+
+    def one(obj: Any) -> InboundItem | None:
         if not isinstance(obj, Mapping):
-            bad.append(Malformed(external_id=None, error="item is not an object", raw={"item": obj}))
-            continue
-        try:
-            item = parse(obj)
-        except PayloadError as exc:
-            ident = obj.get("id")
-            bad.append(Malformed(str(ident) if ident is not None else None, str(exc), dict(obj)))
-            continue
-        if item is not None:
-            items.append(item)
-    return items, bad
+            raise PayloadError("item is not an object")
+        return parse(obj)
+
+    return parse_all(objects, one, lambda obj: obj.get("id"))
 
 
 def comments_page(

@@ -8,20 +8,17 @@ a malformed one becomes ``Malformed`` and never stops the page.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
+from connectors._payload import PayloadError, load_json, unix_time
 from connectors.base import Author, InboundItem, Malformed
+from connectors.boundary import parse_all, seal_malformed
 
 TEXT_LIMIT = 4096
 MESSAGE_KEYS = ("message", "edited_message")
 MEDIA_KEYS = ("photo", "document", "voice", "video", "video_note", "audio", "sticker", "location", "contact")
-
-
-class PayloadError(ValueError):
-    """A field of an update is missing or of the wrong type."""
 
 
 def telegram_length(text: str) -> int:
@@ -80,10 +77,10 @@ def message_item(update: Mapping[str, Any], *, channel: str, bot_id: str) -> Inb
     chat = _obj(message, "chat")
     chat_id, message_id = str(_int(chat, "id")), _int(message, "message_id")
     base_id = f"{chat_id}:{message_id}"
-    sent = _int(message, "date")
+    sent, field = _int(message, "date"), "date"
     external_id, reply_to = base_id, None
     if key == "edited_message":
-        sent = _int(message, "edit_date")
+        sent, field = _int(message, "edit_date"), "edit_date"
         external_id, reply_to = f"{base_id}:edit:{sent}", base_id
     replied = message.get("reply_to_message")
     if reply_to is None and isinstance(replied, Mapping) and isinstance(replied.get("message_id"), int):
@@ -98,7 +95,7 @@ def message_item(update: Mapping[str, Any], *, channel: str, bot_id: str) -> Inb
         direction="out" if author.platform_id == bot_id else "in",
         author=author,
         text=message_text(message),
-        created_at=datetime.fromtimestamp(sent, UTC),
+        created_at=unix_time(sent, field),
         reply_to=reply_to,
         raw={"update": dict(update)},
     )
@@ -113,26 +110,25 @@ def update_id_of(update: Any) -> int | None:
     return None
 
 
+def _parse(update: Any, *, channel: str, bot_id: str) -> InboundItem | None:
+    if not isinstance(update, Mapping):
+        raise PayloadError("update is not an object")
+    if update_id_of(update) is None:
+        raise PayloadError(f"field 'update_id' should be an integer, got {update.get('update_id')!r:.80}")
+    return message_item(update, channel=channel, bot_id=bot_id)
+
+
+def _ident(update: Any) -> str | None:
+    ident = update.get("update_id") if isinstance(update, Mapping) else None
+    return f"update:{ident}" if isinstance(ident, str | int) and not isinstance(ident, bool) else None
+
+
 def parse_updates(
     updates: Sequence[Any], *, channel: str, bot_id: str
 ) -> tuple[list[InboundItem], list[Malformed]]:
-    """A getUpdates result (or one webhook update in a list) as items oldest first, plus the malformed."""
-    items: list[InboundItem] = []
-    bad: list[Malformed] = []
-    for update in updates:
-        if not isinstance(update, Mapping):
-            bad.append(Malformed(external_id=None, error="update is not an object", raw={"update": update}))
-            continue
-        try:
-            if update_id_of(update) is None:
-                raise PayloadError(f"field 'update_id' should be an integer, got {update.get('update_id')!r}")
-            item = message_item(update, channel=channel, bot_id=bot_id)
-        except PayloadError as exc:
-            ident = update.get("update_id")
-            bad.append(Malformed(f"update:{ident}" if ident is not None else None, str(exc), dict(update)))
-            continue
-        if item is not None:
-            items.append(item)
+    """A getUpdates result (or one webhook update in a list) as items oldest first, plus the malformed
+    (``connectors.boundary``: a bad date, a wrong type... quarantines that update alone)."""
+    items, bad = parse_all(updates, partial(_parse, channel=channel, bot_id=bot_id), _ident)
     items.sort(key=lambda i: i.created_at)
     return items, bad
 
@@ -142,8 +138,8 @@ def parse_webhook_body(
 ) -> tuple[list[InboundItem], list[Malformed]]:
     """One webhook delivery (a single Update as JSON) parsed as polling parses it."""
     try:
-        update = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        update = load_json(body)
+    except PayloadError as exc:
         text = body.decode("utf-8", errors="replace")[:10_000]
-        return [], [Malformed(external_id=None, error=f"body is not JSON: {exc}", raw={"body": text})]
+        return [], [seal_malformed(Malformed(external_id=None, error=str(exc), raw={"body": text}))]
     return parse_updates([update], channel=channel, bot_id=bot_id)

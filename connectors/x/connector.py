@@ -19,6 +19,7 @@ import tweepy
 from connectors import _http
 from connectors.base import (
     AuthFailed,
+    BadPayload,
     Batch,
     ConnectorError,
     ConnectorSpec,
@@ -80,8 +81,31 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise Rejected(f"X answered HTTP {exc.response.status_code}: {exc}") from exc
     except _http.NETWORK_ERRORS as exc:
         raise _http.unreachable("X", exc) from None
+    except RecursionError:
+        raise BadPayload("X answered JSON nested too deeply to read") from None
     except (tweepy.TweepyException, requests.RequestException, ValueError) as exc:
         raise ConnectorError(f"X call failed: {exc}") from exc
+
+
+def page_of(payload: Any, what: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """A page and its ``meta``; BadPayload when X answered something else (a list, a string, a ``data``
+    that is not a list...): the page is then read again later."""
+    if not isinstance(payload, Mapping):
+        raise BadPayload(f"X answered {what} with a {type(payload).__name__}, not a page object")
+    meta, data = payload.get("meta"), payload.get("data")
+    if not isinstance(meta, Mapping | None) or not isinstance(data, list | None):
+        shape = f"'meta' {type(meta).__name__}, 'data' {type(data).__name__}"
+        raise BadPayload(f"X answered {what} with a page of the wrong shape ({shape})")
+    return payload, meta or {}
+
+
+def _id(value: Any) -> str | None:
+    """A tweet id or pagination token from ``meta``; anything else is ignored."""
+    return value if isinstance(value, str) and value and value.isascii() else None
+
+
+def _count(data: Any) -> int:
+    return len(data) if isinstance(data, list) else 0
 
 
 class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
@@ -153,15 +177,15 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
             user_fields=USER_FIELDS,
             user_auth=False,
         )
+        payload, meta = page_of(payload, "mentions")
         items, bad = parse_page(payload, stream="mentions", channel=self.name, brand_id=self.brand_id)
-        meta = payload.get("meta") or {}
-        newest = state.get("newest") or meta.get("newest_id") or since
-        token = meta.get("next_token")
+        newest = state.get("newest") or _id(meta.get("newest_id")) or since
+        token = _id(meta.get("next_token"))
         if token:
             nxt = {"since_id": since, "token": token, "newest": newest, "start_time": start}
         else:
             nxt = {"since_id": newest} if newest else {}
-        reads = len(payload.get("data") or [])
+        reads = _count(payload.get("data"))
         return Batch(items=items, next_cursor=json.dumps(nxt), more=bool(token), malformed=bad, reads=reads)
 
     def history_cursor(self, stream: str, since: datetime) -> str | None:
@@ -190,12 +214,12 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
             user_fields=USER_FIELDS,
             user_auth=False,
         )
+        payload, meta = page_of(payload, "a search")
         items, bad = parse_page(payload, stream="listening", channel=self.name, brand_id=self.brand_id)
-        meta = payload.get("meta") or {}
-        newest = state.get("newest") or meta.get("newest_id") or since
-        token = meta.get("next_token")
+        newest = state.get("newest") or _id(meta.get("newest_id")) or since
+        token = _id(meta.get("next_token"))
         nxt = {"since_id": since, "token": token, "newest": newest} if token else {"since_id": newest}
-        reads = len(payload.get("data") or [])
+        reads = _count(payload.get("data"))
         return Batch(items=items, next_cursor=json.dumps(nxt), more=bool(token), malformed=bad, reads=reads)
 
     def _fetch_dms(self, state: dict[str, Any]) -> Batch:
@@ -210,15 +234,17 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
             user_fields=USER_FIELDS,
             user_auth=True,
         )
+        payload, meta = page_of(payload, "DM events")
         data = payload.get("data") or []
-        ids = [int(e["id"]) for e in data if isinstance(e, Mapping) and str(e.get("id", "")).isdigit()]
+        found = (_id(e.get("id")) for e in data if isinstance(e, Mapping))
+        ids = [int(i) for i in found if i and i.isdigit()]
         start = str(state.get("start_time") or "")  # a backfill: stop at events older than this
         kept = [e for e in data if not _is_seen(e, seen) and not _before(e, start)]
         items, bad = parse_page(
             {**payload, "data": kept}, stream="dms", channel=self.name, brand_id=self.brand_id
         )
         sweep_max = max([int(state.get("sweep_max") or 0), *ids])
-        token = (payload.get("meta") or {}).get("next_token")
+        token = _id(meta.get("next_token"))
         reached = (bool(seen) and any(i <= seen for i in ids)) or any(_before(e, start) for e in data)
         if token and not reached:
             nxt: dict[str, Any] = {"seen": seen, "token": token, "sweep_max": sweep_max}
@@ -263,9 +289,10 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
             )
         if str(payload.get("for_user_id") or "") != self.brand_id:
             return Batch(items=[], next_cursor=None)
-        events, users = x_webhook.dm_events(payload)
+        events, users, unconverted = x_webhook.dm_events(payload)
         dm_page = {"data": events, "includes": {"users": list(users.values())}}
         items, bad = parse_page(dm_page, stream="dms", channel=self.name, brand_id=self.brand_id)
+        bad = [*unconverted, *bad]
         for tweet_id in x_webhook.tweet_ids(payload):
             found: Mapping[str, Any] = call_x(
                 self.client.get_tweet,
@@ -275,8 +302,8 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
                 user_fields=USER_FIELDS,
                 user_auth=False,
             )
-            if found.get("data"):
-                page = {**found, "data": [found["data"]]}
+            if not isinstance(found, Mapping) or found.get("data"):  # not an object: quarantined
+                page = {**found, "data": [found["data"]]} if isinstance(found, Mapping) else found
                 more, worse = parse_page(page, stream="mentions", channel=self.name, brand_id=self.brand_id)
                 items, bad = [*items, *more], [*bad, *worse]
         return Batch(items=items, next_cursor=None, malformed=bad, reads=len(items))
@@ -314,7 +341,7 @@ def _before(event: Any, start: str) -> bool:
 
 def _is_seen(event: Any, seen: int) -> bool:
     ident = str(event.get("id", "")) if isinstance(event, Mapping) else ""
-    return bool(seen) and ident.isdigit() and int(ident) <= seen
+    return bool(seen) and ident.isascii() and ident.isdigit() and int(ident) <= seen
 
 
 def build(spec: ConnectorSpec) -> XConnector:

@@ -14,6 +14,7 @@ from connectors._payload import PayloadError
 from connectors._payload import iso_time as parse_time
 from connectors._payload import text_field as _str
 from connectors.base import Author, InboundItem, Malformed
+from connectors.boundary import parse_all, seal_malformed
 
 
 def users_by_id(payload: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -120,37 +121,32 @@ def other_participant(conversation_id: str, brand_id: str) -> str | None:
 
 
 def parse_page(
-    payload: Mapping[str, Any], *, stream: str, channel: str, brand_id: str
+    payload: Any, *, stream: str, channel: str, brand_id: str
 ) -> tuple[list[InboundItem], list[Malformed]]:
-    """A page (newest first, as X sends it) as items oldest first, plus what could not be parsed."""
+    """A page (newest first, as X sends it) as items oldest first, plus what could not be parsed
+    (``connectors.boundary``: any problem with one object quarantines that object alone)."""
+    if not isinstance(payload, Mapping):
+        error = f"the page should be an object, got {type(payload).__name__}"
+        return [], [seal_malformed(Malformed(external_id=None, error=error, raw={"page": payload}))]
     data = payload.get("data") or []
     if not isinstance(data, list):
-        return [], [Malformed(external_id=None, error="field 'data' should be a list", raw=dict(payload))]
+        error = "field 'data' should be a list"
+        return [], [seal_malformed(Malformed(external_id=None, error=error, raw=dict(payload)))]
     users = users_by_id(payload)
-    items: list[InboundItem] = []
-    bad: list[Malformed] = []
-    for obj in data:
+
+    def parse(obj: Any) -> InboundItem | None:
         if not isinstance(obj, Mapping):
-            bad.append(Malformed(external_id=None, error="item is not an object", raw={"item": obj}))
-            continue
-        try:
-            if stream == "dms":
-                item = dm_item(obj, channel=channel, brand_id=brand_id, users=users)
-            else:
-                item = tweet_item(obj, channel=channel, brand_id=brand_id, users=users, kind=stream)
-        except PayloadError as exc:
-            ident = obj.get("id")
-            bad.append(
-                Malformed(
-                    external_id=str(ident) if ident is not None else None, error=str(exc), raw=dict(obj)
-                )
-            )
-            continue
-        if item is not None:
-            items.append(item)
-    items.sort(key=lambda i: (i.created_at, _id_key(i.external_id)))
+            raise PayloadError("item is not an object")
+        if stream == "dms":
+            return dm_item(obj, channel=channel, brand_id=brand_id, users=users)
+        return tweet_item(obj, channel=channel, brand_id=brand_id, users=users, kind=stream)
+
+    items, bad = parse_all(data, parse, lambda o: o.get("id"))
+    items.sort(key=lambda i: (i.created_at, id_key(i.external_id)))
     return items, bad
 
 
-def _id_key(external_id: str) -> tuple[int, str]:
-    return (int(external_id), "") if external_id.isdigit() else (0, external_id)
+def id_key(external_id: str) -> tuple[int, str]:
+    """X ids sort as numbers (ASCII digits only: ``int`` reads other digits too)."""
+    numeric = external_id.isascii() and external_id.isdigit()
+    return (int(external_id), "") if numeric else (0, external_id)

@@ -20,7 +20,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.base import WebhookRejected
+from connectors._payload import PayloadError, load_json
+from connectors.base import Malformed, WebhookRejected
+from connectors.boundary import ident_of, malformed
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 
@@ -59,10 +61,10 @@ def verify(headers: Mapping[str, str], body: bytes, consumer_secret: str) -> Non
 
 
 def load(body: bytes) -> Mapping[str, Any] | None:
-    """The event as a JSON object, or None."""
+    """The event as a JSON object, or None (not JSON, too deeply nested, or not an object)."""
     try:
-        payload = json.loads(body)
-    except ValueError:
+        payload = load_json(body)
+    except PayloadError:
         return None
     return payload if isinstance(payload, Mapping) else None
 
@@ -74,12 +76,14 @@ def tweet_ids(payload: Mapping[str, Any]) -> list[str]:
     return [
         str(t["id_str"])
         for t in tweets
-        if isinstance(t, Mapping) and t.get("id_str") and "retweeted_status" not in t
+        if isinstance(t, Mapping)
+        and isinstance(t.get("id_str"), str | int)
+        and t.get("id_str")
+        and "retweeted_status" not in t
     ]
 
 
-def dm_events(payload: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Mapping[str, Any]]]:
-    """The v1.1 ``message_create`` events as v2 DM events, and the v2-shaped users they name."""
+def _users(payload: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     users: dict[str, Mapping[str, Any]] = {}
     raw_users = payload.get("users")
     for uid, u in raw_users.items() if isinstance(raw_users, Mapping) else []:
@@ -88,24 +92,46 @@ def dm_events(payload: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[st
             metrics = {"followers_count": followers} if isinstance(followers, int) else {}
             user = {"id": str(uid), "username": u.get("screen_name"), "name": u.get("name")}
             users[str(uid)] = {**user, "public_metrics": metrics}
+    return users
+
+
+def _dm_event(e: Any) -> dict[str, Any] | None:
+    """One v1.1 ``message_create`` event as a v2 DM event; None for other event types. Raises on a bad one."""
+    create = e.get("message_create") if isinstance(e, Mapping) else None
+    if not isinstance(create, Mapping) or e.get("type") != "message_create":
+        return None
+    sender = str(create.get("sender_id") or "")
+    target = create.get("target")
+    recipient = str((target if isinstance(target, Mapping) else {}).get("recipient_id") or "")
+    low, high = sorted((sender, recipient), key=lambda i: (len(i), i))
+    stamp = str(e.get("created_timestamp") or "0")
+    if not (stamp.isascii() and stamp.isdigit()):
+        raise PayloadError(f"field 'created_timestamp' should be Unix milliseconds, got {stamp!r:.80}")
+    data = create.get("message_data")
+    return {
+        "id": str(e.get("id")),
+        "event_type": "MessageCreate",
+        "sender_id": sender,
+        "dm_conversation_id": f"{low}-{high}",
+        "text": (data if isinstance(data, Mapping) else {}).get("text"),
+        "created_at": datetime.fromtimestamp(int(stamp) / 1000, UTC).isoformat().replace("+00:00", "Z"),
+    }
+
+
+def dm_events(
+    payload: Mapping[str, Any],
+) -> tuple[list[dict[str, Any]], dict[str, Mapping[str, Any]], list[Malformed]]:
+    """The v1.1 ``message_create`` events as v2 DM events, the v2-shaped users they name, and the events
+    that could not be converted (a bad time...), quarantined alone."""
     out: list[dict[str, Any]] = []
+    bad: list[Malformed] = []
     events = payload.get("direct_message_events")
     for e in events if isinstance(events, list) else []:
-        create = e.get("message_create") if isinstance(e, Mapping) else None
-        if not isinstance(create, Mapping) or e.get("type") != "message_create":
+        try:
+            event = _dm_event(e)
+        except Exception as exc:  # noqa: BLE001 - one bad event never loses its siblings
+            bad.append(malformed(e, exc, ident_of(e.get("id") if isinstance(e, Mapping) else None)))
             continue
-        sender = str(create.get("sender_id") or "")
-        recipient = str((create.get("target") or {}).get("recipient_id") or "")
-        low, high = sorted((sender, recipient), key=lambda i: (len(i), i))
-        millis = int(str(e.get("created_timestamp") or "0"))
-        out.append(
-            {
-                "id": str(e.get("id")),
-                "event_type": "MessageCreate",
-                "sender_id": sender,
-                "dm_conversation_id": f"{low}-{high}",
-                "text": (create.get("message_data") or {}).get("text"),
-                "created_at": datetime.fromtimestamp(millis / 1000, UTC).isoformat().replace("+00:00", "Z"),
-            }
-        )
-    return out, users
+        if event is not None:
+            out.append(event)
+    return out, _users(payload), bad

@@ -17,8 +17,6 @@ from sqlalchemy import and_, case, exists, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from inbox.desk.clocks import clock_start
-from inbox.desk.clocks import clock_started as clock_started
 from inbox.ingest.threads import URGENCY_ORDER
 from inbox.nlp.types import SENTIMENTS
 from inbox.replies import moderation
@@ -77,6 +75,11 @@ def sla_state(due: datetime | None, started: datetime | None, now: datetime) -> 
     return "green"
 
 
+def clock_started(conv: Conversation) -> datetime | None:
+    """When the running SLA clock started: the first message, or the customer's last one after an answer."""
+    return conv.first_inbound_at if conv.first_response_at is None else conv.last_inbound_at
+
+
 def humanize(delta: timedelta) -> str:
     """A short duration: 45s, 12m, 3h 05m, 2d 4h."""
     seconds = int(abs(delta.total_seconds()))
@@ -98,7 +101,6 @@ class Filters:
     urgency: str | None = None
     sentiment: str | None = None
     language: str | None = None
-    reason: str | None = None  # contact reason (config/nlp.toml [reasons])
     text: str = ""
     source: Source | None = None  # listening: found by keyword search; direct: written to the brand
 
@@ -125,7 +127,6 @@ class Row:
     vip: bool
     failed_send: bool = False  # a reply to it could not be delivered: someone must look
     kind: str = "mention"  # mention | dm | listening | comment
-    reason: str | None = None  # contact reason: the latest inbound one that is not "other"
 
     @property
     def listening(self) -> bool:
@@ -175,7 +176,6 @@ def _conditions(f: Filters, user_id: int | None) -> list[ColumnElement[bool]]:
         (Conversation.urgency, f.urgency),
         (Conversation.sentiment, f.sentiment),
         (Conversation.language, f.language),
-        (Conversation.reason, f.reason),
     ):
         if value:
             conds.append(col(column) == value)
@@ -234,7 +234,6 @@ def queue_page(
         conds = [*conds, col(Conversation.sla_due_at) <= cutoff]
     stmt = (
         select(Conversation, Channel.name, Contact, User)
-        .add_columns(clock_start())
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
         .outerjoin(User, col(User.id) == col(Conversation.assignee_id))
@@ -249,7 +248,7 @@ def queue_page(
         .offset(number * size)
         .limit(size)
     )
-    found = session.execute(stmt).all()
+    found = session.exec(stmt).all()
     ids = [c.id for c, *_ in found if c.id is not None]
     snippets, failed = last_messages(session, ids), failed_sends(session, ids)
     rows = [
@@ -259,10 +258,10 @@ def queue_page(
             contact,
             (user.display_name or user.name) if user else None,
             snippets.get(c.id or 0, ""),
-            sla_state(c.sla_due_at, started, now),
+            now,
             failed_send=c.id in failed,
         )
-        for c, channel, contact, user, started in found
+        for c, channel, contact, user in found
     ]
     return Page(rows=rows, total=total, number=number, size=size)
 
@@ -273,7 +272,7 @@ def _row(
     contact: Contact | None,
     assignee: str | None,
     snippet: str,
-    sla: SlaState,
+    now: datetime,
     *,
     failed_send: bool,
 ) -> Row:
@@ -288,7 +287,7 @@ def _row(
         snippet=snippet,
         first_inbound_at=c.first_inbound_at,
         sla_due_at=c.sla_due_at,
-        sla=sla,
+        sla=sla_state(c.sla_due_at, clock_started(c), now),
         assignee=assignee,
         urgency=c.urgency,
         sentiment=c.sentiment,
@@ -297,7 +296,6 @@ def _row(
         vip=is_vip(contact.tags if contact else []),
         failed_send=failed_send,
         kind=c.kind,
-        reason=c.reason,
     )
 
 
@@ -351,14 +349,13 @@ def _in_use(session: Session, column: str) -> list[str]:
 
 
 def filter_options(session: Session) -> dict[str, list[str]]:
-    """Values the filters can take: channels, the languages and contact reasons in use, and every urgency
-    and sentiment the classifier gives (a fixed vocabulary: listing it costs no scan of the conversations)."""
+    """Values the filters can take: channels, the languages in use, and every urgency and sentiment the
+    classifier gives (a fixed vocabulary: listing it costs no scan of the conversations)."""
     return {
         "channel": sorted(str(v) for v in session.exec(select(Channel.name)) if v),
         "language": _in_use(session, "language"),
         "urgency": sorted(URGENCY_ORDER, key=lambda u: -URGENCY_ORDER[u]),
         "sentiment": list(SENTIMENTS),
-        "reason": _in_use(session, "reason"),
     }
 
 

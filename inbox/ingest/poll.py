@@ -1,7 +1,9 @@
 """The listening job: poll each channel's streams, one committed page at a time.
 
 Each page and the cursor that covers it are committed in one transaction. A rate limit or an outage
-on one stream sets that stream's ``retry_at`` and never holds up the other streams or channels.
+on one stream sets that stream's ``retry_at`` and never holds up the other streams or channels; so does a
+page that cannot be read at all (``BadPayload``), while a bad item in a page is quarantined and the rest of
+the page stored (``connectors.boundary``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from connectors.base import Batch, ConnectorError, RateLimited
+from connectors.base import BadPayload, Batch, ConnectorError, RateLimited
+from connectors.boundary import seal_batch
 from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
@@ -64,12 +67,14 @@ def _budget_state(channel: Channel, budget: int | None, now: datetime) -> str | 
     return "warn" if channel.reads_used >= BUDGET_WARN_AT * budget else None
 
 
-def _record_failure(engine: Engine, channel_id: int, stream: str, exc: ConnectorError, now: datetime) -> None:
+def _record_failure(
+    engine: Engine, channel_id: int, stream: str, exc: ConnectorError, now: datetime, error: str
+) -> None:
     with Session(engine) as session, session.begin():
         row = store.cursor_row(session, channel_id, stream)
         row.failures += 1
         row.last_poll_at = now
-        row.last_error = f"{type(exc).__name__}: {exc}"
+        row.last_error = error
         wait = exc.retry_after if isinstance(exc, RateLimited) else None
         if wait is None:
             wait = backoff(row.failures, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
@@ -108,9 +113,8 @@ def _open_page(
         channel = store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
         cursor = store.cursor_row(session, channel.id or 0, stream)
         if cursor.retry_at is not None and cursor.retry_at > now:
-            report.skipped = (
-                report.skipped or f"waiting until {cursor.retry_at:%H:%M:%S} UTC: {cursor.last_error}"
-            )
+            waiting = f"waiting until {cursor.retry_at:%H:%M:%S} UTC: {cursor.last_error}"
+            report.skipped = report.skipped or waiting
             return None
         dead = cursor.lease_owner if worker.owner_is_dead(cursor.lease_owner) else None
         if not store.claim_lease(session, cursor.id or 0, worker.owner, now, worker.lease, dead_owner=dead):
@@ -148,6 +152,18 @@ def _store_page(
         return ingest_batch(session, channel, stream, batch, due=due, now=clock(), classifier=classifier)
 
 
+def _fetch(rt: Runtime, stream: str, position: str | None) -> Batch:
+    """One page; anything but a ConnectorError (a page the connector could not make sense of) becomes
+    ``BadPayload``, so the stream backs off instead of the listener stopping."""
+    try:
+        return rt.connector.fetch(stream, position)
+    except ConnectorError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a page-level problem is the stream's error, never a crash
+        log.warning("%s/%s: the page could not be read", rt.name, stream, exc_info=True)
+        raise BadPayload(f"the page could not be read ({type(exc).__name__}: {exc})") from exc
+
+
 def poll_stream(
     engine: Engine,
     rt: Runtime,
@@ -175,10 +191,11 @@ def poll_stream(
                 break
             channel_id, cursor_id, position = opened
             try:
-                batch = rt.connector.fetch(stream, position)
+                batch = seal_batch(_fetch(rt, stream, position))
             except ConnectorError as exc:
-                _record_failure(engine, channel_id, stream, exc, clock())
-                report.error, report.fatal = f"{type(exc).__name__}: {exc}", not exc.retryable
+                error = f"{type(exc).__name__}: {exc}"
+                _record_failure(engine, channel_id, stream, exc, clock(), error)
+                report.error, report.fatal = error, not exc.retryable
                 break
             store_page = partial(
                 _store_page, engine, channel_id, stream, position, batch, clock, due, classifier, worker

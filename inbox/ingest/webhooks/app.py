@@ -2,8 +2,10 @@
 
 - ``GET``: the platform's subscription check (Meta ``hub.challenge``, X ``crc_token``); 400 if it is none.
 - ``POST``: the body (at most ``max_body`` bytes, declared or streamed, else 413) must carry the platform's
-  valid signature (401 unsigned, 403 mis-signed); it is then stored raw and committed, answered 200, and only
-  then ingested (so a slow classifier never delays the acknowledgement; a crash leaves it ``pending``).
+  valid signature (401 unsigned, 403 mis-signed) and nest its JSON at most 64 levels deep (else 400, before
+  any parsing); it is then stored raw and committed, answered 200, and only then ingested (so a slow
+  classifier never delays the acknowledgement; a crash leaves it ``pending``). A malformed item in it is
+  quarantined; its siblings are stored.
 - An unknown channel, or one whose platform takes no webhooks, is 404 (before 405 for another method).
   ``GET /healthz`` answers 200 with the channel names. Every answer is text with its charset, never a 5xx
   for bad input (a 503 only when the database cannot store a verified event).
@@ -30,6 +32,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from connectors.base import WebhookRejected
+from connectors.boundary import too_deep
 from inbox.ingest.webhooks.receiver import Receiver
 
 log = logging.getLogger("inbox.ingest.webhooks")
@@ -82,6 +85,10 @@ class Endpoints:
         except WebhookRejected as exc:
             log.warning("webhook for %s rejected (%s): %s", name, exc.status, exc)
             return text(str(exc), exc.status)
+        refused = too_deep(body)
+        if refused is not None:  # before anything parses it: a JSON parser recurses once per level
+            log.warning("webhook for %s refused (400): %s", name, refused)
+            return text(f"refused: {refused}", 400)
         try:
             event_id = await run_in_threadpool(self.receiver.store, name, headers, body)
         except Exception:  # noqa: BLE001 - not stored: say so, and the platform delivers it again

@@ -2,8 +2,10 @@
 
 - ``store`` commits the raw event (``pending``) in its own transaction: it is what the 200 acknowledges.
 - ``process`` parses it with the channel's connector and calls ``ingest_batch`` on stream ``webhook`` with
-  ``next_cursor`` None (polling cursors are never touched), marking it ``done``; an exception marks it
-  ``failed`` with its error, in a second transaction, and the event stays for ``replay_pending``.
+  ``next_cursor`` None (polling cursors are never touched), marking it ``done``: its good items stored, its
+  bad ones quarantined with their error (``connectors.boundary``). An exception (the database, a lookup
+  the platform refused) marks it ``failed`` with its error, in a second transaction, and the event
+  stays for ``replay_pending``.
 - A ``failed`` delivery status (WhatsApp) turns the outbox reply it names into ``failed`` with the error.
 - A message that arrives by webhook and again by polling is stored once: ingestion is idempotent on
   (channel, platform id). Events of one channel are ingested one at a time (a lock per channel).
@@ -21,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from connectors.boundary import seal_batch
 from connectors.capabilities import ReceivesWebhooks, ReportsDeliveryFailures
 from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy
@@ -104,8 +107,9 @@ class Receiver:
                     # messages between our check and our insert: a second try sees it and skips it.
                     return self._ingest(event_id, rt)
             except Exception as exc:  # noqa: BLE001 - the raw event is kept with its error and replayed
-                log.warning("webhook event %s of %s failed: %s", event_id, name, exc)
-                return self._fail(event_id, f"{type(exc).__name__}: {exc}")
+                error = f"{type(exc).__name__}: {exc}"
+                log.warning("webhook event %s of %s failed: %s", event_id, name, error)
+                return self._fail(event_id, error)
 
     def _ingest(self, event_id: int, rt: Runtime) -> str:
         with Session(self.engine) as session, session.begin():
@@ -114,7 +118,7 @@ class Receiver:
             if event.status == DONE:
                 return DONE
             assert isinstance(rt.connector, ReceivesWebhooks)  # self.channels holds webhook channels only
-            batch = rt.connector.parse_webhook(event.body)
+            batch = seal_batch(rt.connector.parse_webhook(event.body))
             channel = session.get(Channel, event.channel_id)
             assert channel is not None
             now = self.clock()

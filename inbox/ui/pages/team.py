@@ -5,18 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from inbox.desk import assignment, auth, presence
-from inbox.i18n import _, ngettext
-from inbox.ui import labels, language
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 
 
 def _distribute(actor: str) -> None:
     with transaction() as session:
         done = assignment.assign_unassigned(session, actor, now())
-    count = ngettext(
-        "{n} conversation assigned round-robin.", "{n} conversations assigned round-robin.", len(done)
-    )
-    st.session_state["team-flash"] = count.format(n=len(done))
+    st.session_state["team-flash"] = f"{len(done)} conversation(s) assigned round-robin."
 
 
 def _add_user(actor: str) -> None:
@@ -32,30 +27,28 @@ def _add_user(actor: str) -> None:
                 display_name=s["new-display"] or None,
                 languages=[x.strip() for x in s["new-langs"].split(",") if x.strip()],
             )
-        s["team-flash"] = _("User {name} added.").format(name=s["new-name"])
+        s["team-flash"] = f"User {s['new-name']} added."
     except auth.AuthError as exc:
-        s["team-flash"] = _("Not added: {error}").format(error=exc)
+        s["team-flash"] = f"Not added: {exc}"
 
 
 def _add_user_form(actor: str) -> None:
-    with st.expander(_("Add a user")):
-        st.text_input(_("User name"), key="new-name")
-        st.text_input(_("Display name"), key="new-display")
-        st.text_input(_("Password"), type="password", key="new-password")
-        st.selectbox(
-            _("Role"), list(auth.ROLES), format_func=lambda r: _(auth.ROLE_LABELS[r]), key="new-role"
-        )
-        st.text_input(_("Languages spoken (comma-separated)"), key="new-langs", value="fr,en")
-        st.button(_("Add user"), key="add-user", on_click=_add_user, args=(actor,))
+    with st.expander("Add a user"):
+        st.text_input("User name", key="new-name")
+        st.text_input("Display name", key="new-display")
+        st.text_input("Password", type="password", key="new-password")
+        st.selectbox("Role", list(auth.ROLES), format_func=lambda r: auth.ROLE_LABELS[r], key="new-role")
+        st.text_input("Languages (comma-separated)", key="new-langs", value="fr,en")
+        st.button("Add user", key="add-user", on_click=_add_user, args=(actor,))
 
 
 def main() -> None:
     user = current_user()
     assert user is not None
     if not auth.can(user.role, "distribute"):
-        st.error(_("Managers and admins only."))
+        st.error("Managers and admins only.")
         return
-    st.title(_("Team"))
+    st.title("Team")
     flash = st.session_state.pop("team-flash", None)
     if flash:
         st.info(flash)
@@ -66,36 +59,30 @@ def main() -> None:
     st.dataframe(
         [
             {
-                _("Name"): u.display_name or u.name,
-                _("User name"): u.name,
-                _("Role"): _(auth.ROLE_LABELS.get(u.role, u.role)),
-                _("Online"): u.id in online,
-                _("Open conversations"): loads.get(u.id or 0, 0),
-                _("Capacity"): u.capacity,
-                _("Languages spoken"): ", ".join(labels.language(code) for code in u.languages),
-                _("Screen language"): labels.language(u.language) if u.language else _("team default"),
-                _("Active"): u.active,
+                "name": u.display_name or u.name,
+                "login": u.name,
+                "role": auth.ROLE_LABELS.get(u.role, u.role),
+                "online": u.id in online,
+                "open conversations": loads.get(u.id or 0, 0),
+                "capacity": u.capacity,
+                "languages": ", ".join(u.languages),
+                "active": u.active,
             }
             for u in users
         ],
         hide_index=True,
     )
     st.button(
-        _("Distribute unassigned conversations (round-robin)"),
+        "Distribute unassigned conversations (round-robin)",
         icon=":material/shuffle:",
         key="distribute",
         on_click=_distribute,
         args=(user.name,),
-        help=_("Signed-in agents who speak the conversation's language, up to their capacity."),
+        help="Signed-in agents who speak the conversation's language, up to their capacity.",
     )
     if auth.can(user.role, "users"):
         _add_user_form(user.name)
-        language.admin_form(users)
-    st.caption(
-        _("Signed in as {name}. Every change here is written to the audit log.").format(
-            name=md_escape(user.name)
-        )
-    )
+    st.caption(f"Signed in as {md_escape(user.name)}. Every change here is written to the audit log.")
 
 
 main()
