@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
+from connectors.redact import redact
+
 Kind = Literal["mention", "reply", "dm", "listening", "comment"]
 Visibility = Literal["public", "private"]
 Direction = Literal["in", "out"]
@@ -83,12 +85,13 @@ class Identity:
 
 
 class ConnectorError(Exception):
-    """Base. Callers read ``retryable`` and ``retry_after`` (seconds) to decide what next."""
+    """Base. Callers read ``retryable`` and ``retry_after`` (seconds) to decide what next. The message is
+    redacted (``connectors.redact``): a platform's error that echoes a token never carries it further."""
 
     retryable = False
 
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
+        super().__init__(redact(message))
         self.retry_after = retry_after
 
 

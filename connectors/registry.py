@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from connectors.base import Connector, ConnectorSpec
+from connectors.redact import remember
 
 LimitUnit = Literal["chars", "graphemes", "x_weighted"]
 
@@ -98,7 +99,8 @@ def platform(name: str) -> PlatformInfo:
 
 
 def build(spec: ConnectorSpec) -> Connector:
-    """The live connector for one channel."""
+    """The live connector for one channel; its secret values are remembered for ``connectors.redact``."""
+    remember(spec.credentials.values())
     module = importlib.import_module(platform(spec.platform).module)
     connector: Connector = module.build(spec)
     return connector

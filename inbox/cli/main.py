@@ -15,6 +15,7 @@ import click
 import typer
 from sqlmodel import Session, col, select
 
+from connectors.redact import RedactingFormatter
 from inbox.automation import tick as automation
 from inbox.config.loader import ConfigError
 from inbox.ingest.poll import poll_channel
@@ -261,7 +262,10 @@ def _register_commands() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point; returns the exit status."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.INFO, format=log_format)
+    for handler in logging.getLogger().handlers:  # no log line ever carries a token (connectors.redact)
+        handler.setFormatter(RedactingFormatter(log_format))
     _register_commands()
     try:
         result = app(args=argv, prog_name="inbox", standalone_mode=False)

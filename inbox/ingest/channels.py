@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from connectors import registry
 from connectors.base import Connector, ConnectorSpec
+from connectors.redact import redact
 from inbox.config.channels import ChannelConfig
 
 
@@ -23,6 +24,10 @@ class Runtime:
     @property
     def name(self) -> str:
         return self.config.name
+
+    def redact(self, text: str) -> str:
+        """``text`` without this channel's secrets nor any credential pattern (``connectors.redact``)."""
+        return redact(text, self.config.secrets().values())
 
 
 def build_connector(cfg: ChannelConfig) -> Connector:

@@ -3,7 +3,7 @@
 Each page and the cursor that covers it are committed in one transaction. A rate limit or an outage
 on one stream sets that stream's ``retry_at`` and never holds up the other streams or channels; so does a
 page that cannot be read at all (``BadPayload``), while a bad item in a page is quarantined and the rest of
-the page stored (``connectors.boundary``).
+the page stored (``connectors.boundary``). Error texts are redacted before they are stored or shown.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def _open_page(
         cursor = store.cursor_row(session, channel.id or 0, stream)
         if cursor.retry_at is not None and cursor.retry_at > now:
             waiting = f"waiting until {cursor.retry_at:%H:%M:%S} UTC: {cursor.last_error}"
-            report.skipped = report.skipped or waiting
+            report.skipped = report.skipped or rt.redact(waiting)
             return None
         dead = cursor.lease_owner if worker.owner_is_dead(cursor.lease_owner) else None
         if not store.claim_lease(session, cursor.id or 0, worker.owner, now, worker.lease, dead_owner=dead):
@@ -193,7 +193,7 @@ def poll_stream(
             try:
                 batch = seal_batch(_fetch(rt, stream, position))
             except ConnectorError as exc:
-                error = f"{type(exc).__name__}: {exc}"
+                error = rt.redact(f"{type(exc).__name__}: {exc}")
                 _record_failure(engine, channel_id, stream, exc, clock(), error)
                 report.error, report.fatal = error, not exc.retryable
                 break

@@ -11,6 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from connectors.base import Author
+from connectors.redact import redact
 from inbox.store.tables import AuditEvent, Channel, Contact, Conversation, ListeningCursor, Message, utcnow
 
 
@@ -23,7 +24,8 @@ def audit(
     detail: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Record who did what, when (in the caller's transaction, so it lands only if the action does)."""
+    """Record who did what, when (in the caller's transaction, so it lands only if the action does). The
+    detail's texts are redacted (``connectors.redact``): an error that echoed a token never lands here."""
     session.add(
         AuditEvent(
             at=at or utcnow(),
@@ -31,9 +33,19 @@ def audit(
             action=action,
             target_type=target[0] if target else None,
             target_id=str(target[1]) if target else None,
-            detail=detail or {},
+            detail=_redacted(detail or {}),
         )
     )
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(v) for v in value]
+    return value
 
 
 def one_of(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:

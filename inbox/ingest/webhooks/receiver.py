@@ -4,7 +4,7 @@
 - ``process`` parses it with the channel's connector and calls ``ingest_batch`` on stream ``webhook`` with
   ``next_cursor`` None (polling cursors are never touched), marking it ``done``: its good items stored, its
   bad ones quarantined with their error (``connectors.boundary``). An exception (the database, a lookup
-  the platform refused) marks it ``failed`` with its error, in a second transaction, and the event
+  the platform refused) marks it ``failed`` with its redacted error, in a second transaction, and the event
   stays for ``replay_pending``.
 - A ``failed`` delivery status (WhatsApp) turns the outbox reply it names into ``failed`` with the error.
 - A message that arrives by webhook and again by polling is stored once: ingestion is idempotent on
@@ -107,7 +107,7 @@ class Receiver:
                     # messages between our check and our insert: a second try sees it and skips it.
                     return self._ingest(event_id, rt)
             except Exception as exc:  # noqa: BLE001 - the raw event is kept with its error and replayed
-                error = f"{type(exc).__name__}: {exc}"
+                error = rt.redact(f"{type(exc).__name__}: {exc}")
                 log.warning("webhook event %s of %s failed: %s", event_id, name, error)
                 return self._fail(event_id, error)
 
