@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from inbox.desk.auth import ROLE_LABELS, can
+from inbox.access import ROLE_LABELS, can
 from inbox.i18n import _
 from inbox.ui import language
 from inbox.ui.common import current_user, md_escape, sign_out
@@ -26,7 +26,7 @@ if can(user.role, "distribute"):
     pages.append(st.Page("inbox/ui/pages/dashboard.py", title=_("Dashboard"), icon=":material/monitoring:"))
 if can(user.role, "templates"):
     pages.append(st.Page("inbox/ui/pages/charter.py", title=_("Charter"), icon=":material/gavel:"))
-if can(user.role, "users"):
+if can(user.role, "channels"):
     pages.append(
         st.Page("inbox/ui/pages/channels.py", title=_("Channels"), icon=":material/settings_input_antenna:")
     )

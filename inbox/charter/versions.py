@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from inbox.access import Actor, require
 from inbox.charter.deadlines import CharterDue, DueSubject
 from inbox.charter.editor import changes
 from inbox.charter.model import CHARTER_FILE, Charter, load_charter, parse_charter
@@ -88,7 +89,7 @@ def save_version(
     session: Session,
     text: str,
     *,
-    by: str,
+    by: Actor,
     comment: str,
     now: datetime,
     based_on: int | None,
@@ -96,9 +97,10 @@ def save_version(
 ) -> CharterVersion:
     """Validate ``text`` and store it as the newest version (audited with the keys that changed).
 
-    Raises ConfigError (file, key, message rows) when invalid, StaleVersion when ``based_on`` is not the
-    newest.
+    Raises PermissionDenied unless ``by`` may edit the charter, ConfigError (file, key, message rows) when
+    invalid, StaleVersion when ``based_on`` is not the newest.
     """
+    require(by, "templates")
     data = parse_text(text)
     parse_charter(data, EDITOR_FILE)
     newest = newest_id(session)
@@ -108,13 +110,13 @@ def save_version(
         before = tomllib.loads(previous_text)
     except tomllib.TOMLDecodeError:
         before = {}
-    row = CharterVersion(saved_at=now, saved_by=by, toml=text, comment=comment.strip())
+    row = CharterVersion(saved_at=now, saved_by=by.name, toml=text, comment=comment.strip())
     session.add(row)
     session.flush()
     changed = [str(c) for c in changes(before, data)]
     store.audit(
         session,
-        by,
+        by.name,
         "charter.saved",
         target=("charter_version", row.id),
         detail={"comment": row.comment, "based_on": based_on, "changes": changed[:100]},

@@ -7,6 +7,7 @@ import sys
 import typer
 from sqlmodel import Session
 
+from inbox.access import ROLE_LABELS
 from inbox.desk import auth, preferences, sign_in
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
@@ -56,7 +57,7 @@ def add(
             if language is not None:
                 assert user.id is not None
                 preferences.set_language(session, user.id, language.lower(), by="cli", by_role="admin")
-            typer.echo(f"user {user.name!r} added ({auth.ROLE_LABELS[user.role]})")
+            typer.echo(f"user {user.name!r} added ({ROLE_LABELS[user.role]})")
     except (auth.AuthError, preferences.PreferenceError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -1,6 +1,7 @@
 """Adding a channel to config/channels.toml: validated by the same model as loading, appended as a new
 ``[[channels]]`` table so the file's comments and other channels stay as they are, and read back before it
 counts. Credentials are written as environment variable NAMES; a value that looks like a secret is refused.
+Only a user who may manage "channels" (``inbox.access``) adds one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from inbox.access import Actor, require
 from inbox.config.channels import ChannelConfig, ChannelsFile, load_channels
 from inbox.config.loader import ConfigError, validation_problems
 
@@ -72,8 +74,9 @@ def validate(data: Mapping[str, Any], existing: ChannelsFile) -> ChannelConfig:
     return cfg
 
 
-def append_channel(config_dir: Path, data: Mapping[str, Any]) -> ChannelConfig:
+def append_channel(config_dir: Path, data: Mapping[str, Any], by: Actor) -> ChannelConfig:
     """Validate, append to ``config_dir/channels.toml`` and check the file still loads (else put it back)."""
+    require(by, "channels")
     path = config_dir / FILE
     before = path.read_text(encoding="utf-8") if path.exists() else ""
     cfg = validate(data, load_channels(config_dir) if path.exists() else ChannelsFile())

@@ -1,7 +1,8 @@
 """What an agent does to a conversation: read it, assign, set status and tags, reply. Every change is audited.
 
 Session-taking; never commits. ``send_reply`` holds a reply back when the composer's rules refuse it, or when
-someone else answered since the agent's composer opened (collision), unless the agent confirmed.
+someone else answered since the agent's composer opened (collision), unless the agent confirmed. Each change
+first asks ``inbox.access.require`` ("work"; "moderate" to lift a moderation mark).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from inbox.access import allowed, require
 from inbox.charter.deadlines import DuePolicy
 from inbox.desk import presence
 from inbox.desk.queue import STATUSES, first_line
@@ -123,6 +125,7 @@ def record_view(session: Session, conv_id: int, user: User, now: datetime) -> No
 
 
 def assign(session: Session, conv_id: int, assignee_id: int | None, actor: User, now: datetime) -> None:
+    require(actor, "work")
     conv = _conversation(session, conv_id)
     if assignee_id is not None and session.get(User, assignee_id) is None:
         raise DeskError(f"no user #{assignee_id}")
@@ -138,6 +141,7 @@ def assign(session: Session, conv_id: int, assignee_id: int | None, actor: User,
 
 
 def set_status(session: Session, conv_id: int, status: str, actor: User, now: datetime) -> None:
+    require(actor, "work")
     if status not in STATUSES:
         raise DeskError(f"status must be one of {', '.join(STATUSES)}")
     conv = _conversation(session, conv_id)
@@ -159,9 +163,10 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
 
 
 def set_tags(session: Session, conv_id: int, tags: Sequence[str], actor: User, now: datetime) -> None:
+    require(actor, "work")
     conv = _conversation(session, conv_id)
     cleaned = clean_tags(tags)
-    if actor.role not in ("manager", "admin"):  # only a manager lifts or sets moderation ("Not abuse")
+    if not allowed(actor, "moderate"):  # the moderation marks stay as they are
         kept = [t for t in conv.tags if t.startswith(moderation.TAG_PREFIX)]
         cleaned = [*kept, *moderation.without_moderation(cleaned)]
     before, conv.tags = list(conv.tags), cleaned
@@ -178,6 +183,7 @@ def set_tags(session: Session, conv_id: int, tags: Sequence[str], actor: User, n
 def set_customer_tags(
     session: Session, contact_id: int, tags: Sequence[str], actor: User, now: datetime
 ) -> None:
+    require(actor, "work")
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise DeskError(f"no customer #{contact_id}")
@@ -219,6 +225,7 @@ def send_reply(
 
     The rules are the composer's and the platform's (``inbox.replies.rules``, with the channel's options);
     personal data is looked for with ``pii_patterns``, the classifier's (config/nlp.toml's [pii])."""
+    require(user, "work")
     conv = _conversation(session, conv_id)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
@@ -282,11 +289,13 @@ def discard_reply(session: Session, conv_id: int, user: User, now: datetime) -> 
 
 
 def retry_reply(session: Session, reply_id: int, user: User, now: datetime) -> None:
+    require(user, "work")
     outbox.retry(session, reply_id, user.name, now)
 
 
 def hide_comment(session: Session, message_id: int, hide: bool, user: User, now: datetime) -> OutboundReply:
     """Queue "hide this customer comment" (or "show it again") in the outbox; audited there."""
+    require(user, "work")
     message = session.get(Message, message_id)
     if message is None:
         raise DeskError(f"no message #{message_id}")
@@ -300,8 +309,7 @@ def hide_comment(session: Session, message_id: int, hide: bool, user: User, now:
 
 def unmark_moderated(session: Session, conv_id: int, user: User, now: datetime, due: DuePolicy) -> None:
     """A manager says "not abuse": the moderation tag goes, the conversation reopens with a clock from now."""
-    if user.role not in ("manager", "admin"):
-        raise DeskError("only a manager can mark a moderated conversation as not abuse")
+    require(user, "moderate")
     conv = _conversation(session, conv_id)
     category = moderation.moderated_as(conv.tags)
     if category is None:

@@ -1,7 +1,8 @@
 """Optional automatic assignment: round-robin among signed-in agents who speak the conversation's language.
 
 ``pick`` is pure: the agent below capacity who was handed a conversation longest ago (never first).
-``assign_unassigned`` applies it to the queue's unassigned open conversations, most urgent first.
+``assign_unassigned`` applies it to the queue's unassigned open conversations, most urgent first, for a
+user who may "distribute" (``inbox.access``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from inbox.access import Actor, require
 from inbox.desk.presence import online_users
 from inbox.desk.queue import Filters, queue_page
 from inbox.store import records as store
@@ -71,8 +73,9 @@ def candidates(session: Session, now: datetime) -> list[Candidate]:
     ]
 
 
-def assign_unassigned(session: Session, actor: str, now: datetime, limit: int = 50) -> dict[int, int]:
+def assign_unassigned(session: Session, by: Actor, now: datetime, limit: int = 50) -> dict[int, int]:
     """Hand out up to ``limit`` unassigned open conversations; returns {conversation id: user id}."""
+    require(by, "distribute")
     pool = {c.user_id: c for c in candidates(session, now)}
     done: dict[int, int] = {}
     page = queue_page(session, Filters(assignee="unassigned"), user_id=None, now=now, size=limit)
@@ -89,7 +92,7 @@ def assign_unassigned(session: Session, actor: str, now: datetime, limit: int = 
         )
         store.audit(
             session,
-            actor,
+            by.name,
             "conversation.auto_assigned",
             target=("conversation", row.id),
             detail={"to": chosen.user_id, "language": row.language},

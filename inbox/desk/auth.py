@@ -1,4 +1,4 @@
-"""Local accounts: argon2id hashes, roles and what each role may do. Session-taking, never commits."""
+"""Local accounts: argon2id hashes, users, sign-in. Session-taking, never commits (roles: inbox.access)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, col, func, select
 
+from inbox.access import ROLES, Actor, require
 from inbox.store import records as store
 from inbox.store.tables import AuditEvent, User, utcnow
 
-ROLES = ("agent", "manager", "admin")
-ROLE_LABELS = {"agent": "Agent", "manager": "Community manager", "admin": "Admin"}
-# What each role may do; a role may do everything the roles before it may do.
-PERMISSIONS = {
-    "work": "agent",  # answer, assign, tag, resolve conversations
-    "templates": "manager",  # edit the charter and the templates
-    "distribute": "manager",  # hand out unassigned conversations
-    "users": "admin",  # manage users and channels
-}
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 4
 MAX_FAILURES, LOCKOUT_WINDOW = 5, timedelta(minutes=15)  # failed sign-ins per name before a pause
@@ -52,12 +44,6 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def can(role: str, permission: str) -> bool:
-    """Whether ``role`` has ``permission`` (roles are ranked agent < manager < admin)."""
-    needed = PERMISSIONS[permission]
-    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
-
-
 def user_by_name(session: Session, name: str) -> User | None:
     return session.exec(select(User).where(User.name == name.strip().lower())).first()
 
@@ -73,7 +59,9 @@ def create_user(
     languages: Sequence[str] = (),
     capacity: int = 20,
 ) -> User:
-    """Add a user with a hashed password; audited. Raises AuthError on a bad or taken name."""
+    """Add a user with a hashed password; audited. Raises AuthError on a bad or taken name.
+
+    For the operator (``inbox user add``, demo seeding); a signed-in user goes through ``add_user``."""
     name = name.strip().lower()
     if not NAME_RE.match(name):
         raise AuthError("a user name is 2-32 characters: lower-case letters, digits, '.', '_' or '-'")
@@ -95,6 +83,23 @@ def create_user(
     session.flush()
     store.audit(session, actor, "user.created", target=("user", user.id), detail={"name": name, "role": role})
     return user
+
+
+def add_user(
+    session: Session,
+    by: Actor,
+    name: str,
+    password: str,
+    role: str,
+    *,
+    display_name: str | None = None,
+    languages: Sequence[str] = (),
+) -> User:
+    """``create_user`` for a signed-in user, who must be allowed to add users (PermissionDenied if not)."""
+    require(by, "users")
+    return create_user(
+        session, name, password, role, actor=by.name, display_name=display_name, languages=languages
+    )
 
 
 def locked_out(session: Session, name: str, now: datetime) -> bool:

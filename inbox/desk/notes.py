@@ -1,4 +1,4 @@
-"""Internal notes between agents on a conversation, never sent to the customer. Never commits."""
+"""Internal notes between agents on a conversation, never sent to the customer. Never commits; "work" only."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from inbox.access import require
 from inbox.store import records as store
 from inbox.store.tables import Note, User
 
@@ -22,6 +23,7 @@ class NoteView:
 
 def add_note(session: Session, conversation_id: int, user: User, text: str, now: datetime) -> Note:
     """Add a note (audited). Raises ValueError on an empty or too long note."""
+    require(user, "work")
     text = text.strip()
     if not text:
         raise ValueError("a note cannot be empty")

@@ -1,6 +1,6 @@
 """One customer across networks: a person links contacts of different channels. Session-taking, never commits.
 
-Community managers (role manager or admin) link and unlink; every change is audited. Linking two contacts
+Community managers (``inbox.access``: "link") link and unlink; every change is audited. Linking two contacts
 that already belong to different people merges those people; a person left with a single contact is
 removed, so a person always has two contacts or more.
 """
@@ -14,11 +14,10 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from inbox.desk.auth import ROLES
+from inbox.access import require
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Person, User
 
-LINK_ROLE = "manager"  # the least role that may link and unlink contacts
 SEARCH_LIMIT = 20
 
 
@@ -36,10 +35,6 @@ class ContactHit:
     channel: str
     platform: str
     person_id: int | None
-
-
-def may_link(user: User) -> bool:
-    return user.role in ROLES and ROLES.index(user.role) >= ROLES.index(LINK_ROLE)
 
 
 def _like(text: str) -> str:
@@ -98,14 +93,9 @@ def _members(session: Session, person_id: int) -> list[Contact]:
     return list(session.exec(select(Contact).where(Contact.person_id == person_id)))
 
 
-def _check(user: User) -> None:
-    if not may_link(user):
-        raise PeopleError("only a community manager or an admin may link customers' contacts")
-
-
 def link(session: Session, contact_id: int, other_id: int, user: User, now: datetime) -> int:
     """Make both contacts one person (merging people if both were linked already); returns the person id."""
-    _check(user)
+    require(user, "link")
     if contact_id == other_id:
         raise PeopleError("a contact cannot be linked to itself")
     a, b = _contact(session, contact_id), _contact(session, other_id)
@@ -140,7 +130,7 @@ def link(session: Session, contact_id: int, other_id: int, user: User, now: date
 
 def unlink(session: Session, contact_id: int, user: User, now: datetime) -> None:
     """Take a contact out of its person; a person left with one contact is removed."""
-    _check(user)
+    require(user, "link")
     contact = _contact(session, contact_id)
     person_id = contact.person_id
     if person_id is None:

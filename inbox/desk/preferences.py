@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from inbox.access import can
 from inbox.i18n import LANGUAGES
 from inbox.store import records as store
 from inbox.store.tables import User
@@ -25,7 +26,7 @@ def set_language(session: Session, user_id: int, language: str | None, *, by: st
     user = session.get(User, user_id)
     if user is None:
         raise PreferenceError(f"no user with id {user_id}")
-    if by != user.name and by_role != "admin":
+    if by != user.name and not can(by_role, "users"):  # inbox.access: managing users is an admin's
         raise PreferenceError(f"{by} may not change {user.name}'s language: admins only")
     if user.language != language:
         store.audit(

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from inbox.access import can
 from inbox.desk.auth import _DUMMY_HASH, user_by_name, verify_password
 from inbox.store import records as store
 from inbox.store.tables import AuditEvent, User
@@ -80,7 +81,7 @@ def locked(session: Session, name: str, client: str | None, now: datetime) -> bo
 
 def unlock(session: Session, name: str, *, by: str, by_role: str, now: datetime) -> None:
     """An admin (or the operator, ``by_role="admin"``) lifts a name's lock-out at once; audited."""
-    if by_role != "admin":
+    if not can(by_role, "users"):  # inbox.access: managing users is an admin's
         raise UnlockError("only an admin can unlock a user")
     user = user_by_name(session, name)
     if user is None:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from connectors import registry
 from connectors.base import ConnectorError, ConnectorSpec
 from connectors.capabilities import Closes
+from inbox.access import Actor, require
 from inbox.config.channels import ChannelConfig
 from inbox.settings import secret
 from inbox.store import records as store
@@ -140,8 +141,12 @@ def _spec(cfg: ChannelConfig, values: Mapping[str, str]) -> ConnectorSpec:
     )
 
 
-def check_connection(cfg: ChannelConfig, lookup: Lookup = secret) -> CheckResult:
-    """Build the channel's connector and ask the platform who the credentials belong to (``whoami``)."""
+def check_connection(cfg: ChannelConfig, by: Actor, lookup: Lookup = secret) -> CheckResult:
+    """Build the channel's connector and ask the platform who the credentials belong to (``whoami``).
+
+    Only a user who may manage "channels" runs it (PermissionDenied otherwise): it uses the channel's secrets.
+    """
+    require(by, "channels")
     values = {role: lookup(env) for role, env in cfg.credentials.items()}
     missing = sorted(cfg.credentials[role] for role, v in values.items() if v is None)
     if missing:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from inbox.access import require
 from inbox.store import records as store
 from inbox.store.tables import Conversation, User
 
@@ -23,6 +24,7 @@ class DismissError(ValueError):
 
 def dismiss(session: Session, conv_id: int, user: User, now: datetime) -> None:
     """Close a listening item without answering it."""
+    require(user, "work")
     conv = session.get(Conversation, conv_id)
     if conv is None:
         raise DismissError(f"no conversation #{conv_id}")

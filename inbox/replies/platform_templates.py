@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from inbox.access import require
 from inbox.outbox import delivery as outbox
 from inbox.replies import composer
 from inbox.replies import facts as reply_facts
@@ -57,6 +58,7 @@ def send(
     channel_options: Mapping[str, object] | None = None,
 ) -> OutboundReply:
     """Queue ``template`` for the customer of a private conversation; TemplateRefused says why not."""
+    require(user, "work")
     conv = session.get(Conversation, conv_id)
     wa = template.whatsapp_template
     if conv is None or wa is None:

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
+from inbox.access import can
 from inbox.cli.users import register
 from inbox.desk import auth
 from inbox.jobs.demo import seed_demo_users
@@ -79,7 +80,7 @@ def test_sign_in_is_audited_either_way(engine: Engine) -> None:
     ],
 )
 def test_roles(role: str, work: bool, templates: bool, users: bool) -> None:
-    assert (auth.can(role, "work"), auth.can(role, "templates"), auth.can(role, "users")) == (
+    assert (can(role, "work"), can(role, "templates"), can(role, "users")) == (
         work,
         templates,
         users,

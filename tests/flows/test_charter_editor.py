@@ -14,9 +14,11 @@ from inbox.charter.versions import LiveCharter, StaleVersion, current_charter, s
 from inbox.config.loader import ConfigError
 from inbox.jobs.context import build
 from inbox.settings import Settings
-from inbox.store.tables import AuditEvent
+from inbox.store.tables import AuditEvent, User
 from tests.conftest import ROOT
 from tests.support.enforcement import PARIS_MONDAY_10, charter_data
+
+MAYA, SAM = (User(name=name, role="manager", password_hash="-") for name in ("maya", "sam"))
 
 CONFIG = ROOT / "config"
 FILE_TEXT = (CONFIG / "charter.toml").read_text(encoding="utf-8")
@@ -60,7 +62,7 @@ def test_closed_and_reduced_days_as_lines_and_a_bad_date_named_by_line() -> None
 def test_saving_validates_like_the_file_and_refuses_a_stale_base(engine: Engine) -> None:
     with Session(engine) as s, s.begin(), pytest.raises(ConfigError) as bad:
         save_version(
-            s, vip(0), by="maya", comment="", now=PARIS_MONDAY_10, based_on=None, previous_text=FILE_TEXT
+            s, vip(0), by=MAYA, comment="", now=PARIS_MONDAY_10, based_on=None, previous_text=FILE_TEXT
         )
     assert bad.value.problems == [
         ("charter (editor)", "sla.segments.vip.minutes", "Input should be greater than 0")
@@ -69,7 +71,7 @@ def test_saving_validates_like_the_file_and_refuses_a_stale_base(engine: Engine)
         first_id = save_version(
             s,
             vip(20),
-            by="maya",
+            by=MAYA,
             comment="VIP promise",
             now=PARIS_MONDAY_10,
             based_on=None,
@@ -77,7 +79,7 @@ def test_saving_validates_like_the_file_and_refuses_a_stale_base(engine: Engine)
         ).id
     with Session(engine) as s, s.begin(), pytest.raises(StaleVersion):
         save_version(
-            s, vip(25), by="sam", comment="", now=PARIS_MONDAY_10, based_on=None, previous_text=FILE_TEXT
+            s, vip(25), by=SAM, comment="", now=PARIS_MONDAY_10, based_on=None, previous_text=FILE_TEXT
         )
     with Session(engine) as s:
         assert current_charter(s, CONFIG).sla.segments["vip"].minutes == 20
@@ -96,7 +98,7 @@ def test_the_live_charter_picks_up_a_new_version_and_keeps_the_old_one_for_earli
     assert live.current().sla.segments["vip"].minutes == 30 and live.book().version_id is None
     saved_at = PARIS_MONDAY_10
     with Session(engine) as s, s.begin():
-        save_version(s, vip(20), by="maya", comment="", now=saved_at, based_on=None, previous_text=FILE_TEXT)
+        save_version(s, vip(20), by=MAYA, comment="", now=saved_at, based_on=None, previous_text=FILE_TEXT)
     assert live.current().sla.segments["vip"].minutes == 30  # not re-checked within 5 seconds
     ticks[0] = 5.0
     book = live.book()
@@ -110,7 +112,7 @@ def test_entry_points_load_the_newest_saved_version(
 ) -> None:
     with Session(engine) as s, s.begin():
         save_version(
-            s, vip(20), by="maya", comment="", now=PARIS_MONDAY_10, based_on=None, previous_text=FILE_TEXT
+            s, vip(20), by=MAYA, comment="", now=PARIS_MONDAY_10, based_on=None, previous_text=FILE_TEXT
         )
     ctx = build(Settings(database_url=db_url, config_dir=CONFIG), with_channels=False)
     try:

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from connectors.sandbox.meta.server import MetaSandbox
 from connectors.sandbox.x.server import XSandbox
+from inbox.access import PermissionDenied
 from inbox.automation.tick import run_automation
 from inbox.charter.deadlines import CharterDue
 from inbox.desk import actions as desk
@@ -115,7 +116,7 @@ def test_the_composer_refuses_a_moderated_conversation_until_a_manager_says_not_
         assert any("Moderated as spam" in p for p in sent.verdict.problems)
         desk.set_tags(s, conv_id, ["billing"], agent, start)  # an agent cannot lift the mark
         assert "moderated:spam" in _conv(s, spam).tags
-        with pytest.raises(desk.DeskError):
+        with pytest.raises(PermissionDenied, match="moderation"):
             desk.unmark_moderated(s, conv_id, agent, start, CharterDue(CHARTER))
         desk.unmark_moderated(s, conv_id, manager, start, CharterDue(CHARTER))
         conv = _conv(s, spam)

@@ -15,6 +15,12 @@ from tests.support.seed_desk import seed
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
+def manager(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    assert user is not None and user.role == "manager"
+    return user
+
+
 def test_pick_prefers_the_least_recently_assigned_speaker_with_room() -> None:
     a = Candidate(1, ("en",), capacity=5, open_count=1, last_assigned_at=NOW)
     b = Candidate(2, ("fr", "en"), capacity=5, open_count=3, last_assigned_at=NOW - timedelta(minutes=5))
@@ -37,7 +43,7 @@ def test_assign_unassigned_round_robins_among_signed_in_agents(engine: Engine) -
         assert user is not None
         user.languages = ["en"]  # Bruno does not speak French
     with Session(engine) as s, s.begin():
-        done = assignment.assign_unassigned(s, "maya", NOW)
+        done = assignment.assign_unassigned(s, manager(s, seeded.users["maya"]), NOW)
     c = seeded.conversations
     assert set(done) == {c["late"], c["soon"], c["dm"]}
     assert done[c["dm"]] == alice  # the French DM goes to the French speaker
@@ -46,10 +52,10 @@ def test_assign_unassigned_round_robins_among_signed_in_agents(engine: Engine) -
         conv = s.get(Conversation, c["late"])
         assert conv is not None and conv.assignee_id == done[c["late"]]
     with Session(engine) as s, s.begin():
-        assert assignment.assign_unassigned(s, "maya", NOW) == {}  # nothing left
+        assert assignment.assign_unassigned(s, manager(s, seeded.users["maya"]), NOW) == {}  # nothing left
 
 
 def test_nobody_signed_in_means_nothing_assigned(engine: Engine) -> None:
-    seed(engine, NOW)
+    seeded = seed(engine, NOW)
     with Session(engine) as s, s.begin():
-        assert assignment.assign_unassigned(s, "maya", NOW) == {}
+        assert assignment.assign_unassigned(s, manager(s, seeded.users["maya"]), NOW) == {}

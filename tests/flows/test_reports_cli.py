@@ -21,6 +21,7 @@ from inbox.cli.report import register
 from inbox.reports.period import parse_period
 from inbox.reports.report import attainment_windows, live_report, period_report
 from inbox.reports.tables import Table, all_tables, to_csv
+from inbox.store.tables import User
 from tests.support.reports_seed import seed_known_set, seed_recent_set, write_config
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -157,7 +158,7 @@ def test_the_report_uses_the_version_saved_in_the_editor(engine: Engine, config:
         save_version(
             session,
             edited,
-            by="manager",
+            by=User(name="manager", role="manager", password_hash="-"),
             comment="Montreal team",
             now=datetime.now(UTC),
             based_on=None,

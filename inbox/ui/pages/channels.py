@@ -13,11 +13,11 @@ from typing import Any
 
 import streamlit as st
 
+from inbox.access import can
 from inbox.config import channel_file
 from inbox.config.channels import ChannelConfig, load_channels
 from inbox.config.loader import ConfigError
 from inbox.config.platforms import platform_info, platform_label, platform_names
-from inbox.desk.auth import can
 from inbox.i18n import _, number
 from inbox.ingest import channel_admin
 from inbox.settings import secret
@@ -53,14 +53,14 @@ def _when(at: datetime | None) -> str:
 def _admin() -> User | None:
     """The signed-in user if an admin (callbacks check again: a page guard alone is not a permission)."""
     user = current_user()
-    return user if user is not None and can(user.role, "users") else None
+    return user if user is not None and can(user.role, "channels") else None
 
 
 def _check(cfg: ChannelConfig) -> None:
     user = _admin()
     if user is None:
         return
-    result = channel_admin.check_connection(cfg, lookup)
+    result = channel_admin.check_connection(cfg, user, lookup)
     with transaction() as session:
         channel_admin.audit_check(session, cfg, result, user.name, now())
     st.session_state[f"check-result-{cfg.name}"] = result
@@ -167,7 +167,7 @@ def _add() -> None:
         return
     platform = st.session_state.get("add-platform") or "x"
     try:
-        cfg = channel_file.append_channel(config_dir(), _form_data(platform))
+        cfg = channel_file.append_channel(config_dir(), _form_data(platform), user)
     except tomllib.TOMLDecodeError as exc:
         st.session_state["add-problems"] = [_("options: not valid TOML ({error})").format(error=exc)]
         return
@@ -240,7 +240,7 @@ def main() -> None:
     assert user is not None
     st.title(_("Channels"))
     st.caption(zone_note())
-    if not can(user.role, "users"):
+    if not can(user.role, "channels"):
         st.error(_("Only an admin can see and change the channels."))
         st.stop()
     try:

@@ -12,10 +12,10 @@ from typing import Any
 
 import streamlit as st
 
+from inbox.access import PermissionDenied, can
 from inbox.charter import versions as charter_versions
 from inbox.charter.editor import changes, edited, text_diff, to_toml
 from inbox.config.loader import ConfigError
-from inbox.desk.auth import can
 from inbox.i18n import _
 from inbox.store.tables import User
 from inbox.store.tables.enforcement import CharterVersion
@@ -58,8 +58,11 @@ def _save(user: User, text: str, base: int | None, previous: str, note: str) -> 
     try:
         with transaction() as session:
             row = charter_versions.save_version(
-                session, text, by=user.name, comment=note, now=now(), based_on=base, previous_text=previous
+                session, text, by=user, comment=note, now=now(), based_on=base, previous_text=previous
             )
+    except PermissionDenied as exc:
+        st.error(f"Not saved: {exc}.", icon=":material/block:")
+        return
     except ConfigError as exc:
         _problems(exc.problems)
         return

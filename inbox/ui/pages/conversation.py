@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from inbox.access import allowed
 from inbox.charter.deadlines import CharterDue, DuePolicy, default_due
 from inbox.config.platforms import platform_label
 from inbox.desk import actions as desk
@@ -199,7 +200,7 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
             icon=":material/do_not_disturb_on:",
             help=_("Not for us: close this listening item without answering (audited)."),
         )
-    if moderation.moderated_as(view.conversation.tags) and user.role in ("manager", "admin"):
+    if moderation.moderated_as(view.conversation.tags) and allowed(user, "moderate"):
         st.button(
             _("Not abuse — reopen"),
             key=f"unmark-{conv_id}",

@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from inbox import i18n
+from inbox.access import can
 from inbox.charter.model import Charter
-from inbox.desk.auth import can
 from inbox.i18n import N_, _, ngettext, pgettext
 from inbox.reports.period import Period, custom, local_day, rolling
 from inbox.reports.queries import channel_names

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inbox.desk.auth import can
+from inbox.access import can
 from inbox.i18n import N_, _, ngettext
 from inbox.replies import composer
 from inbox.ui.common import config_dir, current_user, md_escape, templates

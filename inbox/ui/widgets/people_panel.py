@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from inbox.access import PermissionDenied, allowed
 from inbox.config.platforms import platform_label
 from inbox.desk import people
 from inbox.i18n import _
@@ -32,7 +33,7 @@ def _act(action: str, contact_id: int, other_id: int) -> None:
                 people.link(session, contact_id, other_id, user, now())
             else:
                 people.unlink(session, other_id, user, now())
-    except people.PeopleError as exc:
+    except (people.PeopleError, PermissionDenied) as exc:
         st.session_state[f"people-flash-{contact_id}"] = str(exc)
         return
     st.session_state[f"people-q-{contact_id}"] = ""
@@ -75,7 +76,7 @@ def panel(contact: Contact | None, user: User) -> None:
         st.error(error)
     with reading() as session:
         others = people.linked_contacts(session, contact)
-    manage = people.may_link(user)
+    manage = allowed(user, "link")
     if others:
         st.markdown("**{}**".format(_("Same person on")))
     for other in others:
