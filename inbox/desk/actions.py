@@ -19,6 +19,7 @@ from inbox.desk import presence
 from inbox.desk.queue import STATUSES, first_line
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
 from inbox.outbox import delivery as outbox
+from inbox.outbox.unsure import RetryOutcome, retry_outcomes
 from inbox.replies import composer, moderation
 from inbox.replies import facts as reply_facts
 from inbox.store import records as store
@@ -50,6 +51,7 @@ class ConversationView:
     messages: list[Message]
     replies: list[OutboundReply]  # the outbox rows not yet delivered (pending, sending, failed)
     earlier: list[EarlierConversation] = field(default_factory=list)
+    retries: dict[str, RetryOutcome] = field(default_factory=dict)  # by message platform id: a Retry's look
 
 
 def _conversation(session: Session, conv_id: int) -> Conversation:
@@ -79,6 +81,7 @@ def load(session: Session, conv_id: int) -> ConversationView:
         store.thread(session, conv_id),
         list(undelivered),
         earlier_conversations(session, conv, contact),
+        retry_outcomes(session, conv_id),
     )
 
 

@@ -14,6 +14,7 @@ never left (``Unavailable.sent`` False: a refused connection, a connect timeout)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,11 +26,22 @@ from connectors.capabilities import FindsDeliveries
 from inbox.outbox.recording import record_delivery
 from inbox.outbox.schedule import MAX_ATTEMPTS, retry_wait
 from inbox.store import records as store
-from inbox.store.tables import Channel, OutboundReply
+from inbox.store.tables import AuditEvent, Channel, OutboundReply
 
 SKEW = timedelta(minutes=2)  # the platform's clock against ours, both ways
 SEND_LEASE = timedelta(minutes=2)  # how long a sender holds a claimed reply (a send ends well before)
 HIDE_ACTIONS = ("hide", "unhide")  # hiding twice is harmless: never unsure
+FOUND, NOT_FOUND = "reply.found_on_platform", "reply.not_found_on_platform"  # audited after each look
+
+
+@dataclass(frozen=True, slots=True)
+class RetryOutcome:
+    """What the look made for a person's Retry of an uncertain reply found: the reply already on the
+    platform (recorded, not posted) or nothing (then posted again)."""
+
+    found: bool
+    at: datetime  # when the look was made
+    by: str  # who pressed Retry
 
 
 def is_ambiguous(exc: ConnectorError) -> bool:
@@ -116,7 +128,7 @@ def _looked(session: Session, row: OutboundReply, found: Sent | None, now: datet
     store.audit(
         session,
         row.checked_by or "sender",
-        "reply.found_on_platform" if found else "reply.not_found_on_platform",
+        FOUND if found else NOT_FOUND,
         target=("conversation", row.conversation_id),
         detail=detail,
         at=now,
@@ -168,3 +180,31 @@ def recover_stuck(engine: Engine, connectors: Mapping[str, Any], now: datetime) 
                 if row is not None and row.status == "sending":
                     row.status, row.next_attempt_at = "pending", None
     return len(stuck)
+
+
+def retry_outcomes(session: Session, conversation_id: int) -> dict[str, RetryOutcome]:
+    """The conversation's delivered replies that a person's Retry looked for, by their platform id (the id of
+    their message in the thread): the last look's outcome, as the audit log recorded it."""
+    events = session.exec(
+        select(AuditEvent)
+        .where(
+            AuditEvent.target_type == "conversation",
+            AuditEvent.target_id == str(conversation_id),
+            col(AuditEvent.action).in_((FOUND, NOT_FOUND)),
+        )
+        .order_by(col(AuditEvent.at), col(AuditEvent.id))
+    )
+    looked: dict[int, RetryOutcome] = {}
+    for e in events:
+        if e.detail.get("retried_by") and e.at is not None:
+            looked[int(e.detail["reply"])] = RetryOutcome(
+                e.action == FOUND, e.at, str(e.detail["retried_by"])
+            )
+    if not looked:
+        return {}
+    delivered = session.exec(
+        select(OutboundReply.id, OutboundReply.platform_id).where(
+            col(OutboundReply.id).in_(list(looked)), OutboundReply.status == "sent"
+        )
+    )
+    return {platform_id: looked[rid] for rid, platform_id in delivered if rid is not None and platform_id}

@@ -12,6 +12,7 @@ from inbox.desk.actions import ConversationView, EarlierConversation
 from inbox.desk.notes import NoteView
 from inbox.i18n import N_, _, duration, ngettext, number
 from inbox.outbox.delivery import HIDE_ACTIONS
+from inbox.outbox.unsure import RetryOutcome
 from inbox.replies import moderation
 from inbox.store.tables import Contact, Message, OutboundReply
 from inbox.ui.common import local_time, md_escape
@@ -44,7 +45,20 @@ def _when(at: datetime | None, now: datetime) -> str:
     return _("{when} ({ago} ago)").format(when=local_time(at), ago=duration(now - at)) if at else ""
 
 
-def message(m: Message, now: datetime, customer_name: str | None = None) -> None:
+# What a person's Retry of an uncertain reply found, shown under the delivered reply (one place, to translate)
+RETRY_FOUND = "Retry by {by}: found on {platform} at {time}, recorded (not posted again)"
+RETRY_NOT_FOUND = "Retry by {by}: not found on {platform} at {time}, posted again"
+
+
+def retry_note(outcome: RetryOutcome | None, platform: str | None) -> str | None:
+    """The line under a delivered reply that a person's Retry looked for (None for any other message)."""
+    if outcome is None:
+        return None
+    text = RETRY_FOUND if outcome.found else RETRY_NOT_FOUND
+    return text.format(by=outcome.by, platform=_label(platform), time=local_time(outcome.at))
+
+
+def message(m: Message, now: datetime, customer_name: str | None = None, retried: str | None = None) -> None:
     inbound = m.direction == "in"
     with st.chat_message(
         "user" if inbound else "assistant",
@@ -68,6 +82,8 @@ def message(m: Message, now: datetime, customer_name: str | None = None) -> None
             notes.append(_("urgency: {urgency}").format(urgency=label(URGENCY, m.urgency).lower()))
         if m.moderation and m.moderation != moderation.SKIPPED:
             notes.append(_("moderation rule: {rule}").format(rule=m.moderation.replace("_", " ")))
+        if retried:
+            notes.append(retried)
         if notes:
             st.caption(md_escape(" · ".join(notes)))
 
@@ -140,7 +156,8 @@ def thread(
     hideable = on_hide is not None and moderation.can_hide(view.channel.platform, view.conversation.kind)
     busy = {r.in_reply_to for r in view.replies if r.action in HIDE_ACTIONS and r.status != "failed"}
     for m in view.messages:
-        message(m, now, view.contact.display_name if view.contact else None)
+        retried = retry_note(view.retries.get(m.platform_id), view.channel.platform)
+        message(m, now, view.contact.display_name if view.contact else None, retried)
         if hideable and on_hide is not None and m.direction == "in":
             hide_control(m, _label(view.channel.platform), m.platform_id in busy, on_hide)
     for r in view.replies:
