@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -17,6 +18,8 @@ from inbox.nlp import urgency_model as _urgency_model  # noqa: F401  (registers 
 from inbox.nlp.language import LanguageDetect
 from inbox.nlp.normalise import for_detection, normalise
 from inbox.nlp.pii import PiiPatterns, find_pii
+from inbox.nlp.reason_model import ReasonWeights
+from inbox.nlp.reasons import ReasonDecider, load_reason_models
 from inbox.nlp.rules import UrgencyRules, fired
 from inbox.nlp.settings import ANY_LANGUAGE, NlpConfig, load_nlp_config
 from inbox.nlp.types import SENTIMENTS, UNDETERMINED, Classification
@@ -52,7 +55,12 @@ def _blank(lang: str) -> Language:
 class Classifier:
     """Classifies batches with ``nlp.pipe``; thread-safe for reading (nothing changes after ``__init__``)."""
 
-    def __init__(self, pipelines: dict[str, Language], config: NlpConfig) -> None:
+    def __init__(
+        self,
+        pipelines: dict[str, Language],
+        config: NlpConfig,
+        reasons: dict[str, ReasonWeights] | None = None,
+    ) -> None:
         if config.language.fallback_pipeline not in pipelines:
             raise ConfigError(
                 [
@@ -68,6 +76,7 @@ class Classifier:
         self.pipelines = pipelines
         self.detector = LanguageDetect(config.language.candidates, min_letters=config.language.min_letters)
         self.pii_patterns: PiiPatterns = config.pii.patterns()
+        self.reasons = ReasonDecider(config.reasons, reasons or {}, config.language.fallback_pipeline)
         specs = {
             lang: {n: r.model_dump() for n, r in config.rules_for(lang).items()}
             for lang in {*pipelines, *config.rules, UNDETERMINED} - {ANY_LANGUAGE}
@@ -111,7 +120,12 @@ class Classifier:
                 out[i] = Classification(
                     UNDETERMINED, "neutral", dict(EMPTY_SCORES), "low", [], find_pii(text, self.pii_patterns)
                 )
-        return [c for c in out if c is not None]
+        decided = self.reasons.decide(norm, langs)
+        return [
+            replace(c, reason=r, reason_scores=s)
+            for c, (r, s) in zip(out, decided, strict=True)
+            if c is not None
+        ]
 
     def _one(
         self, text: str, lang: str, key: str, doc: spacy.tokens.Doc, followers: int | None
@@ -135,4 +149,7 @@ class Classifier:
 def load_classifier(config_dir: Path | None = None) -> Classifier:
     """Rules from ``<config_dir>/nlp.toml`` (default ``config/``); pipelines from the packaged model data."""
     config = load_nlp_config(config_dir)
-    return Classifier(load_pipelines(config.model_dir or MODEL_DIR), config)
+    model_dir = config.model_dir or MODEL_DIR
+    # a freshly trained model_dir may have no reason model: the packaged one then decides
+    reasons = load_reason_models(model_dir) or load_reason_models(MODEL_DIR)
+    return Classifier(load_pipelines(model_dir), config, reasons)

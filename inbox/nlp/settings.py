@@ -10,6 +10,7 @@ from pydantic import Field, PositiveInt, ValidationError, field_validator, model
 
 from inbox.config.loader import ConfigError, Strict, load_model, read_toml, validation_problems
 from inbox.nlp.pii import PiiPatterns
+from inbox.nlp.reasons import ReasonSettings
 
 Level = Literal["low", "normal", "high", "critical"]
 ANY_LANGUAGE = "any"
@@ -109,6 +110,7 @@ class NlpConfig(Strict):
     urgency: UrgencySettings = UrgencySettings()
     pii: PiiSettings = PiiSettings()
     rules: dict[str, dict[str, Rule]] = {}  # language code or "any" -> rule name -> rule
+    reasons: ReasonSettings = ReasonSettings()  # contact-reason taxonomy and phrase rules
 
     def rules_for(self, lang: str) -> dict[str, Rule]:
         """The rules that apply to ``lang``: its own, then the ones for any language."""

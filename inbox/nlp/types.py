@@ -32,6 +32,8 @@ class Classification:
     urgency: str
     urgency_reasons: list[str] = field(default_factory=list)
     pii: list[PiiSpan] = field(default_factory=list)
+    reason: str = "other"  # the contact reason (config/nlp.toml [reasons].labels)
+    reason_scores: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """The ``inbox classify`` output object: ``pii`` holds the kinds, ``pii_spans`` the spans."""
@@ -43,4 +45,6 @@ class Classification:
             "urgency_reasons": list(self.urgency_reasons),
             "pii": sorted({s.kind for s in self.pii}),
             "pii_spans": [s.as_json() for s in self.pii],
+            "reason": self.reason,
+            "reason_scores": {k: round(v, 4) for k, v in self.reason_scores.items()},
         }
