@@ -45,10 +45,11 @@ def evidence_words(text: str) -> list[str]:
     ("iPhone"), and capitalised words inside a sentence ("Samsung Galaxy", "Firefox"); a first word stays.
     """
     chunks = CHUNK.findall(text.replace("’", "'"))
+    digits = [DIGIT.search(c) is not None for c in chunks]  # once per chunk, not once per neighbour
     out: list[str] = []
     starts = True
     for i, chunk in enumerate(chunks):
-        near_code = any(DIGIT.search(c) for c in chunks[max(i - 2, 0) : i + 3])
+        near_code = any(digits[max(i - 2, 0) : i + 3])
         for token in TOKEN.findall(chunk):
             if near_code or not WORD.fullmatch(token):
                 continue
