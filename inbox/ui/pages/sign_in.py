@@ -27,7 +27,8 @@ with middle:
         )
         submitted = st.form_submit_button(_("Sign in"), type="primary", width="stretch")
     if submitted:
-        client = st.context.ip_address
+        address = st.context.ip_address  # None behind some proxies; not a string outside a browser session
+        client = address if isinstance(address, str) else None
         with transaction() as session:
             user = sign_in.sign_in(session, name or "", password or "", client=client, now=now())
             user_id = user.id if user else None
