@@ -84,6 +84,15 @@ class ReportsDeliveryFailures(Protocol):
 
 
 @runtime_checkable
+class ReportsDeletions(Protocol):
+    """Read, in a verified webhook body, the customer items the platform says were deleted."""
+
+    def deletions(self, body: bytes) -> list[str]:
+        """The platform ids of the deleted items (comments, posts, messages)."""
+        ...
+
+
+@runtime_checkable
 class Backfills(Protocol):
     """Read a stream back to a point in time (``inbox backfill``)."""
 
@@ -106,6 +115,7 @@ CAPABILITIES: tuple[type, ...] = (
     FindsDeliveries,
     ReceivesWebhooks,
     ReportsDeliveryFailures,
+    ReportsDeletions,
     Backfills,
     Closes,
 )

@@ -12,9 +12,11 @@ send it could not confirm as uncertain for a person to check.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from connectors._payload import PayloadError, load_json
 from connectors.base import (
     Author,
     Batch,
@@ -25,10 +27,16 @@ from connectors.base import (
     Rejected,
     Sent,
 )
-from connectors.capabilities import FindsDeliveries, HidesComments, RepliesPrivatelyToComments
+from connectors.capabilities import (
+    FindsDeliveries,
+    HidesComments,
+    RepliesPrivatelyToComments,
+    ReportsDeletions,
+)
 from connectors.meta.base import MetaConnector
 from connectors.meta.comments import CommentSource
 from connectors.meta.graph import DEFAULT_VERSION, OutsideWindow
+from connectors.meta.removals import removed_ids
 from connectors.meta.whatsapp import WhatsAppConnector
 
 FB_COMMENT_FIELDS = "id,from{id,name},message,created_time,parent{id}"
@@ -147,8 +155,16 @@ class PageMessaging(MetaConnector, HidesComments, RepliesPrivatelyToComments, Fi
     _reply_fields = FB_COMMENT_FIELDS
 
 
-class FacebookConnector(PageMessaging):
+class FacebookConnector(PageMessaging, ReportsDeletions):
     platform, label = "facebook", "Facebook"
+
+    def deletions(self, body: bytes) -> list[str]:
+        """Comments and posts their authors removed (feed changes with ``verb: "remove"``)."""
+        try:
+            payload = load_json(body)
+        except PayloadError:
+            return []
+        return removed_ids(payload) if isinstance(payload, Mapping) else []
 
     def whoami(self) -> Identity:
         body = self.graph.get(self.brand_id, {"fields": "id,name,username"})

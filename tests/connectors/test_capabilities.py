@@ -18,6 +18,7 @@ from connectors.capabilities import (
     HidesComments,
     ReceivesWebhooks,
     RepliesPrivatelyToComments,
+    ReportsDeletions,
     ReportsDeliveryFailures,
     SendsTemplates,
 )
@@ -34,7 +35,7 @@ EXPECTED: dict[type, set[type]] = {
     MastodonConnector: {FindsDeliveries, Closes},
     BlueskyConnector: {FindsDeliveries, Closes},
     TelegramConnector: {ReceivesWebhooks, Closes},
-    FacebookConnector: PAGES,
+    FacebookConnector: PAGES | {ReportsDeletions},  # Page feed 'remove' changes
     InstagramConnector: PAGES,
     WhatsAppConnector: META | {SendsTemplates},
 }

@@ -50,6 +50,25 @@ def comment_event(store: MetaStore, c: Comment) -> dict[str, Any]:
     return {"object": OBJECT[c.platform], "entry": [entry]}
 
 
+def comment_removed_event(store: MetaStore, c: Comment, when: datetime) -> dict[str, Any]:
+    """A Page ``feed`` change for a comment its author deleted: item comment, verb remove (Facebook)."""
+    value = {
+        "from": {"id": c.author_id, "name": c.author_name},
+        "post_id": c.container_id,
+        "comment_id": c.id,
+        "parent_id": c.parent_id or c.container_id,
+        "created_time": int(when.timestamp()),
+        "item": "comment",
+        "verb": "remove",
+    }
+    entry = {
+        "id": store.page_id,
+        "time": int(when.timestamp()),
+        "changes": [{"field": "feed", "value": value}],
+    }
+    return {"object": OBJECT["facebook"], "entry": [entry]}
+
+
 def message_event(store: MetaStore, customer: Customer, message: dict[str, Any]) -> dict[str, Any]:
     """An inbound message from a customer, on Messenger, Instagram or WhatsApp."""
     when: datetime = message["created_at"]

@@ -20,7 +20,7 @@ from connectors.sandbox._replay import Replays
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.meta.api import MetaApi
 from connectors.sandbox.meta.control import control_routes
-from connectors.sandbox.meta.events import comment_event, message_event
+from connectors.sandbox.meta.events import comment_event, comment_removed_event, message_event
 from connectors.sandbox.meta.graph import GraphError, error_reply
 from connectors.sandbox.meta.push import WebhookPusher
 from connectors.sandbox.meta.replay import MetaReplayer
@@ -125,6 +125,14 @@ class MetaSandbox(LoopbackServer):
         """A Page post (``facebook``) or an Instagram media (``instagram``) by the brand; returns its id."""
         with self.lock:
             return self.store.add_container(platform, text, as_time(created_at)).id
+
+    def delete_comment(self, comment_id: str, *, at: datetime | str | None = None, push: bool = True) -> None:
+        """The customer deletes their Facebook comment: gone from Graph, pushed as a ``remove`` change."""
+        with self.lock:
+            comment = self.store.comments.pop(comment_id)
+            event = comment_removed_event(self.store, comment, as_time(at))
+        if push:
+            self._push("facebook", event)
 
     def add_comment(
         self,

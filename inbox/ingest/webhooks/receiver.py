@@ -7,6 +7,7 @@
   the platform refused) marks it ``failed`` with its redacted error, in a second transaction, and the event
   stays for ``replay_pending``.
 - A ``failed`` delivery status (WhatsApp) turns the outbox reply it names into ``failed`` with the error.
+- A deletion the platform reports (Facebook's ``remove`` verb) erases the stored item (``ingest.deletions``).
 - A message that arrives by webhook and again by polling is stored once: ingestion is idempotent on
   (channel, platform id). Events of one channel are ingested one at a time (a lock per channel).
 """
@@ -24,10 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from connectors.boundary import seal_batch
-from connectors.capabilities import ReceivesWebhooks, ReportsDeliveryFailures
+from connectors.capabilities import ReceivesWebhooks, ReportsDeletions, ReportsDeliveryFailures
 from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
+from inbox.ingest.deletions import honour_deletions
 from inbox.ingest.page import Classifier, ingest_batch
 from inbox.ingest.webhooks.deliveries import mark_failed
 from inbox.store import records as inbox_store
@@ -127,6 +129,10 @@ class Receiver:
             )
             if isinstance(rt.connector, ReportsDeliveryFailures):
                 mark_failed(session, channel.id or 0, rt.connector.delivery_failures(event.body), now)
+            if isinstance(rt.connector, ReportsDeletions):  # after the items: an add and its remove at once
+                honour_deletions(
+                    session, channel.id or 0, rt.connector.deletions(event.body), now, event_id=event_id
+                )
             event.status, event.error, event.processed_at = DONE, None, now
             event.attempts += 1
             event.items = result.new

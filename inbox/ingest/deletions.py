@@ -1,0 +1,101 @@
+"""The platform's deletions honoured: a customer item deleted on the platform is erased here the same way.
+
+Session-taking, never commits. For each deleted platform id of the channel (a Meta ``remove`` webhook; see
+``connectors.capabilities.ReportsDeletions``), the stored customer message keeps its row for the reports
+(times, channel, direction, classification) but its text becomes ``DELETED`` and its raw payload and personal
+data spans go. Its conversation says so (tag ``deleted-by-customer``); when nothing else from the customer
+waits for an answer, its clock stops and it is resolved (nobody is left to answer). A reply still waiting in
+the outbox to that item is not sent. The processed webhook bodies of the channel that carried it are
+deleted (the latest body naming it, the one that reports the deletion, has no text and stays). Audited
+(``message.deleted_by_customer``). Running it twice changes nothing more; an id we never stored is ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from inbox.store import records as store
+from inbox.store.tables import Conversation, Message, OutboundReply, WebhookEvent
+
+DELETED = "[deleted by the customer]"
+TAG = "deleted-by-customer"
+ACTOR = "webhooks"
+
+
+def _others_waiting(session: Session, conv: Conversation) -> bool:
+    """A customer message of the conversation, not deleted, came after our last message."""
+    stmt = select(Message.id).where(
+        Message.conversation_id == conv.id, Message.direction == "in", Message.text != DELETED
+    )
+    if conv.last_outbound_at is not None:
+        stmt = stmt.where(col(Message.created_at) > conv.last_outbound_at)
+    return session.exec(stmt).first() is not None
+
+
+def _erase(session: Session, message: Message, now: datetime) -> None:
+    message.text, message.raw, message.pii = DELETED, {}, []
+    conv = session.get(Conversation, message.conversation_id)
+    stopped = False
+    if conv is not None:
+        conv.tags = list(dict.fromkeys([*conv.tags, TAG]))
+        stopped = conv.status == "open" and not _others_waiting(session, conv)
+        if stopped:
+            conv.status, conv.sla_due_at = "resolved", None
+    for reply in session.exec(
+        select(OutboundReply).where(
+            OutboundReply.channel_id == message.channel_id,
+            OutboundReply.in_reply_to == message.platform_id,
+            OutboundReply.status == "pending",
+        )
+    ):
+        reply.status, reply.last_error = "failed", "not sent: the customer deleted what it answers"
+    store.audit(
+        session,
+        ACTOR,
+        "message.deleted_by_customer",
+        target=("conversation", message.conversation_id),
+        detail={"message": message.id, "clock_stopped": stopped},
+        at=now,
+    )
+
+
+def _drop_bodies(session: Session, channel_id: int, platform_ids: Sequence[str], keep: int | None) -> None:
+    quoted = [f'"{i}"'.encode() for i in platform_ids]
+    rows = session.exec(
+        select(WebhookEvent.id, WebhookEvent.body).where(
+            WebhookEvent.channel_id == channel_id, WebhookEvent.status == "done"
+        )
+    ).all()
+    gone = [i for i, body in rows if i != keep and any(q in bytes(body) for q in quoted)]
+    if gone:
+        session.execute(delete(WebhookEvent).where(col(WebhookEvent.id).in_(gone)))
+
+
+def honour_deletions(
+    session: Session,
+    channel_id: int,
+    platform_ids: Sequence[str],
+    now: datetime,
+    *,
+    event_id: int | None = None,
+) -> int:
+    """Erase the stored customer messages with these platform ids; returns how many were erased.
+    ``event_id``: the webhook event that reported the deletions (kept)."""
+    if not platform_ids:
+        return 0
+    _drop_bodies(session, channel_id, platform_ids, event_id)
+    stmt = select(Message).where(
+        Message.channel_id == channel_id,
+        col(Message.platform_id).in_(list(platform_ids)),
+        Message.direction == "in",
+        Message.text != DELETED,
+    )
+    erased = 0
+    for message in session.exec(stmt).all():
+        _erase(session, message, now)
+        erased += 1
+    return erased
