@@ -7,10 +7,12 @@ from inbox.store.tables import Message
 
 
 def apply_classification(message: Message, c: Classification) -> None:
-    """Set the message's language, sentiment, scores, urgency, reasons and PII spans from ``c``."""
+    """Set the message's language, sentiment, scores, urgency, reasons, PII and contact reason from ``c``."""
     message.language = c.language
     message.sentiment = c.sentiment
     message.sentiment_scores = dict(c.sentiment_scores)
     message.urgency = c.urgency
     message.urgency_reasons = list(c.urgency_reasons)
     message.pii = [s.as_json() for s in c.pii]
+    message.reason = c.reason
+    message.reason_scores = dict(c.reason_scores)

@@ -27,6 +27,7 @@ from inbox.charter.deadlines import DuePolicy, DueSubject
 from inbox.ingest.clocks import recompute_stored
 from inbox.ingest.echoes import automatic_echoes
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
+from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Message, QuarantinedItem
 
@@ -56,6 +57,8 @@ def classification_fields(c: Any) -> dict[str, Any]:
         "urgency": c.urgency,
         "urgency_reasons": list(c.urgency_reasons),
         "pii": [{"kind": s.kind, "start": s.start, "end": s.end} for s in c.pii],
+        "reason": c.reason,
+        "reason_scores": dict(c.reason_scores),
     }
 
 
@@ -66,7 +69,14 @@ def apply_classification(message: Message, c: Any) -> None:
 
 
 def _unclassified() -> dict[str, Any]:
-    return {"language": None, "sentiment": None, "sentiment_scores": {}, "urgency": None}
+    return {
+        "language": None,
+        "sentiment": None,
+        "sentiment_scores": {},
+        "urgency": None,
+        "reason": None,
+        "reason_scores": {},
+    }
 
 
 def _fresh_items(
@@ -122,6 +132,7 @@ def _store_item(
         row.update(classification_fields(classification))
         raise_urgency(conv, row["urgency"])
         conv.sentiment, conv.language = row["sentiment"], row["language"]
+        conv.reason = conversation_reason(conv.reason, row["reason"])
     row["pii"] = bank_data.with_nir(row["pii"], item.text)
     if item.direction == "in":
         on_inbound(conv, item.created_at, bound_due(due, channel, contact))

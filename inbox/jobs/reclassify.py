@@ -8,6 +8,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from inbox.ingest.classified import apply_classification
+from inbox.nlp.reasons import conversation_reason
 from inbox.nlp.types import LEVELS, Classification
 from inbox.store.tables import Contact, Conversation, Message
 
@@ -22,7 +23,8 @@ def count_inbound(engine: Engine) -> int:
 
 
 def _refresh_conversations(session: Session, ids: set[int]) -> None:
-    """A conversation's urgency is its most urgent inbound message's; sentiment and language, the latest's."""
+    """A conversation's urgency is its most urgent inbound message's; sentiment and language, the latest's;
+    its contact reason, the latest that is not ``other``."""
     for conv_id in ids:
         conv = session.get(Conversation, conv_id)
         rows = session.exec(
@@ -35,6 +37,10 @@ def _refresh_conversations(session: Session, ids: set[int]) -> None:
         levels = [m.urgency for m in rows if m.urgency in LEVELS]
         conv.urgency = max(levels, key=LEVELS.index) if levels else conv.urgency
         conv.sentiment, conv.language = rows[-1].sentiment, rows[-1].language
+        reason = None
+        for m in rows:
+            reason = conversation_reason(reason, m.reason)
+        conv.reason = reason
         session.add(conv)
 
 

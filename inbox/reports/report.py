@@ -5,7 +5,7 @@ Session-taking and read-only; ``now`` and the charter are parameters, so both fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from inbox.charter.model import Charter
 from inbox.ingest.threads import URGENCY_ORDER
 from inbox.reports import first_responses, kpis, queries
 from inbox.reports.period import WINDOWS, Period, rolling
+from inbox.reports.reasons import ReasonShare, reason_mix
 from inbox.reports.rows import BacklogCount, OutcomeCount
 from inbox.reports.sla_kpis import (
     Attainment,
@@ -47,6 +48,7 @@ class PeriodReport:
     sentiment: list[kpis.SentimentShare]
     sentiment_days: dict[date, list[kpis.SentimentShare]]
     agents: list[kpis.AgentRow]
+    reasons: list[ReasonShare] = field(default_factory=list)  # contact-reason mix per channel
 
     @property
     def conversations(self) -> int:
@@ -115,6 +117,7 @@ def period_report(
         sentiment=kpis.sentiment_share(counts),
         sentiment_days=kpis.sentiment_by_day(counts, period),
         agents=agents,
+        reasons=reason_mix(session, period, cid),
     )
 
 

@@ -120,6 +120,12 @@ def sentiment_days(r: PeriodReport) -> Table:
     return Table("sentiment_by_day", "Sentiment by day", columns, rows)
 
 
+def reason_mix(r: PeriodReport) -> Table:
+    rows: list[tuple[Cell, ...]] = [(s.channel, s.reason, s.messages, pct(s.share)) for s in r.reasons]
+    columns = ("channel", "reason", "messages", "share_pct")
+    return Table("reason_mix", "Contact reasons of customer messages, by channel", columns, rows)
+
+
 def agents(r: PeriodReport) -> Table:
     rows: list[tuple[Cell, ...]] = [
         (
@@ -186,6 +192,7 @@ def all_tables(r: PeriodReport, live: LiveReport, windows: dict[str, Attainment]
         volume(r),
         sentiment(r),
         sentiment_days(r),
+        reason_mix(r),
         agents(r),
         backlog(live),
         clocks("at_risk", "At risk", live.at_risk, live.now, tz),

@@ -1,4 +1,5 @@
-"""Words for stored values (statuses, urgency, sentiment, roles, languages): never show snake_case or None."""
+"""Words for stored values (statuses, urgency, sentiment, roles, languages, contact reasons): never show
+snake_case or None."""
 
 from __future__ import annotations
 
@@ -15,6 +16,18 @@ URGENCY = {"critical": N_("Critical"), "high": N_("High"), "normal": N_("Normal"
 SENTIMENT = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
 ROLE = {"agent": N_("Agent"), "manager": N_("Community manager"), "admin": N_("Admin")}
 LANGUAGE = {"fr": N_("French"), "en": N_("English"), "und": N_("Undetermined")}
+REASON = {
+    "account_access": N_("Account access"),
+    "billing_payment": N_("Billing and payment"),
+    "cancellation": N_("Cancellation"),
+    "delivery_order": N_("Delivery and order"),
+    "travel_booking": N_("Travel and booking"),
+    "technical_issue": N_("Technical issue"),
+    "product_info": N_("Product information"),
+    "service_complaint": N_("Service complaint"),
+    "praise_thanks": N_("Praise and thanks"),
+    "other": N_("Other reason"),
+}
 
 
 def label(table: dict[str, str], value: str | None, *, none: str = "—") -> str:

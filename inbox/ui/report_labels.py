@@ -10,7 +10,7 @@ import pandas as pd
 
 from inbox.i18n import N_, _
 from inbox.reports.tables import Table
-from inbox.ui.labels import SENTIMENT, URGENCY, label
+from inbox.ui.labels import REASON, SENTIMENT, URGENCY, label
 
 TITLES = {
     "summary": N_("Summary"),
@@ -20,6 +20,7 @@ TITLES = {
     "volume_by_hour": N_("Customer messages per channel per hour"),
     "sentiment": N_("Sentiment of customer messages"),
     "sentiment_by_day": N_("Sentiment by day"),
+    "reason_mix": N_("Contact reasons of customer messages, by channel"),
     "agents": N_("Agents: replies, resolutions, handling time"),
     "backlog": N_("Waiting for an answer, by channel and urgency"),
     "at_risk": N_("At risk"),
@@ -45,6 +46,7 @@ COLUMNS = {
     "hour": N_("Hour"),
     "messages": N_("Messages"),
     "sentiment": N_("Sentiment"),
+    "reason": N_("Reason"),
     "share_pct": N_("Share (%)"),
     "agent": N_("Agent"),
     "name": N_("Name"),
@@ -89,8 +91,8 @@ def value(name: str, cell: object) -> object:
     """A cell for people: words for stored values (sentiment, urgency, KPI and window names)."""
     if not isinstance(cell, str):
         return cell
-    tables = {"sentiment": SENTIMENT, "urgency": URGENCY, "kpi": KPIS, "window": WINDOWS}
-    if name == "sentiment" and cell == "unclassified":
+    tables = {"sentiment": SENTIMENT, "urgency": URGENCY, "kpi": KPIS, "window": WINDOWS, "reason": REASON}
+    if name in ("sentiment", "reason") and cell == "unclassified":
         return _(UNCLASSIFIED)
     return label(tables[name], cell) if name in tables else cell
 

@@ -107,6 +107,7 @@ class Conversation(SQLModel, table=True):
     urgency: str | None = None
     sentiment: str | None = None
     language: str | None = Field(default=None, index=True)  # the queue's language filter options
+    reason: str | None = Field(default=None, index=True)  # the latest inbound contact reason but "other"
     tags: list[str] = _json([])
     created_at: datetime | None = _when(nullable=False)
 
@@ -142,6 +143,8 @@ class Message(SQLModel, table=True):
     urgency: str | None = None
     urgency_reasons: list[Any] = _json([])
     pii: list[Any] = _json([])  # [{"kind": "email", "start": 3, "end": 20}, ...]
+    reason: str | None = None  # contact reason (config/nlp.toml [reasons].labels)
+    reason_scores: dict[str, Any] = _json({})
     hidden_at: datetime | None = _when()  # hidden on the platform (Facebook/Instagram comment), by the outbox
     moderation: str | None = None  # spam | insults | hate (moderated), or "skipped" (left to people)
     # ``text`` folded for search (inbox.store.folding), kept by the hooks at the end of this module

@@ -270,6 +270,8 @@ def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
     right.altair_chart(_sentiment_chart(tables["sentiment_by_day"]))
     for name in ("volume_by_hour", "sentiment", "sentiment_by_day"):
         show(tables[name])
+    st.subheader(_("Contact reasons"))
+    show(tables["reason_mix"])
     st.subheader(_("Agents"))
     show(tables["agents"])
     st.caption(

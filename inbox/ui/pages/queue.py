@@ -21,7 +21,7 @@ from inbox.i18n import N_, _, duration, ngettext, pgettext
 from inbox.ingest import listening_items
 from inbox.store.tables import User
 from inbox.ui.common import SLA_COLOURS, current_user, md_escape, now, open_conversation, reading, transaction
-from inbox.ui.labels import SENTIMENT, STATUS, URGENCY, label
+from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label
 from inbox.ui.labels import language as language_label
 from inbox.ui.widgets.peak_banner import peak_banner
 
@@ -63,7 +63,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         on_change=_first_page,
         format_func=lambda v: label(STATUS, v),
     )
-    row = st.columns(5)
+    row = st.columns(6)
     any_ = ANY
 
     def word(table: dict[str, str]) -> Callable[[str], str]:
@@ -104,6 +104,13 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         on_change=_first_page,
         format_func=lambda v: _("Any") if v == any_ else language_label(v),
     )
+    reason = row[5].selectbox(
+        _("Reason"),
+        [any_, *options.get("reason", [])],
+        key="q-reason",
+        on_change=_first_page,
+        format_func=word(REASON),
+    )
 
     def pick(value: str | None) -> str | None:
         return None if value in (None, any_) else value
@@ -115,6 +122,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         urgency=pick(urgency),
         sentiment=pick(sentiment),
         language=pick(language),
+        reason=pick(reason),
         text=text or "",
         source=pick(source),  # type: ignore[arg-type]
     )
@@ -150,6 +158,8 @@ def _labels(row: Row) -> str:
         parts.append(f":{colour}-badge[{md_escape(label(SENTIMENT, row.sentiment))}]")
     if row.language:
         parts.append(f":gray-badge[{md_escape(row.language.upper())}]")
+    if row.reason:
+        parts.append(f":blue-badge[{md_escape(label(REASON, row.reason))}]")
     parts += [f":gray-badge[#{md_escape(tag)}]" for tag in row.tags if tag.lower() != "vip"]
     return " ".join(parts)
 
