@@ -101,6 +101,7 @@ class Filters:
     urgency: str | None = None
     sentiment: str | None = None
     language: str | None = None
+    reason: str | None = None  # contact reason (config/nlp.toml [reasons])
     text: str = ""
     source: Source | None = None  # listening: found by keyword search; direct: written to the brand
 
@@ -127,6 +128,7 @@ class Row:
     vip: bool
     failed_send: bool = False  # a reply to it could not be delivered: someone must look
     kind: str = "mention"  # mention | dm | listening | comment
+    reason: str | None = None  # contact reason: the latest inbound one that is not "other"
 
     @property
     def listening(self) -> bool:
@@ -176,6 +178,7 @@ def _conditions(f: Filters, user_id: int | None) -> list[ColumnElement[bool]]:
         (Conversation.urgency, f.urgency),
         (Conversation.sentiment, f.sentiment),
         (Conversation.language, f.language),
+        (Conversation.reason, f.reason),
     ):
         if value:
             conds.append(col(column) == value)
@@ -296,6 +299,7 @@ def _row(
         vip=is_vip(contact.tags if contact else []),
         failed_send=failed_send,
         kind=c.kind,
+        reason=c.reason,
     )
 
 
@@ -349,13 +353,14 @@ def _in_use(session: Session, column: str) -> list[str]:
 
 
 def filter_options(session: Session) -> dict[str, list[str]]:
-    """Values the filters can take: channels, the languages in use, and every urgency and sentiment the
-    classifier gives (a fixed vocabulary: listing it costs no scan of the conversations)."""
+    """Values the filters can take: channels, the languages and contact reasons in use, and every urgency
+    and sentiment the classifier gives (a fixed vocabulary: listing it costs no scan of the conversations)."""
     return {
         "channel": sorted(str(v) for v in session.exec(select(Channel.name)) if v),
         "language": _in_use(session, "language"),
         "urgency": sorted(URGENCY_ORDER, key=lambda u: -URGENCY_ORDER[u]),
         "sentiment": list(SENTIMENTS),
+        "reason": _in_use(session, "reason"),
     }
 
 
