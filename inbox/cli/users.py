@@ -8,7 +8,8 @@ import typer
 from sqlmodel import Session
 
 from inbox.access import ROLE_LABELS
-from inbox.desk import auth, preferences, sign_in
+from inbox.cli import accounts as account_commands
+from inbox.desk import accounts, auth, preferences, sign_in
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
 from inbox.store.tables import utcnow
@@ -43,6 +44,7 @@ def add(
     engine = open_engine(Settings().database_url)
     langs = [lang.strip().lower() for lang in languages.split(",") if lang.strip()]
     try:
+        accounts.check_password(password)  # a person's choice: the demo seed alone has shorter ones
         with Session(engine) as session, session.begin():
             user = auth.create_user(
                 session,
@@ -100,4 +102,5 @@ def register(app: typer.Typer) -> None:
     users.command("add")(add)
     users.command("list")(list_users)
     users.command("unlock")(unlock)
+    account_commands.register(users)
     app.add_typer(users, name="user")

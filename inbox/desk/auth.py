@@ -122,7 +122,8 @@ def _actor(name: str) -> str:
 
 
 def authenticate(session: Session, name: str, password: str, *, now: datetime | None = None) -> User | None:
-    """The active user with this name and password, or None. Every attempt is audited."""
+    """The active user with this name and password, or None (also past the account's end date, see
+    ``inbox.desk.accounts``). Every attempt is audited."""
     now = now or utcnow()
     if locked_out(session, name, now):
         store.audit(
@@ -131,8 +132,9 @@ def authenticate(session: Session, name: str, password: str, *, now: datetime | 
         return None
     user = user_by_name(session, name)
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not ok or not user.active:
-        reason = "unknown user" if user is None else ("inactive" if ok else "bad password")
+    ended = user is not None and user.active_until is not None and now >= user.active_until
+    if user is None or not ok or not user.active or ended:
+        reason = "unknown user" if user is None else ("bad password" if not ok else "inactive")
         store.audit(session, _actor(name), "auth.sign_in_failed", at=now, detail={"reason": reason})
         return None
     if _hasher.check_needs_rehash(user.password_hash):

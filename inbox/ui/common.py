@@ -19,7 +19,7 @@ from inbox import i18n
 from inbox.charter import versions as charter_versions
 from inbox.charter.model import Charter
 from inbox.config.loader import ConfigError
-from inbox.desk import presence
+from inbox.desk import accounts, presence
 from inbox.i18n import _
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
 from inbox.nlp.settings import load_pii_patterns
@@ -143,13 +143,13 @@ def pii_patterns() -> PiiPatterns:
 
 
 def current_user() -> User | None:
-    """The signed-in user, read afresh (a deactivated user is signed out at once)."""
+    """The signed-in user, read afresh (deactivated or past their end date: signed out at once)."""
     user_id = st.session_state.get(USER)
     if user_id is None:
         return None
     with reading() as session:
         user = session.get(User, user_id)
-    if user is None or not user.active:
+    if user is None or not accounts.may_sign_in(user, now()):
         st.session_state.pop(USER, None)
         return None
     return user

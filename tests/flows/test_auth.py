@@ -102,11 +102,13 @@ def test_user_add_and_list_commands(db_url: str, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
     runner, app = CliRunner(), _cli()
     add = ["user", "add", "marie", "--role", "manager", "--password-stdin", "--languages", "fr,en"]
-    result = runner.invoke(app, add, input="s3cret-pass\n")
+    result = runner.invoke(app, add, input="s3cret-passphrase\n")
     assert result.exit_code == 0 and "user 'marie' added (Community manager)" in result.output
-    prompted = runner.invoke(app, ["user", "add", "paul", "--role", "agent"], input="pw-1234\npw-1234\n")
+    prompted = runner.invoke(
+        app, ["user", "add", "paul", "--role", "agent"], input="pw-1234-5678\npw-1234-5678\n"
+    )
     assert prompted.exit_code == 0 and "Password" in prompted.output
-    again = runner.invoke(app, add, input="other\n")
+    again = runner.invoke(app, add, input="other-password\n")
     assert again.exit_code == 2 and "already exists" in again.output
     listing = runner.invoke(app, ["user", "list"])
     assert "marie" in listing.output and "manager" in listing.output and "fr,en" in listing.output

@@ -246,6 +246,7 @@ class User(SQLModel, table=True):
     language: str | None = None  # of the screens (fr | en); None: the charter's [ui] default_language
     capacity: int = 20  # open conversations before auto-assignment skips this agent
     active: bool = True
+    active_until: datetime | None = _when()  # a temporary account cannot sign in from then on
     created_at: datetime | None = _when(nullable=False)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from inbox.access import ROLE_LABELS, ROLES, PermissionDenied, can
-from inbox.desk import assignment, auth, presence
+from inbox.desk import accounts, assignment, auth, presence
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
+from inbox.ui.widgets import accounts as accounts_form
 
 
 def _distribute() -> None:
@@ -27,6 +28,7 @@ def _add_user() -> None:
     if user is None:
         return
     try:
+        accounts.check_password(s["new-password"])
         with transaction() as session:
             auth.add_user(
                 session,
@@ -91,6 +93,7 @@ def main() -> None:
     )
     if can(user.role, "users"):
         _add_user_form()
+        accounts_form.admin_form(users)
     st.caption(f"Signed in as {md_escape(user.name)}. Every change here is written to the audit log.")
 
 

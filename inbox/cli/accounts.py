@@ -1,0 +1,108 @@
+"""`inbox user deactivate|reactivate|role|password|until`: the operator manages accounts (audited: 'cli')."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+
+import typer
+from sqlmodel import Session
+
+from inbox.access import PermissionDenied
+from inbox.desk import accounts, auth
+from inbox.settings import Settings
+from inbox.store.engine import open_engine
+from inbox.store.tables import User, utcnow
+
+NAME = typer.Argument(..., help="the user name")
+
+
+def _change(done: str, act: Callable[[Session], User]) -> None:
+    engine = open_engine(Settings().database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            user = act(session)
+            typer.echo(done.format(name=user.name))
+    except (auth.AuthError, PermissionDenied, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+
+
+def deactivate(name: str = NAME) -> None:
+    """The user can no longer sign in; their open sessions end at their next page."""
+    _change("user {name!r} deactivated", lambda s: accounts.deactivate(s, accounts.OPERATOR, name, utcnow()))
+
+
+def reactivate(name: str = NAME) -> None:
+    """The user can sign in again."""
+    _change("user {name!r} reactivated", lambda s: accounts.reactivate(s, accounts.OPERATOR, name, utcnow()))
+
+
+def role(name: str = NAME, new_role: str = typer.Argument(..., help="agent | manager | admin")) -> None:
+    """Change a user's role."""
+    _change(
+        f"user {{name!r}} is now {new_role}",
+        lambda s: accounts.set_role(s, accounts.OPERATOR, name, new_role, utcnow()),
+    )
+
+
+def password(
+    name: str = NAME,
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read it from standard input."),
+) -> None:
+    """Reset a user's password (at least 12 characters)."""
+    if password_stdin:
+        new = sys.stdin.readline().rstrip("\r\n")
+    else:
+        new = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    _change(
+        "password of {name!r} reset",
+        lambda s: accounts.reset_password(s, accounts.OPERATOR, name, new, utcnow()),
+    )
+
+
+def _end(value: str) -> datetime | None:
+    """'none' -> None; a date (the account works through that day, UTC) or an ISO time with its offset."""
+    if value.strip().lower() in ("none", "never", ""):
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), time.max, tzinfo=UTC)
+    except ValueError:
+        pass
+    at = datetime.fromisoformat(value)
+    if at.tzinfo is None:
+        raise ValueError(
+            f"{value!r}: give a date (2026-12-31) or a time with its offset (2026-12-31T18:00+01:00)"
+        )
+    return at
+
+
+def until(
+    name: str = NAME,
+    end: str = typer.Argument(
+        ..., help="2026-12-31 (through that day, UTC), an ISO time with offset, or none"
+    ),
+) -> None:
+    """Give a temporary account an end date after which it cannot sign in ('none' removes it)."""
+    try:
+        at = _end(end)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    shown = at.isoformat() if at else "no end date"
+    _change(
+        f"user {{name!r}}: {shown}",
+        lambda s: accounts.set_end_date(s, accounts.OPERATOR, name, at, utcnow()),
+    )
+
+
+def register(users: typer.Typer) -> None:
+    """Add the account commands to the ``inbox user`` group."""
+    users.command("deactivate")(deactivate)
+    users.command("reactivate")(reactivate)
+    users.command("role")(role)
+    users.command("password")(password)
+    users.command("until")(until)

@@ -1,0 +1,137 @@
+"""Accounts managed by admins: deactivate, reactivate, change a role, reset a password, end a temporary one.
+
+Session-taking, never commits; every change is audited (``user.*``). Rules:
+- only an admin (or the operator at the command line, ``OPERATOR``) changes accounts;
+- a deactivated account, or one past its end date (``active_until``: agency staff for a peak), cannot sign in,
+  and its open sessions end at once: every page re-reads the user (``inbox.ui.common.current_user``) and its
+  presence is dropped, so it is not shown online nor auto-assigned;
+- the last active admin cannot be deactivated, demoted or given an end date, so someone can still manage;
+- a password a person chooses has at least ``MIN_PASSWORD`` characters (only the demo seed has shorter ones).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from inbox.access import ROLES, Actor, require
+from inbox.desk import presence
+from inbox.desk.auth import AuthError, hash_password, user_by_name
+from inbox.store import records as store
+from inbox.store.tables import User
+
+MIN_PASSWORD = 12
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Whoever runs ``inbox user ...`` on the server: acts as an admin, audited as ``cli``."""
+
+    name: str = "cli"
+    role: str = "admin"
+    active: bool = True
+
+
+OPERATOR = Operator()
+
+
+def check_password(password: str) -> None:
+    """AuthError unless ``password`` is long enough for a person to choose it."""
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"the password must have at least {MIN_PASSWORD} characters")
+
+
+def may_sign_in(user: User, now: datetime) -> bool:
+    """Active, and before its end date if it has one."""
+    return bool(user.active) and (user.active_until is None or now < user.active_until)
+
+
+def _user(session: Session, name: str) -> User:
+    user = user_by_name(session, name)
+    if user is None:
+        raise AuthError(f"no user named {name.strip().lower()!r}")
+    return user
+
+
+def _keeps_an_admin(session: Session, user: User, now: datetime) -> None:
+    """AuthError if ``user`` is the only admin who can still sign in."""
+    if user.role != "admin" or not may_sign_in(user, now):
+        return
+    admins = session.exec(
+        select(User).where(User.role == "admin", col(User.active).is_(True), User.id != user.id)
+    ).all()
+    if not any(may_sign_in(a, now) for a in admins):
+        raise AuthError(f"{user.name} is the last admin who can sign in")
+
+
+def _audit(session: Session, by: Actor, action: str, user: User, now: datetime, **detail: object) -> None:
+    store.audit(
+        session, by.name, action, target=("user", user.id), detail={"name": user.name, **detail}, at=now
+    )
+
+
+def deactivate(session: Session, by: Actor, name: str, now: datetime) -> User:
+    """The user can no longer sign in; their sessions end at their next page."""
+    require(by, "users")
+    user = _user(session, name)
+    _keeps_an_admin(session, user, now)
+    user.active = False
+    if user.id is not None:
+        presence.leave(session, user.id)
+    _audit(session, by, "user.deactivated", user, now)
+    return user
+
+
+def reactivate(session: Session, by: Actor, name: str, now: datetime) -> User:
+    """The user can sign in again (an end date already past is cleared)."""
+    require(by, "users")
+    user = _user(session, name)
+    user.active = True
+    if user.active_until is not None and user.active_until <= now:
+        user.active_until = None
+    _audit(session, by, "user.reactivated", user, now)
+    return user
+
+
+def set_role(session: Session, by: Actor, name: str, role: str, now: datetime) -> User:
+    require(by, "users")
+    if role not in ROLES:
+        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+    user = _user(session, name)
+    if role != "admin":
+        _keeps_an_admin(session, user, now)
+    before, user.role = user.role, role
+    _audit(session, by, "user.role", user, now, **{"from": before, "to": role})
+    return user
+
+
+def reset_password(session: Session, by: Actor, name: str, password: str, now: datetime) -> User:
+    """A new password, at least ``MIN_PASSWORD`` characters (never written to the audit)."""
+    require(by, "users")
+    check_password(password)
+    user = _user(session, name)
+    user.password_hash = hash_password(password)
+    _audit(session, by, "user.password_reset", user, now)
+    return user
+
+
+def set_end_date(session: Session, by: Actor, name: str, until: datetime | None, now: datetime) -> User:
+    """From ``until`` on (None: no end) the account cannot sign in; a date already past ends it now."""
+    require(by, "users")
+    if until is not None and until.tzinfo is None:
+        raise ValueError("until must be timezone-aware")
+    user = _user(session, name)
+    if until is not None and until <= now:
+        _keeps_an_admin(session, user, now)
+    user.active_until = until
+    if until is not None and until <= now and user.id is not None:
+        presence.leave(session, user.id)
+    _audit(session, by, "user.end_date", user, now, until=until.isoformat() if until else None)
+    return user
+
+
+def active_admins(session: Session) -> int:
+    stmt = select(func.count()).select_from(User).where(User.role == "admin", col(User.active).is_(True))
+    return int(session.exec(stmt).one())

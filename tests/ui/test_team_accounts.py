@@ -1,0 +1,82 @@
+"""The Team page's account form (#15.8): an admin deactivates, reactivates, changes a role, resets a password
+and ends a temporary account; the agent's open session ends at once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from inbox.desk import auth
+from inbox.store.engine import open_engine
+from inbox.store.tables import User
+from inbox.ui.common import USER
+from tests.support.seed_desk import Seeded
+from tests.support.ui import app_as, audit_actions
+
+TEAM = "inbox/ui/pages/team.py"
+
+
+def _admin(seeded: Seeded, db_url: str) -> AppTest:
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        seeded.users["ada"] = auth.create_user(s, "ada", "ada-long-password", "admin", actor="test").id or 0
+    engine.dispose()
+    return app_as(seeded, "ada").switch_page(TEAM).run()
+
+
+def _do(at: AppTest, name: str, button: str) -> str:
+    at.selectbox(key="account-user").select(name).run()
+    at.button(key=button).click().run()
+    assert not at.exception
+    return " ".join(i.value for i in at.info)
+
+
+def _signed_in(at: AppTest) -> bool:
+    at.run()
+    return USER in at.session_state and not any(t.key == "sign-in-password" for t in at.text_input)
+
+
+def _alice(db_url: str) -> User:
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        user = s.exec(select(User).where(User.name == "alice")).one()
+    engine.dispose()
+    return user
+
+
+def test_a_deactivated_agent_is_signed_out_at_their_next_rerun(seeded: Seeded, db_url: str) -> None:
+    alice = app_as(seeded, "alice")
+    assert _signed_in(alice)
+    admin = _admin(seeded, db_url)
+    assert "alice is deactivated" in _do(admin, "alice", "account-deactivate")
+    assert not _signed_in(alice)
+    assert alice.text_input(key="sign-in-password")  # the sign-in page
+    assert "alice can sign in again" in _do(admin, "alice", "account-reactivate")
+    assert "user.deactivated" in audit_actions(db_url) and "user.reactivated" in audit_actions(db_url)
+
+
+def test_role_password_and_end_date_from_the_team_page(seeded: Seeded, db_url: str) -> None:
+    admin = _admin(seeded, db_url)
+    admin.selectbox(key="account-role").select("manager")
+    assert "role is changed" in _do(admin, "alice", "account-set-role")
+    assert _alice(db_url).role == "manager"
+
+    admin.text_input(key="account-password").input("too-short")
+    assert "Not changed" in _do(admin, "alice", "account-reset-password")
+    admin.text_input(key="account-password").input("a-brand-new-password")
+    assert "password is reset" in _do(admin, "alice", "account-reset-password")
+    assert auth.verify_password(_alice(db_url).password_hash, "a-brand-new-password")
+
+    alice = app_as(seeded, "alice")
+    assert _signed_in(alice)
+    admin.date_input(key="account-until").set_value(datetime.now().date() - timedelta(days=1))
+    assert "end date is saved" in _do(admin, "alice", "account-set-until")
+    assert not _signed_in(alice)  # her last day is over
+
+
+def test_managers_do_not_get_the_account_form(seeded: Seeded) -> None:
+    at = app_as(seeded, "maya").switch_page(TEAM).run()
+    assert [t.value for t in at.title] == ["Team"]
+    assert not [s for s in at.selectbox if s.key == "account-user"]
