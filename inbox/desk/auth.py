@@ -17,10 +17,10 @@ from inbox.store.tables import AuditEvent, User, utcnow
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 4
 MAX_FAILURES, LOCKOUT_WINDOW = 5, timedelta(minutes=15)  # failed sign-ins per name before a pause
-DEMO_USERS = (
-    ("agent", "agent", "agent", "Alex (agent)"),
-    ("manager", "manager", "manager", "Morgan (manager)"),
-    ("admin", "admin", "admin", "Ada (admin)"),
+DEMO_USERS = (  # display names are what customers read in a reply's signature: a name, never a role
+    ("agent", "agent", "agent", "Alex"),
+    ("manager", "manager", "manager", "Morgan"),
+    ("admin", "admin", "admin", "Ada"),
 )
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters

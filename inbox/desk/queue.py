@@ -17,6 +17,8 @@ from sqlalchemy import and_, case, exists, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from inbox.desk.clocks import clock_start
+from inbox.desk.clocks import clock_started as clock_started
 from inbox.ingest.threads import URGENCY_ORDER
 from inbox.nlp.types import SENTIMENTS
 from inbox.replies import moderation
@@ -73,11 +75,6 @@ def sla_state(due: datetime | None, started: datetime | None, now: datetime) -> 
         if (due - now) / (due - started) < AMBER_FRACTION:
             return "amber"
     return "green"
-
-
-def clock_started(conv: Conversation) -> datetime | None:
-    """When the running SLA clock started: the first message, or the customer's last one after an answer."""
-    return conv.first_inbound_at if conv.first_response_at is None else conv.last_inbound_at
 
 
 def humanize(delta: timedelta) -> str:
@@ -237,6 +234,7 @@ def queue_page(
         conds = [*conds, col(Conversation.sla_due_at) <= cutoff]
     stmt = (
         select(Conversation, Channel.name, Contact, User)
+        .add_columns(clock_start())
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
         .outerjoin(User, col(User.id) == col(Conversation.assignee_id))
@@ -251,7 +249,7 @@ def queue_page(
         .offset(number * size)
         .limit(size)
     )
-    found = session.exec(stmt).all()
+    found = session.execute(stmt).all()
     ids = [c.id for c, *_ in found if c.id is not None]
     snippets, failed = last_messages(session, ids), failed_sends(session, ids)
     rows = [
@@ -261,10 +259,10 @@ def queue_page(
             contact,
             (user.display_name or user.name) if user else None,
             snippets.get(c.id or 0, ""),
-            now,
+            sla_state(c.sla_due_at, started, now),
             failed_send=c.id in failed,
         )
-        for c, channel, contact, user in found
+        for c, channel, contact, user, started in found
     ]
     return Page(rows=rows, total=total, number=number, size=size)
 
@@ -275,7 +273,7 @@ def _row(
     contact: Contact | None,
     assignee: str | None,
     snippet: str,
-    now: datetime,
+    sla: SlaState,
     *,
     failed_send: bool,
 ) -> Row:
@@ -290,7 +288,7 @@ def _row(
         snippet=snippet,
         first_inbound_at=c.first_inbound_at,
         sla_due_at=c.sla_due_at,
-        sla=sla_state(c.sla_due_at, clock_started(c), now),
+        sla=sla,
         assignee=assignee,
         urgency=c.urgency,
         sentiment=c.sentiment,

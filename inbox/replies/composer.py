@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from inbox.config.loader import Strict, load_model
+from inbox.i18n import _
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns, find_pii
 from inbox.nlp.types import PiiSpan
 from inbox.replies import rules as reply_rules
@@ -33,7 +34,7 @@ TemplateVisibility = Literal["public", "private", "any"]
 def variables(text: str) -> list[str]:
     """The variable names a template uses, in order of first use. Raises ValueError on bad braces."""
     names: list[str] = []
-    for _, name, spec, conversion in string.Formatter().parse(text):
+    for _literal, name, spec, conversion in string.Formatter().parse(text):
         if name is None:
             continue
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or spec or conversion:
@@ -227,16 +228,26 @@ def check(
     length, missing = reply_rules.measure(text, platform, visibility, recipient), unfilled(text)
     problems: list[str] = []
     if route is not None and not route.allowed:
-        problems.append(route.reason or f"A {visibility} reply is not possible on this conversation.")
+        refused = (
+            _("A public reply is not possible on this conversation.")
+            if visibility == "public"
+            else _("A private reply is not possible on this conversation.")
+        )
+        problems.append(route.reason or refused)
     if not text.strip():
-        problems.append("The reply is empty.")
+        problems.append(_("The reply is empty."))
     if missing:
-        problems.append("Fill in " + ", ".join(f"{{{m}}}" for m in missing) + " before sending.")
+        fields = ", ".join(f"{{{m}}}" for m in missing)
+        problems.append(_("Fill in {fields} before sending.").format(fields=fields))
     too_long = length.problem()
     if too_long:
         problems.append(too_long)
     pii = find_pii(text, pii_patterns) if visibility == "public" else []
     if pii:
         kinds = ", ".join(sorted({p.kind for p in pii}))
-        problems.append(f"Personal data in a public reply ({kinds}): remove it, or send this privately.")
+        problems.append(
+            _("Personal data in a public reply ({kinds}): remove it, or send this privately.").format(
+                kinds=kinds
+            )
+        )
     return Verdict(length.count, length.limit, missing, pii, problems, visibility, length.unit)

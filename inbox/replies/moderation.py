@@ -18,6 +18,7 @@ from typing import get_args
 
 from inbox.charter.model import Charter
 from inbox.charter.rules import ModerationCategory, moderation_action
+from inbox.i18n import _
 from inbox.ingest.threads import URGENCY_ORDER
 from inbox.replies.rules import Decision, Route
 
@@ -79,10 +80,10 @@ def without_moderation(tags: Sequence[str]) -> list[str]:
 
 
 def refusal(cat: str) -> str:
-    return (
-        f"Moderated as {cat}: this conversation is never answered. "
+    return _(
+        "Moderated as {category}: this conversation is never answered. "
         "A manager can mark it 'Not abuse' to reopen it."
-    )
+    ).format(category=cat)
 
 
 def refuse_replies(decision: Decision, tags: Sequence[str]) -> Decision:

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from connectors.bluesky.parse import DM_BYTES, DM_GRAPHEMES, POST_BYTES
 from connectors.mastodon.text import with_mention
 from connectors.registry import PLATFORMS, PlatformInfo
+from inbox.i18n import N_, _
 from inbox.replies.lengths import length_in
 from inbox.replies.messaging_window import window_state
 
@@ -38,9 +39,9 @@ PRIVATE_LIMITS: dict[str, tuple[int, str]] = {
 }
 BYTE_LIMITS = {("bluesky", "public"): POST_BYTES, ("bluesky", "private"): DM_BYTES}  # UTF-8 bytes
 UNIT_LABELS = {
-    "x_weighted": "weighted characters (a link counts 23)",
-    "graphemes": "characters",
-    "chars": "characters",
+    "x_weighted": N_("weighted characters (a link counts 23)"),
+    "graphemes": N_("characters"),
+    "chars": N_("characters"),
 }
 NOT_SUMMONED = "X self-serve accounts may reply publicly only to posts that mention or quote the brand."
 
@@ -104,15 +105,18 @@ class Length:
 
     def problem(self) -> str | None:
         if self.count > self.limit:
-            return (
-                f"Too long for {self.platform_label}: {self.count}/{self.limit} {UNIT_LABELS[self.unit]}. "
-                f"Shorten it by {self.over}."
+            return _("Too long for {platform}: {count}/{limit} {unit}. Shorten it by {over}.").format(
+                platform=self.platform_label,
+                count=self.count,
+                limit=self.limit,
+                unit=_(UNIT_LABELS[self.unit]),
+                over=self.over,
             )
         if self.max_bytes is not None and self.size > self.max_bytes:
-            return (
-                f"Too long for {self.platform_label}: {self.size}/{self.max_bytes} bytes (emoji and accents "
-                "take several). Shorten it."
-            )
+            return _(
+                "Too long for {platform}: {size}/{max_bytes} bytes (emoji and accents take several). "
+                "Shorten it."
+            ).format(platform=self.platform_label, size=self.size, max_bytes=self.max_bytes)
         return None
 
 

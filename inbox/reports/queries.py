@@ -13,6 +13,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from inbox.desk.clocks import clock_start
 from inbox.desk.queue import last_messages
 from inbox.ingest.clocks import person_answer
 from inbox.reports.period import Period
@@ -201,8 +202,7 @@ def open_clocks(session: Session, cid: int | None, limit: int = LIVE_LIMIT) -> l
             Contact.tags,
             User.name,
             User.display_name,
-            c.first_inbound_at,
-            c.last_inbound_at,
+            clock_start(),
             c.first_response_at,
             c.sla_due_at,
         )
@@ -218,7 +218,7 @@ def open_clocks(session: Session, cid: int | None, limit: int = LIVE_LIMIT) -> l
     out = []
     for row in found:
         conv_id, channel, platform, kind, visibility, urgency, handle, tags, user, display = row[:10]
-        first_in, last_in, first_response, due = row[10:]
+        started, first_response, due = row[10:]
         out.append(
             OpenConversation(
                 id=conv_id,
@@ -230,9 +230,7 @@ def open_clocks(session: Session, cid: int | None, limit: int = LIVE_LIMIT) -> l
                 handle=handle,
                 tags=tuple(t.lower() for t in (tags or [])),
                 assignee=(display or user) if user else None,
-                clock_start=first_in
-                if first_response is None
-                else last_in,  # as inbox.desk.queue.clock_started
+                clock_start=started,
                 sla_due_at=due,
                 answered_before=first_response is not None,
                 snippet=snippets.get(conv_id, ""),

@@ -114,7 +114,7 @@ def _header(view: desk.ConversationView) -> None:
     handle = handle or (contact.display_name if contact else None) or _("Unknown customer")
     number = _("conversation #{id}").format(id=conv.id)
     st.markdown(f"## {md_escape(handle)} :gray[· {number}]")
-    state = sla_state(conv.sla_due_at, clock_started(conv), at)
+    state = sla_state(conv.sla_due_at, clock_started(conv, view.messages), at)
     if conv.sla_due_at is None:
         sla = ":gray-badge[{}]".format(_("No SLA clock running"))
     else:

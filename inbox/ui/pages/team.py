@@ -6,6 +6,8 @@ import streamlit as st
 
 from inbox.access import ROLE_LABELS, ROLES, PermissionDenied, can
 from inbox.desk import accounts, assignment, auth, presence
+from inbox.i18n import _, ngettext
+from inbox.ui import labels, language
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.widgets import accounts as accounts_form
 
@@ -18,9 +20,12 @@ def _distribute() -> None:
         with transaction() as session:
             done = assignment.assign_unassigned(session, user, now())
     except PermissionDenied as exc:
-        st.session_state["team-flash"] = f"Not distributed: {exc}"
+        st.session_state["team-flash"] = _("Not distributed: {error}").format(error=exc)
         return
-    st.session_state["team-flash"] = f"{len(done)} conversation(s) assigned round-robin."
+    count = ngettext(
+        "{n} conversation assigned round-robin.", "{n} conversations assigned round-robin.", len(done)
+    )
+    st.session_state["team-flash"] = count.format(n=len(done))
 
 
 def _add_user() -> None:
@@ -39,28 +44,28 @@ def _add_user() -> None:
                 display_name=s["new-display"] or None,
                 languages=[x.strip() for x in s["new-langs"].split(",") if x.strip()],
             )
-        s["team-flash"] = f"User {s['new-name']} added."
+        s["team-flash"] = _("User {name} added.").format(name=s["new-name"])
     except (auth.AuthError, PermissionDenied) as exc:
-        s["team-flash"] = f"Not added: {exc}"
+        s["team-flash"] = _("Not added: {error}").format(error=exc)
 
 
 def _add_user_form() -> None:
-    with st.expander("Add a user"):
-        st.text_input("User name", key="new-name")
-        st.text_input("Display name", key="new-display")
-        st.text_input("Password", type="password", key="new-password")
-        st.selectbox("Role", list(ROLES), format_func=lambda r: ROLE_LABELS[r], key="new-role")
-        st.text_input("Languages (comma-separated)", key="new-langs", value="fr,en")
-        st.button("Add user", key="add-user", on_click=_add_user)
+    with st.expander(_("Add a user")):
+        st.text_input(_("User name"), key="new-name")
+        st.text_input(_("Display name"), key="new-display")
+        st.text_input(_("Password"), type="password", key="new-password")
+        st.selectbox(_("Role"), list(ROLES), format_func=lambda r: _(ROLE_LABELS[r]), key="new-role")
+        st.text_input(_("Languages spoken (comma-separated)"), key="new-langs", value="fr,en")
+        st.button(_("Add user"), key="add-user", on_click=_add_user)
 
 
 def main() -> None:
     user = current_user()
     assert user is not None
     if not can(user.role, "distribute"):
-        st.error("Managers and admins only.")
+        st.error(_("Managers and admins only."))
         return
-    st.title("Team")
+    st.title(_("Team"))
     flash = st.session_state.pop("team-flash", None)
     if flash:
         st.info(flash)
@@ -71,30 +76,36 @@ def main() -> None:
     st.dataframe(
         [
             {
-                "name": u.display_name or u.name,
-                "login": u.name,
-                "role": ROLE_LABELS.get(u.role, u.role),
-                "online": u.id in online,
-                "open conversations": loads.get(u.id or 0, 0),
-                "capacity": u.capacity,
-                "languages": ", ".join(u.languages),
-                "active": u.active,
+                _("Name"): u.display_name or u.name,
+                _("User name"): u.name,
+                _("Role"): _(ROLE_LABELS.get(u.role, u.role)),
+                _("Online"): u.id in online,
+                _("Open conversations"): loads.get(u.id or 0, 0),
+                _("Capacity"): u.capacity,
+                _("Languages spoken"): ", ".join(labels.language(code) for code in u.languages),
+                _("Screen language"): labels.language(u.language) if u.language else _("team default"),
+                _("Active"): u.active,
             }
             for u in users
         ],
         hide_index=True,
     )
     st.button(
-        "Distribute unassigned conversations (round-robin)",
+        _("Distribute unassigned conversations (round-robin)"),
         icon=":material/shuffle:",
         key="distribute",
         on_click=_distribute,
-        help="Signed-in agents who speak the conversation's language, up to their capacity.",
+        help=_("Signed-in agents who speak the conversation's language, up to their capacity."),
     )
     if can(user.role, "users"):
         _add_user_form()
+        language.admin_form(users)
         accounts_form.admin_form(users)
-    st.caption(f"Signed in as {md_escape(user.name)}. Every change here is written to the audit log.")
+    st.caption(
+        _("Signed in as {name}. Every change here is written to the audit log.").format(
+            name=md_escape(user.name)
+        )
+    )
 
 
 main()

@@ -1,0 +1,52 @@
+"""Where a conversation's running SLA clock started: the first customer message nobody has answered yet.
+
+The queue's and the conversation's colour, and the dashboard's share of the target elapsed, are measured from
+it: a next-response clock starts at the customer's first message after the last answer, not at their last
+message. ``last_outbound_at`` is a person's last answer (automatic messages are none). Read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import case, func, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col, select
+
+from inbox.store.tables import Conversation, Message
+
+
+def clock_started(conv: Conversation, thread: Iterable[Message]) -> datetime | None:
+    """When the running SLA clock started: the first customer message nobody answered yet (``thread``: the
+    conversation's messages; ``last_outbound_at`` is a person's last answer). ``clock_start`` in SQL."""
+    if conv.sla_due_at is None:
+        return None
+    answered = conv.last_outbound_at
+    if conv.first_response_at is None or answered is None:
+        return conv.first_inbound_at
+    waiting = [
+        m.created_at for m in thread if m.direction == "in" and m.created_at and m.created_at > answered
+    ]
+    return min(waiting, default=conv.last_inbound_at)
+
+
+def clock_start() -> ColumnElement[datetime | None]:
+    """``clock_started`` in SQL, for a page of conversations: one probe of ``ix_message_conversation_time``
+    per running next-response clock (the customer's messages after the last answer, the first of them)."""
+    c = Conversation
+    first_waiting = (
+        select(func.min(Message.created_at))
+        .where(
+            col(Message.conversation_id) == col(c.id),
+            col(Message.direction) == "in",
+            col(Message.created_at) > col(c.last_outbound_at),
+        )
+        .correlate(c)
+        .scalar_subquery()
+    )
+    return case(
+        (col(c.sla_due_at).is_(None), None),
+        (or_(col(c.first_response_at).is_(None), col(c.last_outbound_at).is_(None)), col(c.first_inbound_at)),
+        else_=func.coalesce(first_waiting, col(c.last_inbound_at)),
+    )
