@@ -11,6 +11,7 @@ numbers, no text.
 from __future__ import annotations
 
 import json
+import math
 import re
 import zlib
 from collections.abc import Iterable, Sequence
@@ -34,25 +35,19 @@ def features(text: str, fired: Iterable[str] = (), *, chars: bool = True) -> dic
     out: dict[int, float] = {}
     low = text.lower()
     tokens = [t for t in _TOKEN.findall(low) if t != "user"]
-    for i, tok in enumerate(tokens):
-        for key in ("w:" + tok, "b:" + tokens[i - 1] + " " + tok if i else ""):
-            if key:
-                k = _h(key)
-                out[k] = out.get(k, 0.0) + 1.0
+    keys = ["w:" + tok for tok in tokens]
+    keys += ["b:" + a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]
     for word in _WORD.findall(low) if chars else ():
         padded = f" {word} "
-        for n in (3, 4, 5):
-            for j in range(len(padded) - n + 1):
-                k = _h("c:" + padded[j : j + n])
-                out[k] = out.get(k, 0.0) + 1.0
-    norm = 0.0
-    for k, v in out.items():
-        v = 1.0 + float(np.log(v))
-        out[k] = v
-        norm += v * v
-    scale = 1.0 / float(np.sqrt(norm)) if norm else 1.0
-    for k in out:
-        out[k] *= scale
+        keys += ["c:" + padded[j : j + n] for n in (3, 4, 5) for j in range(len(padded) - n + 1)]
+    crc, mask = zlib.crc32, DIM - 1
+    for key in keys:
+        k = crc(key.encode()) & mask
+        out[k] = out.get(k, 0.0) + 1.0
+    # counts -> 1 + log(count), then the row is L2-normalised (a long message does not weigh more)
+    weighted = {k: 1.0 + math.log(v) for k, v in out.items()}
+    norm = math.sqrt(sum(v * v for v in weighted.values()))
+    out = {k: v / norm for k, v in weighted.items()} if norm else weighted
     for reason in fired:
         out[_h("\x00rule:" + reason)] = 1.0
     words = [t for t in tokens if t[0].isalpha() and t != "http"]
