@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from inbox.charter.model import Charter
 from inbox.charter.rules import peak_active
+from inbox.i18n import _
 from inbox.store import records as store
 from inbox.store.tables.enforcement import PeakState
 
@@ -38,13 +39,12 @@ class PeakStatus:
     def summary(self) -> str:
         """One line for the queue banner."""
         promise = (
-            f"; new public mentions are told we answer within {self.promise_hours} h"
+            _("; new public mentions are told we answer within {hours} h").format(hours=self.promise_hours)
             if self.promise_hours
             else ""
         )
-        return (
-            f"Peak plan on: {self.backlog} conversation(s) waiting, {self.forecast_breaches} at risk or late"
-            f"{promise}."
+        return _("Peak plan on: {backlog} conversation(s) waiting, {late} at risk or late{promise}.").format(
+            backlog=self.backlog, late=self.forecast_breaches, promise=promise
         )
 
 

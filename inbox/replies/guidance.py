@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from inbox.charter.model import Charter
 from inbox.charter.rules import brand_for, private_reasons
+from inbox.i18n import N_, _
 
-REASON_LABELS = {"urgencies": "urgency", "topics": "topic", "pii": "personal data"}
+REASON_LABELS = {"urgencies": N_("urgency"), "topics": N_("topic"), "pii": N_("personal data")}
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,9 @@ class Guidance:
         """``privacy.topics.billing`` -> ``topic billing``, joined."""
         parts = []
         for reason in self.private_reasons:
-            _, group, value = (reason.split(".", 2) + ["", ""])[:3]
-            parts.append(f"{REASON_LABELS.get(group, group)} {value}".strip())
+            _section, group, value = (reason.split(".", 2) + ["", ""])[:3]
+            word = _(REASON_LABELS[group]) if group in REASON_LABELS else group
+            parts.append(f"{word} {value}".strip())
         return ", ".join(parts)
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from inbox.i18n import _
+
 WINDOW = timedelta(hours=24)
 HUMAN_AGENT_WINDOW = timedelta(days=7)
 HUMAN_AGENT = "HUMAN_AGENT"
@@ -64,10 +66,14 @@ def window_state(
     whatsapp = platform == "whatsapp"
     if last_inbound_at is None:
         why = (
-            "The customer has never written on WhatsApp: only an approved template can start the "
-            "conversation."
+            _(
+                "The customer has never written on WhatsApp: only an approved template can start the "
+                "conversation."
+            )
             if whatsapp
-            else f"{label} users start conversations: nothing can be sent before the customer writes."
+            else _(
+                "{platform} users start conversations: nothing can be sent before the customer writes."
+            ).format(platform=label)
         )
         return WindowState(open=False, closes_at=None, template_required=whatsapp, reason=why)
     _aware("last_inbound_at", last_inbound_at)
@@ -75,10 +81,10 @@ def window_state(
     if now < closes:
         return WindowState(open=True, closes_at=closes)
     if whatsapp:
-        why = (
-            f"The 24-hour window closed at {_closed_at(closes)}: WhatsApp accepts only an approved template "
+        why = _(
+            "The 24-hour window closed at {closed}: WhatsApp accepts only an approved template "
             "until the customer writes again."
-        )
+        ).format(closed=_closed_at(closes))
         return WindowState(open=False, closes_at=closes, template_required=True, reason=why)
     return _tagged(label, last_inbound_at, closes, now, human_agent)
 
@@ -89,14 +95,14 @@ def _tagged(label: str, last: datetime, closes: datetime, now: datetime, human_a
     if human_agent and now < tag_closes:
         return WindowState(open=True, closes_at=tag_closes, tag=HUMAN_AGENT)
     if human_agent:
-        why = (
-            f"The 24-hour window closed at {_closed_at(closes)} and the 7-day HUMAN_AGENT window at "
-            f"{_closed_at(tag_closes)}: {label} accepts no message until the customer writes again."
-        )
+        why = _(
+            "The 24-hour window closed at {closed} and the 7-day HUMAN_AGENT window at "
+            "{tag_closed}: {platform} accepts no message until the customer writes again."
+        ).format(closed=_closed_at(closes), tag_closed=_closed_at(tag_closes), platform=label)
     else:
-        why = (
-            f"The 24-hour window closed at {_closed_at(closes)}: {label} accepts a reply after that only "
+        why = _(
+            "The 24-hour window closed at {closed}: {platform} accepts a reply after that only "
             "with the HUMAN_AGENT tag (up to 7 days), which this channel's app is not approved for "
             "(channel option human_agent)."
-        )
+        ).format(closed=_closed_at(closes), platform=label)
     return WindowState(open=False, closes_at=closes, reason=why)
