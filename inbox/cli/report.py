@@ -10,6 +10,8 @@ from sqlmodel import Session
 
 from inbox.charter.versions import current_charter
 from inbox.config.loader import ConfigError
+from inbox.i18n import LANGUAGES, _, use_language
+from inbox.reports.labels import for_people
 from inbox.reports.period import PeriodError, parse_period
 from inbox.reports.queries import channel_names
 from inbox.reports.report import attainment_windows, live_report, period_report, report_tz
@@ -45,8 +47,16 @@ def report(
         "--table",
         help="Only this table, e.g. attainment_by_channel (CSV prints one table: summary by default).",
     ),
+    language: str | None = typer.Option(
+        None,
+        "--language",
+        help="fr or en: tables and CSV for people (translated headers and values). "
+        "Without it, the stable column names scripts read; JSON keys never change.",
+    ),
 ) -> None:
     """Print the supervisor dashboard's KPIs for a period (same figures as the dashboard)."""
+    if language is not None and language not in LANGUAGES:
+        raise _fail(f"unknown language {language!r}: {' or '.join(LANGUAGES)}")
     settings = Settings()
     now = datetime.now(UTC)
     engine = open_engine(settings.database_url)
@@ -77,11 +87,16 @@ def report(
     picked = {table: tables[table]} if table else tables
     if format is ReportFormat.json:
         typer.echo(to_json(result, picked))
-    elif format is ReportFormat.csv:
-        typer.echo(to_csv(tables[table or "summary"]), nl=False)
-    else:
-        where = f" · channel {channel}" if channel else ""
-        typer.echo(render_all(picked.values(), f"Report for {chosen.describe()}{where}"), nl=False)
+        return
+    with use_language(language):
+        if format is ReportFormat.csv:
+            chosen_table = tables[table or "summary"]
+            typer.echo(to_csv(for_people(chosen_table) if language else chosen_table), nl=False)
+            return
+        shown = [for_people(t) for t in picked.values()] if language else list(picked.values())
+        where = _(" · channel {name}").format(name=channel) if channel else ""
+        heading = _("Report for {period}{where}").format(period=chosen.describe(), where=where)
+        typer.echo(render_all(shown, heading), nl=False)
 
 
 def register(app: typer.Typer) -> None:

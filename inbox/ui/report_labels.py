@@ -1,103 +1,16 @@
-"""The dashboard's tables for people: titles, column headers and values in the user's language.
-
-The report tables keep stable snake_case names (CSV files and `inbox report --json` use them); only what the
-screen shows is translated here.
-"""
+"""The dashboard's tables for people as data frames (the words: inbox.reports.labels)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from inbox.i18n import N_, _
+from inbox.reports.labels import UNCLASSIFIED, column, for_people, title
 from inbox.reports.tables import Table
-from inbox.ui.labels import REASON, SENTIMENT, URGENCY, label
 
-TITLES = {
-    "summary": N_("Summary"),
-    "attainment_windows": N_("SLA attainment: today, 7 and 30 days"),
-    "attainment_by_channel": N_("SLA attainment and first-response time by channel"),
-    "attainment_by_day": N_("SLA attainment by day of arrival"),
-    "volume_by_hour": N_("Customer messages per channel per hour"),
-    "sentiment": N_("Sentiment of customer messages"),
-    "sentiment_by_day": N_("Sentiment by day"),
-    "reason_mix": N_("Contact reasons of customer messages, by channel"),
-    "agents": N_("Agents: replies, resolutions, handling time"),
-    "backlog": N_("Waiting for an answer, by channel and urgency"),
-    "at_risk": N_("At risk"),
-    "breached": N_("Breached"),
-}
-COLUMNS = {
-    "kpi": N_("Indicator"),
-    "value": N_("Value"),
-    "detail": N_("Detail"),
-    "window": N_("Window"),
-    "met": N_("On time"),
-    "missed": N_("Late"),
-    "waiting": N_("Waiting"),
-    "closed_unanswered": N_("Closed unanswered"),
-    "attainment_pct": N_("Attainment (%)"),
-    "goal_pct": N_("Goal (%)"),
-    "channel": N_("Channel"),
-    "conversations": N_("Conversations"),
-    "answered": N_("Answered"),
-    "frt_median_min": N_("First response, median (min)"),
-    "frt_p90_min": N_("First response, 90th percentile (min)"),
-    "day": N_("Day"),
-    "hour": N_("Hour"),
-    "messages": N_("Messages"),
-    "sentiment": N_("Sentiment"),
-    "reason": N_("Reason"),
-    "share_pct": N_("Share (%)"),
-    "agent": N_("Agent"),
-    "name": N_("Name"),
-    "replies_sent": N_("Replies sent"),
-    "resolved": N_("Resolved"),
-    "replies_measured": N_("Replies measured"),
-    "handling_median_min": N_("Handling time, median (min)"),
-    "urgency": N_("Urgency"),
-    "conversation": N_("Conversation"),
-    "customer": N_("Customer"),
-    "assignee": N_("Assignee"),
-    "due": N_("Due"),
-    "minutes_left": N_("Minutes left"),
-    "elapsed_pct": N_("Elapsed (%)"),
-    "last_message": N_("Last message"),
-}
-KPIS = {
-    "conversations": N_("Conversations"),
-    "customer_messages": N_("Customer messages"),
-    "answered": N_("Answered"),
-    "first_response_median_min": N_("First response, median (min)"),
-    "first_response_p90_min": N_("First response, 90th percentile (min)"),
-    "sla_attainment_pct": N_("SLA attainment (%)"),
-    "fcr_pct": N_("First-contact resolution (%)"),
-    "waiting_now": N_("Waiting now"),
-    "at_risk_now": N_("At risk now"),
-    "breached_now": N_("Breached now"),
-}
-WINDOWS = {"today": N_("Today"), "7d": N_("7 days"), "30d": N_("30 days")}
-UNCLASSIFIED = N_("Unclassified")
-
-
-def title(table: Table) -> str:
-    return _(TITLES[table.name]) if table.name in TITLES else table.title
-
-
-def column(name: str) -> str:
-    return _(COLUMNS[name]) if name in COLUMNS else name.replace("_", " ").capitalize()
-
-
-def value(name: str, cell: object) -> object:
-    """A cell for people: words for stored values (sentiment, urgency, KPI and window names)."""
-    if not isinstance(cell, str):
-        return cell
-    tables = {"sentiment": SENTIMENT, "urgency": URGENCY, "kpi": KPIS, "window": WINDOWS, "reason": REASON}
-    if name in ("sentiment", "reason") and cell == "unclassified":
-        return _(UNCLASSIFIED)
-    return label(tables[name], cell) if name in tables else cell
+__all__ = ["UNCLASSIFIED", "column", "people_frame", "title"]
 
 
 def people_frame(table: Table) -> pd.DataFrame:
     """The table with translated headers and values (the CSV keeps the stable names)."""
-    rows = [[value(name, cell) for name, cell in zip(table.columns, row, strict=True)] for row in table.rows]
-    return pd.DataFrame(rows, columns=[column(c) for c in table.columns])
+    shown = for_people(table)
+    return pd.DataFrame(shown.rows, columns=list(shown.columns))

@@ -1,0 +1,102 @@
+"""The report tables for people: titles, column headers and values in the current language. Pure.
+
+The tables keep stable snake_case names (JSON keys, the CSV for scripts); the dashboard and `inbox report
+--language` show these words instead.
+"""
+
+from __future__ import annotations
+
+from inbox.i18n import N_, _
+from inbox.reports.tables import Cell, Table
+
+TITLES = {
+    "summary": N_("Summary"),
+    "attainment_windows": N_("SLA attainment: today, 7 and 30 days"),
+    "attainment_by_channel": N_("SLA attainment and first-response time by channel"),
+    "attainment_by_day": N_("SLA attainment by day of arrival"),
+    "volume_by_hour": N_("Customer messages per channel per hour"),
+    "sentiment": N_("Sentiment of customer messages"),
+    "sentiment_by_day": N_("Sentiment by day"),
+    "reason_mix": N_("Contact reasons of customer messages, by channel"),
+    "agents": N_("Agents: replies, resolutions, handling time"),
+    "backlog": N_("Waiting for an answer, by channel and urgency"),
+    "at_risk": N_("At risk"),
+    "breached": N_("Breached"),
+}
+COLUMNS = {
+    "kpi": N_("Indicator"),
+    "value": N_("Value"),
+    "detail": N_("Detail"),
+    "window": N_("Window"),
+    "met": N_("On time"),
+    "missed": N_("Late"),
+    "waiting": N_("Waiting"),
+    "closed_unanswered": N_("Closed unanswered"),
+    "attainment_pct": N_("Attainment (%)"),
+    "goal_pct": N_("Goal (%)"),
+    "channel": N_("Channel"),
+    "conversations": N_("Conversations"),
+    "answered": N_("Answered"),
+    "frt_median_min": N_("First response, median (min)"),
+    "frt_p90_min": N_("First response, 90th percentile (min)"),
+    "day": N_("Day"),
+    "hour": N_("Hour"),
+    "messages": N_("Messages"),
+    "sentiment": N_("Sentiment"),
+    "reason": N_("Reason"),
+    "share_pct": N_("Share (%)"),
+    "agent": N_("Agent"),
+    "name": N_("Name"),
+    "replies_sent": N_("Replies sent"),
+    "resolved": N_("Resolved"),
+    "replies_measured": N_("Replies measured"),
+    "handling_median_min": N_("Handling time, median (min)"),
+    "urgency": N_("Urgency"),
+    "conversation": N_("Conversation"),
+    "customer": N_("Customer"),
+    "assignee": N_("Assignee"),
+    "due": N_("Due"),
+    "minutes_left": N_("Minutes left"),
+    "elapsed_pct": N_("Elapsed (%)"),
+    "last_message": N_("Last message"),
+}
+KPIS = {
+    "conversations": N_("Conversations"),
+    "customer_messages": N_("Customer messages"),
+    "answered": N_("Answered"),
+    "first_response_median_min": N_("First response, median (min)"),
+    "first_response_p90_min": N_("First response, 90th percentile (min)"),
+    "sla_attainment_pct": N_("SLA attainment (%)"),
+    "fcr_pct": N_("First-contact resolution (%)"),
+    "waiting_now": N_("Waiting now"),
+    "at_risk_now": N_("At risk now"),
+    "breached_now": N_("Breached now"),
+}
+WINDOWS = {"today": N_("Today"), "7d": N_("7 days"), "30d": N_("30 days")}
+UNCLASSIFIED = N_("Unclassified")
+URGENCY = {"critical": N_("Critical"), "high": N_("High"), "normal": N_("Normal"), "low": N_("Low")}
+SENTIMENT = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
+
+
+def title(table: Table) -> str:
+    return _(TITLES[table.name]) if table.name in TITLES else table.title
+
+
+def column(name: str) -> str:
+    return _(COLUMNS[name]) if name in COLUMNS else name.replace("_", " ").capitalize()
+
+
+def value(name: str, cell: Cell) -> Cell:
+    """A cell for people: words for stored values (sentiment, urgency, KPI and window names)."""
+    if not isinstance(cell, str):
+        return cell
+    if name == "sentiment" and cell == "unclassified":
+        return _(UNCLASSIFIED)
+    words = {"sentiment": SENTIMENT, "urgency": URGENCY, "kpi": KPIS, "window": WINDOWS}.get(name, {})
+    return _(words[cell]) if cell in words else cell
+
+
+def for_people(table: Table) -> Table:
+    """``table`` with translated title, headers and values (same rows, same order)."""
+    rows = [tuple(value(n, cell) for n, cell in zip(table.columns, row, strict=True)) for row in table.rows]
+    return Table(table.name, title(table), tuple(column(c) for c in table.columns), rows)
