@@ -61,6 +61,15 @@ def test_every_marked_string_has_a_french_translation_neither_empty_nor_fuzzy() 
     assert not problems, "run `make translations` and translate:\n" + "\n".join(problems)
 
 
+@pytest.mark.parametrize("code", ["fr", "en"])
+def test_the_catalogs_compile(code: str) -> None:
+    """What `pybabel compile` checks: a translation's %-placeholders match its msgid's."""
+    with (i18n.LOCALE_DIR / code / "LC_MESSAGES" / f"{i18n.DOMAIN}.po").open("rb") as f:
+        catalog = read_po(f, locale=code, domain=i18n.DOMAIN)
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in catalog.check()]
+    assert problems == []
+
+
 def test_french_translations_keep_the_placeholders() -> None:
     for (_context, msgid), entry in _catalog("fr").items():
         ids = [msgid] if isinstance(msgid, str) else list(msgid)

@@ -241,7 +241,7 @@ def _sentiment_chart(table: Table) -> alt.Chart:
 
 def _attainment_chart(table: Table, goal: float) -> alt.LayerChart | alt.FacetChart:
     data = frame(table)
-    y = alt.Y("attainment_pct:Q", title=_("% on time"), scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("attainment_pct:Q", title=_("On time (%)"), scale=alt.Scale(domain=[0, 100]))
     tips = [alt.Tooltip(f"{name}:N", title=column(name)) for name in data.columns]
     line = alt.Chart(data).mark_line(point=True).encode(x=alt.X("day:O", title=None), y=y, tooltip=tips)
     rule = (
