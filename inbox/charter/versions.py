@@ -2,8 +2,10 @@
 
 Session-taking functions never commit. ``LiveCharter`` is what a long-running process holds: it notices a
 new version (one cheap query at most every ``recheck_seconds``) and doubles as the ingestion's due policy,
-so a target changed in the editor applies to the next conversation without a restart. Due times already
-stored do not move: the target at arrival applies.
+so a target changed in the editor applies to the next conversation without a restart. One rule everywhere
+(queue, dashboard, report, alerts): a conversation is judged by the charter in force when it arrived (its
+first customer message), for its first response and every next response; ``charter_book`` gives the reports
+the versions to find it.
 """
 
 from __future__ import annotations
@@ -177,7 +179,9 @@ class LiveCharter:
     def __call__(
         self, conv: Conversation, since: datetime, is_next: bool, subject: DueSubject | None = None
     ) -> datetime | None:
-        return CharterDue(self.current())(conv, since, is_next, subject)
+        """The due time under the charter in force when the conversation arrived, not the newest one."""
+        arrived = conv.first_inbound_at or since
+        return CharterDue(self.book().in_force(arrived))(conv, since, is_next, subject)
 
     def _file_mtime(self) -> float:
         path = self.config_dir / CHARTER_FILE
@@ -188,31 +192,46 @@ class LiveCharter:
             seen = (newest_id(session), self._file_mtime())
             if self._book is not None and seen == self._seen:
                 return
-            known = set(self._parsed)
-            rows = session.exec(select(CharterVersion).where(col(CharterVersion.id).not_in(known or {-1})))
-            for row in rows:
-                try:
-                    charter = validate_text(row.toml, f"charter version #{row.id}")
-                except ConfigError as exc:
-                    log.error("charter version #%s is no longer valid and is skipped:\n%s", row.id, exc)
-                    continue
-                assert row.id is not None and row.saved_at is not None
-                self._parsed[row.id] = (row.saved_at, charter)
-        self._book = self._build()
+            self._parsed.update(_parsed_versions(session, set(self._parsed)))
+        self._book = _book(self._parsed, self.config_dir)
         if self._seen is not None and seen[0] != self._seen[0]:
             log.info("charter: version #%s is now in force", seen[0])
         self._seen = seen
 
-    def _build(self) -> CharterBook:
+
+def _parsed_versions(session: Session, known: set[int]) -> dict[int, tuple[datetime, Charter]]:
+    """Saved versions not in ``known``, parsed: id -> (saved at, charter); invalid ones are skipped."""
+    rows = session.exec(select(CharterVersion).where(col(CharterVersion.id).not_in(known or {-1})))
+    parsed = {}
+    for row in rows:
         try:
-            from_file: Charter | None = load_charter(self.config_dir)
-        except ConfigError:
-            if not self._parsed:
-                raise
-            from_file = None
-        versions = [(BEFORE_ANY_VERSION, from_file)] if from_file is not None else []
-        versions += [self._parsed[i] for i in sorted(self._parsed)]
-        newest = max(self._parsed, default=None)
-        current = self._parsed[newest][1] if newest is not None else from_file
-        assert current is not None
-        return CharterBook(current, newest, tuple(versions))
+            charter = validate_text(row.toml, f"charter version #{row.id}")
+        except ConfigError as exc:
+            log.error("charter version #%s is no longer valid and is skipped:\n%s", row.id, exc)
+            continue
+        assert row.id is not None and row.saved_at is not None
+        parsed[row.id] = (row.saved_at, charter)
+    return parsed
+
+
+def _book(parsed: dict[int, tuple[datetime, Charter]], config_dir: Path) -> CharterBook:
+    """The file in force from the start, then each saved version from its save (ConfigError when the file
+    is invalid and nothing was saved)."""
+    try:
+        from_file: Charter | None = load_charter(config_dir)
+    except ConfigError:
+        if not parsed:
+            raise
+        from_file = None
+    versions = [(BEFORE_ANY_VERSION, from_file)] if from_file is not None else []
+    versions += [parsed[i] for i in sorted(parsed)]
+    newest = max(parsed, default=None)
+    current = parsed[newest][1] if newest is not None else from_file
+    assert current is not None
+    return CharterBook(current, newest, tuple(versions))
+
+
+def charter_book(session: Session, config_dir: Path) -> CharterBook:
+    """Every charter version with the time it came into force, as ``LiveCharter`` holds them: for the
+    reports, which judge each conversation with the charter in force when it arrived."""
+    return _book(_parsed_versions(session, set()), config_dir)

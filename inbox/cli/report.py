@@ -8,7 +8,7 @@ from enum import StrEnum
 import typer
 from sqlmodel import Session
 
-from inbox.charter.versions import current_charter
+from inbox.charter.versions import charter_book, current_charter
 from inbox.config.loader import ConfigError
 from inbox.i18n import LANGUAGES, _, use_language
 from inbox.reports.labels import for_people
@@ -63,7 +63,8 @@ def report(
     try:
         with Session(engine) as session:
             try:  # the charter in force: the newest version saved in the editor, else the file
-                charter = current_charter(session, settings.config_dir)
+                current_charter(session, settings.config_dir)
+                charter = charter_book(session, settings.config_dir)  # each one judges its arrivals
             except ConfigError as exc:
                 raise _fail(f"invalid charter (run `inbox config check`):\n{exc}") from None
             try:

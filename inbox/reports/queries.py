@@ -205,6 +205,7 @@ def open_clocks(session: Session, cid: int | None, limit: int = LIVE_LIMIT) -> l
             clock_start(),
             c.first_response_at,
             c.sla_due_at,
+            c.first_inbound_at,
         )
         .join(Channel, col(Channel.id) == col(c.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(c.contact_id))
@@ -218,7 +219,7 @@ def open_clocks(session: Session, cid: int | None, limit: int = LIVE_LIMIT) -> l
     out = []
     for row in found:
         conv_id, channel, platform, kind, visibility, urgency, handle, tags, user, display = row[:10]
-        started, first_response, due = row[10:]
+        started, first_response, due, arrived = row[10:]
         out.append(
             OpenConversation(
                 id=conv_id,
@@ -234,6 +235,7 @@ def open_clocks(session: Session, cid: int | None, limit: int = LIVE_LIMIT) -> l
                 sla_due_at=due,
                 answered_before=first_response is not None,
                 snippet=snippets.get(conv_id, ""),
+                first_inbound_at=arrived,
             )
         )
     return out

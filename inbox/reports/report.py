@@ -1,6 +1,8 @@
 """One report for the dashboard and ``inbox report`` alike: the same queries, the same KPI functions.
 
-Session-taking and read-only; ``now`` and the charter are parameters, so both front ends agree.
+Session-taking and read-only; ``now`` and the charter are parameters, so both front ends agree. Given a
+``CharterBook`` (every version, ``charter_book``), each conversation is judged by the charter in force when
+it arrived, as ingestion and the escalation alerts judge it; a single ``Charter`` stands for every arrival.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from inbox.charter.model import Charter
+from inbox.charter.versions import CharterBook
 from inbox.ingest.threads import URGENCY_ORDER
 from inbox.reports import first_responses, kpis, queries
 from inbox.reports.period import WINDOWS, Period, rolling
@@ -29,10 +32,17 @@ from inbox.reports.sla_kpis import (
     outcome_count,
 )
 
+Charters = Charter | CharterBook  # one charter, or every version with the time it came into force
 
-def report_tz(charter: Charter) -> tzinfo:
-    """Reports count days and hours in the time zone of the charter's main team (``sla.team``)."""
-    return ZoneInfo(charter.team(charter.sla.team).timezone)
+
+def as_book(charter: Charters) -> CharterBook:
+    return charter if isinstance(charter, CharterBook) else CharterBook(charter)
+
+
+def report_tz(charter: Charters) -> tzinfo:
+    """Reports count days and hours in the time zone of the main team (``sla.team``) of the charter now."""
+    current = as_book(charter).current
+    return ZoneInfo(current.team(current.sla.team).timezone)
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,7 @@ class LiveReport:
 
 
 def period_report(
-    session: Session, charter: Charter, period: Period, now: datetime, channel: str | None = None
+    session: Session, charter: Charters, period: Period, now: datetime, channel: str | None = None
 ) -> PeriodReport:
     cid = queries.channel_id(session, channel)
     counts = queries.hour_counts(session, period, cid)
@@ -121,9 +131,13 @@ def period_report(
     )
 
 
-def live_report(session: Session, charter: Charter, now: datetime, channel: str | None = None) -> LiveReport:
-    cid = queries.channel_id(session, channel)
-    clocks = [live_clock(c, charter, now) for c in queries.open_clocks(session, cid)]
+def live_report(session: Session, charter: Charters, now: datetime, channel: str | None = None) -> LiveReport:
+    """The backlog and the running clocks, each judged by the charter in force at its arrival."""
+    cid, book = queries.channel_id(session, channel), as_book(charter)
+    clocks = [
+        live_clock(c, book.in_force(c.first_inbound_at or now), now)
+        for c in queries.open_clocks(session, cid)
+    ]
     return LiveReport(channel, now, sorted(queries.backlog(session, cid), key=_backlog_key), clocks)
 
 
@@ -132,7 +146,7 @@ def _backlog_key(b: BacklogCount) -> tuple[str, int, str]:
 
 
 def attainment_windows(
-    session: Session, charter: Charter, now: datetime, channel: str | None = None
+    session: Session, charter: Charters, now: datetime, channel: str | None = None
 ) -> dict[str, Attainment]:
     """Attainment for today, 7d and 30d, from one read of the 30-day cohort."""
     tz = report_tz(charter)
@@ -146,22 +160,25 @@ def attainment_windows(
 
 
 def outcomes(
-    session: Session, charter: Charter, period: Period, now: datetime, cid: int | None
+    session: Session, charter: Charters, period: Period, now: datetime, cid: int | None
 ) -> list[OutcomeCount]:
     """The period's first-response outcomes: counted in SQL, plus the few conversations stored without a
-    due time (before migration 0009), judged one by one with ``charter``."""
+    due time (before migration 0009), judged one by one with the charter in force at their arrival."""
     counts = first_responses.outcome_counts(session, period, cid, now)
     judged = [c for c in counts if c.outcome != first_responses.LEGACY]
     if len(judged) == len(counts):
         return judged
-    older = queries.cohort(session, period, cid, first_responses.legacy())
-    return judged + [outcome_count(first_response(f, charter, now)) for f in older]
+    older, book = queries.cohort(session, period, cid, first_responses.legacy()), as_book(charter)
+    return judged + [outcome_count(first_response(f, book.in_force(f.first_inbound_at), now)) for f in older]
 
 
 def judged_conversations(
-    session: Session, charter: Charter, period: Period, now: datetime, channel: str | None = None
+    session: Session, charter: Charters, period: Period, now: datetime, channel: str | None = None
 ) -> list[FirstResponse]:
     """Each conversation of the period with its first-response outcome: a drill-down, one row per
     conversation (the report's counts come from ``outcomes``)."""
-    cid = queries.channel_id(session, channel)
-    return [first_response(f, charter, now) for f in queries.cohort(session, period, cid)]
+    cid, book = queries.channel_id(session, channel), as_book(charter)
+    return [
+        first_response(f, book.in_force(f.first_inbound_at), now)
+        for f in queries.cohort(session, period, cid)
+    ]

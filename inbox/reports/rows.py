@@ -57,6 +57,7 @@ class OpenConversation:
     sla_due_at: datetime
     answered_before: bool  # the running clock is a next-response clock
     snippet: str = ""  # the newest message's first line (customer text: show as plain text)
+    first_inbound_at: datetime | None = None  # its arrival: the charter in force then judges it
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ import streamlit as st
 from inbox import i18n
 from inbox.access import can
 from inbox.charter.model import Charter
+from inbox.charter.versions import charter_book
 from inbox.i18n import N_, _, ngettext, pgettext
 from inbox.reports.period import Period, custom, local_day, rolling
 from inbox.reports.queries import channel_names
@@ -27,7 +28,7 @@ from inbox.reports.report import (
 )
 from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.tables import Table, all_tables, backlog, clocks, pct, to_csv
-from inbox.ui.common import charter, current_user, md_escape, now, open_conversation, reading
+from inbox.ui.common import charter, config_dir, current_user, md_escape, now, open_conversation, reading
 from inbox.ui.labels import SENTIMENT, URGENCY, label
 from inbox.ui.report_labels import UNCLASSIFIED, column, people_frame, title
 
@@ -144,7 +145,7 @@ def live_panel(rules: Charter, channel: str | None) -> None:
     """What needs a supervisor now; refreshed every REFRESH_SECONDS."""
     tz = report_tz(rules)
     with reading() as session:
-        live = live_report(session, rules, now(), channel)
+        live = live_report(session, charter_book(session, config_dir()), now(), channel)
     share = i18n.percent(rules.escalation.at_risk_fraction, 0)
     tiles = st.columns(3)
     tiles[0].metric(
@@ -255,9 +256,10 @@ def _attainment_chart(table: Table, goal: float) -> alt.LayerChart | alt.FacetCh
 def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
     at = now()
     with reading() as session:
-        r = period_report(session, rules, period, at, channel)
-        live = live_report(session, rules, at, channel)
-        windows = attainment_windows(session, rules, at, channel)
+        book = charter_book(session, config_dir())  # each conversation judged by the charter at its arrival
+        r = period_report(session, book, period, at, channel)
+        live = live_report(session, book, at, channel)
+        windows = attainment_windows(session, book, at, channel)
     tables = all_tables(r, live, windows)
     st.subheader(_("Over the period"))
     _tiles(r, windows)
