@@ -37,7 +37,7 @@ SLA_COLOURS = {"red": "red", "amber": "orange", "green": "green", "none": "gray"
 DEMO_ENV = "INBOX_DEMO"  # set by `inbox demo`: the sign-in page names the demo accounts
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
 # Markdown makes links of e-mail addresses, www. names and URLs even escaped: a word joiner (U+2060,
-# invisible) before "@", after "www" and before "://" keeps a handle or a name the text it is.
+# invisible) before "@", after "www" and before "://" keeps a customer's handle or name the text it is.
 _AUTOLINK = re.compile(r"(?=@)|(?i:(?<=www)(?=\.))|(?=://)")
 
 
@@ -168,7 +168,12 @@ def sign_out(user: User) -> None:
 
 def md_escape(text: str) -> str:
     """Text made inert for st.markdown: every Markdown, directive and HTML character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub("\u2060", " ".join(text.split())))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def md_name(text: str) -> str:
+    """A customer's handle or name for st.markdown: ``md_escape``d, and never made a link."""
+    return md_escape(_AUTOLINK.sub("\u2060", text))
 
 
 def open_conversation(conv_id: int) -> None:

@@ -21,6 +21,7 @@ from inbox.ui.common import (
     charter,
     current_user,
     md_escape,
+    md_name,
     now,
     reading,
     transaction,
@@ -113,7 +114,7 @@ def _header(view: desk.ConversationView) -> None:
     handle = f"@{contact.handle}" if contact and contact.handle else None
     handle = handle or (contact.display_name if contact else None) or _("Unknown customer")
     number = _("conversation #{id}").format(id=conv.id)
-    st.markdown(f"## {md_escape(handle)} :gray[· {number}]")
+    st.markdown(f"## {md_name(handle)} :gray[· {number}]")
     state = sla_state(conv.sla_due_at, clock_started(conv, view.messages), at)
     if conv.sla_due_at is None:
         sla = ":gray-badge[{}]".format(_("No SLA clock running"))

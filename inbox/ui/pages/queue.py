@@ -20,7 +20,16 @@ from inbox.desk.queue import (
 from inbox.i18n import N_, _, duration, ngettext, pgettext
 from inbox.ingest import listening_items
 from inbox.store.tables import User
-from inbox.ui.common import SLA_COLOURS, current_user, md_escape, now, open_conversation, reading, transaction
+from inbox.ui.common import (
+    SLA_COLOURS,
+    current_user,
+    md_escape,
+    md_name,
+    now,
+    open_conversation,
+    reading,
+    transaction,
+)
 from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label
 from inbox.ui.labels import language as language_label
 from inbox.ui.widgets.peak_banner import peak_banner
@@ -172,8 +181,8 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer]) -> None:
         cols[0].caption(_("Age {age} · #{id}").format(age=age, id=row.id))
         who = f"@{row.handle}" if row.handle else (row.display_name or _("unknown customer"))
         shown = row.handle and row.display_name and row.display_name.lower() != row.handle.lower()
-        name = f" · {md_escape(row.display_name or '')}" if shown else ""
-        cols[1].markdown(f"**{md_escape(who)}**{name}")
+        name = f" · {md_name(row.display_name or '')}" if shown else ""
+        cols[1].markdown(f"**{md_name(who)}**{name}")
         cols[1].text(row.snippet or _("(no message)"), width="stretch")  # customer text: never Markdown
         cols[2].markdown(_labels(row))
         unassigned = pgettext("conversation", "Unassigned")

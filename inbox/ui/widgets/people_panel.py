@@ -10,14 +10,14 @@ from inbox.config.platforms import platform_label
 from inbox.desk import people
 from inbox.i18n import _
 from inbox.store.tables import Contact, User
-from inbox.ui.common import current_user, md_escape, now, reading, transaction
+from inbox.ui.common import current_user, md_escape, md_name, now, reading, transaction
 
 
 def describe(hit: people.ContactHit) -> str:
     handle = f"@{hit.handle}" if hit.handle else f"#{hit.id}"
     name = f" ({hit.display_name})" if hit.display_name and hit.display_name != hit.handle else ""
     return (
-        md_escape(f"{handle}{name}")
+        md_name(f"{handle}{name}")
         + f" · :gray-badge[{md_escape(platform_label(hit.platform))}]"
         + (f" :gray[{md_escape(hit.channel)}]")
     )

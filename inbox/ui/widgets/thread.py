@@ -15,7 +15,7 @@ from inbox.outbox.delivery import HIDE_ACTIONS
 from inbox.outbox.unsure import RetryOutcome
 from inbox.replies import moderation
 from inbox.store.tables import Contact, Message, OutboundReply
-from inbox.ui.common import local_time, md_escape
+from inbox.ui.common import local_time, md_escape, md_name
 from inbox.ui.labels import STATUS, URGENCY, label
 
 VISIBILITY_BADGE = {
@@ -69,7 +69,7 @@ def message(m: Message, now: datetime, customer_name: str | None = None, retried
             if m.author_handle
             else (customer_name or _("customer") if inbound else _("brand"))
         )
-        head = f"**{md_escape(author)}** · {_badge(VISIBILITY_BADGE, m.visibility)}"
+        head = f"**{md_name(author)}** · {_badge(VISIBILITY_BADGE, m.visibility)}"
         if not inbound:
             head += f" · {_badge(REPLY_STATUS, 'sent')}"
         st.markdown(f"{head} · :gray[{_when(m.created_at, now)}]")
@@ -169,7 +169,7 @@ def profile(contact: Contact | None, channel: str, platform: str | None = None) 
         st.caption(_("Unknown customer."))
         return
     handle = f"@{contact.handle}" if contact.handle else contact.platform_id
-    st.markdown(f"**{md_escape(handle)}**")
+    st.markdown(f"**{md_name(handle)}**")
     if contact.display_name and contact.display_name.lower() != (contact.handle or "").lower():
         st.text(contact.display_name)
     if contact.followers is None:
