@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from inbox.reports.period import Period, local_day
+from inbox.reports.period import Period, local_day, local_hour
 from inbox.reports.rows import UNCLASSIFIED, AgentCounts, AgentEvent, ConversationFacts, HourCount
 from inbox.reports.sla_kpis import FirstResponse
 from inbox.reports.stats import median, minutes, nearest_rank, ratio
@@ -67,11 +67,12 @@ class Volume:
 
 
 def volume_by_hour(counts: Iterable[HourCount], tz: tzinfo) -> list[Volume]:
-    """Customer messages per channel per local hour (hours with none are left out)."""
+    """Customer messages per channel per local clock hour (hours with none are left out): the buckets are
+    summed into the local hour that holds them, so a team at UTC+05:30 sees 10:00, not 09:30."""
     sums: dict[tuple[datetime, str], int] = defaultdict(int)
     for c in counts:
-        sums[(c.hour.astimezone(tz), c.channel)] += c.messages
-    return [Volume(hour, channel, n) for (hour, channel), n in sorted(sums.items())]
+        sums[(local_hour(c.hour, tz), c.channel)] += c.messages
+    return [Volume(hour.astimezone(tz), channel, n) for (hour, channel), n in sorted(sums.items())]
 
 
 @dataclass(frozen=True, slots=True)

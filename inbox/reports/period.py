@@ -56,6 +56,23 @@ def local_day(at: datetime, tz: tzinfo) -> date:
     return require_aware("at", at).astimezone(tz).date()
 
 
+def local_hour(at: datetime, tz: tzinfo) -> datetime:
+    """The start of the local clock hour holding ``at`` in ``tz``, as a UTC instant (each of the two 02:00
+    hours of an autumn change is its own hour)."""
+    local = require_aware("at", at).astimezone(tz)
+    return require_aware("at", at) - timedelta(
+        minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+    )
+
+
+def whole_hour_offsets(period: Period) -> bool:
+    """True when every UTC offset of the period's zone during the period is a whole number of hours, so its
+    local hours are UTC hours (a zone changes its offset at most once a day: day starts tell them all)."""
+    instants = [day_start(day, period.tz) for day in period.days()] + [period.end]
+    offsets = (at.astimezone(period.tz).utcoffset() for at in instants)
+    return all(o is not None and o % timedelta(hours=1) == timedelta() for o in offsets)
+
+
 def rolling(label: str, now: datetime, tz: tzinfo) -> Period:
     """``today``, ``7d`` or ``30d``: the current local day and the days before it."""
     today = local_day(now, tz)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from inbox.desk.clocks import clock_start
 from inbox.desk.queue import last_messages
 from inbox.ingest.clocks import person_answer
-from inbox.reports.period import Period
+from inbox.reports.period import Period, whole_hour_offsets
 from inbox.reports.rows import (
     UNCLASSIFIED,
     AgentCounts,
@@ -26,7 +26,7 @@ from inbox.reports.rows import (
     HourCount,
     OpenConversation,
 )
-from inbox.reports.sqltime import as_utc, utc_hour
+from inbox.reports.sqltime import as_utc, from_quarter, quarter_hour, utc_hour
 from inbox.store.tables import AuditEvent, Channel, Contact, Conversation, Message, User
 
 WAITING_STATUSES = ("open", "pending")  # not resolved
@@ -144,8 +144,10 @@ def cohort(
 
 def hour_counts(session: Session, period: Period, cid: int | None) -> list[HourCount]:
     """Customer messages per channel, UTC hour and sentiment, counted by the database from the
-    ``ix_message_volume`` index alone."""
-    hour = utc_hour(col(Message.created_at))
+    ``ix_message_volume`` index alone; per UTC quarter hour when the period's zone is not a whole number of
+    hours from UTC (UTC+05:30: local hours start at half past), so they add up to local hours and days."""
+    whole = whole_hour_offsets(period)
+    hour = utc_hour(col(Message.created_at)) if whole else quarter_hour(col(Message.created_at))
     stmt = (
         _columns(Message.channel_id, hour, Message.sentiment, func.count())
         .where(
@@ -159,7 +161,7 @@ def hour_counts(session: Session, period: Period, cid: int | None) -> list[HourC
         stmt = stmt.where(col(Message.channel_id) == cid)
     names = channel_names_by_id(session)
     return [
-        HourCount(as_utc(h), names[channel], sentiment or UNCLASSIFIED, int(n))
+        HourCount(as_utc(h) if whole else from_quarter(h), names[channel], sentiment or UNCLASSIFIED, int(n))
         for channel, h, sentiment, n in _rows(session, stmt)
     ]
 

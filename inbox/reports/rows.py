@@ -62,9 +62,10 @@ class OpenConversation:
 
 @dataclass(frozen=True, slots=True)
 class HourCount:
-    """Customer messages received in one UTC hour on one channel, with one sentiment label."""
+    """Customer messages received in one UTC hour (a quarter hour when the team's local hours are not UTC
+    hours) on one channel, with one sentiment label."""
 
-    hour: datetime  # the UTC hour's start (aware)
+    hour: datetime  # the bucket's start (aware UTC)
     channel: str
     sentiment: str  # negative | neutral | positive | unclassified
     messages: int
