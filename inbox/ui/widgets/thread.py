@@ -46,8 +46,8 @@ def _when(at: datetime | None, now: datetime) -> str:
 
 
 # What a person's Retry of an uncertain reply found, shown under the delivered reply (one place, to translate)
-RETRY_FOUND = "Retry by {by}: found on {platform} at {time}, recorded (not posted again)"
-RETRY_NOT_FOUND = "Retry by {by}: not found on {platform} at {time}, posted again"
+RETRY_FOUND = N_("Retry by {by}: found on {platform} at {time}, recorded (not posted again)")
+RETRY_NOT_FOUND = N_("Retry by {by}: not found on {platform} at {time}, posted again")
 
 
 def retry_note(outcome: RetryOutcome | None, platform: str | None) -> str | None:
@@ -55,7 +55,7 @@ def retry_note(outcome: RetryOutcome | None, platform: str | None) -> str | None
     if outcome is None:
         return None
     text = RETRY_FOUND if outcome.found else RETRY_NOT_FOUND
-    return text.format(by=outcome.by, platform=_label(platform), time=local_time(outcome.at))
+    return _(text).format(by=outcome.by, platform=_label(platform), time=local_time(outcome.at))
 
 
 def message(m: Message, now: datetime, customer_name: str | None = None, retried: str | None = None) -> None:
