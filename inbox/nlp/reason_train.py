@@ -31,6 +31,8 @@ from inbox.nlp.settings import load_nlp_config
 
 DATA = Path("contact-reasons-twcs")
 FOLDS = 5
+SUPPORT = Path("twcs-customer-support") / "train.csv"
+RARE = ("account_access", "billing_payment", "cancellation", "delivery_order", "travel_booking")
 BALANCE = (0.5, 1.0)
 BOOSTS = (0.0, 1.0, 2.0, 3.0)
 
@@ -60,6 +62,22 @@ def read_rows(data_dir: Path) -> tuple[list[Row], list[Row]]:
     return agreed, split
 
 
+def silver_rows(data_dir: Path, decider: ReasonDecider, known: set[str], mass: float) -> list[Row]:
+    """Weak supervision: inbound support tweets (twcs-customer-support/train.csv) not in the labelled files
+    whose English phrases point to exactly one rare reason, labelled with it at ``mass`` weight."""
+    _, en_rules = decider.route("en")
+    out = []
+    with (data_dir / SUPPORT).open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            text = normalise(r["text"])
+            if r["inbound"] != "True" or text in known:
+                continue
+            fired = en_rules.fired(text)
+            if len(fired) == 1 and fired[0] in RARE:
+                out.append(Row(text, {fired[0]: mass}))
+    return out
+
+
 def folds(rows: Sequence[Row], k: int, salt: str = "reasons-cv:") -> list[int]:
     """Stratified by reason: within each, ordered by a hash of the text and dealt round-robin."""
     out = [0] * len(rows)
@@ -75,10 +93,11 @@ def train(
     rows: Sequence[Row], decider: ReasonDecider, balance: float, *, rules: bool = True
 ) -> ReasonWeights:
     labels = decider.labels
-    counts = Counter(r.label for r in rows)
+    counts = Counter(r.label for r in rows if sum(r.gold.values()) >= 1)
     _, en_rules = decider.route("en")
     feats = [features(r.text, en_rules.fired(r.text) if rules else ()) for r in rows]
-    targets = np.array([[r.gold.get(label, 0.0) for label in labels] for r in rows])
+    # targets sum to 1; a row's total gold mass (1, or less for a silver row) only weighs it
+    targets = np.array([[r.gold.get(label, 0.0) / sum(r.gold.values()) for label in labels] for r in rows])
     weights = [(max(counts.values()) / counts[r.label]) ** balance * sum(r.gold.values()) for r in rows]
     return fit(feats, targets, weights, labels)
 
@@ -191,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data_dir", nargs="?", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cv", action="store_true", help="print nested cross-validated figures only")
     parser.add_argument("--no-disagreements", action="store_true", help="train on agreed rows only")
+    parser.add_argument("--silver", type=float, default=0.0, help="weight of rule-labelled support tweets")
     parser.add_argument("--out", type=Path, default=None, help="model folder (default: the packaged one)")
     parser.add_argument("--speed", action="store_true", help="time the packaged decision (CPU time)")
     args = parser.parse_args(argv)
@@ -199,7 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     rows, extra = read_rows(args.data_dir)
     if args.no_disagreements:
         extra = []
-    print(f"{len(rows)} agreed tweets, {len(extra)} disagreements used for training only")
+    if args.silver:
+        known = {r.text for r in (*rows, *extra)}
+        extra = [*extra, *silver_rows(args.data_dir, decider, known, args.silver)]
+    print(f"{len(rows)} agreed tweets; {len(extra)} training-only rows (disagreements, silver)")
     if args.speed:
         speed(rows, settings)
         return 0
