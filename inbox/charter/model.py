@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from inbox.charter.fields import (
     KINDS,
     METRICS,
     Clock,
-    EnvName,
     Kind,
     Metric,
     Minutes,
@@ -26,16 +25,14 @@ from inbox.charter.fields import (
     NonEmpty,
     PeakText,
     SignatureText,
-    SurveyText,
     Tag,
     Urgency,
 )
+from inbox.charter.policies import Escalation, Moderation, Privacy, Survey, Ui
 from inbox.charter.teams import LanguageCode, Team
 from inbox.config.loader import ConfigError, Strict, read_toml, validation_problems
 
 CHARTER_FILE = "charter.toml"
-PiiKind = Literal["email", "phone", "card", "iban", "order"]  # what the PII finder reports
-ModerationAction = Literal["hide", "mark"]
 
 
 class TargetSpec(Strict):
@@ -138,75 +135,6 @@ class Peak(Strict):
         return self
 
 
-Days = Annotated[int, Field(ge=1, le=36500)]
-
-
-class Retention(Strict):
-    """How many days each kind of data is kept (unset: kept); ``inbox privacy purge`` applies it."""
-
-    messages_days: Days | None = None  # texts and payloads, from a closed conversation's last message
-    raw_payloads_days: Days | None = None  # raw payloads alone, counted from the message (may be shorter)
-    quarantine_days: Days | None = None
-    webhook_events_days: Days | None = None
-    survey_answers_days: Days | None = None
-    audit_days: Days | None = None  # the trace of who did what: keep it longer than what it traces
-
-    @model_validator(mode="after")
-    def _audit_outlives_data(self) -> Retention:
-        kept = {k: v for k, v in self.model_dump().items() if v is not None and k != "audit_days"}
-        if self.audit_days is not None and kept and self.audit_days < max(kept.values()):
-            longest = max(kept, key=lambda k: kept[k])
-            raise ValueError(f"audit_days ({self.audit_days}) must be at least {longest} ({kept[longest]})")
-        return self
-
-
-class OptOut(Strict):
-    """A customer message that is one of these phrases (any case, punctuation and @mentions aside) stops every
-    survey and automatic message to that customer."""
-
-    phrases: tuple[NonEmpty, ...] = ("stop", "non merci", "désinscription", "unsubscribe")
-
-
-class Privacy(Strict):
-    """What moves a public conversation to private messages (any one reason is enough); how long data is kept
-    (``retention``); what a customer writes to stop automatic messages (``opt_out``)."""
-
-    urgencies: tuple[Urgency, ...] = ()
-    topics: tuple[Tag, ...] = ()
-    pii: tuple[PiiKind, ...] = ()
-    template: Name | None = None
-    retention: Retention = Field(default_factory=Retention)
-    opt_out: OptOut = Field(default_factory=OptOut)
-
-
-class Moderation(Strict):
-    """What to do with abusive items. Moderated items are never answered and start no SLA clock."""
-
-    spam: ModerationAction = "hide"
-    insults: ModerationAction = "mark"
-    hate: ModerationAction = "hide"
-
-
-class Escalation(Strict):
-    """Alerts to a Slack/Teams-compatible webhook; its URL is read from the environment variable named."""
-
-    webhook_url_env: EnvName | None = None
-    at_risk_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.75
-    alert_on_at_risk: bool = True
-    alert_on_breach: bool = True
-    alert_on_critical: bool = True
-
-    @field_validator("webhook_url_env", mode="before")
-    @classmethod
-    def _not_a_url(cls, value: Any) -> Any:
-        if isinstance(value, str) and ("://" in value or value.startswith("http")):
-            raise ValueError(
-                "write the NAME of the environment variable that holds the webhook URL "
-                "(e.g. INBOX_ESCALATION_WEBHOOK_URL), never the URL itself: it is a secret"
-            )
-        return value
-
-
 class Brand(Strict):
     """A brand's voice. ``language`` is its default; ``languages`` all it answers in (default: only that one):
     automatic messages are written in one of them, never in another (see inbox.nlp.reply_language)."""
@@ -230,31 +158,6 @@ class Brand(Strict):
     def served(self) -> tuple[str, ...]:
         """The languages the brand answers in, its default first."""
         return (self.language, *(code for code in self.languages if code != self.language))
-
-
-class Survey(Strict):
-    """The satisfaction survey sent privately after a conversation is resolved."""
-
-    kind: Literal["none", "nps", "csat", "ces"] = "none"
-    template: Name | None = None
-    text: SurveyText | None = None
-    send_after_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 0
-    translations: dict[LanguageCode, Name] = {}  # language -> template, for customers writing in it
-
-    def template_for(self, language: str | None) -> str | None:
-        return self.translations.get(language or "", self.template)
-
-    @model_validator(mode="after")
-    def _has_message(self) -> Survey:
-        if self.kind != "none" and self.template is None and self.text is None:
-            raise ValueError(f"a {self.kind} survey needs a template name, a text or both")
-        return self
-
-
-class Ui(Strict):
-    """The inbox's screens: the language of a user who has not chosen one (fr | en)."""
-
-    default_language: Literal["fr", "en"] = "en"
 
 
 class CharterReferenceError(ValueError):

@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Literal
 
 from inbox.charter.business_hours import is_open, next_opening
-from inbox.charter.model import Brand, Charter, ModerationAction
+from inbox.charter.model import Brand, Charter
+from inbox.charter.policies import ModerationAction
 from inbox.charter.teams import Team
 
 ModerationCategory = Literal["spam", "insults", "hate"]

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, String, cast, delete, func, update
 from sqlmodel import Session, col, select
 
-from inbox.charter.model import Retention
+from inbox.charter.policies import Retention
 from inbox.store.folding import fold
 from inbox.store.records import audit
 from inbox.store.tables import AuditEvent, Conversation, Message, QuarantinedItem, SurveyRequest, WebhookEvent

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
-from inbox.charter.model import Retention
+from inbox.charter.policies import Retention
 from inbox.desk.queue import Filters, queue_page
 from inbox.privacy.retention import purge
 from inbox.store.engine import alembic_config, migrate
