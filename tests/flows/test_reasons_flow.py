@@ -1,6 +1,7 @@
 """Contact reasons end to end (issue #18): tweets arrive through the X sandbox and the real classifier, the
 message and its conversation keep the reason, the queue filters on it, `inbox classify` prints it,
-`inbox reclassify` fills it again, the report gives the reason mix per channel."""
+`inbox reclassify` fills it again, the report gives the reason mix per channel, the queue page has a Reason
+filter."""
 
 from __future__ import annotations
 
@@ -26,8 +27,11 @@ from inbox.nlp import Classifier, load_classifier
 from inbox.reports.period import custom
 from inbox.reports.report import attainment_windows, live_report, period_report
 from inbox.reports.tables import all_tables, to_json
+from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation, Message
 from tests.support.clock import Clock
+from tests.support.seed_desk import Seeded
+from tests.support.ui import app_as, queue_ids, seeded_app
 from tests.support.x_channel import x_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,3 +124,23 @@ def test_the_report_gives_the_reason_mix_per_channel(ingested: Engine) -> None:
         ("x-acme", "cancellation"): (1, third),
         ("x-acme", "delivery_order"): (1, third),
     }
+
+
+@pytest.fixture
+def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
+    """The desk seed behind the app, with a contact reason on two of its open conversations."""
+    for found in seeded_app(db_url, monkeypatch):
+        with Session(open_engine(db_url)) as s, s.begin():
+            for name, reason in (("late", "billing_payment"), ("soon", "delivery_order")):
+                conv = s.get(Conversation, found.conversations[name])
+                assert conv is not None
+                conv.reason = reason
+        yield found
+
+
+def test_the_queue_page_filters_on_the_reason_and_shows_it(seeded: Seeded) -> None:
+    at = app_as(seeded, "alice")
+    assert set(at.selectbox(key="q-reason").options) >= {"Billing and payment", "Delivery and order"}
+    at.selectbox(key="q-reason").select("delivery_order").run()
+    assert queue_ids(at) == [seeded.conversations["soon"]]
+    assert any("Delivery and order" in m.value for m in at.markdown)
