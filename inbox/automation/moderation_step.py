@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, String, cast, or_, update
+from sqlalchemy import Engine, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
@@ -26,6 +26,7 @@ from inbox.charter.model import Charter
 from inbox.outbox import delivery as outbox
 from inbox.replies import moderation
 from inbox.store import records as store
+from inbox.store.json_values import any_element
 from inbox.store.tables import Channel, Conversation, Message
 
 log = logging.getLogger("inbox.automation.tick")
@@ -34,8 +35,8 @@ HIDE_KEY = "moderation-hide:{}"  # one automatic hide per message
 
 
 def _candidates(session: Session, now: datetime) -> list[int]:
-    reasons = cast(col(Message.urgency_reasons), String)
-    matched = or_(*(reasons.like(f'%"rule:{c}"%') for c in moderation.CATEGORIES))
+    rules = [f"rule:{c}" for c in moderation.CATEGORIES]  # compared by value, never inside serialised text
+    matched = any_element(Message.urgency_reasons, lambda reason: reason.in_(rules))
     stmt = (
         select(Message.id)
         .where(

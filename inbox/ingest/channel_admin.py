@@ -7,7 +7,7 @@ Session-taking functions never commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from connectors import registry
 from connectors.base import ConnectorError, ConnectorSpec
 from connectors.capabilities import Closes
+from connectors.redact import redact
 from inbox.access import Actor, require
 from inbox.config.channels import ChannelConfig
 from inbox.settings import secret
@@ -25,7 +26,6 @@ from inbox.store.tables import AuditEvent, Channel, ListeningCursor
 
 Lookup = Callable[[str], str | None]  # environment variable name -> secret value, or None when unset
 CURSOR_SHOWN = 18
-REDACTED = "[secret]"
 CHANNEL_ACTIONS = ("budget.warning", "channel.checked", "channel.added")
 
 
@@ -111,13 +111,6 @@ def recent_events(session: Session, channel: Channel, limit: int = 5) -> list[Au
         .limit(limit)
     )
     return list(session.exec(stmt))
-
-
-def redact(text: str, secrets: Sequence[str]) -> str:
-    """``text`` with every secret value replaced (a URL or an echoed header may carry one)."""
-    for value in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(value, REDACTED)
-    return text
 
 
 @dataclass(frozen=True, slots=True)

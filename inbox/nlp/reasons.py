@@ -6,8 +6,8 @@ rules matched gets ``rule_boost`` added to its log-score. A language with rules 
 decided by its rules alone: each matched reason scores ``rule_boost``, ``other`` half of it. Every other
 language (and ``und``) uses the fallback model with that model's rules. A reason added in the config with
 rules only (no training data) gets, where a model decides, half a uniform share (0.5 / the model's labels)
-as its model probability, so it wins when its phrases match and no other reason's do. Ties go to the earlier reason
-of ``labels`` (the guideline's order).
+as its model probability, so it wins when its phrases match and no other reason's do. Ties go to the earlier
+reason of ``labels`` (the guideline's order).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from inbox.desk.queue import (
     Filters,
     Row,
     filter_options,
+    is_vip,
     next_conversation,
     queue_page,
 )
@@ -169,7 +170,7 @@ def _labels(row: Row) -> str:
         parts.append(f":gray-badge[{md_escape(row.language.upper())}]")
     if row.reason:
         parts.append(f":blue-badge[{md_escape(label(REASON, row.reason))}]")
-    parts += [f":gray-badge[#{md_escape(tag)}]" for tag in row.tags if tag.lower() != "vip"]
+    parts += [f":gray-badge[#{md_escape(tag)}]" for tag in row.tags if not is_vip([tag])]
     return " ".join(parts)
 
 
