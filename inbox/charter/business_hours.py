@@ -2,7 +2,9 @@
 
 Shifts are local wall-clock times in the team's zone, turned into UTC instants day by day, so a shift that
 spans a DST change lasts its real length (00:00-24:00 is 23 h on the spring change in Paris, 25 h in autumn).
-A local time skipped by the spring change is read with the offset before the change (PEP 495, ``fold=0``).
+A shift boundary skipped by the spring change (02:30 in Paris) is the change itself, the first instant whose
+local time is not before it, so shifts around the gap never overlap nor run backwards; a boundary in the
+autumn's repeated hour is its first occurrence (PEP 495, ``fold=0``).
 Results are returned in UTC; intervals are half-open: open at 08:00:00, closed again at 12:00:00.
 """
 
@@ -25,10 +27,29 @@ def require_aware(name: str, value: datetime) -> datetime:
 
 
 def _instant(team: Team, day: date, minute: int) -> datetime:
-    """Local ``day`` at ``minute`` after midnight (1440 = the next midnight), as a UTC instant."""
+    """Local ``day`` at ``minute`` after midnight (1440 = the next midnight), as a UTC instant; a time the
+    spring change skips is the change itself."""
     day = day + timedelta(days=minute // 1440)
     minute %= 1440
-    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=team.zone).astimezone(UTC)
+    wall = datetime.combine(day, time(minute // 60, minute % 60))
+    after = wall.replace(tzinfo=team.zone).astimezone(UTC)  # fold=0: read with the offset before the change
+    if after.astimezone(team.zone).replace(tzinfo=None) == wall:
+        return after
+    before = wall.replace(tzinfo=team.zone, fold=1).astimezone(UTC)  # with the offset after it: earlier
+    return _change_between(team, before, after)
+
+
+def _change_between(team: Team, before: datetime, after: datetime) -> datetime:
+    """The instant the zone's offset changed, in ``(before, after]`` (to the second: changes are on one)."""
+    new = after.astimezone(team.zone).utcoffset()
+    low, high = int(before.timestamp()), int(after.timestamp())
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, UTC).astimezone(team.zone).utcoffset() == new:
+            high = middle
+        else:
+            low = middle
+    return datetime.fromtimestamp(high, UTC)
 
 
 def open_intervals(team: Team, start: datetime) -> Iterator[tuple[datetime, datetime]]:
@@ -44,7 +65,7 @@ def open_intervals(team: Team, start: datetime) -> Iterator[tuple[datetime, date
         shifts = team.shifts_on(day)
         for shift in shifts:
             a, b = _instant(team, day, shift.start), _instant(team, day, shift.end)
-            if b > start:
+            if b > start and b > a:  # a shift wholly inside the spring gap never opens
                 yield a, b
         closed_run = 0 if shifts else closed_run + 1
         if closed_run > MAX_CLOSED_DAYS:

@@ -5,6 +5,8 @@ The first such cycle is measured against the first-response target, every later 
 again after an answer) against the next-response target. Give ``evaluate`` the charter **in force when the
 conversation arrived** (or ``evaluate_targets`` the targets resolved then): a later charter change must not
 move a running clock. An answer at the due time meets the target; a clock is breached once ``now`` is past it.
+Events are ordered by instant, every time read in UTC first (two local times of an autumn change's repeated
+hour are not ordered by their wall clock).
 """
 
 from __future__ import annotations
@@ -57,13 +59,13 @@ AMBER_BELOW = 0.25  # amber when less than a quarter of the target remains
 
 @dataclass(frozen=True, slots=True)
 class SlaEvent:
-    """A message in the conversation: ``in`` from the customer, ``out`` from the brand."""
+    """A message in the conversation: ``in`` from the customer, ``out`` from the brand (``at`` is UTC)."""
 
     at: datetime
     direction: Direction
 
     def __post_init__(self) -> None:
-        require_aware("at", self.at)
+        object.__setattr__(self, "at", require_aware("at", self.at))
         if self.direction not in ("in", "out"):
             raise ValueError(f"direction must be 'in' or 'out', got {self.direction!r}")
 

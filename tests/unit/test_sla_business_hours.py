@@ -177,12 +177,13 @@ def test_a_shift_across_the_dst_change(start: datetime, minutes: int, expected: 
     assert add_business_time(SUNDAY_NIGHT, start, minutes) == expected
 
 
-def test_a_shift_starting_in_the_spring_gap_starts_at_the_old_offset() -> None:
-    # 02:30 does not exist on 29 March: it is read as 02:30 CET = 01:30 UTC; 05:00 CEST = 03:00 UTC.
+def test_a_shift_starting_in_the_spring_gap_starts_at_the_change() -> None:
+    # 02:30 does not exist on 29 March: the shift opens when the clocks jump to 03:00 CEST = 01:00 UTC (read
+    # at the old offset it opened at 03:30 CEST, half an hour late); 05:00 CEST = 03:00 UTC.
     gap = team({"sun": ["02:30-05:00"]}, [])
-    assert not is_open(gap, utc(2026, 3, 29, 1, 29))
-    assert is_open(gap, utc(2026, 3, 29, 1, 30))
-    assert business_minutes_between(gap, utc(2026, 3, 29, 0, 0), utc(2026, 3, 29, 6, 0)) == 90
+    assert not is_open(gap, utc(2026, 3, 29, 0, 59))
+    assert is_open(gap, utc(2026, 3, 29, 1, 0))
+    assert business_minutes_between(gap, utc(2026, 3, 29, 0, 0), utc(2026, 3, 29, 6, 0)) == 120
 
 
 NAIVE = datetime(2026, 1, 14, 9, 0)
