@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from inbox.access import require
 from inbox.store import records as store
+from inbox.store.folding import fold
 from inbox.store.tables import Channel, Contact, Person, User
 
 SEARCH_LIMIT = 20
@@ -59,17 +59,12 @@ def _hits(session: Session, where: Sequence[object], limit: int) -> list[Contact
 def search_contacts(
     session: Session, query: str, *, exclude: int | None = None, limit: int = SEARCH_LIMIT
 ) -> list[ContactHit]:
-    """Contacts on any channel whose handle or name holds ``query`` (case-insensitive); empty query: none."""
+    """Contacts on any channel whose handle or name holds ``query`` (case and accents folded); empty: none."""
     text = query.strip().lstrip("@")
     if not text:
         return []
-    pattern = _like(text)
-    where: list[object] = [
-        or_(
-            col(Contact.handle).ilike(pattern, escape="\\"),
-            col(Contact.display_name).ilike(pattern, escape="\\"),
-        )
-    ]
+    pattern = _like(fold(text))  # folded like the queue's search: same hits on SQLite and PostgreSQL
+    where: list[object] = [col(Contact.search_name).like(pattern, escape="\\")]
     if exclude is not None:
         where.append(col(Contact.id) != exclude)
     return _hits(session, where, limit)

@@ -130,3 +130,22 @@ def test_agents_see_linked_contacts_but_cannot_change_them(seeded: Seeded, db_ur
     assert at.button(key=f"earlier-{seeded.conversations['masto']}")
     assert not [w for w in at.text_input if str(w.key).startswith("people-q-")]
     assert not [b for b in at.button if str(b.key).startswith("unlink-")]
+
+
+def test_contact_search_folds_case_and_accents_like_the_queue(engine: Engine) -> None:
+    with Session(engine) as s, s.begin():
+        chan = Channel(name="x-acme", platform="x", account="acme")
+        s.add(chan)
+        s.flush()
+        assert chan.id is not None
+        s.add(Contact(channel_id=chan.id, platform_id="1", handle="helene_g", display_name="Hélène Gârçon"))
+        s.add(Contact(channel_id=chan.id, platform_id="2", handle="strauss", display_name="Jürgen Straße"))
+        s.add(Contact(channel_id=chan.id, platform_id="3", handle="olga", display_name="Ольга"))
+    with Session(engine) as s:
+        for query, handle in (
+            ("HELENE", "helene_g"),
+            ("garçon", "helene_g"),
+            ("strasse", "strauss"),
+            ("ОЛЬГА", "olga"),
+        ):
+            assert [h.handle for h in people.search_contacts(s, query)] == [handle], query
