@@ -61,7 +61,7 @@ def _save(user: User, text: str, base: int | None, previous: str, note: str) -> 
                 session, text, by=user, comment=note, now=now(), based_on=base, previous_text=previous
             )
     except PermissionDenied as exc:
-        st.error(f"Not saved: {exc}.", icon=":material/block:")
+        st.error(_("Not saved: {error}.").format(error=exc), icon=":material/block:")
         return
     except ConfigError as exc:
         _problems(exc.problems)
