@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -34,8 +34,10 @@ def problems(at: AppTest) -> list[tuple[str, str]]:
     return list(zip(table["Key"], table["Problem and what is allowed"], strict=True))
 
 
-def ingest_mention(engine: Engine, due: LiveCharter, handle: str, tag: list[str], n: int) -> Conversation:
-    """A public mention from ``handle`` (a contact tagged ``tag``) received Monday 10:00 in Paris (open)."""
+def ingest_mention(
+    engine: Engine, due: LiveCharter, handle: str, tag: list[str], n: int, at: datetime = PARIS_MONDAY_10
+) -> Conversation:
+    """A public mention from ``handle`` (a contact tagged ``tag``) received ``at``: Monday 10:00 in Paris."""
     with Session(engine) as s, s.begin():
         channel = s.exec(select(Channel).where(Channel.name == "x-acme")).one()
         s.add(Contact(channel_id=channel.id or 0, platform_id=f"p-{handle}", handle=handle, tags=tag))
@@ -49,9 +51,9 @@ def ingest_mention(engine: Engine, due: LiveCharter, handle: str, tag: list[str]
             direction="in",
             author=Author(f"p-{handle}", handle),
             text="@AcmeCare help please",
-            created_at=PARIS_MONDAY_10,
+            created_at=at,
         )
-        ingest_batch(s, channel, "mentions", Batch([item], None), due=due, now=PARIS_MONDAY_10)
+        ingest_batch(s, channel, "mentions", Batch([item], None), due=due, now=at)
     with Session(engine) as s:
         return s.exec(select(Conversation).where(Conversation.thread_key == f"t-{handle}-{n}")).one()
 
@@ -91,10 +93,13 @@ def test_vip_from_30_to_20_saves_a_version_that_new_conversations_get(seeded: Se
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "charter.saved")).one()
     assert (version.saved_by, version.comment) == ("maya", "VIP promise shortened for the launch")
     assert event.detail["changes"] == ["sla.segments.vip: 30 → 20"]
-    vip = ingest_mention(engine, live, "vipper", ["vip"], 2)
-    plain = ingest_mention(engine, live, "plain", [], 3)
-    assert vip.sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=20)
-    assert plain.sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=60)
+    # A conversation is judged by the charter in force when it arrives: these arrive after the save (which
+    # happens now, on the wall clock), on a later Monday 10:00 in Paris.
+    later = PARIS_MONDAY_10.replace(year=2030, month=6, day=3)
+    vip = ingest_mention(engine, live, "vipper", ["vip"], 2, at=later)
+    plain = ingest_mention(engine, live, "plain", [], 3, at=later)
+    assert vip.sla_due_at == later + timedelta(minutes=20)
+    assert plain.sla_due_at == later + timedelta(minutes=60)
     with Session(engine) as s:
         assert s.get(Conversation, before.id).sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=30)  # type: ignore[union-attr]
     history = at.switch_page(PAGE).run()
