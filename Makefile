@@ -4,7 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two install stamps: the demo needs the project only; tests, checks and translations install '.[dev]'.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test test-sqlite test-postgres lint typecheck contracts deps check clean translations
 
@@ -12,39 +14,43 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
 
-run: $(STAMP)  ## Start the demo: X sandbox, listener and the app on http://127.0.0.1:8501
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(RUN_STAMP)  ## Start the demo: five platform sandboxes, listener, webhook receiver, app on :8501
 	mkdir -p var
 	$(BIN)/inbox demo
 
 test: test-sqlite test-postgres  ## The whole suite, on SQLite then on PostgreSQL (skipped if not installed)
 
-test-sqlite: $(STAMP)
+test-sqlite: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
-test-postgres: $(STAMP)  ## The whole suite on a throwaway local PostgreSQL cluster
+test-postgres: $(DEV_STAMP)  ## The whole suite on a throwaway local PostgreSQL cluster
 	$(BIN)/python -m tests.support.pgcluster run -- $(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)  ## mypy over the product
+typecheck: $(DEV_STAMP)  ## mypy over the product
 	$(BIN)/mypy inbox connectors app.py
 
-contracts: $(STAMP)  ## The layering rules of pyproject.toml [tool.importlinter]
+contracts: $(DEV_STAMP)  ## The layering rules of pyproject.toml [tool.importlinter]
 	$(BIN)/lint-imports
 
-deps: $(STAMP)  ## Every import declared, every declared dependency used
+deps: $(DEV_STAMP)  ## Every import declared, every declared dependency used
 	$(BIN)/deptry .
 
 check: lint typecheck contracts deps test  ## What CI runs
 
 LOCALES := inbox/locale
-translations: $(STAMP)  ## Extract the strings to translate, update the catalogs (fr, en), compile them
+translations: $(DEV_STAMP)  ## Extract the strings to translate, update the catalogs (fr, en), compile them
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project social-care-inbox \
 		-o $(LOCALES)/inbox.pot app.py inbox
 	$(BIN)/pybabel update -D inbox -i $(LOCALES)/inbox.pot -d $(LOCALES) --no-wrap

@@ -227,7 +227,13 @@ def config_check(
 
 @app.command()
 def demo() -> None:
-    """Start the X sandbox, the listener and the web app on 127.0.0.1:8501 (what `make run` does)."""
+    """Start the five platform sandboxes, the listener, the webhook receiver and the web app (`make run`).
+
+    Sandboxes of X, Mastodon, Bluesky, Telegram and Meta (Facebook, Instagram, WhatsApp): ports 8701-8705.
+    The listener (`inbox listen`) and the webhook receiver (`inbox webhooks`, port 8710).
+    The Streamlit app on http://127.0.0.1:8501; demo accounts agent, manager, admin (password = name).
+    Ctrl-C stops them all.
+    """
     from inbox.jobs.demo import run_demo
 
     raise typer.Exit(run_demo())
