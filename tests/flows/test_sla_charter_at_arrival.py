@@ -35,12 +35,21 @@ from inbox.store.tables import Conversation, Message
 from inbox.store.tables.enforcement import CharterVersion
 from tests.support.charter import charter_data
 
-T0 = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=60)  # "10:00"
+T0 = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=60)  # "10:00", set again per test
 NOW = T0 + timedelta(minutes=60)  # "11:00"
 V2 = {
     "sla.default.private.next_response": {"minutes": 15, "clock": "24/7"},
     "escalation.at_risk_fraction": 0.5,
 }
+
+
+@pytest.fixture(autouse=True)
+def _an_hour_ago() -> None:
+    """ "10:00" is an hour before the real now when each test starts, not when the module was imported: `inbox
+    report` reads the clock, and a long suite imports this module many minutes before it runs."""
+    global T0, NOW
+    T0 = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=60)
+    NOW = T0 + timedelta(minutes=60)
 
 
 def at(minutes: int) -> datetime:
