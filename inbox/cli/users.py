@@ -36,7 +36,9 @@ def add(
         20, "--capacity", min=1, help="Open conversations before auto-assignment skips."
     ),
     language: str | None = typer.Option(
-        None, "--language", help="Language of their screens: fr | en (default: the charter's ui.default_language)."
+        None,
+        "--language",
+        help="Language of their screens: fr | en (default: the charter's ui.default_language).",
     ),
 ) -> None:
     """Add a user who can sign in to the inbox."""
