@@ -25,7 +25,7 @@ def _key(context: str | None, message: str | tuple[str, ...]) -> Key:
 
 
 def _marked() -> set[Key]:
-    """Every msgid marked in app.py and inbox/, extracted as `make translations` does (babel.cfg)."""
+    """Every msgid marked in app.py and inbox/, extracted as `make translations` does."""
     found = extract_from_dir(str(ROOT / "inbox"), method_map=[("**.py", "python")])
     found_app = extract_from_file("python", str(ROOT / "app.py"))
     ids = {_key(context, message) for _file, _line, message, _notes, context in found}
