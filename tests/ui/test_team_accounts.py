@@ -3,7 +3,7 @@ and ends a temporary account; the agent's open session ends at once."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -80,3 +80,21 @@ def test_managers_do_not_get_the_account_form(seeded: Seeded) -> None:
     at = app_as(seeded, "maya").switch_page(TEAM).run()
     assert [t.value for t in at.title] == ["Team"]
     assert not [s for s in at.selectbox if s.key == "account-user"]
+
+
+def test_an_admin_unlocks_a_locked_out_name_from_the_team_page(seeded: Seeded, db_url: str) -> None:
+    from inbox.desk import sign_in
+
+    engine = open_engine(db_url)
+    at = datetime.now(UTC)
+    with Session(engine) as s, s.begin():
+        for _ in range(sign_in.MAX_PER_NAME):
+            assert sign_in.sign_in(s, "alice", "wrong", client="127.0.0.9", now=at) is None
+    with Session(engine) as s:
+        assert sign_in.name_locked(s, "alice", at)
+    admin = _admin(seeded, db_url)
+    assert "alice may sign in again" in _do(admin, "alice", "account-unlock")
+    with Session(engine) as s:
+        assert not sign_in.name_locked(s, "alice", datetime.now(UTC))
+    engine.dispose()
+    assert sign_in.UNLOCKED in audit_actions(db_url)

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 import streamlit as st
 
 from inbox.access import ROLE_LABELS, ROLES, PermissionDenied
-from inbox.desk import accounts
+from inbox.desk import accounts, sign_in
 from inbox.desk.auth import AuthError
 from inbox.i18n import _
 from inbox.store.tables import User
@@ -42,13 +42,16 @@ def _apply(action: str) -> None:
             elif action == "role":
                 accounts.set_role(session, by, name, s["account-role"], at)
                 done = _("{name}'s role is changed.")
+            elif action == "unlock":
+                sign_in.unlock(session, name, by=by.name, by_role=by.role, now=at)
+                done = _("{name} may sign in again at once (failed attempts forgiven).")
             elif action == "password":
                 accounts.reset_password(session, by, name, s.get("account-password") or "", at)
                 done = _("{name}'s password is reset.")
             else:
                 accounts.set_end_date(session, by, name, _end_of(s.get("account-until")), at)
                 done = _("{name}'s end date is saved.")
-    except (AuthError, PermissionDenied, ValueError) as exc:
+    except (AuthError, PermissionDenied, sign_in.UnlockError, ValueError) as exc:
         s[FLASH] = _("Not changed: {error}").format(error=exc)
         return
     s[FLASH] = done.format(name=name)
@@ -62,6 +65,13 @@ def admin_form(users: Sequence[User]) -> None:
         left, right = st.columns(2)
         left.button(_("Deactivate"), key="account-deactivate", on_click=_apply, args=("deactivate",))
         right.button(_("Reactivate"), key="account-reactivate", on_click=_apply, args=("reactivate",))
+        st.button(
+            _("Unlock sign-in"),
+            key="account-unlock",
+            on_click=_apply,
+            args=("unlock",),
+            help=_("Lifts a lock-out after too many failed attempts."),
+        )
         st.selectbox(_("Role"), list(ROLES), format_func=lambda r: _(ROLE_LABELS[r]), key="account-role")
         st.button(_("Change the role"), key="account-set-role", on_click=_apply, args=("role",))
         st.text_input(
