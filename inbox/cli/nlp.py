@@ -145,12 +145,15 @@ def reclassify(
 
     clf = _classifier(config_dir)
     engine = open_engine(Settings().database_url)
-    total = count_inbound(engine)
-    with Progress(transient=False) as progress:
-        task = progress.add_task("reclassifying", total=total)
-        done = reclassify_all(
-            engine, clf.classify, batch_size=batch_size, progress=lambda n: progress.advance(task, n)
-        )
+    try:
+        total = count_inbound(engine)
+        with Progress(transient=False) as progress:
+            task = progress.add_task("reclassifying", total=total)
+            done = reclassify_all(
+                engine, clf.classify, batch_size=batch_size, progress=lambda n: progress.advance(task, n)
+            )
+    finally:
+        engine.dispose()
     typer.echo(f"reclassified {done} inbound message(s)")
 
 

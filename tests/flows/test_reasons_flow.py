@@ -130,11 +130,13 @@ def test_the_report_gives_the_reason_mix_per_channel(ingested: Engine) -> None:
 def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
     """The desk seed behind the app, with a contact reason on two of its open conversations."""
     for found in seeded_app(db_url, monkeypatch):
-        with Session(open_engine(db_url)) as s, s.begin():
+        engine = open_engine(db_url)
+        with Session(engine) as s, s.begin():
             for name, reason in (("late", "billing_payment"), ("soon", "delivery_order")):
                 conv = s.get(Conversation, found.conversations[name])
                 assert conv is not None
                 conv.reason = reason
+        engine.dispose()  # a PostgreSQL connection left open surfaces as a ResourceWarning in a later test
         yield found
 
 
