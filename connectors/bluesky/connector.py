@@ -11,12 +11,13 @@ in ``connectors.bluesky.send``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from connectors import _http
 from connectors.base import Batch, ConnectorSpec, Identity, InboundItem, Malformed, Rejected, Sent
+from connectors.bluesky.find import find_message, find_reply
 from connectors.bluesky.parse import (
     PayloadError,
     dm_item,
@@ -26,7 +27,7 @@ from connectors.bluesky.parse import (
     parse_time,
     post_item,
 )
-from connectors.bluesky.send import direct_message, find_message, find_reply, reply
+from connectors.bluesky.send import convo_with, direct_message, reply
 from connectors.bluesky.sweep import Sweep
 from connectors.bluesky.xrpc import Xrpc
 from connectors.capabilities import Closes, FindsDeliveries
@@ -219,12 +220,13 @@ class BlueskyConnector(FindsDeliveries, Closes):
         since: datetime | None,
         until: datetime | None = None,
     ) -> Sent | None:
-        """Look on Bluesky for a reply sent before a crash: same text, same target."""
-        if since is not None and since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
+        """Look on Bluesky for a reply sent before a crash: same text, same target, from ``since`` on."""
         if visibility == "private":
-            return find_message(self.xrpc, recipient_id, text, since) if recipient_id else None
-        return find_reply(self.xrpc, in_reply_to, text) if in_reply_to else None
+            if not recipient_id:
+                return None
+            did = self.xrpc.ensure_session()
+            return find_message(self.xrpc, convo_with(self.xrpc, recipient_id), did, text, since)
+        return find_reply(self.xrpc, in_reply_to, text, since) if in_reply_to else None
 
 
 def build(spec: ConnectorSpec) -> BlueskyConnector:

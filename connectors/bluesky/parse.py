@@ -56,6 +56,16 @@ def tid(micros: int, clock_id: int) -> str:
     return _s32(micros & ((1 << 53) - 1), 11) + _s32(clock_id & 0x3FF, 2)
 
 
+def tid_time(rkey: str) -> datetime | None:
+    """The instant a TID rkey encodes, or None when ``rkey`` is not a TID (records may have other keys)."""
+    if len(rkey) != 13 or rkey[0] not in S32[:16] or not set(rkey) <= set(S32):
+        return None
+    micros = 0
+    for char in rkey[:11]:
+        micros = micros * 32 + S32.index(char)
+    return datetime.fromtimestamp(micros / 1_000_000, UTC)
+
+
 def rkey_for(idempotency_key: str, at: datetime) -> str:
     """The post rkey for an outbox key in the 5-minute window holding ``at``: the same key gives the same
     rkey within a window (a retried create then conflicts instead of posting twice). The timestamp stays

@@ -14,12 +14,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.base import ConnectorError, Rejected, Sent, Unavailable
+from connectors.bluesky.find import find_message
 from connectors.bluesky.parse import (
     DM_BYTES,
     DM_GRAPHEMES,
-    PayloadError,
     facet_spans,
-    parse_time,
     recent_rkeys,
     rkey_for,
     text_problem,
@@ -144,22 +143,6 @@ def convo_with(xrpc: Xrpc, member_did: str) -> str:
     return convo["id"]
 
 
-def our_recent_message(xrpc: Xrpc, convo_id: str, did: str, text: str, since: datetime) -> Sent | None:
-    """A message with this text we sent in the convo after ``since``, if any."""
-    page = xrpc.query("chat.bsky.convo.getMessages", {"convoId": convo_id, "limit": 50}, chat=True)
-    for message in page.get("messages") or []:
-        if not isinstance(message, Mapping) or message.get("text") != text:
-            continue
-        sender = message.get("sender")
-        try:
-            sent_at = parse_time(message.get("sentAt"), "sentAt")
-        except PayloadError:
-            continue
-        if isinstance(sender, Mapping) and sender.get("did") == did and sent_at >= since:
-            return Sent(external_id=str(message.get("id")), thread_key=convo_id)
-    return None
-
-
 def direct_message(xrpc: Xrpc, recipient_did: str, text: str, now: datetime | None = None) -> Sent:
     """``text`` to ``recipient_did`` in our 1:1 convo (1,000 graphemes at most)."""
     problem = text_problem(text, graphemes=DM_GRAPHEMES, max_bytes=DM_BYTES)
@@ -168,26 +151,10 @@ def direct_message(xrpc: Xrpc, recipient_did: str, text: str, now: datetime | No
     did = xrpc.ensure_session()
     convo_id = convo_with(xrpc, recipient_did)
     since = (now or datetime.now(UTC)) - DM_DEDUP_WINDOW
-    already = our_recent_message(xrpc, convo_id, did, text, since)
+    already = find_message(xrpc, convo_id, did, text, since)
     if already is not None:
         return already
     sent = xrpc.procedure(
         "chat.bsky.convo.sendMessage", {"convoId": convo_id, "message": {"text": text}}, chat=True
     )
     return Sent(external_id=str(sent.get("id")), thread_key=convo_id)
-
-
-def find_reply(xrpc: Xrpc, in_reply_to: str, text: str) -> Sent | None:
-    """Our latest post answering ``in_reply_to`` with exactly ``text`` (outbox reconciliation)."""
-    did = xrpc.ensure_session()
-    for record in latest_posts(xrpc, did):
-        if _same(record, text, in_reply_to):
-            return Sent(external_id=str(record["uri"]))
-    return None
-
-
-def find_message(xrpc: Xrpc, recipient_did: str, text: str, since: datetime | None) -> Sent | None:
-    """Our message with ``text`` to ``recipient_did`` since ``since`` (outbox reconciliation)."""
-    did = xrpc.ensure_session()
-    start = (since or datetime.now(UTC)) - timedelta(minutes=1)
-    return our_recent_message(xrpc, convo_with(xrpc, recipient_did), did, text, start)

@@ -35,6 +35,7 @@ from connectors.capabilities import (
 )
 from connectors.meta.base import MetaConnector
 from connectors.meta.comments import CommentSource
+from connectors.meta.find import find_reply
 from connectors.meta.graph import DEFAULT_VERSION, OutsideWindow
 from connectors.meta.removals import removed_ids
 from connectors.meta.whatsapp import WhatsAppConnector
@@ -139,18 +140,12 @@ class PageMessaging(MetaConnector, HidesComments, RepliesPrivatelyToComments, Fi
         since: datetime | None,
         until: datetime | None = None,
     ) -> Sent | None:
-        """Our reply to ``in_reply_to`` with this text, if an earlier attempt posted it; None for messages
-        (Graph offers no lookup of a sent message by content here)."""
+        """Our reply to ``in_reply_to`` with this text, posted since ``since``, if an earlier attempt posted
+        it; None for messages (Graph offers no lookup of a sent message by content here)."""
         if visibility != "public" or not in_reply_to:
             return None
-        body = self.graph.get(
-            f"{in_reply_to}/{self.reply_edge}", {"fields": self._reply_fields, "limit": 100}
-        )
-        for reply in body.get("data") or []:
-            sender = reply.get("from") or {}
-            if sender.get("id") == self.brand_id and (reply.get("message") or reply.get("text")) == text:
-                return Sent(external_id=str(reply["id"]))
-        return None
+        edge = f"{in_reply_to}/{self.reply_edge}"
+        return find_reply(self.graph, edge, self._reply_fields, self.brand_id, text, since)
 
     _reply_fields = FB_COMMENT_FIELDS
 

@@ -10,6 +10,7 @@ import pytest
 from connectors.base import AuthFailed, RateLimited, Rejected, Unavailable
 from connectors.bluesky.connector import BlueskyConnector
 from connectors.bluesky.parse import bluesky_length, recent_rkeys, rkey_for, text_problem
+from connectors.bluesky.send import reply
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
 from connectors.sandbox.bluesky.store import tid_micros
 from tests.support.eventually import eventually
@@ -344,3 +345,35 @@ def test_a_thread_closed_to_the_brand_is_refused_before_posting(bsky: BlueskySan
     with pytest.raises(Rejected, match="limits who can reply"):
         connector(bsky).reply_public(post, "Hello", idempotency_key="gated")
     assert bsky.sent_posts == []
+
+
+def test_find_delivery_reaches_past_the_traffic_that_followed(bsky: BlueskySandbox) -> None:
+    """A reply posted five minutes ago, then 250 other brand posts; a DM, then 250 messages in that
+    conversation: the look pages back through the attempt's time window, not among the latest 100."""
+    post = bsky.add_post(f"{BRAND} hello", author="jane.bsky.social")
+    lea = bsky.add_account("lea.bsky.social")
+    conn = connector(bsky)
+    attempt = datetime.now(UTC) - timedelta(minutes=5)  # the rkey window then lies wholly in the past
+    public = reply(conn.xrpc, post, "Hi Jane", "lost-1", now=attempt)
+    private = conn.send_private(lea, "Hi Léa", idempotency_key="lost-2")
+    for i in range(250):
+        bsky.add_post(f"Brand news {i}", author=DEFAULT_HANDLE, mention_brand=False)
+        bsky.add_dm(f"and another thing {i}", sender="lea.bsky.social")
+    assert conn.find_delivery("public", post, None, "Hi Jane", attempt) == public
+    assert conn.find_delivery("private", None, lea, "Hi Léa", attempt) == private
+    pages = calls(bsky, "com.atproto.repo.listRecords")
+    assert len(pages) >= 3 and all(q.get("limit") == ["100"] for q in pages)
+
+
+def test_find_delivery_stops_at_the_window_and_finds_nothing_older(bsky: BlueskySandbox) -> None:
+    """The same words posted before the window are not this attempt's reply, and the look stops paging
+    once it reaches records older than the window."""
+    post = bsky.add_post(f"{BRAND} hello", author="jane.bsky.social")
+    conn = connector(bsky)
+    reply(conn.xrpc, post, "Same words", "old", now=datetime.now(UTC) - timedelta(minutes=5))
+    for i in range(250):
+        bsky.add_post(f"Brand news {i}", author=DEFAULT_HANDLE, mention_brand=False)
+    before = len(calls(bsky, "com.atproto.repo.listRecords"))
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    assert conn.find_delivery("public", post, None, "Same words", later) is None
+    assert len(calls(bsky, "com.atproto.repo.listRecords")) - before == 1

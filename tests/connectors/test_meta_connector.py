@@ -123,6 +123,30 @@ def test_find_delivery_finds_a_reply_sent_before_a_crash(meta: MetaSandbox) -> N
     assert conn.find_delivery("private", None, "123", "On it!", None) is None
 
 
+
+@pytest.mark.parametrize("platform", ["facebook", "instagram"])
+def test_find_delivery_reaches_past_the_replies_that_followed(meta: MetaSandbox, platform: str) -> None:
+    """A busy thread: 150 customer replies before ours and 60 other brand replies after it. The look reads
+    the whole window, not one page of 100 replies."""
+    customer = meta.add_comment("Hello?", platform=platform, push=False)
+    conn = facebook(meta) if platform == "facebook" else instagram(meta)
+    for i in range(150):
+        meta.add_comment(f"me too {i}", platform=platform, reply_to=customer, push=False)
+    attempt = datetime.now(UTC)
+    sent = conn.reply_public(customer, "On it!", idempotency_key="k")
+    for i in range(60):
+        meta.add_comment(f"Other answer {i}", author="brand", reply_to=customer, push=False)
+    found = conn.find_delivery("public", customer, None, "On it!", attempt)
+    assert found is not None and found.external_id == sent.external_id
+
+
+def test_find_delivery_ignores_the_same_words_before_the_window(meta: MetaSandbox) -> None:
+    customer = meta.add_comment("Hello?", push=False)
+    earlier = datetime.now(UTC) - timedelta(hours=2)
+    meta.add_comment("On it!", author="brand", reply_to=customer, created_at=earlier, push=False)
+    assert facebook(meta).find_delivery("public", customer, None, "On it!", datetime.now(UTC)) is None
+    assert facebook(meta).find_delivery("public", customer, None, "On it!", earlier) is not None
+
 # --- sending messages and the messaging windows ---------------------------------------------------
 def test_messenger_reply_inside_the_window(meta: MetaSandbox) -> None:
     meta.add_message("My parcel is late", name="Bob", created_at=NOW - timedelta(hours=2))
