@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 
 from inbox.charter.model import Charter
 from inbox.charter.rules import peak_active
-from inbox.i18n import _
+from inbox.i18n import _, ngettext
 from inbox.store import records as store
 from inbox.store.tables.enforcement import PeakState
 
@@ -43,9 +43,12 @@ class PeakStatus:
             if self.promise_hours
             else ""
         )
-        return _("Peak plan on: {backlog} conversation(s) waiting, {late} at risk or late{promise}.").format(
-            backlog=self.backlog, late=self.forecast_breaches, promise=promise
+        waiting = ngettext(
+            "Peak plan on: {backlog} conversation waiting, {late} at risk or late{promise}.",
+            "Peak plan on: {backlog} conversations waiting, {late} at risk or late{promise}.",
+            self.backlog,
         )
+        return waiting.format(backlog=self.backlog, late=self.forecast_breaches, promise=promise)
 
 
 def _row(session: Session) -> PeakState:

@@ -28,7 +28,7 @@ def test_the_queue_shows_the_peak_plan_while_it_is_on(seeded: Seeded, db_url: st
     assert banners(seeded) == []
     measure(db_url, 5, datetime.now(UTC))
     assert banners(seeded) == [
-        "Peak plan on: 5 conversation(s) waiting, 1 at risk or late; "
+        "Peak plan on: 5 conversations waiting, 1 at risk or late; "
         "new public mentions are told we answer within 4 h."
     ]
     measure(db_url, 2, datetime.now(UTC))
