@@ -4,16 +4,22 @@ import streamlit as st
 
 from inbox.access import ROLE_LABELS, can
 from inbox.i18n import _
-from inbox.ui import language
-from inbox.ui.common import current_user, md_escape, sign_out
+from inbox.ui import language, session_cookie
+from inbox.ui.common import md_escape
 
-user = current_user()
+SIGN_IN = "inbox/ui/pages/sign_in.py"
+# Addresses a link may open (escalation alerts link to /conversation?id=N): signed out, each shows the
+# sign-in page and keeps the address, so the page asked for opens once signed in.
+DEEP_LINKS = ("conversation", "templates", "team", "dashboard", "charter", "channels", "audit")
+
+user = session_cookie.signed_in_user()
 language.apply(user)
 st.set_page_config(page_title=_("Social-care inbox"), page_icon=":material/forum:", layout="wide")
 if user is None:
-    st.navigation(
-        [st.Page("inbox/ui/pages/sign_in.py", title=_("Sign in"), icon=":material/login:")], position="hidden"
-    ).run()
+    session_cookie.write()
+    sign_in = [st.Page(SIGN_IN, title=_("Sign in"), icon=":material/login:", default=True)]
+    sign_in += [st.Page(SIGN_IN, title=_("Sign in"), url_path=path) for path in DEEP_LINKS]
+    st.navigation(sign_in, position="hidden").run()
     st.stop()
 
 pages = [
@@ -39,6 +45,7 @@ with st.sidebar:
     )
     language.picker(user)
     if st.button(_("Sign out"), icon=":material/logout:", key="sign-out"):
-        sign_out(user)
+        session_cookie.sign_out(user)
         st.rerun()
+    session_cookie.write()
 st.navigation(pages, position="top").run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB_PATH = Path("var") / "inbox.db"
@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     public_url: str | None = None  # the app's address as agents reach it: links in escalation alerts
     worker_host: str = ""  # INBOX_WORKER_HOST: this machine in lease owners (empty: its host name)
     lease_seconds: float = Field(default=120.0, gt=0)  # INBOX_LEASE_SECONDS: a dead worker's lease lasts this
+    session_secret: SecretStr | None = None  # INBOX_SESSION_SECRET: the cookie's key (unset: generated)
+    session_hours: float = Field(default=12.0, gt=0)  # INBOX_SESSION_HOURS: a sign-in lasts this long
 
     @field_validator("lease_seconds", mode="before")
     @classmethod

@@ -6,7 +6,9 @@ Session-taking, never commits; every change is audited (``user.*``). Rules:
   and its open sessions end at once: every page re-reads the user (``inbox.ui.common.current_user``) and its
   presence is dropped, so it is not shown online nor auto-assigned;
 - the last active admin cannot be deactivated, demoted or given an end date, so someone can still manage;
-- a password a person chooses has at least ``MIN_PASSWORD`` characters (only the demo seed has shorter ones).
+- a password a person chooses has at least ``MIN_PASSWORD`` characters (only the demo seed has shorter ones);
+- a session that survives a reload (``inbox.desk.web_sessions``) is resumed only for an account that may still
+  sign in; deactivating, ending or resetting the password of an account revokes all of its sessions.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from inbox.access import ROLES, Actor, require
-from inbox.desk import presence
+from inbox.desk import presence, web_sessions
 from inbox.desk.auth import AuthError, hash_password, user_by_name
 from inbox.store import records as store
 from inbox.store.tables import User
@@ -46,6 +48,27 @@ def check_password(password: str) -> None:
 def may_sign_in(user: User, now: datetime) -> bool:
     """Active, and before its end date if it has one."""
     return bool(user.active) and (user.active_until is None or now < user.active_until)
+
+
+def resume(session: Session, cookie: str, key: bytes, now: datetime) -> User | None:
+    """The user a session cookie signs in again after a reload, or None; audited (``auth.session_resumed``).
+
+    A live session of an account that may no longer sign in is revoked on the way."""
+    row = web_sessions.find(session, cookie, key, now)
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not may_sign_in(user, now):
+        row.revoked_at, row.revoked_why = now, "account may not sign in"
+        return None
+    store.audit(session, user.name, "auth.session_resumed", target=("user", user.id), at=now)
+    return user
+
+
+def _end_sessions(session: Session, user: User, now: datetime, why: str) -> None:
+    if user.id is not None:
+        presence.leave(session, user.id)
+        web_sessions.revoke_user(session, user.id, now, why)
 
 
 def _user(session: Session, name: str) -> User:
@@ -78,8 +101,7 @@ def deactivate(session: Session, by: Actor, name: str, now: datetime) -> User:
     user = _user(session, name)
     _keeps_an_admin(session, user, now)
     user.active = False
-    if user.id is not None:
-        presence.leave(session, user.id)
+    _end_sessions(session, user, now, "deactivated")
     _audit(session, by, "user.deactivated", user, now)
     return user
 
@@ -113,6 +135,7 @@ def reset_password(session: Session, by: Actor, name: str, password: str, now: d
     check_password(password)
     user = _user(session, name)
     user.password_hash = hash_password(password)
+    _end_sessions(session, user, now, "password reset")
     _audit(session, by, "user.password_reset", user, now)
     return user
 
@@ -126,8 +149,8 @@ def set_end_date(session: Session, by: Actor, name: str, until: datetime | None,
     if until is not None and until <= now:
         _keeps_an_admin(session, user, now)
     user.active_until = until
-    if until is not None and until <= now and user.id is not None:
-        presence.leave(session, user.id)
+    if until is not None and until <= now:
+        _end_sessions(session, user, now, "account ended")
     _audit(session, by, "user.end_date", user, now, until=until.isoformat() if until else None)
     return user
 

@@ -26,7 +26,7 @@ from inbox.store.tables import AuditEvent, Channel, ListeningCursor
 
 Lookup = Callable[[str], str | None]  # environment variable name -> secret value, or None when unset
 CURSOR_SHOWN = 18
-CHANNEL_ACTIONS = ("budget.warning", "channel.checked", "channel.added")
+CHANNEL_ACTIONS = ("budget.warning", "channel.checked", "channel.added", "channel.paused", "channel.resumed")
 
 
 @dataclass(frozen=True, slots=True)

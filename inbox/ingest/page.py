@@ -202,7 +202,9 @@ def ingest_batch(
         contact = contacts[item.author.platform_id] if item.direction == "in" else None
         conv = convs[(item.visibility, item.thread_key)]
         label, echo = labels.get(item.external_id), echoes.get(item.external_id)
-        rows.append(_store_item(session, channel, item, label, due, conv, contact, now, echo))
+        rows.append(
+            _store_item(session, channel, item, label, due, conv, contact, now, echo) | {"stream": stream}
+        )
     if rows:  # one multi-row INSERT, without building an ORM object per message
         session.execute(insert(Message), rows)
     if late:

@@ -111,6 +111,9 @@ def _open_page(
     """Lease the stream and read its cursor: (channel id, cursor id, position), or None to stop polling."""
     with Session(engine) as session, session.begin():
         channel = store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
+        if channel.listening_paused_at is not None:  # stand-by (inbox.ingest.standby)
+            report.skipped = f"listening paused by {channel.listening_paused_by}"
+            return None
         cursor = store.cursor_row(session, channel.id or 0, stream)
         if cursor.retry_at is not None and cursor.retry_at > now:
             waiting = f"waiting until {cursor.retry_at:%H:%M:%S} UTC: {cursor.last_error}"

@@ -4,6 +4,7 @@ A sender claims a reply with a conditional UPDATE (only one claimant can win), c
 outside any transaction, then records the outcome. A POST is never retried blindly: an attempt whose answer
 was lost (timeout, reset, 5xx, a killed sender) is looked for on the platform before any new attempt; where
 the platform offers no way to look, the reply is marked *uncertain* for a person (``inbox.outbox.unsure``).
+A channel whose sending is on stand-by (``inbox.ingest.standby``) has its replies held: never claimed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from connectors.base import Connector, ConnectorError, Rejected, Sent
 from connectors.capabilities import HidesComments, RepliesPrivatelyToComments, SendsTemplates
+from inbox.ingest.standby import sending_paused_ids
 from inbox.ingest.threads import AUTOMATIC_PREFIX as AUTOMATIC_PREFIX
 from inbox.ingest.threads import is_automatic as is_automatic
 from inbox.outbox.recording import record_delivery as record_delivery
@@ -162,6 +164,7 @@ def _claim(engine: Engine, now: datetime) -> int | None:
         candidates = session.exec(
             select(OutboundReply.id)
             .where(OutboundReply.status == "pending", due)
+            .where(col(OutboundReply.channel_id).not_in(sending_paused_ids()))  # held while on stand-by
             .order_by(col(OutboundReply.created_at))
             .limit(5)
         ).all()

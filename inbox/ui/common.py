@@ -19,13 +19,12 @@ from inbox import i18n
 from inbox.charter import versions as charter_versions
 from inbox.charter.model import Charter
 from inbox.config.loader import ConfigError
-from inbox.desk import accounts, presence
+from inbox.desk import accounts
 from inbox.i18n import _
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
 from inbox.nlp.settings import load_pii_patterns
 from inbox.replies import composer
 from inbox.settings import Settings
-from inbox.store import records as store
 from inbox.store.engine import open_engine
 from inbox.store.tables import User
 
@@ -156,14 +155,6 @@ def current_user() -> User | None:
         st.session_state.pop(USER, None)
         return None
     return user
-
-
-def sign_out(user: User) -> None:
-    with transaction() as session:
-        assert user.id is not None
-        presence.leave(session, user.id)
-        store.audit(session, user.name, "auth.signed_out", target=("user", user.id))
-    st.session_state.clear()
 
 
 def md_escape(text: str) -> str:

@@ -20,6 +20,7 @@ from inbox.store.tables.core import (
 from inbox.store.tables.desk import AgentActivity, Note, Person, Presence, ReplyGuard
 from inbox.store.tables.enforcement import CharterVersion, EscalationAlert, PeakState, SurveyRequest
 from inbox.store.tables.privacy import ContactPrivacy
+from inbox.store.tables.sessions import ServerSecret, WebSession
 from inbox.store.tables.webhook_events import WebhookEvent
 
 __all__ = [
@@ -40,9 +41,11 @@ __all__ = [
     "Presence",
     "QuarantinedItem",
     "ReplyGuard",
+    "ServerSecret",
     "SurveyRequest",
     "User",
     "UTCDateTime",
+    "WebSession",
     "WebhookEvent",
     "utcnow",
 ]

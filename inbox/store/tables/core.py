@@ -59,6 +59,11 @@ class Channel(SQLModel, table=True):
     read_month: str | None = None  # "YYYY-MM" the counter below belongs to
     reads_used: int = 0  # posts read this month (X bills reads)
     budget_warned_month: str | None = None  # the month the 80% warning was given
+    # stand-by (inbox.ingest.standby): an admin paused reading or sending; NULL: running
+    listening_paused_at: datetime | None = _when()
+    listening_paused_by: str | None = None
+    sending_paused_at: datetime | None = _when()
+    sending_paused_by: str | None = None
     created_at: datetime | None = _when(nullable=False)
 
 
@@ -145,6 +150,7 @@ class Message(SQLModel, table=True):
     pii: list[Any] = _json([])  # [{"kind": "email", "start": 3, "end": 20}, ...]
     reason: str | None = None  # contact reason (config/nlp.toml [reasons].labels)
     reason_scores: dict[str, Any] = _json({})
+    stream: str | None = None  # the stream it was read from (``search:<query>`` for listening), if known
     hidden_at: datetime | None = _when()  # hidden on the platform (Facebook/Instagram comment), by the outbox
     moderation: str | None = None  # spam | insults | hate (moderated), or "skipped" (left to people)
     # ``text`` folded for search (inbox.store.folding), kept by the hooks at the end of this module
@@ -245,6 +251,7 @@ class User(SQLModel, table=True):
     languages: list[str] = _json([])
     language: str | None = None  # of the screens (fr | en); None: the charter's [ui] default_language
     capacity: int = 20  # open conversations before auto-assignment skips this agent
+    channels: list[str] = _json([])  # the channels they work (inbox.desk.channel_scope); empty: all
     active: bool = True
     active_until: datetime | None = _when()  # a temporary account cannot sign in from then on
     created_at: datetime | None = _when(nullable=False)

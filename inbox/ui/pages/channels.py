@@ -33,6 +33,7 @@ from inbox.ui.common import (
     transaction,
     zone_note,
 )
+from inbox.ui.widgets import channel_standby
 
 FORM = "add-channel"
 
@@ -122,6 +123,7 @@ def _channel(state: channel_admin.ChannelState) -> None:
             reads = _("{used} reads this month").format(used=number(state.reads_used))
         st.caption(_("Last poll {when} · {reads}").format(when=_when(state.last_poll_at), reads=reads))
         _streams(state)
+        channel_standby.controls(cfg)
         cols = st.columns([1, 4], vertical_alignment="center")
         cols[0].button(_("Check connection"), key=f"check-{cfg.name}", on_click=_check, args=(cfg,))
         result = st.session_state.get(f"check-result-{cfg.name}")

@@ -33,6 +33,7 @@ from inbox.ui.common import (
 )
 from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label
 from inbox.ui.labels import language as language_label
+from inbox.ui.widgets import channel_standby
 from inbox.ui.widgets.peak_banner import peak_banner
 
 REFRESH_SECONDS = 10
@@ -259,6 +260,7 @@ def queue_list(filters: Filters, user: User) -> None:
         with transaction() as session:
             presence.heartbeat(session, user.id, at)
     peak_banner()
+    channel_standby.queue_notice()
     _pager(page.total, page.pages)
     if not page.rows:
         st.info(_("Nothing here. New customer messages appear by themselves."), icon=":material/inbox:")

@@ -1,4 +1,7 @@
-"""The sign-in page: local accounts (argon2 hashes). Names the demo accounts in demo mode."""
+"""The sign-in page: local accounts (argon2 hashes). Names the demo accounts in demo mode.
+
+Also shown at any page's address while signed out (app.py), so the address survives the sign-in.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import streamlit as st
 
 from inbox.desk import sign_in
 from inbox.i18n import _
+from inbox.ui import session_cookie
 from inbox.ui.common import USER, demo_mode, now, transaction
 
 _left, middle, _right = st.columns([1, 1.2, 1])
@@ -39,4 +43,5 @@ with middle:
             st.error(_("Wrong user name or password."))
         else:
             st.session_state[USER] = user_id
-            st.rerun()
+            session_cookie.start(user_id)
+            st.rerun()  # on the page the address asked for: a deep link opens its conversation

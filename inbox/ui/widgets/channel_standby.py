@@ -1,0 +1,85 @@
+"""Channel stand-by on screen: the Channels page's pause/resume buttons, the queue's notice of held sending.
+
+The rule lives in ``inbox.ingest.standby``; this shows the state and collects the admin's choice.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from inbox.access import can
+from inbox.config.channels import ChannelConfig
+from inbox.i18n import N_, _, ngettext
+from inbox.ingest import standby
+from inbox.store import records as store
+from inbox.ui.common import current_user, local_time, md_escape, now, reading, transaction
+
+FLASH = "standby-flash"
+
+
+# per direction: running, paused, the button that pauses, the button that resumes
+LABELS = {
+    "listening": (N_("Listening on"), N_("Listening paused"), N_("Pause listening"), N_("Resume listening")),
+    "sending": (N_("Sending on"), N_("Sending paused"), N_("Pause sending"), N_("Resume sending")),
+}
+
+
+def _switch(cfg: ChannelConfig, what: standby.What, paused: bool) -> None:
+    user = current_user()
+    if user is None or not can(user.role, "channels"):
+        return
+    with transaction() as session:
+        act = standby.pause if paused else standby.resume
+        act(session, user, cfg, what, now())
+    state = _(LABELS[what][1] if paused else LABELS[what][0])
+    st.session_state[FLASH] = _("{channel}: {state}.").format(channel=cfg.name, state=state.lower())
+
+
+def _state(pause: standby.Pause | None, what: str) -> str:
+    if pause is None:
+        return f":green-badge[{_(LABELS[what][0])}]"
+    since = local_time(pause.since, "d MMM HH:mm")
+    badge = f":orange-badge[{_(LABELS[what][1])}]"
+    return badge + " " + _("by {who} since {when}").format(who=md_escape(pause.by), when=since)
+
+
+def controls(cfg: ChannelConfig) -> None:
+    """Pause or resume the channel's listening and sending (the page shows it to admins only)."""
+    with reading() as session:
+        channel = store.channel_by_name(session, cfg.name)
+        paused = {p.what: p for p in standby.pauses(channel)} if channel else {}
+    flash = st.session_state.get(FLASH)
+    if flash and flash.startswith(f"{cfg.name}:"):
+        st.session_state.pop(FLASH)
+        st.toast(flash)
+    cols = st.columns(2, vertical_alignment="center")
+    for col, what in zip(cols, standby.WHAT, strict=True):
+        pause = paused.get(what)
+        col.markdown(_state(pause, what))
+        col.button(
+            _(LABELS[what][3] if pause else LABELS[what][2]),
+            key=f"standby-{what}-{cfg.name}",
+            icon=":material/play_arrow:" if pause else ":material/pause:",
+            on_click=_switch,
+            args=(cfg, what, pause is None),
+            help=_("Listening paused: the channel is not read. Sending paused: replies wait in the outbox."),
+        )
+
+
+def queue_notice() -> None:
+    """The queue's notice while a channel's sending is paused: replies to its conversations are held."""
+    with reading() as session:
+        paused = standby.paused_sending(session)
+        held = standby.held_replies(session) if paused else {}
+    for pause in paused:
+        count = held.get(pause.channel, 0)
+        replies = ngettext(
+            "{n} reply is held in the outbox", "{n} replies are held in the outbox", count
+        ).format(n=count)
+        st.warning(
+            _(
+                "Sending is paused on {channel} (by {who}): replies to its conversations wait in the outbox "
+                "and go once an admin resumes it; {replies}."
+            ).format(channel=md_escape(pause.channel), who=md_escape(pause.by), replies=replies),
+            icon=":material/pause_circle:",
+        )

@@ -1,0 +1,139 @@
+"""Sessions that survive a reload, in a real browser: sign in, reload, still signed in; sign out, reload,
+signed out; an escalation link opened signed out lands on its conversation after sign-in; a deactivated agent
+is signed out at the next reload. Issue #15.9.
+
+`streamlit run app.py` on a free loopback port over a seeded database; headless Debian Chromium (Playwright).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from inbox.desk import accounts
+from inbox.desk.web_sessions import COOKIE
+from inbox.jobs.demo import seed_demo_users
+from inbox.store.engine import open_engine
+from inbox.store.tables import WebSession
+from tests.conftest import ROOT
+from tests.support.e2e import (
+    BROWSER_ARGS,
+    CHROMIUM,
+    Processes,
+    app_ready,
+    free_port,
+    launch_app,
+    needs_chromium,
+    sign_in,
+)
+from tests.support.seed_desk import Seeded, seed
+
+pytestmark = needs_chromium
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    db_url = f"sqlite:///{tmp_path / 'inbox.db'}"
+    seed_demo_users(db_url)  # migrates the schema
+    engine = open_engine(db_url)
+    seeded: Seeded = seed(engine, datetime.now(UTC))
+    engine.dispose()
+    env = {**os.environ, "INBOX_DATABASE_URL": db_url, "INBOX_CONFIG_DIR": str(ROOT / "config")}
+    env.pop("INBOX_DEMO", None)
+    env.pop("INBOX_SESSION_SECRET", None)  # the key is generated on the first run
+    procs = Processes(env, tmp_path)
+    try:
+        url = launch_app(procs, free_port())
+        app_ready(procs, url)
+        yield {"url": url, "seeded": seeded, "db": db_url}
+    finally:
+        procs.stop()
+
+
+@pytest.fixture
+def page(app: dict[str, Any]) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1440, "height": 1000})
+            tab.set_default_timeout(30_000)
+            yield tab
+        finally:
+            browser.close()
+
+
+def _cookie(page: Any) -> dict[str, Any] | None:
+    return next((c for c in page.context.cookies() if c["name"] == COOKIE), None)
+
+
+def _sessions(db_url: str) -> list[WebSession]:
+    engine = open_engine(db_url)
+    with Session(engine) as session:
+        rows = list(session.exec(select(WebSession)))
+    engine.dispose()
+    return rows
+
+
+def test_a_reload_keeps_the_agent_signed_in_until_they_sign_out(app: dict[str, Any], page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(app["url"])
+    sign_in(page, "agent", "agent")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    cookie = _cookie(page)
+    assert cookie is not None and cookie["sameSite"] == "Strict" and cookie["expires"] > 0
+    (row,) = _sessions(app["db"])
+    assert row.revoked_at is None and cookie["value"].split(".")[0] not in row.token_hash
+
+    page.reload()
+    expect(page.get_by_role("heading", name="Queue")).to_be_visible()
+    expect(page.get_by_text("signed in as agent")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    expect(page.get_by_role("heading", name="Queue")).to_have_count(0)
+    (row,) = _sessions(app["db"])
+    assert row.revoked_at is not None and row.revoked_why == "signed out"
+    page.wait_for_function(f"!document.cookie.includes('{COOKIE}=')")
+
+
+def test_an_escalation_link_opened_signed_out_lands_on_its_conversation(
+    app: dict[str, Any], page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    late = app["seeded"].conversations["late"]
+    page.goto(f"{app['url']}/conversation?id={late}")
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.get_by_role("textbox", name="User name").fill("agent")
+    page.get_by_role("textbox", name="Password").fill("agent")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("my parcel never arrived", exact=False).first).to_be_visible()
+    expect(page.get_by_role("button", name="Back to the queue")).to_be_visible()
+    assert page.url.endswith(f"/conversation?id={late}")
+
+
+def test_a_deactivated_agent_is_signed_out_at_the_next_reload(app: dict[str, Any], page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(app["url"])
+    sign_in(page, "agent", "agent")
+    engine = open_engine(app["db"])
+    with Session(engine) as session, session.begin():
+        accounts.deactivate(session, accounts.OPERATOR, "agent", datetime.now(UTC))
+    engine.dispose()
+    page.reload()
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    (row,) = _sessions(app["db"])
+    assert row.revoked_why == "deactivated"

@@ -1,0 +1,54 @@
+"""Channel stand-by through AppTest: an admin pauses a channel's sending on the Channels page (no file edit, no
+restart: the state is in the database, audited), the queue tells agents, and resuming clears the notice."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from inbox.store import records as store
+from inbox.store.engine import open_engine
+from inbox.ui.common import USER
+from tests.support.seed_desk import Seeded
+from tests.support.ui import app_as, audit_actions
+from tests.ui.test_ui_channels import config, page_as, seeded  # noqa: F401 - the Channels page's fixtures
+
+NOTICE = "Sending is paused on x\\-acme"  # the channel name as Markdown-escaped
+
+
+def _sending_paused_by(db_url: str) -> str | None:
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        channel = store.channel_by_name(s, "x-acme")
+        by = channel.sending_paused_by if channel else None
+    engine.dispose()
+    return by
+
+
+def _warnings(at: object) -> str:
+    return " ".join(w.value for w in at.warning)  # type: ignore[attr-defined]
+
+
+def test_admin_pauses_sending_and_the_queue_says_so(seeded: Seeded, db_url: str) -> None:  # noqa: F811
+    at = page_as(seeded, "ada")
+    assert not at.exception
+    at.button(key="standby-sending-x-acme").click().run()
+    assert not at.exception
+    assert _sending_paused_by(db_url) == "ada"
+    assert at.button(key="standby-sending-x-acme").label == "Resume sending"
+    assert at.button(key="standby-listening-x-acme").label == "Pause listening"
+    assert "channel.paused" in audit_actions(db_url)
+
+    queue = app_as(seeded, "alice")
+    assert NOTICE in _warnings(queue)
+
+    at.button(key="standby-sending-x-acme").click().run()
+    assert _sending_paused_by(db_url) is None
+    assert audit_actions(db_url)[-1] == "channel.resumed"
+    assert NOTICE not in _warnings(app_as(seeded, "alice"))
+
+
+def test_the_queue_has_no_notice_while_every_channel_sends(seeded: Seeded) -> None:  # noqa: F811
+    at = app_as(seeded, "alice")
+    assert not at.exception
+    assert at.session_state[USER] == seeded.users["alice"]
+    assert NOTICE not in _warnings(at)
