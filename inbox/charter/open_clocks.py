@@ -55,9 +55,15 @@ def clock_state(
 
 
 def open_clocks(
-    session: Session, book: CharterBook, now: datetime, *, limit: int = MAX_CLOCKS
+    session: Session,
+    book: CharterBook,
+    now: datetime,
+    *,
+    limit: int = MAX_CLOCKS,
+    assignee_id: int | None = None,
 ) -> list[OpenClock]:
-    """Every running clock (open conversation, stored due time), soonest due first."""
+    """Every running clock (open conversation, stored due time), soonest due first; ``assignee_id``: only
+    that user's conversations."""
     stmt = (
         select(Conversation, Channel, Contact)
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
@@ -66,6 +72,8 @@ def open_clocks(
         .order_by(col(Conversation.sla_due_at))
         .limit(limit)
     )
+    if assignee_id is not None:
+        stmt = stmt.where(Conversation.assignee_id == assignee_id)
     out = []
     for conv, chan, contact in session.exec(stmt):
         channel, platform = chan.name, chan.platform

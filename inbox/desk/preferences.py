@@ -1,4 +1,4 @@
-"""A user's own settings (the language of their screens). Session-taking, never commits; audited."""
+"""A user's own settings: their screens' language, what they are notified of. Session-taking; audited."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlmodel import Session
 from inbox.access import can
 from inbox.i18n import LANGUAGES
 from inbox.store import records as store
-from inbox.store.tables import User
+from inbox.store.tables import NotificationSettings, User
 
 
 class PreferenceError(ValueError):
@@ -39,3 +39,28 @@ def set_language(session: Session, user_id: int, language: str | None, *, by: st
         user.language = language
         session.add(user)
     return user
+
+
+NOTIFICATION_SETTINGS = ("assigned", "customer_wrote", "at_risk", "browser", "title_count", "sound")
+
+
+def set_notifications(
+    session: Session, user_id: int, values: dict[str, bool], *, by: str
+) -> NotificationSettings:
+    """Turn the user's own notifications on or off (what they are told of, and how); audited when changed."""
+    unknown = sorted(set(values) - set(NOTIFICATION_SETTINGS))
+    if unknown:
+        raise PreferenceError(f"unknown notification settings: {', '.join(unknown)}")
+    user = session.get(User, user_id)
+    if user is None:
+        raise PreferenceError(f"no user with id {user_id}")
+    if by != user.name:
+        raise PreferenceError(f"{by} may not change {user.name}'s notifications")
+    row = session.get(NotificationSettings, user_id) or NotificationSettings(user_id=user_id)
+    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    if changed:
+        for key, value in changed.items():
+            setattr(row, key, bool(value))
+        session.add(row)
+        store.audit(session, by, "user.notifications", target=("user", user_id), detail=changed)
+    return row

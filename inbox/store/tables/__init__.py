@@ -19,12 +19,15 @@ from inbox.store.tables.core import (
 )
 from inbox.store.tables.desk import AgentActivity, Note, Person, Presence, ReplyGuard
 from inbox.store.tables.enforcement import CharterVersion, EscalationAlert, PeakState, SurveyRequest
+from inbox.store.tables.notifications import AgentNotification, NotificationCursor, NotificationSettings
 from inbox.store.tables.privacy import ContactPrivacy
 from inbox.store.tables.sessions import ServerSecret, WebSession
+from inbox.store.tables.template_versions import TemplateVersion
 from inbox.store.tables.webhook_events import WebhookEvent
 
 __all__ = [
     "AgentActivity",
+    "AgentNotification",
     "AuditEvent",
     "Channel",
     "CharterVersion",
@@ -35,6 +38,8 @@ __all__ = [
     "ListeningCursor",
     "Message",
     "Note",
+    "NotificationCursor",
+    "NotificationSettings",
     "OutboundReply",
     "PeakState",
     "Person",
@@ -43,6 +48,7 @@ __all__ = [
     "ReplyGuard",
     "ServerSecret",
     "SurveyRequest",
+    "TemplateVersion",
     "User",
     "UTCDateTime",
     "WebSession",

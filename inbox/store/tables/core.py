@@ -208,6 +208,8 @@ class OutboundReply(SQLModel, table=True):
     unsure_from: datetime | None = _when()
     unsure_until: datetime | None = _when()
     checked_by: str | None = None  # the person who retried an uncertain reply: post if the look finds nothing
+    # the reply template the agent wrote it from (the templates page counts their use)
+    template: str | None = Field(default=None, index=True)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -1,0 +1,249 @@
+"""What an agent is told without watching the queue. Session-taking, never commits.
+
+Three things, each told once per user: a conversation was assigned to them by someone else (an assignment in
+the audit log, by hand, round-robin or automatic), their customer wrote again (an inbound message on a
+conversation assigned to them), one of theirs is at risk or late (its running clock, as the escalation alerts
+judge it). ``poll`` looks at what happened since the user's cursor, stores each new thing once (unique per
+user and key, so a reload or a second tab never repeats it) and hands each one to a single browser. The first
+poll only places the cursor: signing in never floods the user with history. A notification is unread until
+the user opens its conversation or marks them all read; the unread count is the tab title's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from inbox.charter.open_clocks import open_clocks
+from inbox.charter.versions import CharterBook
+from inbox.store.tables import (
+    AgentNotification,
+    AuditEvent,
+    Channel,
+    Contact,
+    Conversation,
+    Message,
+    NotificationCursor,
+    NotificationSettings,
+)
+
+Kind = Literal["assigned", "customer_wrote", "at_risk"]
+KINDS: tuple[Kind, ...] = ("assigned", "customer_wrote", "at_risk")
+CRITICAL = "critical"  # the urgency whose notifications also ring
+RECENT = 30  # how many notifications the list shows
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A notification as the screens show it."""
+
+    id: int
+    kind: str
+    conversation_id: int
+    critical: bool
+    created_at: datetime
+    read: bool
+    channel: str
+    handle: str | None
+    excerpt: str  # the customer's last message, first line
+
+
+def settings_of(session: Session, user_id: int) -> NotificationSettings:
+    """The user's settings (everything on when they never changed them); not added to the session."""
+    return session.get(NotificationSettings, user_id) or NotificationSettings(user_id=user_id)
+
+
+def _cursor(session: Session, user_id: int) -> tuple[NotificationCursor, bool]:
+    """(the cursor, whether it was just placed at the current ends of the audit log and messages)."""
+    cursor = session.get(NotificationCursor, user_id)
+    if cursor is not None:
+        return cursor, False
+    audit_end = session.exec(select(func.max(AuditEvent.id))).one() or 0
+    message_end = session.exec(select(func.max(Message.id))).one() or 0
+    cursor = NotificationCursor(user_id=user_id, audit_id=audit_end, message_id=message_end)
+    try:
+        with session.begin_nested():
+            session.add(cursor)
+    except IntegrityError:  # another tab placed it first
+        found = session.get(NotificationCursor, user_id)
+        assert found is not None
+        return found, True
+    return cursor, True
+
+
+def _assignments(session: Session, user_id: int, actor: str, after: int) -> tuple[list[tuple[str, int]], int]:
+    """Conversations assigned to the user by someone else since audit event ``after``; the new end."""
+    stmt = (
+        select(AuditEvent)
+        .where(col(AuditEvent.id) > after, AuditEvent.target_type == "conversation")
+        .where(col(AuditEvent.action).like("conversation.%assigned"))
+        .order_by(col(AuditEvent.id))
+    )
+    found, end = [], after
+    for event in session.exec(stmt):
+        assert event.id is not None
+        end = max(end, event.id)
+        to = event.detail.get("to")
+        if to == user_id and event.actor != actor and event.target_id and event.target_id.isdigit():
+            found.append((f"assigned:{event.id}", int(event.target_id)))
+    last = session.exec(select(func.max(AuditEvent.id))).one() or 0
+    return found, max(end, last)
+
+
+def _customer_messages(session: Session, user_id: int, after: int) -> tuple[list[tuple[str, int]], int]:
+    """Inbound messages on the user's open conversations since message ``after``; the new end."""
+    stmt = (
+        select(Message.id, Message.conversation_id)
+        .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
+        .where(col(Message.id) > after, Message.direction == "in")
+        .where(Conversation.assignee_id == user_id, Conversation.status != "resolved")
+        .order_by(col(Message.id))
+    )
+    found = [(f"message:{mid}", conv_id) for mid, conv_id in session.exec(stmt) if mid is not None]
+    last = session.exec(select(func.max(Message.id))).one() or 0
+    return found, max(after, last)
+
+
+def _at_risk(session: Session, user_id: int, book: CharterBook, now: datetime) -> list[tuple[str, int]]:
+    """The user's running clocks at risk or late, keyed by due time (a new clock may warn again)."""
+    return [
+        (f"at_risk:{c.conversation_id}:{c.due_at.isoformat()}", c.conversation_id)
+        for c in open_clocks(session, book, now, assignee_id=user_id)
+        if c.state != "on_track"
+    ]
+
+
+def _store(session: Session, user_id: int, kind: Kind, found: list[tuple[str, int]], now: datetime) -> None:
+    if not found:
+        return
+    known = set(
+        session.exec(
+            select(AgentNotification.key).where(
+                AgentNotification.user_id == user_id, col(AgentNotification.key).in_([k for k, _ in found])
+            )
+        )
+    )
+    urgencies = dict(
+        session.exec(
+            select(Conversation.id, Conversation.urgency).where(
+                col(Conversation.id).in_([c for _, c in found])
+            )
+        ).all()
+    )
+    for key, conv_id in found:
+        if key in known:
+            continue
+        row = AgentNotification(
+            user_id=user_id,
+            kind=kind,
+            conversation_id=conv_id,
+            key=key,
+            critical=urgencies.get(conv_id) == CRITICAL,
+            created_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:  # another tab stored it first
+            continue
+
+
+def poll(session: Session, user_id: int, user_name: str, book: CharterBook, now: datetime) -> list[Notice]:
+    """Store what is new for the user since their cursor; return what no browser was handed yet (once)."""
+    cursor, placed = _cursor(session, user_id)
+    wanted = settings_of(session, user_id)
+    assigned, cursor.audit_id = _assignments(session, user_id, user_name, cursor.audit_id)
+    wrote, cursor.message_id = _customer_messages(session, user_id, cursor.message_id)
+    session.add(cursor)
+    if not placed:
+        if wanted.assigned:
+            _store(session, user_id, "assigned", assigned, now)
+        if wanted.customer_wrote:
+            _store(session, user_id, "customer_wrote", wrote, now)
+    if wanted.at_risk:
+        _store(session, user_id, "at_risk", _at_risk(session, user_id, book, now), now)
+    session.flush()
+    pending = session.exec(
+        select(AgentNotification.id).where(
+            AgentNotification.user_id == user_id, col(AgentNotification.delivered_at).is_(None)
+        )
+    ).all()
+    mine = [nid for nid in pending if nid is not None and _take(session, nid, now)]
+    return notices(session, user_id, ids=mine) if mine else []
+
+
+def _take(session: Session, notification_id: int, now: datetime) -> bool:
+    """Mark one notification delivered; False when another tab took it first."""
+    done = session.execute(
+        update(AgentNotification)
+        .where(col(AgentNotification.id) == notification_id, col(AgentNotification.delivered_at).is_(None))
+        .values(delivered_at=now)
+    )
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def notices(
+    session: Session, user_id: int, *, ids: list[int] | None = None, limit: int = RECENT
+) -> list[Notice]:
+    """The user's notifications, newest first (or exactly ``ids``), with what the screens show."""
+    stmt = (
+        select(AgentNotification, Channel.name, Contact.handle)
+        .join(Conversation, col(Conversation.id) == col(AgentNotification.conversation_id))
+        .join(Channel, col(Channel.id) == col(Conversation.channel_id))
+        .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
+        .where(AgentNotification.user_id == user_id)
+        .order_by(col(AgentNotification.id).desc())
+    )
+    stmt = stmt.where(col(AgentNotification.id).in_(ids)) if ids is not None else stmt.limit(limit)
+    rows = list(session.exec(stmt))
+    last = _last_inbound(session, [n.conversation_id for n, _, _ in rows])
+    return [
+        Notice(
+            id=n.id or 0,
+            kind=n.kind,
+            conversation_id=n.conversation_id,
+            critical=n.critical,
+            created_at=n.created_at,
+            read=n.read_at is not None,
+            channel=channel,
+            handle=handle,
+            excerpt=last.get(n.conversation_id, ""),
+        )
+        for n, channel, handle in rows
+    ]
+
+
+def _last_inbound(session: Session, conversation_ids: list[int], width: int = 120) -> dict[int, str]:
+    if not conversation_ids:
+        return {}
+    stmt = (
+        select(Message.conversation_id, Message.text)
+        .where(col(Message.conversation_id).in_(set(conversation_ids)), Message.direction == "in")
+        .order_by(col(Message.id))
+    )
+    out = {conv: " ".join(text.split())[:width] for conv, text in session.exec(stmt)}
+    return out
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    stmt = select(func.count()).where(
+        AgentNotification.user_id == user_id, col(AgentNotification.read_at).is_(None)
+    )
+    return int(session.exec(stmt).one())
+
+
+def mark_read(session: Session, user_id: int, now: datetime, conversation_id: int | None = None) -> int:
+    """Mark the user's notifications read: those of one conversation (opened), or all; how many."""
+    stmt = (
+        update(AgentNotification)
+        .where(col(AgentNotification.user_id) == user_id, col(AgentNotification.read_at).is_(None))
+        .values(read_at=now)
+    )
+    if conversation_id is not None:
+        stmt = stmt.where(col(AgentNotification.conversation_id) == conversation_id)
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
