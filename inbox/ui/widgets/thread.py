@@ -58,6 +58,28 @@ def retry_note(outcome: RetryOutcome | None, platform: str | None) -> str | None
     return _(text).format(by=outcome.by, platform=_label(platform), time=local_time(outcome.at))
 
 
+FOLD_AT = 600  # characters: a longer message shows its start, the rest one click away (composer stays near)
+
+
+def folded(text: str, limit: int = FOLD_AT) -> tuple[str, str | None]:
+    """``(shown, rest)``: the text cut at the last space before ``limit`` (rest None when it fits)."""
+    if len(text) <= limit:
+        return text, None
+    cut = text.rfind(" ", limit // 2, limit)
+    cut = cut if cut > 0 else limit
+    return text[:cut].rstrip() + " …", text[cut:].lstrip()
+
+
+def body(text: str) -> None:
+    """A message's text as plain text, never Markdown or HTML; a long one folded behind "Show more"."""
+    shown, rest = folded(text)
+    st.text(shown, width="stretch")
+    if rest is not None:
+        more = _("Show more ({n} more characters)").format(n=number(len(rest)))
+        with st.expander(more, icon=":material/unfold_more:"):
+            st.text(rest, width="stretch")
+
+
 def message(m: Message, now: datetime, customer_name: str | None = None, retried: str | None = None) -> None:
     inbound = m.direction == "in"
     with st.chat_message(
@@ -73,7 +95,7 @@ def message(m: Message, now: datetime, customer_name: str | None = None, retried
         if not inbound:
             head += f" · {_badge(REPLY_STATUS, 'sent')}"
         st.markdown(f"{head} · :gray[{_when(m.created_at, now)}]")
-        st.text(m.text, width="stretch")  # never Markdown, never HTML
+        body(m.text)
         notes = []
         if m.pii:
             kinds = sorted({str(p.get("kind", "?")) for p in m.pii if isinstance(p, dict)})
@@ -126,7 +148,7 @@ def outbox_reply(r: OutboundReply, now: datetime, on_retry: Callable[[int], None
         by = md_escape(r.created_by or _("agent"))
         head = f"**{by}** · {_badge(VISIBILITY_BADGE, r.visibility)}"
         st.markdown(f"{head} · {_badge(REPLY_STATUS, r.status)} · :gray[{_when(r.created_at, now)}]")
-        st.text(r.text, width="stretch")
+        body(r.text)
         _failure(r, on_retry)
 
 
