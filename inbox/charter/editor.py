@@ -76,7 +76,7 @@ def _string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _value(value: Any) -> str:
+def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -86,32 +86,32 @@ def _value(value: Any) -> str:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Mapping):
-        inner = ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items())
+        inner = ", ".join(f"{_key(k)} = {toml_value(v)}" for k, v in value.items())
         return "{ " + inner + " }" if inner else "{}"
     if isinstance(value, list | tuple):
         if value and all(isinstance(v, Mapping) for v in value):
-            return "[\n" + "".join(f"    {_value(v)},\n" for v in value) + "]"
-        return "[" + ", ".join(_value(v) for v in value) + "]"
+            return "[\n" + "".join(f"    {toml_value(v)},\n" for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} to TOML: {value!r}")
 
 
-def _inline(value: Any) -> bool:
+def fits_inline(value: Any) -> bool:
     """A table written on one line: only scalars inside, and short."""
     if not isinstance(value, Mapping):
         return True
     scalars = all(not isinstance(v, Mapping | list | tuple) for v in value.values())
-    return scalars and len(_value(value)) <= _INLINE_MAX
+    return scalars and len(toml_value(value)) <= _INLINE_MAX
 
 
 def _tables(data: Mapping[str, Any], path: tuple[str, ...]) -> Iterator[str]:
     nested = len(path) >= 2  # [sla.default.public] holds inline targets; [sla.urgency] stays a table
-    here = [(k, v) for k, v in data.items() if not isinstance(v, Mapping) or (nested and _inline(v))]
+    here = [(k, v) for k, v in data.items() if not isinstance(v, Mapping) or (nested and fits_inline(v))]
     if (here or not data) and path:
         yield "\n[" + ".".join(_key(p) for p in path) + "]\n"
     for k, v in here:
-        yield f"{_key(k)} = {_value(v)}\n"
+        yield f"{_key(k)} = {toml_value(v)}\n"
     for k, v in data.items():
-        if isinstance(v, Mapping) and not (nested and _inline(v)):
+        if isinstance(v, Mapping) and not (nested and fits_inline(v)):
             yield from _tables(v, (*path, k))
 
 
@@ -132,7 +132,7 @@ class Change:
 
     def __str__(self) -> str:
         def show(v: Any) -> str:
-            return "(none)" if v is None else _value(v).replace("\n", " ")
+            return "(none)" if v is None else toml_value(v).replace("\n", " ")
 
         return f"{self.key}: {show(self.before)} → {show(self.after)}"
 

@@ -1,5 +1,9 @@
 """Charter versions: each save in the editor is a new row; the newest is in force, else config/charter.toml.
 
+One source of truth (``inbox.charter.charter_file``): the page writes each version back to the file. Before
+the file is first overwritten, its text is kept as a version in force from the beginning (``FILE_IMPORT``):
+conversations that arrived before the first save keep being judged by it, and the file no longer counts.
+
 Session-taking functions never commit. ``LiveCharter`` is what a long-running process holds: it notices a
 new version (one cheap query at most every ``recheck_seconds``) and doubles as the ingestion's due policy,
 so a target changed in the editor applies to the next conversation without a restart. One rule everywhere
@@ -36,6 +40,7 @@ from inbox.store.tables.enforcement import CharterVersion
 log = logging.getLogger("inbox.charter")
 EDITOR_FILE = "charter (editor)"  # the "file" named in validation errors of an edited charter
 BEFORE_ANY_VERSION = datetime(1970, 1, 1, tzinfo=UTC)
+FILE_IMPORT = "config/charter.toml"  # saved_by of the file's text kept before the first write-back
 
 
 class StaleVersion(Exception):
@@ -65,9 +70,31 @@ def newest_id(session: Session) -> int | None:
 
 
 def history(session: Session, limit: int = 500) -> list[CharterVersion]:
-    """Saved versions, newest first."""
-    stmt = select(CharterVersion).order_by(col(CharterVersion.id).desc()).limit(limit)
+    """Saved versions, newest first (the file's text kept at the first write-back comes last)."""
+    order = (col(CharterVersion.saved_at).desc(), col(CharterVersion.id).desc())
+    stmt = select(CharterVersion).order_by(*order).limit(limit)
     return list(session.exec(stmt))
+
+
+def is_file_import(row: CharterVersion) -> bool:
+    return row.saved_at is not None and row.saved_at <= BEFORE_ANY_VERSION
+
+
+def keep_file(session: Session, file_text: str, now: datetime) -> None:
+    """The file's text as the version in force from the beginning, unless it is kept already (or is not a
+    valid charter: then it judged nothing)."""
+    kept = select(CharterVersion.id).where(col(CharterVersion.saved_at) <= BEFORE_ANY_VERSION)
+    if not file_text.strip() or session.exec(kept).first() is not None:
+        return
+    try:
+        validate_text(file_text, FILE_IMPORT)
+    except ConfigError:
+        return
+    comment = f"The file as it was before the first save from the Charter page ({now:%Y-%m-%d %H:%M} UTC)"
+    session.add(
+        CharterVersion(saved_at=BEFORE_ANY_VERSION, saved_by=FILE_IMPORT, toml=file_text, comment=comment)
+    )
+    session.flush()
 
 
 def current_text(session: Session, config_dir: Path) -> tuple[int | None, str]:
@@ -96,9 +123,11 @@ def save_version(
     now: datetime,
     based_on: int | None,
     previous_text: str,
+    file_text: str | None = None,
 ) -> CharterVersion:
     """Validate ``text`` and store it as the newest version (audited with the keys that changed).
 
+    ``file_text``: the charter file about to be overwritten with ``text``, kept first (``keep_file``).
     Raises PermissionDenied unless ``by`` may edit the charter, ConfigError (file, key, message rows) when
     invalid, StaleVersion when ``based_on`` is not the newest.
     """
@@ -108,6 +137,8 @@ def save_version(
     newest = newest_id(session)
     if newest != based_on:
         raise StaleVersion(newest)
+    if file_text is not None:
+        keep_file(session, file_text, now)
     try:
         before = tomllib.loads(previous_text)
     except tomllib.TOMLDecodeError:
@@ -215,10 +246,11 @@ def _parsed_versions(session: Session, known: set[int]) -> dict[int, tuple[datet
 
 
 def _book(parsed: dict[int, tuple[datetime, Charter]], config_dir: Path) -> CharterBook:
-    """The file in force from the start, then each saved version from its save (ConfigError when the file
-    is invalid and nothing was saved)."""
+    """The file in force from the start (unless it was kept as a version: it is a copy since), then each
+    saved version from its save (ConfigError when the file is invalid and nothing was saved)."""
+    kept = any(saved_at <= BEFORE_ANY_VERSION for saved_at, _ in parsed.values())
     try:
-        from_file: Charter | None = load_charter(config_dir)
+        from_file: Charter | None = None if kept else load_charter(config_dir)
     except ConfigError:
         if not parsed:
             raise

@@ -1,10 +1,14 @@
-"""The charter editor page (AppTest): errors name the key; a VIP change is a version new conversations get."""
+"""The charter editor page (AppTest): errors name the key; a VIP change is a version new conversations get,
+written back to config/charter.toml as a one-line change with every comment kept (#13.15)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import tomllib
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -16,12 +20,24 @@ from inbox.charter.versions import LiveCharter
 from inbox.ingest.page import ingest_batch
 from inbox.store.tables import AuditEvent, Channel, Contact, Conversation
 from inbox.store.tables.enforcement import CharterVersion
-from tests.conftest import ROOT
+from tests.support.config_copy import config_copy
 from tests.support.enforcement import PARIS_MONDAY_10
 from tests.support.seed_desk import Seeded
-from tests.support.ui import app_as
+from tests.support.ui import app_as, seeded_app
 
 PAGE = "inbox/ui/pages/charter.py"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return config_copy(tmp_path)
+
+
+@pytest.fixture
+def seeded(db_url: str, config: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
+    for found in seeded_app(db_url, monkeypatch):
+        monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
+        yield found
 
 
 def editor(seeded: Seeded, user: str = "maya") -> AppTest:
@@ -76,10 +92,11 @@ def test_an_invalid_value_shows_the_key_and_what_is_allowed_and_saves_nothing(
         assert s.exec(select(CharterVersion)).all() == []
 
 
-def test_vip_from_30_to_20_saves_a_version_that_new_conversations_get(seeded: Seeded, engine: Engine) -> None:
-    live = LiveCharter(
-        engine, ROOT / "config", recheck_seconds=0
-    )  # a running listener, started before the edit
+def test_vip_from_30_to_20_saves_a_version_that_new_conversations_get(
+    seeded: Seeded, engine: Engine, config: Path
+) -> None:
+    shipped = (config / "charter.toml").read_text(encoding="utf-8")
+    live = LiveCharter(engine, config, recheck_seconds=0)  # a running listener, started before the edit
     before = ingest_mention(engine, live, "early", ["VIP"], 1)
     assert before.sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=30)
     at = editor(seeded)
@@ -87,12 +104,17 @@ def test_vip_from_30_to_20_saves_a_version_that_new_conversations_get(seeded: Se
     at.text_input(key="cf0-note").input("VIP promise shortened for the launch")
     at.button(key="cf0-save").click().run()
     assert not at.exception and not at.error
-    assert "Saved as version #1" in at.success[0].value
+    assert "Saved as version #2" in at.success[0].value  # #1 keeps the file as it was
     with Session(engine) as s:
-        version = s.exec(select(CharterVersion)).one()
+        kept, version = s.exec(select(CharterVersion).order_by(CharterVersion.id)).all()  # type: ignore[arg-type]
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "charter.saved")).one()
+    assert (kept.saved_by, kept.toml) == ("config/charter.toml", shipped)
     assert (version.saved_by, version.comment) == ("maya", "VIP promise shortened for the launch")
     assert event.detail["changes"] == ["sla.segments.vip: 30 → 20"]
+    written = (config / "charter.toml").read_text(encoding="utf-8")
+    diff = list(difflib.unified_diff(shipped.splitlines(), written.splitlines(), lineterm="", n=0))[2:]
+    assert [d for d in diff if not d.startswith("@@")] == ["-vip = 30", "+vip = 20"] and len(diff) == 3
+    assert written == version.toml
     # A conversation is judged by the charter in force when it arrives: these arrive after the save (which
     # happens now, on the wall clock), on a later Monday 10:00 in Paris.
     later = PARIS_MONDAY_10.replace(year=2030, month=6, day=3)
@@ -104,8 +126,11 @@ def test_vip_from_30_to_20_saves_a_version_that_new_conversations_get(seeded: Se
         assert s.get(Conversation, before.id).sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=30)  # type: ignore[union-attr]
     history = at.switch_page(PAGE).run()
     table = history.dataframe[0].value
-    assert list(table["By"]) == ["maya"] and "sla.segments.vip: 30 → 20" in table["What changed"][0]
+    assert list(table["By"]) == ["maya", "config/charter.toml"]
+    assert list(table["Saved"])[1] == "from the start" and table["What changed"][1] == ""
+    assert "sla.segments.vip: 30 → 20" in table["What changed"][0]
     assert any("-vip = 30" in c.value and "+vip = 20" in c.value for c in history.code)
+    assert not history.warning  # the file and the version in force agree
 
 
 def test_agents_cannot_edit_the_charter(seeded: Seeded) -> None:
@@ -123,7 +148,9 @@ def test_business_hours_and_days_off_from_the_form(seeded: Seeded, engine: Engin
     at.button(key="cf0-save").click().run()
     assert not at.error
     with Session(engine) as s:
-        saved = tomllib.loads(s.exec(select(CharterVersion)).one().toml)
+        saved = tomllib.loads(
+            s.exec(select(CharterVersion).where(CharterVersion.saved_by == "maya")).one().toml
+        )
     team = saved["teams"]["care-fr"]
     assert "sat" not in team["week"] and team["week"]["mon"] == ["08:00-12:00", "14:00-20:00"]
     assert team["public_holidays"] == "FR-57"
@@ -140,3 +167,21 @@ def test_a_bad_public_holiday_code_from_the_form_names_the_key(seeded: Seeded) -
     assert not at.exception and "Not saved: 1 problem(s)" in at.error[0].value
     [(key, message)] = problems(at)
     assert key == "teams.care-fr.public_holidays" and "unknown subdivision '99' of FR" in message
+
+
+def test_a_file_changed_outside_the_inbox_is_flagged_and_can_be_imported(
+    seeded: Seeded, engine: Engine, config: Path
+) -> None:
+    at = editor(seeded)
+    at.number_input(key="cf0-seg-vip").set_value(20)
+    at.button(key="cf0-save").click().run()
+    path = config / "charter.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("high = 30", "high = 25"), encoding="utf-8")
+    at = editor(seeded)
+    assert "config/charter.toml differs from version #2" in at.warning[0].value
+    at.button(key="charter-import-file").click().run()
+    assert not at.exception and "Saved as version #3" in at.success[0].value and not at.warning
+    with Session(engine) as s:
+        newest = s.get(CharterVersion, 3)
+    assert newest is not None and newest.toml == path.read_text(encoding="utf-8")
+    assert newest.comment == "Imported from config/charter.toml"

@@ -2,7 +2,8 @@
 
 Validation is the same as for config/charter.toml (errors give the file, the key and what is allowed). The
 newest saved version is the charter in force: the listener picks it up without a restart, and new
-conversations get its targets (due times already running do not move).
+conversations get its targets (due times already running do not move). Each save is written back to
+config/charter.toml with its comments (``inbox.charter.charter_file``): the file and the app never disagree.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import Any
 import streamlit as st
 
 from inbox.access import PermissionDenied, can
+from inbox.charter import charter_file
 from inbox.charter import versions as charter_versions
-from inbox.charter.editor import changes, edited, text_diff, to_toml
+from inbox.charter.editor import changes, edited, text_diff
+from inbox.charter.toml_edit import rewrite
 from inbox.config.loader import ConfigError
 from inbox.i18n import _
 from inbox.store.tables import User
@@ -55,10 +58,19 @@ def _problems(rows: list[tuple[str, str, str]]) -> None:
 
 
 def _save(user: User, text: str, base: int | None, previous: str, note: str) -> None:
+    """Save ``text`` as the newest version, then write it back to config/charter.toml."""
+    file_text = charter_file.read_file(config_dir())
     try:
         with transaction() as session:
             row = charter_versions.save_version(
-                session, text, by=user, comment=note, now=now(), based_on=base, previous_text=previous
+                session,
+                text,
+                by=user,
+                comment=note,
+                now=now(),
+                based_on=base,
+                previous_text=previous,
+                file_text=file_text,
             )
     except PermissionDenied as exc:
         st.error(_("Not saved: {error}.").format(error=exc), icon=":material/block:")
@@ -69,10 +81,16 @@ def _save(user: User, text: str, base: int | None, previous: str, note: str) -> 
     except charter_versions.StaleVersion as exc:
         st.error(_("Not saved: {error}.").format(error=exc), icon=":material/sync_problem:")
         return
-    st.session_state[FLASH] = _(
+    saved = _(
         "Saved as version #{id}. It is in force now: new conversations get its targets; "
         "clocks already running keep theirs."
     ).format(id=row.id)
+    error = charter_file.write_back(config_dir(), text)
+    if error is not None:
+        saved += " " + _(
+            "config/charter.toml could not be written ({error}): run `inbox charter export` where it can be."
+        ).format(error=error.strerror or error)
+    st.session_state[FLASH] = saved
     st.rerun()
 
 
@@ -81,12 +99,6 @@ def _settings_tab(user: User, base: int | None, text: str) -> None:
     if not data:
         st.warning(_("The charter in force is not valid TOML: correct it in the TOML tab."))
         return
-    st.caption(
-        _(
-            "Saving from this form writes the charter afresh as TOML, without the comments of the text; "
-            "the TOML tab saves your text exactly as typed."
-        )
-    )
     submitted = settings_form(data, f"cf{base or 0}-")
     if submitted is None:
         return
@@ -97,7 +109,7 @@ def _settings_tab(user: User, base: int | None, text: str) -> None:
     if not updates:
         st.info(_("Nothing changed: no version saved."))
         return
-    _save(user, to_toml(edited(data, updates)), base, text, note)
+    _save(user, rewrite(text, edited(data, updates)), base, text, note)
 
 
 def _toml_tab(user: User, base: int | None, text: str) -> None:
@@ -124,16 +136,20 @@ def _history_tab(
         st.info(_("No version saved here yet: the charter in force is config/charter.toml."))
         return
     texts = {v.id: v.toml for v in versions}
-    older = {
-        v.id: (versions[i + 1].toml if i + 1 < len(versions) else file_text) for i, v in enumerate(versions)
-    }
+    first = versions[-1]
+    older = {v.id: versions[i + 1].toml for i, v in enumerate(versions[:-1])}
+    older[first.id] = first.toml if charter_versions.is_file_import(first) else file_text
     rows = []
     for v in versions[:SHOWN_VERSIONS]:
         changed = changes(_data(older[v.id]), _data(v.toml))
         rows.append(
             {
                 _("Version"): v.id,
-                _("Saved"): local_time(v.saved_at) if v.saved_at else "",
+                _("Saved"): _("from the start")
+                if charter_versions.is_file_import(v)
+                else local_time(v.saved_at)
+                if v.saved_at
+                else "",
                 _("By"): v.saved_by,
                 _("Note"): v.comment,
                 _("What changed"): "; ".join(str(c) for c in changed[:6])
@@ -144,7 +160,7 @@ def _history_tab(
     chosen = st.selectbox(_("Show version"), list(texts)[:SHOWN_VERSIONS], key="charter-history-pick")
     if chosen is None:
         return
-    label = "config/charter.toml" if chosen == versions[-1].id else _("the version before")
+    label = "config/charter.toml" if chosen == first.id else _("the version before")
     heading = _("Changes from {before} to version #{id}").format(before=md_escape(label), id=chosen)
     st.markdown(f"**{heading}**")
     version = _("version #{id}").format(id=chosen)
@@ -155,7 +171,31 @@ def _history_tab(
     with st.expander(_("Version #{id} in full").format(id=chosen)):
         st.code(texts[chosen], language="toml")
     if chosen != base and st.button(_("Restore it as a new version"), key="charter-restore"):
-        _save(user, texts[chosen], base, text, _("Restore of version #{id}").format(id=chosen))
+        restored = charter_file.commented(texts[chosen], file_text)
+        _save(user, restored, base, text, _("Restore of version #{id}").format(id=chosen))
+
+
+def _file_notice(user: User, base: int | None, text: str, file_text: str) -> None:
+    """The rule, and a warning when config/charter.toml was changed outside the inbox since the last save."""
+    st.caption(
+        _(
+            "One source of truth: each version saved here is written back to config/charter.toml with its "
+            "comments (a one-number change is a one-line change in the file); the history stays here. "
+            "`inbox charter export` writes the version in force to a file."
+        )
+    )
+    if base is None or file_text == text:
+        return
+    st.warning(
+        _(
+            "config/charter.toml differs from version #{id}, which is in force (the file was changed outside "
+            "the inbox, or could not be written). Import the file as a new version, or run "
+            "`inbox charter export` to overwrite it."
+        ).format(id=base),
+        icon=":material/difference:",
+    )
+    if st.button(_("Import config/charter.toml as a new version"), key="charter-import-file"):
+        _save(user, file_text, base, text, _("Imported from config/charter.toml"))
 
 
 def main() -> None:
@@ -166,10 +206,10 @@ def main() -> None:
         st.error(_("Only community managers and admins edit the charter."))
         return
     with reading() as session:
-        base, text = charter_versions.current_text(session, config_dir())
+        base, saved_text = charter_versions.current_text(session, config_dir())
         versions = charter_versions.history(session)
-    file_path = config_dir() / "charter.toml"
-    file_text = file_path.read_text(encoding="utf-8") if file_path.exists() else ""
+    file_text = charter_file.read_file(config_dir())
+    text = charter_file.commented(saved_text, file_text)  # the text the file holds when in step
     newest = versions[0] if versions else None
     if newest is not None and newest.saved_at is not None:
         st.caption(
@@ -185,6 +225,7 @@ def main() -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
+    _file_notice(user, base, text, file_text)
     settings, raw, past = st.tabs([_("Settings"), "TOML", _("History")])
     with settings:
         _settings_tab(user, base, text)

@@ -1,0 +1,71 @@
+"""`inbox charter export`: the charter version in force (or any saved one) written as a commented TOML file.
+
+The rule is ``inbox.charter.charter_file``'s: the database holds the versions, config/charter.toml is the copy
+of the one in force. This command writes that copy where the Charter page could not (another machine, a
+read-only folder, a git checkout), comments kept.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from sqlmodel import Session
+
+from inbox.charter import charter_file
+from inbox.charter import versions as charter_versions
+from inbox.charter.editor import text_diff
+from inbox.charter.model import CHARTER_FILE
+from inbox.settings import Settings
+from inbox.store.engine import open_engine
+from inbox.store.tables.enforcement import CharterVersion
+
+charter_app = typer.Typer(help="The response charter: its saved versions and the file.", no_args_is_help=True)
+
+
+def _version_text(session: Session, config_dir: Path, version: int | None) -> tuple[int | None, str]:
+    if version is None:
+        return charter_versions.current_text(session, config_dir)
+    row = session.get(CharterVersion, version)
+    if row is None:
+        typer.echo(f"error: no charter version #{version} (see the Charter page's history)", err=True)
+        raise typer.Exit(2)
+    return row.id, row.toml
+
+
+@charter_app.command("export")
+def export(
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Where to write (default: charter.toml of INBOX_CONFIG_DIR); - = stdout."
+    ),
+    version: int | None = typer.Option(None, "--version", help="A saved version (default: the one in force)"),
+) -> None:
+    """Write the charter in force as a commented TOML file (the comments of config/charter.toml kept)."""
+    settings = Settings()
+    engine = open_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            found, text = _version_text(session, settings.config_dir, version)
+    finally:
+        engine.dispose()
+    current_file = charter_file.read_file(settings.config_dir)
+    text = charter_file.commented(text, current_file)
+    name = f"version #{found}" if found is not None else "the file (no version saved yet)"
+    if output is not None and str(output) == "-":
+        sys.stdout.write(text)
+        return
+    path = output or settings.config_dir / CHARTER_FILE
+    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    if before == text:
+        typer.echo(f"{path}: already {name}, nothing to write")
+        return
+    charter_file.write(path, text)
+    diff = text_diff(before, text, "a", "b").splitlines()[2:]
+    changed = sum(1 for line in diff if line[:1] in ("+", "-"))
+    typer.echo(f"{path}: {name} written ({changed} line(s) added or removed)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``charter`` to the ``inbox`` command line."""
+    app.add_typer(charter_app, name="charter")
