@@ -1,22 +1,27 @@
-"""Satisfaction surveys: sent privately once per resolved conversation, answers read back, figures reported.
+"""Satisfaction surveys: sent privately once per resolved conversation, answers read back.
 
-Flow, one step per automation tick, each in short transactions:
-1. a resolved conversation that we answered (not a listening post) gets a ``waiting`` row due
-   ``send_after_minutes`` later; the row is unique per conversation, so a conversation is surveyed once, ever;
+Several surveys may run at once (``Charter.survey_runs``: e.g. NPS once a quarter per customer, CSAT after
+every DM); each kind once. Flow, one step per automation tick, each in short transactions:
+1. a resolved conversation that a person answered (not a listening post) gets a ``waiting`` row of the first
+   survey that follows it (its kinds, channels, and no survey of that kind to the customer or a linked account
+   in its ``once_per_customer_days``), due ``send_after_minutes`` later; the row is unique per conversation,
+   so a conversation is surveyed once, ever, and its answer is never ambiguous;
 2. when due and still resolved, the survey is queued in the outbox, private, under ``auto-survey:{id}``;
    reopened meanwhile, the row is dropped and the next resolution starts again; a customer who opted out
    (``inbox.privacy.opt_out``) is never surveyed (``opted_out``);
 3. once delivered the row is ``sent``, and a DM conversation opened only to carry it is closed again;
 4. the customer's next message after it (in that conversation, or a DM from them on that channel) is the
-   answer if it holds a score in range (``answered``), else ``unanswered``; none in 7 days: ``expired``.
-   A reply that is only a score reopens nothing: its conversation is resolved again.
-``survey_figures`` gives the reports NPS, CSAT and CES for a period (by answer time).
+   answer if it holds a score in range (``answered``); an opt-out phrase (STOP, non merci) is ``opted_out``
+   (``inbox.privacy.opt_out`` records and audits the opt-out itself); else ``unanswered``; none in 7 days:
+   ``expired``. A reply that is only a score or an opt-out reopens nothing: its conversation is resolved
+   again, and the reports never count it as the customer writing again (``answer_message_id``).
+The figures are the reports' (``inbox.reports.satisfaction``).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, exists
@@ -24,13 +29,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, func, select
 
 from inbox.automation.auto_replies import ACTOR, SURVEY_KEY, automatic_text
-from inbox.automation.survey_scores import SurveyFigures, figures, only_a_score, parse_score
+from inbox.automation.survey_scores import only_a_score, parse_score
 from inbox.charter.model import Charter
+from inbox.charter.policies import Survey
+from inbox.charter.targets import charter_kind
 from inbox.outbox import delivery as outbox
-from inbox.privacy.opt_out import opted_out
+from inbox.privacy.opt_out import is_opt_out, linked_accounts, opted_out
 from inbox.replies import composer
 from inbox.store import records as store
-from inbox.store.tables import Contact, Conversation, Message, OutboundReply, User
+from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply, User
 from inbox.store.tables.enforcement import SurveyRequest
 
 log = logging.getLogger("inbox.automation.surveys")
@@ -45,35 +52,71 @@ class SurveyReport:
     answered: int = 0
 
 
+def _surveyed_lately(session: Session, run: Survey, contact_id: int | None, now: datetime) -> bool:
+    """The customer (or a linked account) got a survey of this kind in its ``once_per_customer_days``."""
+    if run.once_per_customer_days is None or contact_id is None:
+        return False
+    since = now - timedelta(days=run.once_per_customer_days)
+    theirs = select(Conversation.id).where(
+        col(Conversation.contact_id).in_(linked_accounts(session, contact_id))
+    )
+    stmt = select(SurveyRequest.id).where(
+        SurveyRequest.kind == run.kind,
+        col(SurveyRequest.created_at) >= since,
+        col(SurveyRequest.conversation_id).in_(theirs),
+    )
+    return session.exec(stmt).first() is not None
+
+
+def survey_for(session: Session, charter: Charter, conv: Conversation, now: datetime) -> Survey | None:
+    """The first survey run that follows this conversation, or None."""
+    channel = session.get(Channel, conv.channel_id)
+    kind = charter_kind(conv.kind, conv.visibility)
+    for run in charter.survey_runs():
+        if not run.follows(kind, channel.name if channel else "", channel.platform if channel else None):
+            continue
+        if not _surveyed_lately(session, run, conv.contact_id, now):
+            return run
+    return None
+
+
 def _open_waiting(engine: Engine, charter: Charter, now: datetime) -> None:
-    survey = charter.survey
-    lookback = timedelta(minutes=survey.send_after_minutes) + timedelta(days=1)
-    stmt = select(Conversation.id, Conversation.channel_id).where(
+    runs = charter.survey_runs()
+    longest = max(run.send_after_minutes for run in runs)
+    lookback = timedelta(minutes=longest) + timedelta(days=1)
+    stmt = select(Conversation).where(
         Conversation.status == "resolved",
         col(Conversation.first_response_at).is_not(None),
         Conversation.kind != "listening",
         col(Conversation.last_message_at) >= now - lookback,
         ~exists().where(col(SurveyRequest.conversation_id) == col(Conversation.id)),
     )
-    due = now + timedelta(minutes=survey.send_after_minutes)
     try:
         with Session(engine) as session, session.begin():
-            for conversation_id, channel_id in session.exec(stmt).all():
+            for conv in session.exec(stmt).all():
+                run = survey_for(session, charter, conv, now)
+                if run is None:
+                    continue
                 session.add(
                     SurveyRequest(
-                        conversation_id=conversation_id or 0,
-                        channel_id=channel_id,
-                        kind=survey.kind,
-                        due_at=due,
+                        conversation_id=conv.id or 0,
+                        channel_id=conv.channel_id,
+                        kind=run.kind,
+                        due_at=now + timedelta(minutes=run.send_after_minutes),
                         created_at=now,
                     )
                 )
+                session.flush()  # the next conversation of the same customer sees this one
     except _DB_BUSY as exc:
         log.debug("survey rows: %s", exc)
 
 
+def _run_of(charter: Charter, kind: str) -> Survey | None:
+    return next((run for run in charter.survey_runs() if run.kind == kind), None)
+
+
 def _text(
-    session: Session, conv: Conversation, charter: Charter, templates: composer.TemplatesFile | None
+    session: Session, conv: Conversation, survey: Survey, templates: composer.TemplatesFile | None
 ) -> str | None:
     contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
     agent = session.get(User, conv.assignee_id) if conv.assignee_id else None
@@ -83,10 +126,10 @@ def _text(
         agent_name=(agent.display_name or agent.name) if agent else None,
         conversation_id=conv.id,
     )
-    translated = charter.survey.template_for(conv.language)
-    if translated != charter.survey.template and templates is not None and templates.get(translated or ""):
+    translated = survey.template_for(conv.language)
+    if translated != survey.template and templates is not None and templates.get(translated or ""):
         return automatic_text(templates, translated, None, values)  # the customer's language
-    return automatic_text(templates, charter.survey.template, charter.survey.text, values)
+    return automatic_text(templates, survey.template, survey.text, values)
 
 
 def _queue_due(
@@ -116,10 +159,11 @@ def _queue_due(
                     row.status = "opted_out"  # they wrote STOP: never surveyed
                     continue
                 key = SURVEY_KEY.format(conv.id)
-                text = _text(session, conv, charter, templates)
+                run = _run_of(charter, row.kind)
+                text = _text(session, conv, run, templates) if run is not None else None
                 try:
                     if not text:
-                        raise outbox.NothingToAnswer("the charter's survey has no text")
+                        raise outbox.NothingToAnswer(f"the charter has no {row.kind} survey with a text")
                     outbox.enqueue(
                         session,
                         conv,
@@ -193,10 +237,10 @@ def _next_message(session: Session, row: SurveyRequest) -> Message | None:
     return session.exec(stmt).first()
 
 
-def _settle(session: Session, message: Message, now: datetime) -> None:
-    """A reply that is only a score does not reopen its conversation."""
+def _settle(session: Session, message: Message, now: datetime, *, opt_out: bool = False) -> None:
+    """A reply that is only a score, or an opt-out, does not reopen its conversation."""
     conv = session.get(Conversation, message.conversation_id)
-    if conv is None or conv.status != "open" or not only_a_score(message.text):
+    if conv is None or conv.status != "open" or not (opt_out or only_a_score(message.text)):
         return
     later_out = conv.last_outbound_at is not None and conv.last_outbound_at > (message.created_at or now)
     if conv.last_inbound_at == message.created_at and not later_out:
@@ -206,12 +250,13 @@ def _settle(session: Session, message: Message, now: datetime) -> None:
             ACTOR,
             "conversation.status",
             target=("conversation", conv.id),
-            detail={"from": "open", "to": "resolved", "why": "survey answer only"},
+            detail={"from": "open", "to": "resolved", "why": "opt-out" if opt_out else "survey answer only"},
             at=now,
         )
 
 
-def _read_answers(engine: Engine, now: datetime, report: SurveyReport) -> None:
+def _read_answers(engine: Engine, charter: Charter, now: datetime, report: SurveyReport) -> None:
+    phrases = charter.privacy.opt_out.phrases
     try:
         with Session(engine) as session, session.begin():
             for row in session.exec(select(SurveyRequest).where(SurveyRequest.status == "sent")).all():
@@ -219,6 +264,10 @@ def _read_answers(engine: Engine, now: datetime, report: SurveyReport) -> None:
                 if message is None:
                     if row.sent_at is None or row.sent_at < now - ANSWER_WINDOW:
                         row.status = "expired"
+                    continue
+                if is_opt_out(message.text, phrases):  # STOP: recorded and audited by privacy.opt_out
+                    row.status, row.answer_message_id = "opted_out", message.id
+                    _settle(session, message, now, opt_out=True)
                     continue
                 score = parse_score(message.text, row.kind)
                 if score is None:
@@ -250,46 +299,8 @@ def run_surveys(
     """One tick of the survey flow (answers are read even when surveys have since been switched off)."""
     report = SurveyReport()
     _track_sent(engine, report)
-    _read_answers(engine, now, report)
-    if charter.survey.kind != "none":
+    _read_answers(engine, charter, now, report)
+    if charter.survey_runs():
         _open_waiting(engine, charter, now)
         _queue_due(engine, charter, templates, now, report)
     return report
-
-
-@dataclass(frozen=True)
-class SurveyPeriod:
-    """Surveys sent and answered in a period, with the figures of each kind answered in it."""
-
-    sent: int
-    answered: int
-    by_kind: dict[str, SurveyFigures] = field(default_factory=dict)
-
-    @property
-    def response_rate(self) -> float | None:
-        return round(100 * self.answered / self.sent, 1) if self.sent else None
-
-
-def survey_figures(
-    session: Session, start: datetime, end: datetime, *, channel_id: int | None = None
-) -> SurveyPeriod:
-    """Surveys sent in [start, end) and the scores answered in it: NPS, CSAT share of 4-5, CES mean."""
-    in_channel = [SurveyRequest.channel_id == channel_id] if channel_id is not None else []
-    sent = session.exec(
-        select(func.count())
-        .select_from(SurveyRequest)
-        .where(col(SurveyRequest.sent_at) >= start, col(SurveyRequest.sent_at) < end, *in_channel)
-    ).one()
-    answers = session.exec(
-        select(SurveyRequest.kind, SurveyRequest.score).where(
-            SurveyRequest.status == "answered",
-            col(SurveyRequest.answered_at) >= start,
-            col(SurveyRequest.answered_at) < end,
-            *in_channel,
-        )
-    ).all()
-    by_kind: dict[str, list[int]] = {}
-    for kind, score in answers:
-        if score is not None:
-            by_kind.setdefault(kind, []).append(score)
-    return SurveyPeriod(sent, len(answers), {k: figures(k, v) for k, v in sorted(by_kind.items())})

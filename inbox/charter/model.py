@@ -28,6 +28,8 @@ from inbox.charter.fields import (
     Tag,
     Urgency,
 )
+from inbox.charter.goals import DEFAULT_GOALS, Goal
+from inbox.charter.flow import Assignment, Spikes
 from inbox.charter.policies import Escalation, Moderation, Privacy, Survey, Ui
 from inbox.charter.teams import LanguageCode, Team
 from inbox.config.loader import ConfigError, Strict, read_toml, validation_problems
@@ -98,6 +100,11 @@ class Sla(Strict):
     channels: dict[Name, ChannelTargets] = Field(default_factory=dict)
     urgency: dict[Urgency, Override] = Field(default_factory=dict)
     segments: dict[Tag, Override] = Field(default_factory=dict)
+    goals: dict[Name, Goal] = Field(default_factory=dict)  # service-level goals (inbox.charter.goals)
+
+    def service_goals(self) -> dict[str, Goal]:
+        """The charter's goals, or the default one (social media: 90 % within 60 minutes)."""
+        return dict(self.goals) if self.goals else dict(DEFAULT_GOALS)
 
     def specs(self) -> Iterator[tuple[str, TargetSpec]]:
         """Every target set in the file with its dotted key."""
@@ -179,7 +186,10 @@ class Charter(Strict):
     moderation: Moderation = Field(default_factory=Moderation)
     brands: dict[Name, Brand] = Field(default_factory=dict)
     survey: Survey = Field(default_factory=Survey)
+    surveys: tuple[Survey, ...] = ()  # more surveys ([[surveys]]), tried before [survey], in file order
     ui: Ui = Field(default_factory=Ui)
+    spikes: Spikes = Field(default_factory=Spikes)
+    assignment: Assignment = Field(default_factory=Assignment)
 
     @model_validator(mode="after")
     def _references(self) -> Charter:
@@ -191,6 +201,11 @@ class Charter(Strict):
     def team(self, name: str) -> Team:
         return self.teams[name]
 
+    def survey_runs(self) -> tuple[Survey, ...]:
+        """The surveys switched on, in the order tried: a resolved conversation gets the first that follows
+        it and no other (one survey per conversation, so its answer is never ambiguous)."""
+        return tuple(s for s in (*self.surveys, self.survey) if s.kind != "none")
+
     def template_names(self) -> dict[str, str]:
         """Template names the charter uses (dotted key → name), for checking against config/templates.toml."""
         used = {
@@ -201,7 +216,9 @@ class Charter(Strict):
         for k, t in self.teams.items():
             for lang, tr in (t.out_of_hours.translations if t.out_of_hours else {}).items():
                 used[f"teams.{k}.out_of_hours.translations.{lang}.template"] = tr.template
-        for section, translated in (("peak", self.peak), ("survey", self.survey)):
+        sections = [("peak", self.peak), ("survey", self.survey)]
+        sections += [(f"surveys.{i}", s) for i, s in enumerate(self.surveys)]
+        for section, translated in sections:
             for lang, name in (translated.translations if translated else {}).items():
                 used[f"{section}.translations.{lang}"] = name
         if self.peak:
@@ -210,6 +227,9 @@ class Charter(Strict):
             used["privacy.template"] = self.privacy.template
         if self.survey.template:
             used["survey.template"] = self.survey.template
+        for i, extra in enumerate(self.surveys):
+            if extra.template:
+                used[f"surveys.{i}.template"] = extra.template
         return used
 
 
@@ -229,6 +249,15 @@ def _reference_problems(charter: Charter) -> list[tuple[str, str]]:
                     (f"brands.{brand}.channels", f"channel {channel!r} already belongs to {owner[channel]!r}")
                 )
             owner.setdefault(channel, brand)
+    seen: dict[str, str] = {}
+    runs = [(f"surveys.{i}", s) for i, s in enumerate(charter.surveys)] + [("survey", charter.survey)]
+    for key, run in runs:
+        if run.kind != "none" and run.kind in seen:
+            problems.append((f"{key}.kind", f"a {run.kind} survey is already set in {seen[run.kind]}"))
+        seen.setdefault(run.kind, key)
+    for name, goal in charter.sla.goals.items():
+        if goal.team is not None and goal.team not in charter.teams:
+            problems.append((f"sla.goals.{name}.team", f"unknown team {goal.team!r}; teams defined: {teams}"))
     return problems
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from inbox.charter.fields import EnvName, Name, NonEmpty, SurveyText, Tag, Urgency
+from inbox.charter.fields import EnvName, Kind, Name, NonEmpty, SurveyText, Tag, Urgency
 from inbox.charter.teams import LanguageCode
 from inbox.config.loader import Strict
 
@@ -87,13 +87,26 @@ class Escalation(Strict):
 
 
 class Survey(Strict):
-    """The satisfaction survey sent privately after a conversation is resolved."""
+    """A satisfaction survey sent privately after a conversation is resolved.
+
+    ``kinds`` are the conversations it follows (public, private; listening posts are never surveyed),
+    ``channels`` the channel names or platforms (empty: every channel), ``once_per_customer_days`` at most one
+    survey of this kind per customer (linked accounts included) in that many days (unset: every conversation).
+    """
 
     kind: Literal["none", "nps", "csat", "ces"] = "none"
     template: Name | None = None
     text: SurveyText | None = None
     send_after_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 0
     translations: dict[LanguageCode, Name] = {}  # language -> template, for customers writing in it
+    kinds: tuple[Kind, ...] = ("public", "private")
+    channels: tuple[Name, ...] = ()
+    once_per_customer_days: Days | None = None
+
+    def follows(self, kind: str, channel: str, platform: str | None) -> bool:
+        """Whether this survey applies to a conversation of charter ``kind`` on ``channel``."""
+        on_channel = not self.channels or channel in self.channels or platform in self.channels
+        return self.kind != "none" and kind in self.kinds and kind != "listening" and on_channel
 
     def template_for(self, language: str | None) -> str | None:
         return self.translations.get(language or "", self.template)

@@ -223,8 +223,10 @@ def send_reply(
     idempotency_key: str | None = None,
     pii_patterns: PiiPatterns = DEFAULT_PATTERNS,
     channel_options: Mapping[str, object] | None = None,
+    template: str | None = None,
 ) -> SendResult:
     """Queue a reply in the outbox unless the rules refuse it or it would collide with another answer.
+    ``template`` is the reply template the agent started from, if any (kept in the audit trail).
 
     The rules are the composer's and the platform's (``inbox.replies.rules``, with the channel's options);
     personal data is looked for with ``pii_patterns``, the classifier's (config/nlp.toml's [pii])."""
@@ -273,6 +275,7 @@ def send_reply(
         actor=user.name,
         now=now,
         idempotency_key=idempotency_key,
+        template=template,
     )
     if others:
         store.audit(

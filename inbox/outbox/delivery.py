@@ -56,11 +56,13 @@ def enqueue(
     now: datetime,
     idempotency_key: str | None = None,
     platform_template: dict[str, Any] | None = None,
+    template: str | None = None,
 ) -> OutboundReply:
     """Write a reply to the outbox. The same idempotency key twice gives back the first reply.
 
     ``platform_template`` ({"name", "language", "parameters"}) sends an approved platform template instead
-    of ``text``, which then holds what the customer reads (WhatsApp outside its 24-hour window)."""
+    of ``text``, which then holds what the customer reads (WhatsApp outside its 24-hour window).
+    ``template`` names the reply template the agent started from (audited: satisfaction per template)."""
     key = idempotency_key or uuid.uuid4().hex
     existing = session.exec(select(OutboundReply).where(OutboundReply.idempotency_key == key)).first()
     if existing is not None:
@@ -87,7 +89,7 @@ def enqueue(
         actor,
         "reply.queued",
         target=("conversation", conv.id),
-        detail={"reply": reply.id, "visibility": visibility},
+        detail={"reply": reply.id, "visibility": visibility, **({"template": template} if template else {})},
         at=now,
     )
     return reply

@@ -47,7 +47,7 @@ def is_opt_out(text: str | None, phrases: Iterable[str]) -> bool:
     return bool(said) and said in {normalised(p) for p in phrases}
 
 
-def _accounts(session: Session, contact_id: int) -> list[int]:
+def linked_accounts(session: Session, contact_id: int) -> list[int]:
     """The contact and every account linked to the same person."""
     contact = session.get(Contact, contact_id)
     if contact is None or contact.person_id is None:
@@ -61,7 +61,7 @@ def opted_out(session: Session, contact_id: int | None) -> bool:
     if contact_id is None:
         return False
     stmt = select(ContactPrivacy.contact_id).where(
-        col(ContactPrivacy.contact_id).in_(_accounts(session, contact_id)),
+        col(ContactPrivacy.contact_id).in_(linked_accounts(session, contact_id)),
         col(ContactPrivacy.opted_out_at).is_not(None),
     )
     return session.exec(stmt).first() is not None
@@ -84,7 +84,7 @@ def _candidates(session: Session, longest: int, now: datetime) -> list[tuple[int
 
 
 def _mark(session: Session, message_id: int, contact_id: int, now: datetime) -> list[int]:
-    accounts = _accounts(session, contact_id)
+    accounts = linked_accounts(session, contact_id)
     for account in accounts:
         row = session.get(ContactPrivacy, account) or ContactPrivacy(contact_id=account)
         if row.opted_out_at is None:

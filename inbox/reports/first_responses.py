@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from inbox.ingest.clocks import person_answer
+from inbox.reports.follow_ups import wrote_again
 from inbox.reports.kpis import Fcr, ResponseTimes
 from inbox.reports.period import Period
 from inbox.reports.queries import channel_names_by_id
@@ -142,7 +143,7 @@ def _times(by_rank: dict[int, float], n: int) -> ResponseTimes:
 def first_contact_resolution(session: Session, period: Period, cid: int | None) -> Fcr:
     """Of the cohort's resolved conversations with a person's reply: those resolved with exactly one such
     reply and no customer message after it (``kpis.is_first_contact_resolution``), counted by the database.
-    Automatic messages are no reply."""
+    Automatic messages are no reply; a survey's score or opt-out is no customer message (``follow_ups``)."""
     replies = (
         select(func.count())
         .select_from(Message)
@@ -150,11 +151,7 @@ def first_contact_resolution(session: Session, period: Period, cid: int | None) 
         .correlate(_c)
         .scalar_subquery()
     )
-    after = and_(
-        col(_c.last_inbound_at).is_not(None),
-        col(_c.last_outbound_at).is_not(None),
-        col(_c.last_inbound_at) > col(_c.last_outbound_at),
-    )
+    after = wrote_again()
     resolved = (
         select(replies.label("replies"), case((after, 1), else_=0).label("follow_up"))
         .where(*arrived_in(period, cid), col(_c.status) == "resolved")

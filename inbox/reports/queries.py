@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from inbox.desk.clocks import clock_start
 from inbox.desk.queue import last_messages
 from inbox.ingest.clocks import person_answer
+from inbox.reports.follow_ups import last_customer_message
 from inbox.reports.period import Period, whole_hour_offsets
 from inbox.reports.rows import (
     UNCLASSIFIED,
@@ -99,7 +100,7 @@ def cohort(
             c.status,
             c.first_inbound_at,
             c.first_response_at,
-            c.last_inbound_at,
+            last_customer_message(),
             c.last_outbound_at,
             c.sla_due_at,
             first_urgency,

@@ -20,7 +20,7 @@ class ConversationFacts:
     status: str  # open | pending | resolved
     first_inbound_at: datetime
     first_response_at: datetime | None
-    last_inbound_at: datetime | None
+    last_inbound_at: datetime | None  # the last customer message but a survey's score or opt-out
     last_outbound_at: datetime | None
     sla_due_at: datetime | None  # the running clock's due time (None once answered)
     arrival_urgency: str | None  # the urgency of the first customer message

@@ -10,10 +10,11 @@ from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.automation.survey_scores import figures, only_a_score, parse_score
-from inbox.automation.surveys import survey_figures
 from inbox.automation.tick import run_automation
 from inbox.desk import actions as desk
 from inbox.ingest.channels import Runtime
+from inbox.reports.period import Period
+from inbox.reports.satisfaction import satisfaction
 from inbox.store.tables import Conversation, User
 from inbox.store.tables.enforcement import SurveyRequest
 from tests.support.enforcement import (
@@ -118,10 +119,11 @@ def test_survey_sent_once_in_private_and_answers_counted_into_nps(
         rows = {r.conversation_id: r for r in s.exec(select(SurveyRequest))}
         assert (rows[first].status, rows[first].score) == ("answered", 9)
         assert (rows[second].status, rows[second].score) == ("answered", 3)
-        period = survey_figures(s, start, start + timedelta(days=1))
+        day = start.date()
+        period = satisfaction(s, Period("day", day, day, start.tzinfo), None).overall[0]  # type: ignore[arg-type]
         still_open = [c.id for c in s.exec(select(Conversation).where(Conversation.status == "open"))]
-    assert (period.sent, period.answered, period.response_rate) == (2, 2, 100.0)
-    assert period.by_kind["nps"].nps == 0.0  # one promoter (9), one detractor (3): 50% - 50%
+    assert (period.kind, period.sent, period.answered, period.response_rate) == ("nps", 2, 2, 1.0)
+    assert period.scores.nps == 0.0  # one promoter (9), one detractor (3): 50% - 50%
     assert len(still_open) == 1  # Jane's bare "9" reopened nothing; Paul's words wait for an agent
     run_automation(engine, NPS, t + 50 * MINUTE, templates=templates())
     assert drain(engine, rt, t + 50 * MINUTE) == 0 and len(sandbox.sent_dms) == 2

@@ -72,3 +72,16 @@ def set_in(data: dict[str, Any], dotted: str, value: Any) -> None:
         del data[last]
     else:
         data[last] = copy.deepcopy(value)  # callers' tables stay untouched
+
+
+def problems_with(data: dict[str, Any], changes: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The (file, key, message) rows ``parse_charter`` reports for ``data`` with dotted-key ``changes``."""
+    import pytest
+
+    from inbox.config.loader import ConfigError
+
+    for key, value in changes.items():
+        set_in(data, key, value)
+    with pytest.raises(ConfigError) as err:
+        parse_charter(data, FILE)
+    return err.value.problems

@@ -14,16 +14,11 @@ from inbox.charter.model import load_charter, parse_charter
 from inbox.charter.teams import Shift
 from inbox.config.loader import ConfigError
 from tests.conftest import ROOT
-from tests.support.charter import DELETE, FILE, charter_data, make_charter, set_in
+from tests.support.charter import DELETE, FILE, charter_data, make_charter, problems_with, set_in
 
 
 def problems_for(changes: dict[str, Any]) -> list[tuple[str, str, str]]:
-    data = charter_data()
-    for key, value in changes.items():
-        set_in(data, key, value)
-    with pytest.raises(ConfigError) as err:
-        parse_charter(data, FILE)
-    return err.value.problems
+    return problems_with(charter_data(), changes)
 
 
 def test_the_test_charter_is_valid() -> None:

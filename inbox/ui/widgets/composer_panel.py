@@ -149,6 +149,7 @@ def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
                 idempotency_key=st.session_state[k.idem],
                 pii_patterns=pii_patterns(),
                 channel_options=st.session_state.get(k.options),
+                template=st.session_state.get(k.template),
             )
     except OperationalError:  # SQLite: another agent's send held the conversation at that very moment
         st.session_state[k.flash] = (

@@ -1,0 +1,174 @@
+"""Satisfaction (CSAT, NPS, CES) from the stored survey answers: overall, per channel, agent and template.
+
+The cohort is the surveys **sent** in the period; each one's answer counts whenever it came (within the
+survey's 7-day window), so the response rate is answered ÷ sent and never above 100 %. An answer is a score
+in range; an opt-out (STOP) or a reply without a score is no answer. A survey is credited to the **agent**
+who sent the last reply by a person in its conversation, and to every **reply template** a person started
+from in that conversation (a conversation without one counts under no template). The verbatims are the
+customers' replies to the surveys, newest first. Figures: ``inbox.charter.survey_scales``. Session-taking,
+read-only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select as columns
+from sqlmodel import Session, col, select
+
+from inbox.charter.survey_scales import SurveyFigures, figures
+from inbox.ingest.threads import AUTOMATIC_PREFIX
+from inbox.reports.period import Period
+from inbox.reports.stats import ratio
+from inbox.store.records import one_of
+from inbox.store.tables import AuditEvent, Channel, Message, OutboundReply, User
+from inbox.store.tables.enforcement import SurveyRequest
+
+VERBATIMS = 50  # the newest survey replies shown
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyRow:
+    """One survey sent in the period, with what the groupings need."""
+
+    conversation_id: int
+    channel: str
+    kind: str  # nps | csat | ces
+    status: str
+    score: int | None
+    replied_at: datetime | None  # when the customer replied to the survey (a score or not)
+    agent: str | None  # display name of the last person who replied in the conversation
+    templates: tuple[str, ...]  # reply templates people started from in the conversation
+    reply: str | None  # the customer's reply to the survey (a verbatim), if any
+
+
+@dataclass(frozen=True, slots=True)
+class SatisfactionGroup:
+    """The surveys of one kind in one group (a channel, an agent, a template, or ``None`` for all)."""
+
+    group: str | None
+    kind: str
+    sent: int
+    scores: SurveyFigures
+
+    @property
+    def answered(self) -> int:
+        return self.scores.answers
+
+    @property
+    def response_rate(self) -> float | None:
+        return ratio(self.answered, self.sent)
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    overall: list[SatisfactionGroup] = field(default_factory=list)
+    by_channel: list[SatisfactionGroup] = field(default_factory=list)
+    by_agent: list[SatisfactionGroup] = field(default_factory=list)
+    by_template: list[SatisfactionGroup] = field(default_factory=list)
+    verbatims: list[SurveyRow] = field(default_factory=list)
+
+
+def groups(
+    rows: Iterable[SurveyRow], key: Callable[[SurveyRow], Iterable[str | None]]
+) -> list[SatisfactionGroup]:
+    """Per (group, kind): surveys sent and the figures of their scores. Pure."""
+    sent: dict[tuple[str | None, str], int] = defaultdict(int)
+    scores: dict[tuple[str | None, str], list[int]] = defaultdict(list)
+    for row in rows:
+        for name in key(row):
+            sent[(name, row.kind)] += 1
+            if row.status == "answered" and row.score is not None:
+                scores[(name, row.kind)].append(row.score)
+    ordered = sorted(sent, key=lambda k: (k[0] is None, k[0] or "", k[1]))
+    return [
+        SatisfactionGroup(g, kind, sent[(g, kind)], figures(kind, scores[(g, kind)])) for g, kind in ordered
+    ]
+
+
+def satisfaction_of(rows: list[SurveyRow]) -> Satisfaction:
+    """The groupings of the period's surveys. Pure."""
+    replied = [r for r in rows if r.reply is not None and r.replied_at is not None]
+    newest = sorted(replied, key=lambda r: (r.replied_at, r.conversation_id), reverse=True)
+    return Satisfaction(
+        overall=groups(rows, lambda r: [None]),
+        by_channel=groups(rows, lambda r: [r.channel]),
+        by_agent=groups(rows, lambda r: [r.agent]),
+        by_template=groups(rows, lambda r: r.templates or (None,)),
+        verbatims=newest[:VERBATIMS],
+    )
+
+
+def _agents(session: Session, conversation_ids: list[int]) -> dict[int, str]:
+    """Per conversation: the display name of the person whose reply was delivered last."""
+    stmt = (
+        select(OutboundReply.conversation_id, OutboundReply.created_by, OutboundReply.sent_at)
+        .where(
+            one_of(session, col(OutboundReply.conversation_id), conversation_ids),
+            OutboundReply.status == "sent",
+            OutboundReply.action == "reply",
+            col(OutboundReply.created_by).is_not(None),
+            ~col(OutboundReply.idempotency_key).startswith(AUTOMATIC_PREFIX),
+        )
+        .order_by(col(OutboundReply.sent_at), col(OutboundReply.id))
+    )
+    last = {conv: actor for conv, actor, _ in session.exec(stmt).all() if actor}
+    names = dict(session.exec(select(User.name, User.display_name)).all())
+    return {conv: names.get(actor) or actor for conv, actor in last.items()}
+
+
+def _templates(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Per conversation: the reply templates people started from (``reply.queued`` audit details)."""
+    stmt = select(AuditEvent.target_id, AuditEvent.detail).where(
+        AuditEvent.action == "reply.queued",
+        AuditEvent.target_type == "conversation",
+        one_of(session, col(AuditEvent.target_id), [str(i) for i in conversation_ids]),
+    )
+    found: dict[int, set[str]] = defaultdict(set)
+    for target, detail in session.exec(stmt).all():
+        name = (detail or {}).get("template")
+        if target is not None and isinstance(name, str) and name:
+            found[int(target)].add(name)
+    return {conv: tuple(sorted(names)) for conv, names in found.items()}
+
+
+def survey_rows(session: Session, period: Period, cid: int | None) -> list[SurveyRow]:
+    """The surveys sent in the period (on channel ``cid``), each with its agent, templates and reply."""
+    s = SurveyRequest
+    stmt = (
+        columns(
+            *(
+                col(c)
+                for c in (
+                    s.conversation_id,
+                    Channel.name,
+                    s.kind,
+                    s.status,
+                    s.score,
+                    Message.created_at,
+                    Message.text,
+                )
+            )
+        )
+        .select_from(SurveyRequest)
+        .join(Channel, col(Channel.id) == col(s.channel_id))
+        .outerjoin(Message, col(Message.id) == col(s.answer_message_id))
+        .where(col(s.sent_at) >= period.start, col(s.sent_at) < period.end)
+        .order_by(col(s.sent_at), col(s.id))
+    )
+    if cid is not None:
+        stmt = stmt.where(col(s.channel_id) == cid)
+    found = [tuple(row) for row in session.connection().execute(stmt)]
+    ids = [row[0] for row in found]
+    agents, templates = (_agents(session, ids), _templates(session, ids)) if ids else ({}, {})
+    return [
+        SurveyRow(conv, channel, kind, status, score, at, agents.get(conv), templates.get(conv, ()), text)
+        for conv, channel, kind, status, score, at, text in found
+    ]
+
+
+def satisfaction(session: Session, period: Period, cid: int | None) -> Satisfaction:
+    return satisfaction_of(survey_rows(session, period, cid))
