@@ -149,7 +149,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _moderated() -> ColumnElement[bool]:
+def moderated() -> ColumnElement[bool]:
     """Tagged ``moderated:<category>``: a tag that starts with the prefix, as ``moderation.moderated_as``."""
     prefix = moderation.TAG_PREFIX
     return any_element(Conversation.tags, lambda tag: func.substr(tag, 1, len(prefix)) == prefix)
@@ -158,7 +158,7 @@ def _moderated() -> ColumnElement[bool]:
 def _conditions(f: Filters, user_id: int | None) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.status == MODERATED:
-        conds += [col(Conversation.status) == "resolved", _moderated()]
+        conds += [col(Conversation.status) == "resolved", moderated()]
     elif f.status != "all":
         conds.append(col(Conversation.status) == f.status)
     if f.channel:

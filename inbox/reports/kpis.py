@@ -105,17 +105,17 @@ def sentiment_by_day(counts: Iterable[HourCount], period: Period) -> dict[date, 
     return {day: _shares(sums) for day, sums in by_day.items()}
 
 
-def handling_times(
+def handling_spans(
     events: Sequence[AgentEvent], period: Period, lookback: timedelta = HANDLING_LOOKBACK
-) -> dict[str, list[timedelta]]:
-    """Per agent, for each reply queued in the period: the time since the agent began on it.
+) -> list[tuple[str, int, timedelta]]:
+    """For each reply queued in the period: (agent, conversation, the time since the agent began on it).
 
     The agent began at the latest of: their last opening of the conversation, their own previous reply in
     it, the customer's last message in it (all before the reply). A reply with no opening by that agent in
     the ``lookback`` before it is not measured: it would count waiting, not handling.
     """
     last: dict[tuple[str, str, int], datetime] = {}  # (kind, actor, conversation) -> latest time
-    out: dict[str, list[timedelta]] = defaultdict(list)
+    out: list[tuple[str, int, timedelta]] = []
     order = {"customer": 0, "view": 1, "reply": 2}  # at the same instant: message, then opening, then reply
     for e in sorted(events, key=lambda e: (e.at, order[e.kind])):
         if e.kind == "reply" and period.contains(e.at):
@@ -126,8 +126,18 @@ def handling_times(
                     last.get(("reply", e.actor, e.conversation_id), opened),
                     last.get(("customer", "", e.conversation_id), opened),
                 ]
-                out[e.actor].append(e.at - max(starts))
+                out.append((e.actor, e.conversation_id, e.at - max(starts)))
         last[(e.kind, e.actor, e.conversation_id)] = e.at
+    return out
+
+
+def handling_times(
+    events: Sequence[AgentEvent], period: Period, lookback: timedelta = HANDLING_LOOKBACK
+) -> dict[str, list[timedelta]]:
+    """Per agent, the handling time of each reply queued in the period (``handling_spans``)."""
+    out: dict[str, list[timedelta]] = defaultdict(list)
+    for actor, _conversation, spent in handling_spans(events, period, lookback):
+        out[actor].append(spent)
     return dict(out)
 
 

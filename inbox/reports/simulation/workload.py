@@ -1,0 +1,92 @@
+"""The jobs of a simulation: each arrival with its charter target, due time, queue keys and handling time.
+Pure: the charter, the arrivals and the seed in; prepared once and shared by every staffing level and policy.
+
+Due times come from the charter's own functions (``inbox.charter.sla``: the target for the channel, kind,
+urgency and customer segment, on its clock); the deadline order is the queue's own key
+(``inbox.desk.queue.priority_key``: due time, then urgency, then VIP, then age).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from inbox.charter.business_hours import next_opening, open_intervals
+from inbox.charter.model import Charter
+from inbox.charter.sla import due_at, target_for
+from inbox.charter.teams import Team
+from inbox.desk.queue import QueueItem, priority_key
+from inbox.reports.simulation.arrivals import Arrival
+from inbox.reports.simulation.handling import HandlingModel
+
+Policy = Literal["deadline", "fifo"]
+POLICIES: tuple[Policy, ...] = ("deadline", "fifo")
+DRAIN = timedelta(days=30)  # after the last arrival, agents keep working the backlog this long at most
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    index: int  # arrival order: also the queue's last tie-break (the oldest id first)
+    arrival: Arrival
+    at: float  # POSIX seconds
+    due: float
+    target_minutes: int
+    clock_start: datetime  # when its clock starts (the next opening for a business-hours target)
+    handling: float  # seconds
+    keys: dict[str, Any]  # policy -> sort key
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    jobs: Sequence[Job]
+    shifts: Sequence[tuple[float, float]]  # the agents' opening intervals, POSIX seconds, in order
+    team: Team
+    start: datetime  # the period simulated: arrivals in [start, end)
+    end: datetime
+
+    def open_minutes(self) -> float:
+        """Opening time of the agents' team within the period."""
+        lo, hi = self.start.timestamp(), self.end.timestamp()
+        return sum(max(0.0, min(b, hi) - max(a, lo)) for a, b in self.shifts) / 60
+
+
+def _shifts(team: Team, start: datetime, until: datetime) -> list[tuple[float, float]]:
+    out = []
+    for a, b in open_intervals(team, start):
+        if a >= until:
+            break
+        out.append((a.timestamp(), b.timestamp()))
+    return out
+
+
+def prepare(
+    charter: Charter,
+    arrivals: Sequence[Arrival],
+    handling: HandlingModel,
+    *,
+    seed: int,
+    start: datetime,
+    end: datetime,
+) -> Workload:
+    """The jobs for the arrivals in ``[start, end)``, oldest first; agents work the charter's team hours."""
+    team = charter.team(charter.sla.team)
+    rng = random.Random(seed)
+    chosen = sorted((a for a in arrivals if start <= a.at < end), key=lambda a: a.at)
+    jobs = []
+    for index, a in enumerate(chosen):
+        tags = [t.lower() for t in a.tags]
+        target = target_for(charter, a.channel, a.kind, a.urgency, tags, platform=a.platform)
+        assert target is not None  # the charter requires a first-response target per kind
+        due = due_at(charter, target, a.at)
+        clock_start = a.at if target.clock == "24/7" else next_opening(charter.team(target.team), a.at)
+        item = QueueItem(index, due, a.urgency, a.tags)
+        keys: dict[str, Any] = {"deadline": priority_key(item), "fifo": (a.at, index)}
+        minutes = handling.draw(rng, a.channel, a.kind)
+        jobs.append(
+            Job(index, a, a.at.timestamp(), due.timestamp(), target.minutes, clock_start, minutes * 60, keys)
+        )
+    last = chosen[-1].at if chosen else start
+    return Workload(jobs, _shifts(team, start, max(end, last) + DRAIN), team, start, end)
