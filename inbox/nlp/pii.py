@@ -20,17 +20,49 @@ DIGIT = re.compile(r"\d")
 PHONE_CANDIDATE = re.compile(r"(?:\+|\b00|\b)\(?\d[\d .\-/()]{6,}\d")
 
 
+def phone_key(text: str, regions: Sequence[str]) -> str | None:
+    """``text`` as an E.164 number ("+33800123456"), read in the first region where it is valid; else None."""
+    for region in regions:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def contact_key(text: str, regions: Sequence[str]) -> str | None:
+    """The comparable form of a public contact detail: an e-mail address in lower case, a phone in E.164."""
+    text = text.strip()
+    if EMAIL.fullmatch(text):
+        return text.casefold()
+    return phone_key(text, regions)
+
+
 @dataclass(frozen=True, slots=True)
 class PiiPatterns:
-    """What ``find_pii`` looks for beyond the built-in kinds: phone regions and reference patterns."""
+    """What ``find_pii`` looks for beyond the built-in kinds (phone regions, reference patterns), and the
+    brand's own public contact details, never personal data (``allowed``: keys of ``contact_key``)."""
 
     phone_regions: tuple[str, ...] = ("FR", "GB", "US")
     refs: tuple[tuple[str, re.Pattern[str]], ...] = field(default_factory=tuple)
+    allowed: frozenset[str] = frozenset()
 
     @classmethod
-    def build(cls, phone_regions: Sequence[str], refs: dict[str, str]) -> PiiPatterns:
-        """Compile ``refs`` (kind -> regex; group 1, when present, is the span kept)."""
-        return cls(tuple(phone_regions), tuple((kind, re.compile(rx)) for kind, rx in refs.items()))
+    def build(
+        cls, phone_regions: Sequence[str], refs: dict[str, str], allowed: Sequence[str] = ()
+    ) -> PiiPatterns:
+        """Compile ``refs`` (kind -> regex; group 1, when present, is the span kept); key ``allowed``."""
+        keys = frozenset(k for k in (contact_key(a, phone_regions) for a in allowed) if k)
+        compiled = tuple((kind, re.compile(rx)) for kind, rx in refs.items())
+        return cls(tuple(phone_regions), compiled, keys)
+
+    def is_allowed(self, kind: str, text: str) -> bool:
+        """Whether this e-mail or phone span is one of the brand's public contact details."""
+        if not self.allowed or kind not in ("email", "phone"):
+            return False
+        return contact_key(text, self.phone_regions) in self.allowed
 
 
 DEFAULT_PATTERNS = PiiPatterns(
@@ -136,4 +168,5 @@ def find_pii(text: str, patterns: PiiPatterns = DEFAULT_PATTERNS) -> list[PiiSpa
     if len(DIGIT.findall(text)) >= 7:
         spans += _phones(text, patterns.phone_regions, spans)
     spans += _refs(text, patterns.refs, spans)
+    spans = [s for s in spans if not patterns.is_allowed(s.kind, text[s.start : s.end])]
     return sorted(spans, key=lambda s: (s.start, s.end))

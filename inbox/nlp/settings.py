@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from inbox.config.loader import ConfigError, Strict, load_model, read_toml, validation_problems
-from inbox.nlp.pii import PiiPatterns
+from inbox.nlp.pii import PiiPatterns, contact_key
 from inbox.nlp.reasons import ReasonSettings
 
 Level = Literal["low", "normal", "high", "critical"]
@@ -73,10 +73,12 @@ class UrgencySettings(Strict):
 
 
 class PiiSettings(Strict):
-    """National phone regions tried in order, and reference patterns (kind -> regex; group 1 is the span)."""
+    """National phone regions tried in order, reference patterns (kind -> regex; group 1 is the span), and
+    the brand's own public contact details (e-mail addresses, phone numbers) that agents may give publicly."""
 
     phone_regions: list[str] = ["FR", "GB", "US"]
     refs: dict[str, str] = {}
+    allowed: list[str] = []
 
     @field_validator("refs")
     @classmethod
@@ -98,8 +100,18 @@ class PiiSettings(Strict):
             raise ValueError(f"unknown phone region(s): {', '.join(unknown)}")
         return value
 
+    @model_validator(mode="after")
+    def _contacts(self) -> PiiSettings:
+        for i, entry in enumerate(self.allowed):
+            if contact_key(entry, self.phone_regions) is None:
+                raise ValueError(
+                    f"allowed[{i}] = {entry!r}: neither an e-mail address nor a phone number valid in "
+                    f"{', '.join(self.phone_regions)}"
+                )
+        return self
+
     def patterns(self) -> PiiPatterns:
-        return PiiPatterns.build(self.phone_regions, self.refs)
+        return PiiPatterns.build(self.phone_regions, self.refs, self.allowed)
 
 
 class NlpConfig(Strict):

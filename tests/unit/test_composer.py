@@ -139,6 +139,16 @@ def test_drafts_are_checked_with_the_configured_pii_patterns() -> None:
     assert "(account_ref)" in verdict.problems[0]
 
 
+def test_the_brands_support_line_and_address_may_go_out_publicly() -> None:
+    """config/nlp.toml lists the brand's public contact details: a public reply may give them."""
+    configured = load_pii_patterns(ROOT / "config")
+    text = "Appelez notre service client au 0800 12 34 56 ou écrivez à serviceclient@acme.example"
+    assert composer.check(text, "public", pii_patterns=configured).ok
+    assert not composer.check(
+        text.replace("0800 12 34 56", "06 12 34 56 78"), "public", pii_patterns=configured
+    ).ok
+
+
 def test_pii_blocks_public_but_not_private() -> None:
     text = "Sure, email us at care@acme.example"
     public, private = composer.check(text, "public"), composer.check(text, "private")

@@ -87,3 +87,21 @@ def test_the_configured_patterns_are_read_without_the_rest_of_nlp_toml(tmp_path:
     with pytest.raises(ConfigError) as err:
         load_pii_patterns(tmp_path)
     assert err.value.problems[0][1] == "pii.phone_regions"
+
+
+def test_the_brands_own_public_contact_details_are_not_personal_data(tmp_path: Path) -> None:
+    """The support address and the 0800 line may be given publicly, in any written form; others' are not."""
+    shipped = load_pii_patterns(ROOT / "config")
+    reply = "Écrivez à ServiceClient@acme.example ou appelez le +33 800 12 34 56, ou le 0800123456."
+    assert kinds(reply, shipped) == []
+    assert kinds(reply, PiiSettings().patterns()) == [
+        ("email", "ServiceClient@acme.example"),
+        ("phone", "+33 800 12 34 56"),
+        ("phone", "0800123456"),
+    ]
+    customer = "moi c'est jean@exemple.fr, 06 12 34 56 78, et serviceclient@acme.example ne répond pas"
+    assert kinds(customer, shipped) == [("email", "jean@exemple.fr"), ("phone", "06 12 34 56 78")]
+    (tmp_path / "nlp.toml").write_text('[pii]\nallowed = ["support@acme.example", "call us"]\n')
+    with pytest.raises(ConfigError) as err:
+        load_pii_patterns(tmp_path)
+    assert err.value.problems[0][1] == "pii" and "allowed[1] = 'call us'" in err.value.problems[0][2]
