@@ -20,6 +20,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "link": ("manager", "link or unlink a customer's accounts"),
     "distribute": ("manager", "hand out the unassigned conversations"),
     "templates": ("manager", "edit the charter and the templates"),
+    "privacy": ("manager", "export or erase a customer's data"),
+    "audit": ("manager", "read the audit log"),
     "channels": ("admin", "check or add channels"),
     "users": ("admin", "add users"),
 }

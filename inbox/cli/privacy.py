@@ -15,11 +15,10 @@ from enum import StrEnum
 import typer
 from sqlmodel import Session
 
-from inbox.privacy import audit_log, erase, record, retention
+from inbox.privacy import audit_log, erase, requests, retention
 from inbox.privacy.subject import SubjectError, find_subject, set_hold
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
-from inbox.store.records import audit
 
 privacy_app = typer.Typer(
     help="A person's data: export, erasure, retention, legal holds.", no_args_is_help=True
@@ -61,15 +60,8 @@ def export(
     try:
         with Session(engine) as session, session.begin():
             subject = find_subject(session, contact)
-            data = record.person_record(session, subject, now)
-            audit(
-                session,
-                _actor(actor),
-                "privacy.export",
-                target=("contact", subject.contact_id),
-                detail={"reason": why, "contacts": list(subject.contact_ids), "format": format.value},
-                at=now,
-            )
+            who = _actor(actor)
+            data = requests.export_record(session, subject, actor=who, reason=why, now=now, via="cli")
     except SubjectError as exc:
         raise _fail(str(exc)) from None
     finally:

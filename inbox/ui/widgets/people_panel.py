@@ -11,6 +11,7 @@ from inbox.desk import people
 from inbox.i18n import _
 from inbox.store.tables import Contact, User
 from inbox.ui.common import current_user, md_escape, md_name, now, reading, transaction
+from inbox.ui.widgets import privacy_panel
 
 
 def describe(hit: people.ContactHit) -> str:
@@ -68,7 +69,8 @@ def _search(contact: Contact) -> None:
 
 
 def panel(contact: Contact | None, user: User) -> None:
-    """The same person's other contacts; search, link and unlink for a community manager or an admin."""
+    """The same person's other contacts; search, link and unlink for a community manager or an admin; their
+    Privacy action (export, erase)."""
     if contact is None or contact.id is None:
         return
     error = st.session_state.pop(f"people-flash-{contact.id}", None)
@@ -88,3 +90,4 @@ def panel(contact: Contact | None, user: User) -> None:
             )
     if manage:
         _search(contact)
+    privacy_panel.panel(contact, user)

@@ -1,0 +1,124 @@
+"""The Privacy action on a customer's profile (not a page): a manager exports the person's record as JSON or
+erases it, with a reason, an erasure confirmed by typing the handle, and legal holds respected. The rules and
+the audit are ``inbox.privacy.requests``'."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from inbox.access import PermissionDenied, allowed
+from inbox.i18n import _, ngettext, number
+from inbox.privacy import erase, requests
+from inbox.store.tables import Contact, User
+from inbox.ui.common import engine, md_escape, md_name, now, reading, transaction
+
+
+def _key(what: str, contact_id: int) -> str:
+    return f"privacy-{what}-{contact_id}"
+
+
+def _export(contact_id: int, user: User) -> None:
+    reason = st.session_state.get(_key("export-reason", contact_id), "")
+    if not reason.strip():
+        st.session_state[_key("flash", contact_id)] = ("error", _("Say why you export this data."))
+        return
+    try:
+        with transaction() as session:
+            data = requests.export_for(session, user, contact_id, reason, now())
+    except PermissionDenied as exc:
+        st.session_state[_key("flash", contact_id)] = ("error", str(exc))
+        return
+    st.session_state[_key("export", contact_id)] = json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _erase(contact_id: int, user: User) -> None:
+    reason = st.session_state.get(_key("erase-reason", contact_id), "")
+    typed = st.session_state.get(_key("erase-confirm", contact_id), "")
+    flash = _key("flash", contact_id)
+    if not reason.strip():
+        st.session_state[flash] = ("error", _("Say why this person's data is erased."))
+        return
+    try:
+        report = requests.erase_for(engine(), user, contact_id, reason, typed, now())
+    except requests.RequestError:
+        st.session_state[flash] = ("error", _("Type the customer's handle exactly to confirm the erasure."))
+    except erase.LegalHold:
+        st.session_state[flash] = ("error", _("This person is under legal hold: nothing was erased."))
+    except PermissionDenied as exc:
+        st.session_state[flash] = ("error", str(exc))
+    else:
+        done = ngettext(
+            "Erased: {count} message anonymised.", "Erased: {count} messages anonymised.", report.messages
+        )
+        st.session_state[flash] = ("success", done.format(count=number(report.messages)))
+
+
+def _export_part(contact: Contact, user: User) -> None:
+    cid = contact.id or 0
+    st.markdown("**{}**".format(_("Export this person's data")))
+    st.caption(_("Everything held on them across their linked accounts, as JSON. Audited with your reason."))
+    st.text_input(
+        _("Reason"), key=_key("export-reason", cid), placeholder=_("e.g. access request ref. 2026-041")
+    )
+    st.button(_("Prepare the export"), key=_key("export-go", cid), on_click=_export, args=(cid, user))
+    ready = st.session_state.get(_key("export", cid))
+    if ready:
+        st.download_button(
+            _("Download (JSON)"),
+            data=ready,
+            file_name=f"person-{cid}.json",
+            mime="application/json",
+            key=_key("download", cid),
+            icon=":material/download:",
+        )
+
+
+def _erase_part(contact: Contact, user: User, holds: list[str]) -> None:
+    cid = contact.id or 0
+    st.markdown("**{}**".format(_("Erase this person's data")))
+    if holds:
+        st.warning(
+            _("Under legal hold ({why}): their data must be kept and cannot be erased.").format(
+                why=md_escape("; ".join(holds))
+            ),
+            icon=":material/gavel:",
+        )
+        return
+    st.caption(
+        _(
+            "Their messages, names and handles on every linked account are erased for good; anonymous "
+            "figures stay so past reports do not change. This cannot be undone."
+        )
+    )
+    st.text_input(
+        _("Reason"), key=_key("erase-reason", cid), placeholder=_("e.g. erasure request ref. 2026-042")
+    )
+    st.text_input(
+        _("Type {handle} to confirm").format(handle=md_name(contact.handle or contact.platform_id)),
+        key=_key("erase-confirm", cid),
+    )
+    st.button(
+        _("Erase for good"),
+        key=_key("erase-go", cid),
+        type="primary",
+        icon=":material/delete_forever:",
+        on_click=_erase,
+        args=(cid, user),
+    )
+
+
+def panel(contact: Contact | None, user: User) -> None:
+    """The Privacy action, for a community manager or an admin only."""
+    if contact is None or contact.id is None or not allowed(user, "privacy"):
+        return
+    with reading() as session:
+        holds = requests.hold_reasons(session, contact.id)
+    with st.expander(_("Privacy"), icon=":material/shield_person:"):
+        flash = st.session_state.pop(_key("flash", contact.id), None)
+        if flash:
+            (st.success if flash[0] == "success" else st.error)(flash[1])
+        _export_part(contact, user)
+        st.divider()
+        _erase_part(contact, user, holds)
