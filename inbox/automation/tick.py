@@ -5,7 +5,8 @@
 idempotent, so running it twice, or in two processes at once, sends nothing twice. Order: moderation (spam
 and abuse leave the queue before anything answers them), opt-outs (a STOP is read before anything automatic
 is queued to its author), the retention purge (once a day), surveys (an answer
-may close its conversation), one
+may close its conversation), incidents (new matching conversations join, waiting members get the approved
+reply or resolution message: ``inbox.desk.incidents``), one
 scan of the running clocks, out-of-hours replies, the peak plan and its acknowledgements, escalation alerts.
 """
 
@@ -31,6 +32,7 @@ from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock, open_clocks
 from inbox.charter.versions import CharterBook, LiveCharter
 from inbox.config.loader import ConfigError
+from inbox.desk.incidents.joining import run_incidents
 from inbox.privacy.opt_out import record_opt_outs
 from inbox.privacy.retention import purge_if_due
 from inbox.replies import composer
@@ -52,6 +54,7 @@ class AutomationReport:
     moderated: int = 0
     opted_out: int = 0  # accounts that asked for no more automatic messages this tick
     purged: str | None = None  # the daily retention purge's line, on the tick that ran it
+    incident_joins: int = 0  # conversations that joined an open incident this tick
 
     def line(self) -> str:
         peak = f"peak plan on, {self.peak_acks} acknowledgement(s)" if self.peak_active else "no peak"
@@ -62,6 +65,7 @@ class AutomationReport:
             f"automation: {self.out_of_hours} out-of-hours reply(ies), {peak}, {alerts}, "
             f"{self.surveys_queued} survey(s) queued, {self.surveys_answered} answer(s), "
             f"{self.moderated} message(s) moderated, {self.opted_out} account(s) opted out"
+            + (f"; {self.incident_joins} joined an incident" if self.incident_joins else "")
             + (f"; {self.purged}" if self.purged else "")
         )
 
@@ -111,6 +115,7 @@ def run_automation(
     report.purged = purged.line() if purged else None
     surveys = run_surveys(engine, current, templates, now)
     report.surveys_queued, report.surveys_answered = surveys.queued, surveys.answered
+    report.incident_joins = run_incidents(engine, now).joined  # and their waiting replies queued
     with Session(engine) as session:
         clocks = open_clocks(session, book, now)
     report.out_of_hours = send_out_of_hours(engine, current, clocks, templates, now)

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, func, select
 from inbox.access import ROLES, Actor, require
 from inbox.desk import presence, web_sessions
 from inbox.desk.auth import AuthError, hash_password, user_by_name
+from inbox.i18n import _
 from inbox.store import records as store
 from inbox.store.tables import User
 
@@ -42,7 +43,7 @@ OPERATOR = Operator()
 def check_password(password: str) -> None:
     """AuthError unless ``password`` is long enough for a person to choose it."""
     if len(password) < MIN_PASSWORD:
-        raise AuthError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise AuthError(_("the password must have at least {n} characters").format(n=MIN_PASSWORD))
 
 
 def may_sign_in(user: User, now: datetime) -> bool:
@@ -74,7 +75,7 @@ def _end_sessions(session: Session, user: User, now: datetime, why: str) -> None
 def _user(session: Session, name: str) -> User:
     user = user_by_name(session, name)
     if user is None:
-        raise AuthError(f"no user named {name.strip().lower()!r}")
+        raise AuthError(_("no user named {name}").format(name=repr(name.strip().lower())))
     return user
 
 
@@ -86,7 +87,7 @@ def _keeps_an_admin(session: Session, user: User, now: datetime) -> None:
         select(User).where(User.role == "admin", col(User.active).is_(True), User.id != user.id)
     ).all()
     if not any(may_sign_in(a, now) for a in admins):
-        raise AuthError(f"{user.name} is the last admin who can sign in")
+        raise AuthError(_("{name} is the last admin who can sign in").format(name=user.name))
 
 
 def _audit(session: Session, by: Actor, action: str, user: User, now: datetime, **detail: object) -> None:
@@ -120,7 +121,7 @@ def reactivate(session: Session, by: Actor, name: str, now: datetime) -> User:
 def set_role(session: Session, by: Actor, name: str, role: str, now: datetime) -> User:
     require(by, "users")
     if role not in ROLES:
-        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+        raise AuthError(_("role must be one of {roles}").format(roles=", ".join(ROLES)))
     user = _user(session, name)
     if role != "admin":
         _keeps_an_admin(session, user, now)

@@ -17,6 +17,7 @@ from inbox.access import allowed, require
 from inbox.charter.deadlines import DuePolicy
 from inbox.desk import presence
 from inbox.desk.queue import STATUSES, first_line
+from inbox.i18n import _
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
 from inbox.outbox import delivery as outbox
 from inbox.outbox.unsure import RetryOutcome, retry_outcomes
@@ -57,7 +58,7 @@ class ConversationView:
 def _conversation(session: Session, conv_id: int) -> Conversation:
     conv = session.get(Conversation, conv_id)
     if conv is None:
-        raise DeskError(f"no conversation #{conv_id}")
+        raise DeskError(_("no conversation #{id}").format(id=conv_id))
     return conv
 
 
@@ -131,7 +132,7 @@ def assign(session: Session, conv_id: int, assignee_id: int | None, actor: User,
     require(actor, "work")
     conv = _conversation(session, conv_id)
     if assignee_id is not None and session.get(User, assignee_id) is None:
-        raise DeskError(f"no user #{assignee_id}")
+        raise DeskError(_("no user #{id}").format(id=assignee_id))
     before, conv.assignee_id = conv.assignee_id, assignee_id
     store.audit(
         session,
@@ -146,7 +147,7 @@ def assign(session: Session, conv_id: int, assignee_id: int | None, actor: User,
 def set_status(session: Session, conv_id: int, status: str, actor: User, now: datetime) -> None:
     require(actor, "work")
     if status not in STATUSES:
-        raise DeskError(f"status must be one of {', '.join(STATUSES)}")
+        raise DeskError(_("status must be one of {statuses}").format(statuses=", ".join(STATUSES)))
     conv = _conversation(session, conv_id)
     before, conv.status = conv.status, status
     store.audit(
@@ -189,7 +190,7 @@ def set_customer_tags(
     require(actor, "work")
     contact = session.get(Contact, contact_id)
     if contact is None:
-        raise DeskError(f"no customer #{contact_id}")
+        raise DeskError(_("no customer #{id}").format(id=contact_id))
     before, contact.tags = list(contact.tags), clean_tags(tags)
     store.audit(
         session,
@@ -304,12 +305,12 @@ def hide_comment(session: Session, message_id: int, hide: bool, user: User, now:
     require(user, "work")
     message = session.get(Message, message_id)
     if message is None:
-        raise DeskError(f"no message #{message_id}")
+        raise DeskError(_("no message #{id}").format(id=message_id))
     conv = _conversation(session, message.conversation_id)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
     if not moderation.can_hide(channel.platform, conv.kind) or message.direction != "in":
-        raise DeskError("only a customer's Facebook or Instagram comment can be hidden")
+        raise DeskError(_("only a customer's Facebook or Instagram comment can be hidden"))
     return outbox.enqueue_moderation(session, conv, message, hide, user.name, now)
 
 
@@ -319,7 +320,7 @@ def unmark_moderated(session: Session, conv_id: int, user: User, now: datetime, 
     conv = _conversation(session, conv_id)
     category = moderation.moderated_as(conv.tags)
     if category is None:
-        raise DeskError(f"conversation #{conv_id} is not moderated")
+        raise DeskError(_("conversation #{id} is not moderated").format(id=conv_id))
     before = conv.status
     conv.tags, conv.status = moderation.without_moderation(conv.tags), "open"
     conv.sla_due_at = due(conv, now, conv.first_response_at is not None)

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlmodel import Session, col, func, select
 
 from inbox.access import ROLES, Actor, require
+from inbox.i18n import _
 from inbox.store import records as store
 from inbox.store.tables import AuditEvent, User, utcnow
 
@@ -64,13 +65,13 @@ def create_user(
     For the operator (``inbox user add``, demo seeding); a signed-in user goes through ``add_user``."""
     name = name.strip().lower()
     if not NAME_RE.match(name):
-        raise AuthError("a user name is 2-32 characters: lower-case letters, digits, '.', '_' or '-'")
+        raise AuthError(_("a user name is 2-32 characters: lower-case letters, digits, '.', '_' or '-'"))
     if role not in ROLES:
-        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+        raise AuthError(_("role must be one of {roles}").format(roles=", ".join(ROLES)))
     if len(password) < MIN_PASSWORD:
-        raise AuthError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise AuthError(_("the password must have at least {n} characters").format(n=MIN_PASSWORD))
     if user_by_name(session, name) is not None:
-        raise AuthError(f"a user named {name!r} already exists")
+        raise AuthError(_("a user named {name} already exists").format(name=repr(name)))
     user = User(
         name=name,
         display_name=display_name or name,

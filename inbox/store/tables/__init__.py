@@ -19,6 +19,7 @@ from inbox.store.tables.core import (
 )
 from inbox.store.tables.desk import AgentActivity, Note, Person, Presence, ReplyGuard
 from inbox.store.tables.enforcement import CharterVersion, EscalationAlert, PeakState, SurveyRequest
+from inbox.store.tables.incidents import Incident, IncidentMember, IncidentText
 from inbox.store.tables.notifications import AgentNotification, NotificationCursor, NotificationSettings
 from inbox.store.tables.privacy import ContactPrivacy
 from inbox.store.tables.sessions import ServerSecret, WebSession
@@ -35,6 +36,9 @@ __all__ = [
     "ContactPrivacy",
     "Conversation",
     "EscalationAlert",
+    "Incident",
+    "IncidentMember",
+    "IncidentText",
     "ListeningCursor",
     "Message",
     "Note",
