@@ -24,6 +24,7 @@ from sqlmodel import Session
 from connectors.base import Batch, InboundItem
 from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy, DueSubject
+from inbox.ingest import conversation_fields
 from inbox.ingest.clocks import recompute_stored
 from inbox.ingest.echoes import automatic_echoes
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
@@ -207,6 +208,8 @@ def ingest_batch(
         )
     if rows:  # one multi-row INSERT, without building an ORM object per message
         session.execute(insert(Message), rows)
+    if labels:  # the language the customer writes in across each conversation, not the latest guess
+        conversation_fields.languages(session, {id(c): c for c in convs.values()}.values())
     if late:
         recompute_stored(session, late, lambda conv: bound_due(due, channel, _contact(session, conv)))
     for bad in batch.malformed:

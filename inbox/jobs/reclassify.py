@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from inbox.desk.corrections import keep_corrections
+from inbox.ingest import conversation_fields
 from inbox.ingest.classified import apply_classification
-from inbox.nlp.reasons import conversation_reason
-from inbox.nlp.types import LEVELS, Classification
+from inbox.nlp.types import Classification
 from inbox.store.tables import Contact, Conversation, Message
 
 Classify = Callable[..., Sequence[Classification]]
@@ -23,25 +24,11 @@ def count_inbound(engine: Engine) -> int:
 
 
 def _refresh_conversations(session: Session, ids: set[int]) -> None:
-    """A conversation's urgency is its most urgent inbound message's; sentiment and language, the latest's;
-    its contact reason, the latest that is not ``other``."""
+    """Each conversation's classification again from its messages (``inbox.ingest.conversation_fields``)."""
     for conv_id in ids:
         conv = session.get(Conversation, conv_id)
-        rows = session.exec(
-            select(Message)
-            .where(Message.conversation_id == conv_id, Message.direction == "in")
-            .order_by(col(Message.created_at), col(Message.id))
-        ).all()
-        if conv is None or not rows:
-            continue
-        levels = [m.urgency for m in rows if m.urgency in LEVELS]
-        conv.urgency = max(levels, key=LEVELS.index) if levels else conv.urgency
-        conv.sentiment, conv.language = rows[-1].sentiment, rows[-1].language
-        reason = None
-        for m in rows:
-            reason = conversation_reason(reason, m.reason)
-        conv.reason = reason
-        session.add(conv)
+        if conv is not None:
+            conversation_fields.refresh(session, conv)
 
 
 def reclassify_batch(engine: Engine, classify: Classify, after_id: int, batch_size: int) -> tuple[int, int]:
@@ -64,6 +51,7 @@ def reclassify_batch(engine: Engine, classify: Classify, after_id: int, batch_si
         for (message, _), c in zip(rows, results, strict=True):
             apply_classification(message, c)
             session.add(message)
+        keep_corrections(session, [m for m, _ in rows])
         _refresh_conversations(session, {m.conversation_id for m, _ in rows})
         last = rows[-1][0].id
         return len(rows), int(last if last is not None else after_id)
