@@ -101,15 +101,20 @@ def _claim(
         return None
 
 
+def try_post(sender: AlertSender, payload: Mapping[str, Any]) -> ConnectorError | None:
+    """Post one alert: None when delivered, else the connector's error (not raised)."""
+    try:
+        sender.post(payload)
+    except ConnectorError as exc:
+        return exc
+    return None
+
+
 def _post(
     engine: Engine, alert_id: int, payload: Mapping[str, Any], sender: AlertSender, now: datetime
 ) -> bool:
     """Post and record the outcome; True when delivered."""
-    error: ConnectorError | None = None
-    try:
-        sender.post(payload)
-    except ConnectorError as exc:
-        error = exc
+    error = try_post(sender, payload)
     with Session(engine) as session, session.begin():
         row = session.get(EscalationAlert, alert_id)
         assert row is not None

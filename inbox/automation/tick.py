@@ -7,7 +7,8 @@ and abuse leave the queue before anything answers them), opt-outs (a STOP is rea
 is queued to its author), the retention purge (once a day), surveys (an answer
 may close its conversation), incidents (new matching conversations join, waiting members get the approved
 reply or resolution message: ``inbox.desk.incidents``), one
-scan of the running clocks, out-of-hours replies, the peak plan and its acknowledgements, escalation alerts.
+scan of the running clocks, out-of-hours replies, the peak plan and its acknowledgements, escalation alerts,
+then spike alerts and the peak plan's start and end (``traffic_alerts``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from inbox.automation.auto_replies import send_out_of_hours, send_peak_acks
 from inbox.automation.escalation import AlertSender, EscalationReport, escalate
 from inbox.automation.moderation_step import moderate
 from inbox.automation.peak import record_peak
+from inbox.automation.spikes import SpikeReport
 from inbox.automation.surveys import run_surveys
+from inbox.automation.traffic_alerts import PeakMeasure, watch_traffic
 from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock, open_clocks
 from inbox.charter.versions import CharterBook, LiveCharter
@@ -54,6 +57,7 @@ class AutomationReport:
     moderated: int = 0
     opted_out: int = 0  # accounts that asked for no more automatic messages this tick
     purged: str | None = None  # the daily retention purge's line, on the tick that ran it
+    spike_alerts: int = 0  # spikes and peak-plan switches alerted this tick
     incident_joins: int = 0  # conversations that joined an open incident this tick
 
     def line(self) -> str:
@@ -66,6 +70,7 @@ class AutomationReport:
             f"{self.surveys_queued} survey(s) queued, {self.surveys_answered} answer(s), "
             f"{self.moderated} message(s) moderated, {self.opted_out} account(s) opted out"
             + (f"; {self.incident_joins} joined an incident" if self.incident_joins else "")
+            + (f"; {self.spike_alerts} spike alert(s)" if self.spike_alerts else "")
             + (f"; {self.purged}" if self.purged else "")
         )
 
@@ -97,6 +102,20 @@ def _escalate(
         sender.close()
 
 
+def _traffic(
+    engine: Engine, charter: Charter, alerts: AlertSender | None, now: datetime, peak: PeakMeasure | None
+) -> SpikeReport | None:
+    """Spike and peak-plan alerts (``inbox.automation.traffic_alerts``); None without a webhook."""
+    sender = alerts if alerts is not None else webhook_for(charter)
+    if sender is None:
+        return None
+    try:
+        return watch_traffic(engine, charter, sender, now, peak)
+    finally:
+        if isinstance(sender, WebhookConnector) and alerts is None:
+            sender.close()
+
+
 def run_automation(
     engine: Engine,
     charter: Charter | CharterBook,
@@ -124,15 +143,18 @@ def run_automation(
         with Session(engine) as session, session.begin():
             state = record_peak(session, current, backlog=len(clocks), forecast_breaches=late, now=now)
             active, since = state.active, state.since or now
+        measured: PeakMeasure | None = PeakMeasure(active, len(clocks), late)
     except OperationalError as exc:  # SQLite busy: measured again next tick
         log.debug("peak state not recorded this tick: %s", exc)
-        active, since = False, now
+        active, since, measured = False, now, None
     report.peak_active = active
     if active:
         report.peak_acks = send_peak_acks(engine, current, clocks, templates, since, now)
     escalation, report.webhook = _escalate(engine, book, clocks, alerts, now)
     if escalation is not None:
         report.alerts_sent, report.alerts_failed = escalation.sent, escalation.failed
+    traffic = _traffic(engine, current, alerts, now, measured)
+    report.spike_alerts = traffic.sent if traffic else 0
     return report
 
 

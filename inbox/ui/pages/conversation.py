@@ -28,7 +28,7 @@ from inbox.ui.common import (
     zone_note,
 )
 from inbox.ui.labels import STATUS, label
-from inbox.ui.widgets import composer_panel, people_panel, thread
+from inbox.ui.widgets import composer_panel, notification_bell, people_panel, thread
 
 REFRESH_SECONDS = 8
 TAG_SUGGESTIONS = ["delivery", "refund", "billing", "account", "complaint", "bug", "praise", "outage"]
@@ -150,6 +150,7 @@ def live_thread(conv_id: int, user: User) -> None:
     assert user.id is not None
     with transaction() as session:
         presence.touch(session, conv_id, user.id, "composing" if draft.strip() else "viewing", at)
+    notification_bell.seen(user, conv_id)  # its notifications are read
     with reading() as session:
         view = desk.load(session, conv_id)
         others = presence.viewers(session, [conv_id], at, exclude_user=user.id).get(conv_id, [])

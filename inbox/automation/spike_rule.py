@@ -1,0 +1,60 @@
+"""When inbound traffic is a spike: the usual level for the hour of the week, and the level that alerts. Pure.
+
+For a scope (a channel, or one listening query), ``usual`` takes the messages counted in the same hour of the
+week over the past weeks (only the weeks the channel already existed), scales each to the window's length,
+and gives their mean and standard deviation. ``alert_level`` is the count the window must reach:
+max(min_messages, ceil(times_usual × mean), ceil(mean + sd_factor × sd)). A spike ends when the window's
+count falls under half the level that opened it (hysteresis: a count hovering at the level does not flap).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from inbox.charter.flow import Spikes
+
+WEEK = timedelta(days=7)
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Usual:
+    """The usual count of messages in one window at this hour of the week."""
+
+    mean: float
+    sd: float
+    weeks: int  # how many past weeks it rests on (0: no history)
+
+
+def past_hours(now: datetime, weeks: int) -> list[tuple[datetime, datetime]]:
+    """The same clock hour as ``now``, one to ``weeks`` weeks (of 7 × 24 h) earlier, newest first."""
+    start = now.replace(minute=0, second=0, microsecond=0)
+    return [(start - k * WEEK, start - k * WEEK + HOUR) for k in range(1, weeks + 1)]
+
+
+def usual(hour_counts: Sequence[int], window: timedelta) -> Usual:
+    """Mean and (population) standard deviation of past hours' counts, scaled to ``window``."""
+    if not hour_counts:
+        return Usual(0.0, 0.0, 0)
+    scale = window / HOUR
+    scaled = [c * scale for c in hour_counts]
+    mean = sum(scaled) / len(scaled)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in scaled) / len(scaled))
+    return Usual(mean, sd, len(scaled))
+
+
+def alert_level(base: Usual, policy: Spikes) -> int:
+    """The count in the window that makes a spike."""
+    return max(
+        policy.min_messages,
+        math.ceil(policy.times_usual * base.mean - 1e-9),
+        math.ceil(base.mean + policy.sd_factor * base.sd - 1e-9),
+    )
+
+
+def is_over(count: int, level: int) -> bool:
+    """A spike that opened at ``level`` has ended when the window's count fell under half of it."""
+    return count * 2 < level

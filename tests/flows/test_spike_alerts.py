@@ -1,0 +1,168 @@
+"""Spike alerts through the automation tick to a loopback webhook: messages read from the X sandbox by the
+real listener, a burst alerts exactly once (until it ends), a normal day at its usual level never, listening
+queries are watched on their own, and two listeners ticking at once post one alert."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from connectors.sandbox.x.server import XSandbox
+from inbox.automation.tick import run_automation
+from inbox.store.engine import open_engine
+from inbox.store.tables import TrafficSpike
+from tests.support.enforcement import WebhookReceiver, charter
+from tests.support.x_channel import poll, x_runtime
+
+ENV = "INBOX_ESCALATION_WEBHOOK_URL"
+QUIET = {  # only the spike alerts reach the webhook in these tests
+    "escalation.alert_on_at_risk": False,
+    "escalation.alert_on_breach": False,
+    "escalation.alert_on_critical": False,
+    "spikes.alert_peak_plan": False,
+    "peak.enabled": False,
+}
+CHARTER = charter(**QUIET)
+NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(
+    minutes=1
+)  # the X search reads recent posts
+HOUR = NOW.replace(minute=0)
+SEC, MINUTE = timedelta(seconds=1), timedelta(minutes=1)
+PER_HOUR = 40  # history: 40 mentions in this hour of the week, each of the last 4 weeks (10 per 15 minutes)
+
+
+@pytest.fixture
+def hook(monkeypatch: pytest.MonkeyPatch) -> Iterator[WebhookReceiver]:
+    with WebhookReceiver() as receiver:
+        monkeypatch.setenv(ENV, receiver.url)
+        yield receiver
+
+
+def spikes(hook: WebhookReceiver) -> list[dict[str, Any]]:
+    return [p["spike"] for p in hook.delivered()]
+
+
+def history(sandbox: XSandbox) -> None:
+    for week in range(1, 5):
+        start = HOUR - timedelta(weeks=week)
+        for n in range(PER_HOUR):
+            sandbox.add_mention(
+                f"@AcmeCare question {week}-{n}", author=f"h{n}", created_at=start + (30 + n * 89) * SEC
+            )
+
+
+def mentions(sandbox: XSandbox, count: int, end: datetime, text: str = "@AcmeCare my box is down") -> None:
+    for n in range(count):
+        sandbox.add_mention(f"{text} #{n}", author=f"c{n}", created_at=end - (n + 1) * 10 * SEC)
+
+
+def test_a_burst_alerts_exactly_once_until_it_ends(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox, hook: WebhookReceiver
+) -> None:
+    rt = x_runtime(sandbox)
+    history(sandbox)
+    mentions(
+        sandbox, 12, NOW - 5 * MINUTE, "@AcmeCare when does the shop open"
+    )  # a normal quarter hour: usually 10
+    mentions(sandbox, 33, NOW, "@AcmeCare URGENT no internet since this morning")  # 45 in all: a burst
+    poll(engine, rt)
+    assert run_automation(engine, CHARTER, NOW).spike_alerts == 1
+    for minute in (1, 2, 5):
+        assert run_automation(engine, CHARTER, NOW + minute * timedelta(minutes=1)).spike_alerts == 0
+    [alert] = spikes(hook)
+    assert (alert["scope"], alert["count"], alert["usual"], alert["level"]) == (
+        "channel:x-acme",
+        45,
+        10.0,
+        30,
+    )
+    assert alert["history_weeks"] == 4 and len(alert["messages"]) == 5
+    text = hook.delivered()[0]["text"]
+    assert "Spike on x-acme: 45 messages in the last 15 min" in text and "URGENT no internet" in text
+    run_automation(engine, CHARTER, NOW + timedelta(minutes=30))  # the window is quiet again: the spike ends
+    with Session(engine) as s:
+        [row] = s.exec(select(TrafficSpike)).all()
+        assert (
+            row.closed_at == NOW + timedelta(minutes=30)
+            and row.open_key is None
+            and row.alert_status == "sent"
+        )
+    later = NOW + timedelta(minutes=45)
+    mentions(sandbox, 40, later, "@AcmeCare still down")
+    poll(engine, rt)
+    assert run_automation(engine, CHARTER, later).spike_alerts == 1  # a new spike, after the first ended
+    assert [a["count"] for a in spikes(hook)] == [45, 40]
+
+
+def test_a_normal_day_at_its_usual_level_never_alerts(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox, hook: WebhookReceiver
+) -> None:
+    rt = x_runtime(sandbox)
+    history(sandbox)
+    for quarter in range(4):  # the whole hour at the usual rate, ticked every 5 minutes
+        mentions(sandbox, 10, HOUR + (quarter + 1) * timedelta(minutes=15), f"@AcmeCare question q{quarter}")
+    poll(engine, rt)
+    for minute in range(0, 60, 5):
+        run_automation(engine, CHARTER, HOUR + minute * timedelta(minutes=1))
+    assert hook.posts == []
+
+
+def test_without_history_the_minimum_count_decides(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox, hook: WebhookReceiver
+) -> None:
+    rt = x_runtime(sandbox)
+    mentions(sandbox, 2, NOW - timedelta(hours=1))  # a quiet channel: 0 then 2 messages
+    poll(engine, rt)
+    run_automation(engine, CHARTER, NOW - timedelta(hours=1))
+    assert hook.posts == []
+    mentions(sandbox, 12, NOW)  # the same 12 that were usual above, on a channel with no history
+    poll(engine, rt)
+    assert run_automation(engine, CHARTER, NOW).spike_alerts == 1
+    assert [(a["count"], a["level"], a["history_weeks"]) for a in spikes(hook)] == [(12, 10, 0)]
+
+
+def test_a_listening_query_is_watched_on_its_own(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox, hook: WebhookReceiver
+) -> None:
+    rt = x_runtime(sandbox, listening=["Acme router", "#AcmeFibre"])
+    for n in range(15):
+        sandbox.add_post(f"my Acme router keeps rebooting {n}", author=f"r{n}", created_at=NOW - n * 20 * SEC)
+    sandbox.add_post("#AcmeFibre est en panne", author="remi", created_at=NOW - 30 * SEC)
+    poll(engine, rt)
+    assert run_automation(engine, CHARTER, NOW).spike_alerts == 1
+    [alert] = spikes(hook)
+    assert (alert["scope"], alert["query"], alert["count"]) == (
+        "listening:x-acme:Acme router",
+        "Acme router",
+        15,
+    )
+    assert "listening “Acme router” on x-acme" in hook.delivered()[0]["text"]
+
+
+def test_two_listeners_ticking_at_once_post_one_alert(
+    db_url: str, engine: Engine, x_env: dict[str, str], sandbox: XSandbox, hook: WebhookReceiver
+) -> None:
+    rt = x_runtime(sandbox)
+    mentions(sandbox, 30, NOW)
+    poll(engine, rt)
+    engines = [open_engine(db_url) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def tick(own: Engine) -> None:
+        start.wait()
+        run_automation(own, CHARTER, NOW)
+
+    threads = [threading.Thread(target=tick, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for e in engines:
+        e.dispose()
+    assert len(spikes(hook)) == 1
