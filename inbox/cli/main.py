@@ -259,6 +259,9 @@ def _register_commands() -> None:
     from inbox.cli.privacy import register as register_privacy
 
     register_privacy(app)
+    from inbox.cli.simulate import register as register_simulate
+
+    register_simulate(app)
     from inbox.cli.charter import register as register_charter
 
     register_charter(app)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -285,3 +286,11 @@ def seed_recent_set(engine: Engine, config_dir: Path, now: datetime) -> dict[str
         s.customer(ids["R"], now - 50 * minute, "positive", text=EVIL)
         s.customer(ids["S"], now - 65 * minute, "negative")
     return ids
+
+
+def configured(folder: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``write_config`` into ``folder``, with the app's settings (database, config folder) pointed at it."""
+    write_config(folder)
+    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
+    monkeypatch.setenv("INBOX_CONFIG_DIR", str(folder))
+    return folder

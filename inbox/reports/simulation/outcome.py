@@ -1,7 +1,8 @@
 """What a run gives: first-response attainment, waits, backlog peak, attainment per weekly slot, and the
 Erlang-C figure for the same load. Pure.
 
-- Attainment: jobs answered by their due time, over all jobs of the period (one left unanswered is missed).
+- Attainment: jobs answered by their due time, over all jobs of the period (one left unanswered is missed);
+  the same over the urgent ones (high and critical), whose shorter targets the queue's order puts first.
 - Waits: wall-clock minutes from arrival to answer (as the dashboard's first-response time), p50 and p90 by
   nearest rank over the answered jobs.
 - Backlog: jobs arrived and not yet answered (the dashboard's "waiting for an answer"); its peak and when.
@@ -24,6 +25,7 @@ from inbox.reports.simulation.workload import Workload
 from inbox.reports.stats import nearest_rank, ratio
 
 NOON = 12  # the local hour a morning ends
+URGENT = frozenset({"high", "critical"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +53,16 @@ class Outcome:
     backlog_peak_at: datetime | None
     erlang_c: float | None  # share answered in time by the Erlang-C formula
     slots: tuple[Slot, ...]
+    urgent_jobs: int = 0
+    urgent_met: int = 0
 
     @property
     def attainment(self) -> float | None:
         return ratio(self.met, self.jobs)
+
+    @property
+    def urgent_attainment(self) -> float | None:
+        return ratio(self.urgent_met, self.urgent_jobs)
 
 
 def _backlog_peak(workload: Workload, run: Run) -> tuple[int, datetime | None]:
@@ -96,6 +104,7 @@ def outcome(workload: Workload, run: Run) -> Outcome:
     met = [done is not None and done <= job.due for job, done in zip(jobs, run.answered, strict=True)]
     waits = [(done - job.at) / 60 for job, done in zip(jobs, run.answered, strict=True) if done is not None]
     peak, peak_at = _backlog_peak(workload, run)
+    urgent = [ok for job, ok in zip(jobs, met, strict=True) if job.arrival.urgency in URGENT]
     return Outcome(
         agents=run.agents,
         policy=run.policy,
@@ -108,4 +117,6 @@ def outcome(workload: Workload, run: Run) -> Outcome:
         backlog_peak_at=peak_at,
         erlang_c=erlang_figure(workload, run.agents),
         slots=_slots(workload, met),
+        urgent_jobs=len(urgent),
+        urgent_met=sum(urgent),
     )

@@ -22,6 +22,7 @@ COLUMNS = {
     "agents": N_("Agents"),
     "policy": N_("Order"),
     "attainment_pct": N_("Answered within target (%)"),
+    "urgent_pct": N_("Urgent ones within target (%)"),
     "wait_p50_min": N_("Wait, median"),
     "wait_p90_min": N_("Wait, 90th percentile"),
     "backlog_peak": N_("Backlog peak"),
@@ -45,6 +46,7 @@ def _row(o: Outcome) -> tuple[Cell, ...]:
         o.agents,
         o.policy,
         pct(o.attainment),
+        pct(o.urgent_attainment),
         one_decimal(o.wait_p50),
         one_decimal(o.wait_p90),
         o.backlog_peak,
@@ -66,6 +68,7 @@ def _people_row(o: Outcome) -> tuple[Cell, ...]:
         o.agents,
         _(POLICIES[o.policy]),
         i18n.percent(o.attainment),
+        i18n.percent(o.urgent_attainment),
         _wait(o.wait_p50),
         _wait(o.wait_p90),
         o.backlog_peak,
@@ -117,17 +120,23 @@ def sentence(outcomes: Sequence[Outcome]) -> str:
     )
 
 
-def describe(plan: Plan, source: str) -> str:
-    """The heading: what was replayed, with how many jobs, and where the handling times came from."""
-    model = plan.workload
+def describe(plan: Plan, file: str | None = None) -> str:
+    """The heading: what was replayed (the stored messages, or ``file``), how many, over which local days."""
+    model, zone = plan.workload, plan.workload.team.zone
     jobs = len(model.jobs)
     arrivals = ngettext("{n} conversation", "{n} conversations", jobs).format(n=i18n.number(jobs))
-    return _("Staffing simulation: {arrivals} from {source}, {first} to {last} ({zone}).").format(
+    first = model.start.astimezone(zone).date()
+    last = (model.end - timedelta(seconds=1)).astimezone(zone).date()
+    days = (
+        i18n.day(first)
+        if first == last
+        else _("{first} to {last}").format(first=i18n.day(first), last=i18n.day(last))
+    )
+    return _("Staffing simulation: {arrivals} from {source}, {days} ({zone}).").format(
         arrivals=arrivals,
-        source=source,
-        first=i18n.day(model.start.astimezone(model.team.zone).date()),
-        last=i18n.day((model.end - timedelta(seconds=1)).astimezone(model.team.zone).date()),
-        zone=i18n.zone_name(model.team.zone),
+        source=_("the file {name}").format(name=file) if file else _("the stored messages"),
+        days=days,
+        zone=i18n.zone_name(zone),
     )
 
 
