@@ -101,6 +101,8 @@ class Filters:
     reason: str | None = None  # contact reason (config/nlp.toml [reasons])
     text: str = ""
     source: Source | None = None  # listening: found by keyword search; direct: written to the brand
+    channels: tuple[str, ...] = ()  # on one of these channels (an agent's scope, desk.channel_scope); (): all
+    speaks: tuple[str, ...] = ()  # in one of these languages, or in none detected; (): all
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,12 @@ def _conditions(f: Filters, user_id: int | None) -> list[ColumnElement[bool]]:
         conds.append(col(Conversation.assignee_id) == user_id)
     elif f.assignee == "unassigned":
         conds.append(col(Conversation.assignee_id).is_(None))
+    if f.channels:
+        conds.append(
+            col(Conversation.channel_id).in_(select(Channel.id).where(col(Channel.name).in_(f.channels)))
+        )
+    if f.speaks:
+        conds.append(or_(col(Conversation.language).is_(None), col(Conversation.language).in_(f.speaks)))
     if f.source == "listening":
         conds.append(col(Conversation.kind) == LISTENING)
     elif f.source == "direct":
@@ -363,8 +371,21 @@ def filter_options(session: Session) -> dict[str, list[str]]:
 
 
 def next_conversation(session: Session, user_id: int, now: datetime) -> int | None:
-    """The most urgent open conversation that is mine or nobody's."""
+    """The most urgent open conversation that is mine, or nobody's on a channel I work (``User.channels``)."""
+    user = session.get(User, user_id)
+    scope = Filters(assignee="unassigned", channels=tuple(user.channels) if user else ())
     mine = queue_page(session, Filters(assignee="mine"), user_id=user_id, now=now, size=1).rows
-    free = queue_page(session, Filters(assignee="unassigned"), user_id=user_id, now=now, size=1).rows
+    free = queue_page(session, scope, user_id=user_id, now=now, size=1).rows
     best = order([QueueItem(r.id, r.sla_due_at, r.urgency, r.tags) for r in (*mine, *free)])
     return best[0].id if best else None
+
+
+def matching_ids(session: Session, filters: Filters, *, user_id: int | None, limit: int) -> list[int]:
+    """The ids of the conversations the filters match, in queue order, at most ``limit`` (bulk actions)."""
+    stmt = (
+        _joined(select(Conversation.id), filters)
+        .where(*_conditions(filters, user_id))
+        .order_by(col(Conversation.sla_due_at).is_(None), col(Conversation.sla_due_at), col(Conversation.id))
+        .limit(limit)
+    )
+    return [i for i in session.exec(stmt) if i is not None]

@@ -16,6 +16,7 @@ from inbox.access import require
 from inbox.desk.incidents import members
 from inbox.desk.incidents.lookup import IncidentError, open_one
 from inbox.desk.incidents.texts import RESOLUTION, missing_texts
+from inbox.i18n import _
 from inbox.store import records as store
 from inbox.store.tables import Channel, Conversation, Incident, IncidentMember, User
 
@@ -31,13 +32,13 @@ def _checked_channels(session: Session, channels: Sequence[str]) -> list[str]:
     known = set(session.exec(select(Channel.name)))
     unknown = sorted(set(channels) - known)
     if unknown:
-        raise IncidentError(f"unknown channel(s): {', '.join(unknown)}")
+        raise IncidentError(_("unknown channel(s): {names}").format(names=", ".join(unknown)))
     return sorted(set(channels))
 
 
 def _checked_threshold(threshold: float) -> float:
     if not 0.0 <= threshold <= 1.0:
-        raise IncidentError("the similarity threshold must be between 0 and 1")
+        raise IncidentError(_("the similarity threshold must be between 0 and 1"))
     return threshold
 
 
@@ -57,9 +58,9 @@ def declare(
     """A new open incident; ``conversations`` (a selection in the queue) join it at once."""
     require(actor, "incidents")
     if not title.strip():
-        raise IncidentError("an incident needs a title")
+        raise IncidentError(_("an incident needs a title"))
     if since > now:
-        raise IncidentError("an incident cannot start in the future")
+        raise IncidentError(_("an incident cannot start in the future"))
     incident = Incident(
         title=title.strip(),
         description=description.strip(),
@@ -130,7 +131,7 @@ def close(session: Session, incident_id: int, actor: User, now: datetime) -> Inc
     missing = missing_texts(session, incident_id, RESOLUTION)
     if missing:
         pairs = ", ".join(f"{language}/{visibility}" for language, visibility in sorted(missing))
-        raise IncidentError(f"approve the resolution message first for: {pairs}")
+        raise IncidentError(_("approve the resolution message first for: {pairs}").format(pairs=pairs))
     incident.status, incident.closed_by, incident.closed_at = "closed", actor.name, now
     store.audit(session, actor.name, "incident.closed", target=("incident", incident_id), at=now)
     stmt = (

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
+from inbox.i18n import _
 from inbox.store.tables import Incident, IncidentMember
 
 AUTOMATION = "automation"  # the actor of automatic joins (the automation tick)
@@ -18,14 +19,14 @@ class IncidentError(ValueError):
 def get(session: Session, incident_id: int) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise IncidentError(f"no incident #{incident_id}")
+        raise IncidentError(_("no incident #{id}").format(id=incident_id))
     return incident
 
 
 def open_one(session: Session, incident_id: int) -> Incident:
     incident = get(session, incident_id)
     if incident.status != "open":
-        raise IncidentError(f"incident #{incident_id} is closed")
+        raise IncidentError(_("incident #{id} is closed").format(id=incident_id))
     return incident
 
 

@@ -21,6 +21,7 @@ from inbox.access import require
 from inbox.desk.incidents import similarity
 from inbox.desk.incidents.lookup import AUTOMATION, IncidentError, open_incidents_of
 from inbox.desk.queue import LISTENING, first_line
+from inbox.i18n import _
 from inbox.replies import moderation
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Incident, IncidentMember, Message, User
@@ -173,11 +174,11 @@ def add(
     Those already in an open incident (this one or another) are left where they are."""
     require(actor, "incidents")
     if incident.status != "open":
-        raise IncidentError(f"incident #{incident.id} is closed")
+        raise IncidentError(_("incident #{id} is closed").format(id=incident.id))
     wanted = list(dict.fromkeys(conversation_ids))
     known = set(session.exec(select(Conversation.id).where(col(Conversation.id).in_(wanted))))
     if len(known) != len(wanted):
-        raise IncidentError(f"no conversation #{min(set(wanted) - known)}")
+        raise IncidentError(_("no conversation #{id}").format(id=min(set(wanted) - known)))
     taken = open_incidents_of(session, wanted)
     added = [c for c in wanted if c not in taken]
     for conv_id in added:
@@ -195,7 +196,9 @@ def remove(session: Session, incident_id: int, conv_id: int, actor: User, now: d
         )
     ).first()
     if member is None:
-        raise IncidentError(f"conversation #{conv_id} is not in incident #{incident_id}")
+        raise IncidentError(
+            _("conversation #{id} is not in incident #{incident}").format(id=conv_id, incident=incident_id)
+        )
     session.delete(member)
     store.audit(
         session,

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from inbox.desk.incidents.members import NO_LANGUAGE
 from inbox.desk.incidents.texts import REPLY, addressed, texts_for
+from inbox.i18n import N_
 from inbox.outbox import delivery as outbox
 from inbox.replies import composer, moderation
 from inbox.replies import facts as reply_facts
@@ -34,6 +35,7 @@ log = logging.getLogger("inbox.desk.incidents")
 
 KEY = "incident-{incident}-{purpose}-{conversation}"
 QUEUED, SKIPPED = "queued", "skipped"
+ANSWERED = N_("already answered")  # a skip note; the screens translate it
 ChannelOptions = Mapping[str, Mapping[str, object]]  # channel name -> its options from channels.toml
 
 
@@ -66,7 +68,7 @@ def _queue(
     assert conv is not None and channel is not None
     text = texts_for(session, member.incident_id, purpose)[(conv.language or NO_LANGUAGE, conv.visibility)]
     if purpose == REPLY and _answered(conv):
-        _set(member, purpose, SKIPPED, "already answered")
+        _set(member, purpose, SKIPPED, ANSWERED)
         return SKIPPED
     contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
     values = composer.known_values(
