@@ -7,10 +7,14 @@ import sys
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from inbox.config.loader import ConfigError
+
+if TYPE_CHECKING:
+    from inbox.nlp.corrections import Corrected
 
 DEFAULT_DATA_DIR = Path("..") / "shared" / "data"
 
@@ -110,24 +114,85 @@ def train(
     work_dir: Path = typer.Option(Path("var") / "train", help="Intermediate .spacy files and checkpoints."),
     config_dir: Path = typer.Option(Path("config"), help="Folder holding nlp/<job>.cfg."),
     only: list[str] = typer.Option(
-        [], help="Train only these jobs (sentiment_en, complaint_en, sentiment_fr)."
+        [], help="Train only these jobs (sentiment_en, complaint_en, urgency_en, sentiment_fr, reasons_en)."
     ),
     limit: int | None = typer.Option(None, min=10, help="Subsample each training file (quick runs)."),
+    corrections: bool = typer.Option(
+        True,
+        help="Use the agents' corrections stored in the database (INBOX_DATABASE_URL) as labelled examples "
+        "that outrank the data files' labels; exported to WORK_DIR/corrections.jsonl.",
+    ),
 ) -> None:
-    """Rebuild the sentiment and complaint pipelines with `spacy train` (reproducible: fixed seeds)."""
+    """Rebuild the sentiment, complaint, urgency and contact-reason models (reproducible: fixed seeds)."""
     from inbox.nlp.classifier import MODEL_DIR
     from inbox.nlp.datasets import DataMissing
     from inbox.nlp.train import JOBS, train_all
 
-    unknown = [n for n in only if n not in JOBS]
+    known = [*JOBS, REASONS_JOB]
+    unknown = [n for n in only if n not in known]
     if unknown:
-        raise _fail(f"unknown job(s) {', '.join(unknown)}; known: {', '.join(JOBS)}")
+        raise _fail(f"unknown job(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    corrected = export_corrections(work_dir) if corrections else []
+    spacy_jobs = [n for n in only if n in JOBS] if only else list(JOBS)
     try:
-        metrics = train_all(data_dir, config_dir, output or MODEL_DIR, work_dir, only=only, limit=limit)
+        if spacy_jobs:
+            metrics = train_all(
+                data_dir,
+                config_dir,
+                output or MODEL_DIR,
+                work_dir,
+                only=spacy_jobs,
+                limit=limit,
+                corrected=corrected,
+            )
+            for name, m in metrics.items():
+                typer.echo(f"{name}: macro_recall={m['macro_recall']:.4f} macro_f1={m['macro_f1']:.4f}")
+        if not only or REASONS_JOB in only:
+            typer.echo(
+                f"{REASONS_JOB}: {_train_reasons(data_dir, config_dir, output or MODEL_DIR, corrected)}"
+            )
     except DataMissing as exc:
         raise _fail(str(exc)) from None
-    for name, m in metrics.items():
-        typer.echo(f"{name}: macro_recall={m['macro_recall']:.4f} macro_f1={m['macro_f1']:.4f}")
+
+
+REASONS_JOB = "reasons_en"
+
+
+def export_corrections(work_dir: Path) -> list[Corrected]:
+    """The agents' corrections in force, from the database to ``work_dir/corrections.jsonl``."""
+    from sqlmodel import Session
+
+    from inbox.desk.corrections import training_examples
+    from inbox.nlp import corrections as nlp_corrections
+    from inbox.settings import Settings
+    from inbox.store.engine import open_engine
+
+    engine = open_engine(Settings().database_url)
+    try:
+        with Session(engine) as session:
+            found = [
+                nlp_corrections.Corrected(e.text, e.language, e.field, e.label)
+                for e in training_examples(session)
+            ]
+    finally:
+        engine.dispose()
+    n = nlp_corrections.write(work_dir / nlp_corrections.FILE, found)
+    typer.echo(f"{n} agent correction(s) exported to {work_dir / nlp_corrections.FILE}")
+    return found
+
+
+def _train_reasons(data_dir: Path, config_dir: Path, model_dir: Path, corrected: list[Corrected]) -> str:
+    from inbox.nlp.corrections import labels_for
+    from inbox.nlp.datasets import DataMissing
+    from inbox.nlp.reason_train import DATA, read_rows, train_packaged
+    from inbox.nlp.reasons import ReasonDecider
+    from inbox.nlp.settings import load_nlp_config
+
+    if not (data_dir / DATA / "train.csv").is_file():
+        raise DataMissing(f"missing data file: {data_dir / DATA / 'train.csv'}")
+    rows, extra = read_rows(data_dir)
+    decider = ReasonDecider(load_nlp_config(config_dir).reasons, {}, "en")
+    return train_packaged(rows, extra, decider, model_dir, labels_for(corrected, "reason", "en"))
 
 
 def reclassify(

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from inbox.nlp.corrections import COPIES, labels_for, read
 from inbox.nlp.metrics import report
 from inbox.nlp.normalise import normalise
 from inbox.nlp.reason_model import ReasonWeights, features, fit
@@ -60,6 +61,13 @@ def read_rows(data_dir: Path) -> tuple[list[Row], list[Row]]:
                 gold = Counter({r["annotator_1"]: 0.5}) + Counter({r["annotator_2"]: 0.5})
                 split.append(Row(normalise(r["text"]), dict(gold)))
     return agreed, split
+
+
+def with_corrections(rows: Sequence[Row], corrected: dict[str, str]) -> list[Row]:
+    """``rows`` with the agents' reasons (normalised text -> reason) laid over them, each corrected text
+    added ``inbox.nlp.corrections.COPIES`` more times: a correction outranks the annotators' label."""
+    laid = [Row(r.text, {corrected[r.text]: 1.0}) if r.text in corrected else r for r in rows]
+    return laid + [Row(text, {label: 1.0}) for text, label in corrected.items() for _ in range(COPIES)]
 
 
 def silver_rows(data_dir: Path, decider: ReasonDecider, known: set[str], mass: float) -> list[Row]:
@@ -213,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--silver", type=float, default=0.0, help="weight of rule-labelled support tweets")
     parser.add_argument("--out", type=Path, default=None, help="model folder (default: the packaged one)")
     parser.add_argument("--speed", action="store_true", help="time the packaged decision (CPU time)")
+    parser.add_argument("--corrections", type=Path, default=None, help="agents' corrections (JSONL)")
     args = parser.parse_args(argv)
     settings: ReasonSettings = load_nlp_config().reasons
     decider = ReasonDecider(settings, {}, "en")
@@ -231,14 +240,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from inbox.nlp.classifier import MODEL_DIR
 
-    balance, boost = choose(rows, extra, decider, FOLDS)
-    out = (args.out or MODEL_DIR) / "reasons" / "en"
-    train([*rows, *extra], decider, balance).save(out)
-    print(
-        f"balance {balance}, rule_boost {boost} (5-fold CV on all rows): set [reasons] rule_boost; "
-        f"weights in {out}"
-    )
+    corrected = labels_for(read(args.corrections), "reason", "en") if args.corrections else {}
+    print(train_packaged(rows, extra, decider, args.out or MODEL_DIR, corrected))
     return 0
+
+
+def train_packaged(
+    rows: Sequence[Row],
+    extra: Sequence[Row],
+    decider: ReasonDecider,
+    model_dir: Path,
+    corrected: dict[str, str],
+) -> str:
+    """Choose the settings by 5-fold CV on ``rows``, train on all rows (the agents' ``corrected`` reasons
+    laid over them) and write the weights to ``model_dir/reasons/en``; returns what was done."""
+    balance, boost = choose(rows, extra, decider, FOLDS)
+    out = model_dir / "reasons" / "en"
+    train(with_corrections([*rows, *extra], corrected), decider, balance).save(out)
+    return (
+        f"balance {balance}, rule_boost {boost} (5-fold CV on all rows): set [reasons] rule_boost; "
+        f"{len(corrected)} agent correction(s); weights in {out}"
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
-from inbox.nlp import datasets
+from inbox.nlp import corrections, datasets
 from inbox.nlp import urgency_model as _urgency_model  # noqa: F401  (registers "urgency_linear")
 from inbox.nlp.datasets import Example, is_dev
 from inbox.nlp.normalise import normalise
@@ -40,8 +40,16 @@ class Job:
     balance: bool = True  # oversample minority labels: macro recall rewards balanced predictions
     keep: str = "model-best"  # or "model-last" where the dev split is too small to pick a checkpoint
     prior: bool = False  # fit per-label score weights on the dev split (inbox.nlp.prior) and ship them
-    # Not `spacy train`: trainer(data_dir, pipelines_dir, out) writes a pipeline holding the component
-    trainer: Callable[[Path, Path, Path], Path] | None = None
+    # Not `spacy train`: trainer(data_dir, pipelines_dir, out, corrected) writes a pipeline with the component
+    trainer: Callable[[Path, Path, Path, dict[str, str]], Path] | None = None
+    corrects: str | None = None  # the field whose agents' corrections label this job (inbox.nlp.corrections)
+    relabel: Callable[[str], str] = str  # a corrected value as this job's label
+
+    def corrected(self, items: Sequence[corrections.Corrected]) -> dict[str, str]:
+        """Normalised text -> this job's label, from the agents' corrections that concern it."""
+        if self.corrects is None:
+            return {}
+        return corrections.labels_for(items, self.corrects, self.lang, self.relabel)
 
 
 def _sentiment(lang: str) -> Callable[[Path], Labelled]:
@@ -63,21 +71,49 @@ def _urgency(data_dir: Path) -> Labelled:
     return [(e.text, URGENCY_LABELS[e.urgency not in URGENT_LEVELS]) for e in datasets.read_urgency(data_dir)]
 
 
-def _train_urgency(data_dir: Path, pipelines_dir: Path, out: Path) -> Path:
+def _urgent(level: str) -> str:
+    return URGENCY_LABELS[level not in URGENT_LEVELS]
+
+
+def _train_urgency(data_dir: Path, pipelines_dir: Path, out: Path, corrected: dict[str, str]) -> Path:
     from inbox.nlp.urgency_train import train_urgency
 
-    return train_urgency(data_dir, pipelines_dir, out)
+    return train_urgency(data_dir, pipelines_dir, out, corrected)
 
 
 JOBS: dict[str, Job] = {
     # Natural label mix, then prior correction fitted on the dev split: better macro-recall than oversampling.
     "sentiment_en": Job(
-        "sentiment_en", "en", "sentiment", SENTIMENTS, _sentiment("en"), balance=False, prior=True
+        "sentiment_en",
+        "en",
+        "sentiment",
+        SENTIMENTS,
+        _sentiment("en"),
+        balance=False,
+        prior=True,
+        corrects="sentiment",
     ),
     "complaint_en": Job("complaint_en", "en", "complaint", COMPLAINT_LABELS, _complaints),
     # A logistic regression over the guideline's cues (inbox/nlp/urgency_model.py), not a spaCy textcat
-    "urgency_en": Job("urgency_en", "en", "urgency", URGENCY_LABELS, _urgency, trainer=_train_urgency),
-    "sentiment_fr": Job("sentiment_fr", "fr", "sentiment", SENTIMENTS, _sentiment("fr"), keep="model-last"),
+    "urgency_en": Job(
+        "urgency_en",
+        "en",
+        "urgency",
+        URGENCY_LABELS,
+        _urgency,
+        trainer=_train_urgency,
+        corrects="urgency",
+        relabel=_urgent,
+    ),
+    "sentiment_fr": Job(
+        "sentiment_fr",
+        "fr",
+        "sentiment",
+        SENTIMENTS,
+        _sentiment("fr"),
+        keep="model-last",
+        corrects="sentiment",
+    ),
 }
 PIPELINES: dict[str, tuple[str, ...]] = {
     "en": ("sentiment_en", "complaint_en", "urgency_en"),
@@ -104,13 +140,21 @@ def _docbin(nlp: spacy.language.Language, rows: Labelled, labels: Sequence[str],
     db.to_disk(path)
 
 
-def prepare(job: Job, data_dir: Path, work_dir: Path, limit: int | None = None) -> tuple[Path, Path]:
-    """Write ``<job>-train.spacy`` and ``<job>-dev.spacy`` (dev = a hashed 10% of the train file)."""
+def prepare(
+    job: Job,
+    data_dir: Path,
+    work_dir: Path,
+    limit: int | None = None,
+    corrected: Sequence[corrections.Corrected] = (),
+) -> tuple[Path, Path]:
+    """Write ``<job>-train.spacy`` and ``<job>-dev.spacy`` (dev = a hashed 10% of the train file); the
+    agents' ``corrected`` labels outrank the files' (``inbox.nlp.corrections.overlay``)."""
     rng = random.Random(SEED)
     rows = [(normalise(t), y) for t, y in job.read(data_dir)]
     rows = [r for r in rows if r[0]]
     if limit is not None:
         rows = rng.sample(rows, min(limit, len(rows)))
+    rows = corrections.overlay(rows, job.corrected(corrected))
     train = [r for r in rows if not is_dev(r[0])]
     dev = [r for r in rows if is_dev(r[0])] or train[:10]
     nlp = spacy.blank(job.lang)
@@ -130,9 +174,11 @@ def train_job(
     limit: int | None = None,
     overrides: dict[str, object] | None = None,
     pipelines_dir: Path | None = None,
+    corrected: Sequence[corrections.Corrected] = (),
 ) -> Path:
     """Run ``spacy train`` with ``config/nlp/<job>.cfg`` (or the job's own trainer); returns the model folder.
-    ``pipelines_dir`` holds the pipelines a trainer reads scores from (default: the packaged ones)."""
+    ``pipelines_dir`` holds the pipelines a trainer reads scores from (default: the packaged ones);
+    ``corrected``: the agents' corrections, labels that outrank the data files'."""
     from spacy.cli.train import train as spacy_train
 
     if job.trainer is not None:
@@ -140,9 +186,9 @@ def train_job(
 
         found = pipelines_dir is not None and (pipelines_dir / job.lang).is_dir()
         source = pipelines_dir if found and pipelines_dir is not None else MODEL_DIR
-        return job.trainer(data_dir, source, work_dir / job.name / job.keep)
+        return job.trainer(data_dir, source, work_dir / job.name / job.keep, job.corrected(corrected))
 
-    train_path, dev_path = prepare(job, data_dir, work_dir, limit)
+    train_path, dev_path = prepare(job, data_dir, work_dir, limit, corrected)
     out = work_dir / job.name
     spacy_train(
         config_dir / "nlp" / f"{job.name}.cfg",
@@ -231,8 +277,10 @@ def train_all(
     only: Sequence[str] = (),
     limit: int | None = None,
     overrides: dict[str, object] | None = None,
+    corrected: Sequence[corrections.Corrected] = (),
 ) -> dict[str, dict[str, float]]:
-    """Train the jobs (all, or ``only``), assemble every pipeline whose jobs are trained, evaluate them."""
+    """Train the jobs (all, or ``only``), assemble every pipeline whose jobs are trained, evaluate them;
+    ``corrected``: the agents' corrections (``inbox.nlp.corrections``)."""
     if not data_dir.is_dir():
         raise datasets.DataMissing(
             f"training data folder not found: {data_dir} (pass --data-dir; "
@@ -241,7 +289,14 @@ def train_all(
     names = list(only) or list(JOBS)
     trained = {
         n: train_job(
-            JOBS[n], data_dir, config_dir, work_dir, limit=limit, overrides=overrides, pipelines_dir=out_dir
+            JOBS[n],
+            data_dir,
+            config_dir,
+            work_dir,
+            limit=limit,
+            overrides=overrides,
+            pipelines_dir=out_dir,
+            corrected=corrected,
         )
         for n in names
     }

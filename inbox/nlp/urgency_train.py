@@ -11,7 +11,7 @@ model will ship in (``scorer``), so retrain urgency_en after sentiment_en or com
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import numpy as np
 import spacy
 from spacy.language import Language
 
-from inbox.nlp import datasets
+from inbox.nlp import corrections, datasets
 from inbox.nlp.normalise import normalise
 from inbox.nlp.urgency_model import FACTORY, UrgencyLinear, features, fit, predict
 
@@ -92,13 +92,25 @@ def scorer_pipeline(pipelines_dir: Path) -> Language:
     return spacy.load(pipelines_dir / "en", exclude=["tokenizer", "urgency"])
 
 
-def train_urgency(data_dir: Path, pipelines_dir: Path, out: Path) -> Path:
-    """Train on all of urgency-twcs (+ silver) and write a one-component pipeline to ``out``."""
+def gold_rows(data_dir: Path, corrected: Mapping[str, str] | None = None) -> list[tuple[str, bool]]:
+    """(text, urgent) of urgency-twcs, with the agents' corrections (normalised text -> "urgent" or
+    "not_urgent") laid over them and added ``inbox.nlp.corrections.COPIES`` times each."""
+    rows = [(normalise(e.text), e.urgency or "") for e in datasets.read_urgency(data_dir)]
+    labelled = [(text, "urgent" if level in URGENT_LEVELS else "not_urgent") for text, level in rows]
+    laid = corrections.overlay(labelled, dict(corrected or {}))
+    return [(text, label == "urgent") for text, label in laid]
+
+
+def train_urgency(
+    data_dir: Path, pipelines_dir: Path, out: Path, corrected: Mapping[str, str] | None = None
+) -> Path:
+    """Train on all of urgency-twcs (+ silver, + the agents' corrections) and write a one-component
+    pipeline to ``out``."""
     scorer = scorer_pipeline(pipelines_dir)
-    gold = datasets.read_urgency(data_dir)
-    g = featurise(scorer, [e.text for e in gold])
+    gold = gold_rows(data_dir, corrected)
+    g = featurise(scorer, [text for text, _ in gold])
     u = featurise(scorer, unlabelled_support(data_dir, g.texts))
-    weights, bias = fit_urgency(g.features, [e.urgency in URGENT_LEVELS for e in gold], u.features)
+    weights, bias = fit_urgency(g.features, [urgent for _, urgent in gold], u.features)
     nlp = spacy.blank("en")
     component = nlp.add_pipe(FACTORY, name="urgency")
     assert isinstance(component, UrgencyLinear)
