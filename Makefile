@@ -54,7 +54,9 @@ translations: $(DEV_STAMP)  ## Extract the strings to translate, update the cata
 	$(BIN)/pybabel extract -F $(LOCALES)/babel.cfg --no-location --sort-output --project social-care-inbox \
 		-o $(LOCALES)/inbox.pot app.py inbox
 	$(BIN)/pybabel update -D inbox -i $(LOCALES)/inbox.pot -d $(LOCALES) --no-wrap
+	$(BIN)/python -m inbox.cli.help_catalog
 	$(BIN)/pybabel compile -D inbox -d $(LOCALES) --statistics
+	$(BIN)/pybabel compile -D cli -d $(LOCALES) --statistics
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

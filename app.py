@@ -27,6 +27,7 @@ pages = [
     st.Page("inbox/ui/pages/queue.py", title=_("Queue"), icon=":material/inbox:", default=True),
     st.Page("inbox/ui/pages/conversation.py", title=_("Conversation"), icon=":material/forum:"),
     st.Page("inbox/ui/pages/templates.py", title=_("Templates"), icon=":material/article:"),
+    st.Page("inbox/ui/pages/my_figures.py", title=_("My figures"), icon=":material/insights:"),
 ]
 if can(user.role, "distribute"):
     pages.append(st.Page("inbox/ui/pages/team.py", title=_("Team"), icon=":material/group:"))

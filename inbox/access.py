@@ -19,6 +19,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "moderate": ("manager", 'set or lift a moderation mark ("Not abuse")'),
     "link": ("manager", "link or unlink a customer's accounts"),
     "distribute": ("manager", "hand out the unassigned conversations"),
+    "figures": ("manager", "see another person's figures"),
     "incidents": ("manager", "declare, answer and close incidents"),
     "templates": ("manager", "edit the charter and the templates"),
     "privacy": ("manager", "export or erase a customer's data"),

@@ -88,17 +88,18 @@ def current() -> str:
 
 
 @cache
-def translations(code: str) -> gettext.NullTranslations:
-    """The catalog of ``code``: its .mo when up to date, else its .po compiled in memory."""
+def translations(code: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """The catalog of ``code`` (``domain``: "inbox", or "cli" for the command line's help texts): its .mo
+    when up to date, else its .po compiled in memory."""
     folder = LOCALE_DIR / code / "LC_MESSAGES"
-    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as f:
             return gettext.GNUTranslations(f)
     if not po.exists():
         return gettext.NullTranslations()
     with po.open("rb") as f:
-        catalog = read_po(f, locale=code, domain=DOMAIN)
+        catalog = read_po(f, locale=code, domain=domain)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

@@ -28,6 +28,8 @@ X_ENV = {
 
 
 PG_ADMIN_URL = os.environ.get("INBOX_TEST_POSTGRES_URL")
+# The command line takes its language from the environment (LANG…): tests expect English unless they say so.
+os.environ["INBOX_LANGUAGE"] = "en"
 
 
 def x_channel_only(channels_toml: str) -> str:

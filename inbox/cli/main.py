@@ -17,7 +17,9 @@ from sqlmodel import Session, col, select
 
 from connectors.redact import RedactingFormatter
 from inbox.automation import tick as automation
+from inbox.cli.help_language import environment_language, localized_command
 from inbox.config.loader import ConfigError
+from inbox.i18n import use_language
 from inbox.ingest.poll import poll_channel
 from inbox.jobs import context, worker
 from inbox.outbox import delivery as outbox
@@ -279,8 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     for handler in logging.getLogger().handlers:  # no log line ever carries a token (connectors.redact)
         handler.setFormatter(RedactingFormatter(log_format))
     _register_commands()
+    language = environment_language()  # INBOX_LANGUAGE, else the locale (LANG…): help and messages
     try:
-        result = app(args=argv, prog_name="inbox", standalone_mode=False)
+        with use_language(language):
+            command = localized_command(app, language)
+            result = command.main(args=argv, prog_name="inbox", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except SystemExit as exc:

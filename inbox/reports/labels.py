@@ -22,6 +22,14 @@ TITLES = {
     "backlog": N_("Waiting for an answer, by channel and urgency"),
     "at_risk": N_("At risk"),
     "breached": N_("Breached"),
+    "service_goals": N_("Service-level goals: attainment against each goal"),
+    "charter_targets": N_("Every charter target by channel, kind and urgency"),
+    "contact_kpis": N_("Answer rate, handling (DMT) and conversation (DMC) times by channel and kind"),
+    "satisfaction": N_("Satisfaction (CSAT, NPS, CES) of the surveys sent"),
+    "satisfaction_by_channel": N_("Satisfaction by channel"),
+    "satisfaction_by_agent": N_("Satisfaction by agent"),
+    "satisfaction_by_template": N_("Satisfaction by reply template"),
+    "survey_verbatims": N_("Customers' replies to the surveys"),
 }
 COLUMNS = {
     "kpi": N_("Indicator"),
@@ -59,6 +67,34 @@ COLUMNS = {
     "minutes_left": N_("Minutes left"),
     "elapsed_pct": N_("Elapsed (%)"),
     "last_message": N_("Last message"),
+    "goal": N_("Goal"),
+    "within_min": N_("Within (min)"),
+    "clock": N_("Clock"),
+    "within": N_("Within the time"),
+    "late": N_("Late"),
+    "pending": N_("Still running"),
+    "metric": N_("Target"),
+    "kind": N_("Kind"),
+    "arrived": N_("Arrived"),
+    "answer_rate_pct": N_("Answer rate (%)"),
+    "moved_to_private": N_("Moved to private"),
+    "automatic_sent": N_("Automatic messages"),
+    "frt_business_median_min": N_("First response in business time, median (min)"),
+    "frt_business_p90_min": N_("First response in business time, 90th percentile (min)"),
+    "dmt_mean_min": N_("Average handling time, DMT (min)"),
+    "dmc_mean_min": N_("Average conversation duration, DMC (min)"),
+    "survey": N_("Survey"),
+    "sent": N_("Sent"),
+    "response_rate_pct": N_("Response rate (%)"),
+    "csat_pct": N_("CSAT (%)"),
+    "nps": N_("NPS"),
+    "ces_mean": N_("CES (mean)"),
+    "promoters": N_("Promoters"),
+    "detractors": N_("Detractors"),
+    "template": N_("Template"),
+    "replied_at": N_("Replied at"),
+    "score": N_("Score"),
+    "text": N_("Text"),
 }
 KPIS = {
     "conversations": N_("Conversations"),
@@ -71,11 +107,34 @@ KPIS = {
     "waiting_now": N_("Waiting now"),
     "at_risk_now": N_("At risk now"),
     "breached_now": N_("Breached now"),
+    "answer_rate_pct": N_("Answer rate (%)"),
+    "moved_to_private": N_("Moved to private"),
+    "replies_sent": N_("Replies sent"),
+    "frt_business_median_min": N_("First response in business time, median (min)"),
+    "dmt_mean_min": N_("Average handling time, DMT (min)"),
+    "dmc_mean_min": N_("Average conversation duration, DMC (min)"),
+    "next_response_attainment_pct": N_("Next-response attainment (%)"),
+    "resolution_attainment_pct": N_("Resolution attainment (%)"),
+    "csat": N_("CSAT (%)"),
+    "nps": N_("NPS"),
+    "ces": N_("CES (mean)"),
 }
 WINDOWS = {"today": N_("Today"), "7d": N_("7 days"), "30d": N_("30 days")}
 UNCLASSIFIED = N_("Unclassified")
 URGENCY = {"critical": N_("Critical"), "high": N_("High"), "normal": N_("Normal"), "low": N_("Low")}
 SENTIMENT = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
+METRICS = {
+    "first_response": N_("First response"),
+    "next_response": N_("Next response"),
+    "resolution": N_("Resolution"),
+}
+KINDS = {"public": N_("Public"), "private": N_("Private"), "listening": N_("Listening"), "all": N_("All")}
+SURVEYS = {"csat": N_("CSAT"), "nps": N_("NPS"), "ces": N_("CES")}
+CLOCKS = {"24/7": N_("24/7"), "business_hours": N_("Business hours")}
+MET = {True: N_("Met"), False: N_("Not met")}
+ALL = N_("All")
+NO_TEMPLATE = N_("No template")
+GOAL_KPI = N_("Goal {name} (%)")
 
 
 def title(table: Table) -> str:
@@ -88,11 +147,28 @@ def column(name: str) -> str:
 
 def value(name: str, cell: Cell) -> Cell:
     """A cell for people: words for stored values (sentiment, urgency, KPI and window names)."""
+    if name == "met" and isinstance(cell, bool):
+        return _(MET[cell])
+    if name == "template" and cell is None:
+        return _(NO_TEMPLATE)
     if not isinstance(cell, str):
         return cell
-    if name == "sentiment" and cell == "unclassified":
+    if name in ("sentiment", "urgency") and cell == "unclassified":
         return _(UNCLASSIFIED)
-    words = {"sentiment": SENTIMENT, "urgency": URGENCY, "kpi": KPIS, "window": WINDOWS}.get(name, {})
+    if name in ("channel", "urgency") and cell == "all":
+        return _(ALL)
+    if name == "kpi" and cell.startswith("goal_") and cell.endswith("_pct"):
+        return _(GOAL_KPI).format(name=cell[len("goal_") : -len("_pct")])
+    words = {
+        "sentiment": SENTIMENT,
+        "urgency": URGENCY,
+        "kpi": KPIS,
+        "window": WINDOWS,
+        "metric": METRICS,
+        "kind": KINDS,
+        "survey": SURVEYS,
+        "clock": CLOCKS,
+    }.get(name, {})
     return _(words[cell]) if cell in words else cell
 
 

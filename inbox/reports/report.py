@@ -17,9 +17,13 @@ from inbox.charter.model import Charter
 from inbox.charter.versions import CharterBook
 from inbox.ingest.threads import URGENCY_ORDER
 from inbox.reports import first_responses, kpis, queries
+from inbox.reports.contact_kpis import ContactRow, contact_rows
+from inbox.reports.journeys import journeys
+from inbox.reports.outbound import conversation_kinds, outbound_counts
 from inbox.reports.period import WINDOWS, Period, rolling
 from inbox.reports.reasons import ReasonShare, reason_mix
 from inbox.reports.rows import BacklogCount, OutcomeCount
+from inbox.reports.satisfaction import Satisfaction, satisfaction
 from inbox.reports.sla_kpis import (
     Attainment,
     FirstResponse,
@@ -31,6 +35,7 @@ from inbox.reports.sla_kpis import (
     live_clock,
     outcome_count,
 )
+from inbox.reports.targets_kpis import GoalAttainment, TargetCount, goal_attainment, target_counts
 
 Charters = Charter | CharterBook  # one charter, or every version with the time it came into force
 
@@ -59,6 +64,10 @@ class PeriodReport:
     sentiment_days: dict[date, list[kpis.SentimentShare]]
     agents: list[kpis.AgentRow]
     reasons: list[ReasonShare] = field(default_factory=list)  # contact-reason mix per channel
+    targets: list[TargetCount] = field(default_factory=list)  # every charter target, per channel/kind/urgency
+    goals: list[GoalAttainment] = field(default_factory=list)  # the service-level goals, met or not
+    contacts: list[ContactRow] = field(default_factory=list)  # answer rate, DMT, DMC, moves, outbound
+    satisfaction: Satisfaction = field(default_factory=Satisfaction)
 
     @property
     def conversations(self) -> int:
@@ -111,10 +120,13 @@ class LiveReport:
 def period_report(
     session: Session, charter: Charters, period: Period, now: datetime, channel: str | None = None
 ) -> PeriodReport:
-    cid = queries.channel_id(session, channel)
+    cid, book = queries.channel_id(session, channel), as_book(charter)
     counts = queries.hour_counts(session, period, cid)
     events = queries.agent_events(session, period, cid, kpis.HANDLING_LOOKBACK)
     agents = kpis.agent_rows(queries.agent_counts(session, period, cid), kpis.handling_times(events, period))
+    cohort = journeys(session, period, cid)
+    spans = [(conv, time) for _, conv, time in kpis.handling_spans(events, period)]
+    kinds = conversation_kinds(session, sorted({conv for conv, _ in spans}))
     return PeriodReport(
         period=period,
         channel=channel,
@@ -128,7 +140,20 @@ def period_report(
         sentiment_days=kpis.sentiment_by_day(counts, period),
         agents=agents,
         reasons=reason_mix(session, period, cid),
+        targets=target_counts(cohort, book, now),
+        goals=goal_attainment(cohort, book.current, now),
+        contacts=contact_rows(cohort, book, spans, kinds, outbound_counts(session, period, cid)),
+        satisfaction=satisfaction(session, period, cid),
     )
+
+
+def service_goals(
+    session: Session, charter: Charters, period: Period, now: datetime, channel: str | None = None
+) -> list[GoalAttainment]:
+    """Attainment against each service-level goal of the charter now (overall, then per channel), for the
+    dashboard: the conversations that arrived in the period, as ``PeriodReport.goals``."""
+    cid = queries.channel_id(session, channel)
+    return goal_attainment(journeys(session, period, cid), as_book(charter).current, now)
 
 
 def live_report(session: Session, charter: Charters, now: datetime, channel: str | None = None) -> LiveReport:

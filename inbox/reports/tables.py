@@ -10,39 +10,16 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from inbox.reports import figure_tables
 from inbox.reports.report import LiveReport, PeriodReport
 from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.stats import minutes
+from inbox.reports.table_base import FORMULA_START, Cell, Table, local, one_decimal, pct
 
-Cell = str | int | float | None
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    name: str
-    title: str
-    columns: tuple[str, ...]
-    rows: list[tuple[Cell, ...]]
-
-    def records(self) -> list[dict[str, Cell]]:
-        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
-
-
-def pct(value: float | None) -> float | None:
-    return None if value is None else round(value * 100, 1)
-
-
-def one_decimal(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
-def local(at: datetime, tz: tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return at.astimezone(tz).strftime(fmt)
+__all__ = ["Cell", "Table", "local", "one_decimal", "pct"]
 
 
 def _attainment_cells(a: Attainment) -> tuple[Cell, ...]:
@@ -65,6 +42,7 @@ def summary(r: PeriodReport, live: LiveReport) -> Table:
         ("waiting_now", live.waiting, "not resolved, response clock running"),
         ("at_risk_now", len(live.at_risk), "at risk, not yet due"),
         ("breached_now", len(live.breached), "past the due time"),
+        *figure_tables.summary_rows(r),
     ]
     return Table("summary", "Summary", ("kpi", "value", "detail"), rows)
 
@@ -194,6 +172,7 @@ def all_tables(r: PeriodReport, live: LiveReport, windows: dict[str, Attainment]
         sentiment_days(r),
         reason_mix(r),
         agents(r),
+        *figure_tables.figure_tables(r),
         backlog(live),
         clocks("at_risk", "At risk", live.at_risk, live.now, tz),
         clocks("breached", "Breached", live.breached, live.now, tz),
@@ -202,7 +181,7 @@ def all_tables(r: PeriodReport, live: LiveReport, windows: dict[str, Attainment]
 
 
 def _safe(cell: Cell) -> Cell:
-    return "'" + cell if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_START) else cell
 
 
 def to_csv(table: Table) -> str:

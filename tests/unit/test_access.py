@@ -20,7 +20,20 @@ class Person:
     ("role", "may"),
     [
         ("agent", {"work"}),
-        ("manager", {"work", "moderate", "link", "distribute", "incidents", "templates", "privacy", "audit"}),
+        (
+            "manager",
+            {
+                "work",
+                "moderate",
+                "link",
+                "distribute",
+                "figures",
+                "incidents",
+                "templates",
+                "privacy",
+                "audit",
+            },
+        ),
         ("admin", set(ACTIONS)),
         ("guest", set()),  # a role the table does not rank may do nothing
     ],

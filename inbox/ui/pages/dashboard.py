@@ -15,8 +15,8 @@ from inbox import i18n
 from inbox.access import can
 from inbox.charter.model import Charter
 from inbox.charter.versions import charter_book
-from inbox.i18n import N_, _, ngettext, pgettext
-from inbox.reports.period import Period, custom, local_day, rolling
+from inbox.i18n import _, ngettext, pgettext
+from inbox.reports.period import Period
 from inbox.reports.queries import channel_names
 from inbox.reports.report import (
     LiveReport,
@@ -31,10 +31,10 @@ from inbox.reports.tables import Table, all_tables, backlog, clocks, pct, to_csv
 from inbox.ui.common import charter, config_dir, current_user, md_escape, now, open_conversation, reading
 from inbox.ui.labels import SENTIMENT, URGENCY, label
 from inbox.ui.report_labels import UNCLASSIFIED, column, people_frame, title
+from inbox.ui.widgets.period_picker import PERIODS, period_picker
 
 REFRESH_SECONDS = 30
 LIST_ROWS = 25  # clickable rows per live list; the CSV has them all
-PERIODS = {"today": N_("Today"), "7d": N_("7 days"), "30d": N_("30 days"), "custom": N_("Custom")}
 ALL = "all"
 SENTIMENT_COLOURS = {
     "negative": "#d62728",
@@ -71,30 +71,14 @@ def _filters(tz: tzinfo) -> tuple[Period, str | None]:
     with reading() as session:
         names = channel_names(session)
     cols = st.columns([2.4, 2.4, 2], vertical_alignment="bottom")
-    choice = cols[0].segmented_control(
-        _("Period"),
-        list(PERIODS),
-        format_func=lambda v: _(PERIODS[v]),
-        key="dash-period",
-        default="7d",
-        required=True,
-    )
     channel = cols[2].selectbox(
         _("Channel"),
         [ALL, *names],
         key="dash-channel",
         format_func=lambda v: _("All channels") if v == ALL else v,
     )
-    today = local_day(now(), tz)
-    if choice != "custom":
-        return rolling(choice or "7d", now(), tz), None if channel == ALL else channel
-    picked = cols[1].date_input(
-        _("Days"), value=(today - timedelta(days=6), today), max_value=today, key="dash-days"
-    )
-    if not isinstance(picked, tuple) or len(picked) != 2:
-        st.info(_("Pick the last day of the period."))
-        st.stop()
-    return custom(picked[0], picked[1], tz), None if channel == ALL else channel
+    period = period_picker(tz, cols[0], cols[1], key="dash-period", days_key="dash-days")
+    return period, None if channel == ALL else channel
 
 
 def _rate(a: Attainment) -> tuple[str, str | None]:

@@ -1,0 +1,108 @@
+"""The period's conversations one by one, with their events: what the charter-target, goal and contact-centre
+figures need (``targets_kpis``, ``goals_kpis``, ``contact_kpis``).
+
+A journey is a conversation of the period's cohort (``queries.cohort``) with its customer messages and a
+person's answers in time order (automatic messages and a survey's settled answer left out, as everywhere),
+when it was last set to resolved (audit trail) and whether a person moved it from public to private (a
+private reply delivered in a public conversation). Session-taking, read-only; one query per kind of fact.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, not_
+from sqlmodel import Session, col, select
+
+from inbox.charter.sla import SlaEvent
+from inbox.ingest.clocks import person_answer
+from inbox.ingest.threads import AUTOMATIC_PREFIX
+from inbox.reports import queries
+from inbox.reports.follow_ups import survey_answers
+from inbox.reports.period import Period
+from inbox.reports.rows import ConversationFacts
+from inbox.store.records import one_of
+from inbox.store.tables import AuditEvent, Message, OutboundReply
+
+CHUNK = 5000  # conversation ids per query
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    facts: ConversationFacts
+    events: tuple[SlaEvent, ...]  # customer messages and a person's answers, oldest first
+    resolved_at: datetime | None  # the last time it was set to resolved, when resolved now
+    moved_to_private: bool  # public, and a person's private reply to it was delivered
+
+
+def _chunks(ids: Sequence[int]) -> list[list[int]]:
+    return [list(ids[n : n + CHUNK]) for n in range(0, len(ids), CHUNK)]
+
+
+def _events(session: Session, ids: list[int]) -> dict[int, list[SlaEvent]]:
+    m = Message
+    stmt = (
+        select(m.conversation_id, m.created_at, m.direction)
+        .where(
+            one_of(session, col(m.conversation_id), ids),
+            (col(m.direction) == "in") | person_answer(),
+            not_(col(m.id).in_(survey_answers())),
+        )
+        .order_by(col(m.created_at), col(m.id))
+    )
+    out: dict[int, list[SlaEvent]] = defaultdict(list)
+    for conv, at, direction in session.exec(stmt).all():
+        if at is not None:
+            out[conv].append(SlaEvent(at, "in" if direction == "in" else "out"))
+    return out
+
+
+def _resolved_at(session: Session, ids: list[int]) -> dict[int, datetime]:
+    to_resolved = col(AuditEvent.detail)["to"].as_string() == "resolved"
+    stmt = (
+        select(AuditEvent.target_id, func.max(AuditEvent.at))
+        .where(
+            AuditEvent.action == "conversation.status",
+            AuditEvent.target_type == "conversation",
+            one_of(session, col(AuditEvent.target_id), [str(i) for i in ids]),
+            to_resolved,
+        )
+        .group_by(col(AuditEvent.target_id))
+    )
+    return {int(t): at for t, at in session.exec(stmt).all() if t is not None and at is not None}
+
+
+def _moved(session: Session, ids: list[int]) -> set[int]:
+    r = OutboundReply
+    stmt = select(r.conversation_id).where(
+        one_of(session, col(r.conversation_id), ids),
+        r.visibility == "private",
+        r.status == "sent",
+        r.action == "reply",
+        not_(col(r.idempotency_key).startswith(AUTOMATIC_PREFIX)),
+    )
+    return set(session.exec(stmt).all())
+
+
+def journeys(session: Session, period: Period, cid: int | None) -> list[Journey]:
+    """The cohort's conversations with their events, resolution time and move to private."""
+    facts = queries.cohort(session, period, cid)
+    events: dict[int, list[SlaEvent]] = {}
+    resolved: dict[int, datetime] = {}
+    moved: set[int] = set()
+    for chunk in _chunks([f.id for f in facts]):
+        events.update(_events(session, chunk))
+        resolved.update(_resolved_at(session, chunk))
+        moved |= _moved(session, chunk)
+    return [
+        Journey(
+            f,
+            tuple(events.get(f.id, [])),
+            resolved.get(f.id) if f.status == "resolved" else None,
+            f.visibility == "public" and f.id in moved,
+        )
+        for f in facts
+    ]

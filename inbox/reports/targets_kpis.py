@@ -1,0 +1,163 @@
+"""Every charter target measured (first response, next response, resolution) per channel, kind and urgency,
+and the service-level goals ("X % within Y minutes") met or not. Pure: journeys and charters in, counts out.
+
+Targets: each conversation is judged by the charter in force when it arrived (its first customer message),
+with the urgency of that message and the customer's tags, by the SLA engine (``inbox.charter.sla``):
+- **first response**: the outcome ``sla_kpis.first_response`` gives (the due time stored at arrival);
+- **next response**: every later cycle (the customer wrote again after a person's answer): *met* when
+  answered by its due time, *missed* when answered later or still unanswered past it, else *waiting*;
+- **resolution** (when the charter sets one): from the first customer message to the last time it was set to
+  resolved: *met* by the due time, *missed* after it or still open past it, else *waiting*.
+Conversations resolved without a person's answer (closed unanswered: spam, a thank-you) are not judged.
+Attainment = met ÷ (met + missed).
+
+Goals: a conversation in a goal's scope is *within* when a person's first answer came within the goal's
+minutes on its clock, *late* when it came later or has not come and the minutes have run out; not judged
+while the minutes run, nor when closed unanswered. Attainment = within ÷ (within + late); the goal is *met*
+when attainment ≥ its percent (not judged without any judged conversation). Goals and their business hours
+are the current charter's: a goal is the yardstick the team reads its past against.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from inbox.charter.fields import Metric
+from inbox.charter.goals import Goal
+from inbox.charter.model import Charter
+from inbox.charter.sla import Cycle, charter_kind, evaluate_targets, targets_for
+from inbox.charter.targets import Target, clock_time
+from inbox.charter.versions import CharterBook
+from inbox.reports.journeys import Journey
+from inbox.reports.rows import UNCLASSIFIED
+from inbox.reports.sla_kpis import first_response
+from inbox.reports.stats import ratio
+
+ALL = "all"  # the channel of a goal's overall row
+
+
+@dataclass(frozen=True, slots=True)
+class TargetCount:
+    """Outcomes of one metric for one channel, kind and urgency (of the first message)."""
+
+    metric: Metric
+    channel: str
+    kind: str
+    urgency: str
+    met: int = 0
+    missed: int = 0
+    waiting: int = 0
+
+    @property
+    def attainment(self) -> float | None:
+        return ratio(self.met, self.met + self.missed)
+
+
+def _cycle_outcome(cycle: Cycle) -> str:
+    if cycle.state == "met":
+        return "met"
+    return "missed" if cycle.state in ("missed", "breached") else "waiting"
+
+
+def judged(j: Journey, book: CharterBook, now: datetime) -> list[tuple[Metric, str]]:
+    """One conversation's outcomes: (metric, met | missed | waiting) for each cycle measured."""
+    f = j.facts
+    if f.first_response_at is None and f.status == "resolved":
+        return []  # closed unanswered: not judged
+    charter = book.in_force(f.first_inbound_at)
+    out: list[tuple[Metric, str]] = [("first_response", first_response(f, charter, now).outcome)]
+    kind = charter_kind(f.kind, f.visibility)
+    targets = targets_for(charter, f.channel, kind, f.arrival_urgency, f.tags, platform=f.platform)
+    result = evaluate_targets(j.events, targets, charter, now, resolved_at=j.resolved_at)
+    if result is None:
+        return out
+    out += [("next_response", _cycle_outcome(c)) for c in result.cycles[1:]]
+    if result.resolution is not None:
+        out.append(("resolution", _cycle_outcome(result.resolution)))
+    return out
+
+
+def target_counts(journeys: Iterable[Journey], book: CharterBook, now: datetime) -> list[TargetCount]:
+    """Outcomes per metric, channel, kind and urgency, in that order."""
+    sums: dict[tuple[Metric, str, str, str], dict[str, int]] = defaultdict(
+        lambda: {"met": 0, "missed": 0, "waiting": 0}
+    )
+    for j in journeys:
+        f = j.facts
+        group = (charter_kind(f.kind, f.visibility), f.arrival_urgency or UNCLASSIFIED)
+        for metric, outcome in judged(j, book, now):
+            sums[(metric, f.channel, *group)][outcome] += 1
+    order = {"first_response": 0, "next_response": 1, "resolution": 2}
+    keys = sorted(sums, key=lambda k: (order[k[0]], k[1], k[2], k[3]))
+    return [
+        TargetCount(m, ch, kind, urgency, *sums[(m, ch, kind, urgency)].values())
+        for m, ch, kind, urgency in keys
+    ]
+
+
+def by_metric(counts: Iterable[TargetCount]) -> dict[Metric, TargetCount]:
+    """The totals of each metric over every channel, kind and urgency."""
+    sums: dict[Metric, list[int]] = {}
+    for c in counts:
+        s = sums.setdefault(c.metric, [0, 0, 0])
+        s[0], s[1], s[2] = s[0] + c.met, s[1] + c.missed, s[2] + c.waiting
+    return {m: TargetCount(m, ALL, ALL, ALL, *s) for m, s in sums.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class GoalAttainment:
+    """One goal on one channel (or ``ALL``): conversations within its minutes, late, and still running."""
+
+    name: str
+    goal: Goal
+    channel: str
+    within: int = 0
+    late: int = 0
+    pending: int = 0
+
+    @property
+    def attainment(self) -> float | None:
+        return ratio(self.within, self.within + self.late)
+
+    @property
+    def met(self) -> bool | None:
+        rate = self.attainment
+        return None if rate is None else rate * 100 >= self.goal.percent - 1e-9
+
+
+def goal_outcome(j: Journey, goal: Goal, charter: Charter, now: datetime) -> str | None:
+    """within | late | pending for a conversation in the goal's scope; None when out of scope or unjudged."""
+    f = j.facts
+    kind = charter_kind(f.kind, f.visibility)
+    if not goal.covers(f.channel, f.platform, kind, f.arrival_urgency):
+        return None
+    if f.first_response_at is None and f.status == "resolved":
+        return None  # closed unanswered
+    clock = Target("first_response", goal.within_minutes, goal.clock, goal.team or charter.sla.team, "goal")
+    limit = timedelta(minutes=goal.within_minutes)
+    if f.first_response_at is not None:
+        return (
+            "within"
+            if clock_time(charter, clock, f.first_inbound_at, f.first_response_at) <= limit
+            else "late"
+        )
+    return "late" if clock_time(charter, clock, f.first_inbound_at, now) > limit else "pending"
+
+
+def goal_attainment(journeys: Iterable[Journey], charter: Charter, now: datetime) -> list[GoalAttainment]:
+    """Each goal of the charter overall (channel ``ALL``) then per channel, goals in the charter's order."""
+    items = list(journeys)
+    out: list[GoalAttainment] = []
+    for name, goal in charter.sla.service_goals().items():
+        sums: dict[str, dict[str, int]] = defaultdict(lambda: {"within": 0, "late": 0, "pending": 0})
+        for j in items:
+            outcome = goal_outcome(j, goal, charter, now)
+            if outcome is not None:
+                sums[ALL][outcome] += 1
+                sums[j.facts.channel][outcome] += 1
+        out.append(GoalAttainment(name, goal, ALL, **sums[ALL]))
+        out += [GoalAttainment(name, goal, ch, **sums[ch]) for ch in sorted(sums) if ch != ALL]
+    return out
