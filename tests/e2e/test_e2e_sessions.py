@@ -137,3 +137,21 @@ def test_a_deactivated_agent_is_signed_out_at_the_next_reload(app: dict[str, Any
     expect(page.get_by_role("textbox", name="Password")).to_be_visible()
     (row,) = _sessions(app["db"])
     assert row.revoked_why == "deactivated"
+
+
+def test_an_agent_cannot_open_the_audit_page_a_manager_can(app: dict[str, Any], page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{app['url']}/audit")
+    sign_in_as = page.get_by_role("textbox", name="User name")
+    sign_in_as.fill("agent")
+    page.get_by_role("textbox", name="Password").fill("agent")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Queue")).to_be_visible()  # not the audit log
+    expect(page.get_by_role("heading", name="Audit log")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(f"{app['url']}/audit")
+    page.get_by_role("textbox", name="User name").fill("manager")
+    page.get_by_role("textbox", name="Password").fill("manager")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()

@@ -53,3 +53,13 @@ def audit_actions(db_url: str) -> list[str]:
         actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))]  # type: ignore[arg-type]
     engine.dispose()
     return actions
+
+
+def audit_events(db_url: str, action: str) -> list[AuditEvent]:
+    """The audit events of one action, oldest first."""
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        stmt = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)  # type: ignore[arg-type]
+        events = list(s.exec(stmt))
+    engine.dispose()
+    return events

@@ -7,17 +7,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from inbox import i18n
 from inbox.desk import preferences
 from inbox.privacy.subject import find_subject, set_hold
 from inbox.store.engine import open_engine
-from inbox.store.tables import AuditEvent, Conversation, Message
+from inbox.store.tables import Conversation, Message
 from inbox.ui.common import SELECTED, USER
 from tests.support.seed_desk import Seeded
-from tests.support.ui import APP, app_as, open_conv
+from tests.support.ui import APP, app_as, audit_events, open_conv
 
 BOB = "@AcmeCare my parcel never arrived, order still not here"
 
@@ -30,16 +30,6 @@ def _contact_id(seeded: Seeded, db_url: str) -> int:
         contact_id = conv.contact_id
     engine.dispose()
     return contact_id
-
-
-def _events(db_url: str, action: str) -> list[AuditEvent]:
-    engine = open_engine(db_url)
-    with Session(engine) as s:
-        rows = list(
-            s.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id)))
-        )
-    engine.dispose()
-    return rows
 
 
 def _texts(db_url: str) -> list[str]:
@@ -59,7 +49,7 @@ def test_a_manager_exports_the_persons_record_with_a_reason(seeded: Seeded, db_u
     at = open_conv(app_as(seeded, "maya"), seeded.conversations["late"])
     at.button(key=f"privacy-export-go-{cid}").click().run()
     assert "Say why you export this data." in _flash(at)
-    assert not _events(db_url, "privacy.export")
+    assert not audit_events(db_url, "privacy.export")
     at.text_input(key=f"privacy-export-reason-{cid}").input("access request 2026-041").run()
     at.button(key=f"privacy-export-go-{cid}").click().run()
     assert not at.exception
@@ -67,7 +57,7 @@ def test_a_manager_exports_the_persons_record_with_a_reason(seeded: Seeded, db_u
     texts = [m["text"] for conv in data["conversations"] for m in conv["messages"]]
     assert texts == [BOB]  # theirs only
     assert at.get("download_button")  # offered for download
-    (event,) = _events(db_url, "privacy.export")
+    (event,) = audit_events(db_url, "privacy.export")
     assert event.actor == "maya" and event.detail["reason"] == "access request 2026-041"
     assert event.detail["via"] == "web"
 
@@ -79,13 +69,13 @@ def test_a_manager_erases_after_typing_the_handle(seeded: Seeded, db_url: str) -
     at.text_input(key=f"privacy-erase-confirm-{cid}").input("jane").run()
     at.button(key=f"privacy-erase-go-{cid}").click().run()
     assert "Type the customer's handle exactly" in _flash(at)
-    assert BOB in _texts(db_url) and not _events(db_url, "privacy.erase")
+    assert BOB in _texts(db_url) and not audit_events(db_url, "privacy.erase")
     at.text_input(key=f"privacy-erase-confirm-{cid}").input("@bob").run()
     at.button(key=f"privacy-erase-go-{cid}").click().run()
     assert not at.exception
     assert "Erased: 1 message anonymised." in _flash(at)
     assert BOB not in _texts(db_url)
-    (event,) = _events(db_url, "privacy.erase")
+    (event,) = audit_events(db_url, "privacy.erase")
     assert event.actor == "maya" and event.detail["reason"] == "erasure request 2026-042"
     assert "bob" not in json.dumps(event.detail)
 

@@ -1,0 +1,119 @@
+"""The audit log (community managers and admins): who did what, when, to whom; filters and CSV export.
+
+Each distinct view and each download is itself audited (``inbox.privacy.audit_log.view``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from inbox.access import allowed
+from inbox.i18n import _, number
+from inbox.privacy import audit_log
+from inbox.privacy.subject import SubjectError
+from inbox.store.tables import User
+from inbox.ui.common import current_user, local_time, now, reading, team_zone, transaction, zone_note
+
+ALL = ""
+VIEWED = "audit-viewed"  # session_state: the filters last audited, so a rerun is not a new view
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=team_zone())
+
+
+def _filters() -> audit_log.Filters | None:
+    with reading() as session:
+        actors, actions = audit_log.actors_and_actions(session)
+    today = now().astimezone(team_zone()).date()
+    cols = st.columns([2, 1.5, 1.5], vertical_alignment="bottom")
+    period = cols[0].date_input(_("Period"), (today - timedelta(days=7), today), key="audit-period")
+    actor = cols[1].selectbox(
+        _("Who"), [ALL, *actors], key="audit-actor", format_func=lambda v: v or _("Everyone")
+    )
+    action = cols[2].selectbox(
+        _("Action"), [ALL, *actions], key="audit-action", format_func=lambda v: v or _("Every action")
+    )
+    cols = st.columns([2, 1.5, 1.5], vertical_alignment="bottom")
+    customer = cols[0].text_input(
+        _("Customer"), key="audit-customer", placeholder=_("CHANNEL:HANDLE, e.g. x-acme:jane")
+    )
+    conversation = cols[1].number_input(
+        _("Conversation"), min_value=1, step=1, value=None, key="audit-conversation"
+    )
+    if not isinstance(period, tuple) or len(period) != 2:
+        st.info(_("Pick the period's last day."))
+        return None
+    return audit_log.Filters(
+        since=_start(period[0]),
+        until=_start(period[1] + timedelta(days=1)),
+        actor=actor or None,
+        action=action or None,
+        customer=customer.strip() or None,
+        conversation=int(conversation) if conversation else None,
+    )
+
+
+def _audit_view(user: User, filters: audit_log.Filters, action: str = "audit.viewed") -> None:
+    with transaction() as session:
+        audit_log.view(session, user, filters, now(), action=action)
+
+
+def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            _("When"): [local_time(r["at"], "d MMM y HH:mm:ss") for r in rows],  # type: ignore[arg-type]
+            _("Who"): [r["actor"] for r in rows],
+            _("Action"): [r["action"] for r in rows],
+            _("Subject"): [r["target"] for r in rows],
+            _("Details"): [r["detail"] for r in rows],
+        }
+    )
+
+
+def main() -> None:
+    user = current_user()
+    if user is None or not allowed(user, "audit"):
+        st.error(_("The audit log is for community managers and admins."))
+        st.stop()
+    st.title(":material/policy: " + _("Audit log"))
+    st.caption(_("Who did what, when, and to whom. Reading this log is recorded in it too."))
+    filters = _filters()
+    if filters is None:
+        return
+    try:
+        with reading() as session:
+            rows = audit_log.search(session, filters)
+    except SubjectError:
+        st.warning(_("Nobody is known by that name: write CHANNEL:HANDLE, e.g. x-acme:jane."))
+        return
+    if st.session_state.get(VIEWED) != filters:
+        _audit_view(user, filters)
+        st.session_state[VIEWED] = filters
+    if len(rows) >= audit_log.MAX_ROWS:
+        st.info(
+            _("The newest {n} events are shown: narrow the filters to see older ones.").format(
+                n=number(len(rows))
+            )
+        )
+    if not rows:
+        st.info(_("No event matches these filters."))
+        return
+    st.caption(zone_note())
+    st.dataframe(_table(rows), hide_index=True, width="stretch")
+    st.download_button(
+        _("Download (CSV)"),
+        audit_log.to_csv(rows),
+        file_name="audit.csv",
+        mime="text/csv",
+        key="audit-download",
+        icon=":material/download:",
+        on_click=_audit_view,
+        args=(user, filters, "audit.exported"),
+    )
+
+
+main()

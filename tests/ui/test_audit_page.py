@@ -1,0 +1,122 @@
+"""The Audit page (#15.7): managers and admins filter the audit log by who, action, customer, conversation and
+period, read it with local dates and download it as CSV; each view and download is itself audited; agents do
+not get it. In English and French."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from inbox import i18n
+from inbox.desk import preferences
+from inbox.store import records
+from inbox.store.engine import open_engine
+from inbox.store.tables import Conversation
+from inbox.ui.common import USER
+from tests.support.seed_desk import Seeded
+from tests.support.ui import APP, app_as, audit_events
+
+AUDIT = "inbox/ui/pages/audit.py"
+
+
+@pytest.fixture
+def logged(seeded: Seeded, db_url: str) -> Seeded:
+    """A few events: alice tagged bob's conversation, bruno resolved jane's, one from last month."""
+    engine = open_engine(db_url)
+    at = datetime.now(UTC) - timedelta(hours=1)
+    with Session(engine) as s, s.begin():
+        late, soon = seeded.conversations["late"], seeded.conversations["soon"]
+        records.audit(
+            s, "alice", "conversation.tags", target=("conversation", late), detail={"tags": ["x"]}, at=at
+        )
+        records.audit(s, "bruno", "conversation.status", target=("conversation", soon), at=at)
+        old = datetime.now(UTC) - timedelta(days=40)
+        records.audit(s, "alice", "conversation.status", target=("conversation", late), at=old)
+    engine.dispose()
+    return seeded
+
+
+def _shown(at: AppTest) -> list[tuple[str, str]]:
+    frame = at.dataframe[0].value
+    return list(zip(frame.iloc[:, 1], frame.iloc[:, 3], strict=True))
+
+
+def test_a_manager_filters_the_log_and_each_view_is_audited(logged: Seeded, db_url: str) -> None:
+    late = logged.conversations["late"]
+    at = app_as(logged, "maya").switch_page(AUDIT).run()
+    assert not at.exception
+    assert at.title[0].value.endswith("Audit log")
+    shown = _shown(at)
+    assert ("alice", f"conversation:{late}") in shown and (
+        "bruno",
+        f"conversation:{logged.conversations['soon']}",
+    ) in shown
+    assert len([r for r in shown if r[0] == "alice"]) == 1  # last month's event is outside the week
+    assert len(audit_events(db_url, "audit.viewed")) == 1
+    at.run()  # a rerun is not a new view
+    assert len(audit_events(db_url, "audit.viewed")) == 1
+
+    at.selectbox(key="audit-actor").select("bruno").run()
+    assert {who for who, _ in _shown(at)} == {"bruno"}
+    at.selectbox(key="audit-actor").select("").run()
+    at.text_input(key="audit-customer").input("x-acme:bob").run()
+    assert {subject for _, subject in _shown(at)} == {f"conversation:{late}"}
+    at.text_input(key="audit-customer").input("").run()
+    at.number_input(key="audit-conversation").set_value(logged.conversations["soon"]).run()
+    assert {who for who, _ in _shown(at)} == {"bruno"}
+    views = audit_events(db_url, "audit.viewed")
+    assert [v.detail["filters"].get("actor") for v in views][:2] == [None, "bruno"]
+    assert any(v.detail["filters"].get("customer") == "x-acme:bob" for v in views)
+    assert all(v.actor == "maya" for v in views)
+    assert at.get("download_button")
+
+
+def test_an_unknown_customer_is_said_plainly(logged: Seeded) -> None:
+    at = app_as(logged, "maya").switch_page(AUDIT).run()
+    at.text_input(key="audit-customer").input("x-acme:nobody").run()
+    assert not at.exception
+    assert "Nobody is known by that name" in at.warning[0].value
+
+
+def test_an_agent_cannot_open_the_audit_page(logged: Seeded, db_url: str) -> None:
+    at = app_as(logged, "alice")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(AUDIT)  # not among an agent's pages
+    assert not audit_events(db_url, "audit.viewed")
+
+
+def test_the_audit_page_speaks_french(logged: Seeded, db_url: str) -> None:
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        preferences.set_language(s, logged.users["maya"], "fr", by="test", by_role="admin")
+        conv = s.get(Conversation, logged.conversations["late"])
+        assert conv is not None
+    engine.dispose()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[USER] = logged.users["maya"]
+    with i18n.use_language("fr"):
+        at.run().switch_page(AUDIT).run()
+    assert not at.exception
+    assert at.title[0].value.endswith("Journal d'audit")
+    assert list(at.dataframe[0].value.columns) == ["Quand", "Qui", "Action", "Objet", "Détails"]
+    month = at.dataframe[0].value.iloc[0, 0]
+    assert any(
+        m in month
+        for m in (
+            "janv.",
+            "févr.",
+            "mars",
+            "avr.",
+            "mai",
+            "juin",
+            "juil.",
+            "août",
+            "sept.",
+            "oct.",
+            "nov.",
+            "déc.",
+        )
+    )
