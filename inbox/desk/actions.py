@@ -33,6 +33,10 @@ class DeskError(ValueError):
     """An action that cannot be done as asked (unknown conversation or user, bad status)."""
 
 
+class ReasonRequired(DeskError):
+    """Re-opening a closed conversation needs a reason: who went back to a customer's file, and why."""
+
+
 @dataclass(frozen=True)
 class EarlierConversation:
     id: int
@@ -144,19 +148,22 @@ def assign(session: Session, conv_id: int, assignee_id: int | None, actor: User,
     )
 
 
-def set_status(session: Session, conv_id: int, status: str, actor: User, now: datetime) -> None:
+def set_status(
+    session: Session, conv_id: int, status: str, actor: User, now: datetime, *, reason: str | None = None
+) -> None:
+    """Set the status; audited. A resolved conversation is re-opened (open or pending) only with a
+    ``reason`` (ReasonRequired otherwise), kept in the audit event."""
     require(actor, "work")
     if status not in STATUSES:
         raise DeskError(_("status must be one of {statuses}").format(statuses=", ".join(STATUSES)))
     conv = _conversation(session, conv_id)
+    why = (reason or "").strip()
+    if conv.status == "resolved" and status != "resolved" and not why:
+        raise ReasonRequired(_("say why you reopen this closed conversation"))
     before, conv.status = conv.status, status
+    detail = {"from": before, "to": status, **({"reason": why} if why and before != status else {})}
     store.audit(
-        session,
-        actor.name,
-        "conversation.status",
-        target=("conversation", conv_id),
-        detail={"from": before, "to": status},
-        at=now,
+        session, actor.name, "conversation.status", target=("conversation", conv_id), detail=detail, at=now
     )
 
 

@@ -28,7 +28,7 @@ from inbox.ui.common import (
     zone_note,
 )
 from inbox.ui.labels import STATUS, label
-from inbox.ui.widgets import composer_panel, notification_bell, people_panel, thread
+from inbox.ui.widgets import composer_panel, notification_bell, people_panel, reopen, thread
 
 REFRESH_SECONDS = 8
 TAG_SUGGESTIONS = ["delivery", "refund", "billing", "account", "complaint", "bug", "praise", "outage"]
@@ -71,10 +71,11 @@ def _act(action: str, conv_id: int, key: str) -> None:
     if user is None:
         return
     value = st.session_state.get(key)
+    if action == "status":
+        reopen.change(conv_id, value or "open", user)  # a closed one asks why first
+        return
     with transaction() as session:
-        if action == "status":
-            desk.set_status(session, conv_id, value or "open", user, now())
-        elif action == "assign":
+        if action == "assign":
             desk.assign(session, conv_id, value or None, user, now())
         elif action == "tags":
             desk.set_tags(session, conv_id, value or [], user, now())
@@ -174,6 +175,7 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
         on_change=_act,
         args=("status", conv_id, f"status-{conv_id}"),
     )
+    reopen.form(conv_id)
     names = {a.id or 0: a.display_name or a.name for a in agents}
     key = f"assignee-{conv_id}"
     st.session_state[key] = view.conversation.assignee_id or 0

@@ -1,0 +1,70 @@
+"""Re-opening a closed conversation from its page asks for a reason first (#15.7), in English and French;
+the reason lands in the audit log, nothing changes without one."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from inbox import i18n
+from inbox.desk import preferences
+from inbox.store.engine import open_engine
+from inbox.store.tables import Conversation
+from inbox.ui.common import SELECTED, USER
+from tests.support.seed_desk import Seeded
+from tests.support.ui import APP, app_as, audit_events, open_conv
+
+
+def _status(db_url: str, conv_id: int) -> str:
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        status = conv.status
+    engine.dispose()
+    return status
+
+
+def test_reopening_asks_why_and_audits_the_reason(seeded: Seeded, db_url: str) -> None:
+    done = seeded.conversations["done"]
+    at = open_conv(app_as(seeded, "alice"), done)
+    at.segmented_control(key=f"status-{done}").set_value("open").run()
+    assert not at.exception
+    assert _status(db_url, done) == "resolved"  # not yet: the reason is asked
+    assert at.text_input(key=f"reopen-reason-{done}")
+    at.button(key=f"reopen-go-{done}").click().run()
+    assert "A reason is needed to reopen a closed conversation." in [e.value for e in at.error]
+    assert _status(db_url, done) == "resolved"
+    at.text_input(key=f"reopen-reason-{done}").input("the customer called back").run()
+    at.button(key=f"reopen-go-{done}").click().run()
+    assert not at.exception
+    assert _status(db_url, done) == "open"
+    event = audit_events(db_url, "conversation.status")[-1]
+    assert event.actor == "alice" and event.detail["reason"] == "the customer called back"
+    assert not [t for t in at.text_input if t.key == f"reopen-reason-{done}"]  # the form is gone
+
+
+def test_cancel_leaves_it_closed(seeded: Seeded, db_url: str) -> None:
+    done = seeded.conversations["done"]
+    at = open_conv(app_as(seeded, "alice"), done)
+    at.segmented_control(key=f"status-{done}").set_value("pending").run()
+    at.button(key=f"reopen-cancel-{done}").click().run()
+    assert not [t for t in at.text_input if t.key == f"reopen-reason-{done}"]
+    assert _status(db_url, done) == "resolved" and not audit_events(db_url, "conversation.status")
+
+
+def test_the_reason_is_asked_in_french(seeded: Seeded, db_url: str) -> None:
+    done = seeded.conversations["done"]
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        preferences.set_language(s, seeded.users["alice"], "fr", by="test", by_role="admin")
+    engine.dispose()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[USER], at.session_state[SELECTED] = seeded.users["alice"], done
+    with i18n.use_language("fr"):
+        at.run().switch_page("inbox/ui/pages/conversation.py").run()
+        at.segmented_control(key=f"status-{done}").set_value("open").run()
+        assert at.text_input(key=f"reopen-reason-{done}").label == "Motif de réouverture"
+        assert at.button(key=f"reopen-go-{done}").label == "Rouvrir en « Ouverte »"
+        at.button(key=f"reopen-go-{done}").click().run()
+    assert "Un motif est nécessaire pour rouvrir une conversation clôturée." in [e.value for e in at.error]
