@@ -32,6 +32,7 @@ from inbox.ui.common import charter, config_dir, current_user, md_escape, now, o
 from inbox.ui.labels import SENTIMENT, URGENCY, label
 from inbox.ui.report_labels import UNCLASSIFIED, column, people_frame, title
 from inbox.ui.widgets.period_picker import PERIODS, period_picker
+from inbox.ui.widgets.staffing_chart import staffing_chart
 
 REFRESH_SECONDS = 30
 LIST_ROWS = 25  # clickable rows per live list; the CSV has them all
@@ -293,6 +294,7 @@ def main() -> None:
     st.subheader(_("Now"))
     live_panel(rules, channel)
     period_panel(rules, period, channel)
+    staffing_chart(rules)
 
 
 main()

@@ -8,6 +8,7 @@ from datetime import datetime
 import streamlit as st
 
 from inbox.desk import presence
+from inbox.desk.claim import claim_next
 from inbox.desk.queue import (
     MODERATED,
     STATUSES,
@@ -15,7 +16,6 @@ from inbox.desk.queue import (
     Row,
     filter_options,
     is_vip,
-    next_conversation,
     queue_page,
 )
 from inbox.i18n import N_, _, duration, ngettext, pgettext
@@ -276,8 +276,8 @@ def main() -> None:
     if head[1].button(
         _("Next conversation"), type="primary", icon=":material/bolt:", key="next", width="stretch"
     ):
-        with reading() as session:
-            next_id = next_conversation(session, user.id, now())
+        with transaction() as session:  # the conversation it opens becomes mine (claimed, audited)
+            next_id = claim_next(session, user, now())
         if next_id is None:
             st.toast(_("Nothing waiting for you."))
         else:
