@@ -28,7 +28,14 @@ from inbox.ui.common import (
     zone_note,
 )
 from inbox.ui.labels import STATUS, label
-from inbox.ui.widgets import composer_panel, notification_bell, people_panel, reopen, thread
+from inbox.ui.widgets import (
+    classification_panel,
+    composer_panel,
+    notification_bell,
+    people_panel,
+    reopen,
+    thread,
+)
 
 REFRESH_SECONDS = 8
 TAG_SUGGESTIONS = ["delivery", "refund", "billing", "account", "complaint", "bug", "praise", "outage"]
@@ -287,6 +294,8 @@ def main() -> None:
     with right:
         with st.container(border=True):
             _actions(view, user, agents)
+        with st.container(border=True):
+            classification_panel.panel(view, _due())
         with st.container(border=True):
             _customer(view, user)
         with st.container(border=True):
