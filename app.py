@@ -6,7 +6,7 @@ from inbox.access import ROLE_LABELS, can
 from inbox.i18n import _
 from inbox.ui import language, session_cookie
 from inbox.ui.common import md_escape
-from inbox.ui.widgets import notification_bell
+from inbox.ui.widgets import notification_bell, shortcuts
 
 SIGN_IN = "inbox/ui/pages/sign_in.py"
 # Addresses a link may open (escalation alerts link to /conversation?id=N): signed out, each shows the
@@ -49,6 +49,7 @@ with st.sidebar:
     )
     language.picker(user)
     notification_bell.sidebar(user)  # notifications: browser pop-ups, tab title count, sound (#17.6)
+    shortcuts.install()  # keyboard shortcuts and their help overlay, "?" (#17.7)
     if st.button(_("Sign out"), icon=":material/logout:", key="sign-out"):
         session_cookie.sign_out(user)
         st.rerun()

@@ -8,34 +8,23 @@ assigns conversations to the signed-in agent from the test, through the desk's o
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from inbox.desk import actions, preferences
-from inbox.jobs.demo import seed_demo_users
-from inbox.store.engine import open_engine
+from inbox.desk import actions
 from inbox.store.tables import Conversation, NotificationCursor, User
-from tests.conftest import ROOT
 from tests.support.e2e import (
     ARTIFACTS,
     BROWSER_ARGS,
     CHROMIUM,
-    Processes,
-    app_ready,
-    free_port,
-    launch_app,
     needs_chromium,
     sign_in,
 )
-from tests.support.seed_desk import Seeded, seed
+from tests.support.seed_desk import Seeded
 
 pytestmark = needs_chromium
 
@@ -60,26 +49,6 @@ RECORDER = """
   };
 })();
 """
-
-
-@pytest.fixture
-def desk_app(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    db_url = f"sqlite:///{tmp_path / 'inbox.db'}"
-    seed_demo_users(db_url)  # migrates the schema
-    engine = open_engine(db_url)
-    seeded: Seeded = seed(engine, datetime.now(UTC))
-    with Session(engine) as session, session.begin():
-        preferences.set_language(session, seeded.users["alice"], "en", by="test", by_role="admin")
-    env = {**os.environ, "INBOX_DATABASE_URL": db_url, "INBOX_CONFIG_DIR": str(ROOT / "config")}
-    env.pop("INBOX_DEMO", None)
-    procs = Processes(env, tmp_path)
-    try:
-        url = launch_app(procs, free_port())
-        app_ready(procs, url)
-        yield {"url": url, "seeded": seeded, "procs": procs, "engine": engine}
-    finally:
-        procs.stop()
-        engine.dispose()
 
 
 def _assign(engine: Engine, seeded: Seeded, conv: str, *, critical: bool = False) -> None:
@@ -111,6 +80,7 @@ def test_an_agent_is_told_of_an_assignment(desk_app: dict[str, Any]) -> None:
             page = context.new_page()
             page.set_default_timeout(60_000)
             page.goto(desk_app["url"])
+            expect(page.get_by_role("textbox", name="Password")).to_be_visible(timeout=90_000)  # a cold start
             sign_in(page, "alice", "alice-pw")
             procs.eventually(
                 lambda: _cursor_placed(engine, seeded.users["alice"]),

@@ -9,8 +9,6 @@ by the user in the bell's menu; clicking a notification opens its conversation.
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import streamlit as st
@@ -32,6 +30,7 @@ from inbox.ui.common import (
     reading,
     transaction,
 )
+from inbox.ui.widgets import page_script
 
 POLL_SECONDS = 10
 TITLES = {
@@ -48,7 +47,6 @@ SETTINGS = {
     "sound": N_("A sound for critical ones"),
 }
 _SCRIPT = Path(__file__).with_name("notification_bell.js")
-_COMMENT = re.compile(r"\s+// .*$")  # a comment after code
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,30 +60,13 @@ def title(n: Notice) -> str:
     return _(TITLES.get(n.kind, "{who} on {channel}")).format(who=who, channel=n.channel)
 
 
-def _payload(new: list[Notice], unread: int, wanted: NotificationSettings) -> str:
-    data = {
-        "notices": [
-            {
-                "id": n.id,
-                "title": title(n),
-                "body": n.excerpt,
-                "conv": n.conversation_id,
-                "critical": n.critical,
-            }
-            for n in new
-        ],
-        "unread": unread if wanted.title_count else 0,
-        "browser": wanted.browser,
-        "sound": wanted.sound,
-    }
-    return json.dumps(data).replace("<", "\\u003c")  # never ends the script element
-
-
-def _script(payload: str) -> str:
-    """The script with ``payload`` as its data; comments (for maintainers) are left out of the page."""
-    lines = _SCRIPT.read_text(encoding="utf-8").splitlines()
-    code = "\n".join(_COMMENT.sub("", line) for line in lines if not line.lstrip().startswith("//"))
-    return f"<script>{code.replace('__DATA__', payload, 1)}</script>"
+def _data(new: list[Notice], unread: int, wanted: NotificationSettings) -> dict[str, object]:
+    notices = [
+        {"id": n.id, "title": title(n), "body": n.excerpt, "conv": n.conversation_id, "critical": n.critical}
+        for n in new
+    ]
+    unread = unread if wanted.title_count else 0
+    return {"notices": notices, "unread": unread, "browser": wanted.browser, "sound": wanted.sound}
 
 
 def seen(user: User, conversation_id: int) -> None:
@@ -121,7 +102,7 @@ def _bell(user_id: int, user_name: str) -> None:
         wanted = notifications.settings_of(session, user_id)
         unread = notifications.unread_count(session, user_id)
         recent = notifications.notices(session, user_id, limit=15)
-    st.html(_script(_payload(new, unread, wanted)), unsafe_allow_javascript=True)
+    page_script.run(_SCRIPT, _data(new, unread, wanted))
     label = _("Notifications") + (f" ({unread})" if unread else "")
     with st.popover(label, icon=":material/notifications:", width="stretch", key="notify-menu"):
         _list(user_id, recent, unread)
