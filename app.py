@@ -32,6 +32,8 @@ pages = [
 if can(user.role, "distribute"):
     pages.append(st.Page("inbox/ui/pages/team.py", title=_("Team"), icon=":material/group:"))
     pages.append(st.Page("inbox/ui/pages/dashboard.py", title=_("Dashboard"), icon=":material/monitoring:"))
+if can(user.role, "incidents"):
+    pages.append(st.Page("inbox/ui/pages/incidents.py", title=_("Incidents"), icon=":material/crisis_alert:"))
 if can(user.role, "audit"):
     pages.append(st.Page("inbox/ui/pages/audit.py", title=_("Audit log"), icon=":material/policy:"))
 if can(user.role, "templates"):

@@ -1,0 +1,84 @@
+"""The "Declare an incident" form of the incidents page: title, what it is about, start, keywords, channels
+and the similarity threshold. The start is typed in the team's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import streamlit as st
+from sqlmodel import select
+
+from inbox.access import PermissionDenied
+from inbox.desk.incidents import lifecycle
+from inbox.desk.incidents.lookup import IncidentError
+from inbox.i18n import _
+from inbox.store.tables import Channel, User
+from inbox.ui.common import now, reading, team_zone, transaction
+
+PICK = "incident-pick"  # the incident the page shows
+FLASH = "incident-flash"  # (kind, text) said once at the top of the page
+
+
+def keywords(raw: str) -> list[str]:
+    """Comma-separated keywords as typed."""
+    return [k.strip() for k in raw.split(",") if k.strip()]
+
+
+def channel_names() -> list[str]:
+    with reading() as session:
+        return sorted(session.exec(select(Channel.name)))
+
+
+def _declare(user: User) -> None:
+    s = st.session_state
+    zone = team_zone()
+    since = datetime.combine(s["inc-since-date"], s["inc-since-time"], tzinfo=zone)
+    try:
+        with transaction() as session:
+            incident = lifecycle.declare(
+                session,
+                user,
+                title=s["inc-title"],
+                description=s["inc-desc"],
+                since=since,
+                now=now(),
+                keywords=keywords(s["inc-keywords"]),
+                channels=s["inc-channels"],
+                threshold=s["inc-threshold"],
+            )
+    except (IncidentError, PermissionDenied) as exc:
+        s[FLASH] = ("error", _("Not declared: {error}").format(error=exc))
+        return
+    s[PICK] = incident.id
+    s[FLASH] = ("success", _("Incident declared: confirm the conversations it proposes."))
+
+
+def form(user: User) -> None:
+    """The form, folded unless no incident is open."""
+    start = now().astimezone(team_zone()) - timedelta(hours=2)
+    with st.expander(_("Declare an incident"), icon=":material/campaign:"):
+        st.text_input(_("Title"), key="inc-title", placeholder=_("Box outage in Lyon"))
+        st.text_area(
+            _("What customers write about"),
+            key="inc-desc",
+            help=_("Compared with the customers' messages to propose the conversations that belong."),
+        )
+        cols = st.columns(2)
+        cols[0].date_input(_("Since (date)"), value=start.date(), key="inc-since-date")
+        cols[1].time_input(
+            _("Since (time)"), value=start.time().replace(second=0, microsecond=0), key="inc-since-time"
+        )
+        st.text_input(
+            _("Keywords (comma-separated)"), key="inc-keywords", placeholder=_("outage, no connection")
+        )
+        st.multiselect(_("Channels (none: all)"), channel_names(), key="inc-channels")
+        st.slider(
+            _("Similarity threshold"),
+            0.05,
+            0.9,
+            lifecycle.DEFAULT_THRESHOLD,
+            0.05,
+            key="inc-threshold",
+            help=_("Lower proposes more conversations, higher only the closest ones."),
+        )
+        st.button(_("Declare"), key="inc-declare", type="primary", on_click=_declare, args=(user,))

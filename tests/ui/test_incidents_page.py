@@ -1,0 +1,140 @@
+"""The Incidents page (AppTest): a manager declares an incident, confirms the proposed conversations, answers
+them in each language and closes it; in English and in French."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, col, select
+from streamlit.testing.v1 import AppTest
+
+from inbox import i18n
+from inbox.store.engine import open_engine
+from inbox.store.tables import Conversation, Incident, OutboundReply
+from tests.support.seed_desk import Seeded, add_conversation
+from tests.support.ui import app_as, audit_actions
+from tests.ui.test_ui_french import english_in, french, shown, signed_in  # noqa: F401 (french: a fixture)
+
+PAGE = "inbox/ui/pages/incidents.py"
+OUTAGE = [
+    ("camille", "fr", "@AcmeCare encore une panne internet à Lyon, plus de connexion depuis ce matin"),
+    ("hugo", "fr", "@AcmeCare ma box est en panne, pas d'internet dans tout Lyon !"),
+    ("emma", "en", "@AcmeCare internet down in Lyon since this morning, the box is blinking red"),
+]
+
+
+def add_outage(db_url: str, seeded: Seeded) -> dict[str, int]:
+    """Three customers write about the outage in the last half hour."""
+    engine = open_engine(db_url)
+    at = datetime.now(UTC) - timedelta(minutes=30)
+    out = {}
+    with Session(engine) as s, s.begin():
+        for n, (handle, language, text) in enumerate(OUTAGE):
+            received = at + n * timedelta(minutes=1)
+            out[handle] = add_conversation(
+                s,
+                seeded.channel_id,
+                handle=handle,
+                text=text,
+                received=received,
+                due=received + timedelta(hours=1),
+                language=language,
+            )
+    engine.dispose()
+    return out
+
+
+@pytest.fixture
+def outage(seeded: Seeded, db_url: str) -> dict[str, int]:
+    return add_outage(db_url, seeded)
+
+
+def _page(at: AppTest) -> AppTest:
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _declare(at: AppTest, title: str) -> AppTest:
+    at.text_input(key="inc-title").input(title)
+    at.text_area(key="inc-desc").input("Plus d'internet ni de connexion sur les box à Lyon")
+    return at.button(key="inc-declare").click().run()
+
+
+@contextmanager
+def _db(db_url: str) -> Iterator[Session]:
+    engine = open_engine(db_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def test_a_manager_answers_the_outage_and_closes_it(
+    seeded: Seeded, outage: dict[str, int], db_url: str
+) -> None:
+    at = _page(app_as(seeded, "maya"))
+    assert at.title[0].value == "Incidents"
+    assert "No incident yet" in at.info[0].value
+    _declare(at, "Box outage in Lyon")
+    assert at.success[0].value.startswith("Incident declared")
+    ticked = {
+        int(str(c.key).rsplit("-", 1)[1]): c.value for c in at.checkbox if str(c.key).startswith("cand-")
+    }
+    assert {k for k, v in ticked.items() if v} == set(outage.values())  # the parcel, the bill and the DM: not
+    assert set(ticked) > set(outage.values())
+    at.button(key="inc-add-1").click().run()
+    assert at.success[0].value == "3 conversations added to the incident."
+    at.text_area(key="inc-text-reply-1-fr-public").input("Une panne touche Lyon : nos équipes interviennent.")
+    at.text_area(key="inc-text-reply-1-en-public").input("An outage is affecting Lyon: our teams are on it.")
+    at.button(key="inc-send-reply-1").click().run()
+    assert at.success[0].value == "Reply approved and sent. 3 messages queued, 0 skipped."
+    assert [m.value for m in at.metric][:2] == ["3", "3"]
+    at.text_area(key="inc-text-resolution-1-fr-public").input("La panne à Lyon est réparée.")
+    at.text_area(key="inc-text-resolution-1-en-public").input("The Lyon outage is fixed.")
+    at.button(key="inc-send-resolution-1").click().run()
+    assert at.success[0].value.startswith("Incident closed. 3 messages queued")
+    with _db(db_url) as s:
+        keys = sorted(r.idempotency_key for r in s.exec(select(OutboundReply)))
+        incident = s.exec(select(Incident)).one()
+        statuses = {
+            c.status for c in s.exec(select(Conversation).where(col(Conversation.id).in_(outage.values())))
+        }
+    assert keys == sorted(f"incident-1-{p}-{c}" for p in ("reply", "resolution") for c in outage.values())
+    assert incident.status == "closed" and statuses == {"resolved"}
+    assert "incident.closed" in audit_actions(db_url) and audit_actions(db_url).count("incident.joined") == 3
+
+
+def test_a_refused_text_is_not_approved_and_says_why(seeded: Seeded, outage: dict[str, int]) -> None:
+    at = _page(app_as(seeded, "maya"))
+    _declare(at, "Box outage in Lyon")
+    at.button(key="inc-add-1").click().run()
+    at.text_area(key="inc-text-reply-1-en-public").input("Sorry! " * 60)  # longer than X's 280
+    at.button(key="inc-send-reply-1").click().run()
+    assert at.error[0].value.startswith("Not approved:") and "280" in at.error[0].value
+
+
+@pytest.fixture
+def french_outage(french: Seeded, db_url: str) -> Iterator[Seeded]:  # noqa: F811 (the imported fixture)
+    add_outage(db_url, french)
+    yield french
+
+
+def test_the_incidents_page_speaks_french(french_outage: Seeded) -> None:
+    at = signed_in(french_outage, "maya", PAGE)
+    assert at.title[0].value == "Incidents" and at.expander[0].label == "Déclarer un incident"
+    with i18n.use_language("fr"):
+        _declare(at, "Panne des box à Lyon")
+        at.button(key="inc-add-1").click().run()
+    assert not at.exception
+    assert at.success[0].value == "3 conversations ajoutées à l'incident."
+    assert [t.label for t in at.tabs] == ["Conversations proposées", "Dans l'incident", "Réponse", "Clôture"]
+    assert [m.label for m in at.metric] == [
+        "Conversations",
+        "Clients",
+        "Première réponse",
+        "Délai de résolution",
+    ]
+    assert english_in(shown(at)) == []
