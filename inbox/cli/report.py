@@ -1,4 +1,5 @@
-"""``inbox report``: the dashboard's KPIs for a period in the terminal, as CSV or as JSON (for cron)."""
+"""``inbox report``: the dashboard's KPIs for a period in the terminal, as CSV or as JSON (for cron); with
+``--send``, the digest posted to the charter's escalation webhook (a weekly cron job delivers it)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,23 @@ from enum import StrEnum
 import typer
 from sqlmodel import Session
 
-from inbox.charter.versions import charter_book, current_charter
+from connectors.base import ConnectorError
+from inbox.automation.tick import webhook_for
+from inbox.charter.versions import CharterBook, charter_book, current_charter
 from inbox.config.loader import ConfigError
 from inbox.i18n import LANGUAGES, _, use_language
+from inbox.reports.digest import digest_payload
 from inbox.reports.labels import for_people
 from inbox.reports.period import PeriodError, parse_period
 from inbox.reports.queries import channel_names
-from inbox.reports.report import attainment_windows, live_report, period_report, report_tz
+from inbox.reports.report import (
+    LiveReport,
+    PeriodReport,
+    attainment_windows,
+    live_report,
+    period_report,
+    report_tz,
+)
 from inbox.reports.tables import all_tables, to_csv, to_json
 from inbox.reports.terminal import render_all
 from inbox.settings import Settings
@@ -53,6 +64,13 @@ def report(
         help="fr or en: tables and CSV for people (translated headers and values). "
         "Without it, the stable column names scripts read; JSON keys never change.",
     ),
+    send: bool = typer.Option(
+        False,
+        "--send",
+        help="Post the digest (goals, targets, backlog, breaches, satisfaction, top contact reasons) to the "
+        "charter's escalation webhook instead of printing the tables; in --language, else the charter's "
+        "ui.default_language.",
+    ),
 ) -> None:
     """Print the supervisor dashboard's KPIs for a period (same figures as the dashboard)."""
     if language is not None and language not in LANGUAGES:
@@ -76,13 +94,13 @@ def report(
                     f"no channel named {channel!r}; known: {', '.join(channel_names(session)) or 'none'}"
                 )
             result = period_report(session, charter, chosen, now, channel)
-            tables = all_tables(
-                result,
-                live_report(session, charter, now, channel),
-                attainment_windows(session, charter, now, channel),
-            )
+            live = live_report(session, charter, now, channel)
+            tables = all_tables(result, live, attainment_windows(session, charter, now, channel))
     finally:
         engine.dispose()
+    if send:
+        _send(charter, result, live, language)
+        return
     if table is not None and table not in tables:
         raise _fail(f"no table named {table!r}; tables: {', '.join(tables)}")
     picked = {table: tables[table]} if table else tables
@@ -98,6 +116,25 @@ def report(
         where = _(" · channel {name}").format(name=channel) if channel else ""
         heading = _("Report for {period}{where}").format(period=chosen.describe(), where=where)
         typer.echo(render_all(shown, heading), nl=False)
+
+
+def _send(book: CharterBook, result: PeriodReport, live: LiveReport, language: str | None) -> None:
+    """Post the digest to the escalation webhook; exit 2 when none is set, 1 when the post fails."""
+    sender = webhook_for(book.current)
+    if sender is None:
+        name = book.current.escalation.webhook_url_env
+        where = f"the environment variable {name} is unset" if name else "escalation.webhook_url_env is unset"
+        raise _fail(f"no escalation webhook to send the digest to: {where}")
+    with use_language(language or book.current.ui.default_language):
+        payload = digest_payload(result, live)
+    try:
+        sender.post(payload)
+    except ConnectorError as exc:
+        typer.echo(f"error: the digest was not delivered: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        sender.close()
+    typer.echo(f"digest for {result.period.describe()} sent to the escalation webhook")
 
 
 def register(app: typer.Typer) -> None:

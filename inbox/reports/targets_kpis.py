@@ -5,7 +5,8 @@ Targets: each conversation is judged by the charter in force when it arrived (it
 with the urgency of that message and the customer's tags, by the SLA engine (``inbox.charter.sla``):
 - **first response**: the outcome ``sla_kpis.first_response`` gives (the due time stored at arrival);
 - **next response**: every later cycle (the customer wrote again after a person's answer): *met* when
-  answered by its due time, *missed* when answered later or still unanswered past it, else *waiting*;
+  answered by its due time, *missed* when answered later or still unanswered past it, else *waiting*; a
+  cycle left unanswered when the conversation was resolved (a "thanks" after the answer) is not judged;
 - **resolution** (when the charter sets one): from the first customer message to the last time it was set to
   resolved: *met* by the due time, *missed* after it or still open past it, else *waiting*.
 Conversations resolved without a person's answer (closed unanswered: spam, a thank-you) are not judged.
@@ -62,6 +63,11 @@ def _cycle_outcome(cycle: Cycle) -> str:
     return "missed" if cycle.state in ("missed", "breached") else "waiting"
 
 
+def _closed(cycle: Cycle, j: Journey) -> bool:
+    """The cycle was still unanswered when the conversation was resolved: nothing was left to answer."""
+    return cycle.answered_at is None and j.resolved_at is not None and cycle.started_at <= j.resolved_at
+
+
 def judged(j: Journey, book: CharterBook, now: datetime) -> list[tuple[Metric, str]]:
     """One conversation's outcomes: (metric, met | missed | waiting) for each cycle measured."""
     f = j.facts
@@ -74,7 +80,7 @@ def judged(j: Journey, book: CharterBook, now: datetime) -> list[tuple[Metric, s
     result = evaluate_targets(j.events, targets, charter, now, resolved_at=j.resolved_at)
     if result is None:
         return out
-    out += [("next_response", _cycle_outcome(c)) for c in result.cycles[1:]]
+    out += [("next_response", _cycle_outcome(c)) for c in result.cycles[1:] if not _closed(c, j)]
     if result.resolution is not None:
         out.append(("resolution", _cycle_outcome(result.resolution)))
     return out

@@ -17,26 +17,18 @@ from typer.testing import CliRunner
 
 from inbox.charter.model import load_charter
 from inbox.charter.versions import save_version
-from inbox.cli.report import register
 from inbox.reports.period import parse_period
 from inbox.reports.report import attainment_windows, live_report, period_report
 from inbox.reports.tables import Table, all_tables, to_csv
 from inbox.store.tables import User
-from tests.support.reports_seed import seed_known_set, seed_recent_set, write_config
+from tests.support.reports_seed import report_app, seed_known_set, seed_recent_set, write_config
 
 PARIS = ZoneInfo("Europe/Paris")
 TIME_DEPENDENT = {"minutes_left", "elapsed_pct"}  # live clock columns move while the test runs
 
 
 def cli() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        """inbox"""
-
-    register(app)
-    return app
+    return report_app()
 
 
 def run(*args: str) -> tuple[int, str, str]:

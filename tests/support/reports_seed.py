@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import typer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -294,3 +295,17 @@ def configured(folder: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Pa
     monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
     monkeypatch.setenv("INBOX_CONFIG_DIR", str(folder))
     return folder
+
+
+def report_app() -> typer.Typer:
+    """An ``inbox``-like command with ``report`` registered, for typer's CliRunner."""
+    from inbox.cli.report import register
+
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:
+        """inbox"""
+
+    register(app)
+    return app

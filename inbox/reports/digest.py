@@ -1,0 +1,137 @@
+"""The scheduled report's digest (``inbox report --send``): a Slack/Teams-compatible JSON body. Pure.
+
+``text`` is what Slack and Teams incoming webhooks show (a few lines, ``*bold*`` headings), in the current
+language (``inbox.i18n``); ``digest`` holds the same figures under stable keys for scripts. It says:
+attainment against each service-level goal, the charter's targets (first response, next response,
+resolution), the backlog and the breaches (now, and missed in the period), satisfaction, and the top contact
+reasons when messages carry one. Names from configuration are quoted with Slack's three escapes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from inbox.i18n import _, day, ngettext, number, percent
+from inbox.reports.labels import METRICS, SURVEYS
+from inbox.reports.report import LiveReport, PeriodReport
+from inbox.reports.rows import UNCLASSIFIED
+from inbox.reports.stats import ratio
+from inbox.reports.targets_kpis import ALL, by_metric
+
+TOP_REASONS = 3
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def top_reasons(r: PeriodReport, n: int = TOP_REASONS) -> list[tuple[str, int, float | None]]:
+    """The ``n`` most frequent contact reasons over every channel (unclassified left out), with their share of
+    the classified messages."""
+    sums: dict[str, int] = defaultdict(int)
+    for share in r.reasons:
+        if share.reason != UNCLASSIFIED:
+            sums[share.reason] += share.messages
+    total = sum(sums.values())
+    ranked = sorted(sums.items(), key=lambda item: (-item[1], item[0]))[:n]
+    return [(reason, count, ratio(count, total)) for reason, count in ranked]
+
+
+def _machine(r: PeriodReport, live: LiveReport) -> dict[str, Any]:
+    metrics = by_metric(r.targets)
+    return {
+        "period": {"first_day": r.period.first_day.isoformat(), "last_day": r.period.last_day.isoformat()},
+        "channel": r.channel,
+        "goals": [
+            {
+                "goal": g.name,
+                "percent": g.goal.percent,
+                "within_minutes": g.goal.within_minutes,
+                "within": g.within,
+                "late": g.late,
+                "attainment_pct": None if g.attainment is None else round(100 * g.attainment, 1),
+                "met": g.met,
+            }
+            for g in r.goals
+            if g.channel == ALL
+        ],
+        "targets": {m: {"met": c.met, "missed": c.missed, "waiting": c.waiting} for m, c in metrics.items()},
+        "backlog": {"waiting": live.waiting, "at_risk": len(live.at_risk), "breached": len(live.breached)},
+        "breaches": sum(c.missed for c in metrics.values()),
+        "satisfaction": [
+            {
+                "survey": s.kind,
+                "sent": s.sent,
+                "answered": s.answered,
+                "csat_pct": s.scores.csat,
+                "nps": s.scores.nps,
+                "ces_mean": s.scores.ces,
+            }
+            for s in r.satisfaction.overall
+        ],
+        "top_reasons": [{"reason": k, "messages": n} for k, n, _share in top_reasons(r)],
+    }
+
+
+def _goal_lines(r: PeriodReport) -> list[str]:
+    lines = []
+    for g in (g for g in r.goals if g.channel == ALL):
+        verdict = (
+            _("not judged yet")
+            if g.met is None
+            else (_(":white_check_mark: met") if g.met else _(":x: not met"))
+        )
+        lines.append(
+            _("• {name}: {rate} within {minutes} min (goal {goal}): {verdict}").format(
+                name=_escape(g.name),
+                rate=percent(g.attainment),
+                minutes=g.goal.within_minutes,
+                goal=percent(g.goal.percent / 100, 0),
+                verdict=verdict,
+            )
+        )
+    return lines
+
+
+def digest_payload(r: PeriodReport, live: LiveReport) -> dict[str, Any]:
+    """The body to post for the period report ``r`` and the live state ``live``."""
+    first, last = day(r.period.first_day), day(r.period.last_day)
+    span = first if first == last else _("{first} to {last}").format(first=first, last=last)
+    where = _(" · channel {name}").format(name=_escape(r.channel)) if r.channel else ""
+    lines = [_("*Customer service report, {span}*{where}").format(span=span, where=where)]
+    lines += [_("*Service-level goals*"), *_goal_lines(r)]
+    metrics = by_metric(r.targets)
+    lines.append(_("*Charter targets*"))
+    for metric, c in metrics.items():
+        lines.append(
+            _("• {metric}: {rate} on time ({met} of {judged})").format(
+                metric=_(METRICS[metric]), rate=percent(c.attainment), met=c.met, judged=c.met + c.missed
+            )
+        )
+    breaches = sum(c.missed for c in metrics.values())
+    lines.append(
+        _("*Backlog now*: {waiting} waiting, {at_risk} at risk, {breached} late").format(
+            waiting=live.waiting, at_risk=len(live.at_risk), breached=len(live.breached)
+        )
+    )
+    lines.append(_("*Breaches in the period*: {breaches}").format(breaches=breaches))
+    for s in r.satisfaction.overall:
+        value = {
+            "csat": percent(None if s.scores.csat is None else s.scores.csat / 100),
+            "nps": number(s.scores.nps, 1),
+            "ces": number(s.scores.ces, 2),
+        }
+        said = ngettext(
+            "*Satisfaction* {survey}: {value} ({answered} answered of {sent} survey sent)",
+            "*Satisfaction* {survey}: {value} ({answered} answered of {sent} surveys sent)",
+            s.sent,
+        )
+        lines.append(
+            said.format(survey=_(SURVEYS[s.kind]), value=value[s.kind], answered=s.answered, sent=s.sent)
+        )
+    reasons = top_reasons(r)
+    if reasons:
+        shown = ", ".join(f"{_escape(k)} {percent(share, 0)}" for k, _n, share in reasons)
+        lines.append(_("*Top contact reasons*: {reasons}").format(reasons=shown))
+    return {"text": "\n".join(lines), "digest": _machine(r, live)}
