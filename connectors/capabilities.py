@@ -93,6 +93,17 @@ class ReportsDeletions(Protocol):
 
 
 @runtime_checkable
+class ChecksDeletions(Protocol):
+    """Ask the platform again which of these customer items are gone (deleted by their author), where it
+    pushes no deletion the connector reads: Mastodon (a deleted status answers 404), Bluesky (getPosts
+    leaves a deleted post out)."""
+
+    def gone(self, external_ids: Sequence[str]) -> list[str]:
+        """The ids among ``external_ids`` the platform no longer serves; ids it cannot check are kept."""
+        ...
+
+
+@runtime_checkable
 class Backfills(Protocol):
     """Read a stream back to a point in time (``inbox backfill``)."""
 
@@ -116,6 +127,7 @@ CAPABILITIES: tuple[type, ...] = (
     ReceivesWebhooks,
     ReportsDeliveryFailures,
     ReportsDeletions,
+    ChecksDeletions,
     Backfills,
     Closes,
 )

@@ -30,10 +30,11 @@ from connectors.bluesky.parse import (
 from connectors.bluesky.send import convo_with, direct_message, reply
 from connectors.bluesky.sweep import Sweep
 from connectors.bluesky.xrpc import Xrpc
-from connectors.capabilities import Closes, FindsDeliveries
+from connectors.capabilities import ChecksDeletions, Closes, FindsDeliveries
 
 REASONS = ["mention", "reply", "quote"]
 MAX_MESSAGE_PAGES = 20  # per convo and poll
+GET_POSTS = 25  # app.bsky.feed.getPosts takes at most 25 URIs a call
 
 Page = tuple[list[Any], str | None]  # objects newest first, cursor to older ones
 
@@ -50,7 +51,7 @@ def _time_of(obj: Any, key: str) -> datetime | None:
         return None
 
 
-class BlueskyConnector(FindsDeliveries, Closes):
+class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
     """Reads and writes one Bluesky account. Knows nothing of the store."""
 
     def __init__(
@@ -193,6 +194,16 @@ class BlueskyConnector(FindsDeliveries, Closes):
         parse = partial(dm_item, channel=self.name, own_did=own, convo_id=convo_id, members=members)
         items, bad = parse_each(fresh, lambda m: parse(m), "id")
         return items, bad, len(fresh)
+
+    def gone(self, external_ids: Sequence[str]) -> list[str]:
+        """The posts getPosts no longer returns (deleted by their author), 25 URIs a call. Chat messages
+        are not checked: a customer's "delete for me" leaves the brand's copy, and nothing else is told."""
+        posts = [i for i in external_ids if i.startswith("at://")]
+        found: set[str] = set()
+        for start in range(0, len(posts), GET_POSTS):
+            answer = self.xrpc.query("app.bsky.feed.getPosts", {"uris": posts[start : start + GET_POSTS]})
+            found |= {str(p.get("uri")) for p in (answer or {}).get("posts", []) if isinstance(p, dict)}
+        return [i for i in posts if i not in found]
 
     def close(self) -> None:
         self.xrpc.http.close()

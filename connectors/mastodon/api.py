@@ -104,6 +104,16 @@ class MastodonHttp:
             raise Unavailable(f"{where}: {method} {path} answered {resp.status_code} without JSON") from exc
         return Answer(body, resp.links, resp.status_code)
 
+    def exists(self, path: str) -> bool:
+        """Whether ``GET path`` finds something: False on 404, True on 2xx, a typed error otherwise."""
+        where = f"Mastodon channel {self.channel!r}"
+        resp = _http.request(self.session, "GET", self.base_url + path, where=where, headers={})
+        self._remember(resp)
+        if resp.status_code == 404:
+            return False
+        self._raise_for(resp, f"{where}: GET {path}")
+        return True
+
     def _remember(self, resp: requests.Response) -> None:
         headers = resp.headers
         if "X-RateLimit-Limit" in headers or "X-RateLimit-Remaining" in headers:

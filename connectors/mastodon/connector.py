@@ -38,7 +38,7 @@ from connectors.base import (
     Rejected,
     Sent,
 )
-from connectors.capabilities import Closes, FindsDeliveries
+from connectors.capabilities import ChecksDeletions, Closes, FindsDeliveries
 from connectors.mastodon.api import MastodonHttp, RateLimitState
 from connectors.mastodon.parse import (
     PUBLIC_VISIBILITIES,
@@ -61,7 +61,7 @@ FIND_PAGES = 50  # 2,000 statuses in the window of an attempt: beyond that the l
 SEARCH_PREFIX = "search:"
 
 
-class MastodonConnector(FindsDeliveries, Closes):
+class MastodonConnector(FindsDeliveries, ChecksDeletions, Closes):
     """Reads and writes one brand account on one Mastodon instance. Knows nothing of the store."""
 
     def __init__(
@@ -307,6 +307,10 @@ class MastodonConnector(FindsDeliveries, Closes):
                 return None
             max_id = str(oldest.get("id"))
         raise ConnectorError(f"Mastodon channel {self.name!r}: the window holds too many statuses to look")
+
+    def gone(self, external_ids: Sequence[str]) -> list[str]:
+        """The statuses that answer 404 now (deleted by their author, or no longer visible to the brand)."""
+        return [i for i in external_ids if i.isdigit() and not self.http.exists(f"/api/v1/statuses/{i}")]
 
     def close(self) -> None:
         self.http.session.close()

@@ -1,13 +1,14 @@
 """The platform's deletions honoured: a customer item deleted on the platform is erased here the same way.
 
-Session-taking, never commits. For each deleted platform id of the channel (a Meta ``remove`` webhook; see
-``connectors.capabilities.ReportsDeletions``), the stored customer message keeps its row for the reports
-(times, channel, direction, classification) but its text becomes ``DELETED`` and its raw payload and personal
-data spans go. Its conversation says so (tag ``deleted-by-customer``); when nothing else from the customer
-waits for an answer, its clock stops and it is resolved (nobody is left to answer). A reply still waiting in
-the outbox to that item is not sent. The processed webhook bodies of the channel that carried it are
-deleted (the latest body naming it, the one that reports the deletion, has no text and stays). Audited
-(``message.deleted_by_customer``). Running it twice changes nothing more; an id we never stored is ignored.
+Session-taking, never commits. For each deleted platform id of the channel (a Meta ``remove`` webhook, see
+``connectors.capabilities.ReportsDeletions``; or a Mastodon or Bluesky item found gone, ``deletion_sweep``),
+the stored customer message keeps its row for the reports (times, channel, direction, classification) but its
+text becomes ``DELETED`` and its raw payload and personal data spans go. Its conversation says so (tag
+``deleted-by-customer``); when nothing else from the customer waits for an answer, its clock stops and it is
+resolved (nobody is left to answer). A reply still waiting in the outbox to that item is not sent. The
+processed webhook bodies of the channel that carried it are deleted (the latest body naming it, the one that
+reports the deletion, has no text and stays). Audited (``message.deleted_by_customer``). Running it twice
+changes nothing more; an id we never stored is ignored.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def _others_waiting(session: Session, conv: Conversation) -> bool:
     return session.exec(stmt).first() is not None
 
 
-def _erase(session: Session, message: Message, now: datetime) -> None:
+def _erase(session: Session, message: Message, now: datetime, actor: str) -> None:
     message.text, message.raw, message.pii = DELETED, {}, []
     conv = session.get(Conversation, message.conversation_id)
     stopped = False
@@ -55,7 +56,7 @@ def _erase(session: Session, message: Message, now: datetime) -> None:
         reply.status, reply.last_error = "failed", "not sent: the customer deleted what it answers"
     store.audit(
         session,
-        ACTOR,
+        actor,
         "message.deleted_by_customer",
         target=("conversation", message.conversation_id),
         detail={"message": message.id, "clock_stopped": stopped},
@@ -82,9 +83,10 @@ def honour_deletions(
     now: datetime,
     *,
     event_id: int | None = None,
+    actor: str = ACTOR,
 ) -> int:
     """Erase the stored customer messages with these platform ids; returns how many were erased.
-    ``event_id``: the webhook event that reported the deletions (kept)."""
+    ``event_id``: the webhook event that reported the deletions (kept); ``actor``: who found them out."""
     if not platform_ids:
         return 0
     _drop_bodies(session, channel_id, platform_ids, event_id)
@@ -96,6 +98,6 @@ def honour_deletions(
     )
     erased = 0
     for message in session.exec(stmt).all():
-        _erase(session, message, now)
+        _erase(session, message, now, actor)
         erased += 1
     return erased

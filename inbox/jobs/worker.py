@@ -1,4 +1,5 @@
-"""The long-running listener: one thread per channel polls its streams on the channel's interval,
+"""The long-running listener: one thread per channel polls its streams on the channel's interval (and, every
+ten minutes, asks the platform which recent customer items were deleted: ``ingest.deletion_sweep``),
 one thread drains the outbox, one runs the charter's automation. Stops cleanly when ``stop`` is set."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import Engine
 
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
+from inbox.ingest.deletion_sweep import Sweeper, sweep
 from inbox.ingest.leases import Worker
 from inbox.ingest.page import Classifier
 from inbox.ingest.poll import poll_channel
@@ -29,12 +31,15 @@ def _channel_loop(
     classifier: Classifier | None,
     worker: Worker,
 ) -> None:
+    sweeper = Sweeper()
     while not stop.is_set():
         try:
             reports = poll_channel(engine, rt, clock=clock, due=due, classifier=classifier, worker=worker)
             for report in reports:
                 if report.new or report.error or report.quarantined:
                     log.info(report.line())
+            if sweeper.due(rt.name, clock()) and (erased := sweep(engine, rt, clock())):
+                log.info("%s: %d item(s) deleted by the customer erased", rt.name, erased)
         except Exception:  # keep listening: one bad poll must not end the job
             log.exception("%s: poll failed", rt.name)
         stop.wait(rt.config.poll_interval_seconds)

@@ -13,6 +13,7 @@ from connectors.bluesky.connector import BlueskyConnector
 from connectors.capabilities import (
     CAPABILITIES,
     Backfills,
+    ChecksDeletions,
     Closes,
     FindsDeliveries,
     HidesComments,
@@ -32,8 +33,8 @@ META: set[type] = {ReceivesWebhooks, ReportsDeliveryFailures, Closes}
 PAGES: set[type] = META | {HidesComments, RepliesPrivatelyToComments, FindsDeliveries}
 EXPECTED: dict[type, set[type]] = {
     XConnector: {ReceivesWebhooks, FindsDeliveries, Backfills, Closes},
-    MastodonConnector: {FindsDeliveries, Closes},
-    BlueskyConnector: {FindsDeliveries, Closes},
+    MastodonConnector: {FindsDeliveries, ChecksDeletions, Closes},  # a deleted status answers 404
+    BlueskyConnector: {FindsDeliveries, ChecksDeletions, Closes},  # getPosts leaves a deleted post out
     TelegramConnector: {ReceivesWebhooks, Closes},
     FacebookConnector: PAGES | {ReportsDeletions},  # Page feed 'remove' changes
     InstagramConnector: PAGES,

@@ -175,6 +175,11 @@ class BlueskySandbox(LoopbackServer):
             post.replies_closed = replies_closed
             return post.uri
 
+    def delete_post(self, uri: str) -> bool:
+        """The customer deletes their post (see ``BlueskyStore.delete_post``)."""
+        with self.lock:
+            return self.store.delete_post(uri)
+
     def add_raw_notification(self, notification: dict[str, Any]) -> None:
         """Any notification object, possibly malformed, served verbatim at the top of the list."""
         with self.lock:

@@ -179,6 +179,14 @@ class BlueskyStore:
             return
         self.notifications.append((post.seq, post.uri))
 
+    def delete_post(self, uri: str) -> bool:
+        """Its author deletes a post (``com.atproto.repo.deleteRecord``): getPosts leaves it out from then on
+        and its notifications go. False when there was no such post."""
+        if self.posts.pop(uri, None) is None:
+            return False
+        self.notifications = [(seq, entry) for seq, entry in self.notifications if entry != uri]
+        return True
+
     def add_raw_notification(self, raw: dict[str, Any]) -> int:
         seq = self.next_seq()
         self.notifications.append((seq, raw))

@@ -62,11 +62,16 @@ def control_routes(sandbox: MastodonSandbox) -> list[tuple[str, str, Control]]:
         )
         return Reply(201, {"id": status_id})
 
+    def delete(body: dict[str, Any]) -> Reply:
+        gone = sandbox.delete_status(str(body["id"]))
+        return Reply(200, {"deleted": body["id"]}) if gone else Reply(404, {"error": "Record not found"})
+
     return [
         ("GET", "/_sandbox/sent", lambda _: Reply(200, {"statuses": sandbox.sent})),
         ("POST", "/_sandbox/accounts", safely(account)),
         ("POST", "/_sandbox/mentions", safely(mention)),
         ("POST", "/_sandbox/posts", safely(post)),
         ("POST", "/_sandbox/dms", safely(dm)),
+        ("POST", "/_sandbox/deletions", safely(delete)),
         *common_routes(sandbox, api_prefix="/api/", backlog=40, interval=15.0),
     ]

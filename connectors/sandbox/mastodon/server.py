@@ -213,6 +213,11 @@ class MastodonSandbox(LoopbackServer):
             )
             return status.id
 
+    def delete_status(self, status_id: str) -> bool:
+        """The customer deletes their status (see ``MastodonStore.delete_status``)."""
+        with self.lock:
+            return self.store.delete_status(status_id)
+
     def account(self, handle: str) -> Account:
         with self.lock:
             return self.store.account(handle)

@@ -189,6 +189,22 @@ class MastodonStore:
             conversation.last_status_id = status.id
         conversation.unread = status.account_id != self.brand.id
 
+    def delete_status(self, status_id: str) -> bool:
+        """Its author deletes a status (``DELETE /api/v1/statuses/:id``): it answers 404 from then on, and
+        its notifications go, as on Mastodon. False when there was no such status."""
+        if self.statuses.pop(status_id, None) is None:
+            return False
+        self.notifications = [n for n in self.notifications if n.status_id != status_id]
+        for key, conversation in list(self.conversations.items()):
+            if conversation.last_status_id != status_id:
+                continue
+            left = [s.id for s in self.statuses.values() if s.root_id == key[0] and s.visibility == "direct"]
+            if left:
+                conversation.last_status_id = max(left, key=id_key)
+            else:
+                del self.conversations[key]
+        return True
+
     def thread(self, status_id: str) -> tuple[list[Status], list[Status]]:
         """(ancestors oldest first, descendants in order) of a status."""
         ancestors: list[Status] = []

@@ -1,0 +1,130 @@
+"""The platform's deletions honoured where the platform pushes none we read (#15.5): Mastodon (a deleted
+status answers 404) and Bluesky (getPosts leaves a deleted post out). The listener polls the sandboxes
+through the real connectors, the customer deletes an item there, and the sweep (inbox.ingest.deletion_sweep)
+erases the stored copy as a Meta removal is; the rest stays. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pydantic import HttpUrl
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
+from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
+from inbox.charter.deadlines import default_due
+from inbox.config.channels import ChannelConfig
+from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.deletion_sweep import Sweeper, sweep
+from inbox.ingest.deletions import DELETED, TAG
+from inbox.ingest.poll import poll_channel
+from inbox.store.tables import AuditEvent, Conversation, Message
+from tests.support.clock import Clock
+from tests.support.e2e import post_json
+
+
+@pytest.fixture
+def mastodon(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[MastodonSandbox, Runtime]]:
+    monkeypatch.setenv("MASTODON_ACCESS_TOKEN", TOKEN)
+    with MastodonSandbox("AcmeCare") as sandbox:
+        cfg = ChannelConfig(
+            name="mastodon-acme",
+            platform="mastodon",
+            account="AcmeCare",
+            base_url=HttpUrl(sandbox.url),
+            credentials={"access_token": "MASTODON_ACCESS_TOKEN"},
+        )
+        yield sandbox, Runtime(cfg, build_connector(cfg))
+
+
+@pytest.fixture
+def bluesky(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[BlueskySandbox, Runtime]]:
+    monkeypatch.setenv("BLUESKY_APP_PASSWORD", DEFAULT_PASSWORD)
+    with BlueskySandbox() as sandbox:
+        cfg = ChannelConfig.model_validate(
+            {
+                "name": "bsky-acme",
+                "platform": "bluesky",
+                "account": DEFAULT_HANDLE,
+                "base_url": sandbox.url,
+                "credentials": {"app_password": "BLUESKY_APP_PASSWORD"},
+            }
+        )
+        yield sandbox, Runtime(cfg, build_connector(cfg))
+
+
+def _texts(engine: Engine) -> dict[str, str]:
+    with Session(engine) as s:
+        return {m.platform_id: m.text for m in s.exec(select(Message).where(Message.direction == "in"))}
+
+
+def _deleted_conversations(engine: Engine) -> list[Conversation]:
+    with Session(engine) as s:
+        return [c for c in s.exec(select(Conversation)) if TAG in c.tags]
+
+
+def _audited(engine: Engine) -> list[str]:
+    with Session(engine) as s:
+        stmt = select(AuditEvent.actor).where(AuditEvent.action == "message.deleted_by_customer")
+        return list(s.exec(stmt))
+
+
+def test_a_deleted_mastodon_status_is_erased_at_the_next_sweep(
+    engine: Engine, mastodon: tuple[MastodonSandbox, Runtime]
+) -> None:
+    sandbox, rt = mastodon
+    kept = sandbox.add_mention("@AcmeCare my parcel is late", author="jane")
+    gone = sandbox.add_mention("@AcmeCare my card 4111 1111 1111 1111 zebracorn", author="kim")
+    dm = sandbox.add_dm("zebradm: je voudrais un remboursement", sender="dan", language="fr")
+    poll_channel(engine, rt, clock=Clock(), due=default_due)
+    assert set(_texts(engine)) == {kept, gone, dm}
+    assert sweep(engine, rt, datetime.now(UTC)) == 0  # nothing deleted yet
+
+    assert sandbox.delete_status(gone)
+    post_json(f"{sandbox.url}/_sandbox/deletions", {"id": dm})  # the control API, as the demo's
+    assert sweep(engine, rt, datetime.now(UTC)) == 2
+    texts = _texts(engine)
+    assert texts[gone] == texts[dm] == DELETED and "parcel" in texts[kept]
+    assert len(_deleted_conversations(engine)) == 2
+    assert all(c.status == "resolved" and c.sla_due_at is None for c in _deleted_conversations(engine))
+    assert _audited(engine) == ["listener", "listener"]
+    assert sweep(engine, rt, datetime.now(UTC)) == 0  # twice changes nothing more
+
+
+def test_items_older_than_the_window_are_not_asked_about(
+    engine: Engine, mastodon: tuple[MastodonSandbox, Runtime]
+) -> None:
+    sandbox, rt = mastodon
+    gone = sandbox.add_mention("@AcmeCare zebracorn", author="kim")
+    poll_channel(engine, rt, clock=Clock(), due=default_due)
+    sandbox.delete_status(gone)
+    assert sweep(engine, rt, datetime.now(UTC) + timedelta(days=4)) == 0
+    assert "zebracorn" in _texts(engine)[gone]
+
+
+def test_a_deleted_bluesky_post_is_erased_and_a_chat_message_is_not_asked_about(
+    engine: Engine, bluesky: tuple[BlueskySandbox, Runtime]
+) -> None:
+    sandbox, rt = bluesky
+    kept = sandbox.add_post(f"@{DEFAULT_HANDLE} where is my order?", author="jane.bsky.social")
+    gone = sandbox.add_post(
+        f"@{DEFAULT_HANDLE} zebracorn call me on 06 12 34 56 78", author="kim.bsky.social"
+    )
+    dm = sandbox.add_dm("zebradm hello", sender="dan.bsky.social")
+    poll_channel(engine, rt, clock=Clock(), due=default_due)
+    assert {kept, gone, dm} <= set(_texts(engine))
+    post_json(f"{sandbox.url}/_sandbox/deletions", {"uri": gone})
+    assert not sandbox.delete_post(gone)  # already gone
+    assert sweep(engine, rt, datetime.now(UTC)) == 1
+    texts = _texts(engine)
+    assert texts[gone] == DELETED and "order" in texts[kept] and "zebradm" in texts[dm]
+    assert _audited(engine) == ["listener"]
+
+
+def test_the_listener_sweeps_a_channel_at_most_every_ten_minutes() -> None:
+    sweeper, start = Sweeper(), datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    assert sweeper.due("m", start) and not sweeper.due("m", start + timedelta(minutes=9))
+    assert sweeper.due("b", start + timedelta(minutes=9)) and sweeper.due("m", start + timedelta(minutes=10))
