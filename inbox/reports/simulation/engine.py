@@ -9,11 +9,10 @@ handling time, finishing an answer started before closing; then take the next. N
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from inbox.reports.simulation.workload import Policy, Workload
+from inbox.reports.simulation.workload import Hours, Policy, Workload
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,22 +24,11 @@ class Run:
     answered: Sequence[float | None]
 
 
-class _Hours:
-    def __init__(self, shifts: Sequence[tuple[float, float]]) -> None:
-        self.starts = [a for a, _ in shifts]
-        self.ends = [b for _, b in shifts]
-
-    def next_open(self, t: float) -> float | None:
-        """``t`` when open, else the next opening; None past the last shift."""
-        i = bisect_right(self.ends, t)
-        return None if i == len(self.ends) else max(t, self.starts[i])
-
-
 def simulate(workload: Workload, agents: int, policy: Policy) -> Run:
     """Replay the workload with ``agents`` agents (>= 1) under ``policy``."""
     if agents < 1:
         raise ValueError(f"agents must be at least 1, got {agents}")
-    jobs, hours = workload.jobs, _Hours(workload.shifts)
+    jobs, hours = workload.jobs, Hours(workload.shifts)
     answered: list[float | None] = [None] * len(jobs)
     if not jobs:
         return Run(agents, policy, answered)

@@ -6,8 +6,8 @@ Erlang-C figure for the same load. Pure.
 - Waits: wall-clock minutes from arrival to answer (as the dashboard's first-response time), p50 and p90 by
   nearest rank over the answered jobs.
 - Backlog: jobs arrived and not yet answered (the dashboard's "waiting for an answer"); its peak and when.
-- Slots: attainment per local weekday and half day of the clock start (when the team takes the message
-  into account): "Monday morning" holds the weekend's messages the team finds when it opens.
+- Slots: attainment per local weekday and half day of when the team can first take the message (its arrival,
+  or the next opening): "Monday morning" holds the weekend's messages the team finds when it opens.
 - Erlang C: the period's jobs spread evenly over the team's opening time, with the jobs' mean handling
   time, and the wait that still answers within the most common target (the target less one handling time).
 """

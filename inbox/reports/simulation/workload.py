@@ -9,12 +9,13 @@ urgency and customer segment, on its clock); the deadline order is the queue's o
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from inbox.charter.business_hours import next_opening, open_intervals
+from inbox.charter.business_hours import open_intervals
 from inbox.charter.model import Charter
 from inbox.charter.sla import due_at, target_for
 from inbox.charter.teams import Team
@@ -34,7 +35,7 @@ class Job:
     at: float  # POSIX seconds
     due: float
     target_minutes: int
-    clock_start: datetime  # when its clock starts (the next opening for a business-hours target)
+    clock_start: datetime  # when the team takes it into account: its arrival, or the next opening
     handling: float  # seconds
     keys: dict[str, Any]  # policy -> sort key
 
@@ -51,6 +52,19 @@ class Workload:
         """Opening time of the agents' team within the period."""
         lo, hi = self.start.timestamp(), self.end.timestamp()
         return sum(max(0.0, min(b, hi) - max(a, lo)) for a, b in self.shifts) / 60
+
+
+class Hours:
+    """The agents' opening intervals, searched by bisection."""
+
+    def __init__(self, shifts: Sequence[tuple[float, float]]) -> None:
+        self.starts = [a for a, _ in shifts]
+        self.ends = [b for _, b in shifts]
+
+    def next_open(self, t: float) -> float | None:
+        """``t`` when open, else the next opening; None past the last shift."""
+        i = bisect_right(self.ends, t)
+        return None if i == len(self.ends) else max(t, self.starts[i])
 
 
 def _shifts(team: Team, start: datetime, until: datetime) -> list[tuple[float, float]]:
@@ -75,18 +89,20 @@ def prepare(
     team = charter.team(charter.sla.team)
     rng = random.Random(seed)
     chosen = sorted((a for a in arrivals if start <= a.at < end), key=lambda a: a.at)
+    shifts = _shifts(team, start, max(end, chosen[-1].at if chosen else start) + DRAIN)
+    hours = Hours(shifts)
     jobs = []
     for index, a in enumerate(chosen):
         tags = [t.lower() for t in a.tags]
         target = target_for(charter, a.channel, a.kind, a.urgency, tags, platform=a.platform)
         assert target is not None  # the charter requires a first-response target per kind
         due = due_at(charter, target, a.at)
-        clock_start = a.at if target.clock == "24/7" else next_opening(charter.team(target.team), a.at)
+        opens = hours.next_open(a.at.timestamp())
+        clock_start = a.at if opens is None else datetime.fromtimestamp(opens, UTC)
         item = QueueItem(index, due, a.urgency, a.tags)
         keys: dict[str, Any] = {"deadline": priority_key(item), "fifo": (a.at, index)}
         minutes = handling.draw(rng, a.channel, a.kind)
         jobs.append(
             Job(index, a, a.at.timestamp(), due.timestamp(), target.minutes, clock_start, minutes * 60, keys)
         )
-    last = chosen[-1].at if chosen else start
-    return Workload(jobs, _shifts(team, start, max(end, last) + DRAIN), team, start, end)
+    return Workload(jobs, shifts, team, start, end)

@@ -80,9 +80,9 @@ def staffing_chart(rules: Charter) -> None:
             with st.spinner(_("Simulating…")):
                 st.session_state[RESULT] = _simulate(rules, label, range(low, high + 1), policies)
     plan: Plan | None = st.session_state.get(RESULT)
-    if plan is None:
+    if plan is None or not plan.outcomes:
         return
     st.altair_chart(_chart(plan))
-    st.info(words.sentence(plan.of(plan.outcomes[0].policy)) if plan.outcomes else "")
+    st.info(words.sentence(plan.of(plan.outcomes[0].policy)))
     shown = words.people_table(plan)
     st.dataframe(pd.DataFrame(shown.rows, columns=list(shown.columns)), hide_index=True)
