@@ -1,6 +1,8 @@
 """What a delivered outbox row changes: a reply becomes a message of its thread, a hide marks its comment.
 
-Session-taking; never commits.
+Session-taking; never commits. A delivered reply keeps no bank data in clear: the customer received it whole,
+the stored copy and the thread's message are masked as ingestion masks (``inbox.bank_data``); until then the
+outbox needs the text as written to send it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from connectors.base import Sent
+from inbox import bank_data
 from inbox.ingest.echoes import tag_automatic
 from inbox.ingest.threads import is_automatic, on_outbound
 from inbox.store import records as store
@@ -37,6 +40,7 @@ def record_hidden(session: Session, row: OutboundReply, at: datetime) -> None:
 def record_delivery(session: Session, reply: OutboundReply, sent: Sent, at: datetime) -> None:
     """Mark a reply sent and add it to the thread as an outbound message (once)."""
     reply.status, reply.platform_id, reply.sent_at, reply.last_error = "sent", sent.external_id, at, None
+    reply.text = bank_data.mask_text(reply.text)
     conv = session.get(Conversation, reply.conversation_id)
     channel = session.get(Channel, reply.channel_id)
     assert conv is not None and channel is not None and channel.id is not None
