@@ -98,6 +98,13 @@ def test_the_table_and_sentence_in_english_and_french(seeded: None) -> None:
     assert "Avec 1 conseiller, le mercredi matin vous atteindriez 86" in out
 
 
+def test_a_period_without_messages_says_so(config: Path) -> None:
+    code, out = run("--period", "2026-03-04", "--agents", "2")
+    assert code == 0, out
+    assert "0 conversations from the stored messages" in out and "overloaded" not in out
+    assert out.rstrip().endswith("No customer message arrived in this period: nothing to simulate.")
+
+
 def test_arrivals_from_a_csv_file(config: Path, tmp_path: Path) -> None:
     arrivals = tmp_path / "arrivals.csv"
     arrivals.write_text(

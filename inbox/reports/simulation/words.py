@@ -63,6 +63,12 @@ def _wait(minutes: float | None) -> str:
     return "–" if minutes is None else i18n.duration(timedelta(minutes=minutes))
 
 
+def _erlang(o: Outcome) -> str:
+    if o.erlang_c is not None:
+        return i18n.percent(o.erlang_c)
+    return _("overloaded") if o.jobs else "–"
+
+
 def _people_row(o: Outcome) -> tuple[Cell, ...]:
     return (
         o.agents,
@@ -73,7 +79,7 @@ def _people_row(o: Outcome) -> tuple[Cell, ...]:
         _wait(o.wait_p90),
         o.backlog_peak,
         o.unanswered,
-        i18n.percent(o.erlang_c) if o.erlang_c is not None else _("overloaded"),
+        _erlang(o),
     )
 
 
