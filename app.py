@@ -1,5 +1,7 @@
 """The Streamlit entry: the frame, sign-in gate and navigation. Pages live in inbox/ui/."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from inbox.access import ROLE_LABELS, can
@@ -9,9 +11,10 @@ from inbox.ui.common import md_escape
 from inbox.ui.widgets import notification_bell, shortcuts
 
 SIGN_IN = "inbox/ui/pages/sign_in.py"
-# Addresses a link may open (escalation alerts link to /conversation?id=N): signed out, each shows the
-# sign-in page and keeps the address, so the page asked for opens once signed in.
-DEEP_LINKS = ("conversation", "templates", "team", "dashboard", "charter", "channels", "audit")
+# Addresses a link may open (escalation alerts link to /conversation?id=N), one per page file: signed out,
+# each shows the sign-in page and keeps the address, so the page asked for opens once signed in.
+PAGE_FILES = Path(__file__).parent / "inbox" / "ui" / "pages"
+DEEP_LINKS = sorted(p.stem for p in PAGE_FILES.glob("*.py") if p.stem not in ("__init__", "sign_in", "queue"))
 
 user = session_cookie.signed_in_user()
 language.apply(user)
