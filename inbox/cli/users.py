@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from inbox.access import ROLE_LABELS
 from inbox.cli import accounts as account_commands
-from inbox.desk import accounts, auth, preferences, sign_in
+from inbox.desk import accounts, auth, channel_scope, preferences, sign_in
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
 from inbox.store.tables import utcnow
@@ -35,6 +35,9 @@ def add(
     capacity: int = typer.Option(
         20, "--capacity", min=1, help="Open conversations before auto-assignment skips."
     ),
+    channels: str = typer.Option(
+        "", "--channels", help="Comma-separated channel names they work (default: every channel)."
+    ),
     language: str | None = typer.Option(
         None,
         "--language",
@@ -58,11 +61,40 @@ def add(
                 languages=langs,
                 capacity=capacity,
             )
+            if channels.strip():
+                known = channel_scope.known_channels(session, Settings().config_dir)
+                channel_scope.set_channels(
+                    session, accounts.OPERATOR, user.name, _names(channels), known, utcnow()
+                )
             if language is not None:
                 assert user.id is not None
                 preferences.set_language(session, user.id, language.lower(), by="cli", by_role="admin")
             typer.echo(f"user {user.name!r} added ({ROLE_LABELS[user.role]})")
     except (auth.AuthError, preferences.PreferenceError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+
+
+def _names(value: str) -> list[str]:
+    return [] if value.strip().lower() == "all" else [c.strip() for c in value.split(",") if c.strip()]
+
+
+def work_channels(
+    name: str = typer.Argument(..., help="the user name"),
+    names: str = typer.Argument(..., help="comma-separated channel names, or 'all'"),
+) -> None:
+    """Restrict a user to some channels (an outsourcer, a point of sale); 'all' lifts it. Audited."""
+    engine = open_engine(Settings().database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            known = channel_scope.known_channels(session, Settings().config_dir)
+            user = channel_scope.set_channels(
+                session, accounts.OPERATOR, name, _names(names), known, utcnow()
+            )
+            typer.echo(f"user {user.name!r} works {', '.join(user.channels) or 'every channel'}")
+    except auth.AuthError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     finally:
@@ -80,7 +112,8 @@ def list_users() -> None:
     for u in users:
         langs = ",".join(u.languages) or "-"
         state = "active" if u.active else "inactive"
-        line = f"{u.name:<20} {u.role:<8} {langs:<8} capacity={u.capacity:<4} {state}"
+        scope = ",".join(u.channels) or "all"
+        line = f"{u.name:<20} {u.role:<8} {langs:<8} capacity={u.capacity:<4} channels={scope:<12} {state}"
         typer.echo(f"{line}  {u.display_name or ''}")
 
 
@@ -103,6 +136,7 @@ def register(app: typer.Typer) -> None:
     users = typer.Typer(help="Users who sign in to the inbox.", no_args_is_help=True)
     users.command("add")(add)
     users.command("list")(list_users)
+    users.command("channels")(work_channels)
     users.command("unlock")(unlock)
     account_commands.register(users)
     app.add_typer(users, name="user")

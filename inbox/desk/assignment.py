@@ -1,6 +1,7 @@
 """Optional automatic assignment: round-robin among signed-in agents who speak the conversation's language.
 
-``pick`` is pure: the agent below capacity who was handed a conversation longest ago (never first).
+``pick`` is pure: the agent below capacity who was handed a conversation longest ago (never first), among
+those who speak its language and work its channel (``channel_scope``).
 ``assign_unassigned`` applies it to the queue's unassigned open conversations, most urgent first, for a
 user who may "distribute" (``inbox.access``).
 """
@@ -8,12 +9,13 @@ user who may "distribute" (``inbox.access``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
 from inbox.access import Actor, require
+from inbox.desk.channel_scope import works_on
 from inbox.desk.presence import online_users
 from inbox.desk.queue import Filters, queue_page
 from inbox.store import records as store
@@ -27,11 +29,17 @@ class Candidate:
     capacity: int
     open_count: int
     last_assigned_at: datetime | None
+    channels: tuple[str, ...] = ()  # the channels they work (desk.channel_scope); (): all
 
 
-def pick(candidates: Sequence[Candidate], language: str | None) -> Candidate | None:
-    """The next agent in the round: has room and speaks ``language`` (agents with no languages speak all)."""
+def pick(
+    candidates: Sequence[Candidate], language: str | None, channel: str | None = None
+) -> Candidate | None:
+    """The next agent in the round: has room, speaks ``language`` (agents with no languages speak all) and
+    works ``channel``."""
     pool = [c for c in candidates if c.open_count < c.capacity]
+    if channel:
+        pool = [c for c in pool if works_on(c.channels, channel)]
     if language:
         pool = [c for c in pool if not c.languages or language in c.languages]
     if not pool:
@@ -69,7 +77,8 @@ def candidates(session: Session, now: datetime) -> list[Candidate]:
         .where(col(User.id).in_(online), col(User.active).is_(True), User.role == "agent")
     ).all()
     return [
-        Candidate(u.id or 0, tuple(u.languages), u.capacity, loads.get(u.id, 0), last) for u, last in rows
+        Candidate(u.id or 0, tuple(u.languages), u.capacity, loads.get(u.id, 0), last, tuple(u.channels))
+        for u, last in rows
     ]
 
 
@@ -80,16 +89,14 @@ def assign_unassigned(session: Session, by: Actor, now: datetime, limit: int = 5
     done: dict[int, int] = {}
     page = queue_page(session, Filters(assignee="unassigned"), user_id=None, now=now, size=limit)
     for row in page.rows:
-        chosen = pick(list(pool.values()), row.language)
+        chosen = pick(list(pool.values()), row.language, row.channel)
         if chosen is None:
             continue
         conv = session.get(Conversation, row.id)
         activity = session.get(AgentActivity, chosen.user_id)
         assert conv is not None and activity is not None
         conv.assignee_id, activity.last_assigned_at = chosen.user_id, now
-        pool[chosen.user_id] = Candidate(
-            chosen.user_id, chosen.languages, chosen.capacity, chosen.open_count + 1, now
-        )
+        pool[chosen.user_id] = replace(chosen, open_count=chosen.open_count + 1, last_assigned_at=now)
         store.audit(
             session,
             by.name,

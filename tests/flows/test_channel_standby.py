@@ -48,11 +48,15 @@ def test_paused_listening_is_not_read_until_resumed(engine: Engine, sandbox: XSa
 def _queue_reply(engine: Engine) -> int:
     with Session(engine) as s, s.begin():
         conv = s.exec(select(Conversation)).one()
-        reply = outbox.enqueue(s, conv, visibility="public", text="@jane On it!", actor="agent", now=Clock()())
+        reply = outbox.enqueue(
+            s, conv, visibility="public", text="@jane On it!", actor="agent", now=Clock()()
+        )
         return reply.id or 0
 
 
-def test_paused_sending_holds_the_outbox_until_resumed(engine: Engine, sandbox: XSandbox, rt: Runtime) -> None:
+def test_paused_sending_holds_the_outbox_until_resumed(
+    engine: Engine, sandbox: XSandbox, rt: Runtime
+) -> None:
     sandbox.add_mention("@AcmeCare my box is down", author="jane")
     clock = Clock()
     poll(engine, rt, clock)
@@ -75,7 +79,10 @@ def test_paused_sending_holds_the_outbox_until_resumed(engine: Engine, sandbox: 
         assert row is not None and row.status == "sent"
         assert standby.held_replies(s) == {} and standby.paused_sending(s) == []
         audit = s.exec(select(AuditEvent.action, AuditEvent.detail).where(AuditEvent.actor == "ada")).all()
-    assert [(a, d["what"]) for a, d in audit] == [("channel.paused", "sending"), ("channel.resumed", "sending")]
+    assert [(a, d["what"]) for a, d in audit] == [
+        ("channel.paused", "sending"),
+        ("channel.resumed", "sending"),
+    ]
 
 
 def test_only_admins_switch_a_channel(engine: Engine, rt: Runtime) -> None:

@@ -4,7 +4,6 @@ queries are watched on their own, and two listeners ticking at once post one ale
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,8 +14,8 @@ from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.automation.tick import run_automation
-from inbox.store.engine import open_engine
 from inbox.store.tables import TrafficSpike
+from tests.support.concurrency import at_once
 from tests.support.enforcement import WebhookReceiver, charter
 from tests.support.x_channel import poll, x_runtime
 
@@ -151,18 +150,5 @@ def test_two_listeners_ticking_at_once_post_one_alert(
     rt = x_runtime(sandbox)
     mentions(sandbox, 30, NOW)
     poll(engine, rt)
-    engines = [open_engine(db_url) for _ in range(2)]
-    start = threading.Barrier(2)
-
-    def tick(own: Engine) -> None:
-        start.wait()
-        run_automation(own, CHARTER, NOW)
-
-    threads = [threading.Thread(target=tick, args=(e,)) for e in engines]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for e in engines:
-        e.dispose()
+    at_once(db_url, 2, lambda own: run_automation(own, CHARTER, NOW))
     assert len(spikes(hook)) == 1

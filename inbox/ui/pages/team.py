@@ -10,6 +10,7 @@ from inbox.i18n import _, ngettext
 from inbox.ui import labels, language
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.widgets import accounts as accounts_form
+from inbox.ui.widgets import channel_scope_form
 
 
 def _distribute() -> None:
@@ -82,6 +83,7 @@ def main() -> None:
                 _("Online"): u.id in online,
                 _("Open conversations"): loads.get(u.id or 0, 0),
                 _("Capacity"): u.capacity,
+                _("Channels"): ", ".join(u.channels) or _("every channel"),
                 _("Languages spoken"): ", ".join(labels.language(code) for code in u.languages),
                 _("Screen language"): labels.language(u.language) if u.language else _("team default"),
                 _("Active"): u.active,
@@ -97,10 +99,12 @@ def main() -> None:
         on_click=_distribute,
         help=_("Signed-in agents who speak the conversation's language, up to their capacity."),
     )
+    channel_scope_form.live_assignment_note()
     if can(user.role, "users"):
         _add_user_form()
         language.admin_form(users)
         accounts_form.admin_form(users)
+        channel_scope_form.admin_form(users)
     st.caption(
         _("Signed in as {name}. Every change here is written to the audit log.").format(
             name=md_escape(user.name)
