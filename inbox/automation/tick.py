@@ -7,7 +7,8 @@ and abuse leave the queue before anything answers them), opt-outs (a STOP is rea
 is queued to its author), the retention purge (once a day), surveys (an answer
 may close its conversation), incidents (new matching conversations join, waiting members get the approved
 reply or resolution message: ``inbox.desk.incidents``), one
-scan of the running clocks, out-of-hours replies, the peak plan and its acknowledgements, escalation alerts,
+scan of the running clocks, out-of-hours replies, the peak plan and its acknowledgements, live assignment
+(``inbox.desk.live_assignment``), escalation alerts,
 then spike alerts and the peak plan's start and end (``traffic_alerts``).
 """
 
@@ -36,6 +37,7 @@ from inbox.charter.open_clocks import OpenClock, open_clocks
 from inbox.charter.versions import CharterBook, LiveCharter
 from inbox.config.loader import ConfigError
 from inbox.desk.incidents.joining import run_incidents
+from inbox.desk.live_assignment import assign_live
 from inbox.privacy.opt_out import record_opt_outs
 from inbox.privacy.retention import purge_if_due
 from inbox.replies import composer
@@ -58,6 +60,7 @@ class AutomationReport:
     opted_out: int = 0  # accounts that asked for no more automatic messages this tick
     purged: str | None = None  # the daily retention purge's line, on the tick that ran it
     spike_alerts: int = 0  # spikes and peak-plan switches alerted this tick
+    assigned: int = 0  # conversations handed to agents with room (live assignment)
     incident_joins: int = 0  # conversations that joined an open incident this tick
 
     def line(self) -> str:
@@ -71,6 +74,7 @@ class AutomationReport:
             f"{self.moderated} message(s) moderated, {self.opted_out} account(s) opted out"
             + (f"; {self.incident_joins} joined an incident" if self.incident_joins else "")
             + (f"; {self.spike_alerts} spike alert(s)" if self.spike_alerts else "")
+            + (f"; {self.assigned} assigned live" if self.assigned else "")
             + (f"; {self.purged}" if self.purged else "")
         )
 
@@ -150,6 +154,7 @@ def run_automation(
     report.peak_active = active
     if active:
         report.peak_acks = send_peak_acks(engine, current, clocks, templates, since, now)
+    report.assigned = assign_live(engine, current, now)  # [assignment] automatic
     escalation, report.webhook = _escalate(engine, book, clocks, alerts, now)
     if escalation is not None:
         report.alerts_sent, report.alerts_failed = escalation.sent, escalation.failed
