@@ -164,3 +164,33 @@ def test_more_agents_never_lower_attainment(
     )
     fewer, more = plan.outcomes
     assert more.met >= fewer.met
+
+
+def test_messages_of_a_closed_weekend_are_due_after_monday_opening_on_a_business_hours_clock() -> None:
+    business = parse_charter(
+        {
+            **CHARTER.model_dump(mode="json", exclude_none=True, include={"teams"}),
+            "sla": {
+                "team": "care",
+                "default": {
+                    kind: {"first_response": {"minutes": 60, "clock": "business_hours"}}
+                    for kind in ("public", "private", "listening")
+                },
+                "urgency": {"critical": 15},
+            },
+        }
+    )
+    saturday, sunday = datetime(2026, 3, 7, 9, 0, tzinfo=UTC), datetime(2026, 3, 8, 14, 0, tzinfo=UTC)
+    arrivals = [arrival(saturday), arrival(sunday), arrival(sunday, "critical")]
+    w = prepare(business, arrivals, TEN_MINUTES, seed=1, start=saturday, end=sunday + timedelta(hours=1))
+    monday = datetime(2026, 3, 9, 7, 0, tzinfo=UTC)  # 08:00 in Paris
+    assert [datetime.fromtimestamp(j.due, UTC) for j in w.jobs] == [
+        monday + timedelta(minutes=60),
+        monday + timedelta(minutes=60),
+        monday + timedelta(minutes=15),
+    ]
+    assert answers(w, 1) == [
+        monday + timedelta(minutes=20),
+        monday + timedelta(minutes=30),
+        monday + timedelta(minutes=10),
+    ]

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from inbox.charter.business_hours import open_intervals
 from inbox.charter.model import Charter
-from inbox.charter.sla import due_at, target_for
+from inbox.charter.sla import Target, due_at, target_for
 from inbox.charter.teams import Team
 from inbox.desk.queue import QueueItem, priority_key
 from inbox.reports.simulation.arrivals import Arrival
@@ -91,14 +91,28 @@ def prepare(
     chosen = sorted((a for a in arrivals if start <= a.at < end), key=lambda a: a.at)
     shifts = _shifts(team, start, max(end, chosen[-1].at if chosen else start) + DRAIN)
     hours = Hours(shifts)
+    closed_due: dict[tuple[Target, float], datetime] = {}
     jobs = []
     for index, a in enumerate(chosen):
         tags = [t.lower() for t in a.tags]
         target = target_for(charter, a.channel, a.kind, a.urgency, tags, platform=a.platform)
         assert target is not None  # the charter requires a first-response target per kind
-        due = due_at(charter, target, a.at)
         opens = hours.next_open(a.at.timestamp())
         clock_start = a.at if opens is None else datetime.fromtimestamp(opens, UTC)
+        # A business-hours clock of the agents' team started while it is closed starts at the next opening:
+        # every such message of one target and one closed spell is due at the same time (computed once).
+        same = (
+            opens is not None
+            and clock_start > a.at
+            and target.clock != "24/7"
+            and target.team == charter.sla.team
+        )
+        key = (target, opens or 0.0)
+        due = closed_due.get(key) if same else None
+        if due is None:
+            due = due_at(charter, target, a.at)
+            if same:
+                closed_due[key] = due
         item = QueueItem(index, due, a.urgency, a.tags)
         keys: dict[str, Any] = {"deadline": priority_key(item), "fifo": (a.at, index)}
         minutes = handling.draw(rng, a.channel, a.kind)
