@@ -8,11 +8,13 @@ On the known set of tests/support/reports_seed.py (4 March 2026, now 12:30 UTC),
 - the default goal (no [sla.goals] in this charter), 90 % within 60 min: within A, C, E; late B, D
   (2 h 45 on the wall), F; pending G, H -> 50 %: not met;
 - backlog now: F, G, H waiting; H at risk (50 of 60 min); F late; breaches in the period: B, E, F = 3;
-- one CSAT survey sent for A, answered 5: 100 %; reasons: billing on 3 messages, delivery on 2 -> 60 %, 40 %.
+- one CSAT survey sent for A, answered 5: 100 %; reasons: billing on 3 messages, delivery on 2 -> 60 %, 40 %;
+- answer rate: A, B, C, D, E answered of the 9 arrived (J came the day before) -> 55.6 %.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -139,3 +141,36 @@ def test_a_refused_post_exits_1_and_says_so(seeded: dict[str, int], monkeypatch:
         monkeypatch.setenv(HOOK, hook.url)
         code, _, err = send()
     assert code == 1 and "not delivered" in err and "secret-token" not in err
+
+
+def test_the_json_carries_every_figure_under_stable_keys(seeded: dict[str, int]) -> None:
+    result = CliRunner().invoke(cli(), ["report", "--period", "2026-03-04", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    tables = json.loads(result.stdout)["tables"]
+    (social,) = [g for g in tables["service_goals"] if g["channel"] == "all"]
+    assert (social["goal"], social["goal_pct"], social["attainment_pct"], social["met"]) == (
+        "social",
+        90.0,
+        50.0,
+        False,
+    )
+    totals = {t["metric"]: t["attainment_pct"] for t in tables["charter_targets"] if t["channel"] == "all"}
+    assert totals == {"first_response": 50.0, "next_response": 100.0}
+    everything = next(c for c in tables["contact_kpis"] if (c["channel"], c["kind"]) == ("all", "all"))
+    assert (everything["arrived"], everything["answered"], everything["answer_rate_pct"]) == (9, 5, 55.6)
+    assert tables["satisfaction"] == [
+        {
+            "survey": "csat",
+            "sent": 1,
+            "answered": 1,
+            "response_rate_pct": 100.0,
+            "csat_pct": 100.0,
+            "nps": None,
+            "ces_mean": None,
+            "promoters": None,
+            "detractors": None,
+        }
+    ]
+    assert [v["text"] for v in tables["survey_verbatims"]] == []  # the survey row has no answer message
+    summary = {row["kpi"]: row["value"] for row in tables["summary"]}
+    assert (summary["answer_rate_pct"], summary["csat"], summary["goal_social_pct"]) == (55.6, 100.0, 50.0)
