@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -63,3 +64,12 @@ def audit_events(db_url: str, action: str) -> list[AuditEvent]:
         events = list(s.exec(stmt))
     engine.dispose()
     return events
+
+
+@contextmanager
+def database(db_url: str) -> Iterator[Session]:
+    """A session on the app's database, to check what a page wrote (the engine closed after)."""
+    engine = open_engine(db_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()

@@ -4,7 +4,6 @@ them in each language and closes it; in English and in French."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from inbox import i18n
 from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation, Incident, OutboundReply
 from tests.support.seed_desk import Seeded, add_conversation
-from tests.support.ui import app_as, audit_actions
+from tests.support.ui import app_as, audit_actions, database
 from tests.ui.test_ui_french import english_in, french, shown, signed_in  # noqa: F401 (french: a fixture)
 
 PAGE = "inbox/ui/pages/incidents.py"
@@ -64,14 +63,6 @@ def _declare(at: AppTest, title: str) -> AppTest:
     return at.button(key="inc-declare").click().run()
 
 
-@contextmanager
-def _db(db_url: str) -> Iterator[Session]:
-    engine = open_engine(db_url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
-
-
 def test_a_manager_answers_the_outage_and_closes_it(
     seeded: Seeded, outage: dict[str, int], db_url: str
 ) -> None:
@@ -96,7 +87,7 @@ def test_a_manager_answers_the_outage_and_closes_it(
     at.text_area(key="inc-text-resolution-1-en-public").input("The Lyon outage is fixed.")
     at.button(key="inc-send-resolution-1").click().run()
     assert at.success[0].value.startswith("Incident closed. 3 messages queued")
-    with _db(db_url) as s:
+    with database(db_url) as s:
         keys = sorted(r.idempotency_key for r in s.exec(select(OutboundReply)))
         incident = s.exec(select(Incident)).one()
         statuses = {

@@ -33,7 +33,7 @@ from inbox.ui.common import (
 )
 from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label
 from inbox.ui.labels import language as language_label
-from inbox.ui.widgets import channel_standby
+from inbox.ui.widgets import bulk_actions, channel_standby
 from inbox.ui.widgets.peak_banner import peak_banner
 
 REFRESH_SECONDS = 10
@@ -177,7 +177,8 @@ def _labels(row: Row) -> str:
 
 def _row(row: Row, at: datetime, viewers: list[presence.Viewer]) -> None:
     with st.container(border=True, key=f"row-{row.id}"):
-        cols = st.columns([1.7, 4.3, 2.5, 1.6, 0.9], vertical_alignment="center")
+        cols = st.columns([0.3, 1.7, 4.3, 2.5, 1.6, 0.9], vertical_alignment="center")
+        bulk_actions.row_checkbox(cols.pop(0), row.id)  # the multi-selection of bulk actions
         cols[0].badge(_sla_label(row, at), color=SLA_COLOURS[row.sla])  # type: ignore[arg-type]
         age = duration(at - row.first_inbound_at) if row.first_inbound_at else "—"
         cols[0].caption(_("Age {age} · #{id}").format(age=age, id=row.id))
@@ -262,6 +263,7 @@ def queue_list(filters: Filters, user: User) -> None:
     peak_banner()
     channel_standby.queue_notice()
     _pager(page.total, page.pages)
+    bulk_actions.bar(filters, user, [r.id for r in page.rows], page.total)
     if not page.rows:
         st.info(_("Nothing here. New customer messages appear by themselves."), icon=":material/inbox:")
     for row in page.rows:

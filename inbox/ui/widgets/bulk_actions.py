@@ -1,0 +1,152 @@
+"""The queue's multi-selection and bulk actions: tick rows (or take every conversation the filters match),
+then assign, tag, set the status, dismiss listening items or add them to an incident (managers and admins;
+a new incident can be declared from the selection). Each conversation is changed and audited on its own
+(``inbox.desk.bulk``)."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlmodel import Session, col, func, select
+
+from inbox.access import PermissionDenied, can
+from inbox.desk import actions, bulk
+from inbox.desk.incidents import lifecycle, lookup
+from inbox.desk.incidents.lookup import IncidentError
+from inbox.desk.queue import STATUSES, Filters, matching_ids
+from inbox.i18n import N_, _, ngettext
+from inbox.store.tables import Conversation, User
+from inbox.ui.common import current_user, md_escape, now, reading, transaction
+from inbox.ui.labels import STATUS, label
+
+PREFIX = "sel-"  # a row's checkbox: sel-<conversation id>
+ALL = "bulk-all"
+FLASH = "bulk-flash"
+NOBODY, NEW = 0, 0  # "unassign" among the assignees; "a new incident" among the incidents
+ACTIONS = {
+    "assign": N_("Assign"),
+    "tag": N_("Add tags"),
+    "status": N_("Set status"),
+    "dismiss": N_("Dismiss listening items"),
+    "incident": N_("Add to an incident"),
+}
+
+
+def row_checkbox(column: st.delta_generator.DeltaGenerator, conv_id: int) -> None:
+    column.checkbox(_("Select"), key=f"{PREFIX}{conv_id}", label_visibility="collapsed")
+
+
+def _chosen(filters: Filters, user: User, page_ids: list[int]) -> list[int]:
+    if st.session_state.get(ALL):
+        with reading() as session:
+            return matching_ids(session, filters, user_id=user.id, limit=bulk.MAX_BULK)
+    return [i for i in page_ids if st.session_state.get(f"{PREFIX}{i}")]
+
+
+def _new_incident(session: Session, ids: list[int], user: User) -> int:
+    """Declare an incident from the selection, starting at its earliest customer message."""
+    stmt = select(func.min(Conversation.first_inbound_at)).where(col(Conversation.id).in_(ids))
+    first, at = session.exec(stmt).one(), now()
+    title = st.session_state.get("bulk-incident-title", "")
+    incident = lifecycle.declare(session, user, title=title, since=min(first or at, at), now=at)
+    return incident.id or 0
+
+
+def _run(action: str, ids: list[int], user: User) -> bulk.BulkResult:
+    s, at = st.session_state, now()
+    with transaction() as session:
+        if action == "assign":
+            who = s.get("bulk-assignee", NOBODY)
+            return bulk.assign(session, ids, who or None, user, at)
+        if action == "tag":
+            return bulk.add_tags(session, ids, s.get("bulk-tags", "").split(","), user, at)
+        if action == "status":
+            return bulk.set_status(session, ids, s.get("bulk-status", "resolved"), user, at)
+        if action == "dismiss":
+            return bulk.dismiss(session, ids, user, at)
+        incident_id = s.get("bulk-incident", NEW) or _new_incident(session, ids, user)
+        return bulk.add_to_incident(session, ids, incident_id, user, at)
+
+
+def _apply(filters: Filters, page_ids: list[int]) -> None:
+    s, user = st.session_state, current_user()
+    if user is None:
+        return
+    ids = _chosen(filters, user, page_ids)
+    if not ids:
+        s[FLASH] = ("warning", _("Select conversations first."))
+        return
+    try:
+        result = _run(s.get("bulk-action", "assign"), ids, user)
+    except (actions.DeskError, IncidentError, PermissionDenied) as exc:
+        s[FLASH] = ("error", _("Nothing changed: {error}").format(error=exc))
+        return
+    done = ngettext("{n} conversation changed.", "{n} conversations changed.", len(result.done))
+    text = done.format(n=len(result.done))
+    if result.refused:
+        refused = ngettext("{n} left as it was:", "{n} left as they were:", len(result.refused))
+        reasons = "; ".join(f"#{c} {md_escape(why)}" for c, why in list(result.refused.items())[:5])
+        text += " " + refused.format(n=len(result.refused)) + " " + reasons
+    s[FLASH] = ("warning" if result.refused else "success", text)
+    for conv_id in page_ids:
+        s[f"{PREFIX}{conv_id}"] = False
+    s[ALL] = False
+
+
+def _parameters(action: str, user: User) -> None:
+    if action == "assign":
+        with reading() as session:
+            people = {u.id or 0: u.display_name or u.name for u in actions.agents(session)}
+        options = [NOBODY, *people]
+        st.selectbox(
+            _("Assign to"),
+            options,
+            format_func=lambda v: people.get(v, _("Nobody (unassign)")),
+            key="bulk-assignee",
+        )
+    elif action == "tag":
+        st.text_input(_("Tags to add (comma-separated)"), key="bulk-tags")
+    elif action == "status":
+        st.selectbox(_("Status"), list(STATUSES), format_func=lambda v: label(STATUS, v), key="bulk-status")
+    elif action == "incident":
+        with reading() as session:
+            open_ones = {i.id or 0: i.title for i in lookup.listed(session, status="open")}
+        picked = st.selectbox(
+            _("Incident"),
+            [NEW, *open_ones],
+            format_func=lambda v: open_ones.get(v, _("A new incident")),
+            key="bulk-incident",
+        )
+        if picked == NEW:
+            st.text_input(_("Title of the new incident"), key="bulk-incident-title")
+
+
+def bar(filters: Filters, user: User, page_ids: list[int], total: int) -> None:
+    """The selection's count and the action to apply, above the queue's rows."""
+    s = st.session_state
+    flash = s.pop(FLASH, None)
+    if flash:
+        getattr(st, flash[0])(flash[1])
+    ticked = sum(1 for i in page_ids if s.get(f"{PREFIX}{i}"))
+    cols = st.columns([2.2, 2.2, 3, 1.4], vertical_alignment="bottom")
+    everything = cols[0].checkbox(
+        ngettext("All {n} matching the filters", "All {n} matching the filters", total).format(n=total),
+        key=ALL,
+    )
+    count = min(total, bulk.MAX_BULK) if everything else ticked
+    choices = [a for a in ACTIONS if a != "incident" or can(user.role, "incidents")]
+    action = cols[1].selectbox(
+        ngettext("{n} selected: action", "{n} selected: action", count).format(n=count),
+        choices,
+        format_func=lambda a: _(ACTIONS[a]),
+        key="bulk-action",
+    )
+    with cols[2]:
+        _parameters(action or "assign", user)
+    cols[3].button(
+        _("Apply"),
+        key="bulk-apply",
+        disabled=count == 0,
+        on_click=_apply,
+        args=(filters, page_ids),
+        width="stretch",
+    )

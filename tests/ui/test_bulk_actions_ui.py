@@ -1,0 +1,109 @@
+"""Bulk actions on the queue page (AppTest): tick rows or take all a filter matches, apply one action; each
+conversation changed and audited; in English and French."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, col, select
+from streamlit.testing.v1 import AppTest
+
+from inbox import i18n
+from inbox.store.engine import open_engine
+from inbox.store.tables import AuditEvent, Conversation, Incident, IncidentMember
+from tests.support.seed_desk import Seeded, add_conversation
+from tests.support.ui import app_as, database
+from tests.ui.test_ui_french import english_in, french, shown, signed_in  # noqa: F401 (french: a fixture)
+
+
+@pytest.fixture
+def listening(seeded: Seeded, db_url: str) -> int:
+    """A listening post in the queue beside the seed's conversations."""
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        conv_id = add_conversation(
+            s,
+            seeded.channel_id,
+            handle="fan",
+            text="Acme router rocks",
+            received=s.get(Conversation, 1).first_inbound_at,
+            due=None,  # type: ignore[union-attr]
+        )
+        s.get(Conversation, conv_id).kind = "listening"  # type: ignore[union-attr]
+    engine.dispose()
+    return conv_id
+
+
+def _apply(at: AppTest) -> AppTest:
+    at.button(key="bulk-apply").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_an_agent_assigns_the_ticked_rows_each_audited(seeded: Seeded, db_url: str) -> None:
+    at = app_as(seeded, "alice")
+    late, soon = seeded.conversations["late"], seeded.conversations["soon"]
+    assert "incident" not in at.selectbox(key="bulk-action").options  # managers and admins only
+    at.checkbox(key=f"sel-{late}").check()
+    at.checkbox(key=f"sel-{soon}").check().run()
+    at.selectbox(key="bulk-action").set_value("assign")
+    at.selectbox(key="bulk-assignee").set_value(seeded.users["bruno"])
+    _apply(at)
+    assert at.success[0].value == "2 conversations changed."
+    assert not at.checkbox(key=f"sel-{late}").value  # the selection is cleared
+    with database(db_url) as s:
+        assignees = {
+            c.assignee_id for c in s.exec(select(Conversation).where(col(Conversation.id).in_([late, soon])))
+        }
+        events = s.exec(
+            select(AuditEvent).where(col(AuditEvent.action).in_(["conversation.assigned", "bulk.assign"]))
+        ).all()
+    assert assignees == {seeded.users["bruno"]}
+    assert sorted((e.action, e.target_id) for e in events) == sorted(
+        [("bulk.assign", None), ("conversation.assigned", str(late)), ("conversation.assigned", str(soon))]
+    )
+
+
+def test_dismiss_says_which_rows_were_not_listening_items(
+    seeded: Seeded, listening: int, db_url: str
+) -> None:
+    at = app_as(seeded, "alice")
+    late = seeded.conversations["late"]
+    at.checkbox(key=f"sel-{late}").check()
+    at.checkbox(key=f"sel-{listening}").check().run()
+    at.selectbox(key="bulk-action").set_value("dismiss")
+    _apply(at)
+    assert at.warning[0].value.startswith(f"1 conversation changed. 1 left as it was: #{late} ")
+    with database(db_url) as s:
+        assert s.get(Conversation, listening).status == "resolved"  # type: ignore[union-attr]
+        assert s.get(Conversation, late).status == "open"  # type: ignore[union-attr]
+
+
+def test_a_manager_declares_an_incident_from_all_a_filter_matches(seeded: Seeded, db_url: str) -> None:
+    at = app_as(seeded, "maya")
+    at.selectbox(key="q-language").set_value("en").run()
+    at.checkbox(key="bulk-all").check().run()
+    at.selectbox(key="bulk-action").set_value("incident").run()
+    at.text_input(key="bulk-incident-title").input("Parcels late")
+    _apply(at)
+    assert at.success[0].value == "2 conversations changed."
+    with database(db_url) as s:
+        incident = s.exec(select(Incident)).one()
+        members = set(s.exec(select(IncidentMember.conversation_id)))
+    assert incident.title == "Parcels late" and incident.declared_by == "maya"
+    assert members == {seeded.conversations["late"], seeded.conversations["soon"]}  # the open English ones
+
+
+def test_bulk_actions_speak_french(french: Seeded, db_url: str) -> None:  # noqa: F811 (the imported fixture)
+    at = signed_in(french, "maya")
+    late, dm = french.conversations["late"], french.conversations["dm"]
+    with i18n.use_language("fr"):
+        at.checkbox(key=f"sel-{late}").check()
+        at.checkbox(key=f"sel-{dm}").check().run()
+        at.selectbox(key="bulk-action").set_value("status").run()
+        at.selectbox(key="bulk-status").set_value("pending")
+        assert english_in(shown(at)) == []
+        assert at.selectbox(key="bulk-action").label == "2 sélectionnées : action"
+        _apply(at)
+    assert at.success[0].value == "2 conversations modifiées."
+    with database(db_url) as s:
+        assert {s.get(Conversation, c).status for c in (late, dm)} == {"pending"}  # type: ignore[union-attr]
