@@ -17,6 +17,7 @@ from inbox.charter.model import Charter
 from inbox.charter.versions import CharterBook
 from inbox.ingest.threads import URGENCY_ORDER
 from inbox.reports import first_responses, kpis, queries
+from inbox.reports.by_reason import ReasonFigures, reason_figures
 from inbox.reports.contact_kpis import ContactRow, contact_rows
 from inbox.reports.journeys import journeys
 from inbox.reports.outbound import conversation_kinds, outbound_counts
@@ -68,6 +69,7 @@ class PeriodReport:
     goals: list[GoalAttainment] = field(default_factory=list)  # the service-level goals, met or not
     contacts: list[ContactRow] = field(default_factory=list)  # answer rate, DMT, DMC, moves, outbound
     satisfaction: Satisfaction = field(default_factory=Satisfaction)
+    by_reason: list[ReasonFigures] = field(default_factory=list)  # first response, DMT, attainment per reason
 
     @property
     def conversations(self) -> int:
@@ -144,6 +146,7 @@ def period_report(
         goals=goal_attainment(cohort, book.current, now),
         contacts=contact_rows(cohort, book, spans, kinds, outbound_counts(session, period, cid)),
         satisfaction=satisfaction(session, period, cid),
+        by_reason=reason_figures(session, cohort, spans, book, now),
     )
 
 

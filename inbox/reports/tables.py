@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from inbox.reports import figure_tables
+from inbox.reports import by_reason, figure_tables
 from inbox.reports.report import LiveReport, PeriodReport
 from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.stats import minutes
@@ -171,6 +171,7 @@ def all_tables(r: PeriodReport, live: LiveReport, windows: dict[str, Attainment]
         sentiment(r),
         sentiment_days(r),
         reason_mix(r),
+        by_reason.table(r.by_reason),
         agents(r),
         *figure_tables.figure_tables(r),
         backlog(live),
