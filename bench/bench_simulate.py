@@ -7,6 +7,7 @@ the jobs (each one's target and due time by the charter's functions, the handlin
 configurations (agents 2..7 under both orders: 12 runs) and the whole (prepare + 12 runs) ``--repeat`` times.
 Records every configuration's figures too (docs/simulator.md quotes them). Usage:
     .venv/bin/python bench/bench_simulate.py [--arrivals var/twcs-30d.csv] [--agents 2..7] [--repeat 5]
+    ... --copies 10 --out simulate-x10    (each arrival ten times, 7 s apart: a larger team's month)
 Writes bench/results/simulate.json (``--out NAME``: NAME.json) and prints Markdown tables.
 """
 
@@ -15,6 +16,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def run(path: Path, agents: str, repeat: int, seed: int) -> dict[str, Any]:
+def run(path: Path, agents: str, repeat: int, seed: int, copies: int = 1) -> dict[str, Any]:
     from inbox.charter.model import load_charter
     from inbox.config.channels import load_channels
     from inbox.reports.simulation.arrivals import read_csv, span
@@ -47,6 +50,11 @@ def run(path: Path, agents: str, repeat: int, seed: int) -> dict[str, Any]:
     with path.open(encoding="utf-8", newline="") as f:
         arrivals = read_csv(f, names)
     read_ms = _ms(start)
+    if copies > 1:  # a larger team's month: each arrival repeated, 7 seconds apart
+        arrivals = sorted(
+            (replace(a, at=a.at + timedelta(seconds=7 * k)) for a in arrivals for k in range(copies)),
+            key=lambda a: a.at,
+        )
     period = span(arrivals, charter.team(charter.sla.team).zone)
     assert period is not None, f"{path} has no arrivals"
     levels = list(parse_agents(agents))
@@ -99,9 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agents", default="2..7")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--copies", type=int, default=1, help="repeat each arrival N times (a larger team)")
     parser.add_argument("--out", default="simulate", help="results name: bench/results/<out>.json")
     args = parser.parse_args(argv)
-    result = run(args.arrivals, args.agents, args.repeat, args.seed)
+    result = run(args.arrivals, args.agents, args.repeat, args.seed, args.copies)
     path = write_results(args.out, {"machine": machine(), "result": result})
     timing = [
         [
