@@ -129,3 +129,10 @@ def test_the_incidents_page_speaks_french(french_outage: Seeded) -> None:
         "Délai de résolution",
     ]
     assert english_in(shown(at)) == []
+
+
+def test_agents_have_no_incidents_page(seeded: Seeded) -> None:
+    agent = app_as(seeded, "alice")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        agent.switch_page(PAGE)
+    assert _page(app_as(seeded, "maya")).title[0].value == "Incidents"

@@ -55,12 +55,16 @@ def join_new(engine: Engine, incident_id: int, now: datetime) -> int:
 
 
 def run_incidents(engine: Engine, now: datetime, options: ChannelOptions | None = None) -> IncidentRun:
-    """One pass: joins for every open incident, then every waiting reply and resolution message."""
+    """One pass: joins for every open incident, then every waiting reply and resolution message. A failure
+    is logged and left for the next tick: it never stops the rest of the automation tick."""
     run = IncidentRun()
-    with Session(engine) as session:
-        open_ids = [i.id for i in listed(session, status="open") if i.id is not None]
-    for incident_id in open_ids:
-        run.joined += join_new(engine, incident_id, now)
-    run.replies = queue_all(engine, REPLY, now, options=options)[QUEUED]
-    run.resolutions = queue_all(engine, RESOLUTION, now, options=options)[QUEUED]
+    try:
+        with Session(engine) as session:
+            open_ids = [i.id for i in listed(session, status="open") if i.id is not None]
+        for incident_id in open_ids:
+            run.joined += join_new(engine, incident_id, now)
+        run.replies = queue_all(engine, REPLY, now, options=options)[QUEUED]
+        run.resolutions = queue_all(engine, RESOLUTION, now, options=options)[QUEUED]
+    except Exception:  # a bug here must not hold up escalation alerts and automatic replies
+        log.exception("incidents: this tick's pass failed")
     return run
