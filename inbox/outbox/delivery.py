@@ -62,7 +62,8 @@ def enqueue(
 
     ``platform_template`` ({"name", "language", "parameters"}) sends an approved platform template instead
     of ``text``, which then holds what the customer reads (WhatsApp outside its 24-hour window).
-    ``template`` names the reply template the agent started from (audited: satisfaction per template)."""
+    ``template`` names the reply template the agent started from (kept on the reply and audited: usage and
+    satisfaction per template)."""
     key = idempotency_key or uuid.uuid4().hex
     existing = session.exec(select(OutboundReply).where(OutboundReply.idempotency_key == key)).first()
     if existing is not None:
@@ -81,6 +82,7 @@ def enqueue(
         created_by=actor,
         created_at=now,
         platform_template=platform_template,
+        template=template,
     )
     session.add(reply)
     session.flush()

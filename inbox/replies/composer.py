@@ -72,6 +72,7 @@ class Template(Strict):
     tags: tuple[str, ...] = ()
     continue_in_dm: str | None = None  # a private template to open after this public reply
     whatsapp_template: PlatformTemplate | None = None  # ``text`` then mirrors the approved body
+    retired: bool = False  # kept for its history and usage counts, no longer offered to agents
 
     @field_validator("text")
     @classmethod
@@ -114,8 +115,8 @@ class TemplatesFile(Strict):
             target = by_name.get(t.continue_in_dm)
             if t.visibility == "private":
                 raise ValueError(f"template {t.name!r}: continue_in_dm only makes sense on a public template")
-            if target is None or not target.fits("private"):
-                raise ValueError(f"template {t.name!r}: continue_in_dm must name a private template")
+            if target is None or not target.fits("private") or (target.retired and not t.retired):
+                raise ValueError(f"template {t.name!r}: continue_in_dm must name a private template in use")
         return self
 
     def get(self, name: str) -> Template | None:
@@ -134,7 +135,8 @@ def _fold(text: str) -> str:
 def search(
     templates: Iterable[Template], query: str, *, visibility: str | None, language: str | None = None
 ) -> list[Template]:
-    """Templates for ``visibility`` (None: all) whose name, title, tags or text hold every word of ``query``.
+    """Templates in use for ``visibility`` (None: all) whose name, title, tags or text hold every word of
+    ``query`` (retired ones are never offered).
 
     The conversation's language comes first, then alphabetical by title. Accents and case are ignored.
     """
@@ -142,7 +144,8 @@ def search(
     found = [
         t
         for t in templates
-        if (visibility is None or t.fits(visibility))
+        if not t.retired
+        and (visibility is None or t.fits(visibility))
         and all(w in _fold(" ".join((t.name, t.title, t.text, *t.tags))) for w in words)
     ]
     return sorted(found, key=lambda t: (t.language != language, _fold(t.title)))
