@@ -5,8 +5,9 @@ any point and run again (from cron, or by two listeners at once): a row already 
 Messages keep what the reports count (times, channel, direction, classification); their text becomes
 ``[expired]`` and their raw payload ``{}`` once their conversation is closed (not open or pending) and its
 last message older than ``messages_days``; ``raw_payloads_days`` empties payloads sooner. Quarantined items,
-processed webhook events and audit events older than their period are deleted; survey answers lose their
-score. A dry run counts the same rows and changes nothing. Each real run is audited with its counts.
+processed webhook events and audit events older than their period are deleted (sign-in sessions too, with
+the audit log's period counted from their expiry); survey answers lose their score. A dry run counts the
+same rows and changes nothing. Each real run is audited with its counts.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from sqlmodel import Session, col, select
 from inbox.charter.policies import Retention
 from inbox.store.folding import fold
 from inbox.store.records import audit
-from inbox.store.tables import AuditEvent, Conversation, Message, QuarantinedItem, SurveyRequest, WebhookEvent
+from inbox.store.tables import (
+    AuditEvent,
+    Conversation,
+    Message,
+    QuarantinedItem,
+    SurveyRequest,
+    WebhookEvent,
+    WebSession,
+)
 
 BATCH = 500
 EXPIRED = "[expired]"
@@ -38,6 +47,7 @@ class PurgeReport:
     webhook_events: int = 0
     survey_answers: int = 0
     audit_events: int = 0
+    web_sessions: int = 0
 
     def line(self, dry_run: bool = False) -> str:
         verb = "would remove" if dry_run else "removed"
@@ -114,6 +124,14 @@ def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind]]:
                 AuditEvent,
                 lambda cutoff: col(AuditEvent.at) < cutoff,
                 lambda ids: delete(AuditEvent).where(col(AuditEvent.id).in_(ids)),
+            ),
+        ),
+        "web_sessions": (  # who was signed in when: kept as long as the audit log, counted from the expiry
+            r.audit_days,
+            Kind(
+                WebSession,
+                lambda cutoff: col(WebSession.expires_at) < cutoff,
+                lambda ids: delete(WebSession).where(col(WebSession.id).in_(ids)),
             ),
         ),
     }

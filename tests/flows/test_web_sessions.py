@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from inbox.charter.policies import Retention
 from inbox.desk import accounts, web_sessions
+from inbox.privacy import retention
 from inbox.store.tables import AuditEvent, ServerSecret, User, WebSession
 from tests.support.seed_desk import add_user
 
@@ -104,3 +106,16 @@ def test_the_signing_key_is_generated_once_and_shared(engine: Engine) -> None:
         assert web_sessions.cookie_key(s, "from-the-environment", NOW) == b"from-the-environment"
         assert len(s.exec(select(ServerSecret)).all()) == 1
     assert first == again and len(first) == 64
+
+
+def test_sessions_go_with_the_audit_logs_retention(engine: Engine) -> None:
+    with Session(engine) as s, s.begin():
+        user_id = add_user(s, "sam")
+        web_sessions.start(s, user_id, KEY, NOW - timedelta(days=400), HOURS)
+        web_sessions.start(s, user_id, KEY, NOW - timedelta(days=10), HOURS)
+    report = retention.purge(engine, Retention(audit_days=365), NOW, actor="test")
+    assert report.web_sessions == 1
+    with Session(engine) as s:
+        (kept,) = s.exec(select(WebSession)).all()
+    assert kept.created_at == NOW - timedelta(days=10)
+    assert retention.purge(engine, Retention(), NOW, actor="test").web_sessions == 0  # unset: kept
