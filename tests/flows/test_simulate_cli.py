@@ -121,6 +121,21 @@ def test_arrivals_from_a_csv_file(config: Path, tmp_path: Path) -> None:
     assert row["backlog_peak"] in {"2", "3"} and row["unanswered"] == "0"
 
 
+def test_a_period_cuts_the_csv_to_its_days(config: Path, tmp_path: Path) -> None:
+    arrivals = tmp_path / "arrivals.csv"
+    arrivals.write_text(
+        "created_at,channel\n2026-03-03T23:30:00+01:00,x-acme\n2026-03-04T00:30:00+01:00,x-acme\n"
+        "2026-03-04T23:59:00+01:00,x-acme\n2026-03-05T00:00:00+01:00,x-acme\n",
+        encoding="utf-8",
+    )
+    code, out = run("--arrivals", str(arrivals), "--agents", "1")
+    assert code == 0 and out.startswith(
+        "Staffing simulation: 4 conversations from the file arrivals.csv, 3 Mar"
+    )
+    code, out = run("--arrivals", str(arrivals), "--agents", "1", "--period", "2026-03-04")
+    assert code == 0 and "2 conversations from the file arrivals.csv, 4 Mar 2026 (" in out  # Paris days
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
