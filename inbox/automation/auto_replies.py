@@ -173,10 +173,11 @@ def queue_once(
     now: datetime,
     *,
     unless: tuple[str, ...] = (),
+    visibility: str | None = None,
 ) -> bool:
     """Queue one automatic reply in its own transaction if the conversation still waits and has none of the
     ``unless`` keys; True if queued. Another process queuing the same key at once makes this one fail on the
-    unique key: it just skips.
+    unique key: it just skips. ``visibility``: public or private (default: the conversation's).
     """
     try:
         with Session(engine) as session, session.begin():
@@ -190,14 +191,15 @@ def queue_once(
             text = text_for(session, conv, values)
             if not text:
                 return False
-            if conv.visibility == "public" and values.get("handle") and not text.startswith("@"):
+            visibility = visibility or conv.visibility
+            if visibility == "public" and values.get("handle") and not text.startswith("@"):
                 text = (
                     f"{values['handle']} {text}"  # addressed, and never the same text twice (X refuses that)
                 )
             outbox.enqueue(
                 session,
                 conv,
-                visibility=conv.visibility,
+                visibility=visibility,
                 text=text,
                 actor=ACTOR,
                 now=now,

@@ -7,7 +7,8 @@ and abuse leave the queue before anything answers them), opt-outs (a STOP is rea
 is queued to its author), the retention purge (once a day), surveys (an answer
 may close its conversation), incidents (new matching conversations join, waiting members get the approved
 reply or resolution message: ``inbox.desk.incidents``), one
-scan of the running clocks, out-of-hours replies, the peak plan and its acknowledgements, live assignment
+scan of the running clocks, out-of-hours replies, moves to private messages on a contact reason
+(``private_move``), the peak plan and its acknowledgements, live assignment
 (``inbox.desk.live_assignment``), escalation alerts,
 then spike alerts and the peak plan's start and end (``traffic_alerts``).
 """
@@ -29,6 +30,7 @@ from inbox.automation.auto_replies import send_out_of_hours, send_peak_acks
 from inbox.automation.escalation import AlertSender, EscalationReport, escalate
 from inbox.automation.moderation_step import moderate
 from inbox.automation.peak import record_peak
+from inbox.automation.private_move import move_to_private
 from inbox.automation.spikes import SpikeReport
 from inbox.automation.surveys import run_surveys
 from inbox.automation.traffic_alerts import PeakMeasure, watch_traffic
@@ -62,6 +64,7 @@ class AutomationReport:
     spike_alerts: int = 0  # spikes and peak-plan switches alerted this tick
     assigned: int = 0  # conversations handed to agents with room (live assignment)
     incident_joins: int = 0  # conversations that joined an open incident this tick
+    moved_private: int = 0  # public conversations moved to private messages on their contact reason
 
     def line(self) -> str:
         peak = f"peak plan on, {self.peak_acks} acknowledgement(s)" if self.peak_active else "no peak"
@@ -75,6 +78,7 @@ class AutomationReport:
             + (f"; {self.incident_joins} joined an incident" if self.incident_joins else "")
             + (f"; {self.spike_alerts} spike alert(s)" if self.spike_alerts else "")
             + (f"; {self.assigned} assigned live" if self.assigned else "")
+            + (f"; {self.moved_private} moved to private messages" if self.moved_private else "")
             + (f"; {self.purged}" if self.purged else "")
         )
 
@@ -142,6 +146,7 @@ def run_automation(
     with Session(engine) as session:
         clocks = open_clocks(session, book, now)
     report.out_of_hours = send_out_of_hours(engine, current, clocks, templates, now)
+    report.moved_private = move_to_private(engine, current, templates, now)  # [privacy] topics, by reason
     late = sum(1 for c in clocks if c.state != "on_track")
     try:
         with Session(engine) as session, session.begin():

@@ -43,7 +43,7 @@ def default_due(
 
 @dataclass(frozen=True)
 class CharterDue:
-    """Due times from a charter: channel, kind, urgency and segment targets, business hours."""
+    """Due times from a charter: channel, kind, urgency, segment and reason targets, business hours."""
 
     charter: Charter
 
@@ -59,5 +59,6 @@ class CharterDue:
             [t.lower() for t in (subject.tags if subject else ())],
             platform=subject.platform if subject else None,
             metric="next_response" if is_next else "first_response",
+            reason=conv.reason,
         )
         return due_at(self.charter, target, since) if target is not None else None

@@ -28,9 +28,10 @@ from inbox.charter.fields import (
     Tag,
     Urgency,
 )
-from inbox.charter.goals import DEFAULT_GOALS, Goal
 from inbox.charter.flow import Assignment, Spikes
+from inbox.charter.goals import DEFAULT_GOALS, Goal
 from inbox.charter.policies import Escalation, Moderation, Privacy, Survey, Ui
+from inbox.charter.reason_rules import ReasonRule
 from inbox.charter.teams import LanguageCode, Team
 from inbox.config.loader import ConfigError, Strict, read_toml, validation_problems
 
@@ -100,6 +101,7 @@ class Sla(Strict):
     channels: dict[Name, ChannelTargets] = Field(default_factory=dict)
     urgency: dict[Urgency, Override] = Field(default_factory=dict)
     segments: dict[Tag, Override] = Field(default_factory=dict)
+    reasons: dict[Name, Override] = Field(default_factory=dict)  # per contact reason: shorter targets
     goals: dict[Name, Goal] = Field(default_factory=dict)  # service-level goals (inbox.charter.goals)
 
     def service_goals(self) -> dict[str, Goal]:
@@ -188,6 +190,7 @@ class Charter(Strict):
     survey: Survey = Field(default_factory=Survey)
     surveys: tuple[Survey, ...] = ()  # more surveys ([[surveys]]), tried before [survey], in file order
     ui: Ui = Field(default_factory=Ui)
+    reasons: dict[Name, ReasonRule] = Field(default_factory=dict)  # urgency bump, routing per contact reason
     spikes: Spikes = Field(default_factory=Spikes)
     assignment: Assignment = Field(default_factory=Assignment)
 
@@ -225,6 +228,8 @@ class Charter(Strict):
             used["peak.template"] = self.peak.template
         if self.privacy.template:
             used["privacy.template"] = self.privacy.template
+        for lang, name in self.privacy.translations.items():
+            used[f"privacy.translations.{lang}"] = name
         if self.survey.template:
             used["survey.template"] = self.survey.template
         for i, extra in enumerate(self.surveys):

@@ -92,6 +92,7 @@ def open_clocks(
             lowered,
             platform=platform,
             metric="next_response" if answered else "first_response",
+            reason=conv.reason,
         )
         assert target is not None  # first and next responses always have a target
         remaining, state = clock_state(charter, target, conv.sla_due_at, now)

@@ -47,13 +47,15 @@ class OptOut(Strict):
 
 
 class Privacy(Strict):
-    """What moves a public conversation to private messages (any one reason is enough); how long data is kept
-    (``retention``); what a customer writes to stop automatic messages (``opt_out``)."""
+    """What moves a public conversation to private messages (any one reason is enough; ``topics`` are tags or
+    contact reasons, and a reason moves it automatically: ``inbox.automation.private_move``); how long data
+    is kept (``retention``); what a customer writes to stop automatic messages (``opt_out``)."""
 
     urgencies: tuple[Urgency, ...] = ()
     topics: tuple[Tag, ...] = ()
     pii: tuple[PiiKind, ...] = ()
     template: Name | None = None
+    translations: dict[LanguageCode, Name] = {}  # language -> move-to-private template, for customers in it
     retention: Retention = Field(default_factory=Retention)
     opt_out: OptOut = Field(default_factory=OptOut)
 

@@ -53,12 +53,19 @@ def peak_acknowledgement(charter: Charter, kind: str) -> str | None:
 
 
 def private_reasons(
-    charter: Charter, *, urgency: str | None, topics: Iterable[str], pii_kinds: Iterable[str]
+    charter: Charter,
+    *,
+    urgency: str | None,
+    topics: Iterable[str],
+    pii_kinds: Iterable[str],
+    reason: str | None = None,
 ) -> list[str]:
-    """Why a public conversation should move to private messages (dotted charter keys); empty: stay public."""
+    """Why a public conversation should move to private messages (dotted charter keys); empty: stay public.
+    ``topics`` are the conversation's tags; its contact ``reason`` counts as one more (``privacy.topics``
+    may name contact reasons, e.g. billing_payment)."""
     rules = charter.privacy
     reasons = [f"privacy.urgencies.{urgency}" for u in rules.urgencies if u == urgency]
-    wanted = {t.strip().lower() for t in topics}
+    wanted = {t.strip().lower() for t in topics} | ({reason} if reason else set())
     reasons += [f"privacy.topics.{t}" for t in rules.topics if t in wanted]
     found = set(pii_kinds)
     reasons += [f"privacy.pii.{k}" for k in rules.pii if k in found]

@@ -1,7 +1,8 @@
 """Which target applies to a conversation and when it is due. Pure: the charter and times are parameters.
 
 The rule (also in ``inbox.charter.model``): the most specific base target (channel name, then platform, then
-``sla.default``) competes with every urgency or segment override that applies; the shortest wins.
+``sla.default``) competes with every urgency, segment or contact-reason override that applies; the shortest
+wins. A reason's urgency bump (``[reasons.<reason>] urgency``) counts as the conversation's urgency here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from inbox.charter.business_hours import add_business_time, business_time_between, require_aware
 from inbox.charter.fields import KINDS, Clock, Kind, Metric
 from inbox.charter.model import Charter, Override, TargetSpec
+from inbox.charter.reason_rules import bumped
 from inbox.charter.teams import Team
 
 
@@ -54,11 +56,15 @@ def _base(charter: Charter, keys: Iterable[str], kind: Kind, metric: Metric) -> 
     return (spec, f"sla.default.{kind}.{metric}") if spec is not None else None
 
 
-def _overrides(charter: Charter, urgency: str | None, tags: Iterable[str]) -> list[tuple[Override, str]]:
+def _overrides(
+    charter: Charter, urgency: str | None, tags: Iterable[str], reason: str | None = None
+) -> list[tuple[Override, str]]:
     sla = charter.sla
     found = [(o, f"sla.urgency.{u}") for u, o in sla.urgency.items() if u == urgency]
     wanted = {t.strip().lower() for t in tags}
     found += [(sla.segments[s], f"sla.segments.{s}") for s in sorted(sla.segments) if s in wanted]
+    if reason in sla.reasons:
+        found.append((sla.reasons[reason], f"sla.reasons.{reason}"))
     return found
 
 
@@ -71,10 +77,12 @@ def target_for(
     *,
     platform: str | None = None,
     metric: Metric = "first_response",
+    reason: str | None = None,
 ) -> Target | None:
     """The target for one metric; None only for a resolution target that is not set.
 
-    ``urgency`` None or unknown counts as no override; ``tags`` are the contact's tags (case-insensitive).
+    ``urgency`` None or unknown counts as no override; ``tags`` are the contact's tags (case-insensitive);
+    ``reason`` the conversation's contact reason (its ``[sla.reasons]`` override, its urgency bump).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
@@ -87,7 +95,8 @@ def target_for(
     spec, rule = found
     team = spec.team or charter.sla.team
     best = Target(metric, spec.minutes, spec.clock, team, rule)
-    for override, rule in _overrides(charter, urgency, tags):
+    urgency = bumped(charter.reasons, urgency, reason)
+    for override, rule in _overrides(charter, urgency, tags, reason):
         if metric in override.metrics and kind in override.kinds:
             candidate = Target(metric, override.minutes, override.clock or spec.clock, team, rule)
             if (candidate.minutes, candidate.clock != "24/7") < (best.minutes, best.clock != "24/7"):

@@ -45,6 +45,7 @@ def for_reply(
     urgency: str | None,
     tags: Iterable[str],
     pii_kinds: Iterable[str],
+    reason: str | None = None,
 ) -> Guidance:
     """The charter's advice for a reply in this conversation; empty advice when no charter is loaded."""
     if charter is None:
@@ -52,7 +53,7 @@ def for_reply(
     reasons: list[str] = []
     if visibility == "public":
         kinds = [pii_kind(k) for k in pii_kinds]
-        reasons = private_reasons(charter, urgency=urgency, topics=tags, pii_kinds=kinds)
+        reasons = private_reasons(charter, urgency=urgency, topics=tags, pii_kinds=kinds, reason=reason)
     brand = brand_for(charter, channel)
     return Guidance(
         private_reasons=reasons,

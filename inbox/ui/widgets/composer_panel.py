@@ -283,6 +283,7 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
         urgency=conv.urgency,
         tags=conv.tags,
         pii_kinds=kinds,
+        reason=conv.reason,
     )
     if advice.tone:
         tone = _(TONES[advice.tone]) if advice.tone in TONES else advice.tone

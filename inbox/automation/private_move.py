@@ -1,0 +1,105 @@
+"""Moving a public conversation to private messages on its contact reason, automatically, through the outbox.
+
+Rules, stated once:
+- ``[privacy] topics`` may name contact reasons (billing_payment, account_access...). An open public
+  conversation (not a listening item) that nobody has answered yet, whose contact reason is one of them,
+  gets the charter's move-to-private reply (``[privacy] template``) in public, once (outbox key
+  ``auto-private:{id}``), and, when that template names a private one (``continue_in_dm``), that one in a
+  direct message too (``auto-private-dm:{id}``): the agent then goes on in private. No agent tags it first.
+- Texts and language as every automatic message (``inbox.automation.auto_replies``): the brand's language,
+  or the customer's when the brand serves it and ``[privacy] translations`` names its template; a missing
+  translation or template sends nothing. Never to a customer who opted out. The signature's agent is the
+  brand. Automatic messages stop no clock: the conversation stays in the queue for an agent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from inbox.automation.auto_replies import _values as known_values  # the customer's name and handle
+from inbox.automation.auto_replies import automatic_language, automatic_text, existing_keys, queue_once
+from inbox.charter.model import Charter
+from inbox.charter.rules import brand_for
+from inbox.outbox.delivery import AUTOMATIC_PREFIX
+from inbox.replies import composer
+from inbox.store.tables import Channel, Conversation
+
+PUBLIC_KEY = AUTOMATIC_PREFIX + "private:{}"
+DM_KEY = AUTOMATIC_PREFIX + "private-dm:{}"
+BATCH = 200  # conversations looked at per tick
+
+
+def candidates(session: Session, charter: Charter) -> list[int]:
+    """Open, public, unanswered conversations whose contact reason is a privacy topic, oldest first."""
+    topics = list(charter.privacy.topics)
+    if not topics or charter.privacy.template is None:
+        return []
+    c = Conversation
+    stmt = (
+        select(c.id)
+        .where(
+            c.status == "open",
+            c.visibility == "public",
+            c.kind != "listening",
+            col(c.first_response_at).is_(None),
+            col(c.sla_due_at).is_not(None),
+            col(c.reason).in_(topics),
+        )
+        .order_by(col(c.first_inbound_at))
+        .limit(BATCH)
+    )
+    return [i for i in session.exec(stmt).all() if i is not None]
+
+
+def template_name(charter: Charter, language: str | None) -> str | None:
+    """The move-to-private template in ``language`` (None: the brand's own language)."""
+    privacy = charter.privacy
+    return privacy.template if language is None else privacy.translations.get(language)
+
+
+def _texts(
+    session: Session, charter: Charter, conv: Conversation, templates: composer.TemplatesFile | None
+) -> tuple[str | None, str | None]:
+    """(public text, private text) for ``conv``, from the templates in the customer's language."""
+    name = template_name(charter, automatic_language(session, charter, conv))
+    public = templates.get(name) if templates is not None and name else None
+    if public is None:
+        return None, None
+    channel = session.get(Channel, conv.channel_id)
+    brand = brand_for(charter, channel.name) if channel is not None else None
+    values = {**known_values(session, conv), "agent_name": brand.display_name if brand else ""}
+    dm = public.continue_in_dm
+    private = automatic_text(templates, dm, None, values) if dm else None
+    return automatic_text(templates, name, None, values), private
+
+
+def move_to_private(
+    engine: Engine, charter: Charter, templates: composer.TemplatesFile | None, now: datetime
+) -> int:
+    """Queue the move-to-private messages of every conversation that needs them; returns how many
+    conversations were moved."""
+    with Session(engine) as session:
+        ids = candidates(session, charter)
+        done = existing_keys(session, [PUBLIC_KEY.format(i) for i in ids])
+    return sum(_move(engine, charter, templates, i, now) for i in ids if PUBLIC_KEY.format(i) not in done)
+
+
+def _move(
+    engine: Engine, charter: Charter, templates: composer.TemplatesFile | None, conv_id: int, now: datetime
+) -> bool:
+    """The public reply, then the direct message its template continues with; True if the reply was queued."""
+    texts: dict[str, str | None] = {}
+
+    def public(s: Session, conv: Conversation, values: dict[str, str]) -> str | None:
+        texts["public"], texts["dm"] = _texts(s, charter, conv, templates)
+        return texts["public"]
+
+    if not queue_once(engine, conv_id, PUBLIC_KEY.format(conv_id), public, now):
+        return False
+    if texts.get("dm"):
+        dm = DM_KEY.format(conv_id)
+        queue_once(engine, conv_id, dm, lambda s, c, v: texts["dm"], now, visibility="private")
+    return True
