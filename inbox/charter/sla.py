@@ -46,6 +46,7 @@ __all__ = [
     "evaluate",
     "evaluate_targets",
     "queue_state_colour",
+    "response_spans",
     "target_for",
     "targets_for",
     "time_left",
@@ -142,7 +143,7 @@ class SlaResult:
         return self.targets.next_response
 
 
-def _spans(events: Iterable[SlaEvent], now: datetime) -> list[tuple[datetime, datetime | None]]:
+def response_spans(events: Iterable[SlaEvent], now: datetime) -> list[tuple[datetime, datetime | None]]:
     """(first unanswered customer message, its answer or None) pairs; events after ``now`` are unseen."""
     spans: list[tuple[datetime, datetime | None]] = []
     waiting: datetime | None = None
@@ -190,7 +191,7 @@ def evaluate_targets(
     ``charter`` supplies the teams' business hours and the at-risk fraction.
     """
     now = require_aware("now", now)
-    spans = _spans(events, now)
+    spans = response_spans(events, now)
     if not spans:
         return None
     cycles = tuple(

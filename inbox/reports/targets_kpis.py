@@ -24,13 +24,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from inbox.charter.fields import Metric
 from inbox.charter.goals import Goal
 from inbox.charter.model import Charter
-from inbox.charter.sla import Cycle, charter_kind, evaluate_targets, targets_for
-from inbox.charter.targets import Target, clock_time
+from inbox.charter.sla import charter_kind, due_at, response_spans, targets_for
+from inbox.charter.targets import Target
 from inbox.charter.versions import CharterBook
 from inbox.reports.journeys import Journey
 from inbox.reports.rows import UNCLASSIFIED
@@ -57,19 +57,17 @@ class TargetCount:
         return ratio(self.met, self.met + self.missed)
 
 
-def _cycle_outcome(cycle: Cycle) -> str:
-    if cycle.state == "met":
-        return "met"
-    return "missed" if cycle.state in ("missed", "breached") else "waiting"
-
-
-def _closed(cycle: Cycle, j: Journey) -> bool:
-    """The cycle was still unanswered when the conversation was resolved: nothing was left to answer."""
-    return cycle.answered_at is None and j.resolved_at is not None and cycle.started_at <= j.resolved_at
+def outcome(answered: datetime | None, due: datetime, now: datetime) -> str:
+    """met (answered by the due time), missed (answered later, or unanswered past it), else waiting."""
+    if answered is not None:
+        return "met" if answered <= due else "missed"
+    return "missed" if now > due else "waiting"
 
 
 def judged(j: Journey, book: CharterBook, now: datetime) -> list[tuple[Metric, str]]:
-    """One conversation's outcomes: (metric, met | missed | waiting) for each cycle measured."""
+    """One conversation's outcomes: (metric, met | missed | waiting) for each clock measured. Only due times
+    are computed (the SLA engine's ``due_at``), never the elapsed time: a long-open conversation costs the
+    same as a fresh one."""
     f = j.facts
     if f.first_response_at is None and f.status == "resolved":
         return []  # closed unanswered: not judged
@@ -77,12 +75,14 @@ def judged(j: Journey, book: CharterBook, now: datetime) -> list[tuple[Metric, s
     out: list[tuple[Metric, str]] = [("first_response", first_response(f, charter, now).outcome)]
     kind = charter_kind(f.kind, f.visibility)
     targets = targets_for(charter, f.channel, kind, f.arrival_urgency, f.tags, platform=f.platform)
-    result = evaluate_targets(j.events, targets, charter, now, resolved_at=j.resolved_at)
-    if result is None:
-        return out
-    out += [("next_response", _cycle_outcome(c)) for c in result.cycles[1:] if not _closed(c, j)]
-    if result.resolution is not None:
-        out.append(("resolution", _cycle_outcome(result.resolution)))
+    spans = response_spans(j.events, now)
+    for started, answered in spans[1:]:
+        if answered is None and j.resolved_at is not None and started <= j.resolved_at:
+            continue  # still unanswered when it was resolved: nothing was left to answer
+        out.append(("next_response", outcome(answered, due_at(charter, targets.next_response, started), now)))
+    if targets.resolution is not None and spans:
+        due = due_at(charter, targets.resolution, spans[0][0])
+        out.append(("resolution", outcome(j.resolved_at, due, now)))
     return out
 
 
@@ -143,14 +143,8 @@ def goal_outcome(j: Journey, goal: Goal, charter: Charter, now: datetime) -> str
     if f.first_response_at is None and f.status == "resolved":
         return None  # closed unanswered
     clock = Target("first_response", goal.within_minutes, goal.clock, goal.team or charter.sla.team, "goal")
-    limit = timedelta(minutes=goal.within_minutes)
-    if f.first_response_at is not None:
-        return (
-            "within"
-            if clock_time(charter, clock, f.first_inbound_at, f.first_response_at) <= limit
-            else "late"
-        )
-    return "late" if clock_time(charter, clock, f.first_inbound_at, now) > limit else "pending"
+    due = due_at(charter, clock, f.first_inbound_at)  # within the minutes on the clock <=> by this time
+    return {"met": "within", "missed": "late", "waiting": "pending"}[outcome(f.first_response_at, due, now)]
 
 
 def goal_attainment(journeys: Iterable[Journey], charter: Charter, now: datetime) -> list[GoalAttainment]:
