@@ -14,7 +14,7 @@ from inbox import i18n
 from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation, Incident, OutboundReply
 from tests.support.seed_desk import Seeded, add_conversation
-from tests.support.ui import app_as, audit_actions, database
+from tests.support.ui import app_as, audit_actions, database, open_conv
 from tests.ui.test_ui_french import english_in, french, shown, signed_in  # noqa: F401 (french: a fixture)
 
 PAGE = "inbox/ui/pages/incidents.py"
@@ -136,3 +136,18 @@ def test_agents_have_no_incidents_page(seeded: Seeded) -> None:
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         agent.switch_page(PAGE)
     assert _page(app_as(seeded, "maya")).title[0].value == "Incidents"
+
+
+def test_a_member_conversation_says_it_is_in_the_incident(seeded: Seeded, outage: dict[str, int]) -> None:
+    at = _page(app_as(seeded, "maya"))
+    _declare(at, "Box outage in Lyon")
+    at.button(key="inc-add-1").click().run()
+    at.selectbox(key="inc-out-1").set_value(outage["emma"])
+    at.button(key="inc-open-1").click().run()
+    assert not at.exception
+    assert at.info[0].value == (
+        "Part of incident #1 “Box outage in Lyon”. "
+        "The incident's reply goes to this customer once a manager approves it."
+    )
+    other = open_conv(app_as(seeded, "maya"), seeded.conversations["late"])
+    assert not any("Part of incident" in i.value for i in other.info)

@@ -54,3 +54,14 @@ def open_incidents_of(session: Session, conversation_ids: Iterable[int]) -> dict
         .where(Incident.status == "open", col(IncidentMember.conversation_id).in_(ids))
     )
     return {conv: incident for conv, incident in session.exec(stmt)}
+
+
+def membership(session: Session, conversation_id: int) -> tuple[Incident, IncidentMember] | None:
+    """The open incident a conversation is in, with its membership; None when it is in none."""
+    stmt = (
+        select(Incident, IncidentMember)
+        .join(IncidentMember, col(IncidentMember.incident_id) == col(Incident.id))
+        .where(Incident.status == "open", IncidentMember.conversation_id == conversation_id)
+    )
+    found = session.exec(stmt).first()
+    return (found[0], found[1]) if found else None

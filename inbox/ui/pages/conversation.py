@@ -31,6 +31,7 @@ from inbox.ui.labels import STATUS, label
 from inbox.ui.widgets import (
     classification_panel,
     composer_panel,
+    incident_notice,
     notification_bell,
     people_panel,
     reopen,
@@ -286,6 +287,7 @@ def main() -> None:
     with left:
         live_thread(conv_id, user)
         st.divider()
+        incident_notice.notice(conv_id)  # part of an open incident: its reply covers the problem
         moderated = moderation.moderated_as(view.conversation.tags)
         if moderated:
             st.warning(moderation.refusal(moderated), icon=":material/block:")

@@ -11,7 +11,7 @@ from inbox.desk.incidents import lifecycle, lookup, members
 from inbox.desk.incidents.lookup import IncidentError
 from inbox.i18n import _, ngettext
 from inbox.store.tables import Channel, Contact, Conversation, Incident, User
-from inbox.ui.common import md_escape, md_name, now, reading, transaction
+from inbox.ui.common import md_escape, md_name, now, open_conversation, reading, transaction
 from inbox.ui.labels import language
 from inbox.ui.widgets.incident_declare import FLASH, channel_names, keywords
 
@@ -154,14 +154,16 @@ def members_table(incident: Incident, user: User) -> None:
         sent = f"{_state(m.reply_state, m.reply_note)} | {_state(m.resolution_state, m.resolution_note)}"
         lines.append(f"| #{conv.id} · {joined} | {who} | {where} | {language(conv.language)} | {sent} |")
     st.markdown("\n".join(lines))
+    cols = st.columns([3, 1.2, 1.2], vertical_alignment="bottom")
+    cols[0].selectbox(
+        _("Conversation"),
+        [conv.id for _m, conv, _c, _h in rows],
+        format_func=lambda v: f"#{v}",
+        key=f"inc-out-{incident.id}",
+    )
+    if cols[1].button(_("Open"), key=f"inc-open-{incident.id}"):
+        open_conversation(st.session_state[f"inc-out-{incident.id}"])
     if incident.status == "open":
-        cols = st.columns([3, 2], vertical_alignment="bottom")
-        cols[0].selectbox(
-            _("Take a conversation out"),
-            [conv.id for _m, conv, _c, _h in rows],
-            format_func=lambda v: f"#{v}",
-            key=f"inc-out-{incident.id}",
-        )
-        cols[1].button(
+        cols[2].button(
             _("Take out"), key=f"inc-remove-{incident.id}", on_click=_remove, args=(incident.id, user)
         )
