@@ -93,3 +93,22 @@ def test_a_wrong_reason_rule_names_the_key(changes: dict[str, Any], key: str, fr
     problems = problems_for(changes)
     matching = [m for _, k, m in problems if k == key]
     assert matching and fragment in matching[0], problems
+
+
+def test_the_composer_advice_counts_the_contact_reason_as_a_privacy_topic() -> None:
+    from inbox.replies.guidance import for_reply
+
+    charter = make_charter(**{"privacy.topics": ["refund", "billing_payment"]})
+    advice = {
+        reason: for_reply(
+            charter,
+            channel="x-acme",
+            visibility="public",
+            urgency="normal",
+            tags=[],
+            pii_kinds=[],
+            reason=reason,
+        ).private_reasons
+        for reason in ("billing_payment", "delivery_order")
+    }
+    assert advice == {"billing_payment": ["privacy.topics.billing_payment"], "delivery_order": []}
