@@ -71,10 +71,18 @@ def spike_payload(
 ) -> dict[str, Any]:
     """The alert posted when a spike opens."""
     messages = ngettext("{n} message", "{n} messages", count).format(n=number(count))
-    head = _(
-        ":chart_with_upwards_trend: Spike on {scope}: {messages} in the last {window}, "
-        "usually {usual} at this hour of the week (alert level {level})."
-    ).format(
+    usually = (
+        _(
+            ":chart_with_upwards_trend: Spike on {scope}: {messages} in the last {window}, "
+            "usually {usual} at this hour of the week (alert level {level})."
+        )
+        if base.weeks
+        else _(
+            ":chart_with_upwards_trend: Spike on {scope}: {messages} in the last {window}, "
+            "{usual} per {window} over the last hours (alert level {level})."
+        )
+    )
+    head = usually.format(
         scope=scope.label(),
         messages=messages,
         window=duration(window),
@@ -94,6 +102,7 @@ def spike_payload(
             "usual": round(base.mean, 2),
             "usual_sd": round(base.sd, 2),
             "history_weeks": base.weeks,
+            "baseline": "hour_of_week" if base.weeks else ("recent" if base.recent else "none"),
             "level": level,
             "at": now.isoformat(),
             "messages": [

@@ -24,8 +24,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, func, select
 
 from inbox.automation.escalation import AlertSender, try_post
-from inbox.automation.spike_rule import Usual, alert_level, is_over, past_hours, usual
+from inbox.automation.spike_rule import Usual, alert_level, is_over, past_hours, recent, usual
 from inbox.automation.spike_text import Scope, TopMessage, spike_payload
+from inbox.charter.flow import Spikes
 from inbox.charter.model import Charter
 from inbox.i18n import use_language
 from inbox.ingest.threads import URGENCY_ORDER
@@ -82,13 +83,21 @@ def _counts(session: Session, start: datetime, end: datetime, names: Mapping[int
 
 
 def _usual(
-    session: Session, now: datetime, weeks: int, window: timedelta, names: Mapping[int, str]
+    session: Session, now: datetime, policy: Spikes, window: timedelta, names: Mapping[int, str]
 ) -> Callable[[str], Usual]:
-    """The usual level per scope key, from the past weeks' same hour (the weeks since the first message)."""
+    """The usual level per scope key: the past weeks' same hour (those after the first stored message), or
+    before a first week, the rate of the last ``recent_hours`` before the window."""
     first = session.exec(select(func.min(Message.created_at))).one()
-    hours = [(s, e) for s, e in past_hours(now, weeks) if first is not None and e > first]
-    counts = [_counts(session, s, e, names) for s, e in hours]
-    return lambda key: usual([c.get(key, 0) for c in counts], window)
+    if first is None:
+        return lambda key: Usual(0.0, 0.0, 0)
+    hours = [(s, e) for s, e in past_hours(now, policy.weeks) if e > first]
+    if hours:
+        counts = [_counts(session, s, e, names) for s, e in hours]
+        return lambda key: usual([c.get(key, 0) for c in counts], window)
+    end = now - window
+    start = max(first - timedelta(microseconds=1), end - timedelta(hours=policy.recent_hours))
+    before = _counts(session, start, end, names)
+    return lambda key: recent(before.get(key, 0), end - start, window)
 
 
 def _top(
@@ -203,18 +212,18 @@ def watch(engine: Engine, charter: Charter, sender: AlertSender, now: datetime) 
         scopes = _scopes(session)
         names = {cid: scope.channel for cid, scope in scopes.values() if scope.query is None}
         counts = _counts(session, now - window, now, names)
-        base = _usual(session, now, policy.weeks, window, names)
+        base = _usual(session, now, policy, window, names)
         spikes = open_spikes(session)
     for key, (cid, scope) in sorted(scopes.items()):
         count, spike = counts.get(key, 0), spikes.get(key)
+        usual_here: Usual = base(key)
+        level = alert_level(usual_here, policy)
         if spike is not None:
-            if is_over(count, spike.threshold):
+            if is_over(count, spike.threshold, level):
                 report.closed += close(engine, spike.id or 0, now)
             elif spike.alert_status == "pending":
                 tally(report, _retry(engine, spike, sender, now))
             continue
-        usual_here: Usual = base(key)
-        level = alert_level(usual_here, policy)
         if count < level:
             continue
         with Session(engine) as session:

@@ -18,8 +18,9 @@ class Spikes(Strict):
     A scope (a channel, or one listening query) is in a spike when the messages of its last
     ``window_minutes`` reach all of: ``min_messages``; ``times_usual`` × the usual count; and the usual count
     plus ``sd_factor`` standard deviations. The usual count is the mean, over the last ``weeks`` weeks, of the
-    messages in the same hour of the week, scaled to the window. One alert per spike; it ends when the count
-    falls under half the level that opened it. docs/spikes.md explains the rule.
+    messages in the same hour of the week, scaled to the window (before a first week is stored: the rate of
+    the last ``recent_hours``). One alert per spike; it ends when the count falls under half the alert level.
+    docs/spikes.md explains the rule.
     """
 
     enabled: bool = True
@@ -28,6 +29,7 @@ class Spikes(Strict):
     min_messages: Annotated[int, Field(ge=2, le=10000)] = 10
     times_usual: Annotated[float, Field(ge=1, le=100)] = 3.0
     sd_factor: Annotated[float, Field(ge=0, le=10)] = 3.0
+    recent_hours: Annotated[int, Field(ge=1, le=48)] = 3  # the usual level before a week is stored
     top_messages: Annotated[int, Field(ge=0, le=20)] = 5
     alert_peak_plan: bool = True  # also alert when the peak plan starts and ends
 

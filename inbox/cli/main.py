@@ -180,7 +180,8 @@ def quarantine_list(
 
 
 # Each is connectors/sandbox/<name>.py with a main(argv) -> exit code.
-SANDBOXES = ("x", "mastodon", "bluesky", "telegram", "meta")
+# alerts: the loopback escalation webhook the demo's alerts go to
+SANDBOXES = ("x", "mastodon", "bluesky", "telegram", "meta", "alerts")
 
 
 def _sandbox_command(platform: str) -> None:
@@ -231,7 +232,8 @@ def config_check(
 def demo() -> None:
     """Start the five platform sandboxes, the listener, the webhook receiver and the web app (`make run`).
 
-    Sandboxes of X, Mastodon, Bluesky, Telegram and Meta (Facebook, Instagram, WhatsApp): ports 8701-8705.
+    Sandboxes of X, Mastodon, Bluesky, Telegram and Meta (Facebook, Instagram, WhatsApp): ports 8701-8705;
+    the escalation webhook the alerts go to (`inbox sandbox alerts`): port 8706.
     The listener (`inbox listen`) and the webhook receiver (`inbox webhooks`, port 8710).
     The Streamlit app on http://127.0.0.1:8501; demo accounts agent, manager, admin (password = name).
     Ctrl-C stops them all.

@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 
 SANDBOX_PORT = 8701
+ALERTS_PORT = 8706  # `inbox sandbox alerts`: a Slack-like incoming webhook that prints the alerts
 WEBHOOKS_PORT = 8710  # `inbox webhooks`: Meta's sandbox pushes signed events there, as Meta would
 APP_ADDRESS, APP_PORT = "127.0.0.1", 8501
 
@@ -34,6 +35,7 @@ SANDBOXES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
             for arg in ("--webhook-url", f"{platform}=http://127.0.0.1:{WEBHOOKS_PORT}/webhooks/{channel}")
         ),
     ),
+    ("alerts", ALERTS_PORT, ()),  # the escalation webhook: SLA, spike and peak-plan alerts land there
 )
 
 # Credentials of the loopback sandboxes. They are not secrets: they only open the sandboxes.
@@ -50,6 +52,7 @@ SANDBOX_ENV = {
     "META_WHATSAPP_TOKEN": "sandbox-whatsapp-token",
     "META_APP_SECRET": "sandbox-app-secret",
     "META_VERIFY_TOKEN": "sandbox-verify-token",
+    "INBOX_ESCALATION_WEBHOOK_URL": f"http://127.0.0.1:{ALERTS_PORT}/services/demo/alerts",
 }
 
 

@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import requests
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from connectors.sandbox.alerts.server import DEMO_PATH, AlertsSandbox
 from connectors.sandbox.x.server import XSandbox
 from inbox.automation.tick import run_automation
 from inbox.store.tables import TrafficSpike
@@ -126,6 +128,25 @@ def test_without_history_the_minimum_count_decides(
     assert [(a["count"], a["level"], a["history_weeks"]) for a in spikes(hook)] == [(12, 10, 0)]
 
 
+def test_before_a_week_is_stored_the_last_hours_are_the_usual_level(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox, hook: WebhookReceiver
+) -> None:
+    rt = x_runtime(sandbox)
+    start = NOW - timedelta(hours=3, minutes=15)
+    for n in range(480):  # a busy new install: 40 per quarter hour for the three hours before the window
+        sandbox.add_mention(f"@AcmeCare question {n}", author=f"b{n % 50}", created_at=start + n * 22.5 * SEC)
+    mentions(sandbox, 45, NOW)  # busy as usual: far over min_messages, no spike
+    poll(engine, rt)
+    assert run_automation(engine, CHARTER, NOW).spike_alerts == 0
+    mentions(sandbox, 80, NOW + 5 * MINUTE, "@AcmeCare outage")  # 125 in the window: three times the usual
+    poll(engine, rt)
+    assert run_automation(engine, CHARTER, NOW + 5 * MINUTE).spike_alerts == 1
+    [alert] = spikes(hook)
+    # the 3 hours before this window hold 466 of the 480: 38.8 per quarter hour, three times that is 117
+    assert (alert["count"], alert["baseline"], alert["usual"], alert["level"]) == (125, "recent", 38.83, 117)
+    assert "per 15 min over the last hours" in hook.delivered()[0]["text"]
+
+
 def test_a_listening_query_is_watched_on_its_own(
     engine: Engine, x_env: dict[str, str], sandbox: XSandbox, hook: WebhookReceiver
 ) -> None:
@@ -152,3 +173,20 @@ def test_two_listeners_ticking_at_once_post_one_alert(
     poll(engine, rt)
     at_once(db_url, 2, lambda own: run_automation(own, CHARTER, NOW))
     assert len(spikes(hook)) == 1
+
+
+def test_the_demo_story_a_burst_injected_over_http_reaches_the_alerts_webhook_once(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = x_runtime(sandbox)
+    with AlertsSandbox() as alerts:
+        monkeypatch.setenv(ENV, alerts.url + DEMO_PATH)
+        for n in range(20):  # what a person does in the demo: POST mentions to the X sandbox's control API
+            body = {"text": f"@AcmeCare is the network down? #{n}", "author": f"d{n}"}
+            assert requests.post(sandbox.url + "/_sandbox/mentions", json=body, timeout=5).status_code == 201
+        poll(engine, rt)
+        now = datetime.now(UTC)
+        for tick in range(3):
+            run_automation(engine, CHARTER, now + tick * MINUTE)
+        received = requests.get(alerts.url + "/_sandbox/alerts", timeout=5).json()["alerts"]
+    assert [(a["spike"]["scope"], a["spike"]["count"]) for a in received] == [("channel:x-acme", 20)]

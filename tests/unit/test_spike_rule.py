@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from inbox.automation.spike_rule import Usual, alert_level, is_over, past_hours, usual
+from inbox.automation.spike_rule import Usual, alert_level, is_over, past_hours, recent, usual
 from inbox.charter.flow import Spikes
 
 QUARTER = timedelta(minutes=15)
@@ -43,6 +43,27 @@ def test_alert_level_is_the_highest_of_the_three_rules(base: Usual, level: int) 
     assert alert_level(base, Spikes()) == level
 
 
-@pytest.mark.parametrize(("count", "over"), [(30, False), (15, False), (14, True), (0, True)])
-def test_a_spike_ends_under_half_its_level(count: int, over: bool) -> None:
-    assert is_over(count, 30) is over
+@pytest.mark.parametrize(
+    ("count", "level_now", "over"),
+    [(30, 10, False), (15, 10, False), (14, 10, True), (0, 10, True), (40, 90, True), (45, 90, False)],
+)
+def test_a_spike_ends_under_half_the_higher_level(count: int, level_now: int, over: bool) -> None:
+    assert (
+        is_over(count, 30, level_now) is over
+    )  # opened at 30; the level now may have risen with the traffic
+
+
+@pytest.mark.parametrize(
+    ("count", "span", "mean", "used"),
+    [
+        (480, timedelta(hours=3), 40.0, True),  # 3 hours at 40 per quarter hour
+        (2, timedelta(minutes=45), 0.6667, True),
+        (5, timedelta(minutes=10), 0.0, False),  # less than one window of history: nothing to go by
+    ],
+)
+def test_the_recent_rate_stands_in_before_a_week_is_stored(
+    count: int, span: timedelta, mean: float, used: bool
+) -> None:
+    found = recent(count, span, QUARTER)
+    assert (round(found.mean, 4), found.recent, found.weeks) == (mean, used, 0)
+    assert found.sd == pytest.approx(found.mean**0.5)

@@ -1,0 +1,1 @@
+"""A Slack/Teams-like incoming webhook on loopback, where the demo's escalation and spike alerts land."""
