@@ -159,6 +159,8 @@ def test_each_customer_gets_exactly_one_reply_however_often_the_send_runs(
     for handle in OUTAGE_HANDLES:  # a person's reply: first response recorded, the clock stopped
         conv = conversation_of(engine, handle)
         assert conv.first_response_at is not None and conv.sla_due_at is None
+    with Session(engine) as s:  # the manager who approved it answered
+        assert {r.created_by for r in s.exec(select(OutboundReply))} == {"maya"}
 
 
 def test_a_send_killed_half_way_then_a_killed_sender_still_posts_each_reply_once(

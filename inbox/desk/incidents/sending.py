@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from inbox.desk.incidents.members import NO_LANGUAGE
-from inbox.desk.incidents.texts import REPLY, addressed, texts_for
+from inbox.desk.incidents.texts import REPLY, addressed, approved
 from inbox.i18n import N_
 from inbox.outbox import delivery as outbox
 from inbox.replies import composer, moderation
@@ -66,7 +66,8 @@ def _queue(
     conv = session.get(Conversation, member.conversation_id)
     channel = session.get(Channel, conv.channel_id) if conv else None
     assert conv is not None and channel is not None
-    text = texts_for(session, member.incident_id, purpose)[(conv.language or NO_LANGUAGE, conv.visibility)]
+    text = approved(session, member.incident_id, purpose, (conv.language or NO_LANGUAGE, conv.visibility))
+    assert text is not None
     if purpose == REPLY and _answered(conv):
         _set(member, purpose, SKIPPED, ANSWERED)
         return SKIPPED
@@ -77,7 +78,7 @@ def _queue(
         agent_name=None,
         conversation_id=conv.id,
     )
-    body = addressed(text, values, conv.visibility)
+    body = addressed(text.text, values, conv.visibility)
     decision = reply_facts.decision(session, conv, now, options.get(channel.name))
     route = moderation.refuse_replies(decision, conv.tags).route(conv.visibility)
     verdict = composer.check(
@@ -93,7 +94,7 @@ def _queue(
             conv,
             visibility=conv.visibility,
             text=body,
-            actor="incident",
+            actor=text.approved_by,  # the manager who approved it answers
             now=now,
             idempotency_key=key,
         )
@@ -103,7 +104,7 @@ def _queue(
     _set(member, purpose, QUEUED, key)
     store.audit(
         session,
-        "incident",
+        text.approved_by,
         f"incident.{purpose}_queued",
         target=("conversation", conv.id),
         detail={"incident": member.incident_id, "key": key},
@@ -125,7 +126,7 @@ def queue_member(
             conv = session.get(Conversation, member.conversation_id)
             assert conv is not None
             pair = (conv.language or NO_LANGUAGE, conv.visibility)
-            if pair not in texts_for(session, member.incident_id, purpose):
+            if approved(session, member.incident_id, purpose, pair) is None:
                 return None
             return _queue(session, member, purpose, now, options or {})
     except (IntegrityError, OperationalError) as exc:  # queued by another process, or SQLite busy: later

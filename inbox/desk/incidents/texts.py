@@ -25,7 +25,11 @@ from inbox.store.tables import Channel, Conversation, IncidentMember, IncidentTe
 REPLY, RESOLUTION = "reply", "resolution"
 PURPOSES = (REPLY, RESOLUTION)
 Pair = tuple[str, str]  # (language, visibility)
-SAMPLE = {"customer_name": "Dominique Martin-Lefebvre", "handle": "@a_customer_handle_15"}  # checks' values
+SAMPLE = {  # what the checks fill in: long, as real values may be
+    "customer_name": "Dominique Martin-Lefebvre",
+    "handle": "@a_customer_handle_15",
+    "ticket_ref": "INB-000001",
+}
 
 
 def addressed(text: str, values: Mapping[str, str], visibility: str) -> str:
@@ -43,6 +47,17 @@ def texts_for(session: Session, incident_id: int, purpose: str) -> dict[Pair, st
         select(IncidentText).where(IncidentText.incident_id == incident_id, IncidentText.purpose == purpose)
     )
     return {(r.language, r.visibility): r.text for r in rows}
+
+
+def approved(session: Session, incident_id: int, purpose: str, pair: Pair) -> IncidentText | None:
+    """The approved ``purpose`` text for one language and visibility, with who approved it."""
+    stmt = select(IncidentText).where(
+        IncidentText.incident_id == incident_id,
+        IncidentText.purpose == purpose,
+        IncidentText.language == pair[0],
+        IncidentText.visibility == pair[1],
+    )
+    return session.exec(stmt).first()
 
 
 def needed(session: Session, incident_id: int, purpose: str) -> Counter[Pair]:
