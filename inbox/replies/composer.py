@@ -133,10 +133,16 @@ def _fold(text: str) -> str:
 
 
 def search(
-    templates: Iterable[Template], query: str, *, visibility: str | None, language: str | None = None
+    templates: Iterable[Template],
+    query: str,
+    *,
+    visibility: str | None,
+    language: str | None = None,
+    retired: bool = False,
 ) -> list[Template]:
     """Templates in use for ``visibility`` (None: all) whose name, title, tags or text hold every word of
-    ``query`` (retired ones are never offered).
+    ``query``; retired ones only with ``retired`` (the Templates page lists them, agents are never offered
+    them).
 
     The conversation's language comes first, then alphabetical by title. Accents and case are ignored.
     """
@@ -144,7 +150,7 @@ def search(
     found = [
         t
         for t in templates
-        if not t.retired
+        if (retired or not t.retired)
         and (visibility is None or t.fits(visibility))
         and all(w in _fold(" ".join((t.name, t.title, t.text, *t.tags))) for w in words)
     ]

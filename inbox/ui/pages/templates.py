@@ -1,13 +1,32 @@
-"""The templates page: every reply template with its language, visibility and owner, searchable."""
+"""The templates page: every reply template with its language, visibility, owner and use, searchable.
+
+Managers also create, edit, retire and restore templates here (widgets/template_form.py), and see each
+template's history with its diffs (widgets/template_history.py); config/templates.toml stays the one source
+of truth (inbox.replies.template_editor).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from inbox.access import can
+from inbox.config.loader import ConfigError
 from inbox.i18n import N_, _, ngettext
-from inbox.replies import composer
-from inbox.ui.common import config_dir, current_user, md_escape, templates
+from inbox.replies import composer, template_editor
+from inbox.replies.composer import Template
+from inbox.replies.template_editor import StaleTemplates, TemplateRefused, Usage
+from inbox.store.tables import User
+from inbox.ui.common import (
+    config_dir,
+    current_user,
+    local_time,
+    md_escape,
+    now,
+    reading,
+    templates,
+    transaction,
+)
+from inbox.ui.widgets import template_form, template_history
 
 VISIBILITY = {
     "public": N_("Public"),
@@ -21,6 +40,80 @@ def _visibility(value: str) -> str:
     return ICONS.get(value, "") + (_(VISIBILITY[value]) if value in VISIBILITY else value)
 
 
+def _usage(used: Usage | None) -> str:
+    if used is None or not used.written:
+        return _("Not used yet")
+    text = ngettext("Sent {n} time", "Sent {n} times", used.sent).format(n=used.sent)
+    if used.written != used.sent:
+        text += " · " + _("{n} written in all").format(n=used.written)
+    if used.last_at is not None:
+        text += " · " + _("last {when}").format(when=local_time(used.last_at))
+    return text
+
+
+def _retire(user: User, t: Template) -> None:
+    digest = template_editor.digest(template_editor.read_text(config_dir()))
+    try:
+        with transaction() as session:
+            template_editor.set_retired(
+                session, config_dir(), t, not t.retired, by=user, comment="", now=now(), based_on=digest
+            )
+    except (StaleTemplates, TemplateRefused, ConfigError) as exc:
+        st.session_state["tpl-flash-error"] = str(exc) or _(
+            "The templates file changed meanwhile: try again."
+        )
+        return
+    done = (
+        _("{name} retired: agents are no longer offered it.")
+        if not t.retired
+        else _("{name} is back in use.")
+    )
+    st.session_state["tpl-flash"] = done.format(name=t.name)
+
+
+def _card(t: Template, used: Usage | None, manager: User | None) -> None:
+    with st.container(border=True):
+        retired = " :red-badge[{}]".format(_("Retired")) if t.retired else ""
+        st.markdown(
+            f"**{md_escape(t.title)}** :gray-badge[{t.language.upper()}] "
+            f":blue-badge[{_visibility(t.visibility)}] :gray[`{t.name}`]{retired}"
+        )
+        st.text(t.text, width="stretch")
+        then = _(" · then continues in DM with `{name}`").format(name=t.continue_in_dm)
+        extra = then if t.continue_in_dm else ""
+        st.caption(_("Owner: {owner}").format(owner=md_escape(t.owner)) + extra + " · " + _usage(used))
+        if manager is None:
+            return
+        cols = st.columns([1, 1, 5])
+        cols[0].button(
+            _("Edit"),
+            key=f"tpl-edit-{t.name}",
+            on_click=template_form.start,
+            args=(t.name,),
+            icon=":material/edit:",
+        )
+        cols[1].button(
+            _("Put back in use") if t.retired else _("Retire"),
+            key=f"tpl-retire-{t.name}",
+            on_click=_retire,
+            args=(manager, t),
+            icon=":material/unarchive:" if t.retired else ":material/archive:",
+        )
+        with reading() as session:
+            versions = template_editor.history(session, t.name)
+        with st.expander(
+            ngettext("History: {n} version", "History: {n} versions", len(versions)).format(n=len(versions))
+        ):
+            template_history.history(versions)
+
+
+def _flash() -> None:
+    if message := st.session_state.pop("tpl-flash", None):
+        st.success(message, icon=":material/check_circle:")
+    if message := st.session_state.pop("tpl-flash-error", None):
+        st.error(message)
+
+
 def main() -> None:
     user = current_user()
     assert user is not None
@@ -29,18 +122,34 @@ def main() -> None:
     if isinstance(files, str):
         st.error(_("The templates file cannot be loaded:") + f"\n\n{files}")
         return
-    where = config_dir() / "templates.toml"
-    if can(user.role, "templates"):
+    manager = user if can(user.role, "templates") else None
+    where = md_escape(str(config_dir() / template_editor.TEMPLATES_FILE))
+    _flash()
+    if manager is not None:
         st.caption(
-            _("Edit {file}; changes are picked up within 30 seconds.").format(file=md_escape(str(where)))
+            _("Saved to {file} with its comments kept; agents see a change within 30 seconds.").format(
+                file=where
+            )
         )
+        editing = template_form.editing()
+        if editing is None:
+            st.button(
+                _("New template"),
+                key="tpl-new",
+                on_click=template_form.start,
+                args=(None,),
+                icon=":material/add:",
+            )
+        else:
+            original = None if editing == template_form.NEW else files.get(editing)
+            template_form.form(manager, files, original)
     query = st.text_input(
         _("Search"),
         key="tpl-search",
         placeholder=_("Words in the title, tags or text"),
         icon=":material/search:",
     )
-    cols = st.columns(2)
+    cols = st.columns([2, 2, 1])
     visibility = cols[0].segmented_control(
         _("For"), ["public", "private"], format_func=_visibility, key="tpl-vis"
     )
@@ -48,22 +157,17 @@ def main() -> None:
     language = cols[1].segmented_control(
         _("Language"), languages, key="tpl-lang", format_func=lambda v: str(v).upper()
     )
+    show_retired = cols[2].toggle(_("Retired too"), key="tpl-retired")
     found = [
         t
-        for t in composer.search(files.templates, query or "", visibility=visibility)
+        for t in composer.search(files.templates, query or "", visibility=visibility, retired=show_retired)
         if language in (None, t.language)
     ]
+    with reading() as session:
+        usage = template_editor.usage(session)
     st.caption(ngettext("{n} template", "{n} templates", len(found)).format(n=len(found)))
     for t in found:
-        with st.container(border=True):
-            st.markdown(
-                f"**{md_escape(t.title)}** :gray-badge[{t.language.upper()}] "
-                f":blue-badge[{_visibility(t.visibility)}] :gray[`{t.name}`]"
-            )
-            st.text(t.text, width="stretch")
-            then = _(" · then continues in DM with `{name}`").format(name=t.continue_in_dm)
-            extra = then if t.continue_in_dm else ""
-            st.caption(_("Owner: {owner}").format(owner=md_escape(t.owner)) + extra)
+        _card(t, usage.get(t.name), manager)
 
 
 main()
