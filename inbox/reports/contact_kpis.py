@@ -19,11 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from inbox.charter.business_hours import business_time_between
 from inbox.charter.sla import charter_kind
 from inbox.charter.versions import CharterBook
+from inbox.reports.calendar import ReportClocks
 from inbox.reports.journeys import Journey
-from inbox.reports.sla_kpis import first_response_target
 from inbox.reports.stats import median, minutes, nearest_rank, ratio
 
 ALL = "all"
@@ -81,12 +80,12 @@ class ContactRow:
         return sum(self.handling) / len(self.handling) if self.handling else None
 
 
-def _business_wait(j: Journey, book: CharterBook) -> timedelta:
+def _business_wait(j: Journey, book: CharterBook, clocks: ReportClocks) -> timedelta:
     f = j.facts
     assert f.first_response_at is not None
     charter = book.in_force(f.first_inbound_at)
-    team = charter.team(first_response_target(f, charter).team)
-    return business_time_between(team, f.first_inbound_at, f.first_response_at)
+    team = clocks.targets(charter, f).first_response.team
+    return clocks.business(charter, team, f.first_inbound_at, f.first_response_at)
 
 
 def contact_rows(
@@ -95,6 +94,7 @@ def contact_rows(
     handling: Iterable[tuple[int, timedelta]],
     kinds: Mapping[int, Key],
     outbound: Iterable[OutboundCount],
+    clocks: ReportClocks,
 ) -> list[ContactRow]:
     """Rows per (channel, kind), then per channel over every kind, then ``ALL``/``ALL``.
 
@@ -115,7 +115,7 @@ def contact_rows(
             if f.first_response_at is not None:
                 row.answered += 1
                 row.wall_waits.append(minutes(f.first_response_at - f.first_inbound_at))
-                row.business_waits.append(minutes(_business_wait(j, book)))
+                row.business_waits.append(minutes(_business_wait(j, book, clocks)))
                 if j.resolved_at is not None:
                     row.durations.append(minutes(j.resolved_at - f.first_inbound_at))
     for conversation_id, time in handling:

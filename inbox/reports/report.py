@@ -18,6 +18,7 @@ from inbox.charter.versions import CharterBook
 from inbox.ingest.threads import URGENCY_ORDER
 from inbox.reports import first_responses, kpis, queries
 from inbox.reports.by_reason import ReasonFigures, reason_figures
+from inbox.reports.calendar import ReportClocks
 from inbox.reports.contact_kpis import ContactRow, contact_rows
 from inbox.reports.journeys import journeys
 from inbox.reports.outbound import conversation_kinds, outbound_counts
@@ -126,7 +127,7 @@ def period_report(
     counts = queries.hour_counts(session, period, cid)
     events = queries.agent_events(session, period, cid, kpis.HANDLING_LOOKBACK)
     agents = kpis.agent_rows(queries.agent_counts(session, period, cid), kpis.handling_times(events, period))
-    cohort = journeys(session, period, cid)
+    cohort, clocks = journeys(session, period, cid), ReportClocks(period.start, now)
     spans = [(conv, time) for _, conv, time in kpis.handling_spans(events, period)]
     kinds = conversation_kinds(session, sorted({conv for conv, _ in spans}))
     return PeriodReport(
@@ -142,9 +143,9 @@ def period_report(
         sentiment_days=kpis.sentiment_by_day(counts, period),
         agents=agents,
         reasons=reason_mix(session, period, cid),
-        targets=target_counts(cohort, book, now),
-        goals=goal_attainment(cohort, book.current, now),
-        contacts=contact_rows(cohort, book, spans, kinds, outbound_counts(session, period, cid)),
+        targets=target_counts(cohort, book, now, clocks),
+        goals=goal_attainment(cohort, book.current, now, clocks),
+        contacts=contact_rows(cohort, book, spans, kinds, outbound_counts(session, period, cid), clocks),
         satisfaction=satisfaction(session, period, cid),
         by_reason=reason_figures(session, cohort, spans, book, now),
     )
@@ -156,7 +157,8 @@ def service_goals(
     """Attainment against each service-level goal of the charter now (overall, then per channel), for the
     dashboard: the conversations that arrived in the period, as ``PeriodReport.goals``."""
     cid = queries.channel_id(session, channel)
-    return goal_attainment(journeys(session, period, cid), as_book(charter).current, now)
+    clocks = ReportClocks(period.start, now)
+    return goal_attainment(journeys(session, period, cid), as_book(charter).current, now, clocks)
 
 
 def live_report(session: Session, charter: Charters, now: datetime, channel: str | None = None) -> LiveReport:

@@ -29,9 +29,10 @@ from datetime import datetime
 from inbox.charter.fields import Metric
 from inbox.charter.goals import Goal
 from inbox.charter.model import Charter
-from inbox.charter.sla import charter_kind, due_at, response_spans, targets_for
+from inbox.charter.sla import charter_kind, due_at, response_spans
 from inbox.charter.targets import Target
 from inbox.charter.versions import CharterBook
+from inbox.reports.calendar import ReportClocks
 from inbox.reports.journeys import Journey
 from inbox.reports.rows import UNCLASSIFIED
 from inbox.reports.sla_kpis import first_response
@@ -64,7 +65,7 @@ def outcome(answered: datetime | None, due: datetime, now: datetime) -> str:
     return "missed" if now > due else "waiting"
 
 
-def judged(j: Journey, book: CharterBook, now: datetime) -> list[tuple[Metric, str]]:
+def judged(j: Journey, book: CharterBook, now: datetime, clocks: ReportClocks) -> list[tuple[Metric, str]]:
     """One conversation's outcomes: (metric, met | missed | waiting) for each clock measured. Only due times
     are computed (the SLA engine's ``due_at``), never the elapsed time: a long-open conversation costs the
     same as a fresh one."""
@@ -73,20 +74,23 @@ def judged(j: Journey, book: CharterBook, now: datetime) -> list[tuple[Metric, s
         return []  # closed unanswered: not judged
     charter = book.in_force(f.first_inbound_at)
     out: list[tuple[Metric, str]] = [("first_response", first_response(f, charter, now).outcome)]
-    kind = charter_kind(f.kind, f.visibility)
-    targets = targets_for(charter, f.channel, kind, f.arrival_urgency, f.tags, platform=f.platform)
+    targets = clocks.targets(charter, f)
     spans = response_spans(j.events, now)
     for started, answered in spans[1:]:
         if answered is None and j.resolved_at is not None and started <= j.resolved_at:
             continue  # still unanswered when it was resolved: nothing was left to answer
-        out.append(("next_response", outcome(answered, due_at(charter, targets.next_response, started), now)))
+        out.append(
+            ("next_response", outcome(answered, clocks.due(charter, targets.next_response, started), now))
+        )
     if targets.resolution is not None and spans:
-        due = due_at(charter, targets.resolution, spans[0][0])
+        due = clocks.due(charter, targets.resolution, spans[0][0])
         out.append(("resolution", outcome(j.resolved_at, due, now)))
     return out
 
 
-def target_counts(journeys: Iterable[Journey], book: CharterBook, now: datetime) -> list[TargetCount]:
+def target_counts(
+    journeys: Iterable[Journey], book: CharterBook, now: datetime, clocks: ReportClocks
+) -> list[TargetCount]:
     """Outcomes per metric, channel, kind and urgency, in that order."""
     sums: dict[tuple[Metric, str, str, str], dict[str, int]] = defaultdict(
         lambda: {"met": 0, "missed": 0, "waiting": 0}
@@ -94,8 +98,8 @@ def target_counts(journeys: Iterable[Journey], book: CharterBook, now: datetime)
     for j in journeys:
         f = j.facts
         group = (charter_kind(f.kind, f.visibility), f.arrival_urgency or UNCLASSIFIED)
-        for metric, outcome in judged(j, book, now):
-            sums[(metric, f.channel, *group)][outcome] += 1
+        for metric, result in judged(j, book, now, clocks):
+            sums[(metric, f.channel, *group)][result] += 1
     order = {"first_response": 0, "next_response": 1, "resolution": 2}
     keys = sorted(sums, key=lambda k: (order[k[0]], k[1], k[2], k[3]))
     return [
@@ -134,7 +138,9 @@ class GoalAttainment:
         return None if rate is None else rate * 100 >= self.goal.percent - 1e-9
 
 
-def goal_outcome(j: Journey, goal: Goal, charter: Charter, now: datetime) -> str | None:
+def goal_outcome(
+    j: Journey, goal: Goal, charter: Charter, now: datetime, clocks: ReportClocks | None = None
+) -> str | None:
     """within | late | pending for a conversation in the goal's scope; None when out of scope or unjudged."""
     f = j.facts
     kind = charter_kind(f.kind, f.visibility)
@@ -143,21 +149,24 @@ def goal_outcome(j: Journey, goal: Goal, charter: Charter, now: datetime) -> str
     if f.first_response_at is None and f.status == "resolved":
         return None  # closed unanswered
     clock = Target("first_response", goal.within_minutes, goal.clock, goal.team or charter.sla.team, "goal")
-    due = due_at(charter, clock, f.first_inbound_at)  # within the minutes on the clock <=> by this time
+    start = f.first_inbound_at  # within the goal's minutes on its clock <=> answered by this due time:
+    due = clocks.due(charter, clock, start) if clocks is not None else due_at(charter, clock, start)
     return {"met": "within", "missed": "late", "waiting": "pending"}[outcome(f.first_response_at, due, now)]
 
 
-def goal_attainment(journeys: Iterable[Journey], charter: Charter, now: datetime) -> list[GoalAttainment]:
+def goal_attainment(
+    journeys: Iterable[Journey], charter: Charter, now: datetime, clocks: ReportClocks
+) -> list[GoalAttainment]:
     """Each goal of the charter overall (channel ``ALL``) then per channel, goals in the charter's order."""
     items = list(journeys)
     out: list[GoalAttainment] = []
     for name, goal in charter.sla.service_goals().items():
         sums: dict[str, dict[str, int]] = defaultdict(lambda: {"within": 0, "late": 0, "pending": 0})
         for j in items:
-            outcome = goal_outcome(j, goal, charter, now)
-            if outcome is not None:
-                sums[ALL][outcome] += 1
-                sums[j.facts.channel][outcome] += 1
+            result = goal_outcome(j, goal, charter, now, clocks)
+            if result is not None:
+                sums[ALL][result] += 1
+                sums[j.facts.channel][result] += 1
         out.append(GoalAttainment(name, goal, ALL, **sums[ALL]))
         out += [GoalAttainment(name, goal, ch, **sums[ch]) for ch in sorted(sums) if ch != ALL]
     return out
