@@ -86,6 +86,8 @@ def test_a_manager_declares_an_incident_from_all_a_filter_matches(seeded: Seeded
     at.text_input(key="bulk-incident-title").input("Parcels late")
     _apply(at)
     assert at.success[0].value == "2 conversations changed."
+    badges = [m.value for m in at.markdown if "Incident #1" in m.value]
+    assert len(badges) == 2  # each of its rows says so
     with database(db_url) as s:
         incident = s.exec(select(Incident)).one()
         members = set(s.exec(select(IncidentMember.conversation_id)))

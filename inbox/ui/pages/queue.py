@@ -33,7 +33,7 @@ from inbox.ui.common import (
 )
 from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label
 from inbox.ui.labels import language as language_label
-from inbox.ui.widgets import bulk_actions, channel_standby
+from inbox.ui.widgets import bulk_actions, channel_standby, incident_notice
 from inbox.ui.widgets.peak_banner import peak_banner
 
 REFRESH_SECONDS = 10
@@ -175,7 +175,7 @@ def _labels(row: Row) -> str:
     return " ".join(parts)
 
 
-def _row(row: Row, at: datetime, viewers: list[presence.Viewer]) -> None:
+def _row(row: Row, at: datetime, viewers: list[presence.Viewer], incident: str = "") -> None:
     with st.container(border=True, key=f"row-{row.id}"):
         cols = st.columns([0.3, 1.7, 4.3, 2.5, 1.6, 0.9], vertical_alignment="center")
         bulk_actions.row_checkbox(cols.pop(0), row.id)  # the multi-selection of bulk actions
@@ -187,7 +187,7 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer]) -> None:
         name = f" · {md_name(row.display_name or '')}" if shown else ""
         cols[1].markdown(f"**{md_name(who)}**{name}")
         cols[1].text(row.snippet or _("(no message)"), width="stretch")  # customer text: never Markdown
-        cols[2].markdown(_labels(row))
+        cols[2].markdown(f"{incident} {_labels(row)}".strip())  # incident: its badge, if in an open one
         unassigned = pgettext("conversation", "Unassigned")
         cols[3].markdown(
             f":material/person: {md_escape(row.assignee)}" if row.assignee else f":gray[{unassigned}]"
@@ -266,8 +266,9 @@ def queue_list(filters: Filters, user: User) -> None:
     bulk_actions.bar(filters, user, [r.id for r in page.rows], page.total)
     if not page.rows:
         st.info(_("Nothing here. New customer messages appear by themselves."), icon=":material/inbox:")
+    in_incidents = incident_notice.badges([r.id for r in page.rows])
     for row in page.rows:
-        _row(row, at, seen.get(row.id, []))
+        _row(row, at, seen.get(row.id, []), in_incidents.get(row.id, ""))
 
 
 def main() -> None:

@@ -25,3 +25,11 @@ def notice(conversation_id: int) -> None:
     else:
         state = _("The incident's reply goes to this customer once a manager approves it.")
     st.info(f"{head} {state}", icon=":material/crisis_alert:")
+
+
+def badges(conversation_ids: list[int]) -> dict[int, str]:
+    """A queue badge for each of these conversations that is in an open incident (Markdown)."""
+    with reading() as session:
+        found = lookup.open_incidents_of(session, conversation_ids)
+    word = _("Incident #{id}")
+    return {c: f":red-badge[:material/crisis_alert: {word.format(id=i)}]" for c, i in found.items()}
