@@ -75,8 +75,11 @@ def _correct(message_id: int, field: str, key: str, due: DuePolicy) -> None:
     try:
         with transaction() as session:
             done = corrections.correct(session, message_id, field, str(value), user, now(), due)
-    except (corrections.CorrectionError, PermissionDenied) as exc:
+    except PermissionDenied as exc:  # its message is in the user's language
         st.toast(str(exc))
+        return
+    except corrections.CorrectionError:  # the message is gone, or a value the panel never offers
+        st.toast(_("This correction could not be saved: reload the conversation."))
         return
     if done is not None:
         st.toast(_("Correction saved: the conversation follows it."))
