@@ -37,6 +37,7 @@ from inbox.ingest.webhooks.receiver import Receiver
 
 log = logging.getLogger("inbox.ingest.webhooks")
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # Meta batches up to 1,000 updates in one POST
+RELEASE_EVERY = 15.0  # seconds between two releases of the events held during a stand-by
 
 
 def text(body: str, status: int = 200, content_type: str = "text/plain", **kw: Any) -> Response:
@@ -47,8 +48,8 @@ def text(body: str, status: int = 200, content_type: str = "text/plain", **kw: A
 class Endpoints:
     """The routes, error answers and lifespan over one Receiver."""
 
-    def __init__(self, receiver: Receiver, *, replay_on_start: bool) -> None:
-        self.receiver, self.replay_on_start = receiver, replay_on_start
+    def __init__(self, receiver: Receiver, *, replay_on_start: bool, release_every: float = 0.0) -> None:
+        self.receiver, self.replay_on_start, self.release_every = receiver, replay_on_start, release_every
         self.background: set[asyncio.Task[Any]] = set()
 
     async def health(self, request: Request) -> Response:
@@ -118,16 +119,36 @@ class Endpoints:
             report = await run_in_threadpool(self.receiver.replay_pending)
             if report.done or report.failed:
                 log.info("replayed stored webhook events: %s done, %s failed", report.done, report.failed)
+        releasing = asyncio.create_task(self._release_held()) if self.release_every > 0 else None
         yield
+        if releasing is not None:
+            releasing.cancel()
         if self.background:
             await asyncio.wait(self.background, timeout=10)
 
+    async def _release_held(self) -> None:
+        """Every ``release_every`` seconds: ingest the events held while a channel was on stand-by."""
+        while True:
+            await asyncio.sleep(self.release_every)
+            try:
+                released = await run_in_threadpool(self.receiver.release_held)
+            except Exception:  # noqa: BLE001 - the loop goes on; the events stay stored for the next round
+                log.exception("held webhook events could not be released")
+                continue
+            if released:
+                log.info("ingested %s webhook event(s) held while their channel was on stand-by", released)
+
 
 def webhook_app(
-    receiver: Receiver, *, max_body: int = DEFAULT_MAX_BODY, replay_on_start: bool = True
+    receiver: Receiver,
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    replay_on_start: bool = True,
+    release_every: float = RELEASE_EVERY,
 ) -> Starlette:
-    """The ASGI application over ``receiver`` (``/webhooks/{name}`` with or without a trailing slash)."""
-    ep = Endpoints(receiver, replay_on_start=replay_on_start)
+    """The ASGI application over ``receiver`` (``/webhooks/{name}`` with or without a trailing slash); every
+    ``release_every`` seconds (0: never) it ingests the events held while a channel was on stand-by."""
+    ep = Endpoints(receiver, replay_on_start=replay_on_start, release_every=release_every)
     hooks = [
         Route(path, ep.channel, methods=["GET", "POST"], max_body_size=max_body)
         for path in ("/webhooks/{name}", "/webhooks/{name}/")

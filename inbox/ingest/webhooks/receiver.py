@@ -10,6 +10,9 @@
 - A deletion the platform reports (Facebook's ``remove`` verb) erases the stored item (``ingest.deletions``).
 - A message that arrives by webhook and again by polling is stored once: ingestion is idempotent on
   (channel, platform id). Events of one channel are ingested one at a time (a lock per channel).
+- A channel whose listening is on stand-by (``inbox.ingest.standby``) has its events stored and held
+  (``pending``, never failed): ``release_held`` ingests them once it is resumed (the app runs it every
+  ``release_every`` seconds; ``replay_pending`` too).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +42,7 @@ from inbox.store.tables.webhook_events import DONE, FAILED, PENDING, WebhookEven
 log = logging.getLogger("inbox.ingest.webhooks")
 STREAM = "webhook"
 DROPPED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})  # never stored
+HELD_GRACE = timedelta(seconds=2)  # a pending event younger than this is being ingested by its own request
 MAX_ATTEMPTS = 10  # a failed event is retried this many times in all, then left for a person
 Clock = Callable[[], datetime]
 
@@ -100,6 +104,8 @@ class Receiver:
         rt = self.channels.get(name)
         if rt is None:
             return self._fail(event_id, f"channel {name!r} is not configured for webhooks any more")
+        if channel is not None and channel.listening_paused_at is not None:
+            return PENDING  # held while on stand-by: released once listening resumes
         with self._locks[name]:
             try:
                 try:
@@ -146,15 +152,28 @@ class Receiver:
             event.attempts += 1
         return FAILED
 
-    def pending_ids(self) -> list[int]:
-        """Events stored but not ingested (a crash in between) or failed, oldest first."""
+    def pending_ids(
+        self, statuses: tuple[str, ...] = (PENDING, FAILED), before: datetime | None = None
+    ) -> list[int]:
+        """Events stored but not ingested (a crash in between, a stand-by) or failed, oldest first; never
+        those of a channel whose listening is paused."""
         with Session(self.engine) as session:
             stmt = (
                 select(WebhookEvent.id)
-                .where(col(WebhookEvent.status).in_((PENDING, FAILED)), WebhookEvent.attempts < MAX_ATTEMPTS)
+                .join(Channel, col(Channel.id) == col(WebhookEvent.channel_id))
+                .where(col(WebhookEvent.status).in_(statuses), WebhookEvent.attempts < MAX_ATTEMPTS)
+                .where(col(Channel.listening_paused_at).is_(None))
                 .order_by(col(WebhookEvent.received_at), col(WebhookEvent.id))
             )
+            if before is not None:
+                stmt = stmt.where(col(WebhookEvent.received_at) < before)
             return [i for i in session.exec(stmt) if i is not None]
+
+    def release_held(self, grace: timedelta = HELD_GRACE) -> int:
+        """Ingest the pending events of channels whose listening runs (again), stored more than ``grace``
+        ago (a newer one is being ingested right now); how many were ingested."""
+        ids = self.pending_ids((PENDING,), before=self.clock() - grace)
+        return sum(1 for event_id in ids if self.process(event_id) == DONE)
 
     def replay_pending(self) -> ReplayReport:
         """Ingest again every pending or failed event (on start, and ``inbox webhooks --replay-pending``)."""

@@ -62,7 +62,10 @@ def controls(cfg: ChannelConfig) -> None:
             icon=":material/play_arrow:" if pause else ":material/pause:",
             on_click=_switch,
             args=(cfg, what, pause is None),
-            help=_("Listening paused: the channel is not read. Sending paused: replies wait in the outbox."),
+            help=_(
+                "Listening paused: the channel is not read, and what the platform pushes waits unread. "
+                "Sending paused: replies wait in the outbox."
+            ),
         )
 
 
