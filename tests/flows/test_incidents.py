@@ -15,7 +15,7 @@ from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
 from connectors.sandbox.x.server import XSandbox
 from inbox.access import PermissionDenied
 from inbox.automation.tick import run_automation
-from inbox.desk.incidents import lifecycle, members, sending, texts
+from inbox.desk.incidents import lifecycle, lookup, members, sending, texts
 from inbox.desk.incidents.figures import figures
 from inbox.desk.incidents.lookup import IncidentError
 from inbox.outbox import delivery as outbox
@@ -82,8 +82,8 @@ def maya(engine: Engine) -> User:
     return manager(engine)
 
 
-def _declared(engine: Engine, nets: Networks, classifier: Any, maya: User) -> int:
-    """The burst polled, the incident declared and every proposed conversation confirmed."""
+def _declared(engine: Engine, nets: Networks, classifier: Any, maya: User, confirm: bool = True) -> int:
+    """The burst polled, the incident declared and (``confirm``) every proposed conversation added."""
     burst(nets, START)
     nets.poll(engine, START + 10 * MINUTE, classifier)
     with Session(engine) as s, s.begin():
@@ -96,7 +96,8 @@ def _declared(engine: Engine, nets: Networks, classifier: Any, maya: User) -> in
             now=START + 10 * MINUTE,
         )
         proposed = [c for c in members.candidates(s, incident) if c.matches(incident.threshold)]
-        members.add(s, incident, [c.conversation_id for c in proposed], maya, START + 10 * MINUTE)
+        if confirm:
+            members.add(s, incident, [c.conversation_id for c in proposed], maya, START + 10 * MINUTE)
         return incident.id or 0
 
 
@@ -186,6 +187,22 @@ def test_a_send_killed_half_way_then_a_killed_sender_still_posts_each_reply_once
     nets.drain(engine, claimed + 30 * MINUTE)  # the platforms' clocks: the look searches around the claim
     nets.drain(engine, claimed + 60 * MINUTE)
     assert {h: len(t) for h, t in nets.replies_to().items()} == dict.fromkeys(OUTAGE_HANDLES, 1)
+
+
+def test_the_tick_joins_only_what_is_stored_after_the_declaration(
+    engine: Engine, nets: Networks, classifier: Any, maya: User
+) -> None:
+    incident_id = _declared(engine, nets, classifier, maya, confirm=False)
+    assert run_automation(engine, charter(), START + 11 * MINUTE).incident_joins == 0  # proposed, not joined
+    assert _member_handles(engine, incident_id) == set()
+    late = "Depuis ce matin plus de connexion internet à Lyon, la box clignote"
+    nets.write("x", "yann", "fr", f"@AcmeCare {late}", START + 5 * MINUTE)  # written before, read after
+    nets.poll(engine, START + 15 * MINUTE, classifier)
+    assert run_automation(engine, charter(), START + 16 * MINUTE).incident_joins == 1
+    assert _member_handles(engine, incident_id) == {"yann"}
+    with Session(engine) as s:
+        fitting = [c for c in members.candidates(s, lookup.get(s, incident_id)) if c.matches(0.2)]
+    assert {conversation_of(engine, h).id for h in OUTAGE_HANDLES} == {c.conversation_id for c in fitting}
 
 
 def test_a_later_matching_message_joins_and_gets_the_reply_until_the_incident_closes(

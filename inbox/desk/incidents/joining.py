@@ -1,16 +1,19 @@
 """What runs on its own while incidents are open (called by the automation tick): new matching
 conversations join, and waiting members are sent the approved reply or resolution message.
 
-Each open incident looks only at conversations whose customer wrote after its last scan (``scanned_to``),
-so a tick costs what arrived since the last one. Joins are short transactions; a conversation already in an
-open incident (another process was first) is skipped. Sending is ``sending.queue_all``, once per member.
+Each open incident looks only at conversations with a customer message stored since its last scan
+(``scanned_to``; at first its declaration: what came before is proposed to the manager, never joined on its
+own), so a tick costs what arrived since the last one; scans overlap by ``OVERLAP`` so that a message stored
+by a transaction still open during a scan is seen by the next. Joins are short transactions; a conversation
+already in an open incident (another process was first) is skipped. Sending is ``sending.queue_all``, once
+per member.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -23,6 +26,7 @@ from inbox.desk.incidents.texts import REPLY, RESOLUTION
 from inbox.store.tables import Incident
 
 log = logging.getLogger("inbox.desk.incidents")
+OVERLAP = timedelta(minutes=5)
 
 
 @dataclass
@@ -45,9 +49,9 @@ def join_new(engine: Engine, incident_id: int, now: datetime) -> int:
             for c in fitting:
                 if c.conversation_id not in taken:
                     members.join(session, incident, c.conversation_id, AUTOMATION, now, c.score)
-            seen = [c.last_inbound_at for c in found if c.last_inbound_at is not None]
-            if seen:
-                incident.scanned_to = max([*seen, *([incident.scanned_to] if incident.scanned_to else [])])
+            scanned = now - OVERLAP
+            if incident.scanned_to is None or scanned > incident.scanned_to:
+                incident.scanned_to = scanned
             return len(fitting) - len(taken)
     except (IntegrityError, OperationalError) as exc:  # joined by another process, or SQLite busy: next tick
         log.debug("incident %s: joining skipped this tick: %s", incident_id, exc)

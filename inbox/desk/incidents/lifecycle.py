@@ -70,6 +70,7 @@ def declare(
         channels=_checked_channels(session, channels),
         declared_by=actor.name,
         declared_at=now,
+        scanned_to=now,  # what came before is proposed for the manager to confirm; what comes after joins
     )
     session.add(incident)
     session.flush()
@@ -97,7 +98,8 @@ def adjust(
     channels: Sequence[str],
     description: str,
 ) -> Incident:
-    """Change the matching rule of an open incident (what is proposed and what joins from now on)."""
+    """Change the matching rule of an open incident: what is proposed, and what joins from now on (earlier
+    conversations that now match are proposed, never joined without the manager)."""
     require(actor, "incidents")
     incident = open_one(session, incident_id)
     before = [incident.threshold, incident.keywords, incident.channels, incident.description]
@@ -105,7 +107,6 @@ def adjust(
     incident.keywords = _clean_keywords(keywords)
     incident.channels = _checked_channels(session, channels)
     incident.description = description.strip()
-    incident.scanned_to = None  # the new rule looks at every message since the start again
     store.audit(
         session,
         actor.name,

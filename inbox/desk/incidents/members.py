@@ -99,8 +99,8 @@ def _in_an_open_incident() -> object:
 
 
 def candidates(session: Session, incident: Incident, *, after: datetime | None = None) -> list[Candidate]:
-    """The conversations that could join ``incident``, best first (``after``: only those whose customer
-    wrote after that time, for the automatic joining)."""
+    """The conversations that could join ``incident``, best first (``after``: only those with a customer
+    message stored after that time, for the automatic joining)."""
     stmt = (
         select(Conversation, Channel.name, Contact.handle)
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
@@ -114,8 +114,14 @@ def candidates(session: Session, incident: Incident, *, after: datetime | None =
         .order_by(col(Conversation.last_inbound_at).desc())
         .limit(CANDIDATE_LIMIT)
     )
-    if after is not None:
-        stmt = stmt.where(col(Conversation.last_inbound_at) > after)
+    if after is not None:  # stored since: a message read late (polling, backfill) is new all the same
+        stmt = stmt.where(
+            exists().where(
+                col(Message.conversation_id) == col(Conversation.id),
+                col(Message.direction) == "in",
+                col(Message.ingested_at) > after,
+            )
+        )
     if incident.channels:
         stmt = stmt.where(col(Channel.name).in_(incident.channels))
     rows = [r for r in session.exec(stmt) if moderation.moderated_as(r[0].tags) is None]
