@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from inbox import i18n
@@ -28,25 +27,18 @@ from inbox.reports.report import (
 )
 from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.tables import Table, all_tables, backlog, clocks, pct, to_csv
+from inbox.reports.trends import trend_tables, trends
 from inbox.ui.common import charter, config_dir, current_user, md_escape, now, open_conversation, reading
-from inbox.ui.labels import SENTIMENT, URGENCY, label
-from inbox.ui.report_labels import UNCLASSIFIED, column, people_frame, title
+from inbox.ui.labels import URGENCY, label
+from inbox.ui.report_labels import table_frame, title
+from inbox.ui.widgets import dashboard_charts as charts
 from inbox.ui.widgets.period_picker import PERIODS, period_picker
+from inbox.ui.widgets.satisfaction_panel import satisfaction_panel
 from inbox.ui.widgets.staffing_chart import staffing_chart
 
 REFRESH_SECONDS = 30
 LIST_ROWS = 25  # clickable rows per live list; the CSV has them all
 ALL = "all"
-SENTIMENT_COLOURS = {
-    "negative": "#d62728",
-    "neutral": "#9e9e9e",
-    "positive": "#2ca02c",
-    "unclassified": "#dddddd",
-}
-
-
-def frame(table: Table) -> pd.DataFrame:
-    return pd.DataFrame(table.rows, columns=list(table.columns))
 
 
 def download(table: Table) -> None:
@@ -63,15 +55,15 @@ def download(table: Table) -> None:
 
 def show(table: Table) -> None:
     """A table as plain cells (customer text is never rendered as Markdown), with its CSV download."""
-    st.markdown(f"**{md_escape(title(table))}**")
-    st.dataframe(people_frame(table), hide_index=True)
+    st.markdown(f"**{md_escape(_(title(table)))}**")
+    st.dataframe(table_frame(table), hide_index=True)
     download(table)
 
 
 def _filters(tz: tzinfo) -> tuple[Period, str | None]:
     with reading() as session:
         names = channel_names(session)
-    cols = st.columns([2.4, 2.4, 2], vertical_alignment="bottom")
+    cols = st.columns([3.2, 2.2, 2], vertical_alignment="bottom")
     channel = cols[2].selectbox(
         _("Channel"),
         [ALL, *names],
@@ -117,7 +109,7 @@ def _clock_row(c: LiveClock, at: datetime, tz: tzinfo) -> None:
 
 def _clock_list(name: str, items: list[LiveClock], live: LiveReport, tz: tzinfo) -> None:
     if not items:
-        st.caption(_("None."))
+        st.caption(_("No conversation in this list right now."))
     for c in items[:LIST_ROWS]:
         _clock_row(c, live.now, tz)
     if len(items) > LIST_ROWS:
@@ -179,63 +171,27 @@ def _tiles(r: PeriodReport, windows: dict[str, Attainment]) -> None:
             _("SLA attainment · {period}").format(period=period), value, delta, border=True, help=help_
         )
     t, f = r.response_times, r.fcr
-    row = st.columns(5)
+    row = st.columns(3)
     row[0].metric(_("Conversations"), i18n.number(r.conversations), border=True)
     row[1].metric(_("Customer messages"), i18n.number(r.messages), border=True)
-    row[2].metric(_("First response · median"), _minutes(t.median_minutes), border=True)
-    row[3].metric(_("First response · 90th pct"), _minutes(t.p90_minutes), border=True)
-    row[4].metric(_("First-contact resolution"), "—" if f.rate is None else i18n.percent(f.rate), border=True)
+    row[2].metric(_("First-contact resolution"), "—" if f.rate is None else i18n.percent(f.rate), border=True)
+    row = st.columns(3)
+    row[0].metric(_("First response · median"), _minutes(t.median_minutes), border=True)
+    row[1].metric(_("First response · 90th pct"), _minutes(t.p90_minutes), border=True)
 
 
-def _volume_chart(table: Table) -> alt.Chart:
-    return (
-        alt.Chart(frame(table), title=_("Customer messages per hour"))
-        .mark_bar()
-        .encode(
-            x=alt.X("hour:T", title=None),
-            y=alt.Y("sum(messages):Q", title=column("messages")),
-            color=alt.Color("channel:N", title=column("channel")),
-            tooltip=[
-                alt.Tooltip("hour:N", title=column("hour")),
-                alt.Tooltip("channel:N", title=column("channel")),
-                alt.Tooltip("messages:Q", title=column("messages")),
-            ],
-        )
-    )
+def _charts(*charts: alt.Chart | alt.LayerChart | alt.FacetChart) -> None:
+    """Charts side by side, two to a row."""
+    for n in range(0, len(charts), 2):
+        for col_, chart in zip(st.columns(2), charts[n : n + 2], strict=False):
+            col_.altair_chart(chart)
 
 
-def _sentiment_chart(table: Table) -> alt.Chart:
-    words = {k: _(UNCLASSIFIED) if k == "unclassified" else label(SENTIMENT, k) for k in SENTIMENT_COLOURS}
-    scale = alt.Scale(domain=list(words.values()), range=list(SENTIMENT_COLOURS.values()))
-    data = frame(table).assign(sentiment=lambda d: d["sentiment"].map(lambda s: words.get(s, s)))
-    return (
-        alt.Chart(data, title=_("Sentiment by day"))
-        .mark_bar()
-        .encode(
-            x=alt.X("day:O", title=None),
-            y=alt.Y("messages:Q", stack="normalize", title=_("share"), axis=alt.Axis(format="%")),
-            color=alt.Color("sentiment:N", scale=scale, title=column("sentiment")),
-            tooltip=[
-                alt.Tooltip("day:N", title=column("day")),
-                alt.Tooltip("sentiment:N", title=column("sentiment")),
-                alt.Tooltip("messages:Q", title=column("messages")),
-                alt.Tooltip("share_pct:Q", title=column("share_pct")),
-            ],
-        )
-    )
-
-
-def _attainment_chart(table: Table, goal: float) -> alt.LayerChart | alt.FacetChart:
-    data = frame(table)
-    y = alt.Y("attainment_pct:Q", title=_("On time (%)"), scale=alt.Scale(domain=[0, 100]))
-    tips = [alt.Tooltip(f"{name}:N", title=column(name)) for name in data.columns]
-    line = alt.Chart(data).mark_line(point=True).encode(x=alt.X("day:O", title=None), y=y, tooltip=tips)
-    rule = (
-        alt.Chart(pd.DataFrame({"goal": [goal]}))
-        .mark_rule(strokeDash=[4, 4], color="gray")
-        .encode(y="goal:Q")
-    )
-    return alt.layer(line, rule, title=_("SLA attainment by day of arrival (dashed: goal)"))
+def _tables(tables: list[Table], key: str) -> None:
+    """The tables behind a section's charts, one click away, each with its CSV."""
+    with st.expander(_("Tables and CSV"), icon=":material/table:", key=f"dash-tables-{key}"):
+        for table in tables:
+            show(table)
 
 
 def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
@@ -245,31 +201,39 @@ def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
         r = period_report(session, book, period, at, channel)
         live = live_report(session, book, at, channel)
         windows = attainment_windows(session, book, at, channel)
-    tables = all_tables(r, live, windows)
+        trend = trends(session, book.current, period, at, r.volume, channel)
+    tables = {**all_tables(r, live, windows), **trend_tables(trend)}
     st.subheader(_("Over the period"))
     _tiles(r, windows)
     st.subheader(_("SLA and response times"))
-    st.altair_chart(_attainment_chart(tables["attainment_by_day"], pct(r.attainment.goal) or 100.0))
-    show(tables["attainment_by_channel"])
+    _charts(charts.goal_chart(trend.goal_days), charts.wait_chart(trend.waits))
+    sla = ("goal_by_day", "first_response_distribution", "attainment_by_channel", "attainment_by_day")
+    _tables([tables[name] for name in sla], "sla")
     st.subheader(_("Volume and sentiment"))
-    left, right = st.columns(2)
-    left.altair_chart(_volume_chart(tables["volume_by_hour"]))
-    right.altair_chart(_sentiment_chart(tables["sentiment_by_day"]))
-    for name in ("volume_by_hour", "sentiment", "sentiment_by_day"):
-        show(tables[name])
-    st.subheader(_("Contact reasons"))
-    show(tables["reason_mix"])
-    st.subheader(_("Agents"))
-    show(tables["agents"])
+    _charts(charts.heatmap(trend.heat), charts.sentiment_chart(r.sentiment_days))
+    volume = ("volume_heatmap", "volume_by_hour", "sentiment", "sentiment_by_day")
+    _tables([tables[name] for name in volume], "volume")
+    st.subheader(_("Satisfaction"))
+    scores = charts.satisfaction_charts(trend.satisfaction_days)
+    if scores:
+        _charts(*scores)
+    else:
+        st.caption(_("No survey answer in the period."))
+    _tables([tables["satisfaction_by_day"]], "satisfaction")
+    satisfaction_panel(r)  # CSAT, NPS, CES per channel, agent, template; response rate; verbatims
+    st.subheader(_("Contact reasons and agents"))
+    _tables([tables["reason_mix"], tables["agents"]], "agents")
     st.caption(
         _(
             "Handling time: median minutes from when the agent began on a reply (the latest of their opening "
             "of the conversation, their previous reply in it, the customer's last message) to the reply."
         )
     )
-    with st.expander(_("All tables")):
-        for name in ("summary", "attainment_windows", "attainment_by_day"):
-            show(tables[name])
+    shown = {*sla, *volume, "satisfaction_by_day", "reason_mix", "agents", "backlog", "at_risk", "breached"}
+    with st.expander(_("All tables"), icon=":material/dataset:", key="dash-tables-all"):
+        for name, table in tables.items():
+            if name not in shown:
+                show(table)
 
 
 def main() -> None:
