@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, not_
 from sqlmodel import Session, col, select
 
-from inbox.charter.sla import SlaEvent
+from inbox.charter.sla import SlaEvent, response_spans
 from inbox.ingest.clocks import person_answer
 from inbox.ingest.threads import AUTOMATIC_PREFIX
 from inbox.reports import queries
@@ -33,7 +33,8 @@ CHUNK = 5000  # conversation ids per query
 @dataclass(frozen=True, slots=True)
 class Journey:
     facts: ConversationFacts
-    events: tuple[SlaEvent, ...]  # customer messages and a person's answers, oldest first
+    events: tuple[SlaEvent, ...]  # customer messages and a person's answers, oldest first; empty when the
+    # customer never wrote after the first answer (the facts then tell the only cycle)
     resolved_at: datetime | None  # the last time it was set to resolved, when resolved now
     moved_to_private: bool  # public, and a person's private reply to it was delivered
 
@@ -87,6 +88,19 @@ def _moved(session: Session, ids: list[int]) -> set[int]:
     return set(session.exec(stmt).all())
 
 
+def wrote_after_answer(f: ConversationFacts) -> bool:
+    """The customer wrote again after the first answer: the conversation has next-response cycles."""
+    answered, last = f.first_response_at, f.last_inbound_at
+    return answered is not None and last is not None and last > answered
+
+
+def cycles(j: Journey, now: datetime) -> list[tuple[datetime, datetime | None]]:
+    """(first unanswered customer message, a person's answer or None) of each response cycle, oldest first."""
+    if j.events:
+        return response_spans(j.events, now)
+    return [(j.facts.first_inbound_at, j.facts.first_response_at)]
+
+
 def journeys(session: Session, period: Period, cid: int | None) -> list[Journey]:
     """The cohort's conversations with their events, resolution time and move to private."""
     facts = queries.cohort(session, period, cid)
@@ -94,9 +108,10 @@ def journeys(session: Session, period: Period, cid: int | None) -> list[Journey]
     resolved: dict[int, datetime] = {}
     moved: set[int] = set()
     for chunk in _chunks([f.id for f in facts]):
-        events.update(_events(session, chunk))
         resolved.update(_resolved_at(session, chunk))
         moved |= _moved(session, chunk)
+    for chunk in _chunks([f.id for f in facts if wrote_after_answer(f)]):
+        events.update(_events(session, chunk))
     return [
         Journey(
             f,

@@ -29,11 +29,11 @@ from datetime import datetime
 from inbox.charter.fields import Metric
 from inbox.charter.goals import Goal
 from inbox.charter.model import Charter
-from inbox.charter.sla import charter_kind, due_at, response_spans
+from inbox.charter.sla import charter_kind, due_at
 from inbox.charter.targets import Target
 from inbox.charter.versions import CharterBook
 from inbox.reports.calendar import ReportClocks
-from inbox.reports.journeys import Journey
+from inbox.reports.journeys import Journey, cycles
 from inbox.reports.rows import UNCLASSIFIED
 from inbox.reports.sla_kpis import first_response
 from inbox.reports.stats import ratio
@@ -75,7 +75,7 @@ def judged(j: Journey, book: CharterBook, now: datetime, clocks: ReportClocks) -
     charter = book.in_force(f.first_inbound_at)
     out: list[tuple[Metric, str]] = [("first_response", first_response(f, charter, now).outcome)]
     targets = clocks.targets(charter, f)
-    spans = response_spans(j.events, now)
+    spans = cycles(j, now)
     for started, answered in spans[1:]:
         if answered is None and j.resolved_at is not None and started <= j.resolved_at:
             continue  # still unanswered when it was resolved: nothing was left to answer
