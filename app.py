@@ -6,7 +6,7 @@ import streamlit as st
 
 from inbox.access import ROLE_LABELS, can
 from inbox.i18n import _
-from inbox.ui import language, session_cookie
+from inbox.ui import identity, language, session_cookie
 from inbox.ui.common import md_escape
 from inbox.ui.widgets import notification_bell, shortcuts
 
@@ -16,6 +16,7 @@ SIGN_IN = "inbox/ui/pages/sign_in.py"
 PAGE_FILES = Path(__file__).parent / "inbox" / "ui" / "pages"
 DEEP_LINKS = sorted(p.stem for p in PAGE_FILES.glob("*.py") if p.stem not in ("__init__", "sign_in", "queue"))
 
+identity.adopt()  # back from the team's identity provider (st.login), when it is offered
 user = session_cookie.signed_in_user()
 language.apply(user)
 st.set_page_config(page_title=_("Social-care inbox"), page_icon=":material/forum:", layout="wide")
@@ -57,6 +58,6 @@ with st.sidebar:
     shortcuts.install()  # keyboard shortcuts and their help overlay, "?" (#17.7)
     if st.button(_("Sign out"), icon=":material/logout:", key="sign-out"):
         session_cookie.sign_out(user)
-        st.rerun()
+        identity.sign_out()  # and out of the identity provider's session in this browser (or just a rerun)
     session_cookie.write()
 st.navigation(pages, position="top").run()

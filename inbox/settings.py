@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(default=120.0, gt=0)  # INBOX_LEASE_SECONDS: a dead worker's lease lasts this
     session_secret: SecretStr | None = None  # INBOX_SESSION_SECRET: the cookie's key (unset: generated)
     session_hours: float = Field(default=12.0, gt=0)  # INBOX_SESSION_HOURS: a sign-in lasts this long
+    oidc_domain: str | None = None  # INBOX_OIDC_DOMAIN: st.login opens NAME for NAME@this domain
 
     @field_validator("lease_seconds", mode="before")
     @classmethod

@@ -23,10 +23,9 @@ from inbox.store.engine import open_engine
 from inbox.store.tables import WebSession
 from tests.conftest import ROOT
 from tests.support.e2e import (
-    BROWSER_ARGS,
-    CHROMIUM,
     Processes,
     app_ready,
+    browser_page,
     free_port,
     launch_app,
     needs_chromium,
@@ -58,16 +57,8 @@ def app(tmp_path: Path) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture
 def page(app: dict[str, Any]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        try:
-            tab = browser.new_page(viewport={"width": 1440, "height": 1000})
-            tab.set_default_timeout(30_000)
-            yield tab
-        finally:
-            browser.close()
+    with browser_page() as tab:
+        yield tab
 
 
 def _cookie(page: Any) -> dict[str, Any] | None:

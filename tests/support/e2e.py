@@ -8,7 +8,8 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -119,8 +120,9 @@ def get_json(url: str) -> Any:
         return json.loads(response.read())
 
 
-def launch_app(procs: Processes, port: int) -> str:
-    """Start `streamlit run app.py` on 127.0.0.1:``port``, headless; returns its URL (see `app_ready`)."""
+def launch_app(procs: Processes, port: int, *extra: str) -> str:
+    """Start `streamlit run app.py` on 127.0.0.1:``port``, headless, with ``extra`` options (e.g.
+    ``--secrets.files PATH``); returns its URL (see `app_ready`)."""
     procs.start(
         "app",
         "-m",
@@ -139,8 +141,24 @@ def launch_app(procs: Processes, port: int) -> str:
         "none",
         "--client.toolbarMode",  # as deployed: no Deploy button or developer menu
         "viewer",
+        *extra,
     )
     return f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def browser_page() -> Iterator[Any]:
+    """A tab of headless Debian Chromium (1440×1000, 30 s timeouts), closed with its browser."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1440, "height": 1000})
+            tab.set_default_timeout(30_000)
+            yield tab
+        finally:
+            browser.close()
 
 
 def app_ready(procs: Processes, url: str) -> None:

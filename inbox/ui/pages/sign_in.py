@@ -9,7 +9,7 @@ import streamlit as st
 
 from inbox.desk import sign_in
 from inbox.i18n import _
-from inbox.ui import session_cookie
+from inbox.ui import identity, session_cookie
 from inbox.ui.common import USER, demo_mode, now, transaction
 
 _left, middle, _right = st.columns([1, 1.2, 1])
@@ -24,6 +24,7 @@ with middle:
             ),
             icon=":material/info:",
         )
+    identity.offer()  # the team's identity provider, when the app has one
     with st.form("sign-in", border=True):
         name = st.text_input(_("User name"), key="sign-in-name", autocomplete="username")
         password = st.text_input(
