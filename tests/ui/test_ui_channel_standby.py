@@ -1,5 +1,6 @@
-"""Channel stand-by through AppTest: an admin pauses a channel's sending on the Channels page (no file edit, no
-restart: the state is in the database, audited), the queue tells agents, and resuming clears the notice."""
+"""Channel stand-by through AppTest: an admin pauses a channel's sending on the Channels page (no file edit,
+no restart: the state is in the database, audited), the queue tells agents on a notice and on each of the
+channel's rows, and resuming clears them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.support.seed_desk import Seeded
 from tests.support.ui import app_as, audit_actions
 from tests.ui.test_ui_channels import config, page_as, seeded  # noqa: F401 - the Channels page's fixtures
 
+BADGE = ":orange-badge[:material/pause_circle: Sending paused]"
 NOTICE = "Sending is paused on x\\-acme"  # the channel name as Markdown-escaped
 
 
@@ -22,6 +24,10 @@ def _sending_paused_by(db_url: str) -> str | None:
         by = channel.sending_paused_by if channel else None
     engine.dispose()
     return by
+
+
+def _paused_rows(at: object) -> list[str]:
+    return [m.value for m in at.markdown if BADGE in m.value]  # type: ignore[attr-defined]
 
 
 def _warnings(at: object) -> str:
@@ -40,11 +46,13 @@ def test_admin_pauses_sending_and_the_queue_says_so(seeded: Seeded, db_url: str)
 
     queue = app_as(seeded, "alice")
     assert NOTICE in _warnings(queue)
+    assert len(_paused_rows(queue)) == 3  # each open conversation of x-acme says so
 
     at.button(key="standby-sending-x-acme").click().run()
     assert _sending_paused_by(db_url) is None
     assert audit_actions(db_url)[-1] == "channel.resumed"
-    assert NOTICE not in _warnings(app_as(seeded, "alice"))
+    resumed = app_as(seeded, "alice")
+    assert NOTICE not in _warnings(resumed) and _paused_rows(resumed) == []
 
 
 def test_the_queue_has_no_notice_while_every_channel_sends(seeded: Seeded) -> None:  # noqa: F811

@@ -261,14 +261,19 @@ def queue_list(filters: Filters, user: User) -> None:
         with transaction() as session:
             presence.heartbeat(session, user.id, at)
     peak_banner()
-    channel_standby.queue_notice()
+    held = channel_standby.queue_notice()  # a badge on the rows of a channel whose sending is paused
     _pager(page.total, page.pages)
     bulk_actions.bar(filters, user, [r.id for r in page.rows], page.total)
     if not page.rows:
         st.info(_("Nothing here. New customer messages appear by themselves."), icon=":material/inbox:")
     in_incidents = incident_notice.badges([r.id for r in page.rows])
     for row in page.rows:
-        _row(row, at, seen.get(row.id, []), in_incidents.get(row.id, ""))
+        _row(
+            row,
+            at,
+            seen.get(row.id, []),
+            f"{in_incidents.get(row.id, '')} {held.get(row.channel, '')}".strip(),
+        )
 
 
 def main() -> None:

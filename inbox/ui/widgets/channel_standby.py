@@ -69,8 +69,9 @@ def controls(cfg: ChannelConfig) -> None:
         )
 
 
-def queue_notice() -> None:
-    """The queue's notice while a channel's sending is paused: replies to its conversations are held."""
+def queue_notice() -> dict[str, str]:
+    """The queue's notice while a channel's sending is paused (replies to its conversations are held); returns
+    the badge for the rows of each such channel (channel name -> Markdown)."""
     with reading() as session:
         paused = standby.paused_sending(session)
         held = standby.held_replies(session) if paused else {}
@@ -86,3 +87,5 @@ def queue_notice() -> None:
             ).format(channel=md_escape(pause.channel), who=md_escape(pause.by), replies=replies),
             icon=":material/pause_circle:",
         )
+    badge = ":orange-badge[:material/pause_circle: {}]".format(_("Sending paused"))
+    return {pause.channel: badge for pause in paused}
