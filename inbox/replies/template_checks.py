@@ -3,14 +3,14 @@
 Errors stop the save: every rule of config/templates.toml (``inbox.replies.composer.Template`` and the whole
 file's consistency), a name already taken, a language code that names no language, a variable that looks
 like a misspelt known one (``{customer_nme}``), a text too long for every platform. Warnings do not: the
-fields agents will have to fill in, the platforms where the text, filled with long but ordinary values, is
-too long (the composer refuses it there).
+fields agents will have to fill in, a text the language detector reads as another language, the platforms
+where the text, filled with long but ordinary values, is too long (the composer refuses it there).
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,8 +85,17 @@ def length_problems(template: Template) -> tuple[list[str], int]:
     return problems, fits
 
 
-def check(fields: Mapping[str, Any], files: TemplatesFile, *, original: str | None) -> Checked:
-    """``fields`` as a template replacing ``original`` (None: a new one) among ``files``' templates."""
+def check(
+    fields: Mapping[str, Any],
+    files: TemplatesFile,
+    *,
+    original: str | None,
+    detect: Callable[[str], str] | None = None,
+) -> Checked:
+    """``fields`` as a template replacing ``original`` (None: a new one) among ``files``' templates.
+
+    ``detect`` (the classifier's language detector, "und" when unsure) warns of a text written in another
+    language than the one declared."""
     try:
         template = Template.model_validate(plain(fields))
     except ValidationError as exc:
@@ -117,6 +126,13 @@ def check(fields: Mapping[str, Any], files: TemplatesFile, *, original: str | No
     if fill_in:
         fields_text = ", ".join("{" + v + "}" for v in fill_in)
         out.warnings.append(_("Agents will fill in {fields} before sending.").format(fields=fields_text))
+    found = detect(template.text) if detect is not None else None
+    if found and found != "und" and found != template.language:
+        out.warnings.append(
+            _("The text reads as {found}, not {language}: check its language.").format(
+                found=found, language=template.language
+            )
+        )
     problems, fits = length_problems(template)
     (out.warnings if fits else out.errors).extend(problems)
     if out.errors:
