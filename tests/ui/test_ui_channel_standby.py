@@ -10,7 +10,7 @@ from inbox.store import records as store
 from inbox.store.engine import open_engine
 from inbox.ui.common import USER
 from tests.support.seed_desk import Seeded
-from tests.support.ui import app_as, audit_actions
+from tests.support.ui import app_as, audit_actions, open_conv
 from tests.ui.test_ui_channels import config, page_as, seeded  # noqa: F401 - the Channels page's fixtures
 
 BADGE = ":orange-badge[:material/pause_circle: Sending paused]"
@@ -47,12 +47,16 @@ def test_admin_pauses_sending_and_the_queue_says_so(seeded: Seeded, db_url: str)
     queue = app_as(seeded, "alice")
     assert NOTICE in _warnings(queue)
     assert len(_paused_rows(queue)) == 3  # each open conversation of x-acme says so
+    conversation = open_conv(app_as(seeded, "alice"), seeded.conversations["late"])
+    assert any("a reply written now waits in the outbox" in i.value for i in conversation.info)
 
     at.button(key="standby-sending-x-acme").click().run()
     assert _sending_paused_by(db_url) is None
     assert audit_actions(db_url)[-1] == "channel.resumed"
     resumed = app_as(seeded, "alice")
     assert NOTICE not in _warnings(resumed) and _paused_rows(resumed) == []
+    conversation = open_conv(app_as(seeded, "alice"), seeded.conversations["late"])
+    assert not any("waits in the outbox" in i.value for i in conversation.info)
 
 
 def test_the_queue_has_no_notice_while_every_channel_sends(seeded: Seeded) -> None:  # noqa: F811

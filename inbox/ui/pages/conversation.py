@@ -29,6 +29,7 @@ from inbox.ui.common import (
 )
 from inbox.ui.labels import STATUS, label
 from inbox.ui.widgets import (
+    channel_standby,
     classification_panel,
     composer_panel,
     incident_notice,
@@ -288,6 +289,7 @@ def main() -> None:
         live_thread(conv_id, user)
         st.divider()
         incident_notice.notice(conv_id)  # part of an open incident: its reply covers the problem
+        channel_standby.conversation_notice(view.channel)  # sending paused: a reply waits in the outbox
         moderated = moderation.moderated_as(view.conversation.tags)
         if moderated:
             st.warning(moderation.refusal(moderated), icon=":material/block:")

@@ -12,6 +12,7 @@ from inbox.config.channels import ChannelConfig
 from inbox.i18n import N_, _, ngettext
 from inbox.ingest import standby
 from inbox.store import records as store
+from inbox.store.tables import Channel
 from inbox.ui.common import current_user, local_time, md_escape, now, reading, transaction
 
 FLASH = "standby-flash"
@@ -89,3 +90,16 @@ def queue_notice() -> dict[str, str]:
         )
     badge = ":orange-badge[:material/pause_circle: {}]".format(_("Sending paused"))
     return {pause.channel: badge for pause in paused}
+
+
+def conversation_notice(channel: Channel) -> None:
+    """Above the composer while the conversation's channel has its sending paused: a reply waits."""
+    if channel.sending_paused_at is None:
+        return
+    st.info(
+        _(
+            "Sending is paused on {channel} (by {who}): a reply written now waits in the outbox and goes "
+            "once an admin resumes it."
+        ).format(channel=md_escape(channel.name), who=md_escape(channel.sending_paused_by or "?")),
+        icon=":material/pause_circle:",
+    )
