@@ -41,12 +41,14 @@ def test_public_template_reply_then_continue_in_dm(seeded: Seeded, db_url: str) 
     [public] = replies(db_url)
     assert (public.visibility, public.in_reply_to, public.created_by) == ("public", f"m-{conv_id}", "alice")
     assert public.text.startswith("Hi Bob, we're sorry")
+    assert public.template == "delivery-late-en"  # the Templates page counts its use
     # the composer now holds the DM template, in private mode
     assert at.segmented_control(key=f"composer-{conv_id}-mode").value == "private"
     assert "order number" in draft(at, conv_id) and f"INB-{conv_id:06d}" in draft(at, conv_id)
     at.button(key=f"send-{conv_id}").click().run()
     public, private = replies(db_url)
     assert (private.visibility, private.recipient_id) == ("private", "u-bob")
+    assert private.template == "order-details-dm-en"
     assert private.idempotency_key != public.idempotency_key
 
 
@@ -123,10 +125,10 @@ def test_collision_confirmed_sends_both(seeded: Seeded, db_url: str) -> None:
     bruno = open_conv(app_as(seeded, "bruno"), conv_id)
     bruno.text_area(key=f"composer-{conv_id}-draft").input("Hello Bob, we are on it.").run()
     bruno.button(key=f"send-{conv_id}").click().run()
-    alice.text_area(key=f"composer-{conv_id}-draft").input("Bob, a courier is on the way.").run()
+    alice.selectbox(key=f"composer-{conv_id}-template").select("ack-en").run()
     alice.button(key=f"send-{conv_id}").click().run()
     alice.button(key=f"confirm-{conv_id}").click().run()
-    assert [r.created_by for r in replies(db_url)] == ["bruno", "alice"]
+    assert [(r.created_by, r.template) for r in replies(db_url)] == [("bruno", None), ("alice", "ack-en")]
     assert "reply.sent_despite_collision" in audit_actions(db_url)
 
 

@@ -133,8 +133,13 @@ def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
     snapshot = st.session_state.get(k.snapshot) if confirmed else None
     if snapshot is None:  # widgets are not on screen while a reply is held: keep their values aside
         next_dm = st.session_state.get(k.continue_dm) if st.session_state.get(k.continue_check) else None
-        snapshot = (st.session_state.get(k.draft, ""), st.session_state.get(k.mode, "public"), next_dm)
-    text, visibility, next_dm = snapshot
+        draft, mode, template = (
+            st.session_state.get(k.draft, ""),
+            st.session_state.get(k.mode, "public"),
+            st.session_state.get(k.template),
+        )
+        snapshot = (draft, mode, next_dm, template)
+    text, visibility, next_dm, template = snapshot
     try:
         with transaction() as session:
             result = desk.send_reply(
@@ -149,7 +154,7 @@ def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
                 idempotency_key=st.session_state[k.idem],
                 pii_patterns=pii_patterns(),
                 channel_options=st.session_state.get(k.options),
-                template=st.session_state.get(k.template),
+                template=template,
             )
     except OperationalError:  # SQLite: another agent's send held the conversation at that very moment
         st.session_state[k.flash] = (
