@@ -13,6 +13,7 @@ from inbox.i18n import _
 from inbox.reports.labels import UNCLASSIFIED, column, for_people, title
 from inbox.reports.tables import Table
 from inbox.reports.trends import COLUMNS as TREND_COLUMNS
+from inbox.ui.labels import REASON, label
 from inbox.ui.widgets.charter_form import DAY_LABELS
 
 __all__ = ["UNCLASSIFIED", "column", "people_frame", "table_frame", "title"]
@@ -27,6 +28,10 @@ def people_frame(table: Table) -> pd.DataFrame:
 
 def header(name: str) -> str:
     return _(TREND_COLUMNS[name]) if name in TREND_COLUMNS else column(name)
+
+
+def _reason(value: str) -> str:
+    return _(UNCLASSIFIED) if value == "unclassified" else label(REASON, value)
 
 
 def _text(cell: object) -> str:
@@ -48,6 +53,8 @@ def table_frame(table: Table) -> pd.DataFrame:
     for n, name in enumerate(table.columns):
         if name == "weekday":
             columns[n] = [days[c] if isinstance(c, int) and 0 <= c < 7 else c for c in columns[n]]
+        if name == "reason":
+            columns[n] = [_reason(c) if isinstance(c, str) else c for c in columns[n]]
         if any(c is None for c in columns[n]):
             columns[n] = [_text(c) for c in columns[n]]
     rows = list(zip(*columns, strict=True))

@@ -104,13 +104,13 @@ def test_the_french_dashboard_is_charts_with_tables_one_click_away(dashboard_app
             page.get_by_role("link", name="Tableau de bord").click()
             expect(page.get_by_role("heading", name="Tableau de bord du superviseur")).to_be_visible()
             charts = page.locator(".vega-embed")
-            expect(charts).to_have_count(5, timeout=60_000)  # goal, waits, heat map, sentiment, CSAT
+            expect(charts).to_have_count(7, timeout=60_000)  # SLA 2, volume 2, CSAT, reasons, agents
             page.set_viewport_size({"width": 1440, "height": 5200})  # the page scrolls inside: show it all
             page.wait_for_timeout(2500)  # the charts' own rendering at the new size
             page.screenshot(path=str(ARTIFACTS / "fr-dashboard.png"))
             main = page.locator("section.main, [data-testid='stMain']").first.inner_text()
             assert "Respect par jour d'arrivée face à l'objectif (pointillés)" in main
-            assert RAW.findall(main) == []
+            assert RAW.findall(main) == [] and "unclassified" not in main
             expect(page.get_by_text("Tableaux et CSV").first).to_be_visible()
         finally:
             browser.close()

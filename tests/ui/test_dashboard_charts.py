@@ -105,6 +105,9 @@ def test_the_charts_are_fed_with_the_days_numbers(maya: int) -> None:
     assert sum(int(str(s["messages"])) for s in sentiment) == 14
     csat = records(at, "CSAT by day: share of satisfied answers (4 or 5)")
     assert csat == [{"day": "4 Mar 2026", "score": 33.3, "answers": 3}]
+    agents = {a["agent"]: (a["replies"], a["handling"]) for a in records(at, "Replies sent per agent")}
+    # as on their own figures pages; Maya resolved I without a reply
+    assert agents == {"Alice": (4, "10 min"), "Bruno": (3, "15 min"), "Maya": (0, "—")}
 
 
 def test_the_tables_are_one_click_away_with_csv_and_nothing_raw(maya: int) -> None:

@@ -222,6 +222,7 @@ def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
     _tables([tables["satisfaction_by_day"]], "satisfaction")
     satisfaction_panel(r)  # CSAT, NPS, CES per channel, agent, template; response rate; verbatims
     st.subheader(_("Contact reasons and agents"))
+    _charts(charts.reasons_chart(r.reasons), charts.agents_chart(r.agents))
     _tables([tables["reason_mix"], tables["agents"]], "agents")
     st.caption(
         _(

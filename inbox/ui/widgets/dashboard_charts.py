@@ -15,11 +15,12 @@ import pandas as pd
 from inbox import i18n
 from inbox.charter.goals import Goal
 from inbox.i18n import N_, _
-from inbox.reports.kpis import SentimentShare
+from inbox.reports.kpis import AgentRow, SentimentShare
+from inbox.reports.reasons import ReasonShare
 from inbox.reports.satisfaction import SatisfactionGroup
 from inbox.reports.table_base import pct
 from inbox.reports.trends import GoalDay, HeatCell, WaitBucket
-from inbox.ui.labels import SENTIMENT, label
+from inbox.ui.labels import REASON, SENTIMENT, label
 from inbox.ui.report_labels import UNCLASSIFIED
 from inbox.ui.widgets.charter_form import DAY_LABELS
 
@@ -211,3 +212,53 @@ def satisfaction_charts(days: Sequence[SatisfactionGroup]) -> list[alt.Chart]:
             )
         )
     return charts
+
+
+def reasons_chart(shares: Sequence[ReasonShare]) -> alt.Chart:
+    """Customer messages per contact reason (all channels of the period), most frequent on top."""
+    sums: dict[str, int] = {}
+    for r in shares:
+        word = _(UNCLASSIFIED) if r.reason == "unclassified" else label(REASON, r.reason)
+        sums[word] = sums.get(word, 0) + r.messages
+    data = pd.DataFrame({"reason": list(sums), "messages": list(sums.values())})
+    return (
+        alt.Chart(data, title=_("Customer messages by contact reason"), padding={"right": 16})
+        .mark_bar()
+        .encode(
+            x=alt.X("messages:Q", title=_("Messages"), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("reason:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+            tooltip=[
+                alt.Tooltip("reason:N", title=_("Reason")),
+                alt.Tooltip("messages:Q", title=_("Messages")),
+            ],
+        )
+    )
+
+
+def agents_chart(agents: Sequence[AgentRow]) -> alt.Chart:
+    """Replies sent per agent, the median handling time in the tooltip."""
+    data = pd.DataFrame(
+        {
+            "agent": [a.display_name for a in agents],
+            "replies": [a.replies_sent for a in agents],
+            "handling": [
+                "—"
+                if a.handling_median_minutes is None
+                else i18n.duration(timedelta(minutes=a.handling_median_minutes))
+                for a in agents
+            ],
+        }
+    )
+    return (
+        alt.Chart(data, title=_("Replies sent per agent"), padding={"right": 16})
+        .mark_bar()
+        .encode(
+            x=alt.X("replies:Q", title=_("Replies sent"), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("agent:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+            tooltip=[
+                alt.Tooltip("agent:N", title=_("Agent")),
+                alt.Tooltip("replies:Q", title=_("Replies sent")),
+                alt.Tooltip("handling:N", title=_("Handling time · median")),
+            ],
+        )
+    )
