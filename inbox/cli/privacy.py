@@ -154,6 +154,12 @@ def audit_command(
     action: str | None = typer.Option(
         None, "--action", help="Only actions starting with this, e.g. privacy."
     ),
+    customer: str | None = typer.Option(
+        None, "--customer", help="Only events about this person: CHANNEL:HANDLE_OR_ID (linked accounts too)."
+    ),
+    conversation: int | None = typer.Option(
+        None, "--conversation", help="Only events about this conversation."
+    ),
     format: AuditFormat = typer.Option(AuditFormat.table, "--format", help="table or csv."),
 ) -> None:
     """Print the audit log: who did what, when, to what (newest last)."""
@@ -161,10 +167,16 @@ def audit_command(
         span = audit_log.parse_since(since)
     except ValueError as exc:
         raise _fail(str(exc)) from None
+    since_at = datetime.now(UTC) - span
+    filters = audit_log.Filters(
+        since_at, actor=actor, action=action, customer=customer, conversation=conversation
+    )
     engine = open_engine(Settings().database_url)
     try:
         with Session(engine) as session:
-            rows = audit_log.events(session, datetime.now(UTC) - span, actor=actor, action=action)
+            rows = audit_log.events(session, filters)
+    except SubjectError as exc:
+        raise _fail(str(exc)) from None
     finally:
         engine.dispose()
     out = audit_log.to_csv(rows) if format is AuditFormat.csv else audit_log.to_table(rows)

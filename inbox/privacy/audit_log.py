@@ -107,11 +107,10 @@ def actors_and_actions(session: Session) -> tuple[list[str], list[str]]:
     return list(actors), list(actions)
 
 
-def events(
-    session: Session, since: datetime, *, actor: str | None = None, action: str | None = None
-) -> list[dict[str, str]]:
-    """Events at or after ``since`` (oldest first), as flat rows (``at`` in ISO 8601)."""
-    stmt = _statement(session, Filters(since, actor=actor, action=action))
+def events(session: Session, f: Filters) -> list[dict[str, str]]:
+    """Every event matching ``f`` (oldest first), as flat rows (``at`` in ISO 8601); SubjectError when
+    ``f.customer`` names nobody."""
+    stmt = _statement(session, f)
     return [flat(_row(e)) for e in session.exec(stmt.order_by(col(AuditEvent.at), col(AuditEvent.id)))]
 
 
