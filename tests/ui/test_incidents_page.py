@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from inbox import i18n
 from inbox.store.engine import open_engine
-from inbox.store.tables import Conversation, Incident, OutboundReply
+from inbox.store.tables import Conversation, Incident, IncidentMember, OutboundReply
 from tests.support.seed_desk import Seeded, add_conversation
 from tests.support.ui import app_as, audit_actions, database, open_conv
 from tests.ui.test_ui_french import english_in, french, shown, signed_in  # noqa: F401 (french: a fixture)
@@ -71,9 +71,7 @@ def test_a_manager_answers_the_outage_and_closes_it(
     assert "No incident yet" in at.info[0].value
     _declare(at, "Box outage in Lyon")
     assert at.success[0].value.startswith("Incident declared")
-    ticked = {
-        int(str(c.key).rsplit("-", 1)[1]): c.value for c in at.checkbox if str(c.key).startswith("cand-")
-    }
+    ticked = {int(str(c.key).split("-")[2]): c.value for c in at.checkbox if str(c.key).startswith("cand-")}
     assert {k for k, v in ticked.items() if v} == set(outage.values())  # the parcel, the bill and the DM: not
     assert set(ticked) > set(outage.values())
     at.button(key="inc-add-1").click().run()
@@ -151,3 +149,18 @@ def test_a_member_conversation_says_it_is_in_the_incident(seeded: Seeded, outage
     )
     other = open_conv(app_as(seeded, "maya"), seeded.conversations["late"])
     assert not any("Part of incident" in i.value for i in other.info)
+
+
+def test_moving_the_threshold_ticks_again_and_a_hand_tick_is_added(
+    seeded: Seeded, outage: dict[str, int], db_url: str
+) -> None:
+    at = _page(app_as(seeded, "maya"))
+    _declare(at, "Box outage in Lyon")
+    at.slider(key="inc-thr-1").set_value(0.9).run()
+    proposals = [c for c in at.checkbox if str(c.key).startswith("cand-1-")]
+    assert proposals and not any(c.value for c in proposals)  # none is that close
+    at.checkbox(key=f"cand-1-{outage['emma']}-t90").check().run()
+    at.button(key="inc-add-1").click().run()
+    assert at.success[0].value == "1 conversation added to the incident."
+    with database(db_url) as s:
+        assert set(s.exec(select(IncidentMember.conversation_id))) == {outage["emma"]}

@@ -47,9 +47,14 @@ def _save_rule(incident_id: int, user: User) -> None:
     s[FLASH] = ("success", _("Matching rule saved: new messages join by it."))
 
 
-def _add(incident_id: int, user: User, scores: dict[int, float]) -> None:
+def _tick_key(incident_id: int, conv_id: int, threshold: float) -> str:
+    """A proposal's checkbox, one per threshold tried: moving the threshold ticks again by the rule."""
+    return f"cand-{incident_id}-{conv_id}-t{round(threshold * 100)}"
+
+
+def _add(incident_id: int, user: User, scores: dict[int, float], threshold: float) -> None:
     s = st.session_state
-    chosen = [c for c in scores if s.get(f"cand-{incident_id}-{c}")]
+    chosen = [c for c in scores if s.get(_tick_key(incident_id, c, threshold))]
     try:
         with transaction() as session:
             added = members.add(session, lookup.open_one(session, incident_id), chosen, user, now(), scores)
@@ -98,7 +103,7 @@ def proposals(incident: Incident, user: User) -> None:
             f"**{who}** · {md_escape(c.channel)} · {language(c.language)} · {_visibility(c.visibility)} · "
             f"{similarity_word} {c.score:.2f}{hits}  \n{md_escape(c.snippet)}",
             value=c.matches(threshold),
-            key=f"cand-{incident.id}-{c.conversation_id}",
+            key=_tick_key(incident.id or 0, c.conversation_id, threshold),
         )
     scores = {c.conversation_id: c.score for c in found[:SHOWN]}
     st.button(
@@ -106,7 +111,7 @@ def proposals(incident: Incident, user: User) -> None:
         key=f"inc-add-{incident.id}",
         type="primary",
         on_click=_add,
-        args=(incident.id, user, scores),
+        args=(incident.id, user, scores, threshold),
     )
 
 
