@@ -100,3 +100,17 @@ def test_the_page_is_in_an_agents_navigation_and_nobody_else_can_be_picked(users
     at.switch_page(PAGE).run()
     assert not at.exception and "figures-agent" not in {s.key for s in at.selectbox}
     assert [t.value for t in at.title] == ["My figures"]
+
+
+def test_a_manager_picks_an_agent_in_french(users: dict[str, int], db_url: str) -> None:
+    engine = open_engine(db_url)
+    with Session(engine) as session, session.begin():
+        preferences.set_language(session, users["maya"], "fr", by="test", by_role="admin")
+    engine.dispose()
+    with i18n.use_language("fr"):
+        at = figures_of_the_day(users, "maya")
+        assert [t.value for t in at.title] == ["Chiffres par personne"]
+        at.selectbox(key="figures-agent").select("alice").run()
+    assert not at.exception and at.selectbox(key="figures-agent").label == "Personne"
+    assert tiles(at)["Premières réponses dans les délais"] == "100,0\u00a0%"
+    assert tiles(at)["Durée de traitement · médiane"] == "10 min"
