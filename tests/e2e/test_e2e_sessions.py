@@ -48,9 +48,10 @@ def app(tmp_path: Path) -> Iterator[dict[str, Any]]:
     env.pop("INBOX_SESSION_SECRET", None)  # the key is generated on the first run
     procs = Processes(env, tmp_path)
     try:
-        url = launch_app(procs, free_port())
+        port = free_port()
+        url = launch_app(procs, port)
         app_ready(procs, url)
-        yield {"url": url, "seeded": seeded, "db": db_url}
+        yield {"url": url, "seeded": seeded, "db": db_url, "procs": procs, "port": port}
     finally:
         procs.stop()
 
@@ -146,3 +147,20 @@ def test_an_agent_cannot_open_the_audit_page_a_manager_can(app: dict[str, Any], 
     page.get_by_role("textbox", name="Password").fill("manager")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+
+
+def test_a_restarted_server_keeps_the_agent_signed_in(app: dict[str, Any], page: Any) -> None:
+    """The WebSocket drops with the server; the page reconnects to a new one, which knows nobody's session
+    state but reads the cookie."""
+    from playwright.sync_api import expect
+
+    page.goto(app["url"])
+    sign_in(page, "agent", "agent")
+    procs: Processes = app["procs"]
+    procs.stop()  # the only process: the app
+    procs.procs.clear()
+    launch_app(procs, app["port"])
+    app_ready(procs, app["url"])
+    page.reload()
+    expect(page.get_by_text("signed in as agent")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)

@@ -148,8 +148,11 @@ def launch_app(procs: Processes, port: int, *extra: str) -> str:
 
 @contextmanager
 def browser_page() -> Iterator[Any]:
-    """A tab of headless Debian Chromium (1440×1000, 30 s timeouts), closed with its browser."""
-    from playwright.sync_api import sync_playwright
+    """A tab of headless Debian Chromium (1440×1000, 30 s timeouts, 20 s for ``expect`` on a loaded
+    machine), closed with its browser."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
