@@ -227,12 +227,15 @@ def check(
     platform: str = "x",
     route: reply_rules.Route | None = None,
     recipient: str | None = None,
+    personal_data: bool = True,
 ) -> Verdict:
     """Whether a draft may be sent as a ``visibility`` reply on ``platform``, and why not.
 
     ``route`` is what ``replies.rules.decide`` says of that visibility now; a refused route is a problem.
     ``recipient`` is the customer's handle, where the platform's connector adds it to the text (Mastodon).
-    Personal data is what ``inbox.nlp.pii.find_pii`` finds with ``pii_patterns`` (config/nlp.toml's [pii]).
+    Personal data is what ``inbox.nlp.pii.find_pii`` finds with ``pii_patterns`` (config/nlp.toml's [pii]);
+    ``personal_data=False`` leaves it out where the text was checked already (an incident's approved reply,
+    with the customer's name filled in).
     """
     length, missing = reply_rules.measure(text, platform, visibility, recipient), unfilled(text)
     problems: list[str] = []
@@ -251,7 +254,7 @@ def check(
     too_long = length.problem()
     if too_long:
         problems.append(too_long)
-    pii = find_pii(text, pii_patterns) if visibility == "public" else []
+    pii = find_pii(text, pii_patterns) if visibility == "public" and personal_data else []
     if pii:
         kinds = ", ".join(sorted({p.kind for p in pii}))
         problems.append(

@@ -18,6 +18,7 @@ from inbox.automation.tick import run_automation
 from inbox.desk.incidents import lifecycle, lookup, members, sending, texts
 from inbox.desk.incidents.figures import figures
 from inbox.desk.incidents.lookup import IncidentError
+from inbox.nlp.pii import PiiPatterns
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import (
     AuditEvent,
@@ -283,3 +284,18 @@ def test_an_agent_answered_customer_is_skipped_and_agents_may_not_declare(
     with Session(engine) as s:
         joined = s.exec(select(AuditEvent).where(AuditEvent.action == "incident.joined")).all()
     assert {e.target_id for e in joined} == {str(i) for i in _member_ids(engine, incident_id)}
+
+
+def test_the_brands_own_contact_details_pass_as_approved_and_a_customers_data_never_does(
+    engine: Engine, nets: Networks, classifier: Any, maya: User
+) -> None:
+    incident_id = _declared(engine, nets, classifier, maya)
+    allowed = PiiPatterns.build(("FR",), {}, allowed=["aide@acme.example"])
+    chosen = {pair: f"{text} Écrivez-nous : aide@acme.example" for pair, text in REPLY.items()}
+    with Session(engine) as s, s.begin():
+        refused = texts.approve(
+            s, incident_id, texts.REPLY, {("fr", "public"): "Écrivez à jean@gmail.com"}, maya, START, allowed
+        )
+        assert list(refused) == [("fr", "public")] and "Personal data" in refused[("fr", "public")][0]
+        assert texts.approve(s, incident_id, texts.REPLY, chosen, maya, START + 12 * MINUTE, allowed) == {}
+    assert sending.queue_all(engine, texts.REPLY, START + 13 * MINUTE) == {"queued": 6}
