@@ -72,3 +72,21 @@ def test_the_english_pipeline_ships_an_urgency_model(clf: Classifier) -> None:
 def test_french_phrase_rules_cover_the_issue(clf: Classifier, text: str, rule: str, level: str) -> None:
     [c] = clf.classify([text])
     assert c.language == "fr" and f"rule:{rule}" in c.urgency_reasons and c.urgency == level, c
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Someone took over my account and bought things with it", "hacked_account"),
+        ("The chicken wrap from your shop made me sick all night", "safety"),
+        ("My card was stolen and used on your website this morning", "fraud"),
+        ("Deliver what you promised or I will see you in court", "legal"),
+        ("Quelqu'un utilise mon compte depuis hier soir", "hacked_account"),
+        ("Votre plat m'a rendu malade toute la nuit", "safety"),
+        ("Ce faux site se fait passer pour votre banque", "fraud"),
+    ],
+)
+def test_critical_phrases_reviewed_against_the_guideline(clf: Classifier, text: str, rule: str) -> None:
+    """The guideline's critical facts (safety, takeover, fraud, legal threat) in English and French."""
+    [c] = clf.classify([text])
+    assert f"rule:{rule}" in c.urgency_reasons and c.urgency == "critical", c
