@@ -93,6 +93,19 @@ def test_a_manager_answers_the_outage_and_closes_it(
         }
     assert keys == sorted(f"incident-1-{p}-{c}" for p in ("reply", "resolution") for c in outage.values())
     assert incident.status == "closed" and statuses == {"resolved"}
+    history = at.dataframe[0].value  # every incident with its figures
+    assert list(history.columns) == [
+        "Incident",
+        "Declared",
+        "Conversations",
+        "Customers",
+        "First reply",
+        "Resolution time",
+    ]
+    assert (
+        history.iloc[0]["Incident"] == "#1 · Box outage in Lyon (closed)"
+        and history.iloc[0]["Conversations"] == 3
+    )
     assert "incident.closed" in audit_actions(db_url) and audit_actions(db_url).count("incident.joined") == 3
 
 

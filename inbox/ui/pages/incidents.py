@@ -56,6 +56,26 @@ def _figures(incident: Incident, f: Figures) -> None:
     st.caption(f"{declared}. {zone_note()}")
 
 
+def _history(incidents: list[Incident]) -> None:
+    """Every incident with its figures, newest first: to compare one outage with the last."""
+    rows = []
+    with reading() as session:
+        for incident in incidents:
+            f = figures(session, incident.id or 0)
+            rows.append(
+                {
+                    _("Incident"): _label(incident),
+                    _("Declared"): local_time(incident.declared_at),
+                    _("Conversations"): f.size,
+                    _("Customers"): f.customers,
+                    _("First reply"): duration(f.first_reply) if f.first_reply is not None else "—",
+                    _("Resolution time"): duration(f.resolution) if f.resolution is not None else "—",
+                }
+            )
+    with st.expander(_("All incidents")):
+        st.dataframe(rows, hide_index=True)
+
+
 def main() -> None:
     user = current_user()
     assert user is not None
@@ -79,18 +99,19 @@ def main() -> None:
     incident = by_id[picked]
     with reading() as session:
         _figures(incident, figures(session, incident.id or 0))
-    if incident.status != "open":
+    if incident.status == "open":
+        tabs = st.tabs([_("Proposed conversations"), _("In the incident"), _("Reply"), _("Close")])
+        with tabs[0]:
+            incident_members.proposals(incident, user)
+        with tabs[1]:
+            incident_members.members_table(incident, user)
+        with tabs[2]:
+            incident_texts.panel(incident, user, REPLY)
+        with tabs[3]:
+            incident_texts.panel(incident, user, RESOLUTION)
+    else:
         incident_members.members_table(incident, user)
-        return
-    tabs = st.tabs([_("Proposed conversations"), _("In the incident"), _("Reply"), _("Close")])
-    with tabs[0]:
-        incident_members.proposals(incident, user)
-    with tabs[1]:
-        incident_members.members_table(incident, user)
-    with tabs[2]:
-        incident_texts.panel(incident, user, REPLY)
-    with tabs[3]:
-        incident_texts.panel(incident, user, RESOLUTION)
+    _history(incidents)
 
 
 main()
