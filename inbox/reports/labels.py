@@ -129,11 +129,17 @@ METRICS = {
     "next_response": N_("Next response"),
     "resolution": N_("Resolution"),
 }
-KINDS = {"public": N_("Public"), "private": N_("Private"), "listening": N_("Listening"), "all": N_("All")}
+KINDS = {
+    "public": N_("Public"),
+    "private": N_("Private"),
+    "listening": N_("Listening"),
+    "all": N_("All kinds"),
+}
 SURVEYS = {"csat": N_("CSAT"), "nps": N_("NPS"), "ces": N_("CES")}
 CLOCKS = {"24/7": N_("24/7"), "business_hours": N_("Business hours")}
 MET = {True: N_("Met"), False: N_("Not met")}
 ALL = N_("All")
+ALL_CHANNELS = N_("All channels")
 NO_TEMPLATE = N_("No template")
 GOAL_KPI = N_("Goal {name} (%)")
 
@@ -157,7 +163,7 @@ def value(name: str, cell: Cell) -> Cell:
     if name in ("sentiment", "urgency") and cell == "unclassified":
         return _(UNCLASSIFIED)
     if name in ("channel", "urgency") and cell == "all":
-        return _(ALL)
+        return _(ALL_CHANNELS if name == "channel" else ALL)
     if name == "kpi" and cell.startswith("goal_") and cell.endswith("_pct"):
         return _(GOAL_KPI).format(name=cell[len("goal_") : -len("_pct")])
     words = {
