@@ -5,9 +5,10 @@ Scopes: a channel counts the customer messages written to the brand (mentions, r
 messages); each listening query counts the posts its search stream found (``message.stream``). Counts go by
 the messages' own times. A spike is a ``traffic_spike`` row whose unique ``open_key`` holds the scope while it
 lasts, so two listeners can never open it twice; it is alerted when it opens (the top messages: most urgent,
-then newest) and closed when the count falls under half its level, silently. Only then can a new spike of
-that scope alert again. A failed post is retried on retryable errors while the spike lasts (at most
-``MAX_ATTEMPTS``); a post cut short by a crash is not repeated.
+then newest) and closed when the count falls under half its level, silently, keeping only its figures (the
+customers' words quoted in its alert are not kept past the spike; an erasure empties an open one's). Only then
+can a new spike of that scope alert again. A failed post is retried on retryable errors while the spike lasts
+(at most ``MAX_ATTEMPTS``); a post cut short by a crash is not repeated.
 """
 
 from __future__ import annotations
@@ -140,6 +141,12 @@ def claim(engine: Engine, scope: str, payload: dict[str, Any], now: datetime, **
         return None
 
 
+def figures_only(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """An alert's structured figures without the customers' words (the text, the quoted messages)."""
+    spike = {k: v for k, v in (payload.get("spike") or {}).items() if k != "messages"}
+    return {"spike": spike} if spike else {}
+
+
 def close(engine: Engine, spike_id: int, now: datetime) -> bool:
     """End an open spike; False when another listener ended it first."""
     with Session(engine) as session, session.begin():
@@ -152,6 +159,7 @@ def close(engine: Engine, spike_id: int, now: datetime) -> bool:
         if won:
             row = session.get(TrafficSpike, spike_id)
             assert row is not None
+            row.payload = figures_only(row.payload)  # its customers' words are not kept past the spike
             store.audit(session, "automation", "spike.ended", target=("spike", row.scope), at=now)
         return won
 
@@ -221,7 +229,7 @@ def watch(engine: Engine, charter: Charter, sender: AlertSender, now: datetime) 
         if spike is not None:
             if is_over(count, spike.threshold, level):
                 report.closed += close(engine, spike.id or 0, now)
-            elif spike.alert_status == "pending":
+            elif spike.alert_status == "pending" and spike.payload.get("text"):  # not emptied by an erasure
                 tally(report, _retry(engine, spike, sender, now))
             continue
         if count < level:

@@ -3,10 +3,11 @@
 Across every linked account: the texts and raw payloads of the messages they wrote and of ours in their
 conversations (the replies quote their name), handles, names, platform ids and follower counts, their person
 record, thread keys, notes on their conversations (and their names in other notes), our outbox replies to
-them, survey recipients, escalation alert payloads, and every webhook event body or quarantined payload that
-names them (deleted). What the KPIs need stays, anonymised: rows, times, channel, direction, kind,
-classification, survey scores, segment tags, so past reports do not change. Audit events about them keep
-who did what and when; their names are cut from the details. A legal hold refuses the whole erasure.
+them, survey recipients, escalation alert payloads (and an open spike alert's that quotes them), and every
+webhook event body or quarantined payload that names them (deleted). What the KPIs need stays, anonymised:
+rows, times, channel, direction, kind, classification, survey scores, segment tags, so past reports do not
+change. Audit events about them keep who did what and when; their names are cut from the details. A legal hold
+refuses the whole erasure.
 
 The erasure is audited (who, when, why, which account ids, how many rows) without the erased data. Then the
 database is compacted so the old bytes are gone from the file: SQLite runs with ``secure_delete`` and is
@@ -38,6 +39,7 @@ from inbox.store.tables import (
     Person,
     QuarantinedItem,
     SurveyRequest,
+    TrafficSpike,
     WebhookEvent,
 )
 
@@ -126,6 +128,11 @@ def _anonymise_conversations(
     for alert in session.exec(select(EscalationAlert).where(col(EscalationAlert.conversation_id).in_(own))):
         alert.payload, alert.last_error = {}, None
         report.alerts += 1
+    for spike in session.exec(select(TrafficSpike).where(col(TrafficSpike.open_key).is_not(None))):
+        quoted = (spike.payload.get("spike") or {}).get("messages") or []  # an open spike's top messages
+        if any(m.get("conversation_id") in own for m in quoted):
+            spike.payload = {}
+            report.alerts += 1
     for note in session.exec(select(Note).where(col(Note.conversation_id).not_in(own))):
         if ids.found_in(note.text):
             note.text = ids.redact(note.text)

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from connectors.sandbox.alerts.server import DEMO_PATH, AlertsSandbox
 from connectors.sandbox.x.server import XSandbox
 from inbox.automation.tick import run_automation
+from inbox.privacy.erase import erase
 from inbox.store.tables import TrafficSpike
 from tests.support.concurrency import at_once
 from tests.support.enforcement import WebhookReceiver, charter
@@ -94,6 +95,8 @@ def test_a_burst_alerts_exactly_once_until_it_ends(
             and row.open_key is None
             and row.alert_status == "sent"
         )
+        assert "text" not in row.payload and "messages" not in row.payload["spike"]  # figures only, once over
+        assert row.payload["spike"]["count"] == 45
     later = NOW + timedelta(minutes=45)
     mentions(sandbox, 40, later, "@AcmeCare still down")
     poll(engine, rt)
@@ -190,3 +193,17 @@ def test_the_demo_story_a_burst_injected_over_http_reaches_the_alerts_webhook_on
             run_automation(engine, CHARTER, now + tick * MINUTE)
         received = requests.get(alerts.url + "/_sandbox/alerts", timeout=5).json()["alerts"]
     assert [(a["spike"]["scope"], a["spike"]["count"]) for a in received] == [("channel:x-acme", 20)]
+
+
+def test_erasing_a_customer_empties_the_open_spike_that_quotes_them(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox, hook: WebhookReceiver
+) -> None:
+    rt = x_runtime(sandbox)
+    mentions(sandbox, 12, NOW)
+    poll(engine, rt)
+    run_automation(engine, CHARTER, NOW)
+    quoted = spikes(hook)[0]["messages"][0]["customer"]
+    erase(engine, f"x-acme:{quoted}", actor="dpo", reason="request by e-mail", now=NOW + MINUTE)
+    with Session(engine) as s:
+        [row] = s.exec(select(TrafficSpike)).all()
+    assert row.open_key == "channel:x-acme" and row.payload == {}
