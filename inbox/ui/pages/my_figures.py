@@ -44,7 +44,7 @@ def _whose(user: User) -> str:
 
 
 def _tiles(f: AgentFigures) -> None:
-    cols = st.columns(4)
+    cols = [*st.columns(2), *st.columns(2)]  # two by two: the labels stay whole in French
     cols[0].metric(
         _("Replies sent"), i18n.number(f.replies_sent), border=True, help=_("Delivered to the customer")
     )
