@@ -17,12 +17,14 @@ from inbox.store.tables.core import (
     UTCDateTime,
     utcnow,
 )
+from inbox.store.tables.corrections import ClassificationCorrection
 from inbox.store.tables.desk import AgentActivity, Note, Person, Presence, ReplyGuard
 from inbox.store.tables.enforcement import CharterVersion, EscalationAlert, PeakState, SurveyRequest
 from inbox.store.tables.incidents import Incident, IncidentMember, IncidentText
 from inbox.store.tables.notifications import AgentNotification, NotificationCursor, NotificationSettings
 from inbox.store.tables.privacy import ContactPrivacy
 from inbox.store.tables.sessions import ServerSecret, WebSession
+from inbox.store.tables.surges import TrafficSpike
 from inbox.store.tables.template_versions import TemplateVersion
 from inbox.store.tables.webhook_events import WebhookEvent
 
@@ -32,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "Channel",
     "CharterVersion",
+    "ClassificationCorrection",
     "Contact",
     "ContactPrivacy",
     "Conversation",
@@ -53,6 +56,7 @@ __all__ = [
     "ServerSecret",
     "SurveyRequest",
     "TemplateVersion",
+    "TrafficSpike",
     "User",
     "UTCDateTime",
     "WebSession",
