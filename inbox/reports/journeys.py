@@ -61,19 +61,22 @@ def _events(session: Session, ids: list[int]) -> dict[int, list[SlaEvent]]:
     return out
 
 
-def _resolved_at(session: Session, ids: list[int]) -> dict[int, datetime]:
+def _resolved_at(session: Session, since: datetime, ids: set[int]) -> dict[int, datetime]:
+    """The last time each conversation of ``ids`` was set to resolved: one range read of the audit trail from
+    ``since`` (the period's start: a conversation is resolved after it arrived)."""
     to_resolved = col(AuditEvent.detail)["to"].as_string() == "resolved"
     stmt = (
         select(AuditEvent.target_id, func.max(AuditEvent.at))
         .where(
+            col(AuditEvent.at) >= since,
             AuditEvent.action == "conversation.status",
             AuditEvent.target_type == "conversation",
-            one_of(session, col(AuditEvent.target_id), [str(i) for i in ids]),
             to_resolved,
         )
         .group_by(col(AuditEvent.target_id))
     )
-    return {int(t): at for t, at in session.exec(stmt).all() if t is not None and at is not None}
+    found = ((t, at) for t, at in session.exec(stmt).all() if t is not None and at is not None)
+    return {int(t): at for t, at in found if t.isdigit() and int(t) in ids}
 
 
 def _moved(session: Session, ids: list[int]) -> set[int]:
@@ -105,10 +108,9 @@ def journeys(session: Session, period: Period, cid: int | None) -> list[Journey]
     """The cohort's conversations with their events, resolution time and move to private."""
     facts = queries.cohort(session, period, cid)
     events: dict[int, list[SlaEvent]] = {}
-    resolved: dict[int, datetime] = {}
     moved: set[int] = set()
+    resolved = _resolved_at(session, period.start, {f.id for f in facts if f.status == "resolved"})
     for chunk in _chunks([f.id for f in facts]):
-        resolved.update(_resolved_at(session, chunk))
         moved |= _moved(session, chunk)
     for chunk in _chunks([f.id for f in facts if wrote_after_answer(f)]):
         events.update(_events(session, chunk))
