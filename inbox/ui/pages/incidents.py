@@ -15,6 +15,8 @@ from inbox.ui.common import current_user, local_time, md_escape, reading, zone_n
 from inbox.ui.widgets import incident_declare, incident_members, incident_texts
 from inbox.ui.widgets.incident_declare import FLASH, PICK
 
+HISTORY = 50  # incidents listed with their figures
+
 
 def _label(incident: Incident) -> str:
     state = _("open") if incident.status == "open" else _("closed")
@@ -57,10 +59,10 @@ def _figures(incident: Incident, f: Figures) -> None:
 
 
 def _history(incidents: list[Incident]) -> None:
-    """Every incident with its figures, newest first: to compare one outage with the last."""
+    """The latest incidents with their figures, newest first: to compare one outage with the last."""
     rows = []
     with reading() as session:
-        for incident in incidents:
+        for incident in incidents[:HISTORY]:
             f = figures(session, incident.id or 0)
             rows.append(
                 {
