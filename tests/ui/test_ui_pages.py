@@ -114,7 +114,9 @@ def test_customer_text_is_shown_as_text_never_markdown_or_html(seeded: Seeded, d
     rendered = " ".join(m.value for m in at.markdown)
     assert "![x](" not in rendered and "<img" not in rendered and "**Mal**" not in rendered
     assert "mallory\\_x" in rendered  # handles are escaped where they appear in Markdown
-    assert not at.get("image") and not at.get("html")
+    assert not at.get("image")
+    scripts = [h.proto.body for h in at.get("html")]  # the page's own scripts (notification bell, shortcuts)
+    assert all(b.startswith("<script>") for b in scripts) and not any("mallory" in b for b in scripts)
 
 
 def test_status_tags_and_notes_are_saved_and_audited(seeded: Seeded, db_url: str) -> None:
