@@ -3,10 +3,10 @@
 The cohort is the surveys **sent** in the period; each one's answer counts whenever it came (within the
 survey's 7-day window), so the response rate is answered ÷ sent and never above 100 %. An answer is a score
 in range; an opt-out (STOP) or a reply without a score is no answer. A survey is credited to the **agent**
-who sent the last reply by a person in its conversation, and to every **reply template** a person started
-from in that conversation (a conversation without one counts under no template). The verbatims are the
-customers' replies to the surveys, newest first. Figures: ``inbox.charter.survey_scales``. Session-taking,
-read-only.
+who sent the last reply by a person in its conversation, and to every **reply template** a person's delivered
+reply in that conversation started from (``outbound_reply.template``; a conversation without one counts under
+no template). The verbatims are the customers' replies to the surveys, newest first. Figures:
+``inbox.charter.survey_scales``. Session-taking, read-only.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from inbox.ingest.threads import AUTOMATIC_PREFIX
 from inbox.reports.period import Period
 from inbox.reports.stats import ratio
 from inbox.store.records import one_of
-from inbox.store.tables import AuditEvent, Channel, Message, OutboundReply, User
+from inbox.store.tables import Channel, Message, OutboundReply, User
 from inbox.store.tables.enforcement import SurveyRequest
 
 VERBATIMS = 50  # the newest survey replies shown
@@ -121,17 +121,16 @@ def _agents(session: Session, conversation_ids: list[int]) -> dict[int, str]:
 
 
 def _templates(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """Per conversation: the reply templates people started from (``reply.queued`` audit details)."""
-    stmt = select(AuditEvent.target_id, AuditEvent.detail).where(
-        AuditEvent.action == "reply.queued",
-        AuditEvent.target_type == "conversation",
-        one_of(session, col(AuditEvent.target_id), [str(i) for i in conversation_ids]),
+    """Per conversation: the reply templates people started from in its delivered replies."""
+    stmt = select(OutboundReply.conversation_id, OutboundReply.template).where(
+        one_of(session, col(OutboundReply.conversation_id), conversation_ids),
+        OutboundReply.status == "sent",
+        col(OutboundReply.template).is_not(None),
     )
     found: dict[int, set[str]] = defaultdict(set)
-    for target, detail in session.exec(stmt).all():
-        name = (detail or {}).get("template")
-        if target is not None and isinstance(name, str) and name:
-            found[int(target)].add(name)
+    for conv, name in session.exec(stmt).all():
+        if name:
+            found[conv].add(name)
     return {conv: tuple(sorted(names)) for conv, names in found.items()}
 
 
