@@ -72,7 +72,7 @@ class AtNoon(datetime):
     """The command's clock at the known set's "now" (the only thing patched: the clock)."""
 
     @classmethod
-    def now(cls, tz: tzinfo | None = None) -> AtNoon:  # type: ignore[override]
+    def now(cls, tz: tzinfo | None = None) -> AtNoon:
         return cls.fromtimestamp(NOW.timestamp(), tz)
 
 
