@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, exists, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from inbox.desk import routing
 from inbox.desk.clocks import clock_start
 from inbox.desk.clocks import clock_started as clock_started
 from inbox.ingest.threads import URGENCY_ORDER
@@ -38,6 +39,7 @@ Assignee = Literal["mine", "unassigned", "all"]
 SlaState = Literal["none", "green", "amber", "red"]
 Source = Literal["listening", "direct"]
 LISTENING = "listening"  # the conversation kind of posts found by keyword search
+ROUTED_LOOKAHEAD = 50  # unassigned conversations "Next conversation" looks through past ones routed to others
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,9 +240,32 @@ def queue_page(
     conds = _conditions(filters, user_id)
     total = _count(session, conds, filters)
     cutoff = _due_cutoff(session, conds, filters, (number + 1) * size)
-    if cutoff is not None:
-        conds = [*conds, col(Conversation.sla_due_at) <= cutoff]
-    stmt = (
+    bounded = [*conds, col(Conversation.sla_due_at) <= cutoff] if cutoff is not None else conds
+    found = session.execute(_page_statement(bounded, number, size)).all()
+    if cutoff is not None and len(found) < size:
+        # A short page under a cutoff: the queue may have moved between the two reads (someone took the
+        # conversations the cutoff was computed from), so read it again without the cutoff.
+        found = session.execute(_page_statement(conds, number, size)).all()
+    ids = [c.id for c, *_ in found if c.id is not None]
+    snippets, failed = last_messages(session, ids), failed_sends(session, ids)
+    rows = [
+        _row(
+            c,
+            channel,
+            contact,
+            (user.display_name or user.name) if user else None,
+            snippets.get(c.id or 0, ""),
+            sla_state(c.sla_due_at, started, now),
+            failed_send=c.id in failed,
+        )
+        for c, channel, contact, user, started in found
+    ]
+    return Page(rows=rows, total=total, number=number, size=size)
+
+
+def _page_statement(conds: list[Any], number: int, size: int) -> Any:
+    """Page ``number`` of the conversations matching ``conds``, in queue order."""
+    return (
         select(Conversation, Channel.name, Contact, User)
         .add_columns(clock_start())
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
@@ -257,22 +282,6 @@ def queue_page(
         .offset(number * size)
         .limit(size)
     )
-    found = session.execute(stmt).all()
-    ids = [c.id for c, *_ in found if c.id is not None]
-    snippets, failed = last_messages(session, ids), failed_sends(session, ids)
-    rows = [
-        _row(
-            c,
-            channel,
-            contact,
-            (user.display_name or user.name) if user else None,
-            snippets.get(c.id or 0, ""),
-            sla_state(c.sla_due_at, started, now),
-            failed_send=c.id in failed,
-        )
-        for c, channel, contact, user, started in found
-    ]
-    return Page(rows=rows, total=total, number=number, size=size)
 
 
 def _row(
@@ -375,7 +384,9 @@ def next_conversation(session: Session, user_id: int, now: datetime) -> int | No
     user = session.get(User, user_id)
     scope = Filters(assignee="unassigned", channels=tuple(user.channels) if user else ())
     mine = queue_page(session, Filters(assignee="mine"), user_id=user_id, now=now, size=1).rows
-    free = queue_page(session, scope, user_id=user_id, now=now, size=1).rows
+    skip = routing.skipped_reasons(session, user_id, now)  # reasons the charter routes to other agents
+    free = queue_page(session, scope, user_id=user_id, now=now, size=ROUTED_LOOKAHEAD if skip else 1).rows
+    free = [r for r in free if r.reason not in skip][:1]
     best = order([QueueItem(r.id, r.sla_due_at, r.urgency, r.tags) for r in (*mine, *free)])
     return best[0].id if best else None
 
