@@ -1,4 +1,5 @@
-"""`inbox user deactivate|reactivate|role|password|until`: the operator manages accounts (audited: 'cli')."""
+"""`inbox user deactivate|reactivate|signout|role|password|until`: the operator manages accounts (audited:
+'cli')."""
 
 from __future__ import annotations
 
@@ -34,6 +35,14 @@ def _change(done: str, act: Callable[[Session], User]) -> None:
 def deactivate(name: str = NAME) -> None:
     """The user can no longer sign in; their open sessions end at their next page."""
     _change("user {name!r} deactivated", lambda s: accounts.deactivate(s, accounts.OPERATOR, name, utcnow()))
+
+
+def signout(name: str = NAME) -> None:
+    """End every session of the user at once, in every browser; they may sign in again."""
+    _change(
+        "user {name!r} signed out everywhere",
+        lambda s: accounts.sign_out_everywhere(s, accounts.OPERATOR, name, utcnow()),
+    )
 
 
 def reactivate(name: str = NAME) -> None:
@@ -103,6 +112,7 @@ def register(users: typer.Typer) -> None:
     """Add the account commands to the ``inbox user`` group."""
     users.command("deactivate")(deactivate)
     users.command("reactivate")(reactivate)
+    users.command("signout")(signout)
     users.command("role")(role)
     users.command("password")(password)
     users.command("until")(until)

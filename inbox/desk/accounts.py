@@ -141,6 +141,17 @@ def reset_password(session: Session, by: Actor, name: str, password: str, now: d
     return user
 
 
+def sign_out_everywhere(session: Session, by: Actor, name: str, now: datetime) -> User:
+    """End every session of the user at once (a lost laptop, a shared screen); they may sign in again."""
+    require(by, "users")
+    user = _user(session, name)
+    ended = web_sessions.revoke_user(session, user.id, now, "signed out everywhere") if user.id else 0
+    if user.id is not None:
+        presence.leave(session, user.id)
+    _audit(session, by, "user.signed_out_everywhere", user, now, sessions=ended)
+    return user
+
+
 def set_end_date(session: Session, by: Actor, name: str, until: datetime | None, now: datetime) -> User:
     """From ``until`` on (None: no end) the account cannot sign in; a date already past ends it now."""
     require(by, "users")

@@ -1,4 +1,5 @@
-"""The Team page's account form (admins): deactivate, reactivate, change a role, reset a password, end date.
+"""The Team page's account form (admins): deactivate, reactivate, sign out everywhere, change a role, reset a
+password, end date.
 
 The rules live in ``inbox.desk.accounts``; this only collects the choice and shows the outcome. An end date
 is a day in the team's time zone: the account works through that day.
@@ -39,6 +40,9 @@ def _apply(action: str) -> None:
             elif action == "reactivate":
                 accounts.reactivate(session, by, name, at)
                 done = _("{name} can sign in again.")
+            elif action == "signout":
+                accounts.sign_out_everywhere(session, by, name, at)
+                done = _("{name} is signed out in every browser.")
             elif action == "role":
                 accounts.set_role(session, by, name, s["account-role"], at)
                 done = _("{name}'s role is changed.")
@@ -65,6 +69,15 @@ def admin_form(users: Sequence[User]) -> None:
         left, right = st.columns(2)
         left.button(_("Deactivate"), key="account-deactivate", on_click=_apply, args=("deactivate",))
         right.button(_("Reactivate"), key="account-reactivate", on_click=_apply, args=("reactivate",))
+        st.button(
+            _("Sign out everywhere"),
+            key="account-signout",
+            on_click=_apply,
+            args=("signout",),
+            help=_(
+                "Ends every session of this account at once (a lost or shared device); it may sign in again."
+            ),
+        )
         st.button(
             _("Unlock sign-in"),
             key="account-unlock",
