@@ -10,6 +10,7 @@ import pytest
 from inbox.nlp import Classifier, load_classifier
 from inbox.nlp.settings import UrgencySettings
 from inbox.nlp.urgency import Signals, decide
+from inbox.nlp.urgency_flagged import flagged
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = UrgencySettings(urgent_threshold=0.6)
@@ -90,3 +91,12 @@ def test_critical_phrases_reviewed_against_the_guideline(clf: Classifier, text: 
     """The guideline's critical facts (safety, takeover, fraud, legal threat) in English and French."""
     [c] = clf.classify([text])
     assert f"rule:{rule}" in c.urgency_reasons and c.urgency == "critical", c
+
+
+def test_flagged_counts_complaints_and_non_complaints_apart() -> None:
+    counts = flagged(
+        [True, True, True, False, False, False],
+        ["critical", "normal", "high", "high", "low", "normal"],
+        [True, True, True, True, True, False],
+    )
+    assert counts == {True: (2, 3), False: (1, 2)}
