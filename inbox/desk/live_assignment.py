@@ -23,8 +23,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, func, select
 
 from inbox.charter.model import Charter
+from inbox.desk import routing
 from inbox.desk.presence import online_users
-from inbox.desk.queue import Filters, queue_page
+from inbox.desk.queue import ROUTED_LOOKAHEAD, Filters, queue_page
 from inbox.store import records as store
 from inbox.store.tables import AgentActivity, Conversation, User
 
@@ -59,8 +60,9 @@ def _load(session: Session, user_id: int) -> int:
     return int(session.exec(stmt).one())
 
 
-def _take(session: Session, agent: Agent, now: datetime) -> int | None:
-    """Hand ``agent`` one conversation in the caller's transaction; its id, or None."""
+def _take(session: Session, agent: Agent, now: datetime, skip: frozenset[str] = frozenset()) -> int | None:
+    """Hand ``agent`` one conversation in the caller's transaction; its id, or None. ``skip``: contact
+    reasons the charter routes to other agents (``inbox.desk.routing``)."""
     session.execute(  # first a write on the agent's row: two listeners serve one agent in turn
         update(AgentActivity)
         .where(col(AgentActivity.user_id) == agent.user_id)
@@ -69,7 +71,9 @@ def _take(session: Session, agent: Agent, now: datetime) -> int | None:
     if _load(session, agent.user_id) >= agent.capacity:
         return None
     scope = Filters(assignee="unassigned", channels=agent.channels, speaks=agent.languages)
-    rows = queue_page(session, scope, user_id=None, now=now, size=CANDIDATES).rows
+    size = CANDIDATES + ROUTED_LOOKAHEAD if skip else CANDIDATES
+    page = queue_page(session, scope, user_id=None, now=now, size=size).rows
+    rows = [r for r in page if r.reason not in skip]
     for row in rows:
         won = session.execute(
             update(Conversation)
@@ -114,7 +118,8 @@ def assign_live(engine: Engine, charter: Charter, now: datetime) -> int:
                 break
             try:
                 with Session(engine) as session, session.begin():
-                    taken = _take(session, agent, now)
+                    skip = routing.left_for(session, agent.user_id, charter.reasons, now)  # by contact reason
+                    taken = _take(session, agent, now, skip)
             except OperationalError:  # SQLite busy for too long: this agent waits for the next tick
                 taken = None
             if taken is not None:

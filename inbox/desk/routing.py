@@ -3,8 +3,9 @@
 Rule, stated once (``may_take`` and ``left_to_others`` are pure): a conversation whose contact reason the
 charter routes to named agents goes to one of them while one of them is available (signed in, active); when
 none is, anyone may take it, so a routed reason never waits for an absent specialist. A reason with no
-``agents`` is anyone's. "Next conversation" skips what is left to others (``inbox.desk.queue``); automatic
-assignment can ask ``may_take`` the same way. ``rules_in_force`` and ``available`` read the database.
+``agents`` is anyone's. "Next conversation" (``inbox.desk.queue``) and live assignment
+(``inbox.desk.live_assignment``) skip what is left to others. ``left_for``, ``rules_in_force`` and
+``available`` read the database.
 """
 
 from __future__ import annotations
@@ -55,10 +56,15 @@ def available(session: Session, now: datetime) -> set[str]:
     return set(session.exec(stmt).all())
 
 
+def left_for(session: Session, user_id: int, rules: Rules, now: datetime) -> frozenset[str]:
+    """The contact reasons this user should leave to others under ``rules``, given who is signed in now."""
+    routed = {r: rule for r, rule in rules.items() if rule.agents}
+    user = session.get(User, user_id)
+    if not routed or user is None:
+        return frozenset()
+    return left_to_others(routed, user.name, available(session, now))
+
+
 def skipped_reasons(session: Session, user_id: int, now: datetime) -> frozenset[str]:
     """What "Next conversation" leaves to others for this user, under the charter in force now."""
-    rules = {r: rule for r, rule in rules_in_force(session).items() if rule.agents}
-    user = session.get(User, user_id)
-    if not rules or user is None:
-        return frozenset()
-    return left_to_others(rules, user.name, available(session, now))
+    return left_for(session, user_id, rules_in_force(session), now)
