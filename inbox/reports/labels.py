@@ -163,7 +163,8 @@ def value(name: str, cell: Cell) -> Cell:
     if name in ("sentiment", "urgency") and cell == "unclassified":
         return _(UNCLASSIFIED)
     if name in ("channel", "urgency") and cell == "all":
-        return _(ALL_CHANNELS if name == "channel" else ALL)
+        every = ALL_CHANNELS if name == "channel" else ALL
+        return _(every)
     if name == "kpi" and cell.startswith("goal_") and cell.endswith("_pct"):
         return _(GOAL_KPI).format(name=cell[len("goal_") : -len("_pct")])
     words = {
