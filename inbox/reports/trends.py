@@ -22,6 +22,7 @@ from sqlmodel import Session
 from inbox.charter.model import Charter
 from inbox.i18n import N_
 from inbox.reports import queries
+from inbox.reports.calendar import ReportClocks
 from inbox.reports.journeys import Journey
 from inbox.reports.kpis import Volume
 from inbox.reports.period import Period, local_day
@@ -81,11 +82,12 @@ def goal_days(
 ) -> list[GoalDay]:
     """Each goal of ``charter`` per local day of the period (days with none in scope are left out)."""
     items = [Journey(f, (), None, False) for f in facts]
+    clocks = ReportClocks(period.start, now)  # the team's hours read once for every conversation
     out = []
     for name, goal in charter.sla.service_goals().items():
         sums: dict[date, dict[str, int]] = defaultdict(lambda: {"within": 0, "late": 0, "pending": 0})
         for j in items:
-            outcome = goal_outcome(j, goal, charter, now)
+            outcome = goal_outcome(j, goal, charter, now, clocks)
             if outcome is not None:
                 sums[local_day(j.facts.first_inbound_at, period.tz)][outcome] += 1
         out += [GoalDay(day, GoalAttainment(name, goal, ALL, **sums[day])) for day in sorted(sums)]
