@@ -80,7 +80,6 @@ def test_an_agent_is_told_of_an_assignment(desk_app: dict[str, Any]) -> None:
             page = context.new_page()
             page.set_default_timeout(60_000)
             page.goto(desk_app["url"])
-            expect(page.get_by_role("textbox", name="Password")).to_be_visible(timeout=90_000)  # a cold start
             sign_in(page, "alice", "alice-pw")
             procs.eventually(
                 lambda: _cursor_placed(engine, seeded.users["alice"]),

@@ -44,7 +44,6 @@ def test_the_frequent_moves_from_the_keyboard(desk_app: dict[str, Any]) -> None:
             page = browser.new_context(locale="en-GB", viewport={"width": 1440, "height": 1000}).new_page()
             page.set_default_timeout(60_000)
             page.goto(desk_app["url"])
-            expect(page.get_by_role("textbox", name="Password")).to_be_visible(timeout=90_000)  # a cold start
             sign_in(page, "alice", "alice-pw")
             expect(page.get_by_text("Press ? for keyboard shortcuts")).to_be_visible()
             page.evaluate(BLUR)

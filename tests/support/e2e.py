@@ -172,7 +172,8 @@ def sign_in(page: Any, user: str, password: str) -> None:
     """Fill the sign-in form and wait for the queue."""
     from playwright.sync_api import expect
 
-    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    # the app's first run after start is slow (imports, models), more so on a busy machine
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible(timeout=90_000)
     page.get_by_role("textbox", name="User name").fill(user)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
