@@ -10,6 +10,8 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from inbox import i18n
+from inbox.desk import preferences
 from inbox.store.engine import open_engine
 from inbox.store.tables import AuditEvent
 from inbox.ui.common import SELECTED, USER, forget_engine
@@ -73,3 +75,22 @@ def database(db_url: str) -> Iterator[Session]:
     with Session(engine) as session:
         yield session
     engine.dispose()
+
+
+def in_french(db_url: str, user_id: int) -> None:
+    """The user's screens in French (their own preference, as the sidebar's picker sets it)."""
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        preferences.set_language(s, user_id, "fr", by="test", by_role="admin")
+    engine.dispose()
+
+
+def french_conversation(seeded: Seeded, db_url: str, user: str, conv_id: int) -> AppTest:
+    """``user``'s conversation page of ``conv_id`` in French; keep ``i18n.use_language("fr")`` around what
+    follows (AppTest formats option values in the test's thread)."""
+    in_french(db_url, seeded.users[user])
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[USER], at.session_state[SELECTED] = seeded.users[user], conv_id
+    with i18n.use_language("fr"):
+        at.run().switch_page("inbox/ui/pages/conversation.py").run()
+    return at

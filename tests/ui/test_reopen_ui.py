@@ -4,15 +4,12 @@ the reason lands in the audit log, nothing changes without one."""
 from __future__ import annotations
 
 from sqlmodel import Session
-from streamlit.testing.v1 import AppTest
 
 from inbox import i18n
-from inbox.desk import preferences
 from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation
-from inbox.ui.common import SELECTED, USER
 from tests.support.seed_desk import Seeded
-from tests.support.ui import APP, app_as, audit_events, open_conv
+from tests.support.ui import app_as, audit_events, french_conversation, open_conv
 
 
 def _status(db_url: str, conv_id: int) -> str:
@@ -55,14 +52,8 @@ def test_cancel_leaves_it_closed(seeded: Seeded, db_url: str) -> None:
 
 def test_the_reason_is_asked_in_french(seeded: Seeded, db_url: str) -> None:
     done = seeded.conversations["done"]
-    engine = open_engine(db_url)
-    with Session(engine) as s, s.begin():
-        preferences.set_language(s, seeded.users["alice"], "fr", by="test", by_role="admin")
-    engine.dispose()
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state[USER], at.session_state[SELECTED] = seeded.users["alice"], done
+    at = french_conversation(seeded, db_url, "alice", done)
     with i18n.use_language("fr"):
-        at.run().switch_page("inbox/ui/pages/conversation.py").run()
         at.segmented_control(key=f"status-{done}").set_value("open").run()
         assert at.text_input(key=f"reopen-reason-{done}").label == "Motif de réouverture"
         assert at.button(key=f"reopen-go-{done}").label == "Rouvrir en « Ouverte »"

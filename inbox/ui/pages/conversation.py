@@ -35,6 +35,7 @@ from inbox.ui.widgets import (
     incident_notice,
     notification_bell,
     people_panel,
+    redact_panel,
     reopen,
     thread,
 )
@@ -238,6 +239,7 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
 def _customer(view: desk.ConversationView, user: User) -> None:
     thread.profile(view.contact, view.channel.name, view.channel.platform)
     people_panel.panel(view.contact, user)
+    redact_panel.panel(view)
     if view.contact and view.contact.id:
         key = f"ctags-{view.contact.id}"
         tags = list(view.contact.tags)
