@@ -1,8 +1,10 @@
 """Re-opening a closed conversation from its page asks for a reason first (#15.7), in English and French;
-the reason lands in the audit log, nothing changes without one."""
+the reason lands in the audit log, nothing changes without one. The closed conversation is alice's own, so
+opening it asks nothing (tests/ui/test_closed_access.py)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session
 
 from inbox import i18n
@@ -10,6 +12,16 @@ from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation
 from tests.support.seed_desk import Seeded
 from tests.support.ui import app_as, audit_events, french_conversation, open_conv
+
+
+@pytest.fixture(autouse=True)
+def _alices(seeded: Seeded, db_url: str) -> None:
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        conv = s.get(Conversation, seeded.conversations["done"])
+        assert conv is not None
+        conv.assignee_id = seeded.users["alice"]
+    engine.dispose()
 
 
 def _status(db_url: str, conv_id: int) -> str:

@@ -29,6 +29,7 @@ from inbox.ui.common import (
 )
 from inbox.ui.labels import STATUS, label
 from inbox.ui.widgets import (
+    access_reason,
     channel_standby,
     classification_panel,
     composer_panel,
@@ -282,6 +283,8 @@ def main() -> None:
             st.stop()
         agents = desk.agents(session)
         note_list = notes.notes_for(session, conv_id)
+    if not access_reason.gate(view, user):  # a closed conversation: why open it?
+        st.stop()
     if st.session_state.get("audited-view") != conv_id:
         with transaction() as session:
             desk.record_view(session, conv_id, user, now())
