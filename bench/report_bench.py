@@ -4,8 +4,10 @@ For each size a fresh database is seeded as for the queue benchmark (bench/seed.
 new ids, 4 messages per conversation, 40% of conversations open, over 30 days) and the functions the Dashboard
 page and ``inbox report`` call are timed in a new session each time, with the repository's charter:
 ``live_report`` (backlog, at-risk and late lists), ``attainment_windows`` (today / 7 d / 30 d) and
-``period_report`` for 7 and 30 days. Usage:
+``period_report`` for 7 and 30 days, and the Dashboard's period panel for 30 days (``dashboard_30d``:
+``period_report`` then the charts' ``trends``, in one session as the page reads them). Usage:
     .venv/bin/python bench/report_bench.py --db sqlite --db postgres [--sizes 10000 100000 1000000]
+        [--calls period_30d dashboard_30d]
 Writes bench/results/report.json and prints a Markdown table.
 """
 
@@ -33,10 +35,19 @@ from bench.common import (  # noqa: E402
 )
 from bench.seed import seeded_database  # noqa: E402
 
-CALLS = ("live_report", "attainment_windows", "period_7d", "period_30d")
+CALLS = ("live_report", "attainment_windows", "period_7d", "period_30d", "dashboard_30d")
 
 
-def _timings(url: str, repeat: int, now: datetime) -> dict[str, Any]:
+def _dashboard(session: Any, charter: Any, period: Any, now: datetime) -> Any:
+    """What the Dashboard's period panel reads: the report, then the charts' data."""
+    from inbox.reports.report import period_report
+    from inbox.reports.trends import trends
+
+    r = period_report(session, charter, period, now)
+    return trends(session, charter, period, now, r.volume, None)
+
+
+def _timings(url: str, repeat: int, now: datetime, chosen: tuple[str, ...]) -> dict[str, Any]:
     from sqlmodel import Session
 
     from inbox.charter.model import load_charter
@@ -52,9 +63,12 @@ def _timings(url: str, repeat: int, now: datetime) -> dict[str, Any]:
         "attainment_windows": lambda s: attainment_windows(s, charter, now),
         "period_7d": lambda s: period_report(s, charter, parse_period("7d", now, zone), now),
         "period_30d": lambda s: period_report(s, charter, parse_period("30d", now, zone), now),
+        "dashboard_30d": lambda s: _dashboard(s, charter, parse_period("30d", now, zone), now),
     }
     out: dict[str, Any] = {}
     for name, call in calls.items():
+        if name not in chosen:
+            continue
         samples = []
         for n in range(repeat + 1):
             start = time.perf_counter()
@@ -67,11 +81,13 @@ def _timings(url: str, repeat: int, now: datetime) -> dict[str, Any]:
     return out
 
 
-def run(kind: str, sizes: list[int], repeat: int, admin: str | None) -> list[dict[str, Any]]:
+def run(
+    kind: str, sizes: list[int], repeat: int, admin: str | None, chosen: tuple[str, ...] = CALLS
+) -> list[dict[str, Any]]:
     out = []
     for size in sizes:
         with seeded_database(kind, size, admin) as db:
-            timings = _timings(db.url, repeat, db.now)
+            timings = _timings(db.url, repeat, db.now, chosen)
         out.append(
             {
                 "db": kind,
@@ -90,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", action="append", choices=("sqlite", "postgres"), default=[])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--calls", nargs="+", choices=CALLS, default=list(CALLS))
+    parser.add_argument("--out", default="report", help="bench/results/<out>.json")
     args = parser.parse_args(argv)
     kinds = args.db or ["sqlite", "postgres"]
     results: list[dict[str, Any]] = []
@@ -97,13 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         admin = stack.enter_context(postgres_server()) if "postgres" in kinds else None
         for kind in kinds:
-            results += run(kind, args.sizes, args.repeat, admin)
-    rows = [[r["db"], r["messages"], *(f"{r[c]['median_ms']:.0f}" for c in CALLS)] for r in results]
-    print(table(["db", "messages", *(f"{c} median ms" for c in CALLS)], rows))
+            results += run(kind, args.sizes, args.repeat, admin, tuple(args.calls))
+    calls = [c for c in CALLS if c in args.calls]
+    rows = [[r["db"], r["messages"], *(f"{r[c]['median_ms']:.0f}" for c in calls)] for r in results]
+    print(table(["db", "messages", *(f"{c} median ms" for c in calls)], rows))
     peak = round(own_peak_rss_mb(), 1)
     print(f"peak RSS of this process (the dashboard's queries): {peak} MB")
     path = write_results(
-        "report", {"machine": info, "repeat": args.repeat, "peak_rss_mb": peak, "results": results}
+        args.out, {"machine": info, "repeat": args.repeat, "peak_rss_mb": peak, "results": results}
     )
     print(f"wrote {path}")
     return 0

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from inbox.charter.versions import CharterBook
 from inbox.reports.journeys import Journey
+from inbox.reports.judging import JudgedCohort
 from inbox.reports.kpis import ResponseTimes, response_times
 from inbox.reports.reasons import UNCLASSIFIED
 from inbox.reports.sla_kpis import Attainment, FirstResponse, attainment, first_response, outcome_count
@@ -92,22 +93,21 @@ def conversation_reasons(session: Session, ids: Sequence[int]) -> dict[int, str]
 
 def reason_figures(
     session: Session,
-    cohort: Sequence[Journey],
+    cohort: Sequence[Journey] | JudgedCohort,
     spans: Sequence[tuple[int, timedelta]],
     book: CharterBook,
     now: datetime,
 ) -> list[ReasonFigures]:
     """The period's figures per contact reason: ``cohort`` its conversations, ``spans`` its measured replies
     as (conversation id, handling time)."""
-    ids = sorted({j.facts.id for j in cohort} | {conv for conv, _ in spans})
+    if isinstance(cohort, JudgedCohort):
+        journeys, firsts = cohort.journeys, cohort.first_responses
+    else:
+        journeys = list(cohort)
+        firsts = [first_response(j.facts, book.in_force(j.facts.first_inbound_at), now) for j in journeys]
+    ids = sorted({j.facts.id for j in journeys} | {conv for conv, _ in spans})
     reasons = conversation_reasons(session, ids)
-    judged = [
-        (
-            reasons.get(j.facts.id, UNCLASSIFIED),
-            first_response(j.facts, book.in_force(j.facts.first_inbound_at), now),
-        )
-        for j in cohort
-    ]
+    judged = [(reasons.get(item.facts.id, UNCLASSIFIED), item) for item in firsts]
     return figures(judged, [(reasons.get(conv, UNCLASSIFIED), time) for conv, time in spans])
 
 

@@ -23,6 +23,7 @@ from inbox.charter.sla import charter_kind
 from inbox.charter.versions import CharterBook
 from inbox.reports.calendar import ReportClocks
 from inbox.reports.journeys import Journey
+from inbox.reports.judging import JudgedCohort
 from inbox.reports.stats import median, minutes, nearest_rank, ratio
 
 ALL = "all"
@@ -80,16 +81,8 @@ class ContactRow:
         return sum(self.handling) / len(self.handling) if self.handling else None
 
 
-def _business_wait(j: Journey, book: CharterBook, clocks: ReportClocks) -> timedelta:
-    f = j.facts
-    assert f.first_response_at is not None
-    charter = book.in_force(f.first_inbound_at)
-    team = clocks.targets(charter, f).first_response.team
-    return clocks.business(charter, team, f.first_inbound_at, f.first_response_at)
-
-
 def contact_rows(
-    journeys: Iterable[Journey],
+    journeys: Iterable[Journey] | JudgedCohort,
     book: CharterBook,
     handling: Iterable[tuple[int, timedelta]],
     kinds: Mapping[int, Key],
@@ -107,15 +100,20 @@ def contact_rows(
         keys = [(channel, kind), (channel, ALL), (ALL, ALL)]
         return [rows.setdefault(k, ContactRow(*k)) for k in keys]
 
-    for j in journeys:
+    cohort = (
+        journeys
+        if isinstance(journeys, JudgedCohort)
+        else JudgedCohort(list(journeys), book, clocks.now, clocks)
+    )
+    for j, business in zip(cohort.journeys, cohort.business_waits, strict=True):
         f = j.facts
         for row in add((f.channel, charter_kind(f.kind, f.visibility))):
             row.arrived += 1
             row.moved_to_private += j.moved_to_private
-            if f.first_response_at is not None:
+            if f.first_response_at is not None and business is not None:
                 row.answered += 1
                 row.wall_waits.append(minutes(f.first_response_at - f.first_inbound_at))
-                row.business_waits.append(minutes(_business_wait(j, book, clocks)))
+                row.business_waits.append(minutes(business))
                 if j.resolved_at is not None:
                     row.durations.append(minutes(j.resolved_at - f.first_inbound_at))
     for conversation_id, time in handling:

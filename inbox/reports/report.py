@@ -21,11 +21,12 @@ from inbox.reports.by_reason import ReasonFigures, reason_figures
 from inbox.reports.calendar import ReportClocks
 from inbox.reports.contact_kpis import ContactRow, contact_rows
 from inbox.reports.journeys import journeys
+from inbox.reports.judging import JudgedCohort
 from inbox.reports.outbound import conversation_kinds, outbound_counts
 from inbox.reports.period import WINDOWS, Period, rolling
 from inbox.reports.reasons import ReasonShare, reason_mix
 from inbox.reports.rows import BacklogCount, OutcomeCount
-from inbox.reports.satisfaction import Satisfaction, satisfaction
+from inbox.reports.satisfaction import Satisfaction, SurveyRow, satisfaction_of, survey_rows
 from inbox.reports.sla_kpis import (
     Attainment,
     FirstResponse,
@@ -71,6 +72,10 @@ class PeriodReport:
     contacts: list[ContactRow] = field(default_factory=list)  # answer rate, DMT, DMC, moves, outbound
     satisfaction: Satisfaction = field(default_factory=Satisfaction)
     by_reason: list[ReasonFigures] = field(default_factory=list)  # first response, DMT, attainment per reason
+    # what the figures were computed from, for the dashboard's charts of the same period (``trends``): the
+    # conversations judged once, and the surveys sent
+    judged: JudgedCohort | None = field(default=None, repr=False, compare=False)
+    surveys: list[SurveyRow] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def conversations(self) -> int:
@@ -127,9 +132,11 @@ def period_report(
     counts = queries.hour_counts(session, period, cid)
     events = queries.agent_events(session, period, cid, kpis.HANDLING_LOOKBACK)
     agents = kpis.agent_rows(queries.agent_counts(session, period, cid), kpis.handling_times(events, period))
-    cohort, clocks = journeys(session, period, cid), ReportClocks(period.start, now)
+    clocks = ReportClocks(period.start, now)
+    cohort = JudgedCohort(journeys(session, period, cid), book, now, clocks)  # read and judged once
     spans = [(conv, time) for _, conv, time in kpis.handling_spans(events, period)]
     kinds = conversation_kinds(session, sorted({conv for conv, _ in spans}))
+    surveys = survey_rows(session, period, cid)
     return PeriodReport(
         period=period,
         channel=channel,
@@ -146,8 +153,10 @@ def period_report(
         targets=target_counts(cohort, book, now, clocks),
         goals=goal_attainment(cohort, book.current, now, clocks),
         contacts=contact_rows(cohort, book, spans, kinds, outbound_counts(session, period, cid), clocks),
-        satisfaction=satisfaction(session, period, cid),
+        satisfaction=satisfaction_of(surveys),
         by_reason=reason_figures(session, cohort, spans, book, now),
+        judged=cohort,
+        surveys=surveys,
     )
 
 

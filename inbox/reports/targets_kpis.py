@@ -34,8 +34,8 @@ from inbox.charter.targets import Target
 from inbox.charter.versions import CharterBook
 from inbox.reports.calendar import ReportClocks
 from inbox.reports.journeys import Journey, cycles
+from inbox.reports.judging import GOAL_WORDS, DueTimes, JudgedCohort, outcome
 from inbox.reports.rows import UNCLASSIFIED
-from inbox.reports.sla_kpis import first_response
 from inbox.reports.stats import ratio
 
 ALL = "all"  # the channel of a goal's overall row
@@ -58,47 +58,54 @@ class TargetCount:
         return ratio(self.met, self.met + self.missed)
 
 
-def outcome(answered: datetime | None, due: datetime, now: datetime) -> str:
-    """met (answered by the due time), missed (answered later, or unanswered past it), else waiting."""
-    if answered is not None:
-        return "met" if answered <= due else "missed"
-    return "missed" if now > due else "waiting"
-
-
 def judged(j: Journey, book: CharterBook, now: datetime, clocks: ReportClocks) -> list[tuple[Metric, str]]:
-    """One conversation's outcomes: (metric, met | missed | waiting) for each clock measured. Only due times
-    are computed (the SLA engine's ``due_at``), never the elapsed time: a long-open conversation costs the
-    same as a fresh one."""
-    f = j.facts
-    if f.first_response_at is None and f.status == "resolved":
-        return []  # closed unanswered: not judged
-    charter = book.in_force(f.first_inbound_at)
-    out: list[tuple[Metric, str]] = [("first_response", first_response(f, charter, now).outcome)]
-    targets = clocks.targets(charter, f)
-    spans = cycles(j, now)
-    for started, answered in spans[1:]:
-        if answered is None and j.resolved_at is not None and started <= j.resolved_at:
-            continue  # still unanswered when it was resolved: nothing was left to answer
-        out.append(
-            ("next_response", outcome(answered, clocks.due(charter, targets.next_response, started), now))
-        )
-    if targets.resolution is not None and spans:
-        due = clocks.due(charter, targets.resolution, spans[0][0])
-        out.append(("resolution", outcome(j.resolved_at, due, now)))
-    return out
+    """One conversation's outcomes: (metric, met | missed | waiting) for each clock measured (the rules of
+    ``judged_all``, for one conversation)."""
+    return judged_all(JudgedCohort([j], book, now, clocks))[0]
+
+
+def judged_all(cohort: JudgedCohort) -> list[list[tuple[Metric, str]]]:
+    """Each conversation's outcomes: (metric, met | missed | waiting) for each clock measured. Only due times
+    are computed (the SLA engine's ``due_at``, asked for all conversations at once), never the elapsed time:
+    a long-open conversation costs the same as a fresh one."""
+    now, clocks, dues = cohort.now, cohort.clocks, DueTimes(cohort.clocks)
+    asked: list[list[tuple[Metric, datetime | None, int | str]]] = []
+    for j, charter, first in zip(cohort.journeys, cohort.charters, cohort.first_responses, strict=True):
+        f = j.facts
+        mine: list[tuple[Metric, datetime | None, int | str]] = []
+        asked.append(mine)
+        if f.first_response_at is None and f.status == "resolved":
+            continue  # closed unanswered: not judged
+        mine.append(("first_response", None, first.outcome))
+        targets = clocks.targets(charter, f)
+        spans = cycles(j, now)
+        for started, answered in spans[1:]:
+            if answered is None and j.resolved_at is not None and started <= j.resolved_at:
+                continue  # still unanswered when it was resolved: nothing was left to answer
+            mine.append(("next_response", answered, dues.ask(charter, targets.next_response, started)))
+        if targets.resolution is not None and spans:
+            mine.append(("resolution", j.resolved_at, dues.ask(charter, targets.resolution, spans[0][0])))
+    due = dues.solve()
+    return [
+        [(m, r if isinstance(r, str) else outcome(ended, due[r], now)) for m, ended, r in mine]
+        for mine in asked
+    ]
 
 
 def target_counts(
-    journeys: Iterable[Journey], book: CharterBook, now: datetime, clocks: ReportClocks
+    journeys: Iterable[Journey] | JudgedCohort, book: CharterBook, now: datetime, clocks: ReportClocks
 ) -> list[TargetCount]:
     """Outcomes per metric, channel, kind and urgency, in that order."""
+    cohort = (
+        journeys if isinstance(journeys, JudgedCohort) else JudgedCohort(list(journeys), book, now, clocks)
+    )
     sums: dict[tuple[Metric, str, str, str], dict[str, int]] = defaultdict(
         lambda: {"met": 0, "missed": 0, "waiting": 0}
     )
-    for j in journeys:
+    for j, results in zip(cohort.journeys, judged_all(cohort), strict=True):
         f = j.facts
         group = (charter_kind(f.kind, f.visibility), f.arrival_urgency or UNCLASSIFIED)
-        for metric, result in judged(j, book, now, clocks):
+        for metric, result in results:
             sums[(metric, f.channel, *group)][result] += 1
     order = {"first_response": 0, "next_response": 1, "resolution": 2}
     keys = sorted(sums, key=lambda k: (order[k[0]], k[1], k[2], k[3]))
@@ -151,19 +158,22 @@ def goal_outcome(
     clock = Target("first_response", goal.within_minutes, goal.clock, goal.team or charter.sla.team, "goal")
     start = f.first_inbound_at  # within the goal's minutes on its clock <=> answered by this due time:
     due = clocks.due(charter, clock, start) if clocks is not None else due_at(charter, clock, start)
-    return {"met": "within", "missed": "late", "waiting": "pending"}[outcome(f.first_response_at, due, now)]
+    return GOAL_WORDS[outcome(f.first_response_at, due, now)]
 
 
 def goal_attainment(
-    journeys: Iterable[Journey], charter: Charter, now: datetime, clocks: ReportClocks
+    journeys: Iterable[Journey] | JudgedCohort, charter: Charter, now: datetime, clocks: ReportClocks
 ) -> list[GoalAttainment]:
     """Each goal of the charter overall (channel ``ALL``) then per channel, goals in the charter's order."""
-    items = list(journeys)
+    cohort = (
+        journeys
+        if isinstance(journeys, JudgedCohort)
+        else JudgedCohort(list(journeys), CharterBook(charter), now, clocks)
+    )
     out: list[GoalAttainment] = []
     for name, goal in charter.sla.service_goals().items():
         sums: dict[str, dict[str, int]] = defaultdict(lambda: {"within": 0, "late": 0, "pending": 0})
-        for j in items:
-            result = goal_outcome(j, goal, charter, now, clocks)
+        for j, result in zip(cohort.journeys, cohort.goal_results(name, goal, charter), strict=True):
             if result is not None:
                 sums[ALL][result] += 1
                 sums[j.facts.channel][result] += 1

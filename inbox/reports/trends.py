@@ -7,7 +7,8 @@
 - volume heat map: customer messages per local weekday (0 = Monday) and hour, summed over the period;
 - satisfaction by day: the survey answers (scores) per local day they came, per survey kind.
 
-Session-taking and read-only (one cohort read, one survey read); the rest is pure over the report's rows.
+Session-taking and read-only (one cohort read, one survey read; none when given the dashboard's report of the
+same period, whose rows and goal outcomes it reuses); the rest is pure over the report's rows.
 """
 
 from __future__ import annotations
@@ -20,17 +21,20 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from inbox.charter.model import Charter
+from inbox.charter.versions import CharterBook
 from inbox.i18n import N_
 from inbox.reports import queries
 from inbox.reports.calendar import ReportClocks
 from inbox.reports.journeys import Journey
+from inbox.reports.judging import JudgedCohort
 from inbox.reports.kpis import Volume
 from inbox.reports.period import Period, local_day
+from inbox.reports.report import PeriodReport
 from inbox.reports.rows import ConversationFacts
 from inbox.reports.satisfaction import SatisfactionGroup, SurveyRow, groups, survey_rows
 from inbox.reports.stats import minutes, ratio
 from inbox.reports.table_base import Cell, Table, pct
-from inbox.reports.targets_kpis import ALL, GoalAttainment, goal_outcome
+from inbox.reports.targets_kpis import ALL, GoalAttainment
 
 WAIT_LIMITS = (5, 15, 30, 60, 120, 240, 480, 1440)  # minutes: bucket upper bounds; the last bucket has none
 TITLES = {
@@ -78,18 +82,26 @@ class Trends:
 
 
 def goal_days(
-    facts: Iterable[ConversationFacts], charter: Charter, now: datetime, period: Period
+    facts: Iterable[ConversationFacts] | JudgedCohort, charter: Charter, now: datetime, period: Period
 ) -> list[GoalDay]:
-    """Each goal of ``charter`` per local day of the period (days with none in scope are left out)."""
-    items = [Journey(f, (), None, False) for f in facts]
-    clocks = ReportClocks(period.start, now)  # the team's hours read once for every conversation
+    """Each goal of ``charter`` per local day of the period (days with none in scope are left out).
+    ``facts``: the period's conversations, or the report's judged cohort (its goal outcomes are reused)."""
+    if isinstance(facts, JudgedCohort):
+        cohort = facts
+    else:  # the team's hours read once for every conversation
+        items = [Journey(f, (), None, False) for f in facts]
+        cohort = JudgedCohort(items, CharterBook(charter), now, ReportClocks(period.start, now))
+    days: dict[datetime, date] = {}
     out = []
     for name, goal in charter.sla.service_goals().items():
         sums: dict[date, dict[str, int]] = defaultdict(lambda: {"within": 0, "late": 0, "pending": 0})
-        for j in items:
-            outcome = goal_outcome(j, goal, charter, now, clocks)
+        for j, outcome in zip(cohort.journeys, cohort.goal_results(name, goal, charter), strict=True):
             if outcome is not None:
-                sums[local_day(j.facts.first_inbound_at, period.tz)][outcome] += 1
+                at = j.facts.first_inbound_at
+                day = days.get(at)
+                if day is None:
+                    day = days[at] = local_day(at, period.tz)
+                sums[day][outcome] += 1
         out += [GoalDay(day, GoalAttainment(name, goal, ALL, **sums[day])) for day in sorted(sums)]
     return out
 
@@ -132,15 +144,25 @@ def trends(
     now: datetime,
     volume: list[Volume],
     channel: str | None,
+    report: PeriodReport | None = None,
 ) -> Trends:
-    """The charts' data for ``period`` (``volume``: the report's, already read)."""
-    cid = queries.channel_id(session, channel)
-    facts = queries.cohort(session, period, cid)
+    """The charts' data for ``period`` (``volume``: the report's, already read). Given the ``report`` of the
+    same period, channel and ``now`` (the dashboard's), its conversations and surveys are used as they were
+    read and judged for it: nothing is read again."""
+    shared = report is not None and (report.period, report.channel, report.now) == (period, channel, now)
+    if report is not None and shared and report.judged is not None:
+        cohort: JudgedCohort | list[ConversationFacts] = report.judged
+        surveys = report.surveys
+        facts = [j.facts for j in report.judged.journeys]
+    else:
+        cid = queries.channel_id(session, channel)
+        cohort = facts = queries.cohort(session, period, cid)
+        surveys = survey_rows(session, period, cid)
     return Trends(
-        goal_days=goal_days(facts, charter, now, period),
+        goal_days=goal_days(cohort, charter, now, period),
         waits=wait_buckets(facts),
         heat=heat_cells(volume),
-        satisfaction_days=satisfaction_days(survey_rows(session, period, cid), period),
+        satisfaction_days=satisfaction_days(surveys, period),
     )
 
 
