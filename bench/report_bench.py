@@ -44,7 +44,7 @@ def _dashboard(session: Any, charter: Any, period: Any, now: datetime) -> Any:
     from inbox.reports.trends import trends
 
     r = period_report(session, charter, period, now)
-    return trends(session, charter, period, now, r.volume, None)
+    return trends(session, charter, period, now, r.volume, None, report=r)
 
 
 def _timings(url: str, repeat: int, now: datetime, chosen: tuple[str, ...]) -> dict[str, Any]:
