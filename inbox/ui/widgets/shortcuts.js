@@ -5,9 +5,17 @@
   const data = __DATA__;
   const w = window;
   w.__inboxShortcuts = data;
-  const stale = document.getElementById("inbox-shortcuts-help");
-  if (stale) stale.remove();  // built again in the user's language when next shown
-  if (w.__inboxShortcutsOn) return;
+  if (w.__inboxShortcutsOn) {
+    // the app ran again: the list is built again from the new data (the language may have changed),
+    // still open if it was
+    const stale = document.getElementById("inbox-shortcuts-help");
+    if (stale) {
+      const open = stale.style.display === "flex";
+      stale.remove();
+      if (open) w.__inboxShortcutsHelp(true);
+    }
+    return;
+  }
   w.__inboxShortcutsOn = true;
   const doc = document;
   const one = (selector) => doc.querySelector(selector);
@@ -120,6 +128,7 @@
     const el = overlay();
     el.style.display = show === undefined ? (el.style.display === "flex" ? "none" : "flex") : show ? "flex" : "none";
   };
+  w.__inboxShortcutsHelp = toggleHelp;
   doc.addEventListener(
     "keydown",
     (e) => {
