@@ -2,7 +2,8 @@
 
 Errors stop the save: every rule of config/templates.toml (``inbox.replies.composer.Template`` and the whole
 file's consistency), a name already taken, a language code that names no language, a variable that looks
-like a misspelt known one (``{customer_nme}``), a text too long for every platform. Warnings do not: the
+like a misspelt known one (``{customer_nme}``), a text too long for every platform, retiring a template the
+charter sends. Warnings do not: the
 fields agents will have to fill in, a text the language detector reads as another language, the platforms
 where the text, filled with long but ordinary values, is too long (the composer refuses it there).
 """
@@ -91,11 +92,13 @@ def check(
     *,
     original: str | None,
     detect: Callable[[str], str] | None = None,
+    charter_uses: Mapping[str, str | None] | None = None,
 ) -> Checked:
     """``fields`` as a template replacing ``original`` (None: a new one) among ``files``' templates.
 
     ``detect`` (the classifier's language detector, "und" when unsure) warns of a text written in another
-    language than the one declared."""
+    language than the one declared; ``charter_uses`` (the charter's ``template_names()``) refuses retiring a
+    template the charter's automatic messages send."""
     try:
         template = Template.model_validate(plain(fields))
     except ValidationError as exc:
@@ -116,6 +119,13 @@ def check(
             _(
                 "{{{name}}} looks like a misspelt {{{known}}}: correct it, or agents would have to type it."
             ).format(name=name, known=known)
+        )
+    used_by = sorted(k for k, v in (charter_uses or {}).items() if v == template.name)
+    if template.retired and used_by:
+        out.errors.append(
+            _(
+                "The charter's automatic messages send this template ({keys}): change the charter first."
+            ).format(keys=", ".join(used_by))
         )
     others = [t for t in files.templates if t.name not in (original, template.name)]
     try:

@@ -88,6 +88,7 @@ def save(
     comment: str,
     now: datetime,
     based_on: str,
+    charter_uses: Mapping[str, str | None] | None = None,
 ) -> TemplateVersion:
     """Check ``fields`` as template ``original`` (None: a new one), write it to the file, keep the version.
 
@@ -100,7 +101,7 @@ def save(
     if digest(text) != based_on:
         raise StaleTemplates()
     files: TemplatesFile = load_templates(config_dir) if text else TemplatesFile()
-    checked = check(fields, files, original=original)
+    checked = check(fields, files, original=original, charter_uses=charter_uses)
     if checked.template is None:
         raise TemplateRefused(checked.errors)
     before = files.get(original) if original is not None else None
@@ -142,8 +143,10 @@ def set_retired(
     comment: str,
     now: datetime,
     based_on: str,
+    charter_uses: Mapping[str, str | None] | None = None,
 ) -> TemplateVersion:
-    """Retire a template (no longer offered to agents) or put it back in use."""
+    """Retire a template (no longer offered to agents) or put it back in use; ``charter_uses``: see
+    ``template_checks.check``."""
     fields = {**template.model_dump(), "retired": retired}
     return save(
         session,
@@ -154,6 +157,7 @@ def set_retired(
         comment=comment,
         now=now,
         based_on=based_on,
+        charter_uses=charter_uses,
     )
 
 

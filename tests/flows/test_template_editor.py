@@ -15,6 +15,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from inbox.access import PermissionDenied
+from inbox.charter.model import load_charter
 from inbox.desk import actions
 from inbox.replies import composer, template_editor
 from inbox.replies.template_editor import StaleTemplates, TemplateRefused
@@ -185,3 +186,26 @@ def test_usage_counts_the_replies_written_from_each_template(engine, seeded) -> 
     assert (counts["ack-en"].sent, counts["ack-en"].written, counts["ack-en"].last_at) == (1, 2, NOW)
     with Session(engine) as s:
         assert s.exec(select(TemplateVersion)).all() == []
+
+
+def test_a_template_the_charter_sends_cannot_be_retired(engine, seeded, config) -> None:
+    uses = load_charter(ROOT / "config").template_names()
+    peak = composer.load_templates(config).get("afflux-fr")
+    assert peak is not None and uses["peak.template"] == "afflux-fr"
+    with Session(engine) as s, s.begin(), pytest.raises(TemplateRefused) as refused:
+        digest = template_editor.digest(template_editor.read_text(config))
+        template_editor.set_retired(
+            s,
+            config,
+            peak,
+            True,
+            by=_user(s, seeded, "maya"),
+            comment="",
+            now=NOW,
+            based_on=digest,
+            charter_uses=uses,
+        )
+    assert refused.value.errors == [
+        "The charter's automatic messages send this template (peak.template): change the charter first."
+    ]
+    assert not composer.load_templates(config).get("afflux-fr").retired  # type: ignore[union-attr]

@@ -17,6 +17,7 @@ from inbox.replies.composer import Template
 from inbox.replies.template_editor import StaleTemplates, TemplateRefused, Usage
 from inbox.store.tables import User
 from inbox.ui.common import (
+    charter,
     config_dir,
     current_user,
     local_time,
@@ -51,12 +52,26 @@ def _usage(used: Usage | None) -> str:
     return text
 
 
+def _charter_uses() -> dict[str, str | None]:
+    """The templates the charter in force sends (its automatic messages), by charter key."""
+    current = charter()
+    return dict(current.template_names()) if current is not None else {}
+
+
 def _retire(user: User, t: Template) -> None:
     digest = template_editor.digest(template_editor.read_text(config_dir()))
     try:
         with transaction() as session:
             template_editor.set_retired(
-                session, config_dir(), t, not t.retired, by=user, comment="", now=now(), based_on=digest
+                session,
+                config_dir(),
+                t,
+                not t.retired,
+                by=user,
+                comment="",
+                now=now(),
+                based_on=digest,
+                charter_uses=_charter_uses(),
             )
     except (StaleTemplates, TemplateRefused, ConfigError) as exc:
         st.session_state["tpl-flash-error"] = str(exc) or _(
