@@ -1,4 +1,4 @@
-"""Agents' notifications: assigned by someone else, their customer wrote again, theirs at risk; each told once."""
+"""Agents' notifications: assigned by someone else, their customer wrote again, theirs at risk; told once."""
 
 from __future__ import annotations
 
