@@ -148,7 +148,7 @@ def main() -> None:
         st.stop()
     tz = report_tz(rules)
     st.title(_("Figures per person") if can(user.role, "figures") else _("My figures"))
-    cols = st.columns([3.2, 2.2, 2], vertical_alignment="bottom")
+    cols = st.columns([4, 2.1, 1.7], vertical_alignment="bottom")  # "Personnalisée" whole at 1280 px
     with cols[2]:
         agent = _whose(user)
     period = period_picker(tz, cols[0], cols[1], key="figures-period", days_key="figures-days")

@@ -50,7 +50,7 @@ def _first_page() -> None:
 
 
 def _filters_bar(options: dict[str, list[str]]) -> Filters:
-    top = st.columns([3, 2.2, 1.2], vertical_alignment="bottom")
+    top = st.columns([2.4, 2.6, 1.2], vertical_alignment="bottom")  # French assignee choices stay whole
     text = top[0].text_input(
         _("Search"),
         key="q-text",
@@ -177,7 +177,9 @@ def _labels(row: Row) -> str:
 
 def _row(row: Row, at: datetime, viewers: list[presence.Viewer], incident: str = "") -> None:
     with st.container(border=True, key=f"row-{row.id}"):
-        cols = st.columns([0.3, 1.7, 4.3, 2.5, 1.6, 0.9], vertical_alignment="center")
+        # clock, customer and text, labels and assignee, Open: widths that keep "En retard de 17 h 49 min"
+        # and "Ouvrir" whole on a 1280 px laptop
+        cols = st.columns([0.3, 2.7, 4.2, 3.0, 1.2], vertical_alignment="center")
         bulk_actions.row_checkbox(cols.pop(0), row.id)  # the multi-selection of bulk actions
         cols[0].badge(_sla_label(row, at), color=SLA_COLOURS[row.sla])  # type: ignore[arg-type]
         age = duration(at - row.first_inbound_at) if row.first_inbound_at else "—"
@@ -189,7 +191,7 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer], incident: str =
         cols[1].text(row.snippet or _("(no message)"), width="stretch")  # customer text: never Markdown
         cols[2].markdown(f"{incident} {_labels(row)}".strip())  # incident: its badge, if in an open one
         unassigned = pgettext("conversation", "Unassigned")
-        cols[3].markdown(
+        cols[2].markdown(
             f":material/person: {md_escape(row.assignee)}" if row.assignee else f":gray[{unassigned}]"
         )
         if viewers:
@@ -197,13 +199,13 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer], incident: str =
             on_it = ", ".join(
                 (writing if v.activity == "composing" else viewing).format(name=v.name) for v in viewers
             )
-            cols[3].caption(f":material/visibility: {md_escape(on_it)}")
-        if cols[4].button(
+            cols[2].caption(f":material/visibility: {md_escape(on_it)}")
+        if cols[3].button(
             _("Open"), key=f"open-{row.id}", type="primary" if row.sla == "red" else "secondary"
         ):
             open_conversation(row.id)
         if row.listening and row.status != "resolved":
-            cols[4].button(
+            cols[3].button(
                 _("Dismiss"),
                 key=f"dismiss-{row.id}",
                 on_click=_dismiss,
@@ -279,7 +281,7 @@ def queue_list(filters: Filters, user: User) -> None:
 def main() -> None:
     user = current_user()
     assert user is not None and user.id is not None
-    head = st.columns([5, 1.4], vertical_alignment="bottom")
+    head = st.columns([4.4, 2], vertical_alignment="bottom")
     head[0].title(_("Queue"))
     if head[1].button(
         _("Next conversation"), type="primary", icon=":material/bolt:", key="next", width="stretch"

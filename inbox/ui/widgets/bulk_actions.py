@@ -127,7 +127,7 @@ def bar(filters: Filters, user: User, page_ids: list[int], total: int) -> None:
     if flash:
         getattr(st, flash[0])(flash[1])
     ticked = sum(1 for i in page_ids if s.get(f"{PREFIX}{i}"))
-    cols = st.columns([2.2, 2.2, 3, 1.4], vertical_alignment="bottom")
+    cols = st.columns([2.8, 2, 2.8, 1.3], vertical_alignment="bottom")  # the French "all" label stays whole
     everything = cols[0].checkbox(
         ngettext("All {n} matching the filters", "All {n} matching the filters", total).format(n=total),
         key=ALL,

@@ -52,7 +52,7 @@ def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
     for kind in KINDS:
         base = f"sla.default.{kind}"
         first = get_key(data, f"{base}.first_response", {})
-        cols = st.columns([1.6, 1, 1.2, 1, 1])
+        cols = st.columns([1.4, 1, 1.5, 1, 1])  # "Heures d'ouverture" whole in the clock box
         cols[0].markdown(_(KIND_LABELS[kind]))
         clock = first.get("clock", "24/7") if isinstance(first, Mapping) else "24/7"
         values = {
@@ -123,7 +123,7 @@ def _hours(data: Mapping[str, Any], team: str, key: str, updates: Updates, probl
     new_zone = st.text_input(_("Time zone (IANA name)"), value=zone, key=f"{key}{team}-tz")
     if new_zone != zone:
         updates[f"{base}.timezone"] = new_zone.strip()
-    cols = st.columns(7)
+    cols = [*st.columns(4), *st.columns(4)][:7]  # four a row: "08:00-12:00, 14:00-20:00" stays whole
     for col, day in zip(cols, DAY_KEYS, strict=True):
         old = ", ".join(get_key(data, f"{base}.week.{day}", []) or [])
         new = col.text_input(_(DAY_LABELS[day]), value=old, key=f"{key}{team}-{day}")

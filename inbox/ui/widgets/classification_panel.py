@@ -102,7 +102,8 @@ def _choice(
 
 
 def _message(m: Message, fixed: dict[str, ClassificationCorrection], due: DuePolicy) -> None:
-    snippet = " ".join(m.text.split())[:80]
+    words = " ".join(m.text.split())
+    snippet = words if len(words) <= 80 else words[:79].rstrip() + "…"  # cut, and seen to be
     st.caption(local_time(m.created_at) if m.created_at else "")
     st.text(snippet)  # the customer's words: text, never Markdown
     score = (m.reason_scores or {}).get(m.reason or "")
