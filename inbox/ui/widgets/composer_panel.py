@@ -34,7 +34,7 @@ from inbox.ui.common import (
     templates,
     transaction,
 )
-from inbox.ui.labels import STATUS, label
+from inbox.ui.labels import STATUS, label, variable
 from inbox.ui.widgets import platform_template_panel
 
 MODE_LABELS = {"public": N_("Public reply"), "private": N_("Private message (DM)")}
@@ -255,7 +255,7 @@ def _template_picker(k: Keys, view: ConversationView, mode: str, known: dict[str
     if fill:
         cols = st.columns(min(len(fill), 4))
         for i, var in enumerate(fill):
-            name = var.replace("_", " ").capitalize()
+            name = variable(var)
             label = name if known.get(var) else _("{name} (fill in)").format(name=name)
             cols[i % len(cols)].text_input(label, key=k.var(var), on_change=_apply_template, args=(k, known))
     st.caption(_("Template owner: {owner}").format(owner=md_escape(tpl.owner)))
@@ -340,8 +340,8 @@ def _draft_and_send(
     shown = [p for p in verdict.problems if p != route.reason]  # the route's reason is shown above
     for problem in shown if (text or "").strip() else []:
         st.error(problem, icon=":material/block:")
-    cols = st.columns([1, 1, 3])
-    cols[0].button(
+    row = st.container(horizontal=True)  # each button as wide as its words: "Envoyer plutôt en privé" whole
+    row.button(
         _("Send"),
         key=f"send-{k.conv}",
         type="primary",
@@ -351,7 +351,7 @@ def _draft_and_send(
         icon=":material/send:",
     )
     if verdict.offer_private and mode == "public":
-        cols[1].button(
+        row.button(
             _("Send privately instead"),
             key=f"to-dm-{k.conv}",
             on_click=_switch_private,

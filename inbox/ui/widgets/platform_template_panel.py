@@ -15,6 +15,7 @@ from inbox.i18n import _
 from inbox.replies import composer, platform_templates
 from inbox.store.tables import User
 from inbox.ui.common import md_escape, now, templates, transaction
+from inbox.ui.labels import variable
 
 
 def _key(conv_id: int, name: str) -> str:
@@ -63,7 +64,7 @@ def _fields(conv_id: int, template: composer.Template, known: dict[str, str]) ->
         key = _key(conv_id, f"var-{param}")
         if key not in st.session_state:
             st.session_state[key] = known.get(param, "")
-        cols[i % len(cols)].text_input(param.replace("_", " ").capitalize(), key=key)
+        cols[i % len(cols)].text_input(variable(param), key=key)
 
 
 def offer(view: ConversationView, user: User, known: dict[str, str], options: Mapping[str, object]) -> None:

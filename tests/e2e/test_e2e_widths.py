@@ -1,0 +1,115 @@
+"""A French agent on a 1280 px laptop (issue 16, point 5): no label, button or badge of the Queue and of a
+Conversation is cut ("Conversation suiv…", "En retard de 1…", "O…", "Envo…", "Envoyer plutôt en pr…").
+Screenshots: test-artifacts/fr-1280-*.png.
+
+`streamlit run app.py` over the desk seed (tests/support/seed_desk.py) and one more conversation, many
+hours late; headless Debian Chromium (fr-FR, 1280×900) driven by Playwright. A text is cut when its box is
+narrower than its content and hides the rest (scrollWidth > clientWidth, overflow not visible).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from inbox.desk import preferences
+from tests.support.e2e import ARTIFACTS, BROWSER_ARGS, CHROMIUM, needs_chromium
+from tests.support.seed_desk import add_conversation
+
+pytestmark = needs_chromium
+
+# The elements under ``root`` whose text (or field value, or placeholder) is cut: "text [shown < needed px]".
+# Not the redaction panel's picker of the customer's messages: a whole message never fits a select box.
+CUT = """root => [...root.querySelectorAll('*')].filter(e => {
+    const text = (e.innerText || e.value || e.placeholder || '').trim();
+    return text && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
+        && getComputedStyle(e).overflowX !== 'visible' && !e.closest("[class*='st-key-redact-message']");
+}).map(e => `${(e.innerText || e.value || e.placeholder).trim()} [${e.clientWidth} < ${e.scrollWidth}]`)"""
+
+
+@pytest.fixture
+def laptop_app(desk_app: dict[str, Any]) -> dict[str, Any]:
+    """The desk app (tests/e2e/conftest.py) with alice in French and a conversation many hours late."""
+    at, seeded = datetime.now(UTC), desk_app["seeded"]
+    with Session(desk_app["engine"]) as session, session.begin():
+        preferences.set_language(session, seeded.users["alice"], "fr", by="test", by_role="admin")
+        seeded.conversations["very-late"] = add_conversation(  # "En retard de 17 h 49 min"
+            session,
+            seeded.channel_id,
+            handle="camille",
+            display_name="Camille Martin",
+            text="@AcmeCare je n'ai toujours pas reçu ma commande 4417 et personne ne me répond",
+            received=at - timedelta(hours=19),
+            due=at - timedelta(hours=17, minutes=49, seconds=30),
+            urgency="critical",
+            sentiment="negative",
+            language="fr",
+        )
+    return desk_app
+
+
+def _cut(page: Any) -> list[str]:
+    return list(page.locator("[data-testid='stMain']").evaluate(CUT))
+
+
+def _shot(page: Any, name: str) -> None:
+    """The whole page (it scrolls inside the app, so the window grows to it), then back to 900 px."""
+    height = page.evaluate("Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": 1280, "height": min(max(height, 900), 8000)})
+    page.screenshot(path=str(ARTIFACTS / name))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_french_agent_on_a_1280_laptop_reads_every_label_whole(laptop_app: dict[str, Any]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)  # a loaded machine
+    ARTIFACTS.mkdir(exist_ok=True)
+    late = laptop_app["seeded"].conversations["late"]
+    very_late = laptop_app["seeded"].conversations["very-late"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            page.goto(laptop_app["url"])
+            expect(page.get_by_role("textbox", name="Mot de passe")).to_be_visible(timeout=60_000)
+            page.get_by_role("textbox", name="Identifiant").fill("alice")
+            page.get_by_role("textbox", name="Mot de passe").fill("alice-pw")
+            page.get_by_role("button", name="Se connecter").click()
+            expect(page.get_by_role("heading", name="File d'attente")).to_be_visible(timeout=30_000)
+
+            # the queue: its key controls are there, in French, and nothing on the page is cut
+            expect(page.locator("div[class*='st-key-open-'] button")).to_have_count(4)
+            expect(page.locator(".st-key-next button")).to_have_accessible_name("Conversation suivante")
+            expect(page.locator(f".st-key-open-{very_late} button")).to_have_accessible_name("Ouvrir")
+            late_badge = re.compile(r"^En retard de 17 h \d\d min$")
+            expect(page.locator(f".st-key-row-{very_late}").get_by_text(late_badge)).to_be_visible()
+            expect(page.locator(".st-key-q-assignee").get_by_text("Les miennes")).to_be_visible()
+            expect(
+                page.locator(".st-key-bulk-all").get_by_text("Toutes celles du filtre (4)")
+            ).to_be_visible()
+            _shot(page, "fr-1280-queue.png")
+            assert _cut(page) == []
+
+            # a public conversation: the composer's buttons, with personal data typed in a public reply
+            page.locator(f".st-key-open-{late} button").click()
+            expect(page.get_by_role("button", name="Retour à la file d'attente")).to_be_visible(
+                timeout=30_000
+            )
+            draft = page.locator(f".st-key-composer-{late}-draft textarea")
+            draft.fill("Bob, écrivez-nous à remboursements@acme.example ou appelez le 06 12 34 56 78")
+            draft.press("Tab")  # the draft is read when it loses focus
+            private = page.locator(f".st-key-to-dm-{late} button")
+            expect(private).to_have_accessible_name("Envoyer plutôt en privé")
+            expect(page.locator(f".st-key-send-{late} button")).to_have_accessible_name("Envoyer")
+            expect(page.locator(f".st-key-assign-me-{late} button")).to_have_accessible_name("Me l'attribuer")
+            _shot(page, "fr-1280-conversation.png")
+            assert _cut(page) == []
+        finally:
+            browser.close()
