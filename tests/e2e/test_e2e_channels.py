@@ -230,7 +230,7 @@ def send(page: Any, conv_id: int, queued: str) -> None:
     button = page.locator(f".st-key-send-{conv_id} button")
     expect(button).to_be_enabled()
     button.click()
-    expect(page.get_by_text(queued)).to_be_visible()
+    expect(page.get_by_text(queued)).to_be_visible(timeout=20_000)  # a rerun on a loaded machine
     expect(page.get_by_text("Delivered").first).to_be_visible(timeout=30_000)
 
 
@@ -250,7 +250,7 @@ def answer_mastodon(page: Any, stack: dict[str, Any], conv_id: int, status_id: s
     from playwright.sync_api import expect
 
     open_conversation(page, "mastodon-acme", conv_id)
-    expect(page.get_by_text(MENTION)).to_be_visible()
+    expect(in_thread(page, MENTION)).to_be_visible()
     expect(selected_mode(page, conv_id)).to_have_text(re.compile("Public reply"))
     pick_template(page, conv_id, "Acknowledge", r"thanks for reaching out! .* \^Alex$")  # a name, no role
     send(page, conv_id, "Public reply queued")
@@ -265,12 +265,17 @@ def answer_mastodon(page: Any, stack: dict[str, Any], conv_id: int, status_id: s
     shot(page, "mastodon")
 
 
+def in_thread(page: Any, text: str) -> Any:
+    """The customer's message in the thread (the classification panel beside it quotes it too)."""
+    return page.get_by_test_id("stChatMessageContent").get_by_text(text)
+
+
 def answer_telegram(page: Any, stack: dict[str, Any], conv_id: int, chat_id: int) -> None:
     """A private message in the customer's chat, from the account-access template."""
     from playwright.sync_api import expect
 
     open_conversation(page, "tg-acme", conv_id)
-    expect(page.get_by_text(TELEGRAM)).to_be_visible()
+    expect(in_thread(page, TELEGRAM)).to_be_visible()
     expect(selected_mode(page, conv_id)).to_have_text(re.compile("Private message"))
     pick_template(page, conv_id, "account access", "We will never ask for your password")
     send(page, conv_id, "Private message queued")
@@ -287,7 +292,7 @@ def answer_instagram(page: Any, stack: dict[str, Any], conv_id: int, sender: str
     from playwright.sync_api import expect
 
     open_conversation(page, "ig-acme", conv_id)
-    expect(page.get_by_text(INSTAGRAM)).to_be_visible()
+    expect(in_thread(page, INSTAGRAM)).to_be_visible()
     draft = page.locator(f".st-key-composer-{conv_id}-draft textarea")
     draft.fill(IG_ANSWER)
     draft.press("Control+Enter")  # commits the text area's value (Streamlit reruns with it)
@@ -306,7 +311,7 @@ def whatsapp_refused(page: Any, stack: dict[str, Any], conv_id: int, wa_id: str)
     from playwright.sync_api import expect
 
     open_conversation(page, "wa-acme", conv_id)
-    expect(page.get_by_text(WHATSAPP)).to_be_visible()
+    expect(in_thread(page, WHATSAPP)).to_be_visible()
     expect(
         page.get_by_text(re.compile(r"The 24-hour window closed at .* only an approved template"))
     ).to_be_visible()
