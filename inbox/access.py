@@ -1,4 +1,4 @@
-"""Who may do what: one table of actions and the least role for each, and one check. Pure; imports no inbox.
+"""Who may do what: one table of actions and the least role for each, and one check. Pure; imports i18n only.
 
 Roles are ranked agent < manager < admin and a role may do everything the roles before it may do. Services
 call ``require(user, action)`` before they change anything (the pages only hide what a role may not use),
@@ -10,22 +10,24 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from inbox.i18n import N_, _
+
 ROLES = ("agent", "manager", "admin")
-ROLE_LABELS = {"agent": "Agent", "manager": "Community manager", "admin": "Admin"}
+ROLE_LABELS = {"agent": N_("Agent"), "manager": N_("Community manager"), "admin": N_("Admin")}
 
 # action -> (the least role that may do it, what it is: "may not <what>")
 ACTIONS: dict[str, tuple[str, str]] = {
-    "work": ("agent", "work on conversations (answer, assign, tag, resolve, notes)"),
-    "moderate": ("manager", 'set or lift a moderation mark ("Not abuse")'),
-    "link": ("manager", "link or unlink a customer's accounts"),
-    "distribute": ("manager", "hand out the unassigned conversations"),
-    "figures": ("manager", "see another person's figures"),
-    "incidents": ("manager", "declare, answer and close incidents"),
-    "templates": ("manager", "edit the charter and the templates"),
-    "privacy": ("manager", "export or erase a customer's data"),
-    "audit": ("manager", "read the audit log"),
-    "channels": ("admin", "check or add channels"),
-    "users": ("admin", "add users"),
+    "work": ("agent", N_("work on conversations (answer, assign, tag, resolve, notes)")),
+    "moderate": ("manager", N_('set or lift a moderation mark ("Not abuse")')),
+    "link": ("manager", N_("link or unlink a customer's accounts")),
+    "distribute": ("manager", N_("hand out the unassigned conversations")),
+    "figures": ("manager", N_("see another person's figures")),
+    "incidents": ("manager", N_("declare, answer and close incidents")),
+    "templates": ("manager", N_("edit the charter and the templates")),
+    "privacy": ("manager", N_("export or erase a customer's data")),
+    "audit": ("manager", N_("read the audit log")),
+    "channels": ("admin", N_("check or add channels")),
+    "users": ("admin", N_("add users")),
 }
 
 
@@ -47,9 +49,10 @@ class PermissionDenied(PermissionError):
 
     def __init__(self, actor: Actor, action: str) -> None:
         least, what = ACTIONS[action]
-        who = " or ".join(ROLE_LABELS[r] for r in ROLES[ROLES.index(least) :])
-        state = "deactivated" if not actor.active else ROLE_LABELS.get(actor.role, actor.role)
-        super().__init__(f"{actor.name} ({state}) may not {what}: {who} only")
+        who = _(" or ").join(_(ROLE_LABELS[r]) for r in ROLES[ROLES.index(least) :])
+        state = _("deactivated") if not actor.active else _(ROLE_LABELS.get(actor.role, actor.role))
+        message = _("{name} ({state}) may not {what}: {who} only")
+        super().__init__(message.format(name=actor.name, state=state, what=_(what), who=who))
         self.actor, self.action = actor.name, action
 
 

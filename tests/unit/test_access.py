@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from inbox import i18n
 from inbox.access import ACTIONS, ROLES, PermissionDenied, allowed, can, require
 
 
@@ -66,3 +67,12 @@ def test_a_deactivated_user_may_do_nothing() -> None:
 def test_an_unknown_action_is_a_programming_error() -> None:
     with pytest.raises(KeyError):
         can("admin", "launch")
+
+
+def test_refusals_speak_the_users_language() -> None:
+    with i18n.use_language("fr"), pytest.raises(PermissionDenied) as refused:
+        require(Person("alice", "agent"), "link")
+    assert str(refused.value) == (
+        "alice (Conseiller) ne peut pas lier ou délier les comptes d'un client : réservé à "
+        "Community manager ou Administrateur"
+    )
