@@ -123,7 +123,6 @@ def test_find_delivery_finds_a_reply_sent_before_a_crash(meta: MetaSandbox) -> N
     assert conn.find_delivery("private", None, "123", "On it!", None) is None
 
 
-
 @pytest.mark.parametrize("platform", ["facebook", "instagram"])
 def test_find_delivery_reaches_past_the_replies_that_followed(meta: MetaSandbox, platform: str) -> None:
     """A busy thread: 150 customer replies before ours and 60 other brand replies after it. The look reads
@@ -146,6 +145,7 @@ def test_find_delivery_ignores_the_same_words_before_the_window(meta: MetaSandbo
     meta.add_comment("On it!", author="brand", reply_to=customer, created_at=earlier, push=False)
     assert facebook(meta).find_delivery("public", customer, None, "On it!", datetime.now(UTC)) is None
     assert facebook(meta).find_delivery("public", customer, None, "On it!", earlier) is not None
+
 
 # --- sending messages and the messaging windows ---------------------------------------------------
 def test_messenger_reply_inside_the_window(meta: MetaSandbox) -> None:
