@@ -15,11 +15,17 @@ SIGN_IN = "inbox/ui/pages/sign_in.py"
 # each shows the sign-in page and keeps the address, so the page asked for opens once signed in.
 PAGE_FILES = Path(__file__).parent / "inbox" / "ui" / "pages"
 DEEP_LINKS = sorted(p.stem for p in PAGE_FILES.glob("*.py") if p.stem not in ("__init__", "sign_in", "queue"))
+# The tab's icon, inline (a data: URL): a ":material/…" icon would be fetched from Google on every page load
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#c8374a" d="M5 3h22a3 3 0 0 1 3 '
+    '3v14a3 3 0 0 1-3 3H13l-7 6v-6H5a3 3 0 0 1-3-3V6a3 3 0 0 1 3-3z"/><path fill="#fff" d="M8 9h16v2H8zm0 '
+    '5h11v2H8z"/></svg>'
+)
 
 identity.adopt()  # back from the team's identity provider (st.login), when it is offered
 user = session_cookie.signed_in_user()
 language.apply(user)
-st.set_page_config(page_title=_("Social-care inbox"), page_icon=":material/forum:", layout="wide")
+st.set_page_config(page_title=_("Social-care inbox"), page_icon=FAVICON, layout="wide")
 if user is None:
     session_cookie.write()
     sign_in = [st.Page(SIGN_IN, title=_("Sign in"), icon=":material/login:", default=True)]

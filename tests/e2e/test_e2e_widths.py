@@ -1,6 +1,6 @@
 """A French agent on a 1280 px laptop (issue 16, point 5): no label, button or badge of the Queue and of a
 Conversation is cut ("Conversation suiv…", "En retard de 1…", "O…", "Envo…", "Envoyer plutôt en pr…").
-Screenshots: test-artifacts/fr-1280-*.png.
+Screenshots: test-artifacts/fr-1280-*.png. And nothing is fetched from off the machine (the tab's icon was).
 
 `streamlit run app.py` over the desk seed (tests/support/seed_desk.py) and one more conversation, many
 hours late; headless Debian Chromium (fr-FR, 1280×900) driven by Playwright. A text is cut when its box is
@@ -52,6 +52,10 @@ def laptop_app(desk_app: dict[str, Any]) -> dict[str, Any]:
     return desk_app
 
 
+def _away(url: str) -> bool:
+    return url.startswith(("http:", "https:")) and not url.startswith("http://127.0.0.1:")
+
+
 def _cut(page: Any) -> list[str]:
     return list(page.locator("[data-testid='stMain']").evaluate(CUT))
 
@@ -75,6 +79,8 @@ def test_a_french_agent_on_a_1280_laptop_reads_every_label_whole(laptop_app: dic
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         try:
             context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+            away: list[str] = []  # what the pages fetch from elsewhere (the tab's icon came from Google)
+            context.on("request", lambda r: away.append(r.url) if _away(r.url) else None)
             page = context.new_page()
             page.set_default_timeout(30_000)
             page.goto(laptop_app["url"])
@@ -111,5 +117,6 @@ def test_a_french_agent_on_a_1280_laptop_reads_every_label_whole(laptop_app: dic
             expect(page.locator(f".st-key-assign-me-{late} button")).to_have_accessible_name("Me l'attribuer")
             _shot(page, "fr-1280-conversation.png")
             assert _cut(page) == []
+            assert away == []  # works offline, tells no one who opens what
         finally:
             browser.close()
