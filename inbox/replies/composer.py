@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from inbox.config.loader import Strict, load_model
-from inbox.i18n import _
+from inbox.i18n import N_, _
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns, find_pii
 from inbox.nlp.types import PiiSpan
 from inbox.replies import rules as reply_rules
@@ -28,6 +28,22 @@ from inbox.replies import rules as reply_rules
 KNOWN_VARIABLES = ("customer_name", "handle", "agent_name", "ticket_ref")
 MAX_DM = reply_rules.PRIVATE_LIMITS["x"][0]  # X direct messages
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+PII_WORDS = {  # the kinds of personal data inbox.nlp.pii finds, for people
+    "email": N_("email"),
+    "phone": N_("phone number"),
+    "card": N_("card number"),
+    "iban": N_("IBAN"),
+    "nir": N_("social security number"),
+    "order_ref": N_("order reference"),
+    "account_ref": N_("account reference"),
+}
+
+
+def pii_words(kinds: Iterable[str]) -> str:
+    """``["email", "phone"]`` -> "e-mail, numéro de téléphone" in French; an unknown kind as it is."""
+    return ", ".join(_(PII_WORDS[k]) if k in PII_WORDS else k for k in kinds)
+
+
 TemplateVisibility = Literal["public", "private", "any"]
 
 
@@ -256,7 +272,7 @@ def check(
         problems.append(too_long)
     pii = find_pii(text, pii_patterns) if visibility == "public" and personal_data else []
     if pii:
-        kinds = ", ".join(sorted({p.kind for p in pii}))
+        kinds = pii_words(sorted({p.kind for p in pii}))
         problems.append(
             _("Personal data in a public reply ({kinds}): remove it, or send this privately.").format(
                 kinds=kinds

@@ -113,6 +113,8 @@ def test_a_french_agent_on_a_1280_laptop_reads_every_label_whole(laptop_app: dic
             draft.press("Tab")  # the draft is read when it loses focus
             private = page.locator(f".st-key-to-dm-{late} button")
             expect(private).to_have_accessible_name("Envoyer plutôt en privé")
+            found = "Données personnelles dans une réponse publique (e-mail, numéro de téléphone)"
+            expect(page.get_by_text(found)).to_be_visible()  # the kinds in French too
             expect(page.locator(f".st-key-send-{late} button")).to_have_accessible_name("Envoyer")
             expect(page.locator(f".st-key-assign-me-{late} button")).to_have_accessible_name("Me l'attribuer")
             _shot(page, "fr-1280-conversation.png")

@@ -76,7 +76,7 @@ def test_personal_data_blocks_a_public_reply_and_offers_a_dm(seeded: Seeded, db_
     at.text_area(key=f"composer-{conv_id}-draft").input(
         "Bob, write to refunds@acme.example or call 06 12 34 56 78"
     ).run()
-    assert "Personal data in a public reply (email, phone)" in errors(at)
+    assert "Personal data in a public reply (email, phone number)" in errors(at)
     assert at.button(key=f"send-{conv_id}").disabled
     assert replies(db_url) == []
     at.button(key=f"to-dm-{conv_id}").click().run()

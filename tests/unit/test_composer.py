@@ -136,7 +136,7 @@ def test_drafts_are_checked_with_the_configured_pii_patterns() -> None:
     assert composer.check(text, "public").ok
     verdict = composer.check(text, "public", pii_patterns=configured)
     assert verdict.pii == find_pii(text, configured) and [s.kind for s in verdict.pii] == ["account_ref"]
-    assert "(account_ref)" in verdict.problems[0]
+    assert "(account reference)" in verdict.problems[0]  # the kind in words
 
 
 def test_the_brands_support_line_and_address_may_go_out_publicly() -> None:

@@ -20,6 +20,7 @@ from inbox.desk import corrections
 from inbox.i18n import N_, _, percent
 from inbox.nlp.settings import load_nlp_config
 from inbox.nlp.types import LEVELS, SENTIMENTS
+from inbox.replies.composer import pii_words
 from inbox.store.tables import Message
 from inbox.store.tables.corrections import ClassificationCorrection
 from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, reading, transaction
@@ -31,15 +32,6 @@ SIGNALS = {  # what lifted an urgency, named for what it is (``inbox.nlp.urgency
     "model:complaint": N_("complaint model"),
     "sentiment:negative": N_("negative sentiment (model)"),
     "reach:large_following": N_("author with a large following"),
-}
-PII = {
-    "email": N_("email"),
-    "phone": N_("phone number"),
-    "card": N_("card number"),
-    "iban": N_("IBAN"),
-    "nir": N_("social security number"),
-    "order_ref": N_("order reference"),
-    "account_ref": N_("account reference"),
 }
 
 
@@ -116,7 +108,7 @@ def _message(m: Message, fixed: dict[str, ClassificationCorrection], due: DuePol
         st.caption(_("Urgency because: {why}").format(why=md_escape("; ".join(found))))
     kinds = sorted({str(p.get("kind")) for p in (m.pii or []) if isinstance(p, dict)})
     if kinds:
-        words = ", ".join(_(PII[k]) if k in PII else k for k in kinds)
+        words = pii_words(kinds)
         st.markdown(
             ":orange-badge[:material/badge: {}]".format(_("Personal data: {kinds}").format(kinds=words))
         )
