@@ -3,6 +3,7 @@ in the database where it can. Session-taking, read-only; rows come out as ``inbo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -104,7 +105,7 @@ def cohort(
             c.last_outbound_at,
             c.sla_due_at,
             first_urgency,
-            Contact.tags,
+            cast(Contact.tags, String),  # the JSON text, decoded once per distinct list (most are "[]")
             replies,
             c.first_response_due_at,
         )
@@ -118,9 +119,9 @@ def cohort(
         )
         .order_by(col(c.first_inbound_at), col(c.id))
     )
-    out = []
+    out, tag_lists = [], TagLists()
     for row in _rows(session, stmt):
-        tags, n_replies = row[12], row[13]
+        tags, n_replies = tag_lists.of(row[12]), row[13]
         out.append(
             ConversationFacts(
                 id=row[0],
@@ -135,12 +136,25 @@ def cohort(
                 last_outbound_at=row[9],
                 sla_due_at=row[10],
                 arrival_urgency=row[11],
-                tags=tuple(t.lower() for t in (tags or [])),
+                tags=tags,
                 brand_replies=int(n_replies or 0),
                 first_response_due_at=row[14],
             )
         )
     return out
+
+
+class TagLists:
+    """A customer's tags from their JSON text, lower-cased, each distinct text decoded once."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str | None, tuple[str, ...]] = {}
+
+    def of(self, text: str | None) -> tuple[str, ...]:
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = tuple(t.lower() for t in (json.loads(text) if text else None) or [])
+        return found
 
 
 def hour_counts(session: Session, period: Period, cid: int | None) -> list[HourCount]:
