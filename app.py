@@ -66,4 +66,6 @@ with st.sidebar:
         session_cookie.sign_out(user)
         identity.sign_out()  # and out of the identity provider's session in this browser (or just a rerun)
     session_cookie.write()
-st.navigation(pages, position="top").run()
+# everyone's pages, then the managers' and admins' in one menu (no English "4 more" at 1280 px)
+work, manage = pages[:4], pages[4:]
+st.navigation({"": work, _("Management"): manage} if manage else work, position="top").run()

@@ -125,7 +125,8 @@ def test_a_manager_answers_a_burst_on_two_networks_once_each(stack: dict[str, An
         page.goto(stack["app"])
         expect(page.get_by_role("textbox", name="Password")).to_be_visible(timeout=60_000)  # first run: slow
         sign_in(page, "manager", "manager")
-        page.get_by_role("link", name="Incidents").click()
+        page.get_by_role("button", name="Management").click()  # the managers' menu
+        page.get_by_role("menuitem").filter(has_text="Incidents").click()
         expect(page.get_by_role("heading", name="Incidents")).to_be_visible()
         page.get_by_text("Declare an incident").click()
         page.locator(".st-key-inc-title input").fill("Panne internet Lyon")

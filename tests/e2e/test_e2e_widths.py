@@ -10,6 +10,8 @@ narrower than its content and hides the rest (scrollWidth > clientWidth, overflo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,10 +35,11 @@ CUT = """root => [...root.querySelectorAll('*')].filter(e => {
 
 @pytest.fixture
 def laptop_app(desk_app: dict[str, Any]) -> dict[str, Any]:
-    """The desk app (tests/e2e/conftest.py) with alice in French and a conversation many hours late."""
+    """The desk app (tests/e2e/conftest.py) with alice and maya in French, a conversation many hours late."""
     at, seeded = datetime.now(UTC), desk_app["seeded"]
     with Session(desk_app["engine"]) as session, session.begin():
-        preferences.set_language(session, seeded.users["alice"], "fr", by="test", by_role="admin")
+        for user in ("alice", "maya"):  # an agent, a community manager
+            preferences.set_language(session, seeded.users[user], "fr", by="test", by_role="admin")
         seeded.conversations["very-late"] = add_conversation(  # "En retard de 17 h 49 min"
             session,
             seeded.channel_id,
@@ -68,57 +71,77 @@ def _shot(page: Any, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_a_french_agent_on_a_1280_laptop_reads_every_label_whole(laptop_app: dict[str, Any]) -> None:
+@contextmanager
+def _laptop(url: str, user: str, away: list[str]) -> Iterator[Any]:
+    """``user`` signed in, in a French tab of 1280×900; ``away`` collects the requests off the machine."""
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=20_000)  # a loaded machine
-    ARTIFACTS.mkdir(exist_ok=True)
-    late = laptop_app["seeded"].conversations["late"]
-    very_late = laptop_app["seeded"].conversations["very-late"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         try:
             context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-            away: list[str] = []  # what the pages fetch from elsewhere (the tab's icon came from Google)
             context.on("request", lambda r: away.append(r.url) if _away(r.url) else None)
             page = context.new_page()
             page.set_default_timeout(30_000)
-            page.goto(laptop_app["url"])
+            page.goto(url)
             expect(page.get_by_role("textbox", name="Mot de passe")).to_be_visible(timeout=60_000)
-            page.get_by_role("textbox", name="Identifiant").fill("alice")
-            page.get_by_role("textbox", name="Mot de passe").fill("alice-pw")
+            page.get_by_role("textbox", name="Identifiant").fill(user)
+            page.get_by_role("textbox", name="Mot de passe").fill(f"{user}-pw")
             page.get_by_role("button", name="Se connecter").click()
             expect(page.get_by_role("heading", name="File d'attente")).to_be_visible(timeout=30_000)
-
-            # the queue: its key controls are there, in French, and nothing on the page is cut
-            expect(page.locator("div[class*='st-key-open-'] button")).to_have_count(4)
-            expect(page.locator(".st-key-next button")).to_have_accessible_name("Conversation suivante")
-            expect(page.locator(f".st-key-open-{very_late} button")).to_have_accessible_name("Ouvrir")
-            late_badge = re.compile(r"^En retard de 17 h \d\d min$")
-            expect(page.locator(f".st-key-row-{very_late}").get_by_text(late_badge)).to_be_visible()
-            expect(page.locator(".st-key-q-assignee").get_by_text("Les miennes")).to_be_visible()
-            expect(
-                page.locator(".st-key-bulk-all").get_by_text("Toutes celles du filtre (4)")
-            ).to_be_visible()
-            _shot(page, "fr-1280-queue.png")
-            assert _cut(page) == []
-
-            # a public conversation: the composer's buttons, with personal data typed in a public reply
-            page.locator(f".st-key-open-{late} button").click()
-            expect(page.get_by_role("button", name="Retour à la file d'attente")).to_be_visible(
-                timeout=30_000
-            )
-            draft = page.locator(f".st-key-composer-{late}-draft textarea")
-            draft.fill("Bob, écrivez-nous à remboursements@acme.example ou appelez le 06 12 34 56 78")
-            draft.press("Tab")  # the draft is read when it loses focus
-            private = page.locator(f".st-key-to-dm-{late} button")
-            expect(private).to_have_accessible_name("Envoyer plutôt en privé")
-            found = "Données personnelles dans une réponse publique (e-mail, numéro de téléphone)"
-            expect(page.get_by_text(found)).to_be_visible()  # the kinds in French too
-            expect(page.locator(f".st-key-send-{late} button")).to_have_accessible_name("Envoyer")
-            expect(page.locator(f".st-key-assign-me-{late} button")).to_have_accessible_name("Me l'attribuer")
-            _shot(page, "fr-1280-conversation.png")
-            assert _cut(page) == []
-            assert away == []  # works offline, tells no one who opens what
+            yield page
         finally:
             browser.close()
+
+
+def test_a_french_agent_on_a_1280_laptop_reads_every_label_whole(laptop_app: dict[str, Any]) -> None:
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    late = laptop_app["seeded"].conversations["late"]
+    very_late = laptop_app["seeded"].conversations["very-late"]
+    away: list[str] = []  # what the pages fetch from elsewhere (the tab's icon came from Google)
+    with _laptop(laptop_app["url"], "alice", away) as page:
+        # the queue: its key controls are there, in French, and nothing on the page is cut
+        expect(page.locator("div[class*='st-key-open-'] button")).to_have_count(4)
+        expect(page.locator(".st-key-next button")).to_have_accessible_name("Conversation suivante")
+        expect(page.locator(f".st-key-open-{very_late} button")).to_have_accessible_name("Ouvrir")
+        late_badge = re.compile(r"^En retard de 17 h \d\d min$")
+        expect(page.locator(f".st-key-row-{very_late}").get_by_text(late_badge)).to_be_visible()
+        expect(page.locator(".st-key-q-assignee").get_by_text("Les miennes")).to_be_visible()
+        expect(page.locator(".st-key-bulk-all").get_by_text("Toutes celles du filtre (4)")).to_be_visible()
+        _shot(page, "fr-1280-queue.png")
+        assert _cut(page) == []
+
+        # a public conversation: the composer's buttons, with personal data typed in a public reply
+        page.locator(f".st-key-open-{late} button").click()
+        expect(page.get_by_role("button", name="Retour à la file d'attente")).to_be_visible()
+        draft = page.locator(f".st-key-composer-{late}-draft textarea")
+        draft.fill("Bob, écrivez-nous à remboursements@acme.example ou appelez le 06 12 34 56 78")
+        draft.press("Tab")  # the draft is read when it loses focus
+        private = page.locator(f".st-key-to-dm-{late} button")
+        expect(private).to_have_accessible_name("Envoyer plutôt en privé")
+        found = "Données personnelles dans une réponse publique (e-mail, numéro de téléphone)"
+        expect(page.get_by_text(found)).to_be_visible()  # the kinds in French too
+        expect(page.locator(f".st-key-send-{late} button")).to_have_accessible_name("Envoyer")
+        expect(page.locator(f".st-key-assign-me-{late} button")).to_have_accessible_name("Me l'attribuer")
+        _shot(page, "fr-1280-conversation.png")
+        assert _cut(page) == []
+    assert away == []  # works offline, tells no one who opens what
+
+
+def test_a_french_manager_finds_every_page_in_french(laptop_app: dict[str, Any]) -> None:
+    """Nine pages do not fit a 1280 px bar: the managers' ones are in one menu, not behind Streamlit's
+    English "4 more"."""
+    from playwright.sync_api import expect
+
+    with _laptop(laptop_app["url"], "maya", []) as page:
+        bar = page.locator("[data-testid='stTopNav']")
+        expect(bar.get_by_role("link", name="Mes chiffres")).to_be_visible()
+        page.get_by_role("button", name="Pilotage").click()
+        menu = page.get_by_role("menuitem")
+        expect(menu).to_have_count(5)  # Team, Dashboard, Incidents, Audit log, Charter
+        assert " more" not in bar.inner_text()
+        menu.filter(has_text="Journal d'audit").click()
+        expect(page.get_by_role("heading", name="Journal d'audit")).to_be_visible()
