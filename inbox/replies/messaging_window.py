@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from inbox import i18n
 from inbox.i18n import _
 
 WINDOW = timedelta(hours=24)
@@ -43,8 +44,9 @@ def _aware(name: str, value: datetime) -> None:
         raise ValueError(f"{name} must be timezone-aware, got {value!r}")
 
 
-def _closed_at(when: datetime) -> str:
-    return f"{when:%Y-%m-%d %H:%M} UTC"
+def _closed_at(at: datetime) -> str:
+    """In the reader's language ("2 mars 2026 06:30 UTC"), not ISO; in UTC: no team time zone here."""
+    return f"{i18n.when(at, UTC, year=True)} UTC"
 
 
 def window_state(

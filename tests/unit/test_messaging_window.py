@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from inbox import i18n
 from inbox.replies.messaging_window import HUMAN_AGENT, window_state
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -60,7 +61,10 @@ def test_other_platforms_have_no_window(platform: str) -> None:
 def test_whatsapp_reason_names_the_closing_time_and_the_template() -> None:
     state = window_state("whatsapp", datetime(2026, 3, 1, 6, 30, tzinfo=UTC), NOW)
     assert state.reason is not None
-    assert "2026-03-02 06:30 UTC" in state.reason and "approved template" in state.reason
+    assert "2 Mar 2026 06:30 UTC" in state.reason and "approved template" in state.reason
+    with i18n.use_language("fr"):
+        french = window_state("whatsapp", datetime(2026, 3, 1, 6, 30, tzinfo=UTC), NOW).reason
+    assert french is not None and "s'est fermée le 2 mars 2026 06:30 UTC" in french
 
 
 def test_messenger_reason_explains_the_human_agent_permission() -> None:
