@@ -67,5 +67,6 @@ def admin_form(users: Sequence[User]) -> None:
             known,
             default=[c for c in current if c in known],
             key=f"scope-channels-{name}",
+            placeholder=_("Choose channels"),  # not Streamlit's English "Choose options"
         )
         st.button(_("Save the channels"), key="scope-save", on_click=_save)

@@ -71,7 +71,9 @@ def form(user: User) -> None:
         st.text_input(
             _("Keywords (comma-separated)"), key="inc-keywords", placeholder=_("outage, no connection")
         )
-        st.multiselect(_("Channels (none: all)"), channel_names(), key="inc-channels")
+        st.multiselect(
+            _("Channels (none: all)"), channel_names(), key="inc-channels", placeholder=_("Choose channels")
+        )
         st.slider(
             _("Similarity threshold"),
             0.05,

@@ -75,7 +75,13 @@ def _rule(incident: Incident, user: User) -> float:
         _("Similarity threshold"), 0.05, 0.9, float(incident.threshold), 0.05, key=f"inc-thr-{i}"
     )
     cols[1].text_input(_("Keywords (comma-separated)"), ", ".join(incident.keywords), key=f"inc-kw-{i}")
-    st.multiselect(_("Channels (none: all)"), channel_names(), incident.channels, key=f"inc-ch-{i}")
+    st.multiselect(
+        _("Channels (none: all)"),
+        channel_names(),
+        incident.channels,
+        key=f"inc-ch-{i}",
+        placeholder=_("Choose channels"),
+    )
     st.text_area(_("What customers write about"), incident.description, key=f"inc-about-{i}")
     st.button(_("Save the rule"), key=f"inc-save-{i}", on_click=_save_rule, args=(i, user))
     return threshold
