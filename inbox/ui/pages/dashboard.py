@@ -63,7 +63,7 @@ def show(table: Table) -> None:
 def _filters(tz: tzinfo) -> tuple[Period, str | None]:
     with reading() as session:
         names = channel_names(session)
-    cols = st.columns([3.2, 2.2, 2], vertical_alignment="bottom")
+    cols = st.columns([4, 2.1, 1.7], vertical_alignment="bottom")  # "Personnalisé" whole at 1280 px
     channel = cols[2].selectbox(
         _("Channel"),
         [ALL, *names],
@@ -201,7 +201,7 @@ def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
         r = period_report(session, book, period, at, channel)
         live = live_report(session, book, at, channel)
         windows = attainment_windows(session, book, at, channel)
-        trend = trends(session, book.current, period, at, r.volume, channel)
+        trend = trends(session, book.current, period, at, r.volume, channel, report=r)  # read once
     tables = {**all_tables(r, live, windows), **trend_tables(trend)}
     st.subheader(_("Over the period"))
     _tiles(r, windows)
