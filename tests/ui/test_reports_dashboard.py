@@ -70,7 +70,8 @@ def test_every_table_has_a_csv_download(seeded: Seeded) -> None:
     keys = {str(b.key) for b in at.download_button}
     expected = {"at_risk", "breached", "backlog", "attainment_by_channel", "agents", "volume_by_hour"}
     assert {f"dl-{name}" for name in expected} <= keys
-    assert all(b.label.startswith("Download ") and b.label.endswith(".csv") for b in at.download_button)
+    assert all(b.label.startswith("Download “") and b.label.endswith("” (CSV)") for b in at.download_button)
+    assert "Download “At risk” (CSV)" in [b.label for b in at.download_button]  # words, not a file name
 
 
 def test_an_at_risk_row_opens_the_conversation(seeded: Seeded) -> None:

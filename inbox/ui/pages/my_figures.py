@@ -127,7 +127,7 @@ def _by_day(f: AgentFigures) -> None:
         st.dataframe(data.rename(columns={"day": _("Day"), "replies": _("Replies sent")}), hide_index=True)
         csv = "day,replies_sent\n" + "".join(f"{d.isoformat()},{n}\n" for d, n in f.replies_by_day.items())
         st.download_button(
-            _("Download {file}").format(file="replies_by_day.csv"),
+            _("Download the replies per day (CSV)"),
             csv,
             file_name="replies_by_day.csv",
             mime="text/csv",
