@@ -50,10 +50,12 @@ def test_a_manager_filters_the_log_and_each_view_is_audited(logged: Seeded, db_u
     assert not at.exception
     assert at.title[0].value.endswith("Audit log")
     shown = _shown(at)
-    assert ("alice", f"conversation:{late}") in shown and (
+    assert ("alice", f"Conversation #{late}") in shown and (
         "bruno",
-        f"conversation:{logged.conversations['soon']}",
+        f"Conversation #{logged.conversations['soon']}",
     ) in shown
+    actions = set(at.dataframe[0].value.iloc[:, 2])
+    assert {"Tags changed", "Status changed"} <= actions  # words, not codes
     assert len([r for r in shown if r[0] == "alice"]) == 1  # last month's event is outside the week
     assert len(audit_events(db_url, "audit.viewed")) == 1
     at.run()  # a rerun is not a new view
@@ -63,7 +65,7 @@ def test_a_manager_filters_the_log_and_each_view_is_audited(logged: Seeded, db_u
     assert {who for who, _ in _shown(at)} == {"bruno"}
     at.selectbox(key="audit-actor").select("").run()
     at.text_input(key="audit-customer").input("x-acme:bob").run()
-    assert {subject for _, subject in _shown(at)} == {f"conversation:{late}"}
+    assert {subject for _, subject in _shown(at)} == {f"Conversation #{late}"}
     at.text_input(key="audit-customer").input("").run()
     at.number_input(key="audit-conversation").set_value(logged.conversations["soon"]).run()
     assert {who for who, _ in _shown(at)} == {"bruno"}
@@ -102,6 +104,9 @@ def test_the_audit_page_speaks_french(logged: Seeded, db_url: str) -> None:
     assert not at.exception
     assert at.title[0].value.endswith("Journal d'audit")
     assert list(at.dataframe[0].value.columns) == ["Quand", "Qui", "Action", "Objet", "Détails"]
+    frame = at.dataframe[0].value
+    assert "Étiquettes changées" in set(frame.iloc[:, 2]) and "Statut changé" in set(frame.iloc[:, 2])
+    assert f"Conversation n° {logged.conversations['late']}" in set(frame.iloc[:, 3])
     month = at.dataframe[0].value.iloc[0, 0]
     assert any(
         m in month

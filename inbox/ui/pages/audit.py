@@ -15,6 +15,7 @@ from inbox.i18n import _, number
 from inbox.privacy import audit_log
 from inbox.privacy.subject import SubjectError
 from inbox.store.tables import User
+from inbox.ui.audit_labels import action_label, subject_label
 from inbox.ui.common import current_user, local_time, now, reading, team_zone, transaction, zone_note
 
 ALL = ""
@@ -35,7 +36,10 @@ def _filters() -> audit_log.Filters | None:
         _("Who"), [ALL, *actors], key="audit-actor", format_func=lambda v: v or _("Everyone")
     )
     action = cols[2].selectbox(
-        _("Action"), [ALL, *actions], key="audit-action", format_func=lambda v: v or _("Every action")
+        _("Action"),
+        [ALL, *actions],
+        key="audit-action",
+        format_func=lambda v: action_label(v) if v else _("Every action"),
     )
     cols = st.columns([2, 1.5, 1.5], vertical_alignment="bottom")
     customer = cols[0].text_input(
@@ -67,8 +71,8 @@ def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
         {
             _("When"): [local_time(r["at"], "d MMM y HH:mm:ss") for r in rows],  # type: ignore[arg-type]
             _("Who"): [r["actor"] for r in rows],
-            _("Action"): [r["action"] for r in rows],
-            _("Subject"): [r["target"] for r in rows],
+            _("Action"): [action_label(str(r["action"])) for r in rows],
+            _("Subject"): [subject_label(str(r["target"])) for r in rows],
             _("Details"): [r["detail"] for r in rows],
         }
     )

@@ -1,0 +1,67 @@
+"""Every action the code audits has words on the Audit page, in French and English (#16: no raw codes)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from inbox import i18n
+from inbox.ui.audit_labels import ACTIONS, action_label, subject_label
+from tests.conftest import ROOT
+
+CODE = re.compile(r"^[a-z_]+\.[a-z_]+$")
+# Codes built at run time: f"template.{action}", f"bulk.{name}", and the two-way ones chosen by a condition.
+BUILT = {
+    *(f"template.{a}" for a in ("created", "edited", "retired", "restored")),
+    *(f"bulk.{a}" for a in ("assign", "tags", "status", "dismiss", "incident")),
+}
+
+
+def _audited_codes() -> set[str]:
+    """The action codes the product passes to an audit call, or names as an audit action constant."""
+    found: set[str] = set()
+    for path in (ROOT / "inbox").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in ("audit", "_audit", "view") and len(node.args) >= 3:
+                    found |= _constants(node.args[2])
+                found |= {c for k in node.keywords if k.arg == "action" for c in _constants(k.value)}
+            elif isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                names += [
+                    e.id
+                    for t in node.targets
+                    if isinstance(t, ast.Tuple)
+                    for e in t.elts
+                    if isinstance(e, ast.Name)
+                ]
+                if any("ACTION" in n or n in ("FOUND", "NOT_FOUND") for n in names):
+                    found |= _constants(node.value)
+    return found | BUILT
+
+
+def _constants(node: ast.AST) -> set[str]:
+    """String constants in ``node`` (a literal, a conditional between two, a tuple) that look like codes."""
+    return {
+        n.value
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and CODE.match(n.value)
+    }
+
+
+def test_every_audited_action_has_words() -> None:
+    codes = _audited_codes()
+    assert len(codes) > 60 and {"auth.signed_in", "user.role", "privacy.erase", "peak.started"} <= codes
+    assert sorted(codes - set(ACTIONS)) == []
+
+
+def test_actions_and_subjects_read_in_the_users_language() -> None:
+    with i18n.use_language("fr"):
+        assert action_label("auth.signed_in") == "Connexion"
+        assert action_label("privacy.erase") == "Données personnelles effacées"
+        assert subject_label("conversation:12") == "Conversation n° 12"
+    assert action_label("conversation.assigned") == "Conversation assigned"
+    assert action_label("something.new") == "something.new"  # an unknown code is shown, not guessed
+    assert subject_label("") == "" and subject_label("planet:3") == "planet:3"
