@@ -43,7 +43,7 @@ ALL = "all"
 
 def download(table: Table) -> None:
     st.download_button(
-        _("Download “{table}” (CSV)").format(table=title(table)),
+        _("Download “{table}” (CSV)").format(table=_(title(table))),
         to_csv(table),
         file_name=f"{table.name}.csv",
         mime="text/csv",

@@ -46,7 +46,7 @@ def _tile(column: st.delta_generator.DeltaGenerator, g: SatisfactionGroup) -> No
 def _table(table: Table) -> None:
     st.dataframe(table_frame(table), hide_index=True)
     st.download_button(
-        _("Download “{table}” (CSV)").format(table=title(table)),
+        _("Download “{table}” (CSV)").format(table=_(title(table))),
         to_csv(table),
         file_name=f"{table.name}.csv",
         mime="text/csv",
