@@ -26,7 +26,7 @@ from inbox.reports.report import (
     report_tz,
 )
 from inbox.reports.sla_kpis import Attainment, LiveClock
-from inbox.reports.tables import Table, all_tables, backlog, clocks, pct, to_csv
+from inbox.reports.tables import Table, all_tables, backlog, clocks, pct
 from inbox.reports.trends import trend_tables, trends
 from inbox.ui.common import charter, config_dir, current_user, md_escape, now, open_conversation, reading
 from inbox.ui.labels import URGENCY, label
@@ -35,29 +35,18 @@ from inbox.ui.widgets import dashboard_charts as charts
 from inbox.ui.widgets.period_picker import PERIODS, period_picker
 from inbox.ui.widgets.satisfaction_panel import satisfaction_panel
 from inbox.ui.widgets.staffing_chart import staffing_chart
+from inbox.ui.widgets.table_download import csv_download
 
 REFRESH_SECONDS = 30
 LIST_ROWS = 25  # clickable rows per live list; the CSV has them all
 ALL = "all"
 
 
-def download(table: Table) -> None:
-    st.download_button(
-        _("Download “{table}” (CSV)").format(table=_(title(table))),
-        to_csv(table),
-        file_name=f"{table.name}.csv",
-        mime="text/csv",
-        key=f"dl-{table.name}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-
-
 def show(table: Table) -> None:
     """A table as plain cells (customer text is never rendered as Markdown), with its CSV download."""
     st.markdown(f"**{md_escape(_(title(table)))}**")
     st.dataframe(table_frame(table), hide_index=True)
-    download(table)
+    csv_download(table)
 
 
 def _filters(tz: tzinfo) -> tuple[Period, str | None]:
@@ -114,7 +103,7 @@ def _clock_list(name: str, items: list[LiveClock], live: LiveReport, tz: tzinfo)
         _clock_row(c, live.now, tz)
     if len(items) > LIST_ROWS:
         st.caption(_("{n} more in the CSV.").format(n=len(items) - LIST_ROWS))
-    download(clocks(name, name.replace("_", " ").capitalize(), items, live.now, tz))
+    csv_download(clocks(name, name.replace("_", " ").capitalize(), items, live.now, tz))
 
 
 @st.fragment(run_every=REFRESH_SECONDS)

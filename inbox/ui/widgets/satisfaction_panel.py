@@ -16,8 +16,8 @@ from inbox.reports.labels import SURVEYS
 from inbox.reports.report import PeriodReport
 from inbox.reports.satisfaction import SatisfactionGroup
 from inbox.reports.table_base import Table
-from inbox.reports.tables import to_csv
 from inbox.ui.report_labels import table_frame, title
+from inbox.ui.widgets.table_download import csv_download
 
 TABS = {
     "satisfaction_by_channel": N_("Channel"),
@@ -45,15 +45,7 @@ def _tile(column: st.delta_generator.DeltaGenerator, g: SatisfactionGroup) -> No
 
 def _table(table: Table) -> None:
     st.dataframe(table_frame(table), hide_index=True)
-    st.download_button(
-        _("Download “{table}” (CSV)").format(table=_(title(table))),
-        to_csv(table),
-        file_name=f"{table.name}.csv",
-        mime="text/csv",
-        key=f"dl-sat-{table.name}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    csv_download(table, "dl-sat")
 
 
 def satisfaction_panel(r: PeriodReport) -> None:
