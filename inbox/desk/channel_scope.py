@@ -2,7 +2,7 @@
 
 ``User.channels`` empty means every channel. A restricted agent is handed only their channels' conversations,
 by live assignment (``desk.live_assignment``), the Team page's distribution (``desk.assignment``) and "Next
-conversation" (``desk.queue.next_conversation``). Only an admin (or the operator at the command line) changes
+conversation" (``desk.claim.next_conversation``). Only an admin (or the operator at the command line) changes
 it; audited as ``user.channels``. Session-taking, never commits.
 """
 

@@ -1,9 +1,11 @@
-""" "Next conversation" (the pull mode) claims what it opens: the conversation becomes the agent's.
+"""The pull mode, "Next conversation": which conversation it picks, and the claim on what it opens.
 
-The agent's own most urgent open conversation is simply opened. An unassigned one is taken by a conditional
-UPDATE (``assignee_id IS NULL``, still open), so two agents pressing "Next conversation" at the same moment
-never get the same one: the one who loses is offered the next. Audited as ``conversation.assigned`` with
-``rule: "next"`` (who took it, from nobody), like a manual assignment.
+It picks the most urgent open conversation that is the agent's own, or nobody's on a channel they work,
+passing over reasons the charter routes to other agents who are signed in. The agent's own is simply
+opened. An unassigned one is taken by a conditional UPDATE (``assignee_id IS NULL``, still open), so two
+agents pressing "Next conversation" at the same moment never get the same one: the one who loses is offered
+the next. Audited as ``conversation.assigned`` with ``rule: "next"`` (who took it, from nobody), like a
+manual assignment.
 """
 
 from __future__ import annotations
@@ -14,11 +16,25 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from inbox.access import require
-from inbox.desk.queue import next_conversation
+from inbox.desk import routing
+from inbox.desk.queue import Filters, QueueItem, order, queue_page
 from inbox.store import records as store
 from inbox.store.tables import Conversation, User
 
 TRIES = 5  # another agent may take the first candidate meanwhile
+ROUTED_LOOKAHEAD = 50  # unassigned conversations looked through past ones routed to others
+
+
+def next_conversation(session: Session, user_id: int, now: datetime) -> int | None:
+    """The most urgent open conversation that is mine, or nobody's on a channel I work (``User.channels``)."""
+    user = session.get(User, user_id)
+    scope = Filters(assignee="unassigned", channels=tuple(user.channels) if user else ())
+    mine = queue_page(session, Filters(assignee="mine"), user_id=user_id, now=now, size=1).rows
+    skip = routing.skipped_reasons(session, user_id, now)  # reasons the charter routes to other agents
+    free = queue_page(session, scope, user_id=user_id, now=now, size=ROUTED_LOOKAHEAD if skip else 1).rows
+    free = [r for r in free if r.reason not in skip][:1]
+    best = order([QueueItem(r.id, r.sla_due_at, r.urgency, r.tags) for r in (*mine, *free)])
+    return best[0].id if best else None
 
 
 def claim_next(session: Session, user: User, now: datetime) -> int | None:

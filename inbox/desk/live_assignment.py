@@ -24,8 +24,9 @@ from sqlmodel import Session, col, func, select
 
 from inbox.charter.model import Charter
 from inbox.desk import routing
+from inbox.desk.claim import ROUTED_LOOKAHEAD
 from inbox.desk.presence import online_users
-from inbox.desk.queue import ROUTED_LOOKAHEAD, Filters, queue_page
+from inbox.desk.queue import Filters, queue_page
 from inbox.store import records as store
 from inbox.store.tables import AgentActivity, Conversation, User
 

@@ -17,7 +17,6 @@ from sqlalchemy import and_, case, exists, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from inbox.desk import routing
 from inbox.desk.clocks import clock_start
 from inbox.desk.clocks import clock_started as clock_started
 from inbox.ingest.threads import URGENCY_ORDER
@@ -39,7 +38,6 @@ Assignee = Literal["mine", "unassigned", "all"]
 SlaState = Literal["none", "green", "amber", "red"]
 Source = Literal["listening", "direct"]
 LISTENING = "listening"  # the conversation kind of posts found by keyword search
-ROUTED_LOOKAHEAD = 50  # unassigned conversations "Next conversation" looks through past ones routed to others
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,18 +375,6 @@ def filter_options(session: Session) -> dict[str, list[str]]:
         "sentiment": list(SENTIMENTS),
         "reason": _in_use(session, "reason"),
     }
-
-
-def next_conversation(session: Session, user_id: int, now: datetime) -> int | None:
-    """The most urgent open conversation that is mine, or nobody's on a channel I work (``User.channels``)."""
-    user = session.get(User, user_id)
-    scope = Filters(assignee="unassigned", channels=tuple(user.channels) if user else ())
-    mine = queue_page(session, Filters(assignee="mine"), user_id=user_id, now=now, size=1).rows
-    skip = routing.skipped_reasons(session, user_id, now)  # reasons the charter routes to other agents
-    free = queue_page(session, scope, user_id=user_id, now=now, size=ROUTED_LOOKAHEAD if skip else 1).rows
-    free = [r for r in free if r.reason not in skip][:1]
-    best = order([QueueItem(r.id, r.sla_due_at, r.urgency, r.tags) for r in (*mine, *free)])
-    return best[0].id if best else None
 
 
 def matching_ids(session: Session, filters: Filters, *, user_id: int | None, limit: int) -> list[int]:

@@ -14,8 +14,8 @@ from inbox.automation.tick import run_automation
 from inbox.desk import channel_scope, presence
 from inbox.desk.accounts import OPERATOR
 from inbox.desk.auth import AuthError
+from inbox.desk.claim import next_conversation
 from inbox.desk.live_assignment import assign_live
-from inbox.desk.queue import next_conversation
 from inbox.store.tables import AuditEvent, Channel, Conversation, User
 from tests.support.concurrency import at_once
 from tests.support.enforcement import charter

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from inbox.desk import presence
+from inbox.desk.claim import next_conversation
 from inbox.desk.live_assignment import assign_live
-from inbox.desk.queue import next_conversation
 from inbox.store.tables import AgentActivity, Conversation, User
 from inbox.store.tables.enforcement import CharterVersion
 from tests.conftest import ROOT
