@@ -146,6 +146,10 @@ def test_a_manager_answers_a_burst_on_two_networks_once_each(stack: dict[str, An
         for n in range(boxes.count()):
             boxes.nth(n).fill("Une panne touche l'internet à Lyon : nos équipes interviennent.")
             boxes.nth(n).press("Tab")
+        # Leaving a box reruns the page without the "added" message; the Reply tab must stay open
+        # (it used to jump back to the first tab when the message above the tabs went away).
+        page.wait_for_timeout(3000)
+        expect(page.get_by_role("tab", name="Reply")).to_have_attribute("aria-selected", "true")
         page.locator(".st-key-inc-send-reply-1 button").click()
         expect(
             page.get_by_text(re.compile(r"Reply approved and sent\. 4 messages queued, 0 skipped\."))

@@ -32,6 +32,7 @@ from inbox.ui.common import (
     transaction,
     zone_note,
 )
+from inbox.ui.widgets import flash
 from inbox.ui.widgets.charter_form import settings_form
 
 FLASH = "charter-flash"
@@ -222,9 +223,7 @@ def main() -> None:
         )
     else:
         st.caption(_("In force: config/charter.toml (not edited here yet)"))
-    flash = st.session_state.pop(FLASH, None)
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
+    flash.show(FLASH, icon=":material/check_circle:")
     _file_notice(user, base, text, file_text)
     settings, raw, past = st.tabs([_("Settings"), "TOML", _("History")])
     with settings:

@@ -12,7 +12,7 @@ from inbox.desk.incidents.texts import REPLY, RESOLUTION
 from inbox.i18n import _, duration, number
 from inbox.store.tables import Incident
 from inbox.ui.common import current_user, local_time, md_escape, reading, zone_note
-from inbox.ui.widgets import incident_declare, incident_members, incident_texts
+from inbox.ui.widgets import flash, incident_declare, incident_members, incident_texts
 from inbox.ui.widgets.incident_declare import FLASH, PICK
 
 HISTORY = 50  # incidents listed with their figures
@@ -85,9 +85,7 @@ def main() -> None:
     if not can(user.role, "incidents"):
         st.warning(_("Incidents are for community managers and admins."))
         st.stop()
-    flash = st.session_state.pop(FLASH, None)
-    if flash:
-        (st.error if flash[0] == "error" else st.success)(flash[1])
+    flash.show(FLASH)
     incident_declare.form(user)
     with reading() as session:
         incidents = lookup.listed(session)

@@ -10,7 +10,7 @@ from inbox.i18n import _, ngettext
 from inbox.ui import labels, language
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.widgets import accounts as accounts_form
-from inbox.ui.widgets import channel_scope_form
+from inbox.ui.widgets import channel_scope_form, flash
 
 
 def _distribute() -> None:
@@ -67,9 +67,7 @@ def main() -> None:
         st.error(_("Managers and admins only."))
         return
     st.title(_("Team"))
-    flash = st.session_state.pop("team-flash", None)
-    if flash:
-        st.info(flash)
+    flash.show("team-flash", "info")
     with reading() as session:
         users = auth.list_users(session)
         online = presence.online_users(session, now())

@@ -27,7 +27,7 @@ from inbox.ui.common import (
     templates,
     transaction,
 )
-from inbox.ui.widgets import template_form, template_history
+from inbox.ui.widgets import flash, template_form, template_history
 
 VISIBILITY = {
     "public": N_("Public"),
@@ -123,10 +123,8 @@ def _card(t: Template, used: Usage | None, manager: User | None) -> None:
 
 
 def _flash() -> None:
-    if message := st.session_state.pop("tpl-flash", None):
-        st.success(message, icon=":material/check_circle:")
-    if message := st.session_state.pop("tpl-flash-error", None):
-        st.error(message)
+    flash.show("tpl-flash", icon=":material/check_circle:")
+    flash.show("tpl-flash-error", "error")
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from inbox.i18n import N_, _, ngettext
 from inbox.store.tables import Conversation, User
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.labels import STATUS, label
+from inbox.ui.widgets import flash
 
 PREFIX = "sel-"  # a row's checkbox: sel-<conversation id>
 ALL = "bulk-all"
@@ -123,9 +124,7 @@ def _parameters(action: str, user: User) -> None:
 def bar(filters: Filters, user: User, page_ids: list[int], total: int) -> None:
     """The selection's count and the action to apply, above the queue's rows."""
     s = st.session_state
-    flash = s.pop(FLASH, None)
-    if flash:
-        getattr(st, flash[0])(flash[1])
+    flash.show(FLASH)
     ticked = sum(1 for i in page_ids if s.get(f"{PREFIX}{i}"))
     cols = st.columns([2.8, 2, 2.8, 1.3], vertical_alignment="bottom")  # the French "all" label stays whole
     everything = cols[0].checkbox(
