@@ -16,8 +16,9 @@ from inbox.config.loader import ConfigError
 from inbox.i18n import LANGUAGES, _, use_language
 from inbox.reports.digest import digest_payload
 from inbox.reports.labels import for_people
-from inbox.reports.period import PeriodError, parse_period
-from inbox.reports.queries import channel_names
+from inbox.reports.period import Period, PeriodError, before, parse_period
+from inbox.reports.queries import channel_id, channel_names
+from inbox.reports.reasons import ReasonShare, reason_mix
 from inbox.reports.report import (
     LiveReport,
     PeriodReport,
@@ -96,10 +97,12 @@ def report(
             result = period_report(session, charter, chosen, now, channel)
             live = live_report(session, charter, now, channel)
             tables = all_tables(result, live, attainment_windows(session, charter, now, channel))
+            earlier = before(chosen)  # the digest's top reasons change against the period just before
+            previous = reason_mix(session, earlier, channel_id(session, channel)) if send else []
     finally:
         engine.dispose()
     if send:
-        _send(charter, result, live, language)
+        _send(charter, result, live, language, (previous, earlier))
         return
     if table is not None and table not in tables:
         raise _fail(f"no table named {table!r}; tables: {', '.join(tables)}")
@@ -118,15 +121,22 @@ def report(
         typer.echo(render_all(shown, heading), nl=False)
 
 
-def _send(book: CharterBook, result: PeriodReport, live: LiveReport, language: str | None) -> None:
-    """Post the digest to the escalation webhook; exit 2 when none is set, 1 when the post fails."""
+def _send(
+    book: CharterBook,
+    result: PeriodReport,
+    live: LiveReport,
+    language: str | None,
+    earlier: tuple[list[ReasonShare], Period],
+) -> None:
+    """Post the digest to the escalation webhook; exit 2 when none is set, 1 when the post fails.
+    ``earlier``: the reason mix of the period just before, and that period (the top reasons' change)."""
     sender = webhook_for(book.current)
     if sender is None:
         name = book.current.escalation.webhook_url_env
         where = f"the environment variable {name} is unset" if name else "escalation.webhook_url_env is unset"
         raise _fail(f"no escalation webhook to send the digest to: {where}")
     with use_language(language or book.current.ui.default_language):
-        payload = digest_payload(result, live)
+        payload = digest_payload(result, live, *earlier)
     try:
         sender.post(payload)
     except ConnectorError as exc:

@@ -144,6 +144,7 @@ def satisfaction_tables(r: PeriodReport) -> list[Table]:
         _satisfaction(
             "satisfaction_by_template", "Satisfaction by reply template", "template", s.by_template
         ),
+        _satisfaction("satisfaction_by_reason", "Satisfaction by contact reason", "reason", s.by_reason),
         Table("survey_verbatims", "Customers' replies to the surveys", verbatim_columns, verbatims),
     ]
 

@@ -30,6 +30,7 @@ TITLES = {
     "satisfaction_by_channel": N_("Satisfaction by channel"),
     "satisfaction_by_agent": N_("Satisfaction by agent"),
     "satisfaction_by_template": N_("Satisfaction by reply template"),
+    "satisfaction_by_reason": N_("Satisfaction by contact reason"),
     "survey_verbatims": N_("Customers' replies to the surveys"),
 }
 COLUMNS = {
@@ -122,6 +123,18 @@ KPIS = {
 }
 WINDOWS = {"today": N_("Today"), "7d": N_("7 days"), "30d": N_("30 days")}
 UNCLASSIFIED = N_("Unclassified")
+REASONS = {  # the default taxonomy's words (config/nlp.toml [reasons]); a reason added there shows as it is
+    "account_access": N_("Account access"),
+    "billing_payment": N_("Billing and payment"),
+    "cancellation": N_("Cancellation"),
+    "delivery_order": N_("Delivery and order"),
+    "travel_booking": N_("Travel and booking"),
+    "technical_issue": N_("Technical issue"),
+    "product_info": N_("Product information"),
+    "service_complaint": N_("Service complaint"),
+    "praise_thanks": N_("Praise and thanks"),
+    "other": N_("Other reason"),
+}
 URGENCY = {"critical": N_("Critical"), "high": N_("High"), "normal": N_("Normal"), "low": N_("Low")}
 SENTIMENT = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
 METRICS = {
@@ -153,14 +166,14 @@ def column(name: str) -> str:
 
 
 def value(name: str, cell: Cell) -> Cell:
-    """A cell for people: words for stored values (sentiment, urgency, KPI and window names)."""
+    """A cell for people: words for stored values (sentiment, urgency, reason, KPI and window names)."""
     if name == "met" and isinstance(cell, bool):
         return _(MET[cell])
     if name == "template" and cell is None:
         return _(NO_TEMPLATE)
     if not isinstance(cell, str):
         return cell
-    if name in ("sentiment", "urgency") and cell == "unclassified":
+    if name in ("sentiment", "urgency", "reason") and cell == "unclassified":
         return _(UNCLASSIFIED)
     if name in ("channel", "urgency") and cell == "all":
         every = ALL_CHANNELS if name == "channel" else ALL
@@ -176,6 +189,7 @@ def value(name: str, cell: Cell) -> Cell:
         "kind": KINDS,
         "survey": SURVEYS,
         "clock": CLOCKS,
+        "reason": REASONS,
     }.get(name, {})
     return _(words[cell]) if cell in words else cell
 

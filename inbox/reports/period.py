@@ -97,6 +97,14 @@ def parse_period(spec: str, now: datetime, tz: tzinfo) -> Period:
     return Period(text, first, last, tz)
 
 
+def before(period: Period) -> Period:
+    """The period of the same number of days that ends the day before ``period`` starts (the digest's
+    comparison: the 7 days before a 7-day period)."""
+    days = (period.last_day - period.first_day).days + 1
+    last = period.first_day - timedelta(days=1)
+    return custom(last - timedelta(days=days - 1), last, period.tz)
+
+
 def custom(first: date, last: date, tz: tzinfo) -> Period:
     if last < first:
         first, last = last, first

@@ -1,11 +1,14 @@
-"""Satisfaction (CSAT, NPS, CES) from the stored survey answers: overall, per channel, agent and template.
+"""Satisfaction (CSAT, NPS, CES) from the stored survey answers: overall, per channel, agent, template and
+contact reason.
 
 The cohort is the surveys **sent** in the period; each one's answer counts whenever it came (within the
 survey's 7-day window), so the response rate is answered ÷ sent and never above 100 %. An answer is a score
 in range; an opt-out (STOP) or a reply without a score is no answer. A survey is credited to the **agent**
 who sent the last reply by a person in its conversation, and to every **reply template** a person's delivered
 reply in that conversation started from (``outbound_reply.template``; a conversation without one counts under
-no template). The verbatims are the customers' replies to the surveys, newest first. Figures:
+no template), and to its conversation's **contact reason** as the queue shows it now (``conversation.reason``,
+an agent's correction included; "unclassified" without one: the rule of ``inbox.reports.by_reason``). The
+verbatims are the customers' replies to the surveys, newest first. Figures:
 ``inbox.charter.survey_scales``. Session-taking, read-only.
 """
 
@@ -22,9 +25,10 @@ from sqlmodel import Session, col, select
 from inbox.charter.survey_scales import SurveyFigures, figures
 from inbox.ingest.threads import AUTOMATIC_PREFIX
 from inbox.reports.period import Period
+from inbox.reports.reasons import UNCLASSIFIED
 from inbox.reports.stats import ratio
 from inbox.store.records import one_of
-from inbox.store.tables import Channel, Message, OutboundReply, User
+from inbox.store.tables import Channel, Conversation, Message, OutboundReply, User
 from inbox.store.tables.enforcement import SurveyRequest
 
 VERBATIMS = 50  # the newest survey replies shown
@@ -43,11 +47,12 @@ class SurveyRow:
     agent: str | None  # display name of the last person who replied in the conversation
     templates: tuple[str, ...]  # reply templates people started from in the conversation
     reply: str | None  # the customer's reply to the survey (a verbatim), if any
+    reason: str = UNCLASSIFIED  # the conversation's contact reason now
 
 
 @dataclass(frozen=True, slots=True)
 class SatisfactionGroup:
-    """The surveys of one kind in one group (a channel, an agent, a template, or ``None`` for all)."""
+    """The surveys of one kind in one group (a channel, agent, template or reason; ``None`` for all)."""
 
     group: str | None
     kind: str
@@ -69,6 +74,7 @@ class Satisfaction:
     by_channel: list[SatisfactionGroup] = field(default_factory=list)
     by_agent: list[SatisfactionGroup] = field(default_factory=list)
     by_template: list[SatisfactionGroup] = field(default_factory=list)
+    by_reason: list[SatisfactionGroup] = field(default_factory=list)
     verbatims: list[SurveyRow] = field(default_factory=list)
 
 
@@ -98,6 +104,7 @@ def satisfaction_of(rows: list[SurveyRow]) -> Satisfaction:
         by_channel=groups(rows, lambda r: [r.channel]),
         by_agent=groups(rows, lambda r: [r.agent]),
         by_template=groups(rows, lambda r: r.templates or (None,)),
+        by_reason=groups(rows, lambda r: [r.reason]),
         verbatims=newest[:VERBATIMS],
     )
 
@@ -135,7 +142,8 @@ def _templates(session: Session, conversation_ids: list[int]) -> dict[int, tuple
 
 
 def survey_rows(session: Session, period: Period, cid: int | None) -> list[SurveyRow]:
-    """The surveys sent in the period (on channel ``cid``), each with its agent, templates and reply."""
+    """The surveys sent in the period (on channel ``cid``), each with its agent, templates, reply and the
+    contact reason of its conversation."""
     s = SurveyRequest
     stmt = (
         columns(
@@ -149,11 +157,13 @@ def survey_rows(session: Session, period: Period, cid: int | None) -> list[Surve
                     s.score,
                     Message.created_at,
                     Message.text,
+                    Conversation.reason,
                 )
             )
         )
         .select_from(SurveyRequest)
         .join(Channel, col(Channel.id) == col(s.channel_id))
+        .outerjoin(Conversation, col(Conversation.id) == col(s.conversation_id))
         .outerjoin(Message, col(Message.id) == col(s.answer_message_id))
         .where(col(s.sent_at) >= period.start, col(s.sent_at) < period.end)
         .order_by(col(s.sent_at), col(s.id))
@@ -164,8 +174,19 @@ def survey_rows(session: Session, period: Period, cid: int | None) -> list[Surve
     ids = [row[0] for row in found]
     agents, templates = (_agents(session, ids), _templates(session, ids)) if ids else ({}, {})
     return [
-        SurveyRow(conv, channel, kind, status, score, at, agents.get(conv), templates.get(conv, ()), text)
-        for conv, channel, kind, status, score, at, text in found
+        SurveyRow(
+            conv,
+            channel,
+            kind,
+            status,
+            score,
+            at,
+            agents.get(conv),
+            templates.get(conv, ()),
+            text,
+            reason or UNCLASSIFIED,
+        )
+        for conv, channel, kind, status, score, at, text, reason in found
     ]
 
 

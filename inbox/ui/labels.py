@@ -4,6 +4,7 @@ snake_case or None."""
 from __future__ import annotations
 
 from inbox.i18n import N_, _, pgettext
+from inbox.reports.labels import REASONS
 
 STATUS = {
     "open": "Open",
@@ -16,18 +17,7 @@ URGENCY = {"critical": N_("Critical"), "high": N_("High"), "normal": N_("Normal"
 SENTIMENT = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
 ROLE = {"agent": N_("Agent"), "manager": N_("Community manager"), "admin": N_("Admin")}
 LANGUAGE = {"fr": N_("French"), "en": N_("English"), "und": N_("Undetermined")}
-REASON = {
-    "account_access": N_("Account access"),
-    "billing_payment": N_("Billing and payment"),
-    "cancellation": N_("Cancellation"),
-    "delivery_order": N_("Delivery and order"),
-    "travel_booking": N_("Travel and booking"),
-    "technical_issue": N_("Technical issue"),
-    "product_info": N_("Product information"),
-    "service_complaint": N_("Service complaint"),
-    "praise_thanks": N_("Praise and thanks"),
-    "other": N_("Other reason"),
-}
+REASON = REASONS  # the reports' words (inbox.reports.labels), so the CLI and the digest say the same
 
 TEMPLATE_VARIABLE = {  # the fields of config/templates.toml an agent fills in ({customer_name}…)
     "customer_name": N_("Customer name"),

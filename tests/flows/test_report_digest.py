@@ -9,6 +9,7 @@ On the known set of tests/support/reports_seed.py (4 March 2026, now 12:30 UTC),
   (2 h 45 on the wall), F; pending G, H -> 50 %: not met;
 - backlog now: F, G, H waiting; H at risk (50 of 60 min); F late; breaches in the period: B, E, F = 3;
 - one CSAT survey sent for A, answered 5: 100 %; reasons: billing on 3 messages, delivery on 2 -> 60 %, 40 %;
+  the day before (3 March, Paris) J's one message, delivery: 100 % -> billing +60 points, delivery -60;
 - answer rate: A, B, C, D, E answered of the 9 arrived (J came the day before) -> 55.6 %.
 """
 
@@ -51,7 +52,8 @@ def seeded(
     monkeypatch.setattr("inbox.cli.report.datetime", AtNoon)
     ids = seed_known_set(engine, folder)
     with Session(engine) as s, s.begin():
-        for conv, reason in ((ids["A"], "billing"), (ids["C"], "billing"), (ids["B"], "delivery")):
+        pairs = ((ids["A"], "billing"), (ids["C"], "billing"), (ids["B"], "delivery"), (ids["J"], "delivery"))
+        for conv, reason in pairs:
             s.execute(update(Message).where(col(Message.conversation_id) == conv).values(reason=reason))
         s.add(
             SurveyRequest(
@@ -112,12 +114,15 @@ def test_the_digest_is_posted_once_with_every_figure(
         {"survey": "csat", "sent": 1, "answered": 1, "csat_pct": 100.0, "nps": None, "ces_mean": None}
     ]
     assert digest["top_reasons"] == [
-        {"reason": "billing", "messages": 3},
-        {"reason": "delivery", "messages": 2},
+        {"reason": "billing", "messages": 3, "share_pct": 60.0, "previous_messages": 0, "change_pts": 60.0},
+        {"reason": "delivery", "messages": 2, "share_pct": 40.0, "previous_messages": 1, "change_pts": -60.0},
     ]
+    assert digest["compared_with"] == {"first_day": "2026-03-03", "last_day": "2026-03-03"}
     text = body["text"]
     assert "social: 50.0% within 60 min (goal 90%): :x: not met" in text
-    assert "3 waiting, 1 at risk, 1 late" in text and "billing 60%, delivery 40%" in text
+    assert "3 waiting, 1 at risk, 1 late" in text
+    assert "billing 60% (+60 pts), delivery 40% (-60 pts)" in text
+    assert "Change: points of share against 3 Mar 2026." in text
 
 
 def test_the_digest_in_french(seeded: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,6 +131,7 @@ def test_the_digest_in_french(seeded: dict[str, int], monkeypatch: pytest.Monkey
         assert send("--language", "fr")[0] == 0
         (body,) = hook.delivered()
     assert "Objectifs de niveau de service" in body["text"] and "50,0\u00a0%" in body["text"]
+    assert "billing 60\u00a0% (+60\u00a0pts), delivery 40\u00a0% (-60\u00a0pts)" in body["text"]
 
 
 def test_no_webhook_is_an_error_that_names_the_variable(

@@ -32,6 +32,7 @@ from inbox.ui.common import charter, config_dir, current_user, md_escape, now, o
 from inbox.ui.labels import URGENCY, label
 from inbox.ui.report_labels import table_frame, title
 from inbox.ui.widgets import dashboard_charts as charts
+from inbox.ui.widgets import reason_charts
 from inbox.ui.widgets.period_picker import PERIODS, period_picker
 from inbox.ui.widgets.satisfaction_panel import satisfaction_panel
 from inbox.ui.widgets.staffing_chart import staffing_chart
@@ -210,16 +211,26 @@ def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
         st.caption(_("No survey answer in the period."))
     _tables([tables["satisfaction_by_day"]], "satisfaction")
     satisfaction_panel(r)  # CSAT, NPS, CES per channel, agent, template; response rate; verbatims
-    st.subheader(_("Contact reasons and agents"))
-    _charts(charts.reasons_chart(r.reasons), charts.agents_chart(r.agents))
-    _tables([tables["reason_mix"], tables["agents"]], "agents")
+    st.subheader(_("Contact reasons"))
+    by_reason = r.by_reason  # first response, handling time, attainment; satisfaction per reason below
+    _charts(
+        charts.reasons_chart(r.reasons),
+        reason_charts.attainment_chart(by_reason),
+        reason_charts.times_chart(by_reason),
+        *reason_charts.satisfaction_charts(r.satisfaction.by_reason),
+    )
+    reasons = ("reason_mix", "reason_figures", "satisfaction_by_reason")
+    _tables([tables[name] for name in reasons], "reasons")
+    st.subheader(_("Agents"))
+    _charts(charts.agents_chart(r.agents))
+    _tables([tables["agents"]], "agents")
     st.caption(
         _(
             "Handling time: median minutes from when the agent began on a reply (the latest of their opening "
             "of the conversation, their previous reply in it, the customer's last message) to the reply."
         )
     )
-    shown = {*sla, *volume, "satisfaction_by_day", "reason_mix", "agents", "backlog", "at_risk", "breached"}
+    shown = {*sla, *volume, *reasons, "satisfaction_by_day", "agents", "backlog", "at_risk", "breached"}
     with st.expander(_("All tables"), icon=":material/dataset:", key="dash-tables-all"):
         for name, table in tables.items():
             if name not in shown:
