@@ -245,7 +245,10 @@ def answer_instagram(page: Any, stack: dict[str, Any], conv_id: int, sender: str
     expect(in_thread(page, INSTAGRAM)).to_be_visible()
     draft = page.locator(f".st-key-composer-{conv_id}-draft textarea")
     draft.fill(IG_ANSWER)
-    draft.press("Control+Enter")  # commits the text area's value (Streamlit reruns with it)
+    # Leaving the box commits its value (Streamlit reruns with it). Not Ctrl+Enter: that is the send
+    # shortcut, which would race the click below (seen in CI: the shortcut sent, the click met a
+    # disabled button).
+    draft.press("Tab")  # the Send button is enabled once the app has the text (send() waits for it)
     send(page, conv_id, "Private message queued")
     sent = eventually(
         lambda: get_json(f"{stack['meta']}/_sandbox/sent")["sent"], timeout=30, message="the Instagram DM"
