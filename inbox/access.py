@@ -25,6 +25,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "incidents": ("manager", N_("declare, answer and close incidents")),
     "templates": ("manager", N_("edit the charter and the templates")),
     "privacy": ("manager", N_("export or erase a customer's data")),
+    "legal_hold": ("admin", N_("put a customer under legal hold or lift it")),
     "audit": ("manager", N_("read the audit log")),
     "channels": ("admin", N_("check or add channels")),
     "users": ("admin", N_("add users")),

@@ -91,12 +91,19 @@ def erase_command(
     typer.echo(f"erased {contact}: {report.line()}")
 
 
-def _set_hold(contact: str, reason: str | None, actor: str | None) -> None:
+def _set_hold(contact: str, reason: str | None, actor: str | None, release_reason: str | None = None) -> None:
     engine = open_engine(Settings().database_url)
     try:
         with Session(engine) as session, session.begin():
             subject = find_subject(session, contact)
-            set_hold(session, subject, reason, actor=_actor(actor), now=datetime.now(UTC))
+            set_hold(
+                session,
+                subject,
+                reason,
+                actor=_actor(actor),
+                now=datetime.now(UTC),
+                release_reason=release_reason,
+            )
     except SubjectError as exc:
         raise _fail(str(exc)) from None
     finally:
@@ -113,8 +120,7 @@ def hold(contact: str = CONTACT, reason: str = REASON, actor: str | None = ACTOR
 @privacy_app.command("release")
 def release(contact: str = CONTACT, reason: str = REASON, actor: str | None = ACTOR) -> None:
     """Lift a person's legal hold (audited, with the reason)."""
-    _reason(reason)
-    _set_hold(contact, None, actor)
+    _set_hold(contact, None, actor, release_reason=_reason(reason))
     typer.echo(f"{contact} is no longer under legal hold")
 
 

@@ -3,8 +3,9 @@ or engine-taking.
 
 Rules: only a community manager or an admin (``inbox.access``: "privacy"); a reason is required and goes to
 the audit log; an erasure is confirmed by typing the customer's handle (or platform id) exactly, and a legal
-hold on any linked account refuses it (``erase.LegalHold``). The work is ``record`` and ``erase``'s, as for
-``inbox privacy``.
+hold on any linked account refuses it (``erase.LegalHold``). Only an admin puts a person under legal hold or
+lifts it ("legal_hold"), with a reason, so the manager who erases is not the one who lifts the hold. The
+work is ``record`` and ``erase``'s, as for ``inbox privacy``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlmodel import Session
 
 from inbox.access import Actor, require
 from inbox.privacy import erase, record
-from inbox.privacy.subject import Subject, SubjectError, find_subject, holds
+from inbox.privacy.subject import Subject, SubjectError, find_subject, holds, set_hold
 from inbox.store.records import audit
 from inbox.store.tables import Channel, Contact
 
@@ -70,6 +71,19 @@ def export_for(session: Session, by: Actor, contact_id: int, reason: str, now: d
 def hold_reasons(session: Session, contact_id: int) -> list[str]:
     """Why the person behind ``contact_id`` is under legal hold (empty: no hold)."""
     return list(dict.fromkeys(holds(session, subject_of(session, contact_id))))
+
+
+def hold_for(session: Session, by: Actor, contact_id: int, reason: str, now: datetime) -> None:
+    """An admin puts the person behind ``contact_id`` under legal hold (PermissionDenied, RequestError)."""
+    require(by, "legal_hold")
+    set_hold(session, subject_of(session, contact_id), _reason(reason), actor=by.name, now=now)
+
+
+def release_for(session: Session, by: Actor, contact_id: int, reason: str, now: datetime) -> None:
+    """An admin lifts the person's legal hold, saying why (PermissionDenied, RequestError)."""
+    require(by, "legal_hold")
+    why = _reason(reason)
+    set_hold(session, subject_of(session, contact_id), None, actor=by.name, now=now, release_reason=why)
 
 
 def erase_for(

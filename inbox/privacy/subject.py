@@ -70,12 +70,22 @@ def holds(session: Session, subject: Subject) -> list[str]:
     return [r for r in rows if r]
 
 
-def set_hold(session: Session, subject: Subject, reason: str | None, *, actor: str, now: datetime) -> None:
-    """Put every account of ``subject`` under legal hold for ``reason``, or lift it (None); audited."""
+def set_hold(
+    session: Session,
+    subject: Subject,
+    reason: str | None,
+    *,
+    actor: str,
+    now: datetime,
+    release_reason: str | None = None,
+) -> None:
+    """Put every account of ``subject`` under legal hold for ``reason``, or lift it (None); audited, a
+    lifted hold with ``release_reason`` (why it no longer applies)."""
     for contact_id in subject.contact_ids:
         state = session.get(ContactPrivacy, contact_id) or ContactPrivacy(contact_id=contact_id)
         state.legal_hold, state.hold_by, state.hold_at = reason, actor, now
         session.add(state)
     action = "privacy.hold" if reason else "privacy.release"
-    detail = {"contacts": list(subject.contact_ids), **({"reason": reason} if reason else {})}
+    why = reason or release_reason
+    detail = {"contacts": list(subject.contact_ids), **({"reason": why} if why else {})}
     audit(session, actor, action, target=("contact", subject.contact_id), detail=detail, at=now)

@@ -7,16 +7,19 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from inbox import i18n
+from inbox.access import PermissionDenied
 from inbox.desk import preferences
+from inbox.privacy import requests
 from inbox.privacy.subject import find_subject, set_hold
 from inbox.store.engine import open_engine
-from inbox.store.tables import Conversation, Message
+from inbox.store.tables import Conversation, Message, User
 from inbox.ui.common import SELECTED, USER
-from tests.support.seed_desk import Seeded
+from tests.support.seed_desk import Seeded, add_user
 from tests.support.ui import APP, app_as, audit_events, open_conv
 
 BOB = "@AcmeCare my parcel never arrived, order still not here"
@@ -115,3 +118,46 @@ def test_the_privacy_action_speaks_french(seeded: Seeded, db_url: str) -> None:
         assert at.button(key=f"privacy-erase-go-{cid}").label == "Effacer définitivement"
         at.button(key=f"privacy-erase-go-{cid}").click().run()
     assert "Indiquez pourquoi les données de cette personne sont effacées." in _flash(at)
+
+
+def _admin(db_url: str) -> int:
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        admin = add_user(s, "dpo", "admin")
+    engine.dispose()
+    return admin
+
+
+def test_an_admin_puts_a_legal_hold_and_lifts_it_with_reasons(seeded: Seeded, db_url: str) -> None:
+    cid = _contact_id(seeded, db_url)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[USER] = _admin(db_url)
+    at = open_conv(at.run(), seeded.conversations["late"])
+    at.button(key=f"privacy-hold-go-{cid}").click().run()
+    assert "Say why" in _flash(at) and not audit_events(db_url, "privacy.hold")
+    at.text_input(key=f"privacy-hold-reason-{cid}").input("litige 2026-7").run()
+    at.button(key=f"privacy-hold-go-{cid}").click().run()
+    assert not at.exception
+    assert any("Under legal hold (litige 2026\\-7)" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key == f"privacy-erase-go-{cid}"]  # erasure refused while held
+    (held,) = audit_events(db_url, "privacy.hold")
+    assert held.actor == "dpo" and held.detail["reason"] == "litige 2026-7"
+    at.text_input(key=f"privacy-hold-reason-{cid}").input("litige clos").run()
+    at.button(key=f"privacy-release-go-{cid}").click().run()
+    assert "Legal hold lifted." in _flash(at)
+    (lifted,) = audit_events(db_url, "privacy.release")
+    assert lifted.actor == "dpo" and lifted.detail["reason"] == "litige clos"
+    assert at.button(key=f"privacy-erase-go-{cid}")  # erasure possible again
+
+
+def test_a_manager_cannot_set_or_lift_a_legal_hold(seeded: Seeded, db_url: str) -> None:
+    cid = _contact_id(seeded, db_url)
+    at = open_conv(app_as(seeded, "maya"), seeded.conversations["late"])
+    assert not [b for b in at.button if str(b.key).startswith(("privacy-hold-", "privacy-release-"))]
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        maya = s.get(User, seeded.users["maya"])
+        assert maya is not None
+        with pytest.raises(PermissionDenied):
+            requests.release_for(s, maya, cid, "to erase", datetime.now(UTC))
+    engine.dispose()

@@ -1,6 +1,7 @@
 """The Privacy action on a customer's profile (not a page): a manager exports the person's record as JSON or
-erases it, with a reason, an erasure confirmed by typing the handle, and legal holds respected. The rules and
-the audit are ``inbox.privacy.requests``'."""
+erases it, with a reason, an erasure confirmed by typing the handle, and legal holds respected; an admin puts
+the person under legal hold or lifts it, with a reason. The rules and the audit are
+``inbox.privacy.requests``'."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from inbox.i18n import _, ngettext, number
 from inbox.privacy import erase, requests
 from inbox.store.tables import Contact, User
 from inbox.ui.common import engine, md_escape, md_name, now, reading, transaction
+from inbox.ui.widgets import flash
 
 
 def _key(what: str, contact_id: int) -> str:
@@ -53,6 +55,54 @@ def _erase(contact_id: int, user: User) -> None:
             "Erased: {count} message anonymised.", "Erased: {count} messages anonymised.", report.messages
         )
         st.session_state[flash] = ("success", done.format(count=number(report.messages)))
+
+
+def _hold(contact_id: int, user: User, lift: bool) -> None:
+    reason = st.session_state.get(_key("hold-reason", contact_id), "")
+    key = _key("flash", contact_id)
+    if not reason.strip():
+        st.session_state[key] = ("error", _("Say why (e.g. the case or court reference)."))
+        return
+    change = requests.release_for if lift else requests.hold_for
+    try:
+        with transaction() as session:
+            change(session, user, contact_id, reason, now())
+    except PermissionDenied as exc:
+        st.session_state[key] = ("error", str(exc))
+        return
+    st.session_state[_key("hold-reason", contact_id)] = ""
+    held = _("Under legal hold: their data is kept and cannot be erased.")
+    done = _("Legal hold lifted.") if lift else held
+    st.session_state[key] = ("success", done)
+
+
+def _hold_part(contact: Contact, user: User, holds: list[str]) -> None:
+    """Admins only: put the person under legal hold, or lift it."""
+    cid = contact.id or 0
+    st.markdown("**{}**".format(_("Legal hold")))
+    st.caption(
+        _(
+            "A hold keeps everything on this person (a dispute, a court order) and refuses any erasure. "
+            "Audited."
+        )
+    )
+    st.text_input(_("Reason"), key=_key("hold-reason", cid), placeholder=_("e.g. dispute ref. 2026-7"))
+    if holds:
+        st.button(
+            _("Lift the legal hold"),
+            key=_key("release-go", cid),
+            on_click=_hold,
+            args=(cid, user, True),
+            icon=":material/lock_open:",
+        )
+    else:
+        st.button(
+            _("Put under legal hold"),
+            key=_key("hold-go", cid),
+            on_click=_hold,
+            args=(cid, user, False),
+            icon=":material/gavel:",
+        )
 
 
 def _export_part(contact: Contact, user: User) -> None:
@@ -116,9 +166,10 @@ def panel(contact: Contact | None, user: User) -> None:
     with reading() as session:
         holds = requests.hold_reasons(session, contact.id)
     with st.expander(_("Privacy"), icon=":material/shield_person:"):
-        flash = st.session_state.pop(_key("flash", contact.id), None)
-        if flash:
-            (st.success if flash[0] == "success" else st.error)(flash[1])
+        flash.show(_key("flash", contact.id))
         _export_part(contact, user)
         st.divider()
         _erase_part(contact, user, holds)
+        if allowed(user, "legal_hold"):
+            st.divider()
+            _hold_part(contact, user, holds)
