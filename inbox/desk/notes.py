@@ -1,4 +1,8 @@
-"""Internal notes between agents on a conversation, never sent to the customer. Never commits; "work" only."""
+"""Internal notes between agents on a conversation, never sent to the customer. Never commits; "work" only.
+
+Rule: a note is stored with bank data masked (cards, IBANs, NIR; ``inbox.bank_data``), like the messages it
+is about, so a card number copied into a note is not kept in clear either.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from inbox import bank_data
 from inbox.access import require
 from inbox.store import records as store
 from inbox.store.tables import Note, User
@@ -22,9 +27,9 @@ class NoteView:
 
 
 def add_note(session: Session, conversation_id: int, user: User, text: str, now: datetime) -> Note:
-    """Add a note (audited). Raises ValueError on an empty or too long note."""
+    """Add a note, bank data masked (audited). Raises ValueError on an empty or too long note."""
     require(user, "work")
-    text = text.strip()
+    text = bank_data.mask_text(text.strip())
     if not text:
         raise ValueError("a note cannot be empty")
     if len(text) > MAX_NOTE:

@@ -203,3 +203,17 @@ def test_two_agents_sending_at_once_never_both_go_out_silently(engine: Engine) -
     assert sorted(outcomes.values()) in (["held", "sent"], ["busy", "sent"])
     with Session(engine) as s:
         assert len(s.exec(select(OutboundReply)).all()) == 1
+
+
+def test_a_card_number_pasted_into_a_note_is_stored_masked(engine: Engine) -> None:
+    seeded = seed(engine, NOW)
+    conv = seeded.conversations["soon"]
+    with Session(engine) as s, s.begin():
+        alice = _user(s, seeded.users["alice"])
+        notes.add_note(
+            s, conv, alice, "client paid with 4111 1111 1111 1111, IBAN FR7630006000011234567890189", NOW
+        )
+    with Session(engine) as s:
+        (stored,) = [n.text for n in notes.notes_for(s, conv)]
+    assert "4111 1111 1111 1111" not in stored and stored.startswith("client paid with **** **** **** 1111")
+    assert "FR7630006000011234567890189" not in stored and stored.endswith("0189")
