@@ -5,10 +5,10 @@ from pathlib import Path
 import streamlit as st
 
 from inbox.access import ROLE_LABELS, can
-from inbox.i18n import _
-from inbox.ui import identity, language, session_cookie
+from inbox.i18n import N_, _
+from inbox.ui import identity, language, session_cookie, streamlit_words
 from inbox.ui.common import md_escape
-from inbox.ui.widgets import notification_bell, shortcuts
+from inbox.ui.widgets import not_allowed, notification_bell, shortcuts
 
 SIGN_IN = "inbox/ui/pages/sign_in.py"
 # Addresses a link may open (escalation alerts link to /conversation?id=N), one per page file: signed out,
@@ -22,10 +22,21 @@ FAVICON = (
     '5h11v2H8z"/></svg>'
 )
 
+# The managers' and admins' pages: (file stem, title, icon, the permission that opens it)
+MANAGED = [
+    ("team", N_("Team"), ":material/group:", "distribute"),
+    ("dashboard", N_("Dashboard"), ":material/monitoring:", "distribute"),
+    ("incidents", N_("Incidents"), ":material/crisis_alert:", "incidents"),
+    ("audit", N_("Audit log"), ":material/policy:", "audit"),
+    ("charter", N_("Charter"), ":material/gavel:", "templates"),
+    ("channels", N_("Channels"), ":material/settings_input_antenna:", "channels"),
+]
+
 identity.adopt()  # back from the team's identity provider (st.login), when it is offered
 user = session_cookie.signed_in_user()
 language.apply(user)
 st.set_page_config(page_title=_("Social-care inbox"), page_icon=FAVICON, layout="wide")
+streamlit_words.hide_hints()  # no English "Press Enter to apply" under the fields
 if user is None:
     session_cookie.write()
     sign_in = [st.Page(SIGN_IN, title=_("Sign in"), icon=":material/login:", default=True)]
@@ -33,25 +44,21 @@ if user is None:
     st.navigation(sign_in, position="hidden").run()
     st.stop()
 
-pages = [
+work = [
     st.Page("inbox/ui/pages/queue.py", title=_("Queue"), icon=":material/inbox:", default=True),
     st.Page("inbox/ui/pages/conversation.py", title=_("Conversation"), icon=":material/forum:"),
     st.Page("inbox/ui/pages/templates.py", title=_("Templates"), icon=":material/article:"),
     st.Page("inbox/ui/pages/my_figures.py", title=_("My figures"), icon=":material/insights:"),
 ]
-if can(user.role, "distribute"):
-    pages.append(st.Page("inbox/ui/pages/team.py", title=_("Team"), icon=":material/group:"))
-    pages.append(st.Page("inbox/ui/pages/dashboard.py", title=_("Dashboard"), icon=":material/monitoring:"))
-if can(user.role, "incidents"):
-    pages.append(st.Page("inbox/ui/pages/incidents.py", title=_("Incidents"), icon=":material/crisis_alert:"))
-if can(user.role, "audit"):
-    pages.append(st.Page("inbox/ui/pages/audit.py", title=_("Audit log"), icon=":material/policy:"))
-if can(user.role, "templates"):
-    pages.append(st.Page("inbox/ui/pages/charter.py", title=_("Charter"), icon=":material/gavel:"))
-if can(user.role, "channels"):
-    pages.append(
-        st.Page("inbox/ui/pages/channels.py", title=_("Channels"), icon=":material/settings_input_antenna:")
-    )
+manage = [
+    st.Page(f"inbox/ui/pages/{stem}.py", title=_(title), icon=icon)
+    for stem, title, icon, permission in MANAGED
+    if can(user.role, permission)
+]
+# the others' addresses (an agent at /dashboard): hidden pages saying who may open them, with a way back
+work += [
+    not_allowed.page(stem, _(title), perm) for stem, title, _icon, perm in MANAGED if not can(user.role, perm)
+]
 with st.sidebar:
     st.markdown(f"**{md_escape(user.display_name or user.name)}**")
     st.caption(
@@ -67,5 +74,4 @@ with st.sidebar:
         identity.sign_out()  # and out of the identity provider's session in this browser (or just a rerun)
     session_cookie.write()
 # everyone's pages, then the managers' and admins' in one menu (no English "4 more" at 1280 px)
-work, manage = pages[:4], pages[4:]
 st.navigation({"": work, _("Management"): manage} if manage else work, position="top").run()

@@ -146,8 +146,8 @@ def run_demo() -> int:
                     "false",
                     "--server.fileWatcherType",  # code does not change under a running app: no reloads
                     "none",
-                    "--client.toolbarMode",  # agents get no Deploy button or developer menu
-                    "viewer",
+                    "--client.toolbarMode",  # no Deploy button, no ⋮ menu (English)
+                    "minimal",
                 ],
                 env,
             )

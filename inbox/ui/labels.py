@@ -19,6 +19,23 @@ ROLE = {"agent": N_("Agent"), "manager": N_("Community manager"), "admin": N_("A
 LANGUAGE = {"fr": N_("French"), "en": N_("English"), "und": N_("Undetermined")}
 REASON = REASONS  # the reports' words (inbox.reports.labels), so the CLI and the digest say the same
 
+TAG = {  # tags the inbox suggests or writes: stored as these keys (charter rules match them), shown in words
+    "delivery": N_("delivery"),
+    "refund": N_("refund"),
+    "billing": N_("billing"),
+    "account": N_("account"),
+    "complaint": N_("complaint"),
+    "bug": N_("bug"),
+    "praise": N_("praise"),
+    "outage": N_("outage"),
+    "vip": N_("VIP"),
+    "influencer": N_("influencer"),
+    "press": N_("press"),
+    "at-risk": N_("at risk"),
+    "employee": N_("employee"),
+    "deleted-by-customer": N_("deleted by the customer"),  # inbox.ingest.deletions
+}
+
 TEMPLATE_VARIABLE = {  # the fields of config/templates.toml an agent fills in ({customer_name}…)
     "customer_name": N_("Customer name"),
     "agent_name": N_("Agent name"),
@@ -39,6 +56,11 @@ def variable(name: str) -> str:
     if name in TEMPLATE_VARIABLE:
         return _(TEMPLATE_VARIABLE[name])
     return name.replace("_", " ").capitalize()
+
+
+def tag(name: str) -> str:
+    """A tag for people: "livraison" for ``delivery``; a tag the team made up as it is."""
+    return _(TAG[name]) if name in TAG else name
 
 
 def label(table: dict[str, str], value: str | None, *, none: str = "—") -> str:

@@ -12,6 +12,7 @@ from inbox import i18n
 from inbox.desk import preferences
 from inbox.i18n import _
 from inbox.store.tables import User
+from inbox.ui import streamlit_words
 from inbox.ui.common import charter, current_user, transaction
 
 KEY = "ui-language"
@@ -84,6 +85,7 @@ def picker(user: User, *, key: str = "my-language", label: str | None = None) ->
         options,
         index=options.index(current),
         format_func=_label,
+        placeholder=streamlit_words.choose(),
         key=key,
         on_change=_save,
         args=(user.id, key),
@@ -101,6 +103,7 @@ def admin_form(users: list[User]) -> None:
             _("User"),
             list(by_id),
             format_func=lambda i: by_id[i].display_name or by_id[i].name,
+            placeholder=streamlit_words.choose(),
             key="lang-user",
         )
         if chosen is not None:

@@ -139,8 +139,8 @@ def launch_app(procs: Processes, port: int, *extra: str) -> str:
         "false",
         "--server.fileWatcherType",  # code does not change under a running app: no reloads
         "none",
-        "--client.toolbarMode",  # as deployed: no Deploy button or developer menu
-        "viewer",
+        "--client.toolbarMode",  # as deployed: no Deploy button, no ⋮ menu
+        "minimal",
         *extra,
     )
     return f"http://127.0.0.1:{port}"

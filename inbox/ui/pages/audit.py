@@ -15,6 +15,7 @@ from inbox.i18n import _, number
 from inbox.privacy import audit_log
 from inbox.privacy.subject import SubjectError
 from inbox.store.tables import User
+from inbox.ui import streamlit_words
 from inbox.ui.audit_labels import action_label, subject_label
 from inbox.ui.common import current_user, local_time, now, reading, team_zone, transaction, zone_note
 
@@ -31,15 +32,25 @@ def _filters() -> audit_log.Filters | None:
         actors, actions = audit_log.actors_and_actions(session)
     today = now().astimezone(team_zone()).date()
     cols = st.columns([2, 1.5, 1.5], vertical_alignment="bottom")
-    period = cols[0].date_input(_("Period"), (today - timedelta(days=7), today), key="audit-period")
+    period = cols[0].date_input(
+        _("Period"),
+        (today - timedelta(days=7), today),
+        key="audit-period",
+        format=streamlit_words.date_format(),
+    )
     actor = cols[1].selectbox(
-        _("Who"), [ALL, *actors], key="audit-actor", format_func=lambda v: v or _("Everyone")
+        _("Who"),
+        [ALL, *actors],
+        key="audit-actor",
+        format_func=lambda v: v or _("Everyone"),
+        placeholder=streamlit_words.choose(),
     )
     action = cols[2].selectbox(
         _("Action"),
         [ALL, *actions],
         key="audit-action",
         format_func=lambda v: action_label(v) if v else _("Every action"),
+        placeholder=streamlit_words.choose(),
     )
     cols = st.columns([2, 1.5, 1.5], vertical_alignment="bottom")
     customer = cols[0].text_input(

@@ -18,11 +18,12 @@ from inbox.config import channel_file
 from inbox.config.channels import ChannelConfig, load_channels
 from inbox.config.loader import ConfigError
 from inbox.config.platforms import platform_info, platform_label, platform_names
-from inbox.i18n import _, number
+from inbox.i18n import _, ngettext, number
 from inbox.ingest import channel_admin
 from inbox.settings import secret
 from inbox.store import records as store
 from inbox.store.tables import User
+from inbox.ui import streamlit_words
 from inbox.ui.common import (
     config_dir,
     current_user,
@@ -120,7 +121,8 @@ def _channel(state: channel_admin.ChannelState) -> None:
                 used=number(state.reads_used), budget=number(cfg.monthly_read_budget)
             )
         else:
-            reads = _("{used} reads this month").format(used=number(state.reads_used))
+            n = state.reads_used  # "0 lecture ce mois-ci": French counts 0 as one
+            reads = ngettext("{used} read this month", "{used} reads this month", n).format(used=number(n))
         st.caption(_("Last poll {when} · {reads}").format(when=_when(state.last_poll_at), reads=reads))
         _streams(state)
         channel_standby.controls(cfg)
@@ -193,7 +195,13 @@ def _add() -> None:
 
 def _add_form() -> None:
     st.subheader(_("Add a channel"))
-    platform = st.selectbox(_("Platform"), platform_names(), key="add-platform", format_func=platform_label)
+    platform = st.selectbox(
+        _("Platform"),
+        platform_names(),
+        key="add-platform",
+        format_func=platform_label,
+        placeholder=streamlit_words.choose(),
+    )
     info = platform_info(platform or "x")
     for problem in st.session_state.pop("add-problems", []):
         st.error(problem, icon=":material/error:")

@@ -22,6 +22,7 @@ from inbox.config.loader import ConfigError
 from inbox.i18n import _
 from inbox.store.tables import User
 from inbox.store.tables.enforcement import CharterVersion
+from inbox.ui import streamlit_words
 from inbox.ui.common import (
     config_dir,
     current_user,
@@ -158,7 +159,12 @@ def _history_tab(
             }
         )
     st.dataframe(rows, hide_index=True, width="stretch")
-    chosen = st.selectbox(_("Show version"), list(texts)[:SHOWN_VERSIONS], key="charter-history-pick")
+    chosen = st.selectbox(
+        _("Show version"),
+        list(texts)[:SHOWN_VERSIONS],
+        key="charter-history-pick",
+        placeholder=streamlit_words.choose(),
+    )
     if chosen is None:
         return
     label = "config/charter.toml" if chosen == first.id else _("the version before")

@@ -14,6 +14,7 @@ from inbox.i18n import _, duration, pgettext
 from inbox.ingest import listening_items
 from inbox.replies import moderation
 from inbox.store.tables import User
+from inbox.ui import streamlit_words
 from inbox.ui.common import (
     QUEUE_PAGE,
     SELECTED,
@@ -28,6 +29,7 @@ from inbox.ui.common import (
     zone_note,
 )
 from inbox.ui.labels import STATUS, label
+from inbox.ui.labels import tag as tag_word
 from inbox.ui.widgets import (
     access_reason,
     channel_standby,
@@ -197,6 +199,7 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
         on_change=_act,
         args=("assign", conv_id, key),
         format_func=lambda i: names.get(i, f"#{i}") if i else pgettext("conversation", "Unassigned"),
+        placeholder=streamlit_words.choose(),
     )
     st.button(
         _("Assign to me"),
@@ -230,6 +233,7 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
         _("Conversation tags"),
         list(dict.fromkeys([*tags, *TAG_SUGGESTIONS])),
         key=f"tags-{conv_id}",
+        format_func=tag_word,  # "livraison", stored as "delivery"
         placeholder=_("Choose or add tags"),
         accept_new_options=True,
         on_change=_act,
@@ -249,6 +253,7 @@ def _customer(view: desk.ConversationView, user: User) -> None:
             _("Customer tags"),
             list(dict.fromkeys([*tags, *CUSTOMER_TAG_SUGGESTIONS])),
             key=key,
+            format_func=tag_word,
             placeholder=_("Choose or add tags"),
             accept_new_options=True,
             on_change=_act,

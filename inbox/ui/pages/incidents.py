@@ -11,6 +11,7 @@ from inbox.desk.incidents.figures import Figures, figures
 from inbox.desk.incidents.texts import REPLY, RESOLUTION
 from inbox.i18n import _, duration, number
 from inbox.store.tables import Incident
+from inbox.ui import streamlit_words
 from inbox.ui.common import current_user, local_time, md_escape, reading, zone_note
 from inbox.ui.widgets import flash, incident_declare, incident_members, incident_texts
 from inbox.ui.widgets.incident_declare import FLASH, PICK
@@ -95,7 +96,13 @@ def main() -> None:
     by_id = {i.id: i for i in incidents}
     if st.session_state.get(PICK) not in by_id:
         st.session_state[PICK] = incidents[0].id
-    picked = st.selectbox(_("Incident"), list(by_id), format_func=lambda v: _label(by_id[v]), key=PICK)
+    picked = st.selectbox(
+        _("Incident"),
+        list(by_id),
+        format_func=lambda v: _label(by_id[v]),
+        key=PICK,
+        placeholder=streamlit_words.choose(),
+    )
     incident = by_id[picked]
     with reading() as session:
         _figures(incident, figures(session, incident.id or 0))

@@ -21,6 +21,7 @@ from inbox.desk.queue import (
 from inbox.i18n import N_, _, duration, ngettext, pgettext
 from inbox.ingest import listening_items
 from inbox.store.tables import User
+from inbox.ui import streamlit_words
 from inbox.ui.common import (
     SLA_COLOURS,
     current_user,
@@ -33,6 +34,7 @@ from inbox.ui.common import (
 )
 from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label
 from inbox.ui.labels import language as language_label
+from inbox.ui.labels import tag as tag_word
 from inbox.ui.widgets import bulk_actions, channel_standby, incident_notice
 from inbox.ui.widgets.peak_banner import peak_banner
 
@@ -71,6 +73,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         _("Status"),
         [*STATUSES, MODERATED, "all"],
         key="q-status",
+        placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=lambda v: label(STATUS, v),
     )
@@ -84,6 +87,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         _("Source"),
         [any_, *SOURCE_LABELS],
         key="q-source",
+        placeholder=streamlit_words.choose(),
         format_func=word(SOURCE_LABELS),
         on_change=_first_page,
     )
@@ -91,6 +95,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         _("Channel"),
         [any_, *options["channel"]],
         key="q-channel",
+        placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=word({}),
     )
@@ -98,6 +103,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         _("Urgency"),
         [any_, *options["urgency"]],
         key="q-urgency",
+        placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=word(URGENCY),
     )
@@ -105,6 +111,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         _("Sentiment"),
         [any_, *options["sentiment"]],
         key="q-sentiment",
+        placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=word(SENTIMENT),
     )
@@ -112,6 +119,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         _("Language"),
         [any_, *options["language"]],
         key="q-language",
+        placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=lambda v: _("Any") if v == any_ else language_label(v),
     )
@@ -119,6 +127,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         _("Reason"),
         [any_, *options.get("reason", [])],
         key="q-reason",
+        placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=word(REASON),
     )
@@ -171,7 +180,7 @@ def _labels(row: Row) -> str:
         parts.append(f":gray-badge[{md_escape(row.language.upper())}]")
     if row.reason:
         parts.append(f":blue-badge[{md_escape(label(REASON, row.reason))}]")
-    parts += [f":gray-badge[#{md_escape(tag)}]" for tag in row.tags if not is_vip([tag])]
+    parts += [f":gray-badge[#{md_escape(tag_word(tag))}]" for tag in row.tags if not is_vip([tag])]
     return " ".join(parts)
 
 

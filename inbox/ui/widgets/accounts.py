@@ -17,6 +17,7 @@ from inbox.desk import accounts, sign_in
 from inbox.desk.auth import AuthError
 from inbox.i18n import _
 from inbox.store.tables import User
+from inbox.ui import streamlit_words
 from inbox.ui.common import current_user, now, team_zone, transaction
 
 FLASH = "team-flash"  # the Team page shows it on its next run
@@ -65,7 +66,9 @@ def _apply(action: str) -> None:
 def admin_form(users: Sequence[User]) -> None:
     """The form, for admins (the page decides who sees it)."""
     with st.expander(_("Manage an account")):
-        st.selectbox(_("User"), [u.name for u in users], key="account-user")
+        st.selectbox(
+            _("User"), [u.name for u in users], key="account-user", placeholder=streamlit_words.choose()
+        )
         left, right = st.columns(2)
         left.button(_("Deactivate"), key="account-deactivate", on_click=_apply, args=("deactivate",))
         right.button(_("Reactivate"), key="account-reactivate", on_click=_apply, args=("reactivate",))
@@ -85,7 +88,13 @@ def admin_form(users: Sequence[User]) -> None:
             args=("unlock",),
             help=_("Lifts a lock-out after too many failed attempts."),
         )
-        st.selectbox(_("Role"), list(ROLES), format_func=lambda r: _(ROLE_LABELS[r]), key="account-role")
+        st.selectbox(
+            _("Role"),
+            list(ROLES),
+            format_func=lambda r: _(ROLE_LABELS[r]),
+            key="account-role",
+            placeholder=streamlit_words.choose(),
+        )
         st.button(_("Change the role"), key="account-set-role", on_click=_apply, args=("role",))
         st.text_input(
             _("New password"),
@@ -98,6 +107,7 @@ def admin_form(users: Sequence[User]) -> None:
             _("Last day of a temporary account"),
             value=None,
             key="account-until",
+            format=streamlit_words.date_format(),
             help=_("From the next day on it cannot sign in. Empty: no end date."),
         )
         st.button(_("Save the end date"), key="account-set-until", on_click=_apply, args=("until",))

@@ -15,6 +15,7 @@ from inbox.desk.incidents.lookup import IncidentError
 from inbox.desk.queue import STATUSES, Filters, matching_ids
 from inbox.i18n import N_, _, ngettext
 from inbox.store.tables import Conversation, User
+from inbox.ui import streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.labels import STATUS, label
 from inbox.ui.widgets import flash
@@ -103,11 +104,18 @@ def _parameters(action: str, user: User) -> None:
             options,
             format_func=lambda v: people.get(v, _("Nobody (unassign)")),
             key="bulk-assignee",
+            placeholder=streamlit_words.choose(),
         )
     elif action == "tag":
         st.text_input(_("Tags to add (comma-separated)"), key="bulk-tags")
     elif action == "status":
-        st.selectbox(_("Status"), list(STATUSES), format_func=lambda v: label(STATUS, v), key="bulk-status")
+        st.selectbox(
+            _("Status"),
+            list(STATUSES),
+            format_func=lambda v: label(STATUS, v),
+            key="bulk-status",
+            placeholder=streamlit_words.choose(),
+        )
     elif action == "incident":
         with reading() as session:
             open_ones = {i.id or 0: i.title for i in lookup.listed(session, status="open")}
@@ -116,6 +124,7 @@ def _parameters(action: str, user: User) -> None:
             [NEW, *open_ones],
             format_func=lambda v: open_ones.get(v, _("A new incident")),
             key="bulk-incident",
+            placeholder=streamlit_words.choose(),
         )
         if picked == NEW:
             st.text_input(_("Title of the new incident"), key="bulk-incident-title")
@@ -138,6 +147,7 @@ def bar(filters: Filters, user: User, page_ids: list[int], total: int) -> None:
         choices,
         format_func=lambda a: _(ACTIONS[a]),
         key="bulk-action",
+        placeholder=streamlit_words.choose(),
     )
     with cols[2]:
         _parameters(action or "assign", user)

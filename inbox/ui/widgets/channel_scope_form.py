@@ -15,6 +15,7 @@ from inbox.desk import channel_scope
 from inbox.desk.auth import AuthError
 from inbox.i18n import _
 from inbox.store.tables import User
+from inbox.ui import streamlit_words
 from inbox.ui.common import charter, config_dir, current_user, now, reading, transaction
 
 FLASH = "team-flash"  # the Team page shows it on its next run
@@ -60,7 +61,9 @@ def admin_form(users: Sequence[User]) -> None:
         st.caption(
             _("An outsourcer or a point of sale: only these channels' conversations are handed to them.")
         )
-        name = st.selectbox(_("User"), [u.name for u in users], key="scope-user")
+        name = st.selectbox(
+            _("User"), [u.name for u in users], key="scope-user", placeholder=streamlit_words.choose()
+        )
         current = next((list(u.channels) for u in users if u.name == name), [])
         st.multiselect(
             _("Channels (none: every channel)"),

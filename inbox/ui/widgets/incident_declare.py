@@ -13,6 +13,7 @@ from inbox.desk.incidents import lifecycle
 from inbox.desk.incidents.lookup import IncidentError
 from inbox.i18n import _
 from inbox.store.tables import Channel, User
+from inbox.ui import streamlit_words
 from inbox.ui.common import now, reading, team_zone, transaction
 
 PICK = "incident-pick"  # the incident the page shows
@@ -64,7 +65,9 @@ def form(user: User) -> None:
             help=_("Compared with the customers' messages to propose the conversations that belong."),
         )
         cols = st.columns(2)
-        cols[0].date_input(_("Since (date)"), value=start.date(), key="inc-since-date")
+        cols[0].date_input(
+            _("Since (date)"), value=start.date(), key="inc-since-date", format=streamlit_words.date_format()
+        )
         cols[1].time_input(
             _("Since (time)"), value=start.time().replace(second=0, microsecond=0), key="inc-since-time"
         )

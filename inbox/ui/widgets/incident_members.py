@@ -11,6 +11,7 @@ from inbox.desk.incidents import lifecycle, lookup, members
 from inbox.desk.incidents.lookup import IncidentError
 from inbox.i18n import _, ngettext
 from inbox.store.tables import Channel, Contact, Conversation, Incident, User
+from inbox.ui import streamlit_words
 from inbox.ui.common import md_escape, md_name, now, open_conversation, reading, transaction
 from inbox.ui.labels import language
 from inbox.ui.widgets.incident_declare import FLASH, channel_names, keywords
@@ -171,6 +172,7 @@ def members_table(incident: Incident, user: User) -> None:
         [conv.id for _m, conv, _c, _h in rows],
         format_func=lambda v: f"#{v}",
         key=f"inc-out-{incident.id}",
+        placeholder=streamlit_words.choose(),
     )
     if cols[1].button(_("Open"), key=f"inc-open-{incident.id}"):
         open_conversation(st.session_state[f"inc-out-{incident.id}"])

@@ -9,6 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from inbox.i18n import N_, _
 from inbox.reports.period import Period, custom, local_day, rolling
+from inbox.ui import streamlit_words
 from inbox.ui.common import now
 
 PERIODS = {"today": N_("Today"), "7d": N_("7 days"), "30d": N_("30 days"), "custom": N_("Custom")}
@@ -30,7 +31,11 @@ def period_picker(
         return rolling(choice or "7d", now(), tz)
     today = local_day(now(), tz)
     picked = days_where.date_input(
-        _("Days"), value=(today - timedelta(days=6), today), max_value=today, key=days_key
+        _("Days"),
+        value=(today - timedelta(days=6), today),
+        max_value=today,
+        key=days_key,
+        format=streamlit_words.date_format(),
     )
     if not isinstance(picked, tuple) or len(picked) != 2:
         st.info(_("Pick the last day of the period."))

@@ -9,6 +9,7 @@ from inbox.access import PermissionDenied
 from inbox.desk import redaction
 from inbox.desk.actions import ConversationView
 from inbox.i18n import _, number
+from inbox.ui import streamlit_words
 from inbox.ui.common import current_user, now, transaction
 
 PREVIEW = 70  # characters of a message shown in the picker
@@ -51,6 +52,7 @@ def panel(view: ConversationView) -> None:
             list(texts),
             key=_key("message", conv_id),
             format_func=lambda i: " ".join(texts[i].split())[:PREVIEW],
+            placeholder=streamlit_words.choose(),
         )
         st.text_input(_("Text to redact, exactly as written"), key=_key("part", conv_id))
         st.button(

@@ -18,6 +18,7 @@ from inbox.reports.simulation.plan import Plan, run_plan
 from inbox.reports.simulation.stored import observed_handling, stored_arrivals
 from inbox.reports.simulation.workload import POLICIES, Policy
 from inbox.reports.tables import pct
+from inbox.ui import streamlit_words
 from inbox.ui.common import now, reading
 
 RESULT = "staffing-plan"  # session key: the last simulation shown
@@ -69,11 +70,20 @@ def staffing_chart(rules: Charter) -> None:
     )
     with st.form("staffing-form"):
         label = st.selectbox(
-            _("Period"), list(PERIODS), index=1, format_func=lambda k: _(PERIODS[k]), key="staffing-period"
+            _("Period"),
+            list(PERIODS),
+            index=1,
+            format_func=lambda k: _(PERIODS[k]),
+            key="staffing-period",
+            placeholder=streamlit_words.choose(),
         )
         low, high = st.slider(_("Agents"), 1, MAX_SHOWN_AGENTS, (2, 8), key="staffing-agents")
         order = st.selectbox(
-            _("Order"), list(ORDERS), format_func=lambda k: _(ORDERS[k]), key="staffing-order"
+            _("Order"),
+            list(ORDERS),
+            format_func=lambda k: _(ORDERS[k]),
+            key="staffing-order",
+            placeholder=streamlit_words.choose(),
         )
         if st.form_submit_button(_("Simulate"), key="staffing-run"):
             policies = tuple(p for p in POLICIES if order in (BOTH, p))

@@ -1,0 +1,39 @@
+"""Streamlit's own words, which its catalog does not translate: given in the user's language where a widget
+takes them (the placeholder of a select box, the format of a date field), hidden where it does not.
+
+- Every ``st.selectbox`` and ``st.multiselect`` passes ``placeholder=choose()`` (or a placeholder of its
+  own): without one, Streamlit shows "Choose an option", "Choose options" or "No options to select" when
+  nothing is picked, or when the user clears the field to type a search.
+- Every ``st.date_input`` passes ``format=date_format()``: "05/12/2026" in French.
+- ``hide_hints`` hides the "Press Enter to apply" / "Press Enter to submit form" under text fields (English,
+  and the forms' buttons say what Enter does).
+
+What stays English, as Streamlit draws it without a setting: the date picker's calendar (month and day
+names), the toolbars of tables and charts (Search, Download as CSV, Fullscreen, their tooltips), and the
+accessibility labels screen readers read ("Choose date", "Show/hide columns").
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from inbox import i18n
+from inbox.i18n import _
+
+HINTS = "<style>[data-testid='InputInstructions'] { display: none; }</style>"
+DATE_FORMATS = {"fr": "DD/MM/YYYY", "en": "YYYY/MM/DD"}
+
+
+def hide_hints() -> None:
+    """Hide Streamlit's English input hints on this page (a style only: nothing takes space or a place)."""
+    st.html(HINTS)
+
+
+def choose() -> str:
+    """The placeholder of a select box or a multiselect with nothing picked."""
+    return _("Choose…")
+
+
+def date_format() -> str:
+    """The format of date fields in the user's language."""
+    return DATE_FORMATS.get(i18n.current(), DATE_FORMATS["en"])
