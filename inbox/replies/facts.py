@@ -5,7 +5,7 @@ mentions or quotes the brand, when the customer last wrote. Session-taking, read
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -89,9 +89,14 @@ def facts(
 
 
 def decision(
-    session: Session, conv: Conversation, now: datetime, options: Mapping[str, object] | None = None
+    session: Session,
+    conv: Conversation,
+    now: datetime,
+    options: Mapping[str, object] | None = None,
+    zone: tzinfo = UTC,
 ) -> reply_rules.Decision:
-    """What the rules say of this conversation now (``options``: the channel's options from channels.toml)."""
+    """What the rules say of this conversation now (``options``: the channel's options from channels.toml;
+    ``zone``: the time zone of the times in the reasons, the team's on its pages)."""
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
-    return reply_rules.decide(facts(session, conv, channel, options), now)
+    return reply_rules.decide(facts(session, conv, channel, options), now, zone)

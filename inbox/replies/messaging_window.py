@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from inbox import i18n
 from inbox.i18n import _
@@ -44,13 +44,20 @@ def _aware(name: str, value: datetime) -> None:
         raise ValueError(f"{name} must be timezone-aware, got {value!r}")
 
 
-def _closed_at(at: datetime) -> str:
-    """In the reader's language ("2 mars 2026 06:30 UTC"), not ISO; in UTC: no team time zone here."""
-    return f"{i18n.when(at, UTC, year=True)} UTC"
+def _closed_at(at: datetime, zone: tzinfo) -> str:
+    """In the reader's language, in ``zone``: "2 mars 2026 07:30" in the team's zone (the page names it
+    once, as for every other time), "2 mars 2026 06:30 UTC" in UTC (where no page names a zone)."""
+    text = i18n.when(at, zone, year=True)
+    return f"{text} UTC" if zone is UTC else text
 
 
 def window_state(
-    platform: str, last_inbound_at: datetime | None, now: datetime, *, human_agent: bool = False
+    platform: str,
+    last_inbound_at: datetime | None,
+    now: datetime,
+    *,
+    human_agent: bool = False,
+    zone: tzinfo = UTC,
 ) -> WindowState:
     """The window for a private message on ``platform``, given the customer's last message time.
 
@@ -60,6 +67,7 @@ def window_state(
         last_inbound_at: when the customer last wrote in this conversation (None: never).
         now: the current time (aware).
         human_agent: the app may use the HUMAN_AGENT tag (Messenger and Instagram only).
+        zone: the time zone the reasons' closing times are written in (the team's on its pages).
     """
     _aware("now", now)
     label = LABELS.get(platform)
@@ -86,12 +94,14 @@ def window_state(
         why = _(
             "The 24-hour window closed at {closed}: WhatsApp accepts only an approved template "
             "until the customer writes again."
-        ).format(closed=_closed_at(closes))
+        ).format(closed=_closed_at(closes, zone))
         return WindowState(open=False, closes_at=closes, template_required=True, reason=why)
-    return _tagged(label, last_inbound_at, closes, now, human_agent)
+    return _tagged(label, last_inbound_at, closes, now, human_agent, zone)
 
 
-def _tagged(label: str, last: datetime, closes: datetime, now: datetime, human_agent: bool) -> WindowState:
+def _tagged(
+    label: str, last: datetime, closes: datetime, now: datetime, human_agent: bool, zone: tzinfo
+) -> WindowState:
     """Messenger and Instagram past 24 hours: the HUMAN_AGENT tag, if allowed and within 7 days."""
     tag_closes = last + HUMAN_AGENT_WINDOW
     if human_agent and now < tag_closes:
@@ -100,11 +110,11 @@ def _tagged(label: str, last: datetime, closes: datetime, now: datetime, human_a
         why = _(
             "The 24-hour window closed at {closed} and the 7-day HUMAN_AGENT window at "
             "{tag_closed}: {platform} accepts no message until the customer writes again."
-        ).format(closed=_closed_at(closes), tag_closed=_closed_at(tag_closes), platform=label)
+        ).format(closed=_closed_at(closes, zone), tag_closed=_closed_at(tag_closes, zone), platform=label)
     else:
         why = _(
             "The 24-hour window closed at {closed}: {platform} accepts a reply after that only "
             "with the HUMAN_AGENT tag (up to 7 days), which this channel's app is not approved for "
             "(channel option human_agent)."
-        ).format(closed=_closed_at(closes), platform=label)
+        ).format(closed=_closed_at(closes, zone), platform=label)
     return WindowState(open=False, closes_at=closes, reason=why)

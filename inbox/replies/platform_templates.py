@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from sqlmodel import Session
 
 from inbox.access import require
+from inbox.i18n import _
 from inbox.outbox import delivery as outbox
 from inbox.replies import composer
 from inbox.replies import facts as reply_facts
@@ -56,19 +57,22 @@ def send(
     now: datetime,
     idempotency_key: str | None = None,
     channel_options: Mapping[str, object] | None = None,
+    zone: tzinfo = UTC,
 ) -> OutboundReply:
-    """Queue ``template`` for the customer of a private conversation; TemplateRefused says why not."""
+    """Queue ``template`` for the customer of a private conversation; TemplateRefused says why not (its
+    times in ``zone``)."""
     require(user, "work")
     conv = session.get(Conversation, conv_id)
     wa = template.whatsapp_template
     if conv is None or wa is None:
-        raise TemplateRefused("no such conversation, or not an approved platform template")
-    route = reply_facts.decision(session, conv, now, channel_options).private
+        raise TemplateRefused(_("No such conversation, or not an approved platform template."))
+    route = reply_facts.decision(session, conv, now, channel_options, zone).private
     if not (route.allowed or route.template_only):
-        raise TemplateRefused(route.reason or "a private message is not possible on this conversation")
+        raise TemplateRefused(route.reason or _("A private message is not possible on this conversation."))
     filled = fill(template, values)
     if filled.missing:
-        raise TemplateRefused("Fill in " + ", ".join(f"{{{m}}}" for m in filled.missing) + " before sending.")
+        fields = ", ".join(f"{{{m}}}" for m in filled.missing)
+        raise TemplateRefused(_("Fill in {fields} before sending.").format(fields=fields))
     reply = outbox.enqueue(
         session,
         conv,

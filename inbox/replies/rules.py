@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from connectors.bluesky.parse import DM_BYTES, DM_GRAPHEMES, POST_BYTES
 from connectors.mastodon.text import with_mention
@@ -43,7 +43,7 @@ UNIT_LABELS = {
     "graphemes": N_("characters"),
     "chars": N_("characters"),
 }
-NOT_SUMMONED = "X self-serve accounts may reply publicly only to posts that mention or quote the brand."
+NOT_SUMMONED = N_("X self-serve accounts may reply publicly only to posts that mention or quote the brand.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,16 +146,18 @@ def mentions(text: str, account: str) -> bool:
 
 def _public(f: ReplyFacts, p: PlatformInfo) -> Route:
     if p.private_only:
-        return Route("public", False, f"{p.label} chats are private: answer in the chat.", offered=False)
+        why = _("{platform} chats are private: answer in the chat.").format(platform=p.label)
+        return Route("public", False, why, offered=False)
     if f.visibility == "private" or f.kind == "dm":
-        return Route("public", False, "This is a private conversation: answer it privately.", offered=False)
+        why = _("This is a private conversation: answer it privately.")
+        return Route("public", False, why, offered=False)
     tier = str((f.options or {}).get(X_TIER_OPTION, SELF_SERVE))
     if f.platform == "x" and tier != ENTERPRISE and not (f.mentions_brand or f.quotes_brand):
-        return Route("public", False, NOT_SUMMONED)
+        return Route("public", False, _(NOT_SUMMONED))
     return Route("public", True)
 
 
-def _private(f: ReplyFacts, p: PlatformInfo, now: datetime) -> Route:
+def _private(f: ReplyFacts, p: PlatformInfo, now: datetime, zone: tzinfo) -> Route:
     if f.platform not in META_DM:
         return Route("private", True)
     if f.visibility == "public":  # a comment: Meta's private reply, once per comment, within 7 days of it
@@ -163,19 +165,18 @@ def _private(f: ReplyFacts, p: PlatformInfo, now: datetime) -> Route:
             return Route("private", True)
         if f.last_inbound_at is not None and now - f.last_inbound_at <= PRIVATE_REPLY_WINDOW:
             return Route("private", True)
-        return Route(
-            "private",
-            False,
-            f"{p.label} allows a private reply to a comment only within 7 days of it; answer in the thread.",
-        )
+        why = _(
+            "{platform} allows a private reply to a comment only within 7 days of it; answer in the thread."
+        ).format(platform=p.label)
+        return Route("private", False, why)
     human_agent = bool((f.options or {}).get(HUMAN_AGENT_OPTION, False))
-    state = window_state(f.platform, f.last_inbound_at, now, human_agent=human_agent)
+    state = window_state(f.platform, f.last_inbound_at, now, human_agent=human_agent, zone=zone)
     if state.open:
         return Route("private", True)
     return Route("private", False, state.reason, template_only=state.template_required)
 
 
-def decide(facts: ReplyFacts, now: datetime) -> Decision:
-    """Which replies are possible now, and why the others are not."""
+def decide(facts: ReplyFacts, now: datetime, zone: tzinfo = UTC) -> Decision:
+    """Which replies are possible now, and why the others are not (times in the reasons in ``zone``)."""
     p = info(facts.platform)
-    return Decision(_public(facts, p), _private(facts, p, now))
+    return Decision(_public(facts, p), _private(facts, p, now, zone))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -65,6 +66,18 @@ def test_whatsapp_reason_names_the_closing_time_and_the_template() -> None:
     with i18n.use_language("fr"):
         french = window_state("whatsapp", datetime(2026, 3, 1, 6, 30, tzinfo=UTC), NOW).reason
     assert french is not None and "s'est fermée le 2 mars 2026 06:30 UTC" in french
+
+
+def test_the_closing_time_reads_in_the_team_zone() -> None:
+    """On the team's pages the time is the team's (Paris: UTC+1 in March), without "UTC": the page names
+    the zone once, as for every other time."""
+    paris = ZoneInfo("Europe/Paris")
+    with i18n.use_language("fr"):
+        state = window_state("whatsapp", datetime(2026, 3, 1, 6, 30, tzinfo=UTC), NOW, zone=paris)
+        tagged = window_state("facebook", NOW - 8 * 24 * H, NOW, human_agent=True, zone=paris)
+    assert state.reason is not None and "le 2 mars 2026 07:30 :" in state.reason and "UTC" not in state.reason
+    assert tagged.reason is not None and "1 mars 2026 13:00" in tagged.reason  # the 7-day tag's end too
+    assert "UTC" not in tagged.reason
 
 
 def test_messenger_reason_explains_the_human_agent_permission() -> None:

@@ -153,3 +153,24 @@ def test_the_composer_refuses_a_route_the_platform_refuses() -> None:
     assert not verdict.ok and verdict.problems == [reply_rules.NOT_SUMMONED]
     ok = composer.check("x" * 400, "public", platform="mastodon", route=decide(facts("mastodon"), NOW).public)
     assert ok.ok and (ok.length, ok.limit) == (400, 500)
+
+
+def test_why_not_in_the_agents_language() -> None:
+    """The reasons the composer shows in place of a reply: in French for a French agent, times in the zone
+    the page gives (the team's)."""
+    from zoneinfo import ZoneInfo
+
+    from inbox import i18n
+
+    comment = facts("facebook", "comment", last_inbound_at=NOW - 8 * 24 * HOURS)
+    dm = facts("whatsapp", "dm", "private", last_inbound_at=NOW - 30 * HOURS)
+    with i18n.use_language("fr"):
+        x = decide(facts("x", "listening"), NOW).public.reason
+        late = decide(comment, NOW).private.reason
+        window = decide(dm, NOW, ZoneInfo("Europe/Paris")).private.reason
+    assert x == (
+        "Avec un accès X en libre-service, on ne peut répondre publiquement qu'aux posts qui mentionnent "
+        "ou citent la marque."
+    )
+    assert late is not None and late.startswith("Facebook n'autorise une réponse privée à un commentaire")
+    assert window is not None and "le 1 déc. 2026 07:00 :" in window  # 06:00 UTC, Paris is UTC+1

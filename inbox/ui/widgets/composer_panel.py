@@ -31,6 +31,7 @@ from inbox.ui.common import (
     now,
     pii_patterns,
     reading,
+    team_zone,
     templates,
     transaction,
 )
@@ -373,7 +374,7 @@ def panel(view: ConversationView, user: User) -> None:
         return
     st.session_state[k.options] = options = channel_options(view.channel.name)
     with reading() as session:
-        decision = reply_facts.decision(session, view.conversation, now(), options)
+        decision = reply_facts.decision(session, view.conversation, now(), options, team_zone())
     modes = decision.modes()
     if st.session_state.get(k.mode) not in modes:
         st.session_state[k.mode] = decision.default_mode()

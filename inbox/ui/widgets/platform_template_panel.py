@@ -14,7 +14,8 @@ from inbox.desk.actions import ConversationView
 from inbox.i18n import _
 from inbox.replies import composer, platform_templates
 from inbox.store.tables import User
-from inbox.ui.common import md_escape, now, templates, transaction
+from inbox.ui import streamlit_words
+from inbox.ui.common import md_escape, now, team_zone, templates, transaction
 from inbox.ui.labels import variable
 
 
@@ -44,6 +45,7 @@ def _send(conv_id: int, user: User, name: str, options: Mapping[str, object]) ->
                 now=now(),
                 idempotency_key=st.session_state.get(_key(conv_id, "idem")),
                 channel_options=options,
+                zone=team_zone(),  # the refusal's times as the page's others
             )
     except platform_templates.TemplateRefused as exc:
         st.session_state[_key(conv_id, "flash")] = ("error", str(exc))
@@ -95,7 +97,11 @@ def offer(view: ConversationView, user: User, known: dict[str, str], options: Ma
     st.caption(_("Outside the window, only a template approved by WhatsApp may be sent:"))
     titles = {t.name: f"{t.title} · {t.language.upper()}" for t in found}
     name = st.selectbox(
-        _("Approved template"), list(titles), key=_key(conv_id, "template"), format_func=lambda n: titles[n]
+        _("Approved template"),
+        list(titles),
+        key=_key(conv_id, "template"),
+        format_func=lambda n: titles[n],
+        placeholder=streamlit_words.choose(),
     )
     template = files.get(name or "")
     if template is None or template.whatsapp_template is None:
