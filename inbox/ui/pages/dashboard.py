@@ -28,11 +28,12 @@ from inbox.reports.report import (
 from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.tables import Table, all_tables, backlog, clocks, pct
 from inbox.reports.trends import trend_tables, trends
+from inbox.ui import streamlit_words
 from inbox.ui.common import charter, config_dir, current_user, md_escape, now, open_conversation, reading
 from inbox.ui.labels import URGENCY, label
 from inbox.ui.report_labels import table_frame, title
+from inbox.ui.widgets import chart_slot, reason_charts
 from inbox.ui.widgets import dashboard_charts as charts
-from inbox.ui.widgets import reason_charts
 from inbox.ui.widgets.period_picker import PERIODS, period_picker
 from inbox.ui.widgets.satisfaction_panel import satisfaction_panel
 from inbox.ui.widgets.staffing_chart import staffing_chart
@@ -53,12 +54,13 @@ def show(table: Table) -> None:
 def _filters(tz: tzinfo) -> tuple[Period, str | None]:
     with reading() as session:
         names = channel_names(session)
-    cols = st.columns([4, 2.1, 1.7], vertical_alignment="bottom")  # "Personnalisé" whole at 1280 px
+    cols = st.columns([3.8, 2.3, 1.7], vertical_alignment="bottom")  # "Personnalisé", both days whole: 1280
     channel = cols[2].selectbox(
         _("Channel"),
         [ALL, *names],
         key="dash-channel",
         format_func=lambda v: _("All channels") if v == ALL else v,
+        placeholder=streamlit_words.choose(),
     )
     period = period_picker(tz, cols[0], cols[1], key="dash-period", days_key="dash-days")
     return period, None if channel == ALL else channel
@@ -171,10 +173,10 @@ def _tiles(r: PeriodReport, windows: dict[str, Attainment]) -> None:
 
 
 def _charts(*charts: alt.Chart | alt.LayerChart | alt.FacetChart) -> None:
-    """Charts side by side, two to a row."""
+    """Charts side by side, two to a row; a chart with no data says so instead (no "0.000000" axis)."""
     for n in range(0, len(charts), 2):
         for col_, chart in zip(st.columns(2), charts[n : n + 2], strict=False):
-            col_.altair_chart(chart)
+            chart_slot.show(col_, chart)
 
 
 def _tables(tables: list[Table], key: str) -> None:

@@ -19,7 +19,9 @@ from inbox.reports.agent_figures import AgentFigures, agent_figures, team_member
 from inbox.reports.report import report_tz
 from inbox.reports.satisfaction import SatisfactionGroup
 from inbox.store.tables import User
+from inbox.ui import streamlit_words
 from inbox.ui.common import charter, current_user, md_escape, reading
+from inbox.ui.widgets import chart_slot
 from inbox.ui.widgets.period_picker import period_picker
 
 
@@ -39,6 +41,7 @@ def _whose(user: User) -> str:
         names,
         index=names.index(user.name) if user.name in names else 0,
         format_func=lambda n: members[n],
+        placeholder=streamlit_words.choose(),
         key="figures-agent",
     )
 
@@ -122,7 +125,7 @@ def _by_day(f: AgentFigures) -> None:
             ],
         )
     )
-    st.altair_chart(chart)
+    chart_slot.show(st, chart)  # no replies in the period: a sentence, not an empty chart
     with st.expander(_("Figures by day")):
         st.dataframe(data.rename(columns={"day": _("Day"), "replies": _("Replies sent")}), hide_index=True)
         csv = "day,replies_sent\n" + "".join(f"{d.isoformat()},{n}\n" for d, n in f.replies_by_day.items())
@@ -148,7 +151,7 @@ def main() -> None:
         st.stop()
     tz = report_tz(rules)
     st.title(_("Figures per person") if can(user.role, "figures") else _("My figures"))
-    cols = st.columns([4, 2.1, 1.7], vertical_alignment="bottom")  # "Personnalisée" whole at 1280 px
+    cols = st.columns([3.8, 2.3, 1.7], vertical_alignment="bottom")  # "Personnalisée", both days whole: 1280
     with cols[2]:
         agent = _whose(user)
     period = period_picker(tz, cols[0], cols[1], key="figures-period", days_key="figures-days")
