@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from inbox.access import ROLE_LABELS, ROLES, PermissionDenied, can
 from inbox.desk import accounts, assignment, auth, presence
 from inbox.i18n import _, ngettext
-from inbox.ui import labels, language
+from inbox.ui import labels, language, streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.widgets import accounts as accounts_form
 from inbox.ui.widgets import channel_scope_form, flash
@@ -55,9 +57,24 @@ def _add_user_form() -> None:
         st.text_input(_("User name"), key="new-name")
         st.text_input(_("Display name"), key="new-display")
         st.text_input(_("Password"), type="password", key="new-password")
-        st.selectbox(_("Role"), list(ROLES), format_func=lambda r: _(ROLE_LABELS[r]), key="new-role")
+        st.selectbox(
+            _("Role"),
+            list(ROLES),
+            format_func=lambda r: _(ROLE_LABELS[r]),
+            key="new-role",
+            placeholder=streamlit_words.choose(),
+        )
         st.text_input(_("Languages spoken (comma-separated)"), key="new-langs", value="fr,en")
         st.button(_("Add user"), key="add-user", on_click=_add_user)
+
+
+def _columns() -> dict[str, Any]:
+    """The narrow columns of the team table kept narrow, so that all of it shows at 1280 px."""
+    return {
+        _("Online"): st.column_config.CheckboxColumn(width="small"),
+        _("Load"): st.column_config.TextColumn(help=_("Open conversations / capacity"), width="small"),
+        _("Active"): st.column_config.CheckboxColumn(width="small"),
+    }
 
 
 def main() -> None:
@@ -79,16 +96,15 @@ def main() -> None:
                 _("User name"): u.name,
                 _("Role"): _(ROLE_LABELS.get(u.role, u.role)),
                 _("Online"): u.id in online,
-                _("Open conversations"): loads.get(u.id or 0, 0),
-                _("Capacity"): u.capacity,
+                _("Load"): f"{loads.get(u.id or 0, 0)} / {u.capacity}",  # eight columns: all show at 1280 px
                 _("Channels"): ", ".join(u.channels) or _("every channel"),
                 _("Languages spoken"): ", ".join(labels.language(code) for code in u.languages),
-                _("Screen language"): labels.language(u.language) if u.language else _("team default"),
                 _("Active"): u.active,
             }
             for u in users
         ],
         hide_index=True,
+        column_config=_columns(),
     )
     st.button(
         _("Distribute unassigned conversations (round-robin)"),

@@ -15,6 +15,7 @@ from inbox.charter.editor import days_from_text, days_to_text, get_key, shifts_f
 from inbox.charter.fields import KINDS, URGENCIES
 from inbox.charter.teams import DAY_KEYS
 from inbox.i18n import N_, _
+from inbox.ui import streamlit_words
 from inbox.ui.labels import URGENCY, label
 
 CLOCKS = ("24/7", "business_hours")
@@ -27,6 +28,7 @@ KIND_LABELS = {
 DAY_LABELS = dict(
     zip(DAY_KEYS, (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun")), strict=True)
 )
+SEGMENT_LABELS = {"vip": N_("VIP customers")}  # segments are contact tags; the queue shows "vip" as VIP
 Updates = dict[str, Any]
 Problems = list[tuple[str, str]]
 
@@ -36,6 +38,13 @@ def _minutes(value: Any) -> int:
     if isinstance(value, Mapping):
         return int(value.get("minutes", 0))
     return int(value) if isinstance(value, int) else 0
+
+
+def segment_label(name: str) -> str:
+    """A segment (a contact tag) for people: "Clients VIP", else "Clients étiquetés « press »"."""
+    if name.lower() in SEGMENT_LABELS:
+        return _(SEGMENT_LABELS[name.lower()])
+    return _("Customers tagged “{tag}”").format(tag=name)
 
 
 def _with_minutes(old: Any, minutes: int, **extra: Any) -> Any:
@@ -78,6 +87,7 @@ def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
             index=CLOCKS.index(clock),
             key=f"{key}{kind}-clock",
             format_func=lambda c: _(CLOCK_LABELS[c]),
+            placeholder=streamlit_words.choose(),
         )
         for metric, minutes in values.items():
             old = get_key(data, f"{base}.{metric}")
@@ -100,9 +110,7 @@ def _overrides(data: Mapping[str, Any], key: str, updates: Updates) -> None:
     segments = get_key(data, "sla.segments", {}) or {}
     cols = st.columns(max(len(segments), 1) + 2)
     for col, (name, old) in zip(cols, segments.items(), strict=False):
-        minutes = col.number_input(
-            _("Segment {name}").format(name=name), value=_minutes(old), step=5, key=f"{key}seg-{name}"
-        )
+        minutes = col.number_input(segment_label(name), value=_minutes(old), step=5, key=f"{key}seg-{name}")
         if minutes != _minutes(old):
             updates[f"sla.segments.{name}"] = _with_minutes(old, int(minutes))
     new_name = cols[-2].text_input(_("New segment (contact tag)"), key=f"{key}seg-new-name").strip().lower()
@@ -171,7 +179,11 @@ def settings_form(data: Mapping[str, Any], key: str) -> tuple[Updates, Problems,
     teams = list(get_key(data, "teams", {}) or {})
     main_team = get_key(data, "sla.team", teams[0] if teams else "")
     team = st.selectbox(
-        _("Team"), teams, index=teams.index(main_team) if main_team in teams else 0, key=f"{key}team"
+        _("Team"),
+        teams,
+        index=teams.index(main_team) if main_team in teams else 0,
+        key=f"{key}team",
+        placeholder=streamlit_words.choose(),
     )
     with st.form(f"{key}settings", border=True):
         updates: Updates = {}
@@ -188,6 +200,7 @@ def settings_form(data: Mapping[str, Any], key: str) -> tuple[Updates, Problems,
             _("Alert when this share of the target has elapsed (%)"),
             value=float(round(fraction * 100, 2)),
             step=5.0,
+            format="%g",  # "75", not "75.00" (Streamlit writes decimals with a point, whatever the language)
             key=f"{key}at-risk",
         )
         if round(percent / 100, 4) != fraction:
