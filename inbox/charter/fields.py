@@ -30,6 +30,11 @@ def _name(value: str) -> str:
     return value
 
 
+def is_name(value: str) -> bool:
+    """Whether ``value`` is a name as the charter writes them (also a team of agents' name)."""
+    return bool(_NAME.match(value))
+
+
 def _env_name(value: str) -> str:
     if not _ENV.match(value):
         raise ValueError(f"an environment variable name: upper-case letters, digits and '_', got {value!r}")

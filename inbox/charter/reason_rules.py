@@ -3,8 +3,9 @@
 Rules, stated once:
 - ``urgency``: a conversation with this reason is at least this urgent when its response target is chosen
   (a bump, never lower); the urgency override of ``[sla.urgency]`` then applies as for any urgent message.
-- ``agents``: "Next conversation" and automatic assignment offer a conversation with this reason to these
-  agents (user names) only, while one of them may take it (``inbox.desk.routing``).
+- ``agents`` and ``teams``: "Next conversation" and automatic assignment offer a conversation with this reason
+  to these agents (user names) and the members of these teams of agents (``inbox team``, the Team page; not
+  the ``[teams.*]`` opening hours) only, while one of them may take it (``inbox.desk.routing``).
 - The target per reason is ``[sla.reasons]`` (an override like ``[sla.urgency]``: the shortest wins); moving
   a public conversation to private messages is ``[privacy] topics``, which may name contact reasons.
 """
@@ -22,6 +23,7 @@ class ReasonRule(Strict):
 
     urgency: Urgency | None = None
     agents: tuple[Name, ...] = ()
+    teams: tuple[Name, ...] = ()  # teams of agents (``inbox.desk.teams``), by name
 
 
 def bumped(rules: dict[str, ReasonRule], urgency: str | None, reason: str | None) -> str | None:

@@ -251,6 +251,9 @@ def _register_commands() -> None:
     from inbox.cli.users import register as register_users
 
     register_users(app)
+    from inbox.cli.teams import register as register_teams
+
+    register_teams(app)
     from inbox.cli.report import register as register_reports
 
     register_reports(app)

@@ -76,6 +76,9 @@ ACTIONS = {
     "spike.ended": N_("Spike ended"),
     "spike.started": N_("Spike started"),
     "survey.answered": N_("Survey answered"),
+    "team.created": N_("Team of agents created"),
+    "team.members": N_("Team members changed"),
+    "team.removed": N_("Team of agents removed"),
     "template.created": N_("Template created"),
     "template.edited": N_("Template edited"),
     "template.restored": N_("Template put back in use"),
@@ -101,6 +104,7 @@ SUBJECTS = {
     "incident": N_("Incident #{id}"),
     "message": N_("Message #{id}"),
     "spike": N_("Spike #{id}"),
+    "team": N_("Team {id}"),
     "template": N_("Template {id}"),
     "user": N_("User #{id}"),
 }

@@ -25,12 +25,15 @@ from inbox.store.tables.notifications import AgentNotification, NotificationCurs
 from inbox.store.tables.privacy import ContactPrivacy
 from inbox.store.tables.sessions import ServerSecret, WebSession
 from inbox.store.tables.surges import TrafficSpike
+from inbox.store.tables.teams import AgentTeam, AgentTeamMember
 from inbox.store.tables.template_versions import TemplateVersion
 from inbox.store.tables.webhook_events import WebhookEvent
 
 __all__ = [
     "AgentActivity",
     "AgentNotification",
+    "AgentTeam",
+    "AgentTeamMember",
     "AuditEvent",
     "Channel",
     "CharterVersion",

@@ -12,7 +12,7 @@ from inbox.i18n import _, ngettext
 from inbox.ui import labels, language, streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.widgets import accounts as accounts_form
-from inbox.ui.widgets import channel_scope_form, flash
+from inbox.ui.widgets import agent_teams_form, channel_scope_form, flash
 
 
 def _distribute() -> None:
@@ -119,6 +119,7 @@ def main() -> None:
         language.admin_form(users)
         accounts_form.admin_form(users)
         channel_scope_form.admin_form(users)
+    agent_teams_form.panel(users, editable=can(user.role, "users"))  # routing by contact reason
     st.caption(
         _("Signed in as {name}. Every change here is written to the audit log.").format(
             name=md_escape(user.name)
