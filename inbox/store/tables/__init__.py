@@ -18,7 +18,7 @@ from inbox.store.tables.core import (
     utcnow,
 )
 from inbox.store.tables.corrections import ClassificationCorrection
-from inbox.store.tables.desk import AgentActivity, Note, Person, Presence, ReplyGuard
+from inbox.store.tables.desk import AgentActivity, Note, Person, Presence, ReplyGuard, RoleScope
 from inbox.store.tables.enforcement import CharterVersion, EscalationAlert, PeakState, SurveyRequest
 from inbox.store.tables.incidents import Incident, IncidentMember, IncidentText
 from inbox.store.tables.notifications import AgentNotification, NotificationCursor, NotificationSettings
@@ -56,6 +56,7 @@ __all__ = [
     "Presence",
     "QuarantinedItem",
     "ReplyGuard",
+    "RoleScope",
     "ServerSecret",
     "SurveyRequest",
     "TemplateVersion",

@@ -1,6 +1,8 @@
-"""The desk's tables: internal notes, people (one customer across networks), presence and reply guards.
+"""The desk's tables: internal notes, people (one customer across networks), presence, reply guards and the
+channels a role works.
 
-Created by migrations 0002 (notes, presence) and 0005 (people); the behaviour lives in ``inbox.desk``.
+Created by migrations 0002 (notes, presence), 0005 (people) and 0021 (role scopes); the behaviour lives in
+``inbox.desk``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from inbox.store.tables.core import UTCDateTime, _when
+from inbox.store.tables.core import UTCDateTime, _json, _when
 
 
 class Note(SQLModel, table=True):
@@ -61,3 +63,14 @@ class ReplyGuard(SQLModel, table=True):
     conversation_id: int = Field(foreign_key="conversation.id", primary_key=True)
     version: int = 0
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class RoleScope(SQLModel, table=True):
+    """The channels every account of a role works (``inbox.desk.channel_scope``); no row or an empty list:
+    every channel. An account's own restriction (``User.channels``) narrows it further."""
+
+    __tablename__ = "role_scope"
+    role: str = Field(primary_key=True)  # agent | manager | admin
+    channels: list[str] = _json([])
+    changed_by: str
+    changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
