@@ -2,7 +2,9 @@
 
 Session-taking; never commits. ``send_reply`` holds a reply back when the composer's rules refuse it, or when
 someone else answered since the agent's composer opened (collision), unless the agent confirmed. Each change
-first asks ``inbox.access.require`` ("work"; "moderate" to lift a moderation mark).
+first asks ``inbox.access.require`` ("work"; "moderate" to lift a moderation mark), then whether the user
+works the conversation's channel (``inbox.desk.channel_scope``); a conversation is assigned only to someone
+who works its channel.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from inbox.access import allowed, require
 from inbox.charter.deadlines import DuePolicy
-from inbox.desk import presence
+from inbox.desk import channel_scope, presence
 from inbox.desk.queue import STATUSES, first_line
 from inbox.i18n import _
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
@@ -66,9 +68,18 @@ def _conversation(session: Session, conv_id: int) -> Conversation:
     return conv
 
 
-def load(session: Session, conv_id: int) -> ConversationView:
-    """Everything the conversation page shows, read in one session."""
+def _workable(session: Session, conv_id: int, actor: User) -> Conversation:
+    """The conversation, if ``actor`` works its channel (DeskError otherwise)."""
     conv = _conversation(session, conv_id)
+    if not channel_scope.sees(session, actor, conv):
+        raise DeskError(channel_scope.refusal(session, conv))
+    return conv
+
+
+def load(session: Session, conv_id: int, user: User | None = None) -> ConversationView:
+    """Everything the conversation page shows, read in one session. For ``user``: DeskError unless they work
+    its channel, and the customer's earlier conversations on those channels only."""
+    conv = _workable(session, conv_id, user) if user is not None else _conversation(session, conv_id)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
     contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
@@ -85,27 +96,35 @@ def load(session: Session, conv_id: int) -> ConversationView:
         assignee,
         store.thread(session, conv_id),
         list(undelivered),
-        earlier_conversations(session, conv, contact),
+        earlier_conversations(
+            session, conv, contact, channels=channel_scope.effective(session, user) if user else None
+        ),
         retry_outcomes(session, conv_id),
     )
 
 
 def earlier_conversations(
-    session: Session, conv: Conversation, contact: Contact | None, limit: int = 20
+    session: Session,
+    conv: Conversation,
+    contact: Contact | None,
+    limit: int = 20,
+    channels: channel_scope.Scope = None,
 ) -> list[EarlierConversation]:
-    """The customer's other conversations, on every channel where their handles are linked (person_id)."""
+    """The customer's other conversations, on every channel where their handles are linked (person_id), or
+    on those of ``channels`` (a user's scope) only."""
     if contact is None:
         return []
     contact_ids: Sequence[int | None] = [contact.id]
     if contact.person_id is not None:
         contact_ids = session.exec(select(Contact.id).where(Contact.person_id == contact.person_id)).all()
-    rows = session.exec(
+    stmt = (
         select(Conversation, Channel.name)
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
         .where(col(Conversation.contact_id).in_(contact_ids), Conversation.id != conv.id)
-        .order_by(col(Conversation.first_inbound_at).desc())
-        .limit(limit)
-    ).all()
+    )
+    if channels is not None:
+        stmt = stmt.where(col(Channel.name).in_(sorted(channels)))
+    rows = session.exec(stmt.order_by(col(Conversation.first_inbound_at).desc()).limit(limit)).all()
     out = []
     for other, channel in rows:
         first = session.exec(
@@ -134,9 +153,12 @@ def record_view(session: Session, conv_id: int, user: User, now: datetime) -> No
 
 def assign(session: Session, conv_id: int, assignee_id: int | None, actor: User, now: datetime) -> None:
     require(actor, "work")
-    conv = _conversation(session, conv_id)
-    if assignee_id is not None and session.get(User, assignee_id) is None:
+    conv = _workable(session, conv_id, actor)
+    assignee = session.get(User, assignee_id) if assignee_id is not None else None
+    if assignee_id is not None and assignee is None:
         raise DeskError(_("no user #{id}").format(id=assignee_id))
+    if assignee is not None and not channel_scope.sees(session, assignee, conv):
+        raise DeskError(channel_scope.refusal(session, conv, assignee))
     before, conv.assignee_id = conv.assignee_id, assignee_id
     store.audit(
         session,
@@ -156,7 +178,7 @@ def set_status(
     require(actor, "work")
     if status not in STATUSES:
         raise DeskError(_("status must be one of {statuses}").format(statuses=", ".join(STATUSES)))
-    conv = _conversation(session, conv_id)
+    conv = _workable(session, conv_id, actor)
     why = (reason or "").strip()
     if conv.status == "resolved" and status != "resolved" and not why:
         raise ReasonRequired(_("say why you reopen this closed conversation"))
@@ -175,7 +197,7 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
 
 def set_tags(session: Session, conv_id: int, tags: Sequence[str], actor: User, now: datetime) -> None:
     require(actor, "work")
-    conv = _conversation(session, conv_id)
+    conv = _workable(session, conv_id, actor)
     cleaned = clean_tags(tags)
     if not allowed(actor, "moderate"):  # the moderation marks stay as they are
         kept = [t for t in conv.tags if t.startswith(moderation.TAG_PREFIX)]
@@ -239,7 +261,7 @@ def send_reply(
     The rules are the composer's and the platform's (``inbox.replies.rules``, with the channel's options);
     personal data is looked for with ``pii_patterns``, the classifier's (config/nlp.toml's [pii])."""
     require(user, "work")
-    conv = _conversation(session, conv_id)
+    conv = _workable(session, conv_id, user)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
     decision = moderation.refuse_replies(reply_facts.decision(session, conv, now, channel_options), conv.tags)
@@ -313,7 +335,7 @@ def hide_comment(session: Session, message_id: int, hide: bool, user: User, now:
     message = session.get(Message, message_id)
     if message is None:
         raise DeskError(_("no message #{id}").format(id=message_id))
-    conv = _conversation(session, message.conversation_id)
+    conv = _workable(session, message.conversation_id, user)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
     if not moderation.can_hide(channel.platform, conv.kind) or message.direction != "in":
@@ -324,7 +346,7 @@ def hide_comment(session: Session, message_id: int, hide: bool, user: User, now:
 def unmark_moderated(session: Session, conv_id: int, user: User, now: datetime, due: DuePolicy) -> None:
     """A manager says "not abuse": the moderation tag goes, the conversation reopens with a clock from now."""
     require(user, "moderate")
-    conv = _conversation(session, conv_id)
+    conv = _workable(session, conv_id, user)
     category = moderation.moderated_as(conv.tags)
     if category is None:
         raise DeskError(_("conversation #{id} is not moderated").format(id=conv_id))
@@ -341,6 +363,10 @@ def unmark_moderated(session: Session, conv_id: int, user: User, now: datetime, 
     )
 
 
-def agents(session: Session) -> list[User]:
-    """Active users who can be assigned a conversation."""
-    return list(session.exec(select(User).where(col(User.active).is_(True)).order_by(col(User.display_name))))
+def agents(session: Session, channel: str | None = None) -> list[User]:
+    """Active users who can be assigned a conversation (on ``channel``: those who work it)."""
+    users = session.exec(select(User).where(col(User.active).is_(True)).order_by(col(User.display_name)))
+    if channel is None:
+        return list(users)
+    roles = channel_scope.role_channels(session)
+    return [u for u in users if channel_scope.works_on(channel_scope.effective(session, u, roles), channel)]

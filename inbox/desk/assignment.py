@@ -1,7 +1,8 @@
 """Optional automatic assignment: round-robin among signed-in agents who speak the conversation's language.
 
 ``pick`` is pure: the agent below capacity who was handed a conversation longest ago (never first), among
-those who speak its language and work its channel (``channel_scope``).
+those who speak its language and work its channel (``channel_scope``: their role's and account's
+restrictions).
 ``assign_unassigned`` applies it to the queue's unassigned open conversations, most urgent first, for a
 user who may "distribute" (``inbox.access``).
 """
@@ -15,7 +16,8 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from inbox.access import Actor, require
-from inbox.desk.channel_scope import works_on
+from inbox.desk import channel_scope
+from inbox.desk.channel_scope import Scope, works_on
 from inbox.desk.presence import online_users
 from inbox.desk.queue import Filters, queue_page
 from inbox.store import records as store
@@ -29,7 +31,7 @@ class Candidate:
     capacity: int
     open_count: int
     last_assigned_at: datetime | None
-    channels: tuple[str, ...] = ()  # the channels they work (desk.channel_scope); (): all
+    channels: Scope = None  # the channels they work (desk.channel_scope); None: all
 
 
 def pick(
@@ -76,8 +78,16 @@ def candidates(session: Session, now: datetime) -> list[Candidate]:
         .join(AgentActivity, col(AgentActivity.user_id) == col(User.id))
         .where(col(User.id).in_(online), col(User.active).is_(True), User.role == "agent")
     ).all()
+    roles = channel_scope.role_channels(session)
     return [
-        Candidate(u.id or 0, tuple(u.languages), u.capacity, loads.get(u.id, 0), last, tuple(u.channels))
+        Candidate(
+            u.id or 0,
+            tuple(u.languages),
+            u.capacity,
+            loads.get(u.id, 0),
+            last,
+            channel_scope.effective(session, u, roles),
+        )
         for u, last in rows
     ]
 

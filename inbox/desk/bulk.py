@@ -3,8 +3,9 @@
 Session-taking; never commits. Each conversation goes through the same service as a one-by-one action
 (``inbox.desk.actions``, ``inbox.ingest.listening_items``, ``inbox.desk.incidents.members``), so each is
 checked and audited on its own; one ``bulk.<action>`` event also records who applied what to how many. A
-conversation the action does not fit (not a listening item, unknown) is listed as refused with the reason;
-the others are done. A user who may not do the action at all is refused before anything changes.
+conversation the action does not fit (not a listening item, unknown, on a channel the user does not work:
+``inbox.desk.channel_scope``) is listed as refused with the reason; the others are done. A user who may
+not do the action at all is refused before anything changes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from inbox.access import require
-from inbox.desk import actions
+from inbox.desk import actions, channel_scope
 from inbox.desk.incidents import lookup, members
 from inbox.i18n import _
 from inbox.ingest import listening_items
@@ -45,7 +46,12 @@ def _each(
     if len(wanted) > MAX_BULK:
         raise actions.DeskError(_("at most {n} conversations at once").format(n=MAX_BULK))
     result = BulkResult()
+    workable = channel_scope.within(session, channel_scope.effective(session, actor), wanted)
     for conv_id in wanted:
+        elsewhere = session.get(Conversation, conv_id) if conv_id not in workable else None
+        if elsewhere is not None:  # on a channel the user does not work
+            result.refused[conv_id] = channel_scope.refusal(session, elsewhere)
+            continue
         try:
             with session.begin_nested():  # a refused one leaves nothing half-done
                 one(conv_id)

@@ -1,11 +1,11 @@
 """The pull mode, "Next conversation": which conversation it picks, and the claim on what it opens.
 
-It picks the most urgent open conversation that is the agent's own, or nobody's on a channel they work,
-passing over reasons the charter routes to other agents who are signed in. The agent's own is simply
-opened. An unassigned one is taken by a conditional UPDATE (``assignee_id IS NULL``, still open), so two
-agents pressing "Next conversation" at the same moment never get the same one: the one who loses is offered
-the next. Audited as ``conversation.assigned`` with ``rule: "next"`` (who took it, from nobody), like a
-manual assignment.
+It picks the most urgent open conversation on a channel the agent works (``channel_scope.effective``: their
+role's and their account's restrictions) that is their own, or nobody's, passing over reasons the charter
+routes to other agents who are signed in. The agent's own is simply opened. An unassigned one is taken by a
+conditional UPDATE (``assignee_id IS NULL``, still open), so two agents pressing "Next conversation" at the
+same moment never get the same one: the one who loses is offered the next. Audited as
+``conversation.assigned`` with ``rule: "next"`` (who took it, from nobody), like a manual assignment.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from inbox.access import require
-from inbox.desk import routing
+from inbox.desk import channel_scope, routing
 from inbox.desk.queue import Filters, QueueItem, order, queue_page
 from inbox.store import records as store
 from inbox.store.tables import Conversation, User
@@ -26,10 +26,13 @@ ROUTED_LOOKAHEAD = 50  # unassigned conversations looked through past ones route
 
 
 def next_conversation(session: Session, user_id: int, now: datetime) -> int | None:
-    """The most urgent open conversation that is mine, or nobody's on a channel I work (``User.channels``)."""
+    """The most urgent open conversation on a channel I work (``channel_scope``) that is mine, or nobody's."""
     user = session.get(User, user_id)
-    scope = Filters(assignee="unassigned", channels=tuple(user.channels) if user else ())
-    mine = queue_page(session, Filters(assignee="mine"), user_id=user_id, now=now, size=1).rows
+    channels = channel_scope.effective(session, user) if user else None
+    scope = Filters(assignee="unassigned", channels=channels)
+    mine = queue_page(
+        session, Filters(assignee="mine", channels=channels), user_id=user_id, now=now, size=1
+    ).rows
     skip = routing.skipped_reasons(session, user_id, now)  # reasons the charter routes to other agents
     free = queue_page(session, scope, user_id=user_id, now=now, size=ROUTED_LOOKAHEAD if skip else 1).rows
     free = [r for r in free if r.reason not in skip][:1]

@@ -5,7 +5,8 @@ Who: active agents (role agent) seen in the app within ``presence.ONLINE_TTL`` w
 fewer than their capacity, the one handed a conversation longest ago first, one conversation each per round
 (so a full queue is shared out evenly), rounds until nobody takes one or ``per_tick`` is reached. What: the
 first unassigned open conversation in queue order (due time, then urgency, then VIP) in a language they
-speak (or none detected; an agent with no languages speaks all) on a channel they work (``channel_scope``).
+speak (or none detected; an agent with no languages speaks all) on a channel they work (``channel_scope``:
+their role's and their account's restrictions).
 
 Race safety: each agent's turn is one transaction that first writes the agent's activity row (a row lock on
 PostgreSQL, the writer lock on SQLite), so two listeners serve one agent one after the other and their load
@@ -23,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, func, select
 
 from inbox.charter.model import Charter
-from inbox.desk import routing
+from inbox.desk import channel_scope, routing
 from inbox.desk.claim import ROUTED_LOOKAHEAD
 from inbox.desk.presence import online_users
 from inbox.desk.queue import Filters, queue_page
@@ -38,7 +39,7 @@ CANDIDATES = 5  # conversations tried per turn (another listener may take the fi
 class Agent:
     user_id: int
     languages: tuple[str, ...]
-    channels: tuple[str, ...]
+    channels: channel_scope.Scope  # None: every channel
     capacity: int
 
 
@@ -53,7 +54,11 @@ def _agents(session: Session, now: datetime) -> list[Agent]:
         .where(col(User.id).in_(online), col(User.active).is_(True), User.role == "agent")
     ).all()
     ordered = sorted(rows, key=lambda r: (r[1] is not None, r[1], r[0].id))
-    return [Agent(u.id or 0, tuple(u.languages), tuple(u.channels), u.capacity) for u, _last in ordered]
+    roles = channel_scope.role_channels(session)
+    return [
+        Agent(u.id or 0, tuple(u.languages), channel_scope.effective(session, u, roles), u.capacity)
+        for u, _last in ordered
+    ]
 
 
 def _load(session: Session, user_id: int) -> int:

@@ -5,8 +5,9 @@ the audit log, by hand, round-robin or automatic), their customer wrote again (a
 conversation assigned to them), one of theirs is at risk or late (its running clock, as the escalation alerts
 judge it). ``poll`` looks at what happened since the user's cursor, stores each new thing once (unique per
 user and key, so a reload or a second tab never repeats it) and hands each one to a single browser. The first
-poll only places the cursor: signing in never floods the user with history. A notification is unread until
-the user opens its conversation or marks them all read; the unread count is the tab title's.
+poll only places the cursor: signing in never floods the user with history. Only conversations on the
+channels the user works (``inbox.desk.channel_scope``) are told. A notification is unread until the user
+opens its conversation or marks them all read; the unread count is the tab title's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from inbox.charter.open_clocks import open_clocks
 from inbox.charter.versions import CharterBook
+from inbox.desk import channel_scope
 from inbox.store.tables import (
     AgentNotification,
     AuditEvent,
@@ -30,6 +32,7 @@ from inbox.store.tables import (
     Message,
     NotificationCursor,
     NotificationSettings,
+    User,
 )
 
 Kind = Literal["assigned", "customer_wrote", "at_risk"]
@@ -119,6 +122,10 @@ def _at_risk(session: Session, user_id: int, book: CharterBook, now: datetime) -
 
 
 def _store(session: Session, user_id: int, kind: Kind, found: list[tuple[str, int]], now: datetime) -> None:
+    user = session.get(User, user_id)
+    if user is not None and found:  # none about a conversation on a channel they do not work
+        seen = channel_scope.within(session, channel_scope.effective(session, user), [c for _, c in found])
+        found = [(key, conv_id) for key, conv_id in found if conv_id in seen]
     if not found:
         return
     known = set(

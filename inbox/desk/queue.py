@@ -101,7 +101,7 @@ class Filters:
     reason: str | None = None  # contact reason (config/nlp.toml [reasons])
     text: str = ""
     source: Source | None = None  # listening: found by keyword search; direct: written to the brand
-    channels: tuple[str, ...] = ()  # on one of these channels (an agent's scope, desk.channel_scope); (): all
+    channels: frozenset[str] | None = None  # on one of these (a user's scope, desk.channel_scope); None: all
     speaks: tuple[str, ...] = ()  # in one of these languages, or in none detected; (): all
 
 
@@ -169,10 +169,9 @@ def _conditions(f: Filters, user_id: int | None) -> list[ColumnElement[bool]]:
         conds.append(col(Conversation.assignee_id) == user_id)
     elif f.assignee == "unassigned":
         conds.append(col(Conversation.assignee_id).is_(None))
-    if f.channels:
-        conds.append(
-            col(Conversation.channel_id).in_(select(Channel.id).where(col(Channel.name).in_(f.channels)))
-        )
+    if f.channels is not None:  # frozenset(): a user who works no channel sees nothing
+        names = sorted(f.channels)
+        conds.append(col(Conversation.channel_id).in_(select(Channel.id).where(col(Channel.name).in_(names))))
     if f.speaks:
         conds.append(or_(col(Conversation.language).is_(None), col(Conversation.language).in_(f.speaks)))
     if f.source == "listening":
@@ -365,11 +364,14 @@ def _in_use(session: Session, column: str) -> list[str]:
     return sorted(str(v) for (v,) in session.connection().execute(stmt) if v)
 
 
-def filter_options(session: Session) -> dict[str, list[str]]:
-    """Values the filters can take: channels, the languages and contact reasons in use, and every urgency
-    and sentiment the classifier gives (a fixed vocabulary: listing it costs no scan of the conversations)."""
+def filter_options(session: Session, channels: frozenset[str] | None = None) -> dict[str, list[str]]:
+    """Values the filters can take: channels (those of ``channels``, a user's scope, when given), the
+    languages and contact reasons in use, and every urgency and sentiment the classifier gives (a fixed
+    vocabulary: listing it costs no scan of the conversations)."""
     return {
-        "channel": sorted(str(v) for v in session.exec(select(Channel.name)) if v),
+        "channel": sorted(
+            str(v) for v in session.exec(select(Channel.name)) if v and (channels is None or v in channels)
+        ),
         "language": _in_use(session, "language"),
         "urgency": sorted(URGENCY_ORDER, key=lambda u: -URGENCY_ORDER[u]),
         "sentiment": list(SENTIMENTS),
