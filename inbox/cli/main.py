@@ -251,6 +251,9 @@ def _register_commands() -> None:
     from inbox.cli.users import register as register_users
 
     register_users(app)
+    from inbox.cli.roles import register as register_roles
+
+    register_roles(app)
     from inbox.cli.teams import register as register_teams
 
     register_teams(app)
