@@ -282,11 +282,13 @@ def main() -> None:
         st.stop()
     with reading() as session:
         try:
-            view = desk.load(session, conv_id)
+            view = desk.load(session, conv_id, user)  # refused on a channel the user does not work
         except desk.DeskError as exc:
             st.error(str(exc))
             st.stop()
-        agents = desk.agents(session)
+        agents = desk.agents(session, view.channel.name)  # those who work its channel
+        if view.assignee is not None and view.assignee.id not in {a.id for a in agents}:
+            agents.append(view.assignee)
         note_list = notes.notes_for(session, conv_id)
     if not access_reason.gate(view, user):  # a closed conversation: why open it?
         st.stop()

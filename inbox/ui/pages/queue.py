@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 import streamlit as st
 
-from inbox.desk import presence
+from inbox.desk import channel_scope, presence
 from inbox.desk.claim import claim_next
 from inbox.desk.queue import (
     MODERATED,
@@ -301,9 +302,10 @@ def main() -> None:
             st.toast(_("Nothing waiting for you."))
         else:
             open_conversation(next_id)
-    with reading() as session:
-        options = filter_options(session)
-    queue_list(_filters_bar(options), user)
+    with reading() as session:  # only the channels the user works (their role's and account's restrictions)
+        scope = channel_scope.effective(session, user)
+        options = filter_options(session, scope)
+    queue_list(replace(_filters_bar(options), channels=scope), user)
 
 
 main()

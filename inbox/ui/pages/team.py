@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from inbox.access import ROLE_LABELS, ROLES, PermissionDenied, can
-from inbox.desk import accounts, assignment, auth, presence
+from inbox.desk import accounts, assignment, auth, channel_scope, presence
 from inbox.i18n import _, ngettext
 from inbox.ui import labels, language, streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
@@ -89,6 +89,8 @@ def main() -> None:
         users = auth.list_users(session)
         online = presence.online_users(session, now())
         loads = assignment.open_loads(session)
+        roles = channel_scope.role_channels(session)
+        scopes = {u.id: channel_scope.effective(session, u, roles) for u in users}  # what each one works
     st.dataframe(
         [
             {
@@ -97,7 +99,7 @@ def main() -> None:
                 _("Role"): _(ROLE_LABELS.get(u.role, u.role)),
                 _("Online"): u.id in online,
                 _("Load"): f"{loads.get(u.id or 0, 0)} / {u.capacity}",  # eight columns: all show at 1280 px
-                _("Channels"): ", ".join(u.channels) or _("every channel"),
+                _("Channels"): channel_scope_form.works(scopes[u.id], u.channels or roles.get(u.role, [])),
                 _("Languages spoken"): ", ".join(labels.language(code) for code in u.languages),
                 _("Active"): u.active,
             }
@@ -119,6 +121,7 @@ def main() -> None:
         language.admin_form(users)
         accounts_form.admin_form(users)
         channel_scope_form.admin_form(users)
+        channel_scope_form.role_form()
     agent_teams_form.panel(users, editable=can(user.role, "users"))  # routing by contact reason
     st.caption(
         _("Signed in as {name}. Every change here is written to the audit log.").format(

@@ -1,6 +1,7 @@
-"""The Team page's channel restriction form (admins): the channels an agent works, or every channel.
+"""The Team page's channel restriction forms (admins): the channels an agent works, and those every account
+of a role works; each "every channel" when empty. A user works the channels both allow.
 
-The rule lives in ``inbox.desk.channel_scope``; this collects the choice and shows the outcome. It also says
+The rule lives in ``inbox.desk.channel_scope``; this collects the choices and shows the outcome. It also says
 whether live assignment (``[assignment] automatic`` in the charter) is on.
 """
 
@@ -10,15 +11,29 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from inbox.access import PermissionDenied
+from inbox.access import ROLE_LABELS, ROLES, PermissionDenied
 from inbox.desk import channel_scope
 from inbox.desk.auth import AuthError
-from inbox.i18n import _
+from inbox.desk.channel_scope import Scope
+from inbox.i18n import _, ngettext
 from inbox.store.tables import User
 from inbox.ui import streamlit_words
 from inbox.ui.common import charter, config_dir, current_user, now, reading, transaction
 
 FLASH = "team-flash"  # the Team page shows it on its next run
+
+
+def works(scope: Scope, order: Sequence[str] = ()) -> str:
+    """The channels of ``scope`` in words, those of ``order`` first in its order (the Team table, flashes)."""
+    if scope is None:
+        return _("every channel")
+    if not scope:
+        return _("no channel")
+    return ", ".join([*(c for c in order if c in scope), *sorted(scope - set(order))])
+
+
+def _role(role: str) -> str:
+    return _(ROLE_LABELS.get(role, role))
 
 
 def _chosen(name: str) -> list[str]:
@@ -30,16 +45,60 @@ def _save() -> None:
     name = s.get("scope-user")
     if by is None or not name:
         return
+    chosen = _chosen(name)
     try:
         with transaction() as session:
             known = channel_scope.known_channels(session, config_dir())
-            channel_scope.set_channels(session, by, name, _chosen(name), known, now())
+            user = channel_scope.set_channels(session, by, name, chosen, known, now())
+            scope, role = channel_scope.effective(session, user), user.role
+            role_channels = channel_scope.role_channels(session).get(role, [])
     except (AuthError, PermissionDenied) as exc:
         s[FLASH] = _("Not changed: {error}").format(error=exc)
         return
-    chosen = _chosen(name)
-    done = _("{name} works {channels}.") if chosen else _("{name} works every channel.")
-    s[FLASH] = done.format(name=name, channels=", ".join(chosen))
+    if scope == frozenset():
+        s[FLASH] = (
+            "warning",
+            _("{name} works no channel: their channels and the {role} role's have none in common.").format(
+                name=name, role=_role(role)
+            ),
+        )
+        return
+    done = _("{name} works {channels}.") if scope is not None else _("{name} works every channel.")
+    message = done.format(name=name, channels=works(scope, chosen or role_channels))
+    if chosen and set(chosen) != scope:  # the role keeps the account from some of its channels
+        limit = _("The {role} role works only {channels}.")
+        message += " " + limit.format(role=_role(role), channels=", ".join(role_channels))
+    s[FLASH] = message
+
+
+def _role_chosen(role: str) -> list[str]:
+    return list(st.session_state.get(f"role-scope-channels-{role}") or [])
+
+
+def _save_role() -> None:
+    s, by = st.session_state, current_user()
+    role = s.get("role-scope-role")
+    if by is None or not role:
+        return
+    try:
+        with transaction() as session:
+            known = channel_scope.known_channels(session, config_dir())
+            saved = channel_scope.set_role_channels(session, by, role, _role_chosen(role), known, now())
+            stranded = [u.name for u in channel_scope.stranded(session, role)]
+    except (AuthError, PermissionDenied) as exc:
+        s[FLASH] = _("Not changed: {error}").format(error=exc)
+        return
+    done = _("The {role} role works {channels}.") if saved else _("The {role} role works every channel.")
+    message = done.format(role=_role(role), channels=", ".join(saved))
+    if stranded:
+        alone = ngettext(
+            "{n} account of this role works no channel now: {names}.",
+            "{n} accounts of this role work no channel now: {names}.",
+            len(stranded),
+        )
+        s[FLASH] = ("warning", f"{message} {alone.format(n=len(stranded), names=', '.join(stranded))}")
+        return
+    s[FLASH] = message
 
 
 def live_assignment_note() -> None:
@@ -54,12 +113,15 @@ def live_assignment_note() -> None:
 
 
 def admin_form(users: Sequence[User]) -> None:
-    """The form, for admins (the page decides who sees it)."""
+    """The account form, for admins (the page decides who sees it)."""
     with reading() as session:
         known = channel_scope.known_channels(session, config_dir())
     with st.expander(_("Channels an agent works")):
         st.caption(
-            _("An outsourcer or a point of sale: only these channels' conversations are handed to them.")
+            _(
+                "An outsourcer or a point of sale: they see and are handed only these channels' "
+                "conversations (within their role's channels, if it has some)."
+            )
         )
         name = st.selectbox(
             _("User"), [u.name for u in users], key="scope-user", placeholder=streamlit_words.choose()
@@ -73,3 +135,33 @@ def admin_form(users: Sequence[User]) -> None:
             placeholder=_("Choose channels"),  # not Streamlit's English "Choose options"
         )
         st.button(_("Save the channels"), key="scope-save", on_click=_save)
+
+
+def role_form() -> None:
+    """The role form, for admins: the channels every account of a role works."""
+    with reading() as session:
+        known = channel_scope.known_channels(session, config_dir())
+        restricted = channel_scope.role_channels(session)
+    with st.expander(_("Channels a role works")):
+        st.caption(
+            _(
+                "Every account of the role sees and is handed only these channels' conversations; an account "
+                "restricted too works the channels both allow."
+            )
+        )
+        role = st.selectbox(
+            _("Role"),
+            list(ROLES),
+            format_func=lambda r: _(ROLE_LABELS[r]),
+            key="role-scope-role",
+            placeholder=streamlit_words.choose(),
+        )
+        current = restricted.get(role or "", [])
+        st.multiselect(
+            _("Channels (none: every channel)"),
+            known,
+            default=[c for c in current if c in known],
+            key=f"role-scope-channels-{role}",
+            placeholder=_("Choose channels"),
+        )
+        st.button(_("Save the role's channels"), key="role-scope-save", on_click=_save_role)
