@@ -18,6 +18,7 @@ TITLES = {
     "sentiment": N_("Sentiment of customer messages"),
     "sentiment_by_day": N_("Sentiment by day"),
     "reason_mix": N_("Contact reasons of customer messages, by channel"),
+    "reason_by_day": N_("Contact reasons of customer messages, by day and channel"),
     "reason_figures": N_("First response, handling time (DMT) and attainment by contact reason"),
     "agents": N_("Agents: replies, resolutions, handling time"),
     "backlog": N_("Waiting for an answer, by channel and urgency"),

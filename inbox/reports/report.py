@@ -24,7 +24,7 @@ from inbox.reports.journeys import journeys
 from inbox.reports.judging import JudgedCohort
 from inbox.reports.outbound import conversation_kinds, outbound_counts
 from inbox.reports.period import WINDOWS, Period, rolling
-from inbox.reports.reasons import ReasonShare, reason_mix
+from inbox.reports.reasons import ReasonDay, ReasonShare, reason_days, reason_mix
 from inbox.reports.rows import BacklogCount, OutcomeCount
 from inbox.reports.satisfaction import Satisfaction, SurveyRow, satisfaction_of, survey_rows
 from inbox.reports.sla_kpis import (
@@ -67,6 +67,7 @@ class PeriodReport:
     sentiment_days: dict[date, list[kpis.SentimentShare]]
     agents: list[kpis.AgentRow]
     reasons: list[ReasonShare] = field(default_factory=list)  # contact-reason mix per channel
+    reason_days: list[ReasonDay] = field(default_factory=list)  # the mix per local day and channel
     targets: list[TargetCount] = field(default_factory=list)  # every charter target, per channel/kind/urgency
     goals: list[GoalAttainment] = field(default_factory=list)  # the service-level goals, met or not
     contacts: list[ContactRow] = field(default_factory=list)  # answer rate, DMT, DMC, moves, outbound
@@ -150,6 +151,7 @@ def period_report(
         sentiment_days=kpis.sentiment_by_day(counts, period),
         agents=agents,
         reasons=reason_mix(session, period, cid),
+        reason_days=reason_days(session, period, cid),
         targets=target_counts(cohort, book, now, clocks),
         goals=goal_attainment(cohort, book.current, now, clocks),
         contacts=contact_rows(cohort, book, spans, kinds, outbound_counts(session, period, cid), clocks),

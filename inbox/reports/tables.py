@@ -104,6 +104,14 @@ def reason_mix(r: PeriodReport) -> Table:
     return Table("reason_mix", "Contact reasons of customer messages, by channel", columns, rows)
 
 
+def reason_by_day(r: PeriodReport) -> Table:
+    rows: list[tuple[Cell, ...]] = [
+        (d.day.isoformat(), d.channel, d.reason, d.messages, pct(d.share)) for d in r.reason_days
+    ]
+    columns = ("day", "channel", "reason", "messages", "share_pct")
+    return Table("reason_by_day", "Contact reasons of customer messages, by day and channel", columns, rows)
+
+
 def agents(r: PeriodReport) -> Table:
     rows: list[tuple[Cell, ...]] = [
         (
@@ -171,6 +179,7 @@ def all_tables(r: PeriodReport, live: LiveReport, windows: dict[str, Attainment]
         sentiment(r),
         sentiment_days(r),
         reason_mix(r),
+        reason_by_day(r),
         by_reason.table(r.by_reason),
         agents(r),
         *figure_tables.figure_tables(r),

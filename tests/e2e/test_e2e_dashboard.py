@@ -105,8 +105,8 @@ def test_the_french_dashboard_is_charts_with_tables_one_click_away(dashboard_app
             page.get_by_role("menuitem").filter(has_text="Tableau de bord").click()
             expect(page.get_by_role("heading", name="Tableau de bord du superviseur")).to_be_visible()
             charts = page.locator(".vega-embed")
-            # SLA 2, volume 2, CSAT by day; reasons: mix, attainment, times, CSAT by reason; agents
-            expect(charts).to_have_count(10, timeout=60_000)
+            # SLA 2, volume 2, CSAT by day; reasons: mix, by day, attainment, times, CSAT by reason; agents
+            expect(charts).to_have_count(11, timeout=60_000)
             page.set_viewport_size({"width": 1440, "height": 5200})  # the page scrolls inside: show it all
             page.wait_for_timeout(2500)  # the charts' own rendering at the new size
             page.screenshot(path=str(ARTIFACTS / "fr-dashboard.png"))

@@ -9,19 +9,20 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from inbox.charter.model import load_charter
 from inbox.reports.period import parse_period
 from inbox.reports.report import live_report, period_report
 from inbox.reports.tables import all_tables
-from inbox.store.tables import Contact, Conversation
+from inbox.store.tables import Contact, Conversation, Message
 from tests.support.agent_day import add_survey
 from tests.support.reports_seed import NOW, configured, report_app, seed_known_set, utc
 
 PARIS = ZoneInfo("Europe/Paris")
+KOLKATA = ZoneInfo("Asia/Kolkata")  # UTC+05:30: local days start at 18:30 UTC, counted by quarter hours
 REASONS = {  # J arrived on 3 March (Paris) and its reply was queued then: it counts nowhere on the 4th
     "billing_payment": "ABCJ",
     "technical_issue": "DE",
@@ -153,3 +154,40 @@ def test_inbox_report_gives_satisfaction_per_reason_as_json_and_french_csv(confi
     assert csv[3].startswith("Non classé,NPS,1,1,100.0,,100.0")
     text = _report("--format", "table")
     assert "Satisfaction by contact reason" in text
+
+
+def _message_reasons(engine: Engine, reasons: dict[str, str]) -> None:
+    """Every message of the conversation of each handle gets that reason (the survey answer too)."""
+    with Session(engine) as s, s.begin():
+        for handle, reason in reasons.items():
+            conv = s.exec(select(Conversation.id).join(Contact).where(Contact.handle == handle)).one()
+            s.execute(update(Message).where(col(Message.conversation_id) == conv).values(reason=reason))
+
+
+def test_the_reason_mix_per_day_and_channel_by_hand(engine: Engine, config: Path) -> None:
+    charter = load_charter(config)
+    _message_reasons(engine, {"jon": "billing_payment", "ann": "billing_payment", "dan": "technical_issue"})
+    with Session(engine) as s:
+        both = period_report(s, charter, parse_period("2026-03-03..2026-03-04", NOW, PARIS), NOW)
+        mastodon = period_report(s, charter, parse_period("2026-03-04", NOW, PARIS), NOW, "mastodon-acme")
+        india = period_report(s, charter, parse_period("2026-03-04", NOW, KOLKATA), NOW, "x-acme")
+        table = all_tables(both, live_report(s, charter, NOW), {})["reason_by_day"]
+    # 3 March in Paris: J's message (23:30) and its survey answer (22:00), both billing: 2 of 2 on x-acme.
+    assert table.columns == ("day", "channel", "reason", "messages", "share_pct")
+    assert [row for row in table.rows if row[0] == "2026-03-03"] == [
+        ("2026-03-03", "x-acme", "billing_payment", 2, 100.0)
+    ]
+    # 4 March on mastodon-acme: D at 06:00 (technical) and H at 12:40, unclassified: half each.
+    assert [(d.day.isoformat(), d.reason, d.messages, d.share) for d in mastodon.reason_days] == [
+        ("2026-03-04", "technical_issue", 1, 0.5),
+        ("2026-03-04", "unclassified", 1, 0.5),
+    ]
+    # In Kolkata, 4 March runs from 3 March 18:30 UTC: J (22:30, its answer 21:00) and A (23:30, its answer
+    # 13:00 on the 4th) are all billing messages of that day.
+    billing = [d for d in india.reason_days if d.reason == "billing_payment"]
+    assert [(d.day.isoformat(), d.messages) for d in billing] == [("2026-03-04", 4)]
+    # the days add up to the period's mix
+    per_reason: dict[tuple[str, str], int] = {}
+    for d in both.reason_days:
+        per_reason[(d.channel, d.reason)] = per_reason.get((d.channel, d.reason), 0) + d.messages
+    assert per_reason == {(m.channel, m.reason): m.messages for m in both.reasons}

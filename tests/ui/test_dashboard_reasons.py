@@ -78,6 +78,9 @@ def _clean(records: list[dict[str, object]]) -> list[dict[str, object]]:
 
 def test_the_reason_charts_carry_the_days_figures(maya: int) -> None:
     at = dashboard_of_the_day(maya)
+    # the messages carry no reason (only the conversations were given one): the day's 14 customer messages
+    days = chart(at, "Customer messages by contact reason and day").rows().to_dict("records")
+    assert days == [{"day": "4 Mar 2026", "reason": "Unclassified", "messages": 14}]
     attainment = _clean(chart(at, "First-response attainment by contact reason").rows().to_dict("records"))
     assert attainment == [
         {"reason": "Billing and payment", "attainment": 66.7, "met": 2, "missed": 1, "conversations": 3},
@@ -101,7 +104,7 @@ def test_the_reason_charts_carry_the_days_figures(maya: int) -> None:
 def test_the_reason_tables_are_one_click_away_with_their_csv(maya: int) -> None:
     at = dashboard_of_the_day(maya)
     keys = {str(b.key) for b in at.download_button}
-    assert {"dl-reason_mix", "dl-reason_figures", "dl-satisfaction_by_reason"} <= keys
+    assert {"dl-reason_mix", "dl-reason_by_day", "dl-reason_figures", "dl-satisfaction_by_reason"} <= keys
     labels = {b.label for b in at.download_button}
     assert "Download “Satisfaction by contact reason” (CSV)" in labels
     assert "Contact reasons" in [h.value for h in at.subheader]

@@ -217,11 +217,12 @@ def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
     by_reason = r.by_reason  # first response, handling time, attainment; satisfaction per reason below
     _charts(
         charts.reasons_chart(r.reasons),
+        reason_charts.days_chart(r.reason_days),
         reason_charts.attainment_chart(by_reason),
         reason_charts.times_chart(by_reason),
         *reason_charts.satisfaction_charts(r.satisfaction.by_reason),
     )
-    reasons = ("reason_mix", "reason_figures", "satisfaction_by_reason")
+    reasons = ("reason_mix", "reason_by_day", "reason_figures", "satisfaction_by_reason")
     _tables([tables[name] for name in reasons], "reasons")
     st.subheader(_("Agents"))
     _charts(charts.agents_chart(r.agents))

@@ -1,21 +1,24 @@
-"""The dashboard's charts per contact reason (a widget, not a page): first-response attainment, first-response
-and handling times, and satisfaction, each per reason of the period's conversations (issue #18.5).
+"""The dashboard's charts per contact reason (a widget, not a page): the mix per day, first-response
+attainment, first-response and handling times, and satisfaction, each per reason (issue #18.5).
 
-Figures come from ``PeriodReport.by_reason`` (``inbox.reports.by_reason``) and
-``PeriodReport.satisfaction.by_reason`` (``inbox.reports.satisfaction``), the tables ``reason_figures`` and
-``satisfaction_by_reason`` of ``inbox report``. The data frames keep plain field names (Vega needs them);
-reasons, axes, legends and tooltips are in the user's words.
+Figures come from ``PeriodReport.reason_days`` (``inbox.reports.reasons``), ``PeriodReport.by_reason``
+(``inbox.reports.by_reason``) and ``PeriodReport.satisfaction.by_reason`` (``inbox.reports.satisfaction``),
+the tables ``reason_by_day``, ``reason_figures`` and ``satisfaction_by_reason`` of ``inbox report``. The data
+frames keep plain field names (Vega needs them); reasons, axes, legends and tooltips are in the user's words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import altair as alt
 import pandas as pd
 
+from inbox import i18n
 from inbox.i18n import N_, _
 from inbox.reports.by_reason import ReasonFigures
+from inbox.reports.reasons import ReasonDay
 from inbox.reports.satisfaction import SatisfactionGroup
 from inbox.reports.table_base import one_decimal, pct
 from inbox.ui.labels import REASON, label
@@ -33,6 +36,36 @@ Y_AXIS = alt.Axis(labelLimit=220)
 def reason_word(reason: str | None) -> str:
     """A contact reason in the user's words ("unclassified" too)."""
     return _(UNCLASSIFIED) if reason in (None, "unclassified") else label(REASON, reason)
+
+
+def days_chart(days: Sequence[ReasonDay]) -> alt.Chart:
+    """Customer messages per local day (every channel of the period), stacked by contact reason."""
+    sums: dict[tuple[date, str], int] = {}
+    for d in days:
+        key = (d.day, reason_word(d.reason))
+        sums[key] = sums.get(key, 0) + d.messages
+    order = [i18n.day(day) for day in sorted({day for day, _word in sums})]
+    data = pd.DataFrame(
+        {
+            "day": [i18n.day(day) for day, _word in sums],
+            "reason": [word for _day, word in sums],
+            "messages": list(sums.values()),
+        }
+    )
+    return (
+        alt.Chart(data, title=_("Customer messages by contact reason and day"), padding={"right": 16})
+        .mark_bar()
+        .encode(
+            x=alt.X("day:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("messages:Q", title=_("Messages"), axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("reason:N", title=_("Reason"), legend=alt.Legend(labelLimit=220)),
+            tooltip=[
+                alt.Tooltip("day:N", title=_("Day")),
+                alt.Tooltip("reason:N", title=_("Reason")),
+                alt.Tooltip("messages:Q", title=_("Messages")),
+            ],
+        )
+    )
 
 
 def attainment_chart(rows: Sequence[ReasonFigures]) -> alt.Chart:
