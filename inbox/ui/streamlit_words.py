@@ -4,13 +4,16 @@ takes them (the placeholder of a select box, the format of a date field), hidden
 - Every ``st.selectbox`` and ``st.multiselect`` passes ``placeholder=choose()`` (or a placeholder of its
   own): without one, Streamlit shows "Choose an option", "Choose options" or "No options to select" when
   nothing is picked, or when the user clears the field to type a search.
+- Every ``st.multiselect`` passes ``select_all=False``: its list would start with "Select all" ("Select 3
+  matches" while searching); none picked means all where it matters (channels).
 - Every ``st.date_input`` passes ``format=date_format()``: "05/12/2026" in French.
 - ``hide_hints`` hides the "Press Enter to apply" / "Press Enter to submit form" under text fields (English,
   and the forms' buttons say what Enter does).
 
 What stays English, as Streamlit draws it without a setting: the date picker's calendar (month and day
-names), the toolbars of tables and charts (Search, Download as CSV, Fullscreen, their tooltips), and the
-accessibility labels screen readers read ("Choose date", "Show/hide columns").
+names), the toolbars of tables and charts (Search, Download as CSV, Fullscreen, their tooltips), "Add: …"
+while typing a new tag, and the accessibility labels screen readers read ("Choose date", "Show/hide
+columns", "11 options available").
 """
 
 from __future__ import annotations

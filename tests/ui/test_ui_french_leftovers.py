@@ -94,8 +94,22 @@ def test_no_select_box_leaves_streamlits_english_placeholder(
     title: str,
 ) -> None:
     """A select box shows its placeholder when nothing is picked or when the user clears it to type a search:
-    without one of ours, Streamlit's English "Choose an option" / "No options to select"."""
+    without one of ours, Streamlit's English "Choose an option" / "No options to select". A multiselect's
+    list would start with "Select all"."""
     at = signed_in(french, user, page)
     boxes = [*at.selectbox, *at.multiselect]
     assert boxes, "no select box on the page: the check checks nothing"
     assert [b.key for b in boxes if not b.placeholder] == []
+    assert [m.key for m in at.multiselect if m.proto.select_all != 0] == []  # no English "Select all"
+
+
+def test_no_multiselect_offers_streamlits_english_select_all(french: Seeded) -> None:  # noqa: F811
+    """The tag pickers of a conversation and the admins' channel pickers of the Team page."""
+    team = signed_in(french, "ada", "inbox/ui/pages/team.py")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[USER], at.session_state[SELECTED] = french.users["alice"], french.conversations["late"]
+    with i18n.use_language("fr"):
+        at.run().switch_page("inbox/ui/pages/conversation.py").run()
+    pickers = [*team.multiselect, *at.multiselect]
+    assert len(pickers) >= 3, [m.key for m in pickers]
+    assert [m.key for m in pickers if m.proto.select_all != 0 or not m.placeholder] == []

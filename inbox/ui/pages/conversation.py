@@ -235,6 +235,7 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
         key=f"tags-{conv_id}",
         format_func=tag_word,  # "livraison", stored as "delivery"
         placeholder=_("Choose or add tags"),
+        select_all=False,  # Streamlit's English "Select all"
         accept_new_options=True,
         on_change=_act,
         args=("tags", conv_id, f"tags-{conv_id}"),
@@ -255,6 +256,7 @@ def _customer(view: desk.ConversationView, user: User) -> None:
             key=key,
             format_func=tag_word,
             placeholder=_("Choose or add tags"),
+            select_all=False,
             accept_new_options=True,
             on_change=_act,
             args=("customer-tags", view.contact.id, key),

@@ -83,12 +83,15 @@ def _admin_controls(users: Sequence[User], found: dict[str, list[str]]) -> None:
             default=[n for n in found.get(team, []) if n in names],
             key=f"team-members-{team}",
             placeholder=_("Choose accounts"),  # not Streamlit's English "Choose options"
+            select_all=False,  # nor "Select all"
         )
         cols = st.columns(2)
         cols[0].button(_("Save the members"), key="team-save", on_click=_save, args=(team,))
         cols[1].button(_("Remove the team"), key="team-remove", on_click=_remove, args=(team,))
     st.text_input(_("New team (lower-case letters, digits, '-' or '_')"), key="team-new-name")
-    st.multiselect(_("Its members"), names, key="team-new-members", placeholder=_("Choose accounts"))
+    st.multiselect(
+        _("Its members"), names, key="team-new-members", placeholder=_("Choose accounts"), select_all=False
+    )
     st.button(_("Create the team"), key="team-create", on_click=_create)
 
 

@@ -133,6 +133,7 @@ def admin_form(users: Sequence[User]) -> None:
             default=[c for c in current if c in known],
             key=f"scope-channels-{name}",
             placeholder=_("Choose channels"),  # not Streamlit's English "Choose options"
+            select_all=False,  # nor "Select all" (none: every channel)
         )
         st.button(_("Save the channels"), key="scope-save", on_click=_save)
 
@@ -163,5 +164,6 @@ def role_form() -> None:
             default=[c for c in current if c in known],
             key=f"role-scope-channels-{role}",
             placeholder=_("Choose channels"),
+            select_all=False,
         )
         st.button(_("Save the role's channels"), key="role-scope-save", on_click=_save_role)

@@ -75,7 +75,11 @@ def form(user: User) -> None:
             _("Keywords (comma-separated)"), key="inc-keywords", placeholder=_("outage, no connection")
         )
         st.multiselect(
-            _("Channels (none: all)"), channel_names(), key="inc-channels", placeholder=_("Choose channels")
+            _("Channels (none: all)"),
+            channel_names(),
+            key="inc-channels",
+            placeholder=_("Choose channels"),
+            select_all=False,  # Streamlit's English "Select all" (none is all)
         )
         st.slider(
             _("Similarity threshold"),

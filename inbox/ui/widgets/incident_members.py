@@ -82,6 +82,7 @@ def _rule(incident: Incident, user: User) -> float:
         incident.channels,
         key=f"inc-ch-{i}",
         placeholder=_("Choose channels"),
+        select_all=False,  # Streamlit's English "Select all"
     )
     st.text_area(_("What customers write about"), incident.description, key=f"inc-about-{i}")
     st.button(_("Save the rule"), key=f"inc-save-{i}", on_click=_save_rule, args=(i, user))
