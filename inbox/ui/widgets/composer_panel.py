@@ -36,7 +36,7 @@ from inbox.ui.common import (
     transaction,
 )
 from inbox.ui.labels import STATUS, label, variable
-from inbox.ui.widgets import platform_template_panel
+from inbox.ui.widgets import flash, platform_template_panel
 
 MODE_LABELS = {"public": N_("Public reply"), "private": N_("Private message (DM)")}
 MODE_ICONS = {"public": ":material/public:", "private": ":material/lock:"}
@@ -365,9 +365,7 @@ def panel(view: ConversationView, user: User) -> None:
     """The whole composer for one conversation."""
     k = Keys(view.conversation.id or 0)
     opened(k)
-    flash = st.session_state.pop(k.flash, None)
-    if flash:
-        getattr(st, flash[0])(flash[1])
+    flash.show(k.flash)  # its slot is there on every run: the composer below keeps its place
     known = _known(view, user)
     if _state(k, "held"):
         _held(k, user, known)
