@@ -7,14 +7,11 @@ import typer
 from sqlmodel import Session
 
 from inbox.access import ROLES
+from inbox.cli.users import channel_names
 from inbox.desk import accounts, auth, channel_scope
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
 from inbox.store.tables import utcnow
-
-
-def _names(value: str) -> list[str]:
-    return [] if value.strip().lower() == "all" else [c.strip() for c in value.split(",") if c.strip()]
 
 
 def work_channels(
@@ -27,7 +24,7 @@ def work_channels(
         with Session(engine) as session, session.begin():
             known = channel_scope.known_channels(session, Settings().config_dir)
             saved = channel_scope.set_role_channels(
-                session, accounts.OPERATOR, role.strip().lower(), _names(names), known, utcnow()
+                session, accounts.OPERATOR, role.strip().lower(), channel_names(names), known, utcnow()
             )
             stranded = [u.name for u in channel_scope.stranded(session, role.strip().lower())]
         typer.echo(f"role {role.strip().lower()!r} works {', '.join(saved) or 'every channel'}")

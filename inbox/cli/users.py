@@ -64,7 +64,7 @@ def add(
             if channels.strip():
                 known = channel_scope.known_channels(session, Settings().config_dir)
                 channel_scope.set_channels(
-                    session, accounts.OPERATOR, user.name, _names(channels), known, utcnow()
+                    session, accounts.OPERATOR, user.name, channel_names(channels), known, utcnow()
                 )
             if language is not None:
                 assert user.id is not None
@@ -77,7 +77,8 @@ def add(
         engine.dispose()
 
 
-def _names(value: str) -> list[str]:
+def channel_names(value: str) -> list[str]:
+    """A CLI list of channels: comma-separated names, or 'all' (an empty list: every channel)."""
     return [] if value.strip().lower() == "all" else [c.strip() for c in value.split(",") if c.strip()]
 
 
@@ -91,7 +92,7 @@ def work_channels(
         with Session(engine) as session, session.begin():
             known = channel_scope.known_channels(session, Settings().config_dir)
             user = channel_scope.set_channels(
-                session, accounts.OPERATOR, name, _names(names), known, utcnow()
+                session, accounts.OPERATOR, name, channel_names(names), known, utcnow()
             )
             typer.echo(f"user {user.name!r} works {', '.join(user.channels) or 'every channel'}")
     except auth.AuthError as exc:

@@ -64,6 +64,12 @@ class SatisfactionGroup:
         return self.scores.answers
 
     @property
+    def figure(self) -> float | None:
+        """The kind's headline figure: CSAT (% of 4 and 5), NPS (-100 to +100) or CES (mean effort)."""
+        s = self.scores
+        return s.csat if self.kind == "csat" else s.nps if self.kind == "nps" else s.ces
+
+    @property
     def response_rate(self) -> float | None:
         return ratio(self.answered, self.sent)
 

@@ -177,11 +177,6 @@ def sentiment_chart(by_day: dict[date, list[SentimentShare]]) -> alt.Chart:
     )
 
 
-def _score(g: SatisfactionGroup) -> float | None:
-    s = g.scores
-    return s.csat if g.kind == "csat" else s.nps if g.kind == "nps" else s.ces
-
-
 def satisfaction_charts(days: Sequence[SatisfactionGroup]) -> list[alt.Chart]:
     """One line chart per survey kind answered: its figure per day of answer."""
     charts = []
@@ -193,7 +188,7 @@ def satisfaction_charts(days: Sequence[SatisfactionGroup]) -> list[alt.Chart]:
         data = pd.DataFrame(
             {
                 "day": [i18n.day(date.fromisoformat(str(g.group))) for g in rows],
-                "score": [_score(g) for g in rows],
+                "score": [g.figure for g in rows],
                 "answers": [g.answered for g in rows],
             }
         )

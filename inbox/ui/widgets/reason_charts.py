@@ -127,11 +127,6 @@ def times_chart(rows: Sequence[ReasonFigures]) -> alt.Chart:
     )
 
 
-def _score(g: SatisfactionGroup) -> float | None:
-    s = g.scores
-    return s.csat if g.kind == "csat" else s.nps if g.kind == "nps" else s.ces
-
-
 def satisfaction_charts(groups: Sequence[SatisfactionGroup]) -> list[alt.Chart]:
     """One bar chart per survey kind answered: its figure per reason (reasons without an answer left out)."""
     charts = []
@@ -142,7 +137,7 @@ def satisfaction_charts(groups: Sequence[SatisfactionGroup]) -> list[alt.Chart]:
         data = pd.DataFrame(
             {
                 "reason": [reason_word(g.group) for g in rows],
-                "score": [_score(g) for g in rows],
+                "score": [g.figure for g in rows],
                 "answers": [g.answered for g in rows],
                 "sent": [g.sent for g in rows],
             }
