@@ -6,7 +6,9 @@ reason the charter routes goes to one of its people, the agents it names and the
 agents it names (``inbox.desk.teams``), while one of them is available (signed in, active); when none is,
 anyone may take it, so a routed reason never waits for an absent specialist. A team that does not exist or
 has no members adds nobody. A reason with no ``agents`` nor ``teams`` is anyone's. "Next conversation"
-(``inbox.desk.claim``) and live assignment (``inbox.desk.live_assignment``) skip what is left to others.
+(``inbox.desk.claim``) and live assignment (``inbox.desk.live_assignment``) skip what is left to others;
+the Team page's "Distribute" (``inbox.desk.assignment.distribute``) asks ``may_take`` of the agents it
+hands out to.
 ``left_for``, ``rules_in_force`` and ``available`` read the database.
 """
 

@@ -43,7 +43,7 @@ def test_assign_unassigned_round_robins_among_signed_in_agents(engine: Engine) -
         assert user is not None
         user.languages = ["en"]  # Bruno does not speak French
     with Session(engine) as s, s.begin():
-        done = assignment.assign_unassigned(s, manager(s, seeded.users["maya"]), NOW)
+        done = assignment.assign_unassigned(s, manager(s, seeded.users["maya"]), NOW).assigned
     c = seeded.conversations
     assert set(done) == {c["late"], c["soon"], c["dm"]}
     assert done[c["dm"]] == alice  # the French DM goes to the French speaker
@@ -52,10 +52,12 @@ def test_assign_unassigned_round_robins_among_signed_in_agents(engine: Engine) -
         conv = s.get(Conversation, c["late"])
         assert conv is not None and conv.assignee_id == done[c["late"]]
     with Session(engine) as s, s.begin():
-        assert assignment.assign_unassigned(s, manager(s, seeded.users["maya"]), NOW) == {}  # nothing left
+        again = assignment.assign_unassigned(s, manager(s, seeded.users["maya"]), NOW)
+        assert again.assigned == {} and again.left == {}  # nothing left
 
 
 def test_nobody_signed_in_means_nothing_assigned(engine: Engine) -> None:
     seeded = seed(engine, NOW)
     with Session(engine) as s, s.begin():
-        assert assignment.assign_unassigned(s, manager(s, seeded.users["maya"]), NOW) == {}
+        done = assignment.assign_unassigned(s, manager(s, seeded.users["maya"]), NOW)
+    assert done.assigned == {} and set(done.left.values()) == {"nobody"}  # the page says why

@@ -8,11 +8,15 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
+from inbox.desk import presence, teams
+from inbox.desk.accounts import OPERATOR
 from inbox.store.engine import open_engine
+from inbox.store.tables import Conversation, User
 from inbox.ui import streamlit_words
 from inbox.ui.common import SELECTED, USER
 from tests.support.seed_desk import Seeded, add_conversation
-from tests.support.ui import app_as, audit_actions, open_conv, queue_ids
+from tests.support.ui import app_as, audit_actions, database, open_conv, queue_ids
+from tests.ui.test_team_agent_teams import _route_billing_to_team
 
 EVIL = (
     "![x](http://127.0.0.1:9/pixel.png) <img src=http://127.0.0.1:9/x.png onerror=alert(1)> **bold** :red[hi]"
@@ -140,10 +144,26 @@ def test_managers_get_the_team_page_and_hand_out_conversations(seeded: Seeded, d
     agent = app_as(seeded, "alice")  # alice is signed in (her heartbeat makes her available)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         agent.switch_page("inbox/ui/pages/team.py")  # agents have no Team page
+    _route_billing_to_team(db_url)  # the charter routes billing_payment to team billing: bruno
+    c, bruno, now = seeded.conversations, seeded.users["bruno"], datetime.now(UTC)
+    with database(db_url) as s, s.begin():
+        teams.create_team(s, OPERATOR, "billing", now)
+        teams.set_members(s, OPERATOR, "billing", ["bruno"], now)
+        presence.heartbeat(s, bruno, now)
+        s.get(User, bruno).capacity = 1  # type: ignore[union-attr]
+        for key in ("late", "soon"):
+            s.get(Conversation, c[key]).reason = "billing_payment"  # type: ignore[union-attr]
     at = app_as(seeded, "maya").switch_page("inbox/ui/pages/team.py").run()
     assert [t.value for t in at.title] == ["Team"]
     at.button(key="distribute").click().run()
-    assert any("3 conversations assigned round-robin." in i.value for i in at.info)
+    flash = " ".join(w.value for w in at.warning)
+    assert "2 conversations assigned round-robin." in flash
+    assert "1 conversation left unassigned: the charter routes its contact reason" in flash
+    with database(db_url) as s:
+        owners = {key: s.get(Conversation, c[key]).assignee_id for key in c}  # type: ignore[union-attr]
+    # round-robin would hand the most urgent to alice (the lower id); the billing one goes to bruno, the next
+    # billing one waits for him (full), and the French DM goes to alice
+    assert (owners["late"], owners["soon"], owners["dm"]) == (bruno, None, seeded.users["alice"])
     assert "conversation.auto_assigned" in audit_actions(db_url)
 
 

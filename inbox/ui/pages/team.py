@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import streamlit as st
@@ -15,6 +16,39 @@ from inbox.ui.widgets import accounts as accounts_form
 from inbox.ui.widgets import agent_teams_form, channel_scope_form, flash
 
 
+def _left(why: str, n: int) -> str:
+    """Why ``n`` conversations stayed unassigned (``assignment.Why``)."""
+    if why == "nobody":
+        text = ngettext(
+            "{n} conversation left unassigned: no agent is signed in.",
+            "{n} conversations left unassigned: no agent is signed in.",
+            n,
+        )
+    elif why == "channel":
+        text = ngettext(
+            "{n} conversation left unassigned: no signed-in agent works its channel.",
+            "{n} conversations left unassigned: no signed-in agent works their channel.",
+            n,
+        )
+    elif why == "routed":
+        text = ngettext(
+            "{n} conversation left unassigned: the charter routes its contact reason to signed-in agents "
+            "who cannot take it now (no room, another language or channel).",
+            "{n} conversations left unassigned: the charter routes their contact reason to signed-in agents "
+            "who cannot take them now (no room, another language or channel).",
+            n,
+        )
+    else:
+        text = ngettext(
+            "{n} conversation left unassigned: the agents who work its channel have no room or do not "
+            "speak its language.",
+            "{n} conversations left unassigned: the agents who work their channel have no room or do not "
+            "speak their language.",
+            n,
+        )
+    return text.format(n=n)
+
+
 def _distribute() -> None:
     user = current_user()
     if user is None:
@@ -25,10 +59,12 @@ def _distribute() -> None:
     except PermissionDenied as exc:
         st.session_state["team-flash"] = _("Not distributed: {error}").format(error=exc)
         return
-    count = ngettext(
-        "{n} conversation assigned round-robin.", "{n} conversations assigned round-robin.", len(done)
-    )
-    st.session_state["team-flash"] = count.format(n=len(done))
+    n = len(done.assigned)
+    count = ngettext("{n} conversation assigned round-robin.", "{n} conversations assigned round-robin.", n)
+    whys = Counter(done.left.values())
+    left = [_left(why, whys[why]) for why in ("nobody", "channel", "busy", "routed") if whys[why]]
+    text = " ".join([count.format(n=n), *left])
+    st.session_state["team-flash"] = ("warning", text) if left else text
 
 
 def _add_user() -> None:
@@ -113,7 +149,11 @@ def main() -> None:
         icon=":material/shuffle:",
         key="distribute",
         on_click=_distribute,
-        help=_("Signed-in agents who speak the conversation's language, up to their capacity."),
+        help=_(
+            "Signed-in agents who speak the conversation's language and work its channel, up to their "
+            "capacity; a contact reason the charter routes goes to its agents and teams when one of them is "
+            "signed in."
+        ),
     )
     channel_scope_form.live_assignment_note()
     if can(user.role, "users"):

@@ -104,8 +104,8 @@ def panel(users: Sequence[User], editable: bool) -> None:
         st.caption(
             _(
                 "A team groups accounts. When the charter routes a contact reason to a team "
-                "([reasons.<reason>] teams), Next conversation and live assignment give it to the team's "
-                "members first, while one of them is signed in."
+                "([reasons.<reason>] teams), Next conversation, live assignment and Distribute give it to "
+                "the team's members first, while one of them is signed in."
             )
         )
         if found:
