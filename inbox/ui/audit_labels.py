@@ -58,6 +58,7 @@ ACTIONS = {
     "privacy.erase": N_("Personal data erased"),
     "privacy.export": N_("Personal data exported"),
     "privacy.hold": N_("Legal hold set"),
+    "privacy.notes_masked": N_("Older notes masked (bank data)"),
     "privacy.opt_out": N_("Customer opted out"),
     "privacy.purge": N_("Retention purge"),
     "privacy.release": N_("Legal hold lifted"),

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 
-from alembic import command
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
-from inbox.store.engine import alembic_config, migrate
+from inbox.store.engine import migrate
 from inbox.store.tables import Message
+from tests.support.old_schema import add_conversation, downgrade_to
 from tests.support.x_channel import poll, x_runtime
 
 CARD, IBAN, NIR = "4111 1111 1111 1111", "FR76 3000 6000 0112 3456 7890 189", "2 95 10 99 126 111 93"
@@ -35,24 +35,10 @@ def test_a_card_number_arrives_and_is_stored_masked(
 
 
 def test_the_migration_masks_rows_stored_before_it(engine: Engine) -> None:
-    cfg = alembic_config(engine)
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.downgrade(cfg, "0010")
+    downgrade_to(engine, "0010")
     raw = json.dumps({"id": "4111111111111111", "text": f"card {CARD}"})
     with engine.begin() as c:
-        c.execute(
-            text(
-                "INSERT INTO channel (name, platform, account, reads_used, created_at) "
-                "VALUES ('x', 'x', 'acme', 0, '2026-01-01')"
-            )
-        )
-        c.execute(
-            text(
-                "INSERT INTO conversation (channel_id, thread_key, visibility, kind, status, tags, "
-                "created_at) VALUES (1, 't', 'public', 'mention', 'open', '[]', '2026-01-01')"
-            )
-        )
+        add_conversation(c)
         c.execute(
             text(
                 "INSERT INTO message (channel_id, conversation_id, platform_id, direction, visibility, kind, "

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from alembic import command
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
@@ -14,8 +13,9 @@ from connectors.sandbox.x.server import XSandbox
 from inbox.charter.policies import Retention
 from inbox.desk.queue import Filters, queue_page
 from inbox.privacy.retention import purge
-from inbox.store.engine import alembic_config, migrate
+from inbox.store.engine import migrate
 from inbox.store.tables import Contact, Conversation, Message
+from tests.support.old_schema import add_conversation, downgrade_to
 from tests.support.x_channel import poll, x_runtime
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -95,29 +95,9 @@ def test_an_expired_text_is_no_longer_found(ingested: Engine) -> None:
 
 
 def test_the_migration_folds_rows_stored_before_it(engine: Engine) -> None:
-    cfg = alembic_config(engine)
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.downgrade(cfg, "0012")
+    downgrade_to(engine, "0012")
     with engine.begin() as c:
-        c.execute(
-            text(
-                "INSERT INTO channel (name, platform, account, reads_used, created_at) "
-                "VALUES ('x', 'x', 'acme', 0, '2026-01-01')"
-            )
-        )
-        c.execute(
-            text(
-                "INSERT INTO contact (channel_id, platform_id, handle, display_name, tags, created_at, "
-                "updated_at) VALUES (1, 'u1', 'olga', 'Ольга Ёлкина', '[]', '2026-01-01', '2026-01-01')"
-            )
-        )
-        c.execute(
-            text(
-                "INSERT INTO conversation (channel_id, thread_key, visibility, kind, status, tags, "
-                "contact_id, created_at) VALUES (1, 't', 'public', 'mention', 'open', '[]', 1, '2026-01-01')"
-            )
-        )
+        add_conversation(c, contact=("olga", "Ольга Ёлкина"))
         c.execute(
             text(
                 "INSERT INTO message (channel_id, conversation_id, platform_id, direction, visibility, kind, "
