@@ -78,3 +78,12 @@ def test_names_codes_and_model_numbers_are_no_evidence() -> None:
     words = evidence_words("Samsung Galaxy S7 edge and the new iPhone 6s plus, version 8.4.24")
     assert words == ["the"]  # two words either side of a model number are part of the name
     assert evidence_words("Both Android app. Merci Firefox!") == ["both", "app", "merci"]
+
+
+def test_the_per_language_tally_separates_right_undetermined_and_wrong() -> None:
+    from inbox.nlp.language_xlmt import tally
+
+    t = tally("fr", ["fr", "fr", "und", "en", "en", "es", "fr", "fr"])
+    assert (t["n"], t["right"], t["und"], t["other"]) == (8, 0.5, 0.125, 0.375)
+    assert t["top_other"] == "en 2, es 1"
+    assert tally("de", [])["right"] == 0.0
