@@ -18,16 +18,18 @@ def work_channels(
     role: str = typer.Argument(..., help="agent | manager | admin"),
     names: str = typer.Argument(..., help="comma-separated channel names, or 'all'"),
 ) -> None:
-    """Restrict every account of a role to some channels; 'all' lifts it. Audited."""
+    """Restrict every account of a role to some channels; 'all' lifts it. Their open conversations on
+    other channels go back to the queue. Audited."""
     engine = open_engine(Settings().database_url)
     try:
         with Session(engine) as session, session.begin():
             known = channel_scope.known_channels(session, Settings().config_dir)
-            saved = channel_scope.set_role_channels(
+            saved, released = channel_scope.set_role_channels(
                 session, accounts.OPERATOR, role.strip().lower(), channel_names(names), known, utcnow()
             )
             stranded = [u.name for u in channel_scope.stranded(session, role.strip().lower())]
         typer.echo(f"role {role.strip().lower()!r} works {', '.join(saved) or 'every channel'}")
+        typer.echo(channel_scope.released_words(released))
         if stranded:
             typer.echo(f"warning: these accounts now work no channel: {', '.join(stranded)}", err=True)
     except auth.AuthError as exc:

@@ -86,15 +86,17 @@ def work_channels(
     name: str = typer.Argument(..., help="the user name"),
     names: str = typer.Argument(..., help="comma-separated channel names, or 'all'"),
 ) -> None:
-    """Restrict a user to some channels (an outsourcer, a point of sale); 'all' lifts it. Audited."""
+    """Restrict a user to some channels (an outsourcer, a point of sale); 'all' lifts it. Their open
+    conversations on other channels go back to the queue. Audited."""
     engine = open_engine(Settings().database_url)
     try:
         with Session(engine) as session, session.begin():
             known = channel_scope.known_channels(session, Settings().config_dir)
-            user = channel_scope.set_channels(
+            user, released = channel_scope.set_channels(
                 session, accounts.OPERATOR, name, channel_names(names), known, utcnow()
             )
             typer.echo(f"user {user.name!r} works {', '.join(user.channels) or 'every channel'}")
+            typer.echo(channel_scope.released_words(released))
     except auth.AuthError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -7,8 +7,11 @@ and is given: the queue lists only its conversations; the conversation page and 
 conversation refuse the others (``sees``, ``refusal``); a conversation is assigned only to someone who
 works its channel; live assignment (``desk.live_assignment``), the Team page's distribution
 (``desk.assignment``), "Next conversation" (``desk.claim``), bulk actions (``desk.bulk``) and notifications
-(``desk.notifications``) keep to it. Only an admin (or the operator at the command line) changes either;
-audited as ``user.channels`` and ``role.channels``. Session-taking, never commits.
+(``desk.notifications``: the bell lists only those, whenever they were told) keep to it. Only an admin (or
+the operator at the command line) changes either; audited as ``user.channels`` and ``role.channels``. A
+change takes back what the users it narrows may no longer work (``release``): each of their open or pending
+conversations on another channel goes back to the queue unassigned (its clock runs on). Session-taking, never
+commits.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from inbox.access import ROLES, Actor, require
 from inbox.config.channels import load_channels
 from inbox.config.loader import ConfigError
 from inbox.desk.auth import AuthError, user_by_name
-from inbox.i18n import _
+from inbox.i18n import _, ngettext
 from inbox.store import records as store
 from inbox.store.tables import Channel, Conversation, RoleScope, User
 
@@ -91,6 +94,17 @@ def refusal(session: Session, conv: Conversation, assignee: User | None = None) 
     )
 
 
+def released_words(n: int) -> str:
+    """What the admin is told after a change: how many conversations ``release`` sent back to the queue."""
+    if not n:
+        return _("No open conversation went back to the queue.")
+    return ngettext(
+        "{n} open conversation went back to the queue: its assignee no longer works its channel.",
+        "{n} open conversations went back to the queue: their assignees no longer work their channels.",
+        n,
+    ).format(n=n)
+
+
 def within(session: Session, scope: Scope, conversation_ids: Iterable[int]) -> set[int]:
     """Those of ``conversation_ids`` on a channel of ``scope``."""
     ids = set(conversation_ids)
@@ -123,8 +137,9 @@ def _checked(channels: Sequence[str], known: Collection[str]) -> list[str]:
 
 def set_channels(
     session: Session, by: Actor, name: str, channels: Sequence[str], known: Collection[str], now: datetime
-) -> User:
-    """Restrict ``name`` to ``channels`` (names among ``known``); an empty list lifts the restriction."""
+) -> tuple[User, int]:
+    """Restrict ``name`` to ``channels`` (names among ``known``); an empty list lifts the restriction.
+    Returns the user and how many of their conversations went back to the queue (``release``)."""
     require(by, "users")
     user = user_by_name(session, name)
     if user is None:
@@ -133,14 +148,14 @@ def set_channels(
     before, user.channels = list(user.channels), wanted
     detail = {"name": user.name, "from": before, "to": wanted}
     store.audit(session, by.name, "user.channels", target=("user", user.id), detail=detail, at=now)
-    return user
+    return user, release(session, by, [user], now)
 
 
 def set_role_channels(
     session: Session, by: Actor, role: str, channels: Sequence[str], known: Collection[str], now: datetime
-) -> list[str]:
+) -> tuple[list[str], int]:
     """Restrict every account of ``role`` to ``channels`` (names among ``known``); an empty list lifts it.
-    Returns the role's channels as saved."""
+    Returns the role's channels as saved and how many conversations went back to the queue (``release``)."""
     require(by, "users")
     if role not in ROLES:
         raise AuthError(
@@ -153,7 +168,39 @@ def set_role_channels(
     session.add(row)
     detail = {"role": role, "from": before, "to": wanted}
     store.audit(session, by.name, "role.channels", target=("role", role), detail=detail, at=now)
-    return wanted
+    return wanted, release(session, by, session.exec(select(User).where(User.role == role)).all(), now)
+
+
+def unworkable(held: Iterable[tuple[int, str, int]], scopes: Mapping[int, Scope]) -> list[int]:
+    """Of the conversations held as (conversation, its channel, its assignee), those whose assignee does not
+    work that channel under ``scopes`` (by user id; a user missing there works every channel)."""
+    return [conv for conv, channel, user in held if not works_on(scopes.get(user), channel)]
+
+
+def release(session: Session, by: Actor, users: Iterable[User], now: datetime) -> int:
+    """Unassign every open or pending conversation of ``users`` on a channel they no longer work (resolved
+    ones keep their assignee): back to the queue, its clock running, for someone who works it. Each audited
+    as ``conversation.assigned`` to nobody, rule ``channels``. Returns how many."""
+    roles = role_channels(session)
+    scopes = {u.id: effective(session, u, roles) for u in users if u.id is not None}
+    if not scopes:
+        return 0
+    rows = session.exec(
+        select(Conversation, Channel.name)
+        .join(Channel, col(Channel.id) == col(Conversation.channel_id))
+        .where(col(Conversation.assignee_id).in_(list(scopes)), Conversation.status != "resolved")
+        .order_by(col(Conversation.id))
+    ).all()
+    held = [(c.id, name, c.assignee_id) for c, name in rows if c.id is not None and c.assignee_id is not None]
+    gone = set(unworkable(held, scopes))
+    for conv, channel in rows:
+        if conv.id in gone:
+            detail = {"from": conv.assignee_id, "to": None, "rule": "channels", "channel": channel}
+            conv.assignee_id = None
+            session.add(conv)
+            target = ("conversation", conv.id)
+            store.audit(session, by.name, "conversation.assigned", target=target, detail=detail, at=now)
+    return len(gone)
 
 
 def stranded(session: Session, role: str) -> list[User]:

@@ -6,8 +6,9 @@ conversation assigned to them), one of theirs is at risk or late (its running cl
 judge it). ``poll`` looks at what happened since the user's cursor, stores each new thing once (unique per
 user and key, so a reload or a second tab never repeats it) and hands each one to a single browser. The first
 poll only places the cursor: signing in never floods the user with history. Only conversations on the
-channels the user works (``inbox.desk.channel_scope``) are told. A notification is unread until the user
-opens its conversation or marks them all read; the unread count is the tab title's.
+channels the user works (``inbox.desk.channel_scope``) are told, and only those on the channels they work
+now are listed and counted (one told before a restriction changed no longer shows). A notification is unread
+until the user opens its conversation or marks them all read; the unread count is the tab title's.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, func, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from inbox.charter.open_clocks import open_clocks
 from inbox.charter.versions import CharterBook
 from inbox.desk import channel_scope
+from inbox.desk.channel_scope import Scope
 from inbox.store.tables import (
     AgentNotification,
     AuditEvent,
@@ -206,6 +208,7 @@ def notices(
         .where(AgentNotification.user_id == user_id)
         .order_by(col(AgentNotification.id).desc())
     )
+    stmt = stmt.where(_on_channels_now(session, user_id))
     stmt = stmt.where(col(AgentNotification.id).in_(ids)) if ids is not None else stmt.limit(limit)
     rows = list(session.exec(stmt))
     last = _last_inbound(session, [n.conversation_id for n, _, _ in rows])
@@ -237,9 +240,24 @@ def _last_inbound(session: Session, conversation_ids: list[int], width: int = 12
     return out
 
 
+def _on_channels_now(session: Session, user_id: int) -> ColumnElement[bool]:
+    """A condition on ``Channel.name``: a channel the user works now (``channel_scope.effective``; none for an
+    unknown user). Read each time the bell is drawn, so a notification told before a restriction changed
+    never lists a conversation the user may not see now."""
+    user = session.get(User, user_id)
+    scope: Scope = channel_scope.effective(session, user) if user is not None else frozenset()
+    return true() if scope is None else col(Channel.name).in_(sorted(scope))
+
+
 def unread_count(session: Session, user_id: int) -> int:
-    stmt = select(func.count()).where(
-        AgentNotification.user_id == user_id, col(AgentNotification.read_at).is_(None)
+    """The user's unread notifications about conversations on the channels they work now."""
+    stmt = (
+        select(func.count())
+        .select_from(AgentNotification)
+        .join(Conversation, col(Conversation.id) == col(AgentNotification.conversation_id))
+        .join(Channel, col(Channel.id) == col(Conversation.channel_id))
+        .where(AgentNotification.user_id == user_id, col(AgentNotification.read_at).is_(None))
+        .where(_on_channels_now(session, user_id))
     )
     return int(session.exec(stmt).one())
 

@@ -19,10 +19,10 @@ from inbox.desk.auth import AuthError
 from inbox.desk.claim import claim_next, next_conversation
 from inbox.desk.live_assignment import assign_live
 from inbox.desk.queue import Filters, matching_ids, queue_page
-from inbox.store.tables import AuditEvent, Channel, Contact, Conversation, Message, Person, User
+from inbox.store.tables import AuditEvent, Contact, Conversation, Message, Person, User
 from tests.conftest import ROOT
 from tests.support.enforcement import charter
-from tests.support.seed_desk import Seeded, add_conversation, seed
+from tests.support.seed_desk import Seeded, add_toot, seed
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, within the charter's hours
 KNOWN = ("x-acme", "mastodon-acme", "wa-acme")
@@ -32,26 +32,12 @@ LIVE = charter(**{"assignment.automatic": True})
 @pytest.fixture
 def seeded(engine: Engine) -> Seeded:
     """The desk seed (three open conversations on x-acme) and the most urgent one on mastodon-acme."""
-    out = seed(engine, NOW)
-    with Session(engine) as s, s.begin():
-        channel = Channel(name="mastodon-acme", platform="mastodon", account="acme")
-        s.add(channel)
-        s.flush()
-        assert channel.id is not None
-        out.conversations["toot"] = add_conversation(
-            s,
-            channel.id,
-            handle="sam",
-            text="@acme is it down?",
-            received=NOW - timedelta(hours=2),
-            due=NOW - timedelta(hours=1),
-        )
-    return out
+    return add_toot(engine, seed(engine, NOW), NOW)
 
 
 def _restrict_role(engine: Engine, role: str, channels: list[str]) -> list[str]:
     with Session(engine) as s, s.begin():
-        return channel_scope.set_role_channels(s, OPERATOR, role, channels, KNOWN, NOW)
+        return channel_scope.set_role_channels(s, OPERATOR, role, channels, KNOWN, NOW)[0]
 
 
 def _restrict_user(engine: Engine, name: str, channels: list[str]) -> None:

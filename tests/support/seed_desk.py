@@ -159,3 +159,21 @@ def seed(engine: Engine, now: datetime) -> Seeded:
             ),
         }
     return out
+
+
+def add_toot(engine: Engine, out: Seeded, now: datetime) -> Seeded:
+    """``out`` with a mastodon-acme channel and its conversation "toot", the most urgent (late by an hour)."""
+    with Session(engine) as session, session.begin():
+        channel = Channel(name="mastodon-acme", platform="mastodon", account="acme")
+        session.add(channel)
+        session.flush()
+        assert channel.id is not None
+        out.conversations["toot"] = add_conversation(
+            session,
+            channel.id,
+            handle="sam",
+            text="@acme is it down?",
+            received=now - timedelta(hours=2),
+            due=now - timedelta(hours=1),
+        )
+    return out

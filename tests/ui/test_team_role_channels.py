@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from inbox import i18n
 from inbox.desk import channel_scope
+from inbox.store.tables import Conversation
 from tests.support.seed_desk import Seeded
 from tests.support.ui import app_as, audit_events, database, in_french, open_conv, queue_ids
 from tests.ui.test_team_accounts import _admin
@@ -101,3 +102,24 @@ def test_the_role_form_in_french(seeded: Seeded, db_url: str) -> None:
 def _table_row_fr(at: AppTest, name: str) -> object:
     table = at.dataframe[0].value
     return table[table["Identifiant"] == name].iloc[0]["Canaux"]
+
+
+def test_a_change_says_how_many_conversations_went_back_to_the_queue(seeded: Seeded, db_url: str) -> None:
+    c, u = seeded.conversations, seeded.users
+    with database(db_url) as s, s.begin():  # alice holds late, soon and done (resolved), bruno dm
+        for conv, name in (("late", "alice"), ("soon", "alice"), ("done", "alice"), ("dm", "bruno")):
+            row = s.get(Conversation, c[conv])
+            assert row is not None
+            row.assignee_id = u[name]
+    at = _admin(seeded, db_url)
+    said = _save_account(at, "alice", ["mastodon-acme"])
+    assert "2 open conversations went back to the queue: their assignees no longer work" in said
+    in_french(db_url, u["ada"])
+    at.run()
+    with i18n.use_language("fr"):
+        said = _save_role(at, "agent", ["mastodon-acme"], "fr")
+    assert "1 conversation ouverte est revenue dans la file" in said  # bruno's dm
+    with database(db_url) as s:
+        owners = {k: s.get(Conversation, c[k]).assignee_id for k in c}  # type: ignore[union-attr]
+    assert owners == {"late": None, "soon": None, "dm": None, "done": u["alice"]}
+    assert len(audit_events(db_url, "conversation.assigned")) == 3

@@ -49,26 +49,27 @@ def _save() -> None:
     try:
         with transaction() as session:
             known = channel_scope.known_channels(session, config_dir())
-            user = channel_scope.set_channels(session, by, name, chosen, known, now())
+            user, released = channel_scope.set_channels(session, by, name, chosen, known, now())
             scope, role = channel_scope.effective(session, user), user.role
             role_channels = channel_scope.role_channels(session).get(role, [])
     except (AuthError, PermissionDenied) as exc:
         s[FLASH] = _("Not changed: {error}").format(error=exc)
         return
     if scope == frozenset():
-        s[FLASH] = (
-            "warning",
-            _("{name} works no channel: their channels and the {role} role's have none in common.").format(
-                name=name, role=_role(role)
-            ),
-        )
+        alone = _("{name} works no channel: their channels and the {role} role's have none in common.")
+        s[FLASH] = ("warning", _with_released(alone.format(name=name, role=_role(role)), released))
         return
     done = _("{name} works {channels}.") if scope is not None else _("{name} works every channel.")
     message = done.format(name=name, channels=works(scope, chosen or role_channels))
     if chosen and set(chosen) != scope:  # the role keeps the account from some of its channels
         limit = _("The {role} role works only {channels}.")
         message += " " + limit.format(role=_role(role), channels=", ".join(role_channels))
-    s[FLASH] = message
+    s[FLASH] = _with_released(message, released)
+
+
+def _with_released(message: str, released: int) -> str:
+    """``message``, then how many open conversations went back to the queue (``channel_scope.release``)."""
+    return f"{message} {channel_scope.released_words(released)}" if released else message
 
 
 def _role_chosen(role: str) -> list[str]:
@@ -83,13 +84,15 @@ def _save_role() -> None:
     try:
         with transaction() as session:
             known = channel_scope.known_channels(session, config_dir())
-            saved = channel_scope.set_role_channels(session, by, role, _role_chosen(role), known, now())
+            saved, released = channel_scope.set_role_channels(
+                session, by, role, _role_chosen(role), known, now()
+            )
             stranded = [u.name for u in channel_scope.stranded(session, role)]
     except (AuthError, PermissionDenied) as exc:
         s[FLASH] = _("Not changed: {error}").format(error=exc)
         return
     done = _("The {role} role works {channels}.") if saved else _("The {role} role works every channel.")
-    message = done.format(role=_role(role), channels=", ".join(saved))
+    message = _with_released(done.format(role=_role(role), channels=", ".join(saved)), released)
     if stranded:
         alone = ngettext(
             "{n} account of this role works no channel now: {names}.",
