@@ -26,7 +26,10 @@ WORDS_AGREE = 0.5  # the words alone must give the chosen language at least this
 CHUNK = re.compile(r"\S+")
 TOKEN = re.compile(r"[\w']+")
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-DIGIT = re.compile(r"\d")  # "6s", "g5", "8", "8.4.24": a model or version, and the words next to it names
+# a code, model or version ("6s", "g5", "8.4.24", "2017", "10:30"): the words next to it are names; a bare
+# count of one or two digits ("2 fois", "3 days") is no code, its neighbours are ordinary words, unless it
+# follows a name ("iPhone 8 plus")
+CODE = re.compile(r"\d(?=.*[^\W\d_])|[^\W\d_].*\d|\d[.,:/]\d|\d{3}")
 SENTENCE_END = (".", "!", "?", ":", ";")
 
 
@@ -41,15 +44,19 @@ class Guess:
 def evidence_words(text: str) -> list[str]:
     """The lower-cased words of ``text`` that can tell a language: no names, codes or model numbers.
 
-    Left out: tokens with a digit and two words either side ("Galaxy 6 edge plus"), mixed case
+    Left out: codes (a digit with letters, a version, 3+ digits, a number after a name) and two words either
+    side ("Galaxy 6 edge plus"; a bare count such as "2 fois" is no code), mixed case
     ("iPhone"), and capitalised words inside a sentence ("Samsung Galaxy", "Firefox"); a first word stays.
     """
     chunks = CHUNK.findall(text.replace("’", "'"))
-    digits = [DIGIT.search(c) is not None for c in chunks]  # once per chunk, not once per neighbour
+    codes = [CODE.search(c) is not None for c in chunks]  # once per chunk, not once per neighbour
+    for i in range(1, len(chunks)):  # a bare number after a name is a model: "iPhone 8", "iOS 11"
+        if chunks[i].isdigit() and any(ch.isupper() for ch in chunks[i - 1]):
+            codes[i] = True
     out: list[str] = []
     starts = True
     for i, chunk in enumerate(chunks):
-        near_code = any(digits[max(i - 2, 0) : i + 3])
+        near_code = any(codes[max(i - 2, 0) : i + 3])
         for token in TOKEN.findall(chunk):
             if near_code or not WORD.fullmatch(token):
                 continue

@@ -80,6 +80,12 @@ def test_names_codes_and_model_numbers_are_no_evidence() -> None:
     assert evidence_words("Both Android app. Merci Firefox!") == ["both", "app", "merci"]
 
 
+def test_a_bare_count_is_no_code_but_a_number_after_a_name_is() -> None:
+    assert evidence_words("J'ai été prélevé 2 fois") == ["j'ai", "été", "prélevé", "fois"]
+    assert evidence_words("charged 3 times since 2017 at 10:30") == ["charged"]  # 2017 is a code
+    assert evidence_words("iPhone 8 plus on iOS 11.0.3") == []
+
+
 def test_the_per_language_tally_separates_right_undetermined_and_wrong() -> None:
     from inbox.nlp.language_xlmt import tally
 
