@@ -41,7 +41,9 @@ if user is None:
     session_cookie.write()
     sign_in = [st.Page(SIGN_IN, title=_("Sign in"), icon=":material/login:", default=True)]
     sign_in += [st.Page(SIGN_IN, title=_("Sign in"), url_path=path) for path in DEEP_LINKS]
-    st.navigation(sign_in, position="hidden").run()
+    shown = st.navigation(sign_in, position="hidden")
+    identity.remember(shown.url_path, DEEP_LINKS)  # kept across the identity provider's round trip
+    shown.run()
     st.stop()
 
 work = [
@@ -74,4 +76,6 @@ with st.sidebar:
         identity.sign_out()  # and out of the identity provider's session in this browser (or just a rerun)
     session_cookie.write()
 # everyone's pages, then the managers' and admins' in one menu (no English "4 more" at 1280 px)
-st.navigation({"": work, _("Management"): manage} if manage else work, position="top").run()
+shown = st.navigation({"": work, _("Management"): manage} if manage else work, position="top")
+identity.follow(shown, work + manage)  # back from the identity provider: the page asked for signed out
+shown.run()

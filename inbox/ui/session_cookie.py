@@ -9,7 +9,7 @@ resetting its password ends it even where the browser keeps the cookie.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import streamlit as st
@@ -24,6 +24,7 @@ SESSION = "web_session_cookie"  # session_state: this browser's cookie value
 EXPIRES = "web_session_expires"  # session_state: when it expires (to write the cookie)
 TRIED = "web_session_tried"  # session_state: a cookie already refused on this page load
 FORGET = "web_session_forget"  # session_state: the browser's cookie is to be deleted (after a sign-out)
+GONE = datetime(1970, 1, 1, tzinfo=UTC)  # a cookie's expiry that deletes it
 
 
 @st.cache_resource
@@ -99,9 +100,10 @@ def sign_out(user: User) -> None:
     st.session_state[FORGET] = True
 
 
-def _script(value: str, expires: datetime) -> str:
-    cookie = f"{web_sessions.COOKIE}={value}; Path=/; Expires={format_datetime(expires, usegmt=True)}"
-    cookie += "; SameSite=Strict"
+def script(name: str, value: str, expires: datetime, same_site: str = "Strict") -> str:
+    """The page script that writes a cookie (``Secure`` over HTTPS); an expiry in the past deletes it."""
+    cookie = f"{name}={value}; Path=/; Expires={format_datetime(expires, usegmt=True)}"
+    cookie += f"; SameSite={same_site}"
     return (
         f"<script>document.cookie = {json.dumps(cookie)}"
         ' + (location.protocol === "https:" ? "; Secure" : "");</script>'
@@ -112,6 +114,6 @@ def write() -> None:
     """Write (or delete) the browser's cookie to match this page's session."""
     cookie, expires = st.session_state.get(SESSION), st.session_state.get(EXPIRES)
     if cookie is not None and expires is not None:
-        st.html(_script(cookie, expires), unsafe_allow_javascript=True)
+        st.html(script(web_sessions.COOKIE, cookie, expires), unsafe_allow_javascript=True)
     elif cookie is None and (st.session_state.get(FORGET) or _browser_cookie() is not None):
-        st.html(_script("", datetime(1970, 1, 1, tzinfo=now().tzinfo)), unsafe_allow_javascript=True)
+        st.html(script(web_sessions.COOKIE, "", GONE), unsafe_allow_javascript=True)
