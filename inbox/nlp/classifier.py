@@ -21,6 +21,7 @@ from inbox.nlp.pii import PiiPatterns, find_pii
 from inbox.nlp.reason_model import ReasonWeights
 from inbox.nlp.reasons import ReasonDecider, load_reason_models
 from inbox.nlp.rules import UrgencyRules, fired
+from inbox.nlp.sentiment_rules import never_positive
 from inbox.nlp.settings import ANY_LANGUAGE, NlpConfig, load_nlp_config
 from inbox.nlp.types import SENTIMENTS, UNDETERMINED, Classification
 from inbox.nlp.urgency import Signals, decide
@@ -130,8 +131,6 @@ class Classifier:
     def _one(
         self, text: str, lang: str, key: str, doc: spacy.tokens.Doc, followers: int | None
     ) -> Classification:
-        scores = {label: float(doc.cats.get(label, 0.0)) for label in SENTIMENTS}
-        sentiment = max(scores, key=scores.__getitem__)
         if lang == key:
             rule_names = fired(self._own_rules[key](doc))
             rule_levels = self._own_rules[key].levels
@@ -139,6 +138,12 @@ class Classifier:
             ruler = self._rulers.get(lang) or self._rulers[UNDETERMINED]
             rule_names = fired(ruler(doc.text))
             rule_levels = cast(UrgencyRules, ruler.get_pipe("urgency_rules")).levels
+        scores = never_positive(
+            {label: float(doc.cats.get(label, 0.0)) for label in SENTIMENTS},
+            rule_names,
+            self.config.sentiment.never_positive,
+        )
+        sentiment = max(scores, key=scores.__getitem__)
         complaint = doc.cats.get(COMPLAINT) if lang == key else None
         urgent = doc.cats.get(URGENT) if lang == key else None
         signals = Signals([(n, rule_levels[n]) for n in rule_names], sentiment, complaint, followers, urgent)

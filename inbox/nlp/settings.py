@@ -72,6 +72,13 @@ class UrgencySettings(Strict):
     model_confirms: tuple[str, ...] = ()
 
 
+class SentimentSettings(Strict):
+    """Rules that overrule the sentiment model (inbox/nlp/sentiment_rules.py)."""
+
+    # rule names (any language) whose match means the message is not positive: a complaint stated in words
+    never_positive: tuple[str, ...] = ()
+
+
 class PiiSettings(Strict):
     """National phone regions tried in order, reference patterns (kind -> regex; group 1 is the span), and
     the brand's own public contact details (e-mail addresses, phone numbers) that agents may give publicly."""
@@ -120,9 +127,18 @@ class NlpConfig(Strict):
     model_dir: Path | None = None  # a trained model folder to use instead of the packaged one
     language: LanguageSettings
     urgency: UrgencySettings = UrgencySettings()
+    sentiment: SentimentSettings = SentimentSettings()
     pii: PiiSettings = PiiSettings()
     rules: dict[str, dict[str, Rule]] = {}  # language code or "any" -> rule name -> rule
     reasons: ReasonSettings = ReasonSettings()  # contact-reason taxonomy and phrase rules
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> NlpConfig:
+        known = {name for by_name in self.rules.values() for name in by_name}
+        for i, name in enumerate(self.sentiment.never_positive):
+            if name not in known:
+                raise ValueError(f"sentiment.never_positive[{i}] = {name!r}: no rule has this name")
+        return self
 
     def rules_for(self, lang: str) -> dict[str, Rule]:
         """The rules that apply to ``lang``: its own, then the ones for any language."""
