@@ -114,7 +114,9 @@ def train(
     work_dir: Path = typer.Option(Path("var") / "train", help="Intermediate .spacy files and checkpoints."),
     config_dir: Path = typer.Option(Path("config"), help="Folder holding nlp/<job>.cfg."),
     only: list[str] = typer.Option(
-        [], help="Train only these jobs (sentiment_en, complaint_en, urgency_en, sentiment_fr, reasons_en)."
+        [],
+        help="Train only these jobs (sentiment_en, complaint_en, urgency_en, sentiment_fr, reasons_en, "
+        "reasons_fr).",
     ),
     limit: int | None = typer.Option(None, min=10, help="Subsample each training file (quick runs)."),
     corrections: bool = typer.Option(
@@ -128,7 +130,7 @@ def train(
     from inbox.nlp.datasets import DataMissing
     from inbox.nlp.train import JOBS, train_all
 
-    known = [*JOBS, REASONS_JOB]
+    known = [*JOBS, REASONS_JOB, REASONS_FR_JOB]
     unknown = [n for n in only if n not in known]
     if unknown:
         raise _fail(f"unknown job(s) {', '.join(unknown)}; known: {', '.join(known)}")
@@ -151,11 +153,14 @@ def train(
             typer.echo(
                 f"{REASONS_JOB}: {_train_reasons(data_dir, config_dir, output or MODEL_DIR, corrected)}"
             )
+        if not only or REASONS_FR_JOB in only:
+            typer.echo(f"{REASONS_FR_JOB}: {_train_reasons_fr(config_dir, output or MODEL_DIR, corrected)}")
     except DataMissing as exc:
         raise _fail(str(exc)) from None
 
 
 REASONS_JOB = "reasons_en"
+REASONS_FR_JOB = "reasons_fr"  # from the French agents' reason corrections alone (inbox.nlp.reason_train_fr)
 
 
 def export_corrections(work_dir: Path) -> list[Corrected]:
@@ -193,6 +198,13 @@ def _train_reasons(data_dir: Path, config_dir: Path, model_dir: Path, corrected:
     rows, extra = read_rows(data_dir)
     decider = ReasonDecider(load_nlp_config(config_dir).reasons, {}, "en")
     return train_packaged(rows, extra, decider, model_dir, labels_for(corrected, "reason", "en"))
+
+
+def _train_reasons_fr(config_dir: Path, model_dir: Path, corrected: list[Corrected]) -> str:
+    from inbox.nlp.reason_train_fr import train_french
+    from inbox.nlp.settings import load_nlp_config
+
+    return train_french(corrected, load_nlp_config(config_dir).reasons, model_dir)
 
 
 def reclassify(

@@ -155,6 +155,7 @@ def load_classifier(config_dir: Path | None = None) -> Classifier:
     """Rules from ``<config_dir>/nlp.toml`` (default ``config/``); pipelines from the packaged model data."""
     config = load_nlp_config(config_dir)
     model_dir = config.model_dir or MODEL_DIR
-    # a freshly trained model_dir may have no reason model: the packaged one then decides
-    reasons = load_reason_models(model_dir) or load_reason_models(MODEL_DIR)
+    # per language, model_dir's reason model, else the packaged one (a fresh model_dir may have none)
+    packaged = load_reason_models(MODEL_DIR) if model_dir != MODEL_DIR else {}
+    reasons = {**packaged, **load_reason_models(model_dir)}
     return Classifier(load_pipelines(model_dir), config, reasons)

@@ -7,7 +7,8 @@ whose two settings (class balance, ``rule_boost``) are chosen by an inner 4-fold
 only (nested). ``--speed`` times the packaged decision. Without either, it picks the settings by 5-fold CV
 on all rows, trains on all of them and writes the weights to ``MODEL_DIR/reasons/en`` (default: the
 packaged model). The tweets of ``disagreements.csv`` are optional training rows (half weight to each
-annotator's label), never evaluation rows.
+annotator's label), never evaluation rows. ``--lang fr --corrections FILE`` trains the French model from the
+agents' French reason corrections alone (``inbox.nlp.reason_train_fr``; no data folder read).
 """
 
 from __future__ import annotations
@@ -98,12 +99,19 @@ def folds(rows: Sequence[Row], k: int, salt: str = "reasons-cv:") -> list[int]:
 
 
 def train(
-    rows: Sequence[Row], decider: ReasonDecider, balance: float, *, rules: bool = True
+    rows: Sequence[Row],
+    decider: ReasonDecider,
+    balance: float,
+    *,
+    rules: bool = True,
+    lang: str = "en",
+    labels: Sequence[str] = (),
 ) -> ReasonWeights:
-    labels = decider.labels
+    """The model of ``lang`` (its phrase rules as features) over ``labels`` (default: the taxonomy)."""
+    labels = tuple(labels) or decider.labels
     counts = Counter(r.label for r in rows if sum(r.gold.values()) >= 1)
-    _, en_rules = decider.route("en")
-    feats = [features(r.text, en_rules.fired(r.text) if rules else ()) for r in rows]
+    _, lang_rules = decider.route(lang)
+    feats = [features(r.text, lang_rules.fired(r.text) if rules else ()) for r in rows]
     # targets sum to 1; a row's total gold mass (1, or less for a silver row) only weighs it
     targets = np.array([[r.gold.get(label, 0.0) / sum(r.gold.values()) for label in labels] for r in rows])
     weights = [(max(counts.values()) / counts[r.label]) ** balance * sum(r.gold.values()) for r in rows]
@@ -222,8 +230,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="model folder (default: the packaged one)")
     parser.add_argument("--speed", action="store_true", help="time the packaged decision (CPU time)")
     parser.add_argument("--corrections", type=Path, default=None, help="agents' corrections (JSONL)")
+    parser.add_argument("--lang", choices=("en", "fr"), default="en", help="fr: from French corrections only")
     args = parser.parse_args(argv)
     settings: ReasonSettings = load_nlp_config().reasons
+    if args.lang == "fr":
+        from inbox.nlp.classifier import MODEL_DIR
+        from inbox.nlp.reason_train_fr import train_french
+
+        found = read(args.corrections) if args.corrections else []
+        print(train_french(found, settings, args.out or MODEL_DIR))
+        return 0
     decider = ReasonDecider(settings, {}, "en")
     rows, extra = read_rows(args.data_dir)
     if args.no_disagreements:

@@ -1,8 +1,9 @@
 """Contact reasons: the taxonomy and phrase rules of config/nlp.toml ``[reasons]``, and the decision that
 gives each message one reason with its scores; pure (no I/O but loading the packaged weights).
 
-A language with a trained model (English) scores every reason of the model, then each reason whose phrase
-rules matched gets ``rule_boost`` added to its log-score. A language with rules but no model (French) is
+A language with a trained model (English; French once a team's corrections trained one, see
+``inbox.nlp.reason_train_fr``) scores every reason of the model, then each reason whose phrase rules matched
+gets ``rule_boost`` added to its log-score. A language with rules but no model (French by default) is
 decided by its rules alone: each matched reason scores ``rule_boost``, ``other`` half of it. Every other
 language (and ``und``) uses the fallback model with that model's rules. A reason added in the config with
 rules only (no training data) gets, where a model decides, half a uniform share (0.5 / the model's labels)
