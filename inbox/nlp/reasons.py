@@ -40,6 +40,8 @@ OTHER = "other"
 ANY = "any"
 FLOOR = 1e-4  # the smallest model probability (its log stays finite)
 UNTRAINED = 0.5  # a reason the model does not know gets this share of a uniform probability (0.5 / labels)
+# A model that never learnt "other" must give a reason more than this to move a phrase-less message off it.
+UNLEARNT_OTHER = 0.5
 
 
 class ReasonRule(Strict):
@@ -157,6 +159,8 @@ class ReasonDecider:
             for j, label in enumerate(self.labels):
                 if label in column:
                     known[:, j] = np.maximum(p[:, column[label]], FLOOR)
+            if OTHER not in column:  # e.g. a French model learnt from corrections only
+                known[:, self.labels.index(OTHER)] = UNLEARNT_OTHER
             z += np.log(known)
         probs = softmax(z)
         return [

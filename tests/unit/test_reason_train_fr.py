@@ -110,6 +110,9 @@ def test_french_corrections_teach_the_french_reasons(
     # a reason the corrections never used still wins on its own French phrases
     [(reason, _)] = ReasonDecider(settings, trained, "en").decide(["Je veux résilier mon abonnement"], ["fr"])
     assert reason == "cancellation"
+    # a model that never learnt "other" does not pull a message about nothing into a taught reason
+    [(reason, scores)] = ReasonDecider(settings, trained, "en").decide(["Bonne journée à vous"], ["fr"])
+    assert reason == "other", scores
 
 
 def test_the_classifier_decides_french_with_the_model_dir_s_french_model(
