@@ -6,12 +6,12 @@ mastodon-acme) and the account's own (``User.channels``). A user works the chann
 and is given: the queue lists only its conversations; the conversation page and every action on a
 conversation refuse the others (``sees``, ``refusal``); a conversation is assigned only to someone who
 works its channel; live assignment (``desk.live_assignment``), the Team page's distribution
-(``desk.assignment``), "Next conversation" (``desk.claim``), bulk actions (``desk.bulk``) and notifications
-(``desk.notifications``: the bell lists only those, whenever they were told) keep to it. Only an admin (or
-the operator at the command line) changes either; audited as ``user.channels`` and ``role.channels``. A
-change takes back what the users it narrows may no longer work (``release``): each of their open or pending
-conversations on another channel goes back to the queue unassigned (its clock runs on). Session-taking, never
-commits.
+(``desk.assignment``), "Next conversation" (``desk.claim``), bulk actions (``desk.bulk``), notifications
+(``desk.notifications``: the bell lists only those, whenever they were told) and the dashboard's figures
+(``inbox.reports`` given the scope's channels) keep to it. Only an admin (or the operator at the command
+line) changes either; audited as ``user.channels`` and ``role.channels``. A change takes back what the users
+it narrows may no longer work (``release``): each of their open or pending conversations on another channel
+goes back to the queue unassigned (its clock runs on). Session-taking, never commits.
 """
 
 from __future__ import annotations

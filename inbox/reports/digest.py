@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inbox.i18n import _, day, ngettext, number, percent
+from inbox.reports.channel_filter import channels_text
 from inbox.reports.labels import METRICS, REASONS, SURVEYS
 from inbox.reports.period import Period
 from inbox.reports.reasons import ReasonShare
@@ -176,7 +177,7 @@ def digest_payload(
     """The body to post for the period report ``r`` and the live state ``live``; ``previous`` is the reason
     mix of ``before``, the period of the same length just before (the top reasons' change)."""
     span = _span(r.period)
-    where = _(" · channel {name}").format(name=_escape(r.channel)) if r.channel else ""
+    where = _(" · channel {name}").format(name=_escape(channels_text(r.channel))) if r.channel else ""
     lines = [_("*Customer service report, {span}*{where}").format(span=span, where=where)]
     lines += [_("*Service-level goals*"), *_goal_lines(r)]
     metrics = by_metric(r.targets)

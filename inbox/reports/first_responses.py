@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from inbox.ingest.clocks import person_answer
+from inbox.reports.channel_filter import ChannelIds, in_channels
 from inbox.reports.follow_ups import wrote_again
 from inbox.reports.kpis import Fcr, ResponseTimes
 from inbox.reports.period import Period
@@ -32,11 +33,10 @@ ALL = ""  # the key of the all-channels figures in ``response_times``
 _c = Conversation
 
 
-def arrived_in(period: Period, cid: int | None) -> list[ColumnElement[bool]]:
+def arrived_in(period: Period, cid: ChannelIds) -> list[ColumnElement[bool]]:
     """The period's cohort: conversations whose first customer message arrived in it."""
     conds = [col(_c.first_inbound_at) >= period.start, col(_c.first_inbound_at) < period.end]
-    if cid is not None:
-        conds.append(col(_c.channel_id) == cid)
+    conds += in_channels(_c.channel_id, cid)
     return conds
 
 
@@ -70,7 +70,7 @@ def _outcome(now: datetime) -> Any:
     )
 
 
-def outcome_counts(session: Session, period: Period, cid: int | None, now: datetime) -> list[OutcomeCount]:
+def outcome_counts(session: Session, period: Period, cid: ChannelIds, now: datetime) -> list[OutcomeCount]:
     """The cohort's first-response outcomes as of ``now``, counted per channel and arrival quarter hour;
     conversations without a stored due time are counted as ``LEGACY`` (to be judged in Python)."""
     judged = (
@@ -97,7 +97,7 @@ def _ranks(rank: Any, n: Any) -> ColumnElement[bool]:
     return or_(rank == (n + 1) // 2, rank == n // 2 + 1, rank == (9 * n + 9) // 10)
 
 
-def response_times(session: Session, period: Period, cid: int | None) -> dict[str, ResponseTimes]:
+def response_times(session: Session, period: Period, cid: ChannelIds) -> dict[str, ResponseTimes]:
     """First-response time (wall clock) of the cohort's answered conversations, per channel name and for
     all (key ``ALL``): the count, the median and the nearest-rank 90th percentile, ranked by the database."""
     wait = seconds_between(col(_c.first_response_at), col(_c.first_inbound_at))
@@ -140,7 +140,7 @@ def _times(by_rank: dict[int, float], n: int) -> ResponseTimes:
     return ResponseTimes(n, low if n % 2 else (low + high) / 2, by_rank[(9 * n + 9) // 10])
 
 
-def first_contact_resolution(session: Session, period: Period, cid: int | None) -> Fcr:
+def first_contact_resolution(session: Session, period: Period, cid: ChannelIds) -> Fcr:
     """Of the cohort's resolved conversations with a person's reply: those resolved with exactly one such
     reply and no customer message after it (``kpis.is_first_contact_resolution``), counted by the database.
     Automatic messages are no reply; a survey's score or opt-out is no customer message (``follow_ups``)."""

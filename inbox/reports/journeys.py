@@ -21,6 +21,7 @@ from inbox.charter.sla import SlaEvent, response_spans
 from inbox.ingest.clocks import person_answer
 from inbox.ingest.threads import AUTOMATIC_PREFIX
 from inbox.reports import queries
+from inbox.reports.channel_filter import ChannelIds
 from inbox.reports.follow_ups import survey_answers
 from inbox.reports.period import Period
 from inbox.reports.rows import ConversationFacts
@@ -104,7 +105,7 @@ def cycles(j: Journey, now: datetime) -> list[tuple[datetime, datetime | None]]:
     return [(j.facts.first_inbound_at, j.facts.first_response_at)]
 
 
-def journeys(session: Session, period: Period, cid: int | None) -> list[Journey]:
+def journeys(session: Session, period: Period, cid: ChannelIds) -> list[Journey]:
     """The cohort's conversations with their events, resolution time and move to private."""
     facts = queries.cohort(session, period, cid)
     events: dict[int, list[SlaEvent]] = {}

@@ -15,13 +15,14 @@ from sqlmodel import Session, col, select
 
 from inbox.charter.sla import charter_kind
 from inbox.ingest.clocks import person_answer
+from inbox.reports.channel_filter import ChannelIds, in_channels
 from inbox.reports.contact_kpis import Key, OutboundCount
 from inbox.reports.period import Period
 from inbox.store.records import one_of
 from inbox.store.tables import Channel, Conversation, Message
 
 
-def outbound_counts(session: Session, period: Period, cid: int | None) -> list[OutboundCount]:
+def outbound_counts(session: Session, period: Period, cid: ChannelIds) -> list[OutboundCount]:
     c = Conversation
     person = func.sum(case((person_answer(), 1), else_=0))
     stmt = (
@@ -36,8 +37,7 @@ def outbound_counts(session: Session, period: Period, cid: int | None) -> list[O
         )
         .group_by(col(Channel.name), col(c.kind), col(c.visibility))
     )
-    if cid is not None:
-        stmt = stmt.where(col(Message.channel_id) == cid)
+    stmt = stmt.where(*in_channels(Message.channel_id, cid))
     sums: dict[Key, list[int]] = {}
     for name, kind, visibility, people, total in session.connection().execute(stmt):
         s = sums.setdefault((name, charter_kind(kind, visibility)), [0, 0])

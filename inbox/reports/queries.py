@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from inbox.desk.clocks import clock_start
 from inbox.desk.queue import last_messages
 from inbox.ingest.clocks import person_answer
+from inbox.reports.channel_filter import ChannelIds, Channels, channel_ids, in_channels
 from inbox.reports.follow_ups import last_customer_message
 from inbox.reports.period import Period, whole_hour_offsets
 from inbox.reports.rows import (
@@ -52,26 +53,24 @@ def channel_names_by_id(session: Session) -> dict[int, str]:
     return {cid: name for cid, name in _rows(session, _columns(Channel.id, Channel.name)) if cid is not None}
 
 
-def channel_id(session: Session, name: str | None) -> int | None:
-    """The id of channel ``name``; -1 (matches nothing) for an unknown name; None for all channels."""
-    if name is None:
-        return None
-    found = session.exec(select(Channel.id).where(Channel.name == name)).first()
-    return found if found is not None else -1
+def channel_id(session: Session, channels: Channels) -> ChannelIds:
+    """The ids of ``channels`` (``channel_filter.channel_ids``): None for all channels, -1 for an unknown
+    name (matches nothing)."""
+    return channel_ids(session, channels)
 
 
-def _arrived(period: Period, cid: int | None) -> Any:
+def _arrived(period: Period, cid: ChannelIds) -> Any:
     """Ids of conversations with a customer message in the period (served by the message time index)."""
     stmt = select(Message.conversation_id).where(
         Message.direction == "in",
         col(Message.created_at) >= period.start,
         col(Message.created_at) < period.end,
     )
-    return stmt.where(Message.channel_id == cid) if cid is not None else stmt
+    return stmt.where(*in_channels(Message.channel_id, cid))
 
 
 def cohort(
-    session: Session, period: Period, cid: int | None, *where: ColumnElement[bool]
+    session: Session, period: Period, cid: ChannelIds, *where: ColumnElement[bool]
 ) -> list[ConversationFacts]:
     """Conversations whose first customer message arrived in the period (and meet ``where``), one row each:
     for drill-downs and the few conversations SQL cannot judge, not for counting a whole period."""
@@ -157,7 +156,7 @@ class TagLists:
         return found
 
 
-def hour_counts(session: Session, period: Period, cid: int | None) -> list[HourCount]:
+def hour_counts(session: Session, period: Period, cid: ChannelIds) -> list[HourCount]:
     """Customer messages per channel, UTC hour and sentiment, counted by the database from the
     ``ix_message_volume`` index alone; per UTC quarter hour when the period's zone is not a whole number of
     hours from UTC (UTC+05:30: local hours start at half past), so they add up to local hours and days."""
@@ -172,8 +171,7 @@ def hour_counts(session: Session, period: Period, cid: int | None) -> list[HourC
         )
         .group_by(col(Message.channel_id), hour, col(Message.sentiment))
     )
-    if cid is not None:
-        stmt = stmt.where(col(Message.channel_id) == cid)
+    stmt = stmt.where(*in_channels(Message.channel_id, cid))
     names = channel_names_by_id(session)
     return [
         HourCount(as_utc(h) if whole else from_quarter(h), names[channel], sentiment or UNCLASSIFIED, int(n))
@@ -181,17 +179,16 @@ def hour_counts(session: Session, period: Period, cid: int | None) -> list[HourC
     ]
 
 
-def _waiting(cid: int | None) -> list[ColumnElement[bool]]:
+def _waiting(cid: ChannelIds) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = [
         col(Conversation.status).in_(WAITING_STATUSES),
         col(Conversation.sla_due_at).is_not(None),
+        *in_channels(Conversation.channel_id, cid),
     ]
-    if cid is not None:
-        conds.append(col(Conversation.channel_id) == cid)
     return conds
 
 
-def backlog(session: Session, cid: int | None) -> list[BacklogCount]:
+def backlog(session: Session, cid: ChannelIds) -> list[BacklogCount]:
     """Conversations waiting for an answer, counted per channel and urgency by the database."""
     stmt = (
         select(Channel.name, Conversation.urgency, func.count())
@@ -204,7 +201,7 @@ def backlog(session: Session, cid: int | None) -> list[BacklogCount]:
     ]
 
 
-def open_clocks(session: Session, cid: int | None, limit: int = LIVE_LIMIT) -> list[OpenConversation]:
+def open_clocks(session: Session, cid: ChannelIds, limit: int = LIVE_LIMIT) -> list[OpenConversation]:
     """The running clocks, soonest due first, with the newest message's first line of each."""
     c = Conversation
     stmt = (
@@ -258,12 +255,12 @@ def open_clocks(session: Session, cid: int | None, limit: int = LIVE_LIMIT) -> l
     return out
 
 
-def _audit(action: str, start: datetime, end: datetime, cid: int | None) -> Any:
+def _audit(action: str, start: datetime, end: datetime, cid: ChannelIds) -> Any:
     stmt = select(AuditEvent).where(
         AuditEvent.action == action, col(AuditEvent.at) >= start, col(AuditEvent.at) < end
     )
     if cid is not None:
-        in_channel = select(cast(Conversation.id, String)).where(Conversation.channel_id == cid)
+        in_channel = select(cast(Conversation.id, String)).where(*in_channels(Conversation.channel_id, cid))
         stmt = stmt.where(AuditEvent.target_type == "conversation", col(AuditEvent.target_id).in_(in_channel))
     return stmt
 
@@ -274,7 +271,7 @@ def _per_actor(session: Session, stmt: Any) -> dict[str, int]:
     return {actor: int(n) for actor, n in rows.all()}
 
 
-def agent_counts(session: Session, period: Period, cid: int | None) -> AgentCounts:
+def agent_counts(session: Session, period: Period, cid: ChannelIds) -> AgentCounts:
     """Replies delivered (``reply.sent``) and conversations resolved, per actor, counted by the database."""
     sent_stmt = _audit("reply.sent", period.start, period.end, cid)
     sent_sub = sent_stmt.subquery()
@@ -290,7 +287,7 @@ def agent_counts(session: Session, period: Period, cid: int | None) -> AgentCoun
     return AgentCounts(sent, resolved, {name: display or name for name, display in users})
 
 
-def agent_events(session: Session, period: Period, cid: int | None, lookback: timedelta) -> list[AgentEvent]:
+def agent_events(session: Session, period: Period, cid: ChannelIds, lookback: timedelta) -> list[AgentEvent]:
     """Replies queued in the period, and the openings, replies and customer messages before them that
     may start their handling (``lookback`` earlier at most), for the conversations replied to."""
     start = period.start - lookback

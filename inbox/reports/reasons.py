@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlalchemy import select as columns
 from sqlmodel import Session, col
 
+from inbox.reports.channel_filter import ChannelIds, in_channels
 from inbox.reports.period import Period, local_day, whole_hour_offsets
 from inbox.reports.sqltime import as_utc, from_quarter, quarter_hour, utc_hour
 from inbox.store.tables import Channel, Message
@@ -29,7 +30,7 @@ class ReasonShare:
     share: float  # of the channel's customer messages in the period
 
 
-def reason_mix(session: Session, period: Period, channel_id: int | None = None) -> list[ReasonShare]:
+def reason_mix(session: Session, period: Period, channel_id: ChannelIds = None) -> list[ReasonShare]:
     """Every (channel, reason) with customer messages in ``period``, most frequent first per channel."""
     stmt = (
         columns(col(Channel.name), col(Message.reason), func.count())
@@ -42,8 +43,7 @@ def reason_mix(session: Session, period: Period, channel_id: int | None = None) 
         )
         .group_by(col(Channel.name), col(Message.reason))
     )
-    if channel_id is not None:
-        stmt = stmt.where(col(Message.channel_id) == channel_id)
+    stmt = stmt.where(*in_channels(Message.channel_id, channel_id))
     counts = [
         (str(name), reason or UNCLASSIFIED, int(n)) for name, reason, n in session.connection().execute(stmt)
     ]
@@ -63,7 +63,7 @@ class ReasonDay:
     share: float  # of the channel's customer messages that day
 
 
-def reason_days(session: Session, period: Period, channel_id: int | None = None) -> list[ReasonDay]:
+def reason_days(session: Session, period: Period, channel_id: ChannelIds = None) -> list[ReasonDay]:
     """Every (local day, channel, reason) with customer messages in ``period``: day, channel, most first."""
     whole = whole_hour_offsets(period)
     hour = utc_hour(col(Message.created_at)) if whole else quarter_hour(col(Message.created_at))
@@ -78,8 +78,7 @@ def reason_days(session: Session, period: Period, channel_id: int | None = None)
         )
         .group_by(col(Channel.name), col(Message.reason), hour)
     )
-    if channel_id is not None:
-        stmt = stmt.where(col(Message.channel_id) == channel_id)
+    stmt = stmt.where(*in_channels(Message.channel_id, channel_id))
     counts: dict[tuple[date, str, str], int] = defaultdict(int)
     for name, reason, bucket, n in session.connection().execute(stmt):
         at = as_utc(bucket) if whole else from_quarter(cast(int, bucket))

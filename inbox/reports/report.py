@@ -19,6 +19,7 @@ from inbox.ingest.threads import URGENCY_ORDER
 from inbox.reports import first_responses, kpis, queries
 from inbox.reports.by_reason import ReasonFigures, reason_figures
 from inbox.reports.calendar import ReportClocks
+from inbox.reports.channel_filter import ChannelIds, Channels
 from inbox.reports.contact_kpis import ContactRow, contact_rows
 from inbox.reports.journeys import journeys
 from inbox.reports.judging import JudgedCohort
@@ -56,7 +57,7 @@ def report_tz(charter: Charters) -> tzinfo:
 @dataclass(frozen=True)
 class PeriodReport:
     period: Period
-    channel: str | None
+    channel: Channels
     now: datetime
     outcomes: list[OutcomeCount]
     times: dict[str, kpis.ResponseTimes]  # per channel name, and ``first_responses.ALL``
@@ -108,7 +109,7 @@ NO_TIMES = kpis.ResponseTimes(0, None, None)
 
 @dataclass(frozen=True)
 class LiveReport:
-    channel: str | None
+    channel: Channels
     now: datetime
     backlog: list[BacklogCount]
     clocks: list[LiveClock]
@@ -127,7 +128,7 @@ class LiveReport:
 
 
 def period_report(
-    session: Session, charter: Charters, period: Period, now: datetime, channel: str | None = None
+    session: Session, charter: Charters, period: Period, now: datetime, channel: Channels = None
 ) -> PeriodReport:
     cid, book = queries.channel_id(session, channel), as_book(charter)
     counts = queries.hour_counts(session, period, cid)
@@ -163,7 +164,7 @@ def period_report(
 
 
 def service_goals(
-    session: Session, charter: Charters, period: Period, now: datetime, channel: str | None = None
+    session: Session, charter: Charters, period: Period, now: datetime, channel: Channels = None
 ) -> list[GoalAttainment]:
     """Attainment against each service-level goal of the charter now (overall, then per channel), for the
     dashboard: the conversations that arrived in the period, as ``PeriodReport.goals``."""
@@ -172,7 +173,7 @@ def service_goals(
     return goal_attainment(journeys(session, period, cid), as_book(charter).current, now, clocks)
 
 
-def live_report(session: Session, charter: Charters, now: datetime, channel: str | None = None) -> LiveReport:
+def live_report(session: Session, charter: Charters, now: datetime, channel: Channels = None) -> LiveReport:
     """The backlog and the running clocks, each judged by the charter in force at its arrival."""
     cid, book = queries.channel_id(session, channel), as_book(charter)
     clocks = [
@@ -187,7 +188,7 @@ def _backlog_key(b: BacklogCount) -> tuple[str, int, str]:
 
 
 def attainment_windows(
-    session: Session, charter: Charters, now: datetime, channel: str | None = None
+    session: Session, charter: Charters, now: datetime, channel: Channels = None
 ) -> dict[str, Attainment]:
     """Attainment for today, 7d and 30d, from one read of the 30-day cohort."""
     tz = report_tz(charter)
@@ -201,7 +202,7 @@ def attainment_windows(
 
 
 def outcomes(
-    session: Session, charter: Charters, period: Period, now: datetime, cid: int | None
+    session: Session, charter: Charters, period: Period, now: datetime, cid: ChannelIds
 ) -> list[OutcomeCount]:
     """The period's first-response outcomes: counted in SQL, plus the few conversations stored without a
     due time (before migration 0009), judged one by one with the charter in force at their arrival."""
@@ -214,7 +215,7 @@ def outcomes(
 
 
 def judged_conversations(
-    session: Session, charter: Charters, period: Period, now: datetime, channel: str | None = None
+    session: Session, charter: Charters, period: Period, now: datetime, channel: Channels = None
 ) -> list[FirstResponse]:
     """Each conversation of the period with its first-response outcome: a drill-down, one row per
     conversation (the report's counts come from ``outcomes``)."""

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from inbox.charter.survey_scales import SurveyFigures, figures
 from inbox.ingest.threads import AUTOMATIC_PREFIX
+from inbox.reports.channel_filter import ChannelIds, in_channels
 from inbox.reports.period import Period
 from inbox.reports.reasons import UNCLASSIFIED
 from inbox.reports.stats import ratio
@@ -147,8 +148,8 @@ def _templates(session: Session, conversation_ids: list[int]) -> dict[int, tuple
     return {conv: tuple(sorted(names)) for conv, names in found.items()}
 
 
-def survey_rows(session: Session, period: Period, cid: int | None) -> list[SurveyRow]:
-    """The surveys sent in the period (on channel ``cid``), each with its agent, templates, reply and the
+def survey_rows(session: Session, period: Period, cid: ChannelIds) -> list[SurveyRow]:
+    """The surveys sent in the period (on the channels ``cid``), each with its agent, templates, reply and the
     contact reason of its conversation."""
     s = SurveyRequest
     stmt = (
@@ -174,8 +175,7 @@ def survey_rows(session: Session, period: Period, cid: int | None) -> list[Surve
         .where(col(s.sent_at) >= period.start, col(s.sent_at) < period.end)
         .order_by(col(s.sent_at), col(s.id))
     )
-    if cid is not None:
-        stmt = stmt.where(col(s.channel_id) == cid)
+    stmt = stmt.where(*in_channels(s.channel_id, cid))
     found = [tuple(row) for row in session.connection().execute(stmt)]
     ids = [row[0] for row in found]
     agents, templates = (_agents(session, ids), _templates(session, ids)) if ids else ({}, {})
@@ -196,5 +196,5 @@ def survey_rows(session: Session, period: Period, cid: int | None) -> list[Surve
     ]
 
 
-def satisfaction(session: Session, period: Period, cid: int | None) -> Satisfaction:
+def satisfaction(session: Session, period: Period, cid: ChannelIds) -> Satisfaction:
     return satisfaction_of(survey_rows(session, period, cid))

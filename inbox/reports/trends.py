@@ -25,6 +25,7 @@ from inbox.charter.versions import CharterBook
 from inbox.i18n import N_
 from inbox.reports import queries
 from inbox.reports.calendar import ReportClocks
+from inbox.reports.channel_filter import Channels
 from inbox.reports.journeys import Journey
 from inbox.reports.judging import JudgedCohort
 from inbox.reports.kpis import Volume
@@ -143,7 +144,7 @@ def trends(
     period: Period,
     now: datetime,
     volume: list[Volume],
-    channel: str | None,
+    channel: Channels,
     report: PeriodReport | None = None,
 ) -> Trends:
     """The charts' data for ``period`` (``volume``: the report's, already read). Given the ``report`` of the

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from inbox.charter.sla import charter_kind
 from inbox.desk.queue import moderated
+from inbox.reports.channel_filter import ChannelIds
 from inbox.reports.kpis import HANDLING_LOOKBACK, handling_spans
 from inbox.reports.period import Period
 from inbox.reports.queries import agent_events, cohort
@@ -24,8 +25,9 @@ from inbox.reports.stats import minutes
 from inbox.store.tables import Channel, Conversation
 
 
-def stored_arrivals(session: Session, period: Period) -> list[Arrival]:
-    """One arrival per conversation whose first customer message came in the period, oldest first."""
+def stored_arrivals(session: Session, period: Period, cid: ChannelIds = None) -> list[Arrival]:
+    """One arrival per conversation whose first customer message came in the period (on the channels
+    ``cid``, every one by default), oldest first."""
     return [
         Arrival(
             at=f.first_inbound_at,
@@ -35,7 +37,7 @@ def stored_arrivals(session: Session, period: Period) -> list[Arrival]:
             tags=f.tags,
             platform=f.platform,
         )
-        for f in cohort(session, period, None, not_(moderated()))
+        for f in cohort(session, period, cid, not_(moderated()))
     ]
 
 
@@ -54,10 +56,10 @@ def _channel_kinds(session: Session, ids: Sequence[int]) -> dict[int, tuple[str,
 
 
 def observed_handling(
-    session: Session, period: Period, default_minutes: float = DEFAULT_MINUTES
+    session: Session, period: Period, default_minutes: float = DEFAULT_MINUTES, cid: ChannelIds = None
 ) -> HandlingModel:
-    """The handling minutes measured in the period, per (channel, charter kind)."""
-    spans = handling_spans(agent_events(session, period, None, HANDLING_LOOKBACK), period)
+    """The handling minutes measured in the period, per (channel, charter kind), on the channels ``cid``."""
+    spans = handling_spans(agent_events(session, period, cid, HANDLING_LOOKBACK), period)
     where = _channel_kinds(session, sorted({conversation for _, conversation, _ in spans}))
     observed: dict[tuple[str, str], list[float]] = defaultdict(list)
     for _agent, conversation, spent in spans:

@@ -1,6 +1,9 @@
 """The supervisor dashboard (managers and admins): live SLA lists, period KPIs and charts, tables as CSV.
 
 Every figure comes from ``inbox.reports`` (the functions ``inbox report`` prints), so the two always agree.
+A manager restricted to some channels (``channel_scope.effective``) sees only theirs: the channel filter
+offers only those, "all" means all of them, and every figure, chart, CSV and the staffing simulator count
+only them; the page says which. ``inbox report`` (operators) stays unrestricted.
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ from inbox import i18n
 from inbox.access import can
 from inbox.charter.model import Charter
 from inbox.charter.versions import charter_book
+from inbox.desk import channel_scope
+from inbox.desk.channel_scope import Scope
 from inbox.i18n import _, ngettext, pgettext
+from inbox.reports.channel_filter import Channels, channels_of
 from inbox.reports.period import Period
 from inbox.reports.queries import channel_names
 from inbox.reports.report import (
@@ -51,19 +57,37 @@ def show(table: Table) -> None:
     csv_download(table)
 
 
-def _filters(tz: tzinfo) -> tuple[Period, str | None]:
+def _filters(tz: tzinfo, scope: Scope) -> tuple[Period, Channels]:
+    """The period and the channels counted: the one picked, else every channel the viewer works."""
     with reading() as session:
-        names = channel_names(session)
+        names = [n for n in channel_names(session) if channel_scope.works_on(scope, n)]
+    every = _("All channels") if scope is None else _("All your channels")
     cols = st.columns([3.8, 2.3, 1.7], vertical_alignment="bottom")  # "Personnalisé", both days whole: 1280
     channel = cols[2].selectbox(
         _("Channel"),
         [ALL, *names],
         key="dash-channel",
-        format_func=lambda v: _("All channels") if v == ALL else v,
+        format_func=lambda v: every if v == ALL else v,
         placeholder=streamlit_words.choose(),
     )
     period = period_picker(tz, cols[0], cols[1], key="dash-period", days_key="dash-days")
-    return period, None if channel == ALL else channel
+    if channel is None or channel == ALL or not channel_scope.works_on(scope, channel):
+        return period, channels_of(scope)  # every channel, or every one the viewer works
+    return period, channel
+
+
+def _scope_caption(scope: Scope) -> None:
+    """Which channels a restricted viewer's figures count (nothing said to one who works every channel)."""
+    if scope is None:
+        return
+    if not scope:
+        st.caption(
+            _("You work no channel, so every figure here is empty. An admin sets the channels you work.")
+        )
+        return
+    st.caption(
+        _("Figures for your channels: {channels}").format(channels=md_escape(", ".join(sorted(scope))))
+    )
 
 
 def _rate(a: Attainment) -> tuple[str, str | None]:
@@ -110,7 +134,7 @@ def _clock_list(name: str, items: list[LiveClock], live: LiveReport, tz: tzinfo)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def live_panel(rules: Charter, channel: str | None) -> None:
+def live_panel(rules: Charter, channel: Channels) -> None:
     """What needs a supervisor now; refreshed every REFRESH_SECONDS."""
     tz = report_tz(rules)
     with reading() as session:
@@ -186,7 +210,7 @@ def _tables(tables: list[Table], key: str) -> None:
             show(table)
 
 
-def period_panel(rules: Charter, period: Period, channel: str | None) -> None:
+def period_panel(rules: Charter, period: Period, channel: Channels) -> None:
     at = now()
     with reading() as session:
         book = charter_book(session, config_dir())  # each conversation judged by the charter at its arrival
@@ -252,7 +276,10 @@ def main() -> None:
             _("The charter cannot be loaded, so SLA figures cannot be computed: run `inbox config check`.")
         )
         st.stop()
-    period, channel = _filters(report_tz(rules))
+    with reading() as session:
+        scope = channel_scope.effective(session, user)  # a restricted manager sees only their channels
+    period, channel = _filters(report_tz(rules), scope)
+    _scope_caption(scope)
     first, last = i18n.day(period.first_day), i18n.day(period.last_day)
     span = first if first == last else _("{first} to {last}").format(first=first, last=last)
     zone = i18n.zone_name(report_tz(rules))
@@ -262,7 +289,7 @@ def main() -> None:
     st.subheader(_("Now"))
     live_panel(rules, channel)
     period_panel(rules, period, channel)
-    staffing_chart(rules)
+    staffing_chart(rules, channels_of(scope))
 
 
 main()

@@ -12,6 +12,7 @@ import streamlit as st
 
 from inbox.charter.model import Charter
 from inbox.i18n import N_, _
+from inbox.reports.channel_filter import Channels, channel_ids
 from inbox.reports.period import rolling
 from inbox.reports.simulation import words
 from inbox.reports.simulation.plan import Plan, run_plan
@@ -28,11 +29,14 @@ ORDERS = {BOTH: N_("Both orders"), **words.POLICIES}
 MAX_SHOWN_AGENTS = 30
 
 
-def _simulate(rules: Charter, label: str, agents: range, policies: tuple[Policy, ...]) -> Plan:
+def _simulate(
+    rules: Charter, label: str, agents: range, policies: tuple[Policy, ...], channels: Channels
+) -> Plan:
     period = rolling(label, now(), rules.team(rules.sla.team).zone)
     with reading() as session:
-        arrivals = stored_arrivals(session, period)
-        handling = observed_handling(session, period)
+        cid = channel_ids(session, channels)
+        arrivals = stored_arrivals(session, period, cid)
+        handling = observed_handling(session, period, cid=cid)
     return run_plan(
         rules, arrivals, handling, agents=agents, policies=policies, start=period.start, end=period.end
     )
@@ -59,8 +63,9 @@ def _chart(plan: Plan) -> alt.Chart:
     )
 
 
-def staffing_chart(rules: Charter) -> None:
-    """The form, then the last simulation's chart, sentence and table."""
+def staffing_chart(rules: Charter, channels: Channels = None) -> None:
+    """The form, then the last simulation's chart, sentence and table; ``channels``: those replayed (the
+    viewer's, every one by default)."""
     st.subheader(_("Staffing simulator"))
     st.caption(
         _(
@@ -88,7 +93,7 @@ def staffing_chart(rules: Charter) -> None:
         if st.form_submit_button(_("Simulate"), key="staffing-run"):
             policies = tuple(p for p in POLICIES if order in (BOTH, p))
             with st.spinner(_("Simulating…")):
-                st.session_state[RESULT] = _simulate(rules, label, range(low, high + 1), policies)
+                st.session_state[RESULT] = _simulate(rules, label, range(low, high + 1), policies, channels)
     plan: Plan | None = st.session_state.get(RESULT)
     if plan is None or not plan.outcomes:
         return
