@@ -14,6 +14,7 @@ from spacy.language import Language
 from inbox.config.loader import ConfigError
 from inbox.nlp import prior as _prior  # noqa: F401  (registers the "prior_correction" factory)
 from inbox.nlp import rules as _rules  # noqa: F401  (registers the "urgency_rules" factory)
+from inbox.nlp import sentiment_vectors as _sentiment_vectors  # noqa: F401  (registers "sentiment_vectors")
 from inbox.nlp import urgency_model as _urgency_model  # noqa: F401  (registers "urgency_linear")
 from inbox.nlp.language import LanguageDetect
 from inbox.nlp.normalise import for_detection, normalise

@@ -26,8 +26,12 @@ _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[!?]+|[:;<][()dp/3]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _h(text: str) -> int:
-    return zlib.crc32(text.encode()) & (DIM - 1)
+def slot(key: str) -> int:
+    """The hashed feature index of ``key``."""
+    return zlib.crc32(key.encode()) & (DIM - 1)
+
+
+_h = slot
 
 
 def features(text: str, fired: Iterable[str] = (), *, chars: bool = True) -> dict[int, float]:

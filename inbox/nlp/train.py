@@ -13,6 +13,7 @@ import spacy
 from spacy.tokens import DocBin
 
 from inbox.nlp import corrections, datasets
+from inbox.nlp import sentiment_vectors as _sentiment_vectors  # noqa: F401  (registers "sentiment_vectors")
 from inbox.nlp import urgency_model as _urgency_model  # noqa: F401  (registers "urgency_linear")
 from inbox.nlp.datasets import Example, is_dev
 from inbox.nlp.normalise import normalise
@@ -81,6 +82,12 @@ def _train_urgency(data_dir: Path, pipelines_dir: Path, out: Path, corrected: di
     return train_urgency(data_dir, pipelines_dir, out, corrected)
 
 
+def _train_sentiment_fr(data_dir: Path, pipelines_dir: Path, out: Path, corrected: dict[str, str]) -> Path:
+    from inbox.nlp.sentiment_vectors_train import train_sentiment_fr
+
+    return train_sentiment_fr(data_dir, pipelines_dir, out, corrected)
+
+
 JOBS: dict[str, Job] = {
     # Natural label mix, then prior correction fitted on the dev split: better macro-recall than oversampling.
     "sentiment_en": Job(
@@ -105,6 +112,7 @@ JOBS: dict[str, Job] = {
         corrects="urgency",
         relabel=_urgent,
     ),
+    # n-grams + the mean of French static vectors (inbox/nlp/sentiment_vectors.py), not a spaCy textcat
     "sentiment_fr": Job(
         "sentiment_fr",
         "fr",
@@ -112,6 +120,7 @@ JOBS: dict[str, Job] = {
         SENTIMENTS,
         _sentiment("fr"),
         keep="model-last",
+        trainer=_train_sentiment_fr,
         corrects="sentiment",
     ),
 }

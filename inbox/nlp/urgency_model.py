@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 FACTORY = "urgency_linear"
 BITS = 18
@@ -217,14 +218,8 @@ class UrgencyLinear:
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterable[Doc]:
         """Features per doc, then one sparse product per batch."""
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._score(batch)
-                batch = []
-        if batch:
-            yield from self._score(batch)
+        for batch in minibatch(docs, size=batch_size):
+            yield from self._score(list(batch))
 
     def _score(self, docs: list[Doc]) -> list[Doc]:
         for doc, p in zip(docs, predict([self._row(d) for d in docs], self.weights, self.bias), strict=True):

@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import spacy
-from spacy.tokens import DocBin
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -19,7 +17,8 @@ from inbox.desk.corrections import correct
 from inbox.nlp import corrections as nlp_corrections
 from inbox.nlp.normalise import normalise
 from inbox.nlp.reason_train import read_rows, with_corrections
-from inbox.nlp.train import JOBS, prepare
+from inbox.nlp.sentiment_vectors_train import labelled_rows
+from inbox.nlp.train import JOBS
 from inbox.nlp.urgency_train import gold_rows
 from inbox.store.tables import Message, User
 from tests.support.seed_desk import Seeded, seed
@@ -52,15 +51,10 @@ def corrected(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_
     return found
 
 
-def _labels_seen(work: Path, text: str) -> list[str]:
-    """The label of every training or dev row of sentiment_fr whose text is ``text``."""
-    nlp = spacy.blank("fr")
-    out = []
-    for split in ("train", "dev"):
-        for doc in DocBin().from_disk(work / f"sentiment_fr-{split}.spacy").get_docs(nlp.vocab):
-            if doc.text == normalise(text):
-                out.append(max(doc.cats, key=doc.cats.__getitem__))
-    return out
+def _labels_seen(data: Path, text: str, corrected: Found | None = None) -> list[str]:
+    """The label of every training row of sentiment_fr whose text is ``text``."""
+    rows = labelled_rows(data, JOBS["sentiment_fr"].corrected(corrected or []))
+    return [label for t, label in rows if t == normalise(text)]
 
 
 def test_the_export_holds_the_corrections_in_force(corrected: Found) -> None:
@@ -77,10 +71,8 @@ def test_a_sentiment_correction_outranks_the_data_files_label(corrected: Found, 
     texts = [(KIM, 2), ("merci beaucoup", 2), ("c'est nul", 0), ("le colis arrive", 1)]
     (folder / "train_text.txt").write_text("\n".join(t for t, _ in texts) + "\n", encoding="utf-8")
     (folder / "train_labels.txt").write_text("\n".join(str(y) for _, y in texts) + "\n", encoding="utf-8")
-    prepare(JOBS["sentiment_fr"], tmp_path / "data", tmp_path / "before")
-    prepare(JOBS["sentiment_fr"], tmp_path / "data", tmp_path / "after", corrected=corrected)
-    assert set(_labels_seen(tmp_path / "before", KIM)) == {"positive"}
-    after = _labels_seen(tmp_path / "after", KIM)
+    assert set(_labels_seen(tmp_path / "data", KIM)) == {"positive"}
+    after = _labels_seen(tmp_path / "data", KIM, corrected)
     assert set(after) == {"negative"} and len(after) >= 1 + nlp_corrections.COPIES
 
 

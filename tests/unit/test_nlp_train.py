@@ -1,4 +1,5 @@
-"""The training code path on a handful of examples: .spacy files, `spacy train`, assembly, evaluation."""
+"""The training code path on a handful of examples: .spacy files, `spacy train` (English), the French
+vector model's own trainer, assembly, evaluation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import spacy
 
 from inbox.nlp.datasets import read_eval_file
+from inbox.nlp.sentiment_vectors import SentimentVectors
 from inbox.nlp.train import train_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,11 +43,11 @@ def test_tiny_training_run(tmp_path: Path) -> None:
         out,
         tmp_path / "work",
         only=["sentiment_fr"],
-        overrides={"training.max_steps": 6, "training.eval_frequency": 3},
     )
     assert set(metrics) == {"sentiment_fr_val"} and 0 <= metrics["sentiment_fr_val"]["macro_f1"] <= 1
     nlp = spacy.load(out / "fr", exclude=["tokenizer"])
     assert nlp.pipe_names == ["sentiment"] and nlp.lang == "fr"
+    assert isinstance(nlp.get_pipe("sentiment"), SentimentVectors)
     assert set(nlp("merci").cats) == {"negative", "neutral", "positive"}
     assert json.loads((out / "metrics.json").read_text())["sentiment_fr_val"]["n"] == len(TEXTS)
     assert not (out / "en").exists()  # English jobs were not trained, so no English pipeline
