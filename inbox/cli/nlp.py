@@ -115,8 +115,8 @@ def train(
     config_dir: Path = typer.Option(Path("config"), help="Folder holding nlp/<job>.cfg."),
     only: list[str] = typer.Option(
         [],
-        help="Train only these jobs (sentiment_en, complaint_en, urgency_en, sentiment_fr, reasons_en, "
-        "reasons_fr).",
+        help="Train only these jobs (sentiment_en, complaint_en, urgency_en, sentiment_fr, urgency_fr, "
+        "reasons_en, reasons_fr).",
     ),
     limit: int | None = typer.Option(None, min=10, help="Subsample each training file (quick runs)."),
     corrections: bool = typer.Option(

@@ -79,6 +79,7 @@ class Classifier:
         self.detector = LanguageDetect(config.language.candidates, min_letters=config.language.min_letters)
         self.pii_patterns: PiiPatterns = config.pii.patterns()
         self.reasons = ReasonDecider(config.reasons, reasons or {}, config.language.fallback_pipeline)
+        self._urgency = {lang: config.urgency.for_language(lang) for lang in pipelines}
         specs = {
             lang: {n: r.model_dump() for n, r in config.rules_for(lang).items()}
             for lang in {*pipelines, *config.rules, UNDETERMINED} - {ANY_LANGUAGE}
@@ -148,7 +149,7 @@ class Classifier:
         complaint = doc.cats.get(COMPLAINT) if lang == key else None
         urgent = doc.cats.get(URGENT) if lang == key else None
         signals = Signals([(n, rule_levels[n]) for n in rule_names], sentiment, complaint, followers, urgent)
-        urgency, reasons = decide(signals, self.config.urgency)
+        urgency, reasons = decide(signals, self._urgency[key] if lang == key else self.config.urgency)
         return Classification(lang, sentiment, scores, urgency, reasons, find_pii(text, self.pii_patterns))
 
 

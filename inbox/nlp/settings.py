@@ -62,6 +62,13 @@ class LanguageSettings(Strict):
         return value
 
 
+class LanguageUrgency(Strict):
+    """What differs for one language's urgency model: its threshold and the rules it confirms."""
+
+    urgent_threshold: float = Field(ge=0, le=1)
+    model_confirms: tuple[str, ...] = ()
+
+
 class UrgencySettings(Strict):
     """Thresholds that turn model scores and reach into urgency reasons."""
 
@@ -70,6 +77,18 @@ class UrgencySettings(Strict):
     urgent_threshold: float = Field(default=0.5, ge=0, le=1)  # urgency-model P(high or critical) that counts
     # Rules that, in a language with an urgency model, only reach "high" when that model agrees (else normal).
     model_confirms: tuple[str, ...] = ()
+    # Per language code, a threshold and confirmed rules of its own (the French model is transferred, not
+    # trained on French labels: its scores are calibrated differently and it confirms nothing)
+    by_language: dict[str, LanguageUrgency] = {}
+
+    def for_language(self, language: str) -> UrgencySettings:
+        """These settings with ``by_language[language]`` applied, if any."""
+        own = self.by_language.get(language)
+        if own is None:
+            return self
+        return self.model_copy(
+            update={"urgent_threshold": own.urgent_threshold, "model_confirms": own.model_confirms}
+        )
 
 
 class SentimentSettings(Strict):

@@ -82,6 +82,12 @@ def _train_urgency(data_dir: Path, pipelines_dir: Path, out: Path, corrected: di
     return train_urgency(data_dir, pipelines_dir, out, corrected)
 
 
+def _train_urgency_fr(data_dir: Path, pipelines_dir: Path, out: Path, corrected: dict[str, str]) -> Path:
+    from inbox.nlp.urgency_train import train_urgency_fr
+
+    return train_urgency_fr(data_dir, pipelines_dir, out, corrected)
+
+
 def _train_sentiment_fr(data_dir: Path, pipelines_dir: Path, out: Path, corrected: dict[str, str]) -> Path:
     from inbox.nlp.sentiment_vectors_train import train_sentiment_fr
 
@@ -123,10 +129,21 @@ JOBS: dict[str, Job] = {
         trainer=_train_sentiment_fr,
         corrects="sentiment",
     ),
+    # Transferred: English labels through language-neutral cue features, read in French (urgency_train.py)
+    "urgency_fr": Job(
+        "urgency_fr",
+        "fr",
+        "urgency",
+        URGENCY_LABELS,
+        _urgency,
+        trainer=_train_urgency_fr,
+        corrects="urgency",
+        relabel=_urgent,
+    ),
 }
 PIPELINES: dict[str, tuple[str, ...]] = {
     "en": ("sentiment_en", "complaint_en", "urgency_en"),
-    "fr": ("sentiment_fr",),
+    "fr": ("sentiment_fr", "urgency_fr"),
 }
 
 

@@ -8,6 +8,11 @@ packaged pipeline's rules, complaint model and sentiment, ``[urgency].model_conf
 and the fold's model at the fold's threshold. Prints high+critical precision, recall, F1, 4-level macro-F1
 and critical recall, without and with the model, and the threshold a 5-fold CV over all of urgency-twcs
 picks (the one to ship). Writes nothing.
+
+``--transfer`` measures the French model's recipe on English instead (``urgency_train.featurise_transfer``:
+cues, style and the negative score, no words, no complaint score; the rules it confirms and its threshold
+as ``[urgency.by_language.fr]`` says): what the French model would reach if the French cue patterns read
+French messages as well as the English ones read English, which no French label can check.
 """
 
 from __future__ import annotations
@@ -27,7 +32,13 @@ from inbox.nlp.settings import UrgencySettings, load_nlp_config
 from inbox.nlp.types import LEVELS, Classification
 from inbox.nlp.urgency import Signals, decide
 from inbox.nlp.urgency_model import predict
-from inbox.nlp.urgency_train import URGENT_LEVELS, featurise, fit_urgency, unlabelled_support
+from inbox.nlp.urgency_train import (
+    URGENT_LEVELS,
+    featurise,
+    featurise_transfer,
+    fit_urgency,
+    unlabelled_support,
+)
 
 FOLDS = 5
 THRESHOLDS = tuple(float(t) for t in np.round(np.arange(0.2, 0.951, 0.025), 3))
@@ -130,16 +141,22 @@ def _line(name: str, gold: Sequence[str], pred: Sequence[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    transfer = "--transfer" in args
+    args = [a for a in args if a != "--transfer"]
     data_dir = Path(args[0] if args else "../shared/data")
     clf = without_urgency_model(Path("config"))
-    settings = clf.config.urgency
+    settings = clf.config.urgency.for_language("fr") if transfer else clf.config.urgency
     urgency = datasets.read_urgency(data_dir)
     texts, gold = [e.text for e in urgency], [e.urgency or "" for e in urgency]
     classified = clf.classify(texts)
     base, langs = [signals(clf, c) for c in classified], [c.language for c in classified]
     scorer = clf.pipelines["en"]
-    x = featurise(scorer, texts).features
-    unl = featurise(scorer, unlabelled_support(data_dir, texts)).features
+    if transfer:
+        x = featurise_transfer(scorer, texts, "en")
+        unl = featurise_transfer(scorer, unlabelled_support(data_dir, texts), "en")
+    else:
+        x = featurise(scorer, texts).features
+        unl = featurise(scorer, unlabelled_support(data_dir, texts)).features
     y = [g in URGENT_LEVELS for g in gold]
     fold_of = folds(urgency, "urgency")
     print(_line("rules + complaint + sentiment (no urgency model)", gold, [c.urgency for c in classified]))

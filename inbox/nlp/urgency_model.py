@@ -25,6 +25,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
+from inbox.nlp import urgency_cues_fr
+
 FACTORY = "urgency_linear"
 BITS = 18
 DIM = 1 << BITS
@@ -74,6 +76,12 @@ CUES: dict[str, re.Pattern[str]] = {
     }.items()
 }
 _TOKEN = re.compile(r"[a-z0-9']+|[!?]+|[^\sa-z0-9]")
+# Cue patterns and tokeniser per language: the cue names are the same, so weights learnt on the cues of one
+# language read another (the French urgency model, inbox/nlp/urgency_train.py)
+CUE_SETS: dict[str, tuple[dict[str, re.Pattern[str]], re.Pattern[str]]] = {
+    "en": (CUES, _TOKEN),
+    "fr": (urgency_cues_fr.CUES, urgency_cues_fr.TOKEN),
+}
 _WORD = re.compile(r"[^\W\d_]+")
 _CAPS = re.compile(r"\b[A-Z]{3,}\b")
 _IGNORED_CAPS = frozenset({"USA", "UK", "DM", "DMS", "URL", "PC", "iOS", "APP", "ETA", "ETR", "PS4", "USB"})
@@ -88,12 +96,20 @@ def _slot(name: str) -> int:
 
 
 def features(
-    text: str, negative: float, complaint: float, *, chars: bool = True, words: bool = True
+    text: str,
+    negative: float,
+    complaint: float,
+    *,
+    chars: bool = True,
+    words: bool = True,
+    cues: str = "en",
 ) -> dict[int, float]:
-    """The sparse feature vector of one (normalised) message: hashed index -> value."""
+    """The sparse feature vector of one (normalised) message: hashed index -> value; ``cues`` names the
+    language whose cue patterns and tokeniser are used (``CUE_SETS``)."""
     out: dict[int, float] = {}
     low = text.lower()
-    tokens = _TOKEN.findall(low)
+    patterns, token = CUE_SETS[cues]
+    tokens = token.findall(low)
     for i, tok in enumerate(tokens if words else ()):
         k = _h("w:" + tok)
         out[k] = out.get(k, 0.0) + 1.0
@@ -111,7 +127,7 @@ def features(
         logged = {k: 1.0 + math.log(v) for k, v in out.items()}
         scale = 1.0 / math.sqrt(sum(v * v for v in logged.values()))
         out = {k: v * scale for k, v in logged.items()}
-    fired = [name for name, rx in CUES.items() if rx.search(low)]
+    fired = [name for name, rx in patterns.items() if rx.search(low)]
     for name in fired:
         out[_slot("cue:" + name)] = 1.0
     for a in fired:  # pairs of cues: "still" + "not working", "money" + "insult"...
@@ -200,16 +216,27 @@ class UrgencyLinear:
         self.weights = np.zeros(DIM, dtype=np.float32)
         self.bias = 0.0
         self.chars = False
+        self.words = True
+        self.cues = "en"
 
-    def set_weights(self, weights: np.ndarray, bias: float, *, chars: bool = False) -> None:
+    def set_weights(
+        self, weights: np.ndarray, bias: float, *, chars: bool = False, words: bool = True, cues: str = "en"
+    ) -> None:
+        if cues not in CUE_SETS:
+            raise ValueError(f"no urgency cues for {cues!r} (have: {', '.join(CUE_SETS)})")
         self.weights = weights.astype(np.float32)
         self.bias = float(bias)
-        self.chars = chars
+        self.chars, self.words, self.cues = chars, words, cues
 
     def _row(self, doc: Doc) -> dict[int, float]:
         cats = doc.cats
         return features(
-            doc.text, float(cats.get("negative", 0.0)), float(cats.get("complaint", 0.0)), chars=self.chars
+            doc.text,
+            float(cats.get("negative", 0.0)),
+            float(cats.get("complaint", 0.0)),
+            chars=self.chars,
+            words=self.words,
+            cues=self.cues,
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -232,7 +259,11 @@ class UrgencyLinear:
         nz = np.flatnonzero(self.weights)
         np.savez_compressed(path / "weights.npz", index=nz.astype(np.int32), value=self.weights[nz])
         (path / "cfg.json").write_text(
-            json.dumps({"bias": self.bias, "bits": BITS, "chars": self.chars}) + "\n", encoding="utf-8"
+            json.dumps(
+                {"bias": self.bias, "bits": BITS, "chars": self.chars, "words": self.words, "cues": self.cues}
+            )
+            + "\n",
+            encoding="utf-8",
         )
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> UrgencyLinear:
@@ -243,7 +274,13 @@ class UrgencyLinear:
         data = np.load(path / "weights.npz")
         weights = np.zeros(DIM, dtype=np.float32)
         weights[data["index"]] = data["value"]
-        self.set_weights(weights, float(cfg["bias"]), chars=bool(cfg.get("chars", False)))
+        self.set_weights(
+            weights,
+            float(cfg["bias"]),
+            chars=bool(cfg.get("chars", False)),
+            words=bool(cfg.get("words", True)),
+            cues=str(cfg.get("cues", "en")),
+        )
         return self
 
 

@@ -118,3 +118,46 @@ def train_urgency(
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     return out
+
+
+def featurise_transfer(scorer: Language, texts: Sequence[str], cues: str) -> list[dict[int, float]]:
+    """Language-neutral features (``TRANSFER``): the cues (named alike in every language, matched by the
+    patterns of ``cues``), style and the scorer's negative score; no words, no complaint score."""
+    norm = [normalise(t) for t in texts]
+    disabled = [n for n in scorer.pipe_names if n == "urgency"]
+    with scorer.select_pipes(disable=disabled):
+        docs = scorer.pipe([t or " " for t in norm], batch_size=256)
+        return [
+            features(t, float(d.cats.get("negative", 0.0)), 0.0, chars=False, words=False, cues=cues)
+            for t, d in zip(norm, docs, strict=True)
+        ]
+
+
+def train_urgency_fr(
+    data_dir: Path, pipelines_dir: Path, out: Path, corrected: Mapping[str, str] | None = None
+) -> Path:
+    """The French urgency model, transferred: fitted on urgency-twcs (+ silver) through language-neutral
+    features read with the English cues, plus the French agents' urgency corrections (normalised text ->
+    "urgent"/"not_urgent") read with the French cues and the French sentiment, ``corrections.COPIES`` times
+    each; written as a one-component French pipeline whose features use the French cues."""
+    from inbox.nlp.classifier import MODEL_DIR
+
+    english = scorer_pipeline(pipelines_dir if (pipelines_dir / "en").is_dir() else MODEL_DIR)
+    gold = gold_rows(data_dir)
+    x = featurise_transfer(english, [text for text, _ in gold], "en")
+    y = [urgent for _, urgent in gold]
+    silver = featurise_transfer(english, unlabelled_support(data_dir, [text for text, _ in gold]), "en")
+    if corrected:
+        french = spacy.load(pipelines_dir / "fr", exclude=["tokenizer", "urgency"])
+        texts = list(corrected)
+        rows = featurise_transfer(french, texts, "fr")
+        x += [row for row in rows for _ in range(corrections.COPIES)]
+        y += [corrected[t] == "urgent" for t in texts for _ in range(corrections.COPIES)]
+    weights, bias = fit_urgency(x, y, silver)
+    nlp = spacy.blank("fr")
+    component = nlp.add_pipe(FACTORY, name="urgency")
+    assert isinstance(component, UrgencyLinear)
+    component.set_weights(weights, bias, chars=False, words=False, cues="fr")
+    out.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out)
+    return out
