@@ -163,6 +163,7 @@ class SentimentVectors:
         path = Path(path)
         settings = json.loads((path / SETTINGS_FILE).read_text(encoding="utf-8"))
         self.set_weights(ReasonWeights.load(path), float(settings["scale"]), str(settings["package"]))
+        load_vectors(self.package)  # a missing package fails when the pipeline loads, not on a French message
         return self
 
 
