@@ -127,3 +127,16 @@ def test_vectors_beat_ngrams_alone_on_french_tweets_never_trained_on() -> None:
         pred = [model.labels[i] for i in probs.argmax(axis=1)]
         f1[scale] = report(gold, pred, SENTIMENTS)["macro_f1"]
     assert f1[2.0] >= 0.66 and f1[2.0] >= f1[0.0] + 0.03, f1
+
+
+@pytest.mark.skipif(
+    not (DATA / "xlmt-umsab-sentiment" / "french").is_dir(), reason="needs ../shared/data (XLM-T French)"
+)
+def test_the_packaged_french_model_is_what_training_gives_today() -> None:
+    from inbox.nlp.classifier import MODEL_DIR
+    from inbox.nlp.reason_model import ReasonWeights
+
+    packaged = ReasonWeights.load(MODEL_DIR / "fr" / "sentiment")
+    trained = fit_rows(labelled_rows(DATA))
+    assert np.array_equal(packaged.index, trained.index)
+    assert np.array_equal(packaged.matrix, trained.matrix.astype(np.float16).astype(np.float32))

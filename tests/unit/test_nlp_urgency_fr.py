@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spacy
 
@@ -147,3 +148,14 @@ def test_french_corrections_train_the_french_model(tmp_path: Path) -> None:
     before, after = spacy.load(plain)(text).cats["urgent"], spacy.load(taught)(text).cats["urgent"]
     assert after > before
     assert spacy.load(taught).get_pipe_meta("urgency").factory == FACTORY
+
+
+DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.mark.skipif(not (DATA / "urgency-twcs").is_dir(), reason="needs ../shared/data (urgency-twcs)")
+def test_the_packaged_french_urgency_model_is_what_training_gives_today(tmp_path: Path) -> None:
+    trained = spacy.load(train_urgency_fr(DATA, MODEL_DIR, tmp_path / "fr")).get_pipe("urgency")
+    packaged = spacy.load(MODEL_DIR / "fr", exclude=["tokenizer"]).get_pipe("urgency")
+    assert isinstance(trained, UrgencyLinear) and isinstance(packaged, UrgencyLinear)
+    assert np.array_equal(trained.weights, packaged.weights) and trained.bias == pytest.approx(packaged.bias)
