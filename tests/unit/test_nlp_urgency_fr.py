@@ -80,7 +80,8 @@ def test_the_french_model_lifts_a_wholly_blocked_angry_customer(clf: Classifier)
         ]
     )
     assert blocked.language == "fr" and blocked.urgency == "high"
-    assert blocked.urgency_reasons == ["model:urgency"]  # no French rule fired: the model alone
+    # the only rule is a normal one ("personne ne répond"): high comes from the model
+    assert blocked.urgency_reasons == ["rule:problem", "model:urgency"]
     assert "model:urgency" not in slow.urgency_reasons and slow.urgency == "normal"
     assert calm.urgency == "normal" and calm.urgency_reasons == ["rule:question"]
 
@@ -159,3 +160,16 @@ def test_the_packaged_french_urgency_model_is_what_training_gives_today(tmp_path
     packaged = spacy.load(MODEL_DIR / "fr", exclude=["tokenizer"]).get_pipe("urgency")
     assert isinstance(trained, UrgencyLinear) and isinstance(packaged, UrgencyLinear)
     assert np.array_equal(trained.weights, packaged.weights) and trained.bias == pytest.approx(packaged.bias)
+
+
+def test_the_translation_sample_is_read_and_scored_at_the_corpus_mix(tmp_path: Path) -> None:
+    from inbox.nlp.urgency_fr_eval import SAMPLE, read_sample, summary
+
+    shipped = read_sample(ROOT / SAMPLE)
+    assert len(shipped) == 200 and all(text.strip() for text in shipped.values())
+    gold = ["high", "critical", "normal", "low", "normal"]
+    pred = ["high", "normal", "high", "low", "normal"]
+    # 1 urgent found of 2; 1 of 3 others flagged, weighing 10 at the corpus mix: precision 1 / (1 + 10)
+    line = summary("x", gold, pred, 10.0)
+    assert "urgent found 1/2 (recall 0.500)" in line and "others flagged 1/3" in line
+    assert "precision 0.091" in line and "critical 0/1" in line
