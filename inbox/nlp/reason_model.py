@@ -34,14 +34,17 @@ def slot(key: str) -> int:
 _h = slot
 
 
-def features(text: str, fired: Iterable[str] = (), *, chars: bool = True) -> dict[int, float]:
-    """The sparse feature vector of one normalised message: hashed index -> value."""
+def features(
+    text: str, fired: Iterable[str] = (), *, chars: bool = True, words: bool = True
+) -> dict[int, float]:
+    """The sparse feature vector of one normalised message: hashed index -> value; without ``words``, only
+    the fired rules and the shapes (features that mean the same in every language)."""
     out: dict[int, float] = {}
     low = text.lower()
     tokens = [t for t in _TOKEN.findall(low) if t != "user"]
-    keys = ["w:" + tok for tok in tokens]
-    keys += ["b:" + a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]
-    for word in _WORD.findall(low) if chars else ():
+    keys = ["w:" + tok for tok in tokens] if words else []
+    keys += ["b:" + a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)] if words else []
+    for word in _WORD.findall(low) if chars and words else ():
         padded = f" {word} "
         keys += ["c:" + padded[j : j + n] for n in (3, 4, 5) for j in range(len(padded) - n + 1)]
     crc, mask = zlib.crc32, DIM - 1
@@ -54,9 +57,9 @@ def features(text: str, fired: Iterable[str] = (), *, chars: bool = True) -> dic
     out = {k: v / norm for k, v in weighted.items()} if norm else weighted
     for reason in fired:
         out[_h("\x00rule:" + reason)] = 1.0
-    words = [t for t in tokens if t[0].isalpha() and t != "http"]
-    out[_h("\x00short")] = float(len(words) < 4)
-    out[_h("\x00empty")] = float(not words)
+    lexical = [t for t in tokens if t[0].isalpha() and t != "http"]
+    out[_h("\x00short")] = float(len(lexical) < 4)
+    out[_h("\x00empty")] = float(not lexical)
     out[_h("\x00question")] = float("?" in text)
     return out
 
@@ -78,6 +81,7 @@ class ReasonWeights:
     matrix: np.ndarray  # (n, len(labels))
     bias: np.ndarray  # (len(labels),)
     chars: bool = True
+    words: bool = True  # False: rules and shapes only (``features``)
 
     def logits(self, rows: Sequence[dict[int, float]]) -> np.ndarray:
         """One row of logits per feature vector."""
@@ -98,7 +102,7 @@ class ReasonWeights:
             matrix=self.matrix.astype(np.float16),
             bias=self.bias.astype(np.float32),
         )
-        meta = {"labels": list(self.labels), "bits": BITS, "chars": self.chars}
+        meta = {"labels": list(self.labels), "bits": BITS, "chars": self.chars, "words": self.words}
         (folder / "cfg.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
@@ -113,6 +117,7 @@ class ReasonWeights:
             data["matrix"].astype(np.float32),
             data["bias"].astype(np.float32),
             bool(meta.get("chars", True)),
+            bool(meta.get("words", True)),
         )
 
 
@@ -131,6 +136,7 @@ def fit(
     steps: int = 100,
     lr: float = 0.5,
     chars: bool = True,
+    words: bool = True,
 ) -> ReasonWeights:
     """Softmax regression on (soft) ``targets`` (rows x labels), per-row ``weights``; full-batch Adagrad,
     deterministic."""
@@ -161,5 +167,5 @@ def fit(
         w -= lr * grad / np.sqrt(gw2)
         b -= lr * gb / np.sqrt(gb2)
     return ReasonWeights(
-        tuple(labels), index.astype(np.int64), w.astype(np.float32), b.astype(np.float32), chars
+        tuple(labels), index.astype(np.int64), w.astype(np.float32), b.astype(np.float32), chars, words
     )

@@ -106,16 +106,18 @@ def train(
     rules: bool = True,
     lang: str = "en",
     labels: Sequence[str] = (),
+    words: bool = True,
 ) -> ReasonWeights:
-    """The model of ``lang`` (its phrase rules as features) over ``labels`` (default: the taxonomy)."""
+    """The model of ``lang`` (its phrase rules as features) over ``labels`` (default: the taxonomy);
+    without ``words``, rules and shapes only (``reason_model.features``)."""
     labels = tuple(labels) or decider.labels
     counts = Counter(r.label for r in rows if sum(r.gold.values()) >= 1)
     _, lang_rules = decider.route(lang)
-    feats = [features(r.text, lang_rules.fired(r.text) if rules else ()) for r in rows]
+    feats = [features(r.text, lang_rules.fired(r.text) if rules else (), words=words) for r in rows]
     # targets sum to 1; a row's total gold mass (1, or less for a silver row) only weighs it
     targets = np.array([[r.gold.get(label, 0.0) / sum(r.gold.values()) for label in labels] for r in rows])
     weights = [(max(counts.values()) / counts[r.label]) ** balance * sum(r.gold.values()) for r in rows]
-    return fit(feats, targets, weights, labels)
+    return fit(feats, targets, weights, labels, words=words)
 
 
 def predict(

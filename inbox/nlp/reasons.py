@@ -152,7 +152,12 @@ class ReasonDecider:
             z[:, self.labels.index(OTHER)] += boost / 2
         else:
             p = softmax(
-                model.logits([features(t, f, chars=model.chars) for t, f in zip(texts, fired, strict=True)])
+                model.logits(
+                    [
+                        features(t, f, chars=model.chars, words=model.words)
+                        for t, f in zip(texts, fired, strict=True)
+                    ]
+                )
             )
             column = {label: j for j, label in enumerate(model.labels)}
             known = np.full((len(texts), len(self.labels)), UNTRAINED / len(model.labels))
