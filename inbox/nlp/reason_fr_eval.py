@@ -17,13 +17,14 @@ Writes nothing.
 
 from __future__ import annotations
 
+import argparse
 import csv
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from inbox.nlp.normalise import normalise
+from inbox.nlp.reason_model import ReasonWeights
 from inbox.nlp.reason_train import DATA, FOLDS, folds, read_rows, train
 from inbox.nlp.reasons import ReasonDecider, ReasonSettings
 from inbox.nlp.settings import load_nlp_config
@@ -50,17 +51,20 @@ def weighted_scores(
     return out
 
 
-def _decide(decider: ReasonDecider, lang: str, texts: Sequence[str], model: object | None) -> list[str]:
+def _decide(
+    decider: ReasonDecider, lang: str, texts: Sequence[str], model: ReasonWeights | None
+) -> list[str]:
     _, rules = decider.route(lang)
     fired = [rules.fired(t) for t in texts]
-    return [r for r, _ in decider.scores(texts, fired, model, BOOST)]  # type: ignore[arg-type]
+    return [r for r, _ in decider.scores(texts, fired, model, BOOST)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    sample_path = Path(args[args.index("--sample") + 1]) if "--sample" in args else SAMPLE
-    rest = [a for i, a in enumerate(args) if a != "--sample" and (i == 0 or args[i - 1] != "--sample")]
-    data_dir = Path(rest[0] if rest else "../shared/data")
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}", description=__doc__)
+    parser.add_argument("data_dir", nargs="?", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--sample", type=Path, default=SAMPLE, help="tweet_id,text_fr CSV")
+    args = parser.parse_args(argv)
+    sample_path, data_dir = args.sample, args.data_dir
     with sample_path.open(encoding="utf-8", newline="") as fh:
         french_of = {r["tweet_id"]: normalise(r["text_fr"]) for r in csv.DictReader(fh)}
     with (data_dir / DATA / "train.csv").open(encoding="utf-8", newline="") as fh:

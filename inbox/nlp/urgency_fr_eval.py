@@ -13,8 +13,8 @@ flagged, and precision and F1 re-weighted to the corpus' mix (82 urgent of 1,116
 
 from __future__ import annotations
 
+import argparse
 import csv
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,10 +57,11 @@ def summary(name: str, gold: Sequence[str], pred: Sequence[str], corpus_ratio: f
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    sample_path = Path(args[args.index("--sample") + 1]) if "--sample" in args else SAMPLE
-    rest = [a for i, a in enumerate(args) if a != "--sample" and (i == 0 or args[i - 1] != "--sample")]
-    data_dir = Path(rest[0] if rest else "../shared/data")
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}", description=__doc__)
+    parser.add_argument("data_dir", nargs="?", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--sample", type=Path, default=SAMPLE, help="tweet_id,text_fr CSV")
+    args = parser.parse_args(argv)
+    sample_path, data_dir = args.sample, args.data_dir
     french_of = read_sample(sample_path)
     clf = without_urgency_model(Path("config"))
     settings = clf.config.urgency.for_language("fr")
