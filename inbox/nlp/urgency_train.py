@@ -6,6 +6,9 @@ twcs-customer-support that are not in urgency-twcs (nor its disagreements file);
 gold rows scores them, and the ``SILVER`` highest-scored are added as urgent with weight ``SILVER_WEIGHT``
 before the final fit. Features need the negative-sentiment and complaint scores of the English pipeline the
 model will ship in (``scorer``), so retrain urgency_en after sentiment_en or complaint_en.
+The second annotation (``inbox.nlp.annotations``) does not train the shipped model: measured by
+``python -m inbox.nlp.urgency_cv_pooled``, it gained nothing beyond noise (docs/classification.md);
+``fit_urgency`` takes its rows for that measurement.
 """
 
 from __future__ import annotations
@@ -73,11 +76,20 @@ def featurise(scorer: Language, texts: Sequence[str]) -> Rows:
 
 
 def fit_urgency(
-    gold: Sequence[dict[int, float]], urgent: Sequence[bool], unlabelled: Sequence[dict[int, float]]
+    gold: Sequence[dict[int, float]],
+    urgent: Sequence[bool],
+    unlabelled: Sequence[dict[int, float]],
+    annotated: Sequence[tuple[dict[int, float], bool]] = (),
+    annotated_weight: float = 1.0,
 ) -> tuple[np.ndarray, float]:
-    """Fit on the gold rows, add the ``SILVER`` top-scored unlabelled rows as urgent, fit again."""
+    """Fit on the gold (+ ``annotated``, each weighing ``annotated_weight``, urgent ones not up-weighted: the
+    enriched picks make them common) rows, add the ``SILVER`` top-scored unlabelled rows as urgent, fit
+    again."""
     x, y = list(gold), [float(u) for u in urgent]
     w = [POSITIVE_WEIGHT if u else 1.0 for u in urgent]
+    x += [row for row, _ in annotated]
+    y += [float(u) for _, u in annotated]
+    w += [annotated_weight] * len(annotated)
     weights, bias = fit(x, y, w, l2=L2, steps=STEPS)
     if SILVER and unlabelled:
         top = np.argsort(-predict(unlabelled, weights, bias), kind="stable")[:SILVER]
