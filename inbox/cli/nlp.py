@@ -53,7 +53,7 @@ def classify(
         None,
         "--eval",
         help="Print metrics on a labelled file instead: "
-        "JSONL with `text` and `sentiment` and/or `urgency`, or a *_text.txt "
+        "JSONL with `text` and any of `sentiment`, `urgency`, `reason`, or a *_text.txt "
         "file with its *_labels.txt sibling (0 negative, 1 neutral, 2 positive).",
     ),
     config_dir: Path | None = typer.Option(
@@ -79,12 +79,13 @@ def _evaluate(clf, path: Path) -> None:
     from inbox.nlp.metrics import report
     from inbox.nlp.types import LEVELS, SENTIMENTS
 
+    reasons = tuple(clf.config.reasons.labels)
     try:
-        examples = read_eval_file(path)
+        examples = read_eval_file(path, reasons)
     except (DataMissing, ValueError) as exc:
         raise _fail(str(exc)) from None
     results = clf.classify([e.text for e in examples])
-    for field, labels in (("sentiment", SENTIMENTS), ("urgency", LEVELS)):
+    for field, labels in (("sentiment", SENTIMENTS), ("urgency", LEVELS), ("reason", reasons)):
         pairs = [
             (getattr(e, field), getattr(c, field))
             for e, c in zip(examples, results, strict=True)
@@ -98,9 +99,9 @@ def _evaluate(clf, path: Path) -> None:
             f"macro_f1={m['macro_f1']:.4f}  accuracy={m['accuracy']:.4f}"
         )
         for label in labels:
-            typer.echo(f"  {label:<9} recall={m[f'recall_{label}']:.4f}  f1={m[f'f1_{label}']:.4f}")
-    if not any(e.sentiment or e.urgency for e in examples):
-        raise _fail(f"{path}: no `sentiment` or `urgency` labels found")
+            typer.echo(f"  {label:<17} recall={m[f'recall_{label}']:.4f}  f1={m[f'f1_{label}']:.4f}")
+    if not any(e.sentiment or e.urgency or e.reason for e in examples):
+        raise _fail(f"{path}: no `sentiment`, `urgency` or `reason` labels found")
 
 
 def train(
@@ -189,13 +190,13 @@ def export_corrections(work_dir: Path) -> list[Corrected]:
 def _train_reasons(data_dir: Path, config_dir: Path, model_dir: Path, corrected: list[Corrected]) -> str:
     from inbox.nlp.corrections import labels_for
     from inbox.nlp.datasets import DataMissing
-    from inbox.nlp.reason_train import DATA, read_rows, train_packaged
+    from inbox.nlp.reason_train import DATA, train_packaged, training_rows
     from inbox.nlp.reasons import ReasonDecider
     from inbox.nlp.settings import load_nlp_config
 
     if not (data_dir / DATA / "train.csv").is_file():
         raise DataMissing(f"missing data file: {data_dir / DATA / 'train.csv'}")
-    rows, extra = read_rows(data_dir)
+    rows, extra = training_rows(data_dir)
     decider = ReasonDecider(load_nlp_config(config_dir).reasons, {}, "en")
     return train_packaged(rows, extra, decider, model_dir, labels_for(corrected, "reason", "en"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ class Example:
     urgency: str | None = None
     complaint: bool | None = None
     severity: int | None = None  # complaints-severity: 0 not a complaint .. 4 blame
+    reason: str | None = None  # a contact reason of the taxonomy (config/nlp.toml [reasons] labels)
 
 
 def _lines(path: Path) -> list[str]:
@@ -91,11 +92,11 @@ def _label(value: object, names: tuple[str, ...]) -> str | None:
     raise ValueError(f"label {value!r} is not one of {', '.join(names)}")
 
 
-def read_eval_file(path: Path) -> list[Example]:
+def read_eval_file(path: Path, reasons: Sequence[str] = ()) -> list[Example]:
     """``--eval`` input: a ``*_text.txt`` + ``*_labels.txt`` pair, or JSONL with ``text`` and labels.
 
-    JSONL labels: ``sentiment`` (negative|neutral|positive, or 0/1/2) and/or
-    ``urgency`` (low|normal|high|critical).
+    JSONL labels: ``sentiment`` (negative|neutral|positive, or 0/1/2), ``urgency`` (low|normal|high|critical)
+    and ``reason`` (one of ``reasons``, the taxonomy), any of them.
     """
     if path.name.endswith("_text.txt"):
         return read_text_labels(path)
@@ -109,7 +110,10 @@ def read_eval_file(path: Path) -> list[Example]:
             row = json.loads(line)
             out.append(
                 Example(
-                    row["text"], _label(row.get("sentiment"), SENTIMENTS), _label(row.get("urgency"), LEVELS)
+                    row["text"],
+                    _label(row.get("sentiment"), SENTIMENTS),
+                    _label(row.get("urgency"), LEVELS),
+                    reason=_label(row.get("reason"), tuple(reasons)),
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:

@@ -71,6 +71,28 @@ def test_classify_eval_jsonl(app: typer.Typer, tmp_path: Path) -> None:
     assert "sentiment: n=3" in out and "urgency: n=2" in out and "macro_recall=" in out
 
 
+def test_classify_eval_reads_contact_reasons_of_the_configured_taxonomy(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    f = tmp_path / "reasons.jsonl"
+    rows = [
+        {
+            "text": "@acme I was charged twice for my subscription, please refund me",
+            "reason": "billing_payment",
+        },
+        {"text": "@acme my parcel never arrived, where is my order?", "reason": "delivery_order"},
+        {"text": "@acme thank you so much, it works now!", "reason": "praise_thanks", "urgency": "low"},
+    ]
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    code, out, _ = run(app, "classify", "--config-dir", str(ROOT / "config"), "--eval", str(f))
+    assert code == 0, out
+    assert "reason: n=3" in out and "urgency: n=1" in out and "sentiment:" not in out
+    assert "accuracy=1.0000" in out.split("reason:")[1].splitlines()[0]  # three plain cases, all right
+    f.write_text(json.dumps({"text": "x", "reason": "warranty"}) + "\n", encoding="utf-8")
+    code, _, err = run(app, "classify", "--config-dir", str(ROOT / "config"), "--eval", str(f))
+    assert code == 2 and "reasons.jsonl:1" in err and "warranty" in err
+
+
 def test_classify_eval_bad_label_fails(app: typer.Typer, tmp_path: Path) -> None:
     f = tmp_path / "bad.jsonl"
     f.write_text(json.dumps({"text": "x", "sentiment": "angry"}) + "\n", encoding="utf-8")
