@@ -6,9 +6,11 @@ phrase rules alone), naive Bayes on words and word pairs, the model without rule
 whose two settings (class balance, ``rule_boost``) are chosen by an inner 4-fold CV on the training folds
 only (nested). ``--speed`` times the packaged decision. Without either, it picks the settings by 5-fold CV
 on all rows, trains on all of them and writes the weights to ``MODEL_DIR/reasons/en`` (default: the
-packaged model). The tweets of ``disagreements.csv`` are optional training rows (half weight to each
-annotator's label), never evaluation rows. ``--lang fr --corrections FILE`` trains the French model from the
-agents' French reason corrections alone (``inbox.nlp.reason_train_fr``; no data folder read).
+packaged model). The tweets of ``disagreements.csv`` (half weight to each annotator's label) and the
+second annotation's agreed fresh tweets (``inbox.nlp.annotations``; ``--no-annotated`` leaves them out) are
+training rows, never evaluation rows: ``python -m inbox.nlp.reason_cv_pooled`` scores the fresh ones.
+``--lang fr --corrections FILE`` trains the French model from the agents' French reason corrections alone
+(``inbox.nlp.reason_train_fr``; no data folder read).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from inbox.nlp.annotations import read_annotated
 from inbox.nlp.corrections import COPIES, labels_for, read
 from inbox.nlp.metrics import report
 from inbox.nlp.normalise import normalise
@@ -36,7 +39,9 @@ FOLDS = 5
 SUPPORT = Path("twcs-customer-support") / "train.csv"
 RARE = ("account_access", "billing_payment", "cancellation", "delivery_order", "travel_booking")
 BALANCE = (0.5, 1.0)
-BOOSTS = (0.0, 1.0, 2.0, 3.0)
+# Never 0: a matched phrase must always count, or a reason added in the config with phrases only (no training
+# data) could never win and community managers' phrases would change nothing where a model decides
+BOOSTS = (1.0, 2.0, 3.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,27 @@ def read_rows(data_dir: Path) -> tuple[list[Row], list[Row]]:
                 gold = Counter({r["annotator_1"]: 0.5}) + Counter({r["annotator_2"]: 0.5})
                 split.append(Row(normalise(r["text"]), dict(gold)))
     return agreed, split
+
+
+def annotated_rows(data_dir: Path) -> list[tuple[str, Row]]:
+    """(pick, row) of the second annotation's fresh tweets (``inbox.nlp.annotations``) on which both
+    annotators agree, each weighing one tweet."""
+    return [
+        (a.pick, Row(normalise(a.text), {a.agreed_reason: 1.0}))
+        for a in read_annotated(data_dir)
+        if a.agreed_reason is not None
+    ]
+
+
+def training_rows(
+    data_dir: Path, *, disagreements: bool = True, annotated: bool = True
+) -> tuple[list[Row], list[Row]]:
+    """(agreed rows, training-only rows): the disagreements and the second annotation, as asked."""
+    rows, split = read_rows(data_dir)
+    extra = split if disagreements else []
+    if annotated:
+        extra = [*extra, *(row for _, row in annotated_rows(data_dir))]
+    return rows, extra
 
 
 def with_corrections(rows: Sequence[Row], corrected: dict[str, str]) -> list[Row]:
@@ -228,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data_dir", nargs="?", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cv", action="store_true", help="print nested cross-validated figures only")
     parser.add_argument("--no-disagreements", action="store_true", help="train on agreed rows only")
+    parser.add_argument(
+        "--no-annotated", action="store_true", help="leave out the second annotation's tweets"
+    )
     parser.add_argument("--silver", type=float, default=0.0, help="weight of rule-labelled support tweets")
     parser.add_argument("--out", type=Path, default=None, help="model folder (default: the packaged one)")
     parser.add_argument("--speed", action="store_true", help="time the packaged decision (CPU time)")
@@ -243,13 +272,13 @@ def main(argv: list[str] | None = None) -> int:
         print(train_french(found, settings, args.out or MODEL_DIR))
         return 0
     decider = ReasonDecider(settings, {}, "en")
-    rows, extra = read_rows(args.data_dir)
-    if args.no_disagreements:
-        extra = []
+    rows, extra = training_rows(
+        args.data_dir, disagreements=not args.no_disagreements, annotated=not args.no_annotated
+    )
     if args.silver:
         known = {r.text for r in (*rows, *extra)}
         extra = [*extra, *silver_rows(args.data_dir, decider, known, args.silver)]
-    print(f"{len(rows)} agreed tweets; {len(extra)} training-only rows (disagreements, silver)")
+    print(f"{len(rows)} agreed tweets; {len(extra)} training-only rows (disagreements, annotated, silver)")
     if args.speed:
         speed(rows, settings)
         return 0

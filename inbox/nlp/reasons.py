@@ -4,10 +4,11 @@ gives each message one reason with its scores; pure (no I/O but loading the pack
 A language with a trained model (English; French once a team's corrections trained one, see
 ``inbox.nlp.reason_train_fr``) scores every reason of the model, then each reason whose phrase rules matched
 gets ``rule_boost`` added to its log-score. A language with rules but no model (French by default) is
-decided by its rules alone: each matched reason scores ``rule_boost``, ``other`` half of it. Every other
+decided by its rules alone: each matched reason scores ``rules_only_boost``, ``other`` half of it. Every other
 language (and ``und``) uses the fallback model with that model's rules. A reason added in the config with
 rules only (no training data) gets, where a model decides, half a uniform share (0.5 / the model's labels)
-as its model probability, so it wins when its phrases match and no other reason's do. Ties go to the earlier
+as its model probability and ``rules_only_boost`` when its phrases match, so it wins when they match and no
+other reason's do. Ties go to the earlier
 reason of ``labels`` (the guideline's order).
 """
 
@@ -54,7 +55,11 @@ class ReasonSettings(Strict):
     """The taxonomy (``labels``, in tie-breaking order, ``other`` among them) and its phrase rules."""
 
     labels: list[str] = list(REASONS)
-    rule_boost: float = Field(default=2.0, ge=0)
+    # Added to a reason's log-score when its phrases match, where a model decides; 0 would silence the
+    # phrases (and never let a reason with phrases only win)
+    rule_boost: float = Field(default=2.0, gt=0)
+    # The score a matched reason gets where no model decides (French by default), ``other`` half of it
+    rules_only_boost: float = Field(default=3.0, gt=0)
     rules: dict[str, dict[str, ReasonRule]] = {}  # language code or "any" -> reason -> rule
 
     @field_validator("labels")
@@ -146,9 +151,10 @@ class ReasonDecider:
         """The reason and the scores of every label, from the model's probabilities and the fired rules."""
         if not texts:
             return []
-        boost = self.settings.rule_boost if boost is None else boost
-        z = boost * np.array([[label in f for label in self.labels] for f in fired], dtype=np.float64)
+        matched = np.array([[label in f for label in self.labels] for f in fired], dtype=np.float64)
         if model is None:
+            boost = self.settings.rules_only_boost if boost is None else boost
+            z = boost * matched
             z[:, self.labels.index(OTHER)] += boost / 2
         else:
             p = softmax(
@@ -166,7 +172,12 @@ class ReasonDecider:
                     known[:, j] = np.maximum(p[:, column[label]], FLOOR)
             if OTHER not in column:  # e.g. a French model learnt from corrections only
                 known[:, self.labels.index(OTHER)] = UNLEARNT_OTHER
-            z += np.log(known)
+            # a reason the model knows gets ``rule_boost``; one it does not, the rules-only score
+            trained = self.settings.rule_boost if boost is None else boost
+            per_label = [
+                trained if label in column else self.settings.rules_only_boost for label in self.labels
+            ]
+            z = matched * np.array(per_label) + np.log(known)
         probs = softmax(z)
         return [
             (

@@ -40,6 +40,8 @@ def test_a_rule_for_a_reason_outside_the_taxonomy_is_refused() -> None:
         ReasonSettings(rules={"en": {"warranty": ReasonRule(phrases=["warranty"])}})
     with pytest.raises(ValidationError, match="other"):
         ReasonSettings(labels=["billing_payment"])
+    with pytest.raises(ValidationError, match="rule_boost"):  # the phrases would count for nothing
+        ReasonSettings(rule_boost=0)
 
 
 def test_phrases_ignore_case_and_accents_match_whole_words_and_endings() -> None:
