@@ -87,7 +87,9 @@ def test_classify_eval_reads_contact_reasons_of_the_configured_taxonomy(
     code, out, _ = run(app, "classify", "--config-dir", str(ROOT / "config"), "--eval", str(f))
     assert code == 0, out
     assert "reason: n=3" in out and "urgency: n=1" in out and "sentiment:" not in out
-    assert "accuracy=1.0000" in out.split("reason:")[1].splitlines()[0]  # three plain cases, all right
+    line = out.split("reason:")[1].splitlines()[0]
+    assert "accuracy=1.0000" in line and "macro_f1=1.0000" in line  # over the three reasons used, all right
+    assert "account_access" not in out  # a reason neither the file nor the classifier used is not scored
     f.write_text(json.dumps({"text": "x", "reason": "warranty"}) + "\n", encoding="utf-8")
     code, _, err = run(app, "classify", "--config-dir", str(ROOT / "config"), "--eval", str(f))
     assert code == 2 and "reasons.jsonl:1" in err and "warranty" in err
