@@ -46,7 +46,7 @@ def test_an_agent_assigns_the_ticked_rows_each_audited(seeded: Seeded, db_url: s
     at.checkbox(key=f"sel-{late}").check()
     at.checkbox(key=f"sel-{soon}").check().run()
     at.selectbox(key="bulk-action").set_value("assign")
-    at.selectbox(key="bulk-assignee").set_value(seeded.users["bruno"])
+    at.selectbox(key="bulk-assignee-en").set_value(seeded.users["bruno"])  # keyed by language
     _apply(at)
     assert at.success[0].value == "2 conversations changed."
     assert not at.checkbox(key=f"sel-{late}").value  # the selection is cleared
@@ -109,3 +109,21 @@ def test_bulk_actions_speak_french(french: Seeded, db_url: str) -> None:  # noqa
     assert at.success[0].value == "2 conversations modifiées."
     with database(db_url) as s:
         assert {s.get(Conversation, c).status for c in (late, dm)} == {"pending"}  # type: ignore[union-attr]
+
+
+def test_after_a_language_switch_the_assignee_reads_nobody_in_the_new_language(
+    seeded: Seeded, db_url: str
+) -> None:
+    at = app_as(seeded, "alice")
+    late = seeded.conversations["late"]
+    at.checkbox(key=f"sel-{late}").check().run()
+    at.selectbox(key="bulk-action").set_value("assign").run()
+    assert at.selectbox(key="bulk-assignee-en").options[0] == "Nobody (unassign)"
+    with i18n.use_language("en"):  # AppTest reads the page being left, which is English
+        at.selectbox(key="my-language").select("fr").run()
+    assignee = at.selectbox(key="bulk-assignee-fr")
+    assert assignee.value == 0 and assignee.options[0] == "Personne (retirer l'attribution)"
+    with i18n.use_language("fr"):
+        _apply(at)
+    with database(db_url) as s:
+        assert s.get(Conversation, late).assignee_id is None  # type: ignore[union-attr]

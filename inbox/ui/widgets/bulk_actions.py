@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlmodel import Session, col, func, select
 
+from inbox import i18n
 from inbox.access import PermissionDenied, can
 from inbox.desk import actions, bulk
 from inbox.desk.incidents import lifecycle, lookup
@@ -57,7 +58,7 @@ def _run(action: str, ids: list[int], user: User) -> bulk.BulkResult:
     s, at = st.session_state, now()
     with transaction() as session:
         if action == "assign":
-            who = s.get("bulk-assignee", NOBODY)
+            who = s.get(_assignee_key(), NOBODY)
             return bulk.assign(session, ids, who or None, user, at)
         if action == "tag":
             return bulk.add_tags(session, ids, s.get("bulk-tags", "").split(","), user, at)
@@ -94,6 +95,12 @@ def _apply(filters: Filters, page_ids: list[int]) -> None:
     s[ALL] = False
 
 
+def _assignee_key() -> str:
+    """Keyed by language: the widget keeps its label's text as its value, so after a language switch the old
+    "Nobody (unassign)" would stay shown and come back as a string instead of nobody."""
+    return f"bulk-assignee-{i18n.current()}"
+
+
 def _parameters(action: str, user: User) -> None:
     if action == "assign":
         with reading() as session:
@@ -103,7 +110,7 @@ def _parameters(action: str, user: User) -> None:
             _("Assign to"),
             options,
             format_func=lambda v: people.get(v, _("Nobody (unassign)")),
-            key="bulk-assignee",
+            key=_assignee_key(),
             placeholder=streamlit_words.choose(),
         )
     elif action == "tag":
