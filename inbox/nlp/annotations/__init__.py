@@ -67,11 +67,6 @@ def read_annotated(data_dir: Path, *, calibration: bool = False, path: Path = LA
     return out
 
 
-def annotated_ids(path: Path = LABELS) -> set[str]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {r["tweet_id"] for r in csv.DictReader(fh)}
-
-
 def _texts(data_dir: Path) -> dict[str, str]:
     path = data_dir / SUPPORT
     if not path.is_file():
