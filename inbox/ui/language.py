@@ -12,7 +12,7 @@ from inbox import i18n
 from inbox.desk import preferences
 from inbox.i18n import _
 from inbox.store.tables import User
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import charter, current_user, transaction
 
 KEY = "ui-language"
@@ -48,6 +48,8 @@ def apply(user: User | None) -> str:
         code = browser_language() or team_default()
     i18n.set_fallback(_session_language)
     i18n.set_language(code)
+    if _session_language() not in (None, code):  # e.g. the team's default changed: draw the boxes anew
+        relabel.after_switch()
     st.session_state[KEY] = code
     return code
 
@@ -73,6 +75,7 @@ def _save(user_id: int, key: str) -> None:
     if user_id == actor.id:  # the next run shows the new language at once
         st.session_state[KEY] = language or team_default()
         i18n.set_language(st.session_state[KEY])
+        relabel.after_switch()
 
 
 def picker(user: User, *, key: str = "my-language", label: str | None = None) -> None:
@@ -86,7 +89,7 @@ def picker(user: User, *, key: str = "my-language", label: str | None = None) ->
         index=options.index(current),
         format_func=_label,
         placeholder=streamlit_words.choose(),
-        key=key,
+        key=relabel.redraw(key),
         on_change=_save,
         args=(user.id, key),
     )

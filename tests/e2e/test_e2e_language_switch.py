@@ -1,13 +1,17 @@
-"""A language switch in the middle of a session, in Chromium: the queue's bulk "Assign to" box follows it.
+"""A language switch in the middle of a session, in Chromium: the queue's select boxes follow it.
 
 A Streamlit select box keeps the text of its chosen option as its value; keyed alone, after a switch to
-French it kept showing "Nobody (unassign)" (and would hand that string back instead of nobody). Keyed by
-language, it starts afresh in French. AppTest cannot see this (it keeps values, not texts), hence a browser.
-`streamlit run app.py` over the desk seed (tests/e2e/conftest.py). Screenshot: test-artifacts/lang-switch.png.
+French the bulk "Assign to" box kept showing "Nobody (unassign)" (and would hand that string back instead of
+nobody); keyed by language, it starts afresh in French. The browser also keeps showing a chosen option's
+text until the app sets the value again: the filters read "Pending" in the French queue, until
+``inbox.ui.relabel`` set them again after the switch. AppTest cannot see either (it keeps values, not texts),
+hence a browser. `streamlit run app.py` over the desk seed (tests/e2e/conftest.py). Screenshot:
+test-artifacts/lang-switch.png.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.support.e2e import ARTIFACTS, BROWSER_ARGS, CHROMIUM, needs_chromium, sign_in
@@ -16,7 +20,13 @@ pytestmark = needs_chromium
 WAIT = 30_000  # ms for what follows a rerun of the app, slower on a busy machine
 
 
-def test_the_bulk_assignee_follows_a_language_switch(desk_app: dict[str, Any]) -> None:
+def _count(page: Any) -> str:
+    """The queue's "N conversations" figure."""
+    text = page.get_by_text(re.compile(r"^\d+ conversations? ·")).first.inner_text()
+    return text.split()[0]
+
+
+def test_the_queue_boxes_follow_a_language_switch_and_keep_their_choice(desk_app: dict[str, Any]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -30,6 +40,12 @@ def test_the_bulk_assignee_follows_a_language_switch(desk_app: dict[str, Any]) -
             boxes = page.locator("[data-testid='stSelectbox']")
             shown = boxes.filter(has_text="Assign to").locator("input")
             expect(shown).to_have_value("Nobody (unassign)", timeout=WAIT)
+            status = boxes.filter(has_text="Status").first.locator("input")
+            status.click()
+            page.get_by_role("option", name="Pending", exact=True).click()
+            expect(status).to_have_value("Pending", timeout=WAIT)
+            page.wait_for_timeout(2000)
+            pending = _count(page)
             page.locator("[data-testid='stSidebar']").get_by_label("Language").click()
             page.get_by_role("option", name="Français").click()
             expect(page.get_by_role("heading", name="File d'attente")).to_be_visible(timeout=WAIT)
@@ -37,5 +53,7 @@ def test_the_bulk_assignee_follows_a_language_switch(desk_app: dict[str, Any]) -
             page.wait_for_timeout(3000)  # the select box is drawn after the heading
             page.screenshot(path=str(ARTIFACTS / "lang-switch.png"), full_page=False)
             expect(shown).to_have_value("Personne (retirer l'attribution)", timeout=WAIT)
+            expect(boxes.filter(has_text="Statut").first.locator("input")).to_have_value("En attente")
+            assert _count(page) == pending  # the filter still applies
         finally:
             browser.close()

@@ -15,7 +15,7 @@ from inbox.i18n import _, number
 from inbox.privacy import audit_log
 from inbox.privacy.subject import SubjectError
 from inbox.store.tables import User
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.audit_labels import action_label, subject_label
 from inbox.ui.common import current_user, local_time, now, reading, team_zone, transaction, zone_note
 
@@ -41,14 +41,14 @@ def _filters() -> audit_log.Filters | None:
     actor = cols[1].selectbox(
         _("Who"),
         [ALL, *actors],
-        key="audit-actor",
+        key=relabel.keep("audit-actor"),
         format_func=lambda v: v or _("Everyone"),
         placeholder=streamlit_words.choose(),
     )
     action = cols[2].selectbox(
         _("Action"),
         [ALL, *actions],
-        key="audit-action",
+        key=relabel.keep("audit-action"),
         format_func=lambda v: action_label(v) if v else _("Every action"),
         placeholder=streamlit_words.choose(),
     )

@@ -34,7 +34,7 @@ from inbox.reports.report import (
 from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.tables import Table, all_tables, backlog, clocks, pct
 from inbox.reports.trends import trend_tables, trends
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import charter, config_dir, current_user, md_escape, now, open_conversation, reading
 from inbox.ui.labels import URGENCY, label
 from inbox.ui.report_labels import table_frame, title
@@ -66,7 +66,7 @@ def _filters(tz: tzinfo, scope: Scope) -> tuple[Period, Channels]:
     channel = cols[2].selectbox(
         _("Channel"),
         [ALL, *names],
-        key="dash-channel",
+        key=relabel.keep("dash-channel"),
         format_func=lambda v: every if v == ALL else v,
         placeholder=streamlit_words.choose(),
     )

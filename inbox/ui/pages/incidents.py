@@ -11,7 +11,7 @@ from inbox.desk.incidents.figures import Figures, figures
 from inbox.desk.incidents.texts import REPLY, RESOLUTION
 from inbox.i18n import _, duration, number
 from inbox.store.tables import Incident
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import current_user, local_time, md_escape, reading, zone_note
 from inbox.ui.widgets import flash, incident_declare, incident_members, incident_texts
 from inbox.ui.widgets.incident_declare import FLASH, PICK
@@ -100,7 +100,7 @@ def main() -> None:
         _("Incident"),
         list(by_id),
         format_func=lambda v: _label(by_id[v]),
-        key=PICK,
+        key=relabel.keep(PICK),
         placeholder=streamlit_words.choose(),
     )
     incident = by_id[picked]

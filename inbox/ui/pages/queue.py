@@ -22,7 +22,7 @@ from inbox.desk.queue import (
 from inbox.i18n import N_, _, duration, ngettext, pgettext
 from inbox.ingest import listening_items
 from inbox.store.tables import User
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import (
     SLA_COLOURS,
     current_user,
@@ -73,7 +73,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
     status = top[2].selectbox(
         _("Status"),
         [*STATUSES, MODERATED, "all"],
-        key="q-status",
+        key=relabel.keep("q-status"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=lambda v: label(STATUS, v),
@@ -87,7 +87,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
     source = row[4].selectbox(
         _("Source"),
         [any_, *SOURCE_LABELS],
-        key="q-source",
+        key=relabel.keep("q-source"),
         placeholder=streamlit_words.choose(),
         format_func=word(SOURCE_LABELS),
         on_change=_first_page,
@@ -95,7 +95,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
     channel = row[0].selectbox(
         _("Channel"),
         [any_, *options["channel"]],
-        key="q-channel",
+        key=relabel.keep("q-channel"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=word({}),
@@ -103,7 +103,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
     urgency = row[1].selectbox(
         _("Urgency"),
         [any_, *options["urgency"]],
-        key="q-urgency",
+        key=relabel.keep("q-urgency"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=word(URGENCY),
@@ -111,7 +111,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
     sentiment = row[2].selectbox(
         _("Sentiment"),
         [any_, *options["sentiment"]],
-        key="q-sentiment",
+        key=relabel.keep("q-sentiment"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=word(SENTIMENT),
@@ -119,7 +119,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
     language = row[3].selectbox(
         _("Language"),
         [any_, *options["language"]],
-        key="q-language",
+        key=relabel.keep("q-language"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=lambda v: _("Any") if v == any_ else language_label(v),
@@ -127,7 +127,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
     reason = row[5].selectbox(
         _("Reason"),
         [any_, *options.get("reason", [])],
-        key="q-reason",
+        key=relabel.keep("q-reason"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
         format_func=word(REASON),

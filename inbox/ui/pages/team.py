@@ -10,7 +10,7 @@ import streamlit as st
 from inbox.access import ROLE_LABELS, ROLES, PermissionDenied, can
 from inbox.desk import accounts, assignment, auth, channel_scope, presence
 from inbox.i18n import _, ngettext
-from inbox.ui import labels, language, streamlit_words
+from inbox.ui import labels, language, relabel, streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.widgets import accounts as accounts_form
 from inbox.ui.widgets import agent_teams_form, channel_scope_form, flash
@@ -97,7 +97,7 @@ def _add_user_form() -> None:
             _("Role"),
             list(ROLES),
             format_func=lambda r: _(ROLE_LABELS[r]),
-            key="new-role",
+            key=relabel.keep("new-role"),
             placeholder=streamlit_words.choose(),
         )
         st.text_input(_("Languages spoken (comma-separated)"), key="new-langs", value="fr,en")

@@ -17,7 +17,7 @@ from inbox.desk import accounts, sign_in
 from inbox.desk.auth import AuthError
 from inbox.i18n import _
 from inbox.store.tables import User
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import current_user, now, team_zone, transaction
 
 FLASH = "team-flash"  # the Team page shows it on its next run
@@ -92,7 +92,7 @@ def admin_form(users: Sequence[User]) -> None:
             _("Role"),
             list(ROLES),
             format_func=lambda r: _(ROLE_LABELS[r]),
-            key="account-role",
+            key=relabel.keep("account-role"),
             placeholder=streamlit_words.choose(),
         )
         st.button(_("Change the role"), key="account-set-role", on_click=_apply, args=("role",))

@@ -16,7 +16,7 @@ from inbox.desk.incidents.lookup import IncidentError
 from inbox.desk.queue import STATUSES, Filters, matching_ids
 from inbox.i18n import N_, _, ngettext
 from inbox.store.tables import Conversation, User
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.labels import STATUS, label
 from inbox.ui.widgets import flash
@@ -120,7 +120,7 @@ def _parameters(action: str, user: User) -> None:
             _("Status"),
             list(STATUSES),
             format_func=lambda v: label(STATUS, v),
-            key="bulk-status",
+            key=relabel.keep("bulk-status"),
             placeholder=streamlit_words.choose(),
         )
     elif action == "incident":
@@ -130,7 +130,7 @@ def _parameters(action: str, user: User) -> None:
             _("Incident"),
             [NEW, *open_ones],
             format_func=lambda v: open_ones.get(v, _("A new incident")),
-            key="bulk-incident",
+            key=relabel.keep("bulk-incident"),
             placeholder=streamlit_words.choose(),
         )
         if picked == NEW:
@@ -153,7 +153,7 @@ def bar(filters: Filters, user: User, page_ids: list[int], total: int) -> None:
         ngettext("{n} selected: action", "{n} selected: action", count).format(n=count),
         choices,
         format_func=lambda a: _(ACTIONS[a]),
-        key="bulk-action",
+        key=relabel.keep("bulk-action"),
         placeholder=streamlit_words.choose(),
     )
     with cols[2]:

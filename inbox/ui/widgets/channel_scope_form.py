@@ -17,7 +17,7 @@ from inbox.desk.auth import AuthError
 from inbox.desk.channel_scope import Scope
 from inbox.i18n import _, ngettext
 from inbox.store.tables import User
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import charter, config_dir, current_user, now, reading, transaction
 
 FLASH = "team-flash"  # the Team page shows it on its next run
@@ -157,7 +157,7 @@ def role_form() -> None:
             _("Role"),
             list(ROLES),
             format_func=lambda r: _(ROLE_LABELS[r]),
-            key="role-scope-role",
+            key=relabel.keep("role-scope-role"),
             placeholder=streamlit_words.choose(),
         )
         current = restricted.get(role or "", [])

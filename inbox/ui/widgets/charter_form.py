@@ -15,7 +15,7 @@ from inbox.charter.editor import days_from_text, days_to_text, get_key, shifts_f
 from inbox.charter.fields import KINDS, URGENCIES
 from inbox.charter.teams import DAY_KEYS
 from inbox.i18n import N_, _
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.labels import URGENCY, label
 
 CLOCKS = ("24/7", "business_hours")
@@ -85,7 +85,7 @@ def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
             _("Clock · {kind}").format(kind=_(KIND_LABELS[kind]).lower()),
             CLOCKS,
             index=CLOCKS.index(clock),
-            key=f"{key}{kind}-clock",
+            key=relabel.redraw(f"{key}{kind}-clock"),
             format_func=lambda c: _(CLOCK_LABELS[c]),
             placeholder=streamlit_words.choose(),
         )

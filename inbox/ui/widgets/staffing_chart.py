@@ -19,7 +19,7 @@ from inbox.reports.simulation.plan import Plan, run_plan
 from inbox.reports.simulation.stored import observed_handling, stored_arrivals
 from inbox.reports.simulation.workload import POLICIES, Policy
 from inbox.reports.tables import pct
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import now, reading
 
 RESULT = "staffing-plan"  # session key: the last simulation shown
@@ -79,7 +79,7 @@ def staffing_chart(rules: Charter, channels: Channels = None) -> None:
             list(PERIODS),
             index=1,
             format_func=lambda k: _(PERIODS[k]),
-            key="staffing-period",
+            key=relabel.redraw("staffing-period"),
             placeholder=streamlit_words.choose(),
         )
         low, high = st.slider(_("Agents"), 1, MAX_SHOWN_AGENTS, (2, 8), key="staffing-agents")
@@ -87,7 +87,7 @@ def staffing_chart(rules: Charter, channels: Channels = None) -> None:
             _("Order"),
             list(ORDERS),
             format_func=lambda k: _(ORDERS[k]),
-            key="staffing-order",
+            key=relabel.keep("staffing-order"),
             placeholder=streamlit_words.choose(),
         )
         if st.form_submit_button(_("Simulate"), key="staffing-run"):

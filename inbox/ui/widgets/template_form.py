@@ -22,7 +22,7 @@ from inbox.replies.composer import KNOWN_VARIABLES, Template, TemplatesFile
 from inbox.replies.template_checks import check
 from inbox.replies.template_editor import StaleTemplates, TemplateRefused
 from inbox.store.tables import User
-from inbox.ui import streamlit_words
+from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import config_dir, now, transaction
 
 EDITING = "tpl-editing"  # the name of the template being edited, or NEW
@@ -80,7 +80,7 @@ def _fields(original: Template | None, files: TemplatesFile) -> dict[str, Any]:
         vis,
         index=vis.index(o.visibility) if o else 0,
         format_func=lambda v: _(VISIBILITIES[v]),
-        key="tpl-f-vis",
+        key=relabel.redraw("tpl-f-vis"),
         placeholder=streamlit_words.choose(),
     )
     owner = mid[2].text_input(_("Owner"), value=o.owner if o else "", key="tpl-f-owner")
@@ -104,7 +104,7 @@ def _fields(original: Template | None, files: TemplatesFile) -> dict[str, Any]:
         private,
         index=private.index(current or ""),
         format_func=lambda n: n or _("(none)"),
-        key="tpl-f-then",
+        key=relabel.redraw("tpl-f-then"),
         placeholder=streamlit_words.choose(),
     )
     fields: dict[str, Any] = {**(o.model_dump() if o else {})}
