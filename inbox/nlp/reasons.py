@@ -61,6 +61,9 @@ class ReasonSettings(Strict):
     # The score a matched reason gets where no model decides (French by default), ``other`` half of it
     rules_only_boost: float = Field(default=3.0, gt=0)
     rules: dict[str, dict[str, ReasonRule]] = {}  # language code or "any" -> reason -> rule
+    # Politeness formulas per language code or "any": blanked out before the phrases are matched, so the
+    # "merci" of "merci de me rappeler" (please call me back) does not point to thanks
+    politeness: dict[str, list[str]] = {}
 
     @field_validator("labels")
     @classmethod
@@ -84,24 +87,37 @@ class ReasonSettings(Strict):
             out[r] = out.get(r, []) + list(rule.phrases)
         return {r: ReasonRule(phrases=p) for r, p in out.items()}
 
+    def politeness_for(self, lang: str) -> list[str]:
+        """The politeness formulas of ``lang``: those for any language, then its own."""
+        return [*self.politeness.get(ANY, []), *(self.politeness.get(lang, []) if lang != ANY else [])]
+
 
 def fold(text: str) -> str:
     """Lower case without accents: what phrase rules are compared on."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
-class PhraseRules:
-    """Which reasons' phrases occur in a text (whole words; ``rembours*`` matches any ending)."""
+def _alternatives(phrases: Sequence[str]) -> re.Pattern[str] | None:
+    """One whole-word pattern for ``phrases`` (longest first; a final ``*`` matches any ending)."""
+    alts = sorted({fold(p).strip() for p in phrases} - {""}, key=len, reverse=True)
+    if not alts:
+        return None
+    body = "|".join(re.escape(a[:-1]) + r"\w*" if a.endswith("*") else re.escape(a) for a in alts)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
-    def __init__(self, rules: dict[str, ReasonRule]) -> None:
-        self._rx: dict[str, re.Pattern[str]] = {}
-        for reason, rule in rules.items():
-            alts = sorted({fold(p).strip() for p in rule.phrases} - {""}, key=len, reverse=True)
-            body = "|".join(re.escape(a[:-1]) + r"\w*" if a.endswith("*") else re.escape(a) for a in alts)
-            self._rx[reason] = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+class PhraseRules:
+    """Which reasons' phrases occur in a text (whole words; ``rembours*`` matches any ending), once its
+    politeness formulas are blanked out."""
+
+    def __init__(self, rules: dict[str, ReasonRule], politeness: Sequence[str] = ()) -> None:
+        self._rx = {reason: rx for reason, rule in rules.items() if (rx := _alternatives(rule.phrases))}
+        self._polite = _alternatives(politeness)
 
     def fired(self, text: str) -> list[str]:
         folded = fold(text)
+        if self._polite is not None:
+            folded = self._polite.sub(" | ", folded)
         return [reason for reason, rx in self._rx.items() if rx.search(folded)]
 
 
@@ -114,8 +130,10 @@ class ReasonDecider:
         self.models = models
         self.fallback = fallback if fallback in models else None
         langs = {*models, *settings.rules, fallback} - {ANY}
-        self._rules = {lang: PhraseRules(settings.rules_for(lang)) for lang in langs}
-        self._any = PhraseRules(settings.rules_for(ANY))
+        self._rules = {
+            lang: PhraseRules(settings.rules_for(lang), settings.politeness_for(lang)) for lang in langs
+        }
+        self._any = PhraseRules(settings.rules_for(ANY), settings.politeness_for(ANY))
 
     def route(self, lang: str) -> tuple[str | None, PhraseRules]:
         """The model (None: rules only) and the rules that decide a text in ``lang``."""

@@ -56,6 +56,41 @@ def test_phrases_ignore_case_and_accents_match_whole_words_and_endings() -> None
     assert rules.fired("flight cancelled, uncancel myself") == []
 
 
+def test_politeness_formulas_are_blanked_before_the_phrases_are_matched() -> None:
+    rules = PhraseRules(
+        {
+            "praise_thanks": ReasonRule(phrases=["merci"]),
+            "billing_payment": ReasonRule(phrases=["rembours*"]),
+            "delivery_order": ReasonRule(phrases=["retour", "colis recu"]),
+        },
+        politeness=["merci de me", "dans l'attente de votre retour"],
+    )
+    assert rules.fired("Merci de me rappeler vite") == []
+    assert rules.fired("Merci de me rembourser") == ["billing_payment"]
+    assert rules.fired("Merci pour tout ! Dans l'attente de votre retour") == ["praise_thanks"]
+    assert rules.fired("colis merci de me recu") == []  # a phrase never spans the blanked formula
+    assert PhraseRules({"praise_thanks": ReasonRule(phrases=["merci"])}).fired("Merci de me rappeler") == [
+        "praise_thanks"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "Merci de me rappeler au plus vite, c'est urgent.",
+            "other",
+        ),  # a request, not thanks (seen in the demo)
+        ("Merci pour votre retour rapide !", "praise_thanks"),
+        ("Bonjour, ma commande n'est pas arrivée. Merci d'avance", "delivery_order"),
+        ("Dans l'attente de votre retour, cordialement", "other"),
+    ],
+)
+def test_french_politeness_does_not_decide_the_reason(clf: Classifier, text: str, reason: str) -> None:
+    [c] = clf.classify([text])
+    assert c.language == "fr" and c.reason == reason, c.reason_scores
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
