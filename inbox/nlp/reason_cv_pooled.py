@@ -6,17 +6,20 @@ Five outer folds (``reason_train.folds``: stratified by reason, deterministic). 
 model + rules two ways: on the contact-reasons-twcs training items only (the recipe shipped before the second
 annotation) and on all training items (the shipped recipe); both add the disagreements as training rows, and
 both choose balance and ``rule_boost`` by ``reason_train.choose``'s inner 4-fold CV on their training items.
-Prints accuracy, macro-F1 and per-reason F1 of the keyword rules and of each recipe on contact-reasons-twcs
-and on the randomly picked fresh tweets (the corpus' own mix, no rule ever read from them). Writes nothing.
+Prints accuracy, macro-F1 and per-reason F1 of the keyword rules and of each recipe on contact-reasons-twcs,
+on the randomly picked fresh tweets (no rule ever read from them), and on all fresh tweets weighted to stand
+for the pool they were picked from (``annotations.weights``: the corpus' own mix; the random picks alone are
+not, since each round picked them from what the earlier enriched picks had left). Writes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from inbox.nlp.annotations import NATURAL
+from inbox.nlp.annotations import NATURAL, read_annotated
+from inbox.nlp.annotations.weights import pool_weights
 from inbox.nlp.metrics import report
 from inbox.nlp.reason_train import (
     FOLDS,
@@ -62,13 +65,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, p in out.items():
             for i, label in zip(test_idx, p, strict=True):
                 preds[name][i] = label
+    agreed = [a for a in read_annotated(args.data_dir) if a.agreed_reason is not None]  # ``fresh``'s order
+    weight = [1.0] * len(gold) + pool_weights(args.data_dir, agreed)
     print(f"{len(gold)} contact-reasons-twcs tweets, {len(fresh)} second-annotation tweets (agreed reason)")
-    for label, keep in ((GOLD, {GOLD}), ("second annotation, picked at random", {NATURAL})):
-        idx = [i for i in range(len(rows)) if source[i] in keep]
+    sets: tuple[tuple[str, Callable[[int], bool], bool], ...] = (
+        (GOLD, lambda i: source[i] == GOLD, False),
+        ("second annotation, picked at random", lambda i: source[i] == NATURAL, False),
+        ("second annotation, weighted to the pool (the corpus' own mix)", lambda i: source[i] != GOLD, True),
+    )
+    for label, member, weighted in sets:
+        idx = [i for i in range(len(rows)) if member(i)]
         print(f"\n{label} (n={len(idx)})")
-        gold_labels = [rows[i].label for i in idx]
+        gold_labels, w = [rows[i].label for i in idx], [weight[i] for i in idx] if weighted else None
         print_table(
-            {name: report(gold_labels, [p[i] for i in idx], decider.labels) for name, p in preds.items()},
+            {name: report(gold_labels, [p[i] for i in idx], decider.labels, w) for name, p in preds.items()},
             decider.labels,
         )
     return 0

@@ -83,11 +83,15 @@ def decide_all(
     return out
 
 
-def binary(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
-    g = [x in URGENT_LEVELS for x in gold]
-    p = [x in URGENT_LEVELS for x in pred]
-    tp = sum(a and b for a, b in zip(g, p, strict=True))
-    precision, recall = tp / max(sum(p), 1), tp / max(sum(g), 1)
+def binary(
+    gold: Sequence[str], pred: Sequence[str], weight: Sequence[float] | None = None
+) -> dict[str, float]:
+    """High+critical against the rest: precision, recall, F1 (each item counting ``weight``, default 1)."""
+    w = [1.0] * len(gold) if weight is None else list(weight)
+    rows = [(g in URGENT_LEVELS, p in URGENT_LEVELS, x) for g, p, x in zip(gold, pred, w, strict=True)]
+    tp = sum(x for g, p, x in rows if g and p)
+    flagged, urgent = sum(x for _, p, x in rows if p), sum(x for g, _, x in rows if g)
+    precision, recall = (tp / flagged if flagged else 0.0), (tp / urgent if urgent else 0.0)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1}
 
@@ -116,7 +120,11 @@ def best_threshold(
     langs: Sequence[str],
     gold: Sequence[str],
     s: UrgencySettings,
+    weight: Sequence[float] | None = None,
 ) -> float:
+    """The threshold of ``THRESHOLDS`` with the best high+critical F1 on ``idx`` (each item counting its
+    ``weight``, indexed like ``gold``; default 1)."""
+
     def f1(t: float) -> float:
         pred = decide_all(
             [base[i] for i in idx],
@@ -124,18 +132,21 @@ def best_threshold(
             [p[i] for i in idx],
             s.model_copy(update={"urgent_threshold": t}),
         )
-        return binary([gold[i] for i in idx], pred)["f1"]
+        w = None if weight is None else [weight[i] for i in idx]
+        return binary([gold[i] for i in idx], pred, w)["f1"]
 
     return max(THRESHOLDS, key=f1)
 
 
-def _line(name: str, gold: Sequence[str], pred: Sequence[str]) -> str:
-    m, b = report(gold, pred, LEVELS), binary(gold, pred)
+def _line(name: str, gold: Sequence[str], pred: Sequence[str], weight: Sequence[float] | None = None) -> str:
+    """The figures of one system on one set (``weight``: what each item stands for; counts stay raw)."""
+    m, b = report(gold, pred, LEVELS, weight), binary(gold, pred, weight)
     hit = sum(g == p == "critical" for g, p in zip(gold, pred, strict=True))
+    critical = gold.count("critical")
     return (
         f"{name}: high+critical P {b['precision']:.3f} R {b['recall']:.3f} F1 {b['f1']:.3f}; "
-        f"4-level macro-F1 {m['macro_f1']:.3f}; critical recall {hit / gold.count('critical'):.3f} "
-        f"({hit}/{gold.count('critical')}) (n={len(gold)})"
+        f"4-level macro-F1 {m['macro_f1']:.3f}; critical recall {m['recall_critical']:.3f} "
+        f"({hit}/{critical}) (n={len(gold)})"
     )
 
 

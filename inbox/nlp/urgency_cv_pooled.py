@@ -5,11 +5,13 @@ fresh tweets of the second annotation (``inbox.nlp.annotations``) on which both 
 are urgent. Five outer folds, stratified by source and by urgent/not, deterministic. Each outer fold trains
 the urgency model two ways, on the same training items: urgency-twcs only (the recipe shipped before the
 second annotation) and urgency-twcs + the second annotation (the shipped recipe); ``urgent_threshold`` is
-chosen by an inner 4-fold CV on the training items, maximising F1 on those with the corpus' own mix
-(urgency-twcs and the randomly picked fresh tweets; the other picks were enriched in urgent tweets). The
+chosen by an inner 4-fold CV on the training items, maximising F1 with each fresh tweet weighted to stand
+for its share of the pool (``annotations.weights``; an urgency-twcs tweet counts once). The
 held-out fold is decided as ``inbox classify`` decides it. Prints high+critical precision, recall, F1,
-4-level macro-F1 and critical recall on urgency-twcs and on the randomly picked fresh tweets, which no rule
-was ever read from: the nearest thing here to tweets the product has never seen. Writes nothing.
+4-level macro-F1 and critical recall on urgency-twcs, on the randomly picked fresh tweets, and on all fresh
+tweets weighted to stand for the pool they were picked from (``annotations.weights``: the corpus' own mix;
+the random picks alone are not, since each round picked them from what the earlier enriched picks had
+left). Writes nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 
 from inbox.nlp import datasets
 from inbox.nlp.annotations import NATURAL, URGENT_LEVELS, read_annotated
+from inbox.nlp.annotations.weights import pool_weights
 from inbox.nlp.urgency_cv import FOLDS, _line, best_threshold, decide_all, signals, without_urgency_model
 from inbox.nlp.urgency_model import predict
 from inbox.nlp.urgency_train import featurise, fit_urgency, unlabelled_support
@@ -58,11 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = clf.config.urgency
     gold_rows = datasets.read_urgency(args.data_dir)
     fresh = [a for a in read_annotated(args.data_dir) if a.urgent is not None]
+    weight = [1.0] * len(gold_rows) + pool_weights(args.data_dir, fresh)
     texts = [e.text for e in gold_rows] + [a.text for a in fresh]
     gold = [e.urgency or "" for e in gold_rows] + [level_of(a.urgency) for a in fresh]
     source = [GOLD] * len(gold_rows) + [a.pick for a in fresh]
     annotated = [s != GOLD for s in source]
-    natural = [s in (GOLD, NATURAL) for s in source]
     y = [g in URGENT_LEVELS for g in gold]
     classified = clf.classify(texts)
     base, langs = [signals(clf, c) for c in classified], [c.language for c in classified]
@@ -81,13 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return [float(p) for p in predict([x[i] for i in test], w, b)]
 
     def threshold(train: Sequence[int], with_annotated: bool) -> float:
-        """Best F1 on the natural-mix items of ``train``, out of fold within ``train``."""
+        """Best F1 on ``train``, out of fold within it, each fresh tweet weighted to stand for its share of
+        the pool (urgency-twcs, a sample of the same corpus, counts each of its tweets once)."""
         oof: dict[int, float] = {}
         for j in sorted({fold_of[i] for i in train}):
             inner_test = [i for i in train if fold_of[i] == j]
             inner_train = [i for i in train if fold_of[i] != j]
             oof |= dict(zip(inner_test, probabilities(inner_train, inner_test, with_annotated), strict=True))
-        return best_threshold([i for i in train if natural[i]], oof, base, langs, gold, settings)
+        return best_threshold(list(train), oof, base, langs, gold, settings, weight)
 
     def run(with_annotated: bool) -> tuple[list[str], list[float]]:
         pred, chosen = [""] * len(texts), []
@@ -105,14 +109,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def lines(name: str, pred: Sequence[str]) -> None:
         print(name)
-        subsets: tuple[tuple[str, Callable[[int], bool]], ...] = (
-            (GOLD, lambda i: source[i] == GOLD),
-            ("second annotation, picked at random", lambda i: source[i] == NATURAL),
-            ("second annotation, all picks", lambda i: annotated[i]),
+        subsets: tuple[tuple[str, Callable[[int], bool], bool], ...] = (
+            (GOLD, lambda i: source[i] == GOLD, False),
+            ("second annotation, picked at random", lambda i: source[i] == NATURAL, False),
+            ("second annotation, all picks", lambda i: annotated[i], False),
+            ("second annotation, weighted to the pool (the corpus' own mix)", lambda i: annotated[i], True),
         )
-        for label, keep in subsets:
+        for label, keep, weighted in subsets:
             idx = [i for i in range(len(texts)) if keep(i)]
-            print("  " + _line(label, [gold[i] for i in idx], [pred[i] for i in idx]))
+            w = [weight[i] for i in idx] if weighted else None
+            print("  " + _line(label, [gold[i] for i in idx], [pred[i] for i in idx], w))
 
     print(f"{len(gold_rows)} urgency-twcs tweets, {len(fresh)} second-annotation tweets (agreed urgent/not)")
     lines("rules + complaint + sentiment (no urgency model)", [c.urgency for c in classified])

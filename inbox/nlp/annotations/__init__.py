@@ -1,8 +1,8 @@
 """A second annotation of the customer-support tweets: our labels, joined to the corpus' texts by tweet id.
 
 ``twcs_annotated.csv`` (README.md beside it) holds urgency and contact-reason labels that two independent
-annotators gave to 1,400 inbound tweets of ``twcs-customer-support/train.csv`` that neither urgency-twcs nor
-contact-reasons-twcs labelled, following those folders' guidelines; plus 200 urgency-twcs tweets they labelled
+annotators gave to 8,600 inbound tweets of ``twcs-customer-support/train.csv`` that neither urgency-twcs nor
+contact-reasons-twcs labelled, following those folders' guidelines; plus 700 urgency-twcs tweets they labelled
 blind (``pick`` = calibration) to measure their agreement with the gold labels. Only ids and labels ship
 here; the texts stay in the data folder (CC BY-NC-SA). Imports nothing of the inbox outside ``inbox.nlp``.
 """
@@ -22,6 +22,13 @@ URGENT_LEVELS = ("high", "critical")
 # How each fresh tweet was picked: at random (the corpus' own mix), or among those the shipped pipeline
 # called urgent, or called one of the seven rarer reasons (to find more of the rare classes)
 NATURAL = "random"
+# The rounds of picking, by their first batch: each round picked from what the earlier ones had left
+ROUNDS = (1, 5, 9, 13)
+
+
+def round_of(batch: int) -> int:
+    """The round (1-4) a batch belongs to."""
+    return sum(batch >= first for first in ROUNDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,7 @@ class Annotated:
     pick: str  # random | urgent | rare | calibration
     urgency: tuple[str, str]
     reason: tuple[str, str]
+    batch: int = 0  # 1-22; ``ROUNDS`` groups them
 
     @property
     def urgent(self) -> bool | None:
@@ -62,6 +70,7 @@ def read_annotated(data_dir: Path, *, calibration: bool = False, path: Path = LA
                     r["pick"],
                     (r["urgency_1"], r["urgency_2"]),
                     (r["reason_1"], r["reason_2"]),
+                    int(r["batch"]),
                 )
             )
     return out
