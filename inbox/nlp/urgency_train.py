@@ -6,9 +6,9 @@ twcs-customer-support that are not in urgency-twcs (nor its disagreements file);
 gold rows scores them, and the ``SILVER`` highest-scored are added as urgent with weight ``SILVER_WEIGHT``
 before the final fit. Features need the negative-sentiment and complaint scores of the English pipeline the
 model will ship in (``scorer``), so retrain urgency_en after sentiment_en or complaint_en.
-The second annotation (``inbox.nlp.annotations``) does not train the shipped model: measured by
-``python -m inbox.nlp.urgency_cv_pooled``, it gained nothing beyond noise (docs/classification.md);
-``fit_urgency`` takes its rows for that measurement.
+Since 2026-12-05 the second annotation's fresh tweets whose annotators agree on urgent or not are gold rows
+too (weight 1): with its fourth round, ``python -m inbox.nlp.urgency_cv_pooled`` measured a gain on
+urgency-twcs and on the corpus' own mix (docs/classification.md).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import spacy
 from spacy.language import Language
 
 from inbox.nlp import corrections, datasets
+from inbox.nlp.annotations import read_annotated
 from inbox.nlp.normalise import normalise
 from inbox.nlp.urgency_model import FACTORY, UrgencyLinear, features, fit, predict
 
@@ -113,16 +114,30 @@ def gold_rows(data_dir: Path, corrected: Mapping[str, str] | None = None) -> lis
     return [(text, label == "urgent") for text, label in laid]
 
 
+def annotated_urgency(data_dir: Path) -> list[tuple[str, bool]]:
+    """(text, urgent) of the second annotation's fresh tweets (``inbox.nlp.annotations``) whose two
+    annotators agree on urgent (high or critical) or not."""
+    return [(a.text, bool(a.urgent)) for a in read_annotated(data_dir) if a.urgent is not None]
+
+
 def train_urgency(
-    data_dir: Path, pipelines_dir: Path, out: Path, corrected: Mapping[str, str] | None = None
+    data_dir: Path,
+    pipelines_dir: Path,
+    out: Path,
+    corrected: Mapping[str, str] | None = None,
+    *,
+    annotated: bool = True,
 ) -> Path:
-    """Train on all of urgency-twcs (+ silver, + the agents' corrections) and write a one-component
-    pipeline to ``out``."""
+    """Train on all of urgency-twcs (+ the second annotation unless not ``annotated``, + silver, + the
+    agents' corrections) and write a one-component pipeline to ``out``."""
     scorer = scorer_pipeline(pipelines_dir)
     gold = gold_rows(data_dir, corrected)
+    fresh = annotated_urgency(data_dir) if annotated else []
     g = featurise(scorer, [text for text, _ in gold])
-    u = featurise(scorer, unlabelled_support(data_dir, g.texts))
-    weights, bias = fit_urgency(g.features, [urgent for _, urgent in gold], u.features)
+    a = featurise(scorer, [text for text, _ in fresh])
+    u = featurise(scorer, unlabelled_support(data_dir, [*g.texts, *a.texts]))
+    rows = list(zip(a.features, (urgent for _, urgent in fresh), strict=True))
+    weights, bias = fit_urgency(g.features, [urgent for _, urgent in gold], u.features, rows)
     nlp = spacy.blank("en")
     component = nlp.add_pipe(FACTORY, name="urgency")
     assert isinstance(component, UrgencyLinear)

@@ -1,5 +1,6 @@
 """The second annotation (inbox/nlp/annotations): well-formed labels, fresh tweets only, trustworthy against
-the gold labels it was calibrated on, training the contact-reason model and not the urgency model."""
+the gold labels it was calibrated on, training the contact-reason and urgency models, weighted to stand for
+the pool it was picked from."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import numpy as np
 import pytest
 import spacy
 
-from inbox.nlp.annotations import LABELS, Annotated, kappa, read_annotated
+from inbox.nlp.annotations import LABELS, NATURAL, Annotated, kappa, read_annotated, round_of
+from inbox.nlp.annotations.weights import pool_size, pool_weights
 from inbox.nlp.classifier import MODEL_DIR
 from inbox.nlp.normalise import normalise
 from inbox.nlp.reason_train import annotated_rows, training_rows
@@ -18,7 +20,7 @@ from inbox.nlp.reasons import ReasonDecider
 from inbox.nlp.settings import load_nlp_config
 from inbox.nlp.types import LEVELS
 from inbox.nlp.urgency_model import UrgencyLinear
-from inbox.nlp.urgency_train import gold_rows, train_urgency
+from inbox.nlp.urgency_train import annotated_urgency, gold_rows, train_urgency
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
@@ -97,9 +99,27 @@ def test_contact_reason_training_adds_the_agreed_fresh_tweets() -> None:
     assert len(extra) - len(without) == len(fresh) and len(rows) == 822
 
 
+def test_batches_fall_in_the_rounds_that_picked_them() -> None:
+    assert [round_of(b) for b in (1, 4, 5, 8, 9, 12, 13, 22)] == [1, 1, 2, 2, 3, 3, 4, 4]
+    assert {round_of(int(r["batch"])) for r in _shipped()} == {1, 2, 3, 4}
+
+
+@needs_data
+def test_pool_weights_make_the_fresh_tweets_stand_for_the_whole_pool() -> None:
+    fresh = read_annotated(DATA)
+    weights = pool_weights(DATA, fresh)
+    size = pool_size(DATA)
+    assert size > len(fresh)
+    assert sum(weights) == pytest.approx(size)  # every pool tweet is stood for once
+    last = [w for a, w in zip(fresh, weights, strict=True) if a.pick == NATURAL and round_of(a.batch) == 4]
+    assert last and min(last) > 1 and {w for w in weights} == {1.0, last[0]}
+
+
 @needs_data
 def test_the_packaged_english_urgency_model_is_what_training_gives_today(tmp_path: Path) -> None:
     assert len(gold_rows(DATA)) == 1116
+    fresh = annotated_urgency(DATA)
+    assert len(fresh) > 8000 and sum(urgent for _, urgent in fresh) > 500  # the second annotation trains it
     trained = spacy.load(train_urgency(DATA, MODEL_DIR, tmp_path / "en")).get_pipe("urgency")
     packaged = spacy.load(MODEL_DIR / "en", exclude=["tokenizer"]).get_pipe("urgency")
     assert isinstance(trained, UrgencyLinear) and isinstance(packaged, UrgencyLinear)
