@@ -17,6 +17,7 @@ from inbox.nlp.reasons import (
     ReasonRule,
     ReasonSettings,
     conversation_reason,
+    has_content,
     load_reason_models,
 )
 from inbox.nlp.settings import load_nlp_config
@@ -54,6 +55,14 @@ def test_phrases_ignore_case_and_accents_match_whole_words_and_endings() -> None
     assert rules.fired("On m'a PRELEVE deux fois, je veux être REMBOURSÉE") == ["billing_payment"]
     assert rules.fired("I will Cancel my plan") == ["cancellation"]
     assert rules.fired("flight cancelled, uncancel myself") == []
+
+
+def test_a_message_without_a_word_is_other_as_the_guideline_says(clf: Classifier) -> None:
+    assert not has_content("@user :) http") and not has_content("?!") and has_content("@user ok")
+    assert has_content("http 404") and not has_content("___")
+    thumbs, link, acknowledged = clf.classify(["👍", "@AcmeCare https://t.co/abc", "ok 👍 thanks"])
+    assert (thumbs.reason, link.reason) == ("other", "other") and thumbs.reason_scores["other"] == 1.0
+    assert acknowledged.reason == "praise_thanks"
 
 
 def test_politeness_formulas_are_blanked_before_the_phrases_are_matched() -> None:
