@@ -6,12 +6,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
 
 from inbox.config.loader import ConfigError
+from inbox.nlp import agreement_fr
 from inbox.nlp import prior as _prior  # noqa: F401  (registers the "prior_correction" factory)
 from inbox.nlp import rules as _rules  # noqa: F401  (registers the "urgency_rules" factory)
 from inbox.nlp import sentiment_vectors as _sentiment_vectors  # noqa: F401  (registers "sentiment_vectors")
@@ -81,7 +82,7 @@ class Classifier:
         self.reasons = ReasonDecider(config.reasons, reasons or {}, config.language.fallback_pipeline)
         self._urgency = {lang: config.urgency.for_language(lang) for lang in pipelines}
         specs = {
-            lang: {n: r.model_dump() for n, r in config.rules_for(lang).items()}
+            lang: {n: _spec(r.model_dump(), lang) for n, r in config.rules_for(lang).items()}
             for lang in {*pipelines, *config.rules, UNDETERMINED} - {ANY_LANGUAGE}
         }
         # A language with a pipeline matches its rules on the same Doc; one with rules but no pipeline gets a
@@ -151,6 +152,13 @@ class Classifier:
         signals = Signals([(n, rule_levels[n]) for n in rule_names], sentiment, complaint, followers, urgent)
         urgency, reasons = decide(signals, self._urgency[key] if lang == key else self.config.urgency)
         return Classification(lang, sentiment, scores, urgency, reasons, find_pii(text, self.pii_patterns))
+
+
+def _spec(rule: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A rule as its matcher reads it: French phrases in every agreement, with or without accents."""
+    if lang != "fr":
+        return rule
+    return {**rule, **{key: agreement_fr.expand(rule[key]) for key in ("phrases", "unless") if rule.get(key)}}
 
 
 def load_classifier(config_dir: Path | None = None) -> Classifier:

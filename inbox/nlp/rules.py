@@ -50,14 +50,18 @@ def as_phrases(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]] | N
 
 
 class UrgencyRules:
-    """Matches every configured rule; each match becomes a span labelled with the rule name."""
+    """Matches every configured rule; each match becomes a span labelled with the rule name, unless it lies
+    inside one of the rule's ``unless`` phrases."""
 
     def __init__(self, nlp: Language, name: str, rules: dict[str, dict[str, Any]]) -> None:
         self.name = name
         self.levels: dict[str, str] = {rule: spec["level"] for rule, spec in rules.items()}
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.phrase_matchers: dict[str, PhraseMatcher] = {}
+        self.unless = PhraseMatcher(nlp.vocab, attr="LOWER")
         for rule, spec in rules.items():
+            if spec.get("unless"):
+                self.unless.add(rule, [nlp.make_doc(p) for p in spec["unless"]])
             if spec.get("phrases"):
                 self._phrases(
                     nlp, spec.get("attr", "LOWER"), rule, [nlp.make_doc(p) for p in spec["phrases"]]
@@ -77,6 +81,13 @@ class UrgencyRules:
         matches = list(self.matcher(doc)) if len(self.matcher) else []
         for pm in self.phrase_matchers.values():
             matches.extend(pm(doc))
+        if len(self.unless):
+            inside = self.unless(doc)
+            matches = [
+                (rule, start, end)
+                for rule, start, end in matches
+                if not any(r == rule and s <= start and end <= e for r, s, e in inside)
+            ]
         doc.spans[SPANS_KEY] = [
             Span(doc, start, end, label=match_id) for match_id, start, end in sorted(matches)
         ]

@@ -23,6 +23,9 @@ class Rule(Strict):
     phrases: list[str] = []
     patterns: list[list[dict[str, Any]]] = []
     attr: Literal["LOWER", "ORTH", "NORM"] = "LOWER"
+    # A match of this rule that lies inside one of these phrases does not count: the "merci" of "merci de me
+    # rappeler" (please call me back) is not thanks
+    unless: list[str] = []
 
     @model_validator(mode="after")
     def _not_empty(self) -> Rule:

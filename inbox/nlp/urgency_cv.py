@@ -13,6 +13,8 @@ picks (the one to ship). Writes nothing.
 cues, style and the negative score, no words, no complaint score; the rules it confirms and its threshold
 as ``[urgency.by_language.fr]`` says): what the French model would reach if the French cue patterns read
 French messages as well as the English ones read English, which no French label can check.
+``--annotated`` also trains every model on the second annotation's fresh tweets (``inbox.nlp.annotations``;
+none of them is an urgency-twcs tweet, so no fold leaks), as the packaged models are trained.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from inbox.nlp.urgency import Signals, decide
 from inbox.nlp.urgency_model import predict
 from inbox.nlp.urgency_train import (
     URGENT_LEVELS,
+    annotated_urgency,
     featurise,
     featurise_transfer,
     fit_urgency,
@@ -102,13 +105,15 @@ def _oof(
     x: Sequence[dict[int, float]],
     y: Sequence[bool],
     unl: Sequence[dict[int, float]],
+    annotated: Sequence[tuple[dict[int, float], bool]] = (),
 ) -> dict[int, float]:
-    """Out-of-fold P(urgent) for ``idx``, each fold's model trained on the other folds within ``idx``."""
+    """Out-of-fold P(urgent) for ``idx``, each fold's model trained on the other folds within ``idx`` (and
+    on ``annotated``, which holds none of them)."""
     out: dict[int, float] = {}
     for k in sorted({fold_of[i] for i in idx}):
         train = [i for i in idx if fold_of[i] != k]
         test = [i for i in idx if fold_of[i] == k]
-        w, b = fit_urgency([x[i] for i in train], [y[i] for i in train], unl)
+        w, b = fit_urgency([x[i] for i in train], [y[i] for i in train], unl, annotated)
         out |= dict(zip(test, predict([x[i] for i in test], w, b).tolist(), strict=True))
     return out
 
@@ -152,8 +157,8 @@ def _line(name: str, gold: Sequence[str], pred: Sequence[str], weight: Sequence[
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    transfer = "--transfer" in args
-    args = [a for a in args if a != "--transfer"]
+    transfer, with_annotated = "--transfer" in args, "--annotated" in args
+    args = [a for a in args if a not in ("--transfer", "--annotated")]
     data_dir = Path(args[0] if args else "../shared/data")
     clf = without_urgency_model(Path("config"))
     settings = clf.config.urgency.for_language("fr") if transfer else clf.config.urgency
@@ -162,12 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     classified = clf.classify(texts)
     base, langs = [signals(clf, c) for c in classified], [c.language for c in classified]
     scorer = clf.pipelines["en"]
-    if transfer:
-        x = featurise_transfer(scorer, texts, "en")
-        unl = featurise_transfer(scorer, unlabelled_support(data_dir, texts), "en")
-    else:
-        x = featurise(scorer, texts).features
-        unl = featurise(scorer, unlabelled_support(data_dir, texts)).features
+    fresh = annotated_urgency(data_dir) if with_annotated else []
+    unlabelled = unlabelled_support(data_dir, [*texts, *(t for t, _ in fresh)])
+
+    def rows(items: Sequence[str]) -> list[dict[int, float]]:
+        return featurise_transfer(scorer, items, "en") if transfer else featurise(scorer, items).features
+
+    x, unl = rows(texts), rows(unlabelled)
+    extra = list(zip(rows([t for t, _ in fresh]), (u for _, u in fresh), strict=True))
     y = [g in URGENT_LEVELS for g in gold]
     fold_of = folds(urgency, "urgency")
     print(_line("rules + complaint + sentiment (no urgency model)", gold, [c.urgency for c in classified]))
@@ -176,9 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for k in range(FOLDS):
         train = [i for i in range(len(gold)) if fold_of[i] != k]
         test = [i for i in range(len(gold)) if fold_of[i] == k]
-        t = best_threshold(train, _oof(train, fold_of, x, y, unl), base, langs, gold, settings)
+        t = best_threshold(train, _oof(train, fold_of, x, y, unl, extra), base, langs, gold, settings)
         chosen.append(t)
-        w, b = fit_urgency([x[i] for i in train], [y[i] for i in train], unl)
+        w, b = fit_urgency([x[i] for i in train], [y[i] for i in train], unl, extra)
         p = predict([x[i] for i in test], w, b).tolist()
         s = settings.model_copy(update={"urgent_threshold": t})
         for i, level in zip(
@@ -188,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_line("+ urgency model, nested CV (threshold per outer fold from its inner CV)", gold, pred))
     print(f"  thresholds chosen by the inner CVs: {', '.join(f'{t:.3f}' for t in chosen)}")
     everything = list(range(len(gold)))
-    t = best_threshold(everything, _oof(everything, fold_of, x, y, unl), base, langs, gold, settings)
+    t = best_threshold(everything, _oof(everything, fold_of, x, y, unl, extra), base, langs, gold, settings)
     print(f"threshold to ship (5-fold CV, all of urgency-twcs): {t:.3f}; config: {settings.urgent_threshold}")
     return 0
 

@@ -23,7 +23,13 @@ from inbox.nlp.settings import UrgencySettings
 from inbox.nlp.urgency import Signals, decide
 from inbox.nlp.urgency_cv import FOLDS, _oof, best_threshold, folds, signals, without_urgency_model
 from inbox.nlp.urgency_model import predict
-from inbox.nlp.urgency_train import URGENT_LEVELS, featurise_transfer, fit_urgency, unlabelled_support
+from inbox.nlp.urgency_train import (
+    URGENT_LEVELS,
+    annotated_urgency,
+    featurise_transfer,
+    fit_urgency,
+    unlabelled_support,
+)
 
 SAMPLE = Path("bench") / "data" / "urgency-twcs-fr" / "sample.csv"
 
@@ -60,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}", description=__doc__)
     parser.add_argument("data_dir", nargs="?", type=Path, default=Path("../shared/data"))
     parser.add_argument("--sample", type=Path, default=SAMPLE, help="tweet_id,text_fr CSV")
+    parser.add_argument(
+        "--annotated",
+        action="store_true",
+        help="also train every fold's model on the second annotation (read with the English cues)",
+    )
     args = parser.parse_args(argv)
     sample_path, data_dir = args.sample, args.data_dir
     french_of = read_sample(sample_path)
@@ -76,9 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"sample: {len(sampled)} tweets; translations detected as French: {detected}")
     scorer, fr_scorer = clf.pipelines["en"], clf.pipelines["fr"]
     x = featurise_transfer(scorer, texts, "en")
-    unl = featurise_transfer(scorer, unlabelled_support(data_dir, texts), "en")
+    fresh = annotated_urgency(data_dir) if args.annotated else []
+    unl = featurise_transfer(scorer, unlabelled_support(data_dir, [*texts, *(t for t, _ in fresh)]), "en")
     x_fr = featurise_transfer(fr_scorer, [french_of[ids[i]] for i in sampled], "fr")
     y = [g in URGENT_LEVELS for g in gold]
+    extra = list(
+        zip(featurise_transfer(scorer, [t for t, _ in fresh], "en"), (u for _, u in fresh), strict=True)
+    )
     fold_of = folds(urgency, "urgency")
     everything = clf.classify(texts)
     base = [signals(clf, c) for c in everything]
@@ -86,8 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     pred_en, pred_fr = [""] * len(sampled), [""] * len(sampled)
     for k in range(FOLDS):
         train = [i for i in range(len(gold)) if fold_of[i] != k]
-        t = best_threshold(train, _oof(train, fold_of, x, y, unl), base, langs, gold, settings)
-        w, b = fit_urgency([x[i] for i in train], [y[i] for i in train], unl)
+        t = best_threshold(train, _oof(train, fold_of, x, y, unl, extra), base, langs, gold, settings)
+        w, b = fit_urgency([x[i] for i in train], [y[i] for i in train], unl, extra)
         s = settings.model_copy(update={"urgent_threshold": t})
         mine = [j for j, i in enumerate(sampled) if fold_of[i] == k]
         p_en = predict([x[sampled[j]] for j in mine], w, b).tolist()

@@ -161,26 +161,38 @@ def featurise_transfer(scorer: Language, texts: Sequence[str], cues: str) -> lis
 
 
 def train_urgency_fr(
-    data_dir: Path, pipelines_dir: Path, out: Path, corrected: Mapping[str, str] | None = None
+    data_dir: Path,
+    pipelines_dir: Path,
+    out: Path,
+    corrected: Mapping[str, str] | None = None,
+    *,
+    annotated: bool = True,
 ) -> Path:
-    """The French urgency model, transferred: fitted on urgency-twcs (+ silver) through language-neutral
-    features read with the English cues, plus the French agents' urgency corrections (normalised text ->
-    "urgent"/"not_urgent") read with the French cues and the French sentiment, ``corrections.COPIES`` times
-    each; written as a one-component French pipeline whose features use the French cues."""
+    """The French urgency model, transferred: fitted on urgency-twcs and (unless not ``annotated``) the
+    second annotation (+ silver)
+    through language-neutral features read with the English cues, plus the French agents' urgency
+    corrections (normalised text -> "urgent"/"not_urgent") read with the French cues and the French
+    sentiment, ``corrections.COPIES`` times each; written as a one-component French pipeline whose features
+    use the French cues."""
     from inbox.nlp.classifier import MODEL_DIR
 
     english = scorer_pipeline(pipelines_dir if (pipelines_dir / "en").is_dir() else MODEL_DIR)
     gold = gold_rows(data_dir)
+    fresh = annotated_urgency(data_dir) if annotated else []
     x = featurise_transfer(english, [text for text, _ in gold], "en")
     y = [urgent for _, urgent in gold]
-    silver = featurise_transfer(english, unlabelled_support(data_dir, [text for text, _ in gold]), "en")
+    labelled = [text for text, _ in [*gold, *fresh]]
+    silver = featurise_transfer(english, unlabelled_support(data_dir, labelled), "en")
+    fresh_rows = list(
+        zip(featurise_transfer(english, [t for t, _ in fresh], "en"), (u for _, u in fresh), strict=True)
+    )
     if corrected:
         french = spacy.load(pipelines_dir / "fr", exclude=["tokenizer", "urgency"])
         texts = list(corrected)
         rows = featurise_transfer(french, texts, "fr")
         x += [row for row in rows for _ in range(corrections.COPIES)]
         y += [corrected[t] == "urgent" for t in texts for _ in range(corrections.COPIES)]
-    weights, bias = fit_urgency(x, y, silver)
+    weights, bias = fit_urgency(x, y, silver, fresh_rows)
     nlp = spacy.blank("fr")
     component = nlp.add_pipe(FACTORY, name="urgency")
     assert isinstance(component, UrgencyLinear)

@@ -8,7 +8,11 @@ import pytest
 import spacy
 
 from inbox.config.loader import ConfigError
-from inbox.nlp import rules  # noqa: F401  (registers the factory)
+from inbox.nlp import (
+    load_classifier,
+    rules,  # noqa: F401  (registers the factory)
+)
+from inbox.nlp.agreement_fr import phrase_forms
 from inbox.nlp.rules import fired
 from inbox.nlp.settings import NlpConfig, UrgencySettings, load_nlp_config
 from inbox.nlp.urgency import Signals, decide
@@ -92,6 +96,45 @@ def test_the_shipped_rules_fire_in_english_and_french() -> None:
     assert "money_lost" in fired(fr("j'ai été prélevé deux fois ce mois-ci"))
     assert "regulator" in fired(fr("je saisis la CNIL"))
     assert "cannot_use" in fired(fr("impossible de me connecter depuis ce matin"))
+
+
+def test_a_match_inside_an_unless_phrase_does_not_count() -> None:
+    nlp = ruler(
+        "fr",
+        {
+            "thanks": {"level": "low", "phrases": ["merci"], "unless": ["merci de me", "merci d'avance"]},
+            "problem": {"level": "normal", "phrases": ["merci de me"]},
+        },
+    )
+    assert fired(nlp("Merci de me rappeler")) == ["problem"]  # only the rule that has the unless is spared
+    assert fired(nlp("Merci d'avance")) == []
+    assert set(fired(nlp("Merci pour tout, merci de me tenir au courant"))) == {"thanks", "problem"}
+
+
+def test_french_phrases_read_every_agreement_with_or_without_accents() -> None:
+    assert phrase_forms("jamais arrivé") == [
+        "jamais arrivé",
+        "jamais arrivée",
+        "jamais arrivés",
+        "jamais arrivées",
+        "jamais arrive",
+        "jamais arrivee",
+        "jamais arrives",
+        "jamais arrivees",
+    ]
+    assert "coupe" not in phrase_forms("coupé") and "coupes" not in phrase_forms("coupé")  # a cup, cups
+    assert phrase_forms("dangereux") == ["dangereux", "dangereuse", "dangereuses"]
+    assert phrase_forms("du") == ["du"] and phrase_forms("tu") == ["tu"]  # not "due", "tue"
+    clf = load_classifier(ROOT / "config")
+    arrived, blocked, unaccented = clf.classify(
+        [
+            "Ma commande n'est jamais arrivée, c'est la troisième fois que j'écris",
+            "Ma carte est bloquée depuis hier soir",
+            "colis toujours pas recu et aucune reponse",
+        ]
+    )
+    assert "rule:cannot_use" in arrived.urgency_reasons and "rule:cannot_use" in blocked.urgency_reasons
+    assert "rule:cannot_use" in unaccented.urgency_reasons
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -5,6 +5,7 @@ threshold and rules (``[urgency.by_language.fr]``)."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import numpy as np
@@ -110,9 +111,7 @@ def test_each_language_has_its_own_threshold_and_confirmed_rules() -> None:
 
 def test_a_bad_french_threshold_is_refused_with_its_key(tmp_path: Path) -> None:
     text = (ROOT / "config" / "nlp.toml").read_text(encoding="utf-8")
-    bad = text.replace(
-        "[urgency.by_language.fr]\nurgent_threshold = 0.725", "[urgency.by_language.fr]\nurgent_threshold = 7"
-    )
+    bad = re.sub(r"(\[urgency\.by_language\.fr\]\nurgent_threshold = )[0-9.]+", r"\g<1>7", text)
     assert bad != text
     (tmp_path / "nlp.toml").write_text(bad, encoding="utf-8")
     with pytest.raises(ConfigError, match=r"urgency\.by_language\.fr\.urgent_threshold"):
@@ -144,8 +143,8 @@ def test_french_corrections_train_the_french_model(tmp_path: Path) -> None:
         [["9", "True", "my internet is down again, still nothing"], ["10", "True", "great service, thanks"]],
     )
     text = normalise("Franchement, mon colis a trois semaines de retard et toujours aucune nouvelle")
-    plain = train_urgency_fr(data, MODEL_DIR, tmp_path / "plain")
-    taught = train_urgency_fr(data, MODEL_DIR, tmp_path / "taught", {text: "urgent"})
+    plain = train_urgency_fr(data, MODEL_DIR, tmp_path / "plain", annotated=False)
+    taught = train_urgency_fr(data, MODEL_DIR, tmp_path / "taught", {text: "urgent"}, annotated=False)
     before, after = spacy.load(plain)(text).cats["urgent"], spacy.load(taught)(text).cats["urgent"]
     assert after > before
     assert spacy.load(taught).get_pipe_meta("urgency").factory == FACTORY
@@ -160,6 +159,10 @@ def test_the_packaged_french_urgency_model_is_what_training_gives_today(tmp_path
     packaged = spacy.load(MODEL_DIR / "fr", exclude=["tokenizer"]).get_pipe("urgency")
     assert isinstance(trained, UrgencyLinear) and isinstance(packaged, UrgencyLinear)
     assert np.array_equal(trained.weights, packaged.weights) and trained.bias == pytest.approx(packaged.bias)
+    # the second annotation trains it too (read with the English cues, like urgency-twcs)
+    alone_dir = train_urgency_fr(DATA, MODEL_DIR, tmp_path / "alone", annotated=False)
+    alone = spacy.load(alone_dir).get_pipe("urgency")
+    assert isinstance(alone, UrgencyLinear) and not np.array_equal(alone.weights, packaged.weights)
 
 
 def test_the_translation_sample_is_read_and_scored_at_the_corpus_mix(tmp_path: Path) -> None:
