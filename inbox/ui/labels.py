@@ -36,6 +36,24 @@ TAG = {  # tags the inbox suggests or writes: stored as these keys (charter rule
     "deleted-by-customer": N_("deleted by the customer"),  # inbox.ingest.deletions
 }
 
+RULE = {  # the shipped urgency and moderation rules of config/nlp.toml, by name; a team's own keep their name
+    "safety": N_("risk to safety or health"),
+    "hacked_account": N_("hacked account"),
+    "fraud": N_("fraud or scam"),
+    "legal": N_("legal threat"),
+    "press": N_("press"),
+    "regulator": N_("regulator"),
+    "cannot_use": N_("service unusable"),
+    "money_lost": N_("money lost"),
+    "threat_to_leave": N_("threat to leave"),
+    "question": N_("question"),
+    "problem": N_("problem reported"),
+    "thanks": N_("thanks"),
+    "spam": N_("spam"),
+    "insults": N_("insults"),
+    "hate": N_("hate speech"),
+}
+
 TEMPLATE_VARIABLE = {  # the fields of config/templates.toml an agent fills in ({customer_name}…)
     "customer_name": N_("Customer name"),
     "agent_name": N_("Agent name"),
@@ -49,6 +67,11 @@ TEMPLATE_VARIABLE = {  # the fields of config/templates.toml an agent fills in (
     "next_opening_day": N_("Next opening day"),
     "next_opening_time": N_("Next opening time"),
 }
+
+
+def rule(name: str) -> str:
+    """A phrase rule in words: "service inutilisable" for ``cannot_use``; a team's own rule by its name."""
+    return _(RULE[name]) if name in RULE else name.replace("_", " ")
 
 
 def variable(name: str) -> str:

@@ -27,7 +27,7 @@ def seeded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Seeded]:
         with Session(engine) as s, s.begin():
             m = s.exec(select(Message).where(Message.conversation_id == seeded.conversations["late"])).one()
             m.language, m.sentiment, m.urgency = "en", "negative", "high"
-            m.urgency_reasons = ["rule:not_received", "model:urgency"]
+            m.urgency_reasons = ["rule:not_received", "rule:cannot_use", "model:urgency"]
             m.reason, m.reason_scores = "delivery_order", {"delivery_order": 0.83, "other": 0.17}
             m.pii = [{"kind": "order_ref", "start": 0, "end": 5}]
             s.add(m)
@@ -46,7 +46,8 @@ def test_the_panel_shows_the_classification_in_english(seeded: Seeded) -> None:
     at = open_conv(app_as(seeded, "bruno"), seeded.conversations["late"])
     shown = _shown(at)
     assert "Contact reason: Delivery and order (score 83%)" in shown
-    assert "phrase rule “not received” (config/nlp.toml)" in shown
+    assert "phrase rule “not received” (not_received in config/nlp.toml)" in shown  # a team's own rule
+    assert "phrase rule “service unusable” (cannot_use in config/nlp.toml)" in shown  # a shipped one
     assert "urgency model (trained on labelled support messages)" in shown
     assert "Personal data: order reference" in shown
     assert at.pills(key=f"fix-urgency-{seeded.conversations['late-message']}").value == "high"
@@ -58,8 +59,10 @@ def test_a_french_agent_corrects_the_urgency_in_one_click(seeded: Seeded, db_url
         at = open_conv(app_as(seeded, "alice"), seeded.conversations["late"])
     shown = _shown(at)
     assert "Motif de contact : Commande et livraison (score 83" in shown
-    assert "règle d'expression « not received » (config/nlp.toml)" in shown
+    assert "règle d'expression « service inutilisable » (cannot_use dans config/nlp.toml)" in shown
+    assert "règle d'expression « not received » (not_received dans config/nlp.toml)" in shown
     assert "Données personnelles : référence de commande" in shown
+    assert "contient des données personnelles : référence de commande" in shown  # the thread's note, in words
     with i18n.use_language("fr"):
         at.pills(key=f"fix-urgency-{seeded.conversations['late-message']}").set_value("low").run()
     assert not at.exception

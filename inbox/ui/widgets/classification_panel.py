@@ -24,7 +24,7 @@ from inbox.replies.composer import pii_words
 from inbox.store.tables import Message
 from inbox.store.tables.corrections import ClassificationCorrection
 from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, reading, transaction
-from inbox.ui.labels import REASON, SENTIMENT, URGENCY, label, language
+from inbox.ui.labels import REASON, SENTIMENT, URGENCY, label, language, rule
 
 SHOWN = 5  # the customer's latest messages with their classification
 SIGNALS = {  # what lifted an urgency, named for what it is (``inbox.nlp.urgency.decide``)
@@ -54,7 +54,9 @@ def why(urgency_reasons: Sequence[object]) -> list[str]:
     for item in urgency_reasons:
         code = str(item)
         if code.startswith("rule:"):
-            out.append(_("phrase rule “{name}” (config/nlp.toml)").format(name=code[5:].replace("_", " ")))
+            name = code[5:]
+            words = _("phrase rule “{rule}” ({name} in config/nlp.toml)")
+            out.append(words.format(rule=rule(name), name=name))
         else:
             out.append(_(SIGNALS[code]) if code in SIGNALS else code)
     return out

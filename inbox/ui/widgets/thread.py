@@ -14,9 +14,10 @@ from inbox.i18n import N_, _, duration, ngettext, number
 from inbox.outbox.delivery import HIDE_ACTIONS
 from inbox.outbox.unsure import RetryOutcome
 from inbox.replies import moderation
+from inbox.replies.composer import pii_words
 from inbox.store.tables import Contact, Message, OutboundReply
 from inbox.ui.common import local_time, md_escape, md_name
-from inbox.ui.labels import STATUS, URGENCY, label
+from inbox.ui.labels import STATUS, URGENCY, label, rule
 
 VISIBILITY_BADGE = {
     "public": (":blue-badge[:material/public: {}]", N_("Public")),
@@ -99,11 +100,11 @@ def message(m: Message, now: datetime, customer_name: str | None = None, retried
         notes = []
         if m.pii:
             kinds = sorted({str(p.get("kind", "?")) for p in m.pii if isinstance(p, dict)})
-            notes.append(_("contains personal data: {kinds}").format(kinds=", ".join(kinds)))
+            notes.append(_("contains personal data: {kinds}").format(kinds=pii_words(kinds)))
         if m.urgency and m.urgency not in ("normal", "low"):
             notes.append(_("urgency: {urgency}").format(urgency=label(URGENCY, m.urgency).lower()))
         if m.moderation and m.moderation != moderation.SKIPPED:
-            notes.append(_("moderation rule: {rule}").format(rule=m.moderation.replace("_", " ")))
+            notes.append(_("moderation rule: {rule}").format(rule=rule(m.moderation)))
         if retried:
             notes.append(retried)
         if notes:
