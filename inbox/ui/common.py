@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +21,9 @@ from inbox.charter.model import Charter
 from inbox.config.loader import ConfigError
 from inbox.desk import accounts
 from inbox.i18n import _
+from inbox.nlp.language import LanguageDetect
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
-from inbox.nlp.settings import load_pii_patterns
+from inbox.nlp.settings import load_nlp_config, load_pii_patterns
 from inbox.replies import composer
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
@@ -142,6 +143,20 @@ def _pii_patterns(folder: str) -> PiiPatterns:
 def pii_patterns() -> PiiPatterns:
     """The personal-data patterns of config/nlp.toml: drafts are checked as incoming messages are."""
     return _pii_patterns(str(config_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _language_detector(folder: str) -> Callable[[str], str] | None:
+    try:
+        nlp = load_nlp_config(Path(folder))
+    except ConfigError:  # `inbox config check` names the problem
+        return None
+    return LanguageDetect(nlp.language.candidates, min_letters=nlp.language.min_letters).detect
+
+
+def language_detector() -> Callable[[str], str] | None:
+    """The classifier's language detector (config/nlp.toml's candidates; "und" when unsure), built once."""
+    return _language_detector(str(config_dir()))
 
 
 def current_user() -> User | None:

@@ -171,3 +171,23 @@ def test_the_charter_suggests_moving_a_billing_conversation_to_dm(seeded: Seeded
     at.button(key=f"charter-dm-{conv_id}").click().run()
     assert "poursuivons là-bas" in draft(at, conv_id)
     assert at.checkbox(key=f"composer-{conv_id}-continue_check").value is True
+
+
+def test_a_reply_in_another_language_than_the_customers_asks_to_be_confirmed(
+    seeded: Seeded, db_url: str
+) -> None:
+    conv_id = seeded.conversations["late"]  # Bob writes English
+    at = open_conv(app_as(seeded, "alice"), conv_id)
+    at.selectbox(key=f"composer-{conv_id}-template").select("delivery-late-en").run()
+    assert not at.warning and not at.button(key=f"send-{conv_id}").disabled  # English to English
+    at.text_area(key=f"composer-{conv_id}-draft").input(
+        "Bonjour Bob, nous sommes désolés pour ce retard, pouvez-vous nous envoyer votre numéro de commande ?"
+    ).run()
+    assert "Your reply's language: French · the customer's: English." in " ".join(w.value for w in at.warning)
+    assert at.button(key=f"send-{conv_id}").disabled
+    at.checkbox(key=f"composer-{conv_id}-send-in-fr").check().run()
+    assert not at.button(key=f"send-{conv_id}").disabled
+    at.button(key=f"send-{conv_id}").click().run()
+    [reply] = replies(db_url)
+    assert reply.text.startswith("Bonjour Bob") and reply.visibility == "public"
+    assert not at.warning  # the composer is empty again: nothing to check

@@ -36,7 +36,7 @@ from inbox.ui.common import (
     transaction,
 )
 from inbox.ui.labels import STATUS, label, variable
-from inbox.ui.widgets import flash, platform_template_panel
+from inbox.ui.widgets import flash, platform_template_panel, reply_language_check
 
 MODE_LABELS = {"public": N_("Public reply"), "private": N_("Private message (DM)")}
 MODE_ICONS = {"public": ":material/public:", "private": ":material/lock:"}
@@ -341,12 +341,15 @@ def _draft_and_send(
     shown = [p for p in verdict.problems if p != route.reason]  # the route's reason is shown above
     for problem in shown if (text or "").strip() else []:
         st.error(problem, icon=":material/block:")
+    language_ok = reply_language_check.confirmed(
+        k.conv, text or "", view.conversation.language, st.session_state.get(k.template)
+    )
     row = st.container(horizontal=True)  # each button as wide as its words: "Envoyer plutôt en privé" whole
     row.button(
         _("Send"),
         key=f"send-{k.conv}",
         type="primary",
-        disabled=not verdict.ok,
+        disabled=not (verdict.ok and language_ok),
         on_click=_send,
         args=(k, user, False, known),
         icon=":material/send:",

@@ -7,38 +7,24 @@ meanwhile is never overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from inbox.config.loader import ConfigError
 from inbox.i18n import N_, _
-from inbox.nlp.language import LanguageDetect
-from inbox.nlp.settings import load_nlp_config
 from inbox.replies import template_editor
 from inbox.replies.composer import KNOWN_VARIABLES, Template, TemplatesFile
 from inbox.replies.template_checks import check
 from inbox.replies.template_editor import StaleTemplates, TemplateRefused
 from inbox.store.tables import User
 from inbox.ui import relabel, streamlit_words
-from inbox.ui.common import config_dir, now, transaction
+from inbox.ui.common import config_dir, language_detector, now, transaction
 
 EDITING = "tpl-editing"  # the name of the template being edited, or NEW
 NEW = "\x00new"
 BASED_ON = "tpl-based-on"
 VISIBILITIES = {"public": N_("Public"), "private": N_("Private DM"), "any": N_("Public or private")}
-
-
-@st.cache_resource(show_spinner=False)
-def _detector(folder: str) -> Callable[[str], str] | None:
-    """The classifier's language detector (config/nlp.toml's candidates), built on the first check."""
-    try:
-        nlp = load_nlp_config(Path(folder))
-    except ConfigError:
-        return None
-    return LanguageDetect(nlp.language.candidates, min_letters=nlp.language.min_letters).detect
 
 
 def start(name: str | None) -> None:
@@ -149,9 +135,7 @@ def _submit(
     *,
     save: bool,
 ) -> None:
-    checked = check(
-        fields, files, original=original.name if original else None, detect=_detector(str(config_dir()))
-    )
+    checked = check(fields, files, original=original.name if original else None, detect=language_detector())
     for error in checked.errors:
         st.error(error, icon=":material/block:")
     for warning in checked.warnings:
