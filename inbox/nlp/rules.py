@@ -49,6 +49,15 @@ def as_phrases(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]] | N
     return (attr, seqs) if attr and seqs else None
 
 
+def phrase_doc(nlp: Language, phrase: str) -> Doc:
+    """A phrase tokenised as it is inside a text: one ending in an elided word ("merci de m'") keeps "m'"
+    whole, as before the word that follows it, instead of "m" + "'"."""
+    if not phrase.endswith(("'", "’")):
+        return nlp.make_doc(phrase)
+    words = [t.text for t in nlp.make_doc(phrase + "x")]
+    return Doc(nlp.vocab, words=words[:-1] if words[-1] == "x" else words)
+
+
 class UrgencyRules:
     """Matches every configured rule; each match becomes a span labelled with the rule name, unless it lies
     inside one of the rule's ``unless`` phrases."""
@@ -61,10 +70,10 @@ class UrgencyRules:
         self.unless = PhraseMatcher(nlp.vocab, attr="LOWER")
         for rule, spec in rules.items():
             if spec.get("unless"):
-                self.unless.add(rule, [nlp.make_doc(p) for p in spec["unless"]])
+                self.unless.add(rule, [phrase_doc(nlp, p) for p in spec["unless"]])
             if spec.get("phrases"):
                 self._phrases(
-                    nlp, spec.get("attr", "LOWER"), rule, [nlp.make_doc(p) for p in spec["phrases"]]
+                    nlp, spec.get("attr", "LOWER"), rule, [phrase_doc(nlp, p) for p in spec["phrases"]]
                 )
             for pattern in spec.get("patterns") or []:
                 plain = as_phrases(pattern)

@@ -205,3 +205,9 @@ S = UrgencySettings(large_following=1000, complaint_threshold=0.5)
 )
 def test_urgency_levels(signals: Signals, level: str, reasons: list[str]) -> None:
     assert decide(signals, S) == (level, reasons)
+
+
+def test_a_phrase_ending_in_an_elided_word_matches_before_the_next_word() -> None:
+    nlp = ruler("fr", {"problem": {"level": "normal", "phrases": ["merci de m'"]}})
+    assert fired(nlp("Merci de m'aider, le lien a expiré")) == ["problem"]  # "m'" then "aider"
+    assert fired(nlp("Merci de me rappeler")) == []
