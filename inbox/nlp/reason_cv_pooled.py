@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sets: tuple[tuple[str, Callable[[int], bool], bool], ...] = (
         (GOLD, lambda i: source[i] == GOLD, False),
         ("second annotation, picked at random", lambda i: source[i] == NATURAL, False),
-        ("second annotation, weighted to the pool (the corpus' own mix)", lambda i: source[i] != GOLD, True),
+        ("second annotation as the corpus' own mix (pool weights)", lambda i: source[i] != GOLD, True),
     )
     for label, member, weighted in sets:
         idx = [i for i in range(len(rows)) if member(i)]

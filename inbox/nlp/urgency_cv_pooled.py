@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             (GOLD, lambda i: source[i] == GOLD, False),
             ("second annotation, picked at random", lambda i: source[i] == NATURAL, False),
             ("second annotation, all picks", lambda i: annotated[i], False),
-            ("second annotation, weighted to the pool (the corpus' own mix)", lambda i: annotated[i], True),
+            ("second annotation as the corpus' own mix (pool weights)", lambda i: annotated[i], True),
         )
         for label, keep, weighted in subsets:
             idx = [i for i in range(len(texts)) if keep(i)]

@@ -136,7 +136,11 @@ def test_an_insult_on_x_is_marked_not_hidden(
 ) -> None:
     start = now()
     tweet = sandbox.add_mention(
-        "@AcmeCare you are idiots", author="angry", created_at=start - timedelta(minutes=1)
+        # a jeering insult (normal): "you are idiots" alone reads as strong anger at the brand, which the
+        # guideline makes high, and insults above normal are left to a person (docs/moderation.md)
+        "@AcmeCare lol you guys are idiots 😂",
+        author="angry",
+        created_at=start - timedelta(minutes=1),
     )
     question = sandbox.add_mention("@AcmeCare when do you open?", author="calm", created_at=start)
     poll_channel(engine, rt, clock=Clock(start), due=CharterDue(CHARTER), classifier=classifier)

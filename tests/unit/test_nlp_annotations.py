@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import spacy
 
-from inbox.nlp.annotations import LABELS, NATURAL, Annotated, kappa, read_annotated, round_of
+from inbox.nlp.annotations import CENSUS, LABELS, NATURAL, Annotated, kappa, read_annotated, round_of
 from inbox.nlp.annotations.weights import pool_size, pool_weights
 from inbox.nlp.classifier import MODEL_DIR
 from inbox.nlp.normalise import normalise
@@ -39,10 +39,10 @@ def test_the_shipped_labels_are_ids_and_labels_from_the_guidelines_only() -> Non
     reasons = set(ReasonDecider(load_nlp_config().reasons, {}, "en").labels)
     assert set(rows[0]) == {"tweet_id", "pick", "batch", "urgency_1", "urgency_2", "reason_1", "reason_2"}
     assert len({r["tweet_id"] for r in rows}) == len(rows)  # no tweet twice
-    assert {r["pick"] for r in rows} == {"random", "urgent", "rare", "calibration"}
+    assert {r["pick"] for r in rows} == {"random", "urgent", "rare", CENSUS, "calibration"}
     assert all({r["urgency_1"], r["urgency_2"]} <= set(LEVELS) for r in rows)
     assert all({r["reason_1"], r["reason_2"]} <= reasons for r in rows)
-    assert sum(r["pick"] == "random" for r in rows) >= len(rows) // 3  # the corpus' own mix is a large part
+    assert sum(r["pick"] in ("random", CENSUS) for r in rows) >= len(rows) // 2  # by chance, or all left
 
 
 def test_kappa_is_cohens() -> None:
@@ -100,18 +100,24 @@ def test_contact_reason_training_adds_the_agreed_fresh_tweets() -> None:
 
 
 def test_batches_fall_in_the_rounds_that_picked_them() -> None:
-    assert [round_of(b) for b in (1, 4, 5, 8, 9, 12, 13, 22)] == [1, 1, 2, 2, 3, 3, 4, 4]
-    assert {round_of(int(r["batch"])) for r in _shipped()} == {1, 2, 3, 4}
+    assert [round_of(b) for b in (1, 4, 5, 8, 9, 12, 13, 22, 23, 31)] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert {round_of(int(r["batch"])) for r in _shipped()} == {1, 2, 3, 4, 5}
 
 
 @needs_data
 def test_pool_weights_make_the_fresh_tweets_stand_for_the_whole_pool() -> None:
     fresh = read_annotated(DATA)
-    weights = pool_weights(DATA, fresh)
     size = pool_size(DATA)
-    assert size > len(fresh)
-    assert sum(weights) == pytest.approx(size)  # every pool tweet is stood for once
-    last = [w for a, w in zip(fresh, weights, strict=True) if a.pick == NATURAL and round_of(a.batch) == 4]
+    census = [a for a in fresh if a.pick == CENSUS]
+    assert census and {round_of(a.batch) for a in census} == {5}
+    # round 5 labelled every tweet the earlier rounds had left: the whole pool is labelled, each once
+    assert len({a.tweet_id for a in fresh}) == len(fresh) and size - 10 <= len(fresh) <= size
+    assert pool_weights(DATA, fresh) == [1.0] * len(fresh)
+    # before it, round 4's random picks stood for the rest of the pool (Horvitz-Thompson)
+    before = [a for a in fresh if a.pick != CENSUS]
+    weights = pool_weights(DATA, before, fresh=before)
+    assert sum(weights) == pytest.approx(size)
+    last = [w for a, w in zip(before, weights, strict=True) if a.pick == NATURAL and round_of(a.batch) == 4]
     assert last and min(last) > 1 and {w for w in weights} == {1.0, last[0]}
 
 

@@ -75,7 +75,7 @@ def clf() -> Classifier:
 def test_the_french_model_lifts_a_wholly_blocked_angry_customer(clf: Classifier) -> None:
     blocked, slow, calm = clf.classify(
         [
-            "Mon appli plante à chaque fois que je veux payer, ça fait 3 jours, personne ne répond !!",
+            "Votre appli plante à chaque paiement depuis 3 jours, personne ne répond, c'est inadmissible !!",
             "Ma commande n'est pas arrivée",
             "Bonjour, quels sont vos horaires d'ouverture ?",
         ]

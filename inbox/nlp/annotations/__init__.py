@@ -20,14 +20,16 @@ LABELS = Path(__file__).with_name("twcs_annotated.csv")
 SUPPORT = Path("twcs-customer-support") / "train.csv"
 URGENT_LEVELS = ("high", "critical")
 # How each fresh tweet was picked: at random (the corpus' own mix), or among those the shipped pipeline
-# called urgent, or called one of the seven rarer reasons (to find more of the rare classes)
+# called urgent, or called one of the seven rarer reasons (to find more of the rare classes); round 5 took
+# every tweet the earlier rounds had left (``CENSUS``), so the whole pool is labelled
 NATURAL = "random"
+CENSUS = "rest"
 # The rounds of picking, by their first batch: each round picked from what the earlier ones had left
-ROUNDS = (1, 5, 9, 13)
+ROUNDS = (1, 5, 9, 13, 23)
 
 
 def round_of(batch: int) -> int:
-    """The round (1-4) a batch belongs to."""
+    """The round (1-5) a batch belongs to."""
     return sum(batch >= first for first in ROUNDS)
 
 
@@ -35,10 +37,10 @@ def round_of(batch: int) -> int:
 class Annotated:
     tweet_id: str
     text: str
-    pick: str  # random | urgent | rare | calibration
+    pick: str  # random | urgent | rare | rest | calibration
     urgency: tuple[str, str]
     reason: tuple[str, str]
-    batch: int = 0  # 1-22; ``ROUNDS`` groups them
+    batch: int = 0  # 1-31; ``ROUNDS`` groups them
 
     @property
     def urgent(self) -> bool | None:

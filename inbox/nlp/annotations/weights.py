@@ -6,7 +6,8 @@ a rarer reason) and its random picks out of what the earlier rounds had left, so
 2-4 under-represent what the pipeline finds: they are not the corpus' own mix. But the pool splits exactly
 into the tweets labelled in any way except the last round's random picks (all known: each stands for itself)
 and the rest, of which the last round's random picks are a uniform sample (each stands for rest / picks).
-Weighted so, every fresh tweet together stands for the whole pool (a Horvitz-Thompson estimate).
+Weighted so, every fresh tweet together stands for the whole pool (a Horvitz-Thompson estimate). Since round
+5 labelled all the rest (``CENSUS``), every tweet of the pool is labelled and stands for itself: weight 1.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inbox.nlp import datasets
-from inbox.nlp.annotations import NATURAL, SUPPORT, Annotated, read_annotated, round_of
+from inbox.nlp.annotations import CENSUS, NATURAL, SUPPORT, Annotated, read_annotated, round_of
 from inbox.nlp.normalise import normalise
 
 LABELLED = (
@@ -48,10 +49,15 @@ def pool_size(data_dir: Path) -> int:
     return len(seen)
 
 
-def pool_weights(data_dir: Path, items: Sequence[Annotated]) -> list[float]:
-    """Each of ``items``' weight: 1, or for a random pick of the last round, the untaken rest of the pool
-    over that round's random picks."""
-    fresh = read_annotated(data_dir)
+def pool_weights(
+    data_dir: Path, items: Sequence[Annotated], *, fresh: Sequence[Annotated] | None = None
+) -> list[float]:
+    """Each of ``items``' weight: 1, or, until a census round labelled the rest, for a random pick of the
+    last round the untaken rest of the pool over that round's random picks. ``fresh``: the labelled tweets
+    (default: all of ``twcs_annotated.csv``; fewer shows what the weights were before a round)."""
+    fresh = read_annotated(data_dir) if fresh is None else fresh
+    if any(a.pick == CENSUS for a in fresh):
+        return [1.0] * len(items)
     last = max(round_of(a.batch) for a in fresh)
     sampled = sum(1 for a in fresh if a.pick == NATURAL and round_of(a.batch) == last)
     rest = pool_size(data_dir) - len(fresh) + sampled
