@@ -26,10 +26,12 @@ CODE = re.compile(r"^[a-z]{2}$")
 Why = Literal["customer", "not_served", "undetermined"]
 
 
-def _code(value: object) -> str | None:
+def base_code(value: object) -> str | None:
+    """A language's two-letter base code ("en" for "en-GB" or "en_US"); None for anything that is not one
+    (X's "und", "zxx", "qme"...)."""
     if not isinstance(value, str):
         return None
-    code = value.lower().split("-")[0]  # "en-GB" -> "en"; X's "und", "zxx", "qme"... are no language
+    code = value.lower().replace("_", "-").split("-")[0]
     return code if CODE.match(code) else None
 
 
@@ -37,17 +39,17 @@ def platform_language(raw: Mapping[str, Any]) -> str | None:
     """The language a platform gives a stored payload (``Message.raw``), or None where it gives none."""
     tweet = raw.get("tweet")
     if isinstance(tweet, Mapping):
-        return _code(tweet.get("lang"))
+        return base_code(tweet.get("lang"))
     post = raw.get("post")
     if isinstance(post, Mapping):
         record = post.get("record")
         langs = record.get("langs") if isinstance(record, Mapping) else None
-        return _code(langs[0]) if isinstance(langs, list) and langs else None
+        return base_code(langs[0]) if isinstance(langs, list) and langs else None
     for key in ("status", "last_status"):  # a Mastodon notification, a conversation
         status = raw.get(key)
         if isinstance(status, Mapping):
-            return _code(status.get("language"))
-    return _code(raw.get("language")) if "content" in raw else None  # a Mastodon status itself
+            return base_code(status.get("language"))
+    return base_code(raw.get("language")) if "content" in raw else None  # a Mastodon status itself
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from inbox.nlp.language import LanguageDetect
+from inbox.nlp.reply_language import base_code as base
 from inbox.nlp.settings import load_nlp_config
-from inbox.replies.reply_language import base, draft_language, other_language
+from inbox.replies.reply_language import draft_language, other_language
 
 ROOT = Path(__file__).resolve().parents[2]
 
