@@ -106,12 +106,21 @@ def fold(text: str) -> str:
 
 
 def _alternatives(phrases: Sequence[str]) -> re.Pattern[str] | None:
-    """One whole-word pattern for ``phrases`` (longest first; a final ``*`` matches any ending)."""
+    """One whole-word pattern for ``phrases`` (longest first; a final ``*`` matches any ending; a final
+    elided word such as "m'" runs into the next word: "merci de m'" matches "merci de m'aider")."""
     alts = sorted({fold(p).strip() for p in phrases} - {""}, key=len, reverse=True)
     if not alts:
         return None
-    body = "|".join(re.escape(a[:-1]) + r"\w*" if a.endswith("*") else re.escape(a) for a in alts)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    body = "|".join(_alternative(a) for a in alts)
+    return re.compile(rf"(?<!\w)(?:{body})")
+
+
+def _alternative(phrase: str) -> str:
+    if phrase.endswith("*"):
+        return re.escape(phrase[:-1]) + r"\w*"
+    if phrase.endswith("'"):
+        return re.escape(phrase)
+    return re.escape(phrase) + r"(?!\w)"
 
 
 class PhraseRules:

@@ -72,9 +72,11 @@ def test_politeness_formulas_are_blanked_before_the_phrases_are_matched() -> Non
             "billing_payment": ReasonRule(phrases=["rembours*"]),
             "delivery_order": ReasonRule(phrases=["retour", "colis recu"]),
         },
-        politeness=["merci de me", "dans l'attente de votre retour"],
+        politeness=["merci de me", "merci de m'", "dans l'attente de votre retour"],
     )
     assert rules.fired("Merci de me rappeler vite") == []
+    assert rules.fired("Merci de m'aider") == []  # an elided word runs into the next one (seen in the demo)
+    assert rules.fired("Merci de ma part") == ["praise_thanks"]
     assert rules.fired("Merci de me rembourser") == ["billing_payment"]
     assert rules.fired("Merci pour tout ! Dans l'attente de votre retour") == ["praise_thanks"]
     assert rules.fired("colis merci de me recu") == []  # a phrase never spans the blanked formula
@@ -91,6 +93,7 @@ def test_politeness_formulas_are_blanked_before_the_phrases_are_matched() -> Non
             "other",
         ),  # a request, not thanks (seen in the demo)
         ("Merci pour votre retour rapide !", "praise_thanks"),
+        ("J'ai réinitialisé mon mot de passe mais le lien a expiré. Merci de m'aider.", "account_access"),
         ("Bonjour, ma commande n'est pas arrivée. Merci d'avance", "delivery_order"),
         ("Dans l'attente de votre retour, cordialement", "other"),
     ],
