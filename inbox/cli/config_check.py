@@ -27,7 +27,7 @@ def check_folder(folder: Path) -> list[Problem]:
     from inbox.replies.composer import load_templates
 
     problems: list[Problem] = []
-    _load(load_channels, folder, problems)
+    channels = _load(load_channels, folder, problems)
     charter = _load(load_charter, folder, problems)
     templates = _load(load_templates, folder, problems)
     _load(load_nlp_config, folder, problems)
@@ -40,6 +40,40 @@ def check_folder(folder: Path) -> list[Problem]:
                         str(folder / "charter.toml"),
                         key,
                         f"template {name!r} is not in templates.toml (known: {', '.join(sorted(known))})",
+                    )
+                )
+    if charter is not None and channels is not None:
+        problems.extend(brand_problems(folder, charter, [c.name for c in channels.channels]))
+    return problems
+
+
+def brand_problems(folder: Path, charter: Any, channels: list[str]) -> list[Problem]:
+    """A brand naming a channel channels.toml lacks; when there are brands, a channel none speaks for (its
+    automatic messages would be the charter's own text whatever the customer's language)."""
+    from inbox.charter.rules import brand_for
+
+    problems: list[Problem] = []
+    known = set(channels)
+    for brand, entry in charter.brands.items():
+        for i, name in enumerate(entry.channels):
+            if name not in known:
+                problems.append(
+                    (
+                        str(folder / "charter.toml"),
+                        f"brands.{brand}.channels[{i}]",
+                        f"channel {name!r} is not in channels.toml",
+                    )
+                )
+    if charter.brands:
+        for i, name in enumerate(channels):
+            if brand_for(charter, name) is None:
+                problems.append(
+                    (
+                        str(folder / "channels.toml"),
+                        f"channels[{i}].name",
+                        f"no brand of charter.toml speaks for {name!r}: its automatic messages would be in "
+                        "the charter's own language whatever the customer writes in; list it in a brand's "
+                        "channels",
                     )
                 )
     return problems

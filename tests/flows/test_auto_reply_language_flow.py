@@ -89,3 +89,44 @@ def test_an_english_customer_without_an_english_text_gets_no_automatic_reply(
     x_sandbox.add_mention("@AcmeCare mon colis n'est pas arrivé", author="carl", created_at=PARIS_SUNDAY_10)
     sent = replies_by_handle(engine, x_sandbox, classifier, no_english)
     assert set(sent) == {"carl"} and FRENCH in sent["carl"]
+
+
+@pytest.fixture
+def mastodon() -> Iterator[Any]:
+    from connectors.sandbox.mastodon.server import MastodonSandbox
+
+    with MastodonSandbox("AcmeCare") as sb:
+        yield sb
+
+
+def test_every_channel_of_the_demo_answers_out_of_hours_in_the_customers_language(
+    engine: Engine, mastodon: Any, classifier: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in the demo on a Saturday evening: the brand listed only x-acme, so every English mention on
+    Mastodon and Bluesky got the French text. Now the shipped charter's brand speaks for every channel."""
+    from pydantic import HttpUrl
+
+    from connectors.sandbox.mastodon.server import TOKEN
+    from inbox.config.channels import ChannelConfig
+    from inbox.ingest.channels import Runtime, build_connector
+
+    monkeypatch.setenv("MASTODON_ACCESS_TOKEN", TOKEN)
+    cfg = ChannelConfig(
+        name="mastodon-acme",
+        platform="mastodon",
+        account="AcmeCare",
+        base_url=HttpUrl(mastodon.url),
+        credentials={"access_token": "MASTODON_ACCESS_TOKEN"},
+    )
+    rt = Runtime(cfg, build_connector(cfg))
+    at = PARIS_SUNDAY_10
+    mastodon.add_mention("How do I change the default document in WebApp?", author="gus", created_at=at)
+    mastodon.add_mention("mon colis n'est jamais arrivé", author="carl", created_at=at, language="fr")
+    now = at + 10 * MINUTE
+    poll_channel(engine, rt, clock=Clock(now), due=CharterDue(CHARTER), classifier=classifier)
+    run_automation(engine, CHARTER, now, templates=templates())
+    drain(engine, rt, now)
+    sent = {s["text"].split()[0].lstrip("@").lower(): s["text"] for s in mastodon.sent}
+    assert set(sent) == {"gus", "carl"}
+    assert ENGLISH in sent["gus"] and FRENCH not in sent["gus"]
+    assert FRENCH in sent["carl"]

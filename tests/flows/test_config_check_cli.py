@@ -1,0 +1,43 @@
+"""`inbox config check` on the shipped config folder and on copies broken the ways people break them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from inbox.cli.main import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _check(folder: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["config", "check", str(folder)])
+    return result.exit_code, result.stderr + result.stdout
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "config"
+    shutil.copytree(ROOT / "config", folder)
+    return folder
+
+
+def test_the_shipped_config_is_valid_and_every_channel_has_its_brand() -> None:
+    code, out = _check(ROOT / "config")
+    assert code == 0, out
+
+
+def test_a_channel_no_brand_speaks_for_is_reported(tmp_path: Path) -> None:
+    """Seen in the demo: the brand listed x-acme only, so English mentions on Mastodon got the French
+    out-of-hours text."""
+    folder = _copy(tmp_path)
+    charter = folder / "charter.toml"
+    text = charter.read_text(encoding="utf-8")
+    text = text.replace('channels = ["x-acme", "mastodon-acme",', 'channels = ["x-acme", "mastodn-acme",')
+    charter.write_text(text, encoding="utf-8")
+    code, out = _check(folder)
+    assert code == 1
+    assert "brands.acme.channels[1]: channel 'mastodn-acme' is not in channels.toml" in out
+    assert "channels[1].name: no brand of charter.toml speaks for 'mastodon-acme'" in out
+    assert out.count("no brand of charter.toml") == 1  # the other six channels still have their brand
