@@ -104,21 +104,11 @@ def test_every_channel_of_the_demo_answers_out_of_hours_in_the_customers_languag
 ) -> None:
     """Seen in the demo on a Saturday evening: the brand listed only x-acme, so every English mention on
     Mastodon and Bluesky got the French text. Now the shipped charter's brand speaks for every channel."""
-    from pydantic import HttpUrl
-
     from connectors.sandbox.mastodon.server import TOKEN
-    from inbox.config.channels import ChannelConfig
-    from inbox.ingest.channels import Runtime, build_connector
+    from tests.support.incidents import MASTODON_ENV, mastodon_runtime
 
-    monkeypatch.setenv("MASTODON_ACCESS_TOKEN", TOKEN)
-    cfg = ChannelConfig(
-        name="mastodon-acme",
-        platform="mastodon",
-        account="AcmeCare",
-        base_url=HttpUrl(mastodon.url),
-        credentials={"access_token": "MASTODON_ACCESS_TOKEN"},
-    )
-    rt = Runtime(cfg, build_connector(cfg))
+    monkeypatch.setenv(MASTODON_ENV, TOKEN)
+    rt = mastodon_runtime(mastodon)
     at = PARIS_SUNDAY_10
     mastodon.add_mention("How do I change the default document in WebApp?", author="gus", created_at=at)
     mastodon.add_mention("mon colis n'est jamais arrivé", author="carl", created_at=at, language="fr")
