@@ -227,3 +227,16 @@ def test_invalid_input_names_the_field_and_leaves_the_file(
     at.button(key="add-submit").click().run()
     assert any(field_named in e for e in plain(at.error)), plain(at.error)
     assert (config / "channels.toml").read_text(encoding="utf-8") == before
+
+
+def test_a_channel_no_brand_speaks_for_is_flagged(seeded: Seeded, config: Path) -> None:
+    """Its automatic messages would be the charter's own (French) text even to English customers."""
+    path = config / "channels.toml"
+    text = path.read_text(encoding="utf-8")
+    second = text.split("[[channels]]", 1)[1].replace('name = "x-acme"', 'name = "x-support"')
+    path.write_text(text + "\n[[channels]]" + second, encoding="utf-8")
+    at = page_as(seeded, "ada")
+    assert not at.exception and not at.error, plain(at.error)
+    assert "Brand: Acme" in plain(at.caption)
+    [warning] = plain(at.warning)
+    assert warning.startswith("No brand speaks for this channel")

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from inbox.access import can
+from inbox.charter.rules import brand_for
 from inbox.config import channel_file
 from inbox.config.channels import ChannelConfig, load_channels
 from inbox.config.loader import ConfigError
@@ -25,6 +26,7 @@ from inbox.store import records as store
 from inbox.store.tables import User
 from inbox.ui import streamlit_words
 from inbox.ui.common import (
+    charter,
     config_dir,
     current_user,
     local_time,
@@ -114,6 +116,7 @@ def _channel(state: channel_admin.ChannelState) -> None:
             f"@{md_escape(cfg.account)} · {every} · {api}"
         )
         _credentials(state)
+        _brand(cfg.name)
         if state.reads_used is None:
             reads = _("no reads yet")
         elif cfg.monthly_read_budget:
@@ -137,6 +140,25 @@ def _channel(state: channel_admin.ChannelState) -> None:
             st.caption(
                 f"{_when(event.at)} · {md_escape(event.action)} · {md_escape(_describe(event.detail))}"
             )
+
+
+def _brand(channel: str) -> None:
+    """The brand the channel speaks for; a warning when brands exist and none lists it."""
+    c = charter()
+    if c is None or not c.brands:
+        return
+    brand = brand_for(c, channel)
+    if brand is not None:
+        st.caption(_("Brand: {brand}").format(brand=md_escape(brand.display_name)))
+        return
+    st.warning(
+        _(
+            "No brand speaks for this channel: its automatic messages (out of hours, peak plan) are the "
+            "charter's own text, whatever language the customer writes in. Add it to a brand's channels in "
+            "the charter."
+        ),
+        icon=":material/translate:",
+    )
 
 
 def _describe(detail: dict[str, Any]) -> str:
