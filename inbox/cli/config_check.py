@@ -30,7 +30,7 @@ def check_folder(folder: Path) -> list[Problem]:
     channels = _load(load_channels, folder, problems)
     charter = _load(load_charter, folder, problems)
     templates = _load(load_templates, folder, problems)
-    _load(load_nlp_config, folder, problems)
+    nlp = _load(load_nlp_config, folder, problems)
     if charter is not None and templates is not None:
         known = {t.name for t in templates.templates}
         for key, name in sorted(charter.template_names().items()):
@@ -42,6 +42,19 @@ def check_folder(folder: Path) -> list[Problem]:
                         f"template {name!r} is not in templates.toml (known: {', '.join(sorted(known))})",
                     )
                 )
+    if templates is not None and nlp is not None:
+        labels = set(nlp.reasons.labels)
+        taxonomy = ", ".join(sorted(labels))
+        for i, t in enumerate(templates.templates):
+            problems.extend(
+                (
+                    str(folder / "templates.toml"),
+                    f"templates[{i}].reasons[{j}]",
+                    f"reason {reason!r} is not in nlp.toml [reasons] labels (known: {taxonomy})",
+                )
+                for j, reason in enumerate(t.reasons)
+                if reason not in labels
+            )
     if charter is not None and channels is not None:
         problems.extend(brand_problems(folder, charter, [c.name for c in channels.channels]))
     return problems

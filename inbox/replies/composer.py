@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -76,6 +76,9 @@ class PlatformTemplate(Strict):
     )
 
 
+ReasonName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
 class Template(Strict):
     """One ``[[templates]]`` table of config/templates.toml."""
 
@@ -86,6 +89,7 @@ class Template(Strict):
     owner: str = Field(min_length=2, description="who maintains this template")
     text: str = Field(min_length=1)
     tags: tuple[str, ...] = ()
+    reasons: tuple[ReasonName, ...] = ()  # the contact reasons it answers: offered first for them
     continue_in_dm: str | None = None  # a private template to open after this public reply
     whatsapp_template: PlatformTemplate | None = None  # ``text`` then mirrors the approved body
     retired: bool = False  # kept for its history and usage counts, no longer offered to agents
@@ -154,13 +158,15 @@ def search(
     *,
     visibility: str | None,
     language: str | None = None,
+    reason: str | None = None,
     retired: bool = False,
 ) -> list[Template]:
     """Templates in use for ``visibility`` (None: all) whose name, title, tags or text hold every word of
     ``query``; retired ones only with ``retired`` (the Templates page lists them, agents are never offered
     them).
 
-    The conversation's language comes first, then alphabetical by title. Accents and case are ignored.
+    The conversation's language comes first; within it, the templates written for its contact ``reason``
+    (``Template.reasons``); then alphabetical by title. Accents and case are ignored.
     """
     words = _fold(query).split()
     found = [
@@ -170,7 +176,7 @@ def search(
         and (visibility is None or t.fits(visibility))
         and all(w in _fold(" ".join((t.name, t.title, t.text, *t.tags))) for w in words)
     ]
-    return sorted(found, key=lambda t: (t.language != language, _fold(t.title)))
+    return sorted(found, key=lambda t: (t.language != language, reason not in t.reasons, _fold(t.title)))
 
 
 def known_values(

@@ -21,6 +21,7 @@ FIELD_ORDER = (
     "visibility",
     "owner",
     "tags",
+    "reasons",
     "continue_in_dm",
     "whatsapp_template",
     "retired",

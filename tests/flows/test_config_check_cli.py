@@ -41,3 +41,14 @@ def test_a_channel_no_brand_speaks_for_is_reported(tmp_path: Path) -> None:
     assert "brands.acme.channels[1]: channel 'mastodn-acme' is not in channels.toml" in out
     assert "channels[1].name: no brand of charter.toml speaks for 'mastodon-acme'" in out
     assert out.count("no brand of charter.toml") == 1  # the other six channels still have their brand
+
+
+def test_a_template_for_a_reason_the_taxonomy_lacks_is_reported(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "templates.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        'reasons = ["billing_payment"]', 'reasons = ["billing"]', 1
+    )
+    path.write_text(text, encoding="utf-8")
+    code, out = _check(folder)
+    assert code == 1 and ".reasons[0]: reason 'billing' is not in nlp.toml [reasons] labels (known: " in out

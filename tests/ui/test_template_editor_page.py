@@ -119,9 +119,13 @@ def test_a_manager_creates_edits_and_retires_a_template(
 
     at = _press(at, "tpl-edit-fibre-cut-fr", language)
     _fill(at, title="Coupure de fibre — intervention en cours")
+    at.multiselect(key="tpl-f-reasons").select("technical_issue")  # offered first for such conversations
     at = _click(at, save, language)
     edited = composer.load_templates(config).get("fibre-cut-fr")
     assert edited is not None and edited.title == "Coupure de fibre — intervention en cours"
+    assert edited.reasons == ("technical_issue",)
+    reason_word = {"en": "Technical issue", "fr": "Problème technique"}[language]
+    assert any(f":violet-badge[{reason_word}]" in m.value for m in at.markdown)
     assert any(history in m.value for m in at.markdown), "the history lists the edit"
     assert any('+title = "Coupure de fibre' in c.value for c in at.code)
 

@@ -191,3 +191,21 @@ def test_a_reply_in_another_language_than_the_customers_asks_to_be_confirmed(
     [reply] = replies(db_url)
     assert reply.text.startswith("Bonjour Bob") and reply.visibility == "public"
     assert not at.warning  # the composer is empty again: nothing to check
+
+
+def test_templates_for_the_conversations_reason_are_offered_first(seeded: Seeded, db_url: str) -> None:
+    from inbox.store.tables import Conversation
+
+    conv_id = seeded.conversations["late"]  # Bob writes English
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        conv.reason = "billing_payment"
+    engine.dispose()
+    at = open_conv(app_as(seeded, "alice"), conv_id)
+    box = at.selectbox(key=f"composer-{conv_id}-template")
+    assert box.options[0] == "Let's continue in DM (account or personal details) · EN · Billing and payment"
+    french = [o for o in box.options if "· FR" in o]
+    assert box.options[1].endswith("· EN") and french[0].endswith("· FR · Billing and payment")
+    assert box.options.index(french[0]) > max(i for i, o in enumerate(box.options) if "· EN" in o)

@@ -106,6 +106,20 @@ def test_search_ignores_accents_and_puts_the_conversation_language_first() -> No
     ]
 
 
+def test_search_offers_the_templates_for_the_conversations_reason_first_within_its_language() -> None:
+    files = composer.load_templates(ROOT / "config")
+    private = [t.name for t in composer.search(files.templates, "", visibility="private", language="en")]
+    billing = composer.search(
+        files.templates, "", visibility="private", language="en", reason="billing_payment"
+    )
+    assert billing[0].name == "refund-dm-en" and private[0] != "refund-dm-en"
+    assert sorted(t.name for t in billing) == sorted(private)  # the same templates, in another order
+    french = [t.name for t in billing if t.language == "fr"]
+    assert french[0] == "remboursement-mp-fr" and billing.index(files.get("remboursement-mp-fr")) > max(
+        i for i, t in enumerate(billing) if t.language == "en"
+    )  # the customer's language still comes before the reason
+
+
 @pytest.mark.parametrize(
     ("text", "kinds"),
     [

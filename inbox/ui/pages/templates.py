@@ -27,6 +27,7 @@ from inbox.ui.common import (
     templates,
     transaction,
 )
+from inbox.ui.labels import REASON, label
 from inbox.ui.widgets import flash, template_form, template_history
 
 VISIBILITY = {
@@ -92,6 +93,7 @@ def _card(t: Template, used: Usage | None, manager: User | None) -> None:
         st.markdown(
             f"**{md_escape(t.title)}** :gray-badge[{t.language.upper()}] "
             f":blue-badge[{_visibility(t.visibility)}] :gray[`{t.name}`]{retired}"
+            + "".join(f" :violet-badge[{md_escape(label(REASON, r))}]" for r in t.reasons)
         )
         st.text(t.text, width="stretch")
         then = _(" · then continues in DM with `{name}`").format(name=t.continue_in_dm)

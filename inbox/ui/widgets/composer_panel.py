@@ -7,7 +7,6 @@ their verdicts. Callbacks change widget state before the next run, as Streamlit 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +34,9 @@ from inbox.ui.common import (
     templates,
     transaction,
 )
-from inbox.ui.labels import STATUS, label, variable
-from inbox.ui.widgets import flash, platform_template_panel, reply_language_check
+from inbox.ui.labels import STATUS, label
+from inbox.ui.widgets import flash, platform_template_panel, reply_language_check, template_picker
+from inbox.ui.widgets.composer_keys import Keys
 
 MODE_LABELS = {"public": N_("Public reply"), "private": N_("Private message (DM)")}
 MODE_ICONS = {"public": ":material/public:", "private": ":material/lock:"}
@@ -48,19 +48,6 @@ REPLY_STATUS = {
     "sent": N_("delivered"),
 }
 VISIBILITY = {"public": N_("public"), "private": N_("private")}
-
-
-@dataclass(frozen=True)
-class Keys:
-    """Session-state keys of one conversation's composer."""
-
-    conv: int
-
-    def __getattr__(self, name: str) -> str:
-        return f"composer-{self.conv}-{name}"
-
-    def var(self, name: str) -> str:
-        return f"composer-{self.conv}-var-{name}"
 
 
 def _state(k: Keys, name: str, default: Any = None) -> Any:
@@ -96,22 +83,6 @@ def opened(k: Keys) -> None:
     if k.opened not in st.session_state:
         st.session_state[k.opened] = now()
         st.session_state[k.idem] = uuid.uuid4().hex
-
-
-def _apply_template(k: Keys, known: dict[str, str]) -> None:
-    files = templates()
-    name = st.session_state.get(k.template)
-    tpl = files.get(name) if isinstance(files, composer.TemplatesFile) and name else None
-    if tpl is None:
-        return
-    values = {**known}
-    for var in composer.variables(tpl.text):
-        typed = st.session_state.get(k.var(var))
-        if typed is None:
-            st.session_state[k.var(var)] = known.get(var, "")
-        elif typed.strip():
-            values[var] = typed
-    st.session_state[k.draft] = composer.render(tpl.text, values)
 
 
 def _switch_private(k: Keys) -> None:
@@ -181,7 +152,7 @@ def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
     st.session_state[k.flash] = ("success", queued)
     if next_dm:
         st.session_state[k.mode], st.session_state[k.template] = "private", next_dm
-        _apply_template(k, known)
+        template_picker.apply(k, known)
         st.session_state[k.flash] = (
             "success",
             _("Public reply queued. Now continue in DM: check the message below."),
@@ -228,55 +199,6 @@ def _held(k: Keys, user: User, known: dict[str, str]) -> None:
         cols[1].button(_("Discard my reply"), key=f"discard-{k.conv}", on_click=_discard, args=(k, user))
 
 
-def _template_picker(k: Keys, view: ConversationView, mode: str, known: dict[str, str]) -> None:
-    files = templates()
-    if isinstance(files, str):
-        st.warning(_("Templates unavailable: {error}").format(error=files))
-        return
-    found = composer.search(files.templates, "", visibility=mode, language=view.conversation.language)
-    names = [t.name for t in found if t.whatsapp_template is None]  # those are offered outside the window
-    titles = {t.name: f"{t.title} · {t.language.upper()}" for t in found}
-    current = st.session_state.get(k.template)
-    if current is not None and current not in names:  # e.g. a public template after switching to private
-        st.session_state[k.template] = None
-    st.selectbox(
-        _("Template"),
-        names,
-        index=None,
-        key=k.template,
-        format_func=lambda n: titles.get(n, n),
-        placeholder=_("Type to search templates…"),
-        on_change=_apply_template,
-        args=(k, known),
-    )
-    tpl = files.get(st.session_state.get(k.template) or "")
-    if tpl is None:
-        return
-    fill = [v for v in composer.variables(tpl.text)]
-    if fill:
-        cols = st.columns(min(len(fill), 4))
-        for i, var in enumerate(fill):
-            name = variable(var)
-            label = name if known.get(var) else _("{name} (fill in)").format(name=name)
-            cols[i % len(cols)].text_input(label, key=k.var(var), on_change=_apply_template, args=(k, known))
-    st.caption(_("Template owner: {owner}").format(owner=md_escape(tpl.owner)))
-    if mode == "public" and tpl.continue_in_dm:
-        target = files.get(tpl.continue_in_dm)
-        st.session_state[k.continue_dm] = tpl.continue_in_dm
-        st.checkbox(
-            _("Then continue in DM with “{title}”").format(
-                title=target.title if target else tpl.continue_in_dm
-            ),
-            key=k.continue_check,
-            value=True,
-        )
-
-
-def _use_template(k: Keys, name: str, known: dict[str, str]) -> None:
-    st.session_state[k.mode], st.session_state[k.template] = "public", name
-    _apply_template(k, known)
-
-
 def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str, str]) -> None:
     conv = view.conversation
     kinds = [
@@ -314,7 +236,7 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
         cols[1].button(
             _("Use “{title}”").format(title=tpl.title),
             key=f"charter-dm-{k.conv}",
-            on_click=_use_template,
+            on_click=template_picker.use,
             args=(k, tpl.name, known),
         )
 
@@ -396,7 +318,7 @@ def panel(view: ConversationView, user: User) -> None:
         platform_template_panel.offer(view, user, known, options)
         return
     _charter_advice(k, view, mode, known)
-    _template_picker(k, view, mode, known)
+    template_picker.picker(k, view, mode, known)
     if k.draft not in st.session_state and st.session_state.get(k.template):
-        _apply_template(k, known)
+        template_picker.apply(k, known)
     _draft_and_send(k, user, mode, known, view, route)

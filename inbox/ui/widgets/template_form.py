@@ -20,6 +20,8 @@ from inbox.replies.template_editor import StaleTemplates, TemplateRefused
 from inbox.store.tables import User
 from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import config_dir, language_detector, now, transaction
+from inbox.ui.labels import REASON, label
+from inbox.ui.widgets import classification_panel
 
 EDITING = "tpl-editing"  # the name of the template being edited, or NEW
 NEW = "\x00new"
@@ -93,6 +95,17 @@ def _fields(original: Template | None, files: TemplatesFile) -> dict[str, Any]:
         key=relabel.redraw("tpl-f-then"),
         placeholder=streamlit_words.choose(),
     )
+    had = list(o.reasons) if o else []
+    taxonomy = classification_panel.reasons()
+    reasons = st.multiselect(
+        _("Contact reasons it answers"),
+        [*taxonomy, *(r for r in had if r not in taxonomy)],  # a reason since removed stays visible
+        default=had,
+        format_func=lambda r: label(REASON, r),
+        key=relabel.redraw("tpl-f-reasons"),
+        placeholder=streamlit_words.choose(),
+        help=_("The composer offers it first, in its language, for conversations with one of these reasons."),
+    )
     fields: dict[str, Any] = {**(o.model_dump() if o else {})}
     fields.update(
         name=name.strip(),
@@ -103,6 +116,7 @@ def _fields(original: Template | None, files: TemplatesFile) -> dict[str, Any]:
         text=text,
         tags=[t.strip() for t in tags.split(",") if t.strip()],
         continue_in_dm=then or None,
+        reasons=list(reasons),
     )
     return fields
 
