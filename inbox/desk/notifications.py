@@ -39,6 +39,7 @@ from inbox.store.tables import (
 
 Kind = Literal["assigned", "customer_wrote", "at_risk"]
 KINDS: tuple[Kind, ...] = ("assigned", "customer_wrote", "at_risk")
+LATE = "late"  # the key prefix of an "at_risk" notice whose clock had run out
 CRITICAL = "critical"  # the urgency whose notifications also ring
 RECENT = 30  # how many notifications the list shows
 
@@ -56,6 +57,7 @@ class Notice:
     channel: str
     handle: str | None
     excerpt: str  # the customer's last message, first line
+    late: bool = False  # an "at_risk" notice told once the clock had already run out
 
 
 def settings_of(session: Session, user_id: int) -> NotificationSettings:
@@ -115,9 +117,13 @@ def _customer_messages(session: Session, user_id: int, after: int) -> tuple[list
 
 
 def _at_risk(session: Session, user_id: int, book: CharterBook, now: datetime) -> list[tuple[str, int]]:
-    """The user's running clocks at risk or late, keyed by due time (a new clock may warn again)."""
+    """The user's running clocks at risk or late, keyed by state and due time: a clock at risk that then runs
+    late is told twice (at risk, then late); a new clock may warn again."""
     return [
-        (f"at_risk:{c.conversation_id}:{c.due_at.isoformat()}", c.conversation_id)
+        (
+            f"{LATE if c.state == 'breached' else 'at_risk'}:{c.conversation_id}:{c.due_at.isoformat()}",
+            c.conversation_id,
+        )
         for c in open_clocks(session, book, now, assignee_id=user_id)
         if c.state != "on_track"
     ]
@@ -223,6 +229,7 @@ def notices(
             channel=channel,
             handle=handle,
             excerpt=last.get(n.conversation_id, ""),
+            late=n.key.startswith(f"{LATE}:"),
         )
         for n, channel, handle in rows
     ]

@@ -86,6 +86,20 @@ def test_taking_a_conversation_oneself_is_no_news_but_its_risk_is(engine: Engine
         ("at_risk", seeded.conversations["late"], True)
     ]
     assert poll(engine, "alice", seeded, NOW + timedelta(minutes=5)) == []  # the same clock warns once
+    assert told[0].late  # its clock had run out 5 minutes before: the bell says late, not at risk
+
+
+def test_a_clock_told_at_risk_is_told_again_once_it_runs_late(engine: Engine) -> None:
+    seeded = seed(engine, NOW)  # "soon" (VIP: 30 min) is due at NOW + 10 min: at risk from NOW + 2.5 min
+    poll(engine, "alice", seeded)
+    assign(engine, seeded, "soon", "alice", by="alice")
+    assert poll(engine, "alice", seeded) == []
+    [risk] = poll(engine, "alice", seeded, NOW + timedelta(minutes=5))
+    assert (risk.kind, risk.conversation_id, risk.late) == ("at_risk", seeded.conversations["soon"], False)
+    assert poll(engine, "alice", seeded, NOW + timedelta(minutes=6)) == []
+    [late] = poll(engine, "alice", seeded, NOW + timedelta(minutes=11))
+    assert (late.kind, late.conversation_id, late.late) == ("at_risk", seeded.conversations["soon"], True)
+    assert poll(engine, "alice", seeded, NOW + timedelta(minutes=20)) == []  # late is told once too
 
 
 def test_the_customer_writing_again_is_told_unless_turned_off(engine: Engine) -> None:

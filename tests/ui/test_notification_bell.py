@@ -3,6 +3,7 @@ English and in French."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -74,3 +75,21 @@ def test_the_bell_counts_lists_opens_and_keeps_settings(
         # its Open button switches page from a fragment: AppTest cannot, tests/e2e does it in Chromium
         at = open_conv(at, seeded.conversations["done"]).run()  # its page reads its notifications
         assert _bell(at) == ["Notifications"]
+
+
+@pytest.mark.parametrize(
+    ("language", "at_risk", "late"),
+    [
+        ("en", "At risk of missing the charter: @bob on x-acme", "Late on the charter: @bob on x-acme"),
+        ("fr", "Délai de la charte menacé : @bob sur x-acme", "Délai de la charte dépassé : @bob sur x-acme"),
+    ],
+)
+def test_a_late_clock_is_told_as_late_not_at_risk(language: str, at_risk: str, late: str) -> None:
+    from datetime import UTC, datetime
+
+    from inbox.desk.notifications import Notice
+    from inbox.ui.widgets.notification_bell import title
+
+    told = Notice(1, "at_risk", 7, False, datetime(2026, 3, 2, tzinfo=UTC), False, "x-acme", "@bob", "…")
+    with i18n.use_language(language):
+        assert (title(told), title(replace(told, late=True))) == (at_risk, late)

@@ -26,7 +26,8 @@ class AgentNotification(SQLModel, table=True):
     user_id: int = Field(foreign_key="app_user.id")
     kind: str  # assigned | customer_wrote | at_risk
     conversation_id: int = Field(foreign_key="conversation.id")
-    key: str  # what makes it once: "assigned:<audit id>", "message:<id>", "at_risk:<conversation>:<due>"
+    # what makes it once: "assigned:<audit id>", "message:<id>", "at_risk:<conv>:<due>", "late:<conv>:<due>"
+    key: str
     critical: bool = False  # a critical-urgency conversation: the browser also plays a sound
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     delivered_at: datetime | None = _when()  # shown by the browser (once, in one tab)

@@ -38,6 +38,7 @@ TITLES = {
     "customer_wrote": N_("{who} wrote again on {channel}"),
     "at_risk": N_("At risk of missing the charter: {who} on {channel}"),
 }
+LATE = N_("Late on the charter: {who} on {channel}")
 SETTINGS = {
     "assigned": N_("A conversation is assigned to me"),
     "customer_wrote": N_("My customer writes again"),
@@ -57,7 +58,8 @@ def _live(url: str, folder: str) -> LiveCharter:
 
 def title(n: Notice) -> str:
     who = n.handle or _("a customer")
-    return _(TITLES.get(n.kind, "{who} on {channel}")).format(who=who, channel=n.channel)
+    said = LATE if n.kind == "at_risk" and n.late else TITLES.get(n.kind, "{who} on {channel}")
+    return _(said).format(who=who, channel=n.channel)
 
 
 def _data(new: list[Notice], unread: int, wanted: NotificationSettings) -> dict[str, object]:
