@@ -94,7 +94,7 @@ def test_an_agent_is_told_of_an_assignment(desk_app: dict[str, Any]) -> None:
             expected = {
                 "Assigned to you: bob on x-acme",
                 "Assigned to you: kim on x-acme",
-                "At risk of missing the charter: bob on x-acme",  # late, and critical
+                "Late on the charter: bob on x-acme",  # late (due 5 min ago), and critical
             }
             told = "window.__notes.map(n => n.title)"
             procs.eventually(
