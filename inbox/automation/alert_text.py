@@ -1,35 +1,37 @@
 """The escalation alert's JSON: a Slack/Teams ``text`` line plus structured fields. Pure: ``now`` is given.
 
+The line is written in the team's language (the charter's ``[ui] default_language``, chosen by the caller with
+``inbox.i18n.use_language``, as spike and peak alerts are); the structured fields keep stable English keys.
+
 Customer text is quoted with Slack's three escapes (``&``, ``<``, ``>``), so a message cannot ping a channel
 (``<!channel>``) or smuggle a link into the alert.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock
 from inbox.charter.sla import SlaResult
+from inbox.i18n import N_, _, duration, when
 
 LABELS = {
-    "critical": ":rotating_light: Critical message",
-    "at_risk": ":hourglass_flowing_sand: At risk",
-    "breached": ":red_circle: Breached",
+    "critical": N_(":rotating_light: Critical message"),
+    "at_risk": N_(":hourglass_flowing_sand: At risk"),
+    "breached": N_(":red_circle: Breached"),
 }
-KIND_NAMES = {"public": "public mention", "private": "private message", "listening": "listening post"}
+KIND_NAMES = {
+    "public": N_("public mention"),
+    "private": N_("private message"),
+    "listening": N_("listening post"),
+}
 SNIPPET = 140
 
 
 def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _minutes(delta: timedelta) -> str:
-    total = int(abs(delta).total_seconds() // 60)
-    hours, minutes = divmod(total, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def alert_payload(
@@ -44,18 +46,29 @@ def alert_payload(
     """The body posted for alert ``key`` (``critical``, ``at_risk``, ``breached#2`` ...); ``link`` (the
     conversation in the app) becomes a Slack link on the conversation number."""
     kind = key.split("#", 1)[0]
-    zone = charter.team(charter.sla.team).zone if charter.sla.team in charter.teams else None
-    due = result.due_at.astimezone(zone) if zone else result.due_at
+    team = charter.teams.get(charter.sla.team)
+    zone = team.zone if team is not None else UTC
     left = result.remaining
-    timing = f"{_minutes(left)} left" if left >= timedelta() else f"{_minutes(left)} late"
-    who = f"@{clock.handle}" if clock.handle else "a customer"
+    timing = (_("{duration} left") if left >= timedelta() else _("{duration} late")).format(
+        duration=duration(left)
+    )
+    who = f"@{clock.handle}" if clock.handle else _("a customer")
     words = " ".join(snippet.split())
     quoted = slack_escape(words if len(words) <= SNIPPET else words[: SNIPPET - 1] + "…")
-    number = f"conversation #{clock.conversation_id}"
-    text = (
-        f"{LABELS.get(kind, kind)}: {slack_escape(who)} on {slack_escape(clock.channel)} "
-        f"({KIND_NAMES.get(clock.kind, clock.kind)}), {f'<{link}|{number}>' if link else number}. "
-        f"Due {due:%d %b %H:%M} ({timing}, target {result.target.minutes} min). “{quoted}”"
+    number = _("conversation #{id}").format(id=clock.conversation_id)
+    text = _(
+        "{label}: {who} on {channel} ({kind}), {conversation}. "
+        "Due {due} ({timing}, target {target} min). “{quoted}”"
+    ).format(
+        label=_(LABELS[kind]) if kind in LABELS else kind,
+        who=slack_escape(who),
+        channel=slack_escape(clock.channel),
+        kind=_(KIND_NAMES[clock.kind]) if clock.kind in KIND_NAMES else clock.kind,
+        conversation=f"<{link}|{number}>" if link else number,
+        due=when(result.due_at, zone),
+        timing=timing,
+        target=result.target.minutes,
+        quoted=quoted,
     )
     return {
         "text": text,

@@ -26,6 +26,7 @@ from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock
 from inbox.charter.sla import SlaEvent, SlaResult, SlaSubject, alerts_due, evaluate
 from inbox.charter.versions import CharterBook
+from inbox.i18n import use_language
 from inbox.outbox.delivery import is_automatic
 from inbox.settings import conversation_link
 from inbox.store import records as store
@@ -247,7 +248,8 @@ def escalate(
         result, snippet = found
         for key in alerts_due(result, sent_keys.get(clock.conversation_id, set()), charter):
             link = conversation_link(clock.conversation_id)
-            payload = alert_payload(key, clock, result, snippet, book.current, now, link)
+            with use_language(book.current.ui.default_language):  # the team's language, as spike alerts
+                payload = alert_payload(key, clock, result, snippet, book.current, now, link)
             alert_id = _claim(engine, clock.conversation_id, key, payload, now)
             if alert_id is None:
                 continue

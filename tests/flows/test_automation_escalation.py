@@ -211,3 +211,27 @@ def test_the_alert_links_to_the_conversation_when_the_app_address_is_set(
     [body] = hook.delivered()
     url = f"https://care.acme.example/conversation?id={conv_id}"
     assert body["alert"]["url"] == url and f"<{url}|conversation #{conv_id}>" in body["text"]
+
+
+def test_sla_alerts_speak_the_team_language(
+    engine: Engine, sandbox: XSandbox, rt: Runtime, hook: WebhookReceiver
+) -> None:
+    """A French team reads its SLA alerts in French, as its spike and peak-plan alerts."""
+    french = charter(**{"ui.default_language": "fr"})
+    sandbox.add_mention("@AcmeCare ma commande n'arrive pas", author="jane", created_at=PARIS_MONDAY_10)
+    poll(engine, rt, PARIS_MONDAY_10 + MINUTE, french)
+    run_automation(engine, french, PARIS_MONDAY_10 + 45 * MINUTE)
+    run_automation(engine, french, PARIS_MONDAY_10 + 61 * MINUTE)
+    risk, late = (body["text"] for body in hook.delivered())
+    assert risk.startswith(":hourglass_flowing_sand: Délai menacé : @jane sur x-acme (mention publique), ")
+    assert (
+        "Échéance 8 juin 11:00 (encore 15 min, objectif 60 min). « @AcmeCare ma commande n'arrive pas »"
+        in risk
+    )
+    assert (
+        late.startswith(":red_circle: Délai dépassé : @jane") and "(1 min de retard, objectif 60 min)" in late
+    )
+    assert [body["alert"]["kind"] for body in hook.delivered()] == [
+        "at_risk",
+        "breached",
+    ]  # keys stay English
