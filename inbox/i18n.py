@@ -171,9 +171,10 @@ def percent(fraction: float | None, digits: int = 1) -> str:
     return format_percent(fraction, pattern.replace("#,##0", "#,##0" + decimals, 1), locale=current())
 
 
-def number(value: float | int | None, digits: int = 0) -> str:
-    """A number with the language's separators: "12 345,6" (fr); "–" for None."""
+def number(value: float | int | None, digits: int = 0, *, fixed: bool = False) -> str:
+    """A number with the language's separators: "12 345,6" (fr); "–" for None. Up to ``digits`` decimals,
+    exactly ``digits`` when ``fixed`` (a score: "0,30", "0,00")."""
     if value is None:
         return "–"
-    decimals = "." + "#" * digits if digits else ""
+    decimals = "." + ("0" if fixed else "#") * digits if digits else ""
     return format_decimal(value, f"#,##0{decimals}", locale=current())

@@ -3,6 +3,7 @@ them in each language and closes it; in English and in French."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -140,6 +141,8 @@ def test_the_incidents_page_speaks_french(french_outage: Seeded) -> None:
         "Délai de résolution",
     ]
     assert english_in(shown(at)) == []
+    labels = [str(c.label) for c in at.checkbox if str(c.key).startswith("cand-")]
+    assert labels and all(re.search(r"similarité \d,\d\d", label) for label in labels)  # a French decimal
 
 
 def test_agents_have_no_incidents_page(seeded: Seeded) -> None:

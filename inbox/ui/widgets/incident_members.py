@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from inbox.access import PermissionDenied
 from inbox.desk.incidents import lifecycle, lookup, members
 from inbox.desk.incidents.lookup import IncidentError
-from inbox.i18n import _, ngettext
+from inbox.i18n import _, ngettext, number
 from inbox.store.tables import Channel, Contact, Conversation, Incident, User
 from inbox.ui import streamlit_words
 from inbox.ui.common import md_escape, md_name, now, open_conversation, reading, transaction
@@ -103,13 +103,14 @@ def proposals(incident: Incident, user: User) -> None:
     if not found:
         st.info(_("No conversation to propose: customers who write about it appear here."))
         return
-    keyword_word, similarity_word = _("keywords"), _("similarity")
     for c in found[:SHOWN]:
-        hits = f" · {keyword_word}: {md_escape(', '.join(c.keywords))}" if c.keywords else ""
+        words = md_escape(", ".join(c.keywords))
+        hits = " · " + _("keywords: {words}").format(words=words) if c.keywords else ""
         who = md_name(f"@{c.handle}" if c.handle else _("unknown customer"))
+        similarity = _("similarity {score}").format(score=number(c.score, 2, fixed=True))  # "similarité 0,30"
         st.checkbox(
             f"**{who}** · {md_escape(c.channel)} · {language(c.language)} · {_visibility(c.visibility)} · "
-            f"{similarity_word} {c.score:.2f}{hits}  \n{md_escape(c.snippet)}",
+            f"{similarity}{hits}  \n{md_escape(c.snippet)}",
             value=c.matches(threshold),
             key=_tick_key(incident.id or 0, c.conversation_id, threshold),
         )
