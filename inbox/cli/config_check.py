@@ -42,6 +42,8 @@ def check_folder(folder: Path) -> list[Problem]:
                         f"template {name!r} is not in templates.toml (known: {', '.join(sorted(known))})",
                     )
                 )
+    if charter is not None and nlp is not None:
+        problems.extend(charter_reason_problems(folder, charter, list(nlp.reasons.labels)))
     if templates is not None and nlp is not None:
         labels = set(nlp.reasons.labels)
         taxonomy = ", ".join(sorted(labels))
@@ -90,3 +92,19 @@ def brand_problems(folder: Path, charter: Any, channels: list[str]) -> list[Prob
                     )
                 )
     return problems
+
+
+def charter_reason_problems(folder: Path, charter: Any, labels: list[str]) -> list[Problem]:
+    """A response target ([sla.reasons]) or a rule ([reasons.<reason>]) for a reason nlp.toml does not give:
+    it would never apply (a typo such as "acount_access")."""
+    known = ", ".join(sorted(labels))
+    keys = [*(f"sla.reasons.{r}" for r in charter.sla.reasons), *(f"reasons.{r}" for r in charter.reasons)]
+    return [
+        (
+            str(folder / "charter.toml"),
+            key,
+            f"reason {key.rsplit('.', 1)[1]!r} is not in nlp.toml [reasons] labels (known: {known})",
+        )
+        for key in keys
+        if key.rsplit(".", 1)[1] not in labels
+    ]

@@ -52,3 +52,18 @@ def test_a_template_for_a_reason_the_taxonomy_lacks_is_reported(tmp_path: Path) 
     path.write_text(text, encoding="utf-8")
     code, out = _check(folder)
     assert code == 1 and ".reasons[0]: reason 'billing' is not in nlp.toml [reasons] labels (known: " in out
+
+
+def test_a_charter_target_or_rule_for_a_reason_the_taxonomy_lacks_is_reported(tmp_path: Path) -> None:
+    """A typo would silently never apply: account_access conversations would keep the 60-minute target."""
+    folder = _copy(tmp_path)
+    path = folder / "charter.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("\naccount_access = 30", "\nacount_access = 30").replace(
+        "[reasons.account_access]", "[reasons.acount_access]"
+    )
+    path.write_text(text, encoding="utf-8")
+    code, out = _check(folder)
+    assert code == 1
+    assert "sla.reasons.acount_access: reason 'acount_access' is not in nlp.toml [reasons] labels" in out
+    assert "charter.toml: reasons.acount_access: reason 'acount_access'" in out
