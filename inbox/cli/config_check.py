@@ -79,6 +79,7 @@ def brand_problems(folder: Path, charter: Any, channels: list[str]) -> list[Prob
                         f"channel {name!r} is not in channels.toml",
                     )
                 )
+    problems.extend(_scope_problems(folder, charter, known))
     if charter.brands:
         for i, name in enumerate(channels):
             if brand_for(charter, name) is None:
@@ -107,4 +108,30 @@ def charter_reason_problems(folder: Path, charter: Any, labels: list[str]) -> li
         )
         for key in keys
         if key.rsplit(".", 1)[1] not in labels
+    ]
+
+
+def _scope_problems(folder: Path, charter: Any, channels: set[str]) -> list[Problem]:
+    """A target, goal or survey scoped to a channel that is neither in channels.toml nor a platform name: it
+    would never apply (a typo such as "x-acm")."""
+    from inbox.config.platforms import platform_names
+
+    allowed = channels | set(platform_names())
+    keys = [
+        *((f"sla.channels.{name}", name) for name in charter.sla.channels),
+        *(
+            (f"sla.goals.{goal}.channels[{i}]", name)
+            for goal, spec in charter.sla.goals.items()
+            for i, name in enumerate(spec.channels)
+        ),
+        *((f"survey.channels[{i}]", name) for i, name in enumerate(charter.survey.channels)),
+    ]
+    return [
+        (
+            str(folder / "charter.toml"),
+            key,
+            f"{name!r} is neither a channel of channels.toml nor a platform ({', '.join(sorted(allowed))})",
+        )
+        for key, name in keys
+        if name not in allowed
     ]

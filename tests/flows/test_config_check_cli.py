@@ -67,3 +67,18 @@ def test_a_charter_target_or_rule_for_a_reason_the_taxonomy_lacks_is_reported(tm
     assert code == 1
     assert "sla.reasons.acount_access: reason 'acount_access' is not in nlp.toml [reasons] labels" in out
     assert "charter.toml: reasons.acount_access: reason 'acount_access'" in out
+
+
+def test_a_target_or_goal_scoped_to_an_unknown_channel_is_reported(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "charter.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        "[sla.goals.social]\n", '[sla.goals.social]\nchannels = ["x", "x-acm"]\n', 1
+    )
+    text += '\n[sla.channels.mastodon-acm.public]\nfirst_response = { minutes = 30, clock = "24/7" }\n'
+    path.write_text(text, encoding="utf-8")
+    code, out = _check(folder)
+    assert code == 1
+    assert "sla.goals.social.channels[1]: 'x-acm' is neither a channel of channels.toml nor a platform" in out
+    assert "sla.channels.mastodon-acm: 'mastodon-acm' is neither" in out
+    assert "social.channels[0]" not in out  # "x", a platform, is fine
