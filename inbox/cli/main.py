@@ -72,6 +72,7 @@ def listen(
     runtimes = [rt for rt in ctx.runtimes if channel is None or rt.name == channel]
     for problem in ctx.problems:
         typer.echo(f"error: {problem}", err=True)
+    _warn_config(ctx.settings.config_dir)
     if channel and not runtimes and not ctx.problems:
         raise _fail(f"no enabled channel named {channel!r} in {ctx.settings.config_dir / 'channels.toml'}")
     assert ctx.live is not None
@@ -209,6 +210,14 @@ def db_upgrade() -> None:
 
     open_engine(Settings().database_url)
     typer.echo("database is up to date")
+
+
+def _warn_config(folder: Path) -> None:
+    """What ``inbox config check`` would report, as warnings at start (a listener still runs with them)."""
+    from inbox.cli.config_check import check_folder
+
+    for file, key, message in check_folder(folder):
+        typer.echo(f"warning: {file}: {key}: {message}" if key else f"warning: {file}: {message}", err=True)
 
 
 @config_app.command("check")

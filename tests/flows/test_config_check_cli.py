@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from inbox.cli.main import app
@@ -82,3 +83,18 @@ def test_a_target_or_goal_scoped_to_an_unknown_channel_is_reported(tmp_path: Pat
     assert "sla.goals.social.channels[1]: 'x-acm' is neither a channel of channels.toml nor a platform" in out
     assert "sla.channels.mastodon-acm: 'mastodon-acm' is neither" in out
     assert "social.channels[0]" not in out  # "x", a platform, is fine
+
+
+def test_the_listener_warns_at_start_of_what_config_check_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "charter.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"x-acme", "mastodon-acme",', '"x-acme",'), encoding="utf-8")
+    monkeypatch.setenv("INBOX_CONFIG_DIR", str(folder))
+    monkeypatch.setenv("INBOX_DATABASE_URL", f"sqlite:///{tmp_path / 'inbox.db'}")
+    result = CliRunner().invoke(app, ["listen", "--once", "--channel", "nowhere"])
+    assert result.exit_code != 0, result.stderr  # no such channel; the warning came first
+    said = result.stderr
+    assert "warning: " in said and "no brand of charter.toml speaks for 'mastodon-acme'" in said
