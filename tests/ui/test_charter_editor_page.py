@@ -185,3 +185,21 @@ def test_a_file_changed_outside_the_inbox_is_flagged_and_can_be_imported(
         newest = s.get(CharterVersion, 3)
     assert newest is not None and newest.toml == path.read_text(encoding="utf-8")
     assert newest.comment == "Imported from config/charter.toml"
+
+
+def test_reason_targets_and_brand_channels_from_the_form(seeded: Seeded, config: Path) -> None:
+    """A manager sets a 20-minute target for billing and takes a channel from the brand without the TOML tab."""
+    at = editor(seeded)
+    assert at.number_input(key="cf0-reason-account_access").value == 30  # the shipped [sla.reasons]
+    at.number_input(key="cf0-reason-billing_payment").set_value(20)
+    at.number_input(key="cf0-reason-account_access").set_value(0)  # 0 = none: the key goes
+    brand = at.multiselect(key="cf0-brand-acme")
+    assert "wa-acme" in brand.value
+    brand.unselect("wa-acme")
+    at.text_input(key="cf0-note").input("billing first; WhatsApp handled by the partner")
+    at.button(key="cf0-save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    saved = tomllib.loads((config / "charter.toml").read_text(encoding="utf-8"))
+    assert saved["sla"]["reasons"] == {"billing_payment": 20}
+    assert "wa-acme" not in saved["brands"]["acme"]["channels"]
+    assert "mastodon-acme" in saved["brands"]["acme"]["channels"]

@@ -119,7 +119,9 @@ def test_a_manager_creates_edits_and_retires_a_template(
 
     at = _press(at, "tpl-edit-fibre-cut-fr", language)
     _fill(at, title="Coupure de fibre — intervention en cours")
-    at.multiselect(key="tpl-f-reasons").select("technical_issue")  # offered first for such conversations
+    reasons = at.multiselect(key="tpl-f-reasons")
+    assert reasons.proto.select_all == 0 and reasons.placeholder  # no Streamlit English ("Select all")
+    reasons.select("technical_issue")  # offered first for such conversations
     at = _click(at, save, language)
     edited = composer.load_templates(config).get("fibre-cut-fr")
     assert edited is not None and edited.title == "Coupure de fibre — intervention en cours"

@@ -18,6 +18,7 @@ from inbox.charter import charter_file
 from inbox.charter import versions as charter_versions
 from inbox.charter.editor import changes, edited, text_diff
 from inbox.charter.toml_edit import rewrite
+from inbox.config.channels import load_channels
 from inbox.config.loader import ConfigError
 from inbox.i18n import _
 from inbox.store.tables import User
@@ -33,7 +34,7 @@ from inbox.ui.common import (
     transaction,
     zone_note,
 )
-from inbox.ui.widgets import flash
+from inbox.ui.widgets import classification_panel, flash
 from inbox.ui.widgets.charter_form import settings_form
 
 FLASH = "charter-flash"
@@ -96,12 +97,19 @@ def _save(user: User, text: str, base: int | None, previous: str, note: str) -> 
     st.rerun()
 
 
+def _channel_names() -> list[str]:
+    try:
+        return [c.name for c in load_channels(config_dir()).channels]
+    except ConfigError:  # the Channels page says what is wrong with the file
+        return []
+
+
 def _settings_tab(user: User, base: int | None, text: str) -> None:
     data = _data(text)
     if not data:
         st.warning(_("The charter in force is not valid TOML: correct it in the TOML tab."))
         return
-    submitted = settings_form(data, f"cf{base or 0}-")
+    submitted = settings_form(data, f"cf{base or 0}-", list(classification_panel.reasons()), _channel_names())
     if submitted is None:
         return
     updates, problems, note = submitted

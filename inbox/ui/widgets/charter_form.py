@@ -17,6 +17,7 @@ from inbox.charter.teams import DAY_KEYS
 from inbox.i18n import N_, _
 from inbox.ui import relabel, streamlit_words
 from inbox.ui.labels import URGENCY, label
+from inbox.ui.widgets import charter_form_scope
 
 CLOCKS = ("24/7", "business_hours")
 CLOCK_LABELS = {"24/7": N_("24/7"), "business_hours": N_("Business hours")}
@@ -174,8 +175,11 @@ def _days_off(data: Mapping[str, Any], team: str, key: str, updates: Updates, pr
         problems.extend(bad)
 
 
-def settings_form(data: Mapping[str, Any], key: str) -> tuple[Updates, Problems, str] | None:
-    """The form; on submit, (dotted updates, problems found before validation, change note)."""
+def settings_form(
+    data: Mapping[str, Any], key: str, reasons: list[str], channels: list[str]
+) -> tuple[Updates, Problems, str] | None:
+    """The form; on submit, (dotted updates, problems found before validation, change note). ``reasons`` are
+    config/nlp.toml's contact reasons, ``channels`` config/channels.toml's."""
     teams = list(get_key(data, "teams", {}) or {})
     main_team = get_key(data, "sla.team", teams[0] if teams else "")
     team = st.selectbox(
@@ -191,6 +195,7 @@ def settings_form(data: Mapping[str, Any], key: str) -> tuple[Updates, Problems,
         _targets(data, key, updates)
         st.divider()
         _overrides(data, key, updates)
+        charter_form_scope.reason_targets(data, key, updates, reasons, _minutes, _with_minutes)
         st.divider()
         if team:
             _hours(data, team, key, updates, problems)
@@ -205,6 +210,8 @@ def settings_form(data: Mapping[str, Any], key: str) -> tuple[Updates, Problems,
         )
         if round(percent / 100, 4) != fraction:
             updates["escalation.at_risk_fraction"] = round(percent / 100, 4)
+        st.divider()
+        charter_form_scope.brand_channels(data, key, updates, channels)
         note = st.text_input(_("What and why (kept in the history)"), key=f"{key}note")
         if st.form_submit_button(_("Save as a new version"), type="primary", key=f"{key}save"):
             return updates, problems, note

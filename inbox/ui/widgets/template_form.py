@@ -104,6 +104,7 @@ def _fields(original: Template | None, files: TemplatesFile) -> dict[str, Any]:
         format_func=lambda r: label(REASON, r),
         key=relabel.redraw("tpl-f-reasons"),
         placeholder=streamlit_words.choose(),
+        select_all=False,  # Streamlit's English "Select all"
         help=_("The composer offers it first, in its language, for conversations with one of these reasons."),
     )
     fields: dict[str, Any] = {**(o.model_dump() if o else {})}
