@@ -188,7 +188,7 @@ def test_a_file_changed_outside_the_inbox_is_flagged_and_can_be_imported(
 
 
 def test_reason_targets_and_brand_channels_from_the_form(seeded: Seeded, config: Path) -> None:
-    """A manager sets a 20-minute target for billing and takes a channel from the brand without the TOML tab."""
+    """A manager sets a 20-minute billing target and takes a channel from the brand, without the TOML tab."""
     at = editor(seeded)
     assert at.number_input(key="cf0-reason-account_access").value == 30  # the shipped [sla.reasons]
     at.number_input(key="cf0-reason-billing_payment").set_value(20)
