@@ -98,6 +98,10 @@ class ChecksDeletions(Protocol):
     pushes no deletion the connector reads: Mastodon (a deleted status answers 404), Bluesky (getPosts
     leaves a deleted post out)."""
 
+    def checks(self, external_id: str) -> bool:
+        """Whether ``gone`` asks the platform about this id (a Bluesky chat message: no)."""
+        ...
+
     def gone(self, external_ids: Sequence[str]) -> list[str]:
         """The ids among ``external_ids`` the platform no longer serves; ids it cannot check are kept."""
         ...

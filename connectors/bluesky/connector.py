@@ -195,10 +195,13 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         items, bad = parse_each(fresh, lambda m: parse(m), "id")
         return items, bad, len(fresh)
 
+    def checks(self, external_id: str) -> bool:
+        return external_id.startswith("at://")  # a post; a chat message is never asked about
+
     def gone(self, external_ids: Sequence[str]) -> list[str]:
         """The posts getPosts no longer returns (deleted by their author), 25 URIs a call. Chat messages
         are not checked: a customer's "delete for me" leaves the brand's copy, and nothing else is told."""
-        posts = [i for i in external_ids if i.startswith("at://")]
+        posts = [i for i in external_ids if self.checks(i)]
         found: set[str] = set()
         for start in range(0, len(posts), GET_POSTS):
             answer = self.xrpc.query("app.bsky.feed.getPosts", {"uris": posts[start : start + GET_POSTS]})

@@ -308,9 +308,12 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, Closes):
             max_id = str(oldest.get("id"))
         raise ConnectorError(f"Mastodon channel {self.name!r}: the window holds too many statuses to look")
 
+    def checks(self, external_id: str) -> bool:
+        return external_id.isdigit()  # a status id (a stored conversation key is not one)
+
     def gone(self, external_ids: Sequence[str]) -> list[str]:
         """The statuses that answer 404 now (deleted by their author, or no longer visible to the brand)."""
-        return [i for i in external_ids if i.isdigit() and not self.http.exists(f"/api/v1/statuses/{i}")]
+        return [i for i in external_ids if self.checks(i) and not self.http.exists(f"/api/v1/statuses/{i}")]
 
     def close(self) -> None:
         self.http.session.close()

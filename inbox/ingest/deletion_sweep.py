@@ -7,10 +7,17 @@ erased, newest first, at most ``LIMIT`` a sweep (one request each on Mastodon, o
 listener sweeps a channel at most every ``EVERY``. A platform error ends the sweep without erasing anything
 (the next one tries again). An item the brand can no longer see (an account suspended or blocking us) looks
 deleted too, and is erased the same way.
+
+An item found gone is erased only when an item written no later than it is still there (the newest one
+older than the window that the platform can be asked about is asked too, as that witness): a platform
+that answers "gone" for everything up to some point has forgotten, it was not the customers (an instance
+reset or moved, a sandbox restarted with its demo world new). Those wait, logged, and are asked again at
+the next sweep; erasure cannot be undone.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
@@ -22,23 +29,40 @@ from inbox.ingest.deletions import DELETED, honour_deletions
 from inbox.store.tables import Channel, Message
 
 WINDOW, LIMIT, EVERY = timedelta(days=3), 100, timedelta(minutes=10)
+WITNESSES = 20  # messages older than the window read, for one the platform can be asked about
+log = logging.getLogger(__name__)
 ACTOR = "listener"
 
 
-def candidates(session: Session, channel_id: int, now: datetime, *, limit: int = LIMIT) -> list[str]:
-    """The platform ids of the channel's customer messages of the last ``WINDOW`` still held, newest first."""
-    stmt = (
-        select(Message.platform_id)
-        .where(
-            Message.channel_id == channel_id,
-            Message.direction == "in",
-            col(Message.created_at) >= now - WINDOW,
-            Message.text != DELETED,
-        )
-        .order_by(col(Message.created_at).desc())
-        .limit(limit)
+Asked = list[tuple[str, datetime]]  # (platform id, when it was written), newest first
+
+
+def candidates(session: Session, channel_id: int, now: datetime, *, limit: int = LIMIT) -> Asked:
+    """The channel's customer messages of the last ``WINDOW`` still held, newest first, then the newest ones
+    older than the window (witnesses: ``sweep`` keeps the first it can ask about); empty when the window
+    holds none."""
+    held = (Message.channel_id == channel_id, Message.direction == "in", Message.text != DELETED)
+    newest_first = (col(Message.created_at).desc(), col(Message.id).desc())
+    recent = select(Message.platform_id, col(Message.created_at)).where(
+        *held, col(Message.created_at) >= now - WINDOW
     )
-    return [i for i in session.exec(stmt) if i]
+    ids = [(i, at) for i, at in session.exec(recent.order_by(*newest_first).limit(limit)) if i and at]
+    if not ids:
+        return []
+    older = select(Message.platform_id, col(Message.created_at)).where(
+        *held, col(Message.created_at) < now - WINDOW
+    )
+    witnesses = session.exec(older.order_by(*newest_first).limit(WITNESSES))
+    return ids + [(i, at) for i, at in witnesses if i and at]
+
+
+def proven_gone(asked: Asked, gone: set[str]) -> list[str]:
+    """The gone ids written no earlier than some asked item that is still there."""
+    there = [at for i, at in asked if i not in gone]
+    if not there:
+        return []
+    oldest_there = min(there)
+    return [i for i, at in asked if i in gone and at >= oldest_there]
 
 
 def sweep(engine: Engine, rt: Runtime, now: datetime) -> int:
@@ -47,12 +71,23 @@ def sweep(engine: Engine, rt: Runtime, now: datetime) -> int:
         return 0
     with Session(engine) as session:
         channel_id = session.exec(select(Channel.id).where(Channel.name == rt.name)).first()
-        ids = candidates(session, channel_id, now) if channel_id is not None else []
-    if channel_id is None or not ids:
+        found = candidates(session, channel_id, now) if channel_id is not None else []
+    askable = [(i, at) for i, at in found if rt.connector.checks(i)]
+    recent = [c for c in askable if c[1] >= now - WINDOW]
+    if channel_id is None or not recent:
         return 0
-    gone = rt.connector.gone(ids)
+    asked = recent + [c for c in askable if c[1] < now - WINDOW][:1]  # and one witness, if any
+    gone = set(rt.connector.gone([i for i, _ in asked]))
+    proven = proven_gone(asked, gone)
+    if len(proven) < len(gone):
+        log.warning(
+            "%s: %d item(s) answer 'gone' with no older item still there: the platform or the account may "
+            "have changed, not the customers; not erased (asked again at the next sweep)",
+            rt.name,
+            len(gone) - len(proven),
+        )
     with Session(engine) as session, session.begin():
-        return honour_deletions(session, channel_id, gone, now, actor=ACTOR)
+        return honour_deletions(session, channel_id, proven, now, actor=ACTOR)
 
 
 class Sweeper:

@@ -18,7 +18,7 @@ from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
 from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
 from inbox.ingest.channels import Runtime, build_connector
-from inbox.ingest.deletion_sweep import Sweeper, sweep
+from inbox.ingest.deletion_sweep import Sweeper, proven_gone, sweep
 from inbox.ingest.deletions import DELETED, TAG
 from inbox.ingest.poll import poll_channel
 from inbox.store.tables import AuditEvent, Conversation, Message
@@ -122,6 +122,35 @@ def test_a_deleted_bluesky_post_is_erased_and_a_chat_message_is_not_asked_about(
     texts = _texts(engine)
     assert texts[gone] == DELETED and "order" in texts[kept] and "zebradm" in texts[dm]
     assert _audited(engine) == ["listener"]
+
+
+def test_a_platform_that_forgot_everything_erases_nothing(
+    engine: Engine, mastodon: tuple[MastodonSandbox, Runtime], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Seen in the demo: restarted, the sandboxes' worlds are new, every stored status answered 404 and the
+    sweep erased every recent customer message as "deleted by the customer"."""
+    sandbox, rt = mastodon
+    stored = [sandbox.add_mention(f"@AcmeCare zebracorn {n}", author=f"c{n}") for n in range(4)]
+    poll_channel(engine, rt, clock=Clock(), due=default_due)
+    for status in stored:  # the platform forgets them all, as a restarted sandbox or a moved instance
+        assert sandbox.delete_status(status)
+    newer = sandbox.add_mention("@AcmeCare hello again", author="eve")  # and goes on with new items
+    poll_channel(engine, rt, clock=Clock(), due=default_due)
+    assert sweep(engine, rt, datetime.now(UTC)) == 0
+    assert all("zebracorn" in _texts(engine)[s] for s in stored) and newer in _texts(engine)
+    assert "4 item(s) answer 'gone' with no older item still there" in caplog.text
+    assert _audited(engine) == []
+
+
+def test_gone_is_proven_by_an_item_no_newer_still_there() -> None:
+    t = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    asked = [(f"n{n}", t + timedelta(minutes=n)) for n in (5, 4, 3, 2, 1)]  # newest first
+    assert sorted(proven_gone(asked, {"n5", "n3"})) == ["n3", "n5"]  # n1 and n2, older, are still there
+    assert proven_gone(asked, {"n1", "n2"}) == []  # nothing older than them answers: not proven
+    assert proven_gone(asked, {"n1", "n3"}) == ["n3"]  # n2 is there, older than n3
+    assert proven_gone(asked, {i for i, _ in asked}) == []
+    same_second = [("a", t), ("b", t)]
+    assert proven_gone(same_second, {"b"}) == ["b"]  # written in the same second as one still there
 
 
 def test_the_listener_sweeps_a_channel_at_most_every_ten_minutes() -> None:
