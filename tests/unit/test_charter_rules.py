@@ -122,7 +122,9 @@ def test_brand_for() -> None:
         "^{agent_name}",
         "fr",
     )
-    assert brand_for(REAL, "mastodon-acme") is None
+    assert brand_for(REAL, "mastodon-acme") == brand  # the shipped brand speaks for every demo channel
+    x_only = make_charter(**{"brands.acme": {"display_name": "Acme", "channels": ["x-acme"]}})
+    assert brand_for(x_only, "mastodon-acme") is None
     only = make_charter(**{"brands.solo": {"display_name": "Solo"}})
     assert brand_for(only, "anything") == only.brands["solo"]
 

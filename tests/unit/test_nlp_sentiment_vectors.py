@@ -139,4 +139,9 @@ def test_the_packaged_french_model_is_what_training_gives_today() -> None:
     packaged = ReasonWeights.load(MODEL_DIR / "fr" / "sentiment")
     trained = fit_rows(labelled_rows(DATA))
     assert np.array_equal(packaged.index, trained.index)
-    assert np.array_equal(packaged.matrix, trained.matrix.astype(np.float16).astype(np.float32))
+    # The weights ship as float16. The CPU's and BLAS's float32 sums may round a few of them one float16 step
+    # the other way (2 of 68,229 on the shared machine, 2026-12-05): still the same model; a retrained or
+    # changed model moves thousands of weights by far more.
+    trained16 = trained.matrix.astype(np.float16).astype(np.float32)
+    np.testing.assert_allclose(packaged.matrix, trained16, rtol=2**-10, atol=2**-24)
+    assert np.count_nonzero(packaged.matrix != trained16) <= packaged.matrix.size // 1000
