@@ -255,8 +255,9 @@ def send_reply(
     channel_options: Mapping[str, object] | None = None,
     template: str | None = None,
 ) -> SendResult:
-    """Queue a reply in the outbox unless the rules refuse it or it would collide with another answer.
-    ``template`` is the reply template the agent started from, if any (kept in the audit trail).
+    """Queue a reply in the outbox unless the rules refuse it or it would collide with another answer; an
+    unassigned conversation becomes the author's (audited). ``template`` is the reply template the agent
+    started from, if any (kept in the audit trail).
 
     The rules are the composer's and the platform's (``inbox.replies.rules``, with the channel's options);
     personal data is looked for with ``pii_patterns``, the classifier's (config/nlp.toml's [pii])."""
@@ -307,6 +308,16 @@ def send_reply(
         idempotency_key=idempotency_key,
         template=template,
     )
+    if conv.assignee_id is None:  # who answers an unassigned conversation takes it (as Zendesk, Chatwoot)
+        conv.assignee_id = user.id
+        store.audit(
+            session,
+            user.name,
+            "conversation.assigned",
+            target=("conversation", conv_id),
+            detail={"from": None, "to": user.id, "on": "reply"},
+            at=now,
+        )
     if others:
         store.audit(
             session,

@@ -217,3 +217,27 @@ def test_a_card_number_pasted_into_a_note_is_stored_masked(engine: Engine) -> No
         (stored,) = [n.text for n in notes.notes_for(s, conv)]
     assert "4111 1111 1111 1111" not in stored and stored.startswith("client paid with **** **** **** 1111")
     assert "FR7630006000011234567890189" not in stored and stored.endswith("0189")
+
+
+def test_answering_an_unassigned_conversation_takes_it_and_an_assigned_one_stays(engine: Engine) -> None:
+    """As Zendesk and Chatwoot: the agent who answers owns the follow-up (their figures, their notifications);
+    a manager stepping into an agent's conversation does not take it from them."""
+    from inbox.store.tables import Conversation
+
+    seeded = seed(engine, NOW)
+    late, soon = seeded.conversations["late"], seeded.conversations["soon"]
+    with Session(engine) as s, s.begin():
+        maya = _user(s, seeded.users["maya"])
+        desk.assign(s, soon, seeded.users["alice"], maya, NOW)
+    with Session(engine) as s, s.begin():
+        bruno, maya = _user(s, seeded.users["bruno"]), _user(s, seeded.users["maya"])
+        for conv, who in ((late, bruno), (soon, maya)):
+            sent = desk.send_reply(
+                s, conv, who, visibility="public", text="Looking into it", composer_opened_at=NOW, now=NOW
+            )
+            assert sent.reply is not None
+    with Session(engine) as s:
+        assert s.get(Conversation, late).assignee_id == seeded.users["bruno"]  # type: ignore[union-attr]
+        assert s.get(Conversation, soon).assignee_id == seeded.users["alice"]  # type: ignore[union-attr]
+        taken = s.exec(select(AuditEvent).where(AuditEvent.action == "conversation.assigned")).all()
+        assert [(e.actor, e.detail.get("on")) for e in taken] == [("maya", None), ("bruno", "reply")]
