@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from inbox.access import allowed, require
 from inbox.charter.deadlines import DuePolicy
 from inbox.desk import channel_scope, presence
+from inbox.desk.claim import audit_taken
 from inbox.desk.queue import STATUSES, first_line
 from inbox.i18n import _
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
@@ -310,14 +311,7 @@ def send_reply(
     )
     if conv.assignee_id is None:  # who answers an unassigned conversation takes it (as Zendesk, Chatwoot)
         conv.assignee_id = user.id
-        store.audit(
-            session,
-            user.name,
-            "conversation.assigned",
-            target=("conversation", conv_id),
-            detail={"from": None, "to": user.id, "on": "reply"},
-            at=now,
-        )
+        audit_taken(session, user, conv_id, now, "reply")
     if others:
         store.audit(
             session,

@@ -63,14 +63,19 @@ def claim_next(session: Session, user: User, now: datetime) -> int | None:
             .execution_options(synchronize_session="fetch")
         )
         if won.rowcount == 1:  # type: ignore[attr-defined]
-            store.audit(
-                session,
-                user.name,
-                "conversation.assigned",
-                target=("conversation", conv_id),
-                detail={"from": None, "to": user.id, "rule": "next"},
-                at=now,
-            )
+            audit_taken(session, user, conv_id, now, "next")
             return conv_id
         session.expire_all()  # someone else took it: look again
     return None
+
+
+def audit_taken(session: Session, user: User, conv_id: int, now: datetime, rule: str) -> None:
+    """The audit line of an unassigned conversation the user took (``rule``: "next" or "reply")."""
+    store.audit(
+        session,
+        user.name,
+        "conversation.assigned",
+        target=("conversation", conv_id),
+        detail={"from": None, "to": user.id, "rule": rule},
+        at=now,
+    )

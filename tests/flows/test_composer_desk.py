@@ -240,4 +240,4 @@ def test_answering_an_unassigned_conversation_takes_it_and_an_assigned_one_stays
         assert s.get(Conversation, late).assignee_id == seeded.users["bruno"]  # type: ignore[union-attr]
         assert s.get(Conversation, soon).assignee_id == seeded.users["alice"]  # type: ignore[union-attr]
         taken = s.exec(select(AuditEvent).where(AuditEvent.action == "conversation.assigned")).all()
-        assert [(e.actor, e.detail.get("on")) for e in taken] == [("maya", None), ("bruno", "reply")]
+        assert [(e.actor, e.detail.get("rule")) for e in taken] == [("maya", None), ("bruno", "reply")]
