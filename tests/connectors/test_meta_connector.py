@@ -314,3 +314,14 @@ def test_private_reply_to_a_comment_once_within_seven_days(meta: MetaSandbox) ->
         conn.send_private_reply(fresh, "Again")
     with pytest.raises(Rejected, match="10903"):
         conn.send_private_reply(old, "Too late")
+
+
+def test_an_instagram_commenter_has_a_username_instagram_allows(meta: MetaSandbox) -> None:
+    """Seen in the demo: the sandbox gave a display name ("Lina Z.") as the username, so the inbox's public
+    reply began "@Lina Z."; Instagram usernames hold letters, digits, "." and "_" only."""
+    meta.add_post("Travel mug", platform="instagram", created_at=NOW - timedelta(days=1))
+    meta.add_comment(
+        "Still waiting", platform="instagram", author="Lina Z.", created_at=NOW - timedelta(minutes=5)
+    )
+    [item], _, _ = drain(instagram(meta))
+    assert item.author.handle == "lina_z"

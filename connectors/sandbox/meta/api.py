@@ -23,7 +23,7 @@ from connectors.sandbox.meta.graph import (
     payload_of,
     unknown_object,
 )
-from connectors.sandbox.meta.store import Comment, MetaStore, graph_time
+from connectors.sandbox.meta.store import Comment, MetaStore, graph_time, ig_username
 from connectors.sandbox.meta.whatsapp import send_whatsapp
 
 V = r"(?:/v\d+\.\d+)?"
@@ -315,7 +315,7 @@ class MetaApi:
 def profile_json(customer: Any) -> dict[str, Any]:
     """The User Profile API's answer: Messenger (first/last name) or Instagram (name, username, followers)."""
     if customer.platform == "instagram":
-        username = customer.name.lower().replace(" ", "_")
+        username = ig_username(customer.name)
         return {"id": customer.id, "name": customer.name, "username": username, "follower_count": 42}
     first, _, last = customer.name.partition(" ")
     return {"id": customer.id, "first_name": first, "last_name": last, "name": customer.name}

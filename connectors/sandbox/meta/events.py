@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from connectors.sandbox.meta.store import Comment, Customer, MetaStore
+from connectors.sandbox.meta.store import Comment, Customer, MetaStore, ig_username
 
 OBJECT = {
     "facebook": "page",
@@ -37,7 +37,7 @@ def comment_event(store: MetaStore, c: Comment) -> dict[str, Any]:
         entry_id = store.page_id
     else:
         value = {
-            "from": {"id": c.author_id, "username": c.author_name},
+            "from": {"id": c.author_id, "username": ig_username(c.author_name)},
             "media": {"id": c.container_id, "media_product_type": "FEED"},
             "id": c.id,
             "text": c.text,

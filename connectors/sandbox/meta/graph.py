@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from connectors.sandbox._server import Reply, Request
-from connectors.sandbox.meta.store import Comment, graph_time
+from connectors.sandbox.meta.store import Comment, graph_time, ig_username
 
 
 class GraphError(Exception):
@@ -112,8 +112,8 @@ def ig_comment_json(c: Comment, replies: Sequence[Comment] | None = None) -> dic
         "id": c.id,
         "text": c.text,
         "timestamp": graph_time(c.created_at),
-        "username": c.author_name,
-        "from": {"id": c.author_id, "username": c.author_name},
+        "username": ig_username(c.author_name),
+        "from": {"id": c.author_id, "username": ig_username(c.author_name)},
         "hidden": c.hidden,
     }
     if c.parent_id:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,6 +40,12 @@ DEFAULT_TEMPLATES: tuple[dict[str, Any], ...] = (
         "components": [{"type": "BODY", "text": "Big sale!"}],
     },
 )
+
+
+def ig_username(name: str) -> str:
+    """An Instagram username for a display name, as Instagram allows them (letters, digits, "." and "_"):
+    "Lina Z." is "lina_z"."""
+    return re.sub(r"[^a-z0-9._]", "", name.lower().replace(" ", "_")).strip("._") or "user"
 
 
 def graph_time(when: datetime) -> str:
