@@ -33,6 +33,8 @@ def logged(seeded: Seeded, db_url: str) -> Seeded:
             s, "alice", "conversation.tags", target=("conversation", late), detail={"tags": ["x"]}, at=at
         )
         records.audit(s, "bruno", "conversation.status", target=("conversation", soon), at=at)
+        taken = {"from": None, "to": seeded.users["bruno"], "rule": "reply"}
+        records.audit(s, "bruno", "conversation.assigned", target=("conversation", soon), detail=taken, at=at)
         old = datetime.now(UTC) - timedelta(days=40)
         records.audit(s, "alice", "conversation.status", target=("conversation", late), at=old)
     engine.dispose()
@@ -56,6 +58,9 @@ def test_a_manager_filters_the_log_and_each_view_is_audited(logged: Seeded, db_u
     ) in shown
     actions = set(at.dataframe[0].value.iloc[:, 2])
     assert {"Tags changed", "Status changed"} <= actions  # words, not codes
+    assert any(
+        d.startswith("nobody → ") and d.endswith(" (by answering)") for d in at.dataframe[0].value.iloc[:, 4]
+    )
     assert len([r for r in shown if r[0] == "alice"]) == 1  # last month's event is outside the week
     assert len(audit_events(db_url, "audit.viewed")) == 1
     at.run()  # a rerun is not a new view

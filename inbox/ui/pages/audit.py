@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
+from sqlmodel import select
 
 from inbox.access import allowed
 from inbox.i18n import _, number
@@ -16,6 +17,7 @@ from inbox.privacy import audit_log
 from inbox.privacy.subject import SubjectError
 from inbox.store.tables import User
 from inbox.ui import relabel, streamlit_words
+from inbox.ui.audit_details import detail_words
 from inbox.ui.audit_labels import action_label, subject_label
 from inbox.ui.common import current_user, local_time, now, reading, team_zone, transaction, zone_note
 
@@ -77,14 +79,14 @@ def _audit_view(user: User, filters: audit_log.Filters, action: str = "audit.vie
         audit_log.view(session, user, filters, now(), action=action)
 
 
-def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
+def _table(rows: list[dict[str, object]], users: dict[int, str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             _("When"): [local_time(r["at"], "d MMM y HH:mm:ss") for r in rows],  # type: ignore[arg-type]
             _("Who"): [r["actor"] for r in rows],
             _("Action"): [action_label(str(r["action"])) for r in rows],
             _("Subject"): [subject_label(str(r["target"])) for r in rows],
-            _("Details"): [r["detail"] for r in rows],
+            _("Details"): [detail_words(str(r["action"]), str(r["detail"]), users) for r in rows],
         }
     )
 
@@ -102,6 +104,7 @@ def main() -> None:
     try:
         with reading() as session:
             rows = audit_log.search(session, filters)
+            users = {u.id: u.display_name or u.name for u in session.exec(select(User)) if u.id is not None}
     except SubjectError:
         st.warning(_("Nobody is known by that name: write CHANNEL:HANDLE, e.g. x-acme:jane."))
         return
@@ -118,7 +121,7 @@ def main() -> None:
         st.info(_("No event matches these filters."))
         return
     st.caption(zone_note())
-    st.dataframe(_table(rows), hide_index=True, width="stretch")
+    st.dataframe(_table(rows, users), hide_index=True, width="stretch")
     st.download_button(
         _("Download (CSV)"),
         audit_log.to_csv(rows),
