@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from inbox.i18n import N_, _
-from inbox.ui.labels import STATUS, label
+from inbox.ui.labels import STATUS, VISIBILITY, label
 from inbox.ui.labels import tag as tag_word
 
 Users = Mapping[int, str]
@@ -22,7 +22,6 @@ RULES = {
     "live": N_("automatic assignment"),
     "channels": N_("channels changed"),
 }
-VISIBILITY = {"public": N_("public"), "private": N_("private")}
 
 
 def _who(user_id: object, users: Users) -> str:
@@ -61,8 +60,8 @@ def _reply(d: Mapping[str, Any], users: Users) -> str | None:
     if "reply" not in d:
         return None
     said = _("reply #{id}").format(id=d.get("reply"))
-    if d.get("visibility") in VISIBILITY:
-        said += f", {_(VISIBILITY[d['visibility']])}"
+    if d.get("visibility"):
+        said += f", {label(VISIBILITY, str(d['visibility']))}"
     if d.get("error"):
         said += f": {d['error']}"
     return said

@@ -17,6 +17,7 @@ URGENCY = {"critical": N_("Critical"), "high": N_("High"), "normal": N_("Normal"
 SENTIMENT = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
 ROLE = {"agent": N_("Agent"), "manager": N_("Community manager"), "admin": N_("Admin")}
 LANGUAGE = {"fr": N_("French"), "en": N_("English"), "und": N_("Undetermined")}
+VISIBILITY = {"public": N_("public"), "private": N_("private")}  # a message's or a reply's, in a sentence
 REASON = REASONS  # the reports' words (inbox.reports.labels), so the CLI and the digest say the same
 
 TAG = {  # tags the inbox suggests or writes: stored as these keys (charter rules match them), shown in words

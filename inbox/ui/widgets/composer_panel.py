@@ -34,7 +34,7 @@ from inbox.ui.common import (
     templates,
     transaction,
 )
-from inbox.ui.labels import STATUS, label
+from inbox.ui.labels import STATUS, VISIBILITY, label
 from inbox.ui.widgets import flash, platform_template_panel, reply_language_check, template_picker
 from inbox.ui.widgets.composer_keys import Keys
 
@@ -47,7 +47,6 @@ REPLY_STATUS = {
     "failed": N_("failed"),
     "sent": N_("delivered"),
 }
-VISIBILITY = {"public": N_("public"), "private": N_("private")}
 
 
 def _state(k: Keys, name: str, default: Any = None) -> Any:
@@ -178,7 +177,7 @@ def _held(k: Keys, user: User, known: dict[str, str]) -> None:
         )
         for a in held:
             when = local_time(a.at, "HH:mm:ss")
-            kind = _(VISIBILITY[a.visibility]) if a.visibility in VISIBILITY else a.visibility
+            kind = label(VISIBILITY, a.visibility)
             status = (
                 _(REPLY_STATUS[a.status]) if a.status in REPLY_STATUS else label(STATUS, a.status).lower()
             )

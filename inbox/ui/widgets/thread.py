@@ -17,7 +17,7 @@ from inbox.replies import moderation
 from inbox.replies.composer import pii_words
 from inbox.store.tables import Contact, Message, OutboundReply
 from inbox.ui.common import local_time, md_escape, md_name
-from inbox.ui.labels import STATUS, URGENCY, label, rule
+from inbox.ui.labels import STATUS, URGENCY, VISIBILITY, label, rule
 
 VISIBILITY_BADGE = {
     "public": (":blue-badge[:material/public: {}]", N_("Public")),
@@ -30,7 +30,6 @@ REPLY_STATUS = {
     "sent": (":green-badge[:material/done_all: {}]", N_("Delivered")),
 }
 HIDE_LABELS = {"hide": N_("Hide comment"), "unhide": N_("Show comment")}
-VISIBILITY = {"public": N_("public"), "private": N_("private")}
 
 
 def _badge(table: dict[str, tuple[str, str]], value: str) -> str:
@@ -220,7 +219,7 @@ def earlier(
         when = local_time(e.started, "d MMM y") if e.started else "?"
         platform = (platforms or {}).get(e.channel)
         where = f":gray-badge[{md_escape(_label(platform))}] " if platform else ""
-        kind = _(VISIBILITY[e.visibility]) if e.visibility in VISIBILITY else e.visibility
+        kind = label(VISIBILITY, e.visibility)
         status = label(STATUS, e.status).lower()
         cols[0].caption(f"{where}{when} · {md_escape(e.channel)} · {kind} · {status}")
         cols[0].text(e.snippet or _("(empty)"))
