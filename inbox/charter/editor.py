@@ -51,6 +51,22 @@ def set_key(data: Data, key: str, value: Any) -> None:
         node[last] = value
 
 
+def target_minutes(value: Any) -> int:
+    """Minutes of a target or override (a table or bare minutes); 0 when unset."""
+    if isinstance(value, Mapping):
+        return int(value.get("minutes", 0))
+    return int(value) if isinstance(value, int) else 0
+
+
+def target_with_minutes(old: Any, minutes: int, **extra: Any) -> Any:
+    """``old`` (bare minutes or a table) with new minutes; None (remove) for 0."""
+    if not minutes:
+        return None
+    if isinstance(old, Mapping):
+        return {**old, "minutes": minutes, **extra}
+    return {"minutes": minutes, **extra} if extra else minutes
+
+
 def edited(data: Mapping[str, Any], updates: Mapping[str, Any]) -> Data:
     """A deep copy of ``data`` with dotted ``updates`` applied (``None`` removes a key)."""
     out = copy.deepcopy(dict(data))

@@ -42,23 +42,16 @@ def check_folder(folder: Path) -> list[Problem]:
                         f"template {name!r} is not in templates.toml (known: {', '.join(sorted(known))})",
                     )
                 )
-    if charter is not None and nlp is not None:
-        problems.extend(charter_reason_problems(folder, charter, list(nlp.reasons.labels)))
-    if templates is not None and nlp is not None:
-        labels = set(nlp.reasons.labels)
-        taxonomy = ", ".join(sorted(labels))
-        for i, t in enumerate(templates.templates):
-            problems.extend(
-                (
-                    str(folder / "templates.toml"),
-                    f"templates[{i}].reasons[{j}]",
-                    f"reason {reason!r} is not in nlp.toml [reasons] labels (known: {taxonomy})",
-                )
-                for j, reason in enumerate(t.reasons)
-                if reason not in labels
-            )
+    if nlp is not None:
+        labels = list(nlp.reasons.labels)
+        if charter is not None:
+            problems.extend(charter_reason_problems(folder, charter, labels))
+        if templates is not None:
+            problems.extend(template_reason_problems(folder, templates, labels))
     if charter is not None and channels is not None:
-        problems.extend(brand_problems(folder, charter, [c.name for c in channels.channels]))
+        names = [c.name for c in channels.channels]
+        problems.extend(brand_problems(folder, charter, names))
+        problems.extend(_scope_problems(folder, charter, set(names)))
     return problems
 
 
@@ -79,7 +72,6 @@ def brand_problems(folder: Path, charter: Any, channels: list[str]) -> list[Prob
                         f"channel {name!r} is not in channels.toml",
                     )
                 )
-    problems.extend(_scope_problems(folder, charter, known))
     if charter.brands:
         for i, name in enumerate(channels):
             if brand_for(charter, name) is None:
@@ -95,19 +87,28 @@ def brand_problems(folder: Path, charter: Any, channels: list[str]) -> list[Prob
     return problems
 
 
+def _not_a_reason(file: Path, key: str, reason: str, labels: list[str]) -> Problem:
+    known = ", ".join(sorted(labels))
+    return (str(file), key, f"reason {reason!r} is not in nlp.toml [reasons] labels (known: {known})")
+
+
 def charter_reason_problems(folder: Path, charter: Any, labels: list[str]) -> list[Problem]:
     """A response target ([sla.reasons]) or a rule ([reasons.<reason>]) for a reason nlp.toml does not give:
     it would never apply (a typo such as "acount_access")."""
-    known = ", ".join(sorted(labels))
-    keys = [*(f"sla.reasons.{r}" for r in charter.sla.reasons), *(f"reasons.{r}" for r in charter.reasons)]
+    keys = [
+        *((f"sla.reasons.{r}", r) for r in charter.sla.reasons),
+        *((f"reasons.{r}", r) for r in charter.reasons),
+    ]
+    return [_not_a_reason(folder / "charter.toml", key, r, labels) for key, r in keys if r not in labels]
+
+
+def template_reason_problems(folder: Path, templates: Any, labels: list[str]) -> list[Problem]:
+    """A template offered first for a reason nlp.toml does not give (it never would be)."""
     return [
-        (
-            str(folder / "charter.toml"),
-            key,
-            f"reason {key.rsplit('.', 1)[1]!r} is not in nlp.toml [reasons] labels (known: {known})",
-        )
-        for key in keys
-        if key.rsplit(".", 1)[1] not in labels
+        _not_a_reason(folder / "templates.toml", f"templates[{i}].reasons[{j}]", reason, labels)
+        for i, t in enumerate(templates.templates)
+        for j, reason in enumerate(t.reasons)
+        if reason not in labels
     ]
 
 

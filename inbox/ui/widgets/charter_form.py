@@ -11,7 +11,14 @@ from typing import Any
 
 import streamlit as st
 
-from inbox.charter.editor import days_from_text, days_to_text, get_key, shifts_from_text
+from inbox.charter.editor import (
+    days_from_text,
+    days_to_text,
+    get_key,
+    shifts_from_text,
+    target_minutes,
+    target_with_minutes,
+)
 from inbox.charter.fields import KINDS, URGENCIES
 from inbox.charter.teams import DAY_KEYS
 from inbox.i18n import N_, _
@@ -34,27 +41,11 @@ Updates = dict[str, Any]
 Problems = list[tuple[str, str]]
 
 
-def _minutes(value: Any) -> int:
-    """Minutes of a target or override (a table or bare minutes); 0 when unset."""
-    if isinstance(value, Mapping):
-        return int(value.get("minutes", 0))
-    return int(value) if isinstance(value, int) else 0
-
-
 def segment_label(name: str) -> str:
     """A segment (a contact tag) for people: "Clients VIP", else "Clients étiquetés « press »"."""
     if name.lower() in SEGMENT_LABELS:
         return _(SEGMENT_LABELS[name.lower()])
     return _("Customers tagged “{tag}”").format(tag=name)
-
-
-def _with_minutes(old: Any, minutes: int, **extra: Any) -> Any:
-    """``old`` (bare minutes or a table) with new minutes; None (remove) for 0."""
-    if not minutes:
-        return None
-    if isinstance(old, Mapping):
-        return {**old, "minutes": minutes, **extra}
-    return {"minutes": minutes, **extra} if extra else minutes
 
 
 def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
@@ -67,17 +58,17 @@ def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
         clock = first.get("clock", "24/7") if isinstance(first, Mapping) else "24/7"
         values = {
             "first_response": cols[1].number_input(
-                _("First"), value=_minutes(first), step=5, key=f"{key}{kind}-first"
+                _("First"), value=target_minutes(first), step=5, key=f"{key}{kind}-first"
             ),
             "next_response": cols[3].number_input(
                 _("Next"),
-                value=_minutes(get_key(data, f"{base}.next_response")),
+                value=target_minutes(get_key(data, f"{base}.next_response")),
                 step=5,
                 key=f"{key}{kind}-next",
             ),
             "resolution": cols[4].number_input(
                 _("Resolution"),
-                value=_minutes(get_key(data, f"{base}.resolution")),
+                value=target_minutes(get_key(data, f"{base}.resolution")),
                 step=60,
                 key=f"{key}{kind}-res",
             ),
@@ -93,9 +84,9 @@ def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
         for metric, minutes in values.items():
             old = get_key(data, f"{base}.{metric}")
             changed_clock = new_clock != clock and (old is not None or metric == "first_response")
-            if minutes != _minutes(old) or changed_clock:
+            if minutes != target_minutes(old) or changed_clock:
                 extra = {"clock": new_clock} if changed_clock or old is None else {}
-                updates[f"{base}.{metric}"] = _with_minutes(old or {}, int(minutes), **extra)
+                updates[f"{base}.{metric}"] = target_with_minutes(old or {}, int(minutes), **extra)
 
 
 def _overrides(data: Mapping[str, Any], key: str, updates: Updates) -> None:
@@ -104,16 +95,18 @@ def _overrides(data: Mapping[str, Any], key: str, updates: Updates) -> None:
     for col, urgency in zip(cols, reversed(URGENCIES), strict=True):
         old = get_key(data, f"sla.urgency.{urgency}")
         minutes = col.number_input(
-            label(URGENCY, urgency), value=_minutes(old), step=5, key=f"{key}urg-{urgency}"
+            label(URGENCY, urgency), value=target_minutes(old), step=5, key=f"{key}urg-{urgency}"
         )
-        if minutes != _minutes(old):
-            updates[f"sla.urgency.{urgency}"] = _with_minutes(old, int(minutes))
+        if minutes != target_minutes(old):
+            updates[f"sla.urgency.{urgency}"] = target_with_minutes(old, int(minutes))
     segments = get_key(data, "sla.segments", {}) or {}
     cols = st.columns(max(len(segments), 1) + 2)
     for col, (name, old) in zip(cols, segments.items(), strict=False):
-        minutes = col.number_input(segment_label(name), value=_minutes(old), step=5, key=f"{key}seg-{name}")
-        if minutes != _minutes(old):
-            updates[f"sla.segments.{name}"] = _with_minutes(old, int(minutes))
+        minutes = col.number_input(
+            segment_label(name), value=target_minutes(old), step=5, key=f"{key}seg-{name}"
+        )
+        if minutes != target_minutes(old):
+            updates[f"sla.segments.{name}"] = target_with_minutes(old, int(minutes))
     new_name = cols[-2].text_input(_("New segment (contact tag)"), key=f"{key}seg-new-name").strip().lower()
     new_minutes = cols[-1].number_input(_("Its minutes"), value=0, step=5, key=f"{key}seg-new-minutes")
     if new_name:
@@ -195,7 +188,7 @@ def settings_form(
         _targets(data, key, updates)
         st.divider()
         _overrides(data, key, updates)
-        charter_form_scope.reason_targets(data, key, updates, reasons, _minutes, _with_minutes)
+        charter_form_scope.reason_targets(data, key, updates, reasons)
         st.divider()
         if team:
             _hours(data, team, key, updates, problems)

@@ -7,12 +7,12 @@ languages only on those). Only what a person changed becomes an update; validati
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
-from inbox.charter.editor import get_key
+from inbox.charter.editor import get_key, target_minutes, target_with_minutes
 from inbox.i18n import _
 from inbox.ui import streamlit_words
 from inbox.ui.labels import REASON, label
@@ -26,8 +26,6 @@ def reason_targets(
     key: str,
     updates: Updates,
     reasons: list[str],
-    minutes: Callable[[Any], int],
-    with_minutes: Callable[[Any, int], Any],
 ) -> None:
     """A number per reason (0 = none): ``[sla.reasons]``, shorter targets the shortest of which wins."""
     st.markdown(_("**Shorter targets** by contact reason (minutes; 0 = none)"))
@@ -38,10 +36,14 @@ def reason_targets(
         for col, reason in zip(cols, shown[start : start + PER_ROW], strict=False):
             old = current.get(reason)
             value = col.number_input(
-                label(REASON, reason), value=minutes(old), min_value=0, step=5, key=f"{key}reason-{reason}"
+                label(REASON, reason),
+                value=target_minutes(old),
+                min_value=0,
+                step=5,
+                key=f"{key}reason-{reason}",
             )
-            if value != minutes(old):
-                updates[f"sla.reasons.{reason}"] = with_minutes(old, int(value))
+            if value != target_minutes(old):
+                updates[f"sla.reasons.{reason}"] = target_with_minutes(old, int(value))
 
 
 def brand_channels(data: Mapping[str, Any], key: str, updates: Updates, channels: list[str]) -> None:
