@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import HttpUrl
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -157,3 +159,17 @@ def test_the_listener_sweeps_a_channel_at_most_every_ten_minutes() -> None:
     sweeper, start = Sweeper(), datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
     assert sweeper.due("m", start) and not sweeper.due("m", start + timedelta(minutes=9))
     assert sweeper.due("b", start + timedelta(minutes=9)) and sweeper.due("m", start + timedelta(minutes=10))
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 50), st.booleans()), min_size=1, max_size=30, unique_by=lambda x: x[0])
+)
+def test_never_erases_what_no_older_survivor_vouches_for(items: list[tuple[int, bool]]) -> None:
+    """Any mix of items gone and still there: only gone items written no earlier than a survivor are erased,
+    and all of those are."""
+    start = datetime(2026, 12, 5, tzinfo=UTC)
+    asked = [(f"i{n}", start + timedelta(minutes=n)) for n, _ in sorted(items, reverse=True)]
+    gone = {f"i{n}" for n, is_gone in items if is_gone}
+    survivors = [n for n, is_gone in items if not is_gone]
+    expected = {f"i{n}" for n, is_gone in items if is_gone and survivors and n >= min(survivors)}
+    assert set(proven_gone(asked, gone)) == expected
