@@ -1,4 +1,5 @@
-"""Accounts managed by admins: deactivate, reactivate, change a role, reset a password, end a temporary one.
+"""Accounts managed by admins: deactivate, reactivate, change a role, reset a password, end a temporary one;
+and each person's own password.
 
 Session-taking, never commits; every change is audited (``user.*``). Rules:
 - only an admin (or the operator at the command line, ``OPERATOR``) changes accounts;
@@ -7,6 +8,8 @@ Session-taking, never commits; every change is audited (``user.*``). Rules:
   presence is dropped, so it is not shown online nor auto-assigned;
 - the last active admin cannot be deactivated, demoted or given an end date, so someone can still manage;
 - a password a person chooses has at least ``MIN_PASSWORD`` characters (only the demo seed has shorter ones);
+- anyone changes their own password by giving the current one; their other browsers are signed out, the one
+  they changed it in stays signed in (``change_own_password``);
 - a session that survives a reload (``inbox.desk.web_sessions``) is resumed only for an account that may still
   sign in; deactivating, ending or resetting the password of an account revokes all of its sessions.
 """
@@ -20,7 +23,7 @@ from sqlmodel import Session, col, func, select
 
 from inbox.access import ROLES, Actor, require
 from inbox.desk import presence, web_sessions
-from inbox.desk.auth import AuthError, hash_password, user_by_name
+from inbox.desk.auth import AuthError, hash_password, user_by_name, verify_password
 from inbox.i18n import _
 from inbox.store import records as store
 from inbox.store.tables import User
@@ -139,6 +142,40 @@ def reset_password(session: Session, by: Actor, name: str, password: str, now: d
     _end_sessions(session, user, now, "password reset")
     _audit(session, by, "user.password_reset", user, now)
     return user
+
+
+class WrongCurrentPassword(AuthError):
+    """The current password given to change one's own is not right (record it: ``refused_own_password``)."""
+
+
+def change_own_password(
+    session: Session, user_id: int, current: str, new: str, now: datetime, *, keep: int | None = None
+) -> User:
+    """The signed-in person's new password: ``current`` must be theirs and ``new`` long enough and different.
+
+    Every other session of theirs ends (a password changed because it leaked signs the intruder out); the
+    session whose id is ``keep`` (the browser they changed it in) stays. A wrong ``current`` raises
+    ``WrongCurrentPassword``; the caller records it with ``refused_own_password`` in its own transaction."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise AuthError(_("no such user"))
+    if not verify_password(user.password_hash, current):
+        raise WrongCurrentPassword(_("the current password is not right"))
+    check_password(new)
+    if new == current:
+        raise AuthError(_("the new password is the same as the current one"))
+    user.password_hash = hash_password(new)
+    ended = web_sessions.revoke_user(session, user_id, now, "password changed", keep=keep)
+    _audit(session, user, "user.password_changed", user, now, other_sessions_ended=ended)
+    return user
+
+
+def refused_own_password(session: Session, user_id: int, now: datetime) -> None:
+    """Audit a wrong current password (``user.password_change_refused``): someone at an unlocked screen
+    trying passwords leaves a trace."""
+    user = session.get(User, user_id)
+    if user is not None:
+        _audit(session, user, "user.password_change_refused", user, now, reason="wrong current password")
 
 
 def sign_out_everywhere(session: Session, by: Actor, name: str, now: datetime) -> User:

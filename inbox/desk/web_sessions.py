@@ -93,12 +93,14 @@ def revoke(session: Session, cookie: str, key: bytes, now: datetime, why: str) -
     return True
 
 
-def revoke_user(session: Session, user_id: int, now: datetime, why: str) -> int:
-    """End every live session of ``user_id``; how many ended."""
-    result = session.execute(
+def revoke_user(session: Session, user_id: int, now: datetime, why: str, *, keep: int | None = None) -> int:
+    """End every live session of ``user_id`` but the one whose id is ``keep``; how many ended."""
+    stmt = (
         update(WebSession)
         .where(col(WebSession.user_id) == user_id, col(WebSession.revoked_at).is_(None))
         .where(col(WebSession.expires_at) > now)
-        .values(revoked_at=now, revoked_why=why)
     )
+    if keep is not None:
+        stmt = stmt.where(col(WebSession.id) != keep)
+    result = session.execute(stmt.values(revoked_at=now, revoked_why=why))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -91,6 +91,8 @@ ACTIONS = {
     "user.end_date": N_("User's end date set"),
     "user.language": N_("User's language changed"),
     "user.notifications": N_("User's notifications changed"),
+    "user.password_change_refused": N_("Own password change refused"),
+    "user.password_changed": N_("Password changed by its owner"),
     "user.password_reset": N_("Password reset"),
     "user.reactivated": N_("User reactivated"),
     "user.role": N_("User's role changed"),

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from inbox import i18n
-from inbox.desk import preferences
+from inbox.desk import preferences, web_sessions
 from inbox.store.engine import open_engine
 from inbox.store.tables import AuditEvent
 from inbox.ui.common import SELECTED, USER, forget_engine
+from inbox.ui.session_cookie import SESSION
 from tests.conftest import ROOT
 from tests.support.seed_desk import Seeded, seed
 
@@ -94,3 +95,23 @@ def french_conversation(seeded: Seeded, db_url: str, user: str, conv_id: int) ->
     with i18n.use_language("fr"):
         at.run().switch_page("inbox/ui/pages/conversation.py").run()
     return at
+
+
+def browser_of(seeded: Seeded, db_url: str, name: str, secret: str) -> AppTest:
+    """``name`` signed in with a session cookie signed with ``secret`` (``INBOX_SESSION_SECRET``), as after
+    the sign-in page."""
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        cookie, _ = web_sessions.start(
+            s, seeded.users[name], secret.encode(), datetime.now(UTC), timedelta(hours=12)
+        )
+    engine.dispose()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[USER], at.session_state[SESSION] = seeded.users[name], cookie
+    return at.run()
+
+
+def signed_in(at: AppTest) -> bool:
+    """Whether the next run of ``at`` still shows the app rather than the sign-in page."""
+    at.run()
+    return not any(t.key == "sign-in-password" for t in at.text_input)

@@ -4,20 +4,17 @@ command line does the same (`inbox user signout`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from inbox import i18n
 from inbox.cli.main import main
-from inbox.desk import auth, preferences, web_sessions
+from inbox.desk import auth, preferences
 from inbox.store.engine import open_engine
 from inbox.ui.common import USER
-from inbox.ui.session_cookie import SESSION
 from tests.support.seed_desk import Seeded
-from tests.support.ui import APP, app_as, audit_events
+from tests.support.ui import APP, app_as, audit_events, browser_of, signed_in
 
 TEAM = "inbox/ui/pages/team.py"
 SECRET = "a-test-session-secret"
@@ -29,21 +26,7 @@ def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _browser_of(seeded: Seeded, db_url: str, name: str) -> AppTest:
-    """``name`` signed in with a session cookie, as after the sign-in page."""
-    engine = open_engine(db_url)
-    with Session(engine) as s, s.begin():
-        cookie, _ = web_sessions.start(
-            s, seeded.users[name], SECRET.encode(), datetime.now(UTC), timedelta(hours=12)
-        )
-    engine.dispose()
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state[USER], at.session_state[SESSION] = seeded.users[name], cookie
-    return at.run()
-
-
-def _signed_in(at: AppTest) -> bool:
-    at.run()
-    return not any(t.key == "sign-in-password" for t in at.text_input)
+    return browser_of(seeded, db_url, name, SECRET)
 
 
 def _admin(seeded: Seeded, db_url: str, language: str = "en") -> AppTest:
@@ -63,15 +46,15 @@ def _admin(seeded: Seeded, db_url: str, language: str = "en") -> AppTest:
 
 def test_an_admin_signs_an_agent_out_everywhere(seeded: Seeded, db_url: str) -> None:
     alice = _browser_of(seeded, db_url, "alice")
-    assert _signed_in(alice)
+    assert signed_in(alice)
     admin = _admin(seeded, db_url)
     admin.selectbox(key="account-user").select("alice").run()
     admin.button(key="account-signout").click().run()
     assert "alice is signed out in every browser." in " ".join(i.value for i in admin.info)
-    assert not _signed_in(alice)
+    assert not signed_in(alice)
     (event,) = audit_events(db_url, "user.signed_out_everywhere")
     assert event.actor == "ada" and event.detail == {"name": "alice", "sessions": 1}
-    assert _signed_in(_browser_of(seeded, db_url, "alice"))  # she may sign in again
+    assert signed_in(_browser_of(seeded, db_url, "alice"))  # she may sign in again
 
 
 def test_sign_out_everywhere_in_french(seeded: Seeded, db_url: str) -> None:
@@ -85,7 +68,7 @@ def test_the_operator_signs_a_user_out_everywhere(
     alice = _browser_of(seeded, db_url, "alice")
     assert main(["user", "signout", "alice"]) == 0
     assert "signed out everywhere" in capsys.readouterr().out
-    assert not _signed_in(alice)
+    assert not signed_in(alice)
     assert [e.actor for e in audit_events(db_url, "user.signed_out_everywhere")] == ["cli"]
     assert main(["user", "signout", "nobody"]) == 2
 
