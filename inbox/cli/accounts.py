@@ -1,5 +1,5 @@
-"""`inbox user deactivate|reactivate|signout|role|password|until`: the operator manages accounts (audited:
-'cli')."""
+"""`inbox user deactivate|reactivate|signout|role|languages|password|until`: the operator manages accounts
+(audited: 'cli')."""
 
 from __future__ import annotations
 
@@ -55,6 +55,18 @@ def role(name: str = NAME, new_role: str = typer.Argument(..., help="agent | man
     _change(
         f"user {{name!r}} is now {new_role}",
         lambda s: accounts.set_role(s, accounts.OPERATOR, name, new_role, utcnow()),
+    )
+
+
+def languages(
+    name: str = NAME,
+    codes: str = typer.Argument(..., help="comma-separated ISO 639-1 codes, e.g. fr,en,es"),
+) -> None:
+    """Set the languages a user answers customers in (auto-assignment matches them)."""
+    spoken = [code for code in codes.split(",") if code.strip()]
+    _change(
+        "user {name!r} speaks " + ",".join(c.strip().lower() for c in spoken),
+        lambda s: accounts.set_languages(s, accounts.OPERATOR, name, spoken, utcnow()),
     )
 
 
@@ -114,5 +126,6 @@ def register(users: typer.Typer) -> None:
     users.command("reactivate")(reactivate)
     users.command("signout")(signout)
     users.command("role")(role)
+    users.command("languages")(languages)
     users.command("password")(password)
     users.command("until")(until)

@@ -47,7 +47,7 @@ def add(
     """Add a user who can sign in to the inbox."""
     password = _read_password(password_stdin)
     engine = open_engine(Settings().database_url)
-    langs = [lang.strip().lower() for lang in languages.split(",") if lang.strip()]
+    langs = [lang for lang in languages.split(",") if lang.strip()]
     try:
         accounts.check_password(password)  # a person's choice: the demo seed alone has shorter ones
         with Session(engine) as session, session.begin():

@@ -1,5 +1,5 @@
-"""Accounts managed by admins: deactivate, reactivate, change a role, reset a password, end a temporary one;
-and each person's own password.
+"""Accounts managed by admins: deactivate, reactivate, change a role or the languages spoken, reset a
+password, end a temporary one; and each person's own password.
 
 Session-taking, never commits; every change is audited (``user.*``). Rules:
 - only an admin (or the operator at the command line, ``OPERATOR``) changes accounts;
@@ -16,6 +16,7 @@ Session-taking, never commits; every change is audited (``user.*``). Rules:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,7 +24,7 @@ from sqlmodel import Session, col, func, select
 
 from inbox.access import ROLES, Actor, require
 from inbox.desk import presence, web_sessions
-from inbox.desk.auth import AuthError, hash_password, user_by_name, verify_password
+from inbox.desk.auth import AuthError, hash_password, spoken_languages, user_by_name, verify_password
 from inbox.i18n import _
 from inbox.store import records as store
 from inbox.store.tables import User
@@ -130,6 +131,16 @@ def set_role(session: Session, by: Actor, name: str, role: str, now: datetime) -
         _keeps_an_admin(session, user, now)
     before, user.role = user.role, role
     _audit(session, by, "user.role", user, now, **{"from": before, "to": role})
+    return user
+
+
+def set_languages(session: Session, by: Actor, name: str, languages: Sequence[str], now: datetime) -> User:
+    """The languages the user answers customers in (ISO 639-1 codes, ``auth.spoken_languages``):
+    auto-assignment gives them conversations in these languages only."""
+    require(by, "users")
+    user = _user(session, name)
+    before, user.languages = list(user.languages), spoken_languages(languages)
+    _audit(session, by, "user.languages", user, now, **{"from": before, "to": user.languages})
     return user
 
 

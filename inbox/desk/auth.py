@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from babel import Locale
 from sqlmodel import Session, col, func, select
 
 from inbox.access import ROLES, Actor, require
@@ -49,6 +50,24 @@ def user_by_name(session: Session, name: str) -> User | None:
     return session.exec(select(User).where(User.name == name.strip().lower())).first()
 
 
+def spoken_languages(codes: Iterable[str]) -> list[str]:
+    """The languages a person answers customers in, as ISO 639-1 codes (what the detector gives
+    conversations, so auto-assignment can match them): trimmed, lower-cased, each once, in the order given.
+    AuthError for anything else ("french", "fra", "f")."""
+    known = Locale("en").languages
+    out: list[str] = []
+    for raw in codes:
+        code = raw.strip().lower()
+        if not code or code in out:
+            continue
+        if len(code) != 2 or code not in known:
+            raise AuthError(
+                _("{code} is not a language code (two letters, e.g. fr, en)").format(code=repr(code))
+            )
+        out.append(code)
+    return out
+
+
 def create_user(
     session: Session,
     name: str,
@@ -77,7 +96,7 @@ def create_user(
         display_name=display_name or name,
         password_hash=hash_password(password),
         role=role,
-        languages=list(languages),
+        languages=spoken_languages(languages),
         capacity=capacity,
     )
     session.add(user)

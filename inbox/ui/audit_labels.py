@@ -90,6 +90,7 @@ ACTIONS = {
     "user.deactivated": N_("User deactivated"),
     "user.end_date": N_("User's end date set"),
     "user.language": N_("User's language changed"),
+    "user.languages": N_("Languages spoken changed"),
     "user.notifications": N_("User's notifications changed"),
     "user.password_change_refused": N_("Own password change refused"),
     "user.password_changed": N_("Password changed by its owner"),

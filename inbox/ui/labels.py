@@ -3,6 +3,9 @@ snake_case or None."""
 
 from __future__ import annotations
 
+from babel import Locale
+
+from inbox import i18n
 from inbox.i18n import N_, _, pgettext
 from inbox.reports.labels import REASONS
 
@@ -97,10 +100,14 @@ def label(table: dict[str, str], value: str | None, *, none: str = "—") -> str
 
 
 def language(code: str | None) -> str:
-    """A language code for people: "French", else the code in capitals ("DE")."""
+    """A language code for people: "French"; another ISO 639-1 code by its name in the screen's language
+    (Babel: "Espagnol"), else the code in capitals ("XX")."""
     if code in LANGUAGE:
         return _(LANGUAGE[code])
-    return code.upper() if code else "—"
+    if not code:
+        return "—"
+    name = Locale.parse(i18n.current()).languages.get(code) if len(code) == 2 else None
+    return name[:1].upper() + name[1:] if name else code.upper()
 
 
 def _statuses() -> dict[str, str]:

@@ -128,3 +128,32 @@ def test_only_admins_manage_accounts(engine: Engine) -> None:
             with pytest.raises(PermissionDenied):
                 act()
     assert _user(engine, "sam").active and _user(engine, "mia").role == "manager"
+
+
+def test_the_languages_a_user_speaks_are_language_codes(cli: CliRunner, engine: Engine) -> None:
+    bad = _inbox(
+        cli, "user", "add", "sam", "--role", "agent", "--languages", "french", "--password-stdin", stdin=GOOD
+    )
+    assert bad.exit_code == 2 and "'french' is not a language code" in bad.output
+    added = _inbox(
+        cli,
+        "user",
+        "add",
+        "sam",
+        "--role",
+        "agent",
+        "--languages",
+        "FR, en,fr",
+        "--password-stdin",
+        stdin=GOOD,
+    )
+    assert added.exit_code == 0, added.output
+    assert _user(engine, "sam").languages == ["fr", "en"]  # lower-cased, each once
+    changed = _inbox(cli, "user", "languages", "sam", "es,fr")
+    assert changed.exit_code == 0 and "speaks es,fr" in changed.output
+    assert _user(engine, "sam").languages == ["es", "fr"]
+    assert _inbox(cli, "user", "languages", "sam", "fra").exit_code == 2
+    assert _user(engine, "sam").languages == ["es", "fr"]
+    with Session(engine) as s:
+        (event,) = s.exec(select(AuditEvent).where(AuditEvent.action == "user.languages")).all()
+    assert event.actor == "cli" and event.detail == {"name": "sam", "from": ["fr", "en"], "to": ["es", "fr"]}

@@ -13,7 +13,7 @@ from inbox.i18n import _, ngettext
 from inbox.ui import labels, language, relabel, streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.widgets import accounts as accounts_form
-from inbox.ui.widgets import agent_teams_form, channel_scope_form, flash
+from inbox.ui.widgets import agent_teams_form, channel_scope_form, flash, spoken_languages
 
 
 def _left(why: str, n: int) -> str:
@@ -81,9 +81,10 @@ def _add_user() -> None:
                 s["new-password"],
                 s["new-role"],
                 display_name=s["new-display"] or None,
-                languages=[x.strip() for x in s["new-langs"].split(",") if x.strip()],
+                languages=s.get("new-langs") or [],
             )
         s["team-flash"] = _("User {name} added.").format(name=s["new-name"])
+        s["new-name"] = s["new-display"] = s["new-password"] = ""  # the form ready for the next one
     except (auth.AuthError, PermissionDenied) as exc:
         s["team-flash"] = _("Not added: {error}").format(error=exc)
 
@@ -92,7 +93,14 @@ def _add_user_form() -> None:
     with st.expander(_("Add a user")):
         st.text_input(_("User name"), key="new-name")
         st.text_input(_("Display name"), key="new-display")
-        st.text_input(_("Password"), type="password", key="new-password")
+        st.text_input(
+            _("Password"),
+            type="password",
+            key="new-password",
+            help=_("At least {n} characters. They change it in the sidebar (My password).").format(
+                n=accounts.MIN_PASSWORD
+            ),
+        )
         st.selectbox(
             _("Role"),
             list(ROLES),
@@ -100,7 +108,8 @@ def _add_user_form() -> None:
             key=relabel.keep("new-role"),
             placeholder=streamlit_words.choose(),
         )
-        st.text_input(_("Languages spoken (comma-separated)"), key="new-langs", value="fr,en")
+        st.session_state.setdefault(relabel.keep("new-langs"), ["fr", "en"])
+        spoken_languages.field("new-langs")
         st.button(_("Add user"), key="add-user", on_click=_add_user)
 
 

@@ -1,5 +1,5 @@
-"""The Team page's account form (admins): deactivate, reactivate, sign out everywhere, change a role, reset a
-password, end date.
+"""The Team page's account form (admins): deactivate, reactivate, sign out everywhere, change a role or the
+languages spoken, reset a password, end date.
 
 The rules live in ``inbox.desk.accounts``; this only collects the choice and shows the outcome. An end date
 is a day in the team's time zone: the account works through that day.
@@ -19,6 +19,7 @@ from inbox.i18n import _
 from inbox.store.tables import User
 from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import current_user, now, team_zone, transaction
+from inbox.ui.widgets import spoken_languages
 
 FLASH = "team-flash"  # the Team page shows it on its next run
 
@@ -47,6 +48,9 @@ def _apply(action: str) -> None:
             elif action == "role":
                 accounts.set_role(session, by, name, s["account-role"], at)
                 done = _("{name}'s role is changed.")
+            elif action == "languages":
+                accounts.set_languages(session, by, name, s.get("account-languages") or [], at)
+                done = _("{name}'s languages spoken are saved.")
             elif action == "unlock":
                 sign_in.unlock(session, name, by=by.name, by_role=by.role, now=at)
                 done = _("{name} may sign in again at once (failed attempts forgiven).")
@@ -63,12 +67,25 @@ def _apply(action: str) -> None:
     s["account-password"] = ""
 
 
+def _show_languages(spoken: dict[str, list[str]]) -> None:
+    """The languages field shows the chosen user's."""
+    st.session_state["account-languages"] = spoken.get(st.session_state.get("account-user") or "", [])
+
+
 def admin_form(users: Sequence[User]) -> None:
     """The form, for admins (the page decides who sees it)."""
+    spoken = {u.name: list(u.languages) for u in users}
     with st.expander(_("Manage an account")):
         st.selectbox(
-            _("User"), [u.name for u in users], key="account-user", placeholder=streamlit_words.choose()
+            _("User"),
+            list(spoken),
+            key="account-user",
+            placeholder=streamlit_words.choose(),
+            on_change=_show_languages,
+            args=(spoken,),
         )
+        if "account-languages" not in st.session_state:
+            _show_languages(spoken)
         left, right = st.columns(2)
         left.button(_("Deactivate"), key="account-deactivate", on_click=_apply, args=("deactivate",))
         right.button(_("Reactivate"), key="account-reactivate", on_click=_apply, args=("reactivate",))
@@ -96,6 +113,8 @@ def admin_form(users: Sequence[User]) -> None:
             placeholder=streamlit_words.choose(),
         )
         st.button(_("Change the role"), key="account-set-role", on_click=_apply, args=("role",))
+        spoken_languages.field("account-languages", [c for codes in spoken.values() for c in codes])
+        st.button(_("Save the languages"), key="account-set-languages", on_click=_apply, args=("languages",))
         st.text_input(
             _("New password"),
             type="password",
