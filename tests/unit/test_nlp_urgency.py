@@ -74,12 +74,34 @@ def test_french_phrase_rules_cover_the_issue(clf: Classifier, text: str, rule: s
         ("Quelqu'un utilise mon compte depuis hier soir", "hacked_account"),
         ("Votre plat m'a rendu malade toute la nuit", "safety"),
         ("Ce faux site se fait passer pour votre banque", "fraud"),
+        # 2026-12-06: a takeover, a leak, a foreign body told in other words; verbs in their inflections
+        ("My account was hijacked last night and my playlists are gone", "hacked_account"),
+        ("You are leaking customer information to other users", "hacked_account"),
+        ("Found a piece of plastic in my burrito bowl today", "safety"),
+        ("Ils arnaquent les personnes âgées avec de faux appels", "fraud"),
+        ("Mes données ont été piratées à cause de votre site", "hacked_account"),
+        ("J'ai failli mourir à cause des noix dans votre gâteau", "safety"),
     ],
 )
 def test_critical_phrases_reviewed_against_the_guideline(clf: Classifier, text: str, rule: str) -> None:
     """The guideline's critical facts (safety, takeover, fraud, legal threat) in English and French."""
     [c] = clf.classify([text])
     assert f"rule:{rule}" in c.urgency_reasons and c.urgency == "critical", c
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I changed my email address last week, where do I update it in the app?",
+        "Which songs have been stolen by other artists? lol",
+        "J'ai payé avec ma carte mais la commande n'apparaît pas",
+        "Comment modifier mes informations personnelles dans l'application ?",
+    ],
+)
+def test_everyday_words_near_the_critical_phrases_are_not_critical(clf: Classifier, text: str) -> None:
+    """The phrases added on 2026-12-06 need the fact, not a word that also comes in everyday requests."""
+    [c] = clf.classify([text])
+    assert c.urgency != "critical", c
 
 
 def test_flagged_counts_complaints_and_non_complaints_apart() -> None:
