@@ -52,6 +52,7 @@ RULE = {  # the shipped urgency and moderation rules of config/nlp.toml, by name
     "threat_to_leave": N_("threat to leave"),
     "question": N_("question"),
     "problem": N_("problem reported"),
+    "discontent": N_("discontent stated"),
     "thanks": N_("thanks"),
     "spam": N_("spam"),
     "insults": N_("insults"),

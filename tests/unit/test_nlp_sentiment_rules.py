@@ -57,8 +57,24 @@ def test_a_money_complaint_is_not_positive(clf: Classifier, text: str) -> None:
     assert max(c.sentiment_scores, key=c.sentiment_scores.__getitem__) == c.sentiment
 
 
-def test_praise_stays_positive(clf: Classifier) -> None:
-    [c] = clf.classify(["Thanks a lot, love the new app!"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # read as positive by the French model before the discontent rule (2026-12-06)
+        "@SpotifyCares Connasse je paie pour cette merde",
+        "@SpotifyCares j'ai réinstallé spotify et ça a pas marché.. je peux même pas lire les fichiers locaux",
+        "Franchement déçu, l'appli est nulle depuis la mise à jour",
+    ],
+)
+def test_french_discontent_in_words_is_not_positive(clf: Classifier, text: str) -> None:
+    [c] = clf.classify([text])
+    assert "rule:discontent" in c.urgency_reasons and c.sentiment != "positive", c
+    assert c.urgency != "low", c  # discontent is at least normal, like the English complaint model
+
+
+@pytest.mark.parametrize("text", ["Thanks a lot, love the new app!", "Merci beaucoup, super service !"])
+def test_praise_stays_positive(clf: Classifier, text: str) -> None:
+    [c] = clf.classify([text])
     assert c.sentiment == "positive"
 
 

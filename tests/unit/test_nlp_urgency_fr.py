@@ -81,8 +81,8 @@ def test_the_french_model_lifts_a_wholly_blocked_angry_customer(clf: Classifier)
         ]
     )
     assert blocked.language == "fr" and blocked.urgency == "high"
-    # the only rule is a normal one ("personne ne répond"): high comes from the model
-    assert blocked.urgency_reasons == ["rule:problem", "model:urgency"]
+    # the rules that match are normal ones ("personne ne répond", "inadmissible"): high comes from the model
+    assert blocked.urgency_reasons == ["rule:problem", "rule:discontent", "model:urgency"]
     assert "model:urgency" not in slow.urgency_reasons and slow.urgency == "normal"
     assert calm.urgency == "normal" and calm.urgency_reasons == ["rule:question"]
 
