@@ -1,5 +1,5 @@
-"""`inbox user deactivate|reactivate|signout|role|languages|password|until`: the operator manages accounts
-(audited: 'cli')."""
+"""`inbox user deactivate|reactivate|signout|role|languages|capacity|password|until`: the operator manages
+accounts (audited: 'cli')."""
 
 from __future__ import annotations
 
@@ -70,6 +70,19 @@ def languages(
     )
 
 
+def capacity(
+    name: str = NAME,
+    open_conversations: int = typer.Argument(
+        ..., help="open conversations before auto-assignment skips them"
+    ),
+) -> None:
+    """Set how many open conversations a user holds before auto-assignment skips them."""
+    _change(
+        f"user {{name!r}}: capacity {open_conversations}",
+        lambda s: accounts.set_capacity(s, accounts.OPERATOR, name, open_conversations, utcnow()),
+    )
+
+
 def password(
     name: str = NAME,
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read it from standard input."),
@@ -127,5 +140,6 @@ def register(users: typer.Typer) -> None:
     users.command("signout")(signout)
     users.command("role")(role)
     users.command("languages")(languages)
+    users.command("capacity")(capacity)
     users.command("password")(password)
     users.command("until")(until)

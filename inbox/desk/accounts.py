@@ -1,5 +1,5 @@
-"""Accounts managed by admins: deactivate, reactivate, change a role or the languages spoken, reset a
-password, end a temporary one; and each person's own password.
+"""Accounts managed by admins: deactivate, reactivate, change a role, the languages spoken or the capacity,
+reset a password, end a temporary one; and each person's own password.
 
 Session-taking, never commits; every change is audited (``user.*``). Rules:
 - only an admin (or the operator at the command line, ``OPERATOR``) changes accounts;
@@ -24,7 +24,14 @@ from sqlmodel import Session, col, func, select
 
 from inbox.access import ROLES, Actor, require
 from inbox.desk import presence, web_sessions
-from inbox.desk.auth import AuthError, hash_password, spoken_languages, user_by_name, verify_password
+from inbox.desk.auth import (
+    AuthError,
+    check_capacity,
+    hash_password,
+    spoken_languages,
+    user_by_name,
+    verify_password,
+)
 from inbox.i18n import _
 from inbox.store import records as store
 from inbox.store.tables import User
@@ -141,6 +148,17 @@ def set_languages(session: Session, by: Actor, name: str, languages: Sequence[st
     user = _user(session, name)
     before, user.languages = list(user.languages), spoken_languages(languages)
     _audit(session, by, "user.languages", user, now, **{"from": before, "to": user.languages})
+    return user
+
+
+def set_capacity(session: Session, by: Actor, name: str, capacity: int, now: datetime) -> User:
+    """How many open conversations the user holds before auto-assignment and round-robin skip them
+    (1 to ``auth.MAX_CAPACITY``): fewer for a part-time agent or one who also answers the phone."""
+    require(by, "users")
+    check_capacity(capacity)
+    user = _user(session, name)
+    before, user.capacity = user.capacity, capacity
+    _audit(session, by, "user.capacity", user, now, **{"from": before, "to": capacity})
     return user
 
 

@@ -18,6 +18,7 @@ from inbox.store.tables import AuditEvent, User, utcnow
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 4
+MAX_CAPACITY = 200  # open conversations an agent can hold before auto-assignment skips them
 MAX_FAILURES, LOCKOUT_WINDOW = 5, timedelta(minutes=15)  # failed sign-ins per name before a pause
 DEMO_USERS = (  # display names are what customers read in a reply's signature: a name, never a role
     ("agent", "agent", "agent", "Alex"),
@@ -68,6 +69,12 @@ def spoken_languages(codes: Iterable[str]) -> list[str]:
     return out
 
 
+def check_capacity(capacity: int) -> None:
+    """AuthError unless ``capacity`` (open conversations before auto-assignment skips) is 1..MAX_CAPACITY."""
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise AuthError(_("the capacity is a number from 1 to {n}").format(n=MAX_CAPACITY))
+
+
 def create_user(
     session: Session,
     name: str,
@@ -89,6 +96,7 @@ def create_user(
         raise AuthError(_("role must be one of {roles}").format(roles=", ".join(ROLES)))
     if len(password) < MIN_PASSWORD:
         raise AuthError(_("the password must have at least {n} characters").format(n=MIN_PASSWORD))
+    check_capacity(capacity)
     if user_by_name(session, name) is not None:
         raise AuthError(_("a user named {name} already exists").format(name=repr(name)))
     user = User(
@@ -114,11 +122,19 @@ def add_user(
     *,
     display_name: str | None = None,
     languages: Sequence[str] = (),
+    capacity: int = 20,
 ) -> User:
     """``create_user`` for a signed-in user, who must be allowed to add users (PermissionDenied if not)."""
     require(by, "users")
     return create_user(
-        session, name, password, role, actor=by.name, display_name=display_name, languages=languages
+        session,
+        name,
+        password,
+        role,
+        actor=by.name,
+        display_name=display_name,
+        languages=languages,
+        capacity=capacity,
     )
 
 

@@ -157,3 +157,17 @@ def test_the_languages_a_user_speaks_are_language_codes(cli: CliRunner, engine: 
     with Session(engine) as s:
         (event,) = s.exec(select(AuditEvent).where(AuditEvent.action == "user.languages")).all()
     assert event.actor == "cli" and event.detail == {"name": "sam", "from": ["fr", "en"], "to": ["es", "fr"]}
+
+
+def test_the_operator_sets_a_capacity_within_bounds(cli: CliRunner, engine: Engine) -> None:
+    added = _inbox(cli, "user", "add", "sam", "--role", "agent", "--password-stdin", stdin=GOOD)
+    assert added.exit_code == 0 and _user(engine, "sam").capacity == 20
+    assert _inbox(cli, "user", "capacity", "sam", "5").exit_code == 0
+    assert _user(engine, "sam").capacity == 5
+    for bad in ("0", "201"):
+        refused = _inbox(cli, "user", "capacity", "sam", bad)
+        assert refused.exit_code == 2 and "from 1 to 200" in refused.output
+    assert _user(engine, "sam").capacity == 5
+    with Session(engine) as s:
+        (event,) = s.exec(select(AuditEvent).where(AuditEvent.action == "user.capacity")).all()
+    assert event.detail == {"name": "sam", "from": 20, "to": 5}

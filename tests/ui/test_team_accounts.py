@@ -59,6 +59,7 @@ def test_a_deactivated_agent_is_signed_out_at_their_next_rerun(seeded: Seeded, d
 
 def test_role_password_and_end_date_from_the_team_page(seeded: Seeded, db_url: str) -> None:
     admin = _admin(seeded, db_url)
+    admin.selectbox(key="account-user").select("alice").run()  # her role shows; then the new one is picked
     admin.selectbox(key="account-role").select("manager")
     assert "role is changed" in _do(admin, "alice", "account-set-role")
     assert _alice(db_url).role == "manager"

@@ -82,6 +82,7 @@ def _add_user() -> None:
                 s["new-role"],
                 display_name=s["new-display"] or None,
                 languages=s.get("new-langs") or [],
+                capacity=int(s.get("new-capacity") or 20),
             )
         s["team-flash"] = _("User {name} added.").format(name=s["new-name"])
         s["new-name"] = s["new-display"] = s["new-password"] = ""  # the form ready for the next one
@@ -110,6 +111,15 @@ def _add_user_form() -> None:
         )
         st.session_state.setdefault(relabel.keep("new-langs"), ["fr", "en"])
         spoken_languages.field("new-langs")
+        st.number_input(
+            _("Capacity"),
+            min_value=1,
+            max_value=auth.MAX_CAPACITY,
+            value=20,
+            step=1,
+            key="new-capacity",
+            help=_("Open conversations they hold before auto-assignment and round-robin skip them."),
+        )
         st.button(_("Add user"), key="add-user", on_click=_add_user)
 
 

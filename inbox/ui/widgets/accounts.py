@@ -1,5 +1,6 @@
-"""The Team page's account form (admins): deactivate, reactivate, sign out everywhere, change a role or the
-languages spoken, reset a password, end date.
+"""The Team page's account form (admins): deactivate, reactivate, sign out everywhere, change a role, the
+languages spoken or the capacity, reset a password, end date. Choosing a user shows their role, languages and
+capacity in the fields.
 
 The rules live in ``inbox.desk.accounts``; this only collects the choice and shows the outcome. An end date
 is a day in the team's time zone: the account works through that day.
@@ -14,7 +15,7 @@ import streamlit as st
 
 from inbox.access import ROLE_LABELS, ROLES, PermissionDenied
 from inbox.desk import accounts, sign_in
-from inbox.desk.auth import AuthError
+from inbox.desk.auth import MAX_CAPACITY, AuthError
 from inbox.i18n import _
 from inbox.store.tables import User
 from inbox.ui import relabel, streamlit_words
@@ -48,6 +49,9 @@ def _apply(action: str) -> None:
             elif action == "role":
                 accounts.set_role(session, by, name, s["account-role"], at)
                 done = _("{name}'s role is changed.")
+            elif action == "capacity":
+                accounts.set_capacity(session, by, name, int(s.get("account-capacity") or 0), at)
+                done = _("{name}'s capacity is saved.")
             elif action == "languages":
                 accounts.set_languages(session, by, name, s.get("account-languages") or [], at)
                 done = _("{name}'s languages spoken are saved.")
@@ -67,25 +71,36 @@ def _apply(action: str) -> None:
     s["account-password"] = ""
 
 
-def _show_languages(spoken: dict[str, list[str]]) -> None:
-    """The languages field shows the chosen user's."""
-    st.session_state["account-languages"] = spoken.get(st.session_state.get("account-user") or "", [])
+Profile = dict[str, object]  # the chosen user's values, by the key of their field
+
+
+def _show(profiles: dict[str, Profile]) -> None:
+    """The role, languages and capacity fields show the chosen user's."""
+    st.session_state.update(profiles.get(st.session_state.get("account-user") or "", {}))
 
 
 def admin_form(users: Sequence[User]) -> None:
     """The form, for admins (the page decides who sees it)."""
-    spoken = {u.name: list(u.languages) for u in users}
+    profiles: dict[str, Profile] = {
+        u.name: {
+            "account-role": u.role,
+            "account-languages": list(u.languages),
+            "account-capacity": u.capacity,
+        }
+        for u in users
+    }
+    spoken = [c for u in users for c in u.languages]
     with st.expander(_("Manage an account")):
         st.selectbox(
             _("User"),
-            list(spoken),
+            list(profiles),
             key="account-user",
             placeholder=streamlit_words.choose(),
-            on_change=_show_languages,
-            args=(spoken,),
+            on_change=_show,
+            args=(profiles,),
         )
         if "account-languages" not in st.session_state:
-            _show_languages(spoken)
+            _show(profiles)
         left, right = st.columns(2)
         left.button(_("Deactivate"), key="account-deactivate", on_click=_apply, args=("deactivate",))
         right.button(_("Reactivate"), key="account-reactivate", on_click=_apply, args=("reactivate",))
@@ -113,8 +128,17 @@ def admin_form(users: Sequence[User]) -> None:
             placeholder=streamlit_words.choose(),
         )
         st.button(_("Change the role"), key="account-set-role", on_click=_apply, args=("role",))
-        spoken_languages.field("account-languages", [c for codes in spoken.values() for c in codes])
+        spoken_languages.field("account-languages", spoken)
         st.button(_("Save the languages"), key="account-set-languages", on_click=_apply, args=("languages",))
+        st.number_input(
+            _("Capacity"),
+            min_value=1,
+            max_value=MAX_CAPACITY,
+            step=1,
+            key="account-capacity",
+            help=_("Open conversations they hold before auto-assignment and round-robin skip them."),
+        )
+        st.button(_("Save the capacity"), key="account-set-capacity", on_click=_apply, args=("capacity",))
         st.text_input(
             _("New password"),
             type="password",
