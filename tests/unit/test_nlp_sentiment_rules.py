@@ -62,7 +62,7 @@ def test_a_money_complaint_is_not_positive(clf: Classifier, text: str) -> None:
     [
         # read as positive by the French model before the discontent rule (2026-12-06)
         "@SpotifyCares Connasse je paie pour cette merde",
-        "@SpotifyCares j'ai réinstallé spotify et ça a pas marché.. je peux même pas lire les fichiers locaux",
+        "@SpotifyCares j'ai réinstallé spotify et ça a pas marché.. je peux même pas lire mes fichiers",
         "Franchement déçu, l'appli est nulle depuis la mise à jour",
     ],
 )
