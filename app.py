@@ -8,7 +8,7 @@ from inbox.access import ROLE_LABELS, can
 from inbox.i18n import N_, _
 from inbox.ui import identity, language, session_cookie, streamlit_words
 from inbox.ui.common import md_escape
-from inbox.ui.widgets import my_password, not_allowed, notification_bell, shortcuts
+from inbox.ui.widgets import availability, my_password, not_allowed, notification_bell, shortcuts
 
 SIGN_IN = "inbox/ui/pages/sign_in.py"
 # Addresses a link may open (escalation alerts link to /conversation?id=N), one per page file: signed out,
@@ -68,6 +68,7 @@ with st.sidebar:
             role=_(ROLE_LABELS.get(user.role, user.role)), name=md_escape(user.name)
         )
     )
+    availability.sidebar(user)  # agents: on a break, nothing is assigned to them
     language.picker(user)
     my_password.sidebar(user)
     notification_bell.sidebar(user)  # notifications: browser pop-ups, tab title count, sound (#17.6)

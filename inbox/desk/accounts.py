@@ -79,7 +79,7 @@ def resume(session: Session, cookie: str, key: bytes, now: datetime) -> User | N
 
 def _end_sessions(session: Session, user: User, now: datetime, why: str) -> None:
     if user.id is not None:
-        presence.leave(session, user.id)
+        presence.signed_out(session, user.id, now)
         web_sessions.revoke_user(session, user.id, now, why)
 
 
@@ -213,7 +213,7 @@ def sign_out_everywhere(session: Session, by: Actor, name: str, now: datetime) -
     user = _user(session, name)
     ended = web_sessions.revoke_user(session, user.id, now, "signed out everywhere") if user.id else 0
     if user.id is not None:
-        presence.leave(session, user.id)
+        presence.signed_out(session, user.id, now)
     _audit(session, by, "user.signed_out_everywhere", user, now, sessions=ended)
     return user
 

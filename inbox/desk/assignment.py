@@ -22,7 +22,7 @@ from sqlmodel import Session, col, func, select
 from inbox.access import Actor, require
 from inbox.desk import channel_scope, routing
 from inbox.desk.channel_scope import Scope, works_on
-from inbox.desk.presence import online_users
+from inbox.desk.presence import assignable_users
 from inbox.desk.queue import Filters, queue_page
 from inbox.desk.teams import members
 from inbox.store import records as store
@@ -122,7 +122,7 @@ def open_loads(session: Session) -> dict[int, int]:
 
 def candidates(session: Session, now: datetime) -> list[Candidate]:
     """Signed-in agents with their load (open conversations assigned to them)."""
-    online = online_users(session, now)
+    online = assignable_users(session, now)
     if not online:
         return []
     loads = dict(

@@ -26,7 +26,7 @@ from sqlmodel import Session, col, func, select
 from inbox.charter.model import Charter
 from inbox.desk import channel_scope, routing
 from inbox.desk.claim import ROUTED_LOOKAHEAD
-from inbox.desk.presence import online_users
+from inbox.desk.presence import assignable_users
 from inbox.desk.queue import Filters, queue_page
 from inbox.store import records as store
 from inbox.store.tables import AgentActivity, Conversation, User
@@ -45,7 +45,7 @@ class Agent:
 
 def _agents(session: Session, now: datetime) -> list[Agent]:
     """Online active agents, the one handed a conversation longest ago (or never) first."""
-    online = online_users(session, now)
+    online = assignable_users(session, now)
     if not online:
         return []
     rows = session.exec(

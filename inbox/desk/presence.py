@@ -1,8 +1,13 @@
-"""Who is on which conversation, and the answers another agent sent meanwhile. Session-taking; never commits.
+"""Who is on which conversation, who is online and available, and the answers another agent sent meanwhile.
+Session-taking; never commits.
 
 Presence is a heartbeat: a row per (conversation, user) refreshed while the page is open, stale after
-``PRESENCE_TTL``. Collision detection compares the replies written since an agent's composer opened;
-``guard`` serialises the check-then-send of two agents on one conversation (a row write both must take).
+``PRESENCE_TTL``. A user is online while seen within ``ONLINE_TTL`` and not signed out; their status says
+whether work may be handed to them: ``available``, ``away`` (a break: auto-assignment and round-robin skip
+them, what they hold stays theirs) or ``offline`` (signed out). Coming back to the app after signing out
+makes them available again; only they end a break. Collision detection compares the replies written since
+an agent's composer opened; ``guard`` serialises the check-then-send of two agents on one conversation (a row
+write both must take).
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from inbox.store import records as store
 from inbox.store.tables import AgentActivity, Message, OutboundReply, Presence, ReplyGuard, User
 
 PRESENCE_TTL = timedelta(seconds=45)
 ONLINE_TTL = timedelta(minutes=5)
 ACTIVITIES = ("viewing", "composing")
+STATUSES = ("available", "away", "offline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +47,56 @@ class Answer:
 
 
 def heartbeat(session: Session, user_id: int, now: datetime) -> None:
-    """The user is signed in and looking at the app."""
+    """The user is signed in and looking at the app (back from signing out: available again)."""
     row = session.get(AgentActivity, user_id)
     if row is None:
         session.add(AgentActivity(user_id=user_id, seen_at=now))
     else:
         row.seen_at = now
+        if row.status == "offline":
+            row.status = "available"
+
+
+def status_of(session: Session, user_id: int) -> str:
+    row = session.get(AgentActivity, user_id)
+    return row.status if row is not None else "available"
+
+
+def set_status(session: Session, user_id: int, status: str, now: datetime) -> bool:
+    """Set the user's status (``STATUSES``); whether it changed. Also a heartbeat."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}")
+    row = session.get(AgentActivity, user_id)
+    if row is None:
+        row = AgentActivity(user_id=user_id, seen_at=now)
+        session.add(row)
+    changed = row.status != status
+    row.status, row.seen_at = status, now
+    return changed
+
+
+def take_break(session: Session, user: User, away: bool, now: datetime) -> None:
+    """The user starts (``away``) or ends a break; audited (``user.availability``) when it changes."""
+    assert user.id is not None
+    before = status_of(session, user.id)
+    after = "away" if away else "available"
+    if set_status(session, user.id, after, now):
+        store.audit(
+            session,
+            user.name,
+            "user.availability",
+            target=("user", user.id),
+            at=now,
+            detail={"from": before, "to": after},
+        )
+
+
+def signed_out(session: Session, user_id: int, now: datetime) -> None:
+    """The user signed out (or their sessions were ended): off every conversation and offline at once."""
+    leave(session, user_id)
+    row = session.get(AgentActivity, user_id)
+    if row is not None:
+        row.status = "offline"
 
 
 def touch(session: Session, conversation_id: int, user_id: int, activity: str, now: datetime) -> None:
@@ -95,10 +146,22 @@ def viewers(
     return out
 
 
+def online_statuses(session: Session, now: datetime) -> dict[int, str]:
+    """Users seen in the app within ``ONLINE_TTL`` and not signed out, with their status."""
+    stmt = select(AgentActivity.user_id, AgentActivity.status).where(
+        col(AgentActivity.seen_at) >= now - ONLINE_TTL, AgentActivity.status != "offline"
+    )
+    return dict(session.exec(stmt).all())
+
+
 def online_users(session: Session, now: datetime) -> set[int]:
-    """Users seen in the app within ``ONLINE_TTL``."""
-    stmt = select(AgentActivity.user_id).where(col(AgentActivity.seen_at) >= now - ONLINE_TTL)
-    return set(session.exec(stmt))
+    """Users online now (``online_statuses``), available or away."""
+    return set(online_statuses(session, now))
+
+
+def assignable_users(session: Session, now: datetime) -> set[int]:
+    """Users online and available: those auto-assignment, round-robin and routing may hand work to."""
+    return {user_id for user_id, status in online_statuses(session, now).items() if status == "available"}
 
 
 def guard(session: Session, conversation_id: int, now: datetime) -> None:

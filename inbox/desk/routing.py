@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from inbox.charter.reason_rules import ReasonRule
 from inbox.charter.versions import current_charter
 from inbox.config.loader import ConfigError
-from inbox.desk.presence import online_users
+from inbox.desk.presence import assignable_users
 from inbox.desk.teams import members
 from inbox.settings import Settings
 from inbox.store.tables import User
@@ -68,7 +68,7 @@ def rules_in_force(session: Session) -> Rules:
 
 def available(session: Session, now: datetime) -> set[str]:
     """The names of the active users signed in to the app now."""
-    online = online_users(session, now)
+    online = assignable_users(session, now)
     if not online:
         return set()
     stmt = select(User.name).where(col(User.id).in_(online), col(User.active).is_(True))

@@ -85,6 +85,7 @@ ACTIONS = {
     "template.edited": N_("Template edited"),
     "template.restored": N_("Template put back in use"),
     "template.retired": N_("Template retired"),
+    "user.availability": N_("Break started or ended"),
     "user.capacity": N_("User's capacity changed"),
     "user.channels": N_("User's channels changed"),
     "user.created": N_("User created"),

@@ -94,7 +94,7 @@ def sign_out(user: User) -> None:
         if cookie is not None:
             web_sessions.revoke(session, cookie, key(), now(), "signed out")
         assert user.id is not None
-        presence.leave(session, user.id)
+        presence.signed_out(session, user.id, now())
         store.audit(session, user.name, "auth.signed_out", target=("user", user.id))
     st.session_state.clear()
     st.session_state[FORGET] = True

@@ -48,11 +48,13 @@ class Presence(SQLModel, table=True):
 
 
 class AgentActivity(SQLModel, table=True):
-    """When a user was last seen in the app, and last handed a conversation (for round-robin)."""
+    """When a user was last seen in the app, their status (available, away on a break, offline after signing
+    out: ``inbox.desk.presence``), and when last handed a conversation (for round-robin)."""
 
     __tablename__ = "agent_activity"
     user_id: int = Field(foreign_key="app_user.id", primary_key=True)
     seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    status: str = Field(default="available", sa_column_kwargs={"server_default": "available"})
     last_assigned_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 

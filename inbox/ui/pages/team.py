@@ -9,19 +9,21 @@ import streamlit as st
 
 from inbox.access import ROLE_LABELS, ROLES, PermissionDenied, can
 from inbox.desk import accounts, assignment, auth, channel_scope, presence
-from inbox.i18n import _, ngettext
+from inbox.i18n import N_, _, ngettext
 from inbox.ui import labels, language, relabel, streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.widgets import accounts as accounts_form
 from inbox.ui.widgets import agent_teams_form, channel_scope_form, flash, spoken_languages
+
+STATUS = {"available": N_("Available"), "away": N_("On a break"), "offline": N_("Offline")}
 
 
 def _left(why: str, n: int) -> str:
     """Why ``n`` conversations stayed unassigned (``assignment.Why``)."""
     if why == "nobody":
         text = ngettext(
-            "{n} conversation left unassigned: no agent is signed in.",
-            "{n} conversations left unassigned: no agent is signed in.",
+            "{n} conversation left unassigned: no agent is signed in and available.",
+            "{n} conversations left unassigned: no agent is signed in and available.",
             n,
         )
     elif why == "channel":
@@ -126,7 +128,7 @@ def _add_user_form() -> None:
 def _columns() -> dict[str, Any]:
     """The narrow columns of the team table kept narrow, so that all of it shows at 1280 px."""
     return {
-        _("Online"): st.column_config.CheckboxColumn(width="small"),
+        _("Status"): st.column_config.TextColumn(width="small"),
         _("Load"): st.column_config.TextColumn(help=_("Open conversations / capacity"), width="small"),
         _("Active"): st.column_config.CheckboxColumn(width="small"),
     }
@@ -142,7 +144,7 @@ def main() -> None:
     flash.show("team-flash", "info")
     with reading() as session:
         users = auth.list_users(session)
-        online = presence.online_users(session, now())
+        online = presence.online_statuses(session, now())
         loads = assignment.open_loads(session)
         roles = channel_scope.role_channels(session)
         scopes = {u.id: channel_scope.effective(session, u, roles) for u in users}  # what each one works
@@ -152,7 +154,7 @@ def main() -> None:
                 _("Name"): u.display_name or u.name,
                 _("User name"): u.name,
                 _("Role"): _(ROLE_LABELS.get(u.role, u.role)),
-                _("Online"): u.id in online,
+                _("Status"): _(STATUS[online.get(u.id or 0, "offline")]),
                 _("Load"): f"{loads.get(u.id or 0, 0)} / {u.capacity}",  # eight columns: all show at 1280 px
                 _("Channels"): channel_scope_form.works(scopes[u.id], u.channels or roles.get(u.role, [])),
                 _("Languages spoken"): ", ".join(labels.language(code) for code in u.languages),
