@@ -1,11 +1,12 @@
 """What an agent is told without watching the queue. Session-taking, never commits.
 
-Three things, each told once per user: a conversation was assigned to them by someone else (an assignment in
+Four things, each told once per user: a conversation was assigned to them by someone else (an assignment in
 the audit log, by hand, round-robin or automatic), their customer wrote again (an inbound message on a
 conversation assigned to them), one of theirs is at risk or late (its running clock, as the escalation alerts
-judge it). ``poll`` looks at what happened since the user's cursor, stores each new thing once (unique per
-user and key, so a reload or a second tab never repeats it) and hands each one to a single browser. The first
-poll only places the cursor: signing in never floods the user with history. Only conversations on the
+judge it), a colleague mentioned them in a note ("@morgan", ``inbox.desk.notes``; always told). ``poll``
+looks at what happened since the user's cursor, stores each new thing once (unique per user and key, so a
+reload or a second tab never repeats it) and hands each one to a single browser. The first poll only places
+the cursor: signing in never floods the user with history. Only conversations on the
 channels the user works (``inbox.desk.channel_scope``) are told, and only those on the channels they work
 now are listed and counted (one told before a restriction changed no longer shows). A notification is unread
 until the user opens its conversation or marks them all read; the unread count is the tab title's.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, func, true, update
+from sqlalchemy import ColumnElement, func, or_, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -32,13 +33,14 @@ from inbox.store.tables import (
     Contact,
     Conversation,
     Message,
+    Note,
     NotificationCursor,
     NotificationSettings,
     User,
 )
 
-Kind = Literal["assigned", "customer_wrote", "at_risk"]
-KINDS: tuple[Kind, ...] = ("assigned", "customer_wrote", "at_risk")
+Kind = Literal["assigned", "customer_wrote", "at_risk", "mentioned"]
+KINDS: tuple[Kind, ...] = ("assigned", "customer_wrote", "at_risk", "mentioned")
 LATE = "late"  # the key prefix of an "at_risk" notice whose clock had run out
 CRITICAL = "critical"  # the urgency whose notifications also ring
 RECENT = 30  # how many notifications the list shows
@@ -58,6 +60,7 @@ class Notice:
     handle: str | None
     excerpt: str  # the customer's last message, first line
     late: bool = False  # an "at_risk" notice told once the clock had already run out
+    by: str | None = None  # who mentioned the user ("mentioned"); the excerpt is then their note
 
 
 def settings_of(session: Session, user_id: int) -> NotificationSettings:
@@ -83,23 +86,33 @@ def _cursor(session: Session, user_id: int) -> tuple[NotificationCursor, bool]:
     return cursor, True
 
 
-def _assignments(session: Session, user_id: int, actor: str, after: int) -> tuple[list[tuple[str, int]], int]:
-    """Conversations assigned to the user by someone else since audit event ``after``; the new end."""
+Found = list[tuple[str, int]]  # (the notification's key, its conversation)
+
+
+def _from_audit(session: Session, user_id: int, actor: str, after: int) -> tuple[Found, Found, int]:
+    """Since audit event ``after``: conversations assigned to the user by someone else, notes mentioning
+    them (key ``mention:<note id>:<author>``); the new end."""
     stmt = (
         select(AuditEvent)
         .where(col(AuditEvent.id) > after, AuditEvent.target_type == "conversation")
-        .where(col(AuditEvent.action).like("conversation.%assigned"))
+        .where(
+            or_(col(AuditEvent.action).like("conversation.%assigned"), col(AuditEvent.action) == "note.added")
+        )
         .order_by(col(AuditEvent.id))
     )
-    found, end = [], after
+    assigned, mentioned, end = [], [], after
     for event in session.exec(stmt):
         assert event.id is not None
         end = max(end, event.id)
-        to = event.detail.get("to")
-        if to == user_id and event.actor != actor and event.target_id and event.target_id.isdigit():
-            found.append((f"assigned:{event.id}", int(event.target_id)))
+        if not (event.target_id and event.target_id.isdigit()) or event.actor == actor:
+            continue
+        if event.action == "note.added":
+            if user_id in (event.detail.get("mentions") or []):
+                mentioned.append((f"mention:{event.detail.get('note')}:{event.actor}", int(event.target_id)))
+        elif event.detail.get("to") == user_id:
+            assigned.append((f"assigned:{event.id}", int(event.target_id)))
     last = session.exec(select(func.max(AuditEvent.id))).one() or 0
-    return found, max(end, last)
+    return assigned, mentioned, max(end, last)
 
 
 def _customer_messages(session: Session, user_id: int, after: int) -> tuple[list[tuple[str, int]], int]:
@@ -172,7 +185,7 @@ def poll(session: Session, user_id: int, user_name: str, book: CharterBook, now:
     """Store what is new for the user since their cursor; return what no browser was handed yet (once)."""
     cursor, placed = _cursor(session, user_id)
     wanted = settings_of(session, user_id)
-    assigned, cursor.audit_id = _assignments(session, user_id, user_name, cursor.audit_id)
+    assigned, mentioned, cursor.audit_id = _from_audit(session, user_id, user_name, cursor.audit_id)
     wrote, cursor.message_id = _customer_messages(session, user_id, cursor.message_id)
     session.add(cursor)
     if not placed:
@@ -180,6 +193,7 @@ def poll(session: Session, user_id: int, user_name: str, book: CharterBook, now:
             _store(session, user_id, "assigned", assigned, now)
         if wanted.customer_wrote:
             _store(session, user_id, "customer_wrote", wrote, now)
+        _store(session, user_id, "mentioned", mentioned, now)
     if wanted.at_risk:
         _store(session, user_id, "at_risk", _at_risk(session, user_id, book, now), now)
     session.flush()
@@ -218,6 +232,7 @@ def notices(
     stmt = stmt.where(col(AgentNotification.id).in_(ids)) if ids is not None else stmt.limit(limit)
     rows = list(session.exec(stmt))
     last = _last_inbound(session, [n.conversation_id for n, _, _ in rows])
+    said = _notes(session, [n.key for n, _, _ in rows if n.kind == "mentioned"])
     return [
         Notice(
             id=n.id or 0,
@@ -228,11 +243,21 @@ def notices(
             read=n.read_at is not None,
             channel=channel,
             handle=handle,
-            excerpt=last.get(n.conversation_id, ""),
+            excerpt=said.get(n.key, "") if n.kind == "mentioned" else last.get(n.conversation_id, ""),
             late=n.key.startswith(f"{LATE}:"),
+            by=n.key.split(":", 2)[2] if n.kind == "mentioned" else None,
         )
         for n, channel, handle in rows
     ]
+
+
+def _notes(session: Session, keys: list[str], width: int = 120) -> dict[str, str]:
+    """The text of the notes behind "mentioned" notifications (``mention:<note id>:<author>``), by key."""
+    ids = {key: int(key.split(":")[1]) for key in keys if key.split(":")[1].isdigit()}
+    if not ids:
+        return {}
+    texts = dict(session.exec(select(Note.id, Note.text).where(col(Note.id).in_(set(ids.values())))).all())
+    return {key: " ".join(texts.get(i, "").split())[:width] for key, i in ids.items()}
 
 
 def _last_inbound(session: Session, conversation_ids: list[int], width: int = 120) -> dict[int, str]:

@@ -14,6 +14,7 @@ from inbox import i18n
 from inbox.desk import actions, notifications, preferences
 from inbox.store.engine import open_engine
 from inbox.store.tables import User
+from inbox.ui.widgets import notification_bell
 from tests.support.seed_desk import Seeded
 from tests.support.ui import app_as, open_conv
 
@@ -94,3 +95,21 @@ def test_a_late_clock_is_told_as_late_not_at_risk(language: str, at_risk: str, l
     told = Notice(1, "at_risk", 7, False, datetime(2026, 3, 2, tzinfo=UTC), False, "x-acme", "@bob", "…")
     with i18n.use_language(language):
         assert (title(told), title(replace(told, late=True))) == (at_risk, late)
+
+
+def test_a_mention_says_who_mentioned_you() -> None:
+    notice = notifications.Notice(
+        id=1,
+        kind="mentioned",
+        conversation_id=7,
+        critical=False,
+        created_at=datetime.now(UTC),
+        read=False,
+        channel="x-acme",
+        handle="kim",
+        excerpt="@bruno peux-tu vérifier ?",
+        by="alice",
+    )
+    assert notification_bell.title(notice) == "alice mentioned you: kim on x-acme"
+    with i18n.use_language("fr"):
+        assert notification_bell.title(notice) == "alice vous a mentionné : kim sur x-acme"

@@ -319,7 +319,12 @@ def main() -> None:
         with st.container(border=True):
             st.markdown("**{}**".format(_("Internal notes")))
             thread.notes(note_list, now())
-            st.text_area(_("Add a note for your colleagues"), key=f"note-{conv_id}", height=80)
+            st.text_area(
+                _("Add a note for your colleagues"),
+                key=f"note-{conv_id}",
+                height=80,
+                help=_("Write @ and a colleague's name (@morgan) to tell them."),
+            )
             st.button(_("Add note"), key=f"add-note-{conv_id}", on_click=_add_note, args=(conv_id,))
 
 

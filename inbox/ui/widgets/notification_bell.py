@@ -37,6 +37,7 @@ TITLES = {
     "assigned": N_("Assigned to you: {who} on {channel}"),
     "customer_wrote": N_("{who} wrote again on {channel}"),
     "at_risk": N_("At risk of missing the charter: {who} on {channel}"),
+    "mentioned": N_("{by} mentioned you: {who} on {channel}"),
 }
 LATE = N_("Late on the charter: {who} on {channel}")
 SETTINGS = {
@@ -59,7 +60,7 @@ def _live(url: str, folder: str) -> LiveCharter:
 def title(n: Notice) -> str:
     who = n.handle or _("a customer")
     said = LATE if n.kind == "at_risk" and n.late else TITLES.get(n.kind, "{who} on {channel}")
-    return _(said).format(who=who, channel=n.channel)
+    return _(said).format(who=who, channel=n.channel, by=n.by or "")
 
 
 def _data(new: list[Notice], unread: int, wanted: NotificationSettings) -> dict[str, object]:
