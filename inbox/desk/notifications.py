@@ -57,7 +57,7 @@ class Notice:
     created_at: datetime
     read: bool
     channel: str
-    handle: str | None
+    handle: str | None  # the customer's handle, else their display name
     excerpt: str  # the customer's last message, first line
     late: bool = False  # an "at_risk" notice told once the clock had already run out
     by: str | None = None  # who mentioned the user ("mentioned"); the excerpt is then their note
@@ -221,7 +221,7 @@ def notices(
 ) -> list[Notice]:
     """The user's notifications, newest first (or exactly ``ids``), with what the screens show."""
     stmt = (
-        select(AgentNotification, Channel.name, Contact.handle)
+        select(AgentNotification, Channel.name, func.coalesce(Contact.handle, Contact.display_name))
         .join(Conversation, col(Conversation.id) == col(AgentNotification.conversation_id))
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
@@ -233,6 +233,7 @@ def notices(
     rows = list(session.exec(stmt))
     last = _last_inbound(session, [n.conversation_id for n, _, _ in rows])
     said = _notes(session, [n.key for n, _, _ in rows if n.kind == "mentioned"])
+    authors = _display_names(session, {n.key.split(":", 2)[2] for n, _, _ in rows if n.kind == "mentioned"})
     return [
         Notice(
             id=n.id or 0,
@@ -245,10 +246,18 @@ def notices(
             handle=handle,
             excerpt=said.get(n.key, "") if n.kind == "mentioned" else last.get(n.conversation_id, ""),
             late=n.key.startswith(f"{LATE}:"),
-            by=n.key.split(":", 2)[2] if n.kind == "mentioned" else None,
+            by=authors.get(n.key.split(":", 2)[2]) if n.kind == "mentioned" else None,
         )
         for n, channel, handle in rows
     ]
+
+
+def _display_names(session: Session, names: set[str]) -> dict[str, str]:
+    """User name -> the name colleagues see (the user name when there is none)."""
+    if not names:
+        return {}
+    rows = session.exec(select(User.name, User.display_name).where(col(User.name).in_(names))).all()
+    return {name: name for name in names} | {name: display or name for name, display in rows}
 
 
 def _notes(session: Session, keys: list[str], width: int = 120) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """A colleague mentioned in an internal note ("@bruno", "@Bruno") is told once, with the note as the
-notification's text and who wrote it; the author, a deactivated user, an e-mail address and an unknown name
-are not; the audit event keeps who was mentioned."""
+notification's text and who wrote it (the name colleagues see); the author, a deactivated user, an e-mail
+address and an unknown name are not; the audit event keeps who was mentioned."""
 
 from __future__ import annotations
 
@@ -39,14 +39,14 @@ def test_a_mentioned_colleague_is_told_once_with_the_note(engine: Engine) -> Non
     _note(engine, seeded, "alice", "@Bruno peux-tu vérifier ce remboursement ? (copie jean@acme.fr)")
     told = poll(engine, "bruno", seeded)
     assert [(n.kind, n.conversation_id, n.by) for n in told] == [
-        ("mentioned", seeded.conversations["dm"], "alice")
+        ("mentioned", seeded.conversations["dm"], "Alice")
     ]
     assert told[0].excerpt.startswith("@Bruno peux-tu vérifier")
     assert poll(engine, "bruno", seeded) == []  # once
     assert poll(engine, "alice", seeded) == [] and poll(engine, "maya", seeded) == []
     _note(engine, seeded, "maya", "@bruno @alice @maya @nobody à voir ensemble")  # her own name: no news
-    assert [n.by for n in poll(engine, "bruno", seeded)] == ["maya"]
-    assert [n.by for n in poll(engine, "alice", seeded)] == ["maya"]
+    assert [n.by for n in poll(engine, "bruno", seeded)] == ["Maya"]  # the name colleagues see
+    assert [n.by for n in poll(engine, "alice", seeded)] == ["Maya"]
     assert poll(engine, "maya", seeded) == []
     with Session(engine) as s:
         events = s.exec(select(AuditEvent).where(AuditEvent.action == "note.added")).all()
