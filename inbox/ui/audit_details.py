@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from inbox.i18n import N_, _
-from inbox.ui.labels import STATUS, VISIBILITY, label
+from inbox.ui.labels import AVAILABILITY, ROLE, STATUS, VISIBILITY, label, language
 from inbox.ui.labels import tag as tag_word
 
 Users = Mapping[int, str]
@@ -67,7 +67,27 @@ def _reply(d: Mapping[str, Any], users: Users) -> str | None:
     return said
 
 
+def _changed(say: Callable[[Any], str]) -> Callable[[Mapping[str, Any], Users], str | None]:
+    """An account's change in words: "alice: 20 → 6", each side said by ``say``."""
+
+    def words(d: Mapping[str, Any], users: Users) -> str | None:
+        if "to" not in d:
+            return None
+        moved = f"{say(d.get('from'))} → {say(d.get('to'))}"
+        return _("{name}: {change}").format(name=d["name"], change=moved) if d.get("name") else moved
+
+    return words
+
+
+def _languages(codes: object) -> str:
+    return ", ".join(language(str(c)) for c in codes) if isinstance(codes, list) and codes else "—"
+
+
 WORDS: dict[str, Callable[[Mapping[str, Any], Users], str | None]] = {
+    "user.role": _changed(lambda r: label(ROLE, r)),
+    "user.languages": _changed(_languages),
+    "user.capacity": _changed(lambda n: str(n) if n is not None else "—"),
+    "user.availability": _changed(lambda s: label(AVAILABILITY, s)),
     "conversation.assigned": _assigned,
     "conversation.status": _status,
     "conversation.tags": _tags,

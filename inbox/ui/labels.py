@@ -19,6 +19,7 @@ STATUS = {
 URGENCY = {"critical": N_("Critical"), "high": N_("High"), "normal": N_("Normal"), "low": N_("Low")}
 SENTIMENT = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
 ROLE = {"agent": N_("Agent"), "manager": N_("Community manager"), "admin": N_("Admin")}
+AVAILABILITY = {"available": N_("Available"), "away": N_("On a break"), "offline": N_("Offline")}
 LANGUAGE = {"fr": N_("French"), "en": N_("English"), "und": N_("Undetermined")}
 VISIBILITY = {"public": N_("public"), "private": N_("private")}  # a message's or a reply's, in a sentence
 REASON = REASONS  # the reports' words (inbox.reports.labels), so the CLI and the digest say the same

@@ -38,3 +38,32 @@ def test_other_details_stay_as_stored() -> None:
     assert said("audit.viewed", unknown) == json.dumps(unknown)
     assert said("conversation.tags", {"tags": ["x"]}) == json.dumps({"tags": ["x"]})  # not the usual shape
     assert detail_words("conversation.status", "not json", USERS) == "not json"
+
+
+@pytest.mark.parametrize(
+    ("language", "role", "languages", "capacity", "availability"),
+    [
+        (
+            "en",
+            "alice: Agent → Community manager",
+            "alice: French, English → English, Spanish",
+            "alice: 20 → 6",
+            "Available → On a break",
+        ),
+        (
+            "fr",
+            "alice : Conseiller → Community manager",
+            "alice : Français, Anglais → Anglais, Espagnol",
+            "alice : 20 → 6",
+            "Disponible → En pause",
+        ),
+    ],
+)
+def test_account_changes_read_as_words(
+    language: str, role: str, languages: str, capacity: str, availability: str
+) -> None:
+    assert said("user.role", {"name": "alice", "from": "agent", "to": "manager"}, language) == role
+    spoken = {"name": "alice", "from": ["fr", "en"], "to": ["en", "es"]}
+    assert said("user.languages", spoken, language) == languages
+    assert said("user.capacity", {"name": "alice", "from": 20, "to": 6}, language) == capacity
+    assert said("user.availability", {"from": "available", "to": "away"}, language) == availability

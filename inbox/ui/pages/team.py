@@ -9,13 +9,11 @@ import streamlit as st
 
 from inbox.access import ROLE_LABELS, ROLES, PermissionDenied, can
 from inbox.desk import accounts, assignment, auth, channel_scope, presence
-from inbox.i18n import N_, _, ngettext
+from inbox.i18n import _, ngettext
 from inbox.ui import labels, language, relabel, streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.widgets import accounts as accounts_form
 from inbox.ui.widgets import agent_teams_form, channel_scope_form, flash, spoken_languages
-
-STATUS = {"available": N_("Available"), "away": N_("On a break"), "offline": N_("Offline")}
 
 
 def _left(why: str, n: int) -> str:
@@ -154,7 +152,7 @@ def main() -> None:
                 _("Name"): u.display_name or u.name,
                 _("User name"): u.name,
                 _("Role"): _(ROLE_LABELS.get(u.role, u.role)),
-                _("Status"): _(STATUS[online.get(u.id or 0, "offline")]),
+                _("Status"): labels.label(labels.AVAILABILITY, online.get(u.id or 0, "offline")),
                 _("Load"): f"{loads.get(u.id or 0, 0)} / {u.capacity}",  # eight columns: all show at 1280 px
                 _("Channels"): channel_scope_form.works(scopes[u.id], u.channels or roles.get(u.role, [])),
                 _("Languages spoken"): ", ".join(labels.language(code) for code in u.languages),
