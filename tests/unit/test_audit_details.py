@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pytest
 
@@ -12,7 +13,7 @@ from inbox.ui.audit_details import detail_words
 USERS = {2: "Alex", 3: "Morgan"}
 
 
-def said(action: str, detail: dict[str, object], language: str = "en") -> str:
+def said(action: str, detail: Mapping[str, object], language: str = "en") -> str:
     with i18n.use_language(language):
         return detail_words(action, json.dumps(detail), USERS)
 
