@@ -6,9 +6,9 @@ idempotent, so running it twice, or in two processes at once, sends nothing twic
 and abuse leave the queue before anything answers them), opt-outs (a STOP is read before anything automatic
 is queued to its author), the retention purge (once a day), surveys (an answer
 may close its conversation), incidents (new matching conversations join, waiting members get the approved
-reply or resolution message: ``inbox.desk.incidents``), one
-scan of the running clocks, out-of-hours replies, moves to private messages on a contact reason
-(``private_move``), the peak plan and its acknowledgements, live assignment
+reply or resolution message: ``inbox.desk.incidents``), snoozed conversations whose time came opened again
+(``inbox.desk.snooze``), one scan of the running clocks, out-of-hours replies, moves to private messages
+on a contact reason (``private_move``), the peak plan and its acknowledgements, live assignment
 (``inbox.desk.live_assignment``), escalation alerts,
 then spike alerts and the peak plan's start and end (``traffic_alerts``).
 """
@@ -40,6 +40,7 @@ from inbox.charter.versions import CharterBook, LiveCharter
 from inbox.config.loader import ConfigError
 from inbox.desk.incidents.joining import run_incidents
 from inbox.desk.live_assignment import assign_live
+from inbox.desk.snooze import wake_due
 from inbox.privacy.opt_out import record_opt_outs
 from inbox.privacy.retention import purge_if_due
 from inbox.replies import composer
@@ -65,6 +66,7 @@ class AutomationReport:
     assigned: int = 0  # conversations handed to agents with room (live assignment)
     incident_joins: int = 0  # conversations that joined an open incident this tick
     moved_private: int = 0  # public conversations moved to private messages on their contact reason
+    woken: int = 0  # snoozed conversations opened again, their time come
 
     def line(self) -> str:
         peak = f"peak plan on, {self.peak_acks} acknowledgement(s)" if self.peak_active else "no peak"
@@ -79,6 +81,7 @@ class AutomationReport:
             + (f"; {self.spike_alerts} spike alert(s)" if self.spike_alerts else "")
             + (f"; {self.assigned} assigned live" if self.assigned else "")
             + (f"; {self.moved_private} moved to private messages" if self.moved_private else "")
+            + (f"; {self.woken} snoozed conversation(s) back" if self.woken else "")
             + (f"; {self.purged}" if self.purged else "")
         )
 
@@ -143,6 +146,8 @@ def run_automation(
     surveys = run_surveys(engine, current, templates, now)
     report.surveys_queued, report.surveys_answered = surveys.queued, surveys.answered
     report.incident_joins = run_incidents(engine, now).joined  # and their waiting replies queued
+    with Session(engine) as session, session.begin():
+        report.woken = len(wake_due(session, now))  # before the clocks: a woken one is in the queue again
     with Session(engine) as session:
         clocks = open_clocks(session, book, now)
     report.out_of_hours = send_out_of_hours(engine, current, clocks, templates, now)

@@ -69,7 +69,7 @@ def _conversation(session: Session, conv_id: int) -> Conversation:
     return conv
 
 
-def _workable(session: Session, conv_id: int, actor: User) -> Conversation:
+def workable(session: Session, conv_id: int, actor: User) -> Conversation:
     """The conversation, if ``actor`` works its channel (DeskError otherwise)."""
     conv = _conversation(session, conv_id)
     if not channel_scope.sees(session, actor, conv):
@@ -80,7 +80,7 @@ def _workable(session: Session, conv_id: int, actor: User) -> Conversation:
 def load(session: Session, conv_id: int, user: User | None = None) -> ConversationView:
     """Everything the conversation page shows, read in one session. For ``user``: DeskError unless they work
     its channel, and the customer's earlier conversations on those channels only."""
-    conv = _workable(session, conv_id, user) if user is not None else _conversation(session, conv_id)
+    conv = workable(session, conv_id, user) if user is not None else _conversation(session, conv_id)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
     contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
@@ -154,7 +154,7 @@ def record_view(session: Session, conv_id: int, user: User, now: datetime) -> No
 
 def assign(session: Session, conv_id: int, assignee_id: int | None, actor: User, now: datetime) -> None:
     require(actor, "work")
-    conv = _workable(session, conv_id, actor)
+    conv = workable(session, conv_id, actor)
     assignee = session.get(User, assignee_id) if assignee_id is not None else None
     if assignee_id is not None and assignee is None:
         raise DeskError(_("no user #{id}").format(id=assignee_id))
@@ -179,11 +179,12 @@ def set_status(
     require(actor, "work")
     if status not in STATUSES:
         raise DeskError(_("status must be one of {statuses}").format(statuses=", ".join(STATUSES)))
-    conv = _workable(session, conv_id, actor)
+    conv = workable(session, conv_id, actor)
     why = (reason or "").strip()
     if conv.status == "resolved" and status != "resolved" and not why:
         raise ReasonRequired(_("say why you reopen this closed conversation"))
     before, conv.status = conv.status, status
+    conv.snoozed_until = None  # a status set by hand ends a snooze (inbox.desk.snooze)
     detail = {"from": before, "to": status, **({"reason": why} if why and before != status else {})}
     store.audit(
         session, actor.name, "conversation.status", target=("conversation", conv_id), detail=detail, at=now
@@ -198,7 +199,7 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
 
 def set_tags(session: Session, conv_id: int, tags: Sequence[str], actor: User, now: datetime) -> None:
     require(actor, "work")
-    conv = _workable(session, conv_id, actor)
+    conv = workable(session, conv_id, actor)
     cleaned = clean_tags(tags)
     if not allowed(actor, "moderate"):  # the moderation marks stay as they are
         kept = [t for t in conv.tags if t.startswith(moderation.TAG_PREFIX)]
@@ -263,7 +264,7 @@ def send_reply(
     The rules are the composer's and the platform's (``inbox.replies.rules``, with the channel's options);
     personal data is looked for with ``pii_patterns``, the classifier's (config/nlp.toml's [pii])."""
     require(user, "work")
-    conv = _workable(session, conv_id, user)
+    conv = workable(session, conv_id, user)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
     decision = moderation.refuse_replies(reply_facts.decision(session, conv, now, channel_options), conv.tags)
@@ -340,7 +341,7 @@ def hide_comment(session: Session, message_id: int, hide: bool, user: User, now:
     message = session.get(Message, message_id)
     if message is None:
         raise DeskError(_("no message #{id}").format(id=message_id))
-    conv = _workable(session, message.conversation_id, user)
+    conv = workable(session, message.conversation_id, user)
     channel = session.get(Channel, conv.channel_id)
     assert channel is not None
     if not moderation.can_hide(channel.platform, conv.kind) or message.direction != "in":
@@ -351,7 +352,7 @@ def hide_comment(session: Session, message_id: int, hide: bool, user: User, now:
 def unmark_moderated(session: Session, conv_id: int, user: User, now: datetime, due: DuePolicy) -> None:
     """A manager says "not abuse": the moderation tag goes, the conversation reopens with a clock from now."""
     require(user, "moderate")
-    conv = _workable(session, conv_id, user)
+    conv = workable(session, conv_id, user)
     category = moderation.moderated_as(conv.tags)
     if category is None:
         raise DeskError(_("conversation #{id} is not moderated").format(id=conv_id))

@@ -56,6 +56,7 @@ def on_inbound(conv: Conversation, at: datetime, due: DueFn) -> None:
         return
     if conv.status in ("resolved", "pending"):
         conv.status = "open"
+        conv.snoozed_until = None  # the customer wrote: no need to wait for the snooze
     if conv.sla_due_at is None:
         is_next = conv.first_response_at is not None
         conv.sla_due_at = due(conv, at if is_next else conv.first_inbound_at, is_next)

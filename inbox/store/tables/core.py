@@ -101,6 +101,7 @@ class Conversation(SQLModel, table=True):
     kind: str  # mention | dm | listening | comment
     contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     status: str = "open"  # open | pending | resolved
+    snoozed_until: datetime | None = _when(index=True)  # pending until then (inbox.desk.snooze)
     assignee_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     first_inbound_at: datetime | None = _when(index=True)  # report cohorts
     last_inbound_at: datetime | None = _when()

@@ -40,6 +40,7 @@ from inbox.ui.widgets import (
     people_panel,
     redact_panel,
     reopen,
+    snooze_panel,
     thread,
 )
 
@@ -189,6 +190,7 @@ def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> Non
         args=("status", conv_id, f"status-{conv_id}"),
     )
     reopen.form(conv_id)
+    snooze_panel.panel(view.conversation, user)
     names = {a.id or 0: a.display_name or a.name for a in agents}
     key = f"assignee-{conv_id}"
     st.session_state[key] = view.conversation.assignee_id or 0

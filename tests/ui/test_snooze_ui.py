@@ -1,0 +1,40 @@
+"""The conversation page's Snooze menu: a quick choice or a day and time snoozes the conversation (pending,
+until when shown), in English and French; the quick choices' times in the team's time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from inbox import i18n
+from inbox.store.tables import Conversation
+from inbox.ui.widgets.snooze_panel import until
+from tests.support.seed_desk import Seeded
+from tests.support.ui import app_as, audit_events, database, french_conversation, open_conv
+
+
+def test_an_agent_snoozes_a_conversation_for_an_hour(seeded: Seeded, db_url: str) -> None:
+    conv_id = seeded.conversations["dm"]
+    at = open_conv(app_as(seeded, "alice"), conv_id)
+    at.button(key=f"snooze-1h-{conv_id}").click().run()
+    with database(db_url) as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None and conv.status == "pending" and conv.snoozed_until is not None
+    assert any(c.value.startswith("Snoozed until ") for c in at.caption)
+    assert len(audit_events(db_url, "conversation.snoozed")) == 1
+
+
+def test_the_snooze_menu_in_french(seeded: Seeded, db_url: str) -> None:
+    conv_id = seeded.conversations["dm"]
+    with i18n.use_language("fr"):
+        at = french_conversation(seeded, db_url, "alice", conv_id)
+        assert at.button(key=f"snooze-tomorrow-{conv_id}").label == "Demain 9:00"
+        assert at.button(key=f"snooze-custom-{conv_id}").label == "Reporter jusque-là"
+
+
+def test_the_quick_choices_mean_the_team_mornings() -> None:
+    friday_evening = datetime(2026, 12, 4, 17, 30, tzinfo=UTC)  # 18:30 in Paris, the shipped team's zone
+    assert until("tomorrow", friday_evening).isoformat() == "2026-12-05T09:00:00+01:00"
+    assert until("monday", friday_evening).isoformat() == "2026-12-07T09:00:00+01:00"
+    monday = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert until("monday", monday).isoformat() == "2026-12-14T09:00:00+01:00"  # the next one, not today
+    assert until("1h", monday) == datetime(2026, 12, 7, 11, 0, tzinfo=UTC)
