@@ -128,6 +128,7 @@ class Row:
     failed_send: bool = False  # a reply to it could not be delivered: someone must look
     kind: str = "mention"  # mention | dm | listening | comment
     reason: str | None = None  # contact reason: the latest inbound one that is not "other"
+    snoozed_until: datetime | None = None  # pending until then (inbox.desk.snooze)
 
     @property
     def listening(self) -> bool:
@@ -312,6 +313,7 @@ def _row(
         failed_send=failed_send,
         kind=c.kind,
         reason=c.reason,
+        snoozed_until=c.snoozed_until if c.status == "pending" else None,
     )
 
 

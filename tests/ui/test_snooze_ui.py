@@ -21,6 +21,9 @@ def test_an_agent_snoozes_a_conversation_for_an_hour(seeded: Seeded, db_url: str
         assert conv is not None and conv.status == "pending" and conv.snoozed_until is not None
     assert any(c.value.startswith("Snoozed until ") for c in at.caption)
     assert len(audit_events(db_url, "conversation.snoozed")) == 1
+    queue = app_as(seeded, "alice")
+    queue.selectbox(key="q-status").select("pending").run()
+    assert any("Snoozed until " in m.value for m in queue.markdown)  # the pending list says until when
 
 
 def test_the_snooze_menu_in_french(seeded: Seeded, db_url: str) -> None:

@@ -26,6 +26,7 @@ from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import (
     SLA_COLOURS,
     current_user,
+    local_time,
     md_escape,
     md_name,
     now,
@@ -167,6 +168,9 @@ def _labels(row: Row) -> str:
         parts.insert(0, ":orange-badge[:material/hearing: {}]".format(_("Listening")))
     if row.failed_send:
         parts.insert(0, ":red-badge[:material/error: {}]".format(_("Send failed")))
+    if row.snoozed_until:
+        back = _("Snoozed until {when}").format(when=local_time(row.snoozed_until))
+        parts.insert(0, f":gray-badge[:material/snooze: {md_escape(back)}]")
     if row.vip:
         parts.append(":violet-badge[:material/star: VIP]")
     if row.urgency:
