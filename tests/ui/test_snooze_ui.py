@@ -20,6 +20,8 @@ def test_an_agent_snoozes_a_conversation_for_an_hour(seeded: Seeded, db_url: str
         conv = s.get(Conversation, conv_id)
         assert conv is not None and conv.status == "pending" and conv.snoozed_until is not None
     assert any(c.value.startswith("Snoozed until ") for c in at.caption)
+    header = " ".join(m.value for m in at.markdown)
+    assert ":material/snooze: Snoozed until" in header and "left to answer" not in header  # no countdown
     assert len(audit_events(db_url, "conversation.snoozed")) == 1
     queue = app_as(seeded, "alice")
     queue.selectbox(key="q-status").select("pending").run()

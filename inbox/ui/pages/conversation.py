@@ -21,6 +21,7 @@ from inbox.ui.common import (
     SLA_COLOURS,
     charter,
     current_user,
+    local_time,
     md_escape,
     md_name,
     now,
@@ -133,6 +134,9 @@ def _header(view: desk.ConversationView) -> None:
     state = sla_state(conv.sla_due_at, clock_started(conv, view.messages), at)
     if conv.sla_due_at is None:
         sla = ":gray-badge[{}]".format(_("No SLA clock running"))
+    elif conv.status == "pending" and conv.snoozed_until is not None:  # waiting on purpose: no countdown
+        back = _("Snoozed until {when}").format(when=local_time(conv.snoozed_until))
+        sla = f":gray-badge[:material/snooze: {md_escape(back)}]"
     else:
         left = duration(conv.sla_due_at - at)
         text = _("Overdue {time}") if state == "red" else _("{time} left to answer")
