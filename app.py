@@ -6,15 +6,18 @@ import streamlit as st
 
 from inbox.access import ROLE_LABELS, can
 from inbox.i18n import N_, _
+from inbox.store.tables import User
 from inbox.ui import identity, language, session_cookie, streamlit_words
 from inbox.ui.common import md_escape
 from inbox.ui.widgets import availability, my_password, not_allowed, notification_bell, shortcuts
 
 SIGN_IN = "inbox/ui/pages/sign_in.py"
+FIRST_PASSWORD = "inbox/ui/pages/first_password.py"  # instead of every page while an admin's password stands
 # Addresses a link may open (escalation alerts link to /conversation?id=N), one per page file: signed out,
 # each shows the sign-in page and keeps the address, so the page asked for opens once signed in.
 PAGE_FILES = Path(__file__).parent / "inbox" / "ui" / "pages"
-DEEP_LINKS = sorted(p.stem for p in PAGE_FILES.glob("*.py") if p.stem not in ("__init__", "sign_in", "queue"))
+NOT_LINKS = ("__init__", "sign_in", "queue", "first_password")
+DEEP_LINKS = sorted(p.stem for p in PAGE_FILES.glob("*.py") if p.stem not in NOT_LINKS)
 # The tab's icon, inline (a data: URL): a ":material/…" icon would be fetched from Google on every page load
 FAVICON = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#c8374a" d="M5 3h22a3 3 0 0 1 3 '
@@ -32,6 +35,13 @@ MANAGED = [
     ("channels", N_("Channels"), ":material/settings_input_antenna:", "channels"),
 ]
 
+
+def sign_out_button(user: User) -> None:
+    if st.button(_("Sign out"), icon=":material/logout:", key="sign-out"):
+        session_cookie.sign_out(user)
+        identity.sign_out()  # and out of the identity provider's session in this browser (or just a rerun)
+
+
 identity.adopt()  # back from the team's identity provider (st.login), when it is offered
 user = session_cookie.signed_in_user()
 language.apply(user)
@@ -44,6 +54,16 @@ if user is None:
     shown = st.navigation(sign_in, position="hidden")
     identity.remember(shown.url_path, DEEP_LINKS)  # kept across the identity provider's round trip
     shown.run()
+    st.stop()
+
+if user.must_change_password and not identity.through_provider():
+    with st.sidebar:
+        st.markdown(f"**{md_escape(user.display_name or user.name)}**")
+        sign_out_button(user)
+        session_cookie.write()
+    first = [st.Page(FIRST_PASSWORD, title=_("Choose your password"), icon=":material/key:", default=True)]
+    first += [st.Page(FIRST_PASSWORD, title=_("Choose your password"), url_path=path) for path in DEEP_LINKS]
+    st.navigation(first, position="hidden").run()
     st.stop()
 
 work = [
@@ -73,9 +93,7 @@ with st.sidebar:
     my_password.sidebar(user)
     notification_bell.sidebar(user)  # notifications: browser pop-ups, tab title count, sound (#17.6)
     shortcuts.install()  # keyboard shortcuts and their help overlay, "?" (#17.7)
-    if st.button(_("Sign out"), icon=":material/logout:", key="sign-out"):
-        session_cookie.sign_out(user)
-        identity.sign_out()  # and out of the identity provider's session in this browser (or just a rerun)
+    sign_out_button(user)
     session_cookie.write()
 # everyone's pages, then the managers' and admins' in one menu (no English "4 more" at 1280 px)
 shown = st.navigation({"": work, _("Management"): manage} if manage else work, position="top")

@@ -8,6 +8,8 @@ Session-taking, never commits; every change is audited (``user.*``). Rules:
   presence is dropped, so it is not shown online nor auto-assigned;
 - the last active admin cannot be deactivated, demoted or given an end date, so someone can still manage;
 - a password a person chooses has at least ``MIN_PASSWORD`` characters (only the demo seed has shorter ones);
+- a password an admin chose (a user added on the Team page, a reset) is temporary: its owner must choose their
+  own at their next sign-in (``must_change_password``; not when signing in through the identity provider);
 - anyone changes their own password by giving the current one; their other browsers are signed out, the one
   they changed it in stays signed in (``change_own_password``);
 - a session that survives a reload (``inbox.desk.web_sessions``) is resumed only for an account that may still
@@ -168,6 +170,7 @@ def reset_password(session: Session, by: Actor, name: str, password: str, now: d
     check_password(password)
     user = _user(session, name)
     user.password_hash = hash_password(password)
+    user.must_change_password = True  # chosen by an admin: its owner chooses their own at next sign-in
     _end_sessions(session, user, now, "password reset")
     _audit(session, by, "user.password_reset", user, now)
     return user
@@ -194,6 +197,7 @@ def change_own_password(
     if new == current:
         raise AuthError(_("the new password is the same as the current one"))
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     ended = web_sessions.revoke_user(session, user_id, now, "password changed", keep=keep)
     _audit(session, user, "user.password_changed", user, now, other_sessions_ended=ended)
     return user

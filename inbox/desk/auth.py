@@ -126,7 +126,7 @@ def add_user(
 ) -> User:
     """``create_user`` for a signed-in user, who must be allowed to add users (PermissionDenied if not)."""
     require(by, "users")
-    return create_user(
+    user = create_user(
         session,
         name,
         password,
@@ -136,6 +136,8 @@ def add_user(
         languages=languages,
         capacity=capacity,
     )
+    user.must_change_password = True  # the admin chose it: its owner chooses their own at first sign-in
+    return user
 
 
 def locked_out(session: Session, name: str, now: datetime) -> bool:

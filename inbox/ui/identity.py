@@ -40,6 +40,11 @@ def _logged_in() -> bool:
     return configured() and bool(st.user.get("is_logged_in", False))
 
 
+def through_provider() -> bool:
+    """Whether this browser is signed in through the identity provider (its password is not the inbox's)."""
+    return _logged_in()
+
+
 def adopt() -> None:
     """After the provider's redirect: sign in the local account its identity opens (once per page load)."""
     session_cookie.restore()

@@ -39,20 +39,26 @@ def _change(user_id: int) -> None:
         s[FLASH] = ("error", _("Not changed: {error}").format(error=exc))
         return
     s[FLASH] = _("Your password is changed. Your other browsers are signed out.")
+    st.toast(s[FLASH])
 
 
 def sidebar(user: User) -> None:
     """The popover with its form; the outcome shows inside it."""
     assert user.id is not None
     with st.popover(_("My password"), icon=":material/key:", width="stretch"):
-        flash.show(FLASH)
-        with st.form("my-password", clear_on_submit=True, border=False):
-            st.text_input(_("Current password"), type="password", key=FIELDS[0])
-            st.text_input(
-                _("New password"),
-                type="password",
-                key=FIELDS[1],
-                help=_("At least {n} characters.").format(n=accounts.MIN_PASSWORD),
-            )
-            st.text_input(_("New password again"), type="password", key=FIELDS[2])
-            st.form_submit_button(_("Change my password"), on_click=_change, args=(user.id,))
+        form(user.id)
+
+
+def form(user_id: int) -> None:
+    """The form (current password, the new one twice) and its last outcome."""
+    flash.show(FLASH)
+    with st.form("my-password", clear_on_submit=True, border=False):
+        st.text_input(_("Current password"), type="password", key=FIELDS[0])
+        st.text_input(
+            _("New password"),
+            type="password",
+            key=FIELDS[1],
+            help=_("At least {n} characters.").format(n=accounts.MIN_PASSWORD),
+        )
+        st.text_input(_("New password again"), type="password", key=FIELDS[2])
+        st.form_submit_button(_("Change my password"), on_click=_change, args=(user_id,))
