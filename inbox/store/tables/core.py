@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint, event, false
+from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint, event
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
@@ -258,7 +258,7 @@ class User(SQLModel, table=True):
     active: bool = True
     active_until: datetime | None = _when()  # a temporary account cannot sign in from then on
     # a password an admin chose (added on the Team page, reset): its owner chooses their own at next sign-in
-    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     created_at: datetime | None = _when(nullable=False)
 
 

@@ -2,6 +2,8 @@
 
 ``app_user.must_change_password`` is set when an admin adds a user on the Team page or resets a password,
 and cleared when the person chooses their own (``inbox.desk.accounts``). Existing accounts are not flagged.
+The default is the literal "0" (false on SQLite and PostgreSQL): an expression default would make SQLite
+copy and drop ``app_user``, which the tables pointing at it forbid.
 
 Revision ID: 0026
 Revises: 0025
@@ -22,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("app_user") as batch:
         batch.add_column(
-            sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default=sa.false())
+            sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default="0")
         )
 
 
