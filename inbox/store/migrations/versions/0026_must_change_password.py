@@ -23,9 +23,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("app_user") as batch:
-        batch.add_column(
-            sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default="0")
-        )
+        batch.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
