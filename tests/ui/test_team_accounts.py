@@ -64,10 +64,13 @@ def test_role_password_and_end_date_from_the_team_page(seeded: Seeded, db_url: s
     assert "role is changed" in _do(admin, "alice", "account-set-role")
     assert _alice(db_url).role == "manager"
 
+    # alice is chosen; the password is a form's field: typed, then sent with its button
     admin.text_input(key="account-password").input("too-short")
-    assert "Not changed" in _do(admin, "alice", "account-reset-password")
+    admin.button(key="account-reset-password").click().run()
+    assert "Not changed: the password must have at least 12" in " ".join(i.value for i in admin.info)
     admin.text_input(key="account-password").input("a-brand-new-password")
-    assert "password is reset" in _do(admin, "alice", "account-reset-password")
+    admin.button(key="account-reset-password").click().run()
+    assert "alice's password is reset" in " ".join(i.value for i in admin.info)
     assert auth.verify_password(_alice(db_url).password_hash, "a-brand-new-password")
 
     alice = app_as(seeded, "alice")

@@ -92,35 +92,37 @@ def _add_user() -> None:
 
 def _add_user_form() -> None:
     with st.expander(_("Add a user")):
-        st.text_input(_("User name"), key="new-name")
-        st.text_input(_("Display name"), key="new-display")
-        st.text_input(
-            _("Password"),
-            type="password",
-            key="new-password",
-            help=_("At least {n} characters. They change it in the sidebar (My password).").format(
-                n=accounts.MIN_PASSWORD
-            ),
-        )
-        st.selectbox(
-            _("Role"),
-            list(ROLES),
-            format_func=lambda r: _(ROLE_LABELS[r]),
-            key=relabel.keep("new-role"),
-            placeholder=streamlit_words.choose(),
-        )
-        st.session_state.setdefault(relabel.keep("new-langs"), ["fr", "en"])
-        spoken_languages.field("new-langs")
-        st.number_input(
-            _("Capacity"),
-            min_value=1,
-            max_value=auth.MAX_CAPACITY,
-            value=20,
-            step=1,
-            key="new-capacity",
-            help=_("Open conversations they hold before auto-assignment and round-robin skip them."),
-        )
-        st.button(_("Add user"), key="add-user", on_click=_add_user)
+        # a form: what was typed is sent with the button (a password field left with Tab is not sent alone)
+        with st.form("add-user-form", border=False):
+            st.text_input(_("User name"), key="new-name")
+            st.text_input(_("Display name"), key="new-display")
+            st.text_input(
+                _("Password"),
+                type="password",
+                key="new-password",
+                help=_("At least {n} characters. They choose their own at their first sign-in.").format(
+                    n=accounts.MIN_PASSWORD
+                ),
+            )
+            st.selectbox(
+                _("Role"),
+                list(ROLES),
+                format_func=lambda r: _(ROLE_LABELS[r]),
+                key=relabel.keep("new-role"),
+                placeholder=streamlit_words.choose(),
+            )
+            st.session_state.setdefault(relabel.keep("new-langs"), ["fr", "en"])
+            spoken_languages.field("new-langs")
+            st.number_input(
+                _("Capacity"),
+                min_value=1,
+                max_value=auth.MAX_CAPACITY,
+                value=20,
+                step=1,
+                key="new-capacity",
+                help=_("Open conversations they hold before auto-assignment and round-robin skip them."),
+            )
+            st.form_submit_button(_("Add user"), key="add-user", on_click=_add_user)
 
 
 def _columns() -> dict[str, Any]:

@@ -139,13 +139,18 @@ def admin_form(users: Sequence[User]) -> None:
             help=_("Open conversations they hold before auto-assignment and round-robin skip them."),
         )
         st.button(_("Save the capacity"), key="account-set-capacity", on_click=_apply, args=("capacity",))
-        st.text_input(
-            _("New password"),
-            type="password",
-            key="account-password",
-            help=_("At least {n} characters.").format(n=accounts.MIN_PASSWORD),
-        )
-        st.button(_("Reset the password"), key="account-reset-password", on_click=_apply, args=("password",))
+        with st.form("account-password-form", border=False):  # the typed password sent with the button
+            st.text_input(
+                _("New password"),
+                type="password",
+                key="account-password",
+                help=_("At least {n} characters. They choose their own at their next sign-in.").format(
+                    n=accounts.MIN_PASSWORD
+                ),
+            )
+            st.form_submit_button(
+                _("Reset the password"), key="account-reset-password", on_click=_apply, args=("password",)
+            )
         st.date_input(
             _("Last day of a temporary account"),
             value=None,
