@@ -8,20 +8,14 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 
 from inbox.store.engine import migrate
-from tests.support.old_schema import WHEN, add_conversation, downgrade_to
+from tests.support.old_schema import WHEN, add_agent, add_conversation, downgrade_to
 
 
 def test_the_desk_columns_are_added_beside_rows_in_use(engine: Engine) -> None:
     downgrade_to(engine, "0023")
     with engine.begin() as c:
         add_conversation(c)
-        c.execute(
-            text(
-                "INSERT INTO app_user (name, password_hash, role, languages, capacity, channels, active, "
-                "created_at) VALUES ('kim', 'x', 'agent', '[]', 20, '[]', true, :at)"
-            ),
-            {"at": WHEN},
-        )
+        add_agent(c)
         c.execute(
             text("INSERT INTO note (conversation_id, author_id, text, created_at) VALUES (1, 1, 'vu', :at)"),
             {"at": WHEN},

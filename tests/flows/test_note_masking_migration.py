@@ -8,7 +8,7 @@ import json
 from sqlalchemy import Engine, text
 
 from inbox.store.engine import migrate
-from tests.support.old_schema import WHEN, add_conversation, downgrade_to
+from tests.support.old_schema import WHEN, add_agent, add_conversation, downgrade_to
 
 CARD, IBAN = "4970 1012 3456 7893", "DE89 3704 0044 0532 0130 00"  # Luhn-valid, mod-97-valid
 MASKED = "IBAN **** **** **** **** **30 00, carte **** **** **** 7893"
@@ -18,13 +18,7 @@ def _at_0022_with_notes(engine: Engine, notes: list[str]) -> None:
     downgrade_to(engine, "0022")
     with engine.begin() as c:
         add_conversation(c)
-        c.execute(
-            text(
-                "INSERT INTO app_user (name, password_hash, role, languages, capacity, channels, active, "
-                "created_at) VALUES ('kim', 'x', 'agent', '[]', 20, '[]', true, :at)"
-            ),
-            {"at": WHEN},
-        )
+        add_agent(c)
         for note in notes:
             c.execute(
                 text(

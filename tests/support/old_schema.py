@@ -43,3 +43,14 @@ def add_conversation(c: Connection, contact: tuple[str, str] | None = None) -> N
         ),
         {"contact": 1 if contact else None, "at": WHEN},
     )
+
+
+def add_agent(c: Connection) -> None:
+    """User 1, the agent 'kim', as the users table stood before 0024."""
+    c.execute(
+        text(
+            "INSERT INTO app_user (name, password_hash, role, languages, capacity, channels, active, "
+            "created_at) VALUES ('kim', 'x', 'agent', '[]', 20, '[]', true, :at)"
+        ),
+        {"at": WHEN},
+    )
