@@ -113,15 +113,7 @@ def _add_user_form() -> None:
             )
             st.session_state.setdefault(relabel.keep("new-langs"), ["fr", "en"])
             spoken_languages.field("new-langs")
-            st.number_input(
-                _("Capacity"),
-                min_value=1,
-                max_value=auth.MAX_CAPACITY,
-                value=20,
-                step=1,
-                key="new-capacity",
-                help=_("Open conversations they hold before auto-assignment and round-robin skip them."),
-            )
+            accounts_form.capacity_field("new-capacity", 20)
             st.form_submit_button(_("Add user"), key="add-user", on_click=_add_user)
 
 

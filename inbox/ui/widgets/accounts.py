@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from typing import Literal
 
 import streamlit as st
 
@@ -71,6 +72,20 @@ def _apply(action: str) -> None:
     s["account-password"] = ""
 
 
+def capacity_field(key: str, value: int | Literal["min"] = "min") -> None:
+    """An agent's capacity (1 to ``MAX_CAPACITY``), under ``key``; ``value`` starts a field no run set
+    (Streamlit's own default otherwise, so a value set through the session state raises no warning)."""
+    st.number_input(
+        _("Capacity"),
+        min_value=1,
+        max_value=MAX_CAPACITY,
+        value=value,
+        step=1,
+        key=key,
+        help=_("Open conversations they hold before auto-assignment and round-robin skip them."),
+    )
+
+
 Profile = dict[str, object]  # the chosen user's values, by the key of their field
 
 
@@ -130,14 +145,7 @@ def admin_form(users: Sequence[User]) -> None:
         st.button(_("Change the role"), key="account-set-role", on_click=_apply, args=("role",))
         spoken_languages.field("account-languages", spoken)
         st.button(_("Save the languages"), key="account-set-languages", on_click=_apply, args=("languages",))
-        st.number_input(
-            _("Capacity"),
-            min_value=1,
-            max_value=MAX_CAPACITY,
-            step=1,
-            key="account-capacity",
-            help=_("Open conversations they hold before auto-assignment and round-robin skip them."),
-        )
+        capacity_field("account-capacity")
         st.button(_("Save the capacity"), key="account-set-capacity", on_click=_apply, args=("capacity",))
         with st.form("account-password-form", border=False):  # the typed password sent with the button
             st.text_input(
