@@ -154,11 +154,6 @@ def online_statuses(session: Session, now: datetime) -> dict[int, str]:
     return dict(session.exec(stmt).all())
 
 
-def online_users(session: Session, now: datetime) -> set[int]:
-    """Users online now (``online_statuses``), available or away."""
-    return set(online_statuses(session, now))
-
-
 def assignable_users(session: Session, now: datetime) -> set[int]:
     """Users online and available: those auto-assignment, round-robin and routing may hand work to."""
     return {user_id for user_id, status in online_statuses(session, now).items() if status == "available"}

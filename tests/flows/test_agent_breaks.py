@@ -42,7 +42,7 @@ def test_an_agent_on_a_break_is_skipped_by_live_assignment_until_it_ends(engine:
     with Session(engine) as s, s.begin():
         presence.heartbeat(s, alice, NOW + timedelta(minutes=1))  # still on the page: still on a break
         assert presence.status_of(s, alice) == "away"
-        assert alice in presence.online_users(s, NOW) and alice not in presence.assignable_users(s, NOW)
+        assert alice in presence.online_statuses(s, NOW) and alice not in presence.assignable_users(s, NOW)
         presence.take_break(s, _user(s, alice), False, NOW + timedelta(minutes=2))
     assert assign_live(engine, LIVE, NOW + timedelta(minutes=2)) == 3
     assert _owners(engine) == {alice}
@@ -72,7 +72,7 @@ def test_a_signed_out_agent_is_offline_at_once_and_available_when_back(engine: E
     with Session(engine) as s, s.begin():
         presence.heartbeat(s, alice, NOW)
         presence.signed_out(s, alice, NOW)  # what the sidebar's "Sign out" does
-        assert alice not in presence.online_users(s, NOW)
+        assert alice not in presence.online_statuses(s, NOW)
     assert assign_live(engine, LIVE, NOW) == 0  # before, she stayed "online" five minutes and got work
     with Session(engine) as s, s.begin():
         presence.heartbeat(s, alice, NOW + timedelta(minutes=1))  # signed in again
@@ -86,4 +86,4 @@ def test_ending_an_accounts_sessions_makes_it_offline(engine: Engine) -> None:
     with Session(engine) as s, s.begin():
         presence.heartbeat(s, alice, NOW)
         accounts.sign_out_everywhere(s, accounts.OPERATOR, "alice", NOW)
-        assert alice not in presence.online_users(s, NOW)
+        assert alice not in presence.online_statuses(s, NOW)
