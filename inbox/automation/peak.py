@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 
 from inbox.charter.model import Charter
 from inbox.charter.rules import peak_active
-from inbox.i18n import _, ngettext
+from inbox.i18n import _, ngettext, number
 from inbox.store import records as store
 from inbox.store.tables.enforcement import PeakState
 
@@ -48,7 +48,9 @@ class PeakStatus:
             "Peak plan on: {backlog} conversations waiting, {late} at risk or late{promise}.",
             self.backlog,
         )
-        return waiting.format(backlog=self.backlog, late=self.forecast_breaches, promise=promise)
+        return waiting.format(
+            backlog=number(self.backlog), late=number(self.forecast_breaches), promise=promise
+        )
 
 
 def _row(session: Session) -> PeakState:

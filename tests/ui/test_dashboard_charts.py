@@ -140,6 +140,8 @@ def test_the_charts_speak_french(maya: int, db_url: str) -> None:
     goal = chart(at, "Respect par jour d'arrivée face à l'objectif (pointillés)")
     assert goal.spec["layer"][0]["encoding"]["y"]["title"] == "Respect (%)"
     assert list(goal.rows()["day"].dropna()) == ["4 mars 2026"]
+    number = goal.spec["config"]["locale"]["number"]  # Vega's axis ticks: "1 000", not "1,000"
+    assert (number["decimal"], number["thousands"]) == (",", "\u202f")
     heat = records(at, "Messages clients par jour de la semaine et par heure")
     assert {c["weekday"] for c in heat} == {"Lun.", "Mar.", "Mer.", "Jeu.", "Ven.", "Sam.", "Dim."}
     assert chart(at, "CSAT par jour : part de réponses satisfaites (4 ou 5)").rows()["score"].tolist() == [

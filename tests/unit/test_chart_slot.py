@@ -7,7 +7,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from inbox.ui.widgets.chart_slot import has_data
+from inbox import i18n
+from inbox.ui.widgets.chart_slot import has_data, localised, vega_locale
 
 
 def _bars(values: list[float | None], *, domain: bool = False) -> alt.Chart:
@@ -42,3 +43,26 @@ def test_a_heat_map_measures_its_colour() -> None:
     chart = alt.Chart(cells).mark_rect().encode(x="hour:O", y="weekday:O", color="messages:Q")
     assert not has_data(chart)
     assert has_data(chart.properties(data=cells.assign(messages=[0, 2])))
+
+
+def test_vega_speaks_the_readers_language() -> None:
+    """Vega formats axis numbers and dates itself: its locale comes from Babel, weeks start on Sunday (d3)."""
+    fr, en = vega_locale("fr"), vega_locale("en")
+    assert (fr["number"]["decimal"], fr["number"]["thousands"], fr["number"]["percent"]) == (
+        ",",
+        "\u202f",
+        "\xa0%",  # Babel's French: a narrow no-break space between thousands, a no-break space before %
+    )
+    assert (en["number"]["decimal"], en["number"]["thousands"], en["number"]["percent"]) == (".", ",", "%")
+    assert fr["time"]["days"][:2] == ["dimanche", "lundi"]
+    assert fr["time"]["shortMonths"][0] == "janv."
+    assert en["time"]["months"][11] == "December"
+
+
+def test_a_localised_chart_keeps_its_own_settings() -> None:
+    chart = _bars([1, 2]).configure_axis(grid=False)
+    with i18n.use_language("fr"):
+        config = localised(chart).to_dict()["config"]
+    assert config["axis"] == {"grid": False}
+    assert config["locale"]["number"]["decimal"] == ","
+    assert "locale" not in chart.to_dict()["config"]

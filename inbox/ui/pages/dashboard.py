@@ -129,7 +129,7 @@ def _clock_list(name: str, items: list[LiveClock], live: LiveReport, tz: tzinfo)
     for c in items[:LIST_ROWS]:
         _clock_row(c, live.now, tz)
     if len(items) > LIST_ROWS:
-        st.caption(_("{n} more in the CSV.").format(n=len(items) - LIST_ROWS))
+        st.caption(_("{n} more in the CSV.").format(n=i18n.number(len(items) - LIST_ROWS)))
     csv_download(clocks(name, name.replace("_", " ").capitalize(), items, live.now, tz))
 
 
@@ -142,21 +142,27 @@ def live_panel(rules: Charter, channel: Channels) -> None:
     share = i18n.percent(rules.escalation.at_risk_fraction, 0)
     tiles = st.columns(3)
     tiles[0].metric(
-        _("Waiting for an answer"), live.waiting, border=True, help=_("Not resolved, response clock running")
+        _("Waiting for an answer"),
+        i18n.number(live.waiting),
+        border=True,
+        help=_("Not resolved, response clock running"),
     )
     tiles[1].metric(
         _("At risk"),
-        len(live.at_risk),
+        i18n.number(len(live.at_risk)),
         border=True,
         help=_("At least {share} of the target elapsed").format(share=share),
     )
     tiles[2].metric(
-        _("Breached"), len(live.breached), border=True, help=_("Past the due time, still unanswered")
+        _("Breached"),
+        i18n.number(len(live.breached)),
+        border=True,
+        help=_("Past the due time, still unanswered"),
     )
     risk, late, waiting = st.tabs(
         [
-            _("At risk ({n})").format(n=len(live.at_risk)),
-            _("Breached ({n})").format(n=len(live.breached)),
+            _("At risk ({n})").format(n=i18n.number(len(live.at_risk))),
+            _("Breached ({n})").format(n=i18n.number(len(live.breached))),
             _("Backlog"),
         ]
     )

@@ -19,7 +19,7 @@ from inbox.desk.queue import (
     is_vip,
     queue_page,
 )
-from inbox.i18n import N_, _, duration, ngettext, pgettext
+from inbox.i18n import N_, _, duration, ngettext, number, pgettext
 from inbox.ingest import listening_items
 from inbox.store.tables import User
 from inbox.ui import relabel, streamlit_words
@@ -239,21 +239,21 @@ def _dismiss(conv_id: int) -> None:
 
 
 def _pager(total: int, pages: int) -> None:
-    number = st.session_state.get(PAGE_KEY, 0)
+    page = st.session_state.get(PAGE_KEY, 0)
     cols = st.columns([5, 1.5, 1.5], vertical_alignment="center")
-    counted = ngettext("{n} conversation", "{n} conversations", total).format(n=total)
+    counted = ngettext("{n} conversation", "{n} conversations", total).format(n=number(total))
     cols[0].caption(
         _("{counted} · page {page} of {pages} · refreshed every {seconds} s").format(
-            counted=counted, page=number + 1, pages=pages, seconds=REFRESH_SECONDS
+            counted=counted, page=page + 1, pages=pages, seconds=REFRESH_SECONDS
         )
     )
-    if cols[1].button(_("Previous"), key="page-prev", disabled=number == 0, icon=":material/chevron_left:"):
-        st.session_state[PAGE_KEY] = number - 1
+    if cols[1].button(_("Previous"), key="page-prev", disabled=page == 0, icon=":material/chevron_left:"):
+        st.session_state[PAGE_KEY] = page - 1
         st.rerun(scope="fragment")
     if cols[2].button(
-        _("Next"), key="page-next", disabled=number + 1 >= pages, icon=":material/chevron_right:"
+        _("Next"), key="page-next", disabled=page + 1 >= pages, icon=":material/chevron_right:"
     ):
-        st.session_state[PAGE_KEY] = number + 1
+        st.session_state[PAGE_KEY] = page + 1
         st.rerun(scope="fragment")
 
 

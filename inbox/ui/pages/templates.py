@@ -11,7 +11,7 @@ import streamlit as st
 
 from inbox.access import can
 from inbox.config.loader import ConfigError
-from inbox.i18n import N_, _, ngettext
+from inbox.i18n import N_, _, ngettext, number
 from inbox.replies import composer, template_editor
 from inbox.replies.composer import Template
 from inbox.replies.template_editor import StaleTemplates, TemplateRefused, Usage
@@ -45,9 +45,9 @@ def _visibility(value: str) -> str:
 def _usage(used: Usage | None) -> str:
     if used is None or not used.written:
         return _("Not used yet")
-    text = ngettext("Sent {n} time", "Sent {n} times", used.sent).format(n=used.sent)
+    text = ngettext("Sent {n} time", "Sent {n} times", used.sent).format(n=number(used.sent))
     if used.written != used.sent:
-        text += " · " + _("{n} written in all").format(n=used.written)
+        text += " · " + _("{n} written in all").format(n=number(used.written))
     if used.last_at is not None:
         text += " · " + _("last {when}").format(when=local_time(used.last_at))
     return text

@@ -14,7 +14,7 @@ from inbox.desk import actions, bulk
 from inbox.desk.incidents import lifecycle, lookup
 from inbox.desk.incidents.lookup import IncidentError
 from inbox.desk.queue import STATUSES, Filters, matching_ids
-from inbox.i18n import N_, _, ngettext
+from inbox.i18n import N_, _, ngettext, number
 from inbox.store.tables import Conversation, User
 from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
@@ -84,11 +84,11 @@ def _apply(filters: Filters, page_ids: list[int]) -> None:
         s[FLASH] = ("error", _("Nothing changed: {error}").format(error=exc))
         return
     done = ngettext("{n} conversation changed.", "{n} conversations changed.", len(result.done))
-    text = done.format(n=len(result.done))
+    text = done.format(n=number(len(result.done)))
     if result.refused:
         refused = ngettext("{n} left as it was:", "{n} left as they were:", len(result.refused))
         reasons = "; ".join(f"#{c} {md_escape(why)}" for c, why in list(result.refused.items())[:5])
-        text += " " + refused.format(n=len(result.refused)) + " " + reasons
+        text += " " + refused.format(n=number(len(result.refused))) + " " + reasons
     s[FLASH] = ("warning" if result.refused else "success", text)
     for conv_id in page_ids:
         s[f"{PREFIX}{conv_id}"] = False
@@ -144,13 +144,15 @@ def bar(filters: Filters, user: User, page_ids: list[int], total: int) -> None:
     ticked = sum(1 for i in page_ids if s.get(f"{PREFIX}{i}"))
     cols = st.columns([2.8, 2, 2.8, 1.3], vertical_alignment="bottom")  # the French "all" label stays whole
     everything = cols[0].checkbox(
-        ngettext("All {n} matching the filters", "All {n} matching the filters", total).format(n=total),
+        ngettext("All {n} matching the filters", "All {n} matching the filters", total).format(
+            n=number(total)
+        ),
         key=ALL,
     )
     count = min(total, bulk.MAX_BULK) if everything else ticked
     choices = [a for a in ACTIONS if a != "incident" or can(user.role, "incidents")]
     action = cols[1].selectbox(
-        ngettext("{n} selected: action", "{n} selected: action", count).format(n=count),
+        ngettext("{n} selected: action", "{n} selected: action", count).format(n=number(count)),
         choices,
         format_func=lambda a: _(ACTIONS[a]),
         key=relabel.keep("bulk-action"),

@@ -9,7 +9,7 @@ import streamlit as st
 
 from inbox.access import can
 from inbox.config.channels import ChannelConfig
-from inbox.i18n import N_, _, ngettext
+from inbox.i18n import N_, _, ngettext, number
 from inbox.ingest import standby
 from inbox.store import records as store
 from inbox.store.tables import Channel
@@ -80,7 +80,7 @@ def queue_notice() -> dict[str, str]:
         count = held.get(pause.channel, 0)
         replies = ngettext(
             "{n} reply is held in the outbox", "{n} replies are held in the outbox", count
-        ).format(n=count)
+        ).format(n=number(count))
         st.warning(
             _(
                 "Sending is paused on {channel} (by {who}): replies to its conversations wait in the outbox "

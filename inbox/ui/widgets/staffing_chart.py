@@ -21,6 +21,7 @@ from inbox.reports.simulation.workload import POLICIES, Policy
 from inbox.reports.tables import pct
 from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import now, reading
+from inbox.ui.widgets import chart_slot
 
 RESULT = "staffing-plan"  # session key: the last simulation shown
 PERIODS = {"7d": N_("7 days"), "30d": N_("30 days")}
@@ -97,7 +98,7 @@ def staffing_chart(rules: Charter, channels: Channels = None) -> None:
     plan: Plan | None = st.session_state.get(RESULT)
     if plan is None or not plan.outcomes:
         return
-    st.altair_chart(_chart(plan))
+    st.altair_chart(chart_slot.localised(_chart(plan)))
     st.info(words.sentence(plan.of(plan.outcomes[0].policy)))
     shown = words.people_table(plan)
     st.dataframe(pd.DataFrame(shown.rows, columns=list(shown.columns)), hide_index=True)
