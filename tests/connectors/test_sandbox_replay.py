@@ -3,6 +3,7 @@ the Telegram and Bluesky replays as their connectors read them over HTTP."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -123,3 +124,16 @@ def test_bluesky_replay_mentions_the_brand_and_sends_every_fourth_line_as_a_mess
     )
     assert sorted(i.text for i in dms) == sorted(LINES[i].text for i in (3, 7))
     assert {i.author.handle for i in dms} == {"camille-d.bsky.social", "jonas-k.bsky.social"}
+
+
+def test_bluesky_replay_handles_are_domain_names() -> None:
+    """A customer without a username goes by their first name, accents folded: Léa is lea.bsky.social."""
+    with BlueskySandbox() as bsky:
+        bsky.replay(backlog=12, interval=0)
+        conn = BlueskyConnector(
+            "bsky-acme", handle=DEFAULT_HANDLE, app_password=DEFAULT_PASSWORD, base_url=bsky.url
+        )
+        items = conn.fetch("notifications", None).items + conn.fetch("dms", None).items
+    handles = {i.author.handle for i in items}
+    assert "lea.bsky.social" in handles
+    assert all(re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", h) for h in handles), handles

@@ -7,6 +7,8 @@ becomes a post or a message.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -17,6 +19,12 @@ if TYPE_CHECKING:
     from connectors.sandbox.bluesky.server import BlueskySandbox
 
 DM_EVERY = 4  # one line in four arrives as a chat message
+
+
+def handle_of(name: str) -> str:
+    """A Bluesky handle is a domain name: "Léa" is @lea.bsky.social (ASCII letters, digits and hyphens)."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return f"{re.sub(r'[^a-z0-9-]+', '-', folded).strip('-')}.bsky.social"
 
 
 class Replayer(_replay.Replayer[str]):
@@ -32,7 +40,7 @@ class Replayer(_replay.Replayer[str]):
         """The next line from its customer's account; returns the post's URI or the message's id."""
         line = LINES[index % len(LINES)]
         who = customer_of(line)
-        handle = f"{(who.username or who.first_name).lower().replace('_', '-')}.bsky.social"
+        handle = handle_of(who.username or who.first_name)
         name = " ".join(n for n in (who.first_name, who.last_name) if n)
         self.sandbox.add_account(handle, name)
         if (index + 1) % DM_EVERY == 0:
