@@ -54,7 +54,7 @@ def _chart(plan: Plan) -> alt.Chart:
         .encode(
             x=alt.X("agents:O", title=_("Agents")),
             y=alt.Y("attainment:Q", title=_("Within target (%)"), scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("order:N", title=_("Order")),
+            color=alt.Color("order:N", title=_("Order"), legend=alt.Legend(orient="bottom", labelLimit=320)),
             tooltip=[
                 alt.Tooltip("agents:O", title=_("Agents")),
                 alt.Tooltip("order:N", title=_("Order")),
