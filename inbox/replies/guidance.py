@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from inbox.charter.model import Charter
 from inbox.charter.rules import brand_for, private_reasons
 from inbox.i18n import N_, _
 
-REASON_LABELS = {"urgencies": N_("urgency"), "topics": N_("topic"), "pii": N_("personal data")}
+REASON_LABELS = {
+    "urgencies": N_("urgency: {value}"),
+    "topics": N_("topic: {value}"),
+    "pii": N_("personal data: {value}"),
+}
+
+
+def _as_is(_group: str, value: str) -> str:
+    return value
 
 
 @dataclass(frozen=True)
@@ -22,13 +30,14 @@ class Guidance:
     tone: str | None = None
     guidelines: str = ""
 
-    def reasons_text(self) -> str:
-        """``privacy.topics.billing`` -> ``topic billing``, joined."""
+    def reasons_text(self, word: Callable[[str, str], str] = _as_is) -> str:
+        """``privacy.topics.billing`` -> ``topic: billing``, joined; ``word(group, value)`` says the value in
+        the reader's words (the UI's: "sujet : Facturation et paiement")."""
         parts = []
         for reason in self.private_reasons:
             _section, group, value = (reason.split(".", 2) + ["", ""])[:3]
-            word = _(REASON_LABELS[group]) if group in REASON_LABELS else group
-            parts.append(f"{word} {value}".strip())
+            said = word(group, value)
+            parts.append(_(REASON_LABELS[group]).format(value=said) if group in REASON_LABELS else said)
         return ", ".join(parts)
 
 

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
+from inbox import i18n
+from inbox.desk import preferences
 from inbox.store.engine import open_engine
-from inbox.store.tables import OutboundReply
+from inbox.store.tables import Conversation, OutboundReply
 from tests.support.seed_desk import Seeded
 from tests.support.ui import app_as, audit_actions, open_conv
 
@@ -167,10 +169,28 @@ def test_the_charter_suggests_moving_a_billing_conversation_to_dm(seeded: Seeded
     conv_id = seeded.conversations["soon"]
     at = open_conv(app_as(seeded, "alice"), conv_id)
     at.multiselect(key=f"tags-{conv_id}").select("billing").run()
-    assert any("The charter asks to continue privately (topic billing)" in i.value for i in at.info)
+    assert any("The charter asks to continue privately (topic: billing)" in i.value for i in at.info)
     at.button(key=f"charter-dm-{conv_id}").click().run()
     assert "poursuivons là-bas" in draft(at, conv_id)
     assert at.checkbox(key=f"composer-{conv_id}-continue_check").value is True
+
+
+def test_the_charters_reasons_to_move_to_private_are_said_in_the_agents_words(
+    seeded: Seeded, db_url: str
+) -> None:
+    """A French agent reads the contact reason's name, not its key ("account_access")."""
+    conv_id = seeded.conversations["soon"]
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        preferences.set_language(s, seeded.users["alice"], "fr", by="test", by_role="admin")
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        conv.reason = "account_access"
+    engine.dispose()
+    with i18n.use_language("fr"):
+        at = open_conv(app_as(seeded, "alice"), conv_id)
+    [asked] = [i.value for i in at.info if "poursuivre en privé" in i.value]
+    assert "(sujet\u00a0: Accès au compte)" in asked, asked
 
 
 def test_a_reply_in_another_language_than_the_customers_asks_to_be_confirmed(

@@ -192,7 +192,7 @@ def test_charter_guidance_for_a_reply() -> None:
         tags=["Billing"],
         pii_kinds=["order_ref"],
     )
-    assert advice.reasons_text() == "urgency critical, topic billing, personal data order"
+    assert advice.reasons_text() == "urgency: critical, topic: billing, personal data: order"
     assert advice.privacy_template == "passage-mp-fr" and advice.tone == "friendly"
     private = for_reply(
         charter, channel="x-acme", visibility="private", urgency="critical", tags=[], pii_kinds=[]

@@ -34,7 +34,7 @@ from inbox.ui.common import (
     templates,
     transaction,
 )
-from inbox.ui.labels import STATUS, VISIBILITY, label
+from inbox.ui.labels import REASON, STATUS, URGENCY, VISIBILITY, label
 from inbox.ui.widgets import flash, platform_template_panel, reply_language_check, template_picker
 from inbox.ui.widgets.composer_keys import Keys
 
@@ -227,7 +227,7 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
     cols = st.columns([3, 1.3], vertical_alignment="center")
     cols[0].info(
         _("The charter asks to continue privately ({reasons}).").format(
-            reasons=md_escape(advice.reasons_text())
+            reasons=advice.reasons_text(lambda group, value: md_escape(_private_reason_word(group, value)))
         ),
         icon=":material/lock:",
     )
@@ -238,6 +238,16 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
             on_click=template_picker.use,
             args=(k, tpl.name, known),
         )
+
+
+def _private_reason_word(group: str, value: str) -> str:
+    """A charter's reason to move to private in the agent's words: "Accès au compte", "critique", "e-mail"."""
+    if group == "urgencies":
+        return label(URGENCY, value).lower()
+    if group == "pii":
+        kind = value if value in composer.PII_WORDS else f"{value}_ref"
+        return composer.pii_words([kind]) if kind in composer.PII_WORDS else value
+    return label(REASON, value) if value in REASON else value  # a topic: a contact reason or a tag
 
 
 def _draft_and_send(
