@@ -39,6 +39,7 @@ from inbox.outbox import delivery as outbox
 from inbox.outbox.delivery import AUTOMATIC_PREFIX
 from inbox.privacy.opt_out import opted_out
 from inbox.replies import composer
+from inbox.replies import rules as reply_rules
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply
 
 log = logging.getLogger("inbox.automation.tick")
@@ -193,9 +194,9 @@ def queue_once(
                 return False
             visibility = visibility or conv.visibility
             if visibility == "public" and values.get("handle") and not text.startswith("@"):
-                text = (
-                    f"{values['handle']} {text}"  # addressed, and never the same text twice (X refuses that)
-                )
+                text = f"{values['handle']} {text}"  # addressed: two customers never get the same text
+            if visibility == "public":
+                text = _not_twice(session, conv, text, values)
             outbox.enqueue(
                 session,
                 conv,
@@ -209,6 +210,21 @@ def queue_once(
     except (IntegrityError, OperationalError) as exc:  # queued by another listener, or SQLite busy: next tick
         log.debug("automatic reply %s skipped: %s", key, exc)
         return False
+
+
+def _not_twice(session: Session, conv: Conversation, text: str, values: Mapping[str, str]) -> str:
+    """X refuses a post whose text the account already posted: an automatic public text already sent on this
+    channel (the same customer writing again) ends with the conversation's reference, when that still fits."""
+    same = select(OutboundReply.id).where(
+        OutboundReply.channel_id == conv.channel_id,
+        OutboundReply.visibility == "public",
+        OutboundReply.text == text,
+    )
+    channel = session.get(Channel, conv.channel_id)
+    if channel is None or not values.get("ticket_ref") or session.exec(same.limit(1)).first() is None:
+        return text
+    referenced = f"{text} ({values['ticket_ref']})"
+    return text if reply_rules.measure(referenced, channel.platform, "public").over > 0 else referenced
 
 
 def send_out_of_hours(

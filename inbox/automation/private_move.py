@@ -6,6 +6,8 @@ Rules, stated once:
   gets the charter's move-to-private reply (``[privacy] template``) in public, once (outbox key
   ``auto-private:{id}``), and, when that template names a private one (``continue_in_dm``), that one in a
   direct message too (``auto-private-dm:{id}``): the agent then goes on in private. No agent tags it first.
+- A customer who writes again in public on such a topic gets the public reply again, but the same automatic
+  direct message at most once in ``DM_QUIET`` (24 h): the one they already have is where the agent goes on.
 - Texts and language as every automatic message (``inbox.automation.auto_replies``): the brand's language,
   or the customer's when the brand serves it and ``[privacy] translations`` names its template; a missing
   translation or template sends nothing. Never to a customer who opted out. The signature's agent is the
@@ -14,7 +16,7 @@ Rules, stated once:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -25,11 +27,12 @@ from inbox.charter.model import Charter
 from inbox.charter.rules import brand_for
 from inbox.outbox.delivery import AUTOMATIC_PREFIX
 from inbox.replies import composer
-from inbox.store.tables import Channel, Conversation
+from inbox.store.tables import Channel, Conversation, OutboundReply
 
 PUBLIC_KEY = AUTOMATIC_PREFIX + "private:{}"
 DM_KEY = AUTOMATIC_PREFIX + "private-dm:{}"
 BATCH = 200  # conversations looked at per tick
+DM_QUIET = timedelta(hours=24)  # the automatic direct message goes to a customer at most once in this time
 
 
 def candidates(session: Session, charter: Charter) -> list[int]:
@@ -52,6 +55,23 @@ def candidates(session: Session, charter: Charter) -> list[int]:
         .limit(BATCH)
     )
     return [i for i in session.exec(stmt).all() if i is not None]
+
+
+def dm_sent_lately(session: Session, contact_id: int | None, now: datetime) -> bool:
+    """Whether this customer got an automatic move-to-private direct message in the last ``DM_QUIET``."""
+    if contact_id is None:
+        return False
+    stmt = (
+        select(OutboundReply.id)
+        .join(Conversation, col(Conversation.id) == col(OutboundReply.conversation_id))
+        .where(
+            Conversation.contact_id == contact_id,
+            col(OutboundReply.idempotency_key).startswith(DM_KEY.format("")),
+            col(OutboundReply.created_at) >= now - DM_QUIET,
+        )
+        .limit(1)
+    )
+    return session.exec(stmt).first() is not None
 
 
 def template_name(charter: Charter, language: str | None) -> str | None:
@@ -101,5 +121,12 @@ def _move(
         return False
     if texts.get("dm"):
         dm = DM_KEY.format(conv_id)
-        queue_once(engine, conv_id, dm, lambda s, c, v: texts["dm"], now, visibility="private")
+        queue_once(
+            engine,
+            conv_id,
+            dm,
+            lambda s, c, v: None if dm_sent_lately(s, c.contact_id, now) else texts["dm"],
+            now,
+            visibility="private",
+        )
     return True

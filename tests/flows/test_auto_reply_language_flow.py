@@ -91,6 +91,21 @@ def test_an_english_customer_without_an_english_text_gets_no_automatic_reply(
     assert set(sent) == {"carl"} and FRENCH in sent["carl"]
 
 
+def test_a_customer_writing_twice_while_closed_gets_both_out_of_hours_replies(
+    engine: Engine, x_sandbox: XSandbox, classifier: Any, x_env: dict[str, str]
+) -> None:
+    """X refuses a post whose text the account already posted: the second one carries its reference."""
+    rt = x_runtime(x_sandbox)
+    for minutes, text in ((0, "my parcel never arrived"), (30, "and the tracking page is blank")):
+        at = PARIS_SUNDAY_10 + minutes * MINUTE
+        x_sandbox.add_mention(f"@AcmeCare {text}", author="ann", created_at=at)
+        poll_channel(engine, rt, clock=Clock(at + MINUTE), due=CharterDue(CHARTER), classifier=classifier)
+        run_automation(engine, CHARTER, at + MINUTE, templates=templates())
+        drain(engine, rt, at + 2 * MINUTE)
+    first, second = (t["text"] for t in x_sandbox.sent_tweets)
+    assert ENGLISH in first and second.startswith(first) and second.endswith(")")
+
+
 @pytest.fixture
 def mastodon() -> Iterator[Any]:
     from connectors.sandbox.mastodon.server import MastodonSandbox

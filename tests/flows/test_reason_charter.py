@@ -101,3 +101,30 @@ def test_a_billing_conversation_moves_to_private_messages_without_a_tag(
         conv.sla_due_at is not None for conv in convs
     )  # still an agent's to answer
     assert keys == sorted(f"auto-private{p}:{conv.id}" for conv in convs for p in ("", "-dm"))
+
+
+def test_a_customer_writing_again_gets_the_automatic_dm_once_a_day(
+    engine: Engine, sandbox: XSandbox, classifier: Any, x_env: dict[str, str]
+) -> None:
+    """Three public billing posts from Ann: three public replies, one direct message a day."""
+    at, c = PARIS_MONDAY_10, charter()
+    sandbox.add_user("ann", name="Ann")
+    rt = x_runtime(sandbox)
+    texts = [
+        "@AcmeCare you charged me twice this month, I want a refund",
+        "@AcmeCare still charged twice, where is my refund?",
+        "@AcmeCare the double charge is still on my bank statement, refund me please",
+    ]
+    for post, when in zip(texts, (at, at + 60 * MINUTE, at + 25 * 60 * MINUTE), strict=True):
+        sandbox.add_mention(post, author="ann", created_at=when)
+        now = when + 2 * MINUTE
+        poll_channel(engine, rt, clock=Clock(now), due=CharterDue(c), classifier=classifier)
+        run_automation(engine, c, now, templates=templates())
+        drain(engine, rt, now + MINUTE)
+    first, second, third = (t["text"] for t in sandbox.sent_tweets)  # each post answered where it was written
+    assert second.startswith(first) and second.endswith(")")  # X refuses a text it already has: referenced
+    assert third != second and third.startswith(first)
+    assert len(sandbox.sent_dms) == 2  # the first day's DM, then the next day's
+    with Session(engine) as s:
+        keys = [r.idempotency_key for r in s.exec(select(OutboundReply)).all()]
+    assert sum(k.startswith("auto-private-dm:") for k in keys) == 2
