@@ -13,7 +13,7 @@ from connectors.base import ConnectorError
 from inbox.automation.tick import webhook_for
 from inbox.charter.versions import CharterBook, charter_book, current_charter
 from inbox.config.loader import ConfigError
-from inbox.i18n import LANGUAGES, _, use_language
+from inbox.i18n import DEFAULT, LANGUAGES, _, current, use_language
 from inbox.reports.digest import digest_payload
 from inbox.reports.labels import for_people
 from inbox.reports.period import Period, PeriodError, before, parse_period
@@ -110,6 +110,8 @@ def report(
     if format is ReportFormat.json:
         typer.echo(to_json(result, picked))
         return
+    if language is None and format is ReportFormat.table and current() != DEFAULT:
+        language = current()  # INBOX_LANGUAGE=fr (or LANG): the terminal's table speaks it; CSV stays stable
     with use_language(language):
         if format is ReportFormat.csv:
             chosen_table = tables[table or "summary"]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from inbox.i18n import N_
 from inbox.reports.report import PeriodReport
 from inbox.reports.satisfaction import SatisfactionGroup
-from inbox.reports.table_base import Cell, Table, local, one_decimal, pct
+from inbox.reports.table_base import Cell, Detail, Table, local, one_decimal, pct
 from inbox.reports.targets_kpis import ALL, by_metric
 
 GOAL_COLUMNS = (
@@ -159,27 +160,70 @@ def summary_rows(r: PeriodReport) -> list[tuple[Cell, ...]]:
             (
                 "answer_rate_pct",
                 pct(total.answer_rate),
-                f"{total.answered} answered of {total.arrived} arrived",
+                Detail(N_("{answered} answered of {n} arrived"), answered=total.answered, n=total.arrived),
             ),
-            ("moved_to_private", total.moved_to_private, "public conversations continued in private"),
-            ("replies_sent", total.replies_sent, f"by people; {total.automatic_sent} automatic messages"),
-            ("frt_business_median_min", one_decimal(total.frt_business_median), "opening minutes"),
-            ("dmt_mean_min", one_decimal(total.dmt), f"{len(total.handling)} replies measured"),
-            ("dmc_mean_min", one_decimal(total.dmc), f"{len(total.durations)} resolved conversations"),
+            (
+                "moved_to_private",
+                total.moved_to_private,
+                Detail(N_("public conversations continued in private")),
+            ),
+            (
+                "replies_sent",
+                total.replies_sent,
+                Detail(N_("by people; {n} automatic messages"), n=total.automatic_sent),
+            ),
+            (
+                "frt_business_median_min",
+                one_decimal(total.frt_business_median),
+                Detail(N_("opening minutes")),
+            ),
+            (
+                "dmt_mean_min",
+                one_decimal(total.dmt),
+                Detail(N_("{n} replies measured"), n=len(total.handling)),
+            ),
+            (
+                "dmc_mean_min",
+                one_decimal(total.dmc),
+                Detail(N_("{n} resolved conversations"), n=len(total.durations)),
+            ),
         ]
     for metric in ("next_response", "resolution"):
         if metric in metrics:
             m = metrics[metric]
-            rows.append((f"{metric}_attainment_pct", pct(m.attainment), f"{m.met} met of {m.met + m.missed}"))
+            met = Detail(N_("{met} met of {n}"), met=m.met, n=m.met + m.missed)
+            rows.append((f"{metric}_attainment_pct", pct(m.attainment), met))
     for g in r.goals:
         if g.channel == ALL:
-            verdict = "not judged" if g.met is None else ("met" if g.met else "not met")
-            rows.append((f"goal_{g.name}_pct", pct(g.attainment), f"{g.goal.describe()}: {verdict}"))
+            verdict = Detail(N_("not judged") if g.met is None else (N_("met") if g.met else N_("not met")))
+            goal = Detail(
+                N_("{percent} % within {minutes} min"),
+                percent=_whole(g.goal.percent),
+                minutes=g.goal.within_minutes,
+            )
+            rows.append(
+                (
+                    f"goal_{g.name}_pct",
+                    pct(g.attainment),
+                    Detail(N_("{goal}: {verdict}"), goal=goal, verdict=verdict),
+                )
+            )
     for s in r.satisfaction.overall:
         value = {"csat": s.scores.csat, "nps": s.scores.nps, "ces": s.scores.ces}[s.kind]
-        rows.append((s.kind, value, f"{s.answered} answers of {s.sent} surveys sent"))
+        rows.append(
+            (
+                s.kind,
+                value,
+                Detail(N_("{answered} answers of {n} surveys sent"), answered=s.answered, n=s.sent),
+            )
+        )
     return rows
 
 
 def figure_tables(r: PeriodReport) -> list[Table]:
     return [service_goals(r), charter_targets(r), contact_kpis(r), *satisfaction_tables(r)]
+
+
+def _whole(value: float) -> float | int:
+    """90.0 as 90 (the goal's "90 %"), 99.5 as it is."""
+    return int(value) if value.is_integer() else value

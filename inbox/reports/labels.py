@@ -7,6 +7,7 @@ The tables keep stable snake_case names (JSON keys, the CSV for scripts); the da
 from __future__ import annotations
 
 from inbox.i18n import N_, _
+from inbox.reports.table_base import Detail
 from inbox.reports.tables import Cell, Table
 
 TITLES = {
@@ -168,6 +169,8 @@ def column(name: str) -> str:
 
 def value(name: str, cell: Cell) -> Cell:
     """A cell for people: words for stored values (sentiment, urgency, reason, KPI and window names)."""
+    if isinstance(cell, Detail):
+        return cell.said()
     if name == "met" and isinstance(cell, bool):
         return _(MET[cell])
     if name == "template" and cell is None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from inbox.charter.business_hours import require_aware
+from inbox.i18n import _
 
 ROLLING = {"today": 1, "7d": 7, "30d": 30}  # the current local day and the n-1 days before it
 WINDOWS = tuple(ROLLING)
@@ -41,8 +42,11 @@ class Period:
         return [self.first_day + timedelta(days=n) for n in range((self.last_day - self.first_day).days + 1)]
 
     def describe(self) -> str:
+        """``2026-11-30 to 2026-12-06 (Europe/Paris)``, in the current language."""
         span = (
-            f"{self.first_day}" if self.first_day == self.last_day else f"{self.first_day} to {self.last_day}"
+            f"{self.first_day}"
+            if self.first_day == self.last_day
+            else _("{first} to {last}").format(first=self.first_day, last=self.last_day)
         )
         return f"{span} ({getattr(self.tz, 'key', str(self.tz))})"
 

@@ -1,11 +1,49 @@
-"""A report table (name, title, columns, rows) and the cell formats every table uses. Pure."""
+"""A report table (name, title, columns, rows) and the cell formats every table uses. Pure.
+
+A sentence in a cell (the summary's detail column) is a ``Detail``: English text for the CSV and JSON that
+scripts read, which says itself in the reader's language on the dashboard and in ``inbox report --language``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
+
+from inbox import i18n
 
 Cell = str | int | float | None
+
+
+class Detail(str):
+    """``msgid`` (marked ``N_``) formatted with ``values``: English as a string, ``said()`` translated."""
+
+    msgid: str
+    values: dict[str, Any]
+
+    def __new__(cls, msgid: str, **values: Any) -> Detail:
+        text = super().__new__(cls, msgid.format(**values))
+        text.msgid, text.values = msgid, values
+        return text
+
+    def __getnewargs__(
+        self,
+    ) -> tuple[str]:  # pickled (Streamlit's cache): msgid and values come back as state
+        return (str(self),)
+
+    def said(self) -> str:
+        """The sentence in the current language, its numbers written as the language writes them."""
+        return i18n._(self.msgid).format(**{k: _said(v) for k, v in self.values.items()})
+
+
+def _said(value: Any) -> Any:
+    if isinstance(value, Detail):
+        return value.said()
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "—" if value is None else value
+    return i18n.number(value, 1)
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

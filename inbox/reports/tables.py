@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from inbox.i18n import N_
 from inbox.reports import by_reason, figure_tables
 from inbox.reports.report import LiveReport, PeriodReport
 from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.stats import minutes
-from inbox.reports.table_base import FORMULA_START, Cell, Table, local, one_decimal, pct
+from inbox.reports.table_base import FORMULA_START, Cell, Detail, Table, local, one_decimal, pct
 
 __all__ = ["Cell", "Table", "local", "one_decimal", "pct"]
 
@@ -32,16 +33,24 @@ _ATTAINMENT = ("met", "missed", "waiting", "closed_unanswered", "attainment_pct"
 def summary(r: PeriodReport, live: LiveReport) -> Table:
     a, t, f = r.attainment, r.response_times, r.fcr
     rows: list[tuple[Cell, ...]] = [
-        ("conversations", r.conversations, "first customer message in the period"),
-        ("customer_messages", r.messages, "received in the period"),
-        ("answered", t.answered, "conversations with a first response"),
-        ("first_response_median_min", one_decimal(t.median_minutes), "wall-clock minutes"),
-        ("first_response_p90_min", one_decimal(t.p90_minutes), "nearest rank"),
-        ("sla_attainment_pct", pct(a.rate), f"{a.met} met of {a.judged}; goal {pct(a.goal)} %"),
-        ("fcr_pct", pct(f.rate), f"{f.first_contact} of {f.resolved_answered} resolved and answered"),
-        ("waiting_now", live.waiting, "not resolved, response clock running"),
-        ("at_risk_now", len(live.at_risk), "at risk, not yet due"),
-        ("breached_now", len(live.breached), "past the due time"),
+        ("conversations", r.conversations, Detail(N_("first customer message in the period"))),
+        ("customer_messages", r.messages, Detail(N_("received in the period"))),
+        ("answered", t.answered, Detail(N_("conversations with a first response"))),
+        ("first_response_median_min", one_decimal(t.median_minutes), Detail(N_("wall-clock minutes"))),
+        ("first_response_p90_min", one_decimal(t.p90_minutes), Detail(N_("nearest rank"))),
+        (
+            "sla_attainment_pct",
+            pct(a.rate),
+            Detail(N_("{met} met of {n}; goal {goal} %"), met=a.met, n=a.judged, goal=pct(a.goal)),
+        ),
+        (
+            "fcr_pct",
+            pct(f.rate),
+            Detail(N_("{first} of {n} resolved and answered"), first=f.first_contact, n=f.resolved_answered),
+        ),
+        ("waiting_now", live.waiting, Detail(N_("not resolved, response clock running"))),
+        ("at_risk_now", len(live.at_risk), Detail(N_("at risk, not yet due"))),
+        ("breached_now", len(live.breached), Detail(N_("past the due time"))),
         *figure_tables.summary_rows(r),
     ]
     return Table("summary", "Summary", ("kpi", "value", "detail"), rows)

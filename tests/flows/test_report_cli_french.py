@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from inbox.cli.report import register
+from inbox.i18n import use_language
 from tests.support.reports_seed import seed_known_set, write_config
 
 
@@ -61,8 +62,28 @@ def test_without_a_language_the_csv_and_json_keep_the_stable_names(seeded: None)
 def test_the_terminal_table_in_french(seeded: None) -> None:
     code, out = run("--period", "2026-03-04", "--table", "sentiment", "--language", "fr")
     assert code == 0, out
-    assert out.startswith("Rapport pour ")
+    assert out.startswith("Rapport\u00a0: ")
     assert "Tonalité des messages clients" in out and "Part (%)" in out
+
+
+def test_the_terminal_table_follows_the_command_lines_language(seeded: None) -> None:
+    """INBOX_LANGUAGE=fr (or LANG=fr_FR.UTF-8) sets the command's language: its table is French too."""
+    with use_language("fr"):
+        code, out = run("--period", "2026-03-04", "--table", "sentiment")
+        assert code == 0 and out.startswith("Rapport\u00a0: ") and "Part (%)" in out
+        code, out = run("--period", "2026-03-04", "--format", "csv")
+        assert code == 0 and _csv(out)[0] == ["kpi", "value", "detail"]  # scripts read the stable names
+
+
+def test_the_summarys_details_are_sentences_in_french_and_stable_english_in_the_csv(seeded: None) -> None:
+    code, out = run("--period", "2026-03-04", "--table", "summary", "--language", "fr")
+    assert code == 0, out
+    assert "premier message client dans la période" in out and "3 dans les délais sur 8" in out
+    assert "first customer message" not in out and " met of " not in out
+    code, out = run("--period", "2026-03-04", "--format", "csv")
+    details = {row[0]: row[2] for row in _csv(out)[1:]}
+    assert details["conversations"] == "first customer message in the period"
+    assert details["sla_attainment_pct"].startswith("3 met of 8; goal ")
 
 
 def test_an_unknown_language_is_refused(seeded: None) -> None:

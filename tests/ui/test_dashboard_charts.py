@@ -147,3 +147,8 @@ def test_the_charts_speak_french(maya: int, db_url: str) -> None:
     assert chart(at, "CSAT par jour : part de réponses satisfaites (4 ou 5)").rows()["score"].tolist() == [
         33.3
     ]
+    details = [
+        str(v) for table in at.dataframe if "Détail" in table.value.columns for v in table.value["Détail"]
+    ]
+    assert "premier message client dans la période" in details  # the summary's sentences, in French too
+    assert not [d for d in details if " met of " in d or "within" in d]
