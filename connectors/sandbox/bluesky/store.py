@@ -1,13 +1,16 @@
 """The Bluesky sandbox's state: accounts, posts, the brand's notifications, chat convos. No I/O.
 
 Not thread-safe on its own: the sandbox calls it under its lock. Listings are newest first by a sequence
-number, and a cursor is the sequence number of the last item of a page.
+number, and a cursor is the sequence number of the last item of a page. Post rkeys and chat message ids are
+TIDs of the clock, as Bluesky's: a message's is the time the sandbox takes it in, strictly increasing, so a
+restarted sandbox never reissues an earlier one's ids.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -120,6 +123,7 @@ class BlueskyStore:
         self.sent_posts: list[dict[str, Any]] = []
         self.sent_messages: list[dict[str, Any]] = []
         self.brand = self.account(brand_handle, brand_name)
+        self._message_micros = 0  # of the last chat message id
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -218,10 +222,10 @@ class BlueskyStore:
         return convo
 
     def add_message(self, convo: Convo, sender: Account, text: str, at: datetime | None = None) -> Message:
-        seq = self.next_seq()
-        message = Message(
-            seq, fake_cid("msg", str(seq))[7:26], convo.id, sender.did, text, at or datetime.now(UTC)
-        )
+        """A chat message (``at``: its ``sentAt``, possibly backdated); its id is a TID of now."""
+        self._message_micros = max(time.time_ns() // 1000, self._message_micros + 1)
+        ident = tid(self._message_micros, 0)
+        message = Message(self.next_seq(), ident, convo.id, sender.did, text, at or datetime.now(UTC))
         convo.messages.append(message)
         return message
 

@@ -1,8 +1,9 @@
 """A loopback Mastodon instance (the REST API subset the inbox uses, with Mastodon's contract); in memory.
 
 Tests: ``with MastodonSandbox() as m:`` and point the connector at ``m.url`` with token ``m.token``.
-Demo and out-of-process tests: ``inbox sandbox mastodon``
-and the control API under ``/_sandbox/``.
+Demo and out-of-process tests: ``inbox sandbox mastodon`` and the control API under ``/_sandbox/``; each start
+there is a new world whose notification and conversation ids continue above any earlier world's
+(``_ids.world_base``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from connectors.sandbox import _cli
 from connectors.sandbox._control import as_time
+from connectors.sandbox._ids import world_base
 from connectors.sandbox._replay import Replays
 from connectors.sandbox._sample import SampleRow
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
@@ -51,17 +53,19 @@ class MastodonSandbox(LoopbackServer):
         tokens: Mapping[str, Sequence[str]] | None = None,
         rate_limits: Mapping[str, tuple[int, float]] | None = None,
         max_characters: int = 500,
+        id_base: int = 0,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
         """``tokens`` maps a bearer token to its scopes (``read``, ``write``); default: ``TOKEN`` with both.
-        ``rate_limits`` maps a family (``api``, ``statuses``) to (calls, window seconds)."""
+        ``rate_limits`` maps a family (``api``, ``statuses``) to (calls, window seconds). ``id_base``: added
+        to where notification and conversation ids start (see ``MastodonStore``)."""
         self.limits = RateLimits(rate_limits)
         super().__init__(host, port)
         self.brand_handle = brand_handle
         self.tokens = {t: frozenset(s) for t, s in (tokens or {TOKEN: ("read", "write")}).items()}
         self.token = next(iter(self.tokens))
-        self.store = MastodonStore(brand_handle, domain)
+        self.store = MastodonStore(brand_handle, domain, id_base=id_base)
         self.max_characters = max_characters
         self.replays = Replays()
         api = MastodonApi(self.store, self.lock, max_characters=max_characters)
@@ -270,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _cli.parse(p, argv)
     limits = STOCK_LIMITS if args.stock_limits else None
     tokens = {args.token: ("read", "write")}
-    sandbox = MastodonSandbox(args.brand, tokens=tokens, rate_limits=limits, host=args.host, port=args.port)
+    sandbox = MastodonSandbox(
+        args.brand, tokens=tokens, rate_limits=limits, id_base=world_base(), host=args.host, port=args.port
+    )
     return _cli.serve(sandbox, args, "Mastodon", args.brand)
 
 

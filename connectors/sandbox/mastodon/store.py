@@ -1,7 +1,9 @@
 """The Mastodon sandbox's state: accounts, statuses, mention notifications, the brand's conversations. No I/O.
 
 Ids follow Mastodon: statuses get snowflake ids from their creation time (``ms << 16 | sequence``), so
-they sort by time as strings of equal length; notifications and conversations get serial ids. A status
+they sort by time as strings of equal length; notifications and conversations get serial ids from
+``FIRST_SERIAL + id_base`` (``id_base`` 0 in tests; the demo's worlds pass ``_ids.world_base()`` so that they
+number above every earlier world, as Mastodon never reuses an id a client holds as ``since_id``). A status
 that @mentions the brand notifies it; every direct status the brand is part of updates its conversation
 (keyed by thread and participants, as Mastodon's AccountConversation). Callers hold the sandbox's lock.
 """
@@ -17,6 +19,7 @@ from typing import Any
 from connectors.mastodon.parse import id_key
 from connectors.mastodon.text import MENTION_RE
 
+FIRST_SERIAL = 110_000_000
 IDEMPOTENCY_TTL = timedelta(hours=1)
 HASHTAG_RE = re.compile(r"(?<![\w/])#(\w+)")
 
@@ -73,7 +76,7 @@ class Conversation:
 class MastodonStore:
     """Everything the sandbox knows; the brand is account ``brand``."""
 
-    def __init__(self, brand_handle: str, domain: str) -> None:
+    def __init__(self, brand_handle: str, domain: str, *, id_base: int = 0) -> None:
         self.domain = domain
         self.accounts: dict[str, Account] = {}
         self.statuses: dict[str, Status] = {}
@@ -81,7 +84,7 @@ class MastodonStore:
         self.conversations: dict[tuple[str, frozenset[str]], Conversation] = {}
         self.idempotency: dict[tuple[str, str], tuple[str, datetime]] = {}
         self.sent: list[dict[str, Any]] = []
-        self._serial = itertools.count(110_000_000)
+        self._serial = itertools.count(FIRST_SERIAL + id_base)
         self._sequence = itertools.count()
         self._account_ids = itertools.count(109_000_000_000_000_001)
         self.brand = self.account(brand_handle, display_name="Acme Care", followers=48_000)

@@ -3,7 +3,8 @@ WhatsApp Cloud API; its state lives in memory only.
 
 Traffic added through the Python or ``/_sandbox/`` control API is also pushed, signed with the app secret,
 to the webhook receiver configured for its platform (``--webhook-url``), as Meta does. Tests:
-``with MetaSandbox() as meta:`` and give the connector ``base_url=meta.url``. Demo: ``inbox sandbox meta``.
+``with MetaSandbox() as meta:`` and give the connector ``base_url=meta.url``. Demo: ``inbox sandbox meta``;
+each start there is a new world whose ids continue above any earlier world's (``_ids.world_base``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from connectors.sandbox import _cli
 from connectors.sandbox._control import as_time
+from connectors.sandbox._ids import world_base
 from connectors.sandbox._replay import Replays
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.meta.api import MetaApi
@@ -44,11 +46,13 @@ class MetaSandbox(LoopbackServer):
         webhook_urls: dict[str, str] | None = None,
         clock: Callable[[], datetime] | None = None,
         async_window_errors: bool = False,
+        id_base: int = 0,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        """``id_base``: added to where post, comment and message ids start (see ``MetaStore``)."""
         super().__init__(host, port)
-        self.store = MetaStore()
+        self.store = MetaStore(id_base=id_base)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.pusher = WebhookPusher(app_secret)
         self.pusher.urls.update(webhook_urls or {})
@@ -280,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         app_secret=args.app_secret,
         webhook_urls=_urls(args.webhook_url),
         async_window_errors=args.async_window_errors,
+        id_base=world_base(),
         host=args.host,
         port=args.port,
     )

@@ -1,7 +1,9 @@
 """In-memory state of the Meta sandbox: posts and media, comments, conversations, templates, what was sent.
 
 Pure data and rules (the 24-hour and 7-day messaging windows); no HTTP. Ids are numeric strings as Graph
-hands them out; Messenger ids are ``m_…`` and WhatsApp ids ``wamid.…``. Callers hold the sandbox lock.
+hands them out; Messenger ids are ``m_…`` and WhatsApp ids ``wamid.…``. They are serial from
+``FIRST_ID + id_base`` (``id_base`` 0 in tests; the demo's worlds pass ``_ids.world_base()``), so that a new
+world never reissues the post, comment or message ids of an earlier one. Callers hold the sandbox lock.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+FIRST_ID = 1_790_000_000_000_001
 WINDOW = timedelta(hours=24)
 HUMAN_AGENT_WINDOW = timedelta(days=7)
 DEFAULT_TEMPLATES: tuple[dict[str, Any], ...] = (
@@ -100,10 +103,11 @@ class MetaStore:
     sent: list[dict[str, Any]] = field(default_factory=list)  # what the API was asked to send
     hidden: list[str] = field(default_factory=list)
     templates: list[dict[str, Any]] = field(default_factory=lambda: [dict(t) for t in DEFAULT_TEMPLATES])
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    id_base: int = 0
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def new_id(self, prefix: str = "") -> str:
-        return f"{prefix}{1790000000000000 + next(self._ids)}"
+        return f"{prefix}{FIRST_ID + self.id_base + next(self._ids)}"
 
     def new_mid(self, platform: str) -> str:
         token = base64.urlsafe_b64encode(self.new_id().encode()).decode().rstrip("=")

@@ -2,7 +2,8 @@
 
 URLs have Telegram's shape, ``/bot<token>/<method>``; a wrong token gets 401, a malformed one 404, as on
 Telegram. Tests: ``with TelegramSandbox() as tg:`` and a connector with ``base_url=tg.url``. Demo and
-out-of-process tests: ``inbox sandbox telegram`` and the control API under ``/_sandbox/``.
+out-of-process tests: ``inbox sandbox telegram`` and the control API under ``/_sandbox/``; each start there is
+a new world whose update and message ids continue above any earlier world's (``_ids.world_base``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from connectors.sandbox import _cli
+from connectors.sandbox._ids import world_base
 from connectors.sandbox._replay import Replays
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.telegram.api import BotApi, failure
@@ -36,14 +38,16 @@ class TelegramSandbox(LoopbackServer):
         *,
         username: str = "AcmeCareBot",
         name: str = "Acme Care",
+        id_base: int = 0,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        """``id_base``: added to where update and message ids start (see ``TelegramStore``)."""
         if not TOKEN.match(token):
             raise ValueError("a bot token has the form <bot id>:<secret>")
         super().__init__(host, port)
         self.token = token
-        self.store = TelegramStore(int(token.split(":")[0]), username, name)
+        self.store = TelegramStore(int(token.split(":")[0]), username, name, id_base=id_base)
         self.changed = threading.Condition(self.lock)
         self.replays = Replays()
         self.api = BotApi(self.store, self._wait)
@@ -167,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _cli.parse(p, argv)
     if not TOKEN.match(args.token):
         p.error("--token must have the form <bot id>:<secret>")
-    sandbox = TelegramSandbox(args.token, username=args.username, host=args.host, port=args.port)
+    sandbox = TelegramSandbox(
+        args.token, username=args.username, id_base=world_base(), host=args.host, port=args.port
+    )
     return _cli.serve(sandbox, args, "Telegram", args.username)
 
 

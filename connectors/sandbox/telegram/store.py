@@ -1,6 +1,9 @@
 """The Telegram sandbox's state: users, private chats, pending updates with offset semantics, sent messages.
 
-Not thread-safe on its own: the sandbox calls it under its lock. No I/O.
+Ids increase as on Telegram and are never reused: update ids from ``FIRST_UPDATE_ID + id_base``, each private
+chat's message ids from ``1 + id_base`` (``id_base`` 0 in tests; the demo's worlds pass ``_ids.world_base()``
+so they number above every earlier world). Not thread-safe on its own: the sandbox calls it under its lock.
+No I/O.
 """
 
 from __future__ import annotations
@@ -20,14 +23,15 @@ def unix(at: datetime | None) -> int:
 class TelegramStore:
     """A bot, the users who write to it, and the updates not yet confirmed by ``getUpdates``."""
 
-    def __init__(self, bot_id: int, bot_username: str, bot_name: str) -> None:
+    def __init__(self, bot_id: int, bot_username: str, bot_name: str, *, id_base: int = 0) -> None:
         self.bot = {"id": bot_id, "is_bot": True, "first_name": bot_name, "username": bot_username}
         self.users: dict[int, dict[str, Any]] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.updates: list[dict[str, Any]] = []  # delivered until confirmed by a higher offset
         self.sent: list[dict[str, Any]] = []
         self.allowed: list[str] = []  # empty: every kind but chat_member and reactions
-        self.next_update_id = FIRST_UPDATE_ID
+        self.next_update_id = FIRST_UPDATE_ID + id_base
+        self.first_message_id = 1 + id_base
         self.confirmed = 0  # updates dropped because a call carried a higher offset
         self._next_message: dict[int, int] = {}
         self._next_user = 600_000_001
@@ -70,7 +74,7 @@ class TelegramStore:
         return chat
 
     def _message_id(self, chat_id: int) -> int:
-        value = self._next_message.get(chat_id, 1)
+        value = self._next_message.get(chat_id, self.first_message_id)
         self._next_message[chat_id] = value + 1
         return value
 
