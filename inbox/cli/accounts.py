@@ -11,7 +11,9 @@ import typer
 from sqlmodel import Session
 
 from inbox.access import PermissionDenied
+from inbox.cli.messages import error
 from inbox.desk import accounts, auth
+from inbox.i18n import _
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
 from inbox.store.tables import User, utcnow
@@ -19,14 +21,15 @@ from inbox.store.tables import User, utcnow
 NAME = typer.Argument(..., help="the user name")
 
 
-def _change(done: str, act: Callable[[Session], User]) -> None:
+def _change(done: str, act: Callable[[Session], User], **values: object) -> None:
+    """Run ``act`` in a transaction; say ``done`` (translated; ``{name}`` and ``values``) or the error."""
     engine = open_engine(Settings().database_url)
     try:
         with Session(engine) as session, session.begin():
             user = act(session)
-            typer.echo(done.format(name=user.name))
+            typer.echo(done.format(name=user.name, **values))
     except (auth.AuthError, PermissionDenied, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        error(exc)
         raise typer.Exit(2) from None
     finally:
         engine.dispose()
@@ -34,27 +37,32 @@ def _change(done: str, act: Callable[[Session], User]) -> None:
 
 def deactivate(name: str = NAME) -> None:
     """The user can no longer sign in; their open sessions end at their next page."""
-    _change("user {name!r} deactivated", lambda s: accounts.deactivate(s, accounts.OPERATOR, name, utcnow()))
+    _change(
+        _("user '{name}' deactivated"), lambda s: accounts.deactivate(s, accounts.OPERATOR, name, utcnow())
+    )
 
 
 def signout(name: str = NAME) -> None:
     """End every session of the user at once, in every browser; they may sign in again."""
     _change(
-        "user {name!r} signed out everywhere",
+        _("user '{name}' signed out everywhere"),
         lambda s: accounts.sign_out_everywhere(s, accounts.OPERATOR, name, utcnow()),
     )
 
 
 def reactivate(name: str = NAME) -> None:
     """The user can sign in again."""
-    _change("user {name!r} reactivated", lambda s: accounts.reactivate(s, accounts.OPERATOR, name, utcnow()))
+    _change(
+        _("user '{name}' reactivated"), lambda s: accounts.reactivate(s, accounts.OPERATOR, name, utcnow())
+    )
 
 
 def role(name: str = NAME, new_role: str = typer.Argument(..., help="agent | manager | admin")) -> None:
     """Change a user's role."""
     _change(
-        f"user {{name!r}} is now {new_role}",
+        _("user '{name}' is now {role}"),
         lambda s: accounts.set_role(s, accounts.OPERATOR, name, new_role, utcnow()),
+        role=new_role,
     )
 
 
@@ -65,8 +73,9 @@ def languages(
     """Set the languages a user answers customers in (auto-assignment matches them)."""
     spoken = [code for code in codes.split(",") if code.strip()]
     _change(
-        "user {name!r} speaks " + ",".join(c.strip().lower() for c in spoken),
+        _("user '{name}' speaks {languages}"),
         lambda s: accounts.set_languages(s, accounts.OPERATOR, name, spoken, utcnow()),
+        languages=",".join(c.strip().lower() for c in spoken),
     )
 
 
@@ -78,8 +87,9 @@ def capacity(
 ) -> None:
     """Set how many open conversations a user holds before auto-assignment skips them."""
     _change(
-        f"user {{name!r}}: capacity {open_conversations}",
+        _("user '{name}': capacity {capacity}"),
         lambda s: accounts.set_capacity(s, accounts.OPERATOR, name, open_conversations, utcnow()),
+        capacity=open_conversations,
     )
 
 
@@ -91,9 +101,11 @@ def password(
     if password_stdin:
         new = sys.stdin.readline().rstrip("\r\n")
     else:
-        new = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+        new = typer.prompt(
+            _("New password"), hide_input=True, confirmation_prompt=_("Repeat for confirmation")
+        )
     _change(
-        "password of {name!r} reset",
+        _("password of '{name}' reset"),
         lambda s: accounts.reset_password(s, accounts.OPERATOR, name, new, utcnow()),
     )
 
@@ -108,9 +120,8 @@ def _end(value: str) -> datetime | None:
         pass
     at = datetime.fromisoformat(value)
     if at.tzinfo is None:
-        raise ValueError(
-            f"{value!r}: give a date (2026-12-31) or a time with its offset (2026-12-31T18:00+01:00)"
-        )
+        message = _("'{value}': give a date (2026-12-31) or a time with its offset (2026-12-31T18:00+01:00)")
+        raise ValueError(message.format(value=value))
     return at
 
 
@@ -124,12 +135,12 @@ def until(
     try:
         at = _end(end)
     except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        error(exc)
         raise typer.Exit(2) from None
-    shown = at.isoformat() if at else "no end date"
     _change(
-        f"user {{name!r}}: {shown}",
+        _("user '{name}': {end}") if at else _("user '{name}': no end date"),
         lambda s: accounts.set_end_date(s, accounts.OPERATOR, name, at, utcnow()),
+        end=at.isoformat() if at else "",
     )
 
 

@@ -11,7 +11,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from inbox.cli.messages import error, fail
 from inbox.config.loader import ConfigError
+from inbox.i18n import _
 from inbox.ingest.backfill import (
     BackfillError,
     StreamProgress,
@@ -28,11 +30,13 @@ def _now() -> datetime:
 
 
 def _bar(console: Console) -> Progress:
+    # rich fills the {task...} fields of each column's template; the words around them are translated
+    percent = _("{number}%").format(number="{task.percentage:>3.0f}")
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.percentage:>3.0f}% of the period"),
-        TextColumn("{task.fields[messages]:>9,} messages"),
+        TextColumn(_("{percent} of the period").format(percent=percent)),
+        TextColumn(_("{count} messages").format(count="{task.fields[messages]:>9,}")),
         TimeElapsedColumn(),
         console=console,
         transient=False,
@@ -55,7 +59,11 @@ def _classifier_process(config_dir: Path, console: Console) -> Iterator[Classifi
         try:
             ahead.ready()
         except Exception as exc:  # noqa: BLE001 - a broken model must not stop the backfill
-            console.print(f"warning: classification disabled: {exc}")
+            console.print(
+                _("warning: {message}").format(
+                    message=_("classification disabled: {error}").format(error=exc)
+                )
+            )
             yield None
             return
         yield ahead
@@ -71,18 +79,16 @@ def backfill(
         span = parse_since(since)
         ctx = context.build(with_channels=True)
     except (ValueError, ConfigError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise fail(exc) from None
     rt = next((r for r in ctx.runtimes if r.name == channel), None)
     if rt is None:
-        typer.echo(f"error: no runnable channel named {channel!r}", err=True)
+        error(_("no runnable channel named '{name}'").format(name=channel))
         for problem in ctx.problems:
-            typer.echo(f"error: {problem}", err=True)
+            error(problem)
         raise typer.Exit(2)
     streams = [s for s in backfill_streams(rt) if not stream or s in stream]
     if not streams:
-        typer.echo(f"error: channel {channel!r} has no stream that can be read back in time", err=True)
-        raise typer.Exit(2)
+        raise fail(_("channel '{name}' has no stream that can be read back in time").format(name=channel))
     now = _now()
     start = now - span
     failed = False
@@ -103,11 +109,13 @@ def backfill(
                     worker=ctx.worker,
                 )
             except BackfillError as exc:
-                bar.console.print(f"error: {exc} (rerun to resume)")
+                resume = _("{error} (rerun to resume)").format(error=exc)
+                bar.console.print(_("error: {message}").format(message=resume))
                 failed = True
                 continue
             bar.update(task, completed=span.total_seconds())
-            typer.echo(("resumed; " if done.resumed else "") + f"{channel}/{done.line()}")
+            line = f"{channel}/{done.line()}"
+            typer.echo(_("resumed; {line}").format(line=line) if done.resumed else line)
     raise typer.Exit(1 if failed else 0)
 
 

@@ -17,6 +17,8 @@ from inbox.charter import charter_file
 from inbox.charter import versions as charter_versions
 from inbox.charter.editor import text_diff
 from inbox.charter.model import CHARTER_FILE
+from inbox.cli.messages import fail
+from inbox.i18n import _, ngettext
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
 from inbox.store.tables.enforcement import CharterVersion
@@ -29,8 +31,9 @@ def _version_text(session: Session, config_dir: Path, version: int | None) -> tu
         return charter_versions.current_text(session, config_dir)
     row = session.get(CharterVersion, version)
     if row is None:
-        typer.echo(f"error: no charter version #{version} (see the Charter page's history)", err=True)
-        raise typer.Exit(2)
+        raise fail(
+            _("no charter version #{version} (see the Charter page's history)").format(version=version)
+        )
     return row.id, row.toml
 
 
@@ -51,19 +54,40 @@ def export(
         engine.dispose()
     current_file = charter_file.read_file(settings.config_dir)
     text = charter_file.commented(text, current_file)
-    name = f"version #{found}" if found is not None else "the file (no version saved yet)"
     if output is not None and str(output) == "-":
         sys.stdout.write(text)
         return
     path = output or settings.config_dir / CHARTER_FILE
     before = path.read_text(encoding="utf-8") if path.exists() else ""
     if before == text:
-        typer.echo(f"{path}: already {name}, nothing to write")
+        if found is None:
+            typer.echo(
+                _("{path}: already the file (no version saved yet), nothing to write").format(path=path)
+            )
+        else:
+            typer.echo(
+                _("{path}: already version #{version}, nothing to write").format(path=path, version=found)
+            )
         return
     charter_file.write(path, text)
     diff = text_diff(before, text, "a", "b").splitlines()[2:]
     changed = sum(1 for line in diff if line[:1] in ("+", "-"))
-    typer.echo(f"{path}: {name} written ({changed} line(s) added or removed)")
+    typer.echo(_written(found, changed).format(path=path, version=found, count=changed))
+
+
+def _written(version: int | None, changed: int) -> str:
+    """What ``export`` says it wrote: a version, or the file's own text when no version is saved."""
+    if version is None:
+        return ngettext(
+            "{path}: the file (no version saved yet) written ({count} line added or removed)",
+            "{path}: the file (no version saved yet) written ({count} lines added or removed)",
+            changed,
+        )
+    return ngettext(
+        "{path}: version #{version} written ({count} line added or removed)",
+        "{path}: version #{version} written ({count} lines added or removed)",
+        changed,
+    )
 
 
 def register(app: typer.Typer) -> None:

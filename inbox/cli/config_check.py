@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from inbox.config.loader import ConfigError
+from inbox.i18n import _
 
 Problem = tuple[str, str, str]
 
@@ -39,7 +40,9 @@ def check_folder(folder: Path) -> list[Problem]:
                     (
                         str(folder / "charter.toml"),
                         key,
-                        f"template {name!r} is not in templates.toml (known: {', '.join(sorted(known))})",
+                        _("template '{name}' is not in templates.toml (known: {known})").format(
+                            name=name, known=", ".join(sorted(known))
+                        ),
                     )
                 )
     if nlp is not None:
@@ -69,7 +72,7 @@ def brand_problems(folder: Path, charter: Any, channels: list[str]) -> list[Prob
                     (
                         str(folder / "charter.toml"),
                         f"brands.{brand}.channels[{i}]",
-                        f"channel {name!r} is not in channels.toml",
+                        _("channel '{name}' is not in channels.toml").format(name=name),
                     )
                 )
     if charter.brands:
@@ -79,9 +82,11 @@ def brand_problems(folder: Path, charter: Any, channels: list[str]) -> list[Prob
                     (
                         str(folder / "channels.toml"),
                         f"channels[{i}].name",
-                        f"no brand of charter.toml speaks for {name!r}: its automatic messages would be in "
-                        "the charter's own language whatever the customer writes in; list it in a brand's "
-                        "channels",
+                        _(
+                            "no brand of charter.toml speaks for '{name}': its automatic messages would be "
+                            "in the charter's own language whatever the customer writes in; list it in a "
+                            "brand's channels"
+                        ).format(name=name),
                     )
                 )
     return problems
@@ -89,7 +94,8 @@ def brand_problems(folder: Path, charter: Any, channels: list[str]) -> list[Prob
 
 def _not_a_reason(file: Path, key: str, reason: str, labels: list[str]) -> Problem:
     known = ", ".join(sorted(labels))
-    return (str(file), key, f"reason {reason!r} is not in nlp.toml [reasons] labels (known: {known})")
+    message = _("reason '{reason}' is not in nlp.toml [reasons] labels (known: {known})")
+    return (str(file), key, message.format(reason=reason, known=known))
 
 
 def charter_reason_problems(folder: Path, charter: Any, labels: list[str]) -> list[Problem]:
@@ -131,7 +137,9 @@ def _scope_problems(folder: Path, charter: Any, channels: set[str]) -> list[Prob
         (
             str(folder / "charter.toml"),
             key,
-            f"{name!r} is neither a channel of channels.toml nor a platform ({', '.join(sorted(allowed))})",
+            _("'{name}' is neither a channel of channels.toml nor a platform ({allowed})").format(
+                name=name, allowed=", ".join(sorted(allowed))
+            ),
         )
         for key, name in keys
         if name not in allowed

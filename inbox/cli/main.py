@@ -18,8 +18,9 @@ from sqlmodel import Session, col, select
 from connectors.redact import RedactingFormatter
 from inbox.automation import tick as automation
 from inbox.cli.help_language import environment_language, localized_command
+from inbox.cli.messages import error, fail, invalid_configuration, warning
 from inbox.config.loader import ConfigError
-from inbox.i18n import use_language
+from inbox.i18n import _, ngettext, use_language
 from inbox.ingest.poll import poll_channel
 from inbox.jobs import context, worker
 from inbox.outbox import delivery as outbox
@@ -47,16 +48,17 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
+def _processed(count: int) -> str:
+    return ngettext("outbox: {count} reply processed", "outbox: {count} replies processed", count).format(
+        count=count
+    )
 
 
 def _context(*, with_channels: bool = True, with_nlp: bool = False) -> context.AppContext:
     try:
         return context.build(with_channels=with_channels, with_nlp=with_nlp)
     except ConfigError as exc:
-        raise _fail(f"invalid configuration:\n{exc}") from None
+        raise fail(invalid_configuration(exc)) from None
 
 
 @app.command()
@@ -71,10 +73,11 @@ def listen(
     ctx = _context(with_channels=True, with_nlp=True)
     runtimes = [rt for rt in ctx.runtimes if channel is None or rt.name == channel]
     for problem in ctx.problems:
-        typer.echo(f"error: {problem}", err=True)
+        error(problem)
     _warn_config(ctx.settings.config_dir)
     if channel and not runtimes and not ctx.problems:
-        raise _fail(f"no enabled channel named {channel!r} in {ctx.settings.config_dir / 'channels.toml'}")
+        message = _("no enabled channel named '{name}' in {file}")
+        raise fail(message.format(name=channel, file=ctx.settings.config_dir / "channels.toml"))
     assert ctx.live is not None
     automate = (
         automation.AutomationJob(ctx.engine, ctx.live, ctx.settings.config_dir) if automation_on else None
@@ -91,14 +94,15 @@ def listen(
         if automate is not None:
             typer.echo(automate(now()).line())
         sent = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in runtimes}, now)
-        typer.echo(f"outbox: {sent} reply(ies) processed")
+        typer.echo(_processed(sent))
         raise typer.Exit(2 if fatal else 0)
     if not runtimes:
-        raise _fail("no channel can run (see the errors above)")
+        raise fail(_("no channel can run (see the errors above)"))
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    typer.echo(f"listening on {', '.join(rt.name for rt in runtimes)} (Ctrl-C to stop)")
+    names = ", ".join(rt.name for rt in runtimes)
+    typer.echo(_("listening on {channels} (Ctrl-C to stop)").format(channels=names))
     worker.run(
         ctx.engine,
         runtimes,
@@ -116,9 +120,9 @@ def send() -> None:
     """Deliver every due reply in the outbox once, then exit (for cron)."""
     ctx = _context(with_channels=True)
     for problem in ctx.problems:
-        typer.echo(f"warning: {problem}", err=True)
+        warning(problem)
     count = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in ctx.runtimes}, now)
-    typer.echo(f"outbox: {count} reply(ies) processed")
+    typer.echo(_processed(count))
 
 
 class ExportFormat(StrEnum):
@@ -159,7 +163,7 @@ def quarantine_list(
         ).all()
     ctx.engine.dispose()
     if not rows:
-        typer.echo("quarantine is empty")
+        typer.echo(_("quarantine is empty"))
     for item, name in rows:
         if as_json:
             typer.echo(
@@ -209,7 +213,7 @@ def db_upgrade() -> None:
     from inbox.store.engine import open_engine
 
     open_engine(Settings().database_url)
-    typer.echo("database is up to date")
+    typer.echo(_("database is up to date"))
 
 
 def _warn_config(folder: Path) -> None:
@@ -217,7 +221,7 @@ def _warn_config(folder: Path) -> None:
     from inbox.cli.config_check import check_folder
 
     for file, key, message in check_folder(folder):
-        typer.echo(f"warning: {file}: {key}: {message}" if key else f"warning: {file}: {message}", err=True)
+        warning(f"{file}: {key}: {message}" if key else f"{file}: {message}")
 
 
 @config_app.command("check")
@@ -233,8 +237,10 @@ def config_check(
     for file, key, message in problems:
         typer.echo(f"{file}: {key}: {message}" if key else f"{file}: {message}", err=True)
     if problems:
-        raise _fail(f"{len(problems)} problem(s) in {target}", code=1)
-    typer.echo(f"{target}: configuration is valid")
+        count = len(problems)
+        found = ngettext("{count} problem in {folder}", "{count} problems in {folder}", count)
+        raise fail(found.format(count=count, folder=target), code=1)
+    typer.echo(_("{folder}: configuration is valid").format(folder=target))
 
 
 @app.command()

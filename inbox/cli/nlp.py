@@ -11,17 +11,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from inbox.cli.messages import fail, invalid_configuration
 from inbox.config.loader import ConfigError
+from inbox.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from inbox.nlp.corrections import Corrected
 
 DEFAULT_DATA_DIR = Path("..") / "shared" / "data"
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
 
 
 def _config_dir(config_dir: Path | None) -> Path:
@@ -38,9 +35,9 @@ def _classifier(config_dir: Path | None):
     try:
         return load_classifier(_config_dir(config_dir))
     except ConfigError as exc:
-        raise _fail(f"invalid configuration:\n{exc}") from None
+        raise fail(invalid_configuration(exc)) from None
     except ModelMissing as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def _batches(lines: Iterator[str], size: int) -> Iterator[list[str]]:
@@ -83,7 +80,7 @@ def _evaluate(clf, path: Path) -> None:
     try:
         examples = read_eval_file(path, reasons)
     except (DataMissing, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     results = clf.classify([e.text for e in examples])
     for field, labels in (("sentiment", SENTIMENTS), ("urgency", LEVELS), ("reason", reasons)):
         pairs = [
@@ -105,7 +102,7 @@ def _evaluate(clf, path: Path) -> None:
         for label in labels:
             typer.echo(f"  {label:<17} recall={m[f'recall_{label}']:.4f}  f1={m[f'f1_{label}']:.4f}")
     if not any(e.sentiment or e.urgency or e.reason for e in examples):
-        raise _fail(f"{path}: no `sentiment`, `urgency` or `reason` labels found")
+        raise fail(_("{path}: no `sentiment`, `urgency` or `reason` labels found").format(path=path))
 
 
 def train(
@@ -138,7 +135,10 @@ def train(
     known = [*JOBS, REASONS_JOB, REASONS_FR_JOB]
     unknown = [n for n in only if n not in known]
     if unknown:
-        raise _fail(f"unknown job(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        message = ngettext(
+            "unknown job {jobs}; known: {known}", "unknown jobs {jobs}; known: {known}", len(unknown)
+        )
+        raise fail(message.format(jobs=", ".join(unknown), known=", ".join(known)))
     corrected = export_corrections(work_dir) if corrections else []
     spacy_jobs = [n for n in only if n in JOBS] if only else list(JOBS)
     try:
@@ -161,7 +161,7 @@ def train(
         if not only or REASONS_FR_JOB in only:
             typer.echo(f"{REASONS_FR_JOB}: {_train_reasons_fr(config_dir, output or MODEL_DIR, corrected)}")
     except DataMissing as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 REASONS_JOB = "reasons_en"
@@ -187,7 +187,10 @@ def export_corrections(work_dir: Path) -> list[Corrected]:
     finally:
         engine.dispose()
     n = nlp_corrections.write(work_dir / nlp_corrections.FILE, found)
-    typer.echo(f"{n} agent correction(s) exported to {work_dir / nlp_corrections.FILE}")
+    exported = ngettext(
+        "{count} agent correction exported to {path}", "{count} agent corrections exported to {path}", n
+    )
+    typer.echo(exported.format(count=n, path=work_dir / nlp_corrections.FILE))
     return found
 
 
@@ -230,13 +233,17 @@ def reclassify(
     try:
         total = count_inbound(engine)
         with Progress(transient=False) as progress:
-            task = progress.add_task("reclassifying", total=total)
+            task = progress.add_task(_("reclassifying"), total=total)
             done = reclassify_all(
                 engine, clf.classify, batch_size=batch_size, progress=lambda n: progress.advance(task, n)
             )
     finally:
         engine.dispose()
-    typer.echo(f"reclassified {done} inbound message(s)")
+    typer.echo(
+        ngettext(
+            "reclassified {count} inbound message", "reclassified {count} inbound messages", done
+        ).format(count=done)
+    )
 
 
 def register(app: typer.Typer) -> None:

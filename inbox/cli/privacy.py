@@ -15,6 +15,8 @@ from enum import StrEnum
 import typer
 from sqlmodel import Session
 
+from inbox.cli.messages import fail, invalid_charter
+from inbox.i18n import _
 from inbox.privacy import audit_log, erase, requests, retention
 from inbox.privacy.subject import SubjectError, find_subject, set_hold
 from inbox.settings import Settings
@@ -32,14 +34,9 @@ def _actor(actor: str | None) -> str:
     return actor or f"cli:{getpass.getuser()}"
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
 def _reason(reason: str) -> str:
     if not reason.strip():
-        raise _fail("--reason must say why (it goes to the audit log)")
+        raise fail(_("--reason must say why (it goes to the audit log)"))
     return reason.strip()
 
 
@@ -63,7 +60,7 @@ def export(
             who = _actor(actor)
             data = requests.export_record(session, subject, actor=who, reason=why, now=now, via="cli")
     except SubjectError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         engine.dispose()
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
@@ -80,15 +77,15 @@ def erase_command(
     """Erase a person's data across their linked accounts, keeping anonymous KPI rows (audited)."""
     why = _reason(reason)
     if not yes:
-        raise _fail("erasure cannot be undone: add --yes to confirm")
+        raise fail(_("erasure cannot be undone: add --yes to confirm"))
     engine = open_engine(Settings().database_url)
     try:
         report = erase.erase(engine, contact, actor=_actor(actor), reason=why, now=datetime.now(UTC))
     except (SubjectError, erase.LegalHold) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         engine.dispose()
-    typer.echo(f"erased {contact}: {report.line()}")
+    typer.echo(_("erased {contact}: {counts}").format(contact=contact, counts=report.line()))
 
 
 def _set_hold(contact: str, reason: str | None, actor: str | None, release_reason: str | None = None) -> None:
@@ -105,7 +102,7 @@ def _set_hold(contact: str, reason: str | None, actor: str | None, release_reaso
                 release_reason=release_reason,
             )
     except SubjectError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         engine.dispose()
 
@@ -114,14 +111,14 @@ def _set_hold(contact: str, reason: str | None, actor: str | None, release_reaso
 def hold(contact: str = CONTACT, reason: str = REASON, actor: str | None = ACTOR) -> None:
     """Put a person under legal hold: their data is kept, erasure is refused (audited)."""
     _set_hold(contact, _reason(reason), actor)
-    typer.echo(f"{contact} is under legal hold")
+    typer.echo(_("{contact} is under legal hold").format(contact=contact))
 
 
 @privacy_app.command("release")
 def release(contact: str = CONTACT, reason: str = REASON, actor: str | None = ACTOR) -> None:
     """Lift a person's legal hold (audited, with the reason)."""
     _set_hold(contact, None, actor, release_reason=_reason(reason))
-    typer.echo(f"{contact} is no longer under legal hold")
+    typer.echo(_("{contact} is no longer under legal hold").format(contact=contact))
 
 
 @privacy_app.command("purge")
@@ -140,7 +137,7 @@ def purge(
             try:
                 charter = current_charter(session, settings.config_dir)
             except ConfigError as exc:
-                raise _fail(f"invalid charter (run `inbox config check`):\n{exc}") from None
+                raise fail(invalid_charter(exc)) from None
         result = retention.purge(
             engine, charter.privacy.retention, datetime.now(UTC), actor=_actor(actor), dry_run=dry_run
         )
@@ -172,7 +169,7 @@ def audit_command(
     try:
         span = audit_log.parse_since(since)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     since_at = datetime.now(UTC) - span
     filters = audit_log.Filters(
         since_at, actor=actor, action=action, customer=customer, conversation=conversation
@@ -182,7 +179,7 @@ def audit_command(
         with Session(engine) as session:
             rows = audit_log.events(session, filters)
     except SubjectError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         engine.dispose()
     out = audit_log.to_csv(rows) if format is AuditFormat.csv else audit_log.to_table(rows)

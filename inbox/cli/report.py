@@ -12,6 +12,7 @@ from sqlmodel import Session
 from connectors.base import ConnectorError
 from inbox.automation.tick import webhook_for
 from inbox.charter.versions import CharterBook, charter_book, current_charter
+from inbox.cli.messages import error, fail, invalid_charter, unknown_language
 from inbox.config.loader import ConfigError
 from inbox.i18n import DEFAULT, LANGUAGES, _, current, use_language
 from inbox.reports.digest import digest_payload
@@ -37,11 +38,6 @@ class ReportFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
 
 
 def report(
@@ -75,7 +71,7 @@ def report(
 ) -> None:
     """Print the supervisor dashboard's KPIs for a period (same figures as the dashboard)."""
     if language is not None and language not in LANGUAGES:
-        raise _fail(f"unknown language {language!r}: {' or '.join(LANGUAGES)}")
+        raise fail(unknown_language(language))
     settings = Settings()
     now = datetime.now(UTC)
     engine = open_engine(settings.database_url)
@@ -85,15 +81,14 @@ def report(
                 current_charter(session, settings.config_dir)
                 charter = charter_book(session, settings.config_dir)  # each one judges its arrivals
             except ConfigError as exc:
-                raise _fail(f"invalid charter (run `inbox config check`):\n{exc}") from None
+                raise fail(invalid_charter(exc)) from None
             try:
                 chosen = parse_period(period, now, report_tz(charter))
             except PeriodError as exc:
-                raise _fail(str(exc)) from None
+                raise fail(str(exc)) from None
             if channel is not None and channel not in channel_names(session):
-                raise _fail(
-                    f"no channel named {channel!r}; known: {', '.join(channel_names(session)) or 'none'}"
-                )
+                known = ", ".join(channel_names(session)) or _("none")
+                raise fail(_("no channel named '{name}'; known: {known}").format(name=channel, known=known))
             result = period_report(session, charter, chosen, now, channel)
             live = live_report(session, charter, now, channel)
             tables = all_tables(result, live, attainment_windows(session, charter, now, channel))
@@ -105,7 +100,9 @@ def report(
         _send(charter, result, live, language, (previous, earlier))
         return
     if table is not None and table not in tables:
-        raise _fail(f"no table named {table!r}; tables: {', '.join(tables)}")
+        raise fail(
+            _("no table named '{name}'; tables: {tables}").format(name=table, tables=", ".join(tables))
+        )
     picked = {table: tables[table]} if table else tables
     if format is ReportFormat.json:
         typer.echo(to_json(result, picked))
@@ -135,18 +132,24 @@ def _send(
     sender = webhook_for(book.current)
     if sender is None:
         name = book.current.escalation.webhook_url_env
-        where = f"the environment variable {name} is unset" if name else "escalation.webhook_url_env is unset"
-        raise _fail(f"no escalation webhook to send the digest to: {where}")
+        where = (
+            _("the environment variable {name} is unset").format(name=name)
+            if name
+            else _("escalation.webhook_url_env is unset")
+        )
+        raise fail(_("no escalation webhook to send the digest to: {where}").format(where=where))
     with use_language(language or book.current.ui.default_language):
         payload = digest_payload(result, live, *earlier)
     try:
         sender.post(payload)
     except ConnectorError as exc:
-        typer.echo(f"error: the digest was not delivered: {exc}", err=True)
+        error(_("the digest was not delivered: {error}").format(error=exc))
         raise typer.Exit(1) from None
     finally:
         sender.close()
-    typer.echo(f"digest for {result.period.describe()} sent to the escalation webhook")
+    typer.echo(
+        _("digest for {period} sent to the escalation webhook").format(period=result.period.describe())
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,10 @@ import typer
 from sqlmodel import Session
 
 from inbox.access import ROLES
+from inbox.cli.messages import error, warning
 from inbox.cli.users import channel_names
 from inbox.desk import accounts, auth, channel_scope
+from inbox.i18n import _
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
 from inbox.store.tables import utcnow
@@ -28,12 +30,13 @@ def work_channels(
                 session, accounts.OPERATOR, role.strip().lower(), channel_names(names), known, utcnow()
             )
             stranded = [u.name for u in channel_scope.stranded(session, role.strip().lower())]
-        typer.echo(f"role {role.strip().lower()!r} works {', '.join(saved) or 'every channel'}")
+        works = ", ".join(saved) or _("every channel")
+        typer.echo(_("role '{role}' works {channels}").format(role=role.strip().lower(), channels=works))
         typer.echo(channel_scope.released_words(released))
         if stranded:
-            typer.echo(f"warning: these accounts now work no channel: {', '.join(stranded)}", err=True)
+            warning(_("these accounts now work no channel: {names}").format(names=", ".join(stranded)))
     except auth.AuthError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        error(exc)
         raise typer.Exit(2) from None
     finally:
         engine.dispose()

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from inbox.charter.model import Charter
 from inbox.charter.versions import current_charter
+from inbox.cli.messages import fail, invalid_charter, unknown_language
 from inbox.config.channels import load_channels
 from inbox.config.loader import ConfigError
 from inbox.i18n import LANGUAGES, use_language
@@ -37,18 +38,13 @@ class SimulateFormat(StrEnum):
     csv = "csv"
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
-
-
 def _csv_arrivals(path: Path, settings: Settings) -> list[Arrival]:
     try:
         names = [c.name for c in load_channels(settings.config_dir).channels]
         with path.open(encoding="utf-8", newline="") as lines:
             return read_csv(lines, names)
     except (OSError, ArrivalsError, ConfigError) as exc:
-        raise _fail(f"{path}: {exc}") from None
+        raise fail(f"{path}: {exc}") from None
 
 
 def _history(
@@ -63,13 +59,13 @@ def _history(
             try:
                 charter = current_charter(session, settings.config_dir)
             except ConfigError as exc:
-                raise _fail(f"invalid charter (run `inbox config check`):\n{exc}") from None
+                raise fail(invalid_charter(exc)) from None
             tz = charter.team(charter.sla.team).zone
             try:
                 chosen = parse_period(period or "30d", now, tz)
                 whole = span(from_file, tz) if from_file is not None and period is None else None
             except PeriodError as exc:
-                raise _fail(str(exc)) from None
+                raise fail(str(exc)) from None
             history = parse_period("30d", now, tz) if from_file is not None else chosen
             handling = observed_handling(session, history, default_minutes)
             if from_file is None:
@@ -106,11 +102,11 @@ def simulate(
 ) -> None:
     """Replay real arrivals with 2, 3, … agents working the charter's hours: attainment, waits, backlog."""
     if language is not None and language not in LANGUAGES:
-        raise _fail(f"unknown language {language!r}: {' or '.join(LANGUAGES)}")
+        raise fail(unknown_language(language))
     try:
         levels = parse_agents(agents)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     charter, found, chosen, handling, source = _history(Settings(), period, arrivals, handling_minutes)
     policies: tuple[Policy, ...] = (policy.value,) if policy else POLICIES
     plan = run_plan(

@@ -9,7 +9,9 @@ from sqlmodel import Session
 
 from inbox.access import ROLE_LABELS
 from inbox.cli import accounts as account_commands
+from inbox.cli.messages import error
 from inbox.desk import accounts, auth, channel_scope, preferences, sign_in
+from inbox.i18n import _
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
 from inbox.store.tables import utcnow
@@ -18,7 +20,9 @@ from inbox.store.tables import utcnow
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password: str = typer.prompt(
+        _("Password"), hide_input=True, confirmation_prompt=_("Repeat for confirmation")
+    )
     return password
 
 
@@ -69,9 +73,10 @@ def add(
             if language is not None:
                 assert user.id is not None
                 preferences.set_language(session, user.id, language.lower(), by="cli", by_role="admin")
-            typer.echo(f"user {user.name!r} added ({ROLE_LABELS[user.role]})")
+            added = _("user '{name}' added ({role})")
+            typer.echo(added.format(name=user.name, role=_(ROLE_LABELS[user.role])))
     except (auth.AuthError, preferences.PreferenceError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        error(exc)
         raise typer.Exit(2) from None
     finally:
         engine.dispose()
@@ -95,10 +100,11 @@ def work_channels(
             user, released = channel_scope.set_channels(
                 session, accounts.OPERATOR, name, channel_names(names), known, utcnow()
             )
-            typer.echo(f"user {user.name!r} works {', '.join(user.channels) or 'every channel'}")
+            works = ", ".join(user.channels) or _("every channel")
+            typer.echo(_("user '{name}' works {channels}").format(name=user.name, channels=works))
             typer.echo(channel_scope.released_words(released))
     except auth.AuthError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        error(exc)
         raise typer.Exit(2) from None
     finally:
         engine.dispose()
@@ -111,7 +117,7 @@ def list_users() -> None:
         users = auth.list_users(session)
     engine.dispose()
     if not users:
-        typer.echo("no user yet: add one with `inbox user add NAME --role agent`")
+        typer.echo(_("no user yet: add one with `inbox user add NAME --role agent`"))
     for u in users:
         langs = ",".join(u.languages) or "-"
         state = "active" if u.active else "inactive"
@@ -126,9 +132,9 @@ def unlock(name: str = typer.Argument(..., help="the user name to unlock")) -> N
     try:
         with Session(engine) as session, session.begin():
             sign_in.unlock(session, name, by="cli", by_role="admin", now=utcnow())
-        typer.echo(f"user {name.strip().lower()!r} unlocked")
+        typer.echo(_("user '{name}' unlocked").format(name=name.strip().lower()))
     except sign_in.UnlockError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        error(exc)
         raise typer.Exit(2) from None
     finally:
         engine.dispose()

@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 import typer
 from starlette.applications import Starlette
 
+from inbox.cli.messages import error, fail, invalid_configuration
 from inbox.config.loader import ConfigError
+from inbox.i18n import _
 from inbox.ingest.webhooks.app import DEFAULT_MAX_BODY, webhook_app
 from inbox.ingest.webhooks.receiver import Receiver
 from inbox.jobs import context
@@ -50,17 +52,18 @@ def register(app: typer.Typer) -> None:
         try:
             receiver, problems = build_receiver(with_nlp=nlp)
         except ConfigError as exc:
-            typer.echo(f"error: invalid configuration:\n{exc}", err=True)
-            raise typer.Exit(2) from None
+            raise fail(invalid_configuration(exc)) from None
         for problem in problems:
-            typer.echo(f"error: {problem}", err=True)
+            error(problem)
         try:
             if replay_pending:
                 report = receiver.replay_pending()
-                typer.echo(f"replayed webhook events: {report.done} done, {report.failed} failed")
+                replayed = _("replayed webhook events: {done} done, {failed} failed")
+                typer.echo(replayed.format(done=report.done, failed=report.failed))
                 raise typer.Exit(1 if report.failed else 0)
-            names = ", ".join(sorted(receiver.channels)) or "none"
-            typer.echo(f"webhooks for channels: {names} on http://{host}:{port}/webhooks/<channel>", err=True)
+            names = ", ".join(sorted(receiver.channels)) or _("none")
+            serving = _("webhooks for channels: {names} on {url}")
+            typer.echo(serving.format(names=names, url=f"http://{host}:{port}/webhooks/<channel>"), err=True)
             import uvicorn
 
             app = webhook_app(receiver, max_body=max_body)

@@ -157,7 +157,7 @@ def test_export_writes_an_old_uncommented_version_onto_the_files_comments(
     assert main(["charter", "export"]) == 0
     written = charter_file.read_file(config)
     assert diff_lines(shipped, written) == ([PUBLIC_60], [PUBLIC_45])
-    assert "version #1 written (2 line(s) added or removed)" in capsys.readouterr().out
+    assert "version #1 written (2 lines added or removed)" in capsys.readouterr().out
     assert main(["charter", "export"]) == 0
     assert "already version #1, nothing to write" in capsys.readouterr().out
     assert main(["charter", "export", "--output", "-"]) == 0

@@ -153,7 +153,7 @@ def test_reclassify_updates_stored_inbound_messages(
             )
     code, out, err = run(app, "reclassify", "--config-dir", str(ROOT / "config"), "--batch-size", "1")
     assert code == 0, err
-    assert "reclassified 2 inbound message(s)" in out
+    assert "reclassified 2 inbound messages" in out
     with Session(engine) as s:
         msgs = {m.platform_id: m for m in s.exec(select(Message))}
         assert msgs["0"].urgency == "low" and msgs["0"].language == "en"

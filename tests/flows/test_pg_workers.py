@@ -129,7 +129,7 @@ def test_three_senders_post_each_reply_exactly_once(
             assert proc.wait(timeout=240) == 0
     finally:
         stop_all(procs)
-    processed = [int(m) for log in logs for m in re.findall(r"outbox: (\d+) reply", log.read_text())]
+    processed = [int(m) for log in logs for m in re.findall(r"outbox: (\d+) repl(?:y|ies)", log.read_text())]
     assert sum(processed) == 60 and sum(1 for n in processed if n) >= 2, processed
     posted = [t["text"] for t in sandbox.sent_tweets] + [d["text"] for d in sandbox.sent_dms]
     assert sorted(posted) == sorted(texts)  # each reply once, none missing, nothing else
