@@ -54,6 +54,7 @@ RULE = {  # the shipped urgency and moderation rules of config/nlp.toml, by name
     "question": N_("question"),
     "problem": N_("problem reported"),
     "discontent": N_("discontent stated"),
+    "asks_for_help": N_("asks for help or an answer"),
     "thanks": N_("thanks"),
     "spam": N_("spam"),
     "insults": N_("insults"),

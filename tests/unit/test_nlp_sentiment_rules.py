@@ -72,6 +72,19 @@ def test_french_discontent_in_words_is_not_positive(clf: Classifier, text: str) 
     assert c.urgency != "low", c  # discontent is at least normal, like the English complaint model
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # read as positive by the French model before the asks_for_help rule (2026-12-06): a request's thanks
+        "J'ai réinitialisé mon mot de passe mais le lien a expiré. Merci de m'aider.",
+        "@SpotifyCares @678762 Payé et toujours pas de premium",
+    ],
+)
+def test_a_french_request_for_help_is_not_positive(clf: Classifier, text: str) -> None:
+    [c] = clf.classify([text])
+    assert "rule:asks_for_help" in c.urgency_reasons and c.sentiment != "positive", c
+
+
 @pytest.mark.parametrize("text", ["Thanks a lot, love the new app!", "Merci beaucoup, super service !"])
 def test_praise_stays_positive(clf: Classifier, text: str) -> None:
     [c] = clf.classify([text])
