@@ -3,6 +3,10 @@
 Streams: ``mentions`` (``GET /2/users/:id/mentions`` with ``since_id`` and pagination) and ``dms``
 (``GET /2/dm_events``, newest first, paged until it reaches what was already read). Each ``fetch``
 reads one page and returns the cursor that covers it, so the caller can commit both together.
+
+``GET /2/dm_events`` has no ``since_id``: every poll reads events it has already seen, and X counts them
+against the plan's monthly reads. Once a first read is done, a poll asks ``STEADY_DM_PAGE`` events, and
+pages on only when they are all new; the first read and a backfill ask full pages.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ USER_FIELDS = ["username", "name", "public_metrics"]
 TWEET_EXPANSIONS = ["author_id", "in_reply_to_user_id", "referenced_tweets.id"]
 DM_FIELDS = ["created_at", "sender_id", "dm_conversation_id", "participant_ids", "referenced_tweets"]
 DM_EXPANSIONS = ["sender_id", "participant_ids"]
+STEADY_DM_PAGE = 10  # DM events asked per poll once the stream has been read (X counts every event read)
 X_HOSTS = ("https://api.twitter.com/", "https://api.x.com/")
 
 
@@ -224,10 +229,11 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
 
     def _fetch_dms(self, state: dict[str, Any]) -> Batch:
         seen = int(state.get("seen") or 0)
+        steady = bool(seen) and not state.get("start_time")  # a poll after the first read, not a backfill
         payload: Mapping[str, Any] = call_x(
             self.client.get_direct_message_events,
             event_types="MessageCreate",
-            max_results=self.page_size,
+            max_results=min(self.page_size, STEADY_DM_PAGE) if steady else self.page_size,
             pagination_token=state.get("token"),
             dm_event_fields=DM_FIELDS,
             expansions=DM_EXPANSIONS,

@@ -144,3 +144,22 @@ def test_monthly_read_budget_warns_then_stops(
             select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "budget.warning")
         )
         assert warnings.one() == 1
+
+
+def test_dm_polls_after_the_first_read_ask_a_small_page_and_page_on_when_all_are_new(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox
+) -> None:
+    """X's DM events have no since_id and every event read counts against the plan: a steady poll reads
+    STEADY_DM_PAGE events, not the 100 the first read asks, and still misses nothing after a burst."""
+    first = [sandbox.add_dm(f"question {i}", sender="ivy") for i in range(40)]
+    rt = x_runtime(sandbox)
+    assert poll_stream(engine, rt, "dms", clock=Clock(), due=default_due).new == 40
+    quiet = poll_stream(engine, rt, "dms", clock=Clock(), due=default_due)
+    burst = [sandbox.add_dm(f"more {i}", sender="ivy") for i in range(15)]
+    after = poll_stream(engine, rt, "dms", clock=Clock(), due=default_due)
+    assert quiet.new == 0 and after.new == 15
+    assert stored_ids(engine) == sorted(first + burst)
+    sizes = [r.query.get("max_results") for r in sandbox.requests if r.path.endswith("/dm_events")]
+    assert sizes[0] == ["100"] and all(s == ["10"] for s in sizes[1:]), sizes
+    with Session(engine) as s:
+        assert s.exec(select(Channel)).one().reads_used == 40 + 10 + 20  # the burst took two small pages
