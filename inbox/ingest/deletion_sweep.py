@@ -8,11 +8,13 @@ listener sweeps a channel at most every ``EVERY``. A platform error ends the swe
 (the next one tries again). An item the brand can no longer see (an account suspended or blocking us) looks
 deleted too, and is erased the same way.
 
-An item found gone is erased only when an item written no later than it is still there (the newest one
-older than the window that the platform can be asked about is asked too, as that witness): a platform
-that answers "gone" for everything up to some point has forgotten, it was not the customers (an instance
-reset or moved, a sandbox restarted with its demo world new). Those wait, logged, and are asked again at
-the next sweep; erasure cannot be undone.
+An item found gone is erased only when an item written no later than it, and stored by us no later than
+it, is still there (the newest one older than the window that the platform can be asked about is asked too,
+as that witness): a platform that answers "gone" for everything up to some point has forgotten, it was not
+the customers (an instance reset or moved, a sandbox restarted with its demo world new). What it holds
+since was stored after, even when it says it was written before (an import, a backdated demo backlog), so
+it vouches for nothing older. Those wait, logged, and are asked again at the next sweep; erasure cannot be
+undone.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ log = logging.getLogger(__name__)
 ACTOR = "listener"
 
 
-Asked = list[tuple[str, datetime]]  # (platform id, when it was written), newest first
+Asked = list[tuple[str, datetime, datetime]]  # (platform id, when written, when we stored it), newest first
 
 
 def candidates(session: Session, channel_id: int, now: datetime, *, limit: int = LIMIT) -> Asked:
@@ -43,26 +45,25 @@ def candidates(session: Session, channel_id: int, now: datetime, *, limit: int =
     holds none."""
     held = (Message.channel_id == channel_id, Message.direction == "in", Message.text != DELETED)
     newest_first = (col(Message.created_at).desc(), col(Message.id).desc())
-    recent = select(Message.platform_id, col(Message.created_at)).where(
-        *held, col(Message.created_at) >= now - WINDOW
-    )
-    ids = [(i, at) for i, at in session.exec(recent.order_by(*newest_first).limit(limit)) if i and at]
+    columns = (Message.platform_id, col(Message.created_at), col(Message.ingested_at))
+    recent = select(*columns).where(*held, col(Message.created_at) >= now - WINDOW)
+    rows = session.exec(recent.order_by(*newest_first).limit(limit))
+    ids = [(i, at, stored) for i, at, stored in rows if i and at and stored]
     if not ids:
         return []
-    older = select(Message.platform_id, col(Message.created_at)).where(
-        *held, col(Message.created_at) < now - WINDOW
-    )
+    older = select(*columns).where(*held, col(Message.created_at) < now - WINDOW)
     witnesses = session.exec(older.order_by(*newest_first).limit(WITNESSES))
-    return ids + [(i, at) for i, at in witnesses if i and at]
+    return ids + [(i, at, stored) for i, at, stored in witnesses if i and at and stored]
 
 
 def proven_gone(asked: Asked, gone: set[str]) -> list[str]:
-    """The gone ids written no earlier than some asked item that is still there."""
-    there = [at for i, at in asked if i not in gone]
-    if not there:
-        return []
-    oldest_there = min(there)
-    return [i for i, at in asked if i in gone and at >= oldest_there]
+    """The gone ids written no earlier, and stored no earlier, than some asked item that is still there."""
+    there = [(at, stored) for i, at, stored in asked if i not in gone]
+    return [
+        i
+        for i, at, stored in asked
+        if i in gone and any(w_at <= at and w_stored <= stored for w_at, w_stored in there)
+    ]
 
 
 def sweep(engine: Engine, rt: Runtime, now: datetime) -> int:
@@ -72,12 +73,12 @@ def sweep(engine: Engine, rt: Runtime, now: datetime) -> int:
     with Session(engine) as session:
         channel_id = session.exec(select(Channel.id).where(Channel.name == rt.name)).first()
         found = candidates(session, channel_id, now) if channel_id is not None else []
-    askable = [(i, at) for i, at in found if rt.connector.checks(i)]
+    askable = [c for c in found if rt.connector.checks(c[0])]
     recent = [c for c in askable if c[1] >= now - WINDOW]
     if channel_id is None or not recent:
         return 0
     asked = recent + [c for c in askable if c[1] < now - WINDOW][:1]  # and one witness, if any
-    gone = set(rt.connector.gone([i for i, _ in asked]))
+    gone = set(rt.connector.gone([c[0] for c in asked]))
     proven = proven_gone(asked, gone)
     if len(proven) < len(gone):
         log.warning(
