@@ -27,6 +27,7 @@ from connectors.sandbox.meta.server import APP_SECRET, PAGE_TOKEN, MetaSandbox
 from connectors.sandbox.meta.store import MetaStore
 from connectors.sandbox.telegram.server import DEFAULT_TOKEN, TelegramSandbox
 from connectors.sandbox.telegram.store import TelegramStore
+from connectors.sandbox.x.server import XSandbox
 from connectors.telegram.connector import TelegramConnector
 from tests.conftest import ROOT
 
@@ -177,3 +178,14 @@ def test_a_restarted_meta_world_gives_comments_and_messages_new_ids() -> None:
         items, _ = drain(facebook(url), "comments", None)
     assert len(fresh) == 3 and not fresh & stored
     assert [i.text for i in items] == ["Ma commande ?"] and not {i.external_id for i in items} & stored
+
+
+def test_an_x_customer_keeps_their_id_in_every_world() -> None:
+    """X account ids never change: a restarted world's customer is the one the inbox already knows."""
+    with XSandbox() as first, XSandbox() as second:
+        ids = [
+            world.add_user(handle) for world in (first, second) for handle in ("luca_116940", "@Luca_116940")
+        ]
+        other = first.add_user("mia_r")
+        tweet = first.add_mention("@AcmeCare hello", author="luca_116940")
+    assert len(set(ids)) == 1 and other != ids[0] and len(ids[0]) == len(tweet) == 19

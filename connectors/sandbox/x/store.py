@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,13 @@ class Snowflakes:
         stamp = (int(time.time() * 1000) - TWITTER_EPOCH_MS) << 22
         self._last = max(stamp, self._last + 1)
         return str(self._last)
+
+
+def user_id(handle: str) -> str:
+    """A customer's id from their handle (case-insensitive), the same in every world of the sandbox, as a
+    real account's id never changes; 19 digits like X's, never a tweet's (those start with 2 today)."""
+    digest = int(hashlib.sha256(handle.lstrip("@").lower().encode()).hexdigest(), 16)
+    return str(1_000_000_000_000_000_000 + digest % 900_000_000_000_000_000)
 
 
 @dataclass
@@ -118,7 +126,7 @@ class XStore:
         """The user with this handle, created when new; ``name``/``followers`` update it when given."""
         found = self.find_user(handle)
         if found is None:
-            found = User(self.ids.next(), handle.lstrip("@"), name or handle.lstrip("@"))
+            found = User(user_id(handle), handle.lstrip("@"), name or handle.lstrip("@"))
             self.users[found.id] = found
             self._by_handle[found.username.lower()] = found
         if name is not None:
