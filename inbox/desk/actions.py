@@ -30,6 +30,7 @@ from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply, User
 
 MAX_TAGS = 20
+EARLIER_SHOWN = 20  # the customer's most recent other conversations shown beside one
 
 
 class DeskError(ValueError):
@@ -108,7 +109,7 @@ def earlier_conversations(
     session: Session,
     conv: Conversation,
     contact: Contact | None,
-    limit: int = 20,
+    limit: int = EARLIER_SHOWN,
     channels: channel_scope.Scope = None,
 ) -> list[EarlierConversation]:
     """The customer's other conversations, on every channel where their handles are linked (person_id), or

@@ -50,20 +50,22 @@ def add_conversation(
     language: str = "en",
     sentiment: str | None = "neutral",
     display_name: str | None = None,
+    contact: Contact | None = None,
 ) -> int:
-    """A conversation with one inbound customer message."""
-    contact = Contact(
-        channel_id=channel_id,
-        platform_id=f"u-{handle}",
-        handle=handle,
-        followers=120,
-        display_name=display_name or handle.capitalize(),
-        tags=tags or [],
-        created_at=received,
-        updated_at=received,
-    )
-    session.add(contact)
-    session.flush()
+    """A conversation with one inbound customer message, from ``contact`` (default: a new one)."""
+    if contact is None:
+        contact = Contact(
+            channel_id=channel_id,
+            platform_id=f"u-{handle}",
+            handle=handle,
+            followers=120,
+            display_name=display_name or handle.capitalize(),
+            tags=tags or [],
+            created_at=received,
+            updated_at=received,
+        )
+        session.add(contact)
+        session.flush()
     thread_key = f"t-{handle}-{int(received.timestamp())}"
     conv = Conversation(
         channel_id=channel_id,

@@ -8,7 +8,7 @@ from datetime import datetime
 import streamlit as st
 
 from inbox.config.platforms import platform_label
-from inbox.desk.actions import ConversationView, EarlierConversation
+from inbox.desk.actions import EARLIER_SHOWN, ConversationView, EarlierConversation
 from inbox.desk.notes import NoteView
 from inbox.i18n import N_, _, duration, ngettext, number
 from inbox.outbox.delivery import HIDE_ACTIONS
@@ -224,6 +224,12 @@ def earlier(
         cols[0].caption(f"{where}{when} · {md_escape(e.channel)} · {kind} · {status}")
         cols[0].text(e.snippet or _("(empty)"))
         cols[1].button(_("Open"), key=f"earlier-{e.id}", on_click=open_, args=(e.id,))
+    if len(items) >= EARLIER_SHOWN:
+        st.caption(
+            _("The {n} most recent; search the queue for this customer to see every one.").format(
+                n=len(items)
+            )
+        )
 
 
 def notes(items: list[NoteView], now: datetime) -> None:
