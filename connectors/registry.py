@@ -28,6 +28,7 @@ class PlatformInfo:
     text_limit: int = 5000
     limit_unit: LimitUnit = "chars"
     private_only: bool = False  # every conversation is private (Telegram, WhatsApp)
+    refuses_repeated_text: bool = False  # refuses a post whose text the account already posted (X: 403)
 
 
 PLATFORMS: dict[str, PlatformInfo] = {
@@ -40,6 +41,7 @@ PLATFORMS: dict[str, PlatformInfo] = {
             ("bearer_token", "consumer_key", "consumer_secret", "access_token", "access_token_secret"),
             text_limit=280,
             limit_unit="x_weighted",
+            refuses_repeated_text=True,
         ),
         PlatformInfo(
             "mastodon", "Mastodon", "connectors.mastodon.connector", ("access_token",), text_limit=500

@@ -135,3 +135,22 @@ def test_every_channel_of_the_demo_answers_out_of_hours_in_the_customers_languag
     assert set(sent) == {"gus", "carl"}
     assert ENGLISH in sent["gus"] and FRENCH not in sent["gus"]
     assert FRENCH in sent["carl"]
+
+
+def test_where_a_platform_takes_the_same_text_twice_it_is_sent_unchanged(
+    engine: Engine, mastodon: Any, classifier: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only X refuses a repeated post: on Mastodon the second out-of-hours reply carries no reference."""
+    from connectors.sandbox.mastodon.server import TOKEN
+    from tests.support.incidents import MASTODON_ENV, mastodon_runtime
+
+    monkeypatch.setenv(MASTODON_ENV, TOKEN)
+    rt = mastodon_runtime(mastodon)
+    for minutes, text in ((0, "my parcel never arrived"), (30, "and the tracking page is blank")):
+        at = PARIS_SUNDAY_10 + minutes * MINUTE
+        mastodon.add_mention(text, author="gus", created_at=at)
+        poll_channel(engine, rt, clock=Clock(at + MINUTE), due=CharterDue(CHARTER), classifier=classifier)
+        run_automation(engine, CHARTER, at + MINUTE, templates=templates())
+        drain(engine, rt, at + 2 * MINUTE)
+    first, second = (s["text"] for s in mastodon.sent)
+    assert ENGLISH in first and second == first
