@@ -58,7 +58,7 @@ def test_config_check_says_the_folder_is_valid_in_the_users_language(
         (
             "fr",
             f"le motif «{NBSP}billing{NBSP}» n'est pas dans les labels [reasons] de nlp.toml",
-            "erreur : 1 problème dans ",
+            "erreur\u00a0: 1 problème dans ",
         ),
         ("en", "reason 'billing' is not in nlp.toml [reasons] labels", "error: 1 problem in "),
     ],
@@ -96,7 +96,7 @@ def test_an_empty_quarantine_and_an_upgraded_database(
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("fr", f"erreur : aucun canal utilisable nommé «{NBSP}nope{NBSP}»\n"),
+        ("fr", f"erreur\u00a0: aucun canal utilisable nommé «{NBSP}nope{NBSP}»\n"),
         ("en", "error: no runnable channel named 'nope'\n"),
     ],
 )
@@ -111,7 +111,7 @@ def test_a_backfill_of_an_unknown_channel_is_refused_in_the_users_language(
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("fr", f"erreur : langue inconnue «{NBSP}de{NBSP}»{NBSP}: en ou fr\n"),
+        ("fr", f"erreur\u00a0: langue inconnue «{NBSP}de{NBSP}»{NBSP}: en ou fr\n"),
         ("en", "error: unknown language 'de': en or fr\n"),
     ],
 )
@@ -124,7 +124,7 @@ def test_an_unknown_report_language_is_refused_in_the_users_language(
 
 def test_the_user_commands_refuse_and_report_in_the_users_language(run: Run) -> None:
     code, out, err = run("fr", "user", "role", "nobody", "agent")
-    assert code == 2 and out == "" and err.startswith("erreur : ") and "nobody" in err
+    assert code == 2 and out == "" and err.startswith("erreur\u00a0: ") and "nobody" in err
     code, out, _err = run("fr", "user", "list")
     assert code == 0 and out.startswith(f"aucun compte pour l'instant{NBSP}: ")
     code, out, _err = run("en", "user", "list")

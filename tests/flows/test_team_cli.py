@@ -89,6 +89,6 @@ def test_the_team_commands_speak_french(cli: CliRunner) -> None:
         wrong = team(cli, "add", "Mauvais nom")
         listed = team(cli, "list")
     assert added.stdout.strip() == "équipe recouvrement : aucun membre"
-    assert wrong.exit_code == 2 and wrong.stderr.startswith("erreur : un nom d'équipe")
+    assert wrong.exit_code == 2 and wrong.stderr.startswith("erreur\u00a0: un nom d'équipe")
     assert "équipe recouvrement : aucun membre  (motifs : -)" in listed.stdout
     assert "n'existe pas" in listed.stderr
