@@ -41,6 +41,7 @@ from inbox.config.loader import ConfigError
 from inbox.desk.incidents.joining import run_incidents
 from inbox.desk.live_assignment import assign_live
 from inbox.desk.snooze import wake_due
+from inbox.i18n import _, ngettext
 from inbox.privacy.opt_out import record_opt_outs
 from inbox.privacy.retention import purge_if_due
 from inbox.replies import composer
@@ -69,21 +70,46 @@ class AutomationReport:
     woken: int = 0  # snoozed conversations opened again, their time come
 
     def line(self) -> str:
-        peak = f"peak plan on, {self.peak_acks} acknowledgement(s)" if self.peak_active else "no peak"
+        """What the tick did, in one line in the current language (``inbox listen --once`` prints it)."""
+        n = self
+        peak = (
+            ngettext("peak plan on, {n} acknowledgement", "peak plan on, {n} acknowledgements", n.peak_acks)
+            if n.peak_active
+            else _("no peak")
+        ).format(n=n.peak_acks)
         alerts = (
-            f"{self.alerts_sent} alert(s) sent, {self.alerts_failed} failed" if self.webhook else "no webhook"
+            ngettext("{n} alert sent", "{n} alerts sent", n.alerts_sent).format(n=n.alerts_sent)
+            + ", "
+            + ngettext("{n} failed", "{n} failed", n.alerts_failed).format(n=n.alerts_failed)
+            if n.webhook
+            else _("no webhook")
         )
-        return (
-            f"automation: {self.out_of_hours} out-of-hours reply(ies), {peak}, {alerts}, "
-            f"{self.surveys_queued} survey(s) queued, {self.surveys_answered} answer(s), "
-            f"{self.moderated} message(s) moderated, {self.opted_out} account(s) opted out"
-            + (f"; {self.incident_joins} joined an incident" if self.incident_joins else "")
-            + (f"; {self.spike_alerts} spike alert(s)" if self.spike_alerts else "")
-            + (f"; {self.assigned} assigned live" if self.assigned else "")
-            + (f"; {self.moved_private} moved to private messages" if self.moved_private else "")
-            + (f"; {self.woken} snoozed conversation(s) back" if self.woken else "")
-            + (f"; {self.purged}" if self.purged else "")
-        )
+        parts = [
+            ngettext("{n} out-of-hours reply", "{n} out-of-hours replies", n.out_of_hours).format(
+                n=n.out_of_hours
+            ),
+            peak,
+            alerts,
+            ngettext("{n} survey queued", "{n} surveys queued", n.surveys_queued).format(n=n.surveys_queued),
+            ngettext("{n} answer", "{n} answers", n.surveys_answered).format(n=n.surveys_answered),
+            ngettext("{n} message moderated", "{n} messages moderated", n.moderated).format(n=n.moderated),
+            ngettext("{n} account opted out", "{n} accounts opted out", n.opted_out).format(n=n.opted_out),
+        ]
+        extras = [
+            (
+                n.incident_joins,
+                ngettext("{n} joined an incident", "{n} joined an incident", n.incident_joins),
+            ),
+            (n.spike_alerts, ngettext("{n} spike alert", "{n} spike alerts", n.spike_alerts)),
+            (n.assigned, ngettext("{n} assigned live", "{n} assigned live", n.assigned)),
+            (
+                n.moved_private,
+                ngettext("{n} moved to private messages", "{n} moved to private messages", n.moved_private),
+            ),
+            (n.woken, ngettext("{n} snoozed conversation back", "{n} snoozed conversations back", n.woken)),
+        ]
+        said = [text.format(n=count) for count, text in extras if count] + ([n.purged] if n.purged else [])
+        return _("automation: {what}").format(what=", ".join(parts)) + "".join(f"; {s}" for s in said)
 
 
 def webhook_for(charter: Charter) -> WebhookConnector | None:

@@ -23,9 +23,11 @@ from connectors.base import Batch, ConnectorError
 from connectors.capabilities import Backfills
 from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
+from inbox.i18n import ngettext
 from inbox.ingest.channels import Runtime
 from inbox.ingest.leases import Worker
 from inbox.ingest.page import Classifier, IngestResult, ingest_batch
+from inbox.ingest.poll import ingest_counts
 from inbox.nlp.process import ClassifierProcess, Preclassified
 from inbox.nlp.types import Classification
 from inbox.store import records as store
@@ -81,10 +83,12 @@ class StreamProgress:
             self.reached = min(times)
 
     def line(self) -> str:
-        counts = f"{self.new} new, {self.outbound} own, {self.duplicates} already stored"
-        counts += f", {self.quarantined} quarantined"
-        state = "done" if self.done else "stopped"
-        return f"{self.stream}: {state} after {self.pages} page(s): {counts}"
+        counts = ingest_counts(self.new, self.outbound, self.duplicates, self.quarantined)
+        if self.done:
+            state = ngettext("done after {n} page", "done after {n} pages", self.pages)
+        else:
+            state = ngettext("stopped after {n} page", "stopped after {n} pages", self.pages)
+        return f"{self.stream}: {state.format(n=self.pages)}: {counts}"
 
 
 def backfill_streams(rt: Runtime) -> list[str]:

@@ -22,6 +22,7 @@ from connectors.base import BadPayload, Batch, ConnectorError, RateLimited
 from connectors.boundary import seal_batch
 from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
+from inbox.i18n import _, ngettext
 from inbox.ingest.channels import Runtime
 from inbox.ingest.leases import Worker
 from inbox.ingest.page import Classifier, IngestResult, ingest_batch
@@ -50,12 +51,24 @@ class StreamReport:
     skipped: str | None = None
 
     def line(self) -> str:
+        """``x-acme/mentions: 2 new, 0 own, 0 already stored, 0 quarantined``, in the current language."""
         head = f"{self.channel}/{self.stream}: "
         if self.skipped:
-            return head + f"skipped ({self.skipped})"
-        counts = f"{self.new} new, {self.outbound} own, {self.duplicates} already stored"
-        counts += f", {self.quarantined} quarantined"
+            return head + _("skipped ({why})").format(why=self.skipped)
+        counts = ingest_counts(self.new, self.outbound, self.duplicates, self.quarantined)
         return head + counts + (f"; {self.error}" if self.error else "")
+
+
+def ingest_counts(new: int, outbound: int, duplicates: int, quarantined: int) -> str:
+    """What a read stored: ``2 new, 0 own, 0 already stored, 0 quarantined`` (the brand's own items apart)."""
+    return ", ".join(
+        [
+            ngettext("{n} new", "{n} new", new).format(n=new),
+            ngettext("{n} own", "{n} own", outbound).format(n=outbound),
+            ngettext("{n} already stored", "{n} already stored", duplicates).format(n=duplicates),
+            ngettext("{n} quarantined", "{n} quarantined", quarantined).format(n=quarantined),
+        ]
+    )
 
 
 def _budget_state(channel: Channel, budget: int | None, now: datetime) -> str | None:

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, text
 from sqlmodel import Session, col, select
 
+from inbox.i18n import ngettext
 from inbox.privacy.record import concerning, conversation_ids, their_messages
 from inbox.privacy.subject import Subject, find_subject, holds
 from inbox.store.records import audit
@@ -68,7 +69,20 @@ class ErasureReport:
     audit_events: int = 0
 
     def line(self) -> str:
-        return ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in asdict(self).items())
+        """``1 contact, 2 conversations, 5 messages, …`` in the current language."""
+        words = {
+            "contacts": ngettext("{n} contact", "{n} contacts", self.contacts),
+            "conversations": ngettext("{n} conversation", "{n} conversations", self.conversations),
+            "messages": ngettext("{n} message", "{n} messages", self.messages),
+            "notes": ngettext("{n} note", "{n} notes", self.notes),
+            "replies": ngettext("{n} reply", "{n} replies", self.replies),
+            "surveys": ngettext("{n} survey", "{n} surveys", self.surveys),
+            "alerts": ngettext("{n} alert", "{n} alerts", self.alerts),
+            "webhook_events": ngettext("{n} webhook event", "{n} webhook events", self.webhook_events),
+            "quarantined": ngettext("{n} quarantined", "{n} quarantined", self.quarantined),
+            "audit_events": ngettext("{n} audit event", "{n} audit events", self.audit_events),
+        }
+        return ", ".join(words[k].format(n=n) for k, n in asdict(self).items())
 
 
 class Identifiers:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, String, cast, delete, func, update
 from sqlmodel import Session, col, select
 
 from inbox.charter.policies import Retention
+from inbox.i18n import _, ngettext
 from inbox.store.folding import fold
 from inbox.store.records import audit
 from inbox.store.tables import (
@@ -50,8 +51,19 @@ class PurgeReport:
     web_sessions: int = 0
 
     def line(self, dry_run: bool = False) -> str:
-        verb = "would remove" if dry_run else "removed"
-        return f"purge: {verb} " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in asdict(self).items())
+        """``purge: removed 2 messages, 0 raw payloads, …`` (``would remove``: dry run), current language."""
+        words = {
+            "messages": ngettext("{n} message", "{n} messages", self.messages),
+            "raw_payloads": ngettext("{n} raw payload", "{n} raw payloads", self.raw_payloads),
+            "quarantined": ngettext("{n} quarantined", "{n} quarantined", self.quarantined),
+            "webhook_events": ngettext("{n} webhook event", "{n} webhook events", self.webhook_events),
+            "survey_answers": ngettext("{n} survey answer", "{n} survey answers", self.survey_answers),
+            "audit_events": ngettext("{n} audit event", "{n} audit events", self.audit_events),
+            "web_sessions": ngettext("{n} web session", "{n} web sessions", self.web_sessions),
+        }
+        counts = ", ".join(words[k].format(n=n) for k, n in asdict(self).items())
+        verb = _("purge: would remove {counts}") if dry_run else _("purge: removed {counts}")
+        return verb.format(counts=counts)
 
 
 @dataclass(frozen=True)
