@@ -213,17 +213,22 @@ def queue_once(
 
 
 def _not_twice(session: Session, conv: Conversation, text: str, values: Mapping[str, str]) -> str:
-    """X refuses a post whose text the account already posted: there, an automatic public text already sent on
-    this channel (the same customer writing again) ends with the conversation's reference, when that fits."""
-    same = select(OutboundReply.id).where(
-        OutboundReply.channel_id == conv.channel_id,
-        OutboundReply.visibility == "public",
-        OutboundReply.text == text,
-    )
+    """X refuses a post whose text the account already posted: there, an automatic public text already sent to
+    this customer (addressed to them, so theirs alone) ends with the conversation's reference, if it fits."""
     channel = session.get(Channel, conv.channel_id)
     if channel is None or not reply_rules.info(channel.platform).refuses_repeated_text:
         return text
-    if not values.get("ticket_ref") or session.exec(same.limit(1)).first() is None:
+    if conv.contact_id is None or not values.get("ticket_ref"):
+        return text
+    theirs = select(Conversation.id).where(
+        Conversation.contact_id == conv.contact_id, Conversation.channel_id == conv.channel_id
+    )
+    same = select(OutboundReply.id).where(
+        col(OutboundReply.conversation_id).in_(theirs),
+        OutboundReply.visibility == "public",
+        OutboundReply.text == text,
+    )
+    if session.exec(same.limit(1)).first() is None:
         return text
     referenced = f"{text} ({values['ticket_ref']})"
     return text if reply_rules.measure(referenced, channel.platform, "public").over > 0 else referenced
