@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import typer
@@ -80,6 +80,14 @@ def backfill(
         ctx = context.build(with_channels=True)
     except (ValueError, ConfigError) as exc:
         raise fail(exc) from None
+    try:
+        _backfill(ctx, channel, span, stream)
+    finally:
+        ctx.engine.dispose()
+
+
+def _backfill(ctx: context.AppContext, channel: str, span: timedelta, stream: list[str]) -> None:
+    """The backfill of ``channel``'s streams (``stream``: only these) back ``span``; exits with its status."""
     rt = next((r for r in ctx.runtimes if r.name == channel), None)
     if rt is None:
         error(_("no runnable channel named '{name}'").format(name=channel))

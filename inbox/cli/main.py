@@ -212,7 +212,7 @@ def db_upgrade() -> None:
     from inbox.settings import Settings
     from inbox.store.engine import open_engine
 
-    open_engine(Settings().database_url)
+    open_engine(Settings().database_url).dispose()  # migrated on opening; its connections closed now
     typer.echo(_("database is up to date"))
 
 
