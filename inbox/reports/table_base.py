@@ -26,9 +26,8 @@ class Detail(str):
         text.msgid, text.values = msgid, values
         return text
 
-    def __getnewargs__(
-        self,
-    ) -> tuple[str]:  # pickled (Streamlit's cache): msgid and values come back as state
+    def __getnewargs__(self) -> tuple[str]:
+        """Pickled (Streamlit's cache) as its text; ``msgid`` and ``values`` come back as its state."""
         return (str(self),)
 
     def said(self) -> str:
