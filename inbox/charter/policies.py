@@ -121,6 +121,11 @@ class Survey(Strict):
 
 
 class Ui(Strict):
-    """The inbox's screens: the language of a user who has not chosen one (fr | en)."""
+    """The inbox's screens: the language of a user who has not chosen one (fr | en).
+
+    With ``follow_browser`` such a user sees their browser's language when it is one of ours (as the sign-in
+    page does), and ``default_language`` only otherwise; alerts are always in ``default_language``.
+    """
 
     default_language: Literal["fr", "en"] = "en"
+    follow_browser: bool = False

@@ -1,4 +1,5 @@
-"""The language of the screens: the user's, else the charter's default; the browser's before sign-in.
+"""The language of the screens: the user's; else the browser's (with ``[ui] follow_browser``), else the
+charter's default; the browser's before sign-in.
 
 ``apply`` runs at the top of every run (app.py) and binds ``inbox.i18n`` to it; callbacks, which run before
 the script, read it back from the session through the fallback registered here. Changing it needs no restart.
@@ -32,6 +33,16 @@ def team_default() -> str:
     return c.ui.default_language if c else i18n.DEFAULT
 
 
+def _follows_browser() -> bool:
+    c = charter()
+    return bool(c and c.ui.follow_browser)
+
+
+def automatic() -> str:
+    """The language of a signed-in user who has not chosen one."""
+    return (browser_language() if _follows_browser() else None) or team_default()
+
+
 def browser_language() -> str | None:
     """The browser's language (navigator.language, else the Accept-Language header), if we have it."""
     code = i18n.supported(st.context.locale)
@@ -43,7 +54,7 @@ def browser_language() -> str | None:
 def apply(user: User | None) -> str:
     """Bind this run to the user's language (signed out: the browser's), remember it for callbacks."""
     if user is not None:
-        code = i18n.supported(user.language) or team_default()
+        code = i18n.supported(user.language) or automatic()
     else:
         code = browser_language() or team_default()
     i18n.set_fallback(_session_language)
@@ -54,10 +65,14 @@ def apply(user: User | None) -> str:
     return code
 
 
-def _label(code: str) -> str:
-    if code == _DEFAULT:
+def _label(code: str, *, own: bool) -> str:
+    if code != _DEFAULT:
+        return i18n.LANGUAGES[code]
+    if not _follows_browser():
         return _("Team default ({language})").format(language=i18n.LANGUAGES[team_default()])
-    return i18n.LANGUAGES[code]
+    if own:  # what this browser gives now
+        return _("Automatic ({language})").format(language=i18n.LANGUAGES[automatic()])
+    return _("Their browser's, else {language}").format(language=i18n.LANGUAGES[team_default()])
 
 
 def _save(user_id: int, key: str) -> None:
@@ -73,7 +88,7 @@ def _save(user_id: int, key: str) -> None:
         st.session_state["language-problem"] = str(exc)
         return
     if user_id == actor.id:  # the next run shows the new language at once
-        st.session_state[KEY] = language or team_default()
+        st.session_state[KEY] = language or automatic()
         i18n.set_language(st.session_state[KEY])
         relabel.after_switch()
 
@@ -81,13 +96,15 @@ def _save(user_id: int, key: str) -> None:
 def picker(user: User, *, key: str = "my-language", label: str | None = None) -> None:
     """A language select box for ``user`` (the signed-in user's own in the sidebar, anyone's for admins)."""
     assert user.id is not None
+    actor = current_user()
+    own = actor is not None and actor.id == user.id
     options = [_DEFAULT, *i18n.LANGUAGES]
     current = user.language if user.language in i18n.LANGUAGES else _DEFAULT
     st.selectbox(
         label or _("Language"),
         options,
         index=options.index(current),
-        format_func=_label,
+        format_func=lambda code: _label(code, own=own),
         placeholder=streamlit_words.choose(),
         key=relabel.redraw(key),
         on_change=_save,
