@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from connectors.base import BadPayload, Batch, ConnectorError, RateLimited
@@ -24,6 +23,7 @@ from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
 from inbox.i18n import _, ngettext
 from inbox.ingest.channels import Runtime
+from inbox.ingest.collisions import store_retrying
 from inbox.ingest.leases import Worker
 from inbox.ingest.page import Classifier, IngestResult, ingest_batch
 from inbox.store import records as store
@@ -216,10 +216,7 @@ def poll_stream(
             store_page = partial(
                 _store_page, engine, channel_id, stream, position, batch, clock, due, classifier, worker
             )
-            try:
-                result = store_page()
-            except IntegrityError:  # another writer (webhook, outbox) stored one of these items meanwhile
-                result = store_page()
+            result = store_retrying(store_page, f"{rt.name}/{stream}")
             if result is None:
                 report.skipped = "another worker moved the cursor; page dropped"
                 break

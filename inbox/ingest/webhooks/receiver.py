@@ -22,9 +22,9 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from connectors.boundary import seal_batch
@@ -32,6 +32,7 @@ from connectors.capabilities import ReceivesWebhooks, ReportsDeletions, ReportsD
 from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
+from inbox.ingest.collisions import store_retrying
 from inbox.ingest.deletions import honour_deletions
 from inbox.ingest.page import Classifier, ingest_batch
 from inbox.ingest.webhooks.deliveries import mark_failed
@@ -107,13 +108,8 @@ class Receiver:
         if channel is not None and channel.listening_paused_at is not None:
             return PENDING  # held while on stand-by: released once listening resumes
         with self._locks[name]:
-            try:
-                try:
-                    return self._ingest(event_id, rt)
-                except IntegrityError:
-                    # Another writer (the outbox recording our own send, a poller) stored one of these
-                    # messages between our check and our insert: a second try sees it and skips it.
-                    return self._ingest(event_id, rt)
+            try:  # another writer (the outbox, a poller) may store one of these messages meanwhile
+                return store_retrying(partial(self._ingest, event_id, rt), f"{name} webhook event {event_id}")
             except Exception as exc:  # noqa: BLE001 - the raw event is kept with its error and replayed
                 error = rt.redact(f"{type(exc).__name__}: {exc}")
                 log.warning("webhook event %s of %s failed: %s", event_id, name, error)
