@@ -34,6 +34,13 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def customer_words(handle: str | None, name: str | None) -> str:
+    """Who wrote, as the queue names them: "@handle", else their display name, else "a customer"."""
+    if handle:
+        return f"@{handle}"
+    return name or _("a customer")
+
+
 def alert_payload(
     key: str,
     clock: OpenClock,
@@ -52,7 +59,7 @@ def alert_payload(
     timing = (_("{duration} left") if left >= timedelta() else _("{duration} late")).format(
         duration=duration(left)
     )
-    who = f"@{clock.handle}" if clock.handle else _("a customer")
+    who = customer_words(clock.handle, clock.name)
     words = " ".join(snippet.split())
     quoted = slack_escape(words if len(words) <= SNIPPET else words[: SNIPPET - 1] + "…")
     number = _("conversation #{id}").format(id=clock.conversation_id)
@@ -78,6 +85,7 @@ def alert_payload(
             "conversation_id": clock.conversation_id,
             "channel": clock.channel,
             "customer": clock.handle,
+            "customer_name": clock.name,
             "conversation_kind": clock.kind,
             "urgency": clock.urgency,
             "state": result.state,

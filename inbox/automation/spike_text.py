@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from inbox.automation.alert_text import SNIPPET, slack_escape
+from inbox.automation.alert_text import SNIPPET, customer_words, slack_escape
 from inbox.automation.spike_rule import Usual
-from inbox.i18n import _, duration, ngettext, number
+from inbox.i18n import N_, _, duration, ngettext, number
+
+URGENT = {"critical": N_("critical"), "high": N_("high")}  # the levels a top message's line names
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class Scope:
 class TopMessage:
     conversation_id: int
     handle: str | None
+    name: str | None
     text: str
     urgency: str | None
     link: str | None
@@ -55,9 +58,11 @@ def _quote(text: str) -> str:
 def _line(m: TopMessage) -> str:
     number_ = f"#{m.conversation_id}"
     ref = f"<{m.link}|{number_}>" if m.link else number_
-    who = slack_escape(f"@{m.handle}") if m.handle else _("a customer")
-    urgency = f" ({m.urgency})" if m.urgency in ("high", "critical") else ""
-    return f"• {who}{urgency}: “{_quote(m.text)}” {ref}"
+    who = slack_escape(customer_words(m.handle, m.name))
+    urgency = f" ({_(URGENT[m.urgency])})" if m.urgency in URGENT else ""
+    return "• " + _("{who}{urgency}: “{quoted}” {conversation}").format(
+        who=who, urgency=urgency, quoted=_quote(m.text), conversation=ref
+    )
 
 
 def spike_payload(
@@ -109,6 +114,7 @@ def spike_payload(
                 {
                     "conversation_id": m.conversation_id,
                     "customer": m.handle,
+                    "customer_name": m.name,
                     "urgency": m.urgency,
                     "url": m.link,
                 }

@@ -33,12 +33,13 @@ from inbox.i18n import use_language
 from inbox.ingest.threads import URGENCY_ORDER
 from inbox.settings import conversation_link
 from inbox.store import records as store
-from inbox.store.tables import Channel, ListeningCursor, Message, TrafficSpike
+from inbox.store.tables import Channel, Contact, ListeningCursor, Message, TrafficSpike
 
 log = logging.getLogger("inbox.automation.spikes")
 SEARCH = "search:"
 LISTENING = "listening"
 MAX_ATTEMPTS = 3
+PER_CONVERSATION = 4  # messages read per quoted line, so that one chatty conversation does not fill them all
 
 
 @dataclass
@@ -104,19 +105,30 @@ def _usual(
 def _top(
     session: Session, cid: int, scope: Scope, start: datetime, end: datetime, n: int
 ) -> list[TopMessage]:
-    stmt = select(Message.conversation_id, Message.author_handle, Message.text, Message.urgency).where(
-        Message.channel_id == cid,
-        Message.direction == "in",
-        col(Message.created_at) > start,
-        col(Message.created_at) <= end,
+    """The ``n`` most urgent conversations of the window, each by its most urgent (then latest) message."""
+    stmt = (
+        select(Message, Contact.display_name)
+        .outerjoin(Contact, col(Contact.id) == col(Message.contact_id))
+        .where(
+            Message.channel_id == cid,
+            Message.direction == "in",
+            col(Message.created_at) > start,
+            col(Message.created_at) <= end,
+        )
     )
     if scope.query is None:
         stmt = stmt.where(Message.kind != LISTENING)
     else:
         stmt = stmt.where(Message.kind == LISTENING, Message.stream == SEARCH + scope.query)
     rank = case(URGENCY_ORDER, value=col(Message.urgency), else_=1)
-    rows = session.exec(stmt.order_by(rank.desc(), col(Message.created_at).desc()).limit(n))
-    return [TopMessage(c, h, t, u, conversation_link(c)) for c, h, t, u in rows]
+    order = (rank.desc(), col(Message.created_at).desc())
+    rows = session.exec(stmt.order_by(*order).limit(n * PER_CONVERSATION))
+    top: dict[int, TopMessage] = {}
+    for m, name in rows:
+        c = m.conversation_id
+        if c not in top and len(top) < n:
+            top[c] = TopMessage(c, m.author_handle, name, m.text, m.urgency, conversation_link(c))
+    return list(top.values())
 
 
 def open_spikes(session: Session) -> dict[str, TrafficSpike]:

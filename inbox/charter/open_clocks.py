@@ -34,6 +34,7 @@ class OpenClock:
     urgency: str | None
     tags: tuple[str, ...]  # the contact's tags, lower case
     handle: str | None
+    name: str | None  # the contact's display name, for platforms without handles (Telegram, WhatsApp)
     first_inbound_at: datetime
     last_inbound_at: datetime
     answered_before: bool  # a next-response clock: the brand already answered once
@@ -78,6 +79,7 @@ def open_clocks(
     for conv, chan, contact in session.exec(stmt):
         channel, platform = chan.name, chan.platform
         tags, handle = (contact.tags, contact.handle) if contact is not None else ([], None)
+        name = contact.display_name if contact is not None else None
         if conv.id is None or conv.sla_due_at is None or conv.first_inbound_at is None:
             continue
         charter = book.in_force(conv.first_inbound_at)
@@ -105,6 +107,7 @@ def open_clocks(
                 urgency=conv.urgency,
                 tags=lowered,
                 handle=handle,
+                name=name,
                 first_inbound_at=conv.first_inbound_at,
                 last_inbound_at=conv.last_inbound_at or conv.first_inbound_at,
                 answered_before=answered,

@@ -131,6 +131,29 @@ def test_without_history_the_minimum_count_decides(
     assert [(a["count"], a["level"], a["history_weeks"]) for a in spikes(hook)] == [(12, 10, 0)]
 
 
+def test_the_alert_quotes_each_conversation_once(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox, hook: WebhookReceiver
+) -> None:
+    """Seen on the demo: one customer's two messages took two of the five quoted lines."""
+    rt = x_runtime(sandbox)
+    root = sandbox.add_mention("@AcmeCare I was charged twice", author="jonas", created_at=NOW - 9 * SEC)
+    for n in range(7):  # the same customer, the same conversation, again and again
+        root = sandbox.add_mention(
+            f"@AcmeCare charged twice, refund me now {n}",
+            author="jonas",
+            in_reply_to=root,
+            created_at=NOW - (8 - n) * SEC,  # the newest of the window
+        )
+    mentions(sandbox, 4, NOW, "@AcmeCare my box is down")
+    poll(engine, rt)
+    assert run_automation(engine, charter(**QUIET, **{"ui.default_language": "fr"}), NOW).spike_alerts == 1
+    [alert] = spikes(hook)
+    shown = [m["conversation_id"] for m in alert["messages"]]
+    assert alert["count"] == 12 and len(shown) == 5 and len(set(shown)) == 5
+    text = hook.delivered()[0]["text"]
+    assert "Pic d'activité sur x-acme : 12 messages" in text and text.count("@jonas") == 1
+
+
 def test_before_a_week_is_stored_the_last_hours_are_the_usual_level(
     engine: Engine, x_env: dict[str, str], sandbox: XSandbox, hook: WebhookReceiver
 ) -> None:
