@@ -51,7 +51,7 @@ check: lint typecheck contracts deps test  ## What CI runs
 
 LOCALES := inbox/locale
 translations: $(DEV_STAMP)  ## Extract the strings to translate, update the catalogs (fr, en), compile them
-	$(BIN)/pybabel extract -F $(LOCALES)/babel.cfg --no-location --sort-output --project social-care-inbox \
+	$(BIN)/pybabel extract -F $(LOCALES)/babel.cfg -k Nn_:1,2 --no-location --sort-output --project social-care-inbox \
 		-o $(LOCALES)/inbox.pot app.py inbox
 	$(BIN)/pybabel update -D inbox -i $(LOCALES)/inbox.pot -d $(LOCALES) --no-wrap
 	$(BIN)/python -m inbox.cli.help_catalog

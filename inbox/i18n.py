@@ -124,6 +124,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - gettext's naming, as N_
+    """Mark a singular/plural pair for extraction only; say it with ``ngettext`` where it is shown."""
+    return singular, plural
+
+
 def zone_name(zone: tzinfo) -> str:
     """The zone's name for people, once per page ("heure d’Europe centrale", "Central European Time")."""
     return get_timezone_name(zone, locale=current())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from inbox.i18n import N_
+from inbox.i18n import N_, Nn_
 from inbox.reports.report import PeriodReport
 from inbox.reports.satisfaction import SatisfactionGroup
 from inbox.reports.table_base import Cell, Detail, Table, local, one_decimal, pct
@@ -160,7 +160,11 @@ def summary_rows(r: PeriodReport) -> list[tuple[Cell, ...]]:
             (
                 "answer_rate_pct",
                 pct(total.answer_rate),
-                Detail(N_("{answered} answered of {n} arrived"), answered=total.answered, n=total.arrived),
+                Detail(
+                    Nn_("{answered} answered of {n} arrived", "{answered} answered of {n} arrived"),
+                    answered=total.answered,
+                    n=total.arrived,
+                ),
             ),
             (
                 "moved_to_private",
@@ -170,7 +174,10 @@ def summary_rows(r: PeriodReport) -> list[tuple[Cell, ...]]:
             (
                 "replies_sent",
                 total.replies_sent,
-                Detail(N_("by people; {n} automatic messages"), n=total.automatic_sent),
+                Detail(
+                    Nn_("by people; {n} automatic message", "by people; {n} automatic messages"),
+                    n=total.automatic_sent,
+                ),
             ),
             (
                 "frt_business_median_min",
@@ -180,12 +187,14 @@ def summary_rows(r: PeriodReport) -> list[tuple[Cell, ...]]:
             (
                 "dmt_mean_min",
                 one_decimal(total.dmt),
-                Detail(N_("{n} replies measured"), n=len(total.handling)),
+                Detail(Nn_("{n} reply measured", "{n} replies measured"), n=len(total.handling)),
             ),
             (
                 "dmc_mean_min",
                 one_decimal(total.dmc),
-                Detail(N_("{n} resolved conversations"), n=len(total.durations)),
+                Detail(
+                    Nn_("{n} resolved conversation", "{n} resolved conversations"), n=len(total.durations)
+                ),
             ),
         ]
     for metric in ("next_response", "resolution"):
@@ -214,7 +223,11 @@ def summary_rows(r: PeriodReport) -> list[tuple[Cell, ...]]:
             (
                 s.kind,
                 value,
-                Detail(N_("{answered} answers of {n} surveys sent"), answered=s.answered, n=s.sent),
+                Detail(
+                    Nn_("{answered} answered of {n} survey sent", "{answered} answered of {n} surveys sent"),
+                    answered=s.answered,
+                    n=s.sent,
+                ),
             )
         )
     return rows

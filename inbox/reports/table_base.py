@@ -16,13 +16,15 @@ Cell = str | int | float | None
 
 
 class Detail(str):
-    """``msgid`` (marked ``N_``) formatted with ``values``: English as a string, ``said()`` translated."""
+    """``msgid`` (marked ``N_``, or a pair marked ``Nn_`` whose form follows ``values["n"]``) formatted with
+    ``values``: English as a string, ``said()`` translated."""
 
-    msgid: str
+    msgid: str | tuple[str, str]
     values: dict[str, Any]
 
-    def __new__(cls, msgid: str, **values: Any) -> Detail:
-        text = super().__new__(cls, msgid.format(**values))
+    def __new__(cls, msgid: str | tuple[str, str], **values: Any) -> Detail:
+        english = msgid if isinstance(msgid, str) else msgid[values["n"] != 1]
+        text = super().__new__(cls, english.format(**values))
         text.msgid, text.values = msgid, values
         return text
 
@@ -32,7 +34,11 @@ class Detail(str):
 
     def said(self) -> str:
         """The sentence in the current language, its numbers written as the language writes them."""
-        return i18n._(self.msgid).format(**{k: _said(v) for k, v in self.values.items()})
+        if isinstance(self.msgid, str):
+            template = i18n._(self.msgid)
+        else:
+            template = i18n.ngettext(*self.msgid, self.values["n"])
+        return template.format(**{k: _said(v) for k, v in self.values.items()})
 
 
 def _said(value: Any) -> Any:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from inbox.i18n import N_
+from inbox.i18n import N_, Nn_
 from inbox.reports import by_reason, figure_tables
 from inbox.reports.report import LiveReport, PeriodReport
 from inbox.reports.sla_kpis import Attainment, LiveClock
@@ -46,7 +46,11 @@ def summary(r: PeriodReport, live: LiveReport) -> Table:
         (
             "fcr_pct",
             pct(f.rate),
-            Detail(N_("{first} of {n} resolved and answered"), first=f.first_contact, n=f.resolved_answered),
+            Detail(
+                Nn_("{first} of {n} resolved and answered", "{first} of {n} resolved and answered"),
+                first=f.first_contact,
+                n=f.resolved_answered,
+            ),
         ),
         ("waiting_now", live.waiting, Detail(N_("not resolved, response clock running"))),
         ("at_risk_now", len(live.at_risk), Detail(N_("at risk, not yet due"))),

@@ -1,9 +1,12 @@
-"""Plain-text rendering of report tables for a terminal or a scheduled e-mail. Pure."""
+"""Plain-text rendering of report tables for a terminal or a scheduled e-mail, numbers written as the
+current language writes them ("12 345,6" in French). Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from inbox import i18n
+from inbox.i18n import _
 from inbox.reports.tables import Cell, Table
 
 MAX_CELL = 60
@@ -12,6 +15,14 @@ MAX_CELL = 60
 def cell_text(cell: Cell) -> str:
     if cell is None:
         return "—"
+    if isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, int):
+        return i18n.number(cell)
+    if isinstance(cell, float):  # as many decimals as the table kept: 0.0 stays "0,0"
+        written = repr(cell)
+        decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
+        return i18n.number(cell, decimals, fixed=True)
     text = " ".join(str(cell).split())  # one line per row, whatever the customer typed
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
@@ -19,7 +30,7 @@ def cell_text(cell: Cell) -> str:
 def render(table: Table) -> str:
     head = [table.title, "=" * len(table.title)]
     if not table.rows:
-        return "\n".join([*head, "(none)"])
+        return "\n".join([*head, _("(none)")])
     cells = [list(table.columns), *([cell_text(c) for c in row] for row in table.rows)]
     widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
     numeric = [

@@ -80,6 +80,7 @@ def test_the_summarys_details_are_sentences_in_french_and_stable_english_in_the_
     assert code == 0, out
     assert "premier message client dans la période" in out and "3 dans les délais sur 8" in out
     assert "first customer message" not in out and " met of " not in out
+    assert "37,5" in out and "37.5" not in out  # the attainment, with a French decimal comma
     code, out = run("--period", "2026-03-04", "--format", "csv")
     details = {row[0]: row[2] for row in _csv(out)[1:]}
     assert details["conversations"] == "first customer message in the period"
