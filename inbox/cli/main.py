@@ -212,6 +212,7 @@ def db_upgrade() -> None:
     from inbox.settings import Settings
     from inbox.store.engine import open_engine
 
+    logging.getLogger("alembic").setLevel(logging.INFO)  # each revision applied, with its description
     open_engine(Settings().database_url).dispose()  # migrated on opening; its connections closed now
     typer.echo(_("database is up to date"))
 
@@ -303,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format=log_format)
     for handler in logging.getLogger().handlers:  # no log line ever carries a token (connectors.redact)
         handler.setFormatter(RedactingFormatter(log_format))
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # each command migrates: inbox.store says so
     _register_commands()
     language = environment_language()  # INBOX_LANGUAGE, else the locale (LANG…): help and messages
     try:

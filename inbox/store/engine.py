@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger("inbox.store")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -44,11 +47,16 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest Alembic revision (creates every table on an empty database)."""
+    """Bring the schema up to the newest Alembic revision (creates every table on an empty database); one log
+    line when it changed (Alembic's own lines are for ``inbox db upgrade``)."""
     with engine.begin() as connection:
+        before = MigrationContext.configure(connection).get_current_revision()
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+        after = MigrationContext.configure(connection).get_current_revision()
+    if after != before:
+        log.info("database schema upgraded from %s to %s", before or "an empty database", after)
 
 
 def open_engine(url: str) -> Engine:
