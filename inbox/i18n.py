@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta, tzinfo
@@ -22,6 +22,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, get_timezone_name
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -117,6 +118,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """``message`` in the sense ``context`` gives it ("status" Open: Ouverte; the button Open: Ouvrir)."""
     return translations(current()).pgettext(context, message)
+
+
+def listing(items: Sequence[str]) -> str:
+    """Items as the language lists them: "a, b et c" (fr), "a, b, and c" (en)."""
+    return format_list(list(items), locale=current()) if items else ""
 
 
 def N_(message: str) -> str:

@@ -48,7 +48,7 @@ def test_the_panel_shows_the_classification_in_english(seeded: Seeded) -> None:
     assert "Contact reason: Delivery and order (score 83%)" in shown
     assert "phrase rule “not received” (not_received in config/nlp.toml)" in shown  # a team's own rule
     assert "phrase rule “service unusable” (cannot_use in config/nlp.toml)" in shown  # a shipped one
-    assert "urgency model (trained on labelled support messages)" in shown
+    assert "in config/nlp.toml), and urgency model (trained on labelled support messages)" in shown  # a list
     assert "Personal data: order reference" in shown
     assert at.pills(key=f"fix-urgency-{seeded.conversations['late-message']}").value == "high"
     assert at.pills(key=f"fix-reason-{seeded.conversations['late-message']}").value == "delivery_order"
@@ -61,12 +61,13 @@ def test_a_french_agent_corrects_the_urgency_in_one_click(seeded: Seeded, db_url
     assert "Motif de contact : Commande et livraison (score 83" in shown
     assert "règle d'expression « service inutilisable » (cannot_use dans config/nlp.toml)" in shown
     assert "règle d'expression « not received » (not_received dans config/nlp.toml)" in shown
+    assert "config/nlp.toml) et modèle d'urgence" in shown and ";" not in shown  # a French list
     assert "Données personnelles : référence de commande" in shown
     assert "contient des données personnelles : référence de commande" in shown  # the thread's note, in words
     with i18n.use_language("fr"):
         at.pills(key=f"fix-urgency-{seeded.conversations['late-message']}").set_value("low").run()
     assert not at.exception
-    assert "Urgence corrigé(e) par alice" in _shown(at)
+    assert "Urgence — correction par alice" in _shown(at)
     engine = open_engine(db_url)
     with Session(engine) as s:
         row = s.exec(select(ClassificationCorrection)).one()

@@ -17,7 +17,7 @@ from inbox.charter.deadlines import DuePolicy
 from inbox.config.loader import ConfigError
 from inbox.desk import actions as desk
 from inbox.desk import corrections
-from inbox.i18n import N_, _, percent
+from inbox.i18n import N_, _, listing, percent
 from inbox.nlp.settings import load_nlp_config
 from inbox.nlp.types import LEVELS, SENTIMENTS
 from inbox.replies.composer import pii_words
@@ -107,7 +107,7 @@ def _message(m: Message, fixed: dict[str, ClassificationCorrection], due: DuePol
     st.markdown(_("Contact reason: {reason}").format(reason=md_escape(reason)))
     found = why(m.urgency_reasons or [])
     if found:
-        st.caption(_("Urgency because: {why}").format(why=md_escape("; ".join(found))))
+        st.caption(_("Urgency because: {why}").format(why=md_escape(listing(found))))
     kinds = sorted({str(p.get("kind")) for p in (m.pii or []) if isinstance(p, dict)})
     if kinds:
         words = pii_words(kinds)
