@@ -1,10 +1,14 @@
 """Synthetic customers and what they write, in French and English, for the Telegram and Bluesky replays.
 
-Short examples written for the sandboxes (no real person's words, no dataset). Pure data.
+Short examples written for the sandboxes (no real person's words, no dataset). The script's first round is
+written by the six customers below; each later round by new customers of the same languages (names drawn from
+the pools below), so that a demo left running shows many people with the same problems, not the same six
+repeating their words every few minutes. Pure data.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -50,5 +54,30 @@ LINES = (
 )
 
 
-def customer_of(line: Line) -> Customer:
-    return CUSTOMERS[line.customer % len(CUSTOMERS)]
+FIRST_NAMES = {
+    "fr": ("Chloé", "Louis", "Manon", "Nathan", "Inès", "Jules", "Sarah", "Théo", "Emma", "Lucas", "Zoé"),
+    "en": ("Olivia", "Noah", "Amelia", "Leo", "Maya", "Ethan", "Zara", "Owen", "Ruby", "Isaac", "Grace"),
+}
+LAST_NAMES = {
+    "fr": ("Petit", "Robert", "Richard", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia"),
+    "en": ("Smith", "Jones", "Brown", "Wilson", "Evans", "Walker", "Wright", "Green", "Hall", "Clarke"),
+}
+
+
+def customer_number(line: Line, cycle: int = 0) -> int:
+    """A number for who writes ``line`` in round ``cycle`` of the script (0, 1, 2 ...), unique to them."""
+    return line.customer % len(CUSTOMERS) + cycle * len(CUSTOMERS)
+
+
+def customer_of(line: Line, cycle: int = 0) -> Customer:
+    """Who writes ``line`` in round ``cycle``: the script's own customer first, then a new one of the same
+    language (with a username when the first one had one) in each later round."""
+    first = CUSTOMERS[line.customer % len(CUSTOMERS)]
+    if cycle == 0:
+        return first
+    number = customer_number(line, cycle)
+    firsts, lasts = FIRST_NAMES[first.language_code], LAST_NAMES[first.language_code]
+    given, family = firsts[number % len(firsts)], lasts[(number * 7 + cycle) % len(lasts)]
+    folded = unicodedata.normalize("NFKD", given).encode("ascii", "ignore").decode().lower()
+    username = f"{folded}_{family[0].lower()}{number}" if first.username else None
+    return Customer(given, family, username, first.language_code)

@@ -111,6 +111,23 @@ def test_telegram_replay_is_the_script_in_order_from_its_customers_over_the_past
     assert started - timedelta(hours=1, seconds=2) <= times[0] < times[-1] < started
 
 
+def test_telegram_replays_second_round_comes_from_new_customers() -> None:
+    """A demo left running: the script's second round is written by other people (new Telegram users, the
+    same languages), not by the first six repeating themselves; one person's two lines stay one person's."""
+    rounds = 2 * len(LINES)
+    with TelegramSandbox() as tg:
+        tg.replay(backlog=rounds, interval=0)
+        conn = TelegramConnector("tg-acme", bot_token=tg.token, base_url=tg.url, poll_seconds=0)
+        items = conn.fetch("updates", None).items
+    assert len(items) == rounds and [i.text for i in items] == [line.text for line in LINES] * 2
+    first, second = items[: len(LINES)], items[len(LINES) :]
+    assert not {i.author.platform_id for i in first} & {i.author.platform_id for i in second}
+    assert not {i.author.display_name for i in first} & {i.author.display_name for i in second}
+    for round_ in (first, second):  # Line 0 and Line 3 are the same customer's
+        assert round_[0].author.platform_id == round_[3].author.platform_id
+    assert len({i.author.platform_id for i in second}) == len({line.customer for line in LINES})
+
+
 def test_bluesky_replay_mentions_the_brand_and_sends_every_fourth_line_as_a_message() -> None:
     with BlueskySandbox() as bsky:
         bsky.replay(backlog=8, interval=0)

@@ -38,9 +38,9 @@ class Replayer(_replay.Replayer[str]):
 
     def post(self, index: int, at: datetime | None) -> str:
         """The next line from its customer's account; returns the post's URI or the message's id."""
-        line = LINES[index % len(LINES)]
-        who = customer_of(line)
-        handle = handle_of(who.username or who.first_name)
+        line, cycle = LINES[index % len(LINES)], index // len(LINES)
+        who = customer_of(line, cycle)
+        handle = handle_of(who.username or (f"{who.first_name}-{cycle}" if cycle else who.first_name))
         name = " ".join(n for n in (who.first_name, who.last_name) if n)
         self.sandbox.add_account(handle, name)
         if (index + 1) % DM_EVERY == 0:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from connectors.sandbox import _replay
-from connectors.sandbox._customers import LINES, Line, customer_of
+from connectors.sandbox._customers import LINES, Line, customer_number, customer_of
 
 
 class ReplayTarget(Protocol):
@@ -48,15 +48,15 @@ class Replayer(_replay.Replayer[dict[str, object]]):
         self.target, self.lines = target, list(lines)
 
     def post(self, index: int, at: datetime | None) -> dict[str, object]:
-        """The script's next line (cycling) from its customer; returns the update."""
-        line = self.lines[index % len(self.lines)]
-        who = customer_of(line)
+        """The script's next line (cycling, each round by new customers); returns the update."""
+        line, cycle = self.lines[index % len(self.lines)], index // len(self.lines)
+        who = customer_of(line, cycle)
         return self.target.add_message(
             line.text,
             first_name=who.first_name,
             last_name=who.last_name,
             username=who.username,
             language_code=who.language_code,
-            user_id=610_000_001 + line.customer,
+            user_id=610_000_001 + customer_number(line, cycle),
             at=at,
         )
