@@ -150,7 +150,7 @@ def test_bluesky_replay_handles_are_domain_names() -> None:
         conn = BlueskyConnector(
             "bsky-acme", handle=DEFAULT_HANDLE, app_password=DEFAULT_PASSWORD, base_url=bsky.url
         )
-        items = conn.fetch("notifications", None).items + conn.fetch("dms", None).items
+        items = [*conn.fetch("notifications", None).items, *conn.fetch("dms", None).items]
     handles = {i.author.handle for i in items}
     assert "lea.bsky.social" in handles
     assert all(re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", h) for h in handles), handles
