@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from connectors.base import BadPayload, Batch, ConnectorError, RateLimited
 from connectors.boundary import seal_batch
+from connectors.registry import platform
 from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
 from inbox.i18n import _, ngettext
@@ -118,16 +119,32 @@ def _check_budget(session: Session, channel: Channel, rt: Runtime, now: datetime
     return None
 
 
+def _polled_too_recently(rt: Runtime, stream: str, last_poll_at: datetime | None, now: datetime) -> bool:
+    """Whether the platform's request limit for this stream asks to wait longer since its last poll
+    (``connectors.registry``: X's DMs at most once a minute, whatever the channel's interval)."""
+    least = platform(rt.config.platform).least_seconds_between_polls(stream)
+    return bool(least) and last_poll_at is not None and now - last_poll_at < timedelta(seconds=least)
+
+
 def _open_page(
-    engine: Engine, rt: Runtime, stream: str, report: StreamReport, now: datetime, worker: Worker
+    engine: Engine,
+    rt: Runtime,
+    stream: str,
+    report: StreamReport,
+    now: datetime,
+    worker: Worker,
+    first_page: bool,
 ) -> tuple[int, int, str | None] | None:
-    """Lease the stream and read its cursor: (channel id, cursor id, position), or None to stop polling."""
+    """Lease the stream and read its cursor: (channel id, cursor id, position), or None to stop polling
+    (a poll's first page also waits for the stream's least interval, quietly)."""
     with Session(engine) as session, session.begin():
         channel = store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
         if channel.listening_paused_at is not None:  # stand-by (inbox.ingest.standby)
             report.skipped = f"listening paused by {channel.listening_paused_by}"
             return None
         cursor = store.cursor_row(session, channel.id or 0, stream)
+        if first_page and _polled_too_recently(rt, stream, cursor.last_poll_at, now):
+            return None
         if cursor.retry_at is not None and cursor.retry_at > now:
             waiting = f"waiting until {cursor.retry_at:%H:%M:%S} UTC: {cursor.last_error}"
             report.skipped = report.skipped or rt.redact(waiting)
@@ -201,8 +218,8 @@ def poll_stream(
     report = StreamReport(rt.name, stream)
     cursor_id: int | None = None
     try:
-        for _ in range(max_pages):
-            opened = _open_page(engine, rt, stream, report, clock(), worker)
+        for page in range(max_pages):
+            opened = _open_page(engine, rt, stream, report, clock(), worker, first_page=page == 0)
             if opened is None:
                 break
             channel_id, cursor_id, position = opened
