@@ -18,7 +18,7 @@ APP_ADDRESS, APP_PORT = "127.0.0.1", 8501
 # The loopback sandboxes the demo starts: (platform, port, extra arguments). config/channels.toml points the
 # demo channels at these ports.
 SANDBOXES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
-    ("x", 8701, ()),
+    ("x", 8701, ("--documented-limits",)),  # X's per-user request limits, as the real API enforces them
     ("mastodon", 8702, ()),
     ("bluesky", 8703, ()),
     ("telegram", 8704, ()),
