@@ -7,6 +7,7 @@ from babel import Locale
 
 from inbox import i18n
 from inbox.i18n import N_, _, pgettext
+from inbox.privacy.erase import ERASED
 from inbox.reports.labels import REASONS
 
 STATUS = {
@@ -122,3 +123,9 @@ def _statuses() -> dict[str, str]:
         "moderated": pgettext("status", "Moderated"),
         "all": pgettext("status", "All"),
     }
+
+
+def stored_text(text: str) -> str:
+    """A stored message, note or reply as shown: the erasure marker (``inbox.privacy.erase.ERASED``) in
+    words."""
+    return _("[erased at the customer's request]") if text == ERASED else text

@@ -19,6 +19,7 @@ from inbox.privacy.subject import find_subject, set_hold
 from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation, Message, User
 from inbox.ui.common import SELECTED, USER
+from inbox.ui.labels import stored_text
 from tests.support.seed_desk import Seeded, add_user
 from tests.support.ui import APP, app_as, audit_events, open_conv
 
@@ -78,6 +79,10 @@ def test_a_manager_erases_after_typing_the_handle(seeded: Seeded, db_url: str) -
     assert not at.exception
     assert "Erased: 1 message anonymised." in _flash(at)
     assert BOB not in _texts(db_url)
+    shown = [t.value for t in at.text]  # the thread says what happened, in words, not the stored marker
+    assert "[erased at the customer's request]" in shown and "[erased]" not in shown
+    with i18n.use_language("fr"):
+        assert stored_text("[erased]") == "[effacé à la demande du client]"
     (event,) = audit_events(db_url, "privacy.erase")
     assert event.actor == "maya" and event.detail["reason"] == "erasure request 2026-042"
     assert "bob" not in json.dumps(event.detail)

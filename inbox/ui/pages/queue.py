@@ -34,7 +34,7 @@ from inbox.ui.common import (
     reading,
     transaction,
 )
-from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label
+from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label, stored_text
 from inbox.ui.labels import language as language_label
 from inbox.ui.labels import tag as tag_word
 from inbox.ui.widgets import bulk_actions, channel_standby, incident_notice
@@ -202,7 +202,8 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer], incident: str =
         shown = row.handle and row.display_name and row.display_name.lower() != row.handle.lower()
         name = f" · {md_name(row.display_name or '')}" if shown else ""
         cols[1].markdown(f"**{md_name(who)}**{name}")
-        cols[1].text(row.snippet or _("(no message)"), width="stretch")  # customer text: never Markdown
+        snippet = stored_text(row.snippet) if row.snippet else _("(no message)")
+        cols[1].text(snippet, width="stretch")  # customer text: never Markdown
         cols[2].markdown(f"{incident} {_labels(row)}".strip())  # incident: its badge, if in an open one
         unassigned = pgettext("conversation", "Unassigned")
         cols[2].markdown(

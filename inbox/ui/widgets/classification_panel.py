@@ -24,7 +24,7 @@ from inbox.replies.composer import pii_words
 from inbox.store.tables import Message
 from inbox.store.tables.corrections import ClassificationCorrection
 from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, reading, transaction
-from inbox.ui.labels import REASON, SENTIMENT, URGENCY, label, language, rule
+from inbox.ui.labels import REASON, SENTIMENT, URGENCY, label, language, rule, stored_text
 
 SHOWN = 5  # the customer's latest messages with their classification
 SIGNALS = {  # what lifted an urgency, named for what it is (``inbox.nlp.urgency.decide``)
@@ -96,7 +96,7 @@ def _choice(
 
 
 def _message(m: Message, fixed: dict[str, ClassificationCorrection], due: DuePolicy) -> None:
-    words = " ".join(m.text.split())
+    words = " ".join(stored_text(m.text).split())
     snippet = words if len(words) <= 80 else words[:79].rstrip() + "…"  # cut, and seen to be
     st.caption(local_time(m.created_at) if m.created_at else "")
     st.text(snippet)  # the customer's words: text, never Markdown

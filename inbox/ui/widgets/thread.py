@@ -17,7 +17,7 @@ from inbox.replies import moderation
 from inbox.replies.composer import pii_words
 from inbox.store.tables import Contact, Message, OutboundReply
 from inbox.ui.common import local_time, md_escape, md_name
-from inbox.ui.labels import STATUS, URGENCY, VISIBILITY, label, rule
+from inbox.ui.labels import STATUS, URGENCY, VISIBILITY, label, rule, stored_text
 
 VISIBILITY_BADGE = {
     "public": (":blue-badge[:material/public: {}]", N_("Public")),
@@ -72,7 +72,7 @@ def folded(text: str, limit: int = FOLD_AT) -> tuple[str, str | None]:
 
 def body(text: str) -> None:
     """A message's text as plain text, never Markdown or HTML; a long one folded behind "Show more"."""
-    shown, rest = folded(text)
+    shown, rest = folded(stored_text(text))
     st.text(shown, width="stretch")
     if rest is not None:
         more = _("Show more ({n} more characters)").format(n=number(len(rest)))
@@ -238,4 +238,4 @@ def notes(items: list[NoteView], now: datetime) -> None:
     for n in items:
         with st.container(border=True):
             st.caption(f":material/sticky_note_2: {md_escape(n.author)} · {_when(n.at, now)}")
-            st.text(n.text, width="stretch")
+            st.text(stored_text(n.text), width="stretch")
