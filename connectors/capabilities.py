@@ -135,3 +135,12 @@ CAPABILITIES: tuple[type, ...] = (
     Backfills,
     Closes,
 )
+
+
+@runtime_checkable
+class PacesReads(Protocol):
+    """Knows from the platform's rate-limit answers how long to wait before reading a stream again."""
+
+    def wait_before(self, stream: str) -> float:
+        """Seconds until the stream may be read without spending its window faster than it resets (0: now)."""
+        ...

@@ -29,13 +29,6 @@ class PlatformInfo:
     limit_unit: LimitUnit = "chars"
     private_only: bool = False  # every conversation is private (Telegram, WhatsApp)
     refuses_repeated_text: bool = False  # refuses a post whose text the account already posted (X: 403)
-    # (stream, seconds): the least time between two polls of a stream, from the platform's documented request
-    # limit, whatever the channel's poll_interval_seconds (X: GET /2/dm_events, 15 per 15 min and user: 12
-    # polls, and room for a burst's second page)
-    poll_at_most_every: tuple[tuple[str, int], ...] = ()
-
-    def least_seconds_between_polls(self, stream: str) -> int:
-        return dict(self.poll_at_most_every).get(stream, 0)
 
 
 PLATFORMS: dict[str, PlatformInfo] = {
@@ -49,7 +42,6 @@ PLATFORMS: dict[str, PlatformInfo] = {
             text_limit=280,
             limit_unit="x_weighted",
             refuses_repeated_text=True,
-            poll_at_most_every=(("dms", 75),),
         ),
         PlatformInfo(
             "mastodon", "Mastodon", "connectors.mastodon.connector", ("access_token",), text_limit=500

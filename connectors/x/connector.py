@@ -37,6 +37,7 @@ from connectors.base import (
 from connectors.capabilities import Backfills, Closes, FindsDeliveries, ReceivesWebhooks
 from connectors.x import find as x_find
 from connectors.x import webhook as x_webhook
+from connectors.x.pacing import Pacer
 from connectors.x.parse import parse_page
 
 T = TypeVar("T")
@@ -148,8 +149,14 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
             wait_on_rate_limit=False,
         )
         _http.mount(self.client.session, timeout=timeout, base_url=base_url, rebased=X_HOSTS)
+        self.pacer = Pacer()  # the rate-limit windows X reports: a stream is not read faster than they allow
+        self.client.session.hooks["response"].append(self.pacer.record)
         # tweepy's own convention: the user id is the part of the access token before the first "-".
         self.brand_id = access_token.split("-", 1)[0]
+
+    def wait_before(self, stream: str) -> float:
+        """Seconds before ``stream`` may be read again within X's rate limit (``connectors.x.pacing``)."""
+        return self.pacer.wait_before(stream)
 
     def whoami(self) -> Identity:
         payload: Mapping[str, Any] = call_x(self.client.get_me, user_auth=True, user_fields=USER_FIELDS)

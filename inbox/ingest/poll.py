@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from connectors.base import BadPayload, Batch, ConnectorError, RateLimited
 from connectors.boundary import seal_batch
-from connectors.registry import platform
+from connectors.capabilities import PacesReads
 from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
 from inbox.i18n import _, ngettext
@@ -119,11 +119,10 @@ def _check_budget(session: Session, channel: Channel, rt: Runtime, now: datetime
     return None
 
 
-def _polled_too_recently(rt: Runtime, stream: str, last_poll_at: datetime | None, now: datetime) -> bool:
-    """Whether the platform's request limit for this stream asks to wait longer since its last poll
-    (``connectors.registry``: X's DMs at most once a minute, whatever the channel's interval)."""
-    least = platform(rt.config.platform).least_seconds_between_polls(stream)
-    return bool(least) and last_poll_at is not None and now - last_poll_at < timedelta(seconds=least)
+def _paced(rt: Runtime, stream: str) -> bool:
+    """Whether the platform's last rate-limit answers ask to wait before reading this stream again (X: what
+    is left of the window spread evenly until its reset), whatever the channel's interval."""
+    return isinstance(rt.connector, PacesReads) and rt.connector.wait_before(stream) > 0
 
 
 def _open_page(
@@ -136,14 +135,14 @@ def _open_page(
     first_page: bool,
 ) -> tuple[int, int, str | None] | None:
     """Lease the stream and read its cursor: (channel id, cursor id, position), or None to stop polling
-    (a poll's first page also waits for the stream's least interval, quietly)."""
+    (a poll's first page also waits, quietly, while the platform's rate limit asks to)."""
     with Session(engine) as session, session.begin():
         channel = store.ensure_channel(session, rt.name, rt.config.platform, rt.config.account)
         if channel.listening_paused_at is not None:  # stand-by (inbox.ingest.standby)
             report.skipped = f"listening paused by {channel.listening_paused_by}"
             return None
         cursor = store.cursor_row(session, channel.id or 0, stream)
-        if first_page and _polled_too_recently(rt, stream, cursor.last_poll_at, now):
+        if first_page and _paced(rt, stream):
             return None
         if cursor.retry_at is not None and cursor.retry_at > now:
             waiting = f"waiting until {cursor.retry_at:%H:%M:%S} UTC: {cursor.last_error}"

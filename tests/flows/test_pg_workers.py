@@ -77,22 +77,20 @@ def test_three_listeners_store_each_message_once_and_never_read_a_stream_togethe
             interval=0.2,
             message="every message to be stored",
         )
-        # more rounds of polls once all is stored: nothing may arrive twice (X's DMs: every 75 s)
-        more = {"mentions": 2, "dms": 1}
-        reads = {stream: len(sandbox.stream_calls(stream)) for stream in more}
-        eventually(
-            lambda: all(len(sandbox.stream_calls(s)) >= n + more[s] for s, n in reads.items()),
-            timeout=120,
+        reads = {stream: len(sandbox.stream_calls(stream)) for stream in ("mentions", "dms")}
+        eventually(  # more rounds of polls once all is stored: nothing may arrive twice
+            lambda: all(len(sandbox.stream_calls(s)) >= n + 2 for s, n in reads.items()),
+            timeout=60,
             interval=0.1,
-            message="more reads of each stream after everything was stored",
+            message="two more reads of each stream after everything was stored",
         )
     finally:
         stop_all(procs)
     ids = _stored(engine)
     assert len(ids) == len(set(ids)) == len(expected) and set(ids) == expected
-    for stream, least in (("mentions", 10), ("dms", 2)):
+    for stream in ("mentions", "dms"):
         calls = sandbox.stream_calls(stream)
-        assert len(calls) >= least and overlaps(calls) == [], f"{stream} read by two workers at once"
+        assert len(calls) > 10 and overlaps(calls) == [], f"{stream} read by two workers at once"
     assert _workers_that_stored(logs) >= 2, "only one worker did any work: the test proves nothing"
     with Session(engine) as s:
         assert s.exec(select(func.count()).where(ListeningCursor.lease_owner.is_not(None))).one() == 0  # type: ignore[union-attr]
@@ -173,8 +171,7 @@ def test_a_worker_killed_holding_a_lease_is_replaced(
     the same machine the dead process is seen at once. Either way every message ends up stored once.
 
     The lease (10 minutes) does not run out by itself during the test: once the second worker has polled
-    the DMs and then gone round its loop a few more times, leaving the mentions alone (X's DMs are read at
-    most every 75 s, so they no longer tell its turns), the test expires it. No step hangs on how fast a
+    the DMs a few times and left the mentions alone, the test expires it. No step hangs on how fast a
     worker starts."""
     expected = {sandbox.add_mention(f"@AcmeCare outage {i}", author=f"fan{i % 9}") for i in range(40)}
     cfg = config_dir(tmp_path, sandbox.url)
@@ -201,12 +198,11 @@ def test_a_worker_killed_holding_a_lease_is_replaced(
     try:
         if not same_host:
             eventually(
-                lambda: any(c[0] > killed_at for c in sandbox.stream_calls("dms")),
+                lambda: len([c for c in sandbox.stream_calls("dms") if c[0] > killed_at]) >= 3,
                 timeout=120,
                 interval=0.2,
-                message="the second worker to poll the DMs",
+                message="the second worker to poll the DMs three times",
             )
-            time.sleep(5)  # five more turns of its 1-second loop: each one leaves the leased mentions alone
             assert _first_read_after(sandbox, "mentions", killed_at) is None, (
                 "the stream was read again before the dead worker's lease expired"
             )

@@ -134,38 +134,22 @@ def test_a_credential_may_come_from_streamlit_secrets(
     assert X_ENV["X_CONSUMER_SECRET"] not in everything(at._tree)
 
 
-def _polled_then_shown(seeded: Seeded, db_url: str, config: Path) -> tuple[AppTest, dict[str, Any]]:
-    """One poll of the channel by the real listener, then the page as the admin: its streams by name."""
-    [cfg] = load_channels(config).channels
-    engine = open_engine(db_url)
-    poll_channel(engine, Runtime(cfg, build_connector(cfg)), clock=lambda: datetime.now(UTC), due=default_due)
-    engine.dispose()
-    at = page_as(seeded, "ada")
-    return at, {r["Stream"]: r for r in at.dataframe[0].value.to_dict("records")}
-
-
 def test_polling_state_cursor_and_rate_limit_are_shown(
     seeded: Seeded, db_url: str, config: Path, x_env: dict[str, str], sandbox: XSandbox
 ) -> None:
     for i in range(3):
         sandbox.add_mention(f"@AcmeCare question {i}", author="jane")
     sandbox.inject_fault("/2/dm_events", status=429, count=1)
-    at, rows = _polled_then_shown(seeded, db_url, config)
+    [cfg] = load_channels(config).channels
+    engine = open_engine(db_url)
+    poll_channel(engine, Runtime(cfg, build_connector(cfg)), clock=lambda: datetime.now(UTC), due=default_due)
+    engine.dispose()
+    at = page_as(seeded, "ada")
+    rows = {r["Stream"]: r for r in at.dataframe[0].value.to_dict("records")}
     assert rows["mentions"]["Cursor"] != "—" and rows["mentions"]["Failures in a row"] == 0
     assert rows["dms"]["Failures in a row"] == 1 and rows["dms"]["Last error"].startswith("RateLimited")
     assert rows["dms"]["Next try"] != "now"
     assert any("reads this month" in c.value for c in at.caption)
-
-
-def test_the_dms_next_read_waits_for_xs_limit_and_the_page_says_why(
-    seeded: Seeded, db_url: str, config: Path, x_env: dict[str, str], sandbox: XSandbox
-) -> None:
-    """Read a moment ago without a failure, X's DMs are read next 75 s after that (the platform's limit), not
-    "now" as the mentions are; the channel's line says so."""
-    at, rows = _polled_then_shown(seeded, db_url, config)
-    assert rows["mentions"]["Next try"] == "now" and rows["dms"]["Next try"] != "now"
-    assert rows["dms"]["Failures in a row"] == 0
-    assert any("every 20 s (`dms`: every 75 s, the platform's limit)" in m.value for m in at.markdown)
 
 
 def test_no_secret_reaches_the_page_the_session_or_the_audit(

@@ -8,7 +8,7 @@ and inbox.config.channel_file.
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import streamlit as st
@@ -18,7 +18,7 @@ from inbox.charter.rules import brand_for
 from inbox.config import channel_file
 from inbox.config.channels import ChannelConfig, load_channels
 from inbox.config.loader import ConfigError
-from inbox.config.platforms import PlatformInfo, platform_info, platform_label, platform_names
+from inbox.config.platforms import platform_info, platform_label, platform_names
 from inbox.i18n import _, ngettext, number
 from inbox.ingest import channel_admin
 from inbox.settings import secret
@@ -70,15 +70,7 @@ def _check(cfg: ChannelConfig) -> None:
     st.session_state[f"check-result-{cfg.name}"] = result
 
 
-def _next_try(s: channel_admin.StreamState, info: PlatformInfo, at: datetime) -> str:
-    """When the stream is read next: after a failure's wait, and not before the platform's limit allows."""
-    least = info.least_seconds_between_polls(s.stream)
-    paced = s.last_poll_at + timedelta(seconds=least) if least and s.last_poll_at else None
-    waits = [t for t in (s.retry_at, paced) if t is not None and t > at]
-    return _when(max(waits)) if waits else _("now")
-
-
-def _streams(state: channel_admin.ChannelState, info: PlatformInfo) -> None:
+def _streams(state: channel_admin.ChannelState) -> None:
     if not state.streams:
         st.caption(_("Not polled yet: the listener records each stream's cursor after its first poll."))
         return
@@ -89,7 +81,7 @@ def _streams(state: channel_admin.ChannelState, info: PlatformInfo) -> None:
             _("Cursor"): s.cursor,
             _("Last poll"): _when(s.last_poll_at),
             _("Last success"): _when(s.last_success_at),
-            _("Next try"): _next_try(s, info, at),
+            _("Next try"): _when(s.retry_at) if s.retry_at and s.retry_at > at else _("now"),
             _("Failures in a row"): s.failures,
             _("Last error"): s.last_error or "",
         }
@@ -118,11 +110,6 @@ def _channel(state: channel_admin.ChannelState) -> None:
             else ":gray-badge[{}]".format(_("disabled"))
         )
         every = _("every {seconds} s").format(seconds=cfg.poll_interval_seconds)
-        for stream, least in info.poll_at_most_every:  # the platform's own limit (connectors.registry)
-            if least > cfg.poll_interval_seconds:
-                every += " " + _("(`{stream}`: every {seconds} s, the platform's limit)").format(
-                    stream=stream, seconds=least
-                )
         api = md_escape(str(cfg.base_url)) if cfg.base_url else _("the platform API")
         st.markdown(
             f"### {md_escape(cfg.name)} :gray-badge[{info.label}] {enabled}\n"
@@ -140,7 +127,7 @@ def _channel(state: channel_admin.ChannelState) -> None:
             n = state.reads_used  # "0 lecture ce mois-ci": French counts 0 as one
             reads = ngettext("{used} read this month", "{used} reads this month", n).format(used=number(n))
         st.caption(_("Last poll {when} · {reads}").format(when=_when(state.last_poll_at), reads=reads))
-        _streams(state, info)
+        _streams(state)
         channel_standby.controls(cfg)
         cols = st.columns([1, 4], vertical_alignment="center")
         cols[0].button(_("Check connection"), key=f"check-{cfg.name}", on_click=_check, args=(cfg,))
