@@ -34,7 +34,7 @@ from connectors.base import (
     Sent,
     Unavailable,
 )
-from connectors.capabilities import Backfills, Closes, FindsDeliveries, ReceivesWebhooks
+from connectors.capabilities import Backfills, Closes, FindsDeliveries, PacesReads, ReceivesWebhooks
 from connectors.x import find as x_find
 from connectors.x import webhook as x_webhook
 from connectors.x.pacing import Pacer
@@ -114,7 +114,7 @@ def _count(data: Any) -> int:
     return len(data) if isinstance(data, list) else 0
 
 
-class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes):
+class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesReads):
     """Reads and writes one brand account on X. Knows nothing of the store."""
 
     SEARCH = "search:"  # a keyword-listening stream is ``search:<query>``

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.support.e2e import ARTIFACTS, BROWSER_ARGS, CHROMIUM, needs_chromium, sign_in
+from tests.support.e2e import ARTIFACTS, BROWSER_ARGS, CHROMIUM, browser_page, needs_chromium, sign_in
 
 pytestmark = needs_chromium
 WAIT = 30_000  # ms for what follows a rerun of the app, slower on a busy machine
@@ -62,20 +62,14 @@ def test_the_queue_boxes_follow_a_language_switch_and_keep_their_choice(desk_app
 def test_a_user_who_chose_no_language_keeps_the_browsers_after_signing_in(desk_app: dict[str, Any]) -> None:
     """The sign-in page follows a French browser; so does the app after it (``[ui] follow_browser``), not the
     team's English default."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        try:
-            page = browser.new_context(locale="fr-FR", viewport={"width": 1440, "height": 1000}).new_page()
-            page.set_default_timeout(60_000)
-            page.goto(desk_app["url"])
-            expect(page.get_by_role("textbox", name="Mot de passe")).to_be_visible(timeout=90_000)
-            page.get_by_role("textbox", name="Identifiant").fill("bruno")
-            page.get_by_role("textbox", name="Mot de passe").fill("bruno-pw")
-            page.get_by_role("button", name="Se connecter").click()
-            expect(page.get_by_role("heading", name="File d'attente")).to_be_visible(timeout=WAIT)
-            language = page.locator("[data-testid='stSidebar']").get_by_label("Langue")
-            expect(language).to_have_value("Automatique (Français)", timeout=WAIT)
-        finally:
-            browser.close()
+    with browser_page(locale="fr-FR", timeout_ms=60_000) as page:
+        page.goto(desk_app["url"])
+        expect(page.get_by_role("textbox", name="Mot de passe")).to_be_visible(timeout=90_000)
+        page.get_by_role("textbox", name="Identifiant").fill("bruno")
+        page.get_by_role("textbox", name="Mot de passe").fill("bruno-pw")
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("heading", name="File d'attente")).to_be_visible(timeout=WAIT)
+        language = page.locator("[data-testid='stSidebar']").get_by_label("Langue")
+        expect(language).to_have_value("Automatique (Français)", timeout=WAIT)

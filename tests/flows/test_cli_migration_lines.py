@@ -4,24 +4,13 @@ revision it applies."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.support.cli_process import run_inbox
 
 
 def _inbox(database: Path, *args: str) -> str:
-    env = {**os.environ, "INBOX_DATABASE_URL": f"sqlite:///{database}", "INBOX_LANGUAGE": "en"}
-    done = subprocess.run(
-        [sys.executable, "-m", "inbox.cli.main", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_inbox({"INBOX_DATABASE_URL": f"sqlite:///{database}", "INBOX_LANGUAGE": "en"}, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout + done.stderr
 

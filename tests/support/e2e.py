@@ -147,9 +147,9 @@ def launch_app(procs: Processes, port: int, *extra: str) -> str:
 
 
 @contextmanager
-def browser_page() -> Iterator[Any]:
-    """A tab of headless Debian Chromium (1440×1000, 30 s timeouts, 20 s for ``expect`` on a loaded
-    machine), closed with its browser."""
+def browser_page(locale: str | None = None, timeout_ms: int = 30_000) -> Iterator[Any]:
+    """A tab of headless Debian Chromium (1440×1000, the browser's language ``locale``, 30 s timeouts, 20 s
+    for ``expect`` on a loaded machine), closed with its browser."""
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=20_000)
@@ -157,8 +157,8 @@ def browser_page() -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         try:
-            tab = browser.new_page(viewport={"width": 1440, "height": 1000})
-            tab.set_default_timeout(30_000)
+            tab = browser.new_page(viewport={"width": 1440, "height": 1000}, locale=locale)
+            tab.set_default_timeout(timeout_ms)
             yield tab
         finally:
             browser.close()

@@ -4,10 +4,7 @@ stored value of every table (to look for erased text)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from inbox.cli.main import main
 from inbox.desk.people import link
 from inbox.store.tables import Contact, Conversation, Note, User
 from tests.conftest import ROOT, x_channel_only
+from tests.support.cli_process import run_inbox
 
 
 def config_on(sandbox: XSandbox, folder: Path, charter_extra: str = "") -> Path:
@@ -34,14 +32,8 @@ def config_on(sandbox: XSandbox, folder: Path, charter_extra: str = "") -> Path:
 
 def listen_once(db_url: str, config: Path, x_env: dict[str, str], *extra: str) -> str:
     """The real listener, once, in its own process; its stdout."""
-    env = {**os.environ, **x_env, "INBOX_DATABASE_URL": db_url, "INBOX_CONFIG_DIR": str(config)}
-    done = subprocess.run(
-        [sys.executable, "-m", "inbox.cli.main", "listen", "--once", *extra],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    env = {**x_env, "INBOX_DATABASE_URL": db_url, "INBOX_CONFIG_DIR": str(config)}
+    done = run_inbox(env, "listen", "--once", *extra)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
