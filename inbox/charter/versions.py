@@ -41,6 +41,7 @@ log = logging.getLogger("inbox.charter")
 EDITOR_FILE = "charter (editor)"  # the "file" named in validation errors of an edited charter
 BEFORE_ANY_VERSION = datetime(1970, 1, 1, tzinfo=UTC)
 FILE_IMPORT = "config/charter.toml"  # saved_by of the file's text kept before the first write-back
+IMPORT_TIME = "%Y-%m-%d %H:%M"  # in the kept file's comment, between "(" and " UTC)"
 
 
 class StaleVersion(Exception):
@@ -80,6 +81,15 @@ def is_file_import(row: CharterVersion) -> bool:
     return row.saved_at is not None and row.saved_at <= BEFORE_ANY_VERSION
 
 
+def kept_at(row: CharterVersion) -> datetime | None:
+    """When the file's text was kept (read from its comment; the row's own time is the beginning)."""
+    opening = row.comment.rfind("(")
+    try:
+        return datetime.strptime(row.comment[opening + 1 : -len(" UTC)")], IMPORT_TIME).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def keep_file(session: Session, file_text: str, now: datetime) -> None:
     """The file's text as the version in force from the beginning, unless it is kept already (or is not a
     valid charter: then it judged nothing)."""
@@ -90,7 +100,7 @@ def keep_file(session: Session, file_text: str, now: datetime) -> None:
         validate_text(file_text, FILE_IMPORT)
     except ConfigError:
         return
-    comment = f"The file as it was before the first save from the Charter page ({now:%Y-%m-%d %H:%M} UTC)"
+    comment = f"The file as it was before the first save from the Charter page ({now:{IMPORT_TIME}} UTC)"
     session.add(
         CharterVersion(saved_at=BEFORE_ANY_VERSION, saved_by=FILE_IMPORT, toml=file_text, comment=comment)
     )

@@ -20,7 +20,14 @@ from tests.support.seed_desk import Seeded, seed
 
 
 @pytest.fixture
-def desk_app(tmp_path: Path) -> Iterator[dict[str, Any]]:
+def desk_config() -> Path:
+    """The config folder the app reads: the repository's (read only); a module whose test saves config
+    (the charter's write-back) overrides this fixture with a copy."""
+    return ROOT / "config"
+
+
+@pytest.fixture
+def desk_app(tmp_path: Path, desk_config: Path) -> Iterator[dict[str, Any]]:
     """``streamlit run app.py`` over the seeded desk: url, seeded, procs and an engine on its database."""
     db_url = f"sqlite:///{tmp_path / 'inbox.db'}"
     seed_demo_users(db_url)  # migrates the schema
@@ -28,7 +35,7 @@ def desk_app(tmp_path: Path) -> Iterator[dict[str, Any]]:
     seeded: Seeded = seed(engine, datetime.now(UTC))
     with Session(engine) as session, session.begin():
         preferences.set_language(session, seeded.users["alice"], "en", by="test", by_role="admin")
-    env = {**os.environ, "INBOX_DATABASE_URL": db_url, "INBOX_CONFIG_DIR": str(ROOT / "config")}
+    env = {**os.environ, "INBOX_DATABASE_URL": db_url, "INBOX_CONFIG_DIR": str(desk_config)}
     env.pop("INBOX_DEMO", None)
     procs = Processes(env, tmp_path)
     try:

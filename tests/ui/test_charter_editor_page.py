@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import tomllib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -16,7 +17,9 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from connectors.base import Author, Batch, InboundItem
+from inbox import i18n
 from inbox.charter.versions import LiveCharter
+from inbox.desk import preferences
 from inbox.ingest.page import ingest_batch
 from inbox.store.tables import AuditEvent, Channel, Contact, Conversation
 from inbox.store.tables.enforcement import CharterVersion
@@ -127,6 +130,8 @@ def test_vip_from_30_to_20_saves_a_version_that_new_conversations_get(
     history = at.switch_page(PAGE).run()
     table = history.dataframe[0].value
     assert list(table["By"]) == ["maya", "config/charter.toml"]
+    assert table["Note"][0] == "VIP promise shortened for the launch"
+    assert table["Note"][1].startswith("The file as it was before the first save from this page (")
     assert list(table["Saved"])[1] == "from the start" and table["What changed"][1] == ""
     assert "sla.segments.vip: 30 → 20" in table["What changed"][0]
     assert any("-vip = 30" in c.value and "+vip = 20" in c.value for c in history.code)
@@ -203,3 +208,20 @@ def test_reason_targets_and_brand_channels_from_the_form(seeded: Seeded, config:
     assert saved["sla"]["reasons"] == {"billing_payment": 20}
     assert "wa-acme" not in saved["brands"]["acme"]["channels"]
     assert "mastodon-acme" in saved["brands"]["acme"]["channels"]
+
+
+def test_the_history_speaks_the_readers_language(seeded: Seeded, engine: Engine) -> None:
+    """The kept file's note is stored in English; a French reader reads it in French, with its date."""
+    at = editor(seeded)
+    at.number_input(key="cf0-seg-vip").set_value(20)
+    at.button(key="cf0-save").click().run()
+    with Session(engine) as s, s.begin():
+        preferences.set_language(s, seeded.users["maya"], "fr", by="test", by_role="admin")
+    with i18n.use_language("fr"):  # AppTest formats option values again in the test's thread
+        table = editor(seeded).dataframe[0].value
+    year = datetime.now(dt.UTC).year
+    assert re.fullmatch(
+        rf"Le fichier tel qu'il était avant le premier enregistrement depuis cette page \(\d+ \w+\.? {year} "
+        r"\d\d:\d\d\)",
+        table["Note"][1],
+    ), table["Note"][1]

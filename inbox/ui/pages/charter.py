@@ -123,7 +123,7 @@ def _settings_tab(user: User, base: int | None, text: str) -> None:
 
 
 def _toml_tab(user: User, base: int | None, text: str) -> None:
-    with st.form(f"toml-{base or 0}"):
+    with st.form(f"toml-{base or 0}", enter_to_submit=False):  # saved by the button only
         new_text = st.text_area("charter.toml", value=text, height=560, key=f"toml-{base or 0}-text")
         note = st.text_input(_("What and why (kept in the history)"), key=f"toml-{base or 0}-note")
         submitted = st.form_submit_button(
@@ -137,6 +137,17 @@ def _toml_tab(user: User, base: int | None, text: str) -> None:
             st.info(_("Nothing changed: no version saved."))
         else:
             _save(user, new_text, base, text, note)
+
+
+def _note(version: CharterVersion) -> str:
+    """The note as written, but the file's text kept before the first save is described in the reader's
+    language (its stored note is English)."""
+    if not charter_versions.is_file_import(version):
+        return version.comment
+    at = charter_versions.kept_at(version)
+    return _("The file as it was before the first save from this page ({when})").format(
+        when=local_time(at, "d MMM yyyy HH:mm") if at else "?"
+    )
 
 
 def _history_tab(
@@ -161,7 +172,7 @@ def _history_tab(
                 if v.saved_at
                 else "",
                 _("By"): v.saved_by,
-                _("Note"): v.comment,
+                _("Note"): _note(v),
                 _("What changed"): "; ".join(str(c) for c in changed[:6])
                 + (" …" if len(changed) > 6 else ""),
             }

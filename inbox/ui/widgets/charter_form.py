@@ -182,7 +182,8 @@ def settings_form(
         key=f"{key}team",
         placeholder=streamlit_words.choose(),
     )
-    with st.form(f"{key}settings", border=True):
+    # Enter confirms a figure, it does not save: a version (with its note) is saved by the button only
+    with st.form(f"{key}settings", border=True, enter_to_submit=False):
         updates: Updates = {}
         problems: Problems = []
         _targets(data, key, updates)
