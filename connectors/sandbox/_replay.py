@@ -13,12 +13,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Self, TypeVar
 
 T = TypeVar("T")
+ROUNDS_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # ``clock_round`` counts from there
+CLOCK = -1  # ``Replays.first_round``: start at the ``clock_round``
 R = TypeVar("R", bound="Replayer[Any]")
 
 
 def stable_hash(*parts: str) -> int:
     """A 64-bit hash of ``parts``, the same in every process (unlike ``hash()``)."""
     return int.from_bytes(hashlib.sha256(":".join(parts).encode()).digest()[:8], "big")
+
+
+def clock_round(now: datetime) -> int:
+    """A first round no earlier start has reached: the seconds since ``ROUNDS_EPOCH``. A run goes at most
+    one round past its first (its backlog) plus one per ``interval × script length`` seconds (240 s or more
+    in every sandbox), so after two seconds it is behind the clock. A restarted demo (the sandboxes forget,
+    the inbox does not) then hears from other customers, not the same people saying the same words again."""
+    return int((now - ROUNDS_EPOCH).total_seconds())
 
 
 def backdated(now: datetime, span: timedelta, count: int, *, jitter: bool = False) -> list[datetime]:
@@ -38,6 +48,7 @@ class Replayer(ABC, Generic[T]):
 
     jitter = False  # spread the backlog unevenly (see ``backdated``)
     thread_name = "sandbox-replay"
+    first_round = 0  # the round of the script the replay starts at (``round_of``, ``clock_round``)
 
     def __init__(self, *, backlog: int, interval: float, span: timedelta) -> None:
         self.backlog, self.interval, self.span = backlog, interval, span
@@ -49,6 +60,16 @@ class Replayer(ABC, Generic[T]):
     def post(self, index: int, at: datetime | None) -> T:
         """Post the replay's ``index``-th item (0, 1, 2 ... never reset: cycle with ``%``), created ``at``
         (None: now); returns what the sandbox made of it."""
+
+    @property
+    @abstractmethod
+    def script_length(self) -> int:
+        """How many items one round of the replay's script has."""
+
+    def round_of(self, index: int) -> int:
+        """Which round of the script the ``index``-th item belongs to, counted from ``first_round``: each
+        round is written by other customers."""
+        return self.first_round + index // self.script_length
 
     def release(self, at: datetime | None = None) -> T:
         """Post the next item."""
@@ -79,13 +100,17 @@ class Replayer(ABC, Generic[T]):
 
 
 class Replays:
-    """The replayers a sandbox started: counted in its state, stopped with it."""
+    """The replayers a sandbox started: counted in its state, stopped with it; each starts at
+    ``first_round`` (``inbox sandbox … --round``)."""
 
     def __init__(self) -> None:
         self.running: list[Replayer[Any]] = []
+        self.first_round = 0  # or CLOCK
 
     def start(self, replayer: R) -> R:
         self.running.append(replayer)
+        clock = self.first_round == CLOCK
+        replayer.first_round = clock_round(datetime.now(UTC)) if clock else self.first_round
         return replayer.start()
 
     def state(self) -> dict[str, int]:

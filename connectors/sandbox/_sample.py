@@ -57,14 +57,16 @@ def dm_text(text: str) -> str:
     return LEADING_HANDLES.sub("", text).strip() or text
 
 
-def persona(author_id: str) -> tuple[str, str, int]:
-    """A plausible (handle, name, followers) for an anonymised author; about 1 in 25 is a large account."""
-    h = stable_hash("persona", author_id)
+def persona(author_id: str, cycle: int = 0) -> tuple[str, str, int]:
+    """A plausible (handle, name, followers) for an anonymised author in round ``cycle`` of the replay
+    (another person in each round); about 1 in 25 is a large account."""
+    h = stable_hash("persona", author_id) if cycle == 0 else stable_hash("persona", author_id, str(cycle))
     first = FIRST_NAMES[h % len(FIRST_NAMES)]
     name = f"{first} {chr(ord('A') + (h >> 8) % 26)}."
     spread = ((h >> 16) % 10_000) / 10_000
     followers = 20_000 + int(spread * 880_000) if (h >> 32) % 25 == 0 else int(10 ** (1 + 2.7 * spread))
-    return f"{first.lower()}_{author_id}", name, followers
+    number = author_id if cycle == 0 else str(100_000 + (h >> 40) % 900_000)
+    return f"{first.lower()}_{number}", name, followers
 
 
 def plan(rows: Sequence[SampleRow]) -> list[Planned]:

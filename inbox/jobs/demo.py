@@ -16,16 +16,19 @@ WEBHOOKS_PORT = 8710  # `inbox webhooks`: Meta's sandbox pushes signed events th
 APP_ADDRESS, APP_PORT = "127.0.0.1", 8501
 
 # The loopback sandboxes the demo starts: (platform, port, extra arguments). config/channels.toml points the
-# demo channels at these ports.
+# demo channels at these ports. Each start replays by other customers than the last (the sandboxes forget,
+# var/inbox.db does not): no customer repeats their words after a restart.
+NEW_CUSTOMERS = ("--round", "clock")
 SANDBOXES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
-    ("x", 8701, ("--documented-limits",)),  # X's per-user request limits, as the real API enforces them
-    ("mastodon", 8702, ()),
-    ("bluesky", 8703, ()),
-    ("telegram", 8704, ()),
+    ("x", 8701, (*NEW_CUSTOMERS, "--documented-limits")),  # X's per-user limits, as the real API enforces
+    ("mastodon", 8702, NEW_CUSTOMERS),
+    ("bluesky", 8703, NEW_CUSTOMERS),
+    ("telegram", 8704, NEW_CUSTOMERS),
     (
         "meta",
         8705,
-        tuple(
+        NEW_CUSTOMERS
+        + tuple(
             arg
             for platform, channel in (
                 ("facebook", "fb-acme"),

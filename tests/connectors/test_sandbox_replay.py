@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from connectors.bluesky.connector import BlueskyConnector
 from connectors.sandbox._customers import LINES, customer_of
-from connectors.sandbox._replay import Replayer, Replays, backdated
+from connectors.sandbox._replay import Replayer, Replays, backdated, clock_round
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
 from connectors.sandbox.telegram.server import TelegramSandbox
 from connectors.telegram.connector import TelegramConnector
@@ -26,10 +28,15 @@ class Recorder(Replayer[int]):
 
     thread_name = "test-replay"
 
-    def __init__(self, *, backlog: int, interval: float, until: int = 0) -> None:
+    def __init__(self, *, backlog: int, interval: float, until: int = 0, length: int = 12) -> None:
         super().__init__(backlog=backlog, interval=interval, span=timedelta(hours=1))
+        self.length = length
         self.posted: list[tuple[int, datetime | None]] = []
         self.until, self.reached = until, threading.Event()
+
+    @property
+    def script_length(self) -> int:
+        return self.length
 
     def post(self, index: int, at: datetime | None) -> int:
         self.posted.append((index, at))
@@ -61,6 +68,24 @@ def test_jitter_moves_each_time_later_by_less_than_a_step_and_the_same_on_every_
     assert all(timedelta(0) <= s < timedelta(minutes=3) * 0.6 for s in shifts)
     assert len(set(shifts)) > 10 and jittered == backdated(NOW, span, 40, jitter=True)
     assert jittered == sorted(jittered) and jittered[-1] < NOW
+
+
+@given(
+    start=st.datetimes(datetime(2026, 1, 1), datetime(2040, 1, 1), timezones=st.just(UTC)),
+    ran=st.floats(min_value=2, max_value=90 * 86_400),
+    length=st.integers(min_value=12, max_value=400),
+    interval=st.floats(min_value=15, max_value=60),
+    backlog=st.integers(min_value=1, max_value=12),
+)
+def test_a_restart_begins_at_a_round_no_earlier_start_reached(
+    start: datetime, ran: float, length: int, interval: float, backlog: int
+) -> None:
+    """Whatever an earlier start replayed (its backlog at once, then one item per interval, for any time), a
+    start at least two seconds later begins at a later round: other customers."""
+    earlier = Recorder(backlog=backlog, interval=interval, length=length)
+    earlier.first_round = clock_round(start)
+    last = earlier.round_of(backlog - 1 + int(ran // interval))
+    assert last < clock_round(start + timedelta(seconds=ran))
 
 
 def test_seed_posts_the_backlog_backdated_then_release_continues_the_count() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ from connectors.mastodon.connector import MastodonConnector
 from connectors.sandbox._ids import PER_SECOND, world_base
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
 from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
+from connectors.sandbox.meta.replay import STALE_WHATSAPP, STALE_WHATSAPP_ID
 from connectors.sandbox.meta.server import APP_SECRET, PAGE_TOKEN, MetaSandbox
 from connectors.sandbox.meta.store import MetaStore
 from connectors.sandbox.telegram.server import DEFAULT_TOKEN, TelegramSandbox
@@ -35,9 +37,11 @@ CHAT = 610_000_001  # a customer of the demo's Telegram replay: the same person 
 
 
 @contextmanager
-def demo_world(platform: str) -> Iterator[str]:
-    """The platform's sandbox as the demo starts it (its ``main``), without replayed traffic; its URL."""
-    argv = [sys.executable, "-m", f"connectors.sandbox.{platform}.server", "--port", "0", "--no-replay"]
+def demo_world(platform: str, *options: str) -> Iterator[str]:
+    """The platform's sandbox as the demo starts it (its ``main``), without replayed traffic unless
+    ``options`` ask for it; its URL."""
+    argv = [sys.executable, "-m", f"connectors.sandbox.{platform}.server", "--port", "0"]
+    argv += list(options) or ["--no-replay"]
     with subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True) as proc:
         try:
             assert proc.stdout is not None
@@ -189,3 +193,30 @@ def test_an_x_customer_keeps_their_id_in_every_world() -> None:
         other = first.add_user("mia_r")
         tweet = first.add_mention("@AcmeCare hello", author="luca_116940")
     assert len(set(ids)) == 1 and other != ids[0] and len(ids[0]) == len(tweet) == 19
+
+
+# --- The replayed customers: a restarted demo hears from other people -----------------------------------
+def test_a_restarted_demo_world_replays_its_script_by_other_customers() -> None:
+    """The inbox keeps what the earlier world's customers wrote; the next start (``--round clock``, as the
+    demo starts it) replays the same script by other people, so no customer says the same words again."""
+    replay = ("--round", "clock", "--backlog", "40", "--interval", "3600")
+    worlds = []
+    for _ in range(2):
+        with demo_world("mastodon", *replay) as url:
+            items, _ = drain(mastodon(url), "mentions", None)
+        worlds.append(items)
+        time.sleep(1)  # the clock's round is in seconds: a restart is at least a second later
+    first, second = ({(i.author.handle, i.text) for i in items} for items in worlds)
+    assert len(first) >= 10 and {text for _, text in first} == {text for _, text in second}
+    assert not {handle for handle, _ in first} & {handle for handle, _ in second}
+
+
+def test_a_restarted_meta_world_seeds_the_stale_whatsapp_message_under_its_old_id() -> None:
+    """The WhatsApp customer whose window is closed is seeded on every start: the same message (its wamid),
+    which the inbox already has, not a copy of it."""
+    seeded = []
+    for _ in range(2):
+        with MetaSandbox() as world:
+            world.replay(backlog=1, interval=0)
+            seeded.append([m["id"] for m in world.store.messages if m["text"] == STALE_WHATSAPP])
+    assert seeded == [[STALE_WHATSAPP_ID], [STALE_WHATSAPP_ID]]

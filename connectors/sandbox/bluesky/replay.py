@@ -36,9 +36,13 @@ class Replayer(_replay.Replayer[str]):
         super().__init__(backlog=backlog, interval=interval, span=timedelta(hours=1))
         self.sandbox = sandbox
 
+    @property
+    def script_length(self) -> int:
+        return len(LINES)
+
     def post(self, index: int, at: datetime | None) -> str:
         """The next line from its customer's account; returns the post's URI or the message's id."""
-        line, cycle = LINES[index % len(LINES)], index // len(LINES)
+        line, cycle = LINES[index % len(LINES)], self.round_of(index)
         who = customer_of(line, cycle)
         handle = handle_of(who.username or (f"{who.first_name}-{cycle}" if cycle else who.first_name))
         name = " ".join(n for n in (who.first_name, who.last_name) if n)

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 ROTATION = ("facebook", "messenger", "instagram", "instagram_dm", "whatsapp")
 STALE_WHATSAPP = "Bonjour, je n'ai toujours pas reçu ma commande 4417 et personne ne me répond."
+# The same wamid on every start: a restarted sandbox's seed is the message the inbox already has, not a copy
+STALE_WHATSAPP_ID = "wamid.HBgLc3RhbGUtd2hhdHNhcHAtNDQxNw"
 
 
 class MetaReplayer(_replay.Replayer[str]):
@@ -32,11 +34,15 @@ class MetaReplayer(_replay.Replayer[str]):
         self.sandbox = sandbox
         self.rows: list[SampleRow] = load_sample()
 
+    @property
+    def script_length(self) -> int:
+        return len(self.rows)
+
     def post(self, index: int, at: datetime | None) -> str:
         """The sample's next row on the next platform of the rotation; returns the new item's id."""
         row = self.rows[index % len(self.rows)]
         target = ROTATION[index % len(ROTATION)]
-        _, name, _ = persona(row.author_id)
+        _, name, _ = persona(row.author_id, self.round_of(index))
         text = dm_text(row.text)
         if target in ("facebook", "instagram"):
             return self.sandbox.add_comment(text, platform=target, author=name, created_at=at)
@@ -53,6 +59,10 @@ class MetaReplayer(_replay.Replayer[str]):
             "New in: the Acme travel mug.", platform="instagram", created_at=now - timedelta(days=2)
         )
         self.sandbox.add_message(
-            STALE_WHATSAPP, platform="whatsapp", name="Camille Martin", created_at=now - timedelta(hours=30)
+            STALE_WHATSAPP,
+            platform="whatsapp",
+            name="Camille Martin",
+            created_at=now - timedelta(hours=30),
+            message_id=STALE_WHATSAPP_ID,
         )
         return super().seed(now)

@@ -180,15 +180,19 @@ class MetaSandbox(LoopbackServer):
         name: str = "Jeanne Client",
         created_at: datetime | str | None = None,
         push: bool = True,
+        message_id: str | None = None,
     ) -> str:
         """A customer's message on ``messenger``, ``instagram`` or ``whatsapp`` (``sender``: PSID, IGSID or
-        wa_id; one is made up from ``name`` when omitted). Returns the message id (mid or wamid)."""
+        wa_id; one is made up from ``name`` when omitted; ``message_id``: its mid or wamid, else a new one).
+        Returns the message id."""
         if platform not in MESSAGE_PLATFORMS:
             raise ValueError(f"platform must be one of {MESSAGE_PLATFORMS}, got {platform!r}")
         with self.lock:
             ident = sender or self.customer_id(platform, name)
             customer = self.store.customer(platform, ident, name)
-            message = self.store.add_message(platform, customer, text, as_time(created_at), inbound=True)
+            message = self.store.add_message(
+                platform, customer, text, as_time(created_at), inbound=True, ident=message_id
+            )
             event = message_event(self.store, customer, message)
         if push:
             self._push(platform, event)

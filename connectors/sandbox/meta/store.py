@@ -157,10 +157,17 @@ class MetaStore:
         return found
 
     def add_message(
-        self, platform: str, customer: Customer, text: str, created_at: datetime, *, inbound: bool
+        self,
+        platform: str,
+        customer: Customer,
+        text: str,
+        created_at: datetime,
+        *,
+        inbound: bool,
+        ident: str | None = None,
     ) -> dict[str, Any]:
         message = {
-            "id": self.new_mid(platform),
+            "id": ident or self.new_mid(platform),
             "platform": platform,
             "customer_id": customer.id,
             "direction": "in" if inbound else "out",

@@ -47,9 +47,13 @@ class Replayer(_replay.Replayer[dict[str, object]]):
         super().__init__(backlog=backlog, interval=interval, span=span)
         self.target, self.lines = target, list(lines)
 
+    @property
+    def script_length(self) -> int:
+        return len(self.lines)
+
     def post(self, index: int, at: datetime | None) -> dict[str, object]:
         """The script's next line (cycling, each round by new customers); returns the update."""
-        line, cycle = self.lines[index % len(self.lines)], index // len(self.lines)
+        line, cycle = self.lines[index % len(self.lines)], self.round_of(index)
         who = customer_of(line, cycle)
         return self.target.add_message(
             line.text,

@@ -35,8 +35,8 @@ class ReplayTarget(Protocol):
 
 
 class Replayer(_replay.Replayer[str]):
-    """The sample's rows in ``plan`` order (cycling) into ``target``; each release returns the sandbox id of
-    the mention or DM event. The backlog spans ``span`` with jitter."""
+    """The sample's rows in ``plan`` order (cycling, each round by other customers) into ``target``; each
+    release returns the sandbox id of the mention or DM event. The backlog spans ``span`` with jitter."""
 
     jitter = True
 
@@ -55,12 +55,16 @@ class Replayer(_replay.Replayer[str]):
         self.target, self.order = target, plan(rows)
         self.ids: dict[str, str] = {}  # sample tweet id -> sandbox id (mentions) of the current cycle
 
+    @property
+    def script_length(self) -> int:
+        return len(self.order)
+
     def post(self, index: int, at: datetime | None) -> str:
         position = index % len(self.order)
         if position == 0:
             self.ids.clear()
         row, as_dm = self.order[position].row, self.order[position].as_dm
-        handle, name, followers = persona(row.author_id)
+        handle, name, followers = persona(row.author_id, self.round_of(index))
         self.target.add_user(handle, name=name, followers=followers)
         if as_dm:
             return self.target.add_dm(dm_text(row.text), sender=handle, created_at=at)
