@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = logging.getLogger("inbox.store")
+MIGRATION_LOCK = 7_220_261_206  # PostgreSQL advisory lock key held while the schema is upgraded
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -46,10 +49,32 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def migrate(engine: Engine) -> None:
+def _hold_migration_lock(connection: Connection, wait_seconds: float) -> None:
+    """Take the database's migration lock for this transaction, waiting while another process migrates:
+    PostgreSQL's advisory lock; SQLite's write lock (``BEGIN IMMEDIATE``), which also makes the whole upgrade
+    one transaction (a batch table copy is never left half done)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        return
+    if connection.dialect.name != "sqlite":
+        return
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to the busy timeout (30 s)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            log.info("waiting for another process to finish upgrading the database schema")
+
+
+def migrate(engine: Engine, wait_seconds: float = 600.0) -> None:
     """Bring the schema up to the newest Alembic revision (creates every table on an empty database); one log
-    line when it changed (Alembic's own lines are for ``inbox db upgrade``)."""
+    line when it changed (Alembic's own lines are for ``inbox db upgrade``). Processes started together (the
+    workers and the app after a deploy) take turns: the first upgrades, the others then find it done."""
     with engine.begin() as connection:
+        _hold_migration_lock(connection, wait_seconds)
         before = MigrationContext.configure(connection).get_current_revision()
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection
