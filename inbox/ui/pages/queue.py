@@ -37,7 +37,7 @@ from inbox.ui.common import (
 from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label, stored_text
 from inbox.ui.labels import language as language_label
 from inbox.ui.labels import tag as tag_word
-from inbox.ui.widgets import bulk_actions, channel_standby, incident_notice
+from inbox.ui.widgets import bulk_actions, channel_standby, classification_panel, incident_notice
 from inbox.ui.widgets.peak_banner import peak_banner
 
 REFRESH_SECONDS = 10
@@ -125,9 +125,12 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         on_change=_first_page,
         format_func=lambda v: _("Any") if v == any_ else language_label(v),
     )
+    taxonomy = {name: place for place, name in enumerate(classification_panel.reasons())}
+    reasons = sorted(options.get("reason", []), key=lambda r: (taxonomy.get(r, len(taxonomy)), r))
     reason = row[5].selectbox(
         _("Reason"),
-        [any_, *options.get("reason", [])],
+        [any_, *reasons],  # in config/nlp.toml's order, as everywhere ("other" last), not the codes'
+
         key=relabel.keep("q-reason"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
