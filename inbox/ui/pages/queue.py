@@ -130,7 +130,6 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
     reason = row[5].selectbox(
         _("Reason"),
         [any_, *reasons],  # in config/nlp.toml's order, as everywhere ("other" last), not the codes'
-
         key=relabel.keep("q-reason"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
