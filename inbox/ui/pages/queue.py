@@ -37,7 +37,13 @@ from inbox.ui.common import (
 from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label, stored_text
 from inbox.ui.labels import language as language_label
 from inbox.ui.labels import tag as tag_word
-from inbox.ui.widgets import bulk_actions, channel_standby, classification_panel, incident_notice
+from inbox.ui.widgets import (
+    bulk_actions,
+    channel_standby,
+    classification_panel,
+    incident_notice,
+    queue_address,
+)
 from inbox.ui.widgets.peak_banner import peak_banner
 
 REFRESH_SECONDS = 10
@@ -54,6 +60,19 @@ def _first_page() -> None:
 
 
 def _filters_bar(options: dict[str, list[str]]) -> Filters:
+    statuses = [*STATUSES, MODERATED, "all"]
+    queue_address.restore(
+        {
+            **{
+                name: options.get(name, [])
+                for name in ("channel", "urgency", "sentiment", "language", "reason")
+            },
+            "assignee": list(ASSIGNEE_LABELS),
+            "status": statuses,
+            "source": list(SOURCE_LABELS),
+        }
+    )
+    st.session_state.setdefault("q-assignee", "all")  # the default (set here: the address may set it too)
     top = st.columns([2.4, 2.6, 1.2], vertical_alignment="bottom")  # French assignee choices stay whole
     text = top[0].text_input(
         _("Search"),
@@ -67,13 +86,12 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         list(ASSIGNEE_LABELS),
         format_func=lambda v: _(ASSIGNEE_LABELS[v]),
         key="q-assignee",
-        default="all",
         required=True,
         on_change=_first_page,
     )
     status = top[2].selectbox(
         _("Status"),
-        [*STATUSES, MODERATED, "all"],
+        statuses,
         key=relabel.keep("q-status"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
@@ -138,6 +156,13 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
 
     def pick(value: str | None) -> str | None:
         return None if value in (None, any_) else value
+
+    chosen = {"q": text, "assignee": assignee, "status": status, "source": source, "channel": channel}
+    chosen |= {"urgency": urgency, "sentiment": sentiment, "language": language, "reason": reason}
+    queue_address.publish(
+        {name: value or "" for name, value in chosen.items()},
+        {name: any_ for name in chosen} | {"q": "", "assignee": "all", "status": STATUSES[0]},
+    )
 
     return Filters(
         channel=pick(channel),
