@@ -14,7 +14,7 @@ from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation
 from inbox.ui.common import USER
 from tests.support.seed_desk import Seeded
-from tests.support.ui import APP, queue_ids, seeded_app
+from tests.support.ui import APP, open_conv, queue_ids, seeded_app
 
 
 @pytest.fixture
@@ -65,3 +65,14 @@ def test_a_value_the_filters_do_not_offer_is_ignored(seeded: Seeded) -> None:
     assert at.selectbox(key="q-reason").value == "any" and at.selectbox(key="q-channel").value == "any"
     assert at.selectbox(key="q-urgency").value == "high"
     assert dict(at.query_params) == {"urgency": "high"}
+
+
+def test_back_from_a_conversation_the_queue_keeps_its_filters(seeded: Seeded) -> None:
+    """Streamlit forgets a widget's value once another page's run did not draw it."""
+    at = opened(seeded, {})
+    at.selectbox(key="q-reason").select("delivery_order").run()
+    open_conv(at, seeded.conversations["soon"])
+    at.switch_page("inbox/ui/pages/queue.py").run()
+    assert at.selectbox(key="q-reason").value == "delivery_order"
+    assert queue_ids(at) == [seeded.conversations["soon"]]
+    assert dict(at.query_params) == {"reason": "delivery_order"}
