@@ -52,6 +52,12 @@ def rewrite_brand(text: str, brand: str, handle: str) -> str:
     return out if n else f"@{handle} {text}"
 
 
+def name_brand(text: str, brand: str, name: str) -> str:
+    """Every ``@brand`` becomes the brand's ``name`` (a Facebook or Instagram tag of the page reads as its
+    name; the sample's brands are other companies)."""
+    return re.sub(rf"@{re.escape(brand)}(?!\w)", name, text, flags=re.IGNORECASE)
+
+
 def dm_text(text: str) -> str:
     """A DM does not start with @handles: drop the leading ones (keep the text if nothing is left)."""
     return LEADING_HANDLES.sub("", text).strip() or text

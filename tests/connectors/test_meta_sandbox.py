@@ -4,6 +4,7 @@ retries, the replayed traffic, and ``inbox sandbox meta`` as a process."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 import requests
 
 from connectors.meta.webhook import sign
+from connectors.sandbox._sample import load_sample
 from connectors.sandbox._server import LoopbackServer, Reply, Request
 from connectors.sandbox.meta.server import PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
 from inbox.cli.main import main as cli_main
@@ -154,6 +156,16 @@ def test_replay_seeds_every_platform_and_one_stale_whatsapp_customer(meta: MetaS
         if c.last_inbound and c.last_inbound < datetime.now(UTC) - timedelta(hours=24)
     ]
     assert [c.platform for c in stale] == ["whatsapp"]
+
+
+def test_replayed_texts_name_the_page_not_the_samples_brands(meta: MetaSandbox) -> None:
+    """The sample's tweets were written to other companies: on the page they tag the page by its name."""
+    rows = load_sample()
+    meta.replay(backlog=len(rows), interval=0)
+    texts = [c.text for c in meta.store.comments.values()] + [str(m["text"]) for m in meta.store.messages]
+    brands = re.compile("|".join(rf"@{re.escape(b)}\b" for b in {r.brand for r in rows}), re.IGNORECASE)
+    assert len(texts) > len(rows) and not [t for t in texts if brands.search(t)]
+    assert any("Acme Care" in t for t in texts)
 
 
 def test_the_sandbox_runs_as_a_process() -> None:
