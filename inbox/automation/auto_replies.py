@@ -3,6 +3,9 @@
 Rules, stated once:
 - A conversation gets at most one automatic acknowledgement, under a deterministic outbox key
   (``auto-ooh:{id}`` or ``auto-peak:{id}``), so a job run twice or two listeners racing queue it once.
+- A customer is told once: one who already got the out-of-hours reply in the same closed spell (the same
+  next opening), or any acknowledgement since the peak began, gets none for their next posts (each would
+  repeat "back Monday at 08:00" to the same person, in public: 49 times in a day to one demo customer).
 - Out of hours: an open, unanswered conversation whose latest customer message came while its team was
   closed, and the team is still in that same closed spell now, gets the team's out-of-hours text, in public
   or in private as the conversation is. Listening posts (nobody asked us) never get one.
@@ -27,7 +30,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from inbox.charter.business_hours import is_open, next_opening
 from inbox.charter.model import Charter
@@ -234,6 +237,28 @@ def _not_twice(session: Session, conv: Conversation, text: str, values: Mapping[
     return text if reply_rules.measure(referenced, channel.platform, "public").over > 0 else referenced
 
 
+def _told(session: Session, conv: Conversation, since: datetime, *prefixes: str) -> list[datetime]:
+    """When the customer of ``conv`` (this account) got an automatic message of the ``prefixes`` kinds in
+    another conversation since ``since``."""
+    if conv.contact_id is None:
+        return []
+    theirs = select(Conversation.id).where(
+        Conversation.contact_id == conv.contact_id, Conversation.id != conv.id
+    )
+    kinds = [col(OutboundReply.idempotency_key).startswith(prefix) for prefix in prefixes]
+    stmt = select(OutboundReply.created_at).where(
+        col(OutboundReply.conversation_id).in_(theirs), col(OutboundReply.created_at) >= since, or_(*kinds)
+    )
+    return [at for at in session.exec(stmt) if at is not None]
+
+
+def _told_this_spell(session: Session, conv: Conversation, team: Team, now: datetime) -> bool:
+    """The customer got the out-of-hours reply since the team closed (the same next opening as now)."""
+    opening = next_opening(team, now)
+    told = _told(session, conv, now - OOH_LOOKBACK, OOH_KEY.format(""))
+    return any(next_opening(team, at) == opening for at in told)
+
+
 def send_out_of_hours(
     engine: Engine,
     charter: Charter,
@@ -253,6 +278,8 @@ def send_out_of_hours(
             continue
 
         def text_for(s: Session, conv: Conversation, values: dict[str, str], team: Team = team) -> str | None:
+            if _told_this_spell(s, conv, team, now):
+                return None
             wrote = conv.last_inbound_at or now
             language = automatic_language(s, charter, conv)
             return out_of_hours_text(team, wrote, now, templates, values, language)
@@ -289,6 +316,8 @@ def send_peak_acks(
         def text_for(
             s: Session, conv: Conversation, values: dict[str, str], kind: str = c.kind
         ) -> str | None:
+            if _told(s, conv, since - NEW_GRACE, PEAK_KEY.format(""), OOH_KEY.format("")):
+                return None  # told during this peak already
             return peak_text(charter, kind, templates, values, automatic_language(s, charter, conv))
 
         sent += queue_once(

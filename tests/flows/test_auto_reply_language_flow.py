@@ -91,12 +91,22 @@ def test_an_english_customer_without_an_english_text_gets_no_automatic_reply(
     assert set(sent) == {"carl"} and FRENCH in sent["carl"]
 
 
-def test_a_customer_writing_twice_while_closed_gets_both_out_of_hours_replies(
+NEXT_SUNDAY = 7 * 24 * 60  # minutes: the next closed spell, whose reply reads the same ("back Monday 08:00")
+POSTS = (
+    (0, "my parcel never arrived"),
+    (30, "and the tracking page is blank"),
+    (NEXT_SUNDAY, "still nothing"),
+)
+
+
+def test_a_customer_is_told_once_per_closed_spell_and_x_gets_no_repeated_text(
     engine: Engine, x_sandbox: XSandbox, classifier: Any, x_env: dict[str, str]
 ) -> None:
-    """X refuses a post whose text the account already posted: the second one carries its reference."""
+    """Two posts on a Sunday: one out-of-hours reply (the second would repeat it to the same person, in
+    public). The next Sunday's says the same words, which X refuses from an account: it carries its
+    reference."""
     rt = x_runtime(x_sandbox)
-    for minutes, text in ((0, "my parcel never arrived"), (30, "and the tracking page is blank")):
+    for minutes, text in POSTS:
         at = PARIS_SUNDAY_10 + minutes * MINUTE
         x_sandbox.add_mention(f"@AcmeCare {text}", author="ann", created_at=at)
         poll_channel(engine, rt, clock=Clock(at + MINUTE), due=CharterDue(CHARTER), classifier=classifier)
@@ -140,13 +150,13 @@ def test_every_channel_of_the_demo_answers_out_of_hours_in_the_customers_languag
 def test_where_a_platform_takes_the_same_text_twice_it_is_sent_unchanged(
     engine: Engine, mastodon: Any, classifier: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Only X refuses a repeated post: on Mastodon the second out-of-hours reply carries no reference."""
+    """Only X refuses a repeated post: on Mastodon the next Sunday's reply carries no reference."""
     from connectors.sandbox.mastodon.server import TOKEN
     from tests.support.incidents import MASTODON_ENV, mastodon_runtime
 
     monkeypatch.setenv(MASTODON_ENV, TOKEN)
     rt = mastodon_runtime(mastodon)
-    for minutes, text in ((0, "my parcel never arrived"), (30, "and the tracking page is blank")):
+    for minutes, text in POSTS:
         at = PARIS_SUNDAY_10 + minutes * MINUTE
         mastodon.add_mention(text, author="gus", created_at=at)
         poll_channel(engine, rt, clock=Clock(at + MINUTE), due=CharterDue(CHARTER), classifier=classifier)

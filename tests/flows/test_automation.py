@@ -1,4 +1,5 @@
-"""Out-of-hours replies and peak acknowledgements: once per conversation, via the outbox, to the X sandbox."""
+"""Out-of-hours replies and peak acknowledgements: once per conversation (and customer), via the outbox, to
+the X sandbox."""
 
 from __future__ import annotations
 
@@ -191,6 +192,20 @@ def test_peak_plan_acknowledges_each_new_public_mention_once_and_the_queue_says_
     with Session(engine) as s:
         assert not off.peak_active and not peak_status(s, c, start + 11 * MINUTE).active
         assert len(s.exec(select(AuditEvent).where(AuditEvent.action == "peak.ended")).all()) == 1
+
+
+def test_a_customer_posting_again_during_a_peak_is_acknowledged_once(
+    engine: Engine, sandbox: XSandbox, rt: Runtime
+) -> None:
+    c = charter(**{"peak.backlog_at_least": 2, "peak.forecast_breaches_at_least": None})
+    start = PARIS_MONDAY_10
+    for n, (author, text) in enumerate((("ann", "panne"), ("ann", "toujours en panne"), ("bob", "panne"))):
+        sandbox.add_mention(f"@AcmeCare {text}", author=author, created_at=start + n * MINUTE, lang="fr")
+        poll(engine, rt, start + (n + 1) * MINUTE, c)
+        run_automation(engine, c, start + (n + 1) * MINUTE, templates=templates())
+    drain(engine, rt, start + 5 * MINUTE)
+    told = sorted(t["text"].split()[0].lower() for t in sandbox.sent_tweets)
+    assert told == ["@ann", "@bob"]  # ann's second post is not acknowledged again
 
 
 def test_peak_status_is_not_claimed_when_no_listener_measured_it_lately(engine: Engine) -> None:
