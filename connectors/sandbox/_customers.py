@@ -64,6 +64,12 @@ LAST_NAMES = {
 }
 
 
+def short(number: int) -> int:
+    """The last five digits of a customer or round number, for names people read (a restarted demo's rounds
+    are counted in seconds: "leo_e31935", not "leo_e175931935"; the platform ids stay whole and unique)."""
+    return number % 100_000
+
+
 def customer_number(line: Line, cycle: int = 0) -> int:
     """A number for who writes ``line`` in round ``cycle`` of the script (0, 1, 2 ...), unique to them."""
     return line.customer % len(CUSTOMERS) + cycle * len(CUSTOMERS)
@@ -79,5 +85,5 @@ def customer_of(line: Line, cycle: int = 0) -> Customer:
     firsts, lasts = FIRST_NAMES[first.language_code], LAST_NAMES[first.language_code]
     given, family = firsts[number % len(firsts)], lasts[(number * 7 + cycle) % len(lasts)]
     folded = unicodedata.normalize("NFKD", given).encode("ascii", "ignore").decode().lower()
-    username = f"{folded}_{family[0].lower()}{number}" if first.username else None
+    username = f"{folded}_{family[0].lower()}{short(number)}" if first.username else None
     return Customer(given, family, username, first.language_code)

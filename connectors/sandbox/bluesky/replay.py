@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from connectors.sandbox import _replay
-from connectors.sandbox._customers import LINES, customer_of
+from connectors.sandbox._customers import LINES, customer_of, short
 
 if TYPE_CHECKING:
     from connectors.sandbox.bluesky.server import BlueskySandbox
@@ -44,7 +44,7 @@ class Replayer(_replay.Replayer[str]):
         """The next line from its customer's account; returns the post's URI or the message's id."""
         line, cycle = LINES[index % len(LINES)], self.round_of(index)
         who = customer_of(line, cycle)
-        handle = handle_of(who.username or (f"{who.first_name}-{cycle}" if cycle else who.first_name))
+        handle = handle_of(who.username or (f"{who.first_name}-{short(cycle)}" if cycle else who.first_name))
         name = " ".join(n for n in (who.first_name, who.last_name) if n)
         self.sandbox.add_account(handle, name)
         if (index + 1) % DM_EVERY == 0:
