@@ -8,6 +8,7 @@ sample's ids.
 from __future__ import annotations
 
 import csv
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,12 @@ def rewrite_brand(text: str, brand: str, handle: str) -> str:
     """Every ``@brand`` becomes ``@handle``; a text that never named the brand gets it in front."""
     out, n = re.subn(rf"@{re.escape(brand)}(?!\w)", f"@{handle}", text, flags=re.IGNORECASE)
     return out if n else f"@{handle} {text}"
+
+
+def as_written(text: str) -> str:
+    """A sample text as its author wrote it: the corpus keeps X's escaping (``&amp;``, ``&lt;``, ``&gt;``),
+    which only X's API sends; the other platforms' replays post the plain text."""
+    return html.unescape(text)
 
 
 def name_brand(text: str, brand: str, name: str) -> str:

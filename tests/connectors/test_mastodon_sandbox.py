@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
+from connectors.sandbox._sample import load_sample
 from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
 from tests.conftest import ROOT
 
@@ -146,6 +147,13 @@ def test_replay_speaks_english_and_french_from_many_instances(sandbox: MastodonS
     assert any(a.domain for a in sandbox.store.accounts.values())  # remote accounts: user@domain
     listening = [s for s in statuses if sandbox.brand_id not in s.mentions]
     assert listening and all("AcmeCare" in s.text for s in listening)
+
+
+def test_replayed_texts_are_as_written_not_escaped_as_x_sends_them(sandbox: MastodonSandbox) -> None:
+    """The sample keeps X's escaping ("&amp;"); a toot says "&" (the sandbox escapes it in its HTML)."""
+    sandbox.replay(backlog=len(load_sample()), interval=0)
+    texts = [s.text for s in sandbox.store.statuses.values()]
+    assert any("&" in t for t in texts) and not [t for t in texts if re.search(r"&(amp|lt|gt);", t)]
 
 
 def test_main_serves_until_terminated() -> None:

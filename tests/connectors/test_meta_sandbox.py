@@ -165,6 +165,7 @@ def test_replayed_texts_name_the_page_not_the_samples_brands(meta: MetaSandbox) 
     texts = [c.text for c in meta.store.comments.values()] + [str(m["text"]) for m in meta.store.messages]
     brands = re.compile("|".join(rf"@{re.escape(b)}\b" for b in {r.brand for r in rows}), re.IGNORECASE)
     assert len(texts) > len(rows) and not [t for t in texts if brands.search(t)]
+    assert any("&" in t for t in texts) and not [t for t in texts if re.search(r"&(amp|lt|gt);", t)]
     assert any("Acme Care" in t for t in texts)
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from connectors.sandbox._replay import stable_hash
-from connectors.sandbox._sample import Planned, SampleRow, load_sample, plan
+from connectors.sandbox._sample import Planned, SampleRow, as_written, load_sample, plan
 from connectors.sandbox.x.replay import Replayer
 
 REMOTE_DOMAINS = ("piaille.fr", "framapiaf.org", "mastodon.social", "mamot.fr", "fosstodon.org")
@@ -146,7 +146,7 @@ class MastodonTraffic:
         *,
         created_at: datetime | None = None,
     ) -> str:
-        handle = self._handle(author)
+        handle, text = self._handle(author), as_written(text)
         listening = stable_hash("listen", text) % LISTENING_EVERY == 0
         as_post = in_reply_to in self.listening if in_reply_to else listening
         lang = language_of(text)
@@ -158,6 +158,7 @@ class MastodonTraffic:
         return status_id
 
     def add_dm(self, text: str, sender: str = "customer", *, created_at: datetime | None = None) -> str:
+        text = as_written(text)
         return self.sandbox.add_dm(
             text, sender=self._handle(sender), created_at=created_at, language=language_of(text)
         )

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from connectors.sandbox import _replay
-from connectors.sandbox._sample import SampleRow, dm_text, load_sample, name_brand, persona
+from connectors.sandbox._sample import SampleRow, as_written, dm_text, load_sample, name_brand, persona
 
 if TYPE_CHECKING:
     from connectors.sandbox.meta.server import MetaSandbox
@@ -43,7 +43,7 @@ class MetaReplayer(_replay.Replayer[str]):
         row = self.rows[index % len(self.rows)]
         target = ROTATION[index % len(ROTATION)]
         _, name, _ = persona(row.author_id, self.round_of(index))
-        text = name_brand(dm_text(row.text), row.brand, self.sandbox.store.page_name)
+        text = name_brand(dm_text(as_written(row.text)), row.brand, self.sandbox.store.page_name)
         if target in ("facebook", "instagram"):
             return self.sandbox.add_comment(text, platform=target, author=name, created_at=at)
         platform = "instagram" if target == "instagram_dm" else target
