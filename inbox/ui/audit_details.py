@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from inbox.i18n import N_, _
+from inbox.ui import audit_details_more
 from inbox.ui.labels import AVAILABILITY, ROLE, STATUS, VISIBILITY, label, language
 from inbox.ui.labels import tag as tag_word
 
@@ -99,7 +100,7 @@ WORDS: dict[str, Callable[[Mapping[str, Any], Users], str | None]] = {
 
 def detail_words(action: str, detail: str, users: Users) -> str:
     """``detail`` (the stored JSON) in words for ``action``; as stored when it has none or is unreadable."""
-    words = WORDS.get(action)
+    words = WORDS.get(action) or audit_details_more.WORDS.get(action)
     if words is None or not detail:
         return detail
     try:

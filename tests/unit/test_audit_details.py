@@ -68,3 +68,73 @@ def test_account_changes_read_as_words(
     assert said("user.languages", spoken, language) == languages
     assert said("user.capacity", {"name": "alice", "from": 20, "to": 6}, language) == capacity
     assert said("user.availability", {"from": "available", "to": "away"}, language) == availability
+
+
+@pytest.mark.parametrize(
+    ("action", "detail", "en", "fr"),
+    [
+        (
+            "message.deleted_by_customer",
+            {"message": 12, "clock_stopped": True},
+            "message #12, conversation closed: nothing left to answer",
+            "message n° 12, conversation close : plus rien à répondre",
+        ),
+        (
+            "message.deleted_by_customer",
+            {"message": 12, "clock_stopped": False},
+            "message #12",
+            "message n° 12",
+        ),
+        ("incident.joined", {"incident": 1, "score": 0.42}, "incident #1", "incident n° 1"),
+        ("spike.started", {"count": 1}, "1 message", "1 message"),
+        ("spike.started", {"count": 1870}, "1,870 messages", "1\u202f870 messages"),
+        (
+            "peak.started",
+            {"backlog": 87, "forecast_breaches": 1},
+            "87 waiting, 1 at risk or late",
+            "87 en attente, 1 à risque ou en retard",
+        ),
+        ("escalation.sent", {"key": "critical"}, "critical message", "message critique"),
+        ("escalation.sent", {"key": "breached:2"}, "late (response #2)", "en retard (réponse n° 2)"),
+        (
+            "charter.saved",
+            {"comment": "DAF", "changes": ["sla.reasons.billing_payment: (none) → 20"]},
+            "sla.reasons.billing_payment: (none) → 20 · DAF",
+            "sla.reasons.billing_payment: (none) → 20 · DAF",
+        ),
+        (
+            "conversation.snoozed",
+            {"until": "2026-12-07T09:00:00+01:00"},
+            "until 7 Dec 2026 09:00",
+            "jusqu'au 7 déc. 2026 09:00",
+        ),
+        (
+            "user.created",
+            {"name": "sam", "role": "manager"},
+            "sam (Community manager)",
+            "sam (Community manager)",
+        ),
+        ("auth.sign_in_failed", {"reason": "bad password"}, "wrong password", "mot de passe erroné"),
+        (
+            "audit.viewed",
+            {
+                "filters": {
+                    "since": "2026-11-29T00:00:00+01:00",
+                    "until": "2026-12-07T00:00:00+01:00",
+                    "actor": "maya",
+                }
+            },
+            "29 Nov 2026 – 7 Dec 2026 · maya",
+            "29 nov. 2026 – 7 déc. 2026 · maya",
+        ),
+    ],
+)
+def test_the_automations_and_accounts_details_read_as_words(
+    action: str, detail: Mapping[str, object], en: str, fr: str
+) -> None:
+    assert (said(action, detail, "en"), said(action, detail, "fr")) == (en, fr)
+
+
+def test_an_unknown_alert_or_failure_stays_as_stored() -> None:
+    assert said("escalation.sent", {"key": "something_new"}) == json.dumps({"key": "something_new"})
+    assert said("auth.sign_in_failed", {"reason": "new reason"}) == json.dumps({"reason": "new reason"})
