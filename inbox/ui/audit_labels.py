@@ -129,3 +129,25 @@ def subject_label(target: str) -> str:
     """``kind:id`` in words ("Conversation #12"); as stored when the kind is unknown."""
     kind, _sep, ident = target.partition(":")
     return _(SUBJECTS[kind]).format(id=ident) if kind in SUBJECTS and ident else target
+
+
+# The inbox's own processes, as they sign their actions (people sign with their user name)
+SYSTEM_ACTORS = {
+    "automation": N_("automation"),
+    "listener": N_("listener"),
+    "sender": N_("sender"),
+    "webhooks": N_("webhook receiver"),
+    "demo": N_("demo set-up"),
+    "cli": N_("command line"),
+    "migration": N_("database upgrade"),
+}
+
+
+def actor_label(actor: str) -> str:
+    """Who did it: a process of the inbox in words ("automatisation"; ``cli:root`` is "ligne de commande
+    (root)"), a person by their user name."""
+    process, _sep, login = actor.partition(":")
+    if process not in SYSTEM_ACTORS:
+        return actor
+    said = _(SYSTEM_ACTORS[process])
+    return f"{said} ({login})" if login else said

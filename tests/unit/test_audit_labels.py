@@ -6,7 +6,7 @@ import ast
 import re
 
 from inbox import i18n
-from inbox.ui.audit_labels import ACTIONS, action_label, subject_label
+from inbox.ui.audit_labels import ACTIONS, SYSTEM_ACTORS, action_label, actor_label, subject_label
 from tests.conftest import ROOT
 
 CODE = re.compile(r"^[a-z_]+\.[a-z_]+$")
@@ -65,3 +65,35 @@ def test_actions_and_subjects_read_in_the_users_language() -> None:
     assert action_label("conversation.assigned") == "Conversation assigned"
     assert action_label("something.new") == "something.new"  # an unknown code is shown, not guessed
     assert subject_label("") == "" and subject_label("planet:3") == "planet:3"
+
+
+def _system_actors() -> set[str]:
+    """The names the inbox's processes sign audit events with: ``ACTOR = "..."`` constants, ``actor="..."``
+    arguments, and a constant second argument of an audit call."""
+    found: set[str] = set()
+    for path in (ROOT / "inbox").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "ACTOR" for t in node.targets
+            ):
+                if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                    found.add(node.value.value)
+            elif isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                values = [k.value for k in node.keywords if k.arg == "actor"]
+                if name in ("audit", "_audit") and len(node.args) >= 2:
+                    values.append(node.args[1])
+                found |= {v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)}
+    return found
+
+
+def test_the_inboxs_own_processes_read_as_words() -> None:
+    actors = _system_actors()
+    assert {"automation", "listener", "webhooks"} <= actors
+    assert sorted(actors - set(SYSTEM_ACTORS)) == []
+    with i18n.use_language("fr"):
+        assert actor_label("automation") == "automatisation"
+        assert actor_label("cli:root") == "ligne de commande (root)"
+        assert actor_label("maya") == "maya"  # a person: their user name
+    assert actor_label("webhooks") == "webhook receiver"

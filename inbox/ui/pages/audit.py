@@ -18,7 +18,7 @@ from inbox.privacy.subject import SubjectError
 from inbox.store.tables import User
 from inbox.ui import relabel, streamlit_words
 from inbox.ui.audit_details import detail_words
-from inbox.ui.audit_labels import action_label, subject_label
+from inbox.ui.audit_labels import action_label, actor_label, subject_label
 from inbox.ui.common import current_user, local_time, now, reading, team_zone, transaction, zone_note
 
 ALL = ""
@@ -44,7 +44,7 @@ def _filters() -> audit_log.Filters | None:
         _("Who"),
         [ALL, *actors],
         key=relabel.keep("audit-actor"),
-        format_func=lambda v: v or _("Everyone"),
+        format_func=lambda v: actor_label(v) if v else _("Everyone"),
         placeholder=streamlit_words.choose(),
     )
     action = cols[2].selectbox(
@@ -83,7 +83,7 @@ def _table(rows: list[dict[str, object]], users: dict[int, str]) -> pd.DataFrame
     return pd.DataFrame(
         {
             _("When"): [local_time(r["at"], "d MMM y HH:mm:ss") for r in rows],  # type: ignore[arg-type]
-            _("Who"): [r["actor"] for r in rows],
+            _("Who"): [actor_label(str(r["actor"])) for r in rows],
             _("Action"): [action_label(str(r["action"])) for r in rows],
             _("Subject"): [subject_label(str(r["target"])) for r in rows],
             _("Details"): [detail_words(str(r["action"]), str(r["detail"]), users) for r in rows],
