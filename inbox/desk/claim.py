@@ -2,14 +2,17 @@
 
 It picks the most urgent open conversation on a channel the agent works (``channel_scope.effective``: their
 role's and their account's restrictions) that is their own, or nobody's, passing over reasons the charter
-routes to other agents who are signed in. The agent's own is simply opened. An unassigned one is taken by a
-conditional UPDATE (``assignee_id IS NULL``, still open), so two agents pressing "Next conversation" at the
-same moment never get the same one: the one who loses is offered the next. Audited as
+routes to other agents who are signed in; ``within`` the queue's filters when the agent set some (a
+billing-only queue gives the next billing conversation, as a help desk's "play" does within a view). The
+agent's own is simply opened. An unassigned one is taken by a conditional UPDATE (``assignee_id IS NULL``,
+still open), so two agents pressing "Next conversation" at the same moment never get the same one: the one
+who loses is offered the next. Audited as
 ``conversation.assigned`` with ``rule: "next"`` (who took it, from nobody), like a manual assignment.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import update
@@ -25,14 +28,17 @@ TRIES = 5  # another agent may take the first candidate meanwhile
 ROUTED_LOOKAHEAD = 50  # unassigned conversations looked through past ones routed to others
 
 
-def next_conversation(session: Session, user_id: int, now: datetime) -> int | None:
-    """The most urgent open conversation on a channel I work (``channel_scope``) that is mine, or nobody's."""
+def next_conversation(
+    session: Session, user_id: int, now: datetime, within: Filters | None = None
+) -> int | None:
+    """The most urgent open conversation on a channel I work (``channel_scope``) that is mine, or nobody's,
+    among those ``within`` shows (its channel, urgency, reason… filters; status and assignee are decided
+    here)."""
     user = session.get(User, user_id)
     channels = channel_scope.effective(session, user) if user else None
-    scope = Filters(assignee="unassigned", channels=channels)
-    mine = queue_page(
-        session, Filters(assignee="mine", channels=channels), user_id=user_id, now=now, size=1
-    ).rows
+    shown = replace(within or Filters(), status="open", channels=channels)
+    scope = replace(shown, assignee="unassigned")
+    mine = queue_page(session, replace(shown, assignee="mine"), user_id=user_id, now=now, size=1).rows
     skip = routing.skipped_reasons(session, user_id, now)  # reasons the charter routes to other agents
     free = queue_page(session, scope, user_id=user_id, now=now, size=ROUTED_LOOKAHEAD if skip else 1).rows
     free = [r for r in free if r.reason not in skip][:1]
@@ -40,13 +46,13 @@ def next_conversation(session: Session, user_id: int, now: datetime) -> int | No
     return best[0].id if best else None
 
 
-def claim_next(session: Session, user: User, now: datetime) -> int | None:
-    """The conversation "Next conversation" opens for ``user``, assigned to them (caller commits); None when
-    nothing is waiting for them."""
+def claim_next(session: Session, user: User, now: datetime, within: Filters | None = None) -> int | None:
+    """The conversation "Next conversation" opens for ``user`` (among those ``within`` shows), assigned to
+    them (caller commits); None when nothing is waiting for them."""
     require(user, "work")
     assert user.id is not None
     for _ in range(TRIES):
-        conv_id = next_conversation(session, user.id, now)
+        conv_id = next_conversation(session, user.id, now, within)
         if conv_id is None:
             return None
         conv = session.get(Conversation, conv_id)

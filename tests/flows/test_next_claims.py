@@ -10,17 +10,18 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from inbox.desk.claim import claim_next
+from inbox.desk.queue import Filters
 from inbox.store.tables import AuditEvent, Conversation, User
 from tests.support.seed_desk import add_user, seed
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def _claim(engine: Engine, user_id: int) -> int | None:
+def _claim(engine: Engine, user_id: int, within: Filters | None = None) -> int | None:
     with Session(engine) as s, s.begin():
         user = s.get(User, user_id)
         assert user is not None
-        return claim_next(s, user, NOW)
+        return claim_next(s, user, NOW, within)
 
 
 def test_next_conversation_assigns_the_most_urgent_to_the_agent_and_audits_it(engine: Engine) -> None:
@@ -74,3 +75,14 @@ def test_agents_pressing_next_together_never_share_a_conversation(engine: Engine
     claimed = [c for c in taken if c is not None]
     open_ones = {seeded.conversations[k] for k in ("late", "soon", "dm")}
     assert len(claimed) == len(set(claimed)) == 3 and set(claimed) == open_ones
+
+
+def test_next_conversation_stays_within_the_queues_filters(engine: Engine) -> None:
+    """An agent working the French queue gets the next French conversation, not the most urgent anywhere;
+    the filters' status and assignee do not matter (the next one is open, and mine or nobody's)."""
+    seeded = seed(engine, NOW)
+    alice = seeded.users["alice"]
+    french = Filters(language="fr", status="resolved", assignee="unassigned")
+    assert _claim(engine, alice, french) == seeded.conversations["dm"]
+    assert _claim(engine, alice, Filters(language="de")) is None  # nothing there: nothing taken
+    assert _claim(engine, alice) == seeded.conversations["late"]  # no filter: the most urgent

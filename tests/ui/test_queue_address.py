@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation
-from inbox.ui.common import USER
+from inbox.ui.common import SELECTED, USER
 from tests.support.seed_desk import Seeded
 from tests.support.ui import APP, open_conv, queue_ids, seeded_app
 
@@ -76,3 +76,10 @@ def test_back_from_a_conversation_the_queue_keeps_its_filters(seeded: Seeded) ->
     assert at.selectbox(key="q-reason").value == "delivery_order"
     assert queue_ids(at) == [seeded.conversations["soon"]]
     assert dict(at.query_params) == {"reason": "delivery_order"}
+
+
+def test_next_conversation_takes_the_next_one_the_filters_show(seeded: Seeded) -> None:
+    at = opened(seeded, {"language": "fr"}, user="alice")
+    at.button(key="next").click().run()
+    assert not at.exception
+    assert at.session_state[SELECTED] == seeded.conversations["dm"]  # the French one, not the most urgent

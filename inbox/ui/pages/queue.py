@@ -325,19 +325,26 @@ def main() -> None:
     assert user is not None and user.id is not None
     head = st.columns([4.4, 2], vertical_alignment="bottom")
     head[0].title(_("Queue"))
-    if head[1].button(
-        _("Next conversation"), type="primary", icon=":material/bolt:", key="next", width="stretch"
-    ):
+    pulled = head[1].button(
+        _("Next conversation"),
+        type="primary",
+        icon=":material/bolt:",
+        key="next",
+        width="stretch",
+        help=_("Opens the most urgent conversation that is yours or nobody's, among those the filters show."),
+    )
+    with reading() as session:  # only the channels the user works (their role's and account's restrictions)
+        scope = channel_scope.effective(session, user)
+        options = filter_options(session, scope)
+    filters = replace(_filters_bar(options), channels=scope)
+    if pulled:
         with transaction() as session:  # the conversation it opens becomes mine (claimed, audited)
-            next_id = claim_next(session, user, now())
+            next_id = claim_next(session, user, now(), within=filters)
         if next_id is None:
             st.toast(_("Nothing waiting for you."))
         else:
             open_conversation(next_id)
-    with reading() as session:  # only the channels the user works (their role's and account's restrictions)
-        scope = channel_scope.effective(session, user)
-        options = filter_options(session, scope)
-    queue_list(replace(_filters_bar(options), channels=scope), user)
+    queue_list(filters, user)
 
 
 main()
