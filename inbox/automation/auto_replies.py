@@ -238,8 +238,8 @@ def _not_twice(session: Session, conv: Conversation, text: str, values: Mapping[
 
 
 def _told(session: Session, conv: Conversation, since: datetime, *prefixes: str) -> list[datetime]:
-    """When the customer of ``conv`` (this account) got an automatic message of the ``prefixes`` kinds in
-    another conversation since ``since``."""
+    """When the customer of ``conv`` (this account) was sent an automatic message of the ``prefixes`` kinds
+    in another conversation since ``since`` (one that failed told them nothing)."""
     if conv.contact_id is None:
         return []
     theirs = select(Conversation.id).where(
@@ -247,7 +247,10 @@ def _told(session: Session, conv: Conversation, since: datetime, *prefixes: str)
     )
     kinds = [col(OutboundReply.idempotency_key).startswith(prefix) for prefix in prefixes]
     stmt = select(OutboundReply.created_at).where(
-        col(OutboundReply.conversation_id).in_(theirs), col(OutboundReply.created_at) >= since, or_(*kinds)
+        col(OutboundReply.conversation_id).in_(theirs),
+        col(OutboundReply.created_at) >= since,
+        OutboundReply.status != "failed",
+        or_(*kinds),
     )
     return [at for at in session.exec(stmt) if at is not None]
 

@@ -23,7 +23,7 @@ from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime
 from inbox.jobs import worker
 from inbox.store.engine import open_engine
-from inbox.store.tables import AuditEvent, Conversation, Message
+from inbox.store.tables import AuditEvent, Conversation, Message, OutboundReply
 from tests.conftest import ROOT, x_channel_only
 from tests.support.enforcement import (
     MINUTE,
@@ -98,6 +98,24 @@ def test_out_of_hours_reply_is_sent_once_per_conversation_public_and_private(
     with Session(engine) as s:
         out = s.exec(select(Message).where(Message.direction == "out")).all()
     assert len(out) == 2
+
+
+def test_a_customer_whose_out_of_hours_reply_failed_is_told_at_their_next_post(
+    engine: Engine, sandbox: XSandbox, rt: Runtime
+) -> None:
+    """Told once per closed spell means told: a reply the platform refused told them nothing."""
+    for n, text in enumerate(("mon colis n'est jamais arrivé", "toujours rien")):
+        at = PARIS_SUNDAY_10 + 30 * n * MINUTE
+        sandbox.add_mention(f"@AcmeCare {text}", author="jane", created_at=at, lang="fr")
+        poll(engine, rt, at + MINUTE, CHARTER)
+        run_automation(engine, CHARTER, at + MINUTE, templates=templates())
+        if n == 0:
+            sandbox.inject_fault("/2/tweets", status=403, count=1)  # refused: the first reply fails
+        drain(engine, rt, at + 2 * MINUTE)
+    assert len(sandbox.sent_tweets) == 1 and "de retour lundi" in sandbox.sent_tweets[0]["text"]
+    with Session(engine) as s:
+        statuses = sorted(r.status for r in s.exec(select(OutboundReply)))
+    assert statuses == ["failed", "sent"]
 
 
 def test_a_customer_writing_while_the_team_is_open_gets_no_automatic_reply(
