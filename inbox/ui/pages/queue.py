@@ -330,8 +330,7 @@ def main() -> None:
         type="primary",
         icon=":material/bolt:",
         key="next",
-        width="stretch",
-        help=_("Opens the most urgent conversation that is yours or nobody's, among those the filters show."),
+        width="stretch",  # no help tooltip: it draws the button twice (a copy for the tooltip)
     )
     with reading() as session:  # only the channels the user works (their role's and account's restrictions)
         scope = channel_scope.effective(session, user)
