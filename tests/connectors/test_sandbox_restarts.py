@@ -209,6 +209,18 @@ def test_a_restarted_demo_world_replays_its_script_by_other_customers() -> None:
     first, second = ({(i.author.handle, i.text) for i in items} for items in worlds)
     assert len(first) >= 10 and {text for _, text in first} == {text for _, text in second}
     assert not {handle for handle, _ in first} & {handle for handle, _ in second}
+    ids = [{i.author.platform_id for i in items} for items in worlds]  # the inbox knows people by their id
+    assert not ids[0] & ids[1]
+
+
+def test_a_mastodon_account_keeps_its_id_in_every_world_and_never_lends_it() -> None:
+    """Seen in the demo: the next world gave an earlier world's account id to another person, and the inbox
+    merged the two into one customer. An id comes from the account's address, as a real one never changes."""
+    with MastodonSandbox("AcmeCare") as first, MastodonSandbox("AcmeCare") as second:
+        lea = first.add_user("lea")
+        paula, lea_again = second.add_user("paula@mamot.fr"), second.add_user("Lea")
+        brand = first.store.brand.id, second.store.brand.id
+    assert lea == lea_again and paula != lea and brand[0] == brand[1]
 
 
 def test_a_restarted_meta_world_seeds_the_stale_whatsapp_message_under_its_old_id() -> None:

@@ -3,13 +3,15 @@
 Ids follow Mastodon: statuses get snowflake ids from their creation time (``ms << 16 | sequence``), so
 they sort by time as strings of equal length; notifications and conversations get serial ids from
 ``FIRST_SERIAL + id_base`` (``id_base`` 0 in tests; the demo's worlds pass ``_ids.world_base()`` so that they
-number above every earlier world, as Mastodon never reuses an id a client holds as ``since_id``). A status
+number above every earlier world, as Mastodon never reuses an id a client holds as ``since_id``); an
+account's id comes from its address (``account_id``), the same in every world. A status
 that @mentions the brand notifies it; every direct status the brand is part of updates its conversation
 (keyed by thread and participants, as Mastodon's AccountConversation). Callers hold the sandbox's lock.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -22,6 +24,14 @@ from connectors.mastodon.text import MENTION_RE
 FIRST_SERIAL = 110_000_000
 IDEMPOTENCY_TTL = timedelta(hours=1)
 HASHTAG_RE = re.compile(r"(?<![\w/])#(\w+)")
+
+
+def account_id(username: str, domain: str) -> str:
+    """An account's id from its address (case-insensitive), the same in every world of the sandbox, as a real
+    account's id never changes: a restarted sandbox never gives an earlier world's id to another person (the
+    inbox would take them for one customer). 18 digits, like Mastodon's."""
+    digest = int(hashlib.sha256(f"{username}@{domain}".lower().encode()).hexdigest(), 16)
+    return str(109_000_000_000_000_000 + digest % 890_000_000_000_000_000)
 
 
 @dataclass
@@ -86,7 +96,6 @@ class MastodonStore:
         self.sent: list[dict[str, Any]] = []
         self._serial = itertools.count(FIRST_SERIAL + id_base)
         self._sequence = itertools.count()
-        self._account_ids = itertools.count(109_000_000_000_000_001)
         self.brand = self.account(brand_handle, display_name="Acme Care", followers=48_000)
 
     # --- accounts -------------------------------------------------------------------------------
@@ -96,7 +105,8 @@ class MastodonStore:
         domain_or_none = None if not domain or domain.lower() == self.domain else domain.lower()
         found = self.find_account(username, domain_or_none)
         if found is None:
-            found = Account(str(next(self._account_ids)), username, domain_or_none, display_name or username)
+            ident = account_id(username, domain_or_none or self.domain)
+            found = Account(ident, username, domain_or_none, display_name or username)
             self.accounts[found.id] = found
         if display_name is not None:
             found.display_name = display_name
