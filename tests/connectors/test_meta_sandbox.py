@@ -17,8 +17,9 @@ import pytest
 import requests
 
 from connectors.meta.webhook import sign
-from connectors.sandbox._sample import load_sample
+from connectors.sandbox._sample import load_sample, persona
 from connectors.sandbox._server import LoopbackServer, Reply, Request
+from connectors.sandbox.meta.replay import ROTATION
 from connectors.sandbox.meta.server import PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
 from inbox.cli.main import main as cli_main
 from tests.conftest import ROOT
@@ -167,6 +168,17 @@ def test_replayed_texts_name_the_page_not_the_samples_brands(meta: MetaSandbox) 
     assert len(texts) > len(rows) and not [t for t in texts if brands.search(t)]
     assert any("&" in t for t in texts) and not [t for t in texts if re.search(r"&(amp|lt|gt);", t)]
     assert any("Acme Care" in t for t in texts)
+
+
+def test_replayed_people_are_told_apart_by_who_they_are_not_by_their_name(meta: MetaSandbox) -> None:
+    """Two of the sample's authors can get the same made-up name ("Vera H."): on Messenger they stay two
+    people (two PSIDs), as on the real platform, not one customer the inbox would merge."""
+    rows = load_sample()
+    meta.replay(backlog=len(rows), interval=0)
+    on_messenger = {rows[i].author_id for i in range(len(rows)) if ROTATION[i % len(ROTATION)] == "messenger"}
+    assert len({persona(a)[1] for a in on_messenger}) < len(on_messenger)  # some share a name
+    senders = {m["customer_id"] for m in meta.store.messages if m["platform"] == "messenger"}
+    assert len(senders) == len(on_messenger)
 
 
 def test_the_sandbox_runs_as_a_process() -> None:

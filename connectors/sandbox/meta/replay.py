@@ -42,12 +42,15 @@ class MetaReplayer(_replay.Replayer[str]):
         """The sample's next row on the next platform of the rotation; returns the new item's id."""
         row = self.rows[index % len(self.rows)]
         target = ROTATION[index % len(ROTATION)]
-        _, name, _ = persona(row.author_id, self.round_of(index))
+        cycle = self.round_of(index)
+        _, name, _ = persona(row.author_id, cycle)
         text = name_brand(dm_text(as_written(row.text)), row.brand, self.sandbox.store.page_name)
+        platform = {"instagram_dm": "instagram"}.get(target, target)
+        # the person's id from who they are (author and round), not their name: two people share a name
+        who = self.sandbox.customer_id(platform, f"{row.author_id}:{cycle}")
         if target in ("facebook", "instagram"):
-            return self.sandbox.add_comment(text, platform=target, author=name, created_at=at)
-        platform = "instagram" if target == "instagram_dm" else target
-        return self.sandbox.add_message(text, platform=platform, name=name, created_at=at)
+            return self.sandbox.add_comment(text, platform=target, author=name, author_id=who, created_at=at)
+        return self.sandbox.add_message(text, platform=platform, name=name, sender=who, created_at=at)
 
     def seed(self, now: datetime | None = None) -> list[str]:
         """A post on each platform two days ago and the stale WhatsApp customer, then the backlog."""
