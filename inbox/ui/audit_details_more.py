@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_datetime
+from babel.dates import format_date
 
 from inbox import i18n
 from inbox.i18n import N_, _, ngettext, number
@@ -27,13 +27,18 @@ SIGN_IN_FAILURES = {
 }
 
 
-def when(stamp: object, pattern: str = "d MMM yyyy HH:mm") -> str:
-    """A stored ISO 8601 time, in the time zone it was written with, in the reader's language."""
+def _parsed(stamp: object) -> datetime | None:
+    """A stored ISO 8601 time (with the offset it was written with), or None."""
     try:
         at = datetime.fromisoformat(str(stamp))
     except ValueError:
-        return str(stamp)
-    return format_datetime(at, pattern, tzinfo=at.tzinfo, locale=i18n.current())
+        return None
+    return at if at.tzinfo is not None else None
+
+
+def _day(stamp: object) -> str:
+    at = _parsed(stamp)
+    return format_date(at, "d MMM y", locale=i18n.current()) if at else str(stamp)
 
 
 def _deleted(d: Mapping[str, Any], users: Users) -> str | None:
@@ -84,7 +89,8 @@ def _charter(d: Mapping[str, Any], users: Users) -> str | None:
 
 
 def _snoozed(d: Mapping[str, Any], users: Users) -> str | None:
-    return _("until {when}").format(when=when(d["until"])) if d.get("until") else None
+    at = _parsed(d.get("until"))
+    return _("until {when}").format(when=i18n.when(at, at.tzinfo, year=True)) if at and at.tzinfo else None
 
 
 def _created(d: Mapping[str, Any], users: Users) -> str | None:
@@ -102,8 +108,8 @@ def _viewed(d: Mapping[str, Any], users: Users) -> str | None:
     f = d.get("filters")
     if not isinstance(f, dict) or "since" not in f:
         return None
-    span = f"{when(f['since'], 'd MMM yyyy')} – {when(f['until'], 'd MMM yyyy')}" if f.get("until") else ""
-    span = span or _("since {when}").format(when=when(f["since"], "d MMM yyyy"))
+    span = f"{_day(f['since'])} – {_day(f['until'])}" if f.get("until") else ""
+    span = span or _("since {when}").format(when=_day(f["since"]))
     named = [str(f[k]) for k in ("actor", "action", "customer") if f.get(k)]
     if f.get("conversation"):
         named.append(_("conversation #{id}").format(id=f["conversation"]))
