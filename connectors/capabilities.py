@@ -144,3 +144,12 @@ class PacesReads(Protocol):
     def wait_before(self, stream: str) -> float:
         """Seconds until the stream may be read without spending its window faster than it resets (0: now)."""
         ...
+
+
+@runtime_checkable
+class BillsIdleReads(Protocol):
+    """A stream costs billed reads even when nothing new has come (X's DM events have no ``since_id``)."""
+
+    def idle_reads(self, stream: str) -> int:
+        """The reads one poll of ``stream`` costs when nothing is new (0: only new items are read)."""
+        ...

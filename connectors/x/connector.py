@@ -34,7 +34,14 @@ from connectors.base import (
     Sent,
     Unavailable,
 )
-from connectors.capabilities import Backfills, Closes, FindsDeliveries, PacesReads, ReceivesWebhooks
+from connectors.capabilities import (
+    Backfills,
+    BillsIdleReads,
+    Closes,
+    FindsDeliveries,
+    PacesReads,
+    ReceivesWebhooks,
+)
 from connectors.x import find as x_find
 from connectors.x import webhook as x_webhook
 from connectors.x.pacing import Pacer
@@ -114,7 +121,7 @@ def _count(data: Any) -> int:
     return len(data) if isinstance(data, list) else 0
 
 
-class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesReads):
+class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesReads, BillsIdleReads):
     """Reads and writes one brand account on X. Knows nothing of the store."""
 
     SEARCH = "search:"  # a keyword-listening stream is ``search:<query>``
@@ -157,6 +164,10 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
     def wait_before(self, stream: str) -> float:
         """Seconds before ``stream`` may be read again within X's rate limit (``connectors.x.pacing``)."""
         return self.pacer.wait_before(stream)
+
+    def idle_reads(self, stream: str) -> int:
+        """A steady DM poll reads ``STEADY_DM_PAGE`` events again; mentions and searches only new posts."""
+        return STEADY_DM_PAGE if stream == "dms" else 0
 
     def whoami(self) -> Identity:
         payload: Mapping[str, Any] = call_x(self.client.get_me, user_auth=True, user_fields=USER_FIELDS)

@@ -20,6 +20,7 @@ from connectors.capabilities import Closes
 from connectors.redact import redact
 from inbox.access import Actor, require
 from inbox.config.channels import ChannelConfig
+from inbox.ingest import read_budget
 from inbox.settings import secret
 from inbox.store import records as store
 from inbox.store.tables import AuditEvent, Channel, ListeningCursor
@@ -53,6 +54,7 @@ class ChannelState:
     credentials: list[Credential]
     streams: list[StreamState] = field(default_factory=list)
     reads_used: int | None = None  # this month (None: never polled this month)
+    share_by_now: int | None = None  # the budget spread evenly over the month, by now (no budget: None)
     events: list[AuditEvent] = field(default_factory=list)  # newest first
 
     @property
@@ -95,7 +97,9 @@ def state(session: Session, cfg: ChannelConfig, now: datetime, lookup: Lookup = 
         for r in rows
     ]
     reads = channel.reads_used if channel.read_month == now.strftime("%Y-%m") else None
-    return ChannelState(cfg, creds, streams, reads, recent_events(session, channel))
+    budget = cfg.monthly_read_budget
+    share = int(read_budget.even_share(budget, now)) if budget else None
+    return ChannelState(cfg, creds, streams, reads, share, recent_events(session, channel))
 
 
 def recent_events(session: Session, channel: Channel, limit: int = 5) -> list[AuditEvent]:

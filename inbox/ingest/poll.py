@@ -23,6 +23,7 @@ from connectors.capabilities import PacesReads
 from inbox.backoff import backoff
 from inbox.charter.deadlines import DuePolicy
 from inbox.i18n import _, ngettext
+from inbox.ingest import read_budget
 from inbox.ingest.channels import Runtime
 from inbox.ingest.collisions import store_retrying
 from inbox.ingest.leases import Worker
@@ -34,7 +35,6 @@ log = logging.getLogger("inbox.ingest.poll")
 
 Clock = Callable[[], datetime]
 MAX_PAGES_PER_POLL = 20
-BUDGET_WARN_AT = 0.8
 RETRY_BASE_SECONDS, RETRY_CAP_SECONDS = 30.0, 900.0  # 30 s, 60 s … 15 min (inbox.backoff)
 
 
@@ -72,15 +72,6 @@ def ingest_counts(new: int, outbound: int, duplicates: int, quarantined: int) ->
     )
 
 
-def _budget_state(channel: Channel, budget: int | None, now: datetime) -> str | None:
-    """'spent' or 'warn' when the monthly read budget is at 100% or past 80%, else None."""
-    if budget is None or channel.read_month != now.strftime("%Y-%m"):
-        return None
-    if channel.reads_used >= budget:
-        return "spent"
-    return "warn" if channel.reads_used >= BUDGET_WARN_AT * budget else None
-
-
 def _record_failure(
     engine: Engine, channel_id: int, stream: str, exc: ConnectorError, now: datetime, error: str
 ) -> None:
@@ -93,30 +84,6 @@ def _record_failure(
         if wait is None:
             wait = backoff(row.failures, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
         row.retry_at = now + timedelta(seconds=wait)
-
-
-def _check_budget(session: Session, channel: Channel, rt: Runtime, now: datetime) -> str | None:
-    """Warn once a month past 80% of the read budget; a reason to skip the poll when it is spent."""
-    budget = rt.config.monthly_read_budget
-    state = _budget_state(channel, budget, now)
-    month = now.strftime("%Y-%m")
-    if state is not None and channel.budget_warned_month != month:
-        channel.budget_warned_month = month
-        log.warning("%s: %s of %s monthly reads used (80%% warning)", rt.name, channel.reads_used, budget)
-        store.audit(
-            session,
-            "listener",
-            "budget.warning",
-            target=("channel", channel.name),
-            detail={"reads_used": channel.reads_used, "budget": budget, "month": month},
-            at=now,
-        )
-    if state == "spent":
-        return (
-            f"monthly read budget spent ({channel.reads_used}/{budget} reads in {month}); "
-            "polling paused until next month or until the budget is raised in channels.toml"
-        )
-    return None
 
 
 def _paced(rt: Runtime, stream: str) -> bool:
@@ -152,8 +119,11 @@ def _open_page(
         if not store.claim_lease(session, cursor.id or 0, worker.owner, now, worker.lease, dead_owner=dead):
             report.skipped = f"polled by another worker ({cursor.lease_owner})"
             return None
-        report.skipped = _check_budget(session, channel, rt, now)
-        if report.skipped:
+        report.skipped = read_budget.check(session, channel, rt, now)
+        if first_page and not report.skipped:
+            report.skipped = read_budget.spread(channel, rt, stream, now)
+        if report.skipped:  # not read now: the lease goes back at once (this worker or another polls next)
+            store.release_lease(session, cursor.id or 0, worker.owner)
             return None
         return channel.id or 0, cursor.id or 0, cursor.cursor
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from inbox.i18n import N_, _
-from inbox.ui import audit_details_more
+from inbox.ui import audit_details_channels, audit_details_more
 from inbox.ui.labels import AVAILABILITY, ROLE, STATUS, VISIBILITY, label, language
 from inbox.ui.labels import tag as tag_word
 
@@ -98,14 +98,21 @@ WORDS: dict[str, Callable[[Mapping[str, Any], Users], str | None]] = {
 }
 
 
+def said_of(action: str, detail: Mapping[str, Any], users: Users) -> str | None:
+    """``detail`` in words for ``action``, or None when the action has no words or the shape is unknown."""
+    words = (
+        WORDS.get(action) or audit_details_more.WORDS.get(action) or audit_details_channels.WORDS.get(action)
+    )
+    return None if words is None else words(detail, users)
+
+
 def detail_words(action: str, detail: str, users: Users) -> str:
     """``detail`` (the stored JSON) in words for ``action``; as stored when it has none or is unreadable."""
-    words = WORDS.get(action) or audit_details_more.WORDS.get(action)
-    if words is None or not detail:
+    if not detail:
         return detail
     try:
         parsed = json.loads(detail)
     except ValueError:
         return detail
-    said = words(parsed, users) if isinstance(parsed, dict) else None
-    return detail if said is None else said
+    words = said_of(action, parsed, users) if isinstance(parsed, dict) else None
+    return detail if words is None else words

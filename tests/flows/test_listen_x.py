@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
@@ -184,3 +184,34 @@ def test_dms_are_read_no_faster_than_xs_window_allows(engine: Engine, x_env: dic
     assert first["dms"].new == 1 and len(dm_reads) == 1 and len(mention_reads) == 2
     assert second["dms"].new == 0 and second["dms"].error is None and second["dms"].skipped is None
     assert later not in stored_ids(engine)  # read on a later poll, once X's window allows: not refused now
+
+
+def test_dm_reads_are_spread_over_the_month_and_mentions_still_read(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox
+) -> None:
+    """A DM poll re-reads 10 events even when nothing is new: once a minute, a 15,000-read plan is spent in a
+    day and the channel falls silent for the month. Past the month's even share the DMs wait (with the reason
+    and when), while new mentions are still read; the DMs are read again once the share has caught up."""
+    sandbox.add_dm("hello", sender="ivy")
+    clock = Clock(datetime(2026, 12, 16, tzinfo=UTC))  # 15 of 31 days gone: 16/32 of 15,000 = 7,500 reads
+    rt = x_runtime(sandbox, budget=15_000)
+    poll(engine, rt, clock)
+    with Session(engine) as s:
+        channel = s.exec(select(Channel)).one()
+        channel.reads_used = 7_495  # the DMs and mentions read since the 1st
+        s.add(channel)
+        s.commit()
+    later = sandbox.add_dm("are you there?", sender="ivy")
+    mention = sandbox.add_mention("@AcmeCare my order never came", author="jo")
+    clock.now += timedelta(minutes=2)
+    held = poll(engine, rt, clock)
+    assert held["dms"].skipped and "spread over the month" in held["dms"].skipped
+    # the mention read first: 7,496 + 10 is 6 reads past the share, which grows 15,000 / 768 h = 19.5 an hour
+    assert "7496/15000 reads used, 7500 allowed" in held["dms"].skipped
+    assert "next read about 2026-12-16 00:18 UTC" in held["dms"].skipped
+    assert held["mentions"].new == 1 and mention in stored_ids(engine)
+    assert later not in stored_ids(engine)
+    clock.now += timedelta(minutes=15)  # 00:17
+    assert poll(engine, rt, clock)["dms"].skipped
+    clock.now += timedelta(minutes=2)
+    assert poll(engine, rt, clock)["dms"].new == 1 and later in stored_ids(engine)

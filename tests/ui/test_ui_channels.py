@@ -117,6 +117,10 @@ def test_check_connection_against_the_x_sandbox(
     assert ok.startswith("Connected as @AcmeCare") and BRAND_ID in ok
     checks = [e for e in audit(db_url) if e.action == "channel.checked"]
     assert [e.detail["ok"] for e in checks] == [False, True] and checks[-1].actor == "ada"
+    events = [c for c in plain(at.caption) if "Channel checked" in c]  # the channel's events, in words
+    assert len(events) == 2 and "Connected as @AcmeCare" in events[0]
+    assert "Connection failed: not set: X_ACCESS_TOKEN_SECRET" in events[1]
+    assert not any("channel.checked" in c or "ok True" in c for c in plain(at.caption))
 
 
 def test_a_credential_may_come_from_streamlit_secrets(

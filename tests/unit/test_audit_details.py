@@ -138,3 +138,44 @@ def test_the_automations_and_accounts_details_read_as_words(
 def test_an_unknown_alert_or_failure_stays_as_stored() -> None:
     assert said("escalation.sent", {"key": "something_new"}) == json.dumps({"key": "something_new"})
     assert said("auth.sign_in_failed", {"reason": "new reason"}) == json.dumps({"reason": "new reason"})
+
+
+@pytest.mark.parametrize(
+    ("language", "budget", "checked", "failed", "paused", "added"),
+    [
+        (
+            "en",
+            "12,016 of 15,000 reads in December 2026",
+            "Connected as @AcmeCare",
+            "Connection failed: AuthFailed: 401",
+            "Sending paused",
+            "X @AcmeCare",
+        ),
+        (
+            "fr",
+            "12\u202f016 lectures sur 15\u202f000 en décembre 2026",
+            "Connecté en tant que @AcmeCare",
+            "Échec de la connexion : AuthFailed: 401",
+            "Envoi en pause",
+            "X @AcmeCare",
+        ),
+    ],
+)
+def test_the_channels_actions_read_as_words(
+    language: str, budget: str, checked: str, failed: str, paused: str, added: str
+) -> None:
+    """Shown in the audit log and under each channel on the Channels page (not ``reads_used 12016, …``)."""
+    assert (
+        said("budget.warning", {"reads_used": 12016, "budget": 15000, "month": "2026-12"}, language) == budget
+    )
+    assert (
+        said("channel.checked", {"ok": True, "result": "@AcmeCare", "error_type": None}, language) == checked
+    )
+    assert said("channel.checked", {"ok": False, "result": "AuthFailed: 401"}, language) == failed
+    assert said("channel.paused", {"what": "sending"}, language) == paused
+    creds = {"bearer_token": "X_BEARER_TOKEN"}
+    assert (
+        said("channel.added", {"platform": "x", "account": "AcmeCare", "credentials": creds}, language)
+        == added
+    )
+    assert said("budget.warning", {"month": "someday"}, language) == json.dumps({"month": "someday"})

@@ -25,6 +25,8 @@ from inbox.settings import secret
 from inbox.store import records as store
 from inbox.store.tables import User
 from inbox.ui import streamlit_words
+from inbox.ui.audit_details import said_of
+from inbox.ui.audit_labels import action_label
 from inbox.ui.common import (
     charter,
     config_dir,
@@ -120,8 +122,12 @@ def _channel(state: channel_admin.ChannelState) -> None:
         if state.reads_used is None:
             reads = _("no reads yet")
         elif cfg.monthly_read_budget:
-            reads = _("{used} of {budget} reads this month").format(
-                used=number(state.reads_used), budget=number(cfg.monthly_read_budget)
+            reads = _(
+                "{used} of {budget} reads this month ({share} by now, spread evenly over the month)"
+            ).format(
+                used=number(state.reads_used),
+                budget=number(cfg.monthly_read_budget),
+                share=number(state.share_by_now or 0),
             )
         else:
             n = state.reads_used  # "0 lecture ce mois-ci": French counts 0 as one
@@ -137,9 +143,8 @@ def _channel(state: channel_admin.ChannelState) -> None:
             said = _("Connected as {account}") if result.ok else _("Connection failed: {error}")
             show(said.format(account=md_escape(result.summary), error=md_escape(result.summary)))
         for event in state.events:
-            st.caption(
-                f"{_when(event.at)} · {md_escape(event.action)} · {md_escape(_describe(event.detail))}"
-            )
+            words = said_of(event.action, event.detail, {}) or _describe(event.detail)
+            st.caption(f"{_when(event.at)} · {action_label(event.action)} · {md_escape(words)}")
 
 
 def _brand(channel: str) -> None:
