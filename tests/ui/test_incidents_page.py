@@ -143,6 +143,10 @@ def test_the_incidents_page_speaks_french(french_outage: Seeded) -> None:
     assert english_in(shown(at)) == []
     labels = [str(c.label) for c in at.checkbox if str(c.key).startswith("cand-")]
     assert labels and all(re.search(r"similarité \d,\d\d", label) for label in labels)  # a French decimal
+    [counts] = [c.value for c in at.caption if "depuis le début" in c.value]
+    fitting = re.match(r"(\d+) conversations? sur \d+ depuis le début (correspond|correspondent) ", counts)
+    assert fitting and fitting[2] == ("correspond" if int(fitting[1]) < 2 else "correspondent"), counts
+    assert counts.endswith(f"Les {len(labels)} plus proches sont listées."), counts
 
 
 def test_agents_have_no_incidents_page(seeded: Seeded) -> None:

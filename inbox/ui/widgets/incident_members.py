@@ -94,12 +94,14 @@ def proposals(incident: Incident, user: User) -> None:
     threshold = _rule(incident, user)
     with reading() as session:
         found = members.candidates(session, incident)
-    fitting = sum(1 for c in found if c.matches(threshold))
-    st.caption(
-        _("{fitting} of {total} conversations since the start match; the best {shown} are listed.").format(
-            fitting=fitting, total=len(found), shown=min(SHOWN, len(found))
-        )
-    )
+    fitting, shown = sum(1 for c in found if c.matches(threshold)), min(SHOWN, len(found))
+    matching = ngettext(
+        "{fitting} of {total} conversations since the start matches (ticked).",
+        "{fitting} of {total} conversations since the start match (ticked).",
+        fitting,
+    ).format(fitting=number(fitting), total=number(len(found)))
+    listed = ngettext("The closest is listed.", "The {shown} closest are listed.", shown)
+    st.caption(f"{matching} {listed.format(shown=number(shown))}" if shown else matching)
     if not found:
         st.info(_("No conversation to propose: customers who write about it appear here."))
         return
