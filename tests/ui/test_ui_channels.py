@@ -18,6 +18,7 @@ from inbox.charter.deadlines import default_due
 from inbox.config.channels import load_channels
 from inbox.ingest.channels import Runtime, build_connector
 from inbox.ingest.poll import poll_channel
+from inbox.store import records as store
 from inbox.store.engine import open_engine
 from inbox.store.tables import AuditEvent
 from inbox.ui.common import USER, forget_engine
@@ -244,3 +245,30 @@ def test_a_channel_no_brand_speaks_for_is_flagged(seeded: Seeded, config: Path) 
     assert "Brand: Acme" in plain(at.caption)
     [warning] = plain(at.warning)
     assert warning.startswith("No brand speaks for this channel")
+
+
+def test_a_spent_read_budget_says_listening_stopped_and_the_share_by_now(
+    seeded: Seeded, config: Path, db_url: str
+) -> None:
+    """X's plan caps the posts read per month; once spent the listener stops until the next month, and the
+    last poll's time alone would not tell the admin why."""
+    path = config / "channels.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "poll_interval_seconds = 20", "poll_interval_seconds = 20\nmonthly_read_budget = 15000"
+        ),
+        encoding="utf-8",
+    )
+    at = page_as(seeded, "ada")
+    assert not at.warning and any(
+        "of 15,000 reads this month" in c or "no reads yet" in c for c in plain(at.caption)
+    )
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        channel = store.ensure_channel(s, "x-acme", "x", "AcmeCare")
+        channel.read_month, channel.reads_used = datetime.now(UTC).strftime("%Y-%m"), 15_002
+    engine.dispose()
+    at = page_as(seeded, "ada")
+    [warning] = plain(at.warning)
+    assert warning.startswith("Listening stopped: this month's read budget is spent.")
+    assert any("15,002 of 15,000 reads this month (" in c and "by now" in c for c in plain(at.caption))

@@ -133,6 +133,14 @@ def _channel(state: channel_admin.ChannelState) -> None:
             n = state.reads_used  # "0 lecture ce mois-ci": French counts 0 as one
             reads = ngettext("{used} read this month", "{used} reads this month", n).format(used=number(n))
         st.caption(_("Last poll {when} · {reads}").format(when=_when(state.last_poll_at), reads=reads))
+        if cfg.monthly_read_budget and (state.reads_used or 0) >= cfg.monthly_read_budget:
+            st.warning(
+                _(
+                    "Listening stopped: this month's read budget is spent. It starts again on the 1st of "
+                    "next month, or as soon as `monthly_read_budget` is raised in channels.toml."
+                ),
+                icon=":material/block:",
+            )
         _streams(state)
         channel_standby.controls(cfg)
         cols = st.columns([1, 4], vertical_alignment="center")
