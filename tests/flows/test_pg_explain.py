@@ -18,10 +18,12 @@ from sqlmodel import Session
 
 from bench.seed import seed
 from connectors.base import Author
+from inbox.desk.incidents import members
 from inbox.desk.queue import Filters, filter_options, queue_page
 from inbox.reports import first_responses, queries
 from inbox.reports.period import Period, rolling
 from inbox.store import records as store
+from inbox.store.tables import Incident
 from tests.conftest import PG_ADMIN_URL
 
 pytestmark = pytest.mark.skipif(
@@ -130,7 +132,18 @@ CASES: dict[str, Callable[[Session], Any]] = {
     "ingestion: a page's customers": lambda s: store.contacts_for(
         s, 2, [Author(platform_id=str(k)) for k in range(1, 8000, 80)], NOW
     ),
+    "incidents: automatic joining's messages stored since the last scan": lambda s: members.candidates(
+        s, _incident(), after=NOW - timedelta(hours=1)
+    ),
 }
+
+
+def _incident() -> Incident:
+    """An incident open for two days (never stored: the joining query does not need it to be)."""
+    day_before = NOW - timedelta(days=2)
+    return Incident(
+        id=10**6, title="Payment page down", since=day_before, declared_by="maya", declared_at=day_before
+    )
 
 
 def _threads() -> list[tuple[str, str, str, datetime]]:

@@ -127,6 +127,7 @@ class Message(SQLModel, table=True):
         Index(
             "ix_message_volume", "direction", "created_at", "channel_id", "sentiment"
         ),  # covers hour counts
+        Index("ix_message_stored", "direction", "ingested_at"),  # what was stored since (incidents' joining)
     )
     id: int | None = Field(default=None, primary_key=True)
     channel_id: int = Field(foreign_key="channel.id")
