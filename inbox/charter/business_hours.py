@@ -62,18 +62,27 @@ def open_intervals(team: Team, start: datetime) -> Iterator[tuple[datetime, date
     day = start.astimezone(team.zone).date()
     closed_run = 0
     while True:
-        shifts = team.shifts_on(day)
-        for shift in shifts:
-            a, b = _instant(team, day, shift.start), _instant(team, day, shift.end)
-            if b > start and b > a:  # a shift wholly inside the spring gap never opens
+        intervals = _day_intervals(team, day)
+        for a, b in intervals:
+            if b > start:
                 yield a, b
-        closed_run = 0 if shifts else closed_run + 1
+        closed_run = 0 if intervals else closed_run + 1
         if closed_run > MAX_CLOSED_DAYS:
             raise ValueError(
                 f"no opening hours in the {MAX_CLOSED_DAYS} days up to {day}: "
                 "check the team's week, closed_days and public_holidays"
             )
         day += timedelta(days=1)
+
+
+def _day_intervals(team: Team, day: date) -> tuple[tuple[datetime, datetime], ...]:
+    """A local date's opening intervals in UTC, computed once per team and date (every running clock of a
+    tick walks the same days). A shift wholly inside the spring gap never opens."""
+    found = team.opening_cache.get(day)
+    if found is None:
+        shifts = ((_instant(team, day, s.start), _instant(team, day, s.end)) for s in team.shifts_on(day))
+        found = team.opening_cache[day] = tuple((a, b) for a, b in shifts if b > a)
+    return found
 
 
 def is_open(team: Team, at: datetime) -> bool:

@@ -246,6 +246,12 @@ class Team(Strict):
                 dated[day] = shifts
         return dated, yearly
 
+    @cached_property
+    def opening_cache(self) -> dict[dt.date, tuple[tuple[dt.datetime, dt.datetime], ...]]:
+        """A local date's opening intervals in UTC, filled by ``inbox.charter.business_hours`` (a team never
+        changes: a charter edit makes new teams)."""
+        return {}
+
     def shifts_on(self, day: dt.date) -> tuple[Shift, ...]:
         """The shifts of a local date (none when closed), by the order in the module docstring."""
         dated, yearly = self._special_days

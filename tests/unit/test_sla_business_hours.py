@@ -13,6 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inbox.charter.business_hours import (
     add_business_time,
@@ -208,3 +210,32 @@ def test_naive_datetimes_are_refused(call: Callable[[], object]) -> None:
 def test_negative_minutes_are_refused() -> None:
     with pytest.raises(ValueError, match="minutes must be >= 0"):
         add_business_time(CARE, AWARE, -1)
+
+
+@given(
+    spans=st.lists(
+        st.tuples(
+            st.datetimes(
+                min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
+            ),
+            st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=40)),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_the_days_a_team_remembers_give_the_same_times_as_a_new_team(
+    spans: list[tuple[datetime, timedelta]],
+) -> None:
+    """A tick asks one team for thousands of clocks, so a team keeps each day's opening intervals; asked in
+    any order, across DST changes, holidays and a Christmas Eve with other hours, it answers as a new team
+    would."""
+    remembering = team()
+    for start, length in spans:
+        fresh = team()
+        assert business_time_between(remembering, start, start + length) == business_time_between(
+            fresh, start, start + length
+        )
+        assert add_business_time(remembering, start, 90) == add_business_time(team(), start, 90)
+        assert next_opening(remembering, start) == next_opening(team(), start)
