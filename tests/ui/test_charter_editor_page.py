@@ -84,7 +84,7 @@ def test_an_invalid_value_shows_the_key_and_what_is_allowed_and_saves_nothing(
     assert not at.exception and [t.value for t in at.title] == ["Response charter"]
     at.number_input(key="cf0-at-risk").set_value(150.0)
     at.button(key="cf0-save").click().run()
-    assert not at.exception and "Not saved: 1 problem(s)" in at.error[0].value
+    assert not at.exception and "Not saved: 1 problem. Correct the value below" in at.error[0].value
     assert problems(at) == [("escalation.at_risk_fraction", "Input should be less than 1")]
     at.text_area(key="toml-0-text").set_value(
         at.text_area(key="toml-0-text").value.replace("vip = 30", "vip = 0")
@@ -169,7 +169,7 @@ def test_a_bad_public_holiday_code_from_the_form_names_the_key(seeded: Seeded) -
     at = editor(seeded)
     at.text_input(key="cf0-care-fr-public-holidays").input("FR-99")
     at.button(key="cf0-save").click().run()
-    assert not at.exception and "Not saved: 1 problem(s)" in at.error[0].value
+    assert not at.exception and "Not saved: 1 problem. Correct the value below" in at.error[0].value
     [(key, message)] = problems(at)
     assert key == "teams.care-fr.public_holidays" and "unknown subdivision '99' of FR" in message
 

@@ -20,7 +20,7 @@ from inbox.charter.editor import changes, edited, text_diff
 from inbox.charter.toml_edit import rewrite
 from inbox.config.channels import load_channels
 from inbox.config.loader import ConfigError
-from inbox.i18n import _
+from inbox.i18n import _, ngettext
 from inbox.store.tables import User
 from inbox.store.tables.enforcement import CharterVersion
 from inbox.ui import streamlit_words
@@ -50,7 +50,11 @@ def _data(text: str) -> dict[str, Any]:
 
 def _problems(rows: list[tuple[str, str, str]]) -> None:
     st.error(
-        _("Not saved: {n} problem(s). Correct the values below and save again.").format(n=len(rows)),
+        ngettext(
+            "Not saved: {n} problem. Correct the value below and save again.",
+            "Not saved: {n} problems. Correct the values below and save again.",
+            len(rows),
+        ).format(n=len(rows)),
         icon=":material/error:",
     )
     st.dataframe(
