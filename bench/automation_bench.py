@@ -15,11 +15,9 @@ Writes bench/results/automation.json and prints a Markdown table.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Mapping
-from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import machine, postgres_server, quantiles, table, write_results  # noqa: E402
+from bench.common import admin_for, database_arguments, machine, quantiles, table, write_results  # noqa: E402
 from bench.seed import seeded_database  # noqa: E402
 
 
@@ -82,17 +80,13 @@ def _timings(url: str, repeat: int, now: datetime) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--db", action="append", choices=("sqlite", "postgres"), default=[])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = database_arguments(__doc__, sizes=[10_000, 100_000, 1_000_000], repeat=5)
     parser.add_argument("--out", default="automation", help="bench/results/<out>.json")
     args = parser.parse_args(argv)
     kinds = args.db or ["sqlite", "postgres"]
     results: list[dict[str, Any]] = []
     info = machine()
-    with ExitStack() as stack:
-        admin = stack.enter_context(postgres_server()) if "postgres" in kinds else None
+    with admin_for(kinds) as admin:
         for kind in kinds:
             for size in args.sizes:
                 with seeded_database(kind, size, admin) as db:

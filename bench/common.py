@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -47,6 +48,26 @@ def postgres_server() -> Iterator[str]:
         yield pgcluster.start(folder)
     finally:
         pgcluster.stop(folder)
+
+
+def database_arguments(doc: str | None, *, sizes: list[int], repeat: int) -> argparse.ArgumentParser:
+    """The options every database benchmark takes: ``--db`` (repeatable; none: both), ``--sizes``,
+    ``--repeat`` (a script adds its own)."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--db", action="append", choices=("sqlite", "postgres"), default=[])
+    parser.add_argument("--sizes", type=int, nargs="+", default=sizes)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    return parser
+
+
+@contextmanager
+def admin_for(kinds: list[str]) -> Iterator[str | None]:
+    """A throwaway PostgreSQL server's admin URL for the block when ``kinds`` has postgres, else None."""
+    if "postgres" not in kinds:
+        yield None
+        return
+    with postgres_server() as admin:
+        yield admin
 
 
 @contextmanager

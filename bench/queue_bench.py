@@ -9,10 +9,8 @@ Writes bench/results/queue.json and prints a Markdown table.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,9 +18,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (  # noqa: E402
+    admin_for,
+    database_arguments,
     machine,
     own_peak_rss_mb,
-    postgres_server,
     quantiles,
     table,
     write_results,
@@ -71,16 +70,12 @@ def run(kind: str, sizes: list[int], repeat: int, admin: str | None) -> list[dic
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", action="append", choices=("sqlite", "postgres"), default=[])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=50)
+    parser = database_arguments(__doc__, sizes=[10_000, 100_000, 1_000_000], repeat=50)
     args = parser.parse_args(argv)
     kinds = args.db or ["sqlite", "postgres"]
     results: list[dict[str, Any]] = []
     info = machine()
-    with ExitStack() as stack:
-        admin = stack.enter_context(postgres_server()) if "postgres" in kinds else None
+    with admin_for(kinds) as admin:
         for kind in kinds:
             results += run(kind, args.sizes, args.repeat, admin)
     rows = [

@@ -9,17 +9,15 @@ Writes bench/results/queue-filters.json and prints a Markdown table.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine, postgres_server, quantiles, table, write_results  # noqa: E402
+from bench.common import admin_for, database_arguments, machine, quantiles, table, write_results  # noqa: E402
 from bench.seed import seeded_database  # noqa: E402
 
 CASES: list[tuple[str, dict[str, Any], int]] = [  # name, Filters fields, page number (50 rows a page)
@@ -65,16 +63,12 @@ def run(kind: str, sizes: list[int], repeat: int, admin: str | None) -> list[dic
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", action="append", choices=("sqlite", "postgres"), default=[])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--repeat", type=int, default=20)
+    parser = database_arguments(__doc__, sizes=[100_000], repeat=20)
     args = parser.parse_args(argv)
     kinds = args.db or ["sqlite", "postgres"]
     results: list[dict[str, Any]] = []
     info = machine()
-    with ExitStack() as stack:
-        admin = stack.enter_context(postgres_server()) if "postgres" in kinds else None
+    with admin_for(kinds) as admin:
         for kind in kinds:
             results += run(kind, args.sizes, args.repeat, admin)
     headers = ["db", "messages", "open", "case", "rows", "total", "median ms", "p95 ms"]

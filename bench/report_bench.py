@@ -13,11 +13,9 @@ Writes bench/results/report.json and prints a Markdown table.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,9 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    admin_for,
+    database_arguments,
     machine,
     own_peak_rss_mb,
-    postgres_server,
     quantiles,
     table,
     write_results,
@@ -102,18 +101,14 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--db", action="append", choices=("sqlite", "postgres"), default=[])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = database_arguments(__doc__, sizes=[10_000, 100_000, 1_000_000], repeat=5)
     parser.add_argument("--calls", nargs="+", choices=CALLS, default=list(CALLS))
     parser.add_argument("--out", default="report", help="bench/results/<out>.json")
     args = parser.parse_args(argv)
     kinds = args.db or ["sqlite", "postgres"]
     results: list[dict[str, Any]] = []
     info = machine()
-    with ExitStack() as stack:
-        admin = stack.enter_context(postgres_server()) if "postgres" in kinds else None
+    with admin_for(kinds) as admin:
         for kind in kinds:
             results += run(kind, args.sizes, args.repeat, admin, tuple(args.calls))
     calls = [c for c in CALLS if c in args.calls]
