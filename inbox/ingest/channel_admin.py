@@ -55,6 +55,7 @@ class ChannelState:
     streams: list[StreamState] = field(default_factory=list)
     reads_used: int | None = None  # this month (None: never polled this month)
     share_by_now: int | None = None  # the budget spread evenly over the month, by now (no budget: None)
+    budget_spent: bool = False  # listening stopped until next month (inbox.ingest.read_budget)
     events: list[AuditEvent] = field(default_factory=list)  # newest first
 
     @property
@@ -99,7 +100,8 @@ def state(session: Session, cfg: ChannelConfig, now: datetime, lookup: Lookup = 
     reads = channel.reads_used if channel.read_month == now.strftime("%Y-%m") else None
     budget = cfg.monthly_read_budget
     share = int(read_budget.even_share(budget, now)) if budget else None
-    return ChannelState(cfg, creds, streams, reads, share, recent_events(session, channel))
+    spent = read_budget.state(channel, budget, now) == "spent"
+    return ChannelState(cfg, creds, streams, reads, share, spent, recent_events(session, channel))
 
 
 def recent_events(session: Session, channel: Channel, limit: int = 5) -> list[AuditEvent]:

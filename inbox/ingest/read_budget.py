@@ -24,7 +24,7 @@ from inbox.ingest.channels import Runtime
 from inbox.store import records as store
 from inbox.store.tables import Channel
 
-log = logging.getLogger("inbox.ingest.poll")
+log = logging.getLogger("inbox.ingest.read_budget")
 
 WARN_AT = 0.8
 LEAD = 86_400.0  # seconds: the month's share starts one day ahead

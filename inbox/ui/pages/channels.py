@@ -133,7 +133,7 @@ def _channel(state: channel_admin.ChannelState) -> None:
             n = state.reads_used  # "0 lecture ce mois-ci": French counts 0 as one
             reads = ngettext("{used} read this month", "{used} reads this month", n).format(used=number(n))
         st.caption(_("Last poll {when} · {reads}").format(when=_when(state.last_poll_at), reads=reads))
-        if cfg.monthly_read_budget and (state.reads_used or 0) >= cfg.monthly_read_budget:
+        if state.budget_spent:
             st.warning(
                 _(
                     "Listening stopped: this month's read budget is spent. It starts again on the 1st of "
