@@ -46,6 +46,12 @@ class StreamState:
     retry_at: datetime | None  # no polling before this (rate limit or back-off)
     failures: int  # consecutive
     last_error: str | None
+    held_until: datetime | None = None  # left unread until then by the month's read budget share
+
+    def next_try(self, now: datetime) -> datetime | None:
+        """When the listener reads this stream again: its back-off or budget hold, the later (None: now)."""
+        later = [t for t in (self.retry_at, self.held_until) if t is not None and t > now]
+        return max(later, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +100,7 @@ def state(session: Session, cfg: ChannelConfig, now: datetime, lookup: Lookup = 
             r.retry_at,
             r.failures,
             r.last_error,
+            r.held_until,
         )
         for r in rows
     ]

@@ -120,8 +120,10 @@ def _open_page(
             report.skipped = f"polled by another worker ({cursor.lease_owner})"
             return None
         report.skipped = read_budget.check(session, channel, rt, now)
-        if first_page and not report.skipped:
-            report.skipped = read_budget.spread(channel, rt, stream, now)
+        held = read_budget.spread(channel, rt, stream, now) if first_page and not report.skipped else None
+        cursor.held_until = held[0] if held else None  # shown on the Channels page as the next try
+        if held:
+            report.skipped = held[1]
         if report.skipped:  # not read now: the lease goes back at once (this worker or another polls next)
             store.release_lease(session, cursor.id or 0, worker.owner)
             return None

@@ -87,8 +87,8 @@ def check(session: Session, channel: Channel, rt: Runtime, now: datetime) -> str
     return None
 
 
-def spread(channel: Channel, rt: Runtime, stream: str, now: datetime) -> str | None:
-    """A reason to leave ``stream`` unread for now: reading it would go past the month's even share."""
+def spread(channel: Channel, rt: Runtime, stream: str, now: datetime) -> tuple[datetime, str] | None:
+    """Until when to leave ``stream`` unread, and why: reading it now would go past the month's even share."""
     budget = rt.config.monthly_read_budget
     cost = rt.connector.idle_reads(stream) if isinstance(rt.connector, BillsIdleReads) else 0
     if budget is None or cost <= 0:
@@ -97,7 +97,7 @@ def spread(channel: Channel, rt: Runtime, stream: str, now: datetime) -> str | N
     if used + cost <= even_share(budget, now):
         return None
     at = share_allows_at(budget, used + cost, now)
-    return (
+    return at, (
         f"monthly read budget spread over the month: {used}/{budget} reads used, "
         f"{int(even_share(budget, now))} allowed by now; next read about {at:%Y-%m-%d %H:%M} UTC"
     )

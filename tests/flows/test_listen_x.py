@@ -211,7 +211,15 @@ def test_dm_reads_are_spread_over_the_month_and_mentions_still_read(
     assert "next read about 2026-12-16 00:18 UTC" in held["dms"].skipped
     assert held["mentions"].new == 1 and mention in stored_ids(engine)
     assert later not in stored_ids(engine)
+    assert held_until(engine, "dms").strftime("%H:%M") == "00:18"  # the Channels page's "Next try"
+    assert held_until(engine, "mentions") is None
     clock.now += timedelta(minutes=15)  # 00:17
     assert poll(engine, rt, clock)["dms"].skipped
     clock.now += timedelta(minutes=2)
     assert poll(engine, rt, clock)["dms"].new == 1 and later in stored_ids(engine)
+    assert held_until(engine, "dms") is None
+
+
+def held_until(engine: Engine, stream: str) -> datetime | None:
+    with Session(engine) as s:
+        return s.exec(select(ListeningCursor).where(ListeningCursor.stream == stream)).one().held_until

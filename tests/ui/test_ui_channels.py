@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from connectors.sandbox.x.server import XSandbox
 from inbox.charter.deadlines import default_due
 from inbox.config.channels import load_channels
+from inbox.ingest import read_budget
 from inbox.ingest.channels import Runtime, build_connector
 from inbox.ingest.poll import poll_channel
 from inbox.store import records as store
@@ -155,6 +156,38 @@ def test_polling_state_cursor_and_rate_limit_are_shown(
     assert rows["dms"]["Failures in a row"] == 1 and rows["dms"]["Last error"].startswith("RateLimited")
     assert rows["dms"]["Next try"] != "now"
     assert any("reads this month" in c.value for c in at.caption)
+
+
+def test_dms_held_by_the_read_budget_share_say_when_they_are_read_next(
+    seeded: Seeded, db_url: str, config: Path, x_env: dict[str, str], sandbox: XSandbox
+) -> None:
+    """X's DMs cost reads even when nothing is new, so past the month's share the listener leaves them unread
+    for a while; the page said "Next try: now" for them all the same."""
+    path = config / "channels.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "poll_interval_seconds = 20", "poll_interval_seconds = 20\nmonthly_read_budget = 15000"
+        ),
+        encoding="utf-8",
+    )
+    [cfg] = load_channels(config).channels
+    engine = open_engine(db_url)
+    rt = Runtime(cfg, build_connector(cfg))
+    poll_channel(engine, rt, clock=lambda: datetime.now(UTC), due=default_due)
+    with Session(engine) as s, s.begin():  # the month's reads have caught up with its share
+        channel = store.ensure_channel(s, "x-acme", "x", "AcmeCare")
+        channel.reads_used = int(read_budget.even_share(15_000, datetime.now(UTC)))
+    sandbox.add_dm("are you there?", sender="ivy")
+    [held] = [
+        r
+        for r in poll_channel(engine, rt, clock=lambda: datetime.now(UTC), due=default_due)
+        if r.stream == "dms"
+    ]
+    engine.dispose()
+    assert held.skipped and "spread over the month" in held.skipped
+    rows = {r["Stream"]: r for r in page_as(seeded, "ada").dataframe[0].value.to_dict("records")}
+    assert rows["dms"]["Next try"].endswith("(monthly read budget share)"), rows["dms"]
+    assert rows["mentions"]["Next try"] == "now"
 
 
 def test_no_secret_reaches_the_page_the_session_or_the_audit(

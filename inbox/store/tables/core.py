@@ -174,6 +174,7 @@ class ListeningCursor(SQLModel, table=True):
     last_poll_at: datetime | None = _when()
     last_success_at: datetime | None = _when()
     retry_at: datetime | None = _when()
+    held_until: datetime | None = _when()  # left unread until then by the month's read budget share
     failures: int = 0
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     lease_owner: str | None = None  # the worker polling this stream now

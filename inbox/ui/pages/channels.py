@@ -72,6 +72,16 @@ def _check(cfg: ChannelConfig) -> None:
     st.session_state[f"check-result-{cfg.name}"] = result
 
 
+def _next_try(stream: channel_admin.StreamState, at: datetime) -> str:
+    """When the listener reads the stream again, and why it waits when the read budget's share holds it."""
+    when = stream.next_try(at)
+    if when is None:
+        return _("now")
+    if when == stream.held_until:
+        return _("{when} (monthly read budget share)").format(when=_when(when))
+    return _when(when)
+
+
 def _streams(state: channel_admin.ChannelState) -> None:
     if not state.streams:
         st.caption(_("Not polled yet: the listener records each stream's cursor after its first poll."))
@@ -83,7 +93,7 @@ def _streams(state: channel_admin.ChannelState) -> None:
             _("Cursor"): s.cursor,
             _("Last poll"): _when(s.last_poll_at),
             _("Last success"): _when(s.last_success_at),
-            _("Next try"): _when(s.retry_at) if s.retry_at and s.retry_at > at else _("now"),
+            _("Next try"): _next_try(s, at),
             _("Failures in a row"): s.failures,
             _("Last error"): s.last_error or "",
         }
