@@ -9,7 +9,7 @@ from inbox.i18n import N_, _
 from inbox.store.tables import User
 from inbox.ui import identity, language, session_cookie, streamlit_words
 from inbox.ui.common import md_escape
-from inbox.ui.widgets import availability, my_password, not_allowed, notification_bell, shortcuts
+from inbox.ui.widgets import availability, my_password, not_allowed, not_found, notification_bell, shortcuts
 
 SIGN_IN = "inbox/ui/pages/sign_in.py"
 FIRST_PASSWORD = "inbox/ui/pages/first_password.py"  # instead of every page while an admin's password stands
@@ -51,6 +51,9 @@ if user is None:
     session_cookie.write()
     sign_in = [st.Page(SIGN_IN, title=_("Sign in"), icon=":material/login:", default=True)]
     sign_in += [st.Page(SIGN_IN, title=_("Sign in"), url_path=path) for path in DEEP_LINKS]
+    sign_in += [  # an unknown address is kept through the sign-in, then said not found
+        st.Page(SIGN_IN, title=_("Sign in"), url_path=path) for path in not_found.unknown_addresses(sign_in)
+    ]
     shown = st.navigation(sign_in, position="hidden")
     identity.remember(shown.url_path, DEEP_LINKS)  # kept across the identity provider's round trip
     shown.run()
@@ -63,6 +66,10 @@ if user.must_change_password and not identity.through_provider():
         session_cookie.write()
     first = [st.Page(FIRST_PASSWORD, title=_("Choose your password"), icon=":material/key:", default=True)]
     first += [st.Page(FIRST_PASSWORD, title=_("Choose your password"), url_path=path) for path in DEEP_LINKS]
+    first += [
+        st.Page(FIRST_PASSWORD, title=_("Choose your password"), url_path=path)
+        for path in not_found.unknown_addresses(first)
+    ]
     st.navigation(first, position="hidden").run()
     st.stop()
 
@@ -81,6 +88,8 @@ manage = [
 work += [
     not_allowed.page(stem, _(title), perm) for stem, title, _icon, perm in MANAGED if not can(user.role, perm)
 ]
+# an old bookmark, a mistyped link: said in the user's language (not Streamlit's English dialog)
+work += [not_found.page(path) for path in not_found.unknown_addresses(work + manage)]
 with st.sidebar:
     st.markdown(f"**{md_escape(user.display_name or user.name)}**")
     st.caption(

@@ -1,5 +1,6 @@
 """The first day's leftovers in a real browser, in French at 1280 px (issue 16): an agent at a managers'
-address is told why in French and led back (not Streamlit's English "Page not found"); the 24-hour window
+address is told why in French and led back (not Streamlit's English "Page not found"), and so is anyone at
+an address no page has, signed in or signing in there; the 24-hour window
 closes at the team's time; a period without replies says so instead of an empty chart; Streamlit's ⋮ menu
 and "Press Enter to apply" are gone; the Team table shows its last column. Screenshots:
 test-artifacts/fr-left-*.png.
@@ -126,3 +127,33 @@ def test_a_french_manager_sees_the_whole_team_and_hears_of_admin_pages(french_de
         expect(page.get_by_role("heading", name="Canaux")).to_be_visible()
         expect(page.get_by_text("Cette page est réservée aux administrateurs")).to_be_visible()
         expect(page.get_by_role("link", name=BACK)).to_be_visible()
+
+
+def test_an_address_no_page_has_is_said_in_french_through_the_sign_in(french_desk: dict[str, Any]) -> None:
+    """An old bookmark or a mistyped link: Streamlit showed its English "Page not found" over the queue."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url = french_desk["url"]
+    expect.set_options(timeout=20_000)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        try:
+            page = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page()
+            page.set_default_timeout(30_000)
+            page.goto(f"{url}/ancien_favori")  # signed out: the sign-in page, at that address
+            expect(page.get_by_role("textbox", name="Mot de passe")).to_be_visible(timeout=60_000)
+            page.get_by_role("textbox", name="Identifiant").fill("alice")
+            page.get_by_role("textbox", name="Mot de passe").fill("alice-pw")
+            page.get_by_role("button", name="Se connecter").click()
+            expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Aucune page n'existe à l'adresse /ancien_favori.")).to_be_visible()
+            _shot(page, "no-such-page")
+            assert "Page not found" not in page.locator("body").inner_text()
+            assert page.url.endswith("/ancien_favori")
+            page.get_by_role("link", name=BACK).click()
+            expect(page.get_by_role("heading", name="File d'attente")).to_be_visible()
+            page.goto(f"{url}/une_autre")  # signed in, straight to another one
+            expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible(timeout=30_000)
+            assert "Page not found" not in page.locator("body").inner_text()
+        finally:
+            browser.close()
