@@ -73,12 +73,14 @@ def test_the_listener_marks_who_wrote_stop_once_and_audits_it(
     sandbox.add_mention("@AcmeCare Désinscription.", author="ann")
     sandbox.add_mention("@AcmeCare stop sending me the newsletter twice", author="bob")
     sandbox.add_mention("@AcmeCare NON MERCI", author="carl")
+    sandbox.add_mention("@AcmeCare DÉSINSCRIPTION !!", author="dan")  # the database compares folded text
+    sandbox.add_mention("@AcmeCare ＳＴＯＰ", author="eve")  # full-width letters fold to "stop"
     listen_once(db_url, config, x_env)
-    assert set(_opted_out(engine)) == {"ann", "carl"}
+    assert set(_opted_out(engine)) == {"ann", "carl", "dan", "eve"}
     assert all(_opted_out(engine).values())  # the message that said it
     listen_once(db_url, config, x_env)  # nothing new: nothing marked again
     events = _audits(engine)
-    assert len(events) == 2 and {e.actor for e in events} == {"automation"}
+    assert len(events) == 4 and {e.actor for e in events} == {"automation"}
 
 
 def test_no_out_of_hours_reply_to_an_opted_out_person_on_any_linked_account(
