@@ -32,6 +32,27 @@ class Settings(BaseSettings):
         return 120.0 if isinstance(value, str) and not value.strip() else value
 
 
+_LAST: tuple[tuple[object, ...], Settings] | None = None
+_VARIABLES = tuple(f"INBOX_{name.upper()}" for name in Settings.model_fields)
+
+
+def current_settings() -> Settings:
+    """``Settings()``, built again only when what it reads changed (its ``INBOX_`` variables, the working
+    folder, the ``.env`` file's time): building them costs about a millisecond, and the app asks for them
+    for every time it shows (the charter's time zone)."""
+    global _LAST
+    dotenv = Path(".env")
+    key = (
+        tuple(os.environ.get(name) for name in _VARIABLES),
+        os.getcwd(),
+        dotenv.stat().st_mtime if dotenv.exists() else None,
+    )
+    last = _LAST
+    if last is None or last[0] != key:
+        last = _LAST = (key, Settings())
+    return last[1]
+
+
 def conversation_link(conversation_id: int, public_url: str | None = None) -> str | None:
     """The app's address of one conversation (``INBOX_PUBLIC_URL``), or None when the address is unknown."""
     base = public_url if public_url is not None else Settings().public_url

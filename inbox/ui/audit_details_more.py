@@ -8,7 +8,7 @@ Each function returns None for a shape it does not know; the page then shows the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from babel.dates import format_date
@@ -108,7 +108,8 @@ def _viewed(d: Mapping[str, Any], users: Users) -> str | None:
     f = d.get("filters")
     if not isinstance(f, dict) or "since" not in f:
         return None
-    span = f"{_day(f['since'])} – {_day(f['until'])}" if f.get("until") else ""
+    until = _parsed(f.get("until"))  # exclusive: the log shows the last day the period includes
+    span = f"{_day(f['since'])} – {_day(until - timedelta(microseconds=1))}" if until else ""
     span = span or _("since {when}").format(when=_day(f["since"]))
     named = [str(f[k]) for k in ("actor", "action", "customer") if f.get(k)]
     if f.get("conversation"):

@@ -25,7 +25,7 @@ from inbox.nlp.language import LanguageDetect
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
 from inbox.nlp.settings import load_nlp_config, load_pii_patterns
 from inbox.replies import composer
-from inbox.settings import Settings
+from inbox.settings import current_settings
 from inbox.store.engine import open_engine
 from inbox.store.tables import User
 
@@ -47,7 +47,7 @@ def _engine(url: str) -> Engine:  # keyed by URL, so each test database gets its
 
 
 def engine() -> Engine:
-    return _engine(Settings().database_url)
+    return _engine(current_settings().database_url)
 
 
 def forget_engine(url: str) -> None:
@@ -78,7 +78,7 @@ def demo_mode() -> bool:
 
 
 def config_dir() -> Path:
-    return Settings().config_dir
+    return current_settings().config_dir
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -112,7 +112,7 @@ def charter() -> Charter | None:
     with reading() as session:
         version = charter_versions.newest_id(session)
     mtime = path.stat().st_mtime if path.exists() else 0.0
-    return _charter(Settings().database_url, str(path.parent), version, mtime)
+    return _charter(current_settings().database_url, str(path.parent), version, mtime)
 
 
 def team_zone() -> ZoneInfo:
@@ -122,9 +122,10 @@ def team_zone() -> ZoneInfo:
     return ZoneInfo(team.timezone) if team else ZoneInfo("UTC")
 
 
-def local_time(at: datetime, fmt: str = "d MMM HH:mm") -> str:
-    """``at`` in the team's time zone, in the user's language (``fmt``: a CLDR pattern); see ``zone_note``."""
-    return format_datetime(at, fmt, tzinfo=team_zone(), locale=i18n.current())
+def local_time(at: datetime, fmt: str = "d MMM HH:mm", zone: ZoneInfo | None = None) -> str:
+    """``at`` in the team's time zone (``zone``: it, asked once for many rows), in the user's language
+    (``fmt``: a CLDR pattern); see ``zone_note``."""
+    return format_datetime(at, fmt, tzinfo=zone or team_zone(), locale=i18n.current())
 
 
 def zone_note() -> str:

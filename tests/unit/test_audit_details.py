@@ -124,8 +124,8 @@ def test_account_changes_read_as_words(
                     "actor": "maya",
                 }
             },
-            "29 Nov 2026 – 7 Dec 2026 · maya",
-            "29 nov. 2026 – 7 déc. 2026 · maya",
+            "29 Nov 2026 – 6 Dec 2026 · maya",  # the days picked: "until" is the next day's start, excluded
+            "29 nov. 2026 – 6 déc. 2026 · maya",
         ),
     ],
 )

@@ -80,9 +80,10 @@ def _audit_view(user: User, filters: audit_log.Filters, action: str = "audit.vie
 
 
 def _table(rows: list[dict[str, object]], users: dict[int, str]) -> pd.DataFrame:
+    zone = team_zone()  # once: up to 5,000 rows
     return pd.DataFrame(
         {
-            _("When"): [local_time(r["at"], "d MMM y HH:mm:ss") for r in rows],  # type: ignore[arg-type]
+            _("When"): [local_time(r["at"], "d MMM y HH:mm:ss", zone) for r in rows],  # type: ignore[arg-type]
             _("Who"): [actor_label(str(r["actor"])) for r in rows],
             _("Action"): [action_label(str(r["action"])) for r in rows],
             _("Subject"): [subject_label(str(r["target"])) for r in rows],
