@@ -9,6 +9,9 @@ Rules, stated once:
 - Out of hours: an open, unanswered conversation whose latest customer message came while its team was
   closed, and the team is still in that same closed spell now, gets the team's out-of-hours text, in public
   or in private as the conversation is. Listening posts (nobody asked us) never get one.
+- A public conversation the automation is moving to private messages (``[privacy] topics``) gets its
+  out-of-hours reply or acknowledgement as a direct message: the brand then answers it once in public (the
+  move-to-private reply), not twice in the same second.
 - Peak: while the peak plan is on, an unanswered conversation of the plan's kinds that arrived at most
   ``NEW_GRACE`` before the plan switched on gets the acknowledgement, unless it had the out-of-hours reply.
 - Texts come from the template the charter names (config/templates.toml), else from the charter's own text;
@@ -32,6 +35,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, or_, select
 
+from inbox.automation.private_rule import moving_to_private
 from inbox.charter.business_hours import is_open, next_opening
 from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock
@@ -178,10 +182,12 @@ def queue_once(
     *,
     unless: tuple[str, ...] = (),
     visibility: str | None = None,
+    moving: Charter | None = None,
 ) -> bool:
     """Queue one automatic reply in its own transaction if the conversation still waits and has none of the
     ``unless`` keys; True if queued. Another process queuing the same key at once makes this one fail on the
-    unique key: it just skips. ``visibility``: public or private (default: the conversation's).
+    unique key: it just skips. ``visibility``: public or private (default: the conversation's, or private
+    when ``moving``'s rule is moving it to private messages: ``inbox.automation.private_rule``).
     """
     try:
         with Session(engine) as session, session.begin():
@@ -195,7 +201,8 @@ def queue_once(
             text = text_for(session, conv, values)
             if not text:
                 return False
-            visibility = visibility or conv.visibility
+            moves = moving is not None and moving_to_private(moving, conv)
+            visibility = visibility or ("private" if moves else conv.visibility)
             if visibility == "public" and values.get("handle") and not text.startswith("@"):
                 text = f"{values['handle']} {text}"  # addressed: two customers never get the same text
             if visibility == "public":
@@ -287,7 +294,7 @@ def send_out_of_hours(
             language = automatic_language(s, charter, conv)
             return out_of_hours_text(team, wrote, now, templates, values, language)
 
-        sent += queue_once(engine, c.conversation_id, key, text_for, now)
+        sent += queue_once(engine, c.conversation_id, key, text_for, now, moving=charter)
     return sent
 
 
@@ -324,6 +331,12 @@ def send_peak_acks(
             return peak_text(charter, kind, templates, values, automatic_language(s, charter, conv))
 
         sent += queue_once(
-            engine, c.conversation_id, key, text_for, now, unless=(OOH_KEY.format(c.conversation_id),)
+            engine,
+            c.conversation_id,
+            key,
+            text_for,
+            now,
+            unless=(OOH_KEY.format(c.conversation_id),),
+            moving=charter,
         )
     return sent

@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
+from inbox.automation.private_move import candidates
+from inbox.automation.private_rule import moving_to_private
 from inbox.automation.tick import run_automation
 from inbox.charter.deadlines import CharterDue
 from inbox.desk import corrections
@@ -20,7 +22,7 @@ from inbox.store.tables import Conversation, Message, OutboundReply, User
 from tests.conftest import ROOT
 from tests.support.charter import make_charter
 from tests.support.clock import Clock
-from tests.support.enforcement import MINUTE, PARIS_MONDAY_10, charter, drain, templates
+from tests.support.enforcement import MINUTE, PARIS_MONDAY_10, PARIS_SUNDAY_10, charter, drain, templates
 from tests.support.seed_desk import Seeded, seed
 from tests.support.x_channel import x_runtime
 
@@ -101,6 +103,47 @@ def test_a_billing_conversation_moves_to_private_messages_without_a_tag(
         conv.sla_due_at is not None for conv in convs
     )  # still an agent's to answer
     assert keys == sorted(f"auto-private{p}:{conv.id}" for conv in convs for p in ("", "-dm"))
+
+
+def test_out_of_hours_a_moving_conversation_is_told_the_hours_in_private_and_answered_once_in_public(
+    engine: Engine, sandbox: XSandbox, classifier: Any, x_env: dict[str, str]
+) -> None:
+    """On a Sunday the demo sent a billing customer two public replies in the same second ("our team is
+    away" and "we've sent you a DM") and a DM. The hours now go in the DM the conversation moves to."""
+    at, c = PARIS_SUNDAY_10, charter()
+    sandbox.add_user("ann", name="Ann")
+    sandbox.add_mention(
+        "@AcmeCare you charged me twice this month, I want a refund", author="ann", created_at=at
+    )
+    sandbox.add_mention("@AcmeCare my package never arrived", author="bob", created_at=at)
+    rt = x_runtime(sandbox)
+    now = at + 2 * MINUTE
+    poll_channel(engine, rt, clock=Clock(now), due=CharterDue(c), classifier=classifier)
+    with Session(engine) as s:  # the rule for one conversation is the query's
+        moving = {conv.id for conv in s.exec(select(Conversation)).all() if moving_to_private(c, conv)}
+        assert moving == set(candidates(s, c)) and len(moving) == 1
+    report = run_automation(engine, c, now, templates=templates())
+    drain(engine, rt, now + MINUTE)
+    assert (report.out_of_hours, report.moved_private) == (2, 1)
+    public = [t["text"] for t in sandbox.sent_tweets]
+    [ann] = [t for t in public if t.startswith("@ann")]
+    [bob] = [t for t in public if t.startswith("@bob")]
+    assert "We've just sent you a DM" in ann  # ann's one public reply: the move
+    assert "away" in bob or "absente" in bob  # bob stays in public: his hours in public
+    dms = [d["text"] for d in sandbox.sent_dms]
+    assert len(dms) == 2 and any("away" in d or "absente" in d for d in dms)
+    with Session(engine) as s:
+        rows = s.exec(select(OutboundReply, Conversation).join(Conversation)).all()
+        sent = {
+            (conv.reason == "billing_payment", r.idempotency_key.split(":")[0], r.visibility)
+            for r, conv in rows
+        }
+    assert sent == {
+        (True, "auto-ooh", "private"),  # ann: the hours in the DM…
+        (True, "auto-private", "public"),  # …one public reply…
+        (True, "auto-private-dm", "private"),  # …and the move's DM
+        (False, "auto-ooh", "public"),  # bob: the hours where he wrote
+    }
 
 
 def test_a_customer_writing_again_gets_the_automatic_dm_once_a_day(
