@@ -20,7 +20,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from inbox.desk import identity, return_to
 from inbox.i18n import _
-from inbox.settings import Settings
+from inbox.settings import current_settings
 from inbox.ui import session_cookie
 from inbox.ui.common import USER, now, transaction
 
@@ -31,7 +31,7 @@ ADOPTED = "identity-adopted"  # session_state: just signed in through the provid
 def configured() -> bool:
     """Whether sign-in through the identity provider is offered."""
     try:
-        return "auth" in st.secrets and bool(Settings().oidc_domain)
+        return "auth" in st.secrets and bool(current_settings().oidc_domain)
     except StreamlitSecretNotFoundError:
         return False
 
@@ -53,7 +53,7 @@ def adopt() -> None:
     email = st.user.get("email")
     with transaction() as session:
         user = identity.sign_in(
-            session, email if isinstance(email, str) else None, Settings().oidc_domain or "", now()
+            session, email if isinstance(email, str) else None, current_settings().oidc_domain or "", now()
         )
         user_id = user.id if user else None
     if user_id is None:

@@ -15,7 +15,7 @@ from email.utils import format_datetime
 import streamlit as st
 
 from inbox.desk import accounts, presence, web_sessions
-from inbox.settings import Settings
+from inbox.settings import current_settings
 from inbox.store import records as store
 from inbox.store.tables import User
 from inbox.ui.common import USER, current_user, now, reading, transaction
@@ -34,14 +34,14 @@ def _key(url: str, configured: str | None) -> bytes:
 
 
 def key() -> bytes:
-    settings = Settings()
+    settings = current_settings()
     configured = settings.session_secret.get_secret_value() if settings.session_secret else None
     return _key(settings.database_url, configured)
 
 
 def start(user_id: int) -> None:
     """A new server-side session for the user who just signed in; the cookie is written by ``write``."""
-    lifetime = timedelta(hours=Settings().session_hours)
+    lifetime = timedelta(hours=current_settings().session_hours)
     with transaction() as session:
         cookie, expires = web_sessions.start(session, user_id, key(), now(), lifetime)
     st.session_state[SESSION], st.session_state[EXPIRES] = cookie, expires

@@ -17,7 +17,7 @@ from inbox.charter.versions import LiveCharter
 from inbox.desk import notifications, preferences
 from inbox.desk.notifications import Notice
 from inbox.i18n import N_, _
-from inbox.settings import Settings
+from inbox.settings import current_settings
 from inbox.store.tables import NotificationSettings, User
 from inbox.ui.common import (
     config_dir,
@@ -98,7 +98,7 @@ def _set(user_id: int, user_name: str, name: str) -> None:
 
 @st.fragment(run_every=POLL_SECONDS)
 def _bell(user_id: int, user_name: str) -> None:
-    book = _live(Settings().database_url, str(config_dir())).book()
+    book = _live(current_settings().database_url, str(config_dir())).book()
     with transaction() as session:
         new = notifications.poll(session, user_id, user_name, book, now())
     with reading() as session:
