@@ -142,10 +142,13 @@ def test_a_manager_answers_a_burst_on_two_networks_once_each(stack: dict[str, An
         page.locator(".st-key-inc-add-1 button").click()
         expect(page.get_by_text("4 conversations added to the incident.")).to_be_visible()
         page.get_by_role("tab", name="Reply").click()
-        boxes = page.locator("[class*='st-key-inc-text-reply-1-'] textarea")
-        for n in range(boxes.count()):
-            boxes.nth(n).fill("Une panne touche l'internet à Lyon : nos équipes interviennent.")
-            boxes.nth(n).press("Tab")
+        # The burst is French and public: one box for its four conversations. Wait for it: the "added"
+        # message is drawn before the run reaches the tabs, and a box counted too early is never filled.
+        box = page.get_by_role("textbox", name="French · Public (4 conversations waiting)")
+        expect(box).to_be_visible()
+        expect(page.locator("[class*='st-key-inc-text-reply-1-'] textarea")).to_have_count(1)
+        box.fill("Une panne touche l'internet à Lyon : nos équipes interviennent.")
+        box.press("Tab")
         # Leaving a box reruns the page without the "added" message; the Reply tab must stay open
         # (it used to jump back to the first tab when the message above the tabs went away).
         page.wait_for_timeout(3000)
