@@ -17,6 +17,11 @@ from sqlalchemy.exc import OperationalError
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = logging.getLogger("inbox.store")
 MIGRATION_LOCK = 7_220_261_206  # PostgreSQL advisory lock key held while the schema is upgraded
+# Prepared statements each SQLite connection keeps (Python's default is 128). A query with an ``IN`` list is
+# a new statement for every length of the list, and one with a thousand values holds about 200 KiB: with 128
+# of them on each pooled connection, the listener grew by megabytes a minute for hours. Sixteen keep the
+# statements a loop repeats; the memory stays flat (docs/benchmarks.md (c)).
+SQLITE_STATEMENT_CACHE = 16
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -29,12 +34,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``. SQLite gets WAL mode and a busy timeout; its folder is created."""
+    """An engine for ``url``. SQLite gets WAL mode, a busy timeout and a small statement cache; its folder is
+    created."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={
+                "check_same_thread": False,
+                "timeout": 30,
+                "cached_statements": SQLITE_STATEMENT_CACHE,
+            },
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
