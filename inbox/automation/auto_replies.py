@@ -75,7 +75,30 @@ def automatic_text(
     text = fallback if fallback is not None else (template.text if template else None)
     if text is None:
         return None
-    return re.sub(r" {2,}", " ", text.format_map(defaultdict(str, values)))
+    blank = set(composer.variables(text)) - known
+    return without_gaps(_drop(text, blank).format_map(defaultdict(str, values)), bool(blank))
+
+
+def _drop(text: str, names: set[str]) -> str:
+    """``text`` without the variables ``names`` and the comma or space just before each ("Acme, {name}!" →
+    "Acme!", "Bonjour {name}, merci" → "Bonjour, merci")."""
+    for name in names:
+        text = re.sub(r",? ?(?<!\{)\{" + re.escape(name) + r"\}(?!\})", "", text)
+    return text
+
+
+def without_gaps(text: str, mend: bool = True) -> str:
+    """No double space; with ``mend`` (a variable was left out), what else its gap leaves is mended too: no
+    space before a comma or full stop, no comma doubled or before a full stop, none opening a line, no bare
+    signature mark ("^") ending a line, no space at either end of a line."""
+    text = re.sub(r" {2,}", " ", text)
+    if not mend:
+        return text
+    text = re.sub(r" +([,.])", r"\1", text)
+    text = re.sub(r",+(\.)?", lambda m: m.group(1) or ",", text)
+    text = re.sub(r"(?m)^[ ,]+", "", text)
+    text = re.sub(r"(?m) *\^ *$", "", text)
+    return "\n".join(line.strip(" ") for line in text.split("\n")).strip()
 
 
 def out_of_hours_text(

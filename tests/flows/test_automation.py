@@ -65,11 +65,35 @@ def test_a_template_needing_an_unknown_value_falls_back_to_the_charter_text() ->
         "Hi, we're receiving a lot of messages right now: we'll get back to you within 4 hours. "
         "Thanks for your patience!"
     )
-    assert automatic_text(files, "ack-en", "Thanks {customer_name}", {}) == "Thanks "  # ack-en needs an agent
+    assert automatic_text(files, "ack-en", "Thanks {customer_name}", {}) == "Thanks"  # ack-en needs an agent
     assert (
         automatic_text(files, "missing", "Back {next_opening_day}", {"next_opening_day": "lundi"})
         == "Back lundi"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "passage-mp-fr",
+            "Nous souhaitons vous aider, mais il nous faut quelques informations personnelles. Nous vous "
+            "avons écrit en message privé : poursuivons là-bas.",
+        ),
+        (
+            "ack-en",
+            "Hi, thanks for reaching out! We're looking into this now and will come back to you shortly.",
+        ),
+        ("enquete-csat-fr", "Merci d'avoir contacté Acme ! Êtes-vous satisfait(e) de notre réponse ?"),
+        ("survey-csat-en", "Thanks for contacting Acme! Are you happy with our answer?"),
+    ],
+)
+def test_a_template_sent_without_name_or_signature_reads_as_if_written_so(name: str, expected: str) -> None:
+    """No customer name known and no brand to sign (a channel no brand speaks for): the blanks take their
+    comma and space with them, and no bare signature mark "^" ends the text."""
+    text = automatic_text(templates(), name, None, {"ticket_ref": "INB-000042"})
+    assert text is not None and text.startswith(expected)
+    assert "^" not in text and ", ," not in text and ",," not in text and "  " not in text
 
 
 def test_out_of_hours_reply_is_sent_once_per_conversation_public_and_private(
