@@ -45,7 +45,7 @@ from inbox.nlp.reply_language import Evidence, platform_language, reply_language
 from inbox.outbox import delivery as outbox
 from inbox.outbox.delivery import AUTOMATIC_PREFIX
 from inbox.privacy.opt_out import opted_out
-from inbox.replies import composer
+from inbox.replies import blanks, composer
 from inbox.replies import rules as reply_rules
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply
 
@@ -76,29 +76,8 @@ def automatic_text(
     if text is None:
         return None
     blank = set(composer.variables(text)) - known
-    return without_gaps(_drop(text, blank).format_map(defaultdict(str, values)), bool(blank))
-
-
-def _drop(text: str, names: set[str]) -> str:
-    """``text`` without the variables ``names`` and the comma or space just before each ("Acme, {name}!" →
-    "Acme!", "Bonjour {name}, merci" → "Bonjour, merci")."""
-    for name in names:
-        text = re.sub(r",? ?(?<!\{)\{" + re.escape(name) + r"\}(?!\})", "", text)
-    return text
-
-
-def without_gaps(text: str, mend: bool = True) -> str:
-    """No double space; with ``mend`` (a variable was left out), what else its gap leaves is mended too: no
-    space before a comma or full stop, no comma doubled or before a full stop, none opening a line, no bare
-    signature mark ("^") ending a line, no space at either end of a line."""
-    text = re.sub(r" {2,}", " ", text)
-    if not mend:
-        return text
-    text = re.sub(r" +([,.])", r"\1", text)
-    text = re.sub(r",+(\.)?", lambda m: m.group(1) or ",", text)
-    text = re.sub(r"(?m)^[ ,]+", "", text)
-    text = re.sub(r"(?m) *\^ *$", "", text)
-    return "\n".join(line.strip(" ") for line in text.split("\n")).strip()
+    filled = blanks.drop(text, blank).format_map(defaultdict(str, values))
+    return blanks.mend(filled) if blank else re.sub(r" {2,}", " ", filled)
 
 
 def out_of_hours_text(

@@ -18,7 +18,7 @@ from inbox.access import require
 from inbox.desk.incidents.lookup import get
 from inbox.desk.incidents.members import NO_LANGUAGE
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
-from inbox.replies import composer
+from inbox.replies import blanks, composer
 from inbox.store import records as store
 from inbox.store.tables import Channel, Conversation, IncidentMember, IncidentText, User
 
@@ -33,9 +33,9 @@ SAMPLE = {  # what the checks fill in: long, as real values may be
 
 
 def addressed(text: str, values: Mapping[str, str], visibility: str) -> str:
-    """``text`` with the customer's values filled in; a public one starts with their @handle (X refuses the
-    same text twice, and a reply is addressed)."""
-    body = composer.render(text, values).strip()
+    """``text`` with the customer's values filled in, a value nobody has left out (``inbox.replies.blanks``);
+    a public one starts with their @handle (X refuses the same text twice, and a reply is addressed)."""
+    body = blanks.render_without_blanks(text, values).strip()
     handle = values.get("handle")
     if visibility == "public" and handle and not body.startswith("@"):
         body = f"{handle} {body}"
