@@ -75,7 +75,7 @@ def automatic_text(
     text = fallback if fallback is not None else (template.text if template else None)
     if text is None:
         return None
-    blank = set(composer.variables(text)) - known
+    blank = blanks.blank_variables(text, values)
     filled = blanks.drop(text, blank).format_map(defaultdict(str, values))
     return blanks.mend(filled) if blank else re.sub(r" {2,}", " ", filled)
 
