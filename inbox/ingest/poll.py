@@ -230,9 +230,17 @@ def poll_channel(
     classifier: Classifier | None = None,
     worker: Worker | None = None,
 ) -> list[StreamReport]:
-    """Every stream of one channel; a failure on one stream does not stop the next."""
+    """Every stream of one channel; a failure on one stream does not stop the next, even one that is not
+    the platform's (it is logged and reported; that stream is read again at the next poll)."""
     worker = worker or Worker.from_settings()
-    return [
-        poll_stream(engine, rt, s, clock=clock, due=due, classifier=classifier, worker=worker)
-        for s in rt.connector.streams
-    ]
+    reports = []
+    for stream in rt.connector.streams:
+        try:
+            reports.append(
+                poll_stream(engine, rt, stream, clock=clock, due=due, classifier=classifier, worker=worker)
+            )
+        except Exception as exc:  # noqa: BLE001 - the channel's other streams are still read
+            log.exception("%s/%s: poll failed", rt.name, stream)
+            error = rt.redact(f"{type(exc).__name__}: {exc}")
+            reports.append(StreamReport(rt.name, stream, error=error))
+    return reports

@@ -8,6 +8,8 @@ URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 MENTION = re.compile(r"(?<![\w@])@\w+")
 ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 SPACE = re.compile(r"\s+")
+UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
 LETTER = re.compile(r"[^\W\d_]")
 MAX_CHARS = 5_000  # longer messages are cut before the models and rules (PII still sees the whole text)
 
@@ -24,10 +26,23 @@ EMOJI_RE = re.compile("|".join(map(re.escape, EMOJI)))
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\ufe0f": None})
 
 
+def encodable(text: str) -> str:
+    """``text`` as valid Unicode: a surrogate pair split into two code points is joined again; a lone
+    surrogate or a NUL becomes U+FFFD (the language detector and the databases take UTF-8 only). The rule
+    of ``connectors.boundary.clean_text``, which this package may not import; here it also covers what
+    decoding literal escapes makes and texts that never crossed a connector (``inbox classify``)."""
+    if not UNENCODABLE.search(text):
+        return text
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return joined.replace("\x00", REPLACEMENT)
+
+
 def normalise(text: str, max_chars: int = MAX_CHARS) -> str:
-    """The text the models see: URLs -> "http", @handles -> "@user", literal \\uXXXX escapes decoded,
-    curly quotes straightened, common emoji -> emoticons, spaces collapsed, cut at ``max_chars``."""
-    text = ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text[: max_chars * 2]).translate(QUOTES)
+    """The text the models see: URLs -> "http", @handles -> "@user", literal \\uXXXX escapes decoded (an
+    escaped emoji's two halves joined, a lone half replaced: ``encodable``), curly quotes straightened, common
+    emoji -> emoticons, spaces collapsed, cut at ``max_chars``."""
+    text = ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text[: max_chars * 2])
+    text = encodable(text).translate(QUOTES)
     text = MENTION.sub("@user", URL.sub("http", text))
     text = EMOJI_RE.sub(lambda m: EMOJI[m.group()], text)
     return SPACE.sub(" ", text).strip()[:max_chars]
