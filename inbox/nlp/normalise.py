@@ -10,6 +10,8 @@ ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 SPACE = re.compile(r"\s+")
 UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
+LONGEST_RUN = 100  # punctuation marks or symbols in a row: spaCy splits a run of them in quadratic time
+LONG_RUN = re.compile(rf"[^\w\s]{{{LONGEST_RUN}}}(?=[^\w\s])")
 LETTER = re.compile(r"[^\W\d_]")
 MAX_CHARS = 5_000  # longer messages are cut before the models and rules (PII still sees the whole text)
 
@@ -40,11 +42,13 @@ def encodable(text: str) -> str:
 def normalise(text: str, max_chars: int = MAX_CHARS) -> str:
     """The text the models see: URLs -> "http", @handles -> "@user", literal \\uXXXX escapes decoded (an
     escaped emoji's two halves joined, a lone half replaced: ``encodable``), curly quotes straightened, common
-    emoji -> emoticons, spaces collapsed, cut at ``max_chars``."""
+    emoji -> emoticons, a space after every ``LONGEST_RUN`` punctuation marks or symbols in a row ("!!!!…"
+    five thousand times took the tokenizer 5 s; words, and scripts written without spaces, are left whole),
+    spaces collapsed, cut at ``max_chars``."""
     text = ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text[: max_chars * 2])
     text = encodable(text).translate(QUOTES)
     text = MENTION.sub("@user", URL.sub("http", text))
-    text = EMOJI_RE.sub(lambda m: EMOJI[m.group()], text)
+    text = LONG_RUN.sub(r"\g<0> ", EMOJI_RE.sub(lambda m: EMOJI[m.group()], text))
     return SPACE.sub(" ", text).strip()[:max_chars]
 
 
