@@ -10,6 +10,8 @@ import sys
 import time
 from collections.abc import Mapping
 
+from inbox.i18n import _, ngettext
+
 SANDBOX_PORT = 8701
 ALERTS_PORT = 8706  # `inbox sandbox alerts`: a Slack-like incoming webhook that prints the alerts
 WEBHOOKS_PORT = 8710  # `inbox webhooks`: Meta's sandbox pushes signed events there, as Meta would
@@ -67,15 +69,43 @@ def demo_env(base: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
-def wait_for_port(host: str, port: int, timeout: float = 30.0) -> bool:
+def listening(host: str, port: int) -> bool:
+    """Whether something accepts connections on ``host:port``."""
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> bool:
+    """Whether ``process`` came to listen on ``port`` (False as soon as it has exited)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            sock.settimeout(0.5)
-            if sock.connect_ex((host, port)) == 0:
-                return True
+    while time.monotonic() < deadline and process.poll() is None:
+        if listening(host, port):
+            return process.poll() is None
         time.sleep(0.2)
     return False
+
+
+def demo_ports() -> dict[int, str]:
+    """Every port the demo listens on, with what listens there."""
+    ports = {port: _("the {platform} sandbox").format(platform=platform) for platform, port, _x in SANDBOXES}
+    ports[WEBHOOKS_PORT] = _("the webhook receiver")
+    ports[APP_PORT] = _("the web app")
+    return ports
+
+
+def busy_ports(ports: Mapping[int, str], host: str = APP_ADDRESS) -> str | None:
+    """What to say when something already listens on some of ``ports`` (None: all free). The demo starts
+    nothing then: with another demo running, its listener would read that demo's sandboxes and answer its
+    customers."""
+    busy = [f"{port} ({what})" for port, what in ports.items() if listening(host, port)]
+    if not busy:
+        return None
+    return ngettext(
+        "error: port {ports} is in use: is another demo running?",
+        "error: ports {ports} are in use: is another demo running?",
+        len(busy),
+    ).format(ports=", ".join(busy))
 
 
 def seed_demo_users(database_url: str) -> list[str]:
@@ -101,12 +131,18 @@ def run_demo() -> int:
     """Run until Ctrl-C or until one of the processes dies; returns an exit status."""
     from inbox.settings import Settings
 
+    if busy := busy_ports(demo_ports()):
+        print(busy, file=sys.stderr)
+        print(_("Stop it (Ctrl-C where it runs) or free the port, then start again."), file=sys.stderr)
+        return 1
     env = demo_env(os.environ)
     env["INBOX_DEMO"] = "1"  # the sign-in page names the demo accounts
     if seed_demo_users(Settings().database_url):
         print(
-            "demo users created: agent / agent (agent), manager / manager (community manager), "
-            "admin / admin (admin)",
+            _(
+                "demo users created: agent / agent (agent), manager / manager (community manager), "
+                "admin / admin (admin)"
+            ),
             flush=True,
         )
     procs: list[subprocess.Popen[bytes]] = []
@@ -123,10 +159,12 @@ def run_demo() -> int:
             procs.append(
                 _start(["-m", "inbox.cli.main", "sandbox", platform, "--port", str(port), *extra], env)
             )
-        for platform, port, _ in SANDBOXES:
-            if not wait_for_port("127.0.0.1", port):
+        for (platform, port, _x), process in zip(SANDBOXES, procs, strict=True):
+            if not wait_for_port("127.0.0.1", port, process):
                 print(
-                    f"error: the {platform} sandbox did not start on port {port} (is it in use?)",
+                    _("error: the {platform} sandbox did not start on port {port}").format(
+                        platform=platform, port=port
+                    ),
                     file=sys.stderr,
                 )
                 return 1
@@ -155,13 +193,15 @@ def run_demo() -> int:
                 env,
             )
         )
-        print(f"\n  Inbox demo: http://{APP_ADDRESS}:{APP_PORT}   (Ctrl-C to stop)\n", flush=True)
+        url = f"http://{APP_ADDRESS}:{APP_PORT}"
+        print("\n  " + _("Inbox demo: {url}   (Ctrl-C to stop)").format(url=url) + "\n", flush=True)
         while not stopping:
             dead = [p for p in procs if p.poll() is not None]
             if dead:
                 args = dead[0].args
                 command = " ".join(map(str, args)) if isinstance(args, list) else str(args)
-                print(f"error: {command} exited with {dead[0].returncode}", file=sys.stderr)
+                error = _("error: {command} exited with {status}")
+                print(error.format(command=command, status=dead[0].returncode), file=sys.stderr)
                 return 1
             time.sleep(0.5)
         return 0
