@@ -16,12 +16,13 @@ from pathlib import Path
 from inbox.charter.editor import EDITED_HEADER
 from inbox.charter.model import CHARTER_FILE
 from inbox.charter.toml_edit import rewrite
+from inbox.config.loader import config_text
 
 
 def read_file(config_dir: Path) -> str:
     """The charter file's text ('' when there is none)."""
     path = config_dir / CHARTER_FILE
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    return config_text(path)
 
 
 def commented(version_text: str, file_text: str) -> str:

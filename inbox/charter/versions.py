@@ -32,7 +32,7 @@ from inbox.charter.deadlines import CharterDue, DueSubject
 from inbox.charter.editor import changes
 from inbox.charter.model import CHARTER_FILE, Charter, load_charter, parse_charter
 from inbox.charter.sla import charter_in_force
-from inbox.config.loader import ConfigError
+from inbox.config.loader import ConfigError, config_text
 from inbox.store import records as store
 from inbox.store.tables import Conversation
 from inbox.store.tables.enforcement import CharterVersion
@@ -113,7 +113,7 @@ def current_text(session: Session, config_dir: Path) -> tuple[int | None, str]:
     if row is not None:
         return row.id, row.toml
     path = config_dir / CHARTER_FILE
-    return None, path.read_text(encoding="utf-8") if path.exists() else ""
+    return None, config_text(path)
 
 
 def current_charter(session: Session, config_dir: Path) -> Charter:

@@ -18,6 +18,7 @@ from inbox.charter import versions as charter_versions
 from inbox.charter.editor import text_diff
 from inbox.charter.model import CHARTER_FILE
 from inbox.cli.messages import fail
+from inbox.config.loader import config_text
 from inbox.i18n import _, ngettext
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
@@ -58,7 +59,7 @@ def export(
         sys.stdout.write(text)
         return
     path = output or settings.config_dir / CHARTER_FILE
-    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    before = config_text(path)
     if before == text:
         if found is None:
             typer.echo(

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from inbox.access import Actor, require
 from inbox.config.channels import ChannelConfig, ChannelsFile, load_channels
-from inbox.config.loader import ConfigError, validation_problems
+from inbox.config.loader import ConfigError, config_text, validation_problems
 
 FILE = "channels.toml"
 ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,127}$")
@@ -78,7 +78,7 @@ def append_channel(config_dir: Path, data: Mapping[str, Any], by: Actor) -> Chan
     """Validate, append to ``config_dir/channels.toml`` and check the file still loads (else put it back)."""
     require(by, "channels")
     path = config_dir / FILE
-    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    before = config_text(path)
     cfg = validate(data, load_channels(config_dir) if path.exists() else ChannelsFile())
     text = before.rstrip("\n") + ("\n\n" if before.strip() else "") + table(cfg)
     _write(path, text)

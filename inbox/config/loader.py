@@ -80,13 +80,28 @@ def validation_problems(file: str, exc: ValidationError) -> list[tuple[str, str,
     return [(file, _key(tuple(e["loc"])), _message(dict(e))) for e in exc.errors()]
 
 
+def config_text(path: Path) -> str:
+    """A config file's text ('' when there is none), read as UTF-8. The byte-order mark that Windows
+    editors may write first is dropped; a file saved in another encoding (Latin-1, Windows-1252) is a
+    ConfigError naming the file and the line, not a traceback."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return ""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        said = _("not UTF-8 text (line {line}): save the file with the UTF-8 encoding").format(line=line)
+        raise ConfigError([(str(path), "", said)]) from None
+
+
 def read_toml(path: Path) -> dict[str, object]:
     """Parse one TOML file; a syntax error becomes a ConfigError naming the file."""
+    if not path.exists():
+        raise ConfigError([(str(path), "", "file not found")])
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError([(str(path), "", "file not found")]) from None
+        return tomllib.loads(config_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([(str(path), "", f"not valid TOML: {exc}")]) from None
 

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from inbox.access import Actor, require
 from inbox.charter.charter_file import write
+from inbox.config.loader import config_text
 from inbox.i18n import _
 from inbox.replies import template_toml
 from inbox.replies.composer import Template, TemplatesFile, load_templates
@@ -63,7 +64,7 @@ def digest(text: str) -> str:
 
 def read_text(config_dir: Path) -> str:
     path = config_dir / TEMPLATES_FILE
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    return config_text(path)
 
 
 def _plain(template: Template | None) -> dict[str, Any] | None:

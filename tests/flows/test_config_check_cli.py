@@ -98,3 +98,20 @@ def test_the_listener_warns_at_start_of_what_config_check_reports(
     assert result.exit_code != 0, result.stderr  # no such channel; the warning came first
     said = result.stderr
     assert "warning: " in said and "no brand of charter.toml speaks for 'mastodon-acme'" in said
+
+
+def test_files_saved_by_windows_editors_load_or_say_what_to_do(tmp_path: Path) -> None:
+    """Notepad may write a byte-order mark before the text; an editor set to Windows-1252 writes 'é' as one
+    byte that is not UTF-8. The first loads as it is; the second was a UnicodeDecodeError traceback."""
+    folder = _copy(tmp_path)
+    charter = folder / "charter.toml"
+    charter.write_bytes(b"\xef\xbb\xbf" + charter.read_bytes().replace(b"\n", b"\r\n"))
+    code, out = _check(folder)
+    assert code == 0, out
+    templates = folder / "templates.toml"
+    text = templates.read_text(encoding="utf-8")
+    templates.write_bytes(text.encode("cp1252", errors="replace"))
+    line = text[: next(i for i, ch in enumerate(text) if ord(ch) > 127)].count("\n") + 1
+    code, out = _check(folder)
+    assert code == 1
+    assert f"templates.toml: not UTF-8 text (line {line}): save the file with the UTF-8 encoding" in out
