@@ -26,6 +26,22 @@ class Settings(BaseSettings):
     session_hours: float = Field(default=12.0, gt=0)  # INBOX_SESSION_HOURS: a sign-in lasts this long
     oidc_domain: str | None = None  # INBOX_OIDC_DOMAIN: st.login opens NAME for NAME@this domain
 
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_or_postgresql(cls, value: str) -> str:
+        """SQLite or PostgreSQL; ``postgres://`` (as many hosts and compose files write it) is PostgreSQL.
+        The message never repeats the URL: it may hold a password."""
+        scheme, sep, rest = value.strip().partition("://")
+        backend, plus, driver = scheme.partition("+")
+        if backend == "postgres":
+            return f"postgresql{plus}{driver}://{rest}"
+        if not sep or backend not in ("sqlite", "postgresql"):
+            raise ValueError(
+                f"{backend + '://' if sep else 'that'} is not a database the inbox uses: "
+                "SQLite (sqlite:///var/inbox.db) or PostgreSQL (postgresql://user:password@host/database)"
+            )
+        return value
+
     @field_validator("lease_seconds", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:

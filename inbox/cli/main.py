@@ -13,17 +13,27 @@ from pathlib import Path
 
 import click
 import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from connectors.redact import RedactingFormatter
 from inbox.automation import tick as automation
 from inbox.cli.help_language import environment_language, localized_command
-from inbox.cli.messages import error, fail, invalid_configuration, warning
+from inbox.cli.messages import (
+    error,
+    fail,
+    invalid_configuration,
+    invalid_settings,
+    unreachable_database,
+    warning,
+)
 from inbox.config.loader import ConfigError
 from inbox.i18n import _, ngettext, use_language
 from inbox.ingest.poll import poll_channel
 from inbox.jobs import context, worker
 from inbox.outbox import delivery as outbox
+from inbox.settings import Settings
 
 app = typer.Typer(
     help="Social-care inbox: listen to social channels, answer customers within the charter.",
@@ -313,6 +323,16 @@ def main(argv: list[str] | None = None) -> int:
             result = command.main(args=argv, prog_name="inbox", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
+    except ValidationError as exc:  # INBOX_* variables; any other model's errors are ConfigErrors by now
+        if exc.title != Settings.__name__:
+            raise
+        with use_language(language):
+            error(invalid_settings(exc))
+        return 2
+    except OperationalError as exc:  # PostgreSQL down, a wrong host or password
+        with use_language(language):
+            error(unreachable_database(str(exc.orig or exc).strip()))
+        return 2
     except SystemExit as exc:
         return int(exc.code or 0)
     except (click.ClickException, typer.TyperException) as exc:  # usage errors (typer bundles its own click)
