@@ -14,7 +14,7 @@ from inbox.i18n import _, duration, pgettext
 from inbox.ingest import listening_items
 from inbox.replies import moderation
 from inbox.store.tables import User
-from inbox.ui import streamlit_words
+from inbox.ui import database_down, streamlit_words
 from inbox.ui.common import (
     QUEUE_PAGE,
     SELECTED,
@@ -162,6 +162,7 @@ def _header(view: desk.ConversationView) -> None:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
+@database_down.said_in_place
 def live_thread(conv_id: int, user: User) -> None:
     """The thread and who else is here, refreshed; also this agent's presence heartbeat."""
     at = now()

@@ -34,7 +34,7 @@ from inbox.reports.report import (
 from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.tables import Table, all_tables, backlog, clocks, pct
 from inbox.reports.trends import trend_tables, trends
-from inbox.ui import relabel, streamlit_words
+from inbox.ui import database_down, relabel, streamlit_words
 from inbox.ui.common import charter, config_dir, current_user, md_escape, now, open_conversation, reading
 from inbox.ui.labels import URGENCY, label
 from inbox.ui.report_labels import table_frame, title
@@ -134,6 +134,7 @@ def _clock_list(name: str, items: list[LiveClock], live: LiveReport, tz: tzinfo)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
+@database_down.said_in_place
 def live_panel(rules: Charter, channel: Channels) -> None:
     """What needs a supervisor now; refreshed every REFRESH_SECONDS."""
     tz = report_tz(rules)

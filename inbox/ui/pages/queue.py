@@ -22,7 +22,7 @@ from inbox.desk.queue import (
 from inbox.i18n import N_, _, duration, ngettext, number, pgettext
 from inbox.ingest import listening_items
 from inbox.store.tables import User
-from inbox.ui import relabel, streamlit_words
+from inbox.ui import database_down, relabel, streamlit_words
 from inbox.ui.common import (
     SLA_COLOURS,
     current_user,
@@ -286,6 +286,7 @@ def _pager(total: int, pages: int) -> None:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
+@database_down.said_in_place
 def queue_list(filters: Filters, user: User) -> None:
     at = now()
     with reading() as session:

@@ -19,6 +19,7 @@ from inbox.desk.notifications import Notice
 from inbox.i18n import N_, _
 from inbox.settings import current_settings
 from inbox.store.tables import NotificationSettings, User
+from inbox.ui import database_down
 from inbox.ui.common import (
     config_dir,
     engine,
@@ -97,6 +98,7 @@ def _set(user_id: int, user_name: str, name: str) -> None:
 
 
 @st.fragment(run_every=POLL_SECONDS)
+@database_down.quiet_while_down
 def _bell(user_id: int, user_name: str) -> None:
     book = _live(current_settings().database_url, str(config_dir())).book()
     with transaction() as session:
