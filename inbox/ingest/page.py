@@ -13,11 +13,10 @@ echoes of our automatic messages are stored with their outbox key and stop no cl
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session
@@ -26,43 +25,13 @@ from connectors.base import Batch, InboundItem
 from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy, DueSubject
 from inbox.ingest import conversation_fields
+from inbox.ingest.classify_page import Classifier, classify_items
 from inbox.ingest.clocks import recompute_stored
 from inbox.ingest.echoes import automatic_echoes
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Message, QuarantinedItem
-
-log = logging.getLogger("inbox.ingest.page")
-
-
-class Classifier(Protocol):
-    """What ingestion needs from inbox.nlp: one classification per text, batched."""
-
-    def classify(
-        self, texts: Sequence[str], *, followers: Sequence[int | None] | None = None
-    ) -> Sequence[Any]: ...
-
-
-def classify_items(classifier: Classifier, items: Sequence[InboundItem]) -> dict[str, Any]:
-    """Each item's classification by platform id, the page in one batch. When the classifier fails on the
-    page, each item is classified alone, and an item it still fails on is stored unclassified (logged;
-    ``inbox reclassify`` tries again): a text the classifier cannot take never holds back its page, which
-    would otherwise be read again and fail again at every poll, and the channel's later messages with it."""
-    try:
-        results = classifier.classify([i.text for i in items], followers=[i.author.followers for i in items])
-        return {i.external_id: c for i, c in zip(items, results, strict=True)}
-    except Exception:  # noqa: BLE001 - one text must not stop the page: each is tried alone below
-        log.warning("the classifier failed on a page of %d messages; classifying them one by one", len(items))
-    labels: dict[str, Any] = {}
-    for item in items:
-        try:
-            labels[item.external_id] = classifier.classify([item.text], followers=[item.author.followers])[0]
-        except Exception:  # noqa: BLE001 - stored unclassified rather than lost or retried forever
-            log.warning(
-                "message %s stored unclassified: the classifier failed on it", item.external_id, exc_info=True
-            )
-    return labels
 
 
 @dataclass(frozen=True, slots=True)

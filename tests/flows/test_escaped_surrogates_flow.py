@@ -133,3 +133,32 @@ def test_one_stream_failing_does_not_stop_the_next(
     by_stream = {r.stream: r for r in reports}
     assert by_stream["mentions"].error == "ZeroDivisionError: a bug" and by_stream["mentions"].new == 0
     assert by_stream["dms"].error is None and by_stream["dms"].new == 1
+
+
+def test_a_page_of_one_text_the_classifier_fails_on_is_stored_unclassified(
+    engine: Engine, sandbox: XSandbox, rt: Runtime, classifier: Any
+) -> None:
+    sandbox.add_mention("@AcmeCare POISON alone", author="c1", created_at=PARIS_SUNDAY_10)
+    clock, due = Clock(PARIS_SUNDAY_10 + 10 * MINUTE), CharterDue(charter())
+    reports = poll_channel(engine, rt, clock=clock, due=due, classifier=FailsOn(classifier, "POISON"))
+    assert not [r for r in reports if r.error] and sum(r.new for r in reports) == 1
+
+
+class Broken:
+    """A classifier that fails on everything (its model could not load, say)."""
+
+    def classify(self, texts: Any, *, followers: Any = None) -> Any:
+        raise RuntimeError("no model")
+
+
+def test_a_broken_classifier_stores_nothing_and_the_page_is_read_again(
+    engine: Engine, sandbox: XSandbox, rt: Runtime, classifier: Any
+) -> None:
+    sandbox.add_mention("@AcmeCare my parcel never arrived", author="c1", created_at=PARIS_SUNDAY_10)
+    clock, due = Clock(PARIS_SUNDAY_10 + 10 * MINUTE), CharterDue(charter())
+    first = {r.stream: r for r in poll_channel(engine, rt, clock=clock, due=due, classifier=Broken())}
+    assert first["mentions"].error == "RuntimeError: no model" and first["mentions"].new == 0
+    again = {r.stream: r for r in poll_channel(engine, rt, clock=clock, due=due, classifier=classifier)}
+    assert again["mentions"].new == 1  # not lost, and classified
+    with Session(engine) as session:
+        assert session.exec(select(Message.language)).all() == ["en"]
