@@ -11,6 +11,9 @@ DEV_STAMP := $(VENV)/.installed-dev
 .PHONY: run test test-sqlite test-postgres lint typecheck contracts deps check clean translations
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "error: '$(PYTHON)' is not Python 3.11 or newer; name one that is, e.g. make run PYTHON=python3.12"; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
