@@ -231,7 +231,8 @@ def poll_channel(
     worker: Worker | None = None,
 ) -> list[StreamReport]:
     """Every stream of one channel; a failure on one stream does not stop the next, even one that is not
-    the platform's (it is logged and reported; that stream is read again at the next poll)."""
+    the platform's (logged with its traceback and reported as fatal, so ``inbox listen --once`` exits 2;
+    that stream is read again at the next poll)."""
     worker = worker or Worker.from_settings()
     reports = []
     for stream in rt.connector.streams:
@@ -242,5 +243,5 @@ def poll_channel(
         except Exception as exc:  # noqa: BLE001 - the channel's other streams are still read
             log.exception("%s/%s: poll failed", rt.name, stream)
             error = rt.redact(f"{type(exc).__name__}: {exc}")
-            reports.append(StreamReport(rt.name, stream, error=error))
+            reports.append(StreamReport(rt.name, stream, error=error, fatal=True))  # a person must look
     return reports

@@ -132,6 +132,7 @@ def test_one_stream_failing_does_not_stop_the_next(
     )
     by_stream = {r.stream: r for r in reports}
     assert by_stream["mentions"].error == "ZeroDivisionError: a bug" and by_stream["mentions"].new == 0
+    assert by_stream["mentions"].fatal  # a person must look: `inbox listen --once` exits 2
     assert by_stream["dms"].error is None and by_stream["dms"].new == 1
 
 
