@@ -11,6 +11,7 @@ inbox.cli.help_catalog`` (run by ``make translations``) adds the texts the comma
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -61,19 +62,32 @@ def help_texts(command: Any) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+_TAG = re.compile(r"\[(?=[a-z#/@])")  # what Rich would read as the start of a markup tag
+
+
+def literal(text: str) -> str:
+    """``text`` as Rich prints it to the letter: "[privacy.retention]" is a charter section, not a tag."""
+    return _TAG.sub(r"\\[", text)
+
+
 def translate_tree(command: Any, translate: Callable[[str], str]) -> None:
-    """Replace, in place, every help text of ``command``'s tree and Typer's panel titles by ``translate``."""
+    """Replace, in place, every help text of ``command``'s tree (printed to the letter, ``literal``) and
+    Typer's panel titles by ``translate``."""
     for name, text in PANEL_TITLES.items():
         setattr(rich_utils, name, translate(text))
+
+    def helped(text: str) -> str:
+        return literal(translate(text))
+
     for each in (command, *_subcommands(command)):
-        each.help = translate(each.help) if each.help else each.help
-        each.short_help = translate(each.short_help) if each.short_help else each.short_help
+        each.help = helped(each.help) if each.help else each.help
+        each.short_help = helped(each.short_help) if each.short_help else each.short_help
         for param in each.params:
             if getattr(param, "help", None):
-                param.help = translate(param.help)
+                param.help = helped(param.help)
         option = each.get_help_option(typer.Context(each, info_name=each.name))
         if option is not None and option.help:
-            option.help = translate(option.help)
+            option.help = helped(option.help)
 
 
 def localized_command(app: typer.Typer, language: str) -> Any:

@@ -68,3 +68,16 @@ def test_a_cli_message_follows_the_language(
     code = cli.main(["user", "role", "nobody-here", "agent"])
     out = capsys.readouterr()
     assert code != 0 and "aucun utilisateur nommé" in (out.err + out.out)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_bracketed_words_in_help_are_printed_not_read_as_markup(
+    language: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rich took "[privacy.retention]" for a tag and dropped it: "Apply the charter's  periods"."""
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("INBOX_LANGUAGE", language)
+    assert cli.main(["privacy", "purge", "--help"]) == 0
+    assert "[privacy.retention]" in capsys.readouterr().out
+    assert cli.main(["privacy", "--help"]) == 0
+    assert "[privacy.retention]" in capsys.readouterr().out
