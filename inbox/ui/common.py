@@ -35,6 +35,7 @@ QUEUE_PAGE = "inbox/ui/pages/queue.py"
 CONVERSATION_PAGE = "inbox/ui/pages/conversation.py"
 SLA_COLOURS = {"red": "red", "amber": "orange", "green": "green", "none": "gray"}
 DEMO_ENV = "INBOX_DEMO"  # set by `inbox demo`: the sign-in page names the demo accounts
+_BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u202f]+")  # any whitespace but the no-break spaces
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
 # Markdown makes links of e-mail addresses, www. names and URLs even escaped: a word joiner (U+2060,
 # invisible) before "@", after "www" and before "://" keeps a customer's handle or name the text it is.
@@ -174,8 +175,9 @@ def current_user() -> User | None:
 
 
 def md_escape(text: str) -> str:
-    """Text made inert for st.markdown: every Markdown, directive and HTML character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text made inert for st.markdown: every Markdown, directive and HTML character backslash-escaped, runs
+    of spaces and line breaks made one space (the no-break spaces of French typography are kept)."""
+    return _MD_SPECIAL.sub(r"\\\1", _BREAKABLE_SPACE.sub(" ", text).strip(" "))
 
 
 def md_name(text: str) -> str:

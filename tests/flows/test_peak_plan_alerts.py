@@ -73,5 +73,5 @@ def test_alerts_speak_the_team_language(
     poll(engine, rt, PARIS_MONDAY_10 + MINUTE, plan)
     run_automation(engine, plan, PARIS_MONDAY_10 + 2 * MINUTE)
     assert hook.delivered()[0]["text"].startswith(
-        ":rotating_light: Plan de pic activé : 3 conversations en attente"
+        ":rotating_light: Plan de pic activé\u00a0: 3 conversations en attente"
     )

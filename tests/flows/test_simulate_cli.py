@@ -93,7 +93,7 @@ def test_the_table_and_sentence_in_english_and_french(seeded: None) -> None:
     )
     code, out = run("--period", "2026-03-04", "--agents", "1", "--policy", "fifo", "--language", "fr")
     assert code == 0, out
-    assert "Simulation d’effectifs : 7 conversations" in out
+    assert "Simulation d’effectifs\u00a0: 7 conversations" in out
     assert "Premier arrivé, premier servi" in out and "85,7" in out
     assert "Avec 1 conseiller, le mercredi matin vous atteindriez 86" in out
 

@@ -151,7 +151,7 @@ def test_the_alert_quotes_each_conversation_once(
     shown = [m["conversation_id"] for m in alert["messages"]]
     assert alert["count"] == 12 and len(shown) == 5 and len(set(shown)) == 5
     text = hook.delivered()[0]["text"]
-    assert "Pic d'activité sur x-acme : 12 messages" in text and text.count("@jonas") == 1
+    assert "Pic d'activité sur x-acme\u00a0: 12 messages" in text and text.count("@jonas") == 1
 
 
 def test_before_a_week_is_stored_the_last_hours_are_the_usual_level(

@@ -88,7 +88,7 @@ def test_the_team_commands_speak_french(cli: CliRunner) -> None:
         added = team(cli, "add", "recouvrement")
         wrong = team(cli, "add", "Mauvais nom")
         listed = team(cli, "list")
-    assert added.stdout.strip() == "équipe recouvrement : aucun membre"
+    assert added.stdout.strip() == "équipe recouvrement\u00a0: aucun membre"
     assert wrong.exit_code == 2 and wrong.stderr.startswith("erreur\u00a0: un nom d'équipe")
-    assert "équipe recouvrement : aucun membre  (motifs : -)" in listed.stdout
+    assert "équipe recouvrement\u00a0: aucun membre  (motifs\u00a0: -)" in listed.stdout
     assert "n'existe pas" in listed.stderr

@@ -104,7 +104,7 @@ def test_bulk_actions_speak_french(french: Seeded, db_url: str) -> None:  # noqa
         at.selectbox(key="bulk-action").set_value("status").run()
         at.selectbox(key="bulk-status").set_value("pending")
         assert english_in(shown(at)) == []
-        assert at.selectbox(key="bulk-action").label == "2 sélectionnées : action"
+        assert at.selectbox(key="bulk-action").label == "2 sélectionnées\u00a0: action"
         _apply(at)
     assert at.success[0].value == "2 conversations modifiées."
     with database(db_url) as s:

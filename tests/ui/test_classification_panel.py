@@ -58,12 +58,13 @@ def test_a_french_agent_corrects_the_urgency_in_one_click(seeded: Seeded, db_url
     with i18n.use_language("fr"):  # the test's own formatting of widget values, as the page's
         at = open_conv(app_as(seeded, "alice"), seeded.conversations["late"])
     shown = _shown(at)
-    assert "Motif de contact : Commande et livraison (score 83" in shown
-    assert "règle d'expression « service inutilisable » (cannot_use dans config/nlp.toml)" in shown
-    assert "règle d'expression « not received » (not_received dans config/nlp.toml)" in shown
+    assert "Motif de contact\u00a0: Commande et livraison (score 83" in shown
+    assert "règle d'expression «\u00a0service inutilisable\u00a0» (cannot_use dans config/nlp.toml)" in shown
+    assert "règle d'expression «\u00a0not received\u00a0» (not_received dans config/nlp.toml)" in shown
     assert "config/nlp.toml) et modèle d'urgence" in shown and ";" not in shown  # a French list
-    assert "Données personnelles : référence de commande" in shown
-    assert "contient des données personnelles : référence de commande" in shown  # the thread's note, in words
+    assert "Données personnelles\u00a0: référence de commande" in shown
+    # the thread's note, in words
+    assert "contient des données personnelles\u00a0: référence de commande" in shown
     with i18n.use_language("fr"):
         at.pills(key=f"fix-urgency-{seeded.conversations['late-message']}").set_value("low").run()
     assert not at.exception

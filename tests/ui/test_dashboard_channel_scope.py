@@ -118,5 +118,5 @@ def test_the_restriction_is_said_in_french(users: dict[str, int], db_url: str) -
     engine.dispose()
     at = dashboard_as(users, "mona", "fr")
     assert not at.exception
-    assert "Chiffres de vos canaux : fb-acme, wa-acme" in captions(at)
+    assert "Chiffres de vos canaux\u00a0: fb-acme, wa-acme" in captions(at)
     assert at.selectbox(key="dash-channel").options[0] == "Tous vos canaux"

@@ -144,9 +144,8 @@ def test_the_charts_speak_french(maya: int, db_url: str) -> None:
     assert (number["decimal"], number["thousands"]) == (",", "\u202f")
     heat = records(at, "Messages clients par jour de la semaine et par heure")
     assert {c["weekday"] for c in heat} == {"Lun.", "Mar.", "Mer.", "Jeu.", "Ven.", "Sam.", "Dim."}
-    assert chart(at, "CSAT par jour : part de réponses satisfaites (4 ou 5)").rows()["score"].tolist() == [
-        33.3
-    ]
+    csat = chart(at, "CSAT par jour\u00a0: part de réponses satisfaites (4 ou 5)")
+    assert csat.rows()["score"].tolist() == [33.3]
     details = [
         str(v) for table in at.dataframe if "Détail" in table.value.columns for v in table.value["Détail"]
     ]

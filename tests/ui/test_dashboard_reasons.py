@@ -123,7 +123,7 @@ def test_the_reason_charts_in_french(maya: int, db_url: str) -> None:
         "Commande et livraison",
         "Problème technique",
     ]
-    csat = chart(at, "CSAT par motif de contact : part de réponses satisfaites (4 ou 5)")
+    csat = chart(at, "CSAT par motif de contact\u00a0: part de réponses satisfaites (4 ou 5)")
     assert csat.rows()["score"].tolist() == [33.3]
     times = chart(at, "Délais de réponse et de traitement par motif de contact")
     assert set(times.rows()["measure"]) == {"Première réponse, médiane", "Durée de traitement, moyenne (DMT)"}

@@ -51,7 +51,7 @@ def test_a_domain_is_needed_too(seeded: Seeded, monkeypatch: pytest.MonkeyPatch)
     ("language", "label", "local"),
     [
         ("en", "Sign in with your organisation's account", "or with a local account:"),
-        ("fr", "Se connecter avec le compte de votre organisation", "ou avec un compte local :"),
+        ("fr", "Se connecter avec le compte de votre organisation", "ou avec un compte local\u00a0:"),
     ],
 )
 def test_the_provider_is_offered_beside_local_accounts(

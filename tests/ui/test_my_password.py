@@ -106,4 +106,4 @@ def test_my_password_in_french(seeded: Seeded, db_url: str) -> None:
         assert here.text_input(key="my-password-current").label == "Mot de passe actuel"
         assert here.text_input(key="my-password-again").label == "Nouveau mot de passe (à nouveau)"
         _change(here, "pas-le-sien", NEW)
-        assert "Non modifié : le mot de passe actuel n'est pas le bon" in _messages(here)
+        assert "Non modifié\u00a0: le mot de passe actuel n'est pas le bon" in _messages(here)

@@ -83,7 +83,11 @@ def test_the_bell_counts_lists_opens_and_keeps_settings(
     ("language", "at_risk", "late"),
     [
         ("en", "At risk of missing the charter: @bob on x-acme", "Late on the charter: @bob on x-acme"),
-        ("fr", "Délai de la charte menacé : @bob sur x-acme", "Délai de la charte dépassé : @bob sur x-acme"),
+        (
+            "fr",
+            "Délai de la charte menacé\u00a0: @bob sur x-acme",
+            "Délai de la charte dépassé\u00a0: @bob sur x-acme",
+        ),
     ],
 )
 def test_a_late_clock_is_told_as_late_not_at_risk(language: str, at_risk: str, late: str) -> None:
@@ -112,4 +116,4 @@ def test_a_mention_says_who_mentioned_you() -> None:
     )
     assert notification_bell.title(notice) == "alice mentioned you: kim on x-acme"
     with i18n.use_language("fr"):
-        assert notification_bell.title(notice) == "alice vous a mentionné : kim sur x-acme"
+        assert notification_bell.title(notice) == "alice vous a mentionné\u00a0: kim sur x-acme"

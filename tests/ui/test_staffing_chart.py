@@ -90,7 +90,7 @@ def test_both_orders_in_french(story: tuple[date, int], db_url: str) -> None:
     assert not at.exception
     assert [i.value for i in at.info] == [
         f"Avec 1 conseiller, le {MATINS[day.weekday()]} matin vous atteindriez 86\u00a0% dans les délais "
-        "(la demi-journée la plus difficile) ; 86\u00a0% sur la période."
+        "(la demi-journée la plus difficile)\u202f; 86\u00a0% sur la période."
     ]
     table = at.dataframe[-1].value
     assert list(table["Ordre"]) == ["Échéance (l'ordre de la file)", "Premier arrivé, premier servi"]

@@ -91,7 +91,7 @@ def _press(at: AppTest, key: str, language: str) -> AppTest:
             "Enregistrer",
             "Enregistré comme version",
             "ressemble à {customer_name}",
-            "Version 2 : modifié par maya",
+            "Version 2\u00a0: modifié par maya",
         ),
     ],
 )

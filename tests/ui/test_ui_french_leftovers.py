@@ -75,8 +75,8 @@ def test_the_24_hour_window_closes_at_the_teams_time(french: Seeded, db_url: str
         paris = i18n.when(closed, ZoneInfo("Europe/Paris"), year=True)  # config/charter.toml's team
     assert not at.exception
     [warning] = [w.value for w in at.warning if "fenêtre de 24 heures" in w.value]
-    assert f"s'est fermée le {paris} :" in warning and "UTC" not in warning
-    assert "Fuseau horaire : heure d’Europe centrale." in _captions(at)  # named once on the page
+    assert f"s'est fermée le {paris}\u00a0:" in warning and "UTC" not in warning
+    assert "Fuseau horaire\u00a0: heure d’Europe centrale." in _captions(at)  # named once on the page
 
 
 def test_the_charter_names_segments_in_words(french: Seeded) -> None:  # noqa: F811

@@ -73,6 +73,6 @@ def test_refusals_speak_the_users_language() -> None:
     with i18n.use_language("fr"), pytest.raises(PermissionDenied) as refused:
         require(Person("alice", "agent"), "link")
     assert str(refused.value) == (
-        "alice (Conseiller) ne peut pas lier ou délier les comptes d'un client : réservé à "
+        "alice (Conseiller) ne peut pas lier ou délier les comptes d'un client\u00a0: réservé à "
         "Community manager ou Administrateur"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -161,3 +162,23 @@ def test_percentages_and_numbers_use_the_language_separators() -> None:
 )
 def test_accept_language(header: str | None, expected: str | None) -> None:
     assert i18n.from_accept_language(header) == expected
+
+
+# French typography: a no-break space before ":" and inside « », a narrow one before ; ? !, so a line never
+# starts with the punctuation. A "?" that names the key to press is not punctuation.
+_BREAKING = re.compile(r"\S (?:[:;?!](?=\s|$)|»)|« ")
+_KEY_NAMES = ("Appuyez sur ? pour",)
+
+
+@pytest.mark.parametrize("domain", [i18n.DOMAIN, "cli"])
+def test_french_punctuation_is_held_by_no_break_spaces(domain: str) -> None:
+    with (i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / f"{domain}.po").open("rb") as f:
+        catalog = read_po(f, locale="fr", domain=domain)
+    wrong = [
+        text
+        for m in catalog
+        if m.id
+        for text in (m.string if isinstance(m.string, tuple) else (m.string,))
+        if text and _BREAKING.search(text) and not any(k in text for k in _KEY_NAMES)
+    ]
+    assert not wrong, "use U+00A0 before ':' and inside « », U+202F before ; ? !:\n" + "\n".join(wrong)

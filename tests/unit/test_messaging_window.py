@@ -75,7 +75,8 @@ def test_the_closing_time_reads_in_the_team_zone() -> None:
     with i18n.use_language("fr"):
         state = window_state("whatsapp", datetime(2026, 3, 1, 6, 30, tzinfo=UTC), NOW, zone=paris)
         tagged = window_state("facebook", NOW - 8 * 24 * H, NOW, human_agent=True, zone=paris)
-    assert state.reason is not None and "le 2 mars 2026 07:30 :" in state.reason and "UTC" not in state.reason
+    assert state.reason is not None and "UTC" not in state.reason
+    assert "le 2 mars 2026 07:30\u00a0:" in state.reason
     assert tagged.reason is not None and "1 mars 2026 13:00" in tagged.reason  # the 7-day tag's end too
     assert "UTC" not in tagged.reason
 

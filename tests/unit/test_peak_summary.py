@@ -10,7 +10,8 @@ def test_the_banner_writes_large_counts_with_the_languages_separators() -> None:
     status = PeakStatus(True, None, 1108, 1234, None, 4, None, None)
     with i18n.use_language("fr"):
         assert status.summary() == (
-            "Plan de pic actif : 1\u202f108 conversations en attente, 1\u202f234 à risque ou en retard ; "
+            "Plan de pic actif\u00a0: 1\u202f108 conversations en attente, "
+            "1\u202f234 à risque ou en retard\u202f; "
             "les nouvelles mentions publiques sont informées d'une réponse sous 4 h."
         )
     with i18n.use_language("en"):
