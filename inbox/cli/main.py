@@ -319,20 +319,19 @@ def main(argv: list[str] | None = None) -> int:
     language = environment_language()  # INBOX_LANGUAGE, else the locale (LANG…): help and messages
     try:
         with use_language(language):
-            command = localized_command(app, language)
-            result = command.main(args=argv, prog_name="inbox", standalone_mode=False)
+            try:
+                command = localized_command(app, language)
+                result = command.main(args=argv, prog_name="inbox", standalone_mode=False)
+            except ValidationError as exc:  # INBOX_* variables; other models' errors are ConfigErrors by now
+                if exc.title != Settings.__name__:
+                    raise
+                error(invalid_settings(exc))
+                return 2
+            except OperationalError as exc:  # PostgreSQL down, a wrong host or password
+                error(unreachable_database(str(exc.orig or exc).strip()))
+                return 2
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
-    except ValidationError as exc:  # INBOX_* variables; any other model's errors are ConfigErrors by now
-        if exc.title != Settings.__name__:
-            raise
-        with use_language(language):
-            error(invalid_settings(exc))
-        return 2
-    except OperationalError as exc:  # PostgreSQL down, a wrong host or password
-        with use_language(language):
-            error(unreachable_database(str(exc.orig or exc).strip()))
-        return 2
     except SystemExit as exc:
         return int(exc.code or 0)
     except (click.ClickException, typer.TyperException) as exc:  # usage errors (typer bundles its own click)

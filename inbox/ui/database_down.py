@@ -55,30 +55,26 @@ def guard() -> Iterator[None]:
         _back_when_it_answers()
 
 
-def said_in_place(part: Callable[P, R]) -> Callable[P, R | None]:
-    """A part of the page refreshed on its own (``st.fragment(run_every=…)``, under it): on a lost database,
-    the sentence in its place; its own next refresh brings it back."""
-
+def _on_loss(part: Callable[P, R], *, say: bool) -> Callable[P, R | None]:
     @functools.wraps(part)
-    def shown(*args: P.args, **kwargs: P.kwargs) -> R | None:
+    def run(*args: P.args, **kwargs: P.kwargs) -> R | None:
         try:
             return part(*args, **kwargs)
         except OperationalError as exc:
-            _say(exc)
+            if say:
+                _say(exc)
             return None
 
-    return shown
+    return run
+
+
+def said_in_place(part: Callable[P, R]) -> Callable[P, R | None]:
+    """A part of the page refreshed on its own (``st.fragment(run_every=…)``, under it): on a lost database,
+    the sentence in its place; its own next refresh brings it back."""
+    return _on_loss(part, say=True)
 
 
 def quiet_while_down(part: Callable[P, R]) -> Callable[P, R | None]:
     """A background part (the notification bell's poll): nothing while the database is lost, since the
     page itself says so; its next refresh tries again."""
-
-    @functools.wraps(part)
-    def polled(*args: P.args, **kwargs: P.kwargs) -> R | None:
-        try:
-            return part(*args, **kwargs)
-        except OperationalError:
-            return None
-
-    return polled
+    return _on_loss(part, say=False)
