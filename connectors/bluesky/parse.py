@@ -111,6 +111,17 @@ def reply_refs(record: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return _str(_obj(reply, "root"), "uri"), _str(_obj(reply, "parent"), "uri")
 
 
+def post_time(created: Any, indexed: Any) -> datetime:
+    """When a post was written, as Bluesky's AppView sorts it: ``createdAt`` is set by the author's app, so
+    a post is never later than ``indexedAt`` (when the network saw it); either alone serves."""
+    if created is None:
+        return parse_time(indexed, "indexedAt")
+    claimed = parse_time(created, "createdAt")
+    if indexed is None:
+        return claimed
+    return min(claimed, parse_time(indexed, "indexedAt"))
+
+
 def post_item(view: Mapping[str, Any], *, channel: str, own_did: str, kind: Kind) -> InboundItem:
     """A post (a notification or a search hit: both carry uri, cid, author, record, indexedAt)."""
     uri, _ = _str(view, "uri"), _str(view, "cid")
@@ -119,12 +130,7 @@ def post_item(view: Mapping[str, Any], *, channel: str, own_did: str, kind: Kind
     if not isinstance(text, str):
         raise PayloadError(f"field 'text' should be a string, got {text!r}")
     root, parent = reply_refs(record)
-    created = record.get("createdAt")
-    when = (
-        parse_time(created, "createdAt")
-        if created is not None
-        else parse_time(view.get("indexedAt"), "indexedAt")
-    )
+    when = post_time(record.get("createdAt"), view.get("indexedAt"))
     return InboundItem(
         channel=channel,
         external_id=uri,

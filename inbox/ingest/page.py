@@ -14,7 +14,7 @@ echoes of our automatic messages are stored with their outbox key and stop no cl
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -160,6 +160,13 @@ def _out_of_order(
     return list(late.values())
 
 
+def not_after(item: InboundItem, now: datetime) -> InboundItem:
+    """A message is never dated after it reached us: a time ahead of ``now`` (a server whose clock runs
+    ahead, an app that sets its own date) becomes ``now``, so no clock starts in the future. The
+    platform's own date stays in ``raw``."""
+    return replace(item, created_at=now) if item.created_at > now else item
+
+
 def _contact(session: Session, conv: Conversation) -> Contact | None:
     return session.get(Contact, conv.contact_id) if conv.contact_id is not None else None
 
@@ -177,6 +184,7 @@ def ingest_batch(
     """Store one page and move the stream's cursor, in the caller's transaction."""
     assert channel.id is not None
     fresh, duplicates = _fresh_items(session, channel.id, batch.items)
+    fresh = [not_after(item, now) for item in fresh]
     inbound = [i for i in fresh if i.direction == "in"]
     labels: dict[str, Any] = {}
     if classifier is not None and inbound:

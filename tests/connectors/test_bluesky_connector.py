@@ -9,7 +9,7 @@ import pytest
 
 from connectors.base import AuthFailed, RateLimited, Rejected, Unavailable
 from connectors.bluesky.connector import BlueskyConnector
-from connectors.bluesky.parse import bluesky_length, recent_rkeys, rkey_for, text_problem
+from connectors.bluesky.parse import bluesky_length, post_time, recent_rkeys, rkey_for, text_problem
 from connectors.bluesky.send import reply
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
 from connectors.sandbox.bluesky.store import tid_micros
@@ -377,3 +377,11 @@ def test_find_delivery_stops_at_the_window_and_finds_nothing_older(bsky: Bluesky
     later = datetime.now(UTC) + timedelta(minutes=10)
     assert conn.find_delivery("public", post, None, "Same words", later) is None
     assert len(calls(bsky, "com.atproto.repo.listRecords")) - before == 1
+
+
+def test_a_post_is_timed_no_later_than_the_network_saw_it() -> None:
+    seen = "2026-03-01T10:00:00.000Z"
+    assert post_time("2031-01-01T00:00:00Z", seen) == datetime(2026, 3, 1, 10, tzinfo=UTC)  # set ahead
+    assert post_time("2026-03-01T09:59:58Z", seen) == datetime(2026, 3, 1, 9, 59, 58, tzinfo=UTC)
+    assert post_time(None, seen) == datetime(2026, 3, 1, 10, tzinfo=UTC)
+    assert post_time("2026-03-01T09:00:00Z", None) == datetime(2026, 3, 1, 9, tzinfo=UTC)

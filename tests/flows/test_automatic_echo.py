@@ -124,7 +124,8 @@ def item(external_id: str, direction: str, text: str, minutes: int) -> InboundIt
 def ingest(engine: Engine, *items: InboundItem) -> None:
     with Session(engine) as s, s.begin():
         channel = store.ensure_channel(s, "x-acme", "x", "AcmeCare")
-        ingest_batch(s, channel, "dms", Batch(list(items), next_cursor=None), due=default_due, now=T0)
+        read_at = max([T0, *(i.created_at for i in items)])  # read as they come
+        ingest_batch(s, channel, "dms", Batch(list(items), next_cursor=None), due=default_due, now=read_at)
 
 
 def test_an_echo_the_outbox_cannot_recognise_by_text_gets_its_clock_back_when_the_send_is_recorded(

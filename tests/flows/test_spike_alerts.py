@@ -18,6 +18,7 @@ from connectors.sandbox.x.server import XSandbox
 from inbox.automation.tick import run_automation
 from inbox.privacy.erase import erase
 from inbox.store.tables import TrafficSpike
+from tests.support.clock import Clock
 from tests.support.concurrency import at_once
 from tests.support.enforcement import WebhookReceiver, charter
 from tests.support.x_channel import poll, x_runtime
@@ -99,7 +100,7 @@ def test_a_burst_alerts_exactly_once_until_it_ends(
         assert row.payload["spike"]["count"] == 45
     later = NOW + timedelta(minutes=45)
     mentions(sandbox, 40, later, "@AcmeCare still down")
-    poll(engine, rt)
+    poll(engine, rt, Clock(later))  # read 45 minutes on (a message is never dated after it is read)
     assert run_automation(engine, CHARTER, later).spike_alerts == 1  # a new spike, after the first ended
     assert [a["count"] for a in spikes(hook)] == [45, 40]
 
@@ -111,7 +112,7 @@ def test_a_normal_day_at_its_usual_level_never_alerts(
     history(sandbox)
     for quarter in range(4):  # the whole hour at the usual rate, ticked every 5 minutes
         mentions(sandbox, 10, HOUR + (quarter + 1) * timedelta(minutes=15), f"@AcmeCare question q{quarter}")
-    poll(engine, rt)
+    poll(engine, rt, Clock(HOUR + timedelta(hours=1)))  # read at the hour's end
     for minute in range(0, 60, 5):
         run_automation(engine, CHARTER, HOUR + minute * timedelta(minutes=1))
     assert hook.posts == []
