@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from inbox.access import Actor, require
 from inbox.privacy.record import concerning, conversation_ids
 from inbox.privacy.subject import find_subject
+from inbox.spreadsheet import safe_row
 from inbox.store.records import audit
 from inbox.store.tables import AuditEvent
 
@@ -124,7 +125,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(flat(r) for r in rows)
+    writer.writerows(safe_row(flat(r)) for r in rows)  # details quote what people typed
     return out.getvalue()
 
 

@@ -10,6 +10,7 @@ from typing import IO, Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from inbox.spreadsheet import safe_row
 from inbox.store.tables import Channel, Message
 
 FIELDS = [
@@ -86,6 +87,6 @@ def write_csv(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
             k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
             for k, v in record.items()
         }
-        writer.writerow(flat)
+        writer.writerow(safe_row(flat))
         count += 1
     return count

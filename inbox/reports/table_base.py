@@ -49,9 +49,6 @@ def _said(value: Any) -> Any:
     return i18n.number(value, 1)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 @dataclass(frozen=True, slots=True)
 class Table:
     name: str

@@ -18,7 +18,8 @@ from inbox.reports import by_reason, figure_tables
 from inbox.reports.report import LiveReport, PeriodReport
 from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.stats import minutes
-from inbox.reports.table_base import FORMULA_START, Cell, Detail, Table, local, one_decimal, pct
+from inbox.reports.table_base import Cell, Detail, Table, local, one_decimal, pct
+from inbox.spreadsheet import safe_cell
 
 __all__ = ["Cell", "Table", "local", "one_decimal", "pct"]
 
@@ -203,15 +204,11 @@ def all_tables(r: PeriodReport, live: LiveReport, windows: dict[str, Attainment]
     return {t.name: t for t in found}
 
 
-def _safe(cell: Cell) -> Cell:
-    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_START) else cell
-
-
 def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.columns)
-    writer.writerows(tuple(_safe(c) for c in row) for row in table.rows)
+    writer.writerows(tuple(safe_cell(c) for c in row) for row in table.rows)
     return out.getvalue()
 
 

