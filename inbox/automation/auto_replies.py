@@ -47,6 +47,7 @@ from inbox.outbox.delivery import AUTOMATIC_PREFIX
 from inbox.privacy.opt_out import opted_out
 from inbox.replies import blanks, composer
 from inbox.replies import rules as reply_rules
+from inbox.replies.names import unread_name
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply
 
 log = logging.getLogger("inbox.automation.tick")
@@ -140,7 +141,7 @@ def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
 
 def _values(session: Session, conv: Conversation) -> dict[str, str]:
     contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
-    name = (contact.display_name or contact.handle) if contact else None
+    name = unread_name(contact.display_name, contact.handle) if contact else None
     return composer.known_values(
         customer_name=name,
         handle=contact.handle if contact else None,

@@ -36,6 +36,7 @@ from inbox.charter.targets import charter_kind
 from inbox.outbox import delivery as outbox
 from inbox.privacy.opt_out import is_opt_out, linked_accounts, opted_out
 from inbox.replies import composer
+from inbox.replies.names import unread_name
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply, User
 from inbox.store.tables.enforcement import SurveyRequest
@@ -121,7 +122,7 @@ def _text(
     contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
     agent = session.get(User, conv.assignee_id) if conv.assignee_id else None
     values = composer.known_values(
-        customer_name=(contact.display_name or contact.handle) if contact else None,
+        customer_name=unread_name(contact.display_name, contact.handle) if contact else None,
         handle=contact.handle if contact else None,
         agent_name=(agent.display_name or agent.name) if agent else None,
         conversation_id=conv.id,

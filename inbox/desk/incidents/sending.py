@@ -28,6 +28,7 @@ from inbox.i18n import N_
 from inbox.outbox import delivery as outbox
 from inbox.replies import composer, moderation
 from inbox.replies import facts as reply_facts
+from inbox.replies.names import unread_name
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Incident, IncidentMember
 
@@ -73,7 +74,7 @@ def _queue(
         return SKIPPED
     contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
     values = composer.known_values(
-        customer_name=(contact.display_name or contact.handle) if contact else None,
+        customer_name=unread_name(contact.display_name, contact.handle) if contact else None,
         handle=contact.handle if contact else None,
         agent_name=None,
         conversation_id=conv.id,
