@@ -20,9 +20,9 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from inbox.store import records as store
+from inbox.store.gone import DELETED
 from inbox.store.tables import Conversation, Message, OutboundReply, WebhookEvent
 
-DELETED = "[deleted by the customer]"
 TAG = "deleted-by-customer"
 ACTOR = "webhooks"
 

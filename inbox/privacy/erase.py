@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 from inbox.i18n import ngettext
 from inbox.privacy.record import concerning, conversation_ids, their_messages
 from inbox.privacy.subject import Subject, find_subject, holds
+from inbox.store.gone import ERASED
 from inbox.store.records import audit
 from inbox.store.tables import (
     AuditEvent,
@@ -44,7 +45,6 @@ from inbox.store.tables import (
     WebhookEvent,
 )
 
-ERASED = "[erased]"
 TOUCHED = (
     "message contact conversation note outbound_reply survey escalation_alert person webhook_event "
     "quarantined_item audit_event"

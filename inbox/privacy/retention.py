@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from inbox.charter.policies import Retention
 from inbox.i18n import _, ngettext
 from inbox.store.folding import fold
+from inbox.store.gone import EXPIRED
 from inbox.store.records import audit
 from inbox.store.tables import (
     AuditEvent,
@@ -35,7 +36,6 @@ from inbox.store.tables import (
 )
 
 BATCH = 500
-EXPIRED = "[expired]"
 ACTION = "privacy.purge"
 EVERY = timedelta(days=1)  # how often the listener's tick runs it
 
