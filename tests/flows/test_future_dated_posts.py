@@ -7,19 +7,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pydantic import HttpUrl
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
-from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
+from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, BlueskySandbox
+from connectors.sandbox.mastodon.server import MastodonSandbox
 from inbox.charter.deadlines import default_due
-from inbox.config.channels import ChannelConfig
-from inbox.ingest.channels import Runtime, build_connector
+from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, Message
 from tests.support.clock import Clock
+from tests.support.sandbox_channels import bluesky_runtime, mastodon_runtime
 
 AHEAD = timedelta(days=400)
 
@@ -34,32 +33,6 @@ def bsky() -> Iterator[BlueskySandbox]:
 def mastodon() -> Iterator[MastodonSandbox]:
     with MastodonSandbox("AcmeCare") as sandbox:
         yield sandbox
-
-
-def _bluesky_runtime(bsky: BlueskySandbox, monkeypatch: pytest.MonkeyPatch) -> Runtime:
-    monkeypatch.setenv("BLUESKY_APP_PASSWORD", DEFAULT_PASSWORD)
-    cfg = ChannelConfig.model_validate(
-        {
-            "name": "bsky-acme",
-            "platform": "bluesky",
-            "account": DEFAULT_HANDLE,
-            "base_url": bsky.url,
-            "credentials": {"app_password": "BLUESKY_APP_PASSWORD"},
-        }
-    )
-    return Runtime(cfg, build_connector(cfg))
-
-
-def _mastodon_runtime(mastodon: MastodonSandbox, monkeypatch: pytest.MonkeyPatch) -> Runtime:
-    monkeypatch.setenv("MASTODON_ACCESS_TOKEN", TOKEN)
-    cfg = ChannelConfig(
-        name="mastodon-acme",
-        platform="mastodon",
-        account="AcmeCare",
-        base_url=HttpUrl(mastodon.url),
-        credentials={"access_token": "MASTODON_ACCESS_TOKEN"},
-    )
-    return Runtime(cfg, build_connector(cfg))
 
 
 def _answer(engine: Engine, rt: Runtime, clock: Clock) -> Conversation:
@@ -78,7 +51,7 @@ def _answer(engine: Engine, rt: Runtime, clock: Clock) -> Conversation:
 def test_a_bluesky_post_dated_next_year_is_timed_when_the_network_saw_it(
     engine: Engine, bsky: BlueskySandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rt = _bluesky_runtime(bsky, monkeypatch)
+    rt = bluesky_runtime(bsky, monkeypatch)
     before = datetime.now(UTC)
     bsky.add_post(f"@{DEFAULT_HANDLE} my order never came", at=before + AHEAD)
     clock = Clock()
@@ -96,7 +69,7 @@ def test_a_bluesky_post_dated_next_year_is_timed_when_the_network_saw_it(
 def test_a_status_from_a_server_whose_clock_is_ahead_is_timed_when_it_reached_us(
     engine: Engine, mastodon: MastodonSandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rt = _mastodon_runtime(mastodon, monkeypatch)
+    rt = mastodon_runtime(mastodon, monkeypatch)
     mastodon.add_mention(
         "my order never came", author="jane@fast.clock", created_at=datetime.now(UTC) + AHEAD
     )
