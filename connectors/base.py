@@ -45,6 +45,9 @@ class InboundItem:
     created_at: datetime  # always tz-aware UTC
     reply_to: str | None = None  # the platform id this item answers, if any
     raw: Mapping[str, Any] = field(default_factory=dict)
+    # the platform ids of this message's earlier versions, oldest first, when it is an edit (X gives an
+    # edited post a new id; Telegram sends an edited message again): the inbox updates the stored message
+    edits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ reactions and edits are not messages and give nothing; WhatsApp ``statuses`` are
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from connectors.base import Author, InboundItem, Malformed
@@ -75,22 +76,30 @@ def messaging_item(ev: Mapping[str, Any], *, channel: str, brand_id: str) -> Inb
 
 
 def fb_feed_item(value: Mapping[str, Any], *, channel: str, page_id: str) -> InboundItem | None:
-    """A Page ``feed`` change: a new comment; None for posts, reactions, edits and removals."""
-    if value.get("item") != "comment" or value.get("verb") != "add":
+    """A Page ``feed`` change: a new comment, or an edited one (its own item, naming the comment in
+    ``edits``, so the inbox updates it); None for posts, reactions and removals."""
+    verb = value.get("verb")
+    if value.get("item") != "comment" or verb not in ("add", "edited"):
         return None
     sender = obj_field(value, "from") or {}
     name = sender.get("name")
-    return comment_item(
+    comment_id = id_field(value, "comment_id")
+    text = text_field(value, "message", required=False) or ""
+    item = comment_item(
         channel=channel,
         brand_id=page_id,
-        comment_id=id_field(value, "comment_id"),
+        comment_id=comment_id,
         container_id=id_field(value, "post_id"),
         parent_id=str(value["parent_id"]) if value.get("parent_id") else None,
         author=Author(platform_id=id_field(sender), display_name=name if isinstance(name, str) else None),
-        text=text_field(value, "message", required=False) or "",
+        text=text,
         created_at=parse_time(value.get("created_time")),
         raw={"change": dict(value)},
     )
+    if verb == "add":
+        return item
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]  # one id per wording: a change sent twice is one
+    return replace(item, external_id=f"{comment_id}:edit:{digest}", edits=(comment_id,))
 
 
 def ig_comment_change(value: Mapping[str, Any], *, channel: str, ig_user_id: str, time: Any) -> InboundItem:

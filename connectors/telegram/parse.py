@@ -2,8 +2,8 @@
 
 Every Telegram chat is a private conversation: ``thread_key`` is the chat id. A message id is unique only
 within its chat, so an item's ``external_id`` is ``"<chat id>:<message id>"``; an edit is its own item
-(``"<chat id>:<message id>:edit:<edit_date>"``) answering the original. Each update is parsed on its own:
-a malformed one becomes ``Malformed`` and never stops the page.
+(``"<chat id>:<message id>:edit:<edit_date>"``) naming the original in ``edits``, so the inbox updates it.
+Each update is parsed on its own: a malformed one becomes ``Malformed`` and never stops the page.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def message_item(update: Mapping[str, Any], *, channel: str, bot_id: str) -> Inb
         created_at=unix_time(sent, field),
         reply_to=reply_to,
         raw={"update": dict(update)},
+        edits=(base_id,) if key == "edited_message" else (),
     )
 
 

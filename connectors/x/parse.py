@@ -83,7 +83,18 @@ def tweet_item(
         created_at=parse_time(created or ""),
         reply_to=refs.get("replied_to"),
         raw={"tweet": dict(tweet), "author": dict(users.get(author_id, {}))},
+        edits=earlier_versions(tweet, tweet_id),
     )
+
+
+def earlier_versions(tweet: Mapping[str, Any], tweet_id: str) -> tuple[str, ...]:
+    """The ids of an edited post's earlier versions, oldest first: X gives each edit a new id and lists the
+    chain in ``edit_history_tweet_ids`` (the original first, this version last). A history that does not
+    end with this post is not trusted: none."""
+    history = tweet.get("edit_history_tweet_ids") or tweet.get("edit_history_post_ids")  # renamed in 2026
+    if not isinstance(history, list) or not history or str(history[-1]) != tweet_id:
+        return ()
+    return tuple(str(i) for i in history[:-1])
 
 
 def dm_item(

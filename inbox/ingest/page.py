@@ -9,10 +9,12 @@ bring a conversation a message older than one it already holds (pages read newes
 conversations alone are then recomputed from their stored messages (``inbox.ingest.clocks``), so their
 clocks follow the messages' own times, never the order they were stored in. The brand's items that are
 echoes of our automatic messages are stored with their outbox key and stop no clock (``inbox.ingest.echoes``).
+A customer's edit of a stored message updates it in place (``inbox.ingest.edits``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -28,10 +30,13 @@ from inbox.ingest import conversation_fields
 from inbox.ingest.classify_page import Classifier, classify_items
 from inbox.ingest.clocks import recompute_stored
 from inbox.ingest.echoes import automatic_echoes
+from inbox.ingest.edits import apply_edits, page_edits
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Message, QuarantinedItem
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,7 @@ class IngestResult:
     duplicates: int = 0
     outbound: int = 0
     quarantined: int = 0
+    edited: int = 0  # stored messages that took the customer's newer version (inbox.ingest.edits)
 
 
 def classification_fields(c: Any) -> dict[str, Any]:
@@ -54,12 +60,6 @@ def classification_fields(c: Any) -> dict[str, Any]:
         "reason": c.reason,
         "reason_scores": dict(c.reason_scores),
     }
-
-
-def apply_classification(message: Message, c: Any) -> None:
-    """Copy a Classification's fields onto a message row."""
-    for name, value in classification_fields(c).items():
-        setattr(message, name, value)
 
 
 def _unclassified() -> dict[str, Any]:
@@ -185,10 +185,13 @@ def ingest_batch(
     assert channel.id is not None
     fresh, duplicates = _fresh_items(session, channel.id, batch.items)
     fresh = [not_after(item, now) for item in fresh]
-    inbound = [i for i in fresh if i.direction == "in"]
     labels: dict[str, Any] = {}
-    if classifier is not None and inbound:
-        labels = classify_items(classifier, inbound)
+    if classifier is not None and (customers := [i for i in fresh if i.direction == "in"]):
+        labels = classify_items(classifier, customers)
+    fresh, later = page_edits(fresh)
+    edits = apply_edits(session, channel.id, fresh, labels)
+    fresh = edits.items
+    inbound = [i for i in fresh if i.direction == "in"]
     # The page's conversations and customers are read and created in bulk, then its messages inserted
     # together at commit (one multi-row INSERT), so a page costs a few statements, not a few per item.
     threads = [(i.visibility, i.thread_key, i.kind, i.created_at) for i in fresh]
@@ -206,6 +209,9 @@ def ingest_batch(
         )
     if rows:  # one multi-row INSERT, without building an ORM object per message
         session.execute(insert(Message), rows)
+    after = apply_edits(session, channel.id, later, labels)  # edits of this page's own messages
+    for lost in after.items:  # cannot happen: each names a message of this page, stored just above
+        log.warning("edit %s of a message of its own page found nothing to update", lost.external_id)
     if labels:  # the language the customer writes in across each conversation, not the latest guess
         conversation_fields.languages(session, {id(c): c for c in convs.values()}.values())
     if late:
@@ -229,7 +235,8 @@ def ingest_batch(
     count_reads(channel, batch.reads, now)
     return IngestResult(
         new=len(inbound),
-        duplicates=duplicates,
+        duplicates=duplicates + edits.known + after.known,
+        edited=edits.edited + after.edited,
         outbound=len(fresh) - len(inbound),
         quarantined=len(batch.malformed),
     )

@@ -46,6 +46,7 @@ class StreamReport:
     duplicates: int = 0
     outbound: int = 0
     quarantined: int = 0
+    edited: int = 0  # stored messages the customer edited (inbox.ingest.edits)
     pages: int = 0
     error: str | None = None
     fatal: bool = False  # a person must act (credentials, configuration)
@@ -57,6 +58,8 @@ class StreamReport:
         if self.skipped:
             return head + _("skipped ({why})").format(why=self.skipped)
         counts = ingest_counts(self.new, self.outbound, self.duplicates, self.quarantined)
+        if self.edited:
+            counts += ", " + ngettext("{n} edited", "{n} edited", self.edited).format(n=self.edited)
         return head + counts + (f"; {self.error}" if self.error else "")
 
 
@@ -213,6 +216,7 @@ def poll_stream(
             report.duplicates += result.duplicates
             report.outbound += result.outbound
             report.quarantined += result.quarantined
+            report.edited += result.edited
             if not batch.more:
                 break
     finally:

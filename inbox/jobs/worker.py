@@ -36,7 +36,7 @@ def _channel_loop(
         try:
             reports = poll_channel(engine, rt, clock=clock, due=due, classifier=classifier, worker=worker)
             for report in reports:
-                if report.new or report.error or report.quarantined:
+                if report.new or report.edited or report.error or report.quarantined:
                     log.info(report.line())
             if sweeper.due(rt.name, clock()) and (erased := sweep(engine, rt, clock())):
                 log.info("%s: %d item(s) deleted by the customer erased", rt.name, erased)

@@ -215,17 +215,28 @@ def test_a_body_that_is_not_a_page_event_is_quarantined_whole(raw: bytes) -> Non
     assert batch.items == [] and len(batch.malformed) == 1 and batch.next_cursor is None
 
 
-def test_receipts_and_edits_are_not_messages() -> None:
+def test_receipts_are_not_messages_and_an_edit_names_the_comment_it_changes() -> None:
     receipt = {
         "sender": {"id": "7"},
         "recipient": {"id": STORE.page_id},
         "timestamp": 1,
         "read": {"watermark": 1},
     }
-    edit = {
-        "field": "feed",
-        "value": {"item": "comment", "verb": "edited", "comment_id": "1_2", "post_id": "1_1"},
+    value = {
+        "item": "comment",
+        "verb": "edited",
+        "comment_id": "1_2",
+        "post_id": "1_1",
+        "parent_id": "1_1",
+        "from": {"id": "7", "name": "Jeanne Client"},
+        "message": "Order 4812, not 4821",
+        "created_time": 1767225600,
     }
+    edit = {"field": "feed", "value": value}
     event = {"object": "page", "entry": [{"id": STORE.page_id, "messaging": [receipt], "changes": [edit]}]}
     batch = connector("facebook").parse_webhook(body(event))
-    assert batch.items == [] and batch.malformed == []
+    [item] = batch.items
+    assert batch.malformed == [] and item.edits == ("1_2",) and item.text == "Order 4812, not 4821"
+    assert item.external_id.startswith("1_2:edit:") and item.thread_key == "1_2"
+    again = connector("facebook").parse_webhook(body(event)).items[0]
+    assert again.external_id == item.external_id  # the same change sent twice is one version

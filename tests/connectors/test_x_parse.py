@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from connectors.x.parse import other_participant, parse_page
+from connectors.x.parse import earlier_versions, other_participant, parse_page
 
 BRAND = "1000000000000000001"
 
@@ -124,3 +124,19 @@ def test_dm_events_direction_and_thread() -> None:
     ]
     assert items[0].thread_key == f"42-{BRAND}"
     assert other_participant(f"42-{BRAND}", BRAND) == "42"
+
+
+def test_an_edited_post_names_its_earlier_versions_oldest_first() -> None:
+    def tweet(tweet_id: str, history: object) -> dict[str, object]:
+        return {
+            "id": tweet_id,
+            "text": "hi",
+            "created_at": "2026-03-01T10:00:00.000Z",
+            "edit_history_tweet_ids": history,
+        }
+
+    assert earlier_versions(tweet("3", ["1", "2", "3"]), "3") == ("1", "2")
+    assert earlier_versions(tweet("1", ["1"]), "1") == ()  # never edited
+    assert earlier_versions(tweet("2", ["1", "2", "3"]), "2") == ()  # not the newest: not trusted
+    assert earlier_versions(tweet("2", "1,2"), "2") == ()  # not a list
+    assert earlier_versions({"id": "2", "edit_history_post_ids": ["1", "2"]}, "2") == ("1",)  # renamed field

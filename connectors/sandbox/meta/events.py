@@ -50,6 +50,15 @@ def comment_event(store: MetaStore, c: Comment) -> dict[str, Any]:
     return {"object": OBJECT[c.platform], "entry": [entry]}
 
 
+def comment_edited_event(store: MetaStore, c: Comment, when: datetime) -> dict[str, Any]:
+    """A Page ``feed`` change for a comment its author edited: item comment, verb edited (Facebook)."""
+    event = comment_event(store, c)
+    value = event["entry"][0]["changes"][0]["value"]
+    value["verb"] = "edited"
+    event["entry"][0]["time"] = int(when.timestamp())
+    return event
+
+
 def comment_removed_event(store: MetaStore, c: Comment, when: datetime) -> dict[str, Any]:
     """A Page ``feed`` change for a comment its author deleted: item comment, verb remove (Facebook)."""
     value = {

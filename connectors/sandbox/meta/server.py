@@ -22,7 +22,12 @@ from connectors.sandbox._replay import Replays
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.meta.api import MetaApi
 from connectors.sandbox.meta.control import control_routes
-from connectors.sandbox.meta.events import comment_event, comment_removed_event, message_event
+from connectors.sandbox.meta.events import (
+    comment_edited_event,
+    comment_event,
+    comment_removed_event,
+    message_event,
+)
 from connectors.sandbox.meta.graph import GraphError, error_reply
 from connectors.sandbox.meta.push import WebhookPusher
 from connectors.sandbox.meta.replay import MetaReplayer
@@ -137,6 +142,14 @@ class MetaSandbox(LoopbackServer):
             event = comment_removed_event(self.store, comment, as_time(at))
         if push:
             self._push("facebook", event)
+
+    def edit_comment(self, comment_id: str, text: str, *, at: datetime | str | None = None) -> None:
+        """The customer edits their Facebook comment: new text in Graph, pushed as an ``edited`` change."""
+        with self.lock:
+            comment = self.store.comments[comment_id]
+            comment.text = text
+            event = comment_edited_event(self.store, comment, as_time(at))
+        self._push("facebook", event)
 
     def add_comment(
         self,

@@ -121,9 +121,12 @@ class TelegramSandbox(LoopbackServer):
             self.changed.notify_all()
             return update
 
-    def edit_message(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+    def edit_message(
+        self, chat_id: int, message_id: int, text: str, at: datetime | None = None
+    ) -> dict[str, Any]:
+        """The customer edits an earlier message (at ``at``, default now): an ``edited_message`` update."""
         with self.changed:
-            update = self.store.edit(chat_id, message_id, text)
+            update = self.store.edit(chat_id, message_id, text, at)
             self.changed.notify_all()
             return update
 

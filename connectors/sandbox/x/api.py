@@ -161,7 +161,9 @@ class XApi:
         with self.lock:
             if user_id not in self.store.users:
                 return not_found("user", user_id)
-            timeline = [t for t in reversed(self.store.tweets.values()) if user_id in t.mentions]
+            timeline = [
+                t for t in reversed(self.store.tweets.values()) if user_id in t.mentions and not t.superseded
+            ]
             return self._timeline(req, timeline[:800], low=5, tokens=("pagination_token",))
 
     def user_tweets(self, req: Request, caller: Principal) -> Reply:
@@ -175,6 +177,7 @@ class XApi:
                 t
                 for t in reversed(self.store.tweets.values())
                 if t.raw is None
+                and not t.superseded
                 and t.author_id == user_id
                 and not ("replies" in exclude and t.ref("replied_to"))
                 and not ("retweets" in exclude and t.is_retweet)
@@ -195,6 +198,7 @@ class XApi:
                 t
                 for t in reversed(self.store.tweets.values())
                 if t.raw is None
+                and not t.superseded
                 and not t.is_retweet
                 and t.created_at >= week_ago
                 and match(str(t.text), self._username(t), t.lang, frozenset(k for k, _ in t.refs))

@@ -163,6 +163,11 @@ class XSandbox(LoopbackServer):
             )
             return tweet.id
 
+    def edit_tweet(self, tweet_id: str, text: str, at: datetime | str | None = None) -> str:
+        """The author edits a post (a new id, chained in ``edit_history_tweet_ids``). Returns the new id."""
+        with self.lock:
+            return self.store.edit_tweet(tweet_id, text, as_time(at)).id
+
     def add_raw_mention(self, tweet: Mapping[str, Any], *, fill: bool = True) -> str:
         """An arbitrary, possibly malformed tweet object in the mentions timeline, sent verbatim. With
         ``fill``, a missing ``id``, ``created_at`` and ``edit_history_tweet_ids`` are added (never

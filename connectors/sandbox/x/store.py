@@ -70,6 +70,10 @@ class Tweet:
     lang: str = "en"
     mentions: set[str] = field(default_factory=set)  # user ids whose mentions timeline shows it
     raw: dict[str, Any] | None = None  # a verbatim (possibly malformed) object, sent as it is
+    history: list[str] = field(
+        default_factory=list
+    )  # the ids of its earlier versions (an edit), oldest first
+    superseded: bool = False  # edited since: timelines show the newest version only
 
     @property
     def is_retweet(self) -> bool:
@@ -168,6 +172,29 @@ class XStore:
         self.tweets[tweet_id] = tweet
         return tweet
 
+    def edit_tweet(self, tweet_id: str, text: str, at: datetime | None = None) -> Tweet:
+        """The author edits a post: as on X, the edit is a new post with a new id whose
+        ``edit_history_tweet_ids`` chains the earlier ones; timelines show only the newest version."""
+        old = self.tweets[tweet_id]
+        if old.superseded or old.raw is not None:
+            raise ValueError(f"tweet {tweet_id} cannot be edited")
+        new_id = self.ids.next()
+        new = Tweet(
+            new_id,
+            text,
+            old.author_id,
+            at or datetime.now(UTC),
+            old.conversation_id,
+            old.in_reply_to_user_id,
+            refs=list(old.refs),
+            lang=old.lang,
+            mentions=set(old.mentions) | self.mentioned_ids(text),
+            history=[*old.history, old.id],
+        )
+        old.superseded = True
+        self.tweets[new_id] = new
+        return new
+
     def add_raw(self, obj: Mapping[str, Any], *, fill: bool, mention_of: str) -> Tweet:
         """A verbatim object in ``mention_of``'s mentions timeline; ``fill`` adds a missing
         ``id``, ``created_at`` and ``edit_history_tweet_ids`` (never ``text`` or ``author_id``)."""
@@ -189,7 +216,11 @@ class XStore:
     def tweet_json(self, tweet: Tweet, fields: set[str]) -> dict[str, Any]:
         if tweet.raw is not None:
             return dict(tweet.raw)
-        out: dict[str, Any] = {"id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]}
+        out: dict[str, Any] = {
+            "id": tweet.id,
+            "text": tweet.text,
+            "edit_history_tweet_ids": [*tweet.history, tweet.id],
+        }
         optional: dict[str, Any] = {
             "author_id": tweet.author_id,
             "created_at": x_time(tweet.created_at),

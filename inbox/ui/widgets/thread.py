@@ -11,6 +11,7 @@ from inbox.config.platforms import platform_label
 from inbox.desk.actions import EARLIER_SHOWN, ConversationView, EarlierConversation
 from inbox.desk.notes import NoteView
 from inbox.i18n import N_, _, duration, ngettext, number
+from inbox.ingest.edits import earlier_versions
 from inbox.outbox.delivery import HIDE_ACTIONS
 from inbox.outbox.unsure import RetryOutcome
 from inbox.replies import moderation
@@ -96,6 +97,7 @@ def message(m: Message, now: datetime, customer_name: str | None = None, retried
             head += f" · {_badge(REPLY_STATUS, 'sent')}"
         st.markdown(f"{head} · :gray[{_when(m.created_at, now)}]")
         body(m.text)
+        _edits(m, now)
         notes = []
         if m.pii:
             kinds = sorted({str(p.get("kind", "?")) for p in m.pii if isinstance(p, dict)})
@@ -108,6 +110,22 @@ def message(m: Message, now: datetime, customer_name: str | None = None, retried
             notes.append(retried)
         if notes:
             st.caption(md_escape(" · ".join(notes)))
+
+
+def _edits(m: Message, now: datetime) -> None:
+    """A message the customer edited: what it said before, one click away."""
+    versions = earlier_versions(m)
+    if not versions:
+        return
+    n = len(versions)
+    title = ngettext(
+        "Edited by the customer · {n} earlier version", "Edited by the customer · {n} earlier versions", n
+    ).format(n=number(n))
+    with st.expander(title, icon=":material/edit_note:"):
+        for at, text in versions:
+            if at is not None:
+                st.caption(_when(at, now))
+            st.text(stored_text(text), width="stretch")
 
 
 def hide_control(m: Message, platform_label: str, busy: bool, on_hide: OnHide) -> None:

@@ -1,0 +1,148 @@
+"""Edits: a customer's later version of a message the inbox holds updates that message in place.
+
+X gives an edited post a new id (``edit_history_tweet_ids`` chains the versions) and its timelines then
+show only the newest; Telegram sends an edited message again. Stored as new messages, each edit doubled
+the customer's message and, once the agent had answered, started a new response clock for words already
+answered. Rule: an item naming earlier versions (``InboundItem.edits``) of a stored message is no new
+message. The stored message takes the newest text (bank data masked as ever) and its classification; the
+words it replaces are kept in ``raw["versions"]`` (oldest first, each with its platform id and time), so
+an agent sees what was first written, and privacy erasure, retention and redaction reach them like the
+rest of ``raw``. The message's time, its conversation's clocks and the queue do not change, except that a
+classification may raise the conversation's urgency. A version written before the one held (edits read
+out of order: versions are ordered by their time) is only added to the history; one already held changes
+nothing. A message whose words are gone (``inbox.store.gone``: past retention, deleted on the platform)
+stays as it is. An edit of a message the inbox never stored is stored as a new message. Session-taking,
+never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from connectors.base import InboundItem
+from inbox import bank_data
+from inbox.ingest.classified import apply_classification
+from inbox.ingest.threads import raise_urgency
+from inbox.nlp.types import Classification
+from inbox.store.gone import WORDS_GONE
+from inbox.store.tables import Conversation, Message
+
+VERSIONS, VERSION, EDITED_AT = "versions", "version", "edited_at"
+
+
+@dataclass(frozen=True, slots=True)
+class EditsApplied:
+    items: list[InboundItem]  # the page's items still to be stored as new messages
+    edited: int = 0  # stored messages that took a newer version
+    known: int = 0  # versions already held (read again) or of messages whose words are gone
+
+
+def version_ids(message: Message) -> set[str]:
+    """The platform ids of every version a stored message holds: the current one and those it replaced."""
+    raw = message.raw or {}
+    found = raw.get(VERSIONS)
+    earlier = found if isinstance(found, list) else []
+    return {message.platform_id, str(raw.get(VERSION) or message.platform_id)} | {
+        str(v.get("id")) for v in earlier if isinstance(v, Mapping)
+    }
+
+
+def earlier_versions(message: Message) -> list[tuple[datetime | None, str]]:
+    """The words a stored message replaced, oldest first, each with the time it was written (if known)."""
+    found = (message.raw or {}).get(VERSIONS)
+    out: list[tuple[datetime | None, str]] = []
+    for version in found if isinstance(found, list) else []:
+        if isinstance(version, Mapping) and isinstance(version.get("text"), str):
+            at = version.get("at")
+            try:
+                when = datetime.fromisoformat(at) if isinstance(at, str) else None
+            except ValueError:
+                when = None
+            out.append((when, version["text"]))
+    return out
+
+
+def _entry(version_id: str, text: str, at: datetime | str | None) -> dict[str, Any]:
+    when = at.isoformat() if isinstance(at, datetime) else at
+    return {"id": version_id, "text": bank_data.mask_text(text), "at": when}
+
+
+def page_edits(items: Sequence[InboundItem]) -> tuple[list[InboundItem], list[InboundItem]]:
+    """``(items, edits)``: the page's edits of another of its items are applied after the page is stored,
+    so a message and its edit read together are stored once, with the newest words."""
+    ids = {item.external_id for item in items}
+    later = [item for item in items if any(i in ids for i in item.edits)]
+    return [item for item in items if item not in later], later
+
+
+def _stored(session: Session, channel_id: int, items: Sequence[InboundItem]) -> dict[str, Message]:
+    wanted = {i for item in items for i in item.edits}
+    if not wanted:
+        return {}
+    stmt = select(Message).where(Message.channel_id == channel_id, col(Message.platform_id).in_(wanted))
+    return {m.platform_id: m for m in session.exec(stmt)}
+
+
+def _held_since(message: Message) -> datetime:
+    """When the version a stored message holds was written: its last edit's time, else its own."""
+    at = (message.raw or {}).get(EDITED_AT)
+    try:
+        when = datetime.fromisoformat(at) if isinstance(at, str) else message.created_at
+    except ValueError:
+        when = message.created_at
+    assert when is not None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _update(session: Session, message: Message, item: InboundItem, label: Classification | None) -> None:
+    raw = message.raw or {}
+    current = str(raw.get(VERSION) or message.platform_id)
+    earlier = list(raw.get(VERSIONS) or [])
+    if item.created_at < _held_since(message):  # older than the version held, read late: history only
+        earlier.append(_entry(item.external_id, item.text, item.created_at))
+        message.raw = {**raw, VERSIONS: earlier}
+        return
+    earlier.append(_entry(current, message.text, raw.get(EDITED_AT) or message.created_at))
+    message.raw = {
+        **bank_data.mask_payload(dict(item.raw)),
+        VERSIONS: earlier,
+        VERSION: item.external_id,
+        EDITED_AT: item.created_at.isoformat(),
+    }
+    message.text = bank_data.mask_text(item.text)
+    if label is not None:
+        apply_classification(message, label)
+        conv = session.get(Conversation, message.conversation_id)
+        if conv is not None and message.urgency is not None:
+            raise_urgency(conv, message.urgency)
+    message.pii = bank_data.with_nir(list(message.pii or []), item.text)
+    session.add(message)
+
+
+def apply_edits(
+    session: Session,
+    channel_id: int,
+    items: Sequence[InboundItem],
+    labels: Mapping[str, Classification],
+) -> EditsApplied:
+    """Apply the page's edits of stored messages (the module's rule); the other items are returned."""
+    if not any(item.edits for item in items):
+        return EditsApplied(list(items))
+    stored = _stored(session, channel_id, items)
+    rest: list[InboundItem] = []
+    edited = known = 0
+    for item in items:
+        message = next((stored[i] for i in reversed(item.edits) if i in stored), None)
+        if message is None:
+            rest.append(item)
+        elif message.text in WORDS_GONE or item.external_id in version_ids(message):
+            known += 1
+        else:
+            _update(session, message, item, labels.get(item.external_id))
+            edited += 1
+    return EditsApplied(rest, edited, known)
