@@ -120,7 +120,8 @@ def _update(session: Session, message: Message, item: InboundItem, label: Classi
         conv = session.get(Conversation, message.conversation_id)
         if conv is not None and message.urgency is not None:
             raise_urgency(conv, message.urgency)
-    message.pii = bank_data.with_nir(list(message.pii or []), item.text)
+    found = list(message.pii or []) if label is not None else []  # the old spans point into the old words
+    message.pii = bank_data.with_nir(found, item.text)
     session.add(message)
 
 

@@ -159,3 +159,17 @@ def test_an_edited_facebook_comment_updates_the_message_through_the_webhook(
     assert (message.platform_id, message.text) == (comment, "Ma commande 4812 n'est pas arrivée")
     assert [v["text"] for v in message.raw["versions"]] == ["Ma commande 4821 n'est pas arrivée"]
     assert _conversation(engine).sla_due_at is not None  # still waiting for its answer, not doubled
+
+
+def test_an_edit_that_takes_out_personal_data_leaves_no_stale_span(
+    engine: Engine, tg: TelegramSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt, clock = telegram_runtime(tg, monkeypatch), Clock()
+    tg.add_message("Mon numéro de sécu 2 85 05 78 006 084 41, pour mon dossier", user_id=42)
+    _poll(engine, rt, clock)
+    assert [p["kind"] for p in _inbound(engine)[0].pii] == ["nir"]
+    clock.now += timedelta(minutes=1)
+    tg.edit_message(42, 1, "Pardon, pas de numéro ici : c'est pour mon dossier", at=clock())
+    _poll(engine, rt, clock)
+    [message] = _inbound(engine)
+    assert message.pii == [] and "2 85 05" not in str(message.raw)  # masked in the kept version too
