@@ -25,7 +25,13 @@ EMOTICONS = {
 }
 EMOJI = {ch: f" {emoticon} " for emoticon, chars in EMOTICONS.items() for ch in chars}
 EMOJI_RE = re.compile("|".join(map(re.escape, EMOJI)))
-QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\ufe0f": None})
+# Invisible characters (zero-width space, word joiner, zero-width no-break space, soft hyphen, Mongolian vowel
+# separator) go, and fullwidth Latin letters and digits become plain ones: "id\u200biot", or "idiot" written
+# in fullwidth letters, hid an insult from the phrase rules. Zero-width joiners stay (emoji sequences,
+# Persian and Indic scripts use them).
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u180e"))
+FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\ufe0f": None} | INVISIBLE | FULLWIDTH)
 
 
 def encodable(text: str) -> str:
@@ -41,7 +47,8 @@ def encodable(text: str) -> str:
 
 def normalise(text: str, max_chars: int = MAX_CHARS) -> str:
     """The text the models see: URLs -> "http", @handles -> "@user", literal \\uXXXX escapes decoded (an
-    escaped emoji's two halves joined, a lone half replaced: ``encodable``), curly quotes straightened, common
+    escaped emoji's two halves joined, a lone half replaced: ``encodable``), curly quotes straightened,
+    invisible characters dropped and fullwidth letters made plain (``INVISIBLE``, ``FULLWIDTH``), common
     emoji -> emoticons, a space after every ``LONGEST_RUN`` punctuation marks or symbols in a row ("!!!!…"
     five thousand times took the tokenizer 5 s; words, and scripts written without spaces, are left whole),
     spaces collapsed, cut at ``max_chars``."""

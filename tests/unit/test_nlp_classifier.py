@@ -143,3 +143,12 @@ def test_batch_keeps_order(clf: Classifier) -> None:
     results = clf.classify(texts)
     assert len(results) == len(texts)
     assert [c.language for c in results[:5]] == ["fr", "und", "en", "fr", "und"]
+
+
+def test_an_insult_hidden_by_invisible_or_fullwidth_characters_is_still_one(clf: Classifier) -> None:
+    texts = [
+        "you are an id\u200biot, all of you",
+        "vous êtes des con\u00adnards, franchement",
+        "you are an \uff49\uff44\uff49\uff4f\uff54, all of you",
+    ]
+    assert all("rule:insults" in c.urgency_reasons for c in clf.classify(texts))

@@ -51,3 +51,16 @@ def test_words_and_scripts_without_spaces_are_left_whole() -> None:
     assert normalise(text) == text
     japanese = "ねぇこういうのマジで頭悪いと思うんだよね" * 10  # 200 characters, no space: one run, kept
     assert normalise(japanese) == japanese
+
+
+def test_invisible_characters_and_fullwidth_letters_hide_no_word() -> None:
+    assert normalise("you are an id\u200biot") == "you are an idiot"
+    assert normalise("des con\u00adnards, vraiment\u2060") == "des connards, vraiment"
+    assert normalise("you \uff49\uff44\uff49\uff4f\uff54 \uff01") == "you idiot !"
+    assert normalise("👩\u200d💻 ok") == "👩\u200d💻 ok"  # a joiner inside an emoji stays
+    assert normalise("می\u200cخواهم") == "می\u200cخواهم"  # Persian's zero-width non-joiner stays
+
+
+@given(st.text())
+def test_no_invisible_or_fullwidth_character_reaches_the_models(text: str) -> None:
+    assert not re.search("[\u200b\u2060\ufeff\u00ad\u180e\uff01-\uff5e]", normalise(text))
