@@ -206,3 +206,24 @@ def test_runs_as_a_process_until_sigterm() -> None:
         out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
     assert "stopped" in out
+
+
+def test_an_edit_is_a_new_post_chaining_the_old_and_timelines_show_the_newest(
+    sandbox: XSandbox, client: tweepy.Client, openapi: OpenAPI
+) -> None:
+    base = sandbox.url + "/_sandbox"
+    first = requests.post(
+        f"{base}/mentions", json={"text": "@AcmeCare order 4821", "author": "ana"}, timeout=5
+    )
+    edit = requests.post(
+        f"{base}/edits", json={"tweet_id": first.json()["id"], "text": "@AcmeCare order 4812"}, timeout=5
+    )
+    assert edit.status_code == 201
+    resp = client.get_users_mentions(BRAND_ID, tweet_fields=["conversation_id"])
+    conform(openapi, resp)  # as X's OpenAPI description says
+    [tweet] = resp.json()["data"]
+    assert (tweet["id"], tweet["text"]) == (edit.json()["id"], "@AcmeCare order 4812")
+    assert tweet["edit_history_tweet_ids"] == [first.json()["id"], edit.json()["id"]]
+    assert tweet["conversation_id"] == first.json()["id"]  # the same thread
+    again = requests.post(f"{base}/edits", json={"tweet_id": first.json()["id"], "text": "x"}, timeout=5)
+    assert again.status_code == 400  # only the newest version can be edited

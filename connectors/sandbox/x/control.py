@@ -45,6 +45,10 @@ def control_routes(sandbox: XSandbox) -> list[tuple[str, str, Control]]:
         )
         return Reply(201, {"id": tweet_id})
 
+    def edit(body: dict[str, Any]) -> Reply:
+        new_id = sandbox.edit_tweet(body["tweet_id"], body["text"], at=body.get("created_at"))
+        return Reply(201, {"id": new_id})
+
     def dm(body: dict[str, Any]) -> Reply:
         event_id = sandbox.add_dm(
             body["text"],
@@ -63,6 +67,7 @@ def control_routes(sandbox: XSandbox) -> list[tuple[str, str, Control]]:
         ("POST", "/_sandbox/users", safely(user)),
         ("POST", "/_sandbox/mentions", safely(mention)),
         ("POST", "/_sandbox/posts", safely(post)),
+        ("POST", "/_sandbox/edits", safely(edit)),
         ("POST", "/_sandbox/dms", safely(dm)),
         *common_routes(sandbox, api_prefix="/2/", backlog=40, interval=15.0),
     ]
