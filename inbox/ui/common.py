@@ -37,6 +37,8 @@ SLA_COLOURS = {"red": "red", "amber": "orange", "green": "green", "none": "gray"
 DEMO_ENV = "INBOX_DEMO"  # set by `inbox demo`: the sign-in page names the demo accounts
 _BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u202f]+")  # any whitespace but the no-break spaces
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
+# Bidi embeddings, overrides, isolates and marks: in a name they turn the rest of its line around
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 # Markdown makes links of e-mail addresses, www. names and URLs even escaped: a word joiner (U+2060,
 # invisible) before "@", after "www" and before "://" keeps a customer's handle or name the text it is.
 _AUTOLINK = re.compile(r"(?=@)|(?i:(?<=www)(?=\.))|(?=://)")
@@ -181,8 +183,9 @@ def md_escape(text: str) -> str:
 
 
 def md_name(text: str) -> str:
-    """A customer's handle or name for st.markdown: ``md_escape``d, and never made a link."""
-    return md_escape(_AUTOLINK.sub("\u2060", text))
+    """A customer's handle or name for st.markdown: ``md_escape``d, never made a link, and without bidi
+    controls (a right-to-left override in a name turned the rest of its line backwards: "moc.live")."""
+    return md_escape(_AUTOLINK.sub("\u2060", _BIDI_CONTROL.sub("", text)))
 
 
 def open_conversation(conv_id: int) -> None:
