@@ -58,12 +58,7 @@ def earlier_versions(message: Message) -> list[tuple[datetime | None, str]]:
     out: list[tuple[datetime | None, str]] = []
     for version in found if isinstance(found, list) else []:
         if isinstance(version, Mapping) and isinstance(version.get("text"), str):
-            at = version.get("at")
-            try:
-                when = datetime.fromisoformat(at) if isinstance(at, str) else None
-            except ValueError:
-                when = None
-            out.append((when, version["text"]))
+            out.append((_time(version.get("at")), version["text"]))
     return out
 
 
@@ -88,13 +83,17 @@ def _stored(session: Session, channel_id: int, items: Sequence[InboundItem]) -> 
     return {m.platform_id: m for m in session.exec(stmt)}
 
 
+def _time(value: Any) -> datetime | None:
+    """A stored ISO 8601 time, or None when it is missing or not one."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _held_since(message: Message) -> datetime:
     """When the version a stored message holds was written: its last edit's time, else its own."""
-    at = (message.raw or {}).get(EDITED_AT)
-    try:
-        when = datetime.fromisoformat(at) if isinstance(at, str) else message.created_at
-    except ValueError:
-        when = message.created_at
+    when = _time((message.raw or {}).get(EDITED_AT)) or message.created_at
     assert when is not None
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 

@@ -4,12 +4,11 @@ incident's text sent to every member).
 Rule: a display name is the customer's own free text, and brands have published what people put there
 ("@someone", a link, a slogan, an insult) in automatic posts. A name is said only if, once its emoji and
 symbols are set aside ("Marie 🌸" is Marie), it is one to three words of letters (any script), with
-hyphens, apostrophes or full stops, at most 30 characters, and none of its words or word pairs is a phrase
-of the moderation rules (``[rules.<lang>.insults|hate|spam]`` in ``config/nlp.toml``). Otherwise the handle
-is said if it is a plain handle (letters, digits, ``_`` and ``.``; not digits alone, such as a phone
-number) passing the same words, else no name:
-the template's ``{customer_name}`` is left out and its gap mended ("Bonjour, …"). An agent who writes a
-reply sees the name in the draft and decides.
+hyphens, apostrophes or full stops, at most 30 characters, and holds no phrase of the moderation rules
+(``[rules.<lang>.insults|hate|spam]`` in ``config/nlp.toml``, read here without loading spaCy). Otherwise
+the handle is said if it is a plain handle (letters, digits, ``_`` and ``.``; not digits alone, such as a
+phone number) holding none of those phrases, else no name: the template's ``{customer_name}`` is left out
+and its gap mended ("Bonjour, …"). An agent who writes a reply sees the name in the draft and decides.
 """
 
 from __future__ import annotations

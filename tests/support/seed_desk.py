@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -179,3 +180,27 @@ def add_toot(engine: Engine, out: Seeded, now: datetime) -> Seeded:
             due=now - timedelta(hours=1),
         )
     return out
+
+
+def add_late_message(
+    db_url: str, seeded: Seeded, platform_id: str, text: str, at: datetime, raw: dict[str, Any] | None = None
+) -> None:
+    """One more public customer mention in the seed's "late" conversation (the UI tests' own database)."""
+    from inbox.store.engine import open_engine
+
+    engine = open_engine(db_url)
+    with Session(engine) as s, s.begin():
+        s.add(
+            Message(
+                channel_id=seeded.channel_id,
+                conversation_id=seeded.conversations["late"],
+                platform_id=platform_id,
+                direction="in",
+                visibility="public",
+                kind="mention",
+                text=text,
+                created_at=at,
+                raw=raw or {},
+            )
+        )
+    engine.dispose()

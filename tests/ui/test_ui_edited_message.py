@@ -9,36 +9,16 @@ from sqlmodel import Session
 from inbox import i18n
 from inbox.desk import preferences
 from inbox.store.engine import open_engine
-from inbox.store.tables import Message
-from tests.support.seed_desk import Seeded
+from tests.support.seed_desk import Seeded, add_late_message
 from tests.support.ui import app_as, open_conv
 
 WROTE = datetime.now(UTC) - timedelta(minutes=20)
 
 
 def _add_edited_message(db_url: str, seeded: Seeded) -> None:
-    engine = open_engine(db_url)
-    with Session(engine) as s, s.begin():
-        s.add(
-            Message(
-                channel_id=seeded.channel_id,
-                conversation_id=seeded.conversations["late"],
-                platform_id="190",
-                direction="in",
-                visibility="public",
-                kind="mention",
-                text="@AcmeCare order 4812 never came",
-                created_at=WROTE,
-                raw={
-                    "tweet": {"id": "191"},
-                    "version": "191",
-                    "versions": [
-                        {"id": "190", "text": "@AcmeCare order 4821 never came", "at": WROTE.isoformat()}
-                    ],
-                },
-            )
-        )
-    engine.dispose()
+    first = {"id": "190", "text": "@AcmeCare order 4821 never came", "at": WROTE.isoformat()}
+    raw = {"tweet": {"id": "191"}, "version": "191", "versions": [first]}
+    add_late_message(db_url, seeded, "190", "@AcmeCare order 4812 never came", WROTE, raw)
 
 
 def test_the_earlier_words_of_an_edited_message_are_one_click_away(db_url: str, seeded: Seeded) -> None:

@@ -9,31 +9,15 @@ from sqlmodel import Session
 from inbox import i18n
 from inbox.desk import preferences
 from inbox.store.engine import open_engine
-from inbox.store.tables import Message
 from inbox.ui.widgets.thread import FOLD_AT, folded
-from tests.support.seed_desk import Seeded
+from tests.support.seed_desk import Seeded, add_late_message
 from tests.support.ui import app_as, open_conv
 
 LONG = " ".join(f"word{i:04d}" for i in range(560))  # 5,039 characters
 
 
 def _add_long_message(db_url: str, seeded: Seeded) -> None:
-    engine = open_engine(db_url)
-    with Session(engine) as s, s.begin():
-        s.add(
-            Message(
-                channel_id=seeded.channel_id,
-                conversation_id=seeded.conversations["late"],
-                platform_id="long-1",
-                direction="in",
-                visibility="public",
-                kind="mention",
-                text=LONG,
-                created_at=datetime.now(UTC),
-                raw={},
-            )
-        )
-    engine.dispose()
+    add_late_message(db_url, seeded, "long-1", LONG, datetime.now(UTC))
 
 
 def test_folded_cuts_at_a_space_and_keeps_every_character() -> None:
