@@ -56,6 +56,7 @@ TWEET_FIELDS = [
     "referenced_tweets",
     "lang",
     "public_metrics",
+    "note_tweet",  # a long post's whole text (its "text" stops at 280 weighted characters)
 ]
 USER_FIELDS = ["username", "name", "public_metrics"]
 TWEET_EXPANSIONS = ["author_id", "in_reply_to_user_id", "referenced_tweets.id"]

@@ -64,7 +64,7 @@ def tweet_item(
     """One tweet as an item; None for a retweet without comment (not a customer message)."""
     tweet_id = _str(tweet, "id")
     assert tweet_id is not None
-    text = _str(tweet, "text")
+    text = whole_text(tweet)
     created = _str(tweet, "created_at")
     refs = _references(tweet)
     if "retweeted" in refs:
@@ -85,6 +85,14 @@ def tweet_item(
         raw={"tweet": dict(tweet), "author": dict(users.get(author_id, {}))},
         edits=earlier_versions(tweet, tweet_id),
     )
+
+
+def whole_text(tweet: Mapping[str, Any]) -> str | None:
+    """A post's whole text: a long post (X Premium, up to 25,000 characters) has its ``text`` cut at 280
+    weighted characters and the whole of it in ``note_tweet.text``."""
+    note = tweet.get("note_tweet")
+    whole = note.get("text") if isinstance(note, Mapping) else None
+    return whole if isinstance(whole, str) and whole.strip() else _str(tweet, "text")
 
 
 def earlier_versions(tweet: Mapping[str, Any], tweet_id: str) -> tuple[str, ...]:

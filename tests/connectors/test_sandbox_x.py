@@ -11,6 +11,7 @@ import tweepy
 from openapi_core import OpenAPI
 
 from connectors.sandbox.x.server import XSandbox
+from connectors.x.text import weighted_length
 from tests.conftest import BRAND_ID
 from tests.support.x_sandbox import (  # noqa: F401 - fixtures are requested by name
     TWEET_FIELDS,
@@ -229,3 +230,28 @@ def test_search_recent_matches_terms_pages_with_next_token_and_drops_retweets(
     with pytest.raises(tweepy.BadRequest) as err:
         search("battery", max_results=5)
     assert conform(openapi, err.value.response)["errors"][0]["parameters"] == {"max_results": ["5"]}
+
+
+LONG_POST = "@AcmeCare " + " ".join(
+    f"Étape {i} : j'ai rappelé le service client, sans réponse." for i in range(1, 9)
+)
+
+
+def test_the_sandbox_sends_a_long_post_as_x_does(
+    sandbox: XSandbox, client: tweepy.Client, openapi: OpenAPI
+) -> None:
+    """Without ``note_tweet`` asked for, only the cut text; with it, the whole text beside it (X's schema)."""
+
+    def lookup(tweet_id: str, fields: list[str]) -> dict[str, Any]:
+        data: dict[str, Any] = conform(openapi, client.get_tweet(tweet_id, tweet_fields=fields))["data"]
+        return data
+
+    tweet_id = sandbox.add_mention(LONG_POST, author="jane")
+    short = lookup(tweet_id, ["created_at"])
+    assert weighted_length(short["text"]) <= 280 and short["text"] != LONG_POST
+    assert LONG_POST.startswith(short["text"].removesuffix("…"))
+    assert "note_tweet" not in short
+    full = lookup(tweet_id, ["note_tweet"])
+    assert full["note_tweet"]["text"] == LONG_POST and full["text"] == short["text"]
+    a_short_one = sandbox.add_mention("@AcmeCare where is my parcel?", author="bob")
+    assert "note_tweet" not in lookup(a_short_one, ["note_tweet"])

@@ -140,3 +140,12 @@ def test_an_edited_post_names_its_earlier_versions_oldest_first() -> None:
     assert earlier_versions(tweet("2", ["1", "2", "3"]), "2") == ()  # not the newest: not trusted
     assert earlier_versions(tweet("2", "1,2"), "2") == ()  # not a list
     assert earlier_versions({"id": "2", "edit_history_post_ids": ["1", "2"]}, "2") == ("1",)  # renamed field
+
+
+def test_a_long_post_is_read_from_note_tweet_and_an_odd_note_falls_back_to_text() -> None:
+    whole = "@AcmeCare " + "word " * 80
+    notes: list[object] = [{"text": whole}, {"text": ""}, {"text": 7}, "oops", None, {}]
+    payload = {"data": [_tweet(f"1{i}", "@AcmeCare word word…", note_tweet=n) for i, n in enumerate(notes)]}
+    items, bad = parse_page(payload, stream="mentions", channel="x", brand_id=BRAND)
+    assert not bad
+    assert [i.text for i in items] == [whole] + ["@AcmeCare word word…"] * 5

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors.sandbox.x.params import post_text
+
 TWITTER_EPOCH_MS = 1288834974657
 HANDLE = re.compile(r"(?<![\w@])@(\w{1,15})")
 
@@ -216,11 +218,14 @@ class XStore:
     def tweet_json(self, tweet: Tweet, fields: set[str]) -> dict[str, Any]:
         if tweet.raw is not None:
             return dict(tweet.raw)
+        text, note = post_text(tweet.text)
         out: dict[str, Any] = {
             "id": tweet.id,
-            "text": tweet.text,
+            "text": text,
             "edit_history_tweet_ids": [*tweet.history, tweet.id],
         }
+        if note is not None and "note_tweet" in fields:
+            out["note_tweet"] = {"text": note}
         optional: dict[str, Any] = {
             "author_id": tweet.author_id,
             "created_at": x_time(tweet.created_at),
