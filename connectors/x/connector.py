@@ -57,10 +57,18 @@ TWEET_FIELDS = [
     "lang",
     "public_metrics",
     "note_tweet",  # a long post's whole text (its "text" stops at 280 weighted characters)
+    "entities",  # the links a post's t.co links stand for
 ]
 USER_FIELDS = ["username", "name", "public_metrics"]
 TWEET_EXPANSIONS = ["author_id", "in_reply_to_user_id", "referenced_tweets.id"]
-DM_FIELDS = ["created_at", "sender_id", "dm_conversation_id", "participant_ids", "referenced_tweets"]
+DM_FIELDS = [
+    "created_at",
+    "sender_id",
+    "dm_conversation_id",
+    "participant_ids",
+    "referenced_tweets",
+    "entities",
+]
 DM_EXPANSIONS = ["sender_id", "participant_ids"]
 STEADY_DM_PAGE = 10  # DM events asked per poll once the stream has been read (X counts every event read)
 X_HOSTS = ("https://api.twitter.com/", "https://api.x.com/")

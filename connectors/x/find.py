@@ -15,6 +15,7 @@ from typing import Any
 import tweepy
 
 from connectors.base import ConnectorError, Sent
+from connectors.x.text import same_words
 
 END_TIME_MARGIN = timedelta(seconds=10)  # X refuses an end_time that is not a little in the past
 MAX_PAGES = 50  # 5,000 posts or events in the window: beyond that the look gives up (not found is unsafe)
@@ -33,7 +34,8 @@ def find_reply(
     text: str,
     window: tuple[datetime, datetime],
 ) -> Sent | None:
-    """Our post answering ``in_reply_to`` with exactly ``text``, created within ``window``."""
+    """Our post answering ``in_reply_to`` with ``text`` (as X keeps it: ``same_words``), created within
+    ``window``."""
     start, end = (_x_time(t) for t in window)
     latest = datetime.now(UTC) - END_TIME_MARGIN
     token: str | None = None
@@ -50,7 +52,7 @@ def find_reply(
         )
         for tweet in payload.get("data") or []:
             refs = {r.get("type"): r.get("id") for r in tweet.get("referenced_tweets") or []}
-            if refs.get("replied_to") == in_reply_to and tweet.get("text") == text:
+            if refs.get("replied_to") == in_reply_to and same_words(text, str(tweet.get("text"))):
                 return Sent(external_id=str(tweet["id"]))
         token = (payload.get("meta") or {}).get("next_token")
         if not token:
@@ -66,7 +68,8 @@ def find_message(
     text: str,
     window: tuple[datetime, datetime],
 ) -> Sent | None:
-    """Our message with exactly ``text`` in the conversation with ``recipient_id``, sent within ``window``."""
+    """Our message with ``text`` (as X keeps it: ``same_words``) in the conversation with ``recipient_id``,
+    sent within ``window``."""
     start, end = (_x_time(t) for t in window)
     token: str | None = None
     for _ in range(MAX_PAGES):
@@ -84,7 +87,8 @@ def find_message(
             when = _created(event)
             older = older or (when is not None and when < start)
             in_window = when is None or start <= when <= end
-            if in_window and event.get("sender_id") == brand_id and event.get("text") == text:
+            ours = event.get("sender_id") == brand_id
+            if in_window and ours and same_words(text, str(event.get("text"))):
                 return Sent(external_id=str(event["id"]), thread_key=event.get("dm_conversation_id"))
         token = (payload.get("meta") or {}).get("next_token")
         if older or not token:

@@ -7,6 +7,7 @@ by the inbox) and never stops the rest of the page.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,8 @@ from connectors._payload import iso_time as parse_time
 from connectors._payload import text_field as _str
 from connectors.base import Author, InboundItem, Malformed
 from connectors.boundary import parse_all, seal_malformed
+
+T_CO = "https://t.co/"
 
 
 def users_by_id(payload: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -88,11 +91,32 @@ def tweet_item(
 
 
 def whole_text(tweet: Mapping[str, Any]) -> str | None:
-    """A post's whole text: a long post (X Premium, up to 25,000 characters) has its ``text`` cut at 280
-    weighted characters and the whole of it in ``note_tweet.text``."""
+    """A post's whole text with its links as typed: a long post (X Premium, up to 25,000 characters) has
+    its ``text`` cut at 280 weighted characters and the whole of it in ``note_tweet`` (text and
+    entities); every link shows as a t.co link that ``entities.urls`` expands."""
     note = tweet.get("note_tweet")
     whole = note.get("text") if isinstance(note, Mapping) else None
-    return whole if isinstance(whole, str) and whole.strip() else _str(tweet, "text")
+    if isinstance(note, Mapping) and isinstance(whole, str) and whole.strip():
+        return expand_links(whole, note)
+    text = _str(tweet, "text")
+    return None if text is None else expand_links(text, tweet)
+
+
+def expand_links(text: str, holder: Mapping[str, Any]) -> str:
+    """``text`` with each t.co link of ``holder["entities"]["urls"]`` replaced by the link it stands for
+    (``expanded_url``); a link X did not expand, or an odd entity, stays as it is."""
+    entities = holder.get("entities")
+    urls = entities.get("urls") if isinstance(entities, Mapping) else None
+    typed: dict[str, str] = {}
+    for url in urls if isinstance(urls, list) else []:
+        short = url.get("url") if isinstance(url, Mapping) else None
+        long = url.get("expanded_url") if isinstance(url, Mapping) else None
+        if isinstance(short, str) and short.startswith(T_CO) and isinstance(long, str) and long.strip():
+            typed[short] = long
+    if not typed:
+        return text
+    links = re.compile("|".join(rf"{re.escape(s)}(?![\w/])" for s in sorted(typed, key=len, reverse=True)))
+    return links.sub(lambda m: typed[m.group()], text)
 
 
 def earlier_versions(tweet: Mapping[str, Any], tweet_id: str) -> tuple[str, ...]:
@@ -126,7 +150,7 @@ def dm_item(
         visibility="private",
         direction="out" if own else "in",
         author=author_from(sender, users),
-        text=_str(event, "text") or "",
+        text=expand_links(_str(event, "text") or "", event),
         created_at=parse_time(_str(event, "created_at") or ""),
         raw={"event": dict(event), "author": dict(users.get(sender, {}))},
     )

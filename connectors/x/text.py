@@ -7,6 +7,7 @@ NFC-normalised first.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -57,3 +58,15 @@ def weighted_length(text: str) -> int:
         total += _plain_weight(text[pos : m.start()]) + URL_WEIGHT
         pos = m.end()
     return total + _plain_weight(text[pos:])
+
+
+def _words(text: str) -> str:
+    return " ".join(URL_RE.sub("\x00link", unicodedata.normalize("NFC", text)).split())
+
+
+def same_words(ours: str, theirs: str) -> bool:
+    """Whether X's copy ``theirs`` of a post or message is the text ``ours`` we sent. X turns every link
+    into a t.co link and escapes &, < and > in a post (``&amp;``), so links compare as one mark, X's copy
+    is read with and without its entities decoded, and runs of spaces count as one."""
+    words = _words(ours)
+    return words in (_words(theirs), _words(html.unescape(theirs)))

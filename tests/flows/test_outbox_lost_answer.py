@@ -232,3 +232,25 @@ def test_where_the_platform_cannot_be_searched_the_reply_is_uncertain_never_repo
         outbox.retry(s, reply_id, "agent", clock.now)
     outbox.drain(engine, connectors, clock)
     assert len(tg.sent) == 2 and _reply(engine, reply_id).status == "sent"
+
+
+def test_a_lost_reply_with_a_link_and_an_ampersand_is_found_as_x_rewrote_it(
+    engine: Engine, sandbox: XSandbox, rt: Runtime
+) -> None:
+    """X stores a post with its links turned into t.co links and &, < and > escaped (a message's links too):
+    the look compares what the agent wrote with what X shows, not byte for byte."""
+    clock = Clock()
+    tweet, public_conv, private_conv = _one_of_each(engine, sandbox, rt, clock)
+    said = "@jane Sorry & thanks <3: the form is at https://acme.example/help?a=1&b=2 or acme.example/aide"
+    public = _queue(engine, public_conv, "public", said, clock.now)
+    private = _queue(
+        engine, private_conv, "private", "Hi Kim, see https://acme.example/form & reply.", clock.now
+    )
+    sandbox.inject_fault("/2/tweets", after=True, drop=True)
+    sandbox.inject_fault(DM_PATH, after=True, drop=True)
+    connectors = {rt.name: rt.connector}
+    outbox.drain(engine, connectors, clock)
+    clock.now += timedelta(minutes=15)
+    outbox.drain(engine, connectors, clock)
+    assert [t["in_reply_to"] for t in sandbox.sent_tweets] == [tweet] and len(sandbox.sent_dms) == 1
+    assert _reply(engine, public).status == _reply(engine, private).status == "sent"

@@ -36,6 +36,7 @@ from connectors.sandbox.x.params import (
     weighted_length,
     with_implied,
 )
+from connectors.sandbox.x.shown import post_text, shown
 from connectors.sandbox.x.store import Tweet, XStore, conversation_between, x_time
 
 PROBLEMS = "https://api.x.com/2/problems/"
@@ -336,7 +337,8 @@ class XApi:
                     "created_at": x_time(tweet.created_at),
                 }
             )
-        return Reply(201, {"data": {"id": tweet.id, "text": text, "edit_history_tweet_ids": [tweet.id]}})
+        said = shown(post_text(text)[0], escape=True)[0]
+        return Reply(201, {"data": {"id": tweet.id, "text": said, "edit_history_tweet_ids": [tweet.id]}})
 
     def _refusal(self, text: str, target: str | None) -> str | None:
         brand = self.store.brand.id

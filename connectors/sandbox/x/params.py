@@ -208,24 +208,6 @@ def weighted_length(text: str) -> int:
     return total
 
 
-LONG_POST_CUT = "…"
-
-
-def post_text(text: str) -> tuple[str, str | None]:
-    """``(text, note)`` as X sends a post: one longer than 280 weighted characters (a Premium long post)
-    has ``text`` cut to its first 280, ending with "…", and the whole of it in ``note_tweet.text``."""
-    if weighted_length(text) <= 280:
-        return text, None
-    low, high = 0, len(text)
-    while low < high:  # the longest prefix that fits with the cut mark
-        mid = (low + high + 1) // 2
-        if weighted_length(text[:mid].rstrip() + LONG_POST_CUT) <= 280:
-            low = mid
-        else:
-            high = mid - 1
-    return text[:low].rstrip() + LONG_POST_CUT, text
-
-
 _TERM = re.compile(r'(-?)(?:"([^"]*)"|(\S+))')
 Matcher = Callable[[str, str, str | None, frozenset[str]], bool]  # text, author username, lang, ref kinds
 _KINDS = {"reply": "replied_to", "quote": "quoted", "retweet": "retweeted"}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.sandbox.x.params import post_text
+from connectors.sandbox.x.shown import post_text, shown
 
 TWITTER_EPOCH_MS = 1288834974657
 HANDLE = re.compile(r"(?<![\w@])@(\w{1,15})")
@@ -94,7 +94,10 @@ class DmEvent:
     created_at: datetime
 
     def to_json(self, fields: set[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "event_type": "MessageCreate", "text": self.text}
+        text, urls = shown(self.text, escape=False)
+        out: dict[str, Any] = {"id": self.id, "event_type": "MessageCreate", "text": text}
+        if urls and "entities" in fields:
+            out["entities"] = {"urls": urls}
         for name in ("sender_id", "dm_conversation_id"):
             if name in fields:
                 out[name] = getattr(self, name)

@@ -1,6 +1,10 @@
-"""A long post on X (a Premium "note", up to 25,000 characters): X's ``text`` holds only its first 280
-weighted characters; the whole text comes in ``note_tweet.text`` when asked for. The inbox stores, masks
-and classifies the whole of what the customer wrote (X sandbox, the real connector and listener)."""
+"""What X does to a customer's text, undone: the inbox stores what the customer wrote (X sandbox, the real
+connector and listener).
+
+- A long post (X Premium, up to 25,000 characters): ``text`` holds only its first 280 weighted characters;
+  the whole text comes in ``note_tweet.text`` when asked for.
+- Links: X shows every link as a t.co link; ``entities.urls`` gives the link the customer typed.
+"""
 
 from __future__ import annotations
 
@@ -30,3 +34,19 @@ def test_a_long_mention_is_stored_whole(engine: Engine, sandbox: XSandbox, x_env
     with Session(engine) as s:
         message = s.exec(select(Message).where(Message.direction == "in")).one()
     assert message.text == STORY
+
+
+def test_a_customer_s_links_are_stored_as_typed_not_as_t_co_links(
+    engine: Engine, sandbox: XSandbox, x_env: dict[str, str]
+) -> None:
+    rt, clock = x_runtime(sandbox), Clock()
+    post = "@AcmeCare this page https://acme.example/order?id=42&x=1 says my card was charged & nothing came"
+    message = "Here is the receipt: https://shop.example/r/9 (and https://t.co/abcdefghij from my photos)"
+    long_one = STORY + " Proof: https://proof.example/p/1"
+    sandbox.add_mention(post, author="jane", created_at=clock())
+    sandbox.add_mention(long_one, author="kim", created_at=clock())
+    sandbox.add_dm(message, sender="bob", created_at=clock())
+    poll_channel(engine, rt, clock=clock, due=default_due)
+    with Session(engine) as s:
+        texts = {m.text for m in s.exec(select(Message).where(Message.direction == "in"))}
+    assert texts == {post, long_one, message}
