@@ -17,6 +17,7 @@ import regex
 from connectors._payload import PayloadError
 from connectors._payload import iso_time as parse_time
 from connectors.base import Author, InboundItem, Kind, Malformed
+from connectors.bluesky.links import linked_text
 from connectors.boundary import parse_all
 
 POST_GRAPHEMES, POST_BYTES = 300, 3000
@@ -139,7 +140,7 @@ def post_item(view: Mapping[str, Any], *, channel: str, own_did: str, kind: Kind
         visibility="public",
         direction="out" if author.platform_id == own_did else "in",
         author=author,
-        text=text,
+        text=linked_text(text, record.get("facets")),
         created_at=when,
         reply_to=parent,
         raw={"post": dict(view)},
@@ -170,7 +171,7 @@ def dm_item(
         visibility="private",
         direction="out" if sender == own_did else "in",
         author=members.get(sender) or Author(platform_id=sender),
-        text=text,
+        text=linked_text(text, message.get("facets")),
         created_at=parse_time(message.get("sentAt"), "sentAt"),
         raw={"message": dict(message), "convo": convo_id},
     )

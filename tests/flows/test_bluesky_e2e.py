@@ -135,3 +135,12 @@ def test_malformed_notification_is_quarantined(engine: Engine, bsky: BlueskySand
     assert (report.new, report.quarantined) == (1, 1)
     with Session(engine) as s:
         assert "createdAt" in s.exec(select(QuarantinedItem)).one().error
+
+
+def test_a_link_the_app_shortened_is_stored_whole(engine: Engine, bsky: BlueskySandbox, rt: Runtime) -> None:
+    """Bluesky's app posts "acme.example/commandes/..." with the whole link in a facet."""
+    typed = f"{BRAND} charged twice, see https://acme.example/commandes/4821?ref=mail and fix it"
+    bsky.add_post(typed, author="jane.bsky.social")
+    poll_channel(engine, rt, clock=Clock(), due=default_due)
+    with Session(engine) as s:
+        assert [m.text for m in s.exec(select(Message))] == [typed]

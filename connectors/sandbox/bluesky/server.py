@@ -14,6 +14,7 @@ from connectors.sandbox import _cli
 from connectors.sandbox._replay import Replays
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.bluesky.api import CHAT_PROXY, XrpcApi, XrpcError, xrpc_error
+from connectors.sandbox.bluesky.app import shorten_links
 from connectors.sandbox.bluesky.auth import Denied, Sessions, Window
 from connectors.sandbox.bluesky.control import control_routes
 from connectors.sandbox.bluesky.replay import Replayer
@@ -148,9 +149,10 @@ class BlueskySandbox(LoopbackServer):
         mention_brand: bool = True,
         replies_closed: bool = False,
     ) -> str:
-        """A post by ``author`` (a handle; created if unknown); ``@<brand handle>`` in the text becomes a
-        mention facet. A reply takes its parent's root; ``replies_closed``: a threadgate leaves the brand out.
-        Returns the post's URI."""
+        """A post by ``author`` (a handle; created if unknown), as Bluesky's app makes it: links shortened in
+        the text, each whole in a link facet; ``@<brand handle>`` becomes a mention facet. A reply takes its
+        parent's root; ``replies_closed``: a threadgate leaves the brand out. Returns the post's URI."""
+        text, facets = shorten_links(text)
         with self.lock:
             record: dict[str, Any] = {"$type": POST, "text": text, "createdAt": iso(at or datetime.now(UTC))}
             if reply_to is not None:
@@ -170,7 +172,9 @@ class BlueskySandbox(LoopbackServer):
                 begin = len(text[:start].encode())
                 index = {"byteStart": begin, "byteEnd": begin + len(mention.encode())}
                 feature = {"$type": "app.bsky.richtext.facet#mention", "did": self.store.brand.did}
-                record["facets"] = [{"index": index, "features": [feature]}]
+                facets.append({"index": index, "features": [feature]})
+            if facets:
+                record["facets"] = sorted(facets, key=lambda f: f["index"]["byteStart"])
             post = self.store.add_post(self.store.account(author), record)
             post.replies_closed = replies_closed
             return post.uri
