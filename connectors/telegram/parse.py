@@ -48,12 +48,44 @@ def _opt_str(obj: Mapping[str, Any], key: str) -> str | None:
 
 
 def message_text(message: Mapping[str, Any]) -> str:
-    """The text, else the caption, else a bracketed note of what was sent (``[photo]``)."""
-    text = _opt_str(message, "text") or _opt_str(message, "caption")
-    if text:
-        return text
+    """The text, else the caption (each with the links under its words shown), else a bracketed note of
+    what was sent (``[photo]``)."""
+    for key, entities in (("text", "entities"), ("caption", "caption_entities")):
+        text = _opt_str(message, key)
+        if text:
+            return with_hidden_links(text, message.get(entities))
     kinds = [k for k in MEDIA_KEYS if k in message]
     return f"[{kinds[0]}]" if kinds else "[unsupported message]"
+
+
+def with_hidden_links(text: str, entities: Any) -> str:
+    """``text`` with the link of each ``text_link`` entity (words over a link, which the customer's app
+    shows as a link and the text alone hides) written after its words: "pay here (https://…)". Offsets
+    are UTF-16 code units; an odd or overlapping entity is ignored."""
+    units = text.encode("utf-16-le")
+    spans = []
+    for entity in entities if isinstance(entities, list) else []:
+        if not isinstance(entity, Mapping) or entity.get("type") != "text_link":
+            continue
+        offset, length, url = entity.get("offset"), entity.get("length"), entity.get("url")
+        if type(offset) is int and type(length) is int and isinstance(url, str) and url and length > 0:
+            end = offset + length
+            if 0 <= offset and end * 2 <= len(units) and not any(c.isspace() for c in url):
+                spans.append((end, offset, url))
+    out, pos = "", 0
+    for end, offset, url in sorted(spans):
+        if offset < pos:
+            continue
+        try:
+            before = units[pos * 2 : offset * 2].decode("utf-16-le")
+            words = units[offset * 2 : end * 2].decode("utf-16-le")
+        except UnicodeDecodeError:
+            continue
+        out += before + (
+            words if url.removeprefix("https://").removeprefix("http://") in words else f"{words} ({url})"
+        )
+        pos = end
+    return out + units[pos * 2 :].decode("utf-16-le", errors="replace")
 
 
 def author_of(message: Mapping[str, Any], chat: Mapping[str, Any]) -> Author:
