@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from connectors.base import Batch, Sent
+from connectors.base import Batch, InboundItem, Sent
 
 
 @runtime_checkable
@@ -108,6 +108,18 @@ class ChecksDeletions(Protocol):
 
 
 @runtime_checkable
+class ChecksEdits(Protocol):
+    """Ask the platform again for customer items as they are now, where an edit keeps the item's id and
+    no edit the connector reads is pushed (Mastodon): what ``gone`` answers, and each edited item's newest
+    version in one pass (one request per item)."""
+
+    def recheck(self, external_ids: Sequence[str]) -> tuple[list[str], list[InboundItem]]:
+        """``(gone ids, edits)``: an edit is an item naming the id it edits in ``edits`` (its own id says
+        which version it is, so reading it again changes nothing)."""
+        ...
+
+
+@runtime_checkable
 class Backfills(Protocol):
     """Read a stream back to a point in time (``inbox backfill``)."""
 
@@ -132,6 +144,7 @@ CAPABILITIES: tuple[type, ...] = (
     ReportsDeliveryFailures,
     ReportsDeletions,
     ChecksDeletions,
+    ChecksEdits,
     Backfills,
     Closes,
 )

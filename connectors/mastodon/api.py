@@ -106,13 +106,22 @@ class MastodonHttp:
 
     def exists(self, path: str) -> bool:
         """Whether ``GET path`` finds something: False on 404, True on 2xx, a typed error otherwise."""
+        return self.found(path) is not None
+
+    def found(self, path: str) -> Answer | None:
+        """``GET path``: None on 404, the answer on 2xx (its body None when it is not JSON), a typed error
+        otherwise."""
         where = f"Mastodon channel {self.channel!r}"
         resp = _http.request(self.session, "GET", self.base_url + path, where=where, headers={})
         self._remember(resp)
         if resp.status_code == 404:
-            return False
+            return None
         self._raise_for(resp, f"{where}: GET {path}")
-        return True
+        try:
+            body = resp.json()
+        except ValueError:
+            body = None
+        return Answer(body, resp.links, resp.status_code)
 
     def _remember(self, resp: requests.Response) -> None:
         headers = resp.headers

@@ -38,12 +38,13 @@ from connectors.base import (
     Rejected,
     Sent,
 )
-from connectors.capabilities import ChecksDeletions, Closes, FindsDeliveries
+from connectors.capabilities import ChecksDeletions, ChecksEdits, Closes, FindsDeliveries
 from connectors.mastodon.api import MastodonHttp, RateLimitState
 from connectors.mastodon.parse import (
     PUBLIC_VISIBILITIES,
     conversation_items,
     delivered,
+    edit_of,
     id_key,
     ids_of,
     is_newer,
@@ -61,7 +62,7 @@ FIND_PAGES = 50  # 2,000 statuses in the window of an attempt: beyond that the l
 SEARCH_PREFIX = "search:"
 
 
-class MastodonConnector(FindsDeliveries, ChecksDeletions, Closes):
+class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
     """Reads and writes one brand account on one Mastodon instance. Knows nothing of the store."""
 
     def __init__(
@@ -314,6 +315,22 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, Closes):
     def gone(self, external_ids: Sequence[str]) -> list[str]:
         """The statuses that answer 404 now (deleted by their author, or no longer visible to the brand)."""
         return [i for i in external_ids if self.checks(i) and not self.http.exists(f"/api/v1/statuses/{i}")]
+
+    def recheck(self, external_ids: Sequence[str]) -> tuple[list[str], list[InboundItem]]:
+        """Each status read again: those that answer 404 are gone; an edited one (``edited_at`` set: an
+        edit keeps the status id, and Mastodon notifies only those who boosted it) gives its newest
+        version (``edit_of``). A status that does not parse is neither."""
+        gone: list[str] = []
+        edits: list[InboundItem] = []
+        for ident in (i for i in external_ids if self.checks(i)):
+            answer = self.http.found(f"/api/v1/statuses/{ident}")
+            if answer is None:
+                gone.append(ident)
+            elif isinstance(answer.body, Mapping) and (
+                edit := edit_of(answer.body, self.name, self.brand_id)
+            ):
+                edits.append(edit)
+        return gone, edits
 
     def close(self) -> None:
         self.http.session.close()

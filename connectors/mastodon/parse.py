@@ -9,6 +9,7 @@ customer's direct messages and ours join one conversation whatever Mastodon thre
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -124,6 +125,24 @@ def status_item(
         reply_to=reply_to,
         raw=dict(raw),
     )
+
+
+def edit_of(status: Mapping[str, Any], channel: str, brand_id: str) -> InboundItem | None:
+    """An edited status (``edited_at`` set) as its newest version: ``"<id>:edit:<edited_at>"`` naming the
+    status in ``edits``, written at ``edited_at``; None when it was never edited or does not parse."""
+    edited = status.get("edited_at")
+    if not isinstance(edited, str) or not edited:
+        return None
+    try:
+        item = status_item(status, channel=channel, brand_id=brand_id, kind="mention", raw=status)
+        return replace(
+            item,
+            external_id=f"{item.external_id}:edit:{edited}",
+            created_at=parse_time(edited),
+            edits=(item.external_id,),
+        )
+    except PayloadError:
+        return None
 
 
 def _safely(

@@ -1,7 +1,7 @@
 """The platform's deletions honoured: a customer item deleted on the platform is erased here the same way.
 
 Session-taking, never commits. For each deleted platform id of the channel (a Meta ``remove`` webhook, see
-``connectors.capabilities.ReportsDeletions``; or a Mastodon or Bluesky item found gone, ``deletion_sweep``),
+``connectors.capabilities.ReportsDeletions``; or a Mastodon or Bluesky item found gone, ``recheck``),
 the stored customer message keeps its row for the reports (times, channel, direction, classification) but its
 text becomes ``DELETED`` and its raw payload and personal data spans go. Its conversation says so (tag
 ``deleted-by-customer``); when nothing else from the customer waits for an answer, its clock stops and it is

@@ -1,18 +1,19 @@
 """Edits: a customer's later version of a message the inbox holds updates that message in place.
 
-X gives an edited post a new id (``edit_history_tweet_ids`` chains the versions) and its timelines then
-show only the newest; Telegram sends an edited message again. Stored as new messages, each edit doubled
-the customer's message and, once the agent had answered, started a new response clock for words already
-answered. Rule: an item naming earlier versions (``InboundItem.edits``) of a stored message is no new
-message. The stored message takes the newest text (bank data masked as ever) and its classification; the
-words it replaces are kept in ``raw["versions"]`` (oldest first, each with its platform id and time), so
-an agent sees what was first written, and privacy erasure, retention and redaction reach them like the
-rest of ``raw``. The message's time, its conversation's clocks and the queue do not change, except that a
-classification may raise the conversation's urgency. A version written before the one held (edits read
-out of order: versions are ordered by their time) is only added to the history; one already held changes
-nothing. A message whose words are gone (``inbox.store.gone``: past retention, deleted on the platform)
-stays as it is. An edit of a message the inbox never stored is stored as a new message. Session-taking,
-never commits.
+X gives an edited post a new id (``edit_history_tweet_ids`` chains the versions) and its timelines then show
+only the newest; Telegram sends an edited message again; a Mastodon status keeps its id and is found edited
+when read again (``recheck``). Stored as new messages, each edit doubled the
+customer's message and, once the agent had answered, started a new response clock for words already answered.
+Rule: an item naming earlier versions (``InboundItem.edits``) of a stored message is no new message. The
+stored message takes the newest text (bank data masked as ever) and its classification; the words it replaces
+are kept in ``raw["versions"]`` (oldest first, each with its platform id and time), so an agent sees what was
+first written, and privacy erasure, retention and redaction reach them like the rest of ``raw``. The message's
+time, its conversation's clocks and the queue do not change, except that a classification may raise the
+conversation's urgency. A version written before the one held (edits read out of order: versions are ordered
+by their time) is only added to the history; one already held changes nothing, and so does a version saying
+what the message already says. A message whose words are gone (``inbox.store.gone``: past retention, deleted
+on the platform) stays as it is. An edit of a message the inbox never stored is stored as a new message.
+Session-taking, never commits.
 """
 
 from __future__ import annotations
@@ -124,6 +125,12 @@ def _update(session: Session, message: Message, item: InboundItem, label: Classi
     session.add(message)
 
 
+def _same_words(message: Message, item: InboundItem) -> bool:
+    """The edit says what the message already says: a platform that keeps an edited item's id was read
+    after the edit (Mastodon), or only the formatting changed (Telegram)."""
+    return bank_data.mask_text(item.text) == message.text
+
+
 def apply_edits(
     session: Session,
     channel_id: int,
@@ -140,7 +147,11 @@ def apply_edits(
         message = next((stored[i] for i in reversed(item.edits) if i in stored), None)
         if message is None:
             rest.append(item)
-        elif message.text in WORDS_GONE or item.external_id in version_ids(message):
+        elif (
+            message.text in WORDS_GONE
+            or item.external_id in version_ids(message)
+            or _same_words(message, item)
+        ):
             known += 1
         else:
             _update(session, message, item, labels.get(item.external_id))

@@ -1,5 +1,5 @@
 """The long-running listener: one thread per channel polls its streams on the channel's interval (and, every
-ten minutes, asks the platform which recent customer items were deleted: ``ingest.deletion_sweep``),
+ten minutes, asks the platform which recent customer items were deleted or edited: ``ingest.recheck``),
 one thread drains the outbox, one runs the charter's automation. Stops cleanly when ``stop`` is set."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
-from inbox.ingest.deletion_sweep import Sweeper, sweep
 from inbox.ingest.leases import Worker
 from inbox.ingest.page import Classifier
 from inbox.ingest.poll import poll_channel
+from inbox.ingest.recheck import Sweeper, sweep
 from inbox.outbox import delivery as outbox
 
 log = logging.getLogger("inbox.jobs.worker")
@@ -38,8 +38,12 @@ def _channel_loop(
             for report in reports:
                 if report.new or report.edited or report.error or report.quarantined:
                     log.info(report.line())
-            if sweeper.due(rt.name, clock()) and (erased := sweep(engine, rt, clock())):
-                log.info("%s: %d item(s) deleted by the customer erased", rt.name, erased)
+            if sweeper.due(rt.name, clock()):
+                swept = sweep(engine, rt, clock(), classifier)
+                if swept.erased:
+                    log.info("%s: %d item(s) deleted by the customer erased", rt.name, swept.erased)
+                if swept.edited:
+                    log.info("%s: %d item(s) edited by the customer updated", rt.name, swept.edited)
         except Exception:  # keep listening: one bad poll must not end the job
             log.exception("%s: poll failed", rt.name)
         stop.wait(rt.config.poll_interval_seconds)

@@ -14,6 +14,7 @@ from connectors.capabilities import (
     CAPABILITIES,
     Backfills,
     ChecksDeletions,
+    ChecksEdits,
     Closes,
     FindsDeliveries,
     HidesComments,
@@ -33,7 +34,8 @@ META: set[type] = {ReceivesWebhooks, ReportsDeliveryFailures, Closes}
 PAGES: set[type] = META | {HidesComments, RepliesPrivatelyToComments, FindsDeliveries}
 EXPECTED: dict[type, set[type]] = {
     XConnector: {ReceivesWebhooks, FindsDeliveries, Backfills, Closes},
-    MastodonConnector: {FindsDeliveries, ChecksDeletions, Closes},  # a deleted status answers 404
+    # a deleted status answers 404; an edited one keeps its id, read again
+    MastodonConnector: {FindsDeliveries, ChecksDeletions, ChecksEdits, Closes},
     BlueskyConnector: {FindsDeliveries, ChecksDeletions, Closes},  # getPosts leaves a deleted post out
     TelegramConnector: {ReceivesWebhooks, Closes},
     FacebookConnector: PAGES | {ReportsDeletions},  # Page feed 'remove' changes

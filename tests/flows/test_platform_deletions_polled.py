@@ -1,6 +1,6 @@
 """The platform's deletions honoured where the platform pushes none we read (#15.5): Mastodon (a deleted
 status answers 404) and Bluesky (getPosts leaves a deleted post out). The listener polls the sandboxes
-through the real connectors, the customer deletes an item there, and the sweep (inbox.ingest.deletion_sweep)
+through the real connectors, the customer deletes an item there, and the sweep (inbox.ingest.recheck)
 erases the stored copy as a Meta removal is; the rest stays. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
 from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
 from inbox.ingest.channels import Runtime, build_connector
-from inbox.ingest.deletion_sweep import Sweeper, proven_gone, sweep
 from inbox.ingest.deletions import DELETED, TAG
 from inbox.ingest.poll import poll_channel
+from inbox.ingest.recheck import Sweeper, proven_gone, sweep
 from inbox.store.tables import AuditEvent, Conversation, Message
 from tests.support.clock import Clock
 from tests.support.e2e import post_json
@@ -83,17 +83,17 @@ def test_a_deleted_mastodon_status_is_erased_at_the_next_sweep(
     dm = sandbox.add_dm("zebradm: je voudrais un remboursement", sender="dan", language="fr")
     poll_channel(engine, rt, clock=Clock(), due=default_due)
     assert set(_texts(engine)) == {kept, gone, dm}
-    assert sweep(engine, rt, datetime.now(UTC)) == 0  # nothing deleted yet
+    assert sweep(engine, rt, datetime.now(UTC)).erased == 0  # nothing deleted yet
 
     assert sandbox.delete_status(gone)
     post_json(f"{sandbox.url}/_sandbox/deletions", {"id": dm})  # the control API, as the demo's
-    assert sweep(engine, rt, datetime.now(UTC)) == 2
+    assert sweep(engine, rt, datetime.now(UTC)).erased == 2
     texts = _texts(engine)
     assert texts[gone] == texts[dm] == DELETED and "parcel" in texts[kept]
     assert len(_deleted_conversations(engine)) == 2
     assert all(c.status == "resolved" and c.sla_due_at is None for c in _deleted_conversations(engine))
     assert _audited(engine) == ["listener", "listener"]
-    assert sweep(engine, rt, datetime.now(UTC)) == 0  # twice changes nothing more
+    assert sweep(engine, rt, datetime.now(UTC)).erased == 0  # twice changes nothing more
 
 
 def test_items_older_than_the_window_are_not_asked_about(
@@ -103,7 +103,7 @@ def test_items_older_than_the_window_are_not_asked_about(
     gone = sandbox.add_mention("@AcmeCare zebracorn", author="kim")
     poll_channel(engine, rt, clock=Clock(), due=default_due)
     sandbox.delete_status(gone)
-    assert sweep(engine, rt, datetime.now(UTC) + timedelta(days=4)) == 0
+    assert sweep(engine, rt, datetime.now(UTC) + timedelta(days=4)).erased == 0
     assert "zebracorn" in _texts(engine)[gone]
 
 
@@ -120,7 +120,7 @@ def test_a_deleted_bluesky_post_is_erased_and_a_chat_message_is_not_asked_about(
     assert {kept, gone, dm} <= set(_texts(engine))
     post_json(f"{sandbox.url}/_sandbox/deletions", {"uri": gone})
     assert not sandbox.delete_post(gone)  # already gone
-    assert sweep(engine, rt, datetime.now(UTC)) == 1
+    assert sweep(engine, rt, datetime.now(UTC)).erased == 1
     texts = _texts(engine)
     assert texts[gone] == DELETED and "order" in texts[kept] and "zebradm" in texts[dm]
     assert _audited(engine) == ["listener"]
@@ -138,7 +138,7 @@ def test_a_platform_that_forgot_everything_erases_nothing(
         assert sandbox.delete_status(status)
     newer = sandbox.add_mention("@AcmeCare hello again", author="eve")  # and goes on with new items
     poll_channel(engine, rt, clock=Clock(), due=default_due)
-    assert sweep(engine, rt, datetime.now(UTC)) == 0
+    assert sweep(engine, rt, datetime.now(UTC)).erased == 0
     assert all("zebracorn" in _texts(engine)[s] for s in stored) and newer in _texts(engine)
     assert "4 item(s) answer 'gone' with no older item still there" in caplog.text
     assert _audited(engine) == []
@@ -171,7 +171,7 @@ def test_a_platform_that_forgot_everything_and_goes_on_with_backdated_items_eras
     earlier = datetime.now(UTC) - timedelta(minutes=50)
     sandbox.add_mention("@AcmeCare from the new world", author="eve", created_at=earlier)
     poll_channel(engine, rt, clock=Clock(datetime.now(UTC) + timedelta(minutes=1)), due=default_due)
-    assert sweep(engine, rt, datetime.now(UTC) + timedelta(minutes=2)) == 0
+    assert sweep(engine, rt, datetime.now(UTC) + timedelta(minutes=2)).erased == 0
     assert all("zebracorn" in _texts(engine)[s] for s in stored)
     assert _audited(engine) == []
 

@@ -62,6 +62,10 @@ def control_routes(sandbox: MastodonSandbox) -> list[tuple[str, str, Control]]:
         )
         return Reply(201, {"id": status_id})
 
+    def edit(body: dict[str, Any]) -> Reply:
+        sandbox.edit_status(str(body["id"]), body["text"], at=body.get("edited_at"))
+        return Reply(200, {"edited": body["id"]})
+
     def delete(body: dict[str, Any]) -> Reply:
         gone = sandbox.delete_status(str(body["id"]))
         return Reply(200, {"deleted": body["id"]}) if gone else Reply(404, {"error": "Record not found"})
@@ -72,6 +76,7 @@ def control_routes(sandbox: MastodonSandbox) -> list[tuple[str, str, Control]]:
         ("POST", "/_sandbox/mentions", safely(mention)),
         ("POST", "/_sandbox/posts", safely(post)),
         ("POST", "/_sandbox/dms", safely(dm)),
+        ("POST", "/_sandbox/edits", safely(edit)),
         ("POST", "/_sandbox/deletions", safely(delete)),
         *common_routes(sandbox, api_prefix="/api/", backlog=40, interval=15.0),
     ]

@@ -125,7 +125,7 @@ def render_status(store: MastodonStore, status: Status) -> dict[str, Any]:
         "replies_count": sum(1 for s in store.statuses.values() if s.in_reply_to_id == status.id),
         "reblogs_count": 0,
         "favourites_count": 0,
-        "edited_at": None,
+        "edited_at": iso(status.edited_at) if status.edited_at else None,
         "content": content_html(store, status.text),
         "reblog": None,
         "application": None,

@@ -217,6 +217,11 @@ class MastodonSandbox(LoopbackServer):
             )
             return status.id
 
+    def edit_status(self, status_id: str, text: str, at: datetime | str | None = None) -> None:
+        """The customer edits their status (see ``MastodonStore.edit_status``); ``at`` defaults to now."""
+        with self.lock:
+            self.store.edit_status(status_id, text, as_time(at) or datetime.now(UTC))
+
     def delete_status(self, status_id: str) -> bool:
         """The customer deletes their status (see ``MastodonStore.delete_status``)."""
         with self.lock:

@@ -62,6 +62,7 @@ class Status:
     spoiler_text: str = ""
     language: str | None = "en"
     root_id: str = ""  # the thread's first status (Mastodon's conversation)
+    edited_at: datetime | None = None  # the last edit (``PUT /api/v1/statuses/:id``); the id stays
     raw: dict[str, Any] | None = None  # sent verbatim instead of the rendered status (malformed tests)
 
 
@@ -201,6 +202,13 @@ class MastodonStore:
         if id_key(status.id) >= id_key(conversation.last_status_id):
             conversation.last_status_id = status.id
         conversation.unread = status.account_id != self.brand.id
+
+    def edit_status(self, status_id: str, text: str, at: datetime) -> None:
+        """Its author edits a status (``PUT /api/v1/statuses/:id``): same id, new text, ``edited_at`` set.
+        Mastodon notifies only the accounts that boosted it: the mention notification stays as it was, and
+        a reader sees the new words only by reading the status again."""
+        status = self.statuses[status_id]
+        status.text, status.edited_at = text, at
 
     def delete_status(self, status_id: str) -> bool:
         """Its author deletes a status (``DELETE /api/v1/statuses/:id``): it answers 404 from then on, and

@@ -1,11 +1,13 @@
-"""Deletions found by asking the platform again, where it pushes none we read (Mastodon, Bluesky): the
-channel's customer items stored lately are checked, and those gone are erased as a Meta removal is
-(``deletions``).
+"""Deletions and edits found by asking the platform again, where it pushes none we read: the channel's
+customer items stored lately are checked; those gone are erased as a Meta removal is (``deletions``:
+Mastodon, Bluesky), and those edited take their newest words as any edit does (``edits``: Mastodon, where
+an edit keeps the status id and only those who boosted it are notified).
 
 Engine-taking; one transaction per sweep. Rules: only inbound messages of the last ``WINDOW`` not already
 erased, newest first, at most ``LIMIT`` a sweep (one request each on Mastodon, one per 25 on Bluesky); the
 listener sweeps a channel at most every ``EVERY``. A platform error ends the sweep without erasing anything
-(the next one tries again). An item the brand can no longer see (an account suspended or blocking us) looks
+(the next one tries again). An edit is found within ``EVERY`` of the customer's change, for messages of the
+last ``WINDOW``. An item the brand can no longer see (an account suspended or blocking us) looks
 deleted too, and is erased the same way.
 
 An item found gone is erased only when an item written no later than it, and stored by us no later than
@@ -21,13 +23,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from connectors.capabilities import ChecksDeletions
+from connectors.base import InboundItem
+from connectors.capabilities import ChecksDeletions, ChecksEdits
 from inbox.ingest.channels import Runtime
+from inbox.ingest.classify_page import classify_items
 from inbox.ingest.deletions import DELETED, honour_deletions
+from inbox.ingest.edits import apply_edits
+from inbox.ingest.page import Classifier
 from inbox.store.tables import Channel, Message
 
 WINDOW, LIMIT, EVERY = timedelta(days=3), 100, timedelta(minutes=10)
@@ -66,19 +73,30 @@ def proven_gone(asked: Asked, gone: set[str]) -> list[str]:
     ]
 
 
-def sweep(engine: Engine, rt: Runtime, now: datetime) -> int:
-    """Check the channel's recent customer items and erase the ones the platform no longer has."""
+class Swept(NamedTuple):
+    erased: int = 0  # customer items deleted on the platform, erased here
+    edited: int = 0  # customer items edited on the platform, updated here
+
+
+def sweep(engine: Engine, rt: Runtime, now: datetime, classifier: Classifier | None = None) -> Swept:
+    """Check the channel's recent customer items: erase the ones the platform no longer has, and give the
+    edited ones their newest words (classified with ``classifier``)."""
     if not isinstance(rt.connector, ChecksDeletions):
-        return 0
+        return Swept()
     with Session(engine) as session:
         channel_id = session.exec(select(Channel.id).where(Channel.name == rt.name)).first()
         found = candidates(session, channel_id, now) if channel_id is not None else []
     askable = [c for c in found if rt.connector.checks(c[0])]
     recent = [c for c in askable if c[1] >= now - WINDOW]
     if channel_id is None or not recent:
-        return 0
+        return Swept()
     asked = recent + [c for c in askable if c[1] < now - WINDOW][:1]  # and one witness, if any
-    gone = set(rt.connector.gone([c[0] for c in asked]))
+    edits: list[InboundItem] = []
+    if isinstance(rt.connector, ChecksEdits):
+        found_gone, edits = rt.connector.recheck([c[0] for c in asked])
+        gone = set(found_gone)
+    else:
+        gone = set(rt.connector.gone([c[0] for c in asked]))
     proven = proven_gone(asked, gone)
     if len(proven) < len(gone):
         log.warning(
@@ -87,8 +105,11 @@ def sweep(engine: Engine, rt: Runtime, now: datetime) -> int:
             rt.name,
             len(gone) - len(proven),
         )
+    labels = classify_items(classifier, edits) if classifier is not None and edits else {}
     with Session(engine) as session, session.begin():
-        return honour_deletions(session, channel_id, proven, now, actor=ACTOR)
+        erased = honour_deletions(session, channel_id, proven, now, actor=ACTOR)
+        edited = apply_edits(session, channel_id, edits, labels).edited if edits else 0
+    return Swept(erased, edited)
 
 
 class Sweeper:
