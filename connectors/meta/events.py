@@ -2,8 +2,9 @@
 
 One verified POST body gives InboundItems: Page comments (``changes[].field == "feed"``), Instagram comments
 (``"comments"``), Messenger and Instagram messages (``messaging[]``; the Page's own sends come back as echoes
-with ``direction="out"``) and WhatsApp messages (``changes[].value.messages[]``). Delivery and read receipts,
-reactions and edits are not messages and give nothing; WhatsApp ``statuses`` are read by ``statuses()``.
+with ``direction="out"``; a customer's ``message_edit`` names the message it edits) and WhatsApp messages
+(``changes[].value.messages[]``). Delivery and read receipts and reactions are not messages and give
+nothing; WhatsApp ``statuses`` are read by ``statuses()``.
 """
 
 from __future__ import annotations
@@ -52,27 +53,56 @@ def attachment_text(attachments: Any) -> str:
 
 def messaging_item(ev: Mapping[str, Any], *, channel: str, brand_id: str) -> InboundItem | None:
     """A Messenger or Instagram ``messaging[]`` event; None for receipts, postbacks and unsent messages."""
+    edit = obj_field(ev, "message_edit")
+    if edit is not None:
+        return message_edit_item(ev, edit, channel=channel, brand_id=brand_id)
     msg = obj_field(ev, "message")
     if msg is None or msg.get("is_deleted") is True:
         return None
-    sender = id_field(obj_field(ev, "sender") or {})
-    recipient = id_field(obj_field(ev, "recipient") or {})
-    own = msg.get("is_echo") is True or sender == brand_id
     text = text_field(msg, "text", required=False) or attachment_text(msg.get("attachments"))
     reply = msg.get("reply_to")
+    item = _private_item(ev, channel, brand_id, echo=msg.get("is_echo") is True, text=text)
+    mid = text_field(msg, "mid") or ""
+    return replace(item, external_id=mid, reply_to=reply.get("mid") if isinstance(reply, Mapping) else None)
+
+
+def message_edit_item(
+    ev: Mapping[str, Any], edit: Mapping[str, Any], *, channel: str, brand_id: str
+) -> InboundItem:
+    """A ``message_edits`` event: the customer's new words for message ``mid``, as its own item naming it
+    in ``edits`` (the inbox updates the message). Its id says which edit it is (``num_edit``, else the
+    words), so the event sent twice is one."""
+    mid = text_field(edit, "mid") or ""
+    text = text_field(edit, "text", required=False) or ""
+    count = edit.get("num_edit")
+    version = str(count) if isinstance(count, int | str) and str(count).isdigit() else _digest(text)
+    item = _private_item(ev, channel, brand_id, echo=False, text=text)
+    return replace(item, external_id=f"{mid}:edit:{version}", edits=(mid,))
+
+
+def _private_item(
+    ev: Mapping[str, Any], channel: str, brand_id: str, *, echo: bool, text: str
+) -> InboundItem:
+    """A private message of a ``messaging[]`` event, its id still to be set: the brand's own (an echo, or
+    sent by the brand) belongs to the conversation with its recipient."""
+    sender = id_field(obj_field(ev, "sender") or {})
+    own = echo or sender == brand_id
     return InboundItem(
         channel=channel,
-        external_id=text_field(msg, "mid") or "",
-        thread_key=recipient if own else sender,
+        external_id="",
+        thread_key=id_field(obj_field(ev, "recipient") or {}) if own else sender,
         kind="dm",
         visibility="private",
         direction="out" if own else "in",
         author=Author(platform_id=sender),
         text=text,
         created_at=parse_time(ev.get("timestamp")),
-        reply_to=reply.get("mid") if isinstance(reply, Mapping) else None,
         raw={"event": dict(ev)},
     )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def fb_feed_item(value: Mapping[str, Any], *, channel: str, page_id: str) -> InboundItem | None:
@@ -98,7 +128,7 @@ def fb_feed_item(value: Mapping[str, Any], *, channel: str, page_id: str) -> Inb
     )
     if verb == "add":
         return item
-    digest = hashlib.sha256(text.encode()).hexdigest()[:12]  # one id per wording: a change sent twice is one
+    digest = _digest(text)  # one id per wording: a change sent twice is one
     return replace(item, external_id=f"{comment_id}:edit:{digest}", edits=(comment_id,))
 
 

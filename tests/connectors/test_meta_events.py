@@ -240,3 +240,29 @@ def test_receipts_are_not_messages_and_an_edit_names_the_comment_it_changes() ->
     assert item.external_id.startswith("1_2:edit:") and item.thread_key == "1_2"
     again = connector("facebook").parse_webhook(body(event)).items[0]
     assert again.external_id == item.external_id  # the same change sent twice is one version
+
+
+def _edit(edit: Any) -> dict[str, Any]:
+    event = {"sender": {"id": "PSID1"}, "recipient": {"id": STORE.page_id}, "timestamp": 1772445605000}
+    return {"object": "page", "entry": [{"id": STORE.page_id, "time": 1, "messaging": [{**event, **edit}]}]}
+
+
+def test_a_message_edit_names_the_message_it_edits_and_odd_ones_are_quarantined() -> None:
+    conn = connector("facebook")
+    kinds: list[Any] = [
+        {"mid": "m_1", "text": "Mon colis 4812", "num_edit": 2},
+        {"mid": "m_1", "text": "Mon colis 4812", "num_edit": "2"},
+        {"mid": "m_1", "text": "Mon colis 4812"},
+    ]
+    items = [conn.parse_webhook(body(_edit({"message_edit": k}))).items for k in kinds]
+    ids = [i.external_id for [i] in items]
+    assert ids[0] == ids[1] == "m_1:edit:2" and ids[2].startswith("m_1:edit:") and ids[2] != ids[0]
+    [item] = items[0]
+    assert (item.edits, item.text, item.thread_key, item.direction) == (
+        ("m_1",),
+        "Mon colis 4812",
+        "PSID1",
+        "in",
+    )
+    bad = conn.parse_webhook(body(_edit({"message_edit": {"text": "no mid"}})))
+    assert not bad.items and len(bad.malformed) == 1

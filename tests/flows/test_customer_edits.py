@@ -173,3 +173,25 @@ def test_an_edit_that_takes_out_personal_data_leaves_no_stale_span(
     _poll(engine, rt, clock)
     [message] = _inbound(engine)
     assert message.pii == [] and "2 85 05" not in str(message.raw)  # masked in the kept version too
+
+
+@pytest.mark.parametrize(("platform", "channel"), [("messenger", "fb-acme"), ("instagram", "ig-acme")])
+def test_an_edited_messenger_or_instagram_message_updates_the_message_through_the_webhook(
+    receiver_url: str, engine: Engine, meta: MetaSandbox, platform: str, channel: str
+) -> None:
+    meta.set_webhook(
+        f"{receiver_url}/webhooks/{channel}", platform="facebook" if channel == "fb-acme" else platform
+    )
+    mid = meta.add_message(
+        "Mon colis 4821 est en retard", platform=platform, created_at=now() - timedelta(minutes=3)
+    )
+    wait_processed(engine)
+    meta.edit_message(mid, "Mon colis 4812 est en retard")
+    wait_processed(engine, 2)
+    last = events(engine)[-1]  # Meta may send it twice: nothing more happens
+    post(receiver_url, channel, last.body, {"X-Hub-Signature-256": sign(last.body, APP_SECRET)})
+    wait_processed(engine, 3)
+    [message] = _inbound(engine)
+    assert (message.platform_id, message.text) == (mid, "Mon colis 4812 est en retard")
+    assert [v["text"] for v in message.raw["versions"]] == ["Mon colis 4821 est en retard"]
+    assert _conversation(engine).sla_due_at is not None  # still waiting for its answer, not doubled

@@ -96,6 +96,24 @@ def message_event(store: MetaStore, customer: Customer, message: dict[str, Any])
     }
 
 
+def message_edit_event(
+    store: MetaStore, customer: Customer, message: dict[str, Any], when: datetime
+) -> dict[str, Any]:
+    """A customer's edit of a message they sent (Messenger or Instagram ``message_edits``): the mid, the
+    new text and how many times it was edited (at most five, the app's limit)."""
+    brand_id = store.ig_user_id if customer.platform == "instagram" else store.page_id
+    event = {
+        "sender": {"id": customer.id},
+        "recipient": {"id": brand_id},
+        "timestamp": _ms(when),
+        "message_edit": {"mid": message["id"], "text": message["text"], "num_edit": message["edits"]},
+    }
+    return {
+        "object": OBJECT[customer.platform],
+        "entry": [{"id": brand_id, "time": _ms(when), "messaging": [event]}],
+    }
+
+
 def echo_event(store: MetaStore, customer: Customer, message: dict[str, Any]) -> dict[str, Any]:
     """The echo of a message the brand sent (Messenger/Instagram ``is_echo``; WhatsApp: a ``sent`` status)."""
     if customer.platform == "whatsapp":

@@ -26,6 +26,7 @@ from connectors.sandbox.meta.events import (
     comment_edited_event,
     comment_event,
     comment_removed_event,
+    message_edit_event,
     message_event,
 )
 from connectors.sandbox.meta.graph import GraphError, error_reply
@@ -150,6 +151,18 @@ class MetaSandbox(LoopbackServer):
             comment.text = text
             event = comment_edited_event(self.store, comment, as_time(at))
         self._push("facebook", event)
+
+    def edit_message(self, message_id: str, text: str, *, at: datetime | str | None = None) -> None:
+        """The customer edits a Messenger or Instagram message (at most five times, as the apps allow):
+        pushed as a ``message_edits`` event. WhatsApp is not covered."""
+        with self.lock:
+            message = next(m for m in self.store.messages if m["id"] == message_id and m["direction"] == "in")
+            if message["platform"] == "whatsapp" or message.get("edits", 0) >= 5:
+                raise ValueError("only Messenger and Instagram messages can be edited, five times at most")
+            message["text"], message["edits"] = text, message.get("edits", 0) + 1
+            customer = self.store.customer(message["platform"], message["customer_id"], "")
+            event = message_edit_event(self.store, customer, message, as_time(at))
+        self._push(message["platform"], event)
 
     def add_comment(
         self,
