@@ -124,10 +124,20 @@ class TelegramConnector(ReceivesWebhooks, Closes):
         return Batch(items=items, next_cursor=next_cursor, more=more, malformed=bad, reads=len(updates))
 
     def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
-        raise Rejected(
-            f"Telegram channel {self.name!r}: Telegram has no public replies (every chat with a bot is "
-            "private); send a private message instead"
-        )
+        """A reply in the group where ``to_external_id`` (``"<chat>:<message>"``) was said, quoting it. A
+        private chat has no public replies (group chat ids are negative, users' positive)."""
+        chat, _, message = to_external_id.partition(":")
+        if not chat.startswith("-") or not message.split(":")[0].isdigit():
+            raise Rejected(
+                f"Telegram channel {self.name!r}: a private chat with the bot has no public replies; "
+                "send a private message instead"
+            )
+        check_text(text)
+        reply = {"message_id": int(message.split(":")[0]), "allow_sending_without_reply": True}
+        sent = self.call("sendMessage", {"chat_id": int(chat), "text": text, "reply_parameters": reply})
+        if not isinstance(sent, Mapping):
+            raise ConnectorError("Telegram sendMessage answered without a message")
+        return Sent(external_id=f"{chat}:{sent.get('message_id')}")
 
     def send_private(
         self, recipient_id: str, text: str, *, idempotency_key: str, reply_to: str | None = None

@@ -1,6 +1,9 @@
 """Pure parsing of Telegram Bot API updates into InboundItems, and Telegram's length rule. No I/O.
 
-Every Telegram chat is a private conversation: ``thread_key`` is the chat id. A message id is unique only
+A private chat with the bot is a private conversation (``thread_key``: the chat id). A group or supergroup
+the bot is in is public: everyone in it reads what is said there (with the bot's default privacy mode it
+receives the messages that mention it or answer it); each member's messages there are a public
+conversation of their own (``"<chat id>/<user id>"``), answered in the group. A message id is unique only
 within its chat, so an item's ``external_id`` is ``"<chat id>:<message id>"``; an edit is its own item
 (``"<chat id>:<message id>:edit:<edit_date>"``) naming the original in ``edits``, so the inbox updates it.
 Each update is parsed on its own: a malformed one becomes ``Malformed`` and never stops the page.
@@ -18,6 +21,7 @@ from connectors.boundary import parse_all, seal_malformed
 
 TEXT_LIMIT = 4096
 MESSAGE_KEYS = ("message", "edited_message")
+GROUP_TYPES = ("group", "supergroup")  # everyone in the chat reads what is said there
 MEDIA_KEYS = ("photo", "document", "voice", "video", "video_note", "audio", "sticker", "location", "contact")
 
 
@@ -118,12 +122,13 @@ def message_item(update: Mapping[str, Any], *, channel: str, bot_id: str) -> Inb
     if reply_to is None and isinstance(replied, Mapping) and isinstance(replied.get("message_id"), int):
         reply_to = f"{chat_id}:{replied['message_id']}"
     author = author_of(message, chat)
+    group = chat.get("type") in GROUP_TYPES
     return InboundItem(
         channel=channel,
         external_id=external_id,
-        thread_key=chat_id,
-        kind="dm",
-        visibility="private",
+        thread_key=f"{chat_id}/{author.platform_id}" if group else chat_id,
+        kind="mention" if group else "dm",
+        visibility="public" if group else "private",
         direction="out" if author.platform_id == bot_id else "in",
         author=author,
         text=message_text(message),

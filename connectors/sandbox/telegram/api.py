@@ -114,7 +114,7 @@ class BotApi:
             raise ApiError(400, "Bad Request: message text is empty")
         if utf16_length(text) > TEXT_LIMIT:
             raise ApiError(400, "Bad Request: message is too long")
-        if chat_id not in self.store.users:
+        if chat_id not in self.store.users and chat_id not in self.store.groups:
             raise ApiError(400, "Bad Request: chat not found")
         reply = _json_param(params, "reply_parameters")
         reply_to = None

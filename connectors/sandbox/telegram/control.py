@@ -36,6 +36,17 @@ def control_routes(sandbox: TelegramSandbox) -> list[tuple[str, str, Control]]:
         )
         return Reply(201, update)
 
+    def group_message(body: dict[str, Any]) -> Reply:
+        update = sandbox.add_group_message(
+            str(body["text"]),
+            group_id=int(body.get("group_id", -1001234567890)),
+            title=str(body.get("title", "Acme Fans")),
+            first_name=str(body.get("first_name", "Customer")),
+            username=body.get("username"),
+            user_id=_opt_int(body.get("user_id")),
+        )
+        return Reply(201, update)
+
     def edit(body: dict[str, Any]) -> Reply:
         return Reply(
             201, sandbox.edit_message(int(body["chat_id"]), int(body["message_id"]), str(body["text"]))
@@ -50,6 +61,7 @@ def control_routes(sandbox: TelegramSandbox) -> list[tuple[str, str, Control]]:
     return [
         ("GET", "/_sandbox/sent", lambda _: Reply(200, {"messages": sandbox.sent})),
         ("POST", "/_sandbox/messages", safely(message)),
+        ("POST", "/_sandbox/group_messages", safely(group_message)),
         ("POST", "/_sandbox/edits", safely(edit)),
         ("POST", "/_sandbox/updates", safely(raw)),
         *common_routes(sandbox, api_prefix="/bot", backlog=6, interval=20.0),

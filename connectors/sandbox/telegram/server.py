@@ -121,6 +121,26 @@ class TelegramSandbox(LoopbackServer):
             self.changed.notify_all()
             return update
 
+    def add_group_message(
+        self,
+        text: str,
+        *,
+        group_id: int = -1001234567890,
+        title: str = "Acme Fans",
+        first_name: str = "Customer",
+        username: str | None = None,
+        user_id: int | None = None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """A member writes in a supergroup the bot is in (with the bot's default privacy mode, one that
+        mentions the bot or answers it); returns the queued update."""
+        with self.changed:
+            user = self.store.user(first_name, user_id=user_id, username=username)
+            self.store.group(group_id, title)
+            update = self.store.customer_message(user, text, at=at, group=group_id)
+            self.changed.notify_all()
+            return update
+
     def edit_message(
         self, chat_id: int, message_id: int, text: str, at: datetime | None = None
     ) -> dict[str, Any]:

@@ -26,6 +26,7 @@ class TelegramStore:
     def __init__(self, bot_id: int, bot_username: str, bot_name: str, *, id_base: int = 0) -> None:
         self.bot = {"id": bot_id, "is_bot": True, "first_name": bot_name, "username": bot_username}
         self.users: dict[int, dict[str, Any]] = {}
+        self.groups: dict[int, dict[str, Any]] = {}  # supergroups the bot is in, by (negative) chat id
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.updates: list[dict[str, Any]] = []  # delivered until confirmed by a higher offset
         self.sent: list[dict[str, Any]] = []
@@ -73,16 +74,33 @@ class TelegramStore:
                 chat[key] = user[key]
         return chat
 
+    def group(self, chat_id: int, title: str) -> dict[str, Any]:
+        """A supergroup the bot is a member of (its id negative, as Telegram's are)."""
+        if chat_id >= 0:
+            raise ValueError("a group's chat id is negative")
+        return self.groups.setdefault(chat_id, {"id": chat_id, "type": "supergroup", "title": title})
+
+    def chat(self, chat_id: int) -> dict[str, Any]:
+        """The chat with that id: a user's private chat with the bot, or a group."""
+        return dict(self.groups[chat_id]) if chat_id in self.groups else self.chat_of(self.users[chat_id])
+
     def _message_id(self, chat_id: int) -> int:
         value = self._next_message.get(chat_id, self.first_message_id)
         self._next_message[chat_id] = value + 1
         return value
 
     def customer_message(
-        self, user: Mapping[str, Any], text: str, *, at: datetime | None = None, reply_to: int | None = None
+        self,
+        user: Mapping[str, Any],
+        text: str,
+        *,
+        at: datetime | None = None,
+        reply_to: int | None = None,
+        group: int | None = None,
     ) -> dict[str, Any]:
-        """A message from ``user`` to the bot, queued as an update; returns the update."""
-        chat = self.chat_of(user)
+        """A message from ``user`` to the bot (in its private chat, or in ``group``), queued as an update;
+        returns the update."""
+        chat = dict(self.groups[group]) if group is not None else self.chat_of(user)
         message: dict[str, Any] = {
             "message_id": self._message_id(chat["id"]),
             "from": dict(user),
@@ -133,12 +151,12 @@ class TelegramStore:
         return picked[:limit]
 
     def send(self, chat_id: int, text: str, reply_to: int | None) -> dict[str, Any]:
-        """The bot's message in a private chat (bots never receive their own messages as updates)."""
-        user = self.users[chat_id]
+        """The bot's message in a private chat or a group (bots never receive their own messages as
+        updates)."""
         message: dict[str, Any] = {
             "message_id": self._message_id(chat_id),
             "from": dict(self.bot),
-            "chat": self.chat_of(user),
+            "chat": self.chat(chat_id),
             "date": unix(None),
             "text": text,
         }
