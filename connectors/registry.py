@@ -27,7 +27,7 @@ class PlatformInfo:
     optional_credentials: tuple[str, ...] = ()
     text_limit: int = 5000
     limit_unit: LimitUnit = "chars"
-    private_only: bool = False  # every conversation is private (Telegram, WhatsApp)
+    private_only: bool = False  # every conversation is private (WhatsApp)
     refuses_repeated_text: bool = False  # refuses a post whose text the account already posted (X: 403)
 
 
@@ -60,8 +60,7 @@ PLATFORMS: dict[str, PlatformInfo] = {
             "connectors.telegram.connector",
             ("bot_token",),
             ("webhook_secret",),
-            text_limit=4096,
-            private_only=True,
+            text_limit=4096,  # private chats with the bot, and public groups it is in
         ),
         PlatformInfo(
             "facebook",

@@ -5,7 +5,8 @@ may be. Pure: the facts, the channel's options and ``now`` are parameters (../sh
 - X: a DM conversation has no public reply. On self-serve access tiers (the default; set the channel option
   ``access_tier = "enterprise"`` for an enterprise plan) a public reply is possible only to a post that
   mentions or quotes the brand. 280 weighted characters public, 10,000 characters in DMs.
-- Telegram and WhatsApp chats are private only. WhatsApp, Messenger and Instagram DMs follow Meta's 24-hour
+- WhatsApp chats are private only; a Telegram private chat too, while a Telegram group is public (an answer
+  there, or a private message to the member). WhatsApp, Messenger and Instagram DMs follow Meta's 24-hour
   window (``messaging_window``; channel option ``human_agent`` for Messenger/Instagram's 7-day tag);
   outside it WhatsApp takes only an approved template.
 - Facebook and Instagram comments: a reply in the thread, or one private reply to the comment within 7 days.

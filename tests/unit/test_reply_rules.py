@@ -63,10 +63,21 @@ def test_x_self_serve_says_why_a_public_reply_to_a_search_hit_is_refused() -> No
 
 
 def test_private_only_platforms_offer_no_public_mode() -> None:
-    for f in (facts("telegram", "dm", "private"), facts("x", "dm", "private")):
+    for f in (
+        facts("telegram", "dm", "private"),
+        facts("x", "dm", "private"),
+        facts("whatsapp", "dm", "private"),
+    ):
         d = decide(f, NOW)
-        assert d.modes() == ["private"] and d.default_mode() == "private"
-    assert "Telegram chats are private" in str(decide(facts("telegram", "dm", "private"), NOW).public.reason)
+        assert d.modes() == ["private"]
+    assert "WhatsApp chats are private" in str(decide(facts("whatsapp", "dm", "private"), NOW).public.reason)
+    assert "private conversation" in str(decide(facts("telegram", "dm", "private"), NOW).public.reason)
+
+
+def test_a_telegram_group_is_answered_in_the_group_or_privately() -> None:
+    d = decide(facts("telegram", "mention", "public"), NOW)
+    assert d.modes() == ["public", "private"] and d.public.allowed and d.private.allowed
+    assert d.default_mode() == "public"
 
 
 def test_whatsapp_outside_the_window_takes_only_a_template() -> None:
