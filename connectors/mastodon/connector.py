@@ -1,7 +1,8 @@
 """The Mastodon connector: mentions, direct messages and keyword search in; replies and DMs out (REST API).
 
 Streams:
-- ``mentions``: ``GET /api/v1/notifications?types[]=mention&include_filtered=true`` from ``since_id``,
+- ``mentions``: ``GET /api/v1/notifications?types[]=mention&types[]=quote&include_filtered=true`` (a quote
+  of the brand's status summons it too, Mastodon 4.5) from ``since_id``,
   following the ``Link`` header's ``next`` pages until the sweep has read everything newer. Direct
   mentions are private items (``include_filtered`` keeps the private mentions that Mastodon 4.3+
   filters by default from accounts the brand does not follow).
@@ -41,6 +42,7 @@ from connectors.base import (
 from connectors.capabilities import ChecksDeletions, ChecksEdits, Closes, FindsDeliveries
 from connectors.mastodon.api import MastodonHttp, RateLimitState
 from connectors.mastodon.parse import (
+    NOTIFICATION_TYPES,
     PUBLIC_VISIBILITIES,
     conversation_items,
     delivered,
@@ -130,7 +132,9 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
     def _fetch_mentions(self, state: dict[str, Any]) -> Batch:
         since, follow = state.get("since_id"), state.get("next")
         limit = min(self.page_size, NOTIFICATIONS_MAX)
-        params: dict[str, Any] = dict(follow) if follow else {"types[]": ["mention"], "limit": str(limit)}
+        params: dict[str, Any] = (
+            dict(follow) if follow else {"types[]": list(NOTIFICATION_TYPES), "limit": str(limit)}
+        )
         params["include_filtered"] = "true"
         if since:
             params["since_id"] = since

@@ -170,13 +170,18 @@ def _ident(obj: Mapping[str, Any]) -> str | None:
     return str(ident) if ident is not None else None
 
 
+NOTIFICATION_TYPES = ("mention", "quote")  # a server before 4.5 knows no quote and sends none
+
+
 def notification_items(
     page: Any, *, channel: str, brand_id: str
 ) -> tuple[list[InboundItem], list[Malformed]]:
-    """A ``GET /api/v1/notifications?types[]=mention`` page (newest first) as items, oldest first."""
+    """A ``GET /api/v1/notifications?types[]=mention&types[]=quote`` page (newest first) as items, oldest
+    first. A quote of one of the brand's statuses (Mastodon 4.5) summons the brand as a mention does, even
+    when its text does not name it."""
 
     def parse(n: Mapping[str, Any]) -> InboundItem | None:
-        if n.get("type") != "mention":
+        if n.get("type") not in NOTIFICATION_TYPES:
             return None
         status = _obj(n, "status")
         return status_item(status, channel=channel, brand_id=brand_id, kind="mention", raw=n)

@@ -92,7 +92,7 @@ def test_mentions_page_through_link_headers_then_poll_from_since_id(sandbox: Mas
     assert [len(p.items) for p in pages] == [5, 5, 2]
     assert sorted(i.external_id for p in pages for i in p.items) == sorted(first)
     followed = calls(sandbox, "/api/v1/notifications")
-    assert followed[1]["max_id"] and followed[1]["types[]"] == ["mention"]  # from rel="next"
+    assert followed[1]["max_id"] and followed[1]["types[]"] == ["mention", "quote"]  # from rel="next"
     later = [sandbox.add_mention("one more", author="jane") for _ in range(2)]
     pages, cursor = sweep(conn, "mentions", cursor)
     assert [i.external_id for p in pages for i in p.items] == later  # oldest first

@@ -62,6 +62,15 @@ def control_routes(sandbox: MastodonSandbox) -> list[tuple[str, str, Control]]:
         )
         return Reply(201, {"id": status_id})
 
+    def quote(body: dict[str, Any]) -> Reply:
+        status_id = sandbox.add_quote(
+            body["text"],
+            str(body["quote_of"]),
+            author=body.get("author", "customer"),
+            created_at=body.get("created_at"),
+        )
+        return Reply(201, {"id": status_id})
+
     def edit(body: dict[str, Any]) -> Reply:
         sandbox.edit_status(str(body["id"]), body["text"], at=body.get("edited_at"))
         return Reply(200, {"edited": body["id"]})
@@ -76,6 +85,7 @@ def control_routes(sandbox: MastodonSandbox) -> list[tuple[str, str, Control]]:
         ("POST", "/_sandbox/mentions", safely(mention)),
         ("POST", "/_sandbox/posts", safely(post)),
         ("POST", "/_sandbox/dms", safely(dm)),
+        ("POST", "/_sandbox/quotes", safely(quote)),
         ("POST", "/_sandbox/edits", safely(edit)),
         ("POST", "/_sandbox/deletions", safely(delete)),
         *common_routes(sandbox, api_prefix="/api/", backlog=40, interval=15.0),

@@ -105,6 +105,15 @@ def content_html(store: MastodonStore, text: str) -> str:
     )
 
 
+def _quote(store: MastodonStore, status: Status) -> dict[str, Any] | None:
+    """Mastodon 4.5's ``quote``: the quoted status, accepted (its own quote left out, as Mastodon nests
+    one level)."""
+    quoted = store.statuses.get(status.quote_id or "")
+    if quoted is None:
+        return None
+    return {"state": "accepted", "quoted_status": {**render_status(store, quoted), "quote": None}}
+
+
 def render_status(store: MastodonStore, status: Status) -> dict[str, Any]:
     if status.raw is not None:
         return dict(status.raw)
@@ -126,6 +135,7 @@ def render_status(store: MastodonStore, status: Status) -> dict[str, Any]:
         "reblogs_count": 0,
         "favourites_count": 0,
         "edited_at": iso(status.edited_at) if status.edited_at else None,
+        "quote": _quote(store, status),
         "content": content_html(store, status.text),
         "reblog": None,
         "application": None,

@@ -217,6 +217,17 @@ class MastodonSandbox(LoopbackServer):
             )
             return status.id
 
+    def add_quote(
+        self, text: str, quote_of: str, author: str = "customer", *, created_at: datetime | str | None = None
+    ) -> str:
+        """A public status by ``author`` quoting status ``quote_of`` (the brand is notified, ``quote``, when
+        it is the brand's, even if the text does not mention it). Returns the status id."""
+        with self.lock:
+            status = self.store.add_status(
+                self.store.account(author), text, created_at=as_time(created_at), quote_of=quote_of
+            )
+            return status.id
+
     def edit_status(self, status_id: str, text: str, at: datetime | str | None = None) -> None:
         """The customer edits their status (see ``MastodonStore.edit_status``); ``at`` defaults to now."""
         with self.lock:

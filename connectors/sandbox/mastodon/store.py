@@ -63,6 +63,7 @@ class Status:
     language: str | None = "en"
     root_id: str = ""  # the thread's first status (Mastodon's conversation)
     edited_at: datetime | None = None  # the last edit (``PUT /api/v1/statuses/:id``); the id stays
+    quote_id: str | None = None  # the status it quotes (Mastodon 4.5 quote posts)
     raw: dict[str, Any] | None = None  # sent verbatim instead of the rendered status (malformed tests)
 
 
@@ -141,12 +142,16 @@ class MastodonStore:
         spoiler_text: str = "",
         language: str | None = "en",
         raw: dict[str, Any] | None = None,
+        quote_of: str | None = None,
     ) -> Status:
-        """Post a status: mentions are the @accounts it names that the sandbox knows (local or remote)."""
+        """Post a status: mentions are the @accounts it names that the sandbox knows (local or remote);
+        ``quote_of`` quotes a status (its author is notified, ``quote``, as Mastodon 4.5 does)."""
         at = created_at or datetime.now(UTC)
         parent = self.statuses.get(in_reply_to) if in_reply_to else None
         if in_reply_to and parent is None:
             raise KeyError(in_reply_to)
+        if quote_of is not None and quote_of not in self.statuses:
+            raise KeyError(quote_of)
         mentioned = [a.id for a in self._mentioned(text) if a.id != author.id]
         status = Status(
             id=self.snowflake(at),
@@ -161,6 +166,7 @@ class MastodonStore:
             spoiler_text=spoiler_text,
             language=language,
             raw=raw,
+            quote_id=quote_of,
         )
         status.root_id = parent.root_id if parent else status.id
         self.statuses[status.id] = status
@@ -177,6 +183,13 @@ class MastodonStore:
         return found
 
     def _notify(self, status: Status) -> None:
+        quoted = self.statuses.get(status.quote_id or "")
+        if quoted is not None and quoted.account_id == self.brand.id and status.account_id != self.brand.id:
+            serial = str(next(self._serial))
+            self.notifications.append(
+                Notification(serial, "quote", status.account_id, status.id, status.created_at)
+            )
+            return
         if self.brand.id not in status.mentions or status.account_id == self.brand.id:
             return
         parent = self.statuses.get(status.in_reply_to_id or "")
