@@ -1,5 +1,6 @@
-"""Fixtures of the flow tests: the X channel (on tests/conftest.py's ``sandbox``), the Meta sandbox and its
-channels, and the webhook receiver served by uvicorn on loopback (helpers in tests/support/)."""
+"""Fixtures of the flow tests: the X channel (on tests/conftest.py's ``sandbox``), the Mastodon channel, the
+Meta sandbox and its channels, and the webhook receiver served by uvicorn on loopback (helpers in
+tests/support/)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from connectors.sandbox.mastodon.server import MastodonSandbox
 from connectors.sandbox.meta.server import MetaSandbox
 from connectors.sandbox.x.server import XSandbox
 from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime, build_runtimes
 from inbox.ingest.webhooks.app import webhook_app
 from inbox.ingest.webhooks.receiver import Receiver
+from tests.support.sandbox_channels import mastodon_runtime
 from tests.support.webhooks import ENV, channel_configs, now, serve
 from tests.support.x_channel import x_runtime
 
@@ -25,6 +28,13 @@ def meta() -> Iterator[MetaSandbox]:
     """The Meta Graph API sandbox (Facebook, Instagram, WhatsApp) on loopback."""
     with MetaSandbox() as sandbox:
         yield sandbox
+
+
+@pytest.fixture
+def mastodon_channel(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[MastodonSandbox, Runtime]]:
+    """The Mastodon sandbox (brand AcmeCare) and the channel mastodon-acme over it."""
+    with MastodonSandbox("AcmeCare") as sandbox:
+        yield sandbox, mastodon_runtime(sandbox, monkeypatch)
 
 
 @pytest.fixture
