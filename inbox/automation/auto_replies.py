@@ -40,7 +40,7 @@ from inbox.charter.business_hours import is_open, next_opening
 from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock
 from inbox.charter.rules import brand_for, peak_acknowledgement
-from inbox.charter.teams import Team
+from inbox.charter.teams import Team, opening_day
 from inbox.nlp.reply_language import Evidence, platform_language, reply_language
 from inbox.outbox import delivery as outbox
 from inbox.outbox.delivery import AUTOMATIC_PREFIX
@@ -105,7 +105,7 @@ def out_of_hours_text(
     filled = {
         **values,
         "next_opening_time": local.strftime("%H:%M"),
-        "next_opening_day": day_names[local.weekday()],
+        "next_opening_day": opening_day(local, now.astimezone(team.zone), day_names),
     }
     if language is not None:  # a translation: its template or nothing, never the text in another language
         return automatic_text(templates, template, None, filled)

@@ -12,7 +12,7 @@ from typing import Literal
 from inbox.charter.business_hours import is_open, next_opening
 from inbox.charter.model import Brand, Charter
 from inbox.charter.policies import ModerationAction
-from inbox.charter.teams import Team
+from inbox.charter.teams import Team, opening_day
 
 ModerationCategory = Literal["spam", "insults", "hate"]
 
@@ -23,9 +23,8 @@ def out_of_hours_reply(team: Team, at: datetime) -> str | None:
         return None
     reply = team.out_of_hours
     opening = next_opening(team, at).astimezone(team.zone)
-    return reply.text.format(
-        next_opening_time=opening.strftime("%H:%M"), next_opening_day=reply.day_names[opening.weekday()]
-    )
+    day = opening_day(opening, at.astimezone(team.zone), reply.day_names)
+    return reply.text.format(next_opening_time=opening.strftime("%H:%M"), next_opening_day=day)
 
 
 def peak_active(charter: Charter, *, backlog: int, forecast_breaches: int) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any
@@ -32,6 +33,21 @@ DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENGLISH_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 DAY_NAMES = {"en": ENGLISH_DAYS, "fr": FRENCH_DAYS}  # for translations that do not give their own
+TODAY: dict[tuple[str, ...], str] = {ENGLISH_DAYS: "today", FRENCH_DAYS: "aujourd'hui"}  # by language
+
+
+def opening_day(opening: dt.datetime, now: dt.datetime, day_names: Sequence[str]) -> str:
+    """The day the team opens again, as the customer is told it (both times in the team's zone): "today"
+    when it is today, since "back Monday" read on a Monday could mean next week (in the day names'
+    language: English or French; other day names always give the day), else the day's name."""
+    same_day = opening.date() == now.date()
+    return (
+        TODAY.get(tuple(day_names), day_names[opening.weekday()])
+        if same_day
+        else day_names[opening.weekday()]
+    )
+
+
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 _SHIFT = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 

@@ -47,10 +47,10 @@ CHARTER = charter()
         (PARIS_SUNDAY_10, PARIS_SUNDAY_10 + 5 * MINUTE, "de retour lundi à 08:00"),
         (PARIS_MONDAY_10, PARIS_MONDAY_10 + 5 * MINUTE, None),  # open: an agent answers
         (PARIS_SUNDAY_10, PARIS_MONDAY_10, None),  # read when the team is back: no stale "back at 08:00"
-        (
+        (  # the lunch break: back today, not "lundi" read on a Monday
             PARIS_MONDAY_10.replace(hour=11, minute=30),
             PARIS_MONDAY_10.replace(hour=11, minute=40),
-            "lundi à 14:00",
+            "de retour aujourd'hui à 14:00",
         ),
     ],
 )

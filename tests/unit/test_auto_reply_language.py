@@ -55,3 +55,19 @@ def test_the_brand_serves_its_own_language_first_and_must_list_it() -> None:
     with pytest.raises(ConfigError) as bad:
         charter(**{"brands.acme.languages": ["en", "es"]})
     assert "brands.acme" in str(bad.value) and "must include the brand's language 'fr'" in str(bad.value)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (None, "Nous serons de retour aujourd'hui à 08:00"),
+        ("en", "We'll be back today at 08:00"),
+    ],
+)
+def test_a_reply_before_opening_on_the_same_day_says_today_not_the_day_s_name(
+    language: str | None, expected: str
+) -> None:
+    """Written on a Monday at 05:00: "back Monday at 08:00" could mean next week."""
+    early = PARIS_SUNDAY_10 + 19 * 60 * MINUTE  # Monday 05:00 in Paris
+    text = out_of_hours_text(CHARTER.team("care-fr"), early, early + 5 * MINUTE, templates(), {}, language)
+    assert text is not None and expected in text

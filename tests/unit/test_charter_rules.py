@@ -43,7 +43,7 @@ def paris(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
     ("at", "expected"),
     [
         (paris(2026, 1, 14, 10, 0), None),  # Wednesday, open
-        (paris(2026, 1, 14, 12, 30), "De retour mercredi à 14:00."),  # lunch break
+        (paris(2026, 1, 14, 12, 30), "De retour aujourd'hui à 14:00."),  # lunch break: not "mercredi"
         (paris(2026, 1, 16, 21, 0), "De retour lundi à 08:00."),  # Friday evening
         (paris(2026, 4, 30, 20, 30), "De retour lundi à 08:00."),  # 1 May is a Friday holiday
     ],
