@@ -27,9 +27,15 @@ def short_link(uri: str) -> str:
 def linked_text(text: str, facets: Any) -> str:
     """``text`` with each link facet's words replaced by the link when they are a shortening of it (or the
     link itself), or followed by ``(link)`` when they are other words, so the agent sees where a link
-    leads. A facet that is odd, overlaps another or cuts a character is ignored."""
-    data = text.encode()
-    found = [_link_span(f, len(data)) for f in facets] if isinstance(facets, list) else []
+    leads. A facet that is odd, overlaps another or cuts a character is ignored, and so are all of them in
+    a text that cannot be encoded (a lone surrogate, which ``connectors.boundary`` repairs)."""
+    if not isinstance(facets, list) or not facets:
+        return text
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: left as it is, for the boundary to repair
+        return text
+    found = [_link_span(f, len(data)) for f in facets]
     spans = sorted(s for s in found if s is not None)
     out, pos = b"", 0
     for start, end, uri in spans:

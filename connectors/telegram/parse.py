@@ -65,10 +65,16 @@ def message_text(message: Mapping[str, Any]) -> str:
 def with_hidden_links(text: str, entities: Any) -> str:
     """``text`` with the link of each ``text_link`` entity (words over a link, which the customer's app
     shows as a link and the text alone hides) written after its words: "pay here (https://…)". Offsets
-    are UTF-16 code units; an odd or overlapping entity is ignored."""
-    units = text.encode("utf-16-le")
+    are UTF-16 code units; an odd or overlapping entity is ignored, and so are all of them in a text that
+    cannot be encoded (a lone surrogate, which ``connectors.boundary`` repairs)."""
+    if not isinstance(entities, list) or not entities:
+        return text
+    try:
+        units = text.encode("utf-16-le")
+    except UnicodeEncodeError:  # a lone surrogate: left as it is, for the boundary to repair
+        return text
     spans = []
-    for entity in entities if isinstance(entities, list) else []:
+    for entity in entities:
         if not isinstance(entity, Mapping) or entity.get("type") != "text_link":
             continue
         offset, length, url = entity.get("offset"), entity.get("length"), entity.get("url")

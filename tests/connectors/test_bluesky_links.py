@@ -64,3 +64,9 @@ def test_a_post_shortened_by_the_app_reads_back_as_typed(parts: list[str]) -> No
     typed = " ".join(parts)
     shown, facets = shorten_links(typed)
     assert linked_text(shown, facets) == typed
+
+
+def test_a_text_with_a_lone_surrogate_is_left_for_the_boundary_to_repair() -> None:
+    assert linked_text("see \ud83d acme.example/x", [_facet(0, 3, "https://acme.example/x")]) == (
+        "see \ud83d acme.example/x"
+    )

@@ -62,3 +62,7 @@ _ENTITY = st.fixed_dictionaries(
 def test_any_entities_keep_every_word_of_the_text(text: str, entities: list[dict[str, Any]]) -> None:
     shown = with_hidden_links(text, entities)
     assert shown.replace(" (https://x.example/p)", "") == text
+
+
+def test_a_text_with_a_lone_surrogate_is_left_for_the_boundary_to_repair() -> None:
+    assert with_hidden_links("pay \ud83d here", [_link(0, 3)]) == "pay \ud83d here"
