@@ -108,12 +108,14 @@ def _dm_event(e: Any) -> dict[str, Any] | None:
     if not (stamp.isascii() and stamp.isdigit()):
         raise PayloadError(f"field 'created_timestamp' should be Unix milliseconds, got {stamp!r:.80}")
     data = create.get("message_data")
+    data = data if isinstance(data, Mapping) else {}
     return {
         "id": str(e.get("id")),
         "event_type": "MessageCreate",
         "sender_id": sender,
         "dm_conversation_id": f"{low}-{high}",
-        "text": (data if isinstance(data, Mapping) else {}).get("text"),
+        "text": data.get("text"),
+        "entities": data.get("entities"),  # the links its t.co links stand for, as polling reads them
         "created_at": datetime.fromtimestamp(int(stamp) / 1000, UTC).isoformat().replace("+00:00", "Z"),
     }
 

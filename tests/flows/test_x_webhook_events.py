@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
+from connectors.sandbox.x.shown import shown as x_shows
 from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_channel
@@ -30,6 +31,8 @@ def tweet_event(*tweet_ids: str, for_user: str = BRAND_ID, retweet: str | None =
 
 
 def dm_event(event_id: str, sender: str, recipient: str, text: str, handle: str) -> bytes:
+    """A v1.1 DM event as X pushes it: links as t.co links, with the entities that expand them."""
+    shown, urls = x_shows(text, escape=False)
     event = {
         "type": "message_create",
         "id": event_id,
@@ -37,7 +40,7 @@ def dm_event(event_id: str, sender: str, recipient: str, text: str, handle: str)
         "message_create": {
             "target": {"recipient_id": recipient},
             "sender_id": sender,
-            "message_data": {"text": text},
+            "message_data": {"text": shown, "entities": {"urls": urls}},
         },
     }
     users = {sender: {"id": sender, "screen_name": handle, "name": handle.title(), "followers_count": 12}}
@@ -47,13 +50,15 @@ def dm_event(event_id: str, sender: str, recipient: str, text: str, handle: str)
 def test_tweet_and_dm_events_give_the_items_polling_gives(sandbox: XSandbox, rt: Runtime) -> None:
     root = sandbox.add_mention("@AcmeCare my router is dead", author="nina")
     reply = sandbox.add_mention("@AcmeCare still dead", author="nina", in_reply_to=root)
-    dm = sandbox.add_dm("my account is locked", sender="kim")
+    dm = sandbox.add_dm("my account is locked, see https://acme.example/account?id=9", sender="kim")
     polled = {i.external_id: i for s in ("mentions", "dms") for i in rt.connector.fetch(s, None).items}
     kim = sandbox.user_id("kim")
     assert kim is not None
     pushed = [
         *rt.connector.parse_webhook(tweet_event(reply, retweet="999")).items,  # type: ignore[attr-defined]
-        *rt.connector.parse_webhook(dm_event(dm, kim, BRAND_ID, "my account is locked", "kim")).items,  # type: ignore[attr-defined]
+        *rt.connector.parse_webhook(  # type: ignore[attr-defined]
+            dm_event(dm, kim, BRAND_ID, "my account is locked, see https://acme.example/account?id=9", "kim")
+        ).items,
     ]
     assert [i.external_id for i in pushed] == [reply, dm]  # the retweet is not a customer message
     for item in pushed:
