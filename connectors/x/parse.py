@@ -82,7 +82,7 @@ def tweet_item(
         visibility="public",
         direction="out" if own else "in",
         author=author_from(author_id, users),
-        text=html.unescape(text or ""),  # X escapes &, < and > in a tweet's text (&amp; &lt; &gt;)
+        text=text or "",
         created_at=parse_time(created or ""),
         reply_to=refs.get("replied_to"),
         raw={"tweet": dict(tweet), "author": dict(users.get(author_id, {}))},
@@ -91,15 +91,16 @@ def tweet_item(
 
 
 def whole_text(tweet: Mapping[str, Any]) -> str | None:
-    """A post's whole text with its links as typed: a long post (X Premium, up to 25,000 characters) has
-    its ``text`` cut at 280 weighted characters and the whole of it in ``note_tweet`` (text and
-    entities); every link shows as a t.co link that ``entities.urls`` expands."""
+    """A post's whole text as typed: a long post (X Premium, up to 25,000 characters) has its ``text`` cut
+    at 280 weighted characters and the whole of it in ``note_tweet`` (text and entities); X escapes &, <
+    and > (``&amp;``: decoded once, before the links go back, so a link's own "&copy=" stays); every link
+    shows as a t.co link that ``entities.urls`` expands."""
     note = tweet.get("note_tweet")
     whole = note.get("text") if isinstance(note, Mapping) else None
     if isinstance(note, Mapping) and isinstance(whole, str) and whole.strip():
-        return expand_links(whole, note)
+        return expand_links(html.unescape(whole), note)
     text = _str(tweet, "text")
-    return None if text is None else expand_links(text, tweet)
+    return None if text is None else expand_links(html.unescape(text), tweet)
 
 
 def expand_links(text: str, holder: Mapping[str, Any]) -> str:

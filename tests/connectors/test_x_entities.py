@@ -65,3 +65,15 @@ def test_other_words_are_not_taken_for_ours() -> None:
     assert not same_words("See https://a.example/x", "See")
     assert not same_words("Typed &amp; as is", "Typed &amp; as is".replace("&amp;", "&"))
     assert same_words("Typed &amp; as is", "Typed &amp;amp; as is")
+
+
+def test_an_expanded_link_is_not_decoded_as_html() -> None:
+    """ "&copy=2" in a link is no "©": X's entities are decoded before the links go back in."""
+    tweet = {
+        **_tweet("Fish &amp; chips https://t.co/AAAAAAAAAA"),
+        "entities": {
+            "urls": [{"url": "https://t.co/AAAAAAAAAA", "expanded_url": "https://a.example/?x=1&copy=2"}]
+        },
+    }
+    item = tweet_item(tweet, channel="x", brand_id="9", users={}, kind="mentions")
+    assert item is not None and item.text == "Fish & chips https://a.example/?x=1&copy=2"
