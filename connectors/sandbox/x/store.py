@@ -221,14 +221,18 @@ class XStore:
     def tweet_json(self, tweet: Tweet, fields: set[str]) -> dict[str, Any]:
         if tweet.raw is not None:
             return dict(tweet.raw)
-        text, note = post_text(tweet.text)
+        cut, whole = post_text(tweet.text)
+        text, urls = shown(cut, escape=True)
         out: dict[str, Any] = {
             "id": tweet.id,
             "text": text,
             "edit_history_tweet_ids": [*tweet.history, tweet.id],
         }
-        if note is not None and "note_tweet" in fields:
-            out["note_tweet"] = {"text": note}
+        if whole is not None and "note_tweet" in fields:
+            note, note_urls = shown(whole, escape=True)
+            out["note_tweet"] = {"text": note, **({"entities": {"urls": note_urls}} if note_urls else {})}
+        if urls and "entities" in fields:
+            out["entities"] = {"urls": urls}
         optional: dict[str, Any] = {
             "author_id": tweet.author_id,
             "created_at": x_time(tweet.created_at),
