@@ -4,6 +4,7 @@ and answer that demo's customers) and says which port is taken."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -46,14 +47,21 @@ def test_a_second_demo_starts_nothing_and_names_the_taken_port(tmp_path: Path) -
         except OSError:  # a demo already runs on this machine: the port is taken all the same
             pass
         env = {**os.environ, "INBOX_DATABASE_URL": f"sqlite:///{database}", "INBOX_LANGUAGE": "en"}
-        done = subprocess.run(
+        demo = subprocess.Popen(
             [sys.executable, "-m", "inbox.cli.main", "demo"],
             cwd=ROOT,
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=120,
+            start_new_session=True,  # its own process group: a demo that did start is stopped whole
         )
-    assert done.returncode == 1
-    assert f"{APP_PORT} (the web app)" in done.stderr and "is another demo running?" in done.stderr
+        try:
+            _out, err = demo.communicate(timeout=120)
+        finally:
+            if demo.poll() is None:
+                os.killpg(demo.pid, signal.SIGKILL)  # never leave sandboxes and an app behind
+                demo.wait()
+    assert demo.returncode == 1
+    assert f"{APP_PORT} (the web app)" in err and "is another demo running?" in err
     assert not database.exists()  # no demo users, no schema: nothing was started
