@@ -11,12 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import HttpUrl
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, DEFAULT_PASSWORD, BlueskySandbox
-from connectors.sandbox.mastodon.server import TOKEN, MastodonSandbox
+from connectors.sandbox.mastodon.server import MastodonSandbox
 from inbox.charter.deadlines import default_due
 from inbox.config.channels import ChannelConfig
 from inbox.ingest.channels import Runtime, build_connector
@@ -26,20 +25,6 @@ from inbox.ingest.recheck import Sweeper, proven_gone, sweep
 from inbox.store.tables import AuditEvent, Conversation, Message
 from tests.support.clock import Clock
 from tests.support.e2e import post_json
-
-
-@pytest.fixture
-def mastodon(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[MastodonSandbox, Runtime]]:
-    monkeypatch.setenv("MASTODON_ACCESS_TOKEN", TOKEN)
-    with MastodonSandbox("AcmeCare") as sandbox:
-        cfg = ChannelConfig(
-            name="mastodon-acme",
-            platform="mastodon",
-            account="AcmeCare",
-            base_url=HttpUrl(sandbox.url),
-            credentials={"access_token": "MASTODON_ACCESS_TOKEN"},
-        )
-        yield sandbox, Runtime(cfg, build_connector(cfg))
 
 
 @pytest.fixture
@@ -75,9 +60,9 @@ def _audited(engine: Engine) -> list[str]:
 
 
 def test_a_deleted_mastodon_status_is_erased_at_the_next_sweep(
-    engine: Engine, mastodon: tuple[MastodonSandbox, Runtime]
+    engine: Engine, mastodon_channel: tuple[MastodonSandbox, Runtime]
 ) -> None:
-    sandbox, rt = mastodon
+    sandbox, rt = mastodon_channel
     kept = sandbox.add_mention("@AcmeCare my parcel is late", author="jane")
     gone = sandbox.add_mention("@AcmeCare my card 4111 1111 1111 1111 zebracorn", author="kim")
     dm = sandbox.add_dm("zebradm: je voudrais un remboursement", sender="dan", language="fr")
@@ -97,9 +82,9 @@ def test_a_deleted_mastodon_status_is_erased_at_the_next_sweep(
 
 
 def test_items_older_than_the_window_are_not_asked_about(
-    engine: Engine, mastodon: tuple[MastodonSandbox, Runtime]
+    engine: Engine, mastodon_channel: tuple[MastodonSandbox, Runtime]
 ) -> None:
-    sandbox, rt = mastodon
+    sandbox, rt = mastodon_channel
     gone = sandbox.add_mention("@AcmeCare zebracorn", author="kim")
     poll_channel(engine, rt, clock=Clock(), due=default_due)
     sandbox.delete_status(gone)
@@ -127,11 +112,11 @@ def test_a_deleted_bluesky_post_is_erased_and_a_chat_message_is_not_asked_about(
 
 
 def test_a_platform_that_forgot_everything_erases_nothing(
-    engine: Engine, mastodon: tuple[MastodonSandbox, Runtime], caplog: pytest.LogCaptureFixture
+    engine: Engine, mastodon_channel: tuple[MastodonSandbox, Runtime], caplog: pytest.LogCaptureFixture
 ) -> None:
     """Seen in the demo: restarted, the sandboxes' worlds are new, every stored status answered 404 and the
     sweep erased every recent customer message as "deleted by the customer"."""
-    sandbox, rt = mastodon
+    sandbox, rt = mastodon_channel
     stored = [sandbox.add_mention(f"@AcmeCare zebracorn {n}", author=f"c{n}") for n in range(4)]
     poll_channel(engine, rt, clock=Clock(), due=default_due)
     for status in stored:  # the platform forgets them all, as a restarted sandbox or a moved instance
@@ -159,11 +144,11 @@ def test_gone_is_proven_by_an_item_no_newer_still_there() -> None:
 
 
 def test_a_platform_that_forgot_everything_and_goes_on_with_backdated_items_erases_nothing(
-    engine: Engine, mastodon: tuple[MastodonSandbox, Runtime]
+    engine: Engine, mastodon_channel: tuple[MastodonSandbox, Runtime]
 ) -> None:
     """Seen in the demo after a restart: the new world's backlog is backdated over the past hour, so its
     statuses were written before the stored ones that answer 404; the sweep took them as witnesses."""
-    sandbox, rt = mastodon
+    sandbox, rt = mastodon_channel
     stored = [sandbox.add_mention(f"@AcmeCare zebracorn {n}", author=f"c{n}") for n in range(4)]
     poll_channel(engine, rt, clock=Clock(), due=default_due)
     for status in stored:
