@@ -57,7 +57,12 @@ def _declare(user: User) -> None:
 def form(user: User) -> None:
     """The form, folded unless no incident is open."""
     start = now().astimezone(team_zone()) - timedelta(hours=2)
-    with st.expander(_("Declare an incident"), icon=":material/campaign:"):
+    # A form: the fields reach the app together with the click (typed fields each rerunning the page could
+    # swallow a click made while a rerun was under way).
+    with (
+        st.expander(_("Declare an incident"), icon=":material/campaign:"),
+        st.form("inc-declare-form", border=False, enter_to_submit=False),
+    ):
         st.text_input(_("Title"), key="inc-title", placeholder=_("Box outage in Lyon"))
         st.text_area(
             _("What customers write about"),
@@ -90,4 +95,6 @@ def form(user: User) -> None:
             key="inc-threshold",
             help=_("Lower proposes more conversations, higher only the closest ones."),
         )
-        st.button(_("Declare"), key="inc-declare", type="primary", on_click=_declare, args=(user,))
+        st.form_submit_button(
+            _("Declare"), key="inc-declare", type="primary", on_click=_declare, args=(user,)
+        )
