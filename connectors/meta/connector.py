@@ -12,11 +12,9 @@ send it could not confirm as uncertain for a person to check.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from connectors._payload import PayloadError, load_json
 from connectors.base import (
     Author,
     Batch,
@@ -37,7 +35,7 @@ from connectors.meta.base import MetaConnector
 from connectors.meta.comments import CommentSource
 from connectors.meta.find import find_reply
 from connectors.meta.graph import DEFAULT_VERSION, OutsideWindow
-from connectors.meta.removals import removed_ids
+from connectors.meta.removals import read_ids, removed_ids
 from connectors.meta.whatsapp import WhatsAppConnector
 
 FB_COMMENT_FIELDS = "id,from{id,name},message,created_time,parent{id}"
@@ -155,11 +153,7 @@ class FacebookConnector(PageMessaging, ReportsDeletions):
 
     def deletions(self, body: bytes) -> list[str]:
         """Comments and posts their authors removed (feed changes with ``verb: "remove"``)."""
-        try:
-            payload = load_json(body)
-        except PayloadError:
-            return []
-        return removed_ids(payload) if isinstance(payload, Mapping) else []
+        return read_ids(body, removed_ids)
 
     def whoami(self) -> Identity:
         body = self.graph.get(self.brand_id, {"fields": "id,name,username"})

@@ -169,6 +169,8 @@ def wa_text(m: Mapping[str, Any]) -> str | None:
         return str(reply.get("title", "[interactive]")) if isinstance(reply, Mapping) else "[interactive]"
     if kind == "location":
         return f"[location] {body.get('latitude')},{body.get('longitude')}"
+    if kind == "system" and isinstance(body.get("body"), str):  # "User … changed from <old> to <new>"
+        return str(body["body"])
     return f"[{kind or 'unknown'} message]"
 
 
@@ -193,12 +195,16 @@ def wa_item(wrapped: Mapping[str, Any], *, channel: str) -> InboundItem | None:
     sender = str(m.get("from") or contact.get("wa_id") or contact.get("user_id") or "")
     if not sender:
         raise PayloadError("message has no 'from' and no contact id")
-    text = wa_text(m)
+    if m.get("type") == "revoke":  # a deletion (connectors.meta.removals), not a message
+        return None
+    edit = obj_field(m, "edit") if m.get("type") == "edit" else None
+    inner = (obj_field(edit, "message") or {}) if edit is not None else m
+    text = wa_text(inner)
     if text is None:
         return None
     profile = obj_field(contact, "profile") or {}
-    context = obj_field(m, "context")
-    return InboundItem(
+    context = obj_field(inner, "context")
+    item = InboundItem(
         channel=channel,
         external_id=text_field(m, "id") or "",
         thread_key=sender,
@@ -211,6 +217,9 @@ def wa_item(wrapped: Mapping[str, Any], *, channel: str) -> InboundItem | None:
         reply_to=str(context["id"]) if context and context.get("id") else None,
         raw={"message": dict(m), "contact": dict(contact)},
     )
+    # An edit (numbers shared with the WhatsApp Business app) is its own item naming the message it changes:
+    # the inbox updates that message in place.
+    return replace(item, edits=(text_field(edit, "original_message_id") or "",)) if edit is not None else item
 
 
 def _contact(contacts: Any, m: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -2,13 +2,17 @@
 
 Facebook sends a Page ``feed`` change with ``verb: "remove"`` when a comment (``item`` comment or reply:
 its ``comment_id``) or a visitor's post on the Page (``item`` post or status: its ``post_id``) is deleted.
-Instagram comment webhooks and Messenger/Instagram/WhatsApp messages carry no deletion: nothing is read.
+A WhatsApp customer's deleted message is a ``revoke`` message naming the ``original_message_id`` (sent for
+numbers shared with the WhatsApp Business app). Instagram comment webhooks and Messenger/Instagram messages
+carry no deletion: nothing is read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+from connectors._payload import PayloadError, load_json
 
 COMMENTS = ("comment", "reply")
 POSTS = ("post", "status", "photo", "video")
@@ -27,17 +31,42 @@ def _removed(value: Mapping[str, Any]) -> str | None:
     return str(ident) if isinstance(ident, str | int) and not isinstance(ident, bool) and ident else None
 
 
-def removed_ids(body: Mapping[str, Any]) -> list[str]:
-    """The platform ids of the comments and posts removed in one Page webhook body, in order; anything of
-    another shape is skipped."""
-    if body.get("object") != "page":
-        return []
-    found: list[str] = []
+def _change_values(body: Mapping[str, Any], obj: str, field: str) -> Iterator[Mapping[str, Any]]:
+    """The ``value`` of each change of ``field`` in a webhook body for ``obj``; other shapes skipped."""
+    if body.get("object") != obj:
+        return
     for entry in _list(body.get("entry")):
         for change in _list(entry.get("changes")) if isinstance(entry, Mapping) else []:
             value = change.get("value") if isinstance(change, Mapping) else None
-            if isinstance(change, Mapping) and change.get("field") == "feed" and isinstance(value, Mapping):
-                ident = _removed(value)
-                if ident is not None and ident not in found:
-                    found.append(ident)
-    return found
+            if isinstance(change, Mapping) and change.get("field") == field and isinstance(value, Mapping):
+                yield value
+
+
+def _revoked(m: Any) -> str | None:
+    revoke = m.get("revoke") if isinstance(m, Mapping) and m.get("type") == "revoke" else None
+    ident = revoke.get("original_message_id") if isinstance(revoke, Mapping) else None
+    return ident if isinstance(ident, str) and ident else None
+
+
+def removed_ids(body: Mapping[str, Any]) -> list[str]:
+    """The platform ids of the comments and posts removed in one Page webhook body, in order; anything of
+    another shape is skipped."""
+    found = [_removed(value) for value in _change_values(body, "page", "feed")]
+    return list(dict.fromkeys(i for i in found if i is not None))
+
+
+def revoked_ids(body: Mapping[str, Any]) -> list[str]:
+    """The WhatsApp messages their senders deleted in one webhook body (``revoke`` messages), in order;
+    anything of another shape is skipped."""
+    values = _change_values(body, "whatsapp_business_account", "messages")
+    found = [_revoked(m) for value in values for m in _list(value.get("messages"))]
+    return list(dict.fromkeys(i for i in found if i is not None))
+
+
+def read_ids(body: bytes, read: Callable[[Mapping[str, Any]], list[str]]) -> list[str]:
+    """``read`` applied to a raw webhook body; nothing when it is not a JSON object."""
+    try:
+        payload = load_json(body)
+    except PayloadError:
+        return []
+    return read(payload) if isinstance(payload, Mapping) else []

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import Batch, Identity, Rejected, Sent
-from connectors.capabilities import SendsTemplates
+from connectors.capabilities import ReportsDeletions, SendsTemplates
 from connectors.meta.base import MetaConnector
+from connectors.meta.removals import read_ids, revoked_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ def template_from(obj: dict[str, Any]) -> Template:
     )
 
 
-class WhatsAppConnector(MetaConnector, SendsTemplates):
+class WhatsAppConnector(MetaConnector, SendsTemplates, ReportsDeletions):
     platform, label = "whatsapp", "WhatsApp"
     streams: tuple[str, ...] = ()  # WhatsApp has no read API for messages: webhooks only
 
@@ -52,6 +53,10 @@ class WhatsAppConnector(MetaConnector, SendsTemplates):
 
     def fetch(self, stream: str, cursor: str | None) -> Batch:
         raise ValueError("WhatsApp has no polled streams: messages arrive through `inbox webhooks`")
+
+    def deletions(self, body: bytes) -> list[str]:
+        """Messages their senders deleted (``revoke`` messages, for numbers shared with the Business app)."""
+        return read_ids(body, revoked_ids)
 
     def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent:
         """Free-form text; Rejected (131047) outside the customer-service window."""

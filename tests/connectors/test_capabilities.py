@@ -40,7 +40,7 @@ EXPECTED: dict[type, set[type]] = {
     TelegramConnector: {ReceivesWebhooks, Closes},
     FacebookConnector: PAGES | {ReportsDeletions},  # Page feed 'remove' changes
     InstagramConnector: PAGES,
-    WhatsAppConnector: META | {SendsTemplates},
+    WhatsAppConnector: META | {SendsTemplates, ReportsDeletions},  # revoke messages (Business app numbers)
 }
 
 

@@ -175,13 +175,14 @@ def test_an_edit_that_takes_out_personal_data_leaves_no_stale_span(
     assert message.pii == [] and "2 85 05" not in str(message.raw)  # masked in the kept version too
 
 
-@pytest.mark.parametrize(("platform", "channel"), [("messenger", "fb-acme"), ("instagram", "ig-acme")])
-def test_an_edited_messenger_or_instagram_message_updates_the_message_through_the_webhook(
+@pytest.mark.parametrize(
+    ("platform", "channel"), [("messenger", "fb-acme"), ("instagram", "ig-acme"), ("whatsapp", "wa-acme")]
+)
+def test_an_edited_private_message_updates_the_message_through_the_webhook(
     receiver_url: str, engine: Engine, meta: MetaSandbox, platform: str, channel: str
 ) -> None:
-    meta.set_webhook(
-        f"{receiver_url}/webhooks/{channel}", platform="facebook" if channel == "fb-acme" else platform
-    )
+    webhook_platform = {"fb-acme": "facebook"}.get(channel, platform)
+    meta.set_webhook(f"{receiver_url}/webhooks/{channel}", platform=webhook_platform)
     mid = meta.add_message(
         "Mon colis 4821 est en retard", platform=platform, created_at=now() - timedelta(minutes=3)
     )

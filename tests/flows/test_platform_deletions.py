@@ -83,3 +83,23 @@ def test_the_clock_keeps_running_for_what_else_the_customer_wrote(
     with Session(engine) as s:
         audits = s.exec(select(AuditEvent).where(AuditEvent.action == "message.deleted_by_customer")).all()
     assert len(audits) == 1
+
+
+def test_a_deleted_whatsapp_message_is_erased_and_its_clock_stops(
+    receiver_url: str, engine: Engine, meta: MetaSandbox
+) -> None:
+    meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
+    gone = meta.add_message(
+        "zebracorn: mon IBAN est faux", platform="whatsapp", created_at=now() - timedelta(minutes=3)
+    )
+    wait_processed(engine)
+    assert _conversation(engine, gone).sla_due_at is not None
+    meta.delete_message(gone)  # a "revoke" message naming it
+    _erased(engine, gone)
+    (message,) = messages(engine, gone)
+    assert (message.text, message.raw) == (DELETED, {})
+    after = _conversation(engine, gone)
+    assert (after.status, after.sla_due_at, TAG in after.tags) == ("resolved", None, True)
+    with Session(engine) as s:  # the revoke is no customer message of its own
+        assert len(s.exec(select(Message).where(Message.direction == "in")).all()) == 1
+    assert "zebracorn" not in every_value(engine)

@@ -45,6 +45,14 @@ def control_routes(sandbox: MetaSandbox) -> list[tuple[str, str, Control]]:
         )
         return Reply(201, {"id": ident})
 
+    def message_edit(body: dict[str, Any]) -> Reply:
+        sandbox.edit_message(body["id"], body["text"], at=body.get("at"))
+        return Reply(200, {"id": body["id"]})
+
+    def message_delete(body: dict[str, Any]) -> Reply:
+        sandbox.delete_message(body["id"], at=body.get("at"))
+        return Reply(200, {"id": body["id"]})
+
     def webhook(body: dict[str, Any]) -> Reply:
         sandbox.set_webhook(
             body.get("url"), platform=body.get("platform", "*"), app_secret=body.get("app_secret")
@@ -68,6 +76,8 @@ def control_routes(sandbox: MetaSandbox) -> list[tuple[str, str, Control]]:
         ("POST", "/_sandbox/post", safely(post)),
         ("POST", "/_sandbox/comment", safely(comment)),
         ("POST", "/_sandbox/message", safely(message)),
+        ("POST", "/_sandbox/message_edit", safely(message_edit)),
+        ("POST", "/_sandbox/message_delete", safely(message_delete)),
         ("POST", "/_sandbox/webhook", safely(webhook)),
         *common_routes(sandbox, api_prefix="/", backlog=10, interval=20.0),
     ]

@@ -127,6 +127,31 @@ def echo_event(store: MetaStore, customer: Customer, message: dict[str, Any]) ->
 
 
 def _whatsapp_message(store: MetaStore, customer: Customer, message: dict[str, Any]) -> dict[str, Any]:
+    when = message["created_at"]
+    return _whatsapp_inbound(store, customer, message["id"], when, "text", {"body": message["text"]})
+
+
+def whatsapp_edit_event(
+    store: MetaStore, customer: Customer, message: dict[str, Any], ident: str, when: datetime
+) -> dict[str, Any]:
+    """A WhatsApp customer's edit of their message (``edit``, its own wamid, naming the original)."""
+    edit = {
+        "original_message_id": message["id"],
+        "message": {"type": "text", "text": {"body": message["text"]}},
+    }
+    return _whatsapp_inbound(store, customer, ident, when, "edit", edit)
+
+
+def whatsapp_revoke_event(
+    store: MetaStore, customer: Customer, message_id: str, ident: str, when: datetime
+) -> dict[str, Any]:
+    """A WhatsApp customer's deletion of their message (``revoke``, its own wamid, naming the original)."""
+    return _whatsapp_inbound(store, customer, ident, when, "revoke", {"original_message_id": message_id})
+
+
+def _whatsapp_inbound(
+    store: MetaStore, customer: Customer, ident: str, when: datetime, kind: str, content: dict[str, Any]
+) -> dict[str, Any]:
     value = {
         "messaging_product": "whatsapp",
         "metadata": {
@@ -137,10 +162,10 @@ def _whatsapp_message(store: MetaStore, customer: Customer, message: dict[str, A
         "messages": [
             {
                 "from": customer.id,
-                "id": message["id"],
-                "timestamp": str(int(message["created_at"].timestamp())),
-                "type": "text",
-                "text": {"body": message["text"]},
+                "id": ident,
+                "timestamp": str(int(when.timestamp())),
+                "type": kind,
+                kind: content,
             }
         ],
     }

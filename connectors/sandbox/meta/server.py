@@ -28,6 +28,8 @@ from connectors.sandbox.meta.events import (
     comment_removed_event,
     message_edit_event,
     message_event,
+    whatsapp_edit_event,
+    whatsapp_revoke_event,
 )
 from connectors.sandbox.meta.graph import GraphError, error_reply
 from connectors.sandbox.meta.push import WebhookPusher
@@ -153,16 +155,39 @@ class MetaSandbox(LoopbackServer):
         self._push("facebook", event)
 
     def edit_message(self, message_id: str, text: str, *, at: datetime | str | None = None) -> None:
-        """The customer edits a Messenger or Instagram message (at most five times, as the apps allow):
-        pushed as a ``message_edits`` event. WhatsApp is not covered."""
+        """The customer edits a message (Messenger and Instagram at most five times, as the apps allow):
+        pushed as a ``message_edits`` event, or a WhatsApp ``edit`` message."""
         with self.lock:
-            message = next(m for m in self.store.messages if m["id"] == message_id and m["direction"] == "in")
-            if message["platform"] == "whatsapp" or message.get("edits", 0) >= 5:
-                raise ValueError("only Messenger and Instagram messages can be edited, five times at most")
+            message = self._inbound_message(message_id)
+            if message["platform"] != "whatsapp" and message.get("edits", 0) >= 5:
+                raise ValueError("a Messenger or Instagram message can be edited five times at most")
             message["text"], message["edits"] = text, message.get("edits", 0) + 1
             customer = self.store.customer(message["platform"], message["customer_id"], "")
-            event = message_edit_event(self.store, customer, message, as_time(at))
+            if message["platform"] == "whatsapp":
+                ident = self.store.new_mid("whatsapp")
+                event = whatsapp_edit_event(self.store, customer, message, ident, as_time(at))
+            else:
+                event = message_edit_event(self.store, customer, message, as_time(at))
         self._push(message["platform"], event)
+
+    def delete_message(self, message_id: str, *, at: datetime | str | None = None) -> None:
+        """The customer deletes their WhatsApp message: pushed as a ``revoke`` message. (Messenger and
+        Instagram tell nobody.)"""
+        with self.lock:
+            message = self._inbound_message(message_id)
+            self.store.messages.remove(message)
+            if message["platform"] != "whatsapp":
+                return
+            customer = self.store.customer("whatsapp", message["customer_id"], "")
+            ident = self.store.new_mid("whatsapp")
+            event = whatsapp_revoke_event(self.store, customer, message_id, ident, as_time(at))
+        self._push("whatsapp", event)
+
+    def _inbound_message(self, message_id: str) -> dict[str, Any]:
+        found = [m for m in self.store.messages if m["id"] == message_id and m["direction"] == "in"]
+        if not found:
+            raise ValueError(f"no customer message {message_id!r}")
+        return found[0]
 
     def add_comment(
         self,

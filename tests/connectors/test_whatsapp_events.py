@@ -1,0 +1,91 @@
+"""WhatsApp webhook messages that are not plain new messages: a customer's edit and deletion (``edit`` and
+``revoke``, sent for numbers also used in the WhatsApp Business app, "coexistence") and the system notice of
+a changed number. Shapes from Meta's messages webhook reference."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from connectors.base import ConnectorSpec
+from connectors.meta.connector import build
+from connectors.meta.whatsapp import WhatsAppConnector
+from connectors.sandbox.meta.store import MetaStore
+
+STORE = MetaStore()
+
+
+def connector() -> WhatsAppConnector:
+    creds = {"access_token": "t", "app_secret": "s3cret", "verify_token": "v"}
+    built = build(
+        ConnectorSpec(
+            "wa-acme", "whatsapp", "acme", creds, options={"phone_number_id": STORE.phone_number_id}
+        )
+    )
+    assert isinstance(built, WhatsAppConnector)
+    return built
+
+
+def body(*messages: dict[str, Any]) -> bytes:
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "33100000000", "phone_number_id": STORE.phone_number_id},
+        "contacts": [{"profile": {"name": "Camille"}, "wa_id": "33612345678"}],
+        "messages": list(messages),
+    }
+    event = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}],
+    }
+    return json.dumps(event).encode()
+
+
+def message(ident: str, kind: str, content: dict[str, Any]) -> dict[str, Any]:
+    return {"from": "33612345678", "id": ident, "timestamp": "1772445605", "type": kind, kind: content}
+
+
+def test_an_edit_names_the_message_it_changes_with_the_new_words() -> None:
+    edit = {"original_message_id": "wamid.ORIG", "message": {"type": "text", "text": {"body": "Colis 4812"}}}
+    raw = body(message("wamid.EDIT1", "edit", edit))
+    [item] = connector().parse_webhook(raw).items
+    assert (item.external_id, item.edits, item.text) == ("wamid.EDIT1", ("wamid.ORIG",), "Colis 4812")
+    assert (item.thread_key, item.direction, item.kind) == ("33612345678", "in", "dm")
+    [again] = connector().parse_webhook(raw).items  # Meta sends it twice: the same version
+    assert again.external_id == item.external_id
+
+
+def test_an_edited_caption_keeps_its_media_and_an_edit_without_its_original_is_quarantined() -> None:
+    caption = {"type": "image", "image": {"caption": "la boîte abîmée"}}
+    [item] = (
+        connector()
+        .parse_webhook(
+            body(message("wamid.E2", "edit", {"original_message_id": "wamid.O", "message": caption}))
+        )
+        .items
+    )
+    assert (item.text, item.edits) == ("[image] la boîte abîmée", ("wamid.O",))
+    bad = connector().parse_webhook(body(message("wamid.E3", "edit", {"message": caption})))
+    assert bad.items == [] and len(bad.malformed) == 1
+
+
+def test_a_revoked_message_is_a_deletion_not_a_message() -> None:
+    conn = connector()
+    raw = body(
+        message("wamid.R1", "revoke", {"original_message_id": "wamid.GONE"}),
+        message("wamid.T1", "text", {"body": "toujours là"}),
+    )
+    batch = conn.parse_webhook(raw)
+    assert [i.text for i in batch.items] == ["toujours là"] and batch.malformed == []
+    assert conn.deletions(raw) == ["wamid.GONE"]
+    assert conn.deletions(body(message("wamid.T2", "text", {"body": "x"}))) == []
+    assert conn.deletions(b"not json") == []
+
+
+def test_a_changed_number_is_told_in_words() -> None:
+    notice = {
+        "body": "User Camille changed from 33612345678 to 33698765432",
+        "wa_id": "33698765432",
+        "type": "user_changed_number",
+    }
+    [item] = connector().parse_webhook(body(message("wamid.S1", "system", notice))).items
+    assert item.text == "User Camille changed from 33612345678 to 33698765432"
