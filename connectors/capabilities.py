@@ -93,6 +93,16 @@ class ReportsDeletions(Protocol):
 
 
 @runtime_checkable
+class ReportsMovedCustomers(Protocol):
+    """Read, in a verified webhook body, the customers who now write from another id (WhatsApp: a changed
+    phone number or business-scoped user id)."""
+
+    def moved_customers(self, body: bytes) -> list[tuple[str, str]]:
+        """``(old platform id, new platform id)`` for each customer who moved, in order."""
+        ...
+
+
+@runtime_checkable
 class ChecksDeletions(Protocol):
     """Ask the platform again which of these customer items are gone (deleted by their author), where it
     pushes no deletion the connector reads: Mastodon (a deleted status answers 404), Bluesky (getPosts
@@ -143,6 +153,7 @@ CAPABILITIES: tuple[type, ...] = (
     ReceivesWebhooks,
     ReportsDeliveryFailures,
     ReportsDeletions,
+    ReportsMovedCustomers,
     ChecksDeletions,
     ChecksEdits,
     Backfills,

@@ -25,6 +25,7 @@ from connectors.meta.parse import (
     parse_time,
     text_field,
 )
+from connectors.meta.removals import moved_id
 
 OBJECTS = {"facebook": "page", "instagram": "instagram", "whatsapp": "whatsapp_business_account"}
 COMMENT_FIELDS = {"facebook": ("feed",), "instagram": ("comments", "live_comments")}
@@ -195,7 +196,7 @@ def wa_item(wrapped: Mapping[str, Any], *, channel: str) -> InboundItem | None:
     sender = str(m.get("from") or contact.get("wa_id") or contact.get("user_id") or "")
     if not sender:
         raise PayloadError("message has no 'from' and no contact id")
-    if m.get("type") == "revoke":  # a deletion (connectors.meta.removals), not a message
+    if m.get("type") == "revoke" or moved_id(m):  # a deletion or a move (connectors.meta.removals)
         return None
     edit = obj_field(m, "edit") if m.get("type") == "edit" else None
     inner = (obj_field(edit, "message") or {}) if edit is not None else m

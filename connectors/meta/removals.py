@@ -1,4 +1,5 @@
-"""Pure reading of what customers deleted, in a Meta webhook body. No I/O.
+"""Pure reading of what customers deleted, and of WhatsApp customers who changed number, in a Meta webhook
+body. No I/O.
 
 Facebook sends a Page ``feed`` change with ``verb: "remove"`` when a comment (``item`` comment or reply:
 its ``comment_id``) or a visitor's post on the Page (``item`` post or status: its ``post_id``) is deleted.
@@ -10,9 +11,11 @@ carry no deletion: nothing is read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from connectors._payload import PayloadError, load_json
+
+T = TypeVar("T")
 
 COMMENTS = ("comment", "reply")
 POSTS = ("post", "status", "photo", "video")
@@ -63,7 +66,33 @@ def revoked_ids(body: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(i for i in found if i is not None))
 
 
-def read_ids(body: bytes, read: Callable[[Mapping[str, Any]], list[str]]) -> list[str]:
+def moved_id(m: Any) -> tuple[str, str] | None:
+    """``(old id, new id)`` of a WhatsApp system message saying the customer changed number (``from`` → the
+    new ``wa_id``; ``new_wa_id`` before Graph v12) or business-scoped user id (``previous_user_id`` →
+    ``user_id``); None for any other message."""
+    system = m.get("system") if isinstance(m, Mapping) and m.get("type") == "system" else None
+    if not isinstance(system, Mapping):
+        return None
+    kind = system.get("type")
+    if kind in ("user_changed_number", "customer_changed_number"):
+        old, new = m.get("from"), system.get("wa_id") or system.get("new_wa_id")
+    elif kind == "user_changed_user_id":
+        old, new = system.get("previous_user_id"), system.get("user_id")
+    else:
+        return None
+    ids = [str(i) if isinstance(i, int) and not isinstance(i, bool) else i for i in (old, new)]
+    ok = all(isinstance(i, str) and i for i in ids) and ids[0] != ids[1]
+    return (str(ids[0]), str(ids[1])) if ok else None
+
+
+def moved_ids(body: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The WhatsApp customers who changed number or user id in one webhook body, in order."""
+    values = _change_values(body, "whatsapp_business_account", "messages")
+    found = [moved_id(m) for value in values for m in _list(value.get("messages"))]
+    return list(dict.fromkeys(i for i in found if i is not None))
+
+
+def read_ids(body: bytes, read: Callable[[Mapping[str, Any]], list[T]]) -> list[T]:
     """``read`` applied to a raw webhook body; nothing when it is not a JSON object."""
     try:
         payload = load_json(body)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import Batch, Identity, Rejected, Sent
-from connectors.capabilities import ReportsDeletions, SendsTemplates
+from connectors.capabilities import ReportsDeletions, ReportsMovedCustomers, SendsTemplates
 from connectors.meta.base import MetaConnector
-from connectors.meta.removals import read_ids, revoked_ids
+from connectors.meta.removals import moved_ids, read_ids, revoked_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def template_from(obj: dict[str, Any]) -> Template:
     )
 
 
-class WhatsAppConnector(MetaConnector, SendsTemplates, ReportsDeletions):
+class WhatsAppConnector(MetaConnector, SendsTemplates, ReportsDeletions, ReportsMovedCustomers):
     platform, label = "whatsapp", "WhatsApp"
     streams: tuple[str, ...] = ()  # WhatsApp has no read API for messages: webhooks only
 
@@ -57,6 +57,10 @@ class WhatsAppConnector(MetaConnector, SendsTemplates, ReportsDeletions):
     def deletions(self, body: bytes) -> list[str]:
         """Messages their senders deleted (``revoke`` messages, for numbers shared with the Business app)."""
         return read_ids(body, revoked_ids)
+
+    def moved_customers(self, body: bytes) -> list[tuple[str, str]]:
+        """Customers who changed number (or business-scoped user id): WhatsApp's ``system`` messages."""
+        return read_ids(body, moved_ids)
 
     def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent:
         """Free-form text; Rejected (131047) outside the customer-service window."""

@@ -30,7 +30,7 @@ from inbox.outbox.unsure import HIDE_ACTIONS as HIDE_ACTIONS
 from inbox.outbox.unsure import SEND_LEASE, can_look, is_ambiguous, mark_uncertain, settle, widen
 from inbox.outbox.unsure import recover_stuck as recover_stuck
 from inbox.store import records as store
-from inbox.store.tables import Channel, Conversation, Message, OutboundReply
+from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply
 
 
 class NothingToAnswer(ValueError):
@@ -44,6 +44,13 @@ def _last_inbound(session: Session, conv: Conversation) -> Message | None:
         .order_by(col(Message.created_at).desc(), col(Message.id).desc())
     )
     return session.exec(stmt).first()
+
+
+def _recipient(session: Session, last: Message) -> str | None:
+    """Who a private answer goes to: the customer of the last message, at their current id (a WhatsApp
+    customer who changed number since, ``inbox.ingest.moves``, is answered at the new one)."""
+    contact = session.get(Contact, last.contact_id) if last.contact_id and last.author_platform_id else None
+    return contact.platform_id if contact is not None else last.author_platform_id
 
 
 def enqueue(
@@ -77,7 +84,7 @@ def enqueue(
         conversation_id=conv.id or 0,
         visibility=visibility,
         in_reply_to=last.platform_id if visibility == "public" or conv.kind == "comment" else None,
-        recipient_id=last.author_platform_id if visibility == "private" else None,
+        recipient_id=_recipient(session, last) if visibility == "private" else None,
         text=text,
         created_by=actor,
         created_at=now,

@@ -48,6 +48,14 @@ def _deleted(d: Mapping[str, Any], users: Users) -> str | None:
     return said + ", " + _("conversation closed: nothing left to answer") if d.get("clock_stopped") else said
 
 
+def _moved(d: Mapping[str, Any], users: Users) -> str | None:
+    if "conversation_moved" not in d:
+        return None
+    if d["conversation_moved"]:
+        return _("the conversation and the answers follow the new number")
+    return _("they already wrote from the new number: two conversations")
+
+
 def _incident(d: Mapping[str, Any], users: Users) -> str | None:
     if "incident" not in d:
         return None
@@ -119,6 +127,7 @@ def _viewed(d: Mapping[str, Any], users: Users) -> str | None:
 
 WORDS: dict[str, Callable[[Mapping[str, Any], Users], str | None]] = {
     "message.deleted_by_customer": _deleted,
+    "customer.number_changed": _moved,
     "incident.joined": _incident,
     "incident.left": _incident,
     "incident.declared": _declared,

@@ -39,6 +39,7 @@ ACTIONS = {
     "conversation.tags": N_("Tags changed"),
     "conversation.viewed": N_("Conversation opened"),
     "conversation.woken": N_("Snoozed conversation back in the queue"),
+    "customer.number_changed": N_("Customer changed number (WhatsApp)"),
     "customer.tags": N_("Customer tags changed"),
     "escalation.sent": N_("Escalation alert sent"),
     "incident.closed": N_("Incident closed"),

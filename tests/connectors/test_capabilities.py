@@ -22,6 +22,7 @@ from connectors.capabilities import (
     RepliesPrivatelyToComments,
     ReportsDeletions,
     ReportsDeliveryFailures,
+    ReportsMovedCustomers,
     SendsTemplates,
 )
 from connectors.mastodon.connector import MastodonConnector
@@ -40,7 +41,7 @@ EXPECTED: dict[type, set[type]] = {
     TelegramConnector: {ReceivesWebhooks, Closes},
     FacebookConnector: PAGES | {ReportsDeletions},  # Page feed 'remove' changes
     InstagramConnector: PAGES,
-    WhatsAppConnector: META | {SendsTemplates, ReportsDeletions},  # revoke messages (Business app numbers)
+    WhatsAppConnector: META | {SendsTemplates, ReportsDeletions, ReportsMovedCustomers},  # revoke, system
 }
 
 

@@ -81,11 +81,28 @@ def test_a_revoked_message_is_a_deletion_not_a_message() -> None:
     assert conn.deletions(b"not json") == []
 
 
-def test_a_changed_number_is_told_in_words() -> None:
-    notice = {
-        "body": "User Camille changed from 33612345678 to 33698765432",
-        "wa_id": "33698765432",
-        "type": "user_changed_number",
-    }
-    [item] = connector().parse_webhook(body(message("wamid.S1", "system", notice))).items
-    assert item.text == "User Camille changed from 33612345678 to 33698765432"
+def test_a_changed_number_or_user_id_is_a_move_not_a_message() -> None:
+    conn = connector()
+    number = {"body": "User Camille changed from 33612345678 to 33698765432", "wa_id": "33698765432"}
+    shapes = [
+        {**number, "type": "user_changed_number"},
+        {**number, "type": "customer_changed_number", "wa_id": None, "new_wa_id": 33698765432},  # before v12
+    ]
+    for notice in shapes:
+        raw = body(message("wamid.S1", "system", notice))
+        assert conn.parse_webhook(raw).items == []
+        assert conn.moved_customers(raw) == [("33612345678", "33698765432")]
+    bsuid = {"type": "user_changed_user_id", "previous_user_id": "US.1", "user_id": "US.2", "body": "…"}
+    assert conn.moved_customers(body(message("wamid.S2", "system", bsuid))) == [("US.1", "US.2")]
+    assert conn.moved_customers(body(message("wamid.T", "text", {"body": "x"}))) == []
+    assert conn.moved_customers(b"[1]") == []
+
+
+def test_a_system_notice_that_says_no_move_is_kept_in_its_own_words() -> None:
+    for notice in [
+        {"type": "user_changed_number", "body": "User Camille changed from 33612345678 to ?"},  # no new id
+        {"type": "something_new", "body": "User Camille did something new"},
+    ]:
+        raw = body(message("wamid.S3", "system", notice))
+        [item] = connector().parse_webhook(raw).items
+        assert item.text == notice["body"] and connector().moved_customers(raw) == []

@@ -53,6 +53,10 @@ def control_routes(sandbox: MetaSandbox) -> list[tuple[str, str, Control]]:
         sandbox.delete_message(body["id"], at=body.get("at"))
         return Reply(200, {"id": body["id"]})
 
+    def number_change(body: dict[str, Any]) -> Reply:
+        sandbox.change_number(body["from"], body["to"], at=body.get("at"))
+        return Reply(200, {"wa_id": body["to"]})
+
     def webhook(body: dict[str, Any]) -> Reply:
         sandbox.set_webhook(
             body.get("url"), platform=body.get("platform", "*"), app_secret=body.get("app_secret")
@@ -78,6 +82,7 @@ def control_routes(sandbox: MetaSandbox) -> list[tuple[str, str, Control]]:
         ("POST", "/_sandbox/message", safely(message)),
         ("POST", "/_sandbox/message_edit", safely(message_edit)),
         ("POST", "/_sandbox/message_delete", safely(message_delete)),
+        ("POST", "/_sandbox/number_change", safely(number_change)),
         ("POST", "/_sandbox/webhook", safely(webhook)),
         *common_routes(sandbox, api_prefix="/", backlog=10, interval=20.0),
     ]

@@ -149,6 +149,22 @@ def whatsapp_revoke_event(
     return _whatsapp_inbound(store, customer, ident, when, "revoke", {"original_message_id": message_id})
 
 
+def whatsapp_number_changed_event(
+    store: MetaStore, customer: Customer, old: str, ident: str, when: datetime
+) -> dict[str, Any]:
+    """WhatsApp's system message for a customer who changed number (no contacts array, ``from`` the old)."""
+    system = {
+        "body": f"User {customer.name} changed from {old} to {customer.id}",
+        "wa_id": customer.id,
+        "type": "user_changed_number",
+    }
+    event = _whatsapp_inbound(store, customer, ident, when, "system", system)
+    value = event["entry"][0]["changes"][0]["value"]
+    del value["contacts"]
+    value["messages"][0]["from"] = old
+    return event
+
+
 def _whatsapp_inbound(
     store: MetaStore, customer: Customer, ident: str, when: datetime, kind: str, content: dict[str, Any]
 ) -> dict[str, Any]:

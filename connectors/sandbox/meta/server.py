@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ from connectors.sandbox.meta.events import (
     message_edit_event,
     message_event,
     whatsapp_edit_event,
+    whatsapp_number_changed_event,
     whatsapp_revoke_event,
 )
 from connectors.sandbox.meta.graph import GraphError, error_reply
@@ -181,6 +183,16 @@ class MetaSandbox(LoopbackServer):
             customer = self.store.customer("whatsapp", message["customer_id"], "")
             ident = self.store.new_mid("whatsapp")
             event = whatsapp_revoke_event(self.store, customer, message_id, ident, as_time(at))
+        self._push("whatsapp", event)
+
+    def change_number(self, wa_id: str, new_wa_id: str, *, at: datetime | str | None = None) -> None:
+        """A WhatsApp customer changes phone number: pushed as a ``system`` message; the API now knows them
+        (and their 24-hour window) at the new number only."""
+        with self.lock:
+            old = self.store.customers.pop(wa_id)
+            customer = self.store.customers[new_wa_id] = replace(old, id=new_wa_id)
+            ident = self.store.new_mid("whatsapp")
+            event = whatsapp_number_changed_event(self.store, customer, wa_id, ident, as_time(at))
         self._push("whatsapp", event)
 
     def _inbound_message(self, message_id: str) -> dict[str, Any]:

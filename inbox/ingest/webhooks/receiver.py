@@ -28,12 +28,18 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from connectors.boundary import seal_batch
-from connectors.capabilities import ReceivesWebhooks, ReportsDeletions, ReportsDeliveryFailures
+from connectors.capabilities import (
+    ReceivesWebhooks,
+    ReportsDeletions,
+    ReportsDeliveryFailures,
+    ReportsMovedCustomers,
+)
 from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
 from inbox.ingest.collisions import store_retrying
 from inbox.ingest.deletions import honour_deletions
+from inbox.ingest.moves import follow_moves
 from inbox.ingest.page import Classifier, ingest_batch
 from inbox.ingest.webhooks.deliveries import mark_failed
 from inbox.store import records as inbox_store
@@ -131,6 +137,8 @@ class Receiver:
             )
             if isinstance(rt.connector, ReportsDeliveryFailures):
                 mark_failed(session, channel.id or 0, rt.connector.delivery_failures(event.body), now)
+            if isinstance(rt.connector, ReportsMovedCustomers):  # after the items written from the old id
+                follow_moves(session, channel.id or 0, rt.connector.moved_customers(event.body), now)
             if isinstance(rt.connector, ReportsDeletions):  # after the items: an add and its remove at once
                 honour_deletions(
                     session, channel.id or 0, rt.connector.deletions(event.body), now, event_id=event_id

@@ -1,0 +1,66 @@
+"""Customers who now write from another id (a WhatsApp customer who changed phone number): their history
+follows them.
+
+Session-taking, never commits. For each ``(old id, new id)`` the platform reports on a channel
+(``connectors.capabilities.ReportsMovedCustomers``): the customer's contact takes the new id, so the agents'
+private answers go to the new number (``inbox.outbox.delivery`` answers a contact at its current id), and
+their private conversation takes it as its thread, so what they write from the new number joins it. Where
+the new id already has a contact or a conversation of its own (they wrote from the new number before the
+notice came), that one is left as it is and nothing is merged (the audit says so). Messages keep the id
+they were written from. Audited (``customer.number_changed``, without the numbers). Reported twice, the
+second changes nothing: the old id is no longer found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from inbox.store import records as store
+from inbox.store.tables import Contact, Conversation
+
+ACTOR = "webhooks"
+
+
+def _contact(session: Session, channel_id: int, platform_id: str) -> Contact | None:
+    stmt = select(Contact).where(Contact.channel_id == channel_id, Contact.platform_id == platform_id)
+    return session.exec(stmt).first()
+
+
+def _conversation(session: Session, channel_id: int, thread_key: str) -> Conversation | None:
+    stmt = select(Conversation).where(
+        Conversation.channel_id == channel_id,
+        Conversation.visibility == "private",
+        Conversation.thread_key == thread_key,
+    )
+    return session.exec(stmt).first()
+
+
+def follow_moves(session: Session, channel_id: int, moves: Sequence[tuple[str, str]], now: datetime) -> int:
+    """Move each customer's contact and private conversation to their new id; how many moved."""
+    moved = 0
+    for old, new in moves:
+        contact = _contact(session, channel_id, old)
+        conv = _conversation(session, channel_id, old)
+        took_contact = contact is not None and _contact(session, channel_id, new) is None
+        took_thread = conv is not None and _conversation(session, channel_id, new) is None
+        if contact is not None and took_contact:
+            contact.platform_id, contact.updated_at = new, now
+        if conv is not None and took_thread:
+            conv.thread_key = new
+        if contact is None and conv is None:  # a customer we never knew, or the notice again
+            continue
+        moved += took_contact or took_thread
+        session.flush()
+        target = ("conversation", conv.id) if conv is not None else ("contact", contact and contact.id)
+        store.audit(
+            session,
+            ACTOR,
+            "customer.number_changed",
+            target=target,
+            detail={"contact_moved": took_contact, "conversation_moved": took_thread},
+            at=now,
+        )
+    return moved

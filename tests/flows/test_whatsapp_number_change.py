@@ -1,0 +1,88 @@
+"""A WhatsApp customer changes phone number (a ``system`` message, pushed by the Meta sandbox, signed, to
+the real receiver): their conversation follows them, the agents' answers go to the new number, and nothing
+is stored as a customer message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from connectors.meta.webhook import sign
+from connectors.sandbox.meta.server import APP_SECRET, MetaSandbox
+from inbox.ingest.channels import Runtime
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import AuditEvent, Contact, Conversation, Message
+from tests.support.eventually import eventually
+from tests.support.webhooks import events, now, post, wait_processed
+
+OLD, NEW = "33612345678", "33698765432"
+
+
+def _rows(engine: Engine) -> tuple[list[Conversation], list[Message], list[Contact], list[AuditEvent]]:
+    with Session(engine) as s:
+        changed = AuditEvent.action == "customer.number_changed"
+        return (
+            list(s.exec(select(Conversation))),
+            list(s.exec(select(Message).order_by(Message.id))),  # type: ignore[arg-type]
+            list(s.exec(select(Contact))),
+            list(s.exec(select(AuditEvent).where(changed))),
+        )
+
+
+def test_the_conversation_and_the_answers_follow_the_new_number(
+    receiver_url: str, engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
+) -> None:
+    meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
+    meta.add_message(
+        "Ma box ne marche plus",
+        platform="whatsapp",
+        sender=OLD,
+        name="Cam",
+        created_at=now() - timedelta(minutes=5),
+    )
+    wait_processed(engine)
+    meta.change_number(OLD, NEW)
+    wait_processed(engine, 2)
+    [conv], [message], [contact], [audit] = _rows(engine)
+    assert (conv.thread_key, contact.platform_id) == (NEW, NEW)
+    assert message.author_platform_id == OLD  # what was written from the old number keeps it
+    assert audit.detail == {"contact_moved": True, "conversation_moved": True}
+    assert OLD not in str(audit.detail) and NEW not in str(audit.detail)
+
+    with Session(engine) as s, s.begin():
+        c = s.get(Conversation, conv.id)
+        assert c is not None
+        reply = outbox.enqueue(s, c, visibility="private", text="Nous regardons.", actor="agent", now=now())
+        assert reply.recipient_id == NEW
+    assert outbox.send_one(engine, {rt.name: rt.connector for rt in runtimes}, now)
+    assert (meta.sent[-1]["to"], meta.sent[-1]["failed"]) == (NEW, None)
+
+    meta.add_message("Merci, c'est mon nouveau numéro", platform="whatsapp", sender=NEW, name="Cam")
+    wait_processed(engine, 3)
+    convs, messages, contacts, audits = _rows(engine)
+    assert [c.id for c in convs] == [conv.id] and len(contacts) == 1  # one customer, one conversation
+    assert [m.direction for m in messages] == ["in", "out", "in"]
+
+    notice = next(e for e in events(engine) if b'"system"' in e.body)  # Meta may send it twice
+    post(receiver_url, "wa-acme", notice.body, {"X-Hub-Signature-256": sign(notice.body, APP_SECRET)})
+    eventually(lambda: len(events(engine)) == 4 and events(engine)[-1].status == "done", message="replayed")
+    assert len(_rows(engine)[3]) == 1
+
+
+def test_a_customer_who_already_wrote_from_the_new_number_keeps_both_conversations(
+    receiver_url: str, engine: Engine, meta: MetaSandbox
+) -> None:
+    meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
+    meta.add_message("Ancien numéro", platform="whatsapp", sender=OLD, name="Cam")
+    wait_processed(engine)
+    meta.add_message("Nouveau numéro", platform="whatsapp", sender=NEW, name="Cam")
+    wait_processed(engine, 2)
+    meta.store.customers.pop(NEW)  # the sandbox's own bookkeeping: it moves the old customer record
+    meta.change_number(OLD, NEW)
+    wait_processed(engine, 3)
+    convs, messages, contacts, [audit] = _rows(engine)
+    assert sorted(c.thread_key for c in convs) == sorted([OLD, NEW]) and len(messages) == 2
+    assert sorted(c.platform_id for c in contacts) == sorted([OLD, NEW])
+    assert audit.detail == {"contact_moved": False, "conversation_moved": False}
