@@ -152,13 +152,14 @@ def ig_comment_change(value: Mapping[str, Any], *, channel: str, ig_user_id: str
 
 
 def wa_text(m: Mapping[str, Any]) -> str | None:
-    """The readable text of a WhatsApp message; None for reactions (not a message to answer)."""
+    """The readable text of a WhatsApp message; None for reactions and for ``request_welcome`` (someone
+    opened the chat for the first time without writing): not messages to answer."""
     kind = m.get("type")
     body = m.get(kind) if isinstance(kind, str) and isinstance(m.get(kind), Mapping) else {}
     assert isinstance(body, Mapping)
     if kind == "text":
         return text_field(body, "body") or ""
-    if kind == "reaction":
+    if kind in ("reaction", "request_welcome"):
         return None
     if kind in ("image", "video", "document", "audio", "sticker"):
         caption = body.get("caption")
@@ -170,6 +171,8 @@ def wa_text(m: Mapping[str, Any]) -> str | None:
         return str(reply.get("title", "[interactive]")) if isinstance(reply, Mapping) else "[interactive]"
     if kind == "location":
         return f"[location] {body.get('latitude')},{body.get('longitude')}"
+    if kind == "unsupported" and isinstance(body.get("type"), str):  # a poll, a view-once photo…: ask again
+        return f"[unsupported message: {body['type']}]"
     if kind == "system" and isinstance(body.get("body"), str):  # "User … changed from <old> to <new>"
         return str(body["body"])
     return f"[{kind or 'unknown'} message]"

@@ -106,3 +106,14 @@ def test_a_system_notice_that_says_no_move_is_kept_in_its_own_words() -> None:
         raw = body(message("wamid.S3", "system", notice))
         [item] = connector().parse_webhook(raw).items
         assert item.text == notice["body"] and connector().moved_customers(raw) == []
+
+
+def test_an_opened_chat_is_no_message_and_an_unsupported_one_says_what_it_was() -> None:
+    opened = connector().parse_webhook(
+        body({"from": "33612345678", "id": "wamid.W", "timestamp": "1772445605", "type": "request_welcome"})
+    )
+    assert opened.items == [] and opened.malformed == []
+    poll = message("wamid.U", "unsupported", {"type": "poll_creation"})
+    poll["errors"] = [{"code": 131051, "title": "Message type unknown"}]
+    [item] = connector().parse_webhook(body(poll)).items
+    assert item.text == "[unsupported message: poll_creation]"
