@@ -35,7 +35,7 @@ from connectors.meta.base import MetaConnector
 from connectors.meta.comments import CommentSource
 from connectors.meta.find import find_reply
 from connectors.meta.graph import DEFAULT_VERSION, OutsideWindow
-from connectors.meta.removals import read_ids, removed_ids
+from connectors.meta.removals import read_ids, removed_ids, unsent_ids
 from connectors.meta.whatsapp import WhatsAppConnector
 
 FB_COMMENT_FIELDS = "id,from{id,name},message,created_time,parent{id}"
@@ -152,8 +152,9 @@ class FacebookConnector(PageMessaging, ReportsDeletions):
     platform, label = "facebook", "Facebook"
 
     def deletions(self, body: bytes) -> list[str]:
-        """Comments and posts their authors removed (feed changes with ``verb: "remove"``)."""
-        return read_ids(body, removed_ids)
+        """Comments and posts their authors removed (feed changes with ``verb: "remove"``), and messages their
+        senders unsent (``message.is_deleted``)."""
+        return read_ids(body, removed_ids) + read_ids(body, unsent_ids)
 
     def whoami(self) -> Identity:
         body = self.graph.get(self.brand_id, {"fields": "id,name,username"})
@@ -173,8 +174,13 @@ class FacebookConnector(PageMessaging, ReportsDeletions):
         )
 
 
-class InstagramConnector(PageMessaging):
+class InstagramConnector(PageMessaging, ReportsDeletions):
     platform, label = "instagram", "Instagram"
+
+    def deletions(self, body: bytes) -> list[str]:
+        """Messages their senders unsent (``message.is_deleted``)."""
+        return read_ids(body, unsent_ids)
+
     reply_edge = "replies"
     hide_field = "hide"
     _reply_fields = IG_COMMENT_FIELDS

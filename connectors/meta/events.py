@@ -53,7 +53,8 @@ def attachment_text(attachments: Any) -> str:
 
 
 def messaging_item(ev: Mapping[str, Any], *, channel: str, brand_id: str) -> InboundItem | None:
-    """A Messenger or Instagram ``messaging[]`` event; None for receipts, postbacks and unsent messages."""
+    """A Messenger or Instagram ``messaging[]`` event; None for receipts, postbacks and unsent messages (a
+    deletion: ``connectors.meta.removals``)."""
     edit = obj_field(ev, "message_edit")
     if edit is not None:
         return message_edit_item(ev, edit, channel=channel, brand_id=brand_id)

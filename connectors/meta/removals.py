@@ -3,9 +3,10 @@ body. No I/O.
 
 Facebook sends a Page ``feed`` change with ``verb: "remove"`` when a comment (``item`` comment or reply:
 its ``comment_id``) or a visitor's post on the Page (``item`` post or status: its ``post_id``) is deleted.
-A WhatsApp customer's deleted message is a ``revoke`` message naming the ``original_message_id`` (sent for
-numbers shared with the WhatsApp Business app). Instagram comment webhooks and Messenger/Instagram messages
-carry no deletion: nothing is read.
+A Messenger or Instagram message its sender unsent comes again as a ``messaging`` event whose ``message``
+has ``is_deleted: true`` (its ``mid``). A WhatsApp customer's deleted message is a ``revoke`` message
+naming the ``original_message_id`` (sent for numbers shared with the WhatsApp Business app). Instagram
+comment webhooks carry no deletion: nothing is read.
 """
 
 from __future__ import annotations
@@ -56,6 +57,20 @@ def removed_ids(body: Mapping[str, Any]) -> list[str]:
     another shape is skipped."""
     found = [_removed(value) for value in _change_values(body, "page", "feed")]
     return list(dict.fromkeys(i for i in found if i is not None))
+
+
+def unsent_ids(body: Mapping[str, Any]) -> list[str]:
+    """The Messenger or Instagram messages unsent in one webhook body (``message.is_deleted``), in order."""
+    if body.get("object") not in ("page", "instagram"):
+        return []
+    found: list[str] = []
+    for entry in _list(body.get("entry")):
+        for ev in _list(entry.get("messaging")) if isinstance(entry, Mapping) else []:
+            msg = ev.get("message") if isinstance(ev, Mapping) else None
+            mid = msg.get("mid") if isinstance(msg, Mapping) and msg.get("is_deleted") is True else None
+            if isinstance(mid, str) and mid:
+                found.append(mid)
+    return list(dict.fromkeys(found))
 
 
 def revoked_ids(body: Mapping[str, Any]) -> list[str]:

@@ -39,8 +39,8 @@ EXPECTED: dict[type, set[type]] = {
     MastodonConnector: {FindsDeliveries, ChecksDeletions, ChecksEdits, Closes},
     BlueskyConnector: {FindsDeliveries, ChecksDeletions, Closes},  # getPosts leaves a deleted post out
     TelegramConnector: {ReceivesWebhooks, Closes},
-    FacebookConnector: PAGES | {ReportsDeletions},  # Page feed 'remove' changes
-    InstagramConnector: PAGES,
+    FacebookConnector: PAGES | {ReportsDeletions},  # Page feed 'remove' changes, unsent messages
+    InstagramConnector: PAGES | {ReportsDeletions},  # unsent messages
     WhatsAppConnector: META | {SendsTemplates, ReportsDeletions, ReportsMovedCustomers},  # revoke, system
 }
 

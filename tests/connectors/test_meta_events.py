@@ -266,3 +266,19 @@ def test_a_message_edit_names_the_message_it_edits_and_odd_ones_are_quarantined(
     )
     bad = conn.parse_webhook(body(_edit({"message_edit": {"text": "no mid"}})))
     assert not bad.items and len(bad.malformed) == 1
+
+
+@pytest.mark.parametrize("platform", ["facebook", "instagram"])
+def test_an_unsent_message_is_a_deletion_not_a_message(platform: str) -> None:
+    brand = STORE.page_id if platform == "facebook" else STORE.ig_user_id
+    unsent = {"sender": {"id": "PSID1"}, "recipient": {"id": brand}, "timestamp": 1772445605000}
+    event = {"mid": "m_9", "is_deleted": True}
+    raw = body(
+        {
+            "object": "page" if platform == "facebook" else "instagram",
+            "entry": [{"id": brand, "time": 1, "messaging": [{**unsent, "message": event}]}],
+        }
+    )
+    conn = connector(platform)
+    assert conn.parse_webhook(raw).items == [] and conn.parse_webhook(raw).malformed == []
+    assert conn.deletions(raw) == ["m_9"]  # type: ignore[attr-defined]

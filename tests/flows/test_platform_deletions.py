@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -85,16 +86,21 @@ def test_the_clock_keeps_running_for_what_else_the_customer_wrote(
     assert len(audits) == 1
 
 
-def test_a_deleted_whatsapp_message_is_erased_and_its_clock_stops(
-    receiver_url: str, engine: Engine, meta: MetaSandbox
+@pytest.mark.parametrize(
+    ("platform", "channel"), [("messenger", "fb-acme"), ("instagram", "ig-acme"), ("whatsapp", "wa-acme")]
+)
+def test_an_unsent_private_message_is_erased_and_its_clock_stops(
+    receiver_url: str, engine: Engine, meta: MetaSandbox, platform: str, channel: str
 ) -> None:
-    meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
+    meta.set_webhook(
+        f"{receiver_url}/webhooks/{channel}", platform={"fb-acme": "facebook"}.get(channel, platform)
+    )
     gone = meta.add_message(
-        "zebracorn: mon IBAN est faux", platform="whatsapp", created_at=now() - timedelta(minutes=3)
+        "zebracorn: mon IBAN est faux", platform=platform, created_at=now() - timedelta(minutes=3)
     )
     wait_processed(engine)
     assert _conversation(engine, gone).sla_due_at is not None
-    meta.delete_message(gone)  # a "revoke" message naming it
+    meta.delete_message(gone)  # Messenger and Instagram: the message again with is_deleted; WhatsApp: revoke
     _erased(engine, gone)
     (message,) = messages(engine, gone)
     assert (message.text, message.raw) == (DELETED, {})

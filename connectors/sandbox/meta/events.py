@@ -114,6 +114,21 @@ def message_edit_event(
     }
 
 
+def message_unsent_event(store: MetaStore, customer: Customer, mid: str, when: datetime) -> dict[str, Any]:
+    """A Messenger or Instagram message its sender unsent: the message again, ``is_deleted`` and no text."""
+    brand_id = store.ig_user_id if customer.platform == "instagram" else store.page_id
+    event = {
+        "sender": {"id": customer.id},
+        "recipient": {"id": brand_id},
+        "timestamp": _ms(when),
+        "message": {"mid": mid, "is_deleted": True},
+    }
+    return {
+        "object": OBJECT[customer.platform],
+        "entry": [{"id": brand_id, "time": _ms(when), "messaging": [event]}],
+    }
+
+
 def echo_event(store: MetaStore, customer: Customer, message: dict[str, Any]) -> dict[str, Any]:
     """The echo of a message the brand sent (Messenger/Instagram ``is_echo``; WhatsApp: a ``sent`` status)."""
     if customer.platform == "whatsapp":

@@ -29,6 +29,7 @@ from connectors.sandbox.meta.events import (
     comment_removed_event,
     message_edit_event,
     message_event,
+    message_unsent_event,
     whatsapp_edit_event,
     whatsapp_number_changed_event,
     whatsapp_revoke_event,
@@ -173,17 +174,18 @@ class MetaSandbox(LoopbackServer):
         self._push(message["platform"], event)
 
     def delete_message(self, message_id: str, *, at: datetime | str | None = None) -> None:
-        """The customer deletes their WhatsApp message: pushed as a ``revoke`` message. (Messenger and
-        Instagram tell nobody.)"""
+        """The customer unsends their message: pushed as a Messenger or Instagram message with
+        ``is_deleted``, or a WhatsApp ``revoke`` message."""
         with self.lock:
             message = self._inbound_message(message_id)
             self.store.messages.remove(message)
-            if message["platform"] != "whatsapp":
-                return
-            customer = self.store.customer("whatsapp", message["customer_id"], "")
-            ident = self.store.new_mid("whatsapp")
-            event = whatsapp_revoke_event(self.store, customer, message_id, ident, as_time(at))
-        self._push("whatsapp", event)
+            customer = self.store.customer(message["platform"], message["customer_id"], "")
+            if message["platform"] == "whatsapp":
+                ident = self.store.new_mid("whatsapp")
+                event = whatsapp_revoke_event(self.store, customer, message_id, ident, as_time(at))
+            else:
+                event = message_unsent_event(self.store, customer, message_id, as_time(at))
+        self._push(message["platform"], event)
 
     def change_number(self, wa_id: str, new_wa_id: str, *, at: datetime | str | None = None) -> None:
         """A WhatsApp customer changes phone number: pushed as a ``system`` message; the API now knows them
