@@ -53,11 +53,14 @@ def attachment_text(attachments: Any) -> str:
 
 
 def messaging_item(ev: Mapping[str, Any], *, channel: str, brand_id: str) -> InboundItem | None:
-    """A Messenger or Instagram ``messaging[]`` event; None for receipts, postbacks and unsent messages (a
-    deletion: ``connectors.meta.removals``)."""
+    """A Messenger or Instagram ``messaging[]`` event; None for receipts and unsent messages (a deletion:
+    ``connectors.meta.removals``)."""
     edit = obj_field(ev, "message_edit")
     if edit is not None:
         return message_edit_item(ev, edit, channel=channel, brand_id=brand_id)
+    postback = obj_field(ev, "postback")
+    if postback is not None:
+        return postback_item(ev, postback, channel=channel, brand_id=brand_id)
     msg = obj_field(ev, "message")
     if msg is None or msg.get("is_deleted") is True:
         return None
@@ -80,6 +83,18 @@ def message_edit_item(
     version = str(count) if isinstance(count, int | str) and str(count).isdigit() else _digest(text)
     item = _private_item(ev, channel, brand_id, echo=False, text=text)
     return replace(item, external_id=f"{mid}:edit:{version}", edits=(mid,))
+
+
+def postback_item(
+    ev: Mapping[str, Any], postback: Mapping[str, Any], *, channel: str, brand_id: str
+) -> InboundItem:
+    """A button the customer tapped (a Messenger menu or "Get Started", an Instagram ice breaker such as
+    "What are your opening hours?"): what it says, as their message. Its id is the postback's ``mid``
+    (Graph v11+), else the customer and the time, so the event sent twice is one."""
+    title = text_field(postback, "title", required=False) or text_field(postback, "payload") or ""
+    item = _private_item(ev, channel, brand_id, echo=False, text=title)
+    mid = text_field(postback, "mid", required=False)
+    return replace(item, external_id=mid or f"postback:{item.author.platform_id}:{ev.get('timestamp')}")
 
 
 def _private_item(

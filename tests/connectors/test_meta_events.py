@@ -282,3 +282,28 @@ def test_an_unsent_message_is_a_deletion_not_a_message(platform: str) -> None:
     conn = connector(platform)
     assert conn.parse_webhook(raw).items == [] and conn.parse_webhook(raw).malformed == []
     assert conn.deletions(raw) == ["m_9"]  # type: ignore[attr-defined]
+
+
+def test_a_tapped_button_is_the_customers_message() -> None:
+    tap = {"sender": {"id": "IGSID1"}, "recipient": {"id": STORE.ig_user_id}, "timestamp": 1772445605000}
+    icebreaker = {"title": "Quels sont vos horaires ?", "payload": "HOURS", "mid": "aWdfZAG1"}
+    older = {"title": "Get Started", "payload": "GET_STARTED"}  # before Graph v11: no mid
+    raws = [
+        body(
+            {
+                "object": "instagram",
+                "entry": [{"id": STORE.ig_user_id, "time": 1, "messaging": [{**tap, "postback": p}]}],
+            }
+        )
+        for p in (icebreaker, older)
+    ]
+    conn = connector("instagram")
+    [first], [second] = (conn.parse_webhook(r).items for r in raws)
+    assert (first.text, first.external_id, first.direction, first.thread_key) == (
+        "Quels sont vos horaires ?",
+        "aWdfZAG1",
+        "in",
+        "IGSID1",
+    )
+    assert second.text == "Get Started" and second.external_id == "postback:IGSID1:1772445605000"
+    assert conn.parse_webhook(raws[1]).items[0].external_id == second.external_id  # sent twice: one

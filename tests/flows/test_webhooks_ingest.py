@@ -186,3 +186,27 @@ def test_a_whatsapp_failed_status_marks_the_sent_reply_failed(
         assert reply is not None and reply.status == "failed"
         assert reply.last_error == "WhatsApp could not deliver it: (#131047) Re-engagement message"
     assert meta.sent[-1]["failed"] == 131047
+
+
+def test_a_tapped_menu_button_waits_for_an_answer_like_a_message(receiver_url: str, engine: Engine) -> None:
+    """A Messenger menu button ("Parler à un conseiller") comes as a postback: it used to be dropped."""
+    tap = {
+        "sender": {"id": "7002"},
+        "recipient": {"id": "104000000000001"},
+        "timestamp": int(now().timestamp() * 1000),
+        "postback": {"title": "Parler à un conseiller", "payload": "AGENT", "mid": "m_tap"},
+    }
+    body = json.dumps({"object": "page", "entry": [{"id": "104000000000001", "time": 1, "messaging": [tap]}]})
+    raw = body.encode()
+    for _ in range(2):  # Meta may send it twice
+        post(receiver_url, "fb-acme", raw, {"X-Hub-Signature-256": sign(raw, APP_SECRET)})
+    wait_processed(engine, 2)
+    [message] = messages(engine, "m_tap")
+    assert (message.text, message.direction, message.author_platform_id) == (
+        "Parler à un conseiller",
+        "in",
+        "7002",
+    )
+    with Session(engine) as session:
+        conv = session.get(Conversation, message.conversation_id)
+        assert conv is not None and conv.status == "open" and conv.sla_due_at is not None
