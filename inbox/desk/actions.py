@@ -62,6 +62,22 @@ class ConversationView:
     earlier: list[EarlierConversation] = field(default_factory=list)
     retries: dict[str, RetryOutcome] = field(default_factory=dict)  # by message platform id: a Retry's look
 
+    @property
+    def group_title(self) -> str | None:
+        """The name of the group the conversation happens in (a Telegram group), from its newest message."""
+        for m in reversed(self.messages):
+            update = m.raw.get("update") if m.direction == "in" and isinstance(m.raw, dict) else None
+            for key in ("message", "edited_message"):
+                said = update.get(key) if isinstance(update, dict) else None
+                chat = said.get("chat") if isinstance(said, dict) else None
+                if (
+                    isinstance(chat, dict)
+                    and chat.get("type") != "private"
+                    and isinstance(chat.get("title"), str)
+                ):
+                    return str(chat["title"])
+        return None
+
 
 def _conversation(session: Session, conv_id: int) -> Conversation:
     conv = session.get(Conversation, conv_id)

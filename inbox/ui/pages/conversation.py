@@ -147,6 +147,9 @@ def _header(view: desk.ConversationView) -> None:
         if conv.visibility == "public"
         else ":violet-badge[:material/lock: {}]".format(_("Private DM"))
     )
+    if view.group_title:
+        group = _("Group “{name}”").format(name=md_name(view.group_title))
+        kind += f" :blue-badge[:material/groups: {group}]"
     if conv.kind == listening_items.LISTENING:
         kind = ":orange-badge[:material/hearing: {}] ".format(_("Listening")) + kind
     moderated = moderation.moderated_as(conv.tags)
