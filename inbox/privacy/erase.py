@@ -36,6 +36,7 @@ from inbox.store.tables import (
     Contact,
     Conversation,
     EscalationAlert,
+    Message,
     Note,
     OutboundReply,
     Person,
@@ -88,14 +89,17 @@ class ErasureReport:
 class Identifiers:
     """What names the person in free text and payloads: handles, display names, platform ids."""
 
-    def __init__(self, contacts: Iterable[Contact], person: Person | None) -> None:
+    def __init__(
+        self, contacts: Iterable[Contact], person: Person | None, former: Iterable[str] = ()
+    ) -> None:
+        """``former``: ids the person wrote from before their contact moved (a changed WhatsApp number)."""
+        contacts = list(contacts)
         names = {c.handle for c in contacts} | {c.display_name for c in contacts}
         if person is not None:
             names.add(person.display_name)
         self.names = sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True)
-        self.ids = sorted(
-            {c.platform_id for c in contacts if len(c.platform_id or "") >= 5}, key=len, reverse=True
-        )
+        every = {c.platform_id for c in contacts} | set(former)
+        self.ids = sorted({i for i in every if len(i or "") >= 5}, key=len, reverse=True)
         words = [re.escape(w) for w in [*self.names, *self.ids]]
         self.pattern = re.compile(rf"(?<!\w)@?(?:{'|'.join(words)})(?!\w)", re.IGNORECASE) if words else None
 
@@ -200,7 +204,10 @@ def erase_subject(
         session.execute(text("PRAGMA secure_delete = ON"))  # freed space is zeroed, not left readable
     contacts = session.exec(select(Contact).where(col(Contact.id).in_(subject.contact_ids))).all()
     person = session.get(Person, subject.person_id) if subject.person_id is not None else None
-    ids = Identifiers(contacts, person)
+    wrote_from = select(Message.author_platform_id).where(
+        col(Message.contact_id).in_(subject.contact_ids), col(Message.author_platform_id).is_not(None)
+    )
+    ids = Identifiers(contacts, person, [i for i in session.exec(wrote_from.distinct()).all() if i])
     own, joined = conversation_ids(session, subject)
     report = ErasureReport()
     _scrub_audit(session, subject, own | joined, ids, report)

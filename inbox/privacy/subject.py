@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from inbox.store.records import audit
-from inbox.store.tables import Channel, Contact, ContactPrivacy
+from inbox.store.tables import Channel, Contact, ContactPrivacy, Message
 
 
 class SubjectError(ValueError):
@@ -43,6 +43,12 @@ def _named(session: Session, ref: str) -> Contact:
     if found is None:
         handle = func.lower(col(Contact.handle)) == who.lower()
         found = session.exec(mine.where(handle).order_by(col(Contact.id))).first()
+    if found is None:  # a former id: a WhatsApp customer who changed number since (inbox.ingest.moves)
+        wrote = select(Message.contact_id).where(
+            Message.channel_id == channel.id, Message.direction == "in", Message.author_platform_id == who
+        )
+        former = session.exec(wrote.where(col(Message.contact_id).is_not(None))).first()
+        found = session.get(Contact, former) if former is not None else None
     if found is None:
         raise SubjectError(f"nobody known as {who!r} on {channel_name} (handle or platform id)")
     return found

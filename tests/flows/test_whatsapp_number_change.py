@@ -13,8 +13,10 @@ from connectors.meta.webhook import sign
 from connectors.sandbox.meta.server import APP_SECRET, MetaSandbox
 from inbox.ingest.channels import Runtime
 from inbox.outbox import delivery as outbox
+from inbox.privacy.erase import erase
 from inbox.store.tables import AuditEvent, Contact, Conversation, Message
 from tests.support.eventually import eventually
+from tests.support.privacy_flows import every_value
 from tests.support.webhooks import events, now, post, wait_processed
 
 OLD, NEW = "33612345678", "33698765432"
@@ -29,6 +31,12 @@ def _rows(engine: Engine) -> tuple[list[Conversation], list[Message], list[Conta
             list(s.exec(select(Contact))),
             list(s.exec(select(AuditEvent).where(changed))),
         )
+
+
+def _writes(meta: MetaSandbox, engine: Engine, sender: str, text: str, name: str, events_then: int) -> None:
+    """The customer writes from ``sender``; wait until the receiver has processed ``events_then`` events."""
+    meta.add_message(text, platform="whatsapp", sender=sender, name=name)
+    wait_processed(engine, events_then)
 
 
 def test_the_conversation_and_the_answers_follow_the_new_number(
@@ -59,8 +67,7 @@ def test_the_conversation_and_the_answers_follow_the_new_number(
     assert outbox.send_one(engine, {rt.name: rt.connector for rt in runtimes}, now)
     assert (meta.sent[-1]["to"], meta.sent[-1]["failed"]) == (NEW, None)
 
-    meta.add_message("Merci, c'est mon nouveau numéro", platform="whatsapp", sender=NEW, name="Cam")
-    wait_processed(engine, 3)
+    _writes(meta, engine, NEW, "Merci, c'est mon nouveau numéro", "Cam", 3)
     convs, messages, contacts, audits = _rows(engine)
     assert [c.id for c in convs] == [conv.id] and len(contacts) == 1  # one customer, one conversation
     assert [m.direction for m in messages] == ["in", "out", "in"]
@@ -75,10 +82,8 @@ def test_a_customer_who_already_wrote_from_the_new_number_keeps_both_conversatio
     receiver_url: str, engine: Engine, meta: MetaSandbox
 ) -> None:
     meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
-    meta.add_message("Ancien numéro", platform="whatsapp", sender=OLD, name="Cam")
-    wait_processed(engine)
-    meta.add_message("Nouveau numéro", platform="whatsapp", sender=NEW, name="Cam")
-    wait_processed(engine, 2)
+    _writes(meta, engine, OLD, "Ancien numéro", "Cam", 1)
+    _writes(meta, engine, NEW, "Nouveau numéro", "Cam", 2)
     meta.store.customers.pop(NEW)  # the sandbox's own bookkeeping: it moves the old customer record
     meta.change_number(OLD, NEW)
     wait_processed(engine, 3)
@@ -86,3 +91,18 @@ def test_a_customer_who_already_wrote_from_the_new_number_keeps_both_conversatio
     assert sorted(c.thread_key for c in convs) == sorted([OLD, NEW]) and len(messages) == 2
     assert sorted(c.platform_id for c in contacts) == sorted([OLD, NEW])
     assert audit.detail == {"contact_moved": False, "conversation_moved": False}
+
+
+def test_a_customer_who_changed_number_is_found_and_erased_by_either_number(
+    receiver_url: str, engine: Engine, meta: MetaSandbox
+) -> None:
+    meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
+    # a name too short to be looked for: only the two numbers find the webhook bodies that carried them
+    _writes(meta, engine, OLD, "Ma box ne marche plus", "Jo", 1)
+    meta.change_number(OLD, NEW)
+    wait_processed(engine, 2)
+    _writes(meta, engine, NEW, "Toujours en panne", "Jo", 3)
+    report = erase(engine, f"wa-acme:{OLD}", actor="dpo", reason="GDPR art. 17", now=now())
+    assert (report.contacts, report.messages) == (1, 2)
+    kept = every_value(engine)
+    assert OLD not in kept and NEW not in kept  # nor in the webhook bodies that carried them
