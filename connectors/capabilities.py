@@ -26,7 +26,13 @@ class SendsTemplates(Protocol):
     """Send a platform-approved template, the only message allowed outside the 24-hour window (WhatsApp)."""
 
     def send_template(
-        self, recipient: str, template_name: str, language: str, parameters: Sequence[str] = ()
+        self,
+        recipient: str,
+        template_name: str,
+        language: str,
+        parameters: Sequence[str] = (),
+        *,
+        idempotency_key: str | None = None,
     ) -> Sent: ...
 
 
@@ -93,6 +99,17 @@ class ReportsDeletions(Protocol):
 
 
 @runtime_checkable
+class ConfirmsSends(Protocol):
+    """Each send carries the outbox key, and the platform's delivery statuses (webhooks) give it back with
+    the message's id: a send whose answer was lost is known to have gone out (WhatsApp's
+    ``biz_opaque_callback_data``)."""
+
+    def confirmed_sends(self, body: bytes) -> list[tuple[str, str]]:
+        """``(outbox key, platform message id)`` for each message a verified webhook body reports accepted."""
+        ...
+
+
+@runtime_checkable
 class ReportsMovedCustomers(Protocol):
     """Read, in a verified webhook body, the customers who now write from another id (WhatsApp: a changed
     phone number or business-scoped user id)."""
@@ -154,6 +171,7 @@ CAPABILITIES: tuple[type, ...] = (
     ReportsDeliveryFailures,
     ReportsDeletions,
     ReportsMovedCustomers,
+    ConfirmsSends,
     ChecksDeletions,
     ChecksEdits,
     Backfills,

@@ -39,6 +39,7 @@ class DeliveryStatus:
     status: str
     recipient_id: str | None
     errors: tuple[tuple[int, str], ...] = ()  # (code, title)
+    callback: str | None = None  # the ``biz_opaque_callback_data`` the send carried (our outbox key)
 
 
 def attachment_text(attachments: Any) -> str:
@@ -334,9 +335,13 @@ def _status(s: Any) -> DeliveryStatus | None:
         for e in _items(s.get("errors"))
         if isinstance(e, Mapping)
     )
-    recipient = s.get("recipient_id")
+    recipient, callback = s.get("recipient_id"), s.get("biz_opaque_callback_data")
     return DeliveryStatus(
-        str(s["id"]), str(s.get("status")), recipient if isinstance(recipient, str) else None, errors
+        str(s["id"]),
+        str(s.get("status")),
+        recipient if isinstance(recipient, str) else None,
+        errors,
+        callback if isinstance(callback, str) and callback else None,
     )
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import Batch, Identity, Rejected, Sent
-from connectors.capabilities import ReportsDeletions, ReportsMovedCustomers, SendsTemplates
+from connectors.capabilities import ConfirmsSends, ReportsDeletions, ReportsMovedCustomers, SendsTemplates
 from connectors.meta.base import MetaConnector
+from connectors.meta.events import statuses
 from connectors.meta.removals import moved_ids, read_ids, revoked_ids
 
 
@@ -39,7 +40,9 @@ def template_from(obj: dict[str, Any]) -> Template:
     )
 
 
-class WhatsAppConnector(MetaConnector, SendsTemplates, ReportsDeletions, ReportsMovedCustomers):
+class WhatsAppConnector(
+    MetaConnector, SendsTemplates, ReportsDeletions, ReportsMovedCustomers, ConfirmsSends
+):
     platform, label = "whatsapp", "WhatsApp"
     streams: tuple[str, ...] = ()  # WhatsApp has no read API for messages: webhooks only
 
@@ -64,20 +67,27 @@ class WhatsAppConnector(MetaConnector, SendsTemplates, ReportsDeletions, Reports
 
     def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent:
         """Free-form text; Rejected (131047) outside the customer-service window."""
-        return self._send(recipient_id, {"type": "text", "text": {"body": text, "preview_url": False}})
+        message = {"type": "text", "text": {"body": text, "preview_url": False}}
+        return self._send(recipient_id, message, idempotency_key)
 
     def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
         raise Rejected(f"WhatsApp channel {self.name!r}: WhatsApp has no public replies, only messages")
 
     def send_template(
-        self, recipient: str, template_name: str, language: str, parameters: Sequence[str] = ()
+        self,
+        recipient: str,
+        template_name: str,
+        language: str,
+        parameters: Sequence[str] = (),
+        *,
+        idempotency_key: str | None = None,
     ) -> Sent:
         """An approved template, the only message allowed outside the 24-hour window."""
         template: dict[str, Any] = {"name": template_name, "language": {"code": language}}
         if parameters:
             values = [{"type": "text", "text": p} for p in parameters]
             template["components"] = [{"type": "body", "parameters": values}]
-        return self._send(recipient, {"type": "template", "template": template})
+        return self._send(recipient, {"type": "template", "template": template}, idempotency_key)
 
     def templates(self) -> list[Template]:
         """The account's approved templates (``GET /{waba-id}/message_templates``), every page."""
@@ -95,12 +105,21 @@ class WhatsAppConnector(MetaConnector, SendsTemplates, ReportsDeletions, Reports
                 return found
             params = {**params, "after": after}
 
-    def _send(self, recipient: str, message: dict[str, Any]) -> Sent:
+    def confirmed_sends(self, body: bytes) -> list[tuple[str, str]]:
+        """``(outbox key, wamid)`` for each message a status webhook reports sent, delivered or read: its
+        ``biz_opaque_callback_data`` is the key the send carried."""
+        payload = read_ids(body, lambda p: [p])
+        found = [s for p in payload for s in statuses(p) if s.callback and s.status != "failed"]
+        return list(dict.fromkeys((s.callback, s.message_id) for s in found if s.callback))
+
+    def _send(self, recipient: str, message: dict[str, Any], key: str | None) -> Sent:
+        """One message; ``key`` (the outbox's) rides along and comes back in its status webhooks."""
         payload = {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
             "to": recipient,
             **message,
+            **({"biz_opaque_callback_data": key[:512]} if key else {}),
         }
         body = self.graph.post(self.messages_path, payload)
         messages, contacts = body.get("messages") or [{}], body.get("contacts") or [{}]

@@ -23,11 +23,12 @@ from connectors.capabilities import HidesComments, RepliesPrivatelyToComments, S
 from inbox.ingest.standby import sending_paused_ids
 from inbox.ingest.threads import AUTOMATIC_PREFIX as AUTOMATIC_PREFIX
 from inbox.ingest.threads import is_automatic as is_automatic
+from inbox.outbox.confirmed import confirm_uncertain
 from inbox.outbox.recording import record_delivery as record_delivery
 from inbox.outbox.recording import record_hidden
 from inbox.outbox.schedule import MAX_ATTEMPTS, retry_wait
 from inbox.outbox.unsure import HIDE_ACTIONS as HIDE_ACTIONS
-from inbox.outbox.unsure import SEND_LEASE, can_look, is_ambiguous, mark_uncertain, settle, widen
+from inbox.outbox.unsure import SEND_LEASE, SKEW, can_look, is_ambiguous, mark_uncertain, settle, widen
 from inbox.outbox.unsure import recover_stuck as recover_stuck
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply
@@ -295,6 +296,7 @@ def _send_template(connector: Connector, reply: OutboundReply) -> Sent:
         str(template.get("name", "")),
         str(template.get("language", "")),
         [str(p) for p in template.get("parameters", [])],
+        idempotency_key=reply.idempotency_key,
     )
 
 
@@ -327,7 +329,9 @@ def _deliver(connector: Connector, reply: OutboundReply) -> Sent:
 def drain(
     engine: Engine, connectors: Mapping[str, Connector], clock: Callable[[], datetime], limit: int = 100
 ) -> int:
-    """Send every due reply (up to ``limit``); returns how many were attempted."""
+    """Send every due reply (up to ``limit``); returns how many were attempted. First, uncertain replies
+    the platform has since confirmed are recorded, and stuck ones reconciled."""
+    confirm_uncertain(engine, connectors, clock(), SKEW)
     recover_stuck(engine, connectors, clock())
     done = 0
     while done < limit and send_one(engine, connectors, clock):

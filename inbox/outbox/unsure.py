@@ -4,7 +4,8 @@ A send that ends in a timeout, a reset connection, a 5xx or a killed sender may 
 platform accepted it and only its answer was lost. Such an attempt widens the reply's *unsure window*
 (``unsure_from`` .. ``unsure_until``). Before any new attempt the outbox looks on the platform, in that
 window (give or take ``SKEW``), for its own post: found, the delivery is recorded and nothing is posted; not
-found, it may post again. Where the platform offers no way to look (``FindsDeliveries.finds``), the reply
+found, it may post again. A platform's delivery status naming the reply settles it too
+(``inbox.outbox.confirmed``). Where the platform offers no way to look (``FindsDeliveries.finds``), the reply
 is marked *uncertain* for a person to check; their Retry (``checked_by``) looks once more where it can, then
 posts.
 A clear refusal before acceptance (4xx, 429, 401/403) leaves no doubt and no window, nor does a request that
@@ -23,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from connectors.base import AuthFailed, ConnectorError, RateLimited, Rejected, Sent, Unavailable
 from connectors.capabilities import FindsDeliveries
+from inbox.outbox.confirmed import FOUND, confirmation, record_confirmed
 from inbox.outbox.recording import record_delivery
 from inbox.outbox.schedule import MAX_ATTEMPTS, retry_wait
 from inbox.store import records as store
@@ -31,7 +33,7 @@ from inbox.store.tables import AuditEvent, Channel, OutboundReply
 SKEW = timedelta(minutes=2)  # the platform's clock against ours, both ways
 SEND_LEASE = timedelta(minutes=2)  # how long a sender holds a claimed reply (a send ends well before)
 HIDE_ACTIONS = ("hide", "unhide")  # hiding twice is harmless: never unsure
-FOUND, NOT_FOUND = "reply.found_on_platform", "reply.not_found_on_platform"  # audited after each look
+NOT_FOUND = "reply.not_found_on_platform"  # audited after each look (FOUND when found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,8 @@ def settle(engine: Engine, connector: Any, reply_id: int, now: datetime) -> bool
         reply = session.get(OutboundReply, reply_id)
         assert reply is not None
         session.expunge(reply)
+    if _confirmed(engine, connector, reply_id, now):
+        return True
     if not can_look(connector, reply):
         if reply.checked_by:  # a person checked the platform and asked to send
             return False
@@ -117,6 +121,17 @@ def settle(engine: Engine, connector: Any, reply_id: int, now: datetime) -> bool
         _looked(session, row, found, now)
         if found is not None:
             record_delivery(session, row, found, now)
+    return found is not None
+
+
+def _confirmed(engine: Engine, connector: Any, reply_id: int, now: datetime) -> bool:
+    """The platform's delivery status already names the reply (``inbox.outbox.confirmed``): recorded."""
+    with Session(engine) as session, session.begin():
+        row = session.get(OutboundReply, reply_id)
+        assert row is not None and row.unsure_from is not None
+        found = confirmation(session, connector, row, row.unsure_from - SKEW)
+        if found is not None:
+            record_confirmed(session, row, found, now)
     return found is not None
 
 

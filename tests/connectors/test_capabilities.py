@@ -16,6 +16,7 @@ from connectors.capabilities import (
     ChecksDeletions,
     ChecksEdits,
     Closes,
+    ConfirmsSends,
     FindsDeliveries,
     HidesComments,
     ReceivesWebhooks,
@@ -41,7 +42,7 @@ EXPECTED: dict[type, set[type]] = {
     TelegramConnector: {ReceivesWebhooks, Closes},
     FacebookConnector: PAGES | {ReportsDeletions},  # Page feed 'remove' changes, unsent messages
     InstagramConnector: PAGES | {ReportsDeletions},  # unsent messages
-    WhatsAppConnector: META | {SendsTemplates, ReportsDeletions, ReportsMovedCustomers},  # revoke, system
+    WhatsAppConnector: META | {SendsTemplates, ReportsDeletions, ReportsMovedCustomers, ConfirmsSends},
 }
 
 

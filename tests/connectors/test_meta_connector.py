@@ -199,6 +199,7 @@ def test_whatsapp_text_inside_the_window_and_refused_outside(meta: MetaSandbox) 
     fresh, stale = meta.customer_id("whatsapp", "Cam"), meta.customer_id("whatsapp", "Old")
     sent = conn.send_private(fresh, "Bonjour Cam !", idempotency_key="k")
     assert sent.external_id.startswith("wamid.") and sent.thread_key == fresh
+    assert meta.store.messages[-1]["callback"] == "k"  # biz_opaque_callback_data: back in its statuses
     with pytest.raises(Rejected, match="only an approved template") as err:
         conn.send_private(stale, "Bonjour", idempotency_key="k2")
     assert "131047" in str(err.value) and isinstance(err.value, OutsideWindow) and err.value.template_required
@@ -209,8 +210,8 @@ def test_whatsapp_template_outside_the_window(meta: MetaSandbox) -> None:
     meta.add_message("Toujours rien", platform="whatsapp", name="Old", created_at=NOW - timedelta(hours=40))
     stale = meta.customer_id("whatsapp", "Old")
     conn = whatsapp(meta)
-    sent = conn.send_template(stale, "order_update", "en_US", ["Old", "4417"])
-    assert sent.external_id.startswith("wamid.")
+    sent = conn.send_template(stale, "order_update", "en_US", ["Old", "4417"], idempotency_key="t1")
+    assert sent.external_id.startswith("wamid.") and meta.store.messages[-1]["callback"] == "t1"
     assert meta.sent[-1]["text"] == "Hello Old, we have news about your request 4417."
     with pytest.raises(Rejected, match="132000"):
         conn.send_template(stale, "order_update", "en_US", ["only one"])

@@ -117,3 +117,24 @@ def test_an_opened_chat_is_no_message_and_an_unsupported_one_says_what_it_was() 
     poll["errors"] = [{"code": 131051, "title": "Message type unknown"}]
     [item] = connector().parse_webhook(body(poll)).items
     assert item.text == "[unsupported message: poll_creation]"
+
+
+def test_statuses_give_back_the_key_the_send_carried() -> None:
+    def status(ident: str, state: str, callback: str | None) -> dict[str, Any]:
+        s = {"id": ident, "status": state, "timestamp": "1772445605", "recipient_id": "33612345678"}
+        return {**s, "biz_opaque_callback_data": callback} if callback else s
+
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"phone_number_id": STORE.phone_number_id},
+        "statuses": [
+            status("wamid.A", "sent", "key-a"),
+            status("wamid.A", "delivered", "key-a"),  # the same message again: once
+            status("wamid.B", "failed", "key-b"),  # not delivered: no proof it went out
+            status("wamid.C", "sent", None),  # sent without a key (by another app)
+        ],
+    }
+    change = {"field": "messages", "value": value}
+    event = {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [change]}]}
+    assert connector().confirmed_sends(json.dumps(event).encode()) == [("key-a", "wamid.A")]
+    assert connector().confirmed_sends(b"{") == []

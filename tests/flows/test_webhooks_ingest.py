@@ -25,7 +25,16 @@ from inbox.ingest.webhooks.receiver import Receiver
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, ListeningCursor, OutboundReply
 from tests.conftest import ROOT
-from tests.support.webhooks import events, messages, messenger_body, now, post, serve, wait_processed
+from tests.support.webhooks import (
+    events,
+    messages,
+    messenger_body,
+    now,
+    post,
+    serve,
+    wait_processed,
+    whatsapp_answer,
+)
 
 
 # --- storage and ingestion ----------------------------------------------------------------------------
@@ -165,17 +174,9 @@ def test_a_whatsapp_failed_status_marks_the_sent_reply_failed(
     """Meta's two-step refusal: text outside the window is accepted, then a `failed` status (131047) comes."""
     meta.api.async_window_errors = True
     meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
-    wamid = meta.add_message(
-        "Toujours rien", platform="whatsapp", name="Old", created_at=now() - timedelta(hours=30)
+    reply_id = whatsapp_answer(
+        engine, meta, said="Toujours rien", answer="Bonjour !", age=timedelta(hours=30)
     )
-    wait_processed(engine)
-    [inbound] = messages(engine, wamid)
-    with Session(engine) as session, session.begin():
-        conv = session.get(Conversation, inbound.conversation_id)
-        assert conv is not None
-        reply_id = outbox.enqueue(
-            session, conv, visibility="private", text="Bonjour !", actor="agent", now=now()
-        ).id
     connectors = {rt.name: rt.connector for rt in runtimes}
     assert outbox.send_one(engine, connectors, now)
     with Session(engine) as session:

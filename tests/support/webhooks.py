@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -19,7 +19,8 @@ from starlette.applications import Starlette
 
 from connectors.sandbox.meta.server import APP_SECRET, PAGE_TOKEN, WHATSAPP_TOKEN, MetaSandbox
 from inbox.config.channels import ChannelConfig
-from inbox.store.tables import Message
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import Conversation, Message
 from inbox.store.tables.webhook_events import WebhookEvent
 from tests.conftest import X_ENV
 
@@ -143,3 +144,17 @@ def messenger_body(mid: str = "m_1", text: str = "Hello?") -> bytes:
     return json.dumps(
         {"object": "page", "entry": [{"id": "104000000000001", "time": 1, "messaging": [event]}]}
     ).encode()
+
+
+def whatsapp_answer(engine: Engine, meta: MetaSandbox, *, said: str, answer: str, age: timedelta) -> int:
+    """A WhatsApp customer wrote ``said`` ``age`` ago (through the receiver); an agent's private ``answer``
+    waits in the outbox. Its reply id."""
+    wamid = meta.add_message(said, platform="whatsapp", name="Cam", created_at=now() - age)
+    wait_processed(engine)
+    [inbound] = messages(engine, wamid)
+    with Session(engine) as session, session.begin():
+        conv = session.get(Conversation, inbound.conversation_id)
+        assert conv is not None
+        reply = outbox.enqueue(session, conv, visibility="private", text=answer, actor="agent", now=now())
+        assert reply.id is not None
+        return reply.id

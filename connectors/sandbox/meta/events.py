@@ -132,7 +132,8 @@ def message_unsent_event(store: MetaStore, customer: Customer, mid: str, when: d
 def echo_event(store: MetaStore, customer: Customer, message: dict[str, Any]) -> dict[str, Any]:
     """The echo of a message the brand sent (Messenger/Instagram ``is_echo``; WhatsApp: a ``sent`` status)."""
     if customer.platform == "whatsapp":
-        return status_event(store, message["id"], customer.id, "sent", message["created_at"])
+        when = message["created_at"]
+        return status_event(store, message["id"], customer.id, "sent", when, callback=message.get("callback"))
     body = message_event(store, customer, message)
     event = body["entry"][0]["messaging"][0]
     event["sender"], event["recipient"] = event["recipient"], event["sender"]
@@ -210,8 +211,10 @@ def status_event(
     status: str,
     when: datetime,
     errors: list[dict[str, Any]] | None = None,
+    callback: str | None = None,
 ) -> dict[str, Any]:
-    """A WhatsApp status (sent, delivered, read, failed) for a message the business sent."""
+    """A WhatsApp status (sent, delivered, read, failed) for a message the business sent, with the
+    ``biz_opaque_callback_data`` its send carried."""
     entry: dict[str, Any] = {
         "id": message_id,
         "status": status,
@@ -220,6 +223,8 @@ def status_event(
     }
     if errors:
         entry["errors"] = errors
+    if callback:
+        entry["biz_opaque_callback_data"] = callback
     value = {
         "messaging_product": "whatsapp",
         "metadata": {

@@ -91,6 +91,9 @@ def send_whatsapp(api: MetaApi, params: dict[str, Any]) -> Reply:
         else:
             raise GraphError(f"(#100) Unsupported message type {kind!r} in the sandbox", 100)
         sent = api.store.add_message("whatsapp", customer, text, api.clock(), inbound=False)
+        callback = params.get("biz_opaque_callback_data")  # given back in its statuses, as Meta does
+        if isinstance(callback, str) and callback:
+            sent["callback"] = callback
         record = {"kind": kind, "platform": "whatsapp", "id": sent["id"], "to": to, "text": text}
         api.store.sent.append(
             {**record, "template": params.get("template"), "failed": 131047 if late else None}
@@ -102,7 +105,9 @@ def send_whatsapp(api: MetaApi, params: dict[str, Any]) -> Reply:
             "error_data": {"details": REENGAGEMENT_DETAILS},
         }
         api.push(
-            "whatsapp", status_event(api.store, sent["id"], to, "failed", api.clock(), [error]), STATUS_DELAY
+            "whatsapp",
+            status_event(api.store, sent["id"], to, "failed", api.clock(), [error], sent.get("callback")),
+            STATUS_DELAY,
         )
     else:
         api.push("whatsapp", echo_event(api.store, customer, sent), STATUS_DELAY)
