@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from connectors.base import Connector, Sent
@@ -67,9 +68,8 @@ def confirm_uncertain(
     if not names:
         return 0
     with Session(engine) as session:
-        channels = dict(
-            session.exec(select(Channel.id, Channel.name).where(col(Channel.name).in_(names))).all()
-        )
+        named = session.exec(select(Channel.id, Channel.name).where(col(Channel.name).in_(names))).all()
+        channels = {i: name for i, name in named if i is not None}
         waiting = session.exec(
             select(OutboundReply.id).where(
                 OutboundReply.status == "failed",
@@ -80,13 +80,27 @@ def confirm_uncertain(
             )
         ).all()
     done = 0
-    for reply_id in waiting:
-        with Session(engine) as session, session.begin():
-            row = session.get(OutboundReply, reply_id, with_for_update=True)
-            if row is None or row.status != "failed" or row.unsure_from is None:
-                continue  # a person's Retry took it meanwhile: the sender looks at it
-            found = confirmation(session, connectors[channels[row.channel_id]], row, row.unsure_from - margin)
-            if found is not None:
-                record_confirmed(session, row, found, now)
-                done += 1
+    for reply_id in (i for i in waiting if i is not None):
+        try:
+            done += _confirm_one(engine, connectors, channels, reply_id, now, margin)
+        except IntegrityError:  # another sender recorded the same message meanwhile
+            continue
     return done
+
+
+def _confirm_one(
+    engine: Engine,
+    connectors: Mapping[str, Connector],
+    channels: Mapping[int, str],
+    reply_id: int,
+    now: datetime,
+    margin: timedelta,
+) -> bool:
+    with Session(engine) as session, session.begin():
+        row = session.get(OutboundReply, reply_id, with_for_update=True)
+        if row is None or row.status != "failed" or row.unsure_from is None:
+            return False  # a person's Retry took it meanwhile: the sender looks at it
+        found = confirmation(session, connectors[channels[row.channel_id]], row, row.unsure_from - margin)
+        if found is not None:
+            record_confirmed(session, row, found, now)
+        return found is not None
