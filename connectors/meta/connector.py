@@ -26,6 +26,7 @@ from connectors.base import (
     Sent,
 )
 from connectors.capabilities import (
+    ConfirmsSends,
     FindsDeliveries,
     HidesComments,
     RepliesPrivatelyToComments,
@@ -35,7 +36,7 @@ from connectors.meta.base import MetaConnector
 from connectors.meta.comments import CommentSource
 from connectors.meta.find import find_reply
 from connectors.meta.graph import DEFAULT_VERSION, OutsideWindow
-from connectors.meta.removals import read_ids, removed_ids, unsent_ids
+from connectors.meta.removals import echoed_keys, read_ids, removed_ids, unsent_ids
 from connectors.meta.whatsapp import WhatsAppConnector
 
 FB_COMMENT_FIELDS = "id,from{id,name},message,created_time,parent{id}"
@@ -98,13 +99,17 @@ class PageMessaging(MetaConnector, HidesComments, RepliesPrivatelyToComments, Fi
         if body.get("success") is not True:
             raise Rejected(f"{self.graph.where}: hiding comment {external_id} was not confirmed: {body}")
 
+    echoes_metadata = False  # Messenger gives a message's ``metadata`` back in its echo (ConfirmsSends)
+
     def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent:
         """A message in the 24-hour window (``RESPONSE``); past it, with the ``human_agent`` option, the
-        ``HUMAN_AGENT`` tag (7 days). Outside both, Rejected says why."""
+        ``HUMAN_AGENT`` tag (7 days). Outside both, Rejected says why. On Messenger the outbox key rides
+        along as ``metadata``."""
+        message = {"text": text, **({"metadata": idempotency_key[:1000]} if self.echoes_metadata else {})}
         payload: dict[str, Any] = {
             "recipient": {"id": recipient_id},
             "messaging_type": "RESPONSE",
-            "message": {"text": text},
+            "message": message,
         }
         try:
             body = self.graph.post(self.messages_path, payload)
@@ -148,8 +153,13 @@ class PageMessaging(MetaConnector, HidesComments, RepliesPrivatelyToComments, Fi
     _reply_fields = FB_COMMENT_FIELDS
 
 
-class FacebookConnector(PageMessaging, ReportsDeletions):
+class FacebookConnector(PageMessaging, ReportsDeletions, ConfirmsSends):
     platform, label = "facebook", "Facebook"
+    echoes_metadata = True
+
+    def confirmed_sends(self, body: bytes) -> list[tuple[str, str]]:
+        """``(outbox key, mid)`` for each echo of a message the Page sent with the key as ``metadata``."""
+        return read_ids(body, echoed_keys)
 
     def deletions(self, body: bytes) -> list[str]:
         """Comments and posts their authors removed (feed changes with ``verb: "remove"``), and messages their

@@ -73,6 +73,22 @@ def unsent_ids(body: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def echoed_keys(body: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(metadata, mid)`` of each Messenger echo (``is_echo``) in one webhook body that carries metadata."""
+    if body.get("object") != "page":
+        return []
+    found: list[tuple[str, str]] = []
+    for entry in _list(body.get("entry")):
+        for ev in _list(entry.get("messaging")) if isinstance(entry, Mapping) else []:
+            msg = ev.get("message") if isinstance(ev, Mapping) else None
+            if not isinstance(msg, Mapping) or msg.get("is_echo") is not True:
+                continue
+            key, mid = msg.get("metadata"), msg.get("mid")
+            if isinstance(key, str) and key and isinstance(mid, str) and mid:
+                found.append((key, mid))
+    return list(dict.fromkeys(found))
+
+
 def revoked_ids(body: Mapping[str, Any]) -> list[str]:
     """The WhatsApp messages their senders deleted in one webhook body (``revoke`` messages), in order;
     anything of another shape is skipped."""

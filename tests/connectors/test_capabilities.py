@@ -40,7 +40,7 @@ EXPECTED: dict[type, set[type]] = {
     MastodonConnector: {FindsDeliveries, ChecksDeletions, ChecksEdits, Closes},
     BlueskyConnector: {FindsDeliveries, ChecksDeletions, Closes},  # getPosts leaves a deleted post out
     TelegramConnector: {ReceivesWebhooks, Closes},
-    FacebookConnector: PAGES | {ReportsDeletions},  # Page feed 'remove' changes, unsent messages
+    FacebookConnector: PAGES | {ReportsDeletions, ConfirmsSends},  # feed removals, unsends; echo metadata
     InstagramConnector: PAGES | {ReportsDeletions},  # unsent messages
     WhatsAppConnector: META | {SendsTemplates, ReportsDeletions, ReportsMovedCustomers, ConfirmsSends},
 }

@@ -152,6 +152,7 @@ def test_messenger_reply_inside_the_window(meta: MetaSandbox) -> None:
     meta.add_message("My parcel is late", name="Bob", created_at=NOW - timedelta(hours=2))
     psid = meta.customer_id("messenger", "Bob")
     sent = facebook(meta).send_private(psid, "Sorry Bob, checking now.", idempotency_key="k")
+    assert meta.store.messages[-1]["metadata"] == "k"  # given back in the echo: a lost answer is known sent
     assert sent.external_id.startswith("m_") and sent.thread_key == psid
     assert meta.sent[-1]["messaging_type"] == "RESPONSE" and meta.sent[-1]["to"] == psid
 

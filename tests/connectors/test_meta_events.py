@@ -307,3 +307,14 @@ def test_a_tapped_button_is_the_customers_message() -> None:
     )
     assert second.text == "Get Started" and second.external_id == "postback:IGSID1:1772445605000"
     assert conn.parse_webhook(raws[1]).items[0].external_id == second.external_id  # sent twice: one
+
+
+def test_a_messenger_echo_gives_back_the_key_its_send_carried() -> None:
+    echo = {"sender": {"id": STORE.page_id}, "recipient": {"id": "PSID1"}, "timestamp": 1772445605000}
+    events = [
+        {**echo, "message": {"mid": "m_1", "is_echo": True, "metadata": "key-1", "text": "On regarde."}},
+        {**echo, "message": {"mid": "m_2", "is_echo": True, "text": "sent from the Page inbox"}},  # no key
+        {**echo, "message": {"mid": "m_3", "metadata": "not-an-echo", "text": "?"}},
+    ]
+    raw = body({"object": "page", "entry": [{"id": STORE.page_id, "time": 1, "messaging": events}]})
+    assert connector("facebook").confirmed_sends(raw) == [("key-1", "m_1")]  # type: ignore[attr-defined]

@@ -31,9 +31,9 @@ from tests.support.webhooks import (
     messenger_body,
     now,
     post,
+    private_answer,
     serve,
     wait_processed,
-    whatsapp_answer,
 )
 
 
@@ -174,9 +174,7 @@ def test_a_whatsapp_failed_status_marks_the_sent_reply_failed(
     """Meta's two-step refusal: text outside the window is accepted, then a `failed` status (131047) comes."""
     meta.api.async_window_errors = True
     meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
-    reply_id = whatsapp_answer(
-        engine, meta, said="Toujours rien", answer="Bonjour !", age=timedelta(hours=30)
-    )
+    reply_id = private_answer(engine, meta, said="Toujours rien", answer="Bonjour !", age=timedelta(hours=30))
     connectors = {rt.name: rt.connector for rt in runtimes}
     assert outbox.send_one(engine, connectors, now)
     with Session(engine) as session:

@@ -146,10 +146,12 @@ def messenger_body(mid: str = "m_1", text: str = "Hello?") -> bytes:
     ).encode()
 
 
-def whatsapp_answer(engine: Engine, meta: MetaSandbox, *, said: str, answer: str, age: timedelta) -> int:
-    """A WhatsApp customer wrote ``said`` ``age`` ago (through the receiver); an agent's private ``answer``
-    waits in the outbox. Its reply id."""
-    wamid = meta.add_message(said, platform="whatsapp", name="Cam", created_at=now() - age)
+def private_answer(
+    engine: Engine, meta: MetaSandbox, *, said: str, answer: str, age: timedelta, platform: str = "whatsapp"
+) -> int:
+    """A customer wrote ``said`` ``age`` ago on ``platform`` (through the receiver); an agent's private
+    ``answer`` waits in the outbox. Its reply id."""
+    wamid = meta.add_message(said, platform=platform, name="Cam", created_at=now() - age)
     wait_processed(engine)
     [inbound] = messages(engine, wamid)
     with Session(engine) as session, session.begin():

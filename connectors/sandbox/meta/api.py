@@ -267,6 +267,9 @@ class MetaApi:
             if not self.store.window_open(customer, self.clock(), human_agent=human):
                 raise GraphError("(#10) This message is sent outside of allowed window.", 10, subcode=2018278)
             sent = self.store.add_message(customer.platform, customer, text, self.clock(), inbound=False)
+            metadata = message.get("metadata")  # given back in the echo, as Messenger does
+            if customer.platform == "messenger" and isinstance(metadata, str) and metadata:
+                sent["metadata"] = metadata
             self.store.sent.append(
                 {
                     "kind": "message",

@@ -139,6 +139,8 @@ def echo_event(store: MetaStore, customer: Customer, message: dict[str, Any]) ->
     event["sender"], event["recipient"] = event["recipient"], event["sender"]
     event["message"]["is_echo"] = True
     event["message"]["app_id"] = 1517000000000001
+    if message.get("metadata"):
+        event["message"]["metadata"] = message["metadata"]
     return body
 
 

@@ -1,6 +1,7 @@
-"""A WhatsApp message whose answer was lost (the Meta sandbox creates it, then drops the connection): WhatsApp
-has no way to look for it, but its delivery status webhook carries the outbox key back
-(``biz_opaque_callback_data``): the reply is recorded as sent from it, never posted a second time."""
+"""A WhatsApp or Messenger message whose answer was lost (the Meta sandbox creates it, then drops the
+connection): neither has a way to look for it, but WhatsApp's delivery status carries the outbox key back
+(``biz_opaque_callback_data``), and so does Messenger's echo (``metadata``): the reply is recorded as sent
+from it, never posted a second time."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from inbox.ingest.channels import Runtime
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import AuditEvent, OutboundReply
 from tests.support.eventually import eventually
-from tests.support.webhooks import events, messages, now, whatsapp_answer
+from tests.support.webhooks import events, messages, now, private_answer, wait_processed
 
 SEND_PATH = f"/{MetaStore().phone_number_id}/messages"
 
@@ -24,7 +25,7 @@ def _uncertain_reply(engine: Engine, meta: MetaSandbox, runtimes: list[Runtime],
     """An agent's answer to a customer, sent, whose answer is lost: uncertain. Its status webhook is on."""
     meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
     said = "Ma box ne marche plus"
-    reply_id = whatsapp_answer(engine, meta, said=said, answer="Nous regardons.", age=timedelta(minutes=2))
+    reply_id = private_answer(engine, meta, said=said, answer="Nous regardons.", age=timedelta(minutes=2))
     meta.inject_fault(SEND_PATH, after=True, drop=True)
     assert outbox.send_one(engine, {rt.name: rt.connector for rt in runtimes}, now)
     reply = _sent(engine, reply_id)
@@ -87,3 +88,19 @@ def test_without_a_status_the_reply_stays_uncertain_and_a_persons_retry_posts(
     assert outbox.send_one(engine, {rt.name: rt.connector for rt in runtimes}, now)
     assert _sent(engine, reply_id).status == "sent"
     assert len([s for s in meta.sent if s["text"] == "Nous regardons."]) == 2  # the person's call
+
+
+def test_a_messenger_echo_settles_a_lost_answer(
+    receiver_url: str, engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
+) -> None:
+    meta.set_webhook(f"{receiver_url}/webhooks/fb-acme", platform="facebook")
+    said, answer, age = "Ma box ne marche plus", "On regarde.", timedelta(minutes=2)
+    reply_id = private_answer(engine, meta, said=said, answer=answer, age=age, platform="messenger")
+    meta.inject_fault(f"/{MetaStore().page_id}/messages", after=True, drop=True)
+    assert outbox.send_one(engine, {rt.name: rt.connector for rt in runtimes}, now)
+    assert _sent(engine, reply_id).status == "failed"  # uncertain
+    wait_processed(engine, 2)  # the echo
+    outbox.drain(engine, {rt.name: rt.connector for rt in runtimes}, now)
+    [sent] = [s for s in meta.sent if s["text"] == "On regarde."]
+    assert (_sent(engine, reply_id).status, _sent(engine, reply_id).platform_id) == ("sent", sent["id"])
+    assert len(messages(engine, sent["id"])) == 1
