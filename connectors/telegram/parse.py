@@ -22,6 +22,40 @@ from connectors.boundary import parse_all, seal_malformed
 TEXT_LIMIT = 4096
 MESSAGE_KEYS = ("message", "edited_message")
 GROUP_TYPES = ("group", "supergroup")  # everyone in the chat reads what is said there
+# What Telegram tells about the chat itself (a member joined or left, a pinned message, a new title, the
+# group moved to a supergroup, a video chat...): bots get these in every group, mentioned or not. No one
+# wrote to the brand: not a message to answer.
+SERVICE_KEYS = (
+    "new_chat_members",
+    "left_chat_member",
+    "new_chat_title",
+    "new_chat_photo",
+    "delete_chat_photo",
+    "group_chat_created",
+    "supergroup_chat_created",
+    "channel_chat_created",
+    "message_auto_delete_timer_changed",
+    "migrate_to_chat_id",
+    "migrate_from_chat_id",
+    "pinned_message",
+    "chat_background_set",
+    "boost_added",
+    "forum_topic_created",
+    "forum_topic_edited",
+    "forum_topic_closed",
+    "forum_topic_reopened",
+    "general_forum_topic_hidden",
+    "general_forum_topic_unhidden",
+    "video_chat_scheduled",
+    "video_chat_started",
+    "video_chat_ended",
+    "video_chat_participants_invited",
+    "write_access_allowed",
+    "proximity_alert_triggered",
+    "giveaway_created",
+    "giveaway_completed",
+    "giveaway_winners",
+)
 MEDIA_KEYS = ("photo", "document", "voice", "video", "video_note", "audio", "sticker", "location", "contact")
 
 
@@ -111,11 +145,14 @@ def author_of(message: Mapping[str, Any], chat: Mapping[str, Any]) -> Author:
 
 
 def message_item(update: Mapping[str, Any], *, channel: str, bot_id: str) -> InboundItem | None:
-    """The message or edited message of one update; None for update kinds the inbox does not read."""
+    """The message or edited message of one update; None for update kinds the inbox does not read and for
+    service messages (``SERVICE_KEYS``)."""
     key = next((k for k in MESSAGE_KEYS if k in update), None)
     if key is None:
         return None
     message = _obj(update, key)
+    if any(k in message for k in SERVICE_KEYS):
+        return None
     chat = _obj(message, "chat")
     chat_id, message_id = str(_int(chat, "id")), _int(message, "message_id")
     base_id = f"{chat_id}:{message_id}"

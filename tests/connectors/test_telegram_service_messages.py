@@ -1,0 +1,47 @@
+"""What Telegram says about a group itself (a member joined, a pinned message, a new title, the move to a
+supergroup) reaches the bot in every group it is in: no one wrote to the brand, so no conversation opens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from connectors.telegram.parse import parse_updates
+
+GROUP = {"id": -100123, "type": "supergroup", "title": "Acme Fans"}
+MEMBER = {"id": 555, "is_bot": False, "first_name": "Camille"}
+
+
+def update(n: int, **fields: Any) -> dict[str, Any]:
+    message = {"message_id": n, "date": 1772445605, "chat": GROUP, "from": MEMBER, **fields}
+    return {"update_id": n, "message": message}
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        {"new_chat_members": [MEMBER]},
+        {"new_chat_members": [{"id": 42, "is_bot": True, "first_name": "Acme", "username": "acme_bot"}]},
+        {"left_chat_member": MEMBER},
+        {"pinned_message": {"message_id": 3, "date": 1772445600, "chat": GROUP, "text": "Règles du groupe"}},
+        {"new_chat_title": "Acme Fans officiel"},
+        {"migrate_from_chat_id": -123},
+        {"video_chat_started": {}},
+        {"forum_topic_created": {"name": "Livraisons", "icon_color": 7322096}},
+    ],
+)
+def test_a_service_message_opens_no_conversation(service: dict[str, Any]) -> None:
+    items, bad = parse_updates([update(7, **service)], channel="tg-acme", bot_id="42")
+    assert (items, bad) == ([], [])
+
+
+def test_what_a_member_writes_still_arrives() -> None:
+    [item], _ = parse_updates(
+        [update(8, text="@acme_bot ma box ne marche plus")], channel="tg-acme", bot_id="42"
+    )
+    assert (item.text, item.visibility, item.thread_key) == (
+        "@acme_bot ma box ne marche plus",
+        "public",
+        "-100123/555",
+    )
