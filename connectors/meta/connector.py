@@ -39,7 +39,7 @@ from connectors.meta.graph import DEFAULT_VERSION, OutsideWindow
 from connectors.meta.removals import echoed_keys, read_ids, removed_ids, unsent_ids
 from connectors.meta.whatsapp import WhatsAppConnector
 
-FB_COMMENT_FIELDS = "id,from{id,name},message,created_time,parent{id}"
+FB_COMMENT_FIELDS = "id,from{id,name},message,created_time,parent{id},attachment{type,url,media}"
 IG_COMMENT_FIELDS = "id,text,timestamp,from{id,username},username,parent_id"
 PROFILE_FIELDS = {"facebook": "first_name,last_name,name", "instagram": "name,username,follower_count"}
 

@@ -24,6 +24,7 @@ from connectors.meta.parse import (
     parse_each,
     parse_time,
     text_field,
+    with_media,
 )
 from connectors.meta.removals import moved_id
 
@@ -133,6 +134,8 @@ def fb_feed_item(value: Mapping[str, Any], *, channel: str, page_id: str) -> Inb
     name = sender.get("name")
     comment_id = id_field(value, "comment_id")
     text = text_field(value, "message", required=False) or ""
+    kind = "photo" if value.get("photo") else "video" if value.get("video") else None
+    text = with_media(text, kind, value.get("photo") or value.get("video"))
     item = comment_item(
         channel=channel,
         brand_id=page_id,

@@ -84,9 +84,28 @@ def comment_item(
     )
 
 
+def with_media(text: str, kind: Any, url: Any) -> str:
+    """A comment's words followed by what it carries (``[photo] https://…``): a photo-only comment (a
+    screenshot of the problem) is not an empty message."""
+    if not isinstance(kind, str) or not kind:
+        return text
+    note = f"[{kind}]" + (f" {url}" if isinstance(url, str) and url else "")
+    return f"{text}\n{note}" if text else note
+
+
+def fb_attachment_text(text: str, attachment: Any) -> str:
+    """``with_media`` for a Graph comment's ``attachment`` (type photo, video_inline, sticker, share…)."""
+    if not isinstance(attachment, Mapping):
+        return text
+    media = attachment.get("media")
+    image = media.get("image") if isinstance(media, Mapping) else None
+    src = image.get("src") if isinstance(image, Mapping) else None
+    return with_media(text, attachment.get("type"), attachment.get("url") or src)
+
+
 def fb_comment(c: Mapping[str, Any], *, channel: str, page_id: str, post_id: str) -> InboundItem:
     """A Page comment as read from ``GET /{post-id}/comments`` (fields id, from, message, created_time,
-    parent)."""
+    parent, attachment)."""
     sender = obj_field(c, "from") or {}
     author_id = str(sender.get("id") or "unknown")
     parent = obj_field(c, "parent")
@@ -97,7 +116,7 @@ def fb_comment(c: Mapping[str, Any], *, channel: str, page_id: str, post_id: str
         container_id=post_id,
         parent_id=id_field(parent) if parent else None,
         author=Author(platform_id=author_id, display_name=_opt_str(sender, "name")),
-        text=text_field(c, "message", required=False) or "",
+        text=fb_attachment_text(text_field(c, "message", required=False) or "", c.get("attachment")),
         created_at=parse_time(c.get("created_time")),
         raw={"comment": dict(c), "post_id": post_id},
     )

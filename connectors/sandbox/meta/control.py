@@ -31,6 +31,7 @@ def control_routes(sandbox: MetaSandbox) -> list[tuple[str, str, Control]]:
             reply_to=body.get("reply_to"),
             created_at=body.get("created_at"),
             push=bool(body.get("push", True)),
+            photo=body.get("photo"),
         )
         return Reply(201, {"id": ident})
 

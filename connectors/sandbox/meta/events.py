@@ -33,6 +33,10 @@ def comment_event(store: MetaStore, c: Comment) -> dict[str, Any]:
             "verb": "add",
             "message": c.text,
         }
+        if c.photo:
+            value["photo"] = c.photo
+            if not c.text:
+                del value["message"]
         change = {"field": "feed", "value": value}
         entry_id = store.page_id
     else:

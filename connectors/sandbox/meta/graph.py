@@ -104,6 +104,10 @@ def fb_comment_json(c: Comment, *, with_parent: bool) -> dict[str, Any]:
     }
     if with_parent and c.parent_id:
         out["parent"] = {"id": c.parent_id}
+    if c.photo:  # a photo comment's words may be empty: Graph leaves "message" out then
+        out["attachment"] = {"type": "photo", "url": c.photo, "media": {"image": {"src": c.photo}}}
+        if not c.text:
+            del out["message"]
     return out
 
 

@@ -214,9 +214,11 @@ class MetaSandbox(LoopbackServer):
         reply_to: str | None = None,
         created_at: datetime | str | None = None,
         push: bool = True,
+        photo: str | None = None,
     ) -> str:
         """A comment on post/media ``on`` (default: the newest, created if none), or a reply to comment
-        ``reply_to``; ``author="brand"`` writes as the brand. Pushed as a webhook unless ``push=False``."""
+        ``reply_to``; ``author="brand"`` writes as the brand; ``photo``: the URL of a picture attached
+        (Facebook). Pushed as a webhook unless ``push=False``."""
         with self.lock:
             if reply_to is not None:
                 container = self.store.containers[self.store.comments[reply_to].container_id]
@@ -231,6 +233,7 @@ class MetaSandbox(LoopbackServer):
             comment = self.store.add_comment(
                 container, author_id, author, text, as_time(created_at), reply_to
             )
+            comment.photo = photo if container.platform == "facebook" else None
             event = comment_event(self.store, comment)
         if push:
             self._push(container.platform, event)

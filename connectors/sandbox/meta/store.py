@@ -77,6 +77,7 @@ class Comment:
     text: str
     created_at: datetime
     hidden: bool = False
+    photo: str | None = None  # the picture attached (Facebook), its URL
 
 
 @dataclass
