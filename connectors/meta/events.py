@@ -3,8 +3,9 @@
 One verified POST body gives InboundItems: Page comments (``changes[].field == "feed"``), Instagram comments
 (``"comments"``), Messenger and Instagram messages (``messaging[]``; the Page's own sends come back as echoes
 with ``direction="out"``; a customer's ``message_edit`` names the message it edits) and WhatsApp messages
-(``changes[].value.messages[]``). Delivery and read receipts and reactions are not messages and give
-nothing; WhatsApp ``statuses`` are read by ``statuses()``.
+(``changes[].value.messages[]`` and the business app's ``smb_message_echoes``: ``connectors.meta.
+whatsapp_events``). Delivery and read receipts and reactions are not messages and give nothing; WhatsApp
+``statuses`` are read by ``statuses()``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from connectors.meta.parse import (
     text_field,
     with_media,
 )
-from connectors.meta.removals import moved_id
+from connectors.meta.whatsapp_events import wa_echo_item, wa_echoes, wa_item, wa_items
 
 OBJECTS = {"facebook": "page", "instagram": "instagram", "whatsapp": "whatsapp_business_account"}
 COMMENT_FIELDS = {"facebook": ("feed",), "instagram": ("comments", "live_comments")}
@@ -171,89 +172,6 @@ def ig_comment_change(value: Mapping[str, Any], *, channel: str, ig_user_id: str
     )
 
 
-def wa_text(m: Mapping[str, Any]) -> str | None:
-    """The readable text of a WhatsApp message; None for reactions and for ``request_welcome`` (someone
-    opened the chat for the first time without writing): not messages to answer."""
-    kind = m.get("type")
-    body = m.get(kind) if isinstance(kind, str) and isinstance(m.get(kind), Mapping) else {}
-    assert isinstance(body, Mapping)
-    if kind == "text":
-        return text_field(body, "body") or ""
-    if kind in ("reaction", "request_welcome"):
-        return None
-    if kind in ("image", "video", "document", "audio", "sticker"):
-        caption = body.get("caption")
-        return f"[{kind}]" + (f" {caption}" if isinstance(caption, str) else "")
-    if kind == "button":
-        return str(body.get("text", "[button]"))
-    if kind == "interactive":
-        reply = body.get("button_reply") or body.get("list_reply") or {}
-        return str(reply.get("title", "[interactive]")) if isinstance(reply, Mapping) else "[interactive]"
-    if kind == "location":
-        return f"[location] {body.get('latitude')},{body.get('longitude')}"
-    if kind == "unsupported" and isinstance(body.get("type"), str):  # a poll, a view-once photo…: ask again
-        return f"[unsupported message: {body['type']}]"
-    if kind == "system" and isinstance(body.get("body"), str):  # "User … changed from <old> to <new>"
-        return str(body["body"])
-    return f"[{kind or 'unknown'} message]"
-
-
-def wa_items(value: Mapping[str, Any], *, channel: str, phone_number_id: str) -> list[Any]:
-    """The messages of one WhatsApp ``messages`` change value, for our number only, as objects to parse."""
-    meta = obj_field(value, "metadata") or {}
-    if str(meta.get("phone_number_id", phone_number_id)) != phone_number_id:
-        return []
-    contacts = value.get("contacts") if isinstance(value.get("contacts"), list) else []
-    messages = value.get("messages") or []
-    if not isinstance(messages, list):
-        raise PayloadError("field 'messages' should be a list")
-    return [{"_message": m, "_contacts": contacts} for m in messages]
-
-
-def wa_item(wrapped: Mapping[str, Any], *, channel: str) -> InboundItem | None:
-    """One WhatsApp message with its sender's contact card; the thread is the customer (wa_id or BSUID)."""
-    m = wrapped["_message"]
-    if not isinstance(m, Mapping):
-        raise PayloadError("message is not an object")
-    contact = _contact(wrapped["_contacts"], m)
-    sender = str(m.get("from") or contact.get("wa_id") or contact.get("user_id") or "")
-    if not sender:
-        raise PayloadError("message has no 'from' and no contact id")
-    if m.get("type") == "revoke" or moved_id(m):  # a deletion or a move (connectors.meta.removals)
-        return None
-    edit = obj_field(m, "edit") if m.get("type") == "edit" else None
-    inner = (obj_field(edit, "message") or {}) if edit is not None else m
-    text = wa_text(inner)
-    if text is None:
-        return None
-    profile = obj_field(contact, "profile") or {}
-    context = obj_field(inner, "context")
-    item = InboundItem(
-        channel=channel,
-        external_id=text_field(m, "id") or "",
-        thread_key=sender,
-        kind="dm",
-        visibility="private",
-        direction="in",
-        author=Author(platform_id=sender, handle=profile.get("username"), display_name=profile.get("name")),
-        text=text,
-        created_at=parse_time(m.get("timestamp")),
-        reply_to=str(context["id"]) if context and context.get("id") else None,
-        raw={"message": dict(m), "contact": dict(contact)},
-    )
-    # An edit (numbers shared with the WhatsApp Business app) is its own item naming the message it changes:
-    # the inbox updates that message in place.
-    return replace(item, edits=(text_field(edit, "original_message_id") or "",)) if edit is not None else item
-
-
-def _contact(contacts: Any, m: Mapping[str, Any]) -> Mapping[str, Any]:
-    cards = [c for c in contacts if isinstance(c, Mapping)] if isinstance(contacts, list) else []
-    for c in cards:
-        if m.get("from") and m.get("from") in (c.get("wa_id"), c.get("user_id")):
-            return c
-    return cards[0] if len(cards) == 1 else {}
-
-
 def _entry_objects(entry: Mapping[str, Any], platform: str, brand_id: str, channel: str) -> list[Any]:
     """Everything in one entry that may become an item, tagged with how to parse it."""
     out: list[Any] = [{"_messaging": ev} for ev in _list(entry, "messaging")]
@@ -262,6 +180,8 @@ def _entry_objects(entry: Mapping[str, Any], platform: str, brand_id: str, chann
             out.append({"_bad_change": change})
         elif platform == "whatsapp" and change.get("field") == "messages":
             out.extend(wa_items(change["value"], channel=channel, phone_number_id=brand_id))
+        elif platform == "whatsapp" and change.get("field") == "smb_message_echoes":
+            out.extend(wa_echoes(change["value"], phone_number_id=brand_id))
         elif change.get("field") in COMMENT_FIELDS.get(platform, ()):
             out.append({"_comment": change["value"], "_time": entry.get("time")})
     return out
@@ -301,6 +221,8 @@ def parse_event(
             return ig_comment_change(obj["_comment"], channel=channel, ig_user_id=brand_id, time=obj["_time"])
         if "_message" in obj:
             return wa_item(obj, channel=channel)
+        if "_echo" in obj:
+            return wa_echo_item(obj["_echo"], channel=channel)
         raise PayloadError("change has no object 'value'")
 
     items, more_bad = parse_each(objects, parse)
@@ -317,7 +239,7 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 def _unwrap(bad: Malformed) -> Malformed:
     """Quarantine the platform's object itself, not our parsing wrapper."""
     raw = dict(bad.raw)
-    key = next((k for k in ("_messaging", "_comment", "_message", "_bad_change") if k in raw), None)
+    key = next((k for k in ("_messaging", "_comment", "_message", "_echo", "_bad_change") if k in raw), None)
     inner = raw[key] if key else raw
     if not isinstance(inner, Mapping):
         return Malformed(bad.external_id, bad.error, {"item": inner})

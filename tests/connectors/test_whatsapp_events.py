@@ -138,3 +138,17 @@ def test_statuses_give_back_the_key_the_send_carried() -> None:
     event = {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [change]}]}
     assert connector().confirmed_sends(json.dumps(event).encode()) == [("key-a", "wamid.A")]
     assert connector().confirmed_sends(b"{") == []
+
+
+def test_an_answer_typed_in_the_business_app_is_the_brands_message() -> None:
+    echo = {"from": "33100000000", "to": "33612345678", "id": "wamid.APP1", "timestamp": "1772445700"}
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"phone_number_id": STORE.phone_number_id},
+        "message_echoes": [{**echo, "type": "text", "text": {"body": "Bonjour, on regarde."}}],
+    }
+    change = {"field": "smb_message_echoes", "value": value}
+    raw = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [change]}]})
+    [item] = connector().parse_webhook(raw.encode()).items
+    assert (item.direction, item.thread_key, item.text) == ("out", "33612345678", "Bonjour, on regarde.")
+    assert item.external_id == "wamid.APP1"

@@ -187,15 +187,33 @@ def whatsapp_number_changed_event(
     return event
 
 
+def whatsapp_app_echo_event(store: MetaStore, customer: Customer, message: dict[str, Any]) -> dict[str, Any]:
+    """A message the business typed in the WhatsApp Business app (``smb_message_echoes``, coexistence)."""
+    echo = {
+        "from": store.display_phone_number,
+        "to": customer.id,
+        "id": message["id"],
+        "timestamp": str(int(message["created_at"].timestamp())),
+        "type": "text",
+        "text": {"body": message["text"]},
+    }
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": _number(store),
+        "message_echoes": [echo],
+    }
+    return {
+        "object": OBJECT["whatsapp"],
+        "entry": [{"id": store.waba_id, "changes": [{"field": "smb_message_echoes", "value": value}]}],
+    }
+
+
 def _whatsapp_inbound(
     store: MetaStore, customer: Customer, ident: str, when: datetime, kind: str, content: dict[str, Any]
 ) -> dict[str, Any]:
     value = {
         "messaging_product": "whatsapp",
-        "metadata": {
-            "display_phone_number": store.display_phone_number,
-            "phone_number_id": store.phone_number_id,
-        },
+        "metadata": _number(store),
         "contacts": [{"profile": {"name": customer.name}, "wa_id": customer.id}],
         "messages": [
             {
@@ -233,10 +251,7 @@ def status_event(
         entry["biz_opaque_callback_data"] = callback
     value = {
         "messaging_product": "whatsapp",
-        "metadata": {
-            "display_phone_number": store.display_phone_number,
-            "phone_number_id": store.phone_number_id,
-        },
+        "metadata": _number(store),
         "statuses": [entry],
     }
     return _whatsapp(store, value)
@@ -247,3 +262,8 @@ def _whatsapp(store: MetaStore, value: dict[str, Any]) -> dict[str, Any]:
         "object": OBJECT["whatsapp"],
         "entry": [{"id": store.waba_id, "changes": [{"field": "messages", "value": value}]}],
     }
+
+
+def _number(store: MetaStore) -> dict[str, str]:
+    """The ``metadata`` of a WhatsApp change: the business number it is about."""
+    return {"display_phone_number": store.display_phone_number, "phone_number_id": store.phone_number_id}

@@ -30,6 +30,7 @@ from connectors.sandbox.meta.events import (
     message_edit_event,
     message_event,
     message_unsent_event,
+    whatsapp_app_echo_event,
     whatsapp_edit_event,
     whatsapp_number_changed_event,
     whatsapp_revoke_event,
@@ -186,6 +187,16 @@ class MetaSandbox(LoopbackServer):
             else:
                 event = message_unsent_event(self.store, customer, message_id, as_time(at))
         self._push(message["platform"], event)
+
+    def reply_from_business_app(self, wa_id: str, text: str, *, at: datetime | str | None = None) -> str:
+        """Someone at the brand answers a WhatsApp customer from the WhatsApp Business app on the phone
+        (a number shared with the Cloud API): pushed as a ``smb_message_echoes`` change. Its wamid."""
+        with self.lock:
+            customer = self.store.customers[wa_id]
+            message = self.store.add_message("whatsapp", customer, text, as_time(at), inbound=False)
+            event = whatsapp_app_echo_event(self.store, customer, message)
+        self._push("whatsapp", event)
+        return str(message["id"])
 
     def change_number(self, wa_id: str, new_wa_id: str, *, at: datetime | str | None = None) -> None:
         """A WhatsApp customer changes phone number: pushed as a ``system`` message; the API now knows them
