@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from connectors.meta.events import parse_event
 from connectors.meta.removals import echoed_keys, moved_ids, removed_ids, revoked_ids, unsent_ids
 from connectors.telegram.parse import parse_updates
+from tests.connectors.test_parsers_fuzz import MESSENGER
 from tests.support.fuzz import FUZZ, any_json, any_text, check, mutated
 
 WA_MESSAGES = [
@@ -90,28 +91,13 @@ ECHO = {
     "timestamp": 1767225600000,
     "message": {"mid": "m_2", "is_echo": True, "metadata": "key", "text": "On regarde."},
 }
+_FEED = MESSENGER["entry"][0]["changes"][0]
+_PHOTO = {k: v for k, v in _FEED["value"].items() if k != "message"} | {
+    "photo": "https://scontent.example/p.jpg"
+}
 PHOTO_COMMENT = {
     "object": "page",
-    "entry": [
-        {
-            "id": "999",
-            "time": 1,
-            "changes": [
-                {
-                    "field": "feed",
-                    "value": {
-                        "item": "comment",
-                        "verb": "add",
-                        "comment_id": "111_5",
-                        "post_id": "111",
-                        "from": {"id": "333", "name": "Jane"},
-                        "photo": "https://scontent.example/p.jpg",
-                        "created_time": 1767225600,
-                    },
-                }
-            ],
-        }
-    ],
+    "entry": [{"id": "999", "time": 1, "changes": [{**_FEED, "value": _PHOTO}]}],
 }
 WA_VALUE = {
     "metadata": {"phone_number_id": "999"},
