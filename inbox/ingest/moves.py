@@ -19,9 +19,10 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from inbox.store import records as store
-from inbox.store.tables import Contact, Conversation
+from inbox.store.tables import AuditEvent, Contact, Conversation
 
 ACTOR = "webhooks"
+ACTION = "customer.number_changed"
 
 
 def _contact(session: Session, channel_id: int, platform_id: str) -> Contact | None:
@@ -36,6 +37,14 @@ def _conversation(session: Session, channel_id: int, thread_key: str) -> Convers
         Conversation.thread_key == thread_key,
     )
     return session.exec(stmt).first()
+
+
+def _said(session: Session, target: tuple[str, object]) -> bool:
+    kind, key = target
+    stmt = select(AuditEvent.id).where(
+        AuditEvent.action == ACTION, AuditEvent.target_type == kind, AuditEvent.target_id == str(key)
+    )
+    return session.exec(stmt).first() is not None
 
 
 def follow_moves(session: Session, channel_id: int, moves: Sequence[tuple[str, str]], now: datetime) -> int:
@@ -55,10 +64,12 @@ def follow_moves(session: Session, channel_id: int, moves: Sequence[tuple[str, s
         moved += took_contact or took_thread
         session.flush()
         target = ("conversation", conv.id) if conv is not None else ("contact", contact and contact.id)
+        if not (took_contact or took_thread) and _said(session, target):
+            continue  # the notice again, for a customer left at both numbers: said once
         store.audit(
             session,
             ACTOR,
-            "customer.number_changed",
+            ACTION,
             target=target,
             detail={"contact_moved": took_contact, "conversation_moved": took_thread},
             at=now,

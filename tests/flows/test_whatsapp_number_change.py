@@ -91,6 +91,10 @@ def test_a_customer_who_already_wrote_from_the_new_number_keeps_both_conversatio
     assert sorted(c.thread_key for c in convs) == sorted([OLD, NEW]) and len(messages) == 2
     assert sorted(c.platform_id for c in contacts) == sorted([OLD, NEW])
     assert audit.detail == {"contact_moved": False, "conversation_moved": False}
+    notice = next(e for e in events(engine) if b'"system"' in e.body)  # Meta may send it twice
+    post(receiver_url, "wa-acme", notice.body, {"X-Hub-Signature-256": sign(notice.body, APP_SECRET)})
+    eventually(lambda: events(engine)[-1].status == "done" and len(events(engine)) == 4, message="replayed")
+    assert len(_rows(engine)[3]) == 1  # said once
 
 
 def test_a_customer_who_changed_number_is_found_and_erased_by_either_number(
