@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, LargeBinary, func, literal
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from connectors.base import Connector, Sent
@@ -35,19 +36,26 @@ def confirmation(session: Session, connector: object, reply: OutboundReply, sinc
     """The platform's confirmation of ``reply`` in the channel's webhook bodies received since ``since``."""
     if not isinstance(connector, ConfirmsSends):
         return None
-    needle = reply.idempotency_key.encode()
     bodies = select(WebhookEvent.body).where(
         WebhookEvent.channel_id == reply.channel_id,
         col(WebhookEvent.received_at) >= since,
         col(WebhookEvent.received_at) <= since + LATEST,
+        _naming(session, reply.idempotency_key.encode()),
     )
     for body in session.exec(bodies):
-        if needle not in body:
-            continue
         for key, message_id in connector.confirmed_sends(body):
             if key == reply.idempotency_key:
                 return Sent(external_id=message_id)
     return None
+
+
+def _naming(session: Session, needle: bytes) -> ColumnElement[bool]:
+    """SQL: the webhook body holds ``needle`` (bytes: PostgreSQL's bytea LIKE, SQLite's instr on blobs)."""
+    body = col(WebhookEvent.body)
+    if session.get_bind().dialect.name == "sqlite":
+        found: ColumnElement[bool] = func.instr(body, literal(needle, LargeBinary)) > 0
+        return found
+    return body.op("LIKE")(literal(b"%" + needle + b"%", LargeBinary))
 
 
 def record_confirmed(session: Session, reply: OutboundReply, found: Sent, now: datetime) -> None:
