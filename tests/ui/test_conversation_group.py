@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from inbox.store.engine import open_engine
 from inbox.store.tables import Message
 from tests.support.seed_desk import Seeded, add_conversation
-from tests.support.ui import app_as, open_conv
+from tests.support.ui import app_as, database, open_conv
 
 
 def _group_conversation(db_url: str, seeded: Seeded, title: str) -> int:
@@ -23,7 +22,7 @@ def _group_conversation(db_url: str, seeded: Seeded, title: str) -> int:
             "text": "@acme_bot ma box ne marche plus",
         },
     }
-    with Session(open_engine(db_url)) as s, s.begin():
+    with database(db_url) as s, s.begin():  # the engine disposed after (no connection left open)
         conv_id = add_conversation(
             s,
             seeded.channel_id,
