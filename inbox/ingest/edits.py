@@ -12,7 +12,8 @@ time, its conversation's clocks and the queue do not change, except that a class
 conversation's urgency. A version written before the one held (edits read out of order: versions are ordered
 by their time) is only added to the history; one already held changes nothing, and so does a version saying
 what the message already says. A message whose words are gone (``inbox.store.gone``: past retention, deleted
-on the platform) stays as it is. An edit of a message the inbox never stored is stored as a new message.
+on the platform, erased: found by its tombstone) stays as it is. An edit of a message the inbox never
+stored is stored as a new message.
 Session-taking, never commits.
 """
 
@@ -30,7 +31,7 @@ from inbox import bank_data
 from inbox.ingest.classified import apply_classification
 from inbox.ingest.threads import raise_urgency
 from inbox.nlp.types import Classification
-from inbox.store.gone import WORDS_GONE
+from inbox.store.gone import TOMBSTONE, WORDS_GONE, erased_id
 from inbox.store.tables import Conversation, Message
 
 VERSIONS, VERSION, EDITED_AT = "versions", "version", "edited_at"
@@ -41,6 +42,7 @@ class EditsApplied:
     items: list[InboundItem]  # the page's items still to be stored as new messages
     edited: int = 0  # stored messages that took a newer version
     known: int = 0  # versions already held (read again) or of messages whose words are gone
+    erased: int = 0  # of those, edits of messages erased at the customer's request
 
 
 def version_ids(message: Message) -> set[str]:
@@ -77,11 +79,15 @@ def page_edits(items: Sequence[InboundItem]) -> tuple[list[InboundItem], list[In
 
 
 def _stored(session: Session, channel_id: int, items: Sequence[InboundItem]) -> dict[str, Message]:
+    """The stored messages these edits name, by the id they name (an erased message by its tombstone)."""
     wanted = {i for item in items for i in item.edits}
     if not wanted:
         return {}
-    stmt = select(Message).where(Message.channel_id == channel_id, col(Message.platform_id).in_(wanted))
-    return {m.platform_id: m for m in session.exec(stmt)}
+    tombstones = {erased_id(i): i for i in wanted}
+    stmt = select(Message).where(
+        Message.channel_id == channel_id, col(Message.platform_id).in_([*wanted, *tombstones])
+    )
+    return {tombstones.get(m.platform_id, m.platform_id): m for m in session.exec(stmt)}
 
 
 def _time(value: Any) -> datetime | None:
@@ -142,7 +148,7 @@ def apply_edits(
         return EditsApplied(list(items))
     stored = _stored(session, channel_id, items)
     rest: list[InboundItem] = []
-    edited = known = 0
+    edited = known = erased = 0
     for item in items:
         message = next((stored[i] for i in reversed(item.edits) if i in stored), None)
         if message is None:
@@ -153,7 +159,8 @@ def apply_edits(
             or _same_words(message, item)
         ):
             known += 1
+            erased += message.platform_id.startswith(TOMBSTONE)
         else:
             _update(session, message, item, labels.get(item.external_id))
             edited += 1
-    return EditsApplied(rest, edited, known)
+    return EditsApplied(rest, edited, known, erased)

@@ -34,6 +34,7 @@ from inbox.ingest.edits import apply_edits, page_edits
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
+from inbox.store.gone import TOMBSTONE
 from inbox.store.tables import Channel, Contact, Conversation, Message, QuarantinedItem
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class IngestResult:
     outbound: int = 0
     quarantined: int = 0
     edited: int = 0  # stored messages that took the customer's newer version (inbox.ingest.edits)
+    erased: int = 0  # redeliveries and edits of messages erased at the customer's request (dropped)
 
 
 def classification_fields(c: Any) -> dict[str, Any]:
@@ -75,15 +77,19 @@ def _unclassified() -> dict[str, Any]:
 
 def _fresh_items(
     session: Session, channel_id: int, items: Sequence[InboundItem]
-) -> tuple[list[InboundItem], int]:
-    known = store.existing_platform_ids(session, channel_id, (i.external_id for i in items))
+) -> tuple[list[InboundItem], int, int]:
+    """``(fresh, duplicates, erased)``: the items not stored yet; how many are; how many of those name a
+    message erased at the customer's request (a late redelivery: never stored again)."""
+    stored = store.stored_platform_ids(session, channel_id, (i.external_id for i in items))
+    erased = sum(1 for i in items if stored.get(i.external_id, "").startswith(TOMBSTONE))
+    known = set(stored)
     fresh: list[InboundItem] = []
     for item in items:
         if item.external_id in known:
             continue
         known.add(item.external_id)
         fresh.append(item)
-    return fresh, len(items) - len(fresh)
+    return fresh, len(items) - len(fresh), erased
 
 
 def _store_item(
@@ -183,7 +189,7 @@ def ingest_batch(
 ) -> IngestResult:
     """Store one page and move the stream's cursor, in the caller's transaction."""
     assert channel.id is not None
-    fresh, duplicates = _fresh_items(session, channel.id, batch.items)
+    fresh, duplicates, erased = _fresh_items(session, channel.id, batch.items)
     fresh = [not_after(item, now) for item in fresh]
     labels: dict[str, Any] = {}
     if classifier is not None and (customers := [i for i in fresh if i.direction == "in"]):
@@ -239,6 +245,7 @@ def ingest_batch(
         edited=edits.edited + after.edited,
         outbound=len(fresh) - len(inbound),
         quarantined=len(batch.malformed),
+        erased=erased + edits.erased,
     )
 
 

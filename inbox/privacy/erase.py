@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 from inbox.i18n import ngettext
 from inbox.privacy.record import concerning, conversation_ids, their_messages
 from inbox.privacy.subject import Subject, find_subject, holds
-from inbox.store.gone import ERASED
+from inbox.store.gone import ERASED, erased_id
 from inbox.store.records import audit
 from inbox.store.tables import (
     AuditEvent,
@@ -121,7 +121,7 @@ def _anonymise_messages(session: Session, subject: Subject, own: set[int], repor
     for m in their_messages(session, subject, own):
         m.text, m.raw, m.pii, m.urgency_reasons = ERASED, {}, [], []
         m.author_handle = m.author_platform_id = m.reply_to_platform_id = None
-        m.platform_id = f"erased:{m.id}"
+        m.platform_id = erased_id(m.platform_id)  # a redelivery is known, never stored again
         report.messages += 1
 
 

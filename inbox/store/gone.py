@@ -5,7 +5,19 @@ words back (an edit read later included)."""
 
 from __future__ import annotations
 
+import hashlib
+
 ERASED = "[erased]"
 EXPIRED = "[expired]"
 DELETED = "[deleted by the customer]"
 WORDS_GONE = frozenset({ERASED, EXPIRED, DELETED})
+TOMBSTONE = "erased:"  # the platform id an erased message keeps: a digest of the one it had
+
+
+def erased_id(platform_id: str) -> str:
+    """The platform id an erased message keeps: ``erased:`` and a SHA-256 digest of its platform id, so a
+    late redelivery of the message (a webhook retried, a backfill, a poll that reads it again) is known and
+    dropped, while the id itself is gone. Idempotent: an erased id stays as it is."""
+    if platform_id.startswith(TOMBSTONE):
+        return platform_id
+    return TOMBSTONE + hashlib.sha256(platform_id.encode("utf-8")).hexdigest()[:40]

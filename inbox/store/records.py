@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from connectors.base import Author
 from connectors.redact import redact
+from inbox.store.gone import erased_id
 from inbox.store.tables import AuditEvent, Channel, Contact, Conversation, ListeningCursor, Message, utcnow
 
 
@@ -110,14 +111,22 @@ def cursor_row(session: Session, channel_id: int, stream: str, *, lock: bool = F
     return row
 
 
-def existing_platform_ids(session: Session, channel_id: int, platform_ids: Iterable[str]) -> set[str]:
-    ids = list(platform_ids)
+def stored_platform_ids(session: Session, channel_id: int, platform_ids: Iterable[str]) -> dict[str, str]:
+    """Each of these platform ids that a stored message holds, with the id it is stored under: itself, or
+    its tombstone when the message was erased (``inbox.store.gone.erased_id``)."""
+    ids = list(dict.fromkeys(platform_ids))
     if not ids:
-        return set()
+        return {}
+    tombstones = {erased_id(i): i for i in ids}
     stmt = select(Message.platform_id).where(
-        Message.channel_id == channel_id, one_of(session, col(Message.platform_id), ids)
+        Message.channel_id == channel_id, one_of(session, col(Message.platform_id), [*ids, *tombstones])
     )
-    return set(session.exec(stmt))
+    return {tombstones.get(stored, stored): stored for stored in session.exec(stmt)}
+
+
+def existing_platform_ids(session: Session, channel_id: int, platform_ids: Iterable[str]) -> set[str]:
+    """The ids a stored message holds, erased ones included (a redelivery of those is no new message)."""
+    return set(stored_platform_ids(session, channel_id, platform_ids))
 
 
 def upsert_contact(session: Session, channel_id: int, author: Author, now: datetime) -> Contact:

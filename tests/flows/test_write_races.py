@@ -36,14 +36,14 @@ class Checks(list[int]):
 @pytest.fixture
 def stale_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[Checks]:
     """The next duplicate check reads nothing (as if it ran just before another writer's commit)."""
-    real = store.existing_platform_ids
+    real = store.stored_platform_ids
     calls = Checks()
 
-    def check(session: Session, channel_id: int, ids: Any) -> set[str]:
+    def check(session: Session, channel_id: int, ids: Any) -> dict[str, str]:
         calls.append(channel_id)
-        return set() if len(calls) <= calls.stale else real(session, channel_id, ids)
+        return {} if len(calls) <= calls.stale else real(session, channel_id, ids)
 
-    monkeypatch.setattr(store, "existing_platform_ids", check)
+    monkeypatch.setattr(store, "stored_platform_ids", check)
     yield calls
 
 

@@ -9,7 +9,8 @@
 - A ``failed`` delivery status (WhatsApp) turns the outbox reply it names into ``failed`` with the error.
 - A deletion the platform reports (Facebook's ``remove`` verb) erases the stored item (``ingest.deletions``).
 - A message that arrives by webhook and again by polling is stored once: ingestion is idempotent on
-  (channel, platform id). Events of one channel are ingested one at a time (a lock per channel).
+  (channel, platform id). A late delivery of a message erased at the customer's request is dropped, and
+  the event keeps no body (``{}``). Events of one channel are ingested one at a time (a lock per channel).
 - A channel whose listening is on stand-by (``inbox.ingest.standby``) has its events stored and held
   (``pending``, never failed): ``release_held`` ingests them once it is resumed (the app runs it every
   ``release_every`` seconds; ``replay_pending`` too).
@@ -146,6 +147,8 @@ class Receiver:
             event.status, event.error, event.processed_at = DONE, None, now
             event.attempts += 1
             event.items = result.new
+            if result.erased:  # a late delivery of erased messages: their words are not kept here either
+                event.body = b"{}"
             return DONE
 
     def _fail(self, event_id: int, error: str) -> str:
