@@ -5,7 +5,8 @@ Session-taking, never commits. For each deleted platform id of the channel (a Me
 the stored customer message keeps its row for the reports (times, channel, direction, classification) but its
 text becomes ``DELETED`` and its raw payload and personal data spans go. Its conversation says so (tag
 ``deleted-by-customer``); when nothing else from the customer waits for an answer, its clock stops and it is
-resolved (nobody is left to answer). A reply still waiting in the outbox to that item is not sent. The
+resolved (nobody is left to answer), audited as any resolution (``conversation.status``, at the deletion: the
+reports' "last time set to resolved"). A reply still waiting in the outbox to that item is not sent. The
 processed webhook bodies of the channel that carried it are deleted (the latest body naming it, the one that
 reports the deletion, has no text and stays). Audited (``message.deleted_by_customer``). Running it twice
 changes nothing more; an id we never stored is ignored.
@@ -46,6 +47,14 @@ def _erase(session: Session, message: Message, now: datetime, actor: str) -> Non
         stopped = conv.status == "open" and not _others_waiting(session, conv)
         if stopped:
             conv.status, conv.sla_due_at = "resolved", None
+            store.audit(
+                session,
+                actor,
+                "conversation.status",
+                target=("conversation", conv.id),
+                detail={"from": "open", "to": "resolved", "why": "deleted by the customer"},
+                at=now,
+            )
     for reply in session.exec(
         select(OutboundReply).where(
             OutboundReply.channel_id == message.channel_id,
