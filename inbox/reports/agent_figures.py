@@ -6,9 +6,9 @@
   (``kpis.handling_times``: their opening of the conversation, their previous reply, the customer's last
   message) to the reply; median and 90th percentile;
 - first responses on time: the conversations whose first answer by a person was delivered in the period and
-  was theirs (the earliest ``reply.sent`` of the conversation), and of those, the ones answered at or before
-  the due time stored at arrival, as the SLA report judges them. A conversation nobody answered is
-  credited to nobody: it shows on the dashboard, not against a person;
+  was theirs (the earliest ``reply.sent`` of the conversation; an automatic message is no one's), and of
+  those, the ones answered at or before the due time stored at arrival, as the SLA report judges them. A
+  conversation nobody answered is credited to nobody: it shows on the dashboard, not against a person;
 - satisfaction: the surveys sent in the period after conversations whose last reply by a person was theirs
   (``inbox.reports.satisfaction``'s rule), per survey kind, with the answers' figures.
 
@@ -21,15 +21,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
 from inbox.access import Actor, require
+from inbox.ingest.threads import AUTOMATIC_PREFIX
 from inbox.reports import kpis, queries
 from inbox.reports.period import Period, local_day
 from inbox.reports.satisfaction import SatisfactionGroup, groups, survey_rows
 from inbox.reports.stats import median, minutes, nearest_rank, ratio
 from inbox.store.records import one_of
-from inbox.store.tables import AuditEvent, Conversation, User
+from inbox.store.tables import AuditEvent, Conversation, OutboundReply, User
 
 CHUNK = 500
 
@@ -77,13 +79,21 @@ def _sent_times(session: Session, agent: str, period: Period) -> list[datetime]:
 
 
 def _first_responders(session: Session, ids: list[int]) -> dict[int, str]:
-    """Per conversation: who sent its earliest reply delivered through the inbox."""
+    """Per conversation: who sent its earliest reply delivered through the inbox. The charter's automatic
+    messages (outbox key ``auto-``) are no one's reply, whoever their ``reply.sent`` names."""
     first: dict[int, tuple[datetime, int, str]] = {}
+    reply_id = col(AuditEvent.detail)["reply"].as_integer()
+    automatic = col(OutboundReply.idempotency_key).startswith(AUTOMATIC_PREFIX)
     for n in range(0, len(ids), CHUNK):
-        stmt = select(AuditEvent.target_id, AuditEvent.at, AuditEvent.id, AuditEvent.actor).where(
-            AuditEvent.action == "reply.sent",
-            AuditEvent.target_type == "conversation",
-            one_of(session, col(AuditEvent.target_id), [str(i) for i in ids[n : n + CHUNK]]),
+        stmt = (
+            select(AuditEvent.target_id, AuditEvent.at, AuditEvent.id, AuditEvent.actor)
+            .outerjoin(OutboundReply, col(OutboundReply.id) == reply_id)
+            .where(
+                AuditEvent.action == "reply.sent",
+                AuditEvent.target_type == "conversation",
+                one_of(session, col(AuditEvent.target_id), [str(i) for i in ids[n : n + CHUNK]]),
+                or_(col(OutboundReply.idempotency_key).is_(None), not_(automatic)),
+            )
         )
         for target, at, event_id, actor in session.exec(stmt).all():
             if target is None or at is None or event_id is None:

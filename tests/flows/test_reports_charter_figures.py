@@ -96,22 +96,6 @@ def private_reply(s: Story, conv_id: int, agent: str, queued: datetime, sent: da
     outbox.record_delivery(s.session, reply, Sent(f"dm-{conv_id}"), sent)
 
 
-def automatic(s: Story, conv_id: int, when: datetime) -> None:
-    conv = s.session.get(Conversation, conv_id)
-    assert conv is not None
-    key = f"auto-ooh:{conv_id}"
-    reply = outbox.enqueue(
-        s.session,
-        conv,
-        visibility="public",
-        text="Absents",
-        actor="automation",
-        now=when,
-        idempotency_key=key,
-    )
-    outbox.record_delivery(s.session, reply, Sent(f"auto-{conv_id}"), when)
-
-
 def seed(engine: Engine, charter: Charter) -> None:
     with Session(engine, expire_on_commit=False) as session, session.begin():
         s = Story(session, charter)
@@ -143,7 +127,7 @@ def seed(engine: Engine, charter: Charter) -> None:
         s.reply(c, "alice", at(10, 8), at(10, 10))
         s.customer(c, at(11))
         s.customer(d, at(12))
-        automatic(s, d, at(12, 1))
+        s.automatic(d, at(12, 1))
         s.customer(e, at(8))
         s.resolve(e, "maya", at(8, 10))
         s.customer(f, at(9))

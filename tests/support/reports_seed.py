@@ -197,6 +197,21 @@ class Story:
         outbox.record_delivery(self.session, reply, Sent(f"out-{self.n}"), sent)
         self.session.flush()
 
+    def automatic(self, conv_id: int, at: datetime, visibility: str = "public") -> None:
+        """One of the charter's automatic messages (out-of-hours reply), sent and delivered at ``at``."""
+        conv, _, _ = self._conv(conv_id)
+        reply = outbox.enqueue(
+            self.session,
+            conv,
+            visibility=visibility,
+            text="Absents",
+            actor="automation",
+            now=at,
+            idempotency_key=f"auto-ooh:{conv_id}",
+        )
+        outbox.record_delivery(self.session, reply, Sent(f"auto-{conv_id}"), at)
+        self.session.flush()
+
     def resolve(self, conv_id: int, agent: str, at: datetime) -> None:
         desk.set_status(self.session, conv_id, "resolved", self.users[agent], at)
         self.session.flush()
