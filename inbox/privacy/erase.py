@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 from inbox.i18n import ngettext
 from inbox.privacy.record import concerning, conversation_ids, their_messages
 from inbox.privacy.subject import Subject, find_subject, holds
-from inbox.store.gone import ERASED, erased_id
+from inbox.store.gone import ERASED, erased_id, kept_payload
 from inbox.store.records import audit
 from inbox.store.tables import (
     AuditEvent,
@@ -119,7 +119,7 @@ class Identifiers:
 
 def _anonymise_messages(session: Session, subject: Subject, own: set[int], report: ErasureReport) -> None:
     for m in their_messages(session, subject, own):
-        m.text, m.raw, m.pii, m.urgency_reasons = ERASED, {}, [], []
+        m.text, m.raw, m.pii, m.urgency_reasons = ERASED, kept_payload(m.raw), [], []
         m.author_handle = m.author_platform_id = m.reply_to_platform_id = None
         m.platform_id = erased_id(m.platform_id)  # a redelivery is known, never stored again
         report.messages += 1

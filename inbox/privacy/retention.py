@@ -4,10 +4,11 @@ Each kind goes in batches of ``BATCH`` rows, one short transaction each, so the 
 any point and run again (from cron, or by two listeners at once): a row already purged is not selected again.
 Messages keep what the reports count (times, channel, direction, classification); their text becomes
 ``[expired]`` and their raw payload ``{}`` once their conversation is closed (not open or pending) and its
-last message older than ``messages_days``; ``raw_payloads_days`` empties payloads sooner. Quarantined items,
-processed webhook events and audit events older than their period are deleted (sign-in sessions too, with
-the audit log's period counted from their expiry); survey answers lose their score. A dry run counts the
-same rows and changes nothing. Each real run is audited with its counts.
+last message older than ``messages_days``; ``raw_payloads_days`` empties payloads sooner. Our own messages
+keep their outbox key (``inbox.store.gone.kept_payload``): it tells an automatic message from a reply.
+Quarantined items, processed webhook events and audit events older than their period are deleted (sign-in
+sessions too, with the audit log's period counted from their expiry); survey answers lose their score. A
+dry run counts the same rows and changes nothing. Each real run is audited with its counts.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, String, cast, delete, func, update
+from sqlalchemy import Engine, String, cast, delete, func, literal, or_, update
 from sqlmodel import Session, col, select
 
 from inbox.charter.policies import Retention
 from inbox.i18n import _, ngettext
 from inbox.store.folding import fold
-from inbox.store.gone import EXPIRED
+from inbox.store.gone import EXPIRED, OUTBOX, kept_payload
 from inbox.store.records import audit
 from inbox.store.tables import (
     AuditEvent,
@@ -72,7 +73,46 @@ class Kind:
 
     table: Any
     due: Callable[[datetime], Any]
-    apply: Callable[[list[int]], Any]  # a statement on those ids
+    apply: Callable[[Session, list[int]], Any]  # done to those ids, in the batch's transaction
+
+
+def _on(statement: Callable[[list[int]], Any]) -> Callable[[Session, list[int]], Any]:
+    """An ``apply`` that runs one statement on the batch's ids."""
+    return lambda session, ids: session.execute(statement(ids).execution_options(synchronize_session=False))
+
+
+def _outbox_key() -> Any:
+    return col(Message.raw)[OUTBOX].as_string()
+
+
+def _payloads_gone(values: dict[str, Any]) -> Callable[[Session, list[int]], Any]:
+    """Set ``values`` on the batch's messages, their payload reduced to what it keeps (``kept_payload``:
+    the outbox key of ours, so the figures that tell automatic messages apart do not change)."""
+
+    def apply(session: Session, ids: list[int]) -> None:
+        keyed = dict(session.exec(select(Message.id, _outbox_key()).where(col(Message.id).in_(ids))).all())
+        plain = [i for i in ids if not keyed.get(i)]
+        if plain:
+            session.execute(update(Message).where(col(Message.id).in_(plain)).values(**values, raw={}))
+        for message_id, key in keyed.items():
+            if key:
+                kept = kept_payload({OUTBOX: key})
+                session.execute(
+                    update(Message).where(col(Message.id) == message_id).values(**values, raw=kept)
+                )
+
+    return apply
+
+
+def _payload_left(cutoff: datetime) -> Any:
+    """Messages older than ``cutoff`` whose payload holds more than ``kept_payload`` keeps."""
+    outbox_only = literal('{"' + OUTBOX + '": "') + _outbox_key() + literal('"}')
+    text = cast(col(Message.raw), String)
+    return (
+        (col(Message.created_at) < cutoff)
+        & (text != "{}")
+        & or_(_outbox_key().is_(None), text != outbox_only)
+    )
 
 
 def _closed_before(cutoff: datetime) -> Any:
@@ -83,31 +123,23 @@ def _closed_before(cutoff: datetime) -> Any:
 
 
 def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind]]:
-    expire: dict[str, Any] = {"text": EXPIRED, "raw": {}, "author_handle": None, "pii": []}
+    expire: dict[str, Any] = {"text": EXPIRED, "author_handle": None, "pii": []}
     expire["search_text"] = fold(EXPIRED)  # a Core UPDATE: the store's hooks do not see it
     return {
         "messages": (
             r.messages_days,
-            Kind(
-                Message,
-                _closed_before,
-                lambda ids: update(Message).where(col(Message.id).in_(ids)).values(**expire),
-            ),
+            Kind(Message, _closed_before, _payloads_gone(expire)),
         ),
         "raw_payloads": (
             r.raw_payloads_days,
-            Kind(
-                Message,
-                lambda cutoff: (col(Message.created_at) < cutoff) & (cast(col(Message.raw), String) != "{}"),
-                lambda ids: update(Message).where(col(Message.id).in_(ids)).values(raw={}),
-            ),
+            Kind(Message, _payload_left, _payloads_gone({})),
         ),
         "quarantined": (
             r.quarantine_days,
             Kind(
                 QuarantinedItem,
                 lambda cutoff: col(QuarantinedItem.created_at) < cutoff,
-                lambda ids: delete(QuarantinedItem).where(col(QuarantinedItem.id).in_(ids)),
+                _on(lambda ids: delete(QuarantinedItem).where(col(QuarantinedItem.id).in_(ids))),
             ),
         ),
         "webhook_events": (
@@ -117,7 +149,7 @@ def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind]]:
                 lambda cutoff: (
                     (col(WebhookEvent.received_at) < cutoff) & (col(WebhookEvent.status) != "pending")
                 ),
-                lambda ids: delete(WebhookEvent).where(col(WebhookEvent.id).in_(ids)),
+                _on(lambda ids: delete(WebhookEvent).where(col(WebhookEvent.id).in_(ids))),
             ),
         ),
         "survey_answers": (
@@ -127,7 +159,9 @@ def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind]]:
                 lambda cutoff: (
                     (col(SurveyRequest.answered_at) < cutoff) & col(SurveyRequest.score).is_not(None)
                 ),
-                lambda ids: update(SurveyRequest).where(col(SurveyRequest.id).in_(ids)).values(score=None),
+                _on(
+                    lambda ids: update(SurveyRequest).where(col(SurveyRequest.id).in_(ids)).values(score=None)
+                ),
             ),
         ),
         "audit_events": (
@@ -135,7 +169,7 @@ def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind]]:
             Kind(
                 AuditEvent,
                 lambda cutoff: col(AuditEvent.at) < cutoff,
-                lambda ids: delete(AuditEvent).where(col(AuditEvent.id).in_(ids)),
+                _on(lambda ids: delete(AuditEvent).where(col(AuditEvent.id).in_(ids))),
             ),
         ),
         "web_sessions": (  # who was signed in when: kept as long as the audit log, counted from the expiry
@@ -143,7 +177,7 @@ def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind]]:
             Kind(
                 WebSession,
                 lambda cutoff: col(WebSession.expires_at) < cutoff,
-                lambda ids: delete(WebSession).where(col(WebSession.id).in_(ids)),
+                _on(lambda ids: delete(WebSession).where(col(WebSession.id).in_(ids))),
             ),
         ),
     }
@@ -160,7 +194,7 @@ def _run(engine: Engine, kind: Kind, cutoff: datetime, dry_run: bool) -> int:
         with Session(engine) as session, session.begin():
             ids = list(session.exec(select(kind.table.id).where(kind.due(cutoff)).limit(BATCH)).all())
             if ids:
-                session.execute(kind.apply(ids).execution_options(synchronize_session=False))
+                kind.apply(session, ids)
         done += len(ids)
         if len(ids) < BATCH:
             return done

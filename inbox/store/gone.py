@@ -6,6 +6,7 @@ words back (an edit read later included)."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 ERASED = "[erased]"
 EXPIRED = "[expired]"
@@ -21,3 +22,14 @@ def erased_id(platform_id: str) -> str:
     if platform_id.startswith(TOMBSTONE):
         return platform_id
     return TOMBSTONE + hashlib.sha256(platform_id.encode("utf-8")).hexdigest()[:40]
+
+
+OUTBOX = "outbox"  # raw["outbox"]: the outbox key of a message we sent (automatic ones: ``auto-…``)
+
+
+def kept_payload(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """What a message's payload keeps when its words go (erased, expired): its outbox key alone, which
+    names no one and tells the figures it was ours and whether it was automatic (an automatic message is
+    no answer), so past figures do not change."""
+    key = (raw or {}).get(OUTBOX)
+    return {OUTBOX: key} if isinstance(key, str) and key else {}
