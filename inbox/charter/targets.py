@@ -112,12 +112,16 @@ def targets_for(
     tags: Iterable[str],
     *,
     platform: str | None = None,
+    reason: str | None = None,
 ) -> TargetSet:
-    """First-response, next-response and resolution targets, to resolve once at arrival."""
+    """First-response, next-response and resolution targets, to resolve once at arrival; ``reason`` as in
+    ``target_for``."""
     tags = tuple(tags)
 
     def one(metric: Metric) -> Target | None:
-        return target_for(charter, channel, kind, urgency, tags, platform=platform, metric=metric)
+        return target_for(
+            charter, channel, kind, urgency, tags, platform=platform, metric=metric, reason=reason
+        )
 
     first, then = one("first_response"), one("next_response")
     assert first is not None and then is not None  # sla.default requires a first-response target per kind

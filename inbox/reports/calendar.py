@@ -124,12 +124,13 @@ class ReportClocks:
         self._targets: dict[tuple[object, ...], TargetSet] = {}
 
     def targets(self, charter: Charter, f: ConversationFacts) -> TargetSet:
-        """The engine's ``targets_for`` the conversation at arrival (a handful of distinct answers: kept)."""
+        """The engine's ``targets_for`` the conversation at arrival, with its contact reason's override and
+        urgency bump as the queue and the alerts apply them (a handful of distinct answers: kept)."""
         kind = charter_kind(f.kind, f.visibility)
-        key = (id(charter), f.channel, f.platform, kind, f.arrival_urgency, f.tags)
+        key = (id(charter), f.channel, f.platform, kind, f.arrival_urgency, f.tags, f.reason)
         if key not in self._targets:
             self._targets[key] = targets_for(
-                charter, f.channel, kind, f.arrival_urgency, f.tags, platform=f.platform
+                charter, f.channel, kind, f.arrival_urgency, f.tags, platform=f.platform, reason=f.reason
             )
         return self._targets[key]
 

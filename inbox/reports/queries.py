@@ -107,6 +107,7 @@ def cohort(
             cast(Contact.tags, String),  # the JSON text, decoded once per distinct list (most are "[]")
             replies,
             c.first_response_due_at,
+            c.reason,
         )
         .join(Channel, col(Channel.id) == col(c.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(c.contact_id))
@@ -138,6 +139,7 @@ def cohort(
                 tags=tags,
                 brand_replies=int(n_replies or 0),
                 first_response_due_at=row[14],
+                reason=row[15],
             )
         )
     return out

@@ -27,6 +27,7 @@ class ConversationFacts:
     tags: tuple[str, ...]  # the customer's tags (segments such as vip)
     brand_replies: int  # a person's replies in the conversation (automatic messages are no reply)
     first_response_due_at: datetime | None = None  # stored at arrival (None: stored before migration 0009)
+    reason: str | None = None  # the contact reason now: its charter override and urgency bump apply
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,7 +68,9 @@ class Attainment:
 
 def first_response_target(f: ConversationFacts, charter: Charter) -> Target:
     kind = charter_kind(f.kind, f.visibility)
-    target = target_for(charter, f.channel, kind, f.arrival_urgency, f.tags, platform=f.platform)
+    target = target_for(
+        charter, f.channel, kind, f.arrival_urgency, f.tags, platform=f.platform, reason=f.reason
+    )
     assert target is not None  # every kind has a first-response target (sla.default)
     return target
 
