@@ -47,13 +47,17 @@ def _earlier(a: datetime | None, b: datetime) -> datetime:
 
 
 def on_inbound(conv: Conversation, at: datetime, due: DueFn) -> None:
-    """A customer wrote: reopen if closed, start the clock if nobody is already on it."""
+    """A customer wrote: reopen if closed, start the clock if nobody is already on it. A resolved
+    conversation had nothing left to answer (a "thanks" left unanswered is not judged): its old clock goes and
+    this message starts a new one. A pending one keeps its clock (it was waiting, not done)."""
     conv.first_inbound_at = _earlier(conv.first_inbound_at, at)
     conv.last_inbound_at = _later(conv.last_inbound_at, at)
     conv.last_message_at = _later(conv.last_message_at, at)
     answered_after = conv.last_outbound_at is not None and conv.last_outbound_at >= at
     if answered_after:
         return
+    if conv.status == "resolved":
+        conv.sla_due_at = None
     if conv.status in ("resolved", "pending"):
         conv.status = "open"
         conv.snoozed_until = None  # the customer wrote: no need to wait for the snooze
