@@ -13,8 +13,10 @@ every DM); each kind once. Flow, one step per automation tick, each in short tra
 4. the customer's next message after it (in that conversation, or a DM from them on that channel) is the
    answer if it holds a score in range (``answered``); an opt-out phrase (STOP, non merci) is ``opted_out``
    (``inbox.privacy.opt_out`` records and audits the opt-out itself); else ``unanswered``; none in 7 days:
-   ``expired``. A reply that is only a score or an opt-out reopens nothing: its conversation is resolved
-   again, and the reports never count it as the customer writing again (``answer_message_id``).
+   ``expired``. A reply that is only a score or an opt-out reopens nothing: ingestion reopened its
+   conversation (unaudited), so it is put back as it was, resolved with no clock, and no resolution is audited
+   (the reports' "last time set to resolved" stays the agent's); the reports never count it as the customer
+   writing again (``answer_message_id``).
 The figures are the reports' (``inbox.reports.satisfaction``).
 """
 
@@ -239,21 +241,15 @@ def _next_message(session: Session, row: SurveyRequest) -> Message | None:
 
 
 def _settle(session: Session, message: Message, now: datetime, *, opt_out: bool = False) -> None:
-    """A reply that is only a score, or an opt-out, does not reopen its conversation."""
+    """A reply that is only a score, or an opt-out, does not reopen its conversation: the reopening is undone
+    (resolved, no clock), unaudited like the reopening, so the conversation was set to resolved when the agent
+    did it, not when the answer was read."""
     conv = session.get(Conversation, message.conversation_id)
     if conv is None or conv.status != "open" or not (opt_out or only_a_score(message.text)):
         return
     later_out = conv.last_outbound_at is not None and conv.last_outbound_at > (message.created_at or now)
     if conv.last_inbound_at == message.created_at and not later_out:
         conv.status, conv.sla_due_at = "resolved", None
-        store.audit(
-            session,
-            ACTOR,
-            "conversation.status",
-            target=("conversation", conv.id),
-            detail={"from": "open", "to": "resolved", "why": "opt-out" if opt_out else "survey answer only"},
-            at=now,
-        )
 
 
 def _read_answers(engine: Engine, charter: Charter, now: datetime, report: SurveyReport) -> None:
