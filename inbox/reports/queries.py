@@ -222,6 +222,7 @@ def open_clocks(session: Session, cid: ChannelIds, limit: int = LIVE_LIMIT) -> l
             c.first_response_at,
             c.sla_due_at,
             c.first_inbound_at,
+            c.reason,
         )
         .join(Channel, col(Channel.id) == col(c.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(c.contact_id))
@@ -235,7 +236,7 @@ def open_clocks(session: Session, cid: ChannelIds, limit: int = LIVE_LIMIT) -> l
     out = []
     for row in found:
         conv_id, channel, platform, kind, visibility, urgency, handle, tags, user, display = row[:10]
-        started, first_response, due, arrived = row[10:]
+        started, first_response, due, arrived, reason = row[10:]
         out.append(
             OpenConversation(
                 id=conv_id,
@@ -252,6 +253,7 @@ def open_clocks(session: Session, cid: ChannelIds, limit: int = LIVE_LIMIT) -> l
                 answered_before=first_response is not None,
                 snippet=snippets.get(conv_id, ""),
                 first_inbound_at=arrived,
+                reason=reason,
             )
         )
     return out

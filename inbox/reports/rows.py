@@ -59,6 +59,7 @@ class OpenConversation:
     answered_before: bool  # the running clock is a next-response clock
     snippet: str = ""  # the newest message's first line (customer text: show as plain text)
     first_inbound_at: datetime | None = None  # its arrival: the charter in force then judges it
+    reason: str | None = None  # the contact reason: its override may set the target's clock
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,15 +134,24 @@ LONG_LATE = timedelta(days=1)
 
 def live_clock(conv: OpenConversation, charter: Charter, now: datetime) -> LiveClock:
     """On track, at risk (at least the charter's ``at_risk_fraction`` of the target elapsed) or breached
-    (past the due time), as the SLA engine rules. The target's length is the clock time from the clock's
-    start to the stored due time, so a charter changed since arrival does not move it."""
+    (past the due time), as the SLA engine rules. The target (and so its clock: 24/7 or business hours) is
+    the one the queue and the alerts use, the contact reason's override included; its length is the clock
+    time from the clock's start to the stored due time, so a charter changed since arrival does not move
+    it."""
     due = conv.sla_due_at
     if now - due > LONG_LATE:  # late for days: the share elapsed says nothing the lateness does not
         return LiveClock(conv, "breached", None, due)  # and would cost a walk over every day since
     metric: Metric = "next_response" if conv.answered_before else "first_response"
     kind = charter_kind(conv.kind, conv.visibility)
     target = target_for(
-        charter, conv.channel, kind, conv.urgency, conv.tags, platform=conv.platform, metric=metric
+        charter,
+        conv.channel,
+        kind,
+        conv.urgency,
+        conv.tags,
+        platform=conv.platform,
+        metric=metric,
+        reason=conv.reason,
     )
     if target is None or conv.clock_start is None or conv.clock_start >= due:
         fraction = 1.0 if now > due else 0.0

@@ -27,8 +27,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from inbox.charter.model import parse_charter
+from inbox.charter.open_clocks import open_clocks
+from inbox.charter.versions import CharterBook
 from inbox.reports.period import Period
-from inbox.reports.report import period_report
+from inbox.reports.report import live_report, period_report
 from inbox.reports.targets_kpis import by_metric
 from inbox.store.tables import Conversation
 from tests.support.reports_seed import CHARTER_TOML, Story
@@ -85,3 +87,31 @@ def test_next_responses_and_resolution_follow_the_reason_s_target(engine: Engine
     nxt, resolution = totals["next_response"], totals["resolution"]
     assert (nxt.met, nxt.missed) == (0, 2)  # A late by 15 minutes, C by 5
     assert (resolution.met, resolution.missed) == (2, 1)  # A and C at 12:00 (due 14:00); B late
+
+
+def test_the_dashboard_s_at_risk_list_uses_the_reason_s_clock_like_the_queue(engine: Engine) -> None:
+    """x-acme public: 60 business minutes (the team closes at 20:00 Paris); ``account_access``: 30 minutes
+    24/7. Monday 2 November 2026, ann writes at 19:50 Paris (due 20:20); at 20:05, 15 of 30 minutes have
+    passed: on track (at risk from 75 %). On the business clock it would be 10 of 10 minutes: at risk."""
+    data = tomllib.loads(CHARTER_TOML)
+    data["sla"]["channels"]["x-acme"] = {
+        "public": {"first_response": {"minutes": 60, "clock": "business_hours"}}
+    }
+    data["sla"]["reasons"] = {"account_access": {"minutes": 30, "clock": "24/7"}}
+    charter = parse_charter(data)
+    paris = ZoneInfo("Europe/Paris")
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        s = Story(session, charter)
+        s.channel("x-acme", "x")
+        ann = s.conversation("x-acme", "ann")
+        conv = session.get(Conversation, ann)
+        assert conv is not None
+        conv.reason = "account_access"
+        s.customer(ann, datetime(2026, 11, 2, 19, 50, tzinfo=paris))
+    now = datetime(2026, 11, 2, 20, 5, tzinfo=paris)
+    with Session(engine) as session:
+        [live] = live_report(session, charter, now).clocks
+        [queue] = open_clocks(session, CharterBook(charter), now)
+    assert live.due == queue.due_at == datetime(2026, 11, 2, 20, 20, tzinfo=paris)
+    assert (live.state, live.fraction) == ("on_track", 0.5)
+    assert queue.state == live.state
