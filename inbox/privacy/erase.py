@@ -4,7 +4,9 @@ Across every linked account: the texts and raw payloads of the messages they wro
 conversations (the replies quote their name), handles, names, platform ids and follower counts, their person
 record, thread keys, notes on their conversations (and their names in other notes), our outbox replies to
 them, survey recipients, escalation alert payloads (and an open spike alert's that quotes them), and every
-webhook event body or quarantined payload that names them (deleted). What the KPIs need stays, anonymised:
+webhook event body or quarantined payload that names them (deleted). Where others' data names them
+(another customer's message, our replies elsewhere, incidents, alerts, audit details): ``elsewhere``.
+What the KPIs need stays, anonymised:
 rows, times, channel, direction, kind, classification, survey scores, segment tags, so past reports do not
 change. Audit events about them keep who did what and when; their names are cut from the details. A legal hold
 refuses the whole erasure.
@@ -17,16 +19,15 @@ VACUUMed (WAL checkpointed and truncated); PostgreSQL's touched tables are VACUU
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine, delete, text
 from sqlmodel import Session, col, select
 
 from inbox.i18n import ngettext
+from inbox.privacy import elsewhere
+from inbox.privacy.identifiers import Identifiers
 from inbox.privacy.record import concerning, conversation_ids, their_messages
 from inbox.privacy.subject import Subject, find_subject, holds
 from inbox.store.gone import ERASED, erased_id, kept_payload
@@ -68,6 +69,7 @@ class ErasureReport:
     webhook_events: int = 0
     quarantined: int = 0
     audit_events: int = 0
+    elsewhere: int = 0  # others' messages, replies elsewhere, incidents, alerts, audit details naming them
 
     def line(self) -> str:
         """``1 contact, 2 conversations, 5 messages, …`` in the current language."""
@@ -82,39 +84,9 @@ class ErasureReport:
             "webhook_events": ngettext("{n} webhook event", "{n} webhook events", self.webhook_events),
             "quarantined": ngettext("{n} quarantined", "{n} quarantined", self.quarantined),
             "audit_events": ngettext("{n} audit event", "{n} audit events", self.audit_events),
+            "elsewhere": ngettext("{n} mention elsewhere", "{n} mentions elsewhere", self.elsewhere),
         }
         return ", ".join(words[k].format(n=n) for k, n in asdict(self).items())
-
-
-class Identifiers:
-    """What names the person in free text and payloads: handles, display names, platform ids."""
-
-    def __init__(
-        self, contacts: Iterable[Contact], person: Person | None, former: Iterable[str] = ()
-    ) -> None:
-        """``former``: ids the person wrote from before their contact moved (a changed WhatsApp number)."""
-        contacts = list(contacts)
-        names = {c.handle for c in contacts} | {c.display_name for c in contacts}
-        if person is not None:
-            names.add(person.display_name)
-        self.names = sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True)
-        every = {c.platform_id for c in contacts} | set(former)
-        self.ids = sorted({i for i in every if len(i or "") >= 5}, key=len, reverse=True)
-        words = [re.escape(w) for w in [*self.names, *self.ids]]
-        self.pattern = re.compile(rf"(?<!\w)@?(?:{'|'.join(words)})(?!\w)", re.IGNORECASE) if words else None
-
-    def found_in(self, value: str) -> bool:
-        return bool(self.pattern and self.pattern.search(value))
-
-    def redact(self, value: Any) -> Any:
-        """``value`` (text or JSON-like) with every identifier replaced by ``[erased]``."""
-        if isinstance(value, str):
-            return self.pattern.sub(ERASED, value) if self.pattern else value
-        if isinstance(value, dict):
-            return {k: self.redact(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.redact(v) for v in value]
-        return value
 
 
 def _anonymise_messages(session: Session, subject: Subject, own: set[int], report: ErasureReport) -> None:
@@ -213,6 +185,9 @@ def erase_subject(
     _scrub_audit(session, subject, own | joined, ids, report)
     _anonymise_messages(session, subject, own, report)
     _anonymise_conversations(session, own, ids, report)
+    report.elsewhere += elsewhere.scrub_messages(session, ids, own)
+    report.elsewhere += elsewhere.scrub_replies(session, ids, own)
+    report.elsewhere += elsewhere.scrub_records(session, ids)
     _drop_payloads(session, ids, report)
     _anonymise_people(session, subject, report)
     audit(

@@ -131,13 +131,15 @@ class TelegramSandbox(LoopbackServer):
         username: str | None = None,
         user_id: int | None = None,
         at: datetime | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
         """A member writes in a supergroup the bot is in (with the bot's default privacy mode, one that
-        mentions the bot or answers it); returns the queued update."""
+        mentions the bot or answers it), possibly answering another member's message ``reply_to`` (Telegram
+        then carries a copy of it); returns the queued update."""
         with self.changed:
             user = self.store.user(first_name, user_id=user_id, username=username)
             self.store.group(group_id, title)
-            update = self.store.customer_message(user, text, at=at, group=group_id)
+            update = self.store.customer_message(user, text, at=at, group=group_id, reply_to=reply_to)
             self.changed.notify_all()
             return update
 

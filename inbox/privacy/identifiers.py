@@ -1,0 +1,99 @@
+"""What names a person in free text and payloads, for erasure: handles, display names, platform ids, and a
+phone number (a WhatsApp id) however it is written ("+33 6 12 34 56 78", "06.12.34.56.78").
+
+``redact`` replaces each of them with ``[erased]``; ``without_their_copies`` first drops, from another
+customer's payload, the copies of the person's own messages it carries (Telegram's ``reply_to_message``, an
+X referenced post: any object whose author is the person), so their words go too, not only their name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import phonenumbers
+
+from inbox.store.gone import ERASED
+from inbox.store.tables import Contact, Person
+
+AUTHOR_KEYS = ("from", "author", "sender", "user", "account")  # where a payload object names its author
+AUTHOR_ID_KEYS = ("author_id", "from_id", "sender_id", "user_id")
+AUTHOR_FIELDS = ("id", "username", "acct", "did", "handle")  # of an author object
+SEPARATOR = r"[\s.\-]?"
+
+
+def phone_pattern(platform_id: str) -> str | None:
+    """A regex for the phone number a platform id is (digits of an international number, as WhatsApp
+    gives them), in its international or national form with any spacing; None when it is not one."""
+    if not platform_id.isdigit() or not 8 <= len(platform_id) <= 15:
+        return None
+    try:
+        number = phonenumbers.parse("+" + platform_id)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    national = str(number.national_number)
+    region = phonenumbers.region_code_for_number(number)
+    prefix = (phonenumbers.ndd_prefix_for_region(region, True) if region else None) or ""
+    digits = SEPARATOR.join(re.escape(d) for d in national)
+    country = SEPARATOR.join(str(number.country_code))
+    return rf"(?:(?:\+|00){country}{SEPARATOR}(?:\(0\){SEPARATOR})?|{re.escape(prefix)}){digits}"
+
+
+class Identifiers:
+    """The person's names and ids, and what finds them."""
+
+    def __init__(
+        self, contacts: Iterable[Contact], person: Person | None, former: Iterable[str] = ()
+    ) -> None:
+        """``former``: ids the person wrote from before their contact moved (a changed WhatsApp number)."""
+        contacts = list(contacts)
+        names = {c.handle for c in contacts} | {c.display_name for c in contacts}
+        if person is not None:
+            names.add(person.display_name)
+        self.names = sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True)
+        every = {c.platform_id for c in contacts} | set(former)
+        self.ids = sorted({i for i in every if len(i or "") >= 5}, key=len, reverse=True)
+        words = [re.escape(w) for w in [*self.names, *self.ids]]
+        words += [p for p in (phone_pattern(i) for i in self.ids) if p]
+        self.pattern = re.compile(rf"(?<!\w)@?(?:{'|'.join(words)})(?!\w)", re.IGNORECASE) if words else None
+        self._own = {i.lower() for i in [*self.ids, *self.names]}
+
+    def found_in(self, value: str) -> bool:
+        return bool(self.pattern and self.pattern.search(value))
+
+    def redact(self, value: Any) -> Any:
+        """``value`` (text or JSON-like) with every identifier replaced by ``[erased]``."""
+        if isinstance(value, str):
+            return self.pattern.sub(ERASED, value) if self.pattern else value
+        if isinstance(value, dict):
+            return {k: self.redact(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.redact(v) for v in value]
+        return value
+
+    def _theirs(self, obj: dict[str, Any]) -> bool:
+        """Whether a payload object was written by the person (its author names them)."""
+        for key in AUTHOR_ID_KEYS:
+            if str(obj.get(key, "")).lower() in self._own:
+                return True
+        for key in AUTHOR_KEYS:
+            author = obj.get(key)
+            if isinstance(author, dict) and any(
+                str(author.get(k, "")).lower() in self._own for k in AUTHOR_FIELDS
+            ):
+                return True
+        return False
+
+    def without_their_copies(self, value: Any, top: bool = True) -> Any:
+        """Another customer's payload without the objects the person wrote (copies of their messages,
+        replaced by ``[erased]``), then redacted. The payload itself (``top``) is never dropped whole."""
+        if isinstance(value, dict):
+            if not top and self._theirs(value):
+                return ERASED
+            return {k: self.without_their_copies(v, top=False) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.without_their_copies(v, top=False) for v in value]
+        return self.redact(value)
