@@ -49,7 +49,11 @@ def _earlier(a: datetime | None, b: datetime) -> datetime:
 def on_inbound(conv: Conversation, at: datetime, due: DueFn) -> None:
     """A customer wrote: reopen if closed, start the clock if nobody is already on it. A resolved
     conversation had nothing left to answer (a "thanks" left unanswered is not judged): its old clock goes and
-    this message starts a new one. A pending one keeps its clock (it was waiting, not done)."""
+    this message starts a new one. A pending one keeps its clock (it was waiting, not done). A message
+    older than the first one starts another first clock: the stored first-response due time goes (the
+    page's ``recompute`` sets it)."""
+    if conv.first_inbound_at is not None and at < conv.first_inbound_at:
+        conv.first_response_due_at = None
     conv.first_inbound_at = _earlier(conv.first_inbound_at, at)
     conv.last_inbound_at = _later(conv.last_inbound_at, at)
     conv.last_message_at = _later(conv.last_message_at, at)
@@ -86,13 +90,28 @@ def raise_urgency(conv: Conversation, urgency: str | None) -> None:
         conv.urgency = urgency
 
 
+def _kept_first_due(conv: Conversation, due: DueFn) -> DueFn:
+    """``due``, except that the first-response clock of the same first message keeps the due time stored when
+    it arrived (``first_response_due_at``): a message stored late does not re-judge it with what is true now
+    (the customer's tags, the conversation's reason). A new earliest message starts another first clock."""
+    first, stored = conv.first_inbound_at, conv.first_response_due_at
+
+    def kept(c: Conversation, since: datetime, is_next: bool) -> datetime | None:
+        if not is_next and stored is not None and first is not None and since == first:
+            return stored
+        return due(c, since, is_next)
+
+    return kept
+
+
 def recompute(conv: Conversation, events: Iterable[ThreadEvent], due: DueFn) -> None:
     """Set the conversation's message times, first response, running clock and first-response due time from
     all its messages, ordered by their own times (in UTC; at one instant the customer's message comes first,
     so an answer at the same second answers it), whatever order they were stored in. Each clock's due time
     is asked of ``due`` with the urgency the conversation had when that clock started, as ``on_inbound``
-    would have. The status and the conversation's urgency are left as they are."""
-    status, urgency = conv.status, conv.urgency
+    would have; the first-response due time stored at arrival is kept while the first message is the same
+    (``_kept_first_due``). The status and the conversation's urgency are left as they are."""
+    status, urgency, due = conv.status, conv.urgency, _kept_first_due(conv, due)
     conv.first_inbound_at = conv.last_inbound_at = conv.last_outbound_at = conv.last_message_at = None
     conv.first_response_at = conv.sla_due_at = conv.first_response_due_at = None
     conv.urgency = None
