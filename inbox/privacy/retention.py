@@ -7,8 +7,10 @@ Messages keep what the reports count (times, channel, direction, classification)
 last message older than ``messages_days``; ``raw_payloads_days`` empties payloads sooner. Our own messages
 keep their outbox key (``inbox.store.gone.kept_payload``): it tells an automatic message from a reply.
 Quarantined items, processed webhook events and audit events older than their period are deleted (sign-in
-sessions too, with the audit log's period counted from their expiry); survey answers lose their score. A
-dry run counts the same rows and changes nothing. Each real run is audited with its counts.
+sessions too, with the audit log's period counted from their expiry); survey answers lose their score. The
+payloads of escalation and spike alerts once posted (they quote customers) are emptied after
+``raw_payloads_days``, else ``messages_days``. A dry run counts the same rows and changes nothing. Each
+real run is audited with its counts.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from inbox.store.records import audit
 from inbox.store.tables import (
     AuditEvent,
     Conversation,
+    EscalationAlert,
     Message,
     QuarantinedItem,
     SurveyRequest,
+    TrafficSpike,
     WebhookEvent,
     WebSession,
 )
@@ -50,6 +54,7 @@ class PurgeReport:
     survey_answers: int = 0
     audit_events: int = 0
     web_sessions: int = 0
+    alert_payloads: int = 0
 
     def line(self, dry_run: bool = False) -> str:
         """``purge: removed 2 messages, 0 raw payloads, …`` (``would remove``: dry run), current language."""
@@ -61,6 +66,7 @@ class PurgeReport:
             "survey_answers": ngettext("{n} survey answer", "{n} survey answers", self.survey_answers),
             "audit_events": ngettext("{n} audit event", "{n} audit events", self.audit_events),
             "web_sessions": ngettext("{n} web session", "{n} web sessions", self.web_sessions),
+            "alert_payloads": ngettext("{n} alert payload", "{n} alert payloads", self.alert_payloads),
         }
         counts = ", ".join(words[k].format(n=n) for k, n in asdict(self).items())
         verb = _("purge: would remove {counts}") if dry_run else _("purge: removed {counts}")
@@ -104,6 +110,10 @@ def _payloads_gone(values: dict[str, Any]) -> Callable[[Session, list[int]], Any
     return apply
 
 
+def _emptied(table: Any, ids: list[int]) -> Any:
+    return update(table).where(col(table.id).in_(ids)).values(payload={})
+
+
 def _payload_left(cutoff: datetime) -> Any:
     """Messages older than ``cutoff`` whose payload holds more than ``kept_payload`` keeps."""
     outbox_only = literal('{"' + OUTBOX + '": "') + _outbox_key() + literal('"}')
@@ -122,7 +132,27 @@ def _closed_before(cutoff: datetime) -> Any:
     return col(Message.conversation_id).in_(closed) & (col(Message.text) != EXPIRED)
 
 
-def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind]]:
+POSTED = ("sent", "failed", "cancelled")  # an alert no longer waiting to be posted
+
+
+def _alerts(cutoff: datetime) -> Any:
+    return (
+        (col(EscalationAlert.created_at) < cutoff)
+        & col(EscalationAlert.status).in_(POSTED)
+        & (cast(col(EscalationAlert.payload), String) != "{}")
+    )
+
+
+def _spikes(cutoff: datetime) -> Any:
+    return (
+        (col(TrafficSpike.opened_at) < cutoff)
+        & col(TrafficSpike.closed_at).is_not(None)
+        & col(TrafficSpike.alert_status).in_(POSTED)
+        & (cast(col(TrafficSpike.payload), String) != "{}")
+    )
+
+
+def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind | tuple[Kind, ...]]]:
     expire: dict[str, Any] = {"text": EXPIRED, "author_handle": None, "pii": []}
     expire["search_text"] = fold(EXPIRED)  # a Core UPDATE: the store's hooks do not see it
     return {
@@ -172,6 +202,13 @@ def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind]]:
                 _on(lambda ids: delete(AuditEvent).where(col(AuditEvent.id).in_(ids))),
             ),
         ),
+        "alert_payloads": (  # they quote customers' words: kept as long as a payload (or a message)
+            r.raw_payloads_days if r.raw_payloads_days is not None else r.messages_days,
+            (
+                Kind(EscalationAlert, _alerts, _on(lambda ids: _emptied(EscalationAlert, ids))),
+                Kind(TrafficSpike, _spikes, _on(lambda ids: _emptied(TrafficSpike, ids))),
+            ),
+        ),
         "web_sessions": (  # who was signed in when: kept as long as the audit log, counted from the expiry
             r.audit_days,
             Kind(
@@ -205,9 +242,11 @@ def purge(
 ) -> PurgeReport:
     """Apply every period set in ``retention``; the counts of what went (or would go)."""
     report = PurgeReport()
-    for name, (days, kind) in _kinds(retention).items():
+    for name, (days, kinds) in _kinds(retention).items():
         if days is not None:
-            setattr(report, name, _run(engine, kind, now - timedelta(days=days), dry_run))
+            cutoff = now - timedelta(days=days)
+            each = kinds if isinstance(kinds, tuple) else (kinds,)
+            setattr(report, name, sum(_run(engine, kind, cutoff, dry_run) for kind in each))
     if not dry_run:
         with Session(engine) as session, session.begin():
             audit(session, actor, ACTION, detail={"removed": asdict(report)}, at=now)
