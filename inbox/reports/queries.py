@@ -32,7 +32,7 @@ from inbox.reports.rows import (
 from inbox.reports.sqltime import as_utc, from_quarter, quarter_hour, utc_hour
 from inbox.store.tables import AuditEvent, Channel, Contact, Conversation, Message, User
 
-WAITING_STATUSES = ("open", "pending")  # not resolved
+WAITING_STATUS = "open"  # pending (snoozed) conversations have left the queue and the running clocks
 LIVE_LIMIT = 5000  # running clocks read for the at-risk and breached lists, soonest due first
 
 
@@ -182,8 +182,10 @@ def hour_counts(session: Session, period: Period, cid: ChannelIds) -> list[HourC
 
 
 def _waiting(cid: ChannelIds) -> list[ColumnElement[bool]]:
+    """Waiting for an answer: open (not pending or snoozed, not resolved) with its response clock running,
+    as the queue and the peak plan (``inbox.charter.open_clocks``) count it."""
     conds: list[ColumnElement[bool]] = [
-        col(Conversation.status).in_(WAITING_STATUSES),
+        col(Conversation.status) == WAITING_STATUS,
         col(Conversation.sla_due_at).is_not(None),
         *in_channels(Conversation.channel_id, cid),
     ]

@@ -43,7 +43,8 @@ class OutcomeCount:
 
 @dataclass(frozen=True, slots=True)
 class OpenConversation:
-    """A conversation waiting for an answer: not resolved, its response clock running."""
+    """A conversation waiting for an answer: open (not pending, snoozed or resolved), its response clock
+    running."""
 
     id: int
     channel: str
