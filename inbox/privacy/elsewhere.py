@@ -13,7 +13,6 @@ digits), then checked with ``Identifiers``. Session-taking, never commits.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import String, cast, func, or_
@@ -35,21 +34,39 @@ def needles(ids: Identifiers) -> list[str]:
     return sorted(found)
 
 
-def _like_any(columns: Iterable[Any], words: list[str]) -> Any:
-    return or_(*(func.lower(c).contains(w, autoescape=True) for c in columns for w in words))
+def naming(session: Session, ids: Identifiers, table: Any, *fields: str, where: Any = None) -> list[Any]:
+    """The rows of ``table`` (and ``where``) whose ``fields`` (text or JSON) name the person: a SQL LIKE on
+    each needle first, then ``Identifiers.found_in`` on the values."""
+    words = needles(ids)
+    if not words:
+        return []
+    as_text = [cast(col(getattr(table, f)), String) for f in fields]  # JSON columns as their text
+    stmt = select(table).where(
+        or_(*(func.lower(c).contains(w, autoescape=True) for c in as_text for w in words))
+    )
+    if where is not None:
+        stmt = stmt.where(where)
+    return [row for row in session.exec(stmt) if any(ids.found_in(_text(getattr(row, f))) for f in fields)]
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def others_messages(session: Session, ids: Identifiers, skip: set[int]) -> list[Message]:
+    """Messages outside the person's own conversations (``skip``) that name them or carry their words."""
+    return naming(session, ids, Message, "text", "raw", where=col(Message.conversation_id).not_in(skip))
+
+
+def replies_elsewhere(session: Session, ids: Identifiers, skip: set[int]) -> list[OutboundReply]:
+    """Our replies outside the person's own conversations that name them."""
+    return naming(session, ids, OutboundReply, "text", where=col(OutboundReply.conversation_id).not_in(skip))
 
 
 def scrub_messages(session: Session, ids: Identifiers, skip: set[int]) -> int:
     """Other customers' messages (not in ``skip``, the person's own conversations) naming the person."""
-    words = needles(ids)
-    if not words:
-        return 0
-    stmt = select(Message).where(
-        col(Message.conversation_id).not_in(skip),
-        _like_any((col(Message.text), cast(col(Message.raw), String)), words),
-    )
     changed = 0
-    for message in session.exec(stmt):
+    for message in others_messages(session, ids, skip):
         text, raw = ids.redact(message.text), ids.without_their_copies(message.raw or {})
         if text != message.text or raw != message.raw:
             message.text, message.raw = text, raw
@@ -59,47 +76,27 @@ def scrub_messages(session: Session, ids: Identifiers, skip: set[int]) -> int:
 
 def scrub_replies(session: Session, ids: Identifiers, skip: set[int]) -> int:
     """Our replies in other conversations naming the person: redacted; not sent if still waiting."""
-    words = needles(ids)
-    if not words:
-        return 0
-    stmt = select(OutboundReply).where(
-        col(OutboundReply.conversation_id).not_in(skip), _like_any((col(OutboundReply.text),), words)
-    )
-    changed = 0
-    for reply in session.exec(stmt):
-        if not ids.found_in(reply.text):
-            continue
+    found = replies_elsewhere(session, ids, skip)
+    for reply in found:
         reply.text = ids.redact(reply.text)
         if reply.status in ("pending", "sending", "failed"):  # an uncertain one may be posted: kept so
             reply.status, reply.last_error = "failed", CANCELLED
-        changed += 1
-    return changed
+    return len(found)
 
 
 def scrub_records(session: Session, ids: Identifiers) -> int:
     """Incidents, escalation alerts and audit details naming the person."""
-    words = needles(ids)
-    if not words:
-        return 0
     changed = 0
-    for incident in session.exec(
-        select(Incident).where(_like_any((col(Incident.title), col(Incident.description)), words))
-    ):
-        title, description = ids.redact(incident.title), ids.redact(incident.description)
-        if (title, description) != (incident.title, incident.description):
-            incident.title, incident.description = title, description
+    for table, fields in RECORDS:
+        for row in naming(session, ids, table, *fields):
+            for field in fields:
+                setattr(row, field, ids.redact(getattr(row, field)))
             changed += 1
-    changed += _redact_json(session, ids, words, EscalationAlert, "payload")
-    changed += _redact_json(session, ids, words, AuditEvent, "detail")
     return changed
 
 
-def _redact_json(session: Session, ids: Identifiers, words: list[str], table: Any, field: str) -> int:
-    """Redact the JSON column ``field`` of ``table``'s rows that name the person; how many changed."""
-    changed = 0
-    for row in session.exec(select(table).where(_like_any((cast(getattr(table, field), String),), words))):
-        value = ids.redact(getattr(row, field))
-        if value != getattr(row, field):
-            setattr(row, field, value)
-            changed += 1
-    return changed
+RECORDS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+    (Incident, ("title", "description")),
+    (EscalationAlert, ("payload",)),
+    (AuditEvent, ("detail",)),
+)

@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from inbox.i18n import ngettext
 from inbox.privacy import elsewhere
-from inbox.privacy.identifiers import Identifiers
+from inbox.privacy.identifiers import Identifiers, subject_identifiers
 from inbox.privacy.record import concerning, conversation_ids, their_messages
 from inbox.privacy.subject import Subject, find_subject, holds
 from inbox.store.gone import ERASED, erased_id, kept_payload
@@ -37,7 +37,6 @@ from inbox.store.tables import (
     Contact,
     Conversation,
     EscalationAlert,
-    Message,
     Note,
     OutboundReply,
     Person,
@@ -174,12 +173,7 @@ def erase_subject(
         )
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA secure_delete = ON"))  # freed space is zeroed, not left readable
-    contacts = session.exec(select(Contact).where(col(Contact.id).in_(subject.contact_ids))).all()
-    person = session.get(Person, subject.person_id) if subject.person_id is not None else None
-    wrote_from = select(Message.author_platform_id).where(
-        col(Message.contact_id).in_(subject.contact_ids), col(Message.author_platform_id).is_not(None)
-    )
-    ids = Identifiers(contacts, person, [i for i in session.exec(wrote_from.distinct()).all() if i])
+    ids = subject_identifiers(session, subject)
     own, joined = conversation_ids(session, subject)
     report = ErasureReport()
     _scrub_audit(session, subject, own | joined, ids, report)

@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import phonenumbers
+from sqlmodel import Session, col, select
 
+from inbox.privacy.subject import Subject
 from inbox.store.gone import ERASED
-from inbox.store.tables import Contact, Person
+from inbox.store.tables import Contact, Message, Person
 
 AUTHOR_KEYS = ("from", "author", "sender", "user", "account")  # where a payload object names its author
 AUTHOR_ID_KEYS = ("author_id", "from_id", "sender_id", "user_id")
@@ -76,16 +78,19 @@ class Identifiers:
 
     def _theirs(self, obj: dict[str, Any]) -> bool:
         """Whether a payload object was written by the person (its author names them)."""
-        for key in AUTHOR_ID_KEYS:
-            if str(obj.get(key, "")).lower() in self._own:
-                return True
-        for key in AUTHOR_KEYS:
-            author = obj.get(key)
-            if isinstance(author, dict) and any(
-                str(author.get(k, "")).lower() in self._own for k in AUTHOR_FIELDS
-            ):
-                return True
-        return False
+        return bool(_authors(obj) & self._own)
+
+    def only_theirs(self, value: Any, top: bool = True) -> Any:
+        """One of the person's payloads without the objects someone else wrote (a copy of another
+        customer's message they answered: ``[another person]``), for their copy of their data."""
+        if isinstance(value, dict):
+            authors = _authors(value)
+            if not top and authors and not authors & self._own:
+                return OTHER
+            return {k: self.only_theirs(v, top=False) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.only_theirs(v, top=False) for v in value]
+        return value
 
     def without_their_copies(self, value: Any, top: bool = True) -> Any:
         """Another customer's payload without the objects the person wrote (copies of their messages,
@@ -97,3 +102,26 @@ class Identifiers:
         if isinstance(value, list):
             return [self.without_their_copies(v, top=False) for v in value]
         return self.redact(value)
+
+
+OTHER = "[another person]"
+
+
+def _authors(obj: dict[str, Any]) -> set[str]:
+    """The identifiers of a payload object's author (lower case), if it names one."""
+    found = {str(obj[k]).lower() for k in AUTHOR_ID_KEYS if obj.get(k) is not None}
+    for key in AUTHOR_KEYS:
+        author = obj.get(key)
+        if isinstance(author, dict):
+            found |= {str(author[k]).lower() for k in AUTHOR_FIELDS if author.get(k) is not None}
+    return found
+
+
+def subject_identifiers(session: Session, subject: Subject) -> Identifiers:
+    """What names ``subject``: every linked account's names and ids, and the ids they wrote from."""
+    contacts = session.exec(select(Contact).where(col(Contact.id).in_(subject.contact_ids))).all()
+    person = session.get(Person, subject.person_id) if subject.person_id is not None else None
+    wrote_from = select(Message.author_platform_id).where(
+        col(Message.contact_id).in_(subject.contact_ids), col(Message.author_platform_id).is_not(None)
+    )
+    return Identifiers(contacts, person, [i for i in session.exec(wrote_from.distinct()).all() if i])

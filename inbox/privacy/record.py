@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from inbox.privacy import elsewhere
+from inbox.privacy.identifiers import Identifiers, subject_identifiers
 from inbox.privacy.subject import Subject
 from inbox.store.tables import (
     AuditEvent,
@@ -21,10 +23,13 @@ from inbox.store.tables import (
     Contact,
     ContactPrivacy,
     Conversation,
+    EscalationAlert,
+    Incident,
     Message,
     Note,
     OutboundReply,
     Person,
+    QuarantinedItem,
     SurveyRequest,
 )
 
@@ -100,6 +105,7 @@ def person_record(session: Session, subject: Subject, now: datetime) -> dict[str
         profiles.append({"channel": channels.get(c.channel_id), **_fields(c, PROFILE), "privacy": privacy})
     person = session.get(Person, subject.person_id) if subject.person_id is not None else None
     messages = their_messages(session, subject, own)
+    ids = subject_identifiers(session, subject)
     conversations = []
     for conv in session.exec(
         select(Conversation).where(col(Conversation.id).in_(every)).order_by(col(Conversation.id))
@@ -115,7 +121,7 @@ def person_record(session: Session, subject: Subject, now: datetime) -> dict[str
                 "channel": channels.get(conv.channel_id),
                 **_fields(conv, CONVERSATION),
                 "theirs": cid in own,
-                "messages": [_fields(m, MESSAGE) for m in messages if m.conversation_id == cid],
+                "messages": [_message(m, subject, ids) for m in messages if m.conversation_id == cid],
                 "notes": [_fields(n, "id author_id text created_at") for n in notes] if cid in own else [],
                 "surveys": [_fields(s, SURVEY) for s in surveys] if cid in own else [],
                 "outbox": [_fields(r, REPLY) for r in replies] if cid in own else [],
@@ -129,4 +135,50 @@ def person_record(session: Session, subject: Subject, now: datetime) -> dict[str
         "profiles": profiles,
         "conversations": conversations,
         "audit_events": [_fields(e, AUDIT) for e in events],
+        "named_elsewhere": named_elsewhere(session, subject, ids, own, channels),
+    }
+
+
+def _message(message: Message, subject: Subject, ids: Identifiers) -> dict[str, Any]:
+    """One message of the record; in one they wrote, a copy of someone else's message (a Telegram reply
+    carries the message it answers) is left out: ``[another person]``."""
+    fields = _fields(message, MESSAGE)
+    if message.contact_id in subject.contact_ids:
+        fields["raw"] = ids.only_theirs(message.raw or {})
+    return fields
+
+
+def named_elsewhere(
+    session: Session, subject: Subject, ids: Identifiers, own: set[int], channels: dict[int | None, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Where data outside their conversations names them (what an erasure redacts there, ``elsewhere``):
+    our replies, incidents, alerts, audit details and quarantined payloads in full; another customer's
+    message only as a reference (its words are that customer's)."""
+    about = set(session.exec(select(AuditEvent.id).where(concerning(subject, own))).all())
+    return {
+        "messages_of_others": [
+            _fields(m, "id conversation_id created_at") | {"channel": channels.get(m.channel_id)}
+            for m in elsewhere.others_messages(session, ids, own)
+            if m.contact_id not in subject.contact_ids
+        ],
+        "our_replies": [
+            _fields(r, "conversation_id " + REPLY) for r in elsewhere.replies_elsewhere(session, ids, own)
+        ],
+        "incidents": [
+            _fields(i, "id title description declared_at")
+            for i in elsewhere.naming(session, ids, Incident, "title", "description")
+        ],
+        "alerts": [
+            _fields(a, "id conversation_id key created_at payload")
+            for a in elsewhere.naming(session, ids, EscalationAlert, "payload")
+        ],
+        "audit_events": [
+            _fields(e, AUDIT)
+            for e in elsewhere.naming(session, ids, AuditEvent, "detail")
+            if e.id not in about
+        ],
+        "quarantined": [
+            _fields(q, "id error raw created_at") | {"channel": channels.get(q.channel_id)}
+            for q in elsewhere.naming(session, ids, QuarantinedItem, "raw")
+        ],
     }
