@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, literal, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from inbox.ingest.clocks import person_answer
+from inbox.reports.answers import person_replies
 from inbox.reports.channel_filter import ChannelIds, in_channels
 from inbox.reports.follow_ups import wrote_again
 from inbox.reports.kpis import Fcr, ResponseTimes
@@ -26,7 +26,7 @@ from inbox.reports.queries import channel_names_by_id
 from inbox.reports.rows import OutcomeCount
 from inbox.reports.sqltime import from_quarter, quarter_hour, seconds_between
 from inbox.reports.stats import minutes
-from inbox.store.tables import Conversation, Message, UTCDateTime
+from inbox.store.tables import Conversation, UTCDateTime
 
 ALL = ""  # the key of the all-channels figures in ``response_times``
 
@@ -143,14 +143,9 @@ def _times(by_rank: dict[int, float], n: int) -> ResponseTimes:
 def first_contact_resolution(session: Session, period: Period, cid: ChannelIds) -> Fcr:
     """Of the cohort's resolved conversations with a person's reply: those resolved with exactly one such
     reply and no customer message after it (``kpis.is_first_contact_resolution``), counted by the database.
-    Automatic messages are no reply; a survey's score or opt-out is no customer message (``follow_ups``)."""
-    replies = (
-        select(func.count())
-        .select_from(Message)
-        .where(col(Message.conversation_id) == col(_c.id), person_answer())
-        .correlate(_c)
-        .scalar_subquery()
-    )
+    A private reply stored in its DM thread is one of the conversation's replies (``answers``); automatic
+    messages are no reply; a survey's score or opt-out is no customer message (``follow_ups``)."""
+    replies = person_replies()
     after = wrote_again()
     resolved = (
         select(replies.label("replies"), case((after, 1), else_=0).label("follow_up"))

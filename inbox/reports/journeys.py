@@ -2,7 +2,8 @@
 figures need (``targets_kpis``, ``goals_kpis``, ``contact_kpis``).
 
 A journey is a conversation of the period's cohort (``queries.cohort``) with its customer messages and a
-person's answers in time order (automatic messages and a survey's settled answer left out, as everywhere),
+person's answers in time order (a private answer stored in its DM thread included, ``answers``; automatic
+messages and a survey's settled answer left out, as everywhere),
 when it was last set to resolved (audit trail) and whether a person moved it from public to private (a
 private reply delivered in a public conversation). Session-taking, read-only; one query per kind of fact.
 """
@@ -21,6 +22,7 @@ from inbox.charter.sla import SlaEvent, response_spans
 from inbox.ingest.clocks import person_answer
 from inbox.ingest.threads import AUTOMATIC_PREFIX
 from inbox.reports import queries
+from inbox.reports.answers import answers_elsewhere
 from inbox.reports.channel_filter import ChannelIds
 from inbox.reports.follow_ups import survey_answers
 from inbox.reports.period import Period
@@ -59,6 +61,12 @@ def _events(session: Session, ids: list[int]) -> dict[int, list[SlaEvent]]:
     for conv, at, direction in session.exec(stmt).all():
         if at is not None:
             out[conv].append(SlaEvent(at, "in" if direction == "in" else "out"))
+    in_dm_threads = answers_elsewhere().where(one_of(session, col(OutboundReply.conversation_id), ids))
+    answered = session.exec(in_dm_threads).all()
+    for conv, at in answered:
+        out[conv].append(SlaEvent(at, "out"))
+    for conv in {conv for conv, _at in answered}:
+        out[conv].sort(key=lambda e: e.at)  # stable: same-instant messages keep their order
     return out
 
 

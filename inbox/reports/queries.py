@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from inbox.desk.clocks import clock_start
 from inbox.desk.queue import last_messages
-from inbox.ingest.clocks import person_answer
+from inbox.reports.answers import person_replies
 from inbox.reports.channel_filter import ChannelIds, Channels, channel_ids, in_channels
 from inbox.reports.follow_ups import last_customer_message
 from inbox.reports.period import Period, whole_hour_offsets
@@ -82,13 +82,7 @@ def cohort(
         .correlate(Conversation)
         .scalar_subquery()
     )
-    replies = (
-        select(func.count())
-        .select_from(Message)
-        .where(Message.conversation_id == Conversation.id, person_answer())
-        .correlate(Conversation)
-        .scalar_subquery()
-    )
+    replies = person_replies()
     c = Conversation
     stmt = (
         _columns(

@@ -38,9 +38,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from connectors.base import Sent
 from inbox.charter.model import Charter, parse_charter
-from inbox.outbox import delivery as outbox
 from inbox.reports.contact_kpis import ContactRow
 from inbox.reports.period import Period
 from inbox.reports.report import LiveReport, PeriodReport, period_report, service_goals
@@ -89,13 +87,6 @@ def at(hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 3, 4, hour, minute, tzinfo=UTC)
 
 
-def private_reply(s: Story, conv_id: int, agent: str, queued: datetime, sent: datetime) -> None:
-    conv = s.session.get(Conversation, conv_id)
-    assert conv is not None
-    reply = outbox.enqueue(s.session, conv, visibility="private", text="En MP", actor=agent, now=queued)
-    outbox.record_delivery(s.session, reply, Sent(f"dm-{conv_id}"), sent)
-
-
 def seed(engine: Engine, charter: Charter) -> None:
     with Session(engine, expire_on_commit=False) as session, session.begin():
         s = Story(session, charter)
@@ -132,7 +123,7 @@ def seed(engine: Engine, charter: Charter) -> None:
         s.resolve(e, "maya", at(8, 10))
         s.customer(f, at(9))
         s.view(f, "bruno", at(9, 2))
-        private_reply(s, f, "bruno", at(9, 4), at(9, 5))
+        s.private_reply(f, "bruno", at(9, 4), at(9, 5))
         s.resolve(f, "bruno", at(9, 30))
         s.customer(g, at(10, 30), urgency="critical")
         s.view(g, "bruno", at(10, 50))

@@ -107,6 +107,15 @@ class Story:
     users: dict[str, User] = field(default_factory=dict)
     n: int = 0
 
+    @classmethod
+    def on_x_acme(cls, session: Session, charter: Charter, *agents: str) -> Story:
+        """A story on the x-acme channel (X) with these agents."""
+        story = cls(session, charter)
+        story.channel("x-acme", "x")
+        for name in agents:
+            story.user(name)
+        return story
+
     def channel(self, name: str, platform: str) -> Channel:
         channel = Channel(name=name, platform=platform, account="AcmeCare", account_id="brand")
         self.session.add(channel)
@@ -195,6 +204,19 @@ class Story:
         )
         self.n += 1
         outbox.record_delivery(self.session, reply, Sent(f"out-{self.n}"), sent)
+        self.session.flush()
+
+    def private_reply(
+        self, conv_id: int, agent: str, queued: datetime, sent: datetime, thread_key: str | None = None
+    ) -> None:
+        """A person's private reply; with ``thread_key`` the platform answers with its DM thread, and the
+        outbox stores the message in that DM conversation (as ``record_delivery`` does)."""
+        conv, _, _ = self._conv(conv_id)
+        reply = outbox.enqueue(
+            self.session, conv, visibility="private", text="En MP", actor=agent, now=queued
+        )
+        self.n += 1
+        outbox.record_delivery(self.session, reply, Sent(f"dm-{self.n}", thread_key), sent)
         self.session.flush()
 
     def automatic(self, conv_id: int, at: datetime, visibility: str = "public") -> None:
