@@ -33,15 +33,14 @@ def test_an_automatic_message_before_the_agent_s_answer_leaves_them_the_first_re
 ) -> None:
     charter = load_charter(write_config(tmp_path / "config"))
     with Session(engine, expire_on_commit=False) as session, session.begin():
-        s = Story(session, charter)
-        s.channel("x-acme", "x")
-        alice, maya = s.user("alice"), s.user("maya", "manager")
+        s = Story.on_x_acme(session, charter, "alice")
+        alice, maya = s.users["alice"], s.user("maya", "manager")
         ann = s.conversation("x-acme", "ann")
         s.customer(ann, at(9))
         s.automatic(ann, at(9, 2))
         s.reply(ann, "alice", at(9, 15), at(9, 20))
-    with Session(engine) as s:
-        mine = agent_figures(s, alice, "alice", DAY)
-        robot = agent_figures(s, maya, "automation", DAY)
+    with Session(engine) as session:
+        mine = agent_figures(session, alice, "alice", DAY)
+        robot = agent_figures(session, maya, "automation", DAY)
     assert (mine.first_responses, mine.first_responses_on_time, mine.on_time_rate) == (1, 1, 1.0)
     assert (robot.first_responses, robot.first_responses_on_time) == (0, 0)

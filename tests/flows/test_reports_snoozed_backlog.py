@@ -29,9 +29,8 @@ def at(hour: int, minute: int = 0) -> datetime:
 def test_a_snoozed_conversation_is_not_waiting_on_the_dashboard(engine: Engine, tmp_path: Path) -> None:
     charter = load_charter(write_config(tmp_path / "config"))
     with Session(engine, expire_on_commit=False) as session, session.begin():
-        s = Story(session, charter)
-        s.channel("x-acme", "x")
-        alice = s.user("alice")
+        s = Story.on_x_acme(session, charter, "alice")
+        alice = s.users["alice"]
         ann, bob = s.conversation("x-acme", "ann"), s.conversation("x-acme", "bob")
         s.customer(ann, at(10))
         s.customer(bob, at(10))
