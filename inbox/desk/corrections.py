@@ -109,7 +109,7 @@ def _follow(session: Session, conv: Conversation, field: str, due: DuePolicy) ->
     assert channel is not None
     contact = session.get(Contact, conv.contact_id) if conv.contact_id is not None else None
     session.flush()
-    recompute_stored(session, [conv], lambda _c: bound_due(due, channel, contact))
+    recompute_stored(session, [conv], lambda _c: bound_due(due, channel, contact), rejudge=True)
     session.add(conv)
 
 

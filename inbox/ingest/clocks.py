@@ -57,11 +57,16 @@ def thread_events(session: Session, conversation_ids: Iterable[int]) -> dict[int
 
 
 def recompute_stored(
-    session: Session, convs: Iterable[Conversation], due_for: Callable[[Conversation], DueFn]
+    session: Session,
+    convs: Iterable[Conversation],
+    due_for: Callable[[Conversation], DueFn],
+    *,
+    rejudge: bool = False,
 ) -> None:
     """``threads.recompute`` each conversation from its stored messages (flush the new ones first);
-    ``due_for`` gives the due policy bound to a conversation's channel and customer."""
+    ``due_for`` gives the due policy bound to a conversation's channel and customer. A late message keeps
+    the first-response due time stored at arrival; ``rejudge`` (a classification correction) does not."""
     by_id = {conv.id: conv for conv in convs if conv.id is not None}
     for conversation_id, events in thread_events(session, by_id).items():
         conv = by_id[conversation_id]
-        recompute(conv, events, due_for(conv))
+        recompute(conv, events, due_for(conv), rejudge=rejudge)

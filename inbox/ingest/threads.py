@@ -104,14 +104,18 @@ def _kept_first_due(conv: Conversation, due: DueFn) -> DueFn:
     return kept
 
 
-def recompute(conv: Conversation, events: Iterable[ThreadEvent], due: DueFn) -> None:
+def recompute(
+    conv: Conversation, events: Iterable[ThreadEvent], due: DueFn, *, rejudge: bool = False
+) -> None:
     """Set the conversation's message times, first response, running clock and first-response due time from
     all its messages, ordered by their own times (in UTC; at one instant the customer's message comes first,
     so an answer at the same second answers it), whatever order they were stored in. Each clock's due time
     is asked of ``due`` with the urgency the conversation had when that clock started, as ``on_inbound``
     would have; the first-response due time stored at arrival is kept while the first message is the same
-    (``_kept_first_due``). The status and the conversation's urgency are left as they are."""
-    status, urgency, due = conv.status, conv.urgency, _kept_first_due(conv, due)
+    (``_kept_first_due``), unless ``rejudge`` (a person corrected what chooses the target: every due time is
+    worked out again). The status and the conversation's urgency are left as they are."""
+    status, urgency = conv.status, conv.urgency
+    due = due if rejudge else _kept_first_due(conv, due)
     conv.first_inbound_at = conv.last_inbound_at = conv.last_outbound_at = conv.last_message_at = None
     conv.first_response_at = conv.sla_due_at = conv.first_response_due_at = None
     conv.urgency = None
