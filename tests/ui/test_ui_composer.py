@@ -61,8 +61,9 @@ def test_private_template_with_a_fill_in_prompt(seeded: Seeded, db_url: str) -> 
     assert mode.value == "private" and len(mode.options) == 1  # a DM conversation: private only
     at.selectbox(key=f"composer-{conv_id}-template").select("remboursement-mp-fr").run()
     assert "{amount}" in draft(at, conv_id)
-    assert at.button(key=f"send-{conv_id}").disabled
     assert "Fill in {amount}, {refund_days} before sending." in errors(at)
+    at.button(key=f"send-{conv_id}").click().run()  # enabled (the text comes with the click), refused
+    assert replies(db_url) == [] and "Fill in {amount}" in errors(at)
     at.text_input(key=f"composer-{conv_id}-var-amount").input("49,90 €").run()
     at.text_input(key=f"composer-{conv_id}-var-refund_days").input("3").run()
     assert "49,90 €" in draft(at, conv_id) and "Comptez 3 jours ouvrés" in draft(at, conv_id)
@@ -79,8 +80,8 @@ def test_personal_data_blocks_a_public_reply_and_offers_a_dm(seeded: Seeded, db_
         "Bob, write to refunds@acme.example or call 06 12 34 56 78"
     ).run()
     assert "Personal data in a public reply (email, phone number)" in errors(at)
-    assert at.button(key=f"send-{conv_id}").disabled
-    assert replies(db_url) == []
+    at.button(key=f"send-{conv_id}").click().run()  # the click is checked like the text: refused
+    assert replies(db_url) == [] and "Personal data in a public reply" in errors(at)
     at.button(key=f"to-dm-{conv_id}").click().run()
     assert at.segmented_control(key=f"composer-{conv_id}-mode").value == "private"
     assert "Personal data" not in errors(at)
@@ -95,7 +96,8 @@ def test_an_over_long_public_reply_is_refused_with_the_count(seeded: Seeded, db_
     text = "Sorry! " + "x" * 250 + " https://help.acme.example/parcels/where-is-my-parcel"  # 7+250+1+23 = 281
     at.text_area(key=f"composer-{conv_id}-draft").input(text).run()
     assert "Too long for X: 281/280 weighted characters (a link counts 23). Shorten it by 1." in errors(at)
-    assert at.button(key=f"send-{conv_id}").disabled
+    at.button(key=f"send-{conv_id}").click().run()  # the limit holds on the click too
+    assert replies(db_url) == [] and "Too long for X: 281/280" in errors(at)
     at.text_area(key=f"composer-{conv_id}-draft").input(text.replace("Sorry! ", "Sorry ")).run()
     assert not errors(at) and not at.button(key=f"send-{conv_id}").disabled
 
@@ -204,7 +206,9 @@ def test_a_reply_in_another_language_than_the_customers_asks_to_be_confirmed(
         "Bonjour Bob, nous sommes désolés pour ce retard, pouvez-vous nous envoyer votre numéro de commande ?"
     ).run()
     assert "Your reply's language: French · the customer's: English." in " ".join(w.value for w in at.warning)
-    assert at.button(key=f"send-{conv_id}").disabled
+    at.button(key=f"send-{conv_id}").click().run()  # not ticked: nothing sent, the warning says why
+    assert replies(db_url) == []
+    assert "Send it in this language anyway" in " ".join(w.value for w in at.warning)
     at.checkbox(key=f"composer-{conv_id}-send-in-fr").check().run()
     assert not at.button(key=f"send-{conv_id}").disabled
     at.button(key=f"send-{conv_id}").click().run()

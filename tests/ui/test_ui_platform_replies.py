@@ -95,7 +95,8 @@ def test_mastodon_replies_follow_mastodons_limit_not_xs(seeded: Seeded, db_url: 
     at = open_conv(app_as(seeded, "alice"), conv)
     at.text_area(key=f"composer-{conv}-draft").input("x" * 494).run()  # + "@wendy " the connector adds
     assert "Too long for Mastodon: 501/500 characters. Shorten it by 1." in [e.value for e in at.error]
-    assert at.button(key=f"send-{conv}").disabled
+    at.button(key=f"send-{conv}").click().run()  # enforced on the click
+    assert replies(db_url) == [] and "Too long for Mastodon: 501/500" in " ".join(e.value for e in at.error)
     at.text_area(key=f"composer-{conv}-draft").input(
         "Thanks Wendy! " + "x" * 386
     ).run()  # 400: too long for X
@@ -201,3 +202,18 @@ def test_a_connector_without_templates_fails_the_send_visibly(
         reply.status == "failed"
         and reply.last_error == "Rejected: channel 'x-acme' cannot send platform templates"
     )
+
+
+def test_an_approved_templates_send_is_not_disabled_on_its_typed_fields(seeded: Seeded, db_url: str) -> None:
+    """A field's text reaches the app with the click that leaves it: Send stays enabled and refuses on the
+    click while a field is empty (audit r20, UI finding 1)."""
+    conv = seeded.conversations["wa"]
+    at = open_conv(app_as(seeded, "alice"), conv)
+    at.selectbox(key=f"wa-{conv}-template").select("order-update-wa-en").run()
+    at.text_input(key=f"wa-{conv}-var-customer_name").input("").run()
+    assert not at.button(key=f"send-template-{conv}").disabled
+    at.button(key=f"send-template-{conv}").click().run()
+    assert replies(db_url) == [] and "{customer_name}" in " ".join(e.value for e in at.error)
+    at.text_input(key=f"wa-{conv}-var-customer_name").input("Wendy").run()
+    at.button(key=f"send-template-{conv}").click().run()
+    assert len(replies(db_url)) == 1

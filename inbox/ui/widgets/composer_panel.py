@@ -100,7 +100,20 @@ def _reset(k: Keys) -> None:
             del st.session_state[key]
 
 
-def _send(k: Keys, user: User, confirmed: bool, known: dict[str, str]) -> None:
+def _send(
+    k: Keys, user: User, confirmed: bool, known: dict[str, str], customer_language: str | None = None
+) -> None:
+    if not confirmed and reply_language_check.unconfirmed(
+        k.conv,
+        st.session_state.get(k.draft, "") or "",
+        customer_language,
+        st.session_state.get(k.template),
+    ):  # the button is not disabled on the text (it reaches the app with the click): checked here
+        st.session_state[k.flash] = (
+            "warning",
+            _("Check your reply's language: tick “Send it in this language anyway”, then send."),
+        )
+        return
     snapshot = st.session_state.get(k.snapshot) if confirmed else None
     if snapshot is None:  # widgets are not on screen while a reply is held: keep their values aside
         next_dm = st.session_state.get(k.continue_dm) if st.session_state.get(k.continue_check) else None
@@ -272,17 +285,21 @@ def _draft_and_send(
     shown = [p for p in verdict.problems if p != route.reason]  # the route's reason is shown above
     for problem in shown if (text or "").strip() else []:
         st.error(problem, icon=":material/block:")
-    language_ok = reply_language_check.confirmed(
+    reply_language_check.confirmed(
         k.conv, text or "", view.conversation.language, st.session_state.get(k.template)
     )
     row = st.container(horizontal=True)  # each button as wide as its words: "Envoyer plutôt en privé" whole
+    # Never disabled on the text: the typed text reaches the app only with the click that leaves the field,
+    # so a button disabled on the text seen so far swallowed that click. The click sends the draft as it is
+    # then; desk.send_reply refuses it on the same checks (length, empty, ...) and the language is checked
+    # in _send. Only a route that allows no reply keeps it disabled.
     row.button(
         _("Send"),
         key=f"send-{k.conv}",
         type="primary",
-        disabled=not (verdict.ok and language_ok),
+        disabled=not route.allowed,
         on_click=_send,
-        args=(k, user, False, known),
+        args=(k, user, False, known, view.conversation.language),
         icon=":material/send:",
     )
     if verdict.offer_private and mode == "public":

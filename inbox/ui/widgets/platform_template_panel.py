@@ -120,7 +120,8 @@ def offer(view: ConversationView, user: User, known: dict[str, str], options: Ma
         _("Send template"),
         key=f"send-template-{conv_id}",
         type="primary",
-        disabled=bool(filled.missing),
+        # not disabled on the fields: their text comes with the click; platform_templates.send refuses a
+        # missing value
         on_click=_send,
         args=(conv_id, user, template.name, dict(options)),
         icon=":material/send:",

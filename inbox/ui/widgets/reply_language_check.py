@@ -20,6 +20,15 @@ def _key(conv_id: int, code: str) -> str:
     return f"composer-{conv_id}-send-in-{code}"
 
 
+def unconfirmed(conv_id: int, text: str, customer: str | None, template: str | None) -> bool:
+    """Whether the draft reads as another language than the customer's and the agent has not ticked
+    "send it anyway" (checked again at the click on Send, nothing drawn)."""
+    files = templates()
+    used = files.get(template or "") if isinstance(files, TemplatesFile) else None
+    ours = other_language(text, customer, language_detector(), used.language if used else None)
+    return ours is not None and not st.session_state.get(_key(conv_id, ours))
+
+
 def confirmed(conv_id: int, text: str, customer: str | None, template: str | None) -> bool:
     """Whether the draft may go out as far as its language goes: the same as the customer's (or either
     unknown), or another one the agent confirmed. ``template``: the name of the template used, if any."""
