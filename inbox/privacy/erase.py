@@ -6,10 +6,11 @@ record, thread keys, notes on their conversations (and their names in other note
 them, survey recipients, escalation alert payloads (and an open spike alert's that quotes them), and every
 webhook event body or quarantined payload that names them (deleted). Where others' data names them
 (another customer's message, our replies elsewhere, incidents, alerts, audit details): ``elsewhere``.
-What the KPIs need stays, anonymised:
-rows, times, channel, direction, kind, classification, survey scores, segment tags, so past reports do not
-change. Audit events about them keep who did what and when; their names are cut from the details. A legal hold
-refuses the whole erasure.
+What the KPIs need stays, anonymised: rows, times, channel, direction, kind, classification, survey scores,
+segment tags, so past reports do not change. Their conversations still open are resolved (audited
+``conversation.status`` at the erasure): nobody is left to answer, and no clock runs on to a breach. Audit
+events about them keep who did what and when; their names are cut from the details. A legal hold refuses the
+whole erasure.
 
 The erasure is audited (who, when, why, which account ids, how many rows) without the erased data. Then the
 database is compacted so the old bytes are gone from the file: SQLite runs with ``secure_delete`` and is
@@ -97,11 +98,21 @@ def _anonymise_messages(session: Session, subject: Subject, own: set[int], repor
 
 
 def _anonymise_conversations(
-    session: Session, own: set[int], ids: Identifiers, report: ErasureReport
+    session: Session, own: set[int], ids: Identifiers, report: ErasureReport, actor: str, now: datetime
 ) -> None:
     for conv in session.exec(select(Conversation).where(col(Conversation.id).in_(own))):
         conv.thread_key = f"erased:{conv.id}"
         report.conversations += 1
+        if conv.status in ("open", "pending"):  # nobody is left to answer: closed, its clock stopped
+            audit(
+                session,
+                actor,
+                "conversation.status",
+                target=("conversation", conv.id),
+                detail={"from": conv.status, "to": "resolved", "why": "erased at the customer's request"},
+                at=now,
+            )
+            conv.status, conv.sla_due_at = "resolved", None
     for note in session.exec(select(Note).where(col(Note.conversation_id).in_(own))):
         note.text = ERASED
         report.notes += 1
@@ -178,7 +189,7 @@ def erase_subject(
     report = ErasureReport()
     _scrub_audit(session, subject, own | joined, ids, report)
     _anonymise_messages(session, subject, own, report)
-    _anonymise_conversations(session, own, ids, report)
+    _anonymise_conversations(session, own, ids, report, actor, now)
     report.elsewhere += elsewhere.scrub_messages(session, ids, own)
     report.elsewhere += elsewhere.scrub_replies(session, ids, own)
     report.elsewhere += elsewhere.scrub_records(session, ids)

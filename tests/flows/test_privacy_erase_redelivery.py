@@ -16,7 +16,7 @@ from connectors.sandbox.meta.server import APP_SECRET
 from connectors.sandbox.x.server import XSandbox
 from inbox.privacy.erase import erase
 from inbox.store.gone import erased_id
-from inbox.store.tables import Contact, Conversation, Message
+from inbox.store.tables import AuditEvent, Contact, Conversation, Message
 from inbox.store.tables.webhook_events import WebhookEvent
 from tests.support.privacy_flows import config_on, every_value, fill, inbox
 from tests.support.webhooks import now, post, wait_processed
@@ -114,3 +114,19 @@ def test_a_backfill_after_an_erasure_does_not_bring_their_posts_back(
     assert "zebracorn" not in every_value(engine)
     with Session(engine) as session:
         assert len(session.exec(select(Message)).all()) == count
+
+
+def test_their_open_conversation_is_resolved_by_the_erasure(receiver_url: str, engine: Engine) -> None:
+    """Nobody is left to answer: the conversation leaves the queue, its clock stopped (it went on to a
+    breach, and the reply box stayed open), audited as a resolution at the erasure."""
+    _signed(receiver_url, messenger_body("m_open", WORDS))
+    wait_processed(engine, 1)
+    with Session(engine) as session:
+        [conv] = session.exec(select(Conversation)).all()
+    assert conv.status == "open" and conv.sla_due_at is not None
+    erase(engine, f"fb-acme:{PSID}", actor="dpo", reason="DSAR 3", now=now())
+    with Session(engine) as session:
+        conv = session.get(Conversation, conv.id)
+        assert conv is not None and (conv.status, conv.sla_due_at) == ("resolved", None)
+        [status] = session.exec(select(AuditEvent).where(AuditEvent.action == "conversation.status")).all()
+    assert (status.actor, status.target_id, status.detail["to"]) == ("dpo", str(conv.id), "resolved")
