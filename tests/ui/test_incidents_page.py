@@ -184,3 +184,18 @@ def test_moving_the_threshold_ticks_again_and_a_hand_tick_is_added(
     assert at.success[0].value == "1 conversation added to the incident."
     with database(db_url) as s:
         assert set(s.exec(select(IncidentMember.conversation_id))) == {outage["emma"]}
+
+
+def test_declare_clicked_twice_makes_one_incident(
+    seeded: Seeded, outage: dict[str, int], db_url: str
+) -> None:
+    """Audit r20, UI finding 2: the form is emptied once declared, and the same title again while that
+    incident is open and was declared minutes ago is refused with its number."""
+    at = _page(app_as(seeded, "maya"))
+    _declare(at, "Box outage in Lyon")
+    assert at.text_input(key="inc-title").value == "" and at.text_area(key="inc-desc").value == ""
+    at.button(key="inc-declare").click().run()  # the second click of an impatient manager
+    _declare(at, "box outage in lyon ")  # typed again
+    assert any("#1" in e.value and "already open" in e.value for e in at.error), [e.value for e in at.error]
+    with database(db_url) as s:
+        assert len(list(s.exec(select(Incident)))) == 1

@@ -6,18 +6,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import streamlit as st
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from inbox.access import PermissionDenied
 from inbox.desk.incidents import lifecycle
 from inbox.desk.incidents.lookup import IncidentError
 from inbox.i18n import _
-from inbox.store.tables import Channel, User
+from inbox.store.tables import Channel, Incident, User
 from inbox.ui import streamlit_words
-from inbox.ui.common import now, reading, team_zone, transaction
+from inbox.ui.common import local_time, now, reading, team_zone, transaction
+from inbox.ui.widgets import flash
 
 PICK = "incident-pick"  # the incident the page shows
 FLASH = "incident-flash"  # (kind, text) said once at the top of the page
+DECLARED = "incident-declared"  # (kind, text) said under the Declare button
+TYPED = ("inc-title", "inc-desc", "inc-keywords", "inc-channels")  # emptied once declared
+RECENT = timedelta(minutes=30)  # the same title declared this recently, still open: a second click
 
 
 def keywords(raw: str) -> list[str]:
@@ -30,12 +34,28 @@ def channel_names() -> list[str]:
         return sorted(session.exec(select(Channel.name)))
 
 
+def _twin(session: Session, title: str) -> Incident | None:
+    """An open incident with the same title (case and spaces aside) declared in the last RECENT."""
+    same = " ".join(title.split()).casefold()
+    recent = session.exec(
+        select(Incident).where(Incident.status == "open", col(Incident.declared_at) >= now() - RECENT)
+    )
+    return next((i for i in recent if " ".join(i.title.split()).casefold() == same), None)
+
+
 def _declare(user: User) -> None:
     s = st.session_state
     zone = team_zone()
     since = datetime.combine(s["inc-since-date"], s["inc-since-time"], tzinfo=zone)
     try:
         with transaction() as session:
+            twin = _twin(session, s["inc-title"] or "")
+            if twin is not None:
+                raise IncidentError(
+                    _("incident #{id} “{title}” is already open, declared at {time}.").format(
+                        id=twin.id, title=twin.title, time=local_time(twin.declared_at, "HH:mm")
+                    )
+                )
             incident = lifecycle.declare(
                 session,
                 user,
@@ -48,8 +68,10 @@ def _declare(user: User) -> None:
                 threshold=s["inc-threshold"],
             )
     except (IncidentError, PermissionDenied) as exc:
-        s[FLASH] = ("error", _("Not declared: {error}").format(error=exc))
+        s[DECLARED] = ("error", _("Not declared: {error}").format(error=exc))
         return
+    for key in TYPED:  # a second click finds an empty form, not the same incident again
+        s[key] = [] if key == "inc-channels" else ""
     s[PICK] = incident.id
     s[FLASH] = ("success", _("Incident declared: confirm the conversations it proposes."))
 
@@ -98,3 +120,4 @@ def form(user: User) -> None:
         st.form_submit_button(
             _("Declare"), key="inc-declare", type="primary", on_click=_declare, args=(user,)
         )
+        flash.show(DECLARED)  # a refusal right under the button
