@@ -152,14 +152,18 @@ def named_elsewhere(
     session: Session, subject: Subject, ids: Identifiers, own: set[int], channels: dict[int | None, str]
 ) -> dict[str, list[dict[str, Any]]]:
     """Where data outside their conversations names them (what an erasure redacts there, ``elsewhere``):
-    our replies, incidents, alerts, audit details and quarantined payloads in full; another customer's
-    message only as a reference (its words are that customer's)."""
+    agents' notes, our replies, incidents, alerts, audit details and quarantined payloads in full; another
+    customer's message only as a reference (its words are that customer's)."""
     about = set(session.exec(select(AuditEvent.id).where(concerning(subject, own))).all())
     return {
         "messages_of_others": [
             _fields(m, "id conversation_id created_at") | {"channel": channels.get(m.channel_id)}
             for m in elsewhere.others_messages(session, ids, own)
             if m.contact_id not in subject.contact_ids
+        ],
+        "notes": [
+            _fields(n, "id conversation_id author_id text created_at")
+            for n in elsewhere.naming(session, ids, Note, "text", where=col(Note.conversation_id).not_in(own))
         ],
         "our_replies": [
             _fields(r, "conversation_id " + REPLY) for r in elsewhere.replies_elsewhere(session, ids, own)

@@ -22,10 +22,11 @@ from inbox.privacy.erase import erase
 from inbox.privacy.record import person_record
 from inbox.privacy.subject import find_subject
 from inbox.store.records import audit
-from inbox.store.tables import Conversation, Incident, Message, OutboundReply
+from inbox.store.tables import Conversation, Incident, Message, Note, OutboundReply
 from tests.support.clock import Clock
 from tests.support.privacy_flows import every_value
 from tests.support.sandbox_channels import telegram_runtime
+from tests.support.seed_desk import add_user
 
 JEANNE, BOB = 777000111, 777000222
 GONE = ("zebracorn", "jeanne_dpt", str(JEANNE), "Jeanne Dupont")
@@ -65,6 +66,14 @@ def _seed(engine: Engine, tg: TelegramSandbox, monkeypatch: pytest.MonkeyPatch) 
         text = "@jeanne_dpt nous regardons"
         outbox.enqueue(session, conv, visibility="public", text=text, actor="al", now=now)
         session.add(Incident(title="Retards (Jeanne Dupont)", since=now, declared_by="mia", declared_at=now))
+        session.add(
+            Note(
+                conversation_id=conv.id or 0,
+                author_id=add_user(session, "al", "agent"),
+                text="Bob connaît Jeanne Dupont",
+                created_at=now,
+            )
+        )
         audit(session, "mia", "audit.viewed", detail={"customer": "tg-acme:jeanne_dpt"}, at=now)
     return now
 
@@ -80,7 +89,8 @@ def test_erasure_reaches_other_customers_messages_replies_incidents_and_audit(
     stored = every_value(engine)
     assert [word for word in GONE if word in stored] == []
     assert "unicornfish" in stored and "bob_martin" in stored  # Bob's own words and name stay
-    assert report.elsewhere == 4  # Bob's message, our reply, the incident, the audit view
+    assert report.elsewhere == 4  # Bob's message, our reply, the incident, the audit view (notes: below)
+    assert report.notes == 1  # the note on Bob's conversation that named her
     with Session(engine) as session:
         bob = session.exec(select(Message).where(Message.author_handle == "bob_martin")).one()
         reply = session.exec(select(OutboundReply)).one()
@@ -107,6 +117,7 @@ def test_each_customers_copy_holds_their_data_and_not_the_others(
     hers = _record(engine, "tg-acme:jeanne_dpt")["named_elsewhere"]
     assert [r["text"] for r in hers["our_replies"]] == ["@jeanne_dpt nous regardons"]
     assert [i["title"] for i in hers["incidents"]] == ["Retards (Jeanne Dupont)"]
+    assert [n["text"] for n in hers["notes"]] == ["Bob connaît Jeanne Dupont"]
     assert [e["detail"] for e in hers["audit_events"]] == [{"customer": "tg-acme:jeanne_dpt"}]
     assert len(hers["messages_of_others"]) == 1  # Bob's message, as a reference only
     assert set(hers["messages_of_others"][0]) == {"id", "conversation_id", "created_at", "channel"}
