@@ -84,6 +84,7 @@ def test_a_manager_declares_an_incident_from_all_a_filter_matches(seeded: Seeded
     at.checkbox(key="bulk-all").check().run()
     at.selectbox(key="bulk-action").set_value("incident").run()
     at.text_input(key="bulk-incident-title").input("Parcels late")
+    at.checkbox(key="bulk-confirm-2").check()  # all a filter matches: the count is confirmed
     _apply(at)
     assert at.success[0].value == "2 conversations changed."
     badges = [m.value for m in at.markdown if "Incident #1" in m.value]
@@ -102,11 +103,13 @@ def test_bulk_actions_speak_french(french: Seeded, db_url: str) -> None:  # noqa
         at.checkbox(key=f"sel-{late}").check()
         at.checkbox(key=f"sel-{dm}").check().run()
         at.selectbox(key="bulk-action").set_value("status").run()
-        at.selectbox(key="bulk-status").set_value("pending")
+        at.selectbox(key="bulk-status").set_value("pending").run()
         assert english_in(shown(at)) == []
         assert at.selectbox(key="bulk-action").label == "2 sélectionnées\u00a0: action"
+        assert at.checkbox(key="bulk-confirm-2").label == "Confirmer pour 2 conversations"
+        at.checkbox(key="bulk-confirm-2").check()
         _apply(at)
-    assert at.success[0].value == "2 conversations modifiées."
+    assert at.success[0].value == "2 conversations désormais «\u00a0En attente\u00a0»."
     with database(db_url) as s:
         assert {s.get(Conversation, c).status for c in (late, dm)} == {"pending"}  # type: ignore[union-attr]
 
@@ -127,3 +130,25 @@ def test_after_a_language_switch_the_assignee_reads_nobody_in_the_new_language(
         _apply(at)
     with database(db_url) as s:
         assert s.get(Conversation, late).assignee_id is None  # type: ignore[union-attr]
+
+
+def test_setting_the_status_of_all_a_filter_matches_asks_to_confirm_the_count(
+    seeded: Seeded, db_url: str
+) -> None:
+    """Audit r20, UI finding 5: one click closed every conversation of the filter; Apply now asks to confirm
+    how many will change, then says what was done."""
+    at = app_as(seeded, "maya")
+    at.selectbox(key="q-language").set_value("en").run()
+    at.checkbox(key="bulk-all").check().run()
+    at.selectbox(key="bulk-action").set_value("status").run()
+    at.selectbox(key="bulk-status").set_value("resolved").run()
+    _apply(at)
+    assert "Confirm for 2 conversations" in at.warning[0].value
+    with database(db_url) as s:
+        assert s.get(Conversation, seeded.conversations["late"]).status == "open"  # type: ignore[union-attr]
+    at.checkbox(key="bulk-confirm-2").check().run()
+    assert at.checkbox(key="bulk-confirm-2").label == "Confirm for 2 conversations"
+    _apply(at)
+    assert at.success[0].value == "2 conversations now “Resolved”."
+    with database(db_url) as s:
+        assert s.get(Conversation, seeded.conversations["late"]).status == "resolved"  # type: ignore[union-attr]

@@ -70,6 +70,30 @@ def _run(action: str, ids: list[int], user: User) -> bulk.BulkResult:
         return bulk.add_to_incident(session, ids, incident_id, user, at)
 
 
+def _confirm_key(count: int) -> str:
+    """Keyed by the count: a selection that grew or shrank since the tick asks again."""
+    return f"bulk-confirm-{count}"
+
+
+def _confirm_label(count: int) -> str:
+    return ngettext("Confirm for {n} conversation", "Confirm for {n} conversations", count).format(
+        n=number(count)
+    )
+
+
+def _needs_confirming(action: str, everything: bool) -> bool:
+    """Every conversation a filter matches, or a status change: asked once more with the count."""
+    return everything or action == "status"
+
+
+def _done(action: str, count: int) -> str:
+    if action == "status":
+        status = label(STATUS, st.session_state.get("bulk-status", "resolved"))
+        now_in = ngettext("{n} conversation now “{status}”.", "{n} conversations now “{status}”.", count)
+        return now_in.format(n=number(count), status=status)
+    return ngettext("{n} conversation changed.", "{n} conversations changed.", count).format(n=number(count))
+
+
 def _apply(filters: Filters, page_ids: list[int]) -> None:
     s, user = st.session_state, current_user()
     if user is None:
@@ -78,13 +102,21 @@ def _apply(filters: Filters, page_ids: list[int]) -> None:
     if not ids:
         s[FLASH] = ("warning", _("Select conversations first."))
         return
+    action = s.get("bulk-action", "assign")
+    if _needs_confirming(action, bool(s.get(ALL))) and not s.get(_confirm_key(len(ids))):
+        s[FLASH] = (
+            "warning",
+            _("Nothing changed yet: tick “{confirm}” beside Apply, then apply again.").format(
+                confirm=_confirm_label(len(ids))
+            ),
+        )
+        return
     try:
-        result = _run(s.get("bulk-action", "assign"), ids, user)
+        result = _run(action, ids, user)
     except (actions.DeskError, IncidentError, PermissionDenied) as exc:
         s[FLASH] = ("error", _("Nothing changed: {error}").format(error=exc))
         return
-    done = ngettext("{n} conversation changed.", "{n} conversations changed.", len(result.done))
-    text = done.format(n=number(len(result.done)))
+    text = _done(action, len(result.done))
     if result.refused:
         refused = ngettext("{n} left as it was:", "{n} left as they were:", len(result.refused))
         reasons = "; ".join(f"#{c} {md_escape(why)}" for c, why in list(result.refused.items())[:5])
@@ -93,6 +125,7 @@ def _apply(filters: Filters, page_ids: list[int]) -> None:
     for conv_id in page_ids:
         s[f"{PREFIX}{conv_id}"] = False
     s[ALL] = False
+    s[_confirm_key(len(ids))] = False
 
 
 def _assignee_key() -> str:
@@ -160,11 +193,14 @@ def bar(filters: Filters, user: User, page_ids: list[int], total: int) -> None:
     )
     with cols[2]:
         _parameters(action or "assign", user)
-    cols[3].button(
-        _("Apply"),
-        key="bulk-apply",
-        disabled=count == 0,
-        on_click=_apply,
-        args=(filters, page_ids),
-        width="stretch",
-    )
+    with cols[3]:
+        if count and _needs_confirming(action or "assign", everything):
+            st.checkbox(_confirm_label(count), key=_confirm_key(count))
+        st.button(
+            _("Apply"),
+            key="bulk-apply",
+            disabled=count == 0,
+            on_click=_apply,
+            args=(filters, page_ids),
+            width="stretch",
+        )
