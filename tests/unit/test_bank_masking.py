@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from stdnum import iban, luhn
+from stdnum.fr import nir
 
 from inbox.bank_data import find_bank_data, mask_body, mask_payload, mask_text, with_nir
 
@@ -22,6 +23,7 @@ def cards(draw: st.DrawFn) -> str:
         draw(st.lists(st.sampled_from("0123456789"), min_size=length - 2, max_size=length - 2))
     )
     number = body + luhn.calc_check_digit(body)
+    assume(not nir.is_valid(number))  # 15 digits can also be a valid NIR, which is masked whole (below)
     sep = draw(st.sampled_from(["", " ", "-"]))
     return sep.join(number[i : i + 4] for i in range(0, len(number), 4))
 
