@@ -376,6 +376,7 @@ def unmark_moderated(session: Session, conv_id: int, user: User, now: datetime, 
     before = conv.status
     conv.tags, conv.status = moderation.without_moderation(conv.tags), "open"
     conv.sla_due_at = due(conv, now, conv.first_response_at is not None)
+    conv.clock_started_at = now if conv.sla_due_at is not None else None
     store.audit(
         session,
         user.name,

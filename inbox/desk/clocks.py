@@ -2,7 +2,11 @@
 
 The queue's and the conversation's colour, and the dashboard's share of the target elapsed, are measured from
 it: a next-response clock starts at the customer's first message after the last answer, not at their last
-message. ``last_outbound_at`` is a person's last answer (automatic messages are none). Read-only.
+message, and a customer writing to a resolved conversation starts a new clock at their message (a "thanks"
+left unanswered at the resolution is not waiting). The start is stored with the due time
+(``conversation.clock_started_at``, ``inbox.ingest.threads``); a conversation stored before migration 0029 has
+none, and its start is derived from its messages (``last_outbound_at`` is a person's last answer, automatic
+messages are none). Read-only.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ def clock_started(conv: Conversation, thread: Iterable[Message]) -> datetime | N
     conversation's messages; ``last_outbound_at`` is a person's last answer). ``clock_start`` in SQL."""
     if conv.sla_due_at is None:
         return None
+    if conv.clock_started_at is not None:
+        return conv.clock_started_at
     answered = conv.last_outbound_at
     if conv.first_response_at is None or answered is None:
         return conv.first_inbound_at
@@ -32,8 +38,9 @@ def clock_started(conv: Conversation, thread: Iterable[Message]) -> datetime | N
 
 
 def clock_start() -> ColumnElement[datetime | None]:
-    """``clock_started`` in SQL, for a page of conversations: one probe of ``ix_message_conversation_time``
-    per running next-response clock (the customer's messages after the last answer, the first of them)."""
+    """``clock_started`` in SQL, for a page of conversations: the stored start, else one probe of
+    ``ix_message_conversation_time`` per running next-response clock (the customer's messages after the last
+    answer, the first of them)."""
     c = Conversation
     first_waiting = (
         select(func.min(Message.created_at))
@@ -47,6 +54,7 @@ def clock_start() -> ColumnElement[datetime | None]:
     )
     return case(
         (col(c.sla_due_at).is_(None), None),
+        (col(c.clock_started_at).is_not(None), col(c.clock_started_at)),
         (or_(col(c.first_response_at).is_(None), col(c.last_outbound_at).is_(None)), col(c.first_inbound_at)),
         else_=func.coalesce(first_waiting, col(c.last_inbound_at)),
     )

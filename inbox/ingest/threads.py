@@ -61,13 +61,15 @@ def on_inbound(conv: Conversation, at: datetime, due: DueFn) -> None:
     if answered_after:
         return
     if conv.status == "resolved":
-        conv.sla_due_at = None
+        conv.sla_due_at = conv.clock_started_at = None
     if conv.status in ("resolved", "pending"):
         conv.status = "open"
         conv.snoozed_until = None  # the customer wrote: no need to wait for the snooze
     if conv.sla_due_at is None:
         is_next = conv.first_response_at is not None
-        conv.sla_due_at = due(conv, at if is_next else conv.first_inbound_at, is_next)
+        since = at if is_next else conv.first_inbound_at
+        conv.sla_due_at = due(conv, since, is_next)
+        conv.clock_started_at = since if conv.sla_due_at is not None else None
         if not is_next and conv.first_response_due_at is None:
             conv.first_response_due_at = conv.sla_due_at  # the first-response target as it stood at arrival
 
@@ -79,7 +81,7 @@ def on_outbound(conv: Conversation, at: datetime) -> None:
     if conv.first_inbound_at is not None and at >= conv.first_inbound_at and conv.first_response_at is None:
         conv.first_response_at = at
     if conv.last_inbound_at is None or at >= conv.last_inbound_at:
-        conv.sla_due_at = None
+        conv.sla_due_at = conv.clock_started_at = None
 
 
 def raise_urgency(conv: Conversation, urgency: str | None) -> None:
@@ -117,7 +119,7 @@ def recompute(
     status, urgency = conv.status, conv.urgency
     due = due if rejudge else _kept_first_due(conv, due)
     conv.first_inbound_at = conv.last_inbound_at = conv.last_outbound_at = conv.last_message_at = None
-    conv.first_response_at = conv.sla_due_at = conv.first_response_due_at = None
+    conv.first_response_at = conv.sla_due_at = conv.first_response_due_at = conv.clock_started_at = None
     conv.urgency = None
     for event in sorted(events, key=lambda e: (e.at.astimezone(UTC), e.direction == "out")):
         if event.direction == "in":

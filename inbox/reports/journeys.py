@@ -4,7 +4,7 @@ figures need (``targets_kpis``, ``goals_kpis``, ``contact_kpis``).
 A journey is a conversation of the period's cohort (``queries.cohort``) with its customer messages and a
 person's answers in time order (a private answer stored in its DM thread included, ``answers``; automatic
 messages and a survey's settled answer left out, as everywhere),
-when it was last set to resolved (audit trail) and whether a person moved it from public to private (a
+each time it was set to resolved (audit trail) and whether a person moved it from public to private (a
 private reply delivered in a public conversation). Session-taking, read-only; one query per kind of fact.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, not_
+from sqlalchemy import not_
 from sqlmodel import Session, col, select
 
 from inbox.charter.sla import SlaEvent, response_spans
@@ -40,6 +40,7 @@ class Journey:
     # customer never wrote after the first answer (the facts then tell the only cycle)
     resolved_at: datetime | None  # the last time it was set to resolved, when resolved now
     moved_to_private: bool  # public, and a person's private reply to it was delivered
+    resolutions: tuple[datetime, ...] = ()  # each time it was set to resolved, oldest first (with events)
 
 
 def _chunks(ids: Sequence[int]) -> list[list[int]]:
@@ -70,22 +71,25 @@ def _events(session: Session, ids: list[int]) -> dict[int, list[SlaEvent]]:
     return out
 
 
-def _resolved_at(session: Session, since: datetime, ids: set[int]) -> dict[int, datetime]:
-    """The last time each conversation of ``ids`` was set to resolved: one range read of the audit trail from
-    ``since`` (the period's start: a conversation is resolved after it arrived)."""
+def _resolutions(session: Session, since: datetime, ids: set[int]) -> dict[int, list[datetime]]:
+    """Each time each conversation of ``ids`` was set to resolved, oldest first: one range read of the audit
+    trail from ``since`` (the period's start: a conversation is resolved after it arrived)."""
     to_resolved = col(AuditEvent.detail)["to"].as_string() == "resolved"
     stmt = (
-        select(AuditEvent.target_id, func.max(AuditEvent.at))
+        select(AuditEvent.target_id, AuditEvent.at)
         .where(
             col(AuditEvent.at) >= since,
             AuditEvent.action == "conversation.status",
             AuditEvent.target_type == "conversation",
             to_resolved,
         )
-        .group_by(col(AuditEvent.target_id))
+        .order_by(col(AuditEvent.at))
     )
-    found = ((t, at) for t, at in session.exec(stmt).all() if t is not None and at is not None)
-    return {int(t): at for t, at in found if t.isdigit() and int(t) in ids}
+    out: dict[int, list[datetime]] = defaultdict(list)
+    for t, at in session.exec(stmt).all():
+        if t is not None and at is not None and t.isdigit() and int(t) in ids:
+            out[int(t)].append(at)
+    return out
 
 
 def _moved(session: Session, ids: list[int]) -> set[int]:
@@ -107,10 +111,31 @@ def wrote_after_answer(f: ConversationFacts) -> bool:
 
 
 def cycles(j: Journey, now: datetime) -> list[tuple[datetime, datetime | None]]:
-    """(first unanswered customer message, a person's answer or None) of each response cycle, oldest first."""
-    if j.events:
+    """(first unanswered customer message, a person's answer or None) of each response cycle, oldest first.
+    A resolution ends the cycle then waiting: what the customer wrote unanswered before it (a "thanks") is
+    not judged, and their next message starts a new cycle; the first cycle is kept (the first response)."""
+    if not j.events:
+        return [(j.facts.first_inbound_at, j.facts.first_response_at)]
+    ends = [r for r in j.resolutions if r <= now]
+    if not ends:
         return response_spans(j.events, now)
-    return [(j.facts.first_inbound_at, j.facts.first_response_at)]
+    spans: list[tuple[datetime, datetime | None]] = []
+    waiting: datetime | None = None
+    marks = [(e.at, 0 if e.direction == "in" else 1) for e in j.events if e.at <= now]
+    marks += [(r, 2) for r in ends]
+    for at, what in sorted(marks):  # at one instant: the customer, then the answer, then the resolution
+        if what == 0 and waiting is None:
+            waiting = at
+        elif what == 1 and waiting is not None:
+            spans.append((waiting, at))
+            waiting = None
+        elif what == 2 and waiting is not None:
+            if not spans:
+                spans.append((waiting, None))  # the first response, closed unanswered
+            waiting = None
+    if waiting is not None:
+        spans.append((waiting, None))
+    return spans
 
 
 def journeys(session: Session, period: Period, cid: ChannelIds) -> list[Journey]:
@@ -118,7 +143,8 @@ def journeys(session: Session, period: Period, cid: ChannelIds) -> list[Journey]
     facts = queries.cohort(session, period, cid)
     events: dict[int, list[SlaEvent]] = {}
     moved: set[int] = set()
-    resolved = _resolved_at(session, period.start, {f.id for f in facts if f.status == "resolved"})
+    asked = {f.id for f in facts if f.status == "resolved" or wrote_after_answer(f)}
+    resolutions = _resolutions(session, period.start, asked)
     for chunk in _chunks([f.id for f in facts]):
         moved |= _moved(session, chunk)
     for chunk in _chunks([f.id for f in facts if wrote_after_answer(f)]):
@@ -127,8 +153,9 @@ def journeys(session: Session, period: Period, cid: ChannelIds) -> list[Journey]
         Journey(
             f,
             tuple(events.get(f.id, [])),
-            resolved.get(f.id) if f.status == "resolved" else None,
+            resolutions[f.id][-1] if f.status == "resolved" and resolutions.get(f.id) else None,
             f.visibility == "public" and f.id in moved,
+            tuple(resolutions.get(f.id, ())) if f.id in events else (),
         )
         for f in facts
     ]

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from inbox.charter.open_clocks import open_clocks
 from inbox.charter.versions import CharterBook
+from inbox.desk.queue import clock_started
 from inbox.reports.report import live_report, period_report
+from inbox.store import records as store
 from inbox.store.tables import Conversation
-from tests.flows.test_reports_charter_figures import DAY, NOW, at, make_charter
+from tests.flows.test_reports_charter_figures import DAY, at, make_charter
 from tests.support.reports_seed import Story
 
 
@@ -52,26 +53,26 @@ def test_the_message_after_a_resolved_thanks_starts_its_own_clock(engine: Engine
     assert [(c.conversation_id, c.state) for c in clocks] == [(conv_id, "on_track")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the dashboard's share elapsed starts the clock at the first message after the last answer "
-    "(inbox/desk/clocks.clock_start, read by inbox/reports): the 09:20 thanks, not the 14:00 message",
-)
 def test_the_dashboard_shows_the_new_clock_on_track(engine: Engine) -> None:
     conv_id = _thanks_then_back(engine, answered=False)
     with Session(engine) as session:
         live = live_report(session, make_charter(), at(14, 1))
     assert [(c.conversation.id, c.state) for c in live.clocks] == [(conv_id, "on_track")]
+    assert live.clocks[0].conversation.clock_start == at(14)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the report's response cycles (inbox/reports/journeys.cycles) do not split at a resolution yet: "
-    "the 09:20 thanks and the 14:00 message make one cycle judged from 09:20",
-)
+def test_the_conversation_page_starts_the_clock_at_the_new_message(engine: Engine) -> None:
+    """The queue's and the conversation page's colour read the same start (``clock_started``)."""
+    conv_id = _thanks_then_back(engine, answered=False)
+    with Session(engine) as session:
+        conv = session.get(Conversation, conv_id)
+        assert conv is not None
+        assert clock_started(conv, store.thread(session, conv_id)) == at(14)
+
+
 def test_the_answer_after_a_resolved_thanks_is_judged_from_the_new_message(engine: Engine) -> None:
     _thanks_then_back(engine, answered=True)
     with Session(engine) as session:
-        found = period_report(session, make_charter(), DAY, NOW)
+        found = period_report(session, make_charter(), DAY, at(15))
     targets = {t.metric: (t.met, t.missed, t.waiting) for t in found.targets}
     assert targets.get("next_response") == (1, 0, 0)

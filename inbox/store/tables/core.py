@@ -109,6 +109,7 @@ class Conversation(SQLModel, table=True):
     last_outbound_at: datetime | None = _when()
     first_response_at: datetime | None = _when()
     sla_due_at: datetime | None = _when()
+    clock_started_at: datetime | None = _when()  # the customer message the running clock started from
     first_response_due_at: datetime | None = _when()  # set when the first clock starts; reports judge by it
     urgency: str | None = None
     sentiment: str | None = None
