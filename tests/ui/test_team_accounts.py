@@ -26,11 +26,19 @@ def _admin(seeded: Seeded, db_url: str) -> AppTest:
     return app_as(seeded, "ada").switch_page(TEAM).run()
 
 
+def _said(at: AppTest, label: str) -> str:
+    """The messages inside the expander ``label``: next to the buttons that caused them."""
+    [box] = [e for e in at.expander if e.label == label]
+    return " ".join(m.value for kind in (box.success, box.error, box.warning, box.info) for m in kind)
+
+
 def _do(at: AppTest, name: str, button: str) -> str:
     at.selectbox(key="account-user").select(name).run()
+    if button == "account-deactivate":
+        at.checkbox(key="account-deactivate-sure").check()
     at.button(key=button).click().run()
     assert not at.exception
-    return " ".join(i.value for i in at.info)
+    return _said(at, "Manage an account")
 
 
 def _signed_in(at: AppTest) -> bool:
@@ -67,10 +75,11 @@ def test_role_password_and_end_date_from_the_team_page(seeded: Seeded, db_url: s
     # alice is chosen; the password is a form's field: typed, then sent with its button
     admin.text_input(key="account-password").input("too-short")
     admin.button(key="account-reset-password").click().run()
-    assert "Not changed: the password must have at least 12" in " ".join(i.value for i in admin.info)
+    assert "Not changed: the password must have at least 12" in " ".join(e.value for e in admin.error)
     admin.text_input(key="account-password").input("a-brand-new-password")
     admin.button(key="account-reset-password").click().run()
-    assert "alice's password is reset" in " ".join(i.value for i in admin.info)
+    assert "alice's password is reset" in _said(admin, "Manage an account")  # under the form, not on top
+    assert admin.text_input(key="account-password").value == ""  # not left in the field
     assert auth.verify_password(_alice(db_url).password_hash, "a-brand-new-password")
 
     alice = app_as(seeded, "alice")
@@ -102,3 +111,23 @@ def test_an_admin_unlocks_a_locked_out_name_from_the_team_page(seeded: Seeded, d
         assert not sign_in.name_locked(s, "alice", datetime.now(UTC))
     engine.dispose()
     assert sign_in.UNLOCKED in audit_actions(db_url)
+
+
+def test_an_admin_confirms_a_deactivation_and_cannot_deactivate_themself(seeded: Seeded, db_url: str) -> None:
+    """Audit r20, UI finding 6: no account is chosen at first (it was the admin's own), Deactivate asks to
+    tick a confirmation, and one's own account is refused."""
+    admin = _admin(seeded, db_url)
+    assert admin.selectbox(key="account-user").value is None
+    admin.selectbox(key="account-user").select("alice").run()
+    admin.button(key="account-deactivate").click().run()
+    assert "tick" in _said(admin, "Manage an account") and _alice(db_url).active
+    assert "your own account cannot be deactivated" in _do(admin, "ada", "account-deactivate")
+    assert "user.deactivated" not in audit_actions(db_url)
+
+
+def test_a_weak_password_for_a_new_user_is_said_under_the_form(seeded: Seeded, db_url: str) -> None:
+    admin = _admin(seeded, db_url)
+    admin.text_input(key="new-name").input("lea.dupont")
+    admin.text_input(key="new-password").input("abc")
+    admin.button(key="add-user").click().run()
+    assert "Not added: the password must have at least 12" in _said(admin, "Add a user")

@@ -49,7 +49,7 @@ def test_an_admin_adds_an_agent_who_speaks_french_and_spanish(seeded: Seeded, db
     at.multiselect(key="new-langs").unselect("en").select("es")
     at.number_input(key="new-capacity").set_value(8)
     at.button(key="add-user").click().run()
-    assert "User camille added." in " ".join(i.value for i in at.info)
+    assert "User camille added." in " ".join(i.value for i in at.success)
     assert _languages(db_url, "camille") == ["fr", "es"] and _user(db_url, "camille").capacity == 8
     assert at.text_input(key="new-password").value == ""  # no password left in the form
     table = at.dataframe[0].value
@@ -66,7 +66,7 @@ def test_an_admin_changes_the_languages_an_agent_speaks(seeded: Seeded, db_url: 
         field.unselect(code)
     field.select("en").select("de")
     at.button(key="account-set-languages").click().run()
-    assert "alice's languages spoken are saved." in " ".join(i.value for i in at.info)
+    assert "alice's languages spoken are saved." in " ".join(i.value for i in at.success)
     assert _languages(db_url, "alice") == ["en", "de"]
     (event,) = audit_events(db_url, "user.languages")
     assert event.actor == "ada" and event.detail == {"name": "alice", "from": before, "to": ["en", "de"]}
@@ -81,7 +81,7 @@ def test_an_admin_sets_a_part_time_agents_capacity(seeded: Seeded, db_url: str) 
     assert at.number_input(key="account-capacity").value == 20
     at.number_input(key="account-capacity").set_value(6)
     at.button(key="account-set-capacity").click().run()
-    assert "alice's capacity is saved." in " ".join(i.value for i in at.info)
+    assert "alice's capacity is saved." in " ".join(i.value for i in at.success)
     assert _user(db_url, "alice").capacity == 6
     (event,) = audit_events(db_url, "user.capacity")
     assert event.actor == "ada" and event.detail == {"name": "alice", "from": 20, "to": 6}

@@ -50,7 +50,7 @@ def test_an_admin_signs_an_agent_out_everywhere(seeded: Seeded, db_url: str) -> 
     admin = _admin(seeded, db_url)
     admin.selectbox(key="account-user").select("alice").run()
     admin.button(key="account-signout").click().run()
-    assert "alice is signed out in every browser." in " ".join(i.value for i in admin.info)
+    assert "alice is signed out in every browser." in " ".join(i.value for i in admin.success)
     assert not signed_in(alice)
     (event,) = audit_events(db_url, "user.signed_out_everywhere")
     assert event.actor == "ada" and event.detail == {"name": "alice", "sessions": 1}

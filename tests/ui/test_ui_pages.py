@@ -155,6 +155,11 @@ def test_managers_get_the_team_page_and_hand_out_conversations(seeded: Seeded, d
             s.get(Conversation, c[key]).reason = "billing_payment"  # type: ignore[union-attr]
     at = app_as(seeded, "maya").switch_page("inbox/ui/pages/team.py").run()
     assert [t.value for t in at.title] == ["Team"]
+    at.button(key="distribute").click().run()  # not confirmed: nothing handed out (audit r20, finding 6)
+    assert "Nothing distributed yet" in " ".join(w.value for w in at.warning)
+    with database(db_url) as s:
+        assert s.get(Conversation, c["late"]).assignee_id is None  # type: ignore[union-attr]
+    at.checkbox(key="distribute-confirm").check().run()
     at.button(key="distribute").click().run()
     flash = " ".join(w.value for w in at.warning)
     assert "2 conversations assigned round-robin." in flash

@@ -9,7 +9,8 @@ import streamlit as st
 
 from inbox.access import ROLE_LABELS, ROLES, PermissionDenied, can
 from inbox.desk import accounts, assignment, auth, channel_scope, presence
-from inbox.i18n import _, ngettext
+from inbox.desk.queue import Filters, queue_page
+from inbox.i18n import _, ngettext, number
 from inbox.ui import labels, language, relabel, streamlit_words
 from inbox.ui.common import current_user, md_escape, now, reading, transaction
 from inbox.ui.widgets import accounts as accounts_form
@@ -49,22 +50,35 @@ def _left(why: str, n: int) -> str:
     return text.format(n=n)
 
 
+def _waiting() -> int:
+    """Open conversations nobody holds: what Distribute hands out (up to its limit)."""
+    with reading() as session:
+        return queue_page(session, Filters(assignee="unassigned"), user_id=None, now=now(), size=1).total
+
+
 def _distribute() -> None:
     user = current_user()
     if user is None:
         return
+    if not st.session_state.get("distribute-confirm"):
+        st.session_state["distribute-flash"] = (
+            "warning",
+            _("Nothing distributed yet: tick the confirmation above the button, then click it again."),
+        )
+        return
+    st.session_state["distribute-confirm"] = False
     try:
         with transaction() as session:
             done = assignment.assign_unassigned(session, user, now())
     except PermissionDenied as exc:
-        st.session_state["team-flash"] = _("Not distributed: {error}").format(error=exc)
+        st.session_state["distribute-flash"] = ("error", _("Not distributed: {error}").format(error=exc))
         return
     n = len(done.assigned)
     count = ngettext("{n} conversation assigned round-robin.", "{n} conversations assigned round-robin.", n)
     whys = Counter(done.left.values())
     left = [_left(why, whys[why]) for why in ("nobody", "channel", "busy", "routed") if whys[why]]
     text = " ".join([count.format(n=n), *left])
-    st.session_state["team-flash"] = ("warning", text) if left else text
+    st.session_state["distribute-flash"] = ("warning", text) if left else ("success", text)
 
 
 def _add_user() -> None:
@@ -84,10 +98,10 @@ def _add_user() -> None:
                 languages=s.get("new-langs") or [],
                 capacity=int(s.get("new-capacity") or 20),
             )
-        s["team-flash"] = _("User {name} added.").format(name=s["new-name"])
+        s["add-user-flash"] = ("success", _("User {name} added.").format(name=s["new-name"]))
         s["new-name"] = s["new-display"] = s["new-password"] = ""  # the form ready for the next one
     except (auth.AuthError, PermissionDenied) as exc:
-        s["team-flash"] = _("Not added: {error}").format(error=exc)
+        s["add-user-flash"] = ("error", _("Not added: {error}").format(error=exc))
 
 
 def _add_user_form() -> None:
@@ -115,6 +129,7 @@ def _add_user_form() -> None:
             spoken_languages.field("new-langs")
             accounts_form.capacity_field("new-capacity", 20)
             st.form_submit_button(_("Add user"), key="add-user", on_click=_add_user)
+        flash.show("add-user-flash")  # under the form the admin is looking at
 
 
 def _columns() -> dict[str, Any]:
@@ -157,6 +172,15 @@ def main() -> None:
         hide_index=True,
         column_config=_columns(),
     )
+    waiting = _waiting()
+    st.checkbox(
+        ngettext(
+            "Confirm: hand out the {n} unassigned conversation",
+            "Confirm: hand out the {n} unassigned conversations",
+            waiting,
+        ).format(n=number(waiting)),
+        key="distribute-confirm",
+    )
     st.button(
         _("Distribute unassigned conversations (round-robin)"),
         icon=":material/shuffle:",
@@ -168,6 +192,7 @@ def main() -> None:
             "signed in."
         ),
     )
+    flash.show("distribute-flash")
     channel_scope_form.live_assignment_note()
     if can(user.role, "users"):
         _add_user_form()

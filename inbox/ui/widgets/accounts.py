@@ -21,9 +21,14 @@ from inbox.i18n import _
 from inbox.store.tables import User
 from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import current_user, now, team_zone, transaction
-from inbox.ui.widgets import spoken_languages
+from inbox.ui.widgets import flash, spoken_languages
 
-FLASH = "team-flash"  # the Team page shows it on its next run
+SAID = "account-said-"  # + the action's group: its outcome, shown right under its button
+GROUPS = {"deactivate": "active", "reactivate": "active"}  # actions whose buttons share a row
+
+
+def _said(action: str) -> str:
+    return SAID + GROUPS.get(action, action)
 
 
 def _end_of(day: date | None) -> datetime | None:
@@ -36,6 +41,15 @@ def _apply(action: str) -> None:
     if by is None or not name:
         return
     at = now()
+    if action == "deactivate" and name == by.name:
+        s[_said(action)] = ("error", _("Not changed: your own account cannot be deactivated."))
+        return
+    if action == "deactivate" and not s.get("account-deactivate-sure"):
+        s[_said(action)] = (
+            "warning",
+            _("Not deactivated yet: tick “Yes, deactivate {name}”, then click Deactivate.").format(name=name),
+        )
+        return
     try:
         with transaction() as session:
             if action == "deactivate":
@@ -66,10 +80,11 @@ def _apply(action: str) -> None:
                 accounts.set_end_date(session, by, name, _end_of(s.get("account-until")), at)
                 done = _("{name}'s end date is saved.")
     except (AuthError, PermissionDenied, sign_in.UnlockError, ValueError) as exc:
-        s[FLASH] = _("Not changed: {error}").format(error=exc)
+        s[_said(action)] = ("error", _("Not changed: {error}").format(error=exc))
         return
-    s[FLASH] = done.format(name=name)
-    s["account-password"] = ""
+    s[_said(action)] = ("success", done.format(name=name))
+    s["account-deactivate-sure"] = False
+    s["account-password"] = ""  # a reset password is not left on screen
 
 
 def capacity_field(key: str, value: int | Literal["min"] = "min") -> None:
@@ -106,9 +121,10 @@ def admin_form(users: Sequence[User]) -> None:
     }
     spoken = [c for u in users for c in u.languages]
     with st.expander(_("Manage an account")):
-        st.selectbox(
+        chosen = st.selectbox(
             _("User"),
             list(profiles),
+            index=None,  # none at first: the admin's own account was one click from Deactivate
             key="account-user",
             placeholder=streamlit_words.choose(),
             on_change=_show,
@@ -116,9 +132,15 @@ def admin_form(users: Sequence[User]) -> None:
         )
         if "account-languages" not in st.session_state:
             _show(profiles)
+        st.checkbox(
+            _("Yes, deactivate {name}").format(name=chosen or "…"),
+            key="account-deactivate-sure",
+            disabled=chosen is None,
+        )
         left, right = st.columns(2)
         left.button(_("Deactivate"), key="account-deactivate", on_click=_apply, args=("deactivate",))
         right.button(_("Reactivate"), key="account-reactivate", on_click=_apply, args=("reactivate",))
+        flash.show(_said("deactivate"))
         st.button(
             _("Sign out everywhere"),
             key="account-signout",
@@ -128,6 +150,7 @@ def admin_form(users: Sequence[User]) -> None:
                 "Ends every session of this account at once (a lost or shared device); it may sign in again."
             ),
         )
+        flash.show(_said("signout"))
         st.button(
             _("Unlock sign-in"),
             key="account-unlock",
@@ -135,6 +158,7 @@ def admin_form(users: Sequence[User]) -> None:
             args=("unlock",),
             help=_("Lifts a lock-out after too many failed attempts."),
         )
+        flash.show(_said("unlock"))
         st.selectbox(
             _("Role"),
             list(ROLES),
@@ -143,11 +167,15 @@ def admin_form(users: Sequence[User]) -> None:
             placeholder=streamlit_words.choose(),
         )
         st.button(_("Change the role"), key="account-set-role", on_click=_apply, args=("role",))
+        flash.show(_said("role"))
         spoken_languages.field("account-languages", spoken)
         st.button(_("Save the languages"), key="account-set-languages", on_click=_apply, args=("languages",))
+        flash.show(_said("languages"))
         capacity_field("account-capacity")
         st.button(_("Save the capacity"), key="account-set-capacity", on_click=_apply, args=("capacity",))
-        with st.form("account-password-form", border=False):  # the typed password sent with the button
+        flash.show(_said("capacity"))
+        # the typed password sent with the button, and emptied after (success or not: typed again)
+        with st.form("account-password-form", border=False, clear_on_submit=True):
             st.text_input(
                 _("New password"),
                 type="password",
@@ -159,6 +187,7 @@ def admin_form(users: Sequence[User]) -> None:
             st.form_submit_button(
                 _("Reset the password"), key="account-reset-password", on_click=_apply, args=("password",)
             )
+        flash.show(_said("password"))
         st.date_input(
             _("Last day of a temporary account"),
             value=None,
@@ -167,3 +196,4 @@ def admin_form(users: Sequence[User]) -> None:
             help=_("From the next day on it cannot sign in. Empty: no end date."),
         )
         st.button(_("Save the end date"), key="account-set-until", on_click=_apply, args=("until",))
+        flash.show(_said("until"))
