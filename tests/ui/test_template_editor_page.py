@@ -131,7 +131,11 @@ def test_a_manager_creates_edits_and_retires_a_template(
     assert any(history in m.value for m in at.markdown), "the history lists the edit"
     assert any('+title = "Coupure de fibre' in c.value for c in at.code)
 
-    at = _press(at, "tpl-retire-fibre-cut-fr", language)
+    at = _press(at, "tpl-retire-fibre-cut-fr", language)  # asks first (audit r20, UI finding 6)
+    asked = composer.load_templates(config).get("fibre-cut-fr")
+    assert asked is not None and not asked.retired and at.warning
+    at = _press(at, "tpl-retire-fibre-cut-fr-yes", language)
+    assert at.success  # said on the card
     retired = composer.load_templates(config).get("fibre-cut-fr")
     assert retired is not None and retired.retired
     assert "tpl-edit-fibre-cut-fr" not in [b.key for b in at.button]  # hidden unless "retired too"

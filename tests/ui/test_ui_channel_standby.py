@@ -37,7 +37,9 @@ def _warnings(at: object) -> str:
 def test_admin_pauses_sending_and_the_queue_says_so(seeded: Seeded, db_url: str) -> None:  # noqa: F811
     at = page_as(seeded, "ada")
     assert not at.exception
-    at.button(key="standby-sending-x-acme").click().run()
+    at.button(key="standby-sending-x-acme").click().run()  # asks first (audit r20, UI finding 6)
+    assert _sending_paused_by(db_url) is None and "Pause sending on x\\-acme?" in _warnings(at)
+    at.button(key="standby-sending-x-acme-yes").click().run()
     assert not at.exception
     assert _sending_paused_by(db_url) == "ada"
     assert at.button(key="standby-sending-x-acme").label == "Resume sending"

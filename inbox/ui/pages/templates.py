@@ -28,7 +28,7 @@ from inbox.ui.common import (
     transaction,
 )
 from inbox.ui.labels import REASON, label
-from inbox.ui.widgets import flash, template_form, template_history
+from inbox.ui.widgets import confirm, flash, template_form, template_history
 
 VISIBILITY = {
     "public": N_("Public"),
@@ -75,8 +75,9 @@ def _retire(user: User, t: Template) -> None:
                 charter_uses=_charter_uses(),
             )
     except (StaleTemplates, TemplateRefused, ConfigError) as exc:
-        st.session_state["tpl-flash-error"] = str(exc) or _(
-            "The templates file changed meanwhile: try again."
+        st.session_state[f"tpl-said-{t.name}"] = (
+            "error",
+            str(exc) or _("The templates file changed meanwhile: try again."),
         )
         return
     done = (
@@ -84,7 +85,10 @@ def _retire(user: User, t: Template) -> None:
         if not t.retired
         else _("{name} is back in use.")
     )
-    st.session_state["tpl-flash"] = done.format(name=t.name)
+    st.session_state[f"tpl-said-{t.name}" if t.retired else "tpl-flash"] = (
+        "success",
+        done.format(name=t.name),
+    )
 
 
 def _card(t: Template, used: Usage | None, manager: User | None) -> None:
@@ -109,13 +113,24 @@ def _card(t: Template, used: Usage | None, manager: User | None) -> None:
             args=(t.name,),
             icon=":material/edit:",
         )
+        retire_key = f"tpl-retire-{t.name}"
         cols[1].button(
             _("Put back in use") if t.retired else _("Retire"),
-            key=f"tpl-retire-{t.name}",
-            on_click=_retire,
-            args=(manager, t),
+            key=retire_key,
+            on_click=_retire if t.retired else confirm.ask,  # retiring asks first; putting back does not
+            args=(manager, t) if t.retired else (retire_key,),
             icon=":material/unarchive:" if t.retired else ":material/archive:",
         )
+        confirm.prompt(
+            retire_key,
+            _("Retire “{title}”? Agents will no longer be offered it (“Retired too” puts it back).").format(
+                title=md_escape(t.title)
+            ),
+            _("Yes, retire it"),
+            _retire,
+            (manager, t),
+        )
+        flash.show(f"tpl-said-{t.name}")
         with reading() as session:
             versions = template_editor.history(session, t.name)
         with st.expander(

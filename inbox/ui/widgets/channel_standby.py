@@ -14,6 +14,7 @@ from inbox.ingest import standby
 from inbox.store import records as store
 from inbox.store.tables import Channel
 from inbox.ui.common import current_user, local_time, md_escape, now, reading, transaction
+from inbox.ui.widgets import confirm
 
 FLASH = "standby-flash"
 
@@ -22,6 +23,10 @@ FLASH = "standby-flash"
 LABELS = {
     "listening": (N_("Listening on"), N_("Listening paused"), N_("Pause listening"), N_("Resume listening")),
     "sending": (N_("Sending on"), N_("Sending paused"), N_("Pause sending"), N_("Resume sending")),
+}
+QUESTIONS = {
+    "listening": N_("Pause listening on {channel}? Its new messages wait unread until you resume."),
+    "sending": N_("Pause sending on {channel}? Agents' replies wait in the outbox until you resume."),
 }
 
 
@@ -57,17 +62,21 @@ def controls(cfg: ChannelConfig) -> None:
     for col, what in zip(cols, standby.WHAT, strict=True):
         pause = paused.get(what)
         col.markdown(_state(pause, what))
+        key = f"standby-{what}-{cfg.name}"
         col.button(
             _(LABELS[what][3] if pause else LABELS[what][2]),
-            key=f"standby-{what}-{cfg.name}",
+            key=key,
             icon=":material/play_arrow:" if pause else ":material/pause:",
-            on_click=_switch,
-            args=(cfg, what, pause is None),
+            on_click=_switch if pause else confirm.ask,  # pausing asks first; resuming does not
+            args=(cfg, what, False) if pause else (key,),
             help=_(
                 "Listening paused: the channel is not read, and what the platform pushes waits unread. "
                 "Sending paused: replies wait in the outbox."
             ),
         )
+        with col:
+            question = _(QUESTIONS[what]).format(channel=md_escape(cfg.name))
+            confirm.prompt(key, question, _("Yes, pause"), _switch, (cfg, what, True))
 
 
 def queue_notice() -> dict[str, str]:
