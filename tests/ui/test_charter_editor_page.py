@@ -27,6 +27,7 @@ from tests.support.config_copy import config_copy
 from tests.support.enforcement import PARIS_MONDAY_10
 from tests.support.seed_desk import Seeded
 from tests.support.ui import app_as, seeded_app
+from tests.ui.placement import said_after
 
 PAGE = "inbox/ui/pages/charter.py"
 
@@ -108,6 +109,8 @@ def test_vip_from_30_to_20_saves_a_version_that_new_conversations_get(
     at.button(key="cf0-save").click().run()
     assert not at.exception and not at.error
     assert "Saved as version #2" in at.success[0].value  # #1 keeps the file as it was
+    [save] = [str(b.key) for b in at.button if str(b.key).startswith("cf") and str(b.key).endswith("-save")]
+    assert "Saved as version #2" in said_after(at, save)  # under the button (audit r20, UI finding 2)
     with Session(engine) as s:
         kept, version = s.exec(select(CharterVersion).order_by(CharterVersion.id)).all()  # type: ignore[arg-type]
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "charter.saved")).one()

@@ -22,6 +22,7 @@ from inbox.ui.common import SELECTED, USER
 from inbox.ui.labels import stored_text
 from tests.support.seed_desk import Seeded, add_user
 from tests.support.ui import APP, app_as, audit_events, open_conv
+from tests.ui.placement import said_after
 
 BOB = "@AcmeCare my parcel never arrived, order still not here"
 
@@ -72,7 +73,8 @@ def test_a_manager_erases_after_typing_the_handle(seeded: Seeded, db_url: str) -
     at.text_input(key=f"privacy-erase-reason-{cid}").input("erasure request 2026-042")
     at.text_input(key=f"privacy-erase-confirm-{cid}").input("jane").run()
     at.button(key=f"privacy-erase-go-{cid}").click().run()
-    assert "Type the customer's handle exactly" in _flash(at)
+    # right under the button, not at the top of the panel (audit r20, UI finding 2)
+    assert "Type the customer's handle exactly" in said_after(at, f"privacy-erase-go-{cid}")
     assert BOB in _texts(db_url) and not audit_events(db_url, "privacy.erase")
     at.text_input(key=f"privacy-erase-confirm-{cid}").input("@bob").run()
     at.button(key=f"privacy-erase-go-{cid}").click().run()

@@ -64,8 +64,9 @@ def _problems(rows: list[tuple[str, str, str]]) -> None:
     )
 
 
-def _save(user: User, text: str, base: int | None, previous: str, note: str) -> None:
-    """Save ``text`` as the newest version, then write it back to config/charter.toml."""
+def _save(user: User, text: str, base: int | None, previous: str, note: str, where: str = "") -> None:
+    """Save ``text`` as the newest version, then write it back to config/charter.toml; the outcome is said
+    under the button that saved it (``where``: its tab's slot, "" the top of the page)."""
     file_text = charter_file.read_file(config_dir())
     try:
         with transaction() as session:
@@ -97,7 +98,7 @@ def _save(user: User, text: str, base: int | None, previous: str, note: str) -> 
         saved += " " + _(
             "config/charter.toml could not be written ({error}): run `inbox charter export` where it can be."
         ).format(error=error.strerror or error)
-    st.session_state[FLASH] = saved
+    st.session_state[FLASH + where] = ("success", saved)
     st.rerun()
 
 
@@ -114,6 +115,7 @@ def _settings_tab(user: User, base: int | None, text: str) -> None:
         st.warning(_("The charter in force is not valid TOML: correct it in the TOML tab."))
         return
     submitted = settings_form(data, f"cf{base or 0}-", list(classification_panel.reasons()), _channel_names())
+    flash.show(FLASH + "-settings", icon=":material/check_circle:")  # under Save, where the eyes are
     if submitted is None:
         return
     updates, problems, note = submitted
@@ -123,7 +125,7 @@ def _settings_tab(user: User, base: int | None, text: str) -> None:
     if not updates:
         st.info(_("Nothing changed: no version saved."))
         return
-    _save(user, rewrite(text, edited(data, updates)), base, text, note)
+    _save(user, rewrite(text, edited(data, updates)), base, text, note, "-settings")
 
 
 def _toml_tab(user: User, base: int | None, text: str) -> None:
@@ -133,6 +135,7 @@ def _toml_tab(user: User, base: int | None, text: str) -> None:
         submitted = st.form_submit_button(
             _("Save as a new version"), type="primary", key=f"toml-{base or 0}-save"
         )
+    flash.show(FLASH + "-toml", icon=":material/check_circle:")
     st.download_button(
         _("Download this TOML (to keep in git)"), text, file_name="charter.toml", mime="application/toml"
     )
@@ -140,7 +143,7 @@ def _toml_tab(user: User, base: int | None, text: str) -> None:
         if new_text == text:
             st.info(_("Nothing changed: no version saved."))
         else:
-            _save(user, new_text, base, text, note)
+            _save(user, new_text, base, text, note, "-toml")
 
 
 def _note(version: CharterVersion) -> str:

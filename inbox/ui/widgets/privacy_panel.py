@@ -24,13 +24,13 @@ def _key(what: str, contact_id: int) -> str:
 def _export(contact_id: int, user: User) -> None:
     reason = st.session_state.get(_key("export-reason", contact_id), "")
     if not reason.strip():
-        st.session_state[_key("flash", contact_id)] = ("error", _("Say why you export this data."))
+        st.session_state[_key("export-flash", contact_id)] = ("error", _("Say why you export this data."))
         return
     try:
         with transaction() as session:
             data = requests.export_for(session, user, contact_id, reason, now())
     except PermissionDenied as exc:
-        st.session_state[_key("flash", contact_id)] = ("error", str(exc))
+        st.session_state[_key("export-flash", contact_id)] = ("error", str(exc))
         return
     st.session_state[_key("export", contact_id)] = json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -38,7 +38,7 @@ def _export(contact_id: int, user: User) -> None:
 def _erase(contact_id: int, user: User) -> None:
     reason = st.session_state.get(_key("erase-reason", contact_id), "")
     typed = st.session_state.get(_key("erase-confirm", contact_id), "")
-    flash = _key("flash", contact_id)
+    flash = _key("erase-flash", contact_id)
     if not reason.strip():
         st.session_state[flash] = ("error", _("Say why this person's data is erased."))
         return
@@ -59,7 +59,7 @@ def _erase(contact_id: int, user: User) -> None:
 
 def _hold(contact_id: int, user: User, lift: bool) -> None:
     reason = st.session_state.get(_key("hold-reason", contact_id), "")
-    key = _key("flash", contact_id)
+    key = _key("hold-flash", contact_id)
     if not reason.strip():
         st.session_state[key] = ("error", _("Say why (e.g. the case or court reference)."))
         return
@@ -103,6 +103,7 @@ def _hold_part(contact: Contact, user: User, holds: list[str]) -> None:
             args=(cid, user, False),
             icon=":material/gavel:",
         )
+    flash.show(_key("hold-flash", cid))  # each outcome right under its button
 
 
 def _export_part(contact: Contact, user: User) -> None:
@@ -113,6 +114,7 @@ def _export_part(contact: Contact, user: User) -> None:
         _("Reason"), key=_key("export-reason", cid), placeholder=_("e.g. access request ref. 2026-041")
     )
     st.button(_("Prepare the export"), key=_key("export-go", cid), on_click=_export, args=(cid, user))
+    flash.show(_key("export-flash", cid))
     ready = st.session_state.get(_key("export", cid))
     if ready:
         st.download_button(
@@ -135,6 +137,7 @@ def _erase_part(contact: Contact, user: User, holds: list[str]) -> None:
             ),
             icon=":material/gavel:",
         )
+        flash.show(_key("erase-flash", cid))
         return
     st.caption(
         _(
@@ -157,6 +160,7 @@ def _erase_part(contact: Contact, user: User, holds: list[str]) -> None:
         on_click=_erase,
         args=(cid, user),
     )
+    flash.show(_key("erase-flash", cid))
 
 
 def panel(contact: Contact | None, user: User) -> None:
@@ -166,7 +170,6 @@ def panel(contact: Contact | None, user: User) -> None:
     with reading() as session:
         holds = requests.hold_reasons(session, contact.id)
     with st.expander(_("Privacy"), icon=":material/shield_person:"):
-        flash.show(_key("flash", contact.id))
         _export_part(contact, user)
         st.divider()
         _erase_part(contact, user, holds)
