@@ -192,7 +192,8 @@ def set_status(
     session: Session, conv_id: int, status: str, actor: User, now: datetime, *, reason: str | None = None
 ) -> None:
     """Set the status; audited. A resolved conversation is re-opened (open or pending) only with a
-    ``reason`` (ReasonRequired otherwise), kept in the audit event."""
+    ``reason`` (ReasonRequired otherwise), kept in the audit event. Resolving stops the response clock, and
+    re-opening starts none: nothing waits for an answer until the customer writes (``threads.on_inbound``)."""
     require(actor, "work")
     if status not in STATUSES:
         raise DeskError(_("status must be one of {statuses}").format(statuses=", ".join(STATUSES)))
@@ -202,6 +203,8 @@ def set_status(
         raise ReasonRequired(_("say why you reopen this closed conversation"))
     before, conv.status = conv.status, status
     conv.snoozed_until = None  # a status set by hand ends a snooze (inbox.desk.snooze)
+    if status == "resolved":
+        conv.sla_due_at = conv.clock_started_at = None
     detail = {"from": before, "to": status, **({"reason": why} if why and before != status else {})}
     store.audit(
         session, actor.name, "conversation.status", target=("conversation", conv_id), detail=detail, at=now

@@ -115,7 +115,8 @@ def recompute(
     is asked of ``due`` with the urgency the conversation had when that clock started, as ``on_inbound``
     would have; the first-response due time stored at arrival is kept while the first message is the same
     (``_kept_first_due``), unless ``rejudge`` (a person corrected what chooses the target: every due time is
-    worked out again). The status and the conversation's urgency are left as they are."""
+    worked out again). The status and the conversation's urgency are left as they are, and a resolved
+    conversation keeps no running clock (resolving stopped it)."""
     status, urgency = conv.status, conv.urgency
     due = due if rejudge else _kept_first_due(conv, due)
     conv.first_inbound_at = conv.last_inbound_at = conv.last_outbound_at = conv.last_message_at = None
@@ -128,3 +129,5 @@ def recompute(
         else:
             on_outbound(conv, event.at)
     conv.status, conv.urgency = status, urgency
+    if status == "resolved":
+        conv.sla_due_at = conv.clock_started_at = None  # resolving stopped the clock: nothing waits

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from inbox.ingest.threads import on_inbound, on_outbound, raise_urgency
+from inbox.ingest.threads import ThreadEvent, on_inbound, on_outbound, raise_urgency, recompute
 from inbox.store.tables import Conversation
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -54,3 +54,18 @@ def test_urgency_only_rises() -> None:
     assert conv.urgency == "high"
     raise_urgency(conv, "critical")
     assert conv.urgency == "critical"
+
+
+def test_a_resolved_conversation_recomputed_from_its_messages_keeps_no_clock() -> None:
+    """A message stored late into a resolved conversation (not newer than the last answer): the "thanks"
+    left unanswered at the resolution starts no clock again; the first-response due time stays."""
+    conv = _conv()
+    conv.status = "resolved"
+    events = [
+        ThreadEvent(T0, "in"),
+        ThreadEvent(T0 + timedelta(minutes=10), "out"),
+        ThreadEvent(T0 + timedelta(minutes=20), "in"),
+    ]
+    recompute(conv, events, due)
+    assert (conv.status, conv.sla_due_at, conv.clock_started_at) == ("resolved", None, None)
+    assert conv.first_response_due_at == T0 + timedelta(minutes=60)

@@ -142,6 +142,7 @@ def close(session: Session, incident_id: int, actor: User, now: datetime) -> Inc
     )
     for conv in session.exec(stmt):
         before, conv.status = conv.status, "resolved"
+        conv.sla_due_at = conv.clock_started_at = None  # resolving stops the clock
         store.audit(
             session,
             actor.name,
