@@ -7,8 +7,8 @@ from babel import Locale
 
 from inbox import i18n
 from inbox.i18n import N_, _, pgettext
-from inbox.privacy.erase import ERASED
 from inbox.reports.labels import REASONS
+from inbox.store.gone import DELETED, ERASED, EXPIRED
 
 STATUS = {
     "open": "Open",
@@ -126,6 +126,12 @@ def _statuses() -> dict[str, str]:
 
 
 def stored_text(text: str) -> str:
-    """A stored message, note or reply as shown: the erasure marker (``inbox.privacy.erase.ERASED``) in
-    words."""
-    return _("[erased at the customer's request]") if text == ERASED else text
+    """A stored message, note or reply as shown: the markers of words that are gone (``inbox.store.gone``:
+    erased, expired, deleted by the customer) in words."""
+    if text == ERASED:
+        return _("[erased at the customer's request]")
+    if text == EXPIRED:
+        return _("[removed at the end of the retention period]")
+    if text == DELETED:
+        return _("[deleted by the customer]")
+    return text

@@ -182,7 +182,7 @@ def live_thread(conv_id: int, user: User) -> None:
         doing = _("**{name}** is writing a reply.") if v.activity == "composing" else None
         doing = doing or _("**{name}** is viewing this conversation.")
         st.warning(doing.format(name=md_escape(v.name)), icon=":material/visibility:")
-    thread.thread(view, at, _retry, _hide)
+    thread.thread(view, at, _retry, _hide, details=user.role == "admin")  # the raw error: admins
 
 
 def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> None:

@@ -36,7 +36,7 @@ from inbox.reports.tables import Table, all_tables, backlog, clocks, pct
 from inbox.reports.trends import trend_tables, trends
 from inbox.ui import database_down, relabel, streamlit_words
 from inbox.ui.common import charter, config_dir, current_user, md_escape, now, open_conversation, reading
-from inbox.ui.labels import URGENCY, label
+from inbox.ui.labels import URGENCY, label, stored_text
 from inbox.ui.report_labels import table_frame, title
 from inbox.ui.widgets import chart_slot, reason_charts
 from inbox.ui.widgets import dashboard_charts as charts
@@ -117,7 +117,7 @@ def _clock_row(c: LiveClock, at: datetime, tz: tzinfo) -> None:
         cols[2].text(
             f"@{conv.handle}" if conv.handle else _("unknown customer")
         )  # customer text: never Markdown
-        cols[2].text(conv.snippet or _("(no message)"))
+        cols[2].text(stored_text(conv.snippet) if conv.snippet else _("(no message)"))
         cols[3].caption(md_escape(conv.assignee) if conv.assignee else pgettext("conversation", "Unassigned"))
         if cols[4].button(_("Open"), key=f"dash-open-{conv.id}", type="primary"):
             open_conversation(conv.id)

@@ -34,7 +34,7 @@ from inbox.ui.common import (
     templates,
     transaction,
 )
-from inbox.ui.labels import REASON, STATUS, URGENCY, VISIBILITY, label
+from inbox.ui.labels import REASON, STATUS, URGENCY, VISIBILITY, label, stored_text
 from inbox.ui.widgets import flash, platform_template_panel, reply_language_check, template_picker
 from inbox.ui.widgets.composer_keys import Keys
 
@@ -195,7 +195,7 @@ def _held(k: Keys, user: User, known: dict[str, str]) -> None:
                 _(REPLY_STATUS[a.status]) if a.status in REPLY_STATUS else label(STATUS, a.status).lower()
             )
             st.markdown(f"**{md_escape(a.author)}** · {kind} · {status} · :gray[{when}]")
-            st.text(a.text, width="stretch")
+            st.text(stored_text(a.text), width="stretch")
         snapshot = _state(k, "snapshot")
         if snapshot:
             st.caption(_("Your reply, held back:"))

@@ -13,7 +13,7 @@ from inbox.i18n import _, ngettext, number
 from inbox.store.tables import Channel, Contact, Conversation, Incident, User
 from inbox.ui import streamlit_words
 from inbox.ui.common import md_escape, md_name, now, open_conversation, reading, transaction
-from inbox.ui.labels import language
+from inbox.ui.labels import language, stored_text
 from inbox.ui.widgets.incident_declare import FLASH, channel_names, keywords
 
 SHOWN = 100  # proposals listed at once
@@ -112,7 +112,7 @@ def proposals(incident: Incident, user: User) -> None:
         similarity = _("similarity {score}").format(score=number(c.score, 2, fixed=True))  # "similarité 0,30"
         st.checkbox(
             f"**{who}** · {md_escape(c.channel)} · {language(c.language)} · {_visibility(c.visibility)} · "
-            f"{similarity}{hits}  \n{md_escape(c.snippet)}",
+            f"{similarity}{hits}  \n{md_escape(stored_text(c.snippet))}",
             value=c.matches(threshold),
             key=_tick_key(incident.id or 0, c.conversation_id, threshold),
         )

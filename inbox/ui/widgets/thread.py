@@ -17,8 +17,10 @@ from inbox.outbox.unsure import RetryOutcome
 from inbox.replies import moderation
 from inbox.replies.composer import pii_words
 from inbox.store.tables import Contact, Message, OutboundReply
+from inbox.ui.audit_labels import actor_label
 from inbox.ui.common import local_time, md_escape, md_name
 from inbox.ui.labels import STATUS, URGENCY, VISIBILITY, label, rule, stored_text
+from inbox.ui.widgets import send_failure
 
 VISIBILITY_BADGE = {
     "public": (":blue-badge[:material/public: {}]", N_("Public")),
@@ -156,24 +158,28 @@ def _hide_row(r: OutboundReply, now: datetime) -> None:
     st.markdown(f"{head} · {by} · :gray[{_when(r.created_at, now)}]")
 
 
-def outbox_reply(r: OutboundReply, now: datetime, on_retry: Callable[[int], None]) -> None:
+def outbox_reply(
+    r: OutboundReply, now: datetime, on_retry: Callable[[int], None], details: bool = False
+) -> None:
+    """An undelivered outbox row; ``details``: a failure's raw error too (admins)."""
     if r.action in HIDE_ACTIONS:
         with st.chat_message("assistant", avatar=":material/visibility_off:"):
             _hide_row(r, now)
-            _failure(r, on_retry)
+            _failure(r, on_retry, details)
         return
     with st.chat_message("assistant", avatar=":material/outgoing_mail:"):
-        by = md_escape(r.created_by or _("agent"))
+        by = md_escape(actor_label(r.created_by) if r.created_by else _("agent"))
         head = f"**{by}** · {_badge(VISIBILITY_BADGE, r.visibility)}"
         st.markdown(f"{head} · {_badge(REPLY_STATUS, r.status)} · :gray[{_when(r.created_at, now)}]")
         body(r.text)
-        _failure(r, on_retry)
+        _failure(r, on_retry, details)
 
 
-def _failure(r: OutboundReply, on_retry: Callable[[int], None]) -> None:
+def _failure(r: OutboundReply, on_retry: Callable[[int], None], details: bool) -> None:
     if r.status == "failed":
-        error = r.last_error or _("unknown error")
-        st.error(_("Not delivered: {error}").format(error=error), icon=":material/error:")
+        send_failure.show(r.last_error, details)
+        if send_failure.refused(r.last_error):
+            return  # the platform refused the request itself: a retry would be refused again
         st.button(
             _("Retry sending") if r.action not in HIDE_ACTIONS else _("Retry"),
             key=f"retry-{r.id}",
@@ -188,9 +194,14 @@ def _failure(r: OutboundReply, on_retry: Callable[[int], None]) -> None:
 
 
 def thread(
-    view: ConversationView, now: datetime, on_retry: Callable[[int], None], on_hide: OnHide | None = None
+    view: ConversationView,
+    now: datetime,
+    on_retry: Callable[[int], None],
+    on_hide: OnHide | None = None,
+    details: bool = False,
 ) -> None:
-    """The messages then the undelivered outbox rows; ``on_hide``: customer comments get Hide/Show."""
+    """The messages then the undelivered outbox rows; ``on_hide``: customer comments get Hide/Show;
+    ``details``: a failed send's raw error too (admins)."""
     if not view.messages and not view.replies:
         st.info(_("No message in this conversation yet."))
     hideable = on_hide is not None and moderation.can_hide(view.channel.platform, view.conversation.kind)
@@ -201,7 +212,7 @@ def thread(
         if hideable and on_hide is not None and m.direction == "in":
             hide_control(m, _label(view.channel.platform), m.platform_id in busy, on_hide)
     for r in view.replies:
-        outbox_reply(r, now, on_retry)
+        outbox_reply(r, now, on_retry, details)
 
 
 def profile(contact: Contact | None, channel: str, platform: str | None = None) -> None:
@@ -240,7 +251,7 @@ def earlier(
         kind = label(VISIBILITY, e.visibility)
         status = label(STATUS, e.status).lower()
         cols[0].caption(f"{where}{when} · {md_escape(e.channel)} · {kind} · {status}")
-        cols[0].text(e.snippet or _("(empty)"))
+        cols[0].text(stored_text(e.snippet) if e.snippet else _("(empty)"))
         cols[1].button(_("Open"), key=f"earlier-{e.id}", on_click=open_, args=(e.id,))
     if len(items) >= EARLIER_SHOWN:
         st.caption(

@@ -1,0 +1,54 @@
+"""Why a reply was not delivered, in the page's language (audit r20, UI finding 3), and whether Retry can
+help. The outbox keeps the connector's error as ``"<Kind>: <platform's words>"`` (``inbox.outbox.delivery``):
+``Rejected`` is a 4xx refusal of the request itself, never retried as is (``connectors.base``), so no Retry
+is offered for it; the others (unavailable, rate limited, credentials, uncertain) may go through later."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from inbox.i18n import _
+from inbox.ui.common import md_escape
+
+REJECTED = "Rejected: "
+NOT_RUNNING = "is not running"  # delivery's own Rejected while a channel has no credentials: fixable
+UNCERTAIN = "delivery uncertain"
+# A platform's refusal we can name: a code in its words, and what it means for the agent
+KNOWN = {
+    "(#10900)": lambda: _(
+        "Instagram allows only one private reply per comment, and this comment already has one: "
+        "continue in the customer's DM conversation."
+    ),
+}
+
+
+def refused(error: str | None) -> bool:
+    """The platform refused the request itself: sending it again as it is would be refused again."""
+    return bool(error) and str(error).startswith(REJECTED) and NOT_RUNNING not in str(error)
+
+
+def explained(error: str | None) -> str:
+    """What happened, in the page's language."""
+    raw = error or ""
+    if refused(raw):
+        known = next((said() for code, said in KNOWN.items() if code in raw), None)
+        return _("Not delivered: the platform refused this message. {why}").format(
+            why=known or _("Sending it again as it is would be refused again: write another reply if needed.")
+        )
+    if raw.startswith("AuthFailed: "):
+        return _("Not delivered: the platform refused the channel's credentials. An admin must check them.")
+    if raw.startswith(("Unavailable: ", "RateLimited: ")):
+        return _("Not delivered: the platform was unavailable at each attempt. You can retry now.")
+    if raw.startswith(UNCERTAIN):
+        return _(
+            "Delivery uncertain: the platform may have it. Check the thread on the platform before retrying."
+        )
+    return _("Not delivered: {error}").format(error=md_escape(raw or _("unknown error")))
+
+
+def show(error: str | None, details: bool) -> None:
+    """The explanation; ``details``: the platform's own words too, folded (admins)."""
+    st.error(explained(error), icon=":material/error:")
+    if details and error:
+        with st.expander(_("The platform's error (technical)")):
+            st.code(error, language=None, wrap_lines=True)
