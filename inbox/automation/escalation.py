@@ -69,13 +69,29 @@ def sla_events(messages: Iterable[Message]) -> list[SlaEvent]:
     ]
 
 
+def since_clock_start(events: Sequence[SlaEvent], started: datetime | None) -> list[SlaEvent]:
+    """The events as the running clock sees them: a customer message left unanswered before the message the
+    stored clock started from (a "thanks", or a message resolved unanswered, before the customer wrote again
+    to the resolved conversation) waits for nothing, so the engine's current cycle starts where the queue's
+    clock does. ``started`` None (a clock stored before migration 0029): the events as they are."""
+    if started is None:
+        return list(events)
+    answered = max((e.at for e in events if e.direction == "out" and e.at < started), default=None)
+    return [
+        e
+        for e in events
+        if e.direction == "out" or e.at >= started or (answered is not None and e.at <= answered)
+    ]
+
+
 def _evaluate(
     session: Session, book: CharterBook, clock: OpenClock, now: datetime
 ) -> tuple[SlaResult, str] | None:
     messages = _messages(session, clock.conversation_id)
     charter = book.in_force(clock.first_inbound_at)
     subject = SlaSubject(clock.channel, clock.kind, clock.urgency, clock.tags, clock.platform)
-    result = evaluate(sla_events(messages), subject, charter, now)
+    events = since_clock_start(sla_events(messages), clock.clock_started_at)
+    result = evaluate(events, subject, charter, now)
     last_in = next((m.text for m in reversed(messages) if m.direction == "in"), "")
     return (result, last_in) if result is not None else None
 

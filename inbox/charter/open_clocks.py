@@ -42,6 +42,7 @@ class OpenClock:
     target: Target
     remaining: timedelta  # on the target's clock; negative once breached
     state: ClockState
+    clock_started_at: datetime | None = None  # the message it started from (None: stored before 0029)
 
 
 def clock_state(
@@ -115,6 +116,7 @@ def open_clocks(
                 target=target,
                 remaining=remaining,
                 state=state,
+                clock_started_at=conv.clock_started_at,
             )
         )
     return out

@@ -49,7 +49,9 @@ def _earlier(a: datetime | None, b: datetime) -> datetime:
 def on_inbound(conv: Conversation, at: datetime, due: DueFn) -> None:
     """A customer wrote: reopen if closed, start the clock if nobody is already on it. A resolved
     conversation had nothing left to answer (a "thanks" left unanswered is not judged): its old clock goes and
-    this message starts a new one. A pending one keeps its clock (it was waiting, not done). A message
+    this message starts a new one, from its arrival; if nobody ever answered, it is the first-response clock,
+    and its due time is the conversation's first-response due time from then on (the message resolved
+    unanswered is not judged). A pending one keeps its clock (it was waiting, not done). A message
     older than the first one starts another first clock: the stored first-response due time goes (the
     page's ``recompute`` sets it)."""
     if conv.first_inbound_at is not None and at < conv.first_inbound_at:
@@ -60,18 +62,19 @@ def on_inbound(conv: Conversation, at: datetime, due: DueFn) -> None:
     answered_after = conv.last_outbound_at is not None and conv.last_outbound_at >= at
     if answered_after:
         return
-    if conv.status == "resolved":
+    reopened = conv.status == "resolved"
+    if reopened:
         conv.sla_due_at = conv.clock_started_at = None
     if conv.status in ("resolved", "pending"):
         conv.status = "open"
         conv.snoozed_until = None  # the customer wrote: no need to wait for the snooze
     if conv.sla_due_at is None:
         is_next = conv.first_response_at is not None
-        since = at if is_next else conv.first_inbound_at
+        since = at if is_next or reopened else conv.first_inbound_at
         conv.sla_due_at = due(conv, since, is_next)
         conv.clock_started_at = since if conv.sla_due_at is not None else None
-        if not is_next and conv.first_response_due_at is None:
-            conv.first_response_due_at = conv.sla_due_at  # the first-response target as it stood at arrival
+        if not is_next and (conv.first_response_due_at is None or reopened):
+            conv.first_response_due_at = conv.sla_due_at  # the first-response target as it stood then
 
 
 def on_outbound(conv: Conversation, at: datetime) -> None:

@@ -20,6 +20,7 @@ from inbox.desk.queue import clock_started
 from inbox.reports.report import live_report, period_report
 from inbox.store import records as store
 from inbox.store.tables import Conversation
+from tests.flows.test_closed_unanswered_then_back import alert_keys
 from tests.flows.test_reports_charter_figures import DAY, at, make_charter
 from tests.support.reports_seed import Story
 
@@ -76,3 +77,9 @@ def test_the_answer_after_a_resolved_thanks_is_judged_from_the_new_message(engin
         found = period_report(session, make_charter(), DAY, at(15))
     targets = {t.metric: (t.met, t.missed, t.waiting) for t in found.targets}
     assert targets.get("next_response") == (1, 0, 0)
+
+
+def test_the_alert_judges_the_new_message_not_the_thanks(engine: Engine) -> None:
+    """At 14:25, 25 of the new message's 30 minutes: at risk; the thanks' clock (due 09:50) is no breach."""
+    _thanks_then_back(engine, answered=False)
+    assert alert_keys(engine, CharterBook(make_charter()), at(14, 25)) == ["at_risk#2"]
