@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from inbox.charter import versions as charter_versions
 from inbox.charter.model import Charter
 from inbox.config.loader import ConfigError
 from inbox.desk import accounts
-from inbox.i18n import _
+from inbox.i18n import _, ngettext
 from inbox.nlp.language import LanguageDetect
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
 from inbox.nlp.settings import load_nlp_config, load_pii_patterns
@@ -191,3 +191,19 @@ def md_name(text: str) -> str:
 def open_conversation(conv_id: int) -> None:
     st.session_state[SELECTED] = conv_id
     st.switch_page(CONVERSATION_PAGE)
+
+
+def time_left(left: timedelta, to_answer: bool = False) -> str:
+    """ "12 min left" (``to_answer``: "… left to answer"), agreeing with the number written last ("1 min
+    restante", "12 min restantes", "2 h 01 min restante"): the duration as ``i18n.duration`` writes it."""
+    seconds = int(abs(left.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    last = hours if days else minutes if hours or minutes else secs
+    text = (
+        ngettext("{time} left to answer", "{time} left to answer", last)
+        if to_answer
+        else ngettext("{time} left", "{time} left", last)
+    )
+    return text.format(time=i18n.duration(left))

@@ -176,7 +176,7 @@ def test_moving_the_threshold_ticks_again_and_a_hand_tick_is_added(
 ) -> None:
     at = _page(app_as(seeded, "maya"))
     _declare(at, "Box outage in Lyon")
-    at.slider(key="inc-thr-1").set_value(0.9).run()
+    at.slider(key="inc-thr-1").set_value(90).run()
     proposals = [c for c in at.checkbox if str(c.key).startswith("cand-1-")]
     assert proposals and not any(c.value for c in proposals)  # none is that close
     at.checkbox(key=f"cand-1-{outage['emma']}-t90").check().run()

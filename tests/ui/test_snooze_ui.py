@@ -32,7 +32,7 @@ def test_the_snooze_menu_in_french(seeded: Seeded, db_url: str) -> None:
     conv_id = seeded.conversations["dm"]
     with i18n.use_language("fr"):
         at = french_conversation(seeded, db_url, "alice", conv_id)
-        assert at.button(key=f"snooze-tomorrow-{conv_id}").label == "Demain 9:00"
+        assert at.button(key=f"snooze-tomorrow-{conv_id}").label == "Demain 09:00"  # Babel's French time
         assert at.button(key=f"snooze-custom-{conv_id}").label == "Reporter jusque-là"
 
 

@@ -26,6 +26,7 @@ from inbox.ui.common import (
     md_name,
     now,
     reading,
+    time_left,
     transaction,
     zone_note,
 )
@@ -138,9 +139,12 @@ def _header(view: desk.ConversationView) -> None:
         back = _("Snoozed until {when}").format(when=local_time(conv.snoozed_until))
         sla = f":gray-badge[:material/snooze: {md_escape(back)}]"
     else:
-        left = duration(conv.sla_due_at - at)
-        text = _("Overdue {time}") if state == "red" else _("{time} left to answer")
-        text = text.format(time=left)
+        left = conv.sla_due_at - at
+        text = (
+            _("Overdue {time}").format(time=duration(left))
+            if state == "red"
+            else time_left(left, to_answer=True)
+        )
         sla = f":{SLA_COLOURS[state]}-badge[:material/timer: {text}]"
     kind = (
         ":blue-badge[:material/public: {}]".format(_("Public thread"))

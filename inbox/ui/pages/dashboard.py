@@ -35,7 +35,16 @@ from inbox.reports.sla_kpis import Attainment, LiveClock
 from inbox.reports.tables import Table, all_tables, backlog, clocks, pct
 from inbox.reports.trends import trend_tables, trends
 from inbox.ui import database_down, relabel, streamlit_words
-from inbox.ui.common import charter, config_dir, current_user, md_escape, now, open_conversation, reading
+from inbox.ui.common import (
+    charter,
+    config_dir,
+    current_user,
+    md_escape,
+    now,
+    open_conversation,
+    reading,
+    time_left,
+)
 from inbox.ui.labels import URGENCY, label, stored_text
 from inbox.ui.report_labels import table_frame, title
 from inbox.ui.widgets import chart_slot, reason_charts
@@ -108,9 +117,11 @@ def _clock_row(c: LiveClock, at: datetime, tz: tzinfo) -> None:
     conv = c.conversation
     with st.container(border=True, key=f"dash-row-{conv.id}"):
         cols = st.columns([1.6, 1.7, 4.6, 1.5, 0.9], vertical_alignment="center")
-        left = i18n.duration(c.due - at)
-        badge = _("Overdue {time}") if c.state == "breached" else _("{time} left")
-        cols[0].badge(badge.format(time=left), color="red" if c.state == "breached" else "orange")
+        breached = c.state == "breached"
+        badge = (
+            _("Overdue {time}").format(time=i18n.duration(c.due - at)) if breached else time_left(c.due - at)
+        )
+        cols[0].badge(badge, color="red" if breached else "orange")
         cols[0].caption(_("Due {when} · #{id}").format(when=i18n.when(c.due, tz), id=conv.id))
         urgency = md_escape(label(URGENCY, conv.urgency))
         cols[1].markdown(f":gray-badge[{md_escape(conv.channel)}] :gray-badge[{urgency}]")

@@ -32,6 +32,7 @@ from inbox.ui.common import (
     now,
     open_conversation,
     reading,
+    time_left,
     transaction,
 )
 from inbox.ui.labels import REASON, SENTIMENT, STATUS, URGENCY, label, stored_text
@@ -100,15 +101,17 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
     row = st.columns(6)
     any_ = ANY
 
-    def word(table: dict[str, str]) -> Callable[[str], str]:
-        return lambda v: _("Any") if v == any_ else label(table, v)
+    def word(table: dict[str, str], feminine: bool = False) -> Callable[[str], str]:
+        """The filter's options; "Any" agrees with the filter's noun (French: Toutes les urgences)."""
+        anything = pgettext("feminine", "Any") if feminine else _("Any")
+        return lambda v: anything if v == any_ else label(table, v)
 
     source = row[4].selectbox(
         _("Source"),
         [any_, *SOURCE_LABELS],
         key=relabel.keep("q-source"),
         placeholder=streamlit_words.choose(),
-        format_func=word(SOURCE_LABELS),
+        format_func=word(SOURCE_LABELS, feminine=True),
         on_change=_first_page,
     )
     channel = row[0].selectbox(
@@ -125,7 +128,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         key=relabel.keep("q-urgency"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
-        format_func=word(URGENCY),
+        format_func=word(URGENCY, feminine=True),
     )
     sentiment = row[2].selectbox(
         _("Sentiment"),
@@ -133,7 +136,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         key=relabel.keep("q-sentiment"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
-        format_func=word(SENTIMENT),
+        format_func=word(SENTIMENT, feminine=True),
     )
     language = row[3].selectbox(
         _("Language"),
@@ -141,7 +144,7 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         key=relabel.keep("q-language"),
         placeholder=streamlit_words.choose(),
         on_change=_first_page,
-        format_func=lambda v: _("Any") if v == any_ else language_label(v),
+        format_func=lambda v: pgettext("feminine", "Any") if v == any_ else language_label(v),
     )
     taxonomy = {name: place for place, name in enumerate(classification_panel.reasons())}
     reasons = sorted(options.get("reason", []), key=lambda r: (taxonomy.get(r, len(taxonomy)), r))
@@ -180,8 +183,9 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
 def _sla_label(row: Row, at: datetime) -> str:
     if row.sla_due_at is None:
         return _("No clock")
-    left = duration(row.sla_due_at - at)
-    return _("Overdue {time}").format(time=left) if row.sla == "red" else _("{time} left").format(time=left)
+    if row.sla == "red":
+        return _("Overdue {time}").format(time=duration(row.sla_due_at - at))
+    return time_left(row.sla_due_at - at)
 
 
 def _labels(row: Row) -> str:

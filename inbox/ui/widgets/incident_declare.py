@@ -65,7 +65,7 @@ def _declare(user: User) -> None:
                 now=now(),
                 keywords=keywords(s["inc-keywords"]),
                 channels=s["inc-channels"],
-                threshold=s["inc-threshold"],
+                threshold=s["inc-threshold"] / 100,  # the slider is in percent
             )
     except (IncidentError, PermissionDenied) as exc:
         s[DECLARED] = ("error", _("Not declared: {error}").format(error=exc))
@@ -108,12 +108,13 @@ def form(user: User) -> None:
             placeholder=_("Choose channels"),
             select_all=False,  # Streamlit's English "Select all" (none is all)
         )
-        st.slider(
+        st.slider(  # in percent: "20 %" in any language (Streamlit writes a decimal with a point)
             _("Similarity threshold"),
-            0.05,
-            0.9,
-            lifecycle.DEFAULT_THRESHOLD,
-            0.05,
+            5,
+            90,
+            round(lifecycle.DEFAULT_THRESHOLD * 100),
+            5,
+            format="%d %%",
             key="inc-threshold",
             help=_("Lower proposes more conversations, higher only the closest ones."),
         )

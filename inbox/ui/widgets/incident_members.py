@@ -37,7 +37,7 @@ def _save_rule(incident_id: int, user: User) -> None:
                 incident_id,
                 user,
                 now(),
-                threshold=s[f"inc-thr-{incident_id}"],
+                threshold=s[f"inc-thr-{incident_id}"] / 100,  # the slider is in percent
                 keywords=keywords(s[f"inc-kw-{incident_id}"]),
                 channels=s[f"inc-ch-{incident_id}"],
                 description=s[f"inc-about-{incident_id}"],
@@ -72,9 +72,16 @@ def _rule(incident: Incident, user: User) -> float:
     """The matching rule's fields; returns the threshold being tried."""
     i = incident.id
     cols = st.columns([2, 3])
-    threshold = cols[0].slider(
-        _("Similarity threshold"), 0.05, 0.9, float(incident.threshold), 0.05, key=f"inc-thr-{i}"
+    percent = cols[0].slider(  # "20 %": Streamlit would write "0.20" with a point in any language
+        _("Similarity threshold"),
+        5,
+        90,
+        round(incident.threshold * 100),
+        5,
+        format="%d %%",
+        key=f"inc-thr-{i}",
     )
+    threshold = percent / 100
     cols[1].text_input(_("Keywords (comma-separated)"), ", ".join(incident.keywords), key=f"inc-kw-{i}")
     st.multiselect(
         _("Channels (none: all)"),

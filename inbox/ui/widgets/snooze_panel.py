@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import streamlit as st
+from babel.dates import format_time
 
+from inbox import i18n
 from inbox.desk import snooze
 from inbox.desk.actions import DeskError
 from inbox.i18n import N_, _
@@ -18,8 +20,8 @@ MORNING = time(9, 0)
 CHOICES = {  # key -> words; the time each one means is ``until``
     "1h": N_("In 1 hour"),
     "3h": N_("In 3 hours"),
-    "tomorrow": N_("Tomorrow 9:00"),
-    "monday": N_("Next Monday 9:00"),
+    "tomorrow": N_("Tomorrow {time}"),  # MORNING in the language's short time: "09:00", "9:00 AM"
+    "monday": N_("Next Monday {time}"),
 }
 
 
@@ -69,7 +71,8 @@ def panel(conv: Conversation, user: User) -> None:
         if problem:
             st.error(problem)
         for choice, words in CHOICES.items():
-            st.button(_(words), key=f"snooze-{choice}-{conv_id}", on_click=_snooze, args=(conv_id, choice))
+            said = _(words).format(time=format_time(MORNING, "short", locale=i18n.current()))
+            st.button(said, key=f"snooze-{choice}-{conv_id}", on_click=_snooze, args=(conv_id, choice))
         st.date_input(
             _("Or a day"),
             value=None,
