@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from inbox.store.tables import OutboundReply
+from inbox.store.tables import Note, OutboundReply
 from tests.support.e2e import ARTIFACTS, BROWSER_ARGS, CHROMIUM, needs_chromium, sign_in
 
 pytestmark = needs_chromium
@@ -24,6 +24,18 @@ def _replies(engine: Engine, conv_id: int) -> list[str]:
     with Session(engine) as s:
         rows = s.exec(select(OutboundReply).where(col(OutboundReply.conversation_id) == conv_id))
         return [r.text for r in rows]
+
+
+def _notes(engine: Engine, conv_id: int) -> list[str]:
+    with Session(engine) as s:
+        return [n.text for n in s.exec(select(Note).where(col(Note.conversation_id) == conv_id))]
+
+
+def _click_once(page: Any, selector: str) -> None:
+    """A real mouse click where the button is: the field being typed in loses the focus on the way."""
+    box = page.locator(selector).bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
 def test_one_click_on_send_after_typing_sends_the_reply(desk_app: dict[str, Any]) -> None:
@@ -43,12 +55,16 @@ def test_one_click_on_send_after_typing_sends_the_reply(desk_app: dict[str, Any]
             expect(draft).to_be_visible(timeout=WAIT)
             draft.click()
             page.keyboard.type(DRAFT)  # the field keeps the focus: the app has not seen the text yet
-            box = page.locator(f".st-key-send-{late} button").bounding_box()
-            assert box is not None
-            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # one real click
+            _click_once(page, f".st-key-send-{late} button")
             expect(page.get_by_text("Public reply queued")).to_be_visible(timeout=WAIT)
             sent = procs.eventually(lambda: _replies(engine, late), timeout=30, message="the reply")
             assert sent == [DRAFT]
+            note = page.locator(f"div.st-key-note-{late} textarea")  # the notes: typed, then one click too
+            note.click()
+            page.keyboard.type("Bob called about it too")
+            _click_once(page, f".st-key-add-note-{late} button")
+            saved = procs.eventually(lambda: _notes(engine, late), timeout=30, message="the note")
+            assert saved == ["Bob called about it too"]
             page.screenshot(path=str(ARTIFACTS / "send-once.png"))
         finally:
             browser.close()
