@@ -1,7 +1,8 @@
 """Escalation: alerts for conversations at risk, breached or critical, posted once each to the webhook.
 
 A candidate from the cheap clock scan is re-checked with the SLA engine (``evaluate`` and ``alerts_due``)
-under the charter in force at its arrival. Each alert is claimed by inserting its (conversation, key) row,
+under the charter in force at its arrival, with the conversation's contact reason (its ``[sla.reasons]``
+override), as the queue judges it. Each alert is claimed by inserting its (conversation, key) row,
 unique, so only one listener wins; it is posted outside any transaction, then recorded. A failed post is
 retried on retryable errors, but never once the conversation was answered or closed; a post cut short by a
 crash is not repeated (it is marked failed, uncertain), so nobody is alerted twice for one event.
@@ -89,7 +90,7 @@ def _evaluate(
 ) -> tuple[SlaResult, str] | None:
     messages = _messages(session, clock.conversation_id)
     charter = book.in_force(clock.first_inbound_at)
-    subject = SlaSubject(clock.channel, clock.kind, clock.urgency, clock.tags, clock.platform)
+    subject = SlaSubject(clock.channel, clock.kind, clock.urgency, clock.tags, clock.platform, clock.reason)
     events = since_clock_start(sla_events(messages), clock.clock_started_at)
     result = evaluate(events, subject, charter, now)
     last_in = next((m.text for m in reversed(messages) if m.direction == "in"), "")

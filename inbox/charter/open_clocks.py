@@ -42,6 +42,7 @@ class OpenClock:
     target: Target
     remaining: timedelta  # on the target's clock; negative once breached
     state: ClockState
+    reason: str | None = None  # the conversation's contact reason, which may set its own target
     clock_started_at: datetime | None = None  # the message it started from (None: stored before 0029)
 
 
@@ -116,6 +117,7 @@ def open_clocks(
                 target=target,
                 remaining=remaining,
                 state=state,
+                reason=conv.reason,
                 clock_started_at=conv.clock_started_at,
             )
         )

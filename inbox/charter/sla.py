@@ -73,13 +73,15 @@ class SlaEvent:
 
 @dataclass(frozen=True, slots=True)
 class SlaSubject:
-    """What the targets depend on. ``tags`` are the contact's tags; ``platform`` the channel's platform."""
+    """What the targets depend on. ``tags`` are the contact's tags; ``platform`` the channel's platform;
+    ``reason`` the conversation's contact reason (its ``[sla.reasons]`` override and urgency bump)."""
 
     channel: str
     kind: Kind
     urgency: str | None = None
     tags: tuple[str, ...] = ()
     platform: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +217,9 @@ def evaluate(
 ) -> SlaResult | None:
     """The SLA of a conversation as of ``now``, under the charter in force when it arrived."""
     s = subject
-    targets = targets_for(charter_at_arrival, s.channel, s.kind, s.urgency, s.tags, platform=s.platform)
+    targets = targets_for(
+        charter_at_arrival, s.channel, s.kind, s.urgency, s.tags, platform=s.platform, reason=s.reason
+    )
     return evaluate_targets(
         events, targets, charter_at_arrival, now, urgency=s.urgency, resolved_at=resolved_at
     )
