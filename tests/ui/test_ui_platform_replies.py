@@ -93,14 +93,11 @@ def replies(db_url: str) -> list[OutboundReply]:
 def test_mastodon_replies_follow_mastodons_limit_not_xs(seeded: Seeded, db_url: str) -> None:
     conv = seeded.conversations["masto"]
     at = open_conv(app_as(seeded, "alice"), conv)
-    at.text_area(key=f"composer-{conv}-draft").input("x" * 494).run()  # + "@wendy " the connector adds
+    at.text_area(key=f"composer-{conv}-draft").input("x" * 494)  # + "@wendy " the connector adds
+    at.button(key=f"send-{conv}").click().run()  # the text goes with the click (a form), checked then
     assert "Too long for Mastodon: 501/500 characters. Shorten it by 1." in [e.value for e in at.error]
-    at.button(key=f"send-{conv}").click().run()  # enforced on the click
-    assert replies(db_url) == [] and "Too long for Mastodon: 501/500" in " ".join(e.value for e in at.error)
-    at.text_area(key=f"composer-{conv}-draft").input(
-        "Thanks Wendy! " + "x" * 386
-    ).run()  # 400: too long for X
-    assert not at.error and not at.button(key=f"send-{conv}").disabled
+    assert replies(db_url) == []
+    at.text_area(key=f"composer-{conv}-draft").input("Thanks Wendy! " + "x" * 386)  # 400: too long for X
     at.button(key=f"send-{conv}").click().run()
     [reply] = replies(db_url)
     assert (reply.visibility, len(reply.text), reply.in_reply_to) == ("public", 400, "mastodon-acme-m1")

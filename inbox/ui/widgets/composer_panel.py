@@ -266,50 +266,54 @@ def _private_reason_word(group: str, value: str) -> str:
 def _draft_and_send(
     k: Keys, user: User, mode: str, known: dict[str, str], view: ConversationView, route: reply_rules.Route
 ) -> None:
-    """The editable draft, its count and blocking problems, and the send buttons."""
-    text = st.text_area(
-        _("Your reply"), key=k.draft, height=140, placeholder=_("Pick a template or write your reply…")
-    )
-    recipient = view.contact.handle if view.contact else None
-    verdict = composer.check(
-        text or "",
-        mode,
-        pii_patterns=pii_patterns(),
-        platform=view.channel.platform,
-        route=route,
-        recipient=recipient,
-    )
-    colour = "red" if verdict.length > verdict.limit else "gray"
-    unit = _("weighted characters") if verdict.unit == "x_weighted" else _("characters")
-    st.markdown(f":{colour}[{verdict.length} / {verdict.limit} {unit}]")
-    shown = [p for p in verdict.problems if p != route.reason]  # the route's reason is shown above
-    for problem in shown if (text or "").strip() else []:
-        st.error(problem, icon=":material/block:")
-    reply_language_check.confirmed(
-        k.conv, text or "", view.conversation.language, st.session_state.get(k.template)
-    )
-    row = st.container(horizontal=True)  # each button as wide as its words: "Envoyer plutôt en privé" whole
-    # Never disabled on the text: the typed text reaches the app only with the click that leaves the field,
-    # so a button disabled on the text seen so far swallowed that click. The click sends the draft as it is
-    # then; desk.send_reply refuses it on the same checks (length, empty, ...) and the language is checked
-    # in _send. Only a route that allows no reply keeps it disabled.
-    row.button(
-        _("Send"),
-        key=f"send-{k.conv}",
-        type="primary",
-        disabled=not route.allowed,
-        on_click=_send,
-        args=(k, user, False, known, view.conversation.language),
-        icon=":material/send:",
-    )
-    if verdict.offer_private and mode == "public":
-        row.button(
-            _("Send privately instead"),
-            key=f"to-dm-{k.conv}",
-            on_click=_switch_private,
-            args=(k,),
-            icon=":material/lock:",
+    """The editable draft, its count and blocking problems, and the send buttons, in a form: the typed text
+    reaches the app together with the click on Send. Outside a form the text was sent when the field lost
+    the focus, as a rerun of its own, and the click that took the focus away was lost in the demo."""
+    with st.form(f"reply-form-{k.conv}", border=False, enter_to_submit=False):
+        text = st.text_area(
+            _("Your reply"), key=k.draft, height=140, placeholder=_("Pick a template or write your reply…")
         )
+        recipient = view.contact.handle if view.contact else None
+        verdict = composer.check(
+            text or "",
+            mode,
+            pii_patterns=pii_patterns(),
+            platform=view.channel.platform,
+            route=route,
+            recipient=recipient,
+        )
+        colour = "red" if verdict.length > verdict.limit else "gray"
+        unit = _("weighted characters") if verdict.unit == "x_weighted" else _("characters")
+        st.markdown(f":{colour}[{verdict.length} / {verdict.limit} {unit}]")
+        shown = [p for p in verdict.problems if p != route.reason]  # the route's reason is shown above
+        for problem in shown if (text or "").strip() else []:
+            st.error(problem, icon=":material/block:")
+        reply_language_check.confirmed(
+            k.conv, text or "", view.conversation.language, st.session_state.get(k.template)
+        )
+        row = st.container(
+            horizontal=True
+        )  # each button as wide as its words: "Envoyer plutôt en privé" whole
+        # Never disabled on the text: the click sends the draft as it is then; desk.send_reply refuses it on
+        # the same checks (length, empty, ...) and the language is checked in _send. Only a route that allows
+        # no reply keeps it disabled.
+        row.form_submit_button(
+            _("Send"),
+            key=f"send-{k.conv}",
+            type="primary",
+            disabled=not route.allowed,
+            on_click=_send,
+            args=(k, user, False, known, view.conversation.language),
+            icon=":material/send:",
+        )
+        if verdict.offer_private and mode == "public":
+            row.form_submit_button(
+                _("Send privately instead"),
+                key=f"to-dm-{k.conv}",
+                on_click=_switch_private,
+                args=(k,),
+                icon=":material/lock:",
+            )
 
 
 def panel(view: ConversationView, user: User) -> None:
