@@ -159,6 +159,9 @@ def test_managers_get_the_team_page_and_hand_out_conversations(seeded: Seeded, d
     assert "Nothing distributed yet" in " ".join(w.value for w in at.warning)
     with database(db_url) as s:
         assert s.get(Conversation, c["late"]).assignee_id is None  # type: ignore[union-attr]
+    assert at.checkbox(key="distribute-confirm").label == (
+        "Confirm: hand out up to 3 of the 3 unassigned conversations"
+    )
     at.checkbox(key="distribute-confirm").check().run()
     at.button(key="distribute").click().run()
     flash = " ".join(w.value for w in at.warning)

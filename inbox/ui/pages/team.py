@@ -50,6 +50,9 @@ def _left(why: str, n: int) -> str:
     return text.format(n=n)
 
 
+DISTRIBUTED = 50  # conversations one click of Distribute hands out at most
+
+
 def _waiting() -> int:
     """Open conversations nobody holds: what Distribute hands out (up to its limit)."""
     with reading() as session:
@@ -69,7 +72,7 @@ def _distribute() -> None:
     st.session_state["distribute-confirm"] = False
     try:
         with transaction() as session:
-            done = assignment.assign_unassigned(session, user, now())
+            done = assignment.assign_unassigned(session, user, now(), limit=DISTRIBUTED)
     except PermissionDenied as exc:
         st.session_state["distribute-flash"] = ("error", _("Not distributed: {error}").format(error=exc))
         return
@@ -173,12 +176,13 @@ def main() -> None:
         column_config=_columns(),
     )
     waiting = _waiting()
+    shown = min(waiting, DISTRIBUTED)  # one click hands out this many at most
     st.checkbox(
         ngettext(
-            "Confirm: hand out the {n} unassigned conversation",
-            "Confirm: hand out the {n} unassigned conversations",
-            waiting,
-        ).format(n=number(waiting)),
+            "Confirm: hand out up to {n} of the {total} unassigned conversations",
+            "Confirm: hand out up to {n} of the {total} unassigned conversations",
+            shown,
+        ).format(n=number(shown), total=number(waiting)),
         key="distribute-confirm",
     )
     st.button(
