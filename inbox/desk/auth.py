@@ -91,7 +91,8 @@ def create_user(
     For the operator (``inbox user add``, demo seeding); a signed-in user goes through ``add_user``."""
     name = name.strip().lower()
     if not NAME_RE.match(name):
-        raise AuthError(_("a user name is 2-32 characters: lower-case letters, digits, '.', '_' or '-'"))
+        rule = _("a user name is 2-32 characters: letters a-z without accents, digits, '.', '_' or '-'")
+        raise AuthError(rule)
     if role not in ROLES:
         raise AuthError(_("role must be one of {roles}").format(roles=", ".join(ROLES)))
     if len(password) < MIN_PASSWORD:

@@ -152,3 +152,11 @@ def test_setting_the_status_of_all_a_filter_matches_asks_to_confirm_the_count(
     assert at.success[0].value == "2 conversations now “Resolved”."
     with database(db_url) as s:
         assert s.get(Conversation, seeded.conversations["late"]).status == "resolved"  # type: ignore[union-attr]
+
+
+def test_each_rows_checkbox_has_its_own_name_for_a_screen_reader(seeded: Seeded, db_url: str) -> None:
+    """Audit r20, UI finding 16: every row's box was named « Sélectionner »."""
+    at = app_as(seeded, "alice")
+    late, soon = seeded.conversations["late"], seeded.conversations["soon"]
+    assert at.checkbox(key=f"sel-{late}").label == f"Select conversation #{late}"
+    assert at.checkbox(key=f"sel-{late}").label != at.checkbox(key=f"sel-{soon}").label

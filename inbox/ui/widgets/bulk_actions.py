@@ -35,7 +35,8 @@ ACTIONS = {
 
 
 def row_checkbox(column: st.delta_generator.DeltaGenerator, conv_id: int) -> None:
-    column.checkbox(_("Select"), key=f"{PREFIX}{conv_id}", label_visibility="collapsed")
+    label = _("Select conversation #{id}").format(id=conv_id)  # each row's own name for a screen reader
+    column.checkbox(label, key=f"{PREFIX}{conv_id}", label_visibility="collapsed")
 
 
 def _chosen(filters: Filters, user: User, page_ids: list[int]) -> list[int]:
