@@ -48,14 +48,17 @@ def reasons() -> tuple[str, ...]:
     return _taxonomy(str(config_dir()))
 
 
-def why(urgency_reasons: Sequence[object]) -> list[str]:
-    """Each urgency reason in words: a phrase rule by its name, a model as a model."""
+def why(urgency_reasons: Sequence[object], where: bool = False) -> list[str]:
+    """Each urgency reason in words: a phrase rule by its name, a model as a model; ``where``: also the
+    rule's key in config/nlp.toml (for those who edit the rules)."""
     out = []
     for item in urgency_reasons:
         code = str(item)
         if code.startswith("rule:"):
             name = code[5:]
-            words = _("phrase rule “{rule}” ({name} in config/nlp.toml)")
+            words = (
+                _("phrase rule “{rule}” ({name} in config/nlp.toml)") if where else _("phrase rule “{rule}”")
+            )
             out.append(words.format(rule=rule(name), name=name))
         else:
             out.append(_(SIGNALS[code]) if code in SIGNALS else code)
@@ -95,17 +98,19 @@ def _choice(
     )
 
 
-def _message(m: Message, fixed: dict[str, ClassificationCorrection], due: DuePolicy) -> None:
+def _message(
+    m: Message, fixed: dict[str, ClassificationCorrection], due: DuePolicy, edits_rules: bool
+) -> None:
     words = " ".join(stored_text(m.text).split())
     snippet = words if len(words) <= 80 else words[:79].rstrip() + "…"  # cut, and seen to be
     st.caption(local_time(m.created_at) if m.created_at else "")
     st.text(snippet)  # the customer's words: text, never Markdown
     score = (m.reason_scores or {}).get(m.reason or "")
     reason = label(REASON, m.reason)
-    if isinstance(score, int | float):
+    if isinstance(score, int | float) and "reason" not in fixed:  # a person's choice has no model score
         reason = _("{reason} (score {score})").format(reason=reason, score=percent(float(score), 0))
     st.markdown(_("Contact reason: {reason}").format(reason=md_escape(reason)))
-    found = why(m.urgency_reasons or [])
+    found = why(m.urgency_reasons or [], where=edits_rules)
     if found:
         st.caption(_("Urgency because: {why}").format(why=md_escape(listing(found))))
     kinds = sorted({str(p.get("kind")) for p in (m.pii or []) if isinstance(p, dict)})
@@ -153,7 +158,9 @@ def panel(view: desk.ConversationView, due: DuePolicy) -> None:
     st.caption(_("Wrong? Click the right value: the queue, filters and response clock follow."))
     with reading() as session:
         fixed = corrections.corrections_for(session, [m.id for m in inbound if m.id is not None])
+    user = current_user()
+    edits_rules = user is not None and user.role in ("manager", "admin")  # community managers write them
     for n, m in enumerate(inbound):
         if n:
             st.divider()
-        _message(m, fixed.get(m.id or 0, {}), due)
+        _message(m, fixed.get(m.id or 0, {}), due, edits_rules)
