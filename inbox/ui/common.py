@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 from babel.dates import format_datetime
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from inbox import i18n
 from inbox.charter import versions as charter_versions
@@ -28,6 +28,7 @@ from inbox.replies import composer
 from inbox.settings import current_settings
 from inbox.store.engine import open_engine
 from inbox.store.tables import User
+from inbox.ui.audit_labels import actor_label
 
 SELECTED = "selected_conversation_id"
 USER = "signed_in_user_id"
@@ -82,6 +83,21 @@ def demo_mode() -> bool:
 
 def config_dir() -> Path:
     return current_settings().config_dir
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _display_names(url: str) -> dict[str, str]:
+    with reading() as session:
+        return {u.name: u.display_name for u in session.exec(select(User)).all() if u.display_name}
+
+
+def person(login: str) -> str:
+    """Who wrote or did something, as colleagues know them: a user by their display name ("Alex"), else by
+    their user name; a process of the inbox in words ("automatisation")."""
+    said = actor_label(login)
+    if said != login:
+        return said
+    return _display_names(current_settings().database_url).get(login, login)
 
 
 @st.cache_data(ttl=30, show_spinner=False)

@@ -83,3 +83,15 @@ def test_an_earlier_conversation_whose_words_are_gone_says_so_in_french(
     page = _open(french, "alice", conv_id)
     texts = [t.value for t in page.text]
     assert "[expired]" not in texts and any("durée de conservation" in t for t in texts), texts
+
+
+def test_a_colleagues_waiting_reply_names_them_as_they_are_known(
+    french: Seeded,  # noqa: F811
+    db_url: str,
+) -> None:
+    """Audit r20, UI finding 14: a reply waiting to go read « alice », the sign-in name, not « Alice »."""
+    conv_id = french.conversations["late"]
+    _failed(db_url, conv_id, LATER, "alice")
+    at = _open(french, "maya", conv_id)
+    assert any("**Alice**" in m.value for m in at.markdown)
+    assert not any("**alice**" in m.value for m in at.markdown)

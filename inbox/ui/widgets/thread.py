@@ -17,8 +17,7 @@ from inbox.outbox.unsure import RetryOutcome
 from inbox.replies import moderation
 from inbox.replies.composer import pii_words
 from inbox.store.tables import Contact, Message, OutboundReply
-from inbox.ui.audit_labels import actor_label
-from inbox.ui.common import local_time, md_escape, md_name
+from inbox.ui.common import local_time, md_escape, md_name, person
 from inbox.ui.labels import STATUS, URGENCY, VISIBILITY, label, rule, stored_text
 from inbox.ui.widgets import send_failure
 
@@ -154,7 +153,7 @@ def _hide_row(r: OutboundReply, now: datetime) -> None:
     status = _badge(REPLY_STATUS, r.status)
     action = _(HIDE_LABELS[r.action]) if r.action in HIDE_LABELS else r.action.replace("_", " ")
     head = f":material/visibility_off: **{action}** · {status}"
-    by = md_escape(r.created_by or _("agent"))
+    by = md_escape(person(r.created_by) if r.created_by else _("agent"))
     st.markdown(f"{head} · {by} · :gray[{_when(r.created_at, now)}]")
 
 
@@ -168,7 +167,7 @@ def outbox_reply(
             _failure(r, on_retry, details)
         return
     with st.chat_message("assistant", avatar=":material/outgoing_mail:"):
-        by = md_escape(actor_label(r.created_by) if r.created_by else _("agent"))
+        by = md_escape(person(r.created_by) if r.created_by else _("agent"))
         head = f"**{by}** · {_badge(VISIBILITY_BADGE, r.visibility)}"
         st.markdown(f"{head} · {_badge(REPLY_STATUS, r.status)} · :gray[{_when(r.created_at, now)}]")
         body(r.text)
