@@ -204,12 +204,18 @@ def all_tables(r: PeriodReport, live: LiveReport, windows: dict[str, Attainment]
     return {t.name: t for t in found}
 
 
-def to_csv(table: Table) -> str:
+def to_csv(table: Table, *, delimiter: str = ",", decimal: str = ".") -> str:
+    """The table as CSV: stable (``,`` and ``.``) by default; a French spreadsheet's ``;`` and ``,`` on
+    request (Excel in French splits a line on ``;`` and reads ``2,4`` as a number)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(table.columns)
-    writer.writerows(tuple(safe_cell(c) for c in row) for row in table.rows)
+    writer.writerows(tuple(safe_cell(_decimal(c, decimal)) for c in row) for row in table.rows)
     return out.getvalue()
+
+
+def _decimal(cell: Any, decimal: str) -> Any:
+    return str(cell).replace(".", decimal) if decimal != "." and isinstance(cell, float) else cell
 
 
 def _json_default(value: Any) -> Any:
