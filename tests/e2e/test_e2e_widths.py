@@ -119,7 +119,8 @@ def test_a_french_agent_on_a_1280_laptop_reads_every_label_whole(laptop_app: dic
         expect(page.get_by_role("button", name="Retour à la file d'attente")).to_be_visible()
         draft = page.locator(f".st-key-composer-{late}-draft textarea")
         draft.fill("Bob, écrivez-nous à remboursements@acme.example ou appelez le 06 12 34 56 78")
-        draft.press("Tab")  # the draft is read when it loses focus
+        page.locator(f".st-key-send-{late} button").click()  # the draft goes with the click (a form); a
+        # public reply with personal data is refused, and the composer offers to send it privately
         private = page.locator(f".st-key-to-dm-{late} button")
         expect(private).to_have_accessible_name("Envoyer plutôt en privé")
         found = "Données personnelles dans une réponse publique (e-mail, numéro de téléphone)"
