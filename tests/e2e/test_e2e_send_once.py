@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from inbox.store.tables import Note, OutboundReply
-from tests.support.e2e import ARTIFACTS, BROWSER_ARGS, CHROMIUM, needs_chromium, sign_in
+from tests.support.e2e import ARTIFACTS, browser_page, needs_chromium, sign_in
 
 pytestmark = needs_chromium
 WAIT = 30_000
@@ -39,32 +39,26 @@ def _click_once(page: Any, selector: str) -> None:
 
 
 def test_one_click_on_send_after_typing_sends_the_reply(desk_app: dict[str, Any]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     engine, procs, late = desk_app["engine"], desk_app["procs"], desk_app["seeded"].conversations["late"]
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        try:
-            page = browser.new_context(locale="en-GB", viewport={"width": 1440, "height": 1000}).new_page()
-            page.set_default_timeout(60_000)
-            page.goto(desk_app["url"])
-            sign_in(page, "alice", "alice-pw")
-            page.goto(f"{desk_app['url']}/conversation?id={late}")
-            draft = page.locator(f"div.st-key-composer-{late}-draft textarea")
-            expect(draft).to_be_visible(timeout=WAIT)
-            draft.click()
-            page.keyboard.type(DRAFT)  # the field keeps the focus: the app has not seen the text yet
-            _click_once(page, f".st-key-send-{late} button")
-            expect(page.get_by_text("Public reply queued")).to_be_visible(timeout=WAIT)
-            sent = procs.eventually(lambda: _replies(engine, late), timeout=30, message="the reply")
-            assert sent == [DRAFT]
-            note = page.locator(f"div.st-key-note-{late} textarea")  # the notes: typed, then one click too
-            note.click()
-            page.keyboard.type("Bob called about it too")
-            _click_once(page, f".st-key-add-note-{late} button")
-            saved = procs.eventually(lambda: _notes(engine, late), timeout=30, message="the note")
-            assert saved == ["Bob called about it too"]
-            page.screenshot(path=str(ARTIFACTS / "send-once.png"))
-        finally:
-            browser.close()
+    with browser_page("en-GB", timeout_ms=60_000) as page:
+        page.goto(desk_app["url"])
+        sign_in(page, "alice", "alice-pw")
+        page.goto(f"{desk_app['url']}/conversation?id={late}")
+        draft = page.locator(f"div.st-key-composer-{late}-draft textarea")
+        expect(draft).to_be_visible(timeout=WAIT)
+        draft.click()
+        page.keyboard.type(DRAFT)  # the field keeps the focus: the app has not seen the text yet
+        _click_once(page, f".st-key-send-{late} button")
+        expect(page.get_by_text("Public reply queued")).to_be_visible(timeout=WAIT)
+        sent = procs.eventually(lambda: _replies(engine, late), timeout=30, message="the reply")
+        assert sent == [DRAFT]
+        note = page.locator(f"div.st-key-note-{late} textarea")  # the notes: typed, then one click too
+        note.click()
+        page.keyboard.type("Bob called about it too")
+        _click_once(page, f".st-key-add-note-{late} button")
+        saved = procs.eventually(lambda: _notes(engine, late), timeout=30, message="the note")
+        assert saved == ["Bob called about it too"]
+        page.screenshot(path=str(ARTIFACTS / "send-once.png"))
