@@ -8,7 +8,8 @@ webhook event body or quarantined payload that names them (deleted). Where other
 (another customer's message, our replies elsewhere, incidents, alerts, audit details): ``elsewhere``.
 What the KPIs need stays, anonymised: rows, times, channel, direction, kind, classification, survey scores,
 segment tags, so past reports do not change. Their conversations still open are resolved (audited
-``conversation.status`` at the erasure): nobody is left to answer, and no clock runs on to a breach. Audit
+``conversation.status`` at the erasure): nobody is left to answer, and no clock runs on to a breach, unless
+another customer wrote in their thread after our last answer (that message still waits for an answer). Audit
 events about them keep who did what and when; their names are cut from the details. A legal hold refuses the
 whole erasure.
 
@@ -38,6 +39,7 @@ from inbox.store.tables import (
     Contact,
     Conversation,
     EscalationAlert,
+    Message,
     Note,
     OutboundReply,
     Person,
@@ -97,13 +99,29 @@ def _anonymise_messages(session: Session, subject: Subject, own: set[int], repor
         report.messages += 1
 
 
+def _someone_else_waits(session: Session, conversation_id: int, subject: Subject) -> bool:
+    """Another customer wrote in their conversation (a reply in their public thread) after our last answer."""
+    stmt = select(Message.direction, Message.contact_id).where(Message.conversation_id == conversation_id)
+    waiting: set[int | None] = set()
+    for direction, contact_id in session.exec(stmt.order_by(col(Message.created_at), col(Message.id))):
+        waiting = set() if direction == "out" else waiting | {contact_id}
+    return bool(waiting - set(subject.contact_ids))
+
+
 def _anonymise_conversations(
-    session: Session, own: set[int], ids: Identifiers, report: ErasureReport, actor: str, now: datetime
+    session: Session,
+    subject: Subject,
+    own: set[int],
+    ids: Identifiers,
+    report: ErasureReport,
+    actor: str,
+    now: datetime,
 ) -> None:
     for conv in session.exec(select(Conversation).where(col(Conversation.id).in_(own))):
         conv.thread_key = f"erased:{conv.id}"
         report.conversations += 1
-        if conv.status in ("open", "pending"):  # nobody is left to answer: closed, its clock stopped
+        if conv.status in ("open", "pending") and not _someone_else_waits(session, conv.id or 0, subject):
+            # nobody is left to answer: closed, its clock stopped (another customer waiting keeps it open)
             audit(
                 session,
                 actor,
@@ -189,7 +207,7 @@ def erase_subject(
     report = ErasureReport()
     _scrub_audit(session, subject, own | joined, ids, report)
     _anonymise_messages(session, subject, own, report)
-    _anonymise_conversations(session, own, ids, report, actor, now)
+    _anonymise_conversations(session, subject, own, ids, report, actor, now)
     report.elsewhere += elsewhere.scrub_messages(session, ids, own)
     report.elsewhere += elsewhere.scrub_replies(session, ids, own)
     report.elsewhere += elsewhere.scrub_records(session, ids)

@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
-from inbox.store.tables import AuditEvent
-from tests.support.privacy_flows import config_on, every_value, fill, inbox
+from inbox.store.tables import AuditEvent, Conversation, Message
+from tests.support.privacy_flows import BOB, config_on, every_value, fill, inbox
 
 ERASED_WORDS = ("zebracorn", "janedoe77", "janedoe_pro", "Jane Doe", "rue des Lilas")
 
@@ -95,7 +95,11 @@ def test_erasure_leaves_none_of_their_text_and_the_same_past_figures(
     after = past_report(capsys)
     closed = {"waiting_now", "fcr_pct", "dmc_mean_min", "resolution_attainment_pct"}  # her conversations
     assert _without(after, closed) == _without(before, closed)
-    assert _kpi(before, "waiting_now") == 3 and _kpi(after, "waiting_now") == 1  # Bob's alone waits now
+    # her pro and DM conversations are resolved; her thread stays open: Bob wrote in it after our answer
+    assert _kpi(before, "waiting_now") == 4 and _kpi(after, "waiting_now") == 2
+    with Session(engine) as s:
+        thread = s.exec(select(Message).where(Message.text == BOB[1])).one()
+        assert (s.get(Conversation, thread.conversation_id) or Conversation()).status == "open"
     with Session(engine) as s:
         event = s.exec(select(AuditEvent).where(AuditEvent.action == "privacy.erase")).one()
     assert event.actor == "dpo" and event.detail["reason"] == "DSAR 17" and event.detail["contacts"]

@@ -5,7 +5,7 @@ stored value of every table (to look for erased text)."""
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -70,13 +70,17 @@ def fill(sandbox: XSandbox, engine: Engine, db_url: str, config: Path, x_env: di
     contact id of @janedoe77."""
     sandbox.add_user("janedoe77", name="Jane Doe")
     sandbox.add_user("janedoe_pro", name="Jane Doe (work)")
-    root = sandbox.add_mention(JANE[0], author="janedoe77")
-    sandbox.add_mention(JANE[1], author="janedoe77", in_reply_to=root)
-    sandbox.add_mention("@janedoe77 Hi Jane Doe, we are on it", author="AcmeCare", in_reply_to=root)
-    sandbox.add_mention(JANE_PRO[0], author="janedoe_pro")
-    sandbox.add_dm(JANE_DM, sender="janedoe77")
-    sandbox.add_mention(BOB[0], author="bobsmith")
-    sandbox.add_mention(BOB[1], author="bobsmith", in_reply_to=root)
+    start = datetime.now(UTC) - timedelta(minutes=10)
+    at = [start + timedelta(seconds=30 * i) for i in range(7)]  # distinct: the order never rests on a tie
+    root = sandbox.add_mention(JANE[0], author="janedoe77", created_at=at[0])
+    sandbox.add_mention(JANE[1], author="janedoe77", in_reply_to=root, created_at=at[1])
+    sandbox.add_mention(
+        "@janedoe77 Hi Jane Doe, we are on it", author="AcmeCare", in_reply_to=root, created_at=at[2]
+    )
+    sandbox.add_mention(JANE_PRO[0], author="janedoe_pro", created_at=at[3])
+    sandbox.add_dm(JANE_DM, sender="janedoe77", created_at=at[4])
+    sandbox.add_mention(BOB[0], author="bobsmith", created_at=at[5])
+    sandbox.add_mention(BOB[1], author="bobsmith", in_reply_to=root, created_at=at[6])
     listen_once(db_url, config, x_env, "--no-automation")
     with Session(engine) as s, s.begin():
         contacts = {c.handle: c for c in s.exec(select(Contact)).all()}
