@@ -87,7 +87,8 @@ def alert_payload(
             "customer": clock.handle,
             "customer_name": clock.name,
             "conversation_kind": clock.kind,
-            "urgency": clock.urgency,
+            "urgency": result.urgency,  # a contact reason's urgency bump included
+            "reason": clock.reason,
             "state": result.state,
             "cycle": result.current.number,
             "due_at": result.due_at.isoformat(),

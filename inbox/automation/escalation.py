@@ -25,6 +25,7 @@ from inbox.automation.alert_text import alert_payload
 from inbox.backoff import backoff
 from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock
+from inbox.charter.reason_rules import bumped
 from inbox.charter.sla import SlaEvent, SlaResult, SlaSubject, alerts_due, evaluate
 from inbox.charter.versions import CharterBook
 from inbox.i18n import use_language
@@ -219,12 +220,18 @@ def _retries(engine: Engine, sender: AlertSender, now: datetime, report: Escalat
             report.failed += 1
 
 
-def _nothing_new(clock: OpenClock, sent: set[str], charter: Charter) -> bool:
+def _critical(book: CharterBook, clock: OpenClock) -> bool:
+    """Critical by its classification, or by its contact reason's urgency (``[reasons.<reason>] urgency``)."""
+    charter = book.in_force(clock.first_inbound_at)
+    return bumped(charter.reasons, clock.urgency, clock.reason) == "critical"
+
+
+def _nothing_new(clock: OpenClock, sent: set[str], charter: Charter, critical: bool) -> bool:
     """True when a first-response clock already has every alert its state calls for (skips the engine)."""
     if clock.answered_before:
         return False  # a next-response cycle: its keys carry the cycle number, let the engine decide
     rules, needed = charter.escalation, set()
-    if rules.alert_on_critical and clock.urgency == "critical":
+    if rules.alert_on_critical and critical:
         needed.add("critical")
     if clock.state == "breached" and rules.alert_on_breach:
         needed.add("breached")
@@ -239,7 +246,8 @@ def escalate(
     """Post every alert due now (each once), then retry the alerts whose post failed."""
     report = EscalationReport()
     _retries(engine, sender, now, report)
-    candidates = [c for c in clocks if c.state != "on_track" or c.urgency == "critical"]
+    critical = {c.conversation_id for c in clocks if _critical(book, c)}
+    candidates = [c for c in clocks if c.state != "on_track" or c.conversation_id in critical]
     if not candidates:
         return report
     with Session(engine) as session:
@@ -256,7 +264,8 @@ def escalate(
         if posted >= MAX_ALERTS_PER_TICK:
             break
         charter = book.in_force(clock.first_inbound_at)
-        if _nothing_new(clock, sent_keys.get(clock.conversation_id, set()), charter):
+        sent = sent_keys.get(clock.conversation_id, set())
+        if _nothing_new(clock, sent, charter, clock.conversation_id in critical):
             continue
         with Session(engine) as session:
             found = _evaluate(session, book, clock, now)

@@ -2,7 +2,8 @@
 
 Rules, stated once:
 - ``urgency``: a conversation with this reason is at least this urgent when its response target is chosen
-  (a bump, never lower); the urgency override of ``[sla.urgency]`` then applies as for any urgent message.
+  (a bump, never lower); the urgency override of ``[sla.urgency]`` then applies as for any urgent message,
+  and a reason made critical posts the critical escalation alert.
 - ``agents`` and ``teams``: "Next conversation" and automatic assignment offer a conversation with this reason
   to these agents (user names) and the members of these teams of agents (``inbox team``, the Team page; not
   the ``[teams.*]`` opening hours) only, while one of them may take it (``inbox.desk.routing``).

@@ -20,6 +20,7 @@ from typing import Literal
 from inbox.charter.business_hours import next_opening, require_aware
 from inbox.charter.fields import Kind
 from inbox.charter.model import Charter
+from inbox.charter.reason_rules import bumped
 from inbox.charter.targets import (
     Target,
     TargetSet,
@@ -220,8 +221,9 @@ def evaluate(
     targets = targets_for(
         charter_at_arrival, s.channel, s.kind, s.urgency, s.tags, platform=s.platform, reason=s.reason
     )
+    urgency = bumped(charter_at_arrival.reasons, s.urgency, s.reason)  # a reason's bump counts, as in targets
     return evaluate_targets(
-        events, targets, charter_at_arrival, now, urgency=s.urgency, resolved_at=resolved_at
+        events, targets, charter_at_arrival, now, urgency=urgency, resolved_at=resolved_at
     )
 
 

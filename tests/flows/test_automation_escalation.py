@@ -105,6 +105,24 @@ def test_a_critical_message_alerts_at_once_and_only_once(
     assert hook.delivered()[0]["alert"]["target_minutes"] == 15  # sla.urgency.critical
 
 
+def test_a_reason_the_charter_makes_critical_alerts_like_a_critical_message(
+    engine: Engine, sandbox: XSandbox, rt: Runtime, hook: WebhookReceiver
+) -> None:
+    bumped = charter(**{"reasons.account_access.urgency": "critical"})
+    tweet = sandbox.add_mention("@AcmeCare cannot log in", author="kim", created_at=PARIS_MONDAY_10)
+    poll(engine, rt, PARIS_MONDAY_10 + MINUTE, bumped)
+    with Session(engine) as s, s.begin():
+        conv = s.exec(select(Conversation).where(Conversation.thread_key == tweet)).one()
+        conv.urgency, conv.reason = "normal", "account_access"  # calm words, a hacked-account reason
+    run_automation(engine, CHARTER, PARIS_MONDAY_10 + 2 * MINUTE)
+    assert kinds(hook) == []  # the repository's charter raises account_access to high only
+    run_automation(engine, bumped, PARIS_MONDAY_10 + 2 * MINUTE)
+    run_automation(engine, bumped, PARIS_MONDAY_10 + 3 * MINUTE)
+    assert kinds(hook) == ["critical"]
+    alert = hook.delivered()[0]["alert"]
+    assert (alert["urgency"], alert["reason"], alert["target_minutes"]) == ("critical", "account_access", 15)
+
+
 def test_two_listeners_racing_post_each_alert_once(
     db_url: str, sandbox: XSandbox, rt: Runtime, hook: WebhookReceiver
 ) -> None:
