@@ -101,7 +101,7 @@ def picker(user: User, *, key: str = "my-language", label: str | None = None) ->
     options = [_DEFAULT, *i18n.LANGUAGES]
     current = user.language if user.language in i18n.LANGUAGES else _DEFAULT
     st.selectbox(
-        label or _("Language"),
+        label or _("Screen language"),  # not "Language": the queue filters the customers' language
         options,
         index=options.index(current),
         format_func=lambda code: _label(code, own=own),

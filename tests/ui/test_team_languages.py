@@ -95,4 +95,4 @@ def test_languages_spoken_in_french(seeded: Seeded, db_url: str) -> None:
         assert field.label == "Langues parlées"
         assert "Espagnol" in field.options and "Français" in field.options
         assert at.button(key="account-set-languages").label == "Enregistrer les langues"
-        assert at.number_input(key="account-capacity").label == "Capacité"
+        assert at.number_input(key="account-capacity").label == "Capacité de ce compte"

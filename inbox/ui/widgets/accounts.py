@@ -87,11 +87,11 @@ def _apply(action: str) -> None:
     s["account-password"] = ""  # a reset password is not left on screen
 
 
-def capacity_field(key: str, value: int | Literal["min"] = "min") -> None:
+def capacity_field(key: str, value: int | Literal["min"] = "min", label: str | None = None) -> None:
     """An agent's capacity (1 to ``MAX_CAPACITY``), under ``key``; ``value`` starts a field no run set
     (Streamlit's own default otherwise, so a value set through the session state raises no warning)."""
     st.number_input(
-        _("Capacity"),
+        label or _("Capacity"),
         min_value=1,
         max_value=MAX_CAPACITY,
         value=value,
@@ -122,7 +122,7 @@ def admin_form(users: Sequence[User]) -> None:
     spoken = [c for u in users for c in u.languages]
     with st.expander(_("Manage an account")):
         chosen = st.selectbox(
-            _("User"),
+            _("Account"),
             list(profiles),
             index=None,  # none at first: the admin's own account was one click from Deactivate
             key="account-user",
@@ -160,7 +160,7 @@ def admin_form(users: Sequence[User]) -> None:
         )
         flash.show(_said("unlock"))
         st.selectbox(
-            _("Role"),
+            _("New role"),
             list(ROLES),
             format_func=lambda r: _(ROLE_LABELS[r]),
             key=relabel.keep("account-role"),
@@ -168,16 +168,16 @@ def admin_form(users: Sequence[User]) -> None:
         )
         st.button(_("Change the role"), key="account-set-role", on_click=_apply, args=("role",))
         flash.show(_said("role"))
-        spoken_languages.field("account-languages", spoken)
+        spoken_languages.field("account-languages", spoken, label=_("Languages this account speaks"))
         st.button(_("Save the languages"), key="account-set-languages", on_click=_apply, args=("languages",))
         flash.show(_said("languages"))
-        capacity_field("account-capacity")
+        capacity_field("account-capacity", label=_("Capacity of this account"))
         st.button(_("Save the capacity"), key="account-set-capacity", on_click=_apply, args=("capacity",))
         flash.show(_said("capacity"))
         # the typed password sent with the button, and emptied after (success or not: typed again)
         with st.form("account-password-form", border=False, clear_on_submit=True):
             st.text_input(
-                _("New password"),
+                _("New password for this account"),
                 type="password",
                 key="account-password",
                 help=_("At least {n} characters. They choose their own at their next sign-in.").format(

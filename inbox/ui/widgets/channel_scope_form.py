@@ -127,11 +127,14 @@ def admin_form(users: Sequence[User]) -> None:
             )
         )
         name = st.selectbox(
-            _("User"), [u.name for u in users], key="scope-user", placeholder=streamlit_words.choose()
+            _("Account to restrict"),
+            [u.name for u in users],
+            key="scope-user",
+            placeholder=streamlit_words.choose(),
         )
         current = next((list(u.channels) for u in users if u.name == name), [])
         st.multiselect(
-            _("Channels (none: every channel)"),
+            _("The account's channels (none: every channel)"),
             known,
             default=[c for c in current if c in known],
             key=f"scope-channels-{name}",
@@ -154,7 +157,7 @@ def role_form() -> None:
             )
         )
         role = st.selectbox(
-            _("Role"),
+            _("Role to restrict"),
             list(ROLES),
             format_func=lambda r: _(ROLE_LABELS[r]),
             key=relabel.keep("role-scope-role"),
@@ -162,7 +165,7 @@ def role_form() -> None:
         )
         current = restricted.get(role or "", [])
         st.multiselect(
-            _("Channels (none: every channel)"),
+            _("The role's channels (none: every channel)"),
             known,
             default=[c for c in current if c in known],
             key=f"role-scope-channels-{role}",

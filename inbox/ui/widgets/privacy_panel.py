@@ -86,7 +86,9 @@ def _hold_part(contact: Contact, user: User, holds: list[str]) -> None:
             "Audited."
         )
     )
-    st.text_input(_("Reason"), key=_key("hold-reason", cid), placeholder=_("e.g. dispute ref. 2026-7"))
+    st.text_input(
+        _("Reason for the hold"), key=_key("hold-reason", cid), placeholder=_("e.g. dispute ref. 2026-7")
+    )
     if holds:
         st.button(
             _("Lift the legal hold"),
@@ -111,7 +113,9 @@ def _export_part(contact: Contact, user: User) -> None:
     st.markdown("**{}**".format(_("Export this person's data")))
     st.caption(_("Everything held on them across their linked accounts, as JSON. Audited with your reason."))
     st.text_input(
-        _("Reason"), key=_key("export-reason", cid), placeholder=_("e.g. access request ref. 2026-041")
+        _("Reason for the export"),
+        key=_key("export-reason", cid),
+        placeholder=_("e.g. access request ref. 2026-041"),
     )
     st.button(_("Prepare the export"), key=_key("export-go", cid), on_click=_export, args=(cid, user))
     flash.show(_key("export-flash", cid))
@@ -146,7 +150,9 @@ def _erase_part(contact: Contact, user: User, holds: list[str]) -> None:
         )
     )
     st.text_input(
-        _("Reason"), key=_key("erase-reason", cid), placeholder=_("e.g. erasure request ref. 2026-042")
+        _("Reason for the erasure"),
+        key=_key("erase-reason", cid),
+        placeholder=_("e.g. erasure request ref. 2026-042"),
     )
     st.text_input(
         _("Type {handle} to confirm").format(handle=md_name(contact.handle or contact.platform_id)),

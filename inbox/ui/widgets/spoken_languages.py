@@ -33,10 +33,11 @@ def options(current: Sequence[str] = ()) -> list[str]:
     return [c for c in dict.fromkeys(codes) if c != "und"]
 
 
-def field(key: str, current: Sequence[str] = ()) -> None:
-    """The multiselect under ``key`` (its value: the codes picked)."""
+def field(key: str, current: Sequence[str] = (), label: str | None = None) -> None:
+    """The multiselect under ``key`` (its value: the codes picked); ``label`` when another field on the page
+    would share the default name."""
     st.multiselect(
-        _("Languages spoken"),
+        label or _("Languages spoken"),
         options(current),
         key=relabel.keep(key),
         format_func=labels.language,
