@@ -16,9 +16,16 @@ from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from inbox.ingest.threads import AUTOMATIC_PREFIX, DueFn, ThreadEvent, is_automatic, recompute
+from inbox.ingest.threads import (
+    AUTOMATIC_PREFIX,
+    DueFn,
+    StatusChange,
+    ThreadEvent,
+    is_automatic,
+    recompute,
+)
 from inbox.store import records as store
-from inbox.store.tables import Conversation, Message
+from inbox.store.tables import AuditEvent, Conversation, Message
 
 
 def outbox_key() -> Any:
@@ -46,13 +53,39 @@ def thread_events(session: Session, conversation_ids: Iterable[int]) -> dict[int
         return out
     m = Message
     stmt = select(
-        col(m.conversation_id), col(m.created_at), col(m.direction), col(m.urgency), outbox_key()
+        col(m.conversation_id),
+        col(m.created_at),
+        col(m.direction),
+        col(m.urgency),
+        outbox_key(),
+        col(m.ingested_at),
     ).where(store.one_of(session, col(m.conversation_id), ids))
-    for conversation_id, at, direction, urgency, key in session.execute(stmt):
+    for conversation_id, at, direction, urgency, key, stored in session.execute(stmt):
         if at is None or (direction == "out" and is_automatic(key)):
             continue
-        event_urgency = urgency if direction == "in" else None
-        out[conversation_id].append(ThreadEvent(at, "in" if direction == "in" else "out", event_urgency))
+        if direction == "in":
+            out[conversation_id].append(ThreadEvent(at, "in", urgency, stored))
+        else:
+            out[conversation_id].append(ThreadEvent(at, "out"))
+    return out
+
+
+def status_changes(session: Session, conversation_ids: Iterable[int]) -> dict[int, list[StatusChange]]:
+    """Each conversation's audited status changes (``conversation.status``), read by the audit trail's
+    target index."""
+    ids = list(dict.fromkeys(conversation_ids))
+    out: dict[int, list[StatusChange]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    a = AuditEvent
+    stmt = select(col(a.target_id), col(a.at), col(a.detail)["to"].as_string()).where(
+        col(a.target_type) == "conversation",
+        store.one_of(session, col(a.target_id), [str(i) for i in ids]),
+        col(a.action) == "conversation.status",
+    )
+    for target, at, status in session.execute(stmt):
+        if at is not None and status and target.isdigit() and int(target) in out:
+            out[int(target)].append(StatusChange(at, status))
     return out
 
 
@@ -67,6 +100,7 @@ def recompute_stored(
     ``due_for`` gives the due policy bound to a conversation's channel and customer. A late message keeps
     the first-response due time stored at arrival; ``rejudge`` (a classification correction) does not."""
     by_id = {conv.id: conv for conv in convs if conv.id is not None}
+    statuses = status_changes(session, by_id)
     for conversation_id, events in thread_events(session, by_id).items():
         conv = by_id[conversation_id]
-        recompute(conv, events, due_for(conv), rejudge=rejudge)
+        recompute(conv, events, due_for(conv), rejudge=rejudge, statuses=statuses[conversation_id])

@@ -36,6 +36,16 @@ class ThreadEvent:
     at: datetime
     direction: Literal["in", "out"]
     urgency: str | None = None
+    stored_at: datetime | None = None  # when the inbox stored it (a resolution before that did not see it)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """The conversation's status was set at ``at`` (the audited ``conversation.status``: a person, a
+    deletion, an erasure, an incident)."""
+
+    at: datetime
+    status: str
 
 
 def _later(a: datetime | None, b: datetime) -> datetime:
@@ -87,6 +97,11 @@ def on_outbound(conv: Conversation, at: datetime) -> None:
         conv.sla_due_at = conv.clock_started_at = None
 
 
+def _stored_after(messages: list[ThreadEvent], at: datetime) -> list[ThreadEvent]:
+    """The customer messages written before ``at`` but stored after it: a resolution then did not see them."""
+    return [m for m in messages if m.stored_at is not None and m.stored_at > at]
+
+
 def raise_urgency(conv: Conversation, urgency: str | None) -> None:
     """A conversation is as urgent as its most urgent inbound message."""
     if urgency is None:
@@ -110,27 +125,46 @@ def _kept_first_due(conv: Conversation, due: DueFn) -> DueFn:
 
 
 def recompute(
-    conv: Conversation, events: Iterable[ThreadEvent], due: DueFn, *, rejudge: bool = False
+    conv: Conversation,
+    events: Iterable[ThreadEvent],
+    due: DueFn,
+    *,
+    rejudge: bool = False,
+    statuses: Iterable[StatusChange] = (),
 ) -> None:
     """Set the conversation's message times, first response, running clock and first-response due time from
-    all its messages, ordered by their own times (in UTC; at one instant the customer's message comes first,
-    so an answer at the same second answers it), whatever order they were stored in. Each clock's due time
-    is asked of ``due`` with the urgency the conversation had when that clock started, as ``on_inbound``
-    would have; the first-response due time stored at arrival is kept while the first message is the same
-    (``_kept_first_due``), unless ``rejudge`` (a person corrected what chooses the target: every due time is
-    worked out again). The status and the conversation's urgency are left as they are, and a resolved
-    conversation keeps no running clock (resolving stopped it)."""
-    status, urgency = conv.status, conv.urgency
+    all its messages and its status changes, ordered by their own times (in UTC; at one instant the
+    customer's message comes first, so an answer at the same second answers it, and a status set at that
+    instant comes last), whatever order they were stored in. A resolution stops the clock, and the next
+    customer message starts its own, as when it happened. Each clock's due time is asked of ``due`` with the
+    urgency the conversation had when that clock started, as ``on_inbound`` would have; the first-response
+    due time stored at arrival is kept while the first message is the same (``_kept_first_due``), unless
+    ``rejudge`` (a person corrected what chooses the target: every due time is worked out again). The
+    status, the snooze and the conversation's urgency are left as they are, and a resolved conversation
+    keeps no running clock (resolving stopped it)."""
+    status, urgency, snoozed = conv.status, conv.urgency, conv.snoozed_until
     due = due if rejudge else _kept_first_due(conv, due)
     conv.first_inbound_at = conv.last_inbound_at = conv.last_outbound_at = conv.last_message_at = None
     conv.first_response_at = conv.sla_due_at = conv.first_response_due_at = conv.clock_started_at = None
-    conv.urgency = None
-    for event in sorted(events, key=lambda e: (e.at.astimezone(UTC), e.direction == "out")):
-        if event.direction == "in":
-            raise_urgency(conv, event.urgency)
-            on_inbound(conv, event.at, due)
+    conv.urgency, conv.status = None, "open"  # as it was created; its status changes come in time order
+    timeline: list[tuple[datetime, int, ThreadEvent | StatusChange]] = [
+        (e.at, 0 if e.direction == "in" else 1, e) for e in events
+    ]
+    timeline += [(change.at, 2, change) for change in statuses]
+    seen: list[ThreadEvent] = []
+    for _at, _order, item in sorted(timeline, key=lambda t: (t[0].astimezone(UTC), t[1])):
+        if isinstance(item, StatusChange):
+            conv.status = item.status
+            if item.status == "resolved":
+                conv.sla_due_at = conv.clock_started_at = None
+                for unseen in _stored_after(seen, item.at):  # it reopened the conversation when stored
+                    on_inbound(conv, unseen.at, due)
+        elif item.direction == "in":
+            raise_urgency(conv, item.urgency)
+            on_inbound(conv, item.at, due)
+            seen.append(item)
         else:
-            on_outbound(conv, event.at)
-    conv.status, conv.urgency = status, urgency
+            on_outbound(conv, item.at)
+    conv.status, conv.urgency, conv.snoozed_until = status, urgency, snoozed
     if status == "resolved":
         conv.sla_due_at = conv.clock_started_at = None  # resolving stopped the clock: nothing waits

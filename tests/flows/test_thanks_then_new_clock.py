@@ -12,14 +12,16 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from inbox.charter.deadlines import CharterDue
 from inbox.charter.open_clocks import open_clocks
 from inbox.charter.versions import CharterBook
+from inbox.desk.corrections import correct
 from inbox.desk.queue import clock_started
 from inbox.reports.report import live_report, period_report
 from inbox.store import records as store
-from inbox.store.tables import Conversation
+from inbox.store.tables import Conversation, User
 from tests.flows.test_closed_unanswered_then_back import alert_keys
 from tests.flows.test_reports_charter_figures import DAY, at, make_charter
 from tests.support.reports_seed import Story
@@ -83,3 +85,19 @@ def test_the_alert_judges_the_new_message_not_the_thanks(engine: Engine) -> None
     """At 14:25, 25 of the new message's 30 minutes: at risk; the thanks' clock (due 09:50) is no breach."""
     _thanks_then_back(engine, answered=False)
     assert alert_keys(engine, CharterBook(make_charter()), at(14, 25)) == ["at_risk#2"]
+
+
+def test_a_correction_after_the_thanks_keeps_the_new_message_s_clock(engine: Engine) -> None:
+    """A correction recomputes the clocks from the messages: the resolution at 09:25 is seen there too, so
+    the new message marked critical is due at 14:15 (critical: 15 minutes), not at the thanks' 09:50."""
+    conv_id = _thanks_then_back(engine, answered=False)
+    charter = make_charter()
+    with Session(engine) as session, session.begin():
+        newest = store.thread(session, conv_id)[-1]
+        manager = session.exec(select(User).where(User.name == "alice")).one()
+        correct(session, newest.id or 0, "urgency", "critical", manager, at(14, 2), CharterDue(charter))
+    with Session(engine) as session:
+        conv = session.get(Conversation, conv_id)
+        assert conv is not None and conv.sla_due_at is not None and conv.clock_started_at is not None
+        assert conv.sla_due_at.astimezone(UTC) == at(14, 15)
+        assert conv.clock_started_at.astimezone(UTC) == at(14)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from inbox.ingest.threads import ThreadEvent, on_inbound, on_outbound, raise_urgency, recompute
+from inbox.ingest.threads import (
+    StatusChange,
+    ThreadEvent,
+    on_inbound,
+    on_outbound,
+    raise_urgency,
+    recompute,
+)
 from inbox.store.tables import Conversation
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -69,3 +76,45 @@ def test_a_resolved_conversation_recomputed_from_its_messages_keeps_no_clock() -
     recompute(conv, events, due)
     assert (conv.status, conv.sla_due_at, conv.clock_started_at) == ("resolved", None, None)
     assert conv.first_response_due_at == T0 + timedelta(minutes=60)
+
+
+def _minutes(n: int) -> datetime:
+    return T0 + timedelta(minutes=n)
+
+
+THANKS_THEN_BACK = [
+    ThreadEvent(T0, "in"),
+    ThreadEvent(_minutes(10), "out"),
+    ThreadEvent(_minutes(20), "in"),  # "merci !", left unanswered
+    ThreadEvent(_minutes(300), "in"),  # five hours later: a new question
+]
+
+
+def test_a_recompute_sees_the_resolution_between_the_thanks_and_the_new_message() -> None:
+    """Without the resolution the thanks' clock (due 09:50) would run on; with it, 14:00 starts its own."""
+    conv = _conv()
+    recompute(conv, THANKS_THEN_BACK, due, statuses=[StatusChange(_minutes(25), "resolved")])
+    assert (conv.sla_due_at, conv.clock_started_at) == (_minutes(330), _minutes(300))
+    recompute(conv, THANKS_THEN_BACK, due)  # the check can fail: no resolution, the thanks' clock
+    assert (conv.sla_due_at, conv.clock_started_at) == (_minutes(50), _minutes(20))
+
+
+def test_a_message_stored_after_a_resolution_it_predates_reopens_with_its_own_clock() -> None:
+    """Written at 09:20 but stored at 09:40, after the resolution at 09:25, which did not see it: its clock
+    runs from 09:20, as when it was stored (``on_inbound`` of a resolved conversation); the status stays."""
+    conv = _conv()
+    events = [
+        ThreadEvent(T0, "in"),
+        ThreadEvent(_minutes(10), "out"),
+        ThreadEvent(_minutes(20), "in", stored_at=_minutes(40)),
+    ]
+    recompute(conv, events, due, statuses=[StatusChange(_minutes(25), "resolved")])
+    assert (conv.status, conv.sla_due_at, conv.clock_started_at) == ("open", _minutes(50), _minutes(20))
+
+
+def test_a_recompute_keeps_the_snooze() -> None:
+    """A snoozed conversation (pending until a time) stays snoozed: the replay's reopenings are not news."""
+    conv = _conv()
+    conv.status, conv.snoozed_until = "pending", _minutes(600)
+    recompute(conv, THANKS_THEN_BACK, due, statuses=[StatusChange(_minutes(25), "resolved")])
+    assert (conv.status, conv.snoozed_until) == ("pending", _minutes(600))

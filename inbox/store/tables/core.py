@@ -220,6 +220,7 @@ class AuditEvent(SQLModel, table=True):
     """Who did what, when. Written for every agent action and every job run that changes data."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),)  # one thing's history
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime | None = _when(nullable=False, index=True)
