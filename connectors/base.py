@@ -131,6 +131,15 @@ class Rejected(ConnectorError):
     """Any other 4xx: the request itself is wrong and must never be retried as is."""
 
 
+def sent_id(value: Any, where: str) -> str:
+    """The id a platform gave the post we sent. A success answer without one (an error body under HTTP
+    200, an odd shape) is ``Unavailable`` with ``sent`` unknown: the post may exist, so the outbox looks
+    for it before any new attempt, and never records a reply sent under no id."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        raise Unavailable(f"{where} answered the send without the id of the post (got {value!r:.80})")
+    return str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectorSpec:
     """Everything a platform module's ``build`` needs for one channel (secrets already read from the env)."""

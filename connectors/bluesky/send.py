@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from connectors.base import ConnectorError, Rejected, Sent, Unavailable
+from connectors.base import ConnectorError, Rejected, Sent, Unavailable, sent_id
 from connectors.bluesky.find import find_message
 from connectors.bluesky.parse import (
     DM_BYTES,
@@ -131,7 +131,8 @@ def reply(xrpc: Xrpc, to_uri: str, text: str, idempotency_key: str, now: datetim
         if found is not None and _same(found, text, to_uri):
             return Sent(external_id=str(found["uri"]))
         raise
-    return Sent(external_id=str(created.get("uri")))
+    uri = created.get("uri") if isinstance(created, Mapping) else None
+    return Sent(external_id=sent_id(uri, f"Bluesky channel {xrpc.channel!r}"))
 
 
 def convo_with(xrpc: Xrpc, member_did: str) -> str:
@@ -157,4 +158,5 @@ def direct_message(xrpc: Xrpc, recipient_did: str, text: str, now: datetime | No
     sent = xrpc.procedure(
         "chat.bsky.convo.sendMessage", {"convoId": convo_id, "message": {"text": text}}, chat=True
     )
-    return Sent(external_id=str(sent.get("id")), thread_key=convo_id)
+    ident = sent.get("id") if isinstance(sent, Mapping) else None
+    return Sent(external_id=sent_id(ident, f"Bluesky channel {xrpc.channel!r}"), thread_key=convo_id)

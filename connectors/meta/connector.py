@@ -24,6 +24,7 @@ from connectors.base import (
     InboundItem,
     Rejected,
     Sent,
+    sent_id,
 )
 from connectors.capabilities import (
     ConfirmsSends,
@@ -62,7 +63,7 @@ class PageMessaging(MetaConnector, HidesComments, RepliesPrivatelyToComments, Fi
     def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
         """Answer a comment in its thread. Graph has no idempotency key: see ``find_delivery``."""
         body = self.graph.post(f"{to_external_id}/{self.reply_edge}", {"message": text})
-        return Sent(external_id=str(body.get("id")))
+        return Sent(external_id=sent_id(body.get("id"), self.graph.where))
 
     def parse_webhook(self, body: bytes) -> Batch:
         """As the base parser, plus the sender's name from the User Profile API: message webhooks carry only
@@ -120,7 +121,8 @@ class PageMessaging(MetaConnector, HidesComments, RepliesPrivatelyToComments, Fi
                 self.messages_path, {**payload, "messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
             )
         return Sent(
-            external_id=str(body.get("message_id")), thread_key=str(body.get("recipient_id") or recipient_id)
+            external_id=sent_id(body.get("message_id"), self.graph.where),
+            thread_key=str(body.get("recipient_id") or recipient_id),
         )
 
     def send_private_reply(self, comment_id: str, text: str) -> Sent:
@@ -128,7 +130,8 @@ class PageMessaging(MetaConnector, HidesComments, RepliesPrivatelyToComments, Fi
         7 days of it. Graph refuses a second one (code 10900) and a late one (10903)."""
         payload = {"recipient": {"comment_id": comment_id}, "message": {"text": text}}
         body = self.graph.post(self.messages_path, payload)
-        return Sent(external_id=str(body.get("message_id")), thread_key=str(body.get("recipient_id") or ""))
+        thread = str(body.get("recipient_id") or "")
+        return Sent(external_id=sent_id(body.get("message_id"), self.graph.where), thread_key=thread)
 
     def finds(self, visibility: str) -> bool:
         """Only public replies: they are read back among the comment's replies."""

@@ -7,11 +7,11 @@ otherwise, raised as Rejected); outside it, ``send_template`` with an approved t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.base import Batch, Identity, Rejected, Sent
+from connectors.base import Batch, Identity, Rejected, Sent, sent_id
 from connectors.capabilities import ConfirmsSends, ReportsDeletions, ReportsMovedCustomers, SendsTemplates
 from connectors.meta.base import MetaConnector
 from connectors.meta.events import statuses
@@ -122,6 +122,10 @@ class WhatsAppConnector(
             **({"biz_opaque_callback_data": key[:512]} if key else {}),
         }
         body = self.graph.post(self.messages_path, payload)
-        messages, contacts = body.get("messages") or [{}], body.get("contacts") or [{}]
-        wa_id = contacts[0].get("wa_id") or recipient
-        return Sent(external_id=str(messages[0].get("id")), thread_key=str(wa_id))
+        first = [_first(body.get(key)) for key in ("messages", "contacts")]
+        return Sent(sent_id(first[0].get("id"), self.graph.where), str(first[1].get("wa_id") or recipient))
+
+
+def _first(value: Any) -> Mapping[str, Any]:
+    """The first object of a list in a send's answer (``messages``, ``contacts``), or an empty one."""
+    return value[0] if isinstance(value, list) and value and isinstance(value[0], Mapping) else {}

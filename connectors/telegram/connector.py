@@ -31,6 +31,7 @@ from connectors.base import (
     Sent,
     Unavailable,
     WebhookRejected,
+    sent_id,
 )
 from connectors.capabilities import Closes, ReceivesWebhooks
 from connectors.telegram.parse import (
@@ -74,11 +75,15 @@ class TelegramConnector(ReceivesWebhooks, Closes):
         self.timeout = timeout or (5.0, 10.0 + self.poll_seconds)  # the read outlasts the long poll
         self.session = _http.mount(session, timeout=self.timeout)
 
+    @property
+    def _where(self) -> str:
+        return f"Telegram channel {self.name!r}"
+
     # --- HTTP ----------------------------------------------------------------------------------
     def call(self, method: str, params: Mapping[str, Any]) -> Any:
         """POST one Bot API method as JSON; its ``result``, or the typed error for its failure."""
         url = f"{self.base_url}/bot{self._token}/{method}"
-        where = f"Telegram channel {self.name!r}"
+        where = self._where
         response = _http.request(
             self.session, "POST", url, where=where, json=dict(params), timeout=self.timeout
         )
@@ -137,7 +142,7 @@ class TelegramConnector(ReceivesWebhooks, Closes):
         sent = self.call("sendMessage", {"chat_id": int(chat), "text": text, "reply_parameters": reply})
         if not isinstance(sent, Mapping):
             raise ConnectorError("Telegram sendMessage answered without a message")
-        return Sent(external_id=f"{chat}:{sent.get('message_id')}")
+        return Sent(external_id=f"{chat}:{sent_id(sent.get('message_id'), self._where)}")
 
     def send_private(
         self, recipient_id: str, text: str, *, idempotency_key: str, reply_to: str | None = None
@@ -154,7 +159,8 @@ class TelegramConnector(ReceivesWebhooks, Closes):
             raise ConnectorError("Telegram sendMessage answered without a message")
         chat_obj = message_obj.get("chat")
         chat_id = str(chat_obj.get("id", recipient_id) if isinstance(chat_obj, Mapping) else recipient_id)
-        return Sent(external_id=f"{chat_id}:{message_obj.get('message_id')}", thread_key=chat_id)
+        message_id = sent_id(message_obj.get("message_id"), self._where)
+        return Sent(external_id=f"{chat_id}:{message_id}", thread_key=chat_id)
 
     # --- ReceivesWebhooks ----------------------------------------------------------------------
     def webhook_handshake(self, query: Mapping[str, str]) -> tuple[int, str, str] | None:

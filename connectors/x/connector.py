@@ -33,6 +33,7 @@ from connectors.base import (
     Rejected,
     Sent,
     Unavailable,
+    sent_id,
 )
 from connectors.capabilities import (
     Backfills,
@@ -292,14 +293,17 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         payload: Mapping[str, Any] = call_x(
             self.client.create_tweet, text=text, in_reply_to_tweet_id=to_external_id, user_auth=True
         )
-        return Sent(external_id=str((payload.get("data") or {}).get("id")))
+        data = payload.get("data") if isinstance(payload, Mapping) else None
+        return Sent(external_id=sent_id(data.get("id") if isinstance(data, Mapping) else None, "X"))
 
     def send_private(self, recipient_id: str, text: str, *, idempotency_key: str) -> Sent:
         payload: Mapping[str, Any] = call_x(
             self.client.create_direct_message, participant_id=recipient_id, text=text, user_auth=True
         )
-        data = payload.get("data") or {}
-        return Sent(external_id=str(data.get("dm_event_id")), thread_key=data.get("dm_conversation_id"))
+        data = payload.get("data") if isinstance(payload, Mapping) else None
+        data = data if isinstance(data, Mapping) else {}
+        thread = data.get("dm_conversation_id")
+        return Sent(sent_id(data.get("dm_event_id"), "X"), thread if isinstance(thread, str) else None)
 
     def close(self) -> None:
         self.client.session.close()
