@@ -46,7 +46,7 @@ from connectors.capabilities import (
 from connectors.x import find as x_find
 from connectors.x import webhook as x_webhook
 from connectors.x.pacing import Pacer
-from connectors.x.parse import parse_page
+from connectors.x.parse import parse_page, snowflake
 
 T = TypeVar("T")
 
@@ -256,7 +256,7 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         return Batch(items=items, next_cursor=json.dumps(nxt), more=bool(token), malformed=bad, reads=reads)
 
     def _fetch_dms(self, state: dict[str, Any]) -> Batch:
-        seen = int(state.get("seen") or 0)
+        seen = snowflake(str(state.get("seen") or 0)) or 0  # a cursor an earlier poison id spoilt: read again
         steady = bool(seen) and not state.get("start_time")  # a poll after the first read, not a backfill
         payload: Mapping[str, Any] = call_x(
             self.client.get_direct_message_events,
@@ -270,14 +270,14 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         )
         payload, meta = page_of(payload, "DM events")
         data = payload.get("data") or []
-        found = (_id(e.get("id")) for e in data if isinstance(e, Mapping))
-        ids = [int(i) for i in found if i and i.isdigit()]
+        found = (snowflake(e.get("id")) for e in data if isinstance(e, Mapping))
+        ids = [i for i in found if i is not None]
         start = str(state.get("start_time") or "")  # a backfill: stop at events older than this
         kept = [e for e in data if not _is_seen(e, seen) and not _before(e, start)]
         items, bad = parse_page(
             {**payload, "data": kept}, stream="dms", channel=self.name, brand_id=self.brand_id
         )
-        sweep_max = max([int(state.get("sweep_max") or 0), *ids])
+        sweep_max = max([snowflake(str(state.get("sweep_max") or 0)) or 0, *ids])
         token = _id(meta.get("next_token"))
         reached = (bool(seen) and any(i <= seen for i in ids)) or any(_before(e, start) for e in data)
         if token and not reached:
@@ -377,8 +377,8 @@ def _before(event: Any, start: str) -> bool:
 
 
 def _is_seen(event: Any, seen: int) -> bool:
-    ident = str(event.get("id", "")) if isinstance(event, Mapping) else ""
-    return bool(seen) and ident.isascii() and ident.isdigit() and int(ident) <= seen
+    ident = snowflake(event.get("id")) if isinstance(event, Mapping) else None
+    return bool(seen) and ident is not None and ident <= seen
 
 
 def build(spec: ConnectorSpec) -> XConnector:

@@ -191,6 +191,16 @@ def parse_page(
 
 
 def id_key(external_id: str) -> tuple[int, str]:
-    """X ids sort as numbers (ASCII digits only: ``int`` reads other digits too)."""
+    """X ids sort as numbers: ASCII digits by length, then digit by digit (never ``int``, which refuses
+    4,300 digits and more, so one such id made the whole page unreadable); any other id first."""
     numeric = external_id.isascii() and external_id.isdigit()
-    return (int(external_id), "") if numeric else (0, external_id)
+    return (len(external_id), external_id) if numeric else (0, external_id)
+
+
+def snowflake(value: Any) -> int | None:
+    """An X id as the number it is (a snowflake: at most 19 ASCII digits, below 2**63), else None. A cursor
+    only ever moves to such an id: one poison id of 30 digits would put every later one behind it."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        number = int(value)
+        return number if number < 2**63 else None
+    return None
