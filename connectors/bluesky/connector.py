@@ -11,7 +11,7 @@ in ``connectors.bluesky.send``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -45,10 +45,13 @@ def _id_of(obj: Any, key: str) -> str | None:
 
 
 def _time_of(obj: Any, key: str) -> datetime | None:
+    """An item's time for the sweep, never later than now: a time ahead (a poison ``indexedAt`` in 2099)
+    would become the watermark, and every later item would look older than it, never read."""
     try:
-        return parse_time(obj.get(key) if isinstance(obj, Mapping) else None, key)
+        when = parse_time(obj.get(key) if isinstance(obj, Mapping) else None, key)
     except PayloadError:
         return None
+    return min(when, datetime.now(UTC))
 
 
 class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
@@ -89,7 +92,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         )
 
     def fetch(self, stream: str, cursor: str | None) -> Batch:
-        sweep = Sweep.load(cursor)
+        sweep = Sweep.load(cursor, datetime.now(UTC))
         if stream == "notifications":
             return self._sweep(sweep, self._notifications, self._parse_notifications)
         if stream == "dms":

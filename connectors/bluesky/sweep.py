@@ -29,9 +29,14 @@ class Sweep:
     pages: int = 0
 
     @classmethod
-    def load(cls, cursor: str | None) -> Sweep:
+    def load(cls, cursor: str | None, now: datetime | None = None) -> Sweep:
+        """The sweep a cursor holds; a watermark after ``now`` (set by a poison time before times were
+        capped at now) is dropped for a cold start, whose items are stored once: nothing newer than it
+        would ever be read."""
         state = json.loads(cursor) if cursor else {}
         seen, seen_ids = _time(state.get("seen")), frozenset(state.get("ids") or ())
+        if seen is not None and now is not None and seen > now:
+            return cls()
         if not state.get("token"):
             return cls(seen, seen_ids, None, seen, set(seen_ids), 0)
         top = _time(state.get("top"))

@@ -2,14 +2,16 @@
 
 A round lists the newest ``watch`` posts (or media), then reads each one's comments page by page. The cursor
 (opaque JSON) holds the round's queue, the ``after`` cursor inside the current post, and ``since``: the
-newest comment time of the previous round. Comments older than ``since`` are left out (Facebook filters them
-server-side with ``since=``; Instagram has no such filter, so they are dropped here). Comments at exactly
-``since`` are read again; ingestion is idempotent, so they are stored once.
+newest comment time of the previous round, never later than now (a comment dated 2099 would otherwise
+hide every later one). Comments older than ``since`` are left out (Facebook filters them server-side with
+``since=``; Instagram has no such filter, so they are dropped here). Comments at exactly ``since`` are read
+again; ingestion is idempotent, so they are stored once.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,9 +53,12 @@ def _comments(graph: Graph, src: CommentSource, container: str, since: int | Non
 def fetch_comments(graph: Graph, src: CommentSource, cursor: str | None) -> Batch:
     """One page of comments (or the post list, when a round starts) and the cursor after it."""
     state: dict[str, Any] = json.loads(cursor) if cursor else {}
+    now = int(time.time())
     since: int | None = state.get("since")
+    if since is not None and since > now:  # set by a poison time before it was capped: read afresh
+        state, since = {}, None
     queue: list[str] = list(state.get("queue") or [])
-    high = int(state.get("high") or since or 0)
+    high = min(int(state.get("high") or since or 0), now)
     if not queue:
         queue = _containers(graph, src)
         if not queue:
@@ -63,7 +68,7 @@ def fetch_comments(graph: Graph, src: CommentSource, cursor: str | None) -> Batc
         payload, platform=src.platform, channel=src.channel, brand_id=src.brand_id, container_id=queue[0]
     )
     items = [i for i in items if since is None or i.created_at.timestamp() >= since]
-    high = max([high, *(int(i.created_at.timestamp()) for i in items)])
+    high = max([high, *(min(int(i.created_at.timestamp()), now) for i in items)])
     paging = payload.get("paging") if isinstance(payload.get("paging"), dict) else {}
     after = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
     nxt: dict[str, Any]
