@@ -52,7 +52,7 @@ def test_enter_in_a_target_saves_nothing_and_the_button_saves_with_its_note(
         assert charter.read_text(encoding="utf-8") == before
         expect(target).to_have_value("20")  # the figure typed is kept for the save
 
-        note = page.get_by_role("textbox", name="What and why (kept in the history)").first
+        note = page.get_by_role("textbox", name="What and why (required, kept in the history)").first
         note.fill("Billing within 20 minutes, asked by finance")
         note.press("Enter")
         time.sleep(3)

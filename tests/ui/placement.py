@@ -28,5 +28,14 @@ def said_after(at: AppTest, key: str) -> str:
     return str(element.value) if getattr(element, "type", "") == "alert" or _alert(element) else ""
 
 
+def message_under(at: AppTest, key: str) -> str:
+    """The text of the first message drawn after the widget ``key``, past empty slots (a flash slot with no
+    message takes no room), or "" when another element comes first."""
+    leaves = _leaves(at.main)
+    [button] = [i for i, leaf in enumerate(leaves) if getattr(leaf, "key", None) == key]
+    after = [leaf for leaf in leaves[button + 1 :] if type(leaf).__name__ not in ("Block", "Empty")]
+    return str(after[0].value) if after and _alert(after[0]) else ""
+
+
 def _alert(element: Any) -> bool:
     return type(element).__name__ in {"Error", "Success", "Warning", "Info"}

@@ -27,7 +27,7 @@ from tests.support.config_copy import config_copy
 from tests.support.enforcement import PARIS_MONDAY_10
 from tests.support.seed_desk import Seeded
 from tests.support.ui import app_as, seeded_app
-from tests.ui.placement import said_after
+from tests.ui.placement import message_under, said_after
 
 PAGE = "inbox/ui/pages/charter.py"
 
@@ -153,6 +153,7 @@ def test_business_hours_and_days_off_from_the_form(seeded: Seeded, engine: Engin
     at.text_input(key="cf0-care-fr-public-holidays").input("FR-57")
     days = at.text_area(key="cf0-care-fr-days")
     days.input(days.value + "\n2028-01-03 Inventaire\n08-14 Pont | 10:00-12:00")
+    at.text_input(key="cf0-note").input("Moselle holidays, Saturday closed")
     at.button(key="cf0-save").click().run()
     assert not at.error
     with Session(engine) as s:
@@ -182,6 +183,7 @@ def test_a_file_changed_outside_the_inbox_is_flagged_and_can_be_imported(
 ) -> None:
     at = editor(seeded)
     at.number_input(key="cf0-seg-vip").set_value(20)
+    at.text_input(key="cf0-note").input("VIP 20")
     at.button(key="cf0-save").click().run()
     path = config / "charter.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("high = 30", "high = 25"), encoding="utf-8")
@@ -217,6 +219,7 @@ def test_the_history_speaks_the_readers_language(seeded: Seeded, engine: Engine)
     """The kept file's note is stored in English; a French reader reads it in French, with its date."""
     at = editor(seeded)
     at.number_input(key="cf0-seg-vip").set_value(20)
+    at.text_input(key="cf0-note").input("VIP 20")
     at.button(key="cf0-save").click().run()
     with Session(engine) as s, s.begin():
         preferences.set_language(s, seeded.users["maya"], "fr", by="test", by_role="admin")
@@ -228,3 +231,27 @@ def test_the_history_speaks_the_readers_language(seeded: Seeded, engine: Engine)
         r"\d\d:\d\d\)",
         table["Note"][1],
     ), table["Note"][1]
+
+
+@pytest.mark.parametrize("tab", ["cf0", "toml-0"])
+def test_a_version_is_not_saved_without_saying_what_and_why(seeded: Seeded, engine: Engine, tab: str) -> None:
+    """As in a change log, the note is required (audit r20, finding 15): without it nothing is saved, the
+    refusal says why under the button, and what was changed is still there to save with a note."""
+    at = editor(seeded)
+    if tab == "cf0":
+        at.number_input(key="cf0-seg-vip").set_value(20)
+    else:
+        text = at.text_area(key="toml-0-text")
+        text.set_value(text.value.replace("vip = 30", "vip = 20"))
+    at.text_input(key=f"{tab}-note").input("   ")
+    at.button(key=f"{tab}-save").click().run()
+    assert not at.exception
+    assert "Not saved: say what you changed and why" in message_under(at, f"{tab}-save")
+    with Session(engine) as s:
+        assert s.exec(select(CharterVersion)).all() == []
+    at.text_input(key=f"{tab}-note").input("VIP promise shortened for the launch")
+    at.button(key=f"{tab}-save").click().run()
+    assert "Saved as version #2" in " ".join(m.value for m in at.success)
+    with Session(engine) as s:
+        saved = s.exec(select(CharterVersion).where(CharterVersion.saved_by == "maya")).one()
+    assert saved.comment == "VIP promise shortened for the launch" and "vip = 20" in saved.toml

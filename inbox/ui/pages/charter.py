@@ -20,7 +20,7 @@ from inbox.charter.editor import changes, edited, text_diff
 from inbox.charter.toml_edit import rewrite
 from inbox.config.channels import load_channels
 from inbox.config.loader import ConfigError
-from inbox.i18n import _, ngettext
+from inbox.i18n import N_, _, ngettext
 from inbox.store.tables import User
 from inbox.store.tables.enforcement import CharterVersion
 from inbox.ui import streamlit_words
@@ -38,6 +38,7 @@ from inbox.ui.widgets import classification_panel, flash
 from inbox.ui.widgets.charter_form import settings_form
 
 FLASH = "charter-flash"
+NOTE = N_("What and why (required, kept in the history)")
 SHOWN_VERSIONS = 50
 
 
@@ -66,7 +67,22 @@ def _problems(rows: list[tuple[str, str, str]]) -> None:
 
 def _save(user: User, text: str, base: int | None, previous: str, note: str, where: str = "") -> None:
     """Save ``text`` as the newest version, then write it back to config/charter.toml; the outcome is said
-    under the button that saved it (``where``: its tab's slot, "" the top of the page)."""
+    under the button that saved it (``where``: its tab's slot, "" the top of the page). The note is required,
+    as in a change log: the history says who changed what and why; an invalid charter says its problems
+    first."""
+    if not note.strip():
+        try:
+            charter_versions.validate_text(text)
+        except ConfigError as exc:
+            _problems(exc.problems)
+            return
+        st.error(
+            _("Not saved: say what you changed and why in “{field}”; the history keeps it.").format(
+                field=_(NOTE)
+            ),
+            icon=":material/edit_note:",
+        )
+        return
     file_text = charter_file.read_file(config_dir())
     try:
         with transaction() as session:
@@ -131,19 +147,19 @@ def _settings_tab(user: User, base: int | None, text: str) -> None:
 def _toml_tab(user: User, base: int | None, text: str) -> None:
     with st.form(f"toml-{base or 0}", enter_to_submit=False):  # saved by the button only
         new_text = st.text_area("charter.toml", value=text, height=560, key=f"toml-{base or 0}-text")
-        note = st.text_input(_("What and why (kept in the history)"), key=f"toml-{base or 0}-note")
+        note = st.text_input(_(NOTE), key=f"toml-{base or 0}-note")
         submitted = st.form_submit_button(
             _("Save as a new version"), type="primary", key=f"toml-{base or 0}-save"
         )
     flash.show(FLASH + "-toml", icon=":material/check_circle:")
-    st.download_button(
-        _("Download this TOML (to keep in git)"), text, file_name="charter.toml", mime="application/toml"
-    )
-    if submitted:
+    if submitted:  # what is refused shows under the button too
         if new_text == text:
             st.info(_("Nothing changed: no version saved."))
         else:
             _save(user, new_text, base, text, note, "-toml")
+    st.download_button(
+        _("Download this TOML (to keep in git)"), text, file_name="charter.toml", mime="application/toml"
+    )
 
 
 def _note(version: CharterVersion) -> str:

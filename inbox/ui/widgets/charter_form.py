@@ -206,7 +206,7 @@ def settings_form(
             updates["escalation.at_risk_fraction"] = round(percent / 100, 4)
         st.divider()
         charter_form_scope.brand_channels(data, key, updates, channels)
-        note = st.text_input(_("What and why (kept in the history)"), key=f"{key}note")
+        note = st.text_input(_("What and why (required, kept in the history)"), key=f"{key}note")
         if st.form_submit_button(_("Save as a new version"), type="primary", key=f"{key}save"):
             return updates, problems, note
     return None
