@@ -11,7 +11,7 @@ from inbox import i18n
 from inbox.store.engine import open_engine
 from inbox.store.tables import AuditEvent, Conversation, Incident, IncidentMember
 from tests.support.seed_desk import Seeded, add_conversation
-from tests.support.ui import app_as, database
+from tests.support.ui import app_as, database, queue_ids
 from tests.ui.test_ui_french import english_in, french, shown, signed_in  # noqa: F401 (french: a fixture)
 
 
@@ -160,3 +160,45 @@ def test_each_rows_checkbox_has_its_own_name_for_a_screen_reader(seeded: Seeded,
     late, soon = seeded.conversations["late"], seeded.conversations["soon"]
     assert at.checkbox(key=f"sel-{late}").label == f"Select conversation #{late}"
     assert at.checkbox(key=f"sel-{late}").label != at.checkbox(key=f"sel-{soon}").label
+
+
+def test_after_a_bulk_action_under_a_search_the_queue_shows_what_still_matches(
+    seeded: Seeded, db_url: str
+) -> None:
+    """Audit r20, UI finding 5: resolving a search's matches in bulk left « Rien ici. Les nouveaux messages
+    des clients apparaissent d'eux-mêmes. », as if the queue were empty. The rows still matching stay listed;
+    when none is left, the page says the search and filters match nothing."""
+    at = app_as(seeded, "maya")
+    late, soon = seeded.conversations["late"], seeded.conversations["soon"]
+    at.text_input(key="q-text").input("AcmeCare").run()
+    assert queue_ids(at) == [late, soon]
+    at.checkbox(key=f"sel-{late}").check()
+    at.selectbox(key="bulk-action").set_value("status").run()
+    at.selectbox(key="bulk-status").set_value("resolved").run()
+    _apply(at.checkbox(key="bulk-confirm-1").check().run())
+    assert queue_ids(at) == [soon] and not at.info  # the other match is still there
+    at.checkbox(key="bulk-all").check().run()
+    _apply(at.checkbox(key="bulk-confirm-1").check().run())
+    assert at.success[0].value == "1 conversation now “Resolved”."
+    assert queue_ids(at) == []
+    [empty] = [i.value for i in at.info]
+    assert empty == (
+        "No conversation matches “AcmeCare” with these filters (status: Open). Clear the search or change "
+        "the filters to see more."
+    )
+    at.text_input(key="q-text").input("").run()
+    assert queue_ids(at) == [seeded.conversations["dm"]]
+    at.selectbox(key="q-language").set_value("en").run()
+    assert [i.value for i in at.info] == [
+        "No conversation matches these filters (status: Open). Change or clear them to see more."
+    ]
+
+
+def test_a_search_that_matches_nothing_says_so_in_french(french: Seeded) -> None:  # noqa: F811
+    at = signed_in(french, "maya")
+    with i18n.use_language("fr"):
+        at.text_input(key="q-text").input("orange").run()
+    assert [i.value for i in at.info] == [
+        "Aucune conversation ne correspond à «\u00a0orange\u00a0» avec ces filtres (statut\u00a0: Ouverte). "
+        "Effacez la recherche ou modifiez les filtres pour en voir davantage."
+    ]

@@ -289,6 +289,23 @@ def _pager(total: int, pages: int) -> None:
         st.rerun(scope="fragment")
 
 
+def _nothing_matches(filters: Filters) -> str:
+    """What an empty list means: under a search or filters (e.g. after their last matches were resolved in
+    bulk) nothing matches them, not an empty queue."""
+    narrowed = replace(filters, text="", channels=None, speaks=()) != Filters()
+    status = label(STATUS, filters.status)
+    if filters.text.strip():
+        return _(
+            "No conversation matches “{text}” with these filters (status: {status}). Clear the search or "
+            "change the filters to see more."
+        ).format(text=md_escape(filters.text.strip()), status=status)
+    if narrowed:
+        return _(
+            "No conversation matches these filters (status: {status}). Change or clear them to see more."
+        ).format(status=status)
+    return _("Nothing here. New customer messages appear by themselves.")
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 @database_down.said_in_place
 def queue_list(filters: Filters, user: User) -> None:
@@ -314,7 +331,7 @@ def queue_list(filters: Filters, user: User) -> None:
     _pager(page.total, page.pages)
     bulk_actions.bar(filters, user, [r.id for r in page.rows], page.total)
     if not page.rows:
-        st.info(_("Nothing here. New customer messages appear by themselves."), icon=":material/inbox:")
+        st.info(_nothing_matches(filters), icon=":material/inbox:")
     in_incidents = incident_notice.badges([r.id for r in page.rows])
     for row in page.rows:
         _row(
