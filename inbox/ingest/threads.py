@@ -85,6 +85,7 @@ def on_inbound(conv: Conversation, at: datetime, due: DueFn) -> None:
         conv.clock_started_at = since if conv.sla_due_at is not None else None
         if not is_next and (conv.first_response_due_at is None or reopened):
             conv.first_response_due_at = conv.sla_due_at  # the first-response target as it stood then
+            conv.first_clock_at = since  # the first response's wait is counted from there
 
 
 def on_outbound(conv: Conversation, at: datetime) -> None:
@@ -146,6 +147,7 @@ def recompute(
     due = due if rejudge else _kept_first_due(conv, due)
     conv.first_inbound_at = conv.last_inbound_at = conv.last_outbound_at = conv.last_message_at = None
     conv.first_response_at = conv.sla_due_at = conv.first_response_due_at = conv.clock_started_at = None
+    conv.first_clock_at = None
     conv.urgency, conv.status = None, "open"  # as it was created; its status changes come in time order
     timeline: list[tuple[datetime, int, ThreadEvent | StatusChange]] = [
         (e.at, 0 if e.direction == "in" else 1, e) for e in events

@@ -112,7 +112,7 @@ def contact_rows(
             row.moved_to_private += j.moved_to_private
             if f.first_response_at is not None and business is not None:
                 row.answered += 1
-                row.wall_waits.append(minutes(f.first_response_at - f.first_inbound_at))
+                row.wall_waits.append(minutes(f.first_response_at - f.first_wait_from))
                 row.business_waits.append(minutes(business))
                 if j.resolved_at is not None:
                     row.durations.append(minutes(j.resolved_at - f.first_inbound_at))

@@ -100,11 +100,12 @@ def _ranks(rank: Any, n: Any) -> ColumnElement[bool]:
 def response_times(session: Session, period: Period, cid: ChannelIds) -> dict[str, ResponseTimes]:
     """First-response time (wall clock) of the cohort's answered conversations, per channel name and for
     all (key ``ALL``): the count, the median and the nearest-rank 90th percentile, ranked by the database."""
-    wait = seconds_between(col(_c.first_response_at), col(_c.first_inbound_at))
+    wait_from = func.coalesce(col(_c.first_clock_at), col(_c.first_inbound_at))
+    wait = seconds_between(col(_c.first_response_at), wait_from)
     ranked = (
         select(
             col(_c.channel_id).label("channel_id"),
-            col(_c.first_inbound_at).label("first_in"),
+            wait_from.label("first_in"),
             col(_c.first_response_at).label("first_out"),
             func.row_number()
             .over(partition_by=col(_c.channel_id), order_by=(wait, col(_c.id)))

@@ -111,11 +111,12 @@ def wrote_after_answer(f: ConversationFacts) -> bool:
 
 
 def cycles(j: Journey, now: datetime) -> list[tuple[datetime, datetime | None]]:
-    """(first unanswered customer message, a person's answer or None) of each response cycle, oldest first.
-    A resolution ends the cycle then waiting: what the customer wrote unanswered before it (a "thanks") is
-    not judged, and their next message starts a new cycle; the first cycle is kept (the first response)."""
+    """(first unanswered customer message, a person's answer or None) of each response cycle, oldest first;
+    the first is the first response's. A resolution ends the cycle then waiting: what the customer wrote
+    unanswered before it (a "thanks", or a first message closed unanswered) is not judged, and their next
+    message starts a new cycle (after a first message closed unanswered: the first response's)."""
     if not j.events:
-        return [(j.facts.first_inbound_at, j.facts.first_response_at)]
+        return [(j.facts.first_wait_from, j.facts.first_response_at)]
     ends = [r for r in j.resolutions if r <= now]
     if not ends:
         return response_spans(j.events, now)
@@ -129,10 +130,8 @@ def cycles(j: Journey, now: datetime) -> list[tuple[datetime, datetime | None]]:
         elif what == 1 and waiting is not None:
             spans.append((waiting, at))
             waiting = None
-        elif what == 2 and waiting is not None:
-            if not spans:
-                spans.append((waiting, None))  # the first response, closed unanswered
-            waiting = None
+        elif what == 2:
+            waiting = None  # unanswered at a resolution: not judged
     if waiting is not None:
         spans.append((waiting, None))
     return spans

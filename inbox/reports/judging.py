@@ -110,7 +110,7 @@ class JudgedCohort:
         clock = Target(
             "first_response", goal.within_minutes, goal.clock, goal.team or charter.sla.team, "goal"
         )
-        starts = [self.journeys[n].facts.first_inbound_at for n in picked]
+        starts = [self.journeys[n].facts.first_wait_from for n in picked]
         out: list[GoalResult] = [None] * len(self.journeys)
         for n, due in zip(picked, self.clocks.due_many(charter, clock, starts), strict=True):
             out[n] = GOAL_WORDS[outcome(self.journeys[n].facts.first_response_at, due, self.now)]
@@ -129,7 +129,7 @@ class JudgedCohort:
                 team = self.clocks.targets(charter, f).first_response.team
                 entry = asked.setdefault((id(charter), team), (charter, [], []))
                 entry[1].append(n)
-                entry[2].append((f.first_inbound_at, f.first_response_at))
+                entry[2].append((f.first_wait_from, f.first_response_at))
             out: list[timedelta | None] = [None] * len(self.journeys)
             for (_, team), (charter, picked, spans) in asked.items():
                 for n, wait in zip(picked, self.clocks.business_many(charter, team, spans), strict=True):

@@ -102,6 +102,7 @@ def cohort(
             replies,
             c.first_response_due_at,
             c.reason,
+            c.first_clock_at,
         )
         .join(Channel, col(Channel.id) == col(c.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(c.contact_id))
@@ -134,6 +135,7 @@ def cohort(
                 brand_replies=int(n_replies or 0),
                 first_response_due_at=row[14],
                 reason=row[15],
+                first_clock_at=row[16],
             )
         )
     return out

@@ -28,6 +28,13 @@ class ConversationFacts:
     brand_replies: int  # a person's replies in the conversation (automatic messages are no reply)
     first_response_due_at: datetime | None = None  # stored at arrival (None: stored before migration 0009)
     reason: str | None = None  # the contact reason now: its charter override and urgency bump apply
+    first_clock_at: datetime | None = None  # where the first-response clock started (None: the first message)
+
+    @property
+    def first_wait_from(self) -> datetime:
+        """Where the customer's wait for a first answer starts: their first message, or, when that was
+        resolved unanswered (a "thanks", spam), their first message after it (migration 0031)."""
+        return self.first_clock_at or self.first_inbound_at
 
 
 @dataclass(frozen=True, slots=True)

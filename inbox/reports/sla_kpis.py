@@ -42,7 +42,7 @@ class FirstResponse:
     def wait(self) -> timedelta | None:
         """Customer's wait for the first answer, wall-clock (nights and week-ends included)."""
         f = self.facts
-        return None if f.first_response_at is None else f.first_response_at - f.first_inbound_at
+        return None if f.first_response_at is None else f.first_response_at - f.first_wait_from
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,7 +156,7 @@ def goal_outcome(
     if f.first_response_at is None and f.status == "resolved":
         return None  # closed unanswered
     clock = Target("first_response", goal.within_minutes, goal.clock, goal.team or charter.sla.team, "goal")
-    start = f.first_inbound_at  # within the goal's minutes on its clock <=> answered by this due time:
+    start = f.first_wait_from  # within the goal's minutes on its clock <=> answered by this due time:
     due = clocks.due(charter, clock, start) if clocks is not None else due_at(charter, clock, start)
     return GOAL_WORDS[outcome(f.first_response_at, due, now)]
 

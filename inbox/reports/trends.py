@@ -114,7 +114,7 @@ def wait_buckets(facts: Iterable[ConversationFacts]) -> list[WaitBucket]:
     for f in facts:
         if f.first_response_at is None:
             continue
-        wait = minutes(f.first_response_at - f.first_inbound_at)
+        wait = minutes(f.first_response_at - f.first_wait_from)
         counts[sum(1 for limit in WAIT_LIMITS if wait >= limit)] += 1
     highs: tuple[int | None, ...] = (*WAIT_LIMITS, None)
     return [WaitBucket(low, high, n) for low, high, n in zip(lows, highs, counts, strict=True)]

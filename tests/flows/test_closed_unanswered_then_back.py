@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from inbox.automation.escalation import escalate
 from inbox.charter.open_clocks import open_clocks
 from inbox.charter.versions import CharterBook
+from inbox.reports.first_responses import ALL
 from inbox.reports.report import live_report, period_report
 from inbox.store.tables import Conversation
 from inbox.store.tables.enforcement import EscalationAlert
@@ -43,7 +44,8 @@ def alert_keys(engine: Engine, book: CharterBook, now: datetime) -> list[str]:
         return list(session.exec(select(EscalationAlert.key).order_by(col(EscalationAlert.id))).all())
 
 
-def _closed_then_back(engine: Engine, answered: bool) -> int:
+def _closed_then_back(engine: Engine, answered: bool, again: bool = False) -> int:
+    """``again``: after the answer and its resolution, the customer writes at 15:00, answered at 15:10."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         s = Story.on_x_acme(session, make_charter(), "alice")
         conv = s.conversation("x-acme", "ann")
@@ -53,6 +55,9 @@ def _closed_then_back(engine: Engine, answered: bool) -> int:
         if answered:
             s.reply(conv, "alice", at(14, 25), at(14, 30))
             s.resolve(conv, "alice", at(14, 35))
+        if again:
+            s.customer(conv, at(15), text="et maintenant ?")
+            s.reply(conv, "alice", at(15, 5), at(15, 10))
     return conv
 
 
@@ -86,3 +91,28 @@ def test_the_report_judges_the_first_response_from_the_new_message(engine: Engin
     targets = {t.metric: (t.met, t.missed, t.waiting) for t in found.targets}
     assert targets.get("first_response") == (1, 0, 0)
     assert found.attainment.met == 1 and found.attainment.missed == 0
+
+
+def test_the_wait_and_the_goals_count_from_the_new_message(engine: Engine) -> None:
+    """Answered at 14:30: a 30-minute first response (not 5 h 30 from the closed "merci" at 09:00), in the
+    database's median and 90th percentile, the wall and business waits and the 60-minute social goal."""
+    _closed_then_back(engine, answered=True)
+    with Session(engine) as session:
+        found = period_report(session, make_charter(), DAY, at(15) + timedelta(minutes=30))
+    everyone = found.times[ALL]
+    assert (everyone.answered, everyone.median_minutes, everyone.p90_minutes) == (1, 30.0, 30.0)
+    row = next(c for c in found.contacts if (c.channel, c.kind) == ("all", "all"))
+    assert row.wall_waits == [30.0] and row.business_waits == [30.0]
+    social = next(g for g in found.goals if (g.name, g.channel) == ("social", "all"))
+    assert (social.within, social.late) == (1, 0)
+
+
+def test_the_answer_to_the_new_message_is_the_first_response_not_also_a_next_one(engine: Engine) -> None:
+    """The customer writes again after the answer and its resolution: one next response (15:00 → 15:10), not
+    two (the 14:00 → 14:30 answer was counted as a next response too when the report read the messages)."""
+    _closed_then_back(engine, answered=True, again=True)
+    with Session(engine) as session:
+        found = period_report(session, make_charter(), DAY, at(16))
+    targets = {t.metric: (t.met, t.missed, t.waiting) for t in found.targets}
+    assert targets.get("first_response") == (1, 0, 0)
+    assert targets.get("next_response") == (1, 0, 0)

@@ -64,7 +64,7 @@ def figures(session: Session, incident_id: int) -> Figures:
     sent = [r.sent_at for r in outbox_rows if r.sent_at and r.idempotency_key.startswith(reply_prefix)]
     first_reply_at = min(sent) if sent else None
     responses = [
-        (c.first_response_at - c.first_inbound_at).total_seconds()
+        (c.first_response_at - (c.first_clock_at or c.first_inbound_at)).total_seconds()
         for _, c, _, _ in rows
         if c.first_response_at is not None and c.first_inbound_at is not None
     ]

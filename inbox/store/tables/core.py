@@ -111,6 +111,7 @@ class Conversation(SQLModel, table=True):
     sla_due_at: datetime | None = _when()
     clock_started_at: datetime | None = _when()  # the customer message the running clock started from
     first_response_due_at: datetime | None = _when()  # set when the first clock starts; reports judge by it
+    first_clock_at: datetime | None = _when()  # its start: first message, or the next if closed unanswered
     urgency: str | None = None
     sentiment: str | None = None
     language: str | None = Field(default=None, index=True)  # the queue's language filter options
