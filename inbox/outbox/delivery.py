@@ -170,7 +170,7 @@ def retry(session: Session, reply_id: int, actor: str, now: datetime) -> Outboun
 
 
 def _claim(engine: Engine, now: datetime) -> int | None:
-    """Claim the oldest due reply for this sender; None when nothing is due."""
+    """Claim the oldest due reply for this sender until ``now + SEND_LEASE``; None when nothing is due."""
     with Session(engine) as session, session.begin():
         due = (col(OutboundReply.next_attempt_at).is_(None)) | (col(OutboundReply.next_attempt_at) <= now)
         candidates = session.exec(
@@ -236,6 +236,20 @@ def _attempt(engine: Engine, reply_id: int, connector: Any, claimed_at: datetime
     return reply
 
 
+def _renew(engine: Engine, reply_id: int, held: datetime, now: datetime) -> bool:
+    """Renew this sender's claim just before it posts; False when it is no longer this sender's: its lease
+    ran out during a slow look, and another sender took the reply as stuck (``recover_stuck``) to look and
+    post it. Only the holder of an unexpired claim ever posts."""
+    with Session(engine) as session, session.begin():
+        won = session.execute(
+            update(OutboundReply)
+            .where(col(OutboundReply.id) == reply_id, col(OutboundReply.status) == "sending")
+            .where(col(OutboundReply.next_attempt_at) == held)
+            .values(next_attempt_at=now + SEND_LEASE)
+        )
+        return bool(won.rowcount == 1)  # type: ignore[attr-defined]
+
+
 def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callable[[], datetime]) -> bool:
     """Deliver one due reply. Returns False when nothing was due."""
     claimed_at = clock()
@@ -251,7 +265,7 @@ def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callabl
         if connector is None:
             raise Rejected(f"channel {channel.name!r} is not running (missing credentials or disabled)")
         reply = _attempt(engine, reply_id, connector, claimed_at)
-        if reply is None:
+        if reply is None or not _renew(engine, reply_id, claimed_at + SEND_LEASE, clock()):
             return True
         sent = _deliver(connector, reply)
     except ConnectorError as exc:
