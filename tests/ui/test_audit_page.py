@@ -4,9 +4,13 @@ not get it. In English and French."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import streamlit as st
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
@@ -17,7 +21,7 @@ from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation
 from inbox.ui.common import USER
 from tests.support.seed_desk import Seeded
-from tests.support.ui import APP, app_as, audit_events
+from tests.support.ui import APP, app_as, audit_events, in_french
 
 AUDIT = "inbox/ui/pages/audit.py"
 
@@ -130,3 +134,45 @@ def test_the_audit_page_speaks_french(logged: Seeded, db_url: str) -> None:
             "déc.",
         )
     )
+
+
+def test_the_csv_download_reads_as_the_page_in_the_teams_time_zone(
+    logged: Seeded, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit r20, UI finding 8: the audit CSV had UTC times while the page shows Paris time, and action keys
+    (``conversation.auto_assigned``). Now: Paris time, named in the header, and the page's words in the
+    reader's language, then the log's stable columns (the key, UTC time) for scripts."""
+    files: list[str] = []
+    original = st.download_button
+
+    def kept(label: str, data: str, *args: object, **kwargs: object) -> bool:
+        files.append(data)
+        return original(label, data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(st, "download_button", kept)
+    in_french(db_url, logged.users["maya"])
+    with i18n.use_language("fr"):
+        at = app_as(logged, "maya").switch_page(AUDIT).run()
+    assert not at.exception
+    [text] = files
+    assert text.startswith("\ufeff")
+    header, *rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert header == [
+        "Quand (Europe/Paris)",
+        "Qui",
+        "Action",
+        "Objet",
+        "Détails",
+        "at",
+        "actor",
+        "action",
+        "target",
+        "detail",
+    ]
+    tagged = [dict(zip(header, r, strict=True)) for r in rows if r[7] == "conversation.tags"]
+    [row] = tagged
+    assert row["Action"] == "Étiquettes changées" and row["actor"] == "alice"
+    assert row["Objet"] == f"Conversation n° {logged.conversations['late']}"
+    utc = datetime.fromisoformat(row["at"])
+    paris = utc.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d %H:%M:%S")
+    assert row["Quand (Europe/Paris)"] == paris != utc.strftime("%Y-%m-%d %H:%M:%S")

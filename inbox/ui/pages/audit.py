@@ -16,7 +16,7 @@ from inbox.i18n import _, number
 from inbox.privacy import audit_log
 from inbox.privacy.subject import SubjectError
 from inbox.store.tables import User
-from inbox.ui import relabel, streamlit_words
+from inbox.ui import audit_csv, relabel, streamlit_words
 from inbox.ui.audit_details import detail_words
 from inbox.ui.audit_labels import action_label, actor_label, subject_label
 from inbox.ui.common import current_user, local_time, now, reading, team_zone, transaction, zone_note
@@ -125,7 +125,7 @@ def main() -> None:
     st.dataframe(_table(rows, users), hide_index=True, width="stretch")
     st.download_button(
         _("Download (CSV)"),
-        audit_log.to_csv(rows),
+        audit_csv.spreadsheet(rows, users, actor_label, team_zone()),
         file_name="audit.csv",
         mime="text/csv",
         key="audit-download",
