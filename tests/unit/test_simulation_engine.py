@@ -8,13 +8,14 @@ Monday to Friday 08:00-12:00 and 14:00-18:00 in Paris (UTC+1 in March 2026). Han
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inbox.charter.model import Charter, parse_charter
-from inbox.reports.simulation.arrivals import Arrival
+from inbox.reports.simulation.arrivals import Arrival, read_csv
 from inbox.reports.simulation.engine import simulate
 from inbox.reports.simulation.handling import HandlingModel
 from inbox.reports.simulation.outcome import outcome
@@ -22,23 +23,15 @@ from inbox.reports.simulation.plan import parse_agents, run_plan
 from inbox.reports.simulation.workload import Workload, prepare
 
 HOURS = ["08:00-12:00", "14:00-18:00"]
-CHARTER: Charter = parse_charter(
-    {
-        "sla": {
-            "team": "care",
-            "default": {
-                kind: {"first_response": {"minutes": 60}} for kind in ("public", "private", "listening")
-            },
-            "urgency": {"critical": 15},
-        },
-        "teams": {
-            "care": {
-                "timezone": "Europe/Paris",
-                "week": {day: HOURS for day in ("mon", "tue", "wed", "thu", "fri")},
-            }
-        },
-    }
-)
+SLA: dict[str, Any] = {
+    "team": "care",
+    "default": {kind: {"first_response": {"minutes": 60}} for kind in ("public", "private", "listening")},
+    "urgency": {"critical": 15},
+}
+TEAMS = {
+    "care": {"timezone": "Europe/Paris", "week": {day: HOURS for day in ("mon", "tue", "wed", "thu", "fri")}}
+}
+CHARTER: Charter = parse_charter({"sla": SLA, "teams": TEAMS})
 TEN_MINUTES = HandlingModel({("x-acme", "public"): (10.0,) * 5})
 DAY_START = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)  # Wednesday
 DAY_END = DAY_START + timedelta(days=1)
@@ -94,6 +87,19 @@ def test_the_queue_order_takes_the_critical_message_first_and_fifo_does_not() ->
     assert answers(w, 1, "fifo") == [paris(10, 10), paris(10, 20), paris(10, 30)]
     deadline, fifo = (outcome(w, simulate(w, 1, p)) for p in ("deadline", "fifo"))
     assert (deadline.met, fifo.met) == (3, 2)  # fifo answers the critical one at 10:30, past 10:23
+
+
+def test_a_contact_reason_s_own_target_is_the_one_the_inbox_would_set() -> None:
+    """``[sla.reasons] account_access = 20``: a calm account-access message is due 20 minutes after it came,
+    as the queue would have it, and answered at 10:10 it is within; a CSV's ``reason`` column reads it."""
+    charter = parse_charter({"sla": {**SLA, "reasons": {"account_access": 20}}, "teams": TEAMS})
+    locked = Arrival(paris(10), "x-acme", "public", None, reason="account_access")
+    w = prepare(charter, [locked, arrival(paris(10))], TEN_MINUTES, seed=1, start=DAY_START, end=DAY_END)
+    assert [j.target_minutes for j in w.jobs] == [20, 60]
+    assert [datetime.fromtimestamp(j.due, UTC) for j in w.jobs] == [paris(10, 20), paris(11)]
+    assert answers(w, 1) == [paris(10, 10), paris(10, 20)]
+    [read] = read_csv(["created_at,channel,reason", "2026-03-04T09:00:00Z,x-acme,Account_Access"], {"x-acme"})
+    assert read.reason == "account_access"
 
 
 def test_nothing_is_answered_on_a_closed_day_before_the_period_drains() -> None:

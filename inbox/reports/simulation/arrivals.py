@@ -2,7 +2,7 @@
 
 CSV columns: ``created_at`` (ISO 8601 with a UTC offset) and ``channel`` (a channel name of the config),
 required; ``kind`` (public, private or listening; a stored kind mention, dm or comment is read as the
-charter reads it) and ``urgency`` (low, normal, high, critical), optional.
+charter reads it), ``urgency`` (low, normal, high, critical) and ``reason`` (a contact reason), optional.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class Arrival:
     urgency: str | None = None
     tags: tuple[str, ...] = ()  # the customer's tags (segments such as vip)
     platform: str | None = None
+    reason: str | None = None  # the contact reason: its [sla.reasons] target and urgency bump apply
 
 
 def _kind(value: str, line: int) -> Kind:
@@ -78,7 +79,8 @@ def read_csv(lines: Iterable[str], channels: Collection[str]) -> list[Arrival]:
             known = ", ".join(sorted(channels)) or "none"
             raise ArrivalsError(f"line {line}: no channel named {channel!r} in the config; known: {known}")
         kind, urgency = _kind(row.get("kind") or "", line), _urgency(row.get("urgency") or "", line)
-        out.append(Arrival(_when(row["created_at"] or "", line), channel, kind, urgency))
+        reason = (row.get("reason") or "").strip().lower() or None
+        out.append(Arrival(_when(row["created_at"] or "", line), channel, kind, urgency, reason=reason))
     return sorted(out, key=lambda a: a.at)
 
 

@@ -36,6 +36,7 @@ def stored_arrivals(session: Session, period: Period, cid: ChannelIds = None) ->
             urgency=f.arrival_urgency,
             tags=f.tags,
             platform=f.platform,
+            reason=f.reason,
         )
         for f in cohort(session, period, cid, not_(moderated()))
     ]

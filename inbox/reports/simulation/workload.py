@@ -95,7 +95,7 @@ def prepare(
     jobs = []
     for index, a in enumerate(chosen):
         tags = [t.lower() for t in a.tags]
-        target = target_for(charter, a.channel, a.kind, a.urgency, tags, platform=a.platform)
+        target = target_for(charter, a.channel, a.kind, a.urgency, tags, platform=a.platform, reason=a.reason)
         assert target is not None  # the charter requires a first-response target per kind
         opens = hours.next_open(a.at.timestamp())
         clock_start = a.at if opens is None else datetime.fromtimestamp(opens, UTC)
