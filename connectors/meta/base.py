@@ -65,7 +65,10 @@ class MetaConnector(ReceivesWebhooks, ReportsDeliveryFailures, Closes):
         if not isinstance(payload, Mapping):
             text = body[:2000].decode("utf-8", "replace")
             return Batch(items=[], next_cursor=None, malformed=[Malformed(None, error, {"body": text})])
-        items, bad = parse_event(payload, platform=self.platform, channel=self.name, brand_id=self.brand_id)
+        accounts = sorted({self.brand_id, *(str(v) for v in [self.options.get("page_id")] if v)})
+        items, bad = parse_event(
+            payload, platform=self.platform, channel=self.name, brand_id=self.brand_id, accounts=accounts
+        )
         return Batch(items=items, next_cursor=None, malformed=bad)
 
     def delivery_failures(self, body: bytes) -> list[tuple[str, str]]:

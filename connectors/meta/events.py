@@ -11,7 +11,7 @@ whatsapp_events``). Delivery and read receipts and reactions are not messages an
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -195,9 +195,12 @@ def _list(obj: Mapping[str, Any], key: str) -> list[Any]:
 
 
 def parse_event(
-    body: Mapping[str, Any], *, platform: str, channel: str, brand_id: str
+    body: Mapping[str, Any], *, platform: str, channel: str, brand_id: str, accounts: Collection[str] = ()
 ) -> tuple[list[InboundItem], list[Malformed]]:
-    """Every item of one webhook POST, oldest first, plus what could not be parsed (never dropped)."""
+    """Every item of one webhook POST, oldest first, plus what could not be parsed (never dropped). With
+    ``accounts`` (the channel's Page and Instagram account ids), a Facebook or Instagram entry of another
+    account (an app subscribed to several Pages posts them all to one address) is quarantined whole: its
+    customers are not this channel's, and nothing of it is stored as theirs."""
     if body.get("object") != OBJECTS[platform]:
         error = f"webhook object {body.get('object')!r:.80} is not {OBJECTS[platform]!r} ({platform})"
         return [], [seal_malformed(Malformed(external_id=None, error=error, raw=dict(body)))]
@@ -208,6 +211,7 @@ def parse_event(
         try:
             if not isinstance(entry, Mapping):
                 raise PayloadError("entry is not an object")
+            _check_account(entry, platform, accounts)
             objects.extend(_entry_objects(entry, platform, brand_id, channel))
         except Exception as exc:  # noqa: BLE001 - a bad entry never loses the others
             bad.append(malformed({"entry": entry}, exc))
@@ -228,6 +232,14 @@ def parse_event(
     items, more_bad = parse_each(objects, parse)
     items.sort(key=lambda i: (i.created_at, i.external_id))
     return items, bad + [seal_malformed(_unwrap(b)) for b in more_bad]
+
+
+def _check_account(entry: Mapping[str, Any], platform: str, accounts: Collection[str]) -> None:
+    """PayloadError when a Facebook or Instagram entry names an account that is not the channel's."""
+    ident = entry.get("id")
+    if accounts and platform != "whatsapp" and ident is not None and str(ident) not in accounts:
+        ours = ", ".join(accounts)
+        raise PayloadError(f"entry for account {str(ident)[:40]!r}, not this channel's ({ours})")
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
