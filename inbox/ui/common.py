@@ -91,13 +91,15 @@ def _display_names(url: str) -> dict[str, str]:
         return {u.name: u.display_name for u in session.exec(select(User)).all() if u.display_name}
 
 
-def person(login: str) -> str:
+def person(login: str, *, with_login: bool = False) -> str:
     """Who wrote or did something, as colleagues know them: a user by their display name ("Alex"), else by
-    their user name; a process of the inbox in words ("automatisation")."""
+    their user name; a process of the inbox in words ("automatisation"). ``with_login``: the user name too,
+    "Alex (agent)", where an admin needs the account (the audit log)."""
     said = actor_label(login)
     if said != login:
         return said
-    return _display_names(current_settings().database_url).get(login, login)
+    name = _display_names(current_settings().database_url).get(login, login)
+    return f"{name} ({login})" if with_login and name != login else name
 
 
 @st.cache_data(ttl=30, show_spinner=False)

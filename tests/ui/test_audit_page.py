@@ -20,8 +20,8 @@ from inbox.store import records
 from inbox.store.engine import open_engine
 from inbox.store.tables import Conversation
 from inbox.ui.common import USER
-from tests.support.seed_desk import Seeded
-from tests.support.ui import APP, app_as, audit_events, in_french
+from tests.support.seed_desk import Seeded, add_user
+from tests.support.ui import APP, app_as, audit_events, database, in_french
 
 AUDIT = "inbox/ui/pages/audit.py"
 
@@ -56,8 +56,8 @@ def test_a_manager_filters_the_log_and_each_view_is_audited(logged: Seeded, db_u
     assert not at.exception
     assert at.title[0].value.endswith("Audit log")
     shown = _shown(at)
-    assert ("alice", f"Conversation #{late}") in shown and (
-        "bruno",
+    assert ("Alice", f"Conversation #{late}") in shown and (
+        "Bruno",
         f"Conversation #{logged.conversations['soon']}",
     ) in shown
     actions = set(at.dataframe[0].value.iloc[:, 2])
@@ -65,19 +65,19 @@ def test_a_manager_filters_the_log_and_each_view_is_audited(logged: Seeded, db_u
     assert any(
         d.startswith("nobody → ") and d.endswith(" (by answering)") for d in at.dataframe[0].value.iloc[:, 4]
     )
-    assert len([r for r in shown if r[0] == "alice"]) == 1  # last month's event is outside the week
+    assert len([r for r in shown if r[0] == "Alice"]) == 1  # last month's event is outside the week
     assert len(audit_events(db_url, "audit.viewed")) == 1
     at.run()  # a rerun is not a new view
     assert len(audit_events(db_url, "audit.viewed")) == 1
 
     at.selectbox(key="audit-actor").select("bruno").run()
-    assert {who for who, _ in _shown(at)} == {"bruno"}
+    assert {who for who, _ in _shown(at)} == {"Bruno"}
     at.selectbox(key="audit-actor").select("").run()
     at.text_input(key="audit-customer").input("x-acme:bob").run()
     assert {subject for _, subject in _shown(at)} == {f"Conversation #{late}"}
     at.text_input(key="audit-customer").input("").run()
     at.number_input(key="audit-conversation").set_value(logged.conversations["soon"]).run()
-    assert {who for who, _ in _shown(at)} == {"bruno"}
+    assert {who for who, _ in _shown(at)} == {"Bruno"}
     views = audit_events(db_url, "audit.viewed")
     assert [v.detail["filters"].get("actor") for v in views][:2] == [None, "bruno"]
     assert any(v.detail["filters"].get("customer") == "x-acme:bob" for v in views)
@@ -171,8 +171,22 @@ def test_the_csv_download_reads_as_the_page_in_the_teams_time_zone(
     ]
     tagged = [dict(zip(header, r, strict=True)) for r in rows if r[7] == "conversation.tags"]
     [row] = tagged
-    assert row["Action"] == "Étiquettes changées" and row["actor"] == "alice"
+    assert row["Action"] == "Étiquettes changées" and row["actor"] == "alice" and row["Qui"] == "Alice"
     assert row["Objet"] == f"Conversation n° {logged.conversations['late']}"
     utc = datetime.fromisoformat(row["at"])
     paris = utc.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d %H:%M:%S")
     assert row["Quand (Europe/Paris)"] == paris != utc.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_people_are_named_as_colleagues_know_them_admins_read_the_login_too(
+    logged: Seeded, db_url: str
+) -> None:
+    """Audit r20, UI finding 14: the log said « alice », « bruno »; a manager reads their display names, an
+    admin (who manages the accounts) the user name beside it."""
+    at = app_as(logged, "maya").switch_page(AUDIT).run()
+    assert {"Alice", "Bruno"} <= {who for who, _ in _shown(at)}
+    assert "Bruno" in at.selectbox(key="audit-actor").options
+    with database(db_url) as s, s.begin():
+        logged.users["ada"] = add_user(s, "ada", "admin")
+    at = app_as(logged, "ada").switch_page(AUDIT).run()
+    assert {"Alice (alice)", "Bruno (bruno)"} <= {who for who, _ in _shown(at)}

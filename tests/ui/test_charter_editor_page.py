@@ -132,7 +132,7 @@ def test_vip_from_30_to_20_saves_a_version_that_new_conversations_get(
         assert s.get(Conversation, before.id).sla_due_at == PARIS_MONDAY_10 + timedelta(minutes=30)  # type: ignore[union-attr]
     history = at.switch_page(PAGE).run()
     table = history.dataframe[0].value
-    assert list(table["By"]) == ["maya", "config/charter.toml"]
+    assert list(table["By"]) == ["Maya", "config/charter.toml"]
     assert table["Note"][0] == "VIP promise shortened for the launch"
     assert table["Note"][1].startswith("The file as it was before the first save from this page (")
     assert list(table["Saved"])[1] == "from the start" and table["What changed"][1] == ""

@@ -68,7 +68,7 @@ def test_a_french_agent_corrects_the_urgency_in_one_click(seeded: Seeded, db_url
     with i18n.use_language("fr"):
         at.pills(key=f"fix-urgency-{seeded.conversations['late-message']}").set_value("low").run()
     assert not at.exception
-    assert "Urgence — correction par alice" in _shown(at)
+    assert "Urgence — correction par Alice" in _shown(at)
     engine = open_engine(db_url)
     with Session(engine) as s:
         row = s.exec(select(ClassificationCorrection)).one()

@@ -94,6 +94,8 @@ def test_a_manager_answers_the_outage_and_closes_it(
         }
     assert keys == sorted(f"incident-1-{p}-{c}" for p in ("reply", "resolution") for c in outage.values())
     assert incident.status == "closed" and statuses == {"resolved"}
+    said = " ".join(c.value for c in at.caption)  # as colleagues know her, not her login (audit r20, 14)
+    assert "Declared by Maya on " in said and "closed by Maya on " in said and "by maya" not in said
     history = at.dataframe[0].value  # every incident with its figures
     assert list(history.columns) == [
         "Incident",

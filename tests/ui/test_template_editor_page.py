@@ -84,14 +84,14 @@ def _press(at: AppTest, key: str, language: str) -> AppTest:
             "Save",
             "Saved as version",
             "looks like a misspelt {customer_name}",
-            "Version 2: edited by maya",
+            "Version 2: edited by Maya",
         ),
         (
             "fr",
             "Enregistrer",
             "Enregistré comme version",
             "ressemble à {customer_name}",
-            "Version 2\u00a0: modifié par maya",
+            "Version 2\u00a0: modifié par Maya",
         ),
     ],
 )

@@ -18,8 +18,17 @@ from inbox.privacy.subject import SubjectError
 from inbox.store.tables import User
 from inbox.ui import audit_csv, relabel, streamlit_words
 from inbox.ui.audit_details import detail_words
-from inbox.ui.audit_labels import action_label, actor_label, subject_label
-from inbox.ui.common import current_user, local_time, now, reading, team_zone, transaction, zone_note
+from inbox.ui.audit_labels import action_label, subject_label
+from inbox.ui.common import (
+    current_user,
+    local_time,
+    now,
+    person,
+    reading,
+    team_zone,
+    transaction,
+    zone_note,
+)
 
 ALL = ""
 VIEWED = "audit-viewed"  # session_state: the filters last audited, so a rerun is not a new view
@@ -44,7 +53,7 @@ def _filters() -> audit_log.Filters | None:
         _("Who"),
         [ALL, *actors],
         key=relabel.keep("audit-actor"),
-        format_func=lambda v: actor_label(v) if v else _("Everyone"),
+        format_func=lambda v: _who(v) if v else _("Everyone"),
         placeholder=streamlit_words.choose(),
     )
     action = cols[2].selectbox(
@@ -74,6 +83,12 @@ def _filters() -> audit_log.Filters | None:
     )
 
 
+def _who(login: str) -> str:
+    """People by the names colleagues know; admins, who manage the accounts, read the user name too."""
+    user = current_user()
+    return person(login, with_login=user is not None and user.role == "admin")
+
+
 def _audit_view(user: User, filters: audit_log.Filters, action: str = "audit.viewed") -> None:
     with transaction() as session:
         audit_log.view(session, user, filters, now(), action=action)
@@ -84,7 +99,7 @@ def _table(rows: list[dict[str, object]], users: dict[int, str]) -> pd.DataFrame
     return pd.DataFrame(
         {
             _("When"): [local_time(r["at"], "d MMM y HH:mm:ss", zone) for r in rows],  # type: ignore[arg-type]
-            _("Who"): [actor_label(str(r["actor"])) for r in rows],
+            _("Who"): [_who(str(r["actor"])) for r in rows],
             _("Action"): [action_label(str(r["action"])) for r in rows],
             _("Subject"): [subject_label(str(r["target"])) for r in rows],
             _("Details"): [detail_words(str(r["action"]), str(r["detail"]), users) for r in rows],
@@ -125,7 +140,7 @@ def main() -> None:
     st.dataframe(_table(rows, users), hide_index=True, width="stretch")
     st.download_button(
         _("Download (CSV)"),
-        audit_csv.spreadsheet(rows, users, actor_label, team_zone()),
+        audit_csv.spreadsheet(rows, users, _who, team_zone()),
         file_name="audit.csv",
         mime="text/csv",
         key="audit-download",

@@ -30,6 +30,7 @@ from inbox.ui.common import (
     local_time,
     md_escape,
     now,
+    person,
     reading,
     transaction,
     zone_note,
@@ -194,7 +195,7 @@ def _history_tab(
                 else local_time(v.saved_at)
                 if v.saved_at
                 else "",
-                _("By"): v.saved_by,
+                _("By"): person(v.saved_by),
                 _("Note"): _note(v),
                 _("What changed"): "; ".join(str(c) for c in changed[:6])
                 + (" …" if len(changed) > 6 else ""),
@@ -264,7 +265,7 @@ def main() -> None:
         st.caption(
             _("In force: version #{id}, saved by {name} on {when}. {zone}").format(
                 id=newest.id,
-                name=md_escape(newest.saved_by),
+                name=md_escape(person(newest.saved_by)),
                 when=local_time(newest.saved_at),
                 zone=zone_note(),
             )

@@ -12,7 +12,7 @@ from inbox.desk.incidents.texts import REPLY, RESOLUTION
 from inbox.i18n import _, duration, number
 from inbox.store.tables import Incident
 from inbox.ui import relabel, streamlit_words
-from inbox.ui.common import current_user, local_time, md_escape, reading, zone_note
+from inbox.ui.common import current_user, local_time, md_escape, person, reading, zone_note
 from inbox.ui.widgets import flash, incident_declare, incident_members, incident_texts
 from inbox.ui.widgets.incident_declare import FLASH, PICK
 
@@ -50,11 +50,12 @@ def _figures(incident: Incident, f: Figures) -> None:
         )
     )
     declared = _("Declared by {name} on {at}").format(
-        name=md_escape(incident.declared_by), at=local_time(incident.declared_at)
+        name=md_escape(person(incident.declared_by)), at=local_time(incident.declared_at)
     )
     if incident.closed_at is not None:
         declared += " · " + _("closed by {name} on {at}").format(
-            name=md_escape(incident.closed_by or ""), at=local_time(incident.closed_at)
+            name=md_escape(person(incident.closed_by) if incident.closed_by else ""),
+            at=local_time(incident.closed_at),
         )
     st.caption(f"{declared}. {zone_note()}")
 

@@ -23,7 +23,7 @@ from inbox.nlp.types import LEVELS, SENTIMENTS
 from inbox.replies.composer import pii_words
 from inbox.store.tables import Message
 from inbox.store.tables.corrections import ClassificationCorrection
-from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, reading, transaction
+from inbox.ui.common import config_dir, current_user, local_time, md_escape, now, person, reading, transaction
 from inbox.ui.labels import REASON, SENTIMENT, URGENCY, label, language, rule, stored_text
 
 SHOWN = 5  # the customer's latest messages with their classification
@@ -123,7 +123,7 @@ def _message(
         st.caption(
             _("{field} corrected by {who} ({when}): {old} → {new}").format(
                 field=_(FIELD_NAMES[field]),
-                who=md_escape(row.actor),
+                who=md_escape(person(row.actor)),
                 when=local_time(row.at) if row.at else "",
                 old=_word(field, row.old),
                 new=_word(field, row.new),

@@ -7,7 +7,7 @@ import streamlit as st
 from inbox.i18n import N_, _
 from inbox.replies import template_editor
 from inbox.store.tables import TemplateVersion
-from inbox.ui.common import local_time, md_escape, zone_note
+from inbox.ui.common import local_time, md_escape, person, zone_note
 
 ACTIONS = {
     "created": N_("created"),
@@ -26,7 +26,7 @@ def history(versions: list[TemplateVersion]) -> None:
     for row in versions:
         action = _(ACTIONS.get(row.action, row.action))
         line = _("Version {id}: {action} by {who}, {when}").format(
-            id=row.id, action=action, who=md_escape(row.saved_by), when=local_time(row.saved_at)
+            id=row.id, action=action, who=md_escape(person(row.saved_by)), when=local_time(row.saved_at)
         )
         st.markdown(f"**{line}**")
         if row.comment:
