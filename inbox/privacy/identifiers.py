@@ -1,5 +1,6 @@
-"""What names a person in free text and payloads, for erasure: handles, display names, platform ids, and a
-phone number (a WhatsApp id) however it is written ("+33 6 12 34 56 78", "06.12.34.56.78").
+"""What names a person in free text and payloads, for erasure: handles, display names, platform ids, the
+e-mail addresses and phone numbers they gave in their messages, and a phone number (a WhatsApp id, one they
+gave) however it is written ("+33 6 12 34 56 78", "06.12.34.56.78").
 
 ``redact`` replaces each of them with ``[erased]``; ``without_their_copies`` first drops, from another
 customer's payload, the copies of the person's own messages it carries (Telegram's ``reply_to_message``, an
@@ -9,12 +10,13 @@ X referenced post: any object whose author is the person), so their words go too
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import phonenumbers
 from sqlmodel import Session, col, select
 
+from inbox.nlp.pii import DEFAULT_PATTERNS, contact_key
 from inbox.privacy.subject import Subject
 from inbox.store.gone import ERASED
 from inbox.store.tables import Contact, Message, Person
@@ -23,6 +25,7 @@ AUTHOR_KEYS = ("from", "author", "sender", "user", "account")  # where a payload
 AUTHOR_ID_KEYS = ("author_id", "from_id", "sender_id", "user_id")
 AUTHOR_FIELDS = ("id", "username", "acct", "did", "handle")  # of an author object
 SEPARATOR = r"[\s.\-]?"
+PHONE_REGIONS = DEFAULT_PATTERNS.phone_regions  # how a national number a customer wrote is read
 
 
 def phone_pattern(platform_id: str) -> str | None:
@@ -50,7 +53,8 @@ class Identifiers:
     def __init__(
         self, contacts: Iterable[Contact], person: Person | None, former: Iterable[str] = ()
     ) -> None:
-        """``former``: ids the person wrote from before their contact moved (a changed WhatsApp number)."""
+        """``former``: ids the person wrote from before their contact moved (a changed WhatsApp number), and
+        the e-mail addresses and phone numbers they gave (``given_details``)."""
         contacts = list(contacts)
         names = {c.handle for c in contacts} | {c.display_name for c in contacts}
         if person is not None:
@@ -58,7 +62,9 @@ class Identifiers:
         self.names = sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True)
         every = {c.platform_id for c in contacts} | set(former)
         self.ids = sorted({i for i in every if len(i or "") >= 5}, key=len, reverse=True)
-        words = [re.escape(w) for w in [*self.names, *self.ids]]
+        words = [
+            re.escape(w) for w in sorted([*self.names, *self.ids], key=len, reverse=True)
+        ]  # longest wins
         words += [p for p in (phone_pattern(i) for i in self.ids) if p]
         self.pattern = re.compile(rf"(?<!\w)@?(?:{'|'.join(words)})(?!\w)", re.IGNORECASE) if words else None
         self._own = {i.lower() for i in [*self.ids, *self.names]}
@@ -117,11 +123,30 @@ def _authors(obj: dict[str, Any]) -> set[str]:
     return found
 
 
+def given_details(messages: Iterable[tuple[str, Sequence[Any]]]) -> list[str]:
+    """The e-mail addresses (lower case) and phone numbers (international digits) a person gave in their own
+    messages (``(text, pii spans)`` as ingestion found them, the brand's own contact details left out):
+    another customer or our reply quoting one names them too."""
+    found: set[str] = set()
+    for text, spans in messages:
+        for span in spans or ():
+            if not isinstance(span, dict) or span.get("kind") not in ("email", "phone"):
+                continue
+            key = contact_key(text[span.get("start", 0) : span.get("end", 0)], PHONE_REGIONS)
+            if key:
+                found.add(key.removeprefix("+"))
+    return sorted(found)
+
+
 def subject_identifiers(session: Session, subject: Subject) -> Identifiers:
-    """What names ``subject``: every linked account's names and ids, and the ids they wrote from."""
+    """What names ``subject``: every linked account's names and ids, the ids they wrote from, and the
+    e-mail addresses and phone numbers they gave in their messages."""
     contacts = session.exec(select(Contact).where(col(Contact.id).in_(subject.contact_ids))).all()
     person = session.get(Person, subject.person_id) if subject.person_id is not None else None
+    theirs = col(Message.contact_id).in_(subject.contact_ids)
     wrote_from = select(Message.author_platform_id).where(
-        col(Message.contact_id).in_(subject.contact_ids), col(Message.author_platform_id).is_not(None)
+        theirs, col(Message.author_platform_id).is_not(None)
     )
-    return Identifiers(contacts, person, [i for i in session.exec(wrote_from.distinct()).all() if i])
+    ids = [i for i in session.exec(wrote_from.distinct()).all() if i]
+    given = given_details(session.exec(select(Message.text, Message.pii).where(theirs)).all())
+    return Identifiers(contacts, person, [*ids, *given])
