@@ -3,7 +3,8 @@ until when shown), in English and French; the quick choices' times in the team's
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from inbox import i18n
 from inbox.store.tables import Conversation
@@ -34,6 +35,28 @@ def test_the_snooze_menu_in_french(seeded: Seeded, db_url: str) -> None:
         at = french_conversation(seeded, db_url, "alice", conv_id)
         assert at.button(key=f"snooze-tomorrow-{conv_id}").label == "Demain 09:00"  # Babel's French time
         assert at.button(key=f"snooze-custom-{conv_id}").label == "Reporter jusque-là"
+
+
+def test_the_day_field_shows_a_day_in_the_users_order_not_streamlits_english_placeholder(
+    seeded: Seeded, db_url: str
+) -> None:
+    """Audit r20, UI finding 10: the empty « Ou un jour » field showed Streamlit's English "dd/mm/yyyy" (it
+    draws an empty date field's letters in English, whatever the format). It shows tomorrow, day first in
+    French; "Snooze until then" snoozes to it at the time chosen."""
+    conv_id = seeded.conversations["dm"]
+    tomorrow = datetime.now(ZoneInfo("Europe/Paris")).date() + timedelta(days=1)
+    with i18n.use_language("fr"):
+        at = french_conversation(seeded, db_url, "alice", conv_id)
+        day = at.date_input(key=f"snooze-day-{conv_id}")
+        assert day.value == tomorrow and day.proto.format == "DD/MM/YYYY"
+        at.button(key=f"snooze-custom-{conv_id}").click().run()
+    with database(db_url) as s:
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None and conv.snoozed_until is not None
+    paris = conv.snoozed_until.replace(tzinfo=conv.snoozed_until.tzinfo or UTC).astimezone(
+        ZoneInfo("Europe/Paris")
+    )
+    assert (paris.date(), paris.hour, paris.minute) == (tomorrow, 9, 0)
 
 
 def test_the_quick_choices_mean_the_team_mornings() -> None:

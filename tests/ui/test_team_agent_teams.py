@@ -60,6 +60,9 @@ def test_an_admin_creates_a_team_changes_and_removes_it(seeded: Seeded, db_url: 
     at.multiselect(key="team-new-members").set_value(["bruno", "maya"]).run()
     at.button(key="team-create").click().run()
     assert "Team billing created." in _flash(at)
+    assert (
+        at.selectbox(key="team-pick").placeholder == "Choose…"
+    )  # not Streamlit's English "Choose an option"
     assert _members(db_url) == {"billing": ["bruno", "maya"]}
     assert _table(at) == [
         {"Team": "billing", "Members": "bruno, maya", "Contact reasons routed": "Billing and payment"}

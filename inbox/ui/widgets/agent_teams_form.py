@@ -15,6 +15,7 @@ from inbox.access import PermissionDenied
 from inbox.desk import teams
 from inbox.i18n import _
 from inbox.store.tables import User
+from inbox.ui import streamlit_words
 from inbox.ui.common import charter, current_user, now, reading, transaction
 from inbox.ui.labels import REASON, label
 
@@ -76,7 +77,7 @@ def _remove(name: str) -> None:
 def _admin_controls(users: Sequence[User], found: dict[str, list[str]]) -> None:
     names = [u.name for u in users]
     if found:
-        team = st.selectbox(_("Team"), list(found), key="team-pick")
+        team = st.selectbox(_("Team"), list(found), key="team-pick", placeholder=streamlit_words.choose())
         st.multiselect(
             _("Members"),
             names,

@@ -73,10 +73,12 @@ def panel(conv: Conversation, user: User) -> None:
         for choice, words in CHOICES.items():
             said = _(words).format(time=format_time(MORNING, "short", locale=i18n.current()))
             st.button(said, key=f"snooze-{choice}-{conv_id}", on_click=_snooze, args=(conv_id, choice))
+        today = now().astimezone(team_zone()).date()
         st.date_input(
             _("Or a day"),
-            value=None,
-            min_value=now().astimezone(team_zone()).date(),
+            value=today
+            + timedelta(days=1),  # a day shown, not Streamlit's English "dd/mm/yyyy" of an empty one
+            min_value=today,
             key=f"snooze-day-{conv_id}",
             format=streamlit_words.date_format(),
         )
