@@ -13,14 +13,19 @@ conversation's urgency. A version written before the one held (edits read out of
 by their time) is only added to the history; one already held changes nothing, and so does a version saying
 what the message already says. A message whose words are gone (``inbox.store.gone``: past retention, deleted
 on the platform, erased: found by its tombstone) stays as it is. An edit of a message the inbox never
-stored is stored as a new message.
+stored is stored as a new message. Where the platform keeps one id for all versions (our edit ids are
+``<id>:edit:…``: Telegram, Facebook comments, Messenger and Instagram messages), that message is stored under
+the platform's id, holding the newest version read and the others in its history: the message read late
+(a webhook delivery retried later) is then the same message, not a second one, and a reply, a deletion or
+a later edit name it (before, it was stored under the edit's id and the late message doubled it). An X post
+read edited keeps its newest id (its timelines never show the first again).
 Session-taking, never commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +48,7 @@ class EditsApplied:
     edited: int = 0  # stored messages that took a newer version
     known: int = 0  # versions already held (read again) or of messages whose words are gone
     erased: int = 0  # of those, edits of messages erased at the customer's request
+    renamed: dict[str, str] = field(default_factory=dict)  # edits of unseen messages: original id -> edit id
 
 
 def version_ids(message: Message) -> set[str]:
@@ -148,11 +154,12 @@ def apply_edits(
         return EditsApplied(list(items))
     stored = _stored(session, channel_id, items)
     rest: list[InboundItem] = []
+    unseen: list[InboundItem] = []
     edited = known = erased = 0
     for item in items:
         message = next((stored[i] for i in reversed(item.edits) if i in stored), None)
         if message is None:
-            rest.append(item)
+            (unseen if _keeps_its_id(item) else rest).append(item)
         elif (
             message.text in WORDS_GONE
             or item.external_id in version_ids(message)
@@ -163,4 +170,28 @@ def apply_edits(
         else:
             _update(session, message, item, labels.get(item.external_id))
             edited += 1
-    return EditsApplied(rest, edited, known, erased)
+    originals = as_originals(unseen)
+    renamed = {o.external_id: str(o.raw[VERSION]) for o in originals}
+    return EditsApplied(rest + originals, edited, known, erased, renamed)
+
+
+def _keeps_its_id(item: InboundItem) -> bool:
+    """An edit whose id we derive from its message's (``<id>:edit:…``): the platform kept one id."""
+    return bool(item.edits) and item.external_id.startswith(f"{item.edits[0]}:edit:")
+
+
+def as_originals(edits: Sequence[InboundItem]) -> list[InboundItem]:
+    """Edits of messages never stored, each group as the message it edits: its original id (``edits[0]``),
+    the newest version's words and time, the older versions in its history."""
+    groups: dict[str, list[InboundItem]] = {}
+    for item in edits:
+        groups.setdefault(item.edits[0], []).append(item)
+    out = []
+    for original, versions in groups.items():
+        *older, newest = sorted(versions, key=lambda i: (i.created_at, i.external_id))
+        history = [_entry(v.external_id, v.text, v.created_at) for v in older]
+        raw = {**newest.raw, VERSION: newest.external_id, EDITED_AT: newest.created_at.isoformat()}
+        reply_to = None if newest.reply_to == original else newest.reply_to
+        item = replace(newest, external_id=original, edits=(), reply_to=reply_to)
+        out.append(replace(item, raw={**raw, VERSIONS: history} if history else raw))
+    return out

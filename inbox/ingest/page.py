@@ -197,6 +197,7 @@ def ingest_batch(
     fresh, later = page_edits(fresh)
     edits = apply_edits(session, channel.id, fresh, labels)
     fresh = edits.items
+    labels |= {original: labels[edit] for original, edit in edits.renamed.items() if edit in labels}
     inbound = [i for i in fresh if i.direction == "in"]
     # The page's conversations and customers are read and created in bulk, then its messages inserted
     # together at commit (one multi-row INSERT), so a page costs a few statements, not a few per item.
