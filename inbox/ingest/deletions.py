@@ -9,7 +9,10 @@ resolved (nobody is left to answer), audited as any resolution (``conversation.s
 reports' "last time set to resolved"). A reply still waiting in the outbox to that item is not sent. The
 processed webhook bodies of the channel that carried it are deleted (the latest body naming it, the one that
 reports the deletion, has no text and stays). Audited (``message.deleted_by_customer``). Running it twice
-changes nothing more; an id we never stored is ignored.
+changes nothing more. An id we never stored (the deletion read before its item: Meta retried the item's
+webhook delivery after the deletion's) is remembered, as a quarantine row of stream ``EARLY``, so the item is
+never stored when it comes (``deleted_before``; before, the deleted comment was stored and waited for an
+answer).
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from sqlmodel import Session, col, select
 
 from inbox.store import records as store
 from inbox.store.gone import DELETED
-from inbox.store.tables import Conversation, Message, OutboundReply, WebhookEvent
+from inbox.store.tables import Conversation, Message, OutboundReply, QuarantinedItem, WebhookEvent
 
 TAG = "deleted-by-customer"
 ACTOR = "webhooks"
+EARLY = "deleted-before-stored"  # the quarantine stream that remembers a deletion read before its item
 
 
 def _others_waiting(session: Session, conv: Conversation) -> bool:
@@ -98,6 +102,7 @@ def honour_deletions(
     ``event_id``: the webhook event that reported the deletions (kept); ``actor``: who found them out."""
     if not platform_ids:
         return 0
+    _remember_unknown(session, channel_id, platform_ids, now)
     _drop_bodies(session, channel_id, platform_ids, event_id)
     stmt = select(Message).where(
         Message.channel_id == channel_id,
@@ -110,3 +115,32 @@ def honour_deletions(
         _erase(session, message, now, actor)
         erased += 1
     return erased
+
+
+def deleted_before(session: Session, channel_id: int, platform_ids: Sequence[str]) -> set[str]:
+    """The ids among these whose deletion the platform reported before the inbox stored them."""
+    ids = list(dict.fromkeys(platform_ids))
+    if not ids:
+        return set()
+    stmt = select(QuarantinedItem.external_id).where(
+        QuarantinedItem.channel_id == channel_id,
+        QuarantinedItem.stream == EARLY,
+        store.one_of(session, col(QuarantinedItem.external_id), ids),
+    )
+    return {i for i in session.exec(stmt) if i is not None}
+
+
+def _remember_unknown(session: Session, channel_id: int, platform_ids: Sequence[str], now: datetime) -> None:
+    unknown = set(platform_ids) - set(store.stored_platform_ids(session, channel_id, platform_ids))
+    for platform_id in sorted(unknown - deleted_before(session, channel_id, sorted(unknown))):
+        why = "deleted on the platform before the inbox stored it: it is never stored"
+        session.add(
+            QuarantinedItem(
+                channel_id=channel_id,
+                stream=EARLY,
+                external_id=platform_id,
+                error=why,
+                raw={},
+                created_at=now,
+            )
+        )

@@ -29,6 +29,7 @@ from inbox.charter.deadlines import DuePolicy, DueSubject
 from inbox.ingest import conversation_fields
 from inbox.ingest.classify_page import Classifier, classify_items
 from inbox.ingest.clocks import recompute_stored
+from inbox.ingest.deletions import deleted_before
 from inbox.ingest.echoes import automatic_echoes
 from inbox.ingest.edits import apply_edits, page_edits
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
@@ -79,10 +80,14 @@ def _fresh_items(
     session: Session, channel_id: int, items: Sequence[InboundItem]
 ) -> tuple[list[InboundItem], int, int]:
     """``(fresh, duplicates, erased)``: the items not stored yet; how many are; how many of those name a
-    message erased at the customer's request (a late redelivery: never stored again)."""
+    message erased at the customer's request (a late redelivery: never stored again) or one the platform
+    said was deleted before we read it (``inbox.ingest.deletions.deleted_before``: never stored)."""
     stored = store.stored_platform_ids(session, channel_id, (i.external_id for i in items))
-    erased = sum(1 for i in items if stored.get(i.external_id, "").startswith(TOMBSTONE))
-    known = set(stored)
+    named = [i for item in items for i in (item.external_id, *item.edits) if i not in stored]
+    gone = deleted_before(session, channel_id, named)  # an item, or an edit of one, deleted before we read it
+    dropped = {i.external_id for i in items if gone.intersection((i.external_id, *i.edits))}
+    erased = sum(1 for i in items if stored.get(i.external_id, "").startswith(TOMBSTONE)) + len(dropped)
+    known = set(stored) | dropped
     fresh: list[InboundItem] = []
     for item in items:
         if item.external_id in known:
