@@ -21,9 +21,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from connectors.base import Batch, InboundItem
+from connectors.base import Batch, InboundItem, Malformed
 from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy, DueSubject
 from inbox.ingest import conversation_fields
@@ -228,7 +228,8 @@ def ingest_batch(
         conversation_fields.languages(session, {id(c): c for c in convs.values()}.values())
     if late:
         recompute_stored(session, late, lambda conv: bound_due(due, channel, _contact(session, conv)))
-    for bad in batch.malformed:
+    malformed = _unquarantined(session, channel.id, stream, batch.malformed)
+    for bad in malformed:
         session.add(
             QuarantinedItem(
                 channel_id=channel.id,
@@ -247,12 +248,36 @@ def ingest_batch(
     count_reads(channel, batch.reads, now)
     return IngestResult(
         new=len(inbound),
-        duplicates=duplicates + edits.known + after.known,
+        duplicates=duplicates + edits.known + after.known + len(batch.malformed) - len(malformed),
         edited=edits.edited + after.edited,
         outbound=len(fresh) - len(inbound),
-        quarantined=len(batch.malformed),
+        quarantined=len(malformed),
         erased=erased + edits.erased,
     )
+
+
+def _unquarantined(
+    session: Session, channel_id: int, stream: str, bad: Sequence[Malformed]
+) -> list[Malformed]:
+    """The page's bad items not in quarantine yet: a bad item with an id that the platform serves again (a
+    sweep reading back over it, a page read again) is quarantined once, not at every poll."""
+    ids = sorted({b.external_id for b in bad if b.external_id})
+    held: set[str] = set()
+    if ids:
+        stmt = select(QuarantinedItem.external_id).where(
+            QuarantinedItem.channel_id == channel_id,
+            QuarantinedItem.stream == stream,
+            store.one_of(session, col(QuarantinedItem.external_id), ids),
+        )
+        held = {i for i in session.exec(stmt) if i is not None}
+    out = []
+    for item in bad:
+        if item.external_id in held:
+            continue
+        if item.external_id:
+            held.add(item.external_id)
+        out.append(item)
+    return out
 
 
 def count_reads(channel: Channel, reads: int, now: datetime) -> None:
