@@ -21,7 +21,7 @@ from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_channel
 from inbox.store.tables import Message
 from tests.support.clock import Clock
-from tests.support.sandbox_channels import bluesky_runtime
+from tests.support.sandbox_channels import bluesky_runtime, raw_notification
 
 LATER = "2099-01-01T00:00:00.000Z"
 
@@ -60,10 +60,7 @@ def test_a_notification_indexed_in_2099_does_not_hide_the_later_ones(
 ) -> None:
     rt = bluesky_runtime(bsky, monkeypatch)
     uri = bsky.add_post(f"@{DEFAULT_HANDLE} indexed in 2099", author="eve.bsky.social")
-    with bsky.lock:  # the post stays; its notification is replaced by one indexed in 2099
-        view = bsky.store.post_view(bsky.store.posts[uri])
-        bsky.store.notifications = [(s, e) for s, e in bsky.store.notifications if e != uri]
-    bsky.add_raw_notification({**view, "indexedAt": LATER, "reason": "mention", "isRead": False})
+    raw_notification(bsky, uri, indexedAt=LATER)
     _poll_twice(engine, rt)
     bsky.add_post(f"@{DEFAULT_HANDLE} my order never came", author="ann.bsky.social")
     _poll_twice(engine, rt)

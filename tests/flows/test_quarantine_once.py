@@ -19,7 +19,7 @@ from inbox.charter.deadlines import default_due
 from inbox.ingest.poll import poll_stream
 from inbox.store.tables import QuarantinedItem
 from tests.support.clock import Clock
-from tests.support.sandbox_channels import bluesky_runtime
+from tests.support.sandbox_channels import bluesky_runtime, raw_notification
 
 
 @pytest.fixture
@@ -33,11 +33,9 @@ def test_a_bad_notification_read_at_every_sweep_is_quarantined_once(
 ) -> None:
     rt = bluesky_runtime(bsky, monkeypatch)
     uri = bsky.add_post(f"@{DEFAULT_HANDLE} my order is late", author="eve.bsky.social")
-    with bsky.lock:  # the post stays; its notification is replaced by one without a time
-        view = bsky.store.post_view(bsky.store.posts[uri])
-        bsky.store.notifications = [(s, e) for s, e in bsky.store.notifications if e != uri]
-    record = {**view["record"], "createdAt": 5}
-    bsky.add_raw_notification({**view, "indexedAt": None, "record": record, "reason": "mention"})
+    with bsky.lock:
+        record = {**bsky.store.posts[uri].record, "createdAt": 5}
+    raw_notification(bsky, uri, indexedAt=None, record=record)  # no time the sweep can read
     reports = []
     for n in range(3):
         bsky.add_post(f"@{DEFAULT_HANDLE} question {n}", author="ann.bsky.social")

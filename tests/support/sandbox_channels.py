@@ -62,3 +62,12 @@ def mastodon_runtime(mastodon: MastodonSandbox, monkeypatch: pytest.MonkeyPatch)
             credentials={"access_token": "MASTODON_ACCESS_TOKEN"},
         )
     )
+
+
+def raw_notification(bsky: BlueskySandbox, uri: str, **changes: object) -> None:
+    """Replace the notification of post ``uri`` by a raw mention notification with ``changes`` laid over its
+    view (what a faulty server sends); the post itself stays, for thread look-ups."""
+    with bsky.lock:
+        view = bsky.store.post_view(bsky.store.posts[uri])
+        bsky.store.notifications = [(s, e) for s, e in bsky.store.notifications if e != uri]
+    bsky.add_raw_notification({**view, "reason": "mention", "isRead": False, **changes})
