@@ -47,7 +47,7 @@ def test_admin_pauses_sending_and_the_queue_says_so(seeded: Seeded, db_url: str)
     assert "channel.paused" in audit_actions(db_url)
 
     queue = app_as(seeded, "alice")
-    assert NOTICE in _warnings(queue)
+    assert NOTICE in _warnings(queue) and "(by Ada)" in _warnings(queue)  # as colleagues know her, not "ada"
     assert len(_paused_rows(queue)) == 3  # each open conversation of x-acme says so
     conversation = open_conv(app_as(seeded, "alice"), seeded.conversations["late"])
     assert any("a reply written now waits in the outbox" in i.value for i in conversation.info)

@@ -62,8 +62,8 @@ def test_the_reply_row_says_what_the_retry_found(
     found = _uncertain_reply(db_url, sandbox, "kim", posted=True, clock=clock)
     reposted = _uncertain_reply(db_url, sandbox, "lee", posted=False, clock=clock)
     assert len(sandbox.sent_dms) == 2  # kim's once (found, not posted again), lee's posted by the Retry
-    found_head = RETRY_FOUND.split("{time}")[0].format(by="maya", platform="X")
-    reposted_head = RETRY_NOT_FOUND.split("{time}")[0].format(by="maya", platform="X")
+    found_head = RETRY_FOUND.split("{time}")[0].format(by="Maya", platform="X")  # her name, not her login
+    reposted_head = RETRY_NOT_FOUND.split("{time}")[0].format(by="Maya", platform="X")
     at = open_conv(app_as(seeded, "alice"), found)
     captions = " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown escapes dropped
     assert found_head in captions and reposted_head not in captions and not at.exception

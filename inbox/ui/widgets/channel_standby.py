@@ -13,7 +13,7 @@ from inbox.i18n import N_, _, ngettext, number
 from inbox.ingest import standby
 from inbox.store import records as store
 from inbox.store.tables import Channel
-from inbox.ui.common import current_user, local_time, md_escape, now, reading, transaction
+from inbox.ui.common import current_user, local_time, md_escape, now, person, reading, transaction
 from inbox.ui.widgets import confirm
 
 FLASH = "standby-flash"
@@ -46,7 +46,7 @@ def _state(pause: standby.Pause | None, what: str) -> str:
         return f":green-badge[{_(LABELS[what][0])}]"
     since = local_time(pause.since, "d MMM HH:mm")
     badge = f":orange-badge[{_(LABELS[what][1])}]"
-    return badge + " " + _("by {who} since {when}").format(who=md_escape(pause.by), when=since)
+    return badge + " " + _("by {who} since {when}").format(who=md_escape(person(pause.by)), when=since)
 
 
 def controls(cfg: ChannelConfig) -> None:
@@ -94,7 +94,7 @@ def queue_notice() -> dict[str, str]:
             _(
                 "Sending is paused on {channel} (by {who}): replies to its conversations wait in the outbox "
                 "and go once an admin resumes it; {replies}."
-            ).format(channel=md_escape(pause.channel), who=md_escape(pause.by), replies=replies),
+            ).format(channel=md_escape(pause.channel), who=md_escape(person(pause.by)), replies=replies),
             icon=":material/pause_circle:",
         )
     badge = ":orange-badge[:material/pause_circle: {}]".format(_("Sending paused"))
@@ -109,6 +109,9 @@ def conversation_notice(channel: Channel) -> None:
         _(
             "Sending is paused on {channel} (by {who}): a reply written now waits in the outbox and goes "
             "once an admin resumes it."
-        ).format(channel=md_escape(channel.name), who=md_escape(channel.sending_paused_by or "?")),
+        ).format(
+            channel=md_escape(channel.name),
+            who=md_escape(person(channel.sending_paused_by) if channel.sending_paused_by else "?"),
+        ),
         icon=":material/pause_circle:",
     )

@@ -57,7 +57,7 @@ def retry_note(outcome: RetryOutcome | None, platform: str | None) -> str | None
     if outcome is None:
         return None
     text = RETRY_FOUND if outcome.found else RETRY_NOT_FOUND
-    return _(text).format(by=outcome.by, platform=_label(platform), time=local_time(outcome.at))
+    return _(text).format(by=person(outcome.by), platform=_label(platform), time=local_time(outcome.at))
 
 
 FOLD_AT = 600  # characters: a longer message shows its start, the rest one click away (composer stays near)
