@@ -3,7 +3,9 @@
 A goal (``[sla.goals.NAME]``) covers the conversations of its ``channels`` (names or platforms; empty: all),
 ``kinds`` and ``urgencies`` (the first message's; empty: all). Its minutes run on its ``clock``: 24/7 (the
 wall clock) or business hours (the opening minutes of ``team``, default ``sla.team``). Without any goal in
-the charter, ``DEFAULT_GOALS`` applies: social media, 90 % within 60 minutes. Pure: validation only.
+the charter, ``DEFAULT_GOALS`` applies: social media's norm, 100 % within 60 minutes (Call Center Helper,
+quoted by the seeds: phone 80 % in 20 s, e-mail 100 % within 4 h, social media 100 % within 60 minutes).
+Pure: validation only.
 """
 
 from __future__ import annotations
@@ -38,4 +40,4 @@ class Goal(Strict):
         return f"{self.percent:g} % within {self.within_minutes} min"
 
 
-DEFAULT_GOALS: dict[str, Goal] = {"social": Goal(percent=90, within_minutes=60)}
+DEFAULT_GOALS: dict[str, Goal] = {"social": Goal(percent=100, within_minutes=60)}

@@ -5,7 +5,7 @@ On the known set of tests/support/reports_seed.py (4 March 2026, now 12:30 UTC),
   20 of 15), F (unanswered past 12:00); waiting G, H; I closed unanswered -> 3 of 6 on time;
 - next response: B's second message answered in 12 min: 1 of 1; C's "thanks" after the answer was left
   unanswered when it was resolved: not judged;
-- the default goal (no [sla.goals] in this charter), 90 % within 60 min: within A, C, E; late B, D
+- the default goal (no [sla.goals] in this charter), 100 % within 60 min: within A, C, E; late B, D
   (2 h 45 on the wall), F; pending G, H -> 50 %: not met;
 - backlog now: F, G, H waiting; H at risk (50 of 60 min); F late; breaches in the period: B, E, F = 3;
 - one CSAT survey sent for A, answered 5: 100 %; reasons: billing on 3 messages, delivery on 2 -> 60 %, 40 %;
@@ -96,7 +96,7 @@ def test_the_digest_is_posted_once_with_every_figure(
     assert digest["goals"] == [
         {
             "goal": "social",
-            "percent": 90.0,
+            "percent": 100.0,
             "within_minutes": 60,
             "within": 3,
             "late": 3,
@@ -119,7 +119,7 @@ def test_the_digest_is_posted_once_with_every_figure(
     ]
     assert digest["compared_with"] == {"first_day": "2026-03-03", "last_day": "2026-03-03"}
     text = body["text"]
-    assert "social: 50.0% within 60 min (goal 90%): :x: not met" in text
+    assert "social: 50.0% within 60 min (goal 100%): :x: not met" in text
     assert "3 waiting, 1 at risk, 1 late" in text
     assert "billing 60% (+60 pts), delivery 40% (-60 pts)" in text
     assert "Change: points of share against 3 Mar 2026." in text
@@ -156,7 +156,7 @@ def test_the_json_carries_every_figure_under_stable_keys(seeded: dict[str, int])
     (social,) = [g for g in tables["service_goals"] if g["channel"] == "all"]
     assert (social["goal"], social["goal_pct"], social["attainment_pct"], social["met"]) == (
         "social",
-        90.0,
+        100.0,
         50.0,
         False,
     )

@@ -16,9 +16,9 @@ def problems_for(changes: dict[str, Any]) -> list[tuple[str, str, str]]:
     return problems_with(charter_data(), changes)
 
 
-def test_the_shipped_charter_states_social_90_percent_in_60_minutes_and_critical_100_in_15() -> None:
+def test_the_shipped_charter_states_social_100_percent_in_60_minutes_and_critical_100_in_15() -> None:
     goals = parse_charter(charter_data(), FILE).sla.service_goals()
-    assert (goals["social"].percent, goals["social"].within_minutes) == (90, 60)
+    assert (goals["social"].percent, goals["social"].within_minutes) == (100, 60)
     assert (goals["critical"].percent, goals["critical"].within_minutes, goals["critical"].urgencies) == (
         100,
         15,
@@ -26,11 +26,11 @@ def test_the_shipped_charter_states_social_90_percent_in_60_minutes_and_critical
     )
 
 
-def test_without_goals_the_default_is_social_media_90_percent_within_60_minutes() -> None:
+def test_without_goals_the_default_is_social_media_100_percent_within_60_minutes() -> None:
     data = charter_data()
     data["sla"].pop("goals", None)
     goals = parse_charter(data, FILE).sla.service_goals()
-    assert goals == {"social": Goal(percent=90, within_minutes=60)}
+    assert goals == {"social": Goal(percent=100, within_minutes=60)}
 
 
 @pytest.mark.parametrize(
