@@ -140,10 +140,18 @@ def zone_name(zone: tzinfo) -> str:
     return get_timezone_name(zone, locale=current())
 
 
+def _first(text: str, day_of_month: int) -> str:
+    """French writes the first day of a month as an ordinal: "1er déc.", never "1 déc."."""
+    if day_of_month == 1 and current() == "fr" and text.startswith("1 "):
+        return "1er " + text[2:]
+    return text
+
+
 def when(at: datetime, zone: tzinfo, *, year: bool = False) -> str:
-    """A date and time in ``zone``: "5 déc. 09:00" (fr), "5 Dec 09:00" (en); with the year if asked."""
+    """A date and time in ``zone``: "5 déc. 09:00" (fr, "1er déc." for the first), "5 Dec 09:00" (en);
+    with the year if asked."""
     pattern = "d MMM y HH:mm" if year else "d MMM HH:mm"
-    return format_datetime(at, pattern, tzinfo=zone, locale=current())
+    return _first(format_datetime(at, pattern, tzinfo=zone, locale=current()), at.astimezone(zone).day)
 
 
 def clock(at: datetime, zone: tzinfo) -> str:
@@ -152,8 +160,8 @@ def clock(at: datetime, zone: tzinfo) -> str:
 
 
 def day(value: date) -> str:
-    """A day: "5 déc. 2026" (fr), "5 Dec 2026" (en)."""
-    return format_date(value, "d MMM y", locale=current())
+    """A day: "5 déc. 2026" (fr, "1er déc. 2026" for the first), "5 Dec 2026" (en)."""
+    return _first(format_date(value, "d MMM y", locale=current()), value.day)
 
 
 def duration(value: timedelta | float) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -119,6 +119,16 @@ def test_a_catalog_without_a_compiled_file_is_compiled_on_load(tmp_path: Path) -
 def test_dates_are_shown_in_the_team_zone_and_language(code: str, expected: str) -> None:
     with i18n.use_language(code):
         assert i18n.when(datetime(2026, 12, 5, 8, 0, tzinfo=UTC), PARIS) == expected
+
+
+def test_french_writes_the_first_of_the_month_as_an_ordinal() -> None:
+    """30 Nov 23:30 UTC is 1 Dec in Paris: the day is the zone's."""
+    with i18n.use_language("fr"):
+        assert i18n.day(date(2026, 12, 1)) == "1er déc. 2026"
+        assert i18n.when(datetime(2026, 11, 30, 23, 30, tzinfo=UTC), PARIS) == "1er déc. 00:30"
+        assert i18n.day(date(2026, 12, 11)) == "11 déc. 2026"
+    with i18n.use_language("en"):
+        assert i18n.day(date(2026, 12, 1)) == "1 Dec 2026"
 
 
 @pytest.mark.parametrize(

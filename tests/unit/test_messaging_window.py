@@ -77,7 +77,7 @@ def test_the_closing_time_reads_in_the_team_zone() -> None:
         tagged = window_state("facebook", NOW - 8 * 24 * H, NOW, human_agent=True, zone=paris)
     assert state.reason is not None and "UTC" not in state.reason
     assert "le 2 mars 2026 07:30\u00a0:" in state.reason
-    assert tagged.reason is not None and "1 mars 2026 13:00" in tagged.reason  # the 7-day tag's end too
+    assert tagged.reason is not None and "1er mars 2026 13:00" in tagged.reason  # the 7-day tag's end too
     assert "UTC" not in tagged.reason
 
 

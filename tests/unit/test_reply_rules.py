@@ -184,4 +184,4 @@ def test_why_not_in_the_agents_language() -> None:
         "ou citent la marque."
     )
     assert late is not None and late.startswith("Facebook n'autorise une réponse privée à un commentaire")
-    assert window is not None and "le 1 déc. 2026 07:00\u00a0:" in window  # 06:00 UTC, Paris is UTC+1
+    assert window is not None and "le 1er déc. 2026 07:00\u00a0:" in window  # 06:00 UTC, Paris is UTC+1
