@@ -46,7 +46,7 @@ from connectors.capabilities import (
 from connectors.x import find as x_find
 from connectors.x import webhook as x_webhook
 from connectors.x.pacing import Pacer
-from connectors.x.parse import parse_page, snowflake
+from connectors.x.parse import is_before, is_seen, parse_page, snowflake
 
 T = TypeVar("T")
 
@@ -273,13 +273,13 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         found = (snowflake(e.get("id")) for e in data if isinstance(e, Mapping))
         ids = [i for i in found if i is not None]
         start = str(state.get("start_time") or "")  # a backfill: stop at events older than this
-        kept = [e for e in data if not _is_seen(e, seen) and not _before(e, start)]
+        kept = [e for e in data if not is_seen(e, seen) and not is_before(e, start)]
         items, bad = parse_page(
             {**payload, "data": kept}, stream="dms", channel=self.name, brand_id=self.brand_id
         )
         sweep_max = max([snowflake(str(state.get("sweep_max") or 0)) or 0, *ids])
         token = _id(meta.get("next_token"))
-        reached = (bool(seen) and any(i <= seen for i in ids)) or any(_before(e, start) for e in data)
+        reached = (bool(seen) and any(i <= seen for i in ids)) or any(is_before(e, start) for e in data)
         if token and not reached:
             nxt: dict[str, Any] = {"seen": seen, "token": token, "sweep_max": sweep_max}
             nxt.update({"start_time": start} if start else {})
@@ -317,7 +317,9 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
 
     def parse_webhook(self, body: bytes) -> Batch:
         """An Account Activity event as the items polling would make: DMs from the event, tweets read back
-        through the v2 lookup (v1.1 has no ``conversation_id``). Events for another account give nothing."""
+        through the v2 lookup (v1.1 has no ``conversation_id``). Events for another account give nothing. A
+        post X refuses to look up (a 4xx) is quarantined and the event's others stored; a failing lookup
+        (5xx, rate limit) fails the event, which is replayed."""
         payload = x_webhook.load(body)
         if payload is None:
             raw = {"body": body[:2000].decode("utf-8", "replace")}
@@ -331,14 +333,18 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         items, bad = parse_page(dm_page, stream="dms", channel=self.name, brand_id=self.brand_id)
         bad = [*unconverted, *bad]
         for tweet_id in x_webhook.tweet_ids(payload):
-            found: Mapping[str, Any] = call_x(
-                self.client.get_tweet,
-                tweet_id,
-                expansions=TWEET_EXPANSIONS,
-                tweet_fields=TWEET_FIELDS,
-                user_fields=USER_FIELDS,
-                user_auth=False,
-            )
+            try:
+                found: Mapping[str, Any] = call_x(
+                    self.client.get_tweet,
+                    tweet_id,
+                    expansions=TWEET_EXPANSIONS,
+                    tweet_fields=TWEET_FIELDS,
+                    user_fields=USER_FIELDS,
+                    user_auth=False,
+                )
+            except Rejected as exc:  # this post alone (protected, withheld): the event's others are stored
+                bad.append(Malformed(tweet_id, f"X refused to look the post up: {exc}", {"id": tweet_id}))
+                continue
             if not isinstance(found, Mapping) or found.get("data"):  # not an object: quarantined
                 page = {**found, "data": [found["data"]]} if isinstance(found, Mapping) else found
                 more, worse = parse_page(page, stream="mentions", channel=self.name, brand_id=self.brand_id)
@@ -368,17 +374,6 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         if not in_reply_to:
             return None
         return x_find.find_reply(call_x, self.client, self.brand_id, in_reply_to, text, window)
-
-
-def _before(event: Any, start: str) -> bool:
-    """The event is older than ``start`` (both RFC 3339 UTC as X writes them, so text order is time order)."""
-    when = str(event.get("created_at", "")) if isinstance(event, Mapping) else ""
-    return bool(start and when) and when < start
-
-
-def _is_seen(event: Any, seen: int) -> bool:
-    ident = snowflake(event.get("id")) if isinstance(event, Mapping) else None
-    return bool(seen) and ident is not None and ident <= seen
 
 
 def build(spec: ConnectorSpec) -> XConnector:

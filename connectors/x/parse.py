@@ -204,3 +204,15 @@ def snowflake(value: Any) -> int | None:
         number = int(value)
         return number if number < 2**63 else None
     return None
+
+
+def is_before(event: Any, start: str) -> bool:
+    """A DM event older than ``start`` (both RFC 3339 UTC as X writes them: text order is time order)."""
+    when = str(event.get("created_at", "")) if isinstance(event, Mapping) else ""
+    return bool(start and when) and when < start
+
+
+def is_seen(event: Any, seen: int) -> bool:
+    """A DM event the DM cursor ``seen`` (the newest id read) has already read."""
+    ident = snowflake(event.get("id")) if isinstance(event, Mapping) else None
+    return bool(seen) and ident is not None and ident <= seen
