@@ -31,6 +31,11 @@ PAGES = [
     ("maya", "inbox/ui/pages/audit.py"),
     ("maya", "inbox/ui/pages/incidents.py"),
     ("admin", "inbox/ui/pages/team.py"),
+    ("alice", "inbox/ui/pages/templates.py"),
+    ("alice", "inbox/ui/pages/my_figures.py"),
+    ("maya", "inbox/ui/pages/dashboard.py"),
+    ("maya", "inbox/ui/pages/charter.py"),
+    ("admin", "inbox/ui/pages/channels.py"),
 ]
 
 

@@ -36,10 +36,10 @@ from inbox.ui.common import (
     zone_note,
 )
 from inbox.ui.widgets import classification_panel, flash
-from inbox.ui.widgets.charter_form import settings_form
+from inbox.ui.widgets.charter_form import NOTE, settings_form
 
 FLASH = "charter-flash"
-NOTE = N_("What and why (required, kept in the history)")
+TOML_NOTE = N_("What you changed in the TOML and why (required, kept in the history)")
 SHOWN_VERSIONS = 50
 
 
@@ -66,7 +66,9 @@ def _problems(rows: list[tuple[str, str, str]]) -> None:
     )
 
 
-def _save(user: User, text: str, base: int | None, previous: str, note: str, where: str = "") -> None:
+def _save(
+    user: User, text: str, base: int | None, previous: str, note: str, where: str = "", field: str = NOTE
+) -> None:
     """Save ``text`` as the newest version, then write it back to config/charter.toml; the outcome is said
     under the button that saved it (``where``: its tab's slot, "" the top of the page). The note is required,
     as in a change log: the history says who changed what and why; an invalid charter says its problems
@@ -79,7 +81,7 @@ def _save(user: User, text: str, base: int | None, previous: str, note: str, whe
             return
         st.error(
             _("Not saved: say what you changed and why in “{field}”; the history keeps it.").format(
-                field=_(NOTE)
+                field=_(field)
             ),
             icon=":material/edit_note:",
         )
@@ -148,7 +150,7 @@ def _settings_tab(user: User, base: int | None, text: str) -> None:
 def _toml_tab(user: User, base: int | None, text: str) -> None:
     with st.form(f"toml-{base or 0}", enter_to_submit=False):  # saved by the button only
         new_text = st.text_area("charter.toml", value=text, height=560, key=f"toml-{base or 0}-text")
-        note = st.text_input(_(NOTE), key=f"toml-{base or 0}-note")
+        note = st.text_input(_(TOML_NOTE), key=f"toml-{base or 0}-note")
         submitted = st.form_submit_button(
             _("Save as a new version"), type="primary", key=f"toml-{base or 0}-save"
         )
@@ -157,7 +159,7 @@ def _toml_tab(user: User, base: int | None, text: str) -> None:
         if new_text == text:
             st.info(_("Nothing changed: no version saved."))
         else:
-            _save(user, new_text, base, text, note, "-toml")
+            _save(user, new_text, base, text, note, "-toml", TOML_NOTE)
     st.download_button(
         _("Download this TOML (to keep in git)"), text, file_name="charter.toml", mime="application/toml"
     )

@@ -36,6 +36,7 @@ KIND_LABELS = {
 DAY_LABELS = dict(
     zip(DAY_KEYS, (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun")), strict=True)
 )
+NOTE = N_("What and why (required, kept in the history)")  # the TOML tab's has its own name (one page)
 SEGMENT_LABELS = {"vip": N_("VIP customers")}  # segments are contact tags; the queue shows "vip" as VIP
 Updates = dict[str, Any]
 Problems = list[tuple[str, str]]
@@ -56,25 +57,29 @@ def _targets(data: Mapping[str, Any], key: str, updates: Updates) -> None:
         cols = st.columns([1.4, 1, 1.5, 1, 1])  # "Heures d'ouverture" whole in the clock box
         cols[0].markdown(_(KIND_LABELS[kind]))
         clock = first.get("clock", "24/7") if isinstance(first, Mapping) else "24/7"
+        row = _(KIND_LABELS[kind]).lower()  # in each field's name: one per row, told apart by a screen reader
         values = {
             "first_response": cols[1].number_input(
-                _("First"), value=target_minutes(first), step=5, key=f"{key}{kind}-first"
+                _("First · {kind}").format(kind=row),
+                value=target_minutes(first),
+                step=5,
+                key=f"{key}{kind}-first",
             ),
             "next_response": cols[3].number_input(
-                _("Next"),
+                _("Next · {kind}").format(kind=row),
                 value=target_minutes(get_key(data, f"{base}.next_response")),
                 step=5,
                 key=f"{key}{kind}-next",
             ),
             "resolution": cols[4].number_input(
-                _("Resolution"),
+                _("Resolution · {kind}").format(kind=row),
                 value=target_minutes(get_key(data, f"{base}.resolution")),
                 step=60,
                 key=f"{key}{kind}-res",
             ),
         }
         new_clock = cols[2].selectbox(
-            _("Clock · {kind}").format(kind=_(KIND_LABELS[kind]).lower()),
+            _("Clock · {kind}").format(kind=row),
             CLOCKS,
             index=CLOCKS.index(clock),
             key=relabel.redraw(f"{key}{kind}-clock"),
@@ -206,7 +211,7 @@ def settings_form(
             updates["escalation.at_risk_fraction"] = round(percent / 100, 4)
         st.divider()
         charter_form_scope.brand_channels(data, key, updates, channels)
-        note = st.text_input(_("What and why (required, kept in the history)"), key=f"{key}note")
+        note = st.text_input(_(NOTE), key=f"{key}note")
         if st.form_submit_button(_("Save as a new version"), type="primary", key=f"{key}save"):
             return updates, problems, note
     return None
