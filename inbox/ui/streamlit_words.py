@@ -14,8 +14,8 @@ takes them (the placeholder of a select box, the format of a date field), hidden
 What stays English, as Streamlit (1.67) draws it with no parameter to change it (its components have no
 locale setting, and rewriting its page from a script would break with each Streamlit release):
 
-- "No results" in a select box's list when the words typed to search match no option (the composer's
-  template picker: "mot de passe" when no template title has those words);
+- "No results" in a select box's or a multiselect's list when the words typed to search match no option
+  (the composer's template picker: "mot de passe" when no template title has those words);
 - the letters of an empty date field, "dd/mm/yyyy" (day first in French, as ``format`` says, but always
   Streamlit's English letters, not « jj/mm/aaaa »): only where a field may stay empty on purpose (an
   account's last day: empty is no end date);
