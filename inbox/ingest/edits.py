@@ -13,12 +13,13 @@ conversation's urgency. A version written before the one held (edits read out of
 by their time) is only added to the history; one already held changes nothing, and so does a version saying
 what the message already says. A message whose words are gone (``inbox.store.gone``: past retention, deleted
 on the platform, erased: found by its tombstone) stays as it is. An edit of a message the inbox never
-stored is stored as a new message. Where the platform keeps one id for all versions (our edit ids are
-``<id>:edit:…``: Telegram, Facebook comments, Messenger and Instagram messages), that message is stored under
-the platform's id, holding the newest version read and the others in its history: the message read late
-(a webhook delivery retried later) is then the same message, not a second one, and a reply, a deletion or
-a later edit name it (before, it was stored under the edit's id and the late message doubled it). An X post
-read edited keeps its newest id (its timelines never show the first again).
+stored is stored as a new message. Where the platform keeps addressing the message by its first id (our
+edit ids are ``<id>:edit:…``: Telegram, Facebook comments, Messenger and Instagram messages; and every private
+message: a WhatsApp edit has its own id but names the message it changes), it is stored under that id,
+holding the newest version read and the others in its history: the message read late (a webhook delivery
+retried later) is then the same message, not a second one, and a reply, a deletion or a later edit name it
+(before, it was stored under the edit's id and the late message doubled it). An X post read edited keeps
+its newest id (its timelines never show the first again).
 Session-taking, never commits.
 """
 
@@ -176,8 +177,10 @@ def apply_edits(
 
 
 def _keeps_its_id(item: InboundItem) -> bool:
-    """An edit whose id we derive from its message's (``<id>:edit:…``): the platform kept one id."""
-    return bool(item.edits) and item.external_id.startswith(f"{item.edits[0]}:edit:")
+    """An edit of a message the platform keeps addressing by its first id: an edit id we derive from the
+    message's (``<id>:edit:…``), or a private message's edit (WhatsApp's names the message it changes)."""
+    derived = bool(item.edits) and item.external_id.startswith(f"{item.edits[0]}:edit:")
+    return bool(item.edits) and (derived or item.visibility == "private")
 
 
 def as_originals(edits: Sequence[InboundItem]) -> list[InboundItem]:

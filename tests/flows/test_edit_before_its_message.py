@@ -76,3 +76,28 @@ def test_a_messenger_edit_delivered_before_its_message_makes_one_message(
         assert [e.status for e in wait_processed(engine, count)] == ["done"] * count
     [message] = messages(engine)
     assert (message.platform_id, message.text) == ("m_1", "my card 4 was charged")
+
+
+def _whatsapp(meta: MetaSandbox, wamid: str, kind: str, content: dict[str, object]) -> bytes:
+    message = {"from": "33612345678", "id": wamid, "timestamp": str(int(now().timestamp())), "type": kind}
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "33100000000", "phone_number_id": meta.store.phone_number_id},
+        "contacts": [{"profile": {"name": "Camille"}, "wa_id": "33612345678"}],
+        "messages": [{**message, kind: content}],
+    }
+    entry = {"id": meta.store.waba_id, "changes": [{"field": "messages", "value": value}]}
+    return json.dumps({"object": "whatsapp_business_account", "entry": [entry]}).encode()
+
+
+def test_a_whatsapp_edit_delivered_before_its_message_makes_one_message(
+    receiver_url: str, engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
+) -> None:
+    words = {"type": "text", "text": {"body": "Colis 4812 jamais reçu"}}
+    edit = _whatsapp(meta, "wamid.E1", "edit", {"original_message_id": "wamid.O1", "message": words})
+    original = _whatsapp(meta, "wamid.O1", "text", {"body": "Colis 4821 jamais reçu"})
+    for count, body in enumerate((edit, original), 1):
+        assert post(receiver_url, "wa-acme", body, {"X-Hub-Signature-256": sign(body, APP_SECRET)}).ok
+        assert [e.status for e in wait_processed(engine, count)] == ["done"] * count
+    [message] = messages(engine)
+    assert (message.platform_id, message.text) == ("wamid.O1", "Colis 4812 jamais reçu")
