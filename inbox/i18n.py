@@ -147,11 +147,15 @@ def _first(text: str, day_of_month: int) -> str:
     return text
 
 
+def formatted(at: datetime, pattern: str, zone: tzinfo) -> str:
+    """``at`` in ``zone`` with a CLDR ``pattern`` in the current language ("1er" for a French first)."""
+    return _first(format_datetime(at, pattern, tzinfo=zone, locale=current()), at.astimezone(zone).day)
+
+
 def when(at: datetime, zone: tzinfo, *, year: bool = False) -> str:
     """A date and time in ``zone``: "5 déc. 09:00" (fr, "1er déc." for the first), "5 Dec 09:00" (en);
     with the year if asked."""
-    pattern = "d MMM y HH:mm" if year else "d MMM HH:mm"
-    return _first(format_datetime(at, pattern, tzinfo=zone, locale=current()), at.astimezone(zone).day)
+    return formatted(at, "d MMM y HH:mm" if year else "d MMM HH:mm", zone)
 
 
 def clock(at: datetime, zone: tzinfo) -> str:

@@ -11,8 +11,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from babel.dates import format_date
-
 from inbox import i18n
 from inbox.i18n import N_, _, ngettext, number
 from inbox.ui.labels import ROLE, label
@@ -38,7 +36,7 @@ def _parsed(stamp: object) -> datetime | None:
 
 def _day(stamp: object) -> str:
     at = _parsed(stamp)
-    return format_date(at, "d MMM y", locale=i18n.current()) if at else str(stamp)
+    return i18n.day(at) if at else str(stamp)
 
 
 def _deleted(d: Mapping[str, Any], users: Users) -> str | None:

@@ -11,7 +11,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import streamlit as st
-from babel.dates import format_datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -146,7 +145,7 @@ def team_zone() -> ZoneInfo:
 def local_time(at: datetime, fmt: str = "d MMM HH:mm", zone: ZoneInfo | None = None) -> str:
     """``at`` in the team's time zone (``zone``: it, asked once for many rows), in the user's language
     (``fmt``: a CLDR pattern); see ``zone_note``."""
-    return format_datetime(at, fmt, tzinfo=zone or team_zone(), locale=i18n.current())
+    return i18n.formatted(at, fmt, zone or team_zone())
 
 
 def zone_note() -> str:

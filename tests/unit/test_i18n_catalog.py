@@ -127,6 +127,9 @@ def test_french_writes_the_first_of_the_month_as_an_ordinal() -> None:
         assert i18n.day(date(2026, 12, 1)) == "1er déc. 2026"
         assert i18n.when(datetime(2026, 11, 30, 23, 30, tzinfo=UTC), PARIS) == "1er déc. 00:30"
         assert i18n.day(date(2026, 12, 11)) == "11 déc. 2026"
+        assert i18n.formatted(datetime(2026, 11, 30, 23, 30, tzinfo=UTC), "d MMM y HH:mm", PARIS) == (
+            "1er déc. 2026 00:30"  # the pages' times (``inbox.ui.common.local_time``)
+        )
     with i18n.use_language("en"):
         assert i18n.day(date(2026, 12, 1)) == "1 Dec 2026"
 
