@@ -239,7 +239,7 @@ def _attempt(engine: Engine, reply_id: int, connector: Any, claimed_at: datetime
 def _renew(engine: Engine, reply_id: int, held: datetime, now: datetime) -> bool:
     """Renew this sender's claim just before it posts; False when it is no longer this sender's: its lease
     ran out during a slow look, and another sender took the reply as stuck (``recover_stuck``) to look and
-    post it. Only the holder of an unexpired claim ever posts."""
+    post it. A claim taken over is never posted on."""
     with Session(engine) as session, session.begin():
         won = session.execute(
             update(OutboundReply)
