@@ -9,6 +9,10 @@ in the day after the reply's first unsure attempt are read for a status naming i
 message went out, with its id, and the delivery is recorded instead of posting again (audited as
 ``reply.found_on_platform``, ``source: delivery status``). No status (yet) proves nothing: the reply stays
 uncertain, and the sender records it as soon as one comes (``confirm_uncertain``, each run).
+
+The other way round, a ``failed`` status can beat the POST's own answer: the receiver then finds the reply
+still being sent and cannot fail it. The sender reads it when it records the send (``failed_meanwhile``), so
+the reply ends failed, as if the status had come after (before, it stayed "sent", never delivered).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from connectors.base import Connector, Sent
-from connectors.capabilities import ConfirmsSends
+from connectors.capabilities import ConfirmsSends, ReportsDeliveryFailures
+from inbox.ingest.webhooks.deliveries import mark_failed
 from inbox.outbox.recording import record_delivery
 from inbox.store import records as store
 from inbox.store.tables import Channel, OutboundReply, WebhookEvent
@@ -47,6 +52,22 @@ def confirmation(session: Session, connector: object, reply: OutboundReply, sinc
             if key == reply.idempotency_key:
                 return Sent(external_id=message_id)
     return None
+
+
+def failed_meanwhile(session: Session, connector: object, reply: OutboundReply, since: datetime) -> None:
+    """Fail a reply just recorded sent whose ``failed`` status the receiver kept since ``since`` (it came
+    before the send was recorded, so the receiver could not fail it then)."""
+    if not isinstance(connector, ReportsDeliveryFailures) or not reply.platform_id:
+        return
+    bodies = select(WebhookEvent.body).where(
+        WebhookEvent.channel_id == reply.channel_id,
+        col(WebhookEvent.received_at) >= since,
+        _naming(session, reply.platform_id.encode()),
+    )
+    failures = [
+        f for b in session.exec(bodies) for f in connector.delivery_failures(b) if f[0] == reply.platform_id
+    ]
+    mark_failed(session, reply.channel_id, failures[:1], reply.sent_at or since)
 
 
 def _naming(session: Session, needle: bytes) -> ColumnElement[bool]:

@@ -23,7 +23,7 @@ from connectors.capabilities import HidesComments, RepliesPrivatelyToComments, S
 from inbox.ingest.standby import sending_paused_ids
 from inbox.ingest.threads import AUTOMATIC_PREFIX as AUTOMATIC_PREFIX
 from inbox.ingest.threads import is_automatic as is_automatic
-from inbox.outbox.confirmed import confirm_uncertain
+from inbox.outbox.confirmed import confirm_uncertain, failed_meanwhile
 from inbox.outbox.recording import record_delivery as record_delivery
 from inbox.outbox.recording import record_hidden
 from inbox.outbox.schedule import MAX_ATTEMPTS, retry_wait
@@ -276,11 +276,14 @@ def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callabl
                 widen(row, claimed_at, clock())
             _record_failure(session, row, exc, clock(), connector)
         return True
-    _record_sent(engine, reply_id, sent, clock)
+    _record_sent(engine, reply_id, sent, clock, connector, claimed_at - SKEW)
     return True
 
 
-def _record_sent(engine: Engine, reply_id: int, sent: Sent, clock: Callable[[], datetime]) -> None:
+def _record_sent(
+    engine: Engine, reply_id: int, sent: Sent, clock: Callable[[], datetime], connector: Any, since: datetime
+) -> None:
+    """Record what the platform answered (``failed_meanwhile``: a failure it reported since ``since``)."""
     for attempt in (1, 2):
         try:
             with Session(engine) as session, session.begin():
@@ -290,6 +293,7 @@ def _record_sent(engine: Engine, reply_id: int, sent: Sent, clock: Callable[[], 
                     record_hidden(session, row, clock())
                 else:
                     record_delivery(session, row, sent, clock())
+                    failed_meanwhile(session, connector, row, since)
             return
         except IntegrityError:
             # The platform's echo of this very message (webhook or poll) was stored between our check and
