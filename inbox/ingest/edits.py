@@ -17,8 +17,9 @@ stored is stored as a new message. Where the platform keeps addressing the messa
 edit ids are ``<id>:edit:…``: Telegram, Facebook comments, Messenger and Instagram messages; and every private
 message: a WhatsApp edit has its own id but names the message it changes), it is stored under that id,
 holding the newest version read and the others in its history: the message read late (a webhook delivery
-retried later) is then the same message, not a second one, and a reply, a deletion or a later edit name it
-(before, it was stored under the edit's id and the late message doubled it). An X post read edited keeps
+retried later) is then the same message, not a second one (its words join the history, as the first
+version: ``late_originals``), and a reply, a deletion or a later edit name it (before, it was stored under the
+edit's id and the late message doubled it). An X post read edited keeps
 its newest id (its timelines never show the first again).
 Session-taking, never commits.
 """
@@ -181,6 +182,25 @@ def _keeps_its_id(item: InboundItem) -> bool:
     message's (``<id>:edit:…``), or a private message's edit (WhatsApp's names the message it changes)."""
     derived = bool(item.edits) and item.external_id.startswith(f"{item.edits[0]}:edit:")
     return bool(item.edits) and (derived or item.visibility == "private")
+
+
+def late_originals(session: Session, channel_id: int, items: Sequence[InboundItem]) -> None:
+    """The first words of messages stored from an edit read before them (``as_originals``), now read: each
+    is added to its message's history as the oldest version, once."""
+    ids = [i.external_id for i in items if not i.edits]
+    if not ids:
+        return
+    stmt = select(Message).where(Message.channel_id == channel_id, col(Message.platform_id).in_(ids))
+    found = {m.platform_id: m for m in session.exec(stmt)}
+    for item in items:
+        message = found.get(item.external_id)
+        raw = (message.raw or {}) if message is not None else {}
+        if message is None or raw.get(VERSION) in (None, message.platform_id) or message.text in WORDS_GONE:
+            continue
+        earlier = [v for v in raw.get(VERSIONS) or [] if isinstance(v, Mapping)]
+        if all(str(v.get("id")) != item.external_id for v in earlier):
+            message.raw = {**raw, VERSIONS: [_entry(item.external_id, item.text, item.created_at), *earlier]}
+            session.add(message)
 
 
 def as_originals(edits: Sequence[InboundItem]) -> list[InboundItem]:

@@ -31,7 +31,7 @@ from inbox.ingest.classify_page import Classifier, classify_items
 from inbox.ingest.clocks import recompute_stored
 from inbox.ingest.deletions import deleted_before
 from inbox.ingest.echoes import automatic_echoes
-from inbox.ingest.edits import apply_edits, page_edits
+from inbox.ingest.edits import apply_edits, late_originals, page_edits
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
@@ -195,6 +195,8 @@ def ingest_batch(
     """Store one page and move the stream's cursor, in the caller's transaction."""
     assert channel.id is not None
     fresh, duplicates, erased = _fresh_items(session, channel.id, batch.items)
+    held = {i.external_id for i in fresh}
+    late_originals(session, channel.id, [i for i in batch.items if i.external_id not in held])
     fresh = [not_after(item, now) for item in fresh]
     labels: dict[str, Any] = {}
     if classifier is not None and (customers := [i for i in fresh if i.direction == "in"]):

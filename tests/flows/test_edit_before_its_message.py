@@ -56,7 +56,15 @@ def test_a_telegram_edit_read_before_its_message_makes_one_message(
     poll_channel(engine, rt, clock=Clock(), due=default_due)
     [message] = messages(engine)
     assert (message.platform_id, message.text) == ("6001:1", "order 4812 never came (second edit)")
-    assert [v["text"] for v in message.raw["versions"]] == ["order 4812 never came (edited)"]
+    assert [v["text"] for v in message.raw["versions"]] == [
+        "order 4812 never came",
+        "order 4812 never came (edited)",
+    ]
+    poll_channel(engine, rt, clock=Clock(), due=default_due)  # read again: the history does not grow
+    tg.add_raw_update(_update("order 4812 never came", sent))
+    poll_channel(engine, rt, clock=Clock(), due=default_due)
+    [message] = messages(engine)
+    assert len(message.raw["versions"]) == 2
 
 
 def _messenger(meta: MetaSandbox, change: dict[str, object]) -> bytes:
@@ -76,6 +84,7 @@ def test_a_messenger_edit_delivered_before_its_message_makes_one_message(
         assert [e.status for e in wait_processed(engine, count)] == ["done"] * count
     [message] = messages(engine)
     assert (message.platform_id, message.text) == ("m_1", "my card 4 was charged")
+    assert [v["text"] for v in message.raw["versions"]] == ["my card was charged"]
 
 
 def _whatsapp(meta: MetaSandbox, wamid: str, kind: str, content: dict[str, object]) -> bytes:
