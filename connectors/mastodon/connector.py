@@ -55,6 +55,7 @@ from connectors.mastodon.parse import (
     newest_id,
     notification_items,
     search_items,
+    status_id,
     stricter,
 )
 from connectors.mastodon.text import MAX_CHARACTERS, mastodon_length, with_mention
@@ -157,13 +158,15 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         return Batch(self._threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=len(page))
 
     def _fetch_dms(self, state: dict[str, Any]) -> Batch:
-        seen, sweep, follow = state.get("seen"), state.get("sweep"), state.get("next")
+        # A cursor a poison id spoilt reads again.
+        seen, sweep = status_id(state.get("seen")), status_id(state.get("sweep"))
+        follow = state.get("next")
         limit = min(self.page_size, CONVERSATIONS_MAX)
         params: dict[str, Any] = dict(follow) if follow else {"limit": str(limit)}
         answer = self.http.call("GET", "/api/v1/conversations", params=params)
         items, bad = conversation_items(answer.body, channel=self.name, brand_id=self.brand_id, seen=seen)
         page = answer.body if isinstance(answer.body, list) else []
-        last_ids = ids_of(page, lambda c: (c.get("last_status") or {}).get("id"))
+        last_ids = [i for i in ids_of(page, lambda c: (c.get("last_status") or {}).get("id")) if status_id(i)]
         sweep = newest_id(sweep, *last_ids)
         reached = seen is not None and any(not is_newer(i, seen) for i in last_ids)
         nxt = answer.links.get("next")

@@ -37,6 +37,14 @@ def newest_id(*ids: str | None) -> str | None:
     return max(present, key=id_key) if present else None
 
 
+def status_id(value: Any) -> str | None:
+    """A Mastodon id as the server makes it (a snowflake: at most 19 ASCII digits, below 2**63), else None.
+    Only such an id moves a cursor: one 40-digit id from a buggy server would sort past every later one."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        return value if int(value) < 2**63 else None
+    return None
+
+
 def is_newer(ident: str, than: str | None) -> bool:
     return than is None or id_key(ident) > id_key(than)
 
