@@ -29,6 +29,7 @@ class PlatformInfo:
     limit_unit: LimitUnit = "chars"
     private_only: bool = False  # every conversation is private (WhatsApp)
     refuses_repeated_text: bool = False  # refuses a post whose text the account already posted (X: 403)
+    first_year: int = 1970  # the year the platform opened: no message on it is dated earlier
 
 
 PLATFORMS: dict[str, PlatformInfo] = {
@@ -42,9 +43,15 @@ PLATFORMS: dict[str, PlatformInfo] = {
             text_limit=280,
             limit_unit="x_weighted",
             refuses_repeated_text=True,
+            first_year=2006,
         ),
         PlatformInfo(
-            "mastodon", "Mastodon", "connectors.mastodon.connector", ("access_token",), text_limit=500
+            "mastodon",
+            "Mastodon",
+            "connectors.mastodon.connector",
+            ("access_token",),
+            text_limit=500,
+            first_year=2016,
         ),
         PlatformInfo(
             "bluesky",
@@ -53,6 +60,7 @@ PLATFORMS: dict[str, PlatformInfo] = {
             ("app_password",),
             text_limit=300,
             limit_unit="graphemes",
+            first_year=2022,
         ),
         PlatformInfo(
             "telegram",
@@ -61,6 +69,7 @@ PLATFORMS: dict[str, PlatformInfo] = {
             ("bot_token",),
             ("webhook_secret",),
             text_limit=4096,  # private chats with the bot, and public groups it is in
+            first_year=2013,
         ),
         PlatformInfo(
             "facebook",
@@ -69,6 +78,7 @@ PLATFORMS: dict[str, PlatformInfo] = {
             ("page_token", "app_secret"),
             ("verify_token",),
             8000,
+            first_year=2004,
         ),
         PlatformInfo(
             "instagram",
@@ -77,6 +87,7 @@ PLATFORMS: dict[str, PlatformInfo] = {
             ("page_token", "app_secret"),
             ("verify_token",),
             1000,
+            first_year=2010,
         ),
         PlatformInfo(
             "whatsapp",
@@ -86,6 +97,7 @@ PLATFORMS: dict[str, PlatformInfo] = {
             ("verify_token",),
             text_limit=4096,
             private_only=True,
+            first_year=2009,
         ),
     )
 }

@@ -17,13 +17,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from connectors.base import Batch, InboundItem, Malformed
+from connectors.registry import PLATFORMS
 from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy, DueSubject
 from inbox.ingest import conversation_fields
@@ -178,6 +179,24 @@ def not_after(item: InboundItem, now: datetime) -> InboundItem:
     return replace(item, created_at=now) if item.created_at > now else item
 
 
+def not_before(item: InboundItem, earliest: datetime, now: datetime) -> InboundItem:
+    """A message dated before its platform opened (a Meta timestamp in seconds read as milliseconds, an
+    epoch 0) holds no date at all: it is dated when it reached us, ``now``, as a future date is, and
+    its ``raw`` keeps the platform's date under ``_inbox.platform_time``. Its words are real, so it is
+    stored and queued, never quarantined; its clock never starts decades ago."""
+    if item.created_at >= earliest:
+        return item
+    held = item.raw.get("_inbox")
+    note = {**(held if isinstance(held, Mapping) else {}), "platform_time": item.created_at.isoformat()}
+    return replace(item, created_at=now, raw={**item.raw, "_inbox": note})
+
+
+def opened(platform: str) -> datetime:
+    """The start of the year ``platform`` opened (``connectors.registry``): no message is older."""
+    info = PLATFORMS.get(platform)
+    return datetime(info.first_year if info else 1970, 1, 1, tzinfo=UTC)
+
+
 def _contact(session: Session, conv: Conversation) -> Contact | None:
     return session.get(Contact, conv.contact_id) if conv.contact_id is not None else None
 
@@ -197,7 +216,8 @@ def ingest_batch(
     fresh, duplicates, erased = _fresh_items(session, channel.id, batch.items)
     held = {i.external_id for i in fresh}
     late_originals(session, channel.id, [i for i in batch.items if i.external_id not in held])
-    fresh = [not_after(item, now) for item in fresh]
+    earliest = opened(channel.platform)
+    fresh = [not_after(not_before(item, earliest, now), now) for item in fresh]
     labels: dict[str, Any] = {}
     if classifier is not None and (customers := [i for i in fresh if i.direction == "in"]):
         labels = classify_items(classifier, customers)
