@@ -13,7 +13,9 @@ conversation's urgency. A version written before the one held (edits read out of
 by their time) is only added to the history; one already held changes nothing, and so does a version saying
 what the message already says. A message whose words are gone (``inbox.store.gone``: past retention, deleted
 on the platform, erased: found by its tombstone) stays as it is. An edit of a message the inbox never
-stored is stored as a new message. Where the platform keeps addressing the message by its first id (our
+stored is stored as a new message. An edit sent by another account than the message's author (a forged
+update: no platform allows it) changes nothing and is quarantined with its error.
+Where the platform keeps addressing the message by its first id (our
 edit ids are ``<id>:edit:…``: Telegram, Facebook comments, Messenger and Instagram messages; and every private
 message: a WhatsApp edit has its own id but names the message it changes), it is stored under that id,
 holding the newest version read and the others in its history: the message read late (a webhook delivery
@@ -33,7 +35,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from connectors.base import InboundItem
+from connectors.base import InboundItem, Malformed
 from inbox import bank_data
 from inbox.ingest.classified import apply_classification
 from inbox.ingest.threads import raise_urgency
@@ -51,6 +53,7 @@ class EditsApplied:
     known: int = 0  # versions already held (read again) or of messages whose words are gone
     erased: int = 0  # of those, edits of messages erased at the customer's request
     renamed: dict[str, str] = field(default_factory=dict)  # edits of unseen messages: original id -> edit id
+    refused: list[Malformed] = field(default_factory=list)  # edits by another account: quarantined
 
 
 def version_ids(message: Message) -> set[str]:
@@ -157,6 +160,7 @@ def apply_edits(
     stored = _stored(session, channel_id, items)
     rest: list[InboundItem] = []
     unseen: list[InboundItem] = []
+    refused: list[Malformed] = []
     edited = known = erased = 0
     for item in items:
         message = next((stored[i] for i in reversed(item.edits) if i in stored), None)
@@ -169,12 +173,26 @@ def apply_edits(
         ):
             known += 1
             erased += message.platform_id.startswith(TOMBSTONE)
+        elif forged := _not_the_author(message, item):
+            refused.append(Malformed(item.external_id, forged, item.raw))
         else:
             _update(session, message, item, labels.get(item.external_id))
             edited += 1
     originals = as_originals(unseen)
     renamed = {o.external_id: str(o.raw[VERSION]) for o in originals}
-    return EditsApplied(rest + originals, edited, known, erased, renamed)
+    return EditsApplied(rest + originals, edited, known, erased, renamed, refused)
+
+
+def _not_the_author(message: Message, item: InboundItem) -> str | None:
+    """Why an edit is refused: it comes from another account than the message's author (no platform lets
+    anyone edit another's words, so it is a forged update); None when the authors match or one is unknown."""
+    by, owner = item.author.platform_id, message.author_platform_id
+    if not by or not owner or by == owner:
+        return None
+    return (
+        f"edit of message {message.platform_id} sent by account {by}, not by its author {owner}: "
+        "no platform lets anyone edit another's message, the message keeps its words"
+    )
 
 
 def _keeps_its_id(item: InboundItem) -> bool:

@@ -250,7 +250,8 @@ def ingest_batch(
         conversation_fields.languages(session, {id(c): c for c in convs.values()}.values())
     if late:
         recompute_stored(session, late, lambda conv: bound_due(due, channel, _contact(session, conv)))
-    malformed = _unquarantined(session, channel.id, stream, batch.malformed)
+    unreadable = [*batch.malformed, *edits.refused, *after.refused]  # and edits by another account
+    malformed = _unquarantined(session, channel.id, stream, unreadable)
     for bad in malformed:
         session.add(
             QuarantinedItem(
@@ -270,7 +271,7 @@ def ingest_batch(
     count_reads(channel, batch.reads, now)
     return IngestResult(
         new=len(inbound),
-        duplicates=duplicates + edits.known + after.known + len(batch.malformed) - len(malformed),
+        duplicates=duplicates + edits.known + after.known + len(unreadable) - len(malformed),
         edited=edits.edited + after.edited,
         outbound=len(fresh) - len(inbound),
         quarantined=len(malformed),
