@@ -22,7 +22,9 @@ holding the newest version read and the others in its history: the message read 
 retried later) is then the same message, not a second one (its words join the history, as the first
 version: ``late_originals``), and a reply, a deletion or a later edit name it (before, it was stored under the
 edit's id and the late message doubled it). An X post read edited keeps
-its newest id (its timelines never show the first again).
+its newest id (its timelines never show the first again); the earlier versions it names and the inbox had not
+read are kept in its ``raw["unread_versions"]``, so one read later (a webhook delivery replayed after the
+edit's) joins its history, once, instead of being a second message (``superseded``).
 Session-taking, never commits.
 """
 
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -44,6 +46,8 @@ from inbox.store.gone import TOMBSTONE, WORDS_GONE, erased_id
 from inbox.store.tables import Conversation, Message
 
 VERSIONS, VERSION, EDITED_AT = "versions", "version", "edited_at"
+UNREAD = "unread_versions"  # earlier versions an edit named that the inbox had not read (X)
+SUPERSEDED_WITHIN = timedelta(days=1)  # an X post is editable for 30 minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +129,10 @@ def _update(session: Session, message: Message, item: InboundItem, label: Classi
         message.raw = {**raw, VERSIONS: earlier}
         return
     earlier.append(_entry(current, message.text, raw.get(EDITED_AT) or message.created_at))
+    unread = {UNREAD: raw[UNREAD]} if UNREAD in raw else {}
     message.raw = {
         **bank_data.mask_payload(dict(item.raw)),
+        **unread,
         VERSIONS: earlier,
         VERSION: item.external_id,
         EDITED_AT: item.created_at.isoformat(),
@@ -164,8 +170,10 @@ def apply_edits(
     edited = known = erased = 0
     for item in items:
         message = next((stored[i] for i in reversed(item.edits) if i in stored), None)
-        if message is None:
-            (unseen if _keeps_its_id(item) else rest).append(item)
+        if message is None and _keeps_its_id(item):
+            unseen.append(item)
+        elif message is None:  # an X post read edited keeps its newest id; its first words may come later
+            rest.append(replace(item, raw={**item.raw, UNREAD: list(item.edits)}))
         elif (
             message.text in WORDS_GONE
             or item.external_id in version_ids(message)
@@ -219,6 +227,42 @@ def late_originals(session: Session, channel_id: int, items: Sequence[InboundIte
         if all(str(v.get("id")) != item.external_id for v in earlier):
             message.raw = {**raw, VERSIONS: [_entry(item.external_id, item.text, item.created_at), *earlier]}
             session.add(message)
+
+
+def superseded(
+    session: Session, channel_id: int, items: Sequence[InboundItem]
+) -> tuple[list[InboundItem], int]:
+    """``(items, known)``: an earlier version of a message stored from its edit (X: the edit read first, under
+    its own id, naming this one in ``raw["unread_versions"]``), read late, joins that message's history as
+    an older version (once) instead of being stored as a second message; the other items are returned."""
+    firsts = [i for i in items if not i.edits and i.direction == "in"]
+    if not firsts:
+        return list(items), 0
+    earliest = min(i.created_at for i in firsts)
+    stmt = select(Message).where(
+        Message.channel_id == channel_id,
+        col(Message.author_platform_id).in_(sorted({i.author.platform_id for i in firsts})),
+        col(Message.created_at) >= earliest,
+        col(Message.created_at) <= max(i.created_at for i in firsts) + SUPERSEDED_WITHIN,
+    )
+    waiting: dict[str, Message] = {}
+    for message in session.exec(stmt):
+        unread = (message.raw or {}).get(UNREAD)
+        waiting |= {str(i): message for i in unread} if isinstance(unread, list) else {}
+    rest, known, first_ids = [], 0, {i.external_id for i in firsts}
+    for item in items:
+        held = waiting.get(item.external_id) if item.external_id in first_ids else None
+        if held is None or held.author_platform_id != item.author.platform_id:
+            rest.append(item)
+            continue
+        known += 1
+        if held.text not in WORDS_GONE and item.external_id not in version_ids(held):
+            raw = held.raw or {}
+            earlier = [v for v in raw.get(VERSIONS) or [] if isinstance(v, Mapping)]
+            entry = _entry(item.external_id, item.text, item.created_at)
+            held.raw = {**raw, VERSIONS: sorted([entry, *earlier], key=lambda v: str(v.get("at") or ""))}
+            session.add(held)
+    return rest, known
 
 
 def as_originals(edits: Sequence[InboundItem]) -> list[InboundItem]:

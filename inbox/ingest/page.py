@@ -32,7 +32,7 @@ from inbox.ingest.classify_page import Classifier, classify_items
 from inbox.ingest.clocks import recompute_stored
 from inbox.ingest.deletions import deleted_before
 from inbox.ingest.echoes import automatic_echoes
-from inbox.ingest.edits import apply_edits, late_originals, page_edits
+from inbox.ingest.edits import apply_edits, late_originals, page_edits, superseded
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
@@ -218,6 +218,7 @@ def ingest_batch(
     late_originals(session, channel.id, [i for i in batch.items if i.external_id not in held])
     earliest = opened(channel.platform)
     fresh = [not_after(not_before(item, earliest, now), now) for item in fresh]
+    fresh, late_versions = superseded(session, channel.id, fresh)  # X first versions read after their edit
     labels: dict[str, Any] = {}
     if classifier is not None and (customers := [i for i in fresh if i.direction == "in"]):
         labels = classify_items(classifier, customers)
@@ -271,7 +272,7 @@ def ingest_batch(
     count_reads(channel, batch.reads, now)
     return IngestResult(
         new=len(inbound),
-        duplicates=duplicates + edits.known + after.known + len(unreadable) - len(malformed),
+        duplicates=duplicates + late_versions + edits.known + after.known + len(unreadable) - len(malformed),
         edited=edits.edited + after.edited,
         outbound=len(fresh) - len(inbound),
         quarantined=len(malformed),
