@@ -2,7 +2,10 @@
 
 Rule: the agents' reason corrections of messages in French (``corrections.labels_for(..., "reason", "fr")``,
 the latest per text) train a model with the English model's code (``reason_train.train``: ``reason_model.fit``
-over hashed ``features``, the French phrase rules as features, class balance 0.5), each corrected text
+over hashed ``features``, class balance 0.5), on the words only: the French phrase rules add their boost when
+the decision is made, and a model taught with them as features learnt the rules instead of the words (taught
+by corrections the phrases already decide, it then pulled a message about nothing, "Bonne journée à vous",
+into a taught reason). Each corrected text
 counted ``COPIES`` times as English corrections are, no English row mixed in. Its labels are the reasons the
 corrections use (the decision gives any other reason the untrained share, so its phrases still win). It is
 trained only from ``MIN_TEXTS`` corrected messages covering ``MIN_REASONS`` reasons; below that no French
@@ -41,7 +44,7 @@ def train_french(corrections: Sequence[Corrected], settings: ReasonSettings, mod
         )
     labels = [r for r in settings.labels if r in used]  # the taxonomy's order
     rows = with_corrections([], corrected)
-    model = train(rows, ReasonDecider(settings, {}, "en"), BALANCE, lang=LANG, labels=labels)
+    model = train(rows, ReasonDecider(settings, {}, "en"), BALANCE, lang=LANG, labels=labels, rules=False)
     model.save(out)
     mix = ", ".join(f"{r} {used[r]}" for r in labels)
     return f"{len(corrected)} corrected French message(s) ({mix}); weights in {out}"

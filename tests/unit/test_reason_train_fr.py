@@ -61,9 +61,9 @@ CORRECTED = {
 }
 # Not among the corrections, and no French phrase of config/nlp.toml fires on them
 HELD_OUT = [
-    ("Mon compte est verrouillé, je ne peux plus entrer", "account_access"),
-    ("Le transporteur a perdu mon paquet", "delivery_order"),
-    ("Le décodeur se fige encore ce soir", "technical_issue"),
+    ("Je ne peux plus entrer, mon code est refusé", "account_access"),
+    ("Où est passé mon paquet ? Toujours à l'entrepôt", "delivery_order"),
+    ("L'image saute et le son est décalé ce soir", "technical_issue"),
 ]
 NOISE = [
     Corrected("@acme please cancel my account now", "en", "reason", "cancellation"),  # English: not French
