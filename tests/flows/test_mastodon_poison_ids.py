@@ -29,10 +29,21 @@ def _dms(engine: Engine, rt: Runtime, clock: Clock) -> StreamReport:
     return {r.stream: r for r in poll_channel(engine, rt, clock=clock, due=default_due)}["dms"]
 
 
+def _row(s: Session) -> ListeningCursor:
+    return s.exec(select(ListeningCursor).where(ListeningCursor.stream == "dms")).one()
+
+
 def _cursor(engine: Engine) -> dict[str, str]:
     with Session(engine) as s:
-        row = s.exec(select(ListeningCursor).where(ListeningCursor.stream == "dms")).one()
-        return json.loads(row.cursor or "{}")
+        return json.loads(_row(s).cursor or "{}")
+
+
+def _reads_the_next_dm(engine: Engine, sandbox: MastodonSandbox, rt: Runtime, clock: Clock) -> None:
+    """A DM written now is read by the dms stream, and the cursor moves to it."""
+    later = sandbox.add_dm("later dm", sender="zoe")
+    report = _dms(engine, rt, clock)
+    assert report.error is None and report.new + report.duplicates >= 1  # the dms stream read it
+    assert _cursor(engine)["seen"] == later
 
 
 def test_a_direct_status_with_a_40_digit_id_does_not_hide_the_later_dms(
@@ -47,10 +58,7 @@ def test_a_direct_status_with_a_40_digit_id_does_not_hide_the_later_dms(
         status = sandbox.store.statuses[odd]
         status.raw = {**render_status(sandbox.store, status), "id": POISON}
     assert _dms(engine, rt, clock).error is None
-    later = sandbox.add_dm("later dm", sender="zoe")
-    report = _dms(engine, rt, clock)
-    assert report.error is None and report.new + report.duplicates >= 1  # the dms stream read it
-    assert _cursor(engine)["seen"] == later
+    _reads_the_next_dm(engine, sandbox, rt, clock)
 
 
 def test_a_dm_cursor_already_spoilt_is_read_afresh(
@@ -61,11 +69,8 @@ def test_a_dm_cursor_already_spoilt_is_read_afresh(
     sandbox.add_dm("first dm", sender="jane")
     _dms(engine, rt, clock)
     with Session(engine) as s:
-        row = s.exec(select(ListeningCursor).where(ListeningCursor.stream == "dms")).one()
+        row = _row(s)
         row.cursor = json.dumps({"seen": POISON})
         s.add(row)
         s.commit()
-    later = sandbox.add_dm("later dm", sender="zoe")
-    report = _dms(engine, rt, clock)
-    assert report.error is None and report.new + report.duplicates >= 1
-    assert _cursor(engine)["seen"] == later
+    _reads_the_next_dm(engine, sandbox, rt, clock)
