@@ -1,11 +1,13 @@
 """Bank data and French social-security numbers found and masked where they stand. Pure; imports nothing of
 the inbox, so ingestion, the classifier and the schema migrations can all use it.
 
-What is found: payment card numbers (13 to 19 digits, optionally grouped by single spaces or dashes, starting
-2-6 as the card networks do, passing Luhn), IBANs (python-stdnum: the country's length and format, mod-97) and
+What is found: payment card numbers (13 to 19 digits, starting 2-6 as the card networks do, passing Luhn),
+IBANs (python-stdnum: the country's length and format, mod-97, a space allowed after the country code) and
 the NIR (numéro de sécurité sociale: 13 characters and a 2-digit key, Corsica's 2A/2B included, checked by
-python-stdnum). Masking keeps the text's length and separators: every letter or digit becomes ``*`` except a
-card's or an IBAN's last four; a NIR is masked whole. Stored PII spans (offsets) therefore stay right.
+python-stdnum), each written whole or grouped by spaces, no-break spaces (French typography, bank apps), dots
+or dashes, one or two between groups (a NIR: one). Masking keeps the text's length and separators: every
+letter or digit becomes ``*`` except a card's or an IBAN's last four; a NIR is masked whole. Stored PII spans
+(offsets) therefore stay right.
 
 In payloads, string values are masked; values under keys that name an identifier (``id``, ``*_id``,
 ``id_str``, ``*_ids``...) are left alone: platform ids are long digit strings, not bank data.
@@ -25,9 +27,14 @@ from stdnum.fr import nir as stdnum_nir
 MASK = "*"
 KEEP = {"card": 4, "iban": 4, "nir": 0}
 
-CARD = re.compile(r"(?<![\w/=.+-])[2-6](?:[ -]?\d){12,18}(?![\w/-])")
-IBAN = re.compile(r"(?<![\w/=])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}(?![\w/])", re.IGNORECASE)
-_SEP = r"[ .]?"
+SEPARATORS = " .\u00a0\u202f\u2009-"  # space, dot, no-break spaces (French typography, bank apps), dash
+_GROUP = rf"[{SEPARATORS}]{{0,2}}"  # between two digit groups: none, one or two separators
+CARD = re.compile(rf"(?<![\w/=.+-])[2-6](?:{_GROUP}\d){{12,18}}(?![\w/-])")
+IBAN = re.compile(
+    rf"(?<![\w/=])[A-Z]{{2}}{_GROUP}\d{{2}}(?:{_GROUP}[A-Z0-9]){{10,30}}(?![\w/])", re.IGNORECASE
+)
+_SEP = rf"[{SEPARATORS}]?"
+_LAST_GROUP = re.compile(rf"[{SEPARATORS}]+[A-Z0-9]*$|[A-Z0-9]+$", re.IGNORECASE)
 NIR = re.compile(
     rf"(?<![\w/=.+-])[12]{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}(?:\d{{2}}|2[AB]){_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{2}}"
     r"(?![\w/-])",
@@ -49,16 +56,21 @@ def _overlaps(start: int, end: int, taken: list[Found]) -> bool:
     return any(start < f.end and f.start < end for f in taken)
 
 
+def _compact(number: str) -> str:
+    """``number`` without its separators."""
+    return re.sub(f"[{SEPARATORS}]", "", number)
+
+
 def _ibans(text: str) -> list[Found]:
     """IBAN candidates, trimmed group by group from the right until one is valid ("... 189 merci")."""
     out = []
     for m in IBAN.finditer(text):
         raw = m.group()
-        while len(raw.replace(" ", "")) >= 15:
-            if stdnum_iban.is_valid(raw):
+        while len(compact := _compact(raw)) >= 15:
+            if stdnum_iban.is_valid(compact):
                 out.append(Found("iban", m.start(), m.start() + len(raw)))
                 break
-            raw = raw.rsplit(" ", 1)[0] if " " in raw else ""
+            raw = _LAST_GROUP.sub("", raw)  # the last group was not part of it ("... 189 merci")
     return out
 
 
@@ -66,15 +78,13 @@ def _nirs(text: str) -> list[Found]:
     return [
         Found("nir", m.start(), m.end())
         for m in NIR.finditer(text)
-        if stdnum_nir.is_valid(re.sub(r"[ .]", "", m.group()))
+        if stdnum_nir.is_valid(_compact(m.group()))
     ]
 
 
 def _cards(text: str) -> list[Found]:
     return [
-        Found("card", m.start(), m.end())
-        for m in CARD.finditer(text)
-        if luhn.is_valid(re.sub(r"[ -]", "", m.group()))
+        Found("card", m.start(), m.end()) for m in CARD.finditer(text) if luhn.is_valid(_compact(m.group()))
     ]
 
 
