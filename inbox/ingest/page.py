@@ -259,7 +259,7 @@ def ingest_batch(
                 channel_id=channel.id,
                 stream=stream,
                 external_id=bad.external_id,
-                error=bad.error,
+                error=bank_data.mask_text(bad.error),  # it may quote the bad value
                 raw=bank_data.mask_payload(dict(bad.raw)),
                 created_at=now,
             )

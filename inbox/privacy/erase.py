@@ -174,8 +174,8 @@ def _drop_payloads(session: Session, ids: Identifiers, report: ErasureReport) ->
         if ids.found_in(bytes(body).decode("utf-8", errors="replace")):
             session.execute(delete(WebhookEvent).where(col(WebhookEvent.id) == event_id))
             report.webhook_events += 1
-    for item in session.exec(select(QuarantinedItem)).all():
-        if ids.found_in(json.dumps(item.raw, ensure_ascii=False)):
+    for item in session.exec(select(QuarantinedItem)).all():  # the error may quote the payload
+        if ids.found_in(item.error) or ids.found_in(json.dumps(item.raw, ensure_ascii=False)):
             session.delete(item)
             report.quarantined += 1
 

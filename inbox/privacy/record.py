@@ -183,6 +183,6 @@ def named_elsewhere(
         ],
         "quarantined": [
             _fields(q, "id error raw created_at") | {"channel": channels.get(q.channel_id)}
-            for q in elsewhere.naming(session, ids, QuarantinedItem, "raw")
+            for q in elsewhere.naming(session, ids, QuarantinedItem, "raw", "error")
         ],
     }
