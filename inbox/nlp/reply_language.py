@@ -2,7 +2,8 @@
 
 Rules, stated once:
 - A message's language is the detector's when it was confident (the classifier stores "und" otherwise), else
-  the platform's own tag (X ``lang``, Mastodon ``language``, Bluesky ``langs``). When both are there and
+  the platform's own tag (X ``lang``, Mastodon ``language``, Bluesky ``langs``, and on Telegram the language
+  of the sender's app, ``from.language_code``: what they read every day). When both are there and
   disagree, a language the brand serves beats one it does not; otherwise the detector's confident reading
   wins.
 - A conversation's language is the served language most of the customer's messages have; a tie goes to the
@@ -49,7 +50,21 @@ def platform_language(raw: Mapping[str, Any]) -> str | None:
         status = raw.get(key)
         if isinstance(status, Mapping):
             return base_code(status.get("language"))
+    update = raw.get("update")
+    if isinstance(update, Mapping):
+        return _telegram_sender_language(update)
     return base_code(raw.get("language")) if "content" in raw else None  # a Mastodon status itself
+
+
+def _telegram_sender_language(update: Mapping[str, Any]) -> str | None:
+    """The language of the Telegram app of the update's sender (``from.language_code``, an IETF tag that
+    Telegram sends for people, optional), or None."""
+    for key in ("message", "edited_message", "business_message", "edited_business_message"):
+        message = update.get(key)
+        if isinstance(message, Mapping):
+            sender = message.get("from")
+            return base_code(sender.get("language_code")) if isinstance(sender, Mapping) else None
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,3 +164,27 @@ def test_where_a_platform_takes_the_same_text_twice_it_is_sent_unchanged(
         drain(engine, rt, at + 2 * MINUTE)
     first, second = (s["text"] for s in mastodon.sent)
     assert ENGLISH in first and second == first
+
+
+def test_a_telegram_customer_whose_words_say_nothing_gets_the_language_of_their_app(
+    engine: Engine, classifier: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bare "ok 👍" cannot be told apart; Telegram sends the language of the sender's app (``language_code``).
+    An English app gets the English text, a French one the French text, none the brand's default."""
+    from connectors.sandbox.telegram.server import TelegramSandbox
+    from tests.support.sandbox_channels import telegram_runtime
+
+    with TelegramSandbox() as tg:
+        rt = telegram_runtime(tg, monkeypatch)
+        at = PARIS_SUNDAY_10
+        for user_id, name, code in ((51, "Gus", "en-GB"), (52, "Carl", "fr"), (53, "Ana", None)):
+            tg.add_message("ok 👍", first_name=name, user_id=user_id, language_code=code, at=at)
+        now = at + 10 * MINUTE
+        poll_channel(engine, rt, clock=Clock(now), due=CharterDue(CHARTER), classifier=classifier)
+        run_automation(engine, CHARTER, now, templates=templates())
+        drain(engine, rt, now)
+        sent = {s["chat_id"]: s["text"] for s in tg.sent}
+    assert set(sent) == {51, 52, 53}
+    assert ENGLISH in sent[51] and FRENCH not in sent[51]
+    assert FRENCH in sent[52]
+    assert FRENCH in sent[53]  # nothing to go by: the brand's default (French)

@@ -21,6 +21,11 @@ SERVED = ("fr", "en")
         ({"content": "<p>hola</p>", "language": "es"}, "es"),  # a Mastodon status found by listening
         ({"post": {"record": {"text": "hi", "langs": ["en-GB"]}}}, "en"),  # Bluesky
         ({"post": {"record": {"text": "hi"}}}, None),
+        # Telegram: the language of the sender's app
+        ({"update": {"message": {"text": "ok", "from": {"id": 1, "language_code": "en"}}}}, "en"),
+        ({"update": {"edited_message": {"text": "ok", "from": {"id": 1, "language_code": "pt-br"}}}}, "pt"),
+        ({"update": {"message": {"text": "ok", "from": {"id": 1}}}}, None),  # optional: not always sent
+        ({"update": {"channel_post": {"text": "ok"}}}, None),
         ({}, None),
     ],
 )
