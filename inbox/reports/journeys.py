@@ -50,7 +50,7 @@ def _chunks(ids: Sequence[int]) -> list[list[int]]:
 def _events(session: Session, ids: list[int]) -> dict[int, list[SlaEvent]]:
     m = Message
     stmt = (
-        select(m.conversation_id, m.created_at, m.direction)
+        select(m.conversation_id, m.created_at, m.direction, m.ingested_at)
         .where(
             one_of(session, col(m.conversation_id), ids),
             (col(m.direction) == "in") | person_answer(),
@@ -59,9 +59,9 @@ def _events(session: Session, ids: list[int]) -> dict[int, list[SlaEvent]]:
         .order_by(col(m.created_at), col(m.id))
     )
     out: dict[int, list[SlaEvent]] = defaultdict(list)
-    for conv, at, direction in session.exec(stmt).all():
+    for conv, at, direction, stored in session.exec(stmt).all():
         if at is not None:
-            out[conv].append(SlaEvent(at, "in" if direction == "in" else "out"))
+            out[conv].append(SlaEvent(at, "in" if direction == "in" else "out", stored))
     in_dm_threads = answers_elsewhere().where(one_of(session, col(OutboundReply.conversation_id), ids))
     answered = session.exec(in_dm_threads).all()
     for conv, at in answered:
@@ -114,7 +114,9 @@ def cycles(j: Journey, now: datetime) -> list[tuple[datetime, datetime | None]]:
     """(first unanswered customer message, a person's answer or None) of each response cycle, oldest first;
     the first is the first response's. A resolution ends the cycle then waiting: what the customer wrote
     unanswered before it (a "thanks", or a first message closed unanswered) is not judged, and their next
-    message starts a new cycle (after a first message closed unanswered: the first response's)."""
+    message starts a new cycle (after a first message closed unanswered: the first response's). A customer
+    message written before a resolution but stored after it, and not answered before it, was not seen by it:
+    it waits from its own time, as the queue's clock does (``inbox.ingest.threads.recompute``)."""
     if not j.events:
         return [(j.facts.first_wait_from, j.facts.first_response_at)]
     ends = [r for r in j.resolutions if r <= now]
@@ -122,19 +124,35 @@ def cycles(j: Journey, now: datetime) -> list[tuple[datetime, datetime | None]]:
         return response_spans(j.events, now)
     spans: list[tuple[datetime, datetime | None]] = []
     waiting: datetime | None = None
+    answered: datetime | None = None
     marks = [(e.at, 0 if e.direction == "in" else 1) for e in j.events if e.at <= now]
     marks += [(r, 2) for r in ends]
     for at, what in sorted(marks):  # at one instant: the customer, then the answer, then the resolution
         if what == 0 and waiting is None:
             waiting = at
-        elif what == 1 and waiting is not None:
-            spans.append((waiting, at))
-            waiting = None
+        elif what == 1:
+            if waiting is not None:
+                spans.append((waiting, at))
+            waiting, answered = None, at
         elif what == 2:
-            waiting = None  # unanswered at a resolution: not judged
+            waiting = _unseen(j.events, at, answered)  # unanswered at it: not judged, unless it never saw it
     if waiting is not None:
         spans.append((waiting, None))
     return spans
+
+
+def _unseen(events: Sequence[SlaEvent], resolved: datetime, answered: datetime | None) -> datetime | None:
+    """The first customer message written by ``resolved``, after the last answer, but stored after it."""
+    found = [
+        e.at
+        for e in events
+        if e.direction == "in"
+        and e.at <= resolved
+        and (answered is None or e.at > answered)
+        and e.stored_at is not None
+        and e.stored_at > resolved
+    ]
+    return min(found, default=None)
 
 
 def journeys(session: Session, period: Period, cid: ChannelIds) -> list[Journey]:
