@@ -10,6 +10,8 @@ The same rules for every platform (X through tweepy's own session, Mastodon, Blu
 - A request to loopback (127.0.0.0/8, ::1, ``localhost``: the sandboxes) never goes through a proxy. Any other
   honours the standard ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` variables.
 - A request sent without a timeout gets ``DEFAULT_TIMEOUT``.
+- A response's ``json()`` keeps an integer too long for Python's int as its digits
+  (``connectors._payload.long_int``): one such number in one item used to make the whole page unreadable.
 
 Status codes are each platform's own map (``error_for`` in its package); ``retry_after`` reads the standard
 header they share.
@@ -28,6 +30,7 @@ from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
 from urllib3.exceptions import ConnectTimeoutError, ProxyError
 
+from connectors._payload import long_int
 from connectors.base import ConnectorError, Unavailable
 
 Timeout = tuple[float, float]  # (connect, read) seconds
@@ -84,6 +87,19 @@ class Transport(HTTPAdapter):
         return super().send(
             request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
         )
+
+    def build_response(self, req: PreparedRequest, resp: Any) -> Response:
+        response = super().build_response(req, resp)
+        response.__class__ = PlatformResponse
+        return response
+
+
+class PlatformResponse(Response):
+    """A response whose JSON keeps an integer too long for Python's int as its digits."""
+
+    def json(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("parse_int", long_int)
+        return super().json(**kwargs)
 
 
 class Rebase(Transport):

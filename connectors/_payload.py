@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -73,13 +74,20 @@ def json_depth(body: bytes | str) -> int:
     return deepest
 
 
+def long_int(digits: str) -> int | str:
+    """A JSON integer as an int; one too long for Python's int (more than ``sys.get_int_max_str_digits()``
+    digits, 4,300 by default) as its digits, so that one such number fails its item, not the whole body."""
+    limit = sys.get_int_max_str_digits()
+    return int(digits) if not limit or len(digits) <= limit else digits
+
+
 def load_json(body: bytes | str) -> Any:
     """A JSON document; PayloadError when it is not JSON, not UTF-8, or nested deeper than
     ``MAX_JSON_DEPTH`` (refused before parsing, so the parser never recurses that deep)."""
     if json_depth(body) > MAX_JSON_DEPTH:
         raise TooDeep(f"the JSON is nested deeper than {MAX_JSON_DEPTH} levels")
     try:
-        return json.loads(body)
+        return json.loads(body, parse_int=long_int)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise PayloadError(f"body is not JSON: {exc}") from None
 

@@ -4,9 +4,10 @@
 - ``parse_one`` (``parse_all`` for a page) runs one platform parser on one payload object: any exception
   (a bad date, a year out of range, an integer that is not one, a nesting too deep, a missing field, a
   wrong type) quarantines that object with its error and never stops the page.
-- ``seal_item`` checks an item's fields (types, a time from 1970 to 2099) and makes its strings storable:
-  a lone UTF-16 surrogate or a NUL character (neither can be written as UTF-8 to SQLite or PostgreSQL) is
-  replaced with U+FFFD, and the item's ``raw`` says so under ``"_inbox"``.
+- ``seal_item`` checks an item's fields (types, a time from 1970 to 2099, ids of at most ``MAX_ID_BYTES``)
+  and makes its strings storable: a lone UTF-16 surrogate or a NUL character (neither can be written as
+  UTF-8 to SQLite or PostgreSQL) is replaced with U+FFFD, and the item's ``raw`` says so under ``"_inbox"``;
+  a handle longer than an id may be is cut (PostgreSQL indexes neither past 2,704 bytes).
 - ``seal_malformed`` does the same for a quarantined object (its nesting cut at ``MAX_DEPTH``).
 - ``seal_batch`` applies both to a whole page: the inbox's last guard before storing.
 - ``too_deep`` refuses a JSON body nested too deep, before any parser recurses into it (the webhook door).
@@ -29,6 +30,9 @@ REPLACEMENT = "\ufffd"
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
 NOTE = "lone UTF-16 surrogates or NUL characters were replaced with U+FFFD"
 ERROR_LIMIT = 1000
+MAX_ID_BYTES = (
+    1000  # no platform id comes near (a did:web Bluesky URI ~300); PostgreSQL indexes 2,704 at most
+)
 BIGINT = 2**63
 KINDS = frozenset({"mention", "reply", "dm", "listening", "comment"})
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -94,6 +98,21 @@ def _text(value: Any, name: str, *, optional: bool = False, empty: bool = True) 
     return clean_text(value)
 
 
+def _ident(value: Any, name: str, *, optional: bool = False, empty: bool = False) -> str | None:
+    """An id field: a string (non-empty unless ``empty``) of at most ``MAX_ID_BYTES`` in UTF-8."""
+    text = _text(value, name, optional=optional, empty=empty)
+    if text is not None and len(text.encode()) > MAX_ID_BYTES:
+        raise PayloadError(f"{name} is {len(text.encode())} bytes long, not an id (at most {MAX_ID_BYTES})")
+    return text
+
+
+def _cut(text: str | None) -> str | None:
+    """``text`` cut to at most ``MAX_ID_BYTES`` in UTF-8, on a character boundary."""
+    if text is None or len(text.encode()) <= MAX_ID_BYTES:
+        return text
+    return text.encode()[:MAX_ID_BYTES].decode("utf-8", "ignore")
+
+
 def _author(author: Any) -> Author:
     if not isinstance(author, Author):
         raise PayloadError(f"author should be an Author, got {type(author).__name__}")
@@ -101,8 +120,8 @@ def _author(author: Any) -> Author:
     if not isinstance(followers, int) or isinstance(followers, bool) or not -BIGINT <= followers < BIGINT:
         followers = None
     return Author(
-        platform_id=_text(author.platform_id, "author id") or "",
-        handle=_text(author.handle, "author handle", optional=True),
+        platform_id=_ident(author.platform_id, "author id", empty=True) or "",
+        handle=_cut(_text(author.handle, "author handle", optional=True)),
         display_name=_text(author.display_name, "author name", optional=True),
         followers=followers,
     )
@@ -128,12 +147,12 @@ def seal_item(item: InboundItem) -> InboundItem:
     sealed = replace(
         item,
         channel=_text(item.channel, "channel", empty=False) or "",
-        external_id=_text(item.external_id, "external_id", empty=False) or "",
-        thread_key=_text(item.thread_key, "thread_key", empty=False) or "",
+        external_id=_ident(item.external_id, "external_id") or "",
+        thread_key=_ident(item.thread_key, "thread_key") or "",
         author=_author(item.author),
         text=_text(item.text, "text") or "",
         created_at=_time(item.created_at),
-        reply_to=_text(item.reply_to, "reply_to", optional=True),
+        reply_to=_ident(item.reply_to, "reply_to", optional=True),
     )
     if changed or sealed.text != item.text or sealed.author != item.author:
         raw["_inbox"] = {"note": NOTE}
