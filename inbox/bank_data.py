@@ -128,7 +128,8 @@ def mask_payload(value: Any, key: str = "") -> Any:
 
 def mask_body(body: bytes) -> bytes:
     """A webhook body masked: a JSON body is masked value by value (and re-encoded only if something was
-    masked, so a clean body stays byte for byte); any other body is masked as UTF-8 text."""
+    masked, with ASCII escapes as the platforms send it, so a clean body stays byte for byte); any other
+    body is masked as UTF-8 text."""
     try:
         parsed = json.loads(body)
     except ValueError:
@@ -138,7 +139,8 @@ def mask_body(body: bytes) -> bytes:
     masked_value = mask_payload(parsed)
     if masked_value == parsed:
         return body
-    return json.dumps(masked_value, ensure_ascii=False, separators=(",", ":")).encode()
+    # escaped as the platforms send it: a lone surrogate (half an emoji) stays "\ud83d", valid UTF-8
+    return json.dumps(masked_value, separators=(",", ":")).encode()
 
 
 def with_nir(spans: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
