@@ -4,7 +4,9 @@ Each kind goes in batches of ``BATCH`` rows, one short transaction each, so the 
 any point and run again (from cron, or by two listeners at once): a row already purged is not selected again.
 Messages keep what the reports count (times, channel, direction, classification); their text becomes
 ``[expired]`` and their raw payload ``{}`` once their conversation is closed (not open or pending) and its
-last message older than ``messages_days``; ``raw_payloads_days`` empties payloads sooner. Our own messages
+last message older than ``messages_days``; then the agents' notes on it and our outbox replies in it (not one
+still waiting to be sent) become ``[expired]`` too (a reply keeps its status, times, key and template name);
+``raw_payloads_days`` empties payloads sooner. Our own messages
 keep their outbox key (``inbox.store.gone.kept_payload``): it tells an automatic message from a reply.
 Quarantined items, processed webhook events and audit events older than their period are deleted (sign-in
 sessions too, with the audit log's period counted from their expiry); survey answers lose their score. The
@@ -33,6 +35,8 @@ from inbox.store.tables import (
     Conversation,
     EscalationAlert,
     Message,
+    Note,
+    OutboundReply,
     QuarantinedItem,
     SurveyRequest,
     TrafficSpike,
@@ -48,6 +52,8 @@ EVERY = timedelta(days=1)  # how often the listener's tick runs it
 @dataclass
 class PurgeReport:
     messages: int = 0
+    notes: int = 0
+    replies: int = 0
     raw_payloads: int = 0
     quarantined: int = 0
     webhook_events: int = 0
@@ -60,6 +66,8 @@ class PurgeReport:
         """``purge: removed 2 messages, 0 raw payloads, …`` (``would remove``: dry run), current language."""
         words = {
             "messages": ngettext("{n} message", "{n} messages", self.messages),
+            "notes": ngettext("{n} note", "{n} notes", self.notes),
+            "replies": ngettext("{n} reply", "{n} replies", self.replies),
             "raw_payloads": ngettext("{n} raw payload", "{n} raw payloads", self.raw_payloads),
             "quarantined": ngettext("{n} quarantined", "{n} quarantined", self.quarantined),
             "webhook_events": ngettext("{n} webhook event", "{n} webhook events", self.webhook_events),
@@ -125,11 +133,34 @@ def _payload_left(cutoff: datetime) -> Any:
     )
 
 
-def _closed_before(cutoff: datetime) -> Any:
-    closed = select(Conversation.id).where(
+def _closed(cutoff: datetime) -> Any:
+    """The conversations closed (not open or pending) whose last message is older than ``cutoff``."""
+    return select(Conversation.id).where(
         col(Conversation.status).not_in(("open", "pending")), col(Conversation.last_message_at) < cutoff
     )
-    return col(Message.conversation_id).in_(closed) & (col(Message.text) != EXPIRED)
+
+
+def _closed_before(cutoff: datetime) -> Any:
+    return col(Message.conversation_id).in_(_closed(cutoff)) & (col(Message.text) != EXPIRED)
+
+
+def _notes_due(cutoff: datetime) -> Any:
+    return col(Note.conversation_id).in_(_closed(cutoff)) & (col(Note.text) != EXPIRED)
+
+
+def _replies_due(cutoff: datetime) -> Any:
+    """Our outbox replies in expired conversations, but one still waiting to be sent (its words go out)."""
+    return (
+        col(OutboundReply.conversation_id).in_(_closed(cutoff))
+        & (col(OutboundReply.text) != EXPIRED)
+        & col(OutboundReply.status).not_in(("pending", "sending"))
+    )
+
+
+def _replies_expired(ids: list[int]) -> Any:
+    """Their words go (the template's parameters too); status, times, key and template name stay: counted."""
+    values = {"text": EXPIRED, "platform_template": None, "last_error": None}
+    return update(OutboundReply).where(col(OutboundReply.id).in_(ids)).values(**values)
 
 
 POSTED = ("sent", "failed", "cancelled")  # an alert no longer waiting to be posted
@@ -160,6 +191,15 @@ def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind | tuple[Kind, ...]]
             r.messages_days,
             Kind(Message, _closed_before, _payloads_gone(expire)),
         ),
+        "notes": (  # the agents' notes on them, and our replies in them (a template names the customer)
+            r.messages_days,
+            Kind(
+                Note,
+                _notes_due,
+                _on(lambda ids: update(Note).where(col(Note.id).in_(ids)).values(text=EXPIRED)),
+            ),
+        ),
+        "replies": (r.messages_days, Kind(OutboundReply, _replies_due, _on(_replies_expired))),
         "raw_payloads": (
             r.raw_payloads_days,
             Kind(Message, _payload_left, _payloads_gone({})),
