@@ -54,7 +54,7 @@ def spreadsheet(
             _local(row["at"], zone),
             who(str(row["actor"])),
             action_label(action),
-            subject_label(str(row["target"])),
+            subject_label(str(row["target"]), users),
             detail_words(action, detail, users),
         ]
         writer.writerow([safe_cell(cell) for cell in [*people, *(stable[c] for c in COLUMNS)]])

@@ -6,6 +6,8 @@ the table does not know yet is shown as its code rather than guessed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from inbox.i18n import N_, _
 
 ACTIONS = {
@@ -126,9 +128,12 @@ def action_label(code: str) -> str:
     return _(ACTIONS[code]) if code in ACTIONS else code
 
 
-def subject_label(target: str) -> str:
-    """``kind:id`` in words ("Conversation #12"); as stored when the kind is unknown."""
+def subject_label(target: str, users: Mapping[int, str] | None = None) -> str:
+    """``kind:id`` in words ("Conversation #12"); a colleague by the name people know ("Morgan", not
+    "User #2") when ``users`` names them; as stored when the kind is unknown."""
     kind, _sep, ident = target.partition(":")
+    if kind == "user" and users and ident.isdigit() and int(ident) in users:
+        return users[int(ident)]
     return _(SUBJECTS[kind]).format(id=ident) if kind in SUBJECTS and ident else target
 
 

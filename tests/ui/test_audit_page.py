@@ -45,6 +45,19 @@ def logged(seeded: Seeded, db_url: str) -> Seeded:
     return seeded
 
 
+def _downloads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of each file the page offers to download, as it is rendered."""
+    files: list[str] = []
+    original = st.download_button
+
+    def kept(label: str, data: str, *args: object, **kwargs: object) -> bool:
+        files.append(data)
+        return original(label, data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(st, "download_button", kept)
+    return files
+
+
 def _shown(at: AppTest) -> list[tuple[str, str]]:
     frame = at.dataframe[0].value
     return list(zip(frame.iloc[:, 1], frame.iloc[:, 3], strict=True))
@@ -115,7 +128,7 @@ def test_the_audit_page_speaks_french(logged: Seeded, db_url: str) -> None:
     assert list(at.dataframe[0].value.columns) == ["Quand", "Qui", "Action", "Objet", "Détails"]
     frame = at.dataframe[0].value
     assert "Étiquettes changées" in set(frame.iloc[:, 2]) and "Statut changé" in set(frame.iloc[:, 2])
-    assert f"Conversation n° {logged.conversations['late']}" in set(frame.iloc[:, 3])
+    assert f"Conversation n°\xa0{logged.conversations['late']}" in set(frame.iloc[:, 3])
     month = at.dataframe[0].value.iloc[0, 0]
     assert any(
         m in month
@@ -142,14 +155,7 @@ def test_the_csv_download_reads_as_the_page_in_the_teams_time_zone(
     """Audit r20, UI finding 8: the audit CSV had UTC times while the page shows Paris time, and action keys
     (``conversation.auto_assigned``). Now: Paris time, named in the header, and the page's words in the
     reader's language, then the log's stable columns (the key, UTC time) for scripts."""
-    files: list[str] = []
-    original = st.download_button
-
-    def kept(label: str, data: str, *args: object, **kwargs: object) -> bool:
-        files.append(data)
-        return original(label, data, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(st, "download_button", kept)
+    files = _downloads(monkeypatch)
     in_french(db_url, logged.users["maya"])
     with i18n.use_language("fr"):
         at = app_as(logged, "maya").switch_page(AUDIT).run()
@@ -172,7 +178,7 @@ def test_the_csv_download_reads_as_the_page_in_the_teams_time_zone(
     tagged = [dict(zip(header, r, strict=True)) for r in rows if r[7] == "conversation.tags"]
     [row] = tagged
     assert row["Action"] == "Étiquettes changées" and row["actor"] == "alice" and row["Qui"] == "Alice"
-    assert row["Objet"] == f"Conversation n° {logged.conversations['late']}"
+    assert row["Objet"] == f"Conversation n°\xa0{logged.conversations['late']}"
     utc = datetime.fromisoformat(row["at"])
     paris = utc.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d %H:%M:%S")
     assert row["Quand (Europe/Paris)"] == paris != utc.strftime("%Y-%m-%d %H:%M:%S")
@@ -190,3 +196,21 @@ def test_people_are_named_as_colleagues_know_them_admins_read_the_login_too(
         logged.users["ada"] = add_user(s, "ada", "admin")
     at = app_as(logged, "ada").switch_page(AUDIT).run()
     assert {"Alice (alice)", "Bruno (bruno)"} <= {who for who, _ in _shown(at)}
+
+
+def test_an_account_the_log_names_as_its_subject_is_named_as_colleagues_know_it(
+    logged: Seeded, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """UI review 22: a password reset or a resumed session read « Utilisateur n° 2 » in the Subject column,
+    on the page and in its CSV; it names the account's owner, as the Who column does."""
+    files = _downloads(monkeypatch)
+    with database(db_url) as s, s.begin():
+        records.audit(s, "maya", "user.password_reset", target=("user", logged.users["bruno"]))
+    at = app_as(logged, "maya").switch_page(AUDIT).run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    subjects = set(frame.iloc[:, 3][frame.iloc[:, 2] == "Password reset"])
+    assert subjects == {"Bruno"}
+    [text] = files
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [r["Subject"] for r in rows if r["action"] == "user.password_reset"] == ["Bruno"]

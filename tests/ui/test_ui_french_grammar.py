@@ -58,3 +58,27 @@ def test_snooze_mornings_in_french_time(french: Seeded) -> None:  # noqa: F811
         at.switch_page("inbox/ui/pages/conversation.py").run()
     labels = [b.label for b in at.button if str(b.key).startswith("snooze-")]
     assert "Demain 09:00" in labels and "Lundi prochain 09:00" in labels, labels
+
+
+def test_a_number_stays_on_the_line_of_its_n_degree_sign() -> None:
+    """The conversation's title broke as "conversation n°" / "81" (UI review 22): in every French string,
+    "n°" is held to its number by a no-break space."""
+    from babel.messages.pofile import read_po
+
+    with (i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po").open("rb") as f:
+        catalog = read_po(f, locale="fr", domain=i18n.DOMAIN)
+    texts = [t for m in catalog if m.id for t in (m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert [t for t in texts if t and "n° " in t] == []
+    with i18n.use_language("fr"):
+        assert i18n._("conversation #{id}").format(id=81) == "conversation n°\xa081"
+
+
+def test_the_conversation_title_keeps_its_number_whole(french: Seeded) -> None:  # noqa: F811
+    from inbox.ui.common import SELECTED
+
+    at = signed_in(french, "alice")
+    with i18n.use_language("fr"):
+        at.session_state[SELECTED] = french.conversations["late"]
+        at.switch_page("inbox/ui/pages/conversation.py").run()
+    title = next(m.value for m in at.markdown if m.value.startswith("## "))
+    assert f"n°\xa0{french.conversations['late']}" in title, title

@@ -61,7 +61,7 @@ def test_actions_and_subjects_read_in_the_users_language() -> None:
     with i18n.use_language("fr"):
         assert action_label("auth.signed_in") == "Connexion"
         assert action_label("privacy.erase") == "Données personnelles effacées"
-        assert subject_label("conversation:12") == "Conversation n° 12"
+        assert subject_label("conversation:12") == "Conversation n°\xa012"
     assert action_label("conversation.assigned") == "Conversation assigned"
     assert action_label("something.new") == "something.new"  # an unknown code is shown, not guessed
     assert subject_label("") == "" and subject_label("planet:3") == "planet:3"

@@ -101,7 +101,7 @@ def _table(rows: list[dict[str, object]], users: dict[int, str]) -> pd.DataFrame
             _("When"): [local_time(r["at"], "d MMM y HH:mm:ss", zone) for r in rows],  # type: ignore[arg-type]
             _("Who"): [_who(str(r["actor"])) for r in rows],
             _("Action"): [action_label(str(r["action"])) for r in rows],
-            _("Subject"): [subject_label(str(r["target"])) for r in rows],
+            _("Subject"): [subject_label(str(r["target"]), users) for r in rows],
             _("Details"): [detail_words(str(r["action"]), str(r["detail"]), users) for r in rows],
         }
     )
