@@ -22,6 +22,7 @@ import requests
 from connectors import _http
 from connectors.base import (
     AuthFailed,
+    BadPayload,
     Batch,
     ConnectorError,
     ConnectorSpec,
@@ -31,6 +32,7 @@ from connectors.base import (
     Sent,
     Unavailable,
     WebhookRejected,
+    bounded_wait,
     sent_id,
 )
 from connectors.capabilities import Closes, ReceivesWebhooks
@@ -96,8 +98,8 @@ class TelegramConnector(ReceivesWebhooks, Closes):
             body = None
         if isinstance(body, Mapping) and body.get("ok") is True:
             return body.get("result")
-        if not isinstance(body, Mapping):
-            body = {}
+        if not isinstance(body, Mapping) or "ok" not in body:
+            raise not_telegram(self.name, method, response.status_code)
         raise error_for(self.name, method, response.status_code, body)
 
     # --- Connector -----------------------------------------------------------------------------
@@ -197,6 +199,16 @@ def check_text(text: str) -> None:
         raise Rejected(f"a Telegram message is at most {TEXT_LIMIT} characters; this one has {length}")
 
 
+def not_telegram(channel: str, method: str, status: int) -> ConnectorError:
+    """The error for an answer that is not the Bot API's JSON (a gateway's or a proxy's HTML page, under any
+    status): a bad token or URL (401, 404) needs a person; otherwise nobody knows whether Telegram acted,
+    so it is ``BadPayload``, retried, and a send that got it may have been posted (never a refusal)."""
+    detail = f"Telegram channel {channel!r}: {method} answered {status} without the Bot API's JSON"
+    if status in (401, 404):
+        return AuthFailed(f"{detail}: check the channel's bot_token and base_url")
+    return BadPayload(detail)
+
+
 def error_for(channel: str, method: str, status: int, body: Mapping[str, Any]) -> ConnectorError:
     """The typed error for a failed call (``{"ok": false, "error_code", "description", "parameters"}``)."""
     given = body.get("error_code")
@@ -207,7 +219,8 @@ def error_for(channel: str, method: str, status: int, body: Mapping[str, Any]) -
     detail = f"Telegram channel {channel!r}: {method} failed ({code} {description})"
     if code == 429:
         wait = parameters.get("retry_after")
-        retry_after = float(wait) if isinstance(wait, int | float) else 30.0
+        retry_after = bounded_wait(wait) if isinstance(wait, int | float) else None
+        retry_after = 30.0 if retry_after is None else retry_after
         return RateLimited(f"{detail}; retry in {retry_after:.0f}s", retry_after=retry_after)
     if code in (401, 404):  # Telegram answers 404 for an unknown or malformed token
         return AuthFailed(f"{detail}: Telegram refused the bot token; check the channel's bot_token")

@@ -1,0 +1,69 @@
+"""A send the platform accepted but answered with an HTML page instead of its JSON (a gateway or proxy error
+page under 200 or 5xx, after the post was made): never recorded as refused, looked for before any new
+attempt, or left uncertain where the platform cannot be searched. Real parts: the sandboxes (``after``: the
+post is made, then the odd answer), requests, SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from connectors.sandbox.telegram.server import TelegramSandbox
+from inbox.charter.deadlines import default_due
+from inbox.ingest.poll import poll_channel
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import Conversation, OutboundReply
+from tests.support.clock import Clock
+from tests.support.sandbox_channels import telegram_runtime
+
+HTML = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+
+@pytest.fixture
+def tg() -> Iterator[TelegramSandbox]:
+    with TelegramSandbox() as sandbox:
+        yield sandbox
+
+
+def _answer_each(engine: Engine, now: Clock) -> None:
+    with Session(engine) as s, s.begin():
+        for conv in s.exec(select(Conversation)):
+            outbox.enqueue(s, conv, visibility=conv.visibility, text="We are on it", actor="a", now=now.now)
+
+
+def _replies(engine: Engine) -> list[OutboundReply]:
+    with Session(engine) as s:
+        return list(s.exec(select(OutboundReply)))
+
+
+@pytest.mark.parametrize("status", [200, 403])
+def test_telegram_posting_then_answering_html_is_uncertain_not_refused(
+    engine: Engine, tg: TelegramSandbox, monkeypatch: pytest.MonkeyPatch, status: int
+) -> None:
+    rt = telegram_runtime(tg, monkeypatch)
+    clock = Clock()
+    tg.add_message("where is my order?", first_name="Ana")
+    poll_channel(engine, rt, clock=clock, due=default_due)
+    _answer_each(engine, clock)
+    tg.inject_fault("/bot", status=status, body=HTML, after=True)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    assert len(tg.sent) == 1
+    [reply] = _replies(engine)
+    assert reply.status == "failed" and (reply.last_error or "").startswith("delivery uncertain")
+    clock.now += timedelta(hours=1)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    assert len(tg.sent) == 1
+
+
+def test_telegram_html_page_under_200_on_a_read_is_retried_not_fatal(
+    engine: Engine, tg: TelegramSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = telegram_runtime(tg, monkeypatch)
+    tg.add_message("where is my order?", first_name="Ana")
+    tg.inject_fault("/bot", status=200, body=HTML)
+    [report] = poll_channel(engine, rt, clock=Clock(), due=default_due)
+    assert report.error is not None and not report.fatal
