@@ -8,6 +8,7 @@ typed errors below; it knows nothing of the store or the UI. What some connector
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,15 +88,34 @@ class Identity:
     display_name: str | None = None
 
 
+MAX_RETRY_AFTER = 86_400.0  # a platform's wait of more than a day is not believed: try again after a day
+
+
+def bounded_wait(seconds: Any) -> float | None:
+    """A platform's wait in seconds, from 0 to ``MAX_RETRY_AFTER``: a negative one (a reset time already
+    past) is 0, an absurd one (10**20, infinite) is a day, one that is not a number (NaN) is None. Unbounded,
+    it overflowed Python's dates and crashed the poll or the send that met it."""
+    if seconds is None or isinstance(seconds, bool):
+        return None
+    try:
+        wait = float(seconds)
+    except OverflowError:
+        return MAX_RETRY_AFTER
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(wait) else min(max(wait, 0.0), MAX_RETRY_AFTER)
+
+
 class ConnectorError(Exception):
-    """Base. Callers read ``retryable`` and ``retry_after`` (seconds) to decide what next. The message is
-    redacted (``connectors.redact``): a platform's error that echoes a token never carries it further."""
+    """Base. Callers read ``retryable`` and ``retry_after`` (seconds, ``bounded_wait``) to decide what next.
+    The message is redacted (``connectors.redact``): a platform's error that echoes a token never carries it
+    further."""
 
     retryable = False
 
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(redact(message))
-        self.retry_after = retry_after
+        self.retry_after = bounded_wait(retry_after)
 
 
 class RateLimited(ConnectorError):

@@ -105,10 +105,10 @@ class LoopbackServer:
         drop: bool = False,
     ) -> None:
         """The next ``count`` requests whose path starts with ``path_prefix`` wait ``delay`` seconds, then
-        get ``status`` (or their normal answer when ``status`` is None). With ``after`` the request is
-        handled first (a post is created), then the delay, then ``status`` or, with ``drop``, a closed
-        connection and no answer. A new fault on the same prefix replaces the old one; ``count=0`` removes
-        it."""
+        get ``status`` (or their normal answer, with ``headers`` laid over it, when ``status`` is None).
+        With ``after`` the request is handled first (a post is created), then the delay, then ``status``
+        or, with ``drop``, a closed connection and no answer. A new fault on the same prefix replaces the
+        old one; ``count=0`` removes it."""
         with self.lock:
             self._faults = [f for f in self._faults if f.prefix != path_prefix]
             if count > 0:
@@ -168,6 +168,8 @@ class LoopbackServer:
                 if fault.status is not None:
                     return self._failing(fault, req)
         reply = self._route(req)
+        if fault is not None and fault.status is None:  # the normal answer, with the fault's headers
+            reply.headers.update(fault.headers)
         if fault is not None and fault.after:
             if fault.delay > 0:
                 self._closing.wait(fault.delay)

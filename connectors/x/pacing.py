@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import requests
 
 SMALL_STEP = 5.0  # seconds between calls under which a window is left to the channel's interval
+X_WINDOW = 900.0  # X's windows last 15 minutes: a longer wait (a reset said to be years away) is not believed
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +33,12 @@ class Window:
 
     def wait(self, now: float) -> float:
         """Seconds before the next call: what was left of the window at ``seen_at`` shared evenly by the
-        calls left; none once it reset, when that share is small, or when none is left (a refusal's wait)."""
+        calls left; none once it reset, when that share is small, or when none is left (a refusal's wait);
+        never more than one window (``X_WINDOW``)."""
         if now >= self.reset_at or self.remaining <= 0:
             return 0.0
         step = (self.reset_at - self.seen_at) / self.remaining
-        return 0.0 if step < SMALL_STEP else max(0.0, self.seen_at + step - now)
+        return 0.0 if step < SMALL_STEP else min(X_WINDOW, max(0.0, self.seen_at + step - now))
 
 
 def window_of(headers: Mapping[str, str], now: float) -> Window | None:
