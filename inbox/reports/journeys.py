@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import not_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from inbox.charter.sla import SlaEvent, response_spans
 from inbox.ingest.clocks import person_answer
-from inbox.ingest.threads import AUTOMATIC_PREFIX
+from inbox.ingest.threads import AUTOMATIC_PREFIX, URGENCY_ORDER
 from inbox.reports import queries
 from inbox.reports.answers import answers_elsewhere
 from inbox.reports.channel_filter import ChannelIds
@@ -50,7 +51,9 @@ def _chunks(ids: Sequence[int]) -> list[list[int]]:
 def _events(session: Session, ids: list[int]) -> dict[int, list[SlaEvent]]:
     m = Message
     stmt = (
-        select(m.conversation_id, m.created_at, m.direction, m.ingested_at)
+        sa_select(
+            col(m.conversation_id), col(m.created_at), col(m.direction), col(m.ingested_at), col(m.urgency)
+        )
         .where(
             one_of(session, col(m.conversation_id), ids),
             (col(m.direction) == "in") | person_answer(),
@@ -59,9 +62,9 @@ def _events(session: Session, ids: list[int]) -> dict[int, list[SlaEvent]]:
         .order_by(col(m.created_at), col(m.id))
     )
     out: dict[int, list[SlaEvent]] = defaultdict(list)
-    for conv, at, direction, stored in session.exec(stmt).all():
+    for conv, at, direction, stored, urgency in session.execute(stmt).all():
         if at is not None:
-            out[conv].append(SlaEvent(at, "in" if direction == "in" else "out", stored))
+            out[conv].append(SlaEvent(at, "in" if direction == "in" else "out", stored, urgency))
     in_dm_threads = answers_elsewhere().where(one_of(session, col(OutboundReply.conversation_id), ids))
     answered = session.exec(in_dm_threads).all()
     for conv, at in answered:
@@ -153,6 +156,20 @@ def _unseen(events: Sequence[SlaEvent], resolved: datetime, answered: datetime |
         and e.stored_at > resolved
     ]
     return min(found, default=None)
+
+
+def urgency_at(j: Journey, started: datetime) -> str | None:
+    """The conversation's urgency when a clock started at ``started``: its most urgent customer message
+    written by then (``inbox.ingest.threads.raise_urgency``), the first message's at least."""
+    found = j.facts.arrival_urgency
+    for e in j.events:
+        if e.direction == "in" and e.at <= started and _rank(e.urgency) > _rank(found):
+            found = e.urgency
+    return found
+
+
+def _rank(urgency: str | None) -> int:
+    return -1 if urgency is None else URGENCY_ORDER.get(urgency, 1)
 
 
 def journeys(session: Session, period: Period, cid: ChannelIds) -> list[Journey]:

@@ -33,7 +33,7 @@ from inbox.charter.sla import charter_kind, due_at
 from inbox.charter.targets import Target
 from inbox.charter.versions import CharterBook
 from inbox.reports.calendar import ReportClocks
-from inbox.reports.journeys import Journey, cycles
+from inbox.reports.journeys import Journey, cycles, urgency_at
 from inbox.reports.judging import GOAL_WORDS, DueTimes, JudgedCohort, outcome
 from inbox.reports.rows import UNCLASSIFIED
 from inbox.reports.stats import ratio
@@ -82,7 +82,8 @@ def judged_all(cohort: JudgedCohort) -> list[list[tuple[Metric, str]]]:
         for started, answered in spans[1:]:
             if answered is None and j.resolved_at is not None and started <= j.resolved_at:
                 continue  # still unanswered when it was resolved: nothing was left to answer
-            mine.append(("next_response", answered, dues.ask(charter, targets.next_response, started)))
+            target = clocks.targets(charter, f, urgency_at(j, started)).next_response
+            mine.append(("next_response", answered, dues.ask(charter, target, started)))
         if targets.resolution is not None and spans:
             mine.append(("resolution", j.resolved_at, dues.ask(charter, targets.resolution, spans[0][0])))
     due = dues.solve()
