@@ -16,8 +16,11 @@ from typing import Any
 import phonenumbers
 from sqlmodel import Session, col, select
 
-from inbox.nlp.pii import DEFAULT_PATTERNS, contact_key
+from inbox.config.loader import ConfigError
+from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns, contact_key, find_pii
+from inbox.nlp.settings import load_pii_patterns
 from inbox.privacy.subject import Subject
+from inbox.settings import current_settings
 from inbox.store.gone import ERASED
 from inbox.store.tables import Contact, Message, Person
 
@@ -138,9 +141,36 @@ def given_details(messages: Iterable[tuple[str, Sequence[Any]]]) -> list[str]:
     return sorted(found)
 
 
+def _patterns() -> PiiPatterns:
+    """config/nlp.toml's personal-data patterns (the brand's own contact details left out), as ingestion
+    reads messages; the defaults when the file cannot be read."""
+    try:
+        return load_pii_patterns(current_settings().config_dir)
+    except (ConfigError, OSError):
+        return DEFAULT_PATTERNS
+
+
+def earlier_versions(raws: Iterable[Any]) -> list[tuple[str, Sequence[Any]]]:
+    """The earlier versions of edited messages (``raw["versions"]``) with the personal data found in them
+    (the stored spans are the newest version's): what a customer gave, then edited away, is still theirs."""
+    texts = [
+        v["text"]
+        for raw in raws
+        if isinstance(raw, dict)
+        for v in raw.get("versions") or ()
+        if isinstance(v, dict) and isinstance(v.get("text"), str)
+    ]
+    if not texts:
+        return []
+    patterns = _patterns()
+    return [
+        (t, [{"kind": p.kind, "start": p.start, "end": p.end} for p in find_pii(t, patterns)]) for t in texts
+    ]
+
+
 def subject_identifiers(session: Session, subject: Subject) -> Identifiers:
     """What names ``subject``: every linked account's names and ids, the ids they wrote from, and the
-    e-mail addresses and phone numbers they gave in their messages."""
+    e-mail addresses and phone numbers they gave in their messages (earlier versions of edited ones too)."""
     contacts = session.exec(select(Contact).where(col(Contact.id).in_(subject.contact_ids))).all()
     person = session.get(Person, subject.person_id) if subject.person_id is not None else None
     theirs = col(Message.contact_id).in_(subject.contact_ids)
@@ -148,5 +178,6 @@ def subject_identifiers(session: Session, subject: Subject) -> Identifiers:
         theirs, col(Message.author_platform_id).is_not(None)
     )
     ids = [i for i in session.exec(wrote_from.distinct()).all() if i]
-    given = given_details(session.exec(select(Message.text, Message.pii).where(theirs)).all())
+    rows = session.exec(select(Message.text, Message.pii, Message.raw).where(theirs)).all()
+    given = given_details([(text, pii) for text, pii, _ in rows] + earlier_versions(raw for *_, raw in rows))
     return Identifiers(contacts, person, [*ids, *given])
