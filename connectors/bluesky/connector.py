@@ -134,16 +134,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
     ) -> Batch:
         """One page of a newest-first listing of posts (``uri``, ``indexedAt``), back to the watermark."""
         objs, token = page(sweep.token)
-        fresh: list[Any] = []
-        reached = False
-        for obj in objs:
-            when, ident = _time_of(obj, "indexedAt"), _id_of(obj, "uri")
-            if sweep.is_past(when):
-                reached = True
-                break
-            sweep.note(when, ident)
-            if not sweep.is_read(when, ident):
-                fresh.append(obj)
+        fresh, reached = sweep.fresh([(_time_of(o, "indexedAt"), _id_of(o, "uri"), o) for o in objs])
         items, bad = parse(fresh)
         cursor, more = sweep.advance(token if objs else None, reached)
         return Batch(items, cursor, more, bad, len(objs))
@@ -155,16 +146,13 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         convos = [c for c in page.get("convos") or [] if isinstance(c, Mapping)]
         items: list[InboundItem] = []
         bad: list[Malformed] = []
-        reads, reached = len(convos), False
-        for convo in convos:
+        reads = len(convos)
+        stamps = [(_time_of(c.get("lastMessage"), "sentAt"), c) for c in convos]
+        dated = [when for when, _ in stamps if when is not None]
+        reached = bool(dated) and sweep.is_past(dated[-1])  # one convo out of order hides none after it
+        for when, convo in stamps:
             last = convo.get("lastMessage")
-            when = _time_of(last, "sentAt")
-            if when is None:
-                continue
-            if sweep.is_past(when):
-                reached = True
-                break
-            if sweep.is_read(when, _id_of(last, "id")):
+            if when is None or sweep.is_past(when) or sweep.is_read(when, _id_of(last, "id")):
                 continue
             got, broken, count = self._convo_messages(convo, sweep)
             items, bad, reads = items + got, bad + broken, reads + count
@@ -182,15 +170,9 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
             params = {"convoId": convo_id, "limit": self.page_size, "cursor": token}
             page = self.xrpc.query("chat.bsky.convo.getMessages", params, chat=True)
             messages = list(page.get("messages") or [])
-            done = sweep.seen is None
-            for message in messages:
-                when, ident = _time_of(message, "sentAt"), _id_of(message, "id")
-                if sweep.is_past(when):
-                    done = True
-                    break
-                sweep.note(when, ident)
-                if not sweep.is_read(when, ident):
-                    fresh.append(message)
+            got, reached = sweep.fresh([(_time_of(m, "sentAt"), _id_of(m, "id"), m) for m in messages])
+            fresh.extend(got)
+            done = sweep.seen is None or reached
             token = page.get("cursor")
             if done or not token or not messages:
                 break

@@ -3,14 +3,18 @@
 A *sweep* reads pages from the newest towards older ones until it meets an item older than ``seen`` (the
 newest time of the previous sweep), then the next sweep starts again from the top. Items at exactly ``seen``
 are told apart by id, so nothing is read twice and nothing with an equal timestamp is lost. The first sweep
-of a stream reads at most ``COLD_START_PAGES`` pages of history.
+of a stream reads at most ``COLD_START_PAGES`` pages of history. A page has reached the watermark when its
+last dated item is older (``fresh``): one item out of order in the middle of a page (a faulty server's old
+``indexedAt``) is skipped, and the newer items after it are still read.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 COLD_START_PAGES = 5
 
@@ -74,6 +78,20 @@ class Sweep:
             self.top, self.top_ids = when, {ident}
         elif when == self.top:
             self.top_ids.add(ident)
+
+    def fresh(self, page: Sequence[tuple[datetime | None, str | None, Any]]) -> tuple[list[Any], bool]:
+        """The objects of a newest-first page (``(time, id, object)``) not read yet, each noted, and whether
+        the page reached the watermark: its last dated object is older than it. An older object before
+        that is skipped, never the objects after it."""
+        out: list[Any] = []
+        for when, ident, obj in page:
+            if self.is_past(when):
+                continue
+            self.note(when, ident)
+            if not self.is_read(when, ident):
+                out.append(obj)
+        dated = [when for when, _, _ in page if when is not None]
+        return out, bool(dated) and self.is_past(dated[-1])
 
     def advance(self, token: str | None, reached: bool) -> tuple[str, bool]:
         """The cursor to store after this page, and whether another page is waiting now."""
