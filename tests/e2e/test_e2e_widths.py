@@ -146,3 +146,20 @@ def test_a_french_manager_finds_every_page_in_french(laptop_app: dict[str, Any])
         assert " more" not in bar.inner_text()
         menu.filter(has_text="Journal d'audit").click()
         expect(page.get_by_role("heading", name="Journal d'audit")).to_be_visible()
+
+
+def test_a_french_manager_reads_the_dashboards_live_lists_whole(laptop_app: dict[str, Any]) -> None:
+    """UI review 22: the dashboard's late and at-risk rows showed "O…" for « Ouvrir » and "En retard de 17 h
+    4…" at 1280 px."""
+    from playwright.sync_api import expect
+
+    very_late = laptop_app["seeded"].conversations["very-late"]
+    with _laptop(laptop_app["url"], "maya", []) as page:
+        page.get_by_role("button", name="Pilotage").click()
+        page.get_by_role("menuitem").filter(has_text="Tableau de bord").click()
+        page.get_by_role("tab", name=re.compile(r"^Hors délai")).click()
+        button = page.locator(f".st-key-dash-open-{very_late} button")
+        expect(button).to_have_accessible_name("Ouvrir")
+        expect(page.locator(f".st-key-dash-row-{very_late}").get_by_text("Camille Martin")).to_be_visible()
+        _shot(page, "fr-1280-dashboard.png")
+        assert _cut(page) == []

@@ -113,3 +113,21 @@ def test_agents_do_not_get_the_dashboard(seeded: Seeded) -> None:
     assert not at.exception
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(DASHBOARD).run()
+
+
+def test_a_customer_without_a_handle_is_named_in_the_live_lists(seeded: Seeded, db_url: str) -> None:
+    """UI review 22: a Facebook commenter (a name, no handle) read « client inconnu » in the dashboard's
+    at-risk list while the queue named them; the list names them as the queue does."""
+    from inbox.store.tables import Contact, Conversation
+    from tests.support.ui import database
+
+    r = seeded.conversations["R"]
+    with database(db_url) as s, s.begin():
+        conv = s.get(Conversation, r)
+        contact = s.get(Contact, conv.contact_id) if conv else None
+        assert contact is not None
+        contact.handle, contact.display_name = None, "Nico O."
+    at = dashboard_as(seeded, "maya")
+    assert not at.exception
+    shown = [m.value for m in at.markdown]
+    assert "**Nico O\\.**" in shown and "unknown customer" not in " ".join(shown)

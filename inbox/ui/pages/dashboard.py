@@ -8,7 +8,7 @@ only them; the page says which. ``inbox report`` (operators) stays unrestricted.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta, tzinfo
 
 import altair as alt
 import streamlit as st
@@ -19,7 +19,7 @@ from inbox.charter.model import Charter
 from inbox.charter.versions import charter_book
 from inbox.desk import channel_scope
 from inbox.desk.channel_scope import Scope
-from inbox.i18n import _, ngettext, pgettext
+from inbox.i18n import _, ngettext
 from inbox.reports.channel_filter import Channels, channels_of
 from inbox.reports.period import Period
 from inbox.reports.queries import channel_names
@@ -41,13 +41,10 @@ from inbox.ui.common import (
     current_user,
     md_escape,
     now,
-    open_conversation,
     reading,
-    time_left,
 )
-from inbox.ui.labels import URGENCY, label, stored_text
 from inbox.ui.report_labels import table_frame, title
-from inbox.ui.widgets import chart_slot, reason_charts
+from inbox.ui.widgets import chart_slot, live_list, reason_charts
 from inbox.ui.widgets import dashboard_charts as charts
 from inbox.ui.widgets.period_picker import PERIODS, period_picker
 from inbox.ui.widgets.satisfaction_panel import satisfaction_panel
@@ -113,32 +110,13 @@ def _minutes(value: float | None) -> str:
     return "—" if value is None else i18n.duration(timedelta(minutes=value))
 
 
-def _clock_row(c: LiveClock, at: datetime, tz: tzinfo) -> None:
-    conv = c.conversation
-    with st.container(border=True, key=f"dash-row-{conv.id}"):
-        cols = st.columns([1.6, 1.7, 4.6, 1.5, 0.9], vertical_alignment="center")
-        breached = c.state == "breached"
-        badge = (
-            _("Overdue {time}").format(time=i18n.duration(c.due - at)) if breached else time_left(c.due - at)
-        )
-        cols[0].badge(badge, color="red" if breached else "orange")
-        cols[0].caption(_("Due {when} · #{id}").format(when=i18n.when(c.due, tz), id=conv.id))
-        urgency = md_escape(label(URGENCY, conv.urgency))
-        cols[1].markdown(f":gray-badge[{md_escape(conv.channel)}] :gray-badge[{urgency}]")
-        cols[2].text(
-            f"@{conv.handle}" if conv.handle else _("unknown customer")
-        )  # customer text: never Markdown
-        cols[2].text(stored_text(conv.snippet) if conv.snippet else _("(no message)"))
-        cols[3].caption(md_escape(conv.assignee) if conv.assignee else pgettext("conversation", "Unassigned"))
-        if cols[4].button(_("Open"), key=f"dash-open-{conv.id}", type="primary"):
-            open_conversation(conv.id)
-
-
 def _clock_list(name: str, items: list[LiveClock], live: LiveReport, tz: tzinfo) -> None:
     if not items:
         st.caption(_("No conversation in this list right now."))
-    for c in items[:LIST_ROWS]:
-        _clock_row(c, live.now, tz)
+    shown = items[:LIST_ROWS]
+    names = live_list.display_names([c.conversation.id for c in shown])
+    for c in shown:
+        live_list.clock_row(c, live.now, tz, names)
     if len(items) > LIST_ROWS:
         st.caption(_("{n} more in the CSV.").format(n=i18n.number(len(items) - LIST_ROWS)))
     csv_download(clocks(name, name.replace("_", " ").capitalize(), items, live.now, tz))

@@ -28,7 +28,6 @@ from inbox.ui.common import (
     current_user,
     local_time,
     md_escape,
-    md_name,
     now,
     open_conversation,
     reading,
@@ -45,6 +44,7 @@ from inbox.ui.widgets import (
     incident_notice,
     queue_address,
 )
+from inbox.ui.widgets.live_list import customer_markdown
 from inbox.ui.widgets.peak_banner import peak_banner
 
 REFRESH_SECONDS = 10
@@ -229,10 +229,7 @@ def _row(row: Row, at: datetime, viewers: list[presence.Viewer], incident: str =
         cols[0].badge(_sla_label(row, at), color=SLA_COLOURS[row.sla])  # type: ignore[arg-type]
         age = duration(at - row.first_inbound_at) if row.first_inbound_at else "—"
         cols[0].caption(_("Age {age} · #{id}").format(age=age, id=row.id))
-        who = f"@{row.handle}" if row.handle else (row.display_name or _("unknown customer"))
-        shown = row.handle and row.display_name and row.display_name.lower() != row.handle.lower()
-        name = f" · {md_name(row.display_name or '')}" if shown else ""
-        cols[1].markdown(f"**{md_name(who)}**{name}")
+        cols[1].markdown(customer_markdown(row.handle, row.display_name))
         snippet = stored_text(row.snippet) if row.snippet else _("(no message)")
         cols[1].text(snippet, width="stretch")  # customer text: never Markdown
         cols[2].markdown(f"{incident} {_labels(row)}".strip())  # incident: its badge, if in an open one
