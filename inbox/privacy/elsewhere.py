@@ -19,7 +19,7 @@ from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, col, select
 
 from inbox.privacy.identifiers import Identifiers
-from inbox.store.tables import AuditEvent, EscalationAlert, Incident, Message, OutboundReply
+from inbox.store.tables import AuditEvent, EscalationAlert, Incident, Message, OutboundReply, WebhookEvent
 
 CANCELLED = "cancelled: it named a customer whose data was erased"
 
@@ -51,6 +51,17 @@ def naming(session: Session, ids: Identifiers, table: Any, *fields: str, where: 
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def webhook_bodies(session: Session, ids: Identifiers) -> list[tuple[WebhookEvent, str]]:
+    """The webhook events whose body (as received, bank data masked) names the person, with the body as
+    text: held until ``webhook_events_days``, exported with their data and deleted by their erasure."""
+    found = []
+    for event in session.exec(select(WebhookEvent)).all():
+        body = bytes(event.body).decode("utf-8", errors="replace")
+        if ids.found_in(body):
+            found.append((event, body))
+    return found
 
 
 def others_messages(session: Session, ids: Identifiers, skip: set[int]) -> list[Message]:

@@ -170,10 +170,9 @@ def _anonymise_people(session: Session, subject: Subject, report: ErasureReport)
 
 def _drop_payloads(session: Session, ids: Identifiers, report: ErasureReport) -> None:
     """Webhook bodies and quarantined payloads that name the person are deleted whole."""
-    for event_id, body in session.exec(select(WebhookEvent.id, WebhookEvent.body)).all():
-        if ids.found_in(bytes(body).decode("utf-8", errors="replace")):
-            session.execute(delete(WebhookEvent).where(col(WebhookEvent.id) == event_id))
-            report.webhook_events += 1
+    for event, _ in elsewhere.webhook_bodies(session, ids):
+        session.execute(delete(WebhookEvent).where(col(WebhookEvent.id) == event.id))
+        report.webhook_events += 1
     for item in session.exec(select(QuarantinedItem)).all():  # the error may quote the payload
         if ids.found_in(item.error) or ids.found_in(json.dumps(item.raw, ensure_ascii=False)):
             session.delete(item)

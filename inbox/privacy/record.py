@@ -8,6 +8,7 @@ Another customer's message in a thread they joined is not theirs and is left out
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -152,7 +153,8 @@ def named_elsewhere(
     session: Session, subject: Subject, ids: Identifiers, own: set[int], channels: dict[int | None, str]
 ) -> dict[str, list[dict[str, Any]]]:
     """Where data outside their conversations names them (what an erasure redacts there, ``elsewhere``):
-    agents' notes, our replies, incidents, alerts, audit details and quarantined payloads in full; another
+    agents' notes, our replies, incidents, alerts, audit details, quarantined payloads and webhook bodies as
+    received in full; another
     customer's message only as a reference (its words are that customer's)."""
     about = set(session.exec(select(AuditEvent.id).where(concerning(subject, own))).all())
     return {
@@ -185,4 +187,16 @@ def named_elsewhere(
             _fields(q, "id error raw created_at") | {"channel": channels.get(q.channel_id)}
             for q in elsewhere.naming(session, ids, QuarantinedItem, "raw", "error")
         ],
+        "webhook_events": [
+            _fields(e, "id received_at status") | {"channel": channels.get(e.channel_id), "body": _body(body)}
+            for e, body in elsewhere.webhook_bodies(session, ids)
+        ],
     }
+
+
+def _body(text: str) -> Any:
+    """A webhook body as JSON when it is JSON, else as text."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
