@@ -3,9 +3,11 @@
 A round lists the newest ``watch`` posts (or media), then reads each one's comments page by page. The cursor
 (opaque JSON) holds the round's queue, the ``after`` cursor inside the current post, and ``since``: the
 newest comment time of the previous round, never later than now (a comment dated 2099 would otherwise
-hide every later one). Comments older than ``since`` are left out (Facebook filters them server-side with
-``since=``; Instagram has no such filter, so they are dropped here). Comments at exactly ``since`` are read
-again; ingestion is idempotent, so they are stored once.
+hide every later one). Comments older than ``since`` less ``LATE_MARGIN`` are left out (Facebook filters
+them server-side with ``since=``; Instagram has no such filter, so they are dropped here). The margin reads
+again the comments Graph lists late (a comment held for review, then approved; Graph's own lag): one
+listed after a newer one was read is older than ``since`` and was never read. Comments read again are
+stored once (ingestion is idempotent).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 from connectors.base import Batch
 from connectors.meta.graph import Graph
 from connectors.meta.parse import comments_page
+
+LATE_MARGIN = 3600  # seconds before ``since`` still read: a comment Graph lists up to an hour late is stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +67,12 @@ def fetch_comments(graph: Graph, src: CommentSource, cursor: str | None) -> Batc
         queue = _containers(graph, src)
         if not queue:
             return Batch(items=[], next_cursor=json.dumps({"since": since} if since else {}))
-    payload = _comments(graph, src, queue[0], since, state.get("after"))
+    floor = None if since is None else since - LATE_MARGIN
+    payload = _comments(graph, src, queue[0], floor, state.get("after"))
     items, bad = comments_page(
         payload, platform=src.platform, channel=src.channel, brand_id=src.brand_id, container_id=queue[0]
     )
-    items = [i for i in items if since is None or i.created_at.timestamp() >= since]
+    items = [i for i in items if floor is None or i.created_at.timestamp() >= floor]
     high = max([high, *(min(int(i.created_at.timestamp()), now) for i in items)])
     paging = payload.get("paging") if isinstance(payload.get("paging"), dict) else {}
     after = (paging.get("cursors") or {}).get("after") if paging.get("next") else None

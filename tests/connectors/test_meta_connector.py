@@ -32,7 +32,10 @@ def drain(conn: Any, cursor: str | None = None) -> tuple[list[Any], str | None, 
 # --- reading -------------------------------------------------------------------------------------
 def test_facebook_comments_are_paged_with_an_opaque_cursor_and_read_once(meta: MetaSandbox) -> None:
     post = meta.add_post("Spring collection", created_at=NOW - timedelta(days=1))
-    ids = [meta.add_comment(f"question {i}", created_at=NOW - timedelta(minutes=30 - i)) for i in range(7)]
+    hours_ago = NOW - timedelta(hours=2)  # older than the watermark less LATE_MARGIN: never read again
+    ids = [
+        meta.add_comment(f"question {i}", created_at=hours_ago - timedelta(minutes=30 - i)) for i in range(7)
+    ]
     reply = meta.add_comment("a follow-up", reply_to=ids[0], created_at=NOW - timedelta(minutes=5))
     conn = facebook(meta, page_size=5)
 
@@ -52,7 +55,7 @@ def test_facebook_comments_are_paged_with_an_opaque_cursor_and_read_once(meta: M
     assert cursor is not None and "since" in json.loads(cursor)
 
     again, cursor, _ = drain(conn, cursor)
-    assert {i.external_id for i in again} <= {reply}  # only the comments at the watermark second, if any
+    assert {i.external_id for i in again} <= {reply}  # only the comments within LATE_MARGIN of the watermark
     fresh = meta.add_comment("new one", created_at=datetime.now(UTC) + timedelta(seconds=2))
     later, _, _ = drain(conn, cursor)
     assert fresh in {i.external_id for i in later} and not {i.external_id for i in later} & set(ids)
