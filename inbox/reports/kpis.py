@@ -68,11 +68,13 @@ class Volume:
 
 def volume_by_hour(counts: Iterable[HourCount], tz: tzinfo) -> list[Volume]:
     """Customer messages per channel per local clock hour (hours with none are left out): the buckets are
-    summed into the local hour that holds them, so a team at UTC+05:30 sees 10:00, not 09:30."""
+    summed into the local hour that holds them, so a team at UTC+05:30 sees 10:00, not 09:30. The hour
+    lived twice when summer time ends (02:00-02:59 in Paris) is one clock hour: one row, both summed."""
     sums: dict[tuple[datetime, str], int] = defaultdict(int)
     for c in counts:
-        sums[(local_hour(c.hour, tz), c.channel)] += c.messages
-    return [Volume(hour.astimezone(tz), channel, n) for (hour, channel), n in sorted(sums.items())]
+        wall = local_hour(c.hour, tz).astimezone(tz).replace(tzinfo=None)  # the clock's reading, fold dropped
+        sums[(wall, c.channel)] += c.messages
+    return [Volume(hour.replace(tzinfo=tz), channel, n) for (hour, channel), n in sorted(sums.items())]
 
 
 @dataclass(frozen=True, slots=True)
