@@ -13,7 +13,8 @@ another customer wrote in their thread after our last answer (that message still
 events about them keep who did what and when; their names are cut from the details. A legal hold refuses the
 whole erasure.
 
-The erasure is audited (who, when, why, which account ids, how many rows) without the erased data. Then the
+The erasure is audited (who, when, why, which account ids, how many rows) without the erased data (a reason
+typed with their name or handle keeps ``[erased]`` in their place). Then the
 database is compacted so the old bytes are gone from the file: SQLite runs with ``secure_delete`` and is
 VACUUMed (WAL checkpointed and truncated); PostgreSQL's touched tables are VACUUMed (dead rows removed).
 """
@@ -217,7 +218,11 @@ def erase_subject(
         actor,
         "privacy.erase",
         target=("contact", subject.contact_id),
-        detail={"reason": reason, "contacts": list(subject.contact_ids), "erased": asdict(report)},
+        detail={
+            "reason": ids.redact(reason),
+            "contacts": list(subject.contact_ids),
+            "erased": asdict(report),
+        },
         at=now,
     )
     return report
