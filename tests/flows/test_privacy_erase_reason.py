@@ -28,7 +28,9 @@ def test_the_reason_of_an_erasure_names_nobody_erased(
     monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
     fill(sandbox, engine, db_url, config, x_env)
     why = "DSAR 17 from Jane Doe (@janedoe77)"
-    code, _, err = inbox(capsys, "privacy", "erase", "--contact", "x-acme:janedoe77", "--reason", why, "--yes")
+    code, _, err = inbox(
+        capsys, "privacy", "erase", "--contact", "x-acme:janedoe77", "--reason", why, "--yes"
+    )
     assert code == 0, err
     assert "janedoe77" not in every_value(engine) and "Jane Doe" not in every_value(engine)
     with Session(engine) as s:
