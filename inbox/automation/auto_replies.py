@@ -17,8 +17,10 @@ Rules, stated once:
 - Texts come from the template the charter names (config/templates.toml), else from the charter's own text;
   a public one starts with the customer's @handle, as replies do (X also refuses the same text twice).
 - Language: the brand's default unless the customer's messages show another language the brand serves
-  (``Brand.languages``; decided by ``inbox.nlp.reply_language``). A translation that is missing sends nothing:
-  an automatic message is never in a language the brand does not serve, nor in one the customer did not write.
+  (``Brand.languages``; decided by ``inbox.nlp.reply_language``), or every language it serves when the
+  customer's cannot be told and the brand asks so (``inbox.automation.languages``). A translation that is
+  missing sends nothing: an automatic message is never in a language the brand does not serve, nor, when the
+  customer's language is known, in another one.
 - Never to a customer who opted out (``inbox.privacy.opt_out``), on this account or a linked one.
 Automatic messages never stop an SLA clock (see ``inbox.outbox.delivery.record_delivery``).
 """
@@ -35,20 +37,20 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, or_, select
 
+from inbox.automation.languages import automatic_languages, in_one_message
 from inbox.automation.private_rule import moving_to_private
 from inbox.charter.business_hours import is_open, next_opening
 from inbox.charter.model import Charter
 from inbox.charter.open_clocks import OpenClock
-from inbox.charter.rules import brand_for, peak_acknowledgement
+from inbox.charter.rules import peak_acknowledgement
 from inbox.charter.teams import Team, opening_day
-from inbox.nlp.reply_language import Evidence, platform_language, reply_language
 from inbox.outbox import delivery as outbox
 from inbox.outbox.delivery import AUTOMATIC_PREFIX
 from inbox.privacy.opt_out import opted_out
 from inbox.replies import blanks, composer
 from inbox.replies import rules as reply_rules
 from inbox.replies.names import unread_name
-from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply
+from inbox.store.tables import Channel, Contact, Conversation, OutboundReply
 
 log = logging.getLogger("inbox.automation.tick")
 
@@ -58,7 +60,6 @@ PEAK_KEY = AUTOMATIC_PREFIX + "peak:{}"
 SURVEY_KEY = AUTOMATIC_PREFIX + "survey:{}"
 OOH_LOOKBACK = timedelta(days=3)  # older unanswered messages are past any closed spell
 NEW_GRACE = timedelta(minutes=15)
-EVIDENCE_MESSAGES = 20  # the customer's latest messages in a conversation that decide its language
 
 
 def automatic_text(
@@ -148,29 +149,6 @@ def _values(session: Session, conv: Conversation) -> dict[str, str]:
         agent_name=None,
         conversation_id=conv.id,
     )
-
-
-def customer_evidence(session: Session, conv: Conversation) -> list[Evidence]:
-    """What the customer's latest messages in ``conv`` (oldest first) say about their language."""
-    stmt = (
-        select(Message.language, Message.raw)
-        .where(Message.conversation_id == conv.id, Message.direction == "in")
-        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
-        .limit(EVIDENCE_MESSAGES)
-    )
-    rows = list(session.exec(stmt))[::-1]
-    return [Evidence(language, platform_language(raw or {})) for language, raw in rows]
-
-
-def automatic_language(session: Session, charter: Charter, conv: Conversation) -> str | None:
-    """The language of an automatic message to ``conv``'s customer; None for the charter's own text (the
-    brand's default language, and the only text for a channel no brand speaks for)."""
-    channel = session.get(Channel, conv.channel_id)
-    brand = brand_for(charter, channel.name) if channel is not None else None
-    if brand is None:
-        return None
-    choice = reply_language(customer_evidence(session, conv), brand.served(), brand.language)
-    return None if choice.language == brand.language else choice.language
 
 
 TextFor = Callable[[Session, Conversation, dict[str, str]], str | None]
@@ -294,8 +272,11 @@ def send_out_of_hours(
             if _told_this_spell(s, conv, team, now):
                 return None
             wrote = conv.last_inbound_at or now
-            language = automatic_language(s, charter, conv)
-            return out_of_hours_text(team, wrote, now, templates, values, language)
+            languages = automatic_languages(s, charter, conv)
+            texts = [
+                t for code in languages if (t := out_of_hours_text(team, wrote, now, templates, values, code))
+            ]
+            return in_one_message(s, conv, texts, values.get("handle"))
 
         sent += queue_once(engine, c.conversation_id, key, text_for, now, moving=charter)
     return sent
@@ -331,7 +312,9 @@ def send_peak_acks(
         ) -> str | None:
             if _told(s, conv, since - NEW_GRACE, PEAK_KEY.format(""), OOH_KEY.format("")):
                 return None  # told during this peak already
-            return peak_text(charter, kind, templates, values, automatic_language(s, charter, conv))
+            languages = automatic_languages(s, charter, conv)
+            texts = [t for code in languages if (t := peak_text(charter, kind, templates, values, code))]
+            return in_one_message(s, conv, texts, values.get("handle"))
 
         sent += queue_once(
             engine,

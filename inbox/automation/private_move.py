@@ -22,7 +22,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from inbox.automation.auto_replies import _values as known_values  # the customer's name and handle
-from inbox.automation.auto_replies import automatic_language, automatic_text, existing_keys, queue_once
+from inbox.automation.auto_replies import automatic_text, existing_keys, queue_once
+from inbox.automation.languages import automatic_language
 from inbox.charter.model import Charter
 from inbox.charter.rules import brand_for
 from inbox.outbox.delivery import AUTOMATIC_PREFIX

@@ -146,12 +146,15 @@ class Peak(Strict):
 
 class Brand(Strict):
     """A brand's voice. ``language`` is its default; ``languages`` all it answers in (default: only that one):
-    automatic messages are written in one of them, never in another (see inbox.nlp.reply_language)."""
+    automatic messages are written in one of them, never in another (see inbox.nlp.reply_language).
+    ``unsure_language``: when the customer's language cannot be told, "default" writes in ``language``,
+    "all" in every language served, the default first (where the platform's length allows)."""
 
     display_name: NonEmpty
     channels: tuple[Name, ...] = ()
     language: LanguageCode = "en"
     languages: tuple[LanguageCode, ...] = ()
+    unsure_language: Literal["default", "all"] = "default"
     tone: Literal["formal", "friendly", "playful"] = "friendly"
     guidelines: str = ""
     signature: SignatureText = ""

@@ -4,8 +4,9 @@
 tweets (``inbound`` True), detects each as ``inbox classify`` does, and decides the automatic-reply language
 of each as if it were the latest message of its customer in its thread (their earlier ones in the thread are
 evidence; the corpus has no platform tags). Printed: shares by detected language, and by reply language for
-a French brand that also serves English (the shipped charter) and for an English brand that also serves
-French. Reads files only; the tweets are never copied anywhere.
+a French brand that also serves English (as shipped: every served language when unsure; and with its
+default alone) and for an English brand that also serves French. Reads files only; the tweets are never
+copied anywhere.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from pathlib import Path
 
 from inbox.nlp.language import LanguageDetect
 from inbox.nlp.normalise import for_detection, normalise
-from inbox.nlp.reply_language import Evidence, reply_language
+from inbox.nlp.reply_language import Evidence, Unsure, reply_language, written_languages
 
 CANDIDATES = ("en", "fr", "es", "de", "it", "pt", "nl")  # config/nlp.toml's [language].candidates
-BRANDS = {"fr brand (serves fr, en)": (("fr", "en"), "fr"), "en brand (serves en, fr)": (("en", "fr"), "en")}
+BRANDS: dict[str, tuple[tuple[str, ...], str, Unsure]] = {
+    "fr brand (serves fr, en; unsure: all, the shipped charter)": (("fr", "en"), "fr", "all"),
+    "fr brand (serves fr, en; unsure: default)": (("fr", "en"), "fr", "default"),
+    "en brand (serves en, fr; unsure: default)": (("en", "fr"), "en", "default"),
+}
 
 
 def inbound_tweets(path: Path) -> list[dict[str, str]]:
@@ -31,15 +36,20 @@ def inbound_tweets(path: Path) -> list[dict[str, str]]:
 
 
 def reply_languages(
-    rows: Sequence[dict[str, str]], detected: Sequence[str], served: Sequence[str], default: str
+    rows: Sequence[dict[str, str]],
+    detected: Sequence[str],
+    served: Sequence[str],
+    default: str,
+    unsure: Unsure = "default",
 ) -> Iterator[tuple[int, str, str]]:
-    """(row index, reply language, why) for each tweet; its customer's earlier tweets in the thread count."""
+    """(row index, reply languages joined by "+", why) for each tweet; its customer's earlier tweets in the
+    thread count."""
     seen: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     for i, (row, lang) in enumerate(zip(rows, detected, strict=True)):
         history = seen[(row["thread_root"], row["author_id"])]
         history.append(Evidence(lang))
-        choice = reply_language(history, served, default)
-        yield i, choice.language, choice.why
+        why = reply_language(history, served, default).why
+        yield i, "+".join(written_languages(history, served, default, unsure)), why
 
 
 def _share(counter: Counter[str], n: int) -> str:
@@ -61,11 +71,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"detected as a language other than English: {other} ({other / n:.2%}); und {counts['und'] / n:.2%}"
     )
-    for name, (served, default) in BRANDS.items():
-        decided = list(reply_languages(rows, detected, served, default))
+    for name, (served, default, unsure) in BRANDS.items():
+        decided = list(reply_languages(rows, detected, served, default, unsure))
         by = Counter(lang for _, lang, _ in decided)
         why = Counter(f"{lang}:{w}" for _, lang, w in decided)
+        without = sum(1 for _, lang, _ in decided if "en" not in lang.split("+"))
         print(f"{name}, default {default}: reply language {_share(by, n)}; by reason {_share(why, n)}")
+        print(f"  replies with no English in them: {without} ({without / n:.2%})")
         if show:
             for i, lang, w in decided:
                 if lang != "en":

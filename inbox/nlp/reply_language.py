@@ -10,7 +10,8 @@ Rules, stated once:
   earliest (the first message states the matter, the later ones are often "ok", "DM sent").
 - No served language at all (nothing determined, or only languages the brand does not serve): the brand's
   default. So a guess never picks the language of an automatic message, and a language the brand does not
-  serve is never used.
+  serve is never used. A brand may ask for every language it serves then (``unsure = "all"``): its default
+  first, then the others, one after the other, so that whoever the customer is can read it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from inbox.nlp.types import UNDETERMINED
 
 CODE = re.compile(r"^[a-z]{2}$")
 Why = Literal["customer", "not_served", "undetermined"]
+Unsure = Literal["default", "all"]  # what to write in when no served language was determined
 
 
 def base_code(value: object) -> str | None:
@@ -100,3 +102,14 @@ def reply_language(evidence: Sequence[Evidence], served: Sequence[str], default:
     counts = Counter(in_scope)
     most = max(counts.values())
     return Choice(next(lang for lang in in_scope if counts[lang] == most), "customer")
+
+
+def written_languages(
+    evidence: Sequence[Evidence], served: Sequence[str], default: str, unsure: Unsure = "default"
+) -> tuple[str, ...]:
+    """The languages of an automatic message, in order: the customer's when one the brand serves was
+    determined; else the default, followed by the brand's other languages when ``unsure`` is "all"."""
+    choice = reply_language(evidence, served, default)
+    if choice.why == "customer" or unsure == "default":
+        return (choice.language,)
+    return (default, *(code for code in served if code != default))

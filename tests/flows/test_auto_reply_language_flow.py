@@ -169,8 +169,9 @@ def test_where_a_platform_takes_the_same_text_twice_it_is_sent_unchanged(
 def test_a_telegram_customer_whose_words_say_nothing_gets_the_language_of_their_app(
     engine: Engine, classifier: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A bare "ok 👍" cannot be told apart; Telegram sends the language of the sender's app (``language_code``).
-    An English app gets the English text, a French one the French text, none the brand's default."""
+    """A bare "ok 👍" cannot be told apart; Telegram sends the language of the sender's app
+    (``language_code``). An English app gets the English text, a French one the French text, none the
+    brand's default."""
     from connectors.sandbox.telegram.server import TelegramSandbox
     from tests.support.sandbox_channels import telegram_runtime
 
@@ -188,3 +189,34 @@ def test_a_telegram_customer_whose_words_say_nothing_gets_the_language_of_their_
     assert ENGLISH in sent[51] and FRENCH not in sent[51]
     assert FRENCH in sent[52]
     assert FRENCH in sent[53]  # nothing to go by: the brand's default (French)
+
+
+def test_a_brand_unsure_of_the_language_can_write_in_every_language_it_serves_where_it_fits(
+    engine: Engine,
+    x_sandbox: XSandbox,
+    classifier: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    x_env: dict[str, str],
+) -> None:
+    """With ``unsure_language = "all"``, a customer whose language cannot be told gets the French text then
+    the English one in one message (both fit X's 280 characters too). A customer whose language is known
+    still gets theirs alone."""
+    from connectors.sandbox.telegram.server import TelegramSandbox
+    from tests.support.sandbox_channels import telegram_runtime
+
+    both = charter(**{"brands.acme.unsure_language": "all"})
+    with TelegramSandbox() as tg:
+        rt = telegram_runtime(tg, monkeypatch)
+        tg.add_message("ok 👍", first_name="Ana", user_id=61, at=PARIS_SUNDAY_10)
+        tg.add_message("ok 👍", first_name="Gus", user_id=62, language_code="en", at=PARIS_SUNDAY_10)
+        now = PARIS_SUNDAY_10 + 10 * MINUTE
+        poll_channel(engine, rt, clock=Clock(now), due=CharterDue(both), classifier=classifier)
+        run_automation(engine, both, now, templates=templates())
+        drain(engine, rt, now)
+        sent = {s["chat_id"]: s["text"] for s in tg.sent}
+    assert sent[61].index(FRENCH) < sent[61].index(ENGLISH)  # the default first, then English
+    assert "\n\n" in sent[61]
+    assert ENGLISH in sent[62] and FRENCH not in sent[62]
+    x_sandbox.add_mention("@AcmeCare 👍👍", author="zoe", created_at=PARIS_SUNDAY_10, lang="und")
+    on_x = replies_by_handle(engine, x_sandbox, classifier, both)
+    assert on_x["zoe"].index(FRENCH) < on_x["zoe"].index(ENGLISH)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from inbox.nlp.reply_language import Choice, Evidence, platform_language, reply_language
+from inbox.nlp.reply_language import (
+    Choice,
+    Evidence,
+    Unsure,
+    platform_language,
+    reply_language,
+    written_languages,
+)
 
 SERVED = ("fr", "en")
 
@@ -62,3 +69,17 @@ def test_reply_language_weighs_all_the_evidence(evidence: list[Evidence], expect
 
 def test_an_english_only_brand_never_answers_in_french() -> None:
     assert reply_language([Evidence("fr", "fr")], ("en",), "en") == Choice("en", "not_served")
+
+
+@pytest.mark.parametrize(
+    ("evidence", "unsure", "expected"),
+    [
+        ([Evidence("und")], "default", ("fr",)),
+        ([Evidence("und")], "all", ("fr", "en")),
+        ([Evidence("es")], "all", ("fr", "en")),  # not served: every served language, the default first
+        ([Evidence("en")], "all", ("en",)),  # known: theirs alone
+        ([Evidence("und", "fr")], "all", ("fr",)),
+    ],
+)
+def test_written_languages(evidence: list[Evidence], unsure: Unsure, expected: tuple[str, ...]) -> None:
+    assert written_languages(evidence, SERVED, "fr", unsure) == expected
