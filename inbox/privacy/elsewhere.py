@@ -1,4 +1,4 @@
-"""Erasure outside the person's own conversations: where others' data names them.
+"""Erasure where others' data names the person: outside their own conversations, and other customers in them.
 
 Another customer's message that quotes or names them (a Telegram reply carries a copy of the message it
 answers; a customer writes "same as @jeanne_dpt, 06 12 34 56 78"), our replies in other threads addressed to
@@ -65,8 +65,10 @@ def webhook_bodies(session: Session, ids: Identifiers) -> list[tuple[WebhookEven
 
 
 def others_messages(session: Session, ids: Identifiers, skip: set[int]) -> list[Message]:
-    """Messages outside the person's own conversations (``skip``) that name them or carry their words."""
-    return naming(session, ids, Message, "text", "raw", where=col(Message.conversation_id).not_in(skip))
+    """Messages that name the person or carry their words, but ours in their own conversations (``skip``:
+    theirs with them): another customer's, in their thread too (an answer to them names them)."""
+    ours_in_theirs = col(Message.conversation_id).in_(skip) & (col(Message.direction) == "out")
+    return naming(session, ids, Message, "text", "raw", where=~ours_in_theirs)
 
 
 def replies_elsewhere(session: Session, ids: Identifiers, skip: set[int]) -> list[OutboundReply]:
@@ -75,7 +77,8 @@ def replies_elsewhere(session: Session, ids: Identifiers, skip: set[int]) -> lis
 
 
 def scrub_messages(session: Session, ids: Identifiers, skip: set[int]) -> int:
-    """Other customers' messages (not in ``skip``, the person's own conversations) naming the person."""
+    """Other customers' messages naming the person, in their own conversations (``skip``) too; run after
+    the person's own messages are anonymised (then none of them names them)."""
     changed = 0
     for message in others_messages(session, ids, skip):
         text, raw = ids.redact(message.text), ids.without_their_copies(message.raw or {})
