@@ -163,3 +163,24 @@ def test_a_french_manager_reads_the_dashboards_live_lists_whole(laptop_app: dict
         expect(page.locator(f".st-key-dash-row-{very_late}").get_by_text("Camille Martin")).to_be_visible()
         _shot(page, "fr-1280-dashboard.png")
         assert _cut(page) == []
+
+
+def test_a_french_agent_reads_the_queues_longest_filter_values_whole(laptop_app: dict[str, Any]) -> None:
+    """UI review 22: six filters in one row cut « Réclamation sur le service », « Mentions et MP » and a
+    channel such as "mastodon-acme" at 1280 px; they are two rows of three."""
+    from playwright.sync_api import expect
+
+    from inbox.store.tables import Conversation
+
+    very_late = laptop_app["seeded"].conversations["very-late"]
+    with Session(laptop_app["engine"]) as session, session.begin():
+        conv = session.get(Conversation, very_late)
+        assert conv is not None
+        conv.reason = "service_complaint"
+    with _laptop(laptop_app["url"], "alice", []) as page:
+        page.goto(f"{laptop_app['url']}/?reason=service_complaint&source=direct&urgency=critical")
+        expect(page.locator(f".st-key-open-{very_late} button")).to_be_visible()
+        reason = page.locator(".st-key-q-reason")
+        expect(reason.get_by_role("combobox")).to_have_value("Réclamation sur le service")
+        expect(page.locator(".st-key-q-source").get_by_role("combobox")).to_have_value("Mentions et MP")
+        assert _cut(page) == []

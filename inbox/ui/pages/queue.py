@@ -98,7 +98,9 @@ def _filters_bar(options: dict[str, list[str]]) -> Filters:
         on_change=_first_page,
         format_func=lambda v: label(STATUS, v),
     )
-    row = st.columns(6)
+    # two rows of three: six in one row cut "mastodon-acme", « Mentions et MP » and « Réclamation sur le
+    # service » at 1280 px
+    row = [*st.columns(3), *st.columns(3)]
     any_ = ANY
 
     def word(table: dict[str, str], feminine: bool = False) -> Callable[[str], str]:
