@@ -159,6 +159,12 @@ NO_TEMPLATE = N_("No template")
 GOAL_KPI = N_("Goal {name} (%)")
 
 
+def goal_name(name: str) -> str:
+    """A service-level goal's name for people: the charter's own word (``social``), except an urgency
+    level's, which is said in the reader's language (``critical`` is « critique » in French)."""
+    return _(URGENCY[name]).lower() if name in URGENCY else name
+
+
 def title(table: Table) -> str:
     return _(TITLES[table.name]) if table.name in TITLES else table.title
 
@@ -183,7 +189,9 @@ def value(name: str, cell: Cell) -> Cell:
         every = ALL_CHANNELS if name == "channel" else ALL
         return _(every)
     if name == "kpi" and cell.startswith("goal_") and cell.endswith("_pct"):
-        return _(GOAL_KPI).format(name=cell[len("goal_") : -len("_pct")])
+        return _(GOAL_KPI).format(name=goal_name(cell[len("goal_") : -len("_pct")]))
+    if name == "goal":
+        return goal_name(cell)
     words = {
         "sentiment": SENTIMENT,
         "urgency": URGENCY,

@@ -16,6 +16,10 @@ from inbox.reports.labels import value
         ("en", "met", None, None),  # not judged: the table shows a dash
         ("fr", "template", None, "Sans modèle"),
         ("fr", "kpi", "goal_social_pct", "Objectif social (%)"),
+        ("fr", "kpi", "goal_critical_pct", "Objectif critique (%)"),  # an urgency level is said in French
+        ("en", "kpi", "goal_critical_pct", "Goal critical (%)"),
+        ("fr", "goal", "critical", "critique"),
+        ("fr", "goal", "vip", "vip"),  # the charter's own name otherwise
         ("fr", "metric", "next_response", "Réponse suivante"),
         ("fr", "kind", "private", "Privé"),
         ("fr", "survey", "csat", "CSAT"),

@@ -16,6 +16,7 @@ from inbox import i18n
 from inbox.charter.goals import Goal
 from inbox.i18n import N_, _
 from inbox.reports.kpis import AgentRow, SentimentShare
+from inbox.reports.labels import goal_name
 from inbox.reports.reasons import ReasonShare
 from inbox.reports.satisfaction import SatisfactionGroup
 from inbox.reports.table_base import pct
@@ -40,7 +41,7 @@ SURVEY_TITLES = {
 def goal_label(name: str, goal: Goal) -> str:
     """``social: 90 % within 1 h 00 min``, in the user's language."""
     return _("{name}: {percent} within {time}").format(
-        name=name,
+        name=goal_name(name),
         percent=i18n.percent(goal.percent / 100, 0),
         time=i18n.duration(timedelta(minutes=goal.within_minutes)),
     )
