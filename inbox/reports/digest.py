@@ -18,7 +18,7 @@ from typing import Any
 
 from inbox.i18n import _, day, ngettext, number, percent
 from inbox.reports.channel_filter import channels_text
-from inbox.reports.labels import METRICS, REASONS, SURVEYS
+from inbox.reports.labels import METRICS, REASONS, SURVEYS, goal_name
 from inbox.reports.period import Period
 from inbox.reports.reasons import ReasonShare
 from inbox.reports.report import LiveReport, PeriodReport
@@ -130,7 +130,7 @@ def _goal_lines(r: PeriodReport) -> list[str]:
         )
         lines.append(
             _("• {name}: {rate} within {minutes} min (goal {goal}): {verdict}").format(
-                name=_escape(g.name),
+                name=_escape(goal_name(g.name)),
                 rate=percent(g.attainment),
                 minutes=g.goal.within_minutes,
                 goal=percent(g.goal.percent / 100, 0),
