@@ -41,6 +41,8 @@ def record_delivery(session: Session, reply: OutboundReply, sent: Sent, at: date
     """Mark a reply sent and add it to the thread as an outbound message (once)."""
     reply.status, reply.platform_id, reply.sent_at, reply.last_error = "sent", sent.external_id, at, None
     reply.text = bank_data.mask_text(reply.text)
+    if reply.platform_template:  # its parameters are what the customer read: masked with the text
+        reply.platform_template = bank_data.mask_payload(reply.platform_template)
     conv = session.get(Conversation, reply.conversation_id)
     channel = session.get(Channel, reply.channel_id)
     assert conv is not None and channel is not None and channel.id is not None
