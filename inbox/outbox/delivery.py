@@ -10,7 +10,7 @@ A channel whose sending is on stand-by (``inbox.ingest.standby``) has its replie
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -169,12 +169,16 @@ def retry(session: Session, reply_id: int, actor: str, now: datetime) -> Outboun
     return reply
 
 
-def _claim(engine: Engine, now: datetime) -> int | None:
-    """Claim the oldest due reply for this sender until ``now + SEND_LEASE``; None when nothing is due."""
+def _claim(engine: Engine, now: datetime, running: Collection[str]) -> int | None:
+    """Claim the oldest due reply of a channel this sender runs (``running``) until ``now + SEND_LEASE``;
+    None when nothing is due. Another channel's reply waits for a sender that runs it (one listener per
+    channel, a channel whose credentials are missing): before, it was claimed and failed "not running"."""
     with Session(engine) as session, session.begin():
         due = (col(OutboundReply.next_attempt_at).is_(None)) | (col(OutboundReply.next_attempt_at) <= now)
         candidates = session.exec(
             select(OutboundReply.id)
+            .join(Channel, col(Channel.id) == col(OutboundReply.channel_id))
+            .where(col(Channel.name).in_(list(running)))
             .where(OutboundReply.status == "pending", due)
             .where(col(OutboundReply.channel_id).not_in(sending_paused_ids()))  # held while on stand-by
             .order_by(col(OutboundReply.created_at))
@@ -253,7 +257,7 @@ def _renew(engine: Engine, reply_id: int, held: datetime, now: datetime) -> bool
 def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callable[[], datetime]) -> bool:
     """Deliver one due reply. Returns False when nothing was due."""
     claimed_at = clock()
-    reply_id = _claim(engine, claimed_at)
+    reply_id = _claim(engine, claimed_at, list(connectors))
     if reply_id is None:
         return False
     with Session(engine) as session:

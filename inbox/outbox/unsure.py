@@ -162,12 +162,15 @@ def _look_failed(session: Session, row: OutboundReply, exc: ConnectorError, now:
 def recover_stuck(engine: Engine, connectors: Mapping[str, Any], now: datetime) -> int:
     """Settle replies whose sender died mid-send: their attempt (the lease before ``next_attempt_at``) joins
     the unsure window and they are looked for at once (``settle``); not found where the platform can look,
-    they wait for the next send, which looks again first. A stuck hide or unhide is simply queued again."""
+    they wait for the next send, which looks again first. A stuck hide or unhide is simply queued again.
+    Only the replies of channels in ``connectors``: another channel's is left to a sender that can look on
+    its platform (before, it was marked uncertain as if its platform could not be searched)."""
     with Session(engine) as session, session.begin():
         stuck = session.exec(
-            select(OutboundReply).where(
-                OutboundReply.status == "sending", col(OutboundReply.next_attempt_at) < now
-            )
+            select(OutboundReply)
+            .join(Channel, col(Channel.id) == col(OutboundReply.channel_id))
+            .where(col(Channel.name).in_(list(connectors)))
+            .where(OutboundReply.status == "sending", col(OutboundReply.next_attempt_at) < now)
         ).all()
         mine: list[tuple[int, str]] = []
         for reply in stuck:
