@@ -89,6 +89,13 @@ def status_changes(session: Session, conversation_ids: Iterable[int]) -> dict[in
     return out
 
 
+def conversations_of(session: Session, messages: Iterable[Message]) -> list[Conversation]:
+    """The conversations of ``messages`` whose time moved (an X post dated from its first version read
+    after its edit, ``edits.superseded``): their clocks are to be worked out again."""
+    ids = sorted({m.conversation_id for m in messages if m.conversation_id is not None})
+    return [conv for i in ids if (conv := session.get(Conversation, i)) is not None]
+
+
 def recompute_stored(
     session: Session,
     convs: Iterable[Conversation],

@@ -210,14 +210,16 @@ def _keeps_its_id(item: InboundItem) -> bool:
     return bool(item.edits) and (derived or item.visibility == "private")
 
 
-def late_originals(session: Session, channel_id: int, items: Sequence[InboundItem]) -> None:
+def late_originals(session: Session, channel_id: int, items: Sequence[InboundItem]) -> list[Message]:
     """The first words of messages stored from an edit read before them (``as_originals``), now read: each
-    is added to its message's history as the oldest version, once."""
+    is added to its message's history as the oldest version, once, and the message is dated from them
+    (returned: the messages whose time moved, as ``superseded``)."""
     ids = [i.external_id for i in items if not i.edits]
     if not ids:
-        return
+        return []
     stmt = select(Message).where(Message.channel_id == channel_id, col(Message.platform_id).in_(ids))
     found = {m.platform_id: m for m in session.exec(stmt)}
+    redated: list[Message] = []
     for item in items:
         message = found.get(item.external_id)
         raw = (message.raw or {}) if message is not None else {}
@@ -226,18 +228,24 @@ def late_originals(session: Session, channel_id: int, items: Sequence[InboundIte
         earlier = [v for v in raw.get(VERSIONS) or [] if isinstance(v, Mapping)]
         if all(str(v.get("id")) != item.external_id for v in earlier):
             message.raw = {**raw, VERSIONS: [_entry(item.external_id, item.text, item.created_at), *earlier]}
+            if item.created_at < _aware(message.created_at):
+                message.created_at = item.created_at
+                redated.append(message)
             session.add(message)
+    return redated
 
 
 def superseded(
     session: Session, channel_id: int, items: Sequence[InboundItem]
-) -> tuple[list[InboundItem], int]:
-    """``(items, known)``: an earlier version of a message stored from its edit (X: the edit read first, under
-    its own id, naming this one in ``raw["unread_versions"]``), read late, joins that message's history as
-    an older version (once) instead of being stored as a second message; the other items are returned."""
+) -> tuple[list[InboundItem], int, list[Message]]:
+    """``(items, known, redated)``: an earlier version of a message stored from its edit (X: the edit read
+    first, under its own id, naming this one in ``raw["unread_versions"]``), read late, joins that message's
+    history as an older version (once) instead of being stored as a second message; the other items are
+    returned. The message is dated from its first version, when the customer wrote (an edit moves no
+    clock): ``redated`` are those whose time moved, whose conversations' clocks are to be worked out again."""
     firsts = [i for i in items if not i.edits and i.direction == "in"]
     if not firsts:
-        return list(items), 0
+        return list(items), 0, []
     earliest = min(i.created_at for i in firsts)
     stmt = select(Message).where(
         Message.channel_id == channel_id,
@@ -249,7 +257,7 @@ def superseded(
     for message in session.exec(stmt):
         unread = (message.raw or {}).get(UNREAD)
         waiting |= {str(i): message for i in unread} if isinstance(unread, list) else {}
-    rest, known, first_ids = [], 0, {i.external_id for i in firsts}
+    rest, known, first_ids, redated = [], 0, {i.external_id for i in firsts}, []
     for item in items:
         held = waiting.get(item.external_id) if item.external_id in first_ids else None
         if held is None or held.author_platform_id != item.author.platform_id:
@@ -261,8 +269,16 @@ def superseded(
             earlier = [v for v in raw.get(VERSIONS) or [] if isinstance(v, Mapping)]
             entry = _entry(item.external_id, item.text, item.created_at)
             held.raw = {**raw, VERSIONS: sorted([entry, *earlier], key=lambda v: str(v.get("at") or ""))}
+            if item.created_at < _aware(held.created_at):
+                held.created_at = item.created_at
+                redated.append(held)
             session.add(held)
-    return rest, known
+    return rest, known, redated
+
+
+def _aware(at: datetime | None) -> datetime:
+    assert at is not None
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def as_originals(edits: Sequence[InboundItem]) -> list[InboundItem]:

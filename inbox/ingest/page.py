@@ -29,7 +29,7 @@ from inbox import bank_data
 from inbox.charter.deadlines import DuePolicy, DueSubject
 from inbox.ingest import conversation_fields
 from inbox.ingest.classify_page import Classifier, classify_items
-from inbox.ingest.clocks import recompute_stored
+from inbox.ingest.clocks import conversations_of, recompute_stored
 from inbox.ingest.deletions import deleted_before
 from inbox.ingest.echoes import automatic_echoes
 from inbox.ingest.edits import apply_edits, late_originals, page_edits, superseded
@@ -215,10 +215,12 @@ def ingest_batch(
     assert channel.id is not None
     fresh, duplicates, erased = _fresh_items(session, channel.id, batch.items)
     held = {i.external_id for i in fresh}
-    late_originals(session, channel.id, [i for i in batch.items if i.external_id not in held])
+    redated = late_originals(session, channel.id, [i for i in batch.items if i.external_id not in held])
     earliest = opened(channel.platform)
     fresh = [not_after(not_before(item, earliest, now), now) for item in fresh]
-    fresh, late_versions = superseded(session, channel.id, fresh)  # X first versions read after their edit
+    # X first versions read after their edit: history, and their message dated from them
+    fresh, late_versions, later_dated = superseded(session, channel.id, fresh)
+    redated += later_dated
     labels: dict[str, Any] = {}
     if classifier is not None and (customers := [i for i in fresh if i.direction == "in"]):
         labels = classify_items(classifier, customers)
@@ -233,7 +235,7 @@ def ingest_batch(
     convs = store.conversations_for(session, channel.id, threads)
     contacts = store.contacts_for(session, channel.id, [i.author for i in inbound], now)
     echoes = automatic_echoes(session, channel.id, fresh)
-    late = _out_of_order(convs, fresh, echoes)
+    late = _out_of_order(convs, fresh, echoes) + conversations_of(session, redated)
     rows = []
     for item in fresh:
         contact = contacts[item.author.platform_id] if item.direction == "in" else None
