@@ -5,8 +5,9 @@ Session-taking, never commits. For each deleted platform id of the channel (a Me
 the stored customer message keeps its row for the reports (times, channel, direction, classification) but its
 text becomes ``DELETED`` and its raw payload and personal data spans go. Its conversation says so (tag
 ``deleted-by-customer``); when nothing else from the customer waits for an answer, its clock stops and it is
-resolved (nobody is left to answer), audited as any resolution (``conversation.status``, at the deletion: the
-reports' "last time set to resolved"). A reply still waiting in the outbox to that item is not sent. The
+resolved, open or pending (a snooze ends: nobody is left to answer), audited as any resolution
+(``conversation.status``, at the deletion: the reports' "last time set to resolved"). A reply still
+waiting in the outbox to that item is not sent. The
 processed webhook bodies of the channel that carried it are deleted (the latest body naming it, the one that
 reports the deletion, has no text and stays). Audited (``message.deleted_by_customer``). Running it twice
 changes nothing more. An id we never stored (the deletion read before its item: Meta retried the item's
@@ -48,15 +49,21 @@ def _erase(session: Session, message: Message, now: datetime, actor: str) -> Non
     stopped = False
     if conv is not None:
         conv.tags = list(dict.fromkeys([*conv.tags, TAG]))
-        stopped = conv.status == "open" and not _others_waiting(session, conv)
+        before = conv.status
+        stopped = before in ("open", "pending") and not _others_waiting(session, conv)  # snoozed too
         if stopped:
-            conv.status, conv.sla_due_at = "resolved", None
+            conv.status, conv.sla_due_at, conv.clock_started_at, conv.snoozed_until = (
+                "resolved",
+                None,
+                None,
+                None,
+            )
             store.audit(
                 session,
                 actor,
                 "conversation.status",
                 target=("conversation", conv.id),
-                detail={"from": "open", "to": "resolved", "why": "deleted by the customer"},
+                detail={"from": before, "to": "resolved", "why": "deleted by the customer"},
                 at=now,
             )
     for reply in session.exec(
