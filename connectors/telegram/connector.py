@@ -37,6 +37,7 @@ from connectors.base import (
 )
 from connectors.capabilities import Closes, ReceivesWebhooks
 from connectors.telegram.parse import (
+    MAX_UPDATE_ID,
     TEXT_LIMIT,
     parse_updates,
     parse_webhook_body,
@@ -119,7 +120,7 @@ class TelegramConnector(ReceivesWebhooks, Closes):
             "timeout": self.poll_seconds,
             "allowed_updates": ALLOWED_UPDATES,
         }
-        if cursor:
+        if cursor and 0 < int(cursor) <= MAX_UPDATE_ID + 1:  # an offset spoilt by a poison id: read afresh
             params["offset"] = int(cursor)
         updates = self.call("getUpdates", params)
         if not isinstance(updates, list):

@@ -182,11 +182,15 @@ def message_item(update: Mapping[str, Any], *, channel: str, bot_id: str) -> Inb
     )
 
 
+MAX_UPDATE_ID = 2**31 - 1  # the Bot API's update ids are positive 32-bit integers
+
+
 def update_id_of(update: Any) -> int | None:
-    """The update's id when it has a valid one (to move the offset past it), else None."""
+    """The update's id when it is one the Bot API gives (1 to ``MAX_UPDATE_ID``), to move the offset past
+    it; else None. An offset past 10**12 would confirm (and Telegram forget) every later update."""
     if isinstance(update, Mapping):
         value = update.get("update_id")
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_UPDATE_ID:
             return value
     return None
 
@@ -195,7 +199,10 @@ def _parse(update: Any, *, channel: str, bot_id: str) -> InboundItem | None:
     if not isinstance(update, Mapping):
         raise PayloadError("update is not an object")
     if update_id_of(update) is None:
-        raise PayloadError(f"field 'update_id' should be an integer, got {update.get('update_id')!r:.80}")
+        given = update.get("update_id")
+        raise PayloadError(
+            f"field 'update_id' should be an integer from 1 to {MAX_UPDATE_ID}, got {given!r:.80}"
+        )
     return message_item(update, channel=channel, bot_id=bot_id)
 
 

@@ -102,3 +102,25 @@ def test_meta_webhook_with_a_long_random_id_stores_the_others(
     """A message id of 3,000 random characters (PostgreSQL cannot index a value over 2,704 bytes)."""
     bad = _post_three(engine, runtimes, _messenger("m_" + secrets.token_urlsafe(2300), "poison"))
     assert "external_id is 3069 bytes long" in bad.error
+
+
+@pytest.mark.parametrize("poison_id", [10**12, 2**70, -3])
+def test_a_telegram_update_id_no_bot_api_gives_never_moves_the_offset(
+    engine: Engine, tg: TelegramSandbox, monkeypatch: pytest.MonkeyPatch, poison_id: int
+) -> None:
+    """Update ids are 32-bit and positive; an offset past 10**12 confirmed (Telegram forgets) every later
+    update, and one past 2**63 was refused at every poll: the stream stopped for good."""
+    rt = telegram_runtime(tg, monkeypatch)
+    tg.add_message("before", first_name="Ana", user_id=42)
+    poison = _update(0, "4303", "poison")
+    tg.add_raw_update({**json.loads(poison), "update_id": poison_id}, keep_id=True)
+    tg.add_message("after", first_name="Ana", user_id=42)
+    clock = Clock()
+    for _ in range(2):
+        assert all(r.error is None for r in poll_channel(engine, rt, clock=clock, due=default_due))
+    tg.add_message("later", first_name="Ana", user_id=42)
+    assert all(r.error is None for r in poll_channel(engine, rt, clock=clock, due=default_due))
+    with Session(engine) as s:
+        assert sorted(s.exec(select(Message.text))) == ["after", "before", "later"]
+        [bad] = s.exec(select(QuarantinedItem)).all()
+        assert "update_id" in bad.error
