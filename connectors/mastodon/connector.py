@@ -132,7 +132,10 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         raise ValueError(f"unknown Mastodon stream {stream!r} for channel {self.name!r}")
 
     def _fetch_mentions(self, state: dict[str, Any]) -> Batch:
-        since, follow = state.get("since_id"), state.get("next")
+        # Only a real id (``status_id``) moves since_id; a cursor a poison id spoilt reads again.
+        given = state.get("since_id")
+        since = status_id(given)
+        follow = state.get("next") if since or given is None else None
         limit = min(self.page_size, NOTIFICATIONS_MAX)
         params: dict[str, Any] = (
             dict(follow) if follow else {"types[]": list(NOTIFICATION_TYPES), "limit": str(limit)}
@@ -145,8 +148,8 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         fresh = [n for n in page if not _at_or_before(n, since)]
         found = fresh if isinstance(answer.body, list) else answer.body
         items, bad = notification_items(found, channel=self.name, brand_id=self.brand_id)
-        ids = ids_of(page, lambda n: n.get("id"))
-        newest = state.get("newest") or newest_id(*ids) or since
+        ids = [i for i in ids_of(page, lambda n: n.get("id")) if status_id(i)]
+        newest = status_id(state.get("newest")) or newest_id(*ids) or since
         nxt = answer.links.get("next")
         more = bool(nxt) and len(page) >= limit and len(fresh) == len(page)  # a short page is the last
         more = more and (since is not None or self._within_backfill(items))
@@ -178,7 +181,7 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         return Batch(items, json.dumps(cursor), more=more, malformed=bad, reads=len(page))
 
     def _fetch_search(self, query: str, state: dict[str, Any]) -> Batch:
-        after, offset = state.get("min_id"), int(state.get("offset") or 0)
+        after, offset = status_id(state.get("min_id")), int(state.get("offset") or 0)
         limit = min(self.page_size, SEARCH_MAX)
         params = {"q": query, "type": "statuses", "resolve": "false", "limit": str(limit)}
         if after:
@@ -188,8 +191,12 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         body = self.http.call("GET", "/api/v2/search", params=params).body
         items, bad, read = search_items(body, channel=self.name, brand_id=self.brand_id, after=after)
         statuses = body.get("statuses") if isinstance(body, Mapping) else None
-        ids = ids_of(statuses if isinstance(statuses, list) else [], lambda s: s.get("id"))
-        newest = newest_id(state.get("newest"), *[i for i in ids if is_newer(i, after)])
+        ids = [
+            i
+            for i in ids_of(statuses if isinstance(statuses, list) else [], lambda s: s.get("id"))
+            if status_id(i)
+        ]
+        newest = newest_id(status_id(state.get("newest")), *[i for i in ids if is_newer(i, after)])
         # Without a cursor, listening starts now: the newest page only, not the whole history.
         more = after is not None and read >= limit
         if more:

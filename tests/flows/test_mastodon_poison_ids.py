@@ -14,12 +14,12 @@ import json
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.mastodon.render import render_status
+from connectors.sandbox.mastodon.render import render_notification, render_status
 from connectors.sandbox.mastodon.server import MastodonSandbox
 from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import StreamReport, poll_channel
-from inbox.store.tables import ListeningCursor
+from inbox.store.tables import ListeningCursor, Message
 from tests.support.clock import Clock
 
 POISON = "9" * 40
@@ -74,3 +74,44 @@ def test_a_dm_cursor_already_spoilt_is_read_afresh(
         s.add(row)
         s.commit()
     _reads_the_next_dm(engine, sandbox, rt, clock)
+
+
+def test_a_mention_notification_with_a_40_digit_id_does_not_hide_the_later_mentions(
+    engine: Engine, mastodon_channel: tuple[MastodonSandbox, Runtime]
+) -> None:
+    """The ``mentions`` stream's ``since_id`` is the newest notification id read: a 40-digit one from a buggy
+    server used to become it, and every later mention was older, never read."""
+    sandbox, rt = mastodon_channel
+    clock = Clock()
+    sandbox.add_mention("first mention", author="jane")
+    sandbox.add_mention("odd id mention", author="kim")
+    with sandbox.lock:
+        page = [render_notification(sandbox.store, n) for n in reversed(sandbox.store.notifications)]
+    page[0] = {**page[0], "id": POISON}
+    sandbox.inject_fault("/api/v1/notifications", status=200, body=page)
+    assert _mentions(engine, rt, clock).error is None
+    sandbox.add_mention("later mention", author="zoe")
+    assert _mentions(engine, rt, clock).error is None
+    with Session(engine) as s:
+        texts = list(s.exec(select(Message.text)))
+    assert sum("later mention" in t for t in texts) == 1
+
+
+def _mentions(engine: Engine, rt: Runtime, clock: Clock) -> StreamReport:
+    return {r.stream: r for r in poll_channel(engine, rt, clock=clock, due=default_due)}["mentions"]
+
+
+def test_a_mentions_cursor_already_spoilt_is_read_afresh(
+    engine: Engine, mastodon_channel: tuple[MastodonSandbox, Runtime]
+) -> None:
+    sandbox, rt = mastodon_channel
+    clock = Clock()
+    sandbox.add_mention("first mention", author="jane")
+    _mentions(engine, rt, clock)
+    with Session(engine) as s:
+        row = s.exec(select(ListeningCursor).where(ListeningCursor.stream == "mentions")).one()
+        row.cursor = json.dumps({"since_id": POISON})
+        s.add(row)
+        s.commit()
+    sandbox.add_mention("later mention", author="zoe")
+    assert _mentions(engine, rt, clock).new == 1
