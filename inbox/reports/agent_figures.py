@@ -25,13 +25,14 @@ from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
 from inbox.access import Actor, require
+from inbox.ingest.clocks import person_answer
 from inbox.ingest.threads import AUTOMATIC_PREFIX
 from inbox.reports import kpis, queries
 from inbox.reports.period import Period, local_day
 from inbox.reports.satisfaction import SatisfactionGroup, groups, survey_rows
 from inbox.reports.stats import median, minutes, nearest_rank, ratio
 from inbox.store.records import one_of
-from inbox.store.tables import AuditEvent, Conversation, OutboundReply, User
+from inbox.store.tables import AuditEvent, Conversation, Message, OutboundReply, User
 
 CHUNK = 500
 
@@ -104,6 +105,31 @@ def _first_responders(session: Session, ids: list[int]) -> dict[int, str]:
     return {conv: actor for conv, (_at, _id, actor) in first.items()}
 
 
+def _answered_from_the_app(session: Session, ids: list[int]) -> set[int]:
+    """The conversations whose first response is a person's answer the inbox did not send (posted from the
+    platform's own app, read back by the listener: no outbox row has its platform id): nobody's here."""
+    m, r = Message, OutboundReply
+    sent_here = (
+        select(r.id)
+        .where(col(r.channel_id) == col(m.channel_id), col(r.platform_id) == col(m.platform_id))
+        .exists()
+    )
+    found: set[int] = set()
+    for n in range(0, len(ids), CHUNK):
+        stmt = (
+            select(m.conversation_id)
+            .join(Conversation, col(Conversation.id) == col(m.conversation_id))
+            .where(
+                one_of(session, col(m.conversation_id), ids[n : n + CHUNK]),
+                person_answer(),
+                col(m.created_at) == col(Conversation.first_response_at),
+                not_(sent_here),
+            )
+        )
+        found.update(i for i in session.exec(stmt).all() if i is not None)
+    return found
+
+
 def _first_responses(session: Session, agent: str, period: Period) -> tuple[int, int]:
     """(first responses that were the agent's, those on time) among the period's first responses."""
     c = Conversation
@@ -117,8 +143,9 @@ def _first_responses(session: Session, agent: str, period: Period) -> tuple[int,
         for i, at, due in session.exec(stmt).all()
         if i is not None and at is not None and due is not None
     ]
-    responders = _first_responders(session, [i for i, _at, _due in rows])
-    theirs = [(at, due) for i, at, due in rows if responders.get(i) == agent]
+    ids = [i for i, _at, _due in rows]
+    responders, elsewhere = _first_responders(session, ids), _answered_from_the_app(session, ids)
+    theirs = [(at, due) for i, at, due in rows if responders.get(i) == agent and i not in elsewhere]
     return len(theirs), sum(1 for at, due in theirs if at <= due)
 
 
