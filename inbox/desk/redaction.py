@@ -1,10 +1,11 @@
 """An agent redacts part of a stored message by hand (personal data the masking did not catch: an address, a
 name, a password the customer typed). Session-taking; never commits.
 
-Rules: any desk user may ("work"); the part must appear in the message's text; every occurrence of it is
-replaced by as many ``█`` as it has characters (offsets of the personal-data spans still hold), in the text,
-in the raw payload's strings and in the channel's stored webhook bodies. Audited (``message.redacted``) with
-the message and the length, never the redacted text.
+Rules: any desk user may ("work"); the part must appear in the message's text or an earlier version of it
+(an edited message); every occurrence of it is replaced by as many ``█`` as it has characters (offsets of
+the personal-data spans still hold), in the text, in the raw payload's strings (its earlier versions too),
+and in the channel's stored webhook bodies and quarantined payloads (with their errors). Audited
+(``message.redacted``) with the message and the length, never the redacted text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlmodel import Session, select
 from inbox.access import Actor, require
 from inbox.i18n import _
 from inbox.store import records as store
-from inbox.store.tables import Message, WebhookEvent
+from inbox.store.tables import Message, QuarantinedItem, WebhookEvent
 
 BLOCK = "█"
 MIN_LENGTH = 2
@@ -51,6 +52,12 @@ def _scrub_bodies(session: Session, channel_id: int, part: str, blocks: str) -> 
             event.body = body
 
 
+def _earlier(message: Message) -> list[str]:
+    """The words of an edited message's earlier versions (``raw["versions"]``), which agents see too."""
+    versions = (message.raw or {}).get("versions") or []
+    return [v["text"] for v in versions if isinstance(v, dict) and isinstance(v.get("text"), str)]
+
+
 def redact(session: Session, message_id: int, part: str, by: Actor, now: datetime) -> Message:
     """Redact every occurrence of ``part`` in message ``message_id``; RedactionError when it cannot."""
     require(by, "work")
@@ -59,12 +66,14 @@ def redact(session: Session, message_id: int, part: str, by: Actor, now: datetim
         raise RedactionError(_("no message #{id}").format(id=message_id))
     if len(part.strip()) < MIN_LENGTH:
         raise RedactionError(_("write at least {n} characters to redact").format(n=MIN_LENGTH))
-    if part not in message.text:
+    if not any(part in words for words in [message.text, *_earlier(message)]):
         raise RedactionError(_("this text is not in the message"))
     blocks = BLOCK * len(part)
     message.text = message.text.replace(part, blocks)
     message.raw = _scrub(message.raw, part, blocks)
     _scrub_bodies(session, message.channel_id, part, blocks)
+    for item in session.exec(select(QuarantinedItem).where(QuarantinedItem.channel_id == message.channel_id)):
+        item.raw, item.error = _scrub(item.raw, part, blocks), item.error.replace(part, blocks)
     detail = {"message": message.id, "characters": len(part)}
     store.audit(
         session,
