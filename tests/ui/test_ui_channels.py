@@ -152,6 +152,7 @@ def test_polling_state_cursor_and_rate_limit_are_shown(
     engine.dispose()
     at = page_as(seeded, "ada")
     rows = {r["Stream"]: r for r in at.dataframe[0].value.to_dict("records")}
+    rows |= {"mentions": rows["Mentions (mentions)"], "dms": rows["Private messages (dms)"]}
     assert rows["mentions"]["Cursor"] != "—" and rows["mentions"]["Failures in a row"] == 0
     assert rows["dms"]["Failures in a row"] == 1 and rows["dms"]["Last error"].startswith("RateLimited")
     assert rows["dms"]["Next try"] != "now"
@@ -186,6 +187,7 @@ def test_dms_held_by_the_read_budget_share_say_when_they_are_read_next(
     engine.dispose()
     assert held.skipped and "spread over the month" in held.skipped
     rows = {r["Stream"]: r for r in page_as(seeded, "ada").dataframe[0].value.to_dict("records")}
+    rows |= {"mentions": rows["Mentions (mentions)"], "dms": rows["Private messages (dms)"]}
     assert rows["dms"]["Next try"].endswith("(monthly read budget share)"), rows["dms"]
     assert rows["mentions"]["Next try"] == "now"
 
@@ -305,3 +307,27 @@ def test_a_spent_read_budget_says_listening_stopped_and_the_share_by_now(
     [warning] = plain(at.warning)
     assert warning.startswith("Listening stopped: this month's read budget is spent.")
     assert any("15,002 of 15,000 reads this month (" in c and "by now" in c for c in plain(at.caption))
+
+
+def test_streams_and_credentials_are_named_in_words_beside_their_names(
+    seeded: Seeded, db_url: str, config: Path, x_env: dict[str, str], sandbox: XSandbox
+) -> None:
+    """UI review 22: the page listed streams as ``dms`` and ``mentions`` and credentials as ``bearer_token``;
+    they read "Private messages (dms)" (the name the listener's log lines use kept beside), "bearer token",
+    in the reader's language."""
+    from inbox import i18n
+    from inbox.ui.channel_words import stream_label
+
+    [cfg] = load_channels(config).channels
+    engine = open_engine(db_url)
+    poll_channel(engine, Runtime(cfg, build_connector(cfg)), clock=lambda: datetime.now(UTC), due=default_due)
+    engine.dispose()
+    at = page_as(seeded, "ada")
+    streams = {r["Stream"] for r in at.dataframe[0].value.to_dict("records")}
+    assert streams == {"Mentions (mentions)", "Private messages (dms)"}
+    shown = " ".join(plain(at.markdown))
+    assert "_bearer token_ X_BEARER_TOKEN :green-badge[set]" in shown and "`bearer_token`" not in shown
+    with i18n.use_language("fr"):
+        assert stream_label("dms") == "Messages privés (dms)"
+        assert stream_label("search:acme") == "Recherche «\xa0acme\xa0» (search:acme)"
+    assert stream_label("galaxy") == "galaxy"

@@ -27,6 +27,7 @@ from inbox.store.tables import User
 from inbox.ui import streamlit_words
 from inbox.ui.audit_details import said_of
 from inbox.ui.audit_labels import action_label
+from inbox.ui.channel_words import credential_label, stream_label
 from inbox.ui.common import (
     charter,
     config_dir,
@@ -89,7 +90,7 @@ def _streams(state: channel_admin.ChannelState) -> None:
     at = now()
     rows = [
         {
-            _("Stream"): s.stream,
+            _("Stream"): stream_label(s.stream),
             _("Cursor"): s.cursor,
             _("Last poll"): _when(s.last_poll_at),
             _("Last success"): _when(s.last_success_at),
@@ -105,7 +106,7 @@ def _streams(state: channel_admin.ChannelState) -> None:
 def _credentials(state: channel_admin.ChannelState) -> None:
     is_set, unset = ":green-badge[{}]".format(_("set")), ":red-badge[{}]".format(_("unset"))
     parts = [
-        f"`{c.role}` {md_escape(c.env)} "  # roles are the registry's names: safe inside a code span
+        f"_{md_escape(credential_label(c.role))}_ {md_escape(c.env)} "  # in words, then its variable
         + (is_set if c.is_set else unset)
         for c in state.credentials
     ]
@@ -275,7 +276,7 @@ def _add_form() -> None:
         roles = [(r, True) for r in info.credentials] + [(r, False) for r in info.optional_credentials]
         cred_cols = st.columns(2)
         for i, (role, required) in enumerate(roles):
-            name = role.replace("_", " ")
+            name = credential_label(role)
             label = name if required else _("{name} (optional)").format(name=name)
             cred_cols[i % 2].text_input(
                 label, key=f"add-cred-{role}", placeholder=f"{platform.upper()}_{role.upper()}"
