@@ -7,7 +7,8 @@ hide every later one). Comments older than ``since`` less ``LATE_MARGIN`` are le
 them server-side with ``since=``; Instagram has no such filter, so they are dropped here). The margin reads
 again the comments Graph lists late (a comment held for review, then approved; Graph's own lag): one
 listed after a newer one was read is older than ``since`` and was never read. Comments read again are
-stored once (ingestion is idempotent).
+stored once (ingestion is idempotent). A page whose ``after`` cursor is the one it was asked with ends its
+post: it used to hold the stream on that post for good, the other posts' comments never read.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def fetch_comments(graph: Graph, src: CommentSource, cursor: str | None) -> Batc
     high = max([high, *(min(int(i.created_at.timestamp()), now) for i in items)])
     paging = payload.get("paging") if isinstance(payload.get("paging"), dict) else {}
     after = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
+    if after == state.get("after"):  # a page naming itself as next (a gateway's cache): the post is done
+        after = None
     nxt: dict[str, Any]
     if after:
         nxt = {"since": since, "high": high, "queue": queue, "after": after}

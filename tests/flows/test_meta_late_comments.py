@@ -40,3 +40,24 @@ def test_a_comment_listed_after_a_newer_one_is_stored(
     _poll(engine, rt)
     with Session(engine) as s:
         assert sorted(s.exec(select(Message.text))) == ["approved late", "read first"]
+
+
+def test_a_comments_page_that_names_itself_as_next_does_not_hold_the_other_posts(
+    engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
+) -> None:
+    """A gateway or cache that answers every page of a post's comments with the same ``after`` cursor (a page
+    repeated after the cursor advanced) used to keep the stream on that post for good: every poll read it
+    again, and the comments on the Page's other posts were never read."""
+    rt = next(r for r in runtimes if r.name == "fb-acme")
+    older = meta.add_post("Older post", created_at=datetime.now(UTC) - timedelta(days=2))
+    newer = meta.add_post("Newer post", created_at=datetime.now(UTC) - timedelta(days=1))
+    meta.add_comment("on the older post", on=older, author="Ann", push=False)
+    meta.add_comment("on the newer post", on=newer, author="Bob", push=False)
+    loop = {
+        "data": [],
+        "paging": {"cursors": {"after": "SAME"}, "next": f"{meta.url}/{newer}/comments?after=SAME"},
+    }
+    meta.inject_fault(f"/{newer}/comments", status=200, body=loop, count=1000)
+    _poll(engine, rt)
+    with Session(engine) as s:
+        assert "on the older post" in set(s.exec(select(Message.text)))
