@@ -58,6 +58,9 @@ def test_an_admin_creates_a_team_changes_and_removes_it(seeded: Seeded, db_url: 
     at = _admin(seeded, db_url)
     at.text_input(key="team-new-name").input("billing").run()
     at.multiselect(key="team-new-members").set_value(["bruno", "maya"]).run()
+    assert at.multiselect(key="team-new-members").format_func("bruno") == "Bruno (bruno)"  # a name first
+    for picker in ("account-user", "scope-user"):  # the account pickers too
+        assert at.selectbox(key=picker).format_func("bruno") == "Bruno (bruno)"
     at.button(key="team-create").click().run()
     assert "Team billing created." in _flash(at)
     assert (
@@ -65,11 +68,15 @@ def test_an_admin_creates_a_team_changes_and_removes_it(seeded: Seeded, db_url: 
     )  # not Streamlit's English "Choose an option"
     assert _members(db_url) == {"billing": ["bruno", "maya"]}
     assert _table(at) == [
-        {"Team": "billing", "Members": "bruno, maya", "Contact reasons routed": "Billing and payment"}
+        {
+            "Team": "billing",
+            "Members": "Bruno (bruno), Maya (maya)",
+            "Contact reasons routed": "Billing and payment",
+        }
     ]
     at.multiselect(key="team-members-billing").set_value(["alice"]).run()
     at.button(key="team-save").click().run()
-    assert "Team billing: alice." in _flash(at)
+    assert "Team billing: Alice (alice)." in _flash(at)
     assert _members(db_url) == {"billing": ["alice"]}
     at.text_input(key="team-new-name").input("Bad Name").run()
     at.button(key="team-create").click().run()
@@ -97,7 +104,8 @@ def test_a_manager_reads_the_teams_without_the_controls(seeded: Seeded, db_url: 
     engine.dispose()
     at = app_as(seeded, "maya").switch_page(TEAM).run()
     assert not at.exception
-    assert _table(at) == [{"Team": "recovery", "Members": "alice", "Contact reasons routed": "—"}]
+    # UI review 22: the table listed members by user name ("alice"); a manager reads the names they know
+    assert _table(at) == [{"Team": "recovery", "Members": "Alice", "Contact reasons routed": "—"}]
     assert not [b for b in at.button if str(b.key).startswith("team-")]
 
 

@@ -126,6 +126,7 @@ def admin_form(users: Sequence[User]) -> None:
             list(profiles),
             index=None,  # none at first: the admin's own account was one click from Deactivate
             key="account-user",
+            format_func=lambda login: account_label(login, users),
             placeholder=streamlit_words.choose(),
             on_change=_show,
             args=(profiles,),
@@ -197,3 +198,9 @@ def admin_form(users: Sequence[User]) -> None:
         )
         st.button(_("Save the end date"), key="account-set-until", on_click=_apply, args=("until",))
         flash.show(_said("until"))
+
+
+def account_label(login: str, users: Sequence[User]) -> str:
+    """An account in a picker: the name colleagues know, its user name beside ("Alex (agent)")."""
+    name = next((u.display_name for u in users if u.name == login and u.display_name), login)
+    return f"{name} ({login})" if name != login else login

@@ -7,7 +7,7 @@ The rules live in ``inbox.desk.teams`` (who may, audited) and ``inbox.desk.routi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
@@ -20,6 +20,7 @@ from inbox.ui.common import charter, current_user, now, reading, transaction
 from inbox.ui.labels import REASON, label
 
 FLASH = "team-flash"  # the Team page shows it on its next run
+NAMES = "team-names"  # user name -> display name, for the flash of a save
 
 
 def _routes() -> dict[str, list[str]]:
@@ -58,7 +59,7 @@ def _save(name: str) -> None:
         s[FLASH] = _("Team not changed: {error}").format(error=exc)
         return
     done = _("Team {name}: {members}.") if chosen else _("Team {name} has no member now.")
-    s[FLASH] = done.format(name=name, members=", ".join(chosen))
+    s[FLASH] = done.format(name=name, members=", ".join(_said(chosen, s.get(NAMES, {}))))
 
 
 def _remove(name: str) -> None:
@@ -74,8 +75,20 @@ def _remove(name: str) -> None:
     st.session_state[FLASH] = _("Team {name} removed.").format(name=name)
 
 
-def _admin_controls(users: Sequence[User], found: dict[str, list[str]]) -> None:
+def _person(login: str, named: Mapping[str, str], with_login: bool = True) -> str:
+    """An account as colleagues know it ("Alex"); ``with_login``: its user name beside, "Alex (agent)", for
+    the admins who manage the accounts."""
+    name = named.get(login, login)
+    return f"{name} ({login})" if with_login and name != login else name
+
+
+def _said(logins: Sequence[str], named: Mapping[str, str], with_login: bool = True) -> list[str]:
+    return [_person(login, named, with_login) for login in logins]
+
+
+def _admin_controls(users: Sequence[User], found: dict[str, list[str]], named: Mapping[str, str]) -> None:
     names = [u.name for u in users]
+    st.session_state[NAMES] = dict(named)  # for the flash of the save, which runs before the page
     if found:
         team = st.selectbox(_("Team"), list(found), key="team-pick", placeholder=streamlit_words.choose())
         st.multiselect(
@@ -83,6 +96,7 @@ def _admin_controls(users: Sequence[User], found: dict[str, list[str]]) -> None:
             names,
             default=[n for n in found.get(team, []) if n in names],
             key=f"team-members-{team}",
+            format_func=lambda login: _person(login, named),
             placeholder=_("Choose accounts"),  # not Streamlit's English "Choose options"
             select_all=False,  # nor "Select all"
         )
@@ -91,7 +105,12 @@ def _admin_controls(users: Sequence[User], found: dict[str, list[str]]) -> None:
         cols[1].button(_("Remove the team"), key="team-remove", on_click=_remove, args=(team,))
     st.text_input(_("New team (lower-case letters, digits, '-' or '_')"), key="team-new-name")
     st.multiselect(
-        _("Its members"), names, key="team-new-members", placeholder=_("Choose accounts"), select_all=False
+        _("Its members"),
+        names,
+        key="team-new-members",
+        format_func=lambda login: _person(login, named),
+        placeholder=_("Choose accounts"),
+        select_all=False,
     )
     st.button(_("Create the team"), key="team-create", on_click=_create)
 
@@ -101,6 +120,7 @@ def panel(users: Sequence[User], editable: bool) -> None:
     with reading() as session:
         found = teams.members(session)
     routes = _routes()
+    named = {u.name: u.display_name or u.name for u in users}
     with st.expander(_("Teams of agents")):
         st.caption(
             _(
@@ -114,7 +134,7 @@ def panel(users: Sequence[User], editable: bool) -> None:
                 [
                     {
                         _("Team"): name,
-                        _("Members"): ", ".join(members) or _("no member"),
+                        _("Members"): ", ".join(_said(members, named, editable)) or _("no member"),
                         _("Contact reasons routed"): ", ".join(routes.get(name, [])) or "—",
                     }
                     for name, members in found.items()
@@ -130,4 +150,4 @@ def panel(users: Sequence[User], editable: bool) -> None:
                 )
             )
         if editable:
-            _admin_controls(users, found)
+            _admin_controls(users, found, named)

@@ -19,6 +19,7 @@ from inbox.i18n import _, ngettext
 from inbox.store.tables import User
 from inbox.ui import relabel, streamlit_words
 from inbox.ui.common import charter, config_dir, current_user, now, reading, transaction
+from inbox.ui.widgets.accounts import account_label
 
 FLASH = "team-flash"  # the Team page shows it on its next run
 
@@ -130,6 +131,7 @@ def admin_form(users: Sequence[User]) -> None:
             _("Account to restrict"),
             [u.name for u in users],
             key="scope-user",
+            format_func=lambda login: account_label(login, users),
             placeholder=streamlit_words.choose(),
         )
         current = next((list(u.channels) for u in users if u.name == name), [])
