@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from connectors import _http
-from connectors.base import AuthFailed, ConnectorError, RateLimited, Rejected, Unavailable
+from connectors.base import AuthFailed, BadPayload, ConnectorError, RateLimited, Rejected, Unavailable
 
 PDS = "https://bsky.social"
 CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
@@ -68,7 +68,18 @@ def error_for(channel: str, nsid: str, response: requests.Response) -> Connector
         return AuthFailed(f"{detail}: the app password was created without direct-message access")
     if status == 401 or error in REFRESHABLE | RELOGIN or error in {"AccountTakedown", "AccountDeactivated"}:
         return AuthFailed(f"{detail}: check the channel's handle and app_password")
+    if not _is_xrpc(response):  # a gateway's page, not the PDS's refusal: it may have acted (a post made)
+        return BadPayload(f"{detail}: the answer is not XRPC's JSON")
     return XrpcRejected(detail, error=error)
+
+
+def _is_xrpc(response: requests.Response) -> bool:
+    """The body is an XRPC error (a JSON object naming its ``error``)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, Mapping) and isinstance(body.get("error"), str)
 
 
 class Xrpc:

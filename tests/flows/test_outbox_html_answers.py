@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, BlueskySandbox
 from connectors.sandbox.telegram.server import TelegramSandbox
 from inbox.charter.deadlines import default_due
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, OutboundReply
 from tests.support.clock import Clock
-from tests.support.sandbox_channels import telegram_runtime
+from tests.support.sandbox_channels import bluesky_runtime, telegram_runtime
 
 HTML = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
 
@@ -67,3 +68,30 @@ def test_telegram_html_page_under_200_on_a_read_is_retried_not_fatal(
     tg.inject_fault("/bot", status=200, body=HTML)
     [report] = poll_channel(engine, rt, clock=Clock(), due=default_due)
     assert report.error is not None and not report.fatal
+
+
+@pytest.fixture
+def bsky() -> Iterator[BlueskySandbox]:
+    with BlueskySandbox() as sandbox:
+        yield sandbox
+
+
+def test_bluesky_posting_then_answering_a_403_page_is_found_not_refused(
+    engine: Engine, bsky: BlueskySandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A gateway's 403 page after the PDS made the post used to be the PDS's refusal: 'failed', no Retry,
+    though the customer had the reply. It is now looked for, found and recorded, never posted twice."""
+    rt = bluesky_runtime(bsky, monkeypatch)
+    clock = Clock()
+    bsky.add_post(f"@{DEFAULT_HANDLE} my parcel is lost", author="jane.bsky.social")
+    poll_channel(engine, rt, clock=clock, due=default_due)
+    _answer_each(engine, clock)
+    bsky.inject_fault("/xrpc/com.atproto.repo.createRecord", status=403, body=HTML, after=True)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    [reply] = _replies(engine)
+    assert reply.status == "pending" and "may have it" in (reply.last_error or "")
+    clock.now += timedelta(minutes=15)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    [reply] = _replies(engine)
+    assert reply.status == "sent" and len(bsky.sent_posts) == 1
+    assert reply.platform_id == bsky.sent_posts[0]["uri"]
