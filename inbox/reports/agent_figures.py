@@ -25,9 +25,9 @@ from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
 from inbox.access import Actor, require
-from inbox.ingest.clocks import person_answer
 from inbox.ingest.threads import AUTOMATIC_PREFIX
 from inbox.reports import kpis, queries
+from inbox.reports.answers import from_the_app
 from inbox.reports.period import Period, local_day
 from inbox.reports.satisfaction import SatisfactionGroup, groups, survey_rows
 from inbox.reports.stats import median, minutes, nearest_rank, ratio
@@ -106,14 +106,8 @@ def _first_responders(session: Session, ids: list[int]) -> dict[int, str]:
 
 
 def _answered_from_the_app(session: Session, ids: list[int]) -> set[int]:
-    """The conversations whose first response is a person's answer the inbox did not send (posted from the
-    platform's own app, read back by the listener: no outbox row has its platform id): nobody's here."""
-    m, r = Message, OutboundReply
-    sent_here = (
-        select(r.id)
-        .where(col(r.channel_id) == col(m.channel_id), col(r.platform_id) == col(m.platform_id))
-        .exists()
-    )
+    """The conversations whose first response was posted from the platform's own app: nobody's here."""
+    m = Message
     found: set[int] = set()
     for n in range(0, len(ids), CHUNK):
         stmt = (
@@ -121,9 +115,8 @@ def _answered_from_the_app(session: Session, ids: list[int]) -> set[int]:
             .join(Conversation, col(Conversation.id) == col(m.conversation_id))
             .where(
                 one_of(session, col(m.conversation_id), ids[n : n + CHUNK]),
-                person_answer(),
+                from_the_app(),
                 col(m.created_at) == col(Conversation.first_response_at),
-                not_(sent_here),
             )
         )
         found.update(i for i in session.exec(stmt).all() if i is not None)

@@ -61,3 +61,14 @@ def person_replies() -> Any:
         .scalar_subquery()
     )
     return own + elsewhere
+
+
+def from_the_app() -> Any:
+    """SQL, on ``message``: a person's answer the inbox did not send (posted from the platform's own app and
+    read back by the listener: no outbox row has its platform id). It answers the customer, but is no
+    agent's reply in the inbox's figures."""
+    m, r = Message, OutboundReply
+    sent_here = select(col(r.id)).where(
+        col(r.channel_id) == col(m.channel_id), col(r.platform_id) == col(m.platform_id)
+    )
+    return person_answer() & ~sent_here.exists()

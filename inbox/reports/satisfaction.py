@@ -17,13 +17,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
+from sqlalchemy import func
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from inbox.charter.survey_scales import SurveyFigures, figures
 from inbox.ingest.threads import AUTOMATIC_PREFIX
+from inbox.reports.answers import from_the_app
 from inbox.reports.channel_filter import ChannelIds, in_channels
 from inbox.reports.period import Period
 from inbox.reports.reasons import UNCLASSIFIED
@@ -117,7 +119,8 @@ def satisfaction_of(rows: list[SurveyRow]) -> Satisfaction:
 
 
 def _agents(session: Session, conversation_ids: list[int]) -> dict[int, str]:
-    """Per conversation: the display name of the person whose reply was delivered last."""
+    """Per conversation: the display name of the person whose reply was delivered last (none when a later
+    answer was posted from the platform's own app, ``answers.from_the_app``)."""
     stmt = (
         select(OutboundReply.conversation_id, OutboundReply.created_by, OutboundReply.sent_at)
         .where(
@@ -129,9 +132,21 @@ def _agents(session: Session, conversation_ids: list[int]) -> dict[int, str]:
         )
         .order_by(col(OutboundReply.sent_at), col(OutboundReply.id))
     )
-    last = {conv: actor for conv, actor, _ in session.exec(stmt).all() if actor}
+    last = {conv: (actor, at) for conv, actor, at in session.exec(stmt).all() if actor and at}
+    app = (
+        select(Message.conversation_id, func.max(Message.created_at))
+        .where(one_of(session, col(Message.conversation_id), list(last)), from_the_app())
+        .group_by(col(Message.conversation_id))
+    )
+    for conv, at in session.exec(app).all() if last else []:
+        if conv in last and at is not None and _utc(at) > _utc(last[conv][1]):
+            del last[conv]  # the last word was posted from the platform's own app: nobody's here
     names = dict(session.exec(select(User.name, User.display_name)).all())
-    return {conv: names.get(actor) or actor for conv, actor in last.items()}
+    return {conv: names.get(actor) or actor for conv, (actor, _at) in last.items()}
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _templates(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, ...]]:
