@@ -10,7 +10,7 @@ credited her 1 of 1 on time, with the app's 09:10). Without the app's answer, he
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from connectors.base import Author, Batch, InboundItem
 from inbox.charter.deadlines import CharterDue
-from inbox.charter.model import load_charter
+from inbox.charter.model import Charter, load_charter
 from inbox.ingest.page import ingest_batch
 from inbox.reports.agent_figures import agent_figures
 from inbox.reports.period import Period
@@ -33,6 +33,26 @@ def at(hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11, 4, hour, minute, tzinfo=UTC)
 
 
+def from_the_app_of_x(s: Story, charter: Charter, written: datetime) -> None:
+    """The brand's answer to Ann's mention posted from X's own app at ``written``, read a minute later."""
+    answer = InboundItem(
+        "x-acme",
+        f"app-{written:%H%M}",
+        "t-ann",
+        "mention",
+        "public",
+        "out",
+        Author("b", "AcmeCare"),
+        "Ok!",
+        written,
+    )
+    batch = Batch([answer], next_cursor=None)
+    channel = s.channels["x-acme"]
+    ingest_batch(
+        s.session, channel, "mentions", batch, due=CharterDue(charter), now=written + timedelta(minutes=1)
+    )
+
+
 @pytest.mark.parametrize(("from_the_app", "expected"), [(True, (0, 0)), (False, (1, 0))])
 def test_an_answer_from_the_platform_s_app_is_no_agent_s_first_response(
     engine: Engine, tmp_path: Path, from_the_app: bool, expected: tuple[int, int]
@@ -43,21 +63,7 @@ def test_an_answer_from_the_platform_s_app_is_no_agent_s_first_response(
         ann = s.conversation("x-acme", "ann")
         s.customer(ann, at(9))
         if from_the_app:
-            answer = InboundItem(
-                "x-acme",
-                "app-1",
-                "t-ann",
-                "mention",
-                "public",
-                "out",
-                Author("brand", "AcmeCare"),
-                "On it!",
-                at(9, 10),
-            )
-            batch = Batch([answer], next_cursor=None)
-            ingest_batch(
-                session, s.channels["x-acme"], "mentions", batch, due=CharterDue(charter), now=at(9, 11)
-            )
+            from_the_app_of_x(s, charter, at(9, 10))
         s.reply(ann, "alice", at(11, 25), at(11, 30))
     with Session(engine) as session:
         mine = agent_figures(session, s.users["alice"], "alice", DAY)

@@ -16,12 +16,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from connectors.base import Author, Batch, InboundItem
-from inbox.charter.deadlines import CharterDue
 from inbox.charter.model import load_charter
-from inbox.ingest.page import ingest_batch
 from inbox.reports.period import Period
 from inbox.reports.satisfaction import satisfaction
+from tests.flows.test_agent_figures_native_answer import from_the_app_of_x
 from tests.support.agent_day import add_survey
 from tests.support.reports_seed import Story, write_config
 
@@ -43,21 +41,7 @@ def test_a_last_word_from_the_platform_s_app_is_no_agent_s(
         s.customer(ann, at(9))
         s.reply(ann, "alice", at(9, 5), at(9, 10))
         if from_the_app:
-            word = InboundItem(
-                "x-acme",
-                "app-1",
-                "t-ann",
-                "mention",
-                "public",
-                "out",
-                Author("b", "AcmeCare"),
-                "Done!",
-                at(9, 30),
-            )
-            batch = Batch([word], next_cursor=None)
-            ingest_batch(
-                session, s.channels["x-acme"], "mentions", batch, due=CharterDue(charter), now=at(9, 31)
-            )
+            from_the_app_of_x(s, charter, at(9, 30))
         s.resolve(ann, "alice", at(9, 40))
         add_survey(session, ann, "csat", 2, at(10, 10))
     with Session(engine) as session:
