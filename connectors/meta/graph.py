@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 from connectors import _http
-from connectors.base import AuthFailed, ConnectorError, RateLimited, Rejected, Unavailable
+from connectors.base import AuthFailed, BadPayload, ConnectorError, RateLimited, Rejected, Unavailable
 
 DEFAULT_VERSION = "v25.0"
 GRAPH_URL = "https://graph.facebook.com"
@@ -85,6 +85,8 @@ def error_for(response: requests.Response, where: str) -> ConnectorError | None:
         return AuthFailed(f"{where}: the app lacks a permission for this action: {detail}")
     if status >= 500 or code in TRANSIENT_CODES:
         return Unavailable(f"{where}: Graph is unavailable: {detail}", retry_after=regain_seconds(headers))
+    if not err:  # a gateway's page, not Graph's refusal: Graph may have acted on it (a reply posted)
+        return BadPayload(f"{where}: the answer is not Graph's JSON: {detail}")
     return Rejected(f"{where}: Graph refused the request: {detail}")
 
 

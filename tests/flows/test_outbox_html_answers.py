@@ -13,8 +13,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, BlueskySandbox
+from connectors.sandbox.meta.server import MetaSandbox
 from connectors.sandbox.telegram.server import TelegramSandbox
 from inbox.charter.deadlines import default_due
+from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, OutboundReply
@@ -95,3 +97,24 @@ def test_bluesky_posting_then_answering_a_403_page_is_found_not_refused(
     [reply] = _replies(engine)
     assert reply.status == "sent" and len(bsky.sent_posts) == 1
     assert reply.platform_id == bsky.sent_posts[0]["uri"]
+
+
+def test_facebook_reply_answered_by_a_403_page_is_found_not_refused(
+    engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
+) -> None:
+    """Graph made the public reply, then a gateway answered its own 403 page: it used to be Graph's refusal
+    ('failed', no Retry) though the customer saw the reply; it is now looked for and recorded."""
+    rt = next(r for r in runtimes if r.name == "fb-acme")
+    clock = Clock()
+    comment = meta.add_comment("my parcel is lost", author="Ann", push=False)
+    poll_channel(engine, rt, clock=clock, due=default_due)
+    _answer_each(engine, clock)
+    meta.inject_fault(f"/{comment}/comments", status=403, body=HTML, after=True)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    [reply] = _replies(engine)
+    assert reply.status == "pending" and "may have it" in (reply.last_error or "")
+    clock.now += timedelta(minutes=15)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    [reply] = _replies(engine)
+    replies = [c for c in meta.store.comments.values() if c.text == "We are on it"]
+    assert reply.status == "sent" and len(replies) == 1 and reply.platform_id == replies[0].id
