@@ -11,8 +11,9 @@ keep their outbox key (``inbox.store.gone.kept_payload``): it tells an automatic
 Quarantined items, processed webhook events and audit events older than their period are deleted (sign-in
 sessions too, with the audit log's period counted from their expiry); survey answers lose their score. The
 payloads of escalation and spike alerts once posted (they quote customers) are emptied after
-``raw_payloads_days``, else ``messages_days``. A dry run counts the same rows and changes nothing. Each
-real run is audited with its counts.
+``raw_payloads_days``, else ``messages_days``. A person under legal hold keeps their messages (in others'
+threads too) with their payloads, and their conversations' notes and replies, until the hold is lifted. A
+dry run counts the same rows and changes nothing. Each real run is audited with its counts.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from inbox.store.gone import EXPIRED, OUTBOX, kept_payload
 from inbox.store.records import audit
 from inbox.store.tables import (
     AuditEvent,
+    ContactPrivacy,
     Conversation,
     EscalationAlert,
     Message,
@@ -130,18 +132,33 @@ def _payload_left(cutoff: datetime) -> Any:
         (col(Message.created_at) < cutoff)
         & (text != "{}")
         & or_(_outbox_key().is_(None), text != outbox_only)
+        & _not_held()
     )
+
+
+def _held() -> Any:
+    """The accounts under legal hold: their data is kept from the purge as from erasure."""
+    return select(ContactPrivacy.contact_id).where(col(ContactPrivacy.legal_hold).is_not(None))
+
+
+def _not_held() -> Any:
+    """A message neither written by an account under legal hold nor in one of its conversations."""
+    of_held = select(Conversation.id).where(col(Conversation.contact_id).in_(_held()))
+    by_held = col(Message.contact_id).is_not(None) & col(Message.contact_id).in_(_held())
+    return ~by_held & col(Message.conversation_id).not_in(of_held)
 
 
 def _closed(cutoff: datetime) -> Any:
     """The conversations closed (not open or pending) whose last message is older than ``cutoff``."""
     return select(Conversation.id).where(
-        col(Conversation.status).not_in(("open", "pending")), col(Conversation.last_message_at) < cutoff
+        col(Conversation.status).not_in(("open", "pending")),
+        col(Conversation.last_message_at) < cutoff,
+        or_(col(Conversation.contact_id).is_(None), col(Conversation.contact_id).not_in(_held())),
     )
 
 
 def _closed_before(cutoff: datetime) -> Any:
-    return col(Message.conversation_id).in_(_closed(cutoff)) & (col(Message.text) != EXPIRED)
+    return col(Message.conversation_id).in_(_closed(cutoff)) & (col(Message.text) != EXPIRED) & _not_held()
 
 
 def _notes_due(cutoff: datetime) -> Any:
