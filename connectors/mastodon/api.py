@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from connectors import _http
-from connectors.base import AuthFailed, RateLimited, Rejected, Unavailable
+from connectors.base import AuthFailed, BadPayload, RateLimited, Rejected, Unavailable
 from connectors.mastodon.parse import reset_in
 
 DEFAULT_RETRY = 300.0  # Mastodon's API windows are 5 minutes long
@@ -44,6 +44,14 @@ def _int(value: str | None) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+def _is_json(resp: requests.Response) -> bool:
+    """The body is a JSON object (the instance's own error), not a gateway's page."""
+    try:
+        return isinstance(resp.json(), Mapping)
+    except ValueError:
+        return False
 
 
 def _error_text(resp: requests.Response) -> str:
@@ -147,6 +155,8 @@ class MastodonHttp:
             raise RateLimited(message, retry_after=retry)
         if status >= 500:
             raise Unavailable(f"{what}: the instance answered {status} ({error})")
+        if status != 401 and not _is_json(resp):  # a gateway's page: the instance may have acted on it
+            raise BadPayload(f"{what}: answered {status} without the instance's JSON ({error[:80]})")
         if status in (401, 403):
             raise AuthFailed(
                 f"{what}: the instance refused the access token ({status}: {error}); "

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, BlueskySandbox
+from connectors.sandbox.mastodon.server import MastodonSandbox
 from connectors.sandbox.meta.server import MetaSandbox
 from connectors.sandbox.telegram.server import TelegramSandbox
 from inbox.charter.deadlines import default_due
@@ -118,3 +119,24 @@ def test_facebook_reply_answered_by_a_403_page_is_found_not_refused(
     [reply] = _replies(engine)
     replies = [c for c in meta.store.comments.values() if c.text == "We are on it"]
     assert reply.status == "sent" and len(replies) == 1 and reply.platform_id == replies[0].id
+
+
+def test_mastodon_gateway_403_page_is_retried_not_a_credentials_refusal(
+    engine: Engine, mastodon_channel: tuple[MastodonSandbox, Runtime]
+) -> None:
+    """A gateway's 403 page in front of the instance (here on the reply's look-up of its parent) used to be
+    the instance refusing the access token: the reply 'failed', a person asked to fix credentials that were
+    fine. It is now a lost answer: looked for, then posted once."""
+    sandbox, rt = mastodon_channel
+    clock = Clock()
+    sandbox.add_mention("my parcel is lost", author="jane")
+    poll_channel(engine, rt, clock=clock, due=default_due)
+    _answer_each(engine, clock)
+    sandbox.inject_fault("/api/v1/statuses", status=403, body=HTML, after=True)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    [reply] = _replies(engine)
+    assert reply.status == "pending" and "BadPayload" in (reply.last_error or "")
+    clock.now += timedelta(minutes=15)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    [reply] = _replies(engine)
+    assert reply.status == "sent" and len(sandbox.sent) == 1
