@@ -52,7 +52,7 @@ from inbox.store.tables import (
 
 TOUCHED = (
     "message contact conversation note outbound_reply survey escalation_alert person webhook_event "
-    "quarantined_item audit_event"
+    "quarantined_item audit_event incident traffic_spike"
 ).split()
 
 
