@@ -99,11 +99,20 @@ def config_text(path: Path) -> str:
 def read_toml(path: Path) -> dict[str, object]:
     """Parse one TOML file; a syntax error becomes a ConfigError naming the file."""
     if not path.exists():
-        raise ConfigError([(str(path), "", "file not found")])
+        raise ConfigError([(str(path), "", _missing(path))])
     try:
         return tomllib.loads(config_text(path))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([(str(path), "", f"not valid TOML: {exc}")]) from None
+        raise ConfigError([(str(path), "", _("not valid TOML: {error}").format(error=exc))]) from None
+
+
+def _missing(path: Path) -> str:
+    """A missing file names the folder it was looked for in and how to point at another: run from the
+    project's folder (``./config``) or set ``INBOX_CONFIG_DIR``."""
+    return _(
+        "file not found in {folder}: run inbox from the project's folder, or set INBOX_CONFIG_DIR "
+        "to the configuration folder"
+    ).format(folder=path.parent.resolve())
 
 
 def load_model(path: Path, model: type[M]) -> M:

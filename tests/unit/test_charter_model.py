@@ -147,7 +147,7 @@ def test_load_charter_names_the_file_on_a_wrong_value(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [(None, "file not found"), ("[sla\nteam = 1", "not valid TOML")],
+    [(None, "file not found in"), ("[sla\nteam = 1", "not valid TOML")],
 )
 def test_load_charter_reports_missing_or_broken_files(
     tmp_path: Path, content: str | None, fragment: str
@@ -158,6 +158,16 @@ def test_load_charter_reports_missing_or_broken_files(
         load_charter(tmp_path)
     assert err.value.problems[0][0] == str(tmp_path / "charter.toml")
     assert fragment in err.value.problems[0][2]
+
+
+def test_a_missing_config_file_says_where_it_was_looked_for_and_how_to_point_elsewhere(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_charter(tmp_path / "config")
+    message = err.value.problems[0][2]
+    assert str((tmp_path / "config").resolve()) in message
+    assert "INBOX_CONFIG_DIR" in message
 
 
 def test_the_charter_round_trips_through_json_for_the_editor() -> None:
