@@ -28,6 +28,7 @@ from inbox.ingest.page import bound_due
 from inbox.nlp.types import LEVELS, SENTIMENTS
 from inbox.replies import moderation
 from inbox.store import records as store
+from inbox.store.gone import WORDS_GONE
 from inbox.store.tables import Channel, Contact, Conversation, Message, User
 from inbox.store.tables.corrections import ClassificationCorrection
 
@@ -140,12 +141,13 @@ def keep_corrections(session: Session, messages: Iterable[Message]) -> None:
 
 
 def training_examples(session: Session, *, after: int = 0, limit: int = 100_000) -> list[Example]:
-    """The corrections in force, as labelled examples (the newest per message and field), oldest first."""
+    """The corrections in force, as labelled examples (the newest per message and field), oldest first; not
+    those of messages whose words are gone (erased, expired, deleted by the customer)."""
     c = ClassificationCorrection
     stmt = (
         select(c, Message.text, Message.language)
         .join(Message, col(Message.id) == col(c.message_id))
-        .where(col(c.id) > after)
+        .where(col(c.id) > after, col(Message.text).not_in(WORDS_GONE))  # erased, expired: no words
         .order_by(col(c.at), col(c.id))
         .limit(limit)
     )
