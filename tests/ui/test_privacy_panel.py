@@ -168,3 +168,23 @@ def test_a_manager_cannot_set_or_lift_a_legal_hold(seeded: Seeded, db_url: str) 
         with pytest.raises(PermissionDenied):
             requests.release_for(s, maya, cid, "to erase", datetime.now(UTC))
     engine.dispose()
+
+
+def test_after_the_erasure_the_manager_sees_it_done_and_no_code_names_the_customer(
+    seeded: Seeded, db_url: str
+) -> None:
+    """UI review 22: after « Effacer définitivement » the success message was inside the Privacy panel, which
+    the browser showed closed, and the profile read « erased:80 » where the customer's handle was."""
+    cid = _contact_id(seeded, db_url)
+    at = open_conv(app_as(seeded, "maya"), seeded.conversations["late"])
+    at.text_input(key=f"privacy-erase-reason-{cid}").input("erasure request 2026-042")
+    at.text_input(key=f"privacy-erase-confirm-{cid}").input("@bob").run()
+    at.button(key=f"privacy-erase-go-{cid}").click().run()
+    assert not at.exception
+    assert "Privacy" not in [e.label for e in at.expander]  # nothing left to export or erase
+    assert [s.value for s in at.success] == ["Erased: 1 message anonymised."]
+    assert "This customer's data was erased: nothing is left to export or erase." in [
+        c.value for c in at.caption
+    ]
+    shown = " ".join(m.value for m in at.markdown)
+    assert "erased:" not in shown and "Erased customer" in shown

@@ -129,7 +129,8 @@ def _header(view: desk.ConversationView) -> None:
     conv, at = view.conversation, now()
     contact = view.contact
     handle = f"@{contact.handle}" if contact and contact.handle else None
-    handle = handle or (contact.display_name if contact else None) or _("Unknown customer")
+    unknown = _("Erased customer") if thread.is_erased(contact) else _("Unknown customer")
+    handle = handle or (contact.display_name if contact else None) or unknown
     number = _("conversation #{id}").format(id=conv.id)
     st.markdown(f"## {md_name(handle)} :gray[· {number}]")
     state = sla_state(conv.sla_due_at, clock_started(conv, view.messages), at)

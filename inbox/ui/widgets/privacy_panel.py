@@ -12,6 +12,7 @@ import streamlit as st
 from inbox.access import PermissionDenied, allowed
 from inbox.i18n import _, ngettext, number
 from inbox.privacy import erase, requests
+from inbox.store.gone import TOMBSTONE
 from inbox.store.tables import Contact, User
 from inbox.ui.common import engine, md_escape, md_name, now, reading, transaction
 from inbox.ui.widgets import flash
@@ -170,8 +171,13 @@ def _erase_part(contact: Contact, user: User, holds: list[str]) -> None:
 
 
 def panel(contact: Contact | None, user: User) -> None:
-    """The Privacy action, for a community manager or an admin only."""
+    """The Privacy action, for a community manager or an admin only; once the person is erased, what was
+    done, in sight (the panel is closed by then), and no form."""
     if contact is None or contact.id is None or not allowed(user, "privacy"):
+        return
+    if contact.platform_id.startswith(TOMBSTONE):  # erased: said in sight, not in a panel that closed
+        flash.show(_key("erase-flash", contact.id))
+        st.caption(_("This customer's data was erased: nothing is left to export or erase."))
         return
     with reading() as session:
         holds = requests.hold_reasons(session, contact.id)

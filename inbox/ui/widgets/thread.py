@@ -16,6 +16,7 @@ from inbox.outbox.delivery import HIDE_ACTIONS
 from inbox.outbox.unsure import RetryOutcome
 from inbox.replies import moderation
 from inbox.replies.composer import pii_words
+from inbox.store.gone import TOMBSTONE
 from inbox.store.tables import Contact, Message, OutboundReply
 from inbox.ui.common import local_time, md_escape, md_name, person
 from inbox.ui.labels import STATUS, URGENCY, VISIBILITY, label, rule, stored_text
@@ -218,7 +219,7 @@ def profile(contact: Contact | None, channel: str, platform: str | None = None) 
     if contact is None:
         st.caption(_("Unknown customer."))
         return
-    handle = f"@{contact.handle}" if contact.handle else contact.platform_id
+    handle = f"@{contact.handle}" if contact.handle else customer_id(contact)
     st.markdown(f"**{md_name(handle)}**")
     if contact.display_name and contact.display_name.lower() != (contact.handle or "").lower():
         st.text(contact.display_name)
@@ -229,6 +230,17 @@ def profile(contact: Contact | None, channel: str, platform: str | None = None) 
         followers = count.format(n=number(contact.followers))
     where = f"{_label(platform)} · {channel}" if platform else channel
     st.caption(f"{md_escape(where)} · {followers}")
+
+
+def is_erased(contact: Contact | None) -> bool:
+    """Whether the customer's data was erased (their platform id is ``erased:12`` since)."""
+    return contact is not None and contact.platform_id.startswith(TOMBSTONE)
+
+
+def customer_id(contact: Contact) -> str:
+    """A customer without a handle: "Erased customer" once erased (never the ``erased:12`` left in place of
+    their platform id), else the platform's id for them (a phone number on WhatsApp)."""
+    return _("Erased customer") if is_erased(contact) else contact.platform_id
 
 
 def _label(platform: str | None) -> str:
