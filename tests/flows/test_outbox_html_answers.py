@@ -16,11 +16,13 @@ from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, BlueskySandbox
 from connectors.sandbox.mastodon.server import MastodonSandbox
 from connectors.sandbox.meta.server import MetaSandbox
 from connectors.sandbox.telegram.server import TelegramSandbox
+from connectors.sandbox.x.server import XSandbox
 from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, OutboundReply
+from tests.conftest import BRAND_ID
 from tests.support.clock import Clock
 from tests.support.sandbox_channels import bluesky_runtime, telegram_runtime
 
@@ -140,3 +142,32 @@ def test_mastodon_gateway_403_page_is_retried_not_a_credentials_refusal(
     outbox.drain(engine, {rt.name: rt.connector}, clock)
     [reply] = _replies(engine)
     assert reply.status == "sent" and len(sandbox.sent) == 1
+
+
+def test_x_post_answered_by_a_403_page_is_found_not_refused(
+    engine: Engine, sandbox: XSandbox, rt: Runtime
+) -> None:
+    """X made the post, then a gateway answered its own 403 page (not X's JSON): it used to be X's refusal,
+    the reply 'failed' with no Retry though the customer saw it; it is now looked for and recorded."""
+    clock = Clock()
+    sandbox.add_mention("@AcmeCare my parcel is lost", author="jane")
+    poll_channel(engine, rt, clock=clock, due=default_due)
+    _answer_each(engine, clock)
+    sandbox.inject_fault("/2/tweets", status=403, body=HTML, after=True)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    [reply] = _replies(engine)
+    assert reply.status == "pending" and "may have it" in (reply.last_error or ""), reply.last_error
+    clock.now += timedelta(minutes=15)
+    outbox.drain(engine, {rt.name: rt.connector}, clock)
+    [reply] = _replies(engine)
+    assert reply.status == "sent" and len(sandbox.sent_tweets) == 1
+
+
+def test_x_mentions_answered_by_a_200_page_are_read_again_later(
+    engine: Engine, sandbox: XSandbox, rt: Runtime
+) -> None:
+    """Before: a ConnectorError that is not retryable, reported as fatal (``listen --once`` exited 2)."""
+    sandbox.add_mention("@AcmeCare my parcel is lost", author="jane")
+    sandbox.inject_fault(f"/2/users/{BRAND_ID}/mentions", status=200, body=HTML)
+    report = {r.stream: r for r in poll_channel(engine, rt, clock=Clock(), due=default_due)}["mentions"]
+    assert report.error is not None and report.error.startswith("BadPayload") and not report.fatal
