@@ -123,16 +123,23 @@ class ReportClocks:
         self._calendars: dict[tuple[int, str], TeamCalendar] = {}
         self._targets: dict[tuple[object, ...], TargetSet] = {}
 
-    def targets(self, charter: Charter, f: ConversationFacts, urgency: str | None = None) -> TargetSet:
-        """The engine's ``targets_for`` the conversation at arrival (or with ``urgency``: a next response's
-        clock started when the conversation was that urgent), with its contact reason's override and urgency
-        bump as the queue and the alerts apply them (a handful of distinct answers: kept)."""
+    def targets(
+        self,
+        charter: Charter,
+        f: ConversationFacts,
+        urgency: str | None = None,
+        tags: tuple[str, ...] | None = None,
+    ) -> TargetSet:
+        """The engine's ``targets_for`` the conversation at arrival (or with ``urgency`` and ``tags``: a next
+        response's clock started when the conversation was that urgent and its customer so tagged), with its
+        contact reason's override and urgency bump as the queue and the alerts apply them (a handful of
+        distinct answers: kept)."""
         kind = charter_kind(f.kind, f.visibility)
-        level = urgency or f.arrival_urgency
-        key = (id(charter), f.channel, f.platform, kind, level, f.tags, f.reason)
+        level, segments = urgency or f.arrival_urgency, f.tags if tags is None else tags
+        key = (id(charter), f.channel, f.platform, kind, level, segments, f.reason)
         if key not in self._targets:
             self._targets[key] = targets_for(
-                charter, f.channel, kind, level, f.tags, platform=f.platform, reason=f.reason
+                charter, f.channel, kind, level, segments, platform=f.platform, reason=f.reason
             )
         return self._targets[key]
 

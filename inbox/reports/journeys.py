@@ -28,6 +28,7 @@ from inbox.reports.channel_filter import ChannelIds
 from inbox.reports.follow_ups import survey_answers
 from inbox.reports.period import Period
 from inbox.reports.rows import ConversationFacts
+from inbox.reports.tag_history import TagChange, tag_changes
 from inbox.store.records import one_of
 from inbox.store.tables import AuditEvent, Message, OutboundReply
 
@@ -42,6 +43,7 @@ class Journey:
     resolved_at: datetime | None  # the last time it was set to resolved, when resolved now
     moved_to_private: bool  # public, and a person's private reply to it was delivered
     resolutions: tuple[datetime, ...] = ()  # each time it was set to resolved, oldest first (with events)
+    tag_changes: tuple[TagChange, ...] = ()  # its customer's tag changes, oldest first (with events)
 
 
 def _chunks(ids: Sequence[int]) -> list[list[int]]:
@@ -181,8 +183,10 @@ def journeys(session: Session, period: Period, cid: ChannelIds) -> list[Journey]
     resolutions = _resolutions(session, period.start, asked)
     for chunk in _chunks([f.id for f in facts]):
         moved |= _moved(session, chunk)
+    tags: dict[int, list[TagChange]] = {}
     for chunk in _chunks([f.id for f in facts if wrote_after_answer(f)]):
         events.update(_events(session, chunk))
+        tags.update(tag_changes(session, chunk))
     return [
         Journey(
             f,
@@ -190,6 +194,7 @@ def journeys(session: Session, period: Period, cid: ChannelIds) -> list[Journey]
             resolutions[f.id][-1] if f.status == "resolved" and resolutions.get(f.id) else None,
             f.visibility == "public" and f.id in moved,
             tuple(resolutions.get(f.id, ())) if f.id in events else (),
+            tuple(tags.get(f.id, ())),
         )
         for f in facts
     ]

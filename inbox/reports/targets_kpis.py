@@ -37,6 +37,7 @@ from inbox.reports.journeys import Journey, cycles, urgency_at
 from inbox.reports.judging import GOAL_WORDS, DueTimes, JudgedCohort, outcome
 from inbox.reports.rows import UNCLASSIFIED
 from inbox.reports.stats import ratio
+from inbox.reports.tag_history import tags_at
 
 ALL = "all"  # the channel of a goal's overall row
 
@@ -82,7 +83,8 @@ def judged_all(cohort: JudgedCohort) -> list[list[tuple[Metric, str]]]:
         for started, answered in spans[1:]:
             if answered is None and j.resolved_at is not None and started <= j.resolved_at:
                 continue  # still unanswered when it was resolved: nothing was left to answer
-            target = clocks.targets(charter, f, urgency_at(j, started)).next_response
+            then = tags_at(j.tag_changes, f.tags, started)
+            target = clocks.targets(charter, f, urgency_at(j, started), then).next_response
             mine.append(("next_response", answered, dues.ask(charter, target, started)))
         if targets.resolution is not None and spans:
             mine.append(("resolution", j.resolved_at, dues.ask(charter, targets.resolution, spans[0][0])))
