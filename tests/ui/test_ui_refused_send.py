@@ -95,3 +95,19 @@ def test_a_colleagues_waiting_reply_names_them_as_they_are_known(
     at = _open(french, "maya", conv_id)
     assert any("**Alice**" in m.value for m in at.markdown)
     assert not any("**alice**" in m.value for m in at.markdown)
+
+
+def test_a_reply_to_a_post_gone_from_the_platform_says_so(
+    french: Seeded,  # noqa: F811
+    db_url: str,
+) -> None:
+    """UI review 22: X refused a reply to a post it no longer had ('The post … does not exist or is not
+    visible to you'); the page said only that the platform refused it. It says the post is gone and what to
+    do."""
+    conv_id = french.conversations["late"]
+    gone = "Rejected: X rejected the request: 400 Bad Request\nThe post 2129 does not exist or is not visible"
+    reply = _failed(db_url, conv_id, gone, "alice")
+    at = _open(french, "alice", conv_id)
+    errors = " ".join(e.value for e in at.error)
+    assert "n'est plus sur la plateforme" in errors and "does not exist" not in errors, errors
+    assert f"retry-{reply}" not in [b.key for b in at.button]

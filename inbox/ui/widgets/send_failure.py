@@ -13,12 +13,23 @@ from inbox.ui.common import md_escape
 REJECTED = "Rejected: "
 NOT_RUNNING = "is not running"  # delivery's own Rejected while a channel has no credentials: fixable
 UNCERTAIN = "delivery uncertain"
+
+
 # A platform's refusal we can name: a code in its words, and what it means for the agent
+def _gone() -> str:
+    return _(
+        "The message you answered is no longer on the platform (deleted by the customer, hidden or made "
+        "private): a reply to it cannot be sent. Answer in private if the customer still needs one."
+    )
+
+
 KNOWN = {
     "(#10900)": lambda: _(
         "Instagram allows only one private reply per comment, and this comment already has one: "
         "continue in the customer's DM conversation."
     ),
+    "does not exist or is not visible": _gone,  # X: the post was deleted, hidden or its account protected
+    "message to be replied not found": _gone,  # Telegram
 }
 
 
