@@ -10,10 +10,11 @@ resolved, open or pending (a snooze ends: nobody is left to answer), audited as 
 waiting in the outbox to that item is not sent. The
 processed webhook bodies of the channel that carried it are deleted (the latest body naming it, the one that
 reports the deletion, has no text and stays). Audited (``message.deleted_by_customer``). Running it twice
-changes nothing more. An id we never stored (the deletion read before its item: Meta retried the item's
-webhook delivery after the deletion's) is remembered, as a quarantine row of stream ``EARLY``, so the item is
-never stored when it comes (``deleted_before``; before, the deleted comment was stored and waited for an
-answer).
+changes nothing more. A message of a person under legal hold is kept whole (with the bodies that carried it),
+audited ``message.deletion_kept``: the hold says their data must be kept. An id we never stored (the
+deletion read before its item: Meta retried the item's webhook delivery after the deletion's) is
+remembered, as a quarantine row of stream ``EARLY``, so the item is never stored when it comes
+(``deleted_before``; before, the deleted comment was stored and waited for an answer).
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ from sqlmodel import Session, col, select
 
 from inbox.store import records as store
 from inbox.store.gone import DELETED
-from inbox.store.tables import Conversation, Message, OutboundReply, QuarantinedItem, WebhookEvent
+from inbox.store.tables import (
+    ContactPrivacy,
+    Conversation,
+    Message,
+    OutboundReply,
+    QuarantinedItem,
+    WebhookEvent,
+)
 
 TAG = "deleted-by-customer"
 ACTOR = "webhooks"
@@ -110,18 +118,33 @@ def honour_deletions(
     if not platform_ids:
         return 0
     _remember_unknown(session, channel_id, platform_ids, now)
-    _drop_bodies(session, channel_id, platform_ids, event_id)
     stmt = select(Message).where(
         Message.channel_id == channel_id,
         col(Message.platform_id).in_(list(platform_ids)),
         Message.direction == "in",
         Message.text != DELETED,
     )
+    found = session.exec(stmt).all()
+    held = _held(session, {m.contact_id for m in found if m.contact_id is not None})
+    for message in (m for m in found if m.contact_id in held):  # the hold says it must be kept
+        detail = {"message": message.id, "why": "legal hold"}
+        target = ("conversation", message.conversation_id)
+        store.audit(session, actor, "message.deletion_kept", target=target, detail=detail, at=now)
+    kept = {m.platform_id for m in found if m.contact_id in held}
+    _drop_bodies(session, channel_id, [p for p in platform_ids if p not in kept], event_id)
     erased = 0
-    for message in session.exec(stmt).all():
+    for message in (m for m in found if m.contact_id not in held):
         _erase(session, message, now, actor)
         erased += 1
     return erased
+
+
+def _held(session: Session, contact_ids: set[int]) -> set[int]:
+    """Those of ``contact_ids`` under legal hold (their data must be kept, a deletion included)."""
+    stmt = select(ContactPrivacy.contact_id).where(
+        col(ContactPrivacy.contact_id).in_(contact_ids), col(ContactPrivacy.legal_hold).is_not(None)
+    )
+    return set(session.exec(stmt).all()) if contact_ids else set()
 
 
 def deleted_before(session: Session, channel_id: int, platform_ids: Sequence[str]) -> set[str]:
