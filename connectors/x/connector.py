@@ -47,6 +47,7 @@ from connectors.x import find as x_find
 from connectors.x import webhook as x_webhook
 from connectors.x.pacing import Pacer
 from connectors.x.parse import is_before, is_seen, parse_page, snowflake
+from connectors.x.refusal import refusal
 
 T = TypeVar("T")
 
@@ -97,7 +98,7 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     except tweepy.Unauthorized as exc:
         raise AuthFailed(f"X refused the credentials (401): {exc}") from exc
     except tweepy.HTTPException as exc:
-        raise _refusal(exc) from exc
+        raise refusal(exc) from exc
     except _http.NETWORK_ERRORS as exc:
         raise _http.unreachable("X", exc) from None
     except RecursionError:
@@ -106,23 +107,6 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise BadPayload(f"X answered without JSON: {exc}") from exc
     except (tweepy.TweepyException, requests.RequestException) as exc:
         raise ConnectorError(f"X call failed: {exc}") from exc
-
-
-def _refusal(exc: tweepy.HTTPException) -> ConnectorError:
-    """A 4xx other than 401 and 429: X's refusal (``Rejected``) when X's JSON says so; a gateway's page
-    (not JSON) says nothing of what X did, so ``BadPayload``: a post that got it may have been made."""
-    status = exc.response.status_code
-    try:
-        said = isinstance(exc.response.json(), Mapping)
-    except ValueError:
-        said = False
-    if not said:
-        return BadPayload(f"X answered HTTP {status} without X's JSON")
-    if isinstance(exc, tweepy.Forbidden):
-        return Rejected(f"X refused the request (403): {exc}")
-    if isinstance(exc, tweepy.BadRequest | tweepy.NotFound):
-        return Rejected(f"X rejected the request: {exc}")
-    return Rejected(f"X answered HTTP {status}: {exc}")
 
 
 def page_of(payload: Any, what: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
