@@ -8,7 +8,8 @@ them server-side with ``since=``; Instagram has no such filter, so they are drop
 again the comments Graph lists late (a comment held for review, then approved; Graph's own lag): one
 listed after a newer one was read is older than ``since`` and was never read. Comments read again are
 stored once (ingestion is idempotent). A page whose ``after`` cursor is the one it was asked with ends its
-post: it used to hold the stream on that post for good, the other posts' comments never read.
+post, and so does Graph's refusal to read a post's comments (``Rejected``: the post deleted since the round
+listed it): either used to hold the stream on that post for good, the other posts' comments never read.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.base import Batch
+from connectors.base import Batch, Rejected
 from connectors.meta.graph import Graph
 from connectors.meta.parse import comments_page
 
@@ -69,7 +70,10 @@ def fetch_comments(graph: Graph, src: CommentSource, cursor: str | None) -> Batc
         if not queue:
             return Batch(items=[], next_cursor=json.dumps({"since": since} if since else {}))
     floor = None if since is None else since - LATE_MARGIN
-    payload = _comments(graph, src, queue[0], floor, state.get("after"))
+    try:
+        payload = _comments(graph, src, queue[0], floor, state.get("after"))
+    except Rejected:  # a post deleted since the round listed it (code 100/33): the others are still read
+        payload = {}
     items, bad = comments_page(
         payload, platform=src.platform, channel=src.channel, brand_id=src.brand_id, container_id=queue[0]
     )

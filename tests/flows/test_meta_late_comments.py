@@ -61,3 +61,28 @@ def test_a_comments_page_that_names_itself_as_next_does_not_hold_the_other_posts
     _poll(engine, rt)
     with Session(engine) as s:
         assert "on the older post" in set(s.exec(select(Message.text)))
+
+
+def test_a_post_deleted_during_a_round_does_not_hold_the_other_posts(
+    engine: Engine, meta: MetaSandbox, runtimes: list[Runtime]
+) -> None:
+    """The Page deletes a post after the round listed it: Graph refuses its comments (code 100, subcode 33,
+    'does not exist'). That refusal used to stop the stream at that post at every poll, the comments on the
+    Page's other posts never read."""
+    rt = next(r for r in runtimes if r.name == "fb-acme")
+    older = meta.add_post("Older post", created_at=datetime.now(UTC) - timedelta(days=2))
+    newer = meta.add_post("Newer post", created_at=datetime.now(UTC) - timedelta(days=1))
+    meta.add_comment("on the older post", on=older, author="Ann", push=False)
+    gone = {
+        "error": {
+            "message": f"Unsupported get request. Object with ID '{newer}' does not exist",
+            "type": "GraphMethodException",
+            "code": 100,
+            "error_subcode": 33,
+        }
+    }
+    meta.inject_fault(f"/{newer}/comments", status=400, body=gone, count=1000)
+    for _ in range(2):
+        poll_channel(engine, rt, clock=Clock(), due=default_due)
+    with Session(engine) as s:
+        assert "on the older post" in set(s.exec(select(Message.text)))
