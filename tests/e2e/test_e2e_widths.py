@@ -184,3 +184,39 @@ def test_a_french_agent_reads_the_queues_longest_filter_values_whole(laptop_app:
         expect(reason.get_by_role("combobox")).to_have_value("Réclamation sur le service")
         expect(page.locator(".st-key-q-source").get_by_role("combobox")).to_have_value("Mentions et MP")
         assert _cut(page) == []
+
+
+def test_the_side_panel_and_the_charters_private_advice_read_whole(laptop_app: dict[str, Any]) -> None:
+    """UI review 22: in a conversation with earlier ones, their « Ouvrir » was squeezed to 3 px beside the
+    text in the side column, and the charter's advice to go private cut its button: « Utiliser
+    « Poursuivo… »."""
+    from playwright.sync_api import expect
+
+    from inbox.store.tables import Contact, Conversation
+
+    seeded, at = laptop_app["seeded"], datetime.now(UTC)
+    with Session(laptop_app["engine"]) as session, session.begin():
+        late = session.get(Conversation, seeded.conversations["late"])
+        assert late is not None
+        contact = session.get(Contact, late.contact_id)
+        new = add_conversation(
+            session,
+            seeded.channel_id,
+            handle="bob",
+            contact=contact,
+            text="@AcmeCare impossible de me connecter à mon compte depuis la mise à jour",
+            received=at - timedelta(minutes=5),
+            due=at + timedelta(minutes=25),
+            language="fr",
+        )
+        conv = session.get(Conversation, new)
+        assert conv is not None
+        conv.reason = "account_access"  # the charter asks to continue privately
+    with _laptop(laptop_app["url"], "alice", []) as page:
+        page.goto(f"{laptop_app['url']}/conversation?id={new}")
+        earlier = page.locator(f".st-key-earlier-{seeded.conversations['late']} button")
+        expect(earlier).to_have_accessible_name("Ouvrir")
+        advice = page.locator(f".st-key-charter-dm-{new} button")
+        expect(advice).to_contain_text("Poursuivons en message privé")
+        _shot(page, "fr-1280-conversation-side.png")
+        assert _cut(page) == []

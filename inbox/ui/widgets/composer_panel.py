@@ -237,15 +237,15 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
         return
     files = templates()
     tpl = files.get(advice.privacy_template or "") if isinstance(files, composer.TemplatesFile) else None
-    cols = st.columns([3, 1.3], vertical_alignment="center")
-    cols[0].info(
+    # the button under the notice: beside it, a template's title was cut ("Utiliser « Poursuivo… »")
+    st.info(
         _("The charter asks to continue privately ({reasons}).").format(
             reasons=advice.reasons_text(lambda group, value: md_escape(_private_reason_word(group, value)))
         ),
         icon=":material/lock:",
     )
     if tpl is not None and tpl.fits("public"):
-        cols[1].button(
+        st.button(
             _("Use “{title}”").format(title=tpl.title),
             key=f"charter-dm-{k.conv}",
             on_click=template_picker.use,

@@ -49,7 +49,7 @@ def clock_row(c: LiveClock, at: datetime, tz: tzinfo, names: Names) -> None:
     """One conversation of a live list: its clock, channel and urgency, customer and text, assignee, Open."""
     conv = c.conversation
     with st.container(border=True, key=f"dash-row-{conv.id}"):
-        cols = st.columns([2.1, 1.4, 3.7, 1.4, 1.3], vertical_alignment="center")
+        cols = st.columns([2.1, 1.6, 3.5, 1.3, 1.3], vertical_alignment="center")
         breached = c.state == "breached"
         badge = (
             _("Overdue {time}").format(time=i18n.duration(c.due - at)) if breached else time_left(c.due - at)

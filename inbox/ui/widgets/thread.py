@@ -254,16 +254,14 @@ def earlier(
     if not items:
         st.caption(_("No earlier conversation."))
         return
-    for e in items:
-        cols = st.columns([4, 1], vertical_alignment="center")
-        when = local_time(e.started, "d MMM y") if e.started else "?"
+    for e in items:  # one under the other: the side column is too narrow for an Open button beside the text
         platform = (platforms or {}).get(e.channel)
         where = f":gray-badge[{md_escape(_label(platform))}] " if platform else ""
-        kind = label(VISIBILITY, e.visibility)
-        status = label(STATUS, e.status).lower()
-        cols[0].caption(f"{where}{when} · {md_escape(e.channel)} · {kind} · {status}")
-        cols[0].text(stored_text(e.snippet) if e.snippet else _("(empty)"))
-        cols[1].button(_("Open"), key=f"earlier-{e.id}", on_click=open_, args=(e.id,))
+        said = [local_time(e.started, "d MMM y")] if e.started else []  # no "?" for a date not known
+        said += [md_escape(e.channel), label(VISIBILITY, e.visibility), label(STATUS, e.status).lower()]
+        st.caption(where + " · ".join(said))
+        st.text(stored_text(e.snippet) if e.snippet else _("(empty)"))
+        st.button(_("Open"), key=f"earlier-{e.id}", on_click=open_, args=(e.id,))
     if len(items) >= EARLIER_SHOWN:
         st.caption(
             _("The {n} most recent; search the queue for this customer to see every one.").format(
