@@ -10,7 +10,8 @@ letter or digit becomes ``*`` except a card's or an IBAN's last four; a NIR is m
 (offsets) therefore stay right.
 
 In payloads, string values are masked; values under keys that name an identifier (``id``, ``*_id``,
-``id_str``, ``*_ids``...) are left alone: platform ids are long digit strings, not bank data.
+``id_str``, ``*_ids``, and the ids of an edit's versions: ``version``, ``unread_versions``...) are left
+alone: platform ids are long digit strings, not bank data (an X id passes Luhn one time in ten).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ NIR = re.compile(
     r"(?![\w/-])",
     re.IGNORECASE,
 )
-ID_KEY = re.compile(r"(?:^|_)(?:id|ids|id_str|mid|cursor|token)$", re.IGNORECASE)
+ID_KEY = re.compile(r"(?:^|_)(?:id|ids|id_str|mid|cursor|token|version|versions)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,3 +116,20 @@ def test_a_nir_replaces_the_phone_span_found_on_it() -> None:
         [{"kind": "phone", "start": 4, "end": 18}, {"kind": "email", "start": 0, "end": 3}], text
     )
     assert spans == [{"kind": "email", "start": 0, "end": 3}, {"kind": "nir", "start": 4, "end": 25}]
+
+
+def test_the_ids_of_an_edits_versions_are_identifiers() -> None:
+    """An X id passes Luhn about one time in ten (2129990371910877184 does): the version ids the inbox keeps
+    in a message's payload (``version``, ``unread_versions``, ``versions[].id``) were masked as a card, and
+    the first version read later was stored as a second message."""
+    x_id = "2129990371910877184"
+    raw = {
+        "version": x_id,
+        "unread_versions": [x_id],
+        "versions": [{"id": x_id, "text": "card 4111 1111 1111 1111", "at": "2026-12-07T10:00:00+00:00"}],
+    }
+    assert mask_payload(raw) == {
+        "version": x_id,
+        "unread_versions": [x_id],
+        "versions": [{"id": x_id, "text": "card **** **** **** 1111", "at": "2026-12-07T10:00:00+00:00"}],
+    }
