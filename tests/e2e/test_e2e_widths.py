@@ -216,7 +216,7 @@ def test_the_side_panel_and_the_charters_private_advice_read_whole(laptop_app: d
         page.goto(f"{laptop_app['url']}/conversation?id={new}")
         earlier = page.locator(f".st-key-earlier-{seeded.conversations['late']} button")
         expect(earlier).to_have_accessible_name("Ouvrir")
-        advice = page.locator(f".st-key-charter-dm-{new} button")
-        expect(advice).to_contain_text("Poursuivons en message privé")
+        advice = page.locator(f".st-key-charter-dm-{new}")
+        expect(advice.get_by_role("button", name="Utiliser le message type proposé")).to_be_visible()
         _shot(page, "fr-1280-conversation-side.png")
         assert _cut(page) == []

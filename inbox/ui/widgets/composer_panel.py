@@ -237,7 +237,7 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
         return
     files = templates()
     tpl = files.get(advice.privacy_template or "") if isinstance(files, composer.TemplatesFile) else None
-    # the button under the notice: beside it, a template's title was cut ("Utiliser « Poursuivo… »")
+    # the button under the notice: beside it, it was cut ("Utiliser « Poursuivo… »")
     st.info(
         _("The charter asks to continue privately ({reasons}).").format(
             reasons=advice.reasons_text(lambda group, value: md_escape(_private_reason_word(group, value)))
@@ -245,8 +245,9 @@ def _charter_advice(k: Keys, view: ConversationView, mode: str, known: dict[str,
         icon=":material/lock:",
     )
     if tpl is not None and tpl.fits("public"):
-        st.button(
-            _("Use “{title}”").format(title=tpl.title),
+        st.button(  # the title in its help: in the label it was cut on a phone
+            _("Use the suggested template"),
+            help=tpl.title,
             key=f"charter-dm-{k.conv}",
             on_click=template_picker.use,
             args=(k, tpl.name, known),
