@@ -220,3 +220,15 @@ def test_the_side_panel_and_the_charters_private_advice_read_whole(laptop_app: d
         expect(advice.get_by_role("button", name="Utiliser le message type proposé")).to_be_visible()
         _shot(page, "fr-1280-conversation-side.png")
         assert _cut(page) == []
+
+
+def test_on_a_phone_the_period_picker_reads_whole(laptop_app: dict[str, Any]) -> None:
+    """UI review 22: at 390 px the period picker of My figures and of the dashboard cut « Personnalisée »;
+    the custom period is « Dates »."""
+    from playwright.sync_api import expect
+
+    with _laptop(laptop_app["url"], "alice", []) as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{laptop_app['url']}/my_figures")
+        expect(page.get_by_text("Dates", exact=True)).to_be_visible()
+        assert [c for c in _cut(page) if "Aujourd'hui" in c] == []

@@ -68,7 +68,7 @@ def _filters(tz: tzinfo, scope: Scope) -> tuple[Period, Channels]:
     with reading() as session:
         names = [n for n in channel_names(session) if channel_scope.works_on(scope, n)]
     every = _("All channels") if scope is None else _("All your channels")
-    cols = st.columns([3.8, 2.3, 1.7], vertical_alignment="bottom")  # "Personnalisé", both days whole: 1280
+    cols = st.columns([3.8, 2.3, 1.7], vertical_alignment="bottom")  # "Dates", both days whole: 1280
     channel = cols[2].selectbox(
         _("Channel"),
         [ALL, *names],

@@ -151,7 +151,7 @@ def main() -> None:
         st.stop()
     tz = report_tz(rules)
     st.title(_("Figures per person") if can(user.role, "figures") else _("My figures"))
-    cols = st.columns([3.8, 2.3, 1.7], vertical_alignment="bottom")  # "Personnalisée", both days whole: 1280
+    cols = st.columns([3.8, 2.3, 1.7], vertical_alignment="bottom")  # "Dates", both days whole: 1280
     with cols[2]:
         agent = _whose(user)
     period = period_picker(tz, cols[0], cols[1], key="figures-period", days_key="figures-days")
