@@ -49,7 +49,8 @@ def test_an_admin_adds_an_agent_who_speaks_french_and_spanish(seeded: Seeded, db
     at.multiselect(key="new-langs").unselect("en").select("es")
     at.number_input(key="new-capacity").set_value(8)
     at.button(key="add-user").click().run()
-    assert "User camille added." in " ".join(i.value for i in at.success)
+    # UI review 22: the message named the login alone ("User camille added."); the name first, as the table
+    assert "User Camille (camille) added." in " ".join(i.value for i in at.success)
     assert _languages(db_url, "camille") == ["fr", "es"] and _user(db_url, "camille").capacity == 8
     assert at.text_input(key="new-password").value == ""  # no password left in the form
     table = at.dataframe[0].value

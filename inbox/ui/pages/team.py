@@ -101,7 +101,8 @@ def _add_user() -> None:
                 languages=s.get("new-langs") or [],
                 capacity=int(s.get("new-capacity") or 20),
             )
-        s["add-user-flash"] = ("success", _("User {name} added.").format(name=s["new-name"]))
+        added = f"{s['new-display']} ({s['new-name']})" if s["new-display"] else s["new-name"]
+        s["add-user-flash"] = ("success", _("User {name} added.").format(name=added))
         s["new-name"] = s["new-display"] = s["new-password"] = ""  # the form ready for the next one
     except (auth.AuthError, PermissionDenied) as exc:
         s["add-user-flash"] = ("error", _("Not added: {error}").format(error=exc))
