@@ -28,7 +28,7 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, text
 from sqlmodel import Session, col, select
 
-from inbox.i18n import ngettext
+from inbox.i18n import _, ngettext
 from inbox.privacy import elsewhere
 from inbox.privacy.identifiers import Identifiers, subject_identifiers
 from inbox.privacy.record import concerning, conversation_ids, their_messages
@@ -171,7 +171,7 @@ def _anonymise_people(session: Session, subject: Subject, report: ErasureReport)
 
 def _drop_payloads(session: Session, ids: Identifiers, report: ErasureReport) -> None:
     """Webhook bodies and quarantined payloads that name the person are deleted whole."""
-    for event, _ in elsewhere.webhook_bodies(session, ids):
+    for event, _body in elsewhere.webhook_bodies(session, ids):
         session.execute(delete(WebhookEvent).where(col(WebhookEvent.id) == event.id))
         report.webhook_events += 1
     for item in session.exec(select(QuarantinedItem)).all():  # the error may quote the payload
@@ -197,8 +197,10 @@ def erase_subject(
     kept = holds(session, subject)
     if kept:
         raise LegalHold(
-            f"{subject.ref} is under legal hold ({'; '.join(dict.fromkeys(kept))}): nothing was erased. "
-            "Lift the hold first with `inbox privacy release`."
+            _(
+                "{person} is under legal hold ({why}): nothing was erased. "
+                "Lift the hold first with `inbox privacy release`."
+            ).format(person=subject.ref, why="; ".join(dict.fromkeys(kept)))
         )
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA secure_delete = ON"))  # freed space is zeroed, not left readable

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from inbox.access import Actor, require
+from inbox.i18n import _
 from inbox.privacy import erase, record
 from inbox.privacy.subject import Subject, SubjectError, find_subject, holds, set_hold
 from inbox.store.records import audit
@@ -32,7 +33,7 @@ def subject_of(session: Session, contact_id: int) -> Subject:
     contact = session.get(Contact, contact_id)
     channel = session.get(Channel, contact.channel_id) if contact is not None else None
     if contact is None or channel is None:
-        raise SubjectError(f"no contact {contact_id}")
+        raise SubjectError(_("no contact {id}").format(id=contact_id))
     return find_subject(session, f"{channel.name}:{contact.platform_id}")
 
 
@@ -40,13 +41,13 @@ def confirmation(session: Session, contact_id: int) -> str:
     """What a manager types to confirm an erasure: the customer's handle, else their platform id."""
     contact = session.get(Contact, contact_id)
     if contact is None:
-        raise SubjectError(f"no contact {contact_id}")
+        raise SubjectError(_("no contact {id}").format(id=contact_id))
     return contact.handle or contact.platform_id
 
 
 def _reason(reason: str) -> str:
     if not reason.strip():
-        raise RequestError("a reason is required")
+        raise RequestError(_("a reason is required"))
     return reason.strip()
 
 
@@ -97,7 +98,7 @@ def erase_for(
     with Session(engine) as session, session.begin():
         expected = confirmation(session, contact_id)
         if typed.strip().removeprefix("@") != expected:
-            raise RequestError("the confirmation does not match the customer's handle")
+            raise RequestError(_("the confirmation does not match the customer's handle"))
         subject = subject_of(session, contact_id)
         report = erase.erase_subject(session, subject, actor=by.name, reason=why, now=now)
     erase.compact(engine)

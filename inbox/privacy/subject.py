@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from inbox.i18n import _
 from inbox.store.records import audit
 from inbox.store.tables import Channel, Contact, ContactPrivacy, Message
 
@@ -33,11 +34,15 @@ def _named(session: Session, ref: str) -> Contact:
     channel_name, sep, who = ref.partition(":")
     who = who.strip().removeprefix("@")
     if not sep or not channel_name or not who:
-        raise SubjectError(f"{ref!r}: write CHANNEL:HANDLE_OR_ID, e.g. x-acme:jane or x-acme:12345")
+        raise SubjectError(
+            _("'{ref}': write CHANNEL:HANDLE_OR_ID, e.g. x-acme:jane or x-acme:12345").format(ref=ref)
+        )
     channel = session.exec(select(Channel).where(Channel.name == channel_name)).first()
     if channel is None:
-        known = ", ".join(session.exec(select(Channel.name).order_by(Channel.name)).all()) or "none"
-        raise SubjectError(f"no channel named {channel_name!r}; known: {known}")
+        known = ", ".join(session.exec(select(Channel.name).order_by(Channel.name)).all()) or _("none")
+        raise SubjectError(
+            _("no channel named '{channel}'; known: {known}").format(channel=channel_name, known=known)
+        )
     mine = select(Contact).where(Contact.channel_id == channel.id)
     found = session.exec(mine.where(Contact.platform_id == who)).first()
     if found is None:
@@ -50,7 +55,11 @@ def _named(session: Session, ref: str) -> Contact:
         former = session.exec(wrote.where(col(Message.contact_id).is_not(None))).first()
         found = session.get(Contact, former) if former is not None else None
     if found is None:
-        raise SubjectError(f"nobody known as {who!r} on {channel_name} (handle or platform id)")
+        raise SubjectError(
+            _("nobody known as '{who}' on {channel} (handle or platform id)").format(
+                who=who, channel=channel_name
+            )
+        )
     return found
 
 

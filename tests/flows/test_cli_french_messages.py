@@ -129,3 +129,17 @@ def test_the_user_commands_refuse_and_report_in_the_users_language(run: Run) -> 
     assert code == 0 and out.startswith(f"aucun compte pour l'instant{NBSP}: ")
     code, out, _err = run("en", "user", "list")
     assert code == 0 and out == "no user yet: add one with `inbox user add NAME --role agent`\n"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("fr", f"aucun canal nommé «{NBSP}nowhere{NBSP}»{NBSP}; connus{NBSP}: "),
+        ("en", "no channel named 'nowhere'; known: "),
+    ],
+)
+def test_a_privacy_request_for_nobody_known_says_so_in_the_users_language(
+    run: Run, language: str, said: str
+) -> None:
+    code, _out, err = run(language, "privacy", "export", "--contact", "nowhere:jane", "--reason", "DSAR")
+    assert code == 2 and said in err
