@@ -27,8 +27,6 @@ from typing import Any
 
 import requests
 
-from connectors._payload import PayloadError
-from connectors._payload import iso_time as parse_time
 from connectors.base import (
     AuthFailed,
     Batch,
@@ -45,7 +43,9 @@ from connectors.mastodon.api import MastodonHttp, RateLimitState
 from connectors.mastodon.parse import (
     NOTIFICATION_TYPES,
     PUBLIC_VISIBILITIES,
+    at_or_before,
     conversation_items,
+    created_before,
     delivered,
     edit_of,
     id_key,
@@ -145,7 +145,7 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
             params["since_id"] = since
         answer = self.http.call("GET", "/api/v1/notifications", params=params)
         page = answer.body if isinstance(answer.body, list) else []
-        fresh = [n for n in page if not _at_or_before(n, since)]
+        fresh = [n for n in page if not at_or_before(n, since)]
         found = fresh if isinstance(answer.body, list) else answer.body
         items, bad = notification_items(found, channel=self.name, brand_id=self.brand_id)
         ids = [i for i in ids_of(page, lambda n: n.get("id")) if status_id(i)]
@@ -320,7 +320,7 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
                 if found is not None:
                     return Sent(found, thread_key=f"dm:{recipient_id}" if visibility == "private" else None)
             oldest = statuses[-1] if statuses else None
-            if oldest is None or len(statuses) < 40 or _older(oldest, start):
+            if oldest is None or len(statuses) < 40 or created_before(oldest, start):
                 return None
             max_id = str(oldest.get("id"))
         raise ConnectorError(f"Mastodon channel {self.name!r}: the window holds too many statuses to look")
@@ -365,20 +365,6 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
 
 def _aware(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _older(status: Mapping[str, Any], start: datetime) -> bool:
-    """The status was created before ``start`` (or its time cannot be read: stop there)."""
-    try:
-        return parse_time(str(status.get("created_at"))) < start
-    except PayloadError:
-        return True
-
-
-def _at_or_before(obj: Any, bound: str | None) -> bool:
-    """A notification at or before ``bound`` (already read); the server should not send one."""
-    ident = obj.get("id") if isinstance(obj, Mapping) else None
-    return bound is not None and isinstance(ident, str) and not is_newer(ident, bound)
 
 
 def _timeout(options: Mapping[str, Any]) -> tuple[float, float]:

@@ -290,3 +290,17 @@ def ids_of(page: Sequence[Any], key: Callable[[Mapping[str, Any]], Any]) -> list
         if isinstance(value, str):
             out.append(value)
     return out
+
+
+def created_before(status: Mapping[str, Any], start: datetime) -> bool:
+    """The status was created before ``start`` (or its time cannot be read: stop there)."""
+    try:
+        return parse_time(str(status.get("created_at"))) < start
+    except PayloadError:
+        return True
+
+
+def at_or_before(obj: Any, bound: str | None) -> bool:
+    """A notification at or before ``bound`` (already read); the server should not send one."""
+    ident = obj.get("id") if isinstance(obj, Mapping) else None
+    return bound is not None and isinstance(ident, str) and not is_newer(ident, bound)

@@ -16,6 +16,7 @@ from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime, build_runtimes
 from inbox.ingest.webhooks.app import webhook_app
 from inbox.ingest.webhooks.receiver import Receiver
+from tests.support.privacy_flows import filled  # noqa: F401 - the fixture, for the privacy flows
 from tests.support.sandbox_channels import mastodon_runtime
 from tests.support.webhooks import ENV, channel_configs, now, serve
 from tests.support.x_channel import x_runtime

@@ -3,30 +3,17 @@ from Jane Doe, @janedoe77") is kept with those redacted, so the audit log does n
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x.server import XSandbox
 from inbox.store.tables import AuditEvent
-from tests.support.privacy_flows import config_on, every_value, fill, inbox
+from tests.support.privacy_flows import every_value, inbox
 
 
 def test_the_reason_of_an_erasure_names_nobody_erased(
-    tmp_path: Path,
-    db_url: str,
-    engine: Engine,
-    sandbox: XSandbox,
-    x_env: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    filled: int, engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = config_on(sandbox, tmp_path / "config")
-    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
-    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
-    fill(sandbox, engine, db_url, config, x_env)
     why = "DSAR 17 from Jane Doe (@janedoe77)"
     code, _, err = inbox(
         capsys, "privacy", "erase", "--contact", "x-acme:janedoe77", "--reason", why, "--yes"

@@ -5,16 +5,14 @@ and their linked person record included (real listener on the X sandbox; the tab
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session
 
-from connectors.sandbox.x.server import XSandbox
 from inbox.privacy.erase import TOUCHED
 from inbox.store.tables import Incident
-from tests.support.privacy_flows import config_on, fill, inbox
+from tests.support.privacy_flows import inbox
 
 
 def _tables(engine: Engine) -> dict[str, list[str]]:
@@ -26,18 +24,8 @@ def _tables(engine: Engine) -> dict[str, list[str]]:
 
 
 def test_the_erasure_compacts_every_table_it_changed(
-    tmp_path: Path,
-    db_url: str,
-    engine: Engine,
-    sandbox: XSandbox,
-    x_env: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    filled: int, engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = config_on(sandbox, tmp_path / "config")
-    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
-    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
-    fill(sandbox, engine, db_url, config, x_env)
     with Session(engine) as s, s.begin():
         now = datetime.now(UTC)
         s.add(Incident(title="Jane Doe's parcels", since=now, declared_by="mia", declared_at=now))

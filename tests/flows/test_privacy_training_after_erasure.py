@@ -5,32 +5,20 @@ deleted by the customer) is no training example: ``inbox train --corrections`` t
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from connectors.sandbox.x.server import XSandbox
 from inbox.charter.deadlines import default_due
 from inbox.desk.corrections import correct, training_examples
 from inbox.store.tables import Message, User
-from tests.support.privacy_flows import BOB, config_on, fill, inbox
+from tests.support.privacy_flows import BOB, inbox
 
 
 def test_corrections_of_erased_messages_teach_nothing(
-    tmp_path: Path,
-    db_url: str,
-    engine: Engine,
-    sandbox: XSandbox,
-    x_env: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    filled: int, engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = config_on(sandbox, tmp_path / "config")
-    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
-    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
-    fill(sandbox, engine, db_url, config, x_env)
     with Session(engine) as s, s.begin():
         mia = s.exec(select(User)).one()
         for m in s.exec(select(Message).where(Message.direction == "in")).all():

@@ -101,3 +101,20 @@ def fill(sandbox: XSandbox, engine: Engine, db_url: str, config: Path, x_env: di
             )
         )
         return jane_conv.id or 0
+
+
+@pytest.fixture
+def filled(
+    tmp_path: Path,
+    db_url: str,
+    engine: Engine,
+    sandbox: XSandbox,
+    x_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> int:
+    """``fill`` on the shipped config pointed at the X sandbox, with ``INBOX_DATABASE_URL`` and
+    ``INBOX_CONFIG_DIR`` set for ``inbox``; the contact id of @janedoe77."""
+    config = config_on(sandbox, tmp_path / "config")
+    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
+    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
+    return fill(sandbox, engine, db_url, config, x_env)
