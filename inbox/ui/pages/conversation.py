@@ -8,7 +8,7 @@ from inbox.access import allowed
 from inbox.charter.deadlines import CharterDue, DuePolicy, default_due
 from inbox.config.platforms import platform_label
 from inbox.desk import actions as desk
-from inbox.desk import notes, people, presence
+from inbox.desk import channel_reading, notes, people, presence
 from inbox.desk.queue import STATUSES, clock_started, sla_state
 from inbox.i18n import _, duration, pgettext
 from inbox.ingest import listening_items
@@ -182,12 +182,13 @@ def live_thread(conv_id: int, user: User) -> None:
     with reading() as session:
         view = desk.load(session, conv_id)
         others = presence.viewers(session, [conv_id], at, exclude_user=user.id).get(conv_id, [])
+        idle = channel_reading.idle_since(session, view.channel.id or 0, at)
     _header(view)
     for v in others:
         doing = _("**{name}** is writing a reply.") if v.activity == "composing" else None
         doing = doing or _("**{name}** is viewing this conversation.")
         st.warning(doing.format(name=md_escape(v.name)), icon=":material/visibility:")
-    thread.thread(view, at, _retry, _hide, details=user.role == "admin")  # the raw error: admins
+    thread.thread(view, at, _retry, _hide, details=user.role == "admin", idle=idle)  # raw errors: admins
 
 
 def _actions(view: desk.ConversationView, user: User, agents: list[User]) -> None:

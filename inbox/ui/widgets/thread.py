@@ -8,6 +8,7 @@ from datetime import datetime
 import streamlit as st
 
 from inbox.config.platforms import platform_label
+from inbox.desk import channel_reading
 from inbox.desk.actions import EARLIER_SHOWN, ConversationView, EarlierConversation
 from inbox.desk.notes import NoteView
 from inbox.i18n import N_, _, duration, ngettext, number
@@ -159,9 +160,14 @@ def _hide_row(r: OutboundReply, now: datetime) -> None:
 
 
 def outbox_reply(
-    r: OutboundReply, now: datetime, on_retry: Callable[[int], None], details: bool = False
+    r: OutboundReply,
+    now: datetime,
+    on_retry: Callable[[int], None],
+    details: bool = False,
+    idle: datetime | None = None,
 ) -> None:
-    """An undelivered outbox row; ``details``: a failure's raw error too (admins)."""
+    """An undelivered outbox row; ``details``: a failure's raw error too (admins); ``idle``: when its
+    channel was last read, if no listener has read it lately (a queued reply then says it waits)."""
     if r.action in HIDE_ACTIONS:
         with st.chat_message("assistant", avatar=":material/visibility_off:"):
             _hide_row(r, now)
@@ -173,6 +179,15 @@ def outbox_reply(
         st.markdown(f"{head} · {_badge(REPLY_STATUS, r.status)} · :gray[{_when(r.created_at, now)}]")
         body(r.text)
         _failure(r, on_retry, details)
+        if idle is not None and channel_reading.waits_for_a_listener(r.created_at, r.status, idle, now):
+            st.caption(_(WAITS_FOR_A_LISTENER).format(time=local_time(idle)))
+
+
+WAITS_FOR_A_LISTENER = N_(
+    ":orange[:material/hourglass_empty:] Not sent yet: no listener has read this channel since {time}. "
+    "Replies wait until `inbox listen` runs it again (an admin checks the channel's credentials and the "
+    "listener's channels)."
+)
 
 
 def _failure(r: OutboundReply, on_retry: Callable[[int], None], details: bool) -> None:
@@ -199,9 +214,10 @@ def thread(
     on_retry: Callable[[int], None],
     on_hide: OnHide | None = None,
     details: bool = False,
+    idle: datetime | None = None,
 ) -> None:
     """The messages then the undelivered outbox rows; ``on_hide``: customer comments get Hide/Show;
-    ``details``: a failed send's raw error too (admins)."""
+    ``details``: a failed send's raw error too (admins); ``idle``: see ``outbox_reply``."""
     if not view.messages and not view.replies:
         st.info(_("No message in this conversation yet."))
     hideable = on_hide is not None and moderation.can_hide(view.channel.platform, view.conversation.kind)
@@ -212,7 +228,7 @@ def thread(
         if hideable and on_hide is not None and m.direction == "in":
             hide_control(m, _label(view.channel.platform), m.platform_id in busy, on_hide)
     for r in view.replies:
-        outbox_reply(r, now, on_retry, details)
+        outbox_reply(r, now, on_retry, details, idle)
 
 
 def profile(contact: Contact | None, channel: str, platform: str | None = None) -> None:
