@@ -54,12 +54,13 @@ def _text(value: Any) -> str:
 
 
 def webhook_bodies(session: Session, ids: Identifiers) -> list[tuple[WebhookEvent, str]]:
-    """The webhook events whose body (as received, bank data masked) names the person, with the body as
-    text: held until ``webhook_events_days``, exported with their data and deleted by their erasure."""
+    """The webhook events whose body (as received, bank data masked) or ingestion error names the person,
+    with the body as text: held until ``webhook_events_days``, exported with their data and deleted by their
+    erasure."""
     found = []
     for event in session.exec(select(WebhookEvent)).all():
         body = bytes(event.body).decode("utf-8", errors="replace")
-        if ids.found_in(body):
+        if ids.found_in(body) or (event.error is not None and ids.found_in(event.error)):
             found.append((event, body))
     return found
 

@@ -188,7 +188,8 @@ def named_elsewhere(
             for q in elsewhere.naming(session, ids, QuarantinedItem, "raw", "error")
         ],
         "webhook_events": [
-            _fields(e, "id received_at status") | {"channel": channels.get(e.channel_id), "body": _body(body)}
+            _fields(e, "id received_at status error")
+            | {"channel": channels.get(e.channel_id), "body": _body(body)}
             for e, body in elsewhere.webhook_bodies(session, ids)
         ],
     }
