@@ -51,6 +51,7 @@ ACTIONS = {
     "incident.rule_changed": N_("Incident rule changed"),
     "incident.text_approved": N_("Incident text approved"),
     "message.deleted_by_customer": N_("Message deleted by the customer"),
+    "message.deletion_kept": N_("Message deleted by the customer, kept (legal hold)"),
     "message.redacted": N_("Message redacted"),
     "moderation.applied": N_("Moderation applied"),
     "moderation.skipped": N_("Moderation skipped"),

@@ -129,4 +129,7 @@ def test_the_packaged_english_urgency_model_is_what_training_gives_today(tmp_pat
     trained = spacy.load(train_urgency(DATA, MODEL_DIR, tmp_path / "en")).get_pipe("urgency")
     packaged = spacy.load(MODEL_DIR / "en", exclude=["tokenizer"]).get_pipe("urgency")
     assert isinstance(trained, UrgencyLinear) and isinstance(packaged, UrgencyLinear)
-    assert np.array_equal(trained.weights, packaged.weights) and trained.bias == pytest.approx(packaged.bias)
+    # the same to float32 rounding: sums differ in their last bit from one CPU to another (3e-8 seen, where a
+    # retraining on other rows moves weights by 1e-4 and more)
+    assert np.allclose(trained.weights, packaged.weights, rtol=0, atol=1e-6)
+    assert trained.bias == pytest.approx(packaged.bias)

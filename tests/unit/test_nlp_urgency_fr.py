@@ -160,11 +160,15 @@ def test_the_packaged_french_urgency_model_is_what_training_gives_today(tmp_path
     trained = spacy.load(train_urgency_fr(DATA, MODEL_DIR, tmp_path / "fr")).get_pipe("urgency")
     packaged = spacy.load(MODEL_DIR / "fr", exclude=["tokenizer"]).get_pipe("urgency")
     assert isinstance(trained, UrgencyLinear) and isinstance(packaged, UrgencyLinear)
-    assert np.array_equal(trained.weights, packaged.weights) and trained.bias == pytest.approx(packaged.bias)
+    # the same to float32 rounding: sums differ in their last bit from one CPU to another (3e-8 seen, where a
+    # retraining on other rows moves weights by 1e-4 and more)
+    assert np.allclose(trained.weights, packaged.weights, rtol=0, atol=1e-6)
+    assert trained.bias == pytest.approx(packaged.bias)
     # the second annotation trains it too (read with the English cues, like urgency-twcs)
     alone_dir = train_urgency_fr(DATA, MODEL_DIR, tmp_path / "alone", annotated=False)
     alone = spacy.load(alone_dir).get_pipe("urgency")
-    assert isinstance(alone, UrgencyLinear) and not np.array_equal(alone.weights, packaged.weights)
+    assert isinstance(alone, UrgencyLinear)
+    assert not np.allclose(alone.weights, packaged.weights, rtol=0, atol=1e-6)
 
 
 def test_the_translation_sample_is_read_and_scored_at_the_corpus_mix(tmp_path: Path) -> None:

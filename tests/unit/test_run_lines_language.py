@@ -34,10 +34,12 @@ def test_an_automation_line() -> None:
 def test_purge_and_erasure_lines() -> None:
     purge = PurgeReport(messages=2, quarantined=1)
     assert purge.line(dry_run=True).startswith(
-        "purge: would remove 2 messages, 0 raw payloads, 1 quarantined"
+        "purge: would remove 2 messages, 0 notes, 0 replies, 0 raw payloads, 1 quarantined"
     )
     erased = ErasureReport(contacts=1, messages=3)
     assert erased.line().startswith("1 contact, 0 conversations, 3 messages")
     with i18n.use_language("fr"):
-        assert purge.line().startswith(f"purge{NB}: supprimés 2 messages, 0 charge brute, 1 en quarantaine")
+        assert purge.line().startswith(
+            f"purge{NB}: supprimés 2 messages, 0 note, 0 réponse, 0 charge brute, 1 en quarantaine"
+        )
         assert erased.line().startswith("1 contact, 0 conversation, 3 messages")
