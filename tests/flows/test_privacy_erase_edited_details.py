@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from connectors.sandbox.x.server import XSandbox
-from tests.support.privacy_flows import config_on, every_value, inbox, listen_once
+from tests.support.privacy_flows import cli_on, every_value, inbox, listen_once
 
 
 def test_details_given_in_an_earlier_version_are_erased_where_others_quote_them(
@@ -23,9 +23,7 @@ def test_details_given_in_an_earlier_version_are_erased_where_others_quote_them(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = config_on(sandbox, tmp_path / "config")
-    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
-    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
+    config = cli_on(sandbox, tmp_path, db_url, monkeypatch)
     sandbox.add_user("janedoe77", name="Jane Doe")
     at = datetime.now(UTC) - timedelta(minutes=5)
     first = sandbox.add_mention(

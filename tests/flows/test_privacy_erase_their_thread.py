@@ -16,7 +16,7 @@ from connectors.sandbox.x.server import XSandbox
 from inbox.privacy.record import person_record
 from inbox.privacy.subject import find_subject
 from inbox.store.tables import Contact
-from tests.support.privacy_flows import config_on, every_value, inbox, listen_once
+from tests.support.privacy_flows import cli_on, every_value, inbox, listen_once
 
 
 def test_another_customer_in_their_thread_naming_them_is_redacted(
@@ -28,9 +28,7 @@ def test_another_customer_in_their_thread_naming_them_is_redacted(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = config_on(sandbox, tmp_path / "config")
-    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
-    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
+    config = cli_on(sandbox, tmp_path, db_url, monkeypatch)
     sandbox.add_user("janedoe77", name="Jane Doe")
     at = datetime.now(UTC) - timedelta(minutes=5)
     root = sandbox.add_mention("@AcmeCare my parcel is lost", author="janedoe77", created_at=at)

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.store.tables import Conversation, Message, QuarantinedItem
-from tests.support.privacy_flows import config_on, inbox, listen_once
+from tests.support.privacy_flows import cli_on, inbox, listen_once
 
 RETENTION = """[privacy.retention]
 messages_days = 1
@@ -33,9 +33,7 @@ def test_purge_with_one_day_retention_removes_old_data_only(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = config_on(sandbox, tmp_path / "config", RETENTION)
-    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
-    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
+    config = cli_on(sandbox, tmp_path, db_url, monkeypatch, RETENTION)
     old = datetime.now(UTC) - timedelta(days=3)
     sandbox.add_mention("@AcmeCare oldtimer: my order from last week", author="olga", created_at=old)
     sandbox.add_mention("@AcmeCare oldtimer: any news?", author="olga", created_at=old + timedelta(minutes=5))

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.store.tables import Conversation, Message
-from tests.support.privacy_flows import config_on, inbox, listen_once
+from tests.support.privacy_flows import cli_on, inbox, listen_once
 
 RETENTION = "[privacy.retention]\nmessages_days = 1\nraw_payloads_days = 1\n"
 
@@ -27,9 +27,7 @@ def test_the_purge_spares_a_person_under_legal_hold(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = config_on(sandbox, tmp_path / "config", RETENTION)
-    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
-    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
+    config = cli_on(sandbox, tmp_path, db_url, monkeypatch, RETENTION)
     old = datetime.now(UTC) - timedelta(days=3)
     sandbox.add_mention("@AcmeCare heldword: the contract dispute", author="olga", created_at=old)
     sandbox.add_mention("@AcmeCare goneword: old question", author="fred", created_at=old)

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from connectors.sandbox.x.server import XSandbox
 from inbox.store.gone import EXPIRED
 from inbox.store.tables import Contact, Conversation, Note, OutboundReply, User
-from tests.support.privacy_flows import config_on, inbox, listen_once
+from tests.support.privacy_flows import cli_on, inbox, listen_once
 
 RETENTION = "[privacy.retention]\nmessages_days = 1\n"
 
@@ -48,9 +48,7 @@ def test_expired_conversations_take_our_replies_and_notes_with_them(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config = config_on(sandbox, tmp_path / "config", RETENTION)
-    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
-    monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
+    config = cli_on(sandbox, tmp_path, db_url, monkeypatch, RETENTION)
     sandbox.add_user("olga", name="Olga Martin")
     old = datetime.now(UTC) - timedelta(days=3)
     sandbox.add_mention("@AcmeCare my refund please", author="olga", created_at=old)

@@ -114,7 +114,15 @@ def filled(
 ) -> int:
     """``fill`` on the shipped config pointed at the X sandbox, with ``INBOX_DATABASE_URL`` and
     ``INBOX_CONFIG_DIR`` set for ``inbox``; the contact id of @janedoe77."""
-    config = config_on(sandbox, tmp_path / "config")
+    return fill(sandbox, engine, db_url, cli_on(sandbox, tmp_path, db_url, monkeypatch), x_env)
+
+
+def cli_on(
+    sandbox: XSandbox, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, charter_extra: str = ""
+) -> Path:
+    """``config_on`` in ``tmp_path / "config"``, with ``INBOX_DATABASE_URL`` and ``INBOX_CONFIG_DIR`` set for
+    ``inbox`` and ``listen_once``; the config folder."""
+    config = config_on(sandbox, tmp_path / "config", charter_extra)
     monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
     monkeypatch.setenv("INBOX_CONFIG_DIR", str(config))
-    return fill(sandbox, engine, db_url, config, x_env)
+    return config
