@@ -63,12 +63,13 @@ AMBER_BELOW = 0.25  # amber when less than a quarter of the target remains
 class SlaEvent:
     """A message in the conversation: ``in`` from the customer, ``out`` from the brand (``at`` is UTC);
     ``stored_at``, when known, is when the inbox stored it (a resolution before that did not see it);
-    ``urgency`` the customer message's (None: unclassified, or the brand's)."""
+    ``urgency`` and ``reason`` the customer message's (None: unclassified, or the brand's)."""
 
     at: datetime
     direction: Direction
     stored_at: datetime | None = None
     urgency: str | None = None
+    reason: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "at", require_aware("at", self.at))

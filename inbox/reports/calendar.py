@@ -129,17 +129,19 @@ class ReportClocks:
         f: ConversationFacts,
         urgency: str | None = None,
         tags: tuple[str, ...] | None = None,
+        reason: str | None = None,
     ) -> TargetSet:
-        """The engine's ``targets_for`` the conversation at arrival (or with ``urgency`` and ``tags``: a next
-        response's clock started when the conversation was that urgent and its customer so tagged), with its
-        contact reason's override and urgency bump as the queue and the alerts apply them (a handful of
-        distinct answers: kept)."""
+        """The engine's ``targets_for`` the conversation at arrival (or with ``urgency``, ``tags`` and
+        ``reason``: a next response's clock started when the conversation was that urgent, its customer so
+        tagged and its contact reason that one), with the reason's override and urgency bump as the queue and
+        the alerts apply them (a handful of distinct answers: kept)."""
         kind = charter_kind(f.kind, f.visibility)
         level, segments = urgency or f.arrival_urgency, f.tags if tags is None else tags
-        key = (id(charter), f.channel, f.platform, kind, level, segments, f.reason)
+        why = f.reason if reason is None else reason
+        key = (id(charter), f.channel, f.platform, kind, level, segments, why)
         if key not in self._targets:
             self._targets[key] = targets_for(
-                charter, f.channel, kind, level, segments, platform=f.platform, reason=f.reason
+                charter, f.channel, kind, level, segments, platform=f.platform, reason=why
             )
         return self._targets[key]
 

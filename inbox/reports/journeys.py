@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from inbox.charter.sla import SlaEvent, response_spans
 from inbox.ingest.clocks import person_answer
 from inbox.ingest.threads import AUTOMATIC_PREFIX, URGENCY_ORDER
+from inbox.nlp.reasons import conversation_reason
 from inbox.reports import queries
 from inbox.reports.answers import answers_elsewhere
 from inbox.reports.channel_filter import ChannelIds
@@ -54,7 +55,12 @@ def _events(session: Session, ids: list[int]) -> dict[int, list[SlaEvent]]:
     m = Message
     stmt = (
         sa_select(
-            col(m.conversation_id), col(m.created_at), col(m.direction), col(m.ingested_at), col(m.urgency)
+            col(m.conversation_id),
+            col(m.created_at),
+            col(m.direction),
+            col(m.ingested_at),
+            col(m.urgency),
+            col(m.reason),
         )
         .where(
             one_of(session, col(m.conversation_id), ids),
@@ -64,9 +70,9 @@ def _events(session: Session, ids: list[int]) -> dict[int, list[SlaEvent]]:
         .order_by(col(m.created_at), col(m.id))
     )
     out: dict[int, list[SlaEvent]] = defaultdict(list)
-    for conv, at, direction, stored, urgency in session.execute(stmt).all():
+    for conv, at, direction, stored, urgency, reason in session.execute(stmt).all():
         if at is not None:
-            out[conv].append(SlaEvent(at, "in" if direction == "in" else "out", stored, urgency))
+            out[conv].append(SlaEvent(at, "in" if direction == "in" else "out", stored, urgency, reason))
     in_dm_threads = answers_elsewhere().where(one_of(session, col(OutboundReply.conversation_id), ids))
     answered = session.exec(in_dm_threads).all()
     for conv, at in answered:
@@ -167,6 +173,19 @@ def urgency_at(j: Journey, started: datetime) -> str | None:
     for e in j.events:
         if e.direction == "in" and e.at <= started and _rank(e.urgency) > _rank(found):
             found = e.urgency
+    return found
+
+
+def reason_at(j: Journey, started: datetime) -> str | None:
+    """The conversation's contact reason when a clock started at ``started``, as the queue chose its target:
+    the latest not ``other`` of the customer messages written by then (``conversation_reason``), each as
+    classified now (an agent's correction included); the reason now when no message carries one."""
+    found: str | None = None
+    for e in j.events:
+        if e.direction == "in" and e.at <= started:
+            found = conversation_reason(found, e.reason)
+    if found is None and not any(e.reason for e in j.events):
+        return j.facts.reason
     return found
 
 

@@ -33,7 +33,7 @@ from inbox.charter.sla import charter_kind, due_at
 from inbox.charter.targets import Target
 from inbox.charter.versions import CharterBook
 from inbox.reports.calendar import ReportClocks
-from inbox.reports.journeys import Journey, cycles, urgency_at
+from inbox.reports.journeys import Journey, cycles, reason_at, urgency_at
 from inbox.reports.judging import GOAL_WORDS, DueTimes, JudgedCohort, outcome
 from inbox.reports.rows import UNCLASSIFIED
 from inbox.reports.stats import ratio
@@ -84,7 +84,8 @@ def judged_all(cohort: JudgedCohort) -> list[list[tuple[Metric, str]]]:
             if answered is None and j.resolved_at is not None and started <= j.resolved_at:
                 continue  # still unanswered when it was resolved: nothing was left to answer
             then = tags_at(j.tag_changes, f.tags, started)
-            target = clocks.targets(charter, f, urgency_at(j, started), then).next_response
+            level, reason = urgency_at(j, started), reason_at(j, started)
+            target = clocks.targets(charter, f, level, then, reason).next_response
             mine.append(("next_response", answered, dues.ask(charter, target, started)))
         if targets.resolution is not None and spans:
             mine.append(("resolution", j.resolved_at, dues.ask(charter, targets.resolution, spans[0][0])))
