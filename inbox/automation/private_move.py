@@ -8,8 +8,9 @@ Rules, stated once:
   direct message too (``auto-private-dm:{id}``): the agent then goes on in private. No agent tags it first.
 - A customer who writes again in public on such a topic gets the public reply again, but the same automatic
   direct message at most once in ``DM_QUIET`` (24 h): the one they already have is where the agent goes on.
-- Texts and language as every automatic message (``inbox.automation.auto_replies``): the brand's language,
-  or the customer's when the brand serves it and ``[privacy] translations`` names its template; a missing
+- Texts and language as every automatic message (``inbox.automation.languages``): the brand's language,
+  or the customer's when the brand serves it and ``[privacy] translations`` names its template (with
+  ``unsure_language = "all"``, each served language's template in one message where they fit); a missing
   translation or template sends nothing. Never to a customer who opted out. The signature's agent is the
   brand. Automatic messages stop no clock: the conversation stays in the queue for an agent.
 """
@@ -23,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from inbox.automation.auto_replies import _values as known_values  # the customer's name and handle
 from inbox.automation.auto_replies import automatic_text, existing_keys, queue_once
-from inbox.automation.languages import automatic_language
+from inbox.automation.languages import automatic_languages, in_one_message, together
 from inbox.charter.model import Charter
 from inbox.charter.rules import brand_for
 from inbox.outbox.delivery import AUTOMATIC_PREFIX
@@ -84,17 +85,28 @@ def template_name(charter: Charter, language: str | None) -> str | None:
 def _texts(
     session: Session, charter: Charter, conv: Conversation, templates: composer.TemplatesFile | None
 ) -> tuple[str | None, str | None]:
-    """(public text, private text) for ``conv``, from the templates in the customer's language."""
-    name = template_name(charter, automatic_language(session, charter, conv))
-    public = templates.get(name) if templates is not None and name else None
-    if public is None:
+    """(public text, private text) for ``conv``: the templates in each language of an automatic message to
+    its customer (``inbox.automation.languages``), as one message each where together they fit."""
+    if templates is None:
         return None, None
     channel = session.get(Channel, conv.channel_id)
     brand = brand_for(charter, channel.name) if channel is not None else None
     values = {**known_values(session, conv), "agent_name": brand.display_name if brand else ""}
-    dm = public.continue_in_dm
-    private = automatic_text(templates, dm, None, values) if dm else None
-    return automatic_text(templates, name, None, values), private
+    publics: list[str] = []
+    privates: list[str] = []
+    for language in automatic_languages(session, charter, conv):
+        name = template_name(charter, language)
+        template = templates.get(name) if name else None
+        text = automatic_text(templates, name, None, values) if template is not None else None
+        if template is None or text is None:
+            continue  # a language without its template is left out, never another's text in its place
+        publics.append(text)
+        dm = template.continue_in_dm
+        if dm and (private := automatic_text(templates, dm, None, values)):
+            privates.append(private)
+    platform = channel.platform if channel is not None else None
+    public = in_one_message(session, conv, publics, values.get("handle"))
+    return public, together(privates, platform, "private", None) if public else None
 
 
 def move_to_private(

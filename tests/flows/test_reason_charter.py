@@ -171,3 +171,30 @@ def test_a_customer_writing_again_gets_the_automatic_dm_once_a_day(
     with Session(engine) as s:
         keys = [r.idempotency_key for r in s.exec(select(OutboundReply)).all()]
     assert sum(k.startswith("auto-private-dm:") for k in keys) == 2
+
+
+def test_a_brand_unsure_of_the_language_moves_to_private_in_each_language_it_serves(
+    engine: Engine, sandbox: XSandbox, classifier: Any, x_env: dict[str, str]
+) -> None:
+    """With ``unsure_language = "all"``, a billing conversation whose customer's words say nothing of their
+    language gets the move-to-private reply in French then English, and the direct message in both."""
+    at = PARIS_MONDAY_10
+    both = charter(**{"brands.acme.unsure_language": "all"})
+    sandbox.add_user("zoe", name="Zoé")
+    sandbox.add_mention("@AcmeCare 💳💳 ?!", author="zoe", created_at=at, lang="und")
+    rt = x_runtime(sandbox)
+    now = at + 2 * MINUTE
+    poll_channel(engine, rt, clock=Clock(now), due=CharterDue(both), classifier=classifier)
+    with Session(engine) as s, s.begin():
+        agent = User(name="alice", password_hash="-", role="agent")
+        s.add(agent)
+        s.flush()
+        message = s.exec(select(Message).where(Message.direction == "in")).one()
+        assert message.id is not None
+        corrections.correct(s, message.id, "reason", "billing_payment", agent, now, CharterDue(both))
+    assert run_automation(engine, both, now, templates=templates()).moved_private == 1
+    drain(engine, rt, now)
+    (public,) = [t["text"] for t in sandbox.sent_tweets]
+    assert public.index("Nous vous avons écrit en message privé") < public.index("We've just sent you a DM")
+    (dm,) = sandbox.sent_dms
+    assert "\n\n" in dm["text"], dm
