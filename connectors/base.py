@@ -69,6 +69,9 @@ class Batch:
     more: bool = False  # True when another page is waiting right away
     malformed: Sequence[Malformed] = ()
     reads: int = 0  # platform objects read (what paid tiers bill)
+    # a part of the stream held back while the rest was read (a Bluesky chat convo the service refuses):
+    # shown as the stream's last error until it reads again
+    trouble: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,18 @@ from functools import partial
 from typing import Any
 
 from connectors import _http
-from connectors.base import Batch, ConnectorSpec, Identity, InboundItem, Malformed, Rejected, Sent
+from connectors.base import (
+    BadPayload,
+    Batch,
+    ConnectorSpec,
+    Identity,
+    InboundItem,
+    Malformed,
+    Rejected,
+    Sent,
+    Unavailable,
+)
+from connectors.bluesky import held as convo_hold
 from connectors.bluesky.find import find_message, find_reply
 from connectors.bluesky.parse import (
     PayloadError,
@@ -70,6 +81,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         timeout: _http.Timeout = _http.DEFAULT_TIMEOUT,
     ) -> None:
         self.name = name
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # when a held convo is tried again
         self.xrpc = Xrpc(name, identifier=handle, password=app_password, base_url=base_url, timeout=timeout)
         self.page_size = max(1, min(100, page_size))
         self.queries = tuple(q for q in listening if q.strip())
@@ -96,7 +108,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         if stream == "notifications":
             return self._sweep(sweep, self._notifications, self._parse_notifications)
         if stream == "dms":
-            return self._fetch_dms(sweep)
+            return self._fetch_dms(sweep, cursor)
         if stream.startswith("search:") and stream[len("search:") :] in self.queries:
             query = stream[len("search:") :]
             return self._sweep(sweep, partial(self._search, query), self._parse_hits)
@@ -139,25 +151,49 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         cursor, more = sweep.advance(token if objs else None, reached)
         return Batch(items, cursor, more, bad, len(objs))
 
-    def _fetch_dms(self, sweep: Sweep) -> Batch:
-        """One page of convos (latest activity first) and the new messages of those active since ``seen``."""
+    def _fetch_dms(self, sweep: Sweep, cursor: str | None) -> Batch:
+        """One page of convos (latest activity first) and the new messages of those active since ``seen``;
+        a convo the chat service refuses is held apart (``connectors.bluesky.held``), the others read."""
         params = {"limit": self.page_size, "cursor": sweep.token}
         page = self.xrpc.query("chat.bsky.convo.listConvos", params, chat=True)
         convos = [c for c in page.get("convos") or [] if isinstance(c, Mapping)]
-        items: list[InboundItem] = []
-        bad: list[Malformed] = []
+        held, now = convo_hold.load(cursor), self.clock()
         reads = len(convos)
         stamps = [(_time_of(c.get("lastMessage"), "sentAt"), c) for c in convos]
         dated = [when for when, _ in stamps if when is not None]
         reached = bool(dated) and sweep.is_past(dated[-1])  # one convo out of order hides none after it
-        for when, convo in stamps:
-            last = convo.get("lastMessage")
-            if when is None or sweep.is_past(when) or sweep.is_read(when, _id_of(last, "id")):
+        todo = [
+            (convo, sweep)
+            for when, convo in stamps
+            if str(convo.get("id")) not in held
+            and not (
+                when is None
+                or sweep.is_past(when)
+                or sweep.is_read(when, _id_of(convo.get("lastMessage"), "id"))
+            )
+        ]
+        due = [h for h in held.values() if h.due(now)][: convo_hold.RETRIES_PER_PAGE]
+        todo += [(h.convo, h.sweep()) for h in due]
+        items: list[InboundItem] = []
+        bad: list[Malformed] = []
+        for convo, convo_sweep in todo:
+            convo_id = str(convo.get("id"))
+            try:
+                got, broken, count = self._convo_messages(convo, convo_sweep)
+            except (
+                Rejected,
+                Unavailable,
+                BadPayload,
+            ) as exc:  # that convo only; a 429 or 401 is the account's
+                held[convo_id] = convo_hold.hold(held.get(convo_id), convo, sweep, exc, now)
                 continue
-            got, broken, count = self._convo_messages(convo, sweep)
+            if convo_sweep is not sweep:  # a held convo read again: its messages since it was refused
+                del held[convo_id]
             items, bad, reads = items + got, bad + broken, reads + count
-        cursor, more = sweep.advance(page.get("cursor") if convos else None, reached)
-        return Batch(sorted(items, key=lambda i: i.created_at), cursor, more, bad, reads)
+        nxt, more = sweep.advance(page.get("cursor") if convos else None, reached)
+        batch_items = sorted(items, key=lambda i: i.created_at)
+        trouble = convo_hold.trouble(held)
+        return Batch(batch_items, convo_hold.with_held(nxt, held), more, bad, reads, trouble)
 
     def _convo_messages(
         self, convo: Mapping[str, Any], sweep: Sweep

@@ -270,7 +270,7 @@ def ingest_batch(
     if batch.next_cursor is not None:
         cursor.cursor = batch.next_cursor
     cursor.last_poll_at = cursor.last_success_at = now
-    cursor.failures, cursor.last_error, cursor.retry_at = 0, None, None
+    cursor.failures, cursor.last_error, cursor.retry_at = 0, batch.trouble, None
     count_reads(channel, batch.reads, now)
     return IngestResult(
         new=len(inbound),

@@ -241,6 +241,8 @@ class XrpcApi:
         convo = self.store.convos.get(req.arg("convoId") or "")
         if convo is None or caller not in convo.members:
             raise XrpcError(400, "InvalidConvo", "Convo not found")
+        if (status := self.store.refused.get(convo.id)) is not None:
+            raise XrpcError(status, "InternalServerError" if status >= 500 else "InvalidRequest", "refused")
         rows = [(m.seq, m.view()) for m in reversed(convo.messages)]
         items, cursor = page(rows, req, 50)
         body: dict[str, Any] = {"messages": items}

@@ -47,6 +47,11 @@ def control_routes(sandbox: BlueskySandbox) -> list[tuple[str, str, Control]]:
         sandbox.add_raw_notification(dict(body["notification"]))
         return Reply(201, {})
 
+    def refuse(body: dict[str, Any]) -> Reply:
+        status = body.get("status", 500)
+        convo = sandbox.refuse_convo(str(body["handle"]), int(status) if status is not None else None)
+        return Reply(201, {"convo_id": convo})
+
     def delete(body: dict[str, Any]) -> Reply:
         gone = sandbox.delete_post(str(body["uri"]))
         return Reply(200, {"deleted": body["uri"]}) if gone else Reply(404, {"error": "RecordNotFound"})
@@ -62,6 +67,7 @@ def control_routes(sandbox: BlueskySandbox) -> list[tuple[str, str, Control]]:
         ("POST", "/_sandbox/dms", safely(dm)),
         ("POST", "/_sandbox/notifications", safely(raw)),
         ("POST", "/_sandbox/deletions", safely(delete)),
+        ("POST", "/_sandbox/refused-convos", safely(refuse)),
         ("POST", "/_sandbox/expire-sessions", lambda _: Reply(200, {"expired": sandbox.expire_sessions()})),
         *common_routes(sandbox, api_prefix="/xrpc/", backlog=6, interval=25.0),
     ]

@@ -208,6 +208,17 @@ class BlueskySandbox(LoopbackServer):
                 convo = self.store.convo_for(account)
             return self.store.add_message(convo, account, text, at).id
 
+    def refuse_convo(self, handle: str, status: int | None = 500) -> str:
+        """Make ``getMessages`` answer ``status`` for the brand's convo with ``handle`` at every read (a convo
+        the chat service cannot serve), or serve it again with None; returns the convo id."""
+        with self.lock:
+            convo = self.store.convo_for(self.store.account(handle))
+            if status is None:
+                self.store.refused.pop(convo.id, None)
+            else:
+                self.store.refused[convo.id] = status
+            return convo.id
+
     def expire_sessions(self) -> int:
         with self.lock:
             return self.sessions.expire_access()

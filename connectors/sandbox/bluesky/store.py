@@ -120,6 +120,7 @@ class BlueskyStore:
         ] = []  # (seq, raw object or post uri+reason)
         self.reasons: dict[int, tuple[str, str | None]] = {}  # seq -> (reason, reasonSubject)
         self.convos: dict[str, Convo] = {}
+        self.refused: dict[str, int] = {}  # convo id -> the status getMessages answers for it
         self.sent_posts: list[dict[str, Any]] = []
         self.sent_messages: list[dict[str, Any]] = []
         self.brand = self.account(brand_handle, brand_name)
