@@ -6,7 +6,8 @@ Rules, stated once:
 - The conversation follows at once (``inbox.ingest.conversation_fields``): its urgency, sentiment, reason and
   language, so the queue's order and filters follow too; a corrected language is the conversation's.
 - Urgency and reason choose the response target: the conversation's clocks are recomputed from its messages
-  with the due policy given (a moderated conversation has none and keeps none).
+  with the due policy given (a moderated conversation has none and keeps none), each with the reason in force
+  when it started (a corrected follow-up does not re-judge the first response).
 - A reclassification (``inbox reclassify``) keeps the corrections (``keep_corrections``); ``inbox train``
   reads them as labelled examples (``training_examples``).
 """
@@ -25,6 +26,8 @@ from inbox.charter.deadlines import DuePolicy
 from inbox.ingest import conversation_fields
 from inbox.ingest.clocks import recompute_stored
 from inbox.ingest.page import bound_due
+from inbox.ingest.threads import DueFn
+from inbox.nlp.reasons import conversation_reason
 from inbox.nlp.types import LEVELS, SENTIMENTS
 from inbox.replies import moderation
 from inbox.store import records as store
@@ -110,8 +113,34 @@ def _follow(session: Session, conv: Conversation, field: str, due: DuePolicy) ->
     assert channel is not None
     contact = session.get(Contact, conv.contact_id) if conv.contact_id is not None else None
     session.flush()
-    recompute_stored(session, [conv], lambda _c: bound_due(due, channel, contact), rejudge=True)
+    bound = reason_at_start(session, conv, bound_due(due, channel, contact))
+    recompute_stored(session, [conv], lambda _c: bound, rejudge=True)
     session.add(conv)
+
+
+def reason_at_start(session: Session, conv: Conversation, due: DueFn) -> DueFn:
+    """``due``, asked with the contact reason in force when each clock started: the latest not ``other`` of
+    the customer messages written by its start, as classified now (a correction corrects what its message
+    said: the clocks that started before it keep their reason); the conversation's reason is put back."""
+    rows = session.exec(
+        select(Message.created_at, Message.reason)
+        .where(Message.conversation_id == conv.id, Message.direction == "in")
+        .order_by(col(Message.created_at), col(Message.id))
+    ).all()
+    classified = any(reason for _written, reason in rows)
+
+    def asked(c: Conversation, since: datetime, is_next: bool) -> datetime | None:
+        now_reason, then = c.reason, None
+        for written, reason in rows:
+            if written is not None and written <= since:
+                then = conversation_reason(then, reason)
+        c.reason = then if classified else now_reason  # none classified (stored before reasons): now's
+        try:
+            return due(c, since, is_next)
+        finally:
+            c.reason = now_reason
+
+    return asked
 
 
 def corrections_for(
