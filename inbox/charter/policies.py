@@ -28,6 +28,9 @@ class Retention(Strict):
     quarantine_days: Days | None = None
     webhook_events_days: Days | None = None
     survey_answers_days: Days | None = None
+    profiles_days: Days | None = (
+        None  # a customer's profile, from when they were last seen (their last message)
+    )
     audit_days: Days | None = None  # the trace of who did what: keep it longer than what it traces
 
     @model_validator(mode="after")

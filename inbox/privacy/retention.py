@@ -13,7 +13,8 @@ sessions too, with the audit log's period counted from their expiry); survey ans
 payloads of escalation and spike alerts once posted (they quote customers) are emptied after
 ``raw_payloads_days``, else ``messages_days``. A person under legal hold keeps their messages (in others'
 threads too) with their payloads, and their conversations' notes and replies, until the hold is lifted. A
-dry run counts the same rows and changes nothing. Each real run is audited with its counts.
+dry run counts the same rows and changes nothing. Profiles not seen for ``profiles_days`` are
+anonymised (``inbox.privacy.profiles``). Each real run is audited with its counts.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from sqlmodel import Session, col, select
 
 from inbox.charter.policies import Retention
 from inbox.i18n import _, ngettext
+from inbox.privacy import profiles
 from inbox.store.folding import fold
 from inbox.store.gone import EXPIRED, OUTBOX, kept_payload
 from inbox.store.records import audit
 from inbox.store.tables import (
     AuditEvent,
+    Contact,
     ContactPrivacy,
     Conversation,
     EscalationAlert,
@@ -63,6 +66,7 @@ class PurgeReport:
     audit_events: int = 0
     web_sessions: int = 0
     alert_payloads: int = 0
+    profiles: int = 0
 
     def line(self, dry_run: bool = False) -> str:
         """``purge: removed 2 messages, 0 raw payloads, …`` (``would remove``: dry run), current language."""
@@ -77,6 +81,7 @@ class PurgeReport:
             "audit_events": ngettext("{n} audit event", "{n} audit events", self.audit_events),
             "web_sessions": ngettext("{n} web session", "{n} web sessions", self.web_sessions),
             "alert_payloads": ngettext("{n} alert payload", "{n} alert payloads", self.alert_payloads),
+            "profiles": ngettext("{n} profile", "{n} profiles", self.profiles),
         }
         counts = ", ".join(words[k].format(n=n) for k, n in asdict(self).items())
         verb = _("purge: would remove {counts}") if dry_run else _("purge: removed {counts}")
@@ -266,6 +271,7 @@ def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind | tuple[Kind, ...]]
                 Kind(TrafficSpike, _spikes, _on(lambda ids: _emptied(TrafficSpike, ids))),
             ),
         ),
+        "profiles": (r.profiles_days, Kind(Contact, profiles.due, profiles.apply)),  # after their messages
         "web_sessions": (  # who was signed in when: kept as long as the audit log, counted from the expiry
             r.audit_days,
             Kind(
