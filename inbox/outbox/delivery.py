@@ -240,10 +240,10 @@ def _attempt(engine: Engine, reply_id: int, connector: Any, claimed_at: datetime
     return reply
 
 
-def _renew(engine: Engine, reply_id: int, held: datetime, now: datetime) -> bool:
-    """Renew this sender's claim just before it posts; False when it is no longer this sender's: its lease
-    ran out during a slow look, and another sender took the reply as stuck (``recover_stuck``) to look and
-    post it. A claim taken over is never posted on."""
+def _renew(engine: Engine, reply_id: int, held: datetime, now: datetime) -> datetime | None:
+    """Renew this sender's claim just before it posts: the claim's new end, or None when it is no longer
+    this sender's: its lease ran out during a slow look, and another sender took the reply as stuck
+    (``recover_stuck``) to look and post it. A claim taken over is never posted on."""
     with Session(engine) as session, session.begin():
         won = session.execute(
             update(OutboundReply)
@@ -251,7 +251,20 @@ def _renew(engine: Engine, reply_id: int, held: datetime, now: datetime) -> bool
             .where(col(OutboundReply.next_attempt_at) == held)
             .values(next_attempt_at=now + SEND_LEASE)
         )
-        return bool(won.rowcount == 1)  # type: ignore[attr-defined]
+        return now + SEND_LEASE if won.rowcount == 1 else None  # type: ignore[attr-defined]
+
+
+def _still_held(session: Session, reply_id: int, held: datetime) -> bool:
+    """Whether this sender's claim (ending at ``held``) is still the reply's: a sender stopped or slow past
+    it finds the reply taken over by another (``recover_stuck``), maybe already recorded or queued again;
+    its own failure is then not written over the other's outcome."""
+    mine = session.exec(
+        select(OutboundReply.id)
+        .where(OutboundReply.id == reply_id, OutboundReply.status == "sending")
+        .where(col(OutboundReply.next_attempt_at) == held)
+        .with_for_update()
+    ).first()
+    return mine is not None
 
 
 def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callable[[], datetime]) -> bool:
@@ -265,15 +278,19 @@ def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callabl
         channel = session.get(Channel, channel_id)
         assert channel is not None
     connector = connectors.get(channel.name)
+    held: datetime | None = claimed_at + SEND_LEASE
     try:
         if connector is None:
             raise Rejected(f"channel {channel.name!r} is not running (missing credentials or disabled)")
         reply = _attempt(engine, reply_id, connector, claimed_at)
-        if reply is None or not _renew(engine, reply_id, claimed_at + SEND_LEASE, clock()):
+        held = None if reply is None else _renew(engine, reply_id, claimed_at + SEND_LEASE, clock())
+        if reply is None or held is None:
             return True
         sent = _deliver(connector, reply)
     except ConnectorError as exc:
         with Session(engine) as session, session.begin():
+            if held is None or not _still_held(session, reply_id, held):  # taken over: the other decides
+                return True
             row = session.get(OutboundReply, reply_id)
             assert row is not None
             if row.action not in HIDE_ACTIONS and is_ambiguous(exc) and connector is not None:
@@ -293,6 +310,8 @@ def _record_sent(
             with Session(engine) as session, session.begin():
                 row = session.get(OutboundReply, reply_id)
                 assert row is not None
+                if row.status == "sent":  # taken over while this sender was stopped: already recorded
+                    return
                 if row.action in HIDE_ACTIONS:
                     record_hidden(session, row, clock())
                 else:
