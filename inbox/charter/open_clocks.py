@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from inbox.charter.fields import Kind
 from inbox.charter.model import Charter
-from inbox.charter.sla import Target, charter_kind, target_for, time_left
+from inbox.charter.sla import Target, charter_kind, clock_time, target_for, time_left
 from inbox.charter.versions import CharterBook
 from inbox.store.tables import Channel, Contact, Conversation
 
@@ -47,13 +47,19 @@ class OpenClock:
 
 
 def clock_state(
-    charter: Charter, target: Target, due: datetime, now: datetime
+    charter: Charter, target: Target, due: datetime, now: datetime, started: datetime | None = None
 ) -> tuple[timedelta, ClockState]:
-    """Time left on the target's clock and the state: at risk once the charter's fraction has elapsed."""
+    """Time left on the target's clock and the state: at risk once the charter's fraction has elapsed of the
+    clock's own span, from ``started`` to its stored due time (a target changed since the clock started,
+    by a later message's reason or urgency, does not move it: the dashboard's rule); of the target's minutes
+    when the start is unknown (stored before migration 0029)."""
     left = time_left(charter, target, due, now)
     if now > due:
         return left, "breached"
-    at_risk_left = timedelta(minutes=target.minutes) * (1 - charter.escalation.at_risk_fraction)
+    span = timedelta(minutes=target.minutes)
+    if started is not None and started < due:
+        span = clock_time(charter, target, started, due)
+    at_risk_left = span * (1 - charter.escalation.at_risk_fraction)
     return left, "at_risk" if left <= at_risk_left else "on_track"
 
 
@@ -99,7 +105,7 @@ def open_clocks(
             reason=conv.reason,
         )
         assert target is not None  # first and next responses always have a target
-        remaining, state = clock_state(charter, target, conv.sla_due_at, now)
+        remaining, state = clock_state(charter, target, conv.sla_due_at, now, conv.clock_started_at)
         out.append(
             OpenClock(
                 conversation_id=conv.id,
