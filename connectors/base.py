@@ -72,6 +72,9 @@ class Batch:
     # a part of the stream held back while the rest was read (a Bluesky chat convo the service refuses):
     # shown as the stream's last error until it reads again
     trouble: str | None = None
+    # chats the platform gave a new id (a Telegram group upgraded to a supergroup): (old id, new id); the
+    # conversations keyed by the old chat (``<old>`` or ``<old>/<member>``) take the new one
+    chat_moves: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True, slots=True)

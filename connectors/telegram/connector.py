@@ -20,6 +20,7 @@ from typing import Any
 import requests
 
 from connectors import _http
+from connectors._payload import PayloadError, load_json
 from connectors.base import (
     AuthFailed,
     BadPayload,
@@ -39,6 +40,7 @@ from connectors.capabilities import Closes, ReceivesWebhooks
 from connectors.telegram.parse import (
     MAX_UPDATE_ID,
     TEXT_LIMIT,
+    chat_moves,
     parse_updates,
     parse_webhook_body,
     telegram_length,
@@ -129,7 +131,8 @@ class TelegramConnector(ReceivesWebhooks, Closes):
         ids = [i for i in (update_id_of(u) for u in updates) if i is not None]
         next_cursor = str(max(ids) + 1) if ids else cursor
         more = len(updates) >= self.page_size
-        return Batch(items=items, next_cursor=next_cursor, more=more, malformed=bad, reads=len(updates))
+        moves = chat_moves(updates)
+        return Batch(items, next_cursor, more, bad, len(updates), chat_moves=moves)
 
     def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
         """A reply in the group where ``to_external_id`` (``"<chat>:<message>"``) was said, quoting it. A
@@ -142,7 +145,11 @@ class TelegramConnector(ReceivesWebhooks, Closes):
             )
         check_text(text)
         reply = {"message_id": int(message.split(":")[0]), "allow_sending_without_reply": True}
-        sent = self.call("sendMessage", {"chat_id": int(chat), "text": text, "reply_parameters": reply})
+        try:
+            sent = self.call("sendMessage", {"chat_id": int(chat), "text": text, "reply_parameters": reply})
+        except Migrated as moved:  # refused, so not posted: once to the supergroup, quoting nothing there
+            chat = str(moved.chat_id)
+            sent = self.call("sendMessage", {"chat_id": moved.chat_id, "text": text})
         if not isinstance(sent, Mapping):
             raise ConnectorError("Telegram sendMessage answered without a message")
         return Sent(external_id=f"{chat}:{sent_id(sent.get('message_id'), self._where)}")
@@ -185,10 +192,26 @@ class TelegramConnector(ReceivesWebhooks, Closes):
 
     def parse_webhook(self, body: bytes) -> Batch:
         items, bad = parse_webhook_body(body, channel=self.name, bot_id=self.bot_id)
-        return Batch(items=items, next_cursor=None, malformed=bad, reads=len(items) + len(bad))
+        moves = chat_moves([_update_of(body)])
+        return Batch(items, None, False, bad, len(items) + len(bad), chat_moves=moves)
 
     def close(self) -> None:
         self.session.close()
+
+
+def _update_of(body: bytes) -> Any:
+    try:
+        return load_json(body)
+    except PayloadError:
+        return None
+
+
+class Migrated(Rejected):
+    """400 "group chat was upgraded to a supergroup chat": the group now lives at ``chat_id``."""
+
+    def __init__(self, message: str, *, chat_id: int) -> None:
+        super().__init__(message)
+        self.chat_id = chat_id
 
 
 def check_text(text: str) -> None:
@@ -227,6 +250,9 @@ def error_for(channel: str, method: str, status: int, body: Mapping[str, Any]) -
         return AuthFailed(f"{detail}: Telegram refused the bot token; check the channel's bot_token")
     if code >= 500 or status >= 500:
         return Unavailable(detail)
+    moved = parameters.get("migrate_to_chat_id")
+    if isinstance(moved, int) and not isinstance(moved, bool) and moved < 0:
+        return Migrated(f"{detail}; the group is now chat {moved}", chat_id=moved)
     return Rejected(detail)
 
 

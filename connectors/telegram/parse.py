@@ -195,6 +195,29 @@ def update_id_of(update: Any) -> int | None:
     return None
 
 
+def _chat_id(value: Any) -> str | None:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) and value < 0 else None
+
+
+def chat_move(update: Any) -> tuple[str, str] | None:
+    """``(old chat id, new chat id)`` when the update is the service message of a group upgraded to a
+    supergroup (``migrate_to_chat_id`` in the old chat, ``migrate_from_chat_id`` in the new); else None.
+    Group chat ids are negative: any other value is not a move."""
+    message = update.get("message") if isinstance(update, Mapping) else None
+    chat = message.get("chat") if isinstance(message, Mapping) else None
+    here = _chat_id(chat.get("id")) if isinstance(chat, Mapping) else None
+    if here is None or not isinstance(message, Mapping):
+        return None
+    to, origin = _chat_id(message.get("migrate_to_chat_id")), _chat_id(message.get("migrate_from_chat_id"))
+    move = (here, to) if to else (origin, here) if origin else None
+    return move if move and move[0] != move[1] else None
+
+
+def chat_moves(updates: Sequence[Any]) -> list[tuple[str, str]]:
+    """The group upgrades a page tells, each once, in order."""
+    return list(dict.fromkeys(m for m in (chat_move(u) for u in updates) if m is not None))
+
+
 def _parse(update: Any, *, channel: str, bot_id: str) -> InboundItem | None:
     if not isinstance(update, Mapping):
         raise PayloadError("update is not an object")

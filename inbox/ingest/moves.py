@@ -1,5 +1,5 @@
-"""Customers who now write from another id (a WhatsApp customer who changed phone number): their history
-follows them.
+"""Customers who now write from another id (a WhatsApp customer who changed phone number), and chats given a
+new id (a Telegram group upgraded to a supergroup, ``follow_chat_moves``): their history follows them.
 
 Session-taking, never commits. For each ``(old id, new id)`` the platform reports on a channel
 (``connectors.capabilities.ReportsMovedCustomers``): the customer's contact takes the new id, so the agents'
@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
 from inbox.store import records as store
 from inbox.store.tables import AuditEvent, Contact, Conversation
@@ -74,4 +75,29 @@ def follow_moves(session: Session, channel_id: int, moves: Sequence[tuple[str, s
             detail={"contact_moved": took_contact, "conversation_moved": took_thread},
             at=now,
         )
+    return moved
+
+
+def follow_chat_moves(session: Session, channel_id: int, moves: Sequence[tuple[str, str]]) -> int:
+    """The conversations of each chat given a new id (a Telegram group upgraded to a supergroup) take it:
+    ``<old>`` and ``<old>/<member>`` become ``<new>`` and ``<new>/<member>``, so what members write there
+    joins their conversation and answers go there. One already at the new key is left as it is."""
+    moved = 0
+    for old, new in moves:
+        stmt = select(Conversation).where(
+            Conversation.channel_id == channel_id,
+            or_(col(Conversation.thread_key) == old, col(Conversation.thread_key).startswith(f"{old}/")),
+        )
+        for conv in session.exec(stmt).all():
+            key = new + conv.thread_key[len(old) :]
+            taken = select(Conversation.id).where(
+                Conversation.channel_id == channel_id,
+                Conversation.visibility == conv.visibility,
+                Conversation.thread_key == key,
+            )
+            if session.exec(taken).first() is not None:
+                continue
+            conv.thread_key = key
+            moved += 1
+    session.flush()
     return moved

@@ -33,6 +33,7 @@ from inbox.ingest.clocks import conversations_of, recompute_stored
 from inbox.ingest.deletions import deleted_before
 from inbox.ingest.echoes import automatic_echoes
 from inbox.ingest.edits import apply_edits, late_originals, page_edits, superseded
+from inbox.ingest.moves import follow_chat_moves
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
@@ -213,6 +214,7 @@ def ingest_batch(
 ) -> IngestResult:
     """Store one page and move the stream's cursor, in the caller's transaction."""
     assert channel.id is not None
+    follow_chat_moves(session, channel.id, batch.chat_moves)  # before the page's items find theirs
     fresh, duplicates, erased = _fresh_items(session, channel.id, batch.items)
     held = {i.external_id for i in fresh}
     redated = late_originals(session, channel.id, [i for i in batch.items if i.external_id not in held])

@@ -3,10 +3,12 @@ supergroup) reaches the bot in every group it is in: no one wrote to the brand, 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from connectors.telegram.connector import TelegramConnector
 from connectors.telegram.parse import parse_updates
 
 GROUP = {"id": -100123, "type": "supergroup", "title": "Acme Fans"}
@@ -45,3 +47,24 @@ def test_what_a_member_writes_still_arrives() -> None:
         "public",
         "-100123/555",
     )
+
+
+@pytest.mark.parametrize(
+    ("fields", "move"),
+    [
+        ({"migrate_from_chat_id": -123}, ("-123", "-100123")),
+        ({"migrate_to_chat_id": -100999}, ("-100123", "-100999")),
+        ({"migrate_from_chat_id": 123}, None),  # a user's id: never a group's
+        ({"migrate_to_chat_id": "-100999"}, None),
+        ({"migrate_to_chat_id": True}, None),
+        ({"migrate_from_chat_id": -100123}, None),  # itself
+        ({"migrate_to_chat_id": None}, None),
+    ],
+)
+def test_a_group_upgrade_is_told_as_a_chat_move_by_webhook_too(
+    fields: dict[str, Any], move: tuple[str, str] | None
+) -> None:
+    conn = TelegramConnector("tg-acme", bot_token="42:secret", polling=False)
+    batch = conn.parse_webhook(json.dumps(update(7, **fields)).encode())
+    assert (list(batch.items), list(batch.chat_moves)) == ([], [move] if move else [])
+    assert conn.parse_webhook(b"<html>").chat_moves == []

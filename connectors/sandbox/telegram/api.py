@@ -114,6 +114,12 @@ class BotApi:
             raise ApiError(400, "Bad Request: message text is empty")
         if utf16_length(text) > TEXT_LIMIT:
             raise ApiError(400, "Bad Request: message is too long")
+        if chat_id in self.store.migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.store.migrated[chat_id]},
+            )
         if chat_id not in self.store.users and chat_id not in self.store.groups:
             raise ApiError(400, "Bad Request: chat not found")
         reply = _json_param(params, "reply_parameters")

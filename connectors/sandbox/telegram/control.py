@@ -44,8 +44,12 @@ def control_routes(sandbox: TelegramSandbox) -> list[tuple[str, str, Control]]:
             first_name=str(body.get("first_name", "Customer")),
             username=body.get("username"),
             user_id=_opt_int(body.get("user_id")),
+            kind=str(body.get("kind", "supergroup")),
         )
         return Reply(201, update)
+
+    def migrate(body: dict[str, Any]) -> Reply:
+        return Reply(201, {"updates": sandbox.migrate_group(int(body["old"]), int(body["new"]))})
 
     def edit(body: dict[str, Any]) -> Reply:
         return Reply(
@@ -63,6 +67,7 @@ def control_routes(sandbox: TelegramSandbox) -> list[tuple[str, str, Control]]:
         ("POST", "/_sandbox/messages", safely(message)),
         ("POST", "/_sandbox/group_messages", safely(group_message)),
         ("POST", "/_sandbox/edits", safely(edit)),
+        ("POST", "/_sandbox/migrations", safely(migrate)),
         ("POST", "/_sandbox/updates", safely(raw)),
         *common_routes(sandbox, api_prefix="/bot", backlog=6, interval=20.0),
     ]

@@ -132,16 +132,25 @@ class TelegramSandbox(LoopbackServer):
         user_id: int | None = None,
         at: datetime | None = None,
         reply_to: int | None = None,
+        kind: str = "supergroup",
     ) -> dict[str, Any]:
-        """A member writes in a supergroup the bot is in (with the bot's default privacy mode, one that
-        mentions the bot or answers it), possibly answering another member's message ``reply_to`` (Telegram
-        then carries a copy of it); returns the queued update."""
+        """A member writes in a supergroup (or a basic ``group``) the bot is in (with the bot's default
+        privacy mode, one that mentions the bot or answers it), possibly answering another member's message
+        ``reply_to`` (Telegram then carries a copy of it); returns the queued update."""
         with self.changed:
             user = self.store.user(first_name, user_id=user_id, username=username)
-            self.store.group(group_id, title)
+            self.store.group(group_id, title, kind)
             update = self.store.customer_message(user, text, at=at, group=group_id, reply_to=reply_to)
             self.changed.notify_all()
             return update
+
+    def migrate_group(self, old: int, new: int, *, by: str = "Admin") -> list[dict[str, Any]]:
+        """A member (``by``) upgrades group ``old`` to supergroup ``new``: both service messages are queued,
+        and a send to the old chat is then refused with ``parameters.migrate_to_chat_id``."""
+        with self.changed:
+            said = self.store.migrate(old, new, self.store.user(by))
+            self.changed.notify_all()
+            return said
 
     def edit_message(
         self, chat_id: int, message_id: int, text: str, at: datetime | None = None

@@ -26,7 +26,8 @@ class TelegramStore:
     def __init__(self, bot_id: int, bot_username: str, bot_name: str, *, id_base: int = 0) -> None:
         self.bot = {"id": bot_id, "is_bot": True, "first_name": bot_name, "username": bot_username}
         self.users: dict[int, dict[str, Any]] = {}
-        self.groups: dict[int, dict[str, Any]] = {}  # supergroups the bot is in, by (negative) chat id
+        self.groups: dict[int, dict[str, Any]] = {}  # groups the bot is in, by (negative) chat id
+        self.migrated: dict[int, int] = {}  # a group upgraded to a supergroup -> the supergroup's id
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.updates: list[dict[str, Any]] = []  # delivered until confirmed by a higher offset
         self.sent: list[dict[str, Any]] = []
@@ -74,11 +75,34 @@ class TelegramStore:
                 chat[key] = user[key]
         return chat
 
-    def group(self, chat_id: int, title: str) -> dict[str, Any]:
-        """A supergroup the bot is a member of (its id negative, as Telegram's are)."""
+    def group(self, chat_id: int, title: str, kind: str = "supergroup") -> dict[str, Any]:
+        """A supergroup (or a basic ``group``) the bot is a member of (its id negative, as Telegram's are)."""
         if chat_id >= 0:
             raise ValueError("a group's chat id is negative")
-        return self.groups.setdefault(chat_id, {"id": chat_id, "type": "supergroup", "title": title})
+        if chat_id in self.migrated:
+            raise ValueError(f"group {chat_id} was upgraded to supergroup {self.migrated[chat_id]}")
+        return self.groups.setdefault(chat_id, {"id": chat_id, "type": kind, "title": title})
+
+    def migrate(self, old: int, new: int, by: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Group ``old`` becomes supergroup ``new`` (upgraded by member ``by``), as Telegram tells it: a
+        service message ``migrate_to_chat_id`` in the old chat, then ``migrate_from_chat_id`` in the new."""
+        title = self.groups[old]["title"]
+        self.migrated[old] = new
+        supergroup = self.group(new, title)
+        said = []
+        for chat, key, value in (
+            (self.groups[old], "migrate_to_chat_id", new),
+            (supergroup, "migrate_from_chat_id", old),
+        ):
+            message = {
+                "message_id": self._message_id(chat["id"]),
+                "from": dict(by),
+                "chat": dict(chat),
+                "date": unix(None),
+                key: value,
+            }
+            said.append(self.push({"message": message}))
+        return said
 
     def chat(self, chat_id: int) -> dict[str, Any]:
         """The chat with that id: a user's private chat with the bot, or a group."""
