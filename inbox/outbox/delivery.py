@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, update
@@ -24,6 +25,7 @@ from inbox.ingest.standby import sending_paused_ids
 from inbox.ingest.threads import AUTOMATIC_PREFIX as AUTOMATIC_PREFIX
 from inbox.ingest.threads import is_automatic as is_automatic
 from inbox.outbox.confirmed import confirm_uncertain, failed_meanwhile
+from inbox.outbox.patience import while_database_away
 from inbox.outbox.recording import record_delivery as record_delivery
 from inbox.outbox.recording import record_hidden
 from inbox.outbox.schedule import MAX_ATTEMPTS, retry_wait
@@ -297,7 +299,8 @@ def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callabl
                 widen(row, claimed_at, clock())
             _record_failure(session, row, exc, clock(), connector)
         return True
-    _record_sent(engine, reply_id, sent, clock, connector, claimed_at - SKEW)
+    record = partial(_record_sent, engine, reply_id, sent, clock, connector, claimed_at - SKEW)
+    while_database_away(record, f"recording reply {reply_id} ({channel.name})")  # the platform has it
     return True
 
 
