@@ -1,7 +1,8 @@
 """Bank data and French social-security numbers found and masked where they stand. Pure; imports nothing of
 the inbox, so ingestion, the classifier and the schema migrations can all use it.
 
-What is found: payment card numbers (13 to 19 digits, starting 2-6 as the card networks do, passing Luhn),
+What is found: payment card numbers (13 to 19 digits, starting 2-6 as the card networks do, passing Luhn or
+followed by an expiry such as ``/12/27``; in a link too, but for a post's id after ``/status/`` or ``?id=``),
 IBANs (python-stdnum: the country's length and format, mod-97, a space allowed after the country code) and
 the NIR (numéro de sécurité sociale: 13 characters and a 2-digit key, Corsica's 2A/2B included, checked by
 python-stdnum), each written whole or grouped by spaces, no-break spaces (French typography, bank apps), dots
@@ -30,11 +31,22 @@ KEEP = {"card": 4, "iban": 4, "nir": 0}
 
 SEPARATORS = " .\u00a0\u202f\u2009-"  # space, dot, no-break spaces (French typography, bank apps), dash
 _GROUP = rf"[{SEPARATORS}]{{0,2}}"  # between two digit groups: none, one or two separators
-CARD = re.compile(rf"(?<![\w/=.+-])[2-6](?:{_GROUP}\d){{12,18}}(?![\w/-])")
+CARD = re.compile(rf"(?<![\w.+-])[2-6](?:{_GROUP}\d){{12,18}}(?![\w-])")
+# right after a card: its expiry, "/12/27", " 12/2027", " exp. 12/27" (then a mistyped number is a card too)
+EXPIRY = re.compile(
+    r"(?:\s*/\s*|\s+(?:exp\w*\.?\s*:?\s*)?)(?:0[1-9]|1[0-2])\s*/\s*(?:20)?\d{2}(?![\d/])", re.I
+)
+# in a link, what follows these path segments or query keys is a platform's id (a post, a profile), not a card
+ID_SEGMENT = re.compile(
+    r"(?:^|/)(?:@[^/]*|status|statuses|posts?|comments?|p|reels?|videos?|photos?|media|stories|story|"
+    r"messages?|notes?|tweets?|threads?|i|web|events?|groups?|permalink)/$",
+    re.IGNORECASE,
+)
 IBAN = re.compile(
     rf"(?<![\w/=])[A-Z]{{2}}{_GROUP}\d{{2}}(?:{_GROUP}[A-Z0-9]){{10,30}}(?![\w/])", re.IGNORECASE
 )
 _SEP = rf"[{SEPARATORS}]?"
+_TRAILING_GROUP = re.compile(rf"[{SEPARATORS}]+\d+$")
 _LAST_GROUP = re.compile(rf"[{SEPARATORS}]+[A-Z0-9]*$|[A-Z0-9]+$", re.IGNORECASE)
 NIR = re.compile(
     rf"(?<![\w/=.+-])[12]{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}(?:\d{{2}}|2[AB]){_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{2}}"
@@ -83,10 +95,31 @@ def _nirs(text: str) -> list[Found]:
     ]
 
 
+def _an_id(text: str, start: int) -> bool:
+    """The number at ``start`` is a platform id in a link: after a post's path segment (``/status/``,
+    ``/@kim/``) or under an id query key (``?id=``, ``&order_id=``)."""
+    before = text[max(0, start - 60) : start]
+    if before.endswith("/"):
+        return bool(ID_SEGMENT.search(before.rsplit("//", 1)[-1]))
+    key = re.search(r"[?&;]([\w.-]*)=$", before)
+    return bool(key and (ID_KEY.search(key.group(1)) or key.group(1).lower().endswith("id")))
+
+
 def _cards(text: str) -> list[Found]:
-    return [
-        Found("card", m.start(), m.end()) for m in CARD.finditer(text) if luhn.is_valid(_compact(m.group()))
-    ]
+    """Luhn-valid numbers, and any followed by an expiry date (a customer's typo is still their card)."""
+    out = []
+    for m in CARD.finditer(text):
+        raw = m.group()
+        while not _an_id(text, m.start()) and len(_compact(raw)) >= 13:
+            end = m.start() + len(raw)
+            if luhn.is_valid(_compact(raw)) or EXPIRY.match(text, end):
+                out.append(Found("card", m.start(), end))
+                break
+            trimmed = _TRAILING_GROUP.sub("", raw)  # a group too many: the expiry's month ("7890 12/27")
+            if trimmed == raw:
+                break
+            raw = trimmed
+    return out
 
 
 def find_bank_data(text: str) -> list[Found]:
