@@ -123,6 +123,63 @@ def post_time(created: Any, indexed: Any) -> datetime:
     return min(claimed, parse_time(indexed, "indexedAt"))
 
 
+CDN = "https://cdn.bsky.app/img/feed_fullsize/plain"
+
+
+def _maps(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _line(kind: str, words: Any, link: Any) -> str:
+    parts = [f"[{kind}]", *(v.strip() for v in (words, link) if isinstance(v, str) and v.strip())]
+    return " ".join(parts)
+
+
+def _blob_link(blob: Any) -> str | None:
+    ref = blob.get("ref") if isinstance(blob, Mapping) else None
+    link = ref.get("$link") if isinstance(ref, Mapping) else None
+    return link if isinstance(link, str) and link.isalnum() else None
+
+
+def embed_lines(embed: Any, did: str, shown: Any = None) -> list[str]:
+    """What a post record's (or a chat message's) embed carries, a line each: ``[image] <alt> <url>``,
+    ``[video] <alt>``, ``[link] <title> <url>``, ``[post] <uri>`` (a quoted or shared post). ``shown`` is the
+    AppView's rendering of it when there is one (its image and video links); else an image links to the
+    CDN by the author's DID and the blob's CID, as Bluesky's app shows it."""
+    if not isinstance(embed, Mapping):
+        return []
+    kind = str(embed.get("$type") or "").removesuffix("#view")
+    seen: Mapping[str, Any] = shown if isinstance(shown, Mapping) else {}
+    if kind == "app.bsky.embed.images":
+        views = _maps(seen.get("images"))
+        lines = []
+        for n, image in enumerate(_maps(embed.get("images"))):
+            link = _blob_link(image.get("image"))
+            url = views[n].get("fullsize") if n < len(views) else None
+            lines.append(_line("image", image.get("alt"), url or (link and f"{CDN}/{did}/{link}@jpeg")))
+        return lines
+    if kind == "app.bsky.embed.video":
+        return [_line("video", embed.get("alt"), seen.get("playlist"))]
+    if kind == "app.bsky.embed.external":
+        external = embed.get("external") if isinstance(embed.get("external"), Mapping) else {}
+        return [_line("link", external.get("title"), external.get("uri"))]
+    if kind == "app.bsky.embed.recordWithMedia":
+        return embed_lines(embed.get("media"), did, seen.get("media"))
+    if kind == "app.bsky.embed.record":
+        record = embed.get("record") if isinstance(embed.get("record"), Mapping) else {}
+        return [_line("post", None, record.get("uri"))]
+    return []
+
+
+def with_embed(text: str, embed: Any, did: str, shown: Any = None) -> str:
+    """``text`` followed by what the embed carries: its media always, a quoted or shared post only when
+    there is nothing else to read (a quote is its own thread, and says which post it quotes)."""
+    lines = embed_lines(embed, did, shown)
+    if text.strip() and lines and lines[0].startswith("[post]"):
+        return text
+    return "\n".join([text, *lines] if text.strip() else lines) or text
+
+
 def post_item(view: Mapping[str, Any], *, channel: str, own_did: str, kind: Kind) -> InboundItem:
     """A post (a notification or a search hit: both carry uri, cid, author, record, indexedAt)."""
     uri, _ = _str(view, "uri"), _str(view, "cid")
@@ -140,7 +197,12 @@ def post_item(view: Mapping[str, Any], *, channel: str, own_did: str, kind: Kind
         visibility="public",
         direction="out" if author.platform_id == own_did else "in",
         author=author,
-        text=linked_text(text, record.get("facets")),
+        text=with_embed(
+            linked_text(text, record.get("facets")),
+            record.get("embed"),
+            author.platform_id,
+            view.get("embed"),
+        ),
         created_at=when,
         reply_to=parent,
         raw={"post": dict(view)},
@@ -171,7 +233,7 @@ def dm_item(
         visibility="private",
         direction="out" if sender == own_did else "in",
         author=members.get(sender) or Author(platform_id=sender),
-        text=linked_text(text, message.get("facets")),
+        text=with_embed(linked_text(text, message.get("facets")), message.get("embed"), sender),
         created_at=parse_time(message.get("sentAt"), "sentAt"),
         raw={"message": dict(message), "convo": convo_id},
     )

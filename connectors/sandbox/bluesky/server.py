@@ -7,6 +7,7 @@ tests: ``inbox sandbox bluesky`` and the control API under ``/_sandbox/``.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from connectors.sandbox.bluesky.app import shorten_links
 from connectors.sandbox.bluesky.auth import Denied, Sessions, Window
 from connectors.sandbox.bluesky.control import control_routes
 from connectors.sandbox.bluesky.replay import Replayer
-from connectors.sandbox.bluesky.store import POST, Account, BlueskyStore, iso
+from connectors.sandbox.bluesky.store import POST, Account, BlueskyStore, iso, media_embed
 
 DEFAULT_HANDLE = "acmecare.bsky.social"
 DEFAULT_PASSWORD = "sbox-acme-care-demo"
@@ -148,10 +149,13 @@ class BlueskySandbox(LoopbackServer):
         at: datetime | None = None,
         mention_brand: bool = True,
         replies_closed: bool = False,
+        images: Sequence[str] = (),
+        video: str | None = None,
     ) -> str:
         """A post by ``author`` (a handle; created if unknown), as Bluesky's app makes it: links shortened in
         the text, each whole in a link facet; ``@<brand handle>`` becomes a mention facet. A reply takes its
-        parent's root; ``replies_closed``: a threadgate leaves the brand out. Returns the post's URI."""
+        parent's root; ``replies_closed``: a threadgate leaves the brand out; ``images`` (their alt texts, ""
+        for none) or a ``video`` (its alt text) are embedded as the app does. Returns the post's URI."""
         text, facets = shorten_links(text)
         with self.lock:
             record: dict[str, Any] = {"$type": POST, "text": text, "createdAt": iso(at or datetime.now(UTC))}
@@ -166,6 +170,14 @@ class BlueskySandbox(LoopbackServer):
                     "$type": "app.bsky.embed.record",
                     "record": {"uri": quoted.uri, "cid": quoted.cid},
                 }
+            media = media_embed(images, video)
+            if media is not None:
+                quoted_ref = record.get("embed")
+                record["embed"] = (
+                    {"$type": "app.bsky.embed.recordWithMedia", "record": quoted_ref, "media": media}
+                    if quoted_ref
+                    else media
+                )
             mention = "@" + self.store.brand.handle
             start = text.lower().find(mention)
             if mention_brand and start >= 0:
@@ -196,8 +208,10 @@ class BlueskySandbox(LoopbackServer):
         *,
         to: str | None = None,
         at: datetime | None = None,
+        post: str | None = None,
     ) -> str:
-        """A chat message from ``sender`` to the brand, or from the brand to ``to``; returns its id."""
+        """A chat message from ``sender`` to the brand, or from the brand to ``to``, sharing ``post`` (a URI)
+        if given; returns its id."""
         with self.lock:
             account = self.store.account(sender)
             if account.did == self.store.brand.did:
@@ -206,7 +220,12 @@ class BlueskySandbox(LoopbackServer):
                 convo = self.store.convo_for(self.store.account(to))
             else:
                 convo = self.store.convo_for(account)
-            return self.store.add_message(convo, account, text, at).id
+            message = self.store.add_message(convo, account, text, at)
+            if post is not None:
+                quoted = self.store.posts[post]
+                record = {"$type": "app.bsky.embed.record#viewRecord", "uri": quoted.uri, "cid": quoted.cid}
+                message.embed = {"$type": "app.bsky.embed.record#view", "record": record}
+            return message.id
 
     def refuse_convo(self, handle: str, status: int | None = 500) -> str:
         """Make ``getMessages`` answer ``status`` for the brand's convo with ``handle`` at every read (a convo

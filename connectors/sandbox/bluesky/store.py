@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -89,9 +90,10 @@ class Message:
     sender: str  # did
     text: str
     sent_at: datetime
+    embed: dict[str, Any] | None = None  # a shared post (app.bsky.embed.record)
 
     def view(self) -> dict[str, Any]:
-        return {
+        view = {
             "$type": "chat.bsky.convo.defs#messageView",
             "id": self.id,
             "rev": tid(self.seq, 0),
@@ -99,6 +101,58 @@ class Message:
             "sender": {"did": self.sender},
             "sentAt": iso(self.sent_at),
         }
+        if self.embed is not None:
+            view["embed"] = self.embed
+        return view
+
+
+def media_embed(images: Sequence[str], video: str | None) -> dict[str, Any] | None:
+    """A post record's embed of images (their alt texts) or a video (its alt text), as the app writes it."""
+
+    def blob(mime: str, n: int) -> dict[str, Any]:
+        return {
+            "$type": "blob",
+            "ref": {"$link": fake_cid("blob", mime, str(n))},
+            "mimeType": mime,
+            "size": 1000,
+        }
+
+    if images:
+        pictures = [{"alt": alt, "image": blob("image/jpeg", i)} for i, alt in enumerate(images)]
+        return {"$type": "app.bsky.embed.images", "images": pictures}
+    if video is not None:
+        return {"$type": "app.bsky.embed.video", "video": blob("video/mp4", 0), "alt": video}
+    return None
+
+
+def embed_view(embed: Any, did: str) -> dict[str, Any] | None:
+    """The AppView's rendering of a record's media embed (images, video; the media of a quote with media)."""
+    if not isinstance(embed, dict):
+        return None
+    kind = embed.get("$type")
+    if kind == "app.bsky.embed.recordWithMedia":
+        media = embed_view(embed.get("media"), did)
+        quoted = {"$type": "app.bsky.embed.record#viewRecord", "uri": embed["record"]["record"]["uri"]}
+        record = {"$type": "app.bsky.embed.record#view", "record": quoted}
+        return {"$type": kind + "#view", "record": record, "media": media} if media else None
+    cdn = "https://cdn.bsky.app/img"
+    if kind == "app.bsky.embed.images":
+        views = []
+        for image in embed["images"]:
+            link = image["image"]["ref"]["$link"]
+            views.append(
+                {
+                    "thumb": f"{cdn}/feed_thumbnail/plain/{did}/{link}@jpeg",
+                    "fullsize": f"{cdn}/feed_fullsize/plain/{did}/{link}@jpeg",
+                    "alt": image["alt"],
+                }
+            )
+        return {"$type": kind + "#view", "images": views}
+    if kind == "app.bsky.embed.video":
+        link = embed["video"]["ref"]["$link"]
+        playlist = f"https://video.bsky.app/watch/{did}/{link}/playlist.m3u8"
+        return {"$type": kind + "#view", "cid": link, "playlist": playlist, "alt": embed.get("alt", "")}
+    return None
 
 
 @dataclass
@@ -168,7 +222,9 @@ class BlueskyStore:
             return
         reply, embed = post.record.get("reply") or {}, post.record.get("embed") or {}
         parent = self.posts.get((reply.get("parent") or {}).get("uri", ""))
-        quoted = self.posts.get((embed.get("record") or {}).get("uri", ""))
+        ref = embed.get("record") or {}
+        ref = ref.get("record") or {} if embed.get("$type") == "app.bsky.embed.recordWithMedia" else ref
+        quoted = self.posts.get(ref.get("uri", ""))
         mentioned = any(
             f.get("did") == self.brand.did
             for facet in post.record.get("facets") or []
@@ -198,7 +254,7 @@ class BlueskyStore:
         return seq
 
     def post_view(self, post: Post) -> dict[str, Any]:
-        return {
+        view: dict[str, Any] = {
             "uri": post.uri,
             "cid": post.cid,
             "author": self.accounts[post.author].basic(),
@@ -211,6 +267,10 @@ class BlueskyStore:
             "labels": [],
             "viewer": {"replyDisabled": post.replies_closed},
         }
+        shown = embed_view(post.record.get("embed"), post.author)
+        if shown is not None:
+            view["embed"] = shown
+        return view
 
     # --- chat --------------------------------------------------------------------------------
     def convo_for(self, other: Account) -> Convo:
