@@ -130,6 +130,10 @@ def _maps(value: Any) -> list[Mapping[str, Any]]:
     return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _line(kind: str, words: Any, link: Any) -> str:
     parts = [f"[{kind}]", *(v.strip() for v in (words, link) if isinstance(v, str) and v.strip())]
     return " ".join(parts)
@@ -149,7 +153,7 @@ def embed_lines(embed: Any, did: str, shown: Any = None) -> list[str]:
     if not isinstance(embed, Mapping):
         return []
     kind = str(embed.get("$type") or "").removesuffix("#view")
-    seen: Mapping[str, Any] = shown if isinstance(shown, Mapping) else {}
+    seen = _mapping(shown)
     if kind == "app.bsky.embed.images":
         views = _maps(seen.get("images"))
         lines = []
@@ -161,12 +165,12 @@ def embed_lines(embed: Any, did: str, shown: Any = None) -> list[str]:
     if kind == "app.bsky.embed.video":
         return [_line("video", embed.get("alt"), seen.get("playlist"))]
     if kind == "app.bsky.embed.external":
-        external = embed.get("external") if isinstance(embed.get("external"), Mapping) else {}
+        external = _mapping(embed.get("external"))
         return [_line("link", external.get("title"), external.get("uri"))]
     if kind == "app.bsky.embed.recordWithMedia":
         return embed_lines(embed.get("media"), did, seen.get("media"))
     if kind == "app.bsky.embed.record":
-        record = embed.get("record") if isinstance(embed.get("record"), Mapping) else {}
+        record = _mapping(embed.get("record"))
         return [_line("post", None, record.get("uri"))]
     return []
 
