@@ -26,6 +26,7 @@ from connectors.meta.parse import (
     parse_time,
     text_field,
     with_media,
+    words,
 )
 from connectors.meta.whatsapp_events import wa_echo_item, wa_echoes, wa_item, wa_items
 
@@ -44,15 +45,29 @@ class DeliveryStatus:
     callback: str | None = None  # the ``biz_opaque_callback_data`` the send carried (our outbox key)
 
 
+def _attachment_line(a: Mapping[str, Any]) -> str:
+    """One attachment in words (``attachment_text``)."""
+    payload = a.get("payload") if isinstance(a.get("payload"), Mapping) else {}
+    assert isinstance(payload, Mapping)
+    kind, url = a.get("type"), payload.get("url") or a.get("url")
+    url = url if isinstance(url, str) else None
+    if payload.get("sticker_id") is not None:
+        return words("[sticker]", url)
+    if kind == "location":
+        spot = payload.get("coordinates") if isinstance(payload.get("coordinates"), Mapping) else {}
+        assert isinstance(spot, Mapping)
+        where = f"{spot['lat']},{spot['long']}" if {"lat", "long"} <= set(spot) else None
+        return words("[location]", a.get("title"), where, url)
+    if kind in ("fallback", "share"):
+        return words("[link]", a.get("title") or payload.get("title"), url)
+    return words(f"[{kind if isinstance(kind, str) and kind else 'attachment'}]", url)
+
+
 def attachment_text(attachments: Any) -> str:
-    """A readable stand-in for attachments: ``[image] https://…``, one per line."""
-    lines = []
-    for a in attachments if isinstance(attachments, list) else []:
-        if isinstance(a, Mapping):
-            payload = a.get("payload") if isinstance(a.get("payload"), Mapping) else {}
-            url = payload.get("url") if isinstance(payload, Mapping) else None
-            lines.append(f"[{a.get('type', 'attachment')}]" + (f" {url}" if isinstance(url, str) else ""))
-    return "\n".join(lines)
+    """A readable stand-in for attachments, one per line: ``[image] https://…``, ``[sticker] …``,
+    ``[location] <title> <lat>,<long>``, ``[link] <title> <url>`` (a shared link or profile)."""
+    items = attachments if isinstance(attachments, list) else []
+    return "\n".join(_attachment_line(a) for a in items if isinstance(a, Mapping))
 
 
 def messaging_item(ev: Mapping[str, Any], *, channel: str, brand_id: str) -> InboundItem | None:
@@ -67,7 +82,8 @@ def messaging_item(ev: Mapping[str, Any], *, channel: str, brand_id: str) -> Inb
     msg = obj_field(ev, "message")
     if msg is None or msg.get("is_deleted") is True:
         return None
-    text = text_field(msg, "text", required=False) or attachment_text(msg.get("attachments"))
+    words = text_field(msg, "text", required=False) or ""
+    text = "\n".join(t for t in (words, attachment_text(msg.get("attachments"))) if t)
     reply = msg.get("reply_to")
     item = _private_item(ev, channel, brand_id, echo=msg.get("is_echo") is True, text=text)
     mid = text_field(msg, "mid") or ""

@@ -84,6 +84,12 @@ def comment_item(
     )
 
 
+def words(*values: Any) -> str:
+    """The values that are words or numbers, stripped, joined by spaces ("[location] Eiffel 48.8,2.3")."""
+    kept = [v for v in values if isinstance(v, str | int | float) and not isinstance(v, bool)]
+    return " ".join(str(v).strip() for v in kept if str(v).strip())
+
+
 def with_media(text: str, kind: Any, url: Any) -> str:
     """A comment's words followed by what it carries (``[photo] https://…``): a photo-only comment (a
     screenshot of the problem) is not an empty message."""

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from connectors.base import Author, Direction, InboundItem
-from connectors.meta.parse import PayloadError, obj_field, parse_time, text_field
+from connectors.meta.parse import PayloadError, obj_field, parse_time, text_field, words
 from connectors.meta.removals import moved_id
 
 
@@ -20,6 +20,8 @@ def wa_text(m: Mapping[str, Any]) -> str | None:
     """The readable text of a WhatsApp message; None for reactions and for ``request_welcome`` (someone
     opened the chat for the first time without writing): not messages to answer."""
     kind = m.get("type")
+    if kind == "contacts":
+        return _contacts_text(m.get("contacts"))
     body = m.get(kind) if isinstance(kind, str) and isinstance(m.get(kind), Mapping) else {}
     assert isinstance(body, Mapping)
     if kind == "text":
@@ -27,20 +29,34 @@ def wa_text(m: Mapping[str, Any]) -> str | None:
     if kind in ("reaction", "request_welcome"):
         return None
     if kind in ("image", "video", "document", "audio", "sticker"):
-        caption = body.get("caption")
-        return f"[{kind}]" + (f" {caption}" if isinstance(caption, str) else "")
+        label = "[voice message]" if kind == "audio" and body.get("voice") is True else f"[{kind}]"
+        return words(label, body.get("filename"), body.get("caption"))
     if kind == "button":
         return str(body.get("text", "[button]"))
     if kind == "interactive":
         reply = body.get("button_reply") or body.get("list_reply") or {}
         return str(reply.get("title", "[interactive]")) if isinstance(reply, Mapping) else "[interactive]"
     if kind == "location":
-        return f"[location] {body.get('latitude')},{body.get('longitude')}"
+        lat, long = body.get("latitude"), body.get("longitude")
+        where = f"{lat},{long}" if lat is not None and long is not None else None
+        return words("[location]", body.get("name"), body.get("address"), where)
     if kind == "unsupported" and isinstance(body.get("type"), str):  # a poll, a view-once photo…: ask again
         return f"[unsupported message: {body['type']}]"
     if kind == "system" and isinstance(body.get("body"), str):  # "User … changed from <old> to <new>"
         return str(body["body"])
     return f"[{kind or 'unknown'} message]"
+
+
+def _contacts_text(cards: Any) -> str:
+    """A shared contact card, a line each: ``[contact] <name> <phone>…``."""
+    lines = []
+    for card in cards if isinstance(cards, list) else []:
+        card = card if isinstance(card, Mapping) else {}
+        name: Any = card.get("name") if isinstance(card.get("name"), Mapping) else {}
+        phones: Any = card.get("phones") if isinstance(card.get("phones"), list) else []
+        numbers = [p.get("phone") for p in phones if isinstance(p, Mapping)]
+        lines.append(words("[contact]", name.get("formatted_name"), *numbers))
+    return "\n".join(lines) or "[contact]"
 
 
 def wa_items(value: Mapping[str, Any], *, channel: str, phone_number_id: str) -> list[Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from connectors.sandbox.meta.attachments import messenger_attachment, whatsapp_content
 from connectors.sandbox.meta.store import Comment, Customer, MetaStore, ig_username
 
 OBJECT = {
@@ -94,6 +95,11 @@ def message_event(store: MetaStore, customer: Customer, message: dict[str, Any])
         "timestamp": _ms(when),
         "message": {"mid": message["id"], "text": message["text"]},
     }
+    if message.get("attachment"):  # an attachment alone has no text
+        carried: dict[str, Any] = {"mid": message["id"]}
+        if message["text"]:
+            carried["text"] = message["text"]
+        event["message"] = carried | {"attachments": [messenger_attachment(message["attachment"])]}
     return {
         "object": OBJECT[customer.platform],
         "entry": [{"id": brand_id, "time": _ms(when), "messaging": [event]}],
@@ -150,6 +156,9 @@ def echo_event(store: MetaStore, customer: Customer, message: dict[str, Any]) ->
 
 def _whatsapp_message(store: MetaStore, customer: Customer, message: dict[str, Any]) -> dict[str, Any]:
     when = message["created_at"]
+    if message.get("attachment"):
+        kind, content = whatsapp_content(message["attachment"], message["text"] or None)
+        return _whatsapp_inbound(store, customer, message["id"], when, kind, content)
     return _whatsapp_inbound(store, customer, message["id"], when, "text", {"body": message["text"]})
 
 
@@ -209,7 +218,7 @@ def whatsapp_app_echo_event(store: MetaStore, customer: Customer, message: dict[
 
 
 def _whatsapp_inbound(
-    store: MetaStore, customer: Customer, ident: str, when: datetime, kind: str, content: dict[str, Any]
+    store: MetaStore, customer: Customer, ident: str, when: datetime, kind: str, content: Any
 ) -> dict[str, Any]:
     value = {
         "messaging_product": "whatsapp",

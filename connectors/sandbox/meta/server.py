@@ -260,10 +260,12 @@ class MetaSandbox(LoopbackServer):
         created_at: datetime | str | None = None,
         push: bool = True,
         message_id: str | None = None,
+        attachment: str | None = None,
     ) -> str:
         """A customer's message on ``messenger``, ``instagram`` or ``whatsapp`` (``sender``: PSID, IGSID or
-        wa_id; one is made up from ``name`` when omitted; ``message_id``: its mid or wamid, else a new one).
-        Returns the message id."""
+        wa_id; one is made up from ``name`` when omitted; ``message_id``: its mid or wamid, else a new one),
+        carrying an ``attachment`` (``connectors.sandbox.meta.attachments.KINDS``: its words, if any, are
+        the caption). Returns the message id."""
         if platform not in MESSAGE_PLATFORMS:
             raise ValueError(f"platform must be one of {MESSAGE_PLATFORMS}, got {platform!r}")
         with self.lock:
@@ -272,6 +274,8 @@ class MetaSandbox(LoopbackServer):
             message = self.store.add_message(
                 platform, customer, text, as_time(created_at), inbound=True, ident=message_id
             )
+            if attachment is not None:
+                message["attachment"] = attachment
             event = message_event(self.store, customer, message)
         if push:
             self._push(platform, event)
