@@ -56,7 +56,27 @@ SERVICE_KEYS = (
     "giveaway_completed",
     "giveaway_winners",
 )
-MEDIA_KEYS = ("photo", "document", "voice", "video", "video_note", "audio", "sticker", "location", "contact")
+# what a message carries, most telling first (a GIF comes as an animation and a document, a venue as a venue
+# and a location)
+MEDIA_KEYS = (
+    "animation",
+    "photo",
+    "document",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "sticker",
+    "venue",
+    "location",
+    "contact",
+    "poll",
+    "dice",
+    "story",
+    "paid_media",
+    "game",
+    "invoice",
+)
 
 
 def telegram_length(text: str) -> int:
@@ -85,15 +105,52 @@ def _opt_str(obj: Mapping[str, Any], key: str) -> str | None:
     return value
 
 
+def _words(*values: Any) -> str:
+    kept = [v for v in values if isinstance(v, str | int | float) and not isinstance(v, bool)]
+    return " ".join(str(v).strip() for v in kept if str(v).strip())
+
+
+def _place(value: Any) -> str | None:
+    if not isinstance(value, Mapping):
+        return None
+    lat, long = value.get("latitude"), value.get("longitude")
+    return f"{lat},{long}" if isinstance(lat, int | float) and isinstance(long, int | float) else None
+
+
+def media_note(kind: str, value: Any) -> str:
+    """What a message carries in words: ``[photo]``, ``[sticker] 😡``, ``[location] 48.85,2.29``, ``[venue]
+    <title> <address> <lat>,<long>``, ``[contact] <name> <phone>``, ``[document] <file name>``, ``[poll]
+    <question>``, ``[dice] 🎲 4``."""
+    got: Mapping[str, Any] = value if isinstance(value, Mapping) else {}
+    if kind == "sticker":
+        return _words("[sticker]", got.get("emoji"))
+    if kind == "location":
+        return _words("[location]", _place(got))
+    if kind == "venue":
+        return _words("[venue]", got.get("title"), got.get("address"), _place(got.get("location")))
+    if kind == "contact":
+        names = (got.get("first_name"), got.get("last_name"))
+        return _words("[contact]", *names, got.get("phone_number"))
+    if kind in ("document", "animation", "audio"):
+        return _words(f"[{kind}]", got.get("file_name") or got.get("title"))
+    if kind == "poll":
+        return _words("[poll]", got.get("question"))
+    if kind == "dice":
+        return _words("[dice]", got.get("emoji"), got.get("value"))
+    return f"[{kind}]"
+
+
 def message_text(message: Mapping[str, Any]) -> str:
-    """The text, else the caption (each with the links under its words shown), else a bracketed note of
-    what was sent (``[photo]``)."""
+    """The text, else the caption (each with the links under its words shown), followed by a note of what
+    the message carries (``[photo]``, ``[location] 48.85,2.29``…, ``media_note``)."""
+    kind = next((k for k in MEDIA_KEYS if k in message), None)
+    note = media_note(kind, message.get(kind)) if kind else None
     for key, entities in (("text", "entities"), ("caption", "caption_entities")):
         text = _opt_str(message, key)
         if text:
-            return with_hidden_links(text, message.get(entities))
-    kinds = [k for k in MEDIA_KEYS if k in message]
-    return f"[{kinds[0]}]" if kinds else "[unsupported message]"
+            words = with_hidden_links(text, message.get(entities))
+            return f"{words}\n{note}" if note else words
+    return note or "[unsupported message]"
 
 
 def with_hidden_links(text: str, entities: Any) -> str:

@@ -26,7 +26,7 @@ def test_a_caption_s_links_and_a_link_that_is_its_own_words() -> None:
         "caption_entities": [_link(3, 7, "https://shop.example/r/9")],
         "photo": [],
     }
-    assert message_text(photo) == "my receipt (https://shop.example/r/9)"
+    assert message_text(photo) == "my receipt (https://shop.example/r/9)\n[photo]"
     same = {"text": "see shop.example/r/9", "entities": [_link(4, 16, "https://shop.example/r/9")]}
     assert message_text(same) == "see shop.example/r/9"
 

@@ -107,8 +107,10 @@ class TelegramSandbox(LoopbackServer):
         user_id: int | None = None,
         at: datetime | None = None,
         reply_to: int | None = None,
+        attachment: str | None = None,
     ) -> dict[str, Any]:
-        """A customer writes to the bot; returns the queued update (its ``message.chat.id`` is the chat)."""
+        """A customer writes to the bot; returns the queued update (its ``message.chat.id`` is the chat). With
+        an ``attachment`` (``connectors.sandbox.telegram.media.KINDS``) the text is its caption, if any."""
         with self.changed:
             user = self.store.user(
                 first_name,
@@ -117,7 +119,7 @@ class TelegramSandbox(LoopbackServer):
                 username=username,
                 language_code=language_code,
             )
-            update = self.store.customer_message(user, text, at=at, reply_to=reply_to)
+            update = self.store.customer_message(user, text, at=at, reply_to=reply_to, attachment=attachment)
             self.changed.notify_all()
             return update
 

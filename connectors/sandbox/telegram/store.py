@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors.sandbox.telegram.media import media_fields
+
 FIRST_UPDATE_ID = 500_000_001
 UPDATE_KINDS = ("message", "edited_message", "channel_post", "callback_query", "my_chat_member")
 
@@ -121,6 +123,7 @@ class TelegramStore:
         at: datetime | None = None,
         reply_to: int | None = None,
         group: int | None = None,
+        attachment: str | None = None,
     ) -> dict[str, Any]:
         """A message from ``user`` to the bot (in its private chat, or in ``group``), queued as an update;
         returns the update."""
@@ -132,6 +135,9 @@ class TelegramStore:
             "date": unix(at),
             "text": text,
         }
+        if attachment is not None:  # the words become its caption
+            message.pop("text")
+            message |= media_fields(attachment) | ({"caption": text} if text else {})
         original = self.messages.get((chat["id"], reply_to)) if reply_to is not None else None
         if original is not None:
             message["reply_to_message"] = original
