@@ -2,14 +2,14 @@
 contact reason.
 
 The cohort is the surveys **sent** in the period; each one's answer counts whenever it came (within the
-survey's 7-day window), so the response rate is answered ÷ sent and never above 100 %. An answer is a score
-in range; an opt-out (STOP) or a reply without a score is no answer. A survey is credited to the **agent**
-who sent the last reply by a person in its conversation, and to every **reply template** a person's delivered
-reply in that conversation started from (``outbound_reply.template``; a conversation without one counts under
-no template), and to its conversation's **contact reason** as the queue shows it now (``conversation.reason``,
-an agent's correction included; "unclassified" without one: the rule of ``inbox.reports.by_reason``). The
-verbatims are the customers' replies to the surveys, newest first. Figures:
-``inbox.charter.survey_scales``. Session-taking, read-only.
+survey's 7-day window), so the response rate is answered ÷ sent and never above 100 %. An answer is a score in
+range; an opt-out (STOP) or a reply without a score is no answer. A survey is credited to the **agent** who
+sent the last reply by a person in its conversation before it was sent (the answer it rates), and to every
+**reply template** a person's delivered reply in that conversation started from (``outbound_reply.template``;
+a conversation without one counts under no template), and to its conversation's **contact reason** as the
+queue shows it now (``conversation.reason``, an agent's correction included; "unclassified" without one: the
+rule of ``inbox.reports.by_reason``). The verbatims are the customers' replies to the surveys, newest first.
+Figures: ``inbox.charter.survey_scales``. Session-taking, read-only.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
@@ -118,9 +117,11 @@ def satisfaction_of(rows: list[SurveyRow]) -> Satisfaction:
     )
 
 
-def _agents(session: Session, conversation_ids: list[int]) -> dict[int, str]:
-    """Per conversation: the display name of the person whose reply was delivered last (none when a later
-    answer was posted from the platform's own app, ``answers.from_the_app``)."""
+def _agents(session: Session, surveyed: dict[int, datetime]) -> dict[int, str]:
+    """Per conversation: the display name of the person whose reply was delivered last before its survey was
+    sent (``surveyed``: conversation -> sent at; a reply after it is no answer the survey rated), none when a
+    later answer before it was posted from the platform's own app (``answers.from_the_app``)."""
+    conversation_ids = list(surveyed)
     stmt = (
         select(OutboundReply.conversation_id, OutboundReply.created_by, OutboundReply.sent_at)
         .where(
@@ -132,14 +133,16 @@ def _agents(session: Session, conversation_ids: list[int]) -> dict[int, str]:
         )
         .order_by(col(OutboundReply.sent_at), col(OutboundReply.id))
     )
-    last = {conv: (actor, at) for conv, actor, at in session.exec(stmt).all() if actor and at}
-    app = (
-        select(Message.conversation_id, func.max(Message.created_at))
-        .where(one_of(session, col(Message.conversation_id), list(last)), from_the_app())
-        .group_by(col(Message.conversation_id))
+    last = {
+        conv: (actor, at)
+        for conv, actor, at in session.exec(stmt).all()
+        if actor and at and _utc(at) <= surveyed[conv]
+    }
+    app = select(Message.conversation_id, Message.created_at).where(
+        one_of(session, col(Message.conversation_id), list(last)), from_the_app()
     )
     for conv, at in session.exec(app).all() if last else []:
-        if conv in last and at is not None and _utc(at) > _utc(last[conv][1]):
+        if conv in last and at is not None and _utc(last[conv][1]) < _utc(at) <= surveyed[conv]:
             del last[conv]  # the last word was posted from the platform's own app: nobody's here
     names = dict(session.exec(select(User.name, User.display_name)).all())
     return {conv: names.get(actor) or actor for conv, (actor, _at) in last.items()}
@@ -180,6 +183,7 @@ def survey_rows(session: Session, period: Period, cid: ChannelIds) -> list[Surve
                     Message.created_at,
                     Message.text,
                     Conversation.reason,
+                    s.sent_at,
                 )
             )
         )
@@ -193,7 +197,8 @@ def survey_rows(session: Session, period: Period, cid: ChannelIds) -> list[Surve
     stmt = stmt.where(*in_channels(s.channel_id, cid))
     found = [tuple(row) for row in session.connection().execute(stmt)]
     ids = [row[0] for row in found]
-    agents, templates = (_agents(session, ids), _templates(session, ids)) if ids else ({}, {})
+    surveyed = {row[0]: _utc(row[-1]) for row in found}  # one survey per conversation at most
+    agents, templates = (_agents(session, surveyed), _templates(session, ids)) if ids else ({}, {})
     return [
         SurveyRow(
             conv,
@@ -207,7 +212,7 @@ def survey_rows(session: Session, period: Period, cid: ChannelIds) -> list[Surve
             text,
             reason or UNCLASSIFIED,
         )
-        for conv, channel, kind, status, score, at, text, reason in found
+        for conv, channel, kind, status, score, at, text, reason, _sent in found
     ]
 
 
