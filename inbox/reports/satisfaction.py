@@ -5,11 +5,11 @@ The cohort is the surveys **sent** in the period; each one's answer counts whene
 survey's 7-day window), so the response rate is answered ÷ sent and never above 100 %. An answer is a score in
 range; an opt-out (STOP) or a reply without a score is no answer. A survey is credited to the **agent** who
 sent the last reply by a person in its conversation before it was sent (the answer it rates), and to every
-**reply template** a person's delivered reply in that conversation started from (``outbound_reply.template``;
-a conversation without one counts under no template), and to its conversation's **contact reason** as the
-queue shows it now (``conversation.reason``, an agent's correction included; "unclassified" without one: the
-rule of ``inbox.reports.by_reason``). The verbatims are the customers' replies to the surveys, newest first.
-Figures: ``inbox.charter.survey_scales``. Session-taking, read-only.
+**reply template** a person's reply delivered in that conversation before it started from
+(``outbound_reply.template``; a conversation without one counts under no template), and to its conversation's
+**contact reason** as the queue shows it now (``conversation.reason``, an agent's correction included;
+"unclassified" without one: the rule of ``inbox.reports.by_reason``). The verbatims are the customers' replies
+to the surveys, newest first. Figures: ``inbox.charter.survey_scales``. Session-taking, read-only.
 """
 
 from __future__ import annotations
@@ -152,16 +152,17 @@ def _utc(at: datetime) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-def _templates(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """Per conversation: the reply templates people started from in its delivered replies."""
-    stmt = select(OutboundReply.conversation_id, OutboundReply.template).where(
-        one_of(session, col(OutboundReply.conversation_id), conversation_ids),
+def _templates(session: Session, surveyed: dict[int, datetime]) -> dict[int, tuple[str, ...]]:
+    """Per conversation: the reply templates people started from in its replies delivered before its survey
+    was sent (``surveyed``: conversation -> sent at; the replies the survey rates)."""
+    stmt = select(OutboundReply.conversation_id, OutboundReply.template, OutboundReply.sent_at).where(
+        one_of(session, col(OutboundReply.conversation_id), list(surveyed)),
         OutboundReply.status == "sent",
         col(OutboundReply.template).is_not(None),
     )
     found: dict[int, set[str]] = defaultdict(set)
-    for conv, name in session.exec(stmt).all():
-        if name:
+    for conv, name, at in session.exec(stmt).all():
+        if name and at is not None and _utc(at) <= surveyed[conv]:
             found[conv].add(name)
     return {conv: tuple(sorted(names)) for conv, names in found.items()}
 
@@ -198,7 +199,7 @@ def survey_rows(session: Session, period: Period, cid: ChannelIds) -> list[Surve
     found = [tuple(row) for row in session.connection().execute(stmt)]
     ids = [row[0] for row in found]
     surveyed = {row[0]: _utc(row[-1]) for row in found}  # one survey per conversation at most
-    agents, templates = (_agents(session, surveyed), _templates(session, ids)) if ids else ({}, {})
+    agents, templates = (_agents(session, surveyed), _templates(session, surveyed)) if ids else ({}, {})
     return [
         SurveyRow(
             conv,
