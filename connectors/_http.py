@@ -31,7 +31,7 @@ from requests.utils import get_environ_proxies
 from urllib3.exceptions import ConnectTimeoutError, ProxyError
 
 from connectors._payload import long_int
-from connectors.base import ConnectorError, Unavailable
+from connectors.base import BadPayload, ConnectorError, Unavailable
 
 Timeout = tuple[float, float]  # (connect, read) seconds
 DEFAULT_TIMEOUT: Timeout = (5.0, 30.0)
@@ -155,6 +155,16 @@ def unreachable(where: str, exc: BaseException) -> Unavailable:
     return Unavailable(f"{where} could not be reached ({type(exc).__name__})")
 
 
+UNDECODABLE = requests.exceptions.ContentDecodingError
+
+
+def undecodable(where: str) -> BadPayload:
+    """The error for an answer whose gzip or deflate body cannot be decoded (a proxy that cut or mangled it):
+    the platform answered, so it may have acted on a send (looked for, never posted blindly again), and a
+    read is retried with back-off."""
+    return BadPayload(f"{where} answered a body that cannot be decoded (ContentDecodingError)")
+
+
 def request(session: requests.Session, method: str, url: str, *, where: str, **kwargs: Any) -> Response:
     """One request through ``session``; a network failure is ``Unavailable``, any other failure of requests
     (a malformed URL, too many redirects) a ``ConnectorError``. The status code is left to the caller."""
@@ -162,6 +172,8 @@ def request(session: requests.Session, method: str, url: str, *, where: str, **k
         return session.request(method, url, **kwargs)
     except NETWORK_ERRORS as exc:
         raise unreachable(where, exc) from None
+    except UNDECODABLE:
+        raise undecodable(where) from None
     except requests.RequestException as exc:
         raise ConnectorError(f"{where}: the request failed ({type(exc).__name__})") from None
 

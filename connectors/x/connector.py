@@ -101,6 +101,8 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise refusal(exc) from exc
     except _http.NETWORK_ERRORS as exc:
         raise _http.unreachable("X", exc) from None
+    except _http.UNDECODABLE:
+        raise _http.undecodable("X") from None
     except RecursionError:
         raise BadPayload("X answered JSON nested too deeply to read") from None
     except ValueError as exc:  # a 2xx that is not JSON (a gateway's page): X may have acted on it
