@@ -5,7 +5,8 @@ conversations (the replies quote their name), handles, names, platform ids and f
 record, thread keys, notes on their conversations (and their names in other notes), our outbox replies to
 them, survey recipients, escalation alert payloads (and an open spike alert's that quotes them), and every
 webhook event body or quarantined payload that names them (deleted). Where others' data names them
-(another customer's message, our replies elsewhere, incidents, alerts, audit details): ``elsewhere``.
+(another customer's message, our replies elsewhere, incidents, alerts, audit details): ``elsewhere``; the
+platform ids of their messages others answered become the digests those messages keep: ``references``.
 What the KPIs need stays, anonymised: rows, times, channel, direction, kind, classification, survey scores,
 segment tags, so past reports do not change. Their conversations still open are resolved (audited
 ``conversation.status`` at the erasure): nobody is left to answer, and no clock runs on to a breach, unless
@@ -32,6 +33,7 @@ from inbox.i18n import _, ngettext
 from inbox.privacy import elsewhere
 from inbox.privacy.identifiers import Identifiers, subject_identifiers
 from inbox.privacy.record import concerning, conversation_ids, their_messages
+from inbox.privacy.references import scrub_references
 from inbox.privacy.subject import Subject, find_subject, holds
 from inbox.store.gone import ERASED, erased_id, kept_payload
 from inbox.store.records import audit
@@ -73,6 +75,7 @@ class ErasureReport:
     quarantined: int = 0
     audit_events: int = 0
     elsewhere: int = 0  # others' messages, replies elsewhere, incidents, alerts, audit details naming them
+    references: int = 0  # others' rows that kept the platform id of one of their messages (an answer's)
 
     def line(self) -> str:
         """``1 contact, 2 conversations, 5 messages, …`` in the current language."""
@@ -88,16 +91,25 @@ class ErasureReport:
             "quarantined": ngettext("{n} quarantined", "{n} quarantined", self.quarantined),
             "audit_events": ngettext("{n} audit event", "{n} audit events", self.audit_events),
             "elsewhere": ngettext("{n} mention elsewhere", "{n} mentions elsewhere", self.elsewhere),
+            "references": ngettext(
+                "{n} link to their messages", "{n} links to their messages", self.references
+            ),
         }
         return ", ".join(words[k].format(n=n) for k, n in asdict(self).items())
 
 
-def _anonymise_messages(session: Session, subject: Subject, own: set[int], report: ErasureReport) -> None:
+def _anonymise_messages(
+    session: Session, subject: Subject, own: set[int], report: ErasureReport
+) -> list[str]:
+    """Their messages' words and ids gone; the platform ids they had (others' answers refer to them)."""
+    had = []
     for m in their_messages(session, subject, own):
+        had.append(m.platform_id)
         m.text, m.raw, m.pii, m.urgency_reasons = ERASED, kept_payload(m.raw), [], []
         m.author_handle = m.author_platform_id = m.reply_to_platform_id = None
         m.platform_id = erased_id(m.platform_id)  # a redelivery is known, never stored again
         report.messages += 1
+    return had
 
 
 def _someone_else_waits(session: Session, conversation_id: int, subject: Subject) -> bool:
@@ -208,11 +220,13 @@ def erase_subject(
     own, joined = conversation_ids(session, subject)
     report = ErasureReport()
     _scrub_audit(session, subject, own | joined, ids, report)
-    _anonymise_messages(session, subject, own, report)
+    had = _anonymise_messages(session, subject, own, report)
     _anonymise_conversations(session, subject, own, ids, report, actor, now)
     report.elsewhere += elsewhere.scrub_messages(session, ids, own)
     report.elsewhere += elsewhere.scrub_replies(session, ids, own)
     report.elsewhere += elsewhere.scrub_records(session, ids)
+    session.flush()
+    report.references = scrub_references(session, had)
     _drop_payloads(session, ids, report)
     _anonymise_people(session, subject, report)
     audit(
