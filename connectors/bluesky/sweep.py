@@ -5,7 +5,9 @@ newest time of the previous sweep), then the next sweep starts again from the to
 are told apart by id, so nothing is read twice and nothing with an equal timestamp is lost. The first sweep
 of a stream reads at most ``COLD_START_PAGES`` pages of history. A page has reached the watermark when its
 last dated item is older (``fresh``): one item out of order in the middle of a page (a faulty server's old
-``indexedAt``) is skipped, and the newer items after it are still read.
+``indexedAt``) is skipped, and the newer items after it are still read. A page whose cursor is the one it was
+asked with (a cache serving the same older page again) ends the sweep without moving the watermark: the next
+one starts from the top, so newer items are read, and the older ones once the server pages again.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ class Sweep:
         """The cursor to store after this page, and whether another page is waiting now."""
         pages = self.pages + 1
         cold_done = self.seen is None and pages >= COLD_START_PAGES
+        if token and token == self.token:  # the cursor it was asked with: a server serving one page again
+            return Sweep(self.seen, self.seen_ids).dump(), False  # from the top, the watermark kept
         if token and not reached and not cold_done:
             nxt = Sweep(self.seen, self.seen_ids, token, self.top, self.top_ids, pages)
             return nxt.dump(), True

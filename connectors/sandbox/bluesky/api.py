@@ -144,6 +144,8 @@ class XrpcApi:
                 note["reasonSubject"] = subject
             rows.append((seq, note))
         items, cursor = page(rows, req, 50)
+        if self.store.stuck_cursor and req.arg("cursor"):
+            cursor = req.arg("cursor")
         body: dict[str, Any] = {"notifications": items, "priority": False}
         if cursor:
             body["cursor"] = cursor
@@ -232,6 +234,8 @@ class XrpcApi:
         active = [c for c in self.store.convos.values() if c.messages]
         rows = sorted(((c.messages[-1].seq, c) for c in active), key=lambda r: r[0], reverse=True)
         items, cursor = page(rows, req, 50)
+        if self.store.stuck_cursor and req.arg("cursor"):
+            cursor = req.arg("cursor")
         body: dict[str, Any] = {"convos": [self.store.convo_view(c) for c in items]}
         if cursor:
             body["cursor"] = cursor

@@ -227,6 +227,12 @@ class BlueskySandbox(LoopbackServer):
                 message.embed = {"$type": "app.bsky.embed.record#view", "record": record}
             return message.id
 
+    def stick_cursor(self, stuck: bool = True) -> None:
+        """While ``stuck``, listNotifications and listConvos hand back the cursor they were asked with (a
+        cache or a buggy AppView serving the same older page again and again)."""
+        with self.lock:
+            self.store.stuck_cursor = stuck
+
     def refuse_convo(self, handle: str, status: int | None = 500) -> str:
         """Make ``getMessages`` answer ``status`` for the brand's convo with ``handle`` at every read (a convo
         the chat service cannot serve), or serve it again with None; returns the convo id."""

@@ -175,6 +175,7 @@ class BlueskyStore:
         self.reasons: dict[int, tuple[str, str | None]] = {}  # seq -> (reason, reasonSubject)
         self.convos: dict[str, Convo] = {}
         self.refused: dict[str, int] = {}  # convo id -> the status getMessages answers for it
+        self.stuck_cursor = False  # listings hand back the cursor they were asked with (a stuck cache)
         self.sent_posts: list[dict[str, Any]] = []
         self.sent_messages: list[dict[str, Any]] = []
         self.brand = self.account(brand_handle, brand_name)
