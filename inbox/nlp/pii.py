@@ -17,11 +17,15 @@ CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.IGNORECASE)
 # A run that could be a phone number: optional +/00, digits with spaces, dots, dashes, slashes or brackets.
 DIGIT = re.compile(r"\d")
+# no-break, narrow no-break and thin spaces (French typography, phones' keyboards) read as spaces, one for one
+# so that offsets stay right
+SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 PHONE_CANDIDATE = re.compile(r"(?:\+|\b00|\b)\(?\d[\d .\-/()]{6,}\d")
 
 
 def phone_key(text: str, regions: Sequence[str]) -> str | None:
     """``text`` as an E.164 number ("+33800123456"), read in the first region where it is valid; else None."""
+    text = text.translate(SPACES)
     for region in regions:
         try:
             number = phonenumbers.parse(text, region)
@@ -133,6 +137,7 @@ def _cards(text: str) -> list[PiiSpan]:
 
 def _phones(text: str, regions: Sequence[str], taken: list[PiiSpan]) -> list[PiiSpan]:
     out: list[PiiSpan] = []
+    text = text.translate(SPACES)
     for cand in PHONE_CANDIDATE.finditer(text):
         if len(DIGIT.findall(cand.group())) < 7 or _overlaps(cand.start(), cand.end(), taken):
             continue
