@@ -51,8 +51,8 @@ from connectors.mastodon.parse import (
     id_key,
     ids_of,
     is_newer,
-    link_params,
     newest_id,
+    next_page,
     notification_items,
     search_items,
     status_id,
@@ -150,12 +150,13 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         items, bad = notification_items(found, channel=self.name, brand_id=self.brand_id)
         ids = [i for i in ids_of(page, lambda n: n.get("id")) if status_id(i)]
         newest = status_id(state.get("newest")) or newest_id(*ids) or since
-        nxt = answer.links.get("next")
+        nxt = next_page(answer.links.get("next"), follow)
         more = bool(nxt) and len(page) >= limit and len(fresh) == len(page)  # a short page is the last
         more = more and (since is not None or self._within_backfill(items))
         if more and nxt:
-            follow_params = {k: v for k, v in link_params(nxt["url"]).items() if k != "since_id"}
-            cursor: dict[str, Any] = {"since_id": since, "next": follow_params, "newest": newest}
+            cursor: dict[str, Any] = {"since_id": since, "next": nxt, "newest": newest}
+        elif follow and answer.links.get("next") and nxt is None:  # the same page again: from the top
+            cursor = {"since_id": since} if since else {}
         else:
             cursor = {"since_id": newest} if newest else {}
         return Batch(self._threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=len(page))
@@ -172,10 +173,12 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         last_ids = [i for i in ids_of(page, lambda c: (c.get("last_status") or {}).get("id")) if status_id(i)]
         sweep = newest_id(sweep, *last_ids)
         reached = seen is not None and any(not is_newer(i, seen) for i in last_ids)
-        nxt = answer.links.get("next")
+        nxt = next_page(answer.links.get("next"), follow)
         more = bool(nxt) and bool(page) and not reached and (seen is not None or self._within_backfill(items))
         if more and nxt:
-            cursor: dict[str, Any] = {"seen": seen, "sweep": sweep, "next": link_params(nxt["url"])}
+            cursor: dict[str, Any] = {"seen": seen, "sweep": sweep, "next": nxt}
+        elif follow and answer.links.get("next") and nxt is None:  # the same page again: from the top
+            cursor = {"seen": seen} if seen else {}
         else:
             cursor = {"seen": newest_id(seen, sweep)} if newest_id(seen, sweep) else {}
         return Batch(items, json.dumps(cursor), more=more, malformed=bad, reads=len(page))

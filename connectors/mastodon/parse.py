@@ -67,6 +67,16 @@ def link_params(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query, keep_blank_values=True)
 
 
+def next_page(link: Any, asked: Any) -> dict[str, list[str]] | None:
+    """The parameters of a ``Link`` "next" (``since_id`` left out: the cursor keeps its own), or None when
+    there is none or it is the page just asked for (a cache serving the same older page again): the sweep
+    then starts again from the top, so newer items are still read."""
+    if not isinstance(link, Mapping) or not isinstance(link.get("url"), str):
+        return None
+    params = {k: v for k, v in link_params(link["url"]).items() if k != "since_id"}
+    return None if asked and params == {k: v for k, v in dict(asked).items() if k != "since_id"} else params
+
+
 def author_of(account: Mapping[str, Any]) -> Author:
     """An Author from a Mastodon Account (``acct`` is ``user`` locally, ``user@domain`` for remote)."""
     followers = account.get("followers_count")

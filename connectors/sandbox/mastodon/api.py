@@ -149,7 +149,7 @@ class MastodonApi:
             body = [render_notification(self.store, n) for n in page]
         keep = ("limit", "types[]", "exclude_types[]", "account_id", "include_filtered")
         first, last = (page[0].id, page[-1].id) if page else (None, None)
-        return Reply(200, body, link_header(req, keep, last, first))
+        return Reply(200, body, link_header(req, keep, self._older(req, last), first))
 
     def conversations(self, req: Request) -> Reply:
         limit = limit_param(req, 20, 40)
@@ -158,7 +158,11 @@ class MastodonApi:
             body = [render_conversation(self.store, c) for c in page]
         older = page[-1].last_status_id if len(page) == limit else None  # records_continue?
         newer = page[0].last_status_id if page else None
-        return Reply(200, body, link_header(req, ("limit",), older, newer))
+        return Reply(200, body, link_header(req, ("limit",), self._older(req, older), newer))
+
+    def _older(self, req: Request, older: str | None) -> str | None:
+        """The ``max_id`` of the next page; the one asked for while the store's cursor is stuck."""
+        return (req.arg("max_id") or older) if self.store.stuck_cursor and older else older
 
     def status(self, req: Request) -> Reply:
         with self.lock:

@@ -238,6 +238,12 @@ class MastodonSandbox(LoopbackServer):
         with self.lock:
             return self.store.delete_status(status_id)
 
+    def stick_cursor(self, stuck: bool = True) -> None:
+        """While ``stuck``, notifications and conversations link "next" to the very page asked for (a cache
+        or a buggy instance serving the same older page again and again)."""
+        with self.lock:
+            self.store.stuck_cursor = stuck
+
     def account(self, handle: str) -> Account:
         with self.lock:
             return self.store.account(handle)

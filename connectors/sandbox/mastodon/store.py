@@ -96,6 +96,7 @@ class MastodonStore:
         self.conversations: dict[tuple[str, frozenset[str]], Conversation] = {}
         self.idempotency: dict[tuple[str, str], tuple[str, datetime]] = {}
         self.sent: list[dict[str, Any]] = []
+        self.stuck_cursor = False  # notifications and conversations link "next" to the page asked for
         self._serial = itertools.count(FIRST_SERIAL + id_base)
         self._sequence = itertools.count()
         self.brand = self.account(brand_handle, display_name="Acme Care", followers=48_000)
