@@ -9,19 +9,14 @@ watermark, so no mention or DM written after it started was read while the serve
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
 
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, BlueskySandbox
-from inbox.charter.deadlines import default_due
-from inbox.ingest.poll import poll_channel
-from inbox.store.tables import Message
-from tests.support.clock import Clock
 from tests.support.sandbox_channels import bluesky_runtime
+from tests.support.stuck_listing import stuck_then_paging
 
 
 @pytest.fixture
@@ -30,33 +25,15 @@ def bsky() -> Iterator[BlueskySandbox]:
         yield sandbox
 
 
-def _texts(engine: Engine) -> Counter[str]:
-    with Session(engine) as s:
-        return Counter(t.removeprefix(f"@{DEFAULT_HANDLE} ") for t in s.exec(select(Message.text)))
-
-
 def test_a_repeated_cursor_never_hides_newer_mentions_nor_dms(
     engine: Engine, bsky: BlueskySandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rt = bluesky_runtime(bsky, monkeypatch)
-    rt.connector.page_size = 2  # type: ignore[attr-defined]
-    clock = Clock()
-    bsky.add_post(f"@{DEFAULT_HANDLE} first", author="ann.bsky.social")
-    bsky.add_dm("dm first", sender="ann.bsky.social")
-    assert all(r.error is None for r in poll_channel(engine, rt, clock=clock, due=default_due))
-    for n in range(5):
-        bsky.add_post(f"@{DEFAULT_HANDLE} backlog {n}", author=f"u{n}.bsky.social")
-        bsky.add_dm(f"dm backlog {n}", sender=f"u{n}.bsky.social")
-    bsky.stick_cursor()
-    for _ in range(2):
-        poll_channel(engine, rt, clock=clock, due=default_due)
-    bsky.add_post(f"@{DEFAULT_HANDLE} latest", author="zoe.bsky.social")
-    bsky.add_dm("dm latest", sender="zoe.bsky.social")
-    poll_channel(engine, rt, clock=clock, due=default_due)
-    assert {"latest", "dm latest"} <= set(_texts(engine))
-    bsky.stick_cursor(False)
-    for _ in range(3):
-        poll_channel(engine, rt, clock=clock, due=default_due)
-    every = ["first", "dm first", "latest", "dm latest"]
-    every += [f"backlog {n}" for n in range(5)] + [f"dm backlog {n}" for n in range(5)]
-    assert _texts(engine) == Counter(every)
+    brand = f"@{DEFAULT_HANDLE} "
+    stuck_then_paging(
+        engine,
+        bluesky_runtime(bsky, monkeypatch),
+        lambda text, who: bsky.add_post(brand + text, author=f"{who}.bsky.social"),
+        lambda text, who: bsky.add_dm(text, sender=f"{who}.bsky.social"),
+        bsky.stick_cursor,
+        brand,
+    )
