@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import phonenumbers
+from stdnum import iban as stdnum_iban
 
 from inbox.nlp.types import PiiSpan
 
@@ -101,12 +102,9 @@ def luhn_ok(digits: str) -> bool:
 
 
 def iban_ok(raw: str) -> bool:
-    """ISO 13616 mod-97 check of an IBAN (spaces ignored)."""
-    s = raw.replace(" ", "").upper()
-    if not 15 <= len(s) <= 34 or not s[2:4].isdigit():
-        return False
-    moved = s[4:] + s[:4]
-    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+    """An IBAN (spaces ignored): its country's length and format and the mod-97 check (python-stdnum), so a
+    flight number that happens to pass mod-97 ("Ba016 from Sydney") is not one."""
+    return bool(stdnum_iban.is_valid(raw.replace(" ", "")))
 
 
 def _ibans(text: str) -> list[PiiSpan]:
@@ -135,6 +133,16 @@ def _cards(text: str) -> list[PiiSpan]:
     return out
 
 
+ID_PREFIX = re.compile(r"[A-Za-z0-9]-$")  # "PP-006-234-…": the tail of a case id or reference
+LONE_DOT_DIGIT = re.compile(r"\.\d(?:\.|$)")  # "61.0.3163.100": a version number or an address, never a phone
+
+
+def _not_a_phone(text: str, start: int, written: str) -> bool:
+    """A valid-looking number that is part of an identifier ("PP-006-234-348-863") or a dotted version
+    ("Chrome 61.0.3163.100", an IP address), as found among real support tweets."""
+    return bool(ID_PREFIX.search(text[max(0, start - 2) : start]) or LONE_DOT_DIGIT.search(written))
+
+
 def _phones(text: str, regions: Sequence[str], taken: list[PiiSpan]) -> list[PiiSpan]:
     out: list[PiiSpan] = []
     text = text.translate(SPACES)
@@ -147,6 +155,7 @@ def _phones(text: str, regions: Sequence[str], taken: list[PiiSpan]) -> list[Pii
             found = [
                 PiiSpan("phone", offset + m.start, offset + m.end)
                 for m in phonenumbers.PhoneNumberMatcher(window, region, leniency=phonenumbers.Leniency.VALID)
+                if not _not_a_phone(text, offset + m.start, m.raw_string)
             ]
             if found:
                 out.extend(s for s in found if not _overlaps(s.start, s.end, out))

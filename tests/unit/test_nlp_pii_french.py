@@ -18,3 +18,35 @@ def test_a_phone_grouped_by_no_break_spaces_is_found(space: str, number: str) ->
     spans = find_pii(text)
     assert [(s.kind, text[s.start : s.end]) for s in spans] == [("phone", written)]
     assert contact_key(written, DEFAULT_PATTERNS.phone_regions) == contact_key(number, ("FR",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # each was taken for personal data among the real support tweets of twcs-customer-support/train.csv
+        "@SpotifyCares Google Chrome. version 61.0.3163.100. The latest version.",
+        "I am using Chrome Version 60.0.3112.113 (Official Build) (64-bit)",
+        "server at 192.168.10.254 is down",
+        "crime on @115993 . PayPal case ID is PP-006-234-348-863",
+        "@British_Airways Ba016 from Sydney.",
+    ],
+)
+def test_version_numbers_case_ids_and_flight_numbers_are_not_personal_data(text: str) -> None:
+    assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("so there is no confusion. Paul Garrison 850.266.3576", "850.266.3576"),
+        ("our partner Gogo at 1.877.350.0038. They need", "1.877.350.0038"),
+        ("tel 06.12.34.56.78.", "06.12.34.56.78"),
+        ("The number is +1(818)930-5703 They tried", "+1(818)930-5703"),
+    ],
+)
+def test_phones_written_with_dots_or_brackets_are_still_found(text: str, found: str) -> None:
+    assert [text[s.start : s.end] for s in find_pii(text) if s.kind == "phone"] == [found]
+
+
+def test_a_phone_after_a_slash_is_still_found() -> None:
+    text = "@BofA_Help Sergii Daragan/02152/+380671277946"
+    assert [text[s.start : s.end] for s in find_pii(text)] == ["+380671277946"]
