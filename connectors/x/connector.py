@@ -46,6 +46,9 @@ from connectors.capabilities import (
 from connectors.x import find as x_find
 from connectors.x import webhook as x_webhook
 from connectors.x.pacing import Pacer
+from connectors.x.pages import count as _count
+from connectors.x.pages import from_the_top, page_of, repeated
+from connectors.x.pages import meta_id as _id
 from connectors.x.parse import is_before, is_seen, parse_page, snowflake
 from connectors.x.refusal import refusal
 
@@ -109,27 +112,6 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise BadPayload(f"X answered without JSON: {exc}") from exc
     except (tweepy.TweepyException, requests.RequestException) as exc:
         raise ConnectorError(f"X call failed: {exc}") from exc
-
-
-def page_of(payload: Any, what: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
-    """A page and its ``meta``; BadPayload when X answered something else (a list, a string, a ``data``
-    that is not a list...): the page is then read again later."""
-    if not isinstance(payload, Mapping):
-        raise BadPayload(f"X answered {what} with a {type(payload).__name__}, not a page object")
-    meta, data = payload.get("meta"), payload.get("data")
-    if not isinstance(meta, Mapping | None) or not isinstance(data, list | None):
-        shape = f"'meta' {type(meta).__name__}, 'data' {type(data).__name__}"
-        raise BadPayload(f"X answered {what} with a page of the wrong shape ({shape})")
-    return payload, meta or {}
-
-
-def _id(value: Any) -> str | None:
-    """A tweet id or pagination token from ``meta``; anything else is ignored."""
-    return value if isinstance(value, str) and value and value.isascii() else None
-
-
-def _count(data: Any) -> int:
-    return len(data) if isinstance(data, list) else 0
 
 
 class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesReads, BillsIdleReads):
@@ -215,7 +197,9 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         items, bad = parse_page(payload, stream="mentions", channel=self.name, brand_id=self.brand_id)
         newest = state.get("newest") or _id(meta.get("newest_id")) or since
         token = _id(meta.get("next_token"))
-        if token:
+        if repeated(state, token):  # the page asked for, served again: from the top, since_id kept
+            nxt, token = from_the_top(state, "since_id", "start_time"), None
+        elif token:
             nxt = {"since_id": since, "token": token, "newest": newest, "start_time": start}
         else:
             nxt = {"since_id": newest} if newest else {}
@@ -253,6 +237,8 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         newest = state.get("newest") or _id(meta.get("newest_id")) or since
         token = _id(meta.get("next_token"))
         nxt = {"since_id": since, "token": token, "newest": newest} if token else {"since_id": newest}
+        if repeated(state, token):  # the page asked for, served again: from the top, since_id kept
+            nxt, token = from_the_top(state, "since_id"), None
         reads = _count(payload.get("data"))
         return Batch(items=items, next_cursor=json.dumps(nxt), more=bool(token), malformed=bad, reads=reads)
 
@@ -281,8 +267,11 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         sweep_max = max([snowflake(str(state.get("sweep_max") or 0)) or 0, *ids])
         token = _id(meta.get("next_token"))
         reached = (bool(seen) and any(i <= seen for i in ids)) or any(is_before(e, start) for e in data)
-        if token and not reached:
-            nxt: dict[str, Any] = {"seen": seen, "token": token, "sweep_max": sweep_max}
+        nxt: dict[str, Any]
+        if repeated(state, token):  # the page asked for, served again: from the top, the watermark kept
+            nxt, token = from_the_top(state, "seen", "start_time"), None
+        elif token and not reached:
+            nxt = {"seen": seen, "token": token, "sweep_max": sweep_max}
             nxt.update({"start_time": start} if start else {})
         else:
             nxt = {"seen": max(seen, sweep_max)}

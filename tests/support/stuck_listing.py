@@ -25,11 +25,20 @@ def stored(engine: Engine, prefix: str) -> Counter[str]:
 
 
 def stuck_then_paging(
-    engine: Engine, rt: Runtime, mention: Write, dm: Write, stick: Callable[[bool], None], prefix: str
+    engine: Engine,
+    rt: Runtime,
+    mention: Write,
+    dm: Write,
+    stick: Callable[[bool], None],
+    prefix: str,
+    *,
+    page: int = 2,
 ) -> None:
-    """Run the scenario through ``rt`` (page size 2); ``mention``/``dm`` write as a customer, ``stick``
-    makes the sandbox repeat its cursor or page again; ``prefix`` is taken off stored texts."""
-    rt.connector.page_size = 2  # type: ignore[attr-defined]
+    """Run the scenario through ``rt`` (``page`` items a page, a backlog of more than two pages);
+    ``mention``/``dm`` write as a customer, ``stick`` makes the sandbox repeat its cursor or page again;
+    ``prefix`` is taken off stored texts."""
+    rt.connector.page_size = page  # type: ignore[attr-defined]
+    backlog = 2 * page + 1
     clock = Clock()
 
     def poll(times: int = 1) -> None:
@@ -39,7 +48,7 @@ def stuck_then_paging(
     mention("first", "ann")
     dm("dm first", "ann")
     poll()
-    for n in range(5):
+    for n in range(backlog):
         mention(f"backlog {n}", f"u{n}")
         dm(f"dm backlog {n}", f"u{n}")
     stick(True)
@@ -51,5 +60,5 @@ def stuck_then_paging(
     stick(False)
     poll(3)
     every = ["first", "dm first", "latest", "dm latest"]
-    every += [f"backlog {n}" for n in range(5)] + [f"dm backlog {n}" for n in range(5)]
+    every += [f"backlog {n}" for n in range(backlog)] + [f"dm backlog {n}" for n in range(backlog)]
     assert stored(engine, prefix) == Counter(every)

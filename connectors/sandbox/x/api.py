@@ -246,7 +246,7 @@ class XApi:
             if conversation is not None:  # one conversation: filtered, so read the whole history below
                 window = [e for e in self.store.dms[:end] if e.dm_conversation_id == conversation]
                 window = window[-limit - 1 :] if "MessageCreate" in types else []
-            page = paginate(reversed(window), lambda e: int(e.id), limit=limit)
+            page = self._stuck(req, paginate(reversed(window), lambda e: int(e.id), limit=limit))
             body: dict[str, Any] = {}
             if page.items:
                 body["data"] = [e.to_json(fields) for e in page.items]
@@ -257,6 +257,11 @@ class XApi:
             if page.next_token:
                 body["meta"]["next_token"] = page.next_token
             return Reply(200, body)
+
+    def _stuck(self, req: Request, page: Page, tokens: tuple[str, ...] = ("pagination_token",)) -> Page:
+        """The page, whose ``next_token`` is the one it was asked with while the store's cursor is stuck."""
+        asked = next((v[0] for k in tokens if (v := req.query.get(k))), None)
+        return Page(page.items, asked) if self.store.stuck_cursor and asked and page.next_token else page
 
     def _username(self, tweet: Tweet) -> str:
         user = self.store.users.get(str(tweet.author_id))
@@ -277,7 +282,7 @@ class XApi:
             if (start is None or t.created_at >= start) and (end is None or t.created_at < end)
         ]
         page = paginate(items, lambda t: int(t.id), limit=limit, since_id=since, until_id=until, after=after)
-        return self._tweets_reply(req, page)
+        return self._tweets_reply(req, self._stuck(req, page, tokens))
 
     def _tweets_reply(self, req: Request, page: Page, *, single: bool = False) -> Reply:
         q = req.query

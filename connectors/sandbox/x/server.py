@@ -168,6 +168,12 @@ class XSandbox(LoopbackServer):
         with self.lock:
             return self.store.edit_tweet(tweet_id, text, as_time(at)).id
 
+    def stick_cursor(self, stuck: bool = True) -> None:
+        """While ``stuck``, mentions, search and DM events hand back the token they were asked with (a cache
+        serving the same older page again and again)."""
+        with self.lock:
+            self.store.stuck_cursor = stuck
+
     def add_raw_mention(self, tweet: Mapping[str, Any], *, fill: bool = True) -> str:
         """An arbitrary, possibly malformed tweet object in the mentions timeline, sent verbatim. With
         ``fill``, a missing ``id``, ``created_at`` and ``edit_history_tweet_ids`` are added (never

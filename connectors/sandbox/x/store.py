@@ -123,6 +123,7 @@ class XStore:
         self.dm_ids: list[int] = []  # int ids of ``dms``, for paging by bisection
         self.sent_tweets: list[dict[str, Any]] = []
         self.sent_dms: list[dict[str, Any]] = []
+        self.stuck_cursor = False  # timelines and DM events hand back the token they were asked with
         self.brand = User(brand_id, brand_handle, brand_handle, followers=25_000)
         self.users[brand_id] = self.brand
         self._by_handle: dict[str, User] = {brand_handle.lower(): self.brand}  # handles never change

@@ -1,0 +1,44 @@
+"""The shape of an X v2 page and its paging: pure, no I/O.
+
+``page_of`` checks a page's shape, ``meta_id`` reads an id or token from its ``meta``, ``repeated`` tells a
+``next_token`` that is the one the page was asked with (a cache serving the same older page again): the
+stream then starts again from the top with its watermark kept, so newer posts and DMs are still read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from connectors.base import BadPayload
+
+
+def page_of(payload: Any, what: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """A page and its ``meta``; BadPayload when X answered something else (a list, a string, a ``data``
+    that is not a list...): the page is then read again later."""
+    if not isinstance(payload, Mapping):
+        raise BadPayload(f"X answered {what} with a {type(payload).__name__}, not a page object")
+    meta, data = payload.get("meta"), payload.get("data")
+    if not isinstance(meta, Mapping | None) or not isinstance(data, list | None):
+        shape = f"'meta' {type(meta).__name__}, 'data' {type(data).__name__}"
+        raise BadPayload(f"X answered {what} with a page of the wrong shape ({shape})")
+    return payload, meta or {}
+
+
+def meta_id(value: Any) -> str | None:
+    """A tweet id or pagination token from ``meta``; anything else is ignored."""
+    return value if isinstance(value, str) and value and value.isascii() else None
+
+
+def count(data: Any) -> int:
+    return len(data) if isinstance(data, list) else 0
+
+
+def repeated(state: Mapping[str, Any], token: str | None) -> bool:
+    """The page's ``next_token`` is the token it was asked with: following it would read it for ever."""
+    return token is not None and token == state.get("token")
+
+
+def from_the_top(state: Mapping[str, Any], *keep: str) -> dict[str, Any]:
+    """The cursor that reads the stream again from its newest page, its watermark (``keep``) as it was."""
+    return {k: state[k] for k in keep if state.get(k)}
