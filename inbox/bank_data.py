@@ -87,6 +87,11 @@ def _ibans(text: str) -> list[Found]:
     return out
 
 
+def find_nirs(text: str) -> list[Found]:
+    """The French social-security numbers in ``text`` (for the personal-data finder, ``inbox.nlp.pii``)."""
+    return _nirs(text)
+
+
 def _nirs(text: str) -> list[Found]:
     return [
         Found("nir", m.start(), m.end())

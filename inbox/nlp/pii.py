@@ -1,4 +1,4 @@
-"""Personal data in a text (emails, phones, cards, IBANs, references): pure, no model, fast per keystroke."""
+"""Personal data in a text (emails, phones, cards, IBANs, NIRs, references): pure, no model, fast to run."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from stdnum import iban as stdnum_iban
 
+from inbox.bank_data import find_nirs
 from inbox.nlp.types import PiiSpan
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
@@ -178,6 +179,8 @@ def find_pii(text: str, patterns: PiiPatterns = DEFAULT_PATTERNS) -> list[PiiSpa
     """Every piece of personal data in ``text``, sorted by position; checksums filter cards and IBANs."""
     spans = [PiiSpan("email", m.start(), m.end()) for m in EMAIL.finditer(text)]
     spans += [s for s in _ibans(text) if not _overlaps(s.start, s.end, spans)]
+    nirs = (PiiSpan("nir", f.start, f.end) for f in find_nirs(text))  # before phones: it may look like one
+    spans += [s for s in nirs if not _overlaps(s.start, s.end, spans)]
     spans += [s for s in _cards(text) if not _overlaps(s.start, s.end, spans)]
     if len(DIGIT.findall(text)) >= 7:
         spans += _phones(text, patterns.phone_regions, spans)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from inbox.nlp.pii import DEFAULT_PATTERNS, contact_key, find_pii
+from inbox.replies import composer
 
 NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"
 
@@ -50,3 +51,11 @@ def test_phones_written_with_dots_or_brackets_are_still_found(text: str, found: 
 def test_a_phone_after_a_slash_is_still_found() -> None:
     text = "@BofA_Help Sergii Daragan/02152/+380671277946"
     assert [text[s.start : s.end] for s in find_pii(text)] == ["+380671277946"]
+
+
+@pytest.mark.parametrize("nir", ["2 95 10 99 126 111 93", "295109912611193", "1 85 05 2A 006 084 35"])
+def test_a_social_security_number_is_personal_data_and_no_public_reply_holds_one(nir: str) -> None:
+    text = f"Madame, votre n° de sécurité sociale {nir} est bien enregistré."
+    assert [(s.kind, text[s.start : s.end]) for s in find_pii(text)] == [("nir", nir)]
+    verdict = composer.check(text, "public")
+    assert not verdict.ok and any("social security number" in p for p in verdict.problems)
