@@ -65,6 +65,17 @@ def _time_of(obj: Any, key: str) -> datetime | None:
     return min(when, datetime.now(UTC))
 
 
+def _listing(page: Any, key: str, nsid: str) -> list[Any]:
+    """A page's list under ``key``; BadPayload when the page has another shape (not an object, no list, a
+    cursor that is not a string): it is read again later, never half-read."""
+    items = page.get(key) if isinstance(page, Mapping) else None
+    if not isinstance(page, Mapping) or not isinstance(items, list | None):
+        raise BadPayload(f"{nsid} answered a page of the wrong shape ({type(page).__name__})")
+    if not isinstance(page.get("cursor"), str | None):
+        raise BadPayload(f"{nsid} answered a cursor that is not a string")
+    return list(items or [])
+
+
 class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
     """Reads and writes one Bluesky account. Knows nothing of the store."""
 
@@ -205,7 +216,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         for _ in range(MAX_MESSAGE_PAGES):
             params = {"convoId": convo_id, "limit": self.page_size, "cursor": token}
             page = self.xrpc.query("chat.bsky.convo.getMessages", params, chat=True)
-            messages = list(page.get("messages") or [])
+            messages = _listing(page, "messages", "chat.bsky.convo.getMessages")
             got, reached = sweep.fresh([(_time_of(m, "sentAt"), _id_of(m, "id"), m) for m in messages])
             fresh.extend(got)
             done = sweep.seen is None or reached

@@ -104,3 +104,16 @@ def test_a_convo_refused_on_a_cold_start_is_read_once_it_answers(
     clock.now += timedelta(minutes=5)
     _poll(engine, rt, clock)
     assert _texts(engine) == Counter({"ann one": 1, "bob one": 1})
+
+
+@pytest.mark.parametrize("body", [[1, 2], "oops", {"messages": "none", "cursor": 5}])
+def test_a_convo_answered_with_a_page_of_the_wrong_shape_holds_back_only_itself(
+    engine: Engine, bsky: BlueskySandbox, listening: tuple[Runtime, Clock], body: object
+) -> None:
+    rt, clock = listening
+    bsky.inject_fault("/xrpc/chat.bsky.convo.getMessages", status=200, body=body)  # the first convo read
+    _poll(engine, rt, clock)
+    assert len(_texts(engine)) == 1 and "held back" in (_dms_error(engine) or "")
+    clock.now += timedelta(minutes=5)
+    _poll(engine, rt, clock)
+    assert _texts(engine) == Counter({"ann one": 1, "bob one": 1}) and _dms_error(engine) is None
