@@ -20,6 +20,7 @@ from inbox.reports import first_responses, kpis, queries
 from inbox.reports.by_reason import ReasonFigures, reason_figures
 from inbox.reports.calendar import ReportClocks
 from inbox.reports.channel_filter import ChannelIds, Channels
+from inbox.reports.collector import collector_paused
 from inbox.reports.contact_kpis import ContactRow, contact_rows
 from inbox.reports.journeys import journeys
 from inbox.reports.judging import JudgedCohort
@@ -129,6 +130,14 @@ class LiveReport:
 
 def period_report(
     session: Session, charter: Charters, period: Period, now: datetime, channel: Channels = None
+) -> PeriodReport:
+    """Every figure of the period, read and judged with the cyclic collector paused (``collector``)."""
+    with collector_paused():
+        return _period_report(session, charter, period, now, channel)
+
+
+def _period_report(
+    session: Session, charter: Charters, period: Period, now: datetime, channel: Channels
 ) -> PeriodReport:
     cid, book = queries.channel_id(session, channel), as_book(charter)
     counts = queries.hour_counts(session, period, cid)
