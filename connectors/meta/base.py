@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from connectors import _http
@@ -42,6 +43,7 @@ class MetaConnector(ReceivesWebhooks, ReportsDeliveryFailures, Closes):
         self.verify_token = verify_token
         self.page_size = page_size
         self.options = dict(options or {})
+        self.clock: Callable[[], float] = time.time  # when a held post's comments are read again
         where = f"{self.label} channel {name!r}"
         self.graph = Graph(where, token, base_url=base_url, version=version, timeout=timeout)
 
@@ -97,7 +99,7 @@ class MetaConnector(ReceivesWebhooks, ReportsDeliveryFailures, Closes):
         source = self._comment_source() if stream == "comments" and "comments" in self.streams else None
         if source is None:
             raise ValueError(f"unknown {self.label} stream {stream!r}; streams: {list(self.streams)}")
-        return fetch_comments(self.graph, source, cursor)
+        return fetch_comments(self.graph, source, cursor, self.clock)
 
     def _comment_source(self) -> CommentSource | None:
         return None

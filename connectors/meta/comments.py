@@ -10,20 +10,26 @@ listed after a newer one was read is older than ``since`` and was never read. Co
 stored once (ingestion is idempotent). A page whose ``after`` cursor is the one it was asked with ends its
 post, and so does Graph's refusal to read a post's comments (``Rejected``: the post deleted since the round
 listed it): either used to hold the stream on that post for good, the other posts' comments never read.
+A post whose comments Graph fails to list (a 5xx, an answer that is not Graph's JSON, for that post alone)
+is held apart in the cursor (``"held"``) with the ``since`` of the round that met it, tried again at a later
+round after 1, 2, 4... minutes (an hour at most), and named in the page's ``Batch.trouble`` (the Channels
+page's last error) meanwhile; the round goes on with the other posts.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.base import Batch, Rejected
+from connectors.base import BadPayload, Batch, Rejected, Unavailable
 from connectors.meta.graph import Graph
 from connectors.meta.parse import comments_page
 
 LATE_MARGIN = 3600  # seconds before ``since`` still read: a comment Graph lists up to an hour late is stored
+RETRY_BASE, RETRY_CAP = 60, 3600  # seconds before a held post is read again, doubling
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,26 +62,63 @@ def _comments(graph: Graph, src: CommentSource, container: str, since: int | Non
     return graph.get(f"{container}/comments", params)
 
 
-def fetch_comments(graph: Graph, src: CommentSource, cursor: str | None) -> Batch:
+def _hold(held: dict[str, Any], post: str, since: int | None, error: Exception, now: int) -> None:
+    """One more failure of ``post``: its first keeps the round's ``since``, each doubles the wait."""
+    entry = {k: v for k, v in (held.get(post) or {"since": since, "tries": 0}).items() if k != "read"}
+    tries = int(entry["tries"]) + 1
+    wait = min(RETRY_CAP, RETRY_BASE * 2 ** min(tries - 1, 20))
+    held[post] = {**entry, "tries": tries, "retry_at": now + wait, "error": str(error)[:300]}
+
+
+def trouble(held: dict[str, Any]) -> str | None:
+    """What the admin reads while posts are held back."""
+    if not held:
+        return None
+    parts = [f"post {p} ({h['tries']} tries): {h['error']}" for p, h in list(held.items())[:3]]
+    return f"{len(held)} post(s) whose comments Graph fails to list, the others are read: " + "; ".join(parts)
+
+
+def _round(graph: Graph, src: CommentSource, held: dict[str, Any], now: int) -> list[str]:
+    """A new round's queue: the watched posts not held, then the held ones due again."""
+    due = [p for p, h in held.items() if int(h.get("retry_at") or 0) <= now]
+    return [p for p in _containers(graph, src) if p not in held] + due
+
+
+def fetch_comments(
+    graph: Graph, src: CommentSource, cursor: str | None, clock: Callable[[], float] = time.time
+) -> Batch:
     """One page of comments (or the post list, when a round starts) and the cursor after it."""
     state: dict[str, Any] = json.loads(cursor) if cursor else {}
-    now = int(time.time())
+    now = int(clock())
     since: int | None = state.get("since")
     if since is not None and since > now:  # set by a poison time before it was capped: read afresh
         state, since = {}, None
+    held: dict[str, Any] = dict(state.get("held") or {})
     queue: list[str] = list(state.get("queue") or [])
     high = min(int(state.get("high") or since or 0), now)
     if not queue:
-        queue = _containers(graph, src)
+        queue = _round(graph, src, held, now)
         if not queue:
-            return Batch(items=[], next_cursor=json.dumps({"since": since} if since else {}))
-    floor = None if since is None else since - LATE_MARGIN
+            rest = {"since": since} if since else {}
+            return Batch([], json.dumps(rest | ({"held": held} if held else {})), trouble=trouble(held))
+    post = queue[0]
+    start = held[post].get("since") if post in held else since
+    floor = None if start is None else start - LATE_MARGIN
+    payload: Any
     try:
-        payload = _comments(graph, src, queue[0], floor, state.get("after"))
+        payload = _comments(graph, src, post, floor, state.get("after"))
+        if not isinstance(payload, dict):
+            raise BadPayload(f"Graph answered {post}/comments with a {type(payload).__name__}")
     except Rejected:  # a post deleted since the round listed it (code 100/33): the others are still read
         payload = {}
+    except (Unavailable, BadPayload) as exc:  # that post only: held apart, the round goes on
+        _hold(held, post, start, exc, now)
+        payload, state = {}, {**state, "after": None}
+    else:
+        if post in held and not state.get("after"):
+            held[post]["read"] = True
     items, bad = comments_page(
-        payload, platform=src.platform, channel=src.channel, brand_id=src.brand_id, container_id=queue[0]
+        payload, platform=src.platform, channel=src.channel, brand_id=src.brand_id, container_id=post
     )
     items = [i for i in items if floor is None or i.created_at.timestamp() >= floor]
     high = max([high, *(min(int(i.created_at.timestamp()), now) for i in items)])
@@ -87,7 +130,12 @@ def fetch_comments(graph: Graph, src: CommentSource, cursor: str | None) -> Batc
     if after:
         nxt = {"since": since, "high": high, "queue": queue, "after": after}
     else:
+        if held.get(post, {}).get("read"):  # a held post read to its end: no longer held
+            del held[post]
         queue = queue[1:]
         nxt = {"since": since, "high": high, "queue": queue} if queue else ({"since": high} if high else {})
+    if held:
+        nxt["held"] = held
     reads = len(payload.get("data") or [])
-    return Batch(items=items, next_cursor=json.dumps(nxt), more="queue" in nxt, malformed=bad, reads=reads)
+    more = "queue" in nxt
+    return Batch(items, json.dumps(nxt), more, bad, reads, trouble=trouble(held))
