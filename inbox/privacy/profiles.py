@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, update
+from sqlalchemy import delete, exists, update
 from sqlmodel import Session, col, select
 
 from inbox.store.tables import (
@@ -34,24 +34,31 @@ def _live_conversations() -> Any:
     return select(Conversation.id).where(col(Conversation.status).in_(LIVE))
 
 
-def due(cutoff: datetime) -> Any:
-    """Profiles unseen since ``cutoff``, in no live conversation, not under legal hold, not yet anonymised."""
-    recent = select(Message.id).where(
-        col(Message.contact_id) == Contact.id,
-        or_(col(Message.created_at) >= cutoff, col(Message.conversation_id).in_(_live_conversations())),
+def _quiet() -> Any:
+    """Profiles in no live conversation (their own, or one they wrote in), not under legal hold, not yet
+    anonymised."""
+    live_messages = select(Message.id).where(
+        col(Message.contact_id) == Contact.id, col(Message.conversation_id).in_(_live_conversations())
     )
     live = select(Conversation.id).where(
         col(Conversation.contact_id) == Contact.id, col(Conversation.status).in_(LIVE)
     )
     held = select(ContactPrivacy.contact_id).where(col(ContactPrivacy.legal_hold).is_not(None))
     return (
-        (col(Contact.updated_at) < cutoff)
-        & ~col(Contact.platform_id).startswith(PREFIX)
+        ~col(Contact.platform_id).startswith(PREFIX)
         & ~col(Contact.platform_id).startswith("erased:")
-        & ~exists(recent)
+        & ~exists(live_messages)
         & ~exists(live)
         & col(Contact.id).not_in(held)
     )
+
+
+def due(cutoff: datetime) -> Any:
+    """Profiles unseen since ``cutoff`` (the profile's last change, their last message) and ``_quiet``."""
+    recent = select(Message.id).where(
+        col(Message.contact_id) == Contact.id, col(Message.created_at) >= cutoff
+    )
+    return (col(Contact.updated_at) < cutoff) & ~exists(recent) & _quiet()
 
 
 def _their_conversations(ids: list[int]) -> Any:
@@ -59,7 +66,14 @@ def _their_conversations(ids: list[int]) -> Any:
 
 
 def apply(session: Session, ids: list[int]) -> None:
-    """Anonymise the profiles ``ids`` and the platform ids and handles that name them elsewhere."""
+    """Anonymise the profiles ``ids`` and the platform ids and handles that name them elsewhere. A listener
+    may have stored a message of theirs since they were selected (the purge runs while workers do): their
+    rows are locked first (on PostgreSQL, after that listener's transaction), then only those still quiet
+    are taken."""
+    session.exec(select(Contact.id).where(col(Contact.id).in_(ids)).with_for_update()).all()
+    ids = list(session.exec(select(Contact.id).where(col(Contact.id).in_(ids), _quiet())).all())
+    if not ids:
+        return
     people = set()
     for contact in session.exec(select(Contact).where(col(Contact.id).in_(ids))):
         people.add(contact.person_id)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from connectors.sandbox.x.server import XSandbox
+from inbox.privacy import profiles
 from inbox.store.tables import AuditEvent, Contact, Conversation
 from tests.support.privacy_flows import cli_on, every_value, inbox, listen_once
 
@@ -62,3 +63,32 @@ def test_a_profile_not_seen_for_profiles_days_is_anonymised(
         assert trace not in stored, trace
     assert "hankheld" in stored and "lealive" in stored
     assert "0 profiles" in inbox(capsys, "privacy", "purge")[1]  # safe to run twice
+
+
+def test_a_profile_that_writes_again_while_the_purge_runs_stays(
+    tmp_path: Path,
+    db_url: str,
+    engine: Engine,
+    sandbox: XSandbox,
+    x_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The purge picks the profile, then the listener stores a new message of theirs, then the purge's batch
+    applies: the profile is in a live conversation now and keeps its handle."""
+    config = cli_on(sandbox, tmp_path, db_url, monkeypatch, RETENTION)
+    old = datetime.now(UTC) - timedelta(days=3)
+    sandbox.add_mention("@AcmeCare my old question", author="olgavieille", created_at=old)
+    listen_once(db_url, config, x_env, "--no-automation")
+    with Session(engine) as s, s.begin():
+        s.execute(update(Contact).values(updated_at=old))
+        s.execute(update(Conversation).values(status="resolved"))
+    cutoff = datetime.now(UTC) - timedelta(days=2)
+    with Session(engine) as s:
+        picked = list(s.exec(select(Contact.id).where(profiles.due(cutoff))).all())
+    assert len(picked) == 1
+    sandbox.add_mention("@AcmeCare me again, still broken", author="olgavieille")
+    listen_once(db_url, config, x_env, "--no-automation")
+    with Session(engine) as s, s.begin():
+        profiles.apply(s, picked)
+    with Session(engine) as s:
+        assert s.exec(select(Contact.handle).where(col(Contact.id) == picked[0])).one() == "olgavieille"
