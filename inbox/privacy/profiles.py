@@ -71,7 +71,8 @@ def apply(session: Session, ids: list[int]) -> None:
     rows are locked first (on PostgreSQL, after that listener's transaction), then only those still quiet
     are taken."""
     session.exec(select(Contact.id).where(col(Contact.id).in_(ids)).with_for_update()).all()
-    ids = list(session.exec(select(Contact.id).where(col(Contact.id).in_(ids), _quiet())).all())
+    quiet = session.exec(select(Contact.id).where(col(Contact.id).in_(ids), _quiet())).all()
+    ids = [i for i in quiet if i is not None]
     if not ids:
         return
     people = set()
