@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -48,7 +47,6 @@ from connectors.mastodon.parse import (
     created_before,
     delivered,
     edit_of,
-    id_key,
     ids_of,
     is_newer,
     newest_id,
@@ -59,9 +57,9 @@ from connectors.mastodon.parse import (
     stricter,
 )
 from connectors.mastodon.text import MAX_CHARACTERS, mastodon_length, with_mention
+from connectors.mastodon.threads import Roots
 
 NOTIFICATIONS_MAX, CONVERSATIONS_MAX, SEARCH_MAX = 80, 40, 40  # Mastodon's per-request caps
-ROOT_CACHE = 5000
 FIND_PAGES = 50  # 2,000 statuses in the window of an attempt: beyond that the look gives up
 SEARCH_PREFIX = "search:"
 
@@ -92,7 +90,7 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         self.backfill_days = backfill_days
         self.http = MastodonHttp(name, base_url, access_token, session=session, timeout=timeout)
         self._identity: Identity | None = None
-        self._roots: dict[str, str] = {}  # status id -> id of its thread's first status
+        self.roots = Roots(self.http)  # each public status's thread (``connectors.mastodon.threads``)
 
     @property
     def streams(self) -> tuple[str, ...]:
@@ -159,7 +157,9 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
             cursor = {"since_id": since} if since else {}
         else:
             cursor = {"since_id": newest} if newest else {}
-        return Batch(self._threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=len(page))
+        return Batch(
+            self.roots.threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=len(page)
+        )
 
     def _fetch_dms(self, state: dict[str, Any]) -> Batch:
         # A cursor a poison id spoilt reads again.
@@ -206,42 +206,12 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
             cursor: dict[str, Any] = {"min_id": after, "offset": offset + read, "newest": newest}
         else:
             cursor = {"min_id": newest_id(after, newest)} if newest_id(after, newest) else {}
-        return Batch(self._threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=read)
+        return Batch(self.roots.threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=read)
 
     def _within_backfill(self, items: Sequence[InboundItem]) -> bool:
         """On a stream's first sweep, whether to read on: history older than ``backfill_days`` is left."""
         cutoff = self.http.clock() - timedelta(days=self.backfill_days)
         return bool(items) and min(i.created_at for i in items) >= cutoff
-
-    def _threaded(self, items: Sequence[InboundItem]) -> list[InboundItem]:
-        """Public items keyed by their thread's first status (from ``/context`` once per unknown parent)."""
-        out = []
-        for item in items:
-            if item.visibility == "public":
-                root = self._root_of(item.reply_to) if item.reply_to else item.external_id
-                self._remember_root(item.external_id, root)
-                item = replace(item, thread_key=root)
-            out.append(item)
-        return out
-
-    def _root_of(self, parent: str) -> str:
-        if parent in self._roots:
-            return self._roots[parent]
-        try:
-            context = self.http.call("GET", f"/api/v1/statuses/{parent}/context").body
-        except Rejected:  # deleted or not visible to us: the parent is as far as we can see
-            return parent
-        ancestors = context.get("ancestors") if isinstance(context, Mapping) else None
-        ids = ids_of(ancestors if isinstance(ancestors, list) else [], lambda s: s.get("id"))
-        root = min(ids, key=id_key) if ids else parent
-        for ident in [*ids, parent]:
-            self._remember_root(ident, root)
-        return root
-
-    def _remember_root(self, status_id: str, root: str) -> None:
-        if len(self._roots) >= ROOT_CACHE:
-            self._roots.pop(next(iter(self._roots)))
-        self._roots[status_id] = root
 
     def _checked(self, text: str) -> str:
         """Refuse what Mastodon would refuse (empty, or over the limit) before calling it."""
