@@ -252,8 +252,13 @@ def update_id_of(update: Any) -> int | None:
     return None
 
 
+MAX_CHAT_ID = 2**53  # Telegram's chat ids have at most 52 significant bits
+
+
 def _chat_id(value: Any) -> str | None:
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) and value < 0 else None
+    """A group's chat id as Telegram gives them (negative, 52 bits at most), else None."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and -MAX_CHAT_ID < value < 0
+    return str(value) if ok else None
 
 
 def chat_move(update: Any) -> tuple[str, str] | None:

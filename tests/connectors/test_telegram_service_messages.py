@@ -59,6 +59,8 @@ def test_what_a_member_writes_still_arrives() -> None:
         ({"migrate_to_chat_id": True}, None),
         ({"migrate_from_chat_id": -100123}, None),  # itself
         ({"migrate_to_chat_id": None}, None),
+        ({"migrate_to_chat_id": -(10**30)}, None),  # no chat id: a key too long to store, a page failing
+        ({"migrate_from_chat_id": -(2**53)}, None),
     ],
 )
 def test_a_group_upgrade_is_told_as_a_chat_move_by_webhook_too(
