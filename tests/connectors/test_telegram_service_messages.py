@@ -70,3 +70,10 @@ def test_a_group_upgrade_is_told_as_a_chat_move_by_webhook_too(
     batch = conn.parse_webhook(json.dumps(update(7, **fields)).encode())
     assert (list(batch.items), list(batch.chat_moves)) == ([], [move] if move else [])
     assert conn.parse_webhook(b"<html>").chat_moves == []
+
+
+def test_a_supergroup_id_of_3000_digits_is_no_move() -> None:
+    """A thread key past 2,704 bytes cannot be indexed on PostgreSQL: its page would fail at every poll."""
+    conn = TelegramConnector("tg-acme", bot_token="42:secret", polling=False)
+    body = json.dumps(update(7, migrate_to_chat_id=-1)).replace("-1}", "-" + "9" * 3000 + "}").encode()
+    assert conn.parse_webhook(body).chat_moves == []
