@@ -91,7 +91,7 @@ def _machine(
             if g.channel == ALL
         ],
         "targets": {m: {"met": c.met, "missed": c.missed, "waiting": c.waiting} for m, c in metrics.items()},
-        "backlog": {"waiting": live.waiting, "at_risk": len(live.at_risk), "breached": len(live.breached)},
+        "backlog": {"waiting": live.waiting, "at_risk": live.at_risk_count, "breached": live.breached_count},
         "breaches": sum(c.missed for c in metrics.values()),
         "satisfaction": [
             {
@@ -191,7 +191,7 @@ def digest_payload(
     breaches = sum(c.missed for c in metrics.values())
     lines.append(
         _("*Backlog now*: {waiting} waiting, {at_risk} at risk, {breached} late").format(
-            waiting=live.waiting, at_risk=len(live.at_risk), breached=len(live.breached)
+            waiting=live.waiting, at_risk=live.at_risk_count, breached=live.breached_count
         )
     )
     lines.append(_("*Breaches in the period*: {breaches}").format(breaches=breaches))

@@ -33,7 +33,8 @@ from inbox.reports.sqltime import as_utc, from_quarter, quarter_hour, utc_hour
 from inbox.store.tables import AuditEvent, Channel, Contact, Conversation, Message, User
 
 WAITING_STATUS = "open"  # pending (snoozed) conversations have left the queue and the running clocks
-LIVE_LIMIT = 5000  # running clocks read for the at-risk and breached lists, soonest due first
+LIVE_LIMIT = 5000  # breached clocks read for the breached list, soonest due first (counted all the same)
+COMING_LIMIT = 50_000  # clocks not yet due read to find those at risk: every one, but for a runaway backlog
 
 
 def _rows(session: Session, stmt: Select[Any]) -> list[tuple[Any, ...]]:
@@ -201,9 +202,29 @@ def backlog(session: Session, cid: ChannelIds) -> list[BacklogCount]:
     ]
 
 
-def open_clocks(session: Session, cid: ChannelIds, limit: int = LIVE_LIMIT) -> list[OpenConversation]:
-    """The running clocks, soonest due first, with the newest message's first line of each."""
+def late_count(session: Session, cid: ChannelIds, now: datetime) -> int:
+    """Running clocks past their due time at ``now`` (breached), counted by the database."""
+    stmt = (
+        select(func.count())
+        .select_from(Conversation)
+        .where(*_waiting(cid), col(Conversation.sla_due_at) < now)
+    )
+    return int(session.exec(stmt).one())
+
+
+def open_clocks(
+    session: Session,
+    cid: ChannelIds,
+    limit: int | None = None,
+    *,
+    due_before: datetime | None = None,
+    due_from: datetime | None = None,
+) -> list[OpenConversation]:
+    """The running clocks (due before ``due_before``, or at or after ``due_from``, when given), soonest due
+    first, ``limit`` of them (default ``LIVE_LIMIT``), with the newest message's first line of each."""
     c = Conversation
+    bounds = [col(c.sla_due_at) < due_before] if due_before is not None else []
+    bounds += [col(c.sla_due_at) >= due_from] if due_from is not None else []
     stmt = (
         _columns(
             c.id,
@@ -225,9 +246,9 @@ def open_clocks(session: Session, cid: ChannelIds, limit: int = LIVE_LIMIT) -> l
         .join(Channel, col(Channel.id) == col(c.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(c.contact_id))
         .outerjoin(User, col(User.id) == col(c.assignee_id))
-        .where(*_waiting(cid))
+        .where(*_waiting(cid), *bounds)
         .order_by(col(c.sla_due_at), col(c.id))
-        .limit(limit)
+        .limit(LIVE_LIMIT if limit is None else limit)
     )
     found = _rows(session, stmt)
     snippets = last_messages(session, [row[0] for row in found])

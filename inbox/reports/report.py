@@ -113,11 +113,21 @@ class LiveReport:
     channel: Channels
     now: datetime
     backlog: list[BacklogCount]
-    clocks: list[LiveClock]
+    clocks: list[LiveClock]  # the breached (the soonest due, queries.LIVE_LIMIT), then every one not yet due
+    breached_total: int | None = None  # every breached clock, counted by the database
 
     @property
     def waiting(self) -> int:
         return sum(b.conversations for b in self.backlog)
+
+    @property
+    def at_risk_count(self) -> int:
+        return len(self.at_risk)
+
+    @property
+    def breached_count(self) -> int:
+        """Every breached clock, also past those the list holds."""
+        return len(self.breached) if self.breached_total is None else self.breached_total
 
     @property
     def at_risk(self) -> list[LiveClock]:
@@ -185,11 +195,11 @@ def service_goals(
 def live_report(session: Session, charter: Charters, now: datetime, channel: Channels = None) -> LiveReport:
     """The backlog and the running clocks, each judged by the charter in force at its arrival."""
     cid, book = queries.channel_id(session, channel), as_book(charter)
-    clocks = [
-        live_clock(c, book.in_force(c.first_inbound_at or now), now)
-        for c in queries.open_clocks(session, cid)
-    ]
-    return LiveReport(channel, now, sorted(queries.backlog(session, cid), key=_backlog_key), clocks)
+    late = queries.open_clocks(session, cid, due_before=now)  # the list reads the soonest due
+    coming = queries.open_clocks(session, cid, queries.COMING_LIMIT, due_from=now)  # all: at risk or not
+    clocks = [live_clock(c, book.in_force(c.first_inbound_at or now), now) for c in late + coming]
+    backlog = sorted(queries.backlog(session, cid), key=_backlog_key)
+    return LiveReport(channel, now, backlog, clocks, queries.late_count(session, cid, now))
 
 
 def _backlog_key(b: BacklogCount) -> tuple[str, int, str]:

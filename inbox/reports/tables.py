@@ -54,8 +54,8 @@ def summary(r: PeriodReport, live: LiveReport) -> Table:
             ),
         ),
         ("waiting_now", live.waiting, Detail(N_("not resolved, response clock running"))),
-        ("at_risk_now", len(live.at_risk), Detail(N_("at risk, not yet due"))),
-        ("breached_now", len(live.breached), Detail(N_("past the due time"))),
+        ("at_risk_now", live.at_risk_count, Detail(N_("at risk, not yet due"))),
+        ("breached_now", live.breached_count, Detail(N_("past the due time"))),
         *figure_tables.summary_rows(r),
     ]
     return Table("summary", "Summary", ("kpi", "value", "detail"), rows)
