@@ -17,6 +17,19 @@ EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-
 CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 # Two letters, two check digits, then 11-30 letters/digits, optionally grouped by single spaces.
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.IGNORECASE)
+# A French postal address: a number (bis, ter), a street type, then a name that is capitalised or follows
+# "de", "du", "des"...; a postcode and town after it are part of it ("3 rue des Lilas 75012 Paris").
+_STREET = (
+    r"rue|avenue|av\.|boulevard|bd|bld|allée|allee|impasse|chemin|place|quai|cours|route|square|passage|"
+    r"faubourg|fbg|villa|cité|cite|résidence|residence|lotissement|hameau|sentier|voie|esplanade|parvis"
+)
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+_JOIN = r"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’]|sur|sous|et|saint|sainte|st|ste)"
+ADDRESS = re.compile(
+    rf"(?<![\w/.,-])\d{{1,4}}(?:\s?(?i:bis|ter|quater|[a-d])\b)?,?\s+(?i:{_STREET})\s+"
+    rf"(?:(?i:{_JOIN})\s*[\w'’-]+|{_NAME})(?:[ -](?:(?i:{_JOIN})\s*[\w'’-]+|{_NAME}))*"
+    rf"(?:,?\s+\d{{5}}(?:\s+{_NAME}(?:[ -]{_NAME})*)?)?"
+)
 # A run that could be a phone number: optional +/00, digits with spaces, dots, dashes, slashes or brackets.
 DIGIT = re.compile(r"\d")
 # no-break, narrow no-break and thin spaces (French typography, phones' keyboards) read as spaces, one for one
@@ -121,6 +134,10 @@ def _ibans(text: str) -> list[PiiSpan]:
     return out
 
 
+def _addresses(text: str) -> list[PiiSpan]:
+    return [PiiSpan("address", m.start(), m.end()) for m in ADDRESS.finditer(text)]
+
+
 def _overlaps(start: int, end: int, taken: Iterable[PiiSpan]) -> bool:
     return any(start < s.end and s.start < end for s in taken)
 
@@ -181,6 +198,7 @@ def find_pii(text: str, patterns: PiiPatterns = DEFAULT_PATTERNS) -> list[PiiSpa
     spans += [s for s in _ibans(text) if not _overlaps(s.start, s.end, spans)]
     nirs = (PiiSpan("nir", f.start, f.end) for f in find_nirs(text))  # before phones: it may look like one
     spans += [s for s in nirs if not _overlaps(s.start, s.end, spans)]
+    spans += [s for s in _addresses(text) if not _overlaps(s.start, s.end, spans)]
     spans += [s for s in _cards(text) if not _overlaps(s.start, s.end, spans)]
     if len(DIGIT.findall(text)) >= 7:
         spans += _phones(text, patterns.phone_regions, spans)

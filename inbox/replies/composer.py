@@ -34,6 +34,7 @@ PII_WORDS = {  # the kinds of personal data inbox.nlp.pii finds, for people
     "card": N_("card number"),
     "iban": N_("IBAN"),
     "nir": N_("social security number"),
+    "address": N_("postal address"),
     "order_ref": N_("order reference"),
     "account_ref": N_("account reference"),
 }

@@ -59,3 +59,34 @@ def test_a_social_security_number_is_personal_data_and_no_public_reply_holds_one
     assert [(s.kind, text[s.start : s.end]) for s in find_pii(text)] == [("nir", nir)]
     verdict = composer.check(text, "public")
     assert not verdict.ok and any("social security number" in p for p in verdict.problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("livrez au 3 rue des Lilas 75012 Paris svp", "3 rue des Lilas 75012 Paris"),
+        ("j'habite 12 bis, avenue Jean Jaurès, 69007 Lyon.", "12 bis, avenue Jean Jaurès, 69007 Lyon"),
+        ("colis à renvoyer au 45 bd Haussmann", "45 bd Haussmann"),
+        ("mon adresse : 7 allée de la Forêt", "7 allée de la Forêt"),
+        ("au 10 place Bellecour, 69002 Lyon", "10 place Bellecour, 69002 Lyon"),
+        ("adresse 3 rue des lilas", "3 rue des lilas"),
+    ],
+)
+def test_a_french_postal_address_is_personal_data(text: str, address: str) -> None:
+    assert [(s.kind, text[s.start : s.end]) for s in find_pii(text)] == [("address", address)]
+    verdict = composer.check(f"Bien noté : {address}.", "public")
+    assert not verdict.ok and any("postal address" in p for p in verdict.problems)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I tried to place 2 orders today",
+        "we came 2 place behind them",
+        "take route 66 then exit 3",
+        "3 avenues of approach, 2 rue the day",
+        "Flight 2 from Paris to Lyon",
+    ],
+)
+def test_words_near_numbers_are_no_address(text: str) -> None:
+    assert [s for s in find_pii(text) if s.kind == "address"] == []
