@@ -184,7 +184,8 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
             )
         ]
         due = [h for h in held.values() if h.due(now)][: convo_hold.RETRIES_PER_PAGE]
-        todo += [(h.convo, h.sweep()) for h in due]
+        listed = {str(c.get("id")): c for c in convos}  # its members' names, when the page lists it
+        todo += [(listed.get(str(h.convo["id"]), h.convo), h.sweep()) for h in due]
         items: list[InboundItem] = []
         bad: list[Malformed] = []
         for convo, convo_sweep in todo:

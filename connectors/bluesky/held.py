@@ -24,7 +24,7 @@ MAX_HELD = 200  # beyond this the oldest entries are dropped; a cursor stays sma
 
 @dataclass(frozen=True, slots=True)
 class Held:
-    convo: dict[str, Any]  # the convo's id and members, enough to read and parse its messages
+    convo: dict[str, Any]  # the convo's id and its members' DIDs, enough to read and parse its messages
     seen: str | None  # the sweep's watermark when it was first refused (ISO 8601), None on a cold start
     ids: tuple[str, ...]  # ids at exactly ``seen`` already read
     since: str  # when it was first refused
@@ -64,7 +64,9 @@ def hold(held: Held | None, convo: Mapping[str, Any], sweep: Sweep, error: Excep
     """The entry after one more refusal: the first one keeps the sweep's watermark, each doubles the wait."""
     tries = (held.tries if held else 0) + 1
     wait = min(RETRY_CAP, RETRY_BASE * 2 ** min(tries - 1, 20))
-    view = {"id": str(convo.get("id")), "members": convo.get("members")}
+    members: Any = convo.get("members") if isinstance(convo.get("members"), list) else []
+    dids = [{"did": m["did"]} for m in members if isinstance(m, Mapping) and isinstance(m.get("did"), str)]
+    view = {"id": str(convo.get("id")), "members": dids}  # DIDs only: no names kept in a cursor
     seen = sweep.seen.isoformat() if sweep.seen else None
     return Held(
         convo=held.convo if held else view,

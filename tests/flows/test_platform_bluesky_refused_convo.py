@@ -117,3 +117,15 @@ def test_a_convo_answered_with_a_page_of_the_wrong_shape_holds_back_only_itself(
     clock.now += timedelta(minutes=5)
     _poll(engine, rt, clock)
     assert _texts(engine) == Counter({"ann one": 1, "bob one": 1}) and _dms_error(engine) is None
+
+
+def test_a_held_convo_keeps_no_names_in_the_cursor(
+    engine: Engine, bsky: BlueskySandbox, listening: tuple[Runtime, Clock]
+) -> None:
+    rt, clock = listening
+    bsky.add_account("ann.bsky.social", "Ann Onyme")
+    bsky.refuse_convo("ann.bsky.social", 500)
+    _poll(engine, rt, clock)
+    with Session(engine) as s:
+        cursor = s.exec(select(ListeningCursor.cursor).where(ListeningCursor.stream == "dms")).one() or ""
+    assert '"held"' in cursor and "Ann Onyme" not in cursor and "ann.bsky.social" not in cursor
