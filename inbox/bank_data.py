@@ -3,7 +3,8 @@ the inbox, so ingestion, the classifier and the schema migrations can all use it
 
 What is found: payment card numbers (13 to 19 digits, starting 2-6 as the card networks do, passing Luhn or
 followed by an expiry such as ``/12/27``; in a link too, but for a post's id after ``/status/`` or ``?id=``),
-IBANs (python-stdnum: the country's length and format, mod-97, a space allowed after the country code) and
+IBANs (python-stdnum: the country's length and format, mod-97, a space allowed after the country code), French
+RIBs (bank, branch, account, key; the key checked), a card's security code after its name ("cvv 123"), and
 the NIR (numéro de sécurité sociale: 13 characters and a 2-digit key, Corsica's 2A/2B included, checked by
 python-stdnum), each written whole or grouped by spaces, no-break spaces (French typography, bank apps), dots
 or dashes, one or two between groups (a NIR: one). Masking keeps the text's length and separators: every
@@ -27,7 +28,7 @@ from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
 MASK = "*"
-KEEP = {"card": 4, "iban": 4, "nir": 0}
+KEEP = {"card": 4, "iban": 4, "rib": 4, "nir": 0, "cvv": 0}
 
 SEPARATORS = " .\u00a0\u202f\u2009-"  # space, dot, no-break spaces (French typography, bank apps), dash
 _GROUP = rf"[{SEPARATORS}]{{0,2}}"  # between two digit groups: none, one or two separators
@@ -52,6 +53,16 @@ NIR = re.compile(
     rf"(?<![\w/=.+-])[12]{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}(?:\d{{2}}|2[AB]){_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{2}}"
     r"(?![\w/-])",
     re.IGNORECASE,
+)
+# a French RIB: bank (5 digits), branch (5), account (11 letters or digits), key (2), checked by ``_rib_ok``
+RIB = re.compile(
+    rf"(?<![\w/=.+-])\d{{5}}{_GROUP}\d{{5}}{_GROUP}[A-Z0-9]{{11}}{_GROUP}\d{{2}}(?![\w/-])", re.IGNORECASE
+)
+_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+# a card's security code after its name: "cvv 123", "cryptogramme : 737", "code de sécurité 1234"
+CVV = re.compile(
+    r"(?i)\b(?:cvv2?|cvc2?|cryptogramme(?:\s+visuel)?|crypto|code\s+de\s+s[ée]curit[ée]|security\s+code)"
+    r"\s*[:=]?\s*(\d{3,4})(?![\d/])"
 )
 ID_KEY = re.compile(r"(?:^|_)(?:id|ids|id_str|mid|cursor|token|version|versions)$", re.IGNORECASE)
 
@@ -110,6 +121,21 @@ def _an_id(text: str, start: int) -> bool:
     return bool(key and (ID_KEY.search(key.group(1)) or key.group(1).lower().endswith("id")))
 
 
+def _rib_ok(compact: str) -> bool:
+    """The RIB key: 97 - (89 x bank + 15 x branch + 3 x account) mod 97, letters read as digits."""
+    bank, branch, account, key = compact[:5], compact[5:10], compact[10:21], compact[21:]
+    account = account.upper().translate(_RIB_LETTERS)
+    return 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97 == int(key)
+
+
+def _ribs(text: str) -> list[Found]:
+    return [Found("rib", m.start(), m.end()) for m in RIB.finditer(text) if _rib_ok(_compact(m.group()))]
+
+
+def _cvvs(text: str) -> list[Found]:
+    return [Found("cvv", m.start(1), m.end(1)) for m in CVV.finditer(text)]
+
+
 def _cards(text: str) -> list[Found]:
     """Luhn-valid numbers, and any followed by an expiry date (a customer's typo is still their card)."""
     out = []
@@ -128,9 +154,10 @@ def _cards(text: str) -> list[Found]:
 
 
 def find_bank_data(text: str) -> list[Found]:
-    """Every card number, IBAN and NIR in ``text``, by position (IBANs first, then NIRs, then cards)."""
+    """Every card number, IBAN, RIB, NIR and card security code in ``text``, by position (IBANs first, then
+    RIBs, NIRs, cards, security codes)."""
     found: list[Found] = []
-    for finder in (_ibans, _nirs, _cards):
+    for finder in (_ibans, _ribs, _nirs, _cards, _cvvs):
         found += [f for f in finder(text) if not _overlaps(f.start, f.end, found)]
     return sorted(found, key=lambda f: f.start)
 

@@ -12,6 +12,7 @@ from tests.support.old_schema import add_conversation, downgrade_to
 BEFORE_EXPIRY = "ma carte 4970 1012 3456 7890/12/27"
 IN_LINK = "payé via https://pay.acme.fr/?card=4111111111111111&exp=1227"
 POST = "vu https://x.com/a/status/4111111111111111"
+RIB_CVV = "RIB 30006 00001 12345678901 89, cvv 123"
 
 
 def test_the_migration_masks_cards_before_an_expiry_or_in_a_link(engine: Engine) -> None:
@@ -19,7 +20,7 @@ def test_the_migration_masks_cards_before_an_expiry_or_in_a_link(engine: Engine)
     at = {"at": "2026-01-01"}
     with engine.begin() as c:
         add_conversation(c)
-        for n, words in enumerate((BEFORE_EXPIRY, IN_LINK, POST)):
+        for n, words in enumerate((BEFORE_EXPIRY, IN_LINK, POST, RIB_CVV)):
             c.execute(
                 text(
                     "INSERT INTO message (channel_id, conversation_id, platform_id, direction, visibility, "
@@ -37,3 +38,4 @@ def test_the_migration_masks_cards_before_an_expiry_or_in_a_link(engine: Engine)
     for row in rows[:2]:
         assert "4970 1012" not in row.search_text + str(row.raw) and "41111111" not in str(row.raw)
     assert rows[2].text == POST and POST in str(rows[2].raw)
+    assert rows[3].text == "RIB ***** ***** *********01 89, cvv ***"

@@ -1,7 +1,8 @@
 """privacy: card numbers before their expiry, or inside a link, stored before the masking knew them, masked
 
 Until now a card number written right before its expiry (``4970 1012 3456 7890/12/27``) or inside a link
-(``https://pay.example/?card=…``) was stored in clear. The same rewrite as migration 0032 (message texts with
+(``https://pay.example/?card=…``), a French RIB (``30006 00001 12345678901 89``) or a card's security code
+(``cvv 123``) was stored in clear. The same rewrite as migration 0032 (message texts with
 their search column and payloads, quarantined payloads and errors, webhook bodies, notes, delivered replies
 with their template's parameters) runs again with the masking as it now is (``inbox.bank_data``); a post's id
 in its link stays. In batches of rows read by id; idempotent. Not undone by the downgrade.
