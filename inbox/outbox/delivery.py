@@ -245,15 +245,24 @@ def _attempt(engine: Engine, reply_id: int, connector: Any, claimed_at: datetime
 def _renew(engine: Engine, reply_id: int, held: datetime, now: datetime) -> datetime | None:
     """Renew this sender's claim just before it posts: the claim's new end, or None when it is no longer
     this sender's: its lease ran out during a slow look, and another sender took the reply as stuck
-    (``recover_stuck``) to look and post it. A claim taken over is never posted on."""
+    (``recover_stuck``) to look and post it. A claim taken over is never posted on. Nor is one whose
+    channel's sending was paused since the claim: the reply goes back to the queue, held with the others."""
+    mine = (col(OutboundReply.id) == reply_id) & (col(OutboundReply.status) == "sending")
+    mine &= col(OutboundReply.next_attempt_at) == held
     with Session(engine) as session, session.begin():
         won = session.execute(
             update(OutboundReply)
-            .where(col(OutboundReply.id) == reply_id, col(OutboundReply.status) == "sending")
-            .where(col(OutboundReply.next_attempt_at) == held)
+            .where(mine, col(OutboundReply.channel_id).not_in(sending_paused_ids()))
             .values(next_attempt_at=now + SEND_LEASE)
         )
-        return now + SEND_LEASE if won.rowcount == 1 else None  # type: ignore[attr-defined]
+        if won.rowcount == 1:  # type: ignore[attr-defined]
+            return now + SEND_LEASE
+        session.execute(  # paused meanwhile (a claim taken over is no longer ``mine``): held, not spent
+            update(OutboundReply)
+            .where(mine)
+            .values(status="pending", next_attempt_at=None, attempts=OutboundReply.attempts - 1)
+        )
+        return None
 
 
 def _still_held(session: Session, reply_id: int, held: datetime) -> bool:
