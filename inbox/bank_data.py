@@ -103,6 +103,11 @@ def find_nirs(text: str) -> list[Found]:
     return _nirs(text)
 
 
+def find_french_bank_details(text: str) -> list[Found]:
+    """The RIBs and card security codes in ``text`` (for the personal-data finder, ``inbox.nlp.pii``)."""
+    return _ribs(text) + _cvvs(text)
+
+
 def _nirs(text: str) -> list[Found]:
     return [
         Found("nir", m.start(), m.end())

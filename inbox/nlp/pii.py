@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from stdnum import iban as stdnum_iban
 
-from inbox.bank_data import find_nirs
+from inbox.bank_data import find_french_bank_details, find_nirs
 from inbox.nlp.types import PiiSpan
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
@@ -198,6 +198,8 @@ def find_pii(text: str, patterns: PiiPatterns = DEFAULT_PATTERNS) -> list[PiiSpa
     spans += [s for s in _ibans(text) if not _overlaps(s.start, s.end, spans)]
     nirs = (PiiSpan("nir", f.start, f.end) for f in find_nirs(text))  # before phones: it may look like one
     spans += [s for s in nirs if not _overlaps(s.start, s.end, spans)]
+    details = (PiiSpan(f.kind, f.start, f.end) for f in find_french_bank_details(text))  # rib, cvv
+    spans += [s for s in details if not _overlaps(s.start, s.end, spans)]
     spans += [s for s in _addresses(text) if not _overlaps(s.start, s.end, spans)]
     spans += [s for s in _cards(text) if not _overlaps(s.start, s.end, spans)]
     if len(DIGIT.findall(text)) >= 7:

@@ -35,6 +35,8 @@ PII_WORDS = {  # the kinds of personal data inbox.nlp.pii finds, for people
     "iban": N_("IBAN"),
     "nir": N_("social security number"),
     "address": N_("postal address"),
+    "rib": N_("bank details (RIB)"),
+    "cvv": N_("card security code"),
     "order_ref": N_("order reference"),
     "account_ref": N_("account reference"),
 }

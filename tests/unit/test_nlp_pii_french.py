@@ -90,3 +90,18 @@ def test_a_french_postal_address_is_personal_data(text: str, address: str) -> No
 )
 def test_words_near_numbers_are_no_address(text: str) -> None:
     assert [s for s in find_pii(text) if s.kind == "address"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found", "word"),
+    [
+        ("mon RIB : 30006 00001 12345678901 89", "rib", "30006 00001 12345678901 89", "bank details (RIB)"),
+        ("carte ok, cryptogramme 737", "cvv", "737", "card security code"),
+    ],
+)
+def test_a_rib_and_a_card_security_code_are_personal_data(
+    text: str, kind: str, found: str, word: str
+) -> None:
+    assert [(s.kind, text[s.start : s.end]) for s in find_pii(text)] == [(kind, found)]
+    verdict = composer.check(text, "public")
+    assert not verdict.ok and any(word in p for p in verdict.problems)
