@@ -13,6 +13,12 @@ from inbox.bank_data import find_french_bank_details, find_nirs
 from inbox.nlp.types import PiiSpan
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+# an address spelled out to dodge robots: "jean.dupont arobase gmail point com", "jean(at)gmail[dot]com"
+_AT = r"(?:\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+arobase\s+)"
+_DOT = r"(?:\s*\.\s*|\s*[(\[{]\s*(?:dot|point)\s*[)\]}]\s*|\s+point\s+)"
+EMAIL_SPELLED = re.compile(
+    rf"(?i)(?<![\w.+-])[\w.+-]+{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,}}\b"
+)
 # 13-19 digits, optionally grouped by single spaces or dashes ("4970 1012 3456 7899").
 CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 # Two letters, two check digits, then 11-30 letters/digits, optionally grouped by single spaces.
@@ -195,6 +201,8 @@ def _refs(text: str, refs: Sequence[tuple[str, re.Pattern[str]]], taken: list[Pi
 def find_pii(text: str, patterns: PiiPatterns = DEFAULT_PATTERNS) -> list[PiiSpan]:
     """Every piece of personal data in ``text``, sorted by position; checksums filter cards and IBANs."""
     spans = [PiiSpan("email", m.start(), m.end()) for m in EMAIL.finditer(text)]
+    spelled = (PiiSpan("email", m.start(), m.end()) for m in EMAIL_SPELLED.finditer(text))
+    spans += [s for s in spelled if not _overlaps(s.start, s.end, spans)]
     spans += [s for s in _ibans(text) if not _overlaps(s.start, s.end, spans)]
     nirs = (PiiSpan("nir", f.start, f.end) for f in find_nirs(text))  # before phones: it may look like one
     spans += [s for s in nirs if not _overlaps(s.start, s.end, spans)]

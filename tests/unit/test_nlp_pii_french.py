@@ -105,3 +105,23 @@ def test_a_rib_and_a_card_security_code_are_personal_data(
     assert [(s.kind, text[s.start : s.end]) for s in find_pii(text)] == [(kind, found)]
     verdict = composer.check(text, "public")
     assert not verdict.ok and any(word in p for p in verdict.problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("écrivez à jean.dupont arobase gmail.com svp", "jean.dupont arobase gmail.com"),
+        ("jean.dupont(at)gmail.com", "jean.dupont(at)gmail.com"),
+        ("mail: jean.dupont [at] gmail [dot] com", "jean.dupont [at] gmail [dot] com"),
+        ("jean.dupont arobase orange point fr merci", "jean.dupont arobase orange point fr"),
+    ],
+)
+def test_an_e_mail_spelled_out_to_dodge_robots_is_found(text: str, found: str) -> None:
+    assert [(s.kind, text[s.start : s.end]) for s in find_pii(text)] == [("email", found)]
+
+
+@pytest.mark.parametrize(
+    "text", ["hello @AmazonHelp. Why is it late", "meet me at home. Thanks", "we are at Paris point of sale"]
+)
+def test_handles_and_prose_are_no_spelled_e_mail(text: str) -> None:
+    assert [s for s in find_pii(text) if s.kind == "email"] == []
