@@ -1,8 +1,8 @@
 """The running response clocks of open conversations, each judged with the charter in force at its arrival.
 
-Read-only and cheap enough for every automation tick: one query, then the stored due time and the target's
-clock (no messages are read). The peak plan counts these; escalation re-checks its candidates with the full
-SLA engine before alerting.
+Read-only and cheap enough for every automation tick: two queries (late, not yet due), then the stored due
+time and the target's clock (no messages are read). The peak plan counts these; escalation re-checks its
+candidates with the full SLA engine before alerting.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from inbox.charter.fields import Kind
@@ -20,7 +21,8 @@ from inbox.charter.versions import CharterBook
 from inbox.store.tables import Channel, Contact, Conversation
 
 ClockState = Literal["on_track", "at_risk", "breached"]
-MAX_CLOCKS = 10_000
+MAX_CLOCKS = 10_000  # late clocks read, soonest due first
+MAX_COMING = 50_000  # clocks not yet due read (all of them, but for a runaway backlog)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,60 +73,75 @@ def open_clocks(
     limit: int = MAX_CLOCKS,
     assignee_id: int | None = None,
 ) -> list[OpenClock]:
-    """Every running clock (open conversation, stored due time), soonest due first; ``assignee_id``: only
-    that user's conversations."""
+    """Every running clock (open conversation, stored due time), soonest due first: the ``limit`` soonest
+    of those already late, then every one not yet due (``MAX_COMING`` at most), so a backlog of late
+    conversations never hides one at risk; ``assignee_id``: only that user's conversations."""
+    due = col(Conversation.sla_due_at)
+    late = _clocks(session, [due < now], limit, assignee_id)
+    coming = _clocks(session, [due >= now], MAX_COMING, assignee_id)
+    return [_judged(book, now, *row) for row in late + coming]
+
+
+def _clocks(
+    session: Session, bounds: list[ColumnElement[bool]], limit: int, assignee_id: int | None
+) -> list[tuple[Conversation, Channel, Contact | None]]:
     stmt = (
         select(Conversation, Channel, Contact)
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
-        .where(Conversation.status == "open", col(Conversation.sla_due_at).is_not(None))
+        .where(Conversation.status == "open", col(Conversation.sla_due_at).is_not(None), *bounds)
         .order_by(col(Conversation.sla_due_at))
         .limit(limit)
     )
     if assignee_id is not None:
         stmt = stmt.where(Conversation.assignee_id == assignee_id)
-    out = []
-    for conv, chan, contact in session.exec(stmt):
-        channel, platform = chan.name, chan.platform
-        tags, handle = (contact.tags, contact.handle) if contact is not None else ([], None)
-        name = contact.display_name if contact is not None else None
-        if conv.id is None or conv.sla_due_at is None or conv.first_inbound_at is None:
-            continue
-        charter = book.in_force(conv.first_inbound_at)
-        kind = charter_kind(conv.kind, conv.visibility)
-        answered = conv.first_response_at is not None
-        lowered = tuple(str(t).lower() for t in (tags or ()))
-        target = target_for(
-            charter,
-            channel,
-            kind,
-            conv.urgency,
-            lowered,
-            platform=platform,
-            metric="next_response" if answered else "first_response",
-            reason=conv.reason,
-        )
-        assert target is not None  # first and next responses always have a target
-        remaining, state = clock_state(charter, target, conv.sla_due_at, now, conv.clock_started_at)
-        out.append(
-            OpenClock(
-                conversation_id=conv.id,
-                channel=channel,
-                platform=platform,
-                kind=kind,
-                urgency=conv.urgency,
-                tags=lowered,
-                handle=handle,
-                name=name,
-                first_inbound_at=conv.first_inbound_at,
-                last_inbound_at=conv.last_inbound_at or conv.first_inbound_at,
-                answered_before=answered,
-                due_at=conv.sla_due_at,
-                target=target,
-                remaining=remaining,
-                state=state,
-                reason=conv.reason,
-                clock_started_at=conv.clock_started_at,
-            )
-        )
-    return out
+    return [
+        (conv, chan, contact)
+        for conv, chan, contact in session.exec(stmt)
+        if conv.id is not None and conv.sla_due_at is not None and conv.first_inbound_at is not None
+    ]
+
+
+def _judged(
+    book: CharterBook, now: datetime, conv: Conversation, chan: Channel, contact: Contact | None
+) -> OpenClock:
+    """The clock of one running conversation, judged with the charter in force at its arrival."""
+    assert conv.id is not None and conv.sla_due_at is not None and conv.first_inbound_at is not None
+    channel, platform = chan.name, chan.platform
+    tags, handle = (contact.tags, contact.handle) if contact is not None else ([], None)
+    name = contact.display_name if contact is not None else None
+    charter = book.in_force(conv.first_inbound_at)
+    kind = charter_kind(conv.kind, conv.visibility)
+    answered = conv.first_response_at is not None
+    lowered = tuple(str(t).lower() for t in (tags or ()))
+    target = target_for(
+        charter,
+        channel,
+        kind,
+        conv.urgency,
+        lowered,
+        platform=platform,
+        metric="next_response" if answered else "first_response",
+        reason=conv.reason,
+    )
+    assert target is not None  # first and next responses always have a target
+    remaining, state = clock_state(charter, target, conv.sla_due_at, now, conv.clock_started_at)
+    return OpenClock(
+        conversation_id=conv.id,
+        channel=channel,
+        platform=platform,
+        kind=kind,
+        urgency=conv.urgency,
+        tags=lowered,
+        handle=handle,
+        name=name,
+        first_inbound_at=conv.first_inbound_at,
+        last_inbound_at=conv.last_inbound_at or conv.first_inbound_at,
+        answered_before=answered,
+        due_at=conv.sla_due_at,
+        target=target,
+        remaining=remaining,
+        state=state,
+        reason=conv.reason,
+        clock_started_at=conv.clock_started_at,
+    )
