@@ -3,7 +3,7 @@
 A profile (``contact``: platform id, handle, display name, follower count, link to a person) is due when the
 customer was last seen before the cutoff (the profile's last change and their last message), no conversation
 of theirs, nor one they wrote in, is still open or pending, and they are not under legal hold. It becomes
-what an erasure leaves of it (``expired:<row>``, no handle, name, followers or person; tags stay: the reports'
+what an erasure leaves of it (``erased:<row>``, no handle, name, followers or person; tags stay: the reports'
 segments), and their messages, our replies and surveys lose the platform id and handle they kept; a person
 record no profile links any more is deleted. Used by ``inbox.privacy.retention`` (``Kind``: due, apply).
 """
@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, exists, update
 from sqlmodel import Session, col, select
 
+from inbox.store.gone import TOMBSTONE
 from inbox.store.tables import (
     Contact,
     ContactPrivacy,
@@ -26,7 +27,9 @@ from inbox.store.tables import (
     SurveyRequest,
 )
 
-PREFIX = "expired:"  # the platform id an expired profile keeps (an erased one has ``erased:``)
+# the platform id an expired profile keeps: an erased one's (``erased:<row>``), so the screens say "Erased
+# customer" rather than show a raw id; ``expired:`` was written before (2026-12-07) and is still skipped
+PREFIX, OLD_PREFIX = TOMBSTONE, "expired:"
 LIVE = ("open", "pending")
 
 
@@ -46,7 +49,7 @@ def _quiet() -> Any:
     held = select(ContactPrivacy.contact_id).where(col(ContactPrivacy.legal_hold).is_not(None))
     return (
         ~col(Contact.platform_id).startswith(PREFIX)
-        & ~col(Contact.platform_id).startswith("erased:")
+        & ~col(Contact.platform_id).startswith(OLD_PREFIX)
         & ~exists(live_messages)
         & ~exists(live)
         & col(Contact.id).not_in(held)

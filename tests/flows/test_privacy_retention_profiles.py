@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.privacy import profiles
+from inbox.store.gone import TOMBSTONE
 from inbox.store.tables import AuditEvent, Contact, Conversation
 from tests.support.privacy_flows import cli_on, every_value, inbox, listen_once
 
@@ -54,10 +55,12 @@ def test_a_profile_not_seen_for_profiles_days_is_anonymised(
     with Session(engine) as s:
         handles = set(s.exec(select(Contact.handle)).all())
         followers = set(s.exec(select(Contact.followers)).all())
+        platform_ids = s.exec(select(Contact.platform_id)).all()
         purge = s.exec(select(AuditEvent).where(AuditEvent.action == "privacy.purge")).all()[-1]
     assert "olgavieille" not in handles and {"hankheld", "lealive", "ninanew"} <= handles
     assert 4321 not in followers
     assert purge.detail["removed"]["profiles"] == 1
+    assert sum(p.startswith(TOMBSTONE) for p in platform_ids) == 1  # the screens say "Erased customer"
     stored = every_value(engine)
     for trace in ("olgavieille", "Olga Quasimodo", olga):
         assert trace not in stored, trace
