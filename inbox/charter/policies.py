@@ -34,6 +34,14 @@ class Retention(Strict):
     audit_days: Days | None = None  # the trace of who did what: keep it longer than what it traces
 
     @model_validator(mode="after")
+    def _profiles_outlive_messages(self) -> Retention:
+        """A profile gone before its messages would leave their words without the person they belong to."""
+        messages, profiles = self.messages_days, self.profiles_days
+        if messages is not None and profiles is not None and profiles < messages:
+            raise ValueError(f"profiles_days ({profiles}) must be at least messages_days ({messages})")
+        return self
+
+    @model_validator(mode="after")
     def _audit_outlives_data(self) -> Retention:
         kept = {k: v for k, v in self.model_dump().items() if v is not None and k != "audit_days"}
         if self.audit_days is not None and kept and self.audit_days < max(kept.values()):
