@@ -191,7 +191,10 @@ def _claim(engine: Engine, now: datetime, running: Collection[str]) -> int | Non
                 update(OutboundReply)
                 .where(col(OutboundReply.id) == reply_id, col(OutboundReply.status) == "pending")
                 .values(
-                    status="sending", attempts=OutboundReply.attempts + 1, next_attempt_at=now + SEND_LEASE
+                    status="sending",
+                    attempts=OutboundReply.attempts + 1,
+                    next_attempt_at=now + SEND_LEASE,
+                    unposted_claim_at=now,  # until its POST starts (_renew): a death before leaves nothing
                 )
             )
             if won.rowcount == 1:  # type: ignore[attr-defined]
@@ -253,7 +256,7 @@ def _renew(engine: Engine, reply_id: int, held: datetime, now: datetime) -> date
         won = session.execute(
             update(OutboundReply)
             .where(mine, col(OutboundReply.channel_id).not_in(sending_paused_ids()))
-            .values(next_attempt_at=now + SEND_LEASE)
+            .values(next_attempt_at=now + SEND_LEASE, unposted_claim_at=None)  # may post from now on
         )
         if won.rowcount == 1:  # type: ignore[attr-defined]
             return now + SEND_LEASE
@@ -304,6 +307,7 @@ def send_one(engine: Engine, connectors: Mapping[str, Connector], clock: Callabl
                 return True
             row = session.get(OutboundReply, reply_id)
             assert row is not None
+            row.unposted_claim_at = None
             if row.action not in HIDE_ACTIONS and is_ambiguous(exc) and connector is not None:
                 widen(row, claimed_at, clock())
             _record_failure(session, row, exc, clock(), connector)

@@ -162,7 +162,9 @@ def _look_failed(session: Session, row: OutboundReply, exc: ConnectorError, now:
 def recover_stuck(engine: Engine, connectors: Mapping[str, Any], now: datetime) -> int:
     """Settle replies whose sender died mid-send: their attempt (the lease before ``next_attempt_at``) joins
     the unsure window and they are looked for at once (``settle``); not found where the platform can look,
-    they wait for the next send, which looks again first. A stuck hide or unhide is simply queued again.
+    they wait for the next send, which looks again first. A stuck hide or unhide is simply queued again, and
+    so is a reply whose sender died before it started posting (``unposted_claim_at`` still set): nothing to
+    look for.
     Only the replies of channels in ``connectors``: another channel's is left to a sender that can look on
     its platform (before, it was marked uncertain as if its platform could not be searched)."""
     with Session(engine) as session, session.begin():
@@ -187,6 +189,10 @@ def recover_stuck(engine: Engine, connectors: Mapping[str, Any], now: datetime) 
             session.refresh(reply)
             if reply.action in HIDE_ACTIONS:
                 reply.status, reply.next_attempt_at = "pending", None
+                continue
+            if reply.unposted_claim_at is not None:  # its sender died before it posted: nothing to look for
+                reply.status, reply.next_attempt_at, reply.attempts = "pending", None, reply.attempts - 1
+                reply.unposted_claim_at = None
                 continue
             widen(reply, lease_end - SEND_LEASE, lease_end)
             channel = session.get(Channel, reply.channel_id)

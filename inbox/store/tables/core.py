@@ -213,6 +213,9 @@ class OutboundReply(SQLModel, table=True):
     unsure_from: datetime | None = _when()
     unsure_until: datetime | None = _when()
     checked_by: str | None = None  # the person who retried an uncertain reply: post if the look finds nothing
+    # when the current claim was taken, until its POST starts: a claim whose sender died with it set never
+    # posted (queued again); None (a POST started, or a row older than the column) may have: looked for first
+    unposted_claim_at: datetime | None = _when()
     # the reply template the agent wrote it from (the templates page counts their use)
     template: str | None = Field(default=None, index=True)
 
