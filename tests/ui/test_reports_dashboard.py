@@ -131,3 +131,18 @@ def test_a_customer_without_a_handle_is_named_in_the_live_lists(seeded: Seeded, 
     assert not at.exception
     shown = [m.value for m in at.markdown]
     assert "**Nico O\\.**" in shown and "unknown customer" not in " ".join(shown)
+
+
+def test_the_breached_tile_counts_every_breached_clock_past_the_list(
+    seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The breached list reads only the soonest due (LIVE_LIMIT, 5,000); the tile and the tab count them all
+    and say the CSV holds the soonest only."""
+    from inbox.reports import queries
+
+    monkeypatch.setattr(queries, "LIVE_LIMIT", 0)
+    at = dashboard_as(seeded, "maya")
+    assert not at.exception
+    assert metric(at, "Breached") == "1"
+    assert "Breached (1)" in [t.label for t in at.tabs]
+    assert "1 more; the CSV holds the 0 due soonest." in [c.value for c in at.caption]

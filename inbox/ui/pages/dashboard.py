@@ -110,14 +110,22 @@ def _minutes(value: float | None) -> str:
     return "—" if value is None else i18n.duration(timedelta(minutes=value))
 
 
-def _clock_list(name: str, items: list[LiveClock], live: LiveReport, tz: tzinfo) -> None:
-    if not items:
+def _clock_list(name: str, items: list[LiveClock], total: int, live: LiveReport, tz: tzinfo) -> None:
+    """The first LIST_ROWS of ``items`` and the CSV of all of them; ``total`` counts those the database
+    holds (the breached list reads only the soonest due)."""
+    if not total:
         st.caption(_("No conversation in this list right now."))
     shown = items[:LIST_ROWS]
     names = live_list.display_names([c.conversation.id for c in shown])
     for c in shown:
         live_list.clock_row(c, live.now, tz, names)
-    if len(items) > LIST_ROWS:
+    if total > len(items):
+        st.caption(
+            _("{n} more; the CSV holds the {m} due soonest.").format(
+                n=i18n.number(total - len(shown)), m=i18n.number(len(items))
+            )
+        )
+    elif len(items) > LIST_ROWS:
         st.caption(_("{n} more in the CSV.").format(n=i18n.number(len(items) - LIST_ROWS)))
     csv_download(clocks(name, name.replace("_", " ").capitalize(), items, live.now, tz))
 
@@ -139,27 +147,27 @@ def live_panel(rules: Charter, channel: Channels) -> None:
     )
     tiles[1].metric(
         _("At risk"),
-        i18n.number(len(live.at_risk)),
+        i18n.number(live.at_risk_count),
         border=True,
         help=_("At least {share} of the target elapsed").format(share=share),
     )
     tiles[2].metric(
         _("Breached"),
-        i18n.number(len(live.breached)),
+        i18n.number(live.breached_count),
         border=True,
         help=_("Past the due time, still unanswered"),
     )
     risk, late, waiting = st.tabs(
         [
-            _("At risk ({n})").format(n=i18n.number(len(live.at_risk))),
-            _("Breached ({n})").format(n=i18n.number(len(live.breached))),
+            _("At risk ({n})").format(n=i18n.number(live.at_risk_count)),
+            _("Breached ({n})").format(n=i18n.number(live.breached_count)),
             _("Backlog"),
         ]
     )
     with risk:
-        _clock_list("at_risk", live.at_risk, live, tz)
+        _clock_list("at_risk", live.at_risk, live.at_risk_count, live, tz)
     with late:
-        _clock_list("breached", live.breached, live, tz)
+        _clock_list("breached", live.breached, live.breached_count, live, tz)
     with waiting:
         show(backlog(live))
     st.caption(
