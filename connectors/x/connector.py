@@ -63,6 +63,7 @@ TWEET_FIELDS = [
     "public_metrics",
     "note_tweet",  # a long post's whole text (its "text" stops at 280 weighted characters)
     "entities",  # the links a post's t.co links stand for
+    "attachments",  # its photos, videos, GIFs (``media_keys``: ``[photo]`` in its text)
 ]
 USER_FIELDS = ["username", "name", "public_metrics"]
 TWEET_EXPANSIONS = ["author_id", "in_reply_to_user_id", "referenced_tweets.id"]
@@ -73,6 +74,7 @@ DM_FIELDS = [
     "participant_ids",
     "referenced_tweets",
     "entities",
+    "attachments",
 ]
 DM_EXPANSIONS = ["sender_id", "participant_ids"]
 STEADY_DM_PAGE = 10  # DM events asked per poll once the stream has been read (X counts every event read)

@@ -82,7 +82,7 @@ def tweet_item(
         visibility="public",
         direction="out" if own else "in",
         author=author_from(author_id, users),
-        text=text or "",
+        text=with_media(text or "", tweet),
         created_at=parse_time(created or ""),
         reply_to=refs.get("replied_to"),
         raw={"tweet": dict(tweet), "author": dict(users.get(author_id, {}))},
@@ -101,6 +101,22 @@ def whole_text(tweet: Mapping[str, Any]) -> str | None:
         return expand_links(html.unescape(whole), note)
     text = _str(tweet, "text")
     return None if text is None else expand_links(html.unescape(text), tweet)
+
+
+MEDIA_KINDS = {"3": "photo", "7": "video", "13": "video", "16": "animated_gif"}  # by media_key prefix
+
+
+def with_media(text: str, holder: Mapping[str, Any]) -> str:
+    """``text`` followed by a line per medium of ``holder["attachments"]`` (``[photo]``, ``[video]``,
+    ``[animated_gif]``, by X's media_key prefix): a post or DM of a photo alone is never an empty message."""
+    attachments = holder.get("attachments")
+    keys = attachments.get("media_keys") if isinstance(attachments, Mapping) else None
+    notes = [
+        f"[{MEDIA_KINDS.get(k.partition('_')[0], 'media')}]"
+        for k in (keys if isinstance(keys, list) else [])
+        if isinstance(k, str)
+    ]
+    return "\n".join([text, *notes] if text else notes)
 
 
 def expand_links(text: str, holder: Mapping[str, Any]) -> str:
@@ -151,7 +167,7 @@ def dm_item(
         visibility="private",
         direction="out" if own else "in",
         author=author_from(sender, users),
-        text=expand_links(_str(event, "text") or "", event),
+        text=with_media(expand_links(_str(event, "text") or "", event), event),
         created_at=parse_time(_str(event, "created_at") or ""),
         raw={"event": dict(event), "author": dict(users.get(sender, {}))},
     )

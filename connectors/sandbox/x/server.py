@@ -136,9 +136,11 @@ class XSandbox(LoopbackServer):
         retweet_of: str | None = None,
         created_at: datetime | str | None = None,
         lang: str = "en",
+        media: tuple[str, ...] = (),
     ) -> str:
         """A tweet by ``author`` (a handle; the brand's own too) in the brand's mentions timeline; a reply
-        takes its root's ``conversation_id``. Unknown authors are created. Returns the tweet id."""
+        takes its root's ``conversation_id``; ``media``: photo, video, animated_gif attached. Unknown
+        authors are created. Returns the tweet id."""
         with self.lock:
             tweet = self.store.add_tweet(
                 text,
@@ -150,6 +152,7 @@ class XSandbox(LoopbackServer):
                 lang=lang,
                 mentions=[self.brand_id],
             )
+            tweet.media = tuple(media)
             return tweet.id
 
     def add_post(
@@ -189,9 +192,10 @@ class XSandbox(LoopbackServer):
         sender: str = "customer",
         recipient: str | None = None,
         created_at: datetime | str | None = None,
+        media: tuple[str, ...] = (),
     ) -> str:
-        """A DM between a customer and the brand (handles; a brand DM needs ``recipient``). Returns the
-        DM event id; the 1:1 conversation id is ``"{smaller id}-{larger id}"``."""
+        """A DM between a customer and the brand (handles; a brand DM needs ``recipient``), with ``media``
+        attached. Returns the DM event id; the 1:1 conversation id is ``"{smaller id}-{larger id}"``."""
         with self.lock:
             brand = self.store.brand
             if sender.lower() == brand.username.lower():
@@ -202,7 +206,9 @@ class XSandbox(LoopbackServer):
                 if recipient is not None and recipient.lower() != brand.username.lower():
                     raise ValueError("the brand must be one side of the DM")
                 pair = (self.store.user(sender), brand)
-            return self.store.add_dm(text, *pair, created_at=as_time(created_at)).id
+            event = self.store.add_dm(text, *pair, created_at=as_time(created_at))
+            event.media = tuple(media)
+            return event.id
 
     def tweet(self, tweet_id: str) -> Tweet:
         with self.lock:

@@ -76,6 +76,7 @@ class Tweet:
         default_factory=list
     )  # the ids of its earlier versions (an edit), oldest first
     superseded: bool = False  # edited since: timelines show the newest version only
+    media: tuple[str, ...] = ()  # photo | video | animated_gif, attached in this order
 
     @property
     def is_retweet(self) -> bool:
@@ -92,10 +93,13 @@ class DmEvent:
     sender_id: str
     dm_conversation_id: str
     created_at: datetime
+    media: tuple[str, ...] = ()  # photo | video | animated_gif
 
     def to_json(self, fields: set[str]) -> dict[str, Any]:
         text, urls = shown(self.text, escape=False)
         out: dict[str, Any] = {"id": self.id, "event_type": "MessageCreate", "text": text}
+        if self.media and "attachments" in fields:
+            out["attachments"] = {"media_keys": media_keys(self.id, self.media)}
         if urls and "entities" in fields:
             out["entities"] = {"urls": urls}
         for name in ("sender_id", "dm_conversation_id"):
@@ -104,6 +108,14 @@ class DmEvent:
         if "created_at" in fields:
             out["created_at"] = x_time(self.created_at)
         return out
+
+
+MEDIA_PREFIX = {"photo": "3", "video": "7", "animated_gif": "16"}  # X's media_key prefixes
+
+
+def media_keys(owner: str, media: tuple[str, ...]) -> list[str]:
+    """The ``media_key`` of each attached medium, as X writes them (``3_<id>`` for a photo...)."""
+    return [f"{MEDIA_PREFIX[kind]}_{int(owner) + n}" for n, kind in enumerate(media, 1)]
 
 
 def conversation_between(a: str, b: str) -> str:
@@ -234,6 +246,8 @@ class XStore:
             out["note_tweet"] = {"text": note, **({"entities": {"urls": note_urls}} if note_urls else {})}
         if urls and "entities" in fields:
             out["entities"] = {"urls": urls}
+        if tweet.media and "attachments" in fields:
+            out["attachments"] = {"media_keys": media_keys(tweet.id, tweet.media)}
         optional: dict[str, Any] = {
             "author_id": tweet.author_id,
             "created_at": x_time(tweet.created_at),
