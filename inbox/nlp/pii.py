@@ -41,6 +41,7 @@ DIGIT = re.compile(r"\d")
 # no-break, narrow no-break and thin spaces (French typography, phones' keyboards) read as spaces, one for one
 # so that offsets stay right
 SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+SLASHED = re.compile(r"(?<![\d/])0[1-9](?:/\d\d){4}(?![\d/])")  # "06/12/34/56/78": five pairs, never a date
 PHONE_CANDIDATE = re.compile(r"(?:\+|\b00|\b)\(?\d[\d .\-/()]{6,}\d")
 
 
@@ -169,7 +170,7 @@ def _not_a_phone(text: str, start: int, written: str) -> bool:
 
 def _phones(text: str, regions: Sequence[str], taken: list[PiiSpan]) -> list[PiiSpan]:
     out: list[PiiSpan] = []
-    text = text.translate(SPACES)
+    text = SLASHED.sub(lambda m: m.group().replace("/", " "), text.translate(SPACES))  # same length
     for cand in PHONE_CANDIDATE.finditer(text):
         if len(DIGIT.findall(cand.group())) < 7 or _overlaps(cand.start(), cand.end(), taken):
             continue

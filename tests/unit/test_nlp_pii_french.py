@@ -125,3 +125,8 @@ def test_an_e_mail_spelled_out_to_dodge_robots_is_found(text: str, found: str) -
 )
 def test_handles_and_prose_are_no_spelled_e_mail(text: str) -> None:
     assert [s for s in find_pii(text) if s.kind == "email"] == []
+
+
+def test_a_french_phone_written_with_slashes_is_found_but_not_a_date() -> None:
+    text = "mon fixe 01/23/45/67/89 ou le 06/12/34/56/78, né le 12/03/1984"
+    assert [text[s.start : s.end] for s in find_pii(text)] == ["01/23/45/67/89", "06/12/34/56/78"]
