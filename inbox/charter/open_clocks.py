@@ -110,22 +110,10 @@ def _judged(
     channel, platform = chan.name, chan.platform
     tags, handle = (contact.tags, contact.handle) if contact is not None else ([], None)
     name = contact.display_name if contact is not None else None
-    charter = book.in_force(conv.first_inbound_at)
     kind = charter_kind(conv.kind, conv.visibility)
     answered = conv.first_response_at is not None
     lowered = tuple(str(t).lower() for t in (tags or ()))
-    target = target_for(
-        charter,
-        channel,
-        kind,
-        conv.urgency,
-        lowered,
-        platform=platform,
-        metric="next_response" if answered else "first_response",
-        reason=conv.reason,
-    )
-    assert target is not None  # first and next responses always have a target
-    remaining, state = clock_state(charter, target, conv.sla_due_at, now, conv.clock_started_at)
+    target, remaining, state = judge(book, now, conv, channel, platform, lowered, conv.clock_started_at)
     return OpenClock(
         conversation_id=conv.id,
         channel=channel,
@@ -145,3 +133,32 @@ def _judged(
         reason=conv.reason,
         clock_started_at=conv.clock_started_at,
     )
+
+
+def judge(
+    book: CharterBook,
+    now: datetime,
+    conv: Conversation,
+    channel: str,
+    platform: str,
+    tags: tuple[str, ...],
+    started: datetime | None,
+) -> tuple[Target, timedelta, ClockState]:
+    """The running clock of ``conv`` (stored due time, first inbound known) on ``channel``, its contact's
+    ``tags`` lower case: its target, the time left and its state, by the charter in force at its arrival
+    (``clock_state`` from ``started``). The queue's colour and the dashboard read the same."""
+    assert conv.sla_due_at is not None and conv.first_inbound_at is not None
+    charter = book.in_force(conv.first_inbound_at)
+    target = target_for(
+        charter,
+        channel,
+        charter_kind(conv.kind, conv.visibility),
+        conv.urgency,
+        tags,
+        platform=platform,
+        metric="next_response" if conv.first_response_at is not None else "first_response",
+        reason=conv.reason,
+    )
+    assert target is not None  # first and next responses always have a target
+    remaining, state = clock_state(charter, target, conv.sla_due_at, now, started)
+    return (target, remaining, state)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import product
 from typing import Any, Literal
 
@@ -17,6 +17,8 @@ from sqlalchemy import and_, case, exists, func, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from inbox.charter.versions import CharterBook
+from inbox.desk import clocks
 from inbox.desk.clocks import clock_start
 from inbox.desk.clocks import clock_started as clock_started
 from inbox.ingest.threads import URGENCY_ORDER
@@ -75,19 +77,6 @@ def sla_state(due: datetime | None, started: datetime | None, now: datetime) -> 
         if (due - now) / (due - started) < AMBER_FRACTION:
             return "amber"
     return "green"
-
-
-def humanize(delta: timedelta) -> str:
-    """A short duration: 45s, 12m, 3h 05m, 2d 4h."""
-    seconds = int(abs(delta.total_seconds()))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
-    if hours == 0:
-        return f"{minutes}m"
-    if days == 0:
-        return f"{hours}h {minutes % 60:02d}m"
-    return f"{days}d {hours % 24}h"
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,9 +221,17 @@ def _due_cutoff(session: Session, conds: list[ColumnElement[bool]], f: Filters, 
 
 
 def queue_page(
-    session: Session, filters: Filters, *, user_id: int | None, now: datetime, number: int = 0, size: int = 50
+    session: Session,
+    filters: Filters,
+    *,
+    user_id: int | None,
+    now: datetime,
+    number: int = 0,
+    size: int = 50,
+    book: CharterBook | None = None,
 ) -> Page:
-    """One page of the queue, in priority order, with the filters applied in SQL."""
+    """One page of the queue, in priority order, with the filters applied in SQL; each row coloured by
+    ``book``'s charters (``clocks.colour``), else on the wall clock (``sla_state``)."""
     conds = _conditions(filters, user_id)
     total = _count(session, conds, filters)
     cutoff = _due_cutoff(session, conds, filters, (number + 1) * size)
@@ -253,10 +250,12 @@ def queue_page(
             contact,
             (user.display_name or user.name) if user else None,
             snippets.get(c.id or 0, ""),
-            sla_state(c.sla_due_at, started, now),
+            sla_state(c.sla_due_at, started, now)
+            if book is None
+            else clocks.colour(book, c, channel, platform, contact, started, now),
             failed_send=c.id in failed,
         )
-        for c, channel, contact, user, started in found
+        for c, channel, contact, user, started, platform in found
     ]
     return Page(rows=rows, total=total, number=number, size=size)
 
@@ -265,7 +264,7 @@ def _page_statement(conds: list[Any], number: int, size: int) -> Any:
     """Page ``number`` of the conversations matching ``conds``, in queue order."""
     return (
         select(Conversation, Channel.name, Contact, User)
-        .add_columns(clock_start())
+        .add_columns(clock_start(), col(Channel.platform))
         .join(Channel, col(Channel.id) == col(Conversation.channel_id))
         .outerjoin(Contact, col(Contact.id) == col(Conversation.contact_id))
         .outerjoin(User, col(User.id) == col(Conversation.assignee_id))

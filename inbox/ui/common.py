@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from inbox import i18n
 from inbox.charter import versions as charter_versions
 from inbox.charter.model import Charter
+from inbox.charter.versions import CharterBook
 from inbox.config.loader import ConfigError
 from inbox.desk import accounts
 from inbox.i18n import _, ngettext
@@ -116,23 +117,41 @@ def templates() -> composer.TemplatesFile | str:
     return _templates(str(path.parent), mtime)
 
 
+CharterKey = tuple[str, str, int | None, float]
+
+
+def _charter_key() -> CharterKey:
+    """(database, config folder, newest saved version, the file's mtime): a save shows at once."""
+    path = config_dir() / "charter.toml"
+    with reading() as session:
+        version = charter_versions.newest_id(session)
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return current_settings().database_url, str(path.parent), version, mtime
+
+
 @st.cache_data(ttl=30, show_spinner=False)
-def _charter(url: str, folder: str, version: int | None, mtime: float) -> Charter | None:
-    """Cached by the newest saved version and the file's mtime, so a save shows at once."""
+def _charter(key: CharterKey, whole_book: bool) -> Charter | CharterBook | None:
+    folder = Path(key[1])
     try:
         with reading() as session:
-            return charter_versions.current_charter(session, Path(folder))
+            if whole_book:
+                return charter_versions.charter_book(session, folder)
+            return charter_versions.current_charter(session, folder)
     except ConfigError:
         return None
 
 
 def charter() -> Charter | None:
     """The charter in force (newest version saved in the editor, else the file), or None when invalid."""
-    path = config_dir() / "charter.toml"
-    with reading() as session:
-        version = charter_versions.newest_id(session)
-    mtime = path.stat().st_mtime if path.exists() else 0.0
-    return _charter(current_settings().database_url, str(path.parent), version, mtime)
+    found = _charter(_charter_key(), False)
+    return found if isinstance(found, Charter) else None
+
+
+def charter_book() -> CharterBook | None:
+    """Every charter version with when it came into force (a clock is judged by the one in force at its
+    arrival), or None when the charter is invalid."""
+    found = _charter(_charter_key(), True)
+    return found if isinstance(found, CharterBook) else None
 
 
 def team_zone() -> ZoneInfo:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from inbox.desk.queue import MODERATED, Filters, QueueItem, humanize, order, queue_page, sla_state
+from inbox.desk.queue import MODERATED, Filters, QueueItem, order, queue_page, sla_state
 from inbox.store.tables import Conversation, Message
 from tests.support.seed_desk import add_conversation, seed
 
@@ -46,11 +46,6 @@ def test_due_time_comes_first_then_urgency_then_vip() -> None:
 )
 def test_sla_colour(due: datetime | None, started: datetime | None, now: datetime, state: str) -> None:
     assert sla_state(due, started, now) == state
-
-
-@pytest.mark.parametrize(("seconds", "text"), [(5, "5s"), (125, "2m"), (3900, "1h 05m"), (90000, "1d 1h")])
-def test_humanize(seconds: int, text: str) -> None:
-    assert humanize(timedelta(seconds=seconds)) == text == humanize(timedelta(seconds=-seconds))
 
 
 def test_sql_order_matches_the_pure_rule(engine: Engine) -> None:

@@ -8,7 +8,7 @@ from inbox.access import allowed
 from inbox.charter.deadlines import CharterDue, DuePolicy, default_due
 from inbox.config.platforms import platform_label
 from inbox.desk import actions as desk
-from inbox.desk import channel_reading, notes, people, presence
+from inbox.desk import channel_reading, clocks, notes, people, presence
 from inbox.desk.queue import STATUSES, clock_started, sla_state
 from inbox.i18n import _, duration, pgettext
 from inbox.ingest import listening_items
@@ -20,6 +20,7 @@ from inbox.ui.common import (
     SELECTED,
     SLA_COLOURS,
     charter,
+    charter_book,
     current_user,
     local_time,
     md_escape,
@@ -133,7 +134,12 @@ def _header(view: desk.ConversationView) -> None:
     handle = handle or (contact.display_name if contact else None) or unknown
     number = _("conversation #{id}").format(id=conv.id)
     st.markdown(f"## {md_name(handle)} :gray[· {number}]")
-    state = sla_state(conv.sla_due_at, clock_started(conv, view.messages), at)
+    started, book = clock_started(conv, view.messages), charter_book()
+    state = (
+        sla_state(conv.sla_due_at, started, at)
+        if book is None
+        else clocks.colour(book, conv, view.channel.name, view.channel.platform, contact, started, at)
+    )
     if conv.sla_due_at is None:
         sla = ":gray-badge[{}]".format(_("No SLA clock running"))
     elif conv.status == "pending" and conv.snoozed_until is not None:  # waiting on purpose: no countdown

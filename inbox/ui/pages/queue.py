@@ -25,6 +25,7 @@ from inbox.store.tables import User
 from inbox.ui import database_down, relabel, streamlit_words
 from inbox.ui.common import (
     SLA_COLOURS,
+    charter_book,
     current_user,
     local_time,
     md_escape,
@@ -308,7 +309,7 @@ def _nothing_matches(filters: Filters) -> str:
 @st.fragment(run_every=REFRESH_SECONDS)
 @database_down.said_in_place
 def queue_list(filters: Filters, user: User) -> None:
-    at = now()
+    at, book = now(), charter_book()  # each row's colour: its clock by the charter, as the dashboard's
     with reading() as session:
         page = queue_page(
             session,
@@ -317,10 +318,11 @@ def queue_list(filters: Filters, user: User) -> None:
             now=at,
             number=st.session_state.get(PAGE_KEY, 0),
             size=PAGE_SIZE,
+            book=book,
         )
         if not page.rows and page.number > 0:
             st.session_state[PAGE_KEY] = 0
-            page = queue_page(session, filters, user_id=user.id, now=at, size=PAGE_SIZE)
+            page = queue_page(session, filters, user_id=user.id, now=at, size=PAGE_SIZE, book=book)
         seen = presence.viewers(session, [r.id for r in page.rows], at, exclude_user=user.id)
     if user.id is not None:
         with transaction() as session:
