@@ -14,7 +14,8 @@ from inbox.charter.fields import EnvName, Kind, Name, NonEmpty, SurveyText, Tag,
 from inbox.charter.teams import LanguageCode
 from inbox.config.loader import Strict
 
-PiiKind = Literal["email", "phone", "card", "iban", "order"]  # what the PII finder reports
+# what the personal-data finder reports (inbox.nlp.pii; order_ref and account_ref as order and account)
+PiiKind = Literal["email", "phone", "card", "iban", "rib", "cvv", "nir", "address", "order", "account"]
 ModerationAction = Literal["hide", "mark"]
 
 Days = Annotated[int, Field(ge=1, le=36500)]

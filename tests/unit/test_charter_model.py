@@ -81,7 +81,8 @@ def test_the_test_charter_is_valid() -> None:
         ({"peak": {"backlog_at_least": 5, "promise_hours": 4, "template": "afflux-fr", "text": "{heures} h"}},
          "peak.text", "unknown variable(s) {heures}; allowed: {hours}"),
         ({"privacy.pii": ["passport"]}, "privacy.pii[0]",
-         "Input should be 'email', 'phone', 'card', 'iban' or 'order' (got 'passport')"),
+         "Input should be 'email', 'phone', 'card', 'iban', 'rib', 'cvv', 'nir', 'address', 'order' or "
+         "'account' (got 'passport')"),
         ({"moderation.spam": "delete"}, "moderation.spam", "Input should be 'hide' or 'mark' (got 'delete')"),
         ({"survey.kind": "stars"}, "survey.kind",
          "Input should be 'none', 'nps', 'csat' or 'ces' (got 'stars')"),

@@ -199,3 +199,29 @@ def test_charter_guidance_for_a_reply() -> None:
     )
     assert private.private_reasons == []
     assert for_reply(None, channel="x", visibility="public", urgency=None, tags=[], pii_kinds=[]).tone is None
+
+
+def test_every_kind_of_personal_data_the_finder_reports_can_move_a_reply_to_private() -> None:
+    """A French customer's RIB, card security code, social-security number or postal address, posted in
+    public: the shipped charter advises answering in private, in the agent's words."""
+    from inbox.charter import load_charter
+    from inbox.nlp.pii import find_pii
+    from inbox.replies.guidance import for_reply
+
+    said = (
+        "Mon RIB : 30006 00001 12345678901 89, cvv 123, n° de sécu 2 95 10 99 126 111 93, "
+        "livrez au 3 rue des Lilas 75012 Paris"
+    )
+    kinds = sorted({span.kind for span in find_pii(said)})
+    assert {"rib", "cvv", "nir", "address"} <= set(kinds), kinds
+    advice = for_reply(
+        load_charter(ROOT / "config"),
+        channel="x-acme",
+        visibility="public",
+        urgency="normal",
+        tags=[],
+        pii_kinds=kinds,
+    )
+    assert {"privacy.pii.rib", "privacy.pii.cvv", "privacy.pii.nir", "privacy.pii.address"} <= set(
+        advice.private_reasons
+    )
