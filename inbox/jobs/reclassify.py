@@ -1,4 +1,10 @@
-"""Re-running classification on stored inbound messages, one transaction per batch (keyset by message id)."""
+"""Re-running classification on stored inbound messages, one transaction per batch (keyset by message id).
+
+A batch's messages are locked (PostgreSQL) from their reading to the commit: a listener or a webhook storing
+a customer's edit of one of them meanwhile waits, then writes the new words and their classification on
+top, instead of the batch writing the old words' verdict over them
+(``tests/flows/test_multiworker_reclassify_edit.py``).
+"""
 
 from __future__ import annotations
 
@@ -43,6 +49,7 @@ def reclassify_batch(engine: Engine, classify: Classify, after_id: int, batch_si
             .where(Message.direction == "in", col(Message.id) > after_id)
             .order_by(col(Message.id))
             .limit(batch_size)
+            .with_for_update(of=Message)  # held while classified: an edit stored meanwhile waits, then wins
         )
         rows = session.exec(stmt).all()
         if not rows:
