@@ -9,8 +9,10 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 from sqlmodel import Session
@@ -18,6 +20,7 @@ from sqlmodel import Session
 from inbox.cli.messages import fail, invalid_charter
 from inbox.i18n import _
 from inbox.privacy import audit_log, erase, requests, retention
+from inbox.privacy.readable import record_html
 from inbox.privacy.subject import SubjectError, find_subject, set_hold
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
@@ -42,29 +45,49 @@ def _reason(reason: str) -> str:
 
 class RecordFormat(StrEnum):
     json = "json"
+    html = "html"
 
 
 @privacy_app.command("export")
 def export(
     contact: str = CONTACT,
     reason: str = REASON,
-    format: RecordFormat = typer.Option(RecordFormat.json, "--format", help="json"),
+    format: RecordFormat = typer.Option(
+        RecordFormat.json, "--format", help="json (complete, for machines) or html (a page the person reads)"
+    ),
     actor: str | None = ACTOR,
 ) -> None:
     """Print everything held on a person, across their linked accounts (audited)."""
     why, now = _reason(reason), datetime.now(UTC)
-    engine = open_engine(Settings().database_url)
+    settings = Settings()
+    engine = open_engine(settings.database_url)
     try:
         with Session(engine) as session, session.begin():
             subject = find_subject(session, contact)
             who = _actor(actor)
             data = requests.export_record(session, subject, actor=who, reason=why, now=now, via="cli")
+            zone = _team_zone(session, settings.config_dir)
     except SubjectError as exc:
         raise fail(str(exc)) from None
     finally:
         engine.dispose()
+    if format is RecordFormat.html:
+        sys.stdout.write(record_html(data, zone))
+        return
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def _team_zone(session: Session, config_dir: Path) -> tzinfo:
+    """The charter's main team's time zone, for the times of a readable record (UTC without a charter)."""
+    from inbox.charter.versions import current_charter
+    from inbox.config.loader import ConfigError
+
+    try:
+        charter = current_charter(session, config_dir)
+    except ConfigError:
+        return UTC
+    return ZoneInfo(charter.team(charter.sla.team).timezone)
 
 
 @privacy_app.command("erase")

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 from inbox import i18n
 from inbox.i18n import _
+from inbox.privacy.audit_labels import action_label, subject_label
 from inbox.privacy.audit_log import COLUMNS, flat
 from inbox.spreadsheet import safe_cell
 from inbox.ui.audit_details import Users, detail_words
-from inbox.ui.audit_labels import action_label, subject_label
 
 LOCAL = "%Y-%m-%d %H:%M:%S"  # a date and time every spreadsheet reads, in either language
 

@@ -24,11 +24,11 @@ from inbox.i18n import _, ngettext
 from inbox.nlp.language import LanguageDetect
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
 from inbox.nlp.settings import load_nlp_config, load_pii_patterns
+from inbox.privacy.audit_labels import actor_label
 from inbox.replies import composer
 from inbox.settings import current_settings
 from inbox.store.engine import open_engine
 from inbox.store.tables import User
-from inbox.ui.audit_labels import actor_label
 
 SELECTED = "selected_conversation_id"
 USER = "signed_in_user_id"

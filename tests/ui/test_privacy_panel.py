@@ -4,6 +4,7 @@ agent does not get it. In English and French."""
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import UTC, datetime
 
@@ -61,7 +62,9 @@ def test_a_manager_exports_the_persons_record_with_a_reason(seeded: Seeded, db_u
     data = json.loads(at.session_state[f"privacy-export-{cid}"])
     texts = [m["text"] for conv in data["conversations"] for m in conv["messages"]]
     assert texts == [BOB]  # theirs only
-    assert at.get("download_button")  # offered for download
+    assert len(at.get("download_button")) == 2  # the JSON, and the page to send the person
+    page = at.session_state[f"privacy-export-page-{cid}"]
+    assert page.startswith("<!doctype html>") and html.escape(BOB, quote=False) in page
     (event,) = audit_events(db_url, "privacy.export")
     assert event.actor == "maya" and event.detail["reason"] == "access request 2026-041"
     assert event.detail["via"] == "web"

@@ -6,7 +6,7 @@ import ast
 import re
 
 from inbox import i18n
-from inbox.ui.audit_labels import ACTIONS, SYSTEM_ACTORS, action_label, actor_label, subject_label
+from inbox.privacy.audit_labels import ACTIONS, SYSTEM_ACTORS, action_label, actor_label, subject_label
 from tests.conftest import ROOT
 
 CODE = re.compile(r"^[a-z_]+\.[a-z_]+$")

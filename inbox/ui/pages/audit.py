@@ -14,11 +14,11 @@ from sqlmodel import select
 from inbox.access import allowed
 from inbox.i18n import _, number
 from inbox.privacy import audit_log
+from inbox.privacy.audit_labels import action_label, subject_label
 from inbox.privacy.subject import SubjectError
 from inbox.store.tables import User
 from inbox.ui import audit_csv, relabel, streamlit_words
 from inbox.ui.audit_details import detail_words
-from inbox.ui.audit_labels import action_label, subject_label
 from inbox.ui.common import (
     current_user,
     local_time,

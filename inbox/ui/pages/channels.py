@@ -21,12 +21,12 @@ from inbox.config.loader import ConfigError
 from inbox.config.platforms import platform_info, platform_label, platform_names
 from inbox.i18n import _, ngettext, number
 from inbox.ingest import channel_admin
+from inbox.privacy.audit_labels import action_label
 from inbox.settings import secret
 from inbox.store import records as store
 from inbox.store.tables import User
 from inbox.ui import streamlit_words
 from inbox.ui.audit_details import said_of
-from inbox.ui.audit_labels import action_label
 from inbox.ui.channel_words import credential_label, stream_label
 from inbox.ui.common import (
     charter,

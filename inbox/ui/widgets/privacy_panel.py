@@ -1,7 +1,7 @@
-"""The Privacy action on a customer's profile (not a page): a manager exports the person's record as JSON or
-erases it, with a reason, an erasure confirmed by typing the handle, and legal holds respected; an admin puts
-the person under legal hold or lifts it, with a reason. The rules and the audit are
-``inbox.privacy.requests``'."""
+"""The Privacy action on a customer's profile (not a page): a manager exports the person's record (JSON, and
+a page the person reads) or erases it, with a reason, an erasure confirmed by typing the handle, and legal
+holds respected; an admin puts the person under legal hold or lifts it, with a reason. The rules and the
+audit are ``inbox.privacy.requests``'."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import streamlit as st
 from inbox.access import PermissionDenied, allowed
 from inbox.i18n import _, ngettext, number
 from inbox.privacy import erase, requests
+from inbox.privacy.readable import record_html
 from inbox.store.gone import TOMBSTONE
 from inbox.store.tables import Contact, User
-from inbox.ui.common import engine, md_escape, md_name, now, reading, transaction
+from inbox.ui.common import engine, md_escape, md_name, now, reading, team_zone, transaction
 from inbox.ui.widgets import flash
 
 
@@ -34,6 +35,7 @@ def _export(contact_id: int, user: User) -> None:
         st.session_state[_key("export-flash", contact_id)] = ("error", str(exc))
         return
     st.session_state[_key("export", contact_id)] = json.dumps(data, ensure_ascii=False, indent=2)
+    st.session_state[_key("export-page", contact_id)] = record_html(data, team_zone())
 
 
 def _erase(contact_id: int, user: User) -> None:
@@ -112,7 +114,12 @@ def _hold_part(contact: Contact, user: User, holds: list[str]) -> None:
 def _export_part(contact: Contact, user: User) -> None:
     cid = contact.id or 0
     st.markdown("**{}**".format(_("Export this person's data")))
-    st.caption(_("Everything held on them across their linked accounts, as JSON. Audited with your reason."))
+    st.caption(
+        _(
+            "Everything held on them across their linked accounts: as JSON (complete, for machines) and as a "
+            "page they can read. Audited with your reason."
+        )
+    )
     st.text_input(
         _("Reason for the export"),
         key=_key("export-reason", cid),
@@ -122,13 +129,22 @@ def _export_part(contact: Contact, user: User) -> None:
     flash.show(_key("export-flash", cid))
     ready = st.session_state.get(_key("export", cid))
     if ready:
-        st.download_button(
+        cols = st.columns(2)
+        cols[0].download_button(
             _("Download (JSON)"),
             data=ready,
             file_name=f"person-{cid}.json",
             mime="application/json",
             key=_key("download", cid),
             icon=":material/download:",
+        )
+        cols[1].download_button(
+            _("Download the page to send them (HTML)"),
+            data=st.session_state.get(_key("export-page", cid), ""),
+            file_name=f"person-{cid}.html",
+            mime="text/html",
+            key=_key("download-page", cid),
+            icon=":material/description:",
         )
 
 
