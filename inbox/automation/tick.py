@@ -35,7 +35,7 @@ from inbox.automation.spikes import SpikeReport
 from inbox.automation.surveys import run_surveys
 from inbox.automation.traffic_alerts import PeakMeasure, watch_traffic
 from inbox.charter.model import Charter
-from inbox.charter.open_clocks import OpenClock, open_clocks
+from inbox.charter.open_clocks import OpenClock, late_count, open_clocks
 from inbox.charter.versions import CharterBook, LiveCharter
 from inbox.config.loader import ConfigError
 from inbox.desk.incidents.joining import run_incidents
@@ -176,14 +176,16 @@ def run_automation(
         report.woken = len(wake_due(session, now))  # before the clocks: a woken one is in the queue again
     with Session(engine) as session:
         clocks = open_clocks(session, book, now)
+        past_due = late_count(session, now)  # every late clock, also past those read
     report.out_of_hours = send_out_of_hours(engine, current, clocks, templates, now)
     report.moved_private = move_to_private(engine, current, templates, now)  # [privacy] topics, by reason
-    late = sum(1 for c in clocks if c.state != "on_track")
+    unread = max(past_due - sum(1 for c in clocks if c.due_at < now), 0)
+    backlog, late = len(clocks) + unread, sum(1 for c in clocks if c.state != "on_track") + unread
     try:
         with Session(engine) as session, session.begin():
-            state = record_peak(session, current, backlog=len(clocks), forecast_breaches=late, now=now)
+            state = record_peak(session, current, backlog=backlog, forecast_breaches=late, now=now)
             active, since = state.active, state.since or now
-        measured: PeakMeasure | None = PeakMeasure(active, len(clocks), late)
+        measured: PeakMeasure | None = PeakMeasure(active, backlog, late)
     except OperationalError as exc:  # SQLite busy: measured again next tick
         log.debug("peak state not recorded this tick: %s", exc)
         active, since, measured = False, now, None

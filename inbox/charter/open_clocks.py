@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from sqlalchemy import func
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -70,16 +71,24 @@ def open_clocks(
     book: CharterBook,
     now: datetime,
     *,
-    limit: int = MAX_CLOCKS,
+    limit: int | None = None,
     assignee_id: int | None = None,
 ) -> list[OpenClock]:
     """Every running clock (open conversation, stored due time), soonest due first: the ``limit`` soonest
     of those already late, then every one not yet due (``MAX_COMING`` at most), so a backlog of late
     conversations never hides one at risk; ``assignee_id``: only that user's conversations."""
     due = col(Conversation.sla_due_at)
-    late = _clocks(session, [due < now], limit, assignee_id)
+    late = _clocks(session, [due < now], MAX_CLOCKS if limit is None else limit, assignee_id)
     coming = _clocks(session, [due >= now], MAX_COMING, assignee_id)
     return [_judged(book, now, *row) for row in late + coming]
+
+
+def late_count(session: Session, now: datetime) -> int:
+    """Every running clock already past its due time, counted by the database (``open_clocks`` reads only
+    the ``MAX_CLOCKS`` soonest of them)."""
+    due = col(Conversation.sla_due_at)
+    stmt = select(func.count()).select_from(Conversation).where(Conversation.status == "open", due < now)
+    return int(session.exec(stmt).one())
 
 
 def _clocks(
