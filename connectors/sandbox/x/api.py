@@ -36,10 +36,10 @@ from connectors.sandbox.x.params import (
     weighted_length,
     with_implied,
 )
+from connectors.sandbox.x.problems import not_found, problem
 from connectors.sandbox.x.shown import post_text, shown
 from connectors.sandbox.x.store import Tweet, XStore, conversation_between, x_time
 
-PROBLEMS = "https://api.x.com/2/problems/"
 ApiHandler = Callable[[Request, Principal], Reply]
 _EXPAND = (
     "tweet.fields",
@@ -79,42 +79,6 @@ NOT_SUMMONED = (
     "Reply to this conversation is not allowed because you have not been mentioned or otherwise "
     "engaged by the author of the post you are replying to."
 )
-
-
-def problem(status: int, title: str, detail: str, kind: str = "about:blank", **extra: Any) -> Reply:
-    """An RFC 7807 problem-details answer, as X sends its errors."""
-    body = {"title": title, "detail": detail, "type": kind, "status": status, **extra}
-    return Reply(status, body, content_type="application/problem+json")
-
-
-def invalid(exc: Invalid) -> Reply:
-    return problem(
-        400,
-        "Invalid Request",
-        "One or more parameters to your request was invalid.",
-        PROBLEMS + "invalid-request",
-        errors=[{"parameters": {exc.parameter: [exc.value]}, "message": str(exc)}],
-    )
-
-
-def not_found(kind: str, value: str, parameter: str = "id") -> Reply:
-    """X's partial error for a missing resource: 200 with ``errors`` and no ``data``."""
-    return Reply(
-        200,
-        {
-            "errors": [
-                {
-                    "value": value,
-                    "detail": f"Could not find {kind} with {parameter}: [{value}].",
-                    "title": "Not Found Error",
-                    "resource_type": kind,
-                    "parameter": parameter,
-                    "resource_id": value,
-                    "type": PROBLEMS + "resource-not-found",
-                }
-            ]
-        },
-    )
 
 
 class XApi:

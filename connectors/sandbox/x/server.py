@@ -18,9 +18,10 @@ from connectors.sandbox._replay import Replays
 from connectors.sandbox._sample import SampleRow, load_sample
 from connectors.sandbox._server import Fault, LoopbackServer, Reply, Request
 from connectors.sandbox.x.access import DOCUMENTED_LIMITS, Denied, RateLimits, authenticate, require_user
-from connectors.sandbox.x.api import PROBLEMS, ApiHandler, XApi, invalid, problem
+from connectors.sandbox.x.api import ApiHandler, XApi
 from connectors.sandbox.x.control import control_routes
 from connectors.sandbox.x.params import Invalid
+from connectors.sandbox.x.problems import PROBLEMS, invalid, problem
 from connectors.sandbox.x.replay import Replayer
 from connectors.sandbox.x.store import Tweet, XStore
 
