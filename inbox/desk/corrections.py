@@ -26,8 +26,6 @@ from inbox.charter.deadlines import DuePolicy
 from inbox.ingest import conversation_fields
 from inbox.ingest.clocks import recompute_stored
 from inbox.ingest.page import bound_due
-from inbox.ingest.threads import DueFn
-from inbox.nlp.reasons import conversation_reason
 from inbox.nlp.types import LEVELS, SENTIMENTS
 from inbox.replies import moderation
 from inbox.store import records as store
@@ -113,34 +111,9 @@ def _follow(session: Session, conv: Conversation, field: str, due: DuePolicy) ->
     assert channel is not None
     contact = session.get(Contact, conv.contact_id) if conv.contact_id is not None else None
     session.flush()
-    bound = reason_at_start(session, conv, bound_due(due, channel, contact))
+    bound = bound_due(due, channel, contact)  # asked with the reason in force at each clock's start
     recompute_stored(session, [conv], lambda _c: bound, rejudge=True)
     session.add(conv)
-
-
-def reason_at_start(session: Session, conv: Conversation, due: DueFn) -> DueFn:
-    """``due``, asked with the contact reason in force when each clock started: the latest not ``other`` of
-    the customer messages written by its start, as classified now (a correction corrects what its message
-    said: the clocks that started before it keep their reason); the conversation's reason is put back."""
-    rows = session.exec(
-        select(Message.created_at, Message.reason)
-        .where(Message.conversation_id == conv.id, Message.direction == "in")
-        .order_by(col(Message.created_at), col(Message.id))
-    ).all()
-    classified = any(reason for _written, reason in rows)
-
-    def asked(c: Conversation, since: datetime, is_next: bool) -> datetime | None:
-        now_reason, then = c.reason, None
-        for written, reason in rows:
-            if written is not None and written <= since:
-                then = conversation_reason(then, reason)
-        c.reason = then if classified else now_reason  # none classified (stored before reasons): now's
-        try:
-            return due(c, since, is_next)
-        finally:
-            c.reason = now_reason
-
-    return asked
 
 
 def corrections_for(

@@ -9,7 +9,8 @@ never commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, not_, or_, select
@@ -24,6 +25,7 @@ from inbox.ingest.threads import (
     is_automatic,
     recompute,
 )
+from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
 from inbox.store.tables import AuditEvent, Conversation, Message
 
@@ -45,12 +47,8 @@ def person_answer() -> ColumnElement[bool]:
     return and_(col(Message.direction) == "out", or_(key.is_(None), not_(automatic_message())))
 
 
-def thread_events(session: Session, conversation_ids: Iterable[int]) -> dict[int, list[ThreadEvent]]:
-    """Each conversation's customer messages and a person's answers (automatic messages left out)."""
-    ids = list(dict.fromkeys(conversation_ids))
-    out: dict[int, list[ThreadEvent]] = {i: [] for i in ids}
-    if not ids:
-        return out
+def _stored_rows(session: Session, ids: list[int]) -> Iterable[Any]:
+    """Each message of the conversations ``ids`` as the clocks read it."""
     m = Message
     stmt = select(
         col(m.conversation_id),
@@ -59,8 +57,15 @@ def thread_events(session: Session, conversation_ids: Iterable[int]) -> dict[int
         col(m.urgency),
         outbox_key(),
         col(m.ingested_at),
+        col(m.reason),
+        col(m.id),
     ).where(store.one_of(session, col(m.conversation_id), ids))
-    for conversation_id, at, direction, urgency, key, stored in session.execute(stmt):
+    return session.execute(stmt).all()
+
+
+def _events(rows: Iterable[Any], ids: list[int]) -> dict[int, list[ThreadEvent]]:
+    out: dict[int, list[ThreadEvent]] = {i: [] for i in ids}
+    for conversation_id, at, direction, urgency, key, stored, *_ in rows:
         if at is None or (direction == "out" and is_automatic(key)):
             continue
         if direction == "in":
@@ -68,6 +73,47 @@ def thread_events(session: Session, conversation_ids: Iterable[int]) -> dict[int
         else:
             out[conversation_id].append(ThreadEvent(at, "out"))
     return out
+
+
+def thread_events(session: Session, conversation_ids: Iterable[int]) -> dict[int, list[ThreadEvent]]:
+    """Each conversation's customer messages and a person's answers (automatic messages left out)."""
+    ids = list(dict.fromkeys(conversation_ids))
+    return _events(_stored_rows(session, ids) if ids else (), ids)
+
+
+def reason_at_start(written: Sequence[tuple[datetime | None, str | None]], due: DueFn) -> DueFn:
+    """``due``, asked with the contact reason in force when each clock started: the latest not ``other`` of
+    the customer messages ``written`` (time, reason; in time order) by its start, each as classified now (an
+    agent's correction, a customer's edit). So a clock keeps the reason it started with whatever order the
+    messages were stored in, and a correction or an edit re-judges the clocks from its message on, not those
+    before. The conversation's reason is put back; none classified (stored before reasons): now's."""
+    classified = any(reason for _at, reason in written)
+
+    def asked(c: Conversation, since: datetime, is_next: bool) -> datetime | None:
+        now_reason, then = c.reason, None
+        for at, reason in written:
+            if at is not None and _aware(at) <= _aware(since):
+                then = conversation_reason(then, reason)
+        c.reason = then if classified else now_reason
+        try:
+            return due(c, since, is_next)
+        finally:
+            c.reason = now_reason
+
+    return asked
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _written(rows: Iterable[Any]) -> dict[int, list[tuple[datetime | None, str | None]]]:
+    """Each conversation's customer messages (time, reason), in time order."""
+    found: dict[int, list[tuple[datetime, int, str | None]]] = {}
+    for conversation_id, at, direction, _urgency, _key, _stored, reason, message_id in rows:
+        if direction == "in" and at is not None:
+            found.setdefault(conversation_id, []).append((_aware(at), message_id, reason))
+    return {c: [(at, reason) for at, _id, reason in sorted(rows)] for c, rows in found.items()}
 
 
 def status_changes(session: Session, conversation_ids: Iterable[int]) -> dict[int, list[StatusChange]]:
@@ -104,10 +150,16 @@ def recompute_stored(
     rejudge: bool = False,
 ) -> None:
     """``threads.recompute`` each conversation from its stored messages (flush the new ones first);
-    ``due_for`` gives the due policy bound to a conversation's channel and customer. A late message keeps
-    the first-response due time stored at arrival; ``rejudge`` (a classification correction) does not."""
+    ``due_for`` gives the due policy bound to a conversation's channel and customer, asked with the contact
+    reason in force when each clock started (``reason_at_start``). A late message keeps the first-response
+    due time stored at arrival; ``rejudge`` (a classification correction) does not."""
     by_id = {conv.id: conv for conv in convs if conv.id is not None}
+    if not by_id:
+        return
     statuses = status_changes(session, by_id)
-    for conversation_id, events in thread_events(session, by_id).items():
+    rows = _stored_rows(session, list(by_id))
+    written = _written(rows)
+    for conversation_id, events in _events(rows, list(by_id)).items():
         conv = by_id[conversation_id]
-        recompute(conv, events, due_for(conv), rejudge=rejudge, statuses=statuses[conversation_id])
+        due = reason_at_start(written.get(conversation_id, []), due_for(conv))
+        recompute(conv, events, due, rejudge=rejudge, statuses=statuses[conversation_id])

@@ -57,6 +57,31 @@ def languages(session: Session, convs: Iterable[Conversation]) -> None:
             conv.language = conversation_language(found[conversation_id], corrected.get(conversation_id))
 
 
+def in_time_order(session: Session, convs: Iterable[Conversation]) -> None:
+    """Set each conversation's sentiment and contact reason from its stored customer messages in the order
+    they were written (flush new ones first): a page read newest first stores the latest message before
+    the earlier ones, which must not become the conversation's reason or sentiment."""
+    by_id = {conv.id: conv for conv in convs if conv.id is not None}
+    if not by_id:
+        return
+    m = Message
+    stmt = (
+        select(m.conversation_id, m.sentiment, m.reason)
+        .where(store.one_of(session, col(m.conversation_id), list(by_id)), m.direction == "in")
+        .order_by(col(m.created_at), col(m.id))
+    )
+    found: dict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
+    for conversation_id, sentiment, reason in session.exec(stmt).all():
+        found[conversation_id].append((sentiment, reason))
+    for conversation_id, rows in found.items():
+        conv, reason = by_id[conversation_id], None
+        for _sentiment, said in rows:
+            reason = conversation_reason(reason, said)
+        conv.reason = reason if any(said for _s, said in rows) else conv.reason
+        conv.sentiment = rows[-1][0] if rows[-1][0] is not None else conv.sentiment
+        session.add(conv)
+
+
 def refresh(session: Session, conv: Conversation) -> None:
     """Every classification field of ``conv`` from its stored customer messages."""
     rows = session.exec(

@@ -254,6 +254,8 @@ def ingest_batch(
     if labels:  # the language the customer writes in across each conversation, not the latest guess
         conversation_fields.languages(session, {id(c): c for c in convs.values()}.values())
     if late:
+        session.flush()
+        conversation_fields.in_time_order(session, late)
         recompute_stored(session, late, lambda conv: bound_due(due, channel, _contact(session, conv)))
     unreadable = [*batch.malformed, *edits.refused, *after.refused]  # and edits by another account
     malformed = _unquarantined(session, channel.id, stream, unreadable)
