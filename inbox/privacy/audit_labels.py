@@ -117,7 +117,6 @@ SUBJECTS = {
     "incident": N_("Incident #{id}"),
     "message": N_("Message #{id}"),
     "role": N_("Role {id}"),
-    "spike": N_("Spike #{id}"),
     "team": N_("Team {id}"),
     "template": N_("Template {id}"),
     "user": N_("User #{id}"),
@@ -135,7 +134,20 @@ def subject_label(target: str, users: Mapping[int, str] | None = None) -> str:
     kind, _sep, ident = target.partition(":")
     if kind == "user" and users and ident.isdigit() and int(ident) in users:
         return users[int(ident)]
+    if kind == "spike" and ident:
+        return _spike_label(ident)
     return _(SUBJECTS[kind]).format(id=ident) if kind in SUBJECTS and ident else target
+
+
+def _spike_label(scope: str) -> str:
+    """A spike by what was watched: ``channel:<name>`` or ``listening:<channel>:<query>`` (as stored else)."""
+    kind, _sep, rest = scope.partition(":")
+    if kind == "channel" and rest:
+        return _("Spike on {channel}").format(channel=rest)
+    channel, _sep, query = rest.partition(":")
+    if kind == "listening" and query:
+        return _("Spike on listening “{query}” ({channel})").format(query=query, channel=channel)
+    return _("Spike {id}").format(id=scope)
 
 
 # The inbox's own processes, as they sign their actions (people sign with their user name)

@@ -67,6 +67,16 @@ def test_actions_and_subjects_read_in_the_users_language() -> None:
     assert subject_label("") == "" and subject_label("planet:3") == "planet:3"
 
 
+def test_a_spike_is_named_by_what_was_watched() -> None:
+    """A spike's key is its scope, not a number: "Pic sur bsky-acme", never "Pic n° channel:bsky-acme"."""
+    with i18n.use_language("fr"):
+        assert subject_label("spike:channel:bsky-acme") == "Pic sur bsky-acme"
+        said = subject_label("spike:listening:x-acme:acme panne")
+        assert said == "Pic sur l'écoute «\xa0acme panne\xa0» (x-acme)"
+    assert subject_label("spike:channel:x-acme") == "Spike on x-acme"
+    assert subject_label("spike:odd") == "Spike odd"
+
+
 def _system_actors() -> set[str]:
     """The names the inbox's processes sign audit events with: ``ACTOR = "..."`` constants, ``actor="..."``
     arguments, and a constant second argument of an audit call."""
