@@ -21,6 +21,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "moderate": ("manager", N_('set or lift a moderation mark ("Not abuse")')),
     "link": ("manager", N_("link or unlink a customer's accounts")),
     "distribute": ("manager", N_("hand out the unassigned conversations")),
+    "others_replies": ("manager", N_("edit or cancel another person's reply waiting to be sent")),
     "figures": ("manager", N_("see another person's figures")),
     "incidents": ("manager", N_("declare, answer and close incidents")),
     "templates": ("manager", N_("edit the charter and the templates")),

@@ -28,6 +28,7 @@ class Person:
                 "moderate",
                 "link",
                 "distribute",
+                "others_replies",
                 "figures",
                 "incidents",
                 "templates",

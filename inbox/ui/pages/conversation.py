@@ -41,6 +41,7 @@ from inbox.ui.widgets import (
     incident_notice,
     notification_bell,
     people_panel,
+    queued_replies,
     redact_panel,
     reopen,
     snooze_panel,
@@ -323,6 +324,7 @@ def main() -> None:
     left, right = st.columns([2.3, 1], gap="large")
     with left:
         live_thread(conv_id, user)
+        queued_replies.panel(view, user)  # waiting replies: why, and Edit or Cancel
         st.divider()
         incident_notice.notice(conv_id)  # part of an open incident: its reply covers the problem
         channel_standby.conversation_notice(view.channel)  # sending paused: a reply waits in the outbox

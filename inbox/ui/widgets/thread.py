@@ -32,6 +32,7 @@ REPLY_STATUS = {
     "sending": (":orange-badge[:material/outbox: {}]", N_("Sending")),
     "failed": (":red-badge[:material/error: {}]", N_("Failed")),
     "sent": (":green-badge[:material/done_all: {}]", N_("Delivered")),
+    "cancelled": (":gray-badge[:material/cancel: {}]", N_("Cancelled")),
 }
 HIDE_LABELS = {"hide": N_("Hide comment"), "unhide": N_("Show comment")}
 

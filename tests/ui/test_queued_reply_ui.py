@@ -1,0 +1,92 @@
+"""A reply waiting in the outbox, on the conversation page in French: why it waits, and Edit or Cancel for
+its author (alice, an agent) or a manager (maya); another agent sees it wait without the buttons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from inbox import i18n
+from inbox.outbox import delivery as outbox
+from inbox.store.tables import AuditEvent, Conversation, OutboundReply
+from inbox.ui.common import SELECTED
+from tests.support.seed_desk import Seeded
+from tests.support.ui import database
+from tests.ui.test_ui_french import french, signed_in  # noqa: F401 (french: a fixture)
+
+
+def _queued(db_url: str, conv_id: int, by: str) -> int:
+    with database(db_url) as s, s.begin():
+        conv = s.get(Conversation, conv_id)
+        assert conv is not None
+        reply = outbox.enqueue(
+            s, conv, visibility="public", text="Nous regardons", actor=by, now=datetime.now(UTC)
+        )
+        return reply.id or 0
+
+
+def _open(seeded: Seeded, name: str, conv_id: int) -> AppTest:
+    at = signed_in(seeded, name)
+    with i18n.use_language("fr"):
+        at.session_state[SELECTED] = conv_id
+        at.switch_page("inbox/ui/pages/conversation.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _click(at: AppTest, key: str) -> None:
+    with i18n.use_language("fr"):
+        at.button(key=key).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _row(db_url: str, reply_id: int) -> OutboundReply:
+    with database(db_url) as s:
+        row = s.get(OutboundReply, reply_id)
+        assert row is not None
+        return row
+
+
+def test_its_author_edits_then_cancels_a_waiting_reply_in_french(french: Seeded, db_url: str) -> None:  # noqa: F811
+    conv_id = french.conversations["late"]
+    reply_id = _queued(db_url, conv_id, "alice")
+    at = _open(french, "alice", conv_id)
+    assert any("En attente d’envoi" in c.value for c in at.caption), [c.value for c in at.caption]
+    _click(at, f"queued-{reply_id}-edit")
+    at.text_area(key=f"queued-{reply_id}-text").set_value("Votre colis arrive demain.")
+    _click(at, f"queued-{reply_id}-save")  # French to an English conversation: asked first, as a new reply
+    assert _row(db_url, reply_id).text == "Nous regardons"
+    assert any("Vérifiez la langue" in w.value for w in at.warning), [w.value for w in at.warning]
+    at.checkbox(key=f"queued-{reply_id}-language").check()
+    _click(at, f"queued-{reply_id}-save")
+    assert _row(db_url, reply_id).text == "Votre colis arrive demain."
+    assert any("nouveau texte" in s.value for s in at.success), [s.value for s in at.success]
+    _click(at, f"queued-{reply_id}-edit")  # personal data in public: refused, the text kept
+    at.text_area(key=f"queued-{reply_id}-text").set_value("Appelez-moi au 06 12 34 56 78")
+    _click(at, f"queued-{reply_id}-save")
+    assert _row(db_url, reply_id).text == "Votre colis arrive demain."
+    assert any("Données personnelles dans une réponse publique" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
+    _click(at, f"queued-{reply_id}-keep")
+    _click(at, f"queued-{reply_id}-cancel")
+    _click(at, f"queued-{reply_id}-cancel-yes")
+    assert _row(db_url, reply_id).status == "cancelled"
+    assert any("ne sera pas envoyée" in s.value for s in at.success), [s.value for s in at.success]
+    with database(db_url) as s:
+        actions = s.exec(select(AuditEvent.action).where(AuditEvent.actor == "alice")).all()
+    assert "reply.edited" in actions and "reply.cancelled" in actions
+
+
+def test_another_agent_sees_it_wait_without_the_buttons_a_manager_has_them(
+    french: Seeded,  # noqa: F811
+    db_url: str,
+) -> None:
+    conv_id = french.conversations["late"]
+    reply_id = _queued(db_url, conv_id, "bob")
+    keys = [b.key for b in _open(french, "alice", conv_id).button]
+    assert f"queued-{reply_id}-edit" not in keys and f"queued-{reply_id}-cancel" not in keys
+    keys = [b.key for b in _open(french, "maya", conv_id).button]
+    assert f"queued-{reply_id}-edit" in keys and f"queued-{reply_id}-cancel" in keys
