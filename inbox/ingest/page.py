@@ -198,6 +198,18 @@ def opened(platform: str) -> datetime:
     return datetime(info.first_year if info else 1970, 1, 1, tzinfo=UTC)
 
 
+def _forget_page_first_dues(
+    late: Sequence[Conversation], before: Mapping[int, tuple[datetime | None, datetime | None]]
+) -> None:
+    """A late conversation's first-response due time worked out while this page was applied item by item is
+    not one stored at arrival: a follow-up stored after an answer read before the first message started the
+    first clock with the follow-up's reason and urgency. Only the due time held before the page, for the
+    same first message, is kept; ``recompute_stored`` works out the others from the messages in time order."""
+    for conv in late:
+        first, due = before.get(id(conv), (None, None))
+        conv.first_response_due_at = due if first is not None and first == conv.first_inbound_at else None
+
+
 def _contact(session: Session, conv: Conversation) -> Contact | None:
     return session.get(Contact, conv.contact_id) if conv.contact_id is not None else None
 
@@ -238,6 +250,7 @@ def ingest_batch(
     contacts = store.contacts_for(session, channel.id, [i.author for i in inbound], now)
     echoes = automatic_echoes(session, channel.id, fresh)
     late = _out_of_order(convs, fresh, echoes) + conversations_of(session, redated)
+    before = {id(conv): (conv.first_inbound_at, conv.first_response_due_at) for conv in convs.values()}
     rows = []
     for item in fresh:
         contact = contacts[item.author.platform_id] if item.direction == "in" else None
@@ -254,6 +267,7 @@ def ingest_batch(
     if labels:  # the language the customer writes in across each conversation, not the latest guess
         conversation_fields.languages(session, {id(c): c for c in convs.values()}.values())
     if late:
+        _forget_page_first_dues(late, before)
         session.flush()
         conversation_fields.in_time_order(session, late)
         recompute_stored(session, late, lambda conv: bound_due(due, channel, _contact(session, conv)))

@@ -135,3 +135,14 @@ def test_a_follow_up_never_rejudges_the_clock_it_did_not_start(
 ) -> None:
     delivered = data.draw(st.composite(lambda draw: pages(draw, [*STORY, FOLLOW_UP]))())
     assert judged(engine, classifier, delivered) == ("account_access", at(11), at(10), [(0, 0, 1)])
+
+
+def test_an_answer_read_before_the_first_message_leaves_its_target_to_it(
+    engine: Engine, classifier: Remembering
+) -> None:
+    """The answer read first, then the first message with the account-access follow-up: the follow-up
+    started the first clock (the first message's answer not yet matched) and its target, 30 minutes, stayed
+    the first response's (due 09:30 instead of 10:00)."""
+    by = {i.external_id: i for i in [*STORY, FOLLOW_UP]}
+    delivered = [[by["2"]], [by["1"], by["4"]], [by["3"]]]
+    assert judged(engine, classifier, delivered) == ("account_access", at(11), at(10), [(0, 0, 1)])
