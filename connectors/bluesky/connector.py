@@ -160,7 +160,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         fresh, reached = sweep.fresh([(_time_of(o, "indexedAt"), _id_of(o, "uri"), o) for o in objs])
         items, bad = parse(fresh)
         cursor, more = sweep.advance(token if objs else None, reached)
-        return Batch(items, cursor, more, bad, len(objs))
+        return Batch(items, cursor, more, bad, len(objs), sweep.trouble)
 
     def _fetch_dms(self, sweep: Sweep, cursor: str | None) -> Batch:
         """One page of convos (latest activity first) and the new messages of those active since ``seen``;
@@ -204,7 +204,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
             items, bad, reads = items + got, bad + broken, reads + count
         nxt, more = sweep.advance(page.get("cursor") if convos else None, reached)
         batch_items = sorted(items, key=lambda i: i.created_at)
-        trouble = convo_hold.trouble(held)
+        trouble = "\n".join(t for t in (sweep.trouble, convo_hold.trouble(held)) if t) or None
         return Batch(batch_items, convo_hold.with_held(nxt, held), more, bad, reads, trouble)
 
     def _convo_messages(

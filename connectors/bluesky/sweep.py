@@ -6,8 +6,10 @@ are told apart by id, so nothing is read twice and nothing with an equal timesta
 of a stream reads at most ``COLD_START_PAGES`` pages of history. A page has reached the watermark when its
 last dated item is older (``fresh``): one item out of order in the middle of a page (a faulty server's old
 ``indexedAt``) is skipped, and the newer items after it are still read. A page whose cursor is the one it was
-asked with (a cache serving the same older page again) ends the sweep without moving the watermark: the next
-one starts from the top, so newer items are read, and the older ones once the server pages again.
+asked with (a cache serving the same older page again), or one the sweep followed a few pages before (cursors
+that cycle A -> B -> A: ``connectors.paging``), ends the sweep without moving the watermark: the next one
+starts from the top, so newer items are read, and the older ones once the server pages again; ``trouble``
+names the cycle until a sweep ends normally.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from connectors import paging
 
 COLD_START_PAGES = 5
 
@@ -33,6 +37,9 @@ class Sweep:
     top: datetime | None = None  # the newest time met in this sweep so far
     top_ids: set[str] = field(default_factory=set)
     pages: int = 0
+    trail: list[str] = field(default_factory=list)  # marks of the cursors followed in this sweep
+    cycling: int = 0  # sweeps in a row that met a cycle
+    looped: int = 0  # the length of the cycle this page closed, if it did
 
     @classmethod
     def load(cls, cursor: str | None, now: datetime | None = None) -> Sweep:
@@ -43,11 +50,20 @@ class Sweep:
         seen, seen_ids = _time(state.get("seen")), frozenset(state.get("ids") or ())
         if seen is not None and now is not None and seen > now:
             return cls()
+        cycling = paging.cycling(state)
         if not state.get("token"):
-            return cls(seen, seen_ids, None, seen, set(seen_ids), 0)
+            return cls(seen, seen_ids, None, seen, set(seen_ids), 0, cycling=cycling)
         top = _time(state.get("top"))
+        trail = state.get("trail")
         return cls(
-            seen, seen_ids, state["token"], top, set(state.get("top_ids") or ()), int(state.get("pages", 0))
+            seen,
+            seen_ids,
+            state["token"],
+            top,
+            set(state.get("top_ids") or ()),
+            int(state.get("pages", 0)),
+            [m for m in trail if isinstance(m, str)] if isinstance(trail, list) else [],
+            cycling,
         )
 
     def dump(self) -> str:
@@ -61,8 +77,16 @@ class Sweep:
                 top=self.top.isoformat() if self.top else None,
                 top_ids=sorted(self.top_ids),
                 pages=self.pages,
+                trail=self.trail,
             )
+        if self.cycling:
+            state["cycling"] = self.cycling
         return json.dumps(state)
+
+    @property
+    def trouble(self) -> str | None:
+        """The stream's last error while its cursors cycle (``connectors.paging``)."""
+        return paging.trouble({"cycling": self.cycling}, self.looped)
 
     def is_past(self, when: datetime | None) -> bool:
         """Older than the watermark: the sweep is done once it meets such an item."""
@@ -99,11 +123,15 @@ class Sweep:
         """The cursor to store after this page, and whether another page is waiting now."""
         pages = self.pages + 1
         cold_done = self.seen is None and pages >= COLD_START_PAGES
-        if token and token == self.token:  # the cursor it was asked with: a server serving one page again
-            return Sweep(self.seen, self.seen_ids).dump(), False  # from the top, the watermark kept
+        self.looped = paging.loop_length(self.trail, self.token, token)
+        if self.looped and not reached:  # a page this sweep read already (a cache, cursors that cycle)
+            self.cycling += 1  # from the top, the watermark kept
+            return Sweep(self.seen, self.seen_ids, cycling=self.cycling).dump(), False
         if token and not reached and not cold_done:
-            nxt = Sweep(self.seen, self.seen_ids, token, self.top, self.top_ids, pages)
+            trail = paging.walked(self.trail, self.token)
+            nxt = Sweep(self.seen, self.seen_ids, token, self.top, self.top_ids, pages, trail, self.cycling)
             return nxt.dump(), True
+        self.cycling = 0  # a sweep that ends normally
         if self.top is None:
             return Sweep(self.seen, self.seen_ids).dump(), False
         ids = frozenset(self.top_ids | (self.seen_ids if self.top == self.seen else frozenset()))

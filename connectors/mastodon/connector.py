@@ -26,6 +26,7 @@ from typing import Any
 
 import requests
 
+from connectors import paging
 from connectors.base import (
     AuthFailed,
     Batch,
@@ -52,12 +53,14 @@ from connectors.mastodon.parse import (
     newest_id,
     next_page,
     notification_items,
+    page_loop,
     search_items,
     status_id,
     stricter,
 )
 from connectors.mastodon.text import MAX_CHARACTERS, mastodon_length, with_mention
 from connectors.mastodon.threads import Roots
+from connectors.paging import carried, onward
 
 NOTIFICATIONS_MAX, CONVERSATIONS_MAX, SEARCH_MAX = 80, 40, 40  # Mastodon's per-request caps
 FIND_PAGES = 50  # 2,000 statuses in the window of an attempt: beyond that the look gives up
@@ -148,18 +151,19 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         items, bad = notification_items(found, channel=self.name, brand_id=self.brand_id)
         ids = [i for i in ids_of(page, lambda n: n.get("id")) if status_id(i)]
         newest = status_id(state.get("newest")) or newest_id(*ids) or since
-        nxt = next_page(answer.links.get("next"), follow)
+        nxt = next_page(answer.links.get("next"))
+        looped = page_loop(state, nxt)
         more = bool(nxt) and len(page) >= limit and len(fresh) == len(page)  # a short page is the last
         more = more and (since is not None or self._within_backfill(items))
-        if more and nxt:
-            cursor: dict[str, Any] = {"since_id": since, "next": nxt, "newest": newest}
-        elif follow and answer.links.get("next") and nxt is None:  # the same page again: from the top
-            cursor = {"since_id": since} if since else {}
+        if looped and len(fresh) == len(page):  # a page this sweep read already: from the top, since_id kept
+            cursor: dict[str, Any] = ({"since_id": since} if since else {}) | carried(state, looped=True)
+            more = False
+        elif more and nxt:
+            cursor = {"since_id": since, "next": nxt, "newest": newest} | onward(state, follow)
         else:
             cursor = {"since_id": newest} if newest else {}
-        return Batch(
-            self.roots.threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=len(page)
-        )
+        trouble = paging.trouble(cursor, looped)
+        return Batch(self.roots.threaded(items), json.dumps(cursor), more, bad, len(page), trouble=trouble)
 
     def _fetch_dms(self, state: dict[str, Any]) -> Batch:
         # A cursor a poison id spoilt reads again.
@@ -173,15 +177,18 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         last_ids = [i for i in ids_of(page, lambda c: (c.get("last_status") or {}).get("id")) if status_id(i)]
         sweep = newest_id(sweep, *last_ids)
         reached = seen is not None and any(not is_newer(i, seen) for i in last_ids)
-        nxt = next_page(answer.links.get("next"), follow)
+        nxt = next_page(answer.links.get("next"))
+        looped = page_loop(state, nxt)
         more = bool(nxt) and bool(page) and not reached and (seen is not None or self._within_backfill(items))
-        if more and nxt:
-            cursor: dict[str, Any] = {"seen": seen, "sweep": sweep, "next": nxt}
-        elif follow and answer.links.get("next") and nxt is None:  # the same page again: from the top
-            cursor = {"seen": seen} if seen else {}
+        if looped and not reached:  # a page this sweep read already: from the top, the watermark kept
+            cursor: dict[str, Any] = ({"seen": seen} if seen else {}) | carried(state, looped=True)
+            more = False
+        elif more and nxt:
+            cursor = {"seen": seen, "sweep": sweep, "next": nxt} | onward(state, follow)
         else:
             cursor = {"seen": newest_id(seen, sweep)} if newest_id(seen, sweep) else {}
-        return Batch(items, json.dumps(cursor), more=more, malformed=bad, reads=len(page))
+        trouble = paging.trouble(cursor, looped)
+        return Batch(items, json.dumps(cursor), more, bad, len(page), trouble=trouble)
 
     def _fetch_search(self, query: str, state: dict[str, Any]) -> Batch:
         after, offset = status_id(state.get("min_id")), int(state.get("offset") or 0)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from connectors import paging
 from connectors._payload import PayloadError
 from connectors._payload import iso_time as parse_time
 from connectors._payload import object_field as _obj
@@ -67,14 +68,20 @@ def link_params(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query, keep_blank_values=True)
 
 
-def next_page(link: Any, asked: Any) -> dict[str, list[str]] | None:
-    """The parameters of a ``Link`` "next" (``since_id`` left out: the cursor keeps its own), or None when
-    there is none or it is the page just asked for (a cache serving the same older page again): the sweep
-    then starts again from the top, so newer items are still read."""
+def next_page(link: Any) -> dict[str, list[str]] | None:
+    """The parameters of a ``Link`` "next" (``since_id`` left out: the cursor keeps its own), or None."""
     if not isinstance(link, Mapping) or not isinstance(link.get("url"), str):
         return None
-    params = {k: v for k, v in link_params(link["url"]).items() if k != "since_id"}
-    return None if asked and params == {k: v for k, v in dict(asked).items() if k != "since_id"} else params
+    return {k: v for k, v in link_params(link["url"]).items() if k != "since_id"}
+
+
+def page_loop(state: Mapping[str, Any], nxt: Mapping[str, Any] | None) -> int:
+    """The length of the cycle a "next" link closes (``connectors.paging``): 1 when it is the page just asked
+    for (a cache serving the same older page again), n when the sweep followed it n - 1 pages before; the
+    sweep then starts again from the top, so newer items are still read. 0: go on."""
+    asked = state.get("next")
+    asked = {k: v for k, v in dict(asked).items() if k != "since_id"} if isinstance(asked, Mapping) else None
+    return paging.loop_length(state.get("trail"), asked, dict(nxt) if nxt else None)
 
 
 def author_of(account: Mapping[str, Any]) -> Author:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import requests
 import tweepy
 
-from connectors import _http
+from connectors import _http, paging
 from connectors.base import (
     AuthFailed,
     BadPayload,
@@ -47,7 +47,7 @@ from connectors.x import find as x_find
 from connectors.x import webhook as x_webhook
 from connectors.x.pacing import Pacer
 from connectors.x.pages import count as _count
-from connectors.x.pages import from_the_top, page_of, repeated
+from connectors.x.pages import from_the_top, loop, onward, page_of
 from connectors.x.pages import meta_id as _id
 from connectors.x.parse import is_before, is_seen, parse_page, snowflake
 from connectors.x.refusal import refusal
@@ -199,14 +199,16 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         items, bad = parse_page(payload, stream="mentions", channel=self.name, brand_id=self.brand_id)
         newest = state.get("newest") or _id(meta.get("newest_id")) or since
         token = _id(meta.get("next_token"))
-        if repeated(state, token):  # the page asked for, served again: from the top, since_id kept
-            nxt, token = from_the_top(state, "since_id", "start_time"), None
+        looped = loop(state, token)
+        if looped:  # a page this sweep read already: from the top, since_id kept
+            nxt, token = from_the_top(state, "since_id", "start_time", looped=looped), None
         elif token:
-            nxt = {"since_id": since, "token": token, "newest": newest, "start_time": start}
+            nxt = {"since_id": since, "token": token, "newest": newest, "start_time": start} | onward(state)
         else:
             nxt = {"since_id": newest} if newest else {}
         reads = _count(payload.get("data"))
-        return Batch(items=items, next_cursor=json.dumps(nxt), more=bool(token), malformed=bad, reads=reads)
+        trouble = paging.trouble(nxt, looped)
+        return Batch(items, json.dumps(nxt), bool(token), bad, reads, trouble=trouble)
 
     def history_cursor(self, stream: str, since: datetime) -> str | None:
         """The cursor with which ``fetch`` reads ``stream`` back to ``since``, newest first, page by page
@@ -238,11 +240,17 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         items, bad = parse_page(payload, stream="listening", channel=self.name, brand_id=self.brand_id)
         newest = state.get("newest") or _id(meta.get("newest_id")) or since
         token = _id(meta.get("next_token"))
-        nxt = {"since_id": since, "token": token, "newest": newest} if token else {"since_id": newest}
-        if repeated(state, token):  # the page asked for, served again: from the top, since_id kept
-            nxt, token = from_the_top(state, "since_id"), None
+        nxt = (
+            {"since_id": since, "token": token, "newest": newest} | onward(state)
+            if token
+            else {"since_id": newest}
+        )
+        looped = loop(state, token)
+        if looped:  # a page this sweep read already: from the top, since_id kept
+            nxt, token = from_the_top(state, "since_id", looped=looped), None
         reads = _count(payload.get("data"))
-        return Batch(items=items, next_cursor=json.dumps(nxt), more=bool(token), malformed=bad, reads=reads)
+        trouble = paging.trouble(nxt, looped)
+        return Batch(items, json.dumps(nxt), bool(token), bad, reads, trouble=trouble)
 
     def _fetch_dms(self, state: dict[str, Any]) -> Batch:
         seen = snowflake(str(state.get("seen") or 0)) or 0  # a cursor an earlier poison id spoilt: read again
@@ -270,15 +278,17 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         token = _id(meta.get("next_token"))
         reached = (bool(seen) and any(i <= seen for i in ids)) or any(is_before(e, start) for e in data)
         nxt: dict[str, Any]
-        if repeated(state, token):  # the page asked for, served again: from the top, the watermark kept
-            nxt, token = from_the_top(state, "seen", "start_time"), None
+        looped = loop(state, token)
+        if looped:  # a page this sweep read already: from the top, the watermark kept
+            nxt, token = from_the_top(state, "seen", "start_time", looped=looped), None
         elif token and not reached:
-            nxt = {"seen": seen, "token": token, "sweep_max": sweep_max}
+            nxt = {"seen": seen, "token": token, "sweep_max": sweep_max} | onward(state)
             nxt.update({"start_time": start} if start else {})
         else:
             nxt = {"seen": max(seen, sweep_max)}
         more = bool(token) and not reached
-        return Batch(items=items, next_cursor=json.dumps(nxt), more=more, malformed=bad, reads=len(data))
+        trouble = paging.trouble(nxt, looped)
+        return Batch(items, json.dumps(nxt), more, bad, len(data), trouble=trouble)
 
     def reply_public(self, to_external_id: str, text: str, *, idempotency_key: str) -> Sent:
         """Reply in the thread. X has no idempotency header: the outbox reconciles instead."""

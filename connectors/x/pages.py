@@ -1,8 +1,9 @@
 """The shape of an X v2 page and its paging: pure, no I/O.
 
-``page_of`` checks a page's shape, ``meta_id`` reads an id or token from its ``meta``, ``repeated`` tells a
-``next_token`` that is the one the page was asked with (a cache serving the same older page again): the
-stream then starts again from the top with its watermark kept, so newer posts and DMs are still read.
+``page_of`` checks a page's shape, ``meta_id`` reads an id or token from its ``meta``, ``loop`` tells a
+``next_token`` the sweep already followed (a cache serving the same older page again, or tokens that cycle
+A -> B -> A: ``connectors.paging``): the stream then starts again from the top with its watermark kept, so
+newer posts and DMs are still read, and its last error names the cycle until a sweep ends normally.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from connectors import paging
 from connectors.base import BadPayload
 
 
@@ -34,11 +36,18 @@ def count(data: Any) -> int:
     return len(data) if isinstance(data, list) else 0
 
 
-def repeated(state: Mapping[str, Any], token: str | None) -> bool:
-    """The page's ``next_token`` is the token it was asked with: following it would read it for ever."""
-    return token is not None and token == state.get("token")
+def loop(state: Mapping[str, Any], token: str | None) -> int:
+    """The length of the cycle the page's ``next_token`` closes (``connectors.paging``): 1 when it is the
+    token the page was asked with, n when the sweep followed it n - 1 pages before; 0 to go on."""
+    return paging.loop_length(state.get("trail"), state.get("token"), token)
 
 
-def from_the_top(state: Mapping[str, Any], *keep: str) -> dict[str, Any]:
-    """The cursor that reads the stream again from its newest page, its watermark (``keep``) as it was."""
-    return {k: state[k] for k in keep if state.get(k)}
+def onward(state: Mapping[str, Any]) -> dict[str, Any]:
+    """What a cursor following ``next_token`` carries besides: the sweep's trail and its ``cycling``."""
+    return paging.onward(state, state.get("token"))
+
+
+def from_the_top(state: Mapping[str, Any], *keep: str, looped: int = 0) -> dict[str, Any]:
+    """The cursor that reads the stream again from its newest page, its watermark (``keep``) as it was;
+    after a cycle (``looped`` pages), one more sweep counted as ``cycling``."""
+    return {k: state[k] for k in keep if state.get(k)} | paging.carried(state, looped=bool(looped))

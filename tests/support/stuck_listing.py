@@ -1,6 +1,7 @@
 """One scenario for a listing whose cursor comes back as asked (a cache serving the same older page again):
 newer mentions and DMs are still read while it is stuck, and every message is stored once after it pages
-again. Used by the Bluesky and Mastodon flows tests."""
+again. Used by the Bluesky, Mastodon and X flows tests, for a cursor repeated at once or cursors that
+cycle."""
 
 from __future__ import annotations
 
@@ -33,12 +34,15 @@ def stuck_then_paging(
     prefix: str,
     *,
     page: int = 2,
+    pages: int = 2,
+    while_stuck: Callable[[], None] = lambda: None,
 ) -> None:
-    """Run the scenario through ``rt`` (``page`` items a page, a backlog of more than two pages);
-    ``mention``/``dm`` write as a customer, ``stick`` makes the sandbox repeat its cursor or page again;
-    ``prefix`` is taken off stored texts."""
+    """Run the scenario through ``rt`` (``page`` items a page, a backlog of more than ``pages`` pages);
+    ``mention``/``dm`` write as a customer, ``stick`` makes the sandbox repeat its cursor or page again (or
+    cycle); ``prefix`` is taken off stored texts; ``while_stuck`` checks more before the sandbox pages
+    again."""
     rt.connector.page_size = page  # type: ignore[attr-defined]
-    backlog = 2 * page + 1
+    backlog = pages * page + 1
     clock = Clock()
 
     def poll(times: int = 1) -> None:
@@ -57,8 +61,9 @@ def stuck_then_paging(
     dm("dm latest", "zoe")
     poll()
     assert {"latest", "dm latest"} <= set(stored(engine, prefix)), stored(engine, prefix)
+    while_stuck()
     stick(False)
-    poll(3)
+    poll(pages + 1)
     every = ["first", "dm first", "latest", "dm latest"]
     every += [f"backlog {n}" for n in range(backlog)] + [f"dm backlog {n}" for n in range(backlog)]
     assert stored(engine, prefix) == Counter(every)

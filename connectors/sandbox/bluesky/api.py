@@ -146,6 +146,7 @@ class XrpcApi:
         items, cursor = page(rows, req, 50)
         if self.store.stuck_cursor and req.arg("cursor"):
             cursor = req.arg("cursor")
+        cursor = self.store.cycler.next(req.arg("cursor"), cursor, req.path)
         body: dict[str, Any] = {"notifications": items, "priority": False}
         if cursor:
             body["cursor"] = cursor
@@ -236,6 +237,7 @@ class XrpcApi:
         items, cursor = page(rows, req, 50)
         if self.store.stuck_cursor and req.arg("cursor"):
             cursor = req.arg("cursor")
+        cursor = self.store.cycler.next(req.arg("cursor"), cursor, req.path)
         body: dict[str, Any] = {"convos": [self.store.convo_view(c) for c in items]}
         if cursor:
             body["cursor"] = cursor
@@ -249,6 +251,7 @@ class XrpcApi:
             raise XrpcError(status, "InternalServerError" if status >= 500 else "InvalidRequest", "refused")
         rows = [(m.seq, m.view()) for m in reversed(convo.messages)]
         items, cursor = page(rows, req, 50)
+        cursor = self.store.cycler.next(req.arg("cursor"), cursor, f"{req.path}/{convo.id}")
         body: dict[str, Any] = {"messages": items}
         if cursor:
             body["cursor"] = cursor

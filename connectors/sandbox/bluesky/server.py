@@ -233,6 +233,12 @@ class BlueskySandbox(LoopbackServer):
         with self.lock:
             self.store.stuck_cursor = stuck
 
+    def cycle_cursor(self, length: int = 2) -> None:
+        """listNotifications, listConvos and getMessages name as next, after ``length`` pages from the newest,
+        the first cursor of that walk again (A -> B -> A ...); 0 pages normally again."""
+        with self.lock:
+            self.store.cycler.set(length)
+
     def refuse_convo(self, handle: str, status: int | None = 500) -> str:
         """Make ``getMessages`` answer ``status`` for the brand's convo with ``handle`` at every read (a convo
         the chat service cannot serve), or serve it again with None; returns the convo id."""

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors.sandbox._cycle import Cycler
+
 POST = "app.bsky.feed.post"
 S32 = "234567abcdefghijklmnopqrstuvwxyz"
 
@@ -176,6 +178,7 @@ class BlueskyStore:
         self.convos: dict[str, Convo] = {}
         self.refused: dict[str, int] = {}  # convo id -> the status getMessages answers for it
         self.stuck_cursor = False  # listings hand back the cursor they were asked with (a stuck cache)
+        self.cycler = Cycler()  # or cursors that cycle (A -> B -> A ...)
         self.sent_posts: list[dict[str, Any]] = []
         self.sent_messages: list[dict[str, Any]] = []
         self.brand = self.account(brand_handle, brand_name)

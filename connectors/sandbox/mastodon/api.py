@@ -161,8 +161,11 @@ class MastodonApi:
         return Reply(200, body, link_header(req, ("limit",), self._older(req, older), newer))
 
     def _older(self, req: Request, older: str | None) -> str | None:
-        """The ``max_id`` of the next page; the one asked for while the store's cursor is stuck."""
-        return (req.arg("max_id") or older) if self.store.stuck_cursor and older else older
+        """The ``max_id`` of the next page; the one asked for while the store's cursor is stuck, or one
+        followed before while its pages cycle (``cycle_cursor``)."""
+        if self.store.stuck_cursor and older:
+            return req.arg("max_id") or older
+        return self.store.cycler.next(req.arg("max_id"), older, req.path)
 
     def status(self, req: Request) -> Reply:
         with self.lock:

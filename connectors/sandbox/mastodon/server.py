@@ -244,6 +244,12 @@ class MastodonSandbox(LoopbackServer):
         with self.lock:
             self.store.stuck_cursor = stuck
 
+    def cycle_cursor(self, length: int = 2) -> None:
+        """Notifications and conversations link "next", after ``length`` pages from the newest, to the first
+        page of that walk again (A -> B -> A ...); 0 pages normally again."""
+        with self.lock:
+            self.store.cycler.set(length)
+
     def account(self, handle: str) -> Account:
         with self.lock:
             return self.store.account(handle)

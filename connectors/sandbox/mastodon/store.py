@@ -20,6 +20,7 @@ from typing import Any
 
 from connectors.mastodon.parse import id_key
 from connectors.mastodon.text import MENTION_RE
+from connectors.sandbox._cycle import Cycler
 
 FIRST_SERIAL = 110_000_000
 IDEMPOTENCY_TTL = timedelta(hours=1)
@@ -97,6 +98,7 @@ class MastodonStore:
         self.idempotency: dict[tuple[str, str], tuple[str, datetime]] = {}
         self.sent: list[dict[str, Any]] = []
         self.stuck_cursor = False  # notifications and conversations link "next" to the page asked for
+        self.cycler = Cycler()  # or to pages that cycle (A -> B -> A ...)
         self._serial = itertools.count(FIRST_SERIAL + id_base)
         self._sequence = itertools.count()
         self.brand = self.account(brand_handle, display_name="Acme Care", followers=48_000)

@@ -223,9 +223,12 @@ class XApi:
             return Reply(200, body)
 
     def _stuck(self, req: Request, page: Page, tokens: tuple[str, ...] = ("pagination_token",)) -> Page:
-        """The page, whose ``next_token`` is the one it was asked with while the store's cursor is stuck."""
+        """The page, whose ``next_token`` is the one it was asked with while the store's cursor is stuck, or
+        one followed before while its tokens cycle (``cycle_cursor``)."""
         asked = next((v[0] for k in tokens if (v := req.query.get(k))), None)
-        return Page(page.items, asked) if self.store.stuck_cursor and asked and page.next_token else page
+        if self.store.stuck_cursor and asked and page.next_token:
+            return Page(page.items, asked)
+        return Page(page.items, self.store.cycler.next(asked, page.next_token, req.path))
 
     def _username(self, tweet: Tweet) -> str:
         user = self.store.users.get(str(tweet.author_id))

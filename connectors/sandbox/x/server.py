@@ -178,6 +178,12 @@ class XSandbox(LoopbackServer):
         with self.lock:
             self.store.stuck_cursor = stuck
 
+    def cycle_cursor(self, length: int = 2) -> None:
+        """Mentions, search and DM events name as next, after ``length`` pages from the newest, the first
+        token of that walk again (A -> B -> A ...); 0 pages normally again."""
+        with self.lock:
+            self.store.cycler.set(length)
+
     def add_raw_mention(self, tweet: Mapping[str, Any], *, fill: bool = True) -> str:
         """An arbitrary, possibly malformed tweet object in the mentions timeline, sent verbatim. With
         ``fill``, a missing ``id``, ``created_at`` and ``edit_history_tweet_ids`` are added (never

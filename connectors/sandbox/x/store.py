@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors.sandbox._cycle import Cycler
 from connectors.sandbox.x.shown import post_text, shown
 
 TWITTER_EPOCH_MS = 1288834974657
@@ -136,6 +137,7 @@ class XStore:
         self.sent_tweets: list[dict[str, Any]] = []
         self.sent_dms: list[dict[str, Any]] = []
         self.stuck_cursor = False  # timelines and DM events hand back the token they were asked with
+        self.cycler = Cycler()  # or tokens that cycle (A -> B -> A ...)
         self.brand = User(brand_id, brand_handle, brand_handle, followers=25_000)
         self.users[brand_id] = self.brand
         self._by_handle: dict[str, User] = {brand_handle.lower(): self.brand}  # handles never change

@@ -1,0 +1,104 @@
+"""A listing whose next-page tokens cycle (A -> B -> A ..., a faulty cache or server) never holds the
+stream: newer mentions and DMs are still read, none twice, the stream's last error on the Channels page
+names the cycle while it lasts, and the older ones are read once the platform pages normally again (each
+sandbox through its real client library, the listener, SQLite).
+
+Before: only a token repeated at once was caught; a cycle of two or more pages was followed page after page,
+poll after poll, and nothing written after it started was read while the server cycled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, BlueskySandbox
+from connectors.sandbox.mastodon.server import MastodonSandbox
+from connectors.sandbox.x.server import XSandbox
+from inbox.ingest.channels import Runtime
+from inbox.store.tables import ListeningCursor
+from tests.conftest import BRAND_ID, X_ENV
+from tests.support.sandbox_channels import bluesky_runtime, mastodon_runtime
+from tests.support.stuck_listing import stuck_then_paging
+from tests.support.x_channel import x_runtime
+
+BSKY = f"@{DEFAULT_HANDLE} "
+
+
+def last_errors(engine: Engine) -> dict[str, str | None]:
+    with Session(engine) as s:
+        return {c.stream: c.last_error for c in s.exec(select(ListeningCursor))}
+
+
+@contextmanager
+def platform(name: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Runtime, Callable, Callable]]:
+    """The sandbox, its channel, and how a customer mentions the brand and writes to it."""
+    if name == "x":
+        for key, value in X_ENV.items():
+            monkeypatch.setenv(key, value)
+        with XSandbox(brand_handle="AcmeCare", brand_id=BRAND_ID) as x:
+            yield (
+                x,
+                x_runtime(x),
+                lambda text, who: x.add_mention(f"@AcmeCare {text}", author=who),
+                lambda text, who: x.add_dm(text, sender=who),
+            )
+    elif name == "mastodon":
+        with MastodonSandbox() as m:
+            yield (
+                m,
+                mastodon_runtime(m, monkeypatch),
+                m.add_mention,
+                lambda text, who: m.add_dm(text, sender=who),
+            )
+    else:
+        with BlueskySandbox() as b:
+            yield (
+                b,
+                bluesky_runtime(b, monkeypatch),
+                lambda text, who: b.add_post(BSKY + text, author=f"{who}.bsky.social"),
+                lambda text, who: b.add_dm(text, sender=f"{who}.bsky.social"),
+            )
+
+
+CASES = [  # platform, items a page, the prefix taken off stored texts, the mentions and DM streams
+    ("x", 5, "@AcmeCare ", ("mentions", "dms")),
+    ("mastodon", 2, "@AcmeCare ", ("mentions", "dms")),
+    ("bluesky", 2, BSKY, ("notifications", "dms")),
+]
+
+
+@pytest.mark.parametrize("length", [2, 3])
+@pytest.mark.parametrize(("name", "page", "prefix", "streams"), CASES)
+def test_tokens_that_cycle_never_hide_newer_mentions_nor_dms(
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    page: int,
+    prefix: str,
+    streams: tuple[str, str],
+    length: int,
+) -> None:
+    with platform(name, monkeypatch) as (sandbox, rt, mention, dm):
+
+        def named() -> None:  # the Channels page's last error names the cycle while it lasts
+            errors = last_errors(engine)
+            assert all((errors.get(s) or "").startswith("CyclingCursor: ") for s in streams), errors
+
+        stuck_then_paging(
+            engine,
+            rt,
+            mention,
+            dm,
+            lambda on: sandbox.cycle_cursor(length if on else 0),
+            prefix,
+            page=page,
+            pages=length + 2,
+            while_stuck=named,
+        )
+        assert not any(last_errors(engine)[s] for s in streams), last_errors(engine)
