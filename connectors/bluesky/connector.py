@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from connectors import _http
+from connectors import _http, paging
 from connectors.base import (
     BadPayload,
     Batch,
@@ -214,6 +214,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         convo_id, members, own = str(convo.get("id")), members_of(convo), self.did
         token: str | None = None
         fresh: list[Any] = []
+        trail: list[str] = []
         for _ in range(MAX_MESSAGE_PAGES):
             params = {"convoId": convo_id, "limit": self.page_size, "cursor": token}
             page = self.xrpc.query("chat.bsky.convo.getMessages", params, chat=True)
@@ -221,9 +222,12 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
             got, reached = sweep.fresh([(_time_of(m, "sentAt"), _id_of(m, "id"), m) for m in messages])
             fresh.extend(got)
             done = sweep.seen is None or reached
-            token = page.get("cursor")
+            asked, token = token, page.get("cursor")
             if done or not token or not messages:
                 break
+            if paging.loop_length(trail, asked, token):  # read half, its older messages would be lost
+                raise Unavailable(f"{paging.CYCLING}: getMessages cursors lead back to a page already read")
+            trail = paging.walked(trail, asked)
         parse = partial(dm_item, channel=self.name, own_did=own, convo_id=convo_id, members=members)
         items, bad = parse_each(fresh, lambda m: parse(m), "id")
         return items, bad, len(fresh)

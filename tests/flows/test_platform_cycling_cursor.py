@@ -9,8 +9,10 @@ poll after poll, and nothing written after it started was read while the server 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,11 +22,14 @@ from sqlmodel import Session, select
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, BlueskySandbox
 from connectors.sandbox.mastodon.server import MastodonSandbox
 from connectors.sandbox.x.server import XSandbox
+from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime
+from inbox.ingest.poll import poll_channel
 from inbox.store.tables import ListeningCursor
 from tests.conftest import BRAND_ID, X_ENV
+from tests.support.clock import Clock
 from tests.support.sandbox_channels import bluesky_runtime, mastodon_runtime
-from tests.support.stuck_listing import stuck_then_paging
+from tests.support.stuck_listing import stored, stuck_then_paging
 from tests.support.x_channel import x_runtime
 
 BSKY = f"@{DEFAULT_HANDLE} "
@@ -102,3 +107,30 @@ def test_tokens_that_cycle_never_hide_newer_mentions_nor_dms(
             while_stuck=named,
         )
         assert not any(last_errors(engine)[s] for s in streams), last_errors(engine)
+
+
+def test_a_bluesky_convo_whose_messages_cycle_loses_none_of_them(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One customer's messages read through getMessages cursors that cycle: the convo is held (never read
+    half: its older messages would be past the watermark for good) and read whole once the service pages.
+
+    Before: the convo's newest pages were read, the cycle followed up to 20 pages, and the dms sweep moved
+    its watermark past the older messages, lost (3 of 9 here)."""
+    with BlueskySandbox() as bsky:
+        rt = bluesky_runtime(bsky, monkeypatch)
+        rt.connector.page_size = 2  # type: ignore[attr-defined]
+        clock = Clock()
+        rt.connector.clock = lambda: clock.now  # type: ignore[attr-defined]
+        bsky.add_dm("dm first", sender="ann.bsky.social")
+        poll_channel(engine, rt, clock=clock, due=default_due)
+        texts = [f"dm {n}" for n in range(9)]
+        for text in texts:
+            bsky.add_dm(text, sender="ann.bsky.social")
+        bsky.cycle_cursor(2)
+        poll_channel(engine, rt, clock=clock, due=default_due)
+        assert "chat convo" in (last_errors(engine).get("dms") or ""), last_errors(engine)
+        bsky.cycle_cursor(0)
+        clock.now += timedelta(hours=2)
+        poll_channel(engine, rt, clock=clock, due=default_due)
+        assert stored(engine, "") == Counter(["dm first", *texts])
