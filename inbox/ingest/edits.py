@@ -8,8 +8,11 @@ Rule: an item naming earlier versions (``InboundItem.edits``) of a stored messag
 stored message takes the newest text (bank data masked as ever) and its classification; the words it replaces
 are kept in ``raw["versions"]`` (oldest first, each with its platform id and time), so an agent sees what was
 first written, and privacy erasure, retention and redaction reach them like the rest of ``raw``. The message's
-time, its conversation's clocks and the queue do not change, except that a classification may raise the
-conversation's urgency. A version written before the one held (edits read out of order: versions are ordered
+time and the start of its conversation's clocks do not change. A new contact reason or urgency is what that
+message asks now: like an agent's correction, its conversation's reason follows and its clocks are re-judged,
+each with the reason in force at its start (``rejudged``: those from that message on), so the queue and
+the report, which reads messages as classified now, judge them alike whatever order the edit and its
+message were read in. A version written before the one held (edits read out of order: versions are ordered
 by their time) is only added to the history; one already held changes nothing, and so does a version saying
 what the message already says. A message whose words are gone (``inbox.store.gone``: past retention, deleted
 on the platform, erased: found by its tombstone) stays as it is. An edit of a message the inbox never
@@ -58,6 +61,7 @@ class EditsApplied:
     erased: int = 0  # of those, edits of messages erased at the customer's request
     renamed: dict[str, str] = field(default_factory=dict)  # edits of unseen messages: original id -> edit id
     refused: list[Malformed] = field(default_factory=list)  # edits by another account: quarantined
+    rejudged: list[Message] = field(default_factory=list)  # took another reason or urgency: clocks re-judged
 
 
 def version_ids(message: Message) -> set[str]:
@@ -120,14 +124,15 @@ def _held_since(message: Message) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def _update(session: Session, message: Message, item: InboundItem, label: Classification | None) -> None:
+def _update(session: Session, message: Message, item: InboundItem, label: Classification | None) -> bool:
+    """Apply one edit; whether the message's contact reason or urgency changed (they choose its target)."""
     raw = message.raw or {}
     current = str(raw.get(VERSION) or message.platform_id)
     earlier = list(raw.get(VERSIONS) or [])
     if item.created_at < _held_since(message):  # older than the version held, read late: history only
         earlier.append(_entry(item.external_id, item.text, item.created_at))
         message.raw = {**raw, VERSIONS: earlier}
-        return
+        return False
     earlier.append(_entry(current, message.text, raw.get(EDITED_AT) or message.created_at))
     unread = {UNREAD: raw[UNREAD]} if UNREAD in raw else {}
     message.raw = {
@@ -138,6 +143,7 @@ def _update(session: Session, message: Message, item: InboundItem, label: Classi
         EDITED_AT: item.created_at.isoformat(),
     }
     message.text = bank_data.mask_text(item.text)
+    target = (message.reason, message.urgency)
     if label is not None:
         apply_classification(message, label)
         conv = session.get(Conversation, message.conversation_id)
@@ -146,6 +152,7 @@ def _update(session: Session, message: Message, item: InboundItem, label: Classi
     found = list(message.pii or []) if label is not None else []  # the old spans point into the old words
     message.pii = bank_data.with_nir(found, item.text)
     session.add(message)
+    return (message.reason, message.urgency) != target
 
 
 def _same_words(message: Message, item: InboundItem) -> bool:
@@ -167,6 +174,7 @@ def apply_edits(
     rest: list[InboundItem] = []
     unseen: list[InboundItem] = []
     refused: list[Malformed] = []
+    rejudged: list[Message] = []
     edited = known = erased = 0
     for item in items:
         message = next((stored[i] for i in reversed(item.edits) if i in stored), None)
@@ -184,11 +192,12 @@ def apply_edits(
         elif forged := _not_the_author(message, item):
             refused.append(Malformed(item.external_id, forged, item.raw))
         else:
-            _update(session, message, item, labels.get(item.external_id))
+            if _update(session, message, item, labels.get(item.external_id)):
+                rejudged.append(message)
             edited += 1
     originals = as_originals(unseen)
     renamed = {o.external_id: str(o.raw[VERSION]) for o in originals}
-    return EditsApplied(rest + originals, edited, known, erased, renamed, refused)
+    return EditsApplied(rest + originals, edited, known, erased, renamed, refused, rejudged)
 
 
 def _not_the_author(message: Message, item: InboundItem) -> str | None:

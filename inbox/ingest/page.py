@@ -266,11 +266,16 @@ def ingest_batch(
         log.warning("edit %s of a message of its own page found nothing to update", lost.external_id)
     if labels:  # the language the customer writes in across each conversation, not the latest guess
         conversation_fields.languages(session, {id(c): c for c in convs.values()}.values())
+    due_for = lambda conv: bound_due(due, channel, _contact(session, conv))  # noqa: E731
     if late:
         _forget_page_first_dues(late, before)
         session.flush()
         conversation_fields.in_time_order(session, late)
-        recompute_stored(session, late, lambda conv: bound_due(due, channel, _contact(session, conv)))
+        recompute_stored(session, late, due_for)
+    if rejudged := conversations_of(session, [*edits.rejudged, *after.rejudged]):  # an edit's new target
+        session.flush()
+        conversation_fields.in_time_order(session, rejudged)
+        recompute_stored(session, rejudged, due_for, rejudge=True)
     unreadable = [*batch.malformed, *edits.refused, *after.refused]  # and edits by another account
     malformed = _unquarantined(session, channel.id, stream, unreadable)
     for bad in malformed:

@@ -1,6 +1,7 @@
 """One response clock, one contact reason: the queue (the stored due time) and the report (``inbox report``'s
-charter targets) judge it alike, whatever order the pages arrive in (real classifier, ``ingest_batch`` on
-the real database, pages permuted by Hypothesis).
+charter targets) judge it alike, whatever order the pages arrive in and whether the customer edits the
+message that started it (real classifier, ``ingest_batch`` on the real database, pages permuted by
+Hypothesis).
 
 Shipped charter (60 business minutes; account_access 30, as high urgency), a Telegram private chat,
 Wednesday 4 November 2026, Paris. Ann writes about a double charge at 09:00, answered 09:10. At 10:00 she
@@ -9,6 +10,11 @@ By hand at 10:40: the 10:00 clock has the reason in force when it started, billi
 not late. Pages read newest first re-judged it with the conversation's reason of the end (account access,
 due 10:30), so the queue showed it late while the report said waiting; and the conversation's reason was
 the one of the message stored last (billing), not of the latest written (account access).
+
+With an edit instead: at 10:05 Ann edits her 10:00 message to say she cannot log in. The rule
+(docs/kpis.md): an edit says what that message asks, so like an agent's correction it re-judges the clock
+that message started: account access, due 10:30, late at 10:40, in the queue and in the report alike (the
+report read the message as it reads now while the queue kept the due time of the first words).
 """
 
 from __future__ import annotations
@@ -91,6 +97,7 @@ STORY = [
     item("3", at(10), BILLING),
 ]
 FOLLOW_UP = item("4", at(10, 5), LOCKED)
+EDIT = item("3:edit:1", at(10, 5), LOCKED, edits=("3",))
 
 
 def pages(draw: st.DrawFn, items: list[InboundItem]) -> list[list[InboundItem]]:
@@ -146,3 +153,12 @@ def test_an_answer_read_before_the_first_message_leaves_its_target_to_it(
     by = {i.external_id: i for i in [*STORY, FOLLOW_UP]}
     delivered = [[by["2"]], [by["1"], by["4"]], [by["3"]]]
     assert judged(engine, classifier, delivered) == ("account_access", at(11), at(10), [(0, 0, 1)])
+
+
+@SETTINGS
+@given(st.data())
+def test_an_edit_rejudges_the_clock_its_message_started_in_the_queue_and_the_report(
+    engine: Engine, classifier: Remembering, data: st.DataObject
+) -> None:
+    delivered = data.draw(st.composite(lambda draw: pages(draw, [*STORY, EDIT]))())
+    assert judged(engine, classifier, delivered) == ("account_access", at(10, 30), at(10), [(0, 1, 0)])
