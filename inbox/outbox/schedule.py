@@ -1,4 +1,4 @@
-"""When the outbox tries a reply again: attempts and waits. Pure."""
+"""When the outbox tries a reply again: attempts and waits, and the replies never tried again. Pure."""
 
 from __future__ import annotations
 
@@ -17,3 +17,13 @@ def retry_wait(attempts: int, exc: ConnectorError) -> timedelta:
     if wait is None:
         wait = backoff(attempts, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
     return timedelta(seconds=wait)
+
+
+ERASED_REPLY = "cancelled: the customer's data was erased"  # last_error of a reply their erasure stopped
+NAMED_ERASED = "cancelled: it named a customer whose data was erased"  # a reply elsewhere that named them
+
+
+def erased(error: str | None) -> bool:
+    """Whether a failed reply was stopped by an erasure (its customer's, or one it named): its words are
+    partly or wholly ``[erased]``, so it is never tried again as it is."""
+    return (error or "").startswith((ERASED_REPLY, NAMED_ERASED))

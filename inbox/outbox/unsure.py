@@ -103,17 +103,17 @@ def settle(engine: Engine, connector: Any, reply_id: int, now: datetime) -> bool
         if reply.checked_by:  # a person checked the platform and asked to send
             return False
         with Session(engine) as session, session.begin():
-            row = session.get(OutboundReply, reply_id)
-            assert row is not None
-            mark_uncertain(session, row, "the platform offers no way to look for an earlier attempt", now)
+            row = _still_claimed(session, reply_id)
+            if row is not None:
+                mark_uncertain(session, row, "the platform offers no way to look for an earlier attempt", now)
         return True
     try:
         found = look(connector, reply)
     except ConnectorError as exc:
         with Session(engine) as session, session.begin():
-            row = session.get(OutboundReply, reply_id)
-            assert row is not None
-            _look_failed(session, row, exc, now)
+            row = _still_claimed(session, reply_id)
+            if row is not None:
+                _look_failed(session, row, exc, now)
         return True
     with Session(engine) as session, session.begin():
         row = session.get(OutboundReply, reply_id)
@@ -122,6 +122,13 @@ def settle(engine: Engine, connector: Any, reply_id: int, now: datetime) -> bool
         if found is not None:
             record_delivery(session, row, found, now)
     return found is not None
+
+
+def _still_claimed(session: Session, reply_id: int) -> OutboundReply | None:
+    """The reply, if it is still claimed (``sending``): an erasure or a person may have settled it during a
+    slow look (failed, cancelled), and the look's outcome must not put it back in the queue."""
+    row = session.exec(select(OutboundReply).where(OutboundReply.id == reply_id).with_for_update()).first()
+    return row if row is not None and row.status == "sending" else None
 
 
 def _confirmed(engine: Engine, connector: Any, reply_id: int, now: datetime) -> bool:

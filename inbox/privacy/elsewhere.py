@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, col, select
 
+from inbox.outbox.schedule import NAMED_ERASED
 from inbox.privacy.identifiers import Identifiers
 from inbox.store.tables import AuditEvent, EscalationAlert, Incident, Message, OutboundReply, WebhookEvent
 
-CANCELLED = "cancelled: it named a customer whose data was erased"
+CANCELLED = NAMED_ERASED
 
 
 def needles(ids: Identifiers) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from inbox.i18n import _
+from inbox.outbox.schedule import NAMED_ERASED, erased
 from inbox.ui.common import md_escape
 
 REJECTED = "Rejected: "
@@ -34,13 +35,26 @@ KNOWN = {
 
 
 def refused(error: str | None) -> bool:
-    """The platform refused the request itself: sending it again as it is would be refused again."""
+    """The platform refused the request itself: sending it again as it is would be refused again (or the
+    customer's erasure stopped it: nothing is left to send)."""
+    if erased(error):
+        return True
     return bool(error) and str(error).startswith(REJECTED) and NOT_RUNNING not in str(error)
 
 
 def explained(error: str | None) -> str:
     """What happened, in the page's language."""
     raw = error or ""
+    if raw.startswith(NAMED_ERASED):
+        return _(
+            "Not sent: it named a customer whose data was erased since, and their name is now [erased] in "
+            "it. Write another reply if this customer still needs one."
+        )
+    if erased(raw):
+        return _(
+            "Not sent: the customer's data was erased at their request (right to erasure) before this reply "
+            "left. Nothing is left to send."
+        )
     if refused(raw):
         known = next((said() for code, said in KNOWN.items() if code in raw), None)
         return _("Not delivered: the platform refused this message. {why}").format(
