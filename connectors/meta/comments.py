@@ -7,13 +7,13 @@ hide every later one). Comments older than ``since`` less ``LATE_MARGIN`` are le
 them server-side with ``since=``; Instagram has no such filter, so they are dropped here). The margin reads
 again the comments Graph lists late (a comment held for review, then approved; Graph's own lag): one
 listed after a newer one was read is older than ``since`` and was never read. Comments read again are
-stored once (ingestion is idempotent). A page whose ``after`` cursor is the one it was asked with ends its
-post, and so does Graph's refusal to read a post's comments (``Rejected``: the post deleted since the round
-listed it): either used to hold the stream on that post for good, the other posts' comments never read.
-A post whose comments Graph fails to list (a 5xx, an answer that is not Graph's JSON, for that post alone)
-is held apart in the cursor (``"held"``) with the ``since`` of the round that met it, tried again at a later
-round after 1, 2, 4... minutes (an hour at most), and named in the page's ``Batch.trouble`` (the Channels
-page's last error) meanwhile; the round goes on with the other posts.
+stored once (ingestion is idempotent). Graph's refusal to read a post's comments (``Rejected``: the post
+deleted since the round listed it) ends its post. A post whose comments Graph fails to list (a 5xx, an
+answer that is not Graph's JSON, for that post alone), or whose ``after`` cursor leads back to a page
+already read in that post (the one asked with, or a cycle A -> B -> A: ``connectors.paging``), is held apart
+in the cursor (``"held"``) with the ``since`` of the round that met it, tried again at a later round after
+1, 2, 4... minutes (an hour at most), and named in the page's ``Batch.trouble`` (the Channels page's last
+error) meanwhile; the round goes on with the other posts.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 from connectors.base import BadPayload, Batch, Rejected, Unavailable
 from connectors.meta.graph import Graph
 from connectors.meta.parse import comments_page
+from connectors.paging import CYCLING, loop_length, walked
 
 LATE_MARGIN = 3600  # seconds before ``since`` still read: a comment Graph lists up to an hour late is stored
 RETRY_BASE, RETRY_CAP = 60, 3600  # seconds before a held post is read again, doubling
@@ -124,11 +125,19 @@ def fetch_comments(
     high = max([high, *(min(int(i.created_at.timestamp()), now) for i in items)])
     paging = payload.get("paging") if isinstance(payload.get("paging"), dict) else {}
     after = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
-    if after == state.get("after"):  # a page naming itself as next (a gateway's cache): the post is done
+    if loop_length(state.get("trail"), state.get("after"), after):  # a page read already: held, read later
+        _hold(
+            held,
+            post,
+            start,
+            Unavailable(f"{CYCLING}: its comments pages lead back to one already read"),
+            now,
+        )
         after = None
     nxt: dict[str, Any]
     if after:
-        nxt = {"since": since, "high": high, "queue": queue, "after": after}
+        trail = walked(state.get("trail"), state.get("after"))
+        nxt = {"since": since, "high": high, "queue": queue, "after": after, "trail": trail}
     else:
         if held.get(post, {}).get("read"):  # a held post read to its end: no longer held
             del held[post]

@@ -9,10 +9,11 @@ poll after poll, and nothing written after it started was read while the server 
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from sqlmodel import Session, select
 
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, BlueskySandbox
 from connectors.sandbox.mastodon.server import MastodonSandbox
+from connectors.sandbox.meta.server import MetaSandbox
 from connectors.sandbox.x.server import XSandbox
 from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime
@@ -134,3 +136,35 @@ def test_a_bluesky_convo_whose_messages_cycle_loses_none_of_them(
         clock.now += timedelta(hours=2)
         poll_channel(engine, rt, clock=clock, due=default_due)
         assert stored(engine, "") == Counter(["dm first", *texts])
+
+
+@pytest.mark.parametrize("length", [1, 2, 3])
+def test_facebook_comments_pages_that_cycle_hold_only_their_post_and_lose_none(
+    engine: Engine, meta: MetaSandbox, runtimes: list[Runtime], length: int
+) -> None:
+    """A post whose comments pages cycle (or name themselves, ``length`` 1) is held apart like a post Graph
+    fails to list: the other posts' comments are read, the stream's last error names it, and once Graph
+    pages normally all its comments are stored, once.
+
+    Before: a cycle of two pages or more kept the stream on that post for good (the other posts' comments
+    never read), and a page naming itself ended the post, its older comments never read."""
+    rt = next(r for r in runtimes if r.name == "fb-acme")
+    rt.connector.page_size = 2  # type: ignore[attr-defined]
+    now = [time.time()]
+    rt.connector.clock = lambda: now[0]  # type: ignore[attr-defined]
+    older = meta.add_post("Older post", created_at=datetime.now(UTC) - timedelta(days=2))
+    newer = meta.add_post("Newer post", created_at=datetime.now(UTC) - timedelta(days=1))
+    meta.add_comment("on the older post", on=older, author="Ann", push=False)
+    texts = [f"comment {n}" for n in range(9)]
+    for n, text in enumerate(texts):
+        meta.add_comment(text, on=newer, author=f"C{n}", push=False)
+    meta.cycle_cursor(length)
+    poll_channel(engine, rt, clock=Clock(), due=default_due)
+    assert "on the older post" in stored(engine, ""), stored(engine, "")
+    assert newer in (last_errors(engine).get("comments") or ""), last_errors(engine)
+    meta.cycle_cursor(0)
+    now[0] += 7200
+    for _ in range(2):
+        poll_channel(engine, rt, clock=Clock(), due=default_due)
+    assert stored(engine, "") == Counter(["on the older post", *texts])
+    assert not last_errors(engine).get("comments"), last_errors(engine)

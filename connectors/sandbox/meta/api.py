@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from connectors.sandbox._cycle import Cycler
 from connectors.sandbox._server import Reply, Request
 from connectors.sandbox.meta.events import echo_event
 from connectors.sandbox.meta.graph import (
@@ -55,6 +56,7 @@ class MetaApi:
         self.store, self.lock, self.clock, self.push, self.base_url = store, lock, clock, push, base_url
         self.async_window_errors = async_window_errors
         self.tokens = {"page": page_token, "whatsapp": whatsapp_token}
+        self.cycler = Cycler()  # comments pages whose after cursors cycle (A -> B -> A ...)
 
     def routes(self) -> Iterator[tuple[str, str, Callable[[Request], Reply]]]:
         yield "GET", f"{V}/{ID}/feed", self.feed
@@ -143,7 +145,7 @@ class MetaApi:
                 rows = self._ig_comments(ident)
             else:
                 rows = self._fb_comments(req, ident, parent is not None)
-            return Reply(body=page(req, rows, self.base_url()))
+            return Reply(body=page(req, rows, self.base_url(), cycler=self.cycler))
 
     def _fb_comments(self, req: Request, ident: str, of_comment: bool) -> list[dict[str, Any]]:
         stream = req.arg("filter", "toplevel") == "stream"

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from connectors.sandbox._cycle import Cycler
 from connectors.sandbox._server import Reply, Request
 from connectors.sandbox.meta.store import Comment, graph_time, ig_username
 
@@ -78,14 +79,26 @@ def limit_of(req: Request, default: int = 25, most: int = 100) -> int:
     return min(int(raw), most)
 
 
-def page(req: Request, rows: Sequence[dict[str, Any]], base_url: str, *, default: int = 25) -> dict[str, Any]:
-    """One page of ``rows`` after the request's ``after`` cursor, with Graph's ``paging`` block."""
+def page(
+    req: Request,
+    rows: Sequence[dict[str, Any]],
+    base_url: str,
+    *,
+    default: int = 25,
+    cycler: Cycler | None = None,
+) -> dict[str, Any]:
+    """One page of ``rows`` after the request's ``after`` cursor, with Graph's ``paging`` block (whose
+    ``after`` leads back to a page already served while ``cycler`` cycles)."""
     start, size = _offset(req.arg("after")), limit_of(req, default)
     chunk = list(rows[start : start + size])
     body: dict[str, Any] = {"data": chunk}
     if chunk:
         paging: dict[str, Any] = {"cursors": {"before": _cursor(start), "after": _cursor(start + len(chunk))}}
         if start + size < len(rows):
+            if cycler is not None:
+                paging["cursors"]["after"] = cycler.next(
+                    req.arg("after"), paging["cursors"]["after"], req.path
+                )
             query = {k: v[0] for k, v in req.query.items() if k not in ("after", "access_token")}
             paging["next"] = (
                 f"{base_url}{req.path}?{urlencode({**query, 'after': paging['cursors']['after']})}"

@@ -131,6 +131,12 @@ class MetaSandbox(LoopbackServer):
         return error_reply(GraphError(f"Unknown path components: {req.path}", 2500))
 
     # --- Python control API (tests) --------------------------------------------------------------
+    def cycle_cursor(self, length: int = 2) -> None:
+        """Comments pages name as ``after``, after ``length`` pages from a post's newest, the first cursor of
+        that walk again (A -> B -> A ...); 0 pages normally again."""
+        with self.lock:
+            self.api.cycler.set(length)
+
     def add_post(
         self,
         text: str = "Our new spring collection is here!",
