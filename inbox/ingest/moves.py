@@ -5,25 +5,31 @@ Session-taking, never commits. For each ``(old id, new id)`` the platform report
 (``connectors.capabilities.ReportsMovedCustomers``): the customer's contact takes the new id, so the agents'
 private answers go to the new number (``inbox.outbox.delivery`` answers a contact at its current id), and
 their private conversation takes it as its thread, so what they write from the new number joins it. Where
-the new id already has a contact or a conversation of its own (they wrote from the new number before the
-notice came), that one is left as it is and nothing is merged (the audit says so). Messages keep the id
-they were written from. Audited (``customer.number_changed``, without the numbers). Reported twice, the
-second changes nothing: the old id is no longer found.
+the new id already has a contact and a conversation of their own (they wrote from the new number before the
+notice came), they are one customer and one conversation: the new number's contact is merged into the old
+one (its messages, conversations, opt-out and tags), which takes the new id, and the new number's
+conversation into the old one (``inbox.ingest.merges``: history, clocks, assignment and notes kept). Messages
+keep the id they were written from. Audited (``customer.number_changed``, without the numbers; ``merged``:
+the conversation merged in). Reported twice, the second changes nothing: the old id is no longer found.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from inbox.ingest.merges import merge
+from inbox.ingest.threads import DueFn
 from inbox.store import records as store
-from inbox.store.tables import AuditEvent, Contact, Conversation
+from inbox.store.tables import Contact, Conversation, Message
+from inbox.store.tables.privacy import ContactPrivacy
 
 ACTOR = "webhooks"
 ACTION = "customer.number_changed"
+DueFor = Callable[[Conversation], DueFn]  # the due policy bound to a conversation's channel and customer
 
 
 def _contact(session: Session, channel_id: int, platform_id: str) -> Contact | None:
@@ -40,39 +46,66 @@ def _conversation(session: Session, channel_id: int, thread_key: str) -> Convers
     return session.exec(stmt).first()
 
 
-def _said(session: Session, target: tuple[str, object]) -> bool:
-    kind, key = target
-    stmt = select(AuditEvent.id).where(
-        AuditEvent.action == ACTION, AuditEvent.target_type == kind, AuditEvent.target_id == str(key)
-    )
-    return session.exec(stmt).first() is not None
+def _merge_contacts(session: Session, keep: Contact, gone: Contact) -> None:
+    """The new number's contact (``gone``) becomes part of the old one: its messages and conversations, its
+    tags, its opt-out; then it is deleted (the old one takes its id afterwards)."""
+    assert keep.id is not None and gone.id is not None
+    for table in (Message, Conversation):
+        session.execute(update(table).where(col(table.contact_id) == gone.id).values(contact_id=keep.id))
+    keep.tags = list(dict.fromkeys([*(keep.tags or []), *(gone.tags or [])]))
+    keep.person_id = keep.person_id if keep.person_id is not None else gone.person_id
+    theirs, ours = session.get(ContactPrivacy, gone.id), session.get(ContactPrivacy, keep.id)
+    if theirs is not None and ours is None:
+        session.add(ContactPrivacy(**{**theirs.model_dump(), "contact_id": keep.id}))
+    elif theirs is not None and ours is not None:
+        ours.opted_out_at = ours.opted_out_at or theirs.opted_out_at
+        ours.legal_hold, ours.hold_by, ours.hold_at = (
+            (ours.legal_hold, ours.hold_by, ours.hold_at)
+            if ours.legal_hold
+            else (theirs.legal_hold, theirs.hold_by, theirs.hold_at)
+        )
+    if theirs is not None:
+        session.delete(theirs)
+    session.flush()
+    session.delete(gone)
+    session.flush()
 
 
-def follow_moves(session: Session, channel_id: int, moves: Sequence[tuple[str, str]], now: datetime) -> int:
-    """Move each customer's contact and private conversation to their new id; how many moved."""
+def follow_moves(
+    session: Session,
+    channel_id: int,
+    moves: Sequence[tuple[str, str]],
+    now: datetime,
+    due_for: DueFor,
+) -> int:
+    """Move each customer's contact and private conversation to their new id, merging what they already
+    have there; how many moved."""
     moved = 0
     for old, new in moves:
-        contact = _contact(session, channel_id, old)
-        conv = _conversation(session, channel_id, old)
-        took_contact = contact is not None and _contact(session, channel_id, new) is None
-        took_thread = conv is not None and _conversation(session, channel_id, new) is None
-        if contact is not None and took_contact:
-            contact.platform_id, contact.updated_at = new, now
-        if conv is not None and took_thread:
-            conv.thread_key = new
+        contact, conv = _contact(session, channel_id, old), _conversation(session, channel_id, old)
         if contact is None and conv is None:  # a customer we never knew, or the notice again
             continue
-        moved += took_contact or took_thread
+        there, theirs = _contact(session, channel_id, new), _conversation(session, channel_id, new)
+        merged = None
+        if contact is not None and there is not None:
+            _merge_contacts(session, contact, there)
+        if contact is not None:
+            contact.platform_id, contact.updated_at = new, now
+        if conv is not None and theirs is not None:
+            merged = theirs.id
+            merge(session, conv, theirs, due_for(conv))
+        if conv is not None:
+            conv.thread_key = new
+        moved += 1
         session.flush()
         target = ("conversation", conv.id) if conv is not None else ("contact", contact and contact.id)
-        if not (took_contact or took_thread) and _said(session, target):
-            continue  # the notice again, for a customer left at both numbers: said once
+        detail = {"contact_moved": contact is not None, "conversation_moved": conv is not None}
         store.audit(
             session,
             ACTOR,
             ACTION,
             target=target,
-            detail={"contact_moved": took_contact, "conversation_moved": took_thread},
+            detail=detail | ({"merged": merged} if merged else {}),
             at=now,
         )
     return moved

@@ -15,7 +15,7 @@ A customer's edit of a stored message updates it in place (``inbox.ingest.edits`
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -214,6 +214,11 @@ def _contact(session: Session, conv: Conversation) -> Contact | None:
     return session.get(Contact, conv.contact_id) if conv.contact_id is not None else None
 
 
+def conversation_due(session: Session, due: DuePolicy, channel: Channel) -> Callable[[Conversation], DueFn]:
+    """The due policy bound to a conversation of ``channel`` and its customer."""
+    return lambda conv: bound_due(due, channel, _contact(session, conv))
+
+
 def ingest_batch(
     session: Session,
     channel: Channel,
@@ -227,6 +232,7 @@ def ingest_batch(
     """Store one page and move the stream's cursor, in the caller's transaction."""
     assert channel.id is not None
     follow_chat_moves(session, channel.id, batch.chat_moves)  # before the page's items find theirs
+    due_for = conversation_due(session, due, channel)
     fresh, duplicates, erased = _fresh_items(session, channel.id, batch.items)
     held = {i.external_id for i in fresh}
     redated = late_originals(session, channel.id, [i for i in batch.items if i.external_id not in held])
@@ -266,7 +272,6 @@ def ingest_batch(
         log.warning("edit %s of a message of its own page found nothing to update", lost.external_id)
     if labels:  # the language the customer writes in across each conversation, not the latest guess
         conversation_fields.languages(session, {id(c): c for c in convs.values()}.values())
-    due_for = lambda conv: bound_due(due, channel, _contact(session, conv))  # noqa: E731
     if late:
         _forget_page_first_dues(late, before)
         session.flush()

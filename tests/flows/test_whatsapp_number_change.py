@@ -78,9 +78,10 @@ def test_the_conversation_and_the_answers_follow_the_new_number(
     assert len(_rows(engine)[3]) == 1
 
 
-def test_a_customer_who_already_wrote_from_the_new_number_keeps_both_conversations(
+def test_a_customer_who_already_wrote_from_the_new_number_gets_one_conversation(
     receiver_url: str, engine: Engine, meta: MetaSandbox
 ) -> None:
+    """The merge itself: tests/flows/test_ingest_order_whatsapp_merge.py."""
     meta.set_webhook(f"{receiver_url}/webhooks/wa-acme", platform="whatsapp")
     _writes(meta, engine, OLD, "Ancien numéro", "Cam", 1)
     _writes(meta, engine, NEW, "Nouveau numéro", "Cam", 2)
@@ -88,9 +89,9 @@ def test_a_customer_who_already_wrote_from_the_new_number_keeps_both_conversatio
     meta.change_number(OLD, NEW)
     wait_processed(engine, 3)
     convs, messages, contacts, [audit] = _rows(engine)
-    assert sorted(c.thread_key for c in convs) == sorted([OLD, NEW]) and len(messages) == 2
-    assert sorted(c.platform_id for c in contacts) == sorted([OLD, NEW])
-    assert audit.detail == {"contact_moved": False, "conversation_moved": False}
+    assert [c.thread_key for c in convs] == [NEW] and len(messages) == 2
+    assert [c.platform_id for c in contacts] == [NEW]
+    assert audit.detail == {"contact_moved": True, "conversation_moved": True, "merged": convs[0].id + 1}
     notice = next(e for e in events(engine) if b'"system"' in e.body)  # Meta may send it twice
     post(receiver_url, "wa-acme", notice.body, {"X-Hub-Signature-256": sign(notice.body, APP_SECRET)})
     eventually(lambda: events(engine)[-1].status == "done" and len(events(engine)) == 4, message="replayed")

@@ -41,7 +41,7 @@ from inbox.ingest.channels import Runtime
 from inbox.ingest.collisions import store_retrying
 from inbox.ingest.deletions import honour_deletions
 from inbox.ingest.moves import follow_moves
-from inbox.ingest.page import Classifier, ingest_batch
+from inbox.ingest.page import Classifier, conversation_due, ingest_batch
 from inbox.ingest.webhooks.deliveries import mark_failed
 from inbox.store import records as inbox_store
 from inbox.store.tables import Channel
@@ -139,7 +139,9 @@ class Receiver:
             if isinstance(rt.connector, ReportsDeliveryFailures):
                 mark_failed(session, channel.id or 0, rt.connector.delivery_failures(event.body), now)
             if isinstance(rt.connector, ReportsMovedCustomers):  # after the items written from the old id
-                follow_moves(session, channel.id or 0, rt.connector.moved_customers(event.body), now)
+                moved = rt.connector.moved_customers(event.body)
+                due_for = conversation_due(session, self.due, channel)
+                follow_moves(session, channel.id or 0, moved, now, due_for)
             if isinstance(rt.connector, ReportsDeletions):  # after the items: an add and its remove at once
                 honour_deletions(
                     session, channel.id or 0, rt.connector.deletions(event.body), now, event_id=event_id
