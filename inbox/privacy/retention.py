@@ -205,7 +205,7 @@ def _spikes(cutoff: datetime) -> Any:
     )
 
 
-def _kinds(r: Retention) -> dict[str, tuple[int | None, Kind | tuple[Kind, ...]]]:
+def kinds_of(r: Retention) -> dict[str, tuple[int | None, Kind | tuple[Kind, ...]]]:
     expire: dict[str, Any] = {"text": EXPIRED, "author_handle": None, "pii": []}
     expire["search_text"] = fold(EXPIRED)  # a Core UPDATE: the store's hooks do not see it
     return {
@@ -293,11 +293,26 @@ def _run(engine: Engine, kind: Kind, cutoff: datetime, dry_run: bool) -> int:
     while True:
         with Session(engine) as session, session.begin():
             ids = list(session.exec(select(kind.table.id).where(kind.due(cutoff)).limit(BATCH)).all())
-            if ids:
-                kind.apply(session, ids)
-        done += len(ids)
+            done += apply_due(session, kind, cutoff, ids) if ids else 0
         if len(ids) < BATCH:
             return done
+
+
+def apply_due(session: Session, kind: Kind, cutoff: datetime, ids: list[int]) -> int:
+    """Apply ``kind`` to those of ``ids`` still due; how many. A listener may have stored a customer's message
+    since they were picked, reopening their conversation (the purge runs while workers do): the batch's
+    conversations are locked first (on PostgreSQL, after that listener's transaction), then its rows are
+    read again against ``due``, so a conversation the customer is in keeps its words."""
+    parent = getattr(kind.table, "conversation_id", None)
+    if parent is not None:
+        theirs = select(parent).where(col(kind.table.id).in_(ids))
+        session.exec(select(Conversation.id).where(col(Conversation.id).in_(theirs)).with_for_update()).all()
+    still = [
+        i for i in session.exec(select(kind.table.id).where(col(kind.table.id).in_(ids), kind.due(cutoff)))
+    ]
+    if still:
+        kind.apply(session, still)
+    return len(still)
 
 
 def purge(
@@ -305,7 +320,7 @@ def purge(
 ) -> PurgeReport:
     """Apply every period set in ``retention``; the counts of what went (or would go)."""
     report = PurgeReport()
-    for name, (days, kinds) in _kinds(retention).items():
+    for name, (days, kinds) in kinds_of(retention).items():
         if days is not None:
             cutoff = now - timedelta(days=days)
             each = kinds if isinstance(kinds, tuple) else (kinds,)
