@@ -11,6 +11,11 @@ one (its messages, conversations, opt-out and tags), which takes the new id, and
 conversation into the old one (``inbox.ingest.merges``: history, clocks, assignment and notes kept). Messages
 keep the id they were written from. Audited (``customer.number_changed``, without the numbers; ``merged``:
 the conversation merged in). Reported twice, the second changes nothing: the old id is no longer found.
+
+A Telegram chat given a new id moves its conversations the same way (``follow_chat_moves``), merging a
+member's conversation opened in the new chat before the move was known; audited
+(``conversation.chat_moved``, per conversation). A move is known from either service message, or from the
+outbox's reply posted in the new chat (``chat_moves_answered``), when the notices are never read.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from inbox.store.tables import Contact, Conversation, Message
 from inbox.store.tables.privacy import ContactPrivacy
 
 ACTOR = "webhooks"
+ACTOR_CHATS = "listener"
 ACTION = "customer.number_changed"
+CHAT_MOVED_ACTION = "conversation.chat_moved"
 DueFor = Callable[[Conversation], DueFn]  # the due policy bound to a conversation's channel and customer
 
 
@@ -111,10 +118,15 @@ def follow_moves(
     return moved
 
 
-def follow_chat_moves(session: Session, channel_id: int, moves: Sequence[tuple[str, str]]) -> int:
+def follow_chat_moves(
+    session: Session, channel_id: int, moves: Sequence[tuple[str, str]], due_for: DueFor, now: datetime
+) -> int:
     """The conversations of each chat given a new id (a Telegram group upgraded to a supergroup) take it:
     ``<old>`` and ``<old>/<member>`` become ``<new>`` and ``<new>/<member>``, so what members write there
-    joins their conversation and answers go there. One already at the new key is left as it is."""
+    joins their conversation and answers go there. One opened at the new key meanwhile (a member wrote in
+    the supergroup before the move was known) is merged into it. Each move audited
+    (``conversation.chat_moved``, with the conversation merged in); a move told again finds nothing at the
+    old id and changes nothing."""
     moved = 0
     for old, new in moves:
         stmt = select(Conversation).where(
@@ -123,14 +135,62 @@ def follow_chat_moves(session: Session, channel_id: int, moves: Sequence[tuple[s
         )
         for conv in session.exec(stmt).all():
             key = new + conv.thread_key[len(old) :]
-            taken = select(Conversation.id).where(
+            taken = select(Conversation).where(
                 Conversation.channel_id == channel_id,
                 Conversation.visibility == conv.visibility,
                 Conversation.thread_key == key,
             )
-            if session.exec(taken).first() is not None:
-                continue
+            theirs = session.exec(taken).first()
+            merged = theirs.id if theirs is not None else None
+            if theirs is not None:
+                merge(session, conv, theirs, due_for(conv))
             conv.thread_key = key
             moved += 1
+            session.flush()
+            detail = {"merged": merged} if merged else {}
+            target = ("conversation", conv.id)
+            store.audit(session, ACTOR_CHATS, CHAT_MOVED_ACTION, target=target, detail=detail, at=now)
     session.flush()
     return moved
+
+
+def unknown_chats(session: Session, channel_id: int, keys: Sequence[tuple[str, str]]) -> list[str]:
+    """The group chats (negative ids) of the page's ``(visibility, thread key)`` that open a conversation
+    the inbox does not hold yet: only there may a move be unknown."""
+    out: list[str] = []
+    for visibility, key in dict.fromkeys(keys):
+        chat = key.split("/")[0]
+        if not chat.startswith("-") or chat in out:
+            continue
+        held = select(Conversation.id).where(
+            Conversation.channel_id == channel_id,
+            Conversation.visibility == visibility,
+            Conversation.thread_key == key,
+        )
+        if session.exec(held).first() is None:
+            out.append(chat)
+    return out
+
+
+def chat_moves_answered(session: Session, channel_id: int, chats: Sequence[str]) -> list[tuple[str, str]]:
+    """Moves the outbox learnt from the platform's answer (Telegram's ``migrate_to_chat_id``: our reply to a
+    conversation of chat ``<old>`` was posted in chat ``<new>``, its platform id ``<new>:<message>``), for the
+    chats ``chats`` a page brings: the upgrade notice itself may never be read."""
+    found: list[tuple[str, str]] = []
+    for chat in dict.fromkeys(c for c in chats if c.startswith("-")):
+        stmt = (
+            select(Conversation.thread_key)
+            .join(Message, col(Message.conversation_id) == col(Conversation.id))
+            .where(
+                Message.channel_id == channel_id,
+                Message.direction == "out",
+                col(Message.platform_id).startswith(f"{chat}:"),
+                col(Conversation.thread_key) != chat,
+                col(Conversation.thread_key).not_like(f"{chat}/%"),
+            )
+        )
+        for key in session.exec(stmt).all():
+            old = key.split("/")[0]
+            if old.startswith("-") and old != chat and (old, chat) not in found:
+                found.append((old, chat))
+    return found

@@ -33,7 +33,7 @@ from inbox.ingest.clocks import conversations_of, recompute_stored
 from inbox.ingest.deletions import deleted_before
 from inbox.ingest.echoes import automatic_echoes
 from inbox.ingest.edits import apply_edits, late_originals, page_edits, superseded
-from inbox.ingest.moves import follow_chat_moves
+from inbox.ingest.moves import chat_moves_answered, follow_chat_moves, unknown_chats
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
@@ -231,8 +231,12 @@ def ingest_batch(
 ) -> IngestResult:
     """Store one page and move the stream's cursor, in the caller's transaction."""
     assert channel.id is not None
-    follow_chat_moves(session, channel.id, batch.chat_moves)  # before the page's items find theirs
     due_for = conversation_due(session, due, channel)
+    moves = list(batch.chat_moves)
+    if channel.platform == "telegram":  # a move only the outbox learnt (the upgrade notice never read)
+        keys = [(i.visibility, i.thread_key) for i in batch.items]
+        moves += chat_moves_answered(session, channel.id, unknown_chats(session, channel.id, keys))
+    follow_chat_moves(session, channel.id, moves, due_for, now)  # before the page's items find theirs
     fresh, duplicates, erased = _fresh_items(session, channel.id, batch.items)
     held = {i.external_id for i in fresh}
     redated = late_originals(session, channel.id, [i for i in batch.items if i.external_id not in held])

@@ -34,6 +34,7 @@ ACTIONS = {
     "comment.hidden": N_("Comment hidden on the platform"),
     "comment.shown": N_("Comment shown again on the platform"),
     "conversation.assigned": N_("Conversation assigned"),
+    "conversation.chat_moved": N_("Conversation followed its group to a supergroup (Telegram)"),
     "conversation.auto_assigned": N_("Conversation assigned automatically"),
     "conversation.dismissed": N_("Listening post dismissed"),
     "conversation.snoozed": N_("Conversation snoozed"),
