@@ -36,6 +36,7 @@ from inbox.privacy.identifiers import Identifiers, subject_identifiers
 from inbox.privacy.record import concerning, conversation_ids, their_messages
 from inbox.privacy.references import scrub_references
 from inbox.privacy.subject import Subject, find_subject, holds
+from inbox.replies import queued
 from inbox.store.gone import ERASED, erased_id, kept_payload
 from inbox.store.records import audit
 from inbox.store.tables import (
@@ -201,6 +202,7 @@ def _scrub_audit(
         if cleaned != event.detail:
             event.detail = cleaned
             r.audit_events += 1
+    r.audit_events += queued.forget_words(session, own, ERASED)  # an edited or cancelled reply's words
 
 
 def erase_subject(

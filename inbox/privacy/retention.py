@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 from inbox.charter.policies import Retention
 from inbox.i18n import _, ngettext
 from inbox.privacy import profiles
+from inbox.replies import queued
 from inbox.store.folding import fold
 from inbox.store.gone import EXPIRED, OUTBOX, kept_payload
 from inbox.store.records import audit
@@ -185,6 +186,13 @@ def _replies_expired(ids: list[int]) -> Any:
     return update(OutboundReply).where(col(OutboundReply.id).in_(ids)).values(**values)
 
 
+def _replies_gone(session: Session, ids: list[int]) -> None:
+    """``_replies_expired``, and the words an edit or a cancel kept in the audit log go with them."""
+    session.execute(_replies_expired(ids).execution_options(synchronize_session=False))
+    theirs = session.exec(select(OutboundReply.conversation_id).where(col(OutboundReply.id).in_(ids))).all()
+    queued.forget_words(session, set(theirs), EXPIRED)
+
+
 POSTED = ("sent", "failed", "cancelled")  # an alert no longer waiting to be posted
 
 
@@ -221,7 +229,7 @@ def kinds_of(r: Retention) -> dict[str, tuple[int | None, Kind | tuple[Kind, ...
                 _on(lambda ids: update(Note).where(col(Note.id).in_(ids)).values(text=EXPIRED)),
             ),
         ),
-        "replies": (r.messages_days, Kind(OutboundReply, _replies_due, _on(_replies_expired))),
+        "replies": (r.messages_days, Kind(OutboundReply, _replies_due, _replies_gone)),
         "raw_payloads": (
             r.raw_payloads_days,
             Kind(Message, _payload_left, _payloads_gone({})),

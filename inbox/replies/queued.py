@@ -14,7 +14,7 @@ Session-taking; never commits. The caller checks the agent works the conversatio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,9 +28,10 @@ from inbox.replies import composer, moderation
 from inbox.replies import facts as reply_facts
 from inbox.replies.reply_language import other_language
 from inbox.store import records as store
-from inbox.store.tables import Channel, Contact, Conversation, OutboundReply
+from inbox.store.tables import AuditEvent, Channel, Contact, Conversation, OutboundReply
 
 CANCELLED = "cancelled"
+AUDITED_WORDS = {"reply.edited": ("old", "new"), "reply.cancelled": ("text",)}  # the reply's words they keep
 
 
 class NotWaiting(ValueError):
@@ -165,3 +166,24 @@ def waiting(session: Session, conversation_id: int) -> list[OutboundReply]:
             .order_by(col(OutboundReply.created_at), col(OutboundReply.id))
         )
     )
+
+
+def forget_words(session: Session, conversation_ids: Collection[int], gone: str) -> int:
+    """The words of the replies edited or cancelled in these conversations, as their audit events keep them,
+    become ``gone`` (the reply's own words went: an erasure, the retention purge); how many events."""
+    if not conversation_ids:
+        return 0
+    events = session.exec(
+        select(AuditEvent).where(
+            col(AuditEvent.action).in_(list(AUDITED_WORDS)),
+            AuditEvent.target_type == "conversation",
+            col(AuditEvent.target_id).in_([str(i) for i in conversation_ids]),
+        )
+    ).all()
+    changed = 0
+    for event in events:
+        keys = [k for k in AUDITED_WORDS[event.action] if event.detail.get(k) not in (None, gone)]
+        if keys:
+            event.detail = {**event.detail, **dict.fromkeys(keys, gone)}
+            changed += 1
+    return changed
