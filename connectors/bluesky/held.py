@@ -20,6 +20,7 @@ from connectors.bluesky.sweep import Sweep
 RETRY_BASE, RETRY_CAP = 60.0, 3600.0  # seconds
 RETRIES_PER_PAGE = 10  # held convos tried again in one fetch, the others at the next
 MAX_HELD = 200  # beyond this the oldest entries are dropped; a cursor stays small
+HELD = "HeldConvos"  # the trouble's first word: the Channels page tells it in the admin's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,4 +90,6 @@ def trouble(held: Mapping[str, Held]) -> str | None:
         for cid, h in sorted(held.items(), key=lambda kv: kv[1].since)[:3]
     ]
     more = f" (and {len(held) - 3} more)" if len(held) > 3 else ""
-    return f"{len(held)} chat convo(s) held back, the others are read: " + "; ".join(parts) + more
+    first, tries = min(h.since for h in held.values())[:19], max(h.tries for h in held.values())
+    head = f"{HELD}: {len(held)} chat convo(s) held back since {first}Z ({tries} tries at most)"
+    return head + ", the others are read: " + "; ".join(parts) + more

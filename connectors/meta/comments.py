@@ -22,6 +22,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from connectors.base import BadPayload, Batch, Rejected, Unavailable
@@ -31,6 +32,7 @@ from connectors.paging import CYCLING, loop_length, walked
 
 LATE_MARGIN = 3600  # seconds before ``since`` still read: a comment Graph lists up to an hour late is stored
 RETRY_BASE, RETRY_CAP = 60, 3600  # seconds before a held post is read again, doubling
+HELD = "HeldPosts"  # the trouble's first word: the Channels page tells it in the admin's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,9 @@ def _comments(graph: Graph, src: CommentSource, container: str, since: int | Non
 
 def _hold(held: dict[str, Any], post: str, since: int | None, error: Exception, now: int) -> None:
     """One more failure of ``post``: its first keeps the round's ``since``, each doubles the wait."""
-    entry = {k: v for k, v in (held.get(post) or {"since": since, "tries": 0}).items() if k != "read"}
+    entry = {
+        k: v for k, v in (held.get(post) or {"since": since, "tries": 0, "first": now}).items() if k != "read"
+    }
     tries = int(entry["tries"]) + 1
     wait = min(RETRY_CAP, RETRY_BASE * 2 ** min(tries - 1, 20))
     held[post] = {**entry, "tries": tries, "retry_at": now + wait, "error": str(error)[:300]}
@@ -76,7 +80,11 @@ def trouble(held: dict[str, Any]) -> str | None:
     if not held:
         return None
     parts = [f"post {p} ({h['tries']} tries): {h['error']}" for p, h in list(held.items())[:3]]
-    return f"{len(held)} post(s) whose comments Graph fails to list, the others are read: " + "; ".join(parts)
+    firsts = [int(h["first"]) for h in held.values() if isinstance(h.get("first"), int)]
+    since = f" since {datetime.fromtimestamp(min(firsts), UTC):%Y-%m-%dT%H:%M:%S}Z" if firsts else ""
+    tries = max(int(h.get("tries") or 0) for h in held.values())
+    head = f"{HELD}: {len(held)} post(s) whose comments Graph fails to list{since} ({tries} tries at most)"
+    return head + ", the others are read: " + "; ".join(parts)
 
 
 def _round(graph: Graph, src: CommentSource, held: dict[str, Any], now: int) -> list[str]:

@@ -154,7 +154,9 @@ def test_polling_state_cursor_and_rate_limit_are_shown(
     rows = {r["Stream"]: r for r in at.dataframe[0].value.to_dict("records")}
     rows |= {"mentions": rows["Mentions (mentions)"], "dms": rows["Private messages (dms)"]}
     assert rows["mentions"]["Cursor"] != "—" and rows["mentions"]["Failures in a row"] == 0
-    assert rows["dms"]["Failures in a row"] == 1 and rows["dms"]["Last error"].startswith("RateLimited")
+    assert rows["dms"]["Failures in a row"] == 1
+    assert rows["dms"]["Last error"] == "The platform's rate limit was reached."  # in words, raw apart
+    assert any(c.value.startswith("RateLimited: ") for c in at.code)
     assert rows["dms"]["Next try"] != "now"
     assert any("reads this month" in c.value for c in at.caption)
 
@@ -331,3 +333,36 @@ def test_streams_and_credentials_are_named_in_words_beside_their_names(
         assert stream_label("dms") == "Messages privés (dms)"
         assert stream_label("search:acme") == "Recherche «\xa0acme\xa0» (search:acme)"
     assert stream_label("galaxy") == "galaxy"
+
+
+def test_a_french_admin_reads_each_streams_error_and_what_to_do(
+    seeded: Seeded, db_url: str, config: Path, x_env: dict[str, str], sandbox: XSandbox
+) -> None:
+    """Before: the Last error column showed the connector's English ("AuthFailed: X refused the
+    credentials (401) …"); now what happened and what to do in the admin's language, the raw text folded."""
+    from inbox import i18n
+    from inbox.desk import preferences
+
+    sandbox.inject_fault("/2/users/", status=401, count=1)
+    sandbox.inject_fault("/2/dm_events", status=429, count=1)
+    [cfg] = load_channels(config).channels
+    engine = open_engine(db_url)
+    poll_channel(engine, Runtime(cfg, build_connector(cfg)), clock=lambda: datetime.now(UTC), due=default_due)
+    with Session(engine) as session, session.begin():
+        preferences.set_language(session, seeded.users["ada"], "fr", by="test", by_role="admin")
+    engine.dispose()
+    with i18n.use_language("fr"):
+        at = page_as(seeded, "ada")
+    rows = {r["Flux"]: r for r in at.dataframe[0].value.to_dict("records")}
+    assert (
+        rows["Mentions (mentions)"]["Dernière erreur"] == "La plateforme a refusé les identifiants du canal."
+    )
+    assert (
+        rows["Messages privés (dms)"]["Dernière erreur"]
+        == "La limite de débit de la plateforme est atteinte."
+    )
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Vérifiez les identifiants" in warnings and "Rien à faire" in warnings, warnings
+    raw = [c.value for c in at.code]
+    assert any(v.startswith("AuthFailed: ") for v in raw) and any(v.startswith("RateLimited: ") for v in raw)
+    assert at.expander and all(e.label == "Détail technique" for e in at.expander)

@@ -39,7 +39,7 @@ from inbox.ui.common import (
     transaction,
     zone_note,
 )
-from inbox.ui.widgets import channel_standby
+from inbox.ui.widgets import channel_standby, stream_error
 
 FORM = "add-channel"
 
@@ -96,11 +96,17 @@ def _streams(state: channel_admin.ChannelState) -> None:
             _("Last success"): _when(s.last_success_at),
             _("Next try"): _next_try(s, at),
             _("Failures in a row"): s.failures,
-            _("Last error"): s.last_error or "",
+            _("Last error"): stream_error.summary(s.last_error, _told_time),
         }
         for s in state.streams
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
+    for s in state.streams:  # what happened and what to do, the connector's words one click away
+        stream_error.show(stream_label(s.stream), s.last_error, _told_time)
+
+
+def _told_time(at: datetime) -> str:
+    return local_time(at, "d MMM HH:mm")
 
 
 def _credentials(state: channel_admin.ChannelState) -> None:
