@@ -9,15 +9,15 @@ stored message takes the newest text (bank data masked as ever) and its classifi
 are kept in ``raw["versions"]`` (oldest first, each with its platform id and time), so an agent sees what was
 first written, and privacy erasure, retention and redaction reach them like the rest of ``raw``. The message's
 time and the start of its conversation's clocks do not change. A new contact reason or urgency is what that
-message asks now: like an agent's correction, its conversation's reason follows and its clocks are re-judged,
-each with the reason in force at its start (``rejudged``: those from that message on), so the queue and
-the report, which reads messages as classified now, judge them alike whatever order the edit and its
-message were read in. A version written before the one held (edits read out of order: versions are ordered
-by their time) is only added to the history; one already held changes nothing, and so does a version saying
-what the message already says. A message whose words are gone (``inbox.store.gone``: past retention, deleted
-on the platform, erased: found by its tombstone) stays as it is. An edit of a message the inbox never
-stored is stored as a new message. An edit sent by another account than the message's author (a forged
-update: no platform allows it) changes nothing and is quarantined with its error.
+message asks now: like an agent's correction, its conversation's reason and urgency follow (an urgency may
+come down) and its clocks are re-judged, each with the reason in force at its start (``rejudged``: those from
+that message on), so the queue and the report, which reads messages as classified now, judge them alike
+whatever order the edit and its message were read in. A version written before the one held (edits read out of
+order: versions are ordered by their time) is only added to the history; one already held changes nothing, and
+so does a version saying what the message already says. A message whose words are gone (``inbox.store.gone``:
+past retention, deleted on the platform, erased: found by its tombstone) stays as it is. An edit of a message
+the inbox never stored is stored as a new message. An edit sent by another account than the message's author
+(a forged update: no platform allows it) changes nothing and is quarantined with its error.
 Where the platform keeps addressing the message by its first id (our
 edit ids are ``<id>:edit:…``: Telegram, Facebook comments, Messenger and Instagram messages; and every private
 message: a WhatsApp edit has its own id but names the message it changes), it is stored under that id,

@@ -283,7 +283,8 @@ def ingest_batch(
         recompute_stored(session, late, due_for)
     if rejudged := conversations_of(session, [*edits.rejudged, *after.rejudged]):  # an edit's new target
         session.flush()
-        conversation_fields.in_time_order(session, rejudged)
+        for conv in rejudged:  # its urgency too: an edit may take back the urgent words
+            conversation_fields.refresh(session, conv)
         recompute_stored(session, rejudged, due_for, rejudge=True)
     unreadable = [*batch.malformed, *edits.refused, *after.refused]  # and edits by another account
     malformed = _unquarantined(session, channel.id, stream, unreadable)

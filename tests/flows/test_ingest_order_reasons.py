@@ -162,3 +162,21 @@ def test_an_edit_rejudges_the_clock_its_message_started_in_the_queue_and_the_rep
 ) -> None:
     delivered = data.draw(st.composite(lambda draw: pages(draw, [*STORY, EDIT]))())
     assert judged(engine, classifier, delivered) == ("account_access", at(10, 30), at(10), [(0, 1, 0)])
+
+
+TAKEN_BACK = [*STORY[:2], item("3", at(10), LOCKED), item("3:edit:1", at(10, 5), BILLING, edits=("3",))]
+
+
+@SETTINGS
+@given(st.data())
+def test_an_edit_that_takes_back_urgent_words_lowers_the_conversations_urgency(
+    engine: Engine, classifier: Remembering, data: st.DataObject
+) -> None:
+    """'I cannot log in' (high) edited into a billing question (normal): the conversation is as urgent as its
+    messages now say, whatever the order (read in order, it stayed high: the queue ranked it above calmer
+    ones and its urgency filter said high, though no message is)."""
+    delivered = data.draw(st.composite(lambda draw: pages(draw, TAKEN_BACK))())
+    assert judged(engine, classifier, delivered) == ("billing_payment", at(11), at(10), [(0, 0, 1)])
+    with Session(engine) as s:
+        urgencies = {c.urgency for c in s.exec(select(Conversation)).all()}
+    assert urgencies == {"normal"}
