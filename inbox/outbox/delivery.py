@@ -28,7 +28,7 @@ from inbox.outbox.confirmed import confirm_uncertain, failed_meanwhile
 from inbox.outbox.patience import while_database_away
 from inbox.outbox.recording import record_delivery as record_delivery
 from inbox.outbox.recording import record_hidden
-from inbox.outbox.schedule import MAX_ATTEMPTS, erased, retry_wait
+from inbox.outbox.schedule import MAX_ATTEMPTS, never_again, retry_wait
 from inbox.outbox.unsure import HIDE_ACTIONS as HIDE_ACTIONS
 from inbox.outbox.unsure import SEND_LEASE, SKEW, can_look, is_ambiguous, mark_uncertain, settle, widen
 from inbox.outbox.unsure import recover_stuck as recover_stuck
@@ -154,8 +154,8 @@ def retry(session: Session, reply_id: int, actor: str, now: datetime) -> Outboun
     reply = session.get(OutboundReply, reply_id)
     if reply is None or reply.status != "failed":
         raise ValueError(f"reply {reply_id} is not a failed reply")
-    if erased(reply.last_error):  # its words and recipient are gone: it would post "[erased]"
-        raise ValueError(f"reply {reply_id} was cancelled by its customer's erasure")
+    if never_again(reply.last_error):  # erased words, a customer's STOP, an answer to a deleted message
+        raise ValueError(f"reply {reply_id} must not be sent again: {reply.last_error}")
     legacy = reply.unsure_from is None and (reply.last_error or "").startswith("delivery uncertain")
     if legacy and reply.created_at is not None:  # marked uncertain before the window was kept
         widen(reply, reply.created_at, now)

@@ -23,6 +23,16 @@ ERASED_REPLY = "cancelled: the customer's data was erased"  # last_error of a re
 NAMED_ERASED = "cancelled: it named a customer whose data was erased"  # a reply elsewhere that named them
 
 
+OPTED_OUT = "not sent: the customer opted out"  # an automatic message they said STOP to (privacy.opt_out)
+ANSWERS_DELETED = "not sent: the customer deleted what it answers"  # written by inbox.ingest.deletions
+
+
+def never_again(error: str | None) -> bool:
+    """Whether a failed reply must not be tried again as it is: an erasure stopped it, the customer opted out
+    of automatic messages, or deleted what it answers. A person's Retry is refused; they write another."""
+    return erased(error) or (error or "").startswith((OPTED_OUT, ANSWERS_DELETED))
+
+
 def erased(error: str | None) -> bool:
     """Whether a failed reply was stopped by an erasure (its customer's, or one it named): its words are
     partly or wholly ``[erased]``, so it is never tried again as it is."""

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from inbox.outbox.delivery import AUTOMATIC_PREFIX
+from inbox.outbox.schedule import OPTED_OUT
 from inbox.store.folding import fold
 from inbox.store.records import audit
 from inbox.store.tables import Contact, ContactPrivacy, Conversation, Message, OutboundReply
@@ -31,7 +32,7 @@ from inbox.store.tables import Contact, ContactPrivacy, Conversation, Message, O
 log = logging.getLogger("inbox.privacy.opt_out")
 ACTION = "privacy.opt_out"
 LOOKBACK = timedelta(days=3)
-CANCELLED = "not sent: the customer opted out"
+CANCELLED = OPTED_OUT
 _MENTION = re.compile(r"(?<!\w)@[\w.@-]+")
 _NOT_WORD = re.compile(r"[\W_]+")
 

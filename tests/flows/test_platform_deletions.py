@@ -12,9 +12,11 @@ from sqlmodel import Session, select
 
 from connectors.meta.webhook import sign
 from connectors.sandbox.meta.server import APP_SECRET, MetaSandbox
+from inbox import i18n
 from inbox.ingest.deletions import DELETED, TAG
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import AuditEvent, Conversation, Message, OutboundReply
+from inbox.ui.widgets import send_failure
 from tests.support.eventually import eventually
 from tests.support.privacy_flows import every_value
 from tests.support.webhooks import events, messages, now, post, wait_processed
@@ -56,6 +58,9 @@ def test_a_deleted_comment_is_erased_and_its_clock_stops(
         (reply,) = s.exec(select(OutboundReply)).all()
         audits = s.exec(select(AuditEvent).where(AuditEvent.action == "message.deleted_by_customer")).all()
     assert reply.status == "failed" and "deleted" in (reply.last_error or "")
+    with i18n.use_language("fr"):  # the agent reads why; a Retry would answer a message that is gone
+        said = send_failure.explained(reply.last_error)
+    assert "supprimé" in said and "not sent" not in said and send_failure.refused(reply.last_error), said
     assert len(audits) == 1 and audits[0].detail["clock_stopped"] is True
     assert "zebracorn" not in every_value(engine)  # nor in the webhook body that brought it
 

@@ -11,13 +11,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
+from inbox import i18n
 from inbox.automation.tick import run_automation
 from inbox.desk import actions as desk
 from inbox.desk.people import link
 from inbox.ingest.channels import Runtime
+from inbox.outbox import delivery as outbox
 from inbox.privacy.opt_out import is_opt_out
 from inbox.store.tables import AuditEvent, Contact, ContactPrivacy, OutboundReply, User
 from inbox.store.tables.enforcement import SurveyRequest
+from inbox.ui.widgets import send_failure
 from tests.support.enforcement import (
     MINUTE,
     PARIS_MONDAY_10,
@@ -121,6 +124,11 @@ def test_an_automatic_message_already_queued_is_not_sent_after_stop(
     with Session(engine) as s:
         (reply,) = s.exec(select(OutboundReply)).all()
     assert (reply.status, reply.last_error) == ("failed", "not sent: the customer opted out")
+    with i18n.use_language("fr"):  # the agent reads why, and no Retry would write to them after STOP
+        said = send_failure.explained(reply.last_error)
+    assert "STOP" in said and "not sent" not in said and send_failure.refused(reply.last_error), said
+    with Session(engine) as s, s.begin(), pytest.raises(ValueError):
+        outbox.retry(s, reply.id or 0, "sam", at + 5 * MINUTE)
 
 
 def test_no_survey_after_stop_but_agents_still_answer(engine: Engine, sandbox: XSandbox, rt: Runtime) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from inbox.i18n import _
-from inbox.outbox.schedule import NAMED_ERASED, erased
+from inbox.outbox.schedule import ANSWERS_DELETED, NAMED_ERASED, OPTED_OUT, erased, never_again
 from inbox.ui.common import md_escape
 
 REJECTED = "Rejected: "
@@ -37,7 +37,7 @@ KNOWN = {
 def refused(error: str | None) -> bool:
     """The platform refused the request itself: sending it again as it is would be refused again (or the
     customer's erasure stopped it: nothing is left to send)."""
-    if erased(error):
+    if never_again(error):
         return True
     return bool(error) and str(error).startswith(REJECTED) and NOT_RUNNING not in str(error)
 
@@ -45,6 +45,16 @@ def refused(error: str | None) -> bool:
 def explained(error: str | None) -> str:
     """What happened, in the page's language."""
     raw = error or ""
+    if raw.startswith(OPTED_OUT):
+        return _(
+            "Not sent: the customer opted out of automatic messages (STOP) before this one left. "
+            "Answer them yourself if they still need an answer."
+        )
+    if raw.startswith(ANSWERS_DELETED):
+        return _(
+            "Not sent: the customer deleted the message this reply answers. "
+            "Write to them in private if they still need an answer."
+        )
     if raw.startswith(NAMED_ERASED):
         return _(
             "Not sent: it named a customer whose data was erased since, and their name is now [erased] in "
