@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from inbox import bank_data
 from inbox.access import Actor, allowed, require
 from inbox.i18n import _
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns
@@ -96,13 +97,16 @@ def cancel(session: Session, reply_id: int, user: Actor, now: datetime, seen_tex
     """Cancel a waiting reply (``seen_text``: the text the agent saw, if it must not have changed since)."""
     reply = _waiting(session, reply_id, user)
     text = reply.text if seen_text is None else seen_text
-    _claim_for_change(session, reply, text, status=CANCELLED, next_attempt_at=None, last_error=None)
+    masked = bank_data.mask_text(text)  # never sent: no bank data kept in clear (a sent one is masked too)
+    _claim_for_change(
+        session, reply, text, status=CANCELLED, next_attempt_at=None, last_error=None, text=masked
+    )
     store.audit(
         session,
         user.name,
         "reply.cancelled",
         target=("conversation", reply.conversation_id),
-        detail={"reply": reply_id, "text": reply.text, "created_by": reply.created_by},
+        detail={"reply": reply_id, "text": masked, "created_by": reply.created_by},
         at=now,
     )
 
@@ -150,7 +154,12 @@ def edit(
         user.name,
         "reply.edited",
         target=("conversation", reply.conversation_id),
-        detail={"reply": reply_id, "old": seen_text, "new": new, "created_by": reply.created_by},
+        detail={
+            "reply": reply_id,
+            "old": bank_data.mask_text(seen_text),  # the log keeps no bank data in clear; the outbox must
+            "new": bank_data.mask_text(new),
+            "created_by": reply.created_by,
+        },
         at=now,
     )
     return EditResult(reply=reply)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from connectors.sandbox.x.server import XSandbox
+from inbox import bank_data
 from inbox.charter.policies import Retention
 from inbox.desk.accounts import Operator
 from inbox.ingest.channels import Runtime
@@ -18,6 +19,7 @@ from inbox.privacy.erase import erase
 from inbox.privacy.retention import purge
 from inbox.replies import queued
 from inbox.store.tables import AuditEvent, Conversation
+from tests.support.privacy_flows import every_value
 from tests.support.x_channel import poll
 
 SAM = Operator("sam", "agent")
@@ -62,3 +64,23 @@ def test_the_retention_purge_takes_them_with_the_replys_words(
         s.execute(update(Conversation).values(status="resolved", last_message_at=old))
     purge(engine, Retention(messages_days=1, audit_days=400), datetime.now(UTC), actor="cron")
     assert _audited_words(engine) == ["[expired]"] * 3
+
+
+def test_bank_data_in_a_changed_reply_is_kept_masked(engine: Engine, sandbox: XSandbox, rt: Runtime) -> None:
+    """A private reply quoting an IBAN, edited to quote a card, then cancelled: it will never be sent, so
+    neither the reply nor the audit log keeps them in clear (a delivered one is masked as it is recorded)."""
+    iban, card = "FR76 3000 6000 0112 3456 7890 189", "4111 1111 1111 1111"
+    sandbox.add_dm("where is my refund?", sender="jane")
+    poll(engine, rt)
+    now = datetime.now(UTC)
+    first, second = f"Refund sent to {iban}", f"Refund sent to your card {card}"
+    with Session(engine) as s, s.begin():
+        conv = s.exec(select(Conversation)).one()
+        reply_id = outbox.enqueue(s, conv, visibility="private", text=first, actor="sam", now=now).id or 0
+        assert queued.edit(s, reply_id, SAM, second, now, seen_text=first).reply is not None
+        queued.cancel(s, reply_id, SAM, now)
+    stored = every_value(engine)
+    assert (
+        iban not in stored and "3456 7890" not in stored and card not in stored and "1111 1111" not in stored
+    )
+    assert bank_data.mask_text(first) in stored and bank_data.mask_text(second) in stored  # masked in place
