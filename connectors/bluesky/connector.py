@@ -159,7 +159,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         objs, token = page(sweep.token)
         fresh, reached = sweep.fresh([(_time_of(o, "indexedAt"), _id_of(o, "uri"), o) for o in objs])
         items, bad = parse(fresh)
-        cursor, more = sweep.advance(token if objs else None, reached)
+        cursor, more = sweep.advance(token, reached, empty=not objs)
         return Batch(items, cursor, more, bad, len(objs), sweep.trouble)
 
     def _fetch_dms(self, sweep: Sweep, cursor: str | None) -> Batch:
@@ -202,7 +202,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
             if convo_sweep is not sweep:  # a held convo read again: its messages since it was refused
                 del held[convo_id]
             items, bad, reads = items + got, bad + broken, reads + count
-        nxt, more = sweep.advance(page.get("cursor") if convos else None, reached)
+        nxt, more = sweep.advance(page.get("cursor"), reached, empty=not convos)
         batch_items = sorted(items, key=lambda i: i.created_at)
         trouble = "\n".join(t for t in (sweep.trouble, convo_hold.trouble(held)) if t) or None
         return Batch(batch_items, convo_hold.with_held(nxt, held), more, bad, reads, trouble)
@@ -223,7 +223,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
             fresh.extend(got)
             done = sweep.seen is None or reached
             asked, token = token, page.get("cursor")
-            if done or not token or not messages:
+            if done or not token:  # an empty page naming a next one is followed
                 break
             if paging.loop_length(trail, asked, token):  # read half, its older messages would be lost
                 raise Unavailable(f"{paging.CYCLING}: getMessages cursors lead back to a page already read")

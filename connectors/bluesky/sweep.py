@@ -23,6 +23,7 @@ from typing import Any
 from connectors import paging
 
 COLD_START_PAGES = 5
+MAX_EMPTY = 10  # empty pages in a row that name a next one, followed before the sweep starts from the top
 
 
 def _time(value: object) -> datetime | None:
@@ -40,6 +41,7 @@ class Sweep:
     trail: list[str] = field(default_factory=list)  # marks of the cursors followed in this sweep
     cycling: int = 0  # sweeps in a row that met a cycle
     looped: int = 0  # the length of the cycle this page closed, if it did
+    empties: int = 0  # empty pages in a row this sweep followed
 
     @classmethod
     def load(cls, cursor: str | None, now: datetime | None = None) -> Sweep:
@@ -64,6 +66,7 @@ class Sweep:
             int(state.get("pages", 0)),
             [m for m in trail if isinstance(m, str)] if isinstance(trail, list) else [],
             cycling,
+            empties=int(state.get("empties") or 0),
         )
 
     def dump(self) -> str:
@@ -79,6 +82,8 @@ class Sweep:
                 pages=self.pages,
                 trail=self.trail,
             )
+            if self.empties:
+                state["empties"] = self.empties
         if self.cycling:
             state["cycling"] = self.cycling
         return json.dumps(state)
@@ -119,17 +124,21 @@ class Sweep:
         dated = [when for when, _, _ in page if when is not None]
         return out, bool(dated) and self.is_past(dated[-1])
 
-    def advance(self, token: str | None, reached: bool) -> tuple[str, bool]:
-        """The cursor to store after this page, and whether another page is waiting now."""
+    def advance(self, token: str | None, reached: bool, *, empty: bool = False) -> tuple[str, bool]:
+        """The cursor to store after this page (``empty``: it had no item), and whether another page is
+        waiting now. An empty page naming a next one is followed (an AppView that filtered out what it
+        read): ending the sweep there moved the watermark past the older pages, never read."""
         pages = self.pages + 1
         cold_done = self.seen is None and pages >= COLD_START_PAGES
         self.looped = paging.loop_length(self.trail, self.token, token)
-        if self.looped and not reached:  # a page this sweep read already (a cache, cursors that cycle)
-            self.cycling += 1  # from the top, the watermark kept
+        empties = self.empties + 1 if empty else 0
+        if (self.looped or empties >= MAX_EMPTY) and not reached:  # a page already read, or empty ones
+            self.cycling += 1 if self.looped else 0  # from the top, the watermark kept
             return Sweep(self.seen, self.seen_ids, cycling=self.cycling).dump(), False
         if token and not reached and not cold_done:
             trail = paging.walked(self.trail, self.token)
             nxt = Sweep(self.seen, self.seen_ids, token, self.top, self.top_ids, pages, trail, self.cycling)
+            nxt.empties = empties
             return nxt.dump(), True
         self.cycling = 0  # a sweep that ends normally
         if self.top is None:

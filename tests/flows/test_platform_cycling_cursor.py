@@ -168,3 +168,23 @@ def test_facebook_comments_pages_that_cycle_hold_only_their_post_and_lose_none(
         poll_channel(engine, rt, clock=Clock(), due=default_due)
     assert stored(engine, "") == Counter(["on the older post", *texts])
     assert not last_errors(engine).get("comments"), last_errors(engine)
+
+
+def test_bluesky_empty_pages_that_name_a_next_one_lose_nothing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An AppView may answer a page with no item and a cursor (what it read was filtered out after paging):
+    the sweep follows it, so every mention and DM behind it is stored, once.
+
+    Before: an empty page ended the sweep and moved the watermark to the newest item read, so the older pages
+    behind it were never read."""
+    with BlueskySandbox() as bsky:
+        stuck_then_paging(
+            engine,
+            bluesky_runtime(bsky, monkeypatch),
+            lambda text, who: bsky.add_post(BSKY + text, author=f"{who}.bsky.social"),
+            lambda text, who: bsky.add_dm(text, sender=f"{who}.bsky.social"),
+            bsky.hollow_pages,
+            BSKY,
+            pages=3,
+        )

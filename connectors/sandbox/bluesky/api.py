@@ -46,9 +46,15 @@ def limit_of(req: Request, default: int) -> int:
     return value
 
 
-def page(seqs_desc: list[tuple[int, Any]], req: Request, default: int) -> tuple[list[Any], str | None]:
-    """A page of (seq, item) pairs sorted newest first, from the request's cursor (a sequence number)."""
+def page(
+    seqs_desc: list[tuple[int, Any]], req: Request, default: int, *, hollow: bool = False
+) -> tuple[list[Any], str | None]:
+    """A page of (seq, item) pairs sorted newest first, from the request's cursor (a sequence number).
+    ``hollow``: a page asked with a cursor first comes empty, with a cursor to the same place (as an AppView
+    answers when what it read was filtered out after paging)."""
     limit, cursor = limit_of(req, default), req.arg("cursor")
+    if hollow and cursor and not cursor.startswith("0"):
+        return [], "0" + cursor
     if cursor:
         if not cursor.isdigit():
             raise invalid("Malformed cursor")
@@ -143,7 +149,7 @@ class XrpcApi:
             if subject:
                 note["reasonSubject"] = subject
             rows.append((seq, note))
-        items, cursor = page(rows, req, 50)
+        items, cursor = page(rows, req, 50, hollow=self.store.hollow_pages)
         if self.store.stuck_cursor and req.arg("cursor"):
             cursor = req.arg("cursor")
         cursor = self.store.cycler.next(req.arg("cursor"), cursor, req.path)
@@ -168,7 +174,7 @@ class XrpcApi:
             for p in sorted(self.store.posts.values(), key=lambda p: p.seq, reverse=True)
             if all(t in str(p.record.get("text", "")).lower() for t in terms)
         ]
-        items, cursor = page(hits, req, 25)
+        items, cursor = page(hits, req, 25, hollow=self.store.hollow_pages)
         body: dict[str, Any] = {"posts": items}
         if cursor:
             body["cursor"] = cursor
@@ -234,7 +240,7 @@ class XrpcApi:
     def list_convos(self, req: Request, caller: str) -> Reply:
         active = [c for c in self.store.convos.values() if c.messages]
         rows = sorted(((c.messages[-1].seq, c) for c in active), key=lambda r: r[0], reverse=True)
-        items, cursor = page(rows, req, 50)
+        items, cursor = page(rows, req, 50, hollow=self.store.hollow_pages)
         if self.store.stuck_cursor and req.arg("cursor"):
             cursor = req.arg("cursor")
         cursor = self.store.cycler.next(req.arg("cursor"), cursor, req.path)
@@ -250,7 +256,7 @@ class XrpcApi:
         if (status := self.store.refused.get(convo.id)) is not None:
             raise XrpcError(status, "InternalServerError" if status >= 500 else "InvalidRequest", "refused")
         rows = [(m.seq, m.view()) for m in reversed(convo.messages)]
-        items, cursor = page(rows, req, 50)
+        items, cursor = page(rows, req, 50, hollow=self.store.hollow_pages)
         cursor = self.store.cycler.next(req.arg("cursor"), cursor, f"{req.path}/{convo.id}")
         body: dict[str, Any] = {"messages": items}
         if cursor:

@@ -233,6 +233,13 @@ class BlueskySandbox(LoopbackServer):
         with self.lock:
             self.store.stuck_cursor = stuck
 
+    def hollow_pages(self, hollow: bool = True) -> None:
+        """While ``hollow``, listNotifications, listConvos, getMessages and searchPosts answer each page asked
+        with a cursor first with no item and a cursor to the same place (an AppView that filtered out what it
+        read)."""
+        with self.lock:
+            self.store.hollow_pages = hollow
+
     def cycle_cursor(self, length: int = 2) -> None:
         """listNotifications, listConvos and getMessages name as next, after ``length`` pages from the newest,
         the first cursor of that walk again (A -> B -> A ...); 0 pages normally again."""
