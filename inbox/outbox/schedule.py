@@ -20,6 +20,9 @@ def retry_wait(attempts: int, exc: ConnectorError) -> timedelta:
 
 
 ERASED_REPLY = "cancelled: the customer's data was erased"  # last_error of a reply their erasure stopped
+ERASED_MID_SEND = (
+    f"{ERASED_REPLY} while a sender held it: it may be on the platform"  # its POST may have left
+)
 NAMED_ERASED = "cancelled: it named a customer whose data was erased"  # a reply elsewhere that named them
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import Engine, delete, text
 from sqlmodel import Session, col, select
 
 from inbox.i18n import _, ngettext
-from inbox.outbox.schedule import ERASED_REPLY
+from inbox.outbox.schedule import ERASED_MID_SEND, ERASED_REPLY
 from inbox.privacy import elsewhere
 from inbox.privacy.identifiers import Identifiers, subject_identifiers
 from inbox.privacy.record import concerning, conversation_ids, their_messages
@@ -153,7 +153,8 @@ def _anonymise_conversations(
         reply.text, reply.recipient_id, reply.in_reply_to = ERASED, None, None
         reply.platform_template, reply.last_error = None, None
         if reply.status in ("pending", "sending"):
-            reply.status, reply.last_error = "failed", ERASED_REPLY
+            posting = reply.status == "sending" and (reply.unposted_claim_at is None or reply.unsure_from)
+            reply.status, reply.last_error = "failed", ERASED_MID_SEND if posting else ERASED_REPLY
         report.replies += 1
     for survey in session.exec(select(SurveyRequest).where(col(SurveyRequest.conversation_id).in_(own))):
         survey.recipient_id = None  # the score stays: an anonymous figure of the reports

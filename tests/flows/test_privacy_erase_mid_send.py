@@ -113,3 +113,19 @@ def test_a_reply_in_another_thread_that_named_them_says_why_in_french_and_offers
         said = send_failure.explained(CANCELLED)
     assert "effacées" in said and "cancelled" not in said, said
     assert send_failure.refused(CANCELLED), "a Retry would post '[erased]' to another customer"
+
+
+def test_a_post_whose_answer_was_lost_after_the_erasure_says_it_may_be_on_the_platform(
+    engine: Engine, sandbox: XSandbox, rt: Runtime
+) -> None:
+    """X posted it, then answered 503 after the erasure: the inbox cannot know; the agent is told it may be
+    on X (to check and delete it there), not that it never left."""
+    reply_id = _queued(engine, sandbox, rt)
+    sandbox.inject_fault("/2/tweets", after=True, delay=3.0, status=503)  # posted, then no good answer
+    _erase_while(engine, sandbox, rt, datetime.now(UTC))
+    assert len(sandbox.sent_tweets) == 1
+    row = _row(engine, reply_id)
+    assert row.status == "failed" and erased(row.last_error) and send_failure.refused(row.last_error)
+    with i18n.use_language("fr"):
+        said = send_failure.explained(row.last_error)
+    assert "peut-être" in said and "avant" not in said, said

@@ -8,7 +8,14 @@ from __future__ import annotations
 import streamlit as st
 
 from inbox.i18n import _
-from inbox.outbox.schedule import ANSWERS_DELETED, NAMED_ERASED, OPTED_OUT, erased, never_again
+from inbox.outbox.schedule import (
+    ANSWERS_DELETED,
+    ERASED_MID_SEND,
+    NAMED_ERASED,
+    OPTED_OUT,
+    erased,
+    never_again,
+)
 from inbox.ui.common import md_escape
 
 REJECTED = "Rejected: "
@@ -59,6 +66,11 @@ def explained(error: str | None) -> str:
         return _(
             "Not sent: it named a customer whose data was erased since, and their name is now [erased] in "
             "it. Write another reply if this customer still needs one."
+        )
+    if raw.startswith(ERASED_MID_SEND):
+        return _(
+            "The customer's data was erased at their request while this reply was being sent: it may be on "
+            "the platform. Check the thread there and delete it if it is."
         )
     if erased(raw):
         return _(
