@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from connectors.base import AuthFailed
 from connectors.bluesky import held as convo_hold
@@ -72,3 +74,17 @@ def test_each_trouble_the_connectors_write_is_told(lang: str) -> None:
     assert [t.detail.split(":")[0] for t in several] == ["RateLimited", "HeldConvos"]
     assert several[0].detail.endswith("slow down")  # a message on several lines stays one part
     assert convo.detail == lines[1] and "c1" in convo.detail  # the raw text, for the platform's support
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text()
+    | st.from_regex(r"HeldConvos: \d+ x since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(\d+ tries at most\)")
+)
+def test_any_last_error_is_told_and_kept_whole(error: str) -> None:
+    """Any text a stream's last error may hold is told (never a crash of the page) and its detail keeps
+    every line. Before: a held line whose date was not a date (2026-13-99) raised ValueError."""
+    parts = told(error, when)
+    details = "\n".join(t.detail for t in parts)
+    assert all(line in details for line in error.splitlines() if line.strip())
+    assert all(t.what and t.todo for t in parts)

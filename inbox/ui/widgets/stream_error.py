@@ -74,6 +74,13 @@ class Told:
     detail: str  # the connector's own words
 
 
+def _time(text: str, when: Callable[[datetime], str]) -> str | None:
+    try:
+        return when(datetime.fromisoformat(text).replace(tzinfo=UTC))
+    except ValueError:  # not a date after all (any text can be a last error)
+        return None
+
+
 def _held(line: str, when: Callable[[datetime], str]) -> Told | None:
     """Convos (Bluesky) or posts (Facebook, Instagram) held apart while the others are read."""
     found = HELD.match(line)
@@ -97,8 +104,8 @@ def _held(line: str, when: Callable[[datetime], str]) -> Told | None:
     if tries:
         count = int(tries[1])
         done = ngettext("{tries} try.", "{tries} tries.", count).format(tries=count)
-        if since:
-            at = when(datetime.fromisoformat(since[1]).replace(tzinfo=UTC))
+        at = _time(since[1], when) if since else None
+        if at:
             done = ngettext("Since {when}, {tries} try.", "Since {when}, {tries} tries.", count).format(
                 when=at, tries=count
             )
