@@ -114,8 +114,10 @@ def raise_urgency(conv: Conversation, urgency: str | None) -> None:
 def _kept_first_due(conv: Conversation, due: DueFn) -> DueFn:
     """``due``, except that the first-response clock of the same first message keeps the due time stored when
     it arrived (``first_response_due_at``): a message stored late does not re-judge it with what is true now
-    (the customer's tags, the conversation's reason). A new earliest message starts another first clock."""
-    first, stored = conv.first_inbound_at, conv.first_response_due_at
+    (the customer's tags, the conversation's reason). A new earliest message starts another first clock. The
+    stored due time is kept only for the clock it was worked out for (``first_clock_at``, else the first
+    message): one a message read after a resolution reopened (its own clock) is not the first message's."""
+    first, stored = conv.first_clock_at or conv.first_inbound_at, conv.first_response_due_at
 
     def kept(c: Conversation, since: datetime, is_next: bool) -> datetime | None:
         if not is_next and stored is not None and first is not None and since == first:
