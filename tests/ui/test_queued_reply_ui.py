@@ -17,12 +17,18 @@ from tests.support.ui import database
 from tests.ui.test_ui_french import french, signed_in  # noqa: F401 (french: a fixture)
 
 
-def _queued(db_url: str, conv_id: int, by: str) -> int:
+def _queued(db_url: str, conv_id: int, by: str, template: dict[str, object] | None = None) -> int:
     with database(db_url) as s, s.begin():
         conv = s.get(Conversation, conv_id)
         assert conv is not None
         reply = outbox.enqueue(
-            s, conv, visibility="public", text="Nous regardons", actor=by, now=datetime.now(UTC)
+            s,
+            conv,
+            visibility="public",
+            text="Nous regardons",
+            actor=by,
+            now=datetime.now(UTC),
+            platform_template=template,
         )
         return reply.id or 0
 
@@ -90,3 +96,11 @@ def test_another_agent_sees_it_wait_without_the_buttons_a_manager_has_them(
     assert f"queued-{reply_id}-edit" not in keys and f"queued-{reply_id}-cancel" not in keys
     keys = [b.key for b in _open(french, "maya", conv_id).button]
     assert f"queued-{reply_id}-edit" in keys and f"queued-{reply_id}-cancel" in keys
+
+
+def test_a_waiting_platform_template_can_be_cancelled_not_edited(french: Seeded, db_url: str) -> None:  # noqa: F811
+    conv_id = french.conversations["late"]
+    template = {"name": "order_update", "language": "fr", "parameters": ["Marie"]}
+    reply_id = _queued(db_url, conv_id, "alice", template)
+    keys = [b.key for b in _open(french, "alice", conv_id).button]
+    assert f"queued-{reply_id}-edit" not in keys and f"queued-{reply_id}-cancel" in keys

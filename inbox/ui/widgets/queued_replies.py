@@ -135,7 +135,10 @@ def _one(view: ConversationView, r: OutboundReply, user: User, paused: bool, at:
         _editor(view, r, rid)
         return
     row = st.container(horizontal=True)
-    row.button(_("Edit"), key=_key(rid, "edit"), icon=":material/edit:", on_click=_start_editing, args=(rid,))
+    if not r.platform_template:  # an approved template's words are the platform's: cancel, write another
+        row.button(
+            _("Edit"), key=_key(rid, "edit"), icon=":material/edit:", on_click=_start_editing, args=(rid,)
+        )
     row.button(
         _("Cancel this reply"),
         key=_key(rid, "cancel"),
