@@ -188,3 +188,27 @@ def test_bluesky_empty_pages_that_name_a_next_one_lose_nothing(
             BSKY,
             pages=3,
         )
+
+
+def test_x_search_tokens_that_cycle_never_hide_newer_posts(
+    engine: Engine, x_env: dict[str, str], sandbox: XSandbox
+) -> None:
+    """Keyword listening on X's recent search: the same trail as mentions and DMs."""
+    rt = x_runtime(sandbox, page_size=10, listening=["Acme"])
+
+    def named() -> None:
+        assert (last_errors(engine).get("search:Acme") or "").startswith("CyclingCursor: "), last_errors(
+            engine
+        )
+
+    stuck_then_paging(
+        engine,
+        rt,
+        lambda text, who: sandbox.add_post(f"Acme {text}", author=who),
+        lambda text, who: sandbox.add_dm(text, sender=who),
+        lambda on: sandbox.cycle_cursor(2 if on else 0),
+        "Acme ",
+        page=10,
+        pages=4,
+        while_stuck=named,
+    )
