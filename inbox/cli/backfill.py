@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import typer
@@ -23,10 +23,6 @@ from inbox.ingest.backfill import (
 )
 from inbox.jobs import context
 from inbox.nlp.process import ClassifierProcess
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _bar(console: Console) -> Progress:
@@ -97,7 +93,7 @@ def _backfill(ctx: context.AppContext, channel: str, span: timedelta, stream: li
     streams = [s for s in backfill_streams(rt) if not stream or s in stream]
     if not streams:
         raise fail(_("channel '{name}' has no stream that can be read back in time").format(name=channel))
-    now = _now()
+    now = ctx.clock()
     start = now - span
     failed = False
     console = Console(stderr=True)
@@ -110,7 +106,7 @@ def _backfill(ctx: context.AppContext, channel: str, span: timedelta, stream: li
                     rt,
                     name,
                     start,
-                    clock=_now,
+                    clock=ctx.clock,
                     due=ctx.due,
                     ahead=ahead,
                     on_page=_advance(bar, task, now),

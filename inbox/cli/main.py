@@ -7,7 +7,6 @@ import logging
 import signal
 import sys
 import threading
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -54,10 +53,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _processed(count: int) -> str:
     return ngettext("outbox: {count} reply processed", "outbox: {count} replies processed", count).format(
         count=count
@@ -96,14 +91,14 @@ def listen(
         fatal = bool(ctx.problems)
         for rt in runtimes:
             reports = poll_channel(
-                ctx.engine, rt, clock=now, due=ctx.due, classifier=ctx.classifier, worker=ctx.worker
+                ctx.engine, rt, clock=ctx.clock, due=ctx.due, classifier=ctx.classifier, worker=ctx.worker
             )
             for report in reports:
                 typer.echo(report.line(), err=bool(report.error))
                 fatal = fatal or report.fatal
         if automate is not None:
-            typer.echo(automate(now()).line())
-        sent = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in runtimes}, now)
+            typer.echo(automate(ctx.clock()).line())
+        sent = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in runtimes}, ctx.clock)
         typer.echo(_processed(sent))
         raise typer.Exit(2 if fatal else 0)
     if not runtimes:
@@ -117,7 +112,7 @@ def listen(
         ctx.engine,
         runtimes,
         stop,
-        clock=now,
+        clock=ctx.clock,
         due=ctx.due,
         classifier=ctx.classifier,
         automate=automate,
@@ -131,7 +126,7 @@ def send() -> None:
     ctx = _context(with_channels=True)
     for problem in ctx.problems:
         warning(problem)
-    count = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in ctx.runtimes}, now)
+    count = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in ctx.runtimes}, ctx.clock)
     typer.echo(_processed(count))
 
 

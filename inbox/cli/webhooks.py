@@ -6,8 +6,6 @@ server can run it too: ``uvicorn --factory inbox.cli.webhooks:create_app``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import typer
 from starlette.applications import Starlette
 
@@ -19,14 +17,10 @@ from inbox.ingest.webhooks.receiver import Receiver
 from inbox.jobs import context
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def build_receiver(*, with_nlp: bool = True) -> tuple[Receiver, list[str]]:
     """The receiver over the configured channels, and the channels that cannot run (with why)."""
     ctx = context.build(with_channels=True, with_nlp=with_nlp)
-    receiver = Receiver(ctx.engine, ctx.runtimes, due=ctx.due, clock=now, classifier=ctx.classifier)
+    receiver = Receiver(ctx.engine, ctx.runtimes, due=ctx.due, clock=ctx.clock, classifier=ctx.classifier)
     return receiver, list(ctx.problems)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -18,8 +20,13 @@ from inbox.ingest.leases import Worker
 from inbox.ingest.page import Classifier
 from inbox.settings import Settings
 from inbox.store.engine import open_engine
+from inbox.store.server_clock import ServerClock
 
 log = logging.getLogger("inbox")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -34,6 +41,7 @@ class AppContext:
     classifier: Classifier | None = None
     charter: Charter | None = None
     live: LiveCharter | None = None  # the newest charter version, re-read while the process runs
+    clock: Callable[[], datetime] = field(default=_utcnow)  # the database server's time (ServerClock)
 
 
 def config_dir(settings: Settings) -> Path:
@@ -74,6 +82,7 @@ def build(
         charter=charter,
         due=live,
         live=live,
+        clock=ServerClock(engine),
     )
     if with_channels:
         ctx.runtimes, ctx.problems = build_runtimes(channels.channels)
