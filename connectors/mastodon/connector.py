@@ -153,9 +153,12 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         newest = status_id(state.get("newest")) or newest_id(*ids) or since
         nxt = next_page(answer.links.get("next"))
         looped = page_loop(state, nxt)
-        more = bool(nxt) and len(page) >= limit and len(fresh) == len(page)  # a short page is the last
+        # a short page is the last, and so is one whose last item was read before (one old item among newer
+        # ones, a faulty server's order, ends nothing: the pages behind it are still read)
+        unread = bool(page) and not at_or_before(page[-1], since)
+        more = bool(nxt) and len(page) >= limit and unread
         more = more and (since is not None or self._within_backfill(items))
-        if looped and len(fresh) == len(page):  # a page this sweep read already: from the top, since_id kept
+        if looped and unread:  # a page this sweep read already: from the top, since_id kept
             cursor: dict[str, Any] = ({"since_id": since} if since else {}) | carried(state, looped=True)
             more = False
         elif more and nxt:

@@ -147,6 +147,9 @@ class MastodonApi:
             ]
             page = paginate(pool, lambda n: n.id, req, limit_param(req, 40, 80))
             body = [render_notification(self.store, n) for n in page]
+            stray = next((n for n in self.store.notifications if n.id == self.store.stray), None)
+            if stray is not None and len(body) > 1:  # an old one among newer ones (a faulty server)
+                body.insert(1, render_notification(self.store, stray))
         keep = ("limit", "types[]", "exclude_types[]", "account_id", "include_filtered")
         first, last = (page[0].id, page[-1].id) if page else (None, None)
         return Reply(200, body, link_header(req, keep, self._older(req, last), first))

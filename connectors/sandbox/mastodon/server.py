@@ -244,6 +244,12 @@ class MastodonSandbox(LoopbackServer):
         with self.lock:
             self.store.stuck_cursor = stuck
 
+    def misorder(self, ident: str | None) -> None:
+        """Slip that (old) notification into every notifications page of two or more, second, whatever
+        ``since_id`` asks (a faulty server's order); None: pages in order again."""
+        with self.lock:
+            self.store.stray = ident
+
     def cycle_cursor(self, length: int = 2) -> None:
         """Notifications and conversations link "next", after ``length`` pages from the newest, to the first
         page of that walk again (A -> B -> A ...); 0 pages normally again."""

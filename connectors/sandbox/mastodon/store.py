@@ -99,6 +99,7 @@ class MastodonStore:
         self.sent: list[dict[str, Any]] = []
         self.stuck_cursor = False  # notifications and conversations link "next" to the page asked for
         self.cycler = Cycler()  # or to pages that cycle (A -> B -> A ...)
+        self.stray: str | None = None  # a notification id slipped into every page, out of order
         self._serial = itertools.count(FIRST_SERIAL + id_base)
         self._sequence = itertools.count()
         self.brand = self.account(brand_handle, display_name="Acme Care", followers=48_000)
