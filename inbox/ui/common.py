@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from inbox.privacy.audit_labels import actor_label
 from inbox.replies import composer
 from inbox.settings import current_settings
 from inbox.store.engine import open_engine
+from inbox.store.server_clock import ServerClock
 from inbox.store.tables import User
 
 SELECTED = "selected_conversation_id"
@@ -58,6 +59,7 @@ def forget_engine(url: str) -> None:
     """Close the app's engine for ``url`` and drop it from the cache (tests dropping their database)."""
     _engine(url).dispose()
     _engine.clear(url)
+    _clock.clear(url)
 
 
 @contextmanager
@@ -73,8 +75,15 @@ def reading() -> Iterator[Session]:
         yield session
 
 
+@st.cache_resource
+def _clock(url: str) -> ServerClock:
+    return ServerClock(_engine(url))
+
+
 def now() -> datetime:
-    return datetime.now(UTC)
+    """The database server's time, as the workers' (``inbox.store.server_clock``): an agent's reply on an app
+    machine whose clock is off is stamped, and its response time counted, on the workers' time."""
+    return _clock(current_settings().database_url)()
 
 
 def demo_mode() -> bool:
