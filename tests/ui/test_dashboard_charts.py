@@ -65,7 +65,8 @@ def records(at: AppTest, title: str) -> list[dict[str, object]]:
 
 def test_the_charts_are_fed_with_the_days_numbers(maya: int) -> None:
     at = dashboard_of_the_day(maya)
-    goal = chart(at, "Attainment by day of arrival against the goal (dashed)")
+    goal = chart(at, "Attainment by day of arrival")
+    assert goal.spec["title"]["subtitle"] == "Dashed line: the goal"
     line, rule = goal.data.values()
     assert line.to_dict("records") == [
         {
@@ -137,7 +138,8 @@ def test_the_charts_speak_french(maya: int, db_url: str) -> None:
     engine.dispose()
     with i18n.use_language("fr"):
         at = dashboard_of_the_day(maya)
-    goal = chart(at, "Respect par jour d'arrivée face à l'objectif (pointillés)")
+    goal = chart(at, "Respect des délais par jour d'arrivée")
+    assert goal.spec["title"]["subtitle"] == "En pointillés\xa0: l'objectif"
     assert goal.spec["layer"][0]["encoding"]["y"]["title"] == "Respect (%)"
     assert list(goal.rows()["day"].dropna()) == ["4 mars 2026"]
     number = goal.spec["config"]["locale"]["number"]  # Vega's axis ticks: "1 000", not "1,000"
