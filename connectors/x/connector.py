@@ -276,7 +276,8 @@ class XConnector(ReceivesWebhooks, FindsDeliveries, Backfills, Closes, PacesRead
         )
         sweep_max = max([snowflake(str(state.get("sweep_max") or 0)) or 0, *ids])
         token = _id(meta.get("next_token"))
-        reached = (bool(seen) and any(i <= seen for i in ids)) or any(is_before(e, start) for e in data)
+        # done when the page's LAST event was read (or is before a backfill's start): an old one among newer
+        reached = bool(seen and ids and ids[-1] <= seen) or bool(data and is_before(data[-1], start))
         nxt: dict[str, Any]
         looped = loop(state, token)
         if looped:  # a page this sweep read already: from the top, the watermark kept

@@ -214,6 +214,9 @@ class XApi:
             body: dict[str, Any] = {}
             if page.items:
                 body["data"] = [e.to_json(fields) for e in page.items]
+                stray = [e for e in self.store.dms if e.id == self.store.stray_dm]
+                if stray and len(body["data"]) > 1:  # an old one among newer ones (a faulty server)
+                    body["data"].insert(1, stray[0].to_json(fields))
                 includes = self.store.dm_includes(page.items, expansions, user_fields)
                 if includes:
                     body["includes"] = includes

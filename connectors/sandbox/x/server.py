@@ -178,6 +178,12 @@ class XSandbox(LoopbackServer):
         with self.lock:
             self.store.stuck_cursor = stuck
 
+    def misorder_dm(self, event_id: str | None) -> None:
+        """Slip that (old) DM event into every DM events page of two or more, second (a faulty server's
+        order); None: pages in order again."""
+        with self.lock:
+            self.store.stray_dm = event_id
+
     def cycle_cursor(self, length: int = 2) -> None:
         """Mentions, search and DM events name as next, after ``length`` pages from the newest, the first
         token of that walk again (A -> B -> A ...); 0 pages normally again."""

@@ -138,6 +138,7 @@ class XStore:
         self.sent_dms: list[dict[str, Any]] = []
         self.stuck_cursor = False  # timelines and DM events hand back the token they were asked with
         self.cycler = Cycler()  # or tokens that cycle (A -> B -> A ...)
+        self.stray_dm: str | None = None  # a DM event id slipped into every page, out of order
         self.brand = User(brand_id, brand_handle, brand_handle, followers=25_000)
         self.users[brand_id] = self.brand
         self._by_handle: dict[str, User] = {brand_handle.lower(): self.brand}  # handles never change
