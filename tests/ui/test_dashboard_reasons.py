@@ -82,11 +82,15 @@ def test_the_reason_charts_carry_the_days_figures(maya: int) -> None:
     days = chart(at, "Customer messages by contact reason and day").rows().to_dict("records")
     assert days == [{"day": "4 Mar 2026", "reason": "Unclassified", "messages": 14}]
     attainment = _clean(chart(at, "First-response attainment by contact reason").rows().to_dict("records"))
-    assert attainment == [
-        {"reason": "Billing and payment", "attainment": 66.7, "met": 2, "missed": 1, "conversations": 3},
-        {"reason": "Delivery and order", "attainment": 0.0, "met": 0, "missed": 3, "conversations": 3},
-        {"reason": "Technical issue", "attainment": 50.0, "met": 1, "missed": 1, "conversations": 2},
-        {"reason": "Unclassified", "attainment": None, "met": 0, "missed": 0, "conversations": 1},
+    assert attainment == [  # each bar labelled met/judged: a 0 % bar has no length, its label shows it
+        {"reason": "Billing and payment", "attainment": 66.7, "met": 2, "missed": 1, "conversations": 3}
+        | {"label": "2/3"},
+        {"reason": "Delivery and order", "attainment": 0.0, "met": 0, "missed": 3, "conversations": 3}
+        | {"label": "0/3"},
+        {"reason": "Technical issue", "attainment": 50.0, "met": 1, "missed": 1, "conversations": 2}
+        | {"label": "1/2"},
+        {"reason": "Unclassified", "attainment": None, "met": 0, "missed": 0, "conversations": 1}
+        | {"label": ""},
     ]
     times = _clean(chart(at, "Response and handling times by contact reason").rows().to_dict("records"))
     shown = {(t["reason"], t["measure"]): t["minutes"] for t in times}

@@ -169,7 +169,9 @@ def sentiment_chart(by_day: dict[date, list[SentimentShare]]) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("day:O", sort=_days(list(by_day)), title=None, axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y("messages:Q", stack="normalize", title=_("share"), axis=alt.Axis(format="%")),
+            y=alt.Y(
+                "messages:Q", stack="normalize", title=_("Share of the messages"), axis=alt.Axis(format="%")
+            ),
             color=alt.Color("sentiment:N", scale=scale, title=_("Sentiment")),
             tooltip=[
                 alt.Tooltip("day:N", title=_("Day")),

@@ -68,8 +68,9 @@ def days_chart(days: Sequence[ReasonDay]) -> alt.Chart:
     )
 
 
-def attainment_chart(rows: Sequence[ReasonFigures]) -> alt.Chart:
-    """First-response attainment (met ÷ judged) per reason; reasons with nothing judged have no bar."""
+def attainment_chart(rows: Sequence[ReasonFigures]) -> alt.LayerChart | alt.FacetChart:
+    """First-response attainment (met ÷ judged) per reason, each bar labelled "met/judged" (a 0 % bar has no
+    length: its label says it was judged); reasons with nothing judged have no bar."""
     data = pd.DataFrame(
         {
             "reason": [reason_word(f.reason) for f in rows],
@@ -77,23 +78,28 @@ def attainment_chart(rows: Sequence[ReasonFigures]) -> alt.Chart:
             "met": [f.attainment.met for f in rows],
             "missed": [f.attainment.missed for f in rows],
             "conversations": [f.conversations for f in rows],
+            "label": [
+                f"{f.attainment.met}/{f.attainment.met + f.attainment.missed}"
+                if f.attainment.rate is not None
+                else ""
+                for f in rows
+            ],
         }
     )
-    return (
-        alt.Chart(data, title=_("First-response attainment by contact reason"), padding={"right": 16})
-        .mark_bar()
-        .encode(
-            x=alt.X("attainment:Q", title=_("Attainment (%)"), scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("reason:N", sort=None, title=None, axis=Y_AXIS),
-            tooltip=[
-                alt.Tooltip("reason:N", title=_("Reason")),
-                alt.Tooltip("attainment:Q", title=_("Attainment (%)")),
-                alt.Tooltip("met:Q", title=_("On time")),
-                alt.Tooltip("missed:Q", title=_("Late")),
-                alt.Tooltip("conversations:Q", title=_("Conversations")),
-            ],
-        )
+    base = alt.Chart(data).encode(
+        x=alt.X("attainment:Q", title=_("Attainment (%)"), scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("reason:N", sort=None, title=None, axis=Y_AXIS),
+        tooltip=[
+            alt.Tooltip("reason:N", title=_("Reason")),
+            alt.Tooltip("attainment:Q", title=_("Attainment (%)")),
+            alt.Tooltip("met:Q", title=_("On time")),
+            alt.Tooltip("missed:Q", title=_("Late")),
+            alt.Tooltip("conversations:Q", title=_("Conversations")),
+        ],
     )
+    labels = base.mark_text(align="left", dx=4).encode(text="label:N")
+    title = _("First-response attainment by contact reason")
+    return alt.layer(base.mark_bar(), labels, title=title, padding={"right": 16})
 
 
 def times_chart(rows: Sequence[ReasonFigures]) -> alt.Chart:
