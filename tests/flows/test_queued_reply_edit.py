@@ -123,3 +123,22 @@ def test_a_reply_a_sender_took_or_may_have_posted_cannot_change(
     assert [t["text"] for t in sandbox.sent_tweets] == ["@jane We are on it!"]
     with pytest.raises(queued.NotWaiting):  # sent: nothing to change
         _edit(engine, reply_id, AUTHOR, "@jane Another text", "@jane We are on it!")
+
+
+def test_a_reply_whose_sender_died_before_posting_can_be_edited_once_back_in_the_queue(
+    engine: Engine, sandbox: XSandbox, rt: Runtime
+) -> None:
+    """Claimed, then its sender killed before its POST (the claim still marked unposted): while the claim
+    runs nobody may change it; once it is back in the queue, the edit is what goes, once."""
+    reply_id = _queued(engine, sandbox, rt)
+    now = datetime.now(UTC)
+    assert outbox._claim(engine, now, [rt.name]) == reply_id  # then the sender is killed
+    with pytest.raises(queued.NotWaiting):
+        _edit(engine, reply_id, AUTHOR, "@jane Found it.", "@jane We are on it!")
+    later = now + outbox.SEND_LEASE + timedelta(seconds=30)
+    outbox.recover_stuck(engine, {rt.name: rt.connector}, later)  # another sender: nothing was posted
+    assert _row(engine, reply_id).status == "pending" and sandbox.sent_tweets == []
+    assert _edit(engine, reply_id, AUTHOR, "@jane Found it.", "@jane We are on it!").reply is not None
+    outbox.drain(engine, {rt.name: rt.connector}, lambda: later)
+    outbox.drain(engine, {rt.name: rt.connector}, lambda: later + timedelta(hours=1))
+    assert [t["text"] for t in sandbox.sent_tweets] == ["@jane Found it."]
