@@ -97,7 +97,7 @@ def attainment_chart(rows: Sequence[ReasonFigures]) -> alt.LayerChart | alt.Face
             alt.Tooltip("conversations:Q", title=_("Conversations")),
         ],
     )
-    labels = base.mark_text(align="left", dx=4).encode(text="label:N")
+    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(text="label:N")
     title = _("First-response attainment by contact reason")
     return alt.layer(base.mark_bar(), labels, title=title, padding={"right": 16})
 
