@@ -155,12 +155,12 @@ def follow_chat_moves(
 
 
 def unknown_chats(session: Session, channel_id: int, keys: Sequence[tuple[str, str]]) -> list[str]:
-    """The group chats (negative ids) of the page's ``(visibility, thread key)`` that open a conversation
-    the inbox does not hold yet: only there may a move be unknown."""
+    """The members' conversations of group chats (``<chat>/<member>``, a negative chat id) among the page's
+    ``(visibility, thread key)`` that the inbox does not hold yet: only there may a move be unknown."""
     out: list[str] = []
     for visibility, key in dict.fromkeys(keys):
-        chat = key.split("/")[0]
-        if not chat.startswith("-") or chat in out:
+        chat, _, member = key.partition("/")
+        if not chat.startswith("-") or not member or key in out:
             continue
         held = select(Conversation.id).where(
             Conversation.channel_id == channel_id,
@@ -168,29 +168,35 @@ def unknown_chats(session: Session, channel_id: int, keys: Sequence[tuple[str, s
             Conversation.thread_key == key,
         )
         if session.exec(held).first() is None:
-            out.append(chat)
+            out.append(key)
     return out
 
 
-def chat_moves_answered(session: Session, channel_id: int, chats: Sequence[str]) -> list[tuple[str, str]]:
+def chat_moves_answered(session: Session, channel_id: int, keys: Sequence[str]) -> list[tuple[str, str]]:
     """Moves the outbox learnt from the platform's answer (Telegram's ``migrate_to_chat_id``: our reply to a
-    conversation of chat ``<old>`` was posted in chat ``<new>``, its platform id ``<new>:<message>``), for the
-    chats ``chats`` a page brings: the upgrade notice itself may never be read."""
+    member's conversation in chat ``<old>`` was posted in chat ``<new>``, its platform id
+    ``<new>:<message>``), for the members' new conversations ``keys`` (``<new>/<member>``) a page brings: the
+    upgrade notice itself may never be read. Only that member's own conversations are read (by their
+    contact), with their messages (by conversation): no scan of the channel's messages."""
     found: list[tuple[str, str]] = []
-    for chat in dict.fromkeys(c for c in chats if c.startswith("-")):
+    for key in keys:
+        chat, _, member = key.partition("/")
+        contact = _contact(session, channel_id, member)
+        if contact is None:
+            continue
         stmt = (
             select(Conversation.thread_key)
             .join(Message, col(Message.conversation_id) == col(Conversation.id))
             .where(
-                Message.channel_id == channel_id,
+                Conversation.channel_id == channel_id,
+                Conversation.contact_id == contact.id,
+                col(Conversation.thread_key).startswith("-"),
                 Message.direction == "out",
                 col(Message.platform_id).startswith(f"{chat}:"),
-                col(Conversation.thread_key) != chat,
-                col(Conversation.thread_key).not_like(f"{chat}/%"),
             )
         )
-        for key in session.exec(stmt).all():
-            old = key.split("/")[0]
-            if old.startswith("-") and old != chat and (old, chat) not in found:
+        for thread in session.exec(stmt).all():
+            old = thread.split("/")[0]
+            if old != chat and (old, chat) not in found:
                 found.append((old, chat))
     return found
