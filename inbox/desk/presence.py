@@ -176,13 +176,15 @@ def guard(session: Session, conversation_id: int, now: datetime) -> None:
 
 
 def answers_since(session: Session, conversation_id: int, since: datetime, me: str) -> list[Answer]:
-    """Replies written to the conversation after ``since`` by anyone but ``me`` (inbox or platform)."""
+    """Replies written to the conversation after ``since`` by anyone but ``me`` (inbox or platform); one its
+    writer cancelled before it went answers nobody."""
     replies = session.exec(
         select(OutboundReply)
         .where(
             OutboundReply.conversation_id == conversation_id,
             col(OutboundReply.created_at) > since,
             col(OutboundReply.created_by) != me,
+            OutboundReply.status != "cancelled",
         )
         .order_by(col(OutboundReply.created_at))
     ).all()

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from inbox.desk import actions as desk
 from inbox.desk import notes, presence
+from inbox.replies import queued
 from inbox.store.tables import AuditEvent, Message, OutboundReply, User
 from tests.support.seed_desk import seed
 
@@ -110,6 +111,37 @@ def test_collision_holds_the_second_answer_until_confirmed(engine: Engine) -> No
         assert sent.reply is not None and again.reply is not None and again.reply.id == sent.reply.id
     with Session(engine) as s:
         assert len(s.exec(select(OutboundReply)).all()) == 3
+
+
+def test_a_colleagues_cancelled_reply_is_no_collision(engine: Engine) -> None:
+    """Bruno queued an answer, then cancelled it before it went: Alice's reply is not held for it."""
+    seeded = seed(engine, NOW)
+    conv = seeded.conversations["late"]
+    with Session(engine) as s, s.begin():
+        bruno = _user(s, seeded.users["bruno"])
+        first = desk.send_reply(
+            s,
+            conv,
+            bruno,
+            visibility="public",
+            text="On it!",
+            composer_opened_at=NOW,
+            now=NOW + timedelta(seconds=5),
+        )
+        assert first.reply is not None and first.reply.id is not None
+        queued.cancel(s, first.reply.id, bruno, NOW + timedelta(seconds=7))
+    with Session(engine) as s, s.begin():
+        alice = _user(s, seeded.users["alice"])
+        mine = desk.send_reply(
+            s,
+            conv,
+            alice,
+            visibility="public",
+            text="Checking!",
+            composer_opened_at=NOW,
+            now=NOW + timedelta(seconds=9),
+        )
+        assert mine.held == [] and mine.reply is not None
 
 
 def test_an_answer_posted_outside_the_inbox_also_counts(engine: Engine) -> None:
