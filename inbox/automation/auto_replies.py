@@ -227,7 +227,8 @@ def _not_twice(session: Session, conv: Conversation, text: str, values: Mapping[
 
 def _told(session: Session, conv: Conversation, since: datetime, *prefixes: str) -> list[datetime]:
     """When the customer of ``conv`` (this account) was sent an automatic message of the ``prefixes`` kinds
-    in another conversation since ``since`` (one that failed told them nothing)."""
+    in another conversation since ``since`` (one that failed, or was cancelled before it went, told them
+    nothing)."""
     if conv.contact_id is None:
         return []
     theirs = select(Conversation.id).where(
@@ -237,7 +238,7 @@ def _told(session: Session, conv: Conversation, since: datetime, *prefixes: str)
     stmt = select(OutboundReply.created_at).where(
         col(OutboundReply.conversation_id).in_(theirs),
         col(OutboundReply.created_at) >= since,
-        OutboundReply.status != "failed",
+        col(OutboundReply.status).not_in(("failed", "cancelled")),
         or_(*kinds),
     )
     return [at for at in session.exec(stmt) if at is not None]

@@ -8,14 +8,18 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from connectors.sandbox.x.server import XSandbox
 from inbox.automation.tick import run_automation
 from inbox.charter.deadlines import CharterDue
 from inbox.ingest.poll import poll_channel
+from inbox.replies import queued
+from inbox.store.tables import OutboundReply, User
 from tests.conftest import BRAND_ID, ROOT
 from tests.support.clock import Clock
 from tests.support.enforcement import MINUTE, PARIS_SUNDAY_10, charter, drain, templates
+from tests.support.seed_desk import add_user
 from tests.support.x_channel import x_runtime
 
 CHARTER = charter()
@@ -114,6 +118,30 @@ def test_a_customer_is_told_once_per_closed_spell_and_x_gets_no_repeated_text(
         drain(engine, rt, at + 2 * MINUTE)
     first, second = (t["text"] for t in x_sandbox.sent_tweets)
     assert ENGLISH in first and second.startswith(first) and second.endswith(")")
+
+
+def test_an_out_of_hours_reply_cancelled_before_it_went_told_nobody(
+    engine: Engine, x_sandbox: XSandbox, classifier: Any, x_env: dict[str, str]
+) -> None:
+    """A manager cancelled the automatic reply to Ann's first post while it waited: her next post, on the same
+    closed Sunday, gets one (a cancelled message told her nothing)."""
+    rt = x_runtime(x_sandbox)
+    x_sandbox.add_mention("@AcmeCare my parcel never arrived", author="ann", created_at=PARIS_SUNDAY_10)
+    poll_channel(
+        engine, rt, clock=Clock(PARIS_SUNDAY_10 + MINUTE), due=CharterDue(CHARTER), classifier=classifier
+    )
+    run_automation(engine, CHARTER, PARIS_SUNDAY_10 + MINUTE, templates=templates())
+    with Session(engine) as s, s.begin():
+        manager = s.get(User, add_user(s, "maya", role="manager"))
+        waiting = s.exec(select(OutboundReply)).one()
+        assert manager is not None and waiting.id is not None
+        queued.cancel(s, waiting.id, manager, PARIS_SUNDAY_10 + 2 * MINUTE)
+    at = PARIS_SUNDAY_10 + 30 * MINUTE
+    x_sandbox.add_mention("@AcmeCare and the tracking page is blank", author="ann", created_at=at)
+    poll_channel(engine, rt, clock=Clock(at + MINUTE), due=CharterDue(CHARTER), classifier=classifier)
+    run_automation(engine, CHARTER, at + MINUTE, templates=templates())
+    drain(engine, rt, at + 2 * MINUTE)
+    assert [t["text"].split()[0] for t in x_sandbox.sent_tweets] == ["@ann"]
 
 
 @pytest.fixture
