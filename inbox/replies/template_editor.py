@@ -193,7 +193,8 @@ def diff(row: TemplateVersion) -> str:
 
 
 def usage(session: Session) -> dict[str, Usage]:
-    """Per template name: replies the agents wrote from it, those delivered, and the last one's time."""
+    """Per template name: replies the agents wrote from it (not counting one taken back before it went),
+    those delivered, and the last one's time."""
     stmt = (
         select(
             OutboundReply.template,
@@ -201,7 +202,7 @@ def usage(session: Session) -> dict[str, Usage]:
             func.count(),
             func.max(OutboundReply.created_at),
         )
-        .where(col(OutboundReply.template).is_not(None))
+        .where(col(OutboundReply.template).is_not(None), OutboundReply.status != "cancelled")
         .group_by(col(OutboundReply.template), col(OutboundReply.status))
     )
     out: dict[str, Usage] = {}

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from inbox.access import PermissionDenied
 from inbox.charter.model import load_charter
 from inbox.desk import actions
-from inbox.replies import composer, template_editor
+from inbox.replies import composer, queued, template_editor
 from inbox.replies.template_editor import StaleTemplates, TemplateRefused
 from inbox.store.tables import AuditEvent, OutboundReply, TemplateVersion, User
 from tests.conftest import ROOT
@@ -186,6 +186,13 @@ def test_usage_counts_the_replies_written_from_each_template(engine, seeded) -> 
     assert (counts["ack-en"].sent, counts["ack-en"].written, counts["ack-en"].last_at) == (1, 2, NOW)
     with Session(engine) as s:
         assert s.exec(select(TemplateVersion)).all() == []
+    with Session(engine) as s, s.begin():  # the other one taken back before it went: no longer a use
+        waiting = s.exec(select(OutboundReply).where(OutboundReply.status != "sent")).one()
+        assert waiting.id is not None
+        queued.cancel(s, waiting.id, _user(s, seeded, "alice"), NOW)
+    with Session(engine) as s:
+        counts = template_editor.usage(s)
+    assert (counts["ack-en"].sent, counts["ack-en"].written) == (1, 1)
 
 
 def test_a_template_the_charter_sends_cannot_be_retired(engine, seeded, config) -> None:
