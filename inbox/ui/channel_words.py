@@ -8,6 +8,8 @@ add-a-channel form labels it: "bearer token", not ``bearer_token``.
 
 from __future__ import annotations
 
+import json
+
 from inbox.i18n import N_, _
 
 STREAMS = {
@@ -36,3 +38,20 @@ def stream_label(name: str) -> str:
 def credential_label(role: str) -> str:
     """A credential's role as the add-a-channel form labels it: "bearer token"."""
     return role.replace("_", " ")
+
+
+INTERNAL = ("trail",)  # a cursor's bookkeeping no admin reads: the fingerprints of the pages a sweep followed
+
+
+def cursor_shown(cursor: str | None) -> str:
+    """A stream's cursor as the Channels page shows it: a JSON cursor without its internal keys (the
+    listener keeps them); any other cursor as stored."""
+    if not cursor or not cursor.startswith("{"):
+        return cursor or ""
+    try:
+        value = json.loads(cursor)
+    except ValueError:
+        return cursor
+    if not isinstance(value, dict):
+        return cursor
+    return json.dumps({k: v for k, v in value.items() if k not in INTERNAL}, ensure_ascii=False)

@@ -311,6 +311,19 @@ def test_a_spent_read_budget_says_listening_stopped_and_the_share_by_now(
     assert any("15,002 of 15,000 reads this month (" in c and "by now" in c for c in plain(at.caption))
 
 
+def test_a_cursor_is_shown_without_the_listeners_bookkeeping() -> None:
+    """A sweep's cursor holds the fingerprints of the pages it followed (about 250 characters on X): the
+    admin sees the cursor without them; anything that is not a JSON object is shown as stored."""
+    from inbox.ui.channel_words import cursor_shown
+
+    stored = '{"since_id": "190", "token": "b2", "trail": ["3fa9c1d2e4b5", "77aa00bb11cc"], "cycling": 1}'
+    assert cursor_shown(stored) == '{"since_id": "190", "token": "b2", "cycling": 1}'
+    assert (
+        cursor_shown("1234") == "1234" and cursor_shown(None) == "" and cursor_shown("{broken") == "{broken"
+    )
+    assert cursor_shown('["a"]') == '["a"]'
+
+
 def test_streams_and_credentials_are_named_in_words_beside_their_names(
     seeded: Seeded, db_url: str, config: Path, x_env: dict[str, str], sandbox: XSandbox
 ) -> None:

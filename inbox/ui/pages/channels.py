@@ -27,7 +27,7 @@ from inbox.store import records as store
 from inbox.store.tables import User
 from inbox.ui import streamlit_words
 from inbox.ui.audit_details import said_of
-from inbox.ui.channel_words import credential_label, stream_label
+from inbox.ui.channel_words import credential_label, cursor_shown, stream_label
 from inbox.ui.common import (
     charter,
     config_dir,
@@ -91,7 +91,7 @@ def _streams(state: channel_admin.ChannelState) -> None:
     rows = [
         {
             _("Stream"): stream_label(s.stream),
-            _("Cursor"): s.cursor,
+            _("Cursor"): cursor_shown(s.cursor),
             _("Last poll"): _when(s.last_poll_at),
             _("Last success"): _when(s.last_success_at),
             _("Next try"): _next_try(s, at),
