@@ -127,7 +127,10 @@ def cycles(j: Journey, now: datetime) -> list[tuple[datetime, datetime | None]]:
     unanswered before it (a "thanks", or a first message closed unanswered) is not judged, and their next
     message starts a new cycle (after a first message closed unanswered: the first response's). A customer
     message written before a resolution but stored after it, and not answered before it, was not seen by it:
-    it waits from its own time, as the queue's clock does (``inbox.ingest.threads.recompute``)."""
+    it waits from its own time, as the queue's clock does (``inbox.ingest.threads.recompute``). A person's
+    first answer that comes after the first message was resolved unanswered, with nothing waiting, is still
+    the first response (``threads.on_outbound``): the first span is that message's, and the customer's next
+    message starts a next-response cycle, as the queue's clock does."""
     if not j.events:
         return [(j.facts.first_wait_from, j.facts.first_response_at)]
     ends = [r for r in j.resolutions if r <= now]
@@ -135,6 +138,7 @@ def cycles(j: Journey, now: datetime) -> list[tuple[datetime, datetime | None]]:
         return response_spans(j.events, now)
     spans: list[tuple[datetime, datetime | None]] = []
     waiting: datetime | None = None
+    closed: datetime | None = None  # the first message's clock, when a resolution ended it unanswered
     answered: datetime | None = None
     marks = [(e.at, 0 if e.direction == "in" else 1) for e in j.events if e.at <= now]
     marks += [(r, 2) for r in ends]
@@ -142,10 +146,13 @@ def cycles(j: Journey, now: datetime) -> list[tuple[datetime, datetime | None]]:
         if what == 0 and waiting is None:
             waiting = at
         elif what == 1:
-            if waiting is not None:
-                spans.append((waiting, at))
+            start = waiting if waiting is not None or spans else closed  # first answer after its clock closed
+            if start is not None:
+                spans.append((start, at))
             waiting, answered = None, at
         elif what == 2:
+            if answered is None and waiting is not None:
+                closed = waiting
             waiting = _unseen(j.events, at, answered)  # unanswered at it: not judged, unless it never saw it
     if waiting is not None:
         spans.append((waiting, None))
