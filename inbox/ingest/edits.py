@@ -33,7 +33,7 @@ Session-taking, never commits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,8 +42,10 @@ from sqlmodel import Session, col, select
 
 from connectors.base import InboundItem, Malformed
 from inbox import bank_data
+from inbox.ingest import conversation_fields
 from inbox.ingest.classified import apply_classification
-from inbox.ingest.threads import raise_urgency
+from inbox.ingest.clocks import conversations_of, recompute_stored
+from inbox.ingest.threads import DueFn, raise_urgency
 from inbox.nlp.types import Classification
 from inbox.store.gone import TOMBSTONE, WORDS_GONE, erased_id
 from inbox.store.tables import Conversation, Message
@@ -198,6 +200,22 @@ def apply_edits(
     originals = as_originals(unseen)
     renamed = {o.external_id: str(o.raw[VERSION]) for o in originals}
     return EditsApplied(rest + originals, edited, known, erased, renamed, refused, rejudged)
+
+
+def follow_edits(
+    session: Session, rejudged: Iterable[Message], due_for: Callable[[Conversation], DueFn]
+) -> list[Conversation]:
+    """The conversations of messages an edit gave another reason or urgency (``EditsApplied.rejudged``) take
+    the reason and urgency their messages now give (an urgency may come down), and their clocks are worked
+    out again, each with the reason in force at its start; returned. Whoever read the edit (a page, the
+    recheck sweep) ends the same."""
+    convs = conversations_of(session, rejudged)
+    if convs:
+        session.flush()
+        for conv in convs:
+            conversation_fields.refresh(session, conv)
+        recompute_stored(session, convs, due_for, rejudge=True)
+    return convs
 
 
 def _not_the_author(message: Message, item: InboundItem) -> str | None:

@@ -30,11 +30,12 @@ from sqlmodel import Session, col, select
 
 from connectors.base import InboundItem
 from connectors.capabilities import ChecksDeletions, ChecksEdits
+from inbox.charter.deadlines import DuePolicy
 from inbox.ingest.channels import Runtime
 from inbox.ingest.classify_page import classify_items
 from inbox.ingest.deletions import DELETED, honour_deletions
-from inbox.ingest.edits import apply_edits
-from inbox.ingest.page import Classifier
+from inbox.ingest.edits import apply_edits, follow_edits
+from inbox.ingest.page import Classifier, conversation_due
 from inbox.store.tables import Channel, Message
 
 WINDOW, LIMIT, EVERY = timedelta(days=3), 100, timedelta(minutes=10)
@@ -78,9 +79,13 @@ class Swept(NamedTuple):
     edited: int = 0  # customer items edited on the platform, updated here
 
 
-def sweep(engine: Engine, rt: Runtime, now: datetime, classifier: Classifier | None = None) -> Swept:
+def sweep(
+    engine: Engine, rt: Runtime, now: datetime, classifier: Classifier | None = None, *, due: DuePolicy
+) -> Swept:
     """Check the channel's recent customer items: erase the ones the platform no longer has, and give the
-    edited ones their newest words (classified with ``classifier``)."""
+    edited ones their newest words (classified with ``classifier``); an edit that changes what a message asks
+    moves its conversation's reason, urgency and clocks (with ``due``, the listener's policy) as the same
+    edit read on a page does (``edits.follow_edits``)."""
     if not isinstance(rt.connector, ChecksDeletions):
         return Swept()
     with Session(engine) as session:
@@ -108,8 +113,12 @@ def sweep(engine: Engine, rt: Runtime, now: datetime, classifier: Classifier | N
     labels = classify_items(classifier, edits) if classifier is not None and edits else {}
     with Session(engine) as session, session.begin():
         erased = honour_deletions(session, channel_id, proven, now, actor=ACTOR)
-        edited = apply_edits(session, channel_id, edits, labels).edited if edits else 0
-    return Swept(erased, edited)
+        applied = apply_edits(session, channel_id, edits, labels) if edits else None
+        if applied is not None and applied.rejudged:
+            channel = session.get(Channel, channel_id)
+            assert channel is not None
+            follow_edits(session, applied.rejudged, conversation_due(session, due, channel))
+    return Swept(erased, applied.edited if applied is not None else 0)
 
 
 class Sweeper:

@@ -39,7 +39,7 @@ def _channel_loop(
                 if report.new or report.edited or report.error or report.quarantined:
                     log.info(report.line())
             if sweeper.due(rt.name, clock()):
-                swept = sweep(engine, rt, clock(), classifier)
+                swept = sweep(engine, rt, clock(), classifier, due=due)
                 if swept.erased:
                     log.info("%s: %d item(s) deleted by the customer erased", rt.name, swept.erased)
                 if swept.edited:

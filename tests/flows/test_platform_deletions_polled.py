@@ -68,17 +68,17 @@ def test_a_deleted_mastodon_status_is_erased_at_the_next_sweep(
     dm = sandbox.add_dm("zebradm: je voudrais un remboursement", sender="dan", language="fr")
     poll_channel(engine, rt, clock=Clock(), due=default_due)
     assert set(_texts(engine)) == {kept, gone, dm}
-    assert sweep(engine, rt, datetime.now(UTC)).erased == 0  # nothing deleted yet
+    assert sweep(engine, rt, datetime.now(UTC), due=default_due).erased == 0  # nothing deleted yet
 
     assert sandbox.delete_status(gone)
     post_json(f"{sandbox.url}/_sandbox/deletions", {"id": dm})  # the control API, as the demo's
-    assert sweep(engine, rt, datetime.now(UTC)).erased == 2
+    assert sweep(engine, rt, datetime.now(UTC), due=default_due).erased == 2
     texts = _texts(engine)
     assert texts[gone] == texts[dm] == DELETED and "parcel" in texts[kept]
     assert len(_deleted_conversations(engine)) == 2
     assert all(c.status == "resolved" and c.sla_due_at is None for c in _deleted_conversations(engine))
     assert _audited(engine) == ["listener", "listener"]
-    assert sweep(engine, rt, datetime.now(UTC)).erased == 0  # twice changes nothing more
+    assert sweep(engine, rt, datetime.now(UTC), due=default_due).erased == 0  # twice changes nothing more
 
 
 def test_items_older_than_the_window_are_not_asked_about(
@@ -88,7 +88,7 @@ def test_items_older_than_the_window_are_not_asked_about(
     gone = sandbox.add_mention("@AcmeCare zebracorn", author="kim")
     poll_channel(engine, rt, clock=Clock(), due=default_due)
     sandbox.delete_status(gone)
-    assert sweep(engine, rt, datetime.now(UTC) + timedelta(days=4)).erased == 0
+    assert sweep(engine, rt, datetime.now(UTC) + timedelta(days=4), due=default_due).erased == 0
     assert "zebracorn" in _texts(engine)[gone]
 
 
@@ -105,7 +105,7 @@ def test_a_deleted_bluesky_post_is_erased_and_a_chat_message_is_not_asked_about(
     assert {kept, gone, dm} <= set(_texts(engine))
     post_json(f"{sandbox.url}/_sandbox/deletions", {"uri": gone})
     assert not sandbox.delete_post(gone)  # already gone
-    assert sweep(engine, rt, datetime.now(UTC)).erased == 1
+    assert sweep(engine, rt, datetime.now(UTC), due=default_due).erased == 1
     texts = _texts(engine)
     assert texts[gone] == DELETED and "order" in texts[kept] and "zebradm" in texts[dm]
     assert _audited(engine) == ["listener"]
@@ -123,7 +123,7 @@ def test_a_platform_that_forgot_everything_erases_nothing(
         assert sandbox.delete_status(status)
     newer = sandbox.add_mention("@AcmeCare hello again", author="eve")  # and goes on with new items
     poll_channel(engine, rt, clock=Clock(), due=default_due)
-    assert sweep(engine, rt, datetime.now(UTC)).erased == 0
+    assert sweep(engine, rt, datetime.now(UTC), due=default_due).erased == 0
     assert all("zebracorn" in _texts(engine)[s] for s in stored) and newer in _texts(engine)
     assert "4 item(s) answer 'gone' with no older item still there" in caplog.text
     assert _audited(engine) == []
@@ -156,7 +156,7 @@ def test_a_platform_that_forgot_everything_and_goes_on_with_backdated_items_eras
     earlier = datetime.now(UTC) - timedelta(minutes=50)
     sandbox.add_mention("@AcmeCare from the new world", author="eve", created_at=earlier)
     poll_channel(engine, rt, clock=Clock(datetime.now(UTC) + timedelta(minutes=1)), due=default_due)
-    assert sweep(engine, rt, datetime.now(UTC) + timedelta(minutes=2)).erased == 0
+    assert sweep(engine, rt, datetime.now(UTC) + timedelta(minutes=2), due=default_due).erased == 0
     assert all("zebracorn" in _texts(engine)[s] for s in stored)
     assert _audited(engine) == []
 
