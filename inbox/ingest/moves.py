@@ -15,7 +15,10 @@ the conversation merged in). Reported twice, the second changes nothing: the old
 A Telegram chat given a new id moves its conversations the same way (``follow_chat_moves``), merging a
 member's conversation opened in the new chat before the move was known; audited
 (``conversation.chat_moved``, per conversation). A move is known from either service message, or from the
-outbox's reply posted in the new chat (``chat_moves_answered``), when the notices are never read.
+outbox's reply posted in the new chat, when the notices are never read: for a member's new conversation a
+page brings (``chat_moves_answered``), and for replies delivered lately (``moves_answered_since``, which the
+listener follows as soon as the outbox has delivered them: a member's supergroup conversation opened before
+the reply is merged then, not when a notice comes).
 """
 
 from __future__ import annotations
@@ -200,3 +203,32 @@ def chat_moves_answered(session: Session, channel_id: int, keys: Sequence[str]) 
             if old != chat and (old, chat) not in found:
                 found.append((old, chat))
     return found
+
+
+def moves_answered_since(session: Session, channel_id: int, since: datetime) -> list[tuple[str, str]]:
+    """Moves the outbox learnt from replies it delivered (stored) since ``since``: a reply to a conversation
+    of group chat ``<old>`` whose platform id is ``<new>:<message>`` (Telegram's ``migrate_to_chat_id``
+    answer). One range read of the outbound messages stored since (``ix_message_stored``). Only a basic
+    group's move to a supergroup (``-100…``) is one: a reply posted in the basic group before the upgrade,
+    now in a conversation that followed the group, moves nothing back."""
+    stmt = (
+        select(Conversation.thread_key, Message.platform_id)
+        .join(Message, col(Message.conversation_id) == col(Conversation.id))
+        .where(
+            Message.direction == "out",
+            col(Message.ingested_at) >= since,
+            Message.channel_id == channel_id,
+            col(Conversation.thread_key).startswith("-"),
+        )
+    )
+    found: list[tuple[str, str]] = []
+    for thread, platform_id in session.exec(stmt).all():
+        old, (new, colon, _message) = thread.split("/")[0], platform_id.partition(":")
+        if colon and _upgraded(old, new) and (old, new) not in found:
+            found.append((old, new))
+    return found
+
+
+def _upgraded(old: str, new: str) -> bool:
+    """Telegram moves a basic group (a negative id) to a supergroup (``-100…``), never the other way."""
+    return old.startswith("-") and not old.startswith("-100") and new.startswith("-100")

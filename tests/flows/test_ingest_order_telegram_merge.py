@@ -19,7 +19,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from connectors.sandbox.telegram.server import TelegramSandbox
+from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime
+from inbox.jobs.worker import follow_answered_moves
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import AuditEvent, Conversation, Message
 from tests.flows import test_platform_telegram_supergroup as supergroup
@@ -108,3 +110,62 @@ def test_a_move_the_outbox_learnt_takes_the_members_next_message_to_their_conver
         f"{NEW}/44": ["@AcmeCareBot pareil"],
     }
     assert str(conv_id) in [m["target"] for m in moves] and len(moves) == 2
+
+
+def test_a_move_the_outbox_learns_merges_a_supergroup_conversation_opened_before(
+    engine: Engine, tg: TelegramSandbox, listening: tuple[Runtime, Clock]
+) -> None:
+    """The notices never come; Jonas writes in NEW (a second conversation: the inbox cannot know yet), then
+    an agent answers his first conversation, which Telegram posts in NEW. The listener follows that move
+    as soon as the outbox has delivered it (``worker.follow_answered_moves``, as its sender thread does
+    after each drain): one conversation, his first, with both his messages and the answer, one clock
+    (answered), audited. Before, the two stayed apart until a notice came (never, here)."""
+    rt, clock = listening
+    _held_back(tg)
+    tg.add_group_message("@AcmeCareBot toujours rien", group_id=NEW, user_id=43)
+    _poll(engine, rt, clock)
+    with Session(engine) as s, s.begin():
+        conv = s.exec(select(Conversation).where(Conversation.thread_key == f"{OLD}/43")).one()
+        first = conv.id
+        second = s.exec(select(Conversation.id).where(Conversation.thread_key == f"{NEW}/43")).one()
+        outbox.enqueue(
+            s, conv, visibility="public", text="Bonjour Jonas, nous regardons.", actor="a", now=clock()
+        )
+    since = clock()
+    assert outbox.drain(engine, {rt.name: rt.connector}, clock) == 1
+    assert set(_state(engine)[0]) == {f"{OLD}/43", f"{OLD}/44", f"{NEW}/43"}  # apart until followed
+    assert follow_answered_moves(engine, [rt], default_due, since, clock()) == 2  # Jonas's and Léa's
+    threads, moves = _state(engine)
+    assert threads == {
+        f"{NEW}/43": [
+            "@AcmeCareBot ma box ne marche plus",
+            "@AcmeCareBot toujours rien",
+            "Bonjour Jonas, nous regardons.",
+        ],
+        f"{NEW}/44": ["@AcmeCareBot pareil"],
+    }
+    assert {"target": str(first), "merged": second} in moves and len(moves) == 2
+    with Session(engine) as s:
+        merged = s.exec(select(Conversation).where(Conversation.id == first)).one()
+        assert merged.first_response_at is not None and merged.clock_started_at is None  # answered: no clock
+    assert follow_answered_moves(engine, [rt], default_due, since, clock()) == 0  # followed once
+    _poll(engine, rt, clock)
+    assert set(_state(engine)[0]) == {f"{NEW}/43", f"{NEW}/44"}
+
+
+def test_a_reply_posted_in_the_group_before_its_upgrade_moves_nothing_back(
+    engine: Engine, tg: TelegramSandbox, listening: tuple[Runtime, Clock]
+) -> None:
+    """An answer posted in OLD before the upgrade stays in Jonas's conversation once it followed the group
+    to NEW (the notices read): its platform id names OLD, yet no move from NEW back to OLD is followed."""
+    rt, clock = listening
+    since = clock()
+    with Session(engine) as s, s.begin():
+        conv = s.exec(select(Conversation).where(Conversation.thread_key == f"{OLD}/43")).one()
+        outbox.enqueue(s, conv, visibility="public", text="Bonjour Jonas.", actor="a", now=clock())
+    assert outbox.drain(engine, {rt.name: rt.connector}, clock) == 1
+    tg.migrate_group(OLD, NEW)
+    _poll(engine, rt, clock)
+    assert set(_state(engine)[0]) == {f"{NEW}/43", f"{NEW}/44"}
+    assert follow_answered_moves(engine, [rt], default_due, since, clock()) == 0
+    assert set(_state(engine)[0]) == {f"{NEW}/43", f"{NEW}/44"}
