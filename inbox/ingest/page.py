@@ -33,10 +33,12 @@ from inbox.ingest.clocks import conversations_of, recompute_stored
 from inbox.ingest.deletions import deleted_before
 from inbox.ingest.echoes import automatic_echoes
 from inbox.ingest.edits import apply_edits, late_originals, page_edits, superseded
+from inbox.ingest.erased_authors import drop_erased
 from inbox.ingest.moves import chat_moves_answered, follow_chat_moves, unknown_chats
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
+from inbox.store.erasure_lock import hold_erasures
 from inbox.store.gone import TOMBSTONE
 from inbox.store.tables import Channel, Contact, Conversation, Message, QuarantinedItem
 
@@ -50,7 +52,7 @@ class IngestResult:
     outbound: int = 0
     quarantined: int = 0
     edited: int = 0  # stored messages that took the customer's newer version (inbox.ingest.edits)
-    erased: int = 0  # redeliveries and edits of messages erased at the customer's request (dropped)
+    erased: int = 0  # redeliveries and edits of erased messages, messages written before an erasure (dropped)
 
 
 def classification_fields(c: Any) -> dict[str, Any]:
@@ -248,6 +250,8 @@ def ingest_batch(
     labels: dict[str, Any] = {}
     if classifier is not None and (customers := [i for i in fresh if i.direction == "in"]):
         labels = classify_items(classifier, customers)
+    hold_erasures(session)  # an erasure under way ends first; none starts until this page commits
+    fresh, written_before_erasure = drop_erased(session, channel, fresh, now)
     fresh, later = page_edits(fresh)
     edits = apply_edits(session, channel.id, fresh, labels)
     fresh = edits.items
@@ -311,7 +315,7 @@ def ingest_batch(
         edited=edits.edited + after.edited,
         outbound=len(fresh) - len(inbound),
         quarantined=len(malformed),
-        erased=erased + edits.erased,
+        erased=erased + edits.erased + written_before_erasure,
     )
 
 

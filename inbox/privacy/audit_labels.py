@@ -65,6 +65,7 @@ ACTIONS = {
     "privacy.erase": N_("Personal data erased"),
     "privacy.export": N_("Personal data exported"),
     "privacy.hold": N_("Legal hold set"),
+    "privacy.late_message_dropped": N_("Message written before an erasure, not stored"),
     "privacy.notes_masked": N_("Older notes masked (bank data)"),
     "privacy.opt_out": N_("Customer opted out"),
     "privacy.purge": N_("Retention purge"),

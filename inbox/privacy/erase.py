@@ -12,7 +12,10 @@ segment tags, so past reports do not change. Their conversations still open are 
 ``conversation.status`` at the erasure): nobody is left to answer, and no clock runs on to a breach, unless
 another customer wrote in their thread after our last answer (that message still waits for an answer). Audit
 events about them keep who did what and when; their names are cut from the details. A legal hold refuses the
-whole erasure.
+whole erasure. Pages being stored and an erasure take turns (``inbox.store.erasure_lock``): the erasure
+waits for a page under way and erases its messages too; the account keeps a digest of its platform id and
+the erasure's time, so a message they wrote before it that arrives later is never stored
+(``inbox.ingest.erased_authors``).
 
 The erasure is audited (who, when, why, which account ids, how many rows) without the erased data (a reason
 typed with their name or handle keeps ``[erased]`` in their place). Then the
@@ -37,7 +40,8 @@ from inbox.privacy.record import concerning, conversation_ids, their_messages
 from inbox.privacy.references import scrub_references
 from inbox.privacy.subject import Subject, find_subject, holds
 from inbox.replies import queued
-from inbox.store.gone import ERASED, erased_id, kept_payload
+from inbox.store.erasure_lock import hold_pages
+from inbox.store.gone import ERASED, erased_account, erased_id, kept_payload
 from inbox.store.records import audit
 from inbox.store.tables import (
     AuditEvent,
@@ -173,9 +177,10 @@ def _anonymise_conversations(
             report.notes += 1
 
 
-def _anonymise_people(session: Session, subject: Subject, report: ErasureReport) -> None:
+def _anonymise_people(session: Session, subject: Subject, report: ErasureReport, now: datetime) -> None:
     for contact in session.exec(select(Contact).where(col(Contact.id).in_(subject.contact_ids))):
-        contact.platform_id = f"erased:{contact.id}"
+        contact.platform_id = erased_account(contact.platform_id, contact.id or 0)  # a digest, and the row
+        contact.updated_at = now  # when: a message of theirs written no later is theirs, never stored
         contact.handle = contact.display_name = None
         contact.followers, contact.person_id = None, None
         report.contacts += 1  # tags stay: segments the reports judge targets by
@@ -210,6 +215,7 @@ def erase_subject(
     session: Session, subject: Subject, *, actor: str, reason: str, now: datetime
 ) -> ErasureReport:
     """Erase ``subject`` in the caller's transaction (refused under a legal hold); audited."""
+    hold_pages(session)  # pages under way are stored first (and erased here); none stores meanwhile
     kept = holds(session, subject)
     if kept:
         raise LegalHold(
@@ -232,7 +238,7 @@ def erase_subject(
     session.flush()
     report.references = scrub_references(session, had)
     _drop_payloads(session, ids, report)
-    _anonymise_people(session, subject, report)
+    _anonymise_people(session, subject, report, now)
     audit(
         session,
         actor,

@@ -1,0 +1,34 @@
+"""The erasure lock: an erasure and the pages being stored take turns. Session-taking; never commits.
+
+A page holds it shared from before it looks its items up until it commits (pages do not wait for each
+other); an erasure holds it alone for its whole transaction. So a page either sees the erasure done, or the
+erasure sees the page's messages: the listener never keeps a copy of a conversation or customer read
+before an erasure to write into after it. PostgreSQL: an advisory transaction lock (shared / exclusive);
+SQLite: its one write lock, taken at once by a write that changes nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+ERASURE_LOCK = 7_220_261_208  # PostgreSQL advisory lock key (the migration lock is ..._206)
+
+
+def _take(session: Session, shared: bool) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        how = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        session.execute(text(f"SELECT {how}(:key)"), {"key": ERASURE_LOCK})
+    elif dialect == "sqlite":  # waits up to the busy timeout for another writer, then holds the lock
+        session.execute(text("UPDATE channel SET id = id WHERE 0 = 1"))
+
+
+def hold_erasures(session: Session) -> None:
+    """A page: wait for an erasure under way, and keep any from starting until this transaction ends."""
+    _take(session, shared=True)
+
+
+def hold_pages(session: Session) -> None:
+    """An erasure: wait for the pages under way; keep new ones from storing until this transaction ends."""
+    _take(session, shared=False)
