@@ -25,7 +25,7 @@ def _take(session: Session, shared: bool) -> None:
 
 
 def hold_erasures(session: Session) -> None:
-    """A page: wait for an erasure under way, and keep any from starting until this transaction ends."""
+    """A page (or a legal hold): wait for an erasure under way; keep any from starting until this ends."""
     _take(session, shared=True)
 
 
