@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from inbox.cli.messages import (
 )
 from inbox.config.loader import ConfigError
 from inbox.i18n import _, ngettext, use_language
+from inbox.ingest.channels import Runtime
 from inbox.ingest.poll import poll_channel
 from inbox.jobs import context, worker
 from inbox.outbox import delivery as outbox
@@ -57,6 +59,13 @@ def _processed(count: int) -> str:
     return ngettext("outbox: {count} reply processed", "outbox: {count} replies processed", count).format(
         count=count
     )
+
+
+def _follow_moves(ctx: context.AppContext, runtimes: Sequence[Runtime]) -> None:
+    """In cron mode too, a group move the outbox learnt from a delivered reply is followed at once (the
+    listener's sender thread does it as it runs: ``worker.follow_answered_moves``); the last day is read."""
+    at = ctx.clock()
+    worker.follow_answered_moves(ctx.engine, runtimes, ctx.due, at - worker.LOOK_BACK, at)
 
 
 def _context(*, with_channels: bool = True, with_nlp: bool = False) -> context.AppContext:
@@ -99,6 +108,7 @@ def listen(
         if automate is not None:
             typer.echo(automate(ctx.clock()).line())
         sent = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in runtimes}, ctx.clock)
+        _follow_moves(ctx, runtimes)
         typer.echo(_processed(sent))
         raise typer.Exit(2 if fatal else 0)
     if not runtimes:
@@ -127,6 +137,7 @@ def send() -> None:
     for problem in ctx.problems:
         warning(problem)
     count = outbox.drain(ctx.engine, {rt.name: rt.connector for rt in ctx.runtimes}, ctx.clock)
+    _follow_moves(ctx, ctx.runtimes)
     typer.echo(_processed(count))
 
 
