@@ -1,11 +1,11 @@
 """Messages written before their author was erased, delivered after it: never stored. Session-taking.
 
-An erased account keeps a digest of its platform id (``inbox.store.gone.erased_account``) and the time of
-its erasure (``updated_at``). A customer's item that a page brings after the erasure (the page was under
-way while it ran, a poll or a webhook came a little later, a backfill) but that they wrote no later than
-it is their erased data: it is dropped, counted with the page's erased items and audited
-(``privacy.late_message_dropped``: how many, which channel, never the words or the author). One written after
-the erasure is a new contact's, stored as new.
+An erased account keeps a digest of its platform id (``inbox.store.gone.erased_id``, as an erased
+message) and the time of its erasure (``updated_at``). A customer's item that a page brings after the
+erasure (the page was under way while it ran, a poll or a webhook came a little later, a backfill) but that
+they wrote no later than it is their erased data: it is dropped, counted with the page's erased items and
+audited (``privacy.late_message_dropped``: how many, which channel, never the words or the author). One
+written after the erasure is a new contact's, stored as new.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from connectors.base import InboundItem
@@ -25,19 +24,17 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # an author never erased: every item o
 
 
 def _erased_at(session: Session, channel_id: int, authors: set[str]) -> dict[str, datetime]:
-    """Each of these platform ids whose account was erased: when (the latest erasure)."""
+    """Each of these platform ids whose account was erased: when (its latest erasure holds the digest)."""
     digests = {erased_id(a): a for a in authors}
     if not digests:
         return {}
     stmt = select(Contact.platform_id, Contact.updated_at).where(
-        Contact.channel_id == channel_id,
-        or_(*(col(Contact.platform_id).like(f"{digest}:%") for digest in digests)),
+        Contact.channel_id == channel_id, col(Contact.platform_id).in_(sorted(digests))
     )
     found: dict[str, datetime] = {}
     for platform_id, at in session.exec(stmt):
-        author = digests.get(platform_id.rsplit(":", 1)[0])
-        if author is not None and at is not None and (author not in found or at > found[author]):
-            found[author] = at
+        if at is not None:
+            found[digests[platform_id]] = at
     return found
 
 

@@ -41,7 +41,7 @@ from inbox.privacy.references import scrub_references
 from inbox.privacy.subject import Subject, find_subject, holds
 from inbox.replies import queued
 from inbox.store.erasure_lock import hold_pages
-from inbox.store.gone import ERASED, erased_account, erased_id, kept_payload
+from inbox.store.gone import ERASED, erased_id, kept_payload
 from inbox.store.records import audit
 from inbox.store.tables import (
     AuditEvent,
@@ -177,9 +177,21 @@ def _anonymise_conversations(
             report.notes += 1
 
 
+def _account_tombstone(session: Session, contact: Contact) -> None:
+    """The account keeps a digest of its platform id (``erased_id``), so a message they wrote before the
+    erasure that reaches us after it is known (``inbox.ingest.erased_authors``); the same account, back as a
+    new contact and erased again, takes the digest over (the older row keeps ``erased:<row>``)."""
+    digest = erased_id(contact.platform_id)
+    same = select(Contact).where(Contact.channel_id == contact.channel_id, Contact.platform_id == digest)
+    for older in session.exec(same):
+        older.platform_id = f"erased:{older.id}"
+    session.flush()
+    contact.platform_id = digest
+
+
 def _anonymise_people(session: Session, subject: Subject, report: ErasureReport, now: datetime) -> None:
     for contact in session.exec(select(Contact).where(col(Contact.id).in_(subject.contact_ids))):
-        contact.platform_id = erased_account(contact.platform_id, contact.id or 0)  # a digest, and the row
+        _account_tombstone(session, contact)
         contact.updated_at = now  # when: a message of theirs written no later is theirs, never stored
         contact.handle = contact.display_name = None
         contact.followers, contact.person_id = None, None

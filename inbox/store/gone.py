@@ -24,14 +24,6 @@ def erased_id(platform_id: str) -> str:
     return TOMBSTONE + hashlib.sha256(platform_id.encode("utf-8")).hexdigest()[:40]
 
 
-def erased_account(platform_id: str, row: int) -> str:
-    """The platform id an erased customer's account keeps: its digest as ``erased_id`` makes it, then the
-    row (``erased:<digest>:<row>``), so a message they wrote before the erasure that reaches us after it is
-    known (``inbox.ingest.erased_authors``) while the id itself is gone; the row keeps it unique when the
-    same account, back as a new contact, is erased again."""
-    return f"{erased_id(platform_id)}:{row}"
-
-
 OUTBOX = "outbox"  # raw["outbox"]: the outbox key of a message we sent (automatic ones: ``auto-…``)
 
 

@@ -106,6 +106,8 @@ def test_an_erasure_committed_while_a_page_is_under_way_refuses_its_earlier_mess
         assert [m.text for m in kept] == ["hello again, I am new here"]
         contacts = s.exec(select(Contact).order_by(col(Contact.id))).all()
         assert [c.handle for c in contacts] == [None, "olgaracer"]  # a new contact
+    erase(engine, "x-acme:olgaracer", actor="dpo", reason="DSAR 19", now=datetime.now(UTC))  # again
+    assert "olgaracer" not in every_value(engine)
 
 
 def test_an_erasure_asked_while_a_page_looks_its_customer_up_erases_the_page_too(
