@@ -38,7 +38,7 @@ from inbox.ingest.moves import chat_moves_answered, follow_chat_moves, unknown_c
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
 from inbox.nlp.reasons import conversation_reason
 from inbox.store import records as store
-from inbox.store.erasure_lock import hold_erasures
+from inbox.store.erasure_lock import hold_erasures, write_lock
 from inbox.store.gone import TOMBSTONE
 from inbox.store.tables import Channel, Contact, Conversation, Message, QuarantinedItem
 
@@ -233,6 +233,7 @@ def ingest_batch(
 ) -> IngestResult:
     """Store one page and move the stream's cursor, in the caller's transaction."""
     assert channel.id is not None
+    hold_erasures(session)  # an erasure under way ends first; none starts until this page commits
     due_for = conversation_due(session, due, channel)
     moves = list(batch.chat_moves)
     if channel.platform == "telegram":  # a move only the outbox learnt (the upgrade notice never read)
@@ -250,7 +251,7 @@ def ingest_batch(
     labels: dict[str, Any] = {}
     if classifier is not None and (customers := [i for i in fresh if i.direction == "in"]):
         labels = classify_items(classifier, customers)
-    hold_erasures(session)  # an erasure under way ends first; none starts until this page commits
+    write_lock(session)  # SQLite: the lookups below stay true until this page commits (an erasure waits)
     fresh, written_before_erasure = drop_erased(session, channel, fresh, now)
     fresh, later = page_edits(fresh)
     edits = apply_edits(session, channel.id, fresh, labels)

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from inbox.i18n import _
-from inbox.store.erasure_lock import hold_erasures
+from inbox.store.erasure_lock import hold_erasures, write_lock
 from inbox.store.records import audit
 from inbox.store.tables import Channel, Contact, ContactPrivacy, Message
 
@@ -99,6 +99,7 @@ def set_hold(
     lifted hold with ``release_reason`` (why it no longer applies). An erasure under way ends first: a hold is
     never recorded before an erasure that read "no hold" (one asked after it finds the hold and refuses)."""
     hold_erasures(session)
+    write_lock(session)
     for contact_id in subject.contact_ids:
         state = session.get(ContactPrivacy, contact_id) or ContactPrivacy(contact_id=contact_id)
         state.legal_hold, state.hold_by, state.hold_at = reason, actor, now

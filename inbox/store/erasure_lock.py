@@ -20,13 +20,24 @@ def _take(session: Session, shared: bool) -> None:
     if dialect == "postgresql":
         how = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         session.execute(text(f"SELECT {how}(:key)"), {"key": ERASURE_LOCK})
-    elif dialect == "sqlite":  # waits up to the busy timeout for another writer, then holds the lock
+    elif dialect == "sqlite":
+        write_lock(session)
+
+
+def write_lock(session: Session) -> None:
+    """SQLite: take the database's one write lock now (waiting up to the busy timeout for another writer), so
+    what this transaction reads from here on stays true until it commits. Nothing elsewhere."""
+    if session.get_bind().dialect.name == "sqlite":
         session.execute(text("UPDATE channel SET id = id WHERE 0 = 1"))
 
 
 def hold_erasures(session: Session) -> None:
-    """A page (or a legal hold): wait for an erasure under way; keep any from starting until this ends."""
-    _take(session, shared=True)
+    """A page (or a legal hold): wait for an erasure under way; keep any from starting until this ends. Take
+    it before locking any row an erasure changes (a webhook event, a conversation), or the two wait for each
+    other. On SQLite a page takes ``write_lock`` instead before it looks its items up (after classifying
+    them: the lock is the database's only one)."""
+    if session.get_bind().dialect.name == "postgresql":
+        _take(session, shared=True)
 
 
 def hold_pages(session: Session) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from connectors.sandbox.x.server import XSandbox
-from inbox.ingest import page
+from inbox.ingest import poll as poll_module
 from inbox.ingest.channels import Runtime
 from inbox.privacy.erase import erase
 from inbox.store import records
@@ -41,15 +41,15 @@ def listener(db_url: str) -> Iterator[Engine]:
 
 
 def _paused(
-    monkeypatch: pytest.MonkeyPatch, owner: Any, name: str
+    monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, of: Callable[[Any], Any] = lambda args: args[2]
 ) -> tuple[threading.Event, threading.Event]:
-    """``owner.name`` (its third argument a page's items or authors) waits for ``go`` once ``reached`` is
-    set, when called for olga's page (the DMs: the mentions page before it is empty)."""
+    """``owner.name`` (``of`` its arguments: a page's items or authors) waits for ``go`` once
+    ``reached`` is set, when called for olga's page (the DMs: the mentions page before it is empty)."""
     reached, go = threading.Event(), threading.Event()
     real: Callable[..., Any] = getattr(owner, name)
 
     def pause(*args: Any, **kwargs: Any) -> Any:
-        if not any(getattr(i, "text", LATE) == LATE for i in args[2]):
+        if not any(getattr(i, "text", LATE) == LATE for i in of(args)):
             return real(*args, **kwargs)
         reached.set()
         assert go.wait(60), "the test never released the page"
@@ -83,7 +83,8 @@ def test_an_erasure_committed_while_a_page_is_under_way_refuses_its_earlier_mess
     engine: Engine, listener: Engine, sandbox: XSandbox, rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _first_message(engine, sandbox, rt)
-    reached, go = _paused(monkeypatch, page, "_fresh_items")  # the page started, nothing looked up yet
+    # the page's transaction has begun (its cursor locked), nothing looked up yet
+    reached, go = _paused(monkeypatch, poll_module, "ingest_batch", lambda args: args[3].items)
     reports: list[Any] = []
     listening = threading.Thread(target=lambda: reports.append(poll(listener, rt)))
     listening.start()

@@ -44,6 +44,7 @@ from inbox.ingest.moves import follow_moves
 from inbox.ingest.page import Classifier, conversation_due, ingest_batch
 from inbox.ingest.webhooks.deliveries import mark_failed
 from inbox.store import records as inbox_store
+from inbox.store.erasure_lock import hold_erasures, write_lock
 from inbox.store.tables import Channel
 from inbox.store.tables.webhook_events import DONE, FAILED, PENDING, WebhookEvent
 
@@ -124,9 +125,10 @@ class Receiver:
 
     def _ingest(self, event_id: int, rt: Runtime) -> str:
         with Session(self.engine) as session, session.begin():
+            hold_erasures(session)  # before the event's row lock: an erasure under way may delete the event
+            write_lock(session)  # SQLite: the event read below stays as read until this commits
             event = session.get(WebhookEvent, event_id, with_for_update=True)
-            assert event is not None
-            if event.status == DONE:
+            if event is None or event.status == DONE:  # gone: an erasure deleted it (it named them)
                 return DONE
             assert isinstance(rt.connector, ReceivesWebhooks)  # self.channels holds webhook channels only
             batch = seal_batch(rt.connector.parse_webhook(event.body))
