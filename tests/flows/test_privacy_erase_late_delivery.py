@@ -24,9 +24,10 @@ from tests.support.webhooks import post, wait_processed
 PSID = "6912345678900077"
 
 
-def _messenger(mid: str, text: str, written: datetime) -> bytes:
+def messenger_at(mid: str, text: str, written: datetime, psid: str = PSID) -> bytes:
+    """A Messenger webhook body: ``psid`` wrote ``text`` at ``written``."""
     event = {
-        "sender": {"id": PSID},
+        "sender": {"id": psid},
         "recipient": {"id": "104000000000001"},
         "timestamp": int(written.timestamp() * 1000),
         "message": {"mid": mid, "text": text},
@@ -51,15 +52,15 @@ def test_a_webhook_of_a_message_written_before_the_erasure_stores_nothing(
     receiver_url: str, engine: Engine
 ) -> None:
     written = datetime.now(UTC) - timedelta(minutes=2)
-    _send(receiver_url, _messenger("m_first", "my order 4411", written))
+    _send(receiver_url, messenger_at("m_first", "my order 4411", written))
     wait_processed(engine, 1)
     erase(engine, f"fb-acme:{PSID}", actor="dpo", reason="DSAR 19", now=datetime.now(UTC))
-    _send(receiver_url, _messenger("m_late", "call me on 0612345678", written + timedelta(seconds=30)))
+    _send(receiver_url, messenger_at("m_late", "call me on 0612345678", written + timedelta(seconds=30)))
     [late] = wait_processed(engine, 1)  # the first event named them: the erasure deleted it
     assert "0612345678" not in every_value(engine)
     assert (late.status, bytes(late.body)) == ("done", b"{}")
     assert _dropped(engine) == [{"messages": 1, "channel": "fb-acme"}]
-    _send(receiver_url, _messenger("m_new", "hello, new here", datetime.now(UTC)))
+    _send(receiver_url, messenger_at("m_new", "hello, new here", datetime.now(UTC)))
     wait_processed(engine, 2)
     with Session(engine) as s:
         assert s.exec(select(Message.text).where(Message.platform_id == "m_new")).all() == ["hello, new here"]

@@ -6,7 +6,6 @@ the erasure, which waited for that row to delete it: a deadlock, one of them abo
 
 from __future__ import annotations
 
-import json
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,31 +19,21 @@ from connectors.sandbox.meta.server import APP_SECRET
 from inbox.ingest.webhooks.receiver import Receiver
 from inbox.privacy import erase as erasure
 from inbox.store.tables import Message
+from tests.flows.test_privacy_erase_late_delivery import messenger_at
 from tests.support.privacy_flows import every_value
 from tests.support.webhooks import post, wait_processed
 
 PSID = "6912345678900088"
 
 
-def _body(mid: str, text: str, written: datetime) -> bytes:
-    event = {
-        "sender": {"id": PSID},
-        "recipient": {"id": "104000000000001"},
-        "timestamp": int(written.timestamp() * 1000),
-        "message": {"mid": mid, "text": text},
-    }
-    entry = {"id": "104000000000001", "time": 1, "messaging": [event]}
-    return json.dumps({"object": "page", "entry": [entry]}).encode()
-
-
 def test_a_webhook_processed_while_the_erasure_runs_waits_and_stores_nothing(
     receiver_url: str, receiver: Receiver, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     written = datetime.now(UTC) - timedelta(minutes=1)
-    first = _body("m_a", "my order 4411", written)
+    first = messenger_at("m_a", "my order 4411", written, PSID)
     post(receiver_url, "fb-acme", first, {"X-Hub-Signature-256": sign(first, APP_SECRET)})
     wait_processed(engine, 1)
-    late = _body("m_b", "call me on 0612345678", written + timedelta(seconds=20))
+    late = messenger_at("m_b", "call me on 0612345678", written + timedelta(seconds=20), PSID)
     event_id = receiver.store("fb-acme", {"X-Hub-Signature-256": sign(late, APP_SECRET)}, late)
     checked, go = threading.Event(), threading.Event()
     real = erasure.subject_identifiers
