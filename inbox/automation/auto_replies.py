@@ -201,6 +201,9 @@ def queue_once(
     except (IntegrityError, OperationalError) as exc:  # queued by another listener, or SQLite busy: next tick
         log.debug("automatic reply %s skipped: %s", key, exc)
         return False
+    except outbox.NothingToAnswer as exc:  # the customer erased since the tick read the conversation
+        log.info("automatic reply %s not queued: %s", key, exc)
+        return False
 
 
 def _not_twice(session: Session, conv: Conversation, text: str, values: Mapping[str, str]) -> str:

@@ -24,6 +24,8 @@ from connectors.capabilities import HidesComments, RepliesPrivatelyToComments, S
 from inbox.ingest.standby import sending_paused_ids
 from inbox.ingest.threads import AUTOMATIC_PREFIX as AUTOMATIC_PREFIX
 from inbox.ingest.threads import is_automatic as is_automatic
+from inbox.outbox.answerable import NothingToAnswer as NothingToAnswer
+from inbox.outbox.answerable import refuse_erased
 from inbox.outbox.confirmed import confirm_uncertain, failed_meanwhile
 from inbox.outbox.patience import while_database_away
 from inbox.outbox.recording import record_delivery as record_delivery
@@ -34,10 +36,6 @@ from inbox.outbox.unsure import SEND_LEASE, SKEW, can_look, is_ambiguous, mark_u
 from inbox.outbox.unsure import recover_stuck as recover_stuck
 from inbox.store import records as store
 from inbox.store.tables import Channel, Contact, Conversation, Message, OutboundReply
-
-
-class NothingToAnswer(ValueError):
-    """A public reply needs a customer message in the thread; a private one needs a known customer."""
 
 
 def _last_inbound(session: Session, conv: Conversation) -> Message | None:
@@ -81,6 +79,7 @@ def enqueue(
     last = _last_inbound(session, conv)
     if last is None:
         raise NothingToAnswer("this conversation has no customer message to answer")
+    refuse_erased(session, last)  # CustomerErased: read before the customer's erasure, sent after it
     reply = OutboundReply(
         idempotency_key=key,
         channel_id=conv.channel_id,

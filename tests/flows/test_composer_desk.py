@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from inbox.desk import actions as desk
-from inbox.desk import notes, presence
+from inbox.desk import notes, presence, replying
 from inbox.replies import queued
 from inbox.store.tables import AuditEvent, Message, OutboundReply, User
 from tests.support.seed_desk import seed
@@ -27,7 +27,7 @@ def test_the_service_refuses_what_the_composer_refuses(engine: Engine) -> None:
     conv = seeded.conversations["late"]
     with Session(engine) as s, s.begin():
         alice = _user(s, seeded.users["alice"])
-        result = desk.send_reply(
+        result = replying.send_reply(
             s,
             conv,
             alice,
@@ -37,7 +37,7 @@ def test_the_service_refuses_what_the_composer_refuses(engine: Engine) -> None:
             now=NOW,
         )
         assert result.reply is None and result.verdict is not None and result.verdict.offer_private
-        result = desk.send_reply(
+        result = replying.send_reply(
             s, conv, alice, visibility="public", text="Hi {customer_name}", composer_opened_at=NOW, now=NOW
         )
         assert result.reply is None
@@ -54,7 +54,7 @@ def test_collision_holds_the_second_answer_until_confirmed(engine: Engine) -> No
     opened = NOW
     with Session(engine) as s, s.begin():
         bruno = _user(s, seeded.users["bruno"])
-        first = desk.send_reply(
+        first = replying.send_reply(
             s,
             conv,
             bruno,
@@ -66,7 +66,7 @@ def test_collision_holds_the_second_answer_until_confirmed(engine: Engine) -> No
         assert first.reply is not None
     with Session(engine) as s, s.begin():
         alice, bruno = _user(s, seeded.users["alice"]), _user(s, seeded.users["bruno"])
-        held = desk.send_reply(
+        held = replying.send_reply(
             s,
             conv,
             alice,
@@ -76,7 +76,7 @@ def test_collision_holds_the_second_answer_until_confirmed(engine: Engine) -> No
             now=NOW + timedelta(seconds=9),
         )
         assert held.reply is None and [(a.author, a.text) for a in held.held] == [("bruno", "On it!")]
-        own = desk.send_reply(
+        own = replying.send_reply(
             s,
             conv,
             bruno,
@@ -86,7 +86,7 @@ def test_collision_holds_the_second_answer_until_confirmed(engine: Engine) -> No
             composer_opened_at=opened,
         )
         assert own.reply is not None  # one's own earlier answer is no collision
-        sent = desk.send_reply(
+        sent = replying.send_reply(
             s,
             conv,
             alice,
@@ -97,7 +97,7 @@ def test_collision_holds_the_second_answer_until_confirmed(engine: Engine) -> No
             confirmed=True,
             idempotency_key="alice-1",
         )
-        again = desk.send_reply(
+        again = replying.send_reply(
             s,
             conv,
             alice,
@@ -119,7 +119,7 @@ def test_a_colleagues_cancelled_reply_is_no_collision(engine: Engine) -> None:
     conv = seeded.conversations["late"]
     with Session(engine) as s, s.begin():
         bruno = _user(s, seeded.users["bruno"])
-        first = desk.send_reply(
+        first = replying.send_reply(
             s,
             conv,
             bruno,
@@ -132,7 +132,7 @@ def test_a_colleagues_cancelled_reply_is_no_collision(engine: Engine) -> None:
         queued.cancel(s, first.reply.id, bruno, NOW + timedelta(seconds=7))
     with Session(engine) as s, s.begin():
         alice = _user(s, seeded.users["alice"])
-        mine = desk.send_reply(
+        mine = replying.send_reply(
             s,
             conv,
             alice,
@@ -214,7 +214,7 @@ def test_two_agents_sending_at_once_never_both_go_out_silently(engine: Engine) -
         barrier.wait()
         try:
             with Session(engine) as s, s.begin():
-                result = desk.send_reply(
+                result = replying.send_reply(
                     s,
                     conv,
                     _user(s, seeded.users[name]),
@@ -264,7 +264,7 @@ def test_answering_an_unassigned_conversation_takes_it_and_an_assigned_one_stays
     with Session(engine) as s, s.begin():
         bruno, maya = _user(s, seeded.users["bruno"]), _user(s, seeded.users["maya"])
         for conv, who in ((late, bruno), (soon, maya)):
-            sent = desk.send_reply(
+            sent = replying.send_reply(
                 s, conv, who, visibility="public", text="Looking into it", composer_opened_at=NOW, now=NOW
             )
             assert sent.reply is not None

@@ -16,6 +16,7 @@ from inbox.access import PermissionDenied
 from inbox.automation.tick import run_automation
 from inbox.charter.deadlines import CharterDue
 from inbox.desk import actions as desk
+from inbox.desk import replying
 from inbox.desk.auth import create_user
 from inbox.desk.queue import Filters, queue_page
 from inbox.ingest.channels import Runtime
@@ -109,7 +110,7 @@ def test_the_composer_refuses_a_moderated_conversation_until_a_manager_says_not_
     agent, manager = _users(engine)
     with Session(engine) as s, s.begin():
         conv_id = _conv(s, spam).id or 0
-        sent = desk.send_reply(
+        sent = replying.send_reply(
             s, conv_id, agent, visibility="public", text="Hello!", composer_opened_at=start, now=start
         )
         assert sent.reply is None and sent.verdict is not None
@@ -121,7 +122,7 @@ def test_the_composer_refuses_a_moderated_conversation_until_a_manager_says_not_
         desk.unmark_moderated(s, conv_id, manager, start, CharterDue(CHARTER))
         conv = _conv(s, spam)
         assert conv.status == "open" and conv.sla_due_at is not None and conv.tags == ["billing"]
-        again = desk.send_reply(
+        again = replying.send_reply(
             s, conv_id, agent, visibility="public", text="Hello!", composer_opened_at=start, now=start
         )
         assert again.reply is not None

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from inbox.access import PermissionDenied
 from inbox.charter.model import load_charter
-from inbox.desk import actions
+from inbox.desk import replying
 from inbox.replies import composer, queued, template_editor
 from inbox.replies.template_editor import StaleTemplates, TemplateRefused
 from inbox.store.tables import AuditEvent, OutboundReply, TemplateVersion, User
@@ -165,7 +165,7 @@ def test_a_stale_page_or_an_agent_cannot_write(engine, seeded, config) -> None:
 def test_usage_counts_the_replies_written_from_each_template(engine, seeded) -> None:
     for n, conv in enumerate(("late", "soon")):
         with Session(engine) as s, s.begin():
-            result = actions.send_reply(
+            result = replying.send_reply(
                 s,
                 seeded.conversations[conv],
                 _user(s, seeded, "alice"),

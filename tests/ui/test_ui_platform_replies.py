@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from connectors.sandbox.meta.server import WHATSAPP_TOKEN, MetaSandbox
 from connectors.sandbox.x.server import XSandbox
 from inbox.config.channels import ChannelConfig
-from inbox.desk import actions as desk
+from inbox.desk import replying
 from inbox.ingest.channels import build_connector
 from inbox.outbox import delivery as outbox
 from inbox.store.engine import open_engine
@@ -152,7 +152,7 @@ def test_free_text_outside_the_window_is_refused_by_the_desk_too(seeded: Seeded,
     with Session(engine) as s, s.begin():
         alice = s.exec(select(User).where(User.name == "alice")).one()
         now = datetime.now(UTC)
-        result = desk.send_reply(
+        result = replying.send_reply(
             s,
             seeded.conversations["wa"],
             alice,

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from inbox.config.channels import load_channels
 from inbox.config.loader import ConfigError
 from inbox.desk import actions as desk
+from inbox.desk import replying
 from inbox.desk.actions import ConversationView
 from inbox.i18n import N_, _
 from inbox.replies import composer, guidance
@@ -126,7 +127,7 @@ def _send(
     text, visibility, next_dm, template = snapshot
     try:
         with transaction() as session:
-            result = desk.send_reply(
+            result = replying.send_reply(
                 session,
                 k.conv,
                 user,
