@@ -111,7 +111,7 @@ def test_the_french_dashboard_is_charts_with_tables_one_click_away(dashboard_app
             page.wait_for_timeout(2500)  # the charts' own rendering at the new size
             page.screenshot(path=str(ARTIFACTS / "fr-dashboard.png"))
             main = page.locator("section.main, [data-testid='stMain']").first.inner_text()
-            assert "Respect par jour d'arrivée face à l'objectif (pointillés)" in main
+            assert "Respect des délais par jour d'arrivée" in main and "En pointillés" in main
             assert RAW.findall(main) == [] and "unclassified" not in main
             expect(page.get_by_text("Tableaux et CSV").first).to_be_visible()
         finally:
