@@ -129,8 +129,12 @@ def test_a_manager_answers_a_burst_on_two_networks_once_each(stack: dict[str, An
         page.get_by_role("menuitem").filter(has_text="Incidents").click()
         expect(page.get_by_role("heading", name="Incidents")).to_be_visible()
         page.get_by_text("Declare an incident").click()
-        page.locator(".st-key-inc-title input").fill("Panne internet Lyon")
-        page.locator(".st-key-inc-desc textarea").fill("Plus d'internet ni de connexion sur les box à Lyon")
+        title, desc = page.locator(".st-key-inc-title input"), page.locator(".st-key-inc-desc textarea")
+        expect(title).to_be_editable()  # the form the click drew, not one a rerun is replacing
+        title.fill("Panne internet Lyon")
+        desc.fill("Plus d'internet ni de connexion sur les box à Lyon")
+        expect(title).to_have_value("Panne internet Lyon")
+        desc.press("Tab")  # a text area's value reaches the app when it loses focus
         page.locator(".st-key-inc-declare button").click()
         expect(page.get_by_text("Incident declared")).to_be_visible()
         ticked = page.locator("[class*='st-key-cand-1-'] input:checked")
