@@ -32,7 +32,7 @@ from inbox.ingest.classify_page import Classifier, classify_items
 from inbox.ingest.clocks import conversations_of, recompute_stored
 from inbox.ingest.deletions import deleted_before
 from inbox.ingest.echoes import automatic_echoes
-from inbox.ingest.edits import apply_edits, late_originals, page_edits, superseded
+from inbox.ingest.edits import apply_edits, follow_edits, late_originals, page_edits, superseded
 from inbox.ingest.erased_authors import drop_erased
 from inbox.ingest.moves import chat_moves_answered, follow_chat_moves, unknown_chats
 from inbox.ingest.threads import DueFn, on_inbound, on_outbound, raise_urgency
@@ -286,11 +286,7 @@ def ingest_batch(
         session.flush()
         conversation_fields.in_time_order(session, late)
         recompute_stored(session, late, due_for)
-    if rejudged := conversations_of(session, [*edits.rejudged, *after.rejudged]):  # an edit's new target
-        session.flush()
-        for conv in rejudged:  # its urgency too: an edit may take back the urgent words
-            conversation_fields.refresh(session, conv)
-        recompute_stored(session, rejudged, due_for, rejudge=True)
+    follow_edits(session, [*edits.rejudged, *after.rejudged], due_for)  # an edit's new target and urgency
     unreadable = [*batch.malformed, *edits.refused, *after.refused]  # and edits by another account
     malformed = _unquarantined(session, channel.id, stream, unreadable)
     for bad in malformed:
