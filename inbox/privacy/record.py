@@ -1,8 +1,9 @@
 """A person's record (right of access): everything held on them across every linked account, as one dict.
 
 Profiles, conversations with their tags and classification, every message they wrote and every message we
-sent in their conversations (text and raw payload), notes on those conversations, survey answers, our
-outbox replies, their privacy state, and the audit events that concern them. Read-only; the caller audits.
+sent in their conversations (text and raw payload; on theirs, the agents' corrections of its classification),
+notes on those conversations, survey answers, our outbox replies, their privacy state, and the audit events
+that concern them. Read-only; the caller audits.
 Another customer's message in a thread they joined is not theirs and is left out.
 """
 
@@ -12,7 +13,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import String, cast, or_
 from sqlmodel import Session, col, select
 
 from inbox.privacy import elsewhere
@@ -21,6 +22,7 @@ from inbox.privacy.subject import Subject
 from inbox.store.tables import (
     AuditEvent,
     Channel,
+    ClassificationCorrection,
     Contact,
     ContactPrivacy,
     Conversation,
@@ -53,6 +55,7 @@ MESSAGE = (
     "reply_to_platform_id text raw language sentiment sentiment_scores urgency urgency_reasons pii moderation"
 )
 REPLY = "id visibility status text recipient_id in_reply_to created_by created_at sent_at platform_template"
+CORRECTION = "at actor field old new"
 SURVEY = "id kind status sent_at score answered_at answer_message_id"
 AUDIT = "id at actor action target_type target_id detail"
 
@@ -77,13 +80,17 @@ def their_messages(session: Session, subject: Subject, own: set[int]) -> list[Me
 
 
 def concerning(subject: Subject, conversations: set[int]) -> Any:
-    """The SQL condition on AuditEvent for the events about this person, their accounts or conversations."""
+    """The SQL condition on AuditEvent for the events about this person, their accounts or conversations, and
+    the messages they wrote (an agent's correction of its classification)."""
     targets = [("contact", str(i)) for i in subject.contact_ids]
     targets += [("conversation", str(i)) for i in conversations]
     if subject.person_id is not None:
         targets.append(("person", str(subject.person_id)))
+    written = select(cast(Message.id, String)).where(col(Message.contact_id).in_(subject.contact_ids))
+    kind, key = col(AuditEvent.target_type), col(AuditEvent.target_id)
     return or_(
-        *((col(AuditEvent.target_type) == kind) & (col(AuditEvent.target_id) == key) for kind, key in targets)
+        *((kind == target) & (key == value) for target, value in targets),
+        (kind == "message") & key.in_(written),
     )
 
 
@@ -106,6 +113,7 @@ def person_record(session: Session, subject: Subject, now: datetime) -> dict[str
         profiles.append({"channel": channels.get(c.channel_id), **_fields(c, PROFILE), "privacy": privacy})
     person = session.get(Person, subject.person_id) if subject.person_id is not None else None
     messages = their_messages(session, subject, own)
+    fixes = _corrections(session, [m.id for m in messages if m.contact_id in subject.contact_ids])
     ids = subject_identifiers(session, subject)
     conversations = []
     for conv in session.exec(
@@ -122,7 +130,7 @@ def person_record(session: Session, subject: Subject, now: datetime) -> dict[str
                 "channel": channels.get(conv.channel_id),
                 **_fields(conv, CONVERSATION),
                 "theirs": cid in own,
-                "messages": [_message(m, subject, ids) for m in messages if m.conversation_id == cid],
+                "messages": [_message(m, subject, ids, fixes) for m in messages if m.conversation_id == cid],
                 "notes": [_fields(n, "id author_id text created_at") for n in notes] if cid in own else [],
                 "surveys": [_fields(s, SURVEY) for s in surveys] if cid in own else [],
                 "outbox": [_fields(r, REPLY) for r in replies] if cid in own else [],
@@ -140,12 +148,26 @@ def person_record(session: Session, subject: Subject, now: datetime) -> dict[str
     }
 
 
-def _message(message: Message, subject: Subject, ids: Identifiers) -> dict[str, Any]:
+def _corrections(session: Session, message_ids: list[int | None]) -> dict[int, list[dict[str, Any]]]:
+    """The agents' corrections of these messages' classification, oldest first, by message."""
+    c = ClassificationCorrection
+    rows = session.exec(select(c).where(col(c.message_id).in_(message_ids)).order_by(col(c.at), col(c.id)))
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row.message_id, []).append(_fields(row, CORRECTION))
+    return out
+
+
+def _message(
+    message: Message, subject: Subject, ids: Identifiers, fixes: dict[int, list[dict[str, Any]]]
+) -> dict[str, Any]:
     """One message of the record; in one they wrote, a copy of someone else's message (a Telegram reply
-    carries the message it answers) is left out: ``[another person]``."""
+    carries the message it answers) is left out: ``[another person]``, and the agents' corrections of its
+    classification are given."""
     fields = _fields(message, MESSAGE)
     if message.contact_id in subject.contact_ids:
         fields["raw"] = ids.only_theirs(message.raw or {})
+        fields["corrections"] = fixes.get(message.id or 0, [])
     return fields
 
 
