@@ -25,8 +25,12 @@ class _Sandbox(Protocol):
         count: int = ...,
         delay: float = ...,
         headers: dict[str, str] | None = ...,
+        body: Any = ...,
         after: bool = ...,
         drop: bool = ...,
+        content_type: str | None = ...,
+        cut: bool = ...,
+        method: str | None = ...,
     ) -> None: ...
 
     def clear_faults(self) -> None: ...
@@ -64,11 +68,20 @@ def safely(fn: Callable[[dict[str, Any]], Reply]) -> Control:
     return handle
 
 
+def _fault_body(body: dict[str, Any]) -> Any:
+    """The answer's body a fault names: ``text`` sent as its UTF-8 bytes (an HTML page, a cut JSON), or
+    ``body`` as JSON (``null``, a list, a string); None keeps the platform's error body."""
+    if body.get("text") is not None:
+        return str(body["text"]).encode()
+    return body.get("body")
+
+
 def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval: float) -> list[Route]:
     """GET ``/_sandbox/state`` (the sandbox's counts), POST/DELETE ``/_sandbox/faults`` (429, 5xx or a delay
     on paths under a prefix, ``count`` times; with ``after`` once the request was handled, and ``drop`` closes
-    the connection without an answer) and POST ``/_sandbox/replay`` (seed ``backlog`` customer items,
-    then one every ``interval`` seconds)."""
+    the connection without an answer; ``text`` or ``body`` the answer's body, ``content_type`` its type,
+    ``cut`` half of it sent under the whole one's length, ``method`` only that method's requests) and POST
+    ``/_sandbox/replay`` (seed ``backlog`` customer items, then one every ``interval`` seconds)."""
 
     def fault(body: dict[str, Any]) -> Reply:
         if body.get("clear"):
@@ -81,8 +94,12 @@ def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval:
             count=int(body.get("count", 1)),
             delay=float(body.get("delay", 0.0)),
             headers={str(k): str(v) for k, v in (body.get("headers") or {}).items()},
+            body=_fault_body(body),
             after=bool(body.get("after", False)),
             drop=bool(body.get("drop", False)),
+            content_type=str(body["content_type"]) if body.get("content_type") else None,
+            cut=bool(body.get("cut", False)),
+            method=str(body["method"]) if body.get("method") else None,
         )
         return Reply(201, {"faults": sandbox.faults()})
 

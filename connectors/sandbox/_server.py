@@ -48,6 +48,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
     drop: bool = False  # close the connection without answering
+    cut: bool = False  # declare the whole body's length, send its first half, close the connection
 
 
 @dataclass
@@ -60,6 +61,11 @@ class Fault:
     body: Any
     after: bool = False  # fail once the request has been handled (the platform acted)
     drop: bool = False  # with ``after``: close the connection instead of answering
+    content_type: str | None = None  # the answer's Content-Type instead of the platform's
+    cut: bool = (
+        False  # the answer's body cut mid-way (its Content-Length says more), then the connection closed
+    )
+    method: str | None = None  # only requests of this method (a POST, not the GET of the same path)
 
 
 Handler = Callable[[Request], Reply]
@@ -103,16 +109,23 @@ class LoopbackServer:
         body: Any = None,
         after: bool = False,
         drop: bool = False,
+        content_type: str | None = None,
+        cut: bool = False,
+        method: str | None = None,
     ) -> None:
         """The next ``count`` requests whose path starts with ``path_prefix`` wait ``delay`` seconds, then
         get ``status`` (or their normal answer, with ``headers`` laid over it, when ``status`` is None).
         With ``after`` the request is handled first (a post is created), then the delay, then ``status``
-        or, with ``drop``, a closed connection and no answer. A new fault on the same prefix replaces the
-        old one; ``count=0`` removes it."""
+        or, with ``drop``, a closed connection and no answer. ``content_type`` replaces the answer's, and
+        ``cut`` sends half its body under the whole body's Content-Length, then closes the connection (a
+        proxy's shapes of failure); ``method`` limits the fault to that method's requests. A new fault on
+        the same prefix replaces the old one; ``count=0`` removes it."""
         with self.lock:
             self._faults = [f for f in self._faults if f.prefix != path_prefix]
             if count > 0:
                 fault = Fault(path_prefix, status, count, delay, dict(headers or {}), body, after, drop)
+                fault.content_type, fault.cut = content_type, cut
+                fault.method = method.upper() if method else None
                 self._faults.append(fault)
 
     def clear_faults(self) -> None:
@@ -129,6 +142,9 @@ class LoopbackServer:
                     "delay": f.delay,
                     "after": f.after,
                     "drop": f.drop,
+                    "content_type": f.content_type,
+                    "cut": f.cut,
+                    "method": f.method,
                 }
                 for f in self._faults
             ]
@@ -142,12 +158,21 @@ class LoopbackServer:
         reply = self.fault_reply(fault, req)
         if fault.body is not None:
             reply.body = fault.body
+        return self._shaped(fault, reply)
+
+    @staticmethod
+    def _shaped(fault: Fault, reply: Reply) -> Reply:
+        """``reply`` with the fault's headers, content type and cut laid over it."""
         reply.headers.update(fault.headers)
+        reply.content_type = fault.content_type or reply.content_type
+        reply.cut = reply.cut or fault.cut
         return reply
 
-    def _take_fault(self, path: str) -> Fault | None:
+    def _take_fault(self, path: str, method: str) -> Fault | None:
         with self.lock:
             for fault in self._faults:
+                if fault.method not in (None, method):
+                    continue
                 if fault.remaining > 0 and path.startswith(fault.prefix):
                     fault.remaining -= 1
                     if fault.remaining == 0:
@@ -161,15 +186,15 @@ class LoopbackServer:
         if not req.path.startswith(CONTROL_PREFIX):
             with self.lock:
                 self.requests.append(req)
-            fault = self._take_fault(req.path)
+            fault = self._take_fault(req.path, req.method)
             if fault is not None and not fault.after:
                 if fault.delay > 0:
                     self._closing.wait(fault.delay)
                 if fault.status is not None:
                     return self._failing(fault, req)
         reply = self._route(req)
-        if fault is not None and fault.status is None:  # the normal answer, with the fault's headers
-            reply.headers.update(fault.headers)
+        if fault is not None and fault.status is None:  # the normal answer, with the fault's shape
+            reply = self._shaped(fault, reply)
         if fault is not None and fault.after:
             if fault.delay > 0:
                 self._closing.wait(fault.delay)
@@ -217,6 +242,9 @@ class LoopbackServer:
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
                 self.end_headers()
+                if reply.cut:  # half the body the headers announced, then the connection closes
+                    self.close_connection = True
+                    payload = payload[: len(payload) // 2]
                 self.wfile.write(payload)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve

@@ -60,3 +60,19 @@ def test_a_fault_with_its_own_body_sends_that_body(sandbox: tuple[LoopbackServer
     server.inject_fault(path, status=500, body={"custom": "body"}, headers={"X-Fault": "yes"})
     failed = requests.get(server.url + path, timeout=5)
     assert (failed.status_code, failed.json(), failed.headers["X-Fault"]) == (500, {"custom": "body"}, "yes")
+
+
+def test_a_fault_shapes_the_answer_as_a_proxy_would(sandbox: tuple[LoopbackServer, str]) -> None:
+    """``text`` and ``content_type`` make a gateway's page; ``cut`` sends half the body under the whole one's
+    Content-Length, then closes; ``method`` spares the other methods' requests on the same path."""
+    server, path = sandbox
+    control, page = server.url + "/_sandbox/faults", "<html>502 Bad Gateway</html>"
+    shape = {"path_prefix": path, "status": 200, "text": page, "content_type": "text/html", "method": "GET"}
+    assert requests.post(control, json=shape, timeout=5).status_code == 201
+    assert requests.post(server.url + path, timeout=5).text != page  # a POST: spared
+    answer = requests.get(server.url + path, timeout=5)
+    assert answer.text == page and answer.headers["Content-Type"] == "text/html"
+    cut = {"path_prefix": path, "status": 200, "text": "x" * 100, "cut": True}
+    requests.post(control, json=cut, timeout=5)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        requests.get(server.url + path, timeout=5)
