@@ -10,6 +10,9 @@ The same rules for every platform (X through tweepy's own session, Mastodon, Blu
 - A request to loopback (127.0.0.0/8, ::1, ``localhost``: the sandboxes) never goes through a proxy. Any other
   honours the standard ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` variables.
 - A request sent without a timeout gets ``DEFAULT_TIMEOUT``.
+- A redirect is never followed (``NotFollowed``, then ``Redirected``): requests would send a POST the platform
+  may have acted on again to the new address, and a reply posted then answered ``307`` to a host that refused
+  the connection was taken as never sent and posted twice.
 - A response's ``json()`` keeps an integer too long for Python's int as its digits
   (``connectors._payload.long_int``): one such number in one item used to make the whole page unreadable.
 
@@ -31,7 +34,7 @@ from requests.utils import get_environ_proxies
 from urllib3.exceptions import ConnectTimeoutError, ProxyError
 
 from connectors._payload import long_int
-from connectors.base import BadPayload, ConnectorError, Unavailable
+from connectors.base import BadPayload, ConnectorError, Redirected, Unavailable
 
 Timeout = tuple[float, float]  # (connect, read) seconds
 DEFAULT_TIMEOUT: Timeout = (5.0, 30.0)
@@ -91,7 +94,20 @@ class Transport(HTTPAdapter):
     def build_response(self, req: PreparedRequest, resp: Any) -> Response:
         response = super().build_response(req, resp)
         response.__class__ = PlatformResponse
+        if response.is_redirect or response.is_permanent_redirect:
+            response.close()
+            raise NotFollowed(response)
         return response
+
+
+class NotFollowed(requests.RequestException):
+    """A redirect answer, raised by the transport before requests could follow it."""
+
+    def __init__(self, response: Response) -> None:
+        target = urlsplit(response.headers.get("location", ""))
+        self.status = response.status_code
+        self.target = target.netloc or "another path of the same host"
+        super().__init__(f"{self.status} redirect to {self.target}", response=response)
 
 
 class PlatformResponse(Response):
@@ -165,6 +181,15 @@ def undecodable(where: str) -> BadPayload:
     return BadPayload(f"{where} answered a body that cannot be decoded (ContentDecodingError)")
 
 
+def redirected(where: str, exc: NotFollowed) -> Redirected:
+    """The error for a redirect answer: where it pointed (its host, never its path or query, which may hold
+    a token), not followed; the platform may have acted on the request (``sent`` unknown)."""
+    return Redirected(
+        f"{where} answered a redirect ({exc.status}) to {exc.target}, not followed: check base_url "
+        "(or the proxy in front of the platform)"
+    )
+
+
 def request(session: requests.Session, method: str, url: str, *, where: str, **kwargs: Any) -> Response:
     """One request through ``session``; a network failure is ``Unavailable``, any other failure of requests
     (a malformed URL, too many redirects) a ``ConnectorError``. The status code is left to the caller."""
@@ -174,6 +199,8 @@ def request(session: requests.Session, method: str, url: str, *, where: str, **k
         raise unreachable(where, exc) from None
     except UNDECODABLE:
         raise undecodable(where) from None
+    except NotFollowed as exc:
+        raise redirected(where, exc) from None
     except requests.RequestException as exc:
         raise ConnectorError(f"{where}: the request failed ({type(exc).__name__})") from None
 

@@ -142,6 +142,13 @@ class Unavailable(ConnectorError):
         self.sent = sent
 
 
+class Redirected(Unavailable):
+    """The platform's address answered a redirect (301, 302, 307, 308): never followed, since a POST sent
+    again elsewhere could post twice and a read elsewhere reads another server. ``sent`` is unknown (the
+    platform may have acted before the answer); retried with back-off, and the message names where it
+    pointed, for a person to check ``base_url``."""
+
+
 class BadPayload(ConnectorError):
     """The platform answered what its API never sends (not JSON, JSON nested too deep, a page of the wrong
     shape): the page cannot be read at all. Retried with backoff; nothing of it is stored."""

@@ -108,6 +108,8 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise _http.unreachable("X", exc) from None
     except _http.UNDECODABLE:
         raise _http.undecodable("X") from None
+    except _http.NotFollowed as exc:
+        raise _http.redirected("X", exc) from None
     except RecursionError:
         raise BadPayload("X answered JSON nested too deeply to read") from None
     except ValueError as exc:  # a 2xx that is not JSON (a gateway's page): X may have acted on it

@@ -37,6 +37,13 @@ KINDS = {  # the error's first word -> (what happened, what to do)
             "check the platform's status page and this server's network."
         ),
     ),
+    "Redirected": (
+        N_("The platform's address answered with a redirect to another address, which is not followed."),
+        N_(
+            "The listener tries again, waiting longer each time. If it lasts, check the base URL (the detail "
+            "names where the redirect pointed) and any proxy in front of the platform."
+        ),
+    ),
     "BadPayload": (
         N_("The platform answered something its API never sends (often a proxy or gateway page)."),
         N_(
