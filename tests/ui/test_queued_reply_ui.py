@@ -17,14 +17,20 @@ from tests.support.ui import database
 from tests.ui.test_ui_french import french, signed_in  # noqa: F401 (french: a fixture)
 
 
-def _queued(db_url: str, conv_id: int, by: str, template: dict[str, object] | None = None) -> int:
+def _queued(
+    db_url: str,
+    conv_id: int,
+    by: str,
+    template: dict[str, object] | None = None,
+    visibility: str = "public",
+) -> int:
     with database(db_url) as s, s.begin():
         conv = s.get(Conversation, conv_id)
         assert conv is not None
         reply = outbox.enqueue(
             s,
             conv,
-            visibility="public",
+            visibility=visibility,
             text="Nous regardons",
             actor=by,
             now=datetime.now(UTC),
@@ -104,3 +110,15 @@ def test_a_waiting_platform_template_can_be_cancelled_not_edited(french: Seeded,
     reply_id = _queued(db_url, conv_id, "alice", template)
     keys = [b.key for b in _open(french, "alice", conv_id).button]
     assert f"queued-{reply_id}-edit" not in keys and f"queued-{reply_id}-cancel" in keys
+
+
+def test_asked_to_cancel_a_reply_the_way_back_keeps_it(french: Seeded, db_url: str) -> None:  # noqa: F811
+    """Asked « Annuler cette réponse ? », the way back says it keeps the reply (not a second « Annuler »,
+    which reads as yes) and leaves it waiting."""
+    conv_id = french.conversations["late"]
+    reply_id = _queued(db_url, conv_id, "alice", visibility="private")
+    at = _open(french, "alice", conv_id)
+    _click(at, f"queued-{reply_id}-cancel")
+    assert at.button(key=f"queued-{reply_id}-cancel-no").label == "Non, la garder"
+    _click(at, f"queued-{reply_id}-cancel-no")
+    assert _row(db_url, reply_id).status == "pending"

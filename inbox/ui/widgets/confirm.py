@@ -31,11 +31,20 @@ def asking(key: str) -> bool:
     return st.session_state.get(ASKING) == key
 
 
-def prompt(key: str, question: str, yes: str, action: Callable[..., Any], args: tuple[Any, ...] = ()) -> None:
-    """While ``key`` is asked: the question, then "Yes" (``yes``, keyed ``<key>-yes``) and Cancel."""
+def prompt(
+    key: str,
+    question: str,
+    yes: str,
+    action: Callable[..., Any],
+    args: tuple[Any, ...] = (),
+    no: str | None = None,
+) -> None:
+    """While ``key`` is asked: the question, then "Yes" (``yes``, keyed ``<key>-yes``) and the way back
+    (``no``, keyed ``<key>-no``): Cancel, unless the action is itself a cancel, where "Cancel this reply?"
+    then "Cancel" reads as yes, in French as in English."""
     if not asking(key):
         return
     st.warning(question, icon=":material/help:")
     row = st.container(horizontal=True)
     row.button(yes, key=f"{key}-yes", type="primary", on_click=_yes, args=(action, args))
-    row.button(_("Cancel"), key=f"{key}-no", on_click=_forget)
+    row.button(no or _("Cancel"), key=f"{key}-no", on_click=_forget)

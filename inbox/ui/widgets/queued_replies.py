@@ -152,6 +152,7 @@ def _one(view: ConversationView, r: OutboundReply, user: User, paused: bool, at:
         _("Yes, cancel it"),
         _cancel,
         (view.conversation.id or 0, rid, r.text),
+        no=_("No, keep it"),
     )
 
 
