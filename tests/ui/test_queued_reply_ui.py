@@ -112,6 +112,17 @@ def test_a_waiting_platform_template_can_be_cancelled_not_edited(french: Seeded,
     assert f"queued-{reply_id}-edit" not in keys and f"queued-{reply_id}-cancel" in keys
 
 
+def test_two_waiting_replies_say_which_is_public_which_private(french: Seeded, db_url: str) -> None:  # noqa: F811
+    """A public reply and a private message both waiting: each box names which it is, not two "Réponse en
+    attente" told apart only by their minute."""
+    conv_id = french.conversations["late"]
+    _queued(db_url, conv_id, "alice")
+    _queued(db_url, conv_id, "alice", visibility="private")
+    said = [m.value for m in _open(french, "alice", conv_id).markdown]
+    assert any(m.startswith("**Réponse publique en attente**") for m in said), said
+    assert any(m.startswith("**Message privé en attente**") for m in said), said
+
+
 def test_asked_to_cancel_a_reply_the_way_back_keeps_it(french: Seeded, db_url: str) -> None:  # noqa: F811
     """Asked « Annuler cette réponse ? », the way back says it keeps the reply (not a second « Annuler »,
     which reads as yes) and leaves it waiting."""

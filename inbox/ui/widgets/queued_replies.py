@@ -122,9 +122,12 @@ def _start_editing(reply_id: int) -> None:
 
 def _one(view: ConversationView, r: OutboundReply, user: User, paused: bool, at: datetime) -> None:
     rid = r.id or 0
-    st.markdown(
-        _("**Waiting reply** of {when}").format(when=local_time(r.created_at) if r.created_at else "")
+    waiting = (  # two waiting, a public reply and a private message: each says which it is
+        _("**Private message waiting** of {when}")
+        if r.visibility == "private"
+        else _("**Public reply waiting** of {when}")
     )
+    st.markdown(waiting.format(when=local_time(r.created_at) if r.created_at else ""))
     st.caption(why_waiting(r, paused, at))
     said = st.session_state.pop(_key(rid, "said"), None)
     if said is not None:
