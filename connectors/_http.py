@@ -23,7 +23,10 @@ header they share.
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Mapping, Sequence
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -205,10 +208,22 @@ def request(session: requests.Session, method: str, url: str, *, where: str, **k
         raise ConnectorError(f"{where}: the request failed ({type(exc).__name__})") from None
 
 
-def retry_after(headers: Mapping[str, str]) -> float | None:
-    """The ``Retry-After`` header in seconds (never negative), or None when absent or not a number."""
+def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """The ``Retry-After`` header in seconds (never negative): a number of seconds or an HTTP date (RFC 9110;
+    a gateway's or CDN's 429 often gives one), counted from ``now`` (epoch seconds, the clock's when None);
+    None when absent or neither. A date used to be taken as no wait at all: the stream asked again after its
+    30-second back-off while the platform had said to come back in two hours."""
     value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
+    if not value:
         return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000": UTC, says RFC 5322
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))

@@ -31,6 +31,7 @@ class _Sandbox(Protocol):
         content_type: str | None = ...,
         cut: bool = ...,
         method: str | None = ...,
+        proxy: bool = ...,
     ) -> None: ...
 
     def clear_faults(self) -> None: ...
@@ -80,8 +81,9 @@ def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval:
     """GET ``/_sandbox/state`` (the sandbox's counts), POST/DELETE ``/_sandbox/faults`` (429, 5xx or a delay
     on paths under a prefix, ``count`` times; with ``after`` once the request was handled, and ``drop`` closes
     the connection without an answer; ``text`` or ``body`` the answer's body, ``content_type`` its type,
-    ``cut`` half of it sent under the whole one's length, ``method`` only that method's requests) and POST
-    ``/_sandbox/replay`` (seed ``backlog`` customer items, then one every ``interval`` seconds)."""
+    ``cut`` half of it sent under the whole one's length, ``method`` only that method's requests, ``proxy``
+    none of the platform's own error shape) and POST ``/_sandbox/replay`` (seed ``backlog`` customer items,
+    then one every ``interval`` seconds)."""
 
     def fault(body: dict[str, Any]) -> Reply:
         if body.get("clear"):
@@ -100,6 +102,7 @@ def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval:
             content_type=str(body["content_type"]) if body.get("content_type") else None,
             cut=bool(body.get("cut", False)),
             method=str(body["method"]) if body.get("method") else None,
+            proxy=bool(body.get("proxy", False)),
         )
         return Reply(201, {"faults": sandbox.faults()})
 

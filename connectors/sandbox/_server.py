@@ -66,6 +66,7 @@ class Fault:
         False  # the answer's body cut mid-way (its Content-Length says more), then the connection closed
     )
     method: str | None = None  # only requests of this method (a POST, not the GET of the same path)
+    proxy: bool = False  # a proxy's own answer: only the fault's status, body and headers, not the platform's
 
 
 Handler = Callable[[Request], Reply]
@@ -112,20 +113,23 @@ class LoopbackServer:
         content_type: str | None = None,
         cut: bool = False,
         method: str | None = None,
+        proxy: bool = False,
     ) -> None:
         """The next ``count`` requests whose path starts with ``path_prefix`` wait ``delay`` seconds, then
         get ``status`` (or their normal answer, with ``headers`` laid over it, when ``status`` is None).
         With ``after`` the request is handled first (a post is created), then the delay, then ``status``
         or, with ``drop``, a closed connection and no answer. ``content_type`` replaces the answer's, and
         ``cut`` sends half its body under the whole body's Content-Length, then closes the connection (a
-        proxy's shapes of failure); ``method`` limits the fault to that method's requests. A new fault on
-        the same prefix replaces the old one; ``count=0`` removes it."""
+        proxy's shapes of failure); ``method`` limits the fault to that method's requests; with ``proxy`` the
+        answer is the fault's own status, body and headers alone (a gateway's, none of the platform's error
+        shape or rate-limit headers). A new fault on the same prefix replaces the old one; ``count=0``
+        removes it."""
         with self.lock:
             self._faults = [f for f in self._faults if f.prefix != path_prefix]
             if count > 0:
                 fault = Fault(path_prefix, status, count, delay, dict(headers or {}), body, after, drop)
                 fault.content_type, fault.cut = content_type, cut
-                fault.method = method.upper() if method else None
+                fault.method, fault.proxy = (method.upper() if method else None), proxy
                 self._faults.append(fault)
 
     def clear_faults(self) -> None:
@@ -145,6 +149,7 @@ class LoopbackServer:
                     "content_type": f.content_type,
                     "cut": f.cut,
                     "method": f.method,
+                    "proxy": f.proxy,
                 }
                 for f in self._faults
             ]
@@ -155,7 +160,8 @@ class LoopbackServer:
         return Reply(fault.status or 500, {"error": f"injected fault {fault.status}"})
 
     def _failing(self, fault: Fault, req: Request) -> Reply:
-        reply = self.fault_reply(fault, req)
+        reply = Reply(fault.status or 502, b"", content_type="text/html") if fault.proxy else None
+        reply = reply or self.fault_reply(fault, req)
         if fault.body is not None:
             reply.body = fault.body
         return self._shaped(fault, reply)

@@ -256,3 +256,21 @@ def test_a_malformed_url_is_a_connector_error_not_retried() -> None:
 )
 def test_retry_after_reads_seconds(headers: dict[str, str], seconds: float | None) -> None:
     assert _http.retry_after(headers) == seconds
+
+
+@pytest.mark.parametrize(
+    ("value", "wait"),
+    [
+        ("120", 120.0),
+        ("-5", 0.0),
+        ("soon", None),
+        ("", None),
+        ("Thu, 01 Jan 2026 02:00:00 GMT", 7200.0),
+        ("Thu, 01 Jan 2026 02:00:00 -0000", 7200.0),
+        ("Wed, 31 Dec 2025 23:00:00 GMT", 0.0),  # already past
+        ("Thu, 01 Jan 2026 99:00:00 GMT", None),
+    ],
+)
+def test_retry_after_reads_seconds_and_http_dates(value: str, wait: float | None) -> None:
+    now = 1767225600.0  # 2026-01-01 00:00:00 UTC
+    assert _http.retry_after({"Retry-After": value}, now) == wait
