@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from stdnum import luhn
 from stdnum.fr import nir as stdnum_nir
 
 MASK = "*"
+BLANK = "\x00"  # neither a letter, a digit nor a separator: what a finder reads in place of data found
 KEEP = {"card": 4, "iban": 4, "rib": 4, "nir": 0, "cvv": 0}
 
 SEPARATORS = " .\u00a0\u202f\u2009-"  # space, dot, no-break spaces (French typography, bank apps), dash
@@ -80,6 +82,17 @@ def _overlaps(start: int, end: int, taken: list[Found]) -> bool:
     return any(start < f.end and f.start < end for f in taken)
 
 
+def _candidates(pattern: re.Pattern[str], text: str, found: list[Found]) -> Iterator[re.Match[str]]:
+    """Every match of ``pattern`` in ``text``, overlapping ones too, but none starting inside one already
+    ``found``: a candidate that proves not to be one (a short number before a card, "Order 3 4111 …", or a
+    card's expiry before the next card) must not hide the one starting inside it."""
+    at = 0
+    while m := pattern.search(text, at):
+        if not found or m.start() >= found[-1].end:
+            yield m
+        at = max(m.start() + 1, found[-1].end if found else 0)
+
+
 def _compact(number: str) -> str:
     """``number`` without its separators."""
     return re.sub(f"[{SEPARATORS}]", "", number)
@@ -87,8 +100,8 @@ def _compact(number: str) -> str:
 
 def _ibans(text: str) -> list[Found]:
     """IBAN candidates, trimmed group by group from the right until one is valid ("... 189 merci")."""
-    out = []
-    for m in IBAN.finditer(text):
+    out: list[Found] = []
+    for m in _candidates(IBAN, text, out):
         raw = m.group()
         while len(compact := _compact(raw)) >= 15:
             if stdnum_iban.is_valid(compact):
@@ -108,12 +121,17 @@ def find_french_bank_details(text: str) -> list[Found]:
     return _ribs(text) + _cvvs(text)
 
 
+def _checked(kind: str, pattern: re.Pattern[str], text: str, valid: Callable[[str], bool]) -> list[Found]:
+    """The matches of a fixed-length ``pattern`` whose number (without separators) is ``valid``."""
+    out: list[Found] = []
+    for m in _candidates(pattern, text, out):
+        if valid(_compact(m.group())):
+            out.append(Found(kind, m.start(), m.end()))
+    return out
+
+
 def _nirs(text: str) -> list[Found]:
-    return [
-        Found("nir", m.start(), m.end())
-        for m in NIR.finditer(text)
-        if stdnum_nir.is_valid(_compact(m.group()))
-    ]
+    return _checked("nir", NIR, text, stdnum_nir.is_valid)
 
 
 def _an_id(text: str, start: int) -> bool:
@@ -134,27 +152,41 @@ def _rib_ok(compact: str) -> bool:
 
 
 def _ribs(text: str) -> list[Found]:
-    return [Found("rib", m.start(), m.end()) for m in RIB.finditer(text) if _rib_ok(_compact(m.group()))]
+    return _checked("rib", RIB, text, _rib_ok)
 
 
 def _cvvs(text: str) -> list[Found]:
     return [Found("cvv", m.start(1), m.end(1)) for m in CVV.finditer(text)]
 
 
+def _card_end(text: str, m: re.Match[str]) -> int | None:
+    """Where the card a ``CARD`` match starts ends: the match less its trailing groups until Luhn-valid or
+    followed by an expiry date (a customer's typo is still their card); None when it is no card."""
+    raw = m.group()
+    while not _an_id(text, m.start()) and len(_compact(raw)) >= 13:
+        end = m.start() + len(raw)
+        if luhn.is_valid(_compact(raw)) or EXPIRY.match(text, end):
+            return end
+        trimmed = _TRAILING_GROUP.sub("", raw)  # a group too many: the expiry's month ("7890 12/27")
+        if trimmed == raw:
+            return None
+        raw = trimmed
+    return None
+
+
 def _cards(text: str) -> list[Found]:
-    """Luhn-valid numbers, and any followed by an expiry date (a customer's typo is still their card)."""
-    out = []
-    for m in CARD.finditer(text):
-        raw = m.group()
-        while not _an_id(text, m.start()) and len(_compact(raw)) >= 13:
-            end = m.start() + len(raw)
-            if luhn.is_valid(_compact(raw)) or EXPIRY.match(text, end):
-                out.append(Found("card", m.start(), end))
-                break
-            trimmed = _TRAILING_GROUP.sub("", raw)  # a group too many: the expiry's month ("7890 12/27")
-            if trimmed == raw:
-                break
-            raw = trimmed
+    """Card numbers. One starting inside another and running past it is masked with it: a short number
+    before a card may make a Luhn-valid number by chance ("4519 2000 0000 0002 4": both readings are)."""
+    out: list[Found] = []
+    for m in _candidates(CARD, text, out):
+        end = _card_end(text, m)
+        if end is None:
+            continue
+        at = m.start() + 1
+        while (inner := CARD.search(text, at)) and inner.start() < end:
+            end = max(end, _card_end(text, inner) or end)
+            at = inner.start() + 1
+        out.append(Found("card", m.start(), end))
     return out
 
 
@@ -163,8 +195,16 @@ def find_bank_data(text: str) -> list[Found]:
     RIBs, NIRs, cards, security codes)."""
     found: list[Found] = []
     for finder in (_ibans, _ribs, _nirs, _cards, _cvvs):
-        found += [f for f in finder(text) if not _overlaps(f.start, f.end, found)]
+        found += [f for f in finder(_blanked(text, found)) if not _overlaps(f.start, f.end, found)]
     return sorted(found, key=lambda f: f.start)
+
+
+def _blanked(text: str, found: list[Found]) -> str:
+    """``text`` with what was found already blanked (same length): a later finder's candidate never reaches
+    into it (a card read on into a NIR's first digits, then dropped, hid the card itself)."""
+    for f in found:
+        text = text[: f.start] + BLANK * (f.end - f.start) + text[f.end :]
+    return text
 
 
 def _masked(chunk: str, keep: int) -> str:
@@ -174,16 +214,19 @@ def _masked(chunk: str, keep: int) -> str:
 
 
 def mask_text(text: str) -> str:
-    """``text`` with its bank data and NIRs masked (same length, same separators)."""
-    found = find_bank_data(text)
-    if not found:
-        return text
-    parts, at = [], 0
-    for f in found:
-        parts += [text[at : f.start], _masked(text[f.start : f.end], KEEP[f.kind])]
-        at = f.end
-    parts.append(text[at:])
-    return "".join(parts)
+    """``text`` with its bank data and NIRs masked (same length, same separators). Masked again until nothing
+    changes, so masking a masked text changes nothing: the last four digits kept of one number and the
+    numbers after them may by chance read as another one ("…***20 22 99 269 0 174" as a card)."""
+    while True:
+        found = find_bank_data(text)
+        parts, at = [], 0
+        for f in found:
+            parts += [text[at : f.start], _masked(text[f.start : f.end], KEEP[f.kind])]
+            at = f.end
+        masked = "".join([*parts, text[at:]])
+        if masked == text:
+            return text
+        text = masked
 
 
 def mask_payload(value: Any, key: str = "") -> Any:
