@@ -24,13 +24,14 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, String, cast, delete, func, literal, or_, update
+from sqlalchemy import Engine, String, cast, delete, func, literal, or_, text, update
 from sqlmodel import Session, col, select
 
 from inbox.charter.policies import Retention
 from inbox.i18n import _, ngettext
 from inbox.privacy import profiles
 from inbox.replies import queued
+from inbox.store.erasure_lock import write_lock
 from inbox.store.folding import fold
 from inbox.store.gone import EXPIRED, OUTBOX, kept_payload
 from inbox.store.records import audit
@@ -53,6 +54,7 @@ from inbox.store.tables import (
 BATCH = 500
 ACTION = "privacy.purge"
 EVERY = timedelta(days=1)  # how often the listener's tick runs it
+PURGE_LOCK = 7_220_261_209  # PostgreSQL advisory lock key: workers claim the day's purge in turn
 
 
 @dataclass
@@ -324,9 +326,16 @@ def apply_due(session: Session, kind: Kind, cutoff: datetime, ids: list[int]) ->
 
 
 def purge(
-    engine: Engine, retention: Retention, now: datetime, *, actor: str, dry_run: bool = False
+    engine: Engine,
+    retention: Retention,
+    now: datetime,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    claimed: int | None = None,
 ) -> PurgeReport:
-    """Apply every period set in ``retention``; the counts of what went (or would go)."""
+    """Apply every period set in ``retention``; the counts of what went (or would go). Audited with them, in
+    the ``claimed`` audit event when there is one (``purge_if_due``)."""
     report = PurgeReport()
     for name, (days, kinds) in kinds_of(retention).items():
         if days is not None:
@@ -335,7 +344,12 @@ def purge(
             setattr(report, name, sum(_run(engine, kind, cutoff, dry_run) for kind in each))
     if not dry_run:
         with Session(engine) as session, session.begin():
-            audit(session, actor, ACTION, detail={"removed": asdict(report)}, at=now)
+            event = session.get(AuditEvent, claimed) if claimed is not None else None
+            if event is None:
+                audit(session, actor, ACTION, detail={"removed": asdict(report)}, at=now)
+            else:
+                event.detail = {"removed": asdict(report)}
+                session.add(event)
     return report
 
 
@@ -343,8 +357,25 @@ def purge_if_due(engine: Engine, retention: Retention, now: datetime, *, actor: 
     """``purge`` when none ran in the last day (any process), else None: what the automation tick calls."""
     if all(v is None for v in retention.model_dump().values()):
         return None
-    with Session(engine) as session:
-        last = session.exec(select(func.max(AuditEvent.at)).where(AuditEvent.action == ACTION)).one()
-    if last is not None and last > now - EVERY:
+    claimed = _claim(engine, now, actor)
+    if claimed is None:
         return None
-    return purge(engine, retention, now, actor=actor)
+    return purge(engine, retention, now, actor=actor, claimed=claimed)
+
+
+def _claim(engine: Engine, now: datetime, actor: str) -> int | None:
+    """The day's purge for this process: its audit event, written now (``removed`` is null until the counts
+    are known), or None when one ran or started in the last day. Workers ticking together take turns: each
+    reads the last purge and claims the day's under one lock, so one purges and the others find it done.
+    A purge interrupted after its claim leaves ``removed`` null; the next day's applies its periods."""
+    with Session(engine) as session, session.begin():
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PURGE_LOCK})
+        write_lock(session)  # SQLite's one write lock
+        last = session.exec(select(func.max(AuditEvent.at)).where(AuditEvent.action == ACTION)).one()
+        if last is not None and last > now - EVERY:
+            return None
+        event = AuditEvent(at=now, actor=actor, action=ACTION, detail={"removed": None})
+        session.add(event)
+        session.flush()
+        return event.id
