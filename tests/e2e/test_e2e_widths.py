@@ -232,3 +232,28 @@ def test_on_a_phone_the_period_picker_reads_whole(laptop_app: dict[str, Any]) ->
         page.goto(f"{laptop_app['url']}/my_figures")
         expect(page.get_by_text("Dates", exact=True)).to_be_visible()
         assert [c for c in _cut(page) if "Aujourd'hui" in c] == []
+
+
+def test_reopening_a_closed_conversation_reads_its_button_whole(laptop_app: dict[str, Any]) -> None:
+    """The walk of 8 Dec.: on a resolved conversation, « Ouverte » asks why, and the button that reopens was
+    cut to « Rou… » in the side column (half of it, beside « Annuler »), at 1440 px as at 1280."""
+    from playwright.sync_api import expect
+
+    from inbox.desk import actions
+    from inbox.store.tables import User
+
+    seeded, late = laptop_app["seeded"], laptop_app["seeded"].conversations["late"]
+    with Session(laptop_app["engine"]) as session, session.begin():
+        alice = session.get(User, seeded.users["alice"])
+        assert alice is not None
+        actions.set_status(session, late, "resolved", alice, datetime.now(UTC))
+    with _laptop(laptop_app["url"], "alice", []) as page:
+        page.goto(f"{laptop_app['url']}/conversation?id={late}")
+        page.get_by_role("textbox", name="Motif de consultation").fill("le client a rappelé")
+        page.get_by_role("button", name="Ouvrir la conversation").click()  # a closed one asks why first
+        page.get_by_role("radiogroup", name="Statut").get_by_role("radio", name="Ouverte").click()
+        reopen = page.locator(f".st-key-reopen-go-{late} button")
+        expect(reopen).to_have_accessible_name("Rouvrir")
+        expect(page.get_by_text("Motif pour rouvrir en « Ouverte »")).to_be_visible()
+        _shot(page, "fr-1280-reopen.png")
+        assert _cut(page) == []

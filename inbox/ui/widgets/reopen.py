@@ -59,18 +59,18 @@ def form(conv_id: int) -> None:
         st.markdown(_("**This conversation is closed.** Say why you reopen it: the audit log keeps it."))
         if st.session_state.pop(f"reopen-flash-{conv_id}", False):
             st.error(_("A reason is needed to reopen a closed conversation."))
-        st.text_input(
-            _("Reason for reopening"),
+        st.text_input(  # the status it goes back to is said here: the button says only « Rouvrir »
+            _("Reason for reopening as {status}").format(status=label(STATUS, status)),
             key=_reason(conv_id),
             placeholder=_("e.g. the customer called back about the same order"),
         )
-        left, right = st.columns(2)
-        left.button(
-            _("Reopen as {status}").format(status=label(STATUS, status)),
+        row = st.container(horizontal=True)  # two half columns cut « Rouvrir en « Ouverte » » to « Rou… »
+        row.button(
+            _("Reopen"),
             key=f"reopen-go-{conv_id}",
             type="primary",
             on_click=_reopen,
             args=(conv_id,),
             icon=":material/undo:",
         )
-        right.button(_("Cancel"), key=f"reopen-cancel-{conv_id}", on_click=_cancel, args=(conv_id,))
+        row.button(_("Cancel"), key=f"reopen-cancel-{conv_id}", on_click=_cancel, args=(conv_id,))
