@@ -67,7 +67,8 @@ def test_the_reason_is_asked_in_french(seeded: Seeded, db_url: str) -> None:
     at = french_conversation(seeded, db_url, "alice", done)
     with i18n.use_language("fr"):
         at.segmented_control(key=f"status-{done}").set_value("open").run()
-        assert at.text_input(key=f"reopen-reason-{done}").label == "Motif pour rouvrir en «\u00a0Ouverte\u00a0»"
+        reason = at.text_input(key=f"reopen-reason-{done}")
+        assert reason.label == "Motif pour rouvrir en «\u00a0Ouverte\u00a0»"
         assert at.button(key=f"reopen-go-{done}").label == "Rouvrir"
         at.button(key=f"reopen-go-{done}").click().run()
     assert "Un motif est nécessaire pour rouvrir une conversation clôturée." in [e.value for e in at.error]
