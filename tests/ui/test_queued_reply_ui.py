@@ -133,3 +133,15 @@ def test_asked_to_cancel_a_reply_the_way_back_keeps_it(french: Seeded, db_url: s
     assert at.button(key=f"queued-{reply_id}-cancel-no").label == "Non, la garder"
     _click(at, f"queued-{reply_id}-cancel-no")
     assert _row(db_url, reply_id).status == "pending"
+
+
+def test_a_sent_reply_says_it_goes_within_seconds_not_who_delivers_it(french: Seeded, db_url: str) -> None:  # noqa: F811
+    """Sent, a reply said « l'écoute la remet en quelques secondes »: the listener, our word, which agents
+    know as the queue's « Écoute » source (the brand named without a mention), not as what sends."""
+    conv_id = french.conversations["late"]
+    at = _open(french, "alice", conv_id)
+    with i18n.use_language("fr"):
+        at.text_area(key=f"composer-{conv_id}-draft").set_value("We are looking into it now.")
+    _click(at, f"send-{conv_id}")
+    said = [s.value for s in at.success]
+    assert said == ["Réponse publique mise en file d'envoi\u00a0: elle part dans quelques secondes."], said

@@ -158,9 +158,9 @@ def _send(
         return
     _reset(k)
     queued = (
-        _("Public reply queued: the listener delivers it within seconds.")
+        _("Public reply queued: it goes out within seconds.")
         if visibility == "public"
-        else _("Private message queued: the listener delivers it within seconds.")
+        else _("Private message queued: it goes out within seconds.")
     )
     st.session_state[k.flash] = ("success", queued)
     if next_dm:

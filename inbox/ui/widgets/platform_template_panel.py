@@ -53,7 +53,7 @@ def _send(conv_id: int, user: User, name: str, options: Mapping[str, object]) ->
     st.session_state.pop(_key(conv_id, "idem"), None)
     st.session_state[_key(conv_id, "flash")] = (
         "success",
-        _("Template queued: the listener delivers it within seconds."),
+        _("Template queued: it goes out within seconds."),
     )
 
 
