@@ -20,6 +20,7 @@ from inbox.access import Actor, require
 from inbox.i18n import _
 from inbox.privacy import erase, record
 from inbox.privacy.subject import Subject, SubjectError, find_subject, holds, set_hold
+from inbox.store.erasure_lock import hold_pages
 from inbox.store.records import audit
 from inbox.store.tables import Channel, Contact
 
@@ -54,8 +55,11 @@ def _reason(reason: str) -> str:
 def export_record(
     session: Session, subject: Subject, *, actor: str, reason: str, now: datetime, via: str
 ) -> dict[str, Any]:
-    """Everything held on ``subject`` (``record.person_record``); audited with who, why and whose."""
+    """Everything held on ``subject`` (``record.person_record``); audited with who, why and whose. One point
+    in time: pages under way (the listener, webhooks, a backfill) are stored first, and a page that comes
+    while it reads waits for it (its message goes in the next export), as for an erasure."""
     why = _reason(reason)
+    hold_pages(session)
     data = record.person_record(session, subject, now)
     detail = {"reason": why, "contacts": list(subject.contact_ids), "format": "json", "via": via}
     audit(session, actor, "privacy.export", target=("contact", subject.contact_id), detail=detail, at=now)
