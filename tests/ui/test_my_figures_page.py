@@ -90,7 +90,7 @@ def test_a_manager_picks_an_agent_in_english(users: dict[str, int]) -> None:
         "Satisfaction (CSAT)": "0.0%",
     }
     download = at.get("download_button")[0]
-    assert download.proto.label == "Download the replies per day (CSV)"
+    assert download.proto.label == "Download “Replies sent per day” (CSV)"
 
 
 def test_the_page_is_in_an_agents_navigation_and_nobody_else_can_be_picked(users: dict[str, int]) -> None:

@@ -34,3 +34,20 @@ def test_in_english_it_is_a_plain_csv_and_the_stable_export_is_unchanged() -> No
         header, row = list(csv.reader(io.StringIO(spreadsheet_csv(AT_RISK).lstrip("\ufeff"))))
     assert "2.4" in row and len(header) == len(CLOCK_COLUMNS)
     assert to_csv(AT_RISK).splitlines()[0] == ",".join(CLOCK_COLUMNS)  # the CLI's stable names
+
+
+def test_an_agents_replies_per_day_download_is_a_french_spreadsheet_too() -> None:
+    """My figures' CSV was ``day,replies_sent`` in every language (walk of 8 Dec.): a French agent's
+    Excel read one column of English words; it now reads as the dashboard's tables do."""
+    from datetime import date
+
+    from inbox.ui.widgets.table_download import replies_per_day
+
+    table = replies_per_day({date(2026, 12, 7): 0, date(2026, 12, 8): 4})
+    with i18n.use_language("fr"):
+        text = spreadsheet_csv(table)
+    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")) == [
+        ["Jour", "Réponses envoyées"],
+        ["2026-12-07", "0"],
+        ["2026-12-08", "4"],
+    ]

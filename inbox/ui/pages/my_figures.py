@@ -21,7 +21,7 @@ from inbox.reports.satisfaction import SatisfactionGroup
 from inbox.store.tables import User
 from inbox.ui import streamlit_words
 from inbox.ui.common import charter, current_user, md_escape, reading
-from inbox.ui.widgets import chart_slot
+from inbox.ui.widgets import chart_slot, table_download
 from inbox.ui.widgets.period_picker import period_picker
 
 
@@ -128,16 +128,7 @@ def _by_day(f: AgentFigures) -> None:
     chart_slot.show(st, chart)  # no replies in the period: a sentence, not an empty chart
     with st.expander(_("Figures by day")):
         st.dataframe(data.rename(columns={"day": _("Day"), "replies": _("Replies sent")}), hide_index=True)
-        csv = "day,replies_sent\n" + "".join(f"{d.isoformat()},{n}\n" for d, n in f.replies_by_day.items())
-        st.download_button(
-            _("Download the replies per day (CSV)"),
-            csv,
-            file_name="replies_by_day.csv",
-            mime="text/csv",
-            key="dl-replies_by_day",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+        table_download.csv_download(table_download.replies_per_day(f.replies_by_day))
 
 
 def main() -> None:
