@@ -8,7 +8,6 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,14 +26,6 @@ from tests.support.x_channel import poll
 NEW = "zebracorn: still nothing, call me on 0612345678"
 
 
-@pytest.fixture
-def listener(db_url: str) -> Iterator[Engine]:
-    """The listener's own engine (its own connections, as a listener process has)."""
-    own = open_engine(db_url)
-    yield own
-    own.dispose()
-
-
 def _export(engine: Engine) -> dict[str, Any]:
     with Session(engine) as session, session.begin():
         subject = find_subject(session, "x-acme:olgaracer")
@@ -49,7 +40,7 @@ def _consistent(data: dict[str, Any]) -> list[str]:
 
 
 def test_a_message_stored_while_an_export_reads_is_in_the_next_export_whole(
-    engine: Engine, listener: Engine, sandbox: XSandbox, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, db_url: str, sandbox: XSandbox, rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sandbox.add_user("olgaracer", name="Olga Racer")
     sandbox.add_dm(
@@ -69,6 +60,7 @@ def test_a_message_stored_while_an_export_reads_is_in_the_next_export_whole(
     monkeypatch.setattr(record, "their_messages", paused)
     exported: list[dict[str, Any]] = []
     exporting = threading.Thread(target=lambda: exported.append(_export(engine)))
+    listener = open_engine(db_url)  # the listener's own connections, as a listener process has
     listening = threading.Thread(target=lambda: poll(listener, rt))
     exporting.start()
     try:
@@ -80,6 +72,7 @@ def test_a_message_stored_while_an_export_reads_is_in_the_next_export_whole(
         exporting.join(timeout=60)
         if listening.ident is not None:
             listening.join(timeout=60)
+        listener.dispose()
     assert not exporting.is_alive() and not listening.is_alive()
     assert _consistent(exported[0]) == ["my order 4411 is late"]
     monkeypatch.undo()
