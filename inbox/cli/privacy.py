@@ -65,7 +65,9 @@ def export(
         with Session(engine) as session, session.begin():
             subject = find_subject(session, contact)
             who = _actor(actor)
-            data = requests.export_record(session, subject, actor=who, reason=why, now=now, via="cli")
+            data = requests.export_record(
+                session, subject, actor=who, reason=why, now=now, via="cli", form=format.value
+            )
             zone = _team_zone(session, settings.config_dir)
     except SubjectError as exc:
         raise fail(str(exc)) from None

@@ -53,15 +53,23 @@ def _reason(reason: str) -> str:
 
 
 def export_record(
-    session: Session, subject: Subject, *, actor: str, reason: str, now: datetime, via: str
+    session: Session,
+    subject: Subject,
+    *,
+    actor: str,
+    reason: str,
+    now: datetime,
+    via: str,
+    form: str = "json",
 ) -> dict[str, Any]:
-    """Everything held on ``subject`` (``record.person_record``); audited with who, why and whose. One point
-    in time: pages under way (the listener, webhooks, a backfill) are stored first, and a page that comes
-    while it reads waits for it (its message goes in the next export), as for an erasure."""
+    """Everything held on ``subject`` (``record.person_record``); audited with who, why, whose and which copy
+    (``form``: json, or html for the page the person reads). One point in time: pages under way (the
+    listener, webhooks, a backfill) are stored first, and a page that comes while it reads waits for it (its
+    message goes in the next export), as for an erasure."""
     why = _reason(reason)
     hold_pages(session)
     data = record.person_record(session, subject, now)
-    detail = {"reason": why, "contacts": list(subject.contact_ids), "format": "json", "via": via}
+    detail = {"reason": why, "contacts": list(subject.contact_ids), "format": form, "via": via}
     audit(session, actor, "privacy.export", target=("contact", subject.contact_id), detail=detail, at=now)
     return data
 

@@ -4,7 +4,9 @@ anybody else; every value escaped (real listener from the X sandbox)."""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import re
 from datetime import datetime
@@ -83,3 +85,20 @@ def test_every_value_is_escaped() -> None:
     assert "<script>" not in page and "<img" not in page and "<b>eve" not in page and "<i>made" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "7 Dec 2026 11:00" in page  # 10:00 UTC in Paris, in English by default
+
+
+def test_the_audit_says_which_copy_was_exported(
+    engine: Engine,
+    db_url: str,
+    config: Path,
+    sandbox: XSandbox,
+    x_env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fill(sandbox, engine, db_url, config, x_env)
+    export(capsys, "html")
+    export(capsys, "json")
+    code, out, err = inbox(capsys, "audit", "--since", "1d", "--action", "privacy.export", "--format", "csv")
+    assert code == 0, err
+    details = [json.loads(row["detail"]) for row in csv.DictReader(io.StringIO(out))]
+    assert sorted(d["format"] for d in details) == ["html", "json"]  # the page was audited as "json"
