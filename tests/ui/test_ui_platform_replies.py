@@ -214,3 +214,16 @@ def test_an_approved_templates_send_is_not_disabled_on_its_typed_fields(seeded: 
     at.text_input(key=f"wa-{conv}-var-customer_name").input("Wendy").run()
     at.button(key=f"send-template-{conv}").click().run()
     assert len(replies(db_url)) == 1
+
+
+def test_mastodons_count_says_it_holds_the_handle_it_puts_first(seeded: Seeded, db_url: str) -> None:
+    """The walk of 8 Dec.: an empty reply on Mastodon counted « 12 / 500 caractères », the handle the
+    connector puts in front, and nothing said so; the count now says it, and not once the agent wrote it."""
+    conv = seeded.conversations["masto"]
+    at = open_conv(app_as(seeded, "alice"), conv)
+    said = [m.value for m in at.markdown]
+    assert ":gray[7 / 500 characters, with \u2060@wendy that Mastodon puts first]" in said, said
+    at.text_area(key=f"composer-{conv}-draft").input("@wendy " + "x" * 494)  # refused: too long, kept
+    at.button(key=f"send-{conv}").click().run()
+    said = [m.value for m in at.markdown]
+    assert ":red[501 / 500 characters]" in said, said

@@ -28,6 +28,7 @@ from inbox.ui.common import (
     config_dir,
     local_time,
     md_escape,
+    md_name,
     now,
     pii_patterns,
     reading,
@@ -265,6 +266,18 @@ def _private_reason_word(group: str, value: str) -> str:
     return label(REASON, value) if value in REASON else value  # a topic: a contact reason or a tag
 
 
+def _count(verdict: composer.Verdict, text: str, platform: str, recipient: str | None) -> str:
+    """``12 / 500 characters``, saying so when the count holds the handle the platform puts first (Mastodon:
+    an empty reply counted 12 and nothing said why)."""
+    count = f"{verdict.length} / {verdict.limit} "
+    count += _("weighted characters") if verdict.unit == "x_weighted" else _("characters")
+    if not recipient or verdict.length <= reply_rules.measure(text, platform, verdict.visibility).count:
+        return count
+    return _("{count}, with {handle} that {platform} puts first").format(
+        count=count, handle=md_name("@" + recipient.lstrip("@")), platform=reply_rules.info(platform).label
+    )
+
+
 def _draft_and_send(
     k: Keys, user: User, mode: str, known: dict[str, str], view: ConversationView, route: reply_rules.Route
 ) -> None:
@@ -285,8 +298,7 @@ def _draft_and_send(
             recipient=recipient,
         )
         colour = "red" if verdict.length > verdict.limit else "gray"
-        unit = _("weighted characters") if verdict.unit == "x_weighted" else _("characters")
-        st.markdown(f":{colour}[{verdict.length} / {verdict.limit} {unit}]")
+        st.markdown(f":{colour}[{_count(verdict, text or '', view.channel.platform, recipient)}]")
         shown = [p for p in verdict.problems if p != route.reason]  # the route's reason is shown above
         for problem in shown if (text or "").strip() else []:
             st.error(problem, icon=":material/block:")
