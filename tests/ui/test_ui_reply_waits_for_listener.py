@@ -17,7 +17,7 @@ from tests.support.seed_desk import Seeded
 from tests.support.ui import database
 from tests.ui.test_ui_french import french, signed_in  # noqa: F401 (french: a fixture)
 
-WAITS = "l'écoute n'a pas relevé ce canal depuis"
+WAITS = "ce canal n'a pas été relevé depuis le"
 
 
 def _queued(db_url: str, conv_id: int, polled_minutes_ago: float) -> None:
@@ -36,8 +36,8 @@ def _queued(db_url: str, conv_id: int, polled_minutes_ago: float) -> None:
         )
 
 
-def _page(seeded: Seeded, conv_id: int) -> AppTest:
-    at = signed_in(seeded, "maya")
+def _page(seeded: Seeded, conv_id: int, user: str = "maya") -> AppTest:
+    at = signed_in(seeded, user)
     with i18n.use_language("fr"):
         at.session_state[SELECTED] = conv_id
         at.switch_page("inbox/ui/pages/conversation.py").run()
@@ -57,4 +57,22 @@ def test_a_reply_queued_on_a_channel_nobody_reads_says_it_waits_for_a_listener(
     at = _page(french, conv_id)
     captions = " ".join(c.value for c in at.caption)
     assert (WAITS in captions) is said, captions
-    assert ("inbox listen" in captions) is said
+    assert ("prévenez un administrateur" in captions) is said
+
+
+@pytest.mark.parametrize(("user", "command"), [("alice", False), ("maya", False), ("ada", True)])
+def test_only_an_admin_reads_the_command_and_the_listeners_channels(
+    french: Seeded,  # noqa: F811
+    db_url: str,
+    user: str,
+    command: bool,
+) -> None:
+    """The walk of 8 Dec.: an agent read « l'écoute n'a pas relevé ce canal […] (inbox listen) ; un
+    administrateur vérifie […] les canaux de l'écoute »: the listener (our word; to agents « Écoute » is the
+    queue's listening source) and a command line. An agent or a manager is told whom to tell; an admin,
+    who runs the server, keeps the command."""
+    conv_id = french.conversations["late"]
+    _queued(db_url, conv_id, 45)
+    captions = " ".join(c.value for c in _page(french, conv_id, user).caption)
+    assert WAITS in captions, captions
+    assert ("inbox listen" in captions) is command and ("l'écoute" in captions) is command, captions

@@ -181,13 +181,21 @@ def outbox_reply(
         body(r.text)
         _failure(r, on_retry, details)
         if idle is not None and channel_reading.waits_for_a_listener(r.created_at, r.status, idle, now):
-            st.caption(_(WAITS_FOR_A_LISTENER).format(time=local_time(idle)))
+            st.caption(
+                _(WAITS_FOR_A_LISTENER if details else WAITS_FOR_AN_ADMIN).format(time=local_time(idle))
+            )
 
 
+# The admin runs the server: the command and what to check. The others are told whom to tell, without
+# "the listener" (our word; to agents « Écoute » is the queue's listening source) or a command line.
 WAITS_FOR_A_LISTENER = N_(
-    ":orange[:material/hourglass_empty:] Not sent yet: no listener has read this channel since {time}. "
-    "Replies wait until `inbox listen` runs it again (an admin checks the channel's credentials and the "
+    ":orange[:material/hourglass_empty:] Not sent yet: this channel has not been read since {time}. "
+    "Replies wait until `inbox listen` runs it again (check the channel's credentials and the "
     "listener's channels)."
+)
+WAITS_FOR_AN_ADMIN = N_(
+    ":orange[:material/hourglass_empty:] Not sent yet: this channel has not been read since {time}. "
+    "It goes as soon as it is read again: tell an admin."
 )
 
 
