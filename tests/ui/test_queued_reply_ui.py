@@ -121,6 +121,10 @@ def test_two_waiting_replies_say_which_is_public_which_private(french: Seeded, d
     said = [m.value for m in _open(french, "alice", conv_id).markdown]
     assert any(m.startswith("**Réponse publique en attente**") for m in said), said
     assert any(m.startswith("**Message privé en attente**") for m in said), said
+    english = signed_in(french, "bruno")  # English: "Waiting reply of 8 Dec 04:21" read oddly
+    english.session_state[SELECTED] = conv_id
+    said = [m.value for m in english.switch_page("inbox/ui/pages/conversation.py").run().markdown]
+    assert any(m.startswith("**Public reply waiting** since ") for m in said), said
 
 
 def test_asked_to_cancel_a_reply_the_way_back_keeps_it(french: Seeded, db_url: str) -> None:  # noqa: F811

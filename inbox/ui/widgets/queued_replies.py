@@ -123,9 +123,9 @@ def _start_editing(reply_id: int) -> None:
 def _one(view: ConversationView, r: OutboundReply, user: User, paused: bool, at: datetime) -> None:
     rid = r.id or 0
     waiting = (  # two waiting, a public reply and a private message: each says which it is
-        _("**Private message waiting** of {when}")
+        _("**Private message waiting** since {when}")
         if r.visibility == "private"
-        else _("**Public reply waiting** of {when}")
+        else _("**Public reply waiting** since {when}")
     )
     st.markdown(waiting.format(when=local_time(r.created_at) if r.created_at else ""))
     st.caption(why_waiting(r, paused, at))
