@@ -67,13 +67,16 @@ def _time_of(obj: Any, key: str) -> datetime | None:
 
 def _listing(page: Any, key: str, nsid: str) -> list[Any]:
     """A page's list under ``key``; BadPayload when the page has another shape (not an object, no list, a
-    cursor that is not a string): it is read again later, never half-read."""
+    cursor that is not a string): it is read again later, never half-read. The list is required by the
+    lexicon: a page without it (a gateway's ``{"error": …}`` under 200) used to read as an empty last page,
+    and the sweep moved its watermark past the older pages, never read."""
     items = page.get(key) if isinstance(page, Mapping) else None
-    if not isinstance(page, Mapping) or not isinstance(items, list | None):
-        raise BadPayload(f"{nsid} answered a page of the wrong shape ({type(page).__name__})")
+    if not isinstance(page, Mapping) or not isinstance(items, list):
+        shape = type(page).__name__ if not isinstance(page, Mapping) else f"no {key!r} list"
+        raise BadPayload(f"{nsid} answered a page of the wrong shape ({shape})")
     if not isinstance(page.get("cursor"), str | None):
         raise BadPayload(f"{nsid} answered a cursor that is not a string")
-    return list(items or [])
+    return list(items)
 
 
 class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
@@ -128,8 +131,9 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
     # --- reading -------------------------------------------------------------------------------
     def _notifications(self, token: str | None) -> Page:
         params = {"reasons": REASONS, "limit": self.page_size, "cursor": token}
-        page = self.xrpc.query("app.bsky.notification.listNotifications", params)
-        return list(page.get("notifications") or []), page.get("cursor")
+        nsid = "app.bsky.notification.listNotifications"
+        page = self.xrpc.query(nsid, params)
+        return _listing(page, "notifications", nsid), page.get("cursor")
 
     def _parse_notifications(self, objs: list[Any]) -> tuple[list[InboundItem], list[Malformed]]:
         own = self.did
@@ -138,7 +142,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
     def _search(self, query: str, token: str | None) -> Page:
         params = {"q": query, "sort": "latest", "limit": self.page_size, "cursor": token}
         page = self.xrpc.query("app.bsky.feed.searchPosts", params)
-        return list(page.get("posts") or []), page.get("cursor")
+        return _listing(page, "posts", "app.bsky.feed.searchPosts"), page.get("cursor")
 
     def _parse_hits(self, objs: list[Any]) -> tuple[list[InboundItem], list[Malformed]]:
         own = self.did
@@ -167,7 +171,7 @@ class BlueskyConnector(FindsDeliveries, ChecksDeletions, Closes):
         a convo the chat service refuses is held apart (``connectors.bluesky.held``), the others read."""
         params = {"limit": self.page_size, "cursor": sweep.token}
         page = self.xrpc.query("chat.bsky.convo.listConvos", params, chat=True)
-        convos = [c for c in page.get("convos") or [] if isinstance(c, Mapping)]
+        convos = [c for c in _listing(page, "convos", "chat.bsky.convo.listConvos") if isinstance(c, Mapping)]
         held, now = convo_hold.load(cursor), self.clock()
         reads = len(convos)
         stamps = [(_time_of(c.get("lastMessage"), "sentAt"), c) for c in convos]

@@ -29,6 +29,7 @@ import requests
 from connectors import paging
 from connectors.base import (
     AuthFailed,
+    BadPayload,
     Batch,
     ConnectorError,
     ConnectorSpec,
@@ -145,10 +146,9 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         if since:
             params["since_id"] = since
         answer = self.http.call("GET", "/api/v1/notifications", params=params)
-        page = answer.body if isinstance(answer.body, list) else []
+        page = self._listed(answer.body, "notifications")
         fresh = [n for n in page if not at_or_before(n, since)]
-        found = fresh if isinstance(answer.body, list) else answer.body
-        items, bad = notification_items(found, channel=self.name, brand_id=self.brand_id)
+        items, bad = notification_items(fresh, channel=self.name, brand_id=self.brand_id)
         ids = [i for i in ids_of(page, lambda n: n.get("id")) if status_id(i)]
         newest = status_id(state.get("newest")) or newest_id(*ids) or since
         nxt = next_page(answer.links.get("next"))
@@ -175,8 +175,8 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         limit = min(self.page_size, CONVERSATIONS_MAX)
         params: dict[str, Any] = dict(follow) if follow else {"limit": str(limit)}
         answer = self.http.call("GET", "/api/v1/conversations", params=params)
-        items, bad = conversation_items(answer.body, channel=self.name, brand_id=self.brand_id, seen=seen)
-        page = answer.body if isinstance(answer.body, list) else []
+        page = self._listed(answer.body, "conversations")
+        items, bad = conversation_items(page, channel=self.name, brand_id=self.brand_id, seen=seen)
         last_ids = [i for i in ids_of(page, lambda c: (c.get("last_status") or {}).get("id")) if status_id(i)]
         sweep = newest_id(sweep, *last_ids)
         reached = seen is not None and any(not is_newer(i, seen) for i in last_ids)
@@ -202,6 +202,9 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         if offset:
             params["offset"] = str(offset)
         body = self.http.call("GET", "/api/v2/search", params=params).body
+        if not isinstance(body, Mapping):
+            raise BadPayload(f"Mastodon channel {self.name!r} answered a search with a {type(body).__name__}")
+        self._listed(body.get("statuses"), "a search's statuses")
         items, bad, read = search_items(body, channel=self.name, brand_id=self.brand_id, after=after)
         statuses = body.get("statuses") if isinstance(body, Mapping) else None
         ids = [
@@ -217,6 +220,15 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         else:
             cursor = {"min_id": newest_id(after, newest)} if newest_id(after, newest) else {}
         return Batch(self.roots.threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=read)
+
+    def _listed(self, body: Any, what: str) -> list[Any]:
+        """A page of ``what``: Mastodon answers a JSON list. Anything else (``null``, an object, a string: a
+        gateway's or a faulty server's answer) is no page, ``BadPayload``, its cursor kept; it used to read as
+        an empty page that ended the sweep, and the pages behind it were never read."""
+        if not isinstance(body, list):
+            kind = type(body).__name__
+            raise BadPayload(f"Mastodon channel {self.name!r} answered {what} with a {kind}, not a list")
+        return body
 
     def _within_backfill(self, items: Sequence[InboundItem]) -> bool:
         """On a stream's first sweep, whether to read on: history older than ``backfill_days`` is left."""

@@ -32,6 +32,7 @@ class _Sandbox(Protocol):
         cut: bool = ...,
         method: str | None = ...,
         proxy: bool = ...,
+        skip: int = ...,
     ) -> None: ...
 
     def clear_faults(self) -> None: ...
@@ -82,8 +83,8 @@ def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval:
     on paths under a prefix, ``count`` times; with ``after`` once the request was handled, and ``drop`` closes
     the connection without an answer; ``text`` or ``body`` the answer's body, ``content_type`` its type,
     ``cut`` half of it sent under the whole one's length, ``method`` only that method's requests, ``proxy``
-    none of the platform's own error shape) and POST ``/_sandbox/replay`` (seed ``backlog`` customer items,
-    then one every ``interval`` seconds)."""
+    none of the platform's own error shape, ``skip`` that many requests let through first) and POST
+    ``/_sandbox/replay`` (seed ``backlog`` customer items, then one every ``interval`` seconds)."""
 
     def fault(body: dict[str, Any]) -> Reply:
         if body.get("clear"):
@@ -103,6 +104,7 @@ def common_routes(sandbox: _Sandbox, *, api_prefix: str, backlog: int, interval:
             cut=bool(body.get("cut", False)),
             method=str(body["method"]) if body.get("method") else None,
             proxy=bool(body.get("proxy", False)),
+            skip=int(body.get("skip", 0)),
         )
         return Reply(201, {"faults": sandbox.faults()})
 

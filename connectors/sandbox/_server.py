@@ -67,6 +67,7 @@ class Fault:
     )
     method: str | None = None  # only requests of this method (a POST, not the GET of the same path)
     proxy: bool = False  # a proxy's own answer: only the fault's status, body and headers, not the platform's
+    skip: int = 0  # requests let through before the fault starts (a token revoked mid-sweep)
 
 
 Handler = Callable[[Request], Reply]
@@ -114,22 +115,24 @@ class LoopbackServer:
         cut: bool = False,
         method: str | None = None,
         proxy: bool = False,
+        skip: int = 0,
     ) -> None:
-        """The next ``count`` requests whose path starts with ``path_prefix`` wait ``delay`` seconds, then
-        get ``status`` (or their normal answer, with ``headers`` laid over it, when ``status`` is None).
-        With ``after`` the request is handled first (a post is created), then the delay, then ``status``
-        or, with ``drop``, a closed connection and no answer. ``content_type`` replaces the answer's, and
-        ``cut`` sends half its body under the whole body's Content-Length, then closes the connection (a
-        proxy's shapes of failure); ``method`` limits the fault to that method's requests; with ``proxy`` the
-        answer is the fault's own status, body and headers alone (a gateway's, none of the platform's error
-        shape or rate-limit headers). A new fault on the same prefix replaces the old one; ``count=0``
-        removes it."""
+        """The next ``count`` requests whose path starts with ``path_prefix`` wait ``delay`` seconds, then get
+        ``status`` (or their normal answer, with ``headers`` laid over it, when ``status`` is None). With
+        ``after`` the request is handled first (a post is created), then the delay, then ``status`` or, with
+        ``drop``, a closed connection and no answer. ``content_type`` replaces the answer's, and ``cut`` sends
+        half its body under the whole body's Content-Length, then closes the connection (a proxy's shapes of
+        failure); ``method`` limits the fault to that method's requests; with ``proxy`` the answer is the
+        fault's own status, body and headers alone (a gateway's, none of the platform's error shape or
+        rate-limit headers); ``skip`` lets that many matching requests through first. A new fault on the same
+        prefix replaces the old one; ``count=0`` removes it."""
         with self.lock:
             self._faults = [f for f in self._faults if f.prefix != path_prefix]
             if count > 0:
                 fault = Fault(path_prefix, status, count, delay, dict(headers or {}), body, after, drop)
                 fault.content_type, fault.cut = content_type, cut
                 fault.method, fault.proxy = (method.upper() if method else None), proxy
+                fault.skip = skip
                 self._faults.append(fault)
 
     def clear_faults(self) -> None:
@@ -150,6 +153,7 @@ class LoopbackServer:
                     "cut": f.cut,
                     "method": f.method,
                     "proxy": f.proxy,
+                    "skip": f.skip,
                 }
                 for f in self._faults
             ]
@@ -180,6 +184,9 @@ class LoopbackServer:
                 if fault.method not in (None, method):
                     continue
                 if fault.remaining > 0 and path.startswith(fault.prefix):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        return None
                     fault.remaining -= 1
                     if fault.remaining == 0:
                         self._faults.remove(fault)

@@ -17,11 +17,13 @@ from connectors.base import BadPayload
 
 def page_of(payload: Any, what: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     """A page and its ``meta``; BadPayload when X answered something else (a list, a string, a ``data``
-    that is not a list...): the page is then read again later."""
+    that is not a list, no ``meta``, which X sends with every page, its ``result_count`` 0 when empty):
+    the page is then read again later. An object without ``meta`` (a gateway's ``{"error": …}``) used to
+    read as an empty page that ended the sweep, and the pages behind it were never read."""
     if not isinstance(payload, Mapping):
         raise BadPayload(f"X answered {what} with a {type(payload).__name__}, not a page object")
     meta, data = payload.get("meta"), payload.get("data")
-    if not isinstance(meta, Mapping | None) or not isinstance(data, list | None):
+    if not isinstance(meta, Mapping) or not isinstance(data, list | None):
         shape = f"'meta' {type(meta).__name__}, 'data' {type(data).__name__}"
         raise BadPayload(f"X answered {what} with a page of the wrong shape ({shape})")
     return payload, meta or {}
