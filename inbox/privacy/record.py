@@ -69,13 +69,14 @@ def conversation_ids(session: Session, subject: Subject) -> tuple[set[int], set[
 
 
 def their_messages(session: Session, subject: Subject, own: set[int]) -> list[Message]:
-    """Messages they wrote anywhere, and ours in their own conversations."""
-    stmt = select(Message).where(
-        or_(
-            col(Message.contact_id).in_(subject.contact_ids),
-            (col(Message.conversation_id).in_(own)) & (col(Message.direction) == "out"),
-        )
-    )
+    """Messages they wrote anywhere, ours in their own conversations, and ours answering one of theirs in
+    someone else's thread (ours to them, even when it does not name them)."""
+    theirs = col(Message.contact_id).in_(subject.contact_ids)
+    ours = col(Message.direction) == "out"
+    wrote_in = select(Message.conversation_id).where(theirs)  # an answer is in the thread of what it answers
+    answered = select(Message.platform_id).where(theirs, col(Message.platform_id).is_not(None))
+    to_them = col(Message.conversation_id).in_(wrote_in) & col(Message.reply_to_platform_id).in_(answered)
+    stmt = select(Message).where(or_(theirs, col(Message.conversation_id).in_(own) & ours, ours & to_them))
     return list(session.exec(stmt.order_by(col(Message.created_at), col(Message.id))).all())
 
 
