@@ -37,6 +37,7 @@ from connectors.base import (
     InboundItem,
     Rejected,
     Sent,
+    Unavailable,
     sent_id,
 )
 from connectors.capabilities import ChecksDeletions, ChecksEdits, Closes, FindsDeliveries
@@ -221,6 +222,17 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
             cursor = {"min_id": newest_id(after, newest)} if newest_id(after, newest) else {}
         return Batch(self.roots.threaded(items), json.dumps(cursor), more=more, malformed=bad, reads=read)
 
+    def _looked_up(self, path: str, what: str) -> Mapping[str, Any]:
+        """The status or account a send reads first. An answer that is no JSON object (a gateway's ``null``,
+        list or string under 200) is ``Unavailable`` with nothing posted: a later run sends the reply. It
+        used to read as a status without an author, and the reply failed as refused."""
+        body = self.http.call("GET", path).body
+        if not isinstance(body, Mapping):
+            kind = type(body).__name__
+            message = f"Mastodon channel {self.name!r}: GET {path} answered a {kind}, not {what}"
+            raise Unavailable(message + "; nothing was posted", sent=False)
+        return body
+
     def _listed(self, body: Any, what: str) -> list[Any]:
         """A page of ``what``: Mastodon answers a JSON list. Anything else (``null``, an object, a string: a
         gateway's or a faulty server's answer) is no page, ``BadPayload``, its cursor kept; it used to read as
@@ -260,8 +272,8 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         """Reply in the thread, @mentioning the author (else Mastodon does not notify them), never more
         openly than the status answered. The ``Idempotency-Key`` makes a retried send post once."""
         self._checked(text)
-        parent = self.http.call("GET", f"/api/v1/statuses/{to_external_id}").body
-        account = parent.get("account") if isinstance(parent, Mapping) else None
+        parent = self._looked_up(f"/api/v1/statuses/{to_external_id}", "a status")
+        account = parent.get("account")
         acct = account.get("acct") if isinstance(account, Mapping) else None
         if not isinstance(acct, str):
             raise Rejected(f"Mastodon channel {self.name!r}: status {to_external_id} has no author")
@@ -275,8 +287,8 @@ class MastodonConnector(FindsDeliveries, ChecksDeletions, ChecksEdits, Closes):
         """A direct status to one account: it must @mention them; it continues their latest conversation
         with the brand when there is one."""
         self._checked(text)
-        account = self.http.call("GET", f"/api/v1/accounts/{recipient_id}").body
-        acct = account.get("acct") if isinstance(account, Mapping) else None
+        account = self._looked_up(f"/api/v1/accounts/{recipient_id}", "an account")
+        acct = account.get("acct")
         if not isinstance(acct, str):
             raise Rejected(f"Mastodon channel {self.name!r}: account {recipient_id} has no acct")
         payload: dict[str, Any] = {"status": self._checked(with_mention(text, acct)), "visibility": "direct"}
