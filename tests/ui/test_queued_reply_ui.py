@@ -149,3 +149,23 @@ def test_a_sent_reply_says_it_goes_within_seconds_not_who_delivers_it(french: Se
     _click(at, f"send-{conv_id}")
     said = [s.value for s in at.success]
     assert said == ["Réponse publique mise en file d'envoi\u00a0: elle part dans quelques secondes."], said
+
+
+def test_a_reply_sent_while_sending_is_paused_does_not_promise_seconds(french: Seeded, db_url: str) -> None:  # noqa: F811
+    """The walk of 8 Dec.: sending paused on the channel, the notice above the composer said a reply waits
+    for an admin, and the send then said « il part dans quelques secondes »."""
+    from inbox.store.tables import Channel
+
+    conv_id = french.conversations["late"]
+    with database(db_url) as s, s.begin():
+        channel = s.get(Channel, french.channel_id)
+        assert channel is not None
+        channel.sending_paused_at, channel.sending_paused_by = datetime.now(UTC), "maya"
+    at = _open(french, "alice", conv_id)
+    with i18n.use_language("fr"):
+        at.text_area(key=f"composer-{conv_id}-draft").set_value("We are looking into it now.")
+    _click(at, f"send-{conv_id}")
+    said = [s.value for s in at.success]
+    assert said == [
+        "Réponse publique mise en file d'envoi\u00a0: elle attend la reprise de l'envoi sur ce canal."
+    ]

@@ -22,7 +22,7 @@ from inbox.i18n import N_, _
 from inbox.replies import composer, guidance
 from inbox.replies import facts as reply_facts
 from inbox.replies import rules as reply_rules
-from inbox.store.tables import User
+from inbox.store.tables import Channel, OutboundReply, User
 from inbox.ui.common import (
     charter,
     config_dir,
@@ -158,12 +158,7 @@ def _send(
         st.session_state[k.flash] = ("error", " ".join(result.verdict.problems))
         return
     _reset(k)
-    queued = (
-        _("Public reply queued: it goes out within seconds.")
-        if visibility == "public"
-        else _("Private message queued: it goes out within seconds.")
-    )
-    st.session_state[k.flash] = ("success", queued)
+    st.session_state[k.flash] = ("success", _queued(visibility, result.reply))
     if next_dm:
         st.session_state[k.mode], st.session_state[k.template] = "private", next_dm
         template_picker.apply(k, known)
@@ -171,6 +166,20 @@ def _send(
             "success",
             _("Public reply queued. Now continue in DM: check the message below."),
         )
+
+
+def _queued(visibility: str, reply: OutboundReply | None) -> str:
+    """What a queued reply does next: go within seconds, or wait while its channel's sending is paused (the
+    notice above the composer says so; the send said "within seconds" all the same)."""
+    with reading() as session:
+        channel = session.get(Channel, reply.channel_id) if reply is not None else None
+    if channel is not None and channel.sending_paused_at is not None:
+        if visibility == "public":
+            return _("Public reply queued: it waits until sending resumes on this channel.")
+        return _("Private message queued: it waits until sending resumes on this channel.")
+    if visibility == "public":
+        return _("Public reply queued: it goes out within seconds.")
+    return _("Private message queued: it goes out within seconds.")
 
 
 def _discard(k: Keys, user: User) -> None:
