@@ -24,6 +24,7 @@ from connectors import paging
 
 COLD_START_PAGES = 5
 MAX_EMPTY = 10  # empty pages in a row that name a next one, followed before the sweep starts from the top
+EMPTY_PAGES = "EmptyPages"  # the trouble's first word: the Channels page tells it in the admin's language
 
 
 def _time(value: object) -> datetime | None:
@@ -42,6 +43,7 @@ class Sweep:
     cycling: int = 0  # sweeps in a row that met a cycle
     looped: int = 0  # the length of the cycle this page closed, if it did
     empties: int = 0  # empty pages in a row this sweep followed
+    emptied: int = 0  # sweeps in a row that ended on ``MAX_EMPTY`` empty pages
 
     @classmethod
     def load(cls, cursor: str | None, now: datetime | None = None) -> Sweep:
@@ -52,9 +54,10 @@ class Sweep:
         seen, seen_ids = _time(state.get("seen")), frozenset(state.get("ids") or ())
         if seen is not None and now is not None and seen > now:
             return cls()
-        cycling = paging.cycling(state)
+        cycling, emptied = paging.cycling(state), state.get("emptied")
+        emptied = emptied if isinstance(emptied, int) and not isinstance(emptied, bool) else 0
         if not state.get("token"):
-            return cls(seen, seen_ids, None, seen, set(seen_ids), 0, cycling=cycling)
+            return cls(seen, seen_ids, None, seen, set(seen_ids), 0, cycling=cycling, emptied=emptied)
         top = _time(state.get("top"))
         trail = state.get("trail")
         return cls(
@@ -67,6 +70,7 @@ class Sweep:
             [m for m in trail if isinstance(m, str)] if isinstance(trail, list) else [],
             cycling,
             empties=int(state.get("empties") or 0),
+            emptied=emptied,
         )
 
     def dump(self) -> str:
@@ -86,12 +90,23 @@ class Sweep:
                 state["empties"] = self.empties
         if self.cycling:
             state["cycling"] = self.cycling
+        if self.emptied:
+            state["emptied"] = self.emptied
         return json.dumps(state)
 
     @property
     def trouble(self) -> str | None:
-        """The stream's last error while its cursors cycle (``connectors.paging``)."""
-        return paging.trouble({"cycling": self.cycling}, self.looped)
+        """The stream's last error while its cursors cycle (``connectors.paging``), or while its sweeps end
+        on ``MAX_EMPTY`` empty pages (``EMPTY_PAGES``; before, the stream said nothing while older items
+        waited)."""
+        cycle = paging.trouble({"cycling": self.cycling}, self.looped)
+        if cycle or not self.emptied:
+            return cycle
+        return (
+            f"{EMPTY_PAGES}: the platform answered {MAX_EMPTY} empty pages in a row, each naming a next one, "
+            f"in {self.emptied} sweep(s) in a row; each sweep starts again from the newest page with the "
+            "watermark kept, so newer items are read and the older ones once the platform pages normally"
+        )
 
     def is_past(self, when: datetime | None) -> bool:
         """Older than the watermark: the sweep is done once it meets such an item."""
@@ -134,13 +149,14 @@ class Sweep:
         empties = self.empties + 1 if empty else 0
         if (self.looped or empties >= MAX_EMPTY) and not reached:  # a page already read, or empty ones
             self.cycling += 1 if self.looped else 0  # from the top, the watermark kept
-            return Sweep(self.seen, self.seen_ids, cycling=self.cycling).dump(), False
+            self.emptied += 0 if self.looped else 1
+            return Sweep(self.seen, self.seen_ids, cycling=self.cycling, emptied=self.emptied).dump(), False
         if token and not reached and not cold_done:
             trail = paging.walked(self.trail, self.token)
             nxt = Sweep(self.seen, self.seen_ids, token, self.top, self.top_ids, pages, trail, self.cycling)
-            nxt.empties = empties
+            nxt.empties, nxt.emptied = empties, self.emptied
             return nxt.dump(), True
-        self.cycling = 0  # a sweep that ends normally
+        self.cycling = self.emptied = 0  # a sweep that ends normally
         if self.top is None:
             return Sweep(self.seen, self.seen_ids).dump(), False
         ids = frozenset(self.top_ids | (self.seen_ids if self.top == self.seen else frozenset()))

@@ -47,13 +47,13 @@ def limit_of(req: Request, default: int) -> int:
 
 
 def page(
-    seqs_desc: list[tuple[int, Any]], req: Request, default: int, *, hollow: bool = False
+    seqs_desc: list[tuple[int, Any]], req: Request, default: int, *, hollow: bool | str = False
 ) -> tuple[list[Any], str | None]:
     """A page of (seq, item) pairs sorted newest first, from the request's cursor (a sequence number).
     ``hollow``: a page asked with a cursor first comes empty, with a cursor to the same place (as an AppView
-    answers when what it read was filtered out after paging)."""
+    answers when what it read was filtered out after paging); ``"endless"``: every one does."""
     limit, cursor = limit_of(req, default), req.arg("cursor")
-    if hollow and cursor and not cursor.startswith("0"):
+    if hollow and cursor and (hollow == "endless" or not cursor.startswith("0")):
         return [], "0" + cursor
     if cursor:
         if not cursor.isdigit():

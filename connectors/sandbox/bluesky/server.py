@@ -233,12 +233,12 @@ class BlueskySandbox(LoopbackServer):
         with self.lock:
             self.store.stuck_cursor = stuck
 
-    def hollow_pages(self, hollow: bool = True) -> None:
+    def hollow_pages(self, hollow: bool = True, *, endless: bool = False) -> None:
         """While ``hollow``, listNotifications, listConvos, getMessages and searchPosts answer each page asked
         with a cursor first with no item and a cursor to the same place (an AppView that filtered out what it
-        read)."""
+        read); ``endless``: every page asked with a cursor, so no older item is ever served."""
         with self.lock:
-            self.store.hollow_pages = hollow
+            self.store.hollow_pages = "endless" if hollow and endless else hollow
 
     def cycle_cursor(self, length: int = 2) -> None:
         """listNotifications, listConvos and getMessages name as next, after ``length`` pages from the newest,

@@ -179,7 +179,7 @@ class BlueskyStore:
         self.refused: dict[str, int] = {}  # convo id -> the status getMessages answers for it
         self.stuck_cursor = False  # listings hand back the cursor they were asked with (a stuck cache)
         self.cycler = Cycler()  # or cursors that cycle (A -> B -> A ...)
-        self.hollow_pages = False  # listings answer an empty page (with a cursor) before each older one
+        self.hollow_pages: bool | str = False  # empty pages (with a cursor) before each older one; "endless"
         self.sent_posts: list[dict[str, Any]] = []
         self.sent_messages: list[dict[str, Any]] = []
         self.brand = self.account(brand_handle, brand_name)

@@ -1,9 +1,10 @@
 """A stream's last error on the Channels page in the admin's language: what happened and what to do.
 
 The listener stores a failed read as ``<TypeName>: <the connector's words>`` (``AuthFailed: 401 …``) and a
-page's trouble as the connector wrote it (``CyclingCursor: …``, ``HeldConvos: …``, ``HeldPosts: …``; lines
-joined by a newline). Each line is told from its first word; the connector's English is kept as the
-technical detail, one click away. A line this table does not know is told as an unexpected error.
+page's trouble as the connector wrote it (``CyclingCursor: …``, ``EmptyPages: …``, ``HeldConvos: …``,
+``HeldPosts: …``; lines joined by a newline). Each line is told from its first word; the connector's
+English is kept as the technical detail, one click away. A line this table does not know is told as an
+unexpected error.
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ KINDS = {  # the error's first word -> (what happened, what to do)
     "NotFound": (
         N_("The platform says the account, page or resource does not exist."),
         N_("Check the channel's account, page or chat id and its base URL in channels.toml."),
+    ),
+    "EmptyPages": (
+        N_("The platform answers empty pages that each name a next one (a faulty server or cache)."),
+        N_(
+            "Nothing is lost: newer messages are read at each poll, the older ones once the platform pages "
+            "normally again. If it lasts, tell the platform's support or check the proxy's cache."
+        ),
     ),
     "CyclingCursor": (
         N_("The platform's next page leads back to a page already read (a faulty cache or server)."),
