@@ -82,3 +82,16 @@ def test_the_conversation_title_keeps_its_number_whole(french: Seeded) -> None: 
         at.switch_page("inbox/ui/pages/conversation.py").run()
     title = next(m.value for m in at.markdown if m.value.startswith("## "))
     assert f"n°\xa0{french.conversations['late']}" in title, title
+
+
+def test_an_unassigned_conversation_says_so_as_the_queue_does(french: Seeded) -> None:  # noqa: F811
+    """The walk of 8 Dec.: the queue's row said « Non attribuée » and the conversation's header « Ouverte ·
+    attribuée à personne » (assigned to nobody, word for word); it now says « non attribuée » too."""
+    from inbox.ui.common import SELECTED
+
+    at = signed_in(french, "alice")
+    with i18n.use_language("fr"):
+        at.session_state[SELECTED] = french.conversations["late"]
+        at.switch_page("inbox/ui/pages/conversation.py").run()
+    header = next(m.value for m in at.markdown if ":gray-badge[" in m.value and "Ouverte" in m.value)
+    assert header.endswith("· non attribuée"), header

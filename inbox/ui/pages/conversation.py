@@ -168,10 +168,13 @@ def _header(view: desk.ConversationView) -> None:
     if moderated:
         flag = _("Moderated: {reason}").format(reason=md_escape(moderated))
         kind = f":red-badge[:material/block: {flag}] " + kind
-    who = md_escape(view.assignee.display_name or view.assignee.name) if view.assignee else _("nobody")
     status = label(STATUS, conv.status)
     where = f"{platform_label(view.channel.platform)} · {view.channel.name}"
-    assigned = _("assigned to {who}").format(who=who)
+    assigned = (  # not "assigned to nobody", « attribuée à personne »: the queue says « Non attribuée »
+        _("assigned to {who}").format(who=md_escape(view.assignee.display_name or view.assignee.name))
+        if view.assignee
+        else _("not assigned")
+    )
     st.markdown(f"{kind} :gray-badge[{md_escape(where)}] {sla} :gray-badge[{status}] · {assigned}")
     st.caption(zone_note())
 
