@@ -3,11 +3,14 @@
 A newest-first listing is read page by page, each page naming the next (X's ``next_token``, Mastodon's
 ``Link`` "next", Bluesky's ``cursor``, Graph's ``after``). A server may name a page already read in this
 sweep: the page asked for itself (a cache serving it again) or one a few pages back (a cycle A → B → A …).
-Followed, either reads the same pages for ever and nothing newer is read. The cursor keeps a short trail
-of the tokens followed in the sweep (``TRAIL`` marks of 12 hex digits, so it stays small); a token already
-on it ends the sweep without moving the watermark, the next sweep starts from the top, and the stream's
-cursor says ``cycling`` (how many sweeps in a row met a cycle) until one ends normally, so the Channels
-page shows the trouble (``trouble``) as long as it lasts.
+Followed, either reads the same pages for ever and nothing newer is read. The cursor keeps a short trail of
+the tokens followed in the sweep (``TRAIL`` marks of 12 hex digits, so it stays small), and an *anchor*: the
+mark of the token followed at the sweep's page 1, 2, 4, 8 … with the count of pages (Brent's cycle finding),
+so a cycle longer than the trail is caught too, at most about twice the pages the sweep had read when it
+entered the cycle, plus its length (before, only a cycle of up to ``TRAIL`` pages was caught); a token already
+on it ends the sweep without moving the watermark, the next sweep starts from the top, and the stream's cursor
+says ``cycling`` (how many sweeps in a row met a cycle) until one ends normally, so the Channels page shows
+the trouble (``trouble``) as long as it lasts.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-TRAIL = 16  # tokens remembered per sweep: a cycle longer than this is met again 16 pages later, bounded
+TRAIL = 16  # tokens remembered per sweep; a longer cycle is caught by the anchor
+ANCHOR = "@"  # the trail's first element when it holds the anchor: "@<mark>:<its page>:<pages walked>"
 CYCLING = "CyclingCursor"  # the trouble's first word: the Channels page tells it in the admin's language
 
 
@@ -34,17 +38,36 @@ def loop_length(trail: Any, asked: Any, token: Any) -> int:
         return 0
     if asked is not None and (token == asked or mark(token) == mark(asked)):
         return 1
-    marks = [m for m in trail if isinstance(m, str)] if isinstance(trail, list) else []
+    marks, anchor = _split(trail)
     found = mark(token)
-    return len(marks) - marks.index(found) + 1 if found in marks else 0
+    if found in marks:
+        return len(marks) - marks.index(found) + 1
+    if anchor is not None and anchor[0] == found:
+        return anchor[2] - anchor[1] + 2  # from the anchored page to ``asked``, not on the trail yet
+    return 0
+
+
+def _split(trail: Any) -> tuple[list[str], tuple[str, int, int] | None]:
+    """The trail's marks and its anchor (mark, its page, pages walked), if it has a readable one."""
+    items = [m for m in trail if isinstance(m, str)] if isinstance(trail, list) else []
+    marks = [m for m in items if not m.startswith(ANCHOR)]
+    head = items[0].removeprefix(ANCHOR).split(":") if items and items[0].startswith(ANCHOR) else []
+    if len(head) == 3 and head[1].isdigit() and head[2].isdigit() and int(head[1]) <= int(head[2]):
+        return marks, (head[0], int(head[1]), int(head[2]))
+    return marks, None
 
 
 def walked(trail: Any, asked: Any) -> list[str]:
     """The trail after a page asked with ``asked`` (None: the sweep's first page, which starts a new one)."""
     if asked is None or asked == "" or asked == {}:
         return []
-    marks = [m for m in trail if isinstance(m, str)] if isinstance(trail, list) else []
-    return [*marks, mark(asked)][-TRAIL:]
+    marks, anchor = _split(trail)
+    walked_so_far = anchor[2] if anchor else len(marks)
+    step = walked_so_far + 1
+    if anchor is None or step & (step - 1) == 0:  # page 1, 2, 4, 8 …: the anchor moves here
+        anchor = (mark(asked), step, step)
+    head = f"{ANCHOR}{anchor[0]}:{anchor[1]}:{step}"
+    return [head, *[*marks, mark(asked)][-TRAIL:]]
 
 
 def cycling(state: Mapping[str, Any]) -> int:
