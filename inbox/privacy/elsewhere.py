@@ -20,7 +20,15 @@ from sqlmodel import Session, col, select
 
 from inbox.outbox.schedule import NAMED_ERASED
 from inbox.privacy.identifiers import Identifiers
-from inbox.store.tables import AuditEvent, EscalationAlert, Incident, Message, OutboundReply, WebhookEvent
+from inbox.store.tables import (
+    AuditEvent,
+    EscalationAlert,
+    Incident,
+    Message,
+    OutboundReply,
+    TrafficSpike,
+    WebhookEvent,
+)
 
 CANCELLED = NAMED_ERASED
 
@@ -116,3 +124,14 @@ RECORDS: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (EscalationAlert, ("payload",)),
     (AuditEvent, ("detail",)),
 )
+
+
+def open_spikes_quoting(session: Session, own: set[int]) -> list[TrafficSpike]:
+    """The open traffic spikes whose alert quotes a message of these conversations (its top messages: handle,
+    name, words; a spike's closing keeps its figures only)."""
+    found = []
+    for spike in session.exec(select(TrafficSpike).where(col(TrafficSpike.open_key).is_not(None))):
+        quoted = (spike.payload.get("spike") or {}).get("messages") or []
+        if any(m.get("conversation_id") in own for m in quoted if isinstance(m, dict)):
+            found.append(spike)
+    return found

@@ -54,7 +54,6 @@ from inbox.store.tables import (
     Person,
     QuarantinedItem,
     SurveyRequest,
-    TrafficSpike,
     WebhookEvent,
 )
 
@@ -166,11 +165,9 @@ def _anonymise_conversations(
     for alert in session.exec(select(EscalationAlert).where(col(EscalationAlert.conversation_id).in_(own))):
         alert.payload, alert.last_error = {}, None
         report.alerts += 1
-    for spike in session.exec(select(TrafficSpike).where(col(TrafficSpike.open_key).is_not(None))):
-        quoted = (spike.payload.get("spike") or {}).get("messages") or []  # an open spike's top messages
-        if any(m.get("conversation_id") in own for m in quoted):
-            spike.payload = {}
-            report.alerts += 1
+    for spike in elsewhere.open_spikes_quoting(session, own):
+        spike.payload = {}
+        report.alerts += 1
     for note in session.exec(select(Note).where(col(Note.conversation_id).not_in(own))):
         if ids.found_in(note.text):
             note.text = ids.redact(note.text)

@@ -206,6 +206,9 @@ def named_elsewhere(
             for e in elsewhere.naming(session, ids, AuditEvent, "detail")
             if e.id not in about
         ],
+        "spike_alerts": [
+            _fields(t, "id scope opened_at payload") for t in elsewhere.open_spikes_quoting(session, own)
+        ],
         "quarantined": [
             _fields(q, "id error raw created_at") | {"channel": channels.get(q.channel_id)}
             for q in elsewhere.naming(session, ids, QuarantinedItem, "raw", "error")
