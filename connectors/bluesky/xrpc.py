@@ -62,8 +62,8 @@ def error_for(channel: str, nsid: str, response: requests.Response) -> Connector
     if status == 429:
         wait = _reset_in(response, time.time())
         return RateLimited(f"{detail}; retry in {wait:.0f}s", retry_after=wait)
-    if status >= 500:
-        return Unavailable(detail)
+    if status >= 500:  # a Retry-After (maintenance) is waited for
+        return Unavailable(detail, retry_after=_http.retry_after(response.headers))
     if error == "InvalidToken" and "method" in message.lower():
         return AuthFailed(f"{detail}: the app password was created without direct-message access")
     if status == 401 or error in REFRESHABLE | RELOGIN or error in {"AccountTakedown", "AccountDeactivated"}:

@@ -153,8 +153,9 @@ class MastodonHttp:
             retry = float(wait) if wait is not None else DEFAULT_RETRY
             message = f"{what}: rate limit reached ({error}); retry in {retry:.0f}s"
             raise RateLimited(message, retry_after=retry)
-        if status >= 500:
-            raise Unavailable(f"{what}: the instance answered {status} ({error})")
+        if status >= 500:  # a Retry-After (maintenance) is waited for
+            wait = _http.retry_after(resp.headers)
+            raise Unavailable(f"{what}: the instance answered {status} ({error})", retry_after=wait)
         if status != 401 and not _is_json(resp):  # a gateway's page: the instance may have acted on it
             raise BadPayload(f"{what}: answered {status} without the instance's JSON ({error[:80]})")
         if status in (401, 403):

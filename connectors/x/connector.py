@@ -98,8 +98,9 @@ def call_x(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise RateLimited(
             f"X rate limit reached: {exc}", retry_after=retry if retry is not None else 900
         ) from exc
-    except tweepy.TwitterServerError as exc:
-        raise Unavailable(f"X server error: {exc}") from exc
+    except tweepy.TwitterServerError as exc:  # a Retry-After (maintenance) is waited for
+        wait = _http.retry_after(exc.response.headers) if exc.response is not None else None
+        raise Unavailable(f"X server error: {exc}", retry_after=wait) from exc
     except tweepy.Unauthorized as exc:
         raise AuthFailed(f"X refused the credentials (401): {exc}") from exc
     except tweepy.HTTPException as exc:

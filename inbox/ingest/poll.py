@@ -86,6 +86,8 @@ def _record_failure(
         wait = exc.retry_after if isinstance(exc, RateLimited) else None
         if wait is None:
             wait = backoff(row.failures, base=RETRY_BASE_SECONDS, cap=RETRY_CAP_SECONDS)
+            if exc.retryable and exc.retry_after is not None:  # a 503's Retry-After: at least that long
+                wait = max(wait, exc.retry_after)
         row.retry_at = now + timedelta(seconds=wait)
 
 

@@ -104,3 +104,18 @@ def test_a_reply_limited_until_a_date_is_not_tried_before_it(engine: Engine, mad
     assert reply.status == "pending" and reply.next_attempt_at is not None, reply
     wait = reply.next_attempt_at.replace(tzinfo=UTC) - clock.now
     assert timedelta(hours=1, minutes=58) < wait <= timedelta(hours=2, minutes=1), wait
+
+
+def test_a_read_answered_503_with_a_retry_after_waits_that_long(engine: Engine, made: Made) -> None:
+    """A platform down for maintenance says when to come back (503, ``Retry-After: 3600``). Before: the
+    stream asked again after 30 seconds, then 60, 120..., whatever it said."""
+    sandbox, rt, read_path, _ = made
+    sandbox.inject_fault(read_path, status=503, headers={"Retry-After": "3600"}, proxy=True, body=b"down")
+    clock = Clock()
+    failed = [r for r in poll_channel(engine, rt, clock=clock, due=default_due) if r.error]
+    assert failed and (failed[0].error or "").startswith("Unavailable"), failed
+    with Session(engine) as s:
+        cursor = s.exec(select(ListeningCursor).where(ListeningCursor.stream == failed[0].stream)).one()
+    assert cursor.retry_at is not None
+    wait = cursor.retry_at.replace(tzinfo=UTC) - clock.now
+    assert timedelta(minutes=59) < wait <= timedelta(hours=1, minutes=1), wait
