@@ -312,14 +312,16 @@ def apply_due(session: Session, kind: Kind, cutoff: datetime, ids: list[int]) ->
     """Apply ``kind`` to those of ``ids`` still due; how many. A listener may have stored a customer's message
     since they were picked, reopening their conversation (the purge runs while workers do): the batch's
     conversations are locked first (on PostgreSQL, after that listener's transaction), then its rows are
-    read again against ``due``, so a conversation the customer is in keeps its words."""
+    read again against ``due``, so a conversation the customer is in keeps its words. The rows are locked as
+    they are read again: two purges at once (cron and a listener's tick) count each row once."""
+    write_lock(session)  # SQLite: from here on, what it reads stays true until it commits
     parent = getattr(kind.table, "conversation_id", None)
     if parent is not None:
         theirs = select(parent).where(col(kind.table.id).in_(ids))
         session.exec(select(Conversation.id).where(col(Conversation.id).in_(theirs)).with_for_update()).all()
-    still = [
-        i for i in session.exec(select(kind.table.id).where(col(kind.table.id).in_(ids), kind.due(cutoff)))
-    ]
+    # locked (PostgreSQL): a row another purge is changing is read once it has, so it counts for one of them
+    due = select(kind.table.id).where(col(kind.table.id).in_(ids), kind.due(cutoff)).with_for_update()
+    still = list(session.exec(due))
     if still:
         kind.apply(session, still)
     return len(still)
