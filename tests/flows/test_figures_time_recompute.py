@@ -1,0 +1,437 @@
+"""Every figure true at the edges of time: first-response figures recomputed by hand from docs/kpis.md alone.
+
+The recomputer below reads only the charter's TOML (tomllib; public holidays from the ``holidays`` package)
+and the events in the store (customer messages, the outbox's deliveries, the audited resolutions), never
+inbox/reports nor the charter's clock code. Business time is counted second by second, then minute by
+minute; a shift is a stretch of real time from the first instant the local wall clock reaches its start to
+the first it reaches its end (docs/kpis.md), so a shift across the autumn night lasts an hour more and one
+across the spring gap an hour less. Its figures are compared with ``inbox report`` (CSV) and with the
+dashboard's data functions.
+
+Charter: Paris team open Mon-Fri 08-12 and 14-20, Saturday 22:00-24:00 and Sunday 00:00-02:30 and
+02:45-06:00 (a night shift across midnight, whose boundaries fall in the autumn's repeated hour and the spring
+gap), French public holidays and a charter holiday (2 Nov 2026).
+Public first response 60 business minutes; private 60 minutes 24/7; critical 15 (keeps the clock); a
+service-level goal of 90 % within 60 business minutes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from statistics import median
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+import pytest
+from sqlalchemy import Connection, Engine, text
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from inbox.charter.model import load_charter
+from inbox.reports.period import parse_period
+from inbox.reports.report import attainment_windows, live_report, period_report
+from inbox.reports.tables import all_tables, to_csv
+from tests.support.reports_seed import Story, report_app, write_config
+
+CHARTER_TOML = """
+[sla]
+team = "care"
+
+[sla.default.public]
+first_response = { minutes = 60, clock = "business_hours" }
+
+[sla.default.private]
+first_response = { minutes = 60, clock = "24/7" }
+
+[sla.default.listening]
+first_response = { minutes = 240, clock = "business_hours" }
+
+[sla.urgency]
+critical = 15
+
+[sla.goals.social]
+percent = 90
+within_minutes = 60
+clock = "business_hours"
+kinds = ["public", "private"]
+
+[teams.care]
+timezone = "Europe/Paris"
+public_holidays = "FR"
+holidays = [2026-11-02]
+
+[teams.care.week]
+WEEKDAYS
+sat = ["22:00-24:00"]
+sun = ["00:00-02:30", "02:45-06:00"]
+
+[escalation]
+at_risk_fraction = 0.75
+"""
+
+SECOND, MINUTE = timedelta(seconds=1), timedelta(minutes=1)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CHARTER_TOML = CHARTER_TOML.replace(
+    "WEEKDAYS", "\n".join(f'{day} = ["08:00-12:00", "14:00-20:00"]' for day in DAYS[:5])
+)
+
+
+# ---------------------------------------------------------------- the recomputer (docs/kpis.md, by hand)
+
+
+@dataclass
+class HandCharter:
+    """The charter as its TOML reads, for first responses."""
+
+    doc: dict[str, Any]
+    shifts: dict[date, list[tuple[datetime, datetime]]] = field(default_factory=dict)  # by local day
+
+    @property
+    def team(self) -> dict[str, Any]:
+        return dict(self.doc["teams"][self.doc["sla"]["team"]])
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.team["timezone"])
+
+    def closed(self, day: date) -> bool:
+        listed = {d if isinstance(d, date) else d["date"] for d in self.team.get("holidays", [])}
+        code = self.team.get("public_holidays")
+        return day in listed or bool(code and day in holidays.country_holidays(code, years=day.year))
+
+    def is_open(self, at: datetime) -> bool:
+        """Open at ``at``: inside a shift of its local day (docs/kpis.md, "Periods and time zone")."""
+        return any(a <= at < b for a, b in self.day_shifts(at.astimezone(self.zone).date()))
+
+    def day_shifts(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The day's shifts as stretches of real time: each boundary is the first instant whose local wall
+        time is at or after it (the autumn's repeated hour: its first pass; the spring gap: the change)."""
+        if day not in self.shifts:
+            if self.closed(day):
+                self.shifts[day] = []
+            else:
+                walls = self._walls(day)
+                self.shifts[day] = [
+                    (walls[start], walls[end])
+                    for start, end in (
+                        (int(p[:2]) * 60 + int(p[3:]) for p in shift.split("-"))
+                        for shift in self.team.get("week", {}).get(DAYS[day.weekday()], [])
+                    )
+                ]
+        return self.shifts[day]
+
+    def _walls(self, day: date) -> dict[int, datetime]:
+        """Minute of the local day (0-1440) -> the first UTC minute whose local wall time reaches it."""
+        at = datetime(day.year, day.month, day.day, tzinfo=UTC) - 3 * 3600 * SECOND
+        walls: dict[int, datetime] = {}
+        while len(walls) <= 1440:
+            wall = at.astimezone(self.zone)
+            reached = (
+                1440 if wall.date() > day else wall.hour * 60 + wall.minute if wall.date() == day else -1
+            )
+            for minute in range(len(walls), reached + 1):
+                walls[minute] = at
+            at += MINUTE
+        return walls
+
+    def target(self, kind: str, urgency: str | None) -> tuple[int, str]:
+        """Minutes and clock: the kind's default, then every shorter override (it keeps the clock)."""
+        base = self.doc["sla"]["default"][kind]["first_response"]
+        minutes, clock = base["minutes"], base.get("clock", "24/7")
+        override = self.doc["sla"].get("urgency", {}).get(urgency or "")
+        if isinstance(override, int) and override < minutes:
+            minutes = override
+        return minutes, clock
+
+    def due(self, start: datetime, minutes: int, clock: str) -> datetime:
+        if clock == "24/7":
+            return start + minutes * MINUTE
+        left, at = minutes * 60, start.replace(microsecond=0)
+        while at.second:  # the first part-minute, second by second
+            if self.is_open(at):
+                left -= 1
+                if left == 0:
+                    return at + SECOND
+            at += SECOND
+        while True:
+            if self.is_open(at):
+                if left <= 60:
+                    return at + left * SECOND
+                left -= 60
+            at += MINUTE
+
+    def business_minutes(self, start: datetime, end: datetime) -> float:
+        """The open seconds from ``start`` to ``end``, in minutes."""
+        seconds, at, end = 0, start.replace(microsecond=0), end.replace(microsecond=0)
+        while at < end and (at.second or at + MINUTE > end):
+            seconds += self.is_open(at)
+            at += SECOND
+        while at + MINUTE <= end:
+            seconds += 60 * self.is_open(at)
+            at += MINUTE
+        while at < end:
+            seconds += self.is_open(at)
+            at += SECOND
+        return seconds / 60
+
+
+@dataclass
+class Judged:
+    arrived: datetime
+    outcome: str  # met | missed | waiting | closed
+    wait: timedelta | None  # to the first person's answer
+    business_wait: float | None  # the same wait in open minutes
+    goal: str  # within | late | running | closed: against the goal (60 business minutes)
+    nexts: list[str]  # the next-response clocks: met | missed | waiting
+
+
+def _aware(value: Any) -> datetime:
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _json(value: Any) -> dict[str, Any]:
+    return dict(json.loads(value) if isinstance(value, str) else value)
+
+
+def customer_messages(db: Connection, channel: str | None) -> list[Any]:
+    """(conversation, written at, urgency) of every customer message (of ``channel``, if named)."""
+    rows = db.execute(
+        text(
+            "SELECT m.conversation_id, m.created_at, m.urgency FROM message m JOIN channel ch "
+            "ON ch.id = m.channel_id WHERE m.direction = 'in' "
+            "AND (CAST(:channel AS TEXT) IS NULL OR ch.name = :channel)"
+        ),
+        {"channel": channel},
+    )
+    return list(rows.all())
+
+
+def recompute(
+    engine: Engine, charter_file: Path, now: datetime, channel: str | None = None
+) -> tuple[HandCharter, list[Judged]]:
+    """Each conversation's first response judged from the stored events (of ``channel``, if named)."""
+    hand = HandCharter(tomllib.loads(charter_file.read_text(encoding="utf-8")))
+    with engine.connect() as db:
+        convs = db.execute(
+            text(
+                "SELECT c.id, c.visibility, c.kind FROM conversation c JOIN channel ch "
+                "ON ch.id = c.channel_id WHERE CAST(:channel AS TEXT) IS NULL OR ch.name = :channel"
+            ),
+            {"channel": channel},
+        ).all()
+        messages = customer_messages(db, channel)
+        answers = db.execute(
+            text(
+                "SELECT conversation_id, sent_at FROM outbound_reply WHERE status = 'sent' "
+                "AND idempotency_key NOT LIKE 'auto-%'"
+            )
+        ).all()
+        resolved = db.execute(
+            text("SELECT target_id, at, detail FROM audit_event WHERE action = 'conversation.status'")
+        ).all()
+    judged = []
+    for conv_id, visibility, kind in convs:
+        ins = sorted((_aware(at), urgency) for cid, at, urgency in messages if cid == conv_id)
+        if not ins:
+            continue
+        first, urgency = ins[0]
+        sent = sorted(_aware(at) for cid, at in answers if cid == conv_id and _aware(at) >= first)
+        closes = sorted(
+            _aware(at)
+            for target, at, detail in resolved
+            if target == str(conv_id) and _json(detail).get("to") == "resolved"
+        )
+        kind_name = "listening" if kind == "listening" else visibility
+        due = hand.due(first, *hand.target(kind_name, urgency))
+        answer = sent[0] if sent else None
+        goal_due = hand.due(first, 60, "business_hours")
+        if answer is not None:
+            outcome = "met" if answer <= due else "missed"
+            goal = "within" if answer <= goal_due else "late"
+        elif closes:
+            outcome = goal = "closed"
+        else:
+            outcome = "missed" if now > due else "waiting"
+            goal = "late" if now > goal_due else "running"
+        business = hand.business_minutes(first, answer) if answer else None
+        nexts = next_responses(hand, kind_name, ins, sent, now)
+        judged.append(Judged(first, outcome, answer - first if answer else None, business, goal, nexts))
+    return hand, judged
+
+
+RANK = {"low": 0, "normal": 1, "high": 2, "critical": 3}
+
+
+def next_responses(
+    hand: HandCharter, kind: str, ins: list[tuple[datetime, str | None]], sent: list[datetime], now: datetime
+) -> list[str]:
+    """After the first answer, each customer message written while no clock runs starts one, with the most
+    urgent of the messages written by then; the next answer by a person stops it (met by its due time)."""
+    if not sent:
+        return []
+    outcomes = []
+    for n, (at, _) in enumerate(ins):
+        # a clock starts when a person answered since the customer's previous message (the same second too)
+        if at <= sent[0] or not any(ins[n - 1][0] <= a < at for a in sent):
+            continue
+        urgency = max((u or "normal" for w, u in ins if w <= at), key=lambda u: RANK.get(u, 1))
+        due = hand.due(at, *hand.target(kind, urgency))
+        answer = next((a for a in sent if a >= at), None)
+        if answer is not None:
+            outcomes.append("met" if answer <= due else "missed")
+        else:
+            outcomes.append("missed" if now > due else "waiting")
+    return outcomes
+
+
+def pct(part: int, whole: int) -> str:
+    return "—" if whole == 0 else f"{round(100 * part / whole, 1)}"
+
+
+def nearest_rank(values: list[float], share: float) -> float:
+    ranked = sorted(values)
+    return ranked[math.ceil(share * len(ranked)) - 1]
+
+
+def hand_figures(hand: HandCharter, judged: list[Judged], first: date, last: date) -> dict[str, Any]:
+    """Attainment per local day of arrival and overall, median and 90th percentile (docs/kpis.md)."""
+    ours = [j for j in judged if first <= j.arrived.astimezone(hand.zone).date() <= last]
+    by_day: dict[str, tuple[int, int]] = {}
+    for j in ours:
+        day = j.arrived.astimezone(hand.zone).date().isoformat()
+        met, judged_n = by_day.get(day, (0, 0))
+        by_day[day] = (met + (j.outcome == "met"), judged_n + (j.outcome in ("met", "missed")))
+    waits = [j.wait.total_seconds() / 60 for j in ours if j.wait is not None]
+    business = [j.business_wait for j in ours if j.business_wait is not None]
+    met = sum(j.outcome == "met" for j in ours)
+    judged_n = sum(j.outcome in ("met", "missed") for j in ours)
+    within, late = sum(j.goal == "within" for j in ours), sum(j.goal == "late" for j in ours)
+    nexts = [o for j in ours for o in j.nexts]
+    return {
+        "next": tuple(nexts.count(o) for o in ("met", "missed", "waiting")),
+        "goal": (within, late, pct(within, within + late)),
+        "business": (
+            f"{round(median(business), 1)}" if business else "—",
+            f"{round(nearest_rank(business, 0.9), 1)}" if business else "—",
+        ),
+        "by_day": {day: pct(m, n) for day, (m, n) in by_day.items()},
+        "attainment": pct(met, judged_n),
+        "median": f"{round(median(waits), 1)}" if waits else "—",
+        "p90": f"{round(nearest_rank(waits, 0.9), 1)}" if waits else "—",
+    }
+
+
+# ---------------------------------------------------------------- what the inbox says
+
+
+def report_csv(table: str, period: str) -> list[dict[str, str]]:
+    result = CliRunner().invoke(
+        report_app(), ["report", "--period", period, "--format", "csv", "--table", table]
+    )
+    assert result.exit_code == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def cell(value: str) -> str:
+    """A CSV cell as the hand figures write it: no figure is '—', a whole number keeps one decimal."""
+    if value in ("", "—", "None"):
+        return "—"
+    return f"{round(float(value), 1)}"
+
+
+def inbox_figures(period: str) -> dict[str, Any]:
+    summary = {row["kpi"]: row["value"] for row in report_csv("summary", period)}
+    days = report_csv("attainment_by_day", period)
+    goal = next(r for r in report_csv("service_goals", period) if r["channel"] == "all")
+    kpis = next(r for r in report_csv("contact_kpis", period) if r["channel"] == r["kind"] == "all")
+    nexts = [
+        r
+        for r in report_csv("charter_targets", period)
+        if r["metric"] == "next_response" and r["channel"] == r["kind"] == "all"
+    ]
+    return {
+        "next": tuple(int(nexts[0][k]) for k in ("met", "missed", "waiting")) if nexts else (0, 0, 0),
+        "goal": (int(goal["within"]), int(goal["late"]), cell(goal["attainment_pct"])),
+        "business": (cell(kpis["frt_business_median_min"]), cell(kpis["frt_business_p90_min"])),
+        "by_day": {row["day"]: cell(row["attainment_pct"]) for row in days},
+        "attainment": cell(summary["sla_attainment_pct"]),
+        "median": cell(summary["first_response_median_min"]),
+        "p90": cell(summary["first_response_p90_min"]),
+    }
+
+
+@pytest.fixture(name="config")
+def config_folder(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = write_config(tmp_path / "config")
+    (folder / "charter.toml").write_text(CHARTER_TOML, encoding="utf-8")
+    monkeypatch.setenv("INBOX_DATABASE_URL", db_url)
+    monkeypatch.setenv("INBOX_CONFIG_DIR", str(folder))
+    return folder
+
+
+def paris(year: int, month: int, day: int, hour: int, minute: int, fold: int = 0) -> datetime:
+    """A Paris wall time (``fold=1``: the second pass of the autumn's repeated hour), in UTC."""
+    wall = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Europe/Paris"), fold=fold)
+    return wall.astimezone(UTC)
+
+
+def test_autumn_night_holidays_and_weekend(engine: Engine, config: Path) -> None:
+    """Conversations at time's edges, each answered after a known wait; the hand's figures and the inbox's."""
+    charter = load_charter(config)
+    stories = [
+        # (arrival, answer after, visibility, urgency)
+        # 02:30 summer time, between the night's shifts until the first 02:45, then open without a break
+        # through the hour lived twice: due at the second 02:45, answered at the second 02:50 (missed)
+        (paris(2026, 10, 25, 2, 30), 80, "public", "normal"),
+        (paris(2026, 10, 25, 2, 30, fold=1), 50, "public", "normal"),  # 02:30 winter time, an hour later
+        (paris(2026, 10, 25, 5, 30), 90, "public", "normal"),  # 30 min left on Sunday, then Monday 08:00
+        (paris(2026, 10, 24, 23, 30), 61, "public", "normal"),  # Saturday 23:30, into Sunday's shift
+        (paris(2026, 10, 30, 19, 45), 60 * 60, "public", "normal"),  # Friday evening, answered Monday
+        (paris(2026, 10, 31, 23, 50), 70, "private", "normal"),  # 24/7 over the night
+        (paris(2026, 11, 1, 5, 50), 15, "public", "critical"),  # All Saints' Day: a Sunday holiday
+        (paris(2026, 11, 2, 9, 0), 60 * 24, "public", "normal"),  # the charter's holiday: closed Monday
+        (paris(2026, 10, 27, 23, 30), 9 * 60, "public", "normal"),  # 23:30 Paris is 22:30 UTC
+    ]
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        story = Story.on_x_acme(session, charter, "alice")
+        convs = []
+        for n, (at, after, visibility, urgency) in enumerate(stories):
+            convs.append(story.conversation("x-acme", f"c{n}", visibility))
+            story.customer(convs[-1], at, urgency=urgency)
+            story.reply(convs[-1], "alice", at + (after - 1) * MINUTE, at + after * MINUTE)
+        # next responses: 03:10 winter time, due 04:10, answered 04:20 (missed); a critical one on
+        # Saturday 23:55, 5 minutes left that night, closed until Tuesday (holidays): due 08:10, answered
+        # 08:09 (met)
+        for conv, again, answer, urgency in (
+            (convs[0], paris(2026, 10, 25, 3, 10), paris(2026, 10, 25, 4, 20), "normal"),
+            (convs[3], paris(2026, 10, 31, 23, 55), paris(2026, 11, 3, 8, 9), "critical"),
+        ):
+            story.customer(conv, again, urgency=urgency)
+            story.reply(conv, "alice", answer - MINUTE, answer)
+        unanswered = story.conversation("x-acme", "late")
+        story.customer(unanswered, paris(2026, 10, 29, 19, 30))
+    now = datetime.now(UTC)
+    hand, judged = recompute(engine, config / "charter.toml", now)
+    period = "2026-10-24..2026-11-03"
+    expected = hand_figures(hand, judged, date(2026, 10, 24), date(2026, 11, 3))
+    assert expected["next"] == (1, 1, 0)
+    assert [j.outcome for j in judged if j.arrived == stories[0][0]] == ["missed"]
+    assert inbox_figures(period) == expected
+    # the dashboard's data functions draw the same CSV
+    with Session(engine) as session:
+        shown = all_tables(
+            period_report(session, charter, parse_period(period, now, hand.zone), now),
+            live_report(session, charter, now),
+            attainment_windows(session, charter, now),
+        )
+    for name in ("summary", "attainment_by_day"):
+        assert list(csv.DictReader(io.StringIO(to_csv(shown[name])))) == report_csv(name, period), name
