@@ -151,10 +151,10 @@ class HandCharter:
             minutes = override
         return minutes, clock
 
-    def due(self, start: datetime, minutes: int, clock: str) -> datetime:
+    def due(self, start: datetime, minutes: float, clock: str) -> datetime:
         if clock == "24/7":
             return start + minutes * MINUTE
-        left, at = minutes * 60, start.replace(microsecond=0)
+        left, at = round(minutes * 60), start.replace(microsecond=0)
         while at.second:  # the first part-minute, second by second
             if self.is_open(at):
                 left -= 1
