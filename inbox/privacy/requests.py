@@ -75,10 +75,11 @@ def export_record(
 
 
 def export_for(session: Session, by: Actor, contact_id: int, reason: str, now: datetime) -> dict[str, Any]:
-    """A manager's export of the person behind ``contact_id`` (PermissionDenied, RequestError)."""
+    """A manager's export of the person behind ``contact_id`` (PermissionDenied, RequestError); the web
+    prepares both copies at once (the JSON and the page), so it is audited as ``json+html``."""
     require(by, "privacy")
     subject = subject_of(session, contact_id)
-    return export_record(session, subject, actor=by.name, reason=reason, now=now, via="web")
+    return export_record(session, subject, actor=by.name, reason=reason, now=now, via="web", form="json+html")
 
 
 def hold_reasons(session: Session, contact_id: int) -> list[str]:

@@ -68,6 +68,7 @@ def test_a_manager_exports_the_persons_record_with_a_reason(seeded: Seeded, db_u
     (event,) = audit_events(db_url, "privacy.export")
     assert event.actor == "maya" and event.detail["reason"] == "access request 2026-041"
     assert event.detail["via"] == "web"
+    assert event.detail["format"] == "json+html"  # both copies are prepared (it said "json")
 
 
 def test_a_manager_erases_after_typing_the_handle(seeded: Seeded, db_url: str) -> None:
