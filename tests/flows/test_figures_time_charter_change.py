@@ -84,3 +84,39 @@ def test_a_charter_changed_mid_period_judges_each_conversation_by_its_arrival(
     assert cell(summary["sla_attainment_pct"]) == pct(met_first, 2) == "50.0"
     assert targets[("first_response", "all", "all")] == ("1", "1", "50.0")
     assert targets[("next_response", "all", "all")] == ("1", "0", "100.0")
+
+
+def test_business_wait_counts_the_hours_kept_then_and_goals_the_current_ones(
+    engine: Engine, config: Path
+) -> None:
+    """Saturday mornings opened on Wednesday 18 November 2026; a message of Friday 13 at 19:30 answered on
+    Saturday 14 at 10:00. By hand (docs/kpis.md): the business-time wait counts the hours in force when it
+    arrived (30 minutes: 19:30-20:00, Saturday closed until 22:00), the goal (60 business minutes) the current
+    ones (19:30-20:00 then Saturday 09:00-09:30: due 09:30, late)."""
+    new_text = CHARTER_TOML.replace('sat = ["22:00-24:00"]', 'sat = ["09:00-13:00", "22:00-24:00"]')
+    then, current = (HandCharter(tomllib.loads(t)) for t in (CHARTER_TOML, new_text))
+    admin = User(name="maya", role="manager", password_hash="-")
+    with Session(engine) as session, session.begin():
+        save_version(
+            session,
+            new_text,
+            by=admin,
+            comment="Saturday mornings",
+            now=paris(2026, 11, 18, 12, 0),
+            based_on=None,
+            previous_text=CHARTER_TOML,
+        )
+    arrived, answered = paris(2026, 11, 13, 19, 30), paris(2026, 11, 14, 10, 0)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        story = Story.on_x_acme(session, load_charter(config), "alice")
+        conv = story.conversation("x-acme", "ann")
+        story.customer(conv, arrived)
+        story.reply(conv, "alice", answered - MINUTE, answered)
+    waited = then.business_minutes(arrived, answered)
+    late = answered > current.due(arrived, 60, "business_hours")
+    assert (waited, late) == (30, True)
+    period = "2026-11-13..2026-11-14"
+    kpis = next(r for r in report_csv("contact_kpis", period) if r["channel"] == r["kind"] == "all")
+    goal = next(r for r in report_csv("service_goals", period) if r["channel"] == "all")
+    assert cell(kpis["frt_business_median_min"]) == f"{float(waited)}"
+    assert (goal["within"], goal["late"]) == ("0", "1")
