@@ -24,6 +24,7 @@ from inbox.i18n import N_, _
 from inbox.nlp.pii import DEFAULT_PATTERNS, PiiPatterns, find_pii
 from inbox.nlp.types import PiiSpan
 from inbox.replies import rules as reply_rules
+from inbox.replies.variable_labels import fields_to_fill
 
 KNOWN_VARIABLES = ("customer_name", "handle", "agent_name", "ticket_ref")
 MAX_DM = reply_rules.PRIVATE_LIMITS["x"][0]  # X direct messages
@@ -274,7 +275,7 @@ def check(
     if not text.strip():
         problems.append(_("The reply is empty."))
     if missing:
-        fields = ", ".join(f"{{{m}}}" for m in missing)
+        fields = fields_to_fill(missing)
         problems.append(_("Fill in {fields} before sending.").format(fields=fields))
     too_long = length.problem()
     if too_long:

@@ -18,6 +18,7 @@ from inbox.i18n import _
 from inbox.outbox import delivery as outbox
 from inbox.replies import composer
 from inbox.replies import facts as reply_facts
+from inbox.replies.variable_labels import fields_to_fill
 from inbox.store import records as store
 from inbox.store.tables import Conversation, OutboundReply, User
 
@@ -71,8 +72,9 @@ def send(
         raise TemplateRefused(route.reason or _("A private message is not possible on this conversation."))
     filled = fill(template, values)
     if filled.missing:
-        fields = ", ".join(f"{{{m}}}" for m in filled.missing)
-        raise TemplateRefused(_("Fill in {fields} before sending.").format(fields=fields))
+        raise TemplateRefused(
+            _("Fill in {fields} before sending.").format(fields=fields_to_fill(filled.missing))
+        )
     reply = outbox.enqueue(
         session,
         conv,

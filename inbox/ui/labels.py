@@ -62,31 +62,10 @@ RULE = {  # the shipped urgency and moderation rules of config/nlp.toml, by name
     "hate": N_("hate speech"),
 }
 
-TEMPLATE_VARIABLE = {  # the fields of config/templates.toml an agent fills in ({customer_name}…)
-    "customer_name": N_("Customer name"),
-    "agent_name": N_("Agent name"),
-    "handle": N_("Customer handle"),
-    "ticket_ref": N_("Ticket reference"),
-    "order_number": N_("Order number"),
-    "amount": N_("Amount"),
-    "hours": N_("Hours"),
-    "refund_days": N_("Refund days"),
-    "service": N_("Service"),
-    "next_opening_day": N_("Next opening day"),
-    "next_opening_time": N_("Next opening time"),
-}
-
 
 def rule(name: str) -> str:
     """A phrase rule in words: "service inutilisable" for ``cannot_use``; a team's own rule by its name."""
     return _(RULE[name]) if name in RULE else name.replace("_", " ")
-
-
-def variable(name: str) -> str:
-    """A template variable's field label: "Nom du client" for ``customer_name``, else "Foo bar"."""
-    if name in TEMPLATE_VARIABLE:
-        return _(TEMPLATE_VARIABLE[name])
-    return name.replace("_", " ").capitalize()
 
 
 def tag(name: str) -> str:

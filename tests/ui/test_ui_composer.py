@@ -61,9 +61,9 @@ def test_private_template_with_a_fill_in_prompt(seeded: Seeded, db_url: str) -> 
     assert mode.value == "private" and len(mode.options) == 1  # a DM conversation: private only
     at.selectbox(key=f"composer-{conv_id}-template").select("remboursement-mp-fr").run()
     assert "{amount}" in draft(at, conv_id)
-    assert "Fill in {amount}, {refund_days} before sending." in errors(at)
+    assert "Fill in Amount ({amount}), Refund days ({refund_days}) before sending." in errors(at)
     at.button(key=f"send-{conv_id}").click().run()  # enabled (the text comes with the click), refused
-    assert replies(db_url) == [] and "Fill in {amount}" in errors(at)
+    assert replies(db_url) == [] and "Fill in Amount ({amount})" in errors(at)
     at.text_input(key=f"composer-{conv_id}-var-amount").input("49,90 €").run()
     at.text_input(key=f"composer-{conv_id}-var-refund_days").input("3").run()
     assert "49,90 €" in draft(at, conv_id) and "Comptez 3 jours ouvrés" in draft(at, conv_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from inbox import i18n
-from inbox.ui.labels import TEMPLATE_VARIABLE, variable
+from inbox.replies.variable_labels import TEMPLATE_VARIABLE, variable
 from tests.support.seed_desk import Seeded
 from tests.support.ui import app_as, french_conversation, open_conv
 

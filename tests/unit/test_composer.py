@@ -88,7 +88,8 @@ def test_unknown_values_stay_as_fill_in_prompts() -> None:
     assert text == "Hi {customer_name} (@bob), ref INB-000007, order {order_number} {1}"
     assert composer.unfilled(text) == ["customer_name", "order_number"]
     verdict = composer.check(text, "public")
-    assert not verdict.ok and "Fill in {customer_name}, {order_number} before sending." in verdict.problems
+    fill_in = "Fill in Customer name ({customer_name}), Order number ({order_number}) before sending."
+    assert not verdict.ok and fill_in in verdict.problems
 
 
 def test_search_ignores_accents_and_puts_the_conversation_language_first() -> None:

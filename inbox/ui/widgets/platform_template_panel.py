@@ -13,10 +13,10 @@ import streamlit as st
 from inbox.desk.actions import ConversationView
 from inbox.i18n import _
 from inbox.replies import composer, platform_templates
+from inbox.replies.variable_labels import variable
 from inbox.store.tables import User
 from inbox.ui import streamlit_words
 from inbox.ui.common import md_escape, now, team_zone, templates, transaction
-from inbox.ui.labels import variable
 
 
 def _key(conv_id: int, name: str) -> str:

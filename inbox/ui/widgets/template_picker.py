@@ -11,8 +11,9 @@ import streamlit as st
 from inbox.desk.actions import ConversationView
 from inbox.i18n import _
 from inbox.replies import composer
+from inbox.replies.variable_labels import variable
 from inbox.ui.common import md_escape, templates
-from inbox.ui.labels import REASON, label, variable
+from inbox.ui.labels import REASON, label
 from inbox.ui.widgets.composer_keys import Keys
 
 
