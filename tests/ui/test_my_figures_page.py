@@ -73,7 +73,8 @@ def test_an_agent_sees_her_own_figures_in_french(users: dict[str, int]) -> None:
     assert help_["Satisfaction (CSAT)"] == "2 réponses à 3 enquêtes envoyées (taux de réponse 67\u00a0%)"
     per_day = chart(at, "Réponses envoyées par jour")
     assert per_day.rows().to_dict("records") == [{"day": "4 mars 2026", "replies": 4}]
-    assert "None" not in " ".join(str(e.value) for e in at.caption)
+    captions = " ".join(str(e.value) for e in at.caption)
+    assert "None" not in captions and "docs/" not in captions  # no repository path an agent cannot open
 
 
 def test_a_manager_picks_an_agent_in_english(users: dict[str, int]) -> None:

@@ -162,8 +162,7 @@ def main() -> None:
             "handling time from when you began on a reply (your opening of the conversation, your previous "
             "reply, the customer's last message) to the reply; first responses on time among the "
             "conversations whose first answer was yours, judged by the due time set at their arrival; "
-            "satisfaction from the surveys sent after conversations you answered last. "
-            "Definitions: docs/kpis.md."
+            "satisfaction from the surveys sent after conversations you answered last."
         )
     )
 
