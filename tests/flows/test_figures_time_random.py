@@ -100,6 +100,7 @@ CONVERSATION = st.fixed_dictionaries(
         "again": st.sampled_from([None, None, 60, 3600, 2 * 24 * 3600]),  # writes again after the answer
         "again_after": st.sampled_from([None, 10, 20 * 60, 50 * 60, 3 * 3600, 3 * 24 * 3600]),
         "again_critical": st.booleans(),
+        "resolve_after": st.sampled_from([None, None, 30 * 60, 4 * 3600, 2 * 24 * 3600]),  # after all else
     }
 )
 NOW = datetime(2027, 9, 1, tzinfo=UTC)
@@ -159,6 +160,9 @@ def check_history(engine: Engine, config: Path, stories: list[dict[str, Any]]) -
                 snooze(session, conv, story.users[agent], later + 3 * 24 * 3600 * SECOND, later)
             elif c["fate"] == "pending":
                 set_status(session, conv, "pending", story.users[agent], later)
+            if c["resolve_after"] and c["fate"] != "resolved":
+                last = max(later, later + (c["again"] or 0) * SECOND + (c["again_after"] or 0) * SECOND)
+                story.resolve(conv, agent, last + c["resolve_after"] * SECOND)
     judged = recompute(engine, config / "charter.toml", NOW, name)[1]
     days = sorted(j.arrived.astimezone(hand.zone).date() for j in judged)
     expected = hand_figures(hand, judged, days[0], days[-1])
@@ -181,6 +185,8 @@ def check_history(engine: Engine, config: Path, stories: list[dict[str, Any]]) -
         if r["channel"] == r["kind"] == "all"
     }
     assert {
+        "resolution": targets.get("resolution", (0, 0, 0)),
+        "dmc": cell(str(kpis["dmc_mean_min"])),
         "next": targets.get("next_response", (0, 0, 0)),
         "goal": (goal["within"], goal["late"], cell(str(goal["attainment_pct"]))),
         "business": (cell(str(kpis["frt_business_median_min"])), cell(str(kpis["frt_business_p90_min"]))),
