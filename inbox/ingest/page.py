@@ -261,7 +261,8 @@ def ingest_batch(
     # The page's conversations and customers are read and created in bulk, then its messages inserted
     # together at commit (one multi-row INSERT), so a page costs a few statements, not a few per item.
     threads = [(i.visibility, i.thread_key, i.kind, i.created_at) for i in fresh]
-    convs = store.conversations_for(session, channel.id, threads)
+    customers_in = {(i.visibility, i.thread_key) for i in inbound}
+    convs = store.conversations_for(session, channel.id, threads, customers_in)
     contacts = store.contacts_for(session, channel.id, [i.author for i in inbound], now)
     echoes = automatic_echoes(session, channel.id, fresh)
     late = _out_of_order(convs, fresh, echoes) + conversations_of(session, redated)

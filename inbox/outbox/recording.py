@@ -48,7 +48,7 @@ def record_delivery(session: Session, reply: OutboundReply, sent: Sent, at: date
     assert conv is not None and channel is not None and channel.id is not None
     target = conv
     if reply.visibility == "private" and sent.thread_key and sent.thread_key != conv.thread_key:
-        target = store.conversation_for(session, channel.id, "private", sent.thread_key, "dm", at)
+        target = store.conversation_for(session, channel.id, "private", sent.thread_key, "dm", at, ours=True)
         if target.contact_id is None:
             target.contact_id = conv.contact_id
     if not store.existing_platform_ids(session, channel.id, [sent.external_id]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -182,10 +182,15 @@ def _refresh(contact: Contact, author: Author, now: datetime) -> None:
 
 
 def conversations_for(
-    session: Session, channel_id: int, threads: Sequence[tuple[str, str, str, datetime]]
+    session: Session,
+    channel_id: int,
+    threads: Sequence[tuple[str, str, str, datetime]],
+    customers_in: Collection[tuple[str, str]] | None = None,
 ) -> dict[tuple[str, str], Conversation]:
     """``conversation_for`` for a whole page of (visibility, thread key, kind, created at): one read and one
-    insert of the missing; a new conversation takes the kind and time of its first item in the page."""
+    insert of the missing; a new conversation takes the kind and time of its first item in the page. With
+    ``customers_in`` (the (visibility, key) threads where the page has a customer's message), a new thread
+    without one is ours alone (a DM the brand wrote): it is created pending, as ``conversation_for`` says."""
     keys = list(dict.fromkeys(t[1] for t in threads))
     if not keys:
         return {}
@@ -204,7 +209,7 @@ def conversations_for(
                 "thread_key": key,
                 "visibility": visibility,
                 "kind": kind,
-                "status": "open",
+                "status": "open" if customers_in is None or (visibility, key) in customers_in else "pending",
                 "tags": [],
                 "created_at": created_at,
             }
@@ -215,9 +220,18 @@ def conversations_for(
 
 
 def conversation_for(
-    session: Session, channel_id: int, visibility: str, thread_key: str, kind: str, created_at: datetime
+    session: Session,
+    channel_id: int,
+    visibility: str,
+    thread_key: str,
+    kind: str,
+    created_at: datetime,
+    *,
+    ours: bool = False,
 ) -> Conversation:
-    """The conversation a thread key belongs to, created on its first message."""
+    """The conversation a thread key belongs to, created on its first message. One that ``ours`` starts (our
+    direct message, before the customer wrote there) is created **pending**: nothing waits for an answer, so
+    it is not in the queue's open list; the customer's first message there opens it with a clock."""
     conv = session.exec(
         select(Conversation).where(
             Conversation.channel_id == channel_id,
@@ -232,6 +246,7 @@ def conversation_for(
             visibility=visibility,
             kind=kind,
             created_at=created_at,
+            status="pending" if ours else "open",
         )
         session.add(conv)
         session.flush()
