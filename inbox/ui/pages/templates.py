@@ -153,12 +153,12 @@ def main() -> None:
         st.error(_("The templates file cannot be loaded:") + f"\n\n{files}")
         return
     manager = user if can(user.role, "templates") else None
-    where = md_escape(str(config_dir() / template_editor.TEMPLATES_FILE))
     _flash()
     if manager is not None:
         st.caption(
-            _("Saved to {file} with its comments kept; agents see a change within 30 seconds.").format(
-                file=where
+            _(
+                "Each change is kept in the template's history, with who made it; "
+                "agents see it within 30 seconds."
             )
         )
         editing = template_form.editing()
