@@ -54,6 +54,7 @@ from inbox.store.tables import (
 BATCH = 500
 ACTION = "privacy.purge"
 EVERY = timedelta(days=1)  # how often the listener's tick runs it
+STALE_CLAIM = timedelta(hours=1)  # a claimed purge without its counts after this was interrupted
 PURGE_LOCK = 7_220_261_209  # PostgreSQL advisory lock key: workers claim the day's purge in turn
 
 
@@ -369,13 +370,21 @@ def _claim(engine: Engine, now: datetime, actor: str) -> int | None:
     """The day's purge for this process: its audit event, written now (``removed`` is null until the counts
     are known), or None when one ran or started in the last day. Workers ticking together take turns: each
     reads the last purge and claims the day's under one lock, so one purges and the others find it done.
-    A purge interrupted after its claim leaves ``removed`` null; the next day's applies its periods."""
+    A purge interrupted after its claim (a worker killed) leaves ``removed`` null: once that claim is older
+    than ``STALE_CLAIM`` another worker claims the day's purge again (the unfinished claim stays audited)."""
     with Session(engine) as session, session.begin():
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PURGE_LOCK})
         write_lock(session)  # SQLite's one write lock
-        last = session.exec(select(func.max(AuditEvent.at)).where(AuditEvent.action == ACTION)).one()
-        if last is not None and last > now - EVERY:
+        last = session.exec(
+            select(AuditEvent).where(AuditEvent.action == ACTION).order_by(col(AuditEvent.at).desc()).limit(1)
+        ).first()
+        unfinished = last is not None and (last.detail or {}).get("removed", {}) is None
+        if (
+            last is not None
+            and last.at is not None
+            and last.at > now - (STALE_CLAIM if unfinished else EVERY)
+        ):
             return None
         event = AuditEvent(at=now, actor=actor, action=ACTION, detail={"removed": None})
         session.add(event)

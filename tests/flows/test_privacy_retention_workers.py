@@ -87,3 +87,21 @@ def test_purges_run_together_count_each_row_once(engine: Engine, db_url: str, tm
     events, left = _left(engine)
     assert left == [f"bad {OLD}"] and len(events) == WORKERS
     assert sum(r.quarantined for r in reports if r) == OLD, [r and r.quarantined for r in reports]
+
+
+def test_a_purge_killed_after_its_claim_is_run_again_an_hour_later(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """A worker killed mid-purge leaves the day's claim with no counts (``removed`` null); before, no purge
+    ran until the next day. Another worker takes it over once the claim is an hour old, not while it may
+    still run."""
+    now = datetime.now(UTC)
+    _seed(engine, tmp_path, now)
+    with Session(engine) as session, session.begin():  # what the killed worker left
+        session.add(AuditEvent(at=now, actor="automation", action=ACTION, detail={"removed": None}))
+    assert purge_if_due(engine, RETENTION, now + timedelta(minutes=30), actor="automation") is None
+    report = purge_if_due(engine, RETENTION, now + timedelta(minutes=61), actor="automation")
+    assert report is not None and report.quarantined == OLD
+    events, left = _left(engine)
+    assert left == [f"bad {OLD}"] and [e.detail["removed"] is None for e in events] == [True, False]
+    assert purge_if_due(engine, RETENTION, now + timedelta(hours=2), actor="automation") is None  # done today
