@@ -102,8 +102,8 @@ class TelegramConnector(ReceivesWebhooks, Closes):
         if isinstance(body, Mapping) and body.get("ok") is True:
             return body.get("result")
         if not isinstance(body, Mapping) or "ok" not in body:
-            raise not_telegram(self.name, method, response.status_code)
-        raise error_for(self.name, method, response.status_code, body)
+            raise not_telegram(self.name, method, response.status_code, response.headers)
+        raise error_for(self.name, method, response.status_code, body, response.headers)
 
     # --- Connector -----------------------------------------------------------------------------
     def whoami(self) -> Identity:
@@ -223,17 +223,23 @@ def check_text(text: str) -> None:
         raise Rejected(f"a Telegram message is at most {TEXT_LIMIT} characters; this one has {length}")
 
 
-def not_telegram(channel: str, method: str, status: int) -> ConnectorError:
+def not_telegram(
+    channel: str, method: str, status: int, headers: Mapping[str, str] | None = None
+) -> ConnectorError:
     """The error for an answer that is not the Bot API's JSON (a gateway's or a proxy's HTML page, under any
     status): a bad token or URL (401, 404) needs a person; otherwise nobody knows whether Telegram acted,
-    so it is ``BadPayload``, retried, and a send that got it may have been posted (never a refusal)."""
+    so it is ``BadPayload``, retried (no sooner than a 429's or 5xx's ``Retry-After``: a gateway in
+    maintenance says when to come back), and a send that got it may have been posted (never a refusal)."""
     detail = f"Telegram channel {channel!r}: {method} answered {status} without the Bot API's JSON"
     if status in (401, 404):
         return AuthFailed(f"{detail}: check the channel's bot_token and base_url")
-    return BadPayload(detail)
+    wait = _http.retry_after(headers or {}) if status == 429 or status >= 500 else None
+    return BadPayload(detail, retry_after=wait)
 
 
-def error_for(channel: str, method: str, status: int, body: Mapping[str, Any]) -> ConnectorError:
+def error_for(
+    channel: str, method: str, status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> ConnectorError:
     """The typed error for a failed call (``{"ok": false, "error_code", "description", "parameters"}``)."""
     given = body.get("error_code")
     code = given if isinstance(given, int) else status
@@ -248,8 +254,8 @@ def error_for(channel: str, method: str, status: int, body: Mapping[str, Any]) -
         return RateLimited(f"{detail}; retry in {retry_after:.0f}s", retry_after=retry_after)
     if code in (401, 404):  # Telegram answers 404 for an unknown or malformed token
         return AuthFailed(f"{detail}: Telegram refused the bot token; check the channel's bot_token")
-    if code >= 500 or status >= 500:
-        return Unavailable(detail)
+    if code >= 500 or status >= 500:  # a Retry-After (maintenance) is waited for
+        return Unavailable(detail, retry_after=_http.retry_after(headers or {}))
     moved = parameters.get("migrate_to_chat_id")
     if isinstance(moved, int) and not isinstance(moved, bool) and moved < 0:
         return Migrated(f"{detail}; the group is now chat {moved}", chat_id=moved)

@@ -20,13 +20,14 @@ from connectors.sandbox._server import LoopbackServer
 from connectors.sandbox.bluesky.server import DEFAULT_HANDLE, BlueskySandbox
 from connectors.sandbox.mastodon.server import MastodonSandbox
 from connectors.sandbox.meta.server import MetaSandbox
+from connectors.sandbox.telegram.server import TelegramSandbox
 from inbox.charter.deadlines import default_due
 from inbox.ingest.channels import Runtime, build_runtimes
 from inbox.ingest.poll import poll_channel
 from inbox.outbox import delivery as outbox
 from inbox.store.tables import Conversation, ListeningCursor, OutboundReply
 from tests.support.clock import Clock
-from tests.support.sandbox_channels import bluesky_runtime, mastodon_runtime
+from tests.support.sandbox_channels import bluesky_runtime, mastodon_runtime, telegram_runtime
 from tests.support.webhooks import ENV, channel_configs
 
 Made = tuple[LoopbackServer, Runtime, str, str]  # sandbox, channel, a read's path, the reply's path
@@ -119,3 +120,23 @@ def test_a_read_answered_503_with_a_retry_after_waits_that_long(engine: Engine, 
     assert cursor.retry_at is not None
     wait = cursor.retry_at.replace(tzinfo=UTC) - clock.now
     assert timedelta(minutes=59) < wait <= timedelta(hours=1, minutes=1), wait
+
+
+@pytest.mark.parametrize("status", [502, 503])
+def test_telegram_behind_a_gateway_in_maintenance_waits_its_retry_after(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, status: int
+) -> None:
+    """The same on Telegram: a gateway's 5xx page (not the Bot API's JSON) with ``Retry-After: 3600``. Before:
+    asked again after 30 seconds, then 60, 120... (the header was not read)."""
+    with TelegramSandbox() as sandbox:
+        sandbox.add_message("my parcel is lost")
+        rt = telegram_runtime(sandbox, monkeypatch)
+        sandbox.inject_fault("/bot", status=status, headers={"Retry-After": "3600"}, proxy=True, body=b"down")
+        clock = Clock()
+        failed = [r for r in poll_channel(engine, rt, clock=clock, due=default_due) if r.error]
+        assert failed, "the gateway's page is an error"
+        with Session(engine) as s:
+            cursor = s.exec(select(ListeningCursor).where(ListeningCursor.stream == failed[0].stream)).one()
+        assert cursor.retry_at is not None
+        wait = cursor.retry_at.replace(tzinfo=UTC) - clock.now
+        assert timedelta(minutes=59) < wait <= timedelta(hours=1, minutes=1), wait
