@@ -14,13 +14,10 @@ from sqlmodel import Session
 from inbox.charter.model import load_charter, parse_charter
 from inbox.charter.versions import save_version
 from inbox.store.tables import User
-from tests.flows.test_figures_time_recompute import (  # noqa: F401 (config: the fixture)
-    CHARTER_TOML,
-    MINUTE,
-    HandCharter,
+from tests.support.hand_charter import CHARTER_TOML, MINUTE, HandCharter, paris
+from tests.support.hand_figures import (  # noqa: F401 (config: the fixture)
     cell,
     config_folder,
-    paris,
     pct,
     report_csv,
 )

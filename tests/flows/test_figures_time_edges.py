@@ -1,6 +1,6 @@
 """Hand histories at time's edges (the autumn night, a night shift across midnight, French and charter
 holidays, a Friday evening answered on Monday, 23:30 Paris time), recomputed by
-``test_figures_time_recompute`` from docs/kpis.md alone and compared with ``inbox report``'s CSV and the
+``tests.support.hand_figures`` from docs/kpis.md alone and compared with ``inbox report``'s CSV and the
 dashboard's data functions."""
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from inbox.charter.model import load_charter
 from inbox.reports.period import parse_period
 from inbox.reports.report import attainment_windows, live_report, period_report
 from inbox.reports.tables import all_tables, to_csv
-from tests.flows.test_figures_time_recompute import (  # noqa: F401 (config: the fixture)
-    MINUTE,
+from tests.support.hand_charter import MINUTE, paris
+from tests.support.hand_figures import (  # noqa: F401 (config: the fixture)
     cell,
     config_folder,
     hand_figures,
-    paris,
     recompute,
     report_csv,
 )

@@ -24,11 +24,10 @@ from inbox.desk.snooze import snooze
 from inbox.reports.period import parse_period
 from inbox.reports.report import attainment_windows, live_report, period_report
 from inbox.reports.tables import all_tables
-from tests.flows.test_figures_time_recompute import (  # noqa: F401 (config: the fixture)
-    SECOND,
+from tests.support.hand_charter import SECOND, paris
+from tests.support.hand_figures import (  # noqa: F401 (config: the fixture)
     cell,
     config_folder,
-    paris,
 )
 from tests.support.reports_seed import Story
 

@@ -1,6 +1,6 @@
 """The live figures at time's edges: waiting, at risk and breached now, worked out by hand from docs/kpis.md
 (the share of the target elapsed on its clock, business hours across the DST changes, holidays and the night
-shift of ``test_figures_time_recompute``'s charter), against the dashboard's live tables."""
+shift of ``tests.support.hand_figures``'s charter), against the dashboard's live tables."""
 
 from __future__ import annotations
 
@@ -19,9 +19,8 @@ from inbox.reports.period import parse_period
 from inbox.reports.report import attainment_windows, live_report, period_report
 from inbox.reports.tables import all_tables
 from tests.flows.test_figures_time_random import EDGES
-from tests.flows.test_figures_time_recompute import (  # noqa: F401 (config: the fixture)
-    SECOND,
-    HandCharter,
+from tests.support.hand_charter import SECOND, HandCharter
+from tests.support.hand_figures import (  # noqa: F401 (config: the fixture)
     config_folder,
 )
 from tests.support.reports_seed import Story

@@ -1,6 +1,6 @@
 """Random histories at time's edges (DST changes, French holidays, a night shift across midnight, messages
 read out of order, answers at the due second, parked conversations, next responses): the figures the
-independent recomputer of ``test_figures_time_recompute`` works out by hand from docs/kpis.md, the charter's
+independent recomputer of ``tests.support.hand_figures`` works out by hand from docs/kpis.md, the charter's
 TOML and the stored events, against the dashboard's data functions (the tables ``inbox report`` prints).
 """
 
@@ -26,15 +26,13 @@ from inbox.reports.period import parse_period
 from inbox.reports.report import attainment_windows, live_report, period_report
 from inbox.reports.tables import all_tables
 from inbox.store.tables import Channel
-from tests.flows.test_figures_time_recompute import (  # noqa: F401 (config: the fixture)
-    SECOND,
-    HandCharter,
+from tests.support.hand_charter import SECOND, HandCharter, paris
+from tests.support.hand_figures import (  # noqa: F401 (config: the fixture)
     _aware,
     cell,
     config_folder,
     customer_messages,
     hand_figures,
-    paris,
     recompute,
 )
 from tests.support.reports_seed import Story
